@@ -1,0 +1,92 @@
+"""Settings for building the portal locally (``make site``, ``invoke build``)."""
+
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
+
+from kepu_pelican.filters import FILTERS  # noqa: E402
+
+SITENAME = "滨海科普日历"
+SITESUBTITLE = "天津市滨海新区科普活动一站查"
+ORGANIZATION = "天津市滨海新区科学技术协会"
+SITEURL = os.environ.get("KEPU_SITEURL", "")
+RELATIVE_URLS = False
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+AUTHOR = ORGANIZATION
+
+# "Now" is an input: KEPU_BUILD_DATE=2026-12-01 fixes it; otherwise today in Beijing time.
+BUILD_DATE = date.fromisoformat(os.environ["KEPU_BUILD_DATE"]) if os.environ.get(
+    "KEPU_BUILD_DATE") else datetime.now(ZoneInfo(TIMEZONE)).date()
+EVENT_HORIZON_DAYS = 366
+
+PATH = str(ROOT / "content")
+KEPU_ROOT = str(ROOT)
+OUTPUT_PATH = str(ROOT / "output")
+THEME = str(ROOT / "theme")
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["kepu_pelican"]
+
+EVENT_PATHS = ["events"]
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+KEPU_DATA_PATH = "data"
+READERS = {"rst": None, "html": None, "htm": None}
+
+# URLs: settings pairs as in Pelican. Events and their groupings:
+EVENT_URL, EVENT_SAVE_AS = "events/{slug}/", "events/{slug}/index.html"
+EVENTS_URL, EVENTS_SAVE_AS = "events/", "events/index.html"
+PAST_EVENTS_URL, PAST_EVENTS_SAVE_AS = "events/past/", "events/past/index.html"
+STREET_URL, STREET_SAVE_AS = "streets/{id}/", "streets/{id}/index.html"
+STREETS_URL, STREETS_SAVE_AS = "streets/", "streets/index.html"
+TEAM_URL, TEAM_SAVE_AS = "teams/{id}/", "teams/{id}/index.html"
+EVENT_CATEGORY_URL, EVENT_CATEGORY_SAVE_AS = "categories/{id}/", "categories/{id}/index.html"
+AUDIENCE_URL, AUDIENCE_SAVE_AS = "audiences/{id}/", "audiences/{id}/index.html"
+# News and pages (Pelican's own generators):
+ARTICLE_URL, ARTICLE_SAVE_AS = "news/{slug}/", "news/{slug}/index.html"
+DRAFT_URL, DRAFT_SAVE_AS = "drafts/news/{slug}/", "drafts/news/{slug}/index.html"
+PAGE_URL, PAGE_SAVE_AS = "{slug}/", "{slug}/index.html"
+DRAFT_PAGE_URL, DRAFT_PAGE_SAVE_AS = "drafts/{slug}/", "drafts/{slug}/index.html"
+DIRECT_TEMPLATES = ["news"]
+NEWS_URL, NEWS_SAVE_AS = "news/", "news/index.html"
+INDEX_SAVE_AS = ""
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+
+# Page 2 of streets/xinbei/ is streets/xinbei/page/2/: never collides with another id.
+DEFAULT_PAGINATION = 20
+PAGINATED_TEMPLATES = {"news": 10, "event_list": 20, "street": 20, "team": 20, "category": 20,
+                       "audience": 20}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+JINJA_FILTERS = FILTERS
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Cache parsed content by content hash: mtimes change on every checkout.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "generator"
+CHECK_MODIFIED_METHOD = "sha1"
+CACHE_PATH = str(ROOT / ".cache" / "pelican")
+DELETE_OUTPUT_DIRECTORY = False
+SLUGIFY_SOURCE = "basename"

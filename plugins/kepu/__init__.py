@@ -1,0 +1,1 @@
+"""Kepu Calendar core: Pelican-free event model, validation, recurrence and site indexes."""

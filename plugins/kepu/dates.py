@@ -1,0 +1,172 @@
+"""Parse the date and time forms editors write, and format dates in Chinese."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, tzinfo
+
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+_DATE = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+_TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+_OFFSET = r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
+_DATETIME_RE = re.compile(rf"^{_DATE}(?:(?:[Tt]|\s+){_TIME}\s*{_OFFSET})?$")
+_TIME_RE = re.compile(rf"^{_TIME}$")
+_SLASHED = re.compile(r"^(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?(.*)$")
+_DURATION_UNITS = ("个小时", "小时", "钟头", "hours", "hour", "hrs", "hr", "h", "分钟", "minutes",
+                   "minute", "mins", "min", "分", "m", "days", "day", "天", "d")
+_DURATION_PART = re.compile(rf"(\d+(?:\.\d+)?)\s*({'|'.join(_DURATION_UNITS)})", re.IGNORECASE)
+_ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$", re.IGNORECASE)
+
+
+class DateFormatError(ValueError):
+    """A date or time an editor wrote that cannot be read; ``hint`` says what to write."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def parse_when(text: str) -> date | datetime:
+    """``2026-12-05`` → date; ``2026-12-05 14:00`` → naive (or offset-aware) datetime."""
+    text = text.strip()
+    match = _DATETIME_RE.match(text)
+    if not match:
+        raise DateFormatError(f"无法识别的日期“{text}”", _suggest_date(text))
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateFormatError(f"年份 {year} 超出范围（{MIN_YEAR}–{MAX_YEAR}）", "请检查年份是否写错")
+    try:
+        day_value = date(year, month, day)
+    except ValueError:
+        raise DateFormatError(f"日期“{text}”不存在（{month} 月没有 {day} 日）",
+                              "请核对月份和日期") from None
+    if match["H"] is None:
+        return day_value
+    clock = _make_time(int(match["H"]), int(match["M"]), int(match["S"] or 0), text)
+    value = datetime.combine(day_value, clock)
+    if match["tz"]:
+        value = datetime.fromisoformat(f"{value.isoformat()}{_offset(match['tz'])}")
+    return value
+
+
+def _offset(text: str) -> str:
+    if text == "Z":
+        return "+00:00"
+    return text if ":" in text else f"{text[:3]}:{text[3:]}"
+
+
+def _make_time(hour: int, minute: int, second: int, text: str) -> time:
+    if hour == 24 and minute == 0 and second == 0:
+        raise DateFormatError(f"时间“{text}”写成了 24:00", "当天结束请写 23:59，或写第二天的 00:00")
+    try:
+        return time(hour, minute, second)
+    except ValueError:
+        raise DateFormatError(f"时间“{text}”不存在", "时间写成 24 小时制，例如 14:00") from None
+
+
+def parse_clock(text: str) -> time:
+    """``16:00`` → time(16, 0)."""
+    match = _TIME_RE.match(text.strip())
+    if not match:
+        raise DateFormatError(f"无法识别的时间“{text}”", "时间写成 24 小时制并加引号，例如 \"16:00\"")
+    return _make_time(int(match["H"]), int(match["M"]), int(match["S"] or 0), text)
+
+
+def _suggest_date(text: str) -> str:
+    match = _SLASHED.match(text)
+    if match:
+        year, month, day, rest = match.groups()
+        fixed = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        rest = rest.strip()
+        if rest and _TIME_RE.match(rest):
+            fixed += f" {rest}"
+        return f"日期要用短横线分隔，请写成 {fixed}"
+    if "：" in text:
+        return "时间里的冒号要用英文半角“:”，例如 2026-12-05 14:00"
+    return "日期写成 2026-12-05，日期加时间写成 2026-12-05 14:00"
+
+
+def parse_duration(text: str) -> timedelta:
+    """``2小时``, ``90分钟``, ``1小时30分钟``, ``1.5h``, ``PT2H`` → timedelta."""
+    text = str(text).strip()
+    iso = _ISO_DURATION.match(text)
+    if iso and any(iso.groups()):
+        days, hours, minutes = (int(g or 0) for g in iso.groups())
+        return _positive(timedelta(days=days, hours=hours, minutes=minutes), text)
+    total, consumed = timedelta(), ""
+    for match in _DURATION_PART.finditer(text):
+        amount, unit = float(match[1]), match[2].lower()
+        consumed += match[0]
+        if unit in ("天", "d", "day", "days"):
+            total += timedelta(days=amount)
+        elif unit in ("分钟", "分", "min", "mins", "minute", "minutes", "m"):
+            total += timedelta(minutes=amount)
+        else:
+            total += timedelta(hours=amount)
+    if not consumed or re.sub(r"\s", "", consumed) != re.sub(r"\s", "", text):
+        raise DateFormatError(f"无法识别的时长“{text}”", "例如 duration: 2小时、duration: 90分钟、duration: 1小时30分钟")
+    return _positive(total, text)
+
+
+def _positive(value: timedelta, text: str) -> timedelta:
+    if value <= timedelta(0):
+        raise DateFormatError(f"时长“{text}”必须大于零", "例如 duration: 2小时")
+    return value
+
+
+def as_local(value: date | datetime, zone: tzinfo) -> date | datetime:
+    """Attach ``zone`` to a naive datetime; convert an aware one; leave dates alone."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value.astimezone(zone)
+
+
+def day_of(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+# ---------------------------------------------------------------- formatting
+
+def format_day(day: date, with_year: bool = True) -> str:
+    """2026年4月13日（周一）"""
+    text = f"{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
+    return f"{day.year}年{text}" if with_year else text
+
+
+def format_day_short(day: date) -> str:
+    """4月13日"""
+    return f"{day.month}月{day.day}日"
+
+
+def format_clock(value: datetime) -> str:
+    return value.strftime("%H:%M")
+
+
+def format_when(start: date | datetime, end: date | datetime) -> str:
+    """Chinese range: 2026年4月13日（周一）14:00–16:00; all-day end is inclusive."""
+    if not isinstance(start, datetime):
+        if end == start:
+            return f"{format_day(start)} 全天"
+        return f"{format_day(start)}至{format_day(end, end.year != start.year)}"
+    if start.date() == end.date() or (end - start <= timedelta(hours=24)
+                                      and end.time() == time(0) and end.date() == start.date()
+                                      + timedelta(days=1)):
+        return f"{format_day(start.date())}{format_clock(start)}–{format_clock(end)}"
+    return (f"{format_day(start.date())}{format_clock(start)} 至 "
+            f"{format_day(end.date(), end.year != start.year)}{format_clock(end)}")
+
+
+def format_datetime(value: date | datetime) -> str:
+    """2026年4月13日（周一）14:00, or the day alone for dates."""
+    if isinstance(value, datetime):
+        return f"{format_day(value.date())}{format_clock(value)}"
+    return format_day(value)
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{year}年{month}月"

@@ -1,0 +1,74 @@
+"""Publish a finished build atomically, keeping the mtimes of files whose bytes did not change."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import filecmp
+import os
+import shutil
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def staging_dir(output: Path) -> Path:
+    """Where a build writes before it is published: beside the output, same file system."""
+    return output.parent / f".{output.name}.building"
+
+
+def discard(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def keep_unchanged_mtimes(new: Path, old: Path) -> int:
+    """Give files identical to the previous build their old mtime; return how many."""
+    if not old.is_dir():
+        return 0
+    kept = 0
+    for dirpath, _dirs, files in os.walk(new):
+        for name in files:
+            fresh = Path(dirpath, name)
+            previous = old / fresh.relative_to(new)
+            try:
+                stat = previous.stat()
+                if stat.st_size == fresh.stat().st_size and filecmp.cmp(fresh, previous, shallow=False):
+                    os.utime(fresh, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+                    kept += 1
+            except OSError:
+                continue
+    return kept
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories with renameat2(RENAME_EXCHANGE) (Linux)."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def publish(staged: Path, output: Path) -> None:
+    """Replace ``output`` by ``staged``; readers see the old tree or the new one, never a mix."""
+    if output.exists() and not output.is_dir():
+        raise NotADirectoryError(output)
+    if output.exists() and _exchange(staged, output):
+        discard(staged)  # now holds the previous build
+        return
+    if output.exists():  # no renameat2: two renames, the gap is as short as it gets
+        retired = output.parent / f".{output.name}.previous"
+        discard(retired)
+        os.rename(output, retired)
+        os.rename(staged, output)
+        discard(retired)
+        return
+    os.rename(staged, output)

@@ -1,0 +1,69 @@
+"""Problems found in content, reported to volunteer editors in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong in one file, with the fix to make.
+
+    ``path`` is relative to the project (e.g. ``content/events/x.md``),
+    ``line`` is 1-based (0 when the problem concerns the whole file).
+    """
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def format(self) -> str:
+        """``path:line: field: message — hint`` as the editors read it."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        label = "" if self.is_error else "（提醒）"
+        text = f"{where}: {label}{self.field}: {self.message}" if self.field else (
+            f"{where}: {label}{self.message}"
+        )
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class ContentError(Exception):
+    """Raised when content has errors; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.errors)} 个内容错误")
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def format_report(problems: Iterable[Problem]) -> str:
+    """All problems grouped by file, errors and warnings counted at the end."""
+    problems = sorted(problems)
+    lines: list[str] = []
+    for path, group in groupby(problems, key=lambda p: p.path):
+        lines.append(f"▶ {path}")
+        lines.extend(f"  {p.format()}" for p in group)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        lines.append(f"共 {errors} 个错误、{warnings} 个提醒：请按提示修改后再构建。")
+    elif warnings:
+        lines.append(f"没有错误，有 {warnings} 个提醒。")
+    else:
+        lines.append("检查通过：没有发现问题。")
+    return "\n".join(lines)

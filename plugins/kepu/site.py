@@ -1,0 +1,245 @@
+"""The site index: every grouping of events, computed once per build and shared by all outputs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .dates import format_when
+from .maps import MapLink, map_links
+from .model import STREET_KINDS, Audience, Category, Event, Occurrence, Registries, Street, Team
+from .recurrence import describe, expand
+from .urls import FACET_PREFIX, UrlScheme
+
+DEFAULT_HORIZON_DAYS = 366
+HOME_DAYS = 14
+
+
+@dataclass(slots=True)
+class EventEntry:
+    """An event with everything pages, feeds and indexes show about it, derived once."""
+
+    event: Event
+    url: str
+    street: Street
+    team: Team
+    categories: tuple[Category, ...]
+    audiences: tuple[Audience, ...]
+    occurrences: tuple[Occurrence, ...]
+    upcoming: tuple[Occurrence, ...]
+    rule_text: str
+    when: str = ""
+
+    @property
+    def next(self) -> Occurrence | None:
+        return self.upcoming[0] if self.upcoming else None
+
+    @property
+    def last(self) -> Occurrence:
+        return self.occurrences[-1]
+
+    @property
+    def is_past(self) -> bool:
+        return not self.upcoming
+
+    @property
+    def map_links(self) -> list[MapLink]:
+        return map_links(self.event.venue) if self.event.venue else []
+
+    @property
+    def shown(self) -> Occurrence:
+        """The occurrence a listing shows: the next one, or the last one for past events."""
+        return self.next or self.last
+
+
+@dataclass(slots=True)
+class Facet:
+    """A street, team, category or audience with its events."""
+
+    kind: str
+    item: Street | Team | Category | Audience
+    url: str
+    past_url: str
+    upcoming: list[EventEntry] = field(default_factory=list)
+    past: list[EventEntry] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def name(self) -> str:
+        return self.item.name
+
+    @property
+    def count(self) -> int:
+        return len(self.upcoming) + len(self.past)
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    """An occurrence as a day's agenda lists it."""
+
+    occurrence: Occurrence
+    entry: EventEntry
+    time_text: str
+
+
+@dataclass(slots=True)
+class DayAgenda:
+    day: date
+    items: list[AgendaItem]
+
+
+@dataclass(slots=True)
+class SiteIndex:
+    """Built once per build from the validated events."""
+
+    build_date: date
+    timezone: ZoneInfo
+    horizon: date
+    registries: Registries
+    entries: list[EventEntry]
+    by_slug: dict[str, EventEntry]
+    occurrences: list[Occurrence]
+    upcoming: list[EventEntry]
+    past: list[EventEntry]
+    featured: list[EventEntry]
+    facets: dict[str, dict[str, Facet]]
+    next_days: list[DayAgenda]
+    street_kinds: list[tuple[str, list[Facet]]]
+    street_teams: dict[str, list[Facet]]
+
+
+def occurrence_key(occurrence: Occurrence, zone: ZoneInfo) -> tuple:
+    """Chronological order across all-day and timed events in the site's time zone."""
+    start = occurrence.start
+    if isinstance(start, datetime):
+        moment = start.astimezone(zone).replace(tzinfo=None)
+    else:
+        moment = datetime.combine(start, time.min)
+    return moment, occurrence.event.slug, occurrence.index
+
+
+def local_day(value: date | datetime, zone: ZoneInfo) -> date:
+    return value.astimezone(zone).date() if isinstance(value, datetime) else value
+
+
+def last_local_day(occurrence: Occurrence, zone: ZoneInfo) -> date:
+    if not isinstance(occurrence.end, datetime):
+        return occurrence.end
+    end = occurrence.end.astimezone(zone)
+    first = local_day(occurrence.start, zone)
+    if end.time() == time.min and end.date() > first:
+        return end.date() - timedelta(days=1)
+    return end.date()
+
+
+def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
+           build_date: date, zone: ZoneInfo) -> EventEntry:
+    occurrences = tuple(expand(event, horizon))
+    if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
+        occurrences = (Occurrence(event, event.start, event.end, 0),)
+    upcoming = tuple(o for o in occurrences if last_local_day(o, zone) >= build_date)
+    rule_text = describe(event.recurrence.rrule, event.all_day, zone) if event.recurrence else ""
+    entry = EventEntry(
+        event=event,
+        url=urls.url("EVENT", slug=event.slug),
+        street=registries.streets[event.street],
+        team=registries.teams[event.team],
+        categories=tuple(registries.categories[c] for c in event.categories),
+        audiences=tuple(registries.audiences[a] for a in event.audiences),
+        occurrences=occurrences,
+        upcoming=upcoming,
+        rule_text=rule_text,
+    )
+    shown = entry.shown
+    entry.when = format_when(shown.start, shown.end)
+    return entry
+
+
+def build_index(events: list[Event], registries: Registries, urls: UrlScheme, build_date: date,
+                timezone: str = "Asia/Shanghai", horizon_days: int = DEFAULT_HORIZON_DAYS,
+                home_days: int = HOME_DAYS) -> SiteIndex:
+    """Expand recurrences once and group everything in a single pass over the events."""
+    zone = ZoneInfo(timezone)
+    horizon = build_date + timedelta(days=horizon_days)
+    published = sorted((e for e in events if not e.draft), key=lambda e: e.slug)
+    entries = [_entry(e, registries, urls, horizon, build_date, zone) for e in published]
+    occurrences = sorted((o for e in entries for o in e.occurrences),
+                         key=lambda o: occurrence_key(o, zone))
+    upcoming = sorted((e for e in entries if not e.is_past),
+                      key=lambda e: occurrence_key(e.shown, zone))
+    past = sorted((e for e in entries if e.is_past),
+                  key=lambda e: occurrence_key(e.shown, zone), reverse=True)
+    facets = _facets(registries, urls, upcoming, past)
+    return SiteIndex(
+        build_date=build_date,
+        timezone=zone,
+        horizon=horizon,
+        registries=registries,
+        entries=entries,
+        by_slug={e.event.slug: e for e in entries},
+        occurrences=occurrences,
+        upcoming=upcoming,
+        past=past,
+        featured=[e for e in upcoming if e.event.featured],
+        facets=facets,
+        next_days=_agenda(occurrences, {e.event.slug: e for e in entries}, build_date,
+                          home_days, zone),
+        street_kinds=[(kind, [f for f in facets["streets"].values() if f.item.kind == kind])
+                      for kind in STREET_KINDS],
+        street_teams={ident: [t for t in facets["teams"].values() if t.item.street == ident]
+                      for ident in registries.streets},
+    )
+
+
+def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
+            past: list[EventEntry]) -> dict[str, dict[str, Facet]]:
+    facets: dict[str, dict[str, Facet]] = {}
+    for kind, prefix in FACET_PREFIX.items():
+        facets[kind] = {
+            ident: Facet(kind, item, urls.url(prefix, id=ident), urls.url(f"{prefix}_PAST", id=ident))
+            for ident, item in getattr(registries, kind).items()
+        }
+    for bucket, entries in (("upcoming", upcoming), ("past", past)):
+        for entry in entries:
+            event = entry.event
+            members = (
+                ("streets", (event.street,)),
+                ("teams", (event.team,)),
+                ("categories", event.categories),
+                ("audiences", event.audiences),
+            )
+            for kind, idents in members:
+                for ident in idents:
+                    getattr(facets[kind][ident], bucket).append(entry)
+    return facets
+
+
+def _agenda(occurrences: list[Occurrence], entries: dict[str, EventEntry], first: date,
+            days: int, zone: ZoneInfo) -> list[DayAgenda]:
+    """Occurrences touching [first, first + days), each under its first day in the window."""
+    last = first + timedelta(days=days - 1)
+    by_day: dict[date, list[AgendaItem]] = defaultdict(list)
+    for occurrence in occurrences:
+        start_day = local_day(occurrence.start, zone)
+        if start_day > last or last_local_day(occurrence, zone) < first:
+            continue
+        item = AgendaItem(occurrence, entries[occurrence.event.slug], time_text(occurrence, zone))
+        by_day[max(start_day, first)].append(item)
+    return [DayAgenda(day, by_day[day]) for day in sorted(by_day)]
+
+
+def time_text(occurrence: Occurrence, zone: ZoneInfo) -> str:
+    """What a day's agenda shows: 14:00–16:00, 全天, or 至 12月20日 for multi-day events."""
+    first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
+    if isinstance(occurrence.start, datetime):
+        start = occurrence.start.astimezone(zone)
+        end = occurrence.end.astimezone(zone)
+        if first == last:
+            return f"{start:%H:%M}–{end:%H:%M}"
+        return f"{start:%H:%M} 至 {last.month}月{last.day}日 {end:%H:%M}"
+    return "全天" if first == last else f"全天，至 {last.month}月{last.day}日"

@@ -1,0 +1,55 @@
+"""Settings-driven URLs and output paths (``*_URL`` / ``*_SAVE_AS`` pairs, as in Pelican)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# kind -> (URL pattern, SAVE_AS pattern); overridable by settings of the same names.
+DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
+    "EVENT": ("events/{slug}/", "events/{slug}/index.html"),
+    "EVENTS": ("events/", "events/index.html"),
+    "PAST_EVENTS": ("events/past/", "events/past/index.html"),
+    "STREET": ("streets/{id}/", "streets/{id}/index.html"),
+    "STREET_PAST": ("streets/{id}/past/", "streets/{id}/past/index.html"),
+    "STREETS": ("streets/", "streets/index.html"),
+    "TEAM": ("teams/{id}/", "teams/{id}/index.html"),
+    "TEAM_PAST": ("teams/{id}/past/", "teams/{id}/past/index.html"),
+    "TEAMS": ("teams/", "teams/index.html"),
+    "EVENT_CATEGORY": ("categories/{id}/", "categories/{id}/index.html"),
+    "EVENT_CATEGORY_PAST": ("categories/{id}/past/", "categories/{id}/past/index.html"),
+    "EVENT_CATEGORIES": ("categories/", "categories/index.html"),
+    "AUDIENCE": ("audiences/{id}/", "audiences/{id}/index.html"),
+    "AUDIENCE_PAST": ("audiences/{id}/past/", "audiences/{id}/past/index.html"),
+    "AUDIENCES": ("audiences/", "audiences/index.html"),
+    "HOME": ("", "index.html"),
+}
+# Registry kind (as in Registries) -> settings prefix of its pages.
+FACET_PREFIX = {
+    "streets": "STREET",
+    "teams": "TEAM",
+    "categories": "EVENT_CATEGORY",
+    "audiences": "AUDIENCE",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UrlScheme:
+    """Formats URLs and output paths from patterns."""
+
+    patterns: Mapping[str, tuple[str, str]]
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> UrlScheme:
+        patterns = {
+            kind: (settings.get(f"{kind}_URL", url), settings.get(f"{kind}_SAVE_AS", save_as))
+            for kind, (url, save_as) in DEFAULT_PATTERNS.items()
+        }
+        return cls(patterns)
+
+    def url(self, kind: str, **fields: str) -> str:
+        return self.patterns[kind][0].format(**fields)
+
+    def save_as(self, kind: str, **fields: str) -> str:
+        return self.patterns[kind][1].format(**fields)

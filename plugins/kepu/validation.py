@@ -1,0 +1,649 @@
+"""Turn an event file's front matter into an Event, reporting every problem in Chinese."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .dates import DateFormatError, as_local, parse_clock, parse_duration, parse_when
+from .frontmatter import SourceDoc
+from .model import (
+    STATUSES,
+    Contact,
+    Event,
+    Recurrence,
+    Registration,
+    Registries,
+    Venue,
+)
+from .problems import ERROR, WARNING, Problem
+from .recurrence import RecurrenceError, normalize_rule
+from .suggest import closest, did_you_mean
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
+MAX_TITLE = 120
+URL_SCHEMES = ("http://", "https://")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+EVENT_FIELDS = (
+    "title", "start", "end", "duration", "timezone", "street", "community", "venue", "online",
+    "team", "categories", "audiences", "age", "registration", "cost", "status", "previous_start",
+    "status_note", "recurrence", "image", "image_alt", "summary", "tags", "accessibility",
+    "contact", "featured", "draft", "updated", "attendance", "report",
+)
+REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences")
+NESTED_FIELDS = {
+    "venue": ("name", "address", "lat", "lon"),
+    "registration": ("required", "url", "phone", "email", "deadline", "capacity", "note"),
+    "recurrence": ("rrule", "exdates", "rdates"),
+    "contact": ("name", "phone", "email"),
+}
+# Chinese (and common English) names editors type for a field.
+FIELD_ALIASES = {
+    "标题": "title", "名称": "title", "开始": "start", "开始时间": "start", "时间": "start",
+    "日期": "start", "date": "start", "结束": "end", "结束时间": "end", "时长": "duration",
+    "街道": "street", "街镇": "street", "镇": "street", "社区": "community", "地点": "venue",
+    "场地": "venue", "location": "venue", "place": "venue", "线上": "online", "链接": "online",
+    "队伍": "team", "志愿队": "team", "主办": "team", "organizer": "team", "类型": "categories",
+    "分类": "categories", "category": "categories", "对象": "audiences", "受众": "audiences",
+    "audience": "audiences", "年龄": "age", "报名": "registration", "费用": "cost",
+    "price": "cost", "状态": "status", "原定时间": "previous_start", "重复": "recurrence",
+    "rrule": "recurrence", "图片": "image", "配图": "image", "简介": "summary", "摘要": "summary",
+    "description": "summary", "标签": "tags", "关键词": "tags", "tag": "tags",
+    "无障碍": "accessibility", "联系": "contact", "联系人": "contact", "推荐": "featured",
+    "草稿": "draft", "更新": "updated", "modified": "updated", "人数": "attendance",
+    "报道": "report",
+}
+STATUS_ALIASES = {
+    "正常": "scheduled", "正常举办": "scheduled", "如期举办": "scheduled", "已取消": "cancelled",
+    "取消": "cancelled", "canceled": "cancelled", "延期": "postponed", "已延期": "postponed",
+    "改期": "postponed", "rescheduled": "postponed", "已满": "full", "名额已满": "full",
+    "额满": "full", "满员": "full",
+}
+_BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False}
+_AGE_RANGE = re.compile(r"^(\d{1,3})\s*(?:-|~|～|—|至|到)\s*(\d{1,3})\s*岁?$")
+_AGE_MIN = re.compile(r"^(\d{1,3})\s*(?:\+|岁以上|岁及以上|周岁以上)$")
+_AGE_MAX = re.compile(r"^(\d{1,3})\s*(?:岁以下|岁及以下)$")
+_SEXAGESIMAL = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(slots=True)
+class ValidationContext:
+    """What event validation needs to know beyond the file itself."""
+
+    registries: Registries
+    content_dir: Path
+    default_timezone: str = DEFAULT_TIMEZONE
+    article_slugs: frozenset[str] | None = None
+    _names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def names(self, kind: str) -> dict[str, str]:
+        """Display name → id, for did-you-mean on names typed instead of ids."""
+        if kind not in self._names:
+            items = getattr(self.registries, kind)
+            self._names[kind] = {item.name: ident for ident, item in items.items()}
+        return self._names[kind]
+
+
+class FieldReader:
+    """Reads one document; each ``_field`` method returns a value or records a problem."""
+
+    def __init__(self, doc: SourceDoc, ctx: ValidationContext):
+        self.doc = doc
+        self.ctx = ctx
+        self.meta = doc.meta
+        self.problems: list[Problem] = []
+
+    # -- recording -----------------------------------------------------------------
+    def error(self, key: str, message: str, hint: str = "", severity: str = ERROR) -> None:
+        self.problems.append(Problem(self.doc.path, self.doc.line_of(key), key, message, hint,
+                                     severity))
+
+    def warn(self, key: str, message: str, hint: str = "") -> None:
+        self.error(key, message, hint, WARNING)
+
+    # -- scalar readers ------------------------------------------------------------
+    def get(self, key: str) -> Any:
+        value: Any = self.meta
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    def text(self, key: str, required: bool = False, max_len: int = 2000) -> str:
+        value = self.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(key, "必填字段缺失或为空", f"加一行 {key.split('.')[-1]}: …")
+            return ""
+        if isinstance(value, bool):
+            raw = self.raw(key)
+            self.error(key, f"“{raw}”被 YAML 读成了真假值（{'是' if value else '否'}），而这里要写文字",
+                       f"给文字加上英文引号：{key.split('.')[-1]}: \"{raw}\"")
+            return ""
+        if isinstance(value, (int, float)):
+            return self.raw(key) or str(value)
+        if not isinstance(value, str):
+            self.error(key, "这里应写一段文字，而不是列表或多个字段",
+                       "写在同一行，例如 summary: 一句话简介")
+            return ""
+        value = value.strip()
+        if len(value) > max_len:
+            self.error(key, f"内容太长（{len(value)} 字，上限 {max_len} 字）", "请精简")
+            return value[:max_len]
+        return value
+
+    def raw(self, key: str) -> str:
+        scalar = self.doc.scalars.get(key)
+        return scalar.text if scalar else ""
+
+    def flag(self, key: str) -> bool:
+        value = self.get(key)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+            return _BOOL_WORDS[value.strip().lower()]
+        self.error(key, f"“{value}”不是真假值", f"写 {key.split('.')[-1]}: true 或 false")
+        return False
+
+    def integer(self, key: str, low: int = 0, high: int = 1_000_000) -> int | None:
+        value = self.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"“{value}”不是整数", f"只写数字，例如 {key.split('.')[-1]}: 30")
+            return None
+        if not low <= value <= high:
+            self.error(key, f"数值 {value} 超出范围（{low}–{high}）", "请检查是否写错")
+            return None
+        return value
+
+    def url(self, key: str, schemes: tuple[str, ...] = URL_SCHEMES) -> str:
+        value = self.text(key, max_len=2000)
+        if not value:
+            return ""
+        lowered = value.lower()
+        if not lowered.startswith(schemes) or re.search(r"\s", value):
+            shown = "、".join(s.rstrip("/") for s in schemes)
+            self.error(key, f"链接“{value[:60]}”无效，只接受以 {shown} 开头的网址",
+                       "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming")
+            return ""
+        return value
+
+    def phone(self, key: str) -> str:
+        value = self.get(key)
+        raw = self.raw(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if raw.startswith("0") or raw != str(value):
+                self.error(key, f"电话号码 {raw} 被 YAML 读成了数字 {value}（开头的 0 会丢失）",
+                           f"给号码加上英文引号：{key.split('.')[-1]}: \"{raw}\"")
+                return ""
+            return raw
+        return self.text(key, max_len=60)
+
+    def when(self, key: str, zone: tzinfo, required: bool = False) -> date | datetime | None:
+        value = self.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(key, "必填字段缺失或为空", "例如 start: 2026-12-05 14:00")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.match(self.raw(key)):
+            raw = self.raw(key)
+            self.error(key, f"“{raw}”被 YAML 读成了数字 {value}，缺少日期",
+                       f"写完整的日期和时间，例如 {key.split('.')[-1]}: 2026-12-05 {raw}")
+            return None
+        if not isinstance(value, str):
+            self.error(key, f"“{value}”不是日期", "日期写成 2026-12-05，日期加时间写成 2026-12-05 14:00")
+            return None
+        try:
+            return as_local(parse_when(value), zone)
+        except DateFormatError as exc:
+            self.error(key, exc.message, exc.hint)
+            return None
+
+    def ids(self, key: str, kind: str, label: str) -> tuple[str, ...]:
+        value = self.get(key)
+        if value is None or value == "" or value == []:
+            self.error(key, f"必填字段缺失：至少填写一个{label}编号",
+                       f"例如 {key}: [{next(iter(getattr(self.ctx.registries, kind)), 'id')}]")
+            return ()
+        items = value if isinstance(value, list) else [value]
+        found = []
+        for index, item in enumerate(items):
+            name = f"{key}[{index}]" if isinstance(value, list) else key
+            ident = self.one_id(name, item, kind, label)
+            if ident and ident not in found:
+                found.append(ident)
+        return tuple(found)
+
+    def unknown_nested(self, parent: str) -> None:
+        for key in self.get(parent) or {}:
+            if key not in NESTED_FIELDS[parent]:
+                guess = closest(str(key), NESTED_FIELDS[parent])
+                self.warn(f"{parent}.{key}", f"{parent} 下的未知字段“{key}”，将被忽略",
+                          f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(NESTED_FIELDS[parent])}")
+
+    def one_id(self, key: str, value: Any, kind: str, label: str) -> str:
+        registry = getattr(self.ctx.registries, kind)
+        if not isinstance(value, str) or not value.strip():
+            self.error(key, f"{label}编号应是一段文字，例如 {next(iter(registry), 'id')}",
+                       f"可用编号见 content/data/{kind}.yml")
+            return ""
+        ident = value.strip()
+        if ident in registry:
+            return ident
+        hint = did_you_mean(ident, registry, self.ctx.names(kind))
+        self.error(key, f"未知的{label}编号“{ident}”",
+                   hint or f"可用编号见 content/data/{kind}.yml")
+        return ""
+
+
+def _zone(checker: FieldReader) -> tuple[str, tzinfo]:
+    name = checker.text("timezone") or checker.ctx.default_timezone
+    try:
+        return name, ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        checker.error("timezone", f"未知时区“{name}”", "北京时间请删掉这一行，或写 timezone: Asia/Shanghai")
+        return checker.ctx.default_timezone, ZoneInfo(checker.ctx.default_timezone)
+
+
+def _end(checker: FieldReader, start: date | datetime, zone: tzinfo) -> date | datetime | None:
+    value, has_duration = checker.get("end"), checker.get("duration") not in (None, "")
+    if value not in (None, "") and has_duration:
+        checker.error("duration", "end 和 duration 只能写一个", "删去其中一行")
+        return None
+    if has_duration:
+        return _end_from_duration(checker, start)
+    if value in (None, ""):
+        if isinstance(start, datetime):
+            checker.error("start", "缺少结束时间", '加一行 end: "16:00"（同一天只写时间并加引号），或 duration: 2小时')
+            return None
+        return start
+    raw = checker.raw("end")
+    if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.match(raw):
+        checker.error("end", f"“{raw}”被 YAML 读成了数字 {value}", f'时间要加英文引号：end: "{raw}"')
+        return None
+    if isinstance(value, str) and ":" in value and "-" not in value:
+        if not isinstance(start, datetime):
+            checker.error("end", "全天活动的 end 只能写日期", "写最后一天，例如 end: 2026-05-24；要写时间请在 start 中也写上时间")
+            return None
+        try:
+            return datetime.combine(start.date(), parse_clock(value), start.tzinfo)
+        except DateFormatError as exc:
+            checker.error("end", exc.message, exc.hint)
+            return None
+    end = checker.when("end", zone)
+    if end is None:
+        return None
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        if isinstance(start, datetime):
+            checker.error("end", "开始写了时间，结束只写了日期", "结束也写上时间，例如 end: 2026-12-20 17:00")
+        else:
+            checker.error("end", "开始只写了日期（全天活动），结束却写了时间",
+                          "全天活动的 end 只写最后一天的日期；要写时间请在 start 中也写上时间")
+        return None
+    return end
+
+
+def _end_from_duration(checker: FieldReader, start: date | datetime) -> date | datetime | None:
+    try:
+        span = parse_duration(str(checker.get("duration")))
+    except DateFormatError as exc:
+        checker.error("duration", exc.message, exc.hint)
+        return None
+    if isinstance(start, datetime):
+        return start + span
+    if span % timedelta(days=1):
+        checker.error("duration", "全天活动的时长只能是整天", "例如 duration: 3天，或直接写 end: 最后一天")
+        return None
+    return start + span - timedelta(days=1)
+
+
+def _check_order(checker: FieldReader, start: date | datetime, end: date | datetime) -> bool:
+    if (end < start) if not isinstance(start, datetime) else (end <= start):
+        checker.error("end", "结束时间早于（或等于）开始时间",
+                      "检查日期是否写反；跨天活动请在 end 中写完整的日期和时间")
+        return False
+    if end - start > timedelta(days=366):
+        checker.error("end", "活动持续超过一年", "长期开放的项目请用 recurrence 写成重复活动")
+        return False
+    return True
+
+
+def _venue(checker: FieldReader) -> Venue | None:
+    value = checker.get("venue")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        checker.error("venue", "地点要分开写名称和地址", "写成两行缩进：\n  name: 场地名称\n  address: 详细地址")
+        return None
+    if not isinstance(value, dict):
+        checker.error("venue", "地点格式不对", "在 venue: 下一行缩进写 name: 和 address:")
+        return None
+    checker.unknown_nested("venue")
+    name = checker.text("venue.name", required=True, max_len=200)
+    address = checker.text("venue.address", max_len=300)
+    lat, lon = _coordinates(checker)
+    return Venue(name, address, lat, lon) if name else None
+
+
+def _coordinates(checker: FieldReader) -> tuple[float | None, float | None]:
+    lat, lon = _number(checker, "venue.lat"), _number(checker, "venue.lon")
+    if (lat is None) != (lon is None):
+        checker.error("venue", "经纬度要同时填写 lat 和 lon", "补全另一个，或两个都删去")
+        return None, None
+    if lat is None or lon is None:
+        return None, None
+    if 70 < lat < 140 and 0 < lon < 60:
+        checker.error("venue.lat", "纬度和经度写反了", f"天津一带应为 lat: {lon} 和 lon: {lat}")
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        checker.error("venue.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")
+        return None, None
+    if not (0 < lat < 60 and 70 < lon < 140):
+        checker.warn("venue.lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度")
+    return lat, lon
+
+
+def _number(checker: FieldReader, key: str) -> float | None:
+    value = checker.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        checker.error(key, f"坐标“{value}”无效", "写十进制小数，例如 lat: 39.0513")
+        return None
+    return float(value)
+
+
+def _registration(checker: FieldReader, zone: tzinfo) -> Registration | None:
+    value = checker.get("registration")
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Registration(required=value)
+    if not isinstance(value, dict):
+        checker.error("registration", "报名信息格式不对", "在 registration: 下一行缩进写 required: true 等字段")
+        return None
+    checker.unknown_nested("registration")
+    deadline = checker.when("registration.deadline", zone)
+    email = checker.text("registration.email", max_len=200)
+    if email and not _EMAIL.match(email):
+        checker.error("registration.email", f"邮箱“{email}”格式不对", "例如 email: kepu@example.cn")
+        email = ""
+    return Registration(
+        required=checker.flag("registration.required"),
+        url=checker.url("registration.url"),
+        phone=checker.phone("registration.phone"),
+        email=email,
+        deadline=deadline.date() if isinstance(deadline, datetime) else deadline,
+        capacity=checker.integer("registration.capacity", 1, 100_000),
+        note=checker.text("registration.note", max_len=300),
+    )
+
+
+def _contact(checker: FieldReader) -> Contact | None:
+    value = checker.get("contact")
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        checker.unknown_nested("contact")
+        contact = Contact(name=checker.text("contact.name", max_len=100),
+                          phone=checker.phone("contact.phone"),
+                          email=checker.text("contact.email", max_len=200))
+        return contact if (contact.name or contact.phone or contact.email) else None
+    text = checker.phone("contact") if isinstance(value, int) else checker.text("contact", max_len=300)
+    return Contact(text=text) if text else None
+
+
+def _status(checker: FieldReader) -> str:
+    value = checker.text("status")
+    if not value:
+        return "scheduled"
+    status = STATUS_ALIASES.get(value, value.lower())
+    if status not in STATUSES:
+        checker.error("status", f"未知的状态“{value}”",
+                      "只能写 scheduled（正常）、cancelled（已取消）、postponed（延期）或 full（名额已满）")
+        return "scheduled"
+    return status
+
+
+def _age(checker: FieldReader) -> tuple[int | None, int | None]:
+    value = checker.get("age")
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, dict):
+        low = checker.integer("age.min", 0, 120)
+        high = checker.integer("age.max", 0, 120)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        low, high = value, None
+    else:
+        text = str(value).strip()
+        if match := _AGE_RANGE.match(text):
+            low, high = int(match[1]), int(match[2])
+        elif match := _AGE_MIN.match(text):
+            low, high = int(match[1]), None
+        elif match := _AGE_MAX.match(text):
+            low, high = None, int(match[1])
+        else:
+            checker.error("age", f"无法识别的年龄“{text}”", '例如 age: "6-12"（6 到 12 岁）或 age: "60+"（60 岁以上）')
+            return None, None
+    if low is not None and high is not None and low > high:
+        checker.error("age", "最小年龄大于最大年龄", '例如 age: "6-12"')
+        return None, None
+    return low, high
+
+
+def _dates_list(checker: FieldReader, key: str, start: date | datetime, zone: tzinfo) -> tuple:
+    value = checker.get(key)
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for index, item in enumerate(items):
+        name = f"{key}[{index}]" if isinstance(value, list) else key
+        if not isinstance(item, str):
+            checker.error(name, f"“{item}”不是日期", "例如 [2026-12-26, 2027-01-02]")
+            continue
+        try:
+            moment = as_local(parse_when(item), zone)
+        except DateFormatError as exc:
+            checker.error(name, exc.message, exc.hint)
+            continue
+        if not isinstance(start, datetime) and isinstance(moment, datetime):
+            checker.error(name, "全天重复活动的例外日期只写日期", f"写成 {moment.date().isoformat()}")
+            continue
+        found.append(moment)
+    return tuple(sorted(set(found), key=lambda d: (d if isinstance(d, datetime)
+                                                    else datetime.combine(d, time(), zone))))
+
+
+def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> Recurrence | None:
+    value = checker.get("recurrence")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"rrule": value}
+        checker.meta["recurrence"] = value
+    if not isinstance(value, dict):
+        checker.error("recurrence", "重复规则格式不对", "在 recurrence: 下一行缩进写 rrule: FREQ=WEEKLY;BYDAY=SA")
+        return None
+    checker.unknown_nested("recurrence")
+    text = checker.text("recurrence.rrule", required=True, max_len=300)
+    if not text:
+        return None
+    try:
+        rule = normalize_rule(text, start, zone)
+    except RecurrenceError as exc:
+        checker.error("recurrence.rrule", exc.message, exc.hint)
+        return None
+    return Recurrence(rule, _dates_list(checker, "recurrence.exdates", start, zone),
+                      _dates_list(checker, "recurrence.rdates", start, zone))
+
+
+def image_path(checker: FieldReader, key: str) -> str:
+    value = checker.text(key, max_len=300)
+    if not value:
+        return ""
+    path = PurePosixPath(value.replace("\\", "/").lstrip("/"))
+    if value.startswith(("http://", "https://", "//")):
+        checker.error(key, "配图必须放在本站，不能引用外部网址", "把图片保存到 content/images/ 下，写 image: images/文件名.jpg")
+        return ""
+    if ".." in path.parts or path.suffix.lower() not in IMAGE_SUFFIXES:
+        checker.error(key, f"图片路径“{value}”无效", "写 content/ 下的相对路径，例如 image: images/events/dianlu.jpg（jpg/png/webp/svg）")
+        return ""
+    if not (checker.ctx.content_dir / path).is_file():
+        checker.error(key, f"找不到图片 content/{path}", "检查文件名和大小写，或把图片放到这个位置")
+        return ""
+    return str(path)
+
+
+def tag_list(checker: FieldReader) -> tuple[str, ...]:
+    value = checker.get("tags")
+    if value is None or value == "":
+        return ()
+    items = value if isinstance(value, list) else re.split(r"[,，、]", str(value))
+    tags = []
+    for index, item in enumerate(items):
+        if isinstance(item, (dict, list, bool)):
+            checker.error(f"tags[{index}]", "标签应是文字", "例如 tags: [电路, 动手实验]")
+            continue
+        text = str(item).strip()
+        if text and text not in tags:
+            tags.append(text[:40])
+    return tuple(tags)
+
+
+def _unknown_fields(checker: FieldReader) -> None:
+    for key in checker.meta:
+        if not isinstance(key, str):
+            checker.error(str(key), f"字段名“{key}”无效", "字段名用英文，例如 title、start")
+            continue
+        if key in EVENT_FIELDS:
+            continue
+        guess = FIELD_ALIASES.get(key) or FIELD_ALIASES.get(key.lower()) or closest(key, EVENT_FIELDS)
+        hint = f"是否想写“{guess}”？" if guess else "字段说明见 docs/front-matter.md；不需要的话删去这一行"
+        checker.warn(key, f"未知字段“{key}”，将被忽略", hint)
+
+
+def slug_problem(path: str) -> Problem | None:
+    """The file name is the slug: ASCII, lower case, hyphenated."""
+    stem = PurePosixPath(path).stem
+    if SLUG_PATTERN.match(stem) and len(stem) <= MAX_SLUG:
+        return None
+    hint = "只用小写英文字母、数字和短横线，例如 zhoumo-tongxuehui-dianlu.md"
+    if stem.lower() != stem and SLUG_PATTERN.match(stem.lower()):
+        hint = f"改为小写：{stem.lower()}.md"
+    elif "_" in stem or " " in stem:
+        fixed = re.sub(r"[_\s]+", "-", stem.lower()).strip("-")
+        if SLUG_PATTERN.match(fixed):
+            hint = f"把下划线和空格换成短横线：{fixed}.md"
+    message = f"文件名“{stem}”不能用作网址" if len(stem) <= MAX_SLUG else f"文件名太长（{len(stem)} 个字符，上限 {MAX_SLUG}）"
+    return Problem(path, 0, "", message, hint)
+
+
+def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") -> tuple[Event | None, list[Problem]]:
+    """Check every field; return the Event (None if any error) and all problems."""
+    checker = FieldReader(doc, ctx)
+    _unknown_fields(checker)
+    for key in REQUIRED_FIELDS:
+        if checker.get(key) in (None, "", []) and key not in ("categories", "audiences", "start"):
+            checker.error(key, "必填字段缺失或为空", _required_hint(key, ctx))
+    title = checker.text("title", max_len=MAX_TITLE)
+    tz_name, zone = _zone(checker)
+    start = checker.when("start", zone, required=True)
+    end = _end(checker, start, zone) if start is not None else None
+    if start is not None and end is not None and not _check_order(checker, start, end):
+        end = None
+    street = checker.one_id("street", checker.get("street"), "streets", "街镇") if checker.get("street") else ""
+    team = checker.one_id("team", checker.get("team"), "teams", "志愿服务队") if checker.get("team") else ""
+    venue, online = _venue(checker), checker.url("online")
+    if venue is None and not online and "venue" not in checker.meta:
+        checker.error("venue", "缺少活动地点", "写 venue:（名称和地址），线上活动写 online: 直播链接")
+    status = _status(checker)
+    previous = checker.when("previous_start", zone)
+    if status == "postponed" and previous is None and "previous_start" not in checker.meta:
+        checker.error("status", "延期活动需要写原定时间", "加一行 previous_start: 原定的开始时间；start 写新的时间")
+    if previous is not None and status != "postponed":
+        checker.warn("previous_start", "只有延期活动才需要 previous_start", "如果活动延期了，请写 status: postponed")
+    recurrence = _recurrence(checker, start, zone) if start is not None else None
+    updated = checker.when("updated", zone)
+    if updated is not None and not isinstance(updated, datetime):
+        updated = datetime.combine(updated, time(), zone)
+    report = checker.text("report", max_len=MAX_SLUG)
+    if report and ctx.article_slugs is not None and report not in ctx.article_slugs:
+        checker.error("report", f"找不到文件名为“{report}”的新闻",
+                      did_you_mean(report, ctx.article_slugs) or "填写 content/articles/ 下新闻的文件名（不含 .md）")
+    age_min, age_max = _age(checker)
+    fields = dict(
+        summary=checker.text("summary", max_len=300),
+        community=checker.text("community", max_len=100),
+        venue=venue,
+        online=online,
+        age_min=age_min,
+        age_max=age_max,
+        registration=_registration(checker, zone),
+        cost=_cost(checker),
+        status=status,
+        status_note=checker.text("status_note", max_len=300),
+        previous_start=previous,
+        recurrence=recurrence,
+        image=image_path(checker, "image"),
+        image_alt=checker.text("image_alt", max_len=200),
+        tags=tag_list(checker),
+        accessibility=checker.text("accessibility", max_len=500),
+        contact=_contact(checker),
+        featured=checker.flag("featured"),
+        draft=checker.flag("draft"),
+        updated=updated,
+        attendance=checker.integer("attendance", 0, 10_000_000),
+        report=report,
+    )
+    categories = checker.ids("categories", "categories", "活动类型")
+    audiences = checker.ids("audiences", "audiences", "服务对象")
+    slug_issue = slug_problem(doc.path)
+    if slug_issue:
+        checker.problems.append(slug_issue)
+    _check_folder(checker, street)
+    if any(p.is_error for p in checker.problems) or start is None or end is None:
+        return None, checker.problems
+    event = Event(slug=PurePosixPath(doc.path).stem, source_path=doc.path, title=title,
+                  start=start, end=end, all_day=not isinstance(start, datetime), timezone=tz_name,
+                  street=street, team=team, categories=categories, audiences=audiences,
+                  body_html=body_html, **fields)
+    return event, checker.problems
+
+
+def _cost(checker: FieldReader) -> str:
+    value = checker.get("cost")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "免费" if value == 0 else f"{checker.raw('cost') or value} 元"
+    return checker.text("cost", max_len=100) or "免费"
+
+
+def _required_hint(key: str, ctx: ValidationContext) -> str:
+    examples = {
+        "title": "加一行 title: 活动名称",
+        "street": f"加一行 street: 街镇编号，例如 street: {next(iter(ctx.registries.streets), 'xinbei')}",
+        "team": f"加一行 team: 队伍编号，例如 team: {next(iter(ctx.registries.teams), 'team')}",
+    }
+    return examples.get(key, f"加一行 {key}: …")
+
+
+def _check_folder(checker: FieldReader, street: str) -> None:
+    parts = PurePosixPath(checker.doc.path).parts
+    if "events" not in parts:
+        return
+    folder = parts[parts.index("events") + 1] if len(parts) > parts.index("events") + 2 else ""
+    if street and folder and folder in checker.ctx.registries.streets and folder != street:
+        checker.warn("street", f"文件放在 {folder} 文件夹，street 却写的是 {street}",
+                     f"把文件移到 content/events/{street}/ 下，或改正 street")

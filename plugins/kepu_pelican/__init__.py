@@ -1,0 +1,11 @@
+"""Pelican plugin for Kepu Calendar: the YAML Markdown reader and the portal's generators."""
+
+from pelican import signals
+
+from .generators import get_generators
+from .readers import add_reader
+
+
+def register() -> None:
+    signals.readers_init.connect(add_reader)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,41 @@
+"""Jinja filters the theme uses for Chinese dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from kepu import dates
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def format_day(value: date | datetime, with_year: bool = True) -> str:
+    return dates.format_day(_day(value), with_year)
+
+
+def format_datetime(value: date | datetime | None) -> str:
+    return dates.format_datetime(value) if value else ""
+
+
+def day_short(value: date | datetime) -> str:
+    return dates.format_day_short(_day(value))
+
+
+def iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+def weekday(value: date | datetime) -> str:
+    return dates.WEEKDAYS[_day(value).weekday()]
+
+
+FILTERS = {
+    "format_day": format_day,
+    "format_when": dates.format_when,
+    "format_datetime": format_datetime,
+    "day_short": day_short,
+    "iso": iso,
+    "weekday": weekday,
+}

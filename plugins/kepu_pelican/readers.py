@@ -1,0 +1,98 @@
+"""Markdown reader with YAML front matter for news articles and pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from kepu.articles import validate_article
+from kepu.content import parse_file
+from kepu.registries import load_registries
+from markupsafe import escape
+from pelican.readers import BaseReader
+from pelican.utils import SafeDatetime
+
+from .settings import layout
+
+PLACEHOLDER_DATE = SafeDatetime(2000, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+class KepuMarkdownReader(BaseReader):
+    """Reads ``.md`` files whose metadata is YAML between ``---`` lines.
+
+    Content problems never raise: they travel in the ``kepu_problems`` metadata,
+    and the events generator reports them all at once and stops the build.
+    """
+
+    enabled = True
+    file_extensions: ClassVar[list[str]] = ["md", "markdown"]
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self._layout = layout(settings)
+        self._ctx = None
+
+    def _context(self):
+        if self._ctx is None:
+            lay = self._layout
+            registries, _ = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
+            self._ctx = lay.context(registries, self.settings.get("TIMEZONE", "Asia/Shanghai"))
+        return self._ctx
+
+    def read(self, source_path):
+        path = Path(source_path)
+        shown = self._layout.shown(path)
+        parsed = parse_file(path, shown)
+        problems = list(parsed.problems)
+        meta = None
+        if parsed.doc is not None:
+            kind = "page" if _is_under(path, self._layout.content / self._layout.pages) else "article"
+            meta, found = validate_article(parsed.doc, self._context(), kind)
+            problems.extend(found)
+        metadata = {"kepu_problems": problems, "kepu_source": shown, "slug": path.stem}
+        if meta is None:
+            metadata.update(title=path.stem, date=PLACEHOLDER_DATE)
+            return "", metadata
+        metadata.update(
+            title=meta.title,
+            kepu_meta=meta,
+            kepu_lines=dict(parsed.doc.lines),
+            street=meta.street,
+            events=meta.events,
+            image=meta.image,
+            image_alt=meta.image_alt,
+            order=meta.order,
+        )
+        if meta.date:
+            metadata["date"] = _safe(meta.date)
+        if meta.updated:
+            metadata["modified"] = _safe(meta.updated)
+        if meta.summary:
+            metadata["summary"] = str(escape(meta.summary))
+        if meta.author:
+            metadata["author"] = self.process_metadata("author", meta.author)
+        if meta.tags:
+            metadata["tags"] = self.process_metadata("tags", list(meta.tags))
+        if meta.draft:
+            metadata["status"] = "draft"
+        return parsed.html, metadata
+
+
+def _safe(value: datetime) -> SafeDatetime:
+    return SafeDatetime(value.year, value.month, value.day, value.hour, value.minute,
+                        value.second, tzinfo=value.tzinfo)
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def add_reader(readers) -> None:
+    for extension in KepuMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = KepuMarkdownReader

@@ -1,0 +1,37 @@
+"""Read the portal's settings out of Pelican's settings dict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kepu.project import Layout
+from kepu.site import DEFAULT_HORIZON_DAYS
+
+
+def layout(settings: Mapping[str, Any]) -> Layout:
+    """Content layout from PATH and the *_PATHS settings."""
+    return Layout(
+        content=Path(settings["PATH"]),
+        root=Path(settings.get("KEPU_ROOT") or Path(settings["PATH"]).parent),
+        events=settings.get("EVENT_PATHS", ["events"])[0],
+        articles=settings.get("ARTICLE_PATHS", ["articles"])[0],
+        pages=settings.get("PAGE_PATHS", ["pages"])[0],
+        data=settings.get("KEPU_DATA_PATH", "data"),
+    )
+
+
+def build_date(settings: Mapping[str, Any]) -> date:
+    """The date pages are built for; pelicanconf resolves it from the environment once."""
+    value = settings.get("BUILD_DATE")
+    if isinstance(value, date):
+        return value
+    if not value:
+        raise ValueError("BUILD_DATE 未设置：请在 pelicanconf.py 中设置，或设置环境变量 KEPU_BUILD_DATE")
+    return date.fromisoformat(str(value))
+
+
+def horizon_days(settings: Mapping[str, Any]) -> int:
+    return int(settings.get("EVENT_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))

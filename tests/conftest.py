@@ -1,0 +1,55 @@
+"""Shared fixtures: the mini test site, subprocess builds and checks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_SITE = ROOT / "tests" / "test_data" / "site"
+SAMPLE_BUILD_DATE = "2026-12-01"
+
+
+def plugin_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "plugins"), str(ROOT)])
+    env.update(extra)
+    return env
+
+
+def run_build(content: Path, output: Path, build_date: str = SAMPLE_BUILD_DATE,
+              settings: Path = ROOT / "pelicanconf.py", env: dict | None = None,
+              timeout: int = 600, extra_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """A full build in a fresh interpreter (Pelican's signals are process-global)."""
+    args = [sys.executable, "-m", "kepu_pelican.build", "-s", str(settings),
+            "--content", str(content), "-o", str(output), "--build-date", build_date, *extra_args]
+    return subprocess.run(args, cwd=ROOT, env=env or plugin_env(), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def run_check(*files: Path, content: Path, cwd: Path) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-m", "kepu.check", "--content", str(content), *map(str, files)]
+    return subprocess.run(args, cwd=cwd, env=plugin_env(), capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def mini_site(tmp_path: Path) -> Path:
+    """A writable copy of tests/test_data/site; returns the site folder (content/ inside)."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real sample portal, built once for the session with a fixed build date."""
+    out = tmp_path_factory.mktemp("sample") / "output"
+    result = run_build(ROOT / "content", out)
+    assert result.returncode == 0, result.stderr
+    return out

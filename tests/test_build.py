@@ -1,0 +1,160 @@
+"""Whole builds, each in a subprocess: pages at their URLs, determinism, refusal of bad content."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, plugin_env, run_build
+
+pytestmark = pytest.mark.build
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def registry_ids(name: str) -> list[str]:
+    return [item["id"] for item in yaml.safe_load((ROOT / "content" / "data" / name).read_text("utf-8"))]
+
+
+def sample_event_slugs() -> list[str]:
+    slugs = []
+    for path in (ROOT / "content" / "events").rglob("*.md"):
+        front = path.read_text("utf-8").split("---")[1]
+        if not re.search(r"^draft:\s*true\s*$", front, re.MULTILINE):
+            slugs.append(path.stem)
+    return sorted(slugs)
+
+
+def test_sample_site_is_the_size_the_portal_promises() -> None:
+    streets = {p.parent.parent.name for p in (ROOT / "content" / "events").rglob("*.md")}
+    assert len(sample_event_slugs()) >= 80
+    assert len(streets) >= 12
+    assert len(registry_ids("teams.yml")) >= 10
+    assert len(list((ROOT / "content" / "articles").rglob("*.md"))) >= 6
+
+
+def test_every_event_and_grouping_has_its_page(sample_output: Path) -> None:
+    for slug in sample_event_slugs():
+        page = sample_output / "events" / slug / "index.html"
+        assert page.is_file(), slug
+    for folder, registry in (("streets", "streets.yml"), ("teams", "teams.yml"),
+                             ("categories", "categories.yml"), ("audiences", "audiences.yml")):
+        for ident in registry_ids(registry):
+            assert (sample_output / folder / ident / "index.html").is_file(), f"{folder}/{ident}"
+        assert (sample_output / folder / "index.html").is_file()
+    for path in ("index.html", "events/index.html", "events/past/index.html", "news/index.html",
+                 "about/index.html"):
+        assert (sample_output / path).is_file(), path
+
+
+def test_event_page_shows_chinese_dates_status_and_links(sample_output: Path) -> None:
+    html = (sample_output / "events").glob("*/index.html")
+    pages = {p.parent.name: p.read_text("utf-8") for p in html}
+    assert all('<html lang="zh-CN">' in text for text in pages.values())
+    cancelled = [t for t in pages.values() if 'class="notice notice-cancelled"' in t]
+    postponed = [t for t in pages.values() if "本活动已延期" in t and "原定" in t]
+    assert cancelled and postponed
+    assert all(re.search(r"\d{4}年\d{1,2}月\d{1,2}日（周[一二三四五六日]）", t) for t in pages.values())
+
+
+def test_internal_links_resolve(sample_output: Path) -> None:
+    missing = set()
+    for page in sample_output.rglob("*.html"):
+        for href in re.findall(r'(?:href|src)="(/[^"#?]*)', page.read_text("utf-8")):
+            target = sample_output / href.lstrip("/")
+            if not (target.is_file() or (target / "index.html").is_file()):
+                missing.add((page.relative_to(sample_output).as_posix(), href))
+    assert not missing, sorted(missing)[:10]
+
+
+def test_two_builds_with_the_same_date_are_byte_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run_build(ROOT / "content", first, env=plugin_env(PYTHONHASHSEED="1")).returncode == 0
+    assert run_build(ROOT / "content", second, env=plugin_env(PYTHONHASHSEED="2")).returncode == 0
+    a, b = tree(first), tree(second)
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_build_date_decides_upcoming_and_past(mini_site: Path, tmp_path: Path) -> None:
+    early, late = tmp_path / "early", tmp_path / "late"
+    assert run_build(mini_site / "content", early, build_date="2026-12-01").returncode == 0
+    assert run_build(mini_site / "content", late, build_date="2027-03-01").returncode == 0
+    assert "流动科技馆进社区" in (early / "events" / "index.html").read_text("utf-8")
+    assert "流动科技馆进社区" not in (late / "events" / "index.html").read_text("utf-8")
+    assert "流动科技馆进社区" in (late / "events" / "past" / "index.html").read_text("utf-8")
+
+
+def test_invalid_event_leaves_previous_output_untouched(mini_site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    assert run_build(mini_site / "content", output).returncode == 0
+    before, before_mtimes = tree(output), mtimes(output)
+    bad = mini_site / "content" / "events" / "xinbei" / "2026" / "bad.md"
+    bad.write_text("---\ntitle: 坏活动\nstart: 2026-12-05 09:00\nend: 16:00\nstreet: xinbie\n"
+                   "team: xinbei-liudong\ncategories: [kexue-shiyan]\naudiences: [qinzi]\n"
+                   "venue:\n  name: 某地\n---\n", "utf-8")
+    result = run_build(mini_site / "content", output)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "content/events/xinbei/2026/bad.md:4: end: “16:00”被 YAML 读成了数字 960" in result.stderr
+    assert "content/events/xinbei/2026/bad.md:5: street: 未知的街镇编号“xinbie”" in result.stderr
+    assert "构建已停止" in result.stderr
+    assert tree(output) == before
+    assert mtimes(output) == before_mtimes
+    assert not (tmp_path / ".output.building").exists()
+
+
+def test_unchanged_files_keep_their_mtime_on_rebuild(mini_site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    assert run_build(mini_site / "content", output).returncode == 0
+    before = mtimes(output)
+    event = mini_site / "content" / "events" / "taida" / "2026" / "kepu-ri.md"
+    event.write_text(event.read_text("utf-8").replace("科普日集市", "科普日大集"), "utf-8")
+    assert run_build(mini_site / "content", output).returncode == 0
+    after = mtimes(output)
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    assert "events/kepu-ri/index.html" in changed
+    assert "events/liudong-kejiguan/index.html" not in changed
+    assert "theme/css/site.css" not in changed
+
+
+def test_pagination_pages_do_not_collide(mini_site: Path, tmp_path: Path) -> None:
+    folder = mini_site / "content" / "events" / "xinbei" / "2027"
+    folder.mkdir(parents=True)
+    for day in range(1, 46):
+        (folder / f"jiangzuo-{day}.md").write_text(
+            f"---\ntitle: 第 {day} 场讲座\nstart: 2027-01-{(day - 1) % 28 + 1:02d} 09:00\nduration: 1小时\n"
+            "street: xinbei\nteam: xinbei-liudong\ncategories: [kepu-jiangzuo]\naudiences: [qinzi]\n"
+            "venue:\n  name: 活动室\n---\n", "utf-8")
+    output = tmp_path / "output"
+    result = run_build(mini_site / "content", output)
+    assert result.returncode == 0, result.stderr
+    pages = sorted(p.relative_to(output).as_posix() for p in (output / "streets" / "xinbei").rglob("index.html"))
+    assert pages == ["streets/xinbei/index.html", "streets/xinbei/page/2/index.html",
+                     "streets/xinbei/page/3/index.html"]
+    second = (output / "streets" / "xinbei" / "page" / "2" / "index.html").read_text("utf-8")
+    assert 'href="/streets/xinbei/"' in second and 'href="/streets/xinbei/page/3/"' in second
+    titles = [re.findall(r">(第 \d+ 场讲座)<", (output / p).read_text("utf-8")) for p in pages]
+    flat = [t for page in titles for t in page]
+    assert len(flat) == len(set(flat)) == 45
+
+
+def test_program_runs_without_build_date_env(tmp_path: Path, mini_site: Path) -> None:
+    env = plugin_env()
+    env.pop("KEPU_BUILD_DATE", None)
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "kepu_pelican.build", "--content",
+                             str(mini_site / "content"), "-o", str(tmp_path / "o")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert os.path.isfile(tmp_path / "o" / "index.html")

@@ -1,0 +1,67 @@
+"""The site index: upcoming/past against the build date, groupings, the two-week agenda."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import TEST_SITE
+from kepu.project import Layout, check
+from kepu.registries import load_registries
+from kepu.site import build_index
+from kepu.urls import UrlScheme
+
+
+def index_for(build_date: date, site: Path = TEST_SITE):
+    layout = Layout(content=site / "content", root=site)
+    result = check(layout)
+    assert result.ok, [p.format() for p in result.problems]
+    registries, _ = load_registries(layout.content / "data")
+    return build_index(result.events, registries, UrlScheme.from_settings({}), build_date)
+
+
+def slugs(entries) -> list[str]:
+    return [e.event.slug for e in entries]
+
+
+def test_upcoming_and_past_follow_the_build_date() -> None:
+    index = index_for(date(2026, 12, 1))
+    assert slugs(index.upcoming) == ["liudong-kejiguan", "zhoumo-tongxuehui", "kejizhou"]
+    assert slugs(index.past) == ["kexue-huiketing-xianshang", "kepu-ri"]
+    later = index_for(date(2026, 12, 15))
+    assert slugs(later.upcoming) == ["kejizhou", "zhoumo-tongxuehui"]  # kejizhou runs 14–16 Dec
+
+
+def test_recurring_event_lists_its_next_occurrence() -> None:
+    entry = index_for(date(2026, 12, 20)).by_slug["zhoumo-tongxuehui"]
+    assert entry.next.start.date() == date(2027, 1, 2)  # 26 Dec is an EXDATE
+    assert entry.when == "2027年1月2日（周六）14:00–16:00"
+    assert entry.rule_text == "每周六，至 2027年1月30日"
+    assert entry.occurrences[-1].start.date() == date(2027, 2, 6)  # the RDATE
+
+
+def test_facets_hold_each_event_once_per_membership() -> None:
+    index = index_for(date(2026, 12, 1))
+    assert slugs(index.facets["streets"]["xinbei"].upcoming) == ["liudong-kejiguan", "zhoumo-tongxuehui"]
+    assert slugs(index.facets["categories"]["kepu-jiangzuo"].upcoming) == ["kejizhou"]
+    assert slugs(index.facets["categories"]["kepu-jiangzuo"].past) == ["kexue-huiketing-xianshang"]
+    assert index.facets["streets"]["xiaowangzhuang"].count == 0
+    assert [t.id for t in index.street_teams["xinbei"]] == ["xinbei-liudong"]
+
+
+def test_two_week_agenda() -> None:
+    index = index_for(date(2026, 12, 1))
+    days = {day.day: [(i.entry.event.slug, i.time_text) for i in day.items] for day in index.next_days}
+    assert days == {
+        date(2026, 12, 5): [("liudong-kejiguan", "09:00–16:00"), ("zhoumo-tongxuehui", "14:00–16:00")],
+        date(2026, 12, 12): [("zhoumo-tongxuehui", "14:00–16:00")],
+        date(2026, 12, 14): [("kejizhou", "全天，至 12月16日")],
+    }
+    later = index_for(date(2026, 12, 15))
+    assert [(d.day, [i.time_text for i in d.items]) for d in later.next_days][:2] == [
+        (date(2026, 12, 15), ["全天，至 12月16日"]), (date(2026, 12, 19), ["14:00–16:00"])]
+
+
+def test_featured_only_lists_upcoming_events() -> None:
+    assert slugs(index_for(date(2026, 12, 1)).featured) == ["liudong-kejiguan"]
+    assert slugs(index_for(date(2026, 12, 6)).featured) == []

@@ -1,0 +1,269 @@
+"""Every validation rule, each with a bad file: the exact file, line and Chinese message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from kepu.project import Layout, check
+
+GOOD = """---
+title: 流动科技馆进社区
+start: 2026-12-05 09:00
+end: "16:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道党群服务中心
+---
+正文。
+"""
+SHOWN = "content/events/xinbei/2026/bad-event.md"
+
+
+def replace(old: str, new: str) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, 1)
+
+
+def add(line: str) -> str:
+    """Insert a front-matter line just before the closing --- (line 11)."""
+    return GOOD.replace("\n---\n正文", f"\n{line}\n---\n正文", 1)
+
+
+def problems_for(site: Path, text: str | bytes, name: str = "bad-event.md",
+                 folder: str = "xinbei/2026") -> list[str]:
+    path = site / "content" / "events" / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    result = check(Layout(content=site / "content", root=site), [path])
+    return [p.format() for p in result.problems]
+
+
+CASES = {
+    "unknown street with did-you-mean": (
+        replace("street: xinbei", "street: xinbie"),
+        [f"{SHOWN}:5: street: 未知的街镇编号“xinbie” — 是否想写“xinbei”（新北街道）？"],
+    ),
+    "street name instead of id": (
+        replace("street: xinbei", "street: 新北街道"),
+        [f"{SHOWN}:5: street: 未知的街镇编号“新北街道” — “新北街道”是名称，这里要写编号：xinbei"],
+    ),
+    "unknown team": (
+        replace("team: xinbei-liudong", "team: xinbei-liudon"),
+        [f"{SHOWN}:6: team: 未知的志愿服务队编号“xinbei-liudon” — "
+         "是否想写“xinbei-liudong”（新北街道流动科技馆志愿服务队）？"],
+    ),
+    "unknown category in a list": (
+        replace("categories: [kexue-shiyan]", "categories:\n  - kexue-shiyan\n  - kepu-jiangzou"),
+        [f"{SHOWN}:9: categories[1]: 未知的活动类型编号“kepu-jiangzou” — 是否想写“kepu-jiangzuo”（科普讲座）？"],
+    ),
+    "unknown audience": (
+        replace("audiences: [qinzi]", "audiences: [laoren]"),
+        [f"{SHOWN}:8: audiences[0]: 未知的服务对象编号“laoren” — 是否想写“laonianren”（老年人）？"],
+    ),
+    "unquoted time read as sexagesimal": (
+        replace('end: "16:00"', "end: 16:00"),
+        [f'{SHOWN}:4: end: “16:00”被 YAML 读成了数字 960 — 时间要加英文引号：end: "16:00"'],
+    ),
+    "no read as a boolean": (
+        add("cost: no"),
+        [f'{SHOWN}:11: cost: “no”被 YAML 读成了真假值（否），而这里要写文字 — 给文字加上英文引号：cost: "no"'],
+    ),
+    "end before start": (
+        replace('end: "16:00"', 'end: "08:00"'),
+        [f"{SHOWN}:4: end: 结束时间早于（或等于）开始时间 — 检查日期是否写反；跨天活动请在 end 中写完整的日期和时间"],
+    ),
+    "impossible date": (
+        replace("start: 2026-12-05 09:00", "start: 2026-02-30 09:00"),
+        [f"{SHOWN}:3: start: 日期“2026-02-30 09:00”不存在（2 月没有 30 日） — 请核对月份和日期"],
+    ),
+    "slashed date": (
+        replace("start: 2026-12-05 09:00", "start: 2026/12/5 09:00"),
+        [f"{SHOWN}:3: start: 无法识别的日期“2026/12/5 09:00” — 日期要用短横线分隔，请写成 2026-12-05 09:00"],
+    ),
+    "bad rrule": (
+        add("recurrence:\n  rrule: FREQ=WEEKY;BYDAY=SA"),
+        [f"{SHOWN}:12: recurrence.rrule: FREQ=WEEKY 无效 — FREQ 只能是 DAILY、WEEKLY、MONTHLY 或 YEARLY"],
+    ),
+    "minutely rrule": (
+        add("recurrence:\n  rrule: FREQ=MINUTELY"),
+        [f"{SHOWN}:12: recurrence.rrule: 不支持 FREQ=MINUTELY：活动最多每天重复一次 — 每天举办请写 FREQ=DAILY"],
+    ),
+    "unknown field is a warning with a suggestion": (
+        add("sumary: 一句话"),
+        [f"{SHOWN}:11: （提醒）sumary: 未知字段“sumary”，将被忽略 — 是否想写“summary”？"],
+    ),
+    "chinese field name is a warning naming the field": (
+        add("标签: [电路]"),
+        [f"{SHOWN}:11: （提醒）标签: 未知字段“标签”，将被忽略 — 是否想写“tags”？"],
+    ),
+    "missing end of a timed event": (
+        replace('end: "16:00"\n', ""),
+        [f'{SHOWN}:3: start: 缺少结束时间 — 加一行 end: "16:00"（同一天只写时间并加引号），或 duration: 2小时'],
+    ),
+    "missing team": (
+        replace("team: xinbei-liudong\n", ""),
+        [f"{SHOWN}:1: team: 必填字段缺失或为空 — 加一行 team: 队伍编号，例如 team: xinbei-liudong"],
+    ),
+    "tab indentation": (
+        replace("  name: 新北街道党群服务中心", "\tname: 新北街道党群服务中心"),
+        [f"{SHOWN}:10: 这一行用了 Tab 键缩进，YAML 只允许空格 — 把行首的 Tab 换成空格（通常是两个空格）"],
+    ),
+    "full-width colon after a key": (
+        replace("team: xinbei-liudong", "team：xinbei-liudong"),
+        [f"{SHOWN}:6: 字段名后面用了中文冒号“：” — 改成英文冒号加一个空格，例如 title: 活动名称"],
+    ),
+    "duplicate key": (
+        add("street: xinbei"),
+        [f"{SHOWN}:11: street: 字段重复（第 5 行已经写过） — 删除其中一个，只保留正确的那一行"],
+    ),
+    "no front matter": (
+        "title: 没有分隔线\n",
+        [f"{SHOWN}:1: 文件必须以一行 --- 开头，后面是 YAML 前置信息 — "
+         "在文件第一行写 ---，前置信息写完后再写一行 ---，然后是正文"],
+    ),
+    "unterminated front matter": (
+        GOOD.replace("\n---\n正文", "\n正文", 1),
+        [f"{SHOWN}:1: 前置信息没有结束的 --- 行 — 在最后一个字段之后另起一行写 ---，再写正文"],
+    ),
+    "postponed without previous start": (
+        add("status: postponed"),
+        [f"{SHOWN}:11: status: 延期活动需要写原定时间 — 加一行 previous_start: 原定的开始时间；start 写新的时间"],
+    ),
+    "unknown status": (
+        add("status: 暂停"),
+        [f"{SHOWN}:11: status: 未知的状态“暂停” — 只能写 scheduled（正常）、cancelled（已取消）、"
+         "postponed（延期）或 full（名额已满）"],
+    ),
+    "online link without scheme": (
+        add("online: live.example.cn/room"),
+        [f"{SHOWN}:11: online: 链接“live.example.cn/room”无效，只接受以 http:、https: 开头的网址 — "
+         "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"],
+    ),
+    "javascript link": (
+        add("online: javascript:alert(1)"),
+        [f"{SHOWN}:11: online: 链接“javascript:alert(1)”无效，只接受以 http:、https: 开头的网址 — "
+         "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"],
+    ),
+    "phone number read as an octal number": (
+        add("registration:\n  phone: 02225300000"),
+        [f'{SHOWN}:12: registration.phone: 电话号码 02225300000 被 YAML 读成了数字 {0o2225300000}（开头的 0 会丢失） — '
+         '给号码加上英文引号：phone: "02225300000"'],
+    ),
+    "latitude and longitude swapped": (
+        replace("  name: 新北街道党群服务中心", "  name: 新北街道党群服务中心\n  lat: 117.647\n  lon: 39.0513"),
+        [f"{SHOWN}:11: venue.lat: 纬度和经度写反了 — 天津一带应为 lat: 39.0513 和 lon: 117.647"],
+    ),
+    "all-day end with a time": (
+        replace("start: 2026-12-05 09:00", "start: 2026-12-05"),
+        [f"{SHOWN}:4: end: 全天活动的 end 只能写日期 — 写最后一天，例如 end: 2026-05-24；要写时间请在 start 中也写上时间"],
+    ),
+    "duration and end together": (
+        add("duration: 2小时"),
+        [f"{SHOWN}:11: duration: end 和 duration 只能写一个 — 删去其中一行"],
+    ),
+    "unreadable duration": (
+        replace('end: "16:00"', "duration: 两个钟"),
+        [f"{SHOWN}:4: duration: 无法识别的时长“两个钟” — 例如 duration: 2小时、duration: 90分钟、duration: 1小时30分钟"],
+    ),
+    "missing venue and online": (
+        replace("venue:\n  name: 新北街道党群服务中心\n", ""),
+        [f"{SHOWN}:1: venue: 缺少活动地点 — 写 venue:（名称和地址），线上活动写 online: 直播链接"],
+    ),
+    "yaml alias": (
+        replace("title: 流动科技馆进社区", "title: &t 流动科技馆进社区\nsummary: *t"),
+        [f"{SHOWN}:2: 前置信息中使用了 YAML 锚点或别名（& 和 *） — "
+         "请直接写出内容，不要用 & 和 * 引用其他字段；如果是文字，请加引号"],
+    ),
+    "missing image": (
+        add("image: images/none.jpg"),
+        [f"{SHOWN}:11: image: 找不到图片 content/images/none.jpg — 检查文件名和大小写，或把图片放到这个位置"],
+    ),
+    "image outside content": (
+        add("image: ../../etc/passwd.png"),
+        [f"{SHOWN}:11: image: 图片路径“../../etc/passwd.png”无效 — "
+         "写 content/ 下的相对路径，例如 image: images/events/dianlu.jpg（jpg/png/webp/svg）"],
+    ),
+    "report names a missing article": (
+        add("report: kepu-ri-baodo"),
+        [f"{SHOWN}:11: report: 找不到文件名为“kepu-ri-baodo”的新闻 — 是否想写“kepu-ri-baodao”？"],
+    ),
+    "street folder mismatch is a warning": (
+        replace("street: xinbei", "street: taida"),
+        [f"{SHOWN}:5: （提醒）street: 文件放在 xinbei 文件夹，street 却写的是 taida — "
+         "把文件移到 content/events/taida/ 下，或改正 street"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_rule_reports_file_line_and_fix(mini_site: Path, case: str) -> None:
+    text, expected = CASES[case]
+    assert problems_for(mini_site, text) == expected
+
+
+def test_good_file_has_no_problems(mini_site: Path) -> None:
+    assert problems_for(mini_site, GOOD) == []
+
+
+def test_bom_and_windows_line_endings_are_accepted(mini_site: Path) -> None:
+    data = b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode()
+    assert problems_for(mini_site, data) == []
+
+
+def test_gbk_file_is_reported_with_its_line(mini_site: Path) -> None:
+    data = GOOD.replace("正文。", "正文：讲座").encode("gbk")
+    assert problems_for(mini_site, data) == [
+        f"{SHOWN}:2: 这一行有不是 UTF-8 编码的字符（常见于 GBK 编码的文件） — 请用 UTF-8 编码另存此文件"]
+
+
+def test_file_name_must_be_an_ascii_slug(mini_site: Path) -> None:
+    shown = "content/events/xinbei/2026/科普讲座.md"
+    assert problems_for(mini_site, GOOD, name="科普讲座.md") == [
+        f"{shown}: 文件名“科普讲座”不能用作网址 — 只用小写英文字母、数字和短横线，例如 zhoumo-tongxuehui-dianlu.md"]
+
+
+def test_upper_case_file_name_gets_the_fixed_name(mini_site: Path) -> None:
+    shown = "content/events/xinbei/2026/Kepu_Jiangzuo.md"
+    assert problems_for(mini_site, GOOD, name="Kepu_Jiangzuo.md") == [
+        f"{shown}: 文件名“Kepu_Jiangzuo”不能用作网址 — 把下划线和空格换成短横线：kepu-jiangzuo.md"]
+
+
+def test_duplicate_slug_in_another_folder_names_both_files(mini_site: Path) -> None:
+    problems = problems_for(mini_site, replace("street: xinbei", "street: taida"),
+                            name="liudong-kejiguan.md", folder="taida/2026")
+    assert problems == [
+        "content/events/taida/2026/liudong-kejiguan.md: 文件名“liudong-kejiguan”与 "
+        "content/events/xinbei/2026/liudong-kejiguan.md 重复，网址会冲突 — "
+        "给其中一个文件换个名字，例如 liudong-kejiguan-2.md"]
+
+
+def test_all_problems_of_a_file_are_reported_at_once(mini_site: Path) -> None:
+    text = replace("street: xinbei", "street: xinbie").replace('end: "16:00"', "end: 16:00")
+    text = text.replace("audiences: [qinzi]", "audiences: [laoren]")
+    lines = [p.split(": ", 2)[0:2] for p in problems_for(mini_site, text)]
+    assert lines == [[f"{SHOWN}:4", "end"], [f"{SHOWN}:5", "street"], [f"{SHOWN}:8", "audiences[0]"]]
+
+
+def test_registry_errors_name_the_registry_line(mini_site: Path) -> None:
+    teams = mini_site / "content" / "data" / "teams.yml"
+    teams.write_text(teams.read_text("utf-8") + "- id: dup-team\n  name: 甲\n  street: xinbie\n"
+                     "- id: dup-team\n  name: 乙\n", "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site))
+    messages = [p.format() for p in result.problems]
+    assert "content/data/teams.yml:13: id: 编号“dup-team”重复（第 10 行已使用） — 每个编号只能用一次" in messages
+    assert ("content/data/teams.yml:12: street: 队伍“甲”的街镇编号“xinbie”不存在 — "
+            "是否想写“xinbei”（新北街道）？") in messages
+
+
+def test_article_without_date_and_with_unknown_event(mini_site: Path) -> None:
+    article = mini_site / "content" / "articles" / "bad-news.md"
+    article.write_text("---\ntitle: 新闻\nevents: [kepu-rii]\n---\n正文\n", "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site), [article])
+    assert [p.format() for p in result.problems] == [
+        "content/articles/bad-news.md:1: date: 必填字段缺失或为空 — 例如 start: 2026-12-05 14:00",
+        "content/articles/bad-news.md:3: events[0]: 找不到文件名为“kepu-rii”的活动 — 是否想写“kepu-ri”？",
+    ]
