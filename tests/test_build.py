@@ -113,6 +113,19 @@ def test_invalid_event_leaves_previous_output_untouched(mini_site: Path, tmp_pat
     assert not (tmp_path / ".output.building").exists()
 
 
+def test_draft_events_are_checked_but_not_published(mini_site: Path, tmp_path: Path) -> None:
+    event = mini_site / "content" / "events" / "taida" / "2026" / "kepu-ri.md"
+    event.write_text(event.read_text("utf-8").replace("attendance: 300", "draft: true"), "utf-8")
+    output = tmp_path / "output"
+    assert run_build(mini_site / "content", output).returncode == 0
+    assert not (output / "events" / "kepu-ri").exists()
+    assert "科普日集市" not in (output / "streets" / "taida" / "index.html").read_text("utf-8")
+    event.write_text(event.read_text("utf-8").replace("street: taida", "street: taid"), "utf-8")
+    result = run_build(mini_site / "content", output)
+    assert result.returncode == 1
+    assert "content/events/taida/2026/kepu-ri.md:4: street: 未知的街镇编号“taid”" in result.stderr
+
+
 def test_unchanged_files_keep_their_mtime_on_rebuild(mini_site: Path, tmp_path: Path) -> None:
     output = tmp_path / "output"
     assert run_build(mini_site / "content", output).returncode == 0

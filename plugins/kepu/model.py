@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 STATUSES = ("scheduled", "cancelled", "postponed", "full")
@@ -139,7 +139,6 @@ class Event:
     updated: datetime | None = None
     attendance: int | None = None
     report: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def duration(self) -> timedelta:
