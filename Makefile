@@ -6,14 +6,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint lock clean
+.PHONY: site test lint lock clean system
 
 site: $(STAMP)
 	$(BIN)/invoke build
 
-test: $(STAMP)
+test: $(STAMP) node_modules/.installed system
 	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py
 	$(BIN)/python -m pytest
+
+# Debian packages the tests drive (browser, CJK fonts, libical), installed when root.
+system:
+	sh scripts/setup-system.sh
+
+# Independent checkers from the npm registry, exactly as locked.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py
@@ -32,4 +41,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf output .output.building .cache
+	rm -rf output .output.building .cache node_modules

@@ -90,3 +90,18 @@ CHECK_MODIFIED_METHOD = "sha1"
 CACHE_PATH = str(ROOT / ".cache" / "pelican")
 DELETE_OUTPUT_DIRECTORY = False
 SLUGIFY_SOURCE = "basename"
+
+# Calendar feeds. UIDs are "<slug>@UID_DOMAIN": never change it once feeds are published.
+UID_DOMAIN = "kepu.binhai.example.cn"
+DEV_SITEURL = "http://127.0.0.1:8000"  # absolute links in feeds while SITEURL is empty
+FEED_PAST_DAYS = 90
+FEED_REFRESH = "PT6H"
+FEED_REFRESH_TEXT = "6 小时"
+FEED_MAX_BYTES = 1_000_000
+SUBSCRIBE_URL, SUBSCRIBE_SAVE_AS = "subscribe/", "subscribe/index.html"
+EVENT_ICS_URL = EVENT_ICS_SAVE_AS = "events/{slug}.ics"
+FEED_ALL_URL = FEED_ALL_SAVE_AS = "feeds/all.ics"
+STREET_FEED_URL = STREET_FEED_SAVE_AS = "feeds/streets/{id}.ics"
+TEAM_FEED_URL = TEAM_FEED_SAVE_AS = "feeds/teams/{id}.ics"
+EVENT_CATEGORY_FEED_URL = EVENT_CATEGORY_FEED_SAVE_AS = "feeds/categories/{id}.ics"
+AUDIENCE_FEED_URL = AUDIENCE_FEED_SAVE_AS = "feeds/audiences/{id}.ics"

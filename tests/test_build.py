@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import ROOT, plugin_env, run_build
 
 pytestmark = pytest.mark.build

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+
 from kepu.dates import DateFormatError, format_when, parse_duration, parse_when
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from kepu.model import Event, Recurrence
 from kepu.recurrence import MAX_OCCURRENCES, RecurrenceError, describe, expand, normalize_rule
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from kepu.project import Layout, check
 
 GOOD = """---

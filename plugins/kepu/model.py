@@ -139,6 +139,7 @@ class Event:
     updated: datetime | None = None
     attendance: int | None = None
     report: str = ""
+    sequence: int = 0
 
     @property
     def duration(self) -> timedelta:

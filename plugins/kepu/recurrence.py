@@ -129,7 +129,7 @@ def _dtstart(start: date | datetime, zone: tzinfo) -> datetime:
     return datetime.combine(start, time())
 
 
-def _as_point(value: date | datetime, start: date | datetime, zone: tzinfo) -> datetime:
+def occurrence_point(value: date | datetime, start: date | datetime, zone: tzinfo) -> datetime:
     """An EXDATE/RDATE as the datetime the rule yields (a bare date takes the start's time)."""
     if isinstance(start, datetime):
         if not isinstance(value, datetime):
@@ -156,9 +156,9 @@ def ruleset(event: Event, limit: date) -> rruleset:
             rule = rule.replace(until=cutoff.astimezone(UTC) if dtstart.tzinfo else cutoff)
     rules.rrule(rule)
     for value in recurrence.rdates:
-        rules.rdate(_as_point(value, event.start, zone))
+        rules.rdate(occurrence_point(value, event.start, zone))
     for value in recurrence.exdates:
-        rules.exdate(_as_point(value, event.start, zone))
+        rules.exdate(occurrence_point(value, event.start, zone))
     return rules
 
 

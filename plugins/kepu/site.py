@@ -30,6 +30,8 @@ class EventEntry:
     occurrences: tuple[Occurrence, ...]
     upcoming: tuple[Occurrence, ...]
     rule_text: str
+    street_url: str
+    team_url: str
     when: str = ""
 
     @property
@@ -154,6 +156,8 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         occurrences=occurrences,
         upcoming=upcoming,
         rule_text=rule_text,
+        street_url=urls.url("STREET", id=event.street),
+        team_url=urls.url("TEAM", id=event.team),
     )
     shown = entry.shown
     entry.when = format_when(shown.start, shown.end)

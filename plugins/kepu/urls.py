@@ -24,6 +24,14 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "AUDIENCE_PAST": ("audiences/{id}/past/", "audiences/{id}/past/index.html"),
     "AUDIENCES": ("audiences/", "audiences/index.html"),
     "HOME": ("", "index.html"),
+    "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
+    # Calendar feeds (the URL is the file).
+    "EVENT_ICS": ("events/{slug}.ics", "events/{slug}.ics"),
+    "FEED_ALL": ("feeds/all.ics", "feeds/all.ics"),
+    "STREET_FEED": ("feeds/streets/{id}.ics", "feeds/streets/{id}.ics"),
+    "TEAM_FEED": ("feeds/teams/{id}.ics", "feeds/teams/{id}.ics"),
+    "EVENT_CATEGORY_FEED": ("feeds/categories/{id}.ics", "feeds/categories/{id}.ics"),
+    "AUDIENCE_FEED": ("feeds/audiences/{id}.ics", "feeds/audiences/{id}.ics"),
 }
 # Registry kind (as in Registries) -> settings prefix of its pages.
 FACET_PREFIX = {

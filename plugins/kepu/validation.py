@@ -35,7 +35,7 @@ EVENT_FIELDS = (
     "title", "start", "end", "duration", "timezone", "street", "community", "venue", "online",
     "team", "categories", "audiences", "age", "registration", "cost", "status", "previous_start",
     "status_note", "recurrence", "image", "image_alt", "summary", "tags", "accessibility",
-    "contact", "featured", "draft", "updated", "attendance", "report",
+    "contact", "featured", "draft", "updated", "attendance", "report", "sequence",
 )
 REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences")
 NESTED_FIELDS = {
@@ -607,6 +607,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
         updated=updated,
         attendance=checker.integer("attendance", 0, 10_000_000),
         report=report,
+        sequence=checker.integer("sequence", 0, 10_000) or 0,
     )
     categories = checker.ids("categories", "categories", "活动类型")
     audiences = checker.ids("audiences", "audiences", "服务对象")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from pelican.generators import CachingGenerator
+
 from kepu.content import CACHE_VERSION, ParsedFile, load_events
 from kepu.problems import ContentError, Problem
 from kepu.registries import load_registries
 from kepu.site import SiteIndex, build_index
 from kepu.urls import FACET_PREFIX, UrlScheme
-from pelican.generators import CachingGenerator
 
+from .feeds import FeedsGenerator
 from .settings import build_date, horizon_days, layout
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
@@ -84,7 +86,8 @@ class EventsGenerator(CachingGenerator):
         for entry in index.entries:
             writer.write_file(urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
-                              report=self.context["reports"].get(entry.event.report))
+                              report=self.context["reports"].get(entry.event.report),
+                              calendar=self.context["kepu_calendar_links"](entry))
 
     def _write_listings(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         template = self.get_template("event_list")
@@ -153,4 +156,4 @@ def _report(problems: list[Problem]) -> None:
 
 
 def get_generators(_pelican) -> list[type]:
-    return [EventsGenerator]
+    return [EventsGenerator, FeedsGenerator]

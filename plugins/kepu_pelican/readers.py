@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from kepu.articles import validate_article
-from kepu.content import parse_file
-from kepu.registries import load_registries
 from markupsafe import escape
 from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
+
+from kepu.articles import validate_article
+from kepu.content import parse_file
+from kepu.registries import load_registries
 
 from .settings import layout
 

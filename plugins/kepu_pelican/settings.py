@@ -35,3 +35,9 @@ def build_date(settings: Mapping[str, Any]) -> date:
 
 def horizon_days(settings: Mapping[str, Any]) -> int:
     return int(settings.get("EVENT_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
+
+
+def public_url(settings: Mapping[str, Any]) -> str:
+    """Absolute site address for feeds, QR codes and subscribe links (SITEURL when set)."""
+    url = settings.get("SITEURL") or settings.get("DEV_SITEURL") or "http://127.0.0.1:8000"
+    return str(url).rstrip("/")

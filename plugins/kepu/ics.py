@@ -1,0 +1,320 @@
+"""iCalendar feeds (RFC 5545) built with the icalendar library.
+
+Each event's VEVENT is built and serialised once; every feed that lists the event
+reuses those bytes, so an event has the same UID and the same text everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vGeo, vRecur, vText
+
+from .dates import format_datetime, format_day
+from .recurrence import occurrence_point
+from .site import EventEntry, last_local_day, occurrence_key
+
+UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
+TITLE_PREFIX = {"cancelled": "【已取消】", "postponed": "【已改期】", "full": "【名额已满】"}
+ICAL_STATUS = {"cancelled": "CANCELLED"}
+MAX_FEED_BYTES = 1_000_000  # under 1 MiB, the size beyond which clients drop events
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """Site-wide feed settings."""
+
+    site_url: str  # absolute, without a trailing slash
+    uid_domain: str
+    timezone: str = "Asia/Shanghai"
+    refresh: str = "PT6H"  # RFC 5545 duration: how often clients should refresh
+    past_days: int = 90
+    max_bytes: int = MAX_FEED_BYTES
+    prodid: str = "-//Kepu Calendar//Kepu Calendar//ZH"
+    color: str = "#0A4F96"
+
+    def absolute(self, url: str) -> str:
+        return f"{self.site_url}/{url.lstrip('/')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """When an event last changed and how often its time/place/status changed."""
+
+    modified: datetime | None = None
+    sequence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedWindow:
+    """What a feed covers after the past window and the size limit were applied."""
+
+    events: int
+    since: date
+    until: date | None  # None: every future event is included
+    dropped_future: int = 0
+
+    def describe(self) -> str:
+        text = f"包含{format_day(self.since)}以后结束的活动"
+        if self.until is None:
+            return f"{text}和今后的全部活动，共 {self.events} 项。"
+        return (f"{text}，以及截至{format_day(self.until)}的活动，共 {self.events} 项；"
+                f"为使文件小于 1 MB，更晚的 {self.dropped_future} 项未列入，请订阅所在街镇或类型的日历。")
+
+
+@dataclass(slots=True)
+class Feed:
+    """A calendar file to write: its name, description and events."""
+
+    path: str
+    name: str
+    description: str
+    page_url: str
+    entries: list[EventEntry] = field(default_factory=list)
+
+
+def _summary(entry: EventEntry) -> str:
+    return TITLE_PREFIX.get(entry.event.status, "") + entry.event.title
+
+
+def _location(entry: EventEntry) -> str:
+    event = entry.event
+    parts = []
+    if event.venue:
+        place = event.venue.name
+        if event.venue.address and event.venue.address != place:
+            place += f"（{event.venue.address}）"
+        parts.append(place)
+    if event.online:
+        parts.append(f"线上：{event.online}")
+    return "；".join(parts)
+
+
+def _status_note(entry: EventEntry) -> str:
+    event = entry.event
+    if event.status == "cancelled":
+        return f"本活动已取消。{event.status_note}".strip()
+    if event.status == "postponed":
+        previous = f"原定{format_datetime(event.previous_start)}，" if event.previous_start else ""
+        return f"本活动已改期：{previous}改为{entry.when}。{event.status_note}".strip()
+    if event.status == "full":
+        return f"名额已满，暂停报名。{event.status_note}".strip()
+    return ""
+
+
+def description_lines(entry: EventEntry, event_url: str) -> list[str]:
+    """The facts a calendar entry carries, one per line, the page link last."""
+    event = entry.event
+    lines = [_status_note(entry), event.summary]
+    if entry.rule_text:
+        lines.append(f"时间：{entry.rule_text}")
+    if event.venue or event.online:
+        lines.append(f"地点：{_location(entry)}")
+    lines.append(f"主办：{entry.team.name}")
+    audiences = "、".join(a.name for a in entry.audiences)
+    lines.append(f"适合：{audiences}{_age(event.age_min, event.age_max)}")
+    lines.append(f"费用：{event.cost}")
+    lines.append(_registration(entry))
+    lines.append(f"详情：{event_url}")
+    return [line for line in lines if line]
+
+
+def _age(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"（{low}–{high} 岁）"
+    if low is not None:
+        return f"（{low} 岁以上）"
+    if high is not None:
+        return f"（{high} 岁以下）"
+    return ""
+
+
+def _registration(entry: EventEntry) -> str:
+    reg = entry.event.registration
+    if reg is None or not reg.required:
+        return "报名：无需报名"
+    parts = ["需要报名"]
+    if reg.capacity:
+        parts.append(f"限 {reg.capacity} 人")
+    if reg.deadline:
+        parts.append(f"{format_day(reg.deadline)}截止")
+    if reg.phone:
+        parts.append(f"电话 {reg.phone}")
+    if reg.url:
+        parts.append(f"报名链接 {reg.url}")
+    return "报名：" + "，".join(parts)
+
+
+class EventComponents:
+    """Builds each event's VEVENT once and keeps its bytes for every feed."""
+
+    def __init__(self, settings: FeedSettings, stamps: Mapping[str, Stamp], event_url):
+        self.settings = settings
+        self.stamps = stamps
+        self.event_url = event_url  # entry -> absolute page URL
+        self._bytes: dict[str, bytes] = {}
+
+    def uid(self, entry: EventEntry) -> str:
+        return f"{entry.event.slug}@{self.settings.uid_domain}"
+
+    def vevent(self, entry: EventEntry) -> Event:
+        event = entry.event
+        stamp = self.stamps.get(event.slug, Stamp())
+        url = self.event_url(entry)
+        vevent = Event()
+        vevent.add("uid", self.uid(entry))
+        vevent.add("dtstamp", (stamp.modified or UNKNOWN_STAMP).astimezone(UTC))
+        if stamp.modified:
+            vevent.add("last-modified", stamp.modified.astimezone(UTC))
+        vevent.add("sequence", stamp.sequence)
+        vevent.add("summary", _summary(entry))
+        vevent.add("dtstart", event.start)
+        vevent.add("dtend", event.end if not entry.event.all_day else event.end + timedelta(days=1))
+        if event.recurrence:
+            zone = ZoneInfo(event.timezone)
+            vevent.add("rrule", vRecur.from_ical(event.recurrence.rrule))
+            if event.recurrence.rdates:
+                vevent.add("rdate", [_point(d, event.start, zone) for d in event.recurrence.rdates])
+            if event.recurrence.exdates:
+                vevent.add("exdate", [_point(d, event.start, zone) for d in event.recurrence.exdates])
+        vevent.add("status", ICAL_STATUS.get(event.status, "CONFIRMED"))
+        location = _location(entry)
+        if location:
+            vevent.add("location", location)
+        if event.venue and event.venue.has_geo:
+            vevent.add("geo", vGeo((event.venue.lat, event.venue.lon)))
+        vevent.add("url", url, parameters={"VALUE": "URI"})
+        vevent.add("description", "\n".join(description_lines(entry, url)))
+        vevent.add("categories", [c.name for c in entry.categories])
+        vevent.add("organizer", self.settings.absolute(entry.team_url),
+                   parameters={"CN": _quote_safe(entry.team.name)})
+        vevent.add("class", "PUBLIC")
+        return vevent
+
+    def serialize(self, entry: EventEntry) -> bytes:
+        key = entry.event.slug
+        if key not in self._bytes:
+            self._bytes[key] = fold(self.vevent(entry).to_ical())
+        return self._bytes[key]
+
+
+def _point(value: date | datetime, start: date | datetime, zone: ZoneInfo) -> date | datetime:
+    point = occurrence_point(value, start, zone)
+    return point if isinstance(start, datetime) else point.date()
+
+
+def _quote_safe(text: str) -> str:
+    """A parameter value without ASCII double quotes (RFC 6868 escaping is poorly supported)."""
+    return text.replace('"', "”")
+
+
+def _cut(line: bytes, limit: int) -> int:
+    """Largest cut ≤ limit that splits neither a UTF-8 character nor a backslash escape."""
+    cut = min(limit, len(line))
+    while cut < len(line) and cut > 0 and (line[cut] & 0xC0) == 0x80:
+        cut -= 1
+    run = 0
+    while run < cut and line[cut - 1 - run] == 0x5C:
+        run += 1
+    return cut - 1 if run % 2 else cut
+
+
+def fold(data: bytes) -> bytes:
+    """Refold content lines at 75 octets (icalendar may split an escaped backslash pair)."""
+    out = []
+    for line in data.replace(b"\r\n ", b"").split(b"\r\n")[:-1]:
+        cut = _cut(line, 75)
+        out.append(line[:cut])
+        line = line[cut:]
+        while line:
+            cut = _cut(line, 74)
+            out.append(b" " + line[:cut])
+            line = line[cut:]
+    return b"\r\n".join(out) + b"\r\n"
+
+
+_TIMEZONES: dict[str, bytes] = {}
+
+
+def vtimezone(tzid: str) -> bytes:
+    """One clean VTIMEZONE per zone (no COMMENT, which libical rejects), built once."""
+    if tzid not in _TIMEZONES:
+        component = Timezone.from_tzid(tzid, first_date=date(2000, 1, 1))
+        component.pop("COMMENT", None)
+        _TIMEZONES[tzid] = fold(component.to_ical())
+    return _TIMEZONES[tzid]
+
+
+def _header(settings: FeedSettings, name: str, description: str, source: str, page: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", settings.prodid)
+    calendar.add("calscale", "GREGORIAN")
+    name = " ".join(name.split())  # a calendar's name is one line
+    # Plain str values of NAME and X-WR-* are not escaped by icalendar: pass vText.
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
+    calendar.add("description", vText(description))
+    calendar.add("x-wr-caldesc", vText(description))
+    calendar.add("x-wr-timezone", settings.timezone)
+    calendar.add("refresh-interval", vText(settings.refresh), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vText(settings.refresh))
+    calendar.add("source", source, parameters={"VALUE": "URI"})
+    calendar.add("url", page, parameters={"VALUE": "URI"})
+    calendar.add("x-apple-calendar-color", settings.color)
+    return fold(calendar.to_ical()).removesuffix(b"END:VCALENDAR\r\n")
+
+
+def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budget: int,
+           size, zone: ZoneInfo) -> tuple[list[EventEntry], FeedWindow]:
+    """Upcoming events first (soonest first), then recent past ones, while they fit ``budget``."""
+    since = build_date - timedelta(days=past_days)
+    upcoming = sorted((e for e in entries if not e.is_past), key=lambda e: occurrence_key(e.shown, zone))
+    recent = sorted((e for e in entries if e.is_past and last_local_day(e.last, zone) >= since),
+                    key=lambda e: occurrence_key(e.last, zone), reverse=True)
+    chosen, used, until, dropped = [], 0, None, 0
+    for index, entry in enumerate(upcoming):
+        cost = size(entry)
+        if used + cost > budget:
+            dropped = len(upcoming) - index
+            until = last_local_day(chosen[-1].shown, zone) if chosen else build_date
+            break
+        chosen.append(entry)
+        used += cost
+    if not dropped:
+        for entry in recent:
+            cost = size(entry)
+            if used + cost > budget:
+                since = last_local_day(entry.last, zone) + timedelta(days=1)
+                break
+            chosen.append(entry)
+            used += cost
+    else:
+        since = build_date
+    chosen.sort(key=lambda e: (occurrence_key(e.occurrences[0], zone), e.event.slug))
+    return chosen, FeedWindow(len(chosen), since, until, dropped)
+
+
+def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
+               build_date: date, single: bool = False) -> tuple[bytes, FeedWindow]:
+    """The whole .ics file for a feed; ``single`` for one event's download (no window)."""
+    zone = ZoneInfo(settings.timezone)
+    if single:
+        chosen = feed.entries
+        window = FeedWindow(len(chosen), build_date, None)
+        description = feed.description
+    else:
+        header_guess = 4096 + 2048  # header and time zones, generously
+        chosen, window = select(feed.entries, build_date, settings.past_days,
+                                settings.max_bytes - header_guess,
+                                lambda entry: len(components.serialize(entry)), zone)
+        description = f"{feed.description}{window.describe()}"
+    header = _header(settings, feed.name, description, settings.absolute(feed.path),
+                     settings.absolute(feed.page_url))
+    zones = sorted({e.event.timezone for e in chosen if not e.event.all_day})
+    body = b"".join(components.serialize(e) for e in chosen)
+    data = header + b"".join(vtimezone(z) for z in zones) + body + b"END:VCALENDAR\r\n"
+    return data, window

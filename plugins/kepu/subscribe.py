@@ -1,0 +1,89 @@
+"""Ways to subscribe to a feed or add one event: webcal, https, Google links and QR codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+import segno
+
+from .ics import FeedSettings, description_lines
+from .site import EventEntry
+
+GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
+GOOGLE_DETAILS_LIMIT = 600  # characters; long descriptions break Google's add link
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLinks:
+    """Everything a subscribe block shows for one feed."""
+
+    url: str  # site-relative path of the .ics
+    https: str
+    webcal: str
+    google: str
+    qr_svg: str
+
+
+def webcal(https_url: str) -> str:
+    return re.sub(r"^https?://", "webcal://", https_url)
+
+
+def qr_svg(data: str, title: str) -> str:
+    """An inline SVG QR code (no external image), labelled for screen readers."""
+    code = segno.make(data, error="m", micro=False)
+    svg = code.svg_inline(scale=4, border=2, dark="#000", light="#fff", svgclass="qr",
+                          title=title, omitsize=False)
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+def feed_links(settings: FeedSettings, path: str, name: str) -> FeedLinks:
+    https = settings.absolute(path)
+    return FeedLinks(
+        url=path,
+        https=https,
+        webcal=webcal(https),
+        google=f"{GOOGLE_RENDER}?cid={quote(webcal(https), safe='')}",
+        qr_svg=qr_svg(https, f"{name}订阅地址二维码：{https}"),
+    )
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a line or character boundary, never inside a character, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if "\n" in cut[limit // 2:]:
+        cut = cut[: cut.rindex("\n")]
+    return cut.rstrip() + "…"
+
+
+def _google_dates(entry: EventEntry, zone: ZoneInfo) -> str:
+    occurrence = entry.shown
+    if not isinstance(occurrence.start, datetime):
+        end = occurrence.end + timedelta(days=1)
+        return f"{occurrence.start:%Y%m%d}/{end:%Y%m%d}"
+    start = occurrence.start.astimezone(UTC)
+    end = occurrence.end.astimezone(UTC)
+    return f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"
+
+
+def google_event_link(entry: EventEntry, settings: FeedSettings) -> str:
+    """Google Calendar's add-event link with a safely shortened description."""
+    url = settings.absolute(entry.url)
+    lines = description_lines(entry, url)
+    details = shorten("\n".join(lines[:-1]), GOOGLE_DETAILS_LIMIT) + "\n" + lines[-1]
+    params = {
+        "action": "TEMPLATE",
+        "text": entry.event.title,
+        "dates": _google_dates(entry, ZoneInfo(settings.timezone)),
+        "details": details,
+        "location": (entry.event.venue.name if entry.event.venue else entry.event.online) or "",
+        "ctz": entry.event.timezone,
+    }
+    if entry.event.recurrence and not entry.is_past:
+        params["recur"] = f"RRULE:{entry.event.recurrence.rrule}"
+    return f"{GOOGLE_RENDER}?{urlencode(params, quote_via=quote)}"

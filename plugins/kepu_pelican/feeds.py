@@ -1,0 +1,106 @@
+"""Pelican generator for calendar feeds, single-event .ics files and the subscribe page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pelican.generators import Generator
+
+from kepu.history import load_history
+from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes
+from kepu.site import EventEntry, SiteIndex
+from kepu.subscribe import FeedLinks, feed_links, google_event_link
+from kepu.urls import FACET_PREFIX, UrlScheme
+
+from .settings import build_date, layout, public_url
+from .writing import ByteWriter
+
+FEED_TITLES = {
+    "streets": ("{name}科普活动", "滨海新区{name}的科普活动。"),
+    "teams": ("{name}的活动", "{name}组织的科普活动。"),
+    "categories": ("{name} · 科普活动", "滨海新区“{name}”类科普活动。"),
+    "audiences": ("适合{name}的科普活动", "滨海新区适合{name}参加的科普活动。"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventCalendarLinks:
+    """The event page's “加入日历” links."""
+
+    ics: str
+    google: str
+
+
+def feed_settings(settings) -> FeedSettings:
+    return FeedSettings(
+        site_url=public_url(settings),
+        uid_domain=settings["UID_DOMAIN"],
+        timezone=settings["TIMEZONE"],
+        refresh=settings.get("FEED_REFRESH", "PT6H"),
+        past_days=int(settings.get("FEED_PAST_DAYS", 90)),
+        max_bytes=int(settings.get("FEED_MAX_BYTES", 1_000_000)),
+    )
+
+
+class FeedsGenerator(Generator):
+    """Builds every feed from the shared site index; pages link them via the context."""
+
+    def generate_context(self) -> None:
+        index: SiteIndex = self.context["kepu"]
+        urls: UrlScheme = self.context["kepu_urls"]
+        self.feed_settings = feed_settings(self.settings)
+        self.components = EventComponents(self.feed_settings, self._stamps(index),
+                                          lambda entry: self.feed_settings.absolute(entry.url))
+        sitename = self.settings["SITENAME"]
+        self.feeds = [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。",
+                           urls.url("HOME"), index.entries)]
+        links: dict[str, dict[str, FeedLinks]] = {}
+        for kind, facets in index.facets.items():
+            prefix = FACET_PREFIX[kind]
+            title, description = FEED_TITLES[kind]
+            links[kind] = {}
+            for facet in facets.values():
+                fields = {"name": facet.name, "kind": getattr(facet.item, "kind", "")}
+                feed = Feed(urls.url(f"{prefix}_FEED", id=facet.id),
+                            f"{title.format(**fields)} · {sitename}", description.format(**fields),
+                            facet.url, [*facet.upcoming, *facet.past])
+                self.feeds.append(feed)
+                links[kind][facet.id] = feed_links(self.feed_settings, feed.path, feed.name)
+        self.context["kepu_feeds"] = links
+        self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename)
+        self.context["kepu_calendar_links"] = self.calendar_links
+        self.urls = urls
+
+    def calendar_links(self, entry: EventEntry) -> EventCalendarLinks:
+        return EventCalendarLinks(self.urls.url("EVENT_ICS", slug=entry.event.slug),
+                                  google_event_link(entry, self.feed_settings))
+
+    def _stamps(self, index: SiteIndex) -> dict[str, Stamp]:
+        lay = layout(self.settings)
+        paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
+        history = load_history(lay.root, paths.values())
+        stamps = {}
+        for entry in index.entries:
+            event = entry.event
+            known = history.get(paths[event.slug])
+            modified = event.updated or (known.modified if known else None)
+            sequence = max(event.sequence, known.sequence if known else 0)
+            stamps[event.slug] = Stamp(modified, sequence)
+        return stamps
+
+    def generate_output(self, writer) -> None:
+        out = ByteWriter(self.output_path)
+        index: SiteIndex = self.context["kepu"]
+        day = build_date(self.settings)
+        windows = {}
+        for feed in self.feeds:
+            data, windows[feed.path] = feed_bytes(feed, self.feed_settings, self.components, day)
+            out.write(feed.path, data)
+        for entry in index.entries:
+            single = Feed(self.urls.url("EVENT_ICS", slug=entry.event.slug), entry.event.title,
+                          entry.event.summary or entry.event.title, entry.url, [entry])
+            out.write(single.path, feed_bytes(single, self.feed_settings, self.components, day,
+                                              single=True)[0])
+        self.context["kepu_feed_windows"] = windows
+        writer.write_file(self.urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
+                          self.context, url=self.urls.url("SUBSCRIBE"), page_name="subscribe")
