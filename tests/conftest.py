@@ -47,6 +47,35 @@ def run_check(*files: Path, content: Path, cwd: Path) -> subprocess.CompletedPro
                           timeout=120)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    require(CHROMIUM.exists(), "Debian's chromium (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def serve_directory(directory: Path):
+    """Serve ``directory`` on a free port in a thread; returns (server, base URL)."""
+    import threading
+
+    from kepu.server import serve
+
+    server = serve(directory, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 @pytest.fixture
 def mini_site(tmp_path: Path) -> Path:
     """A writable copy of tests/test_data/site; returns the site folder (content/ inside)."""
