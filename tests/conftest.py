@@ -37,6 +37,8 @@ def run_build(content: Path, output: Path, build_date: str = SAMPLE_BUILD_DATE,
     """A full build in a fresh interpreter (Pelican's signals are process-global)."""
     args = [sys.executable, "-m", "kepu_pelican.build", "-s", str(settings),
             "--content", str(content), "-o", str(output), "--build-date", build_date, *extra_args]
+    if "--cache" not in extra_args:  # builds in tests never share (or race on) a cache
+        args += ["--cache", str(output.parent / f".cache-{output.name}")]
     return subprocess.run(args, cwd=ROOT, env=env or plugin_env(), capture_output=True,
                           text=True, timeout=timeout)
 

@@ -38,7 +38,7 @@ def _quiet_logging() -> None:
 
 
 def build(settings_file: Path, output: Path | None = None, build_date: date | None = None,
-          siteurl: str | None = None, content: Path | None = None) -> int:
+          siteurl: str | None = None, content: Path | None = None, cache: Path | None = None) -> int:
     """Build the site; on any failure the previous output stays exactly as it was."""
     overrides: dict = {}
     if build_date:
@@ -49,6 +49,8 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
         root = content.resolve().parent
         overrides.update(PATH=str(content.resolve()), KEPU_ROOT=str(root),
                          CACHE_PATH=str(root / ".cache" / "pelican"))
+    if cache is not None:
+        overrides["CACHE_PATH"] = str(cache.resolve())
     settings = _settings(settings_file, overrides)
     _drop_truncated_cache(Path(settings["CACHE_PATH"]))
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
@@ -109,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="按这一天生成“近期/往期”（默认今天，或环境变量 KEPU_BUILD_DATE）")
     parser.add_argument("--siteurl", help="网站地址，例如 https://kepu.example.cn")
     parser.add_argument("--content", type=Path, help="内容文件夹（默认按设置文件，即 content/）")
+    parser.add_argument("--cache", type=Path, help="缓存文件夹（默认 .cache/pelican）")
     args = parser.parse_args(argv)
     _quiet_logging()
-    return build(args.settings, args.output, args.build_date, args.siteurl, args.content)
+    return build(args.settings, args.output, args.build_date, args.siteurl, args.content, args.cache)
 
 
 if __name__ == "__main__":
