@@ -47,6 +47,10 @@ class EventEntry:
         return not self.upcoming
 
     @property
+    def past_occurrences(self) -> tuple[Occurrence, ...]:
+        return self.occurrences[: len(self.occurrences) - len(self.upcoming)]
+
+    @property
     def map_links(self) -> list[MapLink]:
         return map_links(self.event.venue) if self.event.venue else []
 

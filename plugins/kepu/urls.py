@@ -25,6 +25,15 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "AUDIENCES": ("audiences/", "audiences/index.html"),
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
+    # Calendar views.
+    "CALENDAR": ("calendar/", "calendar/index.html"),
+    "CALENDAR_MONTH": ("calendar/{year}/{month:02d}/", "calendar/{year}/{month:02d}/index.html"),
+    "CALENDAR_DAY": ("calendar/{year}/{month:02d}/{day:02d}/",
+                     "calendar/{year}/{month:02d}/{day:02d}/index.html"),
+    "CALENDAR_WEEK": ("calendar/week/", "calendar/week/index.html"),
+    "STREET_CALENDAR_MONTH": ("streets/{id}/calendar/{year}/{month:02d}/",
+                              "streets/{id}/calendar/{year}/{month:02d}/index.html"),
+    "STREET_CALENDAR_WEEK": ("streets/{id}/calendar/week/", "streets/{id}/calendar/week/index.html"),
     # Calendar feeds (the URL is the file).
     "EVENT_ICS": ("events/{slug}.ics", "events/{slug}.ics"),
     "FEED_ALL": ("feeds/all.ics", "feeds/all.ics"),
@@ -56,8 +65,8 @@ class UrlScheme:
         }
         return cls(patterns)
 
-    def url(self, kind: str, **fields: str) -> str:
+    def url(self, kind: str, **fields: Any) -> str:
         return self.patterns[kind][0].format(**fields)
 
-    def save_as(self, kind: str, **fields: str) -> str:
+    def save_as(self, kind: str, **fields: Any) -> str:
         return self.patterns[kind][1].format(**fields)

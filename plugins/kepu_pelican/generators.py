@@ -13,6 +13,7 @@ from kepu.registries import load_registries
 from kepu.site import SiteIndex, build_index
 from kepu.urls import FACET_PREFIX, UrlScheme
 
+from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
 from .settings import build_date, horizon_days, layout
 
@@ -156,4 +157,4 @@ def _report(problems: list[Problem]) -> None:
 
 
 def get_generators(_pelican) -> list[type]:
-    return [EventsGenerator, FeedsGenerator]
+    return [EventsGenerator, FeedsGenerator, CalendarGenerator]

@@ -1,6 +1,8 @@
 /* Progressive enhancement only: every page works without this file. */
 (function () {
   "use strict";
+
+  // Copy buttons next to subscription addresses.
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));
     if (!field || !navigator.clipboard) { return; }
@@ -11,5 +13,25 @@
         setTimeout(function () { button.textContent = "复制地址"; }, 2000);
       }, function () { field.select(); });
     });
+  });
+
+  // Pages are built on a date; mark today and what is over as of the reader's today (Beijing time).
+  var today = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit"
+  }).format(new Date());
+  var now = Date.now();
+  document.querySelectorAll("[data-date]").forEach(function (element) {
+    var day = element.getAttribute("data-date");
+    element.classList.toggle("today", day === today);
+    element.classList.toggle("is-past", day < today);
+    element.querySelectorAll(".today-label").forEach(function (label) { label.hidden = day !== today; });
+  });
+  document.querySelectorAll("[data-end]").forEach(function (element) {
+    var end = Date.parse(element.getAttribute("data-end"));
+    if (isNaN(end) || end >= now) { return; }
+    element.classList.add("is-past");
+    if (element.matches("article.event")) {
+      element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
+    }
   });
 })();

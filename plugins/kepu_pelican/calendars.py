@@ -1,0 +1,116 @@
+"""Pelican generator for the calendar views: months, two-week agendas and day pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pelican.generators import Generator
+
+from kepu.grids import (
+    WEEKDAY_HEADERS,
+    Calendar,
+    MonthKey,
+    by_day,
+    group_by_street,
+    split_by_street,
+    week_start,
+)
+from kepu.site import SiteIndex
+from kepu.urls import UrlScheme
+
+from .settings import build_date
+
+AGENDA_DAYS = 14  # this week and the next
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarLinks:
+    """Where a scope's current month and week pages are (None: nothing to show)."""
+
+    month_url: str | None
+    week_url: str | None
+    month_label: str = ""
+
+
+class CalendarGenerator(Generator):
+    """Groups occurrences by day once, then writes every calendar page from that grouping."""
+
+    def generate_context(self) -> None:
+        index: SiteIndex = self.context["kepu"]
+        self.urls: UrlScheme = self.context["kepu_urls"]
+        self.today = build_date(self.settings)
+        self.district = Calendar(by_day(index.entries, index.timezone))
+        self.streets = {street: Calendar(days)
+                        for street, days in split_by_street(self.district.days).items()}
+        self.context["kepu_calendars"] = {
+            "district": self._links(self.district, "CALENDAR_MONTH", "CALENDAR_WEEK", {}),
+            "streets": {street: self._links(calendar, "STREET_CALENDAR_MONTH", "STREET_CALENDAR_WEEK",
+                                            {"id": street})
+                        for street, calendar in self.streets.items()},
+        }
+
+    def _links(self, calendar: Calendar, month_kind: str, week_kind: str, fields: dict) -> CalendarLinks:
+        key = calendar.month_of(self.today)
+        if key is None:
+            return CalendarLinks(None, None)
+        return CalendarLinks(self.urls.url(month_kind, year=key.year, month=key.month, **fields),
+                             self.urls.url(week_kind, **fields), key.label)
+
+    def generate_output(self, writer) -> None:
+        index: SiteIndex = self.context["kepu"]
+        self._write_scope(writer, self.district, "全区", "CALENDAR_MONTH", "CALENDAR_WEEK", {}, None)
+        for street, calendar in self.streets.items():
+            facet = index.facets["streets"][street]
+            self._write_scope(writer, calendar, facet.name, "STREET_CALENDAR_MONTH",
+                              "STREET_CALENDAR_WEEK", {"id": street}, facet)
+        self._write_days(writer, index)
+        months = self.district.months
+        writer.write_file(self.urls.save_as("CALENDAR"), self.get_template("calendar_index"),
+                          self.context, url=self.urls.url("CALENDAR"), page_name="calendar",
+                          months=[(key, self._month_url("CALENDAR_MONTH", key, {}),
+                                   self.district.month(key).count) for key in months])
+
+    def _month_url(self, kind: str, key: MonthKey | None, fields: dict) -> str | None:
+        return self.urls.url(kind, year=key.year, month=key.month, **fields) if key else None
+
+    def _day_url(self, day: date) -> str:
+        return self.urls.url("CALENDAR_DAY", year=day.year, month=day.month, day=day.day)
+
+    def _write_scope(self, writer, calendar: Calendar, scope: str, month_kind: str, week_kind: str,
+                     fields: dict, facet) -> None:
+        template = self.get_template("calendar_month")
+        anchor = f"#s-{facet.id}" if facet else ""
+        for key in calendar.months:
+            month = calendar.month(key)
+            writer.write_file(
+                self.urls.save_as(month_kind, year=key.year, month=key.month, **fields), template,
+                self.context, url=self._month_url(month_kind, key, fields), page_name="calendar_month",
+                month=month, scope=scope, facet=facet, weekdays=WEEKDAY_HEADERS,
+                previous_url=self._month_url(month_kind, month.previous, fields),
+                next_url=self._month_url(month_kind, month.next, fields),
+                week_url=self.urls.url(week_kind, **fields),
+                day_urls={d.day: self._day_url(d.day) + anchor for d in month.days_with_events})
+        if calendar.months:
+            first = week_start(self.today)
+            writer.write_file(
+                self.urls.save_as(week_kind, **fields), self.get_template("calendar_week"),
+                self.context, url=self.urls.url(week_kind, **fields), page_name="calendar_week",
+                days=calendar.span(first, AGENDA_DAYS), scope=scope, facet=facet,
+                month_url=self._month_url(month_kind, calendar.month_of(self.today), fields),
+                last_day=first + timedelta(days=AGENDA_DAYS - 1))
+
+    def _write_days(self, writer, index: SiteIndex) -> None:
+        template = self.get_template("calendar_day")
+        order = list(index.facets["streets"])
+        days = list(self.district.days)
+        for position, day in enumerate(days):
+            writer.write_file(
+                self.urls.save_as("CALENDAR_DAY", year=day.year, month=day.month, day=day.day),
+                template, self.context, url=self._day_url(day), page_name="calendar_day", day=day,
+                groups=[(index.facets["streets"][s], items)
+                        for s, items in group_by_street(self.district.days[day], order)],
+                count=len(self.district.days[day]),
+                previous_url=self._day_url(days[position - 1]) if position else None,
+                next_url=self._day_url(days[position + 1]) if position + 1 < len(days) else None,
+                month_url=self._month_url("CALENDAR_MONTH", MonthKey(day.year, day.month), {}))
