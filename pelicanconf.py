@@ -117,3 +117,11 @@ STREET_CALENDAR_MONTH_URL = "streets/{id}/calendar/{year}/{month:02d}/"
 STREET_CALENDAR_MONTH_SAVE_AS = "streets/{id}/calendar/{year}/{month:02d}/index.html"
 STREET_CALENDAR_WEEK_URL = "streets/{id}/calendar/week/"
 STREET_CALENDAR_WEEK_SAVE_AS = "streets/{id}/calendar/week/index.html"
+
+# Public site: posters print a QR code for events in the next POSTER_QR_DAYS days;
+# the filterable list covers events in the next FILTER_DAYS days.
+POSTER_QR_DAYS = 45
+FILTER_DAYS = 62
+SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
+PAGEFIND = True
+FILTER_INDEX_URL = FILTER_INDEX_SAVE_AS = "events/filter.json"

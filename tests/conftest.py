@@ -93,3 +93,14 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_build(ROOT / "content", out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def public_site(tmp_path_factory: pytest.TempPathFactory):
+    """The sample portal built for, and served at, its own address (canonical URLs match)."""
+    output = tmp_path_factory.mktemp("public") / "output"
+    server, base = serve_directory(output)
+    result = run_build(ROOT / "content", output, extra_args=("--siteurl", base))
+    assert result.returncode == 0, result.stderr
+    yield output, base
+    server.shutdown()

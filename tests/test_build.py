@@ -60,7 +60,7 @@ def test_every_event_and_grouping_has_its_page(sample_output: Path) -> None:
 def test_event_page_shows_chinese_dates_status_and_links(sample_output: Path) -> None:
     html = (sample_output / "events").glob("*/index.html")
     pages = {p.parent.name: p.read_text("utf-8") for p in html}
-    assert all('<html lang="zh-CN">' in text for text in pages.values())
+    assert all('<html lang="zh-CN"' in text for text in pages.values())
     cancelled = [t for t in pages.values() if 'class="notice notice-cancelled"' in t]
     postponed = [t for t in pages.values() if "本活动已延期" in t and "原定" in t]
     assert cancelled and postponed

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-import segno
-
 from .ics import FeedSettings, description_lines
+from .qr import QrCache
 from .site import EventEntry
 
 GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
@@ -32,22 +31,14 @@ def webcal(https_url: str) -> str:
     return re.sub(r"^https?://", "webcal://", https_url)
 
 
-def qr_svg(data: str, title: str) -> str:
-    """An inline SVG QR code (no external image), labelled for screen readers."""
-    code = segno.make(data, error="m", micro=False)
-    svg = code.svg_inline(scale=4, border=2, dark="#000", light="#fff", svgclass="qr",
-                          title=title, omitsize=False)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
-
-
-def feed_links(settings: FeedSettings, path: str, name: str) -> FeedLinks:
+def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache) -> FeedLinks:
     https = settings.absolute(path)
     return FeedLinks(
         url=path,
         https=https,
         webcal=webcal(https),
         google=f"{GOOGLE_RENDER}?cid={quote(webcal(https), safe='')}",
-        qr_svg=qr_svg(https, f"{name}订阅地址二维码：{https}"),
+        qr_svg=qr.svg(https, f"{name}订阅地址二维码：{https}"),
     )
 
 

@@ -25,6 +25,9 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "AUDIENCES": ("audiences/", "audiences/index.html"),
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
+    "SEARCH": ("search/", "search/index.html"),
+    "FILTER_INDEX": ("events/filter.json", "events/filter.json"),
+    "NOT_FOUND": ("404.html", "404.html"),
     # Calendar views.
     "CALENDAR": ("calendar/", "calendar/index.html"),
     "CALENDAR_MONTH": ("calendar/{year}/{month:02d}/", "calendar/{year}/{month:02d}/index.html"),

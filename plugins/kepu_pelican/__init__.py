@@ -2,6 +2,7 @@
 
 from pelican import signals
 
+from .finalize import finalize
 from .generators import get_generators
 from .readers import add_reader
 
@@ -9,3 +10,4 @@ from .readers import add_reader
 def register() -> None:
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finalize)

@@ -65,9 +65,11 @@ class FeedsGenerator(Generator):
                             f"{title.format(**fields)} · {sitename}", description.format(**fields),
                             facet.url, [*facet.upcoming, *facet.past])
                 self.feeds.append(feed)
-                links[kind][facet.id] = feed_links(self.feed_settings, feed.path, feed.name)
+                links[kind][facet.id] = feed_links(self.feed_settings, feed.path, feed.name,
+                                                   self.context["kepu_qr"])
         self.context["kepu_feeds"] = links
-        self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename)
+        self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename,
+                                                   self.context["kepu_qr"])
         self.context["kepu_calendar_links"] = self.calendar_links
         self.urls = urls
 
@@ -89,7 +91,7 @@ class FeedsGenerator(Generator):
         return stamps
 
     def generate_output(self, writer) -> None:
-        out = ByteWriter(self.output_path)
+        out: ByteWriter = self.context["kepu_writer"]
         index: SiteIndex = self.context["kepu"]
         day = build_date(self.settings)
         windows = {}

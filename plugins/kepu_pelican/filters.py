@@ -31,6 +31,11 @@ def weekday(value: date | datetime) -> str:
     return dates.WEEKDAYS[_day(value).weekday()]
 
 
+def page_path(output_file: str) -> str:
+    """The URL path of a written file: ``events/x/index.html`` → ``events/x/``."""
+    return output_file[: -len("index.html")] if output_file.endswith("index.html") else output_file
+
+
 FILTERS = {
     "format_day": format_day,
     "format_when": dates.format_when,
@@ -38,4 +43,5 @@ FILTERS = {
     "day_short": day_short,
     "iso": iso,
     "weekday": weekday,
+    "page_path": page_path,
 }

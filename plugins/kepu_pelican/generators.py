@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
 
 from pelican.generators import CachingGenerator
 
 from kepu.content import CACHE_VERSION, ParsedFile, load_events
+from kepu.finder import filter_index
 from kepu.problems import ContentError, Problem
+from kepu.qr import QrCache
 from kepu.registries import load_registries
-from kepu.site import SiteIndex, build_index
+from kepu.site import SiteIndex, build_index, local_day
+from kepu.structured import event_jsonld, script_json
 from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
-from .settings import build_date, horizon_days, layout
+from .settings import build_date, horizon_days, layout, public_url
+from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
 
@@ -71,6 +77,9 @@ class EventsGenerator(CachingGenerator):
         self.context["kepu"] = index
         self.context["kepu_urls"] = urls
         self.context["reports"] = _reports(self.context)
+        self.context["PUBLIC_URL"] = public_url(self.settings)
+        self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle")
+        self.context["kepu_writer"] = ByteWriter(self.output_path)
 
     def generate_output(self, writer) -> None:
         index: SiteIndex = self.index
@@ -81,14 +90,38 @@ class EventsGenerator(CachingGenerator):
             self._write_facets(writer, kind, facets.values(), urls)
         writer.write_file(urls.save_as("HOME"), self.get_template("home"), self.context,
                           url=urls.url("HOME"), page_name="home")
+        self._write_site_files(writer, index, urls)
+
+    def _write_site_files(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
+        """The filter index, the search page, the 404 page and robots.txt."""
+        data = filter_index(index, int(self.settings.get("FILTER_DAYS", 62)))
+        out: ByteWriter = self.context["kepu_writer"]
+        out.write(urls.save_as("FILTER_INDEX"), script_json(data).encode("utf-8"))
+        for kind, template in (("SEARCH", "search"), ("NOT_FOUND", "404")):
+            writer.write_file(urls.save_as(kind), self.get_template(template), self.context,
+                              url=urls.url(kind), page_name=template)
+        site = self.context["PUBLIC_URL"]
+        out.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site}/sitemap.xml\n".encode())
 
     def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         template = self.get_template("event")
+        site = self.context["PUBLIC_URL"]
+        image = f"{site}/{self.settings['THEME_STATIC_DIR']}/images/share.png"
+        qr: QrCache = self.context["kepu_qr"]
+        poster_until = index.build_date + timedelta(days=int(self.settings.get("POSTER_QR_DAYS", 45)))
         for entry in index.entries:
+            page_url = f"{site}/{entry.url}"
+            event_image = f"{site}/{entry.event.image}" if entry.event.image else image
+            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}")
+            poster = None
+            if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
+                poster = qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
             writer.write_file(urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
                               report=self.context["reports"].get(entry.event.report),
-                              calendar=self.context["kepu_calendar_links"](entry))
+                              calendar=self.context["kepu_calendar_links"](entry),
+                              jsonld=script_json(data), share_image=event_image, poster_qr=poster)
+        qr.save()
 
     def _write_listings(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         template = self.get_template("event_list")
@@ -97,7 +130,7 @@ class EventsGenerator(CachingGenerator):
             writer.write_file(urls.save_as(kind), template, self.context, url=urls.url(kind),
                               paginated={"entries": entries}, template_name="event_list",
                               page_name=kind.lower(), list_title=title, facet=None,
-                              past=kind == "PAST_EVENTS")
+                              past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
         for kind, key in INDEX_KINDS.items():
             writer.write_file(urls.save_as(key), self.get_template(key.lower()), self.context,
                               url=urls.url(key), page_name=key.lower(),

@@ -2,6 +2,19 @@
 (function () {
   "use strict";
 
+  // Large text ("大字"), remembered in this browser. The <head> applies it before painting.
+  var root = document.documentElement;
+  var sizeButton = document.querySelector("button.text-size");
+  if (sizeButton) {
+    sizeButton.hidden = false;
+    sizeButton.setAttribute("aria-pressed", String(root.classList.contains("large-text")));
+    sizeButton.addEventListener("click", function () {
+      var on = root.classList.toggle("large-text");
+      sizeButton.setAttribute("aria-pressed", String(on));
+      try { localStorage.setItem("kepu-large-text", on ? "1" : "0"); } catch (e) { /* private mode */ }
+    });
+  }
+
   // Copy buttons next to subscription addresses.
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));

@@ -1,0 +1,41 @@
+"""After every page is written: the sitemap, then the Pagefind search index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .settings import public_url
+
+SKIPPED = ("404.html", "drafts/", "pagefind/")
+
+
+def sitemap(output: Path, site: str) -> bytes:
+    """Every public HTML page, sorted, as a sitemaps.org urlset."""
+    paths = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in paths:
+        if path.startswith(SKIPPED):
+            continue
+        url = path[: -len("index.html")] if path.endswith("index.html") else path
+        lines.append(f"  <url><loc>{escape(f'{site}/{url}')}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def run_pagefind(output: Path) -> None:
+    """Index event and news pages (their data-pagefind-body) with Pagefind's extended build."""
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--silent"],
+                            capture_output=True, text=True, timeout=1800)
+    if result.returncode != 0:
+        raise RuntimeError(f"Pagefind 建立搜索索引失败：{result.stderr.strip() or result.stdout.strip()}")
+
+
+def finalize(pelican) -> None:
+    output = Path(pelican.output_path)
+    (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
+    if pelican.settings.get("PAGEFIND", True):
+        run_pagefind(output)

@@ -1,0 +1,321 @@
+"""The public site as residents, search engines and auditors meet it: Lighthouse, axe-core,
+the Nu HTML Checker, structured data, page weight, filters, search, large text, print."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import ARTIFACTS, require, run_build
+from webtools import (
+    axe,
+    axe_available,
+    failing_audits,
+    lighthouse,
+    lighthouse_available,
+    vnu_available,
+    vnu_errors,
+)
+
+pytestmark = pytest.mark.build
+ZONE = ZoneInfo("Asia/Shanghai")
+PAGES = {
+    "home": "/",
+    "event": "/events/zhoumo-kexue-tongxuehui-qiudong/",
+    "street": "/streets/hujiayuan/",
+    "month": "/calendar/2026/12/",
+    "search": "/search/",
+}
+SITE_SCRIPTS = ("site.js", "filters.js", "search.js")
+
+
+def event_pages(output: Path) -> list[Path]:
+    return sorted(p for p in (output / "events").glob("*/index.html") if p.parent.name not in ("past", "page"))
+
+
+def jsonld(html: str) -> list[dict]:
+    return [json.loads(block) for block in
+            re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)]
+
+
+# ------------------------------------------------------------------ auditors
+
+@pytest.mark.parametrize("name", PAGES)
+def test_lighthouse_scores_at_least_95(public_site, name: str) -> None:
+    require(lighthouse_available(), "npm lighthouse and Debian's chromium (make test installs both)")
+    _, base = public_site
+    report = ARTIFACTS / "lighthouse" / f"{name}.json"
+    scores = lighthouse(base + PAGES[name], report)
+    low = {k: v for k, v in scores.items() if v is None or v < 0.95}
+    assert not low, (low, failing_audits(report))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_wcag22_aa_violations(public_site, browser, name: str, width: int) -> None:
+    require(axe_available(), "npm axe-core (make test runs npm ci)")
+    _, base = public_site
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(base + PAGES[name] + ("?q=科普" if name == "search" else ""))
+    page.wait_for_load_state("networkidle")
+    violations = axe(page)
+    page.close()
+    assert violations == []
+
+
+def test_nu_html_checker_finds_no_errors(public_site) -> None:
+    require(vnu_available(), "npm vnu-jar and Java")
+    output, _ = public_site
+    assert vnu_errors(output) == []
+
+
+# ------------------------------------------------------------------ machines
+
+def test_every_event_page_has_valid_event_json_ld(public_site) -> None:
+    output, base = public_site
+    statuses = set()
+    for page in event_pages(output):
+        blocks = jsonld(page.read_text("utf-8"))
+        assert len(blocks) == 1, page
+        data = blocks[0]
+        assert data["@type"] == "Event" and data["name"]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+08:00)?", data["startDate"]), data["startDate"]
+        assert data["endDate"] >= data["startDate"]
+        locations = data["location"] if isinstance(data["location"], list) else [data["location"]]
+        for location in locations:
+            if location["@type"] == "Place":
+                assert location["address"]["@type"] == "PostalAddress" and location["address"]["addressCountry"] == "CN"
+            else:
+                assert location["@type"] == "VirtualLocation" and location["url"].startswith("http")
+        assert data["eventAttendanceMode"].startswith("https://schema.org/")
+        assert data["image"][0].startswith(base) and data["url"] == f"{base}/events/{page.parent.name}/"
+        assert data["organizer"]["@type"] == "Organization"
+        if data.get("isAccessibleForFree"):
+            assert data["offers"]["price"] == 0 and data["offers"]["priceCurrency"] == "CNY"
+        if data["eventStatus"].endswith("EventRescheduled"):
+            assert data["previousStartDate"] < data["startDate"] or data["previousStartDate"]
+        statuses.add(data["eventStatus"].rsplit("/", 1)[1])
+    assert statuses == {"EventScheduled", "EventCancelled", "EventRescheduled"}
+
+
+def test_script_breakout_in_a_title_stays_inside_json_ld(mini_site: Path, tmp_path: Path) -> None:
+    event = mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    hostile = "</script><script>alert(1)</script><!--"
+    event.write_text(event.read_text("utf-8").replace("title: 流动科技馆进社区", f'title: "{hostile}"'), "utf-8")
+    output = tmp_path / "out"
+    assert run_build(mini_site / "content", output).returncode == 0
+    html = (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
+    assert jsonld(html)[0]["name"] == hostile
+    assert "<script>alert(1)" not in html
+
+
+def test_share_metadata_canonical_sitemap_robots_and_404(public_site) -> None:
+    output, base = public_site
+    html = (output / "events" / "zhoumo-kexue-tongxuehui-qiudong" / "index.html").read_text("utf-8")
+    canonical = f"{base}/events/zhoumo-kexue-tongxuehui-qiudong/"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert f'<meta property="og:url" content="{canonical}">' in html
+    image = re.search(r'<meta property="og:image" content="([^"]+)"', html)[1]
+    assert image.startswith(base) and (output / image[len(base) + 1:]).is_file()
+    assert re.search(r'<meta property="og:title" content="周末科学同学会', html)
+    assert '<meta itemprop="image"' in html
+    sitemap = ElementTree.parse(output / "sitemap.xml").getroot()
+    locs = {el.text for el in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    pages = {f"{base}/{p.relative_to(output).as_posix()}".removesuffix("index.html")
+             for p in output.rglob("*.html") if p.name != "404.html" and "pagefind" not in p.parts}
+    assert locs == pages
+    assert f"Sitemap: {base}/sitemap.xml" in (output / "robots.txt").read_text("utf-8")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{base}/no-such-page/")
+    assert missing.value.code == 404 and "页面不存在" in missing.value.read().decode("utf-8")
+
+
+def test_event_page_weight_and_no_blocking_or_foreign_resources(public_site) -> None:
+    output, base = public_site
+    css = (output / "theme" / "css" / "site.css").stat().st_size
+    heaviest = 0
+    for page in [*event_pages(output), output / "index.html"]:
+        html = page.read_text("utf-8")
+        scripts = re.findall(r"<script\b([^>]*)>", html)
+        for attributes in scripts:
+            if "src=" in attributes:
+                assert " defer" in attributes or " async" in attributes, (page, attributes)
+        loaded = re.findall(r'<(?:link[^>]*rel="(?:stylesheet|icon|apple-touch-icon|preload)"[^>]*href|'
+                            r'script[^>]*src|img[^>]*src|iframe[^>]*src|source[^>]*src)="([^"]+)"', html)
+        assert all(url.startswith(("/", base)) for url in loaded), (page, loaded)
+        js = sum((output / "theme" / "js" / name).stat().st_size for name in SITE_SCRIPTS
+                 if f"js/{name}" in html)
+        heaviest = max(heaviest, len(html.encode("utf-8")) + css + js)
+    assert heaviest <= 40 * 1024, heaviest
+
+
+def test_filter_index_holds_the_upcoming_events_of_the_next_two_months(public_site) -> None:
+    output, _ = public_site
+    data = json.loads((output / "events" / "filter.json").read_text("utf-8"))
+    assert data["until"] == (date(2026, 12, 1) + timedelta(days=62)).isoformat()
+    listed = []
+    for page in sorted((output / "events").glob("**/index.html")):
+        if page.parent == output / "events" or page.parent.parent.name == "page":
+            listed += re.findall(r'<h2 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', page.read_text("utf-8"))
+    in_index = [e["url"].split("/")[1] for e in data["events"]]
+    assert set(in_index) <= set(listed) and len(in_index) >= 30
+    assert all(min(d[0] for d in e["dates"]) <= data["until"] for e in data["events"])
+
+
+# ------------------------------------------------------------------ in a browser
+
+def _expected(data: dict, state: dict, today: date) -> list[str]:
+    """The filter semantics, written again in Python."""
+    def span():
+        sunday = today + timedelta(days=6 - today.weekday())
+        return {"today": (today, today), "week": (today, sunday),
+                "weekend": (max(today, sunday - timedelta(days=1)), sunday),
+                "month": (today, (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)),
+                }.get(state.get("when", ""), (today, date(2100, 1, 1)))
+    low, high = span()
+    titles = []
+    for e in data["events"]:
+        if state.get("street") and e["street"] != state["street"]:
+            continue
+        if state.get("category") and state["category"] not in e["categories"]:
+            continue
+        if state.get("free") and not e["free"]:
+            continue
+        if any(date.fromisoformat(a) <= high and date.fromisoformat(b) >= low for a, b in e["dates"]):
+            titles.append(e["title"])
+    return titles
+
+
+@pytest.mark.parametrize("state", [
+    {"street": "hujiayuan"},
+    {"when": "weekend"},
+    {"when": "today"},
+    {"category": "zhulao-kepu", "when": "month"},
+    {"when": "week", "free": "1"},
+])
+def test_filters_narrow_the_list_like_their_definition(public_site, browser, state: dict) -> None:
+    output, base = public_site
+    data = json.loads((output / "events" / "filter.json").read_text("utf-8"))
+    page = browser.new_page()
+    page.clock.set_fixed_time(datetime(2026, 12, 2, 10, tzinfo=ZONE))  # a Wednesday
+    query = "&".join(f"{k}={v}" for k, v in state.items())
+    page.goto(f"{base}/events/?{query}")
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    got = [t.strip() for t in page.locator("#results h2.card-title a").all_inner_texts()]
+    page.close()
+    expected = _expected(data, state, date(2026, 12, 2))
+    assert got == expected and expected, state
+
+
+def test_filter_state_round_trips_through_the_url(public_site, browser) -> None:
+    _, base = public_site
+    page = browser.new_page()
+    page.clock.set_fixed_time(datetime(2026, 12, 2, 10, tzinfo=ZONE))
+    page.goto(f"{base}/events/")
+    page.wait_for_selector("#filters:not([hidden])")
+    page.select_option("select[name=category]", "qingshaonian-kechuang")
+    page.check("input[name=when][value=month]")
+    page.wait_for_function("location.search.includes('when=month')")
+    url, first = page.url, page.locator("#results h2").all_inner_texts()
+    assert "category=qingshaonian-kechuang" in url and first
+    page.goto(url)
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    assert page.locator("select[name=category]").input_value() == "qingshaonian-kechuang"
+    assert page.locator("input[name=when][value=month]").is_checked()
+    assert page.locator("#results h2").all_inner_texts() == first
+    page.close()
+
+
+@pytest.mark.parametrize("query, must_find", [
+    ("机器人", ["智启梦工厂冬季机器人集训营"]),
+    ("科普", ["国际志愿者日科普志愿服务集市"]),
+])
+def test_chinese_search_finds_the_expected_events(public_site, browser, query: str, must_find: list[str]) -> None:
+    output, base = public_site
+    page = browser.new_page()
+    page.goto(f"{base}/search/?q={query}")
+    page.wait_for_selector("#search-results li", timeout=20000)
+    page.wait_for_timeout(300)
+    titles = page.locator("#search-results h2 a").all_inner_texts()
+    links = page.eval_on_selector_all("#search-results h2 a", "as => as.map(a => a.getAttribute('href'))")
+    metas = page.locator("#search-results p.when").all_inner_texts()
+    found = int(re.search(r"找到 (\d+) 条结果", page.inner_text("#search-status"))[1])
+    page.close()
+    titled = [p for p in event_pages(output) if query in re.search(r"<h1>(.*?)</h1>", p.read_text("utf-8"))[1]]
+    assert found >= len(titled) >= 2
+    assert all(title in titles for title in must_find), titles
+    # Chinese is segmented (机器人 → 机器 + 人): the best hits carry the whole word, and every
+    # page with the word in its title is found.
+    whole = [query in (output / link.lstrip("/") / "index.html").read_text("utf-8") for link in links]
+    assert all(whole[:3]), list(zip(titles, whole, strict=True))
+    assert all(re.search(r"\d{4}年\d{1,2}月\d{1,2}日", m) for m in metas)
+    if query == "机器人":
+        assert {f"/events/{p.parent.name}/" for p in titled} <= set(links)
+
+
+def test_large_text_toggle_persists_across_pages(public_site, browser) -> None:
+    _, base = public_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/")
+    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")  # noqa: E731
+    normal = size()
+    page.click("button.text-size")
+    assert page.get_attribute("button.text-size", "aria-pressed") == "true" and size() > normal * 1.15
+    page.goto(f"{base}/streets/hujiayuan/")
+    assert page.evaluate("document.documentElement.classList.contains('large-text')") and size() > normal * 1.15
+    assert page.get_attribute("button.text-size", "aria-pressed") == "true"
+    page.click("button.text-size")
+    page.goto(f"{base}/events/")
+    assert size() == normal
+    context.close()
+
+
+def test_pages_load_nothing_from_other_hosts_and_log_no_errors(public_site, browser) -> None:
+    _, base = public_site
+    page = browser.new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    for path in PAGES.values():
+        page.goto(base + path + ("?q=科普" if path == "/search/" else ""))
+        page.wait_for_load_state("networkidle")
+    page.close()
+    assert [url for url in requests if not url.startswith(base)] == []
+    assert errors == []
+
+
+def test_phone_screenshots(public_site, browser) -> None:
+    _, base = public_site
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    for name in ("home", "event", "street", "month"):
+        page.goto(base + PAGES[name])
+        path = ARTIFACTS / f"phone-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 20_000
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+    page.close()
+
+
+def test_printed_event_page_is_a_poster_with_a_working_qr_code(public_site, browser, tmp_path: Path) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    _, base = public_site
+    page = browser.new_page(viewport={"width": 800, "height": 1100})
+    page.goto(base + PAGES["event"])
+    page.emulate_media(media="print")
+    assert page.is_visible(".poster-code svg") and not page.is_visible(".site-header nav")
+    page.locator(".poster-code").screenshot(path=str(tmp_path / "poster.png"))
+    page.close()
+    codes = zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))
+    assert [c.text for c in codes] == [base + PAGES["event"]]
