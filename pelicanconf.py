@@ -125,3 +125,15 @@ FILTER_DAYS = 62
 SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
 PAGEFIND = True
 FILTER_INDEX_URL = FILTER_INDEX_SAVE_AS = "events/filter.json"
+
+# Figures, open data, embeds and the change feed.
+STATS_URL, STATS_SAVE_AS = "stats/", "stats/index.html"
+STATS_YEAR_URL, STATS_YEAR_SAVE_AS = "stats/{year}/", "stats/{year}/index.html"
+DATA_URL, DATA_SAVE_AS = "data/", "data/index.html"
+DATA_EVENTS_URL = DATA_EVENTS_SAVE_AS = "data/events.json"
+DATA_SCHEMA_URL = DATA_SCHEMA_SAVE_AS = "data/events.schema.json"
+DATA_CSV_URL = DATA_CSV_SAVE_AS = "data/events.csv"
+DATA_STREET_URL = DATA_STREET_SAVE_AS = "data/streets/{id}.json"
+EMBED_STREET_URL, EMBED_STREET_SAVE_AS = "embed/streets/{id}/", "embed/streets/{id}/index.html"
+EMBED_CATEGORY_URL, EMBED_CATEGORY_SAVE_AS = "embed/categories/{id}/", "embed/categories/{id}/index.html"
+CHANGES_FEED_URL = CHANGES_FEED_SAVE_AS = "feeds/changes.atom"

@@ -18,11 +18,22 @@ SIGNIFICANT_FIELDS = ("start", "end", "duration", "timezone", "venue", "online",
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """A significant change to an event: when (commit time; None while uncommitted) and what."""
+
+    when: datetime | None
+    kind: str  # rescheduled, moved, cancelled, postponed, restored, full
+
+
+@dataclass(frozen=True, slots=True)
 class FileHistory:
-    """``modified`` is the last commit touching the file; ``sequence`` counts significant changes."""
+    """``created``/``modified``: first and last commit touching the file; ``sequence`` counts
+    significant changes; ``changes`` lists them, oldest first."""
 
     modified: datetime | None
     sequence: int
+    created: datetime | None = None
+    changes: tuple[Change, ...] = ()
 
 
 def significant(text: str) -> tuple:
@@ -36,6 +47,31 @@ def significant(text: str) -> tuple:
     if not isinstance(meta, dict):
         return ("unreadable", front)
     return tuple(repr(meta.get(key)) for key in SIGNIFICANT_FIELDS)
+
+
+_TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
+_PLACE_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("venue", "online")}
+_STATUS = SIGNIFICANT_FIELDS.index("status")
+_STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
+                 "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
+                 "'full'": "full", "'已满'": "full"}
+
+
+def change_kind(before: tuple, after: tuple) -> str | None:
+    """What a subscriber would call the change between two revisions' significant fields."""
+    if before == after or "unreadable" in (before[0], after[0]):
+        return None
+    if before[_STATUS] != after[_STATUS]:
+        kind = _STATUS_KINDS.get(after[_STATUS])
+        if kind:
+            return kind
+        if before[_STATUS] in _STATUS_KINDS and _STATUS_KINDS[before[_STATUS]] in ("cancelled", "postponed"):
+            return "restored" if not any(before[i] != after[i] for i in _TIME_FIELDS) else "rescheduled"
+    if any(before[i] != after[i] for i in _TIME_FIELDS):
+        return "rescheduled"
+    if any(before[i] != after[i] for i in _PLACE_FIELDS):
+        return "moved"
+    return "updated"
 
 
 def _git(root: Path, *args: str, data: bytes | None = None) -> bytes | None:
@@ -112,16 +148,24 @@ def load_history(root: Path, files: Iterable[Path]) -> dict[Path, FileHistory]:
         if not revisions:
             continue
         texts = versions.get(path, [])
+        times = [datetime.fromtimestamp(stamp, UTC) for _, stamp in revisions]
         if rel in modified:
             texts.append(path.read_text("utf-8", "replace"))
-        history[path] = FileHistory(datetime.fromtimestamp(revisions[-1][1], UTC), _changes(texts))
+            times.append(None)
+        changes = _changes(texts, times[-len(texts):] if texts else [])
+        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes))
     return history
 
 
-def _changes(versions: list[str]) -> int:
-    """How many times the significant fields changed from one version to the next."""
-    marks = [significant(text) for text in versions if text]
-    return sum(1 for before, after in itertools.pairwise(marks) if before != after)
+def _changes(versions: list[str], times: list[datetime | None]) -> list[Change]:
+    """Each significant change from one version to the next, dated by the later version."""
+    marks = [significant(text) for text in versions]
+    found = []
+    for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
+        kind = change_kind(before, after)
+        if kind:
+            found.append(Change(when, kind))
+    return found
 
 
 def _common_folder(paths: Iterable[str]) -> str:

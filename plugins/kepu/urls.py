@@ -28,6 +28,17 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "SEARCH": ("search/", "search/index.html"),
     "FILTER_INDEX": ("events/filter.json", "events/filter.json"),
     "NOT_FOUND": ("404.html", "404.html"),
+    # Figures, open data, embeds and the change feed.
+    "STATS": ("stats/", "stats/index.html"),
+    "STATS_YEAR": ("stats/{year}/", "stats/{year}/index.html"),
+    "DATA": ("data/", "data/index.html"),
+    "DATA_EVENTS": ("data/events.json", "data/events.json"),
+    "DATA_SCHEMA": ("data/events.schema.json", "data/events.schema.json"),
+    "DATA_CSV": ("data/events.csv", "data/events.csv"),
+    "DATA_STREET": ("data/streets/{id}.json", "data/streets/{id}.json"),
+    "EMBED_STREET": ("embed/streets/{id}/", "embed/streets/{id}/index.html"),
+    "EMBED_CATEGORY": ("embed/categories/{id}/", "embed/categories/{id}/index.html"),
+    "CHANGES_FEED": ("feeds/changes.atom", "feeds/changes.atom"),
     # Calendar views.
     "CALENDAR": ("calendar/", "calendar/index.html"),
     "CALENDAR_MONTH": ("calendar/{year}/{month:02d}/", "calendar/{year}/{month:02d}/index.html"),

@@ -81,6 +81,7 @@ class FeedsGenerator(Generator):
         lay = layout(self.settings)
         paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
         history = load_history(lay.root, paths.values())
+        self.context["kepu_history"] = {slug: history[path] for slug, path in paths.items() if path in history}
         stamps = {}
         for entry in index.entries:
             event = entry.event

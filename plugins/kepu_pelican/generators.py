@@ -20,6 +20,7 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
+from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .settings import build_date, horizon_days, layout, public_url
 from .writing import ByteWriter
 
@@ -190,4 +191,5 @@ def _report(problems: list[Problem]) -> None:
 
 
 def get_generators(_pelican) -> list[type]:
-    return [EventsGenerator, FeedsGenerator, CalendarGenerator]
+    return [EventsGenerator, FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
+            EmbedsGenerator, ChangesGenerator]

@@ -1,0 +1,210 @@
+"""Open data: every event as JSON (with a published JSON Schema) and as CSV for Excel/WPS."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from typing import Any
+
+from .site import EventEntry, SiteIndex, last_local_day, local_day
+
+DATA_VERSION = "1.0"
+CSV_COLUMNS = [
+    ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
+    ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
+    ("street", "街镇"), ("community", "社区"), ("venue", "地点"), ("address", "地址"),
+    ("online", "线上链接"), ("team", "主办队伍"), ("categories", "活动类型"), ("audiences", "服务对象"),
+    ("cost", "费用"), ("registration", "需要报名"), ("phone", "报名电话"), ("attendance", "参加人数"),
+    ("url", "活动页面"),
+]
+
+
+def _when(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _named(ident: str, name: str) -> dict[str, str]:
+    return {"id": ident, "name": name}
+
+
+def event_record(entry: EventEntry, site: str) -> dict[str, Any]:
+    """One event as open data; field names are stable across versions of the same major number."""
+    event = entry.event
+    venue, reg, contact = event.venue, event.registration, event.contact
+    return {
+        "id": event.slug,
+        "url": f"{site}/{entry.url}",
+        "ics": f"{site}/events/{event.slug}.ics",
+        "title": event.title,
+        "summary": event.summary,
+        "status": event.status,
+        "status_note": event.status_note,
+        "start": _when(event.start),
+        "end": _when(event.end),
+        "all_day": event.all_day,
+        "timezone": event.timezone,
+        "previous_start": _when(event.previous_start),
+        "recurrence": None if event.recurrence is None else {
+            "rrule": event.recurrence.rrule,
+            "exdates": [_when(d) for d in event.recurrence.exdates],
+            "rdates": [_when(d) for d in event.recurrence.rdates],
+        },
+        "next_start": _when(entry.next.start) if entry.next else None,
+        "street": _named(event.street, entry.street.name),
+        "street_kind": entry.street.kind,
+        "community": event.community,
+        "venue": None if venue is None else {"name": venue.name, "address": venue.address,
+                                             "lat": venue.lat, "lon": venue.lon},
+        "online": event.online or None,
+        "team": _named(event.team, entry.team.name),
+        "categories": [_named(c.id, c.name) for c in entry.categories],
+        "audiences": [_named(a.id, a.name) for a in entry.audiences],
+        "age_min": event.age_min,
+        "age_max": event.age_max,
+        "cost": event.cost,
+        "free": event.is_free,
+        "registration": None if reg is None else {
+            "required": reg.required, "url": reg.url or None, "phone": reg.phone or None,
+            "email": reg.email or None, "deadline": _when(reg.deadline), "capacity": reg.capacity},
+        "contact": None if contact is None else (contact.text or " ".join(
+            filter(None, (contact.name, contact.phone, contact.email)))),
+        "accessibility": event.accessibility or None,
+        "tags": list(event.tags),
+        "attendance": event.attendance,
+        "report": event.report or None,
+        "updated": _when(event.updated),
+    }
+
+
+def events_document(entries: list[EventEntry], index: SiteIndex, site: str, schema_url: str) -> dict:
+    return {
+        "$schema": schema_url,
+        "version": DATA_VERSION,
+        "build_date": index.build_date.isoformat(),
+        "site": site,
+        "count": len(entries),
+        "events": [event_record(entry, site) for entry in entries],
+    }
+
+
+def dumps(document: dict) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def csv_bytes(entries: list[EventEntry], index: SiteIndex, site: str) -> bytes:
+    """One row per session (recurring events expanded up to the horizon); UTF-8 with BOM."""
+    zone = index.timezone
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    rows = []
+    for entry in entries:
+        event = entry.event
+        for occurrence in entry.occurrences:
+            timed = isinstance(occurrence.start, datetime)
+            start = occurrence.start.astimezone(zone) if timed else None
+            end = occurrence.end.astimezone(zone) if timed else None
+            rows.append((local_day(occurrence.start, zone), start.strftime("%H:%M") if start else "", event.slug, [
+                event.slug, local_day(occurrence.start, zone).isoformat(),
+                start.strftime("%H:%M") if start else "",
+                end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
+                "否" if timed else "是", event.title, event.status_label, event.street, entry.street.name,
+                event.community, event.venue.name if event.venue else "", event.venue.address if event.venue else "",
+                event.online, entry.team.name, "、".join(c.name for c in entry.categories),
+                "、".join(a.name for a in entry.audiences), event.cost,
+                "是" if event.registration and event.registration.required else "否",
+                event.registration.phone if event.registration else "",
+                "" if event.attendance is None else event.attendance, f"{site}/{entry.url}",
+            ]))
+    for *_, row in sorted(rows, key=lambda r: r[:3]):
+        writer.writerow(row)
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def _string(description: str, nullable: bool = False, **extra: Any) -> dict:
+    return {"type": ["string", "null"] if nullable else "string", "description": description, **extra}
+
+
+def _named_schema(description: str) -> dict:
+    return {"type": "object", "description": description, "required": ["id", "name"],
+            "additionalProperties": False,
+            "properties": {"id": _string("编号"), "name": _string("中文名称")}}
+
+
+def schema(schema_url: str) -> dict:
+    """JSON Schema (2020-12) of events.json, with Chinese descriptions of every field."""
+    when = "ISO 8601：全天活动为日期（2026-12-05），其他为带时区偏移的时间（2026-12-05T14:00:00+08:00）"
+    event_properties = {
+        "id": _string("活动编号，即文件名；永久不变，也是日历订阅中 UID 的前半部分", pattern="^[a-z0-9]+(-[a-z0-9]+)*$"),
+        "url": _string("活动页面地址", format="uri"),
+        "ics": _string("单个活动的日历文件地址", format="uri"),
+        "title": _string("活动名称"),
+        "summary": _string("一句话简介"),
+        "status": {"enum": ["scheduled", "cancelled", "postponed", "full"],
+                   "description": "状态：scheduled 正常、cancelled 已取消、postponed 已改期、full 名额已满"},
+        "status_note": _string("状态说明"),
+        "start": _string(f"开始。{when}"),
+        "end": _string(f"结束（全天活动为最后一天，含当天）。{when}"),
+        "all_day": {"type": "boolean", "description": "是否全天活动"},
+        "timezone": _string("时区（IANA），通常为 Asia/Shanghai"),
+        "previous_start": _string("改期活动原定的开始时间", nullable=True),
+        "recurrence": {"type": ["object", "null"], "description": "重复规则（RFC 5545），不重复时为 null",
+                       "properties": {"rrule": _string("RRULE，UNTIL 为 UTC 时间"),
+                                      "exdates": {"type": "array", "items": _string("不举办的日期"),
+                                                  "description": "不举办的日期"},
+                                      "rdates": {"type": "array", "items": _string("额外的日期"),
+                                                 "description": "额外增加的日期"}},
+                       "required": ["rrule", "exdates", "rdates"], "additionalProperties": False},
+        "next_start": _string("构建日期以后的下一次开始时间；已结束的活动为 null", nullable=True),
+        "street": _named_schema("所属街镇或功能区"),
+        "street_kind": {"enum": ["街道", "镇", "功能区"], "description": "街镇类别"},
+        "community": _string("社区或村"),
+        "venue": {"type": ["object", "null"], "description": "活动地点；纯线上活动为 null",
+                  "properties": {"name": _string("地点名称"), "address": _string("地址"),
+                                 "lat": {"type": ["number", "null"], "description": "纬度（WGS-84）"},
+                                 "lon": {"type": ["number", "null"], "description": "经度（WGS-84）"}},
+                  "required": ["name", "address", "lat", "lon"], "additionalProperties": False},
+        "online": _string("线上参加的链接", nullable=True),
+        "team": _named_schema("主办志愿服务队"),
+        "categories": {"type": "array", "items": _named_schema("活动类型"), "description": "活动类型"},
+        "audiences": {"type": "array", "items": _named_schema("服务对象"), "description": "服务对象"},
+        "age_min": {"type": ["integer", "null"], "description": "最小适合年龄"},
+        "age_max": {"type": ["integer", "null"], "description": "最大适合年龄"},
+        "cost": _string("费用说明"),
+        "free": {"type": "boolean", "description": "是否免费"},
+        "registration": {"type": ["object", "null"], "description": "报名信息",
+                         "properties": {"required": {"type": "boolean", "description": "是否需要报名"},
+                                        "url": _string("报名链接", nullable=True),
+                                        "phone": _string("报名电话", nullable=True),
+                                        "email": _string("报名邮箱", nullable=True),
+                                        "deadline": _string("报名截止日期", nullable=True),
+                                        "capacity": {"type": ["integer", "null"], "description": "名额"}},
+                         "required": ["required", "url", "phone", "email", "deadline", "capacity"],
+                         "additionalProperties": False},
+        "contact": _string("联系方式", nullable=True),
+        "accessibility": _string("无障碍说明", nullable=True),
+        "tags": {"type": "array", "items": {"type": "string"}, "description": "关键词"},
+        "attendance": {"type": ["integer", "null"], "description": "活动结束后登记的参加人数"},
+        "report": _string("活动报道新闻的编号", nullable=True),
+        "updated": _string("最后修改时间", nullable=True),
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url,
+        "title": "科普日历活动数据",
+        "description": "全部已发布活动。字段名在同一主版本号内保持不变；新增字段只增加次版本号。",
+        "type": "object",
+        "required": ["version", "build_date", "site", "count", "events"],
+        "properties": {
+            "$schema": _string("本结构说明的地址"),
+            "version": _string("数据格式版本（主版本.次版本）", pattern=r"^\d+\.\d+$"),
+            "build_date": _string("生成数据所依据的日期"),
+            "site": _string("网站地址"),
+            "count": {"type": "integer", "description": "活动数量"},
+            "events": {"type": "array", "description": "活动列表，按编号排序", "items": {
+                "type": "object", "required": list(event_properties), "additionalProperties": False,
+                "properties": event_properties}},
+        },
+    }

@@ -1,0 +1,117 @@
+"""Pelican generators for what an association reports and shares: figures, open data,
+embeddable lists and the change feed. Each reads the shared site index."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from pelican.generators import Generator
+
+from kepu.changes import atom, changes_for
+from kepu.charts import bar_chart, column_chart
+from kepu.opendata import csv_bytes, dumps, events_document, schema
+from kepu.site import SiteIndex
+from kepu.stats import figures, years
+from kepu.urls import UrlScheme
+
+from .writing import ByteWriter
+
+EMBED_EVENTS = 10
+
+
+def _context(generator: Generator) -> tuple[SiteIndex, UrlScheme, str, ByteWriter]:
+    ctx = generator.context
+    return ctx["kepu"], ctx["kepu_urls"], ctx["PUBLIC_URL"], ctx["kepu_writer"]
+
+
+class StatsGenerator(Generator):
+    """/stats/ (all years) and /stats/<yyyy>/, and each street's figures for its page."""
+
+    def generate_context(self) -> None:
+        index, urls, _, _ = _context(self)
+        self.facet_urls = {kind: {ident: f.url for ident, f in facets.items()}
+                           for kind, facets in index.facets.items()}
+        self.years = years(index.entries, index.timezone)
+        year = index.build_date.year
+        self.context["kepu_street_figures"] = {
+            ident: figures(index, year, [*facet.upcoming, *facet.past])
+            for ident, facet in index.facets["streets"].items()}
+        self.context["kepu_stats_url"] = urls.url("STATS_YEAR", year=year) if year in self.years else urls.url("STATS")
+
+    def generate_output(self, writer) -> None:
+        index, urls, _, _ = _context(self)
+        template = self.get_template("stats")
+        overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in self.years]
+        scopes = [(None, urls.url("STATS"), "STATS", {})] + [
+            (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in self.years]
+        for year, url, kind, fields in scopes:
+            result = figures(index, year, facet_urls=self.facet_urls)
+            label = f"{year}年" if year else "历年"
+            writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
+                              page_name="stats", figures=result, label=label, overview=overview,
+                              charts=_charts(result, label))
+
+
+def _charts(result, label: str) -> dict[str, str]:
+    charts = {
+        "streets": bar_chart([(r.label, r.events) for r in result.streets], f"{label}各街镇活动数", "c-streets"),
+        "kinds": bar_chart([(r.label, r.events) for r in result.kinds], f"{label}街道、镇、功能区活动数", "c-kinds"),
+        "categories": bar_chart([(r.label, r.events) for r in result.categories], f"{label}各类型活动数",
+                                "c-categories"),
+        "audiences": bar_chart([(r.label, r.events) for r in result.audiences], f"{label}各服务对象活动数",
+                               "c-audiences"),
+    }
+    if result.months:
+        charts["months"] = column_chart([(r.label, r.sessions) for r in result.months], f"{label}每月场次",
+                                        "c-months")
+    return charts
+
+
+class OpenDataGenerator(Generator):
+    """/data/events.json with its JSON Schema, /data/events.csv, per-street JSON and a guide page."""
+
+    def generate_output(self, writer) -> None:
+        index, urls, site, out = _context(self)
+        schema_url = f"{site}/{urls.url('DATA_SCHEMA')}"
+        out.write(urls.save_as("DATA_EVENTS"), dumps(events_document(index.entries, index, site, schema_url)))
+        out.write(urls.save_as("DATA_SCHEMA"), dumps(schema(schema_url)))
+        out.write(urls.save_as("DATA_CSV"), csv_bytes(index.entries, index, site))
+        for ident, facet in index.facets["streets"].items():
+            entries = sorted([*facet.upcoming, *facet.past], key=lambda e: e.event.slug)
+            out.write(urls.save_as("DATA_STREET", id=ident), dumps(events_document(entries, index, site, schema_url)))
+        writer.write_file(urls.save_as("DATA"), self.get_template("data"), self.context, url=urls.url("DATA"),
+                          page_name="data", schema=schema(schema_url)["properties"]["events"]["items"])
+
+
+class EmbedsGenerator(Generator):
+    """Light pages listing a street's or a category's next events, made for an <iframe>."""
+
+    def generate_context(self) -> None:
+        index, urls, site, _ = _context(self)
+        self.context["kepu_embeds"] = {
+            "streets": {i: f"{site}/{urls.url('EMBED_STREET', id=i)}" for i in index.facets["streets"]},
+            "categories": {i: f"{site}/{urls.url('EMBED_CATEGORY', id=i)}" for i in index.facets["categories"]},
+        }
+
+    def generate_output(self, writer) -> None:
+        index, urls, _, _ = _context(self)
+        template = self.get_template("embed")
+        for kind, key in (("streets", "EMBED_STREET"), ("categories", "EMBED_CATEGORY")):
+            for ident, facet in index.facets[kind].items():
+                writer.write_file(urls.save_as(key, id=ident), template, self.context, url=urls.url(key, id=ident),
+                                  page_name="embed", facet=facet, entries=facet.upcoming[:EMBED_EVENTS])
+
+
+class ChangesGenerator(Generator):
+    """/feeds/changes.atom: what changed, newest first, from content and its history."""
+
+    def generate_output(self, writer) -> None:
+        index, urls, site, out = _context(self)
+        history = self.context.get("kepu_history", {})
+        stamp = datetime.combine(index.build_date, time(), index.timezone).astimezone(UTC)
+        changes = [change for entry in index.entries
+                   for change in changes_for(entry, history.get(entry.event.slug), stamp)]
+        path = urls.url("CHANGES_FEED")
+        out.write(urls.save_as("CHANGES_FEED"),
+                  atom(changes, site, f"{site}/{path}", f"{self.settings['SITENAME']} · 活动变动",
+                       self.settings["UID_DOMAIN"], index.build_date))
