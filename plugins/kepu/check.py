@@ -6,8 +6,64 @@ import argparse
 import sys
 from pathlib import Path
 
+from .content import load_events
 from .problems import format_report
-from .project import Layout, check
+from .project import CheckResult, Layout, check
+from .registries import load_registries
+
+OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
+                "（发布前请把它放到 {content}/events/<街镇编号>/<年份>/ 下）。")
+
+
+def inside_content(layout: Layout, path: Path) -> bool:
+    """Whether ``path`` is one of the content files a build reads."""
+    resolved = path.resolve()
+    for folder in (layout.events, layout.articles, layout.pages):
+        if resolved.is_relative_to((layout.content / folder).resolve()):
+            return True
+    return False
+
+
+def project_root(content: Path) -> Path:
+    """Paths are shown relative to the working folder, or to the content folder's parent
+    when it lies elsewhere (a content repository checked next to the generator)."""
+    here = Path.cwd()
+    return here if content.resolve().is_relative_to(here.resolve()) else content.resolve().parent
+
+
+def in_data(layout: Layout, path: Path) -> bool:
+    return path.resolve().is_relative_to((layout.content / layout.data).resolve())
+
+
+def check_outside(layout: Layout, files: list[Path]) -> CheckResult:
+    """Check draft event files kept outside content/ against the site's registries
+    (no files: the registries alone)."""
+    registries, problems = load_registries(layout.content / layout.data,
+                                           layout.shown(layout.content / layout.data))
+    ctx = layout.context(registries, "Asia/Shanghai")
+    events, found = load_events([(p, layout.shown(p)) for p in files], ctx)
+    problems.extend(found)
+    return CheckResult(problems, events, len(files))
+
+
+def run(layout: Layout, files: list[Path]) -> CheckResult:
+    """Check everything (no files given), or just the given files wherever they are."""
+    if not files:
+        return check(layout)
+    inside = [f for f in files if inside_content(layout, f)]
+    outside = [f for f in files if not inside_content(layout, f) and not in_data(layout, f)]
+    if not inside:
+        result = check_outside(layout, outside)
+        result.checked_files += len(files) - len(outside)  # registries
+        return result
+    result = check(layout, inside)
+    if outside:
+        extra = check_outside(layout, outside)
+        seen = set(result.problems)
+        result.problems.extend(p for p in extra.problems if p not in seen)
+        result.events.extend(extra.events)
+        result.checked_files += extra.checked_files
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in missing:
             print(f"{path}: 文件不存在 — 检查路径是否写对", file=sys.stderr)
         return 1
-    layout = Layout(content=args.content, root=Path.cwd())
-    result = check(layout, args.files or None)
+    layout = Layout(content=args.content, root=project_root(args.content))
+    for path in args.files:
+        if not inside_content(layout, path) and not in_data(layout, path):
+            print(OUTSIDE_NOTE.format(path=layout.shown(path), content=layout.shown(layout.content)))
+    result = run(layout, args.files)
     print(format_report(result.problems))
     if result.ok:
         print(f"已检查 {result.checked_files} 个文件。")

@@ -14,6 +14,9 @@ _OFFSET = r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
 _DATETIME_RE = re.compile(rf"^{_DATE}(?:(?:[Tt]|\s+){_TIME}\s*{_OFFSET})?$")
 _TIME_RE = re.compile(rf"^{_TIME}$")
 _SLASHED = re.compile(r"^(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?(.*)$")
+# Quotes typed with a Chinese input method are text to YAML, not quoting.
+_CURLY_QUOTES = "“”‘’"
+_CURLY_HINT = '引号要用英文半角的 "，不能用中文引号“”：写成 "16:00" 这样'
 _DURATION_UNITS = ("个小时", "小时", "钟头", "hours", "hour", "hrs", "hr", "h", "分钟", "minutes",
                    "minute", "mins", "min", "分", "m", "days", "day", "天", "d")
 _DURATION_PART = re.compile(rf"(\d+(?:\.\d+)?)\s*({'|'.join(_DURATION_UNITS)})", re.IGNORECASE)
@@ -34,7 +37,7 @@ def parse_when(text: str) -> date | datetime:
     text = text.strip()
     match = _DATETIME_RE.match(text)
     if not match:
-        raise DateFormatError(f"无法识别的日期“{text}”", _suggest_date(text))
+        raise DateFormatError(f"无法识别的日期{_quoted(text)}", _suggest_date(text))
     year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DateFormatError(f"年份 {year} 超出范围（{MIN_YEAR}–{MAX_YEAR}）", "请检查年份是否写错")
@@ -50,6 +53,11 @@ def parse_when(text: str) -> date | datetime:
     if match["tz"]:
         value = datetime.fromisoformat(f"{value.isoformat()}{_offset(match['tz'])}")
     return value
+
+
+def _quoted(text: str) -> str:
+    """“text”, or ：text when the editor's own (Chinese) quotes are part of it."""
+    return f"：{text}" if any(q in text for q in _CURLY_QUOTES) else f"“{text}”"
 
 
 def _offset(text: str) -> str:
@@ -71,11 +79,17 @@ def parse_clock(text: str) -> time:
     """``16:00`` → time(16, 0)."""
     match = _TIME_RE.match(text.strip())
     if not match:
-        raise DateFormatError(f"无法识别的时间“{text}”", "时间写成 24 小时制并加引号，例如 \"16:00\"")
+        hint = _CURLY_HINT if any(q in text for q in _CURLY_QUOTES) else (
+            "时间写成 24 小时制并加引号，例如 \"16:00\"")
+        raise DateFormatError(f"无法识别的时间{_quoted(text)}", hint)
     return _make_time(int(match["H"]), int(match["M"]), int(match["S"] or 0), text)
 
 
 def _suggest_date(text: str) -> str:
+    if _TIME_RE.match(text):
+        return f"只写了时间，缺少日期：写成 2026-12-05 {text}"
+    if text[:1] in _CURLY_QUOTES or text[-1:] in _CURLY_QUOTES:
+        return _CURLY_HINT
     match = _SLASHED.match(text)
     if match:
         year, month, day, rest = match.groups()

@@ -32,6 +32,8 @@ _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 # A mapping key typed with a full-width colon, e.g. "title：科普讲座".
 _FULLWIDTH_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*\s*：")
 _NO_SPACE_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*:[^\s/]")
+# "title: 科学会客厅: 线上直播": a second colon-and-space inside an unquoted value.
+_COLON_IN_VALUE = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):\s+([^\"'\s].*?:\s.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,30 +111,61 @@ def _yaml_error(exc: yaml.MarkedYAMLError, fm_lines: list[str], offset: int,
     # Look at the offending line and the one before it: scanners often stop
     # one line after the real mistake.
     candidates = [i for i in (index, index - 1) if 0 <= i < len(fm_lines)]
-    for i in candidates:
-        text = fm_lines[i]
-        if "\t" in text[: len(text) - len(text.lstrip())] or (
-            "found character '\\t'" in str(exc) and "\t" in text
-        ):
-            return Problem(path, i + offset, "", "这一行用了 Tab 键缩进，YAML 只允许空格",
-                           "把行首的 Tab 换成空格（通常是两个空格）")
-        if _FULLWIDTH_KEY.match(text):
-            return Problem(path, i + offset, "", "字段名后面用了中文冒号“：”",
-                           "改成英文冒号加一个空格，例如 title: 活动名称")
-    for i in candidates:
-        if _NO_SPACE_KEY.match(fm_lines[i]) and "http" not in fm_lines[i]:
-            return Problem(path, i + offset, "", "冒号后面缺少空格",
-                           "在英文冒号后加一个空格，例如 street: xinbei")
-    line = index + offset
+    found = _typing_slip(fm_lines, candidates, str(exc))
+    if found:
+        i, message, hint = found
+        return Problem(path, i + offset, "", message, hint)
+    found = _unbalanced(exc, fm_lines)
+    if found:
+        i, message, hint = found
+        return Problem(path, i + offset, "", message, hint)
     what = (exc.problem or "格式错误").strip()
     hint = "检查这一行及上一行的缩进、冒号和引号是否成对；含冒号或 # 的文字请用英文引号括起来"
     if "found undefined alias" in what or "found duplicate anchor" in what:
         hint = "前置信息中不要使用 & 和 * 开头的文字，或把它们用引号括起来"
-    return Problem(path, line, "", f"YAML 格式错误（{_translate(what)}）", hint)
+    return Problem(path, index + offset, "", f"YAML 格式错误（{_translate(what)}）", hint)
+
+
+def _typing_slip(fm_lines: list[str], candidates: list[int],
+                 error: str) -> tuple[int, str, str] | None:
+    """Tabs, full-width colons, a missing space after a colon, a colon inside a value."""
+    for i in candidates:
+        text = fm_lines[i]
+        if "\t" in text[: len(text) - len(text.lstrip())] or (
+            "found character '\\t'" in error and "\t" in text
+        ):
+            return i, "这一行用了 Tab 键缩进，YAML 只允许空格", "把行首的 Tab 换成空格（通常是两个空格）"
+        if _FULLWIDTH_KEY.match(text):
+            return i, "字段名后面用了中文冒号“：”", "改成英文冒号加一个空格，例如 title: 活动名称"
+    for i in candidates:
+        if _NO_SPACE_KEY.match(fm_lines[i]) and "http" not in fm_lines[i]:
+            return i, "冒号后面缺少空格", "在英文冒号后加一个空格，例如 street: xinbei"
+    if "mapping values are not allowed" in error and candidates:
+        match = _COLON_IN_VALUE.match(fm_lines[candidates[0]])
+        if match:
+            key, value = match[1], match[2].rstrip()
+            quote = "'" if '"' in value else '"'
+            return (candidates[0], f"{key} 的内容里有“英文冒号加空格”，YAML 会把它当成另一个字段",
+                    f"给整段内容加上英文引号：{key}: {quote}{value}{quote}，或改用中文冒号“：”")
+    return None
+
+
+def _unbalanced(exc: yaml.MarkedYAMLError, fm_lines: list[str]) -> tuple[int, str, str] | None:
+    """A quote or bracket opened and never closed: name the line where it was opened."""
+    context, mark = exc.context or "", exc.context_mark
+    if mark is None or not 0 <= mark.line < len(fm_lines):
+        return None
+    if "while scanning a quoted scalar" in context:
+        return (mark.line, "引号没有成对：这一行的引号只有开头，没有结尾",
+                '在内容末尾补上同样的英文引号，例如 end: "16:00"')
+    if "while parsing a flow sequence" in context:
+        return (mark.line, "方括号没有成对：列表以 [ 开头，却没有以 ] 结尾",
+                "列表写在同一行，用英文逗号分隔，以 ] 结尾，例如 audiences: [qinzi, ertong]")
+    return None
 
 
 _YAML_MESSAGES = {
-    "mapping values are not allowed here": "这里不能出现“冒号加空格”，含冒号的文字要加引号",
+    "mapping values are not allowed": "这里不能出现“冒号加空格”，含冒号的文字要加引号",
     "could not find expected ':'": "缺少英文冒号",
     "found unexpected end of stream": "引号或括号没有成对",
     "found character '\\t' that cannot start any token": "出现了 Tab 字符",

@@ -103,8 +103,9 @@ class FieldReader:
 
     # -- recording -----------------------------------------------------------------
     def error(self, key: str, message: str, hint: str = "", severity: str = ERROR) -> None:
-        self.problems.append(Problem(self.doc.path, self.doc.line_of(key), key, message, hint,
-                                     severity))
+        scalar = self.doc.scalars.get(key)  # a value on the line below its key is named there
+        line = scalar.line if scalar else self.doc.line_of(key)
+        self.problems.append(Problem(self.doc.path, line, key, message, hint, severity))
 
     def warn(self, key: str, message: str, hint: str = "") -> None:
         self.error(key, message, hint, WARNING)
@@ -242,10 +243,22 @@ class FieldReader:
         ident = value.strip()
         if ident in registry:
             return ident
-        hint = did_you_mean(ident, registry, self.ctx.names(kind))
+        hint = _list_hint(key, ident, registry) or did_you_mean(ident, registry, self.ctx.names(kind))
         self.error(key, f"未知的{label}编号“{ident}”",
                    hint or f"可用编号见 content/data/{kind}.yml")
         return ""
+
+
+def _list_hint(key: str, ident: str, registry: Any) -> str:
+    """Several ids typed as one ("qinzi, ertong", "qinzi，ertong") or "-id" without a space."""
+    field_name = key.split("[")[0]
+    parts = [p.strip() for p in re.split(r"[,，、;；]", ident) if p.strip()]
+    if len(parts) > 1 and all(p in registry for p in parts):
+        comma = "要用英文逗号“,”分隔" if re.search(r"[，、;；]", ident) else "要写成方括号里的列表"
+        return f"多个编号{comma}：{field_name}: [{', '.join(parts)}]"
+    if ident.startswith("-") and ident.lstrip("- ") in registry:
+        return f"列表项的短横线后面要有一个空格：- {ident.lstrip('- ')}"
+    return ""
 
 
 def _zone(checker: FieldReader) -> tuple[str, tzinfo]:
@@ -325,7 +338,8 @@ def _venue(checker: FieldReader) -> Venue | None:
     if value is None:
         return None
     if isinstance(value, str):
-        checker.error("venue", "地点要分开写名称和地址", "写成两行缩进：\n  name: 场地名称\n  address: 详细地址")
+        checker.error("venue", "地点要分开写名称和地址",
+                      "在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址")
         return None
     if not isinstance(value, dict):
         checker.error("venue", "地点格式不对", "在 venue: 下一行缩进写 name: 和 address:")
@@ -567,7 +581,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     street = checker.one_id("street", checker.get("street"), "streets", "街镇") if checker.get("street") else ""
     team = checker.one_id("team", checker.get("team"), "teams", "志愿服务队") if checker.get("team") else ""
     venue, online = _venue(checker), checker.url("online")
-    if venue is None and not online and "venue" not in checker.meta:
+    if venue is None and not online and "venue" not in checker.meta and "online" not in checker.meta:
         checker.error("venue", "缺少活动地点", "写 venue:（名称和地址），线上活动写 online: 直播链接")
     status = _status(checker)
     previous = checker.when("previous_start", zone)
