@@ -1,23 +1,27 @@
 """Day-to-day tasks (invoke), in the spirit of pelican-quickstart's tasks.py.
 
+    invoke new-event    create an event file (asks, or takes --title --street … flags)
+    invoke new-article  create a news file
+    invoke check [FILE] check content without building
     invoke build        build the site into output/ (refuses invalid content)
     invoke rebuild      drop the content cache, then build
-    invoke check [FILE] check content without building
     invoke serve        serve output/ on http://127.0.0.1:8000
     invoke reserve      build, then serve
     invoke livereload   serve and rebuild whenever content, theme or plugins change
     invoke preview      build with publishconf.py (absolute URLs)
     invoke publish      build with publishconf.py, atomically replacing output/
     invoke clean        remove output/ and the cache
+
+Every task runs a module of plugins/ in a fresh interpreter; the logic lives there.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from invoke import task
@@ -69,19 +73,47 @@ def _python(*args: str, check: bool = True) -> int:
     return code
 
 
-def _build_args(settings: Path, build_date: str | None, siteurl: str | None) -> list[str]:
+def _here(path: str) -> str:
+    """A path the editor typed, relative to where they ran invoke (tasks run in ROOT)."""
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def _flags(**values: str | bool | None) -> list[str]:
+    """``--name value`` for each given value (``True`` alone for switches)."""
+    flags: list[str] = []
+    for name, value in values.items():
+        flag = f"--{name.replace('_', '-')}"
+        if value is True:
+            flags.append(flag)
+        elif value not in (None, False):
+            flags += [flag, str(value)]
+    return flags
+
+
+def _build_args(settings: Path, build_date: str | None, siteurl: str | None,
+                output: str | None = None, content: str | None = None) -> list[str]:
     args = ["-m", "kepu_pelican.build", "-s", str(settings)]
-    if build_date:
-        args += ["--build-date", build_date]
-    if siteurl is not None:
-        args += ["--siteurl", siteurl]
-    return args
+    paths = {"output": output and _here(output), "content": content and _here(content)}
+    return args + _flags(build_date=build_date, siteurl=siteurl, **paths)
 
 
-@task(help={"build_date": "按这一天区分近期/往期，格式 2026-12-01", "siteurl": "网站地址"})
-def build(c, build_date=None, siteurl=None):
+def _siteurl(siteurl: str | None) -> str | None:
+    """``https://example.cn/kepu/`` → ``https://example.cn/kepu``; refuse what is not a web address."""
+    if siteurl is None:
+        return None
+    url = siteurl.strip().rstrip("/")
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
+        sys.exit(f"网址“{siteurl}”无效 — 写完整的网址，例如 https://kepu.example.cn 或 https://example.cn/kepu")
+    return url
+
+
+PATH_HELP = {"content": "内容文件夹（默认 content/）", "output": "输出文件夹（默认 output/）"}
+
+
+@task(help={"build_date": "按这一天区分近期/往期，格式 2026-12-01", "siteurl": "网站地址", **PATH_HELP})
+def build(c, build_date=None, siteurl=None, content=None, output=None):
     """构建网站到 output/（内容有错误时不构建，output/ 保持不变）。"""
-    _python(*_build_args(CONFIG["settings"], build_date, siteurl))
+    _python(*_build_args(CONFIG["settings"], build_date, _siteurl(siteurl), output, content))
 
 
 @task
@@ -98,24 +130,65 @@ def rebuild(c, build_date=None):
     build(c, build_date=build_date)
 
 
-@task(positional=["path"], help={"path": "只检查这个文件，例如 content/events/xinbei/2026/x.md"})
-def check(c, path=None):
+@task(positional=["path"], help={"path": "只检查这个文件，例如 content/events/xinbei/2026/x.md",
+                                  "content": PATH_HELP["content"]})
+def check(c, path=None, content=None):
     """检查活动、新闻、页面和登记表，列出全部问题，不构建网站。"""
-    _python("-m", "kepu.check", *([path] if path else []))
+    _python("-m", "kepu.check", *([_here(path)] if path else []),
+            *_flags(content=content and _here(content)))
 
 
-def _server():
+EVENT_HELP = {
+    "title": "活动名称",
+    "street": "街镇编号（或中文名称），例如 xinbei",
+    "team": "志愿服务队编号，例如 xinbei-liudong",
+    "date": "活动日期，例如 2026-12-05",
+    "time": "时间，例如 14:00-16:00；全天活动写 全天",
+    "end_date": "跨天活动的最后一天，例如 2026-12-07",
+    "venue": "场地名称",
+    "address": "详细地址",
+    "online": "线上活动链接（https://…）",
+    "categories": "活动类型编号，多个用逗号分开",
+    "audiences": "服务对象编号，多个用逗号分开",
+    "slug": "文件名（就是网址），默认按名称的拼音生成",
+    "batch": "不提问，缺少的内容直接报错（用于脚本和测试）",
+    "content": PATH_HELP["content"],
+}
+
+
+@task(help=EVENT_HELP)
+def new_event(c, title=None, street=None, team=None, date=None, time=None, end_date=None, venue=None,
+              address=None, online=None, categories=None, audiences=None, slug=None, batch=False,
+              content=None):
+    """新建活动文件：逐项提问（或用参数给出），写到 content/events/<街镇>/<年份>/，不会覆盖已有文件。"""
+    _python("-m", "kepu.scaffold", "event", *_flags(
+        title=title, street=street, team=team, date=date, time=time, end_date=end_date, venue=venue,
+        address=address, online=online, categories=categories, audiences=audiences, slug=slug,
+        batch=batch, content=content and _here(content)))
+
+
+@task(help={"title": "新闻标题", "date": "发布日期，默认今天", "street": "相关街镇编号（可选）",
+            "events": "相关活动的文件名，多个用逗号分开（可选）", "slug": EVENT_HELP["slug"],
+            "batch": EVENT_HELP["batch"], "content": EVENT_HELP["content"]})
+def new_article(c, title=None, date=None, street=None, events=None, slug=None, batch=False, content=None):
+    """新建新闻文件：写到 content/articles/<年份>/，不会覆盖已有文件。"""
+    _python("-m", "kepu.scaffold", "article", *_flags(
+        title=title, date=date, street=street, events=events, slug=slug, batch=batch,
+        content=content and _here(content)))
+
+
+def _server(port: int):
     from kepu.server import serve as make_server
 
-    server = make_server(CONFIG["output"], CONFIG["host"], CONFIG["port"])
-    print(f"本地预览：http://{CONFIG['host']}:{CONFIG['port']}/  （Ctrl+C 退出）")
+    server = make_server(CONFIG["output"], CONFIG["host"], port)
+    print(f"本地预览：http://{CONFIG['host']}:{port}/  （Ctrl+C 退出）")
     return server
 
 
-@task
-def serve(c):
+@task(help={"port": "端口，默认 8000"})
+def serve(c, port=CONFIG["port"]):
     """在 http://127.0.0.1:8000 预览 output/（.ics 以 text/calendar 发送）。"""
-    server = _server()
+    server = _server(int(port))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -123,28 +196,19 @@ def serve(c):
 
 
 @task
-def reserve(c, build_date=None):
+def reserve(c, build_date=None, port=CONFIG["port"]):
     """构建后预览。"""
     build(c, build_date=build_date)
-    serve(c)
+    serve(c, port=port)
 
 
-@task
-def livereload(c, build_date=None):
-    """预览并在内容、主题或插件修改后自动重新构建；内容错误只在终端提示，不中断预览。"""
-    from watchfiles import watch
-
-    _python(*_build_args(CONFIG["settings"], build_date, None), check=False)
-    server = _server()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    paths = [ROOT / p for p in CONFIG["watch"]]
-    try:
-        for changes in watch(*paths):
-            names = sorted({Path(p).name for _, p in changes})
-            print(f"检测到修改：{'、'.join(names[:5])}，正在重新构建……")
-            _python(*_build_args(CONFIG["settings"], build_date, None), check=False)
-    except KeyboardInterrupt:
-        server.shutdown()
+@task(help={"port": "端口，默认 8000", "build_date": "按这一天区分近期/往期"})
+def livereload(c, build_date=None, port=CONFIG["port"]):
+    """预览并在内容、主题或插件保存后自动重新构建、刷新页面；内容错误只在终端提示，不中断预览。"""
+    watch = [str(ROOT / p) for p in CONFIG["watch"]]
+    _python("-m", "kepu.livereload", "-s", str(CONFIG["settings"]), "-o", str(CONFIG["output"]),
+            "--host", CONFIG["host"], "--port", str(port), *_flags(build_date=build_date),
+            "--watch", *watch, check=False)
 
 
 @task
@@ -153,8 +217,13 @@ def preview(c, build_date=None):
     _python(*_build_args(CONFIG["publish_settings"], build_date, None))
 
 
-@task(help={"siteurl": "发布后的网站地址，例如 https://kepu.example.cn 或 https://example.cn/kepu"})
-def publish(c, siteurl=None, build_date=None):
-    """用 publishconf.py 构建；构建成功才替换 output/，失败时保持原样。"""
-    _python(*_build_args(CONFIG["publish_settings"], build_date, siteurl))
-    print("发布目录已更新：把 output/ 同步到网站服务器即可（部署说明见 docs/deploy.md）。")
+@task(help={"siteurl": "发布后的网站地址，例如 https://kepu.example.cn 或 https://example.cn/kepu",
+            "output": "发布到这个文件夹（默认 output/）", "content": PATH_HELP["content"],
+            "build_date": "按这一天区分近期/往期"})
+def publish(c, siteurl=None, build_date=None, output=None, content=None):
+    """用 publishconf.py 构建到新的临时文件夹，成功后才整体替换 output/；失败时 output/ 一个字节也不变。"""
+    url = _siteurl(siteurl)
+    if url is None and not os.environ.get("KEPU_SITEURL"):
+        print("提示：没有指定网址，使用 publishconf.py 中的默认网址；正式发布请加 --siteurl 或设置 KEPU_SITEURL。")
+    _python(*_build_args(CONFIG["publish_settings"], build_date, url, output, content))
+    print(f"发布目录已更新：把 {output or 'output/'} 同步到网站服务器或对象存储即可（见 docs/deploy.md）。")
