@@ -244,9 +244,15 @@ class FieldReader:
         if ident in registry:
             return ident
         hint = _list_hint(key, ident, registry) or did_you_mean(ident, registry, self.ctx.names(kind))
-        self.error(key, f"未知的{label}编号“{ident}”",
-                   hint or f"可用编号见 content/data/{kind}.yml")
+        self.error(key, f"未知的{label}编号“{ident}”", hint or _all_ids(registry, kind))
         return ""
+
+
+def _all_ids(registry: Any, kind: str) -> str:
+    """No close match: list a short registry, or name the file of a long one."""
+    if len(registry) <= 12:
+        return "可用编号：" + "、".join(f"{i}（{getattr(item, 'name', '')}）" for i, item in registry.items())
+    return f"可用编号见 content/data/{kind}.yml"
 
 
 def _list_hint(key: str, ident: str, registry: Any) -> str:
