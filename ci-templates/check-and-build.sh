@@ -16,6 +16,7 @@
 #   KEPU_REPO        generator repository URL (content-only layout), KEPU_REF its branch or tag (main)
 #   KEPU_DIR         an existing generator checkout to use instead of cloning
 #   KEPU_SKIP_SETUP  1: the generator's .venv is already installed (skip make)
+#   KEPU_INVOKE      the invoke program to use (default: the generator's .venv/bin/invoke)
 set -eu
 
 mode="${1:-check}"
@@ -39,7 +40,7 @@ if [ "${KEPU_SKIP_SETUP:-}" != "1" ]; then
     # The Makefile's install step: a virtualenv with every pinned dependency.
     make -C "$kepu" --no-print-directory .venv/.installed
 fi
-invoke="$kepu/.venv/bin/invoke"
+invoke="${KEPU_INVOKE:-$kepu/.venv/bin/invoke}"
 
 echo "== 检查内容：invoke check"
 "$invoke" -r "$kepu" check --content "$repo/content"

@@ -94,6 +94,8 @@ def test_new_event_never_overwrites(mini_site: Path) -> None:
     ("--categories", "kexue-shiyan,kepu-jiangzou", "未知的活动类型编号“kepu-jiangzou” — 是否想写“kepu-jiangzuo”（科普讲座）？"),
     ("--time", "下午两点", "无法识别的时间“下午两点” — 写开始和结束时间，例如 14:00-16:00；全天活动写“全天”"),
     ("--date", "2026-02-30", "日期“2026-02-30”不存在（2 月没有 30 日）"),
+    ("--street", "", "--street 不能为空 — 街镇编号"),
+    ("--venue", "", "缺少活动地点 — 线下活动写 --venue 场地名称，线上活动写 --online 直播链接"),
 ])
 def test_bad_flags_are_refused_with_a_suggestion(mini_site: Path, flag: str, value: str,
                                                  message: str) -> None:
@@ -121,11 +123,12 @@ def scripted(answers: list[str], asked: list[str]):
 
 def test_questions_are_repeated_until_the_answer_is_usable(mini_site: Path) -> None:
     asked, said = [], []
-    answers = ["科学会客厅：星空讲座", "tiada", "泰达街道", "", "2026/12/20", "19：00—20：30",
+    answers = ["科学会客厅：星空讲座", "", "tiada", "泰达", "", "2026/12/20", "19：00—20：30",
                "泰达图书馆", "", "", "kepu-jiangzuo", "shequ-jumin", "", ""]
     path = scaffold.run("event", {}, layout_of(mini_site), date(2026, 11, 30),
                         scripted(answers, asked), said.append)
     assert answers == []
+    assert "  ✗ 这一项必须填写" in said
     assert any("✗ 未知的街镇编号“tiada” — 是否想写“taida”（泰达街道）？" in s for s in said)
     assert "志愿服务队编号 [taida-huiketing]" in asked  # the street's only team is offered
     assert path == mini_site / "content/events/taida/2026/ke-xue-hui-ke-ting-xing-kong-jiang-zuo-2026-12.md"
@@ -430,6 +433,7 @@ def run_ci(repo: Path, mode: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(["sh", "ci-templates/check-and-build.sh", mode], cwd=repo, capture_output=True,
                           text=True, timeout=300,
                           env={**os.environ, "KEPU_DIR": str(ROOT), "KEPU_SKIP_SETUP": "1",
+                               "KEPU_INVOKE": str(Path(sys.executable).with_name("invoke")),
                                "KEPU_BUILD_DATE": SAMPLE_BUILD_DATE, **env})
 
 

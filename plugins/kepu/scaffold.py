@@ -124,6 +124,9 @@ def resolve_id(value: str, registry: Mapping[str, object], label: str, kind: str
         return value
     if value in names:
         return names[value]
+    partial = {ident for name, ident in names.items() if len(value) >= 2 and value in name}
+    if len(partial) == 1:  # "新北" for 新北街道: unambiguous
+        return partial.pop()
     hint = did_you_mean(value, registry, names) or f"可用编号见 content/data/{kind}.yml"
     raise ScaffoldError(f"未知的{label}编号“{value}”", hint)
 
@@ -389,6 +392,8 @@ class Answers:
             optional: bool = False) -> object:
         """Parse the flag's value, or ask until the answer parses; errors name the flag."""
         if key in self.given:
+            if not optional and not self.given[key].strip():
+                raise ScaffoldError(f"--{key.replace('_', '-')} 不能为空", question)
             return parse(self.given[key])
         if self.ask is None:
             if default or optional:
@@ -397,6 +402,9 @@ class Answers:
                                 f"{question}；或去掉 --batch，按提示逐项填写")
         while True:
             answer = self.ask(question, default).strip() or default
+            if not answer.strip() and not optional:
+                self.say("  ✗ 这一项必须填写")
+                continue
             try:
                 return parse(answer)
             except ScaffoldError as exc:
