@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vGeo, vRecur, vText
+from icalendar import Calendar, Event, Timezone, vGeo, vRecur, vText, vUri
 
 from .dates import format_datetime, format_day
 from .recurrence import occurrence_point
@@ -194,11 +194,23 @@ class EventComponents:
         vevent.add("class", "PUBLIC")
         return vevent
 
+    def adopt(self, entry: EventEntry, calendar: bytes) -> None:
+        """Take the VEVENT of a previously written .ics file of the same event and inputs."""
+        start = calendar.index(b"BEGIN:VEVENT\r\n")
+        end = calendar.index(b"END:VEVENT\r\n", start) + len(b"END:VEVENT\r\n")
+        self._bytes[entry.event.slug] = calendar[start:end]
+
     def serialize(self, entry: EventEntry) -> bytes:
         key = entry.event.slug
         if key not in self._bytes:
-            self._bytes[key] = fold(self.vevent(entry).to_ical())
+            self._bytes[key] = unfolded_bytes(self.vevent(entry))
         return self._bytes[key]
+
+
+def unfolded_bytes(component) -> bytes:
+    """A component's content lines, folded by us (icalendar's own folding is slower and can
+    split an escaped backslash)."""
+    return fold_lines(line.encode("utf-8") for line in component.content_lines() if line)
 
 
 def _point(value: date | datetime, start: date | datetime, zone: ZoneInfo) -> date | datetime:
@@ -224,8 +236,16 @@ def _cut(line: bytes, limit: int) -> int:
 
 def fold(data: bytes) -> bytes:
     """Refold content lines at 75 octets (icalendar may split an escaped backslash pair)."""
+    return fold_lines(data.replace(b"\r\n ", b"").split(b"\r\n")[:-1])
+
+
+def fold_lines(lines: Iterable[bytes]) -> bytes:
+    """Unfolded content lines → CRLF-terminated physical lines of at most 75 octets."""
     out = []
-    for line in data.replace(b"\r\n ", b"").split(b"\r\n")[:-1]:
+    for line in lines:
+        if len(line) <= 75:
+            out.append(line)
+            continue
         cut = _cut(line, 75)
         out.append(line[:cut])
         line = line[cut:]
@@ -249,23 +269,37 @@ def vtimezone(tzid: str) -> bytes:
 
 
 def _header(settings: FeedSettings, name: str, description: str, source: str, page: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("version", "2.0")
-    calendar.add("prodid", settings.prodid)
-    calendar.add("calscale", "GREGORIAN")
+    """Calendar properties; values are escaped by icalendar's property types."""
     name = " ".join(name.split())  # a calendar's name is one line
-    # Plain str values of NAME and X-WR-* are not escaped by icalendar: pass vText.
-    calendar.add("name", vText(name))
-    calendar.add("x-wr-calname", vText(name))
-    calendar.add("description", vText(description))
-    calendar.add("x-wr-caldesc", vText(description))
-    calendar.add("x-wr-timezone", settings.timezone)
-    calendar.add("refresh-interval", vText(settings.refresh), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vText(settings.refresh))
-    calendar.add("source", source, parameters={"VALUE": "URI"})
-    calendar.add("url", page, parameters={"VALUE": "URI"})
-    calendar.add("x-apple-calendar-color", settings.color)
-    return fold(calendar.to_ical()).removesuffix(b"END:VCALENDAR\r\n")
+    name_text = vText(name).to_ical().decode("utf-8")
+    description_text = vText(description).to_ical().decode("utf-8")
+    lines = [
+        *_static_header(settings),
+        f"NAME:{name_text}", f"X-WR-CALNAME:{name_text}",
+        f"DESCRIPTION:{description_text}", f"X-WR-CALDESC:{description_text}",
+        f"SOURCE;VALUE=URI:{vUri(source).to_ical().decode('utf-8')}",
+        f"URL;VALUE=URI:{vUri(page).to_ical().decode('utf-8')}",
+    ]
+    return fold_lines(line.encode("utf-8") for line in lines)
+
+
+_STATIC_HEADERS: dict[FeedSettings, list[str]] = {}
+
+
+def _static_header(settings: FeedSettings) -> list[str]:
+    """The properties every feed of the site shares, built once with icalendar."""
+    if settings not in _STATIC_HEADERS:
+        calendar = Calendar()
+        calendar.add("version", "2.0")
+        calendar.add("prodid", settings.prodid)
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-timezone", vText(settings.timezone))
+        calendar.add("refresh-interval", vText(settings.refresh), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vText(settings.refresh))
+        calendar.add("x-apple-calendar-color", vText(settings.color))
+        lines = [str(line) for line in calendar.content_lines() if line]
+        _STATIC_HEADERS[settings] = lines[:-1]  # without END:VCALENDAR
+    return _STATIC_HEADERS[settings]
 
 
 def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budget: int,

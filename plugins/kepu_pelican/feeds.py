@@ -12,6 +12,7 @@ from kepu.site import EventEntry, SiteIndex
 from kepu.subscribe import FeedLinks, feed_links, google_event_link
 from kepu.urls import FACET_PREFIX, UrlScheme
 
+from .reuse import OutputReuse, digest
 from .settings import build_date, layout, public_url
 from .writing import ByteWriter
 
@@ -49,7 +50,8 @@ class FeedsGenerator(Generator):
         index: SiteIndex = self.context["kepu"]
         urls: UrlScheme = self.context["kepu_urls"]
         self.feed_settings = feed_settings(self.settings)
-        self.components = EventComponents(self.feed_settings, self._stamps(index),
+        self.stamps = self._stamps(index)
+        self.components = EventComponents(self.feed_settings, self.stamps,
                                           lambda entry: self.feed_settings.absolute(entry.url))
         sitename = self.settings["SITENAME"]
         self.feeds = [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。",
@@ -91,19 +93,30 @@ class FeedsGenerator(Generator):
             stamps[event.slug] = Stamp(modified, sequence)
         return stamps
 
+    def _write_single_events(self, index: SiteIndex, out: ByteWriter, day) -> None:
+        """Each event's own .ics; an unchanged one is linked from the previous build and its
+        VEVENT bytes serve the feeds as they are."""
+        reuse: OutputReuse = self.context["kepu_reuse"]
+        fingerprints = self.context["kepu_fingerprints"]
+        for entry in index.entries:
+            slug = entry.event.slug
+            path = self.urls.save_as("EVENT_ICS", slug=slug)
+            if reuse.reuse(path, digest(fingerprints[slug], self.stamps[slug])):
+                self.components.adopt(entry, reuse.previous_bytes(path))
+                continue
+            single = Feed(self.urls.url("EVENT_ICS", slug=slug), entry.event.title,
+                          entry.event.summary or entry.event.title, entry.url, [entry])
+            out.write(path, feed_bytes(single, self.feed_settings, self.components, day, single=True)[0])
+
     def generate_output(self, writer) -> None:
         out: ByteWriter = self.context["kepu_writer"]
         index: SiteIndex = self.context["kepu"]
         day = build_date(self.settings)
         windows = {}
+        self._write_single_events(index, out, day)  # first: they give feeds reused VEVENTs
         for feed in self.feeds:
             data, windows[feed.path] = feed_bytes(feed, self.feed_settings, self.components, day)
             out.write(feed.path, data)
-        for entry in index.entries:
-            single = Feed(self.urls.url("EVENT_ICS", slug=entry.event.slug), entry.event.title,
-                          entry.event.summary or entry.event.title, entry.url, [entry])
-            out.write(single.path, feed_bytes(single, self.feed_settings, self.components, day,
-                                              single=True)[0])
         self.context["kepu_feed_windows"] = windows
         writer.write_file(self.urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
                           self.context, url=self.urls.url("SUBSCRIBE"), page_name="subscribe")

@@ -1,12 +1,12 @@
-"""After every page is written: the sitemap, then the Pagefind search index."""
+"""After every page is written: the sitemap; then wait for the search index."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .reuse import finish_reuse
+from .search import finish_search_index
 from .settings import public_url
 
 SKIPPED = ("404.html", "drafts/", "pagefind/")
@@ -26,16 +26,8 @@ def sitemap(output: Path, site: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def run_pagefind(output: Path) -> None:
-    """Index event and news pages (their data-pagefind-body) with Pagefind's extended build."""
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--silent"],
-                            capture_output=True, text=True, timeout=1800)
-    if result.returncode != 0:
-        raise RuntimeError(f"Pagefind 建立搜索索引失败：{result.stderr.strip() or result.stdout.strip()}")
-
-
 def finalize(pelican) -> None:
     output = Path(pelican.output_path)
     (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
-    if pelican.settings.get("PAGEFIND", True):
-        run_pagefind(output)
+    finish_search_index(pelican.output_path)
+    finish_reuse(pelican.output_path)

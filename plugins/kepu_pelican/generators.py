@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican.generators import CachingGenerator
 
 from kepu.content import CACHE_VERSION, ParsedFile, load_events
@@ -21,6 +24,8 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
+from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
+from .search import start_search_index
 from .settings import build_date, horizon_days, layout, public_url
 from .writing import ByteWriter
 
@@ -81,11 +86,15 @@ class EventsGenerator(CachingGenerator):
         self.context["PUBLIC_URL"] = public_url(self.settings)
         self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle")
         self.context["kepu_writer"] = ByteWriter(self.output_path)
+        self.context["kepu_reuse"] = start_reuse(self.output_path, self.settings)
 
     def generate_output(self, writer) -> None:
         index: SiteIndex = self.index
         urls: UrlScheme = self.context["kepu_urls"]
+        self._fingerprints(index)
+        self._render_cards(index)
         self._write_events(writer, index, urls)
+        start_search_index(self.output_path, self.settings, self._searchable(index, urls))
         self._write_listings(writer, index, urls)
         for kind, facets in index.facets.items():
             self._write_facets(writer, kind, facets.values(), urls)
@@ -104,20 +113,64 @@ class EventsGenerator(CachingGenerator):
         site = self.context["PUBLIC_URL"]
         out.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site}/sitemap.xml\n".encode())
 
+    def _searchable(self, index: SiteIndex, urls: UrlScheme) -> list[tuple[str, str]]:
+        """Event pages keyed by the month they start in, and news pages (written before ours)."""
+        pages = [(urls.save_as("EVENT", slug=e.event.slug),
+                  local_day(e.occurrences[0].start, index.timezone).strftime("%Y-%m")) for e in index.entries]
+        pages += [(article.save_as, "news") for article in self.context.get("articles", [])]
+        return pages
+
+    def _fingerprints(self, index: SiteIndex) -> None:
+        """What each event's outputs are made of: the site-wide inputs and the event itself."""
+        lay = layout(self.settings)
+        registries = b"".join(p.read_bytes() for p in sorted((lay.content / lay.data).glob("*.yml")))
+        site_wide = digest(code_digest(Path(self.theme), Path(__file__).resolve().parents[1]),
+                           settings_digest(self.settings), registries, index.build_date,
+                           self.context["kepu_calendars"]["district"], self.context["PUBLIC_URL"])
+        reports = self.context["reports"]
+        self.context["kepu_fingerprints"] = {
+            entry.event.slug: digest(site_wide, repr(entry.event), _report_key(reports, entry.event.report))
+            for entry in index.entries}
+
+    def _render_cards(self, index: SiteIndex) -> None:
+        """Each event's card once; listings, groupings and pages of results reuse it.
+        Cards of unchanged events come from the previous build's cache."""
+        template = self.get_template("card")
+        context = dict(self.context)
+        fingerprints = self.context["kepu_fingerprints"]
+        path = Path(self.settings["CACHE_PATH"]) / "cards.pickle"
+        known = _load_pickle(path)
+        cards, kept = {}, {}
+        for entry in index.entries:
+            fingerprint = fingerprints[entry.event.slug]
+            html = known.get(fingerprint)
+            if html is None:
+                context["entry"] = entry
+                html = template.render(context)
+            kept[fingerprint] = html
+            cards[entry.event.slug] = Markup(html)
+        _save_pickle(path, kept)
+        self.context["kepu_cards"] = cards
+
     def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         template = self.get_template("event")
         site = self.context["PUBLIC_URL"]
         image = f"{site}/{self.settings['THEME_STATIC_DIR']}/images/share.png"
         qr: QrCache = self.context["kepu_qr"]
+        reuse: OutputReuse = self.context["kepu_reuse"]
+        fingerprints = self.context["kepu_fingerprints"]
         poster_until = index.build_date + timedelta(days=int(self.settings.get("POSTER_QR_DAYS", 45)))
         for entry in index.entries:
+            save_as = urls.save_as("EVENT", slug=entry.event.slug)
+            if reuse.reuse(save_as, fingerprints[entry.event.slug]):
+                continue
             page_url = f"{site}/{entry.url}"
             event_image = f"{site}/{entry.event.image}" if entry.event.image else image
             data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}")
             poster = None
             if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
                 poster = qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
-            writer.write_file(urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
+            writer.write_file(save_as, template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
                               report=self.context["reports"].get(entry.event.report),
                               calendar=self.context["kepu_calendar_links"](entry),
@@ -153,6 +206,26 @@ class EventsGenerator(CachingGenerator):
                               paginated={"entries": facet.past}, template_name="event_list",
                               facet=facet, past=True, page_name="event_list",
                               list_title=f"{facet.name} · 往期活动")
+
+
+def _report_key(reports: dict, slug: str) -> tuple:
+    article = reports.get(slug) if slug else None
+    return (article.title, article.url) if article else ()
+
+
+def _load_pickle(path: Path) -> dict:
+    try:
+        data = pickle.loads(path.read_bytes())
+        return data if isinstance(data, dict) else {}
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _save_pickle(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(temporary, path)
 
 
 def _contents(context) -> list:

@@ -41,3 +41,15 @@ def public_url(settings: Mapping[str, Any]) -> str:
     """Absolute site address for feeds, QR codes and subscribe links (SITEURL when set)."""
     url = settings.get("SITEURL") or settings.get("DEV_SITEURL") or "http://127.0.0.1:8000"
     return str(url).rstrip("/")
+
+
+def previous_output(staging: Path, settings: Mapping[str, Any]) -> Path | None:
+    """The published output this build will replace (its unchanged parts can be reused)."""
+    configured = settings.get("KEPU_PREVIOUS_OUTPUT")
+    if configured:
+        return Path(configured)
+    name = staging.name
+    if name.startswith(".") and name.endswith(".building"):
+        candidate = staging.parent / name[1:-len(".building")]
+        return candidate if candidate.is_dir() else None
+    return None

@@ -8,12 +8,23 @@
   if (!form || !input) { return; }
   var engine = null;
 
+  // The index is built in shards (listed in shards.json); the first loads Pagefind, the
+  // others are merged into it.
   function load() {
     if (!engine) {
-      engine = import(form.getAttribute("data-pagefind")).then(function (pagefind) {
-        return pagefind.options({ baseUrl: new URL(form.getAttribute("data-base"), location.href).pathname })
-          .then(function () { return pagefind; });
-      });
+      var root = form.getAttribute("data-pagefind");
+      var baseUrl = new URL(form.getAttribute("data-base"), location.href).pathname;
+      engine = fetch(root + "shards.json").then(function (response) { return response.json(); })
+        .then(function (manifest) {
+          var shards = manifest.shards.map(function (shard) { return root + shard.path; });
+          return import(shards[0] + "pagefind.js").then(function (pagefind) {
+            return pagefind.options({ baseUrl: baseUrl }).then(function () {
+              return Promise.all(shards.slice(1).map(function (shard) {
+                return pagefind.mergeIndex(shard, { baseUrl: baseUrl });
+              }));
+            }).then(function () { return pagefind; });
+          });
+        });
     }
     return engine;
   }

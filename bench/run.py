@@ -1,0 +1,252 @@
+"""Benchmark: the portal against plain Pelican on the same Markdown bodies, side by side.
+
+    python -m bench.run [--sizes 1000,4000,16000] [--repeats 3] [--out bench/RESULTS.md]
+
+For each size it builds, alternating, (a) the portal with every output (event pages,
+groupings, calendars, feeds, search index, JSON) and (b) plain Pelican 4.12 with its default
+theme on the same bodies as ordinary articles, both from cold; then a warm rebuild of the
+portal after one event changed. Wall time, peak memory (all processes of a build) and files
+written are measured; ratios are computed within the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bench.corpus import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_DATE = "2026-12-01"
+PLAIN_CONF = '''AUTHOR = "bench"
+SITENAME = "Plain Pelican"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = 10
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+'''
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    files: int
+
+
+@dataclass
+class SizeResult:
+    events: int
+    portal: list[Run] = field(default_factory=list)
+    plain: list[Run] = field(default_factory=list)
+    warm: list[Run] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def median(runs: list[Run], attr: str = "seconds") -> float:
+        return statistics.median(getattr(r, attr) for r in runs)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status)[1]) if "VmRSS" in status else 0
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                stack.extend(int(c) for c in children)
+        except (OSError, TypeError, ValueError):
+            continue
+    return total
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str], output: Path) -> Run:
+    """Run a build; sample the memory of its whole process tree every 20 ms."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, error = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{error.decode('utf-8', 'replace')[-3000:]}")
+    files = sum(len(names) for _, _, names in os.walk(output))
+    return Run(seconds, peak / 1024, files)
+
+
+def plain_corpus(content: Path, target: Path) -> Path:
+    """The same bodies as Pelican articles with Pelican's own metadata header."""
+    if target.exists():
+        shutil.rmtree(target)
+    articles = target / "content"
+    articles.mkdir(parents=True)
+    streets = {s["id"]: s["name"] for s in yaml.safe_load((content / "data" / "streets.yml").read_text("utf-8"))}
+    for path in sorted((content / "events").rglob("*.md")):
+        _, front, body = path.read_text("utf-8").split("---", 2)
+        meta = yaml.load(front, Loader=yaml.BaseLoader)
+        start = meta["start"][:16]
+        header = [f"Title: {meta['title']}", f"Date: {start}", f"Category: {streets[meta['street']]}",
+                  f"Tags: {', '.join(meta['categories'])}", f"Slug: {path.stem}",
+                  f"Summary: {meta.get('summary', '')}"]
+        (articles / f"{path.stem}.md").write_text("\n".join(header) + "\n\n" + body.strip() + "\n", "utf-8")
+    (target / "pelicanconf.py").write_text(PLAIN_CONF, "utf-8")
+    return target
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "plugins"), str(ROOT)])
+    return env
+
+
+def _portal(work: Path, output: Path, cache: Path) -> list[str]:
+    return [sys.executable, "-m", "kepu_pelican.build", "-s", str(ROOT / "pelicanconf.py"), "--content",
+            str(work / "content"), "-o", str(output), "--cache", str(cache), "--build-date", BUILD_DATE]
+
+
+def _plain(plain: Path) -> list[str]:
+    return [sys.executable, "-m", "pelican", str(plain / "content"), "-s", str(plain / "pelicanconf.py"),
+            "-o", str(plain / "output"), "-q", "--delete-output-directory"]
+
+
+def bench_size(events: int, repeats: int, work_root: Path, seed: int) -> SizeResult:
+    work = work_root / f"events-{events}"
+    generate(work, events, seed=seed, build_date=date.fromisoformat(BUILD_DATE))
+    plain = plain_corpus(work / "content", work / "plain")
+    result = SizeResult(events)
+    output, cache, env = work / "output", work / "cache", _env()
+    for _ in range(repeats):
+        for path in (output, cache):
+            shutil.rmtree(path, ignore_errors=True)
+        result.portal.append(measure(_portal(work, output, cache), ROOT, env, output))
+        shutil.rmtree(plain / "output", ignore_errors=True)
+        result.plain.append(measure(_plain(plain), plain, env, plain / "output"))
+    edited = next(iter(sorted((work / "content" / "events").rglob("*.md"))))
+    original = edited.read_text("utf-8")
+    try:
+        for number in range(repeats):
+            edited.write_text(original.replace("title: ", f"title: 修订{number}：", 1), "utf-8")
+            result.warm.append(measure(_portal(work, output, cache), ROOT, env, output))
+    finally:
+        edited.write_text(original, "utf-8")
+    result.sizes = _output_sizes(output)
+    return result
+
+
+def _output_sizes(output: Path) -> dict[str, int]:
+    feeds = [p.stat().st_size for p in (output / "feeds").rglob("*.ics")]
+    pagefind = sum(p.stat().st_size for p in (output / "pagefind").rglob("*") if p.is_file())
+    return {
+        "largest feed (bytes)": max(feeds, default=0),
+        "feeds": len(feeds),
+        "search index (bytes)": pagefind,
+        "filter JSON (bytes)": (output / "events" / "filter.json").stat().st_size,
+        "events.json (bytes)": (output / "data" / "events.json").stat().st_size,
+        "events.csv (bytes)": (output / "data" / "events.csv").stat().st_size,
+    }
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError, TypeError):
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())[1]
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, TypeError):
+        pass
+    import pelican
+
+    return (f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; Pelican {pelican.__version__}")
+
+
+def report(results: list[SizeResult], repeats: int) -> str:
+    lines = ["# Benchmark results", "",
+             f"Machine: {machine()}.", "",
+             f"Generated by `invoke bench` (`python -m bench.run`): seeded corpus (`bench/corpus.py`), build date "
+             f"{BUILD_DATE}, {repeats} cold builds of each side alternating, medians shown. (a) is the portal with "
+             "every output: event pages, listings, street/team/category/audience pages, month/week/day calendars, "
+             "all ICS feeds and single-event .ics files, Pagefind search index, filter JSON, open data, statistics, "
+             "embeds and the change feed. (b) is plain Pelican 4.12, default theme, feeds off, on the same "
+             "Markdown bodies as ordinary articles. Warm = the portal rebuilt with its cache after one event's "
+             "title changed. Peak memory is the whole process tree (worker processes and Pagefind included).", "",
+             "| events | (a) portal cold s | (b) Pelican cold s | (a)/(b) | portal ms/event | warm s | warm/cold "
+             "| portal peak MB | Pelican peak MB | portal files | Pelican files |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        cold, plain, warm = r.median(r.portal), r.median(r.plain), r.median(r.warm)
+        lines.append(f"| {r.events} | {cold:.1f} | {plain:.1f} | {cold / plain:.2f} | {cold / r.events * 1000:.2f} "
+                     f"| {warm:.1f} | {warm / cold:.2f} | {max(x.peak_mb for x in r.portal):.0f} "
+                     f"| {max(x.peak_mb for x in r.plain):.0f} | {r.portal[0].files} | {r.plain[0].files} |")
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        per_small = small.median(small.portal) / small.events
+        per_large = large.median(large.portal) / large.events
+        lines += ["", f"Time per event at {large.events} is {per_large / per_small:.2f} × the time per event at "
+                      f"{small.events}."]
+    lines += ["", "Output sizes at the largest size:", ""]
+    lines += [f"- {name}: {value:,}" for name, value in results[-1].sizes.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="门户与原生 Pelican 的并排基准测试")
+    parser.add_argument("--sizes", default="1000,4000,16000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--work", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--append", type=Path, help="Markdown appended to the report (e.g. the profile summary)")
+    args = parser.parse_args(argv)
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"基准测试：{size} 项活动……", flush=True)
+        results.append(bench_size(size, args.repeats, args.work, args.seed))
+    text = report(results, args.repeats)
+    if args.append and args.append.exists():
+        text += "\n" + args.append.read_text("utf-8")
+    args.out.write_text(text, "utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Incremental builds: whatever was reused from the previous build, the result must be
+byte-for-byte what a cold build of the same content makes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build
+
+pytestmark = pytest.mark.build
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def cold(site: Path, tmp_path: Path, name: str, build_date: str = "2026-12-01") -> dict[str, bytes]:
+    output = tmp_path / name
+    shutil.rmtree(output, ignore_errors=True)
+    result = run_build(site / "content", output, build_date=build_date,
+                       extra_args=("--cache", str(tmp_path / f"cache-{name}")))
+    assert result.returncode == 0, result.stderr
+    return tree(output)
+
+
+def warm(site: Path, output: Path, cache: Path, build_date: str = "2026-12-01") -> None:
+    result = run_build(site / "content", output, build_date=build_date, extra_args=("--cache", str(cache)))
+    assert result.returncode == 0, result.stderr
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+@pytest.mark.parametrize("change", ["event", "registry", "article", "build-date", "new-event"])
+def test_warm_build_equals_cold_build(mini_site: Path, tmp_path: Path, change: str) -> None:
+    output, cache = tmp_path / "warm", tmp_path / "warm-cache"
+    warm(mini_site, output, cache)
+    untouched = output / "events" / "kexue-huiketing-xianshang" / "index.html"
+    before = untouched.stat().st_ino
+    events = mini_site / "content" / "events"
+    build_date = "2026-12-01"
+    if change == "event":
+        edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "09:00", "10:00")
+        edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "流动科技馆进社区", "流动科技馆来了")
+    elif change == "registry":
+        edit(mini_site / "content" / "data" / "streets.yml", "新北街道", "新北街")
+    elif change == "article":
+        edit(mini_site / "content" / "articles" / "kepu-ri-baodao.md", "科普日集市圆满举办", "科普日集市办得好")
+    elif change == "build-date":
+        build_date = "2026-12-20"
+    else:
+        shutil.copy(events / "taida" / "2026" / "kejizhou.md", events / "taida" / "2026" / "kejizhou-2.md")
+    warm(mini_site, output, cache, build_date)
+    assert tree(output) == cold(mini_site, tmp_path, "cold", build_date)
+    reused = untouched.stat().st_ino == before
+    assert reused is (change in ("event", "article", "new-event")), change
+
+
+def test_unchanged_event_outputs_are_linked_not_rendered(mini_site: Path, tmp_path: Path) -> None:
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    warm(mini_site, output, cache)
+    inodes = {p: p.stat().st_ino for p in output.rglob("*") if p.is_file()}
+    edit(mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md", "09:00", "10:00")
+    warm(mini_site, output, cache)
+    kept = {p.relative_to(output).as_posix() for p, inode in inodes.items() if p.exists() and p.stat().st_ino == inode}
+    assert "events/kepu-ri/index.html" in kept and "events/kepu-ri.ics" in kept
+    assert "events/liudong-kejiguan/index.html" not in kept and "events/liudong-kejiguan.ics" not in kept
