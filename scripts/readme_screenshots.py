@@ -18,6 +18,7 @@ SHOTS = {
     "phone-home.png": "/",
     "phone-event.png": "/events/zhoumo-kexue-tongxuehui-qiudong/",
     "phone-month.png": "/calendar/2026/12/",
+    "phone-stats.png": "/stats/2026/",
 }
 
 
