@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import recurring_ical_events
+import yaml
 from icalendar import Calendar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,3 +99,19 @@ def libical_errors(paths: list[Path]) -> dict[str, list[str]]:
     result = subprocess.run([SYSTEM_PYTHON, str(LIBICAL_SCRIPT), *map(str, paths)],
                             capture_output=True, text=True, check=True, timeout=300)
     return json.loads(result.stdout)
+
+
+def event_fronts(content: Path) -> dict[str, dict]:
+    """Each published event's front matter as plain strings (an independent reading)."""
+    found = {}
+    for path in (content / "events").rglob("*.md"):
+        front = yaml.load(path.read_text("utf-8").split("---")[1], Loader=yaml.BaseLoader)
+        if front.get("draft") != "true":
+            found[path.stem] = front
+    return found
+
+
+def event_occurrences(output: Path, slug: str, until: date) -> list:
+    """An event's occurrences from its own .ics, expanded by recurring-ical-events."""
+    cal = Calendar.from_ical((output / "events" / f"{slug}.ics").read_bytes())
+    return list(recurring_ical_events.of(cal).between(date(2000, 1, 1), until))

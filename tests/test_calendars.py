@@ -13,11 +13,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import recurring_ical_events
 import yaml
-from icalendar import Calendar
 
 from conftest import ARTIFACTS, ROOT, SAMPLE_BUILD_DATE, run_build, serve_directory
+from feedtools import event_fronts, event_occurrences
 
 pytestmark = pytest.mark.build
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -58,21 +57,11 @@ def read_cells(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
     return reader.days, reader.classes
 
 
-def event_meta(content: Path) -> dict[str, dict]:
-    meta = {}
-    for path in (content / "events").rglob("*.md"):
-        front = yaml.load(path.read_text("utf-8").split("---")[1], Loader=yaml.BaseLoader)
-        if front.get("draft") != "true":
-            meta[path.stem] = front
-    return meta
-
-
 def expected_days(output: Path, content: Path) -> dict[str, dict[date, Counter]]:
     """Independent expansion: each event's own .ics, expanded by recurring-ical-events."""
     scopes: dict[str, dict[date, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for slug, front in event_meta(content).items():
-        cal = Calendar.from_ical((output / "events" / f"{slug}.ics").read_bytes())
-        for occurrence in recurring_ical_events.of(cal).between(date(2000, 1, 1), HORIZON + timedelta(days=1)):
+    for slug, front in event_fronts(content).items():
+        for occurrence in event_occurrences(output, slug, HORIZON + timedelta(days=1)):
             start, end = occurrence["DTSTART"].dt, occurrence["DTEND"].dt
             if isinstance(start, datetime):
                 first, last = start.astimezone(ZONE).date(), end.astimezone(ZONE)

@@ -16,11 +16,10 @@ from zoneinfo import ZoneInfo
 import feedparser
 import jsonschema
 import pytest
-import recurring_ical_events
 import yaml
-from icalendar import Calendar
 
 from conftest import ROOT, plugin_env, require, run_build
+from feedtools import event_fronts, event_occurrences
 from webtools import vnu_available, vnu_errors
 
 pytestmark = pytest.mark.build
@@ -29,20 +28,10 @@ BUILD = date(2026, 12, 1)
 HORIZON = BUILD + timedelta(days=366)
 
 
-def fronts(content: Path) -> dict[str, dict]:
-    found = {}
-    for path in (content / "events").rglob("*.md"):
-        front = yaml.load(path.read_text("utf-8").split("---")[1], Loader=yaml.BaseLoader)
-        if front.get("draft") != "true":
-            found[path.stem] = front
-    return found
-
-
 def sessions(output: Path, slug: str) -> list[date]:
     """Local start days of an event's sessions, from its own .ics, expanded independently."""
-    cal = Calendar.from_ical((output / "events" / f"{slug}.ics").read_bytes())
     days = []
-    for occurrence in recurring_ical_events.of(cal).between(date(2000, 1, 1), HORIZON + timedelta(days=1)):
+    for occurrence in event_occurrences(output, slug, HORIZON + timedelta(days=1)):
         start = occurrence["DTSTART"].dt
         day = start.astimezone(ZONE).date() if isinstance(start, datetime) else start
         if day <= HORIZON:
@@ -56,7 +45,7 @@ def expected_figures(output: Path, content: Path, year: int) -> dict:
     events, session_count, months = 0, 0, Counter()
     per_street, per_category, per_audience, kinds, teams = Counter(), Counter(), Counter(), Counter(), set()
     attendance, cancelled = 0, 0
-    for slug, front in fronts(content).items():
+    for slug, front in event_fronts(content).items():
         days = [d for d in sessions(output, slug) if d.year == year]
         if not days:
             continue
@@ -146,8 +135,8 @@ def test_events_json_validates_against_its_published_schema(sample_output: Path)
     assert document["version"] == "1.0" and document["count"] == len(document["events"]) >= 80
     assert document["$schema"] == schema["$id"]
     by_id = {e["id"]: e for e in document["events"]}
-    assert by_id.keys() == fronts(ROOT / "content").keys()
-    for slug, front in fronts(ROOT / "content").items():
+    assert by_id.keys() == event_fronts(ROOT / "content").keys()
+    for slug, front in event_fronts(ROOT / "content").items():
         assert by_id[slug]["title"] == front["title"].strip()  # Chinese text round-trips
     street = json.loads((sample_output / "data" / "streets" / "hujiayuan.json").read_text("utf-8"))
     jsonschema.validate(street, schema, cls=jsonschema.Draft202012Validator)
@@ -160,7 +149,7 @@ def test_csv_opens_in_excel_style_with_one_row_per_session(sample_output: Path) 
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert list(rows[0])[:6] == ["活动编号", "日期", "开始时间", "结束时间", "全天", "活动名称"]
     per_event = Counter(row["活动编号"] for row in rows)
-    for slug, front in fronts(ROOT / "content").items():
+    for slug, front in event_fronts(ROOT / "content").items():
         assert per_event[slug] == len(sessions(sample_output, slug)), slug
         titles = {row["活动名称"] for row in rows if row["活动编号"] == slug}
         assert titles == {front["title"].strip()}
