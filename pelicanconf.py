@@ -137,3 +137,6 @@ DATA_STREET_URL = DATA_STREET_SAVE_AS = "data/streets/{id}.json"
 EMBED_STREET_URL, EMBED_STREET_SAVE_AS = "embed/streets/{id}/", "embed/streets/{id}/index.html"
 EMBED_CATEGORY_URL, EMBED_CATEGORY_SAVE_AS = "embed/categories/{id}/", "embed/categories/{id}/index.html"
 CHANGES_FEED_URL = CHANGES_FEED_SAVE_AS = "feeds/changes.atom"
+
+# Processes for parsing and page writing (default: one per core); KEPU_WORKERS=1 for one.
+KEPU_WORKERS = int(os.environ.get("KEPU_WORKERS", "0")) or None

@@ -71,3 +71,21 @@ def test_unchanged_event_outputs_are_linked_not_rendered(mini_site: Path, tmp_pa
     kept = {p.relative_to(output).as_posix() for p, inode in inodes.items() if p.exists() and p.stat().st_ino == inode}
     assert "events/kepu-ri/index.html" in kept and "events/kepu-ri.ics" in kept
     assert "events/liudong-kejiguan/index.html" not in kept and "events/liudong-kejiguan.ics" not in kept
+
+
+def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT, plugin_env
+
+    subprocess.run([sys.executable, "-m", "bench.corpus", str(tmp_path / "corpus"), "--events", "500",
+                    "--seed", "4"], cwd=ROOT, check=True, env=plugin_env(), capture_output=True)
+    content = tmp_path / "corpus" / "content"
+    trees = []
+    for workers in ("1", "2"):
+        output = tmp_path / f"out-{workers}"
+        result = run_build(content, output, env=plugin_env(KEPU_WORKERS=workers))
+        assert result.returncode == 0, result.stderr
+        trees.append(tree(output))
+    assert trees[0] == trees[1]

@@ -23,6 +23,7 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
+from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import start_search_index
@@ -72,6 +73,7 @@ class EventsGenerator(CachingGenerator):
         files = [(path, lay.shown(path)) for path in lay.files(lay.events)]
         events, found = load_events(files, ctx, _Cache(self, lay.shown(lay.content)))
         self.save_cache()
+        self._cache = {}  # parsed files are in the events now: do not hold them twice
         problems.extend(found)
         problems.extend(_reader_problems(self.context, {e.slug for e in events} | {
             path.stem for path, _ in files}))
@@ -153,29 +155,38 @@ class EventsGenerator(CachingGenerator):
         self.context["kepu_cards"] = cards
 
     def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
+        """Event pages, on every core; unchanged ones are linked from the previous build."""
+        reuse: OutputReuse = self.context["kepu_reuse"]
+        fingerprints = self.context["kepu_fingerprints"]
+        pending = [entry for entry in index.entries
+                   if not reuse.reuse(urls.save_as("EVENT", slug=entry.event.slug), fingerprints[entry.event.slug])]
+        qr: QrCache = self.context["kepu_qr"]
+        workers = self.settings.get("KEPU_WORKERS")
+        for made in fork_map(lambda part: self._render_events(writer, part, urls), pending, workers):
+            qr.used.update(made)
+        qr.save()
+
+    def _render_events(self, writer, entries: list, urls: UrlScheme) -> dict:
+        """Write these event pages; return the QR codes made (for the parent's cache)."""
         template = self.get_template("event")
         site = self.context["PUBLIC_URL"]
         image = f"{site}/{self.settings['THEME_STATIC_DIR']}/images/share.png"
         qr: QrCache = self.context["kepu_qr"]
-        reuse: OutputReuse = self.context["kepu_reuse"]
-        fingerprints = self.context["kepu_fingerprints"]
+        index: SiteIndex = self.index
         poster_until = index.build_date + timedelta(days=int(self.settings.get("POSTER_QR_DAYS", 45)))
-        for entry in index.entries:
-            save_as = urls.save_as("EVENT", slug=entry.event.slug)
-            if reuse.reuse(save_as, fingerprints[entry.event.slug]):
-                continue
+        for entry in entries:
             page_url = f"{site}/{entry.url}"
             event_image = f"{site}/{entry.event.image}" if entry.event.image else image
             data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}")
             poster = None
             if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
                 poster = qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
-            writer.write_file(save_as, template, self.context,
+            writer.write_file(urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
                               report=self.context["reports"].get(entry.event.report),
                               calendar=self.context["kepu_calendar_links"](entry),
                               jsonld=script_json(data), share_image=event_image, poster_qr=poster)
-        qr.save()
+        return qr.used
 
     def _write_listings(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         template = self.get_template("event_list")

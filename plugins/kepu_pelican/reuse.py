@@ -20,7 +20,7 @@ from typing import Any
 from .settings import previous_output
 
 MANIFEST = ".kepu-build.json"
-VOLATILE = ("PATH", "OUTPUT", "CACHE", "KEPU_PREVIOUS_OUTPUT", "KEPU_ROOT")
+VOLATILE = ("PATH", "OUTPUT", "CACHE", "KEPU_PREVIOUS_OUTPUT", "KEPU_ROOT", "WORKERS")
 
 
 def digest(*parts: Any) -> str:
