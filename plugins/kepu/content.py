@@ -9,13 +9,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter import SourceDoc, parse
-from .markup import render_markdown
+from .markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
 from .model import Event
-from .problems import Problem
+from .problems import WARNING, Problem
+from .safety import source_problems, value_problems
 from .validation import ValidationContext, validate_event
 
 PARALLEL_THRESHOLD = 400
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # bump whenever parsing or rendering changes what a cached file holds
+MAX_REMOVAL_WARNINGS = 20
+BODY = "正文"
+_REMOVAL_TEXT = {
+    UNSAFE: ("已删除不安全的 HTML：{}", "正文只能用 Markdown 和表格、图片等基本 HTML"),
+    EXTERNAL: ("已删除外部图片：{}",
+               "网站不加载其他网站的图片：把图片保存到 content/images/ 下，在前置信息中用 image: 引用"),
+}
+_UNSUPPORTED_TEXT = ("已删除不支持的 HTML：{}",
+                     "正文只能用 Markdown 和表格、图片等基本 HTML；从 Word 或微信复制来的格式会被去掉")
 
 
 @dataclass(slots=True)
@@ -34,9 +44,45 @@ def parse_file(path: Path, shown: str) -> ParsedFile:
     except OSError as exc:
         return ParsedFile(None, "", [Problem(shown, 0, "", f"无法读取文件（{exc.strerror}）",
                                              "检查文件权限")])
-    doc, problems = parse(data, shown)
-    html = render_markdown(doc.body) if doc is not None else ""
-    return ParsedFile(doc, html, problems)
+    problems = source_problems(data, shown)
+    if problems:
+        return ParsedFile(None, "", problems)
+    try:
+        doc, problems = parse(data, shown)
+    except RecursionError:
+        return ParsedFile(None, "", [Problem(shown, 1, "", "前置信息嵌套层次太深",
+                                             "每个字段写成“字段名: 内容”，不要层层嵌套")])
+    if doc is None:
+        return ParsedFile(None, "", problems)
+    found = value_problems(doc)
+    if found:
+        return ParsedFile(None, "", problems + found)
+    try:
+        rendered = render(doc.body)
+    except MarkupError as exc:
+        line = doc.body_line + max(exc.line - 1, 0)
+        return ParsedFile(doc, "", [*problems, Problem(shown, line, BODY, exc.message, exc.hint)])
+    return ParsedFile(doc, rendered.html, problems + removal_problems(rendered.removed, doc))
+
+
+def removal_problems(removed: Iterable[Removal], doc: SourceDoc) -> list[Problem]:
+    """One warning per line and kind of removal, naming what went; at most a screenful."""
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for item in removed:
+        line = doc.body_line + item.line - 1 if item.line else doc.body_line
+        names = grouped.setdefault((line, item.kind), [])
+        if item.what not in names:
+            names.append(item.what)
+    problems = []
+    for (line, kind), names in sorted(grouped.items()):
+        message, hint = _REMOVAL_TEXT.get(kind, _UNSUPPORTED_TEXT)
+        problems.append(Problem(doc.path, line, BODY, message.format("、".join(names)), hint, WARNING))
+    if len(problems) > MAX_REMOVAL_WARNINGS:
+        rest = len(problems) - MAX_REMOVAL_WARNINGS
+        more = Problem(doc.path, problems[MAX_REMOVAL_WARNINGS].line, BODY,
+                       f"另有 {rest} 行的 HTML 也被删除了", _UNSUPPORTED_TEXT[1], WARNING)
+        problems = [*problems[:MAX_REMOVAL_WARNINGS], more]
+    return problems
 
 
 def _parse_many(items: list[tuple[str, str]]) -> list[ParsedFile]:
