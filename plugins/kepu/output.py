@@ -18,7 +18,21 @@ def staging_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.building"
 
 
+def retired_dir(output: Path) -> Path:
+    """Where the previous build waits during the two-rename fallback of ``publish``."""
+    return output.parent / f".{output.name}.previous"
+
+
+def recover(output: Path) -> None:
+    """Undo a fallback publish killed between its two renames: bring the previous build back."""
+    retired = retired_dir(output)
+    if retired.is_dir() and not output.exists():
+        os.rename(retired, output)
+    discard(retired)
+
+
 def discard(path: Path) -> None:
+    """Remove a file or a whole folder, if it exists."""
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.exists():
@@ -64,8 +78,8 @@ def publish(staged: Path, output: Path) -> None:
     if output.exists() and _exchange(staged, output):
         discard(staged)  # now holds the previous build
         return
-    if output.exists():  # no renameat2: two renames, the gap is as short as it gets
-        retired = output.parent / f".{output.name}.previous"
+    if output.exists():  # no renameat2: two renames; ``recover`` closes the gap after a kill
+        retired = retired_dir(output)
         discard(retired)
         os.rename(output, retired)
         os.rename(staged, output)

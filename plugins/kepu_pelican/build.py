@@ -2,22 +2,34 @@
 
 ``python -m kepu_pelican.build [-s pelicanconf.py] [--output DIR] [--build-date YYYY-MM-DD]``
 exits 0 on success, 1 on content errors (nothing published), 2 on a program error.
+A build killed at any moment leaves the previous output exactly as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import logging
+import os
+import re
 import sys
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.output import discard, keep_unchanged_mtimes, publish, staging_dir
-from kepu.problems import ContentError, format_report
+from kepu.output import discard, keep_unchanged_mtimes, publish, recover, staging_dir
+from kepu.problems import ContentError, Problem, format_report
+from kepu.registries import REGISTRY_FILES
+from kepu.safety import registry_problems, tree_problems
+
+from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
+COLLISION = "两个页面要写到同一个位置：{where}（网址 /{url}）"
+COLLISION_HINT = "文件名不能与栏目网址重名（如 events、news、streets、past、subscribe）：请给这个文件换个名字"
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
@@ -37,9 +49,8 @@ def _quiet_logging() -> None:
     kepu.addHandler(handler)
 
 
-def build(settings_file: Path, output: Path | None = None, build_date: date | None = None,
-          siteurl: str | None = None, content: Path | None = None, cache: Path | None = None) -> int:
-    """Build the site; on any failure the previous output stays exactly as it was."""
+def _overrides(build_date: date | None, siteurl: str | None, content: Path | None,
+               cache: Path | None) -> dict:
     overrides: dict = {}
     if build_date:
         overrides["BUILD_DATE"] = build_date
@@ -51,24 +62,41 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
                          CACHE_PATH=str(root / ".cache" / "pelican"))
     if cache is not None:
         overrides["CACHE_PATH"] = str(cache.resolve())
-    settings = _settings(settings_file, overrides)
-    _drop_truncated_cache(Path(settings["CACHE_PATH"]))
+    return overrides
+
+
+def build(settings_file: Path, output: Path | None = None, build_date: date | None = None,
+          siteurl: str | None = None, content: Path | None = None, cache: Path | None = None) -> int:
+    """Build the site; on any failure the previous output stays exactly as it was."""
+    settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
+    with _exclusive(target):
+        return _build_locked(settings, target)
+
+
+def _build_locked(settings: dict, target: Path) -> int:
+    remove_partial_writes(Path(settings["CACHE_PATH"]))
+    make_cache_robust()
+    protect_published_files()
+    recover(target)
     staged = staging_dir(target)
     discard(staged)  # left over from a build that was killed
+    root = Path(settings.get("KEPU_ROOT") or Path.cwd())
+    problems = preflight(Path(settings["PATH"]), root, settings.get("KEPU_DATA_PATH", "data"))
+    if problems:
+        return _refuse(format_report(problems), target)
     settings["OUTPUT_PATH"] = str(staged)
     started = time.perf_counter()
     try:
-        from pelican import Pelican
-
-        Pelican(settings).run()
+        _run_pelican(settings)
     except ContentError as error:
         discard(staged)
-        print(format_report(error.problems), file=sys.stderr)
-        print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
-        return 1
-    except Exception:  # a bug, not a content problem: say so plainly
+        return _refuse(format_report(error.problems), target)
+    except Exception as error:  # a bug, not a content problem: say so plainly
         discard(staged)
+        collision = _collision(error, staged, Path(settings["PATH"]), root)
+        if collision:
+            return _refuse(format_report(collision), target)
         traceback.print_exc()
         print("程序出错（不是内容错误）：请把以上信息发给网站维护人员。", file=sys.stderr)
         print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
@@ -81,19 +109,83 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
     return 0
 
 
-def _drop_truncated_cache(cache: Path) -> None:
-    """Pelican's cache files are pickles written in place; a killed build can leave one cut
-    short, which Pelican cannot load. Every complete pickle ends with the STOP opcode."""
-    if not cache.is_dir():
-        return
-    for path in cache.iterdir():
+def _run_pelican(settings: dict) -> None:
+    from pelican import Pelican
+
+    Pelican(settings).run()
+
+
+def _refuse(report: str, target: Path) -> int:
+    print(report, file=sys.stderr)
+    print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
+    return 1
+
+
+def preflight(content: Path, root: Path, data: str = "data") -> list[Problem]:
+    """Refuse links out of the content folder and registries that would crash the YAML loader."""
+    def shown(path: Path) -> str:
+        return _relative(path, root)
+
+    problems = tree_problems(content, shown)
+    if problems:
+        return problems
+    for name in REGISTRY_FILES.values():
+        path = content / data / name
         if path.is_file():
-            with path.open("rb") as handle:
-                handle.seek(0, 2)
-                size = handle.tell()
-                handle.seek(max(0, size - 1))
-                if size == 0 or handle.read(1) != b".":
-                    path.unlink()
+            problems.extend(registry_problems(path, shown(path)))
+    return problems
+
+
+def _collision(error: Exception, staged: Path, content: Path, root: Path) -> list[Problem]:
+    """Two outputs for one path (e.g. a page named events.md): a content problem, not a bug."""
+    from pelican.writers import FileOverwriteFailedError
+
+    text = str(error)
+    if isinstance(error, FileOverwriteFailedError):
+        found = re.search(r'"([^"]+)"', text)
+        if not found:
+            return []
+        path = Path(found.group(1))
+    elif isinstance(error, RuntimeError) and "被写入了两次" in text:
+        path = staged / text.split(" ", 1)[0]
+    else:
+        return []
+    try:
+        where = path.relative_to(staged).as_posix()
+    except ValueError:
+        where = path.name
+    message = COLLISION.format(where=where, url=where.removesuffix("index.html"))
+    names = set(Path(where).parts) | {Path(where).stem}
+    suspects = sorted(p for p in content.rglob("*.md") if p.stem in names)
+    return [Problem(_relative(p, root), 0, "", message, COLLISION_HINT) for p in suspects] or [
+        Problem(f"网址 /{where.removesuffix('index.html')}", 0, "", message, COLLISION_HINT)]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@contextmanager
+def _exclusive(target: Path) -> Iterator[None]:
+    """One build per output folder at a time (two would share the staging folder).
+
+    The lock is held on the folder that contains the output, so no lock file is left
+    behind; the kernel releases it when the process ends, even on SIGKILL.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"另一个构建正在写入 {_shown(target)}，等待它结束……", file=sys.stderr)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _shown(path: Path) -> str:
