@@ -1,0 +1,220 @@
+"""A build killed at any moment leaves the published output exactly as it was, and the next build
+recovers: staging leftovers are cleaned, broken caches are ignored, concurrent builds wait."""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import hashlib
+import os
+import pickle
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import generate
+from conftest import ROOT, SAMPLE_BUILD_DATE, TEST_SITE, plugin_env, run_build
+from kepu.output import publish, recover, retired_dir, staging_dir
+
+pytestmark = pytest.mark.build
+
+KILLS = 8
+SEED = 20261201
+EVENTS = 600
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build_args(content: Path, output: Path, cache: Path) -> list[str]:
+    return [sys.executable, "-m", "kepu_pelican.build", "-s", str(ROOT / "pelicanconf.py"),
+            "--content", str(content), "-o", str(output), "--build-date", SAMPLE_BUILD_DATE,
+            "--cache", str(cache)]
+
+
+def revise(content: Path, target: Path) -> Path:
+    """A second version of the corpus: every seventh event renamed, so most listings change."""
+    shutil.copytree(content, target)
+    for number, path in enumerate(sorted((target / "events").rglob("*.md"))):
+        if number % 7 == 0:
+            text = path.read_text("utf-8")
+            path.write_text(text.replace("\ntitle: ", "\ntitle: 更新·", 1), "utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("corpus")
+    first = generate(root / "a", EVENTS)
+    return {"A": first, "B": revise(first, root / "b" / "content")}
+
+
+def test_sigkill_at_random_moments_never_shows_a_half_written_site(
+        versions: dict[str, Path], tmp_path: Path) -> None:
+    trees = {}
+    for name, content in versions.items():
+        reference = tmp_path / f"reference-{name}"
+        result = run_build(content, reference)
+        assert result.returncode == 0, result.stderr
+        trees[name] = digest(reference)
+    assert trees["A"] != trees["B"]
+    output, cache = tmp_path / "site" / "output", tmp_path / "site" / "cache"
+    env = plugin_env()
+    current = "A"
+    assert subprocess.run(build_args(versions["A"], output, cache), env=env, cwd=ROOT,
+                          capture_output=True, timeout=300).returncode == 0
+    started = time.monotonic()
+    assert subprocess.run(build_args(versions["B"], output, cache), env=env, cwd=ROOT,
+                          capture_output=True, timeout=300).returncode == 0
+    duration, current = time.monotonic() - started, "B"
+    assert digest(output) == trees["B"]  # an incremental build equals a fresh one
+    rng = random.Random(SEED)
+    landed = []
+    for _ in range(KILLS):
+        target = "A" if current == "B" else "B"
+        delay = rng.uniform(0.05, 1.05) * duration
+        process = subprocess.Popen(build_args(versions[target], output, cache), env=env, cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            finished = process.wait(timeout=delay) == 0
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            finished = False
+        now = digest(output)
+        assert now in (trees[current], trees[target]), f"half-written output after {delay:.2f} s"
+        if finished:
+            assert now == trees[target]
+        state = "A" if now == trees["A"] else "B"
+        landed.append((round(delay, 2), "finished" if finished else "killed",
+                       "unchanged" if state == current else "published"))
+        current = state
+    killed_before_publish = [x for x in landed if x[1:] == ("killed", "unchanged")]
+    assert len(killed_before_publish) >= KILLS // 2, landed
+    final = "A" if current == "B" else "B"
+    result = subprocess.run(build_args(versions[final], output, cache), env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(output) == trees[final]
+    assert not staging_dir(output).exists() and not retired_dir(output).exists()
+    assert not [p for p in cache.iterdir() if ".partial-" in p.name]
+
+
+def test_a_broken_cache_is_ignored_not_fatal(mini_site: Path, tmp_path: Path) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
+    expected = digest(output)
+    files = sorted(p for p in cache.iterdir() if p.is_file() and p.suffix != ".pickle")
+    assert len(files) >= 2
+    data = files[0].read_bytes()
+    files[0].write_bytes(data[: len(data) // 2])  # cut short, as a kill mid-write would leave it
+    renamed_class = b"cgone_module\nThing\n."  # a pickle naming a class that no longer exists
+    with pytest.raises(ModuleNotFoundError):
+        pickle.loads(renamed_class)
+    files[1].write_bytes(gzip.compress(renamed_class))
+    (cache / "EventsGenerator.partial-999").write_bytes(b"half")
+    shutil.rmtree(output)
+    result = run_build(mini_site / "content", output, extra_args=("--cache", str(cache)))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(output) == expected
+    assert not (cache / "EventsGenerator.partial-999").exists()
+
+
+def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert "EventsGenerator" in before
+    assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
+    assert {p.name for p in cache.iterdir()} == set(before)  # nothing dropped, nothing left over
+
+
+def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
+    """Two builds into one folder would share the staging folder: the second one waits."""
+    output = tmp_path / "output"
+    descriptor = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    process = subprocess.Popen(build_args(TEST_SITE / "content", output, tmp_path / "cache"),
+                               env=plugin_env(), cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(4)
+        assert process.poll() is None
+        assert not output.exists()
+    finally:
+        os.close(descriptor)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "另一个构建正在写入" in stderr
+    assert (output / "index.html").is_file()
+
+
+def test_leftovers_of_a_killed_build_are_cleaned(mini_site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    assert run_build(mini_site / "content", output).returncode == 0
+    expected = digest(output)
+    staging = staging_dir(output)
+    (staging / "events").mkdir(parents=True)
+    (staging / "events" / "half.html").write_text("<p>半", "utf-8")
+    # The fallback publish killed between its two renames: no output, the previous one aside.
+    os.rename(output, retired_dir(output))
+    assert run_build(mini_site / "content", output).returncode == 0
+    assert digest(output) == expected
+    assert not staging.exists() and not retired_dir(output).exists()
+
+
+def test_recover_and_publish_without_renameat2(tmp_path: Path, monkeypatch) -> None:
+    from kepu import output as output_module
+
+    output, staged = tmp_path / "output", tmp_path / ".output.building"
+    output.mkdir()
+    (output / "old.html").write_text("旧", "utf-8")
+    os.rename(output, retired_dir(output))
+    recover(output)
+    assert (output / "old.html").read_text("utf-8") == "旧"
+    staged.mkdir()
+    (staged / "new.html").write_text("新", "utf-8")
+    monkeypatch.setattr(output_module, "_exchange", lambda a, b: False)
+    publish(staged, output)
+    assert [p.name for p in output.iterdir()] == ["new.html"]
+    assert not staged.exists() and not retired_dir(output).exists()
+
+
+def test_renameat2_exchange_is_used_here(tmp_path: Path) -> None:
+    """On this machine the swap is one atomic system call, not the two-rename fallback."""
+    from kepu.output import _exchange
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a", "utf-8")
+    assert _exchange(a, b)
+    assert (b / "x").read_text("utf-8") == "a"
+
+
+def test_the_writer_never_writes_through_a_hard_link(tmp_path: Path) -> None:
+    """Unchanged pages may be hard-linked from the published build; rewriting one must not
+    change the published copy."""
+    from pelican.writers import Writer
+
+    from kepu_pelican.killsafe import protect_published_files
+
+    published, staged = tmp_path / "published.html", tmp_path / "staged.html"
+    published.write_text("已发布", "utf-8")
+    os.link(published, staged)
+    protect_published_files()
+    writer = Writer(str(tmp_path), settings={"RELATIVE_URLS": False, "SITEURL": ""})
+    with writer._open_w(str(staged), "utf-8") as handle:
+        handle.write("新的")
+    assert published.read_text("utf-8") == "已发布"
+    assert staged.read_text("utf-8") == "新的"
