@@ -195,6 +195,11 @@ CASES = [
         online=f"data:text/html,{SCRIPT}")}, refused="只接受以 http:、https: 开头的网址"),
     Case("u-online-vbscript-leading-space", {f"{FOLDER}/u-online-vbscript.md": event(
         online="  vbscript:msgbox(1)")}, refused="只接受以 http:、https: 开头的网址"),
+    Case("u-email-and-phone-cannot-become-scripts", {f"{FOLDER}/u-contact.md": event(
+        registration={"required": True, "phone": JS_URL, "email": "x@example.cn"},
+        contact={"name": "联系人", "email": JS_URL, "phone": f"tel:{JS_URL}"})},
+         check=_page_contains("events/u-contact/index.html", f'href="mailto:{JS_URL}"',
+                              'href="tel:javascript:window.__pwned=1;alert(1)"')),
     # -- bodies: raw HTML cleaned with an allowlist, every removal reported -------------------
     Case("b-script-and-handlers", {f"{FOLDER}/b-script.md": event(body=(
         f"第一段。\n\n{SCRIPT}\n\n<img src=\"/images/x.png\" onerror=\"window.{MARK}=1\">\n\n"
