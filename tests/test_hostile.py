@@ -90,6 +90,24 @@ def symlink(relative: str, target: str) -> Callable[[Path], None]:
     return setup
 
 
+def hostile_revision_in_history(content: Path) -> None:
+    """The site is a git repository whose history holds a YAML bomb, since fixed."""
+    site, path = content.parent, content / FOLDER / "h-history.md"
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.cn", *args],
+                       cwd=site, check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    path.write_text(raw_event("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+        + "status: *i\nsequence: " + "[" * 50_000 + "]" * 50_000 + "\n"), "utf-8")
+    git("add", "-A")
+    git("commit", "-q", "-m", "bomb")
+    path.write_text(event("历史里有炸弹的活动"), "utf-8")
+    git("commit", "-q", "-am", "fixed")
+
+
 def tiny_png() -> bytes:
     return bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                          "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
@@ -324,6 +342,8 @@ CASES = [
          check=_bounded_recurrence, combined=False),
     Case("r-year-9999", {f"{FOLDER}/r-9999.md": event(start="9999-12-31 23:00", end="23:59")},
          refused="年份 9999 超出范围", where=f"content/{FOLDER}/r-9999.md:3"),
+    Case("h-yaml-bomb-in-git-history", setup=hostile_revision_in_history, combined=False,
+         check=_page_contains("events/h-history/index.html", "历史里有炸弹的活动")),
     # -- paths ----------------------------------------------------------------------------------
     Case("p-slug-percent-traversal", {f"{FOLDER}/a%2f..%2f..%2fetc%2fpasswd.md": event()},
          refused="不能用作网址"),

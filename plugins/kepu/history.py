@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from .safety import harmless_yaml
+
 # Changes to these fields make calendar clients update an event (RFC 5545 SEQUENCE).
 SIGNIFICANT_FIELDS = ("start", "end", "duration", "timezone", "venue", "online", "status",
                       "previous_start", "recurrence")
@@ -40,6 +42,8 @@ def significant(text: str) -> tuple:
     """The fields of a revision that matter to calendars, comparable across revisions."""
     parts = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n---", 1)
     front = parts[0].removeprefix("---")
+    if not harmless_yaml(front):  # old revisions are content too: a hostile one must not hang us
+        return ("unreadable", front)
     try:
         meta = yaml.load(front, Loader=yaml.BaseLoader)  # strings only: no YAML 1.1 surprises
     except yaml.YAMLError:

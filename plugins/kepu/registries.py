@@ -12,6 +12,7 @@ import yaml
 from .frontmatter import decode, load_yaml
 from .model import STREET_KINDS, Audience, Category, Registries, Street, Team
 from .problems import Problem
+from .safety import registry_text_problems
 from .suggest import did_you_mean
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -35,6 +36,9 @@ def _entries(path: Path, shown: str) -> tuple[list[tuple[dict, dict[str, int]]],
         return [], [Problem(shown, 0, "", "登记表文件不存在", "从示例站点复制一份再修改")]
     text, problems = decode(path.read_bytes(), shown)
     if text is None:
+        return [], problems
+    problems = registry_text_problems(text, shown)  # before the loader: deep nesting crashes it
+    if problems:
         return [], problems
     data, node, problems = load_yaml(text, shown, 1)
     if problems:

@@ -71,11 +71,13 @@ def _events(text: str) -> Iterator[yaml.Event]:
         loader.dispose()
 
 
-def yaml_problems(text: str, path: str, offset: int, what: str = "前置信息") -> list[Problem]:
+def yaml_problems(text: str, path: str, offset: int, what: str = "前置信息",
+                  refuse_aliases: bool = False) -> list[Problem]:
     """Walk YAML events (no objects are built): nesting, tags, numbers and escaped characters.
 
     ``offset`` is the file line of the text's first line. Syntax errors are left to the
-    loader, which explains them; this only refuses what would parse into trouble.
+    loader, which explains them; this only refuses what would parse into trouble. Aliases
+    are refused too when asked (the front-matter loader refuses them itself, with its message).
     """
     depth = 0
     try:
@@ -88,6 +90,8 @@ def yaml_problems(text: str, path: str, offset: int, what: str = "前置信息")
                                     "每个字段写成“字段名: 内容”，列表写成 [甲, 乙]，不要层层嵌套括号")]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+            elif refuse_aliases and isinstance(event, yaml.AliasEvent):
+                return [Problem(path, line, "", f"{what}中使用了 YAML 别名（*）", "直接写出内容")]
             problem = _node_event_problem(event, path, line)
             if problem:
                 return [problem]
@@ -136,16 +140,19 @@ def source_problems(data: bytes, path: str) -> list[Problem]:
     return yaml_problems(front, path, offset)
 
 
+def registry_text_problems(text: str, shown: str) -> list[Problem]:
+    """The same checks for a registry (content/data/*.yml), which is YAML throughout."""
+    problem = _raw_control(text, shown)
+    return [problem] if problem else yaml_problems(text, shown, 1, "登记表")
+
+
 def registry_problems(path: Path, shown: str) -> list[Problem]:
-    """The same checks for a registry file (content/data/*.yml), which is YAML throughout."""
+    """``registry_text_problems`` for a registry file; unreadable files are the loader's to report."""
     try:
         text, _ = decode(path.read_bytes(), shown)
     except OSError:
-        return []  # the registry loader reports unreadable files
-    if text is None:
         return []
-    problem = _raw_control(text, shown)
-    return [problem] if problem else yaml_problems(text, shown, 1, "登记表")
+    return registry_text_problems(text, shown) if text is not None else []
 
 
 def value_problems(doc: SourceDoc) -> list[Problem]:
@@ -207,3 +214,11 @@ def _entry_problem(path: Path, root: Path, shown: Callable[[Path], str]) -> Prob
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         return Problem(shown(path), 0, "", "这不是普通文件（可能是管道或设备文件）", "删除它")
     return None
+
+
+def harmless_yaml(text: str, max_chars: int = 1024 * 1024) -> bool:
+    """Whether any YAML loader, even the pure-Python one, can read ``text`` quickly and safely:
+    no aliases (a "billion laughs" revision in git history would hang a repr of it), no deep
+    nesting (recursion), no odd tags, no control characters, not too long."""
+    return (len(text) <= max_chars and _raw_control(text, "") is None
+            and not yaml_problems(text, "", 1, refuse_aliases=True))
