@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -789,12 +788,17 @@ def test_work_limits_give_chinese_errors_quickly(tmp_path: Path) -> None:
 
 
 def test_registry_yaml_is_read_with_the_same_care(tmp_path: Path) -> None:
-    from kepu.safety import registry_problems
+    """invoke check and the build load registries the same way: bombs give messages, not crashes."""
+    from kepu.registries import load_registries
 
-    path = tmp_path / "streets.yml"
-    path.write_text("- id: a\n  name: \"街\\x1b道\"\n  kind: 街道\n", "utf-8")
-    assert [p.format() for p in registry_problems(path, "content/data/streets.yml")] == [
+    data = tmp_path / "data"
+    shutil.copytree(TEST_SITE / "content" / "data", data)
+    (data / "streets.yml").write_text("- id: a\n  name: \"街\\x1b道\"\n  kind: 街道\n", "utf-8")
+    (data / "teams.yml").write_text("- id: t\n  name: " + "[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    assert yaml.safe_load((data / "streets.yml").read_text("utf-8"))[0]["name"] == "街\x1b道"
+    _, problems = load_registries(data)
+    assert [p.format() for p in problems] == [
         "content/data/streets.yml:2: 有不可见的控制字符（U+001B） — "
-        "删除这些看不见的字符后重新保存（常见于从网页、微信或 Word 复制的文字）"]
-    assert yaml.safe_load(path.read_text("utf-8"))[0]["name"] == "街\x1b道"
-    assert os.path.getsize(path) < 100
+        "删除这些看不见的字符后重新保存（常见于从网页、微信或 Word 复制的文字）",
+        "content/data/teams.yml:2: 登记表嵌套超过 20 层 — "
+        "每个字段写成“字段名: 内容”，列表写成 [甲, 乙]，不要层层嵌套括号"]

@@ -146,15 +146,6 @@ def registry_text_problems(text: str, shown: str) -> list[Problem]:
     return [problem] if problem else yaml_problems(text, shown, 1, "登记表")
 
 
-def registry_problems(path: Path, shown: str) -> list[Problem]:
-    """``registry_text_problems`` for a registry file; unreadable files are the loader's to report."""
-    try:
-        text, _ = decode(path.read_bytes(), shown)
-    except OSError:
-        return []
-    return registry_text_problems(text, shown) if text is not None else []
-
-
 def value_problems(doc: SourceDoc) -> list[Problem]:
     """Checks on loaded front matter: list sizes and types no field can use."""
     problems: list[Problem] = []

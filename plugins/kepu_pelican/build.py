@@ -22,8 +22,7 @@ from pathlib import Path
 
 from kepu.output import discard, keep_unchanged_mtimes, publish, recover, staging_dir
 from kepu.problems import ContentError, Problem, format_report
-from kepu.registries import REGISTRY_FILES
-from kepu.safety import registry_problems, tree_problems
+from kepu.safety import tree_problems
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 
@@ -82,7 +81,7 @@ def _build_locked(settings: dict, target: Path) -> int:
     staged = staging_dir(target)
     discard(staged)  # left over from a build that was killed
     root = Path(settings.get("KEPU_ROOT") or Path.cwd())
-    problems = preflight(Path(settings["PATH"]), root, settings.get("KEPU_DATA_PATH", "data"))
+    problems = preflight(Path(settings["PATH"]), root)
     if problems:
         return _refuse(format_report(problems), target)
     settings["OUTPUT_PATH"] = str(staged)
@@ -121,19 +120,9 @@ def _refuse(report: str, target: Path) -> int:
     return 1
 
 
-def preflight(content: Path, root: Path, data: str = "data") -> list[Problem]:
-    """Refuse links out of the content folder and registries that would crash the YAML loader."""
-    def shown(path: Path) -> str:
-        return _relative(path, root)
-
-    problems = tree_problems(content, shown)
-    if problems:
-        return problems
-    for name in REGISTRY_FILES.values():
-        path = content / data / name
-        if path.is_file():
-            problems.extend(registry_problems(path, shown(path)))
-    return problems
+def preflight(content: Path, root: Path) -> list[Problem]:
+    """Refuse links out of the content folder and entries that are not plain files."""
+    return tree_problems(content, lambda path: _relative(path, root))
 
 
 def _collision(error: Exception, staged: Path, content: Path, root: Path) -> list[Problem]:
