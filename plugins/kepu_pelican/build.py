@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -89,9 +90,11 @@ def _build_locked(settings: dict, target: Path) -> int:
     try:
         _run_pelican(settings)
     except ContentError as error:
+        _wait_for_background_work()
         discard(staged)
         return _refuse(format_report(error.problems), target)
     except Exception as error:  # a bug, not a content problem: say so plainly
+        _wait_for_background_work()
         discard(staged)
         collision = _collision(error, staged, Path(settings["PATH"]), root)
         if collision:
@@ -112,6 +115,15 @@ def _run_pelican(settings: dict) -> None:
     from pelican import Pelican
 
     Pelican(settings).run()
+
+
+def _wait_for_background_work(seconds: float = 300) -> None:
+    """Threads started by the build (the search indexer) may still read the staging folder:
+    let them finish before it is removed, or they fail loudly on files that vanished."""
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.is_alive():
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def _refuse(report: str, target: Path) -> int:
