@@ -200,6 +200,10 @@ class EventComponents:
         end = calendar.index(b"END:VEVENT\r\n", start) + len(b"END:VEVENT\r\n")
         self._bytes[entry.event.slug] = calendar[start:end]
 
+    def remember(self, serialized: Mapping[str, bytes]) -> None:
+        """VEVENT bytes serialised elsewhere (another process) for these slugs."""
+        self._bytes.update(serialized)
+
     def serialize(self, entry: EventEntry) -> bytes:
         key = entry.event.slug
         if key not in self._bytes:

@@ -12,6 +12,7 @@ from kepu.site import EventEntry, SiteIndex
 from kepu.subscribe import FeedLinks, feed_links, google_event_link
 from kepu.urls import FACET_PREFIX, UrlScheme
 
+from .parallel import fork_map
 from .reuse import OutputReuse, digest
 from .settings import build_date, layout, public_url
 from .writing import ByteWriter
@@ -94,19 +95,30 @@ class FeedsGenerator(Generator):
         return stamps
 
     def _write_single_events(self, index: SiteIndex, out: ByteWriter, day) -> None:
-        """Each event's own .ics; an unchanged one is linked from the previous build and its
-        VEVENT bytes serve the feeds as they are."""
+        """Each event's own .ics, on every core; an unchanged one is linked from the previous
+        build. Either way its VEVENT bytes come back to serve the feeds as they are."""
         reuse: OutputReuse = self.context["kepu_reuse"]
         fingerprints = self.context["kepu_fingerprints"]
+        pending = []
         for entry in index.entries:
             slug = entry.event.slug
             path = self.urls.save_as("EVENT_ICS", slug=slug)
             if reuse.reuse(path, digest(fingerprints[slug], self.stamps[slug])):
                 self.components.adopt(entry, reuse.previous_bytes(path))
-                continue
+            else:
+                pending.append(entry)
+        for made in fork_map(lambda part: self._single_events(part, out, day), pending,
+                             self.settings.get("KEPU_WORKERS")):
+            self.components.remember(made)
+
+    def _single_events(self, entries: list[EventEntry], out: ByteWriter, day) -> dict[str, bytes]:
+        for entry in entries:
+            slug = entry.event.slug
             single = Feed(self.urls.url("EVENT_ICS", slug=slug), entry.event.title,
                           entry.event.summary or entry.event.title, entry.url, [entry])
-            out.write(path, feed_bytes(single, self.feed_settings, self.components, day, single=True)[0])
+            data = feed_bytes(single, self.feed_settings, self.components, day, single=True)[0]
+            out.write(self.urls.save_as("EVENT_ICS", slug=slug), data)
+        return {entry.event.slug: self.components.serialize(entry) for entry in entries}
 
     def generate_output(self, writer) -> None:
         out: ByteWriter = self.context["kepu_writer"]

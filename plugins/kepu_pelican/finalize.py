@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -14,7 +15,8 @@ SKIPPED = ("404.html", "drafts/", "pagefind/")
 
 def sitemap(output: Path, site: str) -> bytes:
     """Every public HTML page, sorted, as a sitemaps.org urlset."""
-    paths = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    paths = sorted(Path(folder, name).relative_to(output).as_posix()
+                   for folder, _dirs, names in os.walk(output) for name in names if name.endswith(".html"))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in paths:

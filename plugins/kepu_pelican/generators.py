@@ -65,7 +65,14 @@ class EventsGenerator(CachingGenerator):
     problems their reader found, and every cross-reference between files.
     """
 
+    def _get_file_stamp(self, filename):
+        """A file's hash, computed once per build (the cache asks twice for each file)."""
+        if filename not in self._stamps:
+            self._stamps[filename] = super()._get_file_stamp(filename)
+        return self._stamps[filename]
+
     def generate_context(self) -> None:
+        self._stamps: dict[str, bytes] = {}
         lay = layout(self.settings)
         registries, problems = load_registries(lay.content / lay.data,
                                                lay.shown(lay.content / lay.data))
