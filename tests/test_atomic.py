@@ -97,6 +97,7 @@ def test_sigkill_at_random_moments_never_shows_a_half_written_site(
         landed.append((round(delay, 2), "finished" if finished else "killed",
                        "unchanged" if state == current else "published"))
         current = state
+    print(f"build {duration:.1f} s; (kill after s, process, output):", landed)
     killed_before_publish = [x for x in landed if x[1:] == ("killed", "unchanged")]
     assert len(killed_before_publish) >= KILLS // 2, landed
     final = "A" if current == "B" else "B"
