@@ -24,7 +24,8 @@ AUTHOR = ORGANIZATION
 # "Now" is an input: KEPU_BUILD_DATE=2026-12-01 fixes it; otherwise today in Beijing time.
 BUILD_DATE = date.fromisoformat(os.environ["KEPU_BUILD_DATE"]) if os.environ.get(
     "KEPU_BUILD_DATE") else datetime.now(ZoneInfo(TIMEZONE)).date()
-EVENT_HORIZON_DAYS = 366
+EVENT_HORIZON_DAYS = 366  # recurring events are expanded this far ahead
+SERIES_PAST_DAYS = 730  # and their dates shown back this far
 
 PATH = str(ROOT / "content")
 KEPU_ROOT = str(ROOT)

@@ -227,3 +227,12 @@ def publish(c, siteurl=None, build_date=None, output=None, content=None):
         print("提示：没有指定网址，使用 publishconf.py 中的默认网址；正式发布请加 --siteurl 或设置 KEPU_SITEURL。")
     _python(*_build_args(CONFIG["publish_settings"], build_date, url, output, content))
     print(f"发布目录已更新：把 {output or 'output/'} 同步到网站服务器或对象存储即可（见 docs/deploy.md）。")
+
+
+@task(help={"output": "要检查的输出文件夹，默认 output/", "siteurl": "网站地址（发布到子路径时需要）"})
+def linkcheck(c, output=None, siteurl=None):
+    """检查 output/ 中所有内部链接、锚点、图片、样式、脚本和订阅链接是否有效。"""
+    args = ["-m", "kepu.linkcheck", str(output or CONFIG["output"])]
+    if siteurl:
+        args += ["--siteurl", siteurl]
+    _python(*args)

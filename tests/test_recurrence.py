@@ -83,6 +83,19 @@ def test_daily_rule_from_long_ago_is_capped() -> None:
     assert len(expand(e, date(2027, 1, 1))) == MAX_OCCURRENCES
 
 
+def test_a_long_running_series_shows_its_recent_and_coming_dates() -> None:
+    e = event(datetime(2001, 1, 1, 9, tzinfo=TZ), datetime(2001, 1, 1, 10, tzinfo=TZ), "FREQ=DAILY")
+    occurrences = expand(e, date(2027, 12, 1), since=date(2024, 12, 1))
+    assert occurrences[0].start.date() == date(2024, 12, 1)
+    assert occurrences[-1].start.date() == date(2027, 12, 1)
+    assert occurrences[0].index == (date(2024, 12, 1) - date(2001, 1, 1)).days  # position in the series
+
+
+def test_a_series_that_ended_long_ago_keeps_its_last_date() -> None:
+    e = event(datetime(2010, 1, 4, 9, tzinfo=TZ), datetime(2010, 1, 4, 10, tzinfo=TZ), "FREQ=WEEKLY;COUNT=3")
+    assert [o.start.date() for o in expand(e, date(2027, 1, 1), since=date(2024, 1, 1))] == [date(2010, 1, 18)]
+
+
 @pytest.mark.parametrize("rule, text", [
     ("FREQ=WEEKLY;BYDAY=SA", "每周六"),
     ("FREQ=WEEKLY;BYDAY=TU,TH;COUNT=8", "每周二、周四，共 8 次"),

@@ -162,15 +162,16 @@ def ruleset(event: Event, limit: date) -> rruleset:
     return rules
 
 
-def expand(event: Event, limit: date) -> list[Occurrence]:
-    """Occurrences of an event starting on or before ``limit`` (at most MAX_OCCURRENCES)."""
+def expand(event: Event, limit: date, since: date | None = None) -> list[Occurrence]:
+    """Occurrences starting on or before ``limit`` and, when ``since`` is given, ending on or
+    after it (at most MAX_OCCURRENCES). A series that ended before ``since`` keeps its last
+    occurrence, so it still has a date to show."""
     if event.recurrence is None:
         return [Occurrence(event, event.start, event.end, 0)]
     span = event.duration
-    occurrences = []
+    occurrences: list[Occurrence] = []
+    before: Occurrence | None = None
     for index, point in enumerate(ruleset(event, limit)):
-        if index >= MAX_OCCURRENCES:
-            break
         if isinstance(event.start, datetime):
             start: date | datetime = point
             end: date | datetime = point + span
@@ -179,8 +180,14 @@ def expand(event: Event, limit: date) -> list[Occurrence]:
             end = start + span - timedelta(days=1)
         if (start if not isinstance(start, datetime) else start.date()) > limit:
             break
-        occurrences.append(Occurrence(event, start, end, index))
-    return occurrences
+        occurrence = Occurrence(event, start, end, index)
+        if since is not None and occurrence.last_day < since:
+            before = occurrence
+            continue
+        if len(occurrences) >= MAX_OCCURRENCES:
+            break
+        occurrences.append(occurrence)
+    return occurrences or ([before] if before else [])
 
 
 def describe(rule: str, all_day: bool, zone: tzinfo) -> str:

@@ -14,6 +14,7 @@ from .recurrence import describe, expand
 from .urls import FACET_PREFIX, UrlScheme
 
 DEFAULT_HORIZON_DAYS = 366
+DEFAULT_SERIES_PAST_DAYS = 730  # dates of a recurring series shown back this far
 HOME_DAYS = 14
 
 
@@ -144,8 +145,8 @@ def last_local_day(occurrence: Occurrence, zone: ZoneInfo) -> date:
 
 
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
-           build_date: date, zone: ZoneInfo) -> EventEntry:
-    occurrences = tuple(expand(event, horizon))
+           build_date: date, zone: ZoneInfo, since: date) -> EventEntry:
+    occurrences = tuple(expand(event, horizon, since))
     if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
         occurrences = (Occurrence(event, event.start, event.end, 0),)
     upcoming = tuple(o for o in occurrences if last_local_day(o, zone) >= build_date)
@@ -170,12 +171,13 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
 
 def build_index(events: list[Event], registries: Registries, urls: UrlScheme, build_date: date,
                 timezone: str = "Asia/Shanghai", horizon_days: int = DEFAULT_HORIZON_DAYS,
-                home_days: int = HOME_DAYS) -> SiteIndex:
+                home_days: int = HOME_DAYS, series_past_days: int = DEFAULT_SERIES_PAST_DAYS) -> SiteIndex:
     """Expand recurrences once and group everything in a single pass over the events."""
     zone = ZoneInfo(timezone)
     horizon = build_date + timedelta(days=horizon_days)
     published = sorted((e for e in events if not e.draft), key=lambda e: e.slug)
-    entries = [_entry(e, registries, urls, horizon, build_date, zone) for e in published]
+    since = build_date - timedelta(days=series_past_days)
+    entries = [_entry(e, registries, urls, horizon, build_date, zone, since) for e in published]
     occurrences = sorted((o for e in entries for o in e.occurrences),
                          key=lambda o: occurrence_key(o, zone))
     upcoming = sorted((e for e in entries if not e.is_past),

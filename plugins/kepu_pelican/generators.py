@@ -87,7 +87,8 @@ class EventsGenerator(CachingGenerator):
         _report(problems)
         urls = UrlScheme.from_settings(self.settings)
         index = build_index(events, registries, urls, build_date(self.settings),
-                            self.settings["TIMEZONE"], horizon_days(self.settings))
+                            self.settings["TIMEZONE"], horizon_days(self.settings),
+                            series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
         self.index = index
         self.context["kepu"] = index
         self.context["kepu_urls"] = urls

@@ -21,6 +21,8 @@ class ByteWriter:
             raise RuntimeError(f"{relative} 被写入了两次：两个输出的网址冲突")
         self.written.add(path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.lexists(path):  # never write through a link into the published build
+            os.unlink(path)
         with open(path, "wb") as handle:
             handle.write(data)
         return Path(path)

@@ -12,9 +12,10 @@
   // others are merged into it.
   function load() {
     if (!engine) {
-      var root = form.getAttribute("data-pagefind");
+      var manifestUrl = form.getAttribute("data-pagefind");
+      var root = manifestUrl.replace(/shards\.json$/, "");
       var baseUrl = new URL(form.getAttribute("data-base"), location.href).pathname;
-      engine = fetch(root + "shards.json").then(function (response) { return response.json(); })
+      engine = fetch(manifestUrl).then(function (response) { return response.json(); })
         .then(function (manifest) {
           var shards = manifest.shards.map(function (shard) { return root + shard.path; });
           return import(shards[0] + "pagefind.js").then(function (pagefind) {
