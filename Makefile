@@ -12,7 +12,7 @@ site: $(STAMP)
 	$(BIN)/invoke build
 
 test: $(STAMP) node_modules/.installed system
-	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py
+	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py bench scripts
 	$(BIN)/python -m pytest
 
 # Debian packages the tests drive (browser, CJK fonts, libical), installed when root.
@@ -25,7 +25,7 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py
+	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py bench scripts
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)

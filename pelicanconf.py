@@ -66,8 +66,8 @@ YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 
 # Page 2 of streets/xinbei/ is streets/xinbei/page/2/: never collides with another id.
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"news": 10, "event_list": 20, "street": 20, "team": 20, "category": 20,
-                       "audience": 20}
+PAGINATED_TEMPLATES = {"news": 10, "event_list": 30, "street": 30, "team": 30, "category": 30,
+                       "audience": 30}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -141,3 +141,4 @@ CHANGES_FEED_URL = CHANGES_FEED_SAVE_AS = "feeds/changes.atom"
 
 # Processes for parsing and page writing (default: one per core); KEPU_WORKERS=1 for one.
 KEPU_WORKERS = int(os.environ.get("KEPU_WORKERS", "0")) or None
+GZIP_CACHE = False  # the content cache is read and written on every build: keep it fast

@@ -236,3 +236,17 @@ def linkcheck(c, output=None, siteurl=None):
     if siteurl:
         args += ["--siteurl", siteurl]
     _python(*args)
+
+
+@task(help={"events": "活动数量，默认 1000", "out": "输出文件夹，默认 .bench/corpus", "seed": "随机种子"})
+def bench_corpus(c, events=1000, out=None, seed=2023):
+    """生成基准测试用的活动内容（可复现）。"""
+    _python("-m", "bench.corpus", str(out or ROOT / ".bench" / "corpus"), "--events", str(events),
+            "--seed", str(seed))
+
+
+@task(help={"sizes": "活动数量，逗号分隔，默认 1000,4000,16000", "repeats": "每种规模重复次数，默认 3"})
+def bench(c, sizes="1000,4000,16000", repeats=3):
+    """并排测量本门户与原生 Pelican 的构建时间和内存，结果写入 bench/RESULTS.md。"""
+    _python("-m", "bench.run", "--sizes", sizes, "--repeats", str(repeats),
+            "--append", str(ROOT / "bench" / "PROFILE.md"))

@@ -112,6 +112,36 @@ def event_fronts(content: Path) -> dict[str, dict]:
 
 
 def event_occurrences(output: Path, slug: str, until: date) -> list:
-    """An event's occurrences from its own .ics, expanded by recurring-ical-events."""
-    cal = Calendar.from_ical((output / "events" / f"{slug}.ics").read_bytes())
+    """An event's occurrences expanded by recurring-ical-events: from its own .ics, or, for an
+    event long over (it has none), from its record in the open data."""
+    path = output / "events" / f"{slug}.ics"
+    cal = Calendar.from_ical(path.read_bytes()) if path.exists() else _calendar_from_record(output, slug)
     return list(recurring_ical_events.of(cal).between(date(2000, 1, 1), until))
+
+
+_RECORDS: dict[Path, dict] = {}
+
+
+def _calendar_from_record(output: Path, slug: str) -> Calendar:
+    from datetime import timedelta
+
+    from icalendar import Event, vRecur
+
+    if output not in _RECORDS:
+        data = json.loads((output / "data" / "events.json").read_text("utf-8"))
+        _RECORDS[output] = {e["id"]: e for e in data["events"]}
+    record = _RECORDS[output][slug]
+    parse = date.fromisoformat if record["all_day"] else datetime.fromisoformat
+    event = Event()
+    event.add("uid", f"{slug}@test")
+    event.add("dtstart", parse(record["start"]))
+    end = parse(record["end"])
+    event.add("dtend", end + timedelta(days=1) if record["all_day"] else end)
+    if record["recurrence"]:
+        event.add("rrule", vRecur.from_ical(record["recurrence"]["rrule"]))
+        for key in ("exdates", "rdates"):
+            if record["recurrence"][key]:
+                event.add(key[:-1], [parse(value) for value in record["recurrence"][key]])
+    calendar = Calendar()
+    calendar.add_component(event)
+    return calendar

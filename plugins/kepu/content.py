@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .frontmatter import SourceDoc, parse
 from .markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
 from .model import Event
 from .problems import WARNING, Problem
+from .processes import die_with_parent
 from .safety import source_problems, value_problems
 from .validation import ValidationContext, validate_event
 
@@ -37,13 +40,13 @@ class ParsedFile:
     problems: list[Problem]
 
 
-def parse_file(path: Path, shown: str) -> ParsedFile:
-    """Read one content file; never raises for bad content."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return ParsedFile(None, "", [Problem(shown, 0, "", f"无法读取文件（{exc.strerror}）",
-                                             "检查文件权限")])
+def parse_file(path: Path, shown: str, data: bytes | None = None) -> ParsedFile:
+    """Read one content file (unless its bytes are given); never raises for bad content."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return _unreadable(shown, exc)
     problems = source_problems(data, shown)
     if problems:
         return ParsedFile(None, "", problems)
@@ -63,6 +66,27 @@ def parse_file(path: Path, shown: str) -> ParsedFile:
         line = doc.body_line + max(exc.line - 1, 0)
         return ParsedFile(doc, "", [*problems, Problem(shown, line, BODY, exc.message, exc.hint)])
     return ParsedFile(doc, rendered.html, problems + removal_problems(rendered.removed, doc))
+
+
+def _unreadable(shown: str, exc: OSError) -> ParsedFile:
+    return ParsedFile(None, "", [Problem(shown, 0, "", f"无法读取文件（{exc.strerror}）", "检查文件权限")])
+
+
+def stamp(data: bytes) -> bytes:
+    """What identifies a file's content in the cache."""
+    return hashlib.sha1(data, usedforsecurity=False).digest()
+
+
+def _parse_or_hit(path: str, shown: str, known: bytes | None) -> tuple[bytes | None, ParsedFile | None]:
+    """Read a file once: if its stamp is the cached one, say so; else parse it."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, _unreadable(shown, exc)
+    current = stamp(data)
+    if current == known:
+        return current, None
+    return current, parse_file(Path(path), shown, data)
 
 
 def removal_problems(removed: Iterable[Removal], doc: SourceDoc) -> list[Problem]:
@@ -85,19 +109,25 @@ def removal_problems(removed: Iterable[Removal], doc: SourceDoc) -> list[Problem
     return problems
 
 
-def _parse_many(items: list[tuple[str, str]]) -> list[ParsedFile]:
-    return [parse_file(Path(path), shown) for path, shown in items]
+def _parse_many(items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes | None, ParsedFile | None]]:
+    return [_parse_or_hit(path, shown, known) for path, shown, known in items]
 
 
-def parse_files(items: list[tuple[Path, str]], workers: int | None = None) -> list[ParsedFile]:
-    """Parse many files, across processes when there are enough to pay for it."""
+def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
+                known: dict[str, bytes] | None = None) -> list[tuple[bytes | None, ParsedFile | None]]:
+    """Read and parse many files, across processes when there are enough to pay for it.
+
+    Each result is (stamp, parsed); ``parsed`` is None when the stamp equals ``known[shown]``
+    (the caller has that file's parse cached already)."""
+    known = known or {}
+    requests = [(str(path), shown, known.get(shown)) for path, shown in items]
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(items) < PARALLEL_THRESHOLD:
-        return [parse_file(path, shown) for path, shown in items]
-    size = max(50, len(items) // (workers * 4))
-    chunks = [[(str(p), s) for p, s in items[i:i + size]] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [parsed for chunk in pool.map(_parse_many, chunks) for parsed in chunk]
+        return _parse_many(requests)
+    size = max(50, len(requests) // (workers * 4))
+    chunks = [requests[i:i + size] for i in range(0, len(requests), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
+        return [result for chunk in pool.map(_parse_many, chunks) for result in chunk]
 
 
 def find_event_files(content_dir: Path, folder: str = "events") -> list[Path]:
@@ -108,23 +138,32 @@ def find_event_files(content_dir: Path, folder: str = "events") -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.is_file() and not p.name.startswith("."))
 
 
+class ParseCache(Protocol):
+    """Where parsed files are kept between builds, by their shown path and stamp."""
+
+    def stamps(self) -> dict[str, bytes]: ...
+
+    def get(self, shown: str) -> ParsedFile | None: ...
+
+    def put(self, shown: str, stamp: bytes, parsed: ParsedFile) -> None: ...
+
+
 def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
-                cache: MutableMapping[str, ParsedFile] | None = None,
+                cache: ParseCache | None = None, workers: int | None = None,
                 ) -> tuple[list[Event], list[Problem]]:
-    """Parse (through ``cache`` when given) and validate; report duplicate slugs."""
+    """Parse (files unchanged since the cache was written are not parsed again) and
+    validate; report duplicate slugs."""
     files = list(files)
+    results = parse_files(files, workers, cache.stamps() if cache else None)
     parsed: dict[str, ParsedFile] = {}
-    missing = []
-    for path, shown in files:
-        hit = cache.get(shown) if cache is not None else None
-        if hit is not None:
-            parsed[shown] = hit
-        else:
-            missing.append((path, shown))
-    for (_path, shown), result in zip(missing, parse_files(missing), strict=True):
+    for (_path, shown), (current, result) in zip(files, results, strict=True):
+        if result is None and cache is not None:
+            result = cache.get(shown)
+        if result is None:  # a stale cache entry: parse here
+            current, result = _parse_or_hit(str(_path), shown, None)
+        if cache is not None and current is not None:
+            cache.put(shown, current, result)
         parsed[shown] = result
-        if cache is not None:
-            cache[shown] = result
     events, problems = [], []
     for _path, shown in files:
         result = parsed[shown]

@@ -29,14 +29,14 @@ def _named(ident: str, name: str) -> dict[str, str]:
     return {"id": ident, "name": name}
 
 
-def event_record(entry: EventEntry, site: str) -> dict[str, Any]:
+def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[str, Any]:
     """One event as open data; field names are stable across versions of the same major number."""
     event = entry.event
     venue, reg, contact = event.venue, event.registration, event.contact
     return {
         "id": event.slug,
         "url": f"{site}/{entry.url}",
-        "ics": f"{site}/events/{event.slug}.ics",
+        "ics": ics,
         "title": event.title,
         "summary": event.summary,
         "status": event.status,
@@ -78,14 +78,15 @@ def event_record(entry: EventEntry, site: str) -> dict[str, Any]:
     }
 
 
-def events_document(entries: list[EventEntry], index: SiteIndex, site: str, schema_url: str) -> dict:
+def events_document(entries: list[EventEntry], index: SiteIndex, site: str, schema_url: str,
+                    ics=lambda entry: None) -> dict:
     return {
         "$schema": schema_url,
         "version": DATA_VERSION,
         "build_date": index.build_date.isoformat(),
         "site": site,
         "count": len(entries),
-        "events": [event_record(entry, site) for entry in entries],
+        "events": [event_record(entry, site, ics(entry)) for entry in entries],
     }
 
 
@@ -140,7 +141,7 @@ def schema(schema_url: str) -> dict:
     event_properties = {
         "id": _string("活动编号，即文件名；永久不变，也是日历订阅中 UID 的前半部分", pattern="^[a-z0-9]+(-[a-z0-9]+)*$"),
         "url": _string("活动页面地址", format="uri"),
-        "ics": _string("单个活动的日历文件地址", format="uri"),
+        "ics": _string("单个活动的日历文件地址；早已结束的活动没有", nullable=True),
         "title": _string("活动名称"),
         "summary": _string("一句话简介"),
         "status": {"enum": ["scheduled", "cancelled", "postponed", "full"],

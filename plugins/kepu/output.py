@@ -7,6 +7,9 @@ import ctypes.util
 import filecmp
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -39,6 +42,26 @@ def discard(path: Path) -> None:
         shutil.rmtree(path)
 
 
+def discard_later(path: Path) -> None:
+    """Move a folder aside at once and delete it in a detached process: the build does not
+    wait while tens of thousands of old files are removed."""
+    trash = path.parent / f"{path.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+    os.rename(path, trash)
+    _delete_detached(trash)
+
+
+def _delete_detached(folder: Path) -> None:
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(folder)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
+
+
+def sweep_trash(output: Path) -> None:
+    """Delete what earlier builds set aside and did not finish deleting."""
+    for folder in output.parent.glob(f".{output.name}.building.trash-*"):
+        _delete_detached(folder)
+
+
 def keep_unchanged_mtimes(new: Path, old: Path) -> int:
     """Give files identical to the previous build their old mtime; return how many."""
     if not old.is_dir():
@@ -49,8 +72,11 @@ def keep_unchanged_mtimes(new: Path, old: Path) -> int:
             fresh = Path(dirpath, name)
             previous = old / fresh.relative_to(new)
             try:
-                stat = previous.stat()
-                if stat.st_size == fresh.stat().st_size and filecmp.cmp(fresh, previous, shallow=False):
+                stat, current = previous.stat(), fresh.stat()
+                if (stat.st_ino, stat.st_dev) == (current.st_ino, current.st_dev):
+                    kept += 1  # linked from the previous build: the same file
+                    continue
+                if stat.st_size == current.st_size and filecmp.cmp(fresh, previous, shallow=False):
                     os.utime(fresh, ns=(stat.st_atime_ns, stat.st_mtime_ns))
                     kept += 1
             except OSError:
@@ -76,7 +102,7 @@ def publish(staged: Path, output: Path) -> None:
     if output.exists() and not output.is_dir():
         raise NotADirectoryError(output)
     if output.exists() and _exchange(staged, output):
-        discard(staged)  # now holds the previous build
+        discard_later(staged)  # now holds the previous build
         return
     if output.exists():  # no renameat2: two renames; ``recover`` closes the gap after a kill
         retired = retired_dir(output)

@@ -21,11 +21,12 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.output import discard, keep_unchanged_mtimes, publish, recover, staging_dir
+from kepu.output import discard, keep_unchanged_mtimes, publish, recover, staging_dir, sweep_trash
 from kepu.problems import ContentError, Problem, format_report
 from kepu.safety import tree_problems
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
+from .trace import phase
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
 COLLISION = "两个页面要写到同一个位置：{where}（网址 /{url}）"
@@ -80,15 +81,18 @@ def _build_locked(settings: dict, target: Path) -> int:
     protect_published_files()
     recover(target)
     staged = staging_dir(target)
+    sweep_trash(target)
     discard(staged)  # left over from a build that was killed
     root = Path(settings.get("KEPU_ROOT") or Path.cwd())
-    problems = preflight(Path(settings["PATH"]), root)
+    with phase("preflight"):
+        problems = preflight(Path(settings["PATH"]), root)
     if problems:
         return _refuse(format_report(problems), target)
     settings["OUTPUT_PATH"] = str(staged)
     started = time.perf_counter()
     try:
-        _run_pelican(settings)
+        with phase("pelican: all generators"):
+            _run_pelican(settings)
     except ContentError as error:
         _wait_for_background_work()
         discard(staged)
@@ -103,9 +107,11 @@ def _build_locked(settings: dict, target: Path) -> int:
         print("程序出错（不是内容错误）：请把以上信息发给网站维护人员。", file=sys.stderr)
         print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
         return 2
-    kept = keep_unchanged_mtimes(staged, target)
-    publish(staged, target)
-    files = sum(1 for p in target.rglob("*") if p.is_file())
+    with phase("keep unchanged mtimes"):
+        kept = keep_unchanged_mtimes(staged, target)
+    with phase("publish"):
+        publish(staged, target)
+    files = sum(len(names) for _, _, names in os.walk(target))
     print(f"构建完成：{_shown(target)}，共 {files} 个文件（{kept} 个未变化），"
           f"用时 {time.perf_counter() - started:.1f} 秒。")
     return 0

@@ -20,6 +20,7 @@ from kepu.site import SiteIndex
 from kepu.urls import UrlScheme
 
 from .settings import build_date
+from .trace import phase
 
 AGENDA_DAYS = 14  # this week and the next
 
@@ -58,6 +59,10 @@ class CalendarGenerator(Generator):
                              self.urls.url(week_kind, **fields), key.label)
 
     def generate_output(self, writer) -> None:
+        with phase("calendars"):
+            self._generate_output(writer)
+
+    def _generate_output(self, writer) -> None:
         index: SiteIndex = self.context["kepu"]
         self._write_scope(writer, self.district, "全区", "CALENDAR_MONTH", "CALENDAR_WEEK", {}, None)
         for street, calendar in self.streets.items():

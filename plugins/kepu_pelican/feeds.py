@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pelican.generators import Generator
 
 from kepu.history import load_history
 from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes
-from kepu.site import EventEntry, SiteIndex
+from kepu.site import EventEntry, SiteIndex, last_local_day
 from kepu.subscribe import FeedLinks, feed_links, google_event_link
 from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .parallel import fork_map
 from .reuse import OutputReuse, digest
 from .settings import build_date, layout, public_url
+from .trace import phase
 from .writing import ByteWriter
 
 FEED_TITLES = {
@@ -74,9 +76,18 @@ class FeedsGenerator(Generator):
         self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename,
                                                    self.context["kepu_qr"])
         self.context["kepu_calendar_links"] = self.calendar_links
+        self.zone = index.timezone
+        self.since = build_date(self.settings) - timedelta(days=self.feed_settings.past_days)
         self.urls = urls
 
-    def calendar_links(self, entry: EventEntry) -> EventCalendarLinks:
+    def in_window(self, entry: EventEntry) -> bool:
+        """Events a calendar can still use: coming ones and those ended in the past window."""
+        return not entry.is_past or last_local_day(entry.last, self.zone) >= self.since
+
+    def calendar_links(self, entry: EventEntry) -> EventCalendarLinks | None:
+        """The event page's add-to-calendar links; none for events long over."""
+        if not self.in_window(entry):
+            return None
         return EventCalendarLinks(self.urls.url("EVENT_ICS", slug=entry.event.slug),
                                   google_event_link(entry, self.feed_settings))
 
@@ -100,7 +111,7 @@ class FeedsGenerator(Generator):
         reuse: OutputReuse = self.context["kepu_reuse"]
         fingerprints = self.context["kepu_fingerprints"]
         pending = []
-        for entry in index.entries:
+        for entry in filter(self.in_window, index.entries):
             slug = entry.event.slug
             path = self.urls.save_as("EVENT_ICS", slug=slug)
             if reuse.reuse(path, digest(fingerprints[slug], self.stamps[slug])):
@@ -125,10 +136,12 @@ class FeedsGenerator(Generator):
         index: SiteIndex = self.context["kepu"]
         day = build_date(self.settings)
         windows = {}
-        self._write_single_events(index, out, day)  # first: they give feeds reused VEVENTs
-        for feed in self.feeds:
-            data, windows[feed.path] = feed_bytes(feed, self.feed_settings, self.components, day)
-            out.write(feed.path, data)
+        with phase("feeds: single events"):
+            self._write_single_events(index, out, day)  # first: they give feeds reused VEVENTs
+        with phase("feeds: subscriptions"):
+            for feed in self.feeds:
+                data, windows[feed.path] = feed_bytes(feed, self.feed_settings, self.components, day)
+                out.write(feed.path, data)
         self.context["kepu_feed_windows"] = windows
         writer.write_file(self.urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
                           self.context, url=self.urls.url("SUBSCRIBE"), page_name="subscribe")

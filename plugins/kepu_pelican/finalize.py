@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from .reuse import finish_reuse
 from .search import finish_search_index
 from .settings import public_url
+from .trace import phase
 
 SKIPPED = ("404.html", "drafts/", "pagefind/")
 
@@ -30,6 +31,8 @@ def sitemap(output: Path, site: str) -> bytes:
 
 def finalize(pelican) -> None:
     output = Path(pelican.output_path)
-    (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
-    finish_search_index(pelican.output_path)
+    with phase("sitemap"):
+        (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
+    with phase("search index: wait"):
+        finish_search_index(pelican.output_path)
     finish_reuse(pelican.output_path)

@@ -28,6 +28,7 @@ from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, Stats
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import start_search_index
 from .settings import build_date, horizon_days, layout, public_url
+from .trace import phase
 from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
@@ -39,23 +40,41 @@ INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATE
 
 
 class _Cache:
-    """Pelican's file-stamp cache seen as a mapping of shown path → ParsedFile."""
+    """The generator's content cache (Pelican loads and saves it) as a ParseCache.
+
+    Entries are ``(stamp, (CACHE_VERSION, ParsedFile))`` keyed by the path under content/;
+    stamps are computed where each file is read anyway (in the parsing processes), so no
+    file is read twice."""
 
     def __init__(self, generator: CachingGenerator, content_prefix: str):
-        self.generator = generator
+        self.entries = generator._cache  # Pelican's loaded cache dict, saved by save_cache()
         self.prefix = content_prefix
+        self.changed = False
 
     def _key(self, shown: str) -> str:
         return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
 
-    def get(self, shown: str) -> ParsedFile | None:
-        hit = self.generator.get_cached_data(self._key(shown), None)
-        if not hit or hit[0] != CACHE_VERSION or (hit[1].doc and hit[1].doc.path != shown):
-            return None
-        return hit[1]
+    def stamps(self) -> dict[str, bytes]:
+        return {f"{self.prefix}/{key}": stamp for key, (stamp, data) in self.entries.items()
+                if isinstance(data, tuple) and data[0] == CACHE_VERSION}
 
-    def __setitem__(self, shown: str, parsed: ParsedFile) -> None:
-        self.generator.cache_data(self._key(shown), (CACHE_VERSION, parsed))
+    def get(self, shown: str) -> ParsedFile | None:
+        _stamp, data = self.entries.get(self._key(shown), (None, None))
+        if not data or data[0] != CACHE_VERSION or (data[1].doc and data[1].doc.path != shown):
+            return None
+        return data[1]
+
+    def put(self, shown: str, stamp: bytes, parsed: ParsedFile) -> None:
+        key = self._key(shown)
+        if self.entries.get(key, (None,))[0] != stamp:
+            self.entries[key] = (stamp, (CACHE_VERSION, parsed))
+            self.changed = True
+
+    def keep_only(self, shown: set[str]) -> None:
+        """Forget files that no longer exist."""
+        for key in [k for k in self.entries if f"{self.prefix}/{k}" not in shown]:
+            del self.entries[key]
+            self.changed = True
 
 
 class EventsGenerator(CachingGenerator):
@@ -65,30 +84,29 @@ class EventsGenerator(CachingGenerator):
     problems their reader found, and every cross-reference between files.
     """
 
-    def _get_file_stamp(self, filename):
-        """A file's hash, computed once per build (the cache asks twice for each file)."""
-        if filename not in self._stamps:
-            self._stamps[filename] = super()._get_file_stamp(filename)
-        return self._stamps[filename]
-
     def generate_context(self) -> None:
-        self._stamps: dict[str, bytes] = {}
         lay = layout(self.settings)
         registries, problems = load_registries(lay.content / lay.data,
                                                lay.shown(lay.content / lay.data))
         ctx = lay.context(registries, self.settings["TIMEZONE"])
         files = [(path, lay.shown(path)) for path in lay.files(lay.events)]
-        events, found = load_events(files, ctx, _Cache(self, lay.shown(lay.content)))
-        self.save_cache()
+        cache = _Cache(self, lay.shown(lay.content))
+        with phase("events: read and validate"):
+            events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
+        cache.keep_only({shown for _, shown in files})
+        if cache.changed:
+            with phase("events: save cache"):
+                self.save_cache()
         self._cache = {}  # parsed files are in the events now: do not hold them twice
         problems.extend(found)
         problems.extend(_reader_problems(self.context, {e.slug for e in events} | {
             path.stem for path, _ in files}))
         _report(problems)
         urls = UrlScheme.from_settings(self.settings)
-        index = build_index(events, registries, urls, build_date(self.settings),
-                            self.settings["TIMEZONE"], horizon_days(self.settings),
-                            series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
+        with phase("events: index"):
+            index = build_index(events, registries, urls, build_date(self.settings),
+                                self.settings["TIMEZONE"], horizon_days(self.settings),
+                                series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
         self.index = index
         self.context["kepu"] = index
         self.context["kepu_urls"] = urls
@@ -101,13 +119,16 @@ class EventsGenerator(CachingGenerator):
     def generate_output(self, writer) -> None:
         index: SiteIndex = self.index
         urls: UrlScheme = self.context["kepu_urls"]
-        self._fingerprints(index)
-        self._render_cards(index)
-        self._write_events(writer, index, urls)
+        with phase("pages: cards"):
+            self._fingerprints(index)
+            self._render_cards(index)
+        with phase("pages: events"):
+            self._write_events(writer, index, urls)
         start_search_index(self.output_path, self.settings, self._searchable(index, urls))
-        self._write_listings(writer, index, urls)
-        for kind, facets in index.facets.items():
-            self._write_facets(writer, kind, facets.values(), urls)
+        with phase("pages: listings and groupings"):
+            self._write_listings(writer, index, urls)
+            for kind, facets in index.facets.items():
+                self._write_facets(writer, kind, facets.values(), urls)
         writer.write_file(urls.save_as("HOME"), self.get_template("home"), self.context,
                           url=urls.url("HOME"), page_name="home")
         self._write_site_files(writer, index, urls)

@@ -11,6 +11,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from kepu.processes import die_with_parent
+
 T = TypeVar("T")
 MIN_ITEMS = 400
 _JOB: tuple[Callable[[Sequence[Any]], Any], list[Sequence[Any]]] | None = None
@@ -33,7 +35,7 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
     _JOB = (function, parts)
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers - 1) as pool:
+        with context.Pool(workers - 1, initializer=die_with_parent) as pool:
             pending = pool.map_async(_run, range(1, workers))
             first = function(parts[0])
             return [first, *pending.get()]

@@ -14,6 +14,7 @@ from kepu.site import SiteIndex
 from kepu.stats import figures, years
 from kepu.urls import UrlScheme
 
+from .trace import phase
 from .writing import ByteWriter
 
 EMBED_EVENTS = 10
@@ -39,17 +40,18 @@ class StatsGenerator(Generator):
         self.context["kepu_stats_url"] = urls.url("STATS_YEAR", year=year) if year in self.years else urls.url("STATS")
 
     def generate_output(self, writer) -> None:
-        index, urls, _, _ = _context(self)
-        template = self.get_template("stats")
-        overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in self.years]
-        scopes = [(None, urls.url("STATS"), "STATS", {})] + [
-            (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in self.years]
-        for year, url, kind, fields in scopes:
-            result = figures(index, year, facet_urls=self.facet_urls)
-            label = f"{year}年" if year else "历年"
-            writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
-                              page_name="stats", figures=result, label=label, overview=overview,
-                              charts=_charts(result, label))
+        with phase("statistics"):
+            index, urls, _, _ = _context(self)
+            template = self.get_template("stats")
+            overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in self.years]
+            scopes = [(None, urls.url("STATS"), "STATS", {})] + [
+                (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in self.years]
+            for year, url, kind, fields in scopes:
+                result = figures(index, year, facet_urls=self.facet_urls)
+                label = f"{year}年" if year else "历年"
+                writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
+                                  page_name="stats", figures=result, label=label, overview=overview,
+                                  charts=_charts(result, label))
 
 
 def _charts(result, label: str) -> dict[str, str]:
@@ -71,16 +73,25 @@ class OpenDataGenerator(Generator):
     """/data/events.json with its JSON Schema, /data/events.csv, per-street JSON and a guide page."""
 
     def generate_output(self, writer) -> None:
-        index, urls, site, out = _context(self)
-        schema_url = f"{site}/{urls.url('DATA_SCHEMA')}"
-        out.write(urls.save_as("DATA_EVENTS"), dumps(events_document(index.entries, index, site, schema_url)))
-        out.write(urls.save_as("DATA_SCHEMA"), dumps(schema(schema_url)))
-        out.write(urls.save_as("DATA_CSV"), csv_bytes(index.entries, index, site))
-        for ident, facet in index.facets["streets"].items():
-            entries = sorted([*facet.upcoming, *facet.past], key=lambda e: e.event.slug)
-            out.write(urls.save_as("DATA_STREET", id=ident), dumps(events_document(entries, index, site, schema_url)))
-        writer.write_file(urls.save_as("DATA"), self.get_template("data"), self.context, url=urls.url("DATA"),
-                          page_name="data", schema=schema(schema_url)["properties"]["events"]["items"])
+        with phase("open data"):
+            index, urls, site, out = _context(self)
+            schema_url = f"{site}/{urls.url('DATA_SCHEMA')}"
+            links = self.context["kepu_calendar_links"]
+
+            def ics(entry):
+                found = links(entry)
+                return f"{site}/{found.ics}" if found else None
+
+            out.write(urls.save_as("DATA_EVENTS"),
+                      dumps(events_document(index.entries, index, site, schema_url, ics)))
+            out.write(urls.save_as("DATA_SCHEMA"), dumps(schema(schema_url)))
+            out.write(urls.save_as("DATA_CSV"), csv_bytes(index.entries, index, site))
+            for ident, facet in index.facets["streets"].items():
+                entries = sorted([*facet.upcoming, *facet.past], key=lambda e: e.event.slug)
+                out.write(urls.save_as("DATA_STREET", id=ident),
+                          dumps(events_document(entries, index, site, schema_url, ics)))
+            writer.write_file(urls.save_as("DATA"), self.get_template("data"), self.context, url=urls.url("DATA"),
+                              page_name="data", schema=schema(schema_url)["properties"]["events"]["items"])
 
 
 class EmbedsGenerator(Generator):
@@ -94,24 +105,26 @@ class EmbedsGenerator(Generator):
         }
 
     def generate_output(self, writer) -> None:
-        index, urls, _, _ = _context(self)
-        template = self.get_template("embed")
-        for kind, key in (("streets", "EMBED_STREET"), ("categories", "EMBED_CATEGORY")):
-            for ident, facet in index.facets[kind].items():
-                writer.write_file(urls.save_as(key, id=ident), template, self.context, url=urls.url(key, id=ident),
-                                  page_name="embed", facet=facet, entries=facet.upcoming[:EMBED_EVENTS])
+        with phase("embeds"):
+            index, urls, _, _ = _context(self)
+            template = self.get_template("embed")
+            for kind, key in (("streets", "EMBED_STREET"), ("categories", "EMBED_CATEGORY")):
+                for ident, facet in index.facets[kind].items():
+                    writer.write_file(urls.save_as(key, id=ident), template, self.context, url=urls.url(key, id=ident),
+                                      page_name="embed", facet=facet, entries=facet.upcoming[:EMBED_EVENTS])
 
 
 class ChangesGenerator(Generator):
     """/feeds/changes.atom: what changed, newest first, from content and its history."""
 
     def generate_output(self, writer) -> None:
-        index, urls, site, out = _context(self)
-        history = self.context.get("kepu_history", {})
-        stamp = datetime.combine(index.build_date, time(), index.timezone).astimezone(UTC)
-        changes = [change for entry in index.entries
-                   for change in changes_for(entry, history.get(entry.event.slug), stamp)]
-        path = urls.url("CHANGES_FEED")
-        out.write(urls.save_as("CHANGES_FEED"),
-                  atom(changes, site, f"{site}/{path}", f"{self.settings['SITENAME']} · 活动变动",
-                       self.settings["UID_DOMAIN"], index.build_date))
+        with phase("change feed"):
+            index, urls, site, out = _context(self)
+            history = self.context.get("kepu_history", {})
+            stamp = datetime.combine(index.build_date, time(), index.timezone).astimezone(UTC)
+            changes = [change for entry in index.entries
+                       for change in changes_for(entry, history.get(entry.event.slug), stamp)]
+            path = urls.url("CHANGES_FEED")
+            out.write(urls.save_as("CHANGES_FEED"),
+                      atom(changes, site, f"{site}/{path}", f"{self.settings['SITENAME']} · 活动变动",
+                           self.settings["UID_DOMAIN"], index.build_date))

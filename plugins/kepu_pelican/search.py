@@ -9,10 +9,10 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from importlib.metadata import version
 from pathlib import Path
 
+from kepu.processes import die_with_parent
 from kepu.searchplan import MAX_PAGES, Shard, fingerprint, plan
 
 from .settings import previous_output
@@ -34,7 +34,8 @@ def _link_tree(source: Path, target: Path) -> None:
 
 
 class SearchIndexer:
-    """Indexes event and news pages with Pagefind, one shard at a time, in a thread."""
+    """Indexes event and news pages with Pagefind, one shard at a time, in a child process
+    (not a thread: the build forks worker processes meanwhile) that dies with the build."""
 
     def __init__(self, output: Path, previous: Path | None, max_pages: int = MAX_PAGES):
         self.output = output
@@ -43,9 +44,7 @@ class SearchIndexer:
         self.work = output.parent / f".{output.name}.search"
         self.salt = f"pagefind {version('pagefind')}"
         self.shards: list[Shard] = []
-        self.error = ""
         self.reused = 0
-        self._thread: threading.Thread | None = None
         self._process: subprocess.Popen | None = None
 
     def start(self, pages: list[tuple[str, str]]) -> None:
@@ -61,9 +60,14 @@ class SearchIndexer:
             else:
                 pending.append(shard)
         shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        job = {"site": str(self.output), "work": str(self.work), "shards": [
+            {"name": s.name, "pages": s.pages, "output": str(self.output / "pagefind" / s.name)} for s in pending]}
+        (self.work / "plan.json").write_text(json.dumps(job, ensure_ascii=False), "utf-8")
+        self._process = subprocess.Popen([sys.executable, "-m", "kepu.searchrun", str(self.work / "plan.json")],
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         preexec_fn=die_with_parent, env=_env())
         atexit.register(self._stop)
-        self._thread = threading.Thread(target=self._run, args=(pending,), daemon=True)
-        self._thread.start()
 
     def _previous_manifest(self) -> dict[str, str]:
         try:
@@ -72,38 +76,34 @@ class SearchIndexer:
         except (OSError, TypeError, ValueError, KeyError):
             return {}
 
-    def _run(self, shards: list[Shard]) -> None:
-        for shard in shards:
-            farm = self.work / shard.name
-            for page in shard.pages:
-                (farm / page).parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.output / page, farm / page)
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "pagefind", "--site", str(farm), "--output-path",
-                 str(self.output / "pagefind" / shard.name), "--silent"],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            log = self._process.communicate()[0].decode("utf-8", "replace")
-            shutil.rmtree(farm, ignore_errors=True)
-            if self._process.returncode != 0:
-                self.error = f"分片 {shard.name}：{log.strip()}"
-                return
-
     def _stop(self) -> None:
         if self._process and self._process.poll() is None:
             self._process.kill()
+            self._process.wait()
         shutil.rmtree(self.work, ignore_errors=True)
 
     def finish(self) -> None:
-        if self._thread:
-            self._thread.join()
+        error = ""
+        if self._process:
+            _out, err = self._process.communicate()
+            if self._process.returncode != 0:
+                error = err.decode("utf-8", "replace").strip() or f"退出码 {self._process.returncode}"
         shutil.rmtree(self.work, ignore_errors=True)
-        if self.error:
-            raise RuntimeError(f"Pagefind 建立搜索索引失败：{self.error}")
+        if error:
+            raise RuntimeError(f"Pagefind 建立搜索索引失败：{error}")
         manifest = {"version": 1, "shards": [
             {"name": s.name, "path": f"{s.name}/", "pages": len(s.pages), "fingerprint": s.fingerprint}
             for s in self.shards]}
         (self.output / "pagefind").mkdir(exist_ok=True)
         (self.output / "pagefind" / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _env() -> dict[str, str]:
+    """The child imports kepu from the plugins folder, as this process does."""
+    env = dict(os.environ)
+    plugins = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [plugins, env.get("PYTHONPATH")]))
+    return env
 
 
 def start_search_index(output_path: str, settings, pages: list[tuple[str, str]]) -> None:

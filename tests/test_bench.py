@@ -1,0 +1,46 @@
+"""The benchmark runs end to end at a tiny size (it is measured, never asserted on time)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, plugin_env
+
+pytestmark = pytest.mark.build
+
+
+def test_corpus_is_reproducible_and_valid(tmp_path: Path) -> None:
+    trees = []
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, "-m", "bench.corpus", str(tmp_path / name), "--events", "60",
+                        "--seed", "11"], cwd=ROOT, env=plugin_env(), check=True, capture_output=True)
+        content = tmp_path / name / "content"
+        trees.append({p.relative_to(content).as_posix(): p.read_bytes()
+                      for p in sorted(content.rglob("*.md"))})
+    assert trees[0] == trees[1] and len([k for k in trees[0] if k.startswith("events/")]) == 60
+    check = subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(tmp_path / "a" / "content")],
+                           cwd=ROOT, env=plugin_env(), capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_bench_runs_and_reports_both_sides(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    result = subprocess.run([sys.executable, "-m", "bench.run", "--sizes", "40", "--repeats", "1",
+                             "--work", str(tmp_path / "work"), "--out", str(out)],
+                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text("utf-8")
+    row = re.search(r"^\| 40 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| [\d.]+ \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) "
+                    r"\| (\d+) \| (\d+) \|$", text, re.MULTILINE)
+    assert row, text
+    portal, plain, ratio = float(row[1]), float(row[2]), float(row[3])
+    assert portal > 0 and plain > 0 and abs(ratio - portal / plain) < 0.02
+    assert int(row[8]) > int(row[9]) > 40  # the portal writes more than plain Pelican, both write pages
+    largest = int(re.search(r"largest feed \(bytes\): ([\d,]+)", text)[1].replace(",", ""))
+    assert 0 < largest < 1024 * 1024
+    assert "Machine:" in text
