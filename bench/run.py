@@ -70,13 +70,14 @@ class SizeResult:
 
 
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc)."""
+    """Memory of a process and all its descendants (Linux /proc): the proportional set size,
+    so pages that forked workers share with their parent are counted once, not per process."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status)[1]) if "VmRSS" in status else 0
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE)[1])
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 stack.extend(int(c) for c in children)
@@ -86,7 +87,7 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str], output: Path) -> Run:
-    """Run a build; sample the memory of its whole process tree every 20 ms."""
+    """Run a build; sample the memory of its whole process tree every 100 ms."""
     peak = 0
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -96,7 +97,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str], output: Path) ->
         nonlocal peak
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(process.pid))
-            done.wait(0.02)
+            done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -207,7 +208,8 @@ def report(results: list[SizeResult], repeats: int) -> str:
              "all ICS feeds and single-event .ics files, Pagefind search index, filter JSON, open data, statistics, "
              "embeds and the change feed. (b) is plain Pelican 4.12, default theme, feeds off, on the same "
              "Markdown bodies as ordinary articles. Warm = the portal rebuilt with its cache after one event's "
-             "title changed. Peak memory is the whole process tree (worker processes and Pagefind included).", "",
+             "title changed. Peak memory is the whole process tree (worker processes and Pagefind included), "
+             "summed as proportional set size (memory shared by forked workers counted once).", "",
              "| events | (a) portal cold s | (b) Pelican cold s | (a)/(b) | portal ms/event | warm s | warm/cold "
              "| portal peak MB | Pelican peak MB | portal files | Pelican files |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

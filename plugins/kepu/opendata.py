@@ -78,15 +78,15 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
     }
 
 
-def events_document(entries: list[EventEntry], index: SiteIndex, site: str, schema_url: str,
-                    ics=lambda entry: None) -> dict:
+def events_document(records: list[dict[str, Any]], index: SiteIndex, site: str, schema_url: str) -> dict:
+    """The published document around event records (see ``event_record``)."""
     return {
         "$schema": schema_url,
         "version": DATA_VERSION,
         "build_date": index.build_date.isoformat(),
         "site": site,
-        "count": len(entries),
-        "events": [event_record(entry, site, ics(entry)) for entry in entries],
+        "count": len(records),
+        "events": records,
     }
 
 

@@ -137,7 +137,22 @@ def source_problems(data: bytes, path: str) -> list[Problem]:
     if isinstance(parts, Problem):
         return []
     front, offset, _body, _body_line = parts
-    return yaml_problems(front, path, offset)
+    return [] if _plainly_safe(front) else yaml_problems(front, path, offset)
+
+
+_INDENT = re.compile(r"^ *", re.MULTILINE)
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1}}}")
+
+
+def _plainly_safe(text: str) -> bool:
+    """Front matter that cannot trip any check of ``yaml_problems``, judged from its text:
+    no tag, escape, control or direction characters, no long digit run, and too few brackets and too little
+    indentation to nest deeper than allowed. Most files qualify, and skip the event scan."""
+    if "!" in text or "\\" in text or _LONG_DIGITS.search(text) or _CONTROL.search(text) or _BIDI.search(text):
+        return False
+    brackets = text.count("[") + text.count("{")
+    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
+    return brackets + indent // 2 + 1 <= MAX_YAML_DEPTH
 
 
 def registry_text_problems(text: str, shown: str) -> list[Problem]:

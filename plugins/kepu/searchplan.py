@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_PAGES = 1200
+MAX_PAGES = 900
 
 
 @dataclass(slots=True)

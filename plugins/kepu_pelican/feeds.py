@@ -76,6 +76,7 @@ class FeedsGenerator(Generator):
         self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename,
                                                    self.context["kepu_qr"])
         self.context["kepu_calendar_links"] = self.calendar_links
+        self.context["kepu_feed_window"] = self.in_window
         self.zone = index.timezone
         self.since = build_date(self.settings) - timedelta(days=self.feed_settings.past_days)
         self.urls = urls

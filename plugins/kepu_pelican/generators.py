@@ -119,12 +119,14 @@ class EventsGenerator(CachingGenerator):
     def generate_output(self, writer) -> None:
         index: SiteIndex = self.index
         urls: UrlScheme = self.context["kepu_urls"]
-        with phase("pages: cards"):
-            self._fingerprints(index)
-            self._render_cards(index)
+        self._fingerprints(index)
         with phase("pages: events"):
             self._write_events(writer, index, urls)
         start_search_index(self.output_path, self.settings, self._searchable(index, urls))
+        for entry in index.entries:  # written: the bodies are not needed again
+            entry.event.body_html = ""
+        with phase("pages: cards"):
+            self._render_cards(index)
         with phase("pages: listings and groupings"):
             self._write_listings(writer, index, urls)
             for kind, facets in index.facets.items():

@@ -9,7 +9,7 @@ from pelican.generators import Generator
 
 from kepu.changes import atom, changes_for
 from kepu.charts import bar_chart, column_chart
-from kepu.opendata import csv_bytes, dumps, events_document, schema
+from kepu.opendata import csv_bytes, dumps, event_record, events_document, schema
 from kepu.site import SiteIndex
 from kepu.stats import figures, years
 from kepu.urls import UrlScheme
@@ -76,20 +76,18 @@ class OpenDataGenerator(Generator):
         with phase("open data"):
             index, urls, site, out = _context(self)
             schema_url = f"{site}/{urls.url('DATA_SCHEMA')}"
-            links = self.context["kepu_calendar_links"]
-
-            def ics(entry):
-                found = links(entry)
-                return f"{site}/{found.ics}" if found else None
-
+            in_window = self.context["kepu_feed_window"]
+            records = {e.event.slug: event_record(
+                e, site, f"{site}/{urls.url('EVENT_ICS', slug=e.event.slug)}" if in_window(e) else None)
+                for e in index.entries}
             out.write(urls.save_as("DATA_EVENTS"),
-                      dumps(events_document(index.entries, index, site, schema_url, ics)))
+                      dumps(events_document(list(records.values()), index, site, schema_url)))
             out.write(urls.save_as("DATA_SCHEMA"), dumps(schema(schema_url)))
             out.write(urls.save_as("DATA_CSV"), csv_bytes(index.entries, index, site))
             for ident, facet in index.facets["streets"].items():
-                entries = sorted([*facet.upcoming, *facet.past], key=lambda e: e.event.slug)
+                slugs = sorted(e.event.slug for e in [*facet.upcoming, *facet.past])
                 out.write(urls.save_as("DATA_STREET", id=ident),
-                          dumps(events_document(entries, index, site, schema_url, ics)))
+                          dumps(events_document([records[s] for s in slugs], index, site, schema_url)))
             writer.write_file(urls.save_as("DATA"), self.get_template("data"), self.context, url=urls.url("DATA"),
                               page_name="data", schema=schema(schema_url)["properties"]["events"]["items"])
 
