@@ -215,8 +215,8 @@ def report(results: list[SizeResult], repeats: int) -> str:
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         cold, plain, warm = r.median(r.portal), r.median(r.plain), r.median(r.warm)
-        lines.append(f"| {r.events} | {cold:.1f} | {plain:.1f} | {cold / plain:.2f} | {cold / r.events * 1000:.2f} "
-                     f"| {warm:.1f} | {warm / cold:.2f} | {max(x.peak_mb for x in r.portal):.0f} "
+        lines.append(f"| {r.events} | {cold:.2f} | {plain:.2f} | {cold / plain:.2f} | {cold / r.events * 1000:.2f} "
+                     f"| {warm:.2f} | {warm / cold:.2f} | {max(x.peak_mb for x in r.portal):.0f} "
                      f"| {max(x.peak_mb for x in r.plain):.0f} | {r.portal[0].files} | {r.plain[0].files} |")
     if len(results) > 1:
         small, large = results[0], results[-1]
@@ -226,7 +226,25 @@ def report(results: list[SizeResult], repeats: int) -> str:
                       f"{small.events}."]
     lines += ["", "Output sizes at the largest size:", ""]
     lines += [f"- {name}: {value:,}" for name, value in results[-1].sizes.items()]
+    lines += ["", f"## Bars at {results[-1].events} events", ""] + [f"- {line}" for line in bars(results)]
     return "\n".join(lines) + "\n"
+
+
+def bars(results: list[SizeResult]) -> list[str]:
+    """The issue's bars, each with the measured value and whether this run meets it."""
+    large = results[-1]
+    cold, plain, warm = large.median(large.portal), large.median(large.plain), large.median(large.warm)
+    peak = max(x.peak_mb for x in large.portal)
+    checks = [("cold build ≤ 1.0 × plain Pelican", cold / plain, 1.0, "{:.2f} ×"),
+              ("warm rebuild ≤ 0.3 × the portal's cold build", warm / cold, 0.3, "{:.2f} ×"),
+              ("peak memory ≤ 600 MB", peak, 600, "{:.0f} MB"),
+              ("largest feed ≤ 1 MiB", large.sizes["largest feed (bytes)"], 1024 * 1024, "{:,} bytes")]
+    if len(results) > 1:
+        small = results[0]
+        growth = (cold / large.events) / (small.median(small.portal) / small.events)
+        checks.append((f"time per event at {large.events} ≤ 1.2 × at {small.events}", growth, 1.2, "{:.2f} ×"))
+    return [f"{name}: {form.format(value)} — {'met' if value <= limit else 'NOT met'}"
+            for name, value, limit, form in checks]
 
 
 def main(argv: list[str] | None = None) -> int:
