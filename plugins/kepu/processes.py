@@ -1,5 +1,6 @@
-"""Child processes that end with the build: a killed build must not leave workers behind
-(they would hold its locks and keep writing into a folder the next build removes)."""
+"""Process housekeeping: child processes that end with the build (a killed build must not
+leave workers behind to hold its locks and write into a folder the next build removes), and
+handing freed memory back to the system."""
 
 from __future__ import annotations
 
@@ -12,13 +13,27 @@ import sys
 _PR_SET_PDEATHSIG = 1
 
 
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
+def return_free_memory() -> None:
+    """Give memory the build has freed back to the system (glibc keeps it otherwise), so
+    that processes started afterwards, such as the search indexer, fit beside the build."""
+    libc = _libc() if sys.platform.startswith("linux") else None
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
 def die_with_parent() -> None:
     """In a child process (Linux): be killed when the parent dies. Elsewhere: nothing."""
     if not sys.platform.startswith("linux"):
         return
     parent = os.getppid()
-    libc_name = ctypes.util.find_library("c")
-    if libc_name:
-        ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    libc = _libc()
+    if libc is not None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)

@@ -1,9 +1,11 @@
-"""Run Pagefind over shards of pages, one after another (a child process of the build).
+"""Run Pagefind over shards of pages (a child process of the build).
 
     python -m kepu.searchrun PLAN.json
 
 The plan lists the site folder, a work folder and, per shard, its output folder and pages.
-Each shard's pages are hard-linked into a folder of their own for Pagefind to index.
+Each shard's pages are hard-linked into a folder of their own for Pagefind to index. One
+shard runs at a time while the build is busy; once the build creates the file ``WIDE`` in
+the work folder (it has nothing left but to wait), up to ``jobs`` shards run at once.
 """
 
 from __future__ import annotations
@@ -13,25 +15,63 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .processes import die_with_parent
 
+WIDE = "wide"
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary itself (saves a Python start per shard), else its Python launcher."""
+    try:
+        from pagefind_bin_extended import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
+
+
+class _Shard:
+    def __init__(self, shard: dict, site: Path, work: Path, command: list[str]):
+        self.name = shard["name"]
+        self.farm = work / shard["name"]
+        for page in shard["pages"]:
+            (self.farm / page).parent.mkdir(parents=True, exist_ok=True)
+            os.link(site / page, self.farm / page)
+        self.process = subprocess.Popen([*command, "--site", str(self.farm), "--output-path", shard["output"],
+                                         "--silent"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        preexec_fn=die_with_parent)
+
+    def finish(self) -> str | None:
+        """Wait for Pagefind; the error it printed, or None."""
+        output = self.process.communicate()[0].decode("utf-8", "replace").strip()
+        shutil.rmtree(self.farm, ignore_errors=True)
+        if self.process.returncode != 0:
+            return f"分片 {self.name}：{output or f'退出码 {self.process.returncode}'}"
+        return None
+
 
 def run(plan: dict) -> int:
     site, work = Path(plan["site"]), Path(plan["work"])
-    for shard in plan["shards"]:
-        farm = work / shard["name"]
-        for page in shard["pages"]:
-            (farm / page).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site / page, farm / page)
-        result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(farm), "--output-path",
-                                 shard["output"], "--silent"], capture_output=True, text=True,
-                                preexec_fn=die_with_parent)
-        shutil.rmtree(farm, ignore_errors=True)
-        if result.returncode != 0:
-            print(f"分片 {shard['name']}：{(result.stderr or result.stdout).strip()}", file=sys.stderr)
-            return 1
+    queue, running = list(plan["shards"]), []
+    jobs, command = max(1, int(plan.get("jobs", 2))), pagefind_command()
+    while queue or running:
+        limit = jobs if (work / WIDE).exists() else 1
+        while queue and len(running) < limit:
+            running.append(_Shard(queue.pop(0), site, work, command))
+        done = [shard for shard in running if shard.process.poll() is not None]
+        if not done:
+            time.sleep(0.05)
+        for shard in done:
+            running.remove(shard)
+            error = shard.finish()
+            if error:
+                for other in running:
+                    other.process.kill()
+                print(error, file=sys.stderr)
+                return 1
     return 0
 
 

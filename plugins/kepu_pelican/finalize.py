@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from kepu.processes import return_free_memory
+
 from .reuse import finish_reuse
 from .search import finish_search_index
 from .settings import public_url
@@ -33,6 +35,7 @@ def finalize(pelican) -> None:
     output = Path(pelican.output_path)
     with phase("sitemap"):
         (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
+    return_free_memory()  # the search indexer goes wide now: make room for it
     with phase("search index: wait"):
         finish_search_index(pelican.output_path)
     finish_reuse(pelican.output_path)

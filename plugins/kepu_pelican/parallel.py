@@ -6,6 +6,7 @@ pickling it, write their share of files and return only small results.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -33,6 +34,9 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
         return [function(items)]
     parts = [items[i::workers] for i in range(workers)]
     _JOB = (function, parts)
+    # Objects that exist now are never collected in the children: without this their
+    # garbage collector would write to every object and copy every shared memory page.
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers - 1, initializer=die_with_parent) as pool:
@@ -41,3 +45,4 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
             return [first, *pending.get()]
     finally:
         _JOB = None
+        gc.unfreeze()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kepu.processes import die_with_parent
 from kepu.searchplan import MAX_PAGES, Shard, fingerprint, plan
+from kepu.searchrun import WIDE
 
 from .settings import previous_output
 
@@ -37,8 +38,9 @@ class SearchIndexer:
     """Indexes event and news pages with Pagefind, one shard at a time, in a child process
     (not a thread: the build forks worker processes meanwhile) that dies with the build."""
 
-    def __init__(self, output: Path, previous: Path | None, max_pages: int = MAX_PAGES):
+    def __init__(self, output: Path, previous: Path | None, max_pages: int = MAX_PAGES, jobs: int = 2):
         self.output = output
+        self.jobs = jobs
         self.previous = previous
         self.max_pages = max_pages
         self.work = output.parent / f".{output.name}.search"
@@ -61,7 +63,7 @@ class SearchIndexer:
                 pending.append(shard)
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
-        job = {"site": str(self.output), "work": str(self.work), "shards": [
+        job = {"site": str(self.output), "work": str(self.work), "jobs": self.jobs, "shards": [
             {"name": s.name, "pages": s.pages, "output": str(self.output / "pagefind" / s.name)} for s in pending]}
         (self.work / "plan.json").write_text(json.dumps(job, ensure_ascii=False), "utf-8")
         self._process = subprocess.Popen([sys.executable, "-m", "kepu.searchrun", str(self.work / "plan.json")],
@@ -85,6 +87,7 @@ class SearchIndexer:
     def finish(self) -> None:
         error = ""
         if self._process:
+            (self.work / WIDE).touch()  # the build only waits from now on: use every core
             _out, err = self._process.communicate()
             if self._process.returncode != 0:
                 error = err.decode("utf-8", "replace").strip() or f"退出码 {self._process.returncode}"
@@ -111,7 +114,8 @@ def start_search_index(output_path: str, settings, pages: list[tuple[str, str]])
         return
     output = Path(output_path)
     indexer = SearchIndexer(output, previous_output(output, settings),
-                            int(settings.get("PAGEFIND_MAX_PAGES", MAX_PAGES)))
+                            int(settings.get("PAGEFIND_MAX_PAGES", MAX_PAGES)),
+                            int(settings.get("PAGEFIND_JOBS", os.cpu_count() or 1)))
     indexer.start(pages)
     _ACTIVE[output_path] = indexer
 

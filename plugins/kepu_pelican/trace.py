@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import sys
 import time
 from contextlib import contextmanager
@@ -21,14 +22,21 @@ def _rss_mb() -> float:
         return 0.0
 
 
+def _faults() -> int:
+    """Minor page faults of this process and its finished children."""
+    return sum(resource.getrusage(who).ru_minflt for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
 @contextmanager
 def phase(name: str):
     """Time a block; a no-op unless KEPU_TRACE=1."""
     if not ENABLED:
         yield
         return
-    started = time.perf_counter()
+    started, cpu, faults = time.perf_counter(), os.times(), _faults()
     yield
-    elapsed = time.perf_counter() - started
-    print(f"[trace] {time.perf_counter() - _STARTED:7.2f}s  {name:<32} {elapsed:6.2f}s  rss {_rss_mb():6.0f} MB",
-          file=sys.stderr, flush=True)
+    elapsed, after = time.perf_counter() - started, os.times()
+    user = after.user + after.children_user - cpu.user - cpu.children_user
+    system = after.system + after.children_system - cpu.system - cpu.children_system
+    print(f"[trace] {time.perf_counter() - _STARTED:7.2f}s  {name:<32} {elapsed:6.2f}s  "
+          f"cpu {user:6.2f} user {system:5.2f} sys {(_faults() - faults) / 1000:6.0f}k faults  rss {_rss_mb():6.0f} MB", file=sys.stderr, flush=True)
