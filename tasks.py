@@ -249,4 +249,4 @@ def bench_corpus(c, events=1000, out=None, seed=2023):
 def bench(c, sizes="1000,4000,16000", repeats=3):
     """并排测量本门户与原生 Pelican 的构建时间和内存，结果写入 bench/RESULTS.md。"""
     _python("-m", "bench.run", "--sizes", sizes, "--repeats", str(repeats),
-            "--append", str(ROOT / "bench" / "PROFILE.md"))
+            "--append", str(ROOT / "bench" / "NOTES.md"))

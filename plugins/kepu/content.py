@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,20 +114,23 @@ def _parse_many(items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes 
 
 
 def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
-                known: dict[str, bytes] | None = None) -> list[tuple[bytes | None, ParsedFile | None]]:
+                known: dict[str, bytes] | None = None) -> Iterator[tuple[bytes | None, ParsedFile | None]]:
     """Read and parse many files, across processes when there are enough to pay for it.
 
-    Each result is (stamp, parsed); ``parsed`` is None when the stamp equals ``known[shown]``
-    (the caller has that file's parse cached already)."""
+    Yields (stamp, parsed) in the order of ``items`` as soon as each is ready, so the caller
+    works on early files while later ones are parsed; ``parsed`` is None when the stamp
+    equals ``known[shown]`` (the caller has that file's parse cached already)."""
     known = known or {}
     requests = [(str(path), shown, known.get(shown)) for path, shown in items]
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(items) < PARALLEL_THRESHOLD:
-        return _parse_many(requests)
-    size = max(50, len(requests) // (workers * 4))
+        yield from _parse_many(requests)
+        return
+    size = max(50, len(requests) // (workers * 8))
     chunks = [requests[i:i + size] for i in range(0, len(requests), size)]
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-        return [result for chunk in pool.map(_parse_many, chunks) for result in chunk]
+        for chunk in pool.map(_parse_many, chunks):
+            yield from chunk
 
 
 def find_event_files(content_dir: Path, folder: str = "events") -> list[Path]:
@@ -155,7 +158,7 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
     validate; report duplicate slugs."""
     files = list(files)
     results = parse_files(files, workers, cache.stamps() if cache else None)
-    parsed: dict[str, ParsedFile] = {}
+    events, problems = [], []
     for (_path, shown), (current, result) in zip(files, results, strict=True):
         if result is None and cache is not None:
             result = cache.get(shown)
@@ -163,10 +166,6 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
             current, result = _parse_or_hit(str(_path), shown, None)
         if cache is not None and current is not None:
             cache.put(shown, current, result)
-        parsed[shown] = result
-    events, problems = [], []
-    for _path, shown in files:
-        result = parsed[shown]
         problems.extend(result.problems)
         if result.doc is None:
             continue

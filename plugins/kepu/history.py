@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .fspaths import resolved
 from .safety import harmless_yaml
 
 # Changes to these fields make calendar clients update an event (RFC 5545 SEQUENCE).
@@ -133,7 +134,7 @@ def load_history(root: Path, files: Iterable[Path]) -> dict[Path, FileHistory]:
     if top is None:
         return {}
     top_path = Path(top.decode().strip()).resolve()
-    relative = {f: f.resolve().relative_to(top_path).as_posix() for f in files}
+    relative = {f: resolved(f).relative_to(top_path).as_posix() for f in files}
     folder = _common_folder(relative.values()) or "."
     commits = _commits_by_file(top_path, folder)
     modified = _modified(top_path, folder)

@@ -66,18 +66,23 @@ def keep_unchanged_mtimes(new: Path, old: Path) -> int:
     """Give files identical to the previous build their old mtime; return how many."""
     if not old.is_dir():
         return 0
+    return _keep_mtimes(str(new), str(old), new.stat().st_dev)
+
+
+def _keep_mtimes(new: str, old: str, device: int) -> int:
     kept = 0
-    for dirpath, _dirs, files in os.walk(new):
-        for name in files:
-            fresh = Path(dirpath, name)
-            previous = old / fresh.relative_to(new)
+    with os.scandir(new) as entries:
+        for entry in entries:
+            previous = os.path.join(old, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                kept += _keep_mtimes(entry.path, previous, device)
+                continue
             try:
-                stat, current = previous.stat(), fresh.stat()
-                if (stat.st_ino, stat.st_dev) == (current.st_ino, current.st_dev):
+                stat = os.stat(previous)
+                if stat.st_ino == entry.inode() and stat.st_dev == device:
                     kept += 1  # linked from the previous build: the same file
-                    continue
-                if stat.st_size == current.st_size and filecmp.cmp(fresh, previous, shallow=False):
-                    os.utime(fresh, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+                elif stat.st_size == entry.stat().st_size and filecmp.cmp(entry.path, previous, shallow=False):
+                    os.utime(entry.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
                     kept += 1
             except OSError:
                 continue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .articles import validate_article
 from .content import duplicate_slugs, find_event_files, load_events, parse_file
+from .fspaths import resolved, resolved_folder
 from .model import Event, Registries
 from .problems import Problem
 from .registries import load_registries
@@ -25,9 +26,10 @@ class Layout:
     data: str = "data"
 
     def shown(self, path: Path) -> str:
-        """A path as editors see it: relative to the project root."""
+        """A path as editors see it: relative to the project root (a file's own name is kept
+        even when it is a link; its folder is resolved once per folder, not once per file)."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return resolved(path).relative_to(resolved_folder(self.root)).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -2,8 +2,9 @@
 
     python -m kepu.searchrun PLAN.json
 
-The plan lists the site folder, a work folder and, per shard, its output folder and pages.
-Each shard's pages are hard-linked into a folder of their own for Pagefind to index. One
+The plan lists the site folder, a work folder, shards kept from the previous build (linked
+first) and, per shard to index, its output folder and pages. Each shard's pages are
+hard-linked into a folder of their own for Pagefind to index. One
 shard runs at a time while the build is busy; once the build creates the file ``WIDE`` in
 the work folder (it has nothing left but to wait), up to ``jobs`` shards run at once.
 """
@@ -53,8 +54,22 @@ class _Shard:
         return None
 
 
+def link_tree(source: Path, target: Path) -> None:
+    """Copy a folder as hard links (instant, keeps mtimes); plain copies across file systems."""
+    for folder, _dirs, files in os.walk(source):
+        destination = target / Path(folder).relative_to(source)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(folder, name), destination / name)
+            except OSError:
+                shutil.copy2(Path(folder, name), destination / name)
+
+
 def run(plan: dict) -> int:
     site, work = Path(plan["site"]), Path(plan["work"])
+    for kept in plan.get("keep", []):
+        link_tree(Path(kept["from"]), Path(kept["to"]))
     queue, running = list(plan["shards"]), []
     jobs, command = max(1, int(plan.get("jobs", 2))), pagefind_command()
     while queue or running:

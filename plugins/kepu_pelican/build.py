@@ -26,6 +26,7 @@ from kepu.problems import ContentError, Problem, format_report
 from kepu.safety import tree_problems
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
+from .parallel import wait_for_background
 from .trace import phase
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
@@ -120,7 +121,10 @@ def _build_locked(settings: dict, target: Path) -> int:
 def _run_pelican(settings: dict) -> None:
     from pelican import Pelican
 
-    Pelican(settings).run()
+    try:
+        Pelican(settings).run()
+    finally:
+        wait_for_background()  # caches being saved: also kept when the content has errors
 
 
 def _wait_for_background_work(seconds: float = 300) -> None:

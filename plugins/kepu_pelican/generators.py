@@ -15,6 +15,7 @@ from pelican.generators import CachingGenerator
 from kepu.content import CACHE_VERSION, ParsedFile, load_events
 from kepu.finder import filter_index
 from kepu.problems import ContentError, Problem
+from kepu.processes import collector_paused
 from kepu.qr import QrCache
 from kepu.registries import load_registries
 from kepu.site import SiteIndex, build_index, local_day
@@ -23,7 +24,7 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
-from .parallel import fork_map
+from .parallel import fork_map, in_background
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import start_search_index
@@ -91,19 +92,18 @@ class EventsGenerator(CachingGenerator):
         ctx = lay.context(registries, self.settings["TIMEZONE"])
         files = [(path, lay.shown(path)) for path in lay.files(lay.events)]
         cache = _Cache(self, lay.shown(lay.content))
-        with phase("events: read and validate"):
+        with phase("events: read and validate"), collector_paused():
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
         cache.keep_only({shown for _, shown in files})
         if cache.changed:
-            with phase("events: save cache"):
-                self.save_cache()
+            in_background(self.save_cache)  # pickling the whole cache takes a second: not here
         self._cache = {}  # parsed files are in the events now: do not hold them twice
         problems.extend(found)
         problems.extend(_reader_problems(self.context, {e.slug for e in events} | {
             path.stem for path, _ in files}))
         _report(problems)
         urls = UrlScheme.from_settings(self.settings)
-        with phase("events: index"):
+        with phase("events: index"), collector_paused():
             index = build_index(events, registries, urls, build_date(self.settings),
                                 self.settings["TIMEZONE"], horizon_days(self.settings),
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
@@ -182,7 +182,7 @@ class EventsGenerator(CachingGenerator):
                 html = template.render(context)
             kept[fingerprint] = html
             cards[entry.event.slug] = Markup(html)
-        _save_pickle(path, kept)
+        in_background(lambda: _save_pickle(path, kept))
         self.context["kepu_cards"] = cards
 
     def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:

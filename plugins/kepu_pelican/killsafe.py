@@ -10,6 +10,8 @@ from pathlib import Path
 from pelican import cache as pelican_cache
 from pelican import writers as pelican_writers
 
+from kepu.processes import collector_paused
+
 logger = logging.getLogger(__name__)
 
 PARTIAL = ".partial-"
@@ -32,7 +34,7 @@ def _save_atomically(self: pelican_cache.FileDataCacher) -> None:
     partial = final.with_name(f"{final.name}{PARTIAL}{os.getpid()}")
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
-        with self._cache_open(partial, "wb") as handle:
+        with self._cache_open(partial, "wb") as handle, collector_paused():
             pickle.dump(self._cache, handle)
         os.replace(partial, final)
     except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
@@ -54,7 +56,8 @@ def make_cache_robust() -> None:
 
     def tolerant_init(self, settings, cache_name, caching_policy, load_policy):
         try:
-            original(self, settings, cache_name, caching_policy, load_policy)
+            with collector_paused():
+                original(self, settings, cache_name, caching_policy, load_policy)
         except Exception as error:
             logger.warning("缓存 %s 无法读取（%s），本次重新读取全部内容", cache_name, type(error).__name__)
             original(self, settings, cache_name, caching_policy, False)

@@ -34,8 +34,8 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
         return [function(items)]
     parts = [items[i::workers] for i in range(workers)]
     _JOB = (function, parts)
-    # Objects that exist now are never collected in the children: without this their
-    # garbage collector would write to every object and copy every shared memory page.
+    # Objects that exist now are left out of collections from here on (in the children too:
+    # their collector would otherwise write to every object and copy every shared page).
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
@@ -45,4 +45,34 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
             return [first, *pending.get()]
     finally:
         _JOB = None
-        gc.unfreeze()
+
+
+_BACKGROUND: list[int] = []
+
+
+def in_background(function: Callable[[], Any]) -> None:
+    """Run ``function`` in a forked child (a snapshot of this process) while the build goes
+    on; ``wait_for_background`` joins it. Runs here where fork is unavailable."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        function()
+        return
+    gc.freeze()  # as in fork_map: keep the child from copying every shared page
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child process
+        code = 1
+        try:
+            die_with_parent()
+            function()
+            code = 0
+        finally:
+            os._exit(code)
+    _BACKGROUND.append(pid)
+
+
+def wait_for_background() -> bool:
+    """Wait for every background child; False if any of them failed."""
+    ok = True
+    while _BACKGROUND:
+        _pid, status = os.waitpid(_BACKGROUND.pop(), 0)
+        ok = ok and os.waitstatus_to_exitcode(status) == 0
+    return ok

@@ -72,6 +72,7 @@ class OutputReuse:
         self.known: dict[str, str] = {}
         self.fingerprints: dict[str, str] = {}
         self.reused = 0
+        self._folders: set[str] = set()
         if previous is not None:
             try:
                 self.known = json.loads((previous / MANIFEST).read_text("utf-8"))["files"]
@@ -83,14 +84,20 @@ class OutputReuse:
         self.fingerprints[relative] = fingerprint
         if self.previous is None or self.known.get(relative) != fingerprint:
             return False
-        old, new = self.previous / relative, self.staging / relative
-        if not old.is_file():
-            return False
-        new.parent.mkdir(parents=True, exist_ok=True)
+        old, new = os.path.join(self.previous, relative), os.path.join(self.staging, relative)
+        folder = os.path.dirname(new)
+        if folder not in self._folders:  # one mkdir per folder, not per file
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         try:
             os.link(old, new)
-        except OSError:
-            shutil.copy2(old, new)
+        except FileNotFoundError:
+            return False  # the previous build does not have it after all
+        except OSError:  # another file system, or links not allowed
+            try:
+                shutil.copy2(old, new)
+            except OSError:
+                return False
         self.reused += 1
         return True
 

@@ -1,5 +1,5 @@
 """The Pagefind search index, built shard by shard in the background while the rest of the
-site is written; shards whose pages did not change are taken from the previous build."""
+site is written; shards whose pages did not change are linked from the previous build."""
 
 from __future__ import annotations
 
@@ -22,18 +22,6 @@ MANIFEST = "shards.json"
 _ACTIVE: dict[str, SearchIndexer] = {}
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Copy a folder as hard links (instant, keeps mtimes); plain copies across file systems."""
-    for folder, _dirs, files in os.walk(source):
-        destination = target / Path(folder).relative_to(source)
-        destination.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            try:
-                os.link(Path(folder, name), destination / name)
-            except OSError:
-                shutil.copy2(Path(folder, name), destination / name)
-
-
 class SearchIndexer:
     """Indexes event and news pages with Pagefind, one shard at a time, in a child process
     (not a thread: the build forks worker processes meanwhile) that dies with the build."""
@@ -52,18 +40,18 @@ class SearchIndexer:
     def start(self, pages: list[tuple[str, str]]) -> None:
         self.shards = plan(pages, self.max_pages)
         known = self._previous_manifest()
-        pending = []
+        pending, kept = [], []
         for shard in self.shards:
             shard.fingerprint = fingerprint(shard, self.output, self.salt)
             old = self.previous / "pagefind" / shard.name if self.previous else None
             if old and known.get(shard.name) == shard.fingerprint and old.is_dir():
-                _link_tree(old, self.output / "pagefind" / shard.name)
+                kept.append({"from": str(old), "to": str(self.output / "pagefind" / shard.name)})
                 self.reused += 1
             else:
                 pending.append(shard)
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
-        job = {"site": str(self.output), "work": str(self.work), "jobs": self.jobs, "shards": [
+        job = {"site": str(self.output), "work": str(self.work), "jobs": self.jobs, "keep": kept, "shards": [
             {"name": s.name, "pages": s.pages, "output": str(self.output / "pagefind" / s.name)} for s in pending]}
         (self.work / "plan.json").write_text(json.dumps(job, ensure_ascii=False), "utf-8")
         self._process = subprocess.Popen([sys.executable, "-m", "kepu.searchrun", str(self.work / "plan.json")],
