@@ -4,9 +4,9 @@
 
 The plan lists the site folder, a work folder, shards kept from the previous build (linked
 first) and, per shard to index, its output folder and pages. Each shard's pages are
-hard-linked into a folder of their own for Pagefind to index. One
-shard runs at a time while the build is busy; once the build creates the file ``WIDE`` in
-the work folder (it has nothing left but to wait), up to ``jobs`` shards run at once.
+hard-linked into a folder of their own for Pagefind to index. One shard runs at a time
+while the build is busy; once the build creates the file ``WIDE`` in the work folder (it
+has nothing left but to wait), up to ``jobs`` shards run at once.
 """
 
 from __future__ import annotations
@@ -38,17 +38,21 @@ class _Shard:
     def __init__(self, shard: dict, site: Path, work: Path, command: list[str]):
         self.name = shard["name"]
         self.farm = work / shard["name"]
+        self.log = work / f"{shard['name']}.log"  # a file, not a pipe: nothing can block on it
         for page in shard["pages"]:
             (self.farm / page).parent.mkdir(parents=True, exist_ok=True)
             os.link(site / page, self.farm / page)
-        self.process = subprocess.Popen([*command, "--site", str(self.farm), "--output-path", shard["output"],
-                                         "--silent"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        preexec_fn=die_with_parent)
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen([*command, "--site", str(self.farm), "--output-path",
+                                             shard["output"], "--silent"], stdout=log, stderr=subprocess.STDOUT,
+                                            preexec_fn=die_with_parent)
 
     def finish(self) -> str | None:
         """Wait for Pagefind; the error it printed, or None."""
-        output = self.process.communicate()[0].decode("utf-8", "replace").strip()
+        self.process.wait()
+        output = self.log.read_text("utf-8", "replace").strip()
         shutil.rmtree(self.farm, ignore_errors=True)
+        self.log.unlink(missing_ok=True)
         if self.process.returncode != 0:
             return f"分片 {self.name}：{output or f'退出码 {self.process.returncode}'}"
         return None

@@ -23,8 +23,9 @@ _ACTIVE: dict[str, SearchIndexer] = {}
 
 
 class SearchIndexer:
-    """Indexes event and news pages with Pagefind, one shard at a time, in a child process
-    (not a thread: the build forks worker processes meanwhile) that dies with the build."""
+    """Indexes event and news pages with Pagefind, shard by shard, in a child process (not a
+    thread: the build forks worker processes meanwhile) that dies with the build; one shard at
+    a time while the build renders, ``jobs`` at a time once it only waits."""
 
     def __init__(self, output: Path, previous: Path | None, max_pages: int = MAX_PAGES, jobs: int = 2):
         self.output = output
