@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from pelican.generators import Generator
 
@@ -19,10 +20,12 @@ from kepu.grids import (
 from kepu.site import SiteIndex
 from kepu.urls import UrlScheme
 
+from .parallel import fork_map
 from .settings import build_date
 from .trace import phase
 
 AGENDA_DAYS = 14  # this week and the next
+SCOPES_PER_WORKER = 4  # fewer calendar jobs than this are written in this process
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +67,25 @@ class CalendarGenerator(Generator):
 
     def _generate_output(self, writer) -> None:
         index: SiteIndex = self.context["kepu"]
-        self._write_scope(writer, self.district, "全区", "CALENDAR_MONTH", "CALENDAR_WEEK", {}, None)
-        for street, calendar in self.streets.items():
-            facet = index.facets["streets"][street]
-            self._write_scope(writer, calendar, facet.name, "STREET_CALENDAR_MONTH",
-                              "STREET_CALENDAR_WEEK", {"id": street}, facet)
-        self._write_days(writer, index)
+        scopes = [(self.district, "全区", "CALENDAR_MONTH", "CALENDAR_WEEK", {}, None)]
+        scopes += [(calendar, index.facets["streets"][street].name, "STREET_CALENDAR_MONTH",
+                    "STREET_CALENDAR_WEEK", {"id": street}, index.facets["streets"][street])
+                   for street, calendar in self.streets.items()]
+        jobs = [("days", None), *(("scope", scope) for scope in scopes)]  # days: the largest job
+        fork_map(lambda part: self._write_jobs(writer, index, part), jobs, self.settings.get("KEPU_WORKERS"),
+                 min_items=SCOPES_PER_WORKER)
         months = self.district.months
         writer.write_file(self.urls.save_as("CALENDAR"), self.get_template("calendar_index"),
                           self.context, url=self.urls.url("CALENDAR"), page_name="calendar",
                           months=[(key, self._month_url("CALENDAR_MONTH", key, {}),
                                    self.district.month(key).count) for key in months])
+
+    def _write_jobs(self, writer, index: SiteIndex, jobs: list[tuple[str, Any]]) -> None:
+        for kind, scope in jobs:
+            if kind == "days":
+                self._write_days(writer, index)
+            else:
+                self._write_scope(writer, *scope)
 
     def _month_url(self, kind: str, key: MonthKey | None, fields: dict) -> str | None:
         return self.urls.url(kind, year=key.year, month=key.month, **fields) if key else None

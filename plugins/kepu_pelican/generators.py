@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
@@ -34,6 +34,7 @@ from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
 
+JOBS_PER_WORKER = 8  # fewer listing pages than this are written in this process
 FACET_TEMPLATES = {"streets": "street", "teams": "team", "categories": "category",
                    "audiences": "audience"}
 INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATEGORIES",
@@ -128,9 +129,15 @@ class EventsGenerator(CachingGenerator):
         with phase("pages: cards"):
             self._render_cards(index)
         with phase("pages: listings and groupings"):
-            self._write_listings(writer, index, urls)
-            for kind, facets in index.facets.items():
-                self._write_facets(writer, kind, facets.values(), urls)
+            # The district's two long lists first, so that they go to different processes.
+            jobs = [partial(self._write_listing, writer, urls, kind, entries, title)
+                    for kind, entries, title in (("EVENTS", index.upcoming, "近期活动"),
+                                                 ("PAST_EVENTS", index.past, "往期活动"))]
+            jobs += [partial(self._write_facet, writer, urls, kind, facet)
+                     for kind, group in index.facets.items() for facet in group.values()]
+            fork_map(lambda part: [job() for job in part], jobs, self.settings.get("KEPU_WORKERS"),
+                     min_items=JOBS_PER_WORKER)
+            self._write_indexes(writer, index, urls)
         writer.write_file(urls.save_as("HOME"), self.get_template("home"), self.context,
                           url=urls.url("HOME"), page_name="home")
         self._write_site_files(writer, index, urls)
@@ -219,31 +226,28 @@ class EventsGenerator(CachingGenerator):
                               jsonld=script_json(data), share_image=event_image, poster_qr=poster)
         return qr.used
 
-    def _write_listings(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
-        template = self.get_template("event_list")
-        for kind, entries, title in (("EVENTS", index.upcoming, "近期活动"),
-                                     ("PAST_EVENTS", index.past, "往期活动")):
-            writer.write_file(urls.save_as(kind), template, self.context, url=urls.url(kind),
-                              paginated={"entries": entries}, template_name="event_list",
-                              page_name=kind.lower(), list_title=title, facet=None,
-                              past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
+    def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
+        writer.write_file(urls.save_as(kind), self.get_template("event_list"), self.context, url=urls.url(kind),
+                          paginated={"entries": entries}, template_name="event_list",
+                          page_name=kind.lower(), list_title=title, facet=None,
+                          past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
+
+    def _write_indexes(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
+        """The lists of all streets, teams, categories and audiences."""
         for kind, key in INDEX_KINDS.items():
             writer.write_file(urls.save_as(key), self.get_template(key.lower()), self.context,
                               url=urls.url(key), page_name=key.lower(),
                               facets=list(index.facets[kind].values()))
 
-    def _write_facets(self, writer, kind: str, facets: Iterable, urls: UrlScheme) -> None:
+    def _write_facet(self, writer, urls: UrlScheme, kind: str, facet) -> None:
+        """A facet's pages: its upcoming events and its past ones, paginated."""
         prefix = FACET_PREFIX[kind]
-        template = self.get_template(FACET_TEMPLATES[kind])
-        past_template = self.get_template("event_list")
-        for facet in facets:
-            writer.write_file(urls.save_as(prefix, id=facet.id), template, self.context,
-                              url=facet.url, paginated={"entries": facet.upcoming},
-                              template_name=FACET_TEMPLATES[kind], facet=facet,
-                              page_name=FACET_TEMPLATES[kind])
-            if not facet.past:
-                continue
-            writer.write_file(urls.save_as(f"{prefix}_PAST", id=facet.id), past_template,
+        template = FACET_TEMPLATES[kind]
+        writer.write_file(urls.save_as(prefix, id=facet.id), self.get_template(template), self.context,
+                          url=facet.url, paginated={"entries": facet.upcoming},
+                          template_name=template, facet=facet, page_name=template)
+        if facet.past:
+            writer.write_file(urls.save_as(f"{prefix}_PAST", id=facet.id), self.get_template("event_list"),
                               self.context, url=facet.past_url,
                               paginated={"entries": facet.past}, template_name="event_list",
                               facet=facet, past=True, page_name="event_list",

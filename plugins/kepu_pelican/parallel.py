@@ -26,12 +26,14 @@ def _run(part: int) -> Any:
     return function(parts[part])
 
 
-def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers: int | None = None) -> list[Any]:
-    """``function`` on interleaved slices of ``items``: in this process for few items or one
-    core, else one slice here and the others in forked children. Results in slice order."""
+def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers: int | None = None,
+             min_items: int = MIN_ITEMS) -> list[Any]:
+    """``function`` on interleaved slices of ``items``: in this process for fewer than
+    ``min_items`` items or one core, else one slice here and the others in forked children.
+    Results in slice order."""
     global _JOB
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [function(items)]
     parts = [items[i::workers] for i in range(workers)]
     _JOB = (function, parts)
