@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from kepu.safety import tree_problems
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .parallel import wait_for_background
+from .search import stop_search_indexes
 from .trace import phase
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
@@ -95,11 +95,11 @@ def _build_locked(settings: dict, target: Path) -> int:
         with phase("pelican: all generators"):
             _run_pelican(settings)
     except ContentError as error:
-        _wait_for_background_work()
+        stop_search_indexes()
         discard(staged)
         return _refuse(format_report(error.problems), target)
     except Exception as error:  # a bug, not a content problem: say so plainly
-        _wait_for_background_work()
+        stop_search_indexes()
         discard(staged)
         collision = _collision(error, staged, Path(settings["PATH"]), root)
         if collision:
@@ -124,16 +124,8 @@ def _run_pelican(settings: dict) -> None:
     try:
         Pelican(settings).run()
     finally:
-        wait_for_background()  # caches being saved: also kept when the content has errors
-
-
-def _wait_for_background_work(seconds: float = 300) -> None:
-    """Threads started by the build (the search indexer) may still read the staging folder:
-    let them finish before it is removed, or they fail loudly on files that vanished."""
-    deadline = time.monotonic() + seconds
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and thread.is_alive():
-            thread.join(max(0.0, deadline - time.monotonic()))
+        with phase("caches: wait"):
+            wait_for_background()  # caches being saved: also kept when the content has errors
 
 
 def _refuse(report: str, target: Path) -> int:

@@ -1,4 +1,4 @@
-"""After every page is written: the sitemap; then wait for the search index and the caches."""
+"""After every page is written: the sitemap; then wait for the search index."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape
 
 from kepu.processes import return_free_memory
 
-from .parallel import wait_for_background
 from .reuse import finish_reuse
 from .search import finish_search_index
 from .settings import public_url
@@ -39,6 +38,4 @@ def finalize(pelican) -> None:
     return_free_memory()  # the search indexer goes wide now: make room for it
     with phase("search index: wait"):
         finish_search_index(pelican.output_path)
-    with phase("caches: wait"):
-        wait_for_background()
     finish_reuse(pelican.output_path)

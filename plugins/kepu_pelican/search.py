@@ -109,6 +109,12 @@ def start_search_index(output_path: str, settings, pages: list[tuple[str, str]])
     _ACTIVE[output_path] = indexer
 
 
+def stop_search_indexes() -> None:
+    """A failed build: stop indexing now, before the staging folder is removed under it."""
+    while _ACTIVE:
+        _ACTIVE.popitem()[1]._stop()
+
+
 def finish_search_index(output_path: str) -> None:
     indexer = _ACTIVE.pop(output_path, None)
     if indexer:
