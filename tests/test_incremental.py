@@ -37,7 +37,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), "utf-8")
 
 
-@pytest.mark.parametrize("change", ["event", "registry", "article", "build-date", "new-event"])
+@pytest.mark.parametrize("change", ["event", "moved", "moved-past", "registry", "article", "build-date", "new-event"])
 def test_warm_build_equals_cold_build(mini_site: Path, tmp_path: Path, change: str) -> None:
     output, cache = tmp_path / "warm", tmp_path / "warm-cache"
     warm(mini_site, output, cache)
@@ -48,6 +48,13 @@ def test_warm_build_equals_cold_build(mini_site: Path, tmp_path: Path, change: s
     if change == "event":
         edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "09:00", "10:00")
         edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "流动科技馆进社区", "流动科技馆来了")
+    elif change == "moved":  # to another street, category and audience: their pages and figures change
+        edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "street: xinbei", "street: taida")
+        edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "[kexue-shiyan]", "[keji-xiaxiang]")
+        edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "[qinzi, shequ-jumin]", "[laonianren]")
+    elif change == "moved-past":  # only the other pages' counts of past events change
+        edit(events / "taida" / "2026" / "kepu-ri.md", "[kexue-shiyan]", "[keji-xiaxiang]")
+        edit(events / "taida" / "2026" / "kepu-ri.md", "[shequ-jumin]", "[laonianren]")
     elif change == "registry":
         edit(mini_site / "content" / "data" / "streets.yml", "新北街道", "新北街")
     elif change == "article":
@@ -59,7 +66,7 @@ def test_warm_build_equals_cold_build(mini_site: Path, tmp_path: Path, change: s
     warm(mini_site, output, cache, build_date)
     assert tree(output) == cold(mini_site, tmp_path, "cold", build_date)
     reused = untouched.stat().st_ino == before
-    assert reused is (change in ("event", "article", "new-event")), change
+    assert reused is (change in ("event", "moved", "moved-past", "article", "new-event")), change
 
 
 def test_unchanged_event_outputs_are_linked_not_rendered(mini_site: Path, tmp_path: Path) -> None:

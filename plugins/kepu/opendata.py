@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -95,34 +96,62 @@ def dumps(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def csv_bytes(entries: list[EventEntry], index: SiteIndex, site: str) -> bytes:
-    """One row per session (recurring events expanded up to the horizon); UTF-8 with BOM."""
+def record_json(record: dict[str, Any]) -> str:
+    """One record as it appears inside ``events_json``."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def events_json(records: list[str], index: SiteIndex, site: str, schema_url: str) -> bytes:
+    """``dumps(events_document(...))`` from records already encoded by ``record_json``."""
+    head = dumps(events_document([], index, site, schema_url) | {"count": len(records)})
+    assert head.endswith(b"[]}\n")  # "events" is the document's last member
+    return b"".join([head[:-4], b"[", ",".join(records).encode("utf-8"), b"]}\n"])
+
+
+CsvLine = tuple[tuple, str]  # (sort key, line)
+
+
+def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
+    """An event's CSV lines, one per session (recurring events expanded up to the horizon)."""
     zone = index.timezone
+    event = entry.event
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
+    keys = []
+    for occurrence in entry.occurrences:
+        timed = isinstance(occurrence.start, datetime)
+        start = occurrence.start.astimezone(zone) if timed else None
+        end = occurrence.end.astimezone(zone) if timed else None
+        day = local_day(occurrence.start, zone)
+        keys.append((day, start.strftime("%H:%M") if start else "", event.slug))
+        writer.writerow([
+            event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
+            end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
+            "否" if timed else "是", event.title, event.status_label, event.street, entry.street.name,
+            event.community, event.venue.name if event.venue else "", event.venue.address if event.venue else "",
+            event.online, entry.team.name, "、".join(c.name for c in entry.categories),
+            "、".join(a.name for a in entry.audiences), event.cost,
+            "是" if event.registration and event.registration.required else "否",
+            event.registration.phone if event.registration else "",
+            "" if event.attendance is None else event.attendance, f"{site}/{entry.url}",
+        ])
+    return list(zip(keys, lines, strict=True))
+
+
+class _Lines(list):
+    """A csv writer's file: each row, written in one call, becomes one item (with any quoted
+    line breaks inside it)."""
+
+    write = list.append
+
+
+def csv_document(lines: Iterable[list[CsvLine]]) -> bytes:
+    """The CSV file from every event's ``csv_lines``: sessions by day, time and event; UTF-8
+    with BOM (so that spreadsheet programs read it as UTF-8)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([label for _, label in CSV_COLUMNS])
-    rows = []
-    for entry in entries:
-        event = entry.event
-        for occurrence in entry.occurrences:
-            timed = isinstance(occurrence.start, datetime)
-            start = occurrence.start.astimezone(zone) if timed else None
-            end = occurrence.end.astimezone(zone) if timed else None
-            rows.append((local_day(occurrence.start, zone), start.strftime("%H:%M") if start else "", event.slug, [
-                event.slug, local_day(occurrence.start, zone).isoformat(),
-                start.strftime("%H:%M") if start else "",
-                end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
-                "否" if timed else "是", event.title, event.status_label, event.street, entry.street.name,
-                event.community, event.venue.name if event.venue else "", event.venue.address if event.venue else "",
-                event.online, entry.team.name, "、".join(c.name for c in entry.categories),
-                "、".join(a.name for a in entry.audiences), event.cost,
-                "是" if event.registration and event.registration.required else "否",
-                event.registration.phone if event.registration else "",
-                "" if event.attendance is None else event.attendance, f"{site}/{entry.url}",
-            ]))
-    for *_, row in sorted(rows, key=lambda r: r[:3]):
-        writer.writerow(row)
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerow([label for _, label in CSV_COLUMNS])
+    ordered = sorted((line for event in lines for line in event), key=lambda line: line[0])
+    return "\ufeff".encode() + (buffer.getvalue() + "".join(text for _, text in ordered)).encode("utf-8")
 
 
 def _string(description: str, nullable: bool = False, **extra: Any) -> dict:

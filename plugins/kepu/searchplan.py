@@ -4,7 +4,7 @@ indexed in shards of consecutive months, each small enough, and merged in the br
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,10 +37,14 @@ def plan(pages: Iterable[tuple[str, str]], max_pages: int = MAX_PAGES) -> list[S
     return shards
 
 
-def fingerprint(shard: Shard, root: Path, salt: str) -> str:
-    """Identifies what Pagefind would index: the member pages' paths and bytes."""
+def fingerprint(shard: Shard, root: Path, salt: str, known: Mapping[str, str] | None = None) -> str:
+    """Identifies what Pagefind would index: the member pages' paths and bytes. A page whose
+    bytes are already identified by a fingerprint of what they are made of (``known``) is not
+    read again."""
     digest = hashlib.sha256(salt.encode())
+    known = known or {}
     for path in shard.pages:
         digest.update(path.encode() + b"\0")
-        digest.update(hashlib.sha256((root / path).read_bytes()).digest())
+        made_of = known.get(path)
+        digest.update(b"made of " + made_of.encode() if made_of else hashlib.sha256((root / path).read_bytes()).digest())
     return digest.hexdigest()[:32]

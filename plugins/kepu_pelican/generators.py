@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import pickle
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -24,6 +22,8 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
+from .fragments import FragmentCache
+from .paging import stable_key, write_pages
 from .parallel import fork_map, in_background
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
@@ -123,7 +123,8 @@ class EventsGenerator(CachingGenerator):
         self._fingerprints(index)
         with phase("pages: events"):
             self._write_events(writer, index, urls)
-        start_search_index(self.output_path, self.settings, self._searchable(index, urls))
+        start_search_index(self.output_path, self.settings, self._searchable(index, urls),
+                           self.context["kepu_reuse"].fingerprints)
         for entry in index.entries:  # written: the bodies are not needed again
             entry.event.body_html = ""
         with phase("pages: cards"):
@@ -135,8 +136,11 @@ class EventsGenerator(CachingGenerator):
                                                  ("PAST_EVENTS", index.past, "往期活动"))]
             jobs += [partial(self._write_facet, writer, urls, kind, facet)
                      for kind, group in index.facets.items() for facet in group.values()]
-            fork_map(lambda part: [job() for job in part], jobs, self.settings.get("KEPU_WORKERS"),
-                     min_items=JOBS_PER_WORKER)
+            reuse: OutputReuse = self.context["kepu_reuse"]
+            for made in fork_map(lambda part: [job() for job in part], jobs, self.settings.get("KEPU_WORKERS"),
+                                 min_items=JOBS_PER_WORKER):
+                for pages in made:  # pages written or linked in a child: the manifest is kept here
+                    reuse.fingerprints.update(pages)
             self._write_indexes(writer, index, urls)
         writer.write_file(urls.save_as("HOME"), self.get_template("home"), self.context,
                           url=urls.url("HOME"), page_name="home")
@@ -168,6 +172,7 @@ class EventsGenerator(CachingGenerator):
                            settings_digest(self.settings), registries, index.build_date,
                            self.context["kepu_calendars"]["district"], self.context["PUBLIC_URL"])
         reports = self.context["reports"]
+        self.context["kepu_site_digest"] = site_wide
         self.context["kepu_fingerprints"] = {
             entry.event.slug: digest(site_wide, repr(entry.event), _report_key(reports, entry.event.report))
             for entry in index.entries}
@@ -178,18 +183,15 @@ class EventsGenerator(CachingGenerator):
         template = self.get_template("card")
         context = dict(self.context)
         fingerprints = self.context["kepu_fingerprints"]
-        path = Path(self.settings["CACHE_PATH"]) / "cards.pickle"
-        known = _load_pickle(path)
-        cards, kept = {}, {}
-        for entry in index.entries:
-            fingerprint = fingerprints[entry.event.slug]
-            html = known.get(fingerprint)
-            if html is None:
-                context["entry"] = entry
-                html = template.render(context)
-            kept[fingerprint] = html
-            cards[entry.event.slug] = Markup(html)
-        in_background(lambda: _save_pickle(path, kept))
+        cache = FragmentCache(Path(self.settings["CACHE_PATH"]) / "cards.pickle")
+
+        def render(entry) -> str:
+            context["entry"] = entry
+            return template.render(context)
+
+        cards = {entry.event.slug: Markup(cache.get(fingerprints[entry.event.slug], partial(render, entry)))
+                 for entry in index.entries}
+        cache.save()
         self.context["kepu_cards"] = cards
 
     def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
@@ -226,11 +228,17 @@ class EventsGenerator(CachingGenerator):
                               jsonld=script_json(data), share_image=event_image, poster_qr=poster)
         return qr.used
 
-    def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
-        writer.write_file(urls.save_as(kind), self.get_template("event_list"), self.context, url=urls.url(kind),
-                          paginated={"entries": entries}, template_name="event_list",
-                          page_name=kind.lower(), list_title=title, facet=None,
-                          past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
+    def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> dict[str, str]:
+        key = stable_key(self.context["kepu_site_digest"], kind, title,
+                         [(f.id, f.name) for _, group in self.index.street_kinds for f in group])
+        return self._write_pages(writer, key, urls.save_as(kind), urls.url(kind), "event_list", entries,
+                                 page_name=kind.lower(), list_title=title, facet=None,
+                                 past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
+
+    def _write_pages(self, writer, key: str, name: str, url: str, template_name: str, entries: list,
+                     **kwargs) -> dict[str, str]:
+        return write_pages(writer, self.context["kepu_reuse"], self.context["kepu_fingerprints"], key, name, url,
+                           self.get_template(template_name), template_name, self.context, entries, **kwargs)
 
     def _write_indexes(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         """The lists of all streets, teams, categories and audiences."""
@@ -239,39 +247,34 @@ class EventsGenerator(CachingGenerator):
                               url=urls.url(key), page_name=key.lower(),
                               facets=list(index.facets[kind].values()))
 
-    def _write_facet(self, writer, urls: UrlScheme, kind: str, facet) -> None:
+    def _facet_key(self, kind: str, facet) -> str:
+        """Everything a facet's pages show besides their events' cards."""
+        ctx, ident = self.context, facet.id
+        teams = [(t.id, t.name, t.url) for t in self.index.street_teams.get(ident, [])] if kind == "streets" else []
+        return stable_key(ctx["kepu_site_digest"], kind, facet.item, facet.url, facet.past_url,
+                          len(facet.upcoming), len(facet.past), ctx["kepu_feeds"][kind].get(ident),
+                          ctx.get("kepu_embeds", {}).get(kind, {}).get(ident), teams,
+                          ctx["kepu_calendars"]["streets"].get(ident) if kind == "streets" else None,
+                          ctx.get("kepu_street_figures", {}).get(ident) if kind == "streets" else None,
+                          ctx.get("kepu_stats_url"))
+
+    def _write_facet(self, writer, urls: UrlScheme, kind: str, facet) -> dict[str, str]:
         """A facet's pages: its upcoming events and its past ones, paginated."""
         prefix = FACET_PREFIX[kind]
         template = FACET_TEMPLATES[kind]
-        writer.write_file(urls.save_as(prefix, id=facet.id), self.get_template(template), self.context,
-                          url=facet.url, paginated={"entries": facet.upcoming},
-                          template_name=template, facet=facet, page_name=template)
+        key = self._facet_key(kind, facet)
+        made = self._write_pages(writer, key, urls.save_as(prefix, id=facet.id), facet.url, template,
+                                 facet.upcoming, facet=facet, page_name=template)
         if facet.past:
-            writer.write_file(urls.save_as(f"{prefix}_PAST", id=facet.id), self.get_template("event_list"),
-                              self.context, url=facet.past_url,
-                              paginated={"entries": facet.past}, template_name="event_list",
-                              facet=facet, past=True, page_name="event_list",
-                              list_title=f"{facet.name} · 往期活动")
+            made |= self._write_pages(writer, key, urls.save_as(f"{prefix}_PAST", id=facet.id), facet.past_url,
+                                      "event_list", facet.past, facet=facet, past=True, page_name="event_list",
+                                      list_title=f"{facet.name} · 往期活动")
+        return made
 
 
 def _report_key(reports: dict, slug: str) -> tuple:
     article = reports.get(slug) if slug else None
     return (article.title, article.url) if article else ()
-
-
-def _load_pickle(path: Path) -> dict:
-    try:
-        data = pickle.loads(path.read_bytes())
-        return data if isinstance(data, dict) else {}
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        return {}
-
-
-def _save_pickle(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(temporary, path)
 
 
 def _contents(context) -> list:

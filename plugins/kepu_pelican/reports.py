@@ -4,16 +4,19 @@ embeddable lists and the change feed. Each reads the shared site index."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from functools import partial
+from pathlib import Path
 
 from pelican.generators import Generator
 
 from kepu.changes import atom, changes_for
 from kepu.charts import bar_chart, column_chart
-from kepu.opendata import csv_bytes, dumps, event_record, events_document, schema
-from kepu.site import SiteIndex
+from kepu.opendata import csv_document, csv_lines, dumps, event_record, events_json, record_json, schema
+from kepu.site import EventEntry, SiteIndex
 from kepu.stats import figures, years
 from kepu.urls import UrlScheme
 
+from .fragments import FragmentCache
 from .trace import phase
 from .writing import ByteWriter
 
@@ -77,17 +80,24 @@ class OpenDataGenerator(Generator):
             index, urls, site, out = _context(self)
             schema_url = f"{site}/{urls.url('DATA_SCHEMA')}"
             in_window = self.context["kepu_feed_window"]
-            records = {e.event.slug: event_record(
-                e, site, f"{site}/{urls.url('EVENT_ICS', slug=e.event.slug)}" if in_window(e) else None)
-                for e in index.entries}
+            cache = FragmentCache(Path(self.settings["CACHE_PATH"]) / "opendata.pickle")
+            fingerprints = self.context["kepu_fingerprints"]
+
+            def fragments(entry: EventEntry) -> tuple[str, list]:
+                ics = f"{site}/{urls.url('EVENT_ICS', slug=entry.event.slug)}" if in_window(entry) else None
+                return record_json(event_record(entry, site, ics)), csv_lines(entry, index, site)
+
+            made = {e.event.slug: cache.get(fingerprints[e.event.slug], partial(fragments, e))
+                    for e in index.entries}
+            cache.save()
             out.write(urls.save_as("DATA_EVENTS"),
-                      dumps(events_document(list(records.values()), index, site, schema_url)))
+                      events_json([record for record, _ in made.values()], index, site, schema_url))
             out.write(urls.save_as("DATA_SCHEMA"), dumps(schema(schema_url)))
-            out.write(urls.save_as("DATA_CSV"), csv_bytes(index.entries, index, site))
+            out.write(urls.save_as("DATA_CSV"), csv_document(lines for _, lines in made.values()))
             for ident, facet in index.facets["streets"].items():
                 slugs = sorted(e.event.slug for e in [*facet.upcoming, *facet.past])
                 out.write(urls.save_as("DATA_STREET", id=ident),
-                          dumps(events_document([records[s] for s in slugs], index, site, schema_url)))
+                          events_json([made[s][0] for s in slugs], index, site, schema_url))
             writer.write_file(urls.save_as("DATA"), self.get_template("data"), self.context, url=urls.url("DATA"),
                               page_name="data", schema=schema(schema_url)["properties"]["events"]["items"])
 

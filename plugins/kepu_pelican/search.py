@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 
@@ -38,12 +39,14 @@ class SearchIndexer:
         self.reused = 0
         self._process: subprocess.Popen | None = None
 
-    def start(self, pages: list[tuple[str, str]]) -> None:
+    def start(self, pages: list[tuple[str, str]], known: Mapping[str, str] | None = None) -> None:
+        """Plan the shards and start indexing those not linked from the previous build;
+        ``known`` maps pages to the fingerprints they were written from."""
         self.shards = plan(pages, self.max_pages)
         known = self._previous_manifest()
         pending, kept = [], []
         for shard in self.shards:
-            shard.fingerprint = fingerprint(shard, self.output, self.salt)
+            shard.fingerprint = fingerprint(shard, self.output, self.salt, known)
             old = self.previous / "pagefind" / shard.name if self.previous else None
             if old and known.get(shard.name) == shard.fingerprint and old.is_dir():
                 kept.append({"from": str(old), "to": str(self.output / "pagefind" / shard.name)})
@@ -98,14 +101,15 @@ def _env() -> dict[str, str]:
     return env
 
 
-def start_search_index(output_path: str, settings, pages: list[tuple[str, str]]) -> None:
+def start_search_index(output_path: str, settings, pages: list[tuple[str, str]],
+                       known: Mapping[str, str] | None = None) -> None:
     if not settings.get("PAGEFIND", True):
         return
     output = Path(output_path)
     indexer = SearchIndexer(output, previous_output(output, settings),
                             int(settings.get("PAGEFIND_MAX_PAGES", MAX_PAGES)),
                             int(settings.get("PAGEFIND_JOBS", os.cpu_count() or 1)))
-    indexer.start(pages)
+    indexer.start(pages, known)
     _ACTIVE[output_path] = indexer
 
 
