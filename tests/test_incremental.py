@@ -43,6 +43,7 @@ def test_warm_build_equals_cold_build(mini_site: Path, tmp_path: Path, change: s
     warm(mini_site, output, cache)
     untouched = output / "events" / "kexue-huiketing-xianshang" / "index.html"
     before = untouched.stat().st_ino
+    warm(mini_site, output, cache)  # the first build becomes the spare: the next one recycles it
     events = mini_site / "content" / "events"
     build_date = "2026-12-01"
     if change == "event":
@@ -96,3 +97,26 @@ def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         trees.append(tree(output))
     assert trees[0] == trees[1]
+
+
+def test_a_recycled_tree_keeps_nothing_stale(mini_site: Path, tmp_path: Path) -> None:
+    """Builds recycle the tree of the build before the previous one: an event deleted since,
+    and a page changed back to an older version, must come out as a cold build makes them."""
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    events = mini_site / "content" / "events"
+    gone = events / "taida" / "2026" / "kejizhou.md"
+    page = output / "events" / "liudong-kejiguan" / "index.html"
+    warm(mini_site, output, cache)
+    assert (output / "events" / "kejizhou" / "index.html").is_file()
+    gone.unlink()
+    edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "流动科技馆进社区", "流动科技馆来了")
+    warm(mini_site, output, cache)
+    changed_at = page.stat().st_mtime_ns
+    edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "流动科技馆来了", "流动科技馆进社区")
+    warm(mini_site, output, cache)  # recycles the first tree: kejizhou's files are still in it
+    assert tree(output) == cold(mini_site, tmp_path, "cold")
+    assert not list(output.rglob("*kejizhou*"))
+    assert "kejizhou" not in (output / "sitemap.xml").read_text("utf-8")
+    # The page is the first build's file again, but it changed since the published build:
+    # browsers and rsync must see it as new.
+    assert page.stat().st_mtime_ns > changed_at

@@ -4,6 +4,7 @@ changed and how many times its time, place, status or recurrence changed (SEQUEN
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .fspaths import resolved
+from .fspaths import resolved_folder
 from .safety import harmless_yaml
 
 # Changes to these fields make calendar clients update an event (RFC 5545 SEQUENCE).
@@ -134,7 +135,7 @@ def load_history(root: Path, files: Iterable[Path]) -> dict[Path, FileHistory]:
     if top is None:
         return {}
     top_path = Path(top.decode().strip()).resolve()
-    relative = {f: resolved(f).relative_to(top_path).as_posix() for f in files}
+    relative = _relative_paths(files, top_path)
     folder = _common_folder(relative.values()) or "."
     commits = _commits_by_file(top_path, folder)
     modified = _modified(top_path, folder)
@@ -173,13 +174,26 @@ def _changes(versions: list[str], times: list[datetime | None]) -> list[Change]:
     return found
 
 
+def _relative_paths(files: list[Path], top: Path) -> dict[Path, str]:
+    """Each file's path inside the work tree ``top``, with '/' (string work: thousands of files)."""
+    prefix = str(top).rstrip(os.sep) + os.sep
+    folders: dict[str, str] = {}
+    relative = {}
+    for path in files:
+        folder = os.path.dirname(path)
+        inside = folders.get(folder)
+        if inside is None:
+            full = str(resolved_folder(Path(folder))) + os.sep
+            if not full.startswith(prefix):
+                raise ValueError(f"{path} is not in {top}")
+            inside = folders[folder] = full[len(prefix):].replace(os.sep, "/")
+        relative[path] = inside + os.path.basename(path)
+    return relative
+
+
 def _common_folder(paths: Iterable[str]) -> str:
-    parts = [Path(p).parent.parts for p in paths]
-    if not parts:
+    folders = {p.rpartition("/")[0] for p in paths}
+    if not folders:
         return ""
-    common = []
-    for level in zip(*parts, strict=False):
-        if len(set(level)) != 1:
-            break
-        common.append(level[0])
-    return "/".join(common)
+    common = os.path.commonpath([f"/{f}" for f in folders]).strip("/")
+    return common

@@ -21,6 +21,30 @@ def staging_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.building"
 
 
+def spare_dir(output: Path) -> Path:
+    """Where the build before the published one waits to be recycled by the next build."""
+    return output.parent / f".{output.name}.spare"
+
+
+def take_spare(output: Path, staged: Path) -> bool:
+    """Move the spare tree (if any) to be the staging folder; True if there was one."""
+    try:
+        os.rename(spare_dir(output), staged)
+    except OSError:
+        return False
+    return True
+
+
+def _keep_as_spare(tree: Path, output: Path) -> None:
+    spare = spare_dir(output)
+    try:
+        if spare.exists():
+            discard_later(spare)
+        os.rename(tree, spare)
+    except OSError:  # the site is published: a spare is only an optimisation
+        discard_later(tree)
+
+
 def retired_dir(output: Path) -> Path:
     """Where the previous build waits during the two-rename fallback of ``publish``."""
     return output.parent / f".{output.name}.previous"
@@ -58,35 +82,40 @@ def _delete_detached(folder: Path) -> None:
 
 def sweep_trash(output: Path) -> None:
     """Delete what earlier builds set aside and did not finish deleting."""
-    for folder in output.parent.glob(f".{output.name}.building.trash-*"):
+    for folder in output.parent.glob(f".{output.name}.*.trash-*"):
         _delete_detached(folder)
 
 
-def keep_unchanged_mtimes(new: Path, old: Path) -> int:
-    """Give files identical to the previous build their old mtime; return how many."""
-    if not old.is_dir():
-        return 0
-    return _keep_mtimes(str(new), str(old), new.stat().st_dev)
+def keep_unchanged_mtimes(new: Path, old: Path, since_ns: int) -> tuple[int, int]:
+    """Give files identical to the previous build their old mtime, and files that differ from
+    it but were made before ``since_ns`` (kept from an older build) the time of now: a browser
+    or an rsync that knows the previous build must see them as changed. Return how many files
+    are unchanged, and how many there are."""
+    counts = [0, 0]
+    _keep_mtimes(str(new), str(old), new.stat().st_dev, since_ns, counts)
+    return counts[0], counts[1]
 
 
-def _keep_mtimes(new: str, old: str, device: int) -> int:
-    kept = 0
+def _keep_mtimes(new: str, old: str, device: int, since_ns: int, counts: list[int]) -> None:
     with os.scandir(new) as entries:
         for entry in entries:
             previous = os.path.join(old, entry.name)
             if entry.is_dir(follow_symlinks=False):
-                kept += _keep_mtimes(entry.path, previous, device)
+                _keep_mtimes(entry.path, previous, device, since_ns, counts)
                 continue
+            counts[1] += 1
             try:
                 stat = os.stat(previous)
-                if stat.st_ino == entry.inode() and stat.st_dev == device:
-                    kept += 1  # linked from the previous build: the same file
-                elif stat.st_size == entry.stat().st_size and filecmp.cmp(entry.path, previous, shallow=False):
-                    os.utime(entry.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-                    kept += 1
             except OSError:
-                continue
-    return kept
+                stat = None
+            if stat is not None and stat.st_ino == entry.inode() and stat.st_dev == device:
+                counts[0] += 1  # linked from the previous build: the same file
+            elif stat is not None and stat.st_size == entry.stat().st_size and \
+                    filecmp.cmp(entry.path, previous, shallow=False):
+                os.utime(entry.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+                counts[0] += 1
+            elif entry.stat().st_mtime_ns < since_ns:
+                os.utime(entry.path)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -103,17 +132,18 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def publish(staged: Path, output: Path) -> None:
-    """Replace ``output`` by ``staged``; readers see the old tree or the new one, never a mix."""
+    """Replace ``output`` by ``staged``; readers see the old tree or the new one, never a mix.
+    The old tree is kept as the spare, for the next build to recycle (``take_spare``)."""
     if output.exists() and not output.is_dir():
         raise NotADirectoryError(output)
     if output.exists() and _exchange(staged, output):
-        discard_later(staged)  # now holds the previous build
+        _keep_as_spare(staged, output)  # now holds the previous build
         return
     if output.exists():  # no renameat2: two renames; ``recover`` closes the gap after a kill
         retired = retired_dir(output)
         discard(retired)
         os.rename(output, retired)
         os.rename(staged, output)
-        discard(retired)
+        _keep_as_spare(retired, output)
         return
     os.rename(staged, output)

@@ -20,12 +20,13 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.output import discard, keep_unchanged_mtimes, publish, recover, staging_dir, sweep_trash
+from kepu.output import discard, keep_unchanged_mtimes, publish, recover, staging_dir, sweep_trash, take_spare
 from kepu.problems import ContentError, Problem, format_report
 from kepu.safety import tree_problems
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .parallel import wait_for_background
+from .reuse import recycle
 from .search import stop_search_indexes
 from .trace import phase
 
@@ -90,7 +91,10 @@ def _build_locked(settings: dict, target: Path) -> int:
     if problems:
         return _refuse(format_report(problems), target)
     settings["OUTPUT_PATH"] = str(staged)
-    started = time.perf_counter()
+    started, started_ns = time.perf_counter(), time.time_ns()
+    if take_spare(target, staged):
+        with phase("recycle the spare tree"):
+            recycle(staged)
     try:
         with phase("pelican: all generators"):
             _run_pelican(settings)
@@ -109,10 +113,9 @@ def _build_locked(settings: dict, target: Path) -> int:
         print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
         return 2
     with phase("keep unchanged mtimes"):
-        kept = keep_unchanged_mtimes(staged, target)
+        kept, files = keep_unchanged_mtimes(staged, target, started_ns)
     with phase("publish"):
         publish(staged, target)
-    files = sum(len(names) for _, _, names in os.walk(target))
     print(f"构建完成：{_shown(target)}，共 {files} 个文件（{kept} 个未变化），"
           f"用时 {time.perf_counter() - started:.1f} 秒。")
     return 0

@@ -116,7 +116,7 @@ class FeedsGenerator(Generator):
             slug = entry.event.slug
             path = self.urls.save_as("EVENT_ICS", slug=slug)
             if reuse.reuse(path, digest(fingerprints[slug], self.stamps[slug])):
-                self.components.adopt(entry, reuse.previous_bytes(path))
+                self.components.adopt(entry, reuse.staged_bytes(path))
             else:
                 pending.append(entry)
         for made in fork_map(lambda part: self._single_events(part, out, day), pending,

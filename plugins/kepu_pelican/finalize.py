@@ -8,18 +8,32 @@ from xml.sax.saxutils import escape
 
 from kepu.processes import return_free_memory
 
-from .reuse import finish_reuse
+from .reuse import finish_reuse, remove_stale
 from .search import finish_search_index
 from .settings import public_url
 from .trace import phase
 
-SKIPPED = ("404.html", "drafts/", "pagefind/")
+SKIPPED_FOLDERS = ("drafts", "pagefind")  # top-level folders: not pages, or not public
+SKIPPED = ("404.html",)
+
+
+def _html_pages(output: str) -> list[str]:
+    """The HTML files under ``output``, as paths relative to it."""
+    pages = []
+    for folder, folders, names in os.walk(output):
+        relative = os.path.relpath(folder, output)
+        if relative == ".":
+            folders[:] = [name for name in folders if name not in SKIPPED_FOLDERS]
+            prefix = ""
+        else:
+            prefix = relative.replace(os.sep, "/") + "/"
+        pages.extend(prefix + name for name in names if name.endswith(".html"))
+    return pages
 
 
 def sitemap(output: Path, site: str) -> bytes:
     """Every public HTML page, sorted, as a sitemaps.org urlset."""
-    paths = sorted(Path(folder, name).relative_to(output).as_posix()
-                   for folder, _dirs, names in os.walk(output) for name in names if name.endswith(".html"))
+    paths = sorted(_html_pages(str(output)))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in paths:
@@ -33,6 +47,7 @@ def sitemap(output: Path, site: str) -> bytes:
 
 def finalize(pelican) -> None:
     output = Path(pelican.output_path)
+    remove_stale(pelican.output_path)  # before the sitemap lists what is there
     with phase("sitemap"):
         (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
     return_free_memory()  # the search indexer goes wide now: make room for it

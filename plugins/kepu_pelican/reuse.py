@@ -4,14 +4,20 @@ hard-linked from it instead of being rendered again.
 Every reusable file is written with a fingerprint of everything it was made from; the
 fingerprints travel inside the output (``.kepu-build.json``), so they always describe the
 files next to them, whatever happened to caches or to a failed build.
+
+The build writes into a recycled tree when there is one: the build before the published one
+(the spare). Its files whose fingerprints still match stay where they are, so an edit to one
+event neither creates thousands of folders and links nor deletes them afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -63,28 +69,56 @@ def code_digest(theme: Path, plugins: Path) -> str:
     return digest(_files_digest([theme]), _files_digest([plugins], (".py",)))
 
 
+def recycle(staging: Path) -> None:
+    """Prepare a spare tree to build into: keep the files its manifest describes (each may
+    stay, if its fingerprint still matches) and remove everything else."""
+    try:
+        known = set(json.loads((staging / MANIFEST).read_text("utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        known = set()
+    _prune(str(staging), "", known | {MANIFEST})
+
+
+def _prune(folder: str, prefix: str, keep: set[str]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                _prune(entry.path, relative + "/", keep)
+                with contextlib.suppress(OSError):
+                    os.rmdir(entry.path)  # only if nothing in it is kept
+            elif relative not in keep:
+                os.unlink(entry.path)
+
+
 class OutputReuse:
-    """Decides, file by file, whether the previous build's copy can stand."""
+    """Decides, file by file, whether a file of an earlier build can stand: one still in the
+    recycled staging tree, or one linked from the published build."""
 
     def __init__(self, staging: Path, previous: Path | None):
         self.staging = staging
         self.previous = previous
-        self.known: dict[str, str] = {}
+        self.started_ns = time.time_ns()
+        self.known = _manifest(previous) if previous is not None else {}
+        self.present = _manifest(staging)  # a recycled tree: what is already in place
         self.fingerprints: dict[str, str] = {}
         self.reused = 0
         self._folders: set[str] = set()
-        if previous is not None:
-            try:
-                self.known = json.loads((previous / MANIFEST).read_text("utf-8"))["files"]
-            except (OSError, ValueError, KeyError, TypeError):
-                self.known = {}
 
     def reuse(self, relative: str, fingerprint: str) -> bool:
-        """Record the file's fingerprint; link the old copy if it was made from the same inputs."""
+        """Record the file's fingerprint; keep or link the old copy if it was made from the
+        same inputs."""
         self.fingerprints[relative] = fingerprint
+        new = os.path.join(self.staging, relative)
+        if relative in self.present:
+            if self.present[relative] == fingerprint and os.path.isfile(new):
+                self.reused += 1
+                return True
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(new)  # made from other inputs: replaced by a link or a new file
         if self.previous is None or self.known.get(relative) != fingerprint:
             return False
-        old, new = os.path.join(self.previous, relative), os.path.join(self.staging, relative)
+        old = os.path.join(self.previous, relative)
         folder = os.path.dirname(new)
         if folder not in self._folders:  # one mkdir per folder, not per file
             os.makedirs(folder, exist_ok=True)
@@ -101,12 +135,42 @@ class OutputReuse:
         self.reused += 1
         return True
 
-    def previous_bytes(self, relative: str) -> bytes:
-        return (self.previous / relative).read_bytes() if self.previous else b""
+    def staged_bytes(self, relative: str) -> bytes:
+        """A reused file's bytes."""
+        return (self.staging / relative).read_bytes()
+
+    def remove_stale(self) -> None:
+        """Remove what the recycled tree had and this build did not make (an event deleted
+        since); a file written by this build under such a name stays."""
+        for relative in self.present.keys() - self.fingerprints.keys():
+            path = os.path.join(self.staging, relative)
+            try:
+                if os.stat(path).st_mtime_ns >= self.started_ns:
+                    continue
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            folder = os.path.dirname(path)
+            while folder != str(self.staging):
+                try:
+                    os.rmdir(folder)
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
 
     def save(self) -> None:
         data = {"version": 1, "files": dict(sorted(self.fingerprints.items()))}
-        (self.staging / MANIFEST).write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
+        temporary = self.staging / f"{MANIFEST}.tmp"
+        temporary.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
+        os.replace(temporary, self.staging / MANIFEST)
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    try:
+        files = json.loads((folder / MANIFEST).read_text("utf-8"))["files"]
+        return files if isinstance(files, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 _ACTIVE: dict[str, OutputReuse] = {}
@@ -116,6 +180,12 @@ def start_reuse(output_path: str, settings: Mapping[str, Any]) -> OutputReuse:
     reuse = OutputReuse(Path(output_path), previous_output(Path(output_path), settings))
     _ACTIVE[output_path] = reuse
     return reuse
+
+
+def remove_stale(output_path: str) -> None:
+    reuse = _ACTIVE.get(output_path)
+    if reuse is not None:
+        reuse.remove_stale()
 
 
 def finish_reuse(output_path: str) -> None:
