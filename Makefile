@@ -41,4 +41,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf output .output.building .cache node_modules
+	rm -rf output .output.* .cache node_modules

@@ -10,7 +10,7 @@
     invoke livereload   serve and rebuild whenever content, theme or plugins change
     invoke preview      build with publishconf.py (absolute URLs)
     invoke publish      build with publishconf.py, atomically replacing output/
-    invoke clean        remove output/ and the cache
+    invoke clean        remove output/ (with its staging and spare trees) and the cache
 
 Every task runs a module of plugins/ in a fresh interpreter; the logic lives there.
 """
@@ -119,7 +119,8 @@ def build(c, build_date=None, siteurl=None, content=None, output=None):
 @task
 def clean(c):
     """删除 output/ 和缓存。"""
-    for path in (CONFIG["output"], CONFIG["cache"]):
+    output = Path(CONFIG["output"])
+    for path in (output, *output.parent.glob(f".{output.name}.*"), CONFIG["cache"]):
         shutil.rmtree(path, ignore_errors=True)
 
 

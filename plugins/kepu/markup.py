@@ -104,6 +104,8 @@ def render(text: str) -> Rendered:
     body = _demote_h1(_convert(text))
     _check_shape(body)
     cleaned = nh3.clean(body, **_CLEAN)
+    if cleaned == body:  # nothing removed (the usual case): no second pass to find what was
+        return Rendered(_BARE_IMAGE.sub("", cleaned), ())
     kept = nh3.clean(body, **_keep_everything(body))
     removed = () if kept == cleaned else tuple(_locate(_removals(kept), text))
     return Rendered(_BARE_IMAGE.sub("", cleaned), removed)
