@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from .safety import source_problems, value_problems
 from .validation import ValidationContext, validate_event
 
 PARALLEL_THRESHOLD = 400
-CACHE_VERSION = 2  # bump whenever parsing or rendering changes what a cached file holds
+CACHE_VERSION = 3  # bump whenever parsing or rendering changes what a cached file holds
 MAX_REMOVAL_WARNINGS = 20
 BODY = "正文"
 _REMOVAL_TEXT = {
@@ -109,16 +110,22 @@ def removal_problems(removed: Iterable[Removal], doc: SourceDoc) -> list[Problem
     return problems
 
 
-def _parse_many(items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes | None, ParsedFile | None]]:
-    return [_parse_or_hit(path, shown, known) for path, shown, known in items]
+def _parse_many(items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes | None, bytes | None]]:
+    """In a worker: each parse pickled here, once, both to travel to the parent and to be
+    kept in the cache as it is (so saving the cache does not pickle thousands of objects)."""
+    results = []
+    for path, shown, known in items:
+        current, parsed = _parse_or_hit(path, shown, known)
+        results.append((current, None if parsed is None else pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)))
+    return results
 
 
 def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
-                known: dict[str, bytes] | None = None) -> Iterator[tuple[bytes | None, ParsedFile | None]]:
+                known: dict[str, bytes] | None = None) -> Iterator[tuple[bytes | None, bytes | None]]:
     """Read and parse many files, across processes when there are enough to pay for it.
 
-    Yields (stamp, parsed) in the order of ``items`` as soon as each is ready, so the caller
-    works on early files while later ones are parsed; ``parsed`` is None when the stamp
+    Yields (stamp, pickled parse) in the order of ``items`` as soon as each is ready, so the
+    caller works on early files while later ones are parsed; the parse is None when the stamp
     equals ``known[shown]`` (the caller has that file's parse cached already)."""
     known = known or {}
     requests = [(str(path), shown, known.get(shown)) for path, shown in items]
@@ -148,7 +155,7 @@ class ParseCache(Protocol):
 
     def get(self, shown: str) -> ParsedFile | None: ...
 
-    def put(self, shown: str, stamp: bytes, parsed: ParsedFile) -> None: ...
+    def put(self, shown: str, stamp: bytes, pickled: bytes) -> None: ...
 
 
 def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
@@ -159,13 +166,15 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
     files = list(files)
     results = parse_files(files, workers, cache.stamps() if cache else None)
     events, problems = [], []
-    for (_path, shown), (current, result) in zip(files, results, strict=True):
+    for (_path, shown), (current, pickled) in zip(files, results, strict=True):
+        result = None if pickled is None else pickle.loads(pickled)
         if result is None and cache is not None:
             result = cache.get(shown)
         if result is None:  # a stale cache entry: parse here
             current, result = _parse_or_hit(str(_path), shown, None)
-        if cache is not None and current is not None:
-            cache.put(shown, current, result)
+            pickled = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        if cache is not None and current is not None and pickled is not None:
+            cache.put(shown, current, pickled)
         problems.extend(result.problems)
         if result.doc is None:
             continue

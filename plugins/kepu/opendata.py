@@ -108,7 +108,7 @@ def events_json(records: list[str], index: SiteIndex, site: str, schema_url: str
     return b"".join([head[:-4], b"[", ",".join(records).encode("utf-8"), b"]}\n"])
 
 
-CsvLine = tuple[tuple, str]  # (sort key, line)
+CsvLine = tuple[str, str]  # (sort key: day, time and event, tab-separated; line)
 
 
 def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
@@ -123,7 +123,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
-        keys.append((day, start.strftime("%H:%M") if start else "", event.slug))
+        keys.append(f"{day.isoformat()}\t{start.strftime('%H:%M') if start else ''}\t{event.slug}")
         writer.writerow([
             event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
             end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),

@@ -25,7 +25,6 @@ from kepu.problems import ContentError, Problem, format_report
 from kepu.safety import tree_problems
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
-from .parallel import wait_for_background
 from .reuse import recycle
 from .search import stop_search_indexes
 from .trace import phase
@@ -124,11 +123,7 @@ def _build_locked(settings: dict, target: Path) -> int:
 def _run_pelican(settings: dict) -> None:
     from pelican import Pelican
 
-    try:
-        Pelican(settings).run()
-    finally:
-        with phase("caches: wait"):
-            wait_for_background()  # caches being saved: also kept when the content has errors
+    Pelican(settings).run()
 
 
 def _refuse(report: str, target: Path) -> int:

@@ -3,13 +3,15 @@ kept across builds in the cache folder, keyed by the event's fingerprint."""
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .parallel import in_background
+logger = logging.getLogger(__name__)
+
 
 
 class FragmentCache:
@@ -29,9 +31,11 @@ class FragmentCache:
         return value
 
     def save(self) -> None:
-        """Written by a background child: pickling thousands of fragments is not worth waiting for."""
-        kept = self.kept
-        in_background(lambda: _save_pickle(self.path, kept))
+        """Keep this build's fragments for the next (strings and bytes: quick to pickle)."""
+        try:
+            _save_pickle(self.path, self.kept)
+        except OSError as error:  # an optimisation only: say so, never fail the build
+            logger.warning("缓存 %s 未能保存（%s），下次构建会重新生成", self.path, error)
 
 
 def _load_pickle(path: Path) -> dict:

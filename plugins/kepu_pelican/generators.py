@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pickle
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -24,7 +25,7 @@ from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
 from .fragments import FragmentCache
 from .paging import stable_key, write_pages
-from .parallel import fork_map, in_background
+from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import start_search_index
@@ -44,9 +45,9 @@ INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATE
 class _Cache:
     """The generator's content cache (Pelican loads and saves it) as a ParseCache.
 
-    Entries are ``(stamp, (CACHE_VERSION, ParsedFile))`` keyed by the path under content/;
-    stamps are computed where each file is read anyway (in the parsing processes), so no
-    file is read twice."""
+    Entries are ``(stamp, (CACHE_VERSION, pickled ParsedFile))`` keyed by the path under
+    content/; stamps and pickles are made where each file is read and parsed anyway (in the
+    parsing processes), so no file is read twice and saving the cache pickles only bytes."""
 
     def __init__(self, generator: CachingGenerator, content_prefix: str):
         self.entries = generator._cache  # Pelican's loaded cache dict, saved by save_cache()
@@ -56,20 +57,26 @@ class _Cache:
     def _key(self, shown: str) -> str:
         return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
 
+    def _usable(self, data) -> bool:
+        return isinstance(data, tuple) and len(data) == 2 and data[0] == CACHE_VERSION and isinstance(data[1], bytes)
+
     def stamps(self) -> dict[str, bytes]:
-        return {f"{self.prefix}/{key}": stamp for key, (stamp, data) in self.entries.items()
-                if isinstance(data, tuple) and data[0] == CACHE_VERSION}
+        return {f"{self.prefix}/{key}": stamp for key, (stamp, data) in self.entries.items() if self._usable(data)}
 
     def get(self, shown: str) -> ParsedFile | None:
         _stamp, data = self.entries.get(self._key(shown), (None, None))
-        if not data or data[0] != CACHE_VERSION or (data[1].doc and data[1].doc.path != shown):
+        if not self._usable(data):
             return None
-        return data[1]
+        try:
+            parsed = pickle.loads(data[1])
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None  # written by another version (a class renamed since): parse again
+        return parsed if isinstance(parsed, ParsedFile) and (not parsed.doc or parsed.doc.path == shown) else None
 
-    def put(self, shown: str, stamp: bytes, parsed: ParsedFile) -> None:
+    def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
         key = self._key(shown)
         if self.entries.get(key, (None,))[0] != stamp:
-            self.entries[key] = (stamp, (CACHE_VERSION, parsed))
+            self.entries[key] = (stamp, (CACHE_VERSION, pickled))
             self.changed = True
 
     def keep_only(self, shown: set[str]) -> None:
@@ -97,7 +104,7 @@ class EventsGenerator(CachingGenerator):
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
         cache.keep_only({shown for _, shown in files})
         if cache.changed:
-            in_background(self.save_cache)  # pickling the whole cache takes a second: not here
+            self.save_cache()  # bytes only: quick, and no forked copy of the build
         self._cache = {}  # parsed files are in the events now: do not hold them twice
         problems.extend(found)
         problems.extend(_reader_problems(self.context, {e.slug for e in events} | {

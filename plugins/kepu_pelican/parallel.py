@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -48,32 +47,3 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
             return [first, *pending.get()]
     finally:
         _JOB = None
-
-
-_BACKGROUND: list[int] = []
-
-
-def in_background(function: Callable[[], Any]) -> None:
-    """Run optional work (saving a cache) in a forked child, a snapshot of this process,
-    while the build goes on; ``wait_for_background`` joins it. Runs here where fork is
-    unavailable."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        function()
-        return
-    gc.freeze()  # as in fork_map: keep the child from copying every shared page
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child process
-        try:
-            die_with_parent()
-            function()
-        except Exception as error:  # optional work: say so, never fail the build
-            print(f"警告：缓存未能保存（{error}），下次构建会重新生成。", file=sys.stderr)
-        finally:
-            os._exit(0)
-    _BACKGROUND.append(pid)
-
-
-def wait_for_background() -> None:
-    """Wait for every background child."""
-    while _BACKGROUND:
-        os.waitpid(_BACKGROUND.pop(), 0)
