@@ -248,7 +248,8 @@ def report(results: list[SizeResult], repeats: int, traced: list[str] | None = N
              "all ICS feeds and single-event .ics files, Pagefind search index, filter JSON, open data, statistics, "
              "embeds and the change feed. (b) is plain Pelican 4.12, default theme, feeds off, on the same "
              "Markdown bodies as ordinary articles. Warm = the portal rebuilt with its cache after one event's "
-             "title changed. Peak memory is the whole process tree (worker processes and Pagefind included), "
+             f"title changed, {repeats} times in a row (from the second on, each build recycles the tree of the "
+             "build before the published one, as an editor's repeated builds do). Peak memory is the whole process tree (worker processes and Pagefind included), "
              "summed as proportional set size (memory shared by forked workers counted once).", "",
              "| events | (a) portal cold s | (b) Pelican cold s | (a)/(b) | portal ms/event | warm s | warm/cold "
              "| portal peak MB | Pelican peak MB | portal files | Pelican files |",
