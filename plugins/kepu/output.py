@@ -70,7 +70,10 @@ def discard_later(path: Path) -> None:
     """Move a folder aside at once and delete it in a detached process: the build does not
     wait while tens of thousands of old files are removed."""
     trash = path.parent / f"{path.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
-    os.rename(path, trash)
+    try:
+        os.rename(path, trash)
+    except FileNotFoundError:
+        return
     _delete_detached(trash)
 
 

@@ -20,7 +20,16 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.output import discard, keep_unchanged_mtimes, publish, recover, staging_dir, sweep_trash, take_spare
+from kepu.output import (
+    discard,
+    discard_later,
+    keep_unchanged_mtimes,
+    publish,
+    recover,
+    staging_dir,
+    sweep_trash,
+    take_spare,
+)
 from kepu.problems import ContentError, Problem, format_report
 from kepu.safety import tree_problems
 
@@ -99,11 +108,11 @@ def _build_locked(settings: dict, target: Path) -> int:
             _run_pelican(settings)
     except ContentError as error:
         stop_search_indexes()
-        discard(staged)
+        discard_later(staged)  # a recycled tree is large: do not keep the editor waiting
         return _refuse(format_report(error.problems), target)
     except Exception as error:  # a bug, not a content problem: say so plainly
         stop_search_indexes()
-        discard(staged)
+        discard_later(staged)
         collision = _collision(error, staged, Path(settings["PATH"]), root)
         if collision:
             return _refuse(format_report(collision), target)

@@ -72,11 +72,7 @@ def code_digest(theme: Path, plugins: Path) -> str:
 def recycle(staging: Path) -> None:
     """Prepare a spare tree to build into: keep the files its manifest describes (each may
     stay, if its fingerprint still matches) and remove everything else."""
-    try:
-        known = set(json.loads((staging / MANIFEST).read_text("utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        known = set()
-    _prune(str(staging), "", known | {MANIFEST})
+    _prune(str(staging), "", set(_manifest(staging)) | {MANIFEST})
 
 
 def _prune(folder: str, prefix: str, keep: set[str]) -> None:
