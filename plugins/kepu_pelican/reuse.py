@@ -98,7 +98,6 @@ class OutputReuse:
         self.known = _manifest(previous) if previous is not None else {}
         self.present = _manifest(staging)  # a recycled tree: what is already in place
         self.fingerprints: dict[str, str] = {}
-        self.reused = 0
         self._folders: set[str] = set()
 
     def reuse(self, relative: str, fingerprint: str) -> bool:
@@ -108,7 +107,6 @@ class OutputReuse:
         new = os.path.join(self.staging, relative)
         if relative in self.present:
             if self.present[relative] == fingerprint and os.path.isfile(new):
-                self.reused += 1
                 return True
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(new)  # made from other inputs: replaced by a link or a new file
@@ -128,7 +126,6 @@ class OutputReuse:
                 shutil.copy2(old, new)
             except OSError:
                 return False
-        self.reused += 1
         return True
 
     def staged_bytes(self, relative: str) -> bytes:

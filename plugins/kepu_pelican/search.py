@@ -36,7 +36,6 @@ class SearchIndexer:
         self.work = output.parent / f".{output.name}.search"
         self.salt = f"pagefind {version('pagefind')}"
         self.shards: list[Shard] = []
-        self.reused = 0
         self._process: subprocess.Popen | None = None
 
     def start(self, pages: list[tuple[str, str]], known: Mapping[str, str] | None = None) -> None:
@@ -50,7 +49,6 @@ class SearchIndexer:
             old = self.previous / "pagefind" / shard.name if self.previous else None
             if old and known.get(shard.name) == shard.fingerprint and old.is_dir():
                 kept.append({"from": str(old), "to": str(self.output / "pagefind" / shard.name)})
-                self.reused += 1
             else:
                 pending.append(shard)
         shutil.rmtree(self.work, ignore_errors=True)
