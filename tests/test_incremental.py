@@ -3,6 +3,7 @@ byte-for-byte what a cold build of the same content makes."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,25 @@ def test_a_recycled_tree_keeps_nothing_stale(mini_site: Path, tmp_path: Path) ->
     # The page is the first build's file again, but it changed since the published build:
     # browsers and rsync must see it as new.
     assert page.stat().st_mtime_ns > changed_at
+
+
+def test_search_shards_of_unchanged_pages_are_linked(mini_site: Path, tmp_path: Path) -> None:
+    """An edit re-indexes only the search shard holding the edited page; the others are linked."""
+    settings = tmp_path / "small_shards.py"
+    settings.write_text("from pelicanconf import *  # noqa: F403\nPAGEFIND_MAX_PAGES = 2\n", "utf-8")
+    output, cache = tmp_path / "out", tmp_path / "cache"
+
+    def build() -> dict[str, set[int]]:
+        result = run_build(mini_site / "content", output, settings=settings, extra_args=("--cache", str(cache)))
+        assert result.returncode == 0, result.stderr
+        names = [s["name"] for s in json.loads((output / "pagefind" / "shards.json").read_text("utf-8"))["shards"]]
+        return {name: {p.stat().st_ino for p in (output / "pagefind" / name).rglob("*") if p.is_file()}
+                for name in names}
+
+    before = build()
+    assert len(before) >= 3
+    edit(mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md", "流动科技馆进社区", "流动科技馆来了")
+    after = build()
+    assert after.keys() == before.keys()
+    changed = [name for name in before if before[name] != after[name]]
+    assert len(changed) == 1, changed

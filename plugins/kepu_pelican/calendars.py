@@ -151,7 +151,7 @@ class CalendarGenerator(Generator):
 
 def _shape(value: Any, fingerprints: dict[str, str]) -> Any:
     """What a calendar page shows of ``value``: an event as its fingerprint, days and months
-    as their dates and items, a street as its name and address."""
+    as their dates and items, a street as its name and URL."""
     if isinstance(value, DayItem):
         occurrence = value.occurrence
         return (fingerprints[value.entry.event.slug], occurrence.start, occurrence.end, occurrence.index,

@@ -42,12 +42,12 @@ class SearchIndexer:
         """Plan the shards and start indexing those not linked from the previous build;
         ``known`` maps pages to the fingerprints they were written from."""
         self.shards = plan(pages, self.max_pages)
-        known = self._previous_manifest()
+        previous = self._previous_manifest()
         pending, kept = [], []
         for shard in self.shards:
             shard.fingerprint = fingerprint(shard, self.output, self.salt, known)
             old = self.previous / "pagefind" / shard.name if self.previous else None
-            if old and known.get(shard.name) == shard.fingerprint and old.is_dir():
+            if old and previous.get(shard.name) == shard.fingerprint and old.is_dir():
                 kept.append({"from": str(old), "to": str(self.output / "pagefind" / shard.name)})
             else:
                 pending.append(shard)
