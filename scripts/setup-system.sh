@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install the Debian packages the tests drive, when missing: a real browser, CJK fonts
-# (or screenshots show boxes), and libical with its Python bindings for the feed checks.
+# (or screenshots show boxes), libical with its Python bindings for the feed checks, and
+# LibreOffice Calc (headless) to open /data/events.csv as a spreadsheet would.
 set -eu
-PACKAGES="chromium fonts-noto-cjk gir1.2-ical-3.0 python3-gi"
+PACKAGES="chromium fonts-noto-cjk gir1.2-ical-3.0 python3-gi libreoffice-calc-nogui"
 missing=""
 for package in $PACKAGES; do
   dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from .csvsafe import cell
 from .site import EventEntry, SiteIndex, last_local_day, local_day
 
 DATA_VERSION = "1.0"
@@ -20,6 +21,7 @@ CSV_COLUMNS = [
     ("cost", "费用"), ("registration", "需要报名"), ("phone", "报名电话"), ("attendance", "参加人数"),
     ("url", "活动页面"),
 ]
+NUMERIC_CSV_COLUMNS = frozenset({"attendance"})  # written as numbers, a negative one too
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -124,7 +126,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
         keys.append(f"{day.isoformat()}\t{start.strftime('%H:%M') if start else ''}\t{event.slug}")
-        writer.writerow([
+        writer.writerow(csv_row([
             event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
             end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
             "否" if timed else "是", event.title, event.status_label, event.street, entry.street.name,
@@ -133,9 +135,15 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             "、".join(a.name for a in entry.audiences), event.cost,
             "是" if event.registration and event.registration.required else "否",
             event.registration.phone if event.registration else "",
-            "" if event.attendance is None else event.attendance, f"{site}/{entry.url}",
-        ])
+            event.attendance, f"{site}/{entry.url}",
+        ]))
     return list(zip(keys, lines, strict=True))
+
+
+def csv_row(values: list) -> list:
+    """A row in ``CSV_COLUMNS`` order made safe for spreadsheets: numbers stay numbers in
+    numeric columns, text that could start a formula gets a leading ' (``csvsafe.cell``)."""
+    return [cell(value, key in NUMERIC_CSV_COLUMNS) for (key, _), value in zip(CSV_COLUMNS, values, strict=True)]
 
 
 class _Lines(list):
@@ -149,7 +157,7 @@ def csv_document(lines: Iterable[list[CsvLine]]) -> bytes:
     """The CSV file from every event's ``csv_lines``: sessions by day, time and event; UTF-8
     with BOM (so that spreadsheet programs read it as UTF-8)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([label for _, label in CSV_COLUMNS])
+    csv.writer(buffer, lineterminator="\r\n").writerow([cell(label) for _, label in CSV_COLUMNS])
     ordered = sorted((line for event in lines for line in event), key=lambda line: line[0])
     return "\ufeff".encode() + (buffer.getvalue() + "".join(text for _, text in ordered)).encode("utf-8")
 
