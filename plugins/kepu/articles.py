@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 from .frontmatter import SourceDoc
 from .problems import Problem
 from .suggest import closest, did_you_mean
-from .validation import FieldReader, ValidationContext, image_path, slug_problem, tag_list
+from .validation import (
+    MAX_EVENT_REFS,
+    MAX_SLUG,
+    FieldReader,
+    ValidationContext,
+    image_path,
+    shown,
+    slug_problem,
+    tag_list,
+)
 
 ARTICLE_FIELDS = ("title", "date", "summary", "author", "street", "events", "image", "image_alt",
                   "tags", "draft", "updated")
@@ -43,8 +52,8 @@ def validate_article(doc: SourceDoc, ctx: ValidationContext, kind: str = "articl
     allowed = ARTICLE_FIELDS if kind == "article" else PAGE_FIELDS
     for key in reader.meta:
         if str(key) not in allowed:
-            guess = closest(str(key), allowed)
-            reader.warn(str(key), f"未知字段“{key}”，将被忽略",
+            guess = closest(str(key)[:MAX_SLUG], allowed)
+            reader.warn(str(key), f"未知字段“{shown(key)}”，将被忽略",
                         f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(allowed)}")
     title = reader.text("title", required=True, max_len=200)
     zone = ZoneInfo(ctx.default_timezone)
@@ -88,12 +97,19 @@ def _event_refs(reader: FieldReader, event_slugs: frozenset[str] | None) -> tupl
     if value in (None, "", []):
         return ()
     items = value if isinstance(value, list) else [value]
+    if len(items) > MAX_EVENT_REFS:
+        reader.error("events", f"关联的活动太多（{len(items)} 个，上限 {MAX_EVENT_REFS} 个）",
+                     "只列出这篇新闻报道的活动")
+        return ()
     found = []
     for index, item in enumerate(items):
         key = f"events[{index}]" if isinstance(value, list) else "events"
+        if isinstance(item, (dict, list, bool)) or item is None:
+            reader.error(key, "这里应写活动的文件名（不含 .md）", "每个文件名写成列表的一项，例如 events: [liudong-kejiguan]")
+            continue
         slug = str(item).strip()
         if event_slugs is not None and slug not in event_slugs:
-            reader.error(key, f"找不到文件名为“{slug}”的活动",
+            reader.error(key, f"找不到文件名为“{shown(slug)}”的活动",
                          did_you_mean(slug, event_slugs) or "填写 content/events/ 下活动的文件名（不含 .md）")
             continue
         found.append(slug)

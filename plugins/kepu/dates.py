@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
+from fractions import Fraction
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_DURATION = timedelta(days=366)
+MAX_SHOWN = 40  # characters of an editor's value quoted back in a message
 
 _DATE = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 _OFFSET = r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
-_DATETIME_RE = re.compile(rf"^{_DATE}(?:(?:[Tt]|\s+){_TIME}\s*{_OFFSET})?$")
-_TIME_RE = re.compile(rf"^{_TIME}$")
-_SLASHED = re.compile(r"^(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?(.*)$")
+# Patterns are used with fullmatch: "$" would also accept a trailing newline.
+_DATETIME_RE = re.compile(rf"{_DATE}(?:(?:[Tt]|\s+){_TIME}\s*{_OFFSET})?")
+_TIME_RE = re.compile(_TIME)
+_SLASHED = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?(.*)")
 # Quotes typed with a Chinese input method are text to YAML, not quoting.
 _CURLY_QUOTES = "“”‘’"
 _CURLY_HINT = '引号要用英文半角的 "，不能用中文引号“”：写成 "16:00" 这样'
 _DURATION_UNITS = ("个小时", "小时", "钟头", "hours", "hour", "hrs", "hr", "h", "分钟", "minutes",
                    "minute", "mins", "min", "分", "m", "days", "day", "天", "d")
 _DURATION_PART = re.compile(rf"(\d+(?:\.\d+)?)\s*({'|'.join(_DURATION_UNITS)})", re.IGNORECASE)
-_ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$", re.IGNORECASE)
+_ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?", re.IGNORECASE)
+_UNIT_MINUTES = {**dict.fromkeys(("天", "d", "day", "days"), 24 * 60),
+                 **dict.fromkeys(("分钟", "分", "min", "mins", "minute", "minutes", "m"), 1)}
 
 
 class DateFormatError(ValueError):
@@ -35,7 +41,7 @@ class DateFormatError(ValueError):
 def parse_when(text: str) -> date | datetime:
     """``2026-12-05`` → date; ``2026-12-05 14:00`` → naive (or offset-aware) datetime."""
     text = text.strip()
-    match = _DATETIME_RE.match(text)
+    match = _DATETIME_RE.fullmatch(text)
     if not match:
         raise DateFormatError(f"无法识别的日期{_quoted(text)}", _suggest_date(text))
     year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
@@ -55,8 +61,15 @@ def parse_when(text: str) -> date | datetime:
     return value
 
 
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """An editor's value as a message quotes it: at most ``limit`` characters."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _quoted(text: str) -> str:
     """“text”, or ：text when the editor's own (Chinese) quotes are part of it."""
+    text = shorten(text)
     return f"：{text}" if any(q in text for q in _CURLY_QUOTES) else f"“{text}”"
 
 
@@ -77,7 +90,7 @@ def _make_time(hour: int, minute: int, second: int, text: str) -> time:
 
 def parse_clock(text: str) -> time:
     """``16:00`` → time(16, 0)."""
-    match = _TIME_RE.match(text.strip())
+    match = _TIME_RE.fullmatch(text.strip())
     if not match:
         hint = _CURLY_HINT if any(q in text for q in _CURLY_QUOTES) else (
             "时间写成 24 小时制并加引号，例如 \"16:00\"")
@@ -86,16 +99,16 @@ def parse_clock(text: str) -> time:
 
 
 def _suggest_date(text: str) -> str:
-    if _TIME_RE.match(text):
+    if _TIME_RE.fullmatch(text):
         return f"只写了时间，缺少日期：写成 2026-12-05 {text}"
     if text[:1] in _CURLY_QUOTES or text[-1:] in _CURLY_QUOTES:
         return _CURLY_HINT
-    match = _SLASHED.match(text)
+    match = _SLASHED.fullmatch(text)
     if match:
         year, month, day, rest = match.groups()
         fixed = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
         rest = rest.strip()
-        if rest and _TIME_RE.match(rest):
+        if rest and _TIME_RE.fullmatch(rest):
             fixed += f" {rest}"
         return f"日期要用短横线分隔，请写成 {fixed}"
     if "：" in text:
@@ -104,31 +117,42 @@ def _suggest_date(text: str) -> str:
 
 
 def parse_duration(text: str) -> timedelta:
-    """``2小时``, ``90分钟``, ``1小时30分钟``, ``1.5h``, ``PT2H`` → timedelta."""
+    """``2小时``, ``90分钟``, ``1小时30分钟``, ``1.5h``, ``PT2H`` → timedelta (at most 366 days).
+
+    Amounts are added up as exact fractions of minutes and compared with the limit before a
+    timedelta is made, so no number an editor types can overflow."""
     text = str(text).strip()
-    iso = _ISO_DURATION.match(text)
+    iso = _ISO_DURATION.fullmatch(text)
     if iso and any(iso.groups()):
-        days, hours, minutes = (int(g or 0) for g in iso.groups())
-        return _positive(timedelta(days=days, hours=hours, minutes=minutes), text)
-    total, consumed = timedelta(), ""
+        days, hours, minutes = (_amount(g or "0") for g in iso.groups())
+        return _bounded(days * 24 * 60 + hours * 60 + minutes, text)
+    total, consumed = Fraction(0), ""
     for match in _DURATION_PART.finditer(text):
-        amount, unit = float(match[1]), match[2].lower()
         consumed += match[0]
-        if unit in ("天", "d", "day", "days"):
-            total += timedelta(days=amount)
-        elif unit in ("分钟", "分", "min", "mins", "minute", "minutes", "m"):
-            total += timedelta(minutes=amount)
-        else:
-            total += timedelta(hours=amount)
+        total += _amount(match[1]) * _UNIT_MINUTES.get(match[2].lower(), 60)
     if not consumed or re.sub(r"\s", "", consumed) != re.sub(r"\s", "", text):
-        raise DateFormatError(f"无法识别的时长“{text}”", "例如 duration: 2小时、duration: 90分钟、duration: 1小时30分钟")
-    return _positive(total, text)
+        raise DateFormatError(f"无法识别的时长{_quoted(text)}",
+                              "例如 duration: 2小时、duration: 90分钟、duration: 1小时30分钟")
+    return _bounded(total, text)
 
 
-def _positive(value: timedelta, text: str) -> timedelta:
-    if value <= timedelta(0):
-        raise DateFormatError(f"时长“{text}”必须大于零", "例如 duration: 2小时")
-    return value
+def _amount(digits: str) -> Fraction:
+    """``12.5`` → Fraction(25, 2); an absurdly long number becomes merely too large (never a
+    huge integer: int() refuses more than 4300 digits)."""
+    whole, _, part = digits.partition(".")
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > 9:
+        return Fraction(10**10)
+    return Fraction(int(whole)) + (Fraction(int(part[:9]), 10 ** len(part[:9])) if part else 0)
+
+
+def _bounded(minutes: Fraction, text: str) -> timedelta:
+    if minutes <= 0:
+        raise DateFormatError(f"时长{_quoted(text)}必须大于零", "例如 duration: 2小时")
+    if minutes > MAX_DURATION / timedelta(minutes=1):
+        raise DateFormatError(f"时长{_quoted(text)}太长：超过 {MAX_DURATION.days} 天",
+                              "长期开放的项目请用 recurrence 写成重复活动")
+    return timedelta(minutes=float(minutes))
 
 
 def as_local(value: date | datetime, zone: tzinfo) -> date | datetime:

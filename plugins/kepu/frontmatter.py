@@ -27,13 +27,14 @@ _Loader.yaml_implicit_resolvers = {
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_FRONT_MATTER_LINES = 400
-_DELIMITER = re.compile(r"^---[ \t]*$")
-_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# Patterns are used with fullmatch ("$" would also accept a trailing newline).
+_DELIMITER = re.compile(r"---[ \t]*")
+_END = re.compile(r"(---|\.\.\.)[ \t]*")
 # A mapping key typed with a full-width colon, e.g. "title：科普讲座".
 _FULLWIDTH_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*\s*：")
 _NO_SPACE_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*:[^\s/]")
 # "title: 科学会客厅: 线上直播": a second colon-and-space inside an unquoted value.
-_COLON_IN_VALUE = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):\s+([^\"'\s].*?:\s.*)$")
+_COLON_IN_VALUE = re.compile(r"\s*(?:- )?([A-Za-z_][\w-]*):\s+([^\"'\s].*?:\s.*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +93,16 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
 def split(text: str, path: str) -> tuple[str, int, str, int] | Problem:
     """Return (front matter, its first line, body, body's first line)."""
     lines = text.split("\n")
-    if not lines or not _DELIMITER.match(lines[0]):
+    if not lines or not _DELIMITER.fullmatch(lines[0]):
         return Problem(path, 1, "", "文件必须以一行 --- 开头，后面是 YAML 前置信息",
                        "在文件第一行写 ---，前置信息写完后再写一行 ---，然后是正文")
     for index, line in enumerate(lines[1:], start=1):
-        if _END.match(line):
+        if _END.fullmatch(line):
+            if index - 1 > MAX_FRONT_MATTER_LINES:  # lines 2 … index hold the front matter
+                return Problem(path, index + 1, "",
+                               f"前置信息太长（{index - 1} 行，上限 {MAX_FRONT_MATTER_LINES} 行）",
+                               "前置信息只写字段；较长的介绍请写在第二个 --- 之后的正文里")
             return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
-        if index > MAX_FRONT_MATTER_LINES:
-            break
     return Problem(path, 1, "", "前置信息没有结束的 --- 行",
                    "在最后一个字段之后另起一行写 ---，再写正文")
 
@@ -141,7 +144,7 @@ def _typing_slip(fm_lines: list[str], candidates: list[int],
         if _NO_SPACE_KEY.match(fm_lines[i]) and "http" not in fm_lines[i]:
             return i, "冒号后面缺少空格", "在英文冒号后加一个空格，例如 street: xinbei"
     if "mapping values are not allowed" in error and candidates:
-        match = _COLON_IN_VALUE.match(fm_lines[candidates[0]])
+        match = _COLON_IN_VALUE.fullmatch(fm_lines[candidates[0]])
         if match:
             key, value = match[1], match[2].rstrip()
             quote = "'" if '"' in value else '"'

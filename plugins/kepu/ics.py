@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vGeo, vRecur, vText, vUri
+from icalendar import Calendar, Event, Timezone, vCategory, vGeo, vRecur, vText, vUri
 
 from .dates import format_datetime, format_day
 from .recurrence import occurrence_point
@@ -21,6 +21,13 @@ UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 TITLE_PREFIX = {"cancelled": "【已取消】", "postponed": "【已改期】", "full": "【名额已满】"}
 ICAL_STATUS = {"cancelled": "CANCELLED"}
 MAX_FEED_BYTES = 1_000_000  # under 1 MiB, the size beyond which clients drop events
+# An event whose own VEVENT is larger is left out of the shared feeds (it keeps its own .ics):
+# ordinary events take 1–3 KB, so one oversized entry can never take the others' room.
+MAX_EVENT_BYTES = 64 * 1024
+MAX_NAME_CHARS = 200  # a calendar's name, as subscribers' clients show it
+MAX_DESCRIPTION_CHARS = 2000
+WINDOW_TEXT_ROOM = 2048  # bytes kept for the window's sentence appended to a feed's description
+_END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,7 @@ class FeedSettings:
     refresh: str = "PT6H"  # RFC 5545 duration: how often clients should refresh
     past_days: int = 90
     max_bytes: int = MAX_FEED_BYTES
+    max_event_bytes: int = MAX_EVENT_BYTES
     prodid: str = "-//Kepu Calendar//Kepu Calendar//ZH"
     color: str = "#0A4F96"
 
@@ -56,13 +64,18 @@ class FeedWindow:
     since: date
     until: date | None  # None: every future event is included
     dropped_future: int = 0
+    oversized: int = 0  # events whose own VEVENT is too large for a shared feed
 
     def describe(self) -> str:
         text = f"包含{format_day(self.since)}以后结束的活动"
         if self.until is None:
-            return f"{text}和今后的全部活动，共 {self.events} 项。"
-        return (f"{text}，以及截至{format_day(self.until)}的活动，共 {self.events} 项；"
-                f"为使文件小于 1 MB，更晚的 {self.dropped_future} 项未列入，请订阅所在街镇或类型的日历。")
+            text = f"{text}和今后的全部活动，共 {self.events} 项。"
+        else:
+            text = (f"{text}，以及截至{format_day(self.until)}的活动，共 {self.events} 项；"
+                    f"为使文件小于 1 MB，更晚的 {self.dropped_future} 项未列入，请订阅所在街镇或类型的日历。")
+        if self.oversized:
+            text += f"另有 {self.oversized} 项活动的信息太长，未列入本日历，请到活动页面单独下载。"
+        return text
 
 
 @dataclass(slots=True)
@@ -170,7 +183,7 @@ class EventComponents:
         if stamp.modified:
             vevent.add("last-modified", stamp.modified.astimezone(UTC))
         vevent.add("sequence", stamp.sequence)
-        vevent.add("summary", _summary(entry))
+        vevent.add("summary", LiteralText(_summary(entry)))
         vevent.add("dtstart", event.start)
         vevent.add("dtend", event.end if not entry.event.all_day else event.end + timedelta(days=1))
         if event.recurrence:
@@ -183,12 +196,12 @@ class EventComponents:
         vevent.add("status", ICAL_STATUS.get(event.status, "CONFIRMED"))
         location = _location(entry)
         if location:
-            vevent.add("location", location)
+            vevent.add("location", LiteralText(location))
         if event.venue and event.venue.has_geo:
             vevent.add("geo", vGeo((event.venue.lat, event.venue.lon)))
         vevent.add("url", url, parameters={"VALUE": "URI"})
-        vevent.add("description", "\n".join(description_lines(entry, url)))
-        vevent.add("categories", [c.name for c in entry.categories])
+        vevent.add("description", LiteralText("\n".join(description_lines(entry, url))))
+        vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
         vevent.add("organizer", self.settings.absolute(entry.team_url),
                    parameters={"CN": _quote_safe(entry.team.name)})
         vevent.add("class", "PUBLIC")
@@ -220,6 +233,32 @@ def unfolded_bytes(component) -> bytes:
 def _point(value: date | datetime, start: date | datetime, zone: ZoneInfo) -> date | datetime:
     point = occurrence_point(value, start, zone)
     return point if isinstance(start, datetime) else point.date()
+
+
+def escape_text(text: str) -> str:
+    """RFC 5545 TEXT escaping (section 3.3.11) of text as typed: the backslash first, then
+    ";", "," and line breaks. icalendar's own escaping first turns a typed "\\N" into a line
+    break, so a title holding a literal \\N (or \\n) would read back as two lines."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+
+
+class LiteralText(vText):
+    """A TEXT value escaped by ``escape_text``: every character the editor typed reads back."""
+
+    def to_ical(self) -> bytes:
+        return escape_text(str(self)).encode("utf-8")
+
+
+class LiteralCategories(vCategory):
+    """CATEGORIES whose names are escaped by ``escape_text``."""
+
+    def to_ical(self) -> bytes:
+        return ",".join(escape_text(str(name)) for name in self.cats).encode("utf-8")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _quote_safe(text: str) -> str:
@@ -273,10 +312,10 @@ def vtimezone(tzid: str) -> bytes:
 
 
 def _header(settings: FeedSettings, name: str, description: str, source: str, page: str) -> bytes:
-    """Calendar properties; values are escaped by icalendar's property types."""
-    name = " ".join(name.split())  # a calendar's name is one line
-    name_text = vText(name).to_ical().decode("utf-8")
-    description_text = vText(description).to_ical().decode("utf-8")
+    """Calendar properties: name and description escaped by ``escape_text``, cut to a length
+    any client shows (names come from registries and event titles)."""
+    name_text = escape_text(_clip(" ".join(name.split()), MAX_NAME_CHARS))  # a name is one line
+    description_text = escape_text(_clip(description, MAX_DESCRIPTION_CHARS + WINDOW_TEXT_ROOM // 3))
     lines = [
         *_static_header(settings),
         f"NAME:{name_text}", f"X-WR-CALNAME:{name_text}",
@@ -307,52 +346,86 @@ def _static_header(settings: FeedSettings) -> list[str]:
 
 
 def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budget: int,
-           size, zone: ZoneInfo) -> tuple[list[EventEntry], FeedWindow]:
-    """Upcoming events first (soonest first), then recent past ones, while they fit ``budget``."""
+           size, zone: ZoneInfo, max_event: int = MAX_EVENT_BYTES,
+           shared=None) -> tuple[list[EventEntry], FeedWindow]:
+    """Upcoming events first (soonest first), then recent past ones, while they fit ``budget``.
+
+    ``size(entry)`` is the length of the entry's own VEVENT: an entry longer than ``max_event``
+    is passed over (it keeps its own .ics file) and counted in ``FeedWindow.oversized``, so no
+    single entry can use up the others' room. ``shared(entry)`` returns the name and length of
+    a block that entries share (their VTIMEZONE), counted once, with the first entry needing it.
+    """
     since = build_date - timedelta(days=past_days)
     upcoming = sorted((e for e in entries if not e.is_past), key=lambda e: occurrence_key(e.shown, zone))
     recent = sorted((e for e in entries if e.is_past and last_local_day(e.last, zone) >= since),
                     key=lambda e: occurrence_key(e.last, zone), reverse=True)
-    chosen, used, until, dropped = [], 0, None, 0
+    chosen: list[EventEntry] = []
+    used, until, dropped, oversized = 0, None, 0, 0
+    counted: set[str] = set()
+
+    def cost(entry: EventEntry) -> tuple[int, str] | None:
+        own = size(entry)
+        if own > max_event:
+            return None
+        key, extra = shared(entry) if shared else ("", 0)
+        return (own + extra, key) if key and key not in counted else (own, "")
+
     for index, entry in enumerate(upcoming):
-        cost = size(entry)
-        if used + cost > budget:
+        found = cost(entry)
+        if found is None:
+            oversized += 1
+            continue
+        if used + found[0] > budget:
             dropped = len(upcoming) - index
             until = last_local_day(chosen[-1].shown, zone) if chosen else build_date
             break
         chosen.append(entry)
-        used += cost
+        used += found[0]
+        counted.add(found[1])
     if not dropped:
         for entry in recent:
-            cost = size(entry)
-            if used + cost > budget:
+            found = cost(entry)
+            if found is None:
+                oversized += 1
+                continue
+            if used + found[0] > budget:
                 since = last_local_day(entry.last, zone) + timedelta(days=1)
                 break
             chosen.append(entry)
-            used += cost
+            used += found[0]
+            counted.add(found[1])
     else:
         since = build_date
     chosen.sort(key=lambda e: (occurrence_key(e.occurrences[0], zone), e.event.slug))
-    return chosen, FeedWindow(len(chosen), since, until, dropped)
+    return chosen, FeedWindow(len(chosen), since, until, dropped, oversized)
 
 
 def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
                build_date: date, single: bool = False) -> tuple[bytes, FeedWindow]:
     """The whole .ics file for a feed; ``single`` for one event's download (no window)."""
     zone = ZoneInfo(settings.timezone)
+    source, page = settings.absolute(feed.path), settings.absolute(feed.page_url)
     if single:
         chosen = feed.entries
         window = FeedWindow(len(chosen), build_date, None)
         description = feed.description
     else:
-        header_guess = 4096 + 2048  # header and time zones, generously
+        described = _clip(feed.description, MAX_DESCRIPTION_CHARS)
+        room = len(_header(settings, feed.name, described, source, page)) + WINDOW_TEXT_ROOM
         chosen, window = select(feed.entries, build_date, settings.past_days,
-                                settings.max_bytes - header_guess,
-                                lambda entry: len(components.serialize(entry)), zone)
-        description = f"{feed.description}{window.describe()}"
-    header = _header(settings, feed.name, description, settings.absolute(feed.path),
-                     settings.absolute(feed.page_url))
+                                settings.max_bytes - room - len(_END_CALENDAR),
+                                lambda entry: len(components.serialize(entry)), zone,
+                                settings.max_event_bytes, _timezone_block)
+        description = f"{described}{window.describe()}"
+    header = _header(settings, feed.name, description, source, page)
     zones = sorted({e.event.timezone for e in chosen if not e.event.all_day})
     body = b"".join(components.serialize(e) for e in chosen)
-    data = header + b"".join(vtimezone(z) for z in zones) + body + b"END:VCALENDAR\r\n"
+    data = header + b"".join(vtimezone(z) for z in zones) + body + _END_CALENDAR
     return data, window
+
+
+def _timezone_block(entry: EventEntry) -> tuple[str, int]:
+    """The VTIMEZONE a timed entry needs in a feed (written once per zone)."""
+    if entry.event.all_day:
+        return "", 0
+    return entry.event.timezone, len(vtimezone(entry.event.timezone))

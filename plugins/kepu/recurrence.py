@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import warnings
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from collections.abc import Iterable
+from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
@@ -17,8 +20,17 @@ ALLOWED_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "B
                  "BYSETPOS", "WKST")
 MAX_COUNT = 1000
 MAX_OCCURRENCES = 1500
+FIRST_WITHIN_YEARS = 10  # a rule must give a date this soon after the start
 _DAY_CODES = {"MO": "一", "TU": "二", "WE": "三", "TH": "四", "FR": "五", "SA": "六", "SU": "日"}
-_BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+# Patterns are used with fullmatch: "$" would also accept a trailing newline.
+_BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+_MONTH_DAY = re.compile(r"[+-]?\d{1,2}")
+_MONTH = re.compile(r"\d{1,2}")
+_SET_POSITION = re.compile(r"[+-]?\d{1,3}")
+_ORDINAL_HINT = "序号写在星期前面，例如 BYDAY=1WE（第一个周三）、BYDAY=-1SA（最后一个周六）"
+_SETPOS_HINT = "例如 FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1（每月最后一个工作日）"
+_NO_DATE_HINT = ("检查 BYDAY、BYMONTHDAY、BYMONTH、BYSETPOS 的组合能否出现；"
+                 "例如每月最后一个周一写 FREQ=MONTHLY;BYDAY=-1MO")
 _FREQ_WORDS = {"DAILY": "天", "WEEKLY": "周", "MONTHLY": "月", "YEARLY": "年"}
 _MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30,
                12: 31}
@@ -75,22 +87,64 @@ def _until(value: str, start: date | datetime, zone: tzinfo) -> str:
 
 
 def _check_int(key: str, value: str, low: int, high: int) -> None:
-    if not re.fullmatch(r"\d+", value) or not low <= int(value) <= high:
+    if not re.fullmatch(r"\d{1,9}", value) or not low <= int(value) <= high:
         raise RecurrenceError(f"{key}={value} 无效，应为 {low} 到 {high} 之间的整数")
 
 
-def _check_days(parts: dict[str, str]) -> None:
-    for code in filter(None, parts.get("BYDAY", "").split(",")):
-        if not _BYDAY.match(code):
+def _items(parts: dict[str, str], key: str) -> list[str]:
+    """The comma-separated values of a BYxxx part; an empty one is a typo."""
+    if key not in parts:
+        return []
+    items = parts[key].split(",")
+    if not all(items):
+        raise RecurrenceError(f"{key} 中有空的一项（多写了逗号）", "多个值用一个英文逗号分隔，例如 BYDAY=TU,TH")
+    return items
+
+
+def _check_lists(parts: dict[str, str]) -> None:
+    """Every BYxxx value within its RFC 5545 range for this FREQ, so that dateutil never
+    raises (BYDAY=+53MO on a monthly rule indexes past its month tables) nor guesses."""
+    freq = parts["FREQ"]
+    months = []
+    for item in _items(parts, "BYMONTH"):
+        if not _MONTH.fullmatch(item) or not 1 <= int(item) <= 12:
+            raise RecurrenceError(f"BYMONTH 中的“{item}”无效：月份只能是 1 到 12", "例如 BYMONTH=7,8（七月和八月）")
+        months.append(int(item))
+    for code in _items(parts, "BYDAY"):
+        match = _BYDAY.fullmatch(code)
+        if not match:
             raise RecurrenceError(f"BYDAY 中的“{code}”无效",
                                   "星期用 MO TU WE TH FR SA SU 表示，多个用英文逗号分隔，如 BYDAY=TU,TH")
-    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m.isdigit()]
-    days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d.isdigit()]
-    if any(not 1 <= m <= 12 for m in months):
-        raise RecurrenceError("BYMONTH 的月份必须在 1 到 12 之间")
-    if any(not 1 <= d <= 31 for d in days):
-        raise RecurrenceError("BYMONTHDAY 的日期必须在 1 到 31 之间")
-    if months and days and all(d > _MONTH_DAYS[m] for m in months for d in days):
+        if match[1] is None:
+            continue
+        if freq in ("DAILY", "WEEKLY"):
+            raise RecurrenceError(f"BYDAY 中的“{code}”带了序号：只有按月或按年重复才能写第几个星期几",
+                                  f"按周、按天重复只写星期，例如 BYDAY={match[2]}")
+        within, limit = (("按月重复时", 5) if freq == "MONTHLY" else
+                         ("按年重复并写了 BYMONTH 时", 5) if months else ("按年重复时", 53))
+        if not 1 <= abs(int(match[1])) <= limit:
+            raise RecurrenceError(f"BYDAY 中的“{code}”序号超出范围：{within}只能是 1 到 {limit} 或 -1 到 -{limit}",
+                                  _ORDINAL_HINT)
+    days = []
+    for item in _items(parts, "BYMONTHDAY"):
+        if not _MONTH_DAY.fullmatch(item) or not 1 <= abs(int(item)) <= 31:
+            raise RecurrenceError(f"BYMONTHDAY 中的“{item}”无效：日期只能是 1 到 31，或 -1 到 -31（倒数第几天）",
+                                  "例如 BYMONTHDAY=15（每月 15 日）、BYMONTHDAY=-1（每月最后一天）")
+        days.append(int(item))
+    if days and freq == "WEEKLY":
+        raise RecurrenceError("按周重复（FREQ=WEEKLY）不能写 BYMONTHDAY",
+                              f"每月某一天请写 FREQ=MONTHLY;BYMONTHDAY={days[0]}")
+    for item in _items(parts, "BYSETPOS"):
+        if not _SET_POSITION.fullmatch(item) or not 1 <= abs(int(item)) <= 366:
+            raise RecurrenceError(f"BYSETPOS 中的“{item}”无效：只能是 1 到 366，或 -1 到 -366", _SETPOS_HINT)
+    if "BYSETPOS" in parts and not {"BYDAY", "BYMONTHDAY", "BYMONTH"} & parts.keys():
+        raise RecurrenceError("BYSETPOS 要和 BYDAY、BYMONTHDAY 或 BYMONTH 一起使用", _SETPOS_HINT)
+    if "WKST" in parts and parts["WKST"] not in _DAY_CODES:
+        raise RecurrenceError(f"WKST={parts['WKST']} 无效：只能是 {'、'.join(_DAY_CODES)} 之一",
+                              "一般不需要写 WKST，删去即可")
+    positive = [d for d in days if d > 0]
+    if months and positive and len(positive) == len(days) and all(
+            d > _MONTH_DAYS[m] for m in months for d in positive):
         raise RecurrenceError("按这条规则永远不会有活动（所选月份没有这一天）")
 
 
@@ -111,16 +165,85 @@ def normalize_rule(text: str, start: date | datetime, zone: tzinfo) -> str:
         _check_int("COUNT", found["COUNT"], 1, MAX_COUNT)
     if "INTERVAL" in found:
         _check_int("INTERVAL", found["INTERVAL"], 1, 366)
-    _check_days(found)
+    _check_lists(found)
     out = []
     for key, value in sorted(parts, key=lambda kv: kv[0] != "FREQ"):
         out.append(f"{key}={_until(value, start, zone) if key == 'UNTIL' else value}")
     rule = ";".join(out)
+    dtstart = _dtstart(start, zone)
     try:
-        rrulestr(rule, dtstart=_dtstart(start, zone))
-    except (ValueError, TypeError) as exc:
+        parsed = rrulestr(rule, dtstart=dtstart)
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
         raise RecurrenceError(f"规则无法解析（{exc}）") from None
+    until = parsed._until
+    if until is not None and until < dtstart:
+        shown = until.astimezone(zone) if until.tzinfo else until
+        raise RecurrenceError(f"UNTIL（{shown.year}年{shown.month}月{shown.day}日）早于活动开始，这条重复规则不会产生任何日期",
+                              "UNTIL 写最后一次活动的日期，应在 start 之后")
+    if first_occurrence(rule, start, zone) is None:
+        raise RecurrenceError(f"这条重复规则不会产生任何日期（从开始起 {FIRST_WITHIN_YEARS} 年内一次也没有）",
+                              _NO_DATE_HINT)
     return rule
+
+
+def first_occurrence(rule: str, start: date | datetime, zone: tzinfo,
+                     exdates: Iterable[date | datetime] = ()) -> datetime | None:
+    """The first date of ``rule`` from ``start`` that ``exdates`` do not remove, as local wall
+    time, if one falls within FIRST_WITHIN_YEARS years; else None.
+
+    dateutil (the expander the site uses) finds it, with bounded work: it walks period after
+    period until one yields a date or the year 9999 is passed, so a rule that never yields
+    would take seconds (FREQ=DAILY: three million days). The search therefore runs on a copy
+    of the rule moved forward by whole years to just before 9999, onto years whose calendars
+    (weekday of 1 January, leap or not) are those of the years searched: dates, weekdays and
+    INTERVAL steps line up, and the walk past the window ends within a few decades.
+    """
+    local = _dtstart(start, zone).replace(tzinfo=None)
+    try:
+        parsed = rrulestr(rule, dtstart=_dtstart(start, zone))
+        until = parsed._until
+        if until is not None and until.tzinfo is not None:
+            until = until.astimezone(zone).replace(tzinfo=None)
+        window_end = local + timedelta(days=366 * FIRST_WITHIN_YEARS)
+        years = _shift(local.year, FIRST_WITHIN_YEARS + 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            moved = parsed.replace(dtstart=_move(local, years),
+                                   until=_move(until, years) if until and until <= window_end else None)
+        end = _move(window_end, years)
+        excluded = {_wall(occurrence_point(value, start, zone), zone) for value in exdates}
+        for point in moved:
+            if point > end:
+                return None
+            found = _move(point, -years)
+            if found not in excluded:
+                return found
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
+        raise RecurrenceError(f"规则无法解析（{exc}）") from None
+    return None
+
+
+def _wall(value: datetime, zone: tzinfo) -> datetime:
+    return value.astimezone(zone).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _move(value: datetime, years: int) -> datetime:
+    return value.replace(year=value.year + years)
+
+
+def _calendar(year: int) -> tuple[int, bool]:
+    return date(year, 1, 1).weekday(), calendar.isleap(year)
+
+
+@lru_cache(maxsize=256)
+def _shift(year: int, span: int) -> int:
+    """Years to add so that ``year`` … ``year + span`` land on years with the same calendars,
+    as close to 9999 as possible (a multiple of 400 years always qualifies)."""
+    wanted = [_calendar(year + i) for i in range(span + 1)]
+    for target in range(MAXYEAR - span, MAXYEAR - span - 400, -1):
+        if all(_calendar(target + i) == wanted[i] for i in range(span + 1)):
+            return target - year
+    raise AssertionError("the Gregorian calendar repeats every 400 years")
 
 
 def _dtstart(start: date | datetime, zone: tzinfo) -> datetime:
@@ -222,7 +345,7 @@ def _number(value: int) -> str:
 
 
 def _day_name(code: str, freq: str) -> str:
-    match = _BYDAY.match(code)
+    match = _BYDAY.fullmatch(code)
     if not match:
         return code
     ordinal, day = match.groups()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
-from .dates import DateFormatError, as_local, parse_clock, parse_duration, parse_when
+from .dates import MAX_SHOWN, DateFormatError, as_local, parse_clock, parse_duration, parse_when, shorten
 from .frontmatter import SourceDoc
 from .model import (
     STATUSES,
@@ -21,12 +22,17 @@ from .model import (
     Venue,
 )
 from .problems import ERROR, WARNING, Problem
-from .recurrence import RecurrenceError, normalize_rule
+from .recurrence import RecurrenceError, first_occurrence, normalize_rule
 from .suggest import closest, did_you_mean
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# \A…\Z, not ^…$: "$" also matches before a final newline, so "zhoumo\n" passed .match().
+SLUG_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_SLUG = 80
 MAX_TITLE = 120
+MAX_TAG = 60
+MAX_TAGS = 20
+MAX_EVENT_REFS = 50
+IMAGE_FOLDER = "images"  # the only folder of content/ published as it is (STATIC_PATHS)
 URL_SCHEMES = ("http://", "https://")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -67,11 +73,21 @@ STATUS_ALIASES = {
     "额满": "full", "满员": "full",
 }
 _BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False}
-_AGE_RANGE = re.compile(r"^(\d{1,3})\s*(?:-|~|～|—|至|到)\s*(\d{1,3})\s*岁?$")
-_AGE_MIN = re.compile(r"^(\d{1,3})\s*(?:\+|岁以上|岁及以上|周岁以上)$")
-_AGE_MAX = re.compile(r"^(\d{1,3})\s*(?:岁以下|岁及以下)$")
-_SEXAGESIMAL = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Patterns below are used with fullmatch ("$" would accept a trailing newline).
+_AGE_RANGE = re.compile(r"(\d{1,3})\s*(?:-|~|～|—|至|到)\s*(\d{1,3})\s*岁?")
+_AGE_MIN = re.compile(r"(\d{1,3})\s*(?:\+|岁以上|岁及以上|周岁以上)")
+_AGE_MAX = re.compile(r"(\d{1,3})\s*(?:岁以下|岁及以下)")
+_SEXAGESIMAL = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+# One plain address: the site writes mailto:<this>, so no "?", "&", ",", "%", quotes, spaces,
+# angle brackets or a second address can ride along.
+_EMAIL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+                    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
+_EMAIL_HINT = "例如 email: kepu@example.cn；只写一个地址，不要加 mailto:、问号、逗号、空格或尖括号"
+# Digits, spaces, dashes, a leading + and brackets, then an optional extension: the site
+# writes tel:<this>, so no letters or ":" (tel:javascript:…).
+_PHONE = re.compile(r"(\+?[0-9 ()-]+?)(?: ?(?:转|分机|ext\.?) ?[0-9]{1,6})?", re.IGNORECASE)
+_PHONE_HINT = '例如 phone: "022-2530 0000"；分机写成 "022-2530 0000 转 123"'
+_URL_UNSAFE = re.compile(r"[?#%\"'<>]")
 
 
 @dataclass(slots=True)
@@ -105,7 +121,7 @@ class FieldReader:
     def error(self, key: str, message: str, hint: str = "", severity: str = ERROR) -> None:
         scalar = self.doc.scalars.get(key)  # a value on the line below its key is named there
         line = scalar.line if scalar else self.doc.line_of(key)
-        self.problems.append(Problem(self.doc.path, line, key, message, hint, severity))
+        self.problems.append(Problem(self.doc.path, line, shown(key, MAX_SLUG), message, hint, severity))
 
     def warn(self, key: str, message: str, hint: str = "") -> None:
         self.error(key, message, hint, WARNING)
@@ -152,7 +168,7 @@ class FieldReader:
             return value
         if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
             return _BOOL_WORDS[value.strip().lower()]
-        self.error(key, f"“{value}”不是真假值", f"写 {key.split('.')[-1]}: true 或 false")
+        self.error(key, f"“{shown(value)}”不是真假值", f"写 {key.split('.')[-1]}: true 或 false")
         return False
 
     def integer(self, key: str, low: int = 0, high: int = 1_000_000) -> int | None:
@@ -162,7 +178,7 @@ class FieldReader:
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"“{value}”不是整数", f"只写数字，例如 {key.split('.')[-1]}: 30")
+            self.error(key, f"“{shown(value)}”不是整数", f"只写数字，例如 {key.split('.')[-1]}: 30")
             return None
         if not low <= value <= high:
             self.error(key, f"数值 {value} 超出范围（{low}–{high}）", "请检查是否写错")
@@ -190,7 +206,19 @@ class FieldReader:
                            f"给号码加上英文引号：{key.split('.')[-1]}: \"{raw}\"")
                 return ""
             return raw
-        return self.text(key, max_len=60)
+        text = self.text(key, max_len=60)
+        match = _PHONE.fullmatch(text)
+        if text and (not match or sum(c.isdigit() for c in match[1]) < 3):
+            self.error(key, f"电话“{shown(text)}”格式不对：只能有数字、空格、-、+ 和括号", _PHONE_HINT)
+            return ""
+        return text
+
+    def email(self, key: str) -> str:
+        value = self.text(key, max_len=254)
+        if value and not _EMAIL.fullmatch(value):
+            self.error(key, f"邮箱“{shown(value)}”格式不对", _EMAIL_HINT)
+            return ""
+        return value
 
     def when(self, key: str, zone: tzinfo, required: bool = False) -> date | datetime | None:
         value = self.get(key)
@@ -198,13 +226,13 @@ class FieldReader:
             if required:
                 self.error(key, "必填字段缺失或为空", "例如 start: 2026-12-05 14:00")
             return None
-        if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.match(self.raw(key)):
+        if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.fullmatch(self.raw(key)):
             raw = self.raw(key)
             self.error(key, f"“{raw}”被 YAML 读成了数字 {value}，缺少日期",
                        f"写完整的日期和时间，例如 {key.split('.')[-1]}: 2026-12-05 {raw}")
             return None
         if not isinstance(value, str):
-            self.error(key, f"“{value}”不是日期", "日期写成 2026-12-05，日期加时间写成 2026-12-05 14:00")
+            self.error(key, f"“{shown(value)}”不是日期", "日期写成 2026-12-05，日期加时间写成 2026-12-05 14:00")
             return None
         try:
             return as_local(parse_when(value), zone)
@@ -230,8 +258,8 @@ class FieldReader:
     def unknown_nested(self, parent: str) -> None:
         for key in self.get(parent) or {}:
             if key not in NESTED_FIELDS[parent]:
-                guess = closest(str(key), NESTED_FIELDS[parent])
-                self.warn(f"{parent}.{key}", f"{parent} 下的未知字段“{key}”，将被忽略",
+                guess = closest(str(key)[:MAX_SLUG], NESTED_FIELDS[parent])
+                self.warn(f"{parent}.{key}", f"{parent} 下的未知字段“{shown(key)}”，将被忽略",
                           f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(NESTED_FIELDS[parent])}")
 
     def one_id(self, key: str, value: Any, kind: str, label: str) -> str:
@@ -243,9 +271,18 @@ class FieldReader:
         ident = value.strip()
         if ident in registry:
             return ident
+        if len(ident) > MAX_SLUG:
+            self.error(key, f"{label}编号太长（{len(ident)} 个字符，上限 {MAX_SLUG} 个）",
+                       f"可用编号见 content/data/{kind}.yml")
+            return ""
         hint = _list_hint(key, ident, registry) or did_you_mean(ident, registry, self.ctx.names(kind))
-        self.error(key, f"未知的{label}编号“{ident}”", hint or _all_ids(registry, kind))
+        self.error(key, f"未知的{label}编号“{shown(ident)}”", hint or _all_ids(registry, kind))
         return ""
+
+
+def shown(value: Any, limit: int = MAX_SHOWN) -> str:
+    """An editor's value quoted in a message: cut short, line breaks and tabs made visible."""
+    return shorten(str(value), limit).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def _all_ids(registry: Any, kind: str) -> str:
@@ -267,13 +304,25 @@ def _list_hint(key: str, ident: str, registry: Any) -> str:
     return ""
 
 
+@cache
+def known_timezones() -> dict[str, str]:
+    """IANA zone names (lower case → name). Only these are opened: ZoneInfo() itself reads
+    any file under the zoneinfo folder ("Asia" is a folder: IsADirectoryError), and
+    "localtime" would be whatever zone the build machine is set to."""
+    return {name.lower(): name for name in available_timezones()
+            if name != "localtime" and not name.startswith(("posix", "right/"))}
+
+
 def _zone(checker: FieldReader) -> tuple[str, tzinfo]:
-    name = checker.text("timezone") or checker.ctx.default_timezone
-    try:
+    name = checker.text("timezone", max_len=60) or checker.ctx.default_timezone
+    known = known_timezones()
+    if known.get(name.lower()) == name or name == checker.ctx.default_timezone:
         return name, ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        checker.error("timezone", f"未知时区“{name}”", "北京时间请删掉这一行，或写 timezone: Asia/Shanghai")
-        return checker.ctx.default_timezone, ZoneInfo(checker.ctx.default_timezone)
+    if "timezone" in checker.meta:
+        right = known.get(name.lower())
+        checker.error("timezone", f"未知时区“{shown(name)}”",
+                      f"是否想写“{right}”？" if right else "北京时间请删掉这一行，或写 timezone: Asia/Shanghai")
+    return checker.ctx.default_timezone, ZoneInfo(checker.ctx.default_timezone)
 
 
 def _end(checker: FieldReader, start: date | datetime, zone: tzinfo) -> date | datetime | None:
@@ -289,7 +338,7 @@ def _end(checker: FieldReader, start: date | datetime, zone: tzinfo) -> date | d
             return None
         return start
     raw = checker.raw("end")
-    if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.match(raw):
+    if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.fullmatch(raw):
         checker.error("end", f"“{raw}”被 YAML 读成了数字 {value}", f'时间要加英文引号：end: "{raw}"')
         return None
     if isinstance(value, str) and ":" in value and "-" not in value:
@@ -380,7 +429,7 @@ def _number(checker: FieldReader, key: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        checker.error(key, f"坐标“{value}”无效", "写十进制小数，例如 lat: 39.0513")
+        checker.error(key, f"坐标“{shown(value)}”无效", "写十进制小数，例如 lat: 39.0513")
         return None
     return float(value)
 
@@ -396,10 +445,7 @@ def _registration(checker: FieldReader, zone: tzinfo) -> Registration | None:
         return None
     checker.unknown_nested("registration")
     deadline = checker.when("registration.deadline", zone)
-    email = checker.text("registration.email", max_len=200)
-    if email and not _EMAIL.match(email):
-        checker.error("registration.email", f"邮箱“{email}”格式不对", "例如 email: kepu@example.cn")
-        email = ""
+    email = checker.email("registration.email")
     return Registration(
         required=checker.flag("registration.required"),
         url=checker.url("registration.url"),
@@ -419,19 +465,19 @@ def _contact(checker: FieldReader) -> Contact | None:
         checker.unknown_nested("contact")
         contact = Contact(name=checker.text("contact.name", max_len=100),
                           phone=checker.phone("contact.phone"),
-                          email=checker.text("contact.email", max_len=200))
+                          email=checker.email("contact.email"))
         return contact if (contact.name or contact.phone or contact.email) else None
     text = checker.phone("contact") if isinstance(value, int) else checker.text("contact", max_len=300)
     return Contact(text=text) if text else None
 
 
 def _status(checker: FieldReader) -> str:
-    value = checker.text("status")
+    value = checker.text("status", max_len=40)
     if not value:
         return "scheduled"
     status = STATUS_ALIASES.get(value, value.lower())
     if status not in STATUSES:
-        checker.error("status", f"未知的状态“{value}”",
+        checker.error("status", f"未知的状态“{shown(value)}”",
                       "只能写 scheduled（正常）、cancelled（已取消）、postponed（延期）或 full（名额已满）")
         return "scheduled"
     return status
@@ -448,14 +494,14 @@ def _age(checker: FieldReader) -> tuple[int | None, int | None]:
         low, high = value, None
     else:
         text = str(value).strip()
-        if match := _AGE_RANGE.match(text):
+        if match := _AGE_RANGE.fullmatch(text):
             low, high = int(match[1]), int(match[2])
-        elif match := _AGE_MIN.match(text):
+        elif match := _AGE_MIN.fullmatch(text):
             low, high = int(match[1]), None
-        elif match := _AGE_MAX.match(text):
+        elif match := _AGE_MAX.fullmatch(text):
             low, high = None, int(match[1])
         else:
-            checker.error("age", f"无法识别的年龄“{text}”", '例如 age: "6-12"（6 到 12 岁）或 age: "60+"（60 岁以上）')
+            checker.error("age", f"无法识别的年龄“{shown(text)}”", '例如 age: "6-12"（6 到 12 岁）或 age: "60+"（60 岁以上）')
             return None, None
     if low is not None and high is not None and low > high:
         checker.error("age", "最小年龄大于最大年龄", '例如 age: "6-12"')
@@ -472,7 +518,7 @@ def _dates_list(checker: FieldReader, key: str, start: date | datetime, zone: tz
     for index, item in enumerate(items):
         name = f"{key}[{index}]" if isinstance(value, list) else key
         if not isinstance(item, str):
-            checker.error(name, f"“{item}”不是日期", "例如 [2026-12-26, 2027-01-02]")
+            checker.error(name, f"“{shown(item)}”不是日期", "例如 [2026-12-26, 2027-01-02]")
             continue
         try:
             moment = as_local(parse_when(item), zone)
@@ -506,8 +552,13 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     except RecurrenceError as exc:
         checker.error("recurrence.rrule", exc.message, exc.hint)
         return None
-    return Recurrence(rule, _dates_list(checker, "recurrence.exdates", start, zone),
-                      _dates_list(checker, "recurrence.rdates", start, zone))
+    exdates = _dates_list(checker, "recurrence.exdates", start, zone)
+    rdates = _dates_list(checker, "recurrence.rdates", start, zone)
+    if exdates and not rdates and first_occurrence(rule, start, zone, exdates) is None:
+        checker.error("recurrence.exdates", "重复规则的每一次活动都被 exdates 排除了，活动没有任何日期",
+                      "删去多余的 exdates；活动取消请写 status: cancelled")
+        return None
+    return Recurrence(rule, exdates, rdates)
 
 
 def image_path(checker: FieldReader, key: str) -> str:
@@ -519,7 +570,15 @@ def image_path(checker: FieldReader, key: str) -> str:
         checker.error(key, "配图必须放在本站，不能引用外部网址", "把图片保存到 content/images/ 下，写 image: images/文件名.jpg")
         return ""
     if ".." in path.parts or path.suffix.lower() not in IMAGE_SUFFIXES:
-        checker.error(key, f"图片路径“{value}”无效", "写 content/ 下的相对路径，例如 image: images/events/dianlu.jpg（jpg/png/webp/svg）")
+        checker.error(key, f"图片路径“{shown(value)}”无效", "写 content/ 下的相对路径，例如 image: images/events/dianlu.jpg（jpg/png/webp/svg）")
+        return ""
+    if path.parts[0] != IMAGE_FOLDER:
+        checker.error(key, f"配图“{shown(value)}”不在 {IMAGE_FOLDER}/ 文件夹里，网站只发布 content/{IMAGE_FOLDER}/ 下的图片",
+                      f"把图片移到 content/{IMAGE_FOLDER}/ 下，写 image: {IMAGE_FOLDER}/{path.name}")
+        return ""
+    if _URL_UNSAFE.search(str(path)):
+        checker.error(key, f"配图路径“{shown(value)}”里有 ?、#、% 等不能用在网址里的字符",
+                      "给图片文件改个名字，只用字母、数字、短横线和汉字")
         return ""
     if not (checker.ctx.content_dir / path).is_file():
         checker.error(key, f"找不到图片 content/{path}", "检查文件名和大小写，或把图片放到这个位置")
@@ -531,43 +590,53 @@ def tag_list(checker: FieldReader) -> tuple[str, ...]:
     value = checker.get("tags")
     if value is None or value == "":
         return ()
+    if isinstance(value, dict):
+        checker.error("tags", "标签应是文字", "例如 tags: [电路, 动手实验]")
+        return ()
     items = value if isinstance(value, list) else re.split(r"[,，、]", str(value))
+    if len(items) > MAX_TAGS:
+        checker.error("tags", f"标签太多（{len(items)} 个，上限 {MAX_TAGS} 个）", "只保留最重要的几个关键词")
+        return ()
     tags = []
     for index, item in enumerate(items):
+        key = f"tags[{index}]" if isinstance(value, list) else "tags"
         if isinstance(item, (dict, list, bool)):
-            checker.error(f"tags[{index}]", "标签应是文字", "例如 tags: [电路, 动手实验]")
+            checker.error(key, "标签应是文字", "例如 tags: [电路, 动手实验]")
             continue
         text = str(item).strip()
+        if len(text) > MAX_TAG:
+            checker.error(key, f"标签太长（{len(text)} 字，上限 {MAX_TAG} 字）", "标签是简短的关键词，例如 tags: [电路, 动手实验]")
+            continue
         if text and text not in tags:
-            tags.append(text[:40])
+            tags.append(text)
     return tuple(tags)
 
 
 def _unknown_fields(checker: FieldReader) -> None:
     for key in checker.meta:
         if not isinstance(key, str):
-            checker.error(str(key), f"字段名“{key}”无效", "字段名用英文，例如 title、start")
+            checker.error(str(key), f"字段名“{shown(key)}”无效", "字段名用英文，例如 title、start")
             continue
         if key in EVENT_FIELDS:
             continue
-        guess = FIELD_ALIASES.get(key) or FIELD_ALIASES.get(key.lower()) or closest(key, EVENT_FIELDS)
+        guess = FIELD_ALIASES.get(key) or FIELD_ALIASES.get(key.lower()) or closest(key[:MAX_SLUG], EVENT_FIELDS)
         hint = f"是否想写“{guess}”？" if guess else "字段说明见 docs/front-matter.md；不需要的话删去这一行"
-        checker.warn(key, f"未知字段“{key}”，将被忽略", hint)
+        checker.warn(key, f"未知字段“{shown(key)}”，将被忽略", hint)
 
 
 def slug_problem(path: str) -> Problem | None:
     """The file name is the slug: ASCII, lower case, hyphenated."""
     stem = PurePosixPath(path).stem
-    if SLUG_PATTERN.match(stem) and len(stem) <= MAX_SLUG:
+    if SLUG_PATTERN.fullmatch(stem) and len(stem) <= MAX_SLUG:
         return None
     hint = "只用小写英文字母、数字和短横线，例如 zhoumo-tongxuehui-dianlu.md"
-    if stem.lower() != stem and SLUG_PATTERN.match(stem.lower()):
+    if stem.lower() != stem and SLUG_PATTERN.fullmatch(stem.lower()):
         hint = f"改为小写：{stem.lower()}.md"
     elif "_" in stem or " " in stem:
         fixed = re.sub(r"[_\s]+", "-", stem.lower()).strip("-")
-        if SLUG_PATTERN.match(fixed):
+        if SLUG_PATTERN.fullmatch(fixed):
             hint = f"把下划线和空格换成短横线：{fixed}.md"
-    message = f"文件名“{stem}”不能用作网址" if len(stem) <= MAX_SLUG else f"文件名太长（{len(stem)} 个字符，上限 {MAX_SLUG}）"
+    message = f"文件名“{shown(stem)}”不能用作网址" if len(stem) <= MAX_SLUG else f"文件名太长（{len(stem)} 个字符，上限 {MAX_SLUG}）"
     return Problem(path, 0, "", message, hint)
 
 
