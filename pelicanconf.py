@@ -37,7 +37,7 @@ PLUGINS = ["kepu_pelican"]
 EVENT_PATHS = ["events"]
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = []  # content/images/ is published by kepu_pelican.images, image by image, checked
 KEPU_DATA_PATH = "data"
 READERS = {"rst": None, "html": None, "htm": None}
 

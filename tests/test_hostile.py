@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
 import time
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -107,9 +109,25 @@ def hostile_revision_in_history(content: Path) -> None:
     git("commit", "-q", "-am", "fixed")
 
 
+def _replace_with_link(path: Path, target: str) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _replace_with_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+    (path / "inside.yml").write_text("- id: x\n  name: 文件夹里的登记表\n", "utf-8")
+
+
 def tiny_png() -> bytes:
-    return bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                         "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
+    """A valid 1×1 PNG (every chunk's checksum right: the build checks images' bytes)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    header = (1).to_bytes(4, "big") * 2 + bytes([8, 6, 0, 0, 0])
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 5))
+            + chunk(b"IEND", b""))
 
 
 @dataclass(frozen=True)
@@ -176,9 +194,13 @@ CASES = [
     Case("f-status-note-accessibility", {f"{FOLDER}/f-status-note-accessibility.md": event(
         status="cancelled", status_note=SCRIPT, accessibility=BREAKOUT)}),
     Case("f-registration-and-contact", {f"{FOLDER}/f-registration-and-contact.md": event(
-        registration={"required": True, "phone": f'1" onclick="window.{MARK}=1', "note": SCRIPT,
+        registration={"required": True, "phone": "022-2530 0000", "note": SCRIPT,
                       "url": f'https://example.cn/"onmouseover="window.{MARK}=1'},
-        contact={"name": SCRIPT, "phone": BREAKOUT, "email": f'a@b.cn" onclick="window.{MARK}=1'})}),
+        contact={"name": SCRIPT, "phone": "(022) 2530-0001", "email": "a@b.cn"})}),
+    Case("f-phone-and-email-payloads", {f"{FOLDER}/f-phone-email.md": event(
+        registration={"required": True, "phone": f'1" onclick="window.{MARK}=1'},
+        contact={"name": "联系人", "phone": BREAKOUT, "email": f'a@b.cn" onclick="window.{MARK}=1'})},
+         refused="格式不对：只能有数字、空格、-、+ 和括号", where=f"content/{FOLDER}/f-phone-email.md:13"),
     Case("f-image-alt", {f"{FOLDER}/f-image-alt.md": event(image="images/ok.png",
                                                             image_alt=BREAKOUT),
                          "images/ok.png": tiny_png()}),
@@ -215,8 +237,10 @@ CASES = [
     Case("u-email-and-phone-cannot-become-scripts", {f"{FOLDER}/u-contact.md": event(
         registration={"required": True, "phone": JS_URL, "email": "x@example.cn"},
         contact={"name": "联系人", "email": JS_URL, "phone": f"tel:{JS_URL}"})},
-         check=_page_contains("events/u-contact/index.html", f'href="mailto:{JS_URL}"',
-                              'href="tel:javascript:window.__pwned=1;alert(1)"')),
+         refused="格式不对", where=f"content/{FOLDER}/u-contact.md:13"),
+    Case("u-mailto-with-hidden-recipients", {f"{FOLDER}/u-bcc.md": event(
+        contact={"name": "联系人", "email": "kepu@example.cn?bcc=all@example.cn&subject=中奖"})},
+         refused="邮箱“kepu@example.cn?bcc=all@example.cn&subje…”格式不对", where=f"content/{FOLDER}/u-bcc.md:13"),
     # -- bodies: raw HTML cleaned with an allowlist, every removal reported -------------------
     Case("b-script-and-handlers", {f"{FOLDER}/b-script.md": event(body=(
         f"第一段。\n\n{SCRIPT}\n\n<img src=\"/images/x.png\" onerror=\"window.{MARK}=1\">\n\n"
@@ -363,6 +387,59 @@ CASES = [
          refused="两个页面要写到同一个位置：events/index.html", where="content/pages/events.md"),
     Case("p-event-named-past", {f"{FOLDER}/past.md": event("名叫 past 的活动")},
          refused="两个页面要写到同一个位置：events/past/index.html"),
+    # -- round two: every file through one reader, or refused by name ---------------------------
+    Case("t-mkd-news-with-script", {"articles/t-mkd-news.mkd": front(title="另一种扩展名的新闻", date="2026-11-03")
+                                    + f"正文{SCRIPT}\n"},
+         refused="文件名不是以 .md 结尾，这个文件不会被读取或发布", where="content/articles/t-mkd-news.mkd"),
+    Case("t-mdown-page", {"pages/t-mdown.mdown": front(title="页面") + f"{SCRIPT}\n"},
+         refused="改名为 t-mdown.md", where="content/pages/t-mdown.mdown"),
+    Case("t-event-saved-as-markdown", {f"{FOLDER}/t-markdown.markdown": event("扩展名写全了的活动")},
+         refused="改名为 t-markdown.md", where=f"content/{FOLDER}/t-markdown.markdown"),
+    Case("t-event-upper-case-suffix", {f"{FOLDER}/t-upper.MD": event("大写扩展名的活动")},
+         refused="改名为 t-upper.md（扩展名只用小写的 .md）", where=f"content/{FOLDER}/t-upper.MD"),
+    Case("t-event-saved-by-notepad", {f"{FOLDER}/t-notepad.md.txt": event("记事本保存的活动")},
+         refused="改名为 t-notepad.md", where=f"content/{FOLDER}/t-notepad.md.txt"),
+    Case("t-word-file-in-events", {f"{FOLDER}/t-notice.docx": b"PK\x03\x04word/document.xml"},
+         refused="events 文件夹里只能放 .md 文件", where=f"content/{FOLDER}/t-notice.docx"),
+    Case("t-hidden-event-file", {f"{FOLDER}/.t-hidden.md": event("藏起来的活动")},
+         refused="隐藏文件（名字以 . 开头）不会被读取或发布", where=f"content/{FOLDER}/.t-hidden.md"),
+    Case("t-htaccess-in-images", {"images/.htaccess": "AddType text/html .png\n", "images/ok.png": tiny_png()},
+         refused="隐藏文件（名字以 . 开头）不会被读取或发布", where="content/images/.htaccess"),
+    Case("t-save-as-another-event", {"articles/t-save-as.md": "---\ntitle: 覆盖别人的活动\ndate: 2026-11-03\n"
+                                     "Save_as: events/liudong-kejiguan/index.html\n---\n被替换了\n"},
+         refused="字段“Save_as”会改变网页的位置或模板，内容文件不能设置它", where="content/articles/t-save-as.md:4"),
+    Case("t-template-traversal", {"pages/t-template.md": "---\ntitle: 模板\nTemplate: ../../etc/passwd\n---\n正文\n"},
+         refused="字段“Template”会改变网页的位置或模板", where="content/pages/t-template.md:3"),
+    Case("t-slug-traversal-in-event", {f"{FOLDER}/t-slug.md": raw_event("Slug: ../../../tmp/kepu-slug\n")},
+         refused="字段“Slug”会改变网页的位置或模板", where=f"content/{FOLDER}/t-slug.md:11"),
+    Case("t-url-override-in-event", {f"{FOLDER}/t-url.md": raw_event("url: /news/\n")},
+         refused="字段“url”会改变网页的位置或模板", where=f"content/{FOLDER}/t-url.md:11"),
+    Case("t-news-status-published", {"articles/t-status.md": "---\ntitle: 草稿\ndate: 2026-11-03\ndraft: true\n"
+                                      "status: published\n---\n正文\n"},
+         refused="字段“status”会改变网页的位置或模板", where="content/articles/t-status.md:5"),
+    Case("t-two-news-one-address", {"articles/2025/t-same.md": front(title="去年的新闻", date="2025-11-03") + "甲\n",
+                                    "articles/2026/t-same.md": front(title="今年的新闻", date="2026-11-03") + "乙\n"},
+         refused="与 content/articles/2026/t-same.md 重复，网址会冲突", where="content/articles/2025/t-same.md"),
+    # -- round two: the walk reads plain files inside content/ only -----------------------------
+    Case("t-named-pipe-event", setup=lambda content: os.mkfifo(content / FOLDER / "t-pipe.md"),
+         refused="这不是普通文件（可能是管道或设备文件）", where=f"content/{FOLDER}/t-pipe.md"),
+    Case("t-registry-linked-to-dev-zero", setup=lambda content: _replace_with_link(content / "data" / "audiences.yml",
+                                                                               "/dev/zero"),
+         refused="这是一个指向内容文件夹之外的链接（symlink）", where="content/data/audiences.yml"),
+    Case("t-link-inside-content", setup=symlink(f"{FOLDER}/t-copy.md", "liudong-kejiguan.md"),
+         refused="这是一个链接（symlink）：同一内容会被读取或发布两次", where=f"content/{FOLDER}/t-copy.md"),
+    Case("t-linked-folder-inside-content", setup=symlink("events/taida/2027", "../xinbei/2026"),
+         refused="这是一个链接（symlink）：同一内容会被读取或发布两次", where="content/events/taida/2027"),
+    Case("t-registry-is-a-folder", setup=lambda content: _replace_with_folder(content / "data" / "categories.yml"),
+         refused="登记表应是一个普通文件（这里是文件夹、链接或设备）", where="content/data/categories.yml"),
+    # -- round two: registries are bounded, and one bad line loses one item ----------------------
+    Case("t-registry-id-with-newline", setup=append_registry("teams.yml", '- id: "evil\\n"\n  name: 换行编号的队伍\n'),
+         refused="编号“evil\\n”不合规", where="content/data/teams.yml:"),
+    Case("t-giant-team-name", setup=append_registry("teams.yml", "- id: giant\n  name: " + "巨" * 180_000 + "\n"),
+         refused="内容太长（180000 字，上限 60 字）", where="content/data/teams.yml:"),
+    Case("t-one-bad-registry-line", setup=append_registry("streets.yml", '- id: broken\n  name: "没有结尾的引号\n'
+                                                          "  kind: 街道\n- id: fine\n  name: 好的街道\n  kind: 镇\n"),
+         refused="引号没有成对", where="content/data/streets.yml:"),
 ]
 BUILT = [c for c in CASES if not c.refused]
 # The untouched mini site plus one benign event and article that fill every field, so that
@@ -471,6 +548,40 @@ def test_refusals_name_file_and_line_and_say_how_to_fix(outcomes: dict[str, Outc
         lines = [line for line in outcomes[case.id].stderr.splitlines() if case.refused in line]
         assert lines, case.id
         assert re.match(r"\s*content/\S+(:\d+)?: .+ — .+", lines[0]), (case.id, lines[0])
+
+
+
+# -- invoke check is as strict as the build ------------------------------------------------------
+_PROBLEM = re.compile(r"^\s*((?:content/|网址 /)\S*: .+)$", re.MULTILINE)
+
+
+def reported(text: str) -> set[str]:
+    """The problems a report names (errors and reminders), whatever prints them."""
+    return set(_PROBLEM.findall(text))
+
+
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess]:
+    """`invoke check` on a fresh copy of each case, two at a time."""
+    def check_case(case: Case) -> subprocess.CompletedProcess:
+        content = make_site(tmp_path_factory.mktemp(f"check-{case.id}"), [case])
+        return run_check(content=content, cwd=content.parent)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip([c.id for c in CASES], pool.map(check_case, CASES), strict=True))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_check_and_build_agree(case: Case, outcomes: dict[str, Outcome],
+                               checks: dict[str, subprocess.CompletedProcess]) -> None:
+    """Same verdict, same problems: what CI shows on a pull request is what the build would say."""
+    build, check = outcomes[case.id], checks[case.id]
+    check_report = check.stdout + check.stderr
+    assert "Traceback" not in check_report, check_report[-3000:]
+    assert (check.returncode, bool(case.refused)) == (1 if build.returncode else 0, bool(case.refused)), (
+        build.returncode, check_report[-3000:])
+    assert reported(check_report) == reported(build.stdout + build.stderr), (
+        check_report[-2000:], build.stderr[-2000:])
 
 
 # -- what a successful build may contain -------------------------------------------------------

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .content import load_events
 from .problems import format_report
 from .project import CheckResult, Layout, check
 from .registries import load_registries
+from .urls import UrlScheme
 
 OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
                 "（发布前请把它放到 {content}/events/<街镇编号>/<年份>/ 下）。")
@@ -35,30 +40,62 @@ def in_data(layout: Layout, path: Path) -> bool:
     return path.resolve().is_relative_to((layout.content / layout.data).resolve())
 
 
-def check_outside(layout: Layout, files: list[Path]) -> CheckResult:
+def check_outside(layout: Layout, files: list[Path], timezone: str = "Asia/Shanghai") -> CheckResult:
     """Check draft event files kept outside content/ against the site's registries
     (no files: the registries alone)."""
     registries, problems = load_registries(layout.content / layout.data,
                                            layout.shown(layout.content / layout.data))
-    ctx = layout.context(registries, "Asia/Shanghai")
+    ctx = layout.context(registries, timezone)
     events, found = load_events([(p, layout.shown(p)) for p in files], ctx)
     problems.extend(found)
     return CheckResult(problems, events, len(files))
 
 
-def run(layout: Layout, files: list[Path]) -> CheckResult:
+def read_settings(path: Path, required: bool = False) -> dict[str, Any]:
+    """The literal settings of the build's settings file (folders, time zone, URL patterns), read
+    without running it: the check stays quick and uses what the build uses. {} without a file."""
+    if not path.is_file():
+        if required:
+            raise SystemExit(f"{path}: 设置文件不存在 — 检查路径是否写对")
+        return {}
+    settings: dict[str, Any] = {}
+    for node in ast.parse(path.read_text("utf-8")).body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                settings.update(_literal_names(target, node.value))
+    return settings
+
+
+def _literal_names(target: ast.expr, value: ast.expr) -> dict[str, Any]:
+    if isinstance(target, ast.Name) and target.id.isupper():
+        try:
+            return {target.id: ast.literal_eval(value)}
+        except ValueError:
+            return {}
+    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+        found: dict[str, Any] = {}
+        for name, item in zip(target.elts, value.elts, strict=True):
+            found.update(_literal_names(name, item))
+        return found
+    return {}
+
+
+def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = None) -> CheckResult:
     """Check everything (no files given), or just the given files wherever they are."""
+    settings = settings or {}
+    timezone = settings.get("TIMEZONE", "Asia/Shanghai")
+    urls = UrlScheme.from_settings(settings)
     if not files:
-        return check(layout)
+        return check(layout, timezone=timezone, urls=urls)
     inside = [f for f in files if inside_content(layout, f)]
     outside = [f for f in files if not inside_content(layout, f) and not in_data(layout, f)]
     if not inside:
-        result = check_outside(layout, outside)
+        result = check_outside(layout, outside, timezone)
         result.checked_files += len(files) - len(outside)  # registries
         return result
-    result = check(layout, inside)
+    result = check(layout, inside, timezone=timezone, urls=urls)
     if outside:
-        extra = check_outside(layout, outside)
+        extra = check_outside(layout, outside, timezone)
         seen = set(result.problems)
         result.problems.extend(p for p in extra.problems if p not in seen)
         result.events.extend(extra.events)
@@ -70,17 +107,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke check", description="检查活动、新闻、页面和登记表，不构建网站。")
     parser.add_argument("files", nargs="*", type=Path, help="只检查这些文件（默认检查全部内容）")
     parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）")
+    parser.add_argument("--settings", type=Path, help="设置文件（默认当前文件夹的 pelicanconf.py，与构建相同）")
     args = parser.parse_args(argv)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
         for path in missing:
             print(f"{path}: 文件不存在 — 检查路径是否写对", file=sys.stderr)
         return 1
-    layout = Layout(content=args.content, root=project_root(args.content))
+    settings = read_settings(args.settings or Path("pelicanconf.py"), required=args.settings is not None)
+    layout = Layout.from_settings(settings | {"PATH": str(args.content)}) if settings else Layout(args.content, Path())
+    layout = replace(layout, content=args.content, root=project_root(args.content))
     for path in args.files:
         if not inside_content(layout, path) and not in_data(layout, path):
             print(OUTSIDE_NOTE.format(path=layout.shown(path), content=layout.shown(layout.content)))
-    result = run(layout, args.files)
+    result = run(layout, args.files, settings)
     print(format_report(result.problems))
     if result.ok:
         print(f"已检查 {result.checked_files} 个文件。")

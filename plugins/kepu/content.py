@@ -11,16 +11,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .frontmatter import SourceDoc, parse
+import markdown
+import nh3
+import yaml
+
+from .frontmatter import MAX_FILE_BYTES, SourceDoc, parse
 from .markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
 from .model import Event
 from .problems import WARNING, Problem
 from .processes import die_with_parent
-from .safety import source_problems, value_problems
+from .safety import RESERVED_FIELDS, reserved_problems, source_problems, value_problems
+from .tree import FileTooLarge, NotRegularFile, read_capped
 from .validation import ValidationContext, validate_event
 
 PARALLEL_THRESHOLD = 400
-CACHE_VERSION = 3  # bump whenever parsing or rendering changes what a cached file holds
+
+
+def _parser_digest() -> str:
+    """What a cached parse depends on besides the file: this package's code (reading, YAML checks,
+    Markdown, the sanitiser's allowlist…) and the versions of the libraries it calls. Any change
+    to them makes every cached parse stale, so a sanitiser fix reaches unchanged files too."""
+    hasher = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        hasher.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    for module in (markdown, nh3, yaml):
+        hasher.update(f"{module.__name__}={getattr(module, '__version__', '')}\0".encode())
+    return hasher.hexdigest()[:24]
+
+
+CACHE_VERSION = _parser_digest()  # cached parses made by other code are parsed again
 MAX_REMOVAL_WARNINGS = 20
 BODY = "正文"
 _REMOVAL_TEXT = {
@@ -41,11 +60,13 @@ class ParsedFile:
     problems: list[Problem]
 
 
-def parse_file(path: Path, shown: str, data: bytes | None = None) -> ParsedFile:
-    """Read one content file (unless its bytes are given); never raises for bad content."""
+def parse_file(path: Path, shown: str, data: bytes | None = None,
+               reserved: frozenset[str] = RESERVED_FIELDS) -> ParsedFile:
+    """Read one content file (unless its bytes are given); never raises for bad content.
+    ``reserved``: the fields that file may not set (news and pages also may not set status)."""
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_capped(path, MAX_FILE_BYTES)
         except OSError as exc:
             return _unreadable(shown, exc)
     problems = source_problems(data, shown)
@@ -58,7 +79,7 @@ def parse_file(path: Path, shown: str, data: bytes | None = None) -> ParsedFile:
                                              "每个字段写成“字段名: 内容”，不要层层嵌套")])
     if doc is None:
         return ParsedFile(None, "", problems)
-    found = value_problems(doc)
+    found = value_problems(doc) + reserved_problems(doc, reserved)
     if found:
         return ParsedFile(None, "", problems + found)
     try:
@@ -70,7 +91,15 @@ def parse_file(path: Path, shown: str, data: bytes | None = None) -> ParsedFile:
 
 
 def _unreadable(shown: str, exc: OSError) -> ParsedFile:
-    return ParsedFile(None, "", [Problem(shown, 0, "", f"无法读取文件（{exc.strerror}）", "检查文件权限")])
+    if isinstance(exc, FileTooLarge):
+        size = exc.size / 1024 / 1024
+        return ParsedFile(None, "", [Problem(shown, 0, "", f"文件太大（{size:.1f} MB），上限为 1 MB",
+                                             "正文请精简，图片放到 content/images/ 再引用")])
+    if isinstance(exc, NotRegularFile):
+        return ParsedFile(None, "", [Problem(shown, 0, "", "这不是普通文件（可能是链接、管道或设备文件）",
+                                             "删除它，换成普通的 .md 文件")])
+    return ParsedFile(None, "", [Problem(shown, 0, "", f"无法读取文件（{exc.strerror or '读取失败'}）",
+                                         "检查文件权限")])
 
 
 def stamp(data: bytes) -> bytes:
@@ -81,7 +110,7 @@ def stamp(data: bytes) -> bytes:
 def _parse_or_hit(path: str, shown: str, known: bytes | None) -> tuple[bytes | None, ParsedFile | None]:
     """Read a file once: if its stamp is the cached one, say so; else parse it."""
     try:
-        data = Path(path).read_bytes()
+        data = read_capped(Path(path), MAX_FILE_BYTES)
     except OSError as exc:
         return None, _unreadable(shown, exc)
     current = stamp(data)
@@ -138,14 +167,6 @@ def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         for chunk in pool.map(_parse_many, chunks):
             yield from chunk
-
-
-def find_event_files(content_dir: Path, folder: str = "events") -> list[Path]:
-    """Every Markdown file under content/<folder>, in a stable order."""
-    root = content_dir / folder
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*.md") if p.is_file() and not p.name.startswith("."))
 
 
 class ParseCache(Protocol):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .articles import validate_article
-from .content import duplicate_slugs, find_event_files, load_events, parse_file
+from .content import duplicate_slugs, load_events, parse_file
 from .fspaths import resolved, resolved_folder
 from .model import Event, Registries
 from .problems import Problem
 from .registries import load_registries
+from .safety import ARTICLE_RESERVED_FIELDS
+from .tree import ContentTree, Sections, scan
+from .urls import UrlScheme
 from .validation import ValidationContext
 
 
@@ -24,6 +30,7 @@ class Layout:
     articles: str = "articles"
     pages: str = "pages"
     data: str = "data"
+    images: str = "images"
 
     def shown(self, path: Path) -> str:
         """A path as editors see it: relative to the project root (a file's own name is kept
@@ -33,14 +40,38 @@ class Layout:
         except ValueError:
             return path.as_posix()
 
-    def files(self, folder: str) -> list[Path]:
-        return find_event_files(self.content, folder)
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], content: Path | None = None) -> Layout:
+        """The layout a build with these settings reads (PATH and the *_PATHS settings)."""
+        folder = content or Path(settings["PATH"])
+        return cls(
+            content=folder,
+            root=Path(settings.get("KEPU_ROOT") or folder.parent) if content is None else folder.parent,
+            events=settings.get("EVENT_PATHS", ["events"])[0],
+            articles=settings.get("ARTICLE_PATHS", ["articles"])[0],
+            pages=settings.get("PAGE_PATHS", ["pages"])[0],
+            data=settings.get("KEPU_DATA_PATH", "data"),
+            images=settings.get("KEPU_IMAGES_PATH", "images"),
+        )
 
-    def slugs(self, folder: str) -> frozenset[str]:
-        return frozenset(p.stem for p in self.files(folder))
+    @property
+    def sections(self) -> Sections:
+        return Sections(self.events, self.articles, self.pages, self.data, self.images)
 
-    def context(self, registries: Registries, timezone: str) -> ValidationContext:
-        return ValidationContext(registries, self.content, timezone, self.slugs(self.articles))
+    def scan(self) -> ContentTree:
+        """Every plain file in the content folder, by section, and the entries refused."""
+        return scan(self.content, self.sections, self.shown)
+
+    def files(self, folder: str, tree: ContentTree | None = None) -> list[Path]:
+        return list((tree or self.scan()).section(self.sections, folder))
+
+    def slugs(self, folder: str, tree: ContentTree | None = None) -> frozenset[str]:
+        return frozenset(p.stem for p in self.files(folder, tree))
+
+    def context(self, registries: Registries, timezone: str,
+                tree: ContentTree | None = None) -> ValidationContext:
+        return ValidationContext(registries, self.content, timezone, self.slugs(self.articles, tree),
+                                 images=self.images)
 
 
 @dataclass(slots=True)
@@ -54,32 +85,77 @@ class CheckResult:
         return not any(p.is_error for p in self.problems)
 
 
+def tree_problems(layout: Layout, tree: ContentTree, only: set[str] | None = None) -> list[Problem]:
+    """What the walk refused, and every image that is not the image it claims to be
+    (``only``: just these shown paths)."""
+    from .images import inspect_file
+
+    problems = [p for p in tree.problems if only is None or p.path in only]
+    for path in tree.images:
+        shown = layout.shown(path)
+        if only is None or shown in only:
+            problems.extend(inspect_file(path, shown).problems)
+    return problems
+
+
+COLLISION = "两个页面要写到同一个位置：{where}（网址 /{url}）"
+COLLISION_HINT = "文件名不能与栏目网址重名（如 events、news、streets、past、subscribe）：请给这个文件换个名字"
+
+
+def output_collisions(layout: Layout, tree: ContentTree, urls: UrlScheme) -> list[Problem]:
+    """A content file whose page would be written where one of the site's own pages goes
+    (a page named events.md, an event named past.md): named before anything is written."""
+    fixed = {save_as for _, save_as in urls.patterns.values() if "{" not in save_as}
+    problems = []
+    for folder, kind in ((layout.events, "EVENT"), (layout.articles, "ARTICLE"), (layout.pages, "PAGE")):
+        for path in layout.files(folder, tree):
+            where = urls.save_as(kind, slug=path.stem)
+            if where in fixed:
+                problems.append(Problem(layout.shown(path), 0, "", COLLISION.format(
+                    where=where, url=where.removesuffix("index.html")), COLLISION_HINT))
+    return problems
+
+
 def check(layout: Layout, only: list[Path] | None = None,
-          timezone: str = "Asia/Shanghai") -> CheckResult:
-    """Validate registries and content (all files, or just ``only``) and report every problem."""
-    registries, problems = load_registries(layout.content / layout.data,
-                                           layout.shown(layout.content / layout.data))
-    ctx = layout.context(registries, timezone)
-    wanted = {p.resolve() for p in only} if only else None
+          timezone: str = "Asia/Shanghai", urls: UrlScheme | None = None) -> CheckResult:
+    """Validate the tree, registries and content (all files, or just ``only``) and report every
+    problem: the same problems, from the same functions, as the build."""
+    tree = layout.scan()
+    wanted = {_key(p) for p in only} if only else None
+    shown_wanted = {layout.shown(p) for p in only} if only else None
+    problems = [p for p in [*tree_problems(layout, tree, shown_wanted),
+                            *output_collisions(layout, tree, urls or UrlScheme.from_settings({}))]
+                if shown_wanted is None or p.path in shown_wanted]
+    registries, found = load_registries(layout.content / layout.data,
+                                        layout.shown(layout.content / layout.data))
+    problems.extend(found)
+    ctx = layout.context(registries, timezone, tree)
 
     def selected(folder: str) -> list[tuple[Path, str]]:
-        return [(p, layout.shown(p)) for p in layout.files(folder)
-                if wanted is None or p.resolve() in wanted]
+        return [(p, layout.shown(p)) for p in layout.files(folder, tree)
+                if wanted is None or _key(p) in wanted]
 
     event_files = selected(layout.events)
     events, found = load_events(event_files, ctx)
     problems.extend(found)
-    if wanted is not None:  # a checked file still must not reuse another file's name
-        all_events = [layout.shown(p) for p in layout.files(layout.events)]
-        mine = {shown for _, shown in event_files}
-        problems.extend(p for p in duplicate_slugs(all_events, mine) if p not in problems)
-    event_slugs = layout.slugs(layout.events)
     checked = len(event_files)
+    for folder in (layout.events, layout.articles, layout.pages):
+        everything = [layout.shown(p) for p in layout.files(folder, tree)]
+        mine = None if wanted is None else {layout.shown(p) for p in layout.files(folder, tree)
+                                            if _key(p) in wanted}
+        if folder != layout.events or wanted is not None:  # load_events named its own
+            problems.extend(p for p in duplicate_slugs(everything, mine) if p not in problems)
+    event_slugs = layout.slugs(layout.events, tree)
     for folder, kind in ((layout.articles, "article"), (layout.pages, "page")):
         for path, shown in selected(folder):
-            parsed = parse_file(path, shown)
+            parsed = parse_file(path, shown, reserved=ARTICLE_RESERVED_FIELDS)
             problems.extend(parsed.problems)
             if parsed.doc is not None:
                 problems.extend(validate_article(parsed.doc, ctx, kind, event_slugs)[1])
             checked += 1
     return CheckResult(problems, events, checked)
+
+
+def _key(path: Path) -> str:
+    """A path as the same file is named however it was typed (no link is followed)."""
+    return os.path.abspath(path)

@@ -9,13 +9,21 @@ from typing import Any
 
 import yaml
 
-from .frontmatter import decode, load_yaml
+from .frontmatter import MAX_FILE_BYTES, decode, load_yaml
 from .model import STREET_KINDS, Audience, Category, Registries, Street, Team
 from .problems import Problem
 from .safety import registry_text_problems
 from .suggest import did_you_mean
+from .tree import FileTooLarge, NotRegularFile, read_capped
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: no trailing newline
+MAX_ID = 40
+# Longest text, in characters, of each registry field: names appear in titles, feeds and CSV cells.
+MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "street": MAX_ID,
+             "kind": 10}
+STAND_IN = "__stand_in__"
+_STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+_ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
 REGISTRY_FILES = {
     "streets": "streets.yml",
     "teams": "teams.yml",
@@ -30,11 +38,15 @@ _FIELDS = {
 }
 
 
+_STAND_IN_VALUES = {"kind": STREET_KINDS[0], "order": 0}
+
+
 def _entries(path: Path, shown: str) -> tuple[list[tuple[dict, dict[str, int]]], list[Problem]]:
     """Items of a registry file, each with the line of each of its keys."""
-    if not path.exists():
-        return [], [Problem(shown, 0, "", "登记表文件不存在", "从示例站点复制一份再修改")]
-    text, problems = decode(path.read_bytes(), shown)
+    data, problem = _read(path, shown)
+    if problem:
+        return [], [problem]
+    text, problems = decode(data, shown)
     if text is None:
         return [], problems
     problems = registry_text_problems(text, shown)  # before the loader: deep nesting crashes it
@@ -42,20 +54,75 @@ def _entries(path: Path, shown: str) -> tuple[list[tuple[dict, dict[str, int]]],
         return [], problems
     data, node, problems = load_yaml(text, shown, 1)
     if problems:
-        return [], problems
+        return _items_one_by_one(text, shown)
     if data is None:
         return [], []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
         return [], [Problem(shown, 1, "", "登记表应是一个列表，每项以“- id: …”开头",
                             "参照示例站点的写法")]
-    items = []
+    return _items(data, node, shown, 0)
+
+
+def _read(path: Path, shown: str) -> tuple[bytes, Problem | None]:
+    try:
+        return read_capped(path, MAX_FILE_BYTES), None
+    except FileNotFoundError:
+        return b"", Problem(shown, 0, "", "登记表文件不存在", "从示例站点复制一份再修改")
+    except FileTooLarge as error:
+        return b"", Problem(shown, 0, "", f"登记表文件太大（{error.size / 1024 / 1024:.1f} MB），上限为 1 MB",
+                            "登记表只写编号、名称和简短说明")
+    except (NotRegularFile, IsADirectoryError):
+        return b"", Problem(shown, 0, "", "登记表应是一个普通文件（这里是文件夹、链接或设备）",
+                            "删除它，从示例站点复制一份登记表文件再修改")
+    except OSError as error:
+        return b"", Problem(shown, 0, "", f"无法读取登记表（{error.strerror}）", "检查文件权限")
+
+
+def _items_one_by_one(text: str, shown: str) -> tuple[list[tuple[dict, dict[str, int]]], list[Problem]]:
+    """A registry with a YAML mistake: read each "- id:" item on its own, so one bad line loses
+    only its own item (and its error is reported once, on its own line)."""
+    starts = [m.start() for m in _ITEM_START.finditer(text)]
+    if not starts:
+        return [], load_yaml(text, shown, 1)[2]
+    items: list[tuple[dict, dict[str, int]]] = []
+    problems: list[Problem] = []
+    head = text[:starts[0]]
+    if head.strip() and any(not line.lstrip().startswith("#") for line in head.splitlines() if line.strip()):
+        problems.extend(load_yaml(head, shown, 1)[2] or [Problem(
+            shown, 1, "", "登记表开头有不属于任何一项的内容", "每项以“- id: …”开头")])
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        offset = text.count("\n", 0, begin)
+        data, node, found = load_yaml(text[begin:end], shown, offset + 1)
+        if found:
+            problems.extend(found)
+            items.extend(_stand_in(text[begin:end], offset))
+            continue
+        if isinstance(data, list) and isinstance(node, yaml.SequenceNode):
+            more, found = _items(data, node, shown, offset)
+            items.extend(more)
+            problems.extend(found)
+    return items, problems
+
+
+def _stand_in(chunk: str, offset: int) -> list[tuple[dict, dict[str, int]]]:
+    """An item whose YAML is broken still names its id: it stands in for references (the build
+    stops on the item's own error anyway), so files using that id are not blamed as well."""
+    found = _STAND_IN_ID.match(chunk)
+    if not found:
+        return []
+    return [({"id": found.group(1), "name": found.group(1), STAND_IN: True}, {"": offset + 1})]
+
+
+def _items(data: list, node: yaml.SequenceNode, shown: str,
+           offset: int) -> tuple[list[tuple[dict, dict[str, int]]], list[Problem]]:
+    items, problems = [], []
     for item, item_node in zip(data, node.value, strict=True):
-        line = item_node.start_mark.line + 1
+        line = item_node.start_mark.line + 1 + offset
         if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
             problems.append(Problem(shown, line, "", "这一项不是“字段: 内容”的格式",
                                     "每项写成 - id: 编号，下一行缩进写 name: 名称"))
             continue
-        lines = {str(k.value): k.start_mark.line + 1 for k, _ in item_node.value}
+        lines = {str(k.value): k.start_mark.line + 1 + offset for k, _ in item_node.value}
         lines[""] = line
         items.append((item, lines))
     return items, problems
@@ -74,16 +141,26 @@ def _load_one(kind: str, path: Path, shown: str,
     item_lines: dict[str, dict[str, int]] = {}
     for item, lines in entries:
         line = lines[""]
+        if item.get(STAND_IN):
+            result.setdefault(item["id"], make(_STAND_IN_VALUES | item))
+            item_lines.setdefault(item["id"], lines)
+            continue
         for key in item:
             if str(key) not in _FIELDS[kind]:
                 problems.append(Problem(shown, lines.get(str(key), line), str(key), "未知字段",
                                         did_you_mean(str(key), _FIELDS[kind]) or "删除这一行",
                                         "warning"))
         ident = item.get("id")
-        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+        if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident) or len(ident) > MAX_ID:
+            shown_id = repr(ident)[1:-1] if isinstance(ident, str) else ident
             problems.append(Problem(shown, lines.get("id", line), "id",
-                                    f"编号“{ident}”不合规：只能用小写英文字母、数字和短横线",
+                                    f"编号“{str(shown_id)[:MAX_ID + 10]}”不合规：只能用小写英文字母、数字和短横线，"
+                                    f"最多 {MAX_ID} 个字符",
                                     "例如 id: xinbei；编号会出现在网址中，发布后不要再改"))
+            continue
+        too_long = _too_long(item, lines, shown)
+        if too_long:
+            problems.append(too_long)
             continue
         if not _text(item, "name"):
             problems.append(Problem(shown, lines.get("name", line), "name",
@@ -101,6 +178,17 @@ def _load_one(kind: str, path: Path, shown: str,
         result[ident] = make(item)
         item_lines[ident] = lines
     return result, item_lines, problems
+
+
+def _too_long(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    """Every text field has a limit: one giant name must not swell every page and feed."""
+    for key, limit in MAX_CHARS.items():
+        value = item.get(key)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            return Problem(shown, lines.get(key, lines[""]), key,
+                           f"内容太长（{len(value.strip())} 字，上限 {limit} 字）",
+                           "请精简；详细介绍可以写在新闻或页面里")
+    return None
 
 
 def _check_item(kind: str, item: dict, lines: dict[str, int], shown: str) -> Problem | None:

@@ -161,6 +161,22 @@ def registry_text_problems(text: str, shown: str) -> list[Problem]:
     return [problem] if problem else yaml_problems(text, shown, 1, "登记表")
 
 
+# Metadata by which Pelican would choose where a page is written, or with which template:
+# never taken from content (the file's name and folder decide), whatever its case.
+RESERVED_FIELDS = frozenset({"save_as", "url", "template", "slug", "lang", "translation", "path",
+                             "filename", "relative_dir", "source_path", "override_url", "page_name"})
+ARTICLE_RESERVED_FIELDS = RESERVED_FIELDS | {"status"}  # news and pages use draft: true
+
+
+def reserved_problems(doc: SourceDoc, reserved: frozenset[str] = RESERVED_FIELDS) -> list[Problem]:
+    """Fields that would choose a page's address or template: refused, not ignored."""
+    return [Problem(doc.path, doc.line_of(str(key)), str(key),
+                    f"字段“{key}”会改变网页的位置或模板，内容文件不能设置它",
+                    "删除这一行：网址由文件名决定，页面样式由网站统一决定"
+                    + ("；草稿请写 draft: true" if str(key).lower() == "status" else ""))
+            for key in doc.meta if str(key).lower().replace("-", "_") in reserved]
+
+
 def value_problems(doc: SourceDoc) -> list[Problem]:
     """Checks on loaded front matter: list sizes and types no field can use."""
     problems: list[Problem] = []

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
+
+Headers = Mapping[str, Mapping[str, str]]  # URL path prefix -> response headers
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -23,10 +27,23 @@ CONTENT_TYPES = {
 
 
 class PortalHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the output folder; missing pages get the site's 404 page."""
+    """Serves the output folder; missing pages get the site's 404 page. ``headers`` adds response
+    headers by URL path prefix, the longest matching prefix winning (as a deployment would)."""
 
     extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+
+    def __init__(self, *args, headers: Headers | None = None, **kwargs):
+        self.extra_headers = headers or {}
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self):
+        path = urlsplit(getattr(self, "path", "")).path
+        prefixes = [prefix for prefix in self.extra_headers if path.startswith(prefix)]
+        if prefixes:
+            for name, value in self.extra_headers[max(prefixes, key=len)].items():
+                self.send_header(name, value)
+        super().end_headers()
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory, "404.html")
@@ -45,8 +62,9 @@ class PortalHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> http.server.ThreadingHTTPServer:
+def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000,
+          headers: Headers | None = None) -> http.server.ThreadingHTTPServer:
     """A server for ``directory``; call ``serve_forever()`` on it."""
-    handler = functools.partial(PortalHandler, directory=str(directory))
+    handler = functools.partial(PortalHandler, directory=str(directory), headers=headers)
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     return http.server.ThreadingHTTPServer((host, port), handler)

@@ -9,6 +9,9 @@ from typing import Any
 # kind -> (URL pattern, SAVE_AS pattern); overridable by settings of the same names.
 DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "EVENT": ("events/{slug}/", "events/{slug}/index.html"),
+    # News and pages are written by Pelican's own generators from the same settings.
+    "ARTICLE": ("news/{slug}/", "news/{slug}/index.html"),
+    "PAGE": ("{slug}/", "{slug}/index.html"),
     "EVENTS": ("events/", "events/index.html"),
     "PAST_EVENTS": ("events/past/", "events/past/index.html"),
     "STREET": ("streets/{id}/", "streets/{id}/index.html"),

@@ -32,7 +32,7 @@ MAX_TITLE = 120
 MAX_TAG = 60
 MAX_TAGS = 20
 MAX_EVENT_REFS = 50
-IMAGE_FOLDER = "images"  # the only folder of content/ published as it is (STATIC_PATHS)
+IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
 URL_SCHEMES = ("http://", "https://")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -98,6 +98,7 @@ class ValidationContext:
     content_dir: Path
     default_timezone: str = DEFAULT_TIMEZONE
     article_slugs: frozenset[str] | None = None
+    images: str = IMAGE_FOLDER  # the folder of content/ whose images are published
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def names(self, kind: str) -> dict[str, str]:
@@ -286,7 +287,9 @@ def shown(value: Any, limit: int = MAX_SHOWN) -> str:
 
 
 def _all_ids(registry: Any, kind: str) -> str:
-    """No close match: list a short registry, or name the file of a long one."""
+    """No close match: list a short registry, or name the file of a long (or empty) one."""
+    if not registry:
+        return f"登记表 content/data/{kind}.yml 里还没有可用的编号：先修好或补上登记表"
     if len(registry) <= 12:
         return "可用编号：" + "、".join(f"{i}（{getattr(item, 'name', '')}）" for i, item in registry.items())
     return f"可用编号见 content/data/{kind}.yml"
@@ -572,9 +575,10 @@ def image_path(checker: FieldReader, key: str) -> str:
     if ".." in path.parts or path.suffix.lower() not in IMAGE_SUFFIXES:
         checker.error(key, f"图片路径“{shown(value)}”无效", "写 content/ 下的相对路径，例如 image: images/events/dianlu.jpg（jpg/png/webp/svg）")
         return ""
-    if path.parts[0] != IMAGE_FOLDER:
-        checker.error(key, f"配图“{shown(value)}”不在 {IMAGE_FOLDER}/ 文件夹里，网站只发布 content/{IMAGE_FOLDER}/ 下的图片",
-                      f"把图片移到 content/{IMAGE_FOLDER}/ 下，写 image: {IMAGE_FOLDER}/{path.name}")
+    folder = checker.ctx.images
+    if path.parts[0] != folder:
+        checker.error(key, f"配图“{shown(value)}”不在 {folder}/ 文件夹里，网站只发布 content/{folder}/ 下的图片",
+                      f"把图片移到 content/{folder}/ 下，写 image: {folder}/{path.name}")
         return ""
     if _URL_UNSAFE.search(str(path)):
         checker.error(key, f"配图路径“{shown(value)}”里有 ?、#、% 等不能用在网址里的字符",

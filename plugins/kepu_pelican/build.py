@@ -31,16 +31,16 @@ from kepu.output import (
     take_spare,
 )
 from kepu.problems import ContentError, Problem, format_report
-from kepu.safety import tree_problems
+from kepu.project import COLLISION, COLLISION_HINT, check, tree_problems
+from kepu.urls import UrlScheme
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .reuse import recycle
 from .search import stop_search_indexes
+from .settings import layout
 from .trace import phase
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
-COLLISION = "两个页面要写到同一个位置：{where}（网址 /{url}）"
-COLLISION_HINT = "文件名不能与栏目网址重名（如 events、news、streets、past、subscribe）：请给这个文件换个名字"
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
@@ -95,7 +95,7 @@ def _build_locked(settings: dict, target: Path) -> int:
     discard(staged)  # left over from a build that was killed
     root = Path(settings.get("KEPU_ROOT") or Path.cwd())
     with phase("preflight"):
-        problems = preflight(Path(settings["PATH"]), root)
+        problems = preflight(settings)
     if problems:
         return _refuse(format_report(problems), target)
     settings["OUTPUT_PATH"] = str(staged)
@@ -141,9 +141,15 @@ def _refuse(report: str, target: Path) -> int:
     return 1
 
 
-def preflight(content: Path, root: Path) -> list[Problem]:
-    """Refuse links out of the content folder and entries that are not plain files."""
-    return tree_problems(content, lambda path: _relative(path, root))
+def preflight(settings: dict) -> list[Problem]:
+    """Before Pelican reads anything (it follows links and would read any file): walk the content
+    tree as the check does. When it refuses an entry, the report is the check's whole report, so
+    the build and ``invoke check`` name the same problems."""
+    lay = layout(settings)
+    if not any(p.is_error for p in tree_problems(lay, lay.scan())):
+        return []
+    return check(lay, timezone=settings.get("TIMEZONE", "Asia/Shanghai"),
+                 urls=UrlScheme.from_settings(settings)).problems
 
 
 def _collision(error: Exception, staged: Path, content: Path, root: Path) -> list[Problem]:

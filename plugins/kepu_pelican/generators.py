@@ -11,10 +11,11 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.generators import CachingGenerator
 
-from kepu.content import CACHE_VERSION, ParsedFile, load_events
+from kepu.content import CACHE_VERSION, ParsedFile, duplicate_slugs, load_events
 from kepu.finder import filter_index
 from kepu.problems import ContentError, Problem
 from kepu.processes import collector_paused
+from kepu.project import output_collisions, tree_problems
 from kepu.qr import QrCache
 from kepu.registries import load_registries
 from kepu.site import SiteIndex, build_index, local_day
@@ -24,6 +25,7 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
 from .fragments import FragmentCache
+from .images import ImagesGenerator
 from .paging import stable_key, write_pages
 from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
@@ -95,10 +97,15 @@ class EventsGenerator(CachingGenerator):
 
     def generate_context(self) -> None:
         lay = layout(self.settings)
-        registries, problems = load_registries(lay.content / lay.data,
-                                               lay.shown(lay.content / lay.data))
-        ctx = lay.context(registries, self.settings["TIMEZONE"])
-        files = [(path, lay.shown(path)) for path in lay.files(lay.events)]
+        tree = lay.scan()
+        problems = tree_problems(lay, tree)  # the preflight refused errors: warnings remain
+        registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
+        problems.extend(found)
+        ctx = lay.context(registries, self.settings["TIMEZONE"], tree)
+        files = [(path, lay.shown(path)) for path in lay.files(lay.events, tree)]
+        for folder in (lay.articles, lay.pages):
+            problems.extend(duplicate_slugs(lay.shown(p) for p in lay.files(folder, tree)))
+        problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings)))
         cache = _Cache(self, lay.shown(lay.content))
         with phase("events: read and validate"), collector_paused():
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
@@ -321,4 +328,4 @@ def _report(problems: list[Problem]) -> None:
 
 def get_generators(_pelican) -> list[type]:
     return [EventsGenerator, FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
-            EmbedsGenerator, ChangesGenerator]
+            EmbedsGenerator, ChangesGenerator, ImagesGenerator]

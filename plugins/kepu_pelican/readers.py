@@ -14,6 +14,7 @@ from pelican.utils import SafeDatetime
 from kepu.articles import validate_article
 from kepu.content import parse_file
 from kepu.registries import load_registries
+from kepu.safety import ARTICLE_RESERVED_FIELDS
 
 from .settings import layout
 
@@ -28,7 +29,7 @@ class KepuMarkdownReader(BaseReader):
     """
 
     enabled = True
-    file_extensions: ClassVar[list[str]] = ["md", "markdown"]
+    file_extensions: ClassVar[list[str]] = ["md"]
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -45,7 +46,7 @@ class KepuMarkdownReader(BaseReader):
     def read(self, source_path):
         path = Path(source_path)
         shown = self._layout.shown(path)
-        parsed = parse_file(path, shown)
+        parsed = parse_file(path, shown, reserved=ARTICLE_RESERVED_FIELDS)
         problems = list(parsed.problems)
         meta = None
         if parsed.doc is not None:
@@ -95,5 +96,8 @@ def _is_under(path: Path, folder: Path) -> bool:
 
 
 def add_reader(readers) -> None:
-    for extension in KepuMarkdownReader.file_extensions:
-        readers.reader_classes[extension] = KepuMarkdownReader
+    """This reader is the only one: no other extension reaches Pelican's stock readers, which
+    would publish a body unsanitised and take save_as or template from the file (the content
+    walk refuses such files by name before the build starts)."""
+    readers.reader_classes.clear()
+    readers.reader_classes.update(dict.fromkeys(KepuMarkdownReader.file_extensions, KepuMarkdownReader))

@@ -13,14 +13,7 @@ from kepu.site import DEFAULT_HORIZON_DAYS
 
 def layout(settings: Mapping[str, Any]) -> Layout:
     """Content layout from PATH and the *_PATHS settings."""
-    return Layout(
-        content=Path(settings["PATH"]),
-        root=Path(settings.get("KEPU_ROOT") or Path(settings["PATH"]).parent),
-        events=settings.get("EVENT_PATHS", ["events"])[0],
-        articles=settings.get("ARTICLE_PATHS", ["articles"])[0],
-        pages=settings.get("PAGE_PATHS", ["pages"])[0],
-        data=settings.get("KEPU_DATA_PATH", "data"),
-    )
+    return Layout.from_settings(settings)
 
 
 def build_date(settings: Mapping[str, Any]) -> date:

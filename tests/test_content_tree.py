@@ -1,0 +1,158 @@
+"""The one walk over content/ and the capped reader, which the build and invoke check share."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build, run_check
+from kepu.project import Layout, check
+from kepu.registries import load_registries
+from kepu.tree import FileTooLarge, NotRegularFile, Sections, read_capped, scan
+
+SECRET = "KEPU-SECRET-TOKEN-8d1f"
+
+
+def shown(root: Path):
+    return lambda path: path.relative_to(root).as_posix()
+
+
+def test_scan_takes_plain_md_files_and_names_everything_else(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for relative in ("events/a/2026/ok.md", "events/a/2026/note.markdown", "events/a/2026/Upper.MD",
+                     "events/a/2026/word.md.txt", "events/a/2026/.swap.md", "articles/n.md", "articles/n.mkd",
+                     "pages/p.md", "data/streets.yml", "data/readme.txt", "images/a.png", "images/.htaccess",
+                     "images/.gitkeep", "README.md"):
+        path = content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", "utf-8")
+    tree = scan(content, Sections(), shown(tmp_path))
+    assert [p.relative_to(content).as_posix() for p in tree.events] == ["events/a/2026/ok.md"]
+    assert [p.name for p in (*tree.articles, *tree.pages, *tree.data, *tree.images)] == [
+        "n.md", "p.md", "streets.yml", "a.png"]
+    found = {p.path: (p.message, p.hint, p.is_error) for p in tree.problems}
+    assert found["content/events/a/2026/note.markdown"][1] == "改名为 note.md（扩展名只用小写的 .md）"
+    assert found["content/events/a/2026/Upper.MD"][1] == "改名为 Upper.md（扩展名只用小写的 .md）"
+    assert found["content/events/a/2026/word.md.txt"][1] == "改名为 word.md（扩展名只用小写的 .md）"
+    assert found["content/articles/n.mkd"][1] == "改名为 n.md（扩展名只用小写的 .md）"
+    assert found["content/events/a/2026/.swap.md"][0].startswith("隐藏文件")
+    assert found["content/images/.htaccess"][0].startswith("隐藏文件")
+    assert found["content/data/readme.txt"][2] is False  # a reminder: nothing reads it
+    assert len(found) == 7  # README.md beside the sections and .gitkeep are nobody's business
+
+
+def test_scan_refuses_links_pipes_and_linked_folders_without_following_them(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "events" / "a").mkdir(parents=True)
+    (content / "events" / "a" / "real.md").write_text("x", "utf-8")
+    (tmp_path / "secret.txt").write_text(SECRET, "utf-8")
+    (content / "events" / "a" / "out.md").symlink_to(tmp_path / "secret.txt")
+    (content / "events" / "a" / "in.md").symlink_to("real.md")
+    (content / "events" / "b").symlink_to("a")
+    os.mkfifo(content / "events" / "a" / "pipe.md")
+    tree = scan(content, Sections(), shown(tmp_path))
+    assert [p.name for p in tree.events] == ["real.md"]
+    messages = {p.path: p.message for p in tree.problems}
+    assert messages == {
+        "content/events/a/out.md": "这是一个指向内容文件夹之外的链接（symlink）",
+        "content/events/a/in.md": "这是一个链接（symlink）：同一内容会被读取或发布两次",
+        "content/events/b": "这是一个链接（symlink）：同一内容会被读取或发布两次",
+        "content/events/a/pipe.md": "这不是普通文件（可能是管道或设备文件）",
+    }
+
+
+def test_read_capped_never_hangs_follows_or_reads_without_end(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.md"
+    plain.write_bytes(b"a" * 100)
+    assert read_capped(plain, 100) == b"a" * 100
+    with pytest.raises(FileTooLarge) as error:
+        read_capped(plain, 99)
+    assert error.value.size == 100
+    link = tmp_path / "zero.yml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(NotRegularFile):
+        read_capped(link, 1000)
+    with pytest.raises(NotRegularFile):
+        read_capped(Path("/dev/zero"), 1000)
+    with pytest.raises(OSError):
+        read_capped(tmp_path, 1000)
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    outcome: list[object] = []
+    reader = threading.Thread(target=lambda: outcome.append(_attempt(fifo)), daemon=True)
+    reader.start()
+    reader.join(60)  # a hang guard, not a time budget: opening a FIFO to read blocks forever
+    assert outcome == [NotRegularFile], "reading a named pipe must be refused, not waited on"
+
+
+def _attempt(path: Path) -> object:
+    try:
+        read_capped(path, 1000)
+    except OSError as error:
+        return type(error)
+    return None
+
+
+def test_a_registry_mistake_loses_one_item_and_no_event_is_blamed(mini_site: Path) -> None:
+    """A half-typed quote in streets.yml: one error on its line, the other streets still load,
+    and the events of those streets are not buried under follow-on "unknown id" errors."""
+    streets = mini_site / "content" / "data" / "streets.yml"
+    lines = streets.read_text("utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("name:"))
+    lines[index] = lines[index].replace("name: ", 'name: "', 1)
+    streets.write_text("\n".join(lines) + "\n", "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site))
+    errors = [p.format() for p in result.problems if p.is_error]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"content/data/streets.yml:{index + 1}: 引号没有成对")
+    registries, _ = load_registries(mini_site / "content" / "data")
+    assert len(registries.streets) >= 1
+
+
+def test_registry_fields_and_ids_are_bounded(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("streets", "categories", "audiences"):
+        (data / f"{name}.yml").write_text("", "utf-8")
+    (data / "teams.yml").write_text(
+        '- id: "ok\\n"\n  name: 队\n- id: long\n  name: ' + "名" * 61 + "\n- id: desc\n  name: 队\n"
+        "  description: " + "介" * 1001 + "\n- id: " + "a" * 41 + "\n  name: 队\n- id: fine\n  name: 好队\n",
+        "utf-8")
+    registries, problems = load_registries(data)
+    assert list(registries.teams) == ["fine"]
+    assert [p.format().split(" — ")[0] for p in problems] == [
+        "content/data/teams.yml:1: id: 编号“ok\\n”不合规：只能用小写英文字母、数字和短横线，最多 40 个字符",
+        "content/data/teams.yml:4: name: 内容太长（61 字，上限 60 字）",
+        "content/data/teams.yml:7: description: 内容太长（1001 字，上限 1000 字）",
+        f"content/data/teams.yml:8: id: 编号“{'a' * 41}”不合规：只能用小写英文字母、数字和短横线，最多 40 个字符",
+    ]
+
+
+@pytest.mark.build
+def test_a_link_to_a_secret_is_refused_and_never_echoed(mini_site: Path) -> None:
+    """A pull request adds a link to a private file: neither check (shown on the pull request)
+    nor the build prints any of it."""
+    (mini_site / "secret.yml").write_text(f"title: [{SECRET}\n", "utf-8")
+    content = mini_site / "content"
+    (content / "events" / "xinbei" / "2026" / "leak.md").symlink_to(mini_site / "secret.yml")
+    (content / "data" / "streets.yml").unlink()
+    (content / "data" / "streets.yml").symlink_to(mini_site / "secret.yml")
+    checked = run_check(content=content, cwd=mini_site)
+    built = run_build(content, mini_site / "output")
+    for result in (checked, built):
+        report = result.stdout + result.stderr
+        assert result.returncode == 1, report
+        assert SECRET not in report
+        assert "content/events/xinbei/2026/leak.md: 这是一个指向内容文件夹之外的链接（symlink）" in report
+        assert "content/data/streets.yml: 这是一个指向内容文件夹之外的链接（symlink）" in report
+    assert not (mini_site / "output").exists()
+
+
+def test_an_empty_registry_says_so_instead_of_an_empty_list(mini_site: Path) -> None:
+    (mini_site / "content" / "data" / "audiences.yml").write_text("", "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site))
+    hints = {p.hint for p in result.problems if "服务对象编号" in p.message}
+    assert hints == {"登记表 content/data/audiences.yml 里还没有可用的编号：先修好或补上登记表"}
