@@ -156,3 +156,12 @@ def test_an_empty_registry_says_so_instead_of_an_empty_list(mini_site: Path) -> 
     result = check(Layout(content=mini_site / "content", root=mini_site))
     hints = {p.hint for p in result.problems if "服务对象编号" in p.message}
     assert hints == {"登记表 content/data/audiences.yml 里还没有可用的编号：先修好或补上登记表"}
+
+
+def test_a_file_name_with_a_line_break_is_named_on_one_line(mini_site: Path) -> None:
+    folder = mini_site / "content" / "events" / "xinbei" / "2026"
+    (folder / "evil\n.md").write_bytes((folder / "liudong-kejiguan.md").read_bytes())
+    result = run_check(content=mini_site / "content", cwd=mini_site)
+    assert result.returncode == 1, result.stdout
+    assert "▶ content/events/xinbei/2026/evil\\n.md\n" in result.stdout
+    assert "content/events/xinbei/2026/evil\\n.md: 文件名“evil\\n”不能用作网址" in result.stdout

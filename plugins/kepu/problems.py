@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -31,12 +32,21 @@ class Problem:
 
     def format(self) -> str:
         """``path:line: field: message — hint`` as the editors read it."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = _printable(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         label = "" if self.is_error else "（提醒）"
         text = f"{where}: {label}{self.field}: {self.message}" if self.field else (
             f"{where}: {label}{self.message}"
         )
         return f"{text} — {self.hint}" if self.hint else text
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(text: str) -> str:
+    """A file name as it can be shown on one line: control and direction characters escaped."""
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ContentError(Exception):
@@ -56,7 +66,7 @@ def format_report(problems: Iterable[Problem]) -> str:
     problems = sorted(problems)
     lines: list[str] = []
     for path, group in groupby(problems, key=lambda p: p.path):
-        lines.append(f"▶ {path}")
+        lines.append(f"▶ {_printable(path)}")
         lines.extend(f"  {p.format()}" for p in group)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
