@@ -37,7 +37,7 @@ from kepu.urls import UrlScheme
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .reuse import recycle
 from .search import stop_search_indexes
-from .settings import layout
+from .settings import content_tree, layout
 from .trace import phase
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
@@ -146,7 +146,7 @@ def preflight(settings: dict) -> list[Problem]:
     tree as the check does. When it refuses an entry, the report is the check's whole report, so
     the build and ``invoke check`` name the same problems."""
     lay = layout(settings)
-    if not any(p.is_error for p in tree_problems(lay, lay.scan())):
+    if not any(p.is_error for p in tree_problems(lay, content_tree(settings))):
         return []
     return check(lay, timezone=settings.get("TIMEZONE", "Asia/Shanghai"),
                  urls=UrlScheme.from_settings(settings)).problems

@@ -31,7 +31,7 @@ from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import start_search_index
-from .settings import build_date, horizon_days, layout, public_url
+from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import phase
 from .writing import ByteWriter
 
@@ -97,7 +97,7 @@ class EventsGenerator(CachingGenerator):
 
     def generate_context(self) -> None:
         lay = layout(self.settings)
-        tree = lay.scan()
+        tree = content_tree(self.settings)
         problems = tree_problems(lay, tree)  # the preflight refused errors: warnings remain
         registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
         problems.extend(found)

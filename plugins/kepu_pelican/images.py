@@ -8,7 +8,7 @@ from kepu.images import inspect_file
 from kepu.problems import ContentError, Problem
 
 from .reuse import OutputReuse, digest
-from .settings import layout
+from .settings import content_tree, layout
 from .trace import phase
 from .writing import ByteWriter
 
@@ -23,7 +23,7 @@ class ImagesGenerator(Generator):
         reuse: OutputReuse = self.context["kepu_reuse"]
         refused: list[Problem] = []
         with phase("images"):
-            for path in lay.scan().images:
+            for path in content_tree(self.settings).images:
                 check = inspect_file(path, lay.shown(path))
                 if check.publish is None:  # the preflight refused it already, unless it changed since
                     refused.extend(check.problems)

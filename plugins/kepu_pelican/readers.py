@@ -16,7 +16,7 @@ from kepu.content import parse_file
 from kepu.registries import load_registries
 from kepu.safety import ARTICLE_RESERVED_FIELDS
 
-from .settings import layout
+from .settings import content_tree, layout
 
 PLACEHOLDER_DATE = SafeDatetime(2000, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -40,7 +40,8 @@ class KepuMarkdownReader(BaseReader):
         if self._ctx is None:
             lay = self._layout
             registries, _ = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
-            self._ctx = lay.context(registries, self.settings.get("TIMEZONE", "Asia/Shanghai"))
+            self._ctx = lay.context(registries, self.settings.get("TIMEZONE", "Asia/Shanghai"),
+                                    content_tree(self.settings))
         return self._ctx
 
     def read(self, source_path):

@@ -9,11 +9,24 @@ from typing import Any
 
 from kepu.project import Layout
 from kepu.site import DEFAULT_HORIZON_DAYS
+from kepu.tree import ContentTree
 
 
 def layout(settings: Mapping[str, Any]) -> Layout:
     """Content layout from PATH and the *_PATHS settings."""
     return Layout.from_settings(settings)
+
+
+TREE_KEY = "KEPU_CONTENT_TREE"
+
+
+def content_tree(settings: dict[str, Any]) -> ContentTree:
+    """The walk over content/ made once per build (by the preflight, or on first use) and shared
+    by the readers and generators of that build through its settings."""
+    tree = settings.get(TREE_KEY)
+    if not isinstance(tree, ContentTree):
+        tree = settings[TREE_KEY] = layout(settings).scan()
+    return tree
 
 
 def build_date(settings: Mapping[str, Any]) -> date:
