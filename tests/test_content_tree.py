@@ -165,3 +165,69 @@ def test_a_file_name_with_a_line_break_is_named_on_one_line(mini_site: Path) -> 
     assert result.returncode == 1, result.stdout
     assert "▶ content/events/xinbei/2026/evil\\n.md\n" in result.stdout
     assert "content/events/xinbei/2026/evil\\n.md: 文件名“evil\\n”不能用作网址" in result.stdout
+
+
+def test_registry_values_of_the_wrong_type_and_repeated_keys_are_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("streets", "teams"):
+        (data / f"{name}.yml").write_text("", "utf-8")
+    (data / "audiences.yml").write_text("- {id: typed, name: [1, 2], description: {a: b}}\n- id: yes-no\n"
+                                        "  name: yes\n- id: 12345\n  name: 数字\n- id: fine\n  name: 好\n", "utf-8")
+    (data / "categories.yml").write_text("- id: tianwen\n  name: 天文观测\n  name: '=恶意名称'\n", "utf-8")
+    registries, problems = load_registries(data)
+    assert list(registries.audiences) == ["fine"]
+    assert registries.categories["tianwen"].name != "=恶意名称"
+    assert sorted(p.format().split(" — ")[0] for p in problems) == [
+        "content/data/audiences.yml:1: name: 这里应写一段文字，而不是列表或多个字段",
+        "content/data/audiences.yml:3: name: 这一项被 YAML 读成了真假值，而这里要写文字",
+        "content/data/audiences.yml:4: id: 这一项被 YAML 读成了数字，而这里要写文字",
+        "content/data/categories.yml:3: name: 字段重复（第 2 行已经写过）",
+    ]
+
+
+def test_walk_names_hidden_folders_deep_trees_and_misplaced_content(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    deep = content / "events" / "a"
+    deep.mkdir(parents=True)
+    made = []
+    for _ in range(1100):  # deeper than Python's recursion limit: the walk must not recurse
+        deep = deep / "d"
+        deep.mkdir()
+        made.append(deep)
+    (deep / "e.md").write_text("x", "utf-8")
+    try:
+        _check_walk(content, tmp_path)
+    finally:  # shutil.rmtree (pytest's clean-up) recurses too: take the tower down from the top
+        (deep / "e.md").unlink()
+        for folder in reversed(made):
+            folder.rmdir()
+
+
+def _check_walk(content: Path, tmp_path: Path) -> None:
+    for relative in ("events/a/.drafts/secret.md", "pages/.hidden/p.md", "images/.well-known/x.png",
+                     "event/a/2026/typo.md", "Images/a.png", "data/street.yml", "data/Teams.yml", "x.md",
+                     "README.md", ".github/workflows/ci.yml"):
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        (content / relative).write_text("x", "utf-8")
+    tree = scan(content, Sections(), shown(tmp_path))
+    assert tree.events == tree.pages == tree.images == ()
+    found = {p.path: (p.message.split("（")[0], p.hint, p.is_error) for p in tree.problems}
+    too_deep = [path for path, (message, _, error) in found.items() if message == "文件夹层次太深" and error]
+    assert len(too_deep) == 1 and too_deep[0].startswith("content/events/a/d/d/"), too_deep
+    for hidden in ("content/events/a/.drafts", "content/pages/.hidden", "content/images/.well-known"):
+        assert found[hidden][0] == "隐藏文件夹" and found[hidden][2], hidden
+    assert found["content/event"] == ("这里的内容不会被读取或发布", "是否想放在 content/events/ 里？", False)
+    assert found["content/Images"][1] == "是否想放在 content/images/ 里？"
+    assert found["content/data/street.yml"][:2] == ("这不是登记表文件，不会被读取", "是否想写 streets.yml？（文件名区分大小写）")
+    assert found["content/data/Teams.yml"][1] == "是否想写 teams.yml？（文件名区分大小写）"
+    assert found["content/x.md"][2] is False
+    assert "content/README.md" not in found and "content/.github" not in found
+
+
+def test_a_page_named_like_news_is_refused_by_the_check_too(mini_site: Path) -> None:
+    (mini_site / "content" / "pages" / "news.md").write_text("---\ntitle: 测试页\n---\n正文\n", "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site))
+    assert [p.format() for p in result.problems if p.is_error] == [
+        "content/pages/news.md: 两个页面要写到同一个位置：news/index.html（网址 /news/） — "
+        "文件名不能与栏目网址重名（如 events、news、streets、past、subscribe）：请给这个文件换个名字"]

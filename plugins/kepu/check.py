@@ -86,14 +86,14 @@ def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = 
     timezone = settings.get("TIMEZONE", "Asia/Shanghai")
     urls = UrlScheme.from_settings(settings)
     if not files:
-        return check(layout, timezone=timezone, urls=urls)
+        return check(layout, timezone=timezone, urls=urls, settings=settings)
     inside = [f for f in files if inside_content(layout, f)]
     outside = [f for f in files if not inside_content(layout, f) and not in_data(layout, f)]
     if not inside:
         result = check_outside(layout, outside, timezone)
         result.checked_files += len(files) - len(outside)  # registries
         return result
-    result = check(layout, inside, timezone=timezone, urls=urls)
+    result = check(layout, inside, timezone=timezone, urls=urls, settings=settings)
     if outside:
         extra = check_outside(layout, outside, timezone)
         seen = set(result.problems)

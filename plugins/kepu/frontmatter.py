@@ -240,7 +240,7 @@ def _index_nodes(node: yaml.Node, prefix: str, offset: int, doc: SourceDoc) -> N
                                      not node.style)
 
 
-def _duplicate_keys(node: yaml.MappingNode, path: str, offset: int,
+def duplicate_keys(node: yaml.MappingNode, path: str, offset: int,
                     prefix: str = "") -> list[Problem]:
     problems, seen = [], {}
     for key, value in node.value:
@@ -251,7 +251,7 @@ def _duplicate_keys(node: yaml.MappingNode, path: str, offset: int,
                                     "删除其中一个，只保留正确的那一行"))
         seen[name] = line
         if isinstance(value, yaml.MappingNode):
-            problems.extend(_duplicate_keys(value, path, offset, name))
+            problems.extend(duplicate_keys(value, path, offset, name))
     return problems
 
 
@@ -277,4 +277,4 @@ def parse(data: bytes, path: str) -> tuple[SourceDoc | None, list[Problem]]:
         return None, [Problem(path, offset, "", "前置信息不是“字段名: 内容”的格式", hint)]
     doc = SourceDoc(path=path, meta=meta, body=body, body_line=body_line)
     _index_nodes(node, "", offset, doc)
-    return doc, _duplicate_keys(node, path, offset)
+    return doc, duplicate_keys(node, path, offset)

@@ -102,10 +102,20 @@ COLLISION = "两个页面要写到同一个位置：{where}（网址 /{url}）"
 COLLISION_HINT = "文件名不能与栏目网址重名（如 events、news、streets、past、subscribe）：请给这个文件换个名字"
 
 
-def output_collisions(layout: Layout, tree: ContentTree, urls: UrlScheme) -> list[Problem]:
-    """A content file whose page would be written where one of the site's own pages goes
-    (a page named events.md, an event named past.md): named before anything is written."""
+def fixed_outputs(urls: UrlScheme, settings: Mapping[str, Any] | None = None) -> set[str]:
+    """Where the site's own pages go (sections, indexes, feeds): every pattern without a field,
+    and every ``*_SAVE_AS`` setting without one (Pelican's direct templates such as news/)."""
     fixed = {save_as for _, save_as in urls.patterns.values() if "{" not in save_as}
+    fixed.update(value for key, value in (settings or {}).items()
+                 if key.endswith("_SAVE_AS") and isinstance(value, str) and value and "{" not in value)
+    return fixed
+
+
+def output_collisions(layout: Layout, tree: ContentTree, urls: UrlScheme,
+                      settings: Mapping[str, Any] | None = None) -> list[Problem]:
+    """A content file whose page would be written where one of the site's own pages goes
+    (a page named events.md or news.md, an event named past.md): named before anything is written."""
+    fixed = fixed_outputs(urls, settings)
     problems = []
     for folder, kind in ((layout.events, "EVENT"), (layout.articles, "ARTICLE"), (layout.pages, "PAGE")):
         for path in layout.files(folder, tree):
@@ -116,15 +126,15 @@ def output_collisions(layout: Layout, tree: ContentTree, urls: UrlScheme) -> lis
     return problems
 
 
-def check(layout: Layout, only: list[Path] | None = None,
-          timezone: str = "Asia/Shanghai", urls: UrlScheme | None = None) -> CheckResult:
+def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/Shanghai",
+          urls: UrlScheme | None = None, settings: Mapping[str, Any] | None = None) -> CheckResult:
     """Validate the tree, registries and content (all files, or just ``only``) and report every
     problem: the same problems, from the same functions, as the build."""
     tree = layout.scan()
     wanted = {_key(p) for p in only} if only else None
     shown_wanted = {layout.shown(p) for p in only} if only else None
     problems = [p for p in [*tree_problems(layout, tree, shown_wanted),
-                            *output_collisions(layout, tree, urls or UrlScheme.from_settings({}))]
+                            *output_collisions(layout, tree, urls or UrlScheme.from_settings(settings or {}), settings)]
                 if shown_wanted is None or p.path in shown_wanted]
     registries, found = load_registries(layout.content / layout.data,
                                         layout.shown(layout.content / layout.data))

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .frontmatter import MAX_FILE_BYTES, decode, load_yaml
+from .frontmatter import MAX_FILE_BYTES, decode, duplicate_keys, load_yaml
 from .model import STREET_KINDS, Audience, Category, Registries, Street, Team
 from .problems import Problem
 from .safety import registry_text_problems
@@ -18,6 +18,7 @@ from .tree import FileTooLarge, NotRegularFile, read_capped
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: no trailing newline
 MAX_ID = 40
+MAX_ITEMS = 1000  # items in one registry: every item makes pages, feeds and data files
 # Longest text, in characters, of each registry field: names appear in titles, feeds and CSV cells.
 MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "street": MAX_ID,
              "kind": 10}
@@ -124,7 +125,17 @@ def _items(data: list, node: yaml.SequenceNode, shown: str,
             continue
         lines = {str(k.value): k.start_mark.line + 1 + offset for k, _ in item_node.value}
         lines[""] = line
+        repeated = duplicate_keys(item_node, shown, 1 + offset)
+        if repeated:  # the second value would silently win (a renamed id, a changed name)
+            problems.extend(repeated)
+            if isinstance(item.get("id"), str):
+                items.append(({"id": item["id"], "name": item["id"], STAND_IN: True}, {"": line}))
+            continue
         items.append((item, lines))
+    if len(items) > MAX_ITEMS:
+        problems.append(Problem(shown, items[MAX_ITEMS][1][""], "", f"登记表太长（{len(items)} 项，上限 {MAX_ITEMS} 项）",
+                                "登记表只列真正在用的街镇、队伍、类型和对象"))
+        items = items[:MAX_ITEMS]
     return items, problems
 
 
@@ -151,6 +162,10 @@ def _load_one(kind: str, path: Path, shown: str,
                                         did_you_mean(str(key), _FIELDS[kind]) or "删除这一行",
                                         "warning"))
         ident = item.get("id")
+        typed = _type_problem(item, lines, shown)
+        if typed:
+            problems.append(typed)
+            continue
         if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident) or len(ident) > MAX_ID:
             shown_id = repr(ident)[1:-1] if isinstance(ident, str) else ident
             problems.append(Problem(shown, lines.get("id", line), "id",
@@ -178,6 +193,22 @@ def _load_one(kind: str, path: Path, shown: str,
         result[ident] = make(item)
         item_lines[ident] = lines
     return result, item_lines, problems
+
+
+def _type_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    """Text fields that YAML read as something else: a list or mapping would be published as
+    Python's text of it, yes/no as True/False, an id of digits as a number."""
+    for key in ("id", *MAX_CHARS):
+        value = item.get(key)
+        line = lines.get(key, lines[""])
+        if isinstance(value, (list, dict)):
+            return Problem(shown, line, key, "这里应写一段文字，而不是列表或多个字段",
+                           f"写在同一行，例如 {key}: 文字")
+        if isinstance(value, bool) or (key == "id" and isinstance(value, (int, float))):
+            what = "真假值" if isinstance(value, bool) else "数字"
+            return Problem(shown, line, key, f"这一项被 YAML 读成了{what}，而这里要写文字",
+                           f"给内容加上英文引号，例如 {key}: \"…\"")
+    return None
 
 
 def _too_long(item: dict, lines: dict[str, int], shown: str) -> Problem | None:

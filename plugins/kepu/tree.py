@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .problems import WARNING, Problem
+from .suggest import closest
 
 CONTENT_SUFFIX = ".md"
+MAX_DEPTH = 12  # content/events/<street>/<year>/ needs 3
+# Files a content repository may keep beside the sections without being told about them.
+IGNORED_BESIDE = frozenset({"readme.md", "readme.txt", "license", "license.md", "codeowners"})
 # Names a file manager or git leaves behind; never published, never an error.
 IGNORED_NAMES = frozenset({".gitkeep"})
 # Suffixes of Markdown files that other tools write: refused by name with the fix, not ignored.
@@ -19,6 +23,7 @@ MARKDOWN_LIKE = (".markdown", ".mkd", ".mkdn", ".mdown", ".mdwn", ".mdtxt", ".md
 LINK_OUT = ("这是一个指向内容文件夹之外的链接（symlink）", "删除这个链接，把真正的文件放进 content/ 文件夹")
 LINK_IN = ("这是一个链接（symlink）：同一内容会被读取或发布两次",
            "删除这个链接；需要两份时复制文件并改名")
+LINK_BROKEN = ("这是一个链接（symlink），指向的文件不存在或者绕成了圈", "删除这个链接，把真正的文件放进 content/ 文件夹")
 NOT_REGULAR = ("这不是普通文件（可能是管道或设备文件）", "删除它")
 UNREADABLE = ("无法读取这个文件或链接", "删除它，或换成普通文件")
 
@@ -94,26 +99,62 @@ class ContentTree:
 
 
 def scan(content: Path, sections: Sections, shown: Callable[[Path], str]) -> ContentTree:
-    """Walk content/ without following links: plain files inside it, sorted; links, pipes, devices,
-    hidden files and files no reader takes are problems named by path."""
+    """Walk content/ without following links (and without recursion): plain files inside it,
+    sorted; links, pipes, devices, hidden files and folders, folders too deep and files no reader
+    takes are problems named by path; a folder or file beside the sections is a reminder."""
     found: dict[str, list[Path]] = {name: [] for name in (*sections.texts(), sections.data, sections.images)}
     problems: list[Problem] = []
     root = content.resolve() if content.is_dir() else content
-    for folder, dirs, files in os.walk(content):
-        here = Path(folder)
-        relative = here.relative_to(content)
-        top = relative.parts[0] if relative.parts else ""
-        kept_dirs = []
-        for name in sorted(dirs):
-            if _entry(here / name, root, top or name, sections, shown, problems) == "dir":
-                kept_dirs.append(name)
-        dirs[:] = kept_dirs
-        for name in sorted(files):
-            if _entry(here / name, root, top, sections, shown, problems) == "file" and top in found:
-                found[top].append(here / name)
+    stack: list[tuple[Path, str, int]] = [(content, "", 0)] if content.is_dir() else []
+    while stack:
+        folder, top, depth = stack.pop()
+        try:
+            names = sorted(os.listdir(folder), reverse=True)
+        except OSError:
+            problems.append(Problem(shown(folder), 0, "", *UNREADABLE))
+            continue
+        for name in names:
+            path = folder / name
+            section = top or name
+            kind = _entry(path, root, section, sections, shown, problems)
+            if kind == "dir" and _folder_ok(path, section, depth, sections, shown, problems):
+                stack.append((path, section, depth + 1))
+            elif kind == "file" and section in found and top:
+                found[section].append(path)
+            elif kind == "file" and not top:
+                problems.extend(_beside_sections(path, sections, shown))
     return ContentTree(*(tuple(sorted(found[name])) for name in
                          (sections.events, sections.articles, sections.pages, sections.data, sections.images)),
                        tuple(problems))
+
+
+def _folder_ok(path: Path, section: str, depth: int, sections: Sections, shown: Callable[[Path], str],
+               problems: list[Problem]) -> bool:
+    """Whether to descend: hidden folders inside a section are refused, folders beside the
+    sections are only named (nothing in them is published), and no tree is deeper than the limit."""
+    if depth == 0 and section not in (*sections.texts(), sections.data, sections.images):
+        if not path.name.startswith("."):
+            problems.extend(_beside_sections(path, sections, shown))
+        return False
+    if path.name.startswith("."):
+        problems.append(Problem(shown(path), 0, "", "隐藏文件夹（名字以 . 开头）里的内容不会被读取或发布",
+                                "去掉文件夹名开头的点，或删除这个文件夹"))
+        return False
+    if depth >= MAX_DEPTH:
+        problems.append(Problem(shown(path), 0, "", f"文件夹层次太深（超过 {MAX_DEPTH} 层），里面的内容不会被读取",
+                                "活动放在 events/<街镇编号>/<年份>/ 下，不要再建更深的文件夹"))
+        return False
+    return True
+
+
+def _beside_sections(path: Path, sections: Sections, shown: Callable[[Path], str]) -> list[Problem]:
+    """A folder or file in content/ that is not a section (a typo such as event/ or Images/)."""
+    if path.name.startswith(".") or path.name.lower() in IGNORED_BESIDE:
+        return []
+    names = (*sections.texts(), sections.data, sections.images)
+    guess = closest(path.name.lower().removesuffix("s") + "s", names) or closest(path.name, names)
+    hint = f"是否想放在 content/{guess}/ 里？" if guess else f"内容请放到 content/ 下的 {'、'.join(names)} 文件夹里"
+    return [Problem(shown(path), 0, "", "这里的内容不会被读取或发布（不在任何栏目文件夹里）", hint, WARNING)]
 
 
 def _entry(path: Path, root: Path, top: str, sections: Sections, shown: Callable[[Path], str],
@@ -125,15 +166,15 @@ def _entry(path: Path, root: Path, top: str, sections: Sections, shown: Callable
         problems.append(Problem(shown(path), 0, "", *UNREADABLE))
         return ""
     if stat.S_ISLNK(mode):
-        problems.append(Problem(shown(path), 0, "", *(LINK_IN if _inside(path, root) else LINK_OUT)))
+        problems.append(Problem(shown(path), 0, "", *_link_problem(path, root)))
         return ""
     if stat.S_ISDIR(mode):
         return "dir"
     if not stat.S_ISREG(mode):
         problems.append(Problem(shown(path), 0, "", *NOT_REGULAR))
         return ""
-    if not top or top not in (*sections.texts(), sections.data, sections.images):
-        return ""  # not a section: nothing reads or publishes it
+    if top not in (*sections.texts(), sections.data, sections.images):
+        return "file"  # beside the sections: the walk names it as a reminder
     problem = _name_problem(path, top, sections, shown)
     if problem:
         problems.append(problem)
@@ -141,12 +182,12 @@ def _entry(path: Path, root: Path, top: str, sections: Sections, shown: Callable
     return "" if path.name in IGNORED_NAMES else "file"
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _link_problem(path: Path, root: Path) -> tuple[str, str]:
     try:
-        target = path.resolve()
+        target = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return False
-    return target == root or root in target.parents
+        return LINK_BROKEN
+    return LINK_IN if target == root or root in target.parents else LINK_OUT
 
 
 def _name_problem(path: Path, top: str, sections: Sections, shown: Callable[[Path], str]) -> Problem | None:
@@ -158,10 +199,21 @@ def _name_problem(path: Path, top: str, sections: Sections, shown: Callable[[Pat
                        "删除这个文件；如果它是内容，去掉文件名开头的点")
     if top in sections.texts():
         return _text_name_problem(path, top, sections, shown)
-    if top == sections.data and not name.endswith(".yml"):
-        return Problem(shown(path), 0, "", "登记表文件夹里只读取 .yml 文件，这个文件不会被读取",
-                       "删除它，或移出 content/ 文件夹", WARNING)
+    if top == sections.data:
+        return _registry_name_problem(path, shown)
     return None
+
+
+def _registry_name_problem(path: Path, shown: Callable[[Path], str]) -> Problem | None:
+    """A file in the registries' folder that no registry is read from (streets.yml misspelt)."""
+    from .registries import REGISTRY_FILES  # the registries read this module: import late
+
+    known = tuple(REGISTRY_FILES.values())
+    if path.name in known:
+        return None
+    guess = closest(path.name.lower(), known) or closest(path.stem.lower() + ".yml", known)
+    hint = f"是否想写 {guess}？（文件名区分大小写）" if guess else f"登记表只有 {'、'.join(known)}；不需要的文件请移出 content/"
+    return Problem(shown(path), 0, "", "这不是登记表文件，不会被读取", hint, WARNING)
 
 
 def _text_name_problem(path: Path, top: str, sections: Sections, shown: Callable[[Path], str]) -> Problem | None:
