@@ -11,6 +11,7 @@ if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
 
 from kepu_pelican.filters import FILTERS  # noqa: E402
+from kepu_pelican.undefined import TemplateUndefined  # noqa: E402
 
 SITENAME = "滨海科普日历"
 SITESUBTITLE = "天津市滨海新区科普活动一站查"
@@ -81,7 +82,10 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 JINJA_FILTERS = FILTERS
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# An undefined name in a template fails the build, naming template and line (kepu_pelican.undefined):
+# optional values use `is defined` or `|default(...)`. Pelican passes this dict to jinja2.Environment.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                     "undefined": TemplateUndefined}
 
 # Cache parsed content by content hash: mtimes change on every checkout.
 CACHE_CONTENT = True
@@ -100,6 +104,16 @@ FEED_REFRESH = "PT6H"
 FEED_REFRESH_TEXT = "6 小时"
 FEED_MAX_BYTES = 1_000_000
 SUBSCRIBE_URL, SUBSCRIBE_SAVE_AS = "subscribe/", "subscribe/index.html"
+# Per-feed subscribe pages (what the subscribe QR codes open): steps per phone, webcal and https links.
+SUBSCRIBE_FEED_ALL_URL, SUBSCRIBE_FEED_ALL_SAVE_AS = "subscribe/all/", "subscribe/all/index.html"
+SUBSCRIBE_FEED_STREET_URL = "subscribe/streets/{id}/"
+SUBSCRIBE_FEED_STREET_SAVE_AS = "subscribe/streets/{id}/index.html"
+SUBSCRIBE_FEED_TEAM_URL = "subscribe/teams/{id}/"
+SUBSCRIBE_FEED_TEAM_SAVE_AS = "subscribe/teams/{id}/index.html"
+SUBSCRIBE_FEED_EVENT_CATEGORY_URL = "subscribe/categories/{id}/"
+SUBSCRIBE_FEED_EVENT_CATEGORY_SAVE_AS = "subscribe/categories/{id}/index.html"
+SUBSCRIBE_FEED_AUDIENCE_URL = "subscribe/audiences/{id}/"
+SUBSCRIBE_FEED_AUDIENCE_SAVE_AS = "subscribe/audiences/{id}/index.html"
 EVENT_ICS_URL = EVENT_ICS_SAVE_AS = "events/{slug}.ics"
 FEED_ALL_URL = FEED_ALL_SAVE_AS = "feeds/all.ics"
 STREET_FEED_URL = STREET_FEED_SAVE_AS = "feeds/streets/{id}.ics"
@@ -119,10 +133,9 @@ STREET_CALENDAR_MONTH_SAVE_AS = "streets/{id}/calendar/{year}/{month:02d}/index.
 STREET_CALENDAR_WEEK_URL = "streets/{id}/calendar/week/"
 STREET_CALENDAR_WEEK_SAVE_AS = "streets/{id}/calendar/week/index.html"
 
-# Public site: posters print a QR code for events in the next POSTER_QR_DAYS days;
-# the filterable list covers events in the next FILTER_DAYS days.
+# Public site: posters print a QR code for events in the next POSTER_QR_DAYS days.
+# The events list's filters cover every upcoming event (kepu.finder; no time window).
 POSTER_QR_DAYS = 45
-FILTER_DAYS = 62
 SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
 PAGEFIND = True
 FILTER_INDEX_URL = FILTER_INDEX_SAVE_AS = "events/filter.json"
@@ -137,6 +150,8 @@ DATA_CSV_URL = DATA_CSV_SAVE_AS = "data/events.csv"
 DATA_STREET_URL = DATA_STREET_SAVE_AS = "data/streets/{id}.json"
 EMBED_STREET_URL, EMBED_STREET_SAVE_AS = "embed/streets/{id}/", "embed/streets/{id}/index.html"
 EMBED_CATEGORY_URL, EMBED_CATEGORY_SAVE_AS = "embed/categories/{id}/", "embed/categories/{id}/index.html"
+EMBED_TEAM_URL, EMBED_TEAM_SAVE_AS = "embed/teams/{id}/", "embed/teams/{id}/index.html"
+EMBED_AUDIENCE_URL, EMBED_AUDIENCE_SAVE_AS = "embed/audiences/{id}/", "embed/audiences/{id}/index.html"
 CHANGES_FEED_URL = CHANGES_FEED_SAVE_AS = "feeds/changes.atom"
 
 # Processes for parsing and page writing (default: one per core); KEPU_WORKERS=1 for one.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import os
 import platform
 import re
@@ -220,7 +221,22 @@ def _output_sizes(output: Path) -> dict[str, int]:
         "filter JSON (bytes)": (output / "events" / "filter.json").stat().st_size,
         "events.json (bytes)": (output / "data" / "events.json").stat().st_size,
         "events.csv (bytes)": (output / "data" / "events.csv").stat().st_size,
+        **page_weight(output),
     }
+
+
+def page_weight(output: Path) -> dict[str, int]:
+    """What a phone downloads for the home page and the heaviest event page: HTML with the site's
+    stylesheet and the scripts the page loads, raw and gzip-compressed (as a server sends it)."""
+    css = (output / "theme" / "css" / "site.css").read_bytes()
+    heaviest = (0, 0)
+    pages = [output / "index.html", *sorted((output / "events").glob("*/index.html"))[:400]]
+    for page in pages:
+        html = page.read_bytes()
+        scripts = [output / "theme" / "js" / name.decode() for name in re.findall(rb"/theme/js/([a-z]+\.js)", html)]
+        parts = [html, css, *(path.read_bytes() for path in scripts if path.is_file())]
+        heaviest = max(heaviest, (sum(map(len, parts)), sum(len(gzip.compress(part, 9, mtime=0)) for part in parts)))
+    return {"heaviest page + CSS + JS (bytes)": heaviest[0], "heaviest page + CSS + JS, gzip (bytes)": heaviest[1]}
 
 
 def machine() -> str:

@@ -62,7 +62,7 @@ def test_event_page_shows_chinese_dates_status_and_links(sample_output: Path) ->
     pages = {p.parent.name: p.read_text("utf-8") for p in html}
     assert all('<html lang="zh-CN"' in text for text in pages.values())
     cancelled = [t for t in pages.values() if 'class="notice notice-cancelled"' in t]
-    postponed = [t for t in pages.values() if "本活动已延期" in t and "原定" in t]
+    postponed = [t for t in pages.values() if "本活动已改期，原定" in t and "现改为" in t]
     assert cancelled and postponed
     assert all(re.search(r"\d{4}年\d{1,2}月\d{1,2}日（周[一二三四五六日]）", t) for t in pages.values())
 

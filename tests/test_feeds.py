@@ -270,11 +270,11 @@ def test_street_page_subscribe_block(sample_output: Path) -> None:
     google = re.search(r'href="(https://calendar\.google\.com/[^"]+)"', html)[1].replace("&amp;", "&")
     assert unquote(parse_qs(urlparse(google).query, keep_blank_values=True)["cid"][0]) == \
         "webcal://127.0.0.1:8000/feeds/streets/xinbei.ics"
-    assert '<svg role="img"' in html and "订阅地址二维码" in html
+    assert '<svg role="img"' in html and "订阅页面二维码" in html
     assert 'href="/subscribe/"' in html
 
 
-def test_qr_code_decodes_to_the_feed_url(sample_output: Path, tmp_path: Path) -> None:
+def test_qr_code_decodes_to_the_feeds_subscribe_page(sample_output: Path, tmp_path: Path) -> None:
     require(Path("/usr/bin/chromium").exists(), "Debian's chromium (make test installs it)")
     import zxingcpp
     from PIL import Image
@@ -290,7 +290,8 @@ def test_qr_code_decodes_to_the_feed_url(sample_output: Path, tmp_path: Path) ->
                     "--window-size=400,400", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     codes = zxingcpp.read_barcodes(Image.open(shot))
-    assert [c.text for c in codes] == ["http://127.0.0.1:8000/feeds/streets/taida.ics"]
+    # The feed's subscribe page (steps and links), not the .ics: WeChat's scanner cannot use one.
+    assert [c.text for c in codes] == ["http://127.0.0.1:8000/subscribe/streets/taida/"]
 
 
 def test_event_page_offers_ics_and_a_short_google_link(sample_output: Path) -> None:

@@ -176,7 +176,8 @@ def test_file_names_ending_in_a_newline_are_not_slugs() -> None:
     shown = "content/events/xinbei/2026/zhoumo\n.md"
     problem = slug_problem(shown)
     assert problem is not None and problem.format() == (
-        f"{shown}: 文件名“zhoumo\\n”不能用作网址 — 只用小写英文字母、数字和短横线，例如 zhoumo-tongxuehui-dianlu.md")
+        "content/events/xinbei/2026/zhoumo\\n.md: 文件名“zhoumo\\n”不能用作网址 — "
+        "只用小写英文字母、数字和短横线，例如 zhoumo-tongxuehui-dianlu.md")  # the name on one line
     assert problems(event_text(), shown) == [problem.format()]
 
 
@@ -578,3 +579,21 @@ def test_built_feeds_keep_backslashes_and_leave_out_only_the_giant(mini_site: Pa
     assert in_feed == published - {"h-huge"}, (in_feed, published)
     huge = (output / "events" / "h-huge.ics").read_bytes()
     assert len(huge) > MAX_EVENT_BYTES and b"UID:h-huge@" in huge
+
+
+def test_many_large_events_cannot_evict_the_others_either() -> None:
+    """Sixty events of about 20 KB each (under the per-event cap, over their fair share), dated
+    soonest: the shared feed keeps every ordinary event and names the large ones as left out."""
+    registries, giant, base = _giant_setup(name_chars=20_000 // 7)
+    heavy = [dataclasses.replace(giant, slug=f"h-heavy-{n:02d}", source_path=f"content/h-heavy-{n:02d}.md")
+             for n in range(60)]
+    entries = _entries(heavy, registries)
+    components = _components()
+    data, window = feed_bytes(Feed("feeds/all.ics", "全部", "全部活动。", "", entries), SETTINGS, components,
+                              date(2026, 12, 1))
+    sizes = {len(components.serialize(e)) for e in entries if e.event.slug.startswith("h-heavy")}
+    assert min(sizes) < MAX_EVENT_BYTES and 60 * min(sizes) > SETTINGS.max_bytes, sizes
+    uids = {str(v["UID"]).split("@")[0] for v in Calendar.from_ical(data).walk("VEVENT")}
+    assert {e.event.slug for e in entries if not e.event.slug.startswith("h-")} <= uids
+    assert len(base) == len(uids - {e.event.slug for e in entries if e.event.slug.startswith("h-")})
+    assert window.left_out and all(path.startswith("content/h-heavy-") for path in window.left_out)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import ARTIFACTS, require, run_build
+from kepu.finder import rows
 from webtools import (
     axe,
     axe_available,
@@ -138,10 +139,10 @@ def test_share_metadata_canonical_sitemap_robots_and_404(public_site) -> None:
     assert missing.value.code == 404 and "页面不存在" in missing.value.read().decode("utf-8")
 
 
-def test_event_page_weight_and_no_blocking_or_foreign_resources(public_site) -> None:
+def test_event_pages_load_nothing_blocking_or_foreign(public_site) -> None:
+    """Scripts are deferred and everything loaded comes from the site itself (the pages' weight
+    is measured by bench/, bench.run.page_weight, not asserted here: rule 3)."""
     output, base = public_site
-    css = (output / "theme" / "css" / "site.css").stat().st_size
-    heaviest = 0
     for page in [*event_pages(output), output / "index.html"]:
         html = page.read_text("utf-8")
         scripts = re.findall(r"<script\b([^>]*)>", html)
@@ -150,24 +151,17 @@ def test_event_page_weight_and_no_blocking_or_foreign_resources(public_site) -> 
                 assert " defer" in attributes or " async" in attributes, (page, attributes)
         loaded = re.findall(r'<(?:link[^>]*rel="(?:stylesheet|icon|apple-touch-icon|preload)"[^>]*href|'
                             r'script[^>]*src|img[^>]*src|iframe[^>]*src|source[^>]*src)="([^"]+)"', html)
-        assert all(url.startswith(("/", base)) for url in loaded), (page, loaded)
-        js = sum((output / "theme" / "js" / name).stat().st_size for name in SITE_SCRIPTS
-                 if f"js/{name}" in html)
-        heaviest = max(heaviest, len(html.encode("utf-8")) + css + js)
-    assert heaviest <= 40 * 1024, heaviest
+        assert loaded and all(url.startswith(("/", base)) for url in loaded), (page, loaded)
 
 
-def test_filter_index_holds_the_upcoming_events_of_the_next_two_months(public_site) -> None:
+def test_filter_index_holds_every_upcoming_event(public_site) -> None:
     output, _ = public_site
-    data = json.loads((output / "events" / "filter.json").read_text("utf-8"))
-    assert data["until"] == (date(2026, 12, 1) + timedelta(days=62)).isoformat()
+    data = rows(json.loads((output / "events" / "filter.json").read_text("utf-8")))
     listed = []
-    for page in sorted((output / "events").glob("**/index.html")):
-        if page.parent == output / "events" or page.parent.parent.name == "page":
-            listed += re.findall(r'<h2 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', page.read_text("utf-8"))
-    in_index = [e["url"].split("/")[1] for e in data["events"]]
-    assert set(in_index) <= set(listed) and len(in_index) >= 30
-    assert all(min(d[0] for d in e["dates"]) <= data["until"] for e in data["events"])
+    for page in [output / "events" / "index.html", *sorted((output / "events" / "page").glob("*/index.html"))]:
+        listed += re.findall(r'<h2 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', page.read_text("utf-8"))
+    assert [e["url"].split("/")[1] for e in data] == listed and len(listed) >= 50
+    assert all(b >= "2026-12-01" for e in data for _, b in e["dates"])
 
 
 # ------------------------------------------------------------------ in a browser
@@ -203,7 +197,7 @@ def _expected(data: dict, state: dict, today: date) -> list[str]:
 ])
 def test_filters_narrow_the_list_like_their_definition(public_site, browser, state: dict) -> None:
     output, base = public_site
-    data = json.loads((output / "events" / "filter.json").read_text("utf-8"))
+    data = {"events": rows(json.loads((output / "events" / "filter.json").read_text("utf-8")))}
     page = browser.new_page()
     page.clock.set_fixed_time(datetime(2026, 12, 2, 10, tzinfo=ZONE))  # a Wednesday
     query = "&".join(f"{k}={v}" for k, v in state.items())
@@ -221,14 +215,15 @@ def test_filter_state_round_trips_through_the_url(public_site, browser) -> None:
     page.clock.set_fixed_time(datetime(2026, 12, 2, 10, tzinfo=ZONE))
     page.goto(f"{base}/events/")
     page.wait_for_selector("#filters:not([hidden])")
-    page.select_option("select[name=category]", "qingshaonian-kechuang")
+    page.locator("#filters summary", has_text="类型").click()
+    page.check("input[name=category][value=qingshaonian-kechuang]")
     page.check("input[name=when][value=month]")
     page.wait_for_function("location.search.includes('when=month')")
     url, first = page.url, page.locator("#results h2").all_inner_texts()
     assert "category=qingshaonian-kechuang" in url and first
     page.goto(url)
     page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
-    assert page.locator("select[name=category]").input_value() == "qingshaonian-kechuang"
+    assert page.locator("input[name=category][value=qingshaonian-kechuang]").is_checked()
     assert page.locator("input[name=when][value=month]").is_checked()
     assert page.locator("#results h2").all_inner_texts() == first
     page.close()

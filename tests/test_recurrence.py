@@ -100,8 +100,8 @@ def test_a_series_that_ended_long_ago_keeps_its_last_date() -> None:
     ("FREQ=WEEKLY;BYDAY=SA", "每周六"),
     ("FREQ=WEEKLY;BYDAY=TU,TH;COUNT=8", "每周二、周四，共 8 次"),
     ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "每两周的周四"),
-    ("FREQ=MONTHLY;BYDAY=1WE", "每月的第一个周三"),
-    ("FREQ=MONTHLY;BYDAY=-1FR", "每月的最后一个周五"),
+    ("FREQ=MONTHLY;BYDAY=1WE", "每月第一个周三"),
+    ("FREQ=MONTHLY;BYDAY=-1FR", "每月最后一个周五"),
     ("FREQ=MONTHLY;BYMONTHDAY=15", "每月15日"),
     ("FREQ=DAILY;UNTIL=20270130T155959Z", "每天，至 2027年1月30日"),
 ])

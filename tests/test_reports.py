@@ -49,6 +49,9 @@ def expected_figures(output: Path, content: Path, year: int) -> dict:
         days = [d for d in sessions(output, slug) if d.year == year]
         if not days:
             continue
+        if front.get("status") == "cancelled":  # counted apart, never as 活动 or 场次
+            cancelled += 1
+            continue
         events += 1
         teams.add(front["team"])
         per_street[registries["streets"][front["street"]]["name"]] += 1
@@ -58,9 +61,6 @@ def expected_figures(output: Path, content: Path, year: int) -> dict:
         per_category.update(registries["categories"][c]["name"] for c in cats)
         per_audience.update(registries["audiences"][a]["name"] for a in auds)
         attendance += int(front.get("attendance", 0) or 0)
-        if front.get("status") == "cancelled":
-            cancelled += 1
-            continue
         session_count += len(days)
         months.update(d.month for d in days)
     return {"活动": events, "场次": session_count, "已取消": cancelled, "参与队伍": len(teams),
@@ -132,7 +132,7 @@ def test_events_json_validates_against_its_published_schema(sample_output: Path)
     schema = json.loads((sample_output / "data" / "events.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
-    assert document["version"] == "1.0" and document["count"] == len(document["events"]) >= 80
+    assert document["version"] == "1.1" and document["count"] == len(document["events"]) >= 80
     assert document["$schema"] == schema["$id"]
     by_id = {e["id"]: e for e in document["events"]}
     assert by_id.keys() == event_fronts(ROOT / "content").keys()
@@ -158,7 +158,7 @@ def test_csv_opens_in_excel_style_with_one_row_per_session(sample_output: Path) 
 
 def test_embeds_are_light_valid_and_script_free(sample_output: Path) -> None:
     pages = sorted((sample_output / "embed").rglob("index.html"))
-    assert len(pages) == 26 + 10
+    assert len(pages) == 26 + 10 + 14 + 7  # streets, categories, teams, audiences
     for page in pages:
         html = page.read_text("utf-8")
         assert "<script" not in html and "cookie" not in html.lower()

@@ -132,7 +132,8 @@ CASES = {
     ),
     "postponed without previous start": (
         add("status: postponed"),
-        [f"{SHOWN}:11: status: 延期活动需要写原定时间 — 加一行 previous_start: 原定的开始时间；start 写新的时间"],
+        [f"{SHOWN}:11: status: 延期活动需要写原定时间 — 已定新时间：加一行 previous_start: 原定的开始时间，"
+         "start 写新的时间；新时间待定：start 保留原定时间，加一行 status_note: 延期原因"],
     ),
     "unknown status": (
         add("status: 暂停"),

@@ -8,11 +8,13 @@ from xml.etree import ElementTree as ET
 
 from .dates import format_datetime
 from .history import FileHistory
+from .model import STATUS_LABELS, TO_BE_ANNOUNCED
 from .site import EventEntry
 
 KIND_LABELS = {
-    "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": "已改期",
-    "cancelled": "已取消", "restored": "恢复举办", "full": "名额已满", "updated": "信息更新",
+    "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
+    "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
+    "updated": "信息更新",
 }
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 200
@@ -27,6 +29,9 @@ class ChangeEntry:
 
     @property
     def label(self) -> str:
+        """A postponement with its new date is 已改期, one without (yet) 已延期."""
+        if self.kind == "postponed" and self.entry.event.previous_start is not None:
+            return STATUS_LABELS["rescheduled"]
         return KIND_LABELS[self.kind]
 
 
@@ -58,9 +63,13 @@ def _summary(change: ChangeEntry) -> str:
     event, entry = change.entry.event, change.entry
     parts = [f"{change.label}：{event.title}", f"时间：{entry.when}", f"街镇：{entry.street.name}"]
     if change.kind in ("postponed", "rescheduled") and event.previous_start:
-        parts.append(f"原定：{format_datetime(event.previous_start)}")
+        # The old date still stands in readers' minds: say where the event went.
+        moved = event.moved_to_text
+        parts.append(f"原定：{format_datetime(event.previous_start)}" + (f"，{moved}" if moved else ""))
+    elif change.kind == "postponed" and event.shown_status == "postponed":
+        parts.append(f"原定时间暂不举办，{TO_BE_ANNOUNCED}")
     if event.status_note and change.kind in ("cancelled", "postponed"):
-        parts.append(f"说明：{event.status_note}")
+        parts.append(f"说明：{event.status_note.rstrip('。')}")
     return "；".join(parts) + "。"
 
 

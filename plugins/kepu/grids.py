@@ -136,6 +136,42 @@ class Calendar:
         return later[0] if later else keys[-1]
 
 
+@dataclass(frozen=True, slots=True)
+class QuietDays:
+    """Consecutive days without events, said once in an agenda."""
+
+    first: date
+    last: date
+
+    @property
+    def iso(self) -> str:
+        return self.first.isoformat()
+
+    @property
+    def label(self) -> str:
+        """12月8日（周二）至 12月10日（周四）"""
+        return f"{format_day(self.first, with_year=False)}至 {format_day(self.last, with_year=False)}"
+
+
+def collapse_quiet_days(days: list[Day]) -> list[Day | QuietDays]:
+    """An agenda's days, each run of two or more days without events as one QuietDays."""
+    rows: list[Day | QuietDays] = []
+    run: list[Day] = []
+
+    def flush() -> None:
+        rows.extend(run if len(run) < 2 else [QuietDays(run[0].day, run[-1].day)])
+        run.clear()
+
+    for day in days:
+        if day.items:
+            flush()
+            rows.append(day)
+        else:
+            run.append(day)
+    flush()
+    return rows
+
+
 def day_time_text(occurrence: Occurrence, day: date, zone: ZoneInfo) -> str:
     """What a day cell shows: 14:00–16:00; 09:00 开始 / 全天进行 / 至 17:00; 全天（第 2/3 天）."""
     first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)

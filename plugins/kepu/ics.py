@@ -13,13 +13,17 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCategory, vGeo, vRecur, vText, vUri
 
-from .dates import format_datetime, format_day
+from .dates import format_day
+from .model import STATUS_LABELS
 from .recurrence import occurrence_point
 from .site import EventEntry, last_local_day, occurrence_key
 
 UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
-TITLE_PREFIX = {"cancelled": "【已取消】", "postponed": "【已改期】", "full": "【名额已满】"}
-ICAL_STATUS = {"cancelled": "CANCELLED"}
+# By Event.shown_status: 【已取消】, 【已改期】, 【已延期】, 【名额已满】.
+TITLE_PREFIX = {key: f"【{label}】" for key, label in STATUS_LABELS.items() if key != "scheduled"}
+# Postponed with no new date yet: the date in the file is off but the event is not cancelled.
+ICAL_STATUS = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+FAIR_SHARE_FLOOR = 8_000  # bytes of one VEVENT a shared feed always has room for (a usual one: 1–3 KB)
 MAX_FEED_BYTES = 1_000_000  # under 1 MiB, the size beyond which clients drop events
 # An event whose own VEVENT is larger is left out of the shared feeds (it keeps its own .ics):
 # ordinary events take 1–3 KB, so one oversized entry can never take the others' room.
@@ -65,6 +69,7 @@ class FeedWindow:
     until: date | None  # None: every future event is included
     dropped_future: int = 0
     oversized: int = 0  # events whose own VEVENT is too large for a shared feed
+    left_out: tuple[str, ...] = ()  # their source files
 
     def describe(self) -> str:
         text = f"包含{format_day(self.since)}以后结束的活动"
@@ -90,7 +95,7 @@ class Feed:
 
 
 def _summary(entry: EventEntry) -> str:
-    return TITLE_PREFIX.get(entry.event.status, "") + entry.event.title
+    return TITLE_PREFIX.get(entry.event.shown_status, "") + entry.event.title
 
 
 def _location(entry: EventEntry) -> str:
@@ -110,9 +115,8 @@ def _status_note(entry: EventEntry) -> str:
     event = entry.event
     if event.status == "cancelled":
         return f"本活动已取消。{event.status_note}".strip()
-    if event.status == "postponed":
-        previous = f"原定{format_datetime(event.previous_start)}，" if event.previous_start else ""
-        return f"本活动已改期：{previous}改为{entry.when}。{event.status_note}".strip()
+    if event.status == "postponed":  # 本活动已改期，原定 …，现改为 … · 本活动已延期（新时间待定），…
+        return f"本活动{event.status_text}，{event.status_detail(entry.when)}。{event.status_note}".strip()
     if event.status == "full":
         return f"名额已满，暂停报名。{event.status_note}".strip()
     return ""
@@ -193,7 +197,7 @@ class EventComponents:
                 vevent.add("rdate", [_point(d, event.start, zone) for d in event.recurrence.rdates])
             if event.recurrence.exdates:
                 vevent.add("exdate", [_point(d, event.start, zone) for d in event.recurrence.exdates])
-        vevent.add("status", ICAL_STATUS.get(event.status, "CONFIRMED"))
+        vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
         location = _location(entry)
         if location:
             vevent.add("location", LiteralText(location))
@@ -350,9 +354,11 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
            shared=None) -> tuple[list[EventEntry], FeedWindow]:
     """Upcoming events first (soonest first), then recent past ones, while they fit ``budget``.
 
-    ``size(entry)`` is the length of the entry's own VEVENT: an entry longer than ``max_event``
-    is passed over (it keeps its own .ics file) and counted in ``FeedWindow.oversized``, so no
-    single entry can use up the others' room. ``shared(entry)`` returns the name and length of
+    ``size(entry)`` is the length of the entry's own VEVENT: an entry longer than its fair share
+    (``budget`` divided among the candidates, never less than FAIR_SHARE_FLOOR nor more than
+    ``max_event``) is passed over (it keeps its own .ics file) and counted in
+    ``FeedWindow.oversized``, so neither one giant entry nor many large ones can use up the
+    others' room. ``shared(entry)`` returns the name and length of
     a block that entries share (their VTIMEZONE), counted once, with the first entry needing it.
     """
     since = build_date - timedelta(days=past_days)
@@ -362,10 +368,13 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
     chosen: list[EventEntry] = []
     used, until, dropped, oversized = 0, None, 0, 0
     counted: set[str] = set()
+    left_out: list[str] = []
+    cap = min(max_event, max(FAIR_SHARE_FLOOR, budget // max(1, len(upcoming) + len(recent))))
 
     def cost(entry: EventEntry) -> tuple[int, str] | None:
         own = size(entry)
-        if own > max_event:
+        if own > cap:
+            left_out.append(entry.event.source_path)
             return None
         key, extra = shared(entry) if shared else ("", 0)
         return (own + extra, key) if key and key not in counted else (own, "")
@@ -397,7 +406,7 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
     else:
         since = build_date
     chosen.sort(key=lambda e: (occurrence_key(e.occurrences[0], zone), e.event.slug))
-    return chosen, FeedWindow(len(chosen), since, until, dropped, oversized)
+    return chosen, FeedWindow(len(chosen), since, until, dropped, oversized, tuple(left_out))
 
 
 def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,

@@ -2,6 +2,11 @@
 
 ``python -m kepu.linkcheck output/ [--siteurl https://kepu.example.cn]`` exits 1 when
 anything inside the site is missing. Links to other sites are counted, not fetched.
+
+Links inside an element marked ``data-label-check`` (the header and footer navigation and the
+breadcrumbs) must also lead where their words say: the target page's ``<h1>`` or ``<title>``
+contains the link's text (a breadcrumb 活动类型 leads to the page headed 活动类型, not to the
+home page), and a link labelled 首页 leads to the site's home page.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ SRCSET_TAGS = {"img", "source"}
 JSON_URL_KEYS = {"url", "href", "src", "image", "icon", "logo", "contentUrl", "sameAs", "@id",
                  "feed", "ics", "page", "thumbnail"}
 NO_ANCHOR_NEEDED = {"", "top"}  # "#" and "#top" scroll to the top of any page
+LABEL_CHECK = "data-label-check"  # on an element: its links must lead to pages their text names
+HOME_LABELS = {"首页"}  # these labels name the home page, whatever its heading
+_SPACE = re.compile(r"\s+")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+?)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 _ICS_URL = re.compile(r"^(?:URL|SOURCE|X-ORIGINAL-URL|ATTACH)(?:;[^:\n]*)?:(.+)$", re.MULTILINE)
 _FEED_HREF = re.compile(r"""\bhref=["']([^"']+)["']""")
@@ -54,6 +62,7 @@ class LinkReport:
     links: int = 0  # internal references checked
     anchors: int = 0  # of which carried a #fragment that was checked
     external: int = 0  # links to other sites (not fetched)
+    labels: int = 0  # navigation and breadcrumb links whose words were checked against their target
     problems: list[LinkProblem] = field(default_factory=list)
 
     @property
@@ -67,6 +76,21 @@ class _Reference:
     line: int
     url: str
     kind: str = "link"  # "link" or "resource" (loaded by the page: images, scripts, styles)
+    label: str | None = None  # the words of a link under data-label-check
+
+
+@dataclass(slots=True)
+class _Headings:
+    """What a page says it is: the text of its <h1> elements and of its <title>."""
+
+    h1: list[str] = field(default_factory=list)
+    title: str = ""
+
+    def names(self, label: str) -> bool:
+        return any(label in text for text in (*self.h1, self.title))
+
+    def shown(self) -> str:
+        return self.h1[0] if self.h1 else self.title
 
 
 class _PageParser(HTMLParser):
@@ -80,10 +104,17 @@ class _PageParser(HTMLParser):
         self.json_blocks: list[tuple[int, str]] = []
         self._json_line = 0
         self._json: list[str] | None = None
+        self.headings = _Headings()
+        self.labels: dict[int, str] = {}  # index in urls -> words of a link under data-label-check
+        self._checked: list[str] = []  # open elements marked data-label-check (and those inside)
+        self._label: tuple[int, list[str]] | None = None  # the open checked link
+        self._text: tuple[str, list[str]] | None = None  # the open <h1> or <title>
+        self._svg = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
         values = {name: value for name, value in attrs if value is not None}
+        self._open(tag, {name for name, _ in attrs})
         names = {values["id"]} if "id" in values else set()
         if tag == "a" and "name" in values:
             names.add(values["name"])
@@ -91,6 +122,8 @@ class _PageParser(HTMLParser):
             self._anchor(name, line)
         for name, value in values.items():
             if (tag, name) in URL_ATTRIBUTES:
+                if tag == "a" and name == "href" and self._checked:
+                    self._label = (len(self.urls), [values.get("aria-label", "")])
                 self.urls.append((line, value, _kind(tag, values)))
             elif name == "srcset" and tag in SRCSET_TAGS:
                 self.urls.extend((line, part.split()[0], "resource")
@@ -102,20 +135,65 @@ class _PageParser(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+        self._close(tag)
 
     def handle_data(self, data: str) -> None:
         if self._json is not None:
             self._json.append(data)
+        if self._label is not None:
+            self._label[1].append(data)
+        if self._text is not None:
+            self._text[1].append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._json is not None:
             self.json_blocks.append((self._json_line, "".join(self._json)))
             self._json = None
+        self._close(tag)
+
+    def _open(self, tag: str, names: set[str]) -> None:
+        if tag in _VOID:
+            return
+        if self._checked or LABEL_CHECK in names:
+            self._checked.append(tag)
+        if tag == "svg":
+            self._svg += 1
+        elif (tag == "h1" or (tag == "title" and not self._svg and not self.headings.title)) and \
+                self._text is None:
+            self._text = (tag, [])
+
+    def _close(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if tag == "a" and self._label is not None:
+            index, parts = self._label
+            # The visible words; aria-label (collected first) only when there are none.
+            self.labels[index] = _words("".join(parts[1:])) or _words(parts[0])
+            self._label = None
+        if self._checked and tag in self._checked:  # close it and anything left open inside
+            del self._checked[len(self._checked) - 1 - self._checked[::-1].index(tag):]
+        if tag == "svg" and self._svg:
+            self._svg -= 1
+        elif self._text is not None and tag == self._text[0]:
+            text = _words("".join(self._text[1]))
+            if tag == "h1":
+                self.headings.h1.append(text)
+            else:
+                self.headings.title = text
+            self._text = None
 
     def _anchor(self, value: str, line: int) -> None:
         if value in self.ids:
             self.duplicates.append((value, line))
         self.ids.setdefault(value, line)
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
+
+
+def _words(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
 
 
 def _kind(tag: str, values: dict[str, str]) -> str:
@@ -137,6 +215,7 @@ class SiteChecker:
         # Deployed under a path (https://example.cn/kepu): root-relative links must carry it.
         self.base_path = urlsplit(site_urls[0]).path.rstrip("/") if site_urls else ""
         self.ids: dict[str, set[str]] = {}
+        self.headings: dict[str, _Headings] = {}
         self.report = LinkReport()
 
     def run(self) -> LinkReport:
@@ -169,15 +248,16 @@ class SiteChecker:
         parser.close()
         self.report.pages += 1
         self.ids[relative] = set(parser.ids)
+        self.headings[relative] = parser.headings
         for value, line in parser.duplicates:
             self.report.problems.append(LinkProblem(relative, line, f"#{value}",
                                                     "id 重复：同一页面有两个元素用了这个 id，锚点有歧义"))
-        for line, url, kind in parser.urls:
+        for index, (line, url, kind) in enumerate(parser.urls):
             if kind == "meta":
                 if self._site_path(url.strip()) is not None:
                     yield _Reference(relative, line, url, "link")
                 continue
-            yield _Reference(relative, line, url, kind)
+            yield _Reference(relative, line, url, kind, parser.labels.get(index))
         for line, text in parser.json_blocks:
             yield from self._json_urls(text, relative, line)
 
@@ -260,6 +340,21 @@ class SiteChecker:
             ids = self.ids.get(relative)
             if ids is not None and fragment not in ids:
                 self._problem(reference, f"页面 {relative} 中没有 id 为“{fragment}”的锚点")
+        if reference.label is not None:
+            self._check_label(reference, relative)
+
+    def _check_label(self, reference: _Reference, relative: str) -> None:
+        """A navigation or breadcrumb link leads to the page its words name."""
+        label = reference.label
+        self.report.labels += 1
+        if not label:
+            self._problem(reference, "导航链接没有文字：读者不知道它通向哪里")
+        elif label in HOME_LABELS:
+            if relative != "index.html":
+                self._problem(reference, f"链接“{label}”应通向网站首页，实际通向 {relative}")
+        elif (headings := self.headings.get(relative)) is not None and not headings.names(label):
+            self._problem(reference, f"链接“{label}”通向的页面 {relative} 标题是“{headings.shown()}”，"
+                                     f"与链接文字不符")
 
     def _site_path(self, url: str) -> str | None:
         """The path part of an absolute URL on this site (http, https or webcal), else None."""
@@ -306,7 +401,8 @@ def format_report(report: LinkReport, limit: int = 200) -> str:
     lines = [p.format() for p in report.problems[:limit]]
     if len(report.problems) > limit:
         lines.append(f"……另有 {len(report.problems) - limit} 处问题")
-    summary = (f"检查了 {report.pages} 个页面、{report.links} 个站内链接（其中 {report.anchors} 个带锚点），"
+    labels = f"，{report.labels} 个导航链接核对了目标页标题" if report.labels else ""
+    summary = (f"检查了 {report.pages} 个页面、{report.links} 个站内链接（其中 {report.anchors} 个带锚点{labels}），"
                f"另有 {report.external} 个外部链接未访问。")
     if report.ok:
         lines.append(summary + "没有发现断链。")

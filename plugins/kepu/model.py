@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from .dates import format_clock, format_day
+
 STATUSES = ("scheduled", "cancelled", "postponed", "full")
+# The words residents read for each shown status (Event.shown_status), on pages, cards,
+# calendar files, open data, the change feed, filters and statistics: defined here only.
+# ``postponed`` with ``previous_start`` has its new date (``start``): it is shown as
+# rescheduled, 已改期. Without ``previous_start`` the new date is not known yet: 已延期.
 STATUS_LABELS = {
     "scheduled": "正常举办",
     "cancelled": "已取消",
+    "rescheduled": "已改期",
     "postponed": "已延期",
     "full": "名额已满",
 }
+TO_BE_ANNOUNCED = "新时间待定"
 STREET_KINDS = ("街道", "镇", "功能区")
 
 
@@ -165,8 +173,65 @@ class Event:
         return self.cost in ("免费", "")
 
     @property
+    def shown_status(self) -> str:
+        """The status as residents see it: ``rescheduled`` for a postponed event with its new
+        date (it has ``previous_start``), else ``status``."""
+        if self.status == "postponed" and self.previous_start is not None:
+            return "rescheduled"
+        return self.status
+
+    @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        """已改期, 已延期, 已取消, 名额已满 or 正常举办 (open data, statistics, filters)."""
+        return STATUS_LABELS[self.shown_status]
+
+    @property
+    def status_text(self) -> str:
+        """The label with what a resident needs beside it (badges, cards, calendar titles'
+        notes): 已改期，原定 12月5日（周六） · 已延期（新时间待定） · 已取消 · 名额已满."""
+        shown = self.shown_status
+        if shown == "rescheduled":
+            return f"{STATUS_LABELS[shown]}，原定 {self.previous_text}"
+        if shown == "postponed":
+            return f"{STATUS_LABELS[shown]}（{TO_BE_ANNOUNCED}）"
+        return STATUS_LABELS[shown]
+
+    def status_detail(self, when: str) -> str:
+        """What follows ``status_text`` in a notice, ``when`` being the shown time:
+        现改为 2026年12月12日（周六）09:00–11:00 · 原定 … 暂不举办."""
+        shown = self.shown_status
+        if shown == "rescheduled":
+            return f"现改为 {when}"
+        if shown == "postponed":
+            return f"原定 {when} 暂不举办"
+        return ""
+
+    @property
+    def previous_text(self) -> str:
+        """The original date of a rescheduled event as the site writes dates, 12月5日（周六）;
+        with the year when it differs from the new date's, with the time when that changed
+        or the day did not."""
+        previous, new = self.previous_start, self.start
+        if previous is None:
+            return ""
+        day, new_day = _day(previous), _day(new)
+        text = format_day(day, with_year=day.year != new_day.year)
+        if isinstance(previous, datetime) and (
+                not isinstance(new, datetime) or day == new_day
+                or format_clock(previous) != format_clock(new)):
+            text += format_clock(previous)
+        return text
+
+    @property
+    def moved_to_text(self) -> str:
+        """Where the old date of a rescheduled event still appears: 已改期至 12月12日（周六）."""
+        if self.shown_status != "rescheduled":
+            return ""
+        day, old_day = _day(self.start), _day(self.previous_start)
+        text = format_day(day, with_year=day.year != old_day.year)
+        if day == old_day and isinstance(self.start, datetime):
+            text += format_clock(self.start)
+        return f"{STATUS_LABELS['rescheduled']}至 {text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,3 +261,7 @@ class Occurrence:
     def key(self) -> str:
         """Identifies the occurrence in URLs: its start date, e.g. 2026-12-05."""
         return self.first_day.isoformat()
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value

@@ -10,9 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from .csvsafe import cell
+from .model import STATUS_LABELS, STATUSES
 from .site import EventEntry, SiteIndex, last_local_day, local_day
 
-DATA_VERSION = "1.0"
+DATA_VERSION = "1.1"  # 1.1: status_label
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
@@ -43,6 +44,7 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
         "title": event.title,
         "summary": event.summary,
         "status": event.status,
+        "status_label": event.status_label,
         "status_note": event.status_note,
         "start": _when(event.start),
         "end": _when(event.end),
@@ -181,8 +183,12 @@ def schema(schema_url: str) -> dict:
         "ics": _string("单个活动的日历文件地址；早已结束的活动没有", nullable=True),
         "title": _string("活动名称"),
         "summary": _string("一句话简介"),
-        "status": {"enum": ["scheduled", "cancelled", "postponed", "full"],
-                   "description": "状态：scheduled 正常、cancelled 已取消、postponed 已改期、full 名额已满"},
+        "status": {"enum": list(STATUSES),
+                   "description": "状态：scheduled 正常举办、cancelled 已取消、full 名额已满、postponed "
+                                  "改期或延期（previous_start 有值：已改期，start 是新的时间；"
+                                  "previous_start 为 null：已延期，新时间待定，start 是原定时间）"},
+        "status_label": {"enum": list(dict.fromkeys(STATUS_LABELS.values())),
+                         "description": "页面上显示的状态：" + "、".join(STATUS_LABELS.values())},
         "status_note": _string("状态说明"),
         "start": _string(f"开始。{when}"),
         "end": _string(f"结束（全天活动为最后一天，含当天）。{when}"),

@@ -17,7 +17,7 @@ from .registries import load_registries
 from .safety import ARTICLE_RESERVED_FIELDS
 from .tree import ContentTree, Sections, scan
 from .urls import UrlScheme
-from .validation import ValidationContext
+from .validation import ValidationContext, body_image_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +162,7 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
             problems.extend(parsed.problems)
             if parsed.doc is not None:
                 problems.extend(validate_article(parsed.doc, ctx, kind, event_slugs)[1])
+                problems.extend(body_image_problems(parsed.doc, parsed.html, ctx))
             checked += 1
     return CheckResult(problems, events, checked)
 

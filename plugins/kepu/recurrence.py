@@ -313,23 +313,60 @@ def expand(event: Event, limit: date, since: date | None = None) -> list[Occurre
     return occurrences or ([before] if before else [])
 
 
-def describe(rule: str, all_day: bool, zone: tzinfo) -> str:
-    """A Chinese summary such as ``每周六``, ``每两周的周二、周四，至 2027年1月30日``."""
+def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | None = None) -> str:
+    """The rule as a resident reads it, in Chinese: the one describer for pages and feeds.
+
+    Phrasing rules (table-tested in tests/test_wording.py):
+
+    * Period: 每天 / 每周 / 每月 / 每年; an INTERVAL is a Chinese number: 每两天, 每两周,
+      每三个月, 每两年, 每十二周 (never 隔周).
+    * Weekdays: 周一 … 周日, listed with “、” (每周二、周四); three or more consecutive days
+      run together (每周一至周五); all seven are 每天.
+    * The selection follows 每周 / 每月 directly (每周六, 每月第二个周六, 每月15日); after a
+      longer period or a month it takes 的 (每两周的周六, 每两个月的15日, 每年5月的第三个周六),
+      except a date that follows its month (每年5月16日).
+    * Ordinals use 二, not 两: 第一个 … 第五个, 最后一个, 倒数第二个; several of one weekday
+      share it (每月第一、第三个周六). Month days: 15日, 最后一天, 倒数第二天.
+    * BYSETPOS picks from the set: 每月最后一个工作日 (周一至周五), 每月第二个周六或周日.
+    * BYMONTH: a monthly or yearly rule names its months (每年3月、4月的第二个周六); a daily
+      or weekly one adds them in brackets (每周六（仅7月、8月）).
+    * Dates as the site writes them, without spaces (15日, 2027年1月30日); counts with spaces
+      as elsewhere on the site (共 8 次). COUNT: “，共 N 次”; UNTIL: “，至 2027年1月30日”.
+    * With ``start`` (the first date), a day the rule leaves to it is named (RFC 5545):
+      FREQ=WEEKLY is 每周六, FREQ=MONTHLY 每月15日, FREQ=YEARLY 每年5月16日.
+    """
     parts = dict(_parts(rule))
     freq = parts["FREQ"]
     interval = int(parts.get("INTERVAL", "1"))
-    unit = _FREQ_WORDS[freq]
-    every = f"每{unit}" if interval == 1 else f"每{_number(interval)}{'个' if freq == 'MONTHLY' else ''}{unit}"
-    days = [_day_name(code, freq) for code in filter(None, parts.get("BYDAY", "").split(","))]
-    text = every
-    if "BYMONTHDAY" in parts:
-        text += "、".join(f"{d}日" for d in parts["BYMONTHDAY"].split(","))
-    if days and interval == 1 and freq == "WEEKLY":
-        text = "每" + "、".join(days)
-    elif days:
-        text += "的" + "、".join(days)
+    weekdays = [d for d in parts.get("BYDAY", "").split(",") if d]
+    month_days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
+    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m]
+    positions = [int(p) for p in parts.get("BYSETPOS", "").split(",") if p]
+    if freq == "DAILY" or not (weekdays or month_days):
+        positions = []  # it picks from a set of at most one day per period: that day, or none
+    if start is not None:
+        first = start  # its own wall clock: the rule repeats in the event's time zone
+        if freq == "WEEKLY" and not weekdays:
+            weekdays = [list(_DAY_CODES)[first.weekday()]]
+        elif freq in ("MONTHLY", "YEARLY") and not weekdays and not month_days:
+            month_days = [first.day]
+            if freq == "YEARLY" and not months:
+                months = [first.month]
+    plain = [d for d in weekdays if not _BYDAY.fullmatch(d)[1]]
+    if interval == 1 and not positions and plain == weekdays:
+        # Rules that give the same dates as a simpler one read as that one.
+        if freq == "DAILY" and month_days:
+            freq = "MONTHLY"
+        elif freq in ("DAILY", "MONTHLY") and weekdays and not month_days and not (
+                freq == "MONTHLY" and months):
+            freq = "WEEKLY"
+        elif freq == "YEARLY" and month_days and not months:
+            freq = "MONTHLY"
+    if freq == "MONTHLY" and months and interval == 1:
+        freq = "YEARLY"  # 每年3月、4月的…
+    text = _period(freq, interval, weekdays, month_days, months, positions)
     if "COUNT" in parts:
-        text += f"，共 {parts['COUNT']} 次"
+        text += f"，共 {int(parts['COUNT'])} 次"
     if "UNTIL" in parts:
         until = parts["UNTIL"]
         moment = datetime.strptime(until[:8], "%Y%m%d")
@@ -339,18 +376,127 @@ def describe(rule: str, all_day: bool, zone: tzinfo) -> str:
     return text
 
 
-def _number(value: int) -> str:
-    names = "零一两三四五六七八九十"
-    return names[value] if value <= 10 else str(value)
+def _period(freq: str, interval: int, weekdays: list[str], month_days: list[int], months: list[int],
+            positions: list[int]) -> str:
+    unit = _FREQ_WORDS[freq]
+    if interval == 1:
+        every = f"每{unit}"
+    else:
+        every = f"每{_number(interval, counting=True)}{'个' if freq == 'MONTHLY' else ''}{unit}"
+    selection = _selection(freq, weekdays, month_days, months, positions)
+    month_names = "、".join(f"{m}月" for m in months)
+    if freq in ("DAILY", "WEEKLY"):
+        if freq == "WEEKLY" and weekdays and not positions and set(weekdays) == set(_DAY_CODES):
+            text = "每天" if interval == 1 else f"{every}的每一天"
+        elif freq == "WEEKLY" and interval == 1 and weekdays and not positions:
+            text = f"每{selection}"
+        elif freq == "WEEKLY" and selection:
+            text = f"{every}{selection}" if positions and interval == 1 else f"{every}的{selection}"
+        elif selection:  # a daily rule every few days, only on some weekdays or month days
+            text = f"{every}，逢{selection}"
+        else:
+            text = every
+        return f"{text}（仅{month_names}）" if months else text
+    if freq == "MONTHLY":
+        if not selection:
+            return every
+        return f"{every}{selection}" if interval == 1 else f"{every}的{selection}"
+    # YEARLY
+    scope = every + month_names
+    if not selection:
+        return scope
+    if months and month_days and len(months) == 1 and not weekdays and all(d > 0 for d in month_days):
+        return f"{scope}{selection}"  # 每年5月16日
+    if not months and interval == 1 and ((weekdays and _BYDAY.fullmatch(weekdays[0])[1]) or positions):
+        return f"{scope}{selection}"  # 每年第一个周一
+    return f"{scope}的{selection}"
 
 
-def _day_name(code: str, freq: str) -> str:
-    match = _BYDAY.fullmatch(code)
-    if not match:
-        return code
-    ordinal, day = match.groups()
-    name = f"周{_DAY_CODES[day]}"
-    if not ordinal:
-        return name
-    n = int(ordinal)
-    return f"第{_number(n)}个{name}" if n > 0 else ("最后一个" if n == -1 else f"倒数第{_number(-n)}个") + name
+def _selection(freq: str, weekdays: list[str], month_days: list[int], months: list[int],
+               positions: list[int]) -> str:
+    """The days within each period: 周六, 第二个周六, 15日, 最后一个工作日 …"""
+    if positions:
+        ordinals = "和".join(f"{_ordinal(p)}个" for p in positions)
+        if month_days and not weekdays:
+            return f"{_month_days(month_days)}中的{ordinals}"
+        days = _weekday_set(weekdays, "或")
+        picked = f"{ordinals}{days}" if days else "和".join(f"{_ordinal(p)}天" for p in positions)
+        return f"{_month_days(month_days)}中{picked}" if month_days else picked
+    plain = [d for d in weekdays if not _BYDAY.fullmatch(d)[1]]
+    if month_days:
+        text = ("每月" if freq == "YEARLY" and not months else "") + _month_days(month_days)
+        if weekdays:
+            text += f"（仅当这天是{_weekday_set(plain, '或')}）"
+        return text
+    if not weekdays:
+        return ""
+    if plain == weekdays:
+        days = _weekday_list(weekdays)
+        return days if freq in ("DAILY", "WEEKLY") else "每个" + days
+    # Ordinal weekdays: group those of one weekday (第一、第三个周六), in the order written.
+    groups: dict[str, list[str]] = {}
+    for code in weekdays:
+        number, day = _BYDAY.fullmatch(code).groups()
+        groups.setdefault(day, []).append(_ordinal(int(number)) if number else "每")
+    pieces = []
+    for day, ordinals in groups.items():
+        name = f"周{_DAY_CODES[day]}"
+        if ordinals == ["每"]:
+            pieces.append(f"每个{name}")
+        else:
+            pieces.append("、".join(ordinals) + f"个{name}")
+    return "、".join(pieces)
+
+
+def _weekday_list(codes: list[str]) -> str:
+    """周二、周四; a run of three or more consecutive days: 周一至周五."""
+    order = list(_DAY_CODES)
+    indices = sorted({order.index(_BYDAY.fullmatch(c)[2]) for c in codes})
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    pieces = []
+    for run in runs:
+        names = [f"周{_DAY_CODES[order[i]]}" for i in run]
+        pieces.extend([f"{names[0]}至{names[-1]}"] if len(run) >= 3 else names)
+    return "、".join(pieces)
+
+
+def _weekday_set(codes: list[str], joiner: str) -> str:
+    """The days BYSETPOS picks from: 工作日 for Monday to Friday, else 周六或周日."""
+    days = {_BYDAY.fullmatch(c)[2] for c in codes}
+    if days == {"MO", "TU", "WE", "TH", "FR"}:
+        return "工作日"
+    if days == set(_DAY_CODES):
+        return ""
+    return joiner.join(f"周{_DAY_CODES[d]}" for d in _DAY_CODES if d in days)
+
+
+def _month_days(days: list[int]) -> str:
+    """15日, 最后一天, 倒数第二天, listed with “、”."""
+    return "、".join(f"{d}日" if d > 0 else ("最后一天" if d == -1 else f"倒数第{_number(-d)}天")
+                    for d in days)
+
+
+def _ordinal(n: int) -> str:
+    """第二 (never 第两), 最后一, 倒数第二."""
+    if n > 0:
+        return f"第{_number(n)}"
+    return "最后一" if n == -1 else f"倒数第{_number(-n)}"
+
+
+def _number(value: int, counting: bool = False) -> str:
+    """Chinese numerals up to 99 (二十一); 两 only for a count of two (每两周), never in an
+    ordinal (第二个); larger numbers in digits with spaces, as counts are written on the site."""
+    digits = "零一二三四五六七八九"
+    if counting and value == 2:
+        return "两"
+    if value < 10:
+        return digits[value]
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
+    return f" {value} "

@@ -259,9 +259,10 @@ OPTIONAL_EVENT_LINES = """\
 #   note: 请携带一名家长
 # 费用（可选，不写就是“免费”）
 # cost: 材料费 10 元
-# 状态（可选）：scheduled 正常、cancelled 已取消、postponed 延期、full 名额已满
+# 状态（可选）：scheduled 正常、cancelled 已取消、postponed 改期或延期、full 名额已满
 # status: cancelled
-# 延期活动原定的开始时间（status: postponed 时填写，start 改成新的时间）
+# 改期：写 status: postponed，start 改成新的时间，这里写原定的开始时间（页面显示“已改期”）；
+# 新时间还没定：不写这一行，start 保留原定时间，写 status_note（页面显示“已延期（新时间待定）”）
 # previous_start: 2026-11-28 14:00
 # 状态说明，例如取消或延期的原因
 # status_note: 因大风天气延期一周

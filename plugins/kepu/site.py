@@ -45,7 +45,13 @@ class EventEntry:
 
     @property
     def is_past(self) -> bool:
+        """Over as of the build: every occurrence ended before the build day began."""
         return not self.upcoming
+
+    @property
+    def ends(self) -> datetime:
+        """When the whole event (a series: its last occurrence) is over; see ``ends_at``."""
+        return max(ends_at(o) for o in self.occurrences)
 
     @property
     def past_occurrences(self) -> tuple[Occurrence, ...]:
@@ -134,6 +140,30 @@ def local_day(value: date | datetime, zone: ZoneInfo) -> date:
     return value.astimezone(zone).date() if isinstance(value, datetime) else value
 
 
+def ends_at(occurrence: Occurrence) -> datetime:
+    """The instant an occurrence is over -- the one definition of "over" the build and the
+    pages' script share (pages carry it as an ISO instant with offset, ``data-ends``).
+
+    A timed occurrence is over at its end instant. An all-day one lasts to the end of its
+    last day in the event's own time zone: it is over from 00:00 of the day after.
+    """
+    end = occurrence.end
+    if isinstance(end, datetime):
+        return end
+    return datetime.combine(end + timedelta(days=1), time.min, tzinfo=ZoneInfo(occurrence.event.timezone))
+
+
+def is_over(occurrence: Occurrence, at: datetime) -> bool:
+    """Whether ``occurrence`` is over at the aware instant ``at``."""
+    return at >= ends_at(occurrence)
+
+
+def build_instant(build_date: date, zone: ZoneInfo) -> datetime:
+    """The moment the build's pages stand for: the start of the build day in the site's zone
+    (pages are served all day; the script re-checks against the reader's clock)."""
+    return datetime.combine(build_date, time.min, tzinfo=zone)
+
+
 def last_local_day(occurrence: Occurrence, zone: ZoneInfo) -> date:
     if not isinstance(occurrence.end, datetime):
         return occurrence.end
@@ -149,8 +179,9 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
     occurrences = tuple(expand(event, horizon, since))
     if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
         occurrences = (Occurrence(event, event.start, event.end, 0),)
-    upcoming = tuple(o for o in occurrences if last_local_day(o, zone) >= build_date)
-    rule_text = describe(event.recurrence.rrule, event.all_day, zone) if event.recurrence else ""
+    as_of = build_instant(build_date, zone)
+    upcoming = tuple(o for o in occurrences if not is_over(o, as_of))
+    rule_text = describe(event.recurrence.rrule, event.all_day, zone, event.start) if event.recurrence else ""
     entry = EventEntry(
         event=event,
         url=urls.url("EVENT", slug=event.slug),

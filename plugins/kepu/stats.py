@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from .model import STREET_KINDS
+from .model import STATUS_LABELS, STREET_KINDS
 from .site import EventEntry, SiteIndex, last_local_day, local_day
 
 
@@ -27,11 +27,12 @@ class Figures:
     """Counts for one scope (the district or a street) in one year, or in all years."""
 
     year: int | None
-    events: int = 0  # events with a session in the period (cancelled ones included)
-    sessions: int = 0  # sessions of events that were not cancelled
+    events: int = 0  # 项: see counted_sessions (cancelled events are not counted)
+    sessions: int = 0  # 场次: see counted_sessions
     held: int = 0  # of those, sessions that ended before the build date
     cancelled: int = 0
-    postponed: int = 0
+    rescheduled: int = 0  # postponed to a new date (已改期)
+    postponed: int = 0  # postponed, new date not yet known (已延期)
     recurring: int = 0
     online: int = 0
     teams: int = 0
@@ -43,6 +44,11 @@ class Figures:
     kinds: list[Row] = field(default_factory=list)
     categories: list[Row] = field(default_factory=list)
     audiences: list[Row] = field(default_factory=list)
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """(已取消, n), (已改期, n), (已延期, n): the words of every other page."""
+        return [(STATUS_LABELS[key], getattr(self, key)) for key in ("cancelled", "rescheduled", "postponed")]
 
     @property
     def planned(self) -> int:
@@ -58,6 +64,18 @@ def _sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
     return [o for o in entry.occurrences if year is None or local_day(o.start, zone).year == year]
 
 
+def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
+    """The one definition of what the figures count, everywhere they are shown.
+
+    场次 (a session): one occurrence of an event that starts, in local time, in ``year``
+    (None: any year); a recurring event has one per date. 项 (an event): one event file, a
+    recurring series included, counted once when it has at least one 场次 here. A cancelled
+    event has none: it is counted apart, as 已取消, and never in 项 or 场次 (nor in any table),
+    so every row has 场次 ≥ 项 and the rows of the streets add up to the district's total.
+    """
+    return [] if entry.event.status == "cancelled" else _sessions(entry, year, zone)
+
+
 def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEntry] | None = None,
             facet_urls: dict[str, dict[str, str]] | None = None) -> Figures:
     """Count the events of ``year`` (None: all years) among ``entries`` (default: all)."""
@@ -70,13 +88,16 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
     teams = set()
     for entry in index.entries if entries is None else entries:
         event = entry.event
-        sessions = _sessions(entry, year, zone)
+        if event.status == "cancelled":
+            result.cancelled += bool(_sessions(entry, year, zone))
+            continue
+        sessions = counted_sessions(entry, year, zone)
         if not sessions:
             continue
         result.events += 1
         teams.add(event.team)
-        result.cancelled += event.status == "cancelled"
-        result.postponed += event.status == "postponed"
+        result.rescheduled += event.shown_status == "rescheduled"
+        result.postponed += event.shown_status == "postponed"
         result.recurring += event.recurrence is not None
         result.online += bool(event.online)
         result.reports += bool(event.report)
@@ -87,8 +108,6 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         per["kinds"][entry.street.kind] += 1
         per["categories"].update(event.categories)
         per["audiences"].update(event.audiences)
-        if event.status == "cancelled":
-            continue
         result.sessions += len(sessions)
         per_sessions[event.street] += len(sessions)
         result.held += sum(last_local_day(o, zone) < index.build_date for o in sessions)

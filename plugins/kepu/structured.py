@@ -12,8 +12,9 @@ STATUS = {
     "scheduled": "https://schema.org/EventScheduled",
     "full": "https://schema.org/EventScheduled",
     "cancelled": "https://schema.org/EventCancelled",
-    # A postponed event here always has its new date: schema.org calls that rescheduled.
-    "postponed": "https://schema.org/EventRescheduled",
+    # By Event.shown_status: postponed to a new date is rescheduled; without one, postponed.
+    "rescheduled": "https://schema.org/EventRescheduled",
+    "postponed": "https://schema.org/EventPostponed",
 }
 _SCRIPT_TABLE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                                 "\u2029": "\\u2029"})
@@ -67,7 +68,7 @@ def event_jsonld(entry: EventEntry, page_url: str, image_url: str, team_url: str
         "name": event.title,
         "startDate": _iso(shown.start),
         "endDate": _iso(shown.end),
-        "eventStatus": STATUS[event.status],
+        "eventStatus": STATUS[event.shown_status],
         "eventAttendanceMode": _attendance(entry),
         "description": event.summary or event.title,
         "image": [image_url],

@@ -25,20 +25,28 @@ class FeedLinks:
     webcal: str
     google: str
     qr_svg: str
+    page: str = ""  # site-relative URL of the feed's own subscribe page
+    page_url: str = ""  # the same, absolute: what the QR code encodes
 
 
 def webcal(https_url: str) -> str:
     return re.sub(r"^https?://", "webcal://", https_url)
 
 
-def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache) -> FeedLinks:
+def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: str) -> FeedLinks:
+    """The links for the feed at ``path``; its QR code opens ``page``, the feed's subscribe page:
+    WeChat's scanner (and most phone cameras) cannot do anything with a raw .ics address, while
+    a page can show each phone's steps next to the one-tap webcal:// and https links."""
     https = settings.absolute(path)
+    page_url = settings.absolute(page)
     return FeedLinks(
         url=path,
         https=https,
         webcal=webcal(https),
         google=f"{GOOGLE_RENDER}?cid={quote(webcal(https), safe='')}",
-        qr_svg=qr.svg(https, f"{name}订阅地址二维码：{https}"),
+        qr_svg=qr.svg(page_url, f"{name}订阅页面二维码：{page_url}"),
+        page=page,
+        page_url=page_url,
     )
 
 

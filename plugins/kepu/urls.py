@@ -12,6 +12,7 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     # News and pages are written by Pelican's own generators from the same settings.
     "ARTICLE": ("news/{slug}/", "news/{slug}/index.html"),
     "PAGE": ("{slug}/", "{slug}/index.html"),
+    "NEWS": ("news/", "news/index.html"),
     "EVENTS": ("events/", "events/index.html"),
     "PAST_EVENTS": ("events/past/", "events/past/index.html"),
     "STREET": ("streets/{id}/", "streets/{id}/index.html"),
@@ -28,6 +29,12 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "AUDIENCES": ("audiences/", "audiences/index.html"),
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
+    # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).
+    "SUBSCRIBE_FEED_ALL": ("subscribe/all/", "subscribe/all/index.html"),
+    "SUBSCRIBE_FEED_STREET": ("subscribe/streets/{id}/", "subscribe/streets/{id}/index.html"),
+    "SUBSCRIBE_FEED_TEAM": ("subscribe/teams/{id}/", "subscribe/teams/{id}/index.html"),
+    "SUBSCRIBE_FEED_EVENT_CATEGORY": ("subscribe/categories/{id}/", "subscribe/categories/{id}/index.html"),
+    "SUBSCRIBE_FEED_AUDIENCE": ("subscribe/audiences/{id}/", "subscribe/audiences/{id}/index.html"),
     "SEARCH": ("search/", "search/index.html"),
     "FILTER_INDEX": ("events/filter.json", "events/filter.json"),
     "NOT_FOUND": ("404.html", "404.html"),
@@ -41,6 +48,8 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "DATA_STREET": ("data/streets/{id}.json", "data/streets/{id}.json"),
     "EMBED_STREET": ("embed/streets/{id}/", "embed/streets/{id}/index.html"),
     "EMBED_CATEGORY": ("embed/categories/{id}/", "embed/categories/{id}/index.html"),
+    "EMBED_TEAM": ("embed/teams/{id}/", "embed/teams/{id}/index.html"),
+    "EMBED_AUDIENCE": ("embed/audiences/{id}/", "embed/audiences/{id}/index.html"),
     "CHANGES_FEED": ("feeds/changes.atom", "feeds/changes.atom"),
     # Calendar views.
     "CALENDAR": ("calendar/", "calendar/index.html"),

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
 from .dates import MAX_SHOWN, DateFormatError, as_local, parse_clock, parse_duration, parse_when, shorten
 from .frontmatter import SourceDoc
 from .model import (
+    STATUS_LABELS,
     STATUSES,
+    TO_BE_ANNOUNCED,
     Contact,
     Event,
     Recurrence,
@@ -69,7 +73,7 @@ FIELD_ALIASES = {
 STATUS_ALIASES = {
     "正常": "scheduled", "正常举办": "scheduled", "如期举办": "scheduled", "已取消": "cancelled",
     "取消": "cancelled", "canceled": "cancelled", "延期": "postponed", "已延期": "postponed",
-    "改期": "postponed", "rescheduled": "postponed", "已满": "full", "名额已满": "full",
+    "改期": "postponed", "已改期": "postponed", "rescheduled": "postponed", "已满": "full", "名额已满": "full",
     "额满": "full", "满员": "full",
 }
 _BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False}
@@ -590,6 +594,36 @@ def image_path(checker: FieldReader, key: str) -> str:
     return str(path)
 
 
+_BODY_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+
+
+def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) -> list[Problem]:
+    """Pictures in a body that the site would show broken: a file that is not in content/images/
+    (a typo, the wrong case, a missing upload), or an address outside the images folder."""
+    problems = []
+    folder = ctx.images
+    for src in dict.fromkeys(_BODY_IMAGE.findall(html_text)):
+        target = unquote(htmllib.unescape(src))
+        path = PurePosixPath(target.lstrip("/"))
+        if target.startswith("/") and path.parts[:1] == (folder,) and ".." not in path.parts:
+            if (ctx.content_dir / path).is_file():
+                continue
+            message, hint = f"正文里的图片 {shown(target)} 不存在", "检查文件名和大小写（网址区分大小写），或把图片放到 content/" + str(path)
+        else:
+            message = f"正文里的图片 {shown(target)} 不在本站的 /{folder}/ 下，网页上会显示不出来"
+            hint = f"把图片放到 content/{folder}/ 下，写成 ![说明](/{folder}/文件名.jpg)"
+        problems.append(Problem(doc.path, _body_line(doc, src), "正文", message, hint))
+    return problems
+
+
+def _body_line(doc: SourceDoc, src: str) -> int:
+    for variant in (src, htmllib.unescape(src), unquote(htmllib.unescape(src))):
+        for number, line in enumerate(doc.body.split("\n")):
+            if variant in line:
+                return doc.body_line + number
+    return doc.body_line
+
+
 def tag_list(checker: FieldReader) -> tuple[str, ...]:
     value = checker.get("tags")
     if value is None or value == "":
@@ -665,9 +699,16 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     status = _status(checker)
     previous = checker.when("previous_start", zone)
     if status == "postponed" and previous is None and "previous_start" not in checker.meta:
-        checker.error("status", "延期活动需要写原定时间", "加一行 previous_start: 原定的开始时间；start 写新的时间")
+        # Postponed, new date to be announced: start stays the original date, status_note says why.
+        if str(checker.get("status_note") or "").strip():
+            checker.warn("status", f"没有写原定时间，网站将显示“{STATUS_LABELS['postponed']}（{TO_BE_ANNOUNCED}）”",
+                         "新时间定了以后：start 改成新的时间，再加一行 previous_start: 原定的开始时间")
+        else:
+            checker.error("status", "延期活动需要写原定时间",
+                          "已定新时间：加一行 previous_start: 原定的开始时间，start 写新的时间；"
+                          "新时间待定：start 保留原定时间，加一行 status_note: 延期原因")
     if previous is not None and status != "postponed":
-        checker.warn("previous_start", "只有延期活动才需要 previous_start", "如果活动延期了，请写 status: postponed")
+        checker.warn("previous_start", "只有改期的活动才需要 previous_start", "如果活动改到了新的时间，请写 status: postponed")
     recurrence = _recurrence(checker, start, zone) if start is not None else None
     updated = checker.when("updated", zone)
     if updated is not None and not isinstance(updated, datetime):
@@ -708,6 +749,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     if slug_issue:
         checker.problems.append(slug_issue)
     _check_folder(checker, street)
+    checker.problems.extend(body_image_problems(doc, body_html, ctx))
     if any(p.is_error for p in checker.problems) or start is None or end is None:
         return None, checker.problems
     event = Event(slug=PurePosixPath(doc.path).stem, source_path=doc.path, title=title,

@@ -39,6 +39,7 @@ from .reuse import recycle
 from .search import stop_search_indexes
 from .settings import content_tree, layout
 from .trace import phase
+from .undefined import template_error
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
 
@@ -117,6 +118,11 @@ def _build_locked(settings: dict, target: Path) -> int:
         if collision:
             return _refuse(format_report(collision), target)
         traceback.print_exc()
+        # --- template errors: name the template file and line (kepu_pelican.undefined) ---
+        where = template_error(error)
+        if where:
+            print(where, file=sys.stderr)
+        # ---
         print("程序出错（不是内容错误）：请把以上信息发给网站维护人员。", file=sys.stderr)
         print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
         return 2
@@ -149,7 +155,7 @@ def preflight(settings: dict) -> list[Problem]:
     if not any(p.is_error for p in tree_problems(lay, content_tree(settings))):
         return []
     return check(lay, timezone=settings.get("TIMEZONE", "Asia/Shanghai"),
-                 urls=UrlScheme.from_settings(settings)).problems
+                 urls=UrlScheme.from_settings(settings), settings=settings).problems
 
 
 def _collision(error: Exception, staged: Path, content: Path, root: Path) -> list[Problem]:

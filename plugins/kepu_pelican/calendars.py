@@ -16,6 +16,7 @@ from kepu.grids import (
     Month,
     MonthKey,
     by_day,
+    collapse_quiet_days,
     group_by_street,
     split_by_street,
     week_start,
@@ -131,6 +132,7 @@ class CalendarGenerator(Generator):
                 writer, self.urls.save_as(week_kind, **fields), "calendar_week",
                 url=self.urls.url(week_kind, **fields), page_name="calendar_week",
                 days=calendar.span(first, AGENDA_DAYS), scope=scope, facet=facet,
+                rows=collapse_quiet_days(calendar.span(first, AGENDA_DAYS)),
                 month_url=self._month_url(month_kind, calendar.month_of(self.today), fields),
                 last_day=first + timedelta(days=AGENDA_DAYS - 1))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from pelican.generators import Generator
 
 from kepu.history import load_history
 from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes
+from kepu.problems import WARNING, Problem
 from kepu.site import EventEntry, SiteIndex, last_local_day
 from kepu.subscribe import FeedLinks, feed_links, google_event_link
 from kepu.urls import FACET_PREFIX, UrlScheme
@@ -18,6 +20,8 @@ from .reuse import OutputReuse, digest
 from .settings import build_date, layout, public_url
 from .trace import phase
 from .writing import ByteWriter
+
+logger = logging.getLogger(__name__)
 
 FEED_TITLES = {
     "streets": ("{name}科普活动", "滨海新区{name}的科普活动。"),
@@ -60,6 +64,7 @@ class FeedsGenerator(Generator):
         self.feeds = [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。",
                            urls.url("HOME"), index.entries)]
         links: dict[str, dict[str, FeedLinks]] = {}
+        self.subscribe_pages: list[tuple[str, FeedLinks, str, object]] = []  # (save_as, links, name, facet)
         for kind, facets in index.facets.items():
             prefix = FACET_PREFIX[kind]
             title, description = FEED_TITLES[kind]
@@ -71,10 +76,15 @@ class FeedsGenerator(Generator):
                             facet.url, [*facet.upcoming, *facet.past])
                 self.feeds.append(feed)
                 links[kind][facet.id] = feed_links(self.feed_settings, feed.path, feed.name,
-                                                   self.context["kepu_qr"])
+                                                   self.context["kepu_qr"],
+                                                   urls.url(f"SUBSCRIBE_FEED_{prefix}", id=facet.id))
+                self.subscribe_pages.append((urls.save_as(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),
+                                             links[kind][facet.id], facet.name, facet))
         self.context["kepu_feeds"] = links
         self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename,
-                                                   self.context["kepu_qr"])
+                                                   self.context["kepu_qr"], urls.url("SUBSCRIBE_FEED_ALL"))
+        self.subscribe_pages.insert(0, (urls.save_as("SUBSCRIBE_FEED_ALL"), self.context["kepu_feed_all"],
+                                        "全区", None))
         self.context["kepu_calendar_links"] = self.calendar_links
         self.context["kepu_feed_window"] = self.in_window
         self.zone = index.timezone
@@ -143,6 +153,19 @@ class FeedsGenerator(Generator):
             for feed in self.feeds:
                 data, windows[feed.path] = feed_bytes(feed, self.feed_settings, self.components, day)
                 out.write(feed.path, data)
+        _report_left_out(windows.values())
         self.context["kepu_feed_windows"] = windows
         writer.write_file(self.urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
                           self.context, url=self.urls.url("SUBSCRIBE"), page_name="subscribe")
+        with phase("feeds: subscribe pages"):
+            template = self.get_template("subscribe_feed")
+            for save_as, links, name, facet in self.subscribe_pages:
+                writer.write_file(save_as, template, self.context, url=links.page, page_name="subscribe_feed",
+                                  feed=links, feed_name=name, facet=facet)
+
+
+def _report_left_out(windows) -> None:
+    """An event too large for the shared calendars is never dropped silently: its editor is told."""
+    for source in sorted({path for window in windows for path in window.left_out}):
+        logger.warning("%s", Problem(source, 0, "", "这项活动的日历信息太长，没有放进全区、街镇等共享日历（只在它自己的 .ics 里）",
+                                     "精简简介、标签、例外日期和补充日期", WARNING).format())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kepu import dates
+from kepu import dates, phones
+from kepu.site import EventEntry, ends_at
 
 
 def _day(value: date | datetime) -> date:
@@ -27,6 +28,11 @@ def iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
+def ends(value) -> str:
+    """``data-ends`` for an occurrence or a whole event: the instant it is over, with offset."""
+    return (value.ends if isinstance(value, EventEntry) else ends_at(value)).isoformat()
+
+
 def weekday(value: date | datetime) -> str:
     return dates.WEEKDAYS[_day(value).weekday()]
 
@@ -42,6 +48,10 @@ FILTERS = {
     "format_datetime": format_datetime,
     "day_short": day_short,
     "iso": iso,
+    "ends": ends,
     "weekday": weekday,
     "page_path": page_path,
+    "tel": phones.tel_uri,
+    "tel_link": phones.tel_link,
+    "link_phones": phones.link_phones,
 }

@@ -105,7 +105,7 @@ class EventsGenerator(CachingGenerator):
         files = [(path, lay.shown(path)) for path in lay.files(lay.events, tree)]
         for folder in (lay.articles, lay.pages):
             problems.extend(duplicate_slugs(lay.shown(p) for p in lay.files(folder, tree)))
-        problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings)))
+        problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings), self.settings))
         cache = _Cache(self, lay.shown(lay.content))
         with phase("events: read and validate"), collector_paused():
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
@@ -162,7 +162,7 @@ class EventsGenerator(CachingGenerator):
 
     def _write_site_files(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         """The filter index, the search page, the 404 page and robots.txt."""
-        data = filter_index(index, int(self.settings.get("FILTER_DAYS", 62)))
+        data = filter_index(index)
         out: ByteWriter = self.context["kepu_writer"]
         out.write(urls.save_as("FILTER_INDEX"), script_json(data).encode("utf-8"))
         for kind, template in (("SEARCH", "search"), ("NOT_FOUND", "404")):
@@ -184,7 +184,8 @@ class EventsGenerator(CachingGenerator):
         registries = b"".join(p.read_bytes() for p in sorted((lay.content / lay.data).glob("*.yml")))
         site_wide = digest(code_digest(Path(self.theme), Path(__file__).resolve().parents[1]),
                            settings_digest(self.settings), registries, index.build_date,
-                           self.context["kepu_calendars"]["district"], self.context["PUBLIC_URL"])
+                           self.context["kepu_calendars"]["district"], self.context["PUBLIC_URL"],
+                           [(page.slug, page.url, page.title) for page in self.context.get("pages", [])])
         reports = self.context["reports"]
         self.context["kepu_site_digest"] = site_wide
         self.context["kepu_fingerprints"] = {

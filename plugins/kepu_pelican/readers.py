@@ -15,6 +15,7 @@ from kepu.articles import validate_article
 from kepu.content import parse_file
 from kepu.registries import load_registries
 from kepu.safety import ARTICLE_RESERVED_FIELDS
+from kepu.validation import body_image_problems
 
 from .settings import content_tree, layout
 
@@ -54,6 +55,7 @@ class KepuMarkdownReader(BaseReader):
             kind = "page" if _is_under(path, self._layout.content / self._layout.pages) else "article"
             meta, found = validate_article(parsed.doc, self._context(), kind)
             problems.extend(found)
+            problems.extend(body_image_problems(parsed.doc, parsed.html, self._context()))
         metadata = {"kepu_problems": problems, "kepu_source": shown, "slug": path.stem}
         if meta is None:
             metadata.update(title=path.stem, date=PLACEHOLDER_DATE)

@@ -21,6 +21,9 @@ from .trace import phase
 from .writing import ByteWriter
 
 EMBED_EVENTS = 10
+# Registry kind -> the URL pair of its embeds.
+EMBED_KINDS = {"streets": "EMBED_STREET", "categories": "EMBED_CATEGORY", "teams": "EMBED_TEAM",
+               "audiences": "EMBED_AUDIENCE"}
 
 
 def _context(generator: Generator) -> tuple[SiteIndex, UrlScheme, str, ByteWriter]:
@@ -103,20 +106,20 @@ class OpenDataGenerator(Generator):
 
 
 class EmbedsGenerator(Generator):
-    """Light pages listing a street's or a category's next events, made for an <iframe>."""
+    """Light pages listing a street's, category's, team's or audience's next events, made for
+    an <iframe>: at most EMBED_EVENTS, in a list that scrolls inside the frame, so the link to
+    more events stays in view at any frame height."""
 
     def generate_context(self) -> None:
         index, urls, site, _ = _context(self)
-        self.context["kepu_embeds"] = {
-            "streets": {i: f"{site}/{urls.url('EMBED_STREET', id=i)}" for i in index.facets["streets"]},
-            "categories": {i: f"{site}/{urls.url('EMBED_CATEGORY', id=i)}" for i in index.facets["categories"]},
-        }
+        self.context["kepu_embeds"] = {kind: {i: f"{site}/{urls.url(key, id=i)}" for i in index.facets[kind]}
+                                       for kind, key in EMBED_KINDS.items()}
 
     def generate_output(self, writer) -> None:
         with phase("embeds"):
             index, urls, _, _ = _context(self)
             template = self.get_template("embed")
-            for kind, key in (("streets", "EMBED_STREET"), ("categories", "EMBED_CATEGORY")):
+            for kind, key in EMBED_KINDS.items():
                 for ident, facet in index.facets[kind].items():
                     writer.write_file(urls.save_as(key, id=ident), template, self.context, url=urls.url(key, id=ident),
                                       page_name="embed", facet=facet, entries=facet.upcoming[:EMBED_EVENTS])

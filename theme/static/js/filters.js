@@ -1,67 +1,94 @@
-/* Filters for the events list: a static JSON index, state kept in the URL so views can be shared.
-   Without JavaScript the same events are reachable through street, type and audience pages. */
+/* Filters for the events list over every upcoming event (events/filter.json, kepu.finder's
+   compact rows); state kept in the URL so views can be shared. Several choices within a filter
+   widen it (either street), filters together narrow it. Without JavaScript the same events are
+   reachable through street, type and audience pages. */
 (function () {
   "use strict";
   var form = document.getElementById("filters");
   var results = document.getElementById("results");
+  var empty = document.getElementById("filter-empty");
   if (!form || !results || !window.fetch || !window.URLSearchParams) { return; }
   var status = form.querySelector(".filter-status");
   var original = Array.prototype.slice.call(results.childNodes);
-  var data = null;
-  var FIELDS = ["street", "category", "audience", "when", "free", "registration"];
+  var data = null, col = {}, base = 0;
+  var FIELDS = ["street", "category", "audience", "when", "age", "free", "access", "registration"];
+  var MULTI = { street: "streets", category: "categories", audience: "audiences" };
+  var SHOWN = 50;  // cards drawn at a time; a button draws more
 
+  function day(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / 864e5) - base; }
   function today() {
     return new Intl.DateTimeFormat("en-CA", {
       timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit"
     }).format(new Date());
   }
-  function shift(iso, days) {
-    var d = new Date(iso + "T00:00:00Z");
-    d.setUTCDate(d.getUTCDate() + days);
-    return d.toISOString().slice(0, 10);
-  }
-  function range(when) {
-    var t = today();
+  function range(when) {  // [first, last] days after the build date, or null
+    var t = today(), n = day(t);
     var dow = new Date(t + "T00:00:00Z").getUTCDay(); // 0 = Sunday
     var toSunday = dow === 0 ? 0 : 7 - dow;
-    if (when === "today") { return [t, t]; }
-    if (when === "weekend") { return dow === 0 ? [t, t] : [dow === 6 ? t : shift(t, 6 - dow), shift(t, toSunday)]; }
-    if (when === "week") { return [t, shift(t, toSunday)]; }
+    if (when === "today") { return [n, n]; }
+    if (when === "weekend") { return [dow === 0 ? n : n + Math.max(0, 6 - dow), n + toSunday]; }
+    if (when === "week") { return [n, n + toSunday]; }
     if (when === "month") {
       var d = new Date(t + "T00:00:00Z");
-      var last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
-      return [t, last.toISOString().slice(0, 10)];
+      return [n, day(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).toISOString().slice(0, 10))];
     }
-    return null;
+    return [n, Infinity];
   }
-  function read() {
-    var state = {};
-    FIELDS.forEach(function (name) {
-      var field = form.elements[name];
-      var value = field && (field.type === "checkbox" ? (field.checked ? field.value : "") : field.value);
-      if (value) { state[name] = value; }
-    });
-    return state;
-  }
-  function write(state) {
-    FIELDS.forEach(function (name) {
-      var field = form.elements[name];
-      if (!field) { return; }
-      var value = state.get(name) || "";
-      if (field.type === "checkbox") { field.checked = value === field.value; } else { field.value = value; }
+  function each(callback) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (FIELDS.indexOf(field.name) >= 0) { callback(field); }
     });
   }
-  function matches(event, state, span) {
-    if (state.street && event.street !== state.street) { return false; }
-    if (state.category && event.categories.indexOf(state.category) < 0) { return false; }
-    if (state.audience && event.audiences.indexOf(state.audience) < 0) { return false; }
-    if (state.free && !event.free) { return false; }
-    if (state.registration === "required" && !event.registration) { return false; }
-    if (state.registration === "none" && event.registration) { return false; }
-    if (span) {
-      return event.dates.some(function (d) { return d[0] <= span[1] && d[1] >= span[0]; });
+  function read() {  // the form as URL parameters, in a fixed order
+    var params = new URLSearchParams();
+    FIELDS.forEach(function (name) {
+      each(function (field) {
+        var value = field.value.trim();
+        if (field.name !== name || !value || (/checkbox|radio/.test(field.type) && !field.checked)) { return; }
+        params.append(name, value);
+      });
+    });
+    return params;
+  }
+  function write(params) {
+    each(function (field) {
+      var values = params.getAll(field.name);
+      if (/checkbox|radio/.test(field.type)) {
+        field.checked = values.indexOf(field.value) >= 0 || (!field.value && !values.length);
+      } else { field.value = values[0] || ""; }
+    });
+  }
+  function state(params) {  // parameters → positions and numbers the rows use
+    var s = { when: range(params.get("when")), free: params.has("free"), access: params.has("access"),
+              registration: params.get("registration") || "", age: parseInt(params.get("age"), 10) };
+    Object.keys(MULTI).forEach(function (name) {
+      var ids = data[MULTI[name]].map(function (pair) { return pair[0]; });
+      s[name] = params.getAll(name).map(function (id) { return ids.indexOf(id); })
+        .filter(function (i) { return i >= 0; });
+    });
+    return s;
+  }
+  function any(list, chosen) {
+    return !chosen.length || list.some(function (i) { return chosen.indexOf(i) >= 0; });
+  }
+  function matches(row, s) {
+    var flags = row[col.flags], age = row[col.age], dates = row[col.dates];
+    if (s.street.length && s.street.indexOf(row[col.street]) < 0) { return false; }
+    if (!any(row[col.categories], s.category) || !any(row[col.audiences], s.audience)) { return false; }
+    if ((s.free && !(flags & 1)) || (s.access && !(flags & 4))) { return false; }
+    if (s.registration === "required" && !(flags & 2)) { return false; }
+    if (s.registration === "none" && flags & 2) { return false; }
+    if (!isNaN(s.age) && age && ((age[0] !== null && s.age < age[0]) || (age[1] !== null && s.age > age[1]))) {
+      return false;
     }
-    return event.dates.some(function (d) { return d[1] >= today(); });
+    for (var i = 0; i < dates.length; i += 2) {
+      if (dates[i] <= s.when[1] && dates[i] + dates[i + 1] >= s.when[0]) { return true; }
+    }
+    return false;
+  }
+  function search(params) {
+    var s = state(params);
+    return data.events.filter(function (row) { return matches(row, s); });
   }
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -69,51 +96,117 @@
     if (text) { node.textContent = text; }
     return node;
   }
-  function card(event) {
+  function card(row) {
+    var event = {};
+    data.fields.forEach(function (name, i) { event[name] = row[i]; });
+    event.status = event.status || "scheduled";
     var article = element("article", "card status-" + event.status);
     var title = element("h2", "card-title");
     var link = element("a", "", event.title);
-    link.href = form.getAttribute("data-index").replace(/events\/filter\.json$/, "") + event.url;
+    link.href = form.getAttribute("data-index").replace(/events\/filter\.json$/, "") + data.event_path.replace("{slug}", event.url);
     title.appendChild(link);
-    if (data.status_labels[event.status]) {
+    var label = event.status_text || data.status_labels[event.status];  // as the page's cards
+    if (label) {
       title.appendChild(document.createTextNode(" "));
-      title.appendChild(element("span", "badge status-" + event.status, data.status_labels[event.status]));
+      title.appendChild(element("span", "badge status-" + event.status, label));
     }
     article.appendChild(title);
     article.appendChild(element("p", "when", event.when));
-    article.appendChild(element("p", "where", event.place + " · " + data.streets[event.street]));
+    article.appendChild(element("p", "where", data.places[event.place] + " · " + data.streets[event.street][1]));
     var tags = element("p", "tags");
-    event.categories.forEach(function (c) { tags.appendChild(element("span", "tag", data.categories[c])); });
-    event.audiences.forEach(function (a) { tags.appendChild(element("span", "tag tag-audience", data.audiences[a])); });
-    if (event.free) { tags.appendChild(element("span", "tag tag-free", "免费")); }
+    event.categories.forEach(function (c) { tags.appendChild(element("span", "tag", data.categories[c][1])); });
+    event.audiences.forEach(function (a) { tags.appendChild(element("span", "tag tag-audience", data.audiences[a][1])); });
+    if (event.flags & 1) { tags.appendChild(element("span", "tag tag-free", "免费")); }
     article.appendChild(tags);
     var item = element("li");
     item.appendChild(article);
     return item;
   }
+  function draw(found) {
+    var list = element("ol", "cards"), shown = 0;
+    var more = element("button", "button filter-more");
+    more.type = "button";
+    function next() {
+      found.slice(shown, shown + SHOWN).forEach(function (row) { list.appendChild(card(row)); });
+      shown = Math.min(found.length, shown + SHOWN);
+      more.textContent = "再显示 " + Math.min(SHOWN, found.length - shown) + " 项（已显示 " + shown + " / " + found.length + " 项）";
+      more.hidden = shown >= found.length;
+    }
+    more.addEventListener("click", next);
+    results.appendChild(list);
+    results.appendChild(more);
+    next();
+  }
+  function link(params, text) {
+    var a = element("a", "", text);
+    a.href = "?" + params.toString();
+    return a;
+  }
+  function suggest(params) {  // next steps when nothing matches: a wider time, neighbouring streets
+    var wider = new URLSearchParams(params), item = empty.querySelector(".empty-when");
+    wider.delete("when");
+    var count = params.has("when") ? search(wider).length : 0;
+    item.hidden = !count;
+    item.replaceChild(link(wider, "不限时间（" + count + " 项）"), item.firstChild);
+    var near = empty.querySelector(".empty-near"), box = near.querySelector("span"), chosen = state(params).street;
+    box.textContent = "";
+    chosen.forEach(function (i) {
+      [i - 1, i + 1].forEach(function (j) {
+        var street = data.streets[j];
+        if (!street || chosen.indexOf(j) >= 0 || box.querySelector("[data-street=" + street[0] + "]")) { return; }
+        var moved = new URLSearchParams(params);
+        moved.delete("street");
+        moved.append("street", street[0]);
+        var n = search(moved).length;
+        if (!n) { return; }
+        var a = link(moved, street[1] + "（" + n + " 项）");
+        a.setAttribute("data-street", street[0]);
+        if (box.firstChild) { box.appendChild(document.createTextNode("、")); }
+        box.appendChild(a);
+      });
+    });
+    near.hidden = !box.firstChild;
+    empty.hidden = false;
+  }
+  function summarise() {  // what is chosen, on each closed group's summary
+    Array.prototype.forEach.call(form.querySelectorAll(".filter-group"), function (group) {
+      var names = Array.prototype.filter.call(group.querySelectorAll("input"), function (input) { return input.checked; })
+        .map(function (input) { return input.parentNode.textContent.trim(); });
+      group.querySelector(".filter-chosen").textContent = names.length ? "：" + names.join("、") : "：不限";
+    });
+  }
+  var shown = null;  // the query the results show: a change that does not alter it redraws nothing
   function update() {
-    var state = read();
-    var query = new URLSearchParams(state).toString();
+    var params = read(), query = params.toString();
+    if (query === shown) { return; }  // e.g. leaving the age field after typing: keep the links under the finger
+    shown = query;
     history.replaceState(null, "", query ? "?" + query : location.pathname);
+    summarise();
     results.textContent = "";
+    if (empty) { empty.hidden = true; }
     if (!query) {
       original.forEach(function (node) { results.appendChild(node); });
-      status.textContent = "";
+      status.textContent = "全部 " + search(params).length + " 项活动";
       return;
     }
-    var span = range(state.when);
-    var found = data.events.filter(function (event) { return matches(event, state, span); });
-    status.textContent = found.length ? "找到 " + found.length + " 项活动" : "没有符合条件的活动，请放宽条件。";
-    var list = element("ol", "cards");
-    found.forEach(function (event) { list.appendChild(card(event)); });
-    results.appendChild(list);
+    var found = search(params);
+    status.textContent = found.length ? "找到 " + found.length + " 项活动" : "没有符合条件的活动。";
+    if (found.length) { draw(found); } else if (empty) { suggest(params); }
   }
   fetch(form.getAttribute("data-index")).then(function (response) { return response.json(); }).then(function (json) {
     data = json;
+    data.fields.forEach(function (name, i) { col[name] = i; });
+    base = Math.round(Date.parse(data.build_date + "T00:00:00Z") / 864e5);
     write(new URLSearchParams(location.search));
     form.hidden = false;
     form.addEventListener("change", update);
+    form.addEventListener("input", function (event) { if (event.target.name === "age") { update(); } });
     form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
-    if (location.search) { update(); }
+    form.addEventListener("reset", function (event) {
+      event.preventDefault();
+      write(new URLSearchParams());
+      update();
+    });
+    update();
   });
 })();

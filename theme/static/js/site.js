@@ -32,19 +32,27 @@
   var today = new Intl.DateTimeFormat("en-CA", {
     timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit"
   }).format(new Date());
-  var now = Date.now();
   document.querySelectorAll("[data-date]").forEach(function (element) {
     var day = element.getAttribute("data-date");
     element.classList.toggle("today", day === today);
     element.classList.toggle("is-past", day < today);
     element.querySelectorAll(".today-label").forEach(function (label) { label.hidden = day !== today; });
   });
-  document.querySelectorAll("[data-end]").forEach(function (element) {
-    var end = Date.parse(element.getAttribute("data-end"));
-    if (isNaN(end) || end >= now) { return; }
+  // What has ended since the build: data-ends is the instant an event (or date) is over, an
+  // ISO instant with offset written by the build (kepu.site.ends_at); only instants compared.
+  var now = Date.now();
+  document.querySelectorAll("[data-ends]").forEach(function (element) {
+    var ends = element.getAttribute("data-ends");
+    if (!/T.*([+-]\d\d:\d\d|Z)$/.test(ends) || !(now >= Date.parse(ends))) { return; }
     element.classList.add("is-past");
-    if (element.matches("article.event")) {
-      element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
-    }
+    element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
+    // Cards and the home page's agenda say it in words.
+    var place = element.querySelector(".card-title, .agenda > li > .what");
+    if (!place || place.querySelector(".status-past")) { return; }
+    var badge = document.createElement("span");
+    badge.className = "badge status-past";
+    badge.textContent = "已结束";
+    place.insertBefore(badge, place.querySelector(".meta"));
+    place.insertBefore(document.createTextNode(" "), badge);
   });
 })();

@@ -1,0 +1,84 @@
+"""Tap-to-call links for the phone numbers residents see (landlines, mobiles, extensions)."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+COUNTRY_CODE = "86"
+# An extension as validation.phone() accepts it: “转 8012”, “分机 8012”, “ext. 8012”.
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?)\s*([0-9]{1,6})\s*$", re.IGNORECASE)
+# A phone number inside free text (“古林街道党群服务中心 022-6391 2280”): a number with a trunk
+# 0 and an area code, a mobile number, or an international one; each with an extension or not.
+# Dates (2026-12-05) and times do not match: none starts with 0, 1[3-9]xx, 400, 800 or +.
+_IN_TEXT = re.compile(
+    r"(?<![0-9+])"
+    r"(?:\+[0-9][0-9 ()-]{6,18}[0-9]"                       # +86 22 2530 1234
+    r"|\(0[0-9]{2,3}\) ?[0-9]{3,4}[ -]?[0-9]{4}"            # (022) 2530-1234
+    r"|0[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{4}"             # 022-2530 1234
+    r"|1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}"               # 138 1234 5678
+    r"|[48]00[ -]?[0-9]{3}[ -]?[0-9]{4})"                   # 400-800-1234 (dialled as is)
+    r"(?: ?(?:转|分机|ext\.?) ?[0-9]{1,6})?"
+    r"(?![0-9])",
+    re.IGNORECASE,
+)
+
+
+def tel_uri(text: str, country: str = COUNTRY_CODE) -> str:
+    """A ``tel:`` URI built from the digits of a number as editors write it, or "".
+
+    The trunk 0 of a domestic number gives way to the country code (022-2530 1234 →
+    +86 22 2530 1234, whatever the area code); an 11-digit mobile number gets the country code;
+    a number written with + keeps its own; a short number (a local 8-digit one, 12345) stays
+    as written, since only the caller's own area can complete it.
+
+    An extension follows a comma: ``tel:+862225301234,8012``. RFC 3966's ``;ext=8012`` is the
+    standard, but neither phone dials it: Android's dialer reads ``;`` as a "wait" prompt and
+    turns the letters of ``ext`` into keypad digits, and iOS drops or refuses the parameter.
+    A comma is the pause character (3GPP TS 22.101) that both the Android and the iOS Phone
+    app honour: the main number always dials, and about two seconds after the call is answered
+    the extension is sent as tones, as a switchboard expects; if the switchboard wants it later,
+    the caller still reaches the main line (the page shows the extension as text too).
+    """
+    text = text.strip()
+    extension = ""
+    found = _EXTENSION.search(text)
+    if found:
+        extension, text = found[1], text[: found.start()]
+    digits = re.sub(r"[^0-9]", "", text)
+    if not digits:
+        return ""
+    if text.lstrip().startswith("+"):
+        if digits.startswith(country + "0"):  # “+86 (0)22 …”: a trunk 0 after the country code
+            digits = country + digits[len(country) + 1:]
+        number = "+" + digits
+    elif digits.startswith("00"):  # international prefix
+        number = "+" + digits[2:]
+    elif digits.startswith("0") and len(digits) >= 10:  # trunk 0 + area code + local number
+        number = f"+{country}{digits[1:]}"
+    elif len(digits) == 11 and digits.startswith("1"):  # mobile
+        number = f"+{country}{digits}"
+    else:
+        number = digits
+    return f"tel:{number},{extension}" if extension else f"tel:{number}"
+
+
+def tel_link(text: str) -> Markup:
+    """One phone number as a tap-to-call link whose text never breaks across lines."""
+    uri = tel_uri(text)
+    shown = escape(text.strip())
+    if not uri:
+        return Markup(shown)
+    return Markup('<a class="tel" href="{}">{}</a>').format(uri, shown)
+
+
+def link_phones(text: str) -> Markup:
+    """Free text (a contact line) with each phone number in it made a tap-to-call link."""
+    parts, last = [], 0
+    for match in _IN_TEXT.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        parts.append(tel_link(match[0]))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)

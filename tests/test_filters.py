@@ -1,0 +1,198 @@
+"""The events list's filters as a resident on a phone meets them: every upcoming event within
+reach, several choices per filter, age and accessibility, a reset, and next steps when nothing
+matches. Chromium at 360 px; every view is opened from its URL, as a shared link is."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import require
+from kepu.finder import rows
+from webtools import axe, axe_available
+
+pytestmark = pytest.mark.build
+ZONE = ZoneInfo("Asia/Shanghai")
+BUILD_MORNING = datetime(2026, 12, 1, 10, tzinfo=ZONE)  # the sample's build day, a Tuesday
+PHONE = {"width": 360, "height": 740}
+TITLES = "#results h2.card-title a"
+
+
+def _open(browser, url: str, at: datetime = BUILD_MORNING):
+    """A phone-sized page at ``url`` once the filters have drawn their answer."""
+    page = browser.new_page(viewport=PHONE)
+    page.clock.set_fixed_time(at)
+    page.goto(url)
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    return page
+
+
+def _titles(page) -> list[str]:
+    """Every found event's title (drawing more while the list offers more)."""
+    more = page.locator("button.filter-more")
+    for _ in range(100):
+        if not (more.count() and more.is_visible()):
+            break
+        more.click()
+    return [t.strip() for t in page.locator(TITLES).all_inner_texts()]
+
+
+def _status(page) -> str:
+    return page.inner_text(".filter-status").strip()
+
+
+def _data(output: Path) -> list[dict]:
+    return rows(json.loads((output / "events" / "filter.json").read_text("utf-8")))
+
+
+def _street_page_titles(browser, base: str, street: str) -> list[str]:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base}/streets/{street}/")
+    titles = [t.strip() for t in page.locator("main ol.cards h2.card-title a").all_inner_texts()]
+    page.close()
+    return titles
+
+
+def test_with_no_filter_every_upcoming_event_is_counted(public_site, browser) -> None:
+    _, base = public_site
+    page = _open(browser, f"{base}/events/")
+    listed = int(re.search(r"共 (\d+) 项活动即将举办", page.inner_text("main"))[1])
+    assert _status(page) == f"全部 {listed} 项活动"
+    assert f"条件涵盖全部 {listed} 项即将举办的活动" in page.inner_text("#filters")
+    page.close()
+
+
+def test_every_upcoming_event_of_the_list_is_in_the_filter_data(public_site) -> None:
+    output, _ = public_site
+    listed = []
+    for html in [output / "events" / "index.html", *sorted((output / "events" / "page").glob("*/index.html"))]:
+        listed += re.findall(r'<h2 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', html.read_text("utf-8"))
+    total = int(re.search(r"共 (\d+) 项活动即将举办", (output / "events" / "index.html").read_text("utf-8"))[1])
+    in_data = [e["url"].split("/")[1] for e in _data(output)]
+    assert sorted(in_data) == sorted(listed) and len(in_data) == total
+
+
+def test_one_street_shows_what_its_street_page_lists(public_site, browser) -> None:
+    _, base = public_site
+    expected = _street_page_titles(browser, base, "hangu")
+    page = _open(browser, f"{base}/events/?street=hangu")
+    assert len(expected) == 2 and _titles(page) == expected
+    assert _status(page) == "找到 2 项活动"
+    assert page.locator("input[name=street][value=hangu]").is_checked()
+    assert "街镇：汉沽街道" in page.inner_text("#filters summary >> nth=0")
+    page.close()
+
+
+def test_two_streets_show_both_streets_events(public_site, browser) -> None:
+    output, base = public_site
+    both = set(_street_page_titles(browser, base, "hangu")) | set(_street_page_titles(browser, base, "tanggu"))
+    page = _open(browser, f"{base}/events/?street=hangu&street=tanggu")
+    got = _titles(page)
+    assert sorted(got) == sorted(both) and len(got) == 5
+    assert got == [e["title"] for e in _data(output) if e["street"] in ("hangu", "tanggu")]  # in list order
+    assert page.locator("input[name=street][value=tanggu]").is_checked()
+    page.close()
+
+
+def test_two_audiences_show_events_for_either(public_site, browser) -> None:
+    output, base = public_site
+    page = _open(browser, f"{base}/events/?audience=qinzi&audience=qingshaonian")
+    either = [e["title"] for e in _data(output) if {"qinzi", "qingshaonian"} & set(e["audiences"])]
+    got = _titles(page)
+    assert got == either and len(either) > len([e for e in _data(output) if "qingshaonian" in e["audiences"]])
+    page.close()
+
+
+def test_age_ten_finds_events_for_ten_year_olds_and_not_for_the_elderly(public_site, browser) -> None:
+    output, base = public_site
+    data = _data(output)
+    suitable = [e["title"] for e in data
+                if e["age"] is None or ((e["age"][0] or 0) <= 10 <= (e["age"][1] if e["age"][1] is not None else 200))]
+    elderly = next(e["title"] for e in data if e["age"] == [60, None])
+    unranged = next(e["title"] for e in data if e["age"] is None)
+    page = _open(browser, f"{base}/events/?age=10")
+    got = _titles(page)
+    assert got == suitable and elderly not in got and unranged in got
+    assert page.locator("#filter-age").input_value() == "10"
+    page.close()
+
+
+def test_typing_an_age_and_ticking_accessibility_keep_the_view_in_the_url(public_site, browser) -> None:
+    output, base = public_site
+    page = _open(browser, f"{base}/events/")
+    page.get_by_label("适合年龄").fill("70")
+    page.get_by_label("只看有无障碍说明的活动").check()
+    page.wait_for_function("location.search === '?age=70&access=1'")
+    expected = [e["title"] for e in _data(output) if e["accessibility"]
+                and (e["age"] is None or ((e["age"][0] or 0) <= 70 <= (e["age"][1] or 200)))]
+    assert _titles(page) == expected and expected
+    page.close()
+
+
+def test_reset_clears_the_url_and_shows_everything(public_site, browser) -> None:
+    _, base = public_site
+    page = _open(browser, f"{base}/events/?street=hangu&when=month&age=10")
+    everything = page.locator("main").inner_text()
+    listed = int(re.search(r"共 (\d+) 项活动即将举办", everything)[1])
+    page.get_by_role("button", name="清除筛选").click()
+    page.wait_for_function("location.search === ''")
+    assert _status(page) == f"全部 {listed} 项活动"
+    assert not page.locator("input[name=street][value=hangu]").is_checked()
+    assert page.locator("#filter-age").input_value() == ""
+    assert page.locator("input[name=when][value='']").is_checked()
+    assert len(_titles(page)) >= 10  # the list's own first page again
+    page.close()
+
+
+def test_no_results_offer_next_steps(public_site, browser) -> None:
+    output, base = public_site
+    data = _data(output)
+    today = date(2026, 12, 1).isoformat()
+    assert not [e for e in data if e["street"] == "xinhe" and any(a <= today <= b for a, b in e["dates"])]
+    neighbour_today = [e for e in data if e["street"] == "hangzhoudao" and any(a <= today <= b for a, b in e["dates"])]
+    page = _open(browser, f"{base}/events/?street=xinhe&when=today")
+    assert _status(page) == "没有符合条件的活动。" and _titles(page) == []
+    steps = page.locator("#filter-empty")
+    assert steps.is_visible()
+    xinhe = len([e for e in data if e["street"] == "xinhe"])
+    assert steps.get_by_role("link", name=f"不限时间（{xinhe} 项）").is_visible()
+    assert steps.get_by_role("link", name=f"杭州道街道（{len(neighbour_today)} 项）").is_visible()
+    for name in ("按街镇浏览活动", "订阅活动日历", "清除筛选，查看全部活动"):
+        assert steps.get_by_role("link", name=name).is_visible(), name
+    steps.get_by_role("link", name=re.compile("^杭州道街道")).click()
+    page.wait_for_url(re.compile(r"street=hangzhoudao"))
+    page.wait_for_function("document.querySelector('.filter-status')?.textContent.startsWith('找到')")
+    assert _titles(page) == [e["title"] for e in neighbour_today]
+    assert not steps.is_visible()
+    page.close()
+
+
+def test_filters_work_from_the_keyboard(public_site, browser) -> None:
+    _, base = public_site
+    page = _open(browser, f"{base}/events/")
+    summary = page.locator("#filters summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.wait_for_function("location.search.startsWith('?street=')")
+    assert _status(page).startswith("找到")
+    page.close()
+
+
+def test_filters_open_fit_a_phone_and_pass_axe(public_site, browser) -> None:
+    require(axe_available(), "npm axe-core (make test installs it)")
+    _, base = public_site
+    page = _open(browser, f"{base}/events/?street=hangu&audience=qinzi")
+    page.eval_on_selector_all("#filters details", "ds => ds.forEach(d => { d.open = true; })")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert axe(page) == []
+    page.close()
+    page = _open(browser, f"{base}/events/?street=xinhe&when=today")
+    assert page.locator("#filter-empty").is_visible() and axe(page) == []
+    page.close()

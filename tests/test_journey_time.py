@@ -1,0 +1,211 @@
+"""Is this event over? One definition, on the server and in the reader's browser.
+
+An event is over only after its end in the event's own time zone (Beijing): an all-day or
+multi-day all-day event lasts to the end of its last day, a timed event to its end instant,
+a recurring series to the end of its last occurrence. The build decides with ``ends_at`` and
+writes the same instant into the page; the script only compares instants, so a reader abroad
+sees the same verdict as one in Tianjin.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import TEST_SITE, run_build, serve_directory
+from kepu.model import Event, Occurrence
+from kepu.project import Layout, check
+from kepu.registries import load_registries
+from kepu.site import build_index, build_instant, ends_at, is_over
+from kepu.urls import UrlScheme
+
+pytestmark = pytest.mark.build
+BEIJING = ZoneInfo("Asia/Shanghai")
+BUILD_DATE = date(2026, 12, 1)
+
+
+def index_for(build_date: date):
+    """The test site's index as a build on ``build_date`` sees it."""
+    layout = Layout(content=TEST_SITE / "content", root=TEST_SITE)
+    result = check(layout)
+    registries, _ = load_registries(layout.content / "data")
+    return build_index(result.events, registries, UrlScheme.from_settings({}), build_date)
+
+
+def at(text: str) -> datetime:
+    """A Beijing wall-clock time, e.g. ``2026-12-05 23:59``."""
+    return datetime.fromisoformat(text).replace(tzinfo=BEIJING)
+
+
+EVENTS = {
+    # A one-day all-day event (no end: the start day only).
+    "quantian-kepu-ji": """---
+title: 全天科普集市
+start: 2026-12-05
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道文化广场
+---
+一整天的科普集市。
+""",
+    # Two all-day days: 8 and 9 December.
+    "liangtian-kepu-zhan": """---
+title: 两天科普展
+start: 2026-12-08
+end: 2026-12-09
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道党群服务中心
+---
+连续两天的科普展。
+""",
+    "xiawu-jiangzuo": """---
+title: 下午科普讲座
+start: 2026-12-12 14:00
+end: "16:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道科普活动室
+---
+两个小时的讲座。
+""",
+}
+
+# (event slug, Beijing wall-clock time, shows 本活动已结束)
+JOURNEY = [
+    ("quantian-kepu-ji", "2026-12-05 09:00", False),
+    ("quantian-kepu-ji", "2026-12-05 23:59", False),
+    ("quantian-kepu-ji", "2026-12-06 00:01", True),
+    ("quantian-kepu-ji", "2026-12-06 08:30", True),  # 00:30 UTC: the old script's mistake
+    ("liangtian-kepu-zhan", "2026-12-08 09:00", False),
+    ("liangtian-kepu-zhan", "2026-12-09 08:30", False),
+    ("liangtian-kepu-zhan", "2026-12-09 23:59", False),
+    ("liangtian-kepu-zhan", "2026-12-10 00:01", True),
+    ("xiawu-jiangzuo", "2026-12-12 15:59", False),
+    ("xiawu-jiangzuo", "2026-12-12 16:01", True),
+    # The test site's weekly series (Saturdays to 30 Jan, plus 6 Feb 14:00–16:00): over only
+    # after its last date, not after each Saturday.
+    ("zhoumo-tongxuehui", "2026-12-05 16:01", False),
+    ("zhoumo-tongxuehui", "2027-02-06 15:59", False),
+    ("zhoumo-tongxuehui", "2027-02-06 16:01", True),
+]
+
+
+@pytest.fixture(scope="module")
+def journey_site(tmp_path_factory):
+    """The test site plus an all-day, a two-day and a timed event, built on 1 Dec 2026, served."""
+    root = tmp_path_factory.mktemp("journey")
+    site = root / "site"
+    shutil.copytree(TEST_SITE, site)
+    for slug, text in EVENTS.items():
+        (site / "content" / "events" / "xinbei" / "2026" / f"{slug}.md").write_text(text, "utf-8")
+    output = root / "output"
+    result = run_build(site / "content", output, build_date=BUILD_DATE.isoformat())
+    assert result.returncode == 0, result.stderr
+    server, base = serve_directory(output)
+    yield site, output, base
+    server.shutdown()
+
+
+# ------------------------------------------------------------------ the server's definition
+
+def event(start, end, timezone: str = "Asia/Shanghai") -> Event:
+    return Event(slug="x", source_path="x.md", title="x", start=start, end=end,
+                 all_day=not isinstance(start, datetime), timezone=timezone, street="xinbei",
+                 team="xinbei-liudong", categories=("kexue-shiyan",), audiences=("qinzi",))
+
+
+def occurrence(start, end, timezone: str = "Asia/Shanghai") -> Occurrence:
+    return Occurrence(event(start, end, timezone), start, end)
+
+
+def test_an_all_day_event_ends_at_midnight_after_its_last_day_in_its_own_zone() -> None:
+    one_day = occurrence(date(2026, 12, 5), date(2026, 12, 5))
+    assert ends_at(one_day).isoformat() == "2026-12-06T00:00:00+08:00"
+    assert not is_over(one_day, at("2026-12-05 23:59"))
+    assert is_over(one_day, at("2026-12-06 00:00"))
+    two_days = occurrence(date(2026, 12, 8), date(2026, 12, 9))
+    assert ends_at(two_days).isoformat() == "2026-12-10T00:00:00+08:00"
+    assert not is_over(two_days, datetime(2026, 12, 9, 15, 59, tzinfo=ZoneInfo("UTC")))  # 23:59 Beijing
+    assert is_over(two_days, datetime(2026, 12, 9, 8, 1, tzinfo=ZoneInfo("America/Los_Angeles")))
+    elsewhere = occurrence(date(2026, 12, 5), date(2026, 12, 5), "Europe/Berlin")
+    assert ends_at(elsewhere) == datetime(2026, 12, 6, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def test_a_timed_event_ends_at_its_end_instant() -> None:
+    timed = occurrence(at("2026-12-12 14:00"), at("2026-12-12 16:00"))
+    assert ends_at(timed).isoformat() == "2026-12-12T16:00:00+08:00"
+    assert not is_over(timed, at("2026-12-12 15:59"))
+    assert is_over(timed, at("2026-12-12 16:00"))
+
+
+def test_the_build_calls_over_what_ended_before_its_day_began() -> None:
+    assert build_instant(BUILD_DATE, BEIJING).isoformat() == "2026-12-01T00:00:00+08:00"
+    on_the_day = index_for(date(2026, 12, 16)).by_slug["kejizhou"]  # all day, 14–16 Dec
+    assert not on_the_day.is_past and on_the_day.ends.isoformat() == "2026-12-17T00:00:00+08:00"
+    assert index_for(date(2026, 12, 17)).by_slug["kejizhou"].is_past
+    series = index_for(date(2027, 2, 6)).by_slug["zhoumo-tongxuehui"]
+    assert not series.is_past and series.ends.isoformat() == "2027-02-06T16:00:00+08:00"
+    assert index_for(date(2027, 2, 7)).by_slug["zhoumo-tongxuehui"].is_past
+
+
+def test_pages_carry_the_end_as_an_instant_with_offset(journey_site) -> None:
+    _, output, _ = journey_site
+    html = (output / "events" / "quantian-kepu-ji" / "index.html").read_text("utf-8")
+    assert 'data-ends="2026-12-06T00:00:00+08:00"' in html
+    home = (output / "index.html").read_text("utf-8")
+    assert 'data-ends="2026-12-10T00:00:00+08:00"' in home and "data-end=" not in home
+
+
+# ------------------------------------------------------------------ what a reader sees
+
+@pytest.mark.parametrize("timezone_id", ["Asia/Shanghai", "America/Los_Angeles"])
+def test_the_event_page_says_over_only_after_the_event_ends(journey_site, browser, timezone_id) -> None:
+    _, _, base = journey_site
+    context = browser.new_context(timezone_id=timezone_id, locale="zh-CN")
+    seen = []
+    for slug, when, _ in JOURNEY:
+        page = context.new_page()
+        page.clock.set_fixed_time(at(when))
+        page.goto(f"{base}/events/{slug}/")
+        page.wait_for_load_state("load")
+        notice = page.get_by_text("本活动已结束")
+        seen.append((slug, when, notice.is_visible()))
+        page.close()
+    context.close()
+    assert seen == [(slug, when, over) for slug, when, over in JOURNEY]
+
+
+@pytest.mark.parametrize("timezone_id", ["Asia/Shanghai", "America/Los_Angeles"])
+def test_listings_mark_an_all_day_event_over_only_the_next_day(journey_site, browser, timezone_id) -> None:
+    _, _, base = journey_site
+    context = browser.new_context(timezone_id=timezone_id, locale="zh-CN")
+    seen = {}
+    for when in ("2026-12-05 23:59", "2026-12-06 00:01"):
+        page = context.new_page()
+        page.clock.set_fixed_time(at(when))
+        page.goto(f"{base}/")  # the home page's two weeks
+        page.wait_for_load_state("load")
+        item = page.locator(".agenda li", has_text="全天科普集市")
+        seen[("home", when)] = item.get_by_text("已结束").is_visible()
+        page.goto(f"{base}/events/")  # the cards of upcoming events
+        page.wait_for_load_state("load")
+        card = page.locator("article.card", has_text="全天科普集市")
+        seen[("events", when)] = card.get_by_text("已结束").is_visible()
+        page.close()
+    context.close()
+    assert seen == {("home", "2026-12-05 23:59"): False, ("events", "2026-12-05 23:59"): False,
+                    ("home", "2026-12-06 00:01"): True, ("events", "2026-12-06 00:01"): True}
+
