@@ -329,3 +329,18 @@ def test_sessions_never_fewer_than_events_and_streets_add_up(public_site) -> Non
         checked += 1
     assert checked >= 20
     assert year_rows["海滨街道"][1] >= year_rows["海滨街道"][0]
+
+
+def test_month_calendars_count_sessions_as_the_figures_do(public_site) -> None:
+    """共 N 场 on a month calendar is the 场次 of that month on /stats/<year>/: one definition
+    (a multi-day event counts on its first day only, a cancelled one not at all)."""
+    output, _ = public_site
+    stats = (output / "stats" / str(BUILD.year) / "index.html").read_text("utf-8")
+    compared = 0
+    for month, sessions in re.findall(r"<th scope=\"row\">(\d{1,2})月</th><td>(\d+)</td>", stats):
+        page = output / "calendar" / str(BUILD.year) / f"{int(month):02d}" / "index.html"
+        if page.is_file():
+            caption = re.search(r"共 (\d+) 场", page.read_text("utf-8"))
+            assert caption and int(caption[1]) == int(sessions), (month, caption and caption[1], sessions)
+            compared += 1
+    assert compared >= 2

@@ -272,7 +272,7 @@ CASES = [
         f"<!--><script>window.{MARK}=1</script>-->\n\n<!-- <script>alert(1)</script> -->\n\n"
         f"<![CDATA[<script>window.{MARK}=1</script>]]>\n\n"
         f"<svg><![CDATA[</svg><img src=/images/ok.png onerror=\"window.{MARK}=1\">]]></svg>\n\n"
-        f"<noscript><p title=\"</noscript><img src=x onerror=window.{MARK}=1>\"></noscript>")),
+        f"<noscript><p title=\"</noscript><img src=/images/ok.png onerror=window.{MARK}=1>\"></noscript>")),
         "images/ok.png": tiny_png()},
          warns=("<script>",)),
     Case("b-svg-math-mxss", {f"{FOLDER}/b-mxss.md": event(body=(

@@ -23,10 +23,22 @@ class DayItem:
     entry: EventEntry
     time_text: str
     url: str  # the event page, with #d<date> for one date of a recurring event
+    first_day: bool = True  # the occurrence starts on this day (a multi-day one shows on each)
 
     @property
     def event(self):
         return self.entry.event
+
+    @property
+    def is_session(self) -> bool:
+        """Counted as one 场次 here, as stats.counted_sessions counts: on the day it starts,
+        never when cancelled."""
+        return self.first_day and self.entry.event.status != "cancelled"
+
+
+def session_count(items: list[DayItem]) -> int:
+    """场次 among a day's items (the figures' definition: see stats.counted_sessions)."""
+    return sum(item.is_session for item in items)
 
 
 @dataclass(slots=True)
@@ -83,7 +95,7 @@ class Month:
 
     @property
     def count(self) -> int:
-        return sum(len(d.items) for week in self.weeks for d in week if d.in_month)
+        return sum(session_count(d.items) for week in self.weeks for d in week if d.in_month)
 
     @property
     def days_with_events(self) -> list[Day]:
@@ -207,7 +219,7 @@ def by_day(entries: Iterable[EventEntry], zone: ZoneInfo) -> dict[date, list[Day
             day = first
             while day <= last:
                 order = (int(timed and day == first), occurrence_key(occurrence, zone))
-                item = DayItem(occurrence, entry, day_time_text(occurrence, day, zone), url)
+                item = DayItem(occurrence, entry, day_time_text(occurrence, day, zone), url, day == first)
                 days[day].append((order, item))
                 day += timedelta(days=1)
     return {day: [item for _, item in sorted(days[day], key=lambda pair: pair[0])]

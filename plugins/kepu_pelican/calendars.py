@@ -18,6 +18,7 @@ from kepu.grids import (
     by_day,
     collapse_quiet_days,
     group_by_street,
+    session_count,
     split_by_street,
     week_start,
 )
@@ -145,7 +146,7 @@ class CalendarGenerator(Generator):
                 "calendar_day", url=self._day_url(day), page_name="calendar_day", day=day,
                 groups=[(index.facets["streets"][s], items)
                         for s, items in group_by_street(self.district.days[day], order)],
-                count=len(self.district.days[day]),
+                count=session_count(self.district.days[day]),
                 previous_url=self._day_url(days[position - 1]) if position else None,
                 next_url=self._day_url(days[position + 1]) if position + 1 < len(days) else None,
                 month_url=self._month_url("CALENDAR_MONTH", MonthKey(day.year, day.month), {}))
