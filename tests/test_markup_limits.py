@@ -8,30 +8,33 @@ check that every costly shape found is refused *before* Python-Markdown or the s
 bodies pass and render exactly as they would without the limits; and that the last-resort
 watchdog keeps an overall budget. Nothing here measures time.
 
-How the shapes grow (python-markdown 3.11.3, one paragraph or body of n characters, seconds to
-convert on a 2-core machine; the measuring scripts timed n = 1k, 2k, 4k, ... up to 1 MB):
+How the shapes grow (python-markdown 3.11.3, CPU seconds to convert one paragraph or body on
+the project's 2-core machine; the measuring scripts timed n = 1k, 2k, 4k, 8k, 16k ... up to
+the 1 MB file limit, then each shape at the largest size the limits accept, padded to 1 MB):
 
-    "[" repeated, "![" repeated, "[[[…]]]", "[a](" repeated  quadratic: 2k "[": 1.7 s, 4k: 5.2 s
-    "*a", "_a", "**a**", "`a`", "\\*", "&amp;", "<b>" ...    quadratic past ~10k marks in one
-                                                           paragraph (85k "<b>": 7 s); 20-60 us each
-    lines in one block: "# a", "a\\n" (nl2br), "a\\n=\\n"       quadratic: 8k heading lines: 2.2 s
-    blocks: paragraphs, list items, quotes, definitions    linear, 25-55 us each (300k in 1 MB: 15 s)
-    ">" / "- " / "1. " nesting                             linear per level; RecursionError past ~300
-    "<a", "<a b", "<a x='>'", "<http://a" unfinished tags   quadratic: 16k "<a": 1.1 s; 4k "<a x='>'": 3.6 s
-    "</a" without ">"                                       quadratic, ~1 ns a character searched
-    "<?" / "<![" at line starts                             quadratic (42k "<?" lines: 7.6 s)
-    "<b>" then many "<!---->"                               cubic-ish (1,000 pairs: 1.5 s)
-    HTML blocks, comments, code fences                     each copies the rest of the body
-    unclosed "```" fences of different lengths              each searched to the end of the body
-    "[^1]" cited k times                                    quadratic: 1,000 citations: 1 s
-    "*[" abbreviation lines in one long block               each read lazily to the block's end
-    "<div>" * n (sanitiser)                                 quadratic in nh3: 128k chars: 1.3 s
-    huge tables, reference definitions, "<" or "&" runs,   linear: bounded by the budget
-    long runs of backticks, "~" or "|"
+    "[" repeated, "![", "[[[…]]]", "[a](" repeated, "<![CDATA["   quadratic: 2k "[": 1.7 s
+    "*a", "_a", "**a**", "`a`", "\\*", "&amp;", "<b>", "<br>", "|"  quadratic past ~10k in one
+                                                  paragraph (85k "<b>": 7 s); 5-35 us each
+    lines of one block: "# a", "a\n=", ": a", "***"  quadratic: 1,000 ": a" lines: 0.17 s
+    blocks: paragraphs, list items, quotes          linear, 25-80 us each
+    blank lines between blocks                      quadratic: 200k blank lines + a word: 1.2 s
+    "> " / "- " / "1. " nesting on one line         linear per level (30 levels: 0.6 ms a
+                                                  line); RecursionError past ~300 levels
+    "<a", "<a b", "<a x='>'", "<http://a" unfinished  quadratic: 16k "<a": 1.1 s
+    "</a" without ">"; "<?" / "<![" at line starts  quadratic (42k "<?" lines: 7.6 s)
+    "<b>" then many "<!---->"                       cubic-ish (1,000 pairs: 1.5 s)
+    HTML blocks, comments, code fences              each copies the rest of the body
+    unclosed "```" fences of different lengths      each searched to the end of the body
+    one "~~~~…" line of 500k characters             0.26 s more than plain text
+    "[^1]" cited k times; footnote definitions      quadratic: 1,000 citations: 1 s
+    "*[" abbreviation lines in long blocks          quadratic in the block
+    "<div>" * n (sanitiser), '<div markdown="1">'   quadratic in nh3: 128k chars: 1.3 s
+    reference definitions, "<" or "&" runs, long    linear: within the budget
+    runs of backticks or "|", huge tables
 
-kepu.markup weighs each shape in microseconds (COSTS, MARK_COSTS) and refuses a body whose
-total passes WORK_BUDGET, or a block past a per-block limit (MAX_BLOCK_LINES, MAX_BLOCK_MARKS,
-MAX_LINK_SCAN, MAX_COMMENT_SCAN, MAX_NESTING).
+kepu.markup refuses a block past a per-block limit (MAX_BLOCK_LINES, MAX_BLOCK_MARKS,
+MAX_LINK_SCAN, MAX_COMMENT_SCAN, MAX_NESTING), HTML nested past MAX_DEPTH, and a body whose
+shapes, each weighed in microseconds (COSTS, MARK_COSTS), add up past WORK_BUDGET.
 """
 
 from __future__ import annotations
@@ -107,6 +110,8 @@ COSTLY = [
      "列表、引用或定义嵌套层次太深", 3 + 60),
     ("nested-quote-lines", "".join(">" * i + " a\n" for i in range(1, 100)),
      "列表、引用或定义嵌套层次太深", 3 + 30),
+    ("deep-lines", ("- " * 30 + "a\n\n") * 400, "个列表项、引用、定义或标题", "- "),
+    ("definition-lines", (": a\n" * 900 + "\n") * 3, "行数很多的段落", ": a"),
     ("nested-html-source", "<div>" * 100_000, "HTML 嵌套超过 500 层", 3),
     ("nested-md-in-html", '<div markdown="1">' * 1000, "HTML 嵌套超过 500 层", 3),
     ("nested-ul-li", "<ul><li>" * 50_000, "HTML 嵌套超过 500 层", 3),
@@ -130,6 +135,7 @@ COSTLY = [
     # extensions
     ("unclosed-fences", "".join("`" * (3 + i) + "\n" for i in range(100)) + FILLER,
      "没有结束的代码块", "```"),
+    ("fence-run", "~" * 600_000 + "\na", "代码块围栏（``` 或 ~~~）太长或太多", 3),
     ("footnote-citations", "[^1]" * 2000 + "\n\n[^1]: x", "脚注标记 [^…] 太多", 3),
     ("abbreviations", "*[A] x\n" * 60 + rep("b ] ", 400_000), "缩写定义", "*[A]"),
 ]
@@ -176,9 +182,9 @@ def test_existing_hostile_messages_are_kept(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("no_rendering")
 def test_work_limits_refuse_without_rendering() -> None:
-    """A clock-free replacement for test_hostile.py's test_work_limits_give_chinese_errors_quickly:
-    the same bodies are refused in Chinese before Python-Markdown or the sanitiser start, so
-    they cannot take long on any machine."""
+    """test_hostile.py's test_work_limits_give_chinese_errors, without a clock and stricter: the
+    same bodies are refused in Chinese before Python-Markdown or the sanitiser start, so they
+    cannot take long on any machine."""
     for body in ("[" * 300_000, "<ul><li>" * 50_000,
                  "<p " + " ".join(f"a{i}=1" for i in range(50_000)) + ">"):
         with pytest.raises(MarkupError) as error:
@@ -305,7 +311,7 @@ def test_every_repository_body_renders_as_without_limits(monkeypatch: pytest.Mon
 def test_ordinary_long_bodies_render_as_without_limits(make, monkeypatch: pytest.MonkeyPatch) -> None:
     body = make()
     spent = measure_structure(body)["spent"]
-    assert spent < (0.75 if make is all_together else 0.6), spent
+    assert spent < (0.8 if make is all_together else 0.6), spent
     rendered = render(body)
     with limits_off(monkeypatch):
         assert render(body) == rendered

@@ -70,12 +70,16 @@ MAX_COMMENT_SCAN = 2_000_000  # characters re-read after comments inside open in
 WORK_BUDGET = 300_000.0
 COSTS = {  # microseconds per unit
     "blocks": 40.0,  # a block (a definition list item, at worst)
-    # the square of the number of pieces the body splits into at each "\n\n": each piece,
-    # even an empty one between blank lines, is taken off the front of the list of the rest
-    # (200,000 blank lines and a word: 1.2 s)
-    "pieces": 0.00015,
+    # a piece of the body between "\n\n", even an empty one between blank lines; each is also
+    # taken off the front of the list of the rest, see PIECE_PAIR_COST (200,000 blank lines
+    # and a word: 1.2 s)
+    "pieces": 5.0,
     "lines": 10.0,  # a non-blank line
-    "containers": 20.0,  # a line starting a list item, quote or definition (parsed apart)
+    "containers": 40.0,  # a heading, list item, quote or definition (nested ones on a line, each)
+    # a line that can start a block of its own (#, =, :, [, <, ~, `, _, a rule...) times
+    # the lines of its block: each such line splits the block and the rest is tested again
+    # (1,000 ": a" lines in one block: 0.17 s)
+    "resplit": 0.14,
     "marks": 1.0,  # an inline mark, weighed by MARK_COSTS
     "rebuild": 0.00033,  # a mark times the length of its block: each rebuilds the block's text
     "link": 0.9,  # a character read by the link parsers
@@ -86,17 +90,21 @@ COSTS = {  # microseconds per unit
     "comment": 0.04,  # a character re-read after a comment, per open inline tag
     "copy": 0.0003,  # a character of the body copied after an HTML block, comment or code fence
     "fence": 0.04,  # a character searched for the end of a code fence that is never closed
+    "fences": 0.6,  # a "`" or "~" of a line that could open a code fence (read back one by one)
     "footnote": 4.0,  # a footnote citation per earlier citation of it; a definition counts 60
     "abbreviation": 0.065,  # a character of its block, and 1/250 of the body, per abbreviation
 }
+PIECE_PAIR_COST = 0.0001  # per piece, per piece
 TAG_SEPARATOR_COST = 1.0  # the tag pattern's real cost: each space, "=", "/", quote or comma it reads
 MARK_COSTS = {"[": 35.0, "<": 25.0, "&": 20.0, "|": 15.0, "*": 12.0, "_": 12.0, "`": 10.0,
               "\\": 10.0, "\n": 2.0, "(": 1.0, ")": 1.0}
-# Measured on python-markdown 3.11.3 and nh3 0.3.7, CPython 3.11, a 2-core machine. Plain
-# ASCII text costs about 0.35 us a character (0.35 s at the 1 MB file limit) whatever its
-# shape; the budget bounds only the extra. The worst body found that passes every limit
-# (1 MB, several shapes each near its limit) renders in about 0.6 s, against 0.05 s for all
-# of content/ and tests/test_data together; every body there stays below 2 % of each limit.
+# Weighed on python-markdown 3.11.3 and nh3 0.3.7, CPython 3.11, this project's 2-core
+# machine, CPU time (which roughly doubles when the machine is busy). 1 MB of plain text
+# renders in 0.24 s whatever the limits; the worst body found that they accept, 1 MB with a
+# budget's worth of 30-level list lines ("> - > - …"), in 0.63 s (2.7 times as long); 8,000
+# inline tags, 5,000 paragraphs, 650 footnotes or 900-line lists: 0.5-0.56 s. Every body in
+# content/ and tests/test_data uses under 1 % of the budget; a 200-row table 23 %, a 100-item
+# list 6 %, 300 links 13 %, a 900 KB article of 700 paragraphs 13 %, a 60 KB Word paste 56 %.
 # Last resort for a shape these counts miss: a render still running after RENDER_SECONDS is
 # stopped. Stopped renders share WATCHDOG_BUDGET per process (a build's workers each have
 # their own, and run side by side); once it is spent, each further render gets
@@ -320,7 +328,12 @@ _BLANK_SPACE = re.compile(r"^[ \t]+$", re.MULTILINE)  # Python-Markdown empties 
 _BLOCK = re.compile(r"^(?:[ \t]*[^ \t\n][^\n]*(?:\n|\Z))+", re.MULTILINE)
 # a line nested deeper than MAX_NESTING starts with more than MAX_NESTING of these characters
 _DEEP = re.compile(rf"^[ \t>*+\-:.)0-9]{{{MAX_NESTING + 1}}}", re.MULTILINE)
-_CONTAINER_LINE = re.compile(rf"^[ \t]*{_MARKER}", re.MULTILINE)
+_ELEMENT = rf"[ \t]*(?:#+|{_MARKER})"  # a heading, list item, quote or definition starts
+_ELEMENTS = re.compile(rf"^(?:{_ELEMENT})+", re.MULTILINE)  # "> - > - x": four, parsed inside each other
+_ELEMENT_ONE = re.compile(_ELEMENT)
+_SPLITTER = re.compile(  # "- item" does not split its block: a rule, "---" or "-x" may
+    r"^[ ]{0,3}(?:[#=:\[<~`_]|[-*+](?![ \t])|([-*])[ \t]*\1[ \t]*\1)", re.MULTILINE)
+_DEFINITION_LINE = re.compile(r"^[ ]{0,3}:[ \t]", re.MULTILINE)  # a definition costs twice
 _CONTAINER = re.compile(rf"[ \t]*{_MARKER}")
 _FENCE_LINE = re.compile(r"^(?:`{3,}|~{3,})[^\n]*", re.MULTILINE)
 _FENCE = re.compile(  # an opening fence, as Python-Markdown's fenced_code reads it
@@ -340,7 +353,8 @@ _TOO_MUCH = {
     "blocks": ("正文有 {} 段", "正文太长：请精简，或分成几篇"),
     "pieces": ("正文的空行太多（{} 处）", "段与段之间空一行就够了，请删除多余的空行"),
     "lines": ("正文有 {} 行（不算空行）", "正文太长：请精简，或分成几篇"),
-    "containers": ("正文有 {} 个列表项、引用或定义", "正文太长：请精简，或分成几篇"),
+    "containers": ("正文有 {} 个列表项、引用、定义或标题", "正文太长：请精简，或分成几篇"),
+    "resplit": ("正文有行数很多的段落（标题、列表、定义等之间没有空行）", "段与段之间空一行；很长的表格或列表请拆开"),
     "rebuild": ("正文有很长又有很多标记符号的段落", _SPLIT_HINT),
     "marks": ("正文有 {} 个标记符号（* _ ` \\ < & [ | ( ) 和段内换行）",
               "正文太长或粘贴了异常内容：请精简，或分成几篇"),
@@ -354,6 +368,7 @@ _TOO_MUCH = {
                 "删除从网页或 Word 复制来的注释；正文请尽量用 Markdown"),
     "copy": ("正文的 HTML 块或代码块太多（常见于从网页或 Word 复制的内容）",
              "正文请用 Markdown：复制内容时先清除格式"),
+    "fences": ("正文的代码块围栏（``` 或 ~~~）太长或太多", "代码块以 ``` 单独一行开始、以同样的 ``` 单独一行结束"),
     "fence": ("正文有没有结束的代码块（``` 或 ~~~）",
               "代码块以 ``` 开始、以同样的 ``` 单独一行结束；不需要代码块时，删除这些行"),
     "footnote": ("正文的脚注标记 [^…] 太多", "脚注请精简；同一个脚注不要引用很多次"),
@@ -424,6 +439,7 @@ class _Meter:
         candidates: list[tuple[int, int, str]] = []  # (start, end, line)
         for match in _FENCE_LINE.finditer(text):
             self.add("blocks", 1, match.start())
+            self.add("fences", len(match.group()) - len(match.group().lstrip("`~")), match.start())
             candidates.append((match.start(), match.end(), match.group()))
         closers: dict[str, list[int]] = {}
         for index, (_, _, line) in enumerate(candidates):
@@ -534,7 +550,11 @@ class _Meter:
                               f"一段最多 {MAX_BLOCK_MARKS} 个", _SPLIT_HINT)
             self.add("blocks", 1, at)
             self.add("lines", lines, at)
-            self.add("containers", len(_CONTAINER_LINE.findall(block)), at)
+            elements = sum(len(_ELEMENT_ONE.findall(block, run.start(), run.end() + 1))
+                           for run in _ELEMENTS.finditer(block))
+            self.add("containers", elements + len(_DEFINITION_LINE.findall(block)) if elements else 0, at)
+            if lines > 1:
+                self.add("resplit", sum(1 for _ in _SPLITTER.finditer(block)) * lines, at)
             self.add("marks", marks, at, sum(MARK_COSTS[mark] * counts[mark] for mark in counts))
             self.add("rebuild", marks * len(block), at)
             if counts["["]:
@@ -560,13 +580,15 @@ class _Meter:
     def _check_pieces(self) -> None:
         text = _BLANK_SPACE.sub("", self.text)
         pieces = text.count("\n\n") + 1
-        cost = COSTS["pieces"] * pieces * pieces
+        cost = COSTS["pieces"] * pieces + PIECE_PAIR_COST * pieces * pieces
         if self.spent + cost <= WORK_BUDGET:
             self.add("pieces", pieces, 0, cost)
             return
+        a, b = PIECE_PAIR_COST, COSTS["pieces"]  # the piece where the budget ran out: a k² + b k
+        fit = int((-b + (b * b + 4 * a * (WORK_BUDGET - self.spent)) ** 0.5) / (2 * a))
         at = -2
-        for _ in range(int(((WORK_BUDGET - self.spent) / COSTS["pieces"]) ** 0.5)):
-            at = text.find("\n\n", at + 2)  # the blank line where the budget ran out
+        for _ in range(fit):
+            at = text.find("\n\n", at + 2)
         line = text.count("\n", 0, at + 1) + 1  # lines are where they were before the blanking
         self.add("pieces", pieces, _nth(self.text, "\n", line - 1) + 1, cost)
 
