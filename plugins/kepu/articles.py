@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from .frontmatter import SourceDoc
-from .problems import Problem
+from .problems import STRICT_ALWAYS, Problem
 from .suggest import closest, did_you_mean
 from .validation import (
     MAX_EVENT_REFS,
@@ -54,7 +54,7 @@ def validate_article(doc: SourceDoc, ctx: ValidationContext, kind: str = "articl
         if str(key) not in allowed:
             guess = closest(str(key)[:MAX_SLUG], allowed)
             reader.warn(str(key), f"未知字段“{shown(key)}”，将被忽略",
-                        f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(allowed)}")
+                        f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(allowed)}", STRICT_ALWAYS)
     title = reader.text("title", required=True, max_len=200)
     zone = ZoneInfo(ctx.default_timezone)
     published = reader.when("date", zone, required=kind == "article")

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .content import load_events
-from .problems import format_report
+from .history import UnknownBase, added_since
+from .problems import format_report, strictly
 from .project import CheckResult, Layout, check
 from .registries import load_registries
 from .urls import UrlScheme
@@ -103,11 +104,20 @@ def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = 
     return result
 
 
+def _added(layout: Layout, base: str | None) -> set[str]:
+    """The files the change under review adds, as shown paths (none without a base)."""
+    return {layout.shown(path) for path in added_since(layout.content, base)} if base else set()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke check", description="检查活动、新闻、页面和登记表，不构建网站。")
     parser.add_argument("files", nargs="*", type=Path, help="只检查这些文件（默认检查全部内容）")
     parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）")
     parser.add_argument("--settings", type=Path, help="设置文件（默认当前文件夹的 pelicanconf.py，与构建相同）")
+    parser.add_argument("--strict", action="store_true",
+                        help="严格检查（合并请求用）：几乎一定是写错了的提醒也算错误")
+    parser.add_argument("--base", metavar="分支",
+                        help="与 --strict 一起用：这次修改相对哪个分支（如 origin/main），新加的文件按新文件检查")
     args = parser.parse_args(argv)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
@@ -121,6 +131,14 @@ def main(argv: list[str] | None = None) -> int:
         if not inside_content(layout, path) and not in_data(layout, path):
             print(OUTSIDE_NOTE.format(path=layout.shown(path), content=layout.shown(layout.content)))
     result = run(layout, args.files, settings)
+    if args.strict:
+        try:
+            added = _added(layout, args.base)
+        except UnknownBase:
+            print(f"找不到分支“{args.base}”，无法判断哪些文件是这次新加的 — 检查分支名；"
+                  "在持续集成里要取完整提交历史（GitHub Actions 写 fetch-depth: 0）", file=sys.stderr)
+            return 2
+        result.problems = strictly(result.problems, added)
     print(format_report(result.problems))
     if result.ok:
         print(f"已检查 {result.checked_files} 个文件。")

@@ -197,3 +197,26 @@ def _common_folder(paths: Iterable[str]) -> str:
         return ""
     common = os.path.commonpath([f"/{f}" for f in folders]).strip("/")
     return common
+
+
+class UnknownBase(Exception):
+    """The change's base cannot be found (a misspelt branch, or a shallow clone without it)."""
+
+
+def added_since(folder: Path, base: str) -> set[Path]:
+    """Files under ``folder`` that the change since ``base`` adds: added in commits after the merge base
+    with ``base``, staged, or new and not yet committed (absolute paths)."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    fork = _git(folder, "merge-base", base, "HEAD") if top is not None else None
+    if top is None or fork is None:
+        raise UnknownBase(base)
+    top_path = Path(top.decode().strip())
+    where = os.path.relpath(folder.resolve(), top_path.resolve())
+    committed = _git(top_path, "diff", "--name-only", "-z", "--diff-filter=A", "--no-renames",
+                     fork.decode().strip(), "--", where) or b""
+    pending = _git(top_path, "status", "--porcelain", "--no-renames", "-z", "--untracked-files=all",
+                   "--", where) or b""
+    names = set(filter(None, committed.decode("utf-8", "replace").split("\x00")))
+    names.update(entry[3:].decode("utf-8", "replace") for entry in pending.split(b"\x00")
+                 if entry[:2] in (b"A ", b"??", b"AM"))
+    return {top_path / name for name in names}

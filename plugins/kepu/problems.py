@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 ERROR = "error"
 WARNING = "warning"
+
+# When a reminder (WARNING) fails ``invoke check --strict``, the check the CI templates run on a change:
+STRICT_NEVER = ""          # a note the editor may leave as it is
+STRICT_ALWAYS = "always"   # almost surely a mistake that would publish something wrong
+STRICT_ADDED = "added"     # a mistake only in a file the change under review adds (e.g. an event already over)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -25,10 +30,17 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = ERROR
+    strict: str = STRICT_NEVER
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    def fails_strict(self, added: Collection[str] = ()) -> bool:
+        """Whether ``invoke check --strict`` counts this problem as an error (``added``: the files
+        the change under review adds, as shown paths)."""
+        return self.is_error or self.strict == STRICT_ALWAYS or (
+            self.strict == STRICT_ADDED and self.path in added)
 
     def format(self) -> str:
         """``path:line: field: message — hint`` as the editors read it."""
@@ -59,6 +71,11 @@ class ContentError(Exception):
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
+
+
+def strictly(problems: Iterable[Problem], added: Collection[str] = ()) -> list[Problem]:
+    """The problems as ``invoke check --strict`` reports them: reminders that fail it become errors."""
+    return [replace(p, severity=ERROR) if p.fails_strict(added) and not p.is_error else p for p in problems]
 
 
 def format_report(problems: Iterable[Problem]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .problems import WARNING, Problem
+from .problems import STRICT_ALWAYS, WARNING, Problem
 from .suggest import closest
 
 CONTENT_SUFFIX = ".md"
@@ -154,7 +154,8 @@ def _beside_sections(path: Path, sections: Sections, shown: Callable[[Path], str
     names = (*sections.texts(), sections.data, sections.images)
     guess = closest(path.name.lower().removesuffix("s") + "s", names) or closest(path.name, names)
     hint = f"是否想放在 content/{guess}/ 里？" if guess else f"内容请放到 content/ 下的 {'、'.join(names)} 文件夹里"
-    return [Problem(shown(path), 0, "", "这里的内容不会被读取或发布（不在任何栏目文件夹里）", hint, WARNING)]
+    return [Problem(shown(path), 0, "", "这里的内容不会被读取或发布（不在任何栏目文件夹里）", hint, WARNING,
+                    STRICT_ALWAYS)]
 
 
 def _entry(path: Path, root: Path, top: str, sections: Sections, shown: Callable[[Path], str],
@@ -213,7 +214,7 @@ def _registry_name_problem(path: Path, shown: Callable[[Path], str]) -> Problem 
         return None
     guess = closest(path.name.lower(), known) or closest(path.stem.lower() + ".yml", known)
     hint = f"是否想写 {guess}？（文件名区分大小写）" if guess else f"登记表只有 {'、'.join(known)}；不需要的文件请移出 content/"
-    return Problem(shown(path), 0, "", "这不是登记表文件，不会被读取", hint, WARNING)
+    return Problem(shown(path), 0, "", "这不是登记表文件，不会被读取", hint, WARNING, STRICT_ALWAYS)
 
 
 def _text_name_problem(path: Path, top: str, sections: Sections, shown: Callable[[Path], str]) -> Problem | None:

@@ -25,7 +25,7 @@ from .model import (
     Registries,
     Venue,
 )
-from .problems import ERROR, WARNING, Problem
+from .problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
 from .recurrence import RecurrenceError, first_occurrence, normalize_rule
 from .suggest import closest, did_you_mean
 
@@ -123,13 +123,15 @@ class FieldReader:
         self.problems: list[Problem] = []
 
     # -- recording -----------------------------------------------------------------
-    def error(self, key: str, message: str, hint: str = "", severity: str = ERROR) -> None:
+    def error(self, key: str, message: str, hint: str = "", severity: str = ERROR,
+              strict: str = STRICT_NEVER) -> None:
         scalar = self.doc.scalars.get(key)  # a value on the line below its key is named there
         line = scalar.line if scalar else self.doc.line_of(key)
-        self.problems.append(Problem(self.doc.path, line, shown(key, MAX_SLUG), message, hint, severity))
+        self.problems.append(Problem(self.doc.path, line, shown(key, MAX_SLUG), message, hint, severity, strict))
 
-    def warn(self, key: str, message: str, hint: str = "") -> None:
-        self.error(key, message, hint, WARNING)
+    def warn(self, key: str, message: str, hint: str = "", strict: str = STRICT_NEVER) -> None:
+        """A reminder; ``strict`` says when ``invoke check --strict`` (CI) counts it as an error."""
+        self.error(key, message, hint, WARNING, strict)
 
     # -- scalar readers ------------------------------------------------------------
     def get(self, key: str) -> Any:
@@ -265,7 +267,8 @@ class FieldReader:
             if key not in NESTED_FIELDS[parent]:
                 guess = closest(str(key)[:MAX_SLUG], NESTED_FIELDS[parent])
                 self.warn(f"{parent}.{key}", f"{parent} 下的未知字段“{shown(key)}”，将被忽略",
-                          f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(NESTED_FIELDS[parent])}")
+                          f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(NESTED_FIELDS[parent])}",
+                          STRICT_ALWAYS)
 
     def one_id(self, key: str, value: Any, kind: str, label: str) -> str:
         registry = getattr(self.ctx.registries, kind)
@@ -427,7 +430,7 @@ def _coordinates(checker: FieldReader) -> tuple[float | None, float | None]:
         checker.error("venue.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")
         return None, None
     if not (0 < lat < 60 and 70 < lon < 140):
-        checker.warn("venue.lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度")
+        checker.warn("venue.lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度", STRICT_ALWAYS)
     return lat, lon
 
 
@@ -659,7 +662,7 @@ def _unknown_fields(checker: FieldReader) -> None:
             continue
         guess = FIELD_ALIASES.get(key) or FIELD_ALIASES.get(key.lower()) or closest(key[:MAX_SLUG], EVENT_FIELDS)
         hint = f"是否想写“{guess}”？" if guess else "字段说明见 docs/front-matter.md；不需要的话删去这一行"
-        checker.warn(key, f"未知字段“{shown(key)}”，将被忽略", hint)
+        checker.warn(key, f"未知字段“{shown(key)}”，将被忽略", hint, STRICT_ALWAYS)
 
 
 def slug_problem(path: str) -> Problem | None:
@@ -708,7 +711,8 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
                           "已定新时间：加一行 previous_start: 原定的开始时间，start 写新的时间；"
                           "新时间待定：start 保留原定时间，加一行 status_note: 延期原因")
     if previous is not None and status != "postponed":
-        checker.warn("previous_start", "只有改期的活动才需要 previous_start", "如果活动改到了新的时间，请写 status: postponed")
+        checker.warn("previous_start", "只有改期的活动才需要 previous_start",
+                     "如果活动改到了新的时间，请写 status: postponed", STRICT_ALWAYS)
     recurrence = _recurrence(checker, start, zone) if start is not None else None
     updated = checker.when("updated", zone)
     if updated is not None and not isinstance(updated, datetime):
@@ -782,4 +786,5 @@ def _check_folder(checker: FieldReader, street: str) -> None:
     folder = parts[parts.index("events") + 1] if len(parts) > parts.index("events") + 2 else ""
     if street and folder and folder in checker.ctx.registries.streets and folder != street:
         checker.warn("street", f"文件放在 {folder} 文件夹，street 却写的是 {street}",
-                     f"把文件移到 content/events/{street}/ 下，或改正 street")
+                     f"把文件移到 content/events/{street}/ 下，或改正 street（这个文件夹的审核人会收到修改请求）",
+                     STRICT_ALWAYS)
