@@ -207,7 +207,7 @@ def reserve(c, build_date=None, port=CONFIG["port"]):
 
 @task(help={"port": "端口，默认 8000", "build_date": "按这一天区分近期/往期"})
 def livereload(c, build_date=None, port=CONFIG["port"]):
-    """预览并在内容、主题或插件保存后自动重新构建、刷新页面；内容错误只在终端提示，不中断预览。"""
+    """预览并在内容、主题或插件保存后自动重新构建、刷新页面；内容有错误时，终端和打开的页面上都列出问题，改好保存后自动恢复。"""
     watch = [str(ROOT / p) for p in CONFIG["watch"]]
     _python("-m", "kepu.livereload", "-s", str(CONFIG["settings"]), "-o", str(CONFIG["output"]),
             "--host", CONFIG["host"], "--port", str(port), *_flags(build_date=build_date),

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-import queue
 import re
 import shutil
-import signal
 import stat
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from kepu.frontmatter import parse
 from kepu.livereload import SCRIPT
 from kepu.project import Layout, check
 from kepu.registries import load_registries
+from previewtools import Preview
 
 GUIDE = ROOT / "docs" / "editor-guide.md"
 TEMPLATES = ROOT / "ci-templates"
@@ -297,51 +295,6 @@ def test_published_links_work_at_a_domain_root_and_under_a_sub_path(tmp_path: Pa
 
 
 # ------------------------------------------------------------------ livereload
-
-class Preview:
-    """``python -m kepu.livereload`` on a copy of the mini site, its output read line by line."""
-
-    def __init__(self, site: Path, tmp_path: Path):
-        self.out, self.cache = tmp_path / "out", tmp_path / "cache"
-        args = [sys.executable, "-u", "-m", "kepu.livereload", "-s", str(ROOT / "pelicanconf.py"),
-                "--content", str(site / "content"), "-o", str(self.out), "--cache", str(self.cache),
-                "--build-date", SAMPLE_BUILD_DATE, "--port", "0", "--watch", str(site / "content")]
-        self.process = subprocess.Popen(args, cwd=tmp_path, env=plugin_env(), stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        url = self.wait_for("本地预览：")
-        self.base = re.search(r"http://[\d.]+:\d+", url)[0]
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, text: str, timeout: float = 90) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.5)
-            except queue.Empty:
-                assert self.process.poll() is None, "\n".join(self.seen)
-                continue
-            self.seen.append(line)
-            if text in line:
-                return line
-        raise AssertionError(f"no “{text}” in:\n" + "\n".join(self.seen))
-
-    def get(self, path: str):
-        return urllib.request.urlopen(self.base + path, timeout=30)
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
 
 def test_livereload_rebuilds_on_save_reports_errors_and_keeps_serving(mini_site: Path,
                                                                         tmp_path: Path) -> None:

@@ -3,12 +3,15 @@
 ``python -m kepu_pelican.build [-s pelicanconf.py] [--output DIR] [--build-date YYYY-MM-DD]``
 exits 0 on success, 1 on content errors (nothing published), 2 on a program error.
 A build killed at any moment leaves the previous output exactly as it was.
+``--problems FILE`` also writes what the build found as JSON (for the preview's browser view).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import fcntl
+import json
 import logging
 import os
 import re
@@ -42,6 +45,7 @@ from .trace import phase
 from .undefined import template_error
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
+PROGRAM_ERROR = "程序出错（不是内容错误）：请把以上信息发给网站维护人员。"
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
@@ -78,15 +82,39 @@ def _overrides(build_date: date | None, siteurl: str | None, content: Path | Non
 
 
 def build(settings_file: Path, output: Path | None = None, build_date: date | None = None,
-          siteurl: str | None = None, content: Path | None = None, cache: Path | None = None) -> int:
-    """Build the site; on any failure the previous output stays exactly as it was."""
+          siteurl: str | None = None, content: Path | None = None, cache: Path | None = None,
+          problems: Path | None = None) -> int:
+    """Build the site; on any failure the previous output stays exactly as it was.
+    ``problems``: where to write the outcome as JSON (see ``write_outcome``)."""
     settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     with _exclusive(target):
-        return _build_locked(settings, target)
+        outcome = _build_locked(settings, target)
+    if problems is not None:
+        write_outcome(problems, outcome)
+    return outcome.code
 
 
-def _build_locked(settings: dict, target: Path) -> int:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a build ended: its exit status, the content problems, or a program error's summary."""
+
+    code: int
+    problems: tuple[Problem, ...] = ()
+    error: str = ""
+
+
+def write_outcome(path: Path, outcome: Outcome) -> None:
+    """``{"ok", "problems": [{path, line, field, message, hint, severity}], "error"}``, replaced atomically."""
+    data = {"ok": outcome.code == 0, "error": outcome.error,
+            "problems": [{key: getattr(p, key) for key in ("path", "line", "field", "message", "hint", "severity")}
+                         for p in sorted(outcome.problems)]}
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    os.replace(temporary, path)
+
+
+def _build_locked(settings: dict, target: Path) -> Outcome:
     remove_partial_writes(Path(settings["CACHE_PATH"]))
     make_cache_robust()
     protect_published_files()
@@ -98,7 +126,7 @@ def _build_locked(settings: dict, target: Path) -> int:
     with phase("preflight"):
         problems = preflight(settings)
     if problems:
-        return _refuse(format_report(problems), target)
+        return _refuse(problems, target)
     settings["OUTPUT_PATH"] = str(staged)
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
@@ -110,29 +138,29 @@ def _build_locked(settings: dict, target: Path) -> int:
     except ContentError as error:
         stop_search_indexes()
         discard_later(staged)  # a recycled tree is large: do not keep the editor waiting
-        return _refuse(format_report(error.problems), target)
+        return _refuse(error.problems, target)
     except Exception as error:  # a bug, not a content problem: say so plainly
         stop_search_indexes()
         discard_later(staged)
         collision = _collision(error, staged, Path(settings["PATH"]), root)
         if collision:
-            return _refuse(format_report(collision), target)
+            return _refuse(collision, target)
         traceback.print_exc()
         # --- template errors: name the template file and line (kepu_pelican.undefined) ---
         where = template_error(error)
         if where:
             print(where, file=sys.stderr)
         # ---
-        print("程序出错（不是内容错误）：请把以上信息发给网站维护人员。", file=sys.stderr)
+        print(PROGRAM_ERROR, file=sys.stderr)
         print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
-        return 2
+        return Outcome(2, error=where or f"{type(error).__name__}: {error}")
     with phase("keep unchanged mtimes"):
         kept, files = keep_unchanged_mtimes(staged, target, started_ns)
     with phase("publish"):
         publish(staged, target)
     print(f"构建完成：{_shown(target)}，共 {files} 个文件（{kept} 个未变化），"
           f"用时 {time.perf_counter() - started:.1f} 秒。")
-    return 0
+    return Outcome(0)
 
 
 def _run_pelican(settings: dict) -> None:
@@ -141,10 +169,10 @@ def _run_pelican(settings: dict) -> None:
     Pelican(settings).run()
 
 
-def _refuse(report: str, target: Path) -> int:
-    print(report, file=sys.stderr)
+def _refuse(problems: list[Problem], target: Path) -> Outcome:
+    print(format_report(problems), file=sys.stderr)
     print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
-    return 1
+    return Outcome(1, tuple(problems))
 
 
 def preflight(settings: dict) -> list[Problem]:
@@ -226,9 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--siteurl", help="网站地址，例如 https://kepu.example.cn")
     parser.add_argument("--content", type=Path, help="内容文件夹（默认按设置文件，即 content/）")
     parser.add_argument("--cache", type=Path, help="缓存文件夹（默认 .cache/pelican）")
+    parser.add_argument("--problems", type=Path, help="把构建结果和发现的问题写成 JSON 文件（预览用）")
     args = parser.parse_args(argv)
     _quiet_logging()
-    return build(args.settings, args.output, args.build_date, args.siteurl, args.content, args.cache)
+    return build(args.settings, args.output, args.build_date, args.siteurl, args.content, args.cache,
+                 args.problems)
 
 
 if __name__ == "__main__":
