@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from .content import load_events
-from .history import UnknownBase, added_since
 from .problems import format_report, strictly
 from .project import CheckResult, Layout, check
 from .registries import load_registries
@@ -106,6 +105,8 @@ def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = 
 
 def _added(layout: Layout, base: str | None) -> set[str]:
     """The files the change under review adds, as shown paths (none without a base)."""
+    from .history import added_since
+
     return {layout.shown(path) for path in added_since(layout.content, base)} if base else set()
 
 
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             print(OUTSIDE_NOTE.format(path=layout.shown(path), content=layout.shown(layout.content)))
     result = run(layout, args.files, settings)
     if args.strict:
+        from .history import UnknownBase  # git: only for a change under review
+
         try:
             added = _added(layout, args.base)
         except UnknownBase:

@@ -6,7 +6,6 @@ import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +18,6 @@ from .frontmatter import MAX_FILE_BYTES, SourceDoc, parse
 from .markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
 from .model import Event
 from .problems import WARNING, Problem
-from .processes import die_with_parent
 from .safety import RESERVED_FIELDS, reserved_problems, source_problems, value_problems
 from .tree import FileTooLarge, NotRegularFile, read_capped
 from .validation import ValidationContext, validate_event
@@ -162,6 +160,10 @@ def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
     if workers < 2 or len(items) < PARALLEL_THRESHOLD:
         yield from _parse_many(requests)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only a large site reads in parallel
+
+    from .processes import die_with_parent
+
     size = max(50, len(requests) // (workers * 8))
     chunks = [requests[i:i + size] for i in range(0, len(requests), size)]
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:

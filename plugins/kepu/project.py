@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .articles import validate_article
@@ -88,12 +88,14 @@ class CheckResult:
 def tree_problems(layout: Layout, tree: ContentTree, only: set[str] | None = None) -> list[Problem]:
     """What the walk refused, and every image that is not the image it claims to be
     (``only``: just these shown paths)."""
-    from .images import inspect_file
-
     problems = [p for p in tree.problems if only is None or p.path in only]
-    for path in tree.images:
-        shown = layout.shown(path)
-        if only is None or shown in only:
+    names = None if only is None else {PurePosixPath(shown).name for shown in only}
+    images = [(path, layout.shown(path)) for path in tree.images if names is None or path.name in names]
+    images = [(path, shown) for path, shown in images if only is None or shown in only]
+    if images:
+        from .images import inspect_file  # Pillow: only when there are images to look at
+
+        for path, shown in images:
             problems.extend(inspect_file(path, shown).problems)
     return problems
 
@@ -129,35 +131,32 @@ def output_collisions(layout: Layout, tree: ContentTree, urls: UrlScheme,
 def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/Shanghai",
           urls: UrlScheme | None = None, settings: Mapping[str, Any] | None = None) -> CheckResult:
     """Validate the tree, registries and content (all files, or just ``only``) and report every
-    problem: the same problems, from the same functions, as the build."""
+    problem: the same problems, from the same functions, as the build. Checking some files reads
+    only those (and the registries); the rest of the site is looked at by name (the walk)."""
     tree = layout.scan()
-    wanted = {_key(p) for p in only} if only else None
+    folders = (layout.events, layout.articles, layout.pages)
+    wanted = _Wanted(only) if only else None
+    chosen = {folder: [(p, layout.shown(p)) for p in layout.files(folder, tree) if wanted is None or p in wanted]
+              for folder in folders}
     shown_wanted = {layout.shown(p) for p in only} if only else None
     problems = [p for p in [*tree_problems(layout, tree, shown_wanted),
-                            *output_collisions(layout, tree, urls or UrlScheme.from_settings(settings or {}), settings)]
+                            *output_collisions(layout, _only(tree, chosen, layout) if only else tree,
+                                               urls or UrlScheme.from_settings(settings or {}), settings)]
                 if shown_wanted is None or p.path in shown_wanted]
     registries, found = load_registries(layout.content / layout.data,
                                         layout.shown(layout.content / layout.data))
     problems.extend(found)
     ctx = layout.context(registries, timezone, tree)
-
-    def selected(folder: str) -> list[tuple[Path, str]]:
-        return [(p, layout.shown(p)) for p in layout.files(folder, tree)
-                if wanted is None or _key(p) in wanted]
-
-    event_files = selected(layout.events)
-    events, found = load_events(event_files, ctx)
+    events, found = load_events(chosen[layout.events], ctx)
     problems.extend(found)
-    checked = len(event_files)
-    for folder in (layout.events, layout.articles, layout.pages):
-        everything = [layout.shown(p) for p in layout.files(folder, tree)]
-        mine = None if wanted is None else {layout.shown(p) for p in layout.files(folder, tree)
-                                            if _key(p) in wanted}
+    checked = len(chosen[layout.events])
+    for folder in folders:
         if folder != layout.events or wanted is not None:  # load_events named its own
-            problems.extend(p for p in duplicate_slugs(everything, mine) if p not in problems)
+            mine = None if wanted is None else {shown for _, shown in chosen[folder]}
+            problems.extend(p for p in shared_names(layout, layout.files(folder, tree), mine) if p not in problems)
     event_slugs = layout.slugs(layout.events, tree)
     for folder, kind in ((layout.articles, "article"), (layout.pages, "page")):
-        for path, shown in selected(folder):
+        for path, shown in chosen[folder]:
             parsed = parse_file(path, shown, reserved=ARTICLE_RESERVED_FIELDS)
             problems.extend(parsed.problems)
             if parsed.doc is not None:
@@ -165,6 +164,34 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
                 problems.extend(body_image_problems(parsed.doc, parsed.html, ctx))
             checked += 1
     return CheckResult(problems, events, checked)
+
+
+def shared_names(layout: Layout, files: Iterable[Path], report_on: set[str] | None = None) -> list[Problem]:
+    """``duplicate_slugs`` of these files: only files whose name another shares are named
+    (resolving the path of each of thousands of files would cost more than the check)."""
+    by_stem: dict[str, list[Path]] = {}
+    for path in files:
+        by_stem.setdefault(path.stem, []).append(path)
+    return duplicate_slugs([layout.shown(p) for group in by_stem.values() if len(group) > 1 for p in group],
+                           report_on)
+
+
+class _Wanted:
+    """The files given to check, matched however they were typed (no link is followed): by name
+    first, so that most of a large tree is passed over without building its absolute paths."""
+
+    def __init__(self, paths: Iterable[Path]):
+        self.keys = {_key(p) for p in paths}
+        self.names = {os.path.basename(key) for key in self.keys}
+
+    def __contains__(self, path: Path) -> bool:
+        return path.name in self.names and _key(path) in self.keys
+
+
+def _only(tree: ContentTree, chosen: Mapping[str, list[tuple[Path, str]]], layout: Layout) -> ContentTree:
+    """The tree with just the chosen text files."""
+    keep = {folder: tuple(path for path, _ in files) for folder, files in chosen.items()}
+    return replace(tree, events=keep[layout.events], articles=keep[layout.articles], pages=keep[layout.pages])
 
 
 def _key(path: Path) -> str:

@@ -109,14 +109,15 @@ def scan(content: Path, sections: Sections, shown: Callable[[Path], str]) -> Con
     while stack:
         folder, top, depth = stack.pop()
         try:
-            names = sorted(os.listdir(folder), reverse=True)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name, reverse=True)
         except OSError:
             problems.append(Problem(shown(folder), 0, "", *UNREADABLE))
             continue
-        for name in names:
-            path = folder / name
-            section = top or name
-            kind = _entry(path, root, section, sections, shown, problems)
+        for item in entries:
+            path = folder / item.name
+            section = top or item.name
+            kind = _entry(path, _mode(item), root, section, sections, shown, problems)
             if kind == "dir" and _folder_ok(path, section, depth, sections, shown, problems):
                 stack.append((path, section, depth + 1))
             elif kind == "file" and section in found and top:
@@ -158,12 +159,25 @@ def _beside_sections(path: Path, sections: Sections, shown: Callable[[Path], str
                     STRICT_ALWAYS)]
 
 
-def _entry(path: Path, root: Path, top: str, sections: Sections, shown: Callable[[Path], str],
-           problems: list[Problem]) -> str:
-    """Classify one entry: "dir" to descend, "file" to read, "" when refused or ignored."""
+def _mode(item: os.DirEntry) -> int | None:
+    """The kind of a folder entry as ``lstat`` gives it (the listing usually knows it without a
+    system call per file); None when it cannot be told."""
     try:
-        mode = path.lstat().st_mode
+        if item.is_symlink():
+            return stat.S_IFLNK
+        if item.is_dir(follow_symlinks=False):
+            return stat.S_IFDIR
+        if item.is_file(follow_symlinks=False):
+            return stat.S_IFREG
+        return item.stat(follow_symlinks=False).st_mode
     except OSError:
+        return None
+
+
+def _entry(path: Path, mode: int | None, root: Path, top: str, sections: Sections,
+           shown: Callable[[Path], str], problems: list[Problem]) -> str:
+    """Classify one entry: "dir" to descend, "file" to read, "" when refused or ignored."""
+    if mode is None:
         problems.append(Problem(shown(path), 0, "", *UNREADABLE))
         return ""
     if stat.S_ISLNK(mode):
