@@ -5,9 +5,11 @@ from pelican import signals
 from .finalize import finalize
 from .generators import get_generators
 from .readers import add_reader
+from .templates import share_compiled_templates
 
 
 def register() -> None:
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(finalize)
+    signals.generator_init.connect(share_compiled_templates)
