@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from bench.corpus import generate
+from bench.editing import kept_section
 from kepu.output import spare_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -324,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     traced = profile(results[-1].events, args.work) if args.profile else None
     shutil.rmtree(args.work / ".trash", ignore_errors=True)
     text = report(results, args.repeats, traced)
+    editing = kept_section(args.out)  # measured by bench.editing, kept until it runs again
+    if editing:
+        text += "\n" + editing
     if args.append and args.append.exists():
         text += "\n" + args.append.read_text("utf-8")
     args.out.write_text(text, "utf-8")

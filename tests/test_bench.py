@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.editing import BEGIN, END
 from conftest import ROOT, plugin_env
 
 pytestmark = pytest.mark.build
@@ -30,11 +31,14 @@ def test_corpus_is_reproducible_and_valid(tmp_path: Path) -> None:
 
 def test_bench_runs_and_reports_both_sides(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
+    editing = f"{BEGIN}\n## What an editor waits for\n\n| an earlier run's figures |\n{END}\n"
+    out.write_text(f"# Benchmark results\n\nOld build figures.\n\n{editing}", "utf-8")
     result = subprocess.run([sys.executable, "-m", "bench.run", "--sizes", "40", "--repeats", "1",
                              "--work", str(tmp_path / "work"), "--out", str(out)],
                             cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     text = out.read_text("utf-8")
+    assert "Old build figures." not in text and text.count(editing) == 1  # bench.editing's section is kept
     row = re.search(r"^\| 40 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| [\d.]+ \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) "
                     r"\| (\d+) \| (\d+) \|$", text, re.MULTILINE)
     assert row, text
@@ -56,3 +60,25 @@ def test_bench_runs_and_reports_both_sides(tmp_path: Path) -> None:
                              text, re.MULTILINE))
     assert {"events: read and validate", "pages: events", "feeds: single events", "search index: wait"} <= set(phases)
     assert 0 < float(phases["pages: events"]) < portal * 2
+
+
+def test_editing_bench_measures_the_check_and_the_preview_and_keeps_its_section(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# Benchmark results\n\nEarlier figures.\n", "utf-8")
+    args = [sys.executable, "-m", "bench.editing", "--sizes", "30", "--repeats", "1", "--work", str(tmp_path / "work"),
+            "--out", str(out)]
+    for _ in range(2):  # a second run replaces the section, it does not add another
+        result = subprocess.run(args, cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr
+    text = out.read_text("utf-8")
+    assert text.startswith("# Benchmark results\n\nEarlier figures.\n")
+    assert text.count("## What an editor waits for") == 1
+    row = re.search(r"^\| 30 events \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) "
+                    r"\| ([\d.]+) \| [\d.]+ → [\d.]+ \|$", text, re.MULTILINE)
+    assert row, text
+    one, start, whole, ratio, warm, fresh, warm_ratio, problems = map(float, row.groups())
+    assert min(one, start, whole, warm, fresh, problems) > 0
+    for value, numerator, denominator in ((ratio, one, whole), (warm_ratio, warm, fresh)):
+        low = (numerator - 0.005) / (denominator + 0.005)
+        high = (numerator + 0.005) / max(denominator - 0.005, 1e-9)
+        assert low - 0.005 <= value <= high + 0.005, (value, numerator, denominator)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TEST_SITE
 from previewtools import Preview
 
 pytestmark = pytest.mark.build
@@ -109,4 +109,23 @@ def test_a_site_that_never_built_shows_the_problems_as_text_and_recovers(
         assert page.get_by_role("alertdialog").count() == 0
     finally:
         page.close()
+        preview.stop()
+
+
+def test_a_change_to_the_generator_code_is_used_by_the_next_build(tmp_path: Path) -> None:
+    """Builds are forked from a process that imported the plugins once: a saved plugin file
+    must reach the next build, as it did when every build started a new interpreter."""
+    code = tmp_path / "generator"
+    for part in ("plugins", "theme"):
+        shutil.copytree(ROOT / part, code / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelicanconf.py", code / "pelicanconf.py")
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    preview = Preview(site, tmp_path, code=code, watch=(code / "plugins",))
+    try:
+        build = code / "plugins" / "kepu_pelican" / "build.py"
+        build.write_text(build.read_text("utf-8").replace('print(f"构建完成：', 'print(f"构建完成（新版本）：'), "utf-8")
+        preview.wait_for("构建完成（新版本）：")
+        preview.wait_for("预览已更新")
+    finally:
         preview.stop()

@@ -176,8 +176,9 @@ class WarmBuilds:
     """Builds forked from a process that has imported Pelican and the plugins already
     (``kepu_pelican.warm``), started again when code changes; a fresh interpreter if it fails."""
 
-    def __init__(self, args: list[str]):
+    def __init__(self, args: list[str], warm: bool = True):
         self.args = args
+        self.warm = warm
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -196,6 +197,8 @@ class WarmBuilds:
             process.wait()
 
     def build(self) -> int:
+        if not self.warm:
+            return self._fresh()
         if self.process is None or self.process.poll() is not None:
             self.start()
         try:
@@ -207,12 +210,16 @@ class WarmBuilds:
         except (OSError, ValueError):
             pass
         self.stop()  # the warm process is gone: this build in a fresh interpreter
+        return self._fresh()
+
+    def _fresh(self) -> int:
         return subprocess.call([sys.executable, "-m", "kepu_pelican.build", *self.args], env=os.environ.copy())
 
     def code_changed(self) -> None:
         """Plugins or settings changed: the next builds need a process that imported them anew."""
         self.stop()
-        self.start()  # imports now, while the editor is still looking at the terminal
+        if self.warm:
+            self.start()  # imports now, while the editor is still looking at the terminal
 
 
 def read_problems(path: Path) -> str:
@@ -268,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--watch", type=Path, nargs="+", default=[Path("content")])
+    parser.add_argument("--fresh", action="store_true",
+                        help="每次都在新的 Python 进程中构建（较慢；用于排查问题和基准测试对比）")
     args = parser.parse_args(argv)
     state = PreviewState()
     try:
@@ -278,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="kepu-preview-") as scratch:
         report = Path(scratch) / "problems.json"
-        builds = WarmBuilds(build_args(args.settings, args.output, args.content, args.cache, args.build_date, report))
+        builds = WarmBuilds(build_args(args.settings, args.output, args.content, args.cache, args.build_date, report),
+                            warm=not args.fresh)
 
         def rebuild(changes: set) -> bool:
             if is_code(changes):
