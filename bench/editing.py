@@ -24,6 +24,7 @@ import http.client
 import os
 import queue
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -47,10 +48,13 @@ class EditingResult:
     label: str
     events: int
     check_one: list[float] = field(default_factory=list)
+    check_one_cpu: list[float] = field(default_factory=list)
     check_all: list[float] = field(default_factory=list)
     startup: list[float] = field(default_factory=list)
     refresh: list[float] = field(default_factory=list)
+    refresh_cpu: list[float] = field(default_factory=list)
     refresh_fresh: list[float] = field(default_factory=list)
+    refresh_fresh_cpu: list[float] = field(default_factory=list)
     problems: list[float] = field(default_factory=list)
     load: list[float] = field(default_factory=list)
 
@@ -78,11 +82,40 @@ def site_for(size: str, work: Path, seed: int) -> tuple[Path, int]:
     return site, len(events_of(site))
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], cwd: Path, cpu: list[float] | None = None) -> float:
+    """Wall seconds of a command (its CPU seconds, with its children's, appended to ``cpu``)."""
+    started, used = time.perf_counter(), _children_cpu()
     subprocess.run(command, cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    timeout=WAIT, check=False)
+    if cpu is not None:
+        cpu.append(_children_cpu() - used)
     return time.perf_counter() - started
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its direct children, with the finished processes each has
+    waited for (a build forked by the warm process counts once it has ended)."""
+    total = 0.0
+    for current in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
 
 
 def check_command(site: Path, *files: Path) -> list[str]:
@@ -95,7 +128,7 @@ def bench_check(site: Path, event: Path, repeats: int, result: EditingResult) ->
     timed(check_command(site, event), site)  # first run: the file system cache is warm for all
     for number in range(repeats):
         result.startup.append(timed([sys.executable, "-c", "pass"], site))
-        result.check_one.append(timed(check_command(site, event), site))
+        result.check_one.append(timed(check_command(site, event), site, result.check_one_cpu))
         if number < max(1, repeats // 2):  # the whole check is long on a large site: fewer runs
             result.check_all.append(timed(check_command(site), site))
 
@@ -130,16 +163,18 @@ class Preview:
             if line.startswith(b"event: "):
                 self.events.put((time.perf_counter(), line[7:].decode().strip()))
 
-    def save_and_wait(self, path: Path, text: str, expected: str) -> float:
-        """Seconds from saving ``text`` to the event ``expected`` on the stream."""
+    def save_and_wait(self, path: Path, text: str, expected: str) -> tuple[float, float]:
+        """Seconds from saving ``text`` to the event ``expected`` on the stream, and the CPU
+        seconds the preview (with its builds) used meanwhile."""
         while not self.events.empty():
             self.events.get()
+        used = tree_cpu(self.process.pid)
         started = time.perf_counter()
         path.write_text(text, "utf-8")
         while True:
             at, name = self.events.get(timeout=WAIT)
             if name == expected:
-                return at - started
+                return at - started, tree_cpu(self.process.pid) - used
 
     def stop(self) -> None:
         self.connection.close()
@@ -151,17 +186,18 @@ class Preview:
             self.process.wait()
 
 
-def bench_refresh(site: Path, event: Path, repeats: int, fresh: bool) -> tuple[list[float], list[float]]:
-    """Save-to-reload times for title edits, and save-to-problems times for a broken date."""
+def bench_refresh(site: Path, event: Path, repeats: int, fresh: bool) -> tuple[list[tuple[float, float]], float]:
+    """(Seconds, CPU seconds) from saving a title edit to the reload, and seconds from saving a
+    broken date to the problems."""
     original = event.read_text("utf-8")
     preview = Preview(site, fresh)
-    reloads, problems = [], []
+    reloads = []
     try:
         for number in range(repeats):
             edited = original.replace("title: ", f"title: 修订{number}：", 1)
             reloads.append(preview.save_and_wait(event, edited, "reload"))
         broken = re.sub(r"^start: \S+", "start: 2026-02-30", original, count=1, flags=re.MULTILINE)
-        problems.append(preview.save_and_wait(event, broken, "problems"))
+        problems, _ = preview.save_and_wait(event, broken, "problems")
         preview.save_and_wait(event, original, "reload")
     finally:
         event.write_text(original, "utf-8")
@@ -178,9 +214,11 @@ def bench_size(size: str, repeats: int, work: Path, seed: int) -> EditingResult:
     bench_check(site, event, repeats, result)
     for fresh in (True, False):  # each preview's first build is cold for the first, warm for the second
         reloads, problems = bench_refresh(site, event, repeats, fresh)
-        (result.refresh_fresh if fresh else result.refresh).extend(reloads)
+        seconds, cpu = (result.refresh_fresh, result.refresh_fresh_cpu) if fresh else (result.refresh, result.refresh_cpu)
+        seconds.extend(wall for wall, _ in reloads)
+        cpu.extend(used for _, used in reloads)
         if not fresh:
-            result.problems.extend(problems)
+            result.problems.append(problems)
     result.load.append(os.getloadavg()[0])
     return result
 
@@ -193,25 +231,33 @@ def report(results: list[EditingResult], repeats: int) -> str:
     m = EditingResult.median
     lines = [BEGIN, "## What an editor waits for: checking one file, and the preview after a save", "",
              f"Generated by `python -m bench.editing` ({date.today().isoformat()}), medians of {repeats} runs "
-             "(the whole-folder check: fewer). Times in seconds; Python keeps compiled modules, as on an editor's "
-             "machine. *check one file*: `python -m kepu.check FILE` "
-             "in a fresh interpreter, as `invoke check FILE` runs it; baselines in the same run: a bare "
-             "`python -c pass` and the check of the whole content folder. *save → reload*: `invoke livereload` "
-             "running, an event's title changed and saved, until the preview's event stream tells open pages "
-             "to reload (the new build is published; the page's own reload comes on top); baseline: the same "
-             "preview building in a fresh interpreter per save (`--fresh`, how it worked before). *save → "
-             "problems*: a broken date saved, until the stream sends the problems to the pages. Load: the "
-             "machine's 1-minute load average before and after the size's runs (2 cores; other work shared "
-             "the machine).", "",
-             "| size | check one file | Python start | whole check | one/whole | save → reload | fresh-process "
-             "baseline | warm/fresh | save → problems | load |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "(the whole-folder check: fewer). Seconds; Python keeps compiled modules, as on an editor's machine. "
+             "*CPU*: the CPU seconds used meanwhile (the check with its children; the preview with its builds): "
+             "on a busy machine the wait grows, the CPU time much less. *Load*: the machine's 1-minute load "
+             "average before and after the size's runs (2 cores; other work shared the machine).", "",
+             "*Check one file*: `python -m kepu.check FILE` in a fresh interpreter, as `invoke check FILE` runs "
+             "it; baselines in the same run: a bare `python -c pass` and the check of the whole content folder.",
+             "", "| size | check one file | CPU | Python start | whole check | one/whole | load |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    lines += [f"| {r.label} | {m(r.check_one):.2f} | {m(r.check_one_cpu):.2f} | {m(r.startup):.2f} "
+              f"| {m(r.check_all):.2f} | {m(r.check_one) / m(r.check_all):.2f} | {_load(r)} |" for r in results]
+    lines += ["", "*Save → reload*: `invoke livereload` running, an event's title changed and saved, until the "
+              "preview's event stream tells open pages to reload (the new build is published; the page's own "
+              "reload comes on top). Baseline in the same run: the same preview building each save in a fresh "
+              "interpreter (`--fresh`, how it worked before). *Save → problems*: a broken date saved, until the "
+              "stream sends the problems to the pages.", "",
+              "| size | save → reload | CPU | fresh-process baseline | CPU | warm/fresh | warm/fresh CPU "
+              "| save → problems | load |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
-        one, whole, warm, fresh = m(r.check_one), m(r.check_all), m(r.refresh), m(r.refresh_fresh)
-        lines.append(f"| {r.label} | {one:.2f} | {m(r.startup):.2f} | {whole:.2f} | {one / whole:.2f} "
-                     f"| {warm:.2f} | {fresh:.2f} | {warm / fresh:.2f} | {m(r.problems):.2f} "
-                     f"| {' → '.join(f'{x:.1f}' for x in r.load)} |")
+        warm, fresh, warm_cpu, fresh_cpu = m(r.refresh), m(r.refresh_fresh), m(r.refresh_cpu), m(r.refresh_fresh_cpu)
+        lines.append(f"| {r.label} | {warm:.2f} | {warm_cpu:.2f} | {fresh:.2f} | {fresh_cpu:.2f} | {warm / fresh:.2f} "
+                     f"| {warm_cpu / fresh_cpu:.2f} | {m(r.problems):.2f} | {_load(r)} |")
     return "\n".join([*lines, END]) + "\n"
+
+
+def _load(result: EditingResult) -> str:
+    return " → ".join(f"{x:.1f}" for x in result.load)
 
 
 def replace_section(path: Path, section: str) -> None:
