@@ -143,3 +143,26 @@ def test_search_shards_of_unchanged_pages_are_linked(mini_site: Path, tmp_path: 
     assert after.keys() == before.keys()
     changed = [name for name in before if before[name] != after[name]]
     assert len(changed) == 1, changed
+
+
+def test_a_recycled_tree_keeps_unchanged_search_shards_and_renews_the_rest(mini_site: Path, tmp_path: Path) -> None:
+    """The third build writes into the first one's tree: its search shards whose pages are
+    unchanged stay where they are, the others are indexed again; the index is a cold build's."""
+    settings = tmp_path / "small_shards.py"
+    settings.write_text("from pelicanconf import *  # noqa: F403\nPAGEFIND_MAX_PAGES = 2\n", "utf-8")
+    events = mini_site / "content" / "events"
+
+    def build(output: Path, cache: Path) -> None:
+        result = run_build(mini_site / "content", output, settings=settings, extra_args=("--cache", str(cache)))
+        assert result.returncode == 0, result.stderr
+
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    build(output, cache)
+    edit(events / "xinbei" / "2026" / "liudong-kejiguan.md", "流动科技馆进社区", "流动科技馆来了")
+    build(output, cache)
+    (events / "taida" / "2026" / "kejizhou.md").unlink()
+    edit(events / "taida" / "2026" / "kepu-ri.md", "title: ", "title: 第二届")
+    build(output, cache)
+    build(tmp_path / "cold", tmp_path / "cold-cache")
+    assert tree(output / "pagefind") == tree(tmp_path / "cold" / "pagefind")
+    assert tree(output) == tree(tmp_path / "cold")

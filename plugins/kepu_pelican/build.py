@@ -39,7 +39,7 @@ from kepu.urls import UrlScheme
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .reuse import recycle
-from .search import stop_search_indexes
+from .search import recyclable_shards, stop_search_indexes
 from .settings import content_tree, layout
 from .trace import phase
 from .undefined import template_error
@@ -131,7 +131,7 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
         with phase("recycle the spare tree"):
-            recycle(staged)
+            recycle(staged, recyclable_shards(staged))
     try:
         with phase("pelican: all generators"):
             _run_pelican(settings)

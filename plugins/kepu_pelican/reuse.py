@@ -69,22 +69,30 @@ def code_digest(theme: Path, plugins: Path) -> str:
     return digest(_files_digest([theme]), _files_digest([plugins], (".py",)))
 
 
-def recycle(staging: Path) -> None:
+def recycle(staging: Path, kept: Iterable[str] = ()) -> None:
     """Prepare a spare tree to build into: keep the files its manifest describes (each may
-    stay, if its fingerprint still matches) and remove everything else."""
-    _prune(str(staging), "", set(_manifest(staging)) | {MANIFEST})
+    stay, if its fingerprint still matches) and the files and folders ``kept`` names (their
+    owners decide, e.g. the search index's shards), and remove everything else."""
+    _prune(str(staging), "", set(_manifest(staging)) | {MANIFEST} | set(kept))
 
 
-def _prune(folder: str, prefix: str, keep: set[str]) -> None:
+def _prune(folder: str, prefix: str, keep: set[str]) -> bool:
+    """Remove what is not kept below ``folder``; whether anything is left in it."""
+    left = False
     with os.scandir(folder) as entries:
         for entry in entries:
             relative = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                _prune(entry.path, relative + "/", keep)
-                with contextlib.suppress(OSError):
-                    os.rmdir(entry.path)  # only if nothing in it is kept
-            elif relative not in keep:
+            if relative in keep:
+                left = True
+            elif entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, relative + "/", keep):
+                    left = True
+                else:
+                    with contextlib.suppress(OSError):
+                        os.rmdir(entry.path)
+            else:
                 os.unlink(entry.path)
+    return left
 
 
 class OutputReuse:

@@ -39,18 +39,26 @@ class SearchIndexer:
         self._process: subprocess.Popen | None = None
 
     def start(self, pages: list[tuple[str, str]], known: Mapping[str, str] | None = None) -> None:
-        """Plan the shards and start indexing those not linked from the previous build;
-        ``known`` maps pages to the fingerprints they were written from."""
+        """Plan the shards and start indexing those neither still in place in the recycled
+        tree nor linked from the previous build; ``known`` maps pages to the fingerprints they
+        were written from."""
         self.shards = plan(pages, self.max_pages)
-        previous = self._previous_manifest()
+        present = _shards(self.output)  # a recycled tree's shards, kept by ``recycle``
+        previous = _shards(self.previous) if self.previous else {}
         pending, kept = [], []
         for shard in self.shards:
             shard.fingerprint = fingerprint(shard, self.output, self.salt, known)
+            staged = self.output / "pagefind" / shard.name
+            if present.pop(shard.name, None) == shard.fingerprint and staged.is_dir():
+                continue
+            shutil.rmtree(staged, ignore_errors=True)  # made from other pages
             old = self.previous / "pagefind" / shard.name if self.previous else None
             if old and previous.get(shard.name) == shard.fingerprint and old.is_dir():
-                kept.append({"from": str(old), "to": str(self.output / "pagefind" / shard.name)})
+                kept.append({"from": str(old), "to": str(staged)})
             else:
                 pending.append(shard)
+        for name in present:  # shards this build does not have
+            shutil.rmtree(self.output / "pagefind" / name, ignore_errors=True)
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         job = {"site": str(self.output), "work": str(self.work), "jobs": self.jobs, "keep": kept, "shards": [
@@ -60,13 +68,6 @@ class SearchIndexer:
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          preexec_fn=die_with_parent, env=_env())
         atexit.register(self._stop)
-
-    def _previous_manifest(self) -> dict[str, str]:
-        try:
-            data = json.loads((self.previous / "pagefind" / MANIFEST).read_text("utf-8"))
-            return {s["name"]: s["fingerprint"] for s in data["shards"]}
-        except (OSError, TypeError, ValueError, KeyError):
-            return {}
 
     def _stop(self) -> None:
         if self._process and self._process.poll() is None:
@@ -88,7 +89,24 @@ class SearchIndexer:
             {"name": s.name, "path": f"{s.name}/", "pages": len(s.pages), "fingerprint": s.fingerprint}
             for s in self.shards]}
         (self.output / "pagefind").mkdir(exist_ok=True)
-        (self.output / "pagefind" / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False) + "\n", "utf-8")
+        temporary = self.output / "pagefind" / f".{MANIFEST}.tmp"  # a recycled list may be linked: replace it
+        temporary.write_text(json.dumps(manifest, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(temporary, self.output / "pagefind" / MANIFEST)
+
+
+def _shards(output: Path) -> dict[str, str]:
+    """Shard name -> fingerprint, as a build's ``pagefind/shards.json`` lists them."""
+    try:
+        data = json.loads((output / "pagefind" / MANIFEST).read_text("utf-8"))
+        return {s["name"]: s["fingerprint"] for s in data["shards"]}
+    except (OSError, TypeError, ValueError, KeyError):
+        return {}
+
+
+def recyclable_shards(tree: Path) -> set[str]:
+    """A spare tree's search shards and their list, for ``recycle`` to keep: the next build's
+    indexer keeps each shard whose pages are unchanged where it is, and removes the others."""
+    return {f"pagefind/{name}" for name in _shards(tree)} | {f"pagefind/{MANIFEST}"}
 
 
 def _env() -> dict[str, str]:
