@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEST_SITE
+from conftest import ROOT, TEST_SITE, run_build
 from previewtools import Preview
 
 pytestmark = pytest.mark.build
@@ -33,6 +33,10 @@ LAYOUT = """(dialog) => {
   return {smallest: Math.min(...sizes), overflow: right - window.innerWidth,
           scrolls: dialog.scrollWidth > dialog.clientWidth};
 }"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -84,6 +88,10 @@ def test_a_broken_save_shows_its_problems_on_every_open_page_until_the_next_good
     finally:
         context.close()
         preview.stop()
+    # What the preview published, build after build in its warm process, is what a cold build makes.
+    cold = run_build(sample_site / "content", tmp_path / "cold")
+    assert cold.returncode == 0, cold.stderr
+    assert tree(preview.out) == tree(tmp_path / "cold")
 
 
 def test_a_site_that_never_built_shows_the_problems_as_text_and_recovers(
