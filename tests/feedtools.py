@@ -18,6 +18,7 @@ from icalendar import Calendar
 ROOT = Path(__file__).resolve().parents[1]
 NODE_SCRIPT = ROOT / "tests" / "js" / "occurrences.mjs"
 LIBICAL_SCRIPT = ROOT / "tests" / "js" / "libical_check.py"
+LIBICAL_OCCURRENCES = ROOT / "tests" / "js" / "libical_occurrences.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
@@ -99,6 +100,13 @@ def libical_errors(paths: list[Path]) -> dict[str, list[str]]:
     result = subprocess.run([SYSTEM_PYTHON, str(LIBICAL_SCRIPT), *map(str, paths)],
                             capture_output=True, text=True, check=True, timeout=300)
     return json.loads(result.stdout)
+
+
+def libical_occurrences(paths: list[Path], start: date, end: date) -> dict[str, list[tuple[str, str]]]:
+    """libical's recurrence iterator's reading of each file: (uid, start) per occurrence."""
+    result = subprocess.run([SYSTEM_PYTHON, str(LIBICAL_OCCURRENCES), start.isoformat(), end.isoformat(),
+                             *map(str, paths)], capture_output=True, text=True, check=True, timeout=300)
+    return {path: [tuple(item) for item in found] for path, found in json.loads(result.stdout).items()}
 
 
 def event_fronts(content: Path) -> dict[str, dict]:

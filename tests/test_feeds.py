@@ -19,13 +19,14 @@ from feedtools import (
     icaljs,
     libical_available,
     libical_errors,
+    libical_occurrences,
     lint,
     node_available,
     python_occurrences,
 )
 
 pytestmark = pytest.mark.build
-RANGE = (date(2026, 5, 1), date(2027, 8, 1))
+RANGE = (date(2026, 5, 1), date(2027, 9, 1))  # the whole of the sample programmes (issue: to 2027-08-31)
 UID_DOMAIN = "kepu.binhai.example.cn"
 
 
@@ -82,6 +83,20 @@ def test_icaljs_and_recurring_ical_events_agree_event_by_event(sample_output: Pa
         assert js == py, path.relative_to(sample_output)
         total += len(py)
     assert total > 1000  # the sample has weekly programmes: many occurrences were compared
+
+
+def test_libical_recurrence_iterator_agrees_with_the_other_readers(sample_output: Path) -> None:
+    """libical (Evolution, GNOME Calendar, many CalDAV servers) expands every series, RDATEs and
+    EXDATEs included, to the same instants as recurring-ical-events."""
+    require(libical_available(), "Debian's python3-gi and gir1.2-ical-3.0 (make test installs them)")
+    paths = feeds(sample_output)
+    theirs = libical_occurrences(paths, *RANGE)
+    compared = 0
+    for path in paths:
+        py = sorted((uid, start) for uid, start, _ in python_occurrences(path, *RANGE))
+        assert sorted(theirs[str(path)]) == py, path.relative_to(sample_output)
+        compared += len(py)
+    assert compared > 1000
 
 
 def test_libical_restriction_check_passes(sample_output: Path) -> None:

@@ -194,7 +194,7 @@ class EventComponents:
             zone = ZoneInfo(event.timezone)
             vevent.add("rrule", vRecur.from_ical(event.recurrence.rrule))
             if event.recurrence.rdates:
-                vevent.add("rdate", [_point(d, event.start, zone) for d in event.recurrence.rdates])
+                vevent.add("rdate", [_utc(_point(d, event.start, zone)) for d in event.recurrence.rdates])
             if event.recurrence.exdates:
                 vevent.add("exdate", [_point(d, event.start, zone) for d in event.recurrence.exdates])
         vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
@@ -237,6 +237,12 @@ def unfolded_bytes(component) -> bytes:
 def _point(value: date | datetime, start: date | datetime, zone: ZoneInfo) -> date | datetime:
     point = occurrence_point(value, start, zone)
     return point if isinstance(start, datetime) else point.date()
+
+
+def _utc(value: date | datetime) -> date | datetime:
+    """An RDATE as an instant in UTC: libical's recurrence iterator reads an RDATE's TZID as UTC
+    (09:00 Beijing time shown as 17:00); a UTC value reads the same in every client."""
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
 
 
 def escape_text(text: str) -> str:
