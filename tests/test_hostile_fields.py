@@ -408,8 +408,8 @@ def test_literal_backslash_sequences_read_back_exactly(tmp_path: Path) -> None:
     tricky = dataclasses.replace(base, slug="h-backslash", title=LITERAL, summary=LITERAL,
                                  venue=dataclasses.replace(base.venue, name=LITERAL, address=""))
     entry = next(e for e in _entries([tricky]) if e.event.slug == "h-backslash")
-    data, _ = feed_bytes(Feed("events/h-backslash.ics", LITERAL, LITERAL, entry.url, [entry]), SETTINGS,
-                         _components(), date(2026, 12, 1), single=True)
+    data, _ = feed_bytes(Feed("feeds/h-backslash.ics", LITERAL, LITERAL, entry.url, [entry]), SETTINGS,
+                         _components(), date(2026, 12, 1))  # a feed: it has a name (an event file has none)
     assert lint(data) == []
     ours = Calendar.from_ical(data)
     vevent = ours.walk("VEVENT")[0]
@@ -443,7 +443,7 @@ def libical_summaries(path: Path) -> list[str]:
 
 # -- feeds: one oversized event never pushes the others out ---------------------------------------
 def _giant_setup(name_chars: int = 540_000):
-    giant_team = Team(id="giant-team", name="巨" * name_chars, street="xinbei")
+    giant_team = Team(id="giant-team", name="巨" * name_chars, street="xinbei", email="giant@example.cn")
     registries = dataclasses.replace(REGISTRIES, teams={**REGISTRIES.teams, "giant-team": giant_team})
     base = _base_events()
     giant = dataclasses.replace(base["liudong-kejiguan"], slug="h-giant", team="giant-team")  # the soonest

@@ -71,12 +71,13 @@ class FeedWindow:
     oversized: int = 0  # events whose own VEVENT is too large for a shared feed
     left_out: tuple[str, ...] = ()  # their source files
 
-    def describe(self) -> str:
-        text = f"包含{format_day(self.since)}以后结束的活动"
+    def describe(self, past_days: int) -> str:
+        """What the feed holds, in words that change only when its events do (not with the build
+        date: a feed's bytes, ETag and HTTP caches then stay put from one daily build to the next)."""
         if self.until is None:
-            text = f"{text}和今后的全部活动，共 {self.events} 项。"
+            text = f"包含最近 {past_days} 天内结束的活动和今后的全部活动，共 {self.events} 项。"
         else:
-            text = (f"{text}，以及截至{format_day(self.until)}的活动，共 {self.events} 项；"
+            text = (f"包含截至{format_day(self.until)}的活动，共 {self.events} 项；"
                     f"为使文件小于 1 MB，更晚的 {self.dropped_future} 项未列入，请订阅所在街镇或类型的日历。")
         if self.oversized:
             text += f"另有 {self.oversized} 项活动的信息太长，未列入本日历，请到活动页面单独下载。"
@@ -206,8 +207,10 @@ class EventComponents:
         vevent.add("url", url, parameters={"VALUE": "URI"})
         vevent.add("description", LiteralText("\n".join(description_lines(entry, url))))
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
-        vevent.add("organizer", self.settings.absolute(entry.team_url),
-                   parameters={"CN": _quote_safe(entry.team.name)})
+        if entry.team.email:  # an organizer is someone to write to (RFC 5545 CAL-ADDRESS), never a web page
+            vevent.add("organizer", f"mailto:{entry.team.email}", parameters={"CN": _quote_safe(entry.team.name)})
+        if _frees_the_day(entry):
+            vevent.add("transp", "TRANSPARENT")
         vevent.add("class", "PUBLIC")
         return vevent
 
@@ -226,6 +229,16 @@ class EventComponents:
         if key not in self._bytes:
             self._bytes[key] = unfolded_bytes(self.vevent(entry))
         return self._bytes[key]
+
+
+def _frees_the_day(entry: EventEntry) -> bool:
+    """All-day and multi-day events do not make the subscriber busy (a fair open for three days
+    is not three days of meetings); an afternoon session does."""
+    event = entry.event
+    if event.all_day:
+        return True
+    zone = ZoneInfo(event.timezone)
+    return event.start.astimezone(zone).date() != event.end.astimezone(zone).date()
 
 
 def unfolded_bytes(component) -> bytes:
@@ -336,6 +349,15 @@ def _header(settings: FeedSettings, name: str, description: str, source: str, pa
     return fold_lines(line.encode("utf-8") for line in lines)
 
 
+def _single_header(settings: FeedSettings) -> bytes:
+    """A one-event download: only what an import needs. A name, refresh interval or source makes
+    Outlook desktop (and others) open the file as a new subscribed calendar instead of adding the
+    event to the reader's own calendar; subscriptions are the feeds."""
+    lines = [line for line in _static_header(settings) if line.split(":")[0].split(";")[0] in SINGLE_FILE_PROPERTIES]
+    return fold_lines(line.encode("utf-8") for line in lines)
+
+
+SINGLE_FILE_PROPERTIES = ("BEGIN", "VERSION", "PRODID", "CALSCALE")
 _STATIC_HEADERS: dict[FeedSettings, list[str]] = {}
 
 
@@ -431,9 +453,10 @@ def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
                                 settings.max_bytes - room - len(_END_CALENDAR),
                                 lambda entry: len(components.serialize(entry)), zone,
                                 settings.max_event_bytes, _timezone_block)
-        description = f"{described}{window.describe()}"
-    header = _header(settings, feed.name, description, source, page)
-    zones = sorted({e.event.timezone for e in chosen if not e.event.all_day})
+        description = f"{described}{window.describe(settings.past_days)}"
+    header = _single_header(settings) if single else _header(settings, feed.name, description, source, page)
+    # RFC 5545 wants one component or more: a feed with no events keeps the site's VTIMEZONE.
+    zones = sorted({e.event.timezone for e in chosen if not e.event.all_day}) or ([] if chosen else [settings.timezone])
     body = b"".join(components.serialize(e) for e in chosen)
     data = header + b"".join(vtimezone(z) for z in zones) + body + _END_CALENDAR
     return data, window

@@ -40,6 +40,7 @@ class Team:
     street: str = ""
     contact: str = ""
     description: str = ""
+    email: str = ""  # the team's address: calendars name it as the organizer (mailto:)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,11 @@ _SEXAGESIMAL = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _EMAIL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
                     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
 _EMAIL_HINT = "例如 email: kepu@example.cn；只写一个地址，不要加 mailto:、问号、逗号、空格或尖括号"
+
+
+def is_email(text: str) -> bool:
+    """One plain e-mail address the site may write as mailto:."""
+    return bool(_EMAIL.fullmatch(text))
 # Digits, spaces, dashes, a leading + and brackets, then an optional extension: the site
 # writes tel:<this>, so no letters or ":" (tel:javascript:…).
 _PHONE = re.compile(r"(\+?[0-9 ()-]+?)(?: ?(?:转|分机|ext\.?) ?[0-9]{1,6})?", re.IGNORECASE)
@@ -786,5 +791,5 @@ def _check_folder(checker: FieldReader, street: str) -> None:
     folder = parts[parts.index("events") + 1] if len(parts) > parts.index("events") + 2 else ""
     if street and folder and folder in checker.ctx.registries.streets and folder != street:
         checker.warn("street", f"文件放在 {folder} 文件夹，street 却写的是 {street}",
-                     f"把文件移到 content/events/{street}/ 下，或改正 street（这个文件夹的审核人会收到修改请求）",
+                     f"把文件移到 content/events/{street}/ 下，或改正 street",
                      STRICT_ALWAYS)

@@ -37,11 +37,13 @@ from kepu.urls import UrlScheme
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .reuse import recycle
 from .search import stop_search_indexes
-from .settings import content_tree, layout
+from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
+DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅、二维码和分享链接里的网址是 {url}，只能在本机使用；"
+                       "正式发布请运行 invoke publish --siteurl 网站地址。")
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
@@ -132,6 +134,8 @@ def _build_locked(settings: dict, target: Path) -> int:
         publish(staged, target)
     print(f"构建完成：{_shown(target)}，共 {files} 个文件（{kept} 个未变化），"
           f"用时 {time.perf_counter() - started:.1f} 秒。")
+    if not settings.get("SITEURL"):
+        print(DEVELOPMENT_ADDRESS.format(url=public_url(settings)))
     return 0
 
 
