@@ -58,6 +58,7 @@ class Stamp:
 
     modified: datetime | None = None
     sequence: int = 0
+    derived: datetime | None = None  # DTSTAMP when nothing says when it changed (history.derived_stamp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ class EventComponents:
         url = self.event_url(entry)
         vevent = Event()
         vevent.add("uid", self.uid(entry))
-        vevent.add("dtstamp", (stamp.modified or UNKNOWN_STAMP).astimezone(UTC))
+        vevent.add("dtstamp", (stamp.modified or stamp.derived or UNKNOWN_STAMP).astimezone(UTC))
         if stamp.modified:
             vevent.add("last-modified", stamp.modified.astimezone(UTC))
         vevent.add("sequence", stamp.sequence)

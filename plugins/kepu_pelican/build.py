@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from kepu.history import NO_GIT, SHALLOW, repository_state
 from kepu.output import (
     discard,
     discard_later,
@@ -42,6 +43,12 @@ from .trace import phase
 from .undefined import template_error
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
+SHALLOW_CLONE = ("{where}只取了最近的提交（浅克隆）：日历订阅靠完整的提交历史判断每个活动改过几次、何时改的，"
+                 "浅克隆会让每个活动都像刚刚改过，订阅者会被反复提醒。{verdict}"
+                 "请先取完整历史：git fetch --unshallow；持续集成里 GitHub/Gitea Actions 写 fetch-depth: 0，"
+                 "Gitee Go 把克隆深度设为完整。")
+NO_HISTORY = ("提示：内容不在 git 仓库里，日历无法从提交历史得出每个活动的修改时间和修改次数（SEQUENCE），"
+              "改用活动的 updated 字段和文件内容推算；改动已发布活动的时间或地点时，请同时更新 updated。")
 DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅、二维码和分享链接里的网址是 {url}，只能在本机使用；"
                        "正式发布请运行 invoke publish --siteurl 网站地址。")
 
@@ -101,6 +108,9 @@ def _build_locked(settings: dict, target: Path) -> int:
         problems = preflight(settings)
     if problems:
         return _refuse(format_report(problems), target)
+    refusal = _history_refusal(settings)
+    if refusal:
+        return _refuse(refusal, target)
     settings["OUTPUT_PATH"] = str(staged)
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
@@ -137,6 +147,20 @@ def _build_locked(settings: dict, target: Path) -> int:
     if not settings.get("SITEURL"):
         print(DEVELOPMENT_ADDRESS.format(url=public_url(settings)))
     return 0
+
+
+def _history_refusal(settings: dict) -> str:
+    """A shallow clone is refused when publishing (KEPU_REQUIRE_FULL_HISTORY) and named when previewing;
+    a copy without git is told where its calendar stamps come from. Returns the refusal, if any."""
+    state = repository_state(Path(settings["PATH"]))
+    if state == SHALLOW and settings.get("KEPU_REQUIRE_FULL_HISTORY"):
+        return SHALLOW_CLONE.format(where="内容仓库", verdict="发布已停止。")
+    if state == SHALLOW:
+        print(SHALLOW_CLONE.format(where="提示：内容仓库", verdict="本机预览照常构建，但不要发布这样构建的网站。"),
+              file=sys.stderr)
+    elif state == NO_GIT:
+        print(NO_HISTORY)
+    return ""
 
 
 def _run_pelican(settings: dict) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from pelican.generators import Generator
 
-from kepu.history import load_history
+from kepu.history import derived_stamp, load_history
 from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes
 from kepu.problems import WARNING, Problem
 from kepu.site import EventEntry, SiteIndex, last_local_day
@@ -111,9 +111,11 @@ class FeedsGenerator(Generator):
         for entry in index.entries:
             event = entry.event
             known = history.get(paths[event.slug])
-            modified = event.updated or (known.modified if known else None)
+            # The later of the editor's `updated:` and the last commit: a stale field hides nothing.
+            modified = max(filter(None, (event.updated, known.modified if known else None)), default=None)
             sequence = max(event.sequence, known.sequence if known else 0)
-            stamps[event.slug] = Stamp(modified, sequence)
+            derived = None if modified else derived_stamp(paths[event.slug].read_bytes())
+            stamps[event.slug] = Stamp(modified, sequence, derived)
         return stamps
 
     def _write_single_events(self, index: SiteIndex, out: ByteWriter, day) -> None:
