@@ -3,6 +3,7 @@
     invoke new-event    create an event file (asks, or takes --title --street … flags)
     invoke new-article  create a news file
     invoke check [FILE] check content without building
+    invoke codeowners   print CODEOWNERS for the content repository, from the street registry
     invoke build        build the site into output/ (refuses invalid content)
     invoke rebuild      drop the content cache, then build
     invoke serve        serve output/ on http://127.0.0.1:8000
@@ -134,11 +135,23 @@ def rebuild(c, build_date=None):
 @task(positional=["path"], help={"path": "只检查这个文件，例如 content/events/xinbei/2026/x.md",
                                   "content": PATH_HELP["content"],
                                   "strict": "严格检查（合并请求用）：几乎一定是写错了的提醒也算错误",
-                                  "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main"})
-def check(c, path=None, content=None, strict=False, base=None):
+                                  "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main",
+                                  "format": "github：另外输出 GitHub Actions 标注，问题显示在合并请求改动的那一行",
+                                  "summary": "把问题表追加到这个文件（Markdown），例如 $GITHUB_STEP_SUMMARY"})
+def check(c, path=None, content=None, strict=False, base=None, format=None, summary=None):
     """检查活动、新闻、页面和登记表，列出全部问题，不构建网站。"""
     _python("-m", "kepu.check", *([_here(path)] if path else []),
-            *_flags(content=content and _here(content), strict=strict, base=base))
+            *_flags(content=content and _here(content), strict=strict, base=base, format=format,
+                    summary=summary and _here(summary)))
+
+
+@task(help={"admins": "网站管理员，默认 @binhai-kepu/admins", "editors": "街镇编辑，{street} 换成街镇编号",
+            "news": "新闻编辑", "gitea": "Gitea、Forgejo 的写法（规则是正则表达式）",
+            "content": PATH_HELP["content"]})
+def codeowners(c, admins=None, editors=None, news=None, gitea=False, content=None):
+    """按街镇登记表生成 CODEOWNERS（每个街镇的活动和配图由这个街镇的编辑审核），输出到屏幕。"""
+    _python("-m", "kepu.codeowners", *_flags(admins=admins, editors=editors, news=news, gitea=gitea,
+                                             content=content and _here(content)))
 
 
 EVENT_HELP = {

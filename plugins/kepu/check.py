@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .annotations import github_commands, summary_markdown, untrusted
 from .content import load_events
-from .history import UnknownBase, added_since
+from .history import UnknownBase, added_since, work_tree
 from .problems import format_report, strictly
 from .project import CheckResult, Layout, check
 from .registries import load_registries
@@ -109,6 +111,33 @@ def _added(layout: Layout, base: str | None) -> set[str]:
     return {layout.shown(path) for path in added_since(layout.content, base)} if base else set()
 
 
+def in_repository(layout: Layout) -> Callable[[str], str | None]:
+    """A problem's path as GitHub names the file: relative to the repository's root (None outside it)."""
+    top = work_tree(layout.content)
+    root = layout.root.resolve()
+
+    def locate(shown: str) -> str | None:
+        if top is None:
+            return shown
+        relative = os.path.relpath(root / shown, top.resolve())  # an absolute ``shown`` stays itself
+        return None if relative == ".." or relative.startswith("../") else Path(relative).as_posix()
+
+    return locate
+
+
+def report(layout: Layout, result: CheckResult, output: str, summary: Path | None) -> None:
+    """Print the problems (``github``: also as workflow commands) and append the job summary."""
+    text = format_report(result.problems)
+    if output == "github":
+        print(untrusted(text))
+        print(github_commands(result.problems, in_repository(layout)))
+    else:
+        print(text)
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as file:
+            file.write(summary_markdown(result.problems))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke check", description="检查活动、新闻、页面和登记表，不构建网站。")
     parser.add_argument("files", nargs="*", type=Path, help="只检查这些文件（默认检查全部内容）")
@@ -118,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="严格检查（合并请求用）：几乎一定是写错了的提醒也算错误")
     parser.add_argument("--base", metavar="分支",
                         help="与 --strict 一起用：这次修改相对哪个分支（如 origin/main），新加的文件按新文件检查")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="github：另外输出 GitHub Actions 的标注命令，问题显示在合并请求改动的那一行")
+    parser.add_argument("--summary", type=Path, metavar="文件",
+                        help="把问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY")
     args = parser.parse_args(argv)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
@@ -139,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                   "在持续集成里要取完整提交历史（GitHub Actions 写 fetch-depth: 0）", file=sys.stderr)
             return 2
         result.problems = strictly(result.problems, added)
-    print(format_report(result.problems))
+    report(layout, result, args.format, args.summary)
     if result.ok:
         print(f"已检查 {result.checked_files} 个文件。")
     return 0 if result.ok else 1

@@ -215,14 +215,19 @@ class UnknownBase(Exception):
     """The change's base cannot be found (a misspelt branch, or a shallow clone without it)."""
 
 
+def work_tree(folder: Path) -> Path | None:
+    """The top folder of the git work tree that holds ``folder`` (None outside one)."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top.decode().strip()) if top is not None else None
+
+
 def added_since(folder: Path, base: str) -> set[Path]:
     """Files under ``folder`` that the change since ``base`` adds: added in commits after the merge base
     with ``base``, staged, or new and not yet committed (absolute paths)."""
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    fork = _git(folder, "merge-base", base, "HEAD") if top is not None else None
-    if top is None or fork is None:
+    top_path = work_tree(folder)
+    fork = _git(folder, "merge-base", base, "HEAD") if top_path is not None else None
+    if top_path is None or fork is None:
         raise UnknownBase(base)
-    top_path = Path(top.decode().strip())
     where = os.path.relpath(folder.resolve(), top_path.resolve())
     committed = _git(top_path, "diff", "--name-only", "-z", "--diff-filter=A", "--no-renames",
                      fork.decode().strip(), "--", where) or b""
