@@ -7,7 +7,7 @@ import re
 import subprocess
 import threading
 import urllib.request
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -311,16 +311,54 @@ def test_qr_code_decodes_to_the_feeds_subscribe_page(sample_output: Path, tmp_pa
     assert [c.text for c in codes] == ["http://127.0.0.1:8000/subscribe/streets/taida/"]
 
 
-def test_event_page_offers_ics_and_a_short_google_link(sample_output: Path) -> None:
+GOOGLE_ADD = re.compile(r'href="(https://calendar\.google\.com/calendar/render\?action=TEMPLATE[^"]+)"')
+
+
+def _google_dates(vevent) -> str:
+    """What Google's add link must say for this VEVENT (UTC instants, or the all-day dates)."""
+    start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
+    if hasattr(start, "hour"):
+        return "/".join(t.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") for t in (start, end))
+    return f"{start:%Y%m%d}/{end:%Y%m%d}"
+
+
+def test_google_add_link_is_offered_only_where_it_equals_the_feed(sample_output: Path) -> None:
+    """A copy in Google never corrects itself: a series (its rule restarted, exceptions dropped) and a
+    cancelled event get no add link; a one-off event's link says exactly what its .ics says."""
+    offered = series = 0
+    for path in sorted((sample_output / "events").glob("*.ics")):
+        html = (sample_output / "events" / path.stem / "index.html").read_text("utf-8")
+        vevent = Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+        link = GOOGLE_ADD.search(html)
+        if "RRULE" in vevent or "RDATE" in vevent or str(vevent["STATUS"]) == "CANCELLED":
+            assert link is None, path.name
+            series += "RRULE" in vevent
+            continue
+        assert f'href="/events/{path.name}" download=' in html
+        query = parse_qs(urlparse(link[1].replace("&amp;", "&")).query)
+        assert query["dates"] == [_google_dates(vevent)], path.name
+        assert "recur" not in query
+        assert len(query["details"][0]) <= 700
+        assert query["details"][0].endswith(f"详情：http://127.0.0.1:8000/events/{path.stem}/")
+        offered += 1
+    assert offered >= 20 and series >= 5
+
+
+def test_a_series_page_offers_its_whole_file_and_the_subscription_instead(sample_output: Path) -> None:
     html = (sample_output / "events" / "zhoumo-kexue-tongxuehui-qiudong" / "index.html").read_text("utf-8")
     assert 'href="/events/zhoumo-kexue-tongxuehui-qiudong.ics" download=' in html
-    link = re.search(r'href="(https://calendar\.google\.com/calendar/render\?action=TEMPLATE[^"]+)"', html)[1]
-    query = parse_qs(urlparse(link.replace("&amp;", "&")).query)
-    assert query["text"] == ["周末科学同学会（秋冬学期，每周六下午）"]
-    assert query["dates"] == ["20261205T060000Z/20261205T080000Z"]
-    assert query["recur"][0].startswith("RRULE:FREQ=WEEKLY")
-    assert len(query["details"][0]) <= 700
-    assert query["details"][0].endswith("详情：http://127.0.0.1:8000/events/zhoumo-kexue-tongxuehui-qiudong/")
+    section = html[html.index('id="add-title"'):]
+    section = section[:section.index("</section>")]
+    assert "全部场次" in section and "订阅" in section and "action=TEMPLATE" not in section
+    assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in section  # a subscription stays right
+
+
+def test_a_cancelled_event_offers_nothing_to_add(mini_site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    assert run_build(mini_site / "content", output).returncode == 0
+    html = (output / "events" / "kejizhou" / "index.html").read_text("utf-8")
+    assert 'id="add-title"' not in html and ".ics\" download" not in html
+    assert "calendar.google.com/calendar/render" not in html
 
 
 def test_subscribe_page_lists_every_feed_and_explains_clients(sample_output: Path) -> None:

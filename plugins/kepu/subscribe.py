@@ -71,7 +71,12 @@ def _google_dates(entry: EventEntry, zone: ZoneInfo) -> str:
 
 
 def google_event_link(entry: EventEntry, settings: FeedSettings) -> str:
-    """Google Calendar's add-event link with a safely shortened description."""
+    """Google Calendar's add-event link with a safely shortened description; "" where a copy would
+    be wrong and never correct itself: a series (Google restarts its rule at the shown session and drops
+    EXDATE and RDATE) and a cancelled event."""
+    event = entry.event
+    if event.recurrence or event.shown_status == "cancelled":
+        return ""
     url = settings.absolute(entry.url)
     lines = description_lines(entry, url)
     details = shorten("\n".join(lines[:-1]), GOOGLE_DETAILS_LIMIT) + "\n" + lines[-1]
@@ -83,6 +88,4 @@ def google_event_link(entry: EventEntry, settings: FeedSettings) -> str:
         "location": (entry.event.venue.name if entry.event.venue else entry.event.online) or "",
         "ctz": entry.event.timezone,
     }
-    if entry.event.recurrence and not entry.is_past:
-        params["recur"] = f"RRULE:{entry.event.recurrence.rrule}"
     return f"{GOOGLE_RENDER}?{urlencode(params, quote_via=quote)}"
