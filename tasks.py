@@ -1,6 +1,7 @@
 """Day-to-day tasks (invoke), in the spirit of pelican-quickstart's tasks.py.
 
-    invoke new-event    create an event file (asks, or takes --title --street … flags)
+    invoke new-event    create an event file (asks, or takes --title --street … flags;
+                        --from SLUG copies an event with new dates)
     invoke new-article  create a news file
     invoke check [FILE] check content without building
     invoke build        build the site into output/ (refuses invalid content)

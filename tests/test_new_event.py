@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from kepu.problems import Problem
 from kepu.project import CheckResult, Layout
 from kepu.recurrence import describe
 from kepu.repeats import parse_repeat
+from kepu.schedule import Schedule, as_event, nearest, read_back
 
 TZ = ZoneInfo("Asia/Shanghai")
 SINGLE = "content/events/xinbei/2026/liu-dong-ke-ji-guan-jin-she-qu-2026-12.md"
@@ -337,6 +338,8 @@ def batch(site: Path, *flags: str) -> subprocess.CompletedProcess:
     (["--date", "2026-12-05", "--end-date", "2027-03-31", "--repeat", "每周六"],
      "重复的活动不写“最后一天” — 跨天活动才用 --end-date；重复活动到哪天结束写 --until"),
     (["--date", "2026-12-05", "--repeat", "每周八"], "看不懂重复规律“每周八”"),
+    (["--date", "2026-12-05", "--until", "2027-01-30"],
+     "只有重复的活动才有“重复到哪天”和“不开展的日期” — 加上 --repeat，例如 --repeat 每周六"),
     (["--date", "2026-12-05", "--registration-phone", "王老师"],
      "registration.phone: 电话“王老师”格式不对：只能有数字、空格、-、+ 和括号"),
     (["--date", "2026-12-05", "--age", "六到十二岁"], "请改正 --age"),
@@ -525,3 +528,17 @@ def test_fields_a_source_lacks_are_added_after_its_start() -> None:
 ])
 def test_each_problem_points_back_to_its_question(field: str, questions: tuple) -> None:
     assert interview.questions_for(field) == questions
+
+
+def test_a_monthly_series_without_an_end_is_read_back_for_a_year() -> None:
+    schedule = Schedule(date(2026, 12, 12), (time(9, 30), time(11)), rule="FREQ=MONTHLY;BYDAY=2SA")
+    assert read_back(as_event(schedule), None) == [
+        "时间：每月第二个周六，每次 09:30–11:00",
+        "日期：2026年12月12日（周六）、2027年1月9日（周六）、2027年2月13日（周六）、2027年3月13日（周六）、"
+        "2027年4月10日（周六）……（长期举办，一年内共 13 次）"]
+
+
+def test_the_nearest_dates_of_a_series_come_first() -> None:
+    saturdays = [date(2026, 12, 19), date(2026, 12, 26), date(2027, 1, 2)]
+    assert nearest(saturdays, date(2026, 12, 25)) == [date(2026, 12, 26), date(2026, 12, 19)]
+    assert nearest(saturdays, date(2027, 2, 1)) == [date(2027, 1, 2)]

@@ -79,6 +79,9 @@ def ask_schedule(answers: Answers, defaults: Defaults = Defaults(),
     repeat_default = defaults.repeat or ("不重复" if answers.interactive else "")
     rule = answers.get("repeat", REPEAT_QUESTION, _parse_repeat, default=repeat_default, optional=True)
     schedule = Schedule(day, times, timezone=timezone)
+    if rule is None and {"until", "except"} & answers.given.keys():
+        answers.wrong(("repeat",), "只有重复的活动才有“重复到哪天”和“不开展的日期”", "写重复规律，例如 每周六",
+                      flag_hint="加上 --repeat，例如 --repeat 每周六；不重复的活动去掉 --until 和 --except")
     if rule is None:
         return _single(answers, schedule, defaults)
     if "end_date" in answers.given:
