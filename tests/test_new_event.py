@@ -373,6 +373,20 @@ def test_batch_series_with_every_new_flag(sample: Path) -> None:
     assert run_check(path, content=sample / "content", cwd=sample).returncode == 0
 
 
+def test_a_copied_series_repeats_as_long_as_the_original_without_its_exceptions(sample: Path) -> None:
+    """Last year's Sunday coding class (2026-09-06 … 2027-06-27, three Sundays off, one extra
+    Saturday) copied to the next school year: same weekday, same length, no old exceptions."""
+    result = batch(sample, "--from", "dagang-zhiqi-biancheng-zhouri", "--date", "2027-09-05",
+                   "--except", "2027-10-03")
+    assert result.returncode == 0, result.stderr
+    path = sample / "content/events/dagang/2027/zhi-qi-meng-gong-chang-zhou-ri-bian-cheng-ban-2027-09.md"
+    text = path.read_text("utf-8")
+    assert ("start: 2027-09-05 09:00\nend: \"11:00\"\n" in text)
+    assert ("recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SU;UNTIL=2028-06-25\n  exdates: [2027-10-03]\n"
+            "venue:") in text  # 294 days, as the original; its rdates and exdates not copied
+    assert run_check(path, content=sample / "content", cwd=sample).returncode == 0
+
+
 def test_batch_copy_refuses_fields_it_would_ignore(sample: Path) -> None:
     before = sorted((sample / "content").rglob("*.md"))
     result = batch(sample, "--from", "xinbei-liudong-kejiguan-2026-11", "--date", "2027-01-09",

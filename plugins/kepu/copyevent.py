@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from .answers import ScaffoldError
+from .dates import MAX_YEAR, day_of
 from .model import Event
-from .recurrence import describe
+from .recurrence import describe, expand
 from .repeats import parse_repeat
 from .schedule import Defaults
 
@@ -94,7 +96,19 @@ def defaults_of(event: Event) -> Defaults:
     days = (end.date() if isinstance(end, datetime) else end) - (
         start.date() if isinstance(start, datetime) else start)
     time_text = "全天" if event.all_day else f"{start:%H:%M}-{end:%H:%M}"
-    return Defaults(time=time_text, repeat=_repeat_words(event), days=days.days + 1)
+    return Defaults(time=time_text, repeat=_repeat_words(event), days=days.days + 1,
+                    series_days=_series_days(event))
+
+
+def _series_days(event: Event) -> int | None:
+    """Days from the first to the last date the source's rule gives, if it ends (UNTIL or
+    COUNT): the copy is offered a series as long."""
+    recurrence = event.recurrence
+    if recurrence is None or not re.search(r"(^|;)(UNTIL|COUNT)=", recurrence.rrule):
+        return None
+    rule_only = replace(event, recurrence=replace(recurrence, exdates=(), rdates=()))
+    occurrences = expand(rule_only, date(MAX_YEAR, 12, 31))
+    return (day_of(occurrences[-1].start) - day_of(event.start)).days if occurrences else None
 
 
 def _repeat_words(event: Event) -> str:

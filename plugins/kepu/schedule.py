@@ -65,7 +65,8 @@ class Defaults:
 
     time: str = ""
     repeat: str = ""
-    days: int = 1  # an all-day event's length
+    days: int = 1  # one session's length in days (a two-day fair: 2)
+    series_days: int | None = None  # from the first to the last date of a series that ends
 
 
 # ------------------------------------------------------------------ asking
@@ -90,7 +91,9 @@ def ask_schedule(answers: Answers, defaults: Defaults = Defaults(),
     if times and times[1] <= times[0]:
         answers.wrong(("time",), "结束时间早于（或等于）开始时间", "重复活动的每一场写当天的开始和结束时间，例如 14:00-16:00")
     schedule = replace(schedule, rule=_first_day(answers, schedule, rule))
-    until = answers.get("until", UNTIL_QUESTION, parse_optional_day, optional=True)
+    span = defaults.series_days
+    until = answers.get("until", UNTIL_QUESTION, parse_optional_day, optional=True,
+                        default=(day + timedelta(days=span)).isoformat() if span is not None else "")
     if until is not None and until < day:
         answers.wrong(("until",), f"重复到的日期 {format_day(until)} 早于第一次活动 {format_day(day)}",
                       "写最后一次活动的日期")
