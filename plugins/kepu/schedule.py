@@ -83,15 +83,18 @@ def ask_schedule(answers: Answers, defaults: Defaults = Defaults(),
     if rule is None and {"until", "except"} & answers.given.keys():
         answers.wrong(("repeat",), "只有重复的活动才有“重复到哪天”和“不开展的日期”", "写重复规律，例如 每周六",
                       flag_hint="加上 --repeat，例如 --repeat 每周六；不重复的活动去掉 --until 和 --except")
-    if rule is None:
-        return _single(answers, schedule, defaults)
+    return _single(answers, schedule, defaults) if rule is None else _series(answers, schedule, rule, defaults)
+
+
+def _series(answers: Answers, schedule: Schedule, rule: str, defaults: Defaults) -> Schedule:
+    """A repeating event: its rule checked against the first date, until when, except which dates."""
     if "end_date" in answers.given:
         answers.wrong(("end_date",), "重复的活动不写“最后一天”", "重复到哪天结束写在“重复到哪天”",
                       flag_hint="跨天活动才用 --end-date；重复活动到哪天结束写 --until，例如 --until 2027-01-30")
-    if times and times[1] <= times[0]:
+    if schedule.times and schedule.times[1] <= schedule.times[0]:
         answers.wrong(("time",), "结束时间早于（或等于）开始时间", "重复活动的每一场写当天的开始和结束时间，例如 14:00-16:00")
+    day, span = schedule.day, defaults.series_days
     schedule = replace(schedule, rule=_first_day(answers, schedule, rule))
-    span = defaults.series_days
     until = answers.get("until", UNTIL_QUESTION, parse_optional_day, optional=True,
                         default=(day + timedelta(days=span)).isoformat() if span is not None else "")
     if until is not None and until < day:
