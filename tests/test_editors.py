@@ -123,7 +123,7 @@ def scripted(answers: list[str], asked: list[str]):
 def test_questions_are_repeated_until_the_answer_is_usable(mini_site: Path) -> None:
     asked, said = [], []
     answers = ["科学会客厅：星空讲座", "", "tiada", "泰达", "", "2026/12/20", "19：00—20：30",
-               "泰达图书馆", "", "", "kepu-jiangzuo", "shequ-jumin", "", ""]
+               "", "", "泰达图书馆", "", "", "kepu-jiangzuo", "shequ-jumin", "", "", "", "", ""]
     path = scaffold.run("event", {}, layout_of(mini_site), date(2026, 11, 30),
                         scripted(answers, asked), said.append)
     assert answers == []
