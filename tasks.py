@@ -134,11 +134,12 @@ def rebuild(c, build_date=None):
 @task(positional=["path"], help={"path": "只检查这个文件，例如 content/events/xinbei/2026/x.md",
                                   "content": PATH_HELP["content"],
                                   "strict": "严格检查（合并请求用）：几乎一定是写错了的提醒也算错误",
-                                  "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main"})
-def check(c, path=None, content=None, strict=False, base=None):
+                                  "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main",
+                                  "build_date": "按这一天判断新加的活动是否已经结束，格式 2026-12-01（默认今天）"})
+def check(c, path=None, content=None, strict=False, base=None, build_date=None):
     """检查活动、新闻、页面和登记表，列出全部问题，不构建网站。"""
     _python("-m", "kepu.check", *([_here(path)] if path else []),
-            *_flags(content=content and _here(content), strict=strict, base=base))
+            *_flags(content=content and _here(content), strict=strict, base=base, build_date=build_date))
 
 
 EVENT_HELP = {

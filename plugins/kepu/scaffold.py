@@ -266,6 +266,7 @@ OPTIONAL_EVENT_LINES = """\
 # previous_start: 2026-11-28 14:00
 # 状态说明，例如取消或延期的原因
 # status_note: 因大风天气延期一周
+# night: true   # 活动确实在凌晨（0 点到 6 点）开始时才写，例如凌晨观星；下午两点半要写 14:30
 # 重复活动（可选）：每周六，到 2027 年 1 月 30 日；exdates 是不开展的日期
 # recurrence:
 #   rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30
