@@ -33,11 +33,12 @@ def site(tmp_path: Path) -> Path:
     return content
 
 
-def check(content: Path, *args: str, build_date: str | None = SAMPLE_BUILD_DATE) -> subprocess.CompletedProcess:
+def check(content: Path, *args: str, build_date: str | None = SAMPLE_BUILD_DATE,
+          **env: str) -> subprocess.CompletedProcess:
     """`invoke check` as a volunteer (or CI) runs it, in the content repository."""
     dated = ["--build-date", build_date] if build_date else []
     return subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(content), *dated, *args],
-                          cwd=content.parent, env=plugin_env(), capture_output=True, text=True, timeout=300)
+                          cwd=content.parent, env=plugin_env(**env), capture_output=True, text=True, timeout=300)
 
 
 def broken(sample: Path, *changes: tuple[str, str]) -> str:
@@ -211,10 +212,13 @@ def test_past_events_already_in_the_repository_are_not_flagged(site: Path) -> No
     assert "已经结束" not in review.stdout
 
 
-def test_today_defaults_to_the_real_date(site: Path) -> None:
+def test_today_is_the_builds_date_by_default(site: Path) -> None:
+    _path, shown = save(site, TALK, "dagu-qianming-zhuanjia-fangdiedao.md", broken(TALK, *LAST_YEAR))
+    as_build = check(site, build_date=None, KEPU_BUILD_DATE="2026-12-01")  # the build's setting
+    assert f"{shown}:3: （提醒）{PAST}" in as_build.stdout
     text = broken(TALK, *LAST_YEAR, ("start: 2025-12-22 09:00", "start: 2001-12-22 09:00"))
-    _path, shown = save(site, TALK, "dagu-qianming-zhuanjia-fangdiedao.md", text)
-    plain = check(site, build_date=None)
+    save(site, TALK, "dagu-qianming-zhuanjia-fangdiedao.md", text)
+    plain = check(site, build_date=None)  # today, whatever the day the test runs
     assert f"{shown}:3: （提醒）start: 这个新加的活动在 2001-12-22 就已经结束了" in plain.stdout
 
 
@@ -235,8 +239,10 @@ def test_copied_file_left_unchanged_is_refused_naming_both_files(site: Path) -> 
 
 
 def test_same_event_added_twice_with_different_wording_is_refused(site: Path) -> None:
-    # A colleague adds the same talk again: same title, street and start, another file and summary.
+    # A colleague adds the same talk again, typing it on an English keyboard: another file and summary,
+    # the same title (half-width colon), street and start (written without leading zeros).
     _, shown, report = refused(site, TALK, "haihewan-xiguanjie-jiangzuo.md", ("summary: 骨科医生", "summary: 专家讲座：骨科医生"),
+                               ("title: 千名专家进基层：", "title: 千名专家进基层:"),
                                ("start: 2026-12-08 09:00", "start: 2026-12-8 9:00"))
     assert f"{shown}: 与 content/events/dagu/2026/{TALK.name} 是同一个活动" in report
 
