@@ -95,6 +95,14 @@ def test_all_day_series_names_the_first_real_day(site: Path) -> None:
     assert "把 start 改成 2026-12-05（周六）" in report
 
 
+def test_a_first_session_off_the_rule_listed_as_an_extra_date_passes(site: Path) -> None:
+    # 周二开班, then every Saturday: the Tuesday is one extra date, shown once everywhere.
+    text = broken(SERIES, *WINTER_TERM, ("UNTIL=2027-01-23", "UNTIL=2027-01-23\n  rdates: [2026-12-01]"))
+    path, _shown = save(site, SERIES, "zhoumo-kexue-tongxuehui-dongji.md", text)
+    result = check(site, str(path))
+    assert result.returncode == 0 and "检查通过" in result.stdout, result.stdout
+
+
 # -- 2. exdates / rdates that are not what the volunteer meant -----------------------------------
 SPRING_TERM = (("title: 周末科学同学会（秋冬学期，每周六下午）", "title: 周末科学同学会（春季学期）"),
                ("start: 2026-09-05 14:00", "start: 2027-01-09 14:00"),

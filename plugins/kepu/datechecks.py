@@ -37,11 +37,13 @@ def _rule_text(rule: str, start: date | datetime, zone: tzinfo) -> str:
     return describe(rule, not isinstance(start, datetime), zone, start)
 
 
-def start_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo) -> bool:
-    """The start must be one of the rule's dates. RFC 5545 leaves a start off the rule undefined:
-    the site (dateutil), ical.js and libical skip it, Google, Outlook and Apple show it."""
-    first = first_occurrence(rule, start, zone)
-    if first is None or first == wall_point(start, start, zone):
+def start_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
+                  rdates: Iterable[date | datetime] = ()) -> bool:
+    """The start must be one of the rule's dates, or one of the extra dates (a first session on
+    another weekday). RFC 5545 leaves a start off the rule undefined: the site (dateutil), ical.js
+    and libical skip it, Google, Outlook and Apple show it."""
+    first, begins = first_occurrence(rule, start, zone), wall_point(start, start, zone)
+    if first is None or first == begins or begins in {wall_point(d, start, zone) for d in rdates}:
         return True
     day, timed = day_of(start), isinstance(start, datetime)
     fixed = f"{first:%Y-%m-%d %H:%M}" if timed else first.date().isoformat()

@@ -577,7 +577,7 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
         checker.error("recurrence.exdates", "重复规则的每一次活动都被 exdates 排除了，活动没有任何日期",
                       "删去多余的 exdates；活动取消请写 status: cancelled")
         return None
-    start_on_rule(checker, rule, start, zone)
+    start_on_rule(checker, rule, start, zone, rdates)
     extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
     return Recurrence(rule, exdates, rdates)
 
