@@ -28,8 +28,10 @@ from kepu.registries import load_registries
 
 GUIDE = ROOT / "docs" / "editor-guide.md"
 TEMPLATES = ROOT / "ci-templates"
+# Another stop than the mini site's liudong-kejiguan.md (same title and day, but 09:00): the same
+# title, start and street twice would be one event published twice.
 EVENT_FLAGS = ["--title", "流动科技馆进社区", "--street", "xinbei", "--team", "xinbei-liudong",
-               "--date", "2026-12-05", "--time", "09:00-16:00", "--venue", "新北街道党群服务中心",
+               "--date", "2026-12-05", "--time", "13:30-16:00", "--venue", "新北街道党群服务中心",
                "--address", "天津市滨海新区新北街道", "--categories", "kexue-shiyan",
                "--audiences", "qinzi,shequ-jumin"]
 NEW_EVENT = Path("content/events/xinbei/2026/liu-dong-ke-ji-guan-jin-she-qu-2026-12.md")

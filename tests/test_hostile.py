@@ -54,8 +54,13 @@ def front(**fields: object) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def event(title: str = "普通科普活动", body: str = "活动介绍。", **extra: object) -> str:
-    fields: dict[str, object] = dict(title=title, start="2026-12-12 09:00", end="11:00",
+_SERIAL = itertools.count(1)
+
+
+def event(title: str = "", body: str = "活动介绍。", **extra: object) -> str:
+    """An event file; without a title, one of its own (the combined site holds many events, and the
+    same title, start and street twice is one event published twice)."""
+    fields: dict[str, object] = dict(title=title or f"普通科普活动 {next(_SERIAL)}", start="2026-12-12 09:00", end="11:00",
                                      street="xinbei", team="xinbei-liudong",
                                      categories=["kexue-shiyan"], audiences=["qinzi"],
                                      venue={"name": "新北街道科普活动室"})

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .articles import validate_article
-from .content import duplicate_slugs, load_events, parse_file
+from .content import duplicate_events, duplicate_slugs, load_events, may_be_titled, parse_file, title_key
+from .datechecks import Review
 from .fspaths import resolved, resolved_folder
 from .model import Event, Registries
 from .problems import Problem
@@ -127,9 +128,11 @@ def output_collisions(layout: Layout, tree: ContentTree, urls: UrlScheme,
 
 
 def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/Shanghai",
-          urls: UrlScheme | None = None, settings: Mapping[str, Any] | None = None) -> CheckResult:
+          urls: UrlScheme | None = None, settings: Mapping[str, Any] | None = None,
+          review: Review | None = None) -> CheckResult:
     """Validate the tree, registries and content (all files, or just ``only``) and report every
-    problem: the same problems, from the same functions, as the build."""
+    problem: the same problems, from the same functions, as the build (``review``, which the
+    build has not: today and the files the change adds, for new events already over)."""
     tree = layout.scan()
     wanted = {_key(p) for p in only} if only else None
     shown_wanted = {layout.shown(p) for p in only} if only else None
@@ -140,6 +143,7 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
                                         layout.shown(layout.content / layout.data))
     problems.extend(found)
     ctx = layout.context(registries, timezone, tree)
+    ctx.review = review
 
     def selected(folder: str) -> list[tuple[Path, str]]:
         return [(p, layout.shown(p)) for p in layout.files(folder, tree)
@@ -148,6 +152,10 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
     event_files = selected(layout.events)
     events, found = load_events(event_files, ctx)
     problems.extend(found)
+    if wanted is not None:
+        others = same_events_elsewhere(layout, events, layout.files(layout.events, tree), replace(ctx, review=None),
+                                       skip=wanted)
+        problems.extend(p for p in others if p not in problems)
     checked = len(event_files)
     for folder in (layout.events, layout.articles, layout.pages):
         everything = [layout.shown(p) for p in layout.files(folder, tree)]
@@ -165,6 +173,20 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
                 problems.extend(body_image_problems(parsed.doc, parsed.html, ctx))
             checked += 1
     return CheckResult(problems, events, checked)
+
+
+def same_events_elsewhere(layout: Layout, events: list[Event], paths: list[Path], ctx: ValidationContext,
+                          skip: Collection[str] = ()) -> list[Problem]:
+    """The checked events that another event file (of ``paths``, but not those ``skip`` names as
+    _key gives them) repeats: same title, start and street. Only files whose title line may
+    match are parsed, so a single-file check stays quick at 16,000 events."""
+    titles = {title_key(event.title) for event in events}
+    if not titles:
+        return []
+    candidates = [(path, layout.shown(path)) for path in paths
+                  if may_be_titled(path, titles) and _key(path) not in skip]
+    found, _ = load_events(candidates, ctx)
+    return duplicate_events([*events, *found], report_on={event.source_path for event in events})
 
 
 def _key(path: Path) -> str:

@@ -241,6 +241,7 @@ OPTIONAL_EVENT_LINES = """\
 # previous_start: 2026-11-28 14:00
 # 状态说明，例如取消或延期的原因
 # status_note: 因大风天气延期一周
+# night: true   # 活动确实在凌晨（0 点到 6 点）开始时才写，例如凌晨观星；下午两点半要写 14:30
 # 配图（可选）：content/ 下的路径；image_alt 是给读屏软件的文字说明
 # image: images/events/xxx.jpg
 # image_alt: 孩子们在连接电路

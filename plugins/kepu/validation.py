@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
+from .datechecks import Review, extra_dates, new_event_over, night_start, start_on_rule
 from .dates import MAX_SHOWN, DateFormatError, as_local, parse_clock, parse_duration, parse_when, shorten
 from .frontmatter import SourceDoc
 from .model import (
@@ -45,7 +46,7 @@ EVENT_FIELDS = (
     "title", "start", "end", "duration", "timezone", "street", "community", "venue", "online",
     "team", "categories", "audiences", "age", "registration", "cost", "status", "previous_start",
     "status_note", "recurrence", "image", "image_alt", "summary", "tags", "accessibility",
-    "contact", "featured", "draft", "updated", "attendance", "report", "sequence",
+    "contact", "featured", "draft", "updated", "attendance", "report", "sequence", "night",
 )
 REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences")
 NESTED_FIELDS = {
@@ -68,7 +69,7 @@ FIELD_ALIASES = {
     "description": "summary", "标签": "tags", "关键词": "tags", "tag": "tags",
     "无障碍": "accessibility", "联系": "contact", "联系人": "contact", "推荐": "featured",
     "草稿": "draft", "更新": "updated", "modified": "updated", "人数": "attendance",
-    "报道": "report",
+    "报道": "report", "凌晨": "night", "夜间": "night",
 }
 STATUS_ALIASES = {
     "正常": "scheduled", "正常举办": "scheduled", "如期举办": "scheduled", "已取消": "cancelled",
@@ -108,6 +109,7 @@ class ValidationContext:
     default_timezone: str = DEFAULT_TIMEZONE
     article_slugs: frozenset[str] | None = None
     images: str = IMAGE_FOLDER  # the folder of content/ whose images are published
+    review: Review | None = None  # the check's today and added files (new events already over)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def names(self, kind: str) -> dict[str, str]:
@@ -524,10 +526,12 @@ def _age(checker: FieldReader) -> tuple[int | None, int | None]:
     return low, high
 
 
-def _dates_list(checker: FieldReader, key: str, start: date | datetime, zone: tzinfo) -> tuple:
+def _dates_list(checker: FieldReader, key: str, start: date | datetime,
+                zone: tzinfo) -> list[tuple[str, date | datetime]]:
+    """Each readable date of an exdates/rdates list, with the name its problems are reported on."""
     value = checker.get(key)
     if value is None:
-        return ()
+        return []
     items = value if isinstance(value, list) else [value]
     found = []
     for index, item in enumerate(items):
@@ -543,9 +547,13 @@ def _dates_list(checker: FieldReader, key: str, start: date | datetime, zone: tz
         if not isinstance(start, datetime) and isinstance(moment, datetime):
             checker.error(name, "全天重复活动的例外日期只写日期", f"写成 {moment.date().isoformat()}")
             continue
-        found.append(moment)
-    return tuple(sorted(set(found), key=lambda d: (d if isinstance(d, datetime)
-                                                    else datetime.combine(d, time(), zone))))
+        found.append((name, moment))
+    return found
+
+
+def _ordered(named: list[tuple[str, date | datetime]], zone: tzinfo) -> tuple:
+    return tuple(sorted({moment for _, moment in named}, key=lambda d: (
+        d if isinstance(d, datetime) else datetime.combine(d, time(), zone))))
 
 
 def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> Recurrence | None:
@@ -567,12 +575,15 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     except RecurrenceError as exc:
         checker.error("recurrence.rrule", exc.message, exc.hint)
         return None
-    exdates = _dates_list(checker, "recurrence.exdates", start, zone)
-    rdates = _dates_list(checker, "recurrence.rdates", start, zone)
+    named_exdates = _dates_list(checker, "recurrence.exdates", start, zone)
+    named_rdates = _dates_list(checker, "recurrence.rdates", start, zone)
+    exdates, rdates = _ordered(named_exdates, zone), _ordered(named_rdates, zone)
     if exdates and not rdates and first_occurrence(rule, start, zone, exdates) is None:
         checker.error("recurrence.exdates", "重复规则的每一次活动都被 exdates 排除了，活动没有任何日期",
                       "删去多余的 exdates；活动取消请写 status: cancelled")
         return None
+    start_on_rule(checker, rule, start, zone, rdates)
+    extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
     return Recurrence(rule, exdates, rdates)
 
 
@@ -696,6 +707,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     title = checker.text("title", max_len=MAX_TITLE)
     tz_name, zone = _zone(checker)
     start = checker.when("start", zone, required=True)
+    night_start(checker, start)
     end = _end(checker, start, zone) if start is not None else None
     if start is not None and end is not None and not _check_order(checker, start, end):
         end = None
@@ -765,6 +777,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
                   start=start, end=end, all_day=not isinstance(start, datetime), timezone=tz_name,
                   street=street, team=team, categories=categories, audiences=audiences,
                   body_html=body_html, **fields)
+    new_event_over(checker, event)
     return event, checker.problems
 
 
