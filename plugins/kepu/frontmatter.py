@@ -35,6 +35,10 @@ _FULLWIDTH_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*\s*：")
 _NO_SPACE_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*:[^\s/]")
 # "title: 科学会客厅: 线上直播": a second colon-and-space inside an unquoted value.
 _COLON_IN_VALUE = re.compile(r"\s*(?:- )?([A-Za-z_][\w-]*):\s+([^\"'\s].*?:\s.*)")
+# A live field or list item ("  phone: …", "  - 2026-12-26"), and a commented-out parent
+# ("# registration:", "#   venue:"): a key with nothing after its colon.
+_LIVE_ENTRY = re.compile(r"( *)(?:- |-$|([A-Za-z_][\w-]*):(?:\s|$))")
+_COMMENTED_PARENT = re.compile(r"( *)# ?( *)([A-Za-z_][\w-]*):\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,49 @@ def split(text: str, path: str) -> tuple[str, int, str, int] | Problem:
             return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
     return Problem(path, 1, "", "前置信息没有结束的 --- 行",
                    "在最后一个字段之后另起一行写 ---，再写正文")
+
+
+def commented_parents(fm_text: str, offset: int, path: str) -> list[Problem]:
+    """Fields un-commented under a parent that is still commented out (``# registration:``
+    above a live ``  phone: …``): YAML files them under whatever live field came before, or
+    fails, and the event silently loses them. One problem per such parent, on its first child."""
+    lines = fm_text.split("\n")
+    found: dict[int, list[tuple[int, str]]] = {}
+    for index, line in enumerate(lines):
+        entry = _LIVE_ENTRY.match(line)
+        if entry and entry[1]:
+            parent = _parent_line(lines, index, len(entry[1]))
+            if parent is not None:
+                found.setdefault(parent, []).append((index, entry[2] or "-"))
+    problems = []
+    for parent, children in found.items():
+        name = _COMMENTED_PARENT.fullmatch(lines[parent])[3]
+        keys = "、".join(dict.fromkeys(key for _, key in children if key != "-")) or "列表项"
+        numbers = "、".join(str(index + offset) for index, _ in children)
+        problems.append(Problem(
+            path, children[0][0] + offset, name,
+            f"第 {parent + offset} 行的“{name}:”前面还有 #（是注释），下面的 {keys} 不会算作 {name} 的内容",
+            f"把第 {parent + offset} 行行首的 # 删掉；如果不需要 {name}，就在第 {numbers} 行行首也加上 #"))
+    return problems
+
+
+def _parent_line(lines: list[str], index: int, indent: int) -> int | None:
+    """The commented-out parent of an indented live line, if its nearest less-indented line
+    (comments with a value, or free text, do not count) is one; None when the parent is live."""
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if not line.strip():
+            continue
+        parent = _COMMENTED_PARENT.fullmatch(line)
+        if parent:
+            if len(parent[1]) + len(parent[2]) < indent:
+                return above
+            continue
+        if line.lstrip().startswith("#"):
+            continue
+        if len(line) - len(line.lstrip(" ")) < indent:
+            return None
+    return None
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, fm_lines: list[str], offset: int,
@@ -264,6 +311,9 @@ def parse(data: bytes, path: str) -> tuple[SourceDoc | None, list[Problem]]:
     if isinstance(parts, Problem):
         return None, [parts]
     fm_text, offset, body, body_line = parts
+    problems = commented_parents(fm_text, offset, path)
+    if problems:
+        return None, problems
     meta, node, problems = load_yaml(fm_text, path, offset)
     if problems:
         return None, problems
