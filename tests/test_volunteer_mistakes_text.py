@@ -236,6 +236,49 @@ def test_closed_comments_and_comments_in_code_are_fine(site: Path) -> None:
     assert not [p for p in reported(result) if p[0] == where], result.stdout
 
 
+# -- 4. a phone number with an extension ------------------------------------------------------
+
+@pytest.mark.parametrize("written, uri, text", [
+    ("022-2560 1234-123", "tel:+862225601234,123", "022-2560 1234 转 123"),
+    ("022-25601234-8", "tel:+862225601234,8", "022-25601234 转 8"),
+    ("0755-8888 1234-12", "tel:+8675588881234,12", "0755-8888 1234 转 12"),
+    ("022-2560 1234 分机：123", "tel:+862225601234,123", "022-2560 1234 转 123"),
+    ("022-2560 1234（转 123）", "tel:+862225601234,123", "022-2560 1234 转 123"),
+    ("022-2560 1234 ext. 123", "tel:+862225601234,123", "022-2560 1234 转 123"),
+    ("+86 22 2560 1234-123", "tel:+862225601234,123", "+86 22 2560 1234 转 123"),
+    ("022-2560-1234", "tel:+862225601234", "022-2560-1234"),  # dashes inside a number stay
+    ("0755-888-8123", "tel:+867558888123", "0755-888-8123"),
+    ("138-1234-5678", "tel:+8613812345678", "138-1234-5678"),
+])
+def test_an_extension_dials_after_a_pause_and_reads_in_chinese(written: str, uri: str, text: str) -> None:
+    from kepu.phones import tel_link, tel_uri
+
+    assert tel_uri(written) == uri
+    assert str(tel_link(written)) == f'<a class="tel" href="{uri}">{text}</a>'
+
+
+def test_a_built_event_links_registration_and_contact_extensions(tmp_path: Path) -> None:
+    """The page a resident opens: each phone button dials the switchboard, then the extension."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    source = (site / "content" / FOLDER / "liudong-kejiguan.md").read_text("utf-8")
+    text = source.replace("featured: true\n", 'registration:\n  required: true\n'
+                          '  phone: "022-2560 1234-123"\ncontact:\n  name: 王老师\n'
+                          '  phone: "022-6391 2280 分机：8012"\n')
+    (site / "content" / FOLDER / "liudong-kejiguan.md").write_text(text, "utf-8")
+    checked = check(site, site / "content" / FOLDER / "liudong-kejiguan.md")
+    assert checked.returncode == 0 and "电话" not in checked.stdout, checked.stdout
+    built = run_build(site / "content", tmp_path / "output")
+    assert built.returncode == 0, built.stderr[-3000:]
+    page = (tmp_path / "output" / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
+    links = re.findall(r'<a class="[^"]*" href="(tel:[^"]*)">(.*?)</a>', page, re.DOTALL)
+    hrefs = {href for href, _ in links}
+    assert hrefs == {"tel:+862225601234,123", "tel:+862263912280,8012"}, links
+    shown_text = re.sub(r"<[^>]+>", "", page)
+    assert "022-2560 1234 转 123" in shown_text and "022-6391 2280 转 8012" in shown_text
+    assert "1234-123" not in shown_text and "分机：" not in shown_text
+
+
 # -- the check and the build agree -----------------------------------------------------------
 
 def test_the_build_refuses_the_same_files_on_the_same_lines(tmp_path: Path) -> None:
