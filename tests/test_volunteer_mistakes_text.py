@@ -7,6 +7,7 @@ mistake in Chinese and the fix, and the build must refuse the same lines."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT, TEST_SITE, plugin_env, run_build, run_check
 
@@ -277,6 +279,185 @@ def test_a_built_event_links_registration_and_contact_extensions(tmp_path: Path)
     shown_text = re.sub(r"<[^>]+>", "", page)
     assert "022-2560 1234 转 123" in shown_text and "022-6391 2280 转 8012" in shown_text
     assert "1234-123" not in shown_text and "分机：" not in shown_text
+
+
+# -- 5. a quote or bracket opened and never closed ------------------------------------------
+
+@pytest.mark.parametrize("name, field, edit, message, fix", [
+    ("team-quote", "team:", lambda t: t.replace("team: taida", 'team: "taida'),
+     "引号没有成对", 'team: "taida-kexue-huiketing"'),
+    ("title-quote", "title:", lambda t: t.replace("title: ", 'title: "', 1),
+     "引号没有成对", 'title: "科学会客厅：和科学家面对面（每月第二个周六）"'),
+    ("summary-single", "summary:", lambda t: t.replace("summary: ", "summary: '"),
+     "引号没有成对", "summary: '每月请一位科技工作者走进社区客厅，用聊天的方式讲自己的研究。'"),
+    ("categories-bracket", "categories:", lambda t: t.replace("[kepu-jiangzuo]", "[kepu-jiangzuo"),
+     "方括号没有成对", "categories: [kepu-jiangzuo]"),
+    ("audiences-brace", "audiences:", lambda t: t.replace("[shequ-jumin, qinzi]", "{shequ-jumin, qinzi"),
+     "花括号没有成对", "audiences: [shequ-jumin, qinzi]"),
+])
+def test_a_half_typed_quote_or_bracket_is_reported_where_it_opens(site: Path, name: str, field: str,
+                                                                  edit, message: str, fix: str) -> None:
+    source = "events/taida/2026/taida-kexue-huiketing.md"
+    path, where = sample_copy(site, source, f"huiketing-{name}.md", edit)
+    text = path.read_text("utf-8")
+    result = check(site, path)
+    assert_reported(result, where, line_of(text, field), message, fix)
+    assert len(reported(result)) == 1, result.stdout
+
+
+# -- 6. tabs, and every error the YAML library can raise, in Chinese ------------------------
+
+def test_a_tab_after_a_list_dash_is_named_with_the_fix(site: Path) -> None:
+    source = "events/taida/2026/taida-kexue-huiketing.md"
+    path, where = sample_copy(site, source, "huiketing-tab.md", lambda t: t.replace(
+        "categories: [kepu-jiangzuo]", "categories:\n-\tkepu-jiangzuo"))
+    text = path.read_text("utf-8")
+    result = check(site, path)
+    assert_reported(result, where, line_of(text, "-\t"), "Tab", "- kepu-jiangzuo")
+
+
+YAML_SOURCE = Path(yaml.__file__).parent
+# The classes a safe loader runs: their every error text is the oracle.
+LOADER_CLASSES = {"reader": {"Reader"}, "scanner": {"Scanner"}, "parser": {"Parser"},
+                  "composer": {"Composer"}, "constructor": {"BaseConstructor", "SafeConstructor"}}
+UNREACHABLE = {  # with the reason no front matter can reach them
+    "blacklisted key '%s' in instance state found": "only Python-object tags, which a safe loader never builds",
+    "found unconstructable recursive node": "needs an alias, refused before anything is built; and the safe "
+                                            "constructors of collections yield before they recurse",
+}
+HEAD, TAIL = "head", "tail"
+# One front-matter mistake per problem: where it goes (before or after the good fields) and the text.
+YAML_MISTAKES = [
+    (TAIL, "note: @全体居民 请准时到场"), (HEAD, "% 内部备注"), (HEAD, "%YAML 1x"), (HEAD, "%YAML 1.1x"),
+    (HEAD, "%YAML x"), (HEAD, "%TAG !a!x y"), (HEAD, "%YAML 1.1 x"), (TAIL, "note: & 请带身份证"),
+    (TAIL, "note: !<x>y"), (TAIL, "note: |x"), (TAIL, "note: | 请带身份证"), (TAIL, 'note: "请带身份证'),
+    (HEAD, "%TAG a b"), (HEAD, "%TAG !a b"), (TAIL, "note: !<> x"), (TAIL, "请带身份证\nnote2: x"),
+    (TAIL, "note: - 身份证"), (TAIL, "note: ? 身份证"), (TAIL, "note: !<x y"),
+    (TAIL, 'note: "请带\n--- 身份证"'), (TAIL, "note: 请带: 身份证"), (TAIL, "note: |0"),
+    (TAIL, "note: !a%zz x"), (TAIL, 'note: "C:\\q"'), (TAIL, 'note: "\\x4"'),
+    (TAIL, "tags:\n  - 电路\n - 动手"), (TAIL, "tags:\n  - 电路\n  动手: x"),
+    (TAIL, "registration:\n  required: true\n phone: x"), (TAIL, "... x"),
+    (HEAD, "%YAML 1.1\n%YAML 1.1"), (HEAD, "%YAML 2.0"), (TAIL, "tags: [电路, 动手}"),
+    (TAIL, "contact: {name: 王老师, phone: x]"), (HEAD, "%TAG !a! x\n%TAG !a! y"),
+    (TAIL, "note: !a!b x"), (TAIL, "note: ]"), (TAIL, "--- 报名信息"), (TAIL, "note: *a"),
+    (TAIL, "note: *请带身份证"), (TAIL, "note: &a x\nsummary: &a y"), (TAIL, "note: !foo x"),
+    (TAIL, "note: !!str [a]"), (TAIL, "note: !!seq x"), (TAIL, "note: !!map x"),
+    (TAIL, "note: !!omap x"), (TAIL, "note: !!pairs x"), (TAIL, "note: !!omap [a]"),
+    (TAIL, "note: !!omap [{a: 1, b: 2}]"), (TAIL, "note: !!pairs [a]"),
+    (TAIL, "note: !!pairs [{a: 1, b: 2}]"), (TAIL, "[电路]: x"), (TAIL, "note: !!binary 中文"),
+    (TAIL, "note: !!binary a"), (TAIL, "<<: 1"), (TAIL, "<<: [1]"), (TAIL, "note: \x07"),
+    # not from the oracle: values a tag cannot build (the constructors raise plain Python errors)
+    (TAIL, "featured: !!bool 是"), (TAIL, "updated: !!timestamp 明天"), (TAIL, "capacity: !!int 三十"),
+    (TAIL, "capacity: !!float 三十"), (TAIL, "updated: !!timestamp 2026-13-45"),
+    (TAIL, "categories:\n-\tkexue-shiyan"), (TAIL, "venue:\n\tname: 活动室"),
+]
+GOOD_FIELDS = ("title: 科学会客厅\nstart: 2026-12-12 14:00\nend: \"16:00\"\nstreet: xinbei\n"
+               "team: xinbei-liudong\ncategories: [kexue-shiyan]\naudiences: [qinzi]")
+ENGLISH = re.compile(r"\b(?:found|expected|while|could not|did not|cannot|not allowed|unexpected|"
+                     r"unknown|invalid|error|line \d+|column \d+)\b", re.IGNORECASE)
+
+
+def _literal(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _literal(node.left)
+    return None
+
+
+def yaml_error_texts() -> set[str]:
+    """Every problem and context text the safe loader's classes pass to an error (PyYAML's source)."""
+    found = set()
+    for module, classes in LOADER_CLASSES.items():
+        tree = ast.parse((YAML_SOURCE / f"{module}.py").read_text("utf-8"))
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in classes):
+            for node in ast.walk(cls):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "").endswith("Error"):
+                    found.update(t for t in map(_literal, node.args) if t and " " in t)
+    return found
+
+
+def _pattern(text: str) -> re.Pattern:
+    return re.compile(".*".join(re.escape(part) for part in re.split(r"%[rsd]", text)), re.DOTALL)
+
+
+def _front(where: str, mistake: str) -> str:
+    return f"{mistake}\n{GOOD_FIELDS}" if where == HEAD else f"{GOOD_FIELDS}\n{mistake}"
+
+
+def _raised(loader: type, text: str) -> BaseException | None:
+    try:
+        yaml.load(text, Loader=loader)
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _fragments(exc: BaseException) -> set[str]:
+    """The library's own words in an error: each run of two or more English words."""
+    words = " ".join(str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None),
+                                             str(exc)) if part)
+    return {m.group() for m in re.finditer(r"[A-Za-z]+(?: [A-Za-z]+)+", words)}
+
+
+def test_each_yaml_library_error_text_has_a_mistake_that_raises_it() -> None:
+    """The oracle: PyYAML's own error texts; each is raised by one of the mistakes below."""
+    texts, raised = yaml_error_texts(), set()
+    assert len(texts) > 60
+    for where, mistake in YAML_MISTAKES:
+        exc = _raised(yaml.SafeLoader, _front(where, mistake))
+        assert exc is not None, mistake
+        said = " ".join(str(p) for p in (getattr(exc, "context", ""), getattr(exc, "problem", ""), exc))
+        raised.update(t for t in texts if _pattern(t).search(said))
+    assert texts - raised == set(UNREACHABLE), sorted(texts - raised - set(UNREACHABLE))
+
+
+def test_every_yaml_error_is_explained_in_chinese_with_its_line(tmp_path: Path) -> None:
+    """`invoke check` on one file per mistake: an error on a line of the front matter, in Chinese,
+    with a fix; none of the YAML library's English (from either of its parsers) survives."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    files, english = [], set()
+    for number, (where, mistake) in enumerate(YAML_MISTAKES):
+        text = _front(where, mistake)
+        path = site / "content" / FOLDER / f"yaml-{number:02d}.md"
+        path.write_text(f"---\n{text}\n---\n活动介绍。\n", "utf-8")
+        files.append((path, text))
+        for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+            english |= _fragments(_raised(loader, text) or Exception())
+    result = check(site, *(path for path, _ in files))
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr[-3000:]
+    problems = reported(result)
+    for path, text in files:
+        mine = [(line, said) for where, line, said in problems if where == shown(site, path)]
+        assert mine, (text, result.stdout[-2000:])
+        line, said = mine[0]
+        assert 2 <= line <= text.count("\n") + 2, (text, said)
+        message, _, fix = said.partition(" — ")
+        assert fix and re.search(r"[\u4e00-\u9fff]", message), (text, said)
+        assert not ENGLISH.search(said), (text, said)
+        assert not [f for f in english if f in said and len(f) > 8], (text, said)
+        assert "读不懂" not in said, (text, said)  # each has its own explanation, not the catch-all
+
+
+def test_the_pure_python_parser_is_explained_in_chinese_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml the same loader runs PyYAML's Python parser: its texts are explained too."""
+    from kepu import frontmatter
+
+    class PythonLoader(yaml.SafeLoader):
+        pass
+
+    PythonLoader.yaml_implicit_resolvers = frontmatter._Loader.yaml_implicit_resolvers
+    monkeypatch.setattr(frontmatter, "_Loader", PythonLoader)
+    for where, mistake in YAML_MISTAKES:
+        text = _front(where, mistake)
+        _, _, problems = frontmatter.load_yaml(text, "x.md", 2)
+        if not problems:  # e.g. a tag the check refuses before loading; nothing raised here
+            continue
+        said = problems[0].format()
+        english = _fragments(_raised(yaml.SafeLoader, text) or Exception())
+        assert problems[0].hint and not ENGLISH.search(said) and "读不懂" not in said, (mistake, said)
+        assert not [f for f in english if f in said and len(f) > 8], (mistake, said)
 
 
 # -- the check and the build agree -----------------------------------------------------------
