@@ -111,6 +111,8 @@ def commented_parents(fm_text: str, offset: int, path: str) -> list[Problem]:
     """Fields un-commented under a parent that is still commented out (``# registration:``
     above a live ``  phone: …``): YAML files them under whatever live field came before, or
     fails, and the event silently loses them. One problem per such parent, on its first child."""
+    if "#" not in fm_text:
+        return []
     lines = fm_text.split("\n")
     found: dict[int, list[tuple[int, str]]] = {}
     for index, line in enumerate(lines):

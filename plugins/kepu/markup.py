@@ -686,6 +686,8 @@ def check_comments(text: str) -> None:
     """Refuse an HTML comment that is never closed (Markdown then shows the internal note as
     text) or closed only by a later comment's end (everything between vanishes): raises
     MarkupError naming the line where it opens. Code, where "<!--" is only text, is skipped."""
+    if "<!--" not in text:
+        return
     opened = 0
     for number, line in enumerate(_outside_code(text.split("\n")), start=1):
         for mark in _COMMENT_MARK.finditer(line):

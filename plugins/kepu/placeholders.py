@@ -46,6 +46,7 @@ EXAMPLES = (VENUE_NAME, VENUE_ADDRESS, VENUE_ADDRESS_START, ONLINE, REGISTRATION
 PROMPTS = (EVENT_BODY.text, ARTICLE_BODY.text)  # a new file's body: the editor replaces it
 _BY_FIELD: dict[tuple[str, str], Example] = {(e.field, e.text): e for e in EXAMPLES if e.field}
 _BODY = tuple(e for e in EXAMPLES if not e.field)
+_FIELDS = frozenset(field for field, _ in _BY_FIELD)
 _INDEX = re.compile(r"\[\d+\]$")
 
 
@@ -54,12 +55,14 @@ def placeholder_problems(doc: SourceDoc) -> list[Problem]:
     a template's prompt: the page would publish them as if they were true."""
     problems = []
     for key, scalar in doc.scalars.items():
-        example = _BY_FIELD.get((_INDEX.sub("", key), " ".join(scalar.text.split())))
+        field = _INDEX.sub("", key) if "[" in key else key
+        example = field in _FIELDS and _BY_FIELD.get((field, " ".join(scalar.text.split())))
         if example:
             problems.append(Problem(doc.path, scalar.line, key,
                                     f"模板里的示例“{example.text}”还没有换成真实内容", example.fix))
-    for number, line in enumerate(doc.body.split("\n")):
-        for example in _BODY:
+    prompts = [example for example in _BODY if example.text in doc.body]
+    for number, line in enumerate(doc.body.split("\n") if prompts else ()):
+        for example in prompts:
             if example.text in line:
                 problems.append(Problem(doc.path, doc.body_line + number, "正文",
                                         f"正文里还留着模板的提示文字“{example.text[:12]}……”", example.fix))
