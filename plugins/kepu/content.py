@@ -20,6 +20,7 @@ import yaml
 from .frontmatter import MAX_FILE_BYTES, SourceDoc, parse
 from .markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
 from .model import Event
+from .placeholders import placeholder_problems
 from .problems import WARNING, Problem
 from .processes import die_with_parent
 from .safety import RESERVED_FIELDS, reserved_problems, source_problems, value_problems
@@ -84,6 +85,7 @@ def parse_file(path: Path, shown: str, data: bytes | None = None,
     found = value_problems(doc) + reserved_problems(doc, reserved)
     if found:
         return ParsedFile(None, "", problems + found)
+    problems = problems + placeholder_problems(doc)
     try:
         rendered = render(doc.body)
     except MarkupError as exc:

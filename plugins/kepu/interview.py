@@ -12,6 +12,7 @@ from pathlib import Path
 from .answers import Answers, Retry, ScaffoldError, flag
 from .content import parse_file
 from .model import Event
+from .placeholders import is_prompt
 from .problems import Problem, format_report
 from .project import COLLISION, COLLISION_HINT, Layout, check, fixed_outputs
 from .registries import load_registries
@@ -79,7 +80,7 @@ def check_draft(layout: Layout, path: Path, text: str,
 def refuse(answers: Answers, problems: list[Problem]) -> None:
     """Errors in the draft: ask again the questions they come from (Retry); without questions,
     or when no answer can fix one, fail with the whole report."""
-    errors = [p for p in problems if p.is_error]
+    errors = [p for p in problems if p.is_error and not is_prompt(p)]  # the body prompt is for the editor
     if not errors:
         return
     wanted: dict[str, None] = {}
@@ -159,7 +160,7 @@ def publish(layout: Layout, composed: Composed, answers: Answers) -> Path:
     check could not (another file), take it back and ask again."""
     write_new(composed.path, composed.text, layout)
     result = check(layout, [composed.path])
-    if not result.ok:
+    if any(p.is_error and not is_prompt(p) for p in result.problems):
         composed.path.unlink()
         refuse(answers, result.problems)
     return composed.path

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import copyevent
+from . import placeholders as ex
 from .answers import (
     Answers,
     Ask,
@@ -208,12 +209,12 @@ def _place_lines(draft: EventDraft) -> list[str]:
     lines = ["# 活动地点：name 场地名称（必填）、address 详细地址；lat/lon 纬度/经度（可选）"]
     if draft.venue:
         lines += ["venue:", f"  name: {yaml_text(draft.venue)}"]
-        lines.append(f"  address: {yaml_text(draft.address)}" if draft.address else "  # address: 天津市滨海新区……")
+        lines.append(f"  address: {yaml_text(draft.address)}" if draft.address else f"  # address: {ex.VENUE_ADDRESS_START.text}")
         lines += ["  # lat: 39.0513", "  # lon: 117.6470"]
     else:
-        lines += ["# venue:", "#   name: 场地名称", "#   address: 详细地址"]
+        lines += ["# venue:", f"#   name: {ex.VENUE_NAME.text}", f"#   address: {ex.VENUE_ADDRESS.text}"]
     lines.append("# 线上活动的直播或会议链接（只接受 https:// 或 http:// 开头的网址）；纯线上活动不写 venue")
-    lines.append(f"online: {draft.online}" if draft.online else "# online: https://live.example.cn/room/1")
+    lines.append(f"online: {draft.online}" if draft.online else f"# online: {ex.ONLINE.text}")
     return lines
 
 
@@ -224,16 +225,16 @@ RECURRENCE_EXAMPLE = """\
 #   exdates: [2026-12-26]"""
 AGE_LINES = ("# 适合年龄（可选），要加英文引号，例如 \"6-12\"、\"60+\"", "# age: \"6-12\"")
 REGISTRATION_HELP = "# 报名（可选）：是否需要报名、报名链接、电话（加引号）、截止日期、名额、说明"
-REGISTRATION_EXAMPLE = """\
+REGISTRATION_EXAMPLE = f"""\
 # registration:
 #   required: true
-#   url: https://example.cn/baoming
-#   phone: "022-2560 0000"
+#   url: {ex.REGISTRATION_URL.text}
+#   phone: "{ex.REGISTRATION_PHONE.text}"
 #   deadline: 2026-12-03
 #   capacity: 30
-#   note: 请携带一名家长"""
+#   note: {ex.REGISTRATION_NOTE.text}"""
 COST_LINES = ("# 费用（可选，不写就是“免费”）", "# cost: 材料费 10 元")
-OPTIONAL_EVENT_LINES = """\
+OPTIONAL_EVENT_LINES = f"""\
 # 状态（可选）：scheduled 正常、cancelled 已取消、postponed 改期或延期、full 名额已满
 # status: cancelled
 # 改期：写 status: postponed，start 改成新的时间，这里写原定的开始时间（页面显示“已改期”）；
@@ -243,16 +244,16 @@ OPTIONAL_EVENT_LINES = """\
 # status_note: 因大风天气延期一周
 # night: true   # 活动确实在凌晨（0 点到 6 点）开始时才写，例如凌晨观星；下午两点半要写 14:30
 # 配图（可选）：content/ 下的路径；image_alt 是给读屏软件的文字说明
-# image: images/events/xxx.jpg
-# image_alt: 孩子们在连接电路
+# image: {ex.IMAGE.text}
+# image_alt: {ex.IMAGE_ALT.text}
 # 一句话简介（建议 60 字以内），用于列表和分享
-# summary: 用电池、导线和小灯泡搭一个会“跳舞”的电路。
+# summary: {ex.SUMMARY.text}
 # 关键词（可选）
 # tags: [电路, 动手实验]
 # 无障碍说明（可选）
 # accessibility: 一楼场地，有无障碍通道
 # 联系方式（可选）：一段文字，或 name/phone/email
-# contact: 王老师 022-2530 0000
+# contact: {ex.CONTACT.text}
 # 在首页推荐（可选）
 # featured: true
 # 草稿（可选）：写 true 时检查但不发布
@@ -261,7 +262,7 @@ OPTIONAL_EVENT_LINES = """\
 # updated: 2026-11-20 10:00
 # 活动结束后填写：参加人数、活动报道新闻的文件名
 # attendance: 45
-# report: xinwen-wenjianming"""
+# report: {ex.REPORT.text}"""
 
 
 def _registration_lines(registration: Registration | None) -> list[str]:
@@ -270,12 +271,12 @@ def _registration_lines(registration: Registration | None) -> list[str]:
     lines = [REGISTRATION_HELP, "registration:", f"  required: {str(registration.required).lower()}"]
     if registration.required:
         deadline = registration.deadline
-        lines += [f"  url: {registration.url}" if registration.url else "  # url: https://example.cn/baoming",
+        lines += [f"  url: {registration.url}" if registration.url else f"  # url: {ex.REGISTRATION_URL.text}",
                   f"  phone: {json.dumps(registration.phone, ensure_ascii=False)}" if registration.phone
-                  else '  # phone: "022-2560 0000"',
+                  else f'  # phone: "{ex.REGISTRATION_PHONE.text}"',
                   f"  deadline: {deadline.isoformat()}" if deadline else "  # deadline: 2026-12-03",
                   f"  capacity: {registration.capacity}" if registration.capacity else "  # capacity: 30"]
-    return [*lines, "  # note: 请携带一名家长"]
+    return [*lines, f"  # note: {ex.REGISTRATION_NOTE.text}"]
 
 
 def _extra_lines(draft: EventDraft) -> list[str]:
@@ -309,7 +310,7 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         *_extra_lines(draft),
         OPTIONAL_EVENT_LINES,
         "---",
-        "在这里写活动介绍：做什么、怎么参加、需要带什么。可以用 Markdown，例如 **加粗**、列表和链接。",
+        ex.EVENT_BODY.text,
         "",
     ]
     return "\n".join(lines)
@@ -318,7 +319,7 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
 def render_article(draft: ArticleDraft, registries: Registries) -> str:
     """The new news file, every field commented in Chinese."""
     street = (f"street: {draft.street}" if draft.street else "# street: xinbei")
-    events = (f"events: [{', '.join(draft.events)}]" if draft.events else "# events: [huodong-wenjianming]")
+    events = (f"events: [{', '.join(draft.events)}]" if draft.events else f"# events: [{ex.ARTICLE_EVENTS.text}]")
     return "\n".join([
         "---",
         "# 新闻标题（必填）",
@@ -326,7 +327,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 发布日期（必填），也可以写日期加时间，例如 2026-11-20 09:30",
         f"date: {draft.day.isoformat()}",
         "# 摘要（可选），用于列表和分享",
-        "# summary: 三百多位居民参加了科普日集市。",
+        f"# summary: {ex.ARTICLE_SUMMARY.text}",
         "# 作者或来源（可选，默认站点名称）",
         "# author: 新北街道流动科技馆志愿服务队",
         "# 相关街镇编号（可选，见 content/data/streets.yml）",
@@ -334,14 +335,14 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 相关活动的文件名（可选，content/events/ 下的文件名，不含 .md）",
         events,
         "# 配图（可选）：content/ 下的路径；image_alt 是文字说明",
-        "# image: images/news/xxx.jpg",
-        "# image_alt: 居民在体验互动展品",
+        f"# image: {ex.ARTICLE_IMAGE.text}",
+        f"# image_alt: {ex.ARTICLE_IMAGE_ALT.text}",
         "# 关键词（可选）",
         "# tags: [科普日, 流动科技馆]",
         "# 草稿（可选）：写 true 时不发布",
         "# draft: true",
         "---",
-        "在这里写新闻正文。",
+        ex.ARTICLE_BODY.text,
         "",
     ])
 
@@ -349,10 +350,11 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
 # ------------------------------------------------------------------ writing
 
 def create(path: Path, text: str, layout: Layout) -> Path:
-    """Write the new file, then check it as ``invoke check`` would; remove it if it has errors."""
+    """Write the new file, then check it as ``invoke check`` would; remove it if it has errors
+    (but for the body's prompt, there on purpose: the check reminds the editor to replace it)."""
     write_new(path, text, layout)
     result = check(layout, [path])
-    if not result.ok:
+    if any(p.is_error and not ex.is_prompt(p) for p in result.problems):
         path.unlink()
         raise ScaffoldError("生成的文件没有通过检查，已删除：\n" + format_report(result.problems),
                             "请把以上信息发给网站维护人员")

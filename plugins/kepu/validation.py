@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
+from . import phones
 from .datechecks import Review, extra_dates, new_event_over, night_start, start_on_rule
 from .dates import MAX_SHOWN, DateFormatError, as_local, parse_clock, parse_duration, parse_when, shorten
 from .frontmatter import SourceDoc
@@ -95,7 +96,7 @@ def is_email(text: str) -> bool:
     return bool(_EMAIL.fullmatch(text))
 # Digits, spaces, dashes, a leading + and brackets, then an optional extension: the site
 # writes tel:<this>, so no letters or ":" (tel:javascript:…).
-_PHONE = re.compile(r"(\+?[0-9 ()-]+?)(?: ?(?:转|分机|ext\.?) ?[0-9]{1,6})?", re.IGNORECASE)
+_PHONE = re.compile(r"\+?[0-9 ()-]+")  # the number; phones.split_extension takes the extension off
 _PHONE_HINT = '例如 phone: "022-2530 0000"；分机写成 "022-2530 0000 转 123"'
 _URL_UNSAFE = re.compile(r"[?#%\"'<>]")
 
@@ -221,11 +222,11 @@ class FieldReader:
                 return ""
             return raw
         text = self.text(key, max_len=60)
-        match = _PHONE.fullmatch(text)
-        if text and (not match or sum(c.isdigit() for c in match[1]) < 3):
+        number = phones.split_extension(text)[0]
+        if text and (not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3):
             self.error(key, f"电话“{shown(text)}”格式不对：只能有数字、空格、-、+ 和括号", _PHONE_HINT)
             return ""
-        return text
+        return phones.shown(text)
 
     def email(self, key: str) -> str:
         value = self.text(key, max_len=254)
