@@ -18,6 +18,7 @@ from .safety import ARTICLE_RESERVED_FIELDS
 from .tree import ContentTree, Sections, scan
 from .urls import UrlScheme
 from .validation import ValidationContext, body_image_problems
+from .webnames import name_clashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,8 @@ def tree_problems(layout: Layout, tree: ContentTree, only: set[str] | None = Non
         shown = layout.shown(path)
         if only is None or shown in only:
             problems.extend(inspect_file(path, shown).problems)
+    images = [(layout.shown(path), path.relative_to(layout.content).as_posix()) for path in tree.images]
+    problems.extend(p for p in name_clashes(images) if only is None or p.path in only)
     return problems
 
 
