@@ -138,6 +138,7 @@ def published(check: ImageCheck, shown: str) -> bytes:
                                     "重新导出或重新下载这张图片后再放入")]) from error
 
 
+@functools.cache
 def _code_digest() -> str:
     """What a published image depends on besides its bytes: this code and the encoders' versions.
     A change to either gives every image a new fingerprint, so nothing stale is reused."""
@@ -150,12 +151,9 @@ def _code_digest() -> str:
     return hasher.hexdigest()[:24]
 
 
-IMAGE_CODE = _code_digest()
-
-
 def fingerprint(data: bytes) -> str:
     """Identifies what the site publishes for an image file: its bytes and the code that judges them."""
-    return hashlib.sha256(IMAGE_CODE.encode() + b"\0" + data).hexdigest()[:32]
+    return hashlib.sha256(_code_digest().encode() + b"\0" + data).hexdigest()[:32]
 
 
 _AS_GIVEN = b""  # a remembered verdict "publish the bytes as given" (no accepted image is empty)
