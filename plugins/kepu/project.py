@@ -19,6 +19,7 @@ from .safety import ARTICLE_RESERVED_FIELDS
 from .tree import ContentTree, Sections, scan
 from .urls import UrlScheme
 from .validation import ValidationContext, body_image_problems
+from .webnames import name_clashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +90,15 @@ class CheckResult:
 def tree_problems(layout: Layout, tree: ContentTree, only: set[str] | None = None) -> list[Problem]:
     """What the walk refused, and every image that is not the image it claims to be
     (``only``: just these shown paths)."""
-    from .images import inspect_file
-
     problems = [p for p in tree.problems if only is None or p.path in only]
     for path in tree.images:
         shown = layout.shown(path)
         if only is None or shown in only:
+            from .images import inspect_file  # Pillow and pillow-heif: loaded only to judge an image
+
             problems.extend(inspect_file(path, shown).problems)
+    images = [(layout.shown(path), path.relative_to(layout.content).as_posix()) for path in tree.images]
+    problems.extend(p for p in name_clashes(images) if only is None or p.path in only)
     return problems
 
 

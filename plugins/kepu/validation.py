@@ -30,6 +30,7 @@ from .model import (
 from .problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
 from .recurrence import RecurrenceError, first_occurrence, normalize_rule
 from .suggest import closest, did_you_mean
+from .webnames import HEIF_SUFFIXES, web_addresses, web_name
 
 # \A…\Z, not ^…$: "$" also matches before a final newline, so "zhoumo\n" passed .match().
 SLUG_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -40,7 +41,7 @@ MAX_TAGS = 20
 MAX_EVENT_REFS = 50
 IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
 URL_SCHEMES = ("http://", "https://")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 EVENT_FIELDS = (
@@ -611,7 +612,7 @@ def image_path(checker: FieldReader, key: str) -> str:
     if not (checker.ctx.content_dir / path).is_file():
         checker.error(key, f"找不到图片 content/{path}", "检查文件名和大小写，或把图片放到这个位置")
         return ""
-    return str(path)
+    return web_name(str(path))  # where the site publishes it (an iPhone photo as .jpg)
 
 
 _BODY_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
@@ -777,7 +778,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     event = Event(slug=PurePosixPath(doc.path).stem, source_path=doc.path, title=title,
                   start=start, end=end, all_day=not isinstance(start, datetime), timezone=tz_name,
                   street=street, team=team, categories=categories, audiences=audiences,
-                  body_html=body_html, **fields)
+                  body_html=web_addresses(body_html), **fields)
     new_event_over(checker, event)
     return event, checker.problems
 
