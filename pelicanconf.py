@@ -120,6 +120,13 @@ STREET_FEED_URL = STREET_FEED_SAVE_AS = "feeds/streets/{id}.ics"
 TEAM_FEED_URL = TEAM_FEED_SAVE_AS = "feeds/teams/{id}.ics"
 EVENT_CATEGORY_FEED_URL = EVENT_CATEGORY_FEED_SAVE_AS = "feeds/categories/{id}.ics"
 AUDIENCE_FEED_URL = AUDIENCE_FEED_SAVE_AS = "feeds/audiences/{id}.ics"
+# The same groupings' upcoming events for feed readers (Atom), the soonest ATOM_MAX_ENTRIES of each.
+ATOM_ALL_URL = ATOM_ALL_SAVE_AS = "feeds/all.atom"
+STREET_ATOM_URL = STREET_ATOM_SAVE_AS = "feeds/streets/{id}.atom"
+TEAM_ATOM_URL = TEAM_ATOM_SAVE_AS = "feeds/teams/{id}.atom"
+EVENT_CATEGORY_ATOM_URL = EVENT_CATEGORY_ATOM_SAVE_AS = "feeds/categories/{id}.atom"
+AUDIENCE_ATOM_URL = AUDIENCE_ATOM_SAVE_AS = "feeds/audiences/{id}.atom"
+ATOM_MAX_ENTRIES = 100
 
 # Calendar views.
 CALENDAR_URL, CALENDAR_SAVE_AS = "calendar/", "calendar/index.html"

@@ -61,6 +61,11 @@ class Stamp:
     derived: datetime | None = None  # DTSTAMP when nothing says when it changed (history.derived_stamp)
 
 
+def stamp_time(stamp: Stamp) -> datetime:
+    """An event's revision time in UTC: DTSTAMP of its VEVENT and ``updated`` of its Atom entry."""
+    return (stamp.modified or stamp.derived or UNKNOWN_STAMP).astimezone(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class FeedWindow:
     """What a feed covers after the past window and the size limit were applied."""
@@ -100,7 +105,8 @@ def _summary(entry: EventEntry) -> str:
     return TITLE_PREFIX.get(entry.event.shown_status, "") + entry.event.title
 
 
-def _location(entry: EventEntry) -> str:
+def location_text(entry: EventEntry) -> str:
+    """Where: the venue (with its address) and the online link, as calendars and feeds show it."""
     event = entry.event
     parts = []
     if event.venue:
@@ -131,7 +137,7 @@ def description_lines(entry: EventEntry, event_url: str) -> list[str]:
     if entry.rule_text:
         lines.append(f"时间：{entry.rule_text}")
     if event.venue or event.online:
-        lines.append(f"地点：{_location(entry)}")
+        lines.append(f"地点：{location_text(entry)}")
     lines.append(f"主办：{entry.team.name}")
     audiences = "、".join(a.name for a in entry.audiences)
     lines.append(f"适合：{audiences}{_age(event.age_min, event.age_max)}")
@@ -185,7 +191,7 @@ class EventComponents:
         url = self.event_url(entry)
         vevent = Event()
         vevent.add("uid", self.uid(entry))
-        vevent.add("dtstamp", (stamp.modified or stamp.derived or UNKNOWN_STAMP).astimezone(UTC))
+        vevent.add("dtstamp", stamp_time(stamp))
         if stamp.modified:
             vevent.add("last-modified", stamp.modified.astimezone(UTC))
         vevent.add("sequence", stamp.sequence)
@@ -200,7 +206,7 @@ class EventComponents:
             if event.recurrence.exdates:
                 vevent.add("exdate", [_point(d, event.start, zone) for d in event.recurrence.exdates])
         vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
-        location = _location(entry)
+        location = location_text(entry)
         if location:
             vevent.add("location", LiteralText(location))
         if event.venue and event.venue.has_geo:

@@ -27,13 +27,15 @@ class FeedLinks:
     qr_svg: str
     page: str = ""  # site-relative URL of the feed's own subscribe page
     page_url: str = ""  # the same, absolute: what the QR code encodes
+    atom: str = ""  # site-relative path of the same events' Atom feed, for feed readers
 
 
 def webcal(https_url: str) -> str:
     return re.sub(r"^https?://", "webcal://", https_url)
 
 
-def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: str) -> FeedLinks:
+def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: str,
+               atom: str = "") -> FeedLinks:
     """The links for the feed at ``path``; its QR code opens ``page``, the feed's subscribe page:
     WeChat's scanner (and most phone cameras) cannot do anything with a raw .ics address, while
     a page can show each phone's steps next to the one-tap webcal:// and https links."""
@@ -47,6 +49,7 @@ def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: 
         qr_svg=qr.svg(page_url, f"{name}订阅页面二维码：{page_url}"),
         page=page,
         page_url=page_url,
+        atom=atom,
     )
 
 
