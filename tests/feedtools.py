@@ -52,9 +52,14 @@ def lint(data: bytes) -> list[str]:
     if used - defined:
         problems.append(f"TZID used but not defined: {sorted(used - defined)}")
     calendar = Calendar.from_ical(data)
-    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    # One VEVENT per UID, besides its RECURRENCE-ID overrides (one per overridden instance).
+    uids = [(str(e["UID"]), e.get("RECURRENCE-ID") and e.decoded("RECURRENCE-ID"))
+            for e in calendar.walk("VEVENT")]
     if len(uids) != len(set(uids)):
         problems.append("duplicate UID in one file")
+    masters = {uid for uid, instance in uids if instance is None}
+    if any(uid not in masters for uid, instance in uids if instance is not None):
+        problems.append("a RECURRENCE-ID override without its series")
     for event in calendar.walk("VEVENT"):
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         if type(start) is not type(end) or not end > start:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from .dates import WEEKDAYS, day_of
-from .model import Event, Occurrence
+from .model import Event, Occurrence, SessionChange
 from .problems import STRICT_ADDED, STRICT_ALWAYS
 from .recurrence import FIRST_WITHIN_YEARS, describe, expand, first_occurrence, neighbours, wall_point
 
@@ -85,6 +85,24 @@ def _stray_exception(checker: FieldReader, name: str, value: date | datetime, po
     checker.error(name, f"例外日期 {_day(point.date())}不是这个活动的日期（{rule_text}）："
                         "这一天本来就没有活动，要停的那一次仍会发布",
                   f"最近的活动日期是 {dates}：把例外日期改成要停的那一天" if dates else "删去这个日期")
+
+
+def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
+                     rdates: Iterable[date | datetime], sessions: Iterable[SessionChange]) -> None:
+    """A changed session must be one of the series' sessions (its date as the rule, or an extra
+    date, gives it): a calendar's RECURRENCE-ID naming no instance changes nothing anywhere."""
+    extra = {wall_point(value, start, zone) for value in rdates}
+    named = {wall_point(change.original, start, zone): index for index, change in enumerate(sessions)}
+    near = neighbours(rule, start, zone, named)
+    for point, index in named.items():
+        before, after = near.get(point, (point, None))
+        if before == point or point in extra:
+            continue
+        dates = "和 ".join(_day(d.date()) for d in (before, after) if d is not None)
+        checker.error(f"recurrence.sessions[{index}].date",
+                      f"{_day(point.date())}不是这个活动的一场（{_rule_text(rule, start, zone)}）",
+                      f"date 写要取消或改期的那一场原定的日期；最近的活动日期是 {dates}" if dates else
+                      "date 写要取消或改期的那一场原定的日期")
 
 
 def night_start(checker: FieldReader, start: date | datetime | None) -> None:

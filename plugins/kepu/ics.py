@@ -16,6 +16,7 @@ from icalendar import Calendar, Event, Timezone, vCategory, vGeo, vRecur, vText,
 from .dates import format_day
 from .model import STATUS_LABELS
 from .recurrence import occurrence_point
+from .sessions import calendar_note, changed_times
 from .site import EventEntry, last_local_day, occurrence_key
 
 UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
@@ -107,15 +108,18 @@ def _summary(entry: EventEntry) -> str:
 
 def location_text(entry: EventEntry) -> str:
     """Where: the venue (with its address) and the online link, as calendars and feeds show it."""
-    event = entry.event
+    return _place(entry.event.venue, entry.event.online)
+
+
+def _place(venue, online: str) -> str:
     parts = []
-    if event.venue:
-        place = event.venue.name
-        if event.venue.address and event.venue.address != place:
-            place += f"（{event.venue.address}）"
+    if venue:
+        place = venue.name
+        if venue.address and venue.address != place:
+            place += f"（{venue.address}）"
         parts.append(place)
-    if event.online:
-        parts.append(f"线上：{event.online}")
+    if online:
+        parts.append(f"线上：{online}")
     return "；".join(parts)
 
 
@@ -186,15 +190,9 @@ class EventComponents:
         return f"{entry.event.slug}@{self.settings.uid_domain}"
 
     def vevent(self, entry: EventEntry) -> Event:
+        """The event's master VEVENT (a series: with its rule, exceptions and additions)."""
         event = entry.event
-        stamp = self.stamps.get(event.slug, Stamp())
-        url = self.event_url(entry)
-        vevent = Event()
-        vevent.add("uid", self.uid(entry))
-        vevent.add("dtstamp", stamp_time(stamp))
-        if stamp.modified:
-            vevent.add("last-modified", stamp.modified.astimezone(UTC))
-        vevent.add("sequence", stamp.sequence)
+        vevent = self._base(entry, 0)
         vevent.add("summary", LiteralText(_summary(entry)))
         vevent.add("dtstart", event.start)
         vevent.add("dtend", event.end if not entry.event.all_day else event.end + timedelta(days=1))
@@ -206,25 +204,68 @@ class EventComponents:
             if event.recurrence.exdates:
                 vevent.add("exdate", [_point(d, event.start, zone) for d in event.recurrence.exdates])
         vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
-        location = location_text(entry)
+        self._details(vevent, entry, event.venue, location_text(entry), "")
+        return vevent
+
+    def session_vevents(self, entry: EventEntry) -> list[Event]:
+        """One VEVENT per changed session of a series (RFC 5545 RECURRENCE-ID overrides): a cancelled
+        session is STATUS:CANCELLED with 【已取消】, a moved one has its new DTSTART and LOCATION; their
+        SEQUENCE is above the master's, so clients take them over the rule's instance."""
+        event = entry.event
+        if event.recurrence is None:
+            return []
+        zone = ZoneInfo(event.timezone)
+        found = []
+        for change in event.recurrence.sessions:
+            original = _point(change.original, event.start, zone)
+            start, end = changed_times(event, change, original)
+            vevent = self._base(entry, 1)
+            vevent.add("recurrence-id", original)
+            prefix = TITLE_PREFIX["cancelled"] if change.cancelled else TITLE_PREFIX.get(event.shown_status, "")
+            vevent.add("summary", LiteralText(prefix + event.title))
+            vevent.add("dtstart", start)
+            vevent.add("dtend", end if not event.all_day else end + timedelta(days=1))
+            cancelled = change.cancelled or event.status == "cancelled"
+            vevent.add("status", "CANCELLED" if cancelled else ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
+            venue = change.venue or event.venue
+            place = _place(venue, event.online)
+            self._details(vevent, entry, venue, place, calendar_note(change, start, end))
+            found.append(vevent)
+        return found
+
+    def _base(self, entry: EventEntry, raise_by: int) -> Event:
+        """UID and version stamps; ``raise_by`` lifts SEQUENCE (an override above its master)."""
+        stamp = self.stamps.get(entry.event.slug, Stamp())
+        vevent = Event()
+        vevent.add("uid", self.uid(entry))
+        vevent.add("dtstamp", stamp_time(stamp))
+        if stamp.modified:
+            vevent.add("last-modified", stamp.modified.astimezone(UTC))
+        vevent.add("sequence", stamp.sequence + raise_by)
+        return vevent
+
+    def _details(self, vevent: Event, entry: EventEntry, venue, location: str, note: str) -> None:
+        """Place, page, description, categories, organizer and free/busy, shared by every VEVENT."""
+        url = self.event_url(entry)
         if location:
             vevent.add("location", LiteralText(location))
-        if event.venue and event.venue.has_geo:
-            vevent.add("geo", vGeo((event.venue.lat, event.venue.lon)))
+        if venue and venue.has_geo:
+            vevent.add("geo", vGeo((venue.lat, venue.lon)))
         vevent.add("url", url, parameters={"VALUE": "URI"})
-        vevent.add("description", LiteralText("\n".join(description_lines(entry, url))))
+        lines = [note, *description_lines(entry, url)] if note else description_lines(entry, url)
+        vevent.add("description", LiteralText("\n".join(lines)))
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
         if entry.team.email:  # an organizer is someone to write to (RFC 5545 CAL-ADDRESS), never a web page
             vevent.add("organizer", f"mailto:{entry.team.email}", parameters={"CN": _quote_safe(entry.team.name)})
         if _frees_the_day(entry):
             vevent.add("transp", "TRANSPARENT")
         vevent.add("class", "PUBLIC")
-        return vevent
 
     def adopt(self, entry: EventEntry, calendar: bytes) -> None:
-        """Take the VEVENT of a previously written .ics file of the same event and inputs."""
+        """Take the VEVENTs (the master and its changed sessions) of a previously written .ics file
+        of the same event and inputs."""
         start = calendar.index(b"BEGIN:VEVENT\r\n")
-        end = calendar.index(b"END:VEVENT\r\n", start) + len(b"END:VEVENT\r\n")
+        end = calendar.rindex(b"END:VEVENT\r\n") + len(b"END:VEVENT\r\n")
         self._bytes[entry.event.slug] = calendar[start:end]
 
     def remember(self, serialized: Mapping[str, bytes]) -> None:
@@ -234,7 +275,8 @@ class EventComponents:
     def serialize(self, entry: EventEntry) -> bytes:
         key = entry.event.slug
         if key not in self._bytes:
-            self._bytes[key] = unfolded_bytes(self.vevent(entry))
+            components = [self.vevent(entry), *self.session_vevents(entry)]
+            self._bytes[key] = b"".join(unfolded_bytes(c) for c in components)
         return self._bytes[key]
 
 

@@ -14,6 +14,7 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 
 from .dates import DateFormatError, parse_when
 from .model import Event, Occurrence
+from .sessions import changed_times
 
 ALLOWED_FREQ = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 ALLOWED_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
@@ -325,6 +326,7 @@ def expand(event: Event, limit: date, since: date | None = None) -> list[Occurre
     span = event.duration
     occurrences: list[Occurrence] = []
     before: Occurrence | None = None
+    changes = _changes(event)
     for index, point in enumerate(ruleset(event, limit)):
         if isinstance(event.start, datetime):
             start: date | datetime = point
@@ -334,14 +336,31 @@ def expand(event: Event, limit: date, since: date | None = None) -> list[Occurre
             end = start + span - timedelta(days=1)
         if (start if not isinstance(start, datetime) else start.date()) > limit:
             break
-        occurrence = Occurrence(event, start, end, index)
+        change = changes.get(start)
+        if change is not None and change.start is not None:  # moved: its new time, its own place in order
+            start, end = changed_times(event, change, start)
+        occurrence = Occurrence(event, start, end, index, change)
         if since is not None and occurrence.last_day < since:
             before = occurrence
             continue
         if len(occurrences) >= MAX_OCCURRENCES:
             break
         occurrences.append(occurrence)
+    if changes:
+        occurrences.sort(key=lambda o: occurrence_point(o.start, event.start, ZoneInfo(event.timezone)))
     return occurrences or ([before] if before else [])
+
+
+def _changes(event: Event) -> dict:
+    """The series' changed sessions by the start the rule gives them (an aware datetime, or a date)."""
+    if event.recurrence is None or not event.recurrence.sessions:
+        return {}
+    zone = ZoneInfo(event.timezone)
+    found = {}
+    for change in event.recurrence.sessions:
+        point = occurrence_point(change.original, event.start, zone)
+        found[point if isinstance(event.start, datetime) else point.date()] = change
+    return found
 
 
 def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | None = None) -> str:

@@ -37,7 +37,9 @@ class EventEntry:
 
     @property
     def next(self) -> Occurrence | None:
-        return self.upcoming[0] if self.upcoming else None
+        """The next session held (a series' cancelled session is skipped), else the next one."""
+        held = next((o for o in self.upcoming if not o.cancelled), None)
+        return held or (self.upcoming[0] if self.upcoming else None)
 
     @property
     def last(self) -> Occurrence:

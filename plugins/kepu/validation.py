@@ -13,7 +13,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
 from . import phones
-from .datechecks import Review, extra_dates, new_event_over, night_start, start_on_rule
+from .datechecks import Review, extra_dates, new_event_over, night_start, sessions_on_rule, start_on_rule
 from .dates import MAX_SHOWN, DateFormatError, as_local, parse_clock, parse_duration, parse_when, shorten
 from .frontmatter import SourceDoc
 from .model import (
@@ -29,6 +29,7 @@ from .model import (
 )
 from .problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
 from .recurrence import RecurrenceError, first_occurrence, normalize_rule
+from .sessions import read_sessions
 from .suggest import closest, did_you_mean
 from .webnames import HEIF_SUFFIXES, web_addresses, web_name
 
@@ -54,7 +55,7 @@ REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences"
 NESTED_FIELDS = {
     "venue": ("name", "address", "lat", "lon"),
     "registration": ("required", "url", "phone", "email", "deadline", "capacity", "note"),
-    "recurrence": ("rrule", "exdates", "rdates"),
+    "recurrence": ("rrule", "exdates", "rdates", "sessions"),
     "contact": ("name", "phone", "email"),
 }
 # Chinese (and common English) names editors type for a field.
@@ -144,9 +145,14 @@ class FieldReader:
 
     # -- scalar readers ------------------------------------------------------------
     def get(self, key: str) -> Any:
+        """The value at a dotted key; ``name[2]`` picks a list's item (``recurrence.sessions[0].date``)."""
         value: Any = self.meta
         for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+            name, _, index = part.partition("[")
+            value = value.get(name) if isinstance(value, dict) else None
+            if index:
+                position = int(index.rstrip("]"))
+                value = value[position] if isinstance(value, list) and position < len(value) else None
         return value
 
     def text(self, key: str, required: bool = False, max_len: int = 2000) -> str:
@@ -586,7 +592,9 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
         return None
     start_on_rule(checker, rule, start, zone, rdates)
     extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
-    return Recurrence(rule, exdates, rdates)
+    sessions = read_sessions(checker, start, zone, exdates)
+    sessions_on_rule(checker, rule, start, zone, rdates, sessions)
+    return Recurrence(rule, exdates, rdates, sessions)
 
 
 def image_path(checker: FieldReader, key: str) -> str:
