@@ -118,3 +118,15 @@ def test_a_change_to_a_date_that_is_not_a_session_is_refused(mini_site: Path) ->
     assert result.returncode == 1
     assert f"{SERIES}:{line}:" in result.stdout
     assert "2026-12-12（周六）" in result.stdout and "2026-12-19（周六）" in result.stdout
+
+
+def test_the_change_feed_names_a_session_change_as_such() -> None:
+    from kepu.changes import KIND_LABELS
+    from kepu.history import change_kind, significant
+
+    before = (Path(__file__).parent / "test_data" / "site" / SERIES).read_text("utf-8")
+    after = before.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + SESSIONS)
+    kind = change_kind(significant(before), significant(after))
+    assert KIND_LABELS[kind] == "单场取消或改期"
+    moved_series = before.replace("UNTIL=2027-01-30", "UNTIL=2027-02-27")
+    assert change_kind(significant(before), significant(moved_series)) == "rescheduled"

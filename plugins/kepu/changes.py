@@ -16,6 +16,7 @@ from .site import EventEntry
 KIND_LABELS = {
     "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
     "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
+    "session": "单场取消或改期",
     "updated": "信息更新",
 }
 MAX_ENTRIES = 200

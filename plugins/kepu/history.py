@@ -53,12 +53,19 @@ def significant(text: str) -> tuple:
         return ("unreadable", front)
     if not isinstance(meta, dict):
         return ("unreadable", front)
-    return tuple(repr(meta.get(key)) for key in SIGNIFICANT_FIELDS)
+    values = {key: meta.get(key) for key in SIGNIFICANT_FIELDS}
+    recurrence = values["recurrence"]
+    sessions = None
+    if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
+        sessions = recurrence.get("sessions")
+        values["recurrence"] = {k: v for k, v in recurrence.items() if k != "sessions"}
+    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), repr(sessions))
 
 
 _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
 _PLACE_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("venue", "online")}
 _STATUS = SIGNIFICANT_FIELDS.index("status")
+_SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions: one session cancelled or moved
 _STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
                  "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
                  "'full'": "full", "'已满'": "full"}
@@ -78,6 +85,8 @@ def change_kind(before: tuple, after: tuple) -> str | None:
         return "rescheduled"
     if any(before[i] != after[i] for i in _PLACE_FIELDS):
         return "moved"
+    if before[_SESSIONS] != after[_SESSIONS]:
+        return "session"
     return "updated"
 
 
