@@ -205,8 +205,20 @@ def test_a_two_day_all_day_fair(site: Path) -> None:
     assert "audiences: [shequ-jumin, qinzi]" in text
 
 
+INTRODUCTION = "带孩子一起动手做实验，材料现场提供。"
+
+
+def write_introduction(path: Path) -> None:
+    """What new-event's 下一步 asks of the volunteer: the body's prompt replaced by the introduction."""
+    from kepu.placeholders import EVENT_BODY
+
+    path.write_text(path.read_text("utf-8").replace(EVENT_BODY.text, INTRODUCTION), "utf-8")
+
+
 def test_copying_this_months_stop_for_next_month(site: Path) -> None:
-    """--from the file made above: only the new date is typed; its comments and text stay."""
+    """--from the file made above, once its introduction is written: only the new date is typed;
+    its comments and text stay."""
+    write_introduction(site / SINGLE)
     source = (site / SINGLE).read_text("utf-8")
     term = Terminal(site, "--from", Path(SINGLE).stem)
     term.answer("活动日期", "2027-01-09")
@@ -241,8 +253,20 @@ def test_copying_last_stop_leaves_its_outcome_behind(site: Path) -> None:
     assert "start: 2027-03-05\nend: 2027-03-07\n" in copy
 
 
-def test_every_new_file_passes_the_check(site: Path) -> None:
+def test_every_new_file_passes_the_check_once_its_introduction_is_written(site: Path) -> None:
+    """new-event leaves the body's prompt for the volunteer (as its 下一步 says); until they replace it
+    the check refuses to publish it, naming the line. Then every new file passes."""
+    from kepu.placeholders import EVENT_BODY
+
     files = [site / p for p in (SINGLE, SERIES, FAIR, NEXT_STOP, WINTER_STOP)]
+    prompted = [f for f in files if EVENT_BODY.text in f.read_text("utf-8")]
+    assert len(prompted) == 2  # the series and the fair; the single event's was written before copying it
+    before = run_check(*prompted, content=site / "content", cwd=site)
+    assert before.returncode == 1
+    for path in prompted:
+        line = path.read_text("utf-8").split("\n").index(EVENT_BODY.text) + 1
+        assert f"{path.relative_to(site).as_posix()}:{line}: 正文: 正文里还留着模板的提示文字" in before.stdout
+        write_introduction(path)
     result = run_check(*files, content=site / "content", cwd=site)
     assert result.returncode == 0, result.stdout
     assert "检查通过：没有发现问题。" in result.stdout
@@ -361,7 +385,7 @@ def test_batch_names_the_flag_to_fix(sample: Path, flags: list[str], message: st
 def test_batch_series_with_every_new_flag(sample: Path) -> None:
     result = batch(sample, *BATCH, "--date", "2026-12-05", "--repeat", "每月第一个周六",
                    "--until", "2027-03-06", "--except", "2027-01-02", "--registration", "是",
-                   "--registration-url", "https://example.cn/baoming", "--registration-deadline",
+                   "--registration-url", "https://kepu.example.cn/baoming/shiyanke", "--registration-deadline",
                    "2026-12-03", "--registration-capacity", "30", "--cost", "材料费 10 元", "--age", "60+")
     assert result.returncode == 0, result.stderr
     path = sample / "content/events/hujiayuan/2026/shiyanke.md"
@@ -370,6 +394,7 @@ def test_batch_series_with_every_new_flag(sample: Path) -> None:
     assert "# 重复：每月第一个周六，至 2027年3月6日" in text
     assert "deadline: 2026-12-03" in text and "capacity: 30" in text and 'age: "60+"' in text
     assert "cost: 材料费 10 元" in text
+    write_introduction(path)
     assert run_check(path, content=sample / "content", cwd=sample).returncode == 0
 
 

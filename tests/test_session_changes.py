@@ -6,6 +6,8 @@ the series' sessions is refused with the nearest real ones."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import date
@@ -104,6 +106,12 @@ def test_open_data_and_statistics_follow(built: Path) -> None:
     sessions = {s["date"]: s for s in record["recurrence"]["sessions"]}
     assert sessions["2026-12-12T14:00:00+08:00"]["status"] == "cancelled"
     assert sessions["2026-12-19T14:00:00+08:00"]["start"] == "2026-12-20T09:30:00+08:00"
+    rows = {r["日期"]: r for r in csv.DictReader(io.StringIO((built / "data" / "events.csv").read_text("utf-8-sig")))
+            if r["活动编号"] == "zhoumo-tongxuehui"}
+    assert rows["2026-12-12"]["状态"] == "已取消"  # a spreadsheet of sessions keeps the row, marked
+    assert (rows["2026-12-20"]["状态"], rows["2026-12-20"]["开始时间"], rows["2026-12-20"]["地点"]) == \
+        ("已改期", "09:30", "新北街道党群服务中心")
+    assert "2026-12-19" not in rows
     calendar = Calendar.from_ical((built / "events" / "zhoumo-tongxuehui.ics").read_bytes())
     expanded = recurring_ical_events.of(calendar).between(date(2026, 12, 1), date(2027, 1, 1))
     held = [o for o in expanded if str(o.get("STATUS")) != "CANCELLED"]

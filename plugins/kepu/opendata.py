@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from .csvsafe import cell
 from .model import STATUS_LABELS, STATUSES
 from .recurrence import occurrence_point
-from .sessions import changed_times
+from .sessions import changed_times, session_label
 from .site import EventEntry, SiteIndex, last_local_day, local_day
 
 DATA_VERSION = "1.2"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series)
@@ -142,6 +142,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     keys = []
     for occurrence in entry.occurrences:
         timed = isinstance(occurrence.start, datetime)
+        venue = occurrence.venue  # a moved session's own place
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
@@ -149,8 +150,8 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         writer.writerow(csv_row([
             event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
             end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
-            "否" if timed else "是", event.title, event.status_label, event.street, entry.street.name,
-            event.community, event.venue.name if event.venue else "", event.venue.address if event.venue else "",
+            "否" if timed else "是", event.title, session_label(occurrence) or event.status_label, event.street,
+            entry.street.name, event.community, venue.name if venue else "", venue.address if venue else "",
             event.online, entry.team.name, "、".join(c.name for c in entry.categories),
             "、".join(a.name for a in entry.audiences), event.cost,
             "是" if event.registration and event.registration.required else "否",

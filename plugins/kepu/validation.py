@@ -814,5 +814,5 @@ def _check_folder(checker: FieldReader, street: str) -> None:
     folder = parts[parts.index("events") + 1] if len(parts) > parts.index("events") + 2 else ""
     if street and folder and folder in checker.ctx.registries.streets and folder != street:
         checker.warn("street", f"文件放在 {folder} 文件夹，street 却写的是 {street}",
-                     f"把文件移到 content/events/{street}/ 下，或改正 street",
+                     f"把文件移到 content/events/{street}/ 下，或改正 street（这个文件夹的审核人会收到修改请求）",
                      STRICT_ALWAYS)
