@@ -161,7 +161,7 @@ def check(c, path=None, content=None, strict=False, base=None, format=None, summ
                     summary=summary and _here(summary), build_date=build_date))
 
 
-@task(help={"admins": "网站管理员，默认 @binhai-kepu/admins", "editors": "街镇编辑，{street} 换成街镇编号",
+@task(help={"admins": "网站管理员，默认 <KEPU_CODEOWNERS_TEAM>/admins", "editors": "街镇编辑，{street} 换成街镇编号",
             "news": "新闻编辑", "gitea": "Gitea、Forgejo 的写法（规则是正则表达式）",
             "content": PATH_HELP["content"]})
 def codeowners(c, admins=None, editors=None, news=None, gitea=False, content=None):
