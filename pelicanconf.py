@@ -16,6 +16,12 @@ from kepu_pelican.undefined import TemplateUndefined  # noqa: E402
 SITENAME = "滨海科普日历"
 SITESUBTITLE = "天津市滨海新区科普活动一站查"
 ORGANIZATION = "天津市滨海新区科学技术协会"
+# The district in the site's texts and feeds (“滨海新区的科普活动”), structured data and map links;
+# the code names no district. Literals: `invoke check` reads them too.
+KEPU_DISTRICT = "滨海新区"
+KEPU_REGION = "天津市"  # province or municipality (schema.org addressRegion)
+KEPU_CITY = "天津"  # map apps look up venues without coordinates in this city
+KEPU_CODEOWNERS_TEAM = "@binhai-kepu"  # invoke codeowners: <team>/admins, <team>/<street>-editors
 SITEURL = os.environ.get("KEPU_SITEURL", "")
 RELATIVE_URLS = False
 TIMEZONE = "Asia/Shanghai"

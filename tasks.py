@@ -161,7 +161,7 @@ def check(c, path=None, content=None, strict=False, base=None, format=None, summ
                     summary=summary and _here(summary), build_date=build_date))
 
 
-@task(help={"admins": "网站管理员，默认 @binhai-kepu/admins", "editors": "街镇编辑，{street} 换成街镇编号",
+@task(help={"admins": "网站管理员，默认 <KEPU_CODEOWNERS_TEAM>/admins", "editors": "街镇编辑，{street} 换成街镇编号",
             "news": "新闻编辑", "gitea": "Gitea、Forgejo 的写法（规则是正则表达式）",
             "content": PATH_HELP["content"]})
 def codeowners(c, admins=None, editors=None, news=None, gitea=False, content=None):
@@ -188,7 +188,7 @@ EVENT_HELP = {
     "age": "适合年龄，例如 6-12、60+",
     "registration": "是否需要报名：是 或 否",
     "registration_url": "报名链接（https://…）",
-    "registration_phone": "报名电话，分机写“转”，例如 \"022-2560 0000 转 123\"",
+    "registration_phone": "报名电话，分机写“转”，例如 \"0123-2560 0000 转 123\"",
     "registration_deadline": "报名截止日期，例如 2026-12-03",
     "registration_capacity": "名额（人数）",
     "cost": "费用，不写就是免费，例如 材料费 10 元",

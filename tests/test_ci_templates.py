@@ -315,6 +315,14 @@ def test_every_street_folder_of_the_sample_has_its_editors_for_events_and_images
 
 
 def test_codeowners_examples_are_what_the_generator_writes_for_the_sample() -> None:
+    """`invoke codeowners` names the team of the sample's settings (KEPU_CODEOWNERS_TEAM)."""
+    for flags, example in (((), "CODEOWNERS.example"), (("--gitea",), "CODEOWNERS.gitea.example")):
+        made = subprocess.run([sys.executable, "-m", "kepu.codeowners", *flags], cwd=ROOT, env=plugin_env(),
+                              capture_output=True, text=True, check=True)
+        assert made.stdout == (TEMPLATES / example).read_text("utf-8")
+
+
+def test_codeowners_without_a_team_setting_names_no_district() -> None:
     registries, _ = load_registries(ROOT / "content" / "data")
-    assert render(registries.streets) == (TEMPLATES / "CODEOWNERS.example").read_text("utf-8")
-    assert render(registries.streets, flavour="gitea") == (TEMPLATES / "CODEOWNERS.gitea.example").read_text("utf-8")
+    assert "@kepu/xinbei-editors" in render(registries.streets)
+    assert "@xihu/admins" in render(registries.streets, team="@xihu")

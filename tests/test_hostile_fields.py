@@ -271,7 +271,7 @@ def test_ordinary_emails_pass(value: str) -> None:
     assert problems(event_text("contact:", f"  email: {value}", "registration:", f"  email: {value}")) == []
 
 
-PHONE_HINT = '例如 phone: "022-2530 0000"；分机写成 "022-2530 0000 转 123"'
+PHONE_HINT = '例如 phone: "0123-2530 0000"；分机写成 "0123-2530 0000 转 123"'
 BAD_PHONES = ["tel:javascript:alert(1)", "javascript:alert(1)", "022-2530 0000?call", "1\" onclick=\"x",
               "022-2530 0000, 022-2530 0001", "二零二二", "0", "+86 (22) 2530-0000 ext", "022\n2530"]
 

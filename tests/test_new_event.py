@@ -154,7 +154,7 @@ def test_a_weekly_series_with_exceptions_and_late_mistakes(site: Path) -> None:
     term.answer("文件名", "")
     shown = term.answer("报名电话，有分机", "022-6310 0000 转 8012")
     assert "✗ 报名电话：电话“王老师 022-6310 0000”格式不对" in shown
-    assert only_asked_again(shown, "报名电话，有分机写“转”，例如 022-2560 0000 转 123（没有就直接回车）：")
+    assert only_asked_again(shown, "报名电话，有分机写“转”，例如 0123-2560 0000 转 123（没有就直接回车）：")
     shown = term.answer("确认写入？（是/否）", "否")
     assert "时间：每周六，至 2027年1月30日，每次 14:00–16:00" in shown
     assert ("日期：2026年12月5日（周六）、2026年12月12日（周六）、2026年12月19日（周六）、"

@@ -157,7 +157,7 @@ CASES = {
     ),
     "latitude and longitude swapped": (
         replace("  name: 新北街道党群服务中心", "  name: 新北街道党群服务中心\n  lat: 117.647\n  lon: 39.0513"),
-        [f"{SHOWN}:11: venue.lat: 纬度和经度写反了 — 天津一带应为 lat: 39.0513 和 lon: 117.647"],
+        [f"{SHOWN}:11: venue.lat: 纬度和经度写反了 — 应为 lat: 39.0513 和 lon: 117.647（在中国，纬度比经度小）"],
     ),
     "all-day end with a time": (
         replace("start: 2026-12-05 09:00", "start: 2026-12-05"),

@@ -130,12 +130,12 @@ def test_example_values_left_from_new_event_are_refused_line_by_line(site: Path)
         t, "address:", "registration:", "required:", "url:", "note:", "image_alt:", "summary:", "contact:",
         "report:"))
     expected = [
-        ("天津市滨海新区……", "venue.address", "详细地址"),
+        ("某某市某某区……", "venue.address", "详细地址"),
         ("https://example.cn/baoming", "registration.url", "报名链接"),
         ("请携带一名家长", "registration.note", "报名说明"),
         ("孩子们在连接电路", "image_alt", "图片"),
         ("会“跳舞”的电路", "summary", "一句话"),
-        ("王老师 022-2530 0000", "contact", "联系"),
+        ("王老师 0123-2530 0000", "contact", "联系"),
         ("xinwen-wenjianming", "report", "新闻"),
     ]
     for value, field, fix in expected:
@@ -151,7 +151,7 @@ def test_the_online_template_and_its_phone_example_are_refused(site: Path) -> No
         "和科学家面对面聊一聊。"))
     assert_reported(result, where, line_of(text, "  name: 场地名称"), "venue.name: 模板里的示例", "场地")
     assert_reported(result, where, line_of(text, "  address: 详细地址"), "模板里的示例", "地址")
-    assert_reported(result, where, line_of(text, '  phone: "022-2560 0000"'), "模板里的示例", "电话")
+    assert_reported(result, where, line_of(text, '  phone: "0123-2560 0000"'), "模板里的示例", "电话")
     assert not on_line(result, where, line_of(text, "和科学家面对面"))
 
 
@@ -176,7 +176,7 @@ def test_the_sample_portal_passes_these_checks() -> None:
 def test_registration_fields_under_a_commented_registration_are_refused(site: Path) -> None:
     path = new_event(site, "kexue-huiketing-baoming", "--venue", "新北街道科普活动室")
     text, result, where = edit_and_check(site, path, lambda t: uncomment(t, "required:", "phone:").replace(
-        'phone: "022-2560 0000"', 'phone: "022-6391 2280"'))  # its own number; "# registration:" stays
+        'phone: "0123-2560 0000"', 'phone: "022-6391 2280"'))  # its own number; "# registration:" stays
     parent = line_of(text, "# registration:")
     assert_reported(result, where, line_of(text, "  required: true"), "registration", f"把第 {parent} 行行首的 # 删掉")
 

@@ -7,19 +7,21 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from .check import read_settings
 from .model import Street
 from .problems import format_report
 from .registries import load_registries
 
-ADMINS = "@binhai-kepu/admins"
-EDITORS = "@binhai-kepu/{street}-editors"
-NEWS = "@binhai-kepu/news-editors"
+TEAM = "@kepu"  # the organisation's account; settings: KEPU_CODEOWNERS_TEAM
+ADMINS = "{team}/admins"
+EDITORS = "{team}/{{street}}-editors"
+NEWS = "{team}/news-editors"
 
 HEADER = """\
 # 科普日历内容仓库的代码负责人（CODEOWNERS），{where}。
 # 由 invoke codeowners{flag} 按 content/data/streets.yml 生成：登记表里加了街镇以后重新生成一次。
 # 每个街镇的活动文件夹和配图文件夹交给这个街镇的编辑审核：改动它们的合并请求会自动请他们审核。
-# 把 @binhai-kepu/… 换成真实的团队或账号{accounts}，或用 invoke codeowners 的参数直接生成；
+# 把 {team}/… 换成真实的团队或账号{accounts}，或用 invoke codeowners 的参数直接生成；
 # {protect}
 # {order}
 """
@@ -47,13 +49,16 @@ def _rule(folder: str, flavour: str, *owners: str) -> str:
     return f"{_pattern(folder, flavour):<40} {' '.join(owners)}"
 
 
-def render(streets: Mapping[str, Street], admins: str = ADMINS, editors: str = EDITORS, news: str = NEWS,
-           flavour: str = "github") -> str:
-    """The whole CODEOWNERS file (``editors``: a pattern with ``{street}``, the street's id)."""
+def render(streets: Mapping[str, Street], admins: str | None = None, editors: str | None = None,
+           news: str | None = None, flavour: str = "github", team: str = TEAM) -> str:
+    """The whole CODEOWNERS file (``editors``: a pattern with ``{street}``, the street's id); owners
+    not given are the ``team``'s admins, street editors and news editors."""
     def rule(folder: str, *owners: str) -> str:
         return _rule(folder, flavour, *owners)
 
-    lines = [HEADER.format(**FLAVOURS[flavour]), "# 默认：区科协的网站管理员", rule("*", admins), "",
+    admins, editors, news = (given or default.format(team=team) for given, default in
+                             ((admins, ADMINS), (editors, EDITORS), (news, NEWS)))
+    lines = [HEADER.format(team=team, **FLAVOURS[flavour]), "# 默认：区科协的网站管理员", rule("*", admins), "",
              "# 登记表（街镇、队伍、类型、对象）、新闻、页面和不属于某个街镇的图片：管理员审核",
              rule("/content/data/", admins),
              rule("/content/articles/", admins, news),
@@ -75,18 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke codeowners",
                                      description="按街镇登记表生成 CODEOWNERS（代码负责人），输出到屏幕。")
     parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）")
-    parser.add_argument("--admins", default=ADMINS, help=f"网站管理员（默认 {ADMINS}）")
-    parser.add_argument("--editors", default=EDITORS,
-                        help=f"街镇编辑，{{street}} 换成街镇编号（默认 {EDITORS}）")
-    parser.add_argument("--news", default=NEWS, help=f"新闻编辑（默认 {NEWS}）")
+    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
+                        help="设置文件（默认 pelicanconf.py），团队账号取自 KEPU_CODEOWNERS_TEAM")
+    parser.add_argument("--admins", help="网站管理员（默认 <团队>/admins）")
+    parser.add_argument("--editors", help="街镇编辑，{street} 换成街镇编号（默认 <团队>/{street}-editors）")
+    parser.add_argument("--news", help="新闻编辑（默认 <团队>/news-editors）")
     parser.add_argument("--gitea", action="store_true", help="Gitea、Forgejo 的写法（规则是正则表达式）")
     args = parser.parse_args(argv)
     registries, problems = load_registries(args.content / "data")
     if problems:
         print(format_report(problems), file=sys.stderr)
         return 1
+    team = str(read_settings(args.settings).get("KEPU_CODEOWNERS_TEAM") or TEAM)
     sys.stdout.write(render(registries.streets, args.admins, args.editors, args.news,
-                            "gitea" if args.gitea else "github"))
+                            "gitea" if args.gitea else "github", team))
     return 0
 
 

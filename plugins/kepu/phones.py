@@ -10,16 +10,16 @@ COUNTRY_CODE = "86"
 _EXTENSION_WORD = r"(?:转|分机号?|内线|ext\.?)"
 # An extension after its word: “转 8012”, “分机：8012”, “（转 8012）”, “ext. 8012”.
 _EXTENSION = re.compile(rf"\s*[(（]?\s*{_EXTENSION_WORD}\s*[:：]?\s*([0-9]{{1,6}})\s*[)）]?\s*$", re.IGNORECASE)
-# An extension after a dash, “022-2560 1234-123”: only when the number before it is complete.
+# An extension after a dash, “0123-2560 1234-123”: only when the number before it is complete.
 _DASH_EXTENSION = re.compile(r"(.*[0-9])\s*-\s*([0-9]{1,6})\s*")
-# A phone number inside free text (“古林街道党群服务中心 022-6391 2280”): a number with a trunk
+# A phone number inside free text (“古林街道党群服务中心 0123-6391 2280”): a number with a trunk
 # 0 and an area code, a mobile number, or an international one; each with an extension or not.
 # Dates (2026-12-05) and times do not match: none starts with 0, 1[3-9]xx, 400, 800 or +.
 _IN_TEXT = re.compile(
     r"(?<![0-9+])"
     r"(?:\+[0-9][0-9 ()-]{6,18}[0-9]"                       # +86 22 2530 1234
     r"|\(0[0-9]{2,3}\) ?[0-9]{3,4}[ -]?[0-9]{4}"            # (022) 2530-1234
-    r"|0[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{4}"             # 022-2530 1234
+    r"|0[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{4}"             # 0123-2530 1234
     r"|1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}"               # 138 1234 5678
     r"|[48]00[ -]?[0-9]{3}[ -]?[0-9]{4})"                   # 400-800-1234 (dialled as is)
     rf"(?:\s?[(（]?\s?{_EXTENSION_WORD}\s?[:：]?\s?[0-9]{{1,6}}[)）]?|-[0-9]{{1,6}})?"
@@ -63,12 +63,12 @@ def shown(text: str) -> str:
 def tel_uri(text: str, country: str = COUNTRY_CODE) -> str:
     """A ``tel:`` URI built from the digits of a number as editors write it, or "".
 
-    The trunk 0 of a domestic number gives way to the country code (022-2530 1234 →
-    +86 22 2530 1234, whatever the area code); an 11-digit mobile number gets the country code;
+    The trunk 0 of a domestic number gives way to the country code (0123-2530 1234 →
+    +86 123 2530 1234, whatever the area code); an 11-digit mobile number gets the country code;
     a number written with + keeps its own; a short number (a local 8-digit one, 12345) stays
     as written, since only the caller's own area can complete it.
 
-    An extension follows a comma: ``tel:+862225301234,8012``. RFC 3966's ``;ext=8012`` is the
+    An extension follows a comma: ``tel:+8612325301234,8012``. RFC 3966's ``;ext=8012`` is the
     standard, but neither phone dials it: Android's dialer reads ``;`` as a "wait" prompt and
     turns the letters of ``ext`` into keypad digits, and iOS drops or refuses the parameter.
     A comma is the pause character (3GPP TS 22.101) that both the Android and the iOS Phone

@@ -21,16 +21,16 @@ class Example:
 # The templates (kepu.scaffold) write these; nothing else defines the example values.
 VENUE_NAME = Example("venue.name", "场地名称", "写活动场地的真实名称，例如 新北街道党群服务中心三楼活动室")
 VENUE_ADDRESS = Example("venue.address", "详细地址", "写场地的详细地址（街道、路名和门牌号），或删掉这一行")
-VENUE_ADDRESS_START = Example("venue.address", "天津市滨海新区……", "写场地的详细地址：把“……”换成街道、路名和门牌号，或删掉这一行")
+VENUE_ADDRESS_START = Example("venue.address", "某某市某某区……", "写场地的详细地址：把“……”换成街道、路名和门牌号，或删掉这一行")
 ONLINE = Example("online", "https://live.example.cn/room/1", "写真实的直播或会议链接；不是线上活动就删掉这一行")
 REGISTRATION_URL = Example("registration.url", "https://example.cn/baoming",
                            "写真实的报名链接（从浏览器地址栏复制）；不能在网上报名就删掉这一行")
-REGISTRATION_PHONE = Example("registration.phone", "022-2560 0000", "写真实的报名电话；不能电话报名就删掉这一行")
+REGISTRATION_PHONE = Example("registration.phone", "0123-2560 0000", "写真实的报名电话；不能电话报名就删掉这一行")
 REGISTRATION_NOTE = Example("registration.note", "请携带一名家长", "写这次活动真实的报名说明，或删掉这一行")
 IMAGE = Example("image", "images/events/xxx.jpg", "把 xxx.jpg 换成 content/images/events/ 里真实图片的文件名，或删掉这一行")
 IMAGE_ALT = Example("image_alt", "孩子们在连接电路", "用一句话写这张图片里是什么，或连同 image 一起删掉")
 SUMMARY = Example("summary", "用电池、导线和小灯泡搭一个会“跳舞”的电路。", "用一句话介绍这次活动，或删掉这一行")
-CONTACT = Example("contact", "王老师 022-2530 0000", "写真实的联系人和联系电话，或删掉这一行")
+CONTACT = Example("contact", "王老师 0123-2530 0000", "写真实的联系人和联系电话，或删掉这一行")
 REPORT = Example("report", "xinwen-wenjianming", "写报道这次活动的新闻的文件名（不含 .md）；还没有报道就删掉这一行")
 EVENT_BODY = Example("", "在这里写活动介绍：做什么、怎么参加、需要带什么。可以用 Markdown，例如 **加粗**、列表和链接。",
                      "删掉这句提示，写上活动介绍：做什么、怎么参加、需要带什么")

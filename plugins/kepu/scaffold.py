@@ -42,7 +42,7 @@ SLUG_WORDS_MAX = 50
 _ID_SEPARATORS = re.compile(r"[\s,，、;；]+")
 SLUG_QUESTION = "文件名（就是网址，直接回车使用建议的）"
 AGE_QUESTION = "适合年龄，例如 6-12、60+；不限年龄直接回车"
-PHONE_QUESTION = "报名电话，有分机写“转”，例如 022-2560 0000 转 123（没有就直接回车）"
+PHONE_QUESTION = "报名电话，有分机写“转”，例如 0123-2560 0000 转 123（没有就直接回车）"
 COST_QUESTION = "费用（免费直接回车；收费的写明，例如 材料费 10 元）"
 FREE_WORDS = ("", "免费", "0", "0元", "不收费", "无")
 # What a copy may be told besides its new dates; other flags would be silently ignored.

@@ -99,7 +99,7 @@ def is_email(text: str) -> bool:
 # Digits, spaces, dashes, a leading + and brackets, then an optional extension: the site
 # writes tel:<this>, so no letters or ":" (tel:javascript:…).
 _PHONE = re.compile(r"\+?[0-9 ()-]+")  # the number; phones.split_extension takes the extension off
-_PHONE_HINT = '例如 phone: "022-2530 0000"；分机写成 "022-2530 0000 转 123"'
+_PHONE_HINT = '例如 phone: "0123-2530 0000"；分机写成 "0123-2530 0000 转 123"'
 _URL_UNSAFE = re.compile(r"[?#%\"'<>]")
 
 
@@ -439,7 +439,7 @@ def _coordinates(checker: FieldReader) -> tuple[float | None, float | None]:
     if lat is None or lon is None:
         return None, None
     if 70 < lat < 140 and 0 < lon < 60:
-        checker.error("venue.lat", "纬度和经度写反了", f"天津一带应为 lat: {lon} 和 lon: {lat}")
+        checker.error("venue.lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
         return None, None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         checker.error("venue.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")

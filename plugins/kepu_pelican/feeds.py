@@ -25,10 +25,10 @@ from .writing import ByteWriter
 logger = logging.getLogger(__name__)
 
 FEED_TITLES = {
-    "streets": ("{name}科普活动", "滨海新区{name}的科普活动。"),
+    "streets": ("{name}科普活动", "{district}{name}的科普活动。"),
     "teams": ("{name}的活动", "{name}组织的科普活动。"),
-    "categories": ("{name} · 科普活动", "滨海新区“{name}”类科普活动。"),
-    "audiences": ("适合{name}的科普活动", "滨海新区适合{name}参加的科普活动。"),
+    "categories": ("{name} · 科普活动", "{district}“{name}”类科普活动。"),
+    "audiences": ("适合{name}的科普活动", "{district}适合{name}参加的科普活动。"),
 }
 
 
@@ -74,7 +74,8 @@ class FeedsGenerator(Generator):
             title, description = FEED_TITLES[kind]
             links[kind] = {}
             for facet in facets.values():
-                fields = {"name": facet.name, "kind": getattr(facet.item, "kind", "")}
+                fields = {"name": facet.name, "kind": getattr(facet.item, "kind", ""),
+                          "district": self.context["kepu_district"].name}
                 feed = Feed(urls.url(f"{prefix}_FEED", id=facet.id),
                             f"{title.format(**fields)} · {sitename}", description.format(**fields),
                             facet.url, [*facet.upcoming, *facet.past])

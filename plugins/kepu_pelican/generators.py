@@ -12,6 +12,7 @@ from markupsafe import Markup
 from pelican.generators import CachingGenerator
 
 from kepu.content import CACHE_VERSION, ParsedFile, duplicate_slugs, load_events
+from kepu.district import District
 from kepu.finder import filter_index
 from kepu.problems import ContentError, Problem
 from kepu.processes import collector_paused
@@ -125,6 +126,7 @@ class EventsGenerator(CachingGenerator):
         self.index = index
         self.context["kepu"] = index
         self.context["kepu_urls"] = urls
+        self.context["kepu_district"] = District.from_settings(self.settings)
         self.context["reports"] = _reports(self.context)
         self.context["PUBLIC_URL"] = public_url(self.settings)
         self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle")
@@ -232,7 +234,8 @@ class EventsGenerator(CachingGenerator):
         for entry in entries:
             page_url = f"{site}/{entry.url}"
             event_image = f"{site}/{entry.event.image}" if entry.event.image else image
-            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}")
+            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}",
+                                self.context["kepu_district"])
             poster = None
             if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
                 poster = qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
