@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -154,12 +155,27 @@ def test_a_broken_cache_is_ignored_not_fatal(mini_site: Path, tmp_path: Path) ->
 
 
 def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
+    """A second build parses no event again; after one edit, exactly that one. The build says
+    how many parses came from its cache (a KEPU_TRACE line)."""
     output, cache = tmp_path / "output", tmp_path / "cache"
-    assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
-    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    content = mini_site / "content"
+
+    def parses_from_cache() -> tuple[int, int]:
+        result = run_build(content, output, env=plugin_env(KEPU_TRACE="1"), extra_args=("--cache", str(cache)))
+        assert result.returncode == 0, result.stderr
+        found = re.search(r"\[trace\] events: (\d+) of (\d+) parses from the cache", result.stderr)
+        assert found, result.stderr
+        return int(found[1]), int(found[2])
+
+    hits, total = parses_from_cache()
+    assert total >= 2 and hits == 0
+    before = {p.name for p in cache.iterdir()}
     assert "EventsGenerator" in before
-    assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
-    assert {p.name for p in cache.iterdir()} == set(before)  # nothing dropped, nothing left over
+    assert parses_from_cache() == (total, total)
+    edited = sorted((content / "events").rglob("*.md"))[0]
+    edited.write_text(edited.read_text("utf-8") + "\n补充：请提前十分钟到场。\n", "utf-8")
+    assert parses_from_cache() == (total - 1, total)
+    assert {p.name for p in cache.iterdir()} == before  # nothing dropped, nothing left over
 
 
 def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
