@@ -8,12 +8,14 @@ import gzip
 import hashlib
 import os
 import pickle
+import queue
 import random
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -178,23 +180,49 @@ def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
     assert {p.name for p in cache.iterdir()} == before  # nothing dropped, nothing left over
 
 
+def _lines_of(stream) -> queue.Queue:
+    """The stream's lines, as they come, then None at its end (read on a daemon thread)."""
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue, text: str, seen: list[str]) -> bool:
+    """True once a line containing ``text`` arrives; False at the stream's end. The timeout
+    only bounds a hang."""
+    while (line := lines.get(timeout=300)) is not None:
+        seen.append(line)
+        if text in line:
+            return True
+    return False
+
+
 def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
-    """Two builds into one folder would share the staging folder: the second one waits."""
+    """Two builds into one folder would share the staging folder: the second one waits.
+
+    The test holds the lock itself and waits for the build to say it is waiting (no sleep);
+    while the lock is held the build can neither finish nor write the output."""
     output = tmp_path / "output"
     descriptor = os.open(tmp_path, os.O_RDONLY)
     fcntl.flock(descriptor, fcntl.LOCK_EX)
     process = subprocess.Popen(build_args(TEST_SITE / "content", output, tmp_path / "cache"),
-                               env=plugin_env(), cwd=ROOT, stdout=subprocess.PIPE,
+                               env=plugin_env(), cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
     try:
-        time.sleep(4)
+        lines = _lines_of(process.stderr)
+        assert _wait_for_line(lines, "另一个构建正在写入", seen), "".join(seen)
         assert process.poll() is None
         assert not output.exists()
     finally:
         os.close(descriptor)
-    _, stderr = process.communicate(timeout=300)
-    assert process.returncode == 0, stderr
-    assert "另一个构建正在写入" in stderr
+    assert process.wait(timeout=300) == 0, "".join(seen)
     assert (output / "index.html").is_file()
 
 
