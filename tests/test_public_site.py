@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ARTIFACTS, require, run_build
+from conftest import ARTIFACTS, ROOT, require, run_build
 from kepu.finder import rows
 from webtools import (
     axe,
@@ -82,7 +82,7 @@ def test_nu_html_checker_finds_no_errors(public_site) -> None:
 
 def test_every_event_page_has_valid_event_json_ld(public_site) -> None:
     output, base = public_site
-    statuses = set()
+    statuses, rescheduled = set(), {}
     for page in event_pages(output):
         blocks = jsonld(page.read_text("utf-8"))
         assert len(blocks) == 1, page
@@ -102,9 +102,26 @@ def test_every_event_page_has_valid_event_json_ld(public_site) -> None:
         if data.get("isAccessibleForFree"):
             assert data["offers"]["price"] == 0 and data["offers"]["priceCurrency"] == "CNY"
         if data["eventStatus"].endswith("EventRescheduled"):
-            assert data["previousStartDate"] < data["startDate"] or data["previousStartDate"]
+            assert data["previousStartDate"] != data["startDate"], page
+            rescheduled[page.parent.name] = data["previousStartDate"]
+        else:
+            assert "previousStartDate" not in data, page
         statuses.add(data["eventStatus"].rsplit("/", 1)[1])
     assert statuses == {"EventScheduled", "EventCancelled", "EventRescheduled"}
+    assert rescheduled == moved_events(ROOT / "content" / "events")  # each one, with its old date
+
+
+def moved_events(events: Path) -> dict[str, str]:
+    """Slug -> the original start (previous_start, as ISO 8601 in Beijing time) of every
+    sample event postponed to a known new date."""
+    found = {}
+    for path in events.rglob("*.md"):
+        text = path.read_text("utf-8")
+        when = re.search(r"^previous_start: (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$", text, re.MULTILINE)
+        if when and re.search(r"^status: postponed$", text, re.MULTILINE):
+            found[path.stem] = f"{when[1]}T{when[2]}:00+08:00"
+    assert found, "the sample has no rescheduled event"
+    return found
 
 
 def test_script_breakout_in_a_title_stays_inside_json_ld(mini_site: Path, tmp_path: Path) -> None:
