@@ -9,14 +9,12 @@ import hashlib
 import os
 import pickle
 import queue
-import random
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -27,8 +25,6 @@ from kepu.output import publish, recover, retired_dir, staging_dir
 
 pytestmark = pytest.mark.build
 
-KILLS = 8
-SEED = 20261201
 EVENTS = 600
 
 
@@ -41,6 +37,29 @@ def build_args(content: Path, output: Path, cache: Path) -> list[str]:
     return [sys.executable, "-m", "kepu_pelican.build", "-s", str(ROOT / "pelicanconf.py"),
             "--content", str(content), "-o", str(output), "--build-date", SAMPLE_BUILD_DATE,
             "--cache", str(cache)]
+
+
+def _lines_of(stream) -> queue.Queue:
+    """The stream's lines, as they come, then None at its end (read on a daemon thread)."""
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue, text: str, seen: list[str]) -> bool:
+    """True once a line containing ``text`` arrives; False at the stream's end. The timeout
+    only bounds a hang."""
+    while (line := lines.get(timeout=300)) is not None:
+        seen.append(line)
+        if text in line:
+            return True
+    return False
 
 
 def revise(content: Path, target: Path) -> Path:
@@ -60,7 +79,29 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"A": first, "B": revise(first, root / "b" / "content")}
 
 
-def test_sigkill_at_random_moments_never_shows_a_half_written_site(
+# Each kill lands as the build reports (KEPU_TRACE) the end of one of these phases: staging
+# half-written by the pages, feeds, calendars, ... that follow; just before and after publishing.
+KILL_AFTER = ("preflight", "events: read and validate", "pages: events", "pages: listings and groupings",
+              "calendars", "open data", "pelican: all generators", "keep unchanged mtimes", "publish")
+BEFORE_PUBLISH = KILL_AFTER[:4]  # seconds of work remain at 600 events: the output must be untouched
+
+
+def build_killed_after(args: list[str], phase: str) -> list[str]:
+    """Run a build and SIGKILL it as soon as it reports the end of ``phase``; its stderr so far.
+    A build that ends without reporting the phase fails the test."""
+    process = subprocess.Popen(args, env=plugin_env(KEPU_TRACE="1"), cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    try:
+        reached = _wait_for_line(_lines_of(process.stderr), f"s  {phase} ", seen)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert reached, f"the build ended without reporting “{phase}”:\n" + "".join(seen)
+    return seen
+
+
+def test_sigkill_at_every_phase_never_shows_a_half_written_site(
         versions: dict[str, Path], tmp_path: Path) -> None:
     trees = {}
     for name, content in versions.items():
@@ -71,38 +112,25 @@ def test_sigkill_at_random_moments_never_shows_a_half_written_site(
     assert trees["A"] != trees["B"]
     output, cache = tmp_path / "site" / "output", tmp_path / "site" / "cache"
     env = plugin_env()
-    current = "A"
-    assert subprocess.run(build_args(versions["A"], output, cache), env=env, cwd=ROOT,
-                          capture_output=True, timeout=300).returncode == 0
-    started = time.monotonic()
-    assert subprocess.run(build_args(versions["B"], output, cache), env=env, cwd=ROOT,
-                          capture_output=True, timeout=300).returncode == 0
-    duration, current = time.monotonic() - started, "B"
+    for name in ("A", "B"):
+        assert subprocess.run(build_args(versions[name], output, cache), env=env, cwd=ROOT,
+                              capture_output=True, timeout=300).returncode == 0
+    current = "B"
     assert digest(output) == trees["B"]  # an incremental build equals a fresh one
-    rng = random.Random(SEED)
     landed = []
-    for _ in range(KILLS):
+    for phase in KILL_AFTER:
         target = "A" if current == "B" else "B"
-        delay = rng.uniform(0.05, 1.05) * duration
-        process = subprocess.Popen(build_args(versions[target], output, cache), env=env, cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            finished = process.wait(timeout=delay) == 0
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            finished = False
+        build_killed_after(build_args(versions[target], output, cache), phase)
         now = digest(output)
-        assert now in (trees[current], trees[target]), f"half-written output after {delay:.2f} s"
-        if finished:
-            assert now == trees[target]
+        assert now in (trees[current], trees[target]), f"half-written output after “{phase}”"
+        if phase in BEFORE_PUBLISH:
+            assert now == trees[current], f"published although killed after “{phase}”"
+        if phase == "publish":
+            assert now == trees[target], "killed after publishing, the new site is not there"
         state = "A" if now == trees["A"] else "B"
-        landed.append((round(delay, 2), "finished" if finished else "killed",
-                       "unchanged" if state == current else "published"))
+        landed.append((phase, "unchanged" if state == current else "published"))
         current = state
-    print(f"build {duration:.1f} s; (kill after s, process, output):", landed)
-    killed_before_publish = [x for x in landed if x[1:] == ("killed", "unchanged")]
-    assert len(killed_before_publish) >= KILLS // 2, landed
+    print("(killed after phase, output):", landed)
     final = "A" if current == "B" else "B"
     result = subprocess.run(build_args(versions[final], output, cache), env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
@@ -178,29 +206,6 @@ def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
     edited.write_text(edited.read_text("utf-8") + "\n补充：请提前十分钟到场。\n", "utf-8")
     assert parses_from_cache() == (total - 1, total)
     assert {p.name for p in cache.iterdir()} == before  # nothing dropped, nothing left over
-
-
-def _lines_of(stream) -> queue.Queue:
-    """The stream's lines, as they come, then None at its end (read on a daemon thread)."""
-    lines: queue.Queue = queue.Queue()
-
-    def pump() -> None:
-        for line in stream:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return lines
-
-
-def _wait_for_line(lines: queue.Queue, text: str, seen: list[str]) -> bool:
-    """True once a line containing ``text`` arrives; False at the stream's end. The timeout
-    only bounds a hang."""
-    while (line := lines.get(timeout=300)) is not None:
-        seen.append(line)
-        if text in line:
-            return True
-    return False
 
 
 def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
