@@ -185,7 +185,9 @@ def test_week_pages_cover_this_week_and_the_next(sample_output: Path) -> None:
 def test_home_and_street_pages_link_current_month_and_week(sample_output: Path) -> None:
     home = (sample_output / "index.html").read_text("utf-8")
     assert 'href="/calendar/2026/12/"' in home and 'href="/calendar/week/"' in home
-    for street in (sample_output / "streets" / "calendar").parent.glob("*/calendar"):
+    streets = sorted((sample_output / "streets").glob("*/calendar"))
+    assert len(streets) >= 5 and len(streets) == len(list((sample_output / "streets").glob("*/index.html")))
+    for street in streets:
         page = (street.parent / "index.html").read_text("utf-8")
         assert f'href="/streets/{street.parent.name}/calendar/week/"' in page
         assert re.search(rf'href="/streets/{street.parent.name}/calendar/\d{{4}}/\d{{2}}/"', page)
