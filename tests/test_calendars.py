@@ -146,6 +146,7 @@ def test_month_grid_is_an_accessible_table(sample_output: Path) -> None:
 def test_calendar_navigation_resolves_and_skips_nothing(sample_output: Path) -> None:
     pages = list((sample_output / "calendar").rglob("index.html"))
     pages += list((sample_output / "streets").glob("*/calendar/**/index.html"))
+    assert len(pages) > 50, len(pages)
     missing = []
     for page in pages:
         for href in re.findall(r'href="(/[^"#]*)', page.read_text("utf-8")):
@@ -154,6 +155,7 @@ def test_calendar_navigation_resolves_and_skips_nothing(sample_output: Path) -> 
                 missing.append((page.relative_to(sample_output).as_posix(), href))
     assert missing == []
     months = sorted(p.parent for p in (sample_output / "calendar").glob("20*/[01]*/index.html"))
+    assert len(months) >= 12, months  # the sample spans more than a year of month pages
     for here, there in itertools.pairwise(months):
         html = (here / "index.html").read_text("utf-8")
         assert f'rel="next" href="/{there.relative_to(sample_output).as_posix()}/"' in html

@@ -163,7 +163,9 @@ def test_event_pages_load_nothing_blocking_or_foreign(public_site) -> None:
     """Scripts are deferred and everything loaded comes from the site itself (the pages' weight
     is measured by bench/, bench.run.page_weight, not asserted here: rule 3)."""
     output, base = public_site
-    for page in [*event_pages(output), output / "index.html"]:
+    pages = event_pages(output)
+    assert len(pages) > 50, len(pages)
+    for page in [*pages, output / "index.html"]:
         html = page.read_text("utf-8")
         scripts = re.findall(r"<script\b([^>]*)>", html)
         for attributes in scripts:
