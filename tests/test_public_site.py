@@ -259,8 +259,7 @@ def test_chinese_search_finds_the_expected_events(public_site, browser, query: s
     output, base = public_site
     page = browser.new_page()
     page.goto(f"{base}/search/?q={query}")
-    page.wait_for_selector("#search-results li", timeout=20000)
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#search-results li", timeout=20000)  # search.js renders all results at once
     titles = page.locator("#search-results h2 a").all_inner_texts()
     links = page.eval_on_selector_all("#search-results h2 a", "as => as.map(a => a.getAttribute('href'))")
     metas = page.locator("#search-results p.when").all_inner_texts()
