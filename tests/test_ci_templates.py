@@ -252,7 +252,9 @@ def test_every_workflow_template_parses_and_runs_the_script() -> None:
 
 
 def test_actions_templates_check_pull_requests_and_fetch_the_whole_history() -> None:
-    for path in actions_workflows():
+    workflows = actions_workflows()
+    assert [p.name for p in workflows] == ["forgejo-actions.yml", "gitea-actions.yml", "github-actions.yml"]
+    for path in workflows:
         workflow = yaml.safe_load(path.read_text("utf-8"))
         triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
         assert {"pull_request", "push"} <= set(triggers), path.name

@@ -324,9 +324,8 @@ def _open_published_svg(browser, output: Path) -> None:
 
     page.route("**/*", route)
     try:
-        response = page.goto(f"{base}/images/logo.svg", wait_until="load")
+        response = page.goto(f"{base}/images/logo.svg", wait_until="load")  # scripts and onload have run
         assert response is not None and response.status == 200
-        page.wait_for_timeout(300)
         assert page.evaluate(f"typeof window.{MARK}") == "undefined"
         assert page.locator("circle").count() == 1  # the drawing is there
     finally:

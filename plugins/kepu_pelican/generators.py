@@ -33,7 +33,7 @@ from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, Stats
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import start_search_index
 from .settings import build_date, content_tree, horizon_days, layout, public_url
-from .trace import phase
+from .trace import note, phase
 from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
@@ -56,6 +56,7 @@ class _Cache:
         self.entries = generator._cache  # Pelican's loaded cache dict, saved by save_cache()
         self.prefix = content_prefix
         self.changed = False
+        self.hits = 0  # parses served from the cache, reported by trace.note
 
     def _key(self, shown: str) -> str:
         return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
@@ -74,7 +75,10 @@ class _Cache:
             parsed = pickle.loads(data[1])
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None  # written by another version (a class renamed since): parse again
-        return parsed if isinstance(parsed, ParsedFile) and (not parsed.doc or parsed.doc.path == shown) else None
+        if not isinstance(parsed, ParsedFile) or (parsed.doc and parsed.doc.path != shown):
+            return None
+        self.hits += 1
+        return parsed
 
     def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
         key = self._key(shown)
@@ -110,6 +114,7 @@ class EventsGenerator(CachingGenerator):
         cache = _Cache(self, lay.shown(lay.content))
         with phase("events: read and validate"), collector_paused():
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
+        note(f"events: {cache.hits} of {len(files)} parses from the cache")
         cache.keep_only({shown for _, shown in files})
         if cache.changed:
             self.save_cache()  # bytes only: quick, and no forked copy of the build
