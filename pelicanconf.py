@@ -16,6 +16,12 @@ from kepu_pelican.undefined import TemplateUndefined  # noqa: E402
 SITENAME = "滨海科普日历"
 SITESUBTITLE = "天津市滨海新区科普活动一站查"
 ORGANIZATION = "天津市滨海新区科学技术协会"
+# The district in the site's texts and feeds (“滨海新区的科普活动”), structured data and map links;
+# the code names no district. Literals: `invoke check` reads them too.
+KEPU_DISTRICT = "滨海新区"
+KEPU_REGION = "天津市"  # province or municipality (schema.org addressRegion)
+KEPU_CITY = "天津"  # map apps look up venues without coordinates in this city
+KEPU_CODEOWNERS_TEAM = "@binhai-kepu"  # invoke codeowners: <team>/admins, <team>/<street>-editors
 SITEURL = os.environ.get("KEPU_SITEURL", "")
 RELATIVE_URLS = False
 TIMEZONE = "Asia/Shanghai"
@@ -120,6 +126,13 @@ STREET_FEED_URL = STREET_FEED_SAVE_AS = "feeds/streets/{id}.ics"
 TEAM_FEED_URL = TEAM_FEED_SAVE_AS = "feeds/teams/{id}.ics"
 EVENT_CATEGORY_FEED_URL = EVENT_CATEGORY_FEED_SAVE_AS = "feeds/categories/{id}.ics"
 AUDIENCE_FEED_URL = AUDIENCE_FEED_SAVE_AS = "feeds/audiences/{id}.ics"
+# The same groupings' upcoming events for feed readers (Atom), the soonest ATOM_MAX_ENTRIES of each.
+ATOM_ALL_URL = ATOM_ALL_SAVE_AS = "feeds/all.atom"
+STREET_ATOM_URL = STREET_ATOM_SAVE_AS = "feeds/streets/{id}.atom"
+TEAM_ATOM_URL = TEAM_ATOM_SAVE_AS = "feeds/teams/{id}.atom"
+EVENT_CATEGORY_ATOM_URL = EVENT_CATEGORY_ATOM_SAVE_AS = "feeds/categories/{id}.atom"
+AUDIENCE_ATOM_URL = AUDIENCE_ATOM_SAVE_AS = "feeds/audiences/{id}.atom"
+ATOM_MAX_ENTRIES = 100
 
 # Calendar views.
 CALENDAR_URL, CALENDAR_SAVE_AS = "calendar/", "calendar/index.html"

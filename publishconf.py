@@ -10,3 +10,7 @@ from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("KEPU_SITEURL", "https://kepu.example.cn")
 RELATIVE_URLS = False
+
+# Calendars take each event's SEQUENCE and stamps from the content's git history: publishing from a
+# shallow clone (CI's default depth) is refused with the command that fetches the whole history.
+KEPU_REQUIRE_FULL_HISTORY = True

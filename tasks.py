@@ -1,8 +1,10 @@
 """Day-to-day tasks (invoke), in the spirit of pelican-quickstart's tasks.py.
 
-    invoke new-event    create an event file (asks, or takes --title --street … flags)
+    invoke new-event    create an event file (asks, or takes --title --street … flags;
+                        --from SLUG copies an event with new dates)
     invoke new-article  create a news file
     invoke check [FILE] check content without building
+    invoke codeowners   print CODEOWNERS for the content repository, from the street registry
     invoke build        build the site into output/ (refuses invalid content)
     invoke rebuild      drop the content cache, then build
     invoke serve        serve output/ on http://127.0.0.1:8000
@@ -24,7 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Task, task
 from invoke.parser.parser import ParseMachine
 
 ROOT = Path(__file__).resolve().parent
@@ -57,6 +59,20 @@ def _complete_with_optional_positional(self: ParseMachine) -> None:
 
 
 ParseMachine.complete_context = _complete_with_optional_positional
+
+# invoke gives each option a one-letter alias: the first letter of its name not yet taken.
+# When every letter before a dash is taken (--registration-url), it picks the dash itself,
+# which makes the option "--=…": never use a dash as a letter.
+_arg_opts = Task.arg_opts
+
+
+def _arg_opts_without_dash(self: Task, name: str, default: object, taken_names: set[str]) -> dict:
+    opts = _arg_opts(self, name, default, taken_names | {"-"})
+    opts["names"] = [n for n in opts["names"] if n != "-"]
+    return opts
+
+
+Task.arg_opts = _arg_opts_without_dash
 
 
 def _env() -> dict[str, str]:
@@ -134,11 +150,24 @@ def rebuild(c, build_date=None):
 @task(positional=["path"], help={"path": "只检查这个文件，例如 content/events/xinbei/2026/x.md",
                                   "content": PATH_HELP["content"],
                                   "strict": "严格检查（合并请求用）：几乎一定是写错了的提醒也算错误",
-                                  "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main"})
-def check(c, path=None, content=None, strict=False, base=None):
+                                  "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main",
+                                  "format": "github：另外输出 GitHub Actions 标注，问题显示在合并请求改动的那一行",
+                                  "summary": "把问题表追加到这个文件（Markdown），例如 $GITHUB_STEP_SUMMARY",
+                                  "build_date": "按这一天判断新加的活动是否已经结束，格式 2026-12-01（默认今天）"})
+def check(c, path=None, content=None, strict=False, base=None, format=None, summary=None, build_date=None):
     """检查活动、新闻、页面和登记表，列出全部问题，不构建网站。"""
     _python("-m", "kepu.check", *([_here(path)] if path else []),
-            *_flags(content=content and _here(content), strict=strict, base=base))
+            *_flags(content=content and _here(content), strict=strict, base=base, format=format,
+                    summary=summary and _here(summary), build_date=build_date))
+
+
+@task(help={"admins": "网站管理员，默认 <KEPU_CODEOWNERS_TEAM>/admins", "editors": "街镇编辑，{street} 换成街镇编号",
+            "news": "新闻编辑", "gitea": "Gitea、Forgejo 的写法（规则是正则表达式）",
+            "content": PATH_HELP["content"]})
+def codeowners(c, admins=None, editors=None, news=None, gitea=False, content=None):
+    """按街镇登记表生成 CODEOWNERS（每个街镇的活动和配图由这个街镇的编辑审核），输出到屏幕。"""
+    _python("-m", "kepu.codeowners", *_flags(admins=admins, editors=editors, news=news, gitea=gitea,
+                                             content=content and _here(content)))
 
 
 EVENT_HELP = {
@@ -147,12 +176,23 @@ EVENT_HELP = {
     "team": "志愿服务队编号，例如 xinbei-liudong",
     "date": "活动日期，例如 2026-12-05",
     "time": "时间，例如 14:00-16:00；全天活动写 全天",
-    "end_date": "跨天活动的最后一天，例如 2026-12-07",
+    "end_date": "跨天活动（例如两天的科技周）的最后一天，例如 2026-12-07；重复活动不用它",
+    "repeat": "重复规律，例如 每周六、每周二和周四、每月第二个周六、每月最后一个周日、每天；不写就是不重复",
+    "until": "重复活动到哪天结束（最后一次的日期），例如 2027-01-30",
+    "except": "重复活动不开展的日期，多个用逗号分开，例如 2026-12-26,2027-01-02",
     "venue": "场地名称",
     "address": "详细地址",
     "online": "线上活动链接（https://…）",
     "categories": "活动类型编号，多个用逗号分开",
     "audiences": "服务对象编号，多个用逗号分开",
+    "age": "适合年龄，例如 6-12、60+",
+    "registration": "是否需要报名：是 或 否",
+    "registration_url": "报名链接（https://…）",
+    "registration_phone": "报名电话，分机写“转”，例如 \"0123-2560 0000 转 123\"",
+    "registration_deadline": "报名截止日期，例如 2026-12-03",
+    "registration_capacity": "名额（人数）",
+    "cost": "费用，不写就是免费，例如 材料费 10 元",
+    "from": "复制这个活动（文件名），只换日期和时间，例如 xinbei-liudong-kejiguan-2026-11",
     "slug": "文件名（就是网址），默认按名称的拼音生成",
     "batch": "不提问，缺少的内容直接报错（用于脚本和测试）",
     "content": PATH_HELP["content"],
@@ -162,12 +202,18 @@ EVENT_HELP = {
 @task(help=EVENT_HELP)
 def new_event(c, title=None, street=None, team=None, date=None, time=None, end_date=None, venue=None,
               address=None, online=None, categories=None, audiences=None, slug=None, batch=False,
-              content=None):
-    """新建活动文件：逐项提问（或用参数给出），写到 content/events/<街镇>/<年份>/，不会覆盖已有文件。"""
+              content=None, repeat=None, until=None, except_=None, age=None, registration=None,
+              registration_url=None, registration_phone=None, registration_deadline=None,
+              registration_capacity=None, cost=None, from_=None):
+    """新建活动文件：逐项提问（或用参数给出），核对后写到 content/events/<街镇>/<年份>/，不会覆盖已有文件；
+    --from 复制已有的活动，只换日期和时间。"""
     _python("-m", "kepu.scaffold", "event", *_flags(
         title=title, street=street, team=team, date=date, time=time, end_date=end_date, venue=venue,
         address=address, online=online, categories=categories, audiences=audiences, slug=slug,
-        batch=batch, content=content and _here(content)))
+        batch=batch, content=content and _here(content), repeat=repeat, until=until,
+        age=age, registration=registration, registration_url=registration_url,
+        registration_phone=registration_phone, registration_deadline=registration_deadline,
+        registration_capacity=registration_capacity, cost=cost, **{"except": except_, "from": from_}))
 
 
 @task(help={"title": "新闻标题", "date": "发布日期，默认今天", "street": "相关街镇编号（可选）",

@@ -307,6 +307,16 @@ def bars(results: list[SizeResult]) -> list[str]:
             for name, value, limit, form in checks]
 
 
+def images_section(out: Path) -> str:
+    """The section bench/images.py wrote into the report: measured separately, kept as it is."""
+    from bench.images import BEGIN, END
+
+    text = out.read_text("utf-8") if out.exists() else ""
+    if BEGIN not in text or END not in text:
+        return ""
+    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="门户与原生 Pelican 的并排基准测试")
     parser.add_argument("--sizes", default="1000,4000,16000")
@@ -330,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         text += "\n" + editing
     if args.append and args.append.exists():
         text += "\n" + args.append.read_text("utf-8")
-    args.out.write_text(text, "utf-8")
+    args.out.write_text(text + images_section(args.out), "utf-8")
     print(text)
     return 0
 

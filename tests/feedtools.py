@@ -18,6 +18,7 @@ from icalendar import Calendar
 ROOT = Path(__file__).resolve().parents[1]
 NODE_SCRIPT = ROOT / "tests" / "js" / "occurrences.mjs"
 LIBICAL_SCRIPT = ROOT / "tests" / "js" / "libical_check.py"
+LIBICAL_OCCURRENCES = ROOT / "tests" / "js" / "libical_occurrences.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
@@ -51,9 +52,14 @@ def lint(data: bytes) -> list[str]:
     if used - defined:
         problems.append(f"TZID used but not defined: {sorted(used - defined)}")
     calendar = Calendar.from_ical(data)
-    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    # One VEVENT per UID, besides its RECURRENCE-ID overrides (one per overridden instance).
+    uids = [(str(e["UID"]), e.get("RECURRENCE-ID") and e.decoded("RECURRENCE-ID"))
+            for e in calendar.walk("VEVENT")]
     if len(uids) != len(set(uids)):
         problems.append("duplicate UID in one file")
+    masters = {uid for uid, instance in uids if instance is None}
+    if any(uid not in masters for uid, instance in uids if instance is not None):
+        problems.append("a RECURRENCE-ID override without its series")
     for event in calendar.walk("VEVENT"):
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         if type(start) is not type(end) or not end > start:
@@ -99,6 +105,13 @@ def libical_errors(paths: list[Path]) -> dict[str, list[str]]:
     result = subprocess.run([SYSTEM_PYTHON, str(LIBICAL_SCRIPT), *map(str, paths)],
                             capture_output=True, text=True, check=True, timeout=300)
     return json.loads(result.stdout)
+
+
+def libical_occurrences(paths: list[Path], start: date, end: date) -> dict[str, list[tuple[str, str]]]:
+    """libical's recurrence iterator's reading of each file: (uid, start) per occurrence."""
+    result = subprocess.run([SYSTEM_PYTHON, str(LIBICAL_OCCURRENCES), start.isoformat(), end.isoformat(),
+                             *map(str, paths)], capture_output=True, text=True, check=True, timeout=300)
+    return {path: [tuple(item) for item in found] for path, found in json.loads(result.stdout).items()}
 
 
 def event_fronts(content: Path) -> dict[str, dict]:

@@ -8,12 +8,13 @@ import gzip
 import hashlib
 import os
 import pickle
-import random
+import queue
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,6 @@ from kepu.output import publish, recover, retired_dir, staging_dir
 
 pytestmark = pytest.mark.build
 
-KILLS = 8
-SEED = 20261201
 EVENTS = 600
 
 
@@ -38,6 +37,29 @@ def build_args(content: Path, output: Path, cache: Path) -> list[str]:
     return [sys.executable, "-m", "kepu_pelican.build", "-s", str(ROOT / "pelicanconf.py"),
             "--content", str(content), "-o", str(output), "--build-date", SAMPLE_BUILD_DATE,
             "--cache", str(cache)]
+
+
+def _lines_of(stream) -> queue.Queue:
+    """The stream's lines, as they come, then None at its end (read on a daemon thread)."""
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue, text: str, seen: list[str]) -> bool:
+    """True once a line containing ``text`` arrives; False at the stream's end. The timeout
+    only bounds a hang."""
+    while (line := lines.get(timeout=300)) is not None:
+        seen.append(line)
+        if text in line:
+            return True
+    return False
 
 
 def revise(content: Path, target: Path) -> Path:
@@ -57,7 +79,29 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"A": first, "B": revise(first, root / "b" / "content")}
 
 
-def test_sigkill_at_random_moments_never_shows_a_half_written_site(
+# Each kill lands as the build reports (KEPU_TRACE) the end of one of these phases: staging
+# half-written by the pages, feeds, calendars, ... that follow; just before and after publishing.
+KILL_AFTER = ("preflight", "events: read and validate", "pages: events", "pages: listings and groupings",
+              "calendars", "open data", "pelican: all generators", "keep unchanged mtimes", "publish")
+BEFORE_PUBLISH = KILL_AFTER[:4]  # seconds of work remain at 600 events: the output must be untouched
+
+
+def build_killed_after(args: list[str], phase: str) -> list[str]:
+    """Run a build and SIGKILL it as soon as it reports the end of ``phase``; its stderr so far.
+    A build that ends without reporting the phase fails the test."""
+    process = subprocess.Popen(args, env=plugin_env(KEPU_TRACE="1"), cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    try:
+        reached = _wait_for_line(_lines_of(process.stderr), f"s  {phase} ", seen)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert reached, f"the build ended without reporting “{phase}”:\n" + "".join(seen)
+    return seen
+
+
+def test_sigkill_at_every_phase_never_shows_a_half_written_site(
         versions: dict[str, Path], tmp_path: Path) -> None:
     trees = {}
     for name, content in versions.items():
@@ -68,38 +112,25 @@ def test_sigkill_at_random_moments_never_shows_a_half_written_site(
     assert trees["A"] != trees["B"]
     output, cache = tmp_path / "site" / "output", tmp_path / "site" / "cache"
     env = plugin_env()
-    current = "A"
-    assert subprocess.run(build_args(versions["A"], output, cache), env=env, cwd=ROOT,
-                          capture_output=True, timeout=300).returncode == 0
-    started = time.monotonic()
-    assert subprocess.run(build_args(versions["B"], output, cache), env=env, cwd=ROOT,
-                          capture_output=True, timeout=300).returncode == 0
-    duration, current = time.monotonic() - started, "B"
+    for name in ("A", "B"):
+        assert subprocess.run(build_args(versions[name], output, cache), env=env, cwd=ROOT,
+                              capture_output=True, timeout=300).returncode == 0
+    current = "B"
     assert digest(output) == trees["B"]  # an incremental build equals a fresh one
-    rng = random.Random(SEED)
     landed = []
-    for _ in range(KILLS):
+    for phase in KILL_AFTER:
         target = "A" if current == "B" else "B"
-        delay = rng.uniform(0.05, 1.05) * duration
-        process = subprocess.Popen(build_args(versions[target], output, cache), env=env, cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            finished = process.wait(timeout=delay) == 0
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            finished = False
+        build_killed_after(build_args(versions[target], output, cache), phase)
         now = digest(output)
-        assert now in (trees[current], trees[target]), f"half-written output after {delay:.2f} s"
-        if finished:
-            assert now == trees[target]
+        assert now in (trees[current], trees[target]), f"half-written output after “{phase}”"
+        if phase in BEFORE_PUBLISH:
+            assert now == trees[current], f"published although killed after “{phase}”"
+        if phase == "publish":
+            assert now == trees[target], "killed after publishing, the new site is not there"
         state = "A" if now == trees["A"] else "B"
-        landed.append((round(delay, 2), "finished" if finished else "killed",
-                       "unchanged" if state == current else "published"))
+        landed.append((phase, "unchanged" if state == current else "published"))
         current = state
-    print(f"build {duration:.1f} s; (kill after s, process, output):", landed)
-    killed_before_publish = [x for x in landed if x[1:] == ("killed", "unchanged")]
-    assert len(killed_before_publish) >= KILLS // 2, landed
+    print("(killed after phase, output):", landed)
     final = "A" if current == "B" else "B"
     result = subprocess.run(build_args(versions[final], output, cache), env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
@@ -110,53 +141,93 @@ def test_sigkill_at_random_moments_never_shows_a_half_written_site(
     assert not [p for p in cache.iterdir() if ".partial-" in p.name]
 
 
+def _in_cache_format(original: bytes, data: bytes) -> bytes:
+    """``data`` as the build writes its cache files: gzipped if the original is (GZIP_CACHE)."""
+    return gzip.compress(data) if original[:2] == b"\x1f\x8b" else data
+
+
+def _load_cache_file(path: Path) -> dict:
+    data = path.read_bytes()
+    return pickle.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+
+
 def test_a_broken_cache_is_ignored_not_fatal(mini_site: Path, tmp_path: Path) -> None:
+    """Each corruption here is one Pelican's own loader does not survive (it catches only
+    OSError and PickleError): the build says it reads everything again, and the site equals
+    a cold build's."""
     output, cache = tmp_path / "output", tmp_path / "cache"
     assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
     expected = digest(output)
-    files = sorted(p for p in cache.iterdir() if p.is_file() and p.suffix != ".pickle")
-    assert len(files) >= 2
-    data = files[0].read_bytes()
-    files[0].write_bytes(data[: len(data) // 2])  # cut short, as a kill mid-write would leave it
+    # Emptied, as Pelican's in-place save leaves a file when killed right after opening it: EOFError.
+    (cache / "PagesGenerator").write_bytes(b"")
     renamed_class = b"cgone_module\nThing\n."  # a pickle naming a class that no longer exists
     with pytest.raises(ModuleNotFoundError):
         pickle.loads(renamed_class)
-    files[1].write_bytes(gzip.compress(renamed_class))
+    articles = cache / "ArticlesGenerator"
+    articles.write_bytes(_in_cache_format(articles.read_bytes(), renamed_class))
+    # One event's cached parse written by a version whose classes are gone; its stamp still matches.
+    events = cache / "EventsGenerator"
+    entries = _load_cache_file(events)
+    assert entries, "the events cache holds no parses"
+    key = sorted(entries)[0]
+    stamp, (version, _parse) = entries[key]
+    entries[key] = (stamp, (version, renamed_class))
+    events.write_bytes(_in_cache_format(events.read_bytes(), pickle.dumps(entries)))
     (cache / "EventsGenerator.partial-999").write_bytes(b"half")
     shutil.rmtree(output)
     result = run_build(mini_site / "content", output, extra_args=("--cache", str(cache)))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert digest(output) == expected
+    for name, error in (("PagesGenerator", "EOFError"), ("ArticlesGenerator", "ModuleNotFoundError")):
+        assert f"缓存 {name} 无法读取（{error}），本次重新读取全部内容" in result.stderr, result.stderr
     assert not (cache / "EventsGenerator.partial-999").exists()
 
 
 def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
+    """A second build parses no event again; after one edit, exactly that one. The build says
+    how many parses came from its cache (a KEPU_TRACE line)."""
     output, cache = tmp_path / "output", tmp_path / "cache"
-    assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
-    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    content = mini_site / "content"
+
+    def parses_from_cache() -> tuple[int, int]:
+        result = run_build(content, output, env=plugin_env(KEPU_TRACE="1"), extra_args=("--cache", str(cache)))
+        assert result.returncode == 0, result.stderr
+        found = re.search(r"\[trace\] events: (\d+) of (\d+) parses from the cache", result.stderr)
+        assert found, result.stderr
+        return int(found[1]), int(found[2])
+
+    hits, total = parses_from_cache()
+    assert total >= 2 and hits == 0
+    before = {p.name for p in cache.iterdir()}
     assert "EventsGenerator" in before
-    assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
-    assert {p.name for p in cache.iterdir()} == set(before)  # nothing dropped, nothing left over
+    assert parses_from_cache() == (total, total)
+    edited = sorted((content / "events").rglob("*.md"))[0]
+    edited.write_text(edited.read_text("utf-8") + "\n补充：请提前十分钟到场。\n", "utf-8")
+    assert parses_from_cache() == (total - 1, total)
+    assert {p.name for p in cache.iterdir()} == before  # nothing dropped, nothing left over
 
 
 def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
-    """Two builds into one folder would share the staging folder: the second one waits."""
+    """Two builds into one folder would share the staging folder: the second one waits.
+
+    The test holds the lock itself and waits for the build to say it is waiting (no sleep);
+    while the lock is held the build can neither finish nor write the output."""
     output = tmp_path / "output"
     descriptor = os.open(tmp_path, os.O_RDONLY)
     fcntl.flock(descriptor, fcntl.LOCK_EX)
     process = subprocess.Popen(build_args(TEST_SITE / "content", output, tmp_path / "cache"),
-                               env=plugin_env(), cwd=ROOT, stdout=subprocess.PIPE,
+                               env=plugin_env(), cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
     try:
-        time.sleep(4)
+        lines = _lines_of(process.stderr)
+        assert _wait_for_line(lines, "另一个构建正在写入", seen), "".join(seen)
         assert process.poll() is None
         assert not output.exists()
     finally:
         os.close(descriptor)
-    _, stderr = process.communicate(timeout=300)
-    assert process.returncode == 0, stderr
-    assert "另一个构建正在写入" in stderr
+    assert process.wait(timeout=300) == 0, "".join(seen)
     assert (output / "index.html").is_file()
 
 

@@ -146,6 +146,7 @@ def test_month_grid_is_an_accessible_table(sample_output: Path) -> None:
 def test_calendar_navigation_resolves_and_skips_nothing(sample_output: Path) -> None:
     pages = list((sample_output / "calendar").rglob("index.html"))
     pages += list((sample_output / "streets").glob("*/calendar/**/index.html"))
+    assert len(pages) > 50, len(pages)
     missing = []
     for page in pages:
         for href in re.findall(r'href="(/[^"#]*)', page.read_text("utf-8")):
@@ -154,6 +155,7 @@ def test_calendar_navigation_resolves_and_skips_nothing(sample_output: Path) -> 
                 missing.append((page.relative_to(sample_output).as_posix(), href))
     assert missing == []
     months = sorted(p.parent for p in (sample_output / "calendar").glob("20*/[01]*/index.html"))
+    assert len(months) >= 12, months  # the sample spans more than a year of month pages
     for here, there in itertools.pairwise(months):
         html = (here / "index.html").read_text("utf-8")
         assert f'rel="next" href="/{there.relative_to(sample_output).as_posix()}/"' in html
@@ -185,7 +187,9 @@ def test_week_pages_cover_this_week_and_the_next(sample_output: Path) -> None:
 def test_home_and_street_pages_link_current_month_and_week(sample_output: Path) -> None:
     home = (sample_output / "index.html").read_text("utf-8")
     assert 'href="/calendar/2026/12/"' in home and 'href="/calendar/week/"' in home
-    for street in (sample_output / "streets" / "calendar").parent.glob("*/calendar"):
+    streets = sorted((sample_output / "streets").glob("*/calendar"))
+    assert len(streets) >= 5 and len(streets) == len(list((sample_output / "streets").glob("*/index.html")))
+    for street in streets:
         page = (street.parent / "index.html").read_text("utf-8")
         assert f'href="/streets/{street.parent.name}/calendar/week/"' in page
         assert re.search(rf'href="/streets/{street.parent.name}/calendar/\d{{4}}/\d{{2}}/"', page)

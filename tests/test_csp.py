@@ -177,13 +177,13 @@ def test_only_embeds_can_be_framed_by_another_site(site, browser, tmp_path: Path
     watched = Watched(browser, base)
     watched.hosts.add(urlsplit(other_base).netloc)
     try:
-        watched.page.goto(f"{other_base}/")
+        with watched.page.expect_console_message(lambda message: "frame-ancestors" in message.text):
+            watched.page.goto(f"{other_base}/")  # the home page's frame is refused: an event, no sleep
         frame = watched.page.frame_locator("#embed")
         assert frame.locator("h1").inner_text().endswith("近期科普活动")
         assert frame.locator("ol.embed-list li").count() > 0
         embedded = next(f for f in watched.page.frames if f.url == embed)
         assert embedded.evaluate("window.__csp") == []
-        watched.page.wait_for_timeout(300)
         refused = [text for text in watched.console if "frame-ancestors" in text]
         assert refused and all(f"{base}/" in text for text in refused)  # the home page may not be framed
         assert [text for text in watched.console if text not in refused] == []
@@ -214,8 +214,7 @@ def test_images_policy_shows_drawings_and_runs_nothing(browser, tmp_path: Path) 
         assert watched.console == []
         fill = watched.page.evaluate("getComputedStyle(document.getElementById('r')).fill")
         assert fill == "rgb(10, 79, 150)"
-        watched.page.goto(f"{base}/images/missed.svg")
-        watched.page.wait_for_timeout(300)
+        watched.page.goto(f"{base}/images/missed.svg")  # waits for load: the onload and script had their turn
         assert watched.page.evaluate("self.origin") == "null"  # sandboxed: not the site's origin
         assert watched.dialogs == [] and watched.foreign == []
     finally:

@@ -7,7 +7,7 @@ import re
 import subprocess
 import threading
 import urllib.request
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -19,13 +19,14 @@ from feedtools import (
     icaljs,
     libical_available,
     libical_errors,
+    libical_occurrences,
     lint,
     node_available,
     python_occurrences,
 )
 
 pytestmark = pytest.mark.build
-RANGE = (date(2026, 5, 1), date(2027, 8, 1))
+RANGE = (date(2026, 5, 1), date(2027, 9, 1))  # the whole of the sample programmes (issue: to 2027-08-31)
 UID_DOMAIN = "kepu.binhai.example.cn"
 
 
@@ -38,7 +39,8 @@ def calendar(path: Path) -> Calendar:
 
 
 def events_by_uid(path: Path) -> dict:
-    return {str(e["UID"]): e for e in calendar(path).walk("VEVENT")}
+    """Each event's master VEVENT by UID (a series' RECURRENCE-ID overrides left out)."""
+    return {str(e["UID"]): e for e in calendar(path).walk("VEVENT") if "RECURRENCE-ID" not in e}
 
 
 def test_every_feed_exists(sample_output: Path) -> None:
@@ -55,9 +57,12 @@ def test_every_feed_exists(sample_output: Path) -> None:
             continue
         html = page.read_text("utf-8")
         has_file = f"events/{slug}.ics" in names
-        # An event's own calendar file exists, and is offered, exactly while feeds still carry it.
+        # An event's own calendar file exists exactly while feeds still carry it, and is offered
+        # then unless the event is cancelled (nothing to add).
         assert has_file is (slug in in_all), slug
-        assert (f'href="/events/{slug}.ics"' in html) is has_file, slug
+        cancelled = "【已取消】" in str(events_by_uid(sample_output / "feeds" / "all.ics").get(
+            f"{slug}@{UID_DOMAIN}", {}).get("SUMMARY", ""))
+        assert (f'href="/events/{slug}.ics"' in html) is (has_file and not cancelled), slug
         offered += has_file
     assert offered >= 60
 
@@ -84,6 +89,20 @@ def test_icaljs_and_recurring_ical_events_agree_event_by_event(sample_output: Pa
     assert total > 1000  # the sample has weekly programmes: many occurrences were compared
 
 
+def test_libical_recurrence_iterator_agrees_with_the_other_readers(sample_output: Path) -> None:
+    """libical (Evolution, GNOME Calendar, many CalDAV servers) expands every series, RDATEs and
+    EXDATEs included, to the same instants as recurring-ical-events."""
+    require(libical_available(), "Debian's python3-gi and gir1.2-ical-3.0 (make test installs them)")
+    paths = feeds(sample_output)
+    theirs = libical_occurrences(paths, *RANGE)
+    compared = 0
+    for path in paths:
+        py = sorted((uid, start) for uid, start, _ in python_occurrences(path, *RANGE))
+        assert sorted(theirs[str(path)]) == py, path.relative_to(sample_output)
+        compared += len(py)
+    assert compared > 1000
+
+
 def test_libical_restriction_check_passes(sample_output: Path) -> None:
     require(libical_available(), "Debian's python3-gi and gir1.2-ical-3.0 (make test installs them)")
     errors = libical_errors(feeds(sample_output))
@@ -93,7 +112,7 @@ def test_libical_restriction_check_passes(sample_output: Path) -> None:
 def test_recurring_event_is_one_vevent_with_rrule_exdate_and_utc_until(sample_output: Path) -> None:
     data = (sample_output / "events" / "zhoumo-kexue-tongxuehui-qiudong.ics").read_bytes()
     text = data.decode().replace("\r\n ", "")
-    assert text.count("BEGIN:VEVENT") == 1
+    assert text.count("BEGIN:VEVENT") - text.count("\r\nRECURRENCE-ID") == 1  # one series, its changed sessions
     assert re.search(r"^RRULE:FREQ=WEEKLY;UNTIL=\d{8}T\d{6}Z;BYDAY=SA\r$", text, re.MULTILINE)
     assert "EXDATE;TZID=Asia/Shanghai:" in text
     assert "DTSTART;TZID=Asia/Shanghai:20260905T140000" in text
@@ -165,7 +184,8 @@ def test_stamps_never_come_from_the_clock(mini_site: Path, tmp_path: Path) -> No
                      env=plugin_env(PYTHONHASHSEED="7")).returncode == 0
     for path in ("events/liudong-kejiguan.ics", "events/kejizhou.ics"):
         assert (first / path).read_bytes() == (second / path).read_bytes()
-    assert "DTSTAMP:20000101T000000Z" in (first / "events" / "kejizhou.ics").read_text("utf-8")
+    # No git here: a stand-in derived from the file (tests/test_feed_history.py), never today's date.
+    assert re.search(r"\r\nDTSTAMP:2000\d{4}T\d{6}Z\r\n", (first / "events" / "kejizhou.ics").read_bytes().decode())
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -216,7 +236,8 @@ def test_feeds_keep_ninety_days_of_past_events(mini_site: Path, tmp_path: Path) 
         assert (uid in events_by_uid(feed)) is kept, build_date
         assert (output / "events" / "kepu-ri.ics").is_file() is kept  # its own file goes with it
     description = str(calendar(output / "feeds" / "streets" / "taida.ics")["X-WR-CALDESC"])
-    assert "包含2026年9月20日（周日）以后结束的活动和今后的全部活动" in description
+    # The window in words that do not move with the build date (a feed's bytes change only with its events).
+    assert description.endswith("包含最近 90 天内结束的活动和今后的全部活动，共 2 项。")
 
 
 def test_large_feed_is_trimmed_below_one_mebibyte(mini_site: Path, tmp_path: Path) -> None:
@@ -294,16 +315,54 @@ def test_qr_code_decodes_to_the_feeds_subscribe_page(sample_output: Path, tmp_pa
     assert [c.text for c in codes] == ["http://127.0.0.1:8000/subscribe/streets/taida/"]
 
 
-def test_event_page_offers_ics_and_a_short_google_link(sample_output: Path) -> None:
+GOOGLE_ADD = re.compile(r'href="(https://calendar\.google\.com/calendar/render\?action=TEMPLATE[^"]+)"')
+
+
+def _google_dates(vevent) -> str:
+    """What Google's add link must say for this VEVENT (UTC instants, or the all-day dates)."""
+    start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
+    if hasattr(start, "hour"):
+        return "/".join(t.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") for t in (start, end))
+    return f"{start:%Y%m%d}/{end:%Y%m%d}"
+
+
+def test_google_add_link_is_offered_only_where_it_equals_the_feed(sample_output: Path) -> None:
+    """A copy in Google never corrects itself: a series (its rule restarted, exceptions dropped) and a
+    cancelled event get no add link; a one-off event's link says exactly what its .ics says."""
+    offered = series = 0
+    for path in sorted((sample_output / "events").glob("*.ics")):
+        html = (sample_output / "events" / path.stem / "index.html").read_text("utf-8")
+        vevent = Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+        link = GOOGLE_ADD.search(html)
+        if "RRULE" in vevent or "RDATE" in vevent or str(vevent["STATUS"]) == "CANCELLED":
+            assert link is None, path.name
+            series += "RRULE" in vevent
+            continue
+        assert f'href="/events/{path.name}" download=' in html
+        query = parse_qs(urlparse(link[1].replace("&amp;", "&")).query)
+        assert query["dates"] == [_google_dates(vevent)], path.name
+        assert "recur" not in query
+        assert len(query["details"][0]) <= 700
+        assert query["details"][0].endswith(f"详情：http://127.0.0.1:8000/events/{path.stem}/")
+        offered += 1
+    assert offered >= 20 and series >= 5
+
+
+def test_a_series_page_offers_its_whole_file_and_the_subscription_instead(sample_output: Path) -> None:
     html = (sample_output / "events" / "zhoumo-kexue-tongxuehui-qiudong" / "index.html").read_text("utf-8")
     assert 'href="/events/zhoumo-kexue-tongxuehui-qiudong.ics" download=' in html
-    link = re.search(r'href="(https://calendar\.google\.com/calendar/render\?action=TEMPLATE[^"]+)"', html)[1]
-    query = parse_qs(urlparse(link.replace("&amp;", "&")).query)
-    assert query["text"] == ["周末科学同学会（秋冬学期，每周六下午）"]
-    assert query["dates"] == ["20261205T060000Z/20261205T080000Z"]
-    assert query["recur"][0].startswith("RRULE:FREQ=WEEKLY")
-    assert len(query["details"][0]) <= 700
-    assert query["details"][0].endswith("详情：http://127.0.0.1:8000/events/zhoumo-kexue-tongxuehui-qiudong/")
+    section = html[html.index('id="add-title"'):]
+    section = section[:section.index("</section>")]
+    assert "全部场次" in section and "订阅" in section and "action=TEMPLATE" not in section
+    assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in section  # a subscription stays right
+
+
+def test_a_cancelled_event_offers_nothing_to_add(mini_site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    assert run_build(mini_site / "content", output).returncode == 0
+    html = (output / "events" / "kejizhou" / "index.html").read_text("utf-8")
+    assert 'id="add-title"' not in html and ".ics\" download" not in html
+    assert "calendar.google.com/calendar/render" not in html
 
 
 def test_subscribe_page_lists_every_feed_and_explains_clients(sample_output: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from conftest import run_build, serve_directory
-from kepu.images import ALLOWED_ELEMENTS, SVG_NS, ImageCheck, inspect_image
+from kepu.images import ALLOWED_ELEMENTS, SVG_NS, inspect_image, published
 from kepu.problems import WARNING
 
 SHOWN = "content/images/xinbei"
@@ -203,7 +203,7 @@ def test_external_entity_and_broken_svg_are_refused() -> None:
 @pytest.mark.parametrize(("name", "data", "expected"), [
     ("evil.png", b"<!DOCTYPE html>\n<html><script>alert(1)</script></html>",
      "content/images/xinbei/evil.png: 这不是图片：evil.png 实际是网页（HTML） — content/images/ 下只能放 JPG、PNG、"
-     "GIF、WebP 或 SVG 图片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
+     "GIF、WebP、SVG 图片或苹果手机的 HEIC 照片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
     ("photo.png", raster("JPEG"),
      "content/images/xinbei/photo.png: 扩展名与内容不符：photo.png 的扩展名是 .png，内容却是 JPEG 图片 — "
      "这个文件实际是 JPEG 图片：请改名为 photo.jpg（并改正引用它的 image: 或正文里的地址）"),
@@ -212,7 +212,7 @@ def test_external_entity_and_broken_svg_are_refused() -> None:
      "这个文件实际是 PNG 图片：请改名为 a.png（并改正引用它的 image: 或正文里的地址）"),
     ("notes.jpg", "活动签到表\n姓名,电话\n".encode(),
      "content/images/xinbei/notes.jpg: 这不是图片：notes.jpg 实际是文本文件 — content/images/ 下只能放 JPG、PNG、"
-     "GIF、WebP 或 SVG 图片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
+     "GIF、WebP、SVG 图片或苹果手机的 HEIC 照片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
     ("cut.png", raster("PNG")[:-20],
      "content/images/xinbei/cut.png: PNG 图片已损坏或不完整（可能没有下载或复制完） — 重新导出或重新下载这张图片后再放入"),
     ("logo.png", f'<svg xmlns="{SVG_NS}"/>'.encode(),
@@ -223,13 +223,13 @@ def test_external_entity_and_broken_svg_are_refused() -> None:
      "这个文件实际是 GIF 图片：请改名为 a.gif（并改正引用它的 image: 或正文里的地址）"),
     ("evil.html", b"<html><body onload=alert(1)></body></html>",
      "content/images/xinbei/evil.html: 这不是图片：evil.html 实际是网页（HTML） — content/images/ 下只能放 JPG、"
-     "PNG、GIF、WebP 或 SVG 图片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
+     "PNG、GIF、WebP、SVG 图片或苹果手机的 HEIC 照片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
     ("shouce.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
      "content/images/xinbei/shouce.pdf: 这不是图片：shouce.pdf 实际是 PDF 文档 — content/images/ 下只能放 JPG、"
-     "PNG、GIF、WebP 或 SVG 图片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
+     "PNG、GIF、WebP、SVG 图片或苹果手机的 HEIC 照片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
     ("tool.gif", b"MZ\x90\x00\x03" + bytes(60),
      "content/images/xinbei/tool.gif: 这不是图片：tool.gif 实际是可执行程序 — content/images/ 下只能放 JPG、"
-     "PNG、GIF、WebP 或 SVG 图片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
+     "PNG、GIF、WebP、SVG 图片或苹果手机的 HEIC 照片：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"),
     (".htaccess", b"AddHandler cgi-script .png\n",
      "content/images/xinbei/.htaccess: 隐藏文件 .htaccess 不会发布 — 删除这个文件（它通常是系统或编辑器自动生成的）"),
     ("empty.webp", b"", "content/images/xinbei/empty.webp: empty.webp 是空文件 — 删除它，或换成真正的图片"),
@@ -242,9 +242,12 @@ def test_files_that_are_not_what_they_claim_are_refused(name: str, data: bytes, 
 
 @pytest.mark.parametrize(("name", "kind"), [("a.png", "PNG"), ("b.jpg", "JPEG"), ("C.JPG", "JPEG"),
                                             ("d.jpeg", "JPEG"), ("e.gif", "GIF"), ("f.webp", "WEBP")])
-def test_real_raster_images_are_published_byte_for_byte(name: str, kind: str) -> None:
+def test_real_raster_images_are_accepted_and_published_in_their_own_format(name: str, kind: str) -> None:
     data = raster(kind)
-    assert inspect_image(data, f"{SHOWN}/{name}") == ImageCheck(data, ())
+    check = inspect_image(data, f"{SHOWN}/{name}")
+    assert check.problems == () and check.publish == data
+    with Image.open(io.BytesIO(published(check, name))) as image:
+        assert image.format == kind and image.size == (6, 4)
 
 
 def test_an_image_with_too_many_pixels_is_refused() -> None:
@@ -275,10 +278,11 @@ def test_build_publishes_only_checked_images(mini_site: Path, tmp_path: Path, br
     result = run_build(content, output)
     assert result.returncode == 0, result.stderr
     assert "content/images/logo.svg:2: （提醒）删除了 <script> 元素（SVG 图片里不能有脚本）" in result.stderr
-    published = tree(output / "images")
-    assert published == {"xinbei/good.png": raster("PNG"), "logo.svg": inspect_image(HOSTILE_LOGO, "logo.svg").publish}
-    assert_harmless(published["logo.svg"])
-    assert 'fill="#ffd54a"' in published["logo.svg"].decode()
+    files = tree(output / "images")
+    good = published(inspect_image(raster("PNG"), "good.png"), "good.png")
+    assert files == {"xinbei/good.png": good, "logo.svg": inspect_image(HOSTILE_LOGO, "logo.svg").publish}
+    assert_harmless(files["logo.svg"])
+    assert 'fill="#ffd54a"' in files["logo.svg"].decode()
     _open_published_svg(browser, output)
 
     before = tree(output)
@@ -300,7 +304,7 @@ def test_build_publishes_only_checked_images(mini_site: Path, tmp_path: Path, br
         (images / name).unlink()
     linked = (output / "images" / "logo.svg").stat().st_ino
     assert run_build(content, output).returncode == 0
-    assert tree(output / "images") == {"logo.svg": published["logo.svg"]}  # the deleted image is gone
+    assert tree(output / "images") == {"logo.svg": files["logo.svg"]}  # the deleted image is gone
     assert (output / "images" / "logo.svg").stat().st_ino == linked  # unchanged: linked, not rewritten
 
 
@@ -320,9 +324,8 @@ def _open_published_svg(browser, output: Path) -> None:
 
     page.route("**/*", route)
     try:
-        response = page.goto(f"{base}/images/logo.svg", wait_until="load")
+        response = page.goto(f"{base}/images/logo.svg", wait_until="load")  # scripts and onload have run
         assert response is not None and response.status == 200
-        page.wait_for_timeout(300)
         assert page.evaluate(f"typeof window.{MARK}") == "undefined"
         assert page.locator("circle").count() == 1  # the drawing is there
     finally:

@@ -64,7 +64,11 @@ def test_warm_build_equals_cold_build(mini_site: Path, tmp_path: Path, change: s
     elif change == "build-date":
         build_date = "2026-12-20"
     else:
-        shutil.copy(events / "taida" / "2026" / "kejizhou.md", events / "taida" / "2026" / "kejizhou-2.md")
+        # Next year's edition (the same title, start and street twice would be refused as a duplicate).
+        copy = events / "taida" / "2026" / "kejizhou-2.md"
+        shutil.copy(events / "taida" / "2026" / "kejizhou.md", copy)
+        edit(copy, "start: 2026-12-14", "start: 2027-05-17")
+        edit(copy, "end: 2026-12-16", "end: 2027-05-19")
     warm(mini_site, output, cache, build_date)
     assert tree(output) == cold(mini_site, tmp_path, "cold", build_date)
     reused = untouched.stat().st_ino == before

@@ -280,12 +280,15 @@ def all_together() -> str:
                                             headings_and_images, code_blocks, comparisons))
 
 
+REFUSED_BODIES = {"unclosed-html-comment.md"}  # a broken sample: refused before it is rendered
+
+
 def repository_bodies() -> list[tuple[str, str]]:
     found = []
     for folder in (ROOT / "content", ROOT / "tests" / "test_data"):
         for path in sorted(folder.rglob("*.md")):
             doc, _ = parse(path.read_bytes(), str(path))
-            if doc is not None:
+            if doc is not None and path.name not in REFUSED_BODIES:
                 found.append((str(path.relative_to(ROOT)), doc.body))
     return found
 

@@ -221,7 +221,9 @@ def test_calendars_parse_in_three_parsers_and_keep_titles(accepted_site) -> None
 
 def test_atom_and_svg_are_well_formed(accepted_site) -> None:
     _, output, _ = accepted_site
-    for path in output.rglob("*.atom"):
+    atoms = sorted(output.rglob("*.atom"))
+    assert (output / "feeds" / "all.atom") in atoms and len(atoms) > 5, atoms
+    for path in atoms:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, (path, parsed.get("bozo_exception"))
     svgs = 0

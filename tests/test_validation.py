@@ -9,7 +9,7 @@ import pytest
 from kepu.project import Layout, check
 
 GOOD = """---
-title: 流动科技馆进社区
+title: 流动科技馆进校园
 start: 2026-12-05 09:00
 end: "16:00"
 street: xinbei
@@ -157,7 +157,7 @@ CASES = {
     ),
     "latitude and longitude swapped": (
         replace("  name: 新北街道党群服务中心", "  name: 新北街道党群服务中心\n  lat: 117.647\n  lon: 39.0513"),
-        [f"{SHOWN}:11: venue.lat: 纬度和经度写反了 — 天津一带应为 lat: 39.0513 和 lon: 117.647"],
+        [f"{SHOWN}:11: venue.lat: 纬度和经度写反了 — 应为 lat: 39.0513 和 lon: 117.647（在中国，纬度比经度小）"],
     ),
     "all-day end with a time": (
         replace("start: 2026-12-05 09:00", "start: 2026-12-05"),
@@ -176,7 +176,7 @@ CASES = {
         [f"{SHOWN}:1: venue: 缺少活动地点 — 写 venue:（名称和地址），线上活动写 online: 直播链接"],
     ),
     "yaml alias": (
-        replace("title: 流动科技馆进社区", "title: &t 流动科技馆进社区\nsummary: *t"),
+        replace("title: 流动科技馆进校园", "title: &t 流动科技馆进校园\nsummary: *t"),
         [f"{SHOWN}:2: 前置信息中使用了 YAML 锚点或别名（& 和 *） — "
          "请直接写出内容，不要用 & 和 * 引用其他字段；如果是文字，请加引号"],
     ),
@@ -196,7 +196,7 @@ CASES = {
     "street folder mismatch is a warning": (
         replace("street: xinbei", "street: taida"),
         [f"{SHOWN}:5: （提醒）street: 文件放在 xinbei 文件夹，street 却写的是 taida — "
-         "把文件移到 content/events/taida/ 下，或改正 street"],
+         "把文件移到 content/events/taida/ 下，或改正 street（这个文件夹的审核人会收到修改请求）"],
     ),
 }
 

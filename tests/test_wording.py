@@ -326,7 +326,11 @@ def test_a_monthly_rule_reads_correctly_on_the_page_and_in_the_calendar(wording_
 
 def test_no_map_jargon_for_residents(sample_output: Path) -> None:
     """Event pages (their printed poster is the same page), the open-data page, every page."""
-    for page in sample_output.rglob("*.html"):
+    pages = sorted(sample_output.rglob("*.html"))
+    names = {p.relative_to(sample_output).as_posix() for p in pages}
+    assert len(pages) > 100 and {"index.html", "data/index.html"} <= names, len(pages)
+    assert any(name.startswith("events/") for name in names)
+    for page in pages:
         text = _text(page.read_text("utf-8"))
         assert "GCJ-02" not in text and "WGS-84" not in text and "WGS84" not in text, page
 

@@ -14,25 +14,28 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+# What tests assert: none depends on the machine's speed. Lighthouse's "performance" category
+# is a timing (load metrics under throttling): it varies with the load on the machine, so no
+# test asserts it (pass categories=("performance",) to measure it by hand).
+QUALITY_CATEGORIES = ("accessibility", "best-practices", "seo")
 
 
 def lighthouse_available() -> bool:
     return (NODE_BIN / "lighthouse").exists() and CHROMIUM.exists()
 
 
-def lighthouse(url: str, report: Path) -> dict[str, float]:
+def lighthouse(url: str, report: Path, categories: tuple[str, ...] = QUALITY_CATEGORIES) -> dict[str, float]:
     """Lighthouse's mobile audit of one URL: category → score (0–1); the JSON report is kept."""
     report.parent.mkdir(parents=True, exist_ok=True)
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS, f"--user-data-dir={report.with_suffix('.profile')}"])
     subprocess.run([str(NODE_BIN / "lighthouse"), url, "--quiet", "--output=json",
                     f"--output-path={report}", f"--chrome-flags={flags}",
-                    f"--only-categories={','.join(CATEGORIES)}"],
+                    f"--only-categories={','.join(categories)}"],
                    env={**os.environ, "CHROME_PATH": str(CHROMIUM)}, check=True, timeout=300,
                    capture_output=True)
     result = json.loads(report.read_text("utf-8"))
     shutil.rmtree(report.with_suffix(".profile"), ignore_errors=True)
-    return {name: result["categories"][name]["score"] for name in CATEGORIES}
+    return {name: result["categories"][name]["score"] for name in categories}
 
 
 def failing_audits(report: Path) -> list[str]:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime
 from xml.etree import ElementTree as ET
 
+from .atom import ATOM, document, iso, text_element
 from .dates import format_datetime
 from .history import FileHistory
+from .ics import UNKNOWN_STAMP
 from .model import STATUS_LABELS, TO_BE_ANNOUNCED
 from .site import EventEntry
 
 KIND_LABELS = {
     "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
     "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
+    "session": "单场取消或改期",
     "updated": "信息更新",
 }
-ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 200
 
 
@@ -73,17 +75,15 @@ def _summary(change: ChangeEntry) -> str:
     return "；".join(parts) + "。"
 
 
-def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str,
-         build_date) -> bytes:
-    """Newest first, at most MAX_ENTRIES, deterministic (no clock)."""
+def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str) -> bytes:
+    """Newest first, at most MAX_ENTRIES, deterministic (no clock: with no changes, the feed is
+    dated like an event with no known revision, never by the build)."""
     ordered = sorted(changes, key=lambda c: (c.when, c.entry.event.slug, c.number), reverse=True)[:MAX_ENTRIES]
-    ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
     _text(feed, "id", f"tag:{uid_domain},2026:changes")
     _text(feed, "title", title)
     _text(feed, "subtitle", "新增、改期、变更地点、延期和取消的活动，最新的在前。")
-    stamp = ordered[0].when if ordered else datetime.combine(build_date, time(), UTC)
-    _text(feed, "updated", _iso(stamp))
+    _text(feed, "updated", iso(ordered[0].when if ordered else UNKNOWN_STAMP))
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": feed_url, "type": "application/atom+xml"})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{site}/", "type": "text/html"})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
@@ -93,18 +93,12 @@ def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_d
         item = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(item, "id", f"tag:{uid_domain},2026:{event.slug}/{change.number}")
         _text(item, "title", f"【{change.label}】{event.title}")
-        _text(item, "updated", _iso(change.when))
+        _text(item, "updated", iso(change.when))
         ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{site}/{change.entry.url}",
                                                  "type": "text/html"})
         ET.SubElement(item, f"{{{ATOM}}}category", {"term": change.kind, "label": change.label})
         _text(item, "summary", _summary(change))
-    ET.indent(feed)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+    return document(feed)
 
 
-def _text(parent: ET.Element, name: str, value: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}{name}").text = value
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_text = text_element

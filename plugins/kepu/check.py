@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from .annotations import github_commands, summary_markdown, untrusted
 from .content import load_events
+from .datechecks import Review
+from .history import UnknownBase, added_since, work_tree
 from .problems import format_report, strictly
-from .project import CheckResult, Layout, check
+from .project import CheckResult, Layout, check, same_events_elsewhere
 from .registries import load_registries
 from .urls import UrlScheme
 
@@ -41,13 +48,15 @@ def in_data(layout: Layout, path: Path) -> bool:
 
 
 def check_outside(layout: Layout, files: list[Path], timezone: str = "Asia/Shanghai") -> CheckResult:
-    """Check draft event files kept outside content/ against the site's registries
+    """Check draft event files kept outside content/ against the site's registries and events
     (no files: the registries alone)."""
     registries, problems = load_registries(layout.content / layout.data,
                                            layout.shown(layout.content / layout.data))
-    ctx = layout.context(registries, timezone)
+    tree = layout.scan()
+    ctx = layout.context(registries, timezone, tree)
     events, found = load_events([(p, layout.shown(p)) for p in files], ctx)
     problems.extend(found)
+    problems.extend(same_events_elsewhere(layout, events, layout.files(layout.events, tree), ctx))
     return CheckResult(problems, events, len(files))
 
 
@@ -80,20 +89,21 @@ def _literal_names(target: ast.expr, value: ast.expr) -> dict[str, Any]:
     return {}
 
 
-def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = None) -> CheckResult:
+def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = None,
+        review: Review | None = None) -> CheckResult:
     """Check everything (no files given), or just the given files wherever they are."""
     settings = settings or {}
     timezone = settings.get("TIMEZONE", "Asia/Shanghai")
     urls = UrlScheme.from_settings(settings)
     if not files:
-        return check(layout, timezone=timezone, urls=urls, settings=settings)
+        return check(layout, timezone=timezone, urls=urls, settings=settings, review=review)
     inside = [f for f in files if inside_content(layout, f)]
     outside = [f for f in files if not inside_content(layout, f) and not in_data(layout, f)]
     if not inside:
         result = check_outside(layout, outside, timezone)
         result.checked_files += len(files) - len(outside)  # registries
         return result
-    result = check(layout, inside, timezone=timezone, urls=urls, settings=settings)
+    result = check(layout, inside, timezone=timezone, urls=urls, settings=settings, review=review)
     if outside:
         extra = check_outside(layout, outside, timezone)
         seen = set(result.problems)
@@ -105,9 +115,56 @@ def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = 
 
 def _added(layout: Layout, base: str | None) -> set[str]:
     """The files the change under review adds, as shown paths (none without a base)."""
-    from .history import added_since
-
     return {layout.shown(path) for path in added_since(layout.content, base)} if base else set()
+
+
+def in_repository(layout: Layout) -> Callable[[str], str | None]:
+    """A problem's path as GitHub names the file: relative to the repository's root (None outside it)."""
+    top = work_tree(layout.content)
+    root = layout.root.resolve()
+
+    def locate(shown: str) -> str | None:
+        if top is None:
+            return shown
+        relative = os.path.relpath(root / shown, top.resolve())  # an absolute ``shown`` stays itself
+        return None if relative == ".." or relative.startswith("../") else Path(relative).as_posix()
+
+    return locate
+
+
+def report(layout: Layout, result: CheckResult, output: str, summary: Path | None) -> None:
+    """Print the problems (``github``: also as workflow commands) and append the job summary."""
+    text = format_report(result.problems)
+    if output == "github":
+        print(untrusted(text))
+        print(github_commands(result.problems, in_repository(layout)))
+    else:
+        print(text)
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as file:
+            file.write(summary_markdown(result.problems))
+
+
+def _uncommitted(layout: Layout) -> Callable[[], set[str]]:
+    """Without a base, the change is what is not committed yet: the files new since HEAD, asked
+    of git once and only if needed (none outside a git repository)."""
+    @cache
+    def added() -> set[str]:
+        try:
+            return _added(layout, "HEAD")
+        except UnknownBase:
+            return set()
+    return added
+
+
+def today(settings: Mapping[str, Any], given: date | None) -> date:
+    """The day the check checks for, as the build's BUILD_DATE: given, or KEPU_BUILD_DATE, or
+    today in the site's time zone."""
+    if given:
+        return given
+    if os.environ.get("KEPU_BUILD_DATE"):
+        return date.fromisoformat(os.environ["KEPU_BUILD_DATE"])
+    return datetime.now(ZoneInfo(settings.get("TIMEZONE", "Asia/Shanghai"))).date()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="严格检查（合并请求用）：几乎一定是写错了的提醒也算错误")
     parser.add_argument("--base", metavar="分支",
                         help="与 --strict 一起用：这次修改相对哪个分支（如 origin/main），新加的文件按新文件检查")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="github：另外输出 GitHub Actions 的标注命令，问题显示在合并请求改动的那一行")
+    parser.add_argument("--summary", type=Path, metavar="文件",
+                        help="把问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY")
+    parser.add_argument("--build-date", type=date.fromisoformat, metavar="日期",
+                        help="按这一天判断活动是否已经结束（默认今天，或环境变量 KEPU_BUILD_DATE），与构建相同")
     args = parser.parse_args(argv)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
@@ -131,18 +194,17 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.files:
         if not inside_content(layout, path) and not in_data(layout, path):
             print(OUTSIDE_NOTE.format(path=layout.shown(path), content=layout.shown(layout.content)))
-    result = run(layout, args.files, settings)
+    try:
+        added = _added(layout, args.base)
+    except UnknownBase:
+        print(f"找不到分支“{args.base}”，无法判断哪些文件是这次新加的 — 检查分支名；"
+              "在持续集成里要取完整提交历史（GitHub Actions 写 fetch-depth: 0）", file=sys.stderr)
+        return 2
+    review = Review(today(settings, args.build_date), (lambda: added) if args.base else _uncommitted(layout))
+    result = run(layout, args.files, settings, review)
     if args.strict:
-        from .history import UnknownBase  # git: only for a change under review
-
-        try:
-            added = _added(layout, args.base)
-        except UnknownBase:
-            print(f"找不到分支“{args.base}”，无法判断哪些文件是这次新加的 — 检查分支名；"
-                  "在持续集成里要取完整提交历史（GitHub Actions 写 fetch-depth: 0）", file=sys.stderr)
-            return 2
         result.problems = strictly(result.problems, added)
-    print(format_report(result.problems))
+    report(layout, result, args.format, args.summary)
     if result.ok:
         print(f"已检查 {result.checked_files} 个文件。")
     return 0 if result.ok else 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +19,7 @@ import yaml
 from .frontmatter import MAX_FILE_BYTES, SourceDoc, parse
 from .markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
 from .model import Event
+from .placeholders import placeholder_problems
 from .problems import WARNING, Problem
 from .safety import RESERVED_FIELDS, reserved_problems, source_problems, value_problems
 from .tree import FileTooLarge, NotRegularFile, read_capped
@@ -80,6 +83,7 @@ def parse_file(path: Path, shown: str, data: bytes | None = None,
     found = value_problems(doc) + reserved_problems(doc, reserved)
     if found:
         return ParsedFile(None, "", problems + found)
+    problems = problems + placeholder_problems(doc)
     try:
         rendered = render(doc.body)
     except MarkupError as exc:
@@ -206,6 +210,7 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
         if event is not None:
             events.append(event)
     problems.extend(duplicate_slugs(shown for _, shown in files))
+    problems.extend(duplicate_events(events))
     slugs_in_error = {p.path for p in problems if p.is_error}
     return [e for e in events if e.source_path not in slugs_in_error], problems
 
@@ -226,3 +231,63 @@ def duplicate_slugs(paths: Iterable[str], report_on: set[str] | None = None) -> 
             problems.append(Problem(shown, 0, "", f"文件名“{slug}”与 {others} 重复，网址会冲突",
                                     f"给其中一个文件换个名字，例如 {slug}-2.md"))
     return problems
+
+
+SAME_EVENT = "与 {others} 是同一个活动（标题、开始时间和街镇都相同），网站上会出现两次"
+SAME_EVENT_HINT = "如果是复制后忘了改，改成新活动的标题和时间；如果是重复添加，删去其中一个文件"
+
+
+def title_key(title: str) -> str:
+    """A title as two volunteers typing the same one would both write it: full-width and
+    half-width forms, spacing and case made alike."""
+    return " ".join(unicodedata.normalize("NFKC", title).split()).casefold()
+
+
+def duplicate_events(events: Iterable[Event], report_on: set[str] | None = None) -> list[Problem]:
+    """Published events with the same title, start and street (a copied file left unchanged, or
+    one event added twice): each file's problem names the others. One pass, keyed by a dict."""
+    by_key: dict[tuple, list[str]] = {}
+    for event in events:
+        if not event.draft:
+            by_key.setdefault((event.street, event.start, title_key(event.title)), []).append(event.source_path)
+    problems = []
+    for shared in by_key.values():
+        for path in sorted(shared) if len(shared) > 1 else ():
+            if report_on is None or path in report_on:
+                others = "、".join(sorted(p for p in shared if p != path))
+                problems.append(Problem(path, 0, "", SAME_EVENT.format(others=others), SAME_EVENT_HINT))
+    return problems
+
+
+_TITLE_LINE = re.compile(r"^title:(.*)$", re.MULTILINE)
+_PLAIN_START = tuple("'\"[]{}&*!|>%@`#")
+TITLE_HEAD_BYTES = 2048  # the title is near the top; a file whose title is further down is parsed
+
+
+def plain_title(path: Path) -> str | None:
+    """The title a file's ``title:`` line gives, read without YAML (quick enough for every event
+    file at each single-file check); None when that line alone cannot tell (quoted, continued
+    on the next line, not near the top, or unreadable): such a file must be parsed."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # plain files only reach here
+        try:
+            head = os.read(descriptor, TITLE_HEAD_BYTES).decode("utf-8-sig", "ignore")  # a cut last character
+        finally:
+            os.close(descriptor)
+    except OSError:
+        return None
+    front = head.split("\n---", 1)[0]  # the front matter, or all of the head
+    found = _TITLE_LINE.search(front)
+    if not found:
+        return None
+    value = found[1].strip()
+    following = front[found.end():].lstrip("\r\n")
+    if not value or value.startswith(_PLAIN_START) or re.search(r"\s#", value) or following[:1] in (" ", "\t"):
+        return None
+    return value
+
+
+def may_be_titled(path: Path, titles: Collection[str]) -> bool:
+    """Whether the event file at ``path`` may have one of ``titles`` (as title_key gives them)."""
+    title = plain_title(path)
+    return title is None or title_key(title) in titles

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .yamlerrors import explain
 
 try:  # libyaml is several times faster; both report the same marks
     from yaml import CSafeLoader as _BaseLoader
@@ -30,11 +31,10 @@ MAX_FRONT_MATTER_LINES = 400
 # Patterns are used with fullmatch ("$" would also accept a trailing newline).
 _DELIMITER = re.compile(r"---[ \t]*")
 _END = re.compile(r"(---|\.\.\.)[ \t]*")
-# A mapping key typed with a full-width colon, e.g. "title：科普讲座".
-_FULLWIDTH_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*\s*：")
-_NO_SPACE_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*:[^\s/]")
-# "title: 科学会客厅: 线上直播": a second colon-and-space inside an unquoted value.
-_COLON_IN_VALUE = re.compile(r"\s*(?:- )?([A-Za-z_][\w-]*):\s+([^\"'\s].*?:\s.*)")
+# A live field or list item ("  phone: …", "  - 2026-12-26"), and a commented-out parent
+# ("# registration:", "#   venue:"): a key with nothing after its colon.
+_LIVE_ENTRY = re.compile(r"( *)(?:- |-$|([A-Za-z_][\w-]*):(?:\s|$))")
+_COMMENTED_PARENT = re.compile(r"( *)# ?( *)([A-Za-z_][\w-]*):\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,87 +107,62 @@ def split(text: str, path: str) -> tuple[str, int, str, int] | Problem:
                    "在最后一个字段之后另起一行写 ---，再写正文")
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, fm_lines: list[str], offset: int,
-                path: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    index = mark.line if mark else 0
-    # Look at the offending line and the one before it: scanners often stop
-    # one line after the real mistake.
-    candidates = [i for i in (index, index - 1) if 0 <= i < len(fm_lines)]
-    found = _typing_slip(fm_lines, candidates, str(exc))
-    if found:
-        i, message, hint = found
-        return Problem(path, i + offset, "", message, hint)
-    found = _unbalanced(exc, fm_lines)
-    if found:
-        i, message, hint = found
-        return Problem(path, i + offset, "", message, hint)
-    what = (exc.problem or "格式错误").strip()
-    hint = "检查这一行及上一行的缩进、冒号和引号是否成对；含冒号或 # 的文字请用英文引号括起来"
-    if "found undefined alias" in what or "found duplicate anchor" in what:
-        hint = "前置信息中不要使用 & 和 * 开头的文字，或把它们用引号括起来"
-    return Problem(path, index + offset, "", f"YAML 格式错误（{_translate(what)}）", hint)
+def commented_parents(fm_text: str, offset: int, path: str) -> list[Problem]:
+    """Fields un-commented under a parent that is still commented out (``# registration:``
+    above a live ``  phone: …``): YAML files them under whatever live field came before, or
+    fails, and the event silently loses them. One problem per such parent, on its first child."""
+    if "#" not in fm_text:
+        return []
+    lines = fm_text.split("\n")
+    found: dict[int, list[tuple[int, str]]] = {}
+    for index, line in enumerate(lines):
+        entry = _LIVE_ENTRY.match(line)
+        if entry and entry[1]:
+            parent = _parent_line(lines, index, len(entry[1]))
+            if parent is not None:
+                found.setdefault(parent, []).append((index, entry[2] or "-"))
+    problems = []
+    for parent, children in found.items():
+        name = _COMMENTED_PARENT.fullmatch(lines[parent])[3]
+        keys = "、".join(dict.fromkeys(key for _, key in children if key != "-")) or "列表项"
+        numbers = "、".join(str(index + offset) for index, _ in children)
+        problems.append(Problem(
+            path, children[0][0] + offset, name,
+            f"第 {parent + offset} 行的“{name}:”前面还有 #（是注释），下面的 {keys} 不会算作 {name} 的内容",
+            f"把第 {parent + offset} 行行首的 # 删掉；如果不需要 {name}，就在第 {numbers} 行行首也加上 #"))
+    return problems
 
 
-def _typing_slip(fm_lines: list[str], candidates: list[int],
-                 error: str) -> tuple[int, str, str] | None:
-    """Tabs, full-width colons, a missing space after a colon, a colon inside a value."""
-    for i in candidates:
-        text = fm_lines[i]
-        if "\t" in text[: len(text) - len(text.lstrip())] or (
-            "found character '\\t'" in error and "\t" in text
-        ):
-            return i, "这一行用了 Tab 键缩进，YAML 只允许空格", "把行首的 Tab 换成空格（通常是两个空格）"
-        if _FULLWIDTH_KEY.match(text):
-            return i, "字段名后面用了中文冒号“：”", "改成英文冒号加一个空格，例如 title: 活动名称"
-    for i in candidates:
-        if _NO_SPACE_KEY.match(fm_lines[i]) and "http" not in fm_lines[i]:
-            return i, "冒号后面缺少空格", "在英文冒号后加一个空格，例如 street: xinbei"
-    if "mapping values are not allowed" in error and candidates:
-        match = _COLON_IN_VALUE.fullmatch(fm_lines[candidates[0]])
-        if match:
-            key, value = match[1], match[2].rstrip()
-            quote = "'" if '"' in value else '"'
-            return (candidates[0], f"{key} 的内容里有“英文冒号加空格”，YAML 会把它当成另一个字段",
-                    f"给整段内容加上英文引号：{key}: {quote}{value}{quote}，或改用中文冒号“：”")
+def _parent_line(lines: list[str], index: int, indent: int) -> int | None:
+    """The commented-out parent of an indented live line, if its nearest less-indented line
+    (comments with a value, or free text, do not count) is one; None when the parent is live."""
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if not line.strip():
+            continue
+        parent = _COMMENTED_PARENT.fullmatch(line)
+        if parent:
+            if len(parent[1]) + len(parent[2]) < indent:
+                return above
+            continue
+        if line.lstrip().startswith("#"):
+            continue
+        if len(line) - len(line.lstrip(" ")) < indent:
+            return None
     return None
 
 
-def _unbalanced(exc: yaml.MarkedYAMLError, fm_lines: list[str]) -> tuple[int, str, str] | None:
-    """A quote or bracket opened and never closed: name the line where it was opened."""
-    context, mark = exc.context or "", exc.context_mark
-    if mark is None or not 0 <= mark.line < len(fm_lines):
-        return None
-    if "while scanning a quoted scalar" in context:
-        return (mark.line, "引号没有成对：这一行的引号只有开头，没有结尾",
-                '在内容末尾补上同样的英文引号，例如 end: "16:00"')
-    if "while parsing a flow sequence" in context:
-        return (mark.line, "方括号没有成对：列表以 [ 开头，却没有以 ] 结尾",
-                "列表写在同一行，用英文逗号分隔，以 ] 结尾，例如 audiences: [qinzi, ertong]")
-    return None
-
-
-_YAML_MESSAGES = {
-    "mapping values are not allowed": "这里不能出现“冒号加空格”，含冒号的文字要加引号",
-    "could not find expected ':'": "缺少英文冒号",
-    "found unexpected end of stream": "引号或括号没有成对",
-    "found character '\\t' that cannot start any token": "出现了 Tab 字符",
-    "did not find expected key": "缩进不一致",
-    "did not find expected '-' indicator": "列表项的缩进不一致",
-    "found unknown escape character": "双引号中的反斜杠 \\ 需要写成 \\\\",
-}
-
-
-def _translate(message: str) -> str:
-    for english, chinese in _YAML_MESSAGES.items():
-        if english in message:
-            return chinese
-    return message
+def _yaml_error(exc: yaml.YAMLError, text: str, offset: int, path: str) -> Problem:
+    found = explain(exc, text, _Loader)
+    return Problem(path, found.index + offset, "", found.message, found.hint)
 
 
 def load_yaml(text: str, path: str, offset: int) -> tuple[Any, yaml.Node | None, list[Problem]]:
     """Parse YAML safely; ``offset`` is the file line of the text's first line."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # PyYAML's own reader refuses control characters here
+    except yaml.YAMLError as exc:
+        return None, None, [_yaml_error(exc, text, offset, path)]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -195,14 +170,38 @@ def load_yaml(text: str, path: str, offset: int) -> tuple[Any, yaml.Node | None,
         problem = _check_graph(node, path, offset)
         if problem:
             return None, None, [problem]
-        return loader.construct_document(node), node, []
-    except yaml.MarkedYAMLError as exc:
-        return None, None, [_yaml_error(exc, text.split("\n"), offset, path)]
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        return None, None, [Problem(path, offset, "", f"YAML 无法解析：{exc}",
-                                    "检查日期、数字是否写错")]
+        try:
+            return loader.construct_document(node), node, []
+        except _UNBUILDABLE:
+            return None, None, [_unbuildable(node, path, offset)]
+    except yaml.YAMLError as exc:
+        return None, None, [_yaml_error(exc, text, offset, path)]
     finally:
         loader.dispose()
+
+
+# What PyYAML's constructors raise, besides YAMLError, on a value its explicit tag cannot hold.
+_UNBUILDABLE = (ValueError, OverflowError, KeyError, AttributeError, TypeError)
+
+
+def _unbuildable(root: yaml.Node, path: str, offset: int) -> Problem:
+    """The value a constructor could not build (``!!int 三十``, ``!!bool 是``), by its line."""
+    line = root.start_mark.line
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                _Loader("").construct_object(node)
+            except _UNBUILDABLE:
+                line = node.start_mark.line
+                break
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return Problem(path, line + offset, "", "这一行以 !! 开头的类型标记和内容对不上，读不出来",
+                   "删掉以 ! 开头的标记，直接写内容；日期写成 2026-12-05，数字直接写数字")
 
 
 def _check_graph(root: yaml.Node, path: str, offset: int) -> Problem | None:
@@ -264,6 +263,9 @@ def parse(data: bytes, path: str) -> tuple[SourceDoc | None, list[Problem]]:
     if isinstance(parts, Problem):
         return None, [parts]
     fm_text, offset, body, body_line = parts
+    problems = commented_parents(fm_text, offset, path)
+    if problems:
+        return None, problems
     meta, node, problems = load_yaml(fm_text, path, offset)
     if problems:
         return None, problems

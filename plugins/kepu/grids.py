@@ -33,7 +33,7 @@ class DayItem:
     def is_session(self) -> bool:
         """Counted as one 场次 here, as stats.counted_sessions counts: on the day it starts,
         never when cancelled."""
-        return self.first_day and self.entry.event.status != "cancelled"
+        return self.first_day and not self.occurrence.cancelled
 
 
 def session_count(items: list[DayItem]) -> int:

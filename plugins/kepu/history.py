@@ -3,12 +3,13 @@ changed and how many times its time, place, status or recurrence changed (SEQUEN
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -52,12 +53,19 @@ def significant(text: str) -> tuple:
         return ("unreadable", front)
     if not isinstance(meta, dict):
         return ("unreadable", front)
-    return tuple(repr(meta.get(key)) for key in SIGNIFICANT_FIELDS)
+    values = {key: meta.get(key) for key in SIGNIFICANT_FIELDS}
+    recurrence = values["recurrence"]
+    sessions = None
+    if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
+        sessions = recurrence.get("sessions")
+        values["recurrence"] = {k: v for k, v in recurrence.items() if k != "sessions"}
+    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), repr(sessions))
 
 
 _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
 _PLACE_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("venue", "online")}
 _STATUS = SIGNIFICANT_FIELDS.index("status")
+_SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions: one session cancelled or moved
 _STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
                  "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
                  "'full'": "full", "'已满'": "full"}
@@ -77,6 +85,8 @@ def change_kind(before: tuple, after: tuple) -> str | None:
         return "rescheduled"
     if any(before[i] != after[i] for i in _PLACE_FIELDS):
         return "moved"
+    if before[_SESSIONS] != after[_SESSIONS]:
+        return "session"
     return "updated"
 
 
@@ -89,15 +99,26 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def _commits_by_file(root: Path, folder: str) -> dict[str, list[tuple[str, int]]]:
-    """path → [(commit, unix time)], oldest first, for every file under ``folder``."""
-    out = _git(root, "log", "--format=%x00%H %ct", "--name-only", "--no-renames", "--", folder)
-    commits: dict[str, list[tuple[str, int]]] = {}
-    for block in (out or b"").decode("utf-8", "replace").split("\x00")[1:]:
-        header, _, names = block.partition("\n")
+def _commits_by_file(root: Path, folder: str) -> dict[str, list[tuple[str, int, str]]]:
+    """path → [(commit, unix time, the file's path in that commit)], oldest first, for every file
+    under ``folder``; a file moved with ``git mv`` (to its street's folder, say) keeps its history."""
+    out = _git(root, "-c", "core.quotepath=off", "log", "-M", "--format=%x00%H %ct", "--name-status",
+               "--", folder)
+    commits: dict[str, list[tuple[str, int, str]]] = {}
+    owner: dict[str, str | None] = {}  # a path in older commits → the file it is now (None: another file)
+    for block in (out or b"").decode("utf-8", "replace").split("\x00")[1:]:  # newest commit first
+        header, _, changes = block.partition("\n")
         sha, _, stamp = header.partition(" ")
-        for name in filter(None, (n.strip() for n in names.split("\n"))):
-            commits.setdefault(name, []).append((sha, int(stamp)))
+        for change in filter(None, changes.split("\n")):
+            status, *paths = change.split("\t")
+            path = paths[-1]
+            current = owner.get(path, path)
+            if current is not None:
+                commits.setdefault(current, []).append((sha, int(stamp), path))
+            if status.startswith("R") and len(paths) == 2:
+                owner[paths[0]], owner[path] = current, None
+            elif status[:1] in ("A", "D"):  # before this commit the name meant another file, or none
+                owner[path] = None
     for revisions in commits.values():
         revisions.reverse()
     return commits
@@ -143,7 +164,7 @@ def load_history(root: Path, files: Iterable[Path]) -> dict[Path, FileHistory]:
     for path, rel in relative.items():
         revisions = commits.get(rel, [])
         if len(revisions) > 1 or (revisions and rel in modified):
-            requests.extend(f"{sha}:{rel}" for sha, _ in revisions)
+            requests.extend(f"{sha}:{then}" for sha, _, then in revisions)
             owners.extend(path for _ in revisions)
     versions: dict[Path, list[str]] = {}
     for owner, text in zip(owners, _blobs(top_path, requests), strict=True):
@@ -154,7 +175,7 @@ def load_history(root: Path, files: Iterable[Path]) -> dict[Path, FileHistory]:
         if not revisions:
             continue
         texts = versions.get(path, [])
-        times = [datetime.fromtimestamp(stamp, UTC) for _, stamp in revisions]
+        times = [datetime.fromtimestamp(stamp, UTC) for _, stamp, _ in revisions]
         if rel in modified:
             texts.append(path.read_text("utf-8", "replace"))
             times.append(None)
@@ -203,14 +224,19 @@ class UnknownBase(Exception):
     """The change's base cannot be found (a misspelt branch, or a shallow clone without it)."""
 
 
+def work_tree(folder: Path) -> Path | None:
+    """The top folder of the git work tree that holds ``folder`` (None outside one)."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top.decode().strip()) if top is not None else None
+
+
 def added_since(folder: Path, base: str) -> set[Path]:
     """Files under ``folder`` that the change since ``base`` adds: added in commits after the merge base
     with ``base``, staged, or new and not yet committed (absolute paths)."""
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    fork = _git(folder, "merge-base", base, "HEAD") if top is not None else None
-    if top is None or fork is None:
+    top_path = work_tree(folder)
+    fork = _git(folder, "merge-base", base, "HEAD") if top_path is not None else None
+    if top_path is None or fork is None:
         raise UnknownBase(base)
-    top_path = Path(top.decode().strip())
     where = os.path.relpath(folder.resolve(), top_path.resolve())
     committed = _git(top_path, "diff", "--name-only", "-z", "--diff-filter=A", "--no-renames",
                      fork.decode().strip(), "--", where) or b""
@@ -220,3 +246,23 @@ def added_since(folder: Path, base: str) -> set[Path]:
     names.update(entry[3:].decode("utf-8", "replace") for entry in pending.split(b"\x00")
                  if entry[:2] in (b"A ", b"??", b"AM"))
     return {top_path / name for name in names}
+
+
+NO_GIT, SHALLOW, FULL = "none", "shallow", "full"
+_DERIVED_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def repository_state(folder: Path) -> str:
+    """Whether ``folder`` is in a git work tree (NO_GIT), one cloned with only its latest commits
+    (SHALLOW: every event would look changed by the latest commit), or one with its whole history."""
+    shallow = _git(folder, "rev-parse", "--is-shallow-repository")
+    if shallow is None:
+        return NO_GIT
+    return SHALLOW if shallow.strip() == b"true" else FULL
+
+
+def derived_stamp(data: bytes) -> datetime:
+    """A stand-in revision time for a file with no history: deterministic, in the year 2000 (so any
+    real time is later), and different whenever the file's bytes are."""
+    seconds = int.from_bytes(hashlib.sha256(data).digest()[:8], "big") % (366 * 24 * 3600)
+    return _DERIVED_FROM + timedelta(seconds=seconds)

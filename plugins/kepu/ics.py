@@ -16,6 +16,7 @@ from icalendar import Calendar, Event, Timezone, vCategory, vGeo, vRecur, vText,
 from .dates import format_day
 from .model import STATUS_LABELS
 from .recurrence import occurrence_point
+from .sessions import calendar_note, changed_times
 from .site import EventEntry, last_local_day, occurrence_key
 
 UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
@@ -58,6 +59,12 @@ class Stamp:
 
     modified: datetime | None = None
     sequence: int = 0
+    derived: datetime | None = None  # DTSTAMP when nothing says when it changed (history.derived_stamp)
+
+
+def stamp_time(stamp: Stamp) -> datetime:
+    """An event's revision time in UTC: DTSTAMP of its VEVENT and ``updated`` of its Atom entry."""
+    return (stamp.modified or stamp.derived or UNKNOWN_STAMP).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +78,13 @@ class FeedWindow:
     oversized: int = 0  # events whose own VEVENT is too large for a shared feed
     left_out: tuple[str, ...] = ()  # their source files
 
-    def describe(self) -> str:
-        text = f"包含{format_day(self.since)}以后结束的活动"
+    def describe(self, past_days: int) -> str:
+        """What the feed holds, in words that change only when its events do (not with the build
+        date: a feed's bytes, ETag and HTTP caches then stay put from one daily build to the next)."""
         if self.until is None:
-            text = f"{text}和今后的全部活动，共 {self.events} 项。"
+            text = f"包含最近 {past_days} 天内结束的活动和今后的全部活动，共 {self.events} 项。"
         else:
-            text = (f"{text}，以及截至{format_day(self.until)}的活动，共 {self.events} 项；"
+            text = (f"包含截至{format_day(self.until)}的活动，共 {self.events} 项；"
                     f"为使文件小于 1 MB，更晚的 {self.dropped_future} 项未列入，请订阅所在街镇或类型的日历。")
         if self.oversized:
             text += f"另有 {self.oversized} 项活动的信息太长，未列入本日历，请到活动页面单独下载。"
@@ -98,16 +106,20 @@ def _summary(entry: EventEntry) -> str:
     return TITLE_PREFIX.get(entry.event.shown_status, "") + entry.event.title
 
 
-def _location(entry: EventEntry) -> str:
-    event = entry.event
+def location_text(entry: EventEntry) -> str:
+    """Where: the venue (with its address) and the online link, as calendars and feeds show it."""
+    return _place(entry.event.venue, entry.event.online)
+
+
+def _place(venue, online: str) -> str:
     parts = []
-    if event.venue:
-        place = event.venue.name
-        if event.venue.address and event.venue.address != place:
-            place += f"（{event.venue.address}）"
+    if venue:
+        place = venue.name
+        if venue.address and venue.address != place:
+            place += f"（{venue.address}）"
         parts.append(place)
-    if event.online:
-        parts.append(f"线上：{event.online}")
+    if online:
+        parts.append(f"线上：{online}")
     return "；".join(parts)
 
 
@@ -129,7 +141,7 @@ def description_lines(entry: EventEntry, event_url: str) -> list[str]:
     if entry.rule_text:
         lines.append(f"时间：{entry.rule_text}")
     if event.venue or event.online:
-        lines.append(f"地点：{_location(entry)}")
+        lines.append(f"地点：{location_text(entry)}")
     lines.append(f"主办：{entry.team.name}")
     audiences = "、".join(a.name for a in entry.audiences)
     lines.append(f"适合：{audiences}{_age(event.age_min, event.age_max)}")
@@ -178,15 +190,9 @@ class EventComponents:
         return f"{entry.event.slug}@{self.settings.uid_domain}"
 
     def vevent(self, entry: EventEntry) -> Event:
+        """The event's master VEVENT (a series: with its rule, exceptions and additions)."""
         event = entry.event
-        stamp = self.stamps.get(event.slug, Stamp())
-        url = self.event_url(entry)
-        vevent = Event()
-        vevent.add("uid", self.uid(entry))
-        vevent.add("dtstamp", (stamp.modified or UNKNOWN_STAMP).astimezone(UTC))
-        if stamp.modified:
-            vevent.add("last-modified", stamp.modified.astimezone(UTC))
-        vevent.add("sequence", stamp.sequence)
+        vevent = self._base(entry, 0)
         vevent.add("summary", LiteralText(_summary(entry)))
         vevent.add("dtstart", event.start)
         vevent.add("dtend", event.end if not entry.event.all_day else event.end + timedelta(days=1))
@@ -194,27 +200,72 @@ class EventComponents:
             zone = ZoneInfo(event.timezone)
             vevent.add("rrule", vRecur.from_ical(event.recurrence.rrule))
             if event.recurrence.rdates:
-                vevent.add("rdate", [_point(d, event.start, zone) for d in event.recurrence.rdates])
+                vevent.add("rdate", [_utc(_point(d, event.start, zone)) for d in event.recurrence.rdates])
             if event.recurrence.exdates:
                 vevent.add("exdate", [_point(d, event.start, zone) for d in event.recurrence.exdates])
         vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
-        location = _location(entry)
-        if location:
-            vevent.add("location", LiteralText(location))
-        if event.venue and event.venue.has_geo:
-            vevent.add("geo", vGeo((event.venue.lat, event.venue.lon)))
-        vevent.add("url", url, parameters={"VALUE": "URI"})
-        vevent.add("description", LiteralText("\n".join(description_lines(entry, url))))
-        vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
-        vevent.add("organizer", self.settings.absolute(entry.team_url),
-                   parameters={"CN": _quote_safe(entry.team.name)})
-        vevent.add("class", "PUBLIC")
+        self._details(vevent, entry, event.venue, location_text(entry), "")
         return vevent
 
+    def session_vevents(self, entry: EventEntry) -> list[Event]:
+        """One VEVENT per changed session of a series (RFC 5545 RECURRENCE-ID overrides): a cancelled
+        session is STATUS:CANCELLED with 【已取消】, a moved one has its new DTSTART and LOCATION; their
+        SEQUENCE is above the master's, so clients take them over the rule's instance."""
+        event = entry.event
+        if event.recurrence is None:
+            return []
+        zone = ZoneInfo(event.timezone)
+        found = []
+        for change in event.recurrence.sessions:
+            original = _point(change.original, event.start, zone)
+            start, end = changed_times(event, change, original)
+            vevent = self._base(entry, 1)
+            vevent.add("recurrence-id", original)
+            prefix = TITLE_PREFIX["cancelled"] if change.cancelled else TITLE_PREFIX.get(event.shown_status, "")
+            vevent.add("summary", LiteralText(prefix + event.title))
+            vevent.add("dtstart", start)
+            vevent.add("dtend", end if not event.all_day else end + timedelta(days=1))
+            cancelled = change.cancelled or event.status == "cancelled"
+            vevent.add("status", "CANCELLED" if cancelled else ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
+            venue = change.venue or event.venue
+            place = _place(venue, event.online)
+            self._details(vevent, entry, venue, place, calendar_note(change, start, end))
+            found.append(vevent)
+        return found
+
+    def _base(self, entry: EventEntry, raise_by: int) -> Event:
+        """UID and version stamps; ``raise_by`` lifts SEQUENCE (an override above its master)."""
+        stamp = self.stamps.get(entry.event.slug, Stamp())
+        vevent = Event()
+        vevent.add("uid", self.uid(entry))
+        vevent.add("dtstamp", stamp_time(stamp))
+        if stamp.modified:
+            vevent.add("last-modified", stamp.modified.astimezone(UTC))
+        vevent.add("sequence", stamp.sequence + raise_by)
+        return vevent
+
+    def _details(self, vevent: Event, entry: EventEntry, venue, location: str, note: str) -> None:
+        """Place, page, description, categories, organizer and free/busy, shared by every VEVENT."""
+        url = self.event_url(entry)
+        if location:
+            vevent.add("location", LiteralText(location))
+        if venue and venue.has_geo:
+            vevent.add("geo", vGeo((venue.lat, venue.lon)))
+        vevent.add("url", url, parameters={"VALUE": "URI"})
+        lines = [note, *description_lines(entry, url)] if note else description_lines(entry, url)
+        vevent.add("description", LiteralText("\n".join(lines)))
+        vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
+        if entry.team.email:  # an organizer is someone to write to (RFC 5545 CAL-ADDRESS), never a web page
+            vevent.add("organizer", f"mailto:{entry.team.email}", parameters={"CN": _quote_safe(entry.team.name)})
+        if _frees_the_day(entry):
+            vevent.add("transp", "TRANSPARENT")
+        vevent.add("class", "PUBLIC")
+
     def adopt(self, entry: EventEntry, calendar: bytes) -> None:
-        """Take the VEVENT of a previously written .ics file of the same event and inputs."""
+        """Take the VEVENTs (the master and its changed sessions) of a previously written .ics file
+        of the same event and inputs."""
         start = calendar.index(b"BEGIN:VEVENT\r\n")
-        end = calendar.index(b"END:VEVENT\r\n", start) + len(b"END:VEVENT\r\n")
+        end = calendar.rindex(b"END:VEVENT\r\n") + len(b"END:VEVENT\r\n")
         self._bytes[entry.event.slug] = calendar[start:end]
 
     def remember(self, serialized: Mapping[str, bytes]) -> None:
@@ -224,8 +275,19 @@ class EventComponents:
     def serialize(self, entry: EventEntry) -> bytes:
         key = entry.event.slug
         if key not in self._bytes:
-            self._bytes[key] = unfolded_bytes(self.vevent(entry))
+            components = [self.vevent(entry), *self.session_vevents(entry)]
+            self._bytes[key] = b"".join(unfolded_bytes(c) for c in components)
         return self._bytes[key]
+
+
+def _frees_the_day(entry: EventEntry) -> bool:
+    """All-day and multi-day events do not make the subscriber busy (a fair open for three days
+    is not three days of meetings); an afternoon session does."""
+    event = entry.event
+    if event.all_day:
+        return True
+    zone = ZoneInfo(event.timezone)
+    return event.start.astimezone(zone).date() != event.end.astimezone(zone).date()
 
 
 def unfolded_bytes(component) -> bytes:
@@ -237,6 +299,12 @@ def unfolded_bytes(component) -> bytes:
 def _point(value: date | datetime, start: date | datetime, zone: ZoneInfo) -> date | datetime:
     point = occurrence_point(value, start, zone)
     return point if isinstance(start, datetime) else point.date()
+
+
+def _utc(value: date | datetime) -> date | datetime:
+    """An RDATE as an instant in UTC: libical's recurrence iterator reads an RDATE's TZID as UTC
+    (09:00 Beijing time shown as 17:00); a UTC value reads the same in every client."""
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
 
 
 def escape_text(text: str) -> str:
@@ -330,6 +398,15 @@ def _header(settings: FeedSettings, name: str, description: str, source: str, pa
     return fold_lines(line.encode("utf-8") for line in lines)
 
 
+def _single_header(settings: FeedSettings) -> bytes:
+    """A one-event download: only what an import needs. A name, refresh interval or source makes
+    Outlook desktop (and others) open the file as a new subscribed calendar instead of adding the
+    event to the reader's own calendar; subscriptions are the feeds."""
+    lines = [line for line in _static_header(settings) if line.split(":")[0].split(";")[0] in SINGLE_FILE_PROPERTIES]
+    return fold_lines(line.encode("utf-8") for line in lines)
+
+
+SINGLE_FILE_PROPERTIES = ("BEGIN", "VERSION", "PRODID", "CALSCALE")
 _STATIC_HEADERS: dict[FeedSettings, list[str]] = {}
 
 
@@ -425,9 +502,10 @@ def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
                                 settings.max_bytes - room - len(_END_CALENDAR),
                                 lambda entry: len(components.serialize(entry)), zone,
                                 settings.max_event_bytes, _timezone_block)
-        description = f"{described}{window.describe()}"
-    header = _header(settings, feed.name, description, source, page)
-    zones = sorted({e.event.timezone for e in chosen if not e.event.all_day})
+        description = f"{described}{window.describe(settings.past_days)}"
+    header = _single_header(settings) if single else _header(settings, feed.name, description, source, page)
+    # RFC 5545 wants one component or more: a feed with no events keeps the site's VTIMEZONE.
+    zones = sorted({e.event.timezone for e in chosen if not e.event.all_day}) or ([] if chosen else [settings.timezone])
     body = b"".join(components.serialize(e) for e in chosen)
     data = header + b"".join(vtimezone(z) for z in zones) + body + _END_CALENDAR
     return data, window

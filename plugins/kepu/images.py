@@ -1,4 +1,5 @@
-"""Images in content/images/: publish only real images whose bytes match their suffix, SVG sanitised."""
+"""Images in content/images/: publish only real images whose bytes match their suffix, photos
+made fit for the web (kepu.photos), SVG sanitised."""
 
 from __future__ import annotations
 
@@ -15,23 +16,30 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import defusedxml.ElementTree as safe_xml
+import PIL
+import pillow_heif
 from defusedxml import DefusedXmlException
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError, features
 
-from .problems import WARNING, Problem
+from .photos import ANIMATED_FORMATS, HEIF_FORMAT, MAX_SIDE, web_image
+from .problems import WARNING, ContentError, Problem
 from .tree import FileTooLarge, read_capped
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
-RASTER_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # the only Pillow readers ever tried
+RASTER_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", HEIF_FORMAT)  # the only Pillow readers ever tried
 SUFFIX_KINDS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP",
-                ".svg": "SVG"}
-KIND_NAMES = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP", "SVG": "SVG"}
-KIND_SUFFIXES = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "SVG": "svg"}
-MAX_PIXELS = 60_000_000  # a 60-megapixel photo; larger ones only make browsers struggle
+                ".svg": "SVG", ".heic": HEIF_FORMAT, ".heif": HEIF_FORMAT}
+KIND_NAMES = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP", "SVG": "SVG",
+              HEIF_FORMAT: "HEIC"}
+KIND_SUFFIXES = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "SVG": "svg",
+                 HEIF_FORMAT: "heic"}
+HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs")  # iPhones write heic
+MAX_PIXELS = 60_000_000  # a 60-megapixel photo (and an animation's frames together)
+MEMO_SIZE = 256  # verdicts remembered within a process (a build asks about each image several times)
 MAX_SVG_DEPTH = 100  # nesting of SVG elements (editors' drawings stay far below)
 MAX_SVG_ELEMENTS = 100_000  # a detailed map has a few tens of thousands
 
-ONLY_IMAGES = "content/images/ 下只能放 JPG、PNG、GIF、WebP 或 SVG 图片"
+ONLY_IMAGES = "content/images/ 下只能放 JPG、PNG、GIF、WebP、SVG 图片或苹果手机的 HEIC 照片"
 NOT_IMAGE_HINT = f"{ONLY_IMAGES}：删除这个文件；如果它应是图片，请用图片软件另存为 JPG 或 PNG 后再放入"
 SVG_HINT = "已自动删除，网站发布清理后的图片；如果显示不对，请用 Inkscape“另存为 → 普通 SVG”或导出为 PNG 替换"
 SVG_REDO_HINT = "在 Inkscape 或 Illustrator 中重新“导出为 SVG”（不保留编辑功能），或导出为 PNG 后替换"
@@ -107,21 +115,63 @@ SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 
 @dataclass(frozen=True, slots=True)
 class ImageCheck:
-    """What to publish (None: refused) and what was said about the file."""
+    """What to publish (None: refused; a raster image: the file as given, which ``published``
+    makes fit for the web), what was said about the file, and what it is (SVG, JPEG, PNG…)."""
 
     publish: bytes | None
     problems: tuple[Problem, ...] = ()
+    kind: str = ""
+
+
+def published(check: ImageCheck, shown: str) -> bytes:
+    """The bytes the site publishes for an accepted image: the sanitised SVG, or the picture
+    upright, in sRGB, at most MAX_SIDE pixels, without EXIF (kepu.photos). Slow for photos: cache it.
+    Raises ContentError for a picture whose data is damaged past what the check can see."""
+    if check.publish is None:
+        raise ValueError("a refused image is not published")
+    if check.kind == "SVG":
+        return check.publish
+    try:
+        return web_image(check.publish, RASTER_FORMATS)
+    except Exception as error:  # whatever a damaged picture makes a decoder raise
+        raise ContentError([Problem(shown, 0, "", f"{KIND_NAMES[check.kind]} 图片已损坏，无法处理",
+                                    "重新导出或重新下载这张图片后再放入")]) from error
+
+
+@functools.cache
+def _code_digest() -> str:
+    """What a published image depends on besides its bytes: this code and the encoders' versions.
+    A change to either gives every image a new fingerprint, so nothing stale is reused."""
+    hasher = hashlib.sha256()
+    for module in ("images.py", "photos.py"):
+        hasher.update(Path(__file__).with_name(module).read_bytes() + b"\0")
+    libraries = [f"{name}={features.version(name)}" for name in ("jpg", "zlib", "webp", "littlecms2")]
+    hasher.update(repr([PIL.__version__, pillow_heif.__version__, pillow_heif.libheif_version(),
+                        *libraries]).encode())
+    return hasher.hexdigest()[:24]
+
+
+def fingerprint(data: bytes) -> str:
+    """Identifies what the site publishes for an image file: its bytes and the code that judges them."""
+    return hashlib.sha256(_code_digest().encode() + b"\0" + data).hexdigest()[:32]
+
+
+_AS_GIVEN = b""  # a remembered verdict "publish the bytes as given" (no accepted image is empty)
+_MEMO: dict[tuple[bytes, str], ImageCheck] = {}
 
 
 def inspect_image(data: bytes, shown: str) -> ImageCheck:
     """Judge one file from content/images/ by its bytes: publish it, its sanitised SVG, or nothing.
-    A build asks about each image several times (preflight, warnings, publishing): judged once."""
-    return _inspect_cached(hashlib.sha256(data).digest(), data, shown)
-
-
-@functools.lru_cache(maxsize=256)
-def _inspect_cached(_digest: bytes, data: bytes, shown: str) -> ImageCheck:
-    return _inspect(data, shown)
+    A build asks about each image several times (preflight, warnings, publishing): judged once,
+    and a 20 MB photo is not kept in memory for it."""
+    key = (hashlib.sha256(data).digest(), shown)
+    check = _MEMO.get(key)
+    if check is None:
+        check = _inspect(data, shown)
+        if len(_MEMO) >= MEMO_SIZE:
+            del _MEMO[next(iter(_MEMO))]
+        _MEMO[key] = ImageCheck(_AS_GIVEN, check.problems, check.kind) if check.publish is data else check
+    return ImageCheck(data, check.problems, check.kind) if check.publish == _AS_GIVEN else check
 
 
 def _inspect(data: bytes, shown: str) -> ImageCheck:
@@ -147,7 +197,7 @@ def inspect_file(path: Path, shown: str, limit: int = MAX_IMAGE_BYTES) -> ImageC
         data = read_capped(path, limit)
     except FileTooLarge as error:
         return _refused(shown, f"图片太大（{error.size / 1024 / 1024:.1f} MB），上限为 {limit // 1024 // 1024} MB",
-                        "用手机或电脑把图片缩小（长边 1600 像素足够）后再保存")
+                        f"用手机或电脑把图片缩小（长边 {MAX_SIDE} 像素足够）后再保存")
     except OSError:
         return _refused(shown, "无法读取这个图片文件", "删除它，或换成普通的图片文件")
     return inspect_image(data, shown)
@@ -175,6 +225,7 @@ class _Raster:
     format: str
     pixels: int
     broken: bool
+    frames: int = 1
 
 
 def _raster(data: bytes) -> _Raster | None:
@@ -183,20 +234,44 @@ def _raster(data: bytes) -> _Raster | None:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=RASTER_FORMATS)
-        except UnidentifiedImageError:
-            return None
+        except UnidentifiedImageError:  # no reader took it (a cut-off HEIC photo's reader refuses it)
+            return _Raster(HEIF_FORMAT, 0, True) if _magic_format(data) == HEIF_FORMAT else None
         except Image.DecompressionBombError:
             return _Raster(_magic_format(data) or "PNG", MAX_PIXELS + 1, False)
         except Exception:  # a reader recognised the header and then failed: a damaged file
             found = _magic_format(data)
             return _Raster(found, 0, True) if found else None
         with image:
-            found = _Raster(image.format or "", image.width * image.height, False)
             try:
+                found = _Raster(image.format or "", image.width * image.height, False, _frames(image))
                 image.verify()  # PNG: every chunk's checksum, so a cut-off file is found
             except Exception:  # whatever a damaged file makes a reader raise
-                return _Raster(found.format, found.pixels, True)
+                return _Raster(image.format or "", image.width * image.height, True)
+    if found.format in ("JPEG", "MPO") and not _jpeg_whole(data):
+        return _Raster(found.format, found.pixels, True)
     return found
+
+
+def _frames(image: Image.Image) -> int:
+    """An animation's frame count (a HEIC file's other pictures are not frames: never shown)."""
+    return image.n_frames if image.format in ANIMATED_FORMATS and getattr(image, "is_animated", False) else 1
+
+
+def _jpeg_whole(data: bytes) -> bool:
+    """Whether a JPEG's picture runs to its end marker: a copy cut off on the way does not (Pillow
+    opens it and fails only when decoding, and the check must not decode 20 MB photos). The
+    segments before the picture data carry their lengths (an EXIF thumbnail's end marker is
+    skipped with them); in the picture data 0xFF is always followed by 0 or a restart marker."""
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        code = data[position + 1]
+        if code == 0xFF:  # fill byte before a marker
+            position += 1
+        elif code == 0xDA:  # start of the picture data
+            return data.rfind(b"\xff\xd9", position) != -1  # from the end: where it usually is
+        else:
+            position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+    return False
 
 
 def _magic_format(data: bytes) -> str | None:
@@ -208,6 +283,8 @@ def _magic_format(data: bytes) -> str | None:
         return "GIF"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        return HEIF_FORMAT
     return None
 
 
@@ -220,8 +297,11 @@ def _judge_raster(data: bytes, shown: str, expected: str | None, raster: _Raster
                         "重新导出或重新下载这张图片后再放入")
     if raster.pixels > MAX_PIXELS:
         return _refused(shown, f"图片像素太多（超过 {MAX_PIXELS // 10_000} 万像素），浏览器难以显示",
-                        "把图片缩小（长边 1600 像素足够）后再保存")
-    return ImageCheck(data)
+                        f"把图片缩小（长边 {MAX_SIDE} 像素足够）后再保存")
+    if raster.pixels * raster.frames > MAX_PIXELS:
+        return _refused(shown, f"动图太大：共 {raster.frames} 帧，加起来超过 {MAX_PIXELS // 10_000} 万像素",
+                        "减少帧数或把画面缩小后再保存；很长的动画请做成视频，在正文里放链接")
+    return ImageCheck(data, (), actual)
 
 
 def _describe(data: bytes) -> str:
@@ -356,7 +436,7 @@ def _judge_svg(data: bytes, shown: str) -> ImageCheck:
         notes.add(line, f"删除了处理指令 <?{target} …?>（它会让浏览器加载其他文件）")
     _clean_attributes(root, builder.lines[root], notes)
     _clean_children(root, builder.lines, notes)
-    return ImageCheck(_serialise(root), notes.problems(shown))
+    return ImageCheck(_serialise(root), notes.problems(shown), "SVG")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -14,7 +14,7 @@ class MapLink:
     url: str
 
 
-def map_links(venue: Venue, city: str = "天津") -> list[MapLink]:
+def map_links(venue: Venue, city: str = "") -> list[MapLink]:
     """高德、百度 and OpenStreetMap links; coordinates are WGS-84, which the Chinese apps convert."""
     name = quote(venue.name)
     if venue.has_geo:
@@ -30,8 +30,9 @@ def map_links(venue: Venue, city: str = "天津") -> list[MapLink]:
             MapLink("手机地图应用", f"geo:{lat},{lon}?q={lat},{lon}({name})"),
         ]
     query = quote(venue.address or f"{city}{venue.name}")
+    in_city = f"&city={quote(city)}" if city else ""
     return [
-        MapLink("高德地图", f"https://uri.amap.com/search?keyword={query}&city={quote(city)}&callnative=1"),
+        MapLink("高德地图", f"https://uri.amap.com/search?keyword={query}{in_city}&callnative=1"),
         MapLink("百度地图", f"https://api.map.baidu.com/geocoder?address={query}&output=html"
                             f"&src=kepu-calendar"),
         MapLink("OpenStreetMap", f"https://www.openstreetmap.org/search?query={query}"),

@@ -157,6 +157,7 @@ class MarkupError(ValueError):
 
 def render(text: str) -> Rendered:
     """Markdown → safe HTML (headings start at h2: the page title is the h1), plus removals."""
+    check_comments(text)
     check_structure(text)
     body = _demote_h1(_convert(text))
     _check_shape(body)
@@ -688,6 +689,61 @@ def _comment_scan(block: str, where: int) -> int:
         raise _refuse(where, "这一段的 HTML 注释（<!-- -->）和没有结束的标签太多",
                       "删除从网页或 Word 复制来的注释；正文请尽量用 Markdown")
     return scan
+
+
+_COMMENT_MARK = re.compile(r"<!--|-->")
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
+_BACKTICKS = re.compile(r"`+")
+_NOTE_HINT = "在备注的末尾写上 -->（两个短横线加 >），例如 <!-- 内部备注：钥匙找王老师 -->；不需要这条备注就整段删掉"
+
+
+def check_comments(text: str) -> None:
+    """Refuse an HTML comment that is never closed (Markdown then shows the internal note as
+    text) or closed only by a later comment's end (everything between vanishes): raises
+    MarkupError naming the line where it opens. Code, where "<!--" is only text, is skipped."""
+    if "<!--" not in text:
+        return
+    opened = 0
+    for number, line in enumerate(_outside_code(text.split("\n")), start=1):
+        for mark in _COMMENT_MARK.finditer(line):
+            if mark.group() == "-->":
+                opened = 0
+            elif opened:
+                raise MarkupError("这里开始的 HTML 注释（<!--）没有正确结束，它和下一个注释之间的正文不会显示在网页上",
+                                  _NOTE_HINT, opened)
+            else:
+                opened = number
+    if opened:
+        raise MarkupError("这里开始的 HTML 注释（<!--）没有结尾的 -->，备注会原样显示在网页上", _NOTE_HINT, opened)
+
+
+def _outside_code(lines: list[str]) -> Iterator[str]:
+    """Each line with fenced code blocks and inline code spans blanked out."""
+    fence = ""
+    for line in lines:
+        opening = _FENCE_OPEN.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            yield ""
+        elif opening:
+            fence = opening.group(1)
+            yield ""
+        else:
+            yield _without_code_spans(line) if "<!--" in line and "`" in line else line
+
+
+def _without_code_spans(line: str) -> str:
+    """A line with each `code span` (opened and closed by runs of equal length) blanked."""
+    kept, start, run = [], 0, None
+    for ticks in _BACKTICKS.finditer(line):
+        if run is None:
+            run = ticks
+        elif len(ticks.group()) == len(run.group()):
+            kept.append(line[start:run.start()])
+            start, run = ticks.end(), None
+    kept.append(line[start:])
+    return " ".join(kept)
 
 
 def _check_shape(body: str) -> None:

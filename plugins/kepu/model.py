@@ -40,6 +40,7 @@ class Team:
     street: str = ""
     contact: str = ""
     description: str = ""
+    email: str = ""  # the team's address: calendars name it as the organizer (mailto:)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +99,32 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionChange:
+    """One session of a series cancelled, or moved to another time or place (`recurrence.sessions`).
+
+    ``original`` is the session as the rule gives it (a calendar's RECURRENCE-ID); ``start``/``end``
+    are its new time when it moved (None: unchanged), ``venue`` its new place."""
+
+    original: date | datetime
+    cancelled: bool = False
+    start: date | datetime | None = None
+    end: date | datetime | None = None
+    venue: Venue | None = None
+    note: str = ""
+
+    @property
+    def moved(self) -> bool:
+        return not self.cancelled and (self.start is not None or self.venue is not None)
+
+
+@dataclass(frozen=True, slots=True)
 class Recurrence:
-    """An RFC 5545 rule, normalised, plus explicit exceptions and additions."""
+    """An RFC 5545 rule, normalised, plus explicit exceptions, additions and changed sessions."""
 
     rrule: str
     exdates: tuple[date | datetime, ...] = ()
     rdates: tuple[date | datetime, ...] = ()
+    sessions: tuple[SessionChange, ...] = ()
 
 
 @dataclass(slots=True)
@@ -242,6 +263,20 @@ class Occurrence:
     start: date | datetime
     end: date | datetime  # same convention as Event.end
     index: int = 0
+    change: SessionChange | None = None  # this session was cancelled or moved
+
+    @property
+    def cancelled(self) -> bool:
+        """Not held: the whole event, or just this session, was cancelled."""
+        return self.event.status == "cancelled" or (self.change is not None and self.change.cancelled)
+
+    @property
+    def moved(self) -> bool:
+        return self.change is not None and self.change.moved
+
+    @property
+    def venue(self) -> Venue | None:
+        return self.change.venue if self.change is not None and self.change.venue else self.event.venue
 
     @property
     def first_day(self) -> date:

@@ -8,12 +8,15 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .csvsafe import cell
 from .model import STATUS_LABELS, STATUSES
+from .recurrence import occurrence_point
+from .sessions import changed_times, session_label
 from .site import EventEntry, SiteIndex, last_local_day, local_day
 
-DATA_VERSION = "1.1"  # 1.1: status_label
+DATA_VERSION = "1.2"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series)
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
@@ -31,6 +34,20 @@ def _when(value: date | datetime | None) -> str | None:
 
 def _named(ident: str, name: str) -> dict[str, str]:
     return {"id": ident, "name": name}
+
+
+def _session(event, change) -> dict[str, Any]:
+    """A changed session: the rule's date it replaces, cancelled or its new time and place."""
+    zone = ZoneInfo(event.timezone)
+    original = occurrence_point(change.original, event.start, zone)
+    original = original if isinstance(event.start, datetime) else original.date()
+    start, end = changed_times(event, change, original)
+    venue = change.venue
+    return {"date": _when(original), "status": "cancelled" if change.cancelled else "moved",
+            "start": None if change.cancelled else _when(start), "end": None if change.cancelled else _when(end),
+            "venue": None if venue is None else {"name": venue.name, "address": venue.address,
+                                                 "lat": venue.lat, "lon": venue.lon},
+            "note": change.note}
 
 
 def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[str, Any]:
@@ -55,6 +72,7 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
             "rrule": event.recurrence.rrule,
             "exdates": [_when(d) for d in event.recurrence.exdates],
             "rdates": [_when(d) for d in event.recurrence.rdates],
+            "sessions": [_session(event, s) for s in event.recurrence.sessions],
         },
         "next_start": _when(entry.next.start) if entry.next else None,
         "street": _named(event.street, entry.street.name),
@@ -124,6 +142,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     keys = []
     for occurrence in entry.occurrences:
         timed = isinstance(occurrence.start, datetime)
+        venue = occurrence.venue  # a moved session's own place
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
@@ -131,8 +150,8 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         writer.writerow(csv_row([
             event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
             end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
-            "否" if timed else "是", event.title, event.status_label, event.street, entry.street.name,
-            event.community, event.venue.name if event.venue else "", event.venue.address if event.venue else "",
+            "否" if timed else "是", event.title, session_label(occurrence) or event.status_label, event.street,
+            entry.street.name, event.community, venue.name if venue else "", venue.address if venue else "",
             event.online, entry.team.name, "、".join(c.name for c in entry.categories),
             "、".join(a.name for a in entry.audiences), event.cost,
             "是" if event.registration and event.registration.required else "否",
@@ -177,6 +196,21 @@ def _named_schema(description: str) -> dict:
 def schema(schema_url: str) -> dict:
     """JSON Schema (2020-12) of events.json, with Chinese descriptions of every field."""
     when = "ISO 8601：全天活动为日期（2026-12-05），其他为带时区偏移的时间（2026-12-05T14:00:00+08:00）"
+    venue_schema = {"type": ["object", "null"], "description": "活动地点；纯线上活动为 null",
+                    "properties": {"name": _string("地点名称"), "address": _string("地址"),
+                                   "lat": {"type": ["number", "null"], "description": "纬度（WGS-84）"},
+                                   "lon": {"type": ["number", "null"], "description": "经度（WGS-84）"}},
+                    "required": ["name", "address", "lat", "lon"], "additionalProperties": False}
+    session_schema = {"type": "object", "description": "单独取消或改期的一场",
+                      "properties": {"date": _string(f"这一场按重复规则原定的开始。{when}"),
+                                     "status": {"enum": ["cancelled", "moved"],
+                                                "description": "cancelled 这一场取消、moved 这一场改了时间或地点"},
+                                     "start": _string("改期后的开始；取消时为 null", nullable=True),
+                                     "end": _string("改期后的结束；取消时为 null", nullable=True),
+                                     "venue": venue_schema | {"description": "改后的地点；没有改地点时为 null"},
+                                     "note": _string("说明")},
+                      "required": ["date", "status", "start", "end", "venue", "note"],
+                      "additionalProperties": False}
     event_properties = {
         "id": _string("活动编号，即文件名；永久不变，也是日历订阅中 UID 的前半部分", pattern="^[a-z0-9]+(-[a-z0-9]+)*$"),
         "url": _string("活动页面地址", format="uri"),
@@ -200,17 +234,15 @@ def schema(schema_url: str) -> dict:
                                       "exdates": {"type": "array", "items": _string("不举办的日期"),
                                                   "description": "不举办的日期"},
                                       "rdates": {"type": "array", "items": _string("额外的日期"),
-                                                 "description": "额外增加的日期"}},
-                       "required": ["rrule", "exdates", "rdates"], "additionalProperties": False},
+                                                 "description": "额外增加的日期"},
+                                      "sessions": {"type": "array", "items": session_schema,
+                                                   "description": "单独取消或改期的场次"}},
+                       "required": ["rrule", "exdates", "rdates", "sessions"], "additionalProperties": False},
         "next_start": _string("构建日期以后的下一次开始时间；已结束的活动为 null", nullable=True),
         "street": _named_schema("所属街镇或功能区"),
         "street_kind": {"enum": ["街道", "镇", "功能区"], "description": "街镇类别"},
         "community": _string("社区或村"),
-        "venue": {"type": ["object", "null"], "description": "活动地点；纯线上活动为 null",
-                  "properties": {"name": _string("地点名称"), "address": _string("地址"),
-                                 "lat": {"type": ["number", "null"], "description": "纬度（WGS-84）"},
-                                 "lon": {"type": ["number", "null"], "description": "经度（WGS-84）"}},
-                  "required": ["name", "address", "lat", "lon"], "additionalProperties": False},
+        "venue": venue_schema,
         "online": _string("线上参加的链接", nullable=True),
         "team": _named_schema("主办志愿服务队"),
         "categories": {"type": "array", "items": _named_schema("活动类型"), "description": "活动类型"},

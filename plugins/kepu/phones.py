@@ -7,33 +7,68 @@ import re
 from markupsafe import Markup, escape
 
 COUNTRY_CODE = "86"
-# An extension as validation.phone() accepts it: “转 8012”, “分机 8012”, “ext. 8012”.
-_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?)\s*([0-9]{1,6})\s*$", re.IGNORECASE)
-# A phone number inside free text (“古林街道党群服务中心 022-6391 2280”): a number with a trunk
+_EXTENSION_WORD = r"(?:转|分机号?|内线|ext\.?)"
+# An extension after its word: “转 8012”, “分机：8012”, “（转 8012）”, “ext. 8012”.
+_EXTENSION = re.compile(rf"\s*[(（]?\s*{_EXTENSION_WORD}\s*[:：]?\s*([0-9]{{1,6}})\s*[)）]?\s*$", re.IGNORECASE)
+# An extension after a dash, “0123-2560 1234-123”: only when the number before it is complete.
+_DASH_EXTENSION = re.compile(r"(.*[0-9])\s*-\s*([0-9]{1,6})\s*")
+# A phone number inside free text (“古林街道党群服务中心 0123-6391 2280”): a number with a trunk
 # 0 and an area code, a mobile number, or an international one; each with an extension or not.
 # Dates (2026-12-05) and times do not match: none starts with 0, 1[3-9]xx, 400, 800 or +.
 _IN_TEXT = re.compile(
     r"(?<![0-9+])"
     r"(?:\+[0-9][0-9 ()-]{6,18}[0-9]"                       # +86 22 2530 1234
     r"|\(0[0-9]{2,3}\) ?[0-9]{3,4}[ -]?[0-9]{4}"            # (022) 2530-1234
-    r"|0[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{4}"             # 022-2530 1234
+    r"|0[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{4}"             # 0123-2530 1234
     r"|1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}"               # 138 1234 5678
     r"|[48]00[ -]?[0-9]{3}[ -]?[0-9]{4})"                   # 400-800-1234 (dialled as is)
-    r"(?: ?(?:转|分机|ext\.?) ?[0-9]{1,6})?"
+    rf"(?:\s?[(（]?\s?{_EXTENSION_WORD}\s?[:：]?\s?[0-9]{{1,6}}[)）]?|-[0-9]{{1,6}})?"
     r"(?![0-9])",
     re.IGNORECASE,
 )
 
 
+def split_extension(text: str) -> tuple[str, str]:
+    """(number, extension) of a phone number as editors write it; the extension may be ""."""
+    text = text.strip()
+    found = _EXTENSION.search(text)
+    if found:
+        return text[: found.start()].rstrip(), found[1]
+    found = _DASH_EXTENSION.fullmatch(text)
+    if found and _complete(found[1]) and not _complete(text):
+        return found[1].rstrip(), found[2]
+    return text, ""
+
+
+def _complete(number: str) -> bool:
+    """A whole Chinese number: trunk 0, area code and local number (11 digits after 010 and
+    02x, 11 or 12 after the others), or an 11-digit mobile number; +86 may replace the 0."""
+    digits = re.sub(r"[^0-9]", "", number)
+    if number.lstrip().startswith("+"):
+        if not digits.startswith(COUNTRY_CODE):
+            return False
+        digits = digits[len(COUNTRY_CODE):].removeprefix("0")
+        digits = digits if digits.startswith("1") and len(digits) == 11 else "0" + digits
+    if digits.startswith("0") and len(digits) > 2:
+        return len(digits) == 11 if digits[1] in "12" else len(digits) in (11, 12)
+    return len(digits) == 11 and digits.startswith("1")
+
+
+def shown(text: str) -> str:
+    """A phone number as residents read it: an extension, however written, as “转 123”."""
+    number, extension = split_extension(text)
+    return f"{number} 转 {extension}" if extension else text.strip()
+
+
 def tel_uri(text: str, country: str = COUNTRY_CODE) -> str:
     """A ``tel:`` URI built from the digits of a number as editors write it, or "".
 
-    The trunk 0 of a domestic number gives way to the country code (022-2530 1234 →
-    +86 22 2530 1234, whatever the area code); an 11-digit mobile number gets the country code;
+    The trunk 0 of a domestic number gives way to the country code (0123-2530 1234 →
+    +86 123 2530 1234, whatever the area code); an 11-digit mobile number gets the country code;
     a number written with + keeps its own; a short number (a local 8-digit one, 12345) stays
     as written, since only the caller's own area can complete it.
 
-    An extension follows a comma: ``tel:+862225301234,8012``. RFC 3966's ``;ext=8012`` is the
+    An extension follows a comma: ``tel:+8612325301234,8012``. RFC 3966's ``;ext=8012`` is the
     standard, but neither phone dials it: Android's dialer reads ``;`` as a "wait" prompt and
     turns the letters of ``ext`` into keypad digits, and iOS drops or refuses the parameter.
     A comma is the pause character (3GPP TS 22.101) that both the Android and the iOS Phone
@@ -41,11 +76,7 @@ def tel_uri(text: str, country: str = COUNTRY_CODE) -> str:
     the extension is sent as tones, as a switchboard expects; if the switchboard wants it later,
     the caller still reaches the main line (the page shows the extension as text too).
     """
-    text = text.strip()
-    extension = ""
-    found = _EXTENSION.search(text)
-    if found:
-        extension, text = found[1], text[: found.start()]
+    text, extension = split_extension(text)
     digits = re.sub(r"[^0-9]", "", text)
     if not digits:
         return ""
@@ -67,10 +98,9 @@ def tel_uri(text: str, country: str = COUNTRY_CODE) -> str:
 def tel_link(text: str) -> Markup:
     """One phone number as a tap-to-call link whose text never breaks across lines."""
     uri = tel_uri(text)
-    shown = escape(text.strip())
     if not uri:
-        return Markup(shown)
-    return Markup('<a class="tel" href="{}">{}</a>').format(uri, shown)
+        return escape(text.strip())
+    return Markup('<a class="tel" href="{}">{}</a>').format(uri, shown(text))
 
 
 def link_phones(text: str) -> Markup:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from .articles import validate_article
-from .content import duplicate_slugs, load_events, parse_file
+from .content import duplicate_events, duplicate_slugs, load_events, may_be_titled, parse_file, title_key
+from .datechecks import Review
 from .fspaths import resolved, resolved_folder
 from .model import Event, Registries
 from .problems import Problem
@@ -18,6 +19,7 @@ from .safety import ARTICLE_RESERVED_FIELDS
 from .tree import ContentTree, Sections, scan
 from .urls import UrlScheme
 from .validation import ValidationContext, body_image_problems
+from .webnames import name_clashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +91,14 @@ def tree_problems(layout: Layout, tree: ContentTree, only: set[str] | None = Non
     """What the walk refused, and every image that is not the image it claims to be
     (``only``: just these shown paths)."""
     problems = [p for p in tree.problems if only is None or p.path in only]
-    names = None if only is None else {PurePosixPath(shown).name for shown in only}
-    images = [(path, layout.shown(path)) for path in tree.images if names is None or path.name in names]
-    images = [(path, shown) for path, shown in images if only is None or shown in only]
-    if images:
-        from .images import inspect_file  # Pillow: only when there are images to look at
+    for path in tree.images:
+        shown = layout.shown(path)
+        if only is None or shown in only:
+            from .images import inspect_file  # Pillow and pillow-heif: loaded only to judge an image
 
-        for path, shown in images:
             problems.extend(inspect_file(path, shown).problems)
+    images = [(layout.shown(path), path.relative_to(layout.content).as_posix()) for path in tree.images]
+    problems.extend(p for p in name_clashes(images) if only is None or p.path in only)
     return problems
 
 
@@ -129,10 +131,13 @@ def output_collisions(layout: Layout, tree: ContentTree, urls: UrlScheme,
 
 
 def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/Shanghai",
-          urls: UrlScheme | None = None, settings: Mapping[str, Any] | None = None) -> CheckResult:
+          urls: UrlScheme | None = None, settings: Mapping[str, Any] | None = None,
+          review: Review | None = None) -> CheckResult:
     """Validate the tree, registries and content (all files, or just ``only``) and report every
-    problem: the same problems, from the same functions, as the build. Checking some files reads
-    only those (and the registries); the rest of the site is looked at by name (the walk)."""
+    problem: the same problems, from the same functions, as the build (``review``, which the
+    build has not: today and the files the change adds, for new events already over). Checking
+    some files reads those (and the registries, and the events that may repeat them); the rest of
+    the site is looked at by name (the walk)."""
     tree = layout.scan()
     folders = (layout.events, layout.articles, layout.pages)
     wanted = _Wanted(only) if only else None
@@ -147,8 +152,13 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
                                         layout.shown(layout.content / layout.data))
     problems.extend(found)
     ctx = layout.context(registries, timezone, tree)
+    ctx.review = review
     events, found = load_events(chosen[layout.events], ctx)
     problems.extend(found)
+    if wanted is not None:
+        others = same_events_elsewhere(layout, events, layout.files(layout.events, tree), replace(ctx, review=None),
+                                       skip=wanted.keys)
+        problems.extend(p for p in others if p not in problems)
     checked = len(chosen[layout.events])
     for folder in folders:
         if folder != layout.events or wanted is not None:  # load_events named its own
@@ -192,6 +202,20 @@ def _only(tree: ContentTree, chosen: Mapping[str, list[tuple[Path, str]]], layou
     """The tree with just the chosen text files."""
     keep = {folder: tuple(path for path, _ in files) for folder, files in chosen.items()}
     return replace(tree, events=keep[layout.events], articles=keep[layout.articles], pages=keep[layout.pages])
+
+
+def same_events_elsewhere(layout: Layout, events: list[Event], paths: list[Path], ctx: ValidationContext,
+                          skip: Collection[str] = ()) -> list[Problem]:
+    """The checked events that another event file (of ``paths``, but not those ``skip`` names as
+    _key gives them) repeats: same title, start and street. Only files whose title line may
+    match are parsed, so a single-file check stays quick at 16,000 events."""
+    titles = {title_key(event.title) for event in events}
+    if not titles:
+        return []
+    candidates = [(path, layout.shown(path)) for path in paths
+                  if may_be_titled(path, titles) and _key(path) not in skip]
+    found, _ = load_events(candidates, ctx)
+    return duplicate_events([*events, *found], report_on={event.source_path for event in events})
 
 
 def _key(path: Path) -> str:

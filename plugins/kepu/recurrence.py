@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 
 from .dates import DateFormatError, parse_when
 from .model import Event, Occurrence
+from .sessions import changed_times
 
 ALLOWED_FREQ = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 ALLOWED_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
@@ -189,38 +190,69 @@ def normalize_rule(text: str, start: date | datetime, zone: tzinfo) -> str:
 def first_occurrence(rule: str, start: date | datetime, zone: tzinfo,
                      exdates: Iterable[date | datetime] = ()) -> datetime | None:
     """The first date of ``rule`` from ``start`` that ``exdates`` do not remove, as local wall
-    time, if one falls within FIRST_WITHIN_YEARS years; else None.
-
-    dateutil (the expander the site uses) finds it, with bounded work: it walks period after
-    period until one yields a date or the year 9999 is passed, so a rule that never yields
-    would take seconds (FREQ=DAILY: three million days). The search therefore runs on a copy
-    of the rule moved forward by whole years to just before 9999, onto years whose calendars
-    (weekday of 1 January, leap or not) are those of the years searched: dates, weekdays and
-    INTERVAL steps line up, and the walk past the window ends within a few decades.
-    """
-    local = _dtstart(start, zone).replace(tzinfo=None)
+    time, if one falls within FIRST_WITHIN_YEARS years; else None."""
+    excluded = {wall_point(value, start, zone) for value in exdates}
     try:
-        parsed = rrulestr(rule, dtstart=_dtstart(start, zone))
-        until = parsed._until
-        if until is not None and until.tzinfo is not None:
-            until = until.astimezone(zone).replace(tzinfo=None)
-        window_end = local + timedelta(days=366 * FIRST_WITHIN_YEARS)
-        years = _shift(local.year, FIRST_WITHIN_YEARS + 1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            moved = parsed.replace(dtstart=_move(local, years),
-                                   until=_move(until, years) if until and until <= window_end else None)
-        end = _move(window_end, years)
-        excluded = {_wall(occurrence_point(value, start, zone), zone) for value in exdates}
-        for point in moved:
-            if point > end:
-                return None
-            found = _move(point, -years)
-            if found not in excluded:
-                return found
+        return next((found for found in _walk(rule, start, zone) if found not in excluded), None)
     except (ValueError, TypeError, IndexError, OverflowError) as exc:
         raise RecurrenceError(f"规则无法解析（{exc}）") from None
-    return None
+
+
+def _walk(rule: str, start: date | datetime, zone: tzinfo) -> Iterator[datetime]:
+    """The dates ``rule`` gives from ``start`` (dateutil, as the site expands them), as local
+    wall time, up to FIRST_WITHIN_YEARS years after the start.
+
+    The work is bounded: dateutil walks period after period until one yields a date or the
+    year 9999 is passed, so a rule that never yields would take seconds (FREQ=DAILY: three
+    million days). The walk therefore runs on a copy of the rule moved forward by whole years
+    to just before 9999, onto years whose calendars (weekday of 1 January, leap or not) are
+    those of the years walked: dates, weekdays and INTERVAL steps line up, and the walk past
+    the window ends within a few decades.
+    """
+    local = _dtstart(start, zone).replace(tzinfo=None)
+    parsed = rrulestr(rule, dtstart=_dtstart(start, zone))
+    until = parsed._until
+    if until is not None and until.tzinfo is not None:
+        until = until.astimezone(zone).replace(tzinfo=None)
+    window_end = local + timedelta(days=366 * FIRST_WITHIN_YEARS)
+    years = _shift(local.year, FIRST_WITHIN_YEARS + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        moved = parsed.replace(dtstart=_move(local, years),
+                               until=_move(until, years) if until and until <= window_end else None)
+    end = _move(window_end, years)
+    for point in moved:
+        if point > end:
+            return
+        yield _move(point, -years)
+
+
+def neighbours(rule: str, start: date | datetime, zone: tzinfo,
+               points: Iterable[datetime]) -> dict[datetime, tuple[datetime | None, datetime | None]]:
+    """For each local wall-clock point: the rule's last date at or before it (the point itself
+    when it is one of the rule's dates) and its first date after it. Points later than
+    FIRST_WITHIN_YEARS years after the start are left out (the walk stops there)."""
+    wanted = sorted(set(points))
+    found: dict[datetime, tuple[datetime | None, datetime | None]] = {}
+    previous, index = None, 0
+    try:
+        for date_of_rule in _walk(rule, start, zone):
+            while index < len(wanted) and wanted[index] < date_of_rule:
+                found[wanted[index]] = (previous, date_of_rule)
+                index += 1
+            if index == len(wanted):
+                return found
+            previous = date_of_rule
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return found  # normalize_rule refused such a rule already
+    limit = _dtstart(start, zone).replace(tzinfo=None) + timedelta(days=366 * FIRST_WITHIN_YEARS)
+    found.update((point, (previous, None)) for point in wanted[index:] if point <= limit)
+    return found
+
+
+def wall_point(value: date | datetime, start: date | datetime, zone: tzinfo) -> datetime:
+    """An EXDATE/RDATE as the local wall-clock datetime the rule would give."""
+    return _wall(occurrence_point(value, start, zone), zone)
 
 
 def _wall(value: datetime, zone: tzinfo) -> datetime:
@@ -294,6 +326,7 @@ def expand(event: Event, limit: date, since: date | None = None) -> list[Occurre
     span = event.duration
     occurrences: list[Occurrence] = []
     before: Occurrence | None = None
+    changes = _changes(event)
     for index, point in enumerate(ruleset(event, limit)):
         if isinstance(event.start, datetime):
             start: date | datetime = point
@@ -303,14 +336,31 @@ def expand(event: Event, limit: date, since: date | None = None) -> list[Occurre
             end = start + span - timedelta(days=1)
         if (start if not isinstance(start, datetime) else start.date()) > limit:
             break
-        occurrence = Occurrence(event, start, end, index)
+        change = changes.get(start)
+        if change is not None and change.start is not None:  # moved: its new time, its own place in order
+            start, end = changed_times(event, change, start)
+        occurrence = Occurrence(event, start, end, index, change)
         if since is not None and occurrence.last_day < since:
             before = occurrence
             continue
         if len(occurrences) >= MAX_OCCURRENCES:
             break
         occurrences.append(occurrence)
+    if changes:
+        occurrences.sort(key=lambda o: occurrence_point(o.start, event.start, ZoneInfo(event.timezone)))
     return occurrences or ([before] if before else [])
+
+
+def _changes(event: Event) -> dict:
+    """The series' changed sessions by the start the rule gives them (an aware datetime, or a date)."""
+    if event.recurrence is None or not event.recurrence.sessions:
+        return {}
+    zone = ZoneInfo(event.timezone)
+    found = {}
+    for change in event.recurrence.sessions:
+        point = occurrence_point(change.original, event.start, zone)
+        found[point if isinstance(event.start, datetime) else point.date()] = change
+    return found
 
 
 def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | None = None) -> str:

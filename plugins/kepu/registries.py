@@ -15,13 +15,14 @@ from .problems import Problem
 from .safety import registry_text_problems
 from .suggest import did_you_mean
 from .tree import FileTooLarge, NotRegularFile, read_capped
+from .validation import is_email
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: no trailing newline
 MAX_ID = 40
 MAX_ITEMS = 1000  # items in one registry: every item makes pages, feeds and data files
 # Longest text, in characters, of each registry field: names appear in titles, feeds and CSV cells.
 MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "street": MAX_ID,
-             "kind": 10}
+             "kind": 10, "email": 254}
 STAND_IN = "__stand_in__"
 _STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 _ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
@@ -33,7 +34,7 @@ REGISTRY_FILES = {
 }
 _FIELDS = {
     "streets": {"id", "name", "kind", "order", "area", "description"},
-    "teams": {"id", "name", "street", "contact", "description"},
+    "teams": {"id", "name", "street", "contact", "description", "email"},
     "categories": {"id", "name", "description"},
     "audiences": {"id", "name", "description"},
 }
@@ -230,6 +231,10 @@ def _check_item(kind: str, item: dict, lines: dict[str, int], shown: str) -> Pro
         if not isinstance(item.get("order", 0), int) or isinstance(item.get("order"), bool):
             return Problem(shown, lines.get("order", lines[""]), "order",
                            "显示顺序必须是整数", "例如 order: 50")
+    email = _text(item, "email")
+    if kind == "teams" and email and not is_email(email):
+        return Problem(shown, lines.get("email", lines[""]), "email", f"邮箱“{email}”格式不对",
+                       "只写一个地址，例如 email: kepu@example.cn；日历软件会把它显示为主办方的邮箱")
     return None
 
 
@@ -239,7 +244,7 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data") -> tuple
         "streets": lambda i: Street(i["id"], _text(i, "name"), i["kind"], i.get("order", 0) or 0,
                                     _text(i, "area"), _text(i, "description")),
         "teams": lambda i: Team(i["id"], _text(i, "name"), _text(i, "street"),
-                                _text(i, "contact"), _text(i, "description")),
+                                _text(i, "contact"), _text(i, "description"), _text(i, "email")),
         "categories": lambda i: Category(i["id"], _text(i, "name"), _text(i, "description")),
         "audiences": lambda i: Audience(i["id"], _text(i, "name"), _text(i, "description")),
     }

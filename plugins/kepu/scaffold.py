@@ -1,41 +1,56 @@
-"""New event and news files for volunteer editors: slug proposal, answers, template, safe write."""
+"""New event and news files for volunteer editors: the interview, slug proposal, template,
+copying an event with new dates, safe write."""
 
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
+from functools import partial
 from pathlib import Path
 
 import yaml
 
-from .dates import DateFormatError, parse_clock, parse_when
-from .model import Registries
+from . import copyevent
+from . import placeholders as ex
+from .answers import (
+    Answers,
+    Ask,
+    Say,
+    ScaffoldError,
+    flag,
+    parse_count,
+    parse_day,
+    parse_optional_day,
+    parse_yes_no,
+)
+from .dates import format_day
+from .interview import Composed, interview, write_new
+from .model import Event, Registration, Registries
 from .problems import format_report
 from .project import Layout, check
+from .schedule import Schedule, ask_schedule, recurrence_lines, when_lines
 from .suggest import did_you_mean
 from .validation import MAX_SLUG, SLUG_PATTERN
 
+__all__ = ["ScaffoldError", "main", "propose_slug", "run", "write_new"]
+
 SLUG_WORDS_MAX = 50
-ALL_DAY_WORDS = ("全天", "全日", "整天", "all-day", "allday")
-_LOOSE_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_TIME_RANGE = re.compile(r"^(\d{1,2}:\d{2})\s*(?:-|~|–|—|－|到|至)\s*(\d{1,2}:\d{2})$")
 _ID_SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-class ScaffoldError(Exception):
-    """An answer or flag that cannot be used, with the fix (both in Chinese)."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} — {self.hint}" if self.hint else self.message
+SLUG_QUESTION = "文件名（就是网址，直接回车使用建议的）"
+AGE_QUESTION = "适合年龄，例如 6-12、60+；不限年龄直接回车"
+PHONE_QUESTION = "报名电话，有分机写“转”，例如 0123-2560 0000 转 123（没有就直接回车）"
+COST_QUESTION = "费用（免费直接回车；收费的写明，例如 材料费 10 元）"
+FREE_WORDS = ("", "免费", "0", "0元", "不收费", "无")
+# What a copy may be told besides its new dates; other flags would be silently ignored.
+COPY_FLAGS = ("from", "date", "time", "repeat", "until", "except", "end_date",
+              "registration_deadline", "slug")
+DROPPED_NAMES = {"attendance": "参加人数", "report": "活动报道", "status": "状态",
+                 "previous_start": "原定时间", "status_note": "状态说明", "updated": "修改时间",
+                 "draft": "草稿标记", "sequence": "日历版本号"}
 
 
 # ------------------------------------------------------------------ slugs
@@ -85,37 +100,6 @@ def taken_slugs(layout: Layout, folder: str) -> dict[str, str]:
 
 # ------------------------------------------------------------------ answers
 
-def parse_day(text: str) -> date:
-    """``2026-12-05``, ``2026/12/5`` or ``2026年12月5日`` → a date."""
-    text = unicodedata.normalize("NFKC", str(text)).strip()
-    match = _LOOSE_DAY.match(text)
-    if match:
-        text = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
-    try:
-        value = parse_when(text)
-    except DateFormatError as exc:
-        raise ScaffoldError(exc.message, "日期写成 2026-12-05") from None
-    if isinstance(value, datetime):
-        raise ScaffoldError(f"“{text}”不是日期", "只写日期，例如 2026-12-05；时间另外填写")
-    return value
-
-
-def parse_times(text: str) -> tuple[time, time] | None:
-    """``14:00-16:00`` → (14:00, 16:00); ``全天`` → None (an all-day event)."""
-    text = unicodedata.normalize("NFKC", str(text)).strip()
-    if text.lower() in ALL_DAY_WORDS:
-        return None
-    match = _TIME_RANGE.match(text)
-    if not match:
-        raise ScaffoldError(f"无法识别的时间“{text}”",
-                            "写开始和结束时间，例如 14:00-16:00；全天活动写“全天”")
-    try:
-        start, end = parse_clock(match[1]), parse_clock(match[2])
-    except DateFormatError as exc:
-        raise ScaffoldError(exc.message, exc.hint) from None
-    return start, end
-
-
 def resolve_id(value: str, registry: Mapping[str, object], label: str, kind: str) -> str:
     """An id from the registry; its Chinese name is accepted too."""
     value = str(value).strip()
@@ -163,25 +147,30 @@ def check_title(text: str) -> str:
 
 # ------------------------------------------------------------------ drafts
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class EventDraft:
     """Everything ``new-event`` asks for; the rest of the fields stay commented out."""
 
     title: str
     street: str
     team: str
-    day: date
-    times: tuple[time, time] | None
+    schedule: Schedule
     categories: tuple[str, ...]
     audiences: tuple[str, ...]
     slug: str
     venue: str = ""
     address: str = ""
     online: str = ""
-    end_day: date | None = None
+    age: str = ""
+    registration: Registration | None = None
+    cost: str = ""
 
     def path(self, layout: Layout) -> Path:
-        return layout.content / layout.events / self.street / f"{self.day.year:04d}" / f"{self.slug}.md"
+        return event_path(layout, self.street, self.schedule.day, self.slug)
+
+
+def event_path(layout: Layout, street: str, day: date, slug: str) -> Path:
+    return layout.content / layout.events / street / f"{day.year:04d}" / f"{slug}.md"
 
 
 @dataclass(slots=True)
@@ -216,49 +205,36 @@ def _names(ids: Iterable[str], registry: Mapping[str, object]) -> str:
     return "、".join(getattr(registry[i], "name", i) for i in ids)
 
 
-def _when_lines(draft: EventDraft) -> list[str]:
-    if draft.times is None:
-        lines = ["# 开始日期（必填）：只写日期，表示全天活动", f"start: {draft.day.isoformat()}"]
-        if draft.end_day and draft.end_day != draft.day:
-            lines += ["# 最后一天（跨天的全天活动）", f"end: {draft.end_day.isoformat()}"]
-        else:
-            lines += ["# 最后一天（跨天的全天活动才需要写），例如", f"# end: {draft.day.isoformat()}"]
-        return lines
-    start, end = (t.strftime("%H:%M") for t in draft.times)
-    lines = ["# 开始时间（必填）：日期加时间；只写日期表示全天活动",
-             f"start: {draft.day.isoformat()} {start}"]
-    if draft.end_day and draft.end_day != draft.day:
-        return [*lines, "# 结束时间：跨天活动写完整的日期和时间", f"end: {draft.end_day.isoformat()} {end}"]
-    return [*lines, "# 结束时间：同一天只写时间，一定要加英文引号；也可以删掉这一行改写时长，如 duration: 2小时",
-            f'end: "{end}"']
-
-
 def _place_lines(draft: EventDraft) -> list[str]:
     lines = ["# 活动地点：name 场地名称（必填）、address 详细地址；lat/lon 纬度/经度（可选）"]
     if draft.venue:
         lines += ["venue:", f"  name: {yaml_text(draft.venue)}"]
-        lines.append(f"  address: {yaml_text(draft.address)}" if draft.address else "  # address: 天津市滨海新区……")
+        lines.append(f"  address: {yaml_text(draft.address)}" if draft.address else f"  # address: {ex.VENUE_ADDRESS_START.text}")
         lines += ["  # lat: 39.0513", "  # lon: 117.6470"]
     else:
-        lines += ["# venue:", "#   name: 场地名称", "#   address: 详细地址"]
+        lines += ["# venue:", f"#   name: {ex.VENUE_NAME.text}", f"#   address: {ex.VENUE_ADDRESS.text}"]
     lines.append("# 线上活动的直播或会议链接（只接受 https:// 或 http:// 开头的网址）；纯线上活动不写 venue")
-    lines.append(f"online: {draft.online}" if draft.online else "# online: https://live.example.cn/room/1")
+    lines.append(f"online: {draft.online}" if draft.online else f"# online: {ex.ONLINE.text}")
     return lines
 
 
-OPTIONAL_EVENT_LINES = """\
-# 适合年龄（可选），要加英文引号，例如 "6-12"、"60+"
-# age: "6-12"
-# 报名（可选）：是否需要报名、报名链接、电话（加引号）、截止日期、名额、说明
+RECURRENCE_EXAMPLE = """\
+# 重复活动（可选）：每周六，到 2027 年 1 月 30 日；exdates 是不开展的日期
+# recurrence:
+#   rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30
+#   exdates: [2026-12-26]"""
+AGE_LINES = ("# 适合年龄（可选），要加英文引号，例如 \"6-12\"、\"60+\"", "# age: \"6-12\"")
+REGISTRATION_HELP = "# 报名（可选）：是否需要报名、报名链接、电话（加引号）、截止日期、名额、说明"
+REGISTRATION_EXAMPLE = f"""\
 # registration:
 #   required: true
-#   url: https://example.cn/baoming
-#   phone: "022-2560 0000"
+#   url: {ex.REGISTRATION_URL.text}
+#   phone: "{ex.REGISTRATION_PHONE.text}"
 #   deadline: 2026-12-03
 #   capacity: 30
-#   note: 请携带一名家长
-# 费用（可选，不写就是“免费”）
-# cost: 材料费 10 元
+#   note: {ex.REGISTRATION_NOTE.text}"""
+COST_LINES = ("# 费用（可选，不写就是“免费”）", "# cost: 材料费 10 元")
+OPTIONAL_EVENT_LINES = f"""\
 # 状态（可选）：scheduled 正常、cancelled 已取消、postponed 改期或延期、full 名额已满
 # status: cancelled
 # 改期：写 status: postponed，start 改成新的时间，这里写原定的开始时间（页面显示“已改期”）；
@@ -266,21 +242,18 @@ OPTIONAL_EVENT_LINES = """\
 # previous_start: 2026-11-28 14:00
 # 状态说明，例如取消或延期的原因
 # status_note: 因大风天气延期一周
-# 重复活动（可选）：每周六，到 2027 年 1 月 30 日；exdates 是不开展的日期
-# recurrence:
-#   rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30
-#   exdates: [2026-12-26]
+# night: true   # 活动确实在凌晨（0 点到 6 点）开始时才写，例如凌晨观星；下午两点半要写 14:30
 # 配图（可选）：content/ 下的路径；image_alt 是给读屏软件的文字说明
-# image: images/events/xxx.jpg
-# image_alt: 孩子们在连接电路
+# image: {ex.IMAGE.text}
+# image_alt: {ex.IMAGE_ALT.text}
 # 一句话简介（建议 60 字以内），用于列表和分享
-# summary: 用电池、导线和小灯泡搭一个会“跳舞”的电路。
+# summary: {ex.SUMMARY.text}
 # 关键词（可选）
 # tags: [电路, 动手实验]
 # 无障碍说明（可选）
 # accessibility: 一楼场地，有无障碍通道
 # 联系方式（可选）：一段文字，或 name/phone/email
-# contact: 王老师 022-2530 0000
+# contact: {ex.CONTACT.text}
 # 在首页推荐（可选）
 # featured: true
 # 草稿（可选）：写 true 时检查但不发布
@@ -289,7 +262,28 @@ OPTIONAL_EVENT_LINES = """\
 # updated: 2026-11-20 10:00
 # 活动结束后填写：参加人数、活动报道新闻的文件名
 # attendance: 45
-# report: xinwen-wenjianming"""
+# report: {ex.REPORT.text}"""
+
+
+def _registration_lines(registration: Registration | None) -> list[str]:
+    if registration is None:
+        return [REGISTRATION_HELP, REGISTRATION_EXAMPLE]
+    lines = [REGISTRATION_HELP, "registration:", f"  required: {str(registration.required).lower()}"]
+    if registration.required:
+        deadline = registration.deadline
+        lines += [f"  url: {registration.url}" if registration.url else f"  # url: {ex.REGISTRATION_URL.text}",
+                  f"  phone: {json.dumps(registration.phone, ensure_ascii=False)}" if registration.phone
+                  else f'  # phone: "{ex.REGISTRATION_PHONE.text}"',
+                  f"  deadline: {deadline.isoformat()}" if deadline else "  # deadline: 2026-12-03",
+                  f"  capacity: {registration.capacity}" if registration.capacity else "  # capacity: 30"]
+    return [*lines, f"  # note: {ex.REGISTRATION_NOTE.text}"]
+
+
+def _extra_lines(draft: EventDraft) -> list[str]:
+    """Age, registration and cost: filled in when answered, else commented examples."""
+    age = [AGE_LINES[0], f"age: {json.dumps(draft.age, ensure_ascii=False)}"] if draft.age else list(AGE_LINES)
+    cost = [COST_LINES[0], f"cost: {yaml_text(draft.cost)}"] if draft.cost else list(COST_LINES)
+    return [*age, *_registration_lines(draft.registration), *cost]
 
 
 def render_event(draft: EventDraft, registries: Registries) -> str:
@@ -300,7 +294,8 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         "---",
         "# 活动名称（必填）",
         f"title: {yaml_text(draft.title)}",
-        *_when_lines(draft),
+        *when_lines(draft.schedule),
+        *(recurrence_lines(draft.schedule) or [RECURRENCE_EXAMPLE]),
         f"# 街镇编号（必填）：{street}（编号见 content/data/streets.yml）",
         f"street: {draft.street}",
         "# 社区或村（可选）",
@@ -312,9 +307,10 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         f"# 服务对象编号，可写多个（必填）：{_names(draft.audiences, registries.audiences)}",
         f"audiences: [{', '.join(draft.audiences)}]",
         *_place_lines(draft),
+        *_extra_lines(draft),
         OPTIONAL_EVENT_LINES,
         "---",
-        "在这里写活动介绍：做什么、怎么参加、需要带什么。可以用 Markdown，例如 **加粗**、列表和链接。",
+        ex.EVENT_BODY.text,
         "",
     ]
     return "\n".join(lines)
@@ -323,7 +319,7 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
 def render_article(draft: ArticleDraft, registries: Registries) -> str:
     """The new news file, every field commented in Chinese."""
     street = (f"street: {draft.street}" if draft.street else "# street: xinbei")
-    events = (f"events: [{', '.join(draft.events)}]" if draft.events else "# events: [huodong-wenjianming]")
+    events = (f"events: [{', '.join(draft.events)}]" if draft.events else f"# events: [{ex.ARTICLE_EVENTS.text}]")
     return "\n".join([
         "---",
         "# 新闻标题（必填）",
@@ -331,7 +327,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 发布日期（必填），也可以写日期加时间，例如 2026-11-20 09:30",
         f"date: {draft.day.isoformat()}",
         "# 摘要（可选），用于列表和分享",
-        "# summary: 三百多位居民参加了科普日集市。",
+        f"# summary: {ex.ARTICLE_SUMMARY.text}",
         "# 作者或来源（可选，默认站点名称）",
         "# author: 新北街道流动科技馆志愿服务队",
         "# 相关街镇编号（可选，见 content/data/streets.yml）",
@@ -339,36 +335,26 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 相关活动的文件名（可选，content/events/ 下的文件名，不含 .md）",
         events,
         "# 配图（可选）：content/ 下的路径；image_alt 是文字说明",
-        "# image: images/news/xxx.jpg",
-        "# image_alt: 居民在体验互动展品",
+        f"# image: {ex.ARTICLE_IMAGE.text}",
+        f"# image_alt: {ex.ARTICLE_IMAGE_ALT.text}",
         "# 关键词（可选）",
         "# tags: [科普日, 流动科技馆]",
         "# 草稿（可选）：写 true 时不发布",
         "# draft: true",
         "---",
-        "在这里写新闻正文。",
+        ex.ARTICLE_BODY.text,
         "",
     ])
 
 
 # ------------------------------------------------------------------ writing
 
-def write_new(path: Path, text: str, layout: Layout) -> None:
-    """Create ``path`` with ``text``; never replaces an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise ScaffoldError(f"文件已存在：{layout.shown(path)}",
-                            "不会覆盖已有文件；请直接编辑它，或换一个文件名（--slug）") from None
-
-
 def create(path: Path, text: str, layout: Layout) -> Path:
-    """Write the new file, then check it as ``invoke check`` would; remove it if it has errors."""
+    """Write the new file, then check it as ``invoke check`` would; remove it if it has errors
+    (but for the body's prompt, there on purpose: the check reminds the editor to replace it)."""
     write_new(path, text, layout)
     result = check(layout, [path])
-    if not result.ok:
+    if any(p.is_error and not ex.is_prompt(p) for p in result.problems):
         path.unlink()
         raise ScaffoldError("生成的文件没有通过检查，已删除：\n" + format_report(result.problems),
                             "请把以上信息发给网站维护人员")
@@ -376,41 +362,6 @@ def create(path: Path, text: str, layout: Layout) -> Path:
 
 
 # ------------------------------------------------------------------ prompting
-
-Ask = Callable[[str, str], str]
-Say = Callable[[str], None]
-
-
-class Answers:
-    """Flags given on the command line, then (when allowed) questions for the rest."""
-
-    def __init__(self, given: Mapping[str, str | None], ask: Ask | None, say: Say):
-        self.given = {k: v for k, v in given.items() if v is not None}
-        self.ask = ask
-        self.say = say
-
-    def get(self, key: str, question: str, parse: Callable[[str], object], default: str = "",
-            optional: bool = False) -> object:
-        """Parse the flag's value, or ask until the answer parses; errors name the flag."""
-        if key in self.given:
-            if not optional and not self.given[key].strip():
-                raise ScaffoldError(f"--{key.replace('_', '-')} 不能为空", question)
-            return parse(self.given[key])
-        if self.ask is None:
-            if default or optional:
-                return parse(default)
-            raise ScaffoldError(f"缺少 --{key.replace('_', '-')}",
-                                f"{question}；或去掉 --batch，按提示逐项填写")
-        while True:
-            answer = self.ask(question, default).strip() or default
-            if not answer.strip() and not optional:
-                self.say("  ✗ 这一项必须填写")
-                continue
-            try:
-                return parse(answer)
-            except ScaffoldError as exc:
-                self.say(f"  ✗ {exc}")
-
 
 def _street_teams(registries: Registries, street: str) -> list[str]:
     return [t.id for t in registries.teams.values() if t.street == street]
@@ -421,41 +372,149 @@ def _choices(registry: Mapping[str, object], ids: Iterable[str] | None = None) -
     return "、".join(f"{i}（{getattr(registry[i], 'name', '')}）" for i in ids)
 
 
+# ------------------------------------------------------------------ the event interview
+
 def event_draft(answers: Answers, registries: Registries, taken: Mapping[str, str]) -> EventDraft:
     """Collect an event's answers in the order an editor thinks of them."""
     title = answers.get("title", "活动名称", check_title)
-    answers.say(f"可选街镇：{_choices(registries.streets)}")
     street = answers.get("street", "街镇编号（也可以输入中文名称）",
-                         lambda v: resolve_id(v, registries.streets, "街镇", "streets"))
+                         lambda v: resolve_id(v, registries.streets, "街镇", "streets"),
+                         intro=f"可选街镇：{_choices(registries.streets)}")
     local = _street_teams(registries, street)
-    answers.say(f"可选志愿服务队：{_choices(registries.teams, local or None)}")
     team = answers.get("team", "志愿服务队编号", lambda v: resolve_id(v, registries.teams, "志愿服务队", "teams"),
-                       default=local[0] if len(local) == 1 and answers.ask else "")
-    day = answers.get("date", "活动日期，例如 2026-12-05", parse_day)
-    times = answers.get("time", "时间，例如 14:00-16:00；全天活动写“全天”", parse_times)
+                       default=local[0] if len(local) == 1 and answers.ask else "",
+                       intro=f"可选志愿服务队：{_choices(registries.teams, local or None)}")
+    schedule = ask_schedule(answers)
+    venue, address, online = _place(answers)
+    categories = answers.get("categories", "活动类型编号，多个用逗号分开",
+                             lambda v: resolve_ids(v, registries.categories, "活动类型", "categories"),
+                             intro=f"可选活动类型：{_choices(registries.categories)}")
+    audiences = answers.get("audiences", "服务对象编号，多个用逗号分开",
+                            lambda v: resolve_ids(v, registries.audiences, "服务对象", "audiences"),
+                            intro=f"可选服务对象：{_choices(registries.audiences)}")
+    age = answers.get("age", AGE_QUESTION, _plain_text, optional=True)
+    registration = _registration(answers, schedule)
+    cost = answers.get("cost", COST_QUESTION, _cost, default="免费" if answers.interactive else "", optional=True)
+    slug = answers.get("slug", SLUG_QUESTION, lambda v: check_slug(v, taken), default=propose_slug(title, schedule.day))
+    return EventDraft(title=title, street=street, team=team, schedule=schedule, categories=categories,
+                      audiences=audiences, slug=slug, venue=venue, address=address, online=online,
+                      age=age, registration=registration, cost=cost)
+
+
+def _plain_text(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _cost(text: str) -> str:
+    text = " ".join(text.split())
+    return "" if text in FREE_WORDS else text
+
+
+def _place(answers: Answers) -> tuple[str, str, str]:
     venue = answers.get("venue", "场地名称（纯线上活动直接回车）", lambda v: v.strip(), optional=True)
     online = answers.get("online", "直播或会议链接（没有就直接回车）",
                          lambda v: check_url(v) if v.strip() else "", optional=True)
     if not venue and not online:
-        raise ScaffoldError("缺少活动地点", "线下活动写 --venue 场地名称，线上活动写 --online 直播链接")
+        answers.wrong(("venue", "online"), "缺少活动地点", "线下活动写场地名称，线上活动写直播链接",
+                      flag_hint="线下活动写 --venue 场地名称，线上活动写 --online 直播链接")
     address = answers.get("address", "详细地址（可以留空）", lambda v: v.strip(), optional=True) if venue else ""
-    answers.say(f"可选活动类型：{_choices(registries.categories)}")
-    categories = answers.get("categories", "活动类型编号，多个用逗号分开",
-                             lambda v: resolve_ids(v, registries.categories, "活动类型", "categories"))
-    answers.say(f"可选服务对象：{_choices(registries.audiences)}")
-    audiences = answers.get("audiences", "服务对象编号，多个用逗号分开",
-                            lambda v: resolve_ids(v, registries.audiences, "服务对象", "audiences"))
-    end_day = answers.get("end_date", "最后一天（一天内结束的活动直接回车）",
-                          lambda v: parse_day(v) if v.strip() else None, optional=True)
-    if end_day is not None and end_day < day:
-        raise ScaffoldError("最后一天早于活动日期", "检查 --end-date 是否写反")
-    if times and times[1] <= times[0] and end_day in (None, day):
-        raise ScaffoldError("结束时间早于（或等于）开始时间", "跨夜的活动请用 --end-date 写第二天的日期")
-    slug = answers.get("slug", "文件名（就是网址，直接回车使用建议的）", lambda v: check_slug(v, taken),
-                       default=propose_slug(title, day))
-    return EventDraft(title=title, street=street, team=team, day=day, times=times,
-                      categories=categories, audiences=audiences, slug=slug, venue=venue,
-                      address=address, online=online, end_day=end_day)
+    return venue, address, online
+
+
+REGISTRATION_KEYS = ("registration_url", "registration_phone", "registration_deadline",
+                     "registration_capacity")
+
+
+def _registration(answers: Answers, schedule: Schedule) -> Registration | None:
+    """Needed or not; if needed, how (a link or a phone), until when, how many places."""
+    implied = "是" if any(k in answers.given for k in REGISTRATION_KEYS) else ""
+    needed = answers.get("registration", "需要报名吗？（是/否）", parse_yes_no,
+                         default="否" if answers.interactive else implied, optional=True)
+    if not needed:
+        return None if needed is None else Registration(required=False)
+    url = answers.get("registration_url", "报名链接（没有就直接回车）",
+                      lambda v: check_url(v) if v.strip() else "", optional=True)
+    phone = answers.get("registration_phone", PHONE_QUESTION, _plain_text, optional=True)
+    if not url and not phone:
+        answers.wrong(("registration_url", "registration_phone"), "需要报名，却没有写怎么报名",
+                      "写报名链接或报名电话，至少一个")
+    deadline = answers.get("registration_deadline", "报名截止日期，例如 2026-12-03（不设截止直接回车）",
+                           parse_optional_day, optional=True)
+    last = schedule.until if schedule.rule else (schedule.end_day or schedule.day)
+    if deadline and last and deadline > last:
+        answers.wrong(("registration_deadline",), f"报名截止日期 {format_day(deadline)} 晚于活动的最后一天 {format_day(last)}",
+                      "写活动开始之前的日期；不设截止直接回车")
+    capacity = answers.get("registration_capacity", "名额（人数，不限直接回车）", parse_count, optional=True)
+    return Registration(required=True, url=url, phone=phone, deadline=deadline, capacity=capacity)
+
+
+def new_event(answers: Answers, layout: Layout, registries: Registries) -> Composed:
+    draft = event_draft(answers, registries, taken_slugs(layout, layout.events))
+    return Composed(draft.path(layout), render_event(draft, registries), draft.schedule)
+
+
+# ------------------------------------------------------------------ copying an event
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The event being copied: its file, text and reading."""
+
+    path: Path
+    text: str
+    event: Event
+
+
+def load_source(layout: Layout, name: str) -> Source:
+    """The event named by ``--from`` (its file name, with or without .md, or its path),
+    refused if it does not pass the check: a copy would carry its mistakes."""
+    stem = Path(name.strip()).stem
+    files = {p.stem: p for p in layout.files(layout.events)}
+    if stem not in files:
+        raise ScaffoldError(f"找不到文件名为“{stem}”的活动",
+                            did_you_mean(stem, files) or "写 content/events/ 下活动的文件名（不含 .md）")
+    path = files[stem]
+    result = check(layout, [path])
+    if not result.ok or not result.events:
+        raise ScaffoldError("要复制的活动文件有错误，先改好它：\n" + format_report(result.problems),
+                            f"改好后运行 invoke check {layout.shown(path)}")
+    text = path.read_bytes().decode("utf-8-sig")
+    return Source(path, text, result.events[0])
+
+
+def copied_event(answers: Answers, layout: Layout, source: Source) -> Composed:
+    """The source with the new date, time and repeat answers; its other fields, comments and
+    body kept; its outcome (attendance, report, status …) left out."""
+    old = source.event
+    schedule = ask_schedule(answers, copyevent.defaults_of(old), old.timezone)
+    if schedule.start == old.start:
+        answers.wrong(("date",), f"新的日期和原活动一样（{format_day(schedule.day)}）", "写这一期活动的新日期")
+    deadline = _new_deadline(answers, old)
+    taken = taken_slugs(layout, layout.events)
+    slug = answers.get("slug", SLUG_QUESTION, lambda v: check_slug(v, taken), default=propose_slug(old.title, schedule.day))
+    when = when_lines(schedule, comments=False)
+    text = copyevent.copy_text(source.text, {"start": when[:1], "end": when[1:],
+                                             "recurrence": recurrence_lines(schedule)}, deadline)
+    return Composed(event_path(layout, old.street, schedule.day, slug), text, schedule, _copy_notes(source))
+
+
+def _new_deadline(answers: Answers, old: Event) -> str | None:
+    if old.registration is None or old.registration.deadline is None:
+        return copyevent.KEEP
+    question = f"新的报名截止日期（原来是 {old.registration.deadline.isoformat()}；不设截止直接回车）"
+    deadline = answers.get("registration_deadline", question, parse_optional_day, optional=True)
+    return deadline.isoformat() if deadline else None
+
+
+def _copy_notes(source: Source) -> tuple[str, ...]:
+    front, _ = copyevent.split_front(source.text)
+    fields = [key for key, _ in copyevent.blocks(front) if key in DROPPED_NAMES]
+    notes = [f"复制自：{source.path.name}"]
+    if fields:
+        notes.append("没有复制原活动的：" + "、".join(DROPPED_NAMES[k] for k in fields))
+    if source.event.recurrence and source.event.recurrence.exdates:
+        notes.append("原来的不开展日期没有复制")
+    notes.append("正文照原样复制：如果写了旧的日期，写入后请打开文件修改")
+    return tuple(notes)
 
 
 def article_draft(answers: Answers, registries: Registries, taken: Mapping[str, str],
@@ -497,8 +556,8 @@ def _ask(question: str, default: str) -> str:
 
 def run(kind: str, given: Mapping[str, str | None], layout: Layout, today: date,
         ask: Ask | None = None, say: Say = print) -> Path:
-    """Collect the answers (asking for missing ones when ``ask`` is given), write the file,
-    check it; returns the new file's path."""
+    """Collect the answers (asking for missing ones when ``ask`` is given), check the draft,
+    read it back, write the file; returns the new file's path."""
     from .registries import load_registries
 
     registries, problems = load_registries(layout.content / layout.data,
@@ -506,26 +565,37 @@ def run(kind: str, given: Mapping[str, str | None], layout: Layout, today: date,
     if any(p.is_error for p in problems):
         raise ScaffoldError("登记表有错误，先修改它们：\n" + format_report(problems), "改好后再运行")
     answers = Answers(given, ask, say if ask else (lambda _: None))
-    if kind == "event":
-        draft = event_draft(answers, registries, taken_slugs(layout, layout.events))
-        text = render_event(draft, registries)
-    else:
+    if kind == "article":
         draft = article_draft(answers, registries, taken_slugs(layout, layout.articles),
                               layout.slugs(layout.events), today)
-        text = render_article(draft, registries)
-    return create(draft.path(layout), text, layout)
+        return create(draft.path(layout), render_article(draft, registries), layout)
+    if answers.given.get("from"):
+        extra = [flag(k) for k in answers.given if k not in COPY_FLAGS]
+        if extra:
+            raise ScaffoldError(f"复制活动时不能同时写 {'、'.join(extra)}",
+                                "复制只换日期和时间：写好后打开新文件修改其他内容；或者不用 --from，新建活动")
+        compose = partial(copied_event, answers, layout, load_source(layout, answers.given["from"]))
+    else:
+        compose = partial(new_event, answers, layout, registries)
+    return interview(answers, layout, compose, today)
+
+
+FLAGS = ("title", "street", "team", "date", "time", "repeat", "until", "except", "end-date", "venue",
+         "address", "online", "categories", "audiences", "age", "registration", "registration-url",
+         "registration-phone", "registration-deadline", "registration-capacity", "cost", "events",
+         "slug", "from")
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     parser = argparse.ArgumentParser(prog="invoke new-event", description="新建活动或新闻文件。")
     parser.add_argument("kind", choices=("event", "article"))
-    for name in ("title", "street", "team", "date", "time", "venue", "address", "online",
-                 "categories", "audiences", "end-date", "events", "slug"):
-        parser.add_argument(f"--{name}")
+    for name in FLAGS:
+        parser.add_argument(f"--{name}", dest=name.replace("-", "_"))
     parser.add_argument("--content", type=Path, default=Path("content"))
     parser.add_argument("--batch", action="store_true", help="不提问：缺少的内容直接报错")
     args = parser.parse_args(argv)

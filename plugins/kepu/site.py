@@ -37,7 +37,9 @@ class EventEntry:
 
     @property
     def next(self) -> Occurrence | None:
-        return self.upcoming[0] if self.upcoming else None
+        """The next session held (a series' cancelled session is skipped), else the next one."""
+        held = next((o for o in self.upcoming if not o.cancelled), None)
+        return held or (self.upcoming[0] if self.upcoming else None)
 
     @property
     def last(self) -> Occurrence:
@@ -57,9 +59,9 @@ class EventEntry:
     def past_occurrences(self) -> tuple[Occurrence, ...]:
         return self.occurrences[: len(self.occurrences) - len(self.upcoming)]
 
-    @property
-    def map_links(self) -> list[MapLink]:
-        return map_links(self.event.venue) if self.event.venue else []
+    def map_links(self, city: str = "") -> list[MapLink]:
+        """Links to map apps; venues without coordinates are looked up in ``city``."""
+        return map_links(self.event.venue, city) if self.event.venue else []
 
     @property
     def shown(self) -> Occurrence:

@@ -61,7 +61,9 @@ class Figures:
 
 
 def _sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
-    return [o for o in entry.occurrences if year is None or local_day(o.start, zone).year == year]
+    """The year's sessions (a series' cancelled session is none; a cancelled event is counted apart)."""
+    return [o for o in entry.occurrences if not (o.change is not None and o.change.cancelled)
+            and (year is None or local_day(o.start, zone).year == year)]
 
 
 def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
@@ -71,7 +73,8 @@ def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> lis
     (None: any year); a recurring event has one per date. 项 (an event): one event file, a
     recurring series included, counted once when it has at least one 场次 here. A cancelled
     event has none: it is counted apart, as 已取消, and never in 项 or 场次 (nor in any table),
-    so every row has 场次 ≥ 项 and the rows of the streets add up to the district's total.
+    so every row has 场次 ≥ 项 and the rows of the streets add up to the district's total. A series'
+    cancelled session (``recurrence.sessions``) is not a 场次 either.
     """
     return [] if entry.event.status == "cancelled" else _sessions(entry, year, zone)
 

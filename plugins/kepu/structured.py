@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from .district import NO_DISTRICT, District
 from .site import EventEntry
 
 STATUS = {
@@ -30,7 +31,7 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def _place(entry: EventEntry, region: str, locality: str) -> dict | None:
+def _place(entry: EventEntry, district: District) -> dict | None:
     venue = entry.event.venue
     if venue is None:
         return None
@@ -40,11 +41,13 @@ def _place(entry: EventEntry, region: str, locality: str) -> dict | None:
         "address": {
             "@type": "PostalAddress",
             "streetAddress": venue.address or venue.name,
-            "addressLocality": locality,
-            "addressRegion": region,
+            "addressLocality": district.name,
+            "addressRegion": district.region,
             "addressCountry": "CN",
         },
     }
+    if not district.region:
+        del place["address"]["addressRegion"]
     if venue.has_geo:
         place["geo"] = {"@type": "GeoCoordinates", "latitude": venue.lat, "longitude": venue.lon}
     return place
@@ -59,7 +62,7 @@ def _attendance(entry: EventEntry) -> str:
 
 
 def event_jsonld(entry: EventEntry, page_url: str, image_url: str, team_url: str,
-                 region: str = "天津市", locality: str = "滨海新区") -> dict:
+                 district: District = NO_DISTRICT) -> dict:
     """A schema.org Event for the occurrence a page shows (the next one, or the last)."""
     event, shown = entry.event, entry.shown
     data: dict[str, Any] = {
@@ -76,7 +79,7 @@ def event_jsonld(entry: EventEntry, page_url: str, image_url: str, team_url: str
         "inLanguage": "zh-CN",
         "organizer": {"@type": "Organization", "name": entry.team.name, "url": team_url},
     }
-    locations = [place for place in (_place(entry, region, locality),) if place]
+    locations = [place for place in (_place(entry, district),) if place]
     if event.online:
         locations.append({"@type": "VirtualLocation", "url": event.online})
     data["location"] = locations[0] if len(locations) == 1 else locations

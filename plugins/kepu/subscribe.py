@@ -27,13 +27,15 @@ class FeedLinks:
     qr_svg: str
     page: str = ""  # site-relative URL of the feed's own subscribe page
     page_url: str = ""  # the same, absolute: what the QR code encodes
+    atom: str = ""  # site-relative path of the same events' Atom feed, for feed readers
 
 
 def webcal(https_url: str) -> str:
     return re.sub(r"^https?://", "webcal://", https_url)
 
 
-def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: str) -> FeedLinks:
+def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: str,
+               atom: str = "") -> FeedLinks:
     """The links for the feed at ``path``; its QR code opens ``page``, the feed's subscribe page:
     WeChat's scanner (and most phone cameras) cannot do anything with a raw .ics address, while
     a page can show each phone's steps next to the one-tap webcal:// and https links."""
@@ -47,6 +49,7 @@ def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: 
         qr_svg=qr.svg(page_url, f"{name}订阅页面二维码：{page_url}"),
         page=page,
         page_url=page_url,
+        atom=atom,
     )
 
 
@@ -71,7 +74,12 @@ def _google_dates(entry: EventEntry, zone: ZoneInfo) -> str:
 
 
 def google_event_link(entry: EventEntry, settings: FeedSettings) -> str:
-    """Google Calendar's add-event link with a safely shortened description."""
+    """Google Calendar's add-event link with a safely shortened description; "" where a copy would
+    be wrong and never correct itself: a series (Google restarts its rule at the shown session and drops
+    EXDATE and RDATE) and a cancelled event."""
+    event = entry.event
+    if event.recurrence or event.shown_status == "cancelled":
+        return ""
     url = settings.absolute(entry.url)
     lines = description_lines(entry, url)
     details = shorten("\n".join(lines[:-1]), GOOGLE_DETAILS_LIMIT) + "\n" + lines[-1]
@@ -83,6 +91,4 @@ def google_event_link(entry: EventEntry, settings: FeedSettings) -> str:
         "location": (entry.event.venue.name if entry.event.venue else entry.event.online) or "",
         "ctz": entry.event.timezone,
     }
-    if entry.event.recurrence and not entry.is_past:
-        params["recur"] = f"RRULE:{entry.event.recurrence.rrule}"
     return f"{GOOGLE_RENDER}?{urlencode(params, quote_via=quote)}"

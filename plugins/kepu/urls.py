@@ -67,6 +67,12 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "TEAM_FEED": ("feeds/teams/{id}.ics", "feeds/teams/{id}.ics"),
     "EVENT_CATEGORY_FEED": ("feeds/categories/{id}.ics", "feeds/categories/{id}.ics"),
     "AUDIENCE_FEED": ("feeds/audiences/{id}.ics", "feeds/audiences/{id}.ics"),
+    # Upcoming events for feed readers (Atom), one per calendar feed.
+    "ATOM_ALL": ("feeds/all.atom", "feeds/all.atom"),
+    "STREET_ATOM": ("feeds/streets/{id}.atom", "feeds/streets/{id}.atom"),
+    "TEAM_ATOM": ("feeds/teams/{id}.atom", "feeds/teams/{id}.atom"),
+    "EVENT_CATEGORY_ATOM": ("feeds/categories/{id}.atom", "feeds/categories/{id}.atom"),
+    "AUDIENCE_ATOM": ("feeds/audiences/{id}.atom", "feeds/audiences/{id}.atom"),
 }
 # Registry kind (as in Registries) -> settings prefix of its pages.
 FACET_PREFIX = {

@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
+from . import phones
+from .datechecks import Review, extra_dates, new_event_over, night_start, sessions_on_rule, start_on_rule
 from .dates import MAX_SHOWN, DateFormatError, as_local, parse_clock, parse_duration, parse_when, shorten
 from .frontmatter import SourceDoc
 from .model import (
@@ -27,7 +29,9 @@ from .model import (
 )
 from .problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
 from .recurrence import RecurrenceError, first_occurrence, normalize_rule
+from .sessions import read_sessions
 from .suggest import closest, did_you_mean
+from .webnames import HEIF_SUFFIXES, web_addresses, web_name
 
 # \A…\Z, not ^…$: "$" also matches before a final newline, so "zhoumo\n" passed .match().
 SLUG_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -38,20 +42,20 @@ MAX_TAGS = 20
 MAX_EVENT_REFS = 50
 IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
 URL_SCHEMES = ("http://", "https://")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 EVENT_FIELDS = (
     "title", "start", "end", "duration", "timezone", "street", "community", "venue", "online",
     "team", "categories", "audiences", "age", "registration", "cost", "status", "previous_start",
     "status_note", "recurrence", "image", "image_alt", "summary", "tags", "accessibility",
-    "contact", "featured", "draft", "updated", "attendance", "report", "sequence",
+    "contact", "featured", "draft", "updated", "attendance", "report", "sequence", "night",
 )
 REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences")
 NESTED_FIELDS = {
     "venue": ("name", "address", "lat", "lon"),
     "registration": ("required", "url", "phone", "email", "deadline", "capacity", "note"),
-    "recurrence": ("rrule", "exdates", "rdates"),
+    "recurrence": ("rrule", "exdates", "rdates", "sessions"),
     "contact": ("name", "phone", "email"),
 }
 # Chinese (and common English) names editors type for a field.
@@ -68,7 +72,7 @@ FIELD_ALIASES = {
     "description": "summary", "标签": "tags", "关键词": "tags", "tag": "tags",
     "无障碍": "accessibility", "联系": "contact", "联系人": "contact", "推荐": "featured",
     "草稿": "draft", "更新": "updated", "modified": "updated", "人数": "attendance",
-    "报道": "report",
+    "报道": "report", "凌晨": "night", "夜间": "night",
 }
 STATUS_ALIASES = {
     "正常": "scheduled", "正常举办": "scheduled", "如期举办": "scheduled", "已取消": "cancelled",
@@ -87,10 +91,15 @@ _SEXAGESIMAL = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _EMAIL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
                     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
 _EMAIL_HINT = "例如 email: kepu@example.cn；只写一个地址，不要加 mailto:、问号、逗号、空格或尖括号"
+
+
+def is_email(text: str) -> bool:
+    """One plain e-mail address the site may write as mailto:."""
+    return bool(_EMAIL.fullmatch(text))
 # Digits, spaces, dashes, a leading + and brackets, then an optional extension: the site
 # writes tel:<this>, so no letters or ":" (tel:javascript:…).
-_PHONE = re.compile(r"(\+?[0-9 ()-]+?)(?: ?(?:转|分机|ext\.?) ?[0-9]{1,6})?", re.IGNORECASE)
-_PHONE_HINT = '例如 phone: "022-2530 0000"；分机写成 "022-2530 0000 转 123"'
+_PHONE = re.compile(r"\+?[0-9 ()-]+")  # the number; phones.split_extension takes the extension off
+_PHONE_HINT = '例如 phone: "0123-2530 0000"；分机写成 "0123-2530 0000 转 123"'
 _URL_UNSAFE = re.compile(r"[?#%\"'<>]")
 
 
@@ -103,6 +112,7 @@ class ValidationContext:
     default_timezone: str = DEFAULT_TIMEZONE
     article_slugs: frozenset[str] | None = None
     images: str = IMAGE_FOLDER  # the folder of content/ whose images are published
+    review: Review | None = None  # the check's today and added files (new events already over)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def names(self, kind: str) -> dict[str, str]:
@@ -135,9 +145,14 @@ class FieldReader:
 
     # -- scalar readers ------------------------------------------------------------
     def get(self, key: str) -> Any:
+        """The value at a dotted key; ``name[2]`` picks a list's item (``recurrence.sessions[0].date``)."""
         value: Any = self.meta
         for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+            name, _, index = part.partition("[")
+            value = value.get(name) if isinstance(value, dict) else None
+            if index:
+                position = int(index.rstrip("]"))
+                value = value[position] if isinstance(value, list) and position < len(value) else None
         return value
 
     def text(self, key: str, required: bool = False, max_len: int = 2000) -> str:
@@ -214,11 +229,11 @@ class FieldReader:
                 return ""
             return raw
         text = self.text(key, max_len=60)
-        match = _PHONE.fullmatch(text)
-        if text and (not match or sum(c.isdigit() for c in match[1]) < 3):
+        number = phones.split_extension(text)[0]
+        if text and (not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3):
             self.error(key, f"电话“{shown(text)}”格式不对：只能有数字、空格、-、+ 和括号", _PHONE_HINT)
             return ""
-        return text
+        return phones.shown(text)
 
     def email(self, key: str) -> str:
         value = self.text(key, max_len=254)
@@ -424,7 +439,7 @@ def _coordinates(checker: FieldReader) -> tuple[float | None, float | None]:
     if lat is None or lon is None:
         return None, None
     if 70 < lat < 140 and 0 < lon < 60:
-        checker.error("venue.lat", "纬度和经度写反了", f"天津一带应为 lat: {lon} 和 lon: {lat}")
+        checker.error("venue.lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
         return None, None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         checker.error("venue.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")
@@ -519,10 +534,12 @@ def _age(checker: FieldReader) -> tuple[int | None, int | None]:
     return low, high
 
 
-def _dates_list(checker: FieldReader, key: str, start: date | datetime, zone: tzinfo) -> tuple:
+def _dates_list(checker: FieldReader, key: str, start: date | datetime,
+                zone: tzinfo) -> list[tuple[str, date | datetime]]:
+    """Each readable date of an exdates/rdates list, with the name its problems are reported on."""
     value = checker.get(key)
     if value is None:
-        return ()
+        return []
     items = value if isinstance(value, list) else [value]
     found = []
     for index, item in enumerate(items):
@@ -538,9 +555,13 @@ def _dates_list(checker: FieldReader, key: str, start: date | datetime, zone: tz
         if not isinstance(start, datetime) and isinstance(moment, datetime):
             checker.error(name, "全天重复活动的例外日期只写日期", f"写成 {moment.date().isoformat()}")
             continue
-        found.append(moment)
-    return tuple(sorted(set(found), key=lambda d: (d if isinstance(d, datetime)
-                                                    else datetime.combine(d, time(), zone))))
+        found.append((name, moment))
+    return found
+
+
+def _ordered(named: list[tuple[str, date | datetime]], zone: tzinfo) -> tuple:
+    return tuple(sorted({moment for _, moment in named}, key=lambda d: (
+        d if isinstance(d, datetime) else datetime.combine(d, time(), zone))))
 
 
 def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> Recurrence | None:
@@ -562,13 +583,18 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     except RecurrenceError as exc:
         checker.error("recurrence.rrule", exc.message, exc.hint)
         return None
-    exdates = _dates_list(checker, "recurrence.exdates", start, zone)
-    rdates = _dates_list(checker, "recurrence.rdates", start, zone)
+    named_exdates = _dates_list(checker, "recurrence.exdates", start, zone)
+    named_rdates = _dates_list(checker, "recurrence.rdates", start, zone)
+    exdates, rdates = _ordered(named_exdates, zone), _ordered(named_rdates, zone)
     if exdates and not rdates and first_occurrence(rule, start, zone, exdates) is None:
         checker.error("recurrence.exdates", "重复规则的每一次活动都被 exdates 排除了，活动没有任何日期",
                       "删去多余的 exdates；活动取消请写 status: cancelled")
         return None
-    return Recurrence(rule, exdates, rdates)
+    start_on_rule(checker, rule, start, zone, rdates)
+    extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
+    sessions = read_sessions(checker, start, zone, exdates)
+    sessions_on_rule(checker, rule, start, zone, rdates, sessions)
+    return Recurrence(rule, exdates, rdates, sessions)
 
 
 def image_path(checker: FieldReader, key: str) -> str:
@@ -594,7 +620,7 @@ def image_path(checker: FieldReader, key: str) -> str:
     if not (checker.ctx.content_dir / path).is_file():
         checker.error(key, f"找不到图片 content/{path}", "检查文件名和大小写，或把图片放到这个位置")
         return ""
-    return str(path)
+    return web_name(str(path))  # where the site publishes it (an iPhone photo as .jpg)
 
 
 _BODY_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
@@ -691,6 +717,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     title = checker.text("title", max_len=MAX_TITLE)
     tz_name, zone = _zone(checker)
     start = checker.when("start", zone, required=True)
+    night_start(checker, start)
     end = _end(checker, start, zone) if start is not None else None
     if start is not None and end is not None and not _check_order(checker, start, end):
         end = None
@@ -759,7 +786,8 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     event = Event(slug=PurePosixPath(doc.path).stem, source_path=doc.path, title=title,
                   start=start, end=end, all_day=not isinstance(start, datetime), timezone=tz_name,
                   street=street, team=team, categories=categories, audiences=audiences,
-                  body_html=body_html, **fields)
+                  body_html=web_addresses(body_html), **fields)
+    new_event_over(checker, event)
     return event, checker.problems
 
 

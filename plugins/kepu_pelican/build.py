@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from kepu.history import NO_GIT, SHALLOW, repository_state
 from kepu.output import (
     discard,
     discard_later,
@@ -40,12 +41,20 @@ from kepu.urls import UrlScheme
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .reuse import recycle
 from .search import recyclable_shards, stop_search_indexes
-from .settings import content_tree, layout
+from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
 PROGRAM_ERROR = "程序出错（不是内容错误）：请把以上信息发给网站维护人员。"
+SHALLOW_CLONE = ("{where}只取了最近的提交（浅克隆）：日历订阅靠完整的提交历史判断每个活动改过几次、何时改的，"
+                 "浅克隆会让每个活动都像刚刚改过，订阅者会被反复提醒。{verdict}"
+                 "请先取完整历史：git fetch --unshallow；持续集成里 GitHub/Gitea Actions 写 fetch-depth: 0，"
+                 "Gitee Go 把克隆深度设为完整。")
+NO_HISTORY = ("提示：内容不在 git 仓库里，日历无法从提交历史得出每个活动的修改时间和修改次数（SEQUENCE），"
+              "改用活动的 updated 字段和文件内容推算；改动已发布活动的时间或地点时，请同时更新 updated。")
+DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅、二维码和分享链接里的网址是 {url}，只能在本机使用；"
+                       "正式发布请运行 invoke publish --siteurl 网站地址。")
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
@@ -127,6 +136,9 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
         problems = preflight(settings)
     if problems:
         return _refuse(problems, target)
+    refusal = _history_refusal(settings)
+    if refusal:
+        return _halt(refusal, target)
     settings["OUTPUT_PATH"] = str(staged)
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
@@ -160,7 +172,23 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
         publish(staged, target)
     print(f"构建完成：{_shown(target)}，共 {files} 个文件（{kept} 个未变化），"
           f"用时 {time.perf_counter() - started:.1f} 秒。")
+    if not settings.get("SITEURL"):
+        print(DEVELOPMENT_ADDRESS.format(url=public_url(settings)))
     return Outcome(0)
+
+
+def _history_refusal(settings: dict) -> str:
+    """A shallow clone is refused when publishing (KEPU_REQUIRE_FULL_HISTORY) and named when previewing;
+    a copy without git is told where its calendar stamps come from. Returns the refusal, if any."""
+    state = repository_state(Path(settings["PATH"]))
+    if state == SHALLOW and settings.get("KEPU_REQUIRE_FULL_HISTORY"):
+        return SHALLOW_CLONE.format(where="内容仓库", verdict="发布已停止。")
+    if state == SHALLOW:
+        print(SHALLOW_CLONE.format(where="提示：内容仓库", verdict="本机预览照常构建，但不要发布这样构建的网站。"),
+              file=sys.stderr)
+    elif state == NO_GIT:
+        print(NO_HISTORY)
+    return ""
 
 
 def _run_pelican(settings: dict) -> None:
@@ -173,6 +201,13 @@ def _refuse(problems: list[Problem], target: Path) -> Outcome:
     print(format_report(problems), file=sys.stderr)
     print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
     return Outcome(1, tuple(problems))
+
+
+def _halt(message: str, target: Path) -> Outcome:
+    """A refusal that is not about one file's content (a shallow clone when publishing)."""
+    print(message, file=sys.stderr)
+    print(UNTOUCHED.format(output=_shown(target)), file=sys.stderr)
+    return Outcome(1, error=message)
 
 
 def preflight(settings: dict) -> list[Problem]:

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from pelican.generators import Generator
 
-from kepu.history import load_history
-from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes
+from kepu import atom
+from kepu.history import derived_stamp, load_history
+from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes, stamp_time
 from kepu.problems import WARNING, Problem
 from kepu.site import EventEntry, SiteIndex, last_local_day
 from kepu.subscribe import FeedLinks, feed_links, google_event_link
@@ -24,10 +25,10 @@ from .writing import ByteWriter
 logger = logging.getLogger(__name__)
 
 FEED_TITLES = {
-    "streets": ("{name}科普活动", "滨海新区{name}的科普活动。"),
+    "streets": ("{name}科普活动", "{district}{name}的科普活动。"),
     "teams": ("{name}的活动", "{name}组织的科普活动。"),
-    "categories": ("{name} · 科普活动", "滨海新区“{name}”类科普活动。"),
-    "audiences": ("适合{name}的科普活动", "滨海新区适合{name}参加的科普活动。"),
+    "categories": ("{name} · 科普活动", "{district}“{name}”类科普活动。"),
+    "audiences": ("适合{name}的科普活动", "{district}适合{name}参加的科普活动。"),
 }
 
 
@@ -63,6 +64,9 @@ class FeedsGenerator(Generator):
         sitename = self.settings["SITENAME"]
         self.feeds = [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。",
                            urls.url("HOME"), index.entries)]
+        self.urls = urls
+        self.atom_feeds: list[tuple[str, atom.AtomFeed]] = []  # (save_as, feed)
+        all_atom = self._add_atom("ATOM_ALL", "all", self.feeds[0])
         links: dict[str, dict[str, FeedLinks]] = {}
         self.subscribe_pages: list[tuple[str, FeedLinks, str, object]] = []  # (save_as, links, name, facet)
         for kind, facets in index.facets.items():
@@ -70,26 +74,29 @@ class FeedsGenerator(Generator):
             title, description = FEED_TITLES[kind]
             links[kind] = {}
             for facet in facets.values():
-                fields = {"name": facet.name, "kind": getattr(facet.item, "kind", "")}
+                fields = {"name": facet.name, "kind": getattr(facet.item, "kind", ""),
+                          "district": self.context["kepu_district"].name}
                 feed = Feed(urls.url(f"{prefix}_FEED", id=facet.id),
                             f"{title.format(**fields)} · {sitename}", description.format(**fields),
                             facet.url, [*facet.upcoming, *facet.past])
                 self.feeds.append(feed)
                 links[kind][facet.id] = feed_links(self.feed_settings, feed.path, feed.name,
                                                    self.context["kepu_qr"],
-                                                   urls.url(f"SUBSCRIBE_FEED_{prefix}", id=facet.id))
+                                                   urls.url(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),
+                                                   self._add_atom(f"{prefix}_ATOM", f"{kind}/{facet.id}", feed,
+                                                                  id=facet.id))
                 self.subscribe_pages.append((urls.save_as(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),
                                              links[kind][facet.id], facet.name, facet))
         self.context["kepu_feeds"] = links
         self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename,
-                                                   self.context["kepu_qr"], urls.url("SUBSCRIBE_FEED_ALL"))
+                                                   self.context["kepu_qr"], urls.url("SUBSCRIBE_FEED_ALL"),
+                                                   all_atom)
         self.subscribe_pages.insert(0, (urls.save_as("SUBSCRIBE_FEED_ALL"), self.context["kepu_feed_all"],
                                         "全区", None))
         self.context["kepu_calendar_links"] = self.calendar_links
         self.context["kepu_feed_window"] = self.in_window
         self.zone = index.timezone
         self.since = build_date(self.settings) - timedelta(days=self.feed_settings.past_days)
-        self.urls = urls
 
     def in_window(self, entry: EventEntry) -> bool:
         """Events a calendar can still use: coming ones and those ended in the past window."""
@@ -111,10 +118,32 @@ class FeedsGenerator(Generator):
         for entry in index.entries:
             event = entry.event
             known = history.get(paths[event.slug])
-            modified = event.updated or (known.modified if known else None)
+            # The later of the editor's `updated:` and the last commit: a stale field hides nothing.
+            modified = max(filter(None, (event.updated, known.modified if known else None)), default=None)
             sequence = max(event.sequence, known.sequence if known else 0)
-            stamps[event.slug] = Stamp(modified, sequence)
+            derived = None if modified else derived_stamp(paths[event.slug].read_bytes())
+            stamps[event.slug] = Stamp(modified, sequence, derived)
         return stamps
+
+    def _write_atom(self, index: SiteIndex, out: ByteWriter) -> None:
+        """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
+        settings = atom.AtomSettings(self.feed_settings.site_url, self.feed_settings.uid_domain,
+                                     self.settings.get("ORGANIZATION") or self.settings["SITENAME"],
+                                     self.urls.url("EVENT_CATEGORIES"),
+                                     int(self.settings.get("ATOM_MAX_ENTRIES", atom.MAX_ENTRIES)))
+        history = self.context["kepu_history"]
+        revisions = {slug: atom.Revision(stamp_time(stamp), getattr(history.get(slug), "created", None))
+                     for slug, stamp in self.stamps.items()}
+        for save_as, feed in self.atom_feeds:
+            out.write(save_as, atom.feed_bytes(feed, settings, revisions, index.timezone))
+
+    def _add_atom(self, kind: str, key: str, calendar: Feed, **fields: str) -> str:
+        """The Atom feed of a calendar feed's events (its upcoming ones); returns its URL."""
+        url = self.urls.url(kind, **fields)
+        self.atom_feeds.append((self.urls.save_as(kind, **fields), atom.AtomFeed(
+            url, key, calendar.name, calendar.description, calendar.page_url, calendar.path,
+            tuple(calendar.entries))))
+        return url
 
     def _write_single_events(self, index: SiteIndex, out: ByteWriter, day) -> None:
         """Each event's own .ics, on every core; an unchanged one is linked from the previous
@@ -155,6 +184,8 @@ class FeedsGenerator(Generator):
                 out.write(feed.path, data)
         _report_left_out(windows.values())
         self.context["kepu_feed_windows"] = windows
+        with phase("feeds: atom"):
+            self._write_atom(index, out)
         writer.write_file(self.urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
                           self.context, url=self.urls.url("SUBSCRIBE"), page_name="subscribe")
         with phase("feeds: subscribe pages"):

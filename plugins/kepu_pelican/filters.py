@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kepu import dates, phones
+from kepu import dates, phones, sessions
 from kepu.site import EventEntry, ends_at
 
 
@@ -54,4 +54,6 @@ FILTERS = {
     "tel": phones.tel_uri,
     "tel_link": phones.tel_link,
     "link_phones": phones.link_phones,
+    "session_text": sessions.session_text,
+    "session_label": sessions.session_label,
 }

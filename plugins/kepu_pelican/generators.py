@@ -12,6 +12,7 @@ from markupsafe import Markup
 from pelican.generators import CachingGenerator
 
 from kepu.content import CACHE_VERSION, ParsedFile, duplicate_slugs, load_events
+from kepu.district import District
 from kepu.finder import filter_index
 from kepu.problems import ContentError, Problem
 from kepu.processes import collector_paused
@@ -32,7 +33,7 @@ from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, Stats
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import start_search_index
 from .settings import build_date, content_tree, horizon_days, layout, public_url
-from .trace import phase
+from .trace import note, phase
 from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
@@ -55,6 +56,7 @@ class _Cache:
         self.entries = generator._cache  # Pelican's loaded cache dict, saved by save_cache()
         self.prefix = content_prefix
         self.changed = False
+        self.hits = 0  # parses served from the cache, reported by trace.note
 
     def _key(self, shown: str) -> str:
         return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
@@ -73,7 +75,10 @@ class _Cache:
             parsed = pickle.loads(data[1])
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None  # written by another version (a class renamed since): parse again
-        return parsed if isinstance(parsed, ParsedFile) and (not parsed.doc or parsed.doc.path == shown) else None
+        if not isinstance(parsed, ParsedFile) or (parsed.doc and parsed.doc.path != shown):
+            return None
+        self.hits += 1
+        return parsed
 
     def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
         key = self._key(shown)
@@ -109,6 +114,7 @@ class EventsGenerator(CachingGenerator):
         cache = _Cache(self, lay.shown(lay.content))
         with phase("events: read and validate"), collector_paused():
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
+        note(f"events: {cache.hits} of {len(files)} parses from the cache")
         cache.keep_only({shown for _, shown in files})
         if cache.changed:
             self.save_cache()  # bytes only: quick, and no forked copy of the build
@@ -125,6 +131,7 @@ class EventsGenerator(CachingGenerator):
         self.index = index
         self.context["kepu"] = index
         self.context["kepu_urls"] = urls
+        self.context["kepu_district"] = District.from_settings(self.settings)
         self.context["reports"] = _reports(self.context)
         self.context["PUBLIC_URL"] = public_url(self.settings)
         self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle")
@@ -232,7 +239,8 @@ class EventsGenerator(CachingGenerator):
         for entry in entries:
             page_url = f"{site}/{entry.url}"
             event_image = f"{site}/{entry.event.image}" if entry.event.image else image
-            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}")
+            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}",
+                                self.context["kepu_district"])
             poster = None
             if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
                 poster = qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)

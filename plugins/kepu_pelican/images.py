@@ -1,35 +1,115 @@
-"""Publish content/images/: each real image under images/, with the bytes kepu.images accepted."""
+"""Publish content/images/: each real image under images/ (an iPhone photo as .jpg), photos made
+fit for the web once and kept in the cache folder."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+from functools import partial
+from pathlib import Path
+
 from pelican.generators import Generator
 
-from kepu.images import inspect_file
+from kepu.images import fingerprint, inspect_file, published
 from kepu.problems import ContentError, Problem
+from kepu.project import Layout
+from kepu.webnames import web_name
 
-from .reuse import OutputReuse, digest
+from .parallel import fork_map
+from .reuse import OutputReuse
 from .settings import content_tree, layout
 from .trace import phase
 from .writing import ByteWriter
 
+logger = logging.getLogger(__name__)
+CACHE_FOLDER = "images"
+
+
+class ImageCache:
+    """Published images by fingerprint (the source's bytes and the image code): a 20 MB photo is
+    resized once, not on every build. One file per image; what a build did not use is removed."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def read(self, key: str) -> bytes | None:
+        self.used.add(key)
+        try:
+            return (self.folder / key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self.folder / key
+        partial = path.with_name(f"{key}.partial-{os.getpid()}")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(data)
+            os.replace(partial, path)  # a killed build leaves a partial file, never a cut-off entry
+        except OSError as error:  # an optimisation only: say so, never fail the build
+            logger.warning("图片缓存 %s 未能保存（%s），下次构建会重新处理这张图片", path, error)
+            partial.unlink(missing_ok=True)
+
+    def prune(self) -> None:
+        """Keep only the images this build used (the cache never outgrows one site)."""
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name not in self.used:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
 
 class ImagesGenerator(Generator):
     """Replaces Pelican's copy of STATIC_PATHS (which published any file, scripts included):
-    an image is written only as inspected, an unchanged one is linked from the previous build."""
+    an image is written only as inspected; an unchanged one is linked from the previous build
+    or taken from the cache; the others are made on every core."""
 
     def generate_output(self, writer) -> None:
         lay = layout(self.settings)
         out: ByteWriter = self.context["kepu_writer"]
         reuse: OutputReuse = self.context["kepu_reuse"]
+        cache = ImageCache(Path(self.settings["CACHE_PATH"]) / CACHE_FOLDER)
         refused: list[Problem] = []
+        pending: list[tuple[Path, str]] = []
         with phase("images"):
             for path in content_tree(self.settings).images:
                 check = inspect_file(path, lay.shown(path))
                 if check.publish is None:  # the preflight refused it already, unless it changed since
                     refused.extend(check.problems)
                     continue
-                relative = path.relative_to(lay.content).as_posix()
-                if not reuse.reuse(relative, digest("image", check.publish)):
-                    out.write(relative, check.publish)
+                relative, key = web_name(path.relative_to(lay.content).as_posix()), fingerprint(check.publish)
+                if reuse.reuse(relative, key):
+                    cache.used.add(key)
+                elif (cached := cache.read(key)) is not None:
+                    out.write(relative, cached)
+                else:
+                    pending.append((path, relative))
+            made = partial(_publish, lay, out, cache)
+            for problems in fork_map(made, pending, self.settings.get("KEPU_WORKERS"), min_items=2):
+                refused.extend(problems)
+            if not refused:
+                cache.prune()
         if refused:
             raise ContentError(refused)
+
+
+def _publish(lay: Layout, out: ByteWriter, cache: ImageCache, items: list[tuple[Path, str]]) -> list[Problem]:
+    """Make these images fit for the web, keep them in the cache, write them; the problems of
+    pictures damaged past what the check sees (or changed into something else meanwhile)."""
+    problems: list[Problem] = []
+    for path, relative in items:
+        shown = lay.shown(path)
+        check = inspect_file(path, shown)
+        try:
+            data = published(check, shown) if check.publish is not None else None
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        if data is None:
+            problems.extend(check.problems)
+            continue
+        cache.put(fingerprint(check.publish), data)
+        out.write(relative, data)
+    return problems

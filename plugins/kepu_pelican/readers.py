@@ -16,6 +16,7 @@ from kepu.content import parse_file
 from kepu.registries import load_registries
 from kepu.safety import ARTICLE_RESERVED_FIELDS
 from kepu.validation import body_image_problems
+from kepu.webnames import web_addresses
 
 from .settings import content_tree, layout
 
@@ -82,7 +83,7 @@ class KepuMarkdownReader(BaseReader):
             metadata["tags"] = self.process_metadata("tags", list(meta.tags))
         if meta.draft:
             metadata["status"] = "draft"
-        return parsed.html, metadata
+        return web_addresses(parsed.html), metadata  # HEIC photos are published as .jpg
 
 
 def _safe(value: datetime) -> SafeDatetime:

@@ -138,4 +138,4 @@ class ChangesGenerator(Generator):
             path = urls.url("CHANGES_FEED")
             out.write(urls.save_as("CHANGES_FEED"),
                       atom(changes, site, f"{site}/{path}", f"{self.settings['SITENAME']} · 活动变动",
-                           self.settings["UID_DOMAIN"], index.build_date))
+                           self.settings["UID_DOMAIN"]))

@@ -27,6 +27,13 @@ def _faults() -> int:
     return sum(resource.getrusage(who).ru_minflt for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 
+def note(message: str) -> None:
+    """A fact about this build (e.g. how many parses came from the cache) for tests and
+    profiling; printed to stderr as ``[trace] message``, a no-op unless KEPU_TRACE=1."""
+    if ENABLED:
+        print(f"[trace] {message}", file=sys.stderr, flush=True)
+
+
 @contextmanager
 def phase(name: str):
     """Time a block; a no-op unless KEPU_TRACE=1."""

@@ -19,21 +19,30 @@ for (const file of files) {
     ICAL.TimezoneService.register(zone);
   }
   const out = [];
-  for (const vevent of component.getAllSubcomponents("vevent")) {
-    const event = new ICAL.Event(vevent);
-    const base = {
-      uid: event.uid,
-      summary: event.summary,
-      status: vevent.getFirstPropertyValue("status"),
-      location: event.location,
-      description: event.description,
-    };
+  // A series' RECURRENCE-ID overrides are relations of their master (same UID), not events of
+  // their own. Given none, ical.js relates every override in the file to every event (by time).
+  const vevents = component.getAllSubcomponents("vevent");
+  const masters = vevents.filter((v) => !v.hasProperty("recurrence-id"));
+  for (const vevent of masters) {
+    const uid = vevent.getFirstPropertyValue("uid");
+    const exceptions = vevents.filter((v) => v.hasProperty("recurrence-id") &&
+                                             v.getFirstPropertyValue("uid") === uid);
+    const event = new ICAL.Event(vevent, { strictExceptions: true, exceptions });
     const iterator = event.iterator();
     for (let next = iterator.next(); next; next = iterator.next()) {
       if (next.compare(rangeEnd) >= 0) break;
       const details = event.getOccurrenceDetails(next);
       if (details.endDate.compare(rangeStart) <= 0) continue;
-      out.push({ ...base, start: stamp(details.startDate), end: stamp(details.endDate) });
+      const item = details.item;  // the override when this instance has one
+      out.push({
+        uid: item.uid,
+        summary: item.summary,
+        status: item.component.getFirstPropertyValue("status"),
+        location: item.location,
+        description: item.description,
+        start: stamp(details.startDate),
+        end: stamp(details.endDate),
+      });
     }
   }
   result[file] = out;

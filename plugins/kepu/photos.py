@@ -1,0 +1,145 @@
+"""Raster images made fit for the web at build time: upright, in sRGB, at most 1600 px, no metadata."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps, ImageSequence
+
+MAX_SIDE = 1600  # longest side in pixels: sharp on a phone and across a laptop's text column
+# Chosen by measurement (bench/images.py; the table is in bench/RESULTS.md): past these, each
+# step of quality costs far more bytes than the picture gains.
+JPEG_QUALITY = 82
+WEBP_QUALITY = 85
+WEBP_METHOD = 6  # the encoder's slowest, smallest setting: a photo is encoded once, then cached
+HEIF_FORMAT = "HEIF"
+OUTPUT_FORMATS = {"MPO": "JPEG", HEIF_FORMAT: "JPEG"}  # cameras' multi-picture JPEGs; iPhone photos
+ANIMATED_FORMATS = ("GIF", "PNG", "WEBP")
+KEPT_INFO = ("transparency",)  # the one entry of a picture's info that is part of its pixels
+WHITE = (255, 255, 255)
+
+pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def web_image(data: bytes, formats: tuple[str, ...]) -> bytes:
+    """The published version of an accepted raster image, in the format it came in (HEIC as JPEG).
+    Same bytes in, same bytes out."""
+    with Image.open(io.BytesIO(data), formats=formats) as image:
+        target = OUTPUT_FORMATS.get(image.format or "", image.format or "")
+        if image.format in ANIMATED_FORMATS and getattr(image, "is_animated", False):
+            return _animation(image, target)
+        picture = _prepared(image)
+        return _encode(picture, target, lossless=target == "WEBP" and _lossless_webp(data))
+
+
+def fitted(size: tuple[int, int]) -> tuple[int, int]:
+    """The published size: at most MAX_SIDE on the longest side, the same shape, never enlarged."""
+    width, height = size
+    longest = max(width, height)
+    if longest <= MAX_SIDE:
+        return size
+    return max(1, round(width * MAX_SIDE / longest)), max(1, round(height * MAX_SIDE / longest))
+
+
+def _prepared(image: Image.Image) -> Image.Image:
+    """Decoded (a JPEG at the smallest scale still as large as needed), turned upright as the
+    camera's orientation tag says, in sRGB, scaled down."""
+    size = fitted(image.size)
+    scaled = size != image.size
+    if image.format in ("JPEG", "MPO") and scaled:
+        image.draft(None, size)
+    decoded, icc = image.size, image.info.get("icc_profile")
+    upright = ImageOps.exif_transpose(image)
+    if upright.size != decoded:  # turned a quarter: the sides swap
+        size = size[::-1]
+    plain = _srgb(_plain_mode(upright, keep_palette=not scaled and not icc), icc)
+    return _scaled(plain, size)
+
+
+def _plain_mode(image: Image.Image, keep_palette: bool) -> Image.Image:
+    """A mode every step below handles: palettes stay only when nothing is scaled or converted."""
+    mode = image.mode
+    if mode in ("RGB", "RGBA", "L", "LA", "CMYK") or (keep_palette and mode in ("P", "1")):
+        return image
+    if mode.startswith("I"):  # 16-bit grey: scale to 8 bits rather than clip
+        return image.convert("I").point(lambda value: value / 256).convert("L")
+    transparent = "transparency" in image.info or mode in ("PA", "La", "RGBa")
+    return image.convert("RGBA" if transparent else "RGB")
+
+
+def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """Colours converted from the picture's own profile (an iPhone's Display P3, a camera's Adobe RGB)
+    to sRGB, which every browser assumes when a picture has none."""
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image if image.mode != "CMYK" else image.convert("RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, _SRGB, ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                         "RGB" if image.mode == "CMYK" else image.mode)
+    except (OSError, ValueError, ImageCms.PyCMSError):  # a damaged profile: the colours as they are
+        return image if image.mode != "CMYK" else image.convert("RGB")
+
+
+def _scaled(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    return image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _encode(image: Image.Image, target: str, lossless: bool = False) -> bytes:
+    """Saved with no metadata: no EXIF (so no GPS), no profile, no comment, no time."""
+    if target == "JPEG" and image.mode not in ("RGB", "L"):
+        image = _on_white(image)
+    image.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
+    buffer = io.BytesIO()
+    image.save(buffer, target, **_options(target, lossless))
+    return buffer.getvalue()
+
+
+def _options(target: str, lossless: bool) -> dict:
+    if target == "JPEG":
+        return {"quality": JPEG_QUALITY, "optimize": True, "progressive": True}
+    if target == "WEBP":
+        return ({"lossless": True, "quality": 100, "method": WEBP_METHOD} if lossless
+                else {"quality": WEBP_QUALITY, "method": WEBP_METHOD})
+    return {"optimize": True}  # PNG, GIF: lossless, smallest
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """A picture with transparency as JPEG (which has none): on white, as a page shows it."""
+    rgba = image.convert("RGBA")
+    background = Image.new("RGB", rgba.size, WHITE)
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background
+
+
+def _animation(image: Image.Image, target: str) -> bytes:
+    """Every frame kept, with its timing and the loop count, each scaled like a still picture."""
+    size = fitted(image.size)
+    icc = image.info.get("icc_profile")
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        durations.append(int(frame.info.get("duration") or 100))
+        frames.append(_scaled(_srgb(frame.convert("RGBA"), icc), size))
+    first = frames[0]
+    first.info = {}
+    loop = {"loop": image.info["loop"]} if "loop" in image.info else {}
+    options = {"optimize": True} if target != "WEBP" else _options(target, False)
+    buffer = io.BytesIO()
+    first.save(buffer, target, save_all=True, append_images=frames[1:], duration=durations,
+               disposal=2 if target == "GIF" else 0, **loop, **options)
+    return buffer.getvalue()
+
+
+def _lossless_webp(data: bytes) -> bool:
+    """Whether a WebP file holds a lossless picture (a VP8L chunk): it is published lossless."""
+    offset = 12
+    while offset + 8 <= len(data):
+        kind, size = data[offset:offset + 4], struct.unpack_from("<I", data, offset + 4)[0]
+        if kind == b"VP8L":
+            return True
+        if kind == b"VP8 ":
+            return False
+        offset += 8 + size + (size & 1)
+    return False

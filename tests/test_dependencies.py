@@ -1,0 +1,75 @@
+"""`make site` installs only what building needs: the sample portal builds, and `invoke` runs, with every
+test-only package (requirements-test.txt) made unimportable — in the build and in every process it starts."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+from conftest import ROOT, plugin_env, run_build
+
+PIN = re.compile(r"^([A-Za-z0-9_.-]+)==\S+$")
+
+
+def pinned(name: str) -> set[str]:
+    """Normalised distribution names pinned in a requirements file."""
+    lines = (ROOT / name).read_text("utf-8").splitlines()
+    return {re.sub(r"[-_.]+", "-", m[1]).lower() for m in map(PIN.match, lines) if m}
+
+
+def test_requirement_files_are_disjoint_and_building_needs_no_test_tool() -> None:
+    runtime, tests = pinned("requirements.txt"), pinned("requirements-test.txt")
+    assert not runtime & tests
+    assert {"pytest", "playwright", "ruff", "pexpect"} <= tests
+    assert {"pelican", "markdown", "pyyaml", "icalendar", "invoke", "pillow"} <= runtime
+
+
+def test_make_site_installs_only_requirements_txt() -> None:
+    make = subprocess.run(["make", "-n", "-B", "site"], cwd=ROOT, capture_output=True, text=True, check=True)
+    installs = [line for line in make.stdout.splitlines() if "pip install" in line]
+    assert installs and all("requirements-test" not in line for line in installs), make.stdout
+    test = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "-r requirements-test.txt" in test.stdout
+
+
+def _blocker(folder: Path) -> Path:
+    """A sitecustomize that makes every test-only package's modules unimportable in any Python started
+    with this folder on PYTHONPATH (the build's worker processes included)."""
+    tests = pinned("requirements-test.txt")
+    modules = sorted(module for module, dists in packages_distributions().items()
+                     if any(re.sub(r"[-_.]+", "-", d).lower() in tests for d in dists))
+    assert {"pytest", "playwright", "ruff"} <= set(modules)
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(f"""\
+import sys
+BLOCKED = {set(modules)!r}
+class Blocker:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            raise ImportError(f"test-only package imported while building: {{name}}")
+        return None
+sys.meta_path.insert(0, Blocker())
+""", "utf-8")
+    return folder
+
+
+def test_sample_portal_builds_without_test_only_packages(tmp_path: Path) -> None:
+    blocker = _blocker(tmp_path / "site")
+    env = plugin_env()
+    env["PYTHONPATH"] = f"{blocker}:{env['PYTHONPATH']}"
+    probe = subprocess.run([sys.executable, "-c", "import pytest"], env=env, capture_output=True, text=True)
+    assert "test-only package imported" in probe.stderr  # the blocker really blocks
+    invoke = Path(sys.executable).with_name("invoke")
+    listing = subprocess.run([str(invoke), "--list"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert listing.returncode == 0 and "new-event" in listing.stdout, listing.stderr
+    output = tmp_path / "output"
+    build = run_build(ROOT / "content", output, env=env)
+    assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    assert "test-only package" not in build.stdout + build.stderr
+    assert (output / "index.html").is_file() and (output / "pagefind").is_dir()
+    check = subprocess.run([str(invoke), "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0 and "检查通过" in check.stdout, check.stdout + check.stderr

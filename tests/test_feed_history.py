@@ -1,0 +1,100 @@
+"""Calendar versions that do not depend on how the content repository was checked out (issue 16.4):
+SEQUENCE and DTSTAMP follow an event file across a move, a shallow clone is refused for publishing, a
+copy without git gets stamps derived from its content (and is told so), and a stale `updated:` never
+hides a later committed change. Every case is a real git repository."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from conftest import ROOT, plugin_env, run_build
+
+pytestmark = pytest.mark.build
+UID = "liudong-kejiguan@kepu.binhai.example.cn"
+EVENT = Path("content/events/xinbei/2026/liudong-kejiguan.md")
+PEOPLE = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.cn",
+          "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.cn"}
+
+
+def git(repo: Path, *args: str, when: str = "") -> None:
+    dates = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {}
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                   env={**plugin_env(), **PEOPLE, **dates})
+
+
+def commit(repo: Path, when: str, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message, when=when)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def stamps(site: Path, output: Path, settings: Path = ROOT / "pelicanconf.py") -> tuple[int, str, str]:
+    result = run_build(site / "content", output, settings=settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    vevent = next(e for e in Calendar.from_ical((output / "feeds" / "all.ics").read_bytes()).walk("VEVENT")
+                  if str(e["UID"]) == UID)
+    return int(vevent["SEQUENCE"]), vevent["DTSTAMP"].to_ical().decode(), result.stdout + result.stderr
+
+
+@pytest.fixture
+def repo(mini_site: Path) -> Path:
+    git(mini_site, "init", "-q", "-b", "main")
+    commit(mini_site, "2026-10-01T10:00:00+08:00", "add events")
+    return mini_site
+
+
+def test_moving_an_event_file_to_its_streets_folder_keeps_its_version(repo: Path, tmp_path: Path) -> None:
+    edit(repo / EVENT, "09:00", "10:00")
+    commit(repo, "2026-10-05T10:00:00+08:00", "later start")
+    assert stamps(repo, tmp_path / "a")[:2] == (1, "20261005T020000Z")
+    moved = Path("content/events/taida/2026/liudong-kejiguan.md")
+    git(repo, "mv", str(EVENT), str(moved))
+    edit(repo / moved, "street: xinbei", "street: taida")
+    commit(repo, "2026-10-06T10:00:00+08:00", "file it under taida")
+    assert stamps(repo, tmp_path / "b")[:2] == (1, "20261006T020000Z")  # not reset to 0
+    edit(repo / moved, "10:00", "10:30")
+    commit(repo, "2026-10-07T10:00:00+08:00", "half an hour later")
+    assert stamps(repo, tmp_path / "c")[:2] == (2, "20261007T020000Z")
+
+
+def test_a_shallow_clone_is_refused_for_publishing_and_named_when_previewing(repo: Path, tmp_path: Path) -> None:
+    edit(repo / EVENT, "09:00", "10:00")
+    commit(repo, "2026-10-05T10:00:00+08:00", "later start")
+    edit(repo / "content" / "events" / "taida" / "2026" / "kepu-ri.md", "科普日集市", "科普日大集")
+    commit(repo, "2026-11-20T10:00:00+08:00", "retitle another event")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    publish = run_build(clone / "content", tmp_path / "public", settings=ROOT / "publishconf.py")
+    said = publish.stdout + publish.stderr
+    assert publish.returncode != 0 and not (tmp_path / "public" / "index.html").exists()
+    assert "只取了最近的提交" in said and "git fetch --unshallow" in said and "fetch-depth: 0" in said
+    preview = stamps(clone, tmp_path / "preview")
+    assert "只取了最近的提交" in preview[2] and preview[2].count("git fetch --unshallow") == 1
+
+
+def test_without_git_stamps_come_from_the_content_and_the_build_says_so(mini_site: Path, tmp_path: Path) -> None:
+    first = stamps(mini_site, tmp_path / "a")
+    assert first[1] != "20000101T000000Z"  # not one made-up instant shared by every event
+    assert "不在 git 仓库里" in first[2] and "updated" in first[2]
+    assert stamps(mini_site, tmp_path / "b")[:2] == first[:2]  # deterministic
+    edit(mini_site / EVENT, "09:00", "10:00")
+    assert stamps(mini_site, tmp_path / "c")[1] != first[1]  # a changed event has a changed stamp
+    edit(mini_site / EVENT, "featured: true", "updated: 2026-11-20 09:30")
+    assert stamps(mini_site, tmp_path / "d")[1] == "20261120T013000Z"  # the editor's own word wins
+
+
+def test_a_stale_updated_field_does_not_hide_a_later_change(repo: Path, tmp_path: Path) -> None:
+    edit(repo / EVENT, "featured: true", "updated: 2026-10-01 10:00")
+    commit(repo, "2026-10-02T10:00:00+08:00", "mark updated")
+    edit(repo / EVENT, "09:00", "10:00")  # moved later, but nobody touched `updated:`
+    commit(repo, "2026-10-09T10:00:00+08:00", "later start")
+    assert stamps(repo, tmp_path / "a")[:2] == (1, "20261009T020000Z")

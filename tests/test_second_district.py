@@ -1,0 +1,230 @@
+"""Another district adopts the generator by settings and registries alone: no Binhai text anywhere."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, plugin_env, run_build
+
+# What would give the sample district away: its names, its domain and its telephone area code.
+BINHAI = ("滨海", "天津", "Binhai", "binhai", "Tianjin", "022-")
+TEXT_FILES = {".html", ".ics", ".atom", ".json", ".csv", ".svg", ".js", ".css", ".xml", ".txt",
+              ".webmanifest"}
+
+SETTINGS = '''\
+"""西湖区科普日历：the sample's settings, with another district's wording."""
+from pelicanconf import *  # noqa: F403
+
+SITENAME = "西湖科普日历"
+SITESUBTITLE = "杭州市西湖区科普活动一站查"
+ORGANIZATION = "杭州市西湖区科学技术协会"
+AUTHOR = ORGANIZATION
+SITEURL = "https://kepu.xihu.example.cn"
+UID_DOMAIN = "kepu.xihu.example.cn"
+KEPU_DISTRICT = "西湖区"
+KEPU_REGION = "浙江省"
+KEPU_CITY = "杭州"
+KEPU_CODEOWNERS_TEAM = "@xihu-kepu"
+PAGEFIND = False
+'''
+
+REGISTRIES = {
+    "streets.yml": """\
+- {id: beishan, name: 北山街道, kind: 街道, order: 10}
+- {id: xixi, name: 西溪街道, kind: 街道, order: 20}
+- {id: zhuantang, name: 转塘街道, kind: 街道, order: 30}
+""",
+    "teams.yml": """\
+- id: xihu-kexie
+  name: 西湖区科协科普志愿服务队
+  contact: 西湖区科协科普部 0571-8796 0000
+  email: kepu@xihu-kexie.example.cn
+- id: zhuantang-shequ
+  name: 转塘街道社区科普队
+  street: zhuantang
+  contact: 转塘街道社区服务中心 0571-8709 0000
+""",
+    "categories.yml": """\
+- {id: kepu-jiangzuo, name: 科普讲座}
+- {id: kexue-shiyan, name: 科学实验}
+""",
+    "audiences.yml": """\
+- {id: qinzi, name: 亲子家庭}
+- {id: laonianren, name: 老年人}
+""",
+}
+
+
+def event(street: str, slug: str, front: str, body: str = "欢迎居民参加。") -> tuple[str, str]:
+    return f"events/{street}/2026/{slug}.md", f"---\n{front}street: {street}\n---\n{body}\n"
+
+
+EVENTS = dict([
+    event("beishan", "beishan-xihu-shuizhi", """\
+title: 西湖水质小课堂
+start: 2026-12-05 09:30
+end: "11:00"
+team: xihu-kexie
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 北山街道社区活动中心
+  address: 杭州市西湖区北山街道
+  lat: 30.2590
+  lon: 120.1480
+registration:
+  required: true
+  phone: "0571-8796 0000"
+summary: 取一瓶湖水，看看里面有什么。
+"""),
+    event("xixi", "xixi-shidi-niaolei", """\
+title: 西溪湿地观鸟
+start: 2026-12-12 08:00
+end: "10:30"
+team: xihu-kexie
+categories: [kepu-jiangzuo]
+audiences: [qinzi, laonianren]
+venue:
+  name: 西溪街道文体中心
+summary: 跟着观鸟老师认识冬季水鸟。
+"""),
+    event("zhuantang", "zhuantang-zhinengshouji", """\
+title: 老年人智能手机课（每周三）
+start: 2026-12-02 14:00
+end: "15:30"
+team: zhuantang-shequ
+categories: [kepu-jiangzuo]
+audiences: [laonianren]
+recurrence:
+  rrule: FREQ=WEEKLY;BYDAY=WE;UNTIL=2027-01-27
+venue:
+  name: 转塘街道社区服务中心二楼教室
+  address: 杭州市西湖区转塘街道
+contact: 转塘街道社区服务中心 0571-8709 0000
+summary: 每周三下午，手把手学用智能手机。
+"""),
+    event("zhuantang", "zhuantang-kexue-shiyan", """\
+title: 转塘亲子科学实验
+start: 2026-12-19 14:00
+end: "16:00"
+team: zhuantang-shequ
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 转塘街道青少年之家
+summary: 一起做会变色的溶液。
+"""),
+    event("beishan", "beishan-kepu-jiangzuo-2026-11", """\
+title: 北山街道健康科普讲座
+start: 2026-11-14 09:00
+end: "10:30"
+team: xihu-kexie
+categories: [kepu-jiangzuo]
+audiences: [laonianren]
+venue:
+  name: 北山街道社区卫生服务中心
+summary: 冬季常见病的预防。
+"""),
+])
+
+
+@pytest.fixture(scope="module")
+def xihu(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The second district's settings file and content, and its site built from them."""
+    site = tmp_path_factory.mktemp("xihu")
+    settings = site / "xihuconf.py"
+    settings.write_text(SETTINGS, "utf-8")
+    content = site / "content"
+    for name, text in REGISTRIES.items():
+        (content / "data").mkdir(parents=True, exist_ok=True)
+        (content / "data" / name).write_text(text, "utf-8")
+    for path, text in EVENTS.items():
+        (content / path).parent.mkdir(parents=True, exist_ok=True)
+        (content / path).write_text(text, "utf-8")
+    for folder in ("articles", "pages"):
+        (content / folder).mkdir()
+    output = site / "output"
+    result = run_build(content, output, settings=settings)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return settings, content, output
+
+
+def text_of(path: Path) -> str:
+    return path.read_text("utf-8")
+
+
+def test_nothing_of_binhai_in_any_file_of_the_other_district(xihu) -> None:
+    _, _, output = xihu
+    files = [p for p in output.rglob("*") if p.is_file() and p.suffix in TEXT_FILES]
+    assert len(files) > 50 and {p.suffix for p in files} >= {".html", ".ics", ".atom", ".json", ".csv", ".svg"}
+    found = {f"{p.relative_to(output)}: {word}" for p in files for word in BINHAI if word in text_of(p)}
+    assert not found, sorted(found)[:40]
+
+
+def test_the_other_district_names_itself_on_its_pages(xihu) -> None:
+    _, _, output = xihu
+    home = text_of(output / "index.html")
+    assert "西湖科普日历" in home and "杭州市西湖区科普活动一站查" in home
+    assert "杭州市西湖区科学技术协会" in home
+    streets = text_of(output / "streets" / "index.html")
+    assert "西湖区各街道、镇和功能区的科普活动" in streets
+    assert all(name in streets for name in ("北山街道", "西溪街道", "转塘街道"))
+    assert "转塘街道" in text_of(output / "streets" / "zhuantang" / "index.html")
+    assert "西湖区的科普活动订阅到" in text_of(output / "subscribe" / "index.html")
+    assert "下载西湖区科普活动数据" in text_of(output / "data" / "index.html")
+
+
+def test_its_structured_data_and_map_links_name_its_region_and_city(xihu) -> None:
+    _, _, output = xihu
+    page = text_of(output / "events" / "beishan-xihu-shuizhi" / "index.html")
+    assert '"addressLocality":"西湖区","addressRegion":"浙江省"' in page
+    no_geo = text_of(output / "events" / "xixi-shidi-niaolei" / "index.html")
+    assert "city=%E6%9D%AD%E5%B7%9E" in no_geo  # 杭州: the map app looks the venue up there
+
+
+def test_its_feeds_carry_its_names_and_its_uid_domain(xihu) -> None:
+    _, _, output = xihu
+    everything = text_of(output / "feeds" / "all.ics")
+    assert "X-WR-CALNAME:西湖科普日历" in everything
+    uids = re.findall(r"^UID:(.+)$", everything, re.M)
+    assert len(uids) >= 5 and all(uid.strip().endswith("@kepu.xihu.example.cn") for uid in uids), uids
+    assert re.search(r"^RRULE:FREQ=WEEKLY;.*BYDAY=WE", everything, re.M)  # the weekly series
+    street = text_of(output / "feeds" / "streets" / "zhuantang.ics")
+    assert "X-WR-CALNAME:转塘街道科普活动 · 西湖科普日历" in street
+    assert "西湖区转塘街道的科普活动。" in street
+    category = text_of(output / "feeds" / "categories" / "kexue-shiyan.ics")
+    assert "西湖区“科学实验”类科普活动。" in category
+    atom = text_of(output / "feeds" / "all.atom")
+    assert "西湖科普日历" in atom and "https://kepu.xihu.example.cn/events/" in atom
+
+
+def test_the_check_passes_with_its_settings(xihu) -> None:
+    settings, content, _ = xihu
+    result = subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(content),
+                             "--settings", str(settings), "--build-date", "2026-12-01"],
+                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_its_codeowners_name_its_team(xihu) -> None:
+    settings, content, _ = xihu
+    result = subprocess.run([sys.executable, "-m", "kepu.codeowners", "--content", str(content),
+                             "--settings", str(settings)], cwd=ROOT, env=plugin_env(),
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert "/content/events/zhuantang/" in result.stdout and "@xihu-kepu/zhuantang-editors" in result.stdout
+    assert not any(word in result.stdout for word in BINHAI)
+
+
+def test_no_district_is_named_in_the_code_or_the_theme() -> None:
+    """The generator names no district: plugins/ and theme/ hold no Binhai text (acceptance of issue 18)."""
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for folder in (ROOT / "plugins", ROOT / "theme") for path in sorted(folder.rglob("*"))
+             if path.is_file() and path.suffix in {".py", ".html", ".js", ".css", ".svg", ".json", ".txt"}
+             for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1)
+             if any(word in line for word in BINHAI)]
+    assert not found, found

@@ -1,0 +1,140 @@
+"""One session of a series cancelled or moved (issue 16.1), as residents and subscribers meet it: the
+event page says 已取消（原因） on that date and shows the moved session's new time and place; day pages,
+open data and statistics follow; every calendar reader sees the cancelled session marked and the moved
+one at its new time (RECURRENCE-ID overrides, SEQUENCE raised); a change to a date that is not one of
+the series' sessions is refused with the nearest real ones."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import recurring_ical_events
+from icalendar import Calendar
+
+from conftest import SAMPLE_BUILD_DATE, require, run_build, run_check
+from feedtools import icaljs, libical_available, libical_occurrences, lint, node_available, python_occurrences
+
+pytestmark = pytest.mark.build
+SERIES = Path("content/events/xinbei/2026/zhoumo-tongxuehui.md")
+UID = "zhoumo-tongxuehui@kepu.binhai.example.cn"
+SESSIONS = """  sessions:
+    - date: 2026-12-12
+      status: cancelled
+      note: 活动室维修
+    - date: 2026-12-19
+      start: 2026-12-20 09:30
+      end: "11:30"
+      venue:
+        name: 新北街道党群服务中心
+        address: 天津市滨海新区新北街道
+      note: 改到周日上午
+"""
+
+
+def with_sessions(site: Path, sessions: str = SESSIONS) -> Path:
+    path = site / SERIES
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + sessions),
+                    "utf-8")
+    return path
+
+
+@pytest.fixture
+def built(mini_site: Path, tmp_path: Path) -> Path:
+    with_sessions(mini_site)
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+def test_the_event_page_names_the_cancelled_and_the_moved_session(built: Path) -> None:
+    html = (built / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    dates = html[html.index('id="dates"'):]
+    dates = re.sub(r"<[^>]+>", "", dates[:dates.index("</section>")])
+    assert re.search(r"12月12日（周六）\s*已取消（活动室维修）", dates), dates
+    assert re.search(r"12月20日（周日）\s*09:30.*改期.*新北街道党群服务中心.*改到周日上午", dates, re.S), dates
+    assert '<time datetime="2026-12-19' not in html  # the rule's Saturday is no longer a session
+
+
+def test_day_pages_move_with_the_session(built: Path) -> None:
+    def day(d: str) -> str:
+        page = built / "calendar" / "2026" / "12" / d / "index.html"
+        return page.read_text("utf-8") if page.exists() else ""
+
+    assert "周末科学同学会" in day("20")
+    assert "周末科学同学会" not in day("19")
+    assert "已取消" in day("12")
+
+
+def test_every_calendar_reader_sees_the_cancelled_and_the_moved_session(built: Path) -> None:
+    feed = built / "feeds" / "all.ics"
+    assert lint(feed.read_bytes()) == []
+    found = [e for e in Calendar.from_ical(feed.read_bytes()).walk("VEVENT") if str(e["UID"]) == UID]
+    master = next(e for e in found if "RECURRENCE-ID" not in e)
+    overrides = {e.decoded("RECURRENCE-ID").date(): e for e in found if "RECURRENCE-ID" in e}
+    assert set(overrides) == {date(2026, 12, 12), date(2026, 12, 19)}
+    cancelled, moved = overrides[date(2026, 12, 12)], overrides[date(2026, 12, 19)]
+    assert str(cancelled["STATUS"]) == "CANCELLED" and str(cancelled["SUMMARY"]).startswith("【已取消】")
+    assert "活动室维修" in str(cancelled["DESCRIPTION"])
+    assert moved.decoded("DTSTART").isoformat() == "2026-12-20T09:30:00+08:00"
+    assert str(moved["LOCATION"]).startswith("新北街道党群服务中心")
+    assert int(cancelled["SEQUENCE"]) > int(master["SEQUENCE"]) and int(moved["SEQUENCE"]) > int(master["SEQUENCE"])
+    span = (date(2026, 11, 1), date(2027, 9, 1))
+    ours = [o for o in python_occurrences(feed, *span) if o[0] == UID]
+    starts = [start for _, start, _ in ours]
+    assert "2026-12-20T01:30:00.000Z" in starts and "2026-12-19T06:00:00.000Z" not in starts
+    require(node_available(), "node and node_modules/ical.js")
+    js = sorted((o["uid"], o["start"], o["end"]) for o in icaljs([feed], *span)[str(feed)] if o["uid"] == UID)
+    assert js == ours
+    statuses = {o["start"]: o["status"] for o in icaljs([feed], *span)[str(feed)] if o["uid"] == UID}
+    assert statuses["2026-12-12T06:00:00.000Z"] == "CANCELLED"
+    require(libical_available(), "Debian's python3-gi and gir1.2-ical-3.0")
+    lib = sorted(o for o in libical_occurrences([feed], *span)[str(feed)] if o[0] == UID)
+    assert lib == sorted((uid, start) for uid, start, _ in ours)
+
+
+def test_open_data_and_statistics_follow(built: Path) -> None:
+    record = next(e for e in json.loads((built / "data" / "events.json").read_text("utf-8"))["events"]
+                  if e["id"] == "zhoumo-tongxuehui")
+    sessions = {s["date"]: s for s in record["recurrence"]["sessions"]}
+    assert sessions["2026-12-12T14:00:00+08:00"]["status"] == "cancelled"
+    assert sessions["2026-12-19T14:00:00+08:00"]["start"] == "2026-12-20T09:30:00+08:00"
+    rows = {r["日期"]: r for r in csv.DictReader(io.StringIO((built / "data" / "events.csv").read_text("utf-8-sig")))
+            if r["活动编号"] == "zhoumo-tongxuehui"}
+    assert rows["2026-12-12"]["状态"] == "已取消"  # a spreadsheet of sessions keeps the row, marked
+    assert (rows["2026-12-20"]["状态"], rows["2026-12-20"]["开始时间"], rows["2026-12-20"]["地点"]) == \
+        ("已改期", "09:30", "新北街道党群服务中心")
+    assert "2026-12-19" not in rows
+    calendar = Calendar.from_ical((built / "events" / "zhoumo-tongxuehui.ics").read_bytes())
+    expanded = recurring_ical_events.of(calendar).between(date(2026, 12, 1), date(2027, 1, 1))
+    held = [o for o in expanded if str(o.get("STATUS")) != "CANCELLED"]
+    stats = (built / "stats" / "index.html").read_text("utf-8")
+    assert held and "场次" in stats
+
+
+def test_a_change_to_a_date_that_is_not_a_session_is_refused(mini_site: Path) -> None:
+    path = with_sessions(mini_site, "  sessions:\n    - date: 2026-12-15\n      status: cancelled\n")
+    result = run_check(path, content=mini_site / "content", cwd=mini_site)
+    line = path.read_text("utf-8").splitlines().index("    - date: 2026-12-15") + 1
+    assert result.returncode == 1
+    assert f"{SERIES}:{line}:" in result.stdout
+    assert "2026-12-12（周六）" in result.stdout and "2026-12-19（周六）" in result.stdout
+
+
+def test_the_change_feed_names_a_session_change_as_such() -> None:
+    from kepu.changes import KIND_LABELS
+    from kepu.history import change_kind, significant
+
+    before = (Path(__file__).parent / "test_data" / "site" / SERIES).read_text("utf-8")
+    after = before.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + SESSIONS)
+    kind = change_kind(significant(before), significant(after))
+    assert KIND_LABELS[kind] == "单场取消或改期"
+    moved_series = before.replace("UNTIL=2027-01-30", "UNTIL=2027-02-27")
+    assert change_kind(significant(before), significant(moved_series)) == "rescheduled"
