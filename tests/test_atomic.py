@@ -208,6 +208,34 @@ def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
     assert {p.name for p in cache.iterdir()} == before  # nothing dropped, nothing left over
 
 
+def test_after_the_generator_changes_one_build_parses_again_and_the_next_none(mini_site: Path,
+                                                                            tmp_path: Path) -> None:
+    """Cached parses are tied to the code that made them: after an update of the generator the
+    next build parses every event again, and keeps those parses: the build after it parses none
+    (it used to parse every unchanged file again on every build, for good)."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    content = mini_site / "content"
+    updated = tmp_path / "generator"  # the generator after a `git pull`: one module changed
+    for part in ("plugins", "theme"):
+        shutil.copytree(ROOT / part, updated / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelicanconf.py", updated / "pelicanconf.py")
+    dates = updated / "plugins" / "kepu" / "dates.py"
+    dates.write_text(dates.read_text("utf-8") + "\n# updated\n", "utf-8")
+
+    def parses_from_cache(code: Path) -> tuple[int, int]:
+        env = plugin_env(KEPU_TRACE="1", PYTHONPATH=str(code / "plugins"))
+        result = run_build(content, output, settings=code / "pelicanconf.py", env=env, extra_args=("--cache", str(cache)))
+        assert result.returncode == 0, result.stderr
+        found = re.search(r"\[trace\] events: (\d+) of (\d+) parses from the cache", result.stderr)
+        assert found, result.stderr
+        return int(found[1]), int(found[2])
+
+    _, total = parses_from_cache(ROOT)
+    assert parses_from_cache(ROOT) == (total, total) and total >= 2
+    assert parses_from_cache(updated) == (0, total)
+    assert parses_from_cache(updated) == (total, total)
+
+
 def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
     """Two builds into one folder would share the staging folder: the second one waits.
 

@@ -81,8 +81,10 @@ class _Cache:
         return parsed
 
     def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
+        """Keep a parse, unless the same one is there (same file, same code)."""
         key = self._key(shown)
-        if self.entries.get(key, (None,))[0] != stamp:
+        known = self.entries.get(key)
+        if not (isinstance(known, tuple) and len(known) == 2 and known[0] == stamp and self._usable(known[1])):
             self.entries[key] = (stamp, (CACHE_VERSION, pickled))
             self.changed = True
 
