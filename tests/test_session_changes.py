@@ -138,3 +138,10 @@ def test_the_change_feed_names_a_session_change_as_such() -> None:
     assert KIND_LABELS[kind] == "单场取消或改期"
     moved_series = before.replace("UNTIL=2027-01-30", "UNTIL=2027-02-27")
     assert change_kind(significant(before), significant(moved_series)) == "rescheduled"
+
+
+def test_a_wrong_date_is_named_on_its_own_item_after_a_broken_one(mini_site: Path) -> None:
+    path = with_sessions(mini_site, "  sessions:\n    - note: 缺少日期\n    - date: 2026-12-15\n      status: cancelled\n")
+    result = run_check(path, content=mini_site / "content", cwd=mini_site)
+    line = path.read_text("utf-8").splitlines().index("    - date: 2026-12-15") + 1
+    assert f"{SERIES}:{line}: recurrence.sessions[1].date: 2026-12-15（周二）不是这个活动的一场" in result.stdout

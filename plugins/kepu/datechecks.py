@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -88,18 +88,18 @@ def _stray_exception(checker: FieldReader, name: str, value: date | datetime, po
 
 
 def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
-                     rdates: Iterable[date | datetime], sessions: Iterable[SessionChange]) -> None:
+                     rdates: Iterable[date | datetime], sessions: Mapping[str, SessionChange]) -> None:
     """A changed session must be one of the series' sessions (its date as the rule, or an extra
     date, gives it): a calendar's RECURRENCE-ID naming no instance changes nothing anywhere."""
     extra = {wall_point(value, start, zone) for value in rdates}
-    named = {wall_point(change.original, start, zone): index for index, change in enumerate(sessions)}
+    named = {wall_point(change.original, start, zone): key for key, change in sessions.items()}
     near = neighbours(rule, start, zone, named)
-    for point, index in named.items():
+    for point, key in named.items():
         before, after = near.get(point, (point, None))
         if before == point or point in extra:
             continue
         dates = "和 ".join(_day(d.date()) for d in (before, after) if d is not None)
-        checker.error(f"recurrence.sessions[{index}].date",
+        checker.error(f"{key}.date",
                       f"{_day(point.date())}不是这个活动的一场（{_rule_text(rule, start, zone)}）",
                       f"date 写要取消或改期的那一场原定的日期；最近的活动日期是 {dates}" if dates else
                       "date 写要取消或改期的那一场原定的日期")

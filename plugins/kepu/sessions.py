@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from .dates import format_clock, format_datetime, format_when
 from .model import Occurrence, SessionChange
+from .problems import STRICT_ALWAYS
 
 CANCELLED = "已取消"
 MOVED = "已改期"
@@ -76,17 +77,19 @@ _EXAMPLE = ("例如\n  sessions:\n    - date: 2026-12-12\n      status: cancelle
             "    - date: 2026-12-19\n      start: 2026-12-20 09:30")
 
 
-def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> tuple[SessionChange, ...]:
+def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> dict[str, SessionChange]:
     """``recurrence.sessions``: each item a session of the series (``date``) cancelled (``status:
-    cancelled``) or moved (a new ``start``/``end`` and/or ``venue``), with an optional ``note``."""
+    cancelled``) or moved (a new ``start``/``end`` and/or ``venue``), with an optional ``note``;
+    keyed by the item's field path (``recurrence.sessions[2]``), so problems name its own line."""
     value = checker.get("recurrence.sessions")
     if value is None:
-        return ()
+        return {}
     if not isinstance(value, list) or len(value) > MAX_SESSIONS:
         checker.error("recurrence.sessions", "sessions 要写成列表，每一项以“- date:”开头（最多 "
                       f"{MAX_SESSIONS} 项）", _EXAMPLE)
-        return ()
+        return {}
     found: dict[date | datetime, SessionChange] = {}
+    keys: dict[str, SessionChange] = {}
     for index in range(len(value)):
         change = _read_one(checker, f"recurrence.sessions[{index}]", start, zone)
         if change is None:
@@ -97,8 +100,8 @@ def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> tup
         elif change.original in excluded:
             checker.error(key, "这一天已经写在 exdates 里（不开展）", "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
         else:
-            found[change.original] = change
-    return tuple(found.values())
+            found[change.original] = keys[f"recurrence.sessions[{index}]"] = change
+    return keys
 
 
 def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange | None:
@@ -109,7 +112,7 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
     for name in item:
         if name not in SESSION_FIELDS:
             checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
-                         f"可用字段：{'、'.join(SESSION_FIELDS)}", "always")
+                         f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
     original = _original(checker, f"{key}.date", start, zone)
     if original is None:
         return None

@@ -594,7 +594,7 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
     sessions = read_sessions(checker, start, zone, exdates)
     sessions_on_rule(checker, rule, start, zone, rdates, sessions)
-    return Recurrence(rule, exdates, rdates, sessions)
+    return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
 
 
 def image_path(checker: FieldReader, key: str) -> str:
