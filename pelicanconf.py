@@ -150,7 +150,10 @@ STREET_CALENDAR_WEEK_SAVE_AS = "streets/{id}/calendar/week/index.html"
 # The events list's filters cover every upcoming event (kepu.finder; no time window).
 POSTER_QR_DAYS = 45
 SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
-PAGEFIND = True
+# The search index (kepu.searchindex): a manifest, and the build's files in a folder beside it.
+SEARCH_INDEX_URL = SEARCH_INDEX_SAVE_AS = "search/index.json"
+SEARCH_INDEX = True  # False: no index and no search page results (the page still says what to do)
+SEARCH_BODY_CHARS = 2000  # of each page's text, how much search reads beyond its names
 FILTER_INDEX_URL = FILTER_INDEX_SAVE_AS = "events/filter.json"
 
 # Figures, open data, embeds and the change feed.

@@ -294,6 +294,13 @@ def bench_corpus(c, events=1000, out=None, seed=2023):
             "--seed", str(seed))
 
 
+@task(help={"queries": "每类查询最多多少条，默认 150", "copies": "示例活动复制几份（169 份约 16,000 项），默认 169"})
+def bench_search(c, queries=150, copies=169):
+    """在 Chromium 里用网站自己的搜索页测量搜索的召回率、每次查询的流量和请求数，结果写入 bench/RESULTS.md。"""
+    _python("-m", "bench.search", "--sample-queries", str(queries), "--copies", str(copies),
+            "--results", str(ROOT / "bench" / "RESULTS.md"))
+
+
 @task(help={"sizes": "活动数量，逗号分隔，默认 1000,4000,16000", "repeats": "每种规模重复次数，默认 3"})
 def bench(c, sizes="1000,4000,16000", repeats=3):
     """并排测量本门户与原生 Pelican 的构建时间和内存，结果写入 bench/RESULTS.md。"""

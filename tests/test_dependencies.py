@@ -70,6 +70,6 @@ def test_sample_portal_builds_without_test_only_packages(tmp_path: Path) -> None
     build = run_build(ROOT / "content", output, env=env)
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     assert "test-only package" not in build.stdout + build.stderr
-    assert (output / "index.html").is_file() and (output / "pagefind").is_dir()
+    assert (output / "index.html").is_file() and (output / "search" / "index.json").is_file()
     check = subprocess.run([str(invoke), "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert check.returncode == 0 and "检查通过" in check.stdout, check.stdout + check.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .dates import format_clock, format_day
@@ -58,6 +58,20 @@ class Audience:
 
 
 @dataclass(frozen=True, slots=True)
+class Synonym:
+    """Words residents type for the same thing (卒中、脑卒中、中风): search finds each by the others."""
+
+    id: str
+    name: str
+    words: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def group(self) -> tuple[str, ...]:
+        return (self.name, *(w for w in self.words if w != self.name))
+
+
+@dataclass(frozen=True, slots=True)
 class Registries:
     """Every registry, keyed by id, in display order."""
 
@@ -65,6 +79,7 @@ class Registries:
     teams: dict[str, Team]
     categories: dict[str, Category]
     audiences: dict[str, Audience]
+    synonyms: dict[str, Synonym] = field(default_factory=dict)  # optional: synonyms.yml
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .frontmatter import MAX_FILE_BYTES, decode, duplicate_keys, load_yaml
-from .model import STREET_KINDS, Audience, Category, Registries, Street, Team
+from .model import STREET_KINDS, Audience, Category, Registries, Street, Synonym, Team
 from .problems import Problem
 from .safety import registry_text_problems
 from .suggest import did_you_mean
@@ -22,7 +22,7 @@ MAX_ID = 40
 MAX_ITEMS = 1000  # items in one registry: every item makes pages, feeds and data files
 # Longest text, in characters, of each registry field: names appear in titles, feeds and CSV cells.
 MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "street": MAX_ID,
-             "kind": 10, "email": 254}
+             "kind": 10, "email": 254, "words": 200}
 STAND_IN = "__stand_in__"
 _STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 _ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
@@ -32,11 +32,14 @@ REGISTRY_FILES = {
     "categories": "categories.yml",
     "audiences": "audiences.yml",
 }
+OPTIONAL_FILES = {"synonyms": "synonyms.yml"}  # read when present
+LISTS = "words"  # the one registry field that may be a YAML list
 _FIELDS = {
     "streets": {"id", "name", "kind", "order", "area", "description"},
     "teams": {"id", "name", "street", "contact", "description", "email"},
     "categories": {"id", "name", "description"},
     "audiences": {"id", "name", "description"},
+    "synonyms": {"id", "name", "words", "description"},
 }
 
 
@@ -202,6 +205,8 @@ def _type_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | No
     for key in ("id", *MAX_CHARS):
         value = item.get(key)
         line = lines.get(key, lines[""])
+        if key == LISTS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            continue
         if isinstance(value, (list, dict)):
             return Problem(shown, line, key, "这里应写一段文字，而不是列表或多个字段",
                            f"写在同一行，例如 {key}: 文字")
@@ -216,11 +221,18 @@ def _too_long(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
     """Every text field has a limit: one giant name must not swell every page and feed."""
     for key, limit in MAX_CHARS.items():
         value = item.get(key)
+        value = "、".join(value) if key == LISTS and isinstance(value, list) else value
         if isinstance(value, str) and len(value.strip()) > limit:
             return Problem(shown, lines.get(key, lines[""]), key,
                            f"内容太长（{len(value.strip())} 字，上限 {limit} 字）",
                            "请精简；详细介绍可以写在新闻或页面里")
     return None
+
+
+def _words(value: str | list | None) -> tuple[str, ...]:
+    """Synonyms written as a list, or on one line as 脑卒中、中风 (or with ，, commas or spaces)."""
+    text = "、".join(value) if isinstance(value, list) else str(value or "")
+    return tuple(dict.fromkeys(w for w in re.split(r"[、，,；;\s]+", text) if w))
 
 
 def _check_item(kind: str, item: dict, lines: dict[str, int], shown: str) -> Problem | None:
@@ -247,6 +259,8 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data") -> tuple
                                 _text(i, "contact"), _text(i, "description"), _text(i, "email")),
         "categories": lambda i: Category(i["id"], _text(i, "name"), _text(i, "description")),
         "audiences": lambda i: Audience(i["id"], _text(i, "name"), _text(i, "description")),
+        "synonyms": lambda i: Synonym(i["id"], _text(i, "name"), _words(i.get("words")),
+                                      _text(i, "description")),
     }
     loaded: dict[str, dict[str, Any]] = {}
     lines: dict[str, dict[str, dict[str, int]]] = {}
@@ -255,10 +269,17 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data") -> tuple
         loaded[kind], lines[kind], found = _load_one(
             kind, data_dir / filename, f"{shown_prefix}/{filename}", makers[kind])
         problems.extend(found)
+    for kind, filename in OPTIONAL_FILES.items():
+        loaded[kind], lines[kind] = {}, {}
+        if (data_dir / filename).exists():
+            loaded[kind], lines[kind], found = _load_one(
+                kind, data_dir / filename, f"{shown_prefix}/{filename}", makers[kind])
+            problems.extend(found)
     streets = dict(sorted(loaded["streets"].items(), key=lambda kv: (kv[1].order, kv[0])))
     shown = f"{shown_prefix}/{REGISTRY_FILES['teams']}"
     problems.extend(_check_team_streets(loaded["teams"], lines["teams"], streets, shown))
-    registries = Registries(streets, loaded["teams"], loaded["categories"], loaded["audiences"])
+    registries = Registries(streets, loaded["teams"], loaded["categories"], loaded["audiences"],
+                            loaded["synonyms"])
     return registries, problems
 
 

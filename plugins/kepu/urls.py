@@ -36,6 +36,8 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "SUBSCRIBE_FEED_EVENT_CATEGORY": ("subscribe/categories/{id}/", "subscribe/categories/{id}/index.html"),
     "SUBSCRIBE_FEED_AUDIENCE": ("subscribe/audiences/{id}/", "subscribe/audiences/{id}/index.html"),
     "SEARCH": ("search/", "search/index.html"),
+    # The search index: this manifest, and this build's files in a folder beside it.
+    "SEARCH_INDEX": ("search/index.json", "search/index.json"),
     "FILTER_INDEX": ("events/filter.json", "events/filter.json"),
     "NOT_FOUND": ("404.html", "404.html"),
     # Figures, open data, embeds and the change feed.

@@ -31,7 +31,7 @@ from .paging import stable_key, write_pages
 from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
-from .search import start_search_index
+from .search import write_search_index
 from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import note, phase
 from .writing import ByteWriter
@@ -146,8 +146,9 @@ class EventsGenerator(CachingGenerator):
         self._fingerprints(index)
         with phase("pages: events"):
             self._write_events(writer, index, urls)
-        start_search_index(self.output_path, self.settings, self._searchable(index, urls),
-                           self.context["kepu_reuse"].fingerprints)
+        with phase("search index"):
+            write_search_index(self.context["kepu_writer"], self.settings, index, urls,
+                               self.context.get("articles", []))
         for entry in index.entries:  # written: the bodies are not needed again
             entry.event.body_html = ""
         with phase("pages: cards"):
@@ -179,13 +180,6 @@ class EventsGenerator(CachingGenerator):
                               url=urls.url(kind), page_name=template)
         site = self.context["PUBLIC_URL"]
         out.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site}/sitemap.xml\n".encode())
-
-    def _searchable(self, index: SiteIndex, urls: UrlScheme) -> list[tuple[str, str]]:
-        """Event pages keyed by the month they start in, and news pages (written before ours)."""
-        pages = [(urls.save_as("EVENT", slug=e.event.slug),
-                  local_day(e.occurrences[0].start, index.timezone).strftime("%Y-%m")) for e in index.entries]
-        pages += [(article.save_as, "news") for article in self.context.get("articles", [])]
-        return pages
 
     def _fingerprints(self, index: SiteIndex) -> None:
         """What each event's outputs are made of: the site-wide inputs and the event itself."""
