@@ -257,8 +257,8 @@ def run_queries(base: str, found: list[Query]) -> list[Outcome]:
             }""")
             hrefs = page.eval_on_selector_all("#search-results h2 a, #search-close a",
                                               "links => links.map(a => a.getAttribute('href'))")
-            index = [r for r in fetched if "/search/" in r.url and not r.url.endswith("/search/")
-                     and "?q=" not in r.url]
+            index = [r for r in fetched if ("/search/" in r.url or "/pagefind/" in r.url)  # ours, or Pagefind's
+                     and not r.url.endswith("/search/") and "?q=" not in r.url]
             size = sum(len(r.response().body()) for r in index if r.response())
             shown = [h.split("/", 3)[3] if h.startswith("http") else h.lstrip("/") for h in hrefs]
             outcomes.append(Outcome(query, shown, size, len(index)))

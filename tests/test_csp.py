@@ -158,7 +158,7 @@ def test_search_finds_results_under_the_documented_policy(site, browser) -> None
         watched.page.goto(f"{base}/search/")
         watched.page.fill("#search-query", "科普")
         watched.page.press("#search-query", "Enter")
-        watched.page.locator("#search-results li").first.wait_for(timeout=20_000)  # Pagefind's wasm ran
+        watched.page.locator("#search-results li").first.wait_for(timeout=20_000)  # the search index was read
         assert watched.page.locator("#search-status").inner_text().startswith("找到")
         watched.assert_clean()
     finally:
