@@ -1,13 +1,14 @@
 # Two commands on a fresh machine with python3 and make:
 #   make site   set up, then build the sample portal into output/
 #   make test   set up, then run the whole test suite
+#   make test-fast   the in-process unit tests only
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test lint lock clean system
+.PHONY: site test test-fast lint lock clean system
 
 site: $(STAMP)
 	$(BIN)/invoke build
@@ -15,6 +16,10 @@ site: $(STAMP)
 test: $(TEST_STAMP) node_modules/.installed system
 	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py bench scripts
 	$(BIN)/python -m pytest
+
+# The unit tier only (tests/tiers.py marks each test): in-process, no build, no browser; seconds.
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -m unit
 
 # Debian packages the tests drive (browser, CJK fonts, libical), installed when root.
 system:
