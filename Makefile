@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PROJECT_STAMP := $(VENV)/.installed-project
 
-.PHONY: site test test-fast lint lock clean system
+.PHONY: site test test-fast coverage lint lock clean system
 
 site: $(STAMP) $(PROJECT_STAMP)
 	$(BIN)/invoke build
@@ -21,6 +21,11 @@ test: $(TEST_STAMP) $(PROJECT_STAMP) node_modules/.installed system
 # The unit tier only (tests/tiers.py marks each test): in-process, no build, no browser; seconds.
 test-fast: $(TEST_STAMP) $(PROJECT_STAMP)
 	$(BIN)/python -m pytest -m unit
+
+# Which statements of plugins/ the unit tier runs (settings in pyproject.toml).
+coverage: $(TEST_STAMP) $(PROJECT_STAMP)
+	$(BIN)/python -m coverage run -m pytest -m unit -q
+	$(BIN)/python -m coverage report
 
 # Debian packages the tests drive (browser, CJK fonts, libical), installed when root.
 system:

@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import jsonschema
-from test_session_texts import CHANGES, _with_sessions
+from test_session_changes import with_sessions
+from test_session_texts import CHANGES
 from test_site_index import index_for
 
 from kepu.opendata import csv_document, csv_lines, event_record, events_json, record_json, schema
@@ -19,7 +20,7 @@ SITE = "https://kepu.example.cn"
 
 
 def _index(site: Path):
-    _with_sessions(site, CHANGES)  # 12-12 cancelled, 12-19 moved to 12-20 09:30 elsewhere, 01-09 at 15:00
+    with_sessions(site, CHANGES)  # 12-12 cancelled, 12-19 moved to 12-20 09:30 elsewhere, 01-09 at 15:00
     return index_for(date(2026, 12, 1), site)
 
 

@@ -7,22 +7,15 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from test_session_changes import SERIES, with_sessions
 from test_site_index import index_for
 
 from kepu.project import Layout, check
 from kepu.sessions import calendar_note, session_label, session_text
 
-SERIES = Path("content/events/xinbei/2026/zhoumo-tongxuehui.md")  # weekly on Saturdays 14:00–16:00
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def _with_sessions(site: Path, items: str) -> Path:
-    path = site / SERIES
-    path.write_text(path.read_text("utf-8").replace("  rdates:", f"  sessions:\n{items}  rdates:"), "utf-8")
-    return path
-
-
 CHANGES = """\
+  sessions:
     - date: 2026-12-12
       status: cancelled
       note: 活动室维修
@@ -38,7 +31,7 @@ CHANGES = """\
 
 
 def test_cancelled_and_moved_sessions_say_so_beside_the_date_and_in_the_calendar(mini_site: Path) -> None:
-    _with_sessions(mini_site, CHANGES)
+    with_sessions(mini_site, CHANGES)  # the weekly series, Saturdays 14:00–16:00
     entry = index_for(date(2026, 12, 1), mini_site).by_slug["zhoumo-tongxuehui"]
     changed = {o.start: o for o in entry.occurrences if o.change}
     assert list(changed) == [datetime(2026, 12, 12, 14, tzinfo=BEIJING), datetime(2026, 12, 20, 9, 30, tzinfo=BEIJING),
@@ -63,7 +56,8 @@ def _problems(site: Path) -> list[tuple[int, str, str, str]]:
 
 
 def test_each_wrong_item_is_named_on_its_own_line_with_the_fix(mini_site: Path) -> None:
-    _with_sessions(mini_site, """\
+    with_sessions(mini_site, """\
+  sessions:
     - date: 2026-12-12
       status: cancelled
       start: 2026-12-13 14:00
@@ -78,11 +72,11 @@ def test_each_wrong_item_is_named_on_its_own_line_with_the_fix(mini_site: Path) 
       note: 只写了说明
 """)
     assert _problems(mini_site) == [
-        (16, "recurrence.sessions[0].status", "取消的一场不用写新的时间或地点", "删去 start、end 和 venue，或删去 status"),
-        (20, "recurrence.sessions[1].end", "结束时间早于开始时间", "检查是否写反，或写完整的日期和时间"),
-        (21, "recurrence.sessions[2].date", "这一天已经写在 exdates 里（不开展）",
+        (17, "recurrence.sessions[0].status", "取消的一场不用写新的时间或地点", "删去 start、end 和 venue，或删去 status"),
+        (21, "recurrence.sessions[1].end", "结束时间早于开始时间", "检查是否写反，或写完整的日期和时间"),
+        (22, "recurrence.sessions[2].date", "这一天已经写在 exdates 里（不开展）",
          "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期"),
-        (24, "recurrence.sessions[3].status", "“推迟”不能用在单独一场上", "取消这一场写 status: cancelled；改期直接写新的 start"),
-        (25, "recurrence.sessions[4].date", "没有写这一场怎么变",
+        (25, "recurrence.sessions[3].status", "“推迟”不能用在单独一场上", "取消这一场写 status: cancelled；改期直接写新的 start"),
+        (26, "recurrence.sessions[4].date", "没有写这一场怎么变",
          "取消写 status: cancelled；改期写新的 start（和 end），换地点写 venue"),
     ]
