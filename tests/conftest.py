@@ -108,6 +108,7 @@ def public_site(tmp_path_factory: pytest.TempPathFactory):
     server.shutdown()
 
 
+# Test tiers (tests/tiers.py): each test marked unit, plugin or e2e; a unit test may start no process.
 def pytest_configure(config: pytest.Config) -> None:
     tiers.configure()
 
