@@ -1,17 +1,14 @@
 """Settings for building the portal locally (``make site``, ``invoke build``)."""
 
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(ROOT / "plugins"))
+from kepu_pelican.filters import FILTERS  # the project is installed: make runs pip install -e .
+from kepu_pelican.undefined import TemplateUndefined
 
-from kepu_pelican.filters import FILTERS  # noqa: E402
-from kepu_pelican.undefined import TemplateUndefined  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 SITENAME = "滨海科普日历"
 SITESUBTITLE = "天津市滨海新区科普活动一站查"
@@ -38,8 +35,7 @@ PATH = str(ROOT / "content")
 KEPU_ROOT = str(ROOT)
 OUTPUT_PATH = str(ROOT / "output")
 THEME = str(ROOT / "theme")
-PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["kepu_pelican"]
+PLUGINS = ["kepu_pelican"]  # an installed module (plugins/kepu_pelican), found by its name
 
 EVENT_PATHS = ["events"]
 ARTICLE_PATHS = ["articles"]

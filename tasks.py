@@ -30,7 +30,6 @@ from invoke import Task, task
 from invoke.parser.parser import ParseMachine
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 CONFIG = {
     "settings": ROOT / "pelicanconf.py",
