@@ -61,7 +61,12 @@ def test_every_term_of_every_page_is_in_the_file_search_reads() -> None:
             assert number[d.url] in read(files, term), (d.url, term)
     assert read(files, "s:s1") == {number[d.url] for d in docs if d.street == "s1"}
     ends = [row[6] for row in shown[:300]]
-    assert ends == sorted(ends) and manifest["bounds"] == ends[::16]
+    spans = [[min(ends[i:i + 16]), max(ends[i:i + 16])] for i in range(0, 300, 16)]
+    assert manifest["spans"] == spans
+    period = [e // (28 * 24 * 3600) for e in ends]
+    assert period == sorted(period)  # events of one four-week period side by side, by title
+    assert [row[1] for row in shown[:300] if row[6] // (28 * 24 * 3600) == period[0]] == sorted(
+        row[1] for row in shown[:300] if row[6] // (28 * 24 * 3600) == period[0])
 
 
 def test_the_same_pages_give_the_same_files_in_any_order() -> None:

@@ -6,9 +6,11 @@ Layout, under the search folder:
     <build>/t/<n>.json the postings of the terms whose hash falls in shard n
     <build>/d/<n>.json the pages numbered n × chunk … (title, link, date, street, status)
 
-Pages are numbered events first, in the order they are over, then news by date: so the events
-still to come, the news and the events already over are each a run of numbers, and a browser
-tells them apart with the moments in ``bounds`` and its own clock.
+Pages are numbered events first, by the four weeks in which they are over and by title within
+them, then news by date. So a query's first results, the events it finds in the coming weeks,
+lie in few page files (a programme's sessions of one period side by side), and a browser tells
+events to come from events over with each page file's first and last end (``spans``) and its
+own clock, reading a page file's own times only where the two straddle now.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .searchterms import CATEGORY, STREET, encode_postings, known_syllables, sha
 FORMAT = 1
 CHUNK = 64  # pages per page file
 SHARD_BYTES = 16_000  # aimed-at size of one postings file
+PERIOD = 28 * 24 * 3600  # events over in the same four weeks are numbered by title
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +71,9 @@ class SearchSite:
 
 
 def ordered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
-    """Events in the order they are over, then news in date order (page numbers)."""
+    """Events by the period they are over in and title, then news in date order (page numbers)."""
     docs = list(docs)
-    events = sorted((d for d in docs if d.is_event), key=lambda d: (d.ends, d.order, d.url))
+    events = sorted((d for d in docs if d.is_event), key=lambda d: (d.ends // PERIOD, d.title, d.ends, d.url))
     news = sorted((d for d in docs if not d.is_event), key=lambda d: (d.order, d.url))
     return events + news
 
@@ -97,6 +100,11 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+def _span(events: Sequence[SearchDoc]) -> list[int]:
+    """The first and last moment at which the events of one page file are over."""
+    return [min(d.ends for d in events), max(d.ends for d in events)]
+
+
 def _row(doc: SearchDoc) -> list:
     return [doc.url, doc.title, doc.when, doc.place, doc.status, doc.status_label, doc.ends, doc.excerpt]
 
@@ -119,7 +127,7 @@ def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,
     manifest = {
         "format": FORMAT, "root": f"{build_id}/", "shards": count, "chunk": chunk,
         "events": events, "news": len(docs) - events,
-        "bounds": [docs[start].ends for start in range(0, events, chunk)],
+        "spans": [_span(docs[start:min(start + chunk, events)]) for start in range(0, events, chunk)],
         "streets": [list(s) for s in site.streets], "categories": [list(c) for c in site.categories],
         "synonyms": [list(group) for group in site.synonyms],
         "syllables": known_syllables(name for doc in docs for name in doc.names),

@@ -195,12 +195,14 @@
     return counts;
   }
 
-  // Events still to come, then news, then events already over; names before text.
+  // Events still to come, then news, then events already over; names before text. A page
+  // file's span (first and last end) tells most; a page of a file that straddles now is told
+  // by its own end.
+  function span(page, m) { return m.spans[Math.floor(page / m.chunk)]; }
+  function straddles(page, m, now) { var s = span(page, m); return page < m.events && now >= s[0] && now < s[1]; }
   function kind(page, m, now, rows) {
     if (page >= m.events) { return 1; }
-    var chunk = Math.floor(page / m.chunk);
-    if (chunk + 1 < m.bounds.length && now >= m.bounds[chunk + 1]) { return 2; }
-    if (now < m.bounds[chunk]) { return 0; }
+    if (!straddles(page, m, now)) { return now >= span(page, m)[1] ? 2 : 0; }
     var row = rows[page];
     return row && now >= row[6] ? 2 : 0;
   }
@@ -218,12 +220,7 @@
   // Pages whose group cannot be told from ``bounds`` (their chunk straddles now): their rows.
   function straddling(found, m, now) {
     var pages = [];
-    found.forEach(function (_flag, page) {
-      var chunk = Math.floor(page / m.chunk);
-      if (page < m.events && now >= m.bounds[chunk] && !(chunk + 1 < m.bounds.length && now >= m.bounds[chunk + 1])) {
-        pages.push(page);
-      }
-    });
+    found.forEach(function (_flag, page) { if (straddles(page, m, now)) { pages.push(page); } });
     return pages.length ? chunksOf(pages, m) : Promise.resolve({});
   }
   function ordered(found, m, now, rows, score) {
@@ -301,6 +298,11 @@
     var next = shown.items.slice(shown.count, shown.count + PAGE);
     return chunksOf(next.map(function (item) { return item.page; }), m).then(function (rows) {
       if (token !== shown.token) { return; }
+      // Within what is shown: soonest first among events to come, latest first among the rest.
+      next.sort(function (a, b) {
+        var ta = rows[a.page] ? rows[a.page][6] || 0 : 0, tb = rows[b.page] ? rows[b.page][6] || 0 : 0;
+        return a.group - b.group || b.flag - a.flag || (a.group === 0 ? ta - tb : tb - ta);
+      });
       next.forEach(function (item) { if (rows[item.page]) { list.appendChild(card(item, rows[item.page], typed)); } });
       shown.count += next.length;
       more.hidden = shown.count >= shown.items.length;
