@@ -164,6 +164,8 @@ class EventDraft:
     age: str = ""
     registration: Registration | None = None
     cost: str = ""
+    body: str = ""  # the description; empty: the prompt the editor replaces
+    external_id: str = ""  # the row's id in an imported spreadsheet (kepu.importer)
 
     def path(self, layout: Layout) -> Path:
         return event_path(layout, self.street, self.schedule.day, self.slug)
@@ -292,6 +294,7 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
     team = registries.teams[draft.team].name
     lines = [
         "---",
+        *_external_id_lines(draft.external_id),
         "# 活动名称（必填）",
         f"title: {yaml_text(draft.title)}",
         *when_lines(draft.schedule),
@@ -310,10 +313,17 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         *_extra_lines(draft),
         OPTIONAL_EVENT_LINES,
         "---",
-        ex.EVENT_BODY.text,
+        draft.body or ex.EVENT_BODY.text,
         "",
     ]
     return "\n".join(lines)
+
+
+def _external_id_lines(external_id: str) -> list[str]:
+    if not external_id:
+        return []
+    return ["# 导入表格里这一行的编号：再次导入同一张表格时，更新的就是这个文件（不要修改）",
+            f"external_id: {yaml_text(external_id)}"]
 
 
 def render_article(draft: ArticleDraft, registries: Registries) -> str:

@@ -1,0 +1,439 @@
+"""Events from a spreadsheet: each row read as new-event's answers, written as new-event writes it,
+checked as invoke check checks it; all rows or none (or, asked, the good ones), and again the same files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from .answers import (
+    ALL_DAY_WORDS,
+    Answers,
+    ScaffoldError,
+    parse_count,
+    parse_day,
+    parse_days,
+    parse_yes_no,
+)
+from .content import parse_file
+from .dates import DateFormatError, parse_clock
+from .interview import check_draft, questions_for
+from .model import Registries
+from .problems import ERROR, WARNING, Problem
+from .project import Layout, check
+from .recurrence import RecurrenceError
+from .registries import load_registries
+from .repeats import parse_repeat
+from .scaffold import check_title, check_url, event_draft, propose_slug, render_event, resolve_id, resolve_ids
+from .spreadsheet import ALL_DAY, EVENT_COLUMNS, CellError, Row, Sheet, cell_text, sheets_of
+
+HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
+KNOWN_HEADERS = frozenset(HEADERS.values())
+# A problem of the checked file, by its field, names this column (else: questions_for's answer).
+FIELD_HEADERS = {"start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
+                 "recurrence.exdates": "不开展的日期", "正文": "活动介绍", "external_id": "编号"}
+# new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
+ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
+FIXES = (("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""))
+
+
+class Wrong(ScaffoldError):
+    """An answer (or a combination of answers) that cannot be used, with the answers it comes from."""
+
+    def __init__(self, keys: tuple[str, ...], message: str, hint: str):
+        super().__init__(message, hint)
+        self.keys = keys
+
+
+class RowAnswers(Answers):
+    """A row's cells as new-event's answers, never asked: a wrong one names its answers (columns)."""
+
+    def _answer(self, key: str, question: str, parse: Callable[[str], object], default: str,
+                optional: bool) -> object:
+        try:
+            return super()._answer(key, question, parse, default, optional)
+        except Wrong:
+            raise
+        except ScaffoldError as exc:
+            raise Wrong((key,), exc.message, exc.hint) from None
+
+    def wrong(self, keys: Iterable[str], message: str, hint: str, flag_hint: str = "",
+              suggest: Mapping[str, str] | None = None) -> None:
+        raise Wrong(tuple(keys), message, hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem of one row (or of a sheet's header row) as staff read it."""
+
+    sheet: str
+    problem: Problem
+
+    def format(self) -> str:
+        p = self.problem
+        column = f"「{p.field}」列" if p.field else ""
+        label = "" if p.is_error else "（提醒）"
+        fix = f"，改法：{p.hint}" if p.hint else ""
+        return f"{label}「{self.sheet}」表第 {p.line} 行{column}：{p.message}{fix}"
+
+
+@dataclass(slots=True)
+class Planned:
+    """The file one row becomes."""
+
+    row: Row
+    external_id: str
+    path: Path
+    text: str
+    old: Path | None = None  # the file this row wrote before (moved when its street or year changed)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.problem.is_error for f in self.findings)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What an import did: the files written (new, updated, unchanged) and the rows left out."""
+
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    refused: list[Row] = field(default_factory=list)  # rows with errors (nothing written for them)
+
+    @property
+    def written(self) -> list[Path]:
+        return self.created + self.updated
+
+    @property
+    def failed(self) -> bool:
+        return any(f.problem.is_error for f in self.findings)
+
+
+# ------------------------------------------------------------------ one row
+
+class Importer:
+    """Everything importing needs to know once: the layout, registries, files already imported."""
+
+    def __init__(self, layout: Layout, source: str, registries: Registries, today: date):
+        self.layout = layout
+        self.source = source  # the spreadsheet, as shown in problems
+        self.registries = registries
+        self.today = today
+        self.known = imported_files(layout)
+        self.taken = {p.stem: layout.shown(p) for p in layout.files(layout.events)}
+        self.parsers = cell_parsers(registries)
+
+    def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR) -> Finding:
+        for old, new in FIXES:
+            hint = hint.replace(old, new)
+        return Finding(row.sheet, Problem(self.source, row.number, header, message, hint.strip("；"), severity))
+
+    def answers(self, row: Row) -> tuple[dict[str, str], list[Finding]]:
+        """Each cell as the text new-event takes, each checked on its own: every wrong cell is named."""
+        given: dict[str, str] = {}
+        findings = []
+        for column in EVENT_COLUMNS:
+            try:
+                text = cell_text(row.cells.get(column.header), column, self.today) \
+                    if column.header in row.cells else ""
+                if column.required and not text:
+                    raise CellError(f"「{column.header}」必须填写", column.note or "")
+                if text and column.key in self.parsers:
+                    self.parsers[column.key](text)
+            except (CellError, ScaffoldError) as exc:
+                findings.append(self.finding(row, column.header, exc.message, exc.hint))
+                continue
+            if text:  # new-event tells an answer given from one not given (until without repeat)
+                given[column.key] = text
+        if not findings:
+            findings += self._time(row, given)
+        return given, findings
+
+    def _time(self, row: Row, given: dict[str, str]) -> list[Finding]:
+        """开始时间 and 结束时间 as new-event's one answer (14:00-16:00, or 全天 when both are empty)."""
+        start, end = given.pop("start_time", ""), given.pop("end_time", "")
+        if bool(start) != bool(end):
+            header = HEADERS["end_time" if start else "start_time"]
+            return [self.finding(row, header, f"写了{'开始' if start else '结束'}时间，「{header}」却空着",
+                                 f"写上{header}，例如 {'16:00' if start else '14:00'}；全天活动两个时间都空着")]
+        given["time"] = f"{start}-{end}" if start else ALL_DAY
+        return []
+
+    def plan(self, row: Row, claimed: dict[str, str]) -> Planned | list[Finding]:
+        """The file this row becomes, checked as invoke check would; or what is wrong with the row.
+        ``claimed``: slugs that earlier rows of this import will use (file name → sheet and row)."""
+        given, findings = self.answers(row)
+        if findings:
+            return findings
+        body = given.pop("body", "")
+        external_id = given.pop("external_id", "") or derived_id(given, self.registries)
+        old = self.known.get(external_id, [])
+        if len(old) > 1:
+            shown = "、".join(self.layout.shown(p) for p in old)
+            return [self.finding(row, HEADERS["external_id"], f"编号“{external_id}”对应不止一个活动文件：{shown}",
+                                 "只留下其中一个文件（删掉重复的），再导入")]
+        taken = {**{k: v for k, v in self.taken.items() if not old or k != old[0].stem}, **claimed}
+        given["slug"] = old[0].stem if old else free_slug(propose_slug(given["title"], parse_day(given["date"])), taken)
+        try:
+            draft = event_draft(RowAnswers(given, None, lambda _: None), self.registries, taken)
+        except Wrong as exc:
+            return [self.finding(row, _header(exc.keys), exc.message, exc.hint)]
+        draft = replace(draft, body=body, external_id=external_id)
+        path = draft.path(self.layout)
+        text = render_event(draft, self.registries)
+        _, problems = check_draft(self.layout, path, text, draft.schedule.timezone)
+        found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
+        return Planned(row, external_id, path, text, old[0] if old else None, found)
+
+
+def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
+    """new-event's own reading of each answer a single cell gives (the rest is checked together)."""
+    def day(text: str) -> object:
+        return parse_day(text)
+
+    return {
+        "title": check_title,
+        "street": lambda v: resolve_id(v, registries.streets, "街镇", "streets"),
+        "team": lambda v: resolve_id(v, registries.teams, "志愿服务队", "teams"),
+        "categories": lambda v: resolve_ids(v, registries.categories, "活动类型", "categories"),
+        "audiences": lambda v: resolve_ids(v, registries.audiences, "服务对象", "audiences"),
+        "date": day, "end_date": day, "until": day, "registration_deadline": day,
+        "except": parse_days, "repeat": _repeat, "start_time": _clock, "end_time": _clock,
+        "online": check_url, "registration_url": check_url,
+        "registration": parse_yes_no, "registration_capacity": parse_count,
+    }
+
+
+def _repeat(text: str) -> object:
+    try:
+        return parse_repeat(text)
+    except RecurrenceError as exc:
+        raise ScaffoldError(exc.message, exc.hint) from None
+
+
+def _clock(text: str) -> object:
+    if text.lower() in ALL_DAY_WORDS:
+        raise ScaffoldError(f"时间写了“{text}”", "全天活动把「开始时间」「结束时间」都空着")
+    try:
+        return parse_clock(text)
+    except DateFormatError as exc:
+        raise ScaffoldError(exc.message, "写成 24 小时制，例如 14:30") from None
+
+
+def _header(keys: tuple[str, ...]) -> str:
+    return next((ANSWER_HEADERS[k] for k in keys if k in ANSWER_HEADERS), "")
+
+
+def column_of(field_name: str) -> str:
+    """The column a problem of the written file comes from (``registration.phone`` → 报名电话)."""
+    root = field_name.split("[")[0]
+    if root in FIELD_HEADERS:
+        return FIELD_HEADERS[root]
+    return _header(questions_for(field_name))
+
+
+def derived_id(given: Mapping[str, str], registries: Registries) -> str:
+    """A row without 编号 is the same event as before when its street, first date and name are."""
+    street = resolve_id(given["street"], registries.streets, "街镇", "streets")
+    return f"{street}-{parse_day(given['date']).isoformat()}-{check_title(given['title'])}"
+
+
+def free_slug(slug: str, taken: Mapping[str, str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` … when another file has it."""
+    number, free = 1, slug
+    while free in taken:
+        number += 1
+        free = f"{slug}-{number}"
+    return free
+
+
+def imported_files(layout: Layout) -> dict[str, list[Path]]:
+    """The event files an import wrote, by their ``external_id`` (only files naming it are parsed)."""
+    found: dict[str, list[Path]] = {}
+    for path in layout.files(layout.events):
+        data = path.read_bytes()
+        if b"external_id" not in data:
+            continue
+        parsed = parse_file(path, layout.shown(path), data=data)
+        value = parsed.doc.meta.get("external_id") if parsed.doc is not None else None
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            found.setdefault(str(value).strip(), []).append(path)
+    return found
+
+
+# ------------------------------------------------------------------ the whole sheet
+
+def header_findings(sheet: Sheet, source: str) -> list[Finding]:
+    """Required columns missing (an error), and columns not recognised (left out: a reminder)."""
+    findings = []
+    for column in EVENT_COLUMNS:
+        if column.required and column.header not in sheet.headers:
+            findings.append(Finding(sheet.name, Problem(
+                source, sheet.header_row, "", f"表头里没有「{column.header}」列",
+                "用 invoke excel-template 生成的模板填写；或者在表头加上这一列")))
+    for header in sheet.headers:
+        if header and header not in KNOWN_HEADERS:
+            findings.append(Finding(sheet.name, Problem(
+                source, sheet.header_row, header, "不认识这一列，这一列的内容没有导入",
+                "列名要和模板一样：" + "、".join(c.header for c in EVENT_COLUMNS), WARNING)))
+    return findings
+
+
+def plan_all(importer: Importer, sheets: list[Sheet]) -> tuple[list[Planned], list[Finding]]:
+    """Every row planned; rows with errors (and rows repeating an earlier row's 编号) named."""
+    plans: list[Planned] = []
+    findings: list[Finding] = []
+    claimed: dict[str, str] = {}
+    ids: dict[str, Row] = {}
+    for sheet in sheets:
+        findings += header_findings(sheet, importer.source)
+        for row in sheet.rows:
+            planned = importer.plan(row, claimed)
+            if isinstance(planned, list):
+                findings += planned
+                continue
+            if planned.external_id in ids:
+                first = ids[planned.external_id]
+                planned.findings.append(importer.finding(
+                    row, HEADERS["external_id"], f"和「{first.sheet}」表第 {first.number} 行是同一个活动（编号“{planned.external_id}”）",
+                    "每个活动只写一行；不同的活动请写不同的编号"))
+            ids.setdefault(planned.external_id, row)
+            claimed[planned.path.stem] = f"「{row.sheet}」表第 {row.number} 行"
+            findings += planned.findings
+            plans.append(planned)
+    return plans, findings
+
+
+def run_import(source: Path, layout: Layout, today: date, partial: bool = False) -> Outcome:
+    """Read, plan, and (when no row is wrong, or ``partial``: the good rows) write and check."""
+    shown = layout.shown(source)
+    registries, problems = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
+    if any(p.is_error for p in problems):
+        raise ScaffoldError("登记表有错误，先改好它们：\n" + "\n".join(p.format() for p in problems), "改好后再导入")
+    try:
+        sheets = sheets_of(source)
+    except CellError as exc:
+        raise ScaffoldError(exc.message, exc.hint) from None
+    if not sheets:
+        raise ScaffoldError(f"{shown} 里没有找到活动表：没有一行写着「活动名称」等列名",
+                            "用 invoke excel-template 生成的模板填写，第一行是列名")
+    importer = Importer(layout, shown, registries, today)
+    plans, findings = plan_all(importer, sheets)
+    bad = {(f.sheet, f.problem.line) for f in findings if f.problem.is_error}
+    outcome = Outcome(findings=findings, refused=[r for s in sheets for r in s.rows if (r.sheet, r.number) in bad])
+    if bad and not partial:
+        return outcome
+    good = [p for p in plans if (p.row.sheet, p.row.number) not in bad]
+    write_checked(good, layout, importer, outcome, partial)
+    return outcome
+
+
+# ------------------------------------------------------------------ writing
+
+def write_checked(plans: list[Planned], layout: Layout, importer: Importer, outcome: Outcome,
+                  partial: bool) -> None:
+    """Write the planned files, then check them as invoke check does (another file may repeat one);
+    a file with errors is taken back (with ``partial``: that row's; else every file), old text restored."""
+    backup: dict[Path, bytes | None] = {}
+    changed = [p for p in plans if _write(p, backup)]
+    outcome.unchanged = [p.path for p in plans if all(p is not c for c in changed)]
+    errors: dict[str, list[Problem]] = {}
+    for problem in check(layout, [p.path for p in changed]).problems if changed else ():
+        if problem.is_error:
+            errors.setdefault(problem.path, []).append(problem)
+    wrong = [p for p in changed if layout.shown(p.path) in errors]
+    for planned in wrong:
+        outcome.findings += [importer.finding(planned.row, column_of(q.field), q.message, q.hint)
+                             for q in errors[layout.shown(planned.path)]]
+        outcome.refused.append(planned.row)
+    undone = wrong if partial else (changed if wrong else [])
+    _restore(backup, undone)
+    for planned in changed:
+        if all(planned is not u for u in undone):
+            (outcome.updated if planned.old else outcome.created).append(planned.path)
+
+
+def _write(planned: Planned, backup: dict[Path, bytes | None]) -> bool:
+    """Write one file (and remove the one it replaces when it moved); False when already the same."""
+    path, old = planned.path, planned.old
+    if old == path and path.read_text("utf-8") == planned.text:
+        return False
+    for target in {path, old} - {None}:
+        backup.setdefault(target, target.read_bytes() if target.exists() else None)
+    if old is not None and old != path:
+        old.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(planned.text)
+    return True
+
+
+def _restore(backup: dict[Path, bytes | None], plans: list[Planned]) -> None:
+    for planned in plans:
+        for target in {planned.path, planned.old} - {None}:
+            data = backup.get(target)
+            if data is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+
+
+# ------------------------------------------------------------------ report
+
+def report(outcome: Outcome, layout: Layout, partial: bool) -> str:
+    """The import's result in plain Chinese: each problem by sheet, row and column; what was written."""
+    lines = [f.format() for f in sorted(outcome.findings, key=_order)]
+    rows = len({(r.sheet, r.number) for r in outcome.refused})
+    if outcome.failed and not partial:
+        lines.append(f"没有写入任何文件：有 {rows} 行要改。改好后再导入；"
+                     "也可以加 --partial，先导入没有错误的行。")
+        return "\n".join(lines)
+    for label, paths in (("新建", outcome.created), ("更新", outcome.updated)):
+        lines += [f"{label} {layout.shown(p)}" for p in paths]
+    lines.append(f"导入完成：新建 {len(outcome.created)} 个、更新 {len(outcome.updated)} 个、"
+                 f"没有变化 {len(outcome.unchanged)} 个活动文件。")
+    if rows:
+        shown = "、".join(f"「{r.sheet}」表第 {r.number} 行" for r in outcome.refused)
+        lines.append(f"没有导入的 {rows} 行：{shown}。改好后再导入，已导入的行不会重复。")
+    return "\n".join(lines)
+
+
+def _order(finding: Finding) -> tuple:
+    return finding.sheet, finding.problem.line, finding.problem.severity != ERROR
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    parser = argparse.ArgumentParser(prog="invoke import-events", description="从表格导入活动。")
+    parser.add_argument("source", type=Path)
+    parser.add_argument("--content", type=Path, default=Path("content"))
+    parser.add_argument("--partial", action="store_true", help="只导入没有错误的行")
+    parser.add_argument("--today", type=date.fromisoformat)
+    args = parser.parse_args(argv)
+    from .check import project_root
+
+    layout = Layout(content=args.content, root=project_root(args.content))
+    today = args.today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    if not args.source.is_file():
+        print(f"找不到文件 {args.source}：检查文件名和所在的文件夹", flush=True)
+        return 1
+    try:
+        outcome = run_import(args.source, layout, today, args.partial)
+    except ScaffoldError as exc:
+        print(f"没有导入：{exc}")
+        return 1
+    print(report(outcome, layout, args.partial))
+    return 1 if outcome.failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
