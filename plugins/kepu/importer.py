@@ -3,6 +3,7 @@ checked as invoke check checks it; all rows or none (or, asked, the good ones), 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -26,8 +27,9 @@ from .project import Layout, check
 from .recurrence import RecurrenceError
 from .registries import load_registries
 from .repeats import parse_repeat
-from .scaffold import check_title, check_url, event_draft, propose_slug, render_event, resolve_id, resolve_ids
+from .scaffold import check_title, check_url, event_draft, propose_slug, render_event, resolve_id
 from .spreadsheet import ALL_DAY, EVENT_COLUMNS, CellError, Row, Sheet, cell_text, sheets_of
+from .suggest import closest
 
 HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
 KNOWN_HEADERS = frozenset(HEADERS.values())
@@ -37,6 +39,8 @@ FIELD_HEADERS = {"start": "日期", "end": "结束时间", "recurrence": "重复
 # new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
 ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
 FIXES = (("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""))
+LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_YAML_KEY = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)*: (?=\S)")  # "phone: " in a file's hint: not in a sheet
 
 
 class Wrong(ScaffoldError):
@@ -61,7 +65,10 @@ class RowAnswers(Answers):
 
     def wrong(self, keys: Iterable[str], message: str, hint: str, flag_hint: str = "",
               suggest: Mapping[str, str] | None = None) -> None:
-        raise Wrong(tuple(keys), message, hint)
+        keys = tuple(keys)
+        if "time" in keys:  # in a sheet, the two times are more often swapped than overnight
+            hint = f"检查「开始时间」「结束时间」是否写反；{hint}"
+        raise Wrong(keys, message, hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,7 @@ class Importer:
     def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR) -> Finding:
         for old, new in FIXES:
             hint = hint.replace(old, new)
+        hint = _YAML_KEY.sub("", hint)
         return Finding(row.sheet, Problem(self.source, row.number, header, message, hint.strip("；"), severity))
 
     def answers(self, row: Row) -> tuple[dict[str, str], list[Finding]]:
@@ -193,20 +201,32 @@ class Importer:
 
 def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
     """new-event's own reading of each answer a single cell gives (the rest is checked together)."""
-    def day(text: str) -> object:
-        return parse_day(text)
+    def choices(kind: str, label: str) -> Callable[[str], object]:
+        registry = getattr(registries, kind)
+        return lambda text: [chosen(item, registry, label, kind) for item in LIST_SEPARATORS.split(text) if item]
 
     return {
         "title": check_title,
-        "street": lambda v: resolve_id(v, registries.streets, "街镇", "streets"),
-        "team": lambda v: resolve_id(v, registries.teams, "志愿服务队", "teams"),
-        "categories": lambda v: resolve_ids(v, registries.categories, "活动类型", "categories"),
-        "audiences": lambda v: resolve_ids(v, registries.audiences, "服务对象", "audiences"),
-        "date": day, "end_date": day, "until": day, "registration_deadline": day,
+        "street": lambda v: chosen(v, registries.streets, "街镇", "streets"),
+        "team": lambda v: chosen(v, registries.teams, "志愿服务队", "teams"),
+        "categories": choices("categories", "活动类型"), "audiences": choices("audiences", "服务对象"),
+        "date": parse_day, "end_date": parse_day, "until": parse_day, "registration_deadline": parse_day,
         "except": parse_days, "repeat": _repeat, "start_time": _clock, "end_time": _clock,
         "online": check_url, "registration_url": check_url,
         "registration": parse_yes_no, "registration_capacity": parse_count,
     }
+
+
+def chosen(text: str, registry: Mapping[str, object], label: str, kind: str) -> str:
+    """A name from the dropdown (or an id) as new-event resolves it; else the closest name."""
+    try:
+        return resolve_id(text, registry, label, kind)
+    except ScaffoldError:
+        names = [getattr(item, "name", "") for item in registry.values()]
+        guess = closest(text, names, cutoff=0.5)
+        pick = "点这一格右边的小箭头，从下拉列表里选"
+        raise ScaffoldError(f"没有叫“{text}”的{label}",
+                            f"是否想写“{guess}”？{pick}" if guess else pick) from None
 
 
 def _repeat(text: str) -> object:
