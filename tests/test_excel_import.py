@@ -249,6 +249,12 @@ def test_importing_again_updates_the_same_files(site: Path, staff_sheet: Path) -
     assert set(event_files(site)) == set(before)  # the same file, not a second one
     assert front(site, SINGLE)["start"] == "2027-03-13 10:00"
 
+    fill(sheet, 4, 状态="已取消", 状态说明="因大风天气取消")
+    book.save(staff_sheet)
+    cancelled = invoke(site, "import-events", staff_sheet.name, "--partial")
+    assert f"更新 {FAIR}" in cancelled.stdout, cancelled.stdout
+    assert (front(site, FAIR)["status"], front(site, FAIR)["status_note"]) == ("cancelled", "因大风天气取消")
+
 
 def test_fixed_rows_import_and_pass_the_check(site: Path, staff_sheet: Path) -> None:
     book = load_workbook(staff_sheet)
@@ -282,6 +288,28 @@ def test_a_row_repeating_a_published_event_is_taken_back_with_the_others(templat
                for line in result.stdout.splitlines()), result.stdout
     assert "没有写入任何文件" in result.stdout
     assert event_files(tmp_path) == before
+
+
+def test_a_file_edited_after_the_import_is_never_overwritten(template: Path, tmp_path: Path) -> None:
+    """An administrator changed the imported file by hand: importing the sheet again names the row
+    and the file, and leaves the edit in place."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    book = load_workbook(template)
+    sheet = book[EVENT_SHEET]
+    fill(sheet, 2, 编号="KPR-9", 活动名称="流动科技馆进社区", 街镇="新北街道", 志愿服务队="新北街道流动科技馆志愿服务队",
+         日期=datetime(2027, 3, 6), 场地名称="新北街道党群服务中心", 活动类型="科学实验", 服务对象="亲子家庭",
+         活动介绍="动手做实验。")
+    book.save(tmp_path / "表.xlsx")
+    assert invoke(tmp_path, "import-events", "表.xlsx").returncode == 0
+    path = tmp_path / SINGLE
+    path.write_text(path.read_text("utf-8").replace("\n---\n", "\nimage_alt: 孩子们在做实验\n---\n", 1), "utf-8")
+    edited = path.read_bytes()
+    fill(sheet, 2, 场地名称="新北街道图书馆")
+    book.save(tmp_path / "表.xlsx")
+    again = invoke(tmp_path, "import-events", "表.xlsx")
+    assert again.returncode == 1
+    assert f"「活动」表第 2 行「编号」列：{SINGLE} 在导入以后被直接修改过，再导入会丢掉这些修改，改法：" in again.stdout, again.stdout
+    assert path.read_bytes() == edited
 
 
 # ------------------------------------------------------------------ CSV and cells

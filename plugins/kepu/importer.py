@@ -3,6 +3,7 @@ checked as invoke check checks it; all rows or none (or, asked, the good ones), 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,18 +28,20 @@ from .project import Layout, check
 from .recurrence import RecurrenceError
 from .registries import load_registries
 from .repeats import parse_repeat
-from .scaffold import check_title, check_url, event_draft, propose_slug, render_event, resolve_id
-from .spreadsheet import ALL_DAY, EVENT_COLUMNS, CellError, Row, Sheet, cell_text, sheets_of
+from .scaffold import EventDraft, check_title, check_url, event_draft, propose_slug, render_event, resolve_id
+from .spreadsheet import ALL_DAY, EVENT_COLUMNS, STATUS_CHOICES, CellError, Row, Sheet, cell_text, sheets_of
 from .suggest import closest
 
 HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
 KNOWN_HEADERS = frozenset(HEADERS.values())
 # A problem of the checked file, by its field, names this column (else: questions_for's answer).
-FIELD_HEADERS = {"start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
+FIELD_HEADERS = {"status": "状态", "status_note": "状态说明", "start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
                  "recurrence.exdates": "不开展的日期", "正文": "活动介绍", "external_id": "编号"}
 # new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
 ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
 FIXES = (("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""))
+STAMP = "# 导入时的内容指纹（文件改过就和它对不上，再导入时不会覆盖修改）："
+_STAMP = re.compile(f"^{re.escape(STAMP)}([0-9a-f]*)\n", re.M)
 LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
 _YAML_KEY = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)*: (?=\S)")  # "phone: " in a file's hint: not in a sheet
 
@@ -178,25 +181,42 @@ class Importer:
         given, findings = self.answers(row)
         if findings:
             return findings
-        body = given.pop("body", "")
+        extra = {"body": given.pop("body", ""), "status_note": given.pop("status_note", ""),
+                 "status": status_of(given.pop("status")) if "status" in given else ""}
         external_id = given.pop("external_id", "") or derived_id(given, self.registries)
-        old = self.known.get(external_id, [])
-        if len(old) > 1:
-            shown = "、".join(self.layout.shown(p) for p in old)
-            return [self.finding(row, HEADERS["external_id"], f"编号“{external_id}”对应不止一个活动文件：{shown}",
-                                 "只留下其中一个文件（删掉重复的），再导入")]
-        taken = {**{k: v for k, v in self.taken.items() if not old or k != old[0].stem}, **claimed}
-        given["slug"] = old[0].stem if old else free_slug(propose_slug(given["title"], parse_day(given["date"])), taken)
+        old = self.previous(row, external_id)
+        if isinstance(old, Finding):
+            return [old]
+        taken = {**{k: v for k, v in self.taken.items() if not old or k != old.stem}, **claimed}
+        given["slug"] = old.stem if old else free_slug(propose_slug(given["title"], parse_day(given["date"])), taken)
         try:
             draft = event_draft(RowAnswers(given, None, lambda _: None), self.registries, taken)
         except Wrong as exc:
             return [self.finding(row, _header(exc.keys), exc.message, exc.hint)]
-        draft = replace(draft, body=body, external_id=external_id)
+        return self.checked(row, replace(draft, external_id=external_id, **extra), old)
+
+    def checked(self, row: Row, draft: EventDraft, old: Path | None) -> Planned:
+        """The row's file as it will be written, with what invoke check would say about it."""
         path = draft.path(self.layout)
-        text = render_event(draft, self.registries)
+        text = stamped(render_event(draft, self.registries))
         _, problems = check_draft(self.layout, path, text, draft.schedule.timezone)
         found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
-        return Planned(row, external_id, path, text, old[0] if old else None, found)
+        return Planned(row, draft.external_id, path, text, old, found)
+
+    def previous(self, row: Row, external_id: str) -> Path | Finding | None:
+        """The file this row was imported into before, if any; refused when there are two, or when
+        it has been edited since (importing again would throw the edits away: a cancellation …)."""
+        old = self.known.get(external_id, [])
+        header = HEADERS["external_id"]
+        if len(old) > 1:
+            shown = "、".join(self.layout.shown(p) for p in old)
+            return self.finding(row, header, f"编号“{external_id}”对应不止一个活动文件：{shown}",
+                                "只留下其中一个文件（删掉重复的），再导入")
+        if old and edited(old[0].read_text("utf-8")):
+            return self.finding(row, header, f"{self.layout.shown(old[0])} 在导入以后被直接修改过，再导入会丢掉这些修改",
+                                "把文件里的修改也写进表格的这一行，删掉这个文件，再导入；"
+                                "或者这个活动以后不再跟着表格更新：删掉文件里 external_id 那一行，也删掉表格里的这一行")
+        return old[0] if old else None
 
 
 def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
@@ -213,7 +233,7 @@ def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
         "date": parse_day, "end_date": parse_day, "until": parse_day, "registration_deadline": parse_day,
         "except": parse_days, "repeat": _repeat, "start_time": _clock, "end_time": _clock,
         "online": check_url, "registration_url": check_url,
-        "registration": parse_yes_no, "registration_capacity": parse_count,
+        "registration": parse_yes_no, "registration_capacity": parse_count, "status": status_of,
     }
 
 
@@ -227,6 +247,14 @@ def chosen(text: str, registry: Mapping[str, object], label: str, kind: str) -> 
         pick = "点这一格右边的小箭头，从下拉列表里选"
         raise ScaffoldError(f"没有叫“{text}”的{label}",
                             f"是否想写“{guess}”？{pick}" if guess else pick) from None
+
+
+def status_of(text: str) -> str:
+    """正常举办 / 已取消 / 名额已满 → the status id; a postponement is a change of date in the sheet."""
+    if text not in STATUS_CHOICES:
+        raise ScaffoldError(f"状态只能选 {'、'.join(STATUS_CHOICES)}，而不是“{text}”",
+                            "改期、延期的活动：直接改「日期」和时间，状态空着")
+    return STATUS_CHOICES[text]
 
 
 def _repeat(text: str) -> object:
@@ -261,6 +289,23 @@ def derived_id(given: Mapping[str, str], registries: Registries) -> str:
     """A row without 编号 is the same event as before when its street, first date and name are."""
     street = resolve_id(given["street"], registries.streets, "街镇", "streets")
     return f"{street}-{parse_day(given['date']).isoformat()}-{check_title(given['title'])}"
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(_STAMP.sub("", text).encode("utf-8")).hexdigest()[:16]
+
+
+def stamped(text: str) -> str:
+    """The file with its fingerprint on the line after ``external_id``: whether it was edited since."""
+    head, found, tail = text.partition("\nexternal_id: ")
+    line, _, rest = tail.partition("\n")
+    return f"{head}{found}{line}\n{STAMP}{digest(text)}\n{rest}"
+
+
+def edited(text: str) -> bool:
+    """Whether an imported file differs from what the import wrote (its fingerprint)."""
+    match = _STAMP.search(text)
+    return match is None or match[1] != digest(text)
 
 
 def free_slug(slug: str, taken: Mapping[str, str]) -> str:

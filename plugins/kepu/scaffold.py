@@ -166,6 +166,8 @@ class EventDraft:
     cost: str = ""
     body: str = ""  # the description; empty: the prompt the editor replaces
     external_id: str = ""  # the row's id in an imported spreadsheet (kepu.importer)
+    status: str = ""  # an imported row's cancelled or full (new-event leaves it commented out)
+    status_note: str = ""
 
     def path(self, layout: Layout) -> Path:
         return event_path(layout, self.street, self.schedule.day, self.slug)
@@ -311,12 +313,20 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         f"audiences: [{', '.join(draft.audiences)}]",
         *_place_lines(draft),
         *_extra_lines(draft),
+        *_status_lines(draft),
         OPTIONAL_EVENT_LINES,
         "---",
         draft.body or ex.EVENT_BODY.text,
         "",
     ]
     return "\n".join(lines)
+
+
+def _status_lines(draft: EventDraft) -> list[str]:
+    if not draft.status or draft.status == "scheduled":
+        return []
+    lines = ["# 状态：cancelled 已取消、full 名额已满", f"status: {draft.status}"]
+    return lines + ([f"status_note: {yaml_text(draft.status_note)}"] if draft.status_note else [])
 
 
 def _external_id_lines(external_id: str) -> list[str]:

@@ -13,13 +13,14 @@ from .spreadsheet import (
     EVENT_SHEET,
     EXAMPLE_SHEET,
     INSTRUCTIONS_SHEET,
+    STATUS_CHOICES,
     Column,
 )
 
 DATE_FORMAT = "[$-804]yyyy-mm-dd aaaa"  # 2026-12-05 星期六: the weekday shown in Excel and WPS
 TIME_FORMAT = "hh:mm"
 TEXT_FORMAT = "@"  # typed as text: 6-12 stays an age (not June 12), 022… keeps its 0
-TEXT_KINDS = ("text", "long", "dates", "choices", "repeat")
+TEXT_KINDS = ("text", "long", "dates", "choices", "repeat", "status")
 FILLED_ROWS = 1000  # rows that get the dropdowns
 REGISTRIES = ("streets", "teams", "categories", "audiences")
 REPEATS = ("不重复", "每天", "每周一", "每周二", "每周三", "每周四", "每周五", "每周六", "每周日",
@@ -113,6 +114,8 @@ def _validation(sheet, column: Column, cells: str, ranges: dict[str, str]) -> No
                               showErrorMessage=column.kind == "choice")
     elif column.kind == "yesno":
         rule = DataValidation(type="list", formula1='"是,否"', showErrorMessage=True)
+    elif column.kind == "status":
+        rule = DataValidation(type="list", formula1=f'"{",".join(STATUS_CHOICES)}"', showErrorMessage=True)
     elif column.kind == "repeat":
         rule = DataValidation(type="list", formula1=f'"{",".join(REPEATS)}"', showErrorMessage=False)
     else:

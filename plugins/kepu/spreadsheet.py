@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .csvsafe import FORMULA_START
+from .model import STATUS_LABELS
 
 EVENT_SHEET = "活动"
 EXAMPLE_SHEET = "示例（不导入）"
@@ -19,6 +20,7 @@ INSTRUCTIONS_SHEET = "说明"
 CHOICES_SHEET = "选项"
 SKIPPED_SHEETS = (EXAMPLE_SHEET, INSTRUCTIONS_SHEET, CHOICES_SHEET)
 ALL_DAY = "全天"
+STATUS_CHOICES = {STATUS_LABELS[s]: s for s in ("scheduled", "cancelled", "full")}  # 正常举办 → scheduled …
 _REQUIRED_MARKS = re.compile(r"[*＊]|[（(]必填[)）]")
 _SPACE = re.compile(r"\s+")
 _EXCEL_SERIALS = (36526, 73051)  # 2000-01-01 … 2100-01-01 as Excel day numbers
@@ -31,7 +33,7 @@ class Column:
 
     header: str
     key: str
-    kind: str = "text"  # text, long, date, dates, time, choice, choices, yesno, repeat, count
+    kind: str = "text"  # text, long, date, dates, time, choice, choices, yesno, repeat, count, status
     required: bool = False
     registry: str = ""  # streets, teams, categories, audiences
     note: str = ""
@@ -65,6 +67,9 @@ EVENT_COLUMNS = (
     Column("报名截止", "registration_deadline", "date", width=18),
     Column("名额", "registration_capacity", "count", note="人数，例如 30；不限就空着"),
     Column("费用", "cost", note="免费就空着；收费的写明，例如 材料费 10 元"),
+    Column("状态", "status", "status", note="正常举办就空着；取消了选“已取消”，名额满了选“名额已满”；"
+           "改期的活动直接改日期和时间"),
+    Column("状态说明", "status_note", note="取消的原因等，例如 因大风天气取消", width=24),
     Column("活动介绍", "body", "long", True, note="做什么、怎么参加、需要带什么", width=40),
 )
 
