@@ -35,8 +35,9 @@ from .suggest import closest
 HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
 KNOWN_HEADERS = frozenset(HEADERS.values())
 # A problem of the checked file, by its field, names this column (else: questions_for's answer).
-FIELD_HEADERS = {"status": "状态", "status_note": "状态说明", "start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
-                 "recurrence.exdates": "不开展的日期", "正文": "活动介绍", "external_id": "编号"}
+FIELD_HEADERS = {"start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
+                 "recurrence.exdates": "不开展的日期", "status": "状态", "status_note": "状态说明",
+                 "正文": "活动介绍", "external_id": "编号"}
 # new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
 ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
 FIXES = (("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""))
@@ -100,10 +101,6 @@ class Planned:
     old: Path | None = None  # the file this row wrote before (moved when its street or year changed)
     findings: list[Finding] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not any(f.problem.is_error for f in self.findings)
-
 
 @dataclass(slots=True)
 class Outcome:
@@ -114,10 +111,6 @@ class Outcome:
     unchanged: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     refused: list[Row] = field(default_factory=list)  # rows with errors (nothing written for them)
-
-    @property
-    def written(self) -> list[Path]:
-        return self.created + self.updated
 
     @property
     def failed(self) -> bool:
