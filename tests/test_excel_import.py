@@ -15,9 +15,11 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from conftest import ROOT, plugin_env, run_check
+from conftest import ROOT, plugin_env, require, run_check
 
 EVENT_SHEET = "活动"
+SOFFICE = shutil.which("soffice")
+CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"  # UTF-8, cells as shown
 
 
 def invoke(site: Path, *args: str) -> subprocess.CompletedProcess:
@@ -310,6 +312,51 @@ def test_a_file_edited_after_the_import_is_never_overwritten(template: Path, tmp
     assert again.returncode == 1
     assert f"「活动」表第 2 行「编号」列：{SINGLE} 在导入以后被直接修改过，再导入会丢掉这些修改，改法：" in again.stdout, again.stdout
     assert path.read_bytes() == edited
+
+
+def calc_saves(source: Path, folder: Path, target: str) -> Path:
+    """The workbook opened and saved again by LibreOffice Calc, as staff's spreadsheet program would."""
+    require(SOFFICE is not None, "LibreOffice Calc (make test installs libreoffice-calc-nogui)")
+    out = folder / "calc"
+    result = subprocess.run([SOFFICE, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
+                             "--norestore", "--convert-to", target, "--outdir", str(out), str(source)],
+                            capture_output=True, text=True, timeout=300)
+    saved = out / f"{source.stem}.{target.split(':')[0]}"
+    assert saved.is_file(), result.stdout + result.stderr
+    return saved
+
+
+def test_what_a_spreadsheet_program_saves_imports_the_same(template: Path, tmp_path: Path) -> None:
+    """Filled in, then saved by Calc as a workbook and as CSV (dates as shown, with their weekday):
+    each imports as the same three events."""
+    book = load_workbook(template)
+    sheet = book[EVENT_SHEET]
+    staff_rows(sheet)
+    sheet.delete_rows(5, 3)  # only the good rows
+    date_format = sheet.column_dimensions[sheet.cell(1, headers(sheet)["日期"]).column_letter].number_format
+    sheet.cell(2, headers(sheet)["日期"]).number_format = date_format  # a date typed into the column
+    book.save(tmp_path / "活动表.xlsx")
+    files = {}
+    for kind, target in (("xlsx", "xlsx"), ("csv", CSV_AS_SHOWN)):
+        saved = calc_saves(tmp_path / "活动表.xlsx", tmp_path, target)
+        if kind == "csv":
+            assert ",2027-03-06 星期六," in saved.read_text("utf-8")  # the weekday is shown
+        site = tmp_path / kind
+        shutil.copytree(ROOT / "content", site / "content")
+        result = invoke(site, "import-events", str(saved))
+        assert result.returncode == 0 and "新建 3 个" in result.stdout, result.stdout
+        files[kind] = {f: front(site, f) for f in event_files(site) if f in (SINGLE, SERIES, FAIR)}
+    assert len(files["xlsx"]) == 3 and files["xlsx"] == files["csv"]
+
+
+def test_a_weekday_that_is_not_the_dates_is_refused() -> None:
+    from kepu.spreadsheet import CellError, date_text
+
+    assert date_text("2027-03-06（周六）、2027-03-13 星期六", date(2026, 12, 1), many=True) == "2027-03-06、2027-03-13"
+    assert date_text("2027-05-23 0:00:00", date(2026, 12, 1)) == "2027-05-23"
+    with pytest.raises(CellError) as refused:
+        date_text("2027-03-06 星期五", date(2026, 12, 1))
+    assert refused.value.message == "2027-03-06 是星期六，不是星期五"
 
 
 # ------------------------------------------------------------------ CSV and cells

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from .answers import ScaffoldError, parse_day
 from .csvsafe import FORMULA_START
 from .model import STATUS_LABELS
 
@@ -235,11 +236,17 @@ def plain_text(value: object) -> str:
 
 _YEARLESS = re.compile(r"(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?")
 _DATE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+# "2026-12-05 星期六", "2026-12-05（周六）": a date cell saved as CSV "as shown" carries its weekday.
+_DATED_WEEKDAY = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?)"
+                            r"\s*[(（]?\s*(?:星期|周|礼拜)([一二三四五六日天])[)）]?")
+_WEEKDAY_NAMES = "一二三四五六日"
+_MIDNIGHT = re.compile(r"(\d)\s+0?0:00(?::00)?(?=$|[\s,，、;；])")  # a date cell shown with its time, 0:00:00
 
 
 def date_text(value: object, today: date, many: bool = False) -> str:
-    """A date cell, an Excel day number, or text (2026-05-20, 2026/5/20, 2026年5月20日) → text
-    ``parse_day`` reads; a date without its year is refused, naming the likely year."""
+    """A date cell, an Excel day number, or text (2026-05-20, 2026/5/20, 2026年5月20日, with or
+    without its weekday) → text ``parse_day`` reads; a date without its year is refused, naming
+    the likely year."""
     if isinstance(value, datetime):
         if value.time() != time():
             raise CellError(f"这一格除了日期还有时间 {value:%H:%M}", "日期列只写日期；时间写在「开始时间」「结束时间」列")
@@ -250,12 +257,26 @@ def date_text(value: object, today: date, many: bool = False) -> str:
         if _EXCEL_SERIALS[0] <= value < _EXCEL_SERIALS[1] and float(value).is_integer():
             return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()
         raise CellError(f"“{plain_text(value)}”不是日期", "日期写成 2026-12-05")
-    text = plain_text(value)
+    text = _DATED_WEEKDAY.sub(_checked_weekday, unicodedata.normalize("NFKC", plain_text(value)))
+    text = _MIDNIGHT.sub(r"\1", text)
     items = _DATE_SEPARATORS.split(text) if many else [text]
     for item in items:
         if match := _YEARLESS.fullmatch(unicodedata.normalize("NFKC", item)):
             raise CellError(f"日期“{item}”没有写年份", f"写上年份，例如 {_likely(match, today)}")
     return text
+
+
+def _checked_weekday(match: re.Match[str]) -> str:
+    """``2026-12-05 星期六`` → ``2026-12-05``; a weekday that is not the date's is refused."""
+    try:
+        day = parse_day(match[1])
+    except ScaffoldError:
+        return match[1]  # the date itself is wrong: the column's check says how
+    named = _WEEKDAY_NAMES.index(match[2].replace("天", "日"))
+    if named != day.weekday():
+        right = _WEEKDAY_NAMES[day.weekday()]
+        raise CellError(f"{day.isoformat()} 是星期{right}，不是星期{match[2]}", "核对日期和星期，改对其中一个")
+    return match[1]
 
 
 def _likely(match: re.Match[str], today: date) -> str:
