@@ -31,6 +31,8 @@ from .repeats import parse_repeat
 from .scaffold import EventDraft, check_title, check_url, event_draft, propose_slug, render_event, resolve_id
 from .spreadsheet import ALL_DAY, EVENT_COLUMNS, STATUS_CHOICES, CellError, Row, Sheet, cell_text, sheets_of
 from .suggest import closest
+from .tree import ContentTree
+from .validation import DEFAULT_TIMEZONE
 
 HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
 KNOWN_HEADERS = frozenset(HEADERS.values())
@@ -127,8 +129,10 @@ class Importer:
         self.source = source  # the spreadsheet, as shown in problems
         self.registries = registries
         self.today = today
-        self.known = imported_files(layout)
-        self.taken = {p.stem: layout.shown(p) for p in layout.files(layout.events)}
+        tree = layout.scan()
+        self.ctx = layout.context(registries, DEFAULT_TIMEZONE, tree)  # what each row is checked against
+        self.known = imported_files(layout, tree)
+        self.taken = {p.stem: layout.shown(p) for p in layout.files(layout.events, tree)}
         self.parsers = cell_parsers(registries)
 
     def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR) -> Finding:
@@ -192,7 +196,7 @@ class Importer:
         """The row's file as it will be written, with what invoke check would say about it."""
         path = draft.path(self.layout)
         text = stamped(render_event(draft, self.registries))
-        _, problems = check_draft(self.layout, path, text, draft.schedule.timezone)
+        _, problems = check_draft(self.layout, path, text, draft.schedule.timezone, self.ctx)
         found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
 
@@ -310,10 +314,10 @@ def free_slug(slug: str, taken: Mapping[str, str]) -> str:
     return free
 
 
-def imported_files(layout: Layout) -> dict[str, list[Path]]:
+def imported_files(layout: Layout, tree: ContentTree) -> dict[str, list[Path]]:
     """The event files an import wrote, by their ``external_id`` (only files naming it are parsed)."""
     found: dict[str, list[Path]] = {}
-    for path in layout.files(layout.events):
+    for path in layout.files(layout.events, tree):
         data = path.read_bytes()
         if b"external_id" not in data:
             continue
