@@ -407,3 +407,32 @@ def test_times_and_dates_as_staff_type_them() -> None:
     assert refused.value.hint == "写上年份，例如 2027-05-20"
     with pytest.raises(CellError):
         time_text("下午三点")
+
+
+def test_every_sheet_of_a_merged_workbook_is_imported_but_the_templates_own(template: Path, tmp_path: Path) -> None:
+    """Units' sheets copied into one workbook: each is read, each row named by its own sheet; the
+    examples, instructions and choices are not rows."""
+    from kepu.spreadsheet import sheets_of
+
+    book = load_workbook(template)
+    second = book.copy_worksheet(book[EVENT_SHEET])
+    second.title = "胡家园街道"
+    fill(book[EVENT_SHEET], 2, 活动名称="甲")
+    fill(second, 2, 活动名称="乙")
+    fill(second, 4, 活动名称="丙")
+    book.save(tmp_path / "合并.xlsx")
+    rows = [(row.sheet, row.number, row.cells["活动名称"]) for sheet in sheets_of(tmp_path / "合并.xlsx")
+            for row in sheet.rows]
+    assert rows == [(EVENT_SHEET, 2, "甲"), ("胡家园街道", 2, "乙"), ("胡家园街道", 4, "丙")]
+
+
+def test_a_sheet_without_a_needed_column_says_which(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "表.csv").write_text("活动名称,街镇,备注\n科学小课堂,新北街道,无\n", "utf-8")
+    before = event_files(tmp_path)
+    result = invoke(tmp_path, "import-events", "表.csv")
+    assert result.returncode == 1
+    assert "「表」表第 1 行：表头里没有「活动介绍」列，改法：用 invoke excel-template 生成的模板填写" in result.stdout
+    assert "（提醒）「表」表第 1 行「备注」列：不认识这一列，这一列的内容没有导入" in result.stdout
+    assert "「表」表第 2 行「活动介绍」列：「活动介绍」必须填写" in result.stdout
+    assert event_files(tmp_path) == before
