@@ -377,6 +377,18 @@ def test_csv_as_excel_and_wps_save_it(tmp_path: Path, encoding: str) -> None:
     assert (meta["title"], meta["start"], meta["end"]) == ("科学小课堂", "2027-03-06 14:30", "16:00")
 
 
+def test_an_event_already_over_is_imported_with_a_reminder(tmp_path: Path) -> None:
+    """A year typed wrong (2025 for 2027) is the usual cause: said, by row and column; the row is
+    still imported (recording a past event is allowed)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    row = "科学小课堂,新北街道,xinbei-liudong,2025-03-06,14:00,16:00,新北街道党群服务中心,科学实验,亲子家庭,动手做实验。\n"
+    (tmp_path / "活动表.csv").write_text(CSV_HEADER + row, "utf-8")
+    result = invoke(tmp_path, "import-events", "活动表.csv")
+    assert result.returncode == 0, result.stdout
+    assert "（提醒）「活动表」表第 2 行「日期」列：这个新加的活动在 2025-03-06 就已经结束了" in result.stdout, result.stdout
+    assert "新建 1 个" in result.stdout
+
+
 def test_formula_cells_are_never_calculated(template: Path, tmp_path: Path) -> None:
     """A formula whose result the file does not hold is refused (openpyxl saves none); a text cell
     starting with = is text."""

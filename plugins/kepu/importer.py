@@ -20,6 +20,7 @@ from .answers import (
     parse_yes_no,
 )
 from .content import parse_file
+from .datechecks import Review
 from .dates import DateFormatError, parse_clock
 from .interview import check_draft, questions_for
 from .model import Registries
@@ -196,7 +197,9 @@ class Importer:
         """The row's file as it will be written, with what invoke check would say about it."""
         path = draft.path(self.layout)
         text = stamped(render_event(draft, self.registries))
-        _, problems = check_draft(self.layout, path, text, draft.schedule.timezone, self.ctx)
+        shown = {self.layout.shown(path)}  # a file this import adds: is its event over already?
+        ctx = replace(self.ctx, review=Review(self.today, lambda: shown))
+        _, problems = check_draft(self.layout, path, text, draft.schedule.timezone, ctx)
         found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
 
