@@ -100,6 +100,8 @@ def test_dropdowns_list_exactly_the_registry_names(template: Path) -> None:
     assert dropdown(book, sheet, "服务对象") == registry_names("audiences")
     assert dropdown(book, sheet, "需要报名") == ["是", "否"]
     assert "每周六" in dropdown(book, sheet, "重复")
+    assert dropdown(book, sheet, "状态") == ["正常举办", "已取消", "名额已满"]
+    assert dropdown(book, book["新闻"], "相关街镇") == registry_names("streets")
 
 
 def test_template_shows_weekdays_instructions_and_worked_examples(template: Path) -> None:
@@ -131,7 +133,7 @@ def test_worked_examples_import_as_they_read(template: Path, tmp_path: Path) -> 
     book.save(tmp_path / "filled.xlsx")
     result = invoke(tmp_path, "import-events", "filled.xlsx")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "导入完成：新建 2 个、更新 0 个、没有变化 0 个活动文件。" in result.stdout
+    assert "导入完成：新建 2 个、更新 0 个、没有变化 0 个文件。" in result.stdout
     weekly = next(f for f in event_files(tmp_path) if "zhou-mo-ke-xue-shi-yan-ke" in f)
     meta = front(tmp_path, weekly)
     assert meta["recurrence"]["rrule"].startswith("FREQ=WEEKLY;BYDAY=SA;UNTIL=")
@@ -201,7 +203,7 @@ def test_partial_writes_the_good_rows_as_new_event_would(site: Path, staff_sheet
     before = event_files(site)
     result = invoke(site, "import-events", staff_sheet.name, "--partial")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "导入完成：新建 3 个、更新 0 个、没有变化 0 个活动文件。" in result.stdout
+    assert "导入完成：新建 3 个、更新 0 个、没有变化 0 个文件。" in result.stdout
     assert "没有导入的 3 行：「活动」表第 5 行、「活动」表第 6 行、「活动」表第 7 行" in result.stdout
     added = sorted(set(event_files(site)) - set(before))
     assert added == sorted([SINGLE, SERIES, FAIR])
@@ -238,7 +240,7 @@ def test_partial_writes_the_good_rows_as_new_event_would(site: Path, staff_sheet
 def test_importing_again_updates_the_same_files(site: Path, staff_sheet: Path) -> None:
     before = event_files(site)
     again = invoke(site, "import-events", staff_sheet.name, "--partial")
-    assert "导入完成：新建 0 个、更新 0 个、没有变化 3 个活动文件。" in again.stdout, again.stdout
+    assert "导入完成：新建 0 个、更新 0 个、没有变化 3 个文件。" in again.stdout, again.stdout
     assert event_files(site) == before
 
     book = load_workbook(staff_sheet)
@@ -246,7 +248,7 @@ def test_importing_again_updates_the_same_files(site: Path, staff_sheet: Path) -
     fill(sheet, 2, 开始时间=time(10, 0), 日期=datetime(2027, 3, 13))  # moved a week, later start
     book.save(staff_sheet)
     changed = invoke(site, "import-events", staff_sheet.name, "--partial")
-    assert "导入完成：新建 0 个、更新 1 个、没有变化 2 个活动文件。" in changed.stdout, changed.stdout
+    assert "导入完成：新建 0 个、更新 1 个、没有变化 2 个文件。" in changed.stdout, changed.stdout
     assert f"更新 {SINGLE}" in changed.stdout
     assert set(event_files(site)) == set(before)  # the same file, not a second one
     assert front(site, SINGLE)["start"] == "2027-03-13 10:00"
@@ -267,7 +269,7 @@ def test_fixed_rows_import_and_pass_the_check(site: Path, staff_sheet: Path) -> 
     book.save(staff_sheet)
     result = invoke(site, "import-events", staff_sheet.name)
     assert result.returncode == 0, result.stdout
-    assert "导入完成：新建 3 个、更新 0 个、没有变化 3 个活动文件。" in result.stdout
+    assert "导入完成：新建 3 个、更新 0 个、没有变化 3 个文件。" in result.stdout
     assert run_check(content=site / "content", cwd=site).returncode == 0
 
 
@@ -357,6 +359,38 @@ def test_a_weekday_that_is_not_the_dates_is_refused() -> None:
     with pytest.raises(CellError) as refused:
         date_text("2027-03-06 星期五", date(2026, 12, 1))
     assert refused.value.message == "2027-03-06 是星期六，不是星期五"
+
+
+def test_news_rows_name_their_event_by_its_number(template: Path, tmp_path: Path) -> None:
+    """The 新闻 sheet: a report naming the event of the 活动 sheet by its 编号 links to its file;
+    a number that is no event is named by row and column."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    book = load_workbook(template)
+    fill(book[EVENT_SHEET], 2, 编号="KPR-1", 活动名称="流动科技馆进社区", 街镇="新北街道", 志愿服务队="新北街道流动科技馆志愿服务队",
+         日期=datetime(2027, 3, 6), 场地名称="新北街道党群服务中心", 活动类型="科学实验", 服务对象="亲子家庭",
+         活动介绍="动手做实验。")
+    fill(book["新闻"], 2, 编号="XW-1", 新闻标题="流动科技馆走进新北", 发布日期=datetime(2027, 3, 8),
+         相关街镇="新北街道", 相关活动="KPR-1", 正文="三百多位居民参加。")
+    fill(book["新闻"], 3, 新闻标题="科普日回顾", 发布日期="2027-03-09", 相关活动="KPR-404", 正文="回顾。")
+    book.save(tmp_path / "表.xlsx")
+    before = event_files(tmp_path)
+    refused = invoke(tmp_path, "import-events", "表.xlsx")
+    assert refused.returncode == 1 and event_files(tmp_path) == before
+    assert "「新闻」表第 3 行「相关活动」列：找不到编号或文件名为“KPR-404”的活动，改法：这篇新闻报道的活动：" in refused.stdout
+
+    fill(book["新闻"], 3, 相关活动="")
+    book.save(tmp_path / "表.xlsx")
+    result = invoke(tmp_path, "import-events", "表.xlsx")
+    assert "导入完成：新建 3 个、更新 0 个、没有变化 0 个文件。" in result.stdout, result.stdout
+    news = "content/articles/2027/liu-dong-ke-ji-guan-zou-jin-xin-bei.md"
+    meta = front(tmp_path, news)
+    assert (meta["external_id"], meta["title"], meta["date"], meta["street"]) == \
+        ("XW-1", "流动科技馆走进新北", date(2027, 3, 8), "xinbei")
+    assert meta["events"] == [Path(SINGLE).stem] and body(tmp_path, news) == "三百多位居民参加。"
+    checked = run_check(tmp_path / SINGLE, tmp_path / news, content=tmp_path / "content", cwd=tmp_path)
+    assert checked.returncode == 0 and "检查通过" in checked.stdout, checked.stdout
+    again = invoke(tmp_path, "import-events", "表.xlsx")
+    assert "导入完成：新建 0 个、更新 0 个、没有变化 3 个文件。" in again.stdout, again.stdout
 
 
 # ------------------------------------------------------------------ CSV and cells

@@ -1,5 +1,6 @@
-"""Events from a spreadsheet: each row read as new-event's answers, written as new-event writes it,
-checked as invoke check checks it; all rows or none (or, asked, the good ones), and again the same files."""
+"""Events and news from a spreadsheet: each row read as new-event's (new-article's) answers, written as
+they write it, checked as invoke check checks it; all rows or none (or, asked, the good ones), and again
+the same files."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .answers import (
     parse_days,
     parse_yes_no,
 )
+from .articles import validate_article
 from .content import parse_file
 from .datechecks import Review
 from .dates import DateFormatError, parse_clock
@@ -29,18 +31,43 @@ from .project import Layout, check
 from .recurrence import RecurrenceError
 from .registries import load_registries
 from .repeats import parse_repeat
-from .scaffold import EventDraft, check_title, check_url, event_draft, propose_slug, render_event, resolve_id
-from .spreadsheet import ALL_DAY, EVENT_COLUMNS, STATUS_CHOICES, CellError, Row, Sheet, cell_text, sheets_of
+from .safety import ARTICLE_RESERVED_FIELDS
+from .scaffold import (
+    ArticleDraft,
+    EventDraft,
+    article_draft,
+    check_title,
+    check_url,
+    event_draft,
+    propose_slug,
+    render_article,
+    render_event,
+    resolve_id,
+)
+from .spreadsheet import (
+    ALL_DAY,
+    EVENT_COLUMNS,
+    NEWS_COLUMNS,
+    STATUS_CHOICES,
+    CellError,
+    Column,
+    Row,
+    Sheet,
+    cell_text,
+    sheets_of,
+)
 from .suggest import closest
 from .tree import ContentTree
 from .validation import DEFAULT_TIMEZONE
 
 HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
-KNOWN_HEADERS = frozenset(HEADERS.values())
+NEWS_HEADERS = {c.key: c.header for c in NEWS_COLUMNS}
 # A problem of the checked file, by its field, names this column (else: questions_for's answer).
 FIELD_HEADERS = {"start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
                  "recurrence.exdates": "不开展的日期", "status": "状态", "status_note": "状态说明",
                  "正文": "活动介绍", "external_id": "编号"}
+NEWS_FIELD_HEADERS = {**NEWS_HEADERS, "正文": NEWS_HEADERS["body"]}
+EVENTS_NOTE = next(c.note for c in NEWS_COLUMNS if c.key == "events")
 # new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
 ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
 FIXES = (("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""))
@@ -132,8 +159,12 @@ class Importer:
         self.today = today
         tree = layout.scan()
         self.ctx = layout.context(registries, DEFAULT_TIMEZONE, tree)  # what each row is checked against
-        self.known = imported_files(layout, tree)
+        self.known = imported_files(layout, tree, layout.events)
+        self.known_news = imported_files(layout, tree, layout.articles)
         self.taken = {p.stem: layout.shown(p) for p in layout.files(layout.events, tree)}
+        self.taken_news = {p.stem: layout.shown(p) for p in layout.files(layout.articles, tree)}
+        self.event_ids = {ident: paths[0].stem for ident, paths in self.known.items()}  # 编号 → file name
+        self.event_slugs = set(self.taken)  # the events news may name, those of this import too
         self.parsers = cell_parsers(registries)
 
     def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR) -> Finding:
@@ -142,11 +173,11 @@ class Importer:
         hint = _YAML_KEY.sub("", hint)
         return Finding(row.sheet, Problem(self.source, row.number, header, message, hint.strip("；"), severity))
 
-    def answers(self, row: Row) -> tuple[dict[str, str], list[Finding]]:
+    def answers(self, row: Row, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[Finding]]:
         """Each cell as the text new-event takes, each checked on its own: every wrong cell is named."""
         given: dict[str, str] = {}
         findings = []
-        for column in EVENT_COLUMNS:
+        for column in columns:
             try:
                 text = cell_text(row.cells.get(column.header), column, self.today) \
                     if column.header in row.cells else ""
@@ -159,8 +190,6 @@ class Importer:
                 continue
             if text:  # new-event tells an answer given from one not given (until without repeat)
                 given[column.key] = text
-        if not findings:
-            findings += self._time(row, given)
         return given, findings
 
     def _time(self, row: Row, given: dict[str, str]) -> list[Finding]:
@@ -176,13 +205,14 @@ class Importer:
     def plan(self, row: Row, claimed: dict[str, str]) -> Planned | list[Finding]:
         """The file this row becomes, checked as invoke check would; or what is wrong with the row.
         ``claimed``: slugs that earlier rows of this import will use (file name → sheet and row)."""
-        given, findings = self.answers(row)
+        given, findings = self.answers(row, EVENT_COLUMNS)
+        findings = findings or self._time(row, given)
         if findings:
             return findings
         extra = {"body": given.pop("body", ""), "status_note": given.pop("status_note", ""),
                  "status": status_of(given.pop("status")) if "status" in given else ""}
         external_id = given.pop("external_id", "") or derived_id(given, self.registries)
-        old = self.previous(row, external_id)
+        old = self.previous(row, external_id, self.known)
         if isinstance(old, Finding):
             return [old]
         taken = {**{k: v for k, v in self.taken.items() if not old or k != old.stem}, **claimed}
@@ -203,20 +233,58 @@ class Importer:
         found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
 
-    def previous(self, row: Row, external_id: str) -> Path | Finding | None:
+    def previous(self, row: Row, external_id: str, known: Mapping[str, list[Path]]) -> Path | Finding | None:
         """The file this row was imported into before, if any; refused when there are two, or when
         it has been edited since (importing again would throw the edits away: a cancellation …)."""
-        old = self.known.get(external_id, [])
+        old = known.get(external_id, [])
         header = HEADERS["external_id"]
         if len(old) > 1:
             shown = "、".join(self.layout.shown(p) for p in old)
-            return self.finding(row, header, f"编号“{external_id}”对应不止一个活动文件：{shown}",
+            return self.finding(row, header, f"编号“{external_id}”对应不止一个文件：{shown}",
                                 "只留下其中一个文件（删掉重复的），再导入")
         if old and edited(old[0].read_text("utf-8")):
             return self.finding(row, header, f"{self.layout.shown(old[0])} 在导入以后被直接修改过，再导入会丢掉这些修改",
                                 "把文件里的修改也写进表格的这一行，删掉这个文件，再导入；"
                                 "或者这个活动以后不再跟着表格更新：删掉文件里 external_id 那一行，也删掉表格里的这一行")
         return old[0] if old else None
+
+
+    def plan_news(self, row: Row, claimed: dict[str, str]) -> Planned | list[Finding]:
+        """A 新闻 row as new-article's answers; 相关活动 may name events by their 编号."""
+        given, findings = self.answers(row, NEWS_COLUMNS)
+        if findings:
+            return findings
+        body = given.pop("body", "")
+        external_id = given.pop("external_id", "") or f"{parse_day(given['date']).isoformat()}-{given['title']}"
+        old = self.previous(row, external_id, self.known_news)
+        if isinstance(old, Finding):
+            return [old]
+        if "events" in given:
+            given["events"] = "、".join(self.event_ids.get(i, i) for i in LIST_SEPARATORS.split(given["events"]) if i)
+        taken = {**{k: v for k, v in self.taken_news.items() if not old or k != old.stem}, **claimed}
+        given["slug"] = old.stem if old else free_slug(propose_slug(given["title"]), taken)
+        try:
+            draft = article_draft(RowAnswers(given, None, lambda _: None), self.registries, taken,
+                                  self.event_slugs, self.today)
+        except Wrong as exc:
+            if exc.keys == ("events",):  # named by 编号 in a sheet, by file name in a file
+                exc = Wrong(exc.keys, exc.message.replace("文件名为", "编号或文件名为"), EVENTS_NOTE)
+            return [self.finding(row, next((NEWS_HEADERS[k] for k in exc.keys if k in NEWS_HEADERS), ""),
+                                 exc.message, exc.hint)]
+        draft.body, draft.external_id = body, external_id
+        return self.checked_news(row, draft, old)
+
+    def checked_news(self, row: Row, draft: ArticleDraft, old: Path | None) -> Planned:
+        """The news file as it will be written, with what invoke check would say about it."""
+        path = draft.path(self.layout)
+        text = stamped(render_article(draft, self.registries))
+        parsed = parse_file(path, self.layout.shown(path), data=text.encode("utf-8"), reserved=ARTICLE_RESERVED_FIELDS)
+        problems = list(parsed.problems)
+        if parsed.doc is not None:
+            problems += validate_article(parsed.doc, self.ctx, "article", frozenset(self.event_slugs))[1]
+        found = [self.finding(row, NEWS_FIELD_HEADERS.get(p.field.split("[")[0], ""), p.message, p.hint, p.severity)
+                 for p in problems]
+        return Planned(row, draft.external_id, path, text, old, found)
 
 
 def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
@@ -317,14 +385,14 @@ def free_slug(slug: str, taken: Mapping[str, str]) -> str:
     return free
 
 
-def imported_files(layout: Layout, tree: ContentTree) -> dict[str, list[Path]]:
-    """The event files an import wrote, by their ``external_id`` (only files naming it are parsed)."""
+def imported_files(layout: Layout, tree: ContentTree, folder: str) -> dict[str, list[Path]]:
+    """The files of ``folder`` an import wrote, by their ``external_id`` (only files naming it are parsed)."""
     found: dict[str, list[Path]] = {}
-    for path in layout.files(layout.events, tree):
+    for path in layout.files(folder, tree):
         data = path.read_bytes()
         if b"external_id" not in data:
             continue
-        parsed = parse_file(path, layout.shown(path), data=data)
+        parsed = parse_file(path, layout.shown(path), data=data, reserved=frozenset())
         value = parsed.doc.meta.get("external_id") if parsed.doc is not None else None
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             found.setdefault(str(value).strip(), []).append(path)
@@ -333,45 +401,54 @@ def imported_files(layout: Layout, tree: ContentTree) -> dict[str, list[Path]]:
 
 # ------------------------------------------------------------------ the whole sheet
 
-def header_findings(sheet: Sheet, source: str) -> list[Finding]:
+def header_findings(sheet: Sheet, source: str, columns: tuple[Column, ...]) -> list[Finding]:
     """Required columns missing (an error), and columns not recognised (left out: a reminder)."""
     findings = []
-    for column in EVENT_COLUMNS:
+    known = {c.header for c in columns}
+    for column in columns:
         if column.required and column.header not in sheet.headers:
             findings.append(Finding(sheet.name, Problem(
                 source, sheet.header_row, "", f"表头里没有「{column.header}」列",
                 "用 invoke excel-template 生成的模板填写；或者在表头加上这一列")))
     for header in sheet.headers:
-        if header and header not in KNOWN_HEADERS:
+        if header and header not in known:
             findings.append(Finding(sheet.name, Problem(
                 source, sheet.header_row, header, "不认识这一列，这一列的内容没有导入",
-                "列名要和模板一样：" + "、".join(c.header for c in EVENT_COLUMNS), WARNING)))
+                "列名要和模板一样：" + "、".join(c.header for c in columns), WARNING)))
     return findings
 
 
-def plan_all(importer: Importer, sheets: list[Sheet]) -> tuple[list[Planned], list[Finding]]:
-    """Every row planned; rows with errors (and rows repeating an earlier row's 编号) named."""
+def plan_all(importer: Importer, events: list[Sheet], news: list[Sheet]) -> tuple[list[Planned], list[Finding]]:
+    """Every row planned, events first (news may name them); rows with errors named."""
     plans: list[Planned] = []
     findings: list[Finding] = []
-    claimed: dict[str, str] = {}
-    ids: dict[str, Row] = {}
-    for sheet in sheets:
-        findings += header_findings(sheet, importer.source)
-        for row in sheet.rows:
-            planned = importer.plan(row, claimed)
-            if isinstance(planned, list):
-                findings += planned
-                continue
-            if planned.external_id in ids:
-                first = ids[planned.external_id]
-                planned.findings.append(importer.finding(
-                    row, HEADERS["external_id"], f"和「{first.sheet}」表第 {first.number} 行是同一个活动（编号“{planned.external_id}”）",
-                    "每个活动只写一行；不同的活动请写不同的编号"))
-            ids.setdefault(planned.external_id, row)
-            claimed[planned.path.stem] = f"「{row.sheet}」表第 {row.number} 行"
-            findings += planned.findings
-            plans.append(planned)
+    for sheets, columns, plan in ((events, EVENT_COLUMNS, importer.plan), (news, NEWS_COLUMNS, importer.plan_news)):
+        claimed: dict[str, str] = {}
+        ids: dict[str, Row] = {}
+        for sheet in sheets:
+            findings += header_findings(sheet, importer.source, columns)
+            for row in sheet.rows:
+                planned = plan(row, claimed)
+                if isinstance(planned, list):
+                    findings += planned
+                    continue
+                _same_id(importer, planned, ids)
+                claimed[planned.path.stem] = f"「{row.sheet}」表第 {row.number} 行"
+                if plan == importer.plan:
+                    importer.event_ids[planned.external_id] = planned.path.stem
+                    importer.event_slugs.add(planned.path.stem)
+                findings += planned.findings
+                plans.append(planned)
     return plans, findings
+
+
+def _same_id(importer: Importer, planned: Planned, ids: dict[str, Row]) -> None:
+    """Two rows with one 编号 would write one file twice: the second is refused."""
+    first = ids.setdefault(planned.external_id, planned.row)
+    if first is not planned.row:
+        planned.findings.append(importer.finding(
+            planned.row, HEADERS["external_id"], f"和「{first.sheet}」表第 {first.number} 行的编号相同（“{planned.external_id}”）",
+            "每个活动（每篇新闻）只写一行；不同的请写不同的编号"))
 
 
 def run_import(source: Path, layout: Layout, today: date, partial: bool = False) -> Outcome:
@@ -381,14 +458,15 @@ def run_import(source: Path, layout: Layout, today: date, partial: bool = False)
     if any(p.is_error for p in problems):
         raise ScaffoldError("登记表有错误，先改好它们：\n" + "\n".join(p.format() for p in problems), "改好后再导入")
     try:
-        sheets = sheets_of(source)
+        events, news = sheets_of(source, EVENT_COLUMNS), sheets_of(source, NEWS_COLUMNS)
     except CellError as exc:
         raise ScaffoldError(exc.message, exc.hint) from None
-    if not sheets:
-        raise ScaffoldError(f"{shown} 里没有找到活动表：没有一行写着「活动名称」等列名",
+    if not events and not news:
+        raise ScaffoldError(f"{shown} 里没有找到活动表或新闻表：没有一行写着「活动名称」或「新闻标题」等列名",
                             "用 invoke excel-template 生成的模板填写，第一行是列名")
+    sheets = events + news
     importer = Importer(layout, shown, registries, today)
-    plans, findings = plan_all(importer, sheets)
+    plans, findings = plan_all(importer, events, news)
     bad = {(f.sheet, f.problem.line) for f in findings if f.problem.is_error}
     outcome = Outcome(findings=findings, refused=[r for s in sheets for r in s.rows if (r.sheet, r.number) in bad])
     if bad and not partial:
@@ -462,7 +540,7 @@ def report(outcome: Outcome, layout: Layout, partial: bool) -> str:
     for label, paths in (("新建", outcome.created), ("更新", outcome.updated)):
         lines += [f"{label} {layout.shown(p)}" for p in paths]
     lines.append(f"导入完成：新建 {len(outcome.created)} 个、更新 {len(outcome.updated)} 个、"
-                 f"没有变化 {len(outcome.unchanged)} 个活动文件。")
+                 f"没有变化 {len(outcome.unchanged)} 个文件。")
     if rows:
         shown = "、".join(f"「{r.sheet}」表第 {r.number} 行" for r in outcome.refused)
         lines.append(f"没有导入的 {rows} 行：{shown}。改好后再导入，已导入的行不会重复。")

@@ -186,6 +186,8 @@ class ArticleDraft:
     slug: str
     street: str = ""
     events: tuple[str, ...] = field(default_factory=tuple)
+    body: str = ""  # the text; empty: the prompt the editor replaces
+    external_id: str = ""  # the row's id in an imported spreadsheet (kepu.importer)
 
     def path(self, layout: Layout) -> Path:
         return layout.content / layout.articles / f"{self.day.year:04d}" / f"{self.slug}.md"
@@ -342,6 +344,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
     events = (f"events: [{', '.join(draft.events)}]" if draft.events else f"# events: [{ex.ARTICLE_EVENTS.text}]")
     return "\n".join([
         "---",
+        *_external_id_lines(draft.external_id),
         "# 新闻标题（必填）",
         f"title: {yaml_text(draft.title)}",
         "# 发布日期（必填），也可以写日期加时间，例如 2026-11-20 09:30",
@@ -362,7 +365,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 草稿（可选）：写 true 时不发布",
         "# draft: true",
         "---",
-        ex.ARTICLE_BODY.text,
+        draft.body or ex.ARTICLE_BODY.text,
         "",
     ])
 

@@ -13,6 +13,8 @@ from .spreadsheet import (
     EVENT_SHEET,
     EXAMPLE_SHEET,
     INSTRUCTIONS_SHEET,
+    NEWS_COLUMNS,
+    NEWS_SHEET,
     STATUS_CHOICES,
     Column,
 )
@@ -47,11 +49,13 @@ def write_template(path: Path, registries: Registries, today: date) -> Path:
     book = Workbook()
     events = book.active
     events.title = EVENT_SHEET
+    news = book.create_sheet(NEWS_SHEET)
     ranges = _choices_sheet(book.create_sheet(CHOICES_SHEET), registries)
-    _event_sheet(events, ranges)
+    _headed_sheet(events, EVENT_COLUMNS, ranges)
+    _headed_sheet(news, NEWS_COLUMNS, ranges)
     _instructions(book.create_sheet(INSTRUCTIONS_SHEET))
     examples = book.create_sheet(EXAMPLE_SHEET)
-    _event_sheet(examples, ranges)
+    _headed_sheet(examples, EVENT_COLUMNS, ranges)
     for number, row in enumerate(example_rows(registries, today), start=2):
         for index, column in enumerate(EVENT_COLUMNS, start=1):
             examples.cell(number, index, row.get(column.header))
@@ -78,12 +82,12 @@ def _choices_sheet(sheet, registries: Registries) -> dict[str, str]:
     return ranges
 
 
-def _event_sheet(sheet, ranges: dict[str, str]) -> None:
+def _headed_sheet(sheet, columns: tuple[Column, ...], ranges: dict[str, str]) -> None:
     """Headers (required ones marked), widths, cell formats, input hints and dropdowns."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    for index, column in enumerate(EVENT_COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         cell = sheet.cell(1, index, header_text(column))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=REQUIRED_FILL if column.required else HEADER_FILL)
@@ -148,14 +152,21 @@ INSTRUCTIONS = (
     "9. 填好后保存，把文件交给网站管理员导入；导入时会逐行检查，哪一行哪一列要改会写清楚，"
     "全部改好才会发布。同一张表格改过后可以再次导入：已导入的活动会更新，不会重复。",
     "",
-    "各列说明",
+    "「活动」表各列说明",
+)
+NEWS_INSTRUCTIONS = (
+    "「新闻」表：一行写一篇新闻（例如活动报道）。「相关活动」写「活动」表里那个活动的编号，"
+    "新闻页面就会链接到活动。",
+    "",
+    "「新闻」表各列说明",
 )
 
 
 def _instructions(sheet) -> None:
     from openpyxl.styles import Alignment, Font
 
-    lines = [*INSTRUCTIONS, *(f"{header_text(c)}：{c.note or '—'}" for c in EVENT_COLUMNS)]
+    lines = [*INSTRUCTIONS, *(f"{header_text(c)}：{c.note or '—'}" for c in EVENT_COLUMNS),
+             "", *NEWS_INSTRUCTIONS, *(f"{header_text(c)}：{c.note or '—'}" for c in NEWS_COLUMNS)]
     for number, line in enumerate(lines, start=1):
         cell = sheet.cell(number, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -16,6 +16,7 @@ from .csvsafe import FORMULA_START
 from .model import STATUS_LABELS
 
 EVENT_SHEET = "活动"
+NEWS_SHEET = "新闻"
 EXAMPLE_SHEET = "示例（不导入）"
 INSTRUCTIONS_SHEET = "说明"
 CHOICES_SHEET = "选项"
@@ -72,6 +73,18 @@ EVENT_COLUMNS = (
            "改期的活动直接改日期和时间"),
     Column("状态说明", "status_note", note="取消的原因等，例如 因大风天气取消", width=24),
     Column("活动介绍", "body", "long", True, note="做什么、怎么参加、需要带什么", width=40),
+)
+
+
+NEWS_COLUMNS = (
+    Column("编号", "external_id", note="本单位给这篇新闻起的编号，例如 XW2026-001；写了编号，以后改了再导入，"
+           "更新的仍是同一篇"),
+    Column("新闻标题", "title", required=True, width=30),
+    Column("发布日期", "date", "date", True, note="例如 2026-12-05", width=18),
+    Column("相关街镇", "street", "choice", registry="streets", note="从下拉列表里选；全区的新闻就空着"),
+    Column("相关活动", "events", note="这篇新闻报道的活动：写「活动」表里那个活动的编号（或活动的文件名），"
+           "多个用顿号分开", width=24),
+    Column("正文", "body", "long", True, note="新闻的正文", width=60),
 )
 
 
