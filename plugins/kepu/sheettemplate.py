@@ -222,7 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     today = args.today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
     path = write_template(args.path, registries, today)
-    print(f"已写出模板 {path}：在「活动」表里一行写一个活动，「说明」表有填写方法，「示例（不导入）」表有例子。")
+    print(f"已写出模板 {path}：在「活动」表里一行写一个活动（活动报道写在「新闻」表），"
+          "「说明」表有填写方法，「示例（不导入）」表有例子。")
     print(f"填好后导入：invoke import-events {path.name}")
     return 0
 
