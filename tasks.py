@@ -3,6 +3,8 @@
     invoke new-event    create an event file (asks, or takes --title --street … flags;
                         --from SLUG copies an event with new dates)
     invoke new-article  create a news file
+    invoke excel-template [PATH]   write the Excel template staff fill in (dropdowns from the registries)
+    invoke import-events FILE      one event file per row of a filled template (.xlsx or .csv)
     invoke check [FILE] check content without building
     invoke codeowners   print CODEOWNERS for the content repository, from the street registry
     invoke build        build the site into output/ (refuses invalid content)
@@ -44,7 +46,7 @@ CONFIG = {
 
 # `invoke check` checks everything and `invoke check FILE` one file: invoke has no optional
 # positional arguments, so a task's positional ``path`` defaults to "" when none was given.
-OPTIONAL_POSITIONAL = {"check": "path"}
+OPTIONAL_POSITIONAL = {"check": "path", "excel-template": "path"}
 _complete_context = ParseMachine.complete_context
 
 
@@ -223,6 +225,25 @@ def new_article(c, title=None, date=None, street=None, events=None, slug=None, b
     _python("-m", "kepu.scaffold", "article", *_flags(
         title=title, date=date, street=street, events=events, slug=slug, batch=batch,
         content=content and _here(content)))
+
+
+TEMPLATE_NAME = "科普活动导入表.xlsx"
+
+
+@task(positional=["path"], help={"path": f"模板写到哪里，默认当前文件夹的 {TEMPLATE_NAME}",
+                                  "content": PATH_HELP["content"]})
+def excel_template(c, path=None, content=None):
+    """写出导入活动用的 Excel 表格模板：下拉选项来自登记表，另有填写说明和示例。"""
+    _python("-m", "kepu.sheettemplate", _here(path or TEMPLATE_NAME),
+            *_flags(content=content and _here(content)))
+
+
+@task(help={"path": "填好的表格（.xlsx，或 .csv）", "partial": "有错误的行先不导入，只导入没有错误的行",
+            "content": PATH_HELP["content"]})
+def import_events(c, path, partial=False, content=None):
+    """把表格里的活动导入成活动文件（一行一个）；有一行有错误就什么也不写（除非加 --partial）；
+    同一张表格再次导入时更新已导入的活动，不会重复。"""
+    _python("-m", "kepu.importer", _here(path), *_flags(partial=partial, content=content and _here(content)))
 
 
 def _server(port: int):

@@ -184,6 +184,7 @@ class Event:
     attendance: int | None = None
     report: str = ""
     sequence: int = 0
+    external_id: str = ""  # the spreadsheet row it was imported from (kepu.importer)
 
     @property
     def duration(self) -> timedelta:

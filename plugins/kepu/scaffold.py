@@ -164,6 +164,10 @@ class EventDraft:
     age: str = ""
     registration: Registration | None = None
     cost: str = ""
+    body: str = ""  # the description; empty: the prompt the editor replaces
+    external_id: str = ""  # the row's id in an imported spreadsheet (kepu.importer)
+    status: str = ""  # an imported row's cancelled or full (new-event leaves it commented out)
+    status_note: str = ""
 
     def path(self, layout: Layout) -> Path:
         return event_path(layout, self.street, self.schedule.day, self.slug)
@@ -182,6 +186,8 @@ class ArticleDraft:
     slug: str
     street: str = ""
     events: tuple[str, ...] = field(default_factory=tuple)
+    body: str = ""  # the text; empty: the prompt the editor replaces
+    external_id: str = ""  # the row's id in an imported spreadsheet (kepu.importer)
 
     def path(self, layout: Layout) -> Path:
         return layout.content / layout.articles / f"{self.day.year:04d}" / f"{self.slug}.md"
@@ -292,6 +298,7 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
     team = registries.teams[draft.team].name
     lines = [
         "---",
+        *_external_id_lines(draft.external_id),
         "# 活动名称（必填）",
         f"title: {yaml_text(draft.title)}",
         *when_lines(draft.schedule),
@@ -308,12 +315,27 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         f"audiences: [{', '.join(draft.audiences)}]",
         *_place_lines(draft),
         *_extra_lines(draft),
+        *_status_lines(draft),
         OPTIONAL_EVENT_LINES,
         "---",
-        ex.EVENT_BODY.text,
+        draft.body or ex.EVENT_BODY.text,
         "",
     ]
     return "\n".join(lines)
+
+
+def _status_lines(draft: EventDraft) -> list[str]:
+    if not draft.status or draft.status == "scheduled":
+        return []
+    lines = ["# 状态：cancelled 已取消、full 名额已满", f"status: {draft.status}"]
+    return lines + ([f"status_note: {yaml_text(draft.status_note)}"] if draft.status_note else [])
+
+
+def _external_id_lines(external_id: str) -> list[str]:
+    if not external_id:
+        return []
+    return ["# 导入表格里这一行的编号：再次导入同一张表格时，更新的就是这个文件（不要修改）",
+            f"external_id: {yaml_text(external_id)}"]
 
 
 def render_article(draft: ArticleDraft, registries: Registries) -> str:
@@ -322,6 +344,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
     events = (f"events: [{', '.join(draft.events)}]" if draft.events else f"# events: [{ex.ARTICLE_EVENTS.text}]")
     return "\n".join([
         "---",
+        *_external_id_lines(draft.external_id),
         "# 新闻标题（必填）",
         f"title: {yaml_text(draft.title)}",
         "# 发布日期（必填），也可以写日期加时间，例如 2026-11-20 09:30",
@@ -342,7 +365,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 草稿（可选）：写 true 时不发布",
         "# draft: true",
         "---",
-        ex.ARTICLE_BODY.text,
+        draft.body or ex.ARTICLE_BODY.text,
         "",
     ])
 

@@ -40,6 +40,7 @@ MAX_TITLE = 120
 MAX_TAG = 60
 MAX_TAGS = 20
 MAX_EVENT_REFS = 50
+MAX_EXTERNAL_ID = 200  # an imported spreadsheet row's id (kepu.importer)
 IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
 URL_SCHEMES = ("http://", "https://")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
@@ -50,6 +51,7 @@ EVENT_FIELDS = (
     "team", "categories", "audiences", "age", "registration", "cost", "status", "previous_start",
     "status_note", "recurrence", "image", "image_alt", "summary", "tags", "accessibility",
     "contact", "featured", "draft", "updated", "attendance", "report", "sequence", "night",
+    "external_id",
 )
 REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences")
 NESTED_FIELDS = {
@@ -773,6 +775,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
         attendance=checker.integer("attendance", 0, 10_000_000),
         report=report,
         sequence=checker.integer("sequence", 0, 10_000) or 0,
+        external_id=checker.text("external_id", max_len=MAX_EXTERNAL_ID),
     )
     categories = checker.ids("categories", "categories", "活动类型")
     audiences = checker.ids("audiences", "audiences", "服务对象")
