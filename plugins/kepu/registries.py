@@ -197,8 +197,11 @@ def _load_one(kind: str, path: Path, shown: str,
             item_lines.setdefault(item["id"], lines)
             continue
         private = _private_problem(kind, item, lines, shown)
-        if private:
+        if private:  # refused, but events naming the person are not blamed as well
             problems.append(private)
+            if isinstance(item.get("id"), str) and ID_PATTERN.fullmatch(item["id"]):
+                result.setdefault(item["id"], make({"id": item["id"], "name": item["id"]}))
+                item_lines.setdefault(item["id"], {"": line, "consent": line})
             continue
         for key in item:
             if str(key) not in _FIELDS[kind]:

@@ -831,12 +831,15 @@ def _entity_refs(checker: FieldReader, start: date | datetime | None, end: date 
     registries = checker.ctx.registries
     venue = checker.get("venue")
     venue_id = venue.strip() if isinstance(venue, str) and venue.strip() in registries.venues else ""
+    named = {}
     if venue_id and not community and "community" not in checker.meta:
         community = registries.venues[venue_id].community
+        if community in registries.communities:  # a registered venue says where it is
+            named = {"community": registries.communities[community].name}
     campaigns = checker.ids("campaigns", "campaigns", "主题活动", required=False)
     if start is not None and end is not None:
         _campaign_dates(checker, campaigns, _as_day(start), _as_day(end))
-    return {"venue_id": venue_id, "community_id": community,
+    return {**named, "venue_id": venue_id, "community_id": community,
             "programmes": checker.ids("programmes", "programmes", "项目", required=False),
             "campaigns": campaigns, "speakers": checker.ids("speakers", "people", "专家", required=False)}
 

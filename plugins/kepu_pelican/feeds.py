@@ -117,7 +117,8 @@ class FeedsGenerator(Generator):
     def _stamps(self, index: SiteIndex) -> dict[str, Stamp]:
         lay = layout(self.settings)
         paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
-        history = load_history(lay.root, paths.values())
+        places = {ident: (place.name, place.address) for ident, place in index.registries.venues.items()}
+        history = load_history(lay.root, paths.values(), places)
         self.context["kepu_history"] = {slug: history[path] for slug, path in paths.items() if path in history}
         stamps = {}
         for entry in index.entries:
