@@ -248,3 +248,24 @@ def test_the_build_reports_the_same_registry_problems_as_the_check(mini_site: Pa
     in_check = set(re.findall(r"^\s*(content/\S+: .+)$", checked.stdout, re.MULTILINE))
     in_build = set(re.findall(r"^\s*(content/\S+: .+)$", built.stdout + built.stderr, re.MULTILINE))
     assert in_check == in_build and len(in_check) == 2, sorted(in_check ^ in_build)
+
+
+def test_naming_a_registered_venue_instead_of_writing_it_out_moves_nothing() -> None:
+    """Subscribers are not told an event moved (nor do calendars see a new SEQUENCE) when its
+    editor replaces the written-out venue by the venues.yml id of the same place."""
+    from kepu.history import change_kind, significant
+
+    places = {"anquanguan": ("生态城安全教育体验馆", "天津市滨海新区中新天津生态城安全馆")}
+    written = "---\ntitle: 研学\nstart: 2026-12-08 09:00\nvenue:\n  name: 生态城安全教育体验馆\n" \
+              "  address: 天津市滨海新区中新天津生态城安全馆\n---\n正文\n"
+    named = "---\ntitle: 研学\nstart: 2026-12-08 09:00\nvenue: anquanguan\n---\n正文\n"
+    elsewhere = named.replace("venue: anquanguan", "venue:\n  name: 泰达图书馆报告厅")
+    assert change_kind(significant(written, places), significant(named, places)) is None
+    assert change_kind(significant(named, places), significant(elsewhere, places)) == "moved"
+
+
+def test_an_event_outside_its_campaign_window_is_questioned(mini_site: Path) -> None:
+    event = EVENT.replace("start: 2026-12-08 09:00", "start: 2026-12-18 09:00")
+    lines = check_lines(with_registries(mini_site, event=event))
+    assert (f"{EVENT_PATH}:12: （提醒）campaigns[0]: 活动日期不在“2026年全国科普日”期间（12月1日至12月10日）"
+            " — 检查活动日期，或删去这个主题活动编号") in lines
