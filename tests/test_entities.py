@@ -269,3 +269,14 @@ def test_an_event_outside_its_campaign_window_is_questioned(mini_site: Path) -> 
     lines = check_lines(with_registries(mini_site, event=event))
     assert (f"{EVENT_PATH}:12: （提醒）campaigns[0]: 活动日期不在“2026年全国科普日”期间（12月1日至12月10日）"
             " — 检查活动日期，或删去这个主题活动编号") in lines
+
+
+def test_a_venue_written_on_one_line_is_told_how_to_write_it(mini_site: Path) -> None:
+    """A registered venue's name gets its id; any other place on one line still gets the way to
+    write name and address."""
+    site = with_registries(mini_site, event=EVENT.replace("venue: anquanguan", "venue: 生态城安全教育体验馆"))
+    (site / EVENT_PATH).with_name("elsewhere.md").write_text(EVENT.replace("venue: anquanguan", "venue: 泰达图书馆"))
+    lines = check_lines(site)
+    assert f"{EVENT_PATH}:9: venue: 未知的场地编号“生态城安全教育体验馆” — “生态城安全教育体验馆”是名称，这里要写编号：anquanguan" in lines
+    assert (f"{EVENT_PATH.replace('xinnong-dongji', 'elsewhere')}:9: venue: 地点要分开写名称和地址"
+            " — 在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址") in lines

@@ -434,9 +434,11 @@ def _venue(checker: FieldReader) -> Venue | None:
     value = checker.get("venue")
     if value is None:
         return None
-    if isinstance(value, str) and checker.ctx.registries.venues:
-        ident = checker.one_id("venue", value, "venues", "场地")
-        return checker.ctx.registries.venues[ident].venue if ident else None
+    venues = checker.ctx.registries.venues
+    if isinstance(value, str) and venues and (SLUG_PATTERN.fullmatch(value.strip()) or value.strip() in
+                                               checker.ctx.names("venues")):
+        ident = checker.one_id("venue", value, "venues", "场地")  # an id, or a registered name typed
+        return venues[ident].venue if ident else None
     if isinstance(value, str):
         checker.error("venue", "地点要分开写名称和地址",
                       "在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址")
