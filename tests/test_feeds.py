@@ -46,7 +46,8 @@ def events_by_uid(path: Path) -> dict:
 def test_every_feed_exists(sample_output: Path) -> None:
     names = {p.relative_to(sample_output).as_posix() for p in feeds(sample_output)}
     assert "feeds/all.ics" in names
-    for kind in ("streets", "teams", "categories", "audiences"):
+    for kind in ("streets", "teams", "categories", "audiences", "programmes", "campaigns", "venues",
+                 "communities", "people"):
         pages = [p.parent.name for p in (sample_output / kind).glob("*/index.html")]
         assert pages and all(f"feeds/{kind}/{ident}.ics" in names for ident in pages), kind
     in_all = {str(uid).split("@")[0] for uid in events_by_uid(sample_output / "feeds" / "all.ics")}

@@ -221,9 +221,9 @@ def _name_problem(path: Path, top: str, sections: Sections, shown: Callable[[Pat
 
 def _registry_name_problem(path: Path, shown: Callable[[Path], str]) -> Problem | None:
     """A file in the registries' folder that no registry is read from (streets.yml misspelt)."""
-    from .registries import OPTIONAL_FILES, REGISTRY_FILES  # the registries read this module: import late
+    from .registries import REGISTRY_FILES  # the registries read this module: import late
 
-    known = (*REGISTRY_FILES.values(), *OPTIONAL_FILES.values())
+    known = tuple(REGISTRY_FILES.values())
     if path.name in known:
         return None
     guess = closest(path.name.lower(), known) or closest(path.stem.lower() + ".yml", known)

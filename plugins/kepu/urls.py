@@ -27,6 +27,19 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "AUDIENCE": ("audiences/{id}/", "audiences/{id}/index.html"),
     "AUDIENCE_PAST": ("audiences/{id}/past/", "audiences/{id}/past/index.html"),
     "AUDIENCES": ("audiences/", "audiences/index.html"),
+    # The association's own entities (content/data/programmes.yml, campaigns.yml, venues.yml,
+    # communities.yml, people.yml): pages, feeds and embeds like streets'.
+    **{key: pattern for prefix, plural in (("PROGRAMME", "programmes"), ("CAMPAIGN", "campaigns"),
+                                           ("VENUE", "venues"), ("COMMUNITY", "communities"),
+                                           ("PERSON", "people"))
+       for key, pattern in (
+           (prefix, (f"{plural}/{{id}}/", f"{plural}/{{id}}/index.html")),
+           (f"{prefix}_PAST", (f"{plural}/{{id}}/past/", f"{plural}/{{id}}/past/index.html")),
+           (plural.upper(), (f"{plural}/", f"{plural}/index.html")),
+           (f"SUBSCRIBE_FEED_{prefix}", (f"subscribe/{plural}/{{id}}/", f"subscribe/{plural}/{{id}}/index.html")),
+           (f"{prefix}_FEED", (f"feeds/{plural}/{{id}}.ics",) * 2),
+           (f"{prefix}_ATOM", (f"feeds/{plural}/{{id}}.atom",) * 2),
+           (f"EMBED_{prefix}", (f"embed/{plural}/{{id}}/", f"embed/{plural}/{{id}}/index.html")))},
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
     # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).
@@ -82,6 +95,11 @@ FACET_PREFIX = {
     "teams": "TEAM",
     "categories": "EVENT_CATEGORY",
     "audiences": "AUDIENCE",
+    "programmes": "PROGRAMME",
+    "campaigns": "CAMPAIGN",
+    "venues": "VENUE",
+    "communities": "COMMUNITY",
+    "people": "PERSON",
 }
 
 

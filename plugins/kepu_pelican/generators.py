@@ -40,9 +40,14 @@ logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
 
 JOBS_PER_WORKER = 8  # fewer listing pages than this are written in this process
 FACET_TEMPLATES = {"streets": "street", "teams": "team", "categories": "category",
-                   "audiences": "audience"}
+                   "audiences": "audience",
+                   # The association's entities (issue 19): same pages, own templates.
+                   "programmes": "programme", "campaigns": "campaign", "venues": "venue",
+                   "communities": "community", "people": "person"}
 INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATEGORIES",
-               "audiences": "AUDIENCES"}
+               "audiences": "AUDIENCES",
+               "programmes": "PROGRAMMES", "campaigns": "CAMPAIGNS", "venues": "VENUES",
+               "communities": "COMMUNITIES", "people": "PEOPLE"}
 
 
 class _Cache:
@@ -106,10 +111,11 @@ class EventsGenerator(CachingGenerator):
         lay = layout(self.settings)
         tree = content_tree(self.settings)
         problems = tree_problems(lay, tree)  # the preflight refused errors: warnings remain
-        registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
+        files = [(path, lay.shown(path)) for path in lay.files(lay.events, tree)]
+        registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data),
+                                            {path.stem for path, _ in files})
         problems.extend(found)
         ctx = lay.context(registries, self.settings["TIMEZONE"], tree)
-        files = [(path, lay.shown(path)) for path in lay.files(lay.events, tree)]
         for folder in (lay.articles, lay.pages):
             problems.extend(duplicate_slugs(lay.shown(p) for p in lay.files(folder, tree)))
         problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings), self.settings))
