@@ -36,8 +36,11 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
     return SearchDoc(
         url=entry.url, title=event.title, when=entry.when, place=entry.street.name,
         order=(event.slug,),
-        names=(event.title, *event.tags, venue.name if venue else "", entry.street.name, entry.team.name,
-               event.community, *(c.name for c in entry.categories), *(a.name for a in entry.audiences)),
+        names=(event.title, *event.tags, *(p.name for p in entry.programmes), *(c.name for c in entry.campaigns),
+               venue.name if venue else "", entry.street.name, entry.team.name,
+               entry.community.name if entry.community else event.community,
+               *(s.name for s in entry.speakers), *(c.name for c in entry.categories),
+               *(a.name for a in entry.audiences)),
         text=(event.summary, venue.address if venue else "", body),
         ends=int(entry.ends.timestamp()),
         status="" if shown == "scheduled" else shown,

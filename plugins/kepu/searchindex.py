@@ -38,7 +38,7 @@ class SearchDoc:
     when: str  # 2026年12月12日（周六）14:00–16:00, or a news item's date
     place: str  # the street (events) or 新闻动态
     order: tuple  # sort key among pages of its kind
-    names: tuple[str, ...]  # title, programmes, venue, street, team, community, categories, audiences
+    names: tuple[str, ...]  # title, programmes, campaigns, venue, street, team, community, speakers, …
     text: tuple[str, ...] = ()  # summary, address, body text
     ends: int | None = None  # events: when it is over (Unix seconds); None for news
     status: str = ""  # shown status key when not as planned (cancelled, full, …)
