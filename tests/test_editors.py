@@ -469,6 +469,9 @@ def test_every_guide_example_is_a_valid_event_of_each_kind(tmp_path: Path) -> No
     assert len(examples) == text.count("```markdown\n---") >= 8  # no example escapes this test
     site = tmp_path / "site"
     shutil.copytree(ROOT / "content" / "data", site / "content" / "data")
+    campaigns = site / "content" / "data" / "campaigns.yml"  # its main events are the sample's, not here
+    campaigns.write_text("".join(line for line in campaigns.read_text("utf-8").splitlines(keepends=True)
+                                 if not line.lstrip().startswith("main_event:")), "utf-8")
     for path, body in examples:
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(body, "utf-8")

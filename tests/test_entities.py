@@ -280,3 +280,20 @@ def test_a_venue_written_on_one_line_is_told_how_to_write_it(mini_site: Path) ->
     assert f"{EVENT_PATH}:9: venue: 未知的场地编号“生态城安全教育体验馆” — “生态城安全教育体验馆”是名称，这里要写编号：anquanguan" in lines
     assert (f"{EVENT_PATH.replace('xinnong-dongji', 'elsewhere')}:9: venue: 地点要分开写名称和地址"
             " — 在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址") in lines
+
+
+def test_a_new_event_file_offers_a_community_id_of_its_street(tmp_path: Path) -> None:
+    """invoke new-event's file shows, commented out, an id of the street's own communities once the
+    site has communities.yml (not the free text a volunteer would copy into a refused file)."""
+    from datetime import date, time
+
+    from conftest import ROOT
+    from kepu.registries import load_registries
+    from kepu.scaffold import EventDraft, render_event
+    from kepu.schedule import Schedule
+
+    registries, _ = load_registries(ROOT / "content" / "data")
+    draft = EventDraft("流动科技馆进社区", "xinbei", "xinbei-liudong", Schedule(date(2027, 3, 6), (time(9), time(11))),
+                       ("kepu-zhanlan",), ("qinzi",), "liudong-test", venue="金江社区活动中心", address="新北街道")
+    text = render_event(draft, registries)
+    assert "# 社区或村编号（可选，见 content/data/communities.yml）：金江社区\n# community: jinjiang\n" in text

@@ -211,6 +211,16 @@ def _names(ids: Iterable[str], registry: Mapping[str, object]) -> str:
     return "、".join(getattr(registry[i], "name", i) for i in ids)
 
 
+def _community_lines(registries: Registries, street: str) -> list[str]:
+    """The commented community line: an id of communities.yml (one of this street's) once the site has it."""
+    if "communities" not in registries.declared:
+        return ["# 社区或村（可选）", "# community: 金江社区"]
+    mine = [c for c in registries.communities.values() if c.street == street]
+    example = f"# community: {mine[0].id}" if mine else "# community: 编号"
+    shown = f"：{mine[0].name}" if mine else ""
+    return [f"# 社区或村编号（可选，见 content/data/communities.yml）{shown}", example]
+
+
 def _place_lines(draft: EventDraft) -> list[str]:
     lines = ["# 活动地点：name 场地名称（必填）、address 详细地址；lat/lon 纬度/经度（可选）"]
     if draft.venue:
@@ -305,8 +315,7 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         *(recurrence_lines(draft.schedule) or [RECURRENCE_EXAMPLE]),
         f"# 街镇编号（必填）：{street}（编号见 content/data/streets.yml）",
         f"street: {draft.street}",
-        "# 社区或村（可选）",
-        "# community: 金江社区",
+        *_community_lines(registries, draft.street),
         f"# 主办志愿服务队编号（必填）：{team}（见 content/data/teams.yml）",
         f"team: {draft.team}",
         f"# 活动类型编号，可写多个（必填）：{_names(draft.categories, registries.categories)}",
