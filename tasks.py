@@ -314,10 +314,10 @@ def bench_corpus(c, events=1000, out=None, seed=2023):
             "--seed", str(seed))
 
 
-@task(help={"queries": "每类查询最多多少条，默认 150", "copies": "示例活动复制几份（169 份约 16,000 项），默认 169"})
-def bench_search(c, queries=150, copies=169):
+@task(help={"queries": "每类查询最多多少条，默认 150", "events": "大规模测量的活动数（复制示例活动），默认 16000"})
+def bench_search(c, queries=150, events=16000):
     """在 Chromium 里用网站自己的搜索页测量搜索的召回率、每次查询的流量和请求数，结果写入 bench/RESULTS.md。"""
-    _python("-m", "bench.search", "--sample-queries", str(queries), "--copies", str(copies),
+    _python("-m", "bench.search", "--sample-queries", str(queries), "--events", str(events),
             "--results", str(ROOT / "bench" / "RESULTS.md"))
 
 

@@ -14,8 +14,8 @@ synonyms.yml says). Kinds of query:
 recall@10 of a query = expected pages among the first ten shown ÷ min(10, expected pages).
 Bytes and requests count what the page fetched of the index for the query (a fresh browser
 context each time: nothing cached). Run at the sample's size (the built sample site) and at
-16,000 events (the sample's events and news copied, each copy a week apart, with the sample
-site's own search page).
+about 16,000 events (the sample's events and news copied as often as that takes, each copy a
+week apart, with the sample site's own search page).
 """
 
 from __future__ import annotations
@@ -322,7 +322,7 @@ def with_index(sample: Path, corpus: Corpus, registries, target: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--copies", type=int, default=169)
+    parser.add_argument("--events", type=int, default=16_000, help="events in the large corpus (copies of the sample's)")
     parser.add_argument("--sample-queries", type=int, default=400)
     parser.add_argument("--big-queries", type=int, default=120)
     parser.add_argument("--site", type=Path, help="measure this built site instead (e.g. another engine)")
@@ -343,15 +343,16 @@ def main(argv: list[str] | None = None) -> int:
             lines += table(f"Sample ({len(corpus.docs)} pages)", run_queries(base, found), size, files,
                            len(corpus.docs))
         server.shutdown()
-        if args.copies > 1:
-            big = copies(corpus, args.copies)
+        count = max(1, round(args.events / sum(1 for d in corpus.docs if d.is_event)))
+        if count > 1:
+            big = copies(corpus, count)
             folder = with_index(site, big, registries, work / "big")
             server, base = serve(folder)
             sample = random.Random(7).sample(found, min(args.big_queries, len(found)))
             scaled = [replace(q, expected=_expected_urls(q, big)) for q in sample]
             size, files = _index_size(folder / "search")
             events = sum(1 for d in big.docs if d.is_event)
-            lines += table(f"{events:,} events ({len(big.docs):,} pages: the sample × {args.copies})",
+            lines += table(f"{events:,} events ({len(big.docs):,} pages: the sample × {count})",
                            run_queries(base, scaled), size, files, len(big.docs))
             server.shutdown()
     text = "\n".join(lines)

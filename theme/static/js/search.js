@@ -77,11 +77,13 @@
   }
   // Each way of reading a typed word: a list of terms that must all be there.
   function readings(run, m) {
-    if (isHan(run)) { return [run.length > 4 ? coverBy(hanTerms(run), 2) : hanTerms(run)]; }
+    // Up to six characters every pair is asked for (防灾减灾日 must not find 国际减灾日防灾…).
+    if (isHan(run)) { return [run.length > 6 ? coverBy(hanTerms(run), 2) : hanTerms(run)]; }
     var found = [[run.slice(0, MAX_WORD)]];
     var said = /^[a-z]+$/.test(run) ? syllables(run, m.syllableSet) : null;
     if (said && said.length > 1) {
-      found.push(coverBy(said.slice(1).map(function (s, i) { return "p:" + said[i] + "'" + s; }), 2));
+      var pairs = said.slice(1).map(function (s, i) { return "p:" + said[i] + "'" + s; });
+      found.push(pairs.length > 5 ? coverBy(pairs, 2) : pairs);
     } else if (/^[a-z]{3,16}$/.test(run)) {
       var initials = [];
       for (var i = 0; i + 2 < run.length; i++) { initials.push("i:" + run.slice(i, i + 3)); }
