@@ -328,7 +328,7 @@ def _id_list_problem(item: dict, lines: dict[str, int], shown: str, key: str) ->
     if value is None or isinstance(value, str) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value)):
         return None
-    return Problem(shown, lines.get(key, lines[""]), key, "这里应写编号的列表", f"例如 {key}: [binhai-kexie]")
+    return Problem(shown, lines.get(key, lines[""]), key, "这里应写编号的列表", f"例如 {key}: [队伍编号, 另一个队伍编号]")
 
 
 def _ids(item: dict, key: str) -> tuple[str, ...]:
