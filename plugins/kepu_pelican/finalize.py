@@ -13,7 +13,7 @@ from .search import finish_search_index
 from .settings import public_url
 from .trace import phase
 
-SKIPPED_FOLDERS = ("drafts", "pagefind")  # top-level folders: not pages, or not public
+SKIPPED_FOLDERS = ("drafts", "pagefind", "admin")  # top-level folders: not pages, or not public
 SKIPPED = ("404.html",)
 
 

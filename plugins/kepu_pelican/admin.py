@@ -1,0 +1,18 @@
+"""The web editor (/admin/) written with the site, configured from this build's registries and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kepu.admin import ADMIN_FOLDER, admin_files, cms_site
+from kepu.model import Registries
+
+from .settings import layout, public_url
+from .writing import ByteWriter
+
+
+def write_admin_files(out: ByteWriter, settings: Mapping[str, Any], registries: Registries) -> None:
+    site = cms_site(settings, layout(settings), public_url(settings))
+    for relative, data in admin_files(registries, site, settings["SITENAME"]).items():
+        out.write(f"{ADMIN_FOLDER}/{relative}", data)
