@@ -23,6 +23,7 @@ import pytest
 import yaml
 from icalendar import Calendar
 from PIL import Image
+from test_csp import WATCH
 
 from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, require, run_build
 
@@ -177,6 +178,7 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
+    context.add_init_script(WATCH)
     page = context.new_page()
     try:
         page.goto(url)
@@ -185,6 +187,7 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
         _single_event(page, url)
         _series(page, url)
         _news(page, url, photo)
+        assert page.evaluate("window.__csp") == []  # the editor works under its security policy
     finally:
         context.close()
     hosts = {urlsplit(address).netloc for address in requested if not address.startswith(("data:", "blob:"))}
@@ -223,3 +226,21 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     news_page = (output / "news" / news.stem / "index.html").read_text("utf-8")
     shown = re.search(r'<img[^>]+src="([^"]+)"', news_page.split("<main", 1)[1])[1]
     assert "冬夜星空观测活动圆满结束" in news_page and (output / shown.lstrip("/")).is_file()
+
+
+def test_the_form_offers_the_registries_and_public_pages_stay_free_of_it(sample_output: Path) -> None:
+    """The drop-downs are the registries' Chinese names storing ids; /admin/ is in no sitemap,
+    robots rule or public page, and public pages load nothing of it."""
+    config = yaml.safe_load((sample_output / "admin" / "config.yml").read_text("utf-8"))
+    events = next(c for c in config["collections"] if c["name"] == "events")
+    fields = {field["name"]: field for field in events["fields"]}
+    for name, registry in (("street", "streets"), ("categories", "categories"), ("audiences", "audiences")):
+        items = yaml.safe_load((ROOT / "content" / "data" / f"{registry}.yml").read_text("utf-8"))
+        assert fields[name]["options"] == [{"label": i["name"], "value": i["id"]} for i in items], name
+    teams = yaml.safe_load((ROOT / "content" / "data" / "teams.yml").read_text("utf-8"))
+    assert [o["value"] for o in fields["team"]["options"]] == [t["id"] for t in teams]
+    assert config["locale"] == "zh_Hans" and config["publish_mode"] == "editorial_workflow"
+    assert "/admin/" not in (sample_output / "sitemap.xml").read_text("utf-8")
+    assert "Disallow: /admin/" in (sample_output / "robots.txt").read_text("utf-8")
+    public = [p for p in sample_output.rglob("*.html") if "admin" not in p.relative_to(sample_output).parts]
+    assert public and not [p for p in public if re.search(r"/admin/|decap|kepu-cms", p.read_text("utf-8"))]

@@ -21,10 +21,11 @@ from .server import serve
 
 HOST = "127.0.0.1"
 DECAP_SERVER = Path(__file__).resolve().parents[2] / "node_modules" / "decap-server" / "dist" / "index.js"
-# The editor's own policy (docs/deploy.md): Decap compiles its form checks (unsafe-eval) and styles
-# itself inline; it talks only to its own site and, here, to decap-server on this computer.
+# The editor's own policy (docs/deploy.md, the same with the Git host's address): Decap compiles its
+# form checks (unsafe-eval) and styles itself inline; it talks only to its own site and to {git}: the
+# Git host when published, decap-server on this computer here.
 ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-             "img-src 'self' data: blob:; connect-src 'self' blob: {connect}; object-src 'none'; base-uri 'self'; "
+             "img-src 'self' data: blob: {git}; connect-src 'self' blob: {git}; object-src 'none'; base-uri 'self'; "
              "form-action 'self'; frame-ancestors 'self'")
 READY_SECONDS = 60
 
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kepu-cms-") as folder:
         site = cms_site(settings, lay)
         write_admin(Path(folder) / ADMIN_FOLDER, admin_files(registries, site, settings.get("SITENAME", "科普日历"), proxy))
-        csp = ADMIN_CSP.format(connect=f"http://{HOST}:{args.proxy_port}")
+        csp = ADMIN_CSP.format(git=f"http://{HOST}:{args.proxy_port}")
         server = serve(Path(folder), HOST, args.port, headers={"/": {"Content-Security-Policy": csp}})
         origin = f"http://{HOST}:{server.server_address[1]}"
         backend = _decap_server(lay.root, args.proxy_port, origin)

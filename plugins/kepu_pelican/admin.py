@@ -11,6 +11,8 @@ from kepu.model import Registries
 from .settings import layout, public_url
 from .writing import ByteWriter
 
+__all__ = ["ADMIN_FOLDER", "write_admin_files"]
+
 
 def write_admin_files(out: ByteWriter, settings: Mapping[str, Any], registries: Registries) -> None:
     site = cms_site(settings, layout(settings), public_url(settings))

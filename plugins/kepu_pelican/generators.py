@@ -23,7 +23,7 @@ from kepu.site import SiteIndex, build_index, local_day
 from kepu.structured import event_jsonld, script_json
 from kepu.urls import FACET_PREFIX, UrlScheme
 
-from .admin import write_admin_files
+from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
 from .fragments import FragmentCache
@@ -179,7 +179,7 @@ class EventsGenerator(CachingGenerator):
             writer.write_file(urls.save_as(kind), self.get_template(template), self.context,
                               url=urls.url(kind), page_name=template)
         site = self.context["PUBLIC_URL"]
-        out.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site}/sitemap.xml\n".encode())
+        out.write("robots.txt", f"User-agent: *\nAllow: /\nDisallow: /{ADMIN_FOLDER}/\nSitemap: {site}/sitemap.xml\n".encode())
         write_admin_files(out, self.settings, index.registries)
 
     def _searchable(self, index: SiteIndex, urls: UrlScheme) -> list[tuple[str, str]]:
