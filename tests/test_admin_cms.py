@@ -25,7 +25,16 @@ from icalendar import Calendar
 from PIL import Image
 from test_csp import WATCH
 
-from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, require, run_build
+from conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    SAMPLE_BUILD_DATE,
+    plugin_env,
+    require,
+    run_build,
+)
 
 pytestmark = pytest.mark.build
 
@@ -61,9 +70,15 @@ def editor(mini_site: Path) -> Iterator[tuple[Path, str, str]]:
         process.wait(timeout=30)
 
 
-def _shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"admin-{name}.png"))
+def _shot(page, name: str, target=None, block: str = "center") -> None:
+    """A screenshot for the editor guide (KEPU_ADMIN_SCREENSHOTS), ``target`` scrolled into view."""
+    if not SCREENSHOTS:
+        return
+    if target is not None:
+        target.evaluate(f"element => element.scrollIntoView({{block: '{block}'}})")
+    path = Path(SCREENSHOTS) / f"admin-{name}.png"
+    page.screenshot(path=str(path))
+    Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)  # small PNGs
 
 
 def _pick(page, label: str, *choices: str) -> None:
@@ -86,10 +101,19 @@ def _when(field, day: str, clock: str = "") -> None:
 def _publish(page) -> None:
     page.get_by_role("button", name="发布").click()
     page.locator("[role=menuitem]:visible", has_text="立即发布").click()
-    page.wait_for_function("location.hash.includes('/entries/')")  # the editor opens the saved entry
+    try:
+        page.wait_for_function("location.hash.includes('/entries/')")  # the editor opens the saved entry
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "admin-publish.png"), full_page=True)
+        (ARTIFACTS / "admin-publish.txt").write_text(page.inner_text("body"), "utf-8")
+        raise
 
 
 def _new(page, url: str, collection: str) -> None:
+    """A new entry in a freshly opened editor (the sign-in is remembered): late replies about the
+    entry saved before cannot overwrite this one's fields."""
+    page.goto("about:blank")
     page.goto(f"{url}#/collections/{collection}/new")
     page.locator("[class*='ControlContainer']").first.wait_for()
 
@@ -111,7 +135,7 @@ def _single_event(page, url: str) -> None:
     page.get_by_label("报名链接").fill("https://example.cn/xingkong")
     page.get_by_label("报名电话").fill("022-2560 0000 转 123")
     page.get_by_label("名额（人数）").fill("30")
-    _shot(page, "event")
+    _shot(page, "event", page.locator("[class*='ControlContainer']").first, "start")
     _publish(page)
 
 
@@ -136,7 +160,7 @@ def _series(page, url: str) -> None:
     page.get_by_label("场地名称").fill("泰达图书馆报告厅")
     _pick(page, "活动类型", "科学实验")
     _pick(page, "服务对象", "亲子家庭", "社区居民")
-    _shot(page, "repeat")
+    _shot(page, "repeat", preview)
     _publish(page)
 
 
@@ -151,7 +175,7 @@ def _news(page, url: str, photo: Path) -> None:
     page.get_by_text(photo.name.lower()).wait_for()  # uploaded and chosen (the editor lower-cases its name)
     page.get_by_role("button", name="选用已选中项目").click()
     page.get_by_label("配图说明").fill("孩子们排队用望远镜观看木星")
-    _shot(page, "news")
+    _shot(page, "news", page.get_by_label("配图说明"))
     _publish(page)
 
 
@@ -175,7 +199,10 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     site, url, proxy = editor
     photo = tmp_path / "IMG_20261212_193015.jpg"  # as a phone names it
     Image.new("RGB", (800, 500), (20, 40, 90)).save(photo, quality=85)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    # A Chinese browser, as volunteers have: date fields read 年/月/日.
+    chinese = browser.browser_type.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--lang=zh-CN"],
+                                          env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"})
+    context = chinese.new_context(locale="zh-CN", viewport={"width": 1000, "height": 760})
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     context.add_init_script(WATCH)
@@ -189,7 +216,7 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
         _news(page, url, photo)
         assert page.evaluate("window.__csp") == []  # the editor works under its security policy
     finally:
-        context.close()
+        chinese.close()
     hosts = {urlsplit(address).netloc for address in requested if not address.startswith(("data:", "blob:"))}
     assert hosts == {urlsplit(url).netloc, proxy}  # the page itself and decap-server: nothing else
 

@@ -193,18 +193,19 @@ def collections(registries: Registries, site: CmsSite) -> list[dict[str, Any]]:
     prefix = f"{content}/" if content else ""
     return [
         {"name": "events", "label": "活动", "label_singular": "活动", "folder": f"{prefix}{site.events}",
-         "create": True, "extension": "md", "format": "yaml-frontmatter",
+         "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
          "path": "{{street}}/{{slug}}", "slug": "{{fields.start | date('YYYY')}}/{{fields.team}}-{{fields.start | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.start}}）", "sortable_fields": ["start", "title"],
          "view_groups": [{"label": "街镇", "field": "street"}],
          "fields": event_fields(registries, prefix, images, site.events)},
         {"name": "news", "label": "新闻", "label_singular": "新闻", "folder": f"{prefix}{site.articles}",
-         "create": True, "extension": "md", "format": "yaml-frontmatter",
+         "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
          "path": "{{slug}}", "slug": "{{fields.date | date('YYYY')}}/xinwen-{{fields.date | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.date}}）", "sortable_fields": ["date", "title"],
          "fields": article_fields(registries, prefix, images, site.articles)},
         {"name": "pages", "label": "页面", "label_singular": "页面", "folder": f"{prefix}{site.pages}",
          "create": False, "delete": False, "extension": "md", "format": "yaml-frontmatter",
+         "editor": {"preview": False},
          "fields": page_fields(prefix, images, site.pages)},
     ]
 
