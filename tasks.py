@@ -13,6 +13,7 @@
     invoke preview      build with publishconf.py (absolute URLs)
     invoke publish      build with publishconf.py, atomically replacing output/
     invoke clean        remove output/ (with its staging and spare trees) and the cache
+    invoke cms          the web editor (/admin/) on this computer, saving into content/ (npm ci first)
 
 Every task runs a module of plugins/ in a fresh interpreter; the logic lives there.
 """
