@@ -179,6 +179,16 @@ def _news(page, url: str, photo: Path) -> None:
     _publish(page)
 
 
+def _edit(page, url: str, entry: str) -> None:
+    """Open a published event, add （更新） to its title, publish again."""
+    page.goto("about:blank")
+    page.goto(f"{url}#/collections/events/entries/{entry}")
+    title = page.get_by_label("活动名称")
+    page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+    title.fill(title.input_value() + "（更新）")
+    _publish(page)
+
+
 def _front_matter(path: Path) -> dict:
     return yaml.safe_load(path.read_text("utf-8").split("---")[1])
 
@@ -198,6 +208,8 @@ def _feed_event(output: Path, slug: str):
 def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(editor, browser, tmp_path: Path) -> None:
     site, url, proxy = editor
     photo = tmp_path / "IMG_20261212_193015.jpg"  # as a phone names it
+    online = site / "content" / "events" / "taida" / "2026" / "kexue-huiketing-xianshang.md"
+    online.write_text(online.read_text("utf-8").replace("\nstreet:", "\ncontact: 泰达街道社区服务中心 022-6620 0000\nstreet:"), "utf-8")
     Image.new("RGB", (800, 500), (20, 40, 90)).save(photo, quality=85)
     # A Chinese browser, as volunteers have: date fields read 年/月/日.
     chinese = browser.browser_type.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--lang=zh-CN"],
@@ -214,6 +226,8 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
         _single_event(page, url)
         _series(page, url)
         _news(page, url, photo)
+        _edit(page, url, "taida/2026/kexue-huiketing-xianshang")  # a one-line contact, a duration
+        _edit(page, url, "xinbei/2026/liudong-kejiguan")  # end: "16:00", the same day
         assert page.evaluate("window.__csp") == []  # the editor works under its security policy
     finally:
         chinese.close()
@@ -224,6 +238,9 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     assert (single["start"], single["end"], single["street"]) == ("2026-12-12 18:30", "2026-12-12 20:00", "xinbei")
     assert series["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30"
     assert [str(day) for day in series["recurrence"]["exdates"]] == list(WEEKS_OFF)
+    edited = _front_matter(online)
+    assert (edited["title"], edited["duration"]) == ("科学会客厅：线上直播（更新）", "90分钟")
+    assert edited["contact"] == "泰达街道社区服务中心 022-6620 0000"
     news = next((site / "content" / "articles" / "2026").glob("xinwen-2026-12-13*.md"))
     image = _front_matter(news)["image"]
     assert (site / "content" / image).is_file() and image.startswith("images/articles/")
@@ -248,6 +265,7 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     exdates = repeating.get("EXDATE")
     excluded = {d.dt.isoformat()[:10] for x in (exdates if isinstance(exdates, list) else [exdates]) for d in x.dts}
     assert excluded == set(WEEKS_OFF)
+    assert "流动科技馆进社区（更新）" in (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
     atom = (output / "feeds" / "all.atom").read_text("utf-8")
     assert "冬夜星空观测" in atom and "周六科学会客厅" in atom
     news_page = (output / "news" / news.stem / "index.html").read_text("utf-8")

@@ -1,6 +1,7 @@
 /* The web editor (/admin/): two fields Decap CMS lacks, then Decap is started.
  *   kepu-when    a date with an optional time, shown with its weekday (start, end, deadlines);
  *   kepu-repeat  the repeat section: 每周几 / 每月第几个周几 / 每天, until, except, and the dates it gives.
+ *   kepu-contact one line of contact text, or its name, phone and e-mail when the file has them so.
  * Loaded before decap-cms.js: it asks Decap to wait until the fields are registered. */
 (function () {
   "use strict";
@@ -265,6 +266,33 @@
     });
   }
 
+  var CONTACT_PARTS = [["name", "姓名或单位"], ["phone", "电话"], ["email", "邮箱"]];
+
+  function contactControl() {
+    return createClass({
+      render: function () {
+        var self = this, value = plain(this.props.value);
+        var wrapper = {className: this.props.classNameWrapper, id: this.props.forID};
+        if (!value || typeof value !== "object") {
+          return h("input", Object.assign(wrapper, {
+            type: "text", value: value || "",
+            onChange: function (event) { self.props.onChange(event.target.value); }
+          }));
+        }
+        return h("div", wrapper, CONTACT_PARTS.map(function (part) {
+          return h("label", {key: part[0], className: "kepu-contact"}, part[1] + " ", h("input", {
+            type: "text", value: value[part[0]] || "", name: "kepu-contact-" + part[0],
+            onChange: function (event) {
+              var next = Object.assign({}, value);
+              next[part[0]] = event.target.value;
+              self.props.onChange(next);
+            }
+          }));
+        }));
+      }
+    });
+  }
+
   function preview(props) {
     var value = plain(props.value);
     return h("span", {}, value && value.rrule ? value.rrule : String(value || ""));
@@ -284,6 +312,7 @@
     createClass = window.createClass;
     CMS.registerWidget("kepu-when", whenControl(), preview);
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
+    CMS.registerWidget("kepu-contact", contactControl(), preview);
     CMS.registerEventListener({name: "preSave", handler: function (args) { return completeEnd(args.entry.get("data")); }});
     CMS.init();
   });

@@ -110,9 +110,9 @@ def _registration() -> dict[str, Any]:
 
 
 def _contact() -> dict[str, Any]:
-    return {"name": "contact", "label": "联系人", "widget": "object", "required": False, "collapsed": True,
-            "fields": [_text("name", "姓名或单位"), _text("phone", "电话", pattern=PHONE_PATTERN),
-                       _text("email", "邮箱", pattern=EMAIL_PATTERN)]}
+    """One line (most files) or name, phone and e-mail (kepu-contact keeps whichever the file has)."""
+    return {"name": "contact", "label": "联系方式", "widget": "kepu-contact", "required": False,
+            "hint": "对外联系的单位和电话，例如 新北街道党群服务中心 0123-2560 0000"}
 
 
 def _status() -> list[dict[str, Any]]:
