@@ -289,3 +289,39 @@ def test_the_form_offers_the_registries_and_public_pages_stay_free_of_it(sample_
     assert "Disallow: /admin/" in (sample_output / "robots.txt").read_text("utf-8")
     public = [p for p in sample_output.rglob("*.html") if "admin" not in p.relative_to(sample_output).parts]
     assert public and not [p for p in public if re.search(r"/admin/|decap|kepu-cms", p.read_text("utf-8"))]
+
+
+def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, browser) -> None:
+    """每月第一个周三 from a Wednesday start: the form lists the dates, warns when the start is off the
+    rule, and saves the rule the preview showed."""
+    site, url, _ = editor
+    page = browser.new_page(locale="zh-CN")
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        _new(page, url, "events")
+        page.get_by_label("活动名称").fill("社区健康义诊")
+        _pick(page, "街镇", "泰达")
+        _pick(page, "志愿服务队", "科学会客厅")
+        start = page.locator(".kepu-when").nth(0)
+        _when(start, "2026-12-02", "08:30")
+        _when(page.locator(".kepu-when").nth(1), "", "11:30")
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("select[name=kepu-repeat-kind]").select_option(label="每月第几个周几")
+        repeat.locator("input[name=kepu-repeat-until]").fill("2027-03-31")
+        preview = repeat.locator(".kepu-preview")
+        assert preview.locator("li").all_inner_texts() == [
+            "2026年12月2日（周三）", "2027年1月6日（周三）", "2027年2月3日（周三）", "2027年3月3日（周三）"]
+        assert preview.get_by_role("alert").count() == 0
+        _when(start, "2026-12-03", "")  # a Thursday: off the rule
+        assert "不符合这个规律" in preview.get_by_role("alert").inner_text()
+        _when(start, "2026-12-02", "")
+        page.get_by_label("场地名称").fill("泰达社区卫生服务中心")
+        _pick(page, "活动类型", "科普讲座")
+        _pick(page, "服务对象", "老年人")
+        _publish(page)
+    finally:
+        page.close()
+    saved = _front_matter(site / "content" / "events" / "taida" / "2026" / "taida-huiketing-2026-12-02.md")
+    assert saved["recurrence"] == {"rrule": "FREQ=MONTHLY;BYDAY=1WE;UNTIL=2027-03-31"}
+    assert (saved["start"], saved["end"]) == ("2026-12-02 08:30", "2026-12-02 11:30")

@@ -33,8 +33,29 @@
       WEEKDAY_NAMES[day.getUTCDay()] + "）";
   }
 
+  /* Decap re-renders a field only when its own value changes, and its ``entry`` is then as it was:
+     the date fields tell the repeat section (and the end) their values as they change. */
+  var CURRENT = {}, LISTENERS = [];
+
+  function remember(name, value) {
+    if (CURRENT[name] === value) return;
+    CURRENT[name] = value;
+    LISTENERS.slice().forEach(function (listener) { listener(); });
+  }
+
   function entryField(props, name) {
-    return name && props.entry ? plain(props.entry.getIn(["data", name])) : "";
+    if (!name) return "";
+    if (Object.prototype.hasOwnProperty.call(CURRENT, name)) return CURRENT[name];
+    return props.entry ? plain(props.entry.getIn(["data", name])) : "";
+  }
+
+  function subscribe(component) {
+    component.listener = function () { component.forceUpdate(); };
+    LISTENERS.push(component.listener);
+  }
+
+  function unsubscribe(component) {
+    LISTENERS.splice(LISTENERS.indexOf(component.listener), 1);
   }
 
   function parts(value) {
@@ -47,6 +68,12 @@
 
   function whenControl() {
     return createClass({
+      componentDidMount: function () {
+        subscribe(this);
+        remember(this.props.field.get("name"), this.props.value || "");
+      },
+      componentDidUpdate: function () { remember(this.props.field.get("name"), this.props.value || ""); },
+      componentWillUnmount: function () { unsubscribe(this); },
       change: function (date, time) {
         var options = this.props.field;
         if (options.get("time") === "none") time = "";
@@ -148,6 +175,8 @@
       getInitialState: function () {
         return {adding: ""};
       },
+      componentDidMount: function () { subscribe(this); },
+      componentWillUnmount: function () { unsubscribe(this); },
       current: function () {
         var value = plain(this.props.value) || {};
         var state = readRule(value.rrule);
