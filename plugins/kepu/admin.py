@@ -30,7 +30,9 @@ def decap_version(vendor: Path = VENDOR) -> str:
     return (vendor / "SOURCE.txt").read_text("utf-8").split()[1]
 
 
-def admin_page(site_name: str, bundle: str) -> bytes:
+def admin_page(site_name: str, base: str, bundle: str) -> bytes:
+    """The page; its addresses are absolute (``base`` is the site's address + /admin), as every
+    page's are, so that it works when the site is published under a sub-path."""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -38,23 +40,25 @@ def admin_page(site_name: str, bundle: str) -> bytes:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <title>网页编辑 · {escape(site_name)}</title>
-<link rel="cms-config-url" type="text/yaml" href="config.yml">
-<link rel="stylesheet" href="kepu-cms.css">
+<link rel="cms-config-url" type="text/yaml" href="{base}/config.yml">
+<link rel="stylesheet" href="{base}/kepu-cms.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
-<script src="kepu-cms.js"></script>
-<script src="{bundle}/decap-cms.js"></script>
+<script src="{base}/kepu-cms.js"></script>
+<script src="{base}/{bundle}/decap-cms.js"></script>
 </body>
 </html>
 """.encode()
 
 
-def admin_files(registries: Registries, site: CmsSite, site_name: str, proxy_url: str = "",
+def admin_files(registries: Registries, site: CmsSite, site_name: str, site_url: str, proxy_url: str = "",
                 vendor: Path = VENDOR) -> dict[str, bytes]:
-    """Paths under /admin/ and their bytes (``proxy_url``: edit the working copy through decap-server)."""
+    """Paths under /admin/ and their bytes for the site at ``site_url`` (``proxy_url``: edit the
+    working copy through decap-server)."""
     bundle = f"decap-cms-{decap_version(vendor)}"
     files = {
-        "index.html": admin_page(site_name, bundle),
+        "index.html": admin_page(site_name, f"{site_url}/{ADMIN_FOLDER}", bundle),
         "config.yml": config_yaml(cms_config(registries, site, proxy_url)),
         "kepu-cms.js": (HERE / "cms.js").read_bytes(),
         "kepu-cms.css": (HERE / "cms.css").read_bytes(),

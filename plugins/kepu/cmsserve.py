@@ -89,11 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         raise _port_taken(args.proxy_port)
     signal.signal(signal.SIGTERM, _stop_on_terminate)
     with tempfile.TemporaryDirectory(prefix="kepu-cms-") as folder:
-        site = cms_site(settings, lay)
-        write_admin(Path(folder) / ADMIN_FOLDER, admin_files(registries, site, settings.get("SITENAME", "科普日历"), proxy))
         csp = ADMIN_CSP.format(git=f"http://{HOST}:{args.proxy_port}")
         server = serve(Path(folder), HOST, args.port, headers={"/": {"Content-Security-Policy": csp}})
         origin = f"http://{HOST}:{server.server_address[1]}"
+        write_admin(Path(folder) / ADMIN_FOLDER, admin_files(
+            registries, cms_site(settings, lay), settings.get("SITENAME", "科普日历"), origin, proxy))
         backend = _decap_server(lay.root, args.proxy_port, origin)
         try:
             _wait_for(args.proxy_port, backend)

@@ -15,6 +15,7 @@ __all__ = ["ADMIN_FOLDER", "write_admin_files"]
 
 
 def write_admin_files(out: ByteWriter, settings: Mapping[str, Any], registries: Registries) -> None:
-    site = cms_site(settings, layout(settings), public_url(settings))
-    for relative, data in admin_files(registries, site, settings["SITENAME"]).items():
+    url = public_url(settings)
+    for relative, data in admin_files(registries, cms_site(settings, layout(settings), url), settings["SITENAME"],
+                                      url).items():
         out.write(f"{ADMIN_FOLDER}/{relative}", data)
