@@ -223,3 +223,18 @@ def test_images_policy_shows_drawings_and_runs_nothing(browser, tmp_path: Path) 
     finally:
         watched.page.close()
         server.shutdown()
+
+
+@pytest.mark.build
+def test_the_web_editor_opens_under_its_documented_policy(site, browser) -> None:
+    """/admin/ (Decap CMS, here with the GitHub backend of the sample settings) shows its sign-in page
+    under the guide's /admin/ policy: no violation, no script error, nothing asked of another host."""
+    _, base = site
+    watched = Watched(browser, base)
+    try:
+        response = watched.page.goto(f"{base}/admin/")
+        assert response.headers["content-security-policy"] == deploy_headers()["/admin/"][CSP]
+        watched.page.get_by_role("button", name="使用 GitHub 登录").wait_for()
+        watched.assert_clean()
+    finally:
+        watched.page.close()

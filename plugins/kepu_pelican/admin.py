@@ -15,7 +15,7 @@ __all__ = ["ADMIN_FOLDER", "write_admin_files"]
 
 
 def write_admin_files(out: ByteWriter, settings: Mapping[str, Any], registries: Registries) -> None:
-    url = public_url(settings)
-    for relative, data in admin_files(registries, cms_site(settings, layout(settings), url), settings["SITENAME"],
-                                      url).items():
+    site = cms_site(settings, layout(settings), public_url(settings))
+    base = str(settings.get("SITEURL") or "").rstrip("/")  # as the pages link their files: "" locally
+    for relative, data in admin_files(registries, site, settings["SITENAME"], base).items():
         out.write(f"{ADMIN_FOLDER}/{relative}", data)
