@@ -2,7 +2,7 @@
 # Refresh the web editor's bundle (/admin/) from the npm registry:
 #   sh scripts/vendor-decap.sh 3.16.3
 # Downloads decap-cms@VERSION with `npm pack`, checks the tarball against the registry's
-# integrity, and keeps its prebuilt browser files (no source maps) in vendor/decap-cms/.
+# integrity, and keeps its prebuilt browser files (no source maps) in theme/admin/decap-cms/.
 # The site build copies them into output/admin/: building needs neither Node nor the network.
 set -eu
 VERSION=${1:?usage: sh scripts/vendor-decap.sh VERSION}
@@ -16,7 +16,7 @@ EXPECTED=$(npm view "decap-cms@$VERSION" dist.integrity)
 ACTUAL="sha512-$(openssl dgst -sha512 -binary "$TARBALL" | openssl base64 -A)"
 [ "$EXPECTED" = "$ACTUAL" ] || { echo "integrity mismatch: $ACTUAL != $EXPECTED" >&2; exit 1; }
 tar xzf "$TARBALL"
-TARGET="$ROOT/vendor/decap-cms"
+TARGET="$ROOT/theme/admin/decap-cms"
 rm -rf "$TARGET"
 mkdir -p "$TARGET"
 cp package/dist/decap-cms.js package/dist/*.decap-cms.js "$TARGET/"
@@ -26,4 +26,4 @@ cp package/dist/decap-cms.js package/dist/*.decap-cms.js "$TARGET/"
   echo "files: the package's dist/decap-cms.js and its chunks, without source maps"
 } >"$TARGET/SOURCE.txt"
 (cd "$TARGET" && sha256sum -- *.js >SHA256SUMS)
-echo "vendor/decap-cms: decap-cms $VERSION, $(ls "$TARGET"/*.js | wc -l) files"
+echo "theme/admin/decap-cms: decap-cms $VERSION, $(ls "$TARGET"/*.js | wc -l) files"

@@ -13,7 +13,8 @@ from .model import Registries
 from .project import Layout
 
 HERE = Path(__file__).resolve().parent
-VENDOR = HERE.parents[1] / "vendor" / "decap-cms"  # sh scripts/vendor-decap.sh VERSION refreshes it
+ADMIN_THEME = Path("admin") / "decap-cms"  # in the theme; sh scripts/vendor-decap.sh VERSION refreshes it
+VENDOR = HERE.parents[1] / "theme" / ADMIN_THEME
 ADMIN_FOLDER = "admin"
 
 
@@ -26,7 +27,7 @@ def cms_site(settings: Mapping[str, Any], lay: Layout, site_url: str = "") -> Cm
 
 
 def decap_version(vendor: Path = VENDOR) -> str:
-    """``3.16.3``, from the first line of vendor/decap-cms/SOURCE.txt (``decap-cms 3.16.3 (…)``)."""
+    """``3.16.3``, from the first line of theme/admin/decap-cms/SOURCE.txt (``decap-cms 3.16.3 (…)``)."""
     return (vendor / "SOURCE.txt").read_text("utf-8").split()[1]
 
 
