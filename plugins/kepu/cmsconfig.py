@@ -85,8 +85,8 @@ def _venue() -> dict[str, Any]:
     return {"name": "venue", "label": "地点", "widget": "object", "required": False, "collapsed": False,
             "hint": "线下活动写场地名称和地址；纯线上活动不填，写下面的“线上链接”",
             "fields": [
-                _text("name", "场地名称", "例如 新北街道岷江里社区综合服务中心"),
-                _text("address", "详细地址", "例如 天津市滨海新区新北街道……"),
+                _text("name", "场地名称", "例如 某某社区综合服务中心一楼活动室"),
+                _text("address", "详细地址", "写到门牌号，例如 某某街道某某路 12 号"),
                 {"name": "lat", "label": "纬度（可不填）", "widget": "number", "value_type": "float",
                  "min": -90, "max": 90, "required": False, "hint": "在中国是 18 到 54 之间的数，例如 39.0513"},
                 {"name": "lon", "label": "经度（可不填）", "widget": "number", "value_type": "float",
@@ -112,7 +112,7 @@ def _registration() -> dict[str, Any]:
 def _contact() -> dict[str, Any]:
     """One line (most files) or name, phone and e-mail (kepu-contact keeps whichever the file has)."""
     return {"name": "contact", "label": "联系方式", "widget": "kepu-contact", "required": False,
-            "hint": "对外联系的单位和电话，例如 新北街道党群服务中心 0123-2560 0000"}
+            "hint": "对外联系的单位和电话，例如 某某街道党群服务中心 0123-2560 0000"}
 
 
 def _status() -> list[dict[str, Any]]:
