@@ -211,3 +211,10 @@ CHANGES_FEED_URL = CHANGES_FEED_SAVE_AS = "feeds/changes.atom"
 # Processes for parsing and page writing (default: one per core); KEPU_WORKERS=1 for one.
 KEPU_WORKERS = int(os.environ.get("KEPU_WORKERS", "0")) or None
 GZIP_CACHE = False  # the content cache is read and written on every build: keep it fast
+
+# The web editor at /admin/ (Decap CMS; docs/deploy.md, “网页编辑”): the Git host and repository it
+# saves to. name: github, forgejo or gitea (self-hosted Forgejo/Gitea also takes base_url, api_root
+# and app_id, the OAuth application's id). Gitee is not supported by Decap CMS.
+KEPU_CMS_BACKEND = {"name": "github", "repo": "binhai-kexie/kepu-calendar", "branch": "main"}
+# Changes go through review (草稿 → 待审核 → 可发布) as pull requests: github, forgejo; gitea commits directly.
+KEPU_CMS_WORKFLOW = True

@@ -15,6 +15,7 @@
     invoke preview      build with publishconf.py (absolute URLs)
     invoke publish      build with publishconf.py, atomically replacing output/
     invoke clean        remove output/ (with its staging and spare trees) and the cache
+    invoke cms          the web editor (/admin/) on this computer, saving into content/ (npm ci first)
 
 Every task runs a module of plugins/ in a fresh interpreter; the logic lives there.
 """
@@ -326,3 +327,11 @@ def bench(c, sizes="1000,4000,16000", repeats=3):
     """并排测量本门户与原生 Pelican 的构建时间和内存，结果写入 bench/RESULTS.md。"""
     _python("-m", "bench.run", "--sizes", sizes, "--repeats", str(repeats),
             "--append", str(ROOT / "bench" / "NOTES.md"))
+
+
+@task(help={"port": "网页编辑的端口，默认 8080", "proxy_port": "本机后台（decap-server）的端口，默认 8081",
+            "content": PATH_HELP["content"]})
+def cms(c, port=8080, proxy_port=8081, content=None):
+    """在本机打开网页编辑（/admin/），保存的活动、新闻和图片直接写进 content/（需要先 npm ci）。"""
+    _python("-m", "kepu.cmsserve", "--port", str(port), "--proxy-port", str(proxy_port),
+            *_flags(content=content and _here(content)))

@@ -10,7 +10,7 @@ from .reuse import finish_reuse, remove_stale
 from .settings import public_url
 from .trace import phase
 
-SKIPPED_FOLDERS = ("drafts",)  # top-level folders: not pages, or not public
+SKIPPED_FOLDERS = ("drafts", "admin")  # top-level folders: not pages, or not public
 SKIPPED = ("404.html",)
 
 

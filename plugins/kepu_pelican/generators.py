@@ -23,6 +23,7 @@ from kepu.site import SiteIndex, build_index, local_day
 from kepu.structured import event_jsonld, script_json
 from kepu.urls import FACET_PREFIX, UrlScheme
 
+from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
 from .fragments import FragmentCache
@@ -185,7 +186,8 @@ class EventsGenerator(CachingGenerator):
             writer.write_file(urls.save_as(kind), self.get_template(template), self.context,
                               url=urls.url(kind), page_name=template)
         site = self.context["PUBLIC_URL"]
-        out.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site}/sitemap.xml\n".encode())
+        out.write("robots.txt", f"User-agent: *\nAllow: /\nDisallow: /{ADMIN_FOLDER}/\nSitemap: {site}/sitemap.xml\n".encode())
+        write_admin_files(out, self.settings, index.registries)
 
     def _fingerprints(self, index: SiteIndex) -> None:
         """What each event's outputs are made of: the site-wide inputs and the event itself."""
