@@ -282,6 +282,13 @@ def test_the_form_offers_the_registries_and_public_pages_stay_free_of_it(sample_
     for name, registry in (("street", "streets"), ("categories", "categories"), ("audiences", "audiences")):
         items = yaml.safe_load((ROOT / "content" / "data" / f"{registry}.yml").read_text("utf-8"))
         assert fields[name]["options"] == [{"label": i["name"], "value": i["id"]} for i in items], name
+    for name, registry in (("programmes", "programmes"), ("campaigns", "campaigns")):
+        items = yaml.safe_load((ROOT / "content" / "data" / f"{registry}.yml").read_text("utf-8"))
+        assert fields[name]["options"] == [{"label": i["name"], "value": i["id"]} for i in items], name
+    people = yaml.safe_load((ROOT / "content" / "data" / "people.yml").read_text("utf-8"))
+    assert [o["value"] for o in fields["speakers"]["options"]] == [p["id"] for p in people if p.get("consent") is True]
+    communities = yaml.safe_load((ROOT / "content" / "data" / "communities.yml").read_text("utf-8"))
+    assert [o["value"] for o in fields["community"]["options"]] == [c["id"] for c in communities]  # ids, not free text
     teams = yaml.safe_load((ROOT / "content" / "data" / "teams.yml").read_text("utf-8"))
     assert [o["value"] for o in fields["team"]["options"]] == [t["id"] for t in teams]
     assert config["locale"] == "zh_Hans" and config["publish_mode"] == "editorial_workflow"

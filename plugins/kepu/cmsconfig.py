@@ -66,6 +66,24 @@ def _select(name: str, label: str, options: list, multiple: bool = False, requir
     return found
 
 
+def _optional(name: str, label: str, items: dict[str, Any], hint: str) -> list[dict[str, Any]]:
+    """A drop-down of an optional registry (programmes, campaigns, people) when the site has one."""
+    if not items:
+        return []
+    return [{"name": name, "label": label, "widget": "select", "options": _choices(items), "multiple": True,
+             "required": False, "hint": hint}]
+
+
+def _community(registries: Registries) -> dict[str, Any]:
+    """Once the site has communities.yml, ``community`` is one of its ids: a drop-down; else free text."""
+    if not registries.communities:
+        return _text("community", "社区或村")
+    options = [{"label": f"{c.name}（{registries.streets[c.street].name}）" if c.street in registries.streets
+                else c.name, "value": ident} for ident, c in registries.communities.items()]
+    return {"name": "community", "label": "社区或村", "widget": "select", "options": options, "required": False,
+            "hint": "活动在哪个社区或村；不在某个社区的不选"}
+
+
 def _when(name: str, label: str, hint: str, required: bool = False, **options: Any) -> dict[str, Any]:
     """A date with an optional time, shown with its weekday (the kepu-when widget of kepu-cms.js)."""
     return {"name": name, "label": label, "widget": "kepu-when", "required": required, "hint": hint, **options}
@@ -131,7 +149,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
     return [
         _text("title", "活动名称", "例如 周末科学同学会：动手做电路", required=True, pattern=TITLE_PATTERN),
         _select("street", "街镇", _choices(registries.streets), hint="活动在哪个街道、镇或功能区"),
-        _text("community", "社区或村"),
+        _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
         _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True),
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
@@ -141,6 +159,9 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         _text("online", "线上链接", "线上或直播活动的网址", pattern=URL_PATTERN),
         _select("categories", "活动类型", _choices(registries.categories), multiple=True),
         _select("audiences", "服务对象", _choices(registries.audiences), multiple=True),
+        *_optional("programmes", "品牌项目", registries.programmes, "属于哪个品牌项目，例如 科学会客厅"),
+        *_optional("campaigns", "主题活动", registries.campaigns, "属于科技活动周、全国科普日等主题活动时选"),
+        *_optional("speakers", "主讲专家", registries.listed("people"), "只列出同意公开姓名的专家"),
         _text("age", "适合年龄", "例如 6-12、60+；不限年龄不填", pattern=AGE_PATTERN),
         _registration(),
         _text("cost", "费用", "免费就不填；收费写清楚，例如 材料费 10 元"),
