@@ -43,7 +43,7 @@ def admin_page(site_name: str, base: str, bundle: str) -> bytes:
 <title>网页编辑 · {escape(site_name)}</title>
 <link rel="cms-config-url" type="text/yaml" href="{base}/config.yml">
 <link rel="stylesheet" href="{base}/kepu-cms.css">
-<link rel="icon" href="data:,">
+<link rel="icon" href="{base}/icon.svg" type="image/svg+xml">
 </head>
 <body>
 <script src="{base}/kepu-cms.js"></script>
@@ -51,6 +51,14 @@ def admin_page(site_name: str, base: str, bundle: str) -> bytes:
 </body>
 </html>
 """.encode()
+
+
+def _icon(vendor: Path) -> bytes:
+    """The theme's icon (the theme the bundle is in, else this project's)."""
+    for theme in (vendor.parents[1], VENDOR.parents[1]):
+        if (theme / "static" / "images" / "icon.svg").is_file():
+            return (theme / "static" / "images" / "icon.svg").read_bytes()
+    return b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
 
 
 def admin_files(registries: Registries, site: CmsSite, site_name: str, site_url: str, proxy_url: str = "",
@@ -63,6 +71,8 @@ def admin_files(registries: Registries, site: CmsSite, site_name: str, site_url:
         "config.yml": config_yaml(cms_config(registries, site, proxy_url)),
         "kepu-cms.js": (HERE / "cms.js").read_bytes(),
         "kepu-cms.css": (HERE / "cms.css").read_bytes(),
+        # The site's own icon (a data: address would be refused by the hostile-markup checks).
+        "icon.svg": _icon(vendor),
     }
     for path in sorted(vendor.glob("*.js")):
         files[f"{bundle}/{path.name}"] = path.read_bytes()
