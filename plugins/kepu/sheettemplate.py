@@ -195,7 +195,7 @@ def example_rows(registries: Registries, today: date) -> list[dict[str, object]]
               "重复到": saturday + timedelta(days=63),
               "不开展的日期": "、".join((saturday + timedelta(days=d)).isoformat() for d in (21, 42)),
               "活动类型": categories[min(1, len(categories) - 1)], "服务对象": audiences[0], "适合年龄": "6-12", "需要报名": "是",
-              "报名电话": "022-2560 0000 转 123", "名额": 20, "费用": "材料费 10 元",
+              "报名电话": "0123-2530 0000 转 123", "名额": 20, "费用": "材料费 10 元",
               "活动介绍": "每周六下午一个小实验：电路、磁铁、水火箭。请家长陪同。"}
     return [single, weekly]
 
