@@ -1,9 +1,7 @@
 """Settings for building the portal locally (``make site``, ``invoke build``)."""
 
 import os
-from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from kepu_pelican.filters import FILTERS  # the project is installed: make runs pip install -e .
 from kepu_pelican.undefined import TemplateUndefined
@@ -25,9 +23,8 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 AUTHOR = ORGANIZATION
 
-# "Now" is an input: KEPU_BUILD_DATE=2026-12-01 fixes it; otherwise today in Beijing time.
-BUILD_DATE = date.fromisoformat(os.environ["KEPU_BUILD_DATE"]) if os.environ.get(
-    "KEPU_BUILD_DATE") else datetime.now(ZoneInfo(TIMEZONE)).date()
+# "Now" is an input: KEPU_BUILD_DATE=2026-12-01 fixes it; empty: today in TIMEZONE (kepu.config).
+BUILD_DATE = os.environ.get("KEPU_BUILD_DATE", "")
 EVENT_HORIZON_DAYS = 366  # recurring events are expanded this far ahead
 SERIES_PAST_DAYS = 730  # and their dates shown back this far
 
@@ -44,15 +41,25 @@ STATIC_PATHS = []  # content/images/ is published by kepu_pelican.images, image 
 KEPU_DATA_PATH = "data"
 READERS = {"rst": None, "html": None, "htm": None}
 
-# URLs: settings pairs as in Pelican. Events and their groupings:
+# URLs: settings pairs as in Pelican, and only here (the code has no defaults: `invoke check` names a
+# missing or wrong one). {id} is a registry item's id, {slug} an event's file name. Events and their groupings:
+HOME_URL, HOME_SAVE_AS = "", "index.html"
+NOT_FOUND_URL = NOT_FOUND_SAVE_AS = "404.html"
 EVENT_URL, EVENT_SAVE_AS = "events/{slug}/", "events/{slug}/index.html"
 EVENTS_URL, EVENTS_SAVE_AS = "events/", "events/index.html"
 PAST_EVENTS_URL, PAST_EVENTS_SAVE_AS = "events/past/", "events/past/index.html"
 STREET_URL, STREET_SAVE_AS = "streets/{id}/", "streets/{id}/index.html"
+STREET_PAST_URL, STREET_PAST_SAVE_AS = "streets/{id}/past/", "streets/{id}/past/index.html"
 STREETS_URL, STREETS_SAVE_AS = "streets/", "streets/index.html"
 TEAM_URL, TEAM_SAVE_AS = "teams/{id}/", "teams/{id}/index.html"
+TEAM_PAST_URL, TEAM_PAST_SAVE_AS = "teams/{id}/past/", "teams/{id}/past/index.html"
+TEAMS_URL, TEAMS_SAVE_AS = "teams/", "teams/index.html"
 EVENT_CATEGORY_URL, EVENT_CATEGORY_SAVE_AS = "categories/{id}/", "categories/{id}/index.html"
+EVENT_CATEGORY_PAST_URL, EVENT_CATEGORY_PAST_SAVE_AS = "categories/{id}/past/", "categories/{id}/past/index.html"
+EVENT_CATEGORIES_URL, EVENT_CATEGORIES_SAVE_AS = "categories/", "categories/index.html"
 AUDIENCE_URL, AUDIENCE_SAVE_AS = "audiences/{id}/", "audiences/{id}/index.html"
+AUDIENCE_PAST_URL, AUDIENCE_PAST_SAVE_AS = "audiences/{id}/past/", "audiences/{id}/past/index.html"
+AUDIENCES_URL, AUDIENCES_SAVE_AS = "audiences/", "audiences/index.html"
 # The association's programmes, campaigns, venues, communities and experts (content/data/*.yml):
 PROGRAMME_URL, PROGRAMME_SAVE_AS = "programmes/{id}/", "programmes/{id}/index.html"
 PROGRAMME_PAST_URL, PROGRAMME_PAST_SAVE_AS = "programmes/{id}/past/", "programmes/{id}/past/index.html"

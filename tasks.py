@@ -22,6 +22,7 @@ Every task runs a module of plugins/ in a fresh interpreter; the logic lives the
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -34,14 +35,13 @@ from invoke.parser.parser import ParseMachine
 
 ROOT = Path(__file__).resolve().parent
 
+# The folders (content, output, cache, theme) are the settings file's: see _folders().
 CONFIG = {
     "settings": ROOT / "pelicanconf.py",
     "publish_settings": ROOT / "publishconf.py",
-    "output": ROOT / "output",
     "cache": ROOT / ".cache",
     "host": "127.0.0.1",
     "port": 8000,
-    "watch": ["content", "theme", "plugins", "pelicanconf.py"],
 }
 
 
@@ -91,6 +91,15 @@ def _python(*args: str, check: bool = True) -> int:
     return code
 
 
+def _folders() -> dict[str, str]:
+    """The folders pelicanconf.py names (PATH, OUTPUT_PATH, CACHE_PATH, THEME), as the build reads them."""
+    found = subprocess.run([sys.executable, "-m", "kepu.config", "--settings", str(CONFIG["settings"])],
+                           cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
+    if found.returncode:
+        sys.exit(found.returncode)
+    return json.loads(found.stdout)
+
+
 def _here(path: str) -> str:
     """A path the editor typed, relative to where they ran invoke (tasks run in ROOT)."""
     return os.path.abspath(os.path.expanduser(path))
@@ -137,8 +146,9 @@ def build(c, build_date=None, siteurl=None, content=None, output=None):
 @task
 def clean(c):
     """删除 output/ 和缓存。"""
-    output = Path(CONFIG["output"])
-    for path in (output, *output.parent.glob(f".{output.name}.*"), CONFIG["cache"]):
+    folders = _folders()
+    output = Path(folders["output"])
+    for path in (output, *output.parent.glob(f".{output.name}.*"), CONFIG["cache"], Path(folders["cache"])):
         shutil.rmtree(path, ignore_errors=True)
 
 
@@ -250,7 +260,7 @@ def import_events(c, path, partial=False, content=None):
 def _server(port: int):
     from kepu.server import serve as make_server
 
-    server = make_server(CONFIG["output"], CONFIG["host"], port)
+    server = make_server(Path(_folders()["output"]), CONFIG["host"], port)
     print(f"本地预览：http://{CONFIG['host']}:{port}/  （Ctrl+C 退出）")
     return server
 
@@ -275,8 +285,9 @@ def reserve(c, build_date=None, port=CONFIG["port"]):
 @task(help={"port": "端口，默认 8000", "build_date": "按这一天区分近期/往期"})
 def livereload(c, build_date=None, port=CONFIG["port"]):
     """预览并在内容、主题或插件保存后自动重新构建、刷新页面；内容有错误时，终端和打开的页面上都列出问题，改好保存后自动恢复。"""
-    watch = [str(ROOT / p) for p in CONFIG["watch"]]
-    _python("-m", "kepu.livereload", "-s", str(CONFIG["settings"]), "-o", str(CONFIG["output"]),
+    folders = _folders()
+    watch = [folders["content"], folders["theme"], str(ROOT / "plugins"), folders["settings"]]
+    _python("-m", "kepu.livereload", "-s", str(CONFIG["settings"]), "-o", folders["output"],
             "--host", CONFIG["host"], "--port", str(port), *_flags(build_date=build_date),
             "--watch", *watch, check=False)
 
@@ -302,7 +313,7 @@ def publish(c, siteurl=None, build_date=None, output=None, content=None):
 @task(help={"output": "要检查的输出文件夹，默认 output/", "siteurl": "网站地址（发布到子路径时需要）"})
 def linkcheck(c, output=None, siteurl=None):
     """检查 output/ 中所有内部链接、锚点、图片、样式、脚本和订阅链接是否有效。"""
-    args = ["-m", "kepu.linkcheck", str(output or CONFIG["output"])]
+    args = ["-m", "kepu.linkcheck", str(output or _folders()["output"])]
     if siteurl:
         args += ["--siteurl", siteurl]
     _python(*args)

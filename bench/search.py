@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from kepu.config import load
 from kepu.content import parse_file
 from kepu.project import Layout, check
 from kepu.registries import load_registries
@@ -47,7 +48,6 @@ from kepu.searchdocs import event_doc, news_doc, search_site
 from kepu.searchindex import SearchDoc, build
 from kepu.searchterms import is_han, runs
 from kepu.site import build_index
-from kepu.urls import UrlScheme
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -97,7 +97,7 @@ def sample_corpus() -> tuple[Corpus, object]:
     layout = Layout(ROOT / "content", ROOT)
     result = check(layout)
     registries, _ = load_registries(layout.content / layout.data)
-    index = build_index(result.events, registries, UrlScheme.from_settings({}), BUILD_DATE,
+    index = build_index(result.events, registries, load(ROOT / "pelicanconf.py").urls, BUILD_DATE,
                         "Asia/Shanghai", 365)
     docs = [event_doc(entry) for entry in index.entries]
     for path in sorted((layout.content / layout.articles).rglob("*.md")):

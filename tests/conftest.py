@@ -125,3 +125,14 @@ def pytest_runtest_setup(item: pytest.Item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     return (yield from tiers.watch(item))
+
+
+def site_config(content: Path, root: Path | None = None):
+    """The project's settings (pelicanconf.py) for another content folder, paths shown from ``root``
+    (its parent by default): what the tools work with for that site."""
+    from dataclasses import replace
+
+    from kepu.config import content_overrides, load
+
+    config = load(ROOT / "pelicanconf.py", content_overrides(content))
+    return replace(config, layout=replace(config.layout, root=root or content.parent))

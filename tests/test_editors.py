@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SAMPLE_BUILD_DATE, TEST_SITE, plugin_env, run_build, run_check
+from conftest import ROOT, SAMPLE_BUILD_DATE, TEST_SITE, plugin_env, run_build, run_check, site_config
 from kepu import scaffold
 from kepu.frontmatter import parse
 from kepu.livereload import SCRIPT
@@ -134,7 +134,7 @@ def test_questions_are_repeated_until_the_answer_is_usable(mini_site: Path) -> N
     asked, said = [], []
     answers = ["科学会客厅：星空讲座", "", "tiada", "泰达", "", "2026/12/20", "19：00—20：30",
                "", "", "泰达图书馆", "", "", "kepu-jiangzuo", "shequ-jumin", "", "", "", "", ""]
-    path = scaffold.run("event", {}, layout_of(mini_site), date(2026, 11, 30),
+    path = scaffold.run("event", {}, site_config(mini_site / "content"), date(2026, 11, 30),
                         scripted(answers, asked), said.append)
     assert answers == []
     assert "  ✗ 这一项必须填写" in said
@@ -158,7 +158,7 @@ def test_all_day_multi_day_and_online_drafts_validate(mini_site: Path, given: di
                                                       expected: dict) -> None:
     flags = dict(zip([f[2:].replace("-", "_") for f in EVENT_FLAGS[::2]], EVENT_FLAGS[1::2], strict=True))
     flags.update(given)
-    path = scaffold.run("event", flags, layout_of(mini_site), date(2026, 11, 30))
+    path = scaffold.run("event", flags, site_config(mini_site / "content"), date(2026, 11, 30))
     doc, _ = parse(path.read_bytes(), "x.md")
     assert {k: doc.meta.get(k) for k in expected} == expected
     assert ("venue" in doc.meta) == bool(flags.get("venue"))
@@ -167,14 +167,14 @@ def test_all_day_multi_day_and_online_drafts_validate(mini_site: Path, given: di
 
 def test_new_article_links_an_event_and_suggests_misspelled_ones(mini_site: Path) -> None:
     path = scaffold.run("article", {"title": "流动科技馆进社区圆满结束", "events": "liudong-kejiguan",
-                                    "street": "新北街道"}, layout_of(mini_site), date(2026, 12, 6))
+                                    "street": "新北街道"}, site_config(mini_site / "content"), date(2026, 12, 6))
     assert path == mini_site / "content/articles/2026/liu-dong-ke-ji-guan-jin-she-qu-yuan-man-jie-shu.md"
     doc, _ = parse(path.read_bytes(), "x.md")
     assert (doc.meta["date"], doc.meta["street"], doc.meta["events"]) == (
         "2026-12-06", "xinbei", ["liudong-kejiguan"])
     assert besides_the_prompt(check(layout_of(mini_site), [path]).problems) == []
     with pytest.raises(scaffold.ScaffoldError, match="是否想写“liudong-kejiguan”"):
-        scaffold.run("article", {"title": "另一篇", "events": "liudong-kejigua"}, layout_of(mini_site),
+        scaffold.run("article", {"title": "另一篇", "events": "liudong-kejigua"}, site_config(mini_site / "content"),
                      date(2026, 12, 6))
 
 
@@ -197,7 +197,7 @@ def test_slug_is_ascii_pinyin(title: str, day: date | None, slug: str) -> None:
 def test_any_title_is_written_so_it_reads_back_unchanged(mini_site: Path, title: str) -> None:
     flags = dict(zip([f[2:].replace("-", "_") for f in EVENT_FLAGS[::2]], EVENT_FLAGS[1::2], strict=True))
     flags.update(title=title, slug="biaoti-ceshi")
-    path = scaffold.run("event", flags, layout_of(mini_site), date(2026, 11, 30))
+    path = scaffold.run("event", flags, site_config(mini_site / "content"), date(2026, 11, 30))
     doc, problems = parse(path.read_bytes(), "x.md")
     assert problems == []
     assert doc.meta["title"] == " ".join(title.split())

@@ -20,7 +20,7 @@ import pytest
 from dateutil import rrule as dateutil_rrule
 from icalendar import Calendar
 
-from conftest import TEST_SITE, require, run_build
+from conftest import ROOT, TEST_SITE, require, run_build, site_config
 from feedtools import SYSTEM_PYTHON, icaljs, libical_available, lint, node_available
 from kepu.articles import validate_article
 from kepu.content import parse_file
@@ -39,7 +39,6 @@ from kepu.project import Layout, check
 from kepu.recurrence import RecurrenceError, normalize_rule
 from kepu.registries import load_registries
 from kepu.site import build_index
-from kepu.urls import UrlScheme
 from kepu.validation import SLUG_PATTERN, ValidationContext, slug_problem, validate_event
 
 CONTENT = TEST_SITE / "content"
@@ -419,7 +418,7 @@ def _base_events() -> dict:
 
 def _entries(extra_events=(), registries: Registries = REGISTRIES, build: date = date(2026, 12, 1)):
     events = check(Layout(content=CONTENT, root=TEST_SITE)).events
-    return build_index([*events, *extra_events], registries, UrlScheme.from_settings({}), build).entries
+    return build_index([*events, *extra_events], registries, site_config(ROOT / "content").urls, build).entries
 
 
 SETTINGS = FeedSettings(site_url="https://kepu.example.cn", uid_domain="kepu.example.cn")

@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import TEST_SITE, run_build, serve_directory
+from conftest import ROOT, TEST_SITE, run_build, serve_directory, site_config
 from kepu.model import Event, Occurrence
 from kepu.project import Layout, check
 from kepu.registries import load_registries
 from kepu.site import build_index, build_instant, ends_at, is_over
-from kepu.urls import UrlScheme
 
 pytestmark = pytest.mark.build
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -32,7 +31,7 @@ def index_for(build_date: date):
     layout = Layout(content=TEST_SITE / "content", root=TEST_SITE)
     result = check(layout)
     registries, _ = load_registries(layout.content / "data")
-    return build_index(result.events, registries, UrlScheme.from_settings({}), build_date)
+    return build_index(result.events, registries, site_config(ROOT / "content").urls, build_date)
 
 
 def at(text: str) -> datetime:

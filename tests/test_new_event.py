@@ -19,7 +19,7 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from conftest import ROOT, plugin_env, run_build, run_check
+from conftest import ROOT, plugin_env, run_build, run_check, site_config
 from kepu import interview, scaffold
 from kepu.copyevent import blocks, copy_text
 from kepu.problems import Problem
@@ -448,7 +448,7 @@ def test_a_problem_found_after_writing_asks_again_for_its_answer_only(sample: Pa
     flags.update(date="2026-12-05", slug=None)
     said: list[str] = []
     replies = ["", "", "", "", "", "", "", "", "", "shiyanke-2", ""]
-    path = scaffold.run("event", flags, Layout(sample / "content", sample), date(2026, 12, 1),
+    path = scaffold.run("event", flags, site_config(sample / "content"), date(2026, 12, 1),
                         scripted(replies, said), said.append)
     assert replies == [], "\n".join(said)
     assert calls == ["zhou-mo-ke-xue-shi-yan-ke-2026-12.md", "shiyanke-2.md"]

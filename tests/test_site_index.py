@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import TEST_SITE
+from conftest import ROOT, TEST_SITE, site_config
 from kepu.project import Layout, check
 from kepu.registries import load_registries
 from kepu.site import build_index
-from kepu.urls import UrlScheme
 
 
 def index_for(build_date: date, site: Path = TEST_SITE):
@@ -17,7 +16,7 @@ def index_for(build_date: date, site: Path = TEST_SITE):
     result = check(layout)
     assert result.ok, [p.format() for p in result.problems]
     registries, _ = load_registries(layout.content / "data")
-    return build_index(result.events, registries, UrlScheme.from_settings({}), build_date)
+    return build_index(result.events, registries, site_config(ROOT / "content").urls, build_date)
 
 
 def slugs(entries) -> list[str]:

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import replace
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from .annotations import github_commands, summary_markdown, untrusted
+from .config import SiteConfig, add_arguments, for_command
 from .content import load_events
 from .datechecks import Review
 from .history import UnknownBase, added_since, work_tree
 from .problems import format_report, strictly
 from .project import CheckResult, Layout, check, same_events_elsewhere
 from .registries import load_registries
-from .urls import UrlScheme
 
 OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
                 "（发布前请把它放到 {content}/events/<街镇编号>/<年份>/ 下）。")
@@ -36,18 +32,11 @@ def inside_content(layout: Layout, path: Path) -> bool:
     return False
 
 
-def project_root(content: Path) -> Path:
-    """Paths are shown relative to the working folder, or to the content folder's parent
-    when it lies elsewhere (a content repository checked next to the generator)."""
-    here = Path.cwd()
-    return here if content.resolve().is_relative_to(here.resolve()) else content.resolve().parent
-
-
 def in_data(layout: Layout, path: Path) -> bool:
     return path.resolve().is_relative_to((layout.content / layout.data).resolve())
 
 
-def check_outside(layout: Layout, files: list[Path], timezone: str = "Asia/Shanghai") -> CheckResult:
+def check_outside(layout: Layout, files: list[Path], timezone: str) -> CheckResult:
     """Check draft event files kept outside content/ against the site's registries and events
     (no files: the registries alone)."""
     registries, problems = load_registries(layout.content / layout.data,
@@ -60,41 +49,9 @@ def check_outside(layout: Layout, files: list[Path], timezone: str = "Asia/Shang
     return CheckResult(problems, events, len(files))
 
 
-def read_settings(path: Path, required: bool = False) -> dict[str, Any]:
-    """The literal settings of the build's settings file (folders, time zone, URL patterns), read
-    without running it: the check stays quick and uses what the build uses. {} without a file."""
-    if not path.is_file():
-        if required:
-            raise SystemExit(f"{path}: 设置文件不存在 — 检查路径是否写对")
-        return {}
-    settings: dict[str, Any] = {}
-    for node in ast.parse(path.read_text("utf-8")).body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                settings.update(_literal_names(target, node.value))
-    return settings
-
-
-def _literal_names(target: ast.expr, value: ast.expr) -> dict[str, Any]:
-    if isinstance(target, ast.Name) and target.id.isupper():
-        try:
-            return {target.id: ast.literal_eval(value)}
-        except ValueError:
-            return {}
-    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
-        found: dict[str, Any] = {}
-        for name, item in zip(target.elts, value.elts, strict=True):
-            found.update(_literal_names(name, item))
-        return found
-    return {}
-
-
-def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = None,
-        review: Review | None = None) -> CheckResult:
+def run(layout: Layout, files: list[Path], config: SiteConfig, review: Review | None = None) -> CheckResult:
     """Check everything (no files given), or just the given files wherever they are."""
-    settings = settings or {}
-    timezone = settings.get("TIMEZONE", "Asia/Shanghai")
-    urls = UrlScheme.from_settings(settings)
+    timezone, urls, settings = config.timezone, config.urls, config.settings
     if not files:
         return check(layout, timezone=timezone, urls=urls, settings=settings, review=review)
     inside = [f for f in files if inside_content(layout, f)]
@@ -157,21 +114,10 @@ def _uncommitted(layout: Layout) -> Callable[[], set[str]]:
     return added
 
 
-def today(settings: Mapping[str, Any], given: date | None) -> date:
-    """The day the check checks for, as the build's BUILD_DATE: given, or KEPU_BUILD_DATE, or
-    today in the site's time zone."""
-    if given:
-        return given
-    if os.environ.get("KEPU_BUILD_DATE"):
-        return date.fromisoformat(os.environ["KEPU_BUILD_DATE"])
-    return datetime.now(ZoneInfo(settings.get("TIMEZONE", "Asia/Shanghai"))).date()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke check", description="检查活动、新闻、页面和登记表，不构建网站。")
     parser.add_argument("files", nargs="*", type=Path, help="只检查这些文件（默认检查全部内容）")
-    parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）")
-    parser.add_argument("--settings", type=Path, help="设置文件（默认当前文件夹的 pelicanconf.py，与构建相同）")
+    add_arguments(parser)
     parser.add_argument("--strict", action="store_true",
                         help="严格检查（合并请求用）：几乎一定是写错了的提醒也算错误")
     parser.add_argument("--base", metavar="分支",
@@ -188,9 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in missing:
             print(f"{path}: 文件不存在 — 检查路径是否写对", file=sys.stderr)
         return 1
-    settings = read_settings(args.settings or Path("pelicanconf.py"), required=args.settings is not None)
-    layout = Layout.from_settings(settings | {"PATH": str(args.content)}) if settings else Layout(args.content, Path())
-    layout = replace(layout, content=args.content, root=project_root(args.content))
+    config = for_command(args)
+    layout = config.layout
     for path in args.files:
         if not inside_content(layout, path) and not in_data(layout, path):
             print(OUTSIDE_NOTE.format(path=layout.shown(path), content=layout.shown(layout.content)))
@@ -200,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"找不到分支“{args.base}”，无法判断哪些文件是这次新加的 — 检查分支名；"
               "在持续集成里要取完整提交历史（GitHub Actions 写 fetch-depth: 0）", file=sys.stderr)
         return 2
-    review = Review(today(settings, args.build_date), (lambda: added) if args.base else _uncommitted(layout))
-    result = run(layout, args.files, settings, review)
+    review = Review(args.build_date or config.today(), (lambda: added) if args.base else _uncommitted(layout))
+    result = run(layout, args.files, config, review)
     if args.strict:
         result.problems = strictly(result.problems, added)
     report(layout, result, args.format, args.summary)

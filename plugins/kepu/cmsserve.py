@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .admin import ADMIN_FOLDER, admin_files, cms_site, write_admin
-from .check import read_settings
+from .config import add_arguments, for_command
 from .project import Layout
 from .registries import load_registries
 from .server import serve
@@ -76,13 +76,12 @@ def _registries(lay: Layout):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke cms", description="在本机打开网页编辑，直接修改这个文件夹里的内容。")
-    parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content/）")
-    parser.add_argument("--settings", type=Path, help="设置文件（默认 pelicanconf.py）")
+    add_arguments(parser)
     parser.add_argument("--port", type=int, default=8080, help="网页编辑的端口，默认 8080；0 表示任选一个空闲端口")
     parser.add_argument("--proxy-port", type=int, default=8081, help="本机后台（decap-server）的端口，默认 8081")
     args = parser.parse_args(argv)
-    settings = read_settings(args.settings or Path("pelicanconf.py"), required=args.settings is not None)
-    lay = Layout.from_settings(settings | {"PATH": str(args.content.resolve())}, content=args.content.resolve())
+    config = for_command(args)
+    settings, lay = config.settings, config.layout
     registries = _registries(lay)
     proxy = f"http://{HOST}:{args.proxy_port}/api/v1"
     if _listening(args.proxy_port):
@@ -93,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         server = serve(Path(folder), HOST, args.port, headers={"/": {"Content-Security-Policy": csp}})
         origin = f"http://{HOST}:{server.server_address[1]}"
         write_admin(Path(folder) / ADMIN_FOLDER, admin_files(
-            registries, cms_site(settings, lay), settings.get("SITENAME", "科普日历"), origin, proxy))
+            registries, cms_site(settings, lay), config.sitename, origin, proxy))
         backend = _decap_server(lay.root, args.proxy_port, origin)
         try:
             _wait_for(args.proxy_port, backend)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from .check import read_settings
+from .config import add_arguments, for_command
+from .history import work_tree
 from .model import Street
 from .problems import format_report
+from .project import Layout
 from .registries import load_registries
 
 TEAM = "@kepu"  # the organisation's account; settings: KEPU_CODEOWNERS_TEAM
@@ -49,8 +53,31 @@ def _rule(folder: str, flavour: str, *owners: str) -> str:
     return f"{_pattern(folder, flavour):<40} {' '.join(owners)}"
 
 
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """Where the content's parts are, as the repository names them (the settings' PATH and *_PATHS)."""
+
+    content: str = "/content/"
+    events: str = "events"
+    articles: str = "articles"
+    pages: str = "pages"
+    data: str = "data"
+    images: str = "images"
+
+    def __call__(self, *parts: str) -> str:
+        return self.content + "".join(f"{part}/" for part in parts)
+
+
+def folders(layout: Layout) -> Folders:
+    """The layout's folders, relative to the repository holding the content (or to the project)."""
+    top = work_tree(layout.content) or layout.root
+    relative = os.path.relpath(layout.content.resolve(), Path(top).resolve())
+    content = "/" if relative == "." else f"/{Path(relative).as_posix()}/"
+    return Folders(content, layout.events, layout.articles, layout.pages, layout.data, layout.images)
+
+
 def render(streets: Mapping[str, Street], admins: str | None = None, editors: str | None = None,
-           news: str | None = None, flavour: str = "github", team: str = TEAM) -> str:
+           news: str | None = None, flavour: str = "github", team: str = TEAM, where: Folders = Folders()) -> str:
     """The whole CODEOWNERS file (``editors``: a pattern with ``{street}``, the street's id); owners
     not given are the ``team``'s admins, street editors and news editors."""
     def rule(folder: str, *owners: str) -> str:
@@ -60,16 +87,16 @@ def render(streets: Mapping[str, Street], admins: str | None = None, editors: st
                              ((admins, ADMINS), (editors, EDITORS), (news, NEWS)))
     lines = [HEADER.format(team=team, **FLAVOURS[flavour]), "# 默认：区科协的网站管理员", rule("*", admins), "",
              "# 登记表（街镇、队伍、类型、对象）、新闻、页面和不属于某个街镇的图片：管理员审核",
-             rule("/content/data/", admins),
-             rule("/content/articles/", admins, news),
-             rule("/content/pages/", admins),
-             rule("/content/images/", admins),
-             rule("/content/images/news/", admins, news), "",
-             "# 每个街镇的活动和配图（content/images/events/<街镇编号>/）：这个街镇的编辑"]
+             rule(where(where.data), admins),
+             rule(where(where.articles), admins, news),
+             rule(where(where.pages), admins),
+             rule(where(where.images), admins),
+             rule(where(where.images, "news"), admins, news), "",
+             f"# 每个街镇的活动和配图（{where(where.images, where.events)}<街镇编号>/）：这个街镇的编辑"]
     for street in streets.values():
         owner = editors.format(street=street.id)
-        lines += [f"# {street.name}", rule(f"/content/events/{street.id}/", owner),
-                  rule(f"/content/images/events/{street.id}/", owner)]
+        lines += [f"# {street.name}", rule(where(where.events, street.id), owner),
+                  rule(where(where.images, where.events, street.id), owner)]
     lines += ["", "# 自动检查和发布的配置：管理员"]
     lines += [rule(folder, admins) for folder in ("/ci-templates/", "/.github/", "/.gitea/", "/.forgejo/",
                                                   "/.gitee/", "/.workflow/")]
@@ -79,21 +106,19 @@ def render(streets: Mapping[str, Street], admins: str | None = None, editors: st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke codeowners",
                                      description="按街镇登记表生成 CODEOWNERS（代码负责人），输出到屏幕。")
-    parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）")
-    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
-                        help="设置文件（默认 pelicanconf.py），团队账号取自 KEPU_CODEOWNERS_TEAM")
+    add_arguments(parser)  # the team's account: the settings' KEPU_CODEOWNERS_TEAM
     parser.add_argument("--admins", help="网站管理员（默认 <团队>/admins）")
     parser.add_argument("--editors", help="街镇编辑，{street} 换成街镇编号（默认 <团队>/{street}-editors）")
     parser.add_argument("--news", help="新闻编辑（默认 <团队>/news-editors）")
     parser.add_argument("--gitea", action="store_true", help="Gitea、Forgejo 的写法（规则是正则表达式）")
     args = parser.parse_args(argv)
-    registries, problems = load_registries(args.content / "data")
+    config = for_command(args)
+    registries, problems = load_registries(config.layout.content / config.layout.data)
     if problems:
         print(format_report(problems), file=sys.stderr)
         return 1
-    team = str(read_settings(args.settings).get("KEPU_CODEOWNERS_TEAM") or TEAM)
     sys.stdout.write(render(registries.streets, args.admins, args.editors, args.news,
-                            "gitea" if args.gitea else "github", team))
+                            "gitea" if args.gitea else "github", config.codeowners_team, folders(config.layout)))
     return 0
 
 

@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from .answers import ScaffoldError
+from .config import SiteConfig, add_arguments, for_command
+from .interview import check_with
 from .problems import ERROR, WARNING, Problem
-from .project import Layout, check
+from .project import Layout
 from .registries import load_registries
 from .rowplans import HEADERS, Finding, Planned, RowPlanner, column_of
 from .spreadsheet import EVENT_COLUMNS, NEWS_COLUMNS, CellError, Column, Row, Sheet, sheets_of
@@ -82,8 +84,9 @@ def _same_id(importer: RowPlanner, planned: Planned, ids: dict[str, Row]) -> Non
             "每个活动（每篇新闻）只写一行；不同的请写不同的编号"))
 
 
-def run_import(source: Path, layout: Layout, today: date, partial: bool = False) -> Outcome:
+def run_import(source: Path, config: SiteConfig, today: date, partial: bool = False) -> Outcome:
     """Read, plan, and (when no row is wrong, or ``partial``: the good rows) write and check."""
+    layout = config.layout
     shown = layout.shown(source)
     registries, problems = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
     if any(p.is_error for p in problems):
@@ -96,28 +99,29 @@ def run_import(source: Path, layout: Layout, today: date, partial: bool = False)
         raise ScaffoldError(f"{shown} 里没有找到活动表或新闻表：没有一行写着「活动名称」或「新闻标题」等列名",
                             "用 invoke excel-template 生成的模板填写，第一行是列名")
     sheets = events + news
-    importer = RowPlanner(layout, shown, registries, today)
+    importer = RowPlanner(config, shown, registries, today)
     plans, findings = plan_all(importer, events, news)
     bad = {(f.sheet, f.problem.line) for f in findings if f.problem.is_error}
     outcome = Outcome(findings=findings, refused=[r for s in sheets for r in s.rows if (r.sheet, r.number) in bad])
     if bad and not partial:
         return outcome
     good = [p for p in plans if (p.row.sheet, p.row.number) not in bad]
-    write_checked(good, layout, importer, outcome, partial)
+    write_checked(good, config, importer, outcome, partial)
     return outcome
 
 
 # ------------------------------------------------------------------ writing
 
-def write_checked(plans: list[Planned], layout: Layout, importer: RowPlanner, outcome: Outcome,
+def write_checked(plans: list[Planned], config: SiteConfig, importer: RowPlanner, outcome: Outcome,
                   partial: bool) -> None:
     """Write the planned files, then check them as invoke check does (another file may repeat one);
     a file with errors is taken back (with ``partial``: that row's; else every file), old text restored."""
+    layout = config.layout
     backup: dict[Path, bytes | None] = {}
     changed = [p for p in plans if _write(p, backup)]
     outcome.unchanged = [p.path for p in plans if all(p is not c for c in changed)]
     errors: dict[str, list[Problem]] = {}
-    for problem in check(layout, [p.path for p in changed]).problems if changed else ():
+    for problem in check_with(config, [p.path for p in changed]).problems if changed else ():
         if problem.is_error:
             errors.setdefault(problem.path, []).append(problem)
     wrong = [p for p in changed if layout.shown(p.path) in errors]
@@ -184,24 +188,21 @@ def _order(finding: Finding) -> tuple:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
     parser = argparse.ArgumentParser(prog="invoke import-events", description="从表格导入活动。")
     parser.add_argument("source", type=Path)
-    parser.add_argument("--content", type=Path, default=Path("content"))
+    add_arguments(parser)
     parser.add_argument("--partial", action="store_true", help="只导入没有错误的行")
     parser.add_argument("--today", type=date.fromisoformat)
     args = parser.parse_args(argv)
-    from .check import project_root
-
-    layout = Layout(content=args.content, root=project_root(args.content))
-    today = args.today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    config = for_command(args)
+    layout = config.layout
+    today = args.today or config.today()
     if not args.source.is_file():
         print(f"找不到文件 {args.source}：检查文件名和所在的文件夹", flush=True)
         return 1
     try:
-        outcome = run_import(args.source, layout, today, args.partial)
+        outcome = run_import(args.source, config, today, args.partial)
     except ScaffoldError as exc:
         print(f"没有导入：{exc}")
         return 1

@@ -10,16 +10,16 @@ from datetime import date
 from pathlib import Path
 
 from .answers import Answers, Retry, ScaffoldError, flag
+from .config import SiteConfig
 from .content import parse_file
 from .model import Event
 from .placeholders import is_prompt
 from .problems import Problem, format_report
-from .project import COLLISION, COLLISION_HINT, Layout, check, fixed_outputs
+from .project import COLLISION, COLLISION_HINT, CheckResult, Layout, check, fixed_outputs
 from .registries import load_registries
 from .schedule import LABELS as WHEN_LABELS
 from .schedule import Schedule, last_day, read_back
-from .urls import UrlScheme
-from .validation import DEFAULT_TIMEZONE, ValidationContext, validate_event
+from .validation import ValidationContext, validate_event
 
 LABELS = {"title": "活动名称", "street": "街镇", "team": "志愿服务队", **WHEN_LABELS,
           "venue": "场地名称", "online": "线上链接", "address": "详细地址", "categories": "活动类型",
@@ -60,19 +60,19 @@ def questions_for(field: str) -> tuple[str, ...]:
     return FIELD_QUESTIONS.get(field, ())
 
 
-def check_draft(layout: Layout, path: Path, text: str, timezone: str = DEFAULT_TIMEZONE,
+def check_draft(config: SiteConfig, path: Path, text: str,
                 ctx: ValidationContext | None = None) -> tuple[Event | None, list[Problem]]:
     """The problems ``invoke check`` would report for ``text`` saved at ``path``, found in
     memory by the same functions (parse_file, validate_event), and the Event it reads as.
     ``ctx``: the registries and site already read (many drafts checked at once)."""
+    layout = config.layout
     if ctx is None:
         registries, _ = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
-        ctx = layout.context(registries, timezone)
+        ctx = layout.context(registries, config.timezone)
     shown = layout.shown(path)
-    urls = UrlScheme.from_settings({})
-    where = urls.save_as("EVENT", slug=path.stem)
+    where = config.urls.save_as("EVENT", slug=path.stem)
     collision = [Problem(shown, 0, "", COLLISION.format(where=where, url=where.removesuffix("index.html")),
-                         COLLISION_HINT)] if where in fixed_outputs(urls) else []
+                         COLLISION_HINT)] if where in fixed_outputs(config.urls, config.settings) else []
     parsed = parse_file(path, shown, data=text.encode("utf-8"))
     if parsed.doc is None:
         return None, [*collision, *parsed.problems]
@@ -158,27 +158,33 @@ def write_new(path: Path, text: str, layout: Layout) -> None:
                             "不会覆盖已有文件；请直接编辑它，或换一个文件名（--slug）") from None
 
 
-def publish(layout: Layout, composed: Composed, answers: Answers) -> Path:
+def publish(config: SiteConfig, composed: Composed, answers: Answers) -> Path:
     """Write the file and check it as ``invoke check`` does; if that finds what the draft
     check could not (another file), take it back and ask again."""
-    write_new(composed.path, composed.text, layout)
-    result = check(layout, [composed.path])
+    write_new(composed.path, composed.text, config.layout)
+    result = check_with(config, [composed.path])
     if any(p.is_error and not is_prompt(p) for p in result.problems):
         composed.path.unlink()
         refuse(answers, result.problems)
     return composed.path
 
 
-def interview(answers: Answers, layout: Layout, compose: Callable[[], Composed], today: date) -> Path:
+def check_with(config: SiteConfig, files: list[Path]) -> CheckResult:
+    """``invoke check`` of these files, with the settings' time zone and URL patterns."""
+    return check(config.layout, files, timezone=config.timezone, urls=config.urls, settings=config.settings)
+
+
+def interview(answers: Answers, config: SiteConfig, compose: Callable[[], Composed], today: date) -> Path:
     """Collect, check, read back and write; a wrong answer is asked again, never the rest."""
+    layout = config.layout
     while True:
         try:
             composed = compose()
-            event, problems = check_draft(layout, composed.path, composed.text, composed.schedule.timezone)
+            event, problems = check_draft(config, composed.path, composed.text)
             refuse(answers, problems)
             if event is None:  # no error, yet unreadable: cannot happen for rendered text
                 raise ScaffoldError("生成的文件无法读取", "请把这条信息发给网站维护人员")
             if answers.confirm(summary(layout, composed, event, problems, today), LABELS):
-                return publish(layout, composed, answers)
+                return publish(config, composed, answers)
         except Retry:
             continue

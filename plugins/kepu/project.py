@@ -146,7 +146,7 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
     shown_wanted = {layout.shown(p) for p in only} if only else None
     problems = [p for p in [*tree_problems(layout, tree, shown_wanted),
                             *output_collisions(layout, _only(tree, chosen, layout) if only else tree,
-                                               urls or UrlScheme.from_settings(settings or {}), settings)]
+                                               urls or _urls_of(settings), settings)]
                 if shown_wanted is None or p.path in shown_wanted]
     registries, found = load_registries(layout.content / layout.data,
                                         layout.shown(layout.content / layout.data),
@@ -175,6 +175,16 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
                 problems.extend(body_image_problems(parsed.doc, parsed.html, ctx))
             checked += 1
     return CheckResult(problems, events, checked)
+
+
+def _urls_of(settings: Mapping[str, Any] | None) -> UrlScheme:
+    """The URL patterns of these settings; without settings (a library call, a test), those of the
+    generator's own pelicanconf.py. The tools pass their SiteConfig's (kepu.config)."""
+    if settings:
+        return UrlScheme.from_settings(settings)
+    from .config import own_config  # kepu.config builds on this module
+
+    return own_config().urls
 
 
 def shared_names(layout: Layout, files: Iterable[Path], report_on: set[str] | None = None) -> list[Problem]:

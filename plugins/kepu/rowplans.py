@@ -20,6 +20,7 @@ from .answers import (
     parse_yes_no,
 )
 from .articles import validate_article
+from .config import SiteConfig
 from .content import parse_file
 from .datechecks import Review
 from .dates import DateFormatError, parse_clock
@@ -54,7 +55,6 @@ from .spreadsheet import (
 )
 from .suggest import closest
 from .tree import ContentTree
-from .validation import DEFAULT_TIMEZONE
 
 HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
 NEWS_HEADERS = {c.key: c.header for c in NEWS_COLUMNS}
@@ -133,13 +133,14 @@ class Planned:
 class RowPlanner:
     """Everything importing needs to know once: the layout, registries, files already imported."""
 
-    def __init__(self, layout: Layout, source: str, registries: Registries, today: date):
-        self.layout = layout
+    def __init__(self, config: SiteConfig, source: str, registries: Registries, today: date):
+        self.config = config
+        self.layout = layout = config.layout
         self.source = source  # the spreadsheet, as shown in problems
         self.registries = registries
         self.today = today
         tree = layout.scan()
-        self.ctx = layout.context(registries, DEFAULT_TIMEZONE, tree)  # what each row is checked against
+        self.ctx = layout.context(registries, config.timezone, tree)  # what each row is checked against
         self.known = imported_files(layout, tree, layout.events)
         self.known_news = imported_files(layout, tree, layout.articles)
         self.taken = {p.stem: layout.shown(p) for p in layout.files(layout.events, tree)}
@@ -210,7 +211,7 @@ class RowPlanner:
         text = stamped(render_event(draft, self.registries))
         shown = {self.layout.shown(path)}  # a file this import adds: is its event over already?
         ctx = replace(self.ctx, review=Review(self.today, lambda: shown))
-        _, problems = check_draft(self.layout, path, text, draft.schedule.timezone, ctx)
+        _, problems = check_draft(self.config, path, text, ctx)
         found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
 

@@ -27,11 +27,12 @@ from .answers import (
     parse_optional_day,
     parse_yes_no,
 )
+from .config import SiteConfig, add_arguments, for_command
 from .dates import format_day
-from .interview import Composed, interview, write_new
+from .interview import Composed, check_with, interview, write_new
 from .model import Event, Registration, Registries
 from .problems import format_report
-from .project import Layout, check
+from .project import Layout
 from .schedule import Schedule, ask_schedule, recurrence_lines, when_lines
 from .suggest import did_you_mean
 from .validation import MAX_SLUG, SLUG_PATTERN
@@ -381,11 +382,11 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
 
 # ------------------------------------------------------------------ writing
 
-def create(path: Path, text: str, layout: Layout) -> Path:
+def create(path: Path, text: str, config: SiteConfig) -> Path:
     """Write the new file, then check it as ``invoke check`` would; remove it if it has errors
     (but for the body's prompt, there on purpose: the check reminds the editor to replace it)."""
-    write_new(path, text, layout)
-    result = check(layout, [path])
+    write_new(path, text, config.layout)
+    result = check_with(config, [path])
     if any(p.is_error and not ex.is_prompt(p) for p in result.problems):
         path.unlink()
         raise ScaffoldError("生成的文件没有通过检查，已删除：\n" + format_report(result.problems),
@@ -496,16 +497,17 @@ class Source:
     event: Event
 
 
-def load_source(layout: Layout, name: str) -> Source:
+def load_source(config: SiteConfig, name: str) -> Source:
     """The event named by ``--from`` (its file name, with or without .md, or its path),
     refused if it does not pass the check: a copy would carry its mistakes."""
+    layout = config.layout
     stem = Path(name.strip()).stem
     files = {p.stem: p for p in layout.files(layout.events)}
     if stem not in files:
         raise ScaffoldError(f"找不到文件名为“{stem}”的活动",
                             did_you_mean(stem, files) or "写 content/events/ 下活动的文件名（不含 .md）")
     path = files[stem]
-    result = check(layout, [path])
+    result = check_with(config, [path])
     if not result.ok or not result.events:
         raise ScaffoldError("要复制的活动文件有错误，先改好它：\n" + format_report(result.problems),
                             f"改好后运行 invoke check {layout.shown(path)}")
@@ -586,11 +588,13 @@ def _ask(question: str, default: str) -> str:
         raise ScaffoldError("输入已结束，没有创建文件", "可以用参数一次给出全部内容，见 invoke new-event --help") from None
 
 
-def run(kind: str, given: Mapping[str, str | None], layout: Layout, today: date,
+def run(kind: str, given: Mapping[str, str | None], config: SiteConfig, today: date,
         ask: Ask | None = None, say: Say = print) -> Path:
     """Collect the answers (asking for missing ones when ``ask`` is given), check the draft,
     read it back, write the file; returns the new file's path."""
     from .registries import load_registries
+
+    layout = config.layout
 
     registries, problems = load_registries(layout.content / layout.data,
                                            layout.shown(layout.content / layout.data))
@@ -600,16 +604,16 @@ def run(kind: str, given: Mapping[str, str | None], layout: Layout, today: date,
     if kind == "article":
         draft = article_draft(answers, registries, taken_slugs(layout, layout.articles),
                               layout.slugs(layout.events), today)
-        return create(draft.path(layout), render_article(draft, registries), layout)
+        return create(draft.path(layout), render_article(draft, registries), config)
     if answers.given.get("from"):
         extra = [flag(k) for k in answers.given if k not in COPY_FLAGS]
         if extra:
             raise ScaffoldError(f"复制活动时不能同时写 {'、'.join(extra)}",
                                 "复制只换日期和时间：写好后打开新文件修改其他内容；或者不用 --from，新建活动")
-        compose = partial(copied_event, answers, layout, load_source(layout, answers.given["from"]))
+        compose = partial(copied_event, answers, layout, load_source(config, answers.given["from"]))
     else:
         compose = partial(new_event, answers, layout, registries)
-    return interview(answers, layout, compose, today)
+    return interview(answers, config, compose, today)
 
 
 FLAGS = ("title", "street", "team", "date", "time", "repeat", "until", "except", "end-date", "venue",
@@ -621,22 +625,20 @@ FLAGS = ("title", "street", "team", "date", "time", "repeat", "until", "except",
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
     parser = argparse.ArgumentParser(prog="invoke new-event", description="新建活动或新闻文件。")
     parser.add_argument("kind", choices=("event", "article"))
     for name in FLAGS:
         parser.add_argument(f"--{name}", dest=name.replace("-", "_"))
-    parser.add_argument("--content", type=Path, default=Path("content"))
+    add_arguments(parser)
     parser.add_argument("--batch", action="store_true", help="不提问：缺少的内容直接报错")
     args = parser.parse_args(argv)
-    given = {k: v for k, v in vars(args).items() if k not in ("kind", "content", "batch")}
+    given = {k: v for k, v in vars(args).items() if k not in ("kind", "content", "settings", "batch")}
     interactive = not args.batch and sys.stdin.isatty()
-    layout = Layout(content=args.content, root=Path.cwd())
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    config = for_command(args)
+    layout = config.layout
     try:
-        path = run(args.kind, given, layout, today, _ask if interactive else None)
+        path = run(args.kind, given, config, config.today(), _ask if interactive else None)
     except ScaffoldError as exc:
         print(f"没有创建文件：{exc}", file=sys.stderr)
         return 1

@@ -206,21 +206,21 @@ def _saturday_after(day: date) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     import argparse
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
+    from .config import add_arguments, for_command
     from .registries import load_registries
 
     parser = argparse.ArgumentParser(prog="invoke excel-template", description="写出导入活动用的 Excel 模板。")
     parser.add_argument("path", type=Path)
-    parser.add_argument("--content", type=Path, default=Path("content"))
+    add_arguments(parser)
     parser.add_argument("--today", type=date.fromisoformat)
     args = parser.parse_args(argv)
-    registries, problems = load_registries(args.content / "data")
+    config = for_command(args)
+    registries, problems = load_registries(config.layout.content / config.layout.data)
     if any(p.is_error for p in problems):
         print("登记表有错误，先改好它们：\n" + "\n".join(p.format() for p in problems))
         return 1
-    today = args.today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    today = args.today or config.today()
     path = write_template(args.path, registries, today)
     print(f"已写出模板 {path}：在「活动」表里一行写一个活动（活动报道写在「新闻」表），"
           "「说明」表有填写方法，「示例（不导入）」表有例子。")

@@ -1,94 +1,78 @@
-"""Settings-driven URLs and output paths (``*_URL`` / ``*_SAVE_AS`` pairs, as in Pelican)."""
+"""Settings-driven URLs and output paths (``*_URL`` / ``*_SAVE_AS`` pairs, as in Pelican); the patterns are the settings'."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from string import Formatter
 from typing import Any
 
-# kind -> (URL pattern, SAVE_AS pattern); overridable by settings of the same names.
-DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
-    "EVENT": ("events/{slug}/", "events/{slug}/index.html"),
-    # News and pages are written by Pelican's own generators from the same settings.
-    "ARTICLE": ("news/{slug}/", "news/{slug}/index.html"),
-    "PAGE": ("{slug}/", "{slug}/index.html"),
-    "NEWS": ("news/", "news/index.html"),
-    "EVENTS": ("events/", "events/index.html"),
-    "PAST_EVENTS": ("events/past/", "events/past/index.html"),
-    "STREET": ("streets/{id}/", "streets/{id}/index.html"),
-    "STREET_PAST": ("streets/{id}/past/", "streets/{id}/past/index.html"),
-    "STREETS": ("streets/", "streets/index.html"),
-    "TEAM": ("teams/{id}/", "teams/{id}/index.html"),
-    "TEAM_PAST": ("teams/{id}/past/", "teams/{id}/past/index.html"),
-    "TEAMS": ("teams/", "teams/index.html"),
-    "EVENT_CATEGORY": ("categories/{id}/", "categories/{id}/index.html"),
-    "EVENT_CATEGORY_PAST": ("categories/{id}/past/", "categories/{id}/past/index.html"),
-    "EVENT_CATEGORIES": ("categories/", "categories/index.html"),
-    "AUDIENCE": ("audiences/{id}/", "audiences/{id}/index.html"),
-    "AUDIENCE_PAST": ("audiences/{id}/past/", "audiences/{id}/past/index.html"),
-    "AUDIENCES": ("audiences/", "audiences/index.html"),
-    # The association's own entities (content/data/programmes.yml, campaigns.yml, venues.yml,
-    # communities.yml, people.yml): pages, feeds and embeds like streets'.
-    **{key: pattern for prefix, plural in (("PROGRAMME", "programmes"), ("CAMPAIGN", "campaigns"),
-                                           ("VENUE", "venues"), ("COMMUNITY", "communities"),
-                                           ("PERSON", "people"))
-       for key, pattern in (
-           (prefix, (f"{plural}/{{id}}/", f"{plural}/{{id}}/index.html")),
-           (f"{prefix}_PAST", (f"{plural}/{{id}}/past/", f"{plural}/{{id}}/past/index.html")),
-           (plural.upper(), (f"{plural}/", f"{plural}/index.html")),
-           (f"SUBSCRIBE_FEED_{prefix}", (f"subscribe/{plural}/{{id}}/", f"subscribe/{plural}/{{id}}/index.html")),
-           (f"{prefix}_FEED", (f"feeds/{plural}/{{id}}.ics",) * 2),
-           (f"{prefix}_ATOM", (f"feeds/{plural}/{{id}}.atom",) * 2),
-           (f"EMBED_{prefix}", (f"embed/{plural}/{{id}}/", f"embed/{plural}/{{id}}/index.html")))},
-    "HOME": ("", "index.html"),
-    "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
-    # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).
-    "SUBSCRIBE_FEED_ALL": ("subscribe/all/", "subscribe/all/index.html"),
-    "SUBSCRIBE_FEED_STREET": ("subscribe/streets/{id}/", "subscribe/streets/{id}/index.html"),
-    "SUBSCRIBE_FEED_TEAM": ("subscribe/teams/{id}/", "subscribe/teams/{id}/index.html"),
-    "SUBSCRIBE_FEED_EVENT_CATEGORY": ("subscribe/categories/{id}/", "subscribe/categories/{id}/index.html"),
-    "SUBSCRIBE_FEED_AUDIENCE": ("subscribe/audiences/{id}/", "subscribe/audiences/{id}/index.html"),
-    "SEARCH": ("search/", "search/index.html"),
-    # The search index: this manifest, and this build's files in a folder beside it.
-    "SEARCH_INDEX": ("search/index.json", "search/index.json"),
-    "FILTER_INDEX": ("events/filter.json", "events/filter.json"),
-    "NOT_FOUND": ("404.html", "404.html"),
-    # Figures, open data, embeds and the change feed.
-    "STATS": ("stats/", "stats/index.html"),
-    "STATS_YEAR": ("stats/{year}/", "stats/{year}/index.html"),
-    "DATA": ("data/", "data/index.html"),
-    "DATA_EVENTS": ("data/events.json", "data/events.json"),
-    "DATA_SCHEMA": ("data/events.schema.json", "data/events.schema.json"),
-    "DATA_CSV": ("data/events.csv", "data/events.csv"),
-    "DATA_STREET": ("data/streets/{id}.json", "data/streets/{id}.json"),
-    "EMBED_STREET": ("embed/streets/{id}/", "embed/streets/{id}/index.html"),
-    "EMBED_CATEGORY": ("embed/categories/{id}/", "embed/categories/{id}/index.html"),
-    "EMBED_TEAM": ("embed/teams/{id}/", "embed/teams/{id}/index.html"),
-    "EMBED_AUDIENCE": ("embed/audiences/{id}/", "embed/audiences/{id}/index.html"),
-    "CHANGES_FEED": ("feeds/changes.atom", "feeds/changes.atom"),
-    # Calendar views.
-    "CALENDAR": ("calendar/", "calendar/index.html"),
-    "CALENDAR_MONTH": ("calendar/{year}/{month:02d}/", "calendar/{year}/{month:02d}/index.html"),
-    "CALENDAR_DAY": ("calendar/{year}/{month:02d}/{day:02d}/",
-                     "calendar/{year}/{month:02d}/{day:02d}/index.html"),
-    "CALENDAR_WEEK": ("calendar/week/", "calendar/week/index.html"),
-    "STREET_CALENDAR_MONTH": ("streets/{id}/calendar/{year}/{month:02d}/",
-                              "streets/{id}/calendar/{year}/{month:02d}/index.html"),
-    "STREET_CALENDAR_WEEK": ("streets/{id}/calendar/week/", "streets/{id}/calendar/week/index.html"),
-    # Calendar feeds (the URL is the file).
-    "EVENT_ICS": ("events/{slug}.ics", "events/{slug}.ics"),
-    "FEED_ALL": ("feeds/all.ics", "feeds/all.ics"),
-    "STREET_FEED": ("feeds/streets/{id}.ics", "feeds/streets/{id}.ics"),
-    "TEAM_FEED": ("feeds/teams/{id}.ics", "feeds/teams/{id}.ics"),
-    "EVENT_CATEGORY_FEED": ("feeds/categories/{id}.ics", "feeds/categories/{id}.ics"),
-    "AUDIENCE_FEED": ("feeds/audiences/{id}.ics", "feeds/audiences/{id}.ics"),
-    # Upcoming events for feed readers (Atom), one per calendar feed.
-    "ATOM_ALL": ("feeds/all.atom", "feeds/all.atom"),
-    "STREET_ATOM": ("feeds/streets/{id}.atom", "feeds/streets/{id}.atom"),
-    "TEAM_ATOM": ("feeds/teams/{id}.atom", "feeds/teams/{id}.atom"),
-    "EVENT_CATEGORY_ATOM": ("feeds/categories/{id}.atom", "feeds/categories/{id}.atom"),
-    "AUDIENCE_ATOM": ("feeds/audiences/{id}.atom", "feeds/audiences/{id}.atom"),
+# Every kind of page and file the portal writes -> the fields its *_URL / *_SAVE_AS settings use.
+# The patterns themselves live only in the settings (pelicanconf.py): a kind missing there is a setting problem.
+_FACETS = (("STREET", "streets"), ("TEAM", "teams"), ("EVENT_CATEGORY", "categories"), ("AUDIENCE", "audiences"),
+           ("PROGRAMME", "programmes"), ("CAMPAIGN", "campaigns"), ("VENUE", "venues"),
+           ("COMMUNITY", "communities"), ("PERSON", "people"))
+_PLURALS = {"STREET": "STREETS", "TEAM": "TEAMS", "EVENT_CATEGORY": "EVENT_CATEGORIES", "AUDIENCE": "AUDIENCES",
+            "PROGRAMME": "PROGRAMMES", "CAMPAIGN": "CAMPAIGNS", "VENUE": "VENUES", "COMMUNITY": "COMMUNITIES",
+            "PERSON": "PEOPLE"}
+_EMBEDS = {"EVENT_CATEGORY": "EMBED_CATEGORY"}
+KINDS: dict[str, tuple[str, ...]] = {
+    "EVENT": ("slug",), "EVENT_ICS": ("slug",),
+    **{kind: () for kind in ("EVENTS", "PAST_EVENTS", "HOME", "NOT_FOUND", "SUBSCRIBE", "SUBSCRIBE_FEED_ALL",
+                             "SEARCH", "SEARCH_INDEX", "FILTER_INDEX", "STATS", "DATA", "DATA_EVENTS",
+                             "DATA_SCHEMA", "DATA_CSV", "CHANGES_FEED", "CALENDAR", "CALENDAR_WEEK",
+                             "FEED_ALL", "ATOM_ALL", "NEWS")},
+    **{_PLURALS[prefix]: () for prefix, _ in _FACETS},
+    **{f"{prefix}{suffix}": ("id",) for prefix, _ in _FACETS
+       for suffix in ("", "_PAST", "_FEED", "_ATOM")},
+    **{f"SUBSCRIBE_FEED_{prefix}": ("id",) for prefix, _ in _FACETS},
+    **{_EMBEDS.get(prefix, f"EMBED_{prefix}"): ("id",) for prefix, _ in _FACETS},
+    "DATA_STREET": ("id",), "STATS_YEAR": ("year",),
+    "CALENDAR_MONTH": ("year", "month"), "CALENDAR_DAY": ("year", "month", "day"),
+    "STREET_CALENDAR_MONTH": ("id", "year", "month"), "STREET_CALENDAR_WEEK": ("id",),
 }
+# News and pages are written by Pelican's own generators, which format their own fields.
+PELICAN_KINDS = ("ARTICLE", "PAGE")
+
+
+def _fields(pattern: str) -> set[str] | None:
+    """The fields a pattern formats ({id}, {month:02d} -> id, month); None if it is not a pattern."""
+    try:
+        return {name for _, name, _, _ in Formatter().parse(pattern) if name is not None}
+    except ValueError:
+        return None
+
+
+def pattern_problems(settings: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(setting, message, fix) for each *_URL / *_SAVE_AS pattern the portal cannot write with."""
+    problems = []
+    for kind, fields in KINDS.items():
+        for suffix in ("_URL", "_SAVE_AS"):
+            problem = _pattern_problem(f"{kind}{suffix}", settings.get(f"{kind}{suffix}"), fields)
+            if problem:
+                problems.append(problem)
+    for kind in PELICAN_KINDS:
+        problems.extend(problem for suffix in ("_URL", "_SAVE_AS")
+                        if (problem := _pattern_problem(f"{kind}{suffix}", settings.get(f"{kind}{suffix}"), None)))
+    return problems
+
+
+def _pattern_problem(name: str, value: object, fields: tuple[str, ...] | None) -> tuple[str, str, str] | None:
+    wanted = "、".join(f"{{{f}}}" for f in fields or ())
+    example = f"（要包含 {wanted}）" if wanted else ""
+    if value is None:
+        return name, f"没有设置 {name}", f"在设置文件里加上 {name}{example}，写法对照示例项目的 pelicanconf.py"
+    used = _fields(value) if isinstance(value, str) else None
+    if used is None or value.startswith("/") or ".." in value.split("/"):
+        return name, f"{name} 写得不对：{value!r}", f"写网站里的相对位置，不以 / 开头{example}"
+    if fields is not None and used != set(fields):
+        unknown = sorted(used - set(fields))
+        if unknown:
+            return name, f"{name} 里的 {'、'.join(f'{{{f}}}' for f in unknown)} 不能用", f"只能用 {wanted or '固定的位置'}"
+        return name, f"{name} 缺少 {wanted}：不同的页面会写到同一个位置", f"把 {wanted} 写进 {name}"
+    return None
+
+
 # Registry kind (as in Registries) -> settings prefix of its pages.
 FACET_PREFIX = {
     "streets": "STREET",
@@ -111,11 +95,9 @@ class UrlScheme:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> UrlScheme:
-        patterns = {
-            kind: (settings.get(f"{kind}_URL", url), settings.get(f"{kind}_SAVE_AS", save_as))
-            for kind, (url, save_as) in DEFAULT_PATTERNS.items()
-        }
-        return cls(patterns)
+        """The patterns the settings give (checked by ``pattern_problems``; kepu.config does that)."""
+        return cls({kind: (settings[f"{kind}_URL"], settings[f"{kind}_SAVE_AS"])
+                    for kind in (*KINDS, *PELICAN_KINDS)})
 
     def url(self, kind: str, **fields: Any) -> str:
         return self.patterns[kind][0].format(**fields)

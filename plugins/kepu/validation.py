@@ -365,8 +365,14 @@ def _zone(checker: FieldReader) -> tuple[str, tzinfo]:
     if "timezone" in checker.meta:
         right = known.get(name.lower())
         checker.error("timezone", f"未知时区“{shown(name)}”",
-                      f"是否想写“{right}”？" if right else "北京时间请删掉这一行，或写 timezone: Asia/Shanghai")
+                      f"是否想写“{right}”？" if right else f"{_zone_words(checker.ctx.default_timezone)}请删掉这一行，"
+                                                           f"或写 timezone: {checker.ctx.default_timezone}")
     return checker.ctx.default_timezone, ZoneInfo(checker.ctx.default_timezone)
+
+
+def _zone_words(zone: str) -> str:
+    """The site's time zone as editors say it (the settings' TIMEZONE)."""
+    return "北京时间" if zone == DEFAULT_TIMEZONE else f"本站时间（{zone}）"
 
 
 def _end(checker: FieldReader, start: date | datetime, zone: tzinfo) -> date | datetime | None:

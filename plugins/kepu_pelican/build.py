@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from kepu.config import CONFIG_KEY, LINES_KEY, SettingsError, SiteConfig, read_file, shown
 from kepu.history import NO_GIT, SHALLOW, repository_state
 from kepu.output import (
     discard,
@@ -36,11 +37,10 @@ from kepu.output import (
 )
 from kepu.problems import ContentError, Problem, format_report
 from kepu.project import COLLISION, COLLISION_HINT, check, tree_problems
-from kepu.urls import UrlScheme
 
 from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
 from .reuse import recycle
-from .settings import content_tree, layout, public_url
+from .settings import content_tree, layout, public_url, site_config
 from .trace import phase
 from .undefined import template_error
 
@@ -57,9 +57,16 @@ DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅�
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
+    """Pelican's settings, with the portal's configuration made once from the same names
+    (kepu.config, as invoke check reads them); unusable settings raise SettingsError."""
     from pelican.settings import read_settings
 
-    return read_settings(str(settings_file), override=overrides)
+    names = {**read_file(settings_file), **overrides}
+    config = SiteConfig.from_settings(names, shown(settings_file))
+    names.pop(LINES_KEY, None)
+    settings = read_settings(override=names)
+    settings[CONFIG_KEY] = config
+    return settings
 
 
 def _quiet_logging() -> None:
@@ -94,10 +101,15 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
           problems: Path | None = None) -> int:
     """Build the site; on any failure the previous output stays exactly as it was.
     ``problems``: where to write the outcome as JSON (see ``write_outcome``)."""
-    settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
-    target = Path(output or settings["OUTPUT_PATH"]).resolve()
-    with _exclusive(target):
-        outcome = _build_locked(settings, target)
+    try:
+        settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
+    except SettingsError as error:  # nothing is built: the previous output stays as it was
+        print(format_report(error.problems), file=sys.stderr)
+        outcome = Outcome(1, tuple(error.problems))
+    else:
+        target = Path(output or settings["OUTPUT_PATH"]).resolve()
+        with _exclusive(target):
+            outcome = _build_locked(settings, target)
     if problems is not None:
         write_outcome(problems, outcome)
     return outcome.code
@@ -214,8 +226,8 @@ def preflight(settings: dict) -> list[Problem]:
     lay = layout(settings)
     if not any(p.is_error for p in tree_problems(lay, content_tree(settings))):
         return []
-    return check(lay, timezone=settings.get("TIMEZONE", "Asia/Shanghai"),
-                 urls=UrlScheme.from_settings(settings), settings=settings).problems
+    config = site_config(settings)
+    return check(lay, timezone=config.timezone, urls=config.urls, settings=config.settings).problems
 
 
 def _collision(error: Exception, staged: Path, content: Path, root: Path) -> list[Problem]:

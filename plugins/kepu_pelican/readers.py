@@ -18,7 +18,7 @@ from kepu.safety import ARTICLE_RESERVED_FIELDS
 from kepu.validation import body_image_problems
 from kepu.webnames import web_addresses
 
-from .settings import content_tree, layout
+from .settings import content_tree, layout, site_config
 
 PLACEHOLDER_DATE = SafeDatetime(2000, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -42,8 +42,7 @@ class KepuMarkdownReader(BaseReader):
         if self._ctx is None:
             lay = self._layout
             registries, _ = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
-            self._ctx = lay.context(registries, self.settings.get("TIMEZONE", "Asia/Shanghai"),
-                                    content_tree(self.settings))
+            self._ctx = lay.context(registries, site_config(self.settings).timezone, content_tree(self.settings))
         return self._ctx
 
     def read(self, source_path):

@@ -1,4 +1,4 @@
-"""Read the portal's settings out of Pelican's settings dict."""
+"""Read the portal's settings out of Pelican's settings dict: its SiteConfig, made once per build."""
 
 from __future__ import annotations
 
@@ -7,14 +7,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kepu.config import CONFIG_KEY, SiteConfig
 from kepu.project import Layout
 from kepu.site import DEFAULT_HORIZON_DAYS
 from kepu.tree import ContentTree
 
 
-def layout(settings: Mapping[str, Any]) -> Layout:
+def site_config(settings: dict[str, Any]) -> SiteConfig:
+    """The build's configuration: made by kepu_pelican.build from the settings file (or here, on
+    first use, when Pelican runs the plugin itself), shared through the settings."""
+    config = settings.get(CONFIG_KEY)
+    if not isinstance(config, SiteConfig):
+        config = settings[CONFIG_KEY] = SiteConfig.from_settings(settings)
+    return config
+
+
+def layout(settings: dict[str, Any]) -> Layout:
     """Content layout from PATH and the *_PATHS settings."""
-    return Layout.from_settings(settings)
+    return site_config(settings).layout
 
 
 TREE_KEY = "KEPU_CONTENT_TREE"
@@ -29,24 +39,18 @@ def content_tree(settings: dict[str, Any]) -> ContentTree:
     return tree
 
 
-def build_date(settings: Mapping[str, Any]) -> date:
+def build_date(settings: dict[str, Any]) -> date:
     """The date pages are built for; pelicanconf resolves it from the environment once."""
-    value = settings.get("BUILD_DATE")
-    if isinstance(value, date):
-        return value
-    if not value:
-        raise ValueError("BUILD_DATE 未设置：请在 pelicanconf.py 中设置，或设置环境变量 KEPU_BUILD_DATE")
-    return date.fromisoformat(str(value))
+    return site_config(settings).build_date
 
 
 def horizon_days(settings: Mapping[str, Any]) -> int:
     return int(settings.get("EVENT_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
 
 
-def public_url(settings: Mapping[str, Any]) -> str:
+def public_url(settings: dict[str, Any]) -> str:
     """Absolute site address for feeds, QR codes and subscribe links (SITEURL when set)."""
-    url = settings.get("SITEURL") or settings.get("DEV_SITEURL") or "http://127.0.0.1:8000"
-    return str(url).rstrip("/")
+    return site_config(settings).public_url
 
 
 def previous_output(staging: Path, settings: Mapping[str, Any]) -> Path | None:

@@ -23,8 +23,11 @@ def preload() -> None:
     import pelican.settings
     import pelican.writers  # noqa: F401
 
-    import kepu_pelican
-    import kepu_pelican.build  # noqa: F401
+    import kepu_pelican.build
+    import kepu_pelican.finalize
+    import kepu_pelican.generators
+    import kepu_pelican.readers
+    import kepu_pelican.templates  # noqa: F401  (what register() imports)
 
 
 def run_child(args: list[str]) -> None:

@@ -1,0 +1,345 @@
+"""The portal's settings, read once from pelicanconf.py (or publishconf.py) into one typed, frozen object."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import os
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .district import District
+from .problems import ContentError, Problem, format_report
+from .project import Layout
+from .urls import UrlScheme, pattern_problems
+
+LINES_KEY = "__lines__"  # read_file: the line of each setting in the file, for problems
+CONFIG_KEY = "KEPU_CONFIG"  # where a build keeps its SiteConfig in Pelican's settings
+SETTINGS_FILE = "pelicanconf.py"
+PUBLISH_FILE = "publishconf.py"
+DEV_SITEURL = "http://127.0.0.1:8000"  # absolute links in feeds while SITEURL is empty
+# Folder settings made absolute relative to the settings file, as Pelican does.
+PATH_SETTINGS = ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH")
+# Content folder settings (Pelican's *_PATHS: one folder each) -> Layout field, default.
+FOLDERS = {"EVENT_PATHS": ("events", "events"), "ARTICLE_PATHS": ("articles", "articles"),
+           "PAGE_PATHS": ("pages", "pages")}
+NAMED_FOLDERS = {"KEPU_DATA_PATH": ("data", "data"), "KEPU_IMAGES_PATH": ("images", "images")}
+
+
+class FrozenSettings(Mapping[str, Any]):
+    """The settings, read-only (a plain class: builds hand it to forked page writers by pickling)."""
+
+    def __init__(self, items: Mapping[str, Any]):
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class SettingsError(ContentError):
+    """A setting the portal cannot use: each problem names the settings file, the setting and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Everything the tools read from the settings: build, check, new-event, import, livereload alike."""
+
+    source: str  # the settings file, as problems name it
+    layout: Layout
+    output: Path
+    cache: Path
+    timezone: str
+    build_date: date  # BUILD_DATE, or today in the site's time zone
+    siteurl: str
+    dev_siteurl: str
+    uid_domain: str
+    sitename: str
+    organization: str
+    district: District
+    codeowners_team: str
+    urls: UrlScheme
+    settings: Mapping[str, Any]  # every setting, read-only (the rest: Pelican's, the theme's)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], source: str = SETTINGS_FILE) -> SiteConfig:
+        """The configuration of these settings (Pelican's dict, or a settings file's names);
+        every unusable setting at once as a SettingsError."""
+        where = _Where(source, settings.get(LINES_KEY, {}))
+        problems = [*_zone_problems(settings, where), *_folder_problems(settings, where),
+                    *_url_problems(settings, where), *_siteurl_problems(settings, where),
+                    *_build_date_problems(settings, where)]
+        if problems:
+            raise SettingsError(problems)
+        content = Path(settings.get("PATH") or "content")
+        root = Path(settings.get("KEPU_ROOT") or content.parent)
+        return cls(
+            source=source,
+            layout=Layout(content, root, **{field: _folder(settings, key, default)
+                                            for key, (field, default) in {**FOLDERS, **NAMED_FOLDERS}.items()}),
+            output=Path(settings.get("OUTPUT_PATH") or root / "output"),
+            cache=Path(settings.get("CACHE_PATH") or root / ".cache" / "pelican"),
+            timezone=settings["TIMEZONE"],
+            build_date=_build_date(settings.get("BUILD_DATE")) or datetime.now(ZoneInfo(settings["TIMEZONE"])).date(),
+            siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
+            dev_siteurl=str(settings.get("DEV_SITEURL") or DEV_SITEURL).rstrip("/"),
+            uid_domain=str(settings.get("UID_DOMAIN") or ""),
+            sitename=str(settings.get("SITENAME") or "科普日历"),
+            organization=str(settings.get("ORGANIZATION") or settings.get("SITENAME") or ""),
+            district=District.from_settings(settings),
+            codeowners_team=str(settings.get("KEPU_CODEOWNERS_TEAM") or "@kepu"),
+            urls=UrlScheme.from_settings(settings),
+            settings=FrozenSettings({k: v for k, v in settings.items() if k.isupper() and k != CONFIG_KEY}),
+        )
+
+    @property
+    def public_url(self) -> str:
+        """Absolute site address for feeds, QR codes and subscribe links (SITEURL when set)."""
+        return self.siteurl or self.dev_siteurl
+
+    def today(self) -> date:
+        """The day pages are built and content is checked for."""
+        return self.build_date
+
+
+def load(path: Path | str = SETTINGS_FILE, overrides: Mapping[str, Any] | None = None) -> SiteConfig:
+    """Run the settings file as the build does and read its configuration (``overrides``: settings
+    given on the command line, such as another content folder)."""
+    path = Path(path)
+    return SiteConfig.from_settings({**read_file(path), **(overrides or {})}, shown(path))
+
+
+GENERATOR = Path(__file__).resolve().parents[2]  # the project this code came with (its pelicanconf.py)
+
+
+def default_settings_file() -> Path:
+    """pelicanconf.py in the working folder (the project), else the generator's own."""
+    here = Path(SETTINGS_FILE)
+    return here if here.is_file() else GENERATOR / SETTINGS_FILE
+
+
+@cache
+def own_config() -> SiteConfig:
+    """The generator's own settings (its pelicanconf.py): for library calls given no settings."""
+    return load(GENERATOR / SETTINGS_FILE)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The editors' tools' --settings and --content, meaning what they mean to the build."""
+    parser.add_argument("--settings", type=Path, metavar="设置文件",
+                        help=f"设置文件（默认当前文件夹的 {SETTINGS_FILE}，与构建相同）")
+    parser.add_argument("--content", type=Path, metavar="文件夹",
+                        help="内容文件夹（默认是设置文件里的 PATH，一般是 content/）")
+
+
+def for_command(args: argparse.Namespace) -> SiteConfig:
+    """The configuration a command-line tool works with (``add_arguments``'s options); paths are
+    shown relative to the working folder. Unusable settings: their report, and exit status 1."""
+    try:
+        config = load(args.settings or default_settings_file(), content_overrides(args.content))
+    except SettingsError as error:
+        print(format_report(error.problems), file=sys.stderr)
+        raise SystemExit(1) from None
+    return replace(config, layout=replace(config.layout, root=project_root(config.layout.content)))
+
+
+def project_root(content: Path) -> Path:
+    """Paths are shown relative to the working folder, or to the content folder's parent
+    when it lies elsewhere (a content repository checked next to the generator)."""
+    here = Path.cwd()
+    return here if content.resolve().is_relative_to(here.resolve()) else content.resolve().parent
+
+
+def settings_file(root: Path, publish: bool = False) -> Path:
+    """The project's settings file: publishconf.py when publishing, pelicanconf.py otherwise."""
+    return root / (PUBLISH_FILE if publish else SETTINGS_FILE)
+
+
+def content_overrides(content: Path | None) -> dict[str, Any]:
+    """The settings for another content folder (``--content``): its parent is the project."""
+    if content is None:
+        return {}
+    folder = content.resolve()
+    return {"PATH": str(folder), "KEPU_ROOT": str(folder.parent),
+            "CACHE_PATH": str(folder.parent / ".cache" / "pelican")}
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The settings (upper-case names) a settings file defines, running it as Pelican does; its
+    folders made absolute relative to it. A file that does not run is a SettingsError naming its line."""
+    if not path.is_file():
+        raise SettingsError([Problem(shown(path), 0, "", "设置文件不存在",
+                                     f"检查路径是否写对；在项目文件夹（有 {SETTINGS_FILE} 的文件夹）里运行")])
+    with _importable(path.resolve().parent):
+        try:
+            spec = importlib.util.spec_from_file_location(path.stem, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[path.stem] = module
+            spec.loader.exec_module(module)
+        except Exception as error:  # the maintainer's Python: say where it failed
+            sys.modules.pop(path.stem, None)
+            raise SettingsError([_failure(path, error)]) from error
+    settings = {name: getattr(module, name) for name in dir(module) if name.isupper()}
+    for name in PATH_SETTINGS:
+        if isinstance(settings.get(name), str) and settings[name]:
+            settings[name] = str((path.resolve().parent / settings[name]).resolve()) if not \
+                os.path.isabs(settings[name]) else settings[name]
+    return settings | {LINES_KEY: assignment_lines(path)}
+
+
+@contextmanager
+def _importable(folder: Path) -> Iterator[None]:
+    """The settings file's folder on the import path while it runs (``from pelicanconf import *``
+    imports the pelicanconf.py beside it, not one read before from another folder)."""
+    for sibling in folder.glob("*.py"):
+        loaded = getattr(sys.modules.get(sibling.stem), "__file__", None)
+        if loaded and Path(loaded).resolve() != sibling.resolve():
+            del sys.modules[sibling.stem]
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(folder))
+
+
+def _failure(path: Path, error: Exception) -> Problem:
+    line = getattr(error, "lineno", 0) if isinstance(error, SyntaxError) else next(
+        (frame.lineno for frame in reversed(traceback.extract_tb(error.__traceback__))
+         if Path(frame.filename).resolve() == path.resolve()), 0)
+    return Problem(shown(path), line or 0, "", f"设置文件运行出错：{type(error).__name__}: {error}",
+                   "按出错的那一行改正（对照示例项目的 pelicanconf.py）；改好后再运行")
+
+
+def assignment_lines(path: Path) -> dict[str, int]:
+    """The line of each setting assigned in the file (for problems about it)."""
+    lines: dict[str, int] = {}
+    try:
+        tree = ast.parse(path.read_text("utf-8"))
+    except (SyntaxError, UnicodeDecodeError):
+        return lines
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id.isupper():
+            lines[node.id] = node.lineno
+    return lines
+
+
+def shown(path: Path) -> str:
+    """A settings file as problems name it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    source: str
+    lines: Mapping[str, int]
+
+    def problem(self, name: str, message: str, hint: str) -> Problem:
+        return Problem(self.source, self.lines.get(name, 0), name, message, hint)
+
+
+def _zone_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    name = settings.get("TIMEZONE")
+    hint = '写 IANA 时区名，例如 TIMEZONE = "Asia/Shanghai"（北京时间）'
+    if not name:
+        return [where.problem("TIMEZONE", "没有设置网站的时区 TIMEZONE", hint)]
+    if not isinstance(name, str) or not _is_zone(name):
+        return [where.problem("TIMEZONE", f"时区“{name}”不认识", hint)]
+    return []
+
+
+def _is_zone(name: str) -> bool:
+    if name == "localtime" or name.startswith(("posix", "right/")):
+        return False  # whatever zone the build machine is set to
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+        return False
+    return True
+
+
+def _folder(settings: Mapping[str, Any], key: str, default: str) -> str:
+    value = settings.get(key, [default] if key in FOLDERS else default)
+    return value[0] if key in FOLDERS else value
+
+
+def _folder_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    problems = []
+    for key, (_, default) in FOLDERS.items():
+        value = settings.get(key, [default])
+        if not isinstance(value, (list, tuple)) or len(value) != 1 or not _plain_folder(value[0]):
+            problems.append(where.problem(key, f"{key} 要写内容文件夹里的一个文件夹，现在是 {value!r}",
+                                          f'例如 {key} = ["{default}"]（一个文件夹名，不带斜杠）'))
+    for key, (_, default) in NAMED_FOLDERS.items():
+        if not _plain_folder(settings.get(key, default)):
+            problems.append(where.problem(key, f"{key} 要写内容文件夹里的一个文件夹名，现在是 {settings[key]!r}",
+                                          f'例如 {key} = "{default}"'))
+    return problems
+
+
+def _plain_folder(value: object) -> bool:
+    return isinstance(value, str) and bool(value) and "/" not in value and "\\" not in value \
+        and value not in (".", "..")
+
+
+def _url_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    return [where.problem(name, message, hint) for name, message, hint in pattern_problems(settings)]
+
+
+def _siteurl_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    url = settings.get("SITEURL") or ""
+    if not isinstance(url, str) or (url and not url.startswith(("http://", "https://"))):
+        return [where.problem("SITEURL", f"网站地址 SITEURL“{url}”不是完整的网址",
+                              '写 https:// 开头的网址，例如 SITEURL = "https://kepu.example.cn"；本机预览留空')]
+    return []
+
+
+def _build_date_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    try:
+        _build_date(settings.get("BUILD_DATE"))
+    except ValueError:
+        return [where.problem("BUILD_DATE", f"构建日期 BUILD_DATE“{settings['BUILD_DATE']}”不是日期",
+                              "写成 2026-12-01 这样的日期；环境变量 KEPU_BUILD_DATE 也一样")]
+    return []
+
+
+def _build_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)) if value else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kepu.config [--settings F]``: the folders the settings name, as JSON (for tasks.py)."""
+    import json
+
+    parser = argparse.ArgumentParser(prog="kepu.config", description="列出设置文件里的文件夹（JSON）。")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    config = for_command(args)
+    print(json.dumps({"settings": str(Path(args.settings or default_settings_file()).resolve()),
+                      "content": str(config.layout.content.resolve()), "output": str(config.output),
+                      "cache": str(config.cache), "theme": str(config.settings.get("THEME") or "")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

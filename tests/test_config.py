@@ -1,0 +1,95 @@
+"""One configuration (kepu.config): a settings file a maintainer got wrong is named with its line and the fix,
+by the check and by the build alike; URL patterns come from the settings alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, TEST_SITE, plugin_env, run_build
+from kepu.config import SettingsError, load
+
+SAMPLE = (ROOT / "pelicanconf.py").read_text("utf-8")
+
+
+def settings_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the sample's settings with one line changed, as a maintainer edits it."""
+    assert old in SAMPLE, old
+    path = tmp_path / "pelicanconf.py"
+    path.write_text(SAMPLE.replace(old, new), "utf-8")
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize(("old", "new", "setting", "message", "fix"), [
+    ('TIMEZONE = "Asia/Shanghai"', 'TIMEZONE = "Beijing"', "TIMEZONE", "时区“Beijing”不认识", 'TIMEZONE = "Asia/Shanghai"'),
+    ('EVENT_PATHS = ["events"]', 'EVENT_PATHS = ["events", "huodong"]', "EVENT_PATHS", "一个文件夹", 'EVENT_PATHS = ["events"]'),
+    ('STREET_URL, STREET_SAVE_AS = "streets/{id}/", "streets/{id}/index.html"',
+     'STREET_URL, STREET_SAVE_AS = "streets/{name}/", "streets/{id}/index.html"', "STREET_URL",
+     "STREET_URL 里的 {name} 不能用", "只能用 {id}"),
+    ('TEAM_URL, TEAM_SAVE_AS = "teams/{id}/", "teams/{id}/index.html"',
+     'TEAM_URL, TEAM_SAVE_AS = "teams/{id}/", "teams/index.html"', "TEAM_SAVE_AS",
+     "缺少 {id}：不同的页面会写到同一个位置", "把 {id} 写进 TEAM_SAVE_AS"),
+    ('SITEURL = os.environ.get("KEPU_SITEURL", "")', 'SITEURL = "kepu.example.cn"', "SITEURL",
+     "不是完整的网址", "https://"),
+])
+def test_a_wrong_setting_is_named_with_its_file_line_and_fix(tmp_path: Path, old: str, new: str, setting: str,
+                                                            message: str, fix: str) -> None:
+    path = settings_with(tmp_path, old, new)
+    with pytest.raises(SettingsError) as raised:
+        load(path)
+    [problem] = [p for p in raised.value.problems if p.field == setting]
+    assert problem.path.endswith("pelicanconf.py") and problem.line == line_of(path, new.split(" = ")[0])
+    assert message in problem.message and fix in problem.hint, problem
+
+
+def test_a_url_pattern_missing_from_the_settings_is_a_problem_not_a_default(tmp_path: Path) -> None:
+    """The code holds no URL patterns: a settings file without one is told which one to add."""
+    path = settings_with(tmp_path, 'TEAMS_URL, TEAMS_SAVE_AS = "teams/", "teams/index.html"\n', "")
+    with pytest.raises(SettingsError) as raised:
+        load(path)
+    assert {p.field for p in raised.value.problems} == {"TEAMS_URL", "TEAMS_SAVE_AS"}
+    assert all("对照示例项目的 pelicanconf.py" in p.hint for p in raised.value.problems)
+
+
+def test_a_settings_file_that_does_not_run_is_named_with_its_line(tmp_path: Path) -> None:
+    path = settings_with(tmp_path, 'EVENT_HORIZON_DAYS = 366', 'EVENT_HORIZON_DAYS = 366 天')
+    with pytest.raises(SettingsError) as raised:
+        load(path)
+    [problem] = raised.value.problems
+    assert problem.line == line_of(path, "EVENT_HORIZON_DAYS") and "设置文件运行出错" in problem.message
+
+
+def test_settings_a_file_imports_are_read_as_the_build_reads_them(tmp_path: Path) -> None:
+    """publishconf.py-style files (``from pelicanconf import *``) and computed values are the build's:
+    the check used to read literals only, and missed both."""
+    (tmp_path / "pelicanconf.py").write_text(SAMPLE.replace('EVENT_PATHS = ["events"]',
+                                                            'EVENT_PATHS = ["huo" + "dong"]'), "utf-8")
+    publish = tmp_path / "publishconf.py"
+    publish.write_text("from pelicanconf import *  # noqa: F403\nTIMEZONE = 'Asia/Urumqi'\n", "utf-8")
+    config = load(publish)
+    assert (config.layout.events, config.timezone) == ("huodong", "Asia/Urumqi")
+    assert config.layout.content == tmp_path / "content"
+
+
+@pytest.fixture(scope="module")
+def wrong_zone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("zone")
+    return settings_with(folder, 'TIMEZONE = "Asia/Shanghai"', 'TIMEZONE = "Asia/Beijing"')
+
+
+def test_check_refuses_a_wrong_setting_like_the_build(wrong_zone: Path, tmp_path: Path) -> None:
+    check = subprocess.run([sys.executable, "-m", "kepu.check", "--settings", str(wrong_zone),
+                            "--content", str(TEST_SITE / "content")], cwd=ROOT, env=plugin_env(),
+                           capture_output=True, text=True, timeout=120)
+    build = run_build(TEST_SITE / "content", tmp_path / "output", settings=wrong_zone)
+    line = f"{line_of(wrong_zone, 'TIMEZONE =')}: TIMEZONE: 时区“Asia/Beijing”不认识"
+    assert check.returncode == 1 and line in check.stderr, check.stdout + check.stderr
+    assert build.returncode == 1 and line in build.stderr, build.stdout + build.stderr
+    assert not (tmp_path / "output").exists()
