@@ -227,3 +227,24 @@ def test_no_district_is_named_in_the_code_or_the_theme() -> None:
              for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1)
              if any(word in line for word in BINHAI)]
     assert not found, found
+
+
+def sample_names() -> set[str]:
+    """The sample district's street and team names, and its streets' ids as URL parts (from its registries)."""
+    import yaml
+
+    data = ROOT / "content" / "data"
+    streets = yaml.safe_load((data / "streets.yml").read_text("utf-8"))
+    teams = yaml.safe_load((data / "teams.yml").read_text("utf-8"))
+    return {item["name"] for item in [*streets, *teams]} | {f"/{item['id']}." for item in streets} \
+        | {f"/{item['id']}/" for item in streets}
+
+
+def test_nothing_of_the_sample_districts_registries_in_the_other_districts_pages(xihu) -> None:
+    """Examples on its pages are its own streets (the open data page once linked the sample's 新北街道)."""
+    _, _, output = xihu
+    names = sample_names()
+    files = [p for p in output.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".atom", ".ics"}]
+    found = {f"{p.relative_to(output)}: {name}" for p in files for name in names if name in text_of(p)}
+    assert not found, sorted(found)[:40]
+    assert "data/streets/beishan.json" in text_of(output / "data" / "index.html")
