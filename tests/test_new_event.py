@@ -437,11 +437,11 @@ def test_a_problem_found_after_writing_asks_again_for_its_answer_only(sample: Pa
     real = interview.check
     calls = []
 
-    def check_once_failing(layout: Layout, only: list[Path]) -> CheckResult:
+    def check_once_failing(layout: Layout, only: list[Path], **settings) -> CheckResult:
         calls.append(only[0].name)
         if len(calls) == 1:
             return CheckResult([Problem("x.md", 0, "", "文件名与 y.md 重复，网址会冲突", "换个名字")], [], 1)
-        return real(layout, only)
+        return real(layout, only, **settings)
 
     monkeypatch.setattr(interview, "check", check_once_failing)
     flags = dict(zip([f[2:].replace("-", "_") for f in BATCH[::2]], BATCH[1::2], strict=True))

@@ -92,7 +92,7 @@ def render(streets: Mapping[str, Street], admins: str | None = None, editors: st
              rule(where(where.pages), admins),
              rule(where(where.images), admins),
              rule(where(where.images, "news"), admins, news), "",
-             f"# 每个街镇的活动和配图（{where(where.images, where.events)}<街镇编号>/）：这个街镇的编辑"]
+             f"# 每个街镇的活动和配图（{where(where.images, where.events).lstrip('/')}<街镇编号>/）：这个街镇的编辑"]
     for street in streets.values():
         owner = editors.format(street=street.id)
         lines += [f"# {street.name}", rule(where(where.events, street.id), owner),

@@ -146,15 +146,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="内容文件夹（默认是设置文件里的 PATH，一般是 content/）")
 
 
-def for_command(args: argparse.Namespace) -> SiteConfig:
+def for_command(args: argparse.Namespace, from_here: bool = False) -> SiteConfig:
     """The configuration a command-line tool works with (``add_arguments``'s options); paths are
-    shown relative to the working folder. Unusable settings: their report, and exit status 1."""
+    shown relative to the working folder (``from_here``: always, so a path it prints can be typed
+    there; else a content folder elsewhere is shown from its parent, as the check shows it).
+    Unusable settings: their report, and exit status 1."""
     try:
         config = load(args.settings or default_settings_file(), content_overrides(args.content))
     except SettingsError as error:
         print(format_report(error.problems), file=sys.stderr)
         raise SystemExit(1) from None
-    return replace(config, layout=replace(config.layout, root=project_root(config.layout.content)))
+    root = Path.cwd() if from_here else project_root(config.layout.content)
+    return replace(config, layout=replace(config.layout, root=root))
 
 
 def project_root(content: Path) -> Path:

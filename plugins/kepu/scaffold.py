@@ -635,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     given = {k: v for k, v in vars(args).items() if k not in ("kind", "content", "settings", "batch")}
     interactive = not args.batch and sys.stdin.isatty()
-    config = for_command(args)
+    config = for_command(args, from_here=True)  # it prints the command to check the new file
     layout = config.layout
     try:
         path = run(args.kind, given, config, config.today(), _ask if interactive else None)
