@@ -42,7 +42,7 @@ class AtomFeed:
     """One feed: a grouping's events (upcoming and past; the feed keeps the upcoming ones)."""
 
     path: str  # site-relative URL of the .atom file
-    key: str  # the stable part of the feed's id: "all", "streets/xinbei"
+    key: str  # the stable part of the feed's id: "all", "streets/<id>"
     title: str
     description: str
     page_url: str  # the page the feed follows

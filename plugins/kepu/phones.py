@@ -12,7 +12,7 @@ _EXTENSION_WORD = r"(?:转|分机号?|内线|ext\.?)"
 _EXTENSION = re.compile(rf"\s*[(（]?\s*{_EXTENSION_WORD}\s*[:：]?\s*([0-9]{{1,6}})\s*[)）]?\s*$", re.IGNORECASE)
 # An extension after a dash, “0123-2560 1234-123”: only when the number before it is complete.
 _DASH_EXTENSION = re.compile(r"(.*[0-9])\s*-\s*([0-9]{1,6})\s*")
-# A phone number inside free text (“古林街道党群服务中心 0123-6391 2280”): a number with a trunk
+# A phone number inside free text (“某某街道党群服务中心 0123-6391 2280”): a number with a trunk
 # 0 and an area code, a mobile number, or an international one; each with an extension or not.
 # Dates (2026-12-05) and times do not match: none starts with 0, 1[3-9]xx, 400, 800 or +.
 _IN_TEXT = re.compile(

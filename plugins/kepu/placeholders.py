@@ -19,7 +19,7 @@ class Example:
 
 
 # The templates (kepu.scaffold) write these; nothing else defines the example values.
-VENUE_NAME = Example("venue.name", "场地名称", "写活动场地的真实名称，例如 新北街道党群服务中心三楼活动室")
+VENUE_NAME = Example("venue.name", "场地名称", "写活动场地的真实名称，例如 某某街道党群服务中心三楼活动室")
 VENUE_ADDRESS = Example("venue.address", "详细地址", "写场地的详细地址（街道、路名和门牌号），或删掉这一行")
 VENUE_ADDRESS_START = Example("venue.address", "某某市某某区……", "写场地的详细地址：把“……”换成街道、路名和门牌号，或删掉这一行")
 ONLINE = Example("online", "https://live.example.cn/room/1", "写真实的直播或会议链接；不是线上活动就删掉这一行")

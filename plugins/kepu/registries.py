@@ -222,7 +222,7 @@ def _load_one(kind: str, path: Path, shown: str,
             problems.append(Problem(shown, lines.get("id", line), "id",
                                     f"编号“{str(shown_id)[:MAX_ID + 10]}”不合规：只能用小写英文字母、数字和短横线，"
                                     f"最多 {MAX_ID} 个字符",
-                                    "例如 id: xinbei；编号会出现在网址中，发布后不要再改"))
+                                    "用名称的拼音，例如 中心街道写 id: zhongxin；编号会出现在网址中，发布后不要再改"))
             continue
         too_long = _too_long(item, lines, shown)
         if too_long:

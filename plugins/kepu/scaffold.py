@@ -110,7 +110,7 @@ def resolve_id(value: str, registry: Mapping[str, object], label: str, kind: str
     if value in names:
         return names[value]
     partial = {ident for name, ident in names.items() if len(value) >= 2 and value in name}
-    if len(partial) == 1:  # "新北" for 新北街道: unambiguous
+    if len(partial) == 1:  # "中心" for 中心街道: unambiguous
         return partial.pop()
     hint = did_you_mean(value, registry, names) or f"可用编号见 content/data/{kind}.yml"
     raise ScaffoldError(f"未知的{label}编号“{value}”", hint)
@@ -215,7 +215,7 @@ def _names(ids: Iterable[str], registry: Mapping[str, object]) -> str:
 def _community_lines(registries: Registries, street: str) -> list[str]:
     """The commented community line: an id of communities.yml (one of this street's) once the site has it."""
     if "communities" not in registries.declared:
-        return ["# 社区或村（可选）", "# community: 金江社区"]
+        return ["# 社区或村（可选）", "# community: 某某社区"]
     mine = [c for c in registries.communities.values() if c.street == street]
     example = f"# community: {mine[0].id}" if mine else "# community: 编号"
     shown = f"：{mine[0].name}" if mine else ""
@@ -350,7 +350,8 @@ def _external_id_lines(external_id: str) -> list[str]:
 
 def render_article(draft: ArticleDraft, registries: Registries) -> str:
     """The new news file, every field commented in Chinese."""
-    street = (f"street: {draft.street}" if draft.street else "# street: xinbei")
+    street = f"street: {draft.street}" if draft.street else f"# street: {next(iter(registries.streets), '街镇编号')}"
+    team = next(iter(registries.teams.values()), None)
     events = (f"events: [{', '.join(draft.events)}]" if draft.events else f"# events: [{ex.ARTICLE_EVENTS.text}]")
     return "\n".join([
         "---",
@@ -362,7 +363,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 摘要（可选），用于列表和分享",
         f"# summary: {ex.ARTICLE_SUMMARY.text}",
         "# 作者或来源（可选，默认站点名称）",
-        "# author: 新北街道流动科技馆志愿服务队",
+        f"# author: {team.name if team else '某某志愿服务队'}",
         "# 相关街镇编号（可选，见 content/data/streets.yml）",
         street,
         "# 相关活动的文件名（可选，content/events/ 下的文件名，不含 .md）",

@@ -56,7 +56,7 @@ EVENT_COLUMNS = (
     Column("重复到", "until", "date", note="重复活动最后一次的日期；长期举办就空着", width=18),
     Column("不开展的日期", "except", "dates", note="重复活动中停办的日期，多个用顿号分开，例如 2026-12-26、2027-01-02",
            width=24),
-    Column("场地名称", "venue", note="线下活动必填，例如 新北街道党群服务中心三楼", width=24),
+    Column("场地名称", "venue", note="线下活动必填，例如 某某街道党群服务中心三楼", width=24),
     Column("详细地址", "address", note="例如 某某路 100 号社区服务中心二楼", width=28),
     Column("线上链接", "online", note="线上活动的直播或会议链接，以 https:// 开头", width=24),
     Column("活动类型", "categories", "choices", True, "categories", "从下拉列表里选；多个用顿号分开"),

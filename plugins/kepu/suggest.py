@@ -14,7 +14,7 @@ def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | Non
 
 def did_you_mean(word: str, ids: Iterable[str], names: Mapping[str, str] | None = None,
                  label: Mapping[str, str] | None = None) -> str:
-    """A Chinese hint: ``是否想写“xinbei”（新北街道）？``, or empty.
+    """A Chinese hint: ``是否想写“zhongxin”（中心街道）？``, or empty.
 
     ``names`` maps display names (and other aliases) to ids, so that an editor
     who wrote the Chinese name is told the id to use.

@@ -881,7 +881,7 @@ def _cost(checker: FieldReader) -> str:
 def _required_hint(key: str, ctx: ValidationContext) -> str:
     examples = {
         "title": "加一行 title: 活动名称",
-        "street": f"加一行 street: 街镇编号，例如 street: {next(iter(ctx.registries.streets), 'xinbei')}",
+        "street": "加一行 street: 街镇编号" + (f"，例如 street: {next(iter(ctx.registries.streets))}" if ctx.registries.streets else ""),
         "team": f"加一行 team: 队伍编号，例如 team: {next(iter(ctx.registries.teams), 'team')}",
     }
     return examples.get(key, f"加一行 {key}: …")
