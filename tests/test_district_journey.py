@@ -8,11 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT, plugin_env
+from conftest import ROOT, plugin_env, serve_directory
 
 # The district: 乌鲁木齐市天山区, whose events are announced in Xinjiang time (UTC+6).
 EDITS = {
@@ -162,21 +164,40 @@ def test_import_writes_where_the_settings_say(district) -> None:
     assert not (project / "content").exists()
 
 
-def test_build_publishes_into_its_output_folder_in_its_time_zone_and_clean_removes_it(district) -> None:
+@pytest.fixture(scope="module")
+def built(district) -> Path:
+    """invoke build in the district's project, after the editors' steps above."""
     project, _ = district
     result = invoke(project, "build", "--build-date", "2026-12-01")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    public = project / "public"
-    assert (public / "events" / "yanerwo-tianwen-guance" / "index.html").is_file()
+    return project / "public"
+
+
+def test_build_publishes_into_its_output_folder_in_its_time_zone(district, built: Path) -> None:
+    project, _ = district
+    assert (built / "events" / "yanerwo-tianwen-guance" / "index.html").is_file()
     assert not (project / "output").exists()
-    feed = (public / "feeds" / "all.ics").read_text("utf-8")
+    feed = (built / "feeds" / "all.ics").read_text("utf-8")
     assert "DTSTART;TZID=Asia/Urumqi:20261212T190000" in feed
     assert "X-WR-CALNAME:天山区科普日历" in feed
-    texts = [p for p in public.rglob("*") if p.suffix in {".html", ".ics", ".atom", ".json", ".csv"}]
-    found = {f"{p.relative_to(public)}: {w}" for p in texts for w in SAMPLE_WORDS if w in p.read_text("utf-8")}
+    texts = [p for p in built.rglob("*") if p.suffix in {".html", ".ics", ".atom", ".json", ".csv"}]
+    found = {f"{p.relative_to(built)}: {w}" for p in texts for w in SAMPLE_WORDS if w in p.read_text("utf-8")}
     assert not found, sorted(found)[:20]
-    cleaned = invoke(project, "clean")
-    assert cleaned.returncode == 0 and not public.exists()
+
+
+def test_the_readers_today_is_the_sites_day(built: Path, browser) -> None:
+    """At 23:30 Xinjiang time on 12 December (already the 13th in Beijing) the home page marks the
+    12th, the observation evening, as today, not as over."""
+    server, base = serve_directory(built)
+    page = browser.new_page()
+    try:
+        page.clock.set_fixed_time(datetime(2026, 12, 12, 23, 30, tzinfo=ZoneInfo("Asia/Urumqi")))
+        page.goto(f"{base}/")
+        heading = page.locator('h3.day-heading[data-date="2026-12-12"]')
+        assert heading.get_attribute("class").split() == ["day-heading", "today"]
+    finally:
+        page.close()
+        server.shutdown()
 
 
 def test_codeowners_follow_the_content_folder_and_event_folder(district) -> None:
@@ -186,3 +207,9 @@ def test_codeowners_follow_the_content_folder_and_event_folder(district) -> None
     assert re.search(r"^/tianshan-content/huodong/dongmen/ +@tianshan-kepu/dongmen-editors", result.stdout, re.M) \
         or "/huodong/dongmen/ @tianshan-kepu/dongmen-editors" in result.stdout, result.stdout
     assert "/events/" not in result.stdout
+
+
+def test_clean_removes_its_output_folder(district, built: Path) -> None:
+    project, _ = district
+    cleaned = invoke(project, "clean")
+    assert cleaned.returncode == 0 and built.parent == project and not built.exists()

@@ -18,7 +18,8 @@
   function day(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / 864e5) - base; }
   function today() {
     return new Intl.DateTimeFormat("en-CA", {
-      timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit"
+      timeZone: document.documentElement.getAttribute("data-timezone") || undefined,
+      year: "numeric", month: "2-digit", day: "2-digit"
     }).format(new Date());
   }
   function range(when) {  // [first, last] days after the build date, or null

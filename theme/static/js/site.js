@@ -28,9 +28,10 @@
     });
   });
 
-  // Pages are built on a date; mark today and what is over as of the reader's today (Beijing time).
+  // Pages are built on a date; mark today and what is over as of the reader's today in the site's
+  // time zone (the settings' TIMEZONE, on <html data-timezone>).
   var today = new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit"
+    timeZone: root.getAttribute("data-timezone") || undefined, year: "numeric", month: "2-digit", day: "2-digit"
   }).format(new Date());
   document.querySelectorAll("[data-date]").forEach(function (element) {
     var day = element.getAttribute("data-date");
