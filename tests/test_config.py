@@ -24,7 +24,7 @@ def settings_with(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def line_of(path: Path, text: str) -> int:
-    return next(n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if text in line)
+    return next(n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if line.startswith(text))
 
 
 @pytest.mark.parametrize(("old", "new", "setting", "message", "fix"), [
@@ -38,6 +38,8 @@ def line_of(path: Path, text: str) -> int:
      "缺少 {id}：不同的页面会写到同一个位置", "把 {id} 写进 TEAM_SAVE_AS"),
     ('SITEURL = os.environ.get("KEPU_SITEURL", "")', 'SITEURL = "kepu.example.cn"', "SITEURL",
      "不是完整的网址", "https://"),
+    ('UID_DOMAIN = "kepu.binhai.example.cn"', 'UID_DOMAIN = "https://kepu.example.cn/"', "UID_DOMAIN",
+     "不是域名", 'UID_DOMAIN = "kepu.example.cn"'),
 ])
 def test_a_wrong_setting_is_named_with_its_file_line_and_fix(tmp_path: Path, old: str, new: str, setting: str,
                                                             message: str, fix: str) -> None:

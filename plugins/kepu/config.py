@@ -6,6 +6,7 @@ import argparse
 import ast
 import importlib.util
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator, Mapping
@@ -82,7 +83,7 @@ class SiteConfig:
         where = _Where(source, settings.get(LINES_KEY, {}))
         problems = [*_zone_problems(settings, where), *_folder_problems(settings, where),
                     *_url_problems(settings, where), *_siteurl_problems(settings, where),
-                    *_build_date_problems(settings, where)]
+                    *_build_date_problems(settings, where), *_uid_problems(settings, where)]
         if problems:
             raise SettingsError(problems)
         content = Path(settings.get("PATH") or "content")
@@ -311,6 +312,16 @@ def _siteurl_problems(settings: Mapping[str, Any], where: _Where) -> list[Proble
         return [where.problem("SITEURL", f"网站地址 SITEURL“{url}”不是完整的网址",
                               '写 https:// 开头的网址，例如 SITEURL = "https://kepu.example.cn"；本机预览留空')]
     return []
+
+
+def _uid_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """UID_DOMAIN: the calendar entries' ids end in it (never changed once feeds are published)."""
+    domain = settings.get("UID_DOMAIN")
+    if isinstance(domain, str) and re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+",
+                                               domain):
+        return []
+    return [where.problem("UID_DOMAIN", f"日历编号的域名 UID_DOMAIN“{domain or ''}”不是域名",
+                          '写本单位的域名（小写），例如 UID_DOMAIN = "kepu.example.cn"；订阅源发布以后不要再改')]
 
 
 def _build_date_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:

@@ -18,7 +18,7 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .parallel import fork_map
 from .reuse import OutputReuse, digest
-from .settings import build_date, layout, public_url
+from .settings import build_date, layout, site_config
 from .trace import phase
 from .writing import ByteWriter
 
@@ -46,10 +46,11 @@ class EventCalendarLinks:
 
 
 def feed_settings(settings) -> FeedSettings:
+    config = site_config(settings)
     return FeedSettings(
-        site_url=public_url(settings),
-        uid_domain=settings["UID_DOMAIN"],
-        timezone=settings["TIMEZONE"],
+        site_url=config.public_url,
+        uid_domain=config.uid_domain,
+        timezone=config.timezone,
         refresh=settings.get("FEED_REFRESH", "PT6H"),
         past_days=int(settings.get("FEED_PAST_DAYS", 90)),
         max_bytes=int(settings.get("FEED_MAX_BYTES", 1_000_000)),
