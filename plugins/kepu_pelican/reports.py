@@ -17,6 +17,7 @@ from kepu.stats import figures, years
 from kepu.urls import UrlScheme
 
 from .fragments import FragmentCache
+from .settings import site_config
 from .trace import phase
 from .writing import ByteWriter
 
@@ -132,11 +133,11 @@ class ChangesGenerator(Generator):
     def generate_output(self, writer) -> None:
         with phase("change feed"):
             index, urls, site, out = _context(self)
+            config = site_config(self.settings)
             history = self.context.get("kepu_history", {})
             stamp = datetime.combine(index.build_date, time(), index.timezone).astimezone(UTC)
             changes = [change for entry in index.entries
                        for change in changes_for(entry, history.get(entry.event.slug), stamp)]
             path = urls.url("CHANGES_FEED")
             out.write(urls.save_as("CHANGES_FEED"),
-                      atom(changes, site, f"{site}/{path}", f"{self.settings['SITENAME']} · 活动变动",
-                           self.settings["UID_DOMAIN"]))
+                      atom(changes, site, f"{site}/{path}", f"{config.sitename} · 活动变动", config.uid_domain))
