@@ -119,7 +119,8 @@ def _typing_slip(lines: list[str], candidates: list[int], exc: yaml.YAMLError) -
             return Explanation(i, "字段名后面用了中文冒号“：”", "改成英文冒号加一个空格，例如 title: 活动名称")
     for i in candidates:
         if _NO_SPACE_KEY.match(lines[i]) and "http" not in lines[i]:
-            return Explanation(i, "冒号后面缺少空格", "在英文冒号后加一个空格，例如 title: 活动名称")
+            fixed = lines[i].strip().replace(":", ": ", 1)
+            return Explanation(i, "冒号后面缺少空格", f"在英文冒号后加一个空格，写成 {fixed}")
     if "mapping values are not allowed" in error and candidates:
         match = _COLON_IN_VALUE.fullmatch(lines[candidates[0]])
         if match:
