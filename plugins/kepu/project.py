@@ -42,20 +42,6 @@ class Layout:
         except ValueError:
             return path.as_posix()
 
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any], content: Path | None = None) -> Layout:
-        """The layout a build with these settings reads (PATH and the *_PATHS settings)."""
-        folder = content or Path(settings["PATH"])
-        return cls(
-            content=folder,
-            root=Path(settings.get("KEPU_ROOT") or folder.parent) if content is None else folder.parent,
-            events=settings.get("EVENT_PATHS", ["events"])[0],
-            articles=settings.get("ARTICLE_PATHS", ["articles"])[0],
-            pages=settings.get("PAGE_PATHS", ["pages"])[0],
-            data=settings.get("KEPU_DATA_PATH", "data"),
-            images=settings.get("KEPU_IMAGES_PATH", "images"),
-        )
-
     @property
     def sections(self) -> Sections:
         return Sections(self.events, self.articles, self.pages, self.data, self.images)

@@ -12,7 +12,6 @@ from markupsafe import Markup
 from pelican.generators import CachingGenerator
 
 from kepu.content import CACHE_VERSION, ParsedFile, duplicate_slugs, load_events
-from kepu.district import District
 from kepu.finder import filter_index
 from kepu.problems import ContentError, Problem
 from kepu.processes import collector_paused
@@ -33,7 +32,7 @@ from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
 from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import write_search_index
-from .settings import build_date, content_tree, horizon_days, layout, public_url
+from .settings import build_date, content_tree, horizon_days, layout, public_url, site_config
 from .trace import note, phase
 from .writing import ByteWriter
 
@@ -116,7 +115,7 @@ class EventsGenerator(CachingGenerator):
         registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data),
                                             {path.stem for path, _ in files})
         problems.extend(found)
-        ctx = lay.context(registries, self.settings["TIMEZONE"], tree)
+        ctx = lay.context(registries, site_config(self.settings).timezone, tree)
         for folder in (lay.articles, lay.pages):
             problems.extend(duplicate_slugs(lay.shown(p) for p in lay.files(folder, tree)))
         problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings), self.settings))
@@ -132,15 +131,15 @@ class EventsGenerator(CachingGenerator):
         problems.extend(_reader_problems(self.context, {e.slug for e in events} | {
             path.stem for path, _ in files}))
         _report(problems)
-        urls = UrlScheme.from_settings(self.settings)
+        urls = site_config(self.settings).urls
         with phase("events: index"), collector_paused():
             index = build_index(events, registries, urls, build_date(self.settings),
-                                self.settings["TIMEZONE"], horizon_days(self.settings),
+                                site_config(self.settings).timezone, horizon_days(self.settings),
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
         self.index = index
         self.context["kepu"] = index
         self.context["kepu_urls"] = urls
-        self.context["kepu_district"] = District.from_settings(self.settings)
+        self.context["kepu_district"] = site_config(self.settings).district
         self.context["reports"] = _reports(self.context)
         self.context["PUBLIC_URL"] = public_url(self.settings)
         self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle")
