@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 from kepu.processes import return_free_memory
 
-from .reuse import finish_reuse, remove_stale
+from .engine import finish_reuse, remove_stale
 from .search import finish_search_index
 from .settings import public_url
 from .trace import phase

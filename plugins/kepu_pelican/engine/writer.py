@@ -1,0 +1,101 @@
+"""Pelican's writer for this site (given through the ``get_writer`` signal): every page is
+rendered with its reads followed, or linked from an earlier build when the same reads give
+the same values now."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from ..trace import note
+from .canon import digest
+from .keys import engine_key
+from .output import OutputReuse, start_reuse
+from .reads import record, replay
+
+
+class EngineWriter(Writer):
+    """Pelican's ``Writer`` whose pages are reused when what their templates read is unchanged."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.key = engine_key(self.settings)
+        self.memo: dict = {}  # digests of immutable values, shared by this build's pages
+        self.claimed: set[str] = set()
+
+    @property
+    def reuse(self) -> OutputReuse:
+        return start_reuse(self.output_path, self.settings)
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if not name:
+            return None
+        if paginated or (template_name in self.settings["PAGINATED_TEMPLATES"]
+                         and kwargs.keys() & {"articles", "dates"}):
+            return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                      override_output, url, **kwargs)  # Pelican's news lists: always rendered
+        local = _local_context(context, name, kwargs, relative_urls)
+        if local["localsiteurl"]:  # as Pelican's writer: contents adjust their links to it
+            context["localsiteurl"] = local["localsiteurl"]
+        path = self._claim(name, override_output)
+        if not self._reused(name, template, local):
+            self._render(name, path, template, local)
+        signals.content_written.send(path, context=local)
+        return None
+
+    def _claim(self, name: str, override: bool) -> str:
+        """The file's path; two pages for one path are refused as Pelican does (a collision)."""
+        path = sanitised_join(self.output_path, name)
+        if path in self.claimed and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it previously')
+        self.claimed.add(path)
+        return path
+
+    def _reused(self, name: str, template, local: dict) -> bool:
+        reuse = self.reuse
+        for earlier in reuse.earlier(name):
+            rid = earlier.split(":", 1)[0]
+            readset = reuse.earlier_reads.get(rid)
+            if readset is None:
+                continue
+            found = replay(readset, template, local, self.key, self.memo)
+            if found is not None and reuse.reuse(name, f"{rid}:{found}"):
+                reuse.record(name, f"{rid}:{found}", {rid: readset})
+                return True
+        return False
+
+    def _render(self, name: str, path: str, template, local: dict) -> None:
+        output, readset, found = record(template, local, self.key, self.memo)
+        if os.path.lexists(path):  # never write through a link into the published build
+            os.unlink(path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(output)
+        if readset is None:
+            note(f"engine: {name} is rendered on every build: {found}")
+            return
+        rid = digest(readset)[:16]
+        self.reuse.record(name, f"{rid}:{found}", {rid: readset})
+
+
+def _local_context(context: dict, name: str, kwargs: dict[str, Any], relative_urls: bool) -> dict:
+    """The page's context exactly as Pelican's writer makes it."""
+    local = context.copy()
+    local["localsiteurl"] = local.get("localsiteurl", None)
+    if relative_urls:
+        relative = path_to_url(get_relative_path(name))
+        local["SITEURL"] = relative
+        local["localsiteurl"] = relative
+    local["output_file"] = name
+    local.update(kwargs)
+    return local
+
+
+def get_writer(_pelican) -> type[Writer]:
+    return EngineWriter
