@@ -96,8 +96,6 @@ class EventsGenerator(Generator):
             self._write_events(writer, index, urls)
         start_search_index(self.output_path, self.settings, self._searchable(index, urls),
                            self.context["kepu_reuse"].fingerprints)
-        for entry in index.entries:  # written: the bodies are not needed again
-            entry.event.body_html = ""
         with phase("pages: cards"):
             self._render_cards(index, writer)
         with phase("pages: listings and groupings"):
@@ -149,7 +147,7 @@ class EventsGenerator(Generator):
         A card is taken from the previous build's cache when what it reads is unchanged."""
         template = self.get_template("card")
         context = dict(self.context)
-        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / "cards.pickle", writer.key, writer.memo)
+        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / "cards.pickle", writer)
         cards = {}
         for entry in index.entries:
             context["entry"] = entry

@@ -30,51 +30,48 @@ def digest(*parts: Any) -> str:
 def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str:
     """A digest of the value's whole content, the same in every process and build; raises
     ``Undigestable`` naming the first part that has no canonical form. ``memo`` keeps the
-    digests of immutable parts (frozen dataclasses, tuples) between calls."""
+    digests of dataclasses and tuples between calls: values must not change during a build."""
+    if isinstance(value, SCALARS):
+        return repr(value)
     out: list[str] = []
     _write(out, value, {} if memo is None else memo, "")
     return digest("".join(out))
 
 
-def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: str) -> bool:
-    """Append the value's canonical text; whether it is immutable all the way down."""
+def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: str) -> None:
     if isinstance(value, SCALARS):
         out.append(repr(value))
-        return True
+        return
     known = memo.get(id(value))
     if known is not None and known[0] is value:
         out.append(known[1])
-        return True
+        return
     part: list[str] = []
-    frozen = _write_composite(part, value, memo, where)
+    _write_composite(part, value, memo, where)
     text = "".join(part)
-    if frozen and len(text) > 64:  # large immutable parts are digested once
-        text = "#" + digest(text)
+    if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+        if len(text) > 64:  # large parts are digested once
+            text = "#" + digest(text)
         memo[id(value)] = (value, text)
     out.append(text)
-    return frozen
 
 
-def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> bool:
+def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None:
     kind = type(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out.append(f"{kind.__module__}.{kind.__qualname__}(")
-        frozen = kind.__dataclass_params__.frozen
         for field in dataclasses.fields(value):
             out.append(field.name + "=")
-            frozen &= _write(out, getattr(value, field.name), memo, f"{where}.{field.name}")
+            _write(out, getattr(value, field.name), memo, f"{where}.{field.name}")
             out.append(",")
         out.append(")")
-        return frozen
-    if isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple)):
         out.append("[" if kind is list else f"{kind.__qualname__}(")
-        frozen = isinstance(value, tuple)
         for position, item in enumerate(value):
-            frozen &= _write(out, item, memo, f"{where}[{position}]")
+            _write(out, item, memo, f"{where}[{position}]")
             out.append(",")
         out.append("]")
-        return frozen
-    if isinstance(value, dict):
+    elif isinstance(value, dict):
         out.append("{")
         for key, item in value.items():
             _write(out, key, memo, where)
@@ -82,8 +79,35 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> bool
             _write(out, item, memo, f"{where}[{key!r}]")
             out.append(",")
         out.append("}")
-        return False
-    if isinstance(value, (set, frozenset)):
+    elif isinstance(value, (set, frozenset)):
         out.append("{" + ",".join(sorted(canonical(item, memo) for item in value)) + "}")
-        return isinstance(value, frozenset)
-    raise Undigestable(f"{where or '值'}: {kind.__module__}.{kind.__qualname__}")
+    else:
+        raise Undigestable(f"{where or '值'}: {kind.__module__}.{kind.__qualname__}")
+
+
+def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
+    """Whether a dataclass holds at most ``limit`` values all the way down, and no list or
+    dict (which hold groupings of other values: a street's events), so it is digested whole
+    rather than attribute by attribute; counted once per value and build."""
+    known = sizes.get(id(value))
+    if known is None or known[0] is not value:
+        known = sizes[id(value)] = (value, _count(value, limit + 1))
+    return known[1] <= limit
+
+
+def _count(value: Any, budget: int) -> int:
+    """How many values ``value`` holds, counting no further than ``budget``."""
+    if isinstance(value, SCALARS):
+        return 1
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        children = [getattr(value, field.name) for field in dataclasses.fields(value)]
+    elif isinstance(value, (tuple, frozenset)):
+        children = list(value)
+    else:
+        return budget  # a grouping, or not digestable whole
+    total = 1
+    for child in children:
+        total += _count(child, budget - total)
+        if total >= budget:
+            return budget
+    return total

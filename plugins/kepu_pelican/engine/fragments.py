@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .reads import record, replay
+from .reads import prepare, record, replay
 
 logger = logging.getLogger(__name__)
 
@@ -46,22 +46,26 @@ class RenderedFragments:
     """Templates rendered into pieces of pages (cards): a piece is rendered again only when
     what its template read from the context has changed since it was cached."""
 
-    def __init__(self, path: Path, key: str, memo: dict):
-        self.path, self.key, self.memo = path, key, memo
+    def __init__(self, path: Path, writer):
+        self.path, self.key, self.memo, self.sizes = path, writer.key, writer.memo, writer.sizes
         self.known = load_pickle(path)
+        self.prepared: dict[str, list] = {}
         self.kept: dict[str, tuple] = {}
 
     def render(self, name: str, template, context: dict) -> str:
         known = self.known.get(name)
-        if isinstance(known, tuple) and len(known) == 3:
-            readset, fingerprint, output = known
-            if replay(readset, template, context, self.key, self.memo) == fingerprint:
+        if isinstance(known, tuple) and len(known) == 5:
+            rid, params, readset, fingerprint, output = known
+            if rid not in self.prepared:
+                self.prepared[rid] = prepare(readset)
+            if replay(rid, params, self.prepared[rid], template, context, self.key, self.memo, self.sizes) == fingerprint:
                 self.kept[name] = known
                 return output
-        output, readset, fingerprint = record(template, context, self.key, self.memo)
-        if readset is not None:
-            self.kept[name] = (readset, fingerprint, output)
-        return output
+        rendered = record(template, context, self.key, self.memo, self.sizes)
+        if rendered.readset is not None:
+            self.kept[name] = (rendered.rid, rendered.params, rendered.readset, rendered.fingerprint,
+                               rendered.output)
+        return rendered.output
 
     def save(self) -> None:
         try:
@@ -71,11 +75,17 @@ class RenderedFragments:
 
 
 def load_pickle(path: Path) -> dict:
+    """A cache file's dict; empty when there is none, or when it cannot be read (cut short by a
+    killed build, written by code whose classes are gone): then it is made again, and said so."""
     try:
         data = pickle.loads(path.read_bytes())
-        return data if isinstance(data, dict) else {}
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+    except FileNotFoundError:
         return {}
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
+            IndexError) as error:
+        logger.warning("缓存 %s 无法读取（%s），本次重新生成", path.name, type(error).__name__)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def save_pickle(path: Path, data: dict) -> None:

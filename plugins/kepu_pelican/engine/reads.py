@@ -14,6 +14,7 @@ came from nowhere the recorder knows, makes the page un-reusable, with the reaso
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import types
@@ -26,7 +27,7 @@ from jinja2.environment import TemplateModule
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from .canon import SCALARS, Undigestable, canonical, digest
+from .canon import SCALARS, Undigestable, canonical, digest, small
 
 SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
 LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
@@ -36,6 +37,7 @@ PRIVATE_ARGUMENTS = ("_loop_vars", "_block_vars")
 SHAPE_FILTERS = frozenset({"length", "count"})  # read only how many items there are
 SAME_FILTERS = frozenset({"default", "d"})  # give back the value itself (or a default)
 DEEP, SHALLOW, TYPE = "d", "s", "t"
+WHOLE = 400  # a dataclass holding at most this many values is digested whole, not path by path
 
 _CURRENT: Recorder | None = None  # the page being rendered with its reads followed
 
@@ -66,8 +68,9 @@ def _unkey(value: Any) -> Any:
 class Recorder:
     """The reads of one render."""
 
-    def __init__(self, context: Mapping[str, Any]):
+    def __init__(self, context: Mapping[str, Any], sizes: dict):
         self.context = context
+        self.sizes = sizes
         self.known: dict[int, tuple[Any, tuple]] = {}  # id → (object, its path)
         self.values: dict[tuple, Any] = {}  # every path read → the value found there
         self.modes: dict[tuple, str] = {}  # paths whose digest is not the default
@@ -75,6 +78,7 @@ class Recorder:
         self.containers: list[tuple[Any, tuple]] = []  # read collections, not yet indexed
         self.items: dict[int, tuple[Any, tuple, tuple]] = {}  # id → (item, its path, the collections around it)
         self.covered: dict[int, Any] = {}  # derived from values digested in full
+        self.covered_containers: list[Any] = []  # their collections, not yet indexed
         self.failure = ""
 
     def fail(self, reason: str) -> None:
@@ -84,7 +88,10 @@ class Recorder:
         self.values[path] = value
         if len(path) > 1:
             self.parents.add(path[:-1])
-        if not _scalar(value) and not isinstance(value, Undefined):
+        if dataclasses.is_dataclass(value) and small(value, WHOLE, self.sizes):
+            self.modes[path] = DEEP  # digested whole: what the template reads inside is covered
+            self._cover(value)
+        elif not _scalar(value) and not isinstance(value, Undefined):
             self.known[id(value)] = (value, path)
             if isinstance(value, (*SEQUENCES, dict)):
                 self.containers.append((value, path))
@@ -101,6 +108,8 @@ class Recorder:
         found = self._find_item(value)
         if found is not None:
             return found
+        if self._in_covered(value):
+            return None
         if not isinstance(value, LOCAL):
             self.fail(f"模板读取了来源不明的 {type(value).__qualname__}")
         return None
@@ -123,6 +132,19 @@ class Recorder:
         self.read(path, value)
         return path
 
+    def _cover(self, value: Any) -> None:
+        self.covered[id(value)] = value
+        if isinstance(value, (list, tuple, KeysView, ValuesView, ItemsView)):
+            self.covered_containers.append(value)
+
+    def _in_covered(self, value: Any) -> bool:
+        """Whether a value came out of a collection inside a value digested whole."""
+        while self.covered_containers:
+            for item in self.covered_containers.pop():
+                if not _scalar(item) and id(item) not in self.covered:
+                    self._cover(item)
+        return id(value) in self.covered
+
     def _index_all(self, container: Any, path: tuple, chain: tuple) -> None:
         if isinstance(container, (dict, set, frozenset)):
             return  # a mapping's items are read by key; a set has no stable order
@@ -141,7 +163,7 @@ class Recorder:
         if path is not None:
             self.read((*path, step), result)
         elif id(parent) in self.covered and not _scalar(result):
-            self.covered[id(result)] = result
+            self._cover(result)
 
     def escape(self, value: Any, mode: str = DEEP) -> None:
         """A value handed to Python code (a filter): its whole content counts."""
@@ -162,8 +184,18 @@ class Recorder:
                 self.escape(item, mode)
 
     def reads(self) -> list[tuple[tuple, str]]:
-        """Each path read with how it is digested, in a stable order."""
-        return sorted(((path, self._mode(path)) for path in self.values), key=lambda read: _text(read[0]))
+        """Each path read with how it is digested, in a stable order. What lies below a value
+        digested whole is left out, and a value read at several paths is digested whole at
+        each of them if at one."""
+        modes = {path: self._mode(path) for path in self.values}
+        whole = {id(self.values[path]) for path, mode in modes.items()
+                 if mode == DEEP and not _scalar(self.values[path])}
+        for path in modes:
+            if id(self.values[path]) in whole:
+                modes[path] = DEEP
+        kept = [(path, mode) for path, mode in modes.items()
+                if not any(modes.get(path[:end]) == DEEP for end in range(1, len(path)))]
+        return sorted(kept, key=lambda read: _text(read[0]))
 
     def _mode(self, path: tuple) -> str:
         if path in self.modes:
@@ -178,9 +210,15 @@ def _text(path: tuple) -> str:
     return json.dumps(path, ensure_ascii=False, separators=(",", ":"))
 
 
-def value_digest(value: Any, mode: str, memo: dict) -> str:
+def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
+    if isinstance(value, SCALARS):
+        return repr(value) if mode != TYPE else type(value).__qualname__
     if value is missing or isinstance(value, Undefined):
         return "undefined"
+    if mode == TYPE and dataclasses.is_dataclass(value):
+        # Whether it is read whole or path by path is part of what was read: a value that
+        # became small enough to be read whole is read again (as a cold build would).
+        return type(value).__qualname__ + (" whole" if small(value, WHOLE, sizes) else "")
     if mode == TYPE or (mode == SHALLOW and not isinstance(value, (*SEQUENCES, dict))):
         return type(value).__qualname__ + ("" if value is not None else "None")
     if mode == SHALLOW:
@@ -201,32 +239,81 @@ def _shallow(value: Any, depth: int) -> Any:
     return type(value).__qualname__
 
 
-def fingerprint(key: str, name: str, readset: list, values: list[str]) -> str:
-    return digest(key, name, json.dumps(readset, ensure_ascii=False), values)
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rendered:
+    """A render with its reads: ``readset`` (None: not reusable, see ``reason``) is shared by
+    pages that read the same paths with other keys (``params``: a page's keys, in order)."""
+
+    output: str
+    rid: str = ""
+    readset: list | None = None
+    params: tuple = ()
+    fingerprint: str = ""
+    reason: str = ""
+
+    @property
+    def stamp(self) -> str:
+        """The fingerprint as the manifest keeps it: reads' id, keys, digest."""
+        return stamp(self.rid, self.params, self.fingerprint)
 
 
-def record(template, context: dict, key: str, memo: dict) -> tuple[str, list[list] | None, str]:
-    """Render; the output, the reads (None: not reusable) and the fingerprint or the reason."""
+def stamp(rid: str, params: tuple, fingerprint: str) -> str:
+    return f"{rid}:{json.dumps(params, ensure_ascii=False, separators=(',', ':'))}:{fingerprint}"
+
+
+def unstamp(text: str) -> tuple[str, tuple]:
+    """The reads' id and keys of a manifest's fingerprint."""
+    rid, rest = text.split(":", 1)
+    params = rest.rsplit(":", 1)[0]
+    return rid, _frozen(json.loads(params)) if params else ()
+
+
+def fingerprint(key: str, name: str, rid: str, params: tuple, values: list[str]) -> str:
+    return digest(key, name, rid, params, values)
+
+
+def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Rendered:
+    """Render, following the reads."""
     global _CURRENT
-    recorder = Recorder(context)
+    recorder = Recorder(context, sizes)
     previous, _CURRENT = _CURRENT, recorder
     try:
         output = template.render(context)
     finally:
         _CURRENT = previous
     if recorder.failure:
-        return output, None, recorder.failure
+        return Rendered(output, reason=recorder.failure)
     reads = recorder.reads()
     try:
-        values = [value_digest(recorder.values[path], mode, memo) for path, mode in reads]
+        values = [value_digest(recorder.values[path], mode, memo, sizes) for path, mode in reads]
     except Unreusable as error:
-        return output, None, str(error)
-    readset = json.loads(json.dumps(reads, ensure_ascii=False))  # as the manifest keeps it
-    return output, readset, fingerprint(key, template.name, readset, values)
+        return Rendered(output, reason=str(error))
+    params: list = []
+    general = [(_lift(path, params), mode) for path, mode in reads]
+    readset = json.loads(json.dumps(general, ensure_ascii=False))  # as the manifest keeps it
+    rid = digest(json.dumps(readset, ensure_ascii=False))[:16]
+    keys = _frozen(json.loads(json.dumps(params, ensure_ascii=False)))
+    return Rendered(output, rid, readset, keys, fingerprint(key, template.name, rid, keys, values))
+
+
+def _lift(path: tuple, params: list) -> tuple:
+    """The path with its text keys replaced by placeholders (``$n``: the page's n-th key)."""
+    lifted = []
+    for step in path:
+        if step[0] == "i" and isinstance(step[1], str):
+            if step[1] not in params:
+                params.append(step[1])
+            step = ("i", ("$", params.index(step[1])))
+        lifted.append(step)
+    return tuple(lifted)
+
+
+def prepare(readset: list) -> list[tuple[tuple, str]]:
+    """Reads as the manifest keeps them (JSON) back as the paths recorded."""
+    return [(_tuple_path(path), mode) for path, mode in readset]
 
 
 def _tuple_path(path: list) -> tuple:
-    """A path as the manifest keeps it (JSON lists) back as the nested tuples recorded."""
     return tuple(_frozen(step) for step in path)
 
 
@@ -234,17 +321,23 @@ def _frozen(value: Any) -> Any:
     return tuple(_frozen(item) for item in value) if isinstance(value, (list, tuple)) else value
 
 
-def replay(readset: list[list], template, context: Mapping[str, Any], key: str, memo: dict) -> str | None:
+def _bind(path: tuple, params: tuple) -> tuple:
+    return tuple(("i", params[step[1][1]]) if step[0] == "i" and isinstance(step[1], tuple) and step[1]
+                 and step[1][0] == "$" else step for step in path)
+
+
+def replay(rid: str, params: tuple, reads: list[tuple[tuple, str]], template, context: Mapping[str, Any],
+           key: str, memo: dict, sizes: dict) -> str | None:
     """The fingerprint the page would have now, following the same reads; None if they cannot
     be followed (a name, item or attribute gone, a value without a canonical form)."""
     env = template.environment
     found: dict[tuple, Any] = {}
     try:
-        values = [value_digest(_resolve(_tuple_path(path), context, env, found), mode, memo)
-                  for path, mode in readset]
+        values = [value_digest(_resolve(_bind(path, params), context, env, found), mode, memo, sizes)
+                  for path, mode in reads]
     except Exception:  # anything that stops the lookup means: render the page again
         return None
-    return fingerprint(key, template.name, readset, values)
+    return fingerprint(key, template.name, rid, params, values)
 
 
 def _resolve(path: tuple, context: Mapping[str, Any], env: Environment, found: dict) -> Any:
@@ -307,6 +400,12 @@ class RecordingContext(Context):
         result = super().call(__obj, *args, **kwargs)
         recorder = _CURRENT
         if recorder is None or _scalar(__obj):
+            return result
+        if id(__obj) in recorder.covered:  # a method of a value digested whole
+            for value in (*args, *kwargs.values()):
+                recorder.escape(value)
+            if not _scalar(result):
+                recorder._cover(result)
             return result
         path = recorder.path_of(__obj)
         if path is None:

@@ -12,10 +12,9 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from ..trace import note
-from .canon import digest
 from .keys import engine_key
 from .output import OutputReuse, start_reuse
-from .reads import record, replay
+from .reads import prepare, record, replay, stamp, unstamp
 
 
 class EngineWriter(Writer):
@@ -24,7 +23,9 @@ class EngineWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.key = engine_key(self.settings)
-        self.memo: dict = {}  # digests of immutable values, shared by this build's pages
+        self.memo: dict = {}  # digests of values (which do not change while pages are written)
+        self.sizes: dict = {}  # how many values each dataclass holds (engine.canon.small)
+        self.prepared: dict[str, list] = {}  # earlier pages' reads, ready to follow, by id
         self.claimed: set[str] = set()
 
     @property
@@ -60,28 +61,29 @@ class EngineWriter(Writer):
     def _reused(self, name: str, template, local: dict) -> bool:
         reuse = self.reuse
         for earlier in reuse.earlier(name):
-            rid = earlier.split(":", 1)[0]
+            rid, params = unstamp(earlier)
             readset = reuse.earlier_reads.get(rid)
             if readset is None:
                 continue
-            found = replay(readset, template, local, self.key, self.memo)
-            if found is not None and reuse.reuse(name, f"{rid}:{found}"):
-                reuse.record(name, f"{rid}:{found}", {rid: readset})
+            if rid not in self.prepared:
+                self.prepared[rid] = prepare(readset)
+            found = replay(rid, params, self.prepared[rid], template, local, self.key, self.memo, self.sizes)
+            if found is not None and reuse.reuse(name, stamp(rid, params, found)):
+                reuse.record(name, stamp(rid, params, found), {rid: readset})
                 return True
         return False
 
     def _render(self, name: str, path: str, template, local: dict) -> None:
-        output, readset, found = record(template, local, self.key, self.memo)
+        rendered = record(template, local, self.key, self.memo, self.sizes)
         if os.path.lexists(path):  # never write through a link into the published build
             os.unlink(path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(output)
-        if readset is None:
-            note(f"engine: {name} is rendered on every build: {found}")
+            handle.write(rendered.output)
+        if rendered.readset is None:
+            note(f"engine: {name} is rendered on every build: {rendered.reason}")
             return
-        rid = digest(readset)[:16]
-        self.reuse.record(name, f"{rid}:{found}", {rid: readset})
+        self.reuse.record(name, rendered.stamp, {rendered.rid: rendered.readset})
 
 
 def _local_context(context: dict, name: str, kwargs: dict[str, Any], relative_urls: bool) -> dict:
