@@ -87,8 +87,8 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None
 
 def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
     """Whether a dataclass holds at most ``limit`` values all the way down, and no list or
-    dict (which hold groupings of other values: a street's events), so it is digested whole
-    rather than attribute by attribute; counted once per value and build."""
+    dict of anything but plain values (a list of events is a grouping: a street's events), so
+    it is digested whole rather than attribute by attribute; counted once per value and build."""
     known = sizes.get(id(value))
     if known is None or known[0] is not value:
         known = sizes[id(value)] = (value, _count(value, limit + 1))
@@ -103,6 +103,10 @@ def _count(value: Any, budget: int) -> int:
         children = [getattr(value, field.name) for field in dataclasses.fields(value)]
     elif isinstance(value, (tuple, frozenset)):
         children = list(value)
+    elif isinstance(value, list) and all(isinstance(item, SCALARS) for item in value):
+        children = value
+    elif isinstance(value, dict) and all(isinstance(item, SCALARS) for item in (*value, *value.values())):
+        children = [*value, *value.values()]
     else:
         return budget  # a grouping, or not digestable whole
     total = 1

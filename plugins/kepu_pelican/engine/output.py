@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from ..settings import previous_output
+from .reads import frozen
 
 MANIFEST = ".kepu-build.json"
-VERSION = 2
+VERSION = 3
 
 
 def recycle(staging: Path, kept: Iterable[str] = ()) -> None:
@@ -145,8 +146,12 @@ class OutputReuse:
 
     def save(self) -> None:
         used = {f.split(":", 1)[0] for f in self.fingerprints.values() if ":" in f}
+        paths: dict[str, int] = {}  # each path once: read sets list them by number
+        readsets = {rid: [[paths.setdefault(json.dumps(path, ensure_ascii=False, separators=(",", ":")),
+                                            len(paths)), mode] for path, mode in reads]
+                    for rid, reads in sorted(self.readsets.items()) if rid in used}
         data = {"version": VERSION, "files": dict(sorted(self.fingerprints.items())),
-                "readsets": {rid: reads for rid, reads in sorted(self.readsets.items()) if rid in used}}
+                "paths": list(paths), "readsets": readsets}
         temporary = self.staging / f"{MANIFEST}.tmp"
         temporary.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
         os.replace(temporary, self.staging / MANIFEST)
@@ -157,7 +162,9 @@ def _load(folder: Path) -> tuple[dict[str, str], dict[str, list]]:
     try:
         data = json.loads((folder / MANIFEST).read_text("utf-8"))
         if data.get("version") == VERSION and isinstance(data["files"], dict) and isinstance(data["readsets"], dict):
-            return data["files"], data["readsets"]
+            paths = [frozen(json.loads(path)) for path in data["paths"]]  # each converted once
+            return data["files"], {rid: [[paths[number], mode] for number, mode in reads]
+                                   for rid, reads in data["readsets"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return {}, {}

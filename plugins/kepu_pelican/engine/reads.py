@@ -265,7 +265,7 @@ def unstamp(text: str) -> tuple[str, tuple]:
     """The reads' id and keys of a manifest's fingerprint."""
     rid, rest = text.split(":", 1)
     params = rest.rsplit(":", 1)[0]
-    return rid, _frozen(json.loads(params)) if params else ()
+    return rid, frozen(json.loads(params)) if params else ()
 
 
 def fingerprint(key: str, name: str, rid: str, params: tuple, values: list[str]) -> str:
@@ -292,7 +292,7 @@ def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Render
     general = [(_lift(path, params), mode) for path, mode in reads]
     readset = json.loads(json.dumps(general, ensure_ascii=False))  # as the manifest keeps it
     rid = digest(json.dumps(readset, ensure_ascii=False))[:16]
-    keys = _frozen(json.loads(json.dumps(params, ensure_ascii=False)))
+    keys = frozen(json.loads(json.dumps(params, ensure_ascii=False)))
     return Rendered(output, rid, readset, keys, fingerprint(key, template.name, rid, keys, values))
 
 
@@ -313,12 +313,13 @@ def prepare(readset: list) -> list[tuple[tuple, str]]:
     return [(_tuple_path(path), mode) for path, mode in readset]
 
 
-def _tuple_path(path: list) -> tuple:
-    return tuple(_frozen(step) for step in path)
+def _tuple_path(path: list | tuple) -> tuple:
+    return path if isinstance(path, tuple) else tuple(frozen(step) for step in path)
 
 
-def _frozen(value: Any) -> Any:
-    return tuple(_frozen(item) for item in value) if isinstance(value, (list, tuple)) else value
+def frozen(value: Any) -> Any:
+    """Lists (as JSON gives them) as tuples, all the way down."""
+    return tuple(frozen(item) for item in value) if isinstance(value, (list, tuple)) else value
 
 
 def _bind(path: tuple, params: tuple) -> tuple:
