@@ -207,7 +207,7 @@ class Recorder:
 
 
 def _text(path: tuple) -> str:
-    return json.dumps(path, ensure_ascii=False, separators=(",", ":"))
+    return repr(path)  # paths hold text, numbers and tuples: a stable order
 
 
 def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
