@@ -1,20 +1,31 @@
 # Two commands on a fresh machine with python3 and make:
 #   make site   set up, then build the sample portal into output/
 #   make test   set up, then run the whole test suite
+#   make test-fast   the in-process unit tests only
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+PROJECT_STAMP := $(VENV)/.installed-project
 
-.PHONY: site test lint lock clean system
+.PHONY: site test test-fast coverage lint lock clean system
 
-site: $(STAMP)
+site: $(STAMP) $(PROJECT_STAMP)
 	$(BIN)/invoke build
 
-test: $(TEST_STAMP) node_modules/.installed system
+test: $(TEST_STAMP) $(PROJECT_STAMP) node_modules/.installed system
 	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py bench scripts
 	$(BIN)/python -m pytest
+
+# The unit tier only (tests/tiers.py marks each test): in-process, no build, no browser; seconds.
+test-fast: $(TEST_STAMP) $(PROJECT_STAMP)
+	$(BIN)/python -m pytest -m unit
+
+# Which statements of plugins/ the unit tier runs (settings in pyproject.toml).
+coverage: $(TEST_STAMP) $(PROJECT_STAMP)
+	$(BIN)/python -m coverage run -m pytest -m unit -q
+	$(BIN)/python -m coverage report
 
 # Debian packages the tests drive (browser, CJK fonts, libical), installed when root.
 system:
@@ -33,6 +44,12 @@ $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
+
+# This project itself, editable (plugins/kepu and plugins/kepu_pelican importable), its dependencies
+# already installed from the locks. A .venv linked from another checkout is that checkout's: left alone.
+$(PROJECT_STAMP): $(STAMP) pyproject.toml
+	if [ -L $(VENV) ]; then echo "$(VENV) is a link: not installing this checkout into it"; \
+	else $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . && touch $@; fi
 
 # What only the tests need, on top (make test): browsers' driver, pytest, ruff, independent readers.
 $(TEST_STAMP): $(STAMP) requirements-test.txt

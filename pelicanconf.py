@@ -1,17 +1,14 @@
 """Settings for building the portal locally (``make site``, ``invoke build``)."""
 
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(ROOT / "plugins"))
+from kepu_pelican.filters import FILTERS  # the project is installed: make runs pip install -e .
+from kepu_pelican.undefined import TemplateUndefined
 
-from kepu_pelican.filters import FILTERS  # noqa: E402
-from kepu_pelican.undefined import TemplateUndefined  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 SITENAME = "滨海科普日历"
 SITESUBTITLE = "天津市滨海新区科普活动一站查"
@@ -38,8 +35,7 @@ PATH = str(ROOT / "content")
 KEPU_ROOT = str(ROOT)
 OUTPUT_PATH = str(ROOT / "output")
 THEME = str(ROOT / "theme")
-PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["kepu_pelican"]
+PLUGINS = ["kepu_pelican"]  # an installed module (plugins/kepu_pelican), found by its name
 
 EVENT_PATHS = ["events"]
 ARTICLE_PATHS = ["articles"]
@@ -57,6 +53,22 @@ STREETS_URL, STREETS_SAVE_AS = "streets/", "streets/index.html"
 TEAM_URL, TEAM_SAVE_AS = "teams/{id}/", "teams/{id}/index.html"
 EVENT_CATEGORY_URL, EVENT_CATEGORY_SAVE_AS = "categories/{id}/", "categories/{id}/index.html"
 AUDIENCE_URL, AUDIENCE_SAVE_AS = "audiences/{id}/", "audiences/{id}/index.html"
+# The association's programmes, campaigns, venues, communities and experts (content/data/*.yml):
+PROGRAMME_URL, PROGRAMME_SAVE_AS = "programmes/{id}/", "programmes/{id}/index.html"
+PROGRAMME_PAST_URL, PROGRAMME_PAST_SAVE_AS = "programmes/{id}/past/", "programmes/{id}/past/index.html"
+PROGRAMMES_URL, PROGRAMMES_SAVE_AS = "programmes/", "programmes/index.html"
+CAMPAIGN_URL, CAMPAIGN_SAVE_AS = "campaigns/{id}/", "campaigns/{id}/index.html"
+CAMPAIGN_PAST_URL, CAMPAIGN_PAST_SAVE_AS = "campaigns/{id}/past/", "campaigns/{id}/past/index.html"
+CAMPAIGNS_URL, CAMPAIGNS_SAVE_AS = "campaigns/", "campaigns/index.html"
+VENUE_URL, VENUE_SAVE_AS = "venues/{id}/", "venues/{id}/index.html"
+VENUE_PAST_URL, VENUE_PAST_SAVE_AS = "venues/{id}/past/", "venues/{id}/past/index.html"
+VENUES_URL, VENUES_SAVE_AS = "venues/", "venues/index.html"
+COMMUNITY_URL, COMMUNITY_SAVE_AS = "communities/{id}/", "communities/{id}/index.html"
+COMMUNITY_PAST_URL, COMMUNITY_PAST_SAVE_AS = "communities/{id}/past/", "communities/{id}/past/index.html"
+COMMUNITIES_URL, COMMUNITIES_SAVE_AS = "communities/", "communities/index.html"
+PERSON_URL, PERSON_SAVE_AS = "people/{id}/", "people/{id}/index.html"
+PERSON_PAST_URL, PERSON_PAST_SAVE_AS = "people/{id}/past/", "people/{id}/past/index.html"
+PEOPLE_URL, PEOPLE_SAVE_AS = "people/", "people/index.html"
 # News and pages (Pelican's own generators):
 ARTICLE_URL, ARTICLE_SAVE_AS = "news/{slug}/", "news/{slug}/index.html"
 DRAFT_URL, DRAFT_SAVE_AS = "drafts/news/{slug}/", "drafts/news/{slug}/index.html"
@@ -74,7 +86,8 @@ YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 # Page 2 of streets/xinbei/ is streets/xinbei/page/2/: never collides with another id.
 DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {"news": 10, "event_list": 30, "street": 30, "team": 30, "category": 30,
-                       "audience": 30}
+                       "audience": 30, "programme": 30, "campaign": 30, "venue": 30, "community": 30,
+                       "person": 30}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -122,18 +135,38 @@ SUBSCRIBE_FEED_EVENT_CATEGORY_URL = "subscribe/categories/{id}/"
 SUBSCRIBE_FEED_EVENT_CATEGORY_SAVE_AS = "subscribe/categories/{id}/index.html"
 SUBSCRIBE_FEED_AUDIENCE_URL = "subscribe/audiences/{id}/"
 SUBSCRIBE_FEED_AUDIENCE_SAVE_AS = "subscribe/audiences/{id}/index.html"
+SUBSCRIBE_FEED_PROGRAMME_URL = "subscribe/programmes/{id}/"
+SUBSCRIBE_FEED_PROGRAMME_SAVE_AS = "subscribe/programmes/{id}/index.html"
+SUBSCRIBE_FEED_CAMPAIGN_URL = "subscribe/campaigns/{id}/"
+SUBSCRIBE_FEED_CAMPAIGN_SAVE_AS = "subscribe/campaigns/{id}/index.html"
+SUBSCRIBE_FEED_VENUE_URL = "subscribe/venues/{id}/"
+SUBSCRIBE_FEED_VENUE_SAVE_AS = "subscribe/venues/{id}/index.html"
+SUBSCRIBE_FEED_COMMUNITY_URL = "subscribe/communities/{id}/"
+SUBSCRIBE_FEED_COMMUNITY_SAVE_AS = "subscribe/communities/{id}/index.html"
+SUBSCRIBE_FEED_PERSON_URL = "subscribe/people/{id}/"
+SUBSCRIBE_FEED_PERSON_SAVE_AS = "subscribe/people/{id}/index.html"
 EVENT_ICS_URL = EVENT_ICS_SAVE_AS = "events/{slug}.ics"
 FEED_ALL_URL = FEED_ALL_SAVE_AS = "feeds/all.ics"
 STREET_FEED_URL = STREET_FEED_SAVE_AS = "feeds/streets/{id}.ics"
 TEAM_FEED_URL = TEAM_FEED_SAVE_AS = "feeds/teams/{id}.ics"
 EVENT_CATEGORY_FEED_URL = EVENT_CATEGORY_FEED_SAVE_AS = "feeds/categories/{id}.ics"
 AUDIENCE_FEED_URL = AUDIENCE_FEED_SAVE_AS = "feeds/audiences/{id}.ics"
+PROGRAMME_FEED_URL = PROGRAMME_FEED_SAVE_AS = "feeds/programmes/{id}.ics"
+CAMPAIGN_FEED_URL = CAMPAIGN_FEED_SAVE_AS = "feeds/campaigns/{id}.ics"
+VENUE_FEED_URL = VENUE_FEED_SAVE_AS = "feeds/venues/{id}.ics"
+COMMUNITY_FEED_URL = COMMUNITY_FEED_SAVE_AS = "feeds/communities/{id}.ics"
+PERSON_FEED_URL = PERSON_FEED_SAVE_AS = "feeds/people/{id}.ics"
 # The same groupings' upcoming events for feed readers (Atom), the soonest ATOM_MAX_ENTRIES of each.
 ATOM_ALL_URL = ATOM_ALL_SAVE_AS = "feeds/all.atom"
 STREET_ATOM_URL = STREET_ATOM_SAVE_AS = "feeds/streets/{id}.atom"
 TEAM_ATOM_URL = TEAM_ATOM_SAVE_AS = "feeds/teams/{id}.atom"
 EVENT_CATEGORY_ATOM_URL = EVENT_CATEGORY_ATOM_SAVE_AS = "feeds/categories/{id}.atom"
 AUDIENCE_ATOM_URL = AUDIENCE_ATOM_SAVE_AS = "feeds/audiences/{id}.atom"
+PROGRAMME_ATOM_URL = PROGRAMME_ATOM_SAVE_AS = "feeds/programmes/{id}.atom"
+CAMPAIGN_ATOM_URL = CAMPAIGN_ATOM_SAVE_AS = "feeds/campaigns/{id}.atom"
+VENUE_ATOM_URL = VENUE_ATOM_SAVE_AS = "feeds/venues/{id}.atom"
+COMMUNITY_ATOM_URL = COMMUNITY_ATOM_SAVE_AS = "feeds/communities/{id}.atom"
+PERSON_ATOM_URL = PERSON_ATOM_SAVE_AS = "feeds/people/{id}.atom"
 ATOM_MAX_ENTRIES = 100
 
 # Calendar views.
@@ -152,7 +185,10 @@ STREET_CALENDAR_WEEK_SAVE_AS = "streets/{id}/calendar/week/index.html"
 # The events list's filters cover every upcoming event (kepu.finder; no time window).
 POSTER_QR_DAYS = 45
 SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
-PAGEFIND = True
+# The search index (kepu.searchindex): a manifest, and the build's files in a folder beside it.
+SEARCH_INDEX_URL = SEARCH_INDEX_SAVE_AS = "search/index.json"
+SEARCH_INDEX = True  # False: no index and no search page results (the page still says what to do)
+SEARCH_BODY_CHARS = 2000  # of each page's text, how much search reads beyond its names
 FILTER_INDEX_URL = FILTER_INDEX_SAVE_AS = "events/filter.json"
 
 # Figures, open data, embeds and the change feed.
@@ -167,8 +203,20 @@ EMBED_STREET_URL, EMBED_STREET_SAVE_AS = "embed/streets/{id}/", "embed/streets/{
 EMBED_CATEGORY_URL, EMBED_CATEGORY_SAVE_AS = "embed/categories/{id}/", "embed/categories/{id}/index.html"
 EMBED_TEAM_URL, EMBED_TEAM_SAVE_AS = "embed/teams/{id}/", "embed/teams/{id}/index.html"
 EMBED_AUDIENCE_URL, EMBED_AUDIENCE_SAVE_AS = "embed/audiences/{id}/", "embed/audiences/{id}/index.html"
+EMBED_PROGRAMME_URL, EMBED_PROGRAMME_SAVE_AS = "embed/programmes/{id}/", "embed/programmes/{id}/index.html"
+EMBED_CAMPAIGN_URL, EMBED_CAMPAIGN_SAVE_AS = "embed/campaigns/{id}/", "embed/campaigns/{id}/index.html"
+EMBED_VENUE_URL, EMBED_VENUE_SAVE_AS = "embed/venues/{id}/", "embed/venues/{id}/index.html"
+EMBED_COMMUNITY_URL, EMBED_COMMUNITY_SAVE_AS = "embed/communities/{id}/", "embed/communities/{id}/index.html"
+EMBED_PERSON_URL, EMBED_PERSON_SAVE_AS = "embed/people/{id}/", "embed/people/{id}/index.html"
 CHANGES_FEED_URL = CHANGES_FEED_SAVE_AS = "feeds/changes.atom"
 
 # Processes for parsing and page writing (default: one per core); KEPU_WORKERS=1 for one.
 KEPU_WORKERS = int(os.environ.get("KEPU_WORKERS", "0")) or None
 GZIP_CACHE = False  # the content cache is read and written on every build: keep it fast
+
+# The web editor at /admin/ (Decap CMS; docs/deploy.md, “网页编辑”): the Git host and repository it
+# saves to. name: github, forgejo or gitea (self-hosted Forgejo/Gitea also takes base_url, api_root
+# and app_id, the OAuth application's id). Gitee is not supported by Decap CMS.
+KEPU_CMS_BACKEND = {"name": "github", "repo": "binhai-kexie/kepu-calendar", "branch": "main"}
+# Changes go through review (草稿 → 待审核 → 可发布) as pull requests: github, forgejo; gitea commits directly.
+KEPU_CMS_WORKFLOW = True

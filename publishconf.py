@@ -1,12 +1,8 @@
 """Settings for publishing (``invoke publish``): absolute URLs from KEPU_SITEURL."""
 
 import os
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from pelicanconf import *  # noqa: F403
+from pelicanconf import *  # noqa: F403  (builds run in the project folder: invoke, make)
 
 SITEURL = os.environ.get("KEPU_SITEURL", "https://kepu.example.cn")
 RELATIVE_URLS = False

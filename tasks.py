@@ -3,6 +3,8 @@
     invoke new-event    create an event file (asks, or takes --title --street … flags;
                         --from SLUG copies an event with new dates)
     invoke new-article  create a news file
+    invoke excel-template [PATH]   write the Excel template staff fill in (dropdowns from the registries)
+    invoke import-events FILE      one event file per row of a filled template (.xlsx or .csv)
     invoke check [FILE] check content without building
     invoke codeowners   print CODEOWNERS for the content repository, from the street registry
     invoke build        build the site into output/ (refuses invalid content)
@@ -13,6 +15,7 @@
     invoke preview      build with publishconf.py (absolute URLs)
     invoke publish      build with publishconf.py, atomically replacing output/
     invoke clean        remove output/ (with its staging and spare trees) and the cache
+    invoke cms          the web editor (/admin/) on this computer, saving into content/ (npm ci first)
 
 Every task runs a module of plugins/ in a fresh interpreter; the logic lives there.
 """
@@ -30,7 +33,6 @@ from invoke import Task, task
 from invoke.parser.parser import ParseMachine
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 CONFIG = {
     "settings": ROOT / "pelicanconf.py",
@@ -45,7 +47,7 @@ CONFIG = {
 
 # `invoke check` checks everything and `invoke check FILE` one file: invoke has no optional
 # positional arguments, so a task's positional ``path`` defaults to "" when none was given.
-OPTIONAL_POSITIONAL = {"check": "path"}
+OPTIONAL_POSITIONAL = {"check": "path", "excel-template": "path"}
 _complete_context = ParseMachine.complete_context
 
 
@@ -226,6 +228,25 @@ def new_article(c, title=None, date=None, street=None, events=None, slug=None, b
         content=content and _here(content)))
 
 
+TEMPLATE_NAME = "科普活动导入表.xlsx"
+
+
+@task(positional=["path"], help={"path": f"模板写到哪里，默认当前文件夹的 {TEMPLATE_NAME}",
+                                  "content": PATH_HELP["content"]})
+def excel_template(c, path=None, content=None):
+    """写出导入活动用的 Excel 表格模板：下拉选项来自登记表，另有填写说明和示例。"""
+    _python("-m", "kepu.sheettemplate", _here(path or TEMPLATE_NAME),
+            *_flags(content=content and _here(content)))
+
+
+@task(help={"path": "填好的表格（.xlsx，或 .csv）", "partial": "有错误的行先不导入，只导入没有错误的行",
+            "content": PATH_HELP["content"]})
+def import_events(c, path, partial=False, content=None):
+    """把表格里的活动导入成活动文件（一行一个）；有一行有错误就什么也不写（除非加 --partial）；
+    同一张表格再次导入时更新已导入的活动，不会重复。"""
+    _python("-m", "kepu.importer", _here(path), *_flags(partial=partial, content=content and _here(content)))
+
+
 def _server(port: int):
     from kepu.server import serve as make_server
 
@@ -294,8 +315,23 @@ def bench_corpus(c, events=1000, out=None, seed=2023):
             "--seed", str(seed))
 
 
+@task(help={"queries": "每类查询最多多少条，默认 150", "events": "大规模测量的活动数（复制示例活动），默认 16000"})
+def bench_search(c, queries=150, events=16000):
+    """在 Chromium 里用网站自己的搜索页测量搜索的召回率、每次查询的流量和请求数，结果写入 bench/RESULTS.md。"""
+    _python("-m", "bench.search", "--sample-queries", str(queries), "--events", str(events),
+            "--results", str(ROOT / "bench" / "RESULTS.md"))
+
+
 @task(help={"sizes": "活动数量，逗号分隔，默认 1000,4000,16000", "repeats": "每种规模重复次数，默认 3"})
 def bench(c, sizes="1000,4000,16000", repeats=3):
     """并排测量本门户与原生 Pelican 的构建时间和内存，结果写入 bench/RESULTS.md。"""
     _python("-m", "bench.run", "--sizes", sizes, "--repeats", str(repeats),
             "--append", str(ROOT / "bench" / "NOTES.md"))
+
+
+@task(help={"port": "网页编辑的端口，默认 8080", "proxy_port": "本机后台（decap-server）的端口，默认 8081",
+            "content": PATH_HELP["content"]})
+def cms(c, port=8080, proxy_port=8081, content=None):
+    """在本机打开网页编辑（/admin/），保存的活动、新闻和图片直接写进 content/（需要先 npm ci）。"""
+    _python("-m", "kepu.cmsserve", "--port", str(port), "--proxy-port", str(proxy_port),
+            *_flags(content=content and _here(content)))

@@ -3,16 +3,14 @@
     .venv/bin/python scripts/readme_screenshots.py
 """
 
-import sys
 import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
+from kepu.server import serve
 
-from kepu.server import serve  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SHOTS = {
     "phone-home.png": "/",

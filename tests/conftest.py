@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import tiers
+
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SITE = ROOT / "tests" / "test_data" / "site"
 SAMPLE_BUILD_DATE = "2026-12-01"
@@ -104,3 +106,22 @@ def public_site(tmp_path_factory: pytest.TempPathFactory):
     assert result.returncode == 0, result.stderr
     yield output, base
     server.shutdown()
+
+
+# Test tiers (tests/tiers.py): each test marked unit, plugin or e2e; a unit test may start no process.
+def pytest_configure(config: pytest.Config) -> None:
+    tiers.configure()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tiers.mark(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    return (yield from tiers.watch(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    return (yield from tiers.watch(item))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT
+from kepu.cmsserve import ADMIN_CSP
 from kepu.images import inspect_image
 from kepu.server import serve
 
@@ -94,7 +95,7 @@ def site(sample_output: Path):
 
 def test_the_guide_gives_one_set_of_headers_everywhere() -> None:
     headers = deploy_headers()
-    assert sorted(headers) == ["/", "/embed/", "/images/"]
+    assert sorted(headers) == ["/", "/admin/", "/embed/", "/images/"]
     for prefix, values in headers.items():
         assert values["X-Content-Type-Options"] == "nosniff", prefix
         assert values["Referrer-Policy"] == "strict-origin-when-cross-origin", prefix
@@ -102,6 +103,8 @@ def test_the_guide_gives_one_set_of_headers_everywhere() -> None:
     assert "frame-ancestors 'self'" in policies["/"] and "frame-ancestors *" in policies["/embed/"]
     assert "'unsafe-inline'" not in policies["/"] and "'unsafe-eval'" not in policies["/"]
     assert "sandbox" in policies["/images/"]
+    # The web editor's policy is the one `invoke cms` serves it with (and its journey test runs under).
+    assert policies["/admin/"] == ADMIN_CSP.format(git="https://git.example.cn")
     apache = "".join(code_blocks("apache"))
     set_by_apache = re.findall(r'Header always set (\S+) "([^"]+)"', apache)
     assert sorted(v for k, v in set_by_apache if k == CSP) == sorted(policies.values())
@@ -158,7 +161,7 @@ def test_search_finds_results_under_the_documented_policy(site, browser) -> None
         watched.page.goto(f"{base}/search/")
         watched.page.fill("#search-query", "科普")
         watched.page.press("#search-query", "Enter")
-        watched.page.locator("#search-results li").first.wait_for(timeout=20_000)  # Pagefind's wasm ran
+        watched.page.locator("#search-results li").first.wait_for(timeout=20_000)  # the search index was read
         assert watched.page.locator("#search-status").inner_text().startswith("找到")
         watched.assert_clean()
     finally:
@@ -220,3 +223,18 @@ def test_images_policy_shows_drawings_and_runs_nothing(browser, tmp_path: Path) 
     finally:
         watched.page.close()
         server.shutdown()
+
+
+@pytest.mark.build
+def test_the_web_editor_opens_under_its_documented_policy(site, browser) -> None:
+    """/admin/ (Decap CMS, here with the GitHub backend of the sample settings) shows its sign-in page
+    under the guide's /admin/ policy: no violation, no script error, nothing asked of another host."""
+    _, base = site
+    watched = Watched(browser, base)
+    try:
+        response = watched.page.goto(f"{base}/admin/")
+        assert response.headers["content-security-policy"] == deploy_headers()["/admin/"][CSP]
+        watched.page.get_by_role("button", name="使用 GitHub 登录").wait_for()
+        watched.assert_clean()
+    finally:
+        watched.page.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -45,6 +46,7 @@ def _blocker(folder: Path) -> Path:
     folder.mkdir()
     (folder / "sitecustomize.py").write_text(f"""\
 import sys
+import tomllib
 BLOCKED = {set(modules)!r}
 class Blocker:
     def find_spec(self, name, path=None, target=None):
@@ -70,6 +72,19 @@ def test_sample_portal_builds_without_test_only_packages(tmp_path: Path) -> None
     build = run_build(ROOT / "content", output, env=env)
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     assert "test-only package" not in build.stdout + build.stderr
-    assert (output / "index.html").is_file() and (output / "pagefind").is_dir()
+    assert (output / "index.html").is_file() and (output / "search" / "index.json").is_file()
     check = subprocess.run([str(invoke), "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert check.returncode == 0 and "检查通过" in check.stdout, check.stdout + check.stderr
+
+
+def _requirements(name: str) -> set[str]:
+    lines = (ROOT / name).read_text("utf-8").splitlines()
+    return {line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()}
+
+
+def test_the_package_metadata_pins_what_the_requirement_files_pin() -> None:
+    """pyproject.toml (pip install .[test]) and requirements*.in (make lock) name the same packages
+    at the same versions: installing the project either way gives the same environment."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert set(project["dependencies"]) == _requirements("requirements.in")
+    assert set(project["optional-dependencies"]["test"]) == _requirements("requirements-test.in")

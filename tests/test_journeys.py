@@ -70,11 +70,15 @@ def registry(name: str) -> list[dict]:
 
 @cache
 def events() -> dict[str, dict]:
-    """Every event's front matter by slug (the file name), as the editors wrote it."""
+    """Every event's front matter by slug (the file name), as the editors wrote it; a registered
+    venue's id is read as the venue venues.yml describes."""
+    venues = {v["id"]: v for v in registry("venues")} if (CONTENT / "data" / "venues.yml").exists() else {}
     found = {}
     for path in sorted((CONTENT / "events").rglob("*.md")):
         head = path.read_text("utf-8").split("---", 2)[1]
         found[path.stem] = yaml.safe_load(head)
+        if isinstance(found[path.stem].get("venue"), str) and found[path.stem]["venue"] in venues:
+            found[path.stem]["venue"] = venues[found[path.stem]["venue"]]
     return found
 
 

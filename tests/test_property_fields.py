@@ -212,7 +212,8 @@ def test_calendars_parse_in_three_parsers_and_keep_titles(accepted_site) -> None
     for path in feeds:
         assert lint(path.read_bytes()) == [], path
         Calendar.from_ical(path.read_bytes())
-    assert libical_errors(feeds) == {str(p): [] for p in feeds} or not any(libical_errors(feeds).values())
+    assert len(feeds) > len(written), feeds  # each event's own feed, and the shared ones
+    assert libical_errors(feeds) == {str(p): [] for p in feeds}
     read = icaljs([output / "events" / f"{slug}.ics" for slug in written], date(2026, 11, 1), date(2027, 3, 1))
     for slug, title in _titles(written).items():
         summaries = {o["summary"] for o in read[str(output / "events" / f"{slug}.ics")]}

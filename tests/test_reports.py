@@ -162,7 +162,8 @@ def test_csv_opens_in_excel_style_with_one_row_per_session(sample_output: Path) 
 
 def test_embeds_are_light_valid_and_script_free(sample_output: Path) -> None:
     pages = sorted((sample_output / "embed").rglob("index.html"))
-    assert len(pages) == 26 + 10 + 14 + 7  # streets, categories, teams, audiences
+    # streets, categories, teams, audiences; programmes, campaigns, venues, communities, consenting people
+    assert len(pages) == 26 + 10 + 14 + 7 + 12 + 3 + 25 + 28 + 5
     for page in pages:
         html = page.read_text("utf-8")
         assert "<script" not in html and "cookie" not in html.lower()

@@ -51,6 +51,11 @@ def results(public_site, browser):
     page.goto(f"{base}/search/?q={quote(QUERY)}")
     items = page.locator("#search-results > li")
     items.first.wait_for()
+    more = page.get_by_role("button", name="显示更多结果")
+    while more.is_visible():  # ten at a time: show them all
+        count = items.count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length > {count}")
     yield page, items
     page.close()
 
@@ -102,3 +107,86 @@ def test_axe_finds_nothing_on_the_search_page_with_results(results) -> None:
            "landmark-no-duplicate-contentinfo", "landmark-no-duplicate-main", "region"])
     assert landmarks == []
     assert page.get_by_role("search", name="搜索活动和新闻").is_visible()
+
+
+def test_the_first_page_shows_ten_and_more_on_request(public_site, browser) -> None:
+    _, base = public_site
+    page = browser.new_page()
+    page.clock.set_fixed_time(NOW)
+    page.goto(f"{base}/search/?q={quote(QUERY)}")
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    total = int(page.get_by_role("status").inner_text().split()[1])
+    assert total > 10 and page.locator("#search-results > li").count() == 10
+    page.get_by_role("button", name="显示更多结果").click()
+    page.wait_for_function("() => document.querySelectorAll('#search-results > li').length > 10")
+    assert page.locator("#search-results > li").count() == min(total, 20)
+    page.close()
+
+
+def test_filters_narrow_the_results_and_the_address_can_be_shared(public_site, browser) -> None:
+    """Street, category and time filters apply to the results, and are kept in the address so
+    that a result list sent to a neighbour shows the same."""
+    _, base = public_site
+    page = browser.new_page()
+    page.clock.set_fixed_time(NOW)
+    page.goto(f"{base}/search/?q={quote(QUERY)}")
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    page.get_by_label("街镇").select_option(label="北塘街道")
+    page.wait_for_function("() => /street=/.test(location.search) && /找到|没有/.test("
+                           "document.getElementById('search-status').textContent)")
+    streets = page.locator("#search-results .when").all_inner_texts()
+    assert streets and all(text.endswith("北塘街道") for text in streets), streets
+    page.get_by_label("时间").select_option(label="已结束的活动")
+    page.wait_for_function("() => /time=past/.test(location.search)")
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    items = page.locator("#search-results > li")
+    assert items.count() and all(item.get_by_text("已结束", exact=True).is_visible() for item in items.all())
+    shared = page.url
+    again = browser.new_page()
+    again.clock.set_fixed_time(NOW)
+    again.goto(shared)
+    again.get_by_role("status").get_by_text("找到").wait_for()
+    assert again.locator("#search-results h2 a").all_inner_texts() == page.locator("#search-results h2 a").all_inner_texts()
+    assert again.get_by_label("街镇").input_value() == "beitang"
+    page.close()
+    again.close()
+
+
+def test_nothing_found_says_what_to_do_next(public_site, browser) -> None:
+    _, base = public_site
+    page = browser.new_page()
+    page.goto(f"{base}/search/?q={quote('量子引力波')}")
+    page.get_by_role("status").get_by_text("没有找到“量子引力波”").wait_for()
+    for name in ("按街镇查找", "查看活动日历"):
+        link = page.get_by_role("link", name=name).first
+        assert link.is_visible()
+        assert page.request.get(link.evaluate("a => a.href")).ok
+    page.close()
+
+
+def test_without_javascript_the_page_says_where_to_look_instead(public_site, browser) -> None:
+    _, base = public_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/search/?q={quote(QUERY)}")
+    # What is rendered (inner text leaves out what is hidden); Playwright's text search does
+    # not look inside <noscript>.
+    shown = page.locator("main").inner_text()
+    assert "没有启用 JavaScript，搜索无法使用" in shown
+    for name in ("按街镇查找", "查看活动日历"):
+        link = page.locator("main noscript a, main a", has_text=name).last
+        assert name in shown and link.is_visible(), name
+    context.close()
+
+
+def test_the_header_box_on_any_page_searches(public_site, browser) -> None:
+    _, base = public_site
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.clock.set_fixed_time(NOW)
+    page.goto(f"{base}/streets/")
+    page.get_by_role("searchbox", name="搜索活动和新闻").fill("智启梦工厂")
+    page.get_by_role("searchbox", name="搜索活动和新闻").press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    assert "智启梦工厂" in page.locator("#search-results h2 a").first.inner_text()
+    page.close()

@@ -30,7 +30,6 @@ KEPU_DISTRICT = "西湖区"
 KEPU_REGION = "浙江省"
 KEPU_CITY = "杭州"
 KEPU_CODEOWNERS_TEAM = "@xihu-kepu"
-PAGEFIND = False
 '''
 
 REGISTRIES = {

@@ -22,7 +22,7 @@ from .validation import (
 )
 
 ARTICLE_FIELDS = ("title", "date", "summary", "author", "street", "events", "image", "image_alt",
-                  "tags", "draft", "updated")
+                  "tags", "draft", "updated", "external_id")  # external_id: its row in an imported sheet
 PAGE_FIELDS = ("title", "summary", "order", "draft", "image", "image_alt")
 
 

@@ -7,7 +7,7 @@ import hashlib
 import itertools
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,8 +41,11 @@ class FileHistory:
     changes: tuple[Change, ...] = ()
 
 
-def significant(text: str) -> tuple:
-    """The fields of a revision that matter to calendars, comparable across revisions."""
+def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) -> tuple:
+    """The fields of a revision that matter to calendars, comparable across revisions.
+
+    A place is its name and address, whether written out or named by its venues.yml id
+    (``places``): writing a registered venue's id instead of its name moves nothing."""
     parts = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n---", 1)
     front = parts[0].removeprefix("---")
     if not harmless_yaml(front):  # old revisions are content too: a hostile one must not hang us
@@ -54,6 +57,7 @@ def significant(text: str) -> tuple:
     if not isinstance(meta, dict):
         return ("unreadable", front)
     values = {key: meta.get(key) for key in SIGNIFICANT_FIELDS}
+    values["venue"] = _place(values["venue"], places or {})
     recurrence = values["recurrence"]
     sessions = None
     if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
@@ -69,6 +73,14 @@ _SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions: one session cancelle
 _STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
                  "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
                  "'full'": "full", "'已满'": "full"}
+
+
+def _place(venue: object, places: Mapping[str, tuple[str, str]]) -> object:
+    if isinstance(venue, str) and venue.strip() in places:
+        return places[venue.strip()]
+    if isinstance(venue, dict):
+        return tuple(str(venue.get(key) or "").strip() for key in ("name", "address"))
+    return venue
 
 
 def change_kind(before: tuple, after: tuple) -> str | None:
@@ -149,8 +161,10 @@ def _modified(root: Path, folder: str) -> set[str]:
     return {entry[3:].decode("utf-8", "replace") for entry in out.split(b"\x00") if len(entry) > 3}
 
 
-def load_history(root: Path, files: Iterable[Path]) -> dict[Path, FileHistory]:
-    """History of each file; empty when ``root`` is not in a git work tree."""
+def load_history(root: Path, files: Iterable[Path],
+                 places: Mapping[str, tuple[str, str]] | None = None) -> dict[Path, FileHistory]:
+    """History of each file; empty when ``root`` is not in a git work tree. ``places``: each
+    registered venue's name and address by id (see ``significant``)."""
     files = list(files)
     top = _git(root, "rev-parse", "--show-toplevel") if files else None
     if top is None:
@@ -179,14 +193,15 @@ def load_history(root: Path, files: Iterable[Path]) -> dict[Path, FileHistory]:
         if rel in modified:
             texts.append(path.read_text("utf-8", "replace"))
             times.append(None)
-        changes = _changes(texts, times[-len(texts):] if texts else [])
+        changes = _changes(texts, times[-len(texts):] if texts else [], places)
         history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes))
     return history
 
 
-def _changes(versions: list[str], times: list[datetime | None]) -> list[Change]:
+def _changes(versions: list[str], times: list[datetime | None],
+             places: Mapping[str, tuple[str, str]] | None = None) -> list[Change]:
     """Each significant change from one version to the next, dated by the later version."""
-    marks = [significant(text) for text in versions]
+    marks = [significant(text, places) for text in versions]
     found = []
     for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
         kind = change_kind(before, after)

@@ -19,7 +19,7 @@ from .registries import load_registries
 from .schedule import LABELS as WHEN_LABELS
 from .schedule import Schedule, last_day, read_back
 from .urls import UrlScheme
-from .validation import DEFAULT_TIMEZONE, validate_event
+from .validation import DEFAULT_TIMEZONE, ValidationContext, validate_event
 
 LABELS = {"title": "活动名称", "street": "街镇", "team": "志愿服务队", **WHEN_LABELS,
           "venue": "场地名称", "online": "线上链接", "address": "详细地址", "categories": "活动类型",
@@ -60,11 +60,14 @@ def questions_for(field: str) -> tuple[str, ...]:
     return FIELD_QUESTIONS.get(field, ())
 
 
-def check_draft(layout: Layout, path: Path, text: str,
-                timezone: str = DEFAULT_TIMEZONE) -> tuple[Event | None, list[Problem]]:
+def check_draft(layout: Layout, path: Path, text: str, timezone: str = DEFAULT_TIMEZONE,
+                ctx: ValidationContext | None = None) -> tuple[Event | None, list[Problem]]:
     """The problems ``invoke check`` would report for ``text`` saved at ``path``, found in
-    memory by the same functions (parse_file, validate_event), and the Event it reads as."""
-    registries, _ = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
+    memory by the same functions (parse_file, validate_event), and the Event it reads as.
+    ``ctx``: the registries and site already read (many drafts checked at once)."""
+    if ctx is None:
+        registries, _ = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
+        ctx = layout.context(registries, timezone)
     shown = layout.shown(path)
     urls = UrlScheme.from_settings({})
     where = urls.save_as("EVENT", slug=path.stem)
@@ -73,7 +76,7 @@ def check_draft(layout: Layout, path: Path, text: str,
     parsed = parse_file(path, shown, data=text.encode("utf-8"))
     if parsed.doc is None:
         return None, [*collision, *parsed.problems]
-    event, found = validate_event(parsed.doc, layout.context(registries, timezone), parsed.html)
+    event, found = validate_event(parsed.doc, ctx, parsed.html)
     return event, [*collision, *parsed.problems, *found]
 
 

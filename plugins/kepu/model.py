@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .dates import format_clock, format_day
@@ -21,6 +21,10 @@ STATUS_LABELS = {
 }
 TO_BE_ANNOUNCED = "新时间待定"
 STREET_KINDS = ("街道", "镇", "功能区")
+PROGRAMME_LEVELS = ("国家", "市", "区", "街镇")
+COMMUNITY_KINDS = ("社区", "村")
+VENUE_KINDS = ("科普基地", "社区中心", "学校", "医院", "农业基地", "场馆", "企业", "公园", "其他")
+BASE_LEVELS = ("全国", "市级", "区级")  # 科普基地 levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +62,128 @@ class Audience:
 
 
 @dataclass(frozen=True, slots=True)
+class Synonym:
+    """Words residents type for the same thing (卒中、脑卒中、中风): search finds each by the others."""
+
+    id: str
+    name: str
+    words: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def group(self) -> tuple[str, ...]:
+        return (self.name, *(w for w in self.words if w != self.name))
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """A brand programme (科学会客厅, 千名专家进基层); ``parent`` contains it (惠民兴县 its local projects)."""
+
+    id: str
+    name: str
+    level: str = ""
+    parent: str = ""
+    owners: tuple[str, ...] = ()  # team ids
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A campaign with a date window (科技活动周, 全国科普日); ``main_event`` is an event's slug."""
+
+    id: str
+    name: str
+    start: date
+    end: date
+    edition: str = ""
+    main_event: str = ""
+    description: str = ""
+
+    def touches(self, first: date, last: date) -> bool:
+        return first <= self.end and last >= self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    id: str
+    name: str
+    kind: str
+    street: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A registered venue (venues.yml); coordinates are WGS-84, like inline venues."""
+
+    id: str
+    name: str
+    kind: str
+    street: str
+    community: str = ""
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    hours: str = ""
+    accessibility: str = ""
+    base_level: str = ""
+    description: str = ""
+
+    @property
+    def venue(self) -> Venue:
+        return Venue(self.name, self.address, self.lat, self.lon)
+
+    @property
+    def has_geo(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An expert or speaker; only with ``consent`` is the person named on the public site."""
+
+    id: str
+    name: str
+    title: str = ""
+    field: str = ""
+    organisation: str = ""
+    consent: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Registries:
-    """Every registry, keyed by id, in display order."""
+    """Every registry, keyed by id, in display order.
+
+    ``declared``: the optional registries whose file exists (a site without communities.yml
+    keeps ``community:`` as free text)."""
 
     streets: dict[str, Street]
     teams: dict[str, Team]
     categories: dict[str, Category]
     audiences: dict[str, Audience]
+    synonyms: dict[str, Synonym] = field(default_factory=dict)  # optional: synonyms.yml
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    venues: dict[str, Place] = field(default_factory=dict)
+    communities: dict[str, Community] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    declared: frozenset[str] = frozenset()
+
+    def listed(self, kind: str) -> dict:
+        """The items of a registry that get public pages: people only with their consent."""
+        items = getattr(self, kind)
+        if kind == "people":
+            return {ident: person for ident, person in items.items() if person.consent}
+        return items
+
+    def ancestors(self, programme: str) -> tuple[str, ...]:
+        """A programme and the programmes containing it, innermost first (a cycle is cut)."""
+        chain: list[str] = []
+        while programme in self.programmes and programme not in chain:
+            chain.append(programme)
+            programme = self.programmes[programme].parent
+        return tuple(chain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +266,7 @@ class Event:
     audiences: tuple[str, ...]
     body_html: str = ""
     summary: str = ""
-    community: str = ""
+    community: str = ""  # the name residents read (communities.yml's name, or free text)
     venue: Venue | None = None
     online: str = ""
     age_min: int | None = None
@@ -169,6 +288,12 @@ class Event:
     attendance: int | None = None
     report: str = ""
     sequence: int = 0
+    external_id: str = ""  # the spreadsheet row it was imported from (kepu.importer)
+    community_id: str = ""  # communities.yml id (also implied by a registered venue's community)
+    venue_id: str = ""  # venues.yml id; ``venue`` then holds its name, address and coordinates
+    programmes: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # people.yml ids
 
     @property
     def duration(self) -> timedelta:

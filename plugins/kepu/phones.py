@@ -28,6 +28,11 @@ _IN_TEXT = re.compile(
 )
 
 
+def contains_phone(text: str) -> bool:
+    """Whether free text carries a phone number (a landline with its area code, a mobile, …)."""
+    return bool(_IN_TEXT.search(text))
+
+
 def split_extension(text: str) -> tuple[str, str]:
     """(number, extension) of a phone number as editors write it; the extension may be ""."""
     text = text.strip()

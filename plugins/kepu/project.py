@@ -149,7 +149,8 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
                                                urls or UrlScheme.from_settings(settings or {}), settings)]
                 if shown_wanted is None or p.path in shown_wanted]
     registries, found = load_registries(layout.content / layout.data,
-                                        layout.shown(layout.content / layout.data))
+                                        layout.shown(layout.content / layout.data),
+                                        layout.slugs(layout.events, tree))
     problems.extend(found)
     ctx = layout.context(registries, timezone, tree)
     ctx.review = review

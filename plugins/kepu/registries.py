@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import phones
+from .dates import DateFormatError, parse_when
 from .frontmatter import MAX_FILE_BYTES, decode, duplicate_keys, load_yaml
-from .model import STREET_KINDS, Audience, Category, Registries, Street, Team
-from .problems import Problem
+from .model import (
+    BASE_LEVELS,
+    COMMUNITY_KINDS,
+    PROGRAMME_LEVELS,
+    STREET_KINDS,
+    VENUE_KINDS,
+    Audience,
+    Campaign,
+    Category,
+    Community,
+    Person,
+    Place,
+    Programme,
+    Registries,
+    Street,
+    Synonym,
+    Team,
+)
+from .problems import WARNING, Problem
 from .safety import registry_text_problems
 from .suggest import did_you_mean
 from .tree import FileTooLarge, NotRegularFile, read_capped
@@ -22,7 +42,9 @@ MAX_ID = 40
 MAX_ITEMS = 1000  # items in one registry: every item makes pages, feeds and data files
 # Longest text, in characters, of each registry field: names appear in titles, feeds and CSV cells.
 MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "street": MAX_ID,
-             "kind": 10, "email": 254}
+             "kind": 10, "email": 254, "level": 10, "parent": MAX_ID, "edition": 30, "main_event": 80,
+             "community": MAX_ID, "address": 200, "hours": 200, "accessibility": 300, "base_level": 10,
+             "title": 60, "field": 60, "organisation": 100, "words": 200}
 STAND_IN = "__stand_in__"
 _STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 _ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
@@ -31,13 +53,34 @@ REGISTRY_FILES = {
     "teams": "teams.yml",
     "categories": "categories.yml",
     "audiences": "audiences.yml",
+    # Optional: a site without one of these files simply has none (communities: free text).
+    "communities": "communities.yml",
+    "venues": "venues.yml",
+    "programmes": "programmes.yml",
+    "campaigns": "campaigns.yml",
+    "people": "people.yml",
+    "synonyms": "synonyms.yml",  # words residents search by that mean the same (卒中、中风)
 }
+OPTIONAL_REGISTRIES = frozenset({"communities", "venues", "programmes", "campaigns", "people", "synonyms"})
+LISTS = "words"  # the one registry field that may be a YAML list
 _FIELDS = {
     "streets": {"id", "name", "kind", "order", "area", "description"},
     "teams": {"id", "name", "street", "contact", "description", "email"},
     "categories": {"id", "name", "description"},
     "audiences": {"id", "name", "description"},
+    "communities": {"id", "name", "kind", "street", "description"},
+    "venues": {"id", "name", "kind", "street", "community", "address", "lat", "lon", "hours",
+               "accessibility", "base_level", "description"},
+    "programmes": {"id", "name", "level", "parent", "owners", "description"},
+    "campaigns": {"id", "name", "edition", "start", "end", "main_event", "description"},
+    "people": {"id", "name", "title", "field", "organisation", "consent", "description"},
+    "synonyms": {"id", "name", "words", "description"},
 }
+# people.yml is published: private contact details are refused, whatever the field is called.
+PRIVATE_FIELDS = frozenset({"phone", "mobile", "tel", "telephone", "cell", "email", "mail", "wechat", "weixin",
+                            "qq", "address", "contact", "home", "idcard", "id_card", "电话", "手机", "座机",
+                            "微信", "邮箱", "地址", "住址", "联系方式", "身份证"})
+_PRIVATE_WORDS = re.compile(r"微信|wechat|QQ|手机|电话|[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+", re.IGNORECASE)
 
 
 _STAND_IN_VALUES = {"kind": STREET_KINDS[0], "order": 0}
@@ -157,6 +200,13 @@ def _load_one(kind: str, path: Path, shown: str,
             result.setdefault(item["id"], make(_STAND_IN_VALUES | item))
             item_lines.setdefault(item["id"], lines)
             continue
+        private = _private_problem(kind, item, lines, shown)
+        if private:  # refused, but events naming the person are not blamed as well
+            problems.append(private)
+            if isinstance(item.get("id"), str) and ID_PATTERN.fullmatch(item["id"]):
+                result.setdefault(item["id"], make({"id": item["id"], "name": item["id"]}))
+                item_lines.setdefault(item["id"], {"": line, "consent": line})
+            continue
         for key in item:
             if str(key) not in _FIELDS[kind]:
                 problems.append(Problem(shown, lines.get(str(key), line), str(key), "未知字段",
@@ -202,6 +252,8 @@ def _type_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | No
     for key in ("id", *MAX_CHARS):
         value = item.get(key)
         line = lines.get(key, lines[""])
+        if key == LISTS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            continue
         if isinstance(value, (list, dict)):
             return Problem(shown, line, key, "这里应写一段文字，而不是列表或多个字段",
                            f"写在同一行，例如 {key}: 文字")
@@ -216,6 +268,7 @@ def _too_long(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
     """Every text field has a limit: one giant name must not swell every page and feed."""
     for key, limit in MAX_CHARS.items():
         value = item.get(key)
+        value = "、".join(value) if key == LISTS and isinstance(value, list) else value
         if isinstance(value, str) and len(value.strip()) > limit:
             return Problem(shown, lines.get(key, lines[""]), key,
                            f"内容太长（{len(value.strip())} 字，上限 {limit} 字）",
@@ -223,7 +276,108 @@ def _too_long(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
     return None
 
 
+def _private_problem(kind: str, item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    """A phone number, e-mail, WeChat or address in people.yml: the file is published as pages."""
+    if kind != "people":
+        return None
+    for key, value in item.items():
+        line = lines.get(str(key), lines[""])
+        if str(key).lower() in PRIVATE_FIELDS:
+            return Problem(shown, line, str(key), "专家登记表不能写电话、邮箱、微信、住址等私人联系方式",
+                           "删除这一行；居民要联系专家，请通过主办队伍（teams.yml 的 contact）")
+        text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        if text and (phones.contains_phone(text) or _PRIVATE_WORDS.search(text)):
+            return Problem(shown, line, str(key), "专家登记表里不能有电话号码、邮箱或微信等私人联系方式",
+                           "删去号码和联系方式，只写姓名、职称、领域和单位")
+    return None
+
+
+def _one_of(item: dict, lines: dict[str, int], shown: str, key: str, allowed: tuple[str, ...],
+            required: bool = False) -> Problem | None:
+    value = _text(item, key)
+    if (value or required) and value not in allowed:
+        return Problem(shown, lines.get(key, lines[""]), key, f"类别“{value}”无效" if value else "缺少类别",
+                       f"只能写 {'、'.join(allowed)}")
+    return None
+
+
+def _needs(item: dict, lines: dict[str, int], shown: str, key: str, label: str) -> Problem | None:
+    if _text(item, key):
+        return None
+    return Problem(shown, lines[""], key, f"“{item.get('name')}”缺少{label}", f"加一行 {key}: …")
+
+
+def _check_new_item(kind: str, item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    """Checks of one item of the optional registries (references are checked once all are read)."""
+    checks: dict[str, Callable[[], Problem | None]] = {
+        "communities": lambda: _needs(item, lines, shown, "street", "所属街镇编号")
+        or _one_of(item, lines, shown, "kind", COMMUNITY_KINDS, required=True),
+        "venues": lambda: _needs(item, lines, shown, "street", "所属街镇编号")
+        or _one_of(item, lines, shown, "kind", VENUE_KINDS, required=True)
+        or _one_of(item, lines, shown, "base_level", BASE_LEVELS) or _place_coordinates(item, lines, shown),
+        "programmes": lambda: _one_of(item, lines, shown, "level", PROGRAMME_LEVELS)
+        or _id_list_problem(item, lines, shown, "owners"),
+        "campaigns": lambda: _window_problem(item, lines, shown),
+        "people": lambda: _consent_type(item, lines, shown),
+    }
+    return checks[kind]() if kind in checks else None
+
+
+def _id_list_problem(item: dict, lines: dict[str, int], shown: str, key: str) -> Problem | None:
+    value = item.get(key)
+    if value is None or isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        return None
+    return Problem(shown, lines.get(key, lines[""]), key, "这里应写编号的列表", f"例如 {key}: [队伍编号, 另一个队伍编号]")
+
+
+def _ids(item: dict, key: str) -> tuple[str, ...]:
+    value = item.get(key) or ()
+    return tuple(v.strip() for v in ([value] if isinstance(value, str) else value) if v.strip())
+
+
+def _window_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    days = {}
+    for key, word in (("start", "第一天"), ("end", "最后一天")):
+        value, line = item.get(key), lines.get(key, lines[""])
+        if value in (None, ""):
+            return Problem(shown, line, key, f"缺少活动期的{word}", f"加一行 {key}: 2026-05-16（只写日期）")
+        try:
+            days[key] = parse_when(str(value))
+        except DateFormatError as error:
+            return Problem(shown, line, key, error.message, error.hint)
+        if isinstance(days[key], datetime):
+            return Problem(shown, line, key, "活动期只写日期，不写时间", f"写成 {key}: {days[key].date().isoformat()}")
+    if days["end"] < days["start"]:
+        return Problem(shown, lines.get("end", lines[""]), "end", "活动期的最后一天早于第一天",
+                       "检查 start 和 end 是否写反")
+    return None
+
+
+def _consent_type(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    if "consent" in item and not isinstance(item["consent"], bool):
+        return Problem(shown, lines.get("consent", lines[""]), "consent", f"“{item['consent']}”不是真假值",
+                       "本人同意公开时写 consent: true，否则删去这一行")
+    return None
+
+
+def _place_coordinates(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    lat, lon = item.get("lat"), item.get("lon")
+    if lat is None and lon is None:
+        return None
+    line = lines.get("lat", lines.get("lon", lines[""]))
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+        return Problem(shown, line, "lat", "经纬度要同时填写 lat 和 lon，写十进制小数", "例如 lat: 39.0513 和 lon: 117.6547")
+    if 70 < lat < 140 and 0 < lon < 60:
+        return Problem(shown, line, "lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
+    if not (0 < lat < 60 and 70 < lon < 140):
+        return Problem(shown, line, "lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度（WGS-84，与活动文件相同）")
+    return None
+
+
 def _check_item(kind: str, item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    if kind in OPTIONAL_REGISTRIES:
+        return _check_new_item(kind, item, lines, shown)
     if kind == "streets":
         if item.get("kind") not in STREET_KINDS:
             return Problem(shown, lines.get("kind", lines[""]), "kind",
@@ -238,37 +392,131 @@ def _check_item(kind: str, item: dict, lines: dict[str, int], shown: str) -> Pro
     return None
 
 
-def load_registries(data_dir: Path, shown_prefix: str = "content/data") -> tuple[Registries, list[Problem]]:
-    """Read every registry; problems name the file and line."""
-    makers = {
-        "streets": lambda i: Street(i["id"], _text(i, "name"), i["kind"], i.get("order", 0) or 0,
-                                    _text(i, "area"), _text(i, "description")),
-        "teams": lambda i: Team(i["id"], _text(i, "name"), _text(i, "street"),
-                                _text(i, "contact"), _text(i, "description"), _text(i, "email")),
-        "categories": lambda i: Category(i["id"], _text(i, "name"), _text(i, "description")),
-        "audiences": lambda i: Audience(i["id"], _text(i, "name"), _text(i, "description")),
-    }
+MAKERS: dict[str, Callable[[dict], Any]] = {
+    "streets": lambda i: Street(i["id"], _text(i, "name"), i["kind"], i.get("order", 0) or 0,
+                                _text(i, "area"), _text(i, "description")),
+    "teams": lambda i: Team(i["id"], _text(i, "name"), _text(i, "street"),
+                            _text(i, "contact"), _text(i, "description"), _text(i, "email")),
+    "categories": lambda i: Category(i["id"], _text(i, "name"), _text(i, "description")),
+    "audiences": lambda i: Audience(i["id"], _text(i, "name"), _text(i, "description")),
+    "communities": lambda i: Community(i["id"], _text(i, "name"), _text(i, "kind"), _text(i, "street"),
+                                       _text(i, "description")),
+    "venues": lambda i: Place(i["id"], _text(i, "name"), _text(i, "kind"), _text(i, "street"),
+                              _text(i, "community"), _text(i, "address"), _float(i.get("lat")),
+                              _float(i.get("lon")), _text(i, "hours"), _text(i, "accessibility"),
+                              _text(i, "base_level"), _text(i, "description")),
+    "programmes": lambda i: Programme(i["id"], _text(i, "name"), _text(i, "level"), _text(i, "parent"),
+                                      _ids(i, "owners"), _text(i, "description")),
+    "campaigns": lambda i: Campaign(i["id"], _text(i, "name"), _day(i.get("start")), _day(i.get("end")),
+                                    _text(i, "edition"), _text(i, "main_event"), _text(i, "description")),
+    "people": lambda i: Person(i["id"], _text(i, "name"), _text(i, "title"), _text(i, "field"),
+                               _text(i, "organisation"), i.get("consent") is True, _text(i, "description")),
+    "synonyms": lambda i: Synonym(i["id"], _text(i, "name"), _words(i.get("words")), _text(i, "description")),
+}
+
+
+def _words(value: str | list | None) -> tuple[str, ...]:
+    """Synonyms written as a list, or on one line as 脑卒中、中风 (or with ，, commas or spaces)."""
+    text = "、".join(value) if isinstance(value, list) else str(value or "")
+    return tuple(dict.fromkeys(w for w in re.split(r"[、，,；;\s]+", text) if w))
+# (kind, field, registry it names, what the item is, what the field is): checked once all are read.
+REFERENCES = (
+    ("teams", "street", "streets", "队伍", "街镇"),
+    ("communities", "street", "streets", "社区或村", "街镇"),
+    ("venues", "street", "streets", "场地", "街镇"),
+    ("venues", "community", "communities", "场地", "社区或村"),
+    ("programmes", "parent", "programmes", "项目", "上级项目"),
+    ("programmes", "owners", "teams", "项目", "队伍"),
+)
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _day(value: Any) -> date:
+    """A checked campaign day; a stand-in (an item whose YAML is broken) gets a window never touched."""
+    try:
+        day = parse_when(str(value))
+    except DateFormatError:
+        return date.min
+    return day if not isinstance(day, datetime) else day.date()
+
+
+def load_registries(data_dir: Path, shown_prefix: str = "content/data",
+                    event_slugs: Collection[str] | None = None) -> tuple[Registries, list[Problem]]:
+    """Read every registry; problems name the file and line. ``event_slugs``: the event files'
+    names, to check a campaign's main event (the check and the build both pass them)."""
     loaded: dict[str, dict[str, Any]] = {}
     lines: dict[str, dict[str, dict[str, int]]] = {}
     problems: list[Problem] = []
+    declared = set()
     for kind, filename in REGISTRY_FILES.items():
-        loaded[kind], lines[kind], found = _load_one(
-            kind, data_dir / filename, f"{shown_prefix}/{filename}", makers[kind])
+        path = data_dir / filename
+        if kind in OPTIONAL_REGISTRIES and not path.exists() and not path.is_symlink():
+            loaded[kind], lines[kind] = {}, {}
+            continue
+        declared.add(kind)
+        loaded[kind], lines[kind], found = _load_one(kind, path, f"{shown_prefix}/{filename}", MAKERS[kind])
         problems.extend(found)
-    streets = dict(sorted(loaded["streets"].items(), key=lambda kv: (kv[1].order, kv[0])))
-    shown = f"{shown_prefix}/{REGISTRY_FILES['teams']}"
-    problems.extend(_check_team_streets(loaded["teams"], lines["teams"], streets, shown))
-    registries = Registries(streets, loaded["teams"], loaded["categories"], loaded["audiences"])
+    loaded["streets"] = dict(sorted(loaded["streets"].items(), key=lambda kv: (kv[1].order, kv[0])))
+    for kind, key, target, what, label in REFERENCES:
+        problems.extend(_unknown_references(loaded, lines[kind], f"{shown_prefix}/{REGISTRY_FILES[kind]}",
+                                            kind, key, target, what, label))
+    shown = f"{shown_prefix}/{REGISTRY_FILES['programmes']}"
+    problems.extend(_programme_cycles(loaded["programmes"], lines["programmes"], shown))
+    shown = f"{shown_prefix}/{REGISTRY_FILES['campaigns']}"
+    problems.extend(_main_events(loaded["campaigns"], lines["campaigns"], shown, event_slugs))
+    problems.extend(_without_consent(loaded["people"], lines["people"], f"{shown_prefix}/{REGISTRY_FILES['people']}"))
+    registries = Registries(**loaded, declared=frozenset(declared & OPTIONAL_REGISTRIES))
     return registries, problems
 
 
-def _check_team_streets(teams: dict[str, Team], lines: dict[str, dict[str, int]],
-                        streets: dict[str, Street], shown: str) -> list[Problem]:
-    names = {s.name: s.id for s in streets.values()}
-    return [
-        Problem(shown, lines[team.id].get("street", lines[team.id][""]), "street",
-                f"队伍“{team.name}”的街镇编号“{team.street}”不存在",
-                did_you_mean(team.street, streets, names) or "填写 streets.yml 中的编号")
-        for team in teams.values()
-        if team.street and team.street not in streets
-    ]
+def _unknown_references(loaded: dict[str, dict[str, Any]], lines: dict[str, dict[str, int]], shown: str,
+                        kind: str, key: str, target: str, what: str, label: str) -> list[Problem]:
+    """An item naming an id its registry does not have: file, line and the closest id."""
+    targets = loaded[target]
+    names = {item.name: ident for ident, item in targets.items()}
+    problems = []
+    for item in loaded[kind].values():
+        value = getattr(item, key)
+        for ident in (value,) if isinstance(value, str) else value:
+            if ident and ident not in targets:
+                problems.append(Problem(
+                    shown, lines[item.id].get(key, lines[item.id][""]), key,
+                    f"{what}“{item.name}”的{label}编号“{ident}”不存在",
+                    did_you_mean(ident, targets, names) or f"填写 {REGISTRY_FILES[target]} 中的编号"))
+    return problems
+
+
+def _programme_cycles(programmes: dict[str, Programme], lines: dict[str, dict[str, int]],
+                      shown: str) -> list[Problem]:
+    problems = []
+    for programme in programmes.values():
+        seen, parent = {programme.id}, programme.parent
+        while parent in programmes and parent not in seen:
+            seen.add(parent)
+            parent = programmes[parent].parent
+        if parent == programme.id:
+            problems.append(Problem(shown, lines[programme.id].get("parent", lines[programme.id][""]), "parent",
+                                    f"项目“{programme.name}”的上级项目绕了一圈又回到它自己",
+                                    "上级项目只写真正包含它的项目；最上层的项目不写 parent"))
+    return problems
+
+
+def _main_events(campaigns: dict[str, Campaign], lines: dict[str, dict[str, int]], shown: str,
+                 event_slugs: Collection[str] | None) -> list[Problem]:
+    if event_slugs is None:
+        return []
+    return [Problem(shown, lines[c.id].get("main_event", lines[c.id][""]), "main_event",
+                    f"找不到文件名为“{c.main_event}”的活动（“{c.name}”的主场活动）",
+                    did_you_mean(c.main_event, event_slugs) or "填写 content/events/ 下活动的文件名（不含 .md）")
+            for c in campaigns.values() if c.main_event and c.main_event not in event_slugs]
+
+
+def _without_consent(people: dict[str, Person], lines: dict[str, dict[str, int]], shown: str) -> list[Problem]:
+    """Not an error: the person is simply never named on the site."""
+    return [Problem(shown, lines[p.id][""], "consent",
+                    f"“{p.name}”没有写 consent: true：网站不会为他（她）建页面，活动页上也不显示姓名",
+                    "本人书面同意公开姓名、职称和单位后，加一行 consent: true", WARNING)
+            for p in people.values() if not p.consent and p.id in lines and "consent" not in lines[p.id]]

@@ -164,6 +164,10 @@ class EventDraft:
     age: str = ""
     registration: Registration | None = None
     cost: str = ""
+    body: str = ""  # the description; empty: the prompt the editor replaces
+    external_id: str = ""  # the row's id in an imported spreadsheet (kepu.importer)
+    status: str = ""  # an imported row's cancelled or full (new-event leaves it commented out)
+    status_note: str = ""
 
     def path(self, layout: Layout) -> Path:
         return event_path(layout, self.street, self.schedule.day, self.slug)
@@ -182,6 +186,8 @@ class ArticleDraft:
     slug: str
     street: str = ""
     events: tuple[str, ...] = field(default_factory=tuple)
+    body: str = ""  # the text; empty: the prompt the editor replaces
+    external_id: str = ""  # the row's id in an imported spreadsheet (kepu.importer)
 
     def path(self, layout: Layout) -> Path:
         return layout.content / layout.articles / f"{self.day.year:04d}" / f"{self.slug}.md"
@@ -203,6 +209,16 @@ def yaml_text(value: str) -> str:
 
 def _names(ids: Iterable[str], registry: Mapping[str, object]) -> str:
     return "、".join(getattr(registry[i], "name", i) for i in ids)
+
+
+def _community_lines(registries: Registries, street: str) -> list[str]:
+    """The commented community line: an id of communities.yml (one of this street's) once the site has it."""
+    if "communities" not in registries.declared:
+        return ["# 社区或村（可选）", "# community: 金江社区"]
+    mine = [c for c in registries.communities.values() if c.street == street]
+    example = f"# community: {mine[0].id}" if mine else "# community: 编号"
+    shown = f"：{mine[0].name}" if mine else ""
+    return [f"# 社区或村编号（可选，见 content/data/communities.yml）{shown}", example]
 
 
 def _place_lines(draft: EventDraft) -> list[str]:
@@ -292,14 +308,14 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
     team = registries.teams[draft.team].name
     lines = [
         "---",
+        *_external_id_lines(draft.external_id),
         "# 活动名称（必填）",
         f"title: {yaml_text(draft.title)}",
         *when_lines(draft.schedule),
         *(recurrence_lines(draft.schedule) or [RECURRENCE_EXAMPLE]),
         f"# 街镇编号（必填）：{street}（编号见 content/data/streets.yml）",
         f"street: {draft.street}",
-        "# 社区或村（可选）",
-        "# community: 金江社区",
+        *_community_lines(registries, draft.street),
         f"# 主办志愿服务队编号（必填）：{team}（见 content/data/teams.yml）",
         f"team: {draft.team}",
         f"# 活动类型编号，可写多个（必填）：{_names(draft.categories, registries.categories)}",
@@ -308,12 +324,27 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         f"audiences: [{', '.join(draft.audiences)}]",
         *_place_lines(draft),
         *_extra_lines(draft),
+        *_status_lines(draft),
         OPTIONAL_EVENT_LINES,
         "---",
-        ex.EVENT_BODY.text,
+        draft.body or ex.EVENT_BODY.text,
         "",
     ]
     return "\n".join(lines)
+
+
+def _status_lines(draft: EventDraft) -> list[str]:
+    if not draft.status or draft.status == "scheduled":
+        return []
+    lines = ["# 状态：cancelled 已取消、full 名额已满", f"status: {draft.status}"]
+    return lines + ([f"status_note: {yaml_text(draft.status_note)}"] if draft.status_note else [])
+
+
+def _external_id_lines(external_id: str) -> list[str]:
+    if not external_id:
+        return []
+    return ["# 导入表格里这一行的编号：再次导入同一张表格时，更新的就是这个文件（不要修改）",
+            f"external_id: {yaml_text(external_id)}"]
 
 
 def render_article(draft: ArticleDraft, registries: Registries) -> str:
@@ -322,6 +353,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
     events = (f"events: [{', '.join(draft.events)}]" if draft.events else f"# events: [{ex.ARTICLE_EVENTS.text}]")
     return "\n".join([
         "---",
+        *_external_id_lines(draft.external_id),
         "# 新闻标题（必填）",
         f"title: {yaml_text(draft.title)}",
         "# 发布日期（必填），也可以写日期加时间，例如 2026-11-20 09:30",
@@ -342,7 +374,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 草稿（可选）：写 true 时不发布",
         "# draft: true",
         "---",
-        ex.ARTICLE_BODY.text,
+        draft.body or ex.ARTICLE_BODY.text,
         "",
     ])
 

@@ -22,6 +22,7 @@ CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".svg": "image/svg+xml",
     ".txt": "text/plain; charset=utf-8",
+    ".yml": "text/yaml; charset=utf-8",  # the web editor's config.yml
     ".webmanifest": "application/manifest+json",
 }
 

@@ -90,6 +90,9 @@ def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> dic
         return {}
     found: dict[date | datetime, SessionChange] = {}
     keys: dict[str, SessionChange] = {}
+    from .recurrence import occurrence_point  # (recurrence imports this module)
+
+    skipped = {occurrence_point(value, start, zone) for value in excluded}  # a bare date: the series' time
     for index in range(len(value)):
         change = _read_one(checker, f"recurrence.sessions[{index}]", start, zone)
         if change is None:
@@ -97,7 +100,7 @@ def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> dic
         key = f"recurrence.sessions[{index}].date"
         if change.original in found:
             checker.error(key, "这一场已经在前面写过", "同一场只写一项：取消和改期不能同时写")
-        elif change.original in excluded:
+        elif occurrence_point(change.original, start, zone) in skipped:
             checker.error(key, "这一天已经写在 exdates 里（不开展）", "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
         else:
             found[change.original] = keys[f"recurrence.sessions[{index}]"] = change
@@ -129,7 +132,8 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
         return SessionChange(original, cancelled=True, note=note)
     new_start, new_end = _new_times(checker, key, original, start, zone)
     if new_start is None and venue is None:
-        checker.error(f"{key}.date", "没有写这一场怎么变", "取消写 status: cancelled；改期写新的 start（和 end），换地点写 venue")
+        if not any(name in item for name in ("start", "end", "venue")):  # else already named on its line
+            checker.error(f"{key}.date", "没有写这一场怎么变", "取消写 status: cancelled；改期写新的 start（和 end），换地点写 venue")
         return None
     return SessionChange(original, start=new_start, end=new_end, venue=venue, note=note)
 

@@ -9,7 +9,21 @@ from zoneinfo import ZoneInfo
 
 from .dates import format_when
 from .maps import MapLink, map_links
-from .model import STREET_KINDS, Audience, Category, Event, Occurrence, Registries, Street, Team
+from .model import (
+    STREET_KINDS,
+    Audience,
+    Campaign,
+    Category,
+    Community,
+    Event,
+    Occurrence,
+    Person,
+    Place,
+    Programme,
+    Registries,
+    Street,
+    Team,
+)
 from .recurrence import describe, expand
 from .urls import FACET_PREFIX, UrlScheme
 
@@ -34,6 +48,11 @@ class EventEntry:
     street_url: str
     team_url: str
     when: str = ""
+    programmes: tuple[Programme, ...] = ()
+    campaigns: tuple[Campaign, ...] = ()
+    place: Place | None = None  # the registered venue
+    community: Community | None = None
+    speakers: tuple[Person, ...] = ()  # those who agreed to be named (consent: true)
 
     @property
     def next(self) -> Occurrence | None:
@@ -71,10 +90,11 @@ class EventEntry:
 
 @dataclass(slots=True)
 class Facet:
-    """A street, team, category or audience with its events."""
+    """A street, team, category, audience, programme, campaign, venue, community or person
+    with its events."""
 
     kind: str
-    item: Street | Team | Category | Audience
+    item: Street | Team | Category | Audience | Programme | Campaign | Place | Community | Person
     url: str
     past_url: str
     upcoming: list[EventEntry] = field(default_factory=list)
@@ -196,6 +216,11 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         rule_text=rule_text,
         street_url=urls.url("STREET", id=event.street),
         team_url=urls.url("TEAM", id=event.team),
+        programmes=tuple(registries.programmes[p] for p in event.programmes),
+        campaigns=tuple(registries.campaigns[c] for c in event.campaigns),
+        place=registries.venues.get(event.venue_id),
+        community=registries.communities.get(event.community_id),
+        speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
     )
     shown = entry.shown
     entry.when = format_when(shown.start, shown.end)
@@ -245,21 +270,31 @@ def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
     for kind, prefix in FACET_PREFIX.items():
         facets[kind] = {
             ident: Facet(kind, item, urls.url(prefix, id=ident), urls.url(f"{prefix}_PAST", id=ident))
-            for ident, item in getattr(registries, kind).items()
+            for ident, item in registries.listed(kind).items()
         }
     for bucket, entries in (("upcoming", upcoming), ("past", past)):
         for entry in entries:
-            event = entry.event
-            members = (
-                ("streets", (event.street,)),
-                ("teams", (event.team,)),
-                ("categories", event.categories),
-                ("audiences", event.audiences),
-            )
-            for kind, idents in members:
+            for kind, idents in _members(entry.event, registries):
                 for ident in idents:
-                    getattr(facets[kind][ident], bucket).append(entry)
+                    if ident in facets[kind]:  # people: only those named publicly
+                        getattr(facets[kind][ident], bucket).append(entry)
     return facets
+
+
+def _members(event: Event, registries: Registries) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The groupings an event is listed in; a programme's events are also its parent's."""
+    programmes = tuple(dict.fromkeys(a for p in event.programmes for a in registries.ancestors(p)))
+    return (
+        ("streets", (event.street,)),
+        ("teams", (event.team,)),
+        ("categories", event.categories),
+        ("audiences", event.audiences),
+        ("programmes", programmes),
+        ("campaigns", event.campaigns),
+        ("venues", (event.venue_id,) if event.venue_id else ()),
+        ("communities", (event.community_id,) if event.community_id else ()),
+        ("people", event.speakers),
+    )
 
 
 def _agenda(occurrences: list[Occurrence], entries: dict[str, EventEntry], first: date,

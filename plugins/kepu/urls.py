@@ -27,6 +27,19 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "AUDIENCE": ("audiences/{id}/", "audiences/{id}/index.html"),
     "AUDIENCE_PAST": ("audiences/{id}/past/", "audiences/{id}/past/index.html"),
     "AUDIENCES": ("audiences/", "audiences/index.html"),
+    # The association's own entities (content/data/programmes.yml, campaigns.yml, venues.yml,
+    # communities.yml, people.yml): pages, feeds and embeds like streets'.
+    **{key: pattern for prefix, plural in (("PROGRAMME", "programmes"), ("CAMPAIGN", "campaigns"),
+                                           ("VENUE", "venues"), ("COMMUNITY", "communities"),
+                                           ("PERSON", "people"))
+       for key, pattern in (
+           (prefix, (f"{plural}/{{id}}/", f"{plural}/{{id}}/index.html")),
+           (f"{prefix}_PAST", (f"{plural}/{{id}}/past/", f"{plural}/{{id}}/past/index.html")),
+           (plural.upper(), (f"{plural}/", f"{plural}/index.html")),
+           (f"SUBSCRIBE_FEED_{prefix}", (f"subscribe/{plural}/{{id}}/", f"subscribe/{plural}/{{id}}/index.html")),
+           (f"{prefix}_FEED", (f"feeds/{plural}/{{id}}.ics",) * 2),
+           (f"{prefix}_ATOM", (f"feeds/{plural}/{{id}}.atom",) * 2),
+           (f"EMBED_{prefix}", (f"embed/{plural}/{{id}}/", f"embed/{plural}/{{id}}/index.html")))},
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
     # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).
@@ -36,6 +49,8 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "SUBSCRIBE_FEED_EVENT_CATEGORY": ("subscribe/categories/{id}/", "subscribe/categories/{id}/index.html"),
     "SUBSCRIBE_FEED_AUDIENCE": ("subscribe/audiences/{id}/", "subscribe/audiences/{id}/index.html"),
     "SEARCH": ("search/", "search/index.html"),
+    # The search index: this manifest, and this build's files in a folder beside it.
+    "SEARCH_INDEX": ("search/index.json", "search/index.json"),
     "FILTER_INDEX": ("events/filter.json", "events/filter.json"),
     "NOT_FOUND": ("404.html", "404.html"),
     # Figures, open data, embeds and the change feed.
@@ -80,6 +95,11 @@ FACET_PREFIX = {
     "teams": "TEAM",
     "categories": "EVENT_CATEGORY",
     "audiences": "AUDIENCE",
+    "programmes": "PROGRAMME",
+    "campaigns": "CAMPAIGN",
+    "venues": "VENUE",
+    "communities": "COMMUNITY",
+    "people": "PERSON",
 }
 
 

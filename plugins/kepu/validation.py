@@ -14,7 +14,16 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from . import phones
 from .datechecks import Review, extra_dates, new_event_over, night_start, sessions_on_rule, start_on_rule
-from .dates import MAX_SHOWN, DateFormatError, as_local, parse_clock, parse_duration, parse_when, shorten
+from .dates import (
+    MAX_SHOWN,
+    DateFormatError,
+    as_local,
+    format_day_short,
+    parse_clock,
+    parse_duration,
+    parse_when,
+    shorten,
+)
 from .frontmatter import SourceDoc
 from .model import (
     STATUS_LABELS,
@@ -40,6 +49,7 @@ MAX_TITLE = 120
 MAX_TAG = 60
 MAX_TAGS = 20
 MAX_EVENT_REFS = 50
+MAX_EXTERNAL_ID = 200  # an imported spreadsheet row's id (kepu.importer)
 IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
 URL_SCHEMES = ("http://", "https://")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
@@ -50,6 +60,8 @@ EVENT_FIELDS = (
     "team", "categories", "audiences", "age", "registration", "cost", "status", "previous_start",
     "status_note", "recurrence", "image", "image_alt", "summary", "tags", "accessibility",
     "contact", "featured", "draft", "updated", "attendance", "report", "sequence", "night",
+    "external_id",
+    "programmes", "campaigns", "speakers",
 )
 REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences")
 NESTED_FIELDS = {
@@ -72,7 +84,10 @@ FIELD_ALIASES = {
     "description": "summary", "标签": "tags", "关键词": "tags", "tag": "tags",
     "无障碍": "accessibility", "联系": "contact", "联系人": "contact", "推荐": "featured",
     "草稿": "draft", "更新": "updated", "modified": "updated", "人数": "attendance",
-    "报道": "report", "凌晨": "night", "夜间": "night",
+    "报道": "report", "凌晨": "night", "夜间": "night", "村": "community", "项目": "programmes",
+    "品牌项目": "programmes", "programme": "programmes", "program": "programmes", "programs": "programmes",
+    "活动周": "campaigns", "主题活动": "campaigns", "campaign": "campaigns", "专家": "speakers",
+    "主讲": "speakers", "主讲人": "speakers", "嘉宾": "speakers", "speaker": "speakers",
 }
 STATUS_ALIASES = {
     "正常": "scheduled", "正常举办": "scheduled", "如期举办": "scheduled", "已取消": "cancelled",
@@ -262,11 +277,15 @@ class FieldReader:
             self.error(key, exc.message, exc.hint)
             return None
 
-    def ids(self, key: str, kind: str, label: str) -> tuple[str, ...]:
+    def ids(self, key: str, kind: str, label: str, required: bool = True) -> tuple[str, ...]:
         value = self.get(key)
         if value is None or value == "" or value == []:
-            self.error(key, f"必填字段缺失：至少填写一个{label}编号",
-                       f"例如 {key}: [{next(iter(getattr(self.ctx.registries, kind)), 'id')}]")
+            if required:
+                self.error(key, f"必填字段缺失：至少填写一个{label}编号",
+                           f"例如 {key}: [{next(iter(getattr(self.ctx.registries, kind)), 'id')}]")
+            return ()
+        if isinstance(value, dict):
+            self.error(key, f"这里应写{label}编号的列表", f"例如 {key}: [{next(iter(getattr(self.ctx.registries, kind)), 'id')}]")
             return ()
         items = value if isinstance(value, list) else [value]
         found = []
@@ -417,6 +436,11 @@ def _venue(checker: FieldReader) -> Venue | None:
     value = checker.get("venue")
     if value is None:
         return None
+    venues = checker.ctx.registries.venues
+    if isinstance(value, str) and venues and (SLUG_PATTERN.fullmatch(value.strip()) or value.strip() in
+                                               checker.ctx.names("venues")):
+        ident = checker.one_id("venue", value, "venues", "场地")  # an id, or a registered name typed
+        return venues[ident].venue if ident else None
     if isinstance(value, str):
         checker.error("venue", "地点要分开写名称和地址",
                       "在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址")
@@ -751,7 +775,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     age_min, age_max = _age(checker)
     fields = dict(
         summary=checker.text("summary", max_len=300),
-        community=checker.text("community", max_len=100),
+        **_community(checker),
         venue=venue,
         online=online,
         age_min=age_min,
@@ -773,9 +797,11 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
         attendance=checker.integer("attendance", 0, 10_000_000),
         report=report,
         sequence=checker.integer("sequence", 0, 10_000) or 0,
+        external_id=checker.text("external_id", max_len=MAX_EXTERNAL_ID),
     )
     categories = checker.ids("categories", "categories", "活动类型")
     audiences = checker.ids("audiences", "audiences", "服务对象")
+    fields.update(_entity_refs(checker, start, end, fields["community_id"]))
     slug_issue = slug_problem(doc.path)
     if slug_issue:
         checker.problems.append(slug_issue)
@@ -789,6 +815,54 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
                   body_html=web_addresses(body_html), **fields)
     new_event_over(checker, event)
     return event, checker.problems
+
+
+def _community(checker: FieldReader) -> dict[str, str]:
+    """``community:`` is an id of communities.yml once the site has that file (a name typed
+    instead is refused with the id to write); a site without it keeps free text."""
+    registries = checker.ctx.registries
+    if "communities" not in registries.declared:
+        return {"community": checker.text("community", max_len=100), "community_id": ""}
+    value = checker.get("community")
+    if value is None or value == "":
+        return {"community": "", "community_id": ""}
+    ident = checker.one_id("community", value, "communities", "社区或村")
+    return {"community": registries.communities[ident].name if ident else "", "community_id": ident}
+
+
+def _entity_refs(checker: FieldReader, start: date | datetime | None, end: date | datetime | None,
+                 community: str) -> dict[str, Any]:
+    """Programmes, campaigns and speakers by id; a registered venue (and the community it is in)."""
+    registries = checker.ctx.registries
+    venue = checker.get("venue")
+    venue_id = venue.strip() if isinstance(venue, str) and venue.strip() in registries.venues else ""
+    named = {}
+    if venue_id and not community and "community" not in checker.meta:
+        community = registries.venues[venue_id].community
+        if community in registries.communities:  # a registered venue says where it is
+            named = {"community": registries.communities[community].name}
+    campaigns = checker.ids("campaigns", "campaigns", "主题活动", required=False)
+    if start is not None and end is not None:
+        _campaign_dates(checker, campaigns, _as_day(start), _as_day(end))
+    return {**named, "venue_id": venue_id, "community_id": community,
+            "programmes": checker.ids("programmes", "programmes", "项目", required=False),
+            "campaigns": campaigns, "speakers": checker.ids("speakers", "people", "专家", required=False)}
+
+
+def _as_day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _campaign_dates(checker: FieldReader, campaigns: tuple[str, ...], first: date, last: date) -> None:
+    """An event listed under a campaign but held outside its window: almost surely the wrong id or date."""
+    if checker.get("recurrence") is not None:
+        return  # a series may run on before and after the campaign week
+    for position, ident in enumerate(campaigns):
+        campaign = checker.ctx.registries.campaigns[ident]
+        if not campaign.touches(first, last):
+            key = f"campaigns[{position}]" if isinstance(checker.get("campaigns"), list) else "campaigns"
+            checker.warn(key, f"活动日期不在“{campaign.name}”期间（{format_day_short(campaign.start)}至{format_day_short(campaign.end)}）",
+                         "检查活动日期，或删去这个主题活动编号", STRICT_ALWAYS)
 
 
 def _cost(checker: FieldReader) -> str:

@@ -39,7 +39,6 @@ from kepu.project import COLLISION, COLLISION_HINT, check, tree_problems
 from kepu.urls import UrlScheme
 
 from .engine import recycle
-from .search import recyclable_shards, stop_search_indexes
 from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
@@ -139,16 +138,14 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
         with phase("recycle the spare tree"):
-            recycle(staged, recyclable_shards(staged))
+            recycle(staged)
     try:
         with phase("pelican: all generators"):
             _run_pelican(settings)
     except ContentError as error:
-        stop_search_indexes()
         discard_later(staged)  # a recycled tree is large: do not keep the editor waiting
         return _refuse(error.problems, target)
     except Exception as error:  # a bug, not a content problem: say so plainly
-        stop_search_indexes()
         discard_later(staged)
         collision = _collision(error, staged, Path(settings["PATH"]), root)
         if collision:

@@ -29,6 +29,11 @@ FEED_TITLES = {
     "teams": ("{name}的活动", "{name}组织的科普活动。"),
     "categories": ("{name} · 科普活动", "{district}“{name}”类科普活动。"),
     "audiences": ("适合{name}的科普活动", "{district}适合{name}参加的科普活动。"),
+    "programmes": ("{name} · 科普项目", "{district}“{name}”项目的科普活动。"),
+    "campaigns": ("{name}", "{district}{name}期间的科普活动。"),
+    "venues": ("{name}的科普活动", "在{name}举办的科普活动。"),
+    "communities": ("{name}的科普活动", "{district}{name}的科普活动。"),
+    "people": ("{name}主讲的活动", "{name}主讲或参加的科普活动。"),
 }
 
 
@@ -112,7 +117,8 @@ class FeedsGenerator(Generator):
     def _stamps(self, index: SiteIndex) -> dict[str, Stamp]:
         lay = layout(self.settings)
         paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
-        history = load_history(lay.root, paths.values())
+        places = {ident: (place.name, place.address) for ident, place in index.registries.venues.items()}
+        history = load_history(lay.root, paths.values(), places)
         self.context["kepu_history"] = {slug: history[path] for slug, path in paths.items() if path in history}
         stamps = {}
         for entry in index.entries:

@@ -1,4 +1,4 @@
-"""After every page is written: the sitemap; then wait for the search index."""
+"""After every page is written: the sitemap and the output manifest."""
 
 from __future__ import annotations
 
@@ -6,14 +6,11 @@ import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from kepu.processes import return_free_memory
-
 from .engine import finish_reuse, remove_stale
-from .search import finish_search_index
 from .settings import public_url
 from .trace import phase
 
-SKIPPED_FOLDERS = ("drafts", "pagefind")  # top-level folders: not pages, or not public
+SKIPPED_FOLDERS = ("drafts", "admin")  # top-level folders: not pages, or not public
 SKIPPED = ("404.html",)
 
 
@@ -50,7 +47,4 @@ def finalize(pelican) -> None:
     remove_stale(pelican.output_path)  # before the sitemap lists what is there
     with phase("sitemap"):
         (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
-    return_free_memory()  # the search indexer goes wide now: make room for it
-    with phase("search index: wait"):
-        finish_search_index(pelican.output_path)
     finish_reuse(pelican.output_path)

@@ -22,6 +22,7 @@ from kepu.site import SiteIndex, build_index, local_day
 from kepu.structured import event_jsonld, script_json
 from kepu.urls import FACET_PREFIX, UrlScheme
 
+from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator
 from .engine import Undigestable, canonical, code_digest, digest, start_reuse
 from .engine.fragments import RenderedFragments
@@ -31,7 +32,7 @@ from .images import ImagesGenerator
 from .paging import write_pages
 from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
-from .search import start_search_index
+from .search import write_search_index
 from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import note, phase
 from .writing import ByteWriter
@@ -40,9 +41,14 @@ logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
 
 JOBS_PER_WORKER = 8  # fewer listing pages than this are written in this process
 FACET_TEMPLATES = {"streets": "street", "teams": "team", "categories": "category",
-                   "audiences": "audience"}
+                   "audiences": "audience",
+                   # The association's entities (issue 19): same pages, own templates.
+                   "programmes": "programme", "campaigns": "campaign", "venues": "venue",
+                   "communities": "community", "people": "person"}
 INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATEGORIES",
-               "audiences": "AUDIENCES"}
+               "audiences": "AUDIENCES",
+               "programmes": "PROGRAMMES", "campaigns": "CAMPAIGNS", "venues": "VENUES",
+               "communities": "COMMUNITIES", "people": "PEOPLE"}
 
 
 class EventsGenerator(Generator):
@@ -56,10 +62,11 @@ class EventsGenerator(Generator):
         lay = layout(self.settings)
         tree = content_tree(self.settings)
         problems = tree_problems(lay, tree)  # the preflight refused errors: warnings remain
-        registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
+        files = [(path, lay.shown(path)) for path in lay.files(lay.events, tree)]
+        registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data),
+                                            {path.stem for path, _ in files})
         problems.extend(found)
         ctx = lay.context(registries, self.settings["TIMEZONE"], tree)
-        files = [(path, lay.shown(path)) for path in lay.files(lay.events, tree)]
         for folder in (lay.articles, lay.pages):
             problems.extend(duplicate_slugs(lay.shown(p) for p in lay.files(folder, tree)))
         problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings), self.settings))
@@ -94,8 +101,11 @@ class EventsGenerator(Generator):
         self._fingerprints(index, writer)
         with phase("pages: events"):
             self._write_events(writer, index, urls)
-        start_search_index(self.output_path, self.settings, self._searchable(index, urls),
-                           self.context["kepu_reuse"].fingerprints)
+        with phase("search index"):
+            write_search_index(self.context["kepu_writer"], self.settings, index, urls,
+                               self.context.get("articles", []))
+        for entry in index.entries:  # written: the bodies are not needed again
+            entry.event.body_html = ""
         with phase("pages: cards"):
             self._render_cards(index, writer)
         with phase("pages: listings and groupings"):
@@ -121,14 +131,8 @@ class EventsGenerator(Generator):
             writer.write_file(urls.save_as(kind), self.get_template(template), self.context,
                               url=urls.url(kind), page_name=template)
         site = self.context["PUBLIC_URL"]
-        out.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site}/sitemap.xml\n".encode())
-
-    def _searchable(self, index: SiteIndex, urls: UrlScheme) -> list[tuple[str, str]]:
-        """Event pages keyed by the month they start in, and news pages (written before ours)."""
-        pages = [(urls.save_as("EVENT", slug=e.event.slug),
-                  local_day(e.occurrences[0].start, index.timezone).strftime("%Y-%m")) for e in index.entries]
-        pages += [(article.save_as, "news") for article in self.context.get("articles", [])]
-        return pages
+        out.write("robots.txt", f"User-agent: *\nAllow: /\nDisallow: /{ADMIN_FOLDER}/\nSitemap: {site}/sitemap.xml\n".encode())
+        write_admin_files(out, self.settings, index.registries)
 
     def _fingerprints(self, index: SiteIndex, writer) -> None:
         """What each event's non-page outputs (its calendar file, open data) are made from: the

@@ -23,7 +23,8 @@ from .writing import ByteWriter
 EMBED_EVENTS = 10
 # Registry kind -> the URL pair of its embeds.
 EMBED_KINDS = {"streets": "EMBED_STREET", "categories": "EMBED_CATEGORY", "teams": "EMBED_TEAM",
-               "audiences": "EMBED_AUDIENCE"}
+               "audiences": "EMBED_AUDIENCE", "programmes": "EMBED_PROGRAMME", "campaigns": "EMBED_CAMPAIGN",
+               "venues": "EMBED_VENUE", "communities": "EMBED_COMMUNITY", "people": "EMBED_PERSON"}
 
 
 def _context(generator: Generator) -> tuple[SiteIndex, UrlScheme, str, ByteWriter]:

@@ -1,127 +1,406 @@
-/* Search with Pagefind (indexed at build time, Chinese segmentation). Loads only on /search/. */
+/* Site search over the build's own index (kepu/searchindex.py; the term rules are those of
+   kepu/searchterms.py). Loads only on /search/ and reads a few small files per query. */
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-query");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  if (!form || !input) { return; }
-  var engine = null;
-  var MAX_RESULTS = 60;
+  var more = document.getElementById("search-more");
+  var empty = document.getElementById("search-empty");
+  var close = document.getElementById("search-close");
+  var filters = document.getElementById("search-filters");
+  if (!form || !input || !window.fetch) { return; }
+  var PAGE = 10;
+  var MAX_WORD = 12;
+  var HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var RUN = new RegExp("[" + HAN + "]+|[a-z0-9]+", "g");
+  var manifestUrl = form.getAttribute("data-index");
+  var base = form.getAttribute("data-base");
+  var manifest = null;
+  var files = {};
+  var shown = { items: [], count: 0, token: 0 };
 
-  // The index is built in shards (listed in shards.json); the first loads Pagefind, the
-  // others are merged into it.
-  function load() {
-    if (!engine) {
-      var manifestUrl = form.getAttribute("data-pagefind");
-      var root = manifestUrl.replace(/shards\.json$/, "");
-      var baseUrl = new URL(form.getAttribute("data-base"), location.href).pathname;
-      engine = fetch(manifestUrl).then(function (response) { return response.json(); })
-        .then(function (manifest) {
-          var shards = manifest.shards.map(function (shard) { return root + shard.path; });
-          return import(shards[0] + "pagefind.js").then(function (pagefind) {
-            return pagefind.options({ baseUrl: baseUrl }).then(function () {
-              return Promise.all(shards.slice(1).map(function (shard) {
-                return pagefind.mergeIndex(shard, { baseUrl: baseUrl });
-              }));
-            }).then(function () { return pagefind; });
-          });
-        });
+  function getJSON(url, options) {
+    if (!files[url]) {
+      files[url] = fetch(url, options).then(function (response) {
+        if (!response.ok) { throw new Error(url + ": " + response.status); }
+        return response.json();
+      });
+      files[url].catch(function () { delete files[url]; });
     }
-    return engine;
+    return files[url];
   }
-  // Pagefind excerpts are HTML with <mark>; keep only text and <mark>, nothing else.
-  function excerpt(html) {
-    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
-    var out = document.createElement("p");
-    out.className = "summary";
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        out.appendChild(mark);
-      } else {
-        out.appendChild(document.createTextNode(node.textContent));
+  function loadManifest() {
+    if (!manifest) {
+      manifest = getJSON(manifestUrl, { cache: "no-cache" }).then(function (data) {
+        data.rootUrl = new URL(data.root, new URL(manifestUrl, location.href)).href;
+        data.syllableSet = {};
+        data.syllables.forEach(function (s) { data.syllableSet[s] = true; });
+        return data;
+      });
+      manifest.catch(function () { manifest = null; });
+    }
+    return manifest;
+  }
+
+  // Terms, as kepu/searchterms.py makes them.
+  function runs(text) { return text.normalize("NFKC").toLowerCase().match(RUN) || []; }
+  function isHan(run) { return run.charCodeAt(0) > 127; }
+  function hanTerms(run) {
+    if (run.length === 1) { return [run]; }
+    var terms = [];
+    for (var i = 0; i + 1 < run.length; i++) { terms.push(run.slice(i, i + 2)); }
+    return terms;
+  }
+  // Enough of a word's overlapping terms to cover every character: 智启 梦工 工厂 for 智启梦工厂
+  // (fewer files to fetch; the ones left out are implied almost always).
+  function coverBy(terms, step) {
+    var chosen = [];
+    for (var i = 0; i < terms.length; i += step) { chosen.push(terms[i]); }
+    if ((terms.length - 1) % step) { chosen.push(terms[terms.length - 1]); }
+    return chosen;
+  }
+  // A typed word split into pinyin syllables of the index (fewest syllables), or null.
+  function syllables(word, known) {
+    var best = [[]];
+    for (var end = 1; end <= word.length; end++) {
+      best[end] = null;
+      for (var start = Math.max(0, end - 6); start < end; start++) {
+        var piece = word.slice(start, end);
+        if (best[start] && known[piece] && (!best[end] || best[start].length + 1 < best[end].length)) {
+          best[end] = best[start].concat([piece]);
+        }
+      }
+    }
+    return best[word.length];
+  }
+  // Each way of reading a typed word: a list of terms that must all be there.
+  function readings(run, m) {
+    // Up to six characters every pair is asked for (防灾减灾日 must not find 国际减灾日防灾…).
+    if (isHan(run)) { return [run.length > 6 ? coverBy(hanTerms(run), 2) : hanTerms(run)]; }
+    var found = [[run.slice(0, MAX_WORD)]];
+    var said = /^[a-z]+$/.test(run) ? syllables(run, m.syllableSet) : null;
+    if (said && said.length > 1) {
+      var pairs = said.slice(1).map(function (s, i) { return "p:" + said[i] + "'" + s; });
+      found.push(pairs.length > 5 ? coverBy(pairs, 2) : pairs);
+    } else if (/^[a-z]{3,16}$/.test(run)) {
+      var initials = [];
+      for (var i = 0; i + 2 < run.length; i++) { initials.push("i:" + run.slice(i, i + 3)); }
+      found.push(coverBy(initials, 3));
+    }
+    return found;
+  }
+  // A word and the words that mean the same (synonyms.yml).
+  function widen(run, m) {
+    var words = [run];
+    m.synonyms.forEach(function (group) {
+      var normal = group.map(function (w) { return runs(w).join(""); });
+      if (normal.indexOf(run) >= 0) {
+        normal.forEach(function (w) { if (w && words.indexOf(w) < 0) { words.push(w); } });
       }
     });
-    return out;
+    var all = [];
+    words.forEach(function (w) {
+      runs(w).length === 1 ? readings(w, m).forEach(function (r) { all.push(r); }) : all.push(runs(w).reduce(
+        function (terms, part) { return terms.concat(readings(part, m)[0]); }, []));
+    });
+    return all;
   }
-  // Upcoming events first, then news, then events already over; in each group pages with
-  // every word as typed (机器人, not 机器 … 人) first, then Pagefind's order. An event's page
-  // carries, as metadata, the instant it is over (an ISO instant with offset, written by the
-  // build); only instants are compared.
-  var INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-  function isOver(item, now) {
-    var ends = item.meta.ends;
-    return Boolean(ends) && INSTANT.test(ends) && now >= Date.parse(ends);
+
+  function fnv(term) {
+    var bytes = new TextEncoder().encode(term);
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0; }
+    return hash;
   }
-  function group(item, now) {
-    if (!item.meta.ends) { return 1; }
-    return isOver(item, now) ? 2 : 0;
+  var MORE_DIGITS = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
+  var LAST_DIGITS = "0123456789abcdefghijklmnopqrstuv";
+  function decode(text) {
+    var values = [], gap = 0, previous = -1;
+    for (var i = 0; i < text.length; i++) {
+      var more = MORE_DIGITS.indexOf(text[i]);
+      if (more >= 0) { gap = gap * 32 + more; continue; }
+      previous += gap * 32 + LAST_DIGITS.indexOf(text[i]) + 1;
+      values.push(previous);
+      gap = 0;
+    }
+    return values;
   }
-  function badge(text, kind) {
+  // Page number → 1 when the term is in the page's names, else 0.
+  function postings(term, m) {
+    return getJSON(m.rootUrl + "t/" + (fnv(term) % m.shards) + ".json").then(function (shard) {
+      var found = new Map();
+      if (Object.prototype.hasOwnProperty.call(shard, term)) {
+        decode(shard[term]).forEach(function (v) { found.set(v >> 1, v & 1); });
+      }
+      return found;
+    });
+  }
+  function intersect(maps) {
+    var result = maps[0];
+    maps.slice(1).forEach(function (map) {
+      var next = new Map();
+      result.forEach(function (flag, page) { if (map.has(page)) { next.set(page, Math.min(flag, map.get(page))); } });
+      result = next;
+    });
+    return result;
+  }
+  function union(maps) {
+    var result = new Map();
+    maps.forEach(function (map) {
+      map.forEach(function (flag, page) { result.set(page, Math.max(flag, result.get(page) || 0)); });
+    });
+    return result;
+  }
+  function allTerms(words) {
+    var terms = {};
+    words.forEach(function (ways) { ways.forEach(function (way) { way.forEach(function (t) { terms[t] = true; }); }); });
+    return Object.keys(terms);
+  }
+  function fetchTerms(terms, m) {
+    return Promise.all(terms.map(function (t) { return postings(t, m); })).then(function (maps) {
+      var by = {};
+      terms.forEach(function (t, i) { by[t] = maps[i]; });
+      return by;
+    });
+  }
+  // Pages with every word (each in one of its readings).
+  function exact(words, by) {
+    return intersect(words.map(function (ways) {
+      return union(ways.map(function (way) { return intersect(way.map(function (t) { return by[t]; })); }));
+    }));
+  }
+  // No page has it all: pages with most of the typed Chinese (one character mistyped), by
+  // every two characters side by side (fetched only now).
+  function nearby(runsTyped, by, m) {
+    var terms = [];
+    runsTyped.filter(isHan).forEach(function (run) {
+      hanTerms(run).concat(run.length > 1 ? run.split("") : []).forEach(function (t) {
+        if (!by[t] && terms.indexOf(t) < 0) { terms.push(t); }
+      });
+    });
+    return fetchTerms(terms, m).then(function (more) { return near(runsTyped, Object.assign({}, by, more)); });
+  }
+  function near(runsTyped, by) {
+    var counts = new Map();
+    runsTyped.filter(isHan).forEach(function (run) {
+      var terms = hanTerms(run);
+      if (terms.length < 2) { return; }
+      var need = Math.max(1, terms.length - 2);
+      var seen = new Map(), chars = new Map();
+      terms.forEach(function (t) { by[t].forEach(function (flag, page) { seen.set(page, (seen.get(page) || 0) + 1); }); });
+      run.split("").forEach(function (c) { by[c].forEach(function (flag, page) { chars.set(page, (chars.get(page) || 0) + 1); }); });
+      // Two characters side by side count most; characters of a name break ties.
+      seen.forEach(function (n, page) { if (n >= need) { counts.set(page, (counts.get(page) || 0) + 2 * n + (chars.get(page) || 0)); } });
+    });
+    return counts;
+  }
+
+  // Events still to come, then news, then events already over; names before text. A page
+  // file's span (first and last end) tells most; a page of a file that straddles now is told
+  // by its own end.
+  function span(page, m) { return m.spans[Math.floor(page / m.chunk)]; }
+  function straddles(page, m, now) { var s = span(page, m); return page < m.events && now >= s[0] && now < s[1]; }
+  function kind(page, m, now, rows) {
+    if (page >= m.events) { return 1; }
+    if (!straddles(page, m, now)) { return now >= span(page, m)[1] ? 2 : 0; }
+    var row = rows[page];
+    return row && now >= row[6] ? 2 : 0;
+  }
+  function chunksOf(pages, m) {
+    var wanted = {};
+    pages.forEach(function (page) { wanted[Math.floor(page / m.chunk)] = true; });
+    return Promise.all(Object.keys(wanted).map(function (chunk) {
+      return getJSON(m.rootUrl + "d/" + chunk + ".json").then(function (rows) {
+        var byPage = {};
+        rows.forEach(function (row, i) { byPage[Number(chunk) * m.chunk + i] = row; });
+        return byPage;
+      });
+    })).then(function (parts) { return Object.assign.apply(null, [{}].concat(parts)); });
+  }
+  // Pages whose group cannot be told from ``bounds`` (their chunk straddles now): their rows.
+  function straddling(found, m, now) {
+    var pages = [];
+    found.forEach(function (_flag, page) { if (straddles(page, m, now)) { pages.push(page); } });
+    return pages.length ? chunksOf(pages, m) : Promise.resolve({});
+  }
+  function ordered(found, m, now, rows, score) {
+    var items = [];
+    found.forEach(function (flag, page) {
+      items.push({ page: page, flag: flag, group: kind(page, m, now, rows), score: score ? score.get(page) : 0 });
+    });
+    return items.sort(function (a, b) {
+      return b.score - a.score || a.group - b.group || b.flag - a.flag ||
+        (a.group === 0 ? a.page - b.page : b.page - a.page);
+    });
+  }
+
+  // Filters: the street and category of a page are terms too (s:…, c:…).
+  function filterValue(name) { var el = document.getElementById("search-" + name); return el ? el.value : ""; }
+  function filtered(found, m) {
+    var terms = [];
+    if (filterValue("street")) { terms.push("s:" + filterValue("street")); }
+    if (filterValue("category")) { terms.push("c:" + filterValue("category")); }
+    if (!terms.length) { return Promise.resolve(found); }
+    return fetchTerms(terms, m).then(function (by) {
+      return intersect([found].concat(terms.map(function (t) { return by[t]; })));
+    });
+  }
+  function inTime(items) {
+    var wanted = { upcoming: 0, news: 1, past: 2 }[filterValue("time")];
+    return wanted === undefined ? items : items.filter(function (item) { return item.group === wanted; });
+  }
+
+  function badge(text, kindName) {
     var span = document.createElement("span");
-    span.className = "badge status-" + kind;
+    span.className = "badge status-" + kindName;
     span.textContent = text;
     return span;
   }
-  function whole(item, words) {
-    var text = (item.meta.title || "") + " " + (item.content || "");
-    return words.every(function (word) { return text.indexOf(word) >= 0; }) ? 0 : 1;
+  function highlighted(text, typed) {
+    var p = document.createElement("p");
+    p.className = "summary";
+    var han = typed.filter(isHan).sort(function (a, b) { return b.length - a.length; });
+    var at = -1, word = "";
+    han.some(function (w) { at = text.indexOf(w); word = w; return at >= 0; });
+    if (at < 0) { p.textContent = text; return p; }
+    var mark = document.createElement("mark");
+    mark.textContent = word;
+    p.appendChild(document.createTextNode(text.slice(0, at)));
+    p.appendChild(mark);
+    p.appendChild(document.createTextNode(text.slice(at + word.length)));
+    return p;
   }
-  function render(items, query) {
-    var now = Date.now();
-    var words = query.split(/\s+/).filter(Boolean);
-    list.textContent = "";
-    items.map(function (item, rank) {
-      return { item: item, rank: rank, group: group(item, now), whole: whole(item, words) };
-    }).sort(function (a, b) { return a.group - b.group || a.whole - b.whole || a.rank - b.rank; })
-      .forEach(function (entry) {
-        var item = entry.item;
-        var li = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = item.url;
-        link.textContent = item.meta.title || item.url;
-        var heading = document.createElement("h2");
-        heading.className = "card-title";
-        heading.appendChild(link);
-        // The label comes from the page (as the event page shows it); the key only colours it.
-        var key = (item.meta.status_key || "").replace(/[^a-z-]/g, "");
-        if (item.meta.status && key && key !== "scheduled") {
-          heading.appendChild(document.createTextNode(" "));
-          heading.appendChild(badge(item.meta.status, key));
-        }
-        if (entry.group === 2) {
-          li.className = "is-past";
-          heading.appendChild(document.createTextNode(" "));
-          heading.appendChild(badge("已结束", "past"));
-        }
-        var meta = document.createElement("p");
-        meta.className = "when";
-        meta.textContent = [item.meta.when, item.meta.street].filter(Boolean).join(" · ");
-        li.appendChild(heading);
-        li.appendChild(meta);
-        li.appendChild(excerpt(item.excerpt));
-        list.appendChild(li);
+  function card(item, row, typed) {
+    var li = document.createElement("li");
+    var heading = document.createElement("h2");
+    heading.className = "card-title";
+    var link = document.createElement("a");
+    link.href = base + row[0];
+    link.textContent = row[1];
+    heading.appendChild(link);
+    var key = String(row[4] || "").replace(/[^a-z-]/g, "");
+    if (key && row[5]) { heading.appendChild(document.createTextNode(" ")); heading.appendChild(badge(row[5], key)); }
+    if (item.group === 2) {
+      li.className = "is-past";
+      heading.appendChild(document.createTextNode(" "));
+      heading.appendChild(badge("已结束", "past"));
+    }
+    var when = document.createElement("p");
+    when.className = "when";
+    when.textContent = [row[2], row[3]].filter(Boolean).join(" · ");
+    li.appendChild(heading);
+    li.appendChild(when);
+    if (row[7]) { li.appendChild(highlighted(row[7], typed)); }
+    return li;
+  }
+  function showMore(m, typed) {
+    var token = shown.token;
+    var next = shown.items.slice(shown.count, shown.count + PAGE);
+    return chunksOf(next.map(function (item) { return item.page; }), m).then(function (rows) {
+      if (token !== shown.token) { return; }
+      // Within what is shown: soonest first among events to come, latest first among the rest.
+      next.sort(function (a, b) {
+        var ta = rows[a.page] ? rows[a.page][6] || 0 : 0, tb = rows[b.page] ? rows[b.page][6] || 0 : 0;
+        return a.group - b.group || b.flag - a.flag || (a.group === 0 ? ta - tb : tb - ta);
       });
+      next.forEach(function (item) { if (rows[item.page]) { list.appendChild(card(item, rows[item.page], typed)); } });
+      shown.count += next.length;
+      more.hidden = shown.count >= shown.items.length;
+    });
+  }
+
+  function clear() {
+    list.textContent = "";
+    close.textContent = "";
+    close.hidden = true;
+    empty.hidden = true;
+    more.hidden = true;
+  }
+  function nearList(items, m) {
+    return chunksOf(items.slice(0, PAGE).map(function (item) { return item.page; }), m).then(function (rows) {
+      var heading = document.createElement("p");
+      heading.textContent = "您要找的是不是：";
+      var ul = document.createElement("ul");
+      items.slice(0, PAGE).forEach(function (item) {
+        var row = rows[item.page];
+        if (!row) { return; }
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = base + row[0];
+        a.textContent = row[1];
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(item.group === 2 ? "（已结束）" : ""));
+        ul.appendChild(li);
+      });
+      close.appendChild(heading);
+      close.appendChild(ul);
+      close.hidden = false;
+    });
   }
   function search(query) {
+    var token = ++shown.token;
     query = query.trim();
-    if (!query) { status.textContent = "输入关键词后按“搜索”。"; list.textContent = ""; return; }
+    clear();
+    if (!query) { status.textContent = "输入关键词后按“搜索”。"; return Promise.resolve(); }
     status.textContent = "正在搜索……";
-    load().then(function (pagefind) { return pagefind.search(query); }).then(function (found) {
-      // Ordered by time after loading, so load more than are usually read.
-      return Promise.all(found.results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); })).then(function (items) {
-        status.textContent = found.results.length ? "找到 " + found.results.length + " 条结果" : "没有找到“" + query + "”相关的活动或新闻。";
-        render(items, query);
+    var typed = runs(query);
+    var now = Date.now() / 1000;
+    return loadManifest().then(function (m) {
+      var words = typed.map(function (run) { return widen(run, m); });
+      var terms = allTerms(words);
+      return fetchTerms(terms, m).then(function (by) {
+        var found = words.length ? exact(words, by) : new Map();
+        var scored = found.size ? Promise.resolve(null) : nearby(typed, by, m);
+        return Promise.all([filtered(found, m), scored]).then(function (both) {
+          var kept = both[0], score = both[1];
+          return straddling(score ? score : kept, m, now).then(function (rows) {
+            if (token !== shown.token) { return; }
+            if (!kept.size) {
+              var shownNear = score && score.size ? nearList(ordered(score, m, now, rows, score), m) : Promise.resolve();
+              return shownNear.then(function () {
+                if (token !== shown.token) { return; }
+                status.textContent = "没有找到“" + query + "”相关的活动或新闻。";
+                empty.hidden = false;
+              });
+            }
+            shown.items = inTime(ordered(kept, m, now, rows, null));
+            shown.count = 0;
+            return showMore(m, typed).then(function () {
+              if (token !== shown.token) { return; }
+              status.textContent = shown.items.length ? "找到 " + shown.items.length + " 条结果" :
+                "没有符合筛选条件的结果，可以放宽筛选。";
+            });
+          });
+        });
       });
-    }).catch(function () { status.textContent = "搜索暂时不可用，请稍后再试。"; });
+    }).catch(function () { if (token === shown.token) { status.textContent = "搜索暂时不可用，请稍后再试。"; } });
+  }
+
+  function stateFromForm() {
+    var params = new URLSearchParams();
+    params.set("q", input.value);
+    ["street", "category", "time"].forEach(function (name) {
+      if (filterValue(name)) { params.set(name, filterValue(name)); }
+    });
+    history.replaceState(null, "", "?" + params.toString());
   }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+    stateFromForm();
     search(input.value);
   });
-  var initial = new URLSearchParams(location.search).get("q");
+  if (filters) {
+    filters.hidden = false;
+    filters.addEventListener("change", function () { stateFromForm(); search(input.value); });
+  }
+  more.addEventListener("click", function () { loadManifest().then(function (m) { showMore(m, runs(input.value)); }); });
+  var params = new URLSearchParams(location.search);
+  ["street", "category", "time"].forEach(function (name) {
+    var el = document.getElementById("search-" + name);
+    if (el && params.get(name)) { el.value = params.get(name); }
+  });
+  var initial = params.get("q");
   if (initial) { input.value = initial; search(initial); }
 })();

@@ -1,0 +1,348 @@
+/* The web editor (/admin/): two fields Decap CMS lacks, then Decap is started.
+ *   kepu-when    a date with an optional time, shown with its weekday (start, end, deadlines);
+ *   kepu-repeat  the repeat section: 每周几 / 每月第几个周几 / 每天, until, except, and the dates it gives.
+ *   kepu-contact one line of contact text, or its name, phone and e-mail when the file has them so.
+ * Loaded before decap-cms.js: it asks Decap to wait until the fields are registered. */
+(function () {
+  "use strict";
+  window.CMS_MANUAL_INIT = true;
+
+  var WEEKDAY_NAMES = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+  var DAY_CODES = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
+  var WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0];
+  var ORDINALS = [[1, "第一个"], [2, "第二个"], [3, "第三个"], [4, "第四个"], [-1, "最后一个"]];
+  var SHOWN_DATES = 60;
+  var DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+  var CLOCK = /(?:^|[ T])(\d{1,2}):(\d{2})/;
+
+  function plain(value) {
+    return value && typeof value.toJS === "function" ? value.toJS() : value;
+  }
+
+  function dayOf(text) {
+    var match = DATE.exec(String(text || ""));
+    return match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])) : null;
+  }
+
+  function iso(day) {
+    return day.toISOString().slice(0, 10);
+  }
+
+  function shown(day) {
+    return day.getUTCFullYear() + "年" + (day.getUTCMonth() + 1) + "月" + day.getUTCDate() + "日（" +
+      WEEKDAY_NAMES[day.getUTCDay()] + "）";
+  }
+
+  /* Decap re-renders a field only when its own value changes, and its ``entry`` is then as it was:
+     the date fields tell the repeat section (and the end) their values as they change. */
+  var CURRENT = {}, LISTENERS = [];
+
+  function remember(name, value) {
+    if (CURRENT[name] === value) return;
+    CURRENT[name] = value;
+    LISTENERS.slice().forEach(function (listener) { listener(); });
+  }
+
+  function entryField(props, name) {
+    if (!name) return "";
+    if (Object.prototype.hasOwnProperty.call(CURRENT, name)) return CURRENT[name];
+    return props.entry ? plain(props.entry.getIn(["data", name])) : "";
+  }
+
+  function subscribe(component) {
+    component.listener = function () { component.forceUpdate(); };
+    LISTENERS.push(component.listener);
+  }
+
+  function unsubscribe(component) {
+    LISTENERS.splice(LISTENERS.indexOf(component.listener), 1);
+  }
+
+  function parts(value) {
+    var text = String(value || "");
+    var clock = CLOCK.exec(text);
+    return {date: (DATE.exec(text) || [""])[0], time: clock ? ("0" + clock[1]).slice(-2) + ":" + clock[2] : ""};
+  }
+
+  var h, createClass;
+
+  function whenControl() {
+    return createClass({
+      componentDidMount: function () {
+        subscribe(this);
+        remember(this.props.field.get("name"), this.props.value || "");
+      },
+      componentDidUpdate: function () { remember(this.props.field.get("name"), this.props.value || ""); },
+      componentWillUnmount: function () { unsubscribe(this); },
+      change: function (date, time) {
+        var options = this.props.field;
+        if (options.get("time") === "none") time = "";
+        if (!date && time && options.get("date_from")) {
+          this.props.onChange(time);  // the same day as the start: the file says end: "16:00"
+          return;
+        }
+        this.props.onChange(date ? (time ? date + " " + time : date) : "");
+      },
+      isValid: function () {
+        var value = parts(this.props.value);
+        if (this.props.value && !value.date && !(value.time && this.props.field.get("date_from"))) {
+          return {error: {message: "请选日期"}};
+        }
+        return true;
+      },
+      render: function () {
+        var self = this, value = parts(this.props.value), field = this.props.field;
+        var day = dayOf(value.date) || (value.time && dayOf(entryField(this.props, field.get("date_from"))));
+        var inputs = [h("input", {
+          type: "date", id: this.props.forID, value: value.date, "aria-label": "日期",
+          onChange: function (event) { self.change(event.target.value, value.time); }
+        })];
+        if (field.get("time") !== "none") {
+          inputs.push(h("input", {
+            type: "time", value: value.time, step: 300, "aria-label": "时间",
+            onChange: function (event) { self.change(value.date, event.target.value); }
+          }));
+        }
+        var label = day ? shown(day) + (value.time ? " " + value.time : (field.get("time") === "none" ? "" : " 全天")) : "还没有选日期";
+        inputs.push(h("output", {className: "kepu-weekday", "aria-live": "polite"}, label));
+        return h("div", {className: this.props.classNameWrapper + " kepu-when"}, inputs);
+      }
+    });
+  }
+
+  /* The repeat rule as the form shows it, and back. Rules the form cannot show are kept as written. */
+  function readRule(rule) {
+    var found = {kind: "none", days: [], ordinal: 1, weekday: 6, until: "", other: ""};
+    if (!rule) return found;
+    var fields = {};
+    String(rule).toUpperCase().replace(/^RRULE:/, "").split(";").forEach(function (part) {
+      var pair = part.split("=");
+      if (pair.length === 2) fields[pair[0].trim()] = pair[1].trim();
+    });
+    var until = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(fields.UNTIL || "");
+    found.until = until ? until[1] + "-" + until[2] + "-" + until[3] : "";
+    var known = Object.keys(fields).every(function (key) { return ["FREQ", "BYDAY", "UNTIL"].indexOf(key) >= 0; });
+    var days = (fields.BYDAY || "").split(",").filter(Boolean);
+    if (known && fields.FREQ === "DAILY" && !days.length) {
+      found.kind = "daily";
+    } else if (known && fields.FREQ === "WEEKLY" && days.every(function (d) { return DAY_CODES.indexOf(d) >= 0; })) {
+      found.kind = "weekly";
+      found.days = days.map(function (d) { return DAY_CODES.indexOf(d); });
+    } else if (known && fields.FREQ === "MONTHLY" && days.length === 1 && /^(-1|[1-4])(SU|MO|TU|WE|TH|FR|SA)$/.test(days[0])) {
+      found.kind = "monthly";
+      found.ordinal = parseInt(days[0], 10);
+      found.weekday = DAY_CODES.indexOf(days[0].slice(-2));
+    } else {
+      found.kind = "other";
+      found.other = String(rule);
+    }
+    return found;
+  }
+
+  function writeRule(state) {
+    var rule;
+    if (state.kind === "daily") rule = "FREQ=DAILY";
+    else if (state.kind === "weekly") {
+      rule = "FREQ=WEEKLY;BYDAY=" + WEEK_ORDER.filter(function (d) { return state.days.indexOf(d) >= 0; })
+        .map(function (d) { return DAY_CODES[d]; }).join(",");
+    } else if (state.kind === "monthly") rule = "FREQ=MONTHLY;BYDAY=" + state.ordinal + DAY_CODES[state.weekday];
+    else return state.kind === "other" ? state.other : "";
+    return state.until ? rule + ";UNTIL=" + state.until : rule;
+  }
+
+  function onRule(state, day) {
+    if (state.kind === "daily") return true;
+    if (state.kind === "weekly") return state.days.indexOf(day.getUTCDay()) >= 0;
+    if (state.kind !== "monthly" || day.getUTCDay() !== state.weekday) return false;
+    if (state.ordinal > 0) return Math.ceil(day.getUTCDate() / 7) === state.ordinal;
+    var next = new Date(day.getTime() + 7 * 86400000);
+    return next.getUTCMonth() !== day.getUTCMonth();
+  }
+
+  /* The dates the rule gives from the start (at most SHOWN_DATES, within two years), except the exceptions. */
+  function expand(state, start, exdates) {
+    var dates = [], last = dayOf(state.until), day = new Date(start.getTime());
+    var limit = new Date(start.getTime() + 731 * 86400000);
+    while (day <= limit && (!last || day <= last) && dates.length < SHOWN_DATES) {
+      if (onRule(state, day)) dates.push({day: new Date(day.getTime()), skipped: exdates.indexOf(iso(day)) >= 0});
+      day = new Date(day.getTime() + 86400000);
+    }
+    return dates;
+  }
+
+  function repeatControl() {
+    return createClass({
+      getInitialState: function () {
+        return {adding: ""};
+      },
+      componentDidMount: function () { subscribe(this); },
+      componentWillUnmount: function () { unsubscribe(this); },
+      current: function () {
+        var value = plain(this.props.value) || {};
+        var state = readRule(value.rrule);
+        state.exdates = (value.exdates || []).map(String);
+        return state;
+      },
+      save: function (state) {
+        var rule = writeRule(state), value = plain(this.props.value) || {};
+        if (!rule) {
+          this.props.onChange(undefined);
+          return;
+        }
+        var next = Object.assign({}, value, {rrule: rule});
+        if (state.exdates.length) next.exdates = state.exdates.slice().sort();
+        else delete next.exdates;
+        this.props.onChange(next);
+      },
+      change: function (key, value) {
+        var state = this.current();
+        state[key] = value;
+        var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        if (key === "kind" && value === "weekly" && !state.days.length) state.days = start ? [start.getUTCDay()] : [6];
+        if (key === "kind" && value === "monthly" && start) {
+          state.weekday = start.getUTCDay();
+          state.ordinal = Math.ceil(start.getUTCDate() / 7) > 4 ? -1 : Math.ceil(start.getUTCDate() / 7);
+        }
+        this.save(state);
+      },
+      render: function () {
+        var state = this.current();
+        var parts = [this.kindSelect(state)];
+        if (state.kind === "other") {
+          parts.push(h("p", {}, "这个活动的重复规律是 " + state.other + "，只能在文件里修改。"));
+        } else if (state.kind !== "none") {
+          parts.push(this.details(state), this.exceptions(state), this.preview(state));
+        }
+        return h("div", {className: this.props.classNameWrapper + " kepu-repeat", id: this.props.forID}, parts);
+      },
+      kindSelect: function (state) {
+        var self = this;
+        var kinds = [["none", "不重复"], ["weekly", "每周几"], ["monthly", "每月第几个周几"], ["daily", "每天"]];
+        if (state.kind === "other") kinds.push(["other", "其他规律"]);
+        return h("label", {key: "kind"}, "重复规律 ", h("select", {
+          name: "kepu-repeat-kind", value: state.kind,
+          onChange: function (event) { self.change("kind", event.target.value); }
+        }, kinds.map(function (k) { return h("option", {key: k[0], value: k[0]}, k[1]); })));
+      },
+      details: function (state) {
+        var self = this, found = [];
+        if (state.kind === "weekly") {
+          found.push(h("fieldset", {key: "days"}, [h("legend", {key: "l"}, "每周的哪几天")].concat(WEEK_ORDER.map(function (d) {
+            return h("label", {key: d, className: "kepu-day"}, h("input", {
+              type: "checkbox", checked: state.days.indexOf(d) >= 0, name: "kepu-repeat-day-" + DAY_CODES[d],
+              onChange: function (event) {
+                var days = state.days.filter(function (x) { return x !== d; });
+                if (event.target.checked) days.push(d);
+                self.change("days", days);
+              }
+            }), WEEKDAY_NAMES[d]);
+          }))));
+        }
+        if (state.kind === "monthly") {
+          found.push(h("label", {key: "ordinal"}, "每月 ", h("select", {
+            name: "kepu-repeat-ordinal", value: String(state.ordinal),
+            onChange: function (event) { self.change("ordinal", parseInt(event.target.value, 10)); }
+          }, ORDINALS.map(function (o) { return h("option", {key: o[0], value: String(o[0])}, o[1]); }))),
+          h("select", {
+            key: "weekday", name: "kepu-repeat-weekday", value: String(state.weekday), "aria-label": "周几",
+            onChange: function (event) { self.change("weekday", parseInt(event.target.value, 10)); }
+          }, WEEK_ORDER.map(function (d) { return h("option", {key: d, value: String(d)}, WEEKDAY_NAMES[d]); })));
+        }
+        found.push(h("label", {key: "until"}, "到哪天为止（最后一次的日期） ", h("input", {
+          type: "date", name: "kepu-repeat-until", value: state.until,
+          onChange: function (event) { self.change("until", event.target.value); }
+        })));
+        return h("div", {key: "details"}, found);
+      },
+      exceptions: function (state) {
+        var self = this;
+        var items = state.exdates.map(function (text) {
+          var day = dayOf(text);
+          return h("li", {key: text}, day ? shown(day) : text, " ", h("button", {
+            type: "button", "aria-label": "删去 " + text,
+            onClick: function () { self.change("exdates", state.exdates.filter(function (x) { return x !== text; })); }
+          }, "删去"));
+        });
+        return h("fieldset", {key: "except"}, [
+          h("legend", {key: "l"}, "不开展的日期（节假日等）"),
+          h("ul", {key: "list"}, items),
+          h("input", {key: "input", type: "date", name: "kepu-repeat-except", value: this.state.adding, "aria-label": "不开展的日期",
+                      onChange: function (event) { self.setState({adding: event.target.value}); }}),
+          h("button", {key: "add", type: "button", onClick: function () {
+            var text = self.state.adding;
+            if (text && state.exdates.indexOf(text) < 0) self.change("exdates", state.exdates.concat([text]));
+            self.setState({adding: ""});
+          }}, "添加这一天")
+        ]);
+      },
+      preview: function (state) {
+        var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
+        var dates = expand(state, start, state.exdates);
+        var notes = [];
+        if (!onRule(state, start)) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
+        var held = dates.filter(function (d) { return !d.skipped; }).length;
+        var summary = state.until ? "共 " + held + " 次" : "没有写结束日期：网站显示未来一年内的日期";
+        if (dates.length === SHOWN_DATES) summary = "前 " + SHOWN_DATES + " 个日期";
+        return h("div", {key: "preview", className: "kepu-preview"}, notes.concat([
+          h("p", {key: "s"}, "活动日期预览（" + summary + "）："),
+          h("ol", {key: "dates"}, dates.map(function (d) {
+            return h("li", {key: iso(d.day), className: d.skipped ? "kepu-skipped" : ""},
+              shown(d.day) + (d.skipped ? " 不开展" : ""));
+          }))
+        ]));
+      }
+    });
+  }
+
+  var CONTACT_PARTS = [["name", "姓名或单位"], ["phone", "电话"], ["email", "邮箱"]];
+
+  function contactControl() {
+    return createClass({
+      render: function () {
+        var self = this, value = plain(this.props.value);
+        var wrapper = {className: this.props.classNameWrapper, id: this.props.forID};
+        if (!value || typeof value !== "object") {
+          return h("input", Object.assign(wrapper, {
+            type: "text", value: value || "",
+            onChange: function (event) { self.props.onChange(event.target.value); }
+          }));
+        }
+        return h("div", wrapper, CONTACT_PARTS.map(function (part) {
+          return h("label", {key: part[0], className: "kepu-contact"}, part[1] + " ", h("input", {
+            type: "text", value: value[part[0]] || "", name: "kepu-contact-" + part[0],
+            onChange: function (event) {
+              var next = Object.assign({}, value);
+              next[part[0]] = event.target.value;
+              self.props.onChange(next);
+            }
+          }));
+        }));
+      }
+    });
+  }
+
+  function preview(props) {
+    var value = plain(props.value);
+    return h("span", {}, value && value.rrule ? value.rrule : String(value || ""));
+  }
+
+  /* An end written as a time alone (the same day as the start) is saved with the start's date:
+     YAML would read 16:00 without quotes as a number of minutes. */
+  function completeEnd(data) {
+    var end = data.get("end"), start = DATE.exec(String(data.get("start") || ""));
+    if (typeof end === "string" && /^\d{1,2}:\d{2}$/.test(end) && start) return data.set("end", start[0] + " " + end);
+    return data;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var CMS = window.CMS;
+    h = window.h;
+    createClass = window.createClass;
+    CMS.registerWidget("kepu-when", whenControl(), preview);
+    CMS.registerWidget("kepu-repeat", repeatControl(), preview);
+    CMS.registerWidget("kepu-contact", contactControl(), preview);
+    CMS.registerEventListener({name: "preSave", handler: function (args) { return completeEnd(args.entry.get("data")); }});
+    CMS.init();
+  });
+})();

@@ -1,0 +1,334 @@
+"""A volunteer publishes without a terminal: the web editor (/admin/, `invoke cms`) in Debian's Chromium,
+against decap-server's local backend on a copy of the mini site.
+
+She creates a single evening event, a weekly Saturday series with two weeks off, and a news article
+with a photo. The files the form writes pass `invoke check --strict`; a build shows the events with
+their dates on their pages and in the calendar feeds, and the photo on the news page. The editor asked
+nothing of another host. With KEPU_ADMIN_SCREENSHOTS=docs/images the screenshots of the editor
+guide are taken along the way.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from icalendar import Calendar
+from PIL import Image
+from test_csp import WATCH
+
+from conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    SAMPLE_BUILD_DATE,
+    plugin_env,
+    require,
+    run_build,
+)
+
+pytestmark = pytest.mark.build
+
+DECAP_SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+SCREENSHOTS = os.environ.get("KEPU_ADMIN_SCREENSHOTS", "")
+SINGLE = "content/events/xinbei/2026/xinbei-liudong-2026-12-12.md"
+SERIES = "content/events/taida/2026/taida-huiketing-2026-12-05.md"
+WEEKS_OFF = ("2026-12-26", "2027-01-02")
+SATURDAYS = ("2026-12-05", "2026-12-12", "2026-12-19", "2027-01-09", "2027-01-16", "2027-01-23", "2027-01-30")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def editor(mini_site: Path) -> Iterator[tuple[Path, str, str]]:
+    """`invoke cms` on the mini site's content: (site folder, admin URL, decap-server's address)."""
+    require(DECAP_SERVER.is_file(), "decap-server (npm ci)")
+    proxy = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kepu.cmsserve", "--content", str(mini_site / "content"), "--port", "0",
+         "--proxy-port", str(proxy)], cwd=ROOT, env=plugin_env(), stdout=subprocess.PIPE, text=True)
+    try:
+        ready = process.stdout.readline()  # printed once both servers answer
+        url = re.search(r"http://\S+/admin/", ready)
+        assert url, ready
+        yield mini_site, url[0], f"127.0.0.1:{proxy}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _shot(page, name: str, target=None, block: str = "center") -> None:
+    """A screenshot for the editor guide (KEPU_ADMIN_SCREENSHOTS), ``target`` scrolled into view."""
+    if not SCREENSHOTS:
+        return
+    if target is not None:
+        target.evaluate(f"element => element.scrollIntoView({{block: '{block}'}})")
+    path = Path(SCREENSHOTS) / f"admin-{name}.png"
+    page.screenshot(path=str(path))
+    Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)  # small PNGs
+
+
+def _pick(page, label: str, *choices: str) -> None:
+    """Choose from one of the form's drop-down lists, as a person does: click, type, Enter."""
+    box = page.get_by_label(re.compile(f"^{label}"))
+    for choice in choices:
+        box.click()
+        box.press_sequentially(choice)
+        box.press("Enter")
+    box.press("Escape")  # close the list, as clicking elsewhere does
+
+
+def _when(field, day: str, clock: str = "") -> None:
+    if day:
+        field.locator("input[type=date]").fill(day)
+    if clock:
+        field.locator("input[type=time]").fill(clock)
+
+
+def _publish(page) -> None:
+    page.get_by_role("button", name="发布").click()
+    page.locator("[role=menuitem]:visible", has_text="立即发布").click()
+    try:
+        page.wait_for_function("location.hash.includes('/entries/')")  # the editor opens the saved entry
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "admin-publish.png"), full_page=True)
+        (ARTIFACTS / "admin-publish.txt").write_text(page.inner_text("body"), "utf-8")
+        raise
+
+
+def _new(page, url: str, collection: str) -> None:
+    """A new entry in a freshly opened editor (the sign-in is remembered): late replies about the
+    entry saved before cannot overwrite this one's fields."""
+    page.goto("about:blank")
+    page.goto(f"{url}#/collections/{collection}/new")
+    page.locator("[class*='ControlContainer']").first.wait_for()
+
+
+def _single_event(page, url: str) -> None:
+    _new(page, url, "events")
+    page.get_by_label("活动名称").fill("冬夜星空观测")
+    _pick(page, "街镇", "新北")
+    _pick(page, "志愿服务队", "流动科技馆")
+    start, end = page.locator(".kepu-when").nth(0), page.locator(".kepu-when").nth(1)
+    _when(start, "2026-12-12", "18:30")
+    _when(end, "", "20:00")
+    assert start.locator("output").inner_text() == "2026年12月12日（周六） 18:30"
+    page.get_by_label("场地名称").fill("新北街道文化中心")
+    page.get_by_label("详细地址").fill("天津市滨海新区新北街道文化中心三楼")
+    _pick(page, "活动类型", "科普讲座")
+    _pick(page, "服务对象", "亲子家庭")
+    page.get_by_label("适合年龄").fill("8-14")
+    page.get_by_label("报名链接").fill("https://example.cn/xingkong")
+    page.get_by_label("报名电话").fill("022-2560 0000 转 123")
+    page.get_by_label("名额（人数）").fill("30")
+    _shot(page, "event", page.locator("[class*='ControlContainer']").first, "start")
+    _publish(page)
+
+
+def _series(page, url: str) -> None:
+    _new(page, url, "events")
+    page.get_by_label("活动名称").fill("周六科学会客厅")
+    _pick(page, "街镇", "泰达")
+    _pick(page, "志愿服务队", "科学会客厅")
+    _when(page.locator(".kepu-when").nth(0), "2026-12-05", "09:30")
+    _when(page.locator(".kepu-when").nth(1), "", "11:00")
+    repeat = page.locator(".kepu-repeat")
+    repeat.locator("select[name=kepu-repeat-kind]").select_option(label="每周几")
+    assert repeat.get_by_label("周六").is_checked()  # the start's weekday
+    repeat.locator("input[name=kepu-repeat-until]").fill("2027-01-30")
+    for day in WEEKS_OFF:
+        repeat.locator("input[name=kepu-repeat-except]").fill(day)
+        repeat.get_by_role("button", name="添加这一天").click()
+    preview = repeat.locator(".kepu-preview")
+    assert "共 7 次" in preview.inner_text()
+    assert preview.locator("li.kepu-skipped").all_inner_texts() == [
+        "2026年12月26日（周六） 不开展", "2027年1月2日（周六） 不开展"]
+    page.get_by_label("场地名称").fill("泰达图书馆报告厅")
+    _pick(page, "活动类型", "科学实验")
+    _pick(page, "服务对象", "亲子家庭", "社区居民")
+    _shot(page, "repeat", preview)
+    _publish(page)
+
+
+def _news(page, url: str, photo: Path) -> None:
+    _new(page, url, "news")
+    page.get_by_label("新闻标题").fill("冬夜星空观测活动圆满结束")
+    _when(page.locator(".kepu-when").nth(0), "2026-12-13", "10:00")
+    page.get_by_label("一句话简介").fill("四十组家庭用望远镜看到了木星和它的卫星。")
+    _pick(page, "相关街镇", "新北")
+    page.get_by_role("button", name="选择图片").click()
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.get_by_text(photo.name.lower()).wait_for()  # uploaded and chosen (the editor lower-cases its name)
+    page.get_by_role("button", name="选用已选中项目").click()
+    page.get_by_label("配图说明").fill("孩子们排队用望远镜观看木星")
+    _shot(page, "news", page.get_by_label("配图说明"))
+    _publish(page)
+
+
+def _edit(page, url: str, entry: str) -> None:
+    """Open a published event, add （更新） to its title, publish again."""
+    page.goto("about:blank")
+    page.goto(f"{url}#/collections/events/entries/{entry}")
+    title = page.get_by_label("活动名称")
+    page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+    title.fill(title.input_value() + "（更新）")
+    _publish(page)
+
+
+def _front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text("utf-8").split("---")[1])
+
+
+def _dates_listed(html: str) -> list[str]:
+    """The 活动日期 list of an event page, as 2026-12-05 strings."""
+    text = re.sub(r"<[^>]+>", " ", html.split("活动日期", 1)[1].split("加入日历", 1)[0])
+    return [f"{y}-{int(m):02d}-{int(d):02d}" for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)]
+
+
+def _feed_event(output: Path, slug: str):
+    calendar = Calendar.from_ical((output / "feeds" / "all.ics").read_bytes())
+    return next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith(f"{slug}@")
+                and "RECURRENCE-ID" not in e)
+
+
+def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(editor, browser, tmp_path: Path) -> None:
+    site, url, proxy = editor
+    photo = tmp_path / "IMG_20261212_193015.jpg"  # as a phone names it
+    online = site / "content" / "events" / "taida" / "2026" / "kexue-huiketing-xianshang.md"
+    online.write_text(online.read_text("utf-8").replace("\nstreet:", "\ncontact: 泰达街道社区服务中心 022-6620 0000\nstreet:"), "utf-8")
+    Image.new("RGB", (800, 500), (20, 40, 90)).save(photo, quality=85)
+    # A Chinese browser, as volunteers have: date fields read 年/月/日.
+    chinese = browser.browser_type.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--lang=zh-CN"],
+                                          env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"})
+    context = chinese.new_context(locale="zh-CN", viewport={"width": 1000, "height": 760})
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    context.add_init_script(WATCH)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        _shot(page, "login")
+        page.get_by_role("button", name="登录").click()
+        _single_event(page, url)
+        _series(page, url)
+        _news(page, url, photo)
+        _edit(page, url, "taida/2026/kexue-huiketing-xianshang")  # a one-line contact, a duration
+        _edit(page, url, "xinbei/2026/liudong-kejiguan")  # end: "16:00", the same day
+        assert page.evaluate("window.__csp") == []  # the editor works under its security policy
+    finally:
+        chinese.close()
+    hosts = {urlsplit(address).netloc for address in requested if not address.startswith(("data:", "blob:"))}
+    assert hosts == {urlsplit(url).netloc, proxy}  # the page itself and decap-server: nothing else
+
+    single, series = _front_matter(site / SINGLE), _front_matter(site / SERIES)
+    assert (single["start"], single["end"], single["street"]) == ("2026-12-12 18:30", "2026-12-12 20:00", "xinbei")
+    assert series["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30"
+    assert [str(day) for day in series["recurrence"]["exdates"]] == list(WEEKS_OFF)
+    edited = _front_matter(online)
+    assert (edited["title"], edited["duration"]) == ("科学会客厅：线上直播（更新）", "90分钟")
+    assert edited["contact"] == "泰达街道社区服务中心 022-6620 0000"
+    news = next((site / "content" / "articles" / "2026").glob("xinwen-2026-12-13*.md"))
+    image = _front_matter(news)["image"]
+    assert (site / "content" / image).is_file() and image.startswith("images/articles/")
+
+    check = subprocess.run([sys.executable, "-m", "kepu.check", "--strict", "--content", str(site / "content"),
+                            "--build-date", SAMPLE_BUILD_DATE], cwd=ROOT, env=plugin_env(),
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "没有发现问题" in check.stdout, check.stdout  # not even a reminder
+
+    output = tmp_path / "output"
+    build = run_build(site / "content", output)
+    assert build.returncode == 0, build.stderr
+    single_page = (output / "events" / "xinbei-liudong-2026-12-12" / "index.html").read_text("utf-8")
+    assert "2026年12月12日（周六）18:30–20:00" in single_page
+    series_page = (output / "events" / "taida-huiketing-2026-12-05" / "index.html").read_text("utf-8")
+    assert _dates_listed(series_page) == list(SATURDAYS)
+    event = _feed_event(output, "xinbei-liudong-2026-12-12")
+    assert event.decoded("DTSTART").isoformat() == "2026-12-12T18:30:00+08:00"
+    repeating = _feed_event(output, "taida-huiketing-2026-12-05")
+    assert "FREQ=WEEKLY" in repeating["RRULE"].to_ical().decode()
+    exdates = repeating.get("EXDATE")
+    excluded = {d.dt.isoformat()[:10] for x in (exdates if isinstance(exdates, list) else [exdates]) for d in x.dts}
+    assert excluded == set(WEEKS_OFF)
+    assert "流动科技馆进社区（更新）" in (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
+    atom = (output / "feeds" / "all.atom").read_text("utf-8")
+    assert "冬夜星空观测" in atom and "周六科学会客厅" in atom
+    news_page = (output / "news" / news.stem / "index.html").read_text("utf-8")
+    shown = re.search(r'<img[^>]+src="([^"]+)"', news_page.split("<main", 1)[1])[1]
+    assert "冬夜星空观测活动圆满结束" in news_page and (output / shown.lstrip("/")).is_file()
+
+
+def test_the_form_offers_the_registries_and_public_pages_stay_free_of_it(sample_output: Path) -> None:
+    """The drop-downs are the registries' Chinese names storing ids; /admin/ is in no sitemap,
+    robots rule or public page, and public pages load nothing of it."""
+    config = yaml.safe_load((sample_output / "admin" / "config.yml").read_text("utf-8"))
+    events = next(c for c in config["collections"] if c["name"] == "events")
+    fields = {field["name"]: field for field in events["fields"]}
+    for name, registry in (("street", "streets"), ("categories", "categories"), ("audiences", "audiences")):
+        items = yaml.safe_load((ROOT / "content" / "data" / f"{registry}.yml").read_text("utf-8"))
+        assert fields[name]["options"] == [{"label": i["name"], "value": i["id"]} for i in items], name
+    for name, registry in (("programmes", "programmes"), ("campaigns", "campaigns")):
+        items = yaml.safe_load((ROOT / "content" / "data" / f"{registry}.yml").read_text("utf-8"))
+        assert fields[name]["options"] == [{"label": i["name"], "value": i["id"]} for i in items], name
+    people = yaml.safe_load((ROOT / "content" / "data" / "people.yml").read_text("utf-8"))
+    assert [o["value"] for o in fields["speakers"]["options"]] == [p["id"] for p in people if p.get("consent") is True]
+    communities = yaml.safe_load((ROOT / "content" / "data" / "communities.yml").read_text("utf-8"))
+    assert [o["value"] for o in fields["community"]["options"]] == [c["id"] for c in communities]  # ids, not free text
+    teams = yaml.safe_load((ROOT / "content" / "data" / "teams.yml").read_text("utf-8"))
+    assert [o["value"] for o in fields["team"]["options"]] == [t["id"] for t in teams]
+    assert config["locale"] == "zh_Hans" and config["publish_mode"] == "editorial_workflow"
+    assert "/admin/" not in (sample_output / "sitemap.xml").read_text("utf-8")
+    assert "Disallow: /admin/" in (sample_output / "robots.txt").read_text("utf-8")
+    public = [p for p in sample_output.rglob("*.html") if "admin" not in p.relative_to(sample_output).parts]
+    assert public and not [p for p in public if re.search(r"/admin/|decap|kepu-cms", p.read_text("utf-8"))]
+
+
+def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, browser) -> None:
+    """每月第一个周三 from a Wednesday start: the form lists the dates, warns when the start is off the
+    rule, and saves the rule the preview showed."""
+    site, url, _ = editor
+    page = browser.new_page(locale="zh-CN")
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        _new(page, url, "events")
+        page.get_by_label("活动名称").fill("社区健康义诊")
+        _pick(page, "街镇", "泰达")
+        _pick(page, "志愿服务队", "科学会客厅")
+        start = page.locator(".kepu-when").nth(0)
+        _when(start, "2026-12-02", "08:30")
+        _when(page.locator(".kepu-when").nth(1), "", "11:30")
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("select[name=kepu-repeat-kind]").select_option(label="每月第几个周几")
+        repeat.locator("input[name=kepu-repeat-until]").fill("2027-03-31")
+        preview = repeat.locator(".kepu-preview")
+        assert preview.locator("li").all_inner_texts() == [
+            "2026年12月2日（周三）", "2027年1月6日（周三）", "2027年2月3日（周三）", "2027年3月3日（周三）"]
+        assert preview.get_by_role("alert").count() == 0
+        _when(start, "2026-12-03", "")  # a Thursday: off the rule
+        assert "不符合这个规律" in preview.get_by_role("alert").inner_text()
+        _when(start, "2026-12-02", "")
+        page.get_by_label("场地名称").fill("泰达社区卫生服务中心")
+        _pick(page, "活动类型", "科普讲座")
+        _pick(page, "服务对象", "老年人")
+        _publish(page)
+    finally:
+        page.close()
+    saved = _front_matter(site / "content" / "events" / "taida" / "2026" / "taida-huiketing-2026-12-02.md")
+    assert saved["recurrence"] == {"rrule": "FREQ=MONTHLY;BYDAY=1WE;UNTIL=2027-03-31"}
+    assert (saved["start"], saved["end"]) == ("2026-12-02 08:30", "2026-12-02 11:30")

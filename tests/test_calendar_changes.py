@@ -1,0 +1,60 @@
+"""Which edits of an event file a calendar subscriber is told about (kepu.history): a new time, a new
+place, a cancellation... raise the event's SEQUENCE and enter the change feed; a reworded text does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from kepu.history import change_kind, significant
+
+BEFORE = """---
+title: 周末科学同学会
+start: 2026-12-05 14:00
+end: "16:00"
+street: xinbei
+venue:
+  name: 新北街道科普活动室
+recurrence:
+  rrule: FREQ=WEEKLY;BYDAY=SA
+---
+每周六下午动手做实验。
+"""
+
+
+def _kind(after: str, before: str = BEFORE) -> str | None:
+    return change_kind(significant(before), significant(after))
+
+
+@pytest.mark.parametrize(("edit", "kind"), [
+    (("title: 周末科学同学会", "title: 周末科学同学会（新版）"), None),
+    (("每周六下午动手做实验。", "每周六下午一起动手做实验。"), None),
+    (('end: "16:00"', "end: 16:00"), None),  # quoting a time is no change (YAML 1.1 reads 960 otherwise)
+    (("start: 2026-12-05 14:00", "start: 2026-12-05 15:00"), "rescheduled"),
+    (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SU"), "rescheduled"),
+    (("name: 新北街道科普活动室", "name: 新北街道图书馆"), "moved"),
+    (("street: xinbei", "street: xinbei\nstatus: cancelled"), "cancelled"),
+    (("street: xinbei", "street: xinbei\nstatus: 已取消"), "cancelled"),
+    (("street: xinbei", "street: xinbei\nstatus: full"), "full"),
+    (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA\n  sessions:\n    - date: 2026-12-12\n"
+      "      status: cancelled"), "session"),
+])
+def test_what_an_edit_tells_subscribers(edit: tuple[str, str], kind: str | None) -> None:
+    assert _kind(BEFORE.replace(*edit)) == kind
+
+
+def test_a_cancelled_event_held_after_all_is_restored_or_rescheduled() -> None:
+    cancelled = BEFORE.replace("street: xinbei", "street: xinbei\nstatus: cancelled")
+    assert _kind(BEFORE, cancelled) == "restored"
+    assert _kind(BEFORE.replace("14:00", "15:00"), cancelled) == "rescheduled"
+
+
+def test_saved_again_by_notepad_is_no_change() -> None:
+    assert _kind("\ufeff" + BEFORE.replace("\n", "\r\n")) is None
+
+
+def test_an_unreadable_old_revision_is_never_a_change() -> None:
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "---\n"
+    assert significant(bomb)[0] == "unreadable"
+    assert _kind(BEFORE, bomb) is None and _kind(bomb) is None

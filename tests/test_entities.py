@@ -1,0 +1,299 @@
+"""Programmes, campaigns, venues, communities and experts (content/data/*.yml): what an editor is
+told when a registry or an event names them wrongly, and the pages, feeds and links residents get."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build, run_check
+
+COMMUNITIES = """\
+- id: jinjiang
+  name: 金江社区
+  kind: 社区
+  street: xinbei
+- id: yangjiao
+  name: 羊角村
+  kind: 村
+  street: xiaowangzhuang
+"""
+VENUES = """\
+- id: anquanguan
+  name: 生态城安全教育体验馆
+  kind: 科普基地
+  base_level: 市级
+  street: shengtaicheng
+  address: 天津市滨海新区中新天津生态城安全馆
+  lat: 39.1362
+  lon: 117.7534
+  hours: 周二至周日 9:00–16:30
+"""
+PROGRAMMES = """\
+- id: huimin-xingxian
+  name: 惠民兴县
+  level: 国家
+- id: xinnong-xuetang
+  name: 新农学堂
+  level: 街镇
+  parent: huimin-xingxian
+  owners: [binhai-kexie]
+- id: liudong-kejiguan
+  name: 流动科技馆
+  level: 国家
+"""
+CAMPAIGNS = """\
+- id: kepuri-2026
+  name: 2026年全国科普日
+  start: 2026-12-01
+  end: 2026-12-10
+"""
+PEOPLE = """\
+- id: li-minghua
+  name: 李明华
+  title: 主任医师
+  organisation: 汉沽中医医院
+  consent: true
+- id: wang-hidden
+  name: 王未同意
+  title: 高级农艺师
+  consent: false
+"""
+EVENT = """\
+---
+title: 新农学堂：冬季大棚管理
+start: 2026-12-08 09:00
+end: "11:00"
+street: shengtaicheng
+team: binhai-kexie
+categories: [keji-xiaxiang]
+audiences: [shequ-jumin]
+venue: anquanguan
+community: jinjiang
+programmes: [xinnong-xuetang]
+campaigns: [kepuri-2026]
+speakers: [li-minghua, wang-hidden]
+---
+专家讲冬季大棚的保温和病害防治。
+"""
+EVENT_PATH = "content/events/shengtaicheng/2026/xinnong-dongji.md"
+
+
+def with_registries(site: Path, **changed: str) -> Path:
+    """The mini site with the five registries (``changed`` replaces one file's text) and one event using them."""
+    files = {"communities": COMMUNITIES, "venues": VENUES, "programmes": PROGRAMMES,
+             "campaigns": CAMPAIGNS, "people": PEOPLE} | changed
+    for name, text in files.items():
+        if name == "event":
+            continue
+        (site / "content" / "data" / f"{name}.yml").write_text(text, "utf-8")
+    event = site / EVENT_PATH
+    event.parent.mkdir(parents=True, exist_ok=True)
+    event.write_text(changed.get("event", EVENT), "utf-8")
+    old = site / "content/events/xinbei/2026/liudong-kejiguan.md"  # the mini site's free text, migrated
+    old.write_text(old.read_text("utf-8").replace("community: 金江社区", "community: jinjiang"), "utf-8")
+    return site
+
+
+def check_lines(site: Path) -> list[str]:
+    result = run_check(content=site / "content", cwd=site)
+    return [line.strip() for line in result.stdout.splitlines()]
+
+
+def test_the_mini_site_with_all_registries_passes_the_check(mini_site: Path) -> None:
+    """The sample of this file is right: every other test changes one thing in it."""
+    site = with_registries(mini_site)
+    result = run_check(content=site / "content", cwd=site)
+    assert result.returncode == 0, result.stdout
+    assert "没有发现问题" in result.stdout
+
+
+def test_unknown_ids_in_an_event_are_named_with_the_id_meant(mini_site: Path) -> None:
+    event = (EVENT.replace("venue: anquanguan", "venue: anquangaun")
+             .replace("programmes: [xinnong-xuetang]", "programmes: [xinnong-xuetan]")
+             .replace("campaigns: [kepuri-2026]", "campaigns: [kepuri-2025]")
+             .replace("speakers: [li-minghua, wang-hidden]", "speakers: [li-minhua]"))
+    lines = check_lines(with_registries(mini_site, event=event))
+    assert f"{EVENT_PATH}:9: venue: 未知的场地编号“anquangaun” — 是否想写“anquanguan”（生态城安全教育体验馆）？" in lines
+    assert f"{EVENT_PATH}:11: programmes[0]: 未知的项目编号“xinnong-xuetan” — 是否想写“xinnong-xuetang”（新农学堂）？" in lines
+    assert f"{EVENT_PATH}:12: campaigns[0]: 未知的主题活动编号“kepuri-2025” — 是否想写“kepuri-2026”（2026年全国科普日）？" in lines
+    assert f"{EVENT_PATH}:13: speakers[0]: 未知的专家编号“li-minhua” — 是否想写“li-minghua”（李明华）？" in lines
+
+
+def test_a_community_typed_as_free_text_is_given_its_id(mini_site: Path) -> None:
+    """Once communities.yml exists, community: is an id; the name an editor used to type is refused
+    with the id to write. Without communities.yml (the mini site as it is) free text still passes."""
+    plain = run_check(content=mini_site / "content", cwd=mini_site)
+    assert plain.returncode == 0, plain.stdout
+    site = with_registries(mini_site, event=EVENT.replace("community: jinjiang", "community: 金江社区"))
+    (site / EVENT_PATH).with_name("typo.md").write_text(EVENT.replace("community: jinjiang", "community: jinjang"))
+    lines = check_lines(site)
+    assert f"{EVENT_PATH}:10: community: 未知的社区或村编号“金江社区” — “金江社区”是名称，这里要写编号：jinjiang" in lines
+    typo = EVENT_PATH.replace("xinnong-dongji", "typo")
+    assert f"{typo}:10: community: 未知的社区或村编号“jinjang” — 是否想写“jinjiang”（金江社区）？" in lines
+
+
+def test_registry_items_naming_unknown_ids_are_refused_with_file_and_line(mini_site: Path) -> None:
+    venues = VENUES.replace("street: shengtaicheng", "street: shengtaichen")
+    programmes = PROGRAMMES.replace("parent: huimin-xingxian", "parent: huimin-xinxian")
+    communities = COMMUNITIES + "- id: jinjiang\n  name: 金江社区二\n  kind: 社区\n  street: xinbei\n"
+    lines = check_lines(with_registries(mini_site, venues=venues, programmes=programmes, communities=communities))
+    assert ("content/data/venues.yml:5: street: 场地“生态城安全教育体验馆”的街镇编号“shengtaichen”不存在"
+            " — 是否想写“shengtaicheng”（中新天津生态城）？") in lines
+    assert ("content/data/programmes.yml:7: parent: 项目“新农学堂”的上级项目编号“huimin-xinxian”不存在"
+            " — 是否想写“huimin-xingxian”（惠民兴县）？") in lines
+    assert "content/data/communities.yml:9: id: 编号“jinjiang”重复（第 1 行已使用） — 每个编号只能用一次" in lines
+
+
+def test_a_registry_item_missing_a_required_field_is_refused(mini_site: Path) -> None:
+    communities = COMMUNITIES.replace("  street: xiaowangzhuang\n", "")
+    campaigns = CAMPAIGNS.replace("  end: 2026-12-10\n", "")
+    lines = check_lines(with_registries(mini_site, communities=communities, campaigns=campaigns))
+    assert "content/data/communities.yml:5: street: “羊角村”缺少所属街镇编号 — 加一行 street: …" in lines
+    assert "content/data/campaigns.yml:1: end: 缺少活动期的最后一天 — 加一行 end: 2026-05-16（只写日期）" in lines
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini site with the registries and the event, built once (build date 2026-12-01)."""
+    import shutil
+
+    from conftest import TEST_SITE
+
+    site = tmp_path_factory.mktemp("entities") / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, people=PEOPLE + "- id: zhang-nosay\n  name: 张未表态\n  title: 工程师\n")
+    output = site.parent / "output"
+    result = run_build(site / "content", output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def test_people_without_consent_are_told_and_never_published(mini_site: Path, built: Path) -> None:
+    people = PEOPLE + "- id: zhang-nosay\n  name: 张未表态\n  title: 工程师\n"
+    lines = check_lines(with_registries(mini_site, people=people))
+    assert ("content/data/people.yml:10: （提醒）consent: “张未表态”没有写 consent: true：网站不会为他（她）建页面，"
+            "活动页上也不显示姓名 — 本人书面同意公开姓名、职称和单位后，加一行 consent: true") in lines
+    assert (built / "people/li-minghua/index.html").is_file()
+    assert not (built / "people/wang-hidden").exists() and not (built / "people/zhang-nosay").exists()
+    assert not (built / "feeds/people/wang-hidden.ics").exists()
+    published = [p for p in built.rglob("*") if p.is_file() and p.suffix in (".html", ".ics", ".json", ".csv", ".atom")]
+    assert published and not [p for p in published if "王未同意" in p.read_text("utf-8", errors="replace")]
+
+
+def _text(path: Path) -> str:
+    return path.read_text("utf-8")
+
+
+def test_the_event_page_links_every_entity_it_names(built: Path) -> None:
+    page = _text(built / "events/xinnong-dongji/index.html")
+    for url, name in (("venues/anquanguan/", "生态城安全教育体验馆"), ("communities/jinjiang/", "金江社区"),
+                      ("programmes/xinnong-xuetang/", "新农学堂"), ("campaigns/kepuri-2026/", "2026年全国科普日"),
+                      ("people/li-minghua/", "李明华")):
+        assert re.search(rf'<a href="/{url}">{name}</a>', page), url
+    assert "王未同意" not in page
+
+
+def test_each_entity_has_a_page_a_feed_an_embed_and_an_index(built: Path) -> None:
+    uid = "UID:xinnong-dongji@"
+    for kind, ident in (("programmes", "xinnong-xuetang"), ("campaigns", "kepuri-2026"), ("venues", "anquanguan"),
+                        ("communities", "jinjiang"), ("people", "li-minghua")):
+        assert "新农学堂：冬季大棚管理" in _text(built / kind / ident / "index.html"), kind
+        assert uid in _text(built / "feeds" / kind / f"{ident}.ics"), kind
+        assert "新农学堂：冬季大棚管理" in _text(built / "embed" / kind / ident / "index.html"), kind
+        assert f'href="/{kind}/{ident}/"' in _text(built / kind / "index.html"), kind
+        assert f'href="/feeds/{kind}/{ident}.ics"' in _text(built / "subscribe/index.html"), kind
+
+
+def test_a_parent_programme_lists_its_local_projects_events(built: Path) -> None:
+    page = _text(built / "programmes/huimin-xingxian/index.html")
+    assert "新农学堂：冬季大棚管理" in page
+    assert '<a href="/programmes/xinnong-xuetang/">新农学堂</a>' in page
+    assert "UID:xinnong-dongji@" in _text(built / "feeds/programmes/huimin-xingxian.ics")
+    assert "xinnong-dongji@" not in _text(built / "feeds/programmes/liudong-kejiguan.ics")
+
+
+def test_a_venue_page_gives_hours_and_map_links_from_the_registry(built: Path) -> None:
+    page = _text(built / "venues/anquanguan/index.html")
+    assert "周二至周日 9:00–16:30" in page and "市级科普基地" in page
+    assert "https://uri.amap.com/marker?position=117.753400,39.136200" in page
+    event = _text(built / "events/xinnong-dongji.ics")
+    assert "LOCATION:生态城安全教育体验馆（天津市滨海新区中新天津" in event and "GEO:39.1362;117.7534" in event
+
+
+@pytest.mark.parametrize(("line", "where"), [
+    ("  phone: \"138 1234 5678\"\n", "phone"),
+    ("  wechat: liminghua1970\n", "wechat"),
+    ("  description: 预约请拨 022-2530 1234\n", "description"),
+    ("  description: 联系邮箱 lmh@example.cn\n", "description"),
+])
+def test_a_phone_number_or_private_contact_in_people_is_refused(mini_site: Path, line: str, where: str) -> None:
+    people = PEOPLE.replace("  consent: true\n", "  consent: true\n" + line, 1)
+    lines = check_lines(with_registries(mini_site, people=people))
+    refused = [text for text in lines if text.startswith(f"content/data/people.yml:6: {where}: 专家登记表")]
+    assert refused, lines
+    assert "私人联系方式" in refused[0] and "—" in refused[0]
+    assert not [text for text in lines if text.startswith(EVENT_PATH)]  # the event is not blamed as well
+
+
+def test_the_build_reports_the_same_registry_problems_as_the_check(mini_site: Path, tmp_path: Path) -> None:
+    venues = VENUES.replace("street: shengtaicheng", "street: shengtaichen")
+    event = EVENT.replace("programmes: [xinnong-xuetang]", "programmes: [xinnong-xuetan]")
+    site = with_registries(mini_site, venues=venues, event=event)
+    checked = run_check(content=site / "content", cwd=site)
+    built = run_build(site / "content", tmp_path / "output")
+    assert checked.returncode == 1 and built.returncode != 0
+    in_check = set(re.findall(r"^\s*(content/\S+: .+)$", checked.stdout, re.MULTILINE))
+    in_build = set(re.findall(r"^\s*(content/\S+: .+)$", built.stdout + built.stderr, re.MULTILINE))
+    assert in_check == in_build and len(in_check) == 2, sorted(in_check ^ in_build)
+
+
+def test_naming_a_registered_venue_instead_of_writing_it_out_moves_nothing() -> None:
+    """Subscribers are not told an event moved (nor do calendars see a new SEQUENCE) when its
+    editor replaces the written-out venue by the venues.yml id of the same place."""
+    from kepu.history import change_kind, significant
+
+    places = {"anquanguan": ("生态城安全教育体验馆", "天津市滨海新区中新天津生态城安全馆")}
+    written = "---\ntitle: 研学\nstart: 2026-12-08 09:00\nvenue:\n  name: 生态城安全教育体验馆\n" \
+              "  address: 天津市滨海新区中新天津生态城安全馆\n---\n正文\n"
+    named = "---\ntitle: 研学\nstart: 2026-12-08 09:00\nvenue: anquanguan\n---\n正文\n"
+    elsewhere = named.replace("venue: anquanguan", "venue:\n  name: 泰达图书馆报告厅")
+    assert change_kind(significant(written, places), significant(named, places)) is None
+    assert change_kind(significant(named, places), significant(elsewhere, places)) == "moved"
+
+
+def test_an_event_outside_its_campaign_window_is_questioned(mini_site: Path) -> None:
+    event = EVENT.replace("start: 2026-12-08 09:00", "start: 2026-12-18 09:00")
+    lines = check_lines(with_registries(mini_site, event=event))
+    assert (f"{EVENT_PATH}:12: （提醒）campaigns[0]: 活动日期不在“2026年全国科普日”期间（12月1日至12月10日）"
+            " — 检查活动日期，或删去这个主题活动编号") in lines
+
+
+def test_a_venue_written_on_one_line_is_told_how_to_write_it(mini_site: Path) -> None:
+    """A registered venue's name gets its id; any other place on one line still gets the way to
+    write name and address."""
+    site = with_registries(mini_site, event=EVENT.replace("venue: anquanguan", "venue: 生态城安全教育体验馆"))
+    (site / EVENT_PATH).with_name("elsewhere.md").write_text(EVENT.replace("venue: anquanguan", "venue: 泰达图书馆"))
+    lines = check_lines(site)
+    assert f"{EVENT_PATH}:9: venue: 未知的场地编号“生态城安全教育体验馆” — “生态城安全教育体验馆”是名称，这里要写编号：anquanguan" in lines
+    assert (f"{EVENT_PATH.replace('xinnong-dongji', 'elsewhere')}:9: venue: 地点要分开写名称和地址"
+            " — 在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址") in lines
+
+
+def test_a_new_event_file_offers_a_community_id_of_its_street(tmp_path: Path) -> None:
+    """invoke new-event's file shows, commented out, an id of the street's own communities once the
+    site has communities.yml (not the free text a volunteer would copy into a refused file)."""
+    from datetime import date, time
+
+    from conftest import ROOT
+    from kepu.registries import load_registries
+    from kepu.scaffold import EventDraft, render_event
+    from kepu.schedule import Schedule
+
+    registries, _ = load_registries(ROOT / "content" / "data")
+    draft = EventDraft("流动科技馆进社区", "xinbei", "xinbei-liudong", Schedule(date(2027, 3, 6), (time(9), time(11))),
+                       ("kepu-zhanlan",), ("qinzi",), "liudong-test", venue="金江社区活动中心", address="新北街道")
+    text = render_event(draft, registries)
+    assert "# 社区或村编号（可选，见 content/data/communities.yml）：金江社区\n# community: jinjiang\n" in text

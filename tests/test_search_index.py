@@ -1,0 +1,94 @@
+"""The search index's files, in-process: every term of every page can be found where search.js
+looks for it, the same pages give the same bytes, and the synonyms registry is read like the others."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+
+from kepu.registries import load_registries
+from kepu.searchindex import SearchDoc, SearchSite, build
+from kepu.searchterms import decode_postings, encode_postings, shard_of, text_terms
+
+
+def doc(n: int, title: str, ends: int | None = 1_800_000_000, **kw) -> SearchDoc:
+    return SearchDoc(url=f"events/e{n}/", title=title, when="2026年12月12日（周六）", place="北塘街道",
+                     order=(f"e{n}",), names=(title,), ends=ends, **kw)
+
+
+def read(files: dict[str, bytes], term: str) -> set[int]:
+    manifest = json.loads(files["index.json"])
+    shard = json.loads(files[f"{manifest['root']}t/{shard_of(term, manifest['shards'])}.json"])
+    return {v >> 1 for v in decode_postings(shard.get(term, ""))}
+
+
+def rows(files: dict[str, bytes]) -> list[list]:
+    manifest = json.loads(files["index.json"])
+    chunks = sorted((p for p in files if p.startswith(manifest["root"] + "d/")),
+                    key=lambda p: int(p.rsplit("/", 1)[1].split(".")[0]))
+    return [row for path in chunks for row in json.loads(files[path])]
+
+
+def test_postings_survive_encoding() -> None:
+    rng = random.Random(5)
+    for _ in range(200):
+        values = sorted(rng.sample(range(200_000), rng.randint(0, 60)))
+        assert decode_postings(encode_postings(values)) == values
+
+
+def test_a_name_is_found_by_any_part_of_it_and_by_its_pinyin() -> None:
+    terms = text_terms(["智启梦工厂周日编程班"], names=True)
+    assert {"智启", "梦工", "工厂", "编程", "智", "班"} <= terms
+    assert {"p:zhi'qi", "p:gong'chang", "i:zqm", "i:mgc"} <= terms
+    body = text_terms(["用 AED 急救"], names=False)
+    assert {"急救", "aed", "ae"} <= body and "急" not in body and not any(t.startswith("p:") for t in body)
+
+
+def test_every_term_of_every_page_is_in_the_file_search_reads() -> None:
+    docs = [doc(n, f"第{n}场科学会客厅：海洋与{'星空天气土壤'[n % 5]}", ends=1_790_000_000 + n * 3600,
+                text=(f"正文{n} 机器人",), street=f"s{n % 3}", categories=("jiangzuo",)) for n in range(300)]
+    docs.append(replace(doc(999, "新闻：科普日落幕", ends=None), url="news/a/", order=("2026-09-20",)))
+    files = build(docs, SearchSite(), chunk=16, target=2_000)
+    manifest = json.loads(files["index.json"])
+    assert manifest["shards"] > 1 and manifest["events"] == 300 and manifest["news"] == 1
+    shown = rows(files)
+    assert [row[0] for row in shown][-1] == "news/a/"  # news after the events
+    number = {row[0]: i for i, row in enumerate(shown)}
+    for d in docs:
+        for term in d.terms():
+            assert number[d.url] in read(files, term), (d.url, term)
+    assert read(files, "s:s1") == {number[d.url] for d in docs if d.street == "s1"}
+    ends = [row[6] for row in shown[:300]]
+    spans = [[min(ends[i:i + 16]), max(ends[i:i + 16])] for i in range(0, 300, 16)]
+    assert manifest["spans"] == spans
+    period = [e // (28 * 24 * 3600) for e in ends]
+    assert period == sorted(period)  # events of one four-week period side by side, by title
+    assert [row[1] for row in shown[:300] if row[6] // (28 * 24 * 3600) == period[0]] == sorted(
+        row[1] for row in shown[:300] if row[6] // (28 * 24 * 3600) == period[0])
+
+
+def test_the_same_pages_give_the_same_files_in_any_order() -> None:
+    docs = [doc(n, f"活动{n}") for n in range(50)]
+    shuffled = docs[:]
+    random.Random(1).shuffle(shuffled)
+    assert build(docs, SearchSite()) == build(shuffled, SearchSite())
+    changed = build([*docs[:-1], doc(49, "活动四十九")], SearchSite())
+    assert json.loads(changed["index.json"])["root"] != json.loads(build(docs, SearchSite())["index.json"])["root"]
+
+
+def test_synonyms_are_read_from_a_list_or_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("streets", "teams", "categories", "audiences"):
+        (data / f"{name}.yml").write_text("[]\n", "utf-8")
+    (data / "synonyms.yml").write_text(
+        "- id: zuzhong\n  name: 卒中\n  words: 脑卒中、中风\n"
+        "- id: aed\n  name: AED\n  words: [除颤仪, 自动体外除颤器]\n"
+        "- id: bad\n  name: 坏\n  word: 错字段\n", "utf-8")
+    registries, problems = load_registries(data)
+    assert registries.synonyms["zuzhong"].group == ("卒中", "脑卒中", "中风")
+    assert registries.synonyms["aed"].group == ("AED", "除颤仪", "自动体外除颤器")
+    assert [(p.line, p.field, p.message) for p in problems] == [(9, "word", "未知字段")]
+    assert "words" in problems[0].hint

@@ -1,0 +1,135 @@
+"""Search finds what residents type: the queries that found nothing or too little on the old
+search, run in Chromium through the site's own search page. What each must find is read from
+the content files themselves (their text and the registries), not from the index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.build
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+EVENTS = ROOT / "content" / "events"
+DATA = ROOT / "content" / "data"
+
+
+def _front_matter(path: Path) -> tuple[dict, str]:
+    text = path.read_text("utf-8")
+    _, head, body = text.split("---", 2)
+    return yaml.safe_load(head), body
+
+
+def _names(registry: str, consent_only: bool = False) -> dict[str, dict]:
+    path = DATA / f"{registry}.yml"
+    items = yaml.safe_load(path.read_text("utf-8")) if path.exists() else []
+    return {i["id"]: i for i in items or [] if not consent_only or i.get("consent") is True}
+
+
+def _texts(meta: dict, body: str) -> list[str]:
+    """What a resident reads of an event: its title, summary, venue, programmes, campaigns,
+    community, speakers, audiences and text (registry ids read as the names they stand for)."""
+    venue = meta.get("venue") or {}
+    if isinstance(venue, str):  # a registered venue's id
+        venue = _names("venues").get(venue, {"name": venue})
+    community = str(meta.get("community", "") or "")
+    community = _names("communities").get(community, {}).get("name", community)
+    named = [_names(kind, consent_only=kind == "people").get(i, {}).get("name", "")
+             for kind, key in (("programmes", "programmes"), ("campaigns", "campaigns"), ("people", "speakers"),
+                               ("audiences", "audiences"))
+             for i in meta.get(key, []) or []]
+    return [meta["title"], str(meta.get("summary", "")), str(venue.get("name", "")), str(venue.get("address", "")),
+            *map(str, meta.get("tags", []) or []), community, *named, body]
+
+
+def pages_with(*words: str, names_only: bool = False) -> set[str]:
+    """Slugs of the sample events whose title or programme (and, unless ``names_only``, any
+    text a resident reads of it) contains one of ``words``."""
+    found = set()
+    for path in EVENTS.rglob("*.md"):
+        meta, body = _front_matter(path)
+        if meta.get("draft"):
+            continue
+        programmes = [_names("programmes").get(i, {}).get("name", "") for i in meta.get("programmes", []) or []]
+        texts = [meta["title"], *programmes, *map(str, meta.get("tags", []) or [])] if names_only else _texts(meta, body)
+        if any(word in text for word in words for text in texts):
+            found.add(path.stem)
+    return found
+
+
+def news_with(*words: str) -> set[str]:
+    found = set()
+    for path in (ROOT / "content" / "articles").rglob("*.md"):
+        meta, body = _front_matter(path)
+        if not meta.get("draft") and any(w in meta["title"] or w in body for w in words):
+            found.add(path.stem)
+    return found
+
+
+def shown_slugs(page, query: str) -> list[str]:
+    """Every result, in order (“显示更多结果” pressed until all are shown)."""
+    page.goto(f"{page.base}/search/?q={quote(query)}")
+    page.wait_for_function("() => /找到|没有/.test(document.getElementById('search-status').textContent)")
+    more = page.locator("#search-more")
+    while more.is_visible():
+        count = page.locator("#search-results > li").count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length > {count}")
+    hrefs = page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.pathname)")
+    return [href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs]
+
+
+@pytest.fixture
+def search(public_site, browser):
+    _, base = public_site
+    page = browser.new_page(viewport={"width": 390, "height": 900}, timezone_id="Asia/Shanghai")
+    page.clock.set_fixed_time(NOW)
+    page.base = base
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("智启梦工厂", ("智启梦工厂",)),  # found nothing: five titles contain it
+    ("编程", ("编程",)),  # missed 智启梦工厂周日编程班
+    ("世界卒中日", ("世界卒中日",)),  # missed the event of that name
+    ("脑卒中", ("卒中", "中风")),  # found nothing: the synonyms registry says 卒中 and 中风 are the same
+    ("卒中", ("卒中", "中风")),  # found 2 of 5
+    ("中风", ("卒中", "中风")),
+    ("亲子", ("亲子",)),  # found 3 of about 25: titles, text and the 亲子家庭 audience
+    ("梦工厂", ("梦工厂",)),
+])
+def test_a_query_finds_every_event_that_contains_it(search, query: str, words: tuple[str, ...]) -> None:
+    expected = pages_with(*words)
+    assert expected, f"the sample no longer has {words}: choose another query"
+    wanted = expected | news_with(*words)
+    shown = shown_slugs(search, query)
+    assert set(shown[:10]) <= wanted, (query, sorted(set(shown[:10]) - wanted))  # the first ten are right
+    assert expected <= set(shown), (query, sorted(expected - set(shown)))  # and every event is found
+    assert set(shown) <= wanted, (query, sorted(set(shown) - wanted))
+    assert search.locator("#search-status").inner_text() == f"找到 {len(shown)} 条结果"
+
+
+@pytest.mark.parametrize("query", ["kexuehuiketing", "kxhkt", "zhiqimenggongchang", "zqmgc"])
+def test_pinyin_and_initials_find_a_programme_by_its_name(search, query: str) -> None:
+    name = {"kexuehuiketing": "科学会客厅", "kxhkt": "科学会客厅",
+            "zhiqimenggongchang": "智启梦工厂", "zqmgc": "智启梦工厂"}[query]
+    expected = pages_with(name, names_only=True)  # by title or programme
+    assert expected
+    shown = shown_slugs(search, query)
+    assert set(shown) == expected, (query, sorted(expected ^ set(shown)))
+
+
+def test_a_mistyped_name_is_offered_the_names_close_to_it(search) -> None:
+    search.goto(f"{search.base}/search/?q={quote('智启梦工场')}")
+    close = search.locator("#search-close")
+    close.get_by_text("您要找的是不是").wait_for()
+    offered = close.locator("a").all_inner_texts()
+    assert offered and all("智启梦工厂" in title for title in offered[:3]), offered
+    assert "没有找到“智启梦工场”" in search.locator("#search-status").inner_text()

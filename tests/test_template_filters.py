@@ -1,0 +1,47 @@
+"""The Jinja filters the theme uses (kepu_pelican.filters): the dates, ends and links a page shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from test_site_index import index_for
+
+from kepu_pelican.filters import FILTERS
+
+
+@cache
+def _index():
+    return index_for(date(2026, 12, 1))
+
+
+def _entry(slug: str):
+    return _index().by_slug[slug]
+
+
+def test_a_day_reads_in_chinese_with_its_weekday() -> None:
+    start = _entry("liudong-kejiguan").shown.start  # 2026-12-05 09:00 in Beijing
+    assert FILTERS["format_day"](start) == "2026年12月5日（周六）"
+    assert FILTERS["format_day"](start, False) == "12月5日（周六）"
+    assert (FILTERS["day_short"](start), FILTERS["weekday"](start)) == ("12月5日", "周六")
+    assert FILTERS["format_datetime"](start) == "2026年12月5日（周六）09:00"
+    assert FILTERS["format_datetime"](None) == ""
+    assert FILTERS["iso"](start) == "2026-12-05T09:00:00+08:00"
+    early = datetime(2026, 12, 5, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # still the 4th in UTC
+    assert (FILTERS["format_day"](early), FILTERS["weekday"](early)) == ("2026年12月5日（周六）", "周六")
+
+
+def test_when_an_event_is_over_for_the_page_script() -> None:
+    """``data-ends``: a timed event ends at its end; an all-day event at midnight after its last day."""
+    timed, all_day = _entry("liudong-kejiguan"), _entry("kejizhou")  # kejizhou: 14–16 December
+    assert FILTERS["ends"](timed) == "2026-12-05T16:00:00+08:00"
+    assert FILTERS["ends"](all_day) == FILTERS["ends"](all_day.shown) == "2026-12-17T00:00:00+08:00"
+    assert FILTERS["format_when"](all_day.shown.start, all_day.shown.end) == "2026年12月14日（周一）至12月16日（周三）"
+
+
+def test_page_paths_and_phone_links() -> None:
+    assert FILTERS["page_path"]("events/x/index.html") == "events/x/"
+    assert FILTERS["page_path"]("feeds/all.ics") == "feeds/all.ics"
+    assert FILTERS["tel"]("022-6620 0000") == "tel:+862266200000"
+    assert FILTERS["tel_link"]("022-6620 0000") == '<a class="tel" href="tel:+862266200000">022-6620 0000</a>'
