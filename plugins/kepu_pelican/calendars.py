@@ -8,7 +8,8 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from kepu.grids import (
+from kepu.formats.urls import UrlScheme
+from kepu.index.grids import (
     WEEKDAY_HEADERS,
     Calendar,
     MonthKey,
@@ -19,8 +20,7 @@ from kepu.grids import (
     split_by_street,
     week_start,
 )
-from kepu.site import SiteIndex
-from kepu.urls import UrlScheme
+from kepu.index.site import SiteIndex
 
 from .parallel import fork_map
 from .settings import build_date

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from pelican.generators import Generator
 
-from kepu import atom
-from kepu.history import derived_stamp, load_history
-from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes, stamp_time
-from kepu.problems import WARNING, Problem
-from kepu.site import EventEntry, SiteIndex, last_local_day
-from kepu.subscribe import FeedLinks, feed_links, google_event_link
-from kepu.urls import FACET_PREFIX, UrlScheme
+from kepu.content.problems import WARNING, Problem
+from kepu.formats import atom
+from kepu.formats.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes, stamp_time
+from kepu.formats.subscribe import FeedLinks, feed_links, google_event_link
+from kepu.formats.urls import FACET_PREFIX, UrlScheme
+from kepu.index.history import derived_stamp, load_history
+from kepu.index.site import EventEntry, SiteIndex, last_local_day
 
 from .engine import OutputReuse, digest
 from .parallel import fork_map

@@ -10,17 +10,17 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from kepu.content import duplicate_slugs, load_events
-from kepu.district import District
-from kepu.finder import filter_index
-from kepu.problems import ContentError, Problem
-from kepu.processes import collector_paused
-from kepu.project import output_collisions, tree_problems
-from kepu.qr import QrCache
-from kepu.registries import load_registries
-from kepu.site import SiteIndex, build_index, local_day
-from kepu.structured import event_jsonld, script_json
-from kepu.urls import FACET_PREFIX, UrlScheme
+from kepu.content.district import District
+from kepu.content.events import duplicate_slugs, load_events
+from kepu.content.problems import ContentError, Problem
+from kepu.content.project import output_collisions, tree_problems
+from kepu.content.registries import load_registries
+from kepu.engine.processes import collector_paused
+from kepu.formats.finder import filter_index
+from kepu.formats.qr import QrCache
+from kepu.formats.structured import event_jsonld, script_json
+from kepu.formats.urls import FACET_PREFIX, UrlScheme
+from kepu.index.site import SiteIndex, build_index, local_day
 
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from kepu.images import fingerprint, inspect_file, published
-from kepu.problems import ContentError, Problem
-from kepu.project import Layout
-from kepu.webnames import web_name
+from kepu.content.images import fingerprint, inspect_file, published
+from kepu.content.problems import ContentError, Problem
+from kepu.content.project import Layout
+from kepu.content.webnames import web_name
 
 from .engine import OutputReuse, code_digest, digest
 from .parallel import fork_map

@@ -9,12 +9,20 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from kepu.changes import atom, changes_for
-from kepu.charts import bar_chart, column_chart
-from kepu.opendata import csv_document, csv_lines, dumps, event_record, events_json, record_json, schema
-from kepu.site import EventEntry, SiteIndex
-from kepu.stats import figures, years
-from kepu.urls import UrlScheme
+from kepu.formats.changes import atom, changes_for
+from kepu.formats.charts import bar_chart, column_chart
+from kepu.formats.opendata import (
+    csv_document,
+    csv_lines,
+    dumps,
+    event_record,
+    events_json,
+    record_json,
+    schema,
+)
+from kepu.formats.urls import UrlScheme
+from kepu.index.site import EventEntry, SiteIndex
+from kepu.index.stats import figures, years
 
 from .engine.fragments import FragmentCache
 from .trace import phase
