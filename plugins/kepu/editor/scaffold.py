@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from kepu.content.dates import format_day
 from kepu.content import placeholders as ex
+from kepu.content.dates import format_day
 from kepu.content.model import Event, Registration, Registries
 from kepu.content.problems import format_report
 from kepu.content.project import Layout, check
