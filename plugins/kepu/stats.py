@@ -25,9 +25,9 @@ class Row:
     depth: int = 0  # a programme inside another: 1, 2, ...
 
     @property
-    def people(self) -> str:
-        """人次 as the tables show it: 未登记 when none of its events recorded attendance."""
-        return str(self.attendance) if self.recorded else "未登记"
+    def people(self) -> int | str:
+        """人次 as the tables (page, CSV, XLSX) show it: 未登记 when none of its events recorded attendance."""
+        return self.attendance if self.recorded else "未登记"
 
 
 class Tally:

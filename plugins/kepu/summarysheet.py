@@ -39,7 +39,7 @@ class Line:
 
 
 def _figures(row: Row) -> tuple[object, ...]:
-    return row.events, row.sessions, row.attendance if row.recorded else "未登记", row.recorded
+    return row.events, row.sessions, row.people, row.recorded
 
 
 def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
@@ -50,7 +50,7 @@ def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
            Line("blank"), Line("heading", ("一、总体情况",)),
            Line("header", ("指标", "数量", "单位")),
            Line("figure", ("活动", total.events, "项")), Line("figure", ("场次", total.sessions, "场")),
-           Line("figure", ("人次（登记）", total.attendance if total.recorded else "未登记", "人次")),
+           Line("figure", ("人次（登记）", total.people, "人次")),
            Line("figure", ("登记人数的活动", total.recorded, "项")),
            Line("figure", ("开展活动的科普项目", book.active_programmes, "个")),
            Line("figure", ("参与队伍", book.figures.teams, "支")),
