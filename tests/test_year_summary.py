@@ -125,6 +125,9 @@ def test_the_summary_table_reconciles_with_events_csv(sample_output: Path, year:
                if len(row) == 3}
     assert int(overall["活动"]) == len({row["活动编号"] for row in sessions})
     assert int(overall["场次"]) == len(sessions)
+    active = [label for label in want["科普项目"] if label not in ("合计", OTHER["科普项目"])]
+    assert int(overall["开展活动的科普项目"]) == len(active)
+    assert int(overall["参与队伍"]) == len({row["主办队伍"] for row in sessions})
     villages = sum(row["社区类别"] == "村" for row in sessions)
     assert overall["村的场次占比"] == f"{villages / len(sessions) * 100:.1f}%"
 
