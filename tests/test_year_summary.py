@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 import zipfile
 from collections import defaultdict
 from datetime import date
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from openpyxl import load_workbook
+from test_csv_safety import SOFFICE, open_in_calc
 from test_site_index import index_for
 
 from conftest import ROOT
@@ -238,3 +240,22 @@ def test_people_not_recorded_reads_as_such(mini_site: Path) -> None:
     assert sections["科普项目"]["科普展巡"] == (1, 1, NOT_RECORDED)
     assert sections["科普项目"]["合计"] == (1, 1, NOT_RECORDED)
     assert sections["科普项目"]["未列入科普项目"][0] == 3
+
+
+def test_libreoffice_calc_runs_no_formula_from_either_file(tmp_path: Path) -> None:
+    """The oracle is a spreadsheet program: Calc opens the CSV (as a staffer double-clicking it
+    would) and the XLSX (saved back as CSV: a formula would be saved as its result, 2)."""
+    table = [*_hostile_table(), Line("line", ("=1+1", 1, 1, 1, 1))]
+    (tmp_path / "summary.csv").write_bytes(summary_csv(table))
+    sheet = open_in_calc([tmp_path / "summary.csv"], tmp_path)["summary"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    assert [c.value for c in cells if c.column == 1][-1] == "'=1+1"
+    assert [c.data_type for c in cells if c.row == sheet.max_row] == ["s", "n", "n", "n", "n"]
+    (tmp_path / "summary.xlsx").write_bytes(summary_xlsx(table, BUILD))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path / "back"),
+                    str(tmp_path / "summary.xlsx")], capture_output=True, timeout=180, check=True)
+    rows = _csv_rows((tmp_path / "back" / "summary.csv").read_bytes())
+    assert rows[0][0].startswith("=HYPERLINK") and rows[-1] == ["=1+1", "1", "1", "1", "1"]
