@@ -93,8 +93,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
 def _section(key: str, title: str, column: str, lines: Iterable[Row], tally: Tally, other: str = "",
              note: str = "") -> Section:
     other_row = tally.row(OTHER, other) if other else None
-    return Section(key, title, column, tuple(line for line in lines if line.events or key == "communities"),
-                   tally.row(TOTAL, "合计"), other_row, note)
+    return Section(key, title, column, tuple(lines), tally.row(TOTAL, "合计"), other_row, note)
 
 
 def _lines(registry: dict, tally: Tally, urls: dict[str, str]) -> list[Row]:
