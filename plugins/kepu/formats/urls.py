@@ -56,11 +56,16 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     # Figures, open data, embeds and the change feed.
     "STATS": ("stats/", "stats/index.html"),
     "STATS_YEAR": ("stats/{year}/", "stats/{year}/index.html"),
+    # The year-end summary table (kepu.formats.summarysheet) beside the year's page.
+    "STATS_SUMMARY_CSV": ("stats/{year}/summary-{year}.csv", "stats/{year}/summary-{year}.csv"),
+    "STATS_SUMMARY_XLSX": ("stats/{year}/summary-{year}.xlsx", "stats/{year}/summary-{year}.xlsx"),
     "DATA": ("data/", "data/index.html"),
     "DATA_EVENTS": ("data/events.json", "data/events.json"),
     "DATA_SCHEMA": ("data/events.schema.json", "data/events.schema.json"),
     "DATA_CSV": ("data/events.csv", "data/events.csv"),
     "DATA_STREET": ("data/streets/{id}.json", "data/streets/{id}.json"),
+    # programmes, campaigns, venues, communities, people (kepu.formats.registrydata)
+    "DATA_REGISTRY": ("data/{registry}.json", "data/{registry}.json"),
     "EMBED_STREET": ("embed/streets/{id}/", "embed/streets/{id}/index.html"),
     "EMBED_CATEGORY": ("embed/categories/{id}/", "embed/categories/{id}/index.html"),
     "EMBED_TEAM": ("embed/teams/{id}/", "embed/teams/{id}/index.html"),
