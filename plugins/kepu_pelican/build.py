@@ -38,7 +38,7 @@ from kepu.engine.output import (
 from kepu.formats.urls import UrlScheme
 from kepu.index.history import NO_GIT, SHALLOW, repository_state
 
-from .engine import recycle
+from .engine import manifest_store, recycle
 from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
@@ -138,7 +138,7 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
         with phase("recycle the spare tree"):
-            recycle(staged)
+            recycle(staged, manifest_store(settings))
     try:
         with phase("pelican: all generators"):
             _run_pelican(settings)
