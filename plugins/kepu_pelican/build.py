@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -96,7 +97,10 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
     settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     with _exclusive(target):
-        outcome = _build_locked(settings, target)
+        try:
+            outcome = _build_locked(settings, target)
+        finally:
+            gc.unfreeze()  # also after a refused or failed build: nothing of it stays uncollectable
     if problems is not None:
         write_outcome(problems, outcome)
     return outcome.code
