@@ -98,6 +98,8 @@ class FeedsGenerator(Generator):
                                                    all_atom)
         self.subscribe_pages.insert(0, (urls.save_as("SUBSCRIBE_FEED_ALL"), self.context["kepu_feed_all"],
                                         "全区", None))
+        self.context["kepu_feed_components"] = self.components  # campaign feeds are cut by their VEVENTs' sizes
+        self.context["kepu_feed_override"] = {}  # feed path -> its own bytes (a campaign's whole window)
         self.context["kepu_calendar_links"] = self.calendar_links
         self.context["kepu_feed_window"] = self.in_window
         self.zone = index.timezone
@@ -186,7 +188,9 @@ class FeedsGenerator(Generator):
             self._write_single_events(index, out, day)  # first: they give feeds reused VEVENTs
         with phase("feeds: subscriptions"):
             for feed in self.feeds:
-                data, windows[feed.path] = feed_bytes(feed, self.feed_settings, self.components, day)
+                own = self.context["kepu_feed_override"].get(feed.path)
+                data, windows[feed.path] = own(feed) if own else feed_bytes(feed, self.feed_settings,
+                                                                           self.components, day)
                 out.write(feed.path, data)
         _report_left_out(windows.values())
         self.context["kepu_feed_windows"] = windows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kepu import dates, maps, phones, sessions
+from kepu import campaigndays, dates, maps, phones, sessions
 from kepu.site import EventEntry, ends_at
 
 
@@ -57,4 +57,5 @@ FILTERS = {
     "session_text": sessions.session_text,
     "session_label": sessions.session_label,
     "map_links": maps.map_links,
+    "programme_slots": campaigndays.slots,
 }

@@ -25,6 +25,7 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator
+from .campaigns import CampaignDaysGenerator
 from .feeds import FeedsGenerator
 from .fragments import FragmentCache
 from .images import ImagesGenerator
@@ -283,7 +284,8 @@ class EventsGenerator(CachingGenerator):
                           ctx.get("kepu_embeds", {}).get(kind, {}).get(ident), teams,
                           ctx["kepu_calendars"]["streets"].get(ident) if kind == "streets" else None,
                           ctx.get("kepu_street_figures", {}).get(ident) if kind == "streets" else None,
-                          ctx.get("kepu_stats_url"))
+                          ctx.get("kepu_stats_url"),
+                          ctx["kepu_campaign_keys"].get(ident) if kind == "campaigns" else None)
 
     def _write_facet(self, writer, urls: UrlScheme, kind: str, facet) -> dict[str, str]:
         """A facet's pages: its upcoming events and its past ones, paginated."""
@@ -340,5 +342,5 @@ def _report(problems: list[Problem]) -> None:
 
 
 def get_generators(_pelican) -> list[type]:
-    return [EventsGenerator, FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
+    return [EventsGenerator, FeedsGenerator, CampaignDaysGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
             EmbedsGenerator, ChangesGenerator, ImagesGenerator]
