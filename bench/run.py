@@ -29,6 +29,7 @@ from pathlib import Path
 
 import yaml
 
+from bench import campaign
 from bench.corpus import generate
 from bench.editing import kept_section
 from kepu.output import spare_dir
@@ -339,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         text += "\n" + editing
     if args.append and args.append.exists():
         text += "\n" + args.append.read_text("utf-8")
-    args.out.write_text(text + images_section(args.out), "utf-8")
+    args.out.write_text(text + images_section(args.out) + campaign.kept_section(args.out), "utf-8")
     print(text)
     return 0
 

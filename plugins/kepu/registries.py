@@ -46,6 +46,7 @@ MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "stre
              "community": MAX_ID, "address": 200, "hours": 200, "accessibility": 300, "base_level": 10,
              "title": 60, "field": 60, "organisation": 100, "words": 200}
 STAND_IN = "__stand_in__"
+IMPLIED_HINT = "活动期内的全部活动都算这个主题活动时写 implied: true，否则删去这一行"
 _STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 _ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
 REGISTRY_FILES = {
@@ -243,6 +244,8 @@ def _load_one(kind: str, path: Path, shown: str,
             continue
         result[ident] = make(item)
         item_lines[ident] = lines
+        if kind == "campaigns":  # the campaign stays (events naming it are not blamed), as not implied
+            problems.extend(filter(None, [_flag_type(item, lines, shown, "implied", IMPLIED_HINT)]))
     return result, item_lines, problems
 
 
@@ -317,8 +320,7 @@ def _check_new_item(kind: str, item: dict, lines: dict[str, int], shown: str) ->
         or _one_of(item, lines, shown, "base_level", BASE_LEVELS) or _place_coordinates(item, lines, shown),
         "programmes": lambda: _one_of(item, lines, shown, "level", PROGRAMME_LEVELS)
         or _id_list_problem(item, lines, shown, "owners"),
-        "campaigns": lambda: _window_problem(item, lines, shown) or _flag_type(
-            item, lines, shown, "implied", "活动期内的全部活动都算这个主题活动时写 implied: true，否则删去这一行"),
+        "campaigns": lambda: _window_problem(item, lines, shown),
         "people": lambda: _flag_type(item, lines, shown, "consent", "本人同意公开时写 consent: true，否则删去这一行"),
     }
     return checks[kind]() if kind in checks else None
