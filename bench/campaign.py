@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.corpus import _event, _registries, generate
+from bench.sections import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMPAIGN = "keji-huodongzhou-bench"
@@ -133,25 +134,6 @@ def report(output: Path, events: int, build_date: date) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    """Put ``text`` between the markers in ``path`` (replacing an earlier run's), or at its end."""
-    old = path.read_text("utf-8") if path.exists() else ""
-    block = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in old and END in old:
-        new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(new, "utf-8")
-
-
-def kept_section(path: Path) -> str:
-    """This section of an earlier run ("" if none): ``bench.run`` carries it over."""
-    text = path.read_text("utf-8") if path.exists() else ""
-    if BEGIN not in text or END not in text:
-        return ""
-    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="主题活动周（数千项活动）的每日日程页面大小和日历文件大小")
     parser.add_argument("--events", type=int, default=2500)
@@ -167,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     text = report(args.work / "output", args.events, args.build_date)
     if args.results:
-        write_section(args.results, text)
+        write_section(args.results, text, BEGIN, END)
     print(text)
     return 0
 
