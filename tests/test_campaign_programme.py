@@ -271,6 +271,8 @@ def test_a_resident_filters_a_day_by_street_and_category_with_javascript(week, o
         shown = page.eval_on_selector_all(".programme li:not([hidden]) a", "links => links.map(a => a.pathname)")
         count = page.text_content(".filter-count")
         violations = axe(page) if axe_available() else []
+        page.goto(f"{base}/campaigns/{CAMPAIGN}/")
+        violations += axe(page) if axe_available() else []  # the campaign page: figures, days, table
         page.close()
     finally:
         server.shutdown()
