@@ -327,6 +327,36 @@ def test_an_implied_campaign_takes_in_every_event_held_in_its_window(tmp_path: P
     assert "UID:liudong-kejiguan@" in (output / "feeds" / "campaigns" / "kepuri-2026.ics").read_text("utf-8")
 
 
+def test_a_day_too_large_for_one_file_is_cut_by_street_then_into_pieces(tmp_path: Path) -> None:
+    """With room for about one event per calendar file: the campaign's busiest day (two events in
+    one street) is cut by street and then into numbered pieces, a quieter day keeps one file; every
+    file is within the limit, listed on the campaign page, and read alike by ical.js and libical."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    settings = tmp_path / "tinyconf.py"
+    limit = 16 * 1024 + 1300  # HEADER_ROOM and one event (about 900 bytes each here)
+    settings.write_text(f"from pelicanconf import *  # noqa: F403\nFEED_MAX_BYTES = {limit}\n", "utf-8")
+    output = tmp_path / "output"
+    result = run_build(site / "content", output, settings=settings)
+    assert result.returncode == 0, result.stderr[-2000:]
+    parts = sorted((output / "feeds" / "campaigns" / "kepuri-2026").glob("*.ics"))
+    assert [p.stem for p in parts] == ["2026-12-05-xinbei-1", "2026-12-05-xinbei-2", "2026-12-08"]
+    page = (output / "campaigns" / "kepuri-2026" / "index.html").read_text("utf-8")
+    assert "2026年12月5日（周六） · 新北街道（第 2 部分）" in page
+    uids = [u for p in parts for u in re.findall(r"^UID:([^@\r]+)@", p.read_text("utf-8"), re.MULTILINE)]
+    assert sorted(uids) == ["liudong-kejiguan", "xinnong-dongji", "zhoumo-tongxuehui"]
+    assert all(p.stat().st_size <= limit and lint(p.read_bytes()) == [] for p in parts)
+    assert all(f'href="/feeds/campaigns/kepuri-2026/{p.name}"' in page for p in parts)
+    require(node_available() and libical_available(), "ical.js and libical")
+    span = (date(2026, 11, 1), date(2027, 3, 1))
+    js, lib = icaljs(parts, *span), libical_occurrences(parts, *span)
+    for path in parts:
+        py = python_occurrences(path, *span)
+        assert sorted((o["uid"], o["start"], o["end"]) for o in js[str(path)]) == py, path.name
+        assert sorted(lib[str(path)]) == sorted((uid, start) for uid, start, _ in py), path.name
+
+
 def test_implied_written_other_than_true_or_false_is_refused(mini_site: Path) -> None:
     lines = check_lines(with_registries(mini_site, campaigns=CAMPAIGNS + "  implied: 自动\n"))
     assert ("content/data/campaigns.yml:5: implied: “自动”不是真假值 — "

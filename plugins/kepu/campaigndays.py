@@ -166,22 +166,24 @@ def pages(rows: Sequence[Row], per_page: int) -> list[tuple[Row, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class FeedPart:
-    """A calendar file holding part of a campaign: one day, or one street on one day."""
+    """A calendar file holding part of a campaign: one day, one street on one day, or (a street's day
+    still too large) one of its numbered pieces."""
 
     day: date
     street: Street | None
     entries: tuple[EventEntry, ...]
+    number: int = 0
 
     @property
     def key(self) -> str:
-        return f"{self.day.isoformat()}-{self.street.id}" if self.street else self.day.isoformat()
+        street = f"-{self.street.id}" if self.street else ""
+        return f"{self.day.isoformat()}{street}" + (f"-{self.number}" if self.number else "")
 
 
-def feed_parts(days: CampaignDays, size: Callable[[EventEntry], int], budget: int,
-               zone: ZoneInfo) -> list[FeedPart]:
+def feed_parts(days: CampaignDays, size: Callable[[EventEntry], int], budget: int) -> list[FeedPart]:
     """The campaign's events in files of at most ``budget`` bytes: none when they all fit in one;
-    else one per day (an event goes with the first day it has a session on), and a day still too
-    large one per street of that day."""
+    else one per day (an event goes with the first day it has a session on), a day still too large
+    one per street of that day, and a street's day still too large in numbered pieces."""
     entries = {row.entry.event.slug: row.entry for day in days.days for row in day.rows}
     if sum(size(e) for e in entries.values()) <= budget:
         return []
@@ -189,15 +191,29 @@ def feed_parts(days: CampaignDays, size: Callable[[EventEntry], int], budget: in
     for day in days.days:
         for row in day.rows:
             first_day.setdefault(row.entry.event.slug, day.day)
-    parts = []
+    parts: list[FeedPart] = []
     for day in days.days:
         mine = tuple(e for slug, e in entries.items() if first_day[slug] == day.day)
-        if not mine:
-            continue
-        if sum(size(e) for e in mine) <= budget:
+        if mine and sum(size(e) for e in mine) <= budget:
             parts.append(FeedPart(day.day, None, mine))
+        elif mine:
+            parts += _street_parts(day.day, mine, size, budget)
+    return parts
+
+
+def _street_parts(day: date, entries: tuple[EventEntry, ...], size: Callable[[EventEntry], int],
+                  budget: int) -> list[FeedPart]:
+    parts = []
+    for ident in dict.fromkeys(e.street.id for e in entries):
+        mine = tuple(e for e in entries if e.street.id == ident)
+        street = mine[0].street
+        if sum(size(e) for e in mine) <= budget:
+            parts.append(FeedPart(day, street, mine))
             continue
-        streets = dict.fromkeys(e.street.id for e in mine)
-        parts += [FeedPart(day.day, next(e.street for e in mine if e.street.id == ident),
-                           tuple(e for e in mine if e.street.id == ident)) for ident in streets]
+        pieces: list[list[EventEntry]] = [[]]
+        for entry in mine:
+            if pieces[-1] and sum(size(e) for e in pieces[-1]) + size(entry) > budget:
+                pieces.append([])
+            pieces[-1].append(entry)
+        parts += [FeedPart(day, street, tuple(piece), n) for n, piece in enumerate(pieces, start=1)]
     return parts

@@ -89,7 +89,7 @@ class CampaignDaysGenerator(Generator):
             days = campaign_days(campaign, [*facet.upcoming, *facet.past], index.registries, index.timezone,
                                  build_date(self.settings), index.by_slug.get(campaign.main_event))
             parts = feed_parts(days, lambda entry: len(components.serialize(entry)),
-                               self.feed_settings.max_bytes - HEADER_ROOM, index.timezone)
+                               self.feed_settings.max_bytes - HEADER_ROOM)
             views[ident] = CampaignView(days, tuple(self._day_link(ident, d) for d in days.days),
                                         self.urls.url("CAMPAIGN_PRINT", id=ident),
                                         tuple(self._part_link(ident, p) for p in parts))
@@ -106,7 +106,8 @@ class CampaignDaysGenerator(Generator):
                        self.urls.url("CAMPAIGN_DAY_PRINT", id=ident, day=iso))
 
     def _part_link(self, ident: str, part: FeedPart) -> PartLink:
-        label = format_day(part.day) + (f" · {part.street.name}" if part.street else "")
+        label = format_day(part.day) + (f" · {part.street.name}" if part.street else "") + (
+            f"（第 {part.number} 部分）" if part.number else "")
         return PartLink(part, self.urls.url("CAMPAIGN_PART_FEED", id=ident, part=part.key), label)
 
     def _whole_feed(self, days: CampaignDays, feed: Feed) -> tuple[bytes, FeedWindow]:
