@@ -303,10 +303,12 @@ def campaign_ids(event: Event, occurrences: tuple[Occurrence, ...], registries: 
                  zone: ZoneInfo) -> tuple[str, ...]:
     """The campaigns an event belongs to: those it names, then each ``implied: true`` campaign
     whose window one of its sessions touches (a cancelled one too: it is shown as such)."""
+    implied = [c for c in registries.campaigns.values() if c.implied]
+    if not implied:
+        return event.campaigns
     days = [(local_day(o.start, zone), last_local_day(o, zone)) for o in occurrences]
-    implied = (c.id for c in registries.campaigns.values()
-               if c.implied and any(c.touches(first, last) for first, last in days))
-    return tuple(dict.fromkeys((*event.campaigns, *implied)))
+    joined = (c.id for c in implied if any(c.touches(first, last) for first, last in days))
+    return tuple(dict.fromkeys((*event.campaigns, *joined)))
 
 
 def _agenda(occurrences: list[Occurrence], entries: dict[str, EventEntry], first: date,
