@@ -40,6 +40,9 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
            (f"{prefix}_FEED", (f"feeds/{plural}/{{id}}.ics",) * 2),
            (f"{prefix}_ATOM", (f"feeds/{plural}/{{id}}.atom",) * 2),
            (f"EMBED_{prefix}", (f"embed/{plural}/{{id}}/", f"embed/{plural}/{{id}}/index.html")))},
+    # 科普路线 (content/data/routes.yml): venues visited in order, drawn on the venue map.
+    "ROUTE": ("routes/{id}/", "routes/{id}/index.html"),
+    "ROUTES": ("routes/", "routes/index.html"),
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
     # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).

@@ -35,6 +35,7 @@ from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reus
 from .search import write_search_index
 from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import note, phase
+from .venuemap import MapGenerator
 from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
@@ -341,4 +342,4 @@ def _report(problems: list[Problem]) -> None:
 
 def get_generators(_pelican) -> list[type]:
     return [EventsGenerator, FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
-            EmbedsGenerator, ChangesGenerator, ImagesGenerator]
+            EmbedsGenerator, ChangesGenerator, ImagesGenerator, MapGenerator]
