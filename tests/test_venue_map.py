@@ -235,3 +235,61 @@ def test_tapping_a_point_opens_its_venue_and_the_page_passes_axe(served: str, br
     page.wait_for_url("**/venues/caomei-dapeng/")
     assert page.locator("h1").inner_text() == "草莓科普大棚"
     page.close()
+
+
+# ------------------------------------------------------------------ the drawing itself
+
+def _places(*rows: tuple[str, str, float, float]):
+    from kepu.model import Place
+
+    return [Place(ident, name, "科普基地", street, lat=lat, lon=lon) for ident, name, street, lat, lon in rows]
+
+
+def test_schematic_street_areas_tile_the_drawing_and_hold_their_own_venues() -> None:
+    from kepu.mapgeometry import area_and_centroid, voronoi_cells
+
+    sites = [(40.0, 50.0), (200.0, 60.0), (120.0, 300.0), (300.0, 400.0), (60.0, 420.0)]
+    cells = voronoi_cells(sites, 320, 480)
+    assert sum(area_and_centroid([p for p, _ in cell])[0] for cell in cells) == pytest.approx(320 * 480)
+    for (x, y), cell in zip(sites, cells, strict=True):
+        xs, ys = [p[0] for p, _ in cell], [p[1] for p, _ in cell]
+        assert min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys)
+
+
+def test_points_at_one_place_are_parted_into_touch_targets_that_do_not_overlap() -> None:
+    from kepu.mapgeometry import spread
+
+    parted = spread([(160.0, 200.0)] * 6 + [(165.0, 205.0)] * 3, 25, 320, 480)
+    for i, (x1, y1) in enumerate(parted):
+        assert 27 <= x1 <= 293 and 27 <= y1 <= 453
+        for x2, y2 in parted[i + 1:]:
+            assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** .5 >= 50
+
+
+def test_names_are_escaped_in_the_drawing() -> None:
+    from kepu.model import Street
+    from kepu.venuemap import Pin, base_map, draw
+
+    places = _places(("a", '"><script>alert(1)</script>', "s", 39.1, 117.7), ("b", "乙", "s", 39.2, 117.8))
+    streets = {"s": Street("s", "<b>街</b>", "街道", 0)}
+    base = base_map(places, streets, None)
+    drawn = draw(base, [Pin(p, f"/venues/{p.id}/", p.name, k + 1) for k, p in enumerate(places)], "图")
+    assert "<script>" not in drawn and "<b>" not in drawn
+    assert 'aria-label="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in drawn
+
+
+def test_a_detailed_outline_is_simplified_to_what_a_phone_shows() -> None:
+    import math
+
+    from kepu.model import Street
+    from kepu.outlines import Outlines
+    from kepu.venuemap import base_map
+
+    ring = tuple((117.7 + 0.1 * math.cos(k / 500 * math.tau), 39.1 + 0.08 * math.sin(k / 500 * math.tau))
+                 for k in range(501))
+    outlines = Outlines("测试数据", "CC0", {"s": (ring,)})
+    base = base_map(_places(("a", "甲", "s", 39.1, 117.7)), {"s": Street("s", "街", "街道", 0)}, outlines)
+    path = re.search(r'class="street-outline[^"]*" data-street="s" d="([^"]+)"', base.streets_layer).group(1)
+    points = [tuple(map(float, step.strip("MLZ ").split())) for step in path.split("L")]
+    assert 12 <= len(points) <= 150
+    assert all(0 <= x <= base.frame.width and 0 <= y <= base.frame.height for x, y in points)

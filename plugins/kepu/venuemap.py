@@ -42,6 +42,7 @@ class BaseMap:
     schematic: bool
     source: str = ""
     license: str = ""
+    spots: tuple[tuple[str, tuple[Point, ...]], ...] = ()  # each street's name and where it may be written
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +75,14 @@ def base_map(places: Sequence[Place], streets: Mapping[str, Street], outlines: O
     width = WIDTH * max(1.0, math.sqrt(distinct / CROWD))
     frame = fit_frame(points, width, RADIUS + 6)
     if outlines:
-        return BaseMap(frame, _outline_layer(frame, outlines, streets), False, outlines.source, outlines.license)
-    return BaseMap(frame, _schematic_layer(frame, placed, streets), True)
+        layer, spots = _outline_layer(frame, outlines, streets)
+        return BaseMap(frame, layer, False, outlines.source, outlines.license, spots)
+    layer, spots = _schematic_layer(frame, placed, streets)
+    return BaseMap(frame, layer, True, spots=spots)
 
 
-def _schematic_layer(frame: Frame, placed: Sequence[Place], streets: Mapping[str, Street]) -> str:
+def _schematic_layer(frame: Frame, placed: Sequence[Place],
+                     streets: Mapping[str, Street]) -> tuple[str, tuple[tuple[str, tuple[Point, ...]], ...]]:
     sites: dict[tuple[str, str], tuple[Point, str]] = {}
     for place in placed:
         point = frame.project(place.lon, place.lat)
@@ -98,15 +102,30 @@ def _schematic_layer(frame: Frame, placed: Sequence[Place], streets: Mapping[str
     tones = colour_greedily([s for s in streets if s in owners], neighbours, TONES)
     shapes = [f'<path class="street-cell tone-{tones[owners[i]]}" data-street="{owners[i]}" d="{_path(c)}"/>'
               for i, c in enumerate(cells) if len(c) >= 3]
-    largest: dict[str, tuple[float, Point]] = {}
+    polygons: dict[str, list[list[Point]]] = {}
     for i, cell in enumerate(cells):
-        size, middle = area_and_centroid([p for p, _ in cell]) if len(cell) >= 3 else (0.0, points[i])
-        if size > largest.get(owners[i], (-1.0, middle))[0]:
-            largest[owners[i]] = (size, middle)
-    labels = [_label(frame, streets[s].name, largest[s][1]) for s in streets if s in largest]
+        if len(cell) >= 3:
+            polygons.setdefault(owners[i], []).append([p for p, _ in cell])
     border = f'<path class="street-border" d="{" ".join(borders)}"/>' if borders else ""
     frame_box = f'<rect class="map-frame" x="1" y="1" width="{_n(frame.width - 2)}" height="{_n(frame.height - 2)}"/>'
-    return "".join([*shapes, border, frame_box, *labels])
+    return "".join([*shapes, border, frame_box]), _spots(polygons, streets)
+
+
+def _spots(polygons: Mapping[str, list[list[Point]]],
+           streets: Mapping[str, Street]) -> tuple[tuple[str, tuple[Point, ...]], ...]:
+    """Where each street's name may go: its largest area's centre first, then points of its
+    areas between their centres and their corners (inside, for the convex cells)."""
+    found = []
+    for ident in (s for s in streets if s in polygons):
+        ranked = sorted(polygons[ident], key=lambda polygon: -area_and_centroid(polygon)[0])
+        spots = []
+        for polygon in ranked:
+            middle = area_and_centroid(polygon)[1]
+            corners = polygon[:: max(1, len(polygon) // 24)]
+            spots += [middle] + [(middle[0] + t * (x - middle[0]), middle[1] + t * (y - middle[1]))
+                                 for t in (0.3, 0.55, 0.8) for x, y in corners]
+        found.append((streets[ident].name, tuple(spots)))
+    return tuple(found)
 
 
 def _path(cell: Sequence[tuple[Point, int]]) -> str:
@@ -119,15 +138,34 @@ def _ring_path(points: Sequence[Point]) -> str:
     return "M" + " L".join(unique) + " Z"
 
 
-def _label(frame: Frame, name: str, at: Point) -> str:
-    half = min(len(name) * LABEL_SIZE / 2, frame.width / 2)
-    x = min(max(at[0], half + 2), frame.width - half - 2)
-    y = min(max(at[1], LABEL_SIZE), frame.height - LABEL_SIZE)
-    return f'<text class="street-label" x="{_n(x)}" y="{_n(y)}">{escape(name)}</text>'
+def _labels(frame: Frame, spots: Sequence[tuple[str, Sequence[Point]]], pins: Sequence[Point]) -> str:
+    """Each street's name where it covers no point and no other name, as near its centre as that allows."""
+    boxes: list[tuple[float, float, float, float]] = []  # centre x, centre y, half width, half height
+    parts = []
+    for name, candidates in spots:
+        half_w, half_h = min(len(name) * LABEL_SIZE / 2, frame.width / 2 - 2), LABEL_SIZE / 2 + 2
+        placed = [(min(max(x, half_w + 2), frame.width - half_w - 2),
+                   min(max(y, half_h + 2), frame.height - half_h - 2)) for x, y in candidates]
+        first = placed[0]
+        x, y = max(placed, key=lambda at: min(_clearance(at, half_w, half_h, pins, boxes), 30.0)
+                   - 0.05 * math.hypot(at[0] - first[0], at[1] - first[1]))
+        boxes.append((x, y, half_w, half_h))
+        parts.append(f'<text class="street-label" x="{_n(x)}" y="{_n(y)}">{escape(name)}</text>')
+    return "".join(parts)
 
 
-def _outline_layer(frame: Frame, outlines: Outlines, streets: Mapping[str, Street]) -> str:
-    shapes, labels = [], []
+def _clearance(at: Point, half_w: float, half_h: float, pins: Sequence[Point],
+               boxes: Sequence[tuple[float, float, float, float]]) -> float:
+    """How far a name's box at ``at`` stays from the nearest point and the names already placed."""
+    gaps = [math.hypot(max(abs(px - at[0]) - half_w, 0.0), max(abs(py - at[1]) - half_h, 0.0)) - RADIUS
+            for px, py in pins]
+    gaps += [max(abs(bx - at[0]) - bw - half_w, abs(by - at[1]) - bh - half_h) for bx, by, bw, bh in boxes]
+    return min(gaps, default=30.0)
+
+
+def _outline_layer(frame: Frame, outlines: Outlines,
+                   streets: Mapping[str, Street]) -> tuple[str, tuple[tuple[str, tuple[Point, ...]], ...]]:
+    shapes, polygons = [], {}
     for index, (ident, rings) in enumerate(outlines.streets.items()):
         projected = [simplify([frame.project(lon, lat) for lon, lat in ring], SIMPLIFY) for ring in rings]
         projected = [ring for ring in projected if len(ring) >= 3]
@@ -135,9 +173,8 @@ def _outline_layer(frame: Frame, outlines: Outlines, streets: Mapping[str, Stree
             continue
         path = " ".join(_ring_path(ring[:-1] if ring[0] == ring[-1] else ring) for ring in projected)
         shapes.append(f'<path class="street-outline tone-{index % TONES}" data-street="{ident}" d="{path}"/>')
-        middle = max((area_and_centroid(ring) for ring in projected), key=lambda found: found[0])[1]
-        labels.append(_label(frame, streets[ident].name, middle))
-    return "".join([*shapes, *labels])
+        polygons[ident] = projected
+    return "".join(shapes), _spots(polygons, streets)
 
 
 def draw(base: BaseMap, pins: Sequence[Pin], title: str, route: bool = False,
@@ -150,7 +187,8 @@ def draw(base: BaseMap, pins: Sequence[Pin], title: str, route: bool = False,
     centres = spread(true, RADIUS, frame.width, frame.height)
     parts = [f'<svg class="venue-map" viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="group" '
              f'aria-label="{escape(title)}">',
-             f'<g aria-hidden="true">{base.streets_layer}{_dots(frame, others)}{_leaders(true, centres)}</g>']
+             f'<g aria-hidden="true">{base.streets_layer}{_labels(frame, base.spots, centres)}'
+             f'{_dots(frame, others)}{_leaders(true, centres)}</g>']
     if route and len(centres) > 1:
         steps = " L".join(f"{_n(x)} {_n(y)}" for x, y in centres)
         parts.append(f'<path class="route-path" d="M{steps}" aria-hidden="true"/>')
