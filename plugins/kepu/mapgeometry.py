@@ -50,15 +50,20 @@ def fit_frame(points: Sequence[Point], width: float, margin: float,
 
 
 def voronoi_cells(sites: Sequence[Point], width: float, height: float) -> list[Cell]:
-    """Each site's Voronoi cell inside the rectangle (sites must be distinct)."""
+    """Each site's Voronoi cell inside the rectangle (sites must be distinct).
+
+    Sites are tried nearest first; once a site is more than twice as far as the cell's farthest
+    corner, no farther one can cut the cell."""
     frame: Cell = [((0.0, 0.0), FRAME), ((width, 0.0), FRAME), ((width, height), FRAME), ((0.0, height), FRAME)]
     cells = []
     for i, (xi, yi) in enumerate(sites):
         cell = frame
-        for j, (xj, yj) in enumerate(sites):
-            if j != i and cell:
-                a, b = xj - xi, yj - yi
-                cell = _clip(cell, a, b, (xj * xj + yj * yj - xi * xi - yi * yi) / 2, j)
+        nearest = sorted((math.hypot(xj - xi, yj - yi), j) for j, (xj, yj) in enumerate(sites) if j != i)
+        for distance, j in nearest:
+            if not cell or distance > 2 * max(math.hypot(x - xi, y - yi) for (x, y), _ in cell):
+                break
+            xj, yj = sites[j]
+            cell = _clip(cell, xj - xi, yj - yi, (xj * xj + yj * yj - xi * xi - yi * yi) / 2, j)
         cells.append(cell)
     return cells
 
@@ -92,9 +97,10 @@ def area_and_centroid(polygon: Sequence[Point]) -> tuple[float, Point]:
 
 
 def spread(points: Sequence[Point], radius: float, width: float, height: float,
-           gap: float = 4.0, rounds: int = 400) -> list[Point]:
+           gap: float = 4.0, rounds: int = 300) -> list[Point]:
     """Markers of ``radius`` placed as near their points as they can be without overlapping,
-    inside the drawing: pairs that overlap are pushed apart, again and again (deterministic)."""
+    inside the drawing: pairs closer than 2·radius + gap are pushed apart, round after round,
+    until none is closer than 2·radius + gap / 2 (deterministic)."""
     placed = [list(p) for p in points]
     distance = 2 * radius + gap
     low, high = (radius + 2, width - radius - 2), (radius + 2, height - radius - 2)
@@ -105,7 +111,7 @@ def spread(points: Sequence[Point], radius: float, width: float, height: float,
         for p in placed:
             p[0] = min(max(p[0], low[0]), max(low[1], low[0]))
             p[1] = min(max(p[1], high[0]), max(high[1], high[0]))
-        if worst < 0.01:
+        if worst < gap / 2:
             break
     return [(p[0], p[1]) for p in placed]
 

@@ -30,6 +30,7 @@ RADIUS = 25.0  # so each point is a 50-px touch target there (48 px is the large
 CROWD = 40  # distinct places the 320-unit map holds; more widen the drawing (and shrink the points)
 TONES = 8  # street colours, classes tone-0 … tone-7 in the theme's CSS
 LABEL_SIZE = 18.0  # a street label's size in 大字 mode, to keep labels inside the drawing
+LABEL_SPOTS = 40  # places tried for each street's name
 SIMPLIFY = 0.4  # outline detail below this many units is dropped
 
 
@@ -124,7 +125,7 @@ def _spots(polygons: Mapping[str, list[list[Point]]],
             corners = polygon[:: max(1, len(polygon) // 24)]
             spots += [middle] + [(middle[0] + t * (x - middle[0]), middle[1] + t * (y - middle[1]))
                                  for t in (0.3, 0.55, 0.8) for x, y in corners]
-        found.append((streets[ident].name, tuple(spots)))
+        found.append((streets[ident].name, tuple(spots[:LABEL_SPOTS])))
     return tuple(found)
 
 
