@@ -240,13 +240,13 @@ def test_tapping_a_point_opens_its_venue_and_the_page_passes_axe(served: str, br
 # ------------------------------------------------------------------ the drawing itself
 
 def _places(*rows: tuple[str, str, float, float]):
-    from kepu.model import Place
+    from kepu.content.model import Place
 
     return [Place(ident, name, "科普基地", street, lat=lat, lon=lon) for ident, name, street, lat, lon in rows]
 
 
 def test_schematic_street_areas_tile_the_drawing_and_hold_their_own_venues() -> None:
-    from kepu.mapgeometry import area_and_centroid, voronoi_cells
+    from kepu.formats.mapgeometry import area_and_centroid, voronoi_cells
 
     sites = [(40.0, 50.0), (200.0, 60.0), (120.0, 300.0), (300.0, 400.0), (60.0, 420.0)]
     cells = voronoi_cells(sites, 320, 480)
@@ -257,7 +257,7 @@ def test_schematic_street_areas_tile_the_drawing_and_hold_their_own_venues() -> 
 
 
 def test_points_at_one_place_are_parted_into_touch_targets_that_do_not_overlap() -> None:
-    from kepu.mapgeometry import spread
+    from kepu.formats.mapgeometry import spread
 
     parted = spread([(160.0, 200.0)] * 6 + [(165.0, 205.0)] * 3, 25, 320, 480)
     for i, (x1, y1) in enumerate(parted):
@@ -267,8 +267,8 @@ def test_points_at_one_place_are_parted_into_touch_targets_that_do_not_overlap()
 
 
 def test_names_are_escaped_in_the_drawing() -> None:
-    from kepu.model import Street
-    from kepu.venuemap import Pin, base_map, draw
+    from kepu.content.model import Street
+    from kepu.formats.venuemap import Pin, base_map, draw
 
     places = _places(("a", '"><script>alert(1)</script>', "s", 39.1, 117.7), ("b", "乙", "s", 39.2, 117.8))
     streets = {"s": Street("s", "<b>街</b>", "街道", 0)}
@@ -281,9 +281,9 @@ def test_names_are_escaped_in_the_drawing() -> None:
 def test_a_detailed_outline_is_simplified_to_what_a_phone_shows() -> None:
     import math
 
-    from kepu.model import Street
-    from kepu.outlines import Outlines
-    from kepu.venuemap import base_map
+    from kepu.content.model import Street
+    from kepu.content.outlines import Outlines
+    from kepu.formats.venuemap import base_map
 
     ring = tuple((117.7 + 0.1 * math.cos(k / 500 * math.tau), 39.1 + 0.08 * math.sin(k / 500 * math.tau))
                  for k in range(501))

@@ -23,8 +23,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.history import NO_GIT, SHALLOW, repository_state
-from kepu.output import (
+from kepu.content.problems import ContentError, Problem, format_report
+from kepu.content.project import COLLISION, COLLISION_HINT, check, tree_problems
+from kepu.engine.output import (
     discard,
     discard_later,
     keep_unchanged_mtimes,
@@ -34,12 +35,10 @@ from kepu.output import (
     sweep_trash,
     take_spare,
 )
-from kepu.problems import ContentError, Problem, format_report
-from kepu.project import COLLISION, COLLISION_HINT, check, tree_problems
-from kepu.urls import UrlScheme
+from kepu.formats.urls import UrlScheme
+from kepu.index.history import NO_GIT, SHALLOW, repository_state
 
-from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
-from .reuse import recycle
+from .engine import recycle
 from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
@@ -123,9 +122,6 @@ def write_outcome(path: Path, outcome: Outcome) -> None:
 
 
 def _build_locked(settings: dict, target: Path) -> Outcome:
-    remove_partial_writes(Path(settings["CACHE_PATH"]))
-    make_cache_robust()
-    protect_published_files()
     recover(target)
     staged = staging_dir(target)
     sweep_trash(target)

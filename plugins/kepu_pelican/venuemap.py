@@ -1,31 +1,32 @@
-"""The venue map's data and the 科普路线 pages (/routes/ and /routes/<id>/)."""
+"""The venue map's plan (a shared service) and the 科普路线 pages (/routes/ and /routes/<id>/)."""
 
 from __future__ import annotations
 
 from pelican.generators import Generator
 
-from kepu.mappages import MapPages, map_pages
-from kepu.outlines import load_outlines
-from kepu.site import SiteIndex
-from kepu.urls import UrlScheme
+from kepu.content.outlines import load_outlines
+from kepu.formats.urls import UrlScheme
+from kepu.index.mappages import MapPages, map_pages
+from kepu.index.site import SiteIndex
 
+from .services import services_of
 from .settings import layout
 
 
-class MapGenerator(Generator):
-    """Runs after the events generator: the venues index (written there) reads ``kepu_maps``."""
+def plan_maps(settings: dict, index: SiteIndex, urls: UrlScheme) -> MapPages:
+    """The maps and lists of the venues page, the route pages and the venues' route links."""
+    lay = layout(settings)
+    data = lay.content / lay.data
+    outlines, _ = load_outlines(data, lay.shown(data), index.registries.streets)  # checked with the registries
+    return map_pages(index.registries, urls, outlines, settings.get("SITEURL", ""))
 
-    def generate_context(self) -> None:
-        index: SiteIndex = self.context["kepu"]
-        lay = layout(self.settings)
-        data = lay.content / lay.data
-        outlines, _ = load_outlines(data, lay.shown(data), index.registries.streets)  # checked with the registries
-        self.context["kepu_maps"] = map_pages(index.registries, UrlScheme.from_settings(self.settings), outlines,
-                                              self.settings.get("SITEURL", ""))
+
+class RoutesGenerator(Generator):
+    """The list of routes and each route's page (none without routes.yml)."""
 
     def generate_output(self, writer) -> None:
-        maps: MapPages = self.context["kepu_maps"]
-        urls: UrlScheme = self.context["kepu_urls"]
+        services = services_of(self)
+        maps, urls = services.maps, services.urls
         if not maps.routes:
             return
         writer.write_file(urls.save_as("ROUTES"), self.get_template("routes"), self.context,
