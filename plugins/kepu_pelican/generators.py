@@ -44,6 +44,7 @@ from .search import write_search_index
 from .services import Services, publish_services, services_of
 from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import note, phase
+from .venuemap import RoutesGenerator, plan_maps
 from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
@@ -115,7 +116,8 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
         calendars=plan_calendars(settings, index, urls),
         figures=plan_figures(index, urls),
         embeds=embed_links(index, urls, site),
-        campaigns=plan_campaigns(settings, index, urls, feeds))
+        campaigns=plan_campaigns(settings, index, urls, feeds),
+        maps=plan_maps(settings, index, urls))
 
 
 def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
@@ -288,5 +290,5 @@ def _report(problems: list[Problem]) -> None:
 def get_generators(_pelican) -> list[type]:
     """One job each, in this order; the first makes the services all of them share."""
     return [IndexGenerator, EventPagesGenerator, SearchGenerator, ListingsGenerator, SiteFilesGenerator,
-            FeedsGenerator, CampaignDaysGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator, EmbedsGenerator,
-            ChangesGenerator, ImagesGenerator]
+            FeedsGenerator, CampaignDaysGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
+            EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator]

@@ -15,6 +15,7 @@ from pelican.generators import Generator
 from kepu.content.district import District
 from kepu.formats.qr import QrCache
 from kepu.formats.urls import UrlScheme
+from kepu.index.mappages import MapPages
 from kepu.index.site import SiteIndex
 
 from .engine import OutputReuse
@@ -47,6 +48,7 @@ class Services:
     figures: FigurePlan
     embeds: dict[str, dict[str, str]]  # kind → id → the embed's absolute URL
     campaigns: dict[str, CampaignView]  # campaign id → its programme by day, pages and calendar files
+    maps: MapPages  # the venue map, the routes and their maps
 
     def template_context(self) -> dict[str, Any]:
         """The names templates read."""
@@ -55,7 +57,7 @@ class Services:
                 "kepu_feeds": self.feeds.links, "kepu_feed_all": self.feeds.all_links,
                 "kepu_calendars": self.calendars.links, "kepu_embeds": self.embeds,
                 "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url,
-                "kepu_campaign_days": self.campaigns}
+                "kepu_campaign_days": self.campaigns, "kepu_maps": self.maps}
 
 
 def publish_services(context: dict, services: Services) -> None:

@@ -142,6 +142,24 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteStop:
+    """One stop of a study route: a registered venue, with what to do there."""
+
+    venue: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A 科普路线 (routes.yml): registered venues visited in order."""
+
+    id: str
+    name: str
+    stops: tuple[RouteStop, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     """An expert or speaker; only with ``consent`` is the person named on the public site."""
 
@@ -171,6 +189,7 @@ class Registries:
     venues: dict[str, Place] = field(default_factory=dict)
     communities: dict[str, Community] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+    routes: dict[str, Route] = field(default_factory=dict)  # optional: routes.yml
     declared: frozenset[str] = frozenset()
 
     def listed(self, kind: str) -> dict:

@@ -31,7 +31,9 @@ from kepu.content.model import (
     Synonym,
     Team,
 )
+from kepu.content.outlines import load_outlines
 from kepu.content.problems import WARNING, Problem
+from kepu.content.routes import make_route, stop_reference_problems, stops_problem
 from kepu.content.safety import registry_text_problems
 from kepu.content.suggest import did_you_mean
 from kepu.content.tree import FileTooLarge, NotRegularFile, read_capped
@@ -61,8 +63,10 @@ REGISTRY_FILES = {
     "campaigns": "campaigns.yml",
     "people": "people.yml",
     "synonyms": "synonyms.yml",  # words residents search by that mean the same (卒中、中风)
+    "routes": "routes.yml",  # 科普路线: venues visited in order
 }
-OPTIONAL_REGISTRIES = frozenset({"communities", "venues", "programmes", "campaigns", "people", "synonyms"})
+OPTIONAL_REGISTRIES = frozenset({"communities", "venues", "programmes", "campaigns", "people", "synonyms",
+                                 "routes"})
 LISTS = "words"  # the one registry field that may be a YAML list
 _FIELDS = {
     "streets": {"id", "name", "kind", "order", "area", "description"},
@@ -76,6 +80,7 @@ _FIELDS = {
     "campaigns": {"id", "name", "edition", "start", "end", "main_event", "implied", "description"},
     "people": {"id", "name", "title", "field", "organisation", "consent", "description"},
     "synonyms": {"id", "name", "words", "description"},
+    "routes": {"id", "name", "stops", "description"},
 }
 # people.yml is published: private contact details are refused, whatever the field is called.
 PRIVATE_FIELDS = frozenset({"phone", "mobile", "tel", "telephone", "cell", "email", "mail", "wechat", "weixin",
@@ -169,6 +174,7 @@ def _items(data: list, node: yaml.SequenceNode, shown: str,
                                     "每项写成 - id: 编号，下一行缩进写 name: 名称"))
             continue
         lines = {str(k.value): k.start_mark.line + 1 + offset for k, _ in item_node.value}
+        lines.update(_element_lines(item_node, offset))
         lines[""] = line
         repeated = duplicate_keys(item_node, shown, 1 + offset)
         if repeated:  # the second value would silently win (a renamed id, a changed name)
@@ -182,6 +188,13 @@ def _items(data: list, node: yaml.SequenceNode, shown: str,
                                 "登记表只列真正在用的街镇、队伍、类型和对象"))
         items = items[:MAX_ITEMS]
     return items, problems
+
+
+def _element_lines(item_node: yaml.MappingNode, offset: int) -> dict[str, int]:
+    """The line of each element of a list field, as ``key[index]`` (a route's stops)."""
+    return {f"{key.value}[{index}]": element.start_mark.line + 1 + offset
+            for key, value in item_node.value if isinstance(value, yaml.SequenceNode)
+            for index, element in enumerate(value.value)}
 
 
 def _text(item: dict, key: str) -> str:
@@ -322,6 +335,7 @@ def _check_new_item(kind: str, item: dict, lines: dict[str, int], shown: str) ->
         or _id_list_problem(item, lines, shown, "owners"),
         "campaigns": lambda: _window_problem(item, lines, shown),
         "people": lambda: _flag_type(item, lines, shown, "consent", "本人同意公开时写 consent: true，否则删去这一行"),
+        "routes": lambda: stops_problem(item, lines, shown),
     }
     return checks[kind]() if kind in checks else None
 
@@ -416,6 +430,7 @@ MAKERS: dict[str, Callable[[dict], Any]] = {
     "people": lambda i: Person(i["id"], _text(i, "name"), _text(i, "title"), _text(i, "field"),
                                _text(i, "organisation"), i.get("consent") is True, _text(i, "description")),
     "synonyms": lambda i: Synonym(i["id"], _text(i, "name"), _words(i.get("words")), _text(i, "description")),
+    "routes": lambda i: make_route(i, _text(i, "name"), _text(i, "description")),
 }
 
 
@@ -472,6 +487,9 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data",
     shown = f"{shown_prefix}/{REGISTRY_FILES['campaigns']}"
     problems.extend(_main_events(loaded["campaigns"], lines["campaigns"], shown, event_slugs))
     problems.extend(_without_consent(loaded["people"], lines["people"], f"{shown_prefix}/{REGISTRY_FILES['people']}"))
+    problems.extend(load_outlines(data_dir, shown_prefix, loaded["streets"])[1])
+    problems.extend(stop_reference_problems(loaded["routes"], loaded["venues"], lines["routes"],
+                                            f"{shown_prefix}/{REGISTRY_FILES['routes']}"))
     registries = Registries(**loaded, declared=frozenset(declared & OPTIONAL_REGISTRIES))
     return registries, problems
 

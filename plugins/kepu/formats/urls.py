@@ -47,6 +47,9 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "CAMPAIGN_PRINT": ("campaigns/{id}/print/", "campaigns/{id}/print/index.html"),
     "CAMPAIGN_DAY_PRINT": ("campaigns/{id}/{day}/print/", "campaigns/{id}/{day}/print/index.html"),
     "CAMPAIGN_PART_FEED": ("feeds/campaigns/{id}/{part}.ics", "feeds/campaigns/{id}/{part}.ics"),
+    # 科普路线 (content/data/routes.yml): venues visited in order, drawn on the venue map.
+    "ROUTE": ("routes/{id}/", "routes/{id}/index.html"),
+    "ROUTES": ("routes/", "routes/index.html"),
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
     # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).
