@@ -113,9 +113,11 @@ JINJA_FILTERS = FILTERS
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
                      "undefined": TemplateUndefined}
 
-# Cache parsed content by content hash: mtimes change on every checkout.
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
+# Pelican's content cache is keyed by the file alone (a sanitiser fix would not reach unchanged news
+# and pages): off. Events' parses are cached by the build engine under the file's hash and the digest
+# of the code that parsed them (kepu_pelican.engine.parses); news and pages are few and read each build.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
 CONTENT_CACHING_LAYER = "generator"
 CHECK_MODIFIED_METHOD = "sha1"
 CACHE_PATH = str(ROOT / ".cache" / "pelican")
@@ -187,10 +189,10 @@ STREET_CALENDAR_WEEK_URL = "streets/{id}/calendar/week/"
 STREET_CALENDAR_WEEK_SAVE_AS = "streets/{id}/calendar/week/index.html"
 
 # Public site: posters print a QR code for events in the next POSTER_QR_DAYS days.
-# The events list's filters cover every upcoming event (kepu.finder; no time window).
+# The events list's filters cover every upcoming event (kepu.formats.finder; no time window).
 POSTER_QR_DAYS = 45
 SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
-# The search index (kepu.searchindex): a manifest, and the build's files in a folder beside it.
+# The search index (kepu.formats.searchindex): a manifest, and the build's files in a folder beside it.
 SEARCH_INDEX_URL = SEARCH_INDEX_SAVE_AS = "search/index.json"
 SEARCH_INDEX = True  # False: no index and no search page results (the page still says what to do)
 SEARCH_BODY_CHARS = 2000  # of each page's text, how much search reads beyond its names
@@ -199,11 +201,27 @@ FILTER_INDEX_URL = FILTER_INDEX_SAVE_AS = "events/filter.json"
 # Figures, open data, embeds and the change feed.
 STATS_URL, STATS_SAVE_AS = "stats/", "stats/index.html"
 STATS_YEAR_URL, STATS_YEAR_SAVE_AS = "stats/{year}/", "stats/{year}/index.html"
+# The year-end summary table (kepu.formats.summarysheet), as CSV and XLSX.
+STATS_SUMMARY_CSV_URL = STATS_SUMMARY_CSV_SAVE_AS = "stats/{year}/summary-{year}.csv"
+STATS_SUMMARY_XLSX_URL = STATS_SUMMARY_XLSX_SAVE_AS = "stats/{year}/summary-{year}.xlsx"
 DATA_URL, DATA_SAVE_AS = "data/", "data/index.html"
 DATA_EVENTS_URL = DATA_EVENTS_SAVE_AS = "data/events.json"
 DATA_SCHEMA_URL = DATA_SCHEMA_SAVE_AS = "data/events.schema.json"
 DATA_CSV_URL = DATA_CSV_SAVE_AS = "data/events.csv"
 DATA_STREET_URL = DATA_STREET_SAVE_AS = "data/streets/{id}.json"
+# The registries as open data (programmes, campaigns, venues, communities, consenting people).
+DATA_REGISTRY_URL = DATA_REGISTRY_SAVE_AS = "data/{registry}.json"
+# A campaign's day-by-day programme (kepu.index.campaigndays): a page per day, per day and street,
+# category or audience (a long one continued on .../2/), printable programmes, calendar files by day.
+CAMPAIGN_DAY_URL, CAMPAIGN_DAY_SAVE_AS = "campaigns/{id}/{day}/", "campaigns/{id}/{day}/index.html"
+CAMPAIGN_DAY_FILTER_URL = "campaigns/{id}/{day}/{group}/{item}/"
+CAMPAIGN_DAY_FILTER_SAVE_AS = "campaigns/{id}/{day}/{group}/{item}/index.html"
+CAMPAIGN_PRINT_URL, CAMPAIGN_PRINT_SAVE_AS = "campaigns/{id}/print/", "campaigns/{id}/print/index.html"
+CAMPAIGN_DAY_PRINT_URL, CAMPAIGN_DAY_PRINT_SAVE_AS = "campaigns/{id}/{day}/print/", "campaigns/{id}/{day}/print/index.html"
+CAMPAIGN_PART_FEED_URL = CAMPAIGN_PART_FEED_SAVE_AS = "feeds/campaigns/{id}/{part}.ics"
+# 科普路线 (content/data/routes.yml): venues visited in order, drawn on the venue map.
+ROUTE_URL, ROUTE_SAVE_AS = "routes/{id}/", "routes/{id}/index.html"
+ROUTES_URL, ROUTES_SAVE_AS = "routes/", "routes/index.html"
 EMBED_STREET_URL, EMBED_STREET_SAVE_AS = "embed/streets/{id}/", "embed/streets/{id}/index.html"
 EMBED_CATEGORY_URL, EMBED_CATEGORY_SAVE_AS = "embed/categories/{id}/", "embed/categories/{id}/index.html"
 EMBED_TEAM_URL, EMBED_TEAM_SAVE_AS = "embed/teams/{id}/", "embed/teams/{id}/index.html"

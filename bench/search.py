@@ -39,15 +39,16 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bench import sections
 from kepu.config import load
-from kepu.content import parse_file
-from kepu.project import Layout, check
-from kepu.registries import load_registries
-from kepu.safety import ARTICLE_RESERVED_FIELDS
-from kepu.searchdocs import event_doc, news_doc, search_site
-from kepu.searchindex import SearchDoc, build
-from kepu.searchterms import is_han, runs
-from kepu.site import build_index
+from kepu.content.events import parse_file
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.content.safety import ARTICLE_RESERVED_FIELDS
+from kepu.formats.searchdocs import event_doc, news_doc, search_site
+from kepu.formats.searchindex import SearchDoc, build
+from kepu.formats.searchterms import is_han, runs
+from kepu.index.site import build_index
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -230,7 +231,7 @@ def queries(corpus: Corpus, limit: int, seed: int = 2023) -> list[Query]:
 # --- the browser ---------------------------------------------------------------------------
 
 def serve(folder: Path):
-    from kepu.server import serve as make
+    from kepu.editor.server import serve as make
 
     server = make(folder, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -366,14 +367,7 @@ BEGIN, END = "<!-- bench/search.py: begin -->", "<!-- bench/search.py: end -->"
 
 
 def write_section(path: Path, text: str) -> None:
-    """Put ``text`` between the markers in ``path`` (replacing an earlier run's), or at its end."""
-    old = path.read_text("utf-8") if path.exists() else ""
-    block = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in old and END in old:
-        new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(new, "utf-8")
+    sections.write_section(path, text, BEGIN, END)
 
 
 def _expected_urls(query: Query, big: Corpus) -> frozenset[str]:

@@ -87,7 +87,7 @@ def wrong_zone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_check_refuses_a_wrong_setting_like_the_build(wrong_zone: Path, tmp_path: Path) -> None:
-    check = subprocess.run([sys.executable, "-m", "kepu.check", "--settings", str(wrong_zone),
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--settings", str(wrong_zone),
                             "--content", str(TEST_SITE / "content")], cwd=ROOT, env=plugin_env(),
                            capture_output=True, text=True, timeout=120)
     build = run_build(TEST_SITE / "content", tmp_path / "output", settings=wrong_zone)

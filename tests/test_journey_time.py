@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import ROOT, TEST_SITE, run_build, serve_directory, site_config
-from kepu.model import Event, Occurrence
-from kepu.project import Layout, check
-from kepu.registries import load_registries
-from kepu.site import build_index, build_instant, ends_at, is_over
+from kepu.content.model import Event, Occurrence
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.index.site import build_index, build_instant, ends_at, is_over
 
 pytestmark = pytest.mark.build
 BEIJING = ZoneInfo("Asia/Shanghai")

@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from conftest import ROOT, TEST_SITE, site_config
-from kepu.project import Layout, check
-from kepu.registries import load_registries
-from kepu.site import build_index
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.index.site import build_index
 
 
 def index_for(build_date: date, site: Path = TEST_SITE):

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .district import District
-from .problems import ContentError, Problem, format_report
-from .project import Layout
-from .urls import UrlScheme, pattern_problems
+from kepu.content.district import District
+from kepu.content.problems import ContentError, Problem, format_report
+from kepu.content.project import Layout
+from kepu.formats.urls import UrlScheme, pattern_problems
 
 LINES_KEY = "__lines__"  # read_file: the line of each setting in the file, for problems
 CONFIG_KEY = "KEPU_CONFIG"  # where a build keeps its SiteConfig in Pelican's settings

@@ -6,6 +6,7 @@ def register() -> None:
     # tools (invoke check, new-event) run the settings file without needing Pelican.
     from pelican import signals
 
+    from .engine import get_writer
     from .finalize import finalize
     from .generators import get_generators
     from .readers import add_reader
@@ -15,3 +16,4 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(finalize)
     signals.generator_init.connect(share_compiled_templates)
+    signals.get_writer.connect(get_writer)

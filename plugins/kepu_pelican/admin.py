@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kepu.admin import ADMIN_FOLDER, ADMIN_THEME, admin_files, cms_site
-from kepu.model import Registries
+from kepu.content.model import Registries
+from kepu.editor.admin import ADMIN_FOLDER, ADMIN_THEME, admin_files, cms_site
 
 from .settings import site_config
 from .writing import ByteWriter

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kepu import dates, maps, phones, sessions
-from kepu.site import EventEntry, ends_at
+from kepu.content import dates, sessions
+from kepu.formats import maps, phones
+from kepu.index import campaigndays
+from kepu.index.site import EventEntry, ends_at
 
 
 def _day(value: date | datetime) -> date:
@@ -57,4 +59,5 @@ FILTERS = {
     "session_text": sessions.session_text,
     "session_label": sessions.session_label,
     "map_links": maps.map_links,
+    "programme_slots": campaigndays.slots,
 }

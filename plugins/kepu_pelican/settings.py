@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from kepu.config import CONFIG_KEY, SiteConfig
-from kepu.project import Layout
-from kepu.site import DEFAULT_HORIZON_DAYS
-from kepu.tree import ContentTree
+from kepu.content.project import Layout
+from kepu.content.tree import ContentTree
+from kepu.index.site import DEFAULT_HORIZON_DAYS
 
 
 def site_config(settings: dict[str, Any]) -> SiteConfig:
