@@ -28,6 +28,7 @@ from .calendars import CalendarGenerator
 from .feeds import FeedsGenerator
 from .fragments import FragmentCache
 from .images import ImagesGenerator
+from .notices import NoticesGenerator
 from .paging import stable_key, write_pages
 from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
@@ -341,4 +342,4 @@ def _report(problems: list[Problem]) -> None:
 
 def get_generators(_pelican) -> list[type]:
     return [EventsGenerator, FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
-            EmbedsGenerator, ChangesGenerator, ImagesGenerator]
+            EmbedsGenerator, ChangesGenerator, ImagesGenerator, NoticesGenerator]
