@@ -17,6 +17,11 @@ from .site import EventEntry, Facet, last_local_day, local_day, occurrence_key, 
 WEEKS = ("this", "next")
 WEEK_NAMES = {"this": "本周", "next": "下周"}
 LATER_SHOWN = 3  # an empty week names the scope's next few events after it
+# A week of up to this many sessions is printed with every detail (whom it is for, how to sign up)
+# and fits one A4 page; a fuller week gets two lines a session (time, title, place; details behind
+# the QR code), about a dozen a page, and continues on further pages under the same heading.
+# No session is ever left out: a resident may be looking for exactly that one.
+FULL_DETAIL_MAX = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,10 @@ class NoticeSheet:
     week: NoticeWeek
     lines: tuple[NoticeLine, ...]
     later: tuple[NoticeLine, ...]  # only when the week is empty: what comes after it
+
+    @property
+    def compact(self) -> bool:
+        return len(self.lines) > FULL_DETAIL_MAX
 
     @property
     def held(self) -> int:
@@ -146,11 +155,9 @@ def _audience(entry: EventEntry) -> str:
 def signup_text(event: Event) -> str:
     """How to take part, in words that work on paper: a phone number to call, or the QR code
     for online sign-up (a link cannot be tapped on a notice board)."""
-    reg = event.registration
-    phone = event.contact.phone if event.contact and event.contact.phone else ""
+    reg, contact = event.registration, _contact(event)
     if reg is None or not reg.required:
-        text = "无需报名，直接到场"
-        return f"{text}；咨询电话 {phone}" if phone else text
+        return "无需报名，直接到场" + (f"；咨询：{contact}" if contact else "")
     parts = ["需要报名"]
     if reg.capacity:
         parts.append(f"限 {reg.capacity} 人")
@@ -160,11 +167,18 @@ def signup_text(event: Event) -> str:
         parts.append(f"报名电话 {reg.phone}")
     if reg.url:
         parts.append("网上报名请扫码")
-    if not reg.phone and not reg.url and phone:
-        parts.append(f"咨询电话 {phone}")
+    if not reg.phone and not reg.url and contact:
+        parts.append(f"咨询：{contact}")
     if reg.note:
         parts.append(reg.note)
     return "，".join(parts)
+
+
+def _contact(event: Event) -> str:
+    contact = event.contact
+    if contact is None:
+        return ""
+    return contact.text or " ".join(part for part in (contact.name, contact.phone) if part)
 
 
 def short_url(url: str) -> str:
