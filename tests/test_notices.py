@@ -19,6 +19,7 @@ from kepu.notices import notice_weeks
 from kepu.project import Layout, check
 from kepu.recurrence import expand
 from kepu.registries import load_registries
+from webtools import axe, axe_available
 
 ZONE = ZoneInfo("Asia/Shanghai")
 BUILD = date.fromisoformat(SAMPLE_BUILD_DATE)  # a Tuesday
@@ -136,7 +137,8 @@ def served(sample_output: Path):
 
 
 def test_the_qr_code_opens_the_community_page(sample_output: Path, served: str, browser, tmp_path: Path) -> None:
-    """Decoded by an independent reader (zxing-cpp) from the sheet as Chromium draws it."""
+    """Decoded by an independent reader (zxing-cpp) from the sheet as Chromium draws it; the page
+    on screen passes axe-core."""
     import zxingcpp
     from PIL import Image
 
@@ -147,6 +149,8 @@ def test_the_qr_code_opens_the_community_page(sample_output: Path, served: str, 
         page.locator(".sheet-qr svg").screenshot(path=tmp_path / f"{ident}.png")
         assert [c.text for c in zxingcpp.read_barcodes(Image.open(tmp_path / f"{ident}.png"))] == [wanted]
         assert page.locator(".sheet-url").inner_text() == wanted.split("://", 1)[1]  # typed without https://
+        if axe_available():
+            assert axe(page) == []
     page.close()
 
 

@@ -113,10 +113,10 @@ def _sessions(entries: list[EventEntry], zone: ZoneInfo, first: date,
 def _line(occurrence: Occurrence, entry: EventEntry, day: date, zone: ZoneInfo) -> NoticeLine:
     event = entry.event
     status = _status(occurrence)
-    open_to_all = not occurrence.cancelled and event.shown_status not in ("full", "cancelled")
+    can_sign_up = not occurrence.cancelled and event.shown_status not in ("full", "cancelled")
     return NoticeLine(
         day=day, time=time_text(occurrence, zone), title=event.title, place=_place(occurrence),
-        audience=_audience(entry), signup=signup_text(event) if open_to_all else "", status=status,
+        audience=_audience(entry), signup=signup_text(event) if can_sign_up else "", status=status,
         note=session_text(occurrence) if occurrence.change else event.status_note,
         cancelled=occurrence.cancelled, slug=event.slug)
 
