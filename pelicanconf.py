@@ -106,9 +106,11 @@ JINJA_FILTERS = FILTERS
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
                      "undefined": TemplateUndefined}
 
-# Cache parsed content by content hash: mtimes change on every checkout.
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
+# Pelican's content cache is keyed by the file alone (a sanitiser fix would not reach unchanged news
+# and pages): off. Events' parses are cached by the build engine under the file's hash and the digest
+# of the code that parsed them (kepu_pelican.engine.parses); news and pages are few and read each build.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
 CONTENT_CACHING_LAYER = "generator"
 CHECK_MODIFIED_METHOD = "sha1"
 CACHE_PATH = str(ROOT / ".cache" / "pelican")
@@ -189,10 +191,10 @@ COMMUNITY_NOTICE_NEXT_URL = "communities/{id}/notice/next/"
 COMMUNITY_NOTICE_NEXT_SAVE_AS = "communities/{id}/notice/next/index.html"
 
 # Public site: posters print a QR code for events in the next POSTER_QR_DAYS days.
-# The events list's filters cover every upcoming event (kepu.finder; no time window).
+# The events list's filters cover every upcoming event (kepu.formats.finder; no time window).
 POSTER_QR_DAYS = 45
 SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
-# The search index (kepu.searchindex): a manifest, and the build's files in a folder beside it.
+# The search index (kepu.formats.searchindex): a manifest, and the build's files in a folder beside it.
 SEARCH_INDEX_URL = SEARCH_INDEX_SAVE_AS = "search/index.json"
 SEARCH_INDEX = True  # False: no index and no search page results (the page still says what to do)
 SEARCH_BODY_CHARS = 2000  # of each page's text, how much search reads beyond its names

@@ -31,7 +31,7 @@ import yaml
 
 from bench.corpus import generate
 from bench.editing import kept_section
-from kepu.output import spare_dir
+from kepu.engine.output import spare_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DATE = "2026-12-01"

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import ROOT, SAMPLE_BUILD_DATE, run_build, serve_directory
-from kepu.notices import notice_weeks
-from kepu.project import Layout, check
-from kepu.recurrence import expand
-from kepu.registries import load_registries
+from kepu.content.project import Layout, check
+from kepu.content.recurrence import expand
+from kepu.content.registries import load_registries
+from kepu.index.notices import notice_weeks
 from webtools import axe, axe_available
 
 ZONE = ZoneInfo("Asia/Shanghai")

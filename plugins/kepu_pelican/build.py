@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -23,8 +24,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.history import NO_GIT, SHALLOW, repository_state
-from kepu.output import (
+from kepu.content.problems import ContentError, Problem, format_report
+from kepu.content.project import COLLISION, COLLISION_HINT, check, tree_problems
+from kepu.engine.output import (
     discard,
     discard_later,
     keep_unchanged_mtimes,
@@ -34,12 +36,10 @@ from kepu.output import (
     sweep_trash,
     take_spare,
 )
-from kepu.problems import ContentError, Problem, format_report
-from kepu.project import COLLISION, COLLISION_HINT, check, tree_problems
-from kepu.urls import UrlScheme
+from kepu.formats.urls import UrlScheme
+from kepu.index.history import NO_GIT, SHALLOW, repository_state
 
-from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
-from .reuse import recycle
+from .engine import manifest_store, recycle
 from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
@@ -97,7 +97,10 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
     settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     with _exclusive(target):
-        outcome = _build_locked(settings, target)
+        try:
+            outcome = _build_locked(settings, target)
+        finally:
+            gc.unfreeze()  # also after a refused or failed build: nothing of it stays uncollectable
     if problems is not None:
         write_outcome(problems, outcome)
     return outcome.code
@@ -123,9 +126,6 @@ def write_outcome(path: Path, outcome: Outcome) -> None:
 
 
 def _build_locked(settings: dict, target: Path) -> Outcome:
-    remove_partial_writes(Path(settings["CACHE_PATH"]))
-    make_cache_robust()
-    protect_published_files()
     recover(target)
     staged = staging_dir(target)
     sweep_trash(target)
@@ -142,7 +142,7 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
         with phase("recycle the spare tree"):
-            recycle(staged)
+            recycle(staged, manifest_store(settings))
     try:
         with phase("pelican: all generators"):
             _run_pelican(settings)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .reuse import finish_reuse, remove_stale
+from .engine import finish_reuse, remove_stale
 from .settings import public_url
 from .trace import phase
 
@@ -48,3 +49,4 @@ def finalize(pelican) -> None:
     with phase("sitemap"):
         (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
     finish_reuse(pelican.output_path)
+    gc.unfreeze()  # the build froze its objects out of collections (kepu.engine.processes): give them back

@@ -3,22 +3,41 @@ embeddable lists and the change feed. Each reads the shared site index."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pelican.generators import Generator
 
-from kepu.changes import atom, changes_for
-from kepu.charts import bar_chart, column_chart
-from kepu.opendata import csv_document, csv_lines, dumps, event_record, events_json, record_json, schema
-from kepu.site import EventEntry, SiteIndex
-from kepu.stats import figures, years
-from kepu.urls import UrlScheme
+from kepu.formats.changes import atom, changes_for
+from kepu.formats.charts import bar_chart, column_chart
+from kepu.formats.opendata import (
+    CSV_COLUMNS,
+    CSV_NOTES,
+    DATA_VERSION,
+    csv_document,
+    csv_lines,
+    dumps,
+    event_record,
+    events_json,
+    record_json,
+    schema,
+)
+from kepu.formats.registrydata import FIELD_NOTES, PUBLIC_FIELDS, TITLES, registry_document
+from kepu.formats.summarysheet import lines, summary_csv, summary_xlsx
+from kepu.formats.urls import FACET_PREFIX, UrlScheme
+from kepu.index.site import EventEntry, SiteIndex
+from kepu.index.stats import figures, years
+from kepu.index.yearbook import Yearbook, yearbook
 
-from .fragments import FragmentCache
+from .engine.fragments import FragmentCache
+from .services import services_of
 from .trace import phase
-from .writing import ByteWriter
+
+if TYPE_CHECKING:
+    from .services import Services
 
 EMBED_EVENTS = 10
 # Registry kind -> the URL pair of its embeds.
@@ -27,38 +46,63 @@ EMBED_KINDS = {"streets": "EMBED_STREET", "categories": "EMBED_CATEGORY", "teams
                "venues": "EMBED_VENUE", "communities": "EMBED_COMMUNITY", "people": "EMBED_PERSON"}
 
 
-def _context(generator: Generator) -> tuple[SiteIndex, UrlScheme, str, ByteWriter]:
-    ctx = generator.context
-    return ctx["kepu"], ctx["kepu_urls"], ctx["PUBLIC_URL"], ctx["kepu_writer"]
+@dataclass(frozen=True, slots=True)
+class FigurePlan:
+    """The years with events, and this year's figures of each street (shown on its page)."""
+
+    years: list[int]
+    streets: dict[str, Any]  # street id → Figures
+    stats_url: str  # this year's figures, or all years' when this year has none
+
+
+def plan_figures(index: SiteIndex, urls: UrlScheme) -> FigurePlan:
+    found = years(index.entries, index.timezone)
+    year = index.build_date.year
+    return FigurePlan(found, {ident: figures(index, year, [*facet.upcoming, *facet.past])
+                              for ident, facet in index.facets["streets"].items()},
+                      urls.url("STATS_YEAR", year=year) if year in found else urls.url("STATS"))
+
+
+def embed_links(index: SiteIndex, urls: UrlScheme, site: str) -> dict[str, dict[str, str]]:
+    """Each grouping's embed page, by kind and id (its page offers the <iframe> code)."""
+    return {kind: {i: f"{site}/{urls.url(key, id=i)}" for i in index.facets[kind]}
+            for kind, key in EMBED_KINDS.items()}
 
 
 class StatsGenerator(Generator):
-    """/stats/ (all years) and /stats/<yyyy>/, and each street's figures for its page."""
-
-    def generate_context(self) -> None:
-        index, urls, _, _ = _context(self)
-        self.facet_urls = {kind: {ident: f.url for ident, f in facets.items()}
-                           for kind, facets in index.facets.items()}
-        self.years = years(index.entries, index.timezone)
-        year = index.build_date.year
-        self.context["kepu_street_figures"] = {
-            ident: figures(index, year, [*facet.upcoming, *facet.past])
-            for ident, facet in index.facets["streets"].items()}
-        self.context["kepu_stats_url"] = urls.url("STATS_YEAR", year=year) if year in self.years else urls.url("STATS")
+    """/stats/ (all years) and /stats/<yyyy>/."""
 
     def generate_output(self, writer) -> None:
         with phase("statistics"):
-            index, urls, _, _ = _context(self)
+            services = services_of(self)
+            index, urls = services.index, services.urls
+            facet_urls = {kind: {ident: f.url for ident, f in facets.items()}
+                          for kind, facets in index.facets.items()}
             template = self.get_template("stats")
-            overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in self.years]
+            found = services.figures.years
+            overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in found]
             scopes = [(None, urls.url("STATS"), "STATS", {})] + [
-                (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in self.years]
+                (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in found]
             for year, url, kind, fields in scopes:
-                result = figures(index, year, facet_urls=self.facet_urls)
+                result = figures(index, year, facet_urls=facet_urls)
                 label = f"{year}年" if year else "历年"
+                book = yearbook(index, result, facet_urls)
+                downloads = self._summary(services, book) if year else {}
                 writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
                                   page_name="stats", figures=result, label=label, overview=overview,
-                                  charts=_charts(result, label))
+                                  charts=_charts(result, label) | _book_charts(book, label), yearbook=book,
+                                  downloads=downloads)
+
+    def _summary(self, services: Services, book: Yearbook) -> dict[str, tuple[str, str]]:
+        """Write the year's summary table; (url, file name offered) of the CSV and the XLSX."""
+        index, urls, out = services.index, services.urls, services.out
+        title = f"{services.district.name}{book.year}年科普活动年度统计"
+        table = lines(book, title, index.build_date)
+        made = {"csv": summary_csv(table), "xlsx": summary_xlsx(table, index.build_date)}
+        for suffix, data in made.items():
+            out.write(urls.save_as(f"STATS_SUMMARY_{suffix.upper()}", year=book.year), data)
+        return {suffix: (urls.url(f"STATS_SUMMARY_{suffix.upper()}", year=book.year), f"{title}.{suffix}")
+                for suffix in made}
 
 
 def _charts(result, label: str) -> dict[str, str]:
@@ -76,16 +120,24 @@ def _charts(result, label: str) -> dict[str, str]:
     return charts
 
 
+def _book_charts(book: Yearbook, label: str) -> dict[str, str]:
+    """场次 per programme (lower programmes indented by their label) and per campaign."""
+    return {key: bar_chart([("　" * r.depth + r.label, r.sessions) for r in book.section(key).lines],
+                           f"{label}{title}场次", f"c-{key}")
+            for key, title in (("programmes", "各科普项目"), ("campaigns", "各主题活动"))}
+
+
 class OpenDataGenerator(Generator):
     """/data/events.json with its JSON Schema, /data/events.csv, per-street JSON and a guide page."""
 
     def generate_output(self, writer) -> None:
         with phase("open data"):
-            index, urls, site, out = _context(self)
+            services = services_of(self)
+            index, urls, site, out = services.index, services.urls, services.site_url, services.out
             schema_url = f"{site}/{urls.url('DATA_SCHEMA')}"
-            in_window = self.context["kepu_feed_window"]
+            in_window = services.feeds.in_window
             cache = FragmentCache(Path(self.settings["CACHE_PATH"]) / "opendata.pickle")
-            fingerprints = self.context["kepu_fingerprints"]
+            fingerprints = services.fingerprints
 
             def fragments(entry: EventEntry) -> tuple[str, list]:
                 ics = f"{site}/{urls.url('EVENT_ICS', slug=entry.event.slug)}" if in_window(entry) else None
@@ -102,8 +154,18 @@ class OpenDataGenerator(Generator):
                 slugs = sorted(e.event.slug for e in [*facet.upcoming, *facet.past])
                 out.write(urls.save_as("DATA_STREET", id=ident),
                           events_json([made[s][0] for s in slugs], index, site, schema_url))
+            for kind in PUBLIC_FIELDS:
+                links = {ident: (facet.url, urls.url(f"{FACET_PREFIX[kind]}_FEED", id=ident))
+                         for ident, facet in index.facets[kind].items()}
+                out.write(urls.save_as("DATA_REGISTRY", registry=kind),
+                          dumps(registry_document(index, kind, site, links, DATA_VERSION)))
+            registries = [(kind, TITLES[kind], urls.url("DATA_REGISTRY", registry=kind),
+                           [(key, FIELD_NOTES[key]) for key in (*PUBLIC_FIELDS[kind], "events", "url", "feed")])
+                          for kind in PUBLIC_FIELDS]
             writer.write_file(urls.save_as("DATA"), self.get_template("data"), self.context, url=urls.url("DATA"),
-                              page_name="data", schema=schema(schema_url)["properties"]["events"]["items"])
+                              page_name="data", schema=schema(schema_url)["properties"]["events"]["items"],
+                              csv_columns=[(label, CSV_NOTES[key]) for key, label in CSV_COLUMNS],
+                              registries=registries)
 
 
 class EmbedsGenerator(Generator):
@@ -111,14 +173,10 @@ class EmbedsGenerator(Generator):
     an <iframe>: at most EMBED_EVENTS, in a list that scrolls inside the frame, so the link to
     more events stays in view at any frame height."""
 
-    def generate_context(self) -> None:
-        index, urls, site, _ = _context(self)
-        self.context["kepu_embeds"] = {kind: {i: f"{site}/{urls.url(key, id=i)}" for i in index.facets[kind]}
-                                       for kind, key in EMBED_KINDS.items()}
-
     def generate_output(self, writer) -> None:
         with phase("embeds"):
-            index, urls, _, _ = _context(self)
+            services = services_of(self)
+            index, urls = services.index, services.urls
             template = self.get_template("embed")
             for kind, key in EMBED_KINDS.items():
                 for ident, facet in index.facets[kind].items():
@@ -131,8 +189,9 @@ class ChangesGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         with phase("change feed"):
-            index, urls, site, out = _context(self)
-            history = self.context.get("kepu_history", {})
+            services = services_of(self)
+            index, urls, site, out = services.index, services.urls, services.site_url, services.out
+            history = services.feeds.history
             stamp = datetime.combine(index.build_date, time(), index.timezone).astimezone(UTC)
             changes = [change for entry in index.entries
                        for change in changes_for(entry, history.get(entry.event.slug), stamp)]

@@ -1,0 +1,237 @@
+"""Incremental output: a file whose inputs are unchanged since the published build is
+hard-linked from it instead of being rendered again.
+
+Every reusable file is written with a fingerprint of everything it was made from. The
+fingerprints and the pages' recorded reads (the manifest, megabytes for a large site) are kept
+in the cache folder under the digest of their bytes; the output holds only that digest
+(``.kepu-build``), so a manifest always describes the files next to it — a tree whose manifest
+is gone (cache deleted, another cache folder) is simply not reused — and nothing of it is
+deployed with the site.
+
+The build writes into a recycled tree when there is one: the build before the published one
+(the spare). Its files whose fingerprints still match stay where they are, so an edit to one
+event neither creates thousands of folders and links nor deletes them afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..settings import previous_output
+from .reads import frozen
+
+MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
+STORE = "builds"  # in the cache folder: manifests by digest
+KEEP = 4  # manifests kept: the published build's, the spare's, and a build under way or two
+VERSION = 3
+
+
+def manifest_store(settings: Mapping[str, Any]) -> Path:
+    return Path(settings["CACHE_PATH"]) / STORE
+
+
+def recycle(staging: Path, store: Path, kept: Iterable[str] = ()) -> None:
+    """Prepare a spare tree to build into: keep the files its manifest describes (each may
+    stay, if its fingerprint still matches) and the files and folders ``kept`` names (their
+    owners decide, e.g. the search index's shards), and remove everything else."""
+    _prune(str(staging), "", set(_load(staging, store)[0]) | {MANIFEST} | set(kept))
+
+
+def _prune(folder: str, prefix: str, keep: set[str]) -> bool:
+    """Remove what is not kept below ``folder``; whether anything is left in it."""
+    left = False
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            relative = prefix + entry.name
+            if relative in keep:
+                left = True
+            elif entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, relative + "/", keep):
+                    left = True
+                else:
+                    with contextlib.suppress(OSError):
+                        os.rmdir(entry.path)
+            else:
+                os.unlink(entry.path)
+    return left
+
+
+class OutputReuse:
+    """Decides, file by file, whether a file of an earlier build can stand: one still in the
+    recycled staging tree, or one linked from the published build."""
+
+    def __init__(self, staging: Path, previous: Path | None, store: Path):
+        self.staging = staging
+        self.previous = previous
+        self.store = store
+        self.started_ns = time.time_ns()
+        self.known, known_reads = _load(previous, store) if previous is not None else ({}, {})
+        self.present, present_reads = _load(staging, store)  # a recycled tree: what is already in place
+        self.earlier_reads = {**known_reads, **present_reads}  # the reads of earlier pages, by id
+        self.fingerprints: dict[str, str] = {}
+        self.readsets: dict[str, list] = {}
+        self.delta: dict[str, Any] | None = None  # what a forked worker made, for its parent
+        self.memo: dict = {}  # digests of values, shared by every reader of this build's context
+        self.sizes: dict = {}  # how many values each dataclass holds (engine.canon.small)
+        self._folders: set[str] = set()
+
+    def record(self, relative: str, fingerprint: str, readsets: Mapping[str, list] | None = None) -> None:
+        """A file of this build and what it was made from (for the manifest)."""
+        self.fingerprints[relative] = fingerprint
+        if readsets:
+            self.readsets.update(readsets)
+        if self.delta is not None:
+            self.delta["files"][relative] = fingerprint
+            self.delta["readsets"].update(readsets or {})
+
+    def earlier(self, relative: str) -> list[str]:
+        """The fingerprints this file had in the recycled tree and in the published build."""
+        return list(dict.fromkeys(f for f in (self.present.get(relative), self.known.get(relative)) if f))
+
+    def begin_delta(self) -> None:
+        self.delta = {"files": {}, "readsets": {}}
+
+    def merge(self, delta: Mapping[str, Any]) -> None:
+        """Take in what a worker process wrote or linked."""
+        self.fingerprints.update(delta["files"])
+        self.readsets.update(delta["readsets"])
+
+    def reuse(self, relative: str, fingerprint: str) -> bool:
+        """Record the file's fingerprint; keep or link the old copy if it was made from the
+        same inputs. An empty fingerprint: made from something that cannot be compared."""
+        if not fingerprint:
+            return False
+        self.record(relative, fingerprint)
+        new = os.path.join(self.staging, relative)
+        if relative in self.present:
+            if self.present[relative] == fingerprint and os.path.isfile(new):
+                return True
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(new)  # made from other inputs: replaced by a link or a new file
+        if self.previous is None or self.known.get(relative) != fingerprint:
+            return False
+        old = os.path.join(self.previous, relative)
+        folder = os.path.dirname(new)
+        if folder not in self._folders:  # one mkdir per folder, not per file
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        try:
+            os.link(old, new)
+        except FileNotFoundError:
+            return False  # the previous build does not have it after all
+        except OSError:  # another file system, or links not allowed
+            try:
+                shutil.copy2(old, new)
+            except OSError:
+                return False
+        return True
+
+    def staged_bytes(self, relative: str) -> bytes:
+        """A reused file's bytes."""
+        return (self.staging / relative).read_bytes()
+
+    def remove_stale(self) -> None:
+        """Remove what the recycled tree had and this build did not make (an event deleted
+        since); a file written by this build under such a name stays."""
+        for relative in self.present.keys() - self.fingerprints.keys():
+            path = os.path.join(self.staging, relative)
+            try:
+                if os.stat(path).st_mtime_ns >= self.started_ns:
+                    continue
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            folder = os.path.dirname(path)
+            while folder != str(self.staging):
+                try:
+                    os.rmdir(folder)
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
+
+    def save(self) -> None:
+        used = {f.split(":", 1)[0] for f in self.fingerprints.values() if ":" in f}
+        paths: dict[str, int] = {}  # each path once: read sets list them by number
+        readsets = {rid: [[paths.setdefault(json.dumps(path, ensure_ascii=False, separators=(",", ":")),
+                                            len(paths)), mode] for path, mode in reads]
+                    for rid, reads in sorted(self.readsets.items()) if rid in used}
+        data = {"version": VERSION, "files": dict(sorted(self.fingerprints.items())),
+                "paths": list(paths), "readsets": readsets}
+        encoded = (json.dumps(data, separators=(",", ":")) + "\n").encode("utf-8")
+        name = hashlib.sha256(encoded).hexdigest()[:32]
+        _replace(self.store / f"{name}.json", encoded)
+        _replace(self.staging / MANIFEST, name.encode("ascii") + b"\n")
+        _forget_old(self.store, name)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _forget_old(store: Path, current: str) -> None:
+    """Keep the newest manifests only: older trees are gone (each build replaces the spare)."""
+    with contextlib.suppress(OSError):
+        found = sorted(store.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for path in found[KEEP:]:
+            if path.stem != current:
+                path.unlink(missing_ok=True)
+
+
+def _load(folder: Path, store: Path) -> tuple[dict[str, str], dict[str, list]]:
+    """A tree's files (their fingerprints) and the reads of its pages; empty if unknown."""
+    try:
+        name = (folder / MANIFEST).read_text("ascii").strip()
+        if not name.isalnum():
+            return {}, {}
+        data = json.loads((store / f"{name}.json").read_text("utf-8"))
+        if data.get("version") == VERSION and isinstance(data["files"], dict) and isinstance(data["readsets"], dict):
+            paths = [frozen(json.loads(path)) for path in data["paths"]]  # each converted once
+            return data["files"], {rid: [[paths[number], mode] for number, mode in reads]
+                                   for rid, reads in data["readsets"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return {}, {}
+
+
+_ACTIVE: dict[str, OutputReuse] = {}
+
+
+def start_reuse(output_path: str, settings: Mapping[str, Any]) -> OutputReuse:
+    """This build's reuse of earlier output (one per output folder and build)."""
+    reuse = _ACTIVE.get(output_path)
+    if reuse is None:
+        reuse = _ACTIVE[output_path] = OutputReuse(Path(output_path), previous_output(Path(output_path), settings),
+                                                           manifest_store(settings))
+    return reuse
+
+
+def active(output_path: str) -> OutputReuse | None:
+    return _ACTIVE.get(output_path)
+
+
+def sessions() -> list[OutputReuse]:
+    """This process's builds under way (one, except in tests)."""
+    return list(_ACTIVE.values())
+
+
+def remove_stale(output_path: str) -> None:
+    reuse = _ACTIVE.get(output_path)
+    if reuse is not None:
+        reuse.remove_stale()
+
+
+def finish_reuse(output_path: str) -> None:
+    reuse = _ACTIVE.pop(output_path, None)
+    if reuse is not None:
+        reuse.save()
