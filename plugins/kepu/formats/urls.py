@@ -90,6 +90,11 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "STREET_CALENDAR_MONTH": ("streets/{id}/calendar/{year}/{month:02d}/",
                               "streets/{id}/calendar/{year}/{month:02d}/index.html"),
     "STREET_CALENDAR_WEEK": ("streets/{id}/calendar/week/", "streets/{id}/calendar/week/index.html"),
+    # Weekly notice sheets to print for the notice board (kepu.notices): this week's and next week's.
+    "STREET_NOTICE": ("streets/{id}/notice/", "streets/{id}/notice/index.html"),
+    "STREET_NOTICE_NEXT": ("streets/{id}/notice/next/", "streets/{id}/notice/next/index.html"),
+    "COMMUNITY_NOTICE": ("communities/{id}/notice/", "communities/{id}/notice/index.html"),
+    "COMMUNITY_NOTICE_NEXT": ("communities/{id}/notice/next/", "communities/{id}/notice/next/index.html"),
     # Calendar feeds (the URL is the file).
     "EVENT_ICS": ("events/{slug}.ics", "events/{slug}.ics"),
     "FEED_ALL": ("feeds/all.ics", "feeds/all.ics"),
