@@ -29,6 +29,7 @@ from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
 from .feeds import FeedsGenerator, plan_feeds
 from .images import ImagesGenerator
+from .notices import NoticesGenerator
 from .paging import write_pages
 from .parallel import fork_map
 from .reports import (
@@ -290,4 +291,4 @@ def get_generators(_pelican) -> list[type]:
     """One job each, in this order; the first makes the services all of them share."""
     return [IndexGenerator, EventPagesGenerator, SearchGenerator, ListingsGenerator, SiteFilesGenerator,
             FeedsGenerator, CampaignDaysGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
-            EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator]
+            EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator, NoticesGenerator]

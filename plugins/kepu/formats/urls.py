@@ -32,6 +32,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "CAMPAIGN_DAY": ("id", "day"), "CAMPAIGN_DAY_FILTER": ("id", "day", "group", "item"),
     "CAMPAIGN_PRINT": ("id",), "CAMPAIGN_DAY_PRINT": ("id", "day"), "CAMPAIGN_PART_FEED": ("id", "part"),
     "ROUTE": ("id",), "ROUTES": (),
+    **{f"{prefix}_NOTICE{week}": ("id",) for prefix in ("STREET", "COMMUNITY") for week in ("", "_NEXT")},
     "CALENDAR_MONTH": ("year", "month"), "CALENDAR_DAY": ("year", "month", "day"),
     "STREET_CALENDAR_MONTH": ("id", "year", "month"), "STREET_CALENDAR_WEEK": ("id",),
 }
