@@ -29,6 +29,7 @@ from pathlib import Path
 
 import yaml
 
+from bench import campaign, sections
 from bench.corpus import generate
 from bench.editing import kept_section
 from kepu.engine.output import spare_dir
@@ -310,10 +311,7 @@ def images_section(out: Path) -> str:
     """The section bench/images.py wrote into the report: measured separately, kept as it is."""
     from bench.images import BEGIN, END
 
-    text = out.read_text("utf-8") if out.exists() else ""
-    if BEGIN not in text or END not in text:
-        return ""
-    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
+    return sections.kept_section(out, BEGIN, END)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -339,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         text += "\n" + editing
     if args.append and args.append.exists():
         text += "\n" + args.append.read_text("utf-8")
-    args.out.write_text(text + images_section(args.out), "utf-8")
+    args.out.write_text(text + images_section(args.out) + sections.kept_section(args.out, campaign.BEGIN, campaign.END), "utf-8")
     print(text)
     return 0
 

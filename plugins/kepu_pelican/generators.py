@@ -24,6 +24,7 @@ from kepu.index.site import SiteIndex, build_index, local_day
 
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator, plan_calendars
+from .campaigns import CampaignDaysGenerator, plan_campaigns
 from .engine import Undigestable, canonical, code_digest, digest, engine_key, start_reuse
 from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
@@ -105,14 +106,16 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
     site = public_url(settings)
     qr = QrCache(Path(settings["CACHE_PATH"]) / "qr.pickle", code_digest())
     reuse = start_reuse(output_path, settings)
+    feeds = plan_feeds(settings, index, urls, district, qr)
     return Services(
         index=index, urls=urls, district=district, site_url=site, out=ByteWriter(output_path), reuse=reuse,
         qr=qr, news={article.slug: article for article in context.get("articles", [])},
         fingerprints=_fingerprints(index, engine_key(settings), reuse.memo),
-        feeds=plan_feeds(settings, index, urls, district, qr),
+        feeds=feeds,
         calendars=plan_calendars(settings, index, urls),
         figures=plan_figures(index, urls),
-        embeds=embed_links(index, urls, site))
+        embeds=embed_links(index, urls, site),
+        campaigns=plan_campaigns(settings, index, urls, feeds))
 
 
 def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
@@ -285,5 +288,5 @@ def _report(problems: list[Problem]) -> None:
 def get_generators(_pelican) -> list[type]:
     """One job each, in this order; the first makes the services all of them share."""
     return [IndexGenerator, EventPagesGenerator, SearchGenerator, ListingsGenerator, SiteFilesGenerator,
-            FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator, EmbedsGenerator,
+            FeedsGenerator, CampaignDaysGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator, EmbedsGenerator,
             ChangesGenerator, ImagesGenerator]

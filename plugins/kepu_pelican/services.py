@@ -22,6 +22,7 @@ from .writing import ByteWriter
 
 if TYPE_CHECKING:  # made by the generators' modules, which take their services from here
     from .calendars import CalendarPlan
+    from .campaigns import CampaignView
     from .feeds import FeedPlan
     from .reports import FigurePlan
 
@@ -45,6 +46,7 @@ class Services:
     calendars: CalendarPlan
     figures: FigurePlan
     embeds: dict[str, dict[str, str]]  # kind → id → the embed's absolute URL
+    campaigns: dict[str, CampaignView]  # campaign id → its programme by day, pages and calendar files
 
     def template_context(self) -> dict[str, Any]:
         """The names templates read."""
@@ -52,7 +54,8 @@ class Services:
                 "PUBLIC_URL": self.site_url, "reports": self.news,
                 "kepu_feeds": self.feeds.links, "kepu_feed_all": self.feeds.all_links,
                 "kepu_calendars": self.calendars.links, "kepu_embeds": self.embeds,
-                "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url}
+                "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url,
+                "kepu_campaign_days": self.campaigns}
 
 
 def publish_services(context: dict, services: Services) -> None:

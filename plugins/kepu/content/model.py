@@ -89,7 +89,9 @@ class Programme:
 
 @dataclass(frozen=True, slots=True)
 class Campaign:
-    """A campaign with a date window (科技活动周, 全国科普日); ``main_event`` is an event's slug."""
+    """A campaign with a date window (科技活动周, 全国科普日); ``main_event`` is an event's slug.
+
+    ``implied``: every event held in the window belongs to it without naming it (``campaigns:``)."""
 
     id: str
     name: str
@@ -98,6 +100,7 @@ class Campaign:
     edition: str = ""
     main_event: str = ""
     description: str = ""
+    implied: bool = False
 
     def touches(self, first: date, last: date) -> bool:
         return first <= self.end and last >= self.start

@@ -46,6 +46,7 @@ MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "stre
              "community": MAX_ID, "address": 200, "hours": 200, "accessibility": 300, "base_level": 10,
              "title": 60, "field": 60, "organisation": 100, "words": 200}
 STAND_IN = "__stand_in__"
+IMPLIED_HINT = "活动期内的全部活动都算这个主题活动时写 implied: true，否则删去这一行"
 _STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 _ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
 REGISTRY_FILES = {
@@ -72,7 +73,7 @@ _FIELDS = {
     "venues": {"id", "name", "kind", "street", "community", "address", "lat", "lon", "hours",
                "accessibility", "base_level", "description"},
     "programmes": {"id", "name", "level", "parent", "owners", "description"},
-    "campaigns": {"id", "name", "edition", "start", "end", "main_event", "description"},
+    "campaigns": {"id", "name", "edition", "start", "end", "main_event", "implied", "description"},
     "people": {"id", "name", "title", "field", "organisation", "consent", "description"},
     "synonyms": {"id", "name", "words", "description"},
 }
@@ -243,6 +244,8 @@ def _load_one(kind: str, path: Path, shown: str,
             continue
         result[ident] = make(item)
         item_lines[ident] = lines
+        if kind == "campaigns":  # the campaign stays (events naming it are not blamed), as not implied
+            problems.extend(filter(None, [_flag_type(item, lines, shown, "implied", IMPLIED_HINT)]))
     return result, item_lines, problems
 
 
@@ -318,7 +321,7 @@ def _check_new_item(kind: str, item: dict, lines: dict[str, int], shown: str) ->
         "programmes": lambda: _one_of(item, lines, shown, "level", PROGRAMME_LEVELS)
         or _id_list_problem(item, lines, shown, "owners"),
         "campaigns": lambda: _window_problem(item, lines, shown),
-        "people": lambda: _consent_type(item, lines, shown),
+        "people": lambda: _flag_type(item, lines, shown, "consent", "本人同意公开时写 consent: true，否则删去这一行"),
     }
     return checks[kind]() if kind in checks else None
 
@@ -354,10 +357,10 @@ def _window_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | 
     return None
 
 
-def _consent_type(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
-    if "consent" in item and not isinstance(item["consent"], bool):
-        return Problem(shown, lines.get("consent", lines[""]), "consent", f"“{item['consent']}”不是真假值",
-                       "本人同意公开时写 consent: true，否则删去这一行")
+def _flag_type(item: dict, lines: dict[str, int], shown: str, key: str, hint: str) -> Problem | None:
+    """A yes/no field (consent, implied) written as something else than true or false."""
+    if key in item and not isinstance(item[key], bool):
+        return Problem(shown, lines.get(key, lines[""]), key, f"“{item[key]}”不是真假值", hint)
     return None
 
 
@@ -408,7 +411,8 @@ MAKERS: dict[str, Callable[[dict], Any]] = {
     "programmes": lambda i: Programme(i["id"], _text(i, "name"), _text(i, "level"), _text(i, "parent"),
                                       _ids(i, "owners"), _text(i, "description")),
     "campaigns": lambda i: Campaign(i["id"], _text(i, "name"), _day(i.get("start")), _day(i.get("end")),
-                                    _text(i, "edition"), _text(i, "main_event"), _text(i, "description")),
+                                    _text(i, "edition"), _text(i, "main_event"), _text(i, "description"),
+                                    i.get("implied") is True),
     "people": lambda i: Person(i["id"], _text(i, "name"), _text(i, "title"), _text(i, "field"),
                                _text(i, "organisation"), i.get("consent") is True, _text(i, "description")),
     "synonyms": lambda i: Synonym(i["id"], _text(i, "name"), _words(i.get("words")), _text(i, "description")),

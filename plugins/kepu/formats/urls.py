@@ -40,6 +40,13 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
            (f"{prefix}_FEED", (f"feeds/{plural}/{{id}}.ics",) * 2),
            (f"{prefix}_ATOM", (f"feeds/{plural}/{{id}}.atom",) * 2),
            (f"EMBED_{prefix}", (f"embed/{plural}/{{id}}/", f"embed/{plural}/{{id}}/index.html")))},
+    # A campaign's day-by-day programme (kepu.index.campaigndays): a page per day, per day and street,
+    # category or audience (a long one continued on .../2/), printable programmes, calendar files by day.
+    "CAMPAIGN_DAY": ("campaigns/{id}/{day}/", "campaigns/{id}/{day}/index.html"),
+    "CAMPAIGN_DAY_FILTER": ("campaigns/{id}/{day}/{group}/{item}/", "campaigns/{id}/{day}/{group}/{item}/index.html"),
+    "CAMPAIGN_PRINT": ("campaigns/{id}/print/", "campaigns/{id}/print/index.html"),
+    "CAMPAIGN_DAY_PRINT": ("campaigns/{id}/{day}/print/", "campaigns/{id}/{day}/print/index.html"),
+    "CAMPAIGN_PART_FEED": ("feeds/campaigns/{id}/{part}.ics", "feeds/campaigns/{id}/{part}.ics"),
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
     # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).
