@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -88,13 +89,73 @@ def mini_site(tmp_path: Path) -> Path:
     return site
 
 
+# Environments a volunteer's laptop or a CI image may well set (only C.utf8 exists on this machine): a
+# build must neither fail on them nor let them leak into the output (tests/test_determinism.py).
+ENVIRONMENTS = {
+    "new-york-c-utf8": {"PYTHONHASHSEED": "1", "TZ": "America/New_York", "LC_ALL": "C.UTF-8",
+                        "LANG": "C.UTF-8"},
+    "shanghai-missing-zh-locale": {"PYTHONHASHSEED": "2", "TZ": "Asia/Shanghai",
+                                   "LANG": "zh_CN.GB18030", "LC_TIME": "zh_CN.UTF-8"},
+    "kiritimati-posix": {"PYTHONHASHSEED": "random", "TZ": "Pacific/Kiritimati", "LC_ALL": "POSIX",
+                         "LANGUAGE": "fr_FR"},
+}
+LOCALE_VARIABLES = ("LC_ALL", "LC_CTYPE", "LC_TIME", "LC_COLLATE", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+def environment(overrides: dict[str, str]) -> dict[str, str]:
+    """This machine's build environment with the locale, time zone and hash seed of ``overrides``."""
+    env = plugin_env()
+    for name in LOCALE_VARIABLES:
+        env.pop(name, None)
+    env.pop("KEPU_BUILD_DATE", None)
+    env.update(overrides)
+    return env
+
+
+@dataclass(frozen=True)
+class Built:
+    output: Path
+    result: subprocess.CompletedProcess
+
+
 @pytest.fixture(scope="session")
-def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_builds(tmp_path_factory: pytest.TempPathFactory):
+    """The real sample portal built with the sample build date, at most once per session in each
+    environment ("default": this machine's; or a name in ENVIRONMENTS), shared by every test that
+    only reads it."""
+    built: dict[str, Built] = {}
+
+    def build(name: str = "default") -> Built:
+        if name not in built:
+            output = tmp_path_factory.mktemp(f"sample-{name}") / "output"
+            env = plugin_env() if name == "default" else environment(ENVIRONMENTS[name])
+            built[name] = Built(output, run_build(ROOT / "content", output, env=env))
+        return built[name]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def sample_output(sample_builds) -> Path:
     """The real sample portal, built once for the session with a fixed build date."""
-    out = tmp_path_factory.mktemp("sample") / "output"
-    result = run_build(ROOT / "content", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    built = sample_builds()
+    assert built.result.returncode == 0, built.result.stderr
+    return built.output
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """tests/test_data/site as it is, built once for the session (for tests that only read the output)."""
+    site = tmp_path_factory.mktemp("mini") / "site"
+    shutil.copytree(TEST_SITE, site)
+    output = site.parent / "output"
+    return Built(output, run_build(site / "content", output))
+
+
+@pytest.fixture(scope="session")
+def mini_output(mini_build: Built) -> Path:
+    assert mini_build.result.returncode == 0, mini_build.result.stderr
+    return mini_build.output
 
 
 @pytest.fixture(scope="session")

@@ -153,9 +153,8 @@ def test_the_link_checker_follows_every_atom_link(sample_output: Path, tmp_path:
     assert from_feeds == expected and {"feeds/all.atom", "feeds/changes.atom"} < expected
 
 
-def test_a_cancelled_event_keeps_its_entry_marked(mini_site: Path, tmp_path: Path) -> None:
-    output = tmp_path / "out"
-    assert run_build(mini_site / "content", output).returncode == 0
+def test_a_cancelled_event_keeps_its_entry_marked(mini_output: Path) -> None:
+    output = mini_output
     for path in ("feeds/all.atom", "feeds/streets/taida.atom", "feeds/categories/kepu-jiangzuo.atom"):
         entry = _atom_entries(output / path)["kejizhou"]
         assert entry[0] == "【已取消】科技活动周"

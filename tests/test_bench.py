@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import campaign
-from bench.editing import BEGIN, END
+from bench.editing import BEGIN, END, replace_section
 from conftest import ROOT, plugin_env
 
 pytestmark = pytest.mark.build
@@ -67,15 +67,22 @@ def test_bench_runs_and_reports_both_sides(tmp_path: Path) -> None:
 
 def test_editing_bench_measures_the_check_and_the_preview_and_keeps_its_section(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    out.write_text("# Benchmark results\n\nEarlier figures.\n", "utf-8")
+    earlier = f"{BEGIN}\n## What an editor waits for\n\n| an earlier run's figures |\n{END}\n"
+    out.write_text(f"# Benchmark results\n\nEarlier figures.\n\n{earlier}", "utf-8")  # an earlier run's section
     args = [sys.executable, "-m", "bench.editing", "--sizes", "30", "--repeats", "1", "--work", str(tmp_path / "work"),
             "--out", str(out)]
-    for _ in range(2):  # a second run replaces the section, it does not add another
-        result = subprocess.run(args, cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=900)
-        assert result.returncode == 0, result.stderr
+    result = subprocess.run(args, cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
     text = out.read_text("utf-8")
     assert text.startswith("# Benchmark results\n\nEarlier figures.\n")
+    assert "an earlier run's figures" not in text  # the run replaced the section, it did not add another
     assert text.count("## What an editor waits for") == 1
+    assert text.count(BEGIN) == 1 and text.count(END) == 1  # so the next run finds and replaces it again
+    first = tmp_path / "FIRST.md"  # a file without the section (a first run): the section is added at the end
+    first.write_text("# Benchmark results\n\nEarlier figures.\n", "utf-8")
+    section = text[text.index(BEGIN):]
+    replace_section(first, section)
+    assert first.read_text("utf-8") == "# Benchmark results\n\nEarlier figures.\n\n" + section
     number, separator = r"([\d.]+)", r" \| "
     check, preview = (re.search(rf"^\| 30 events \| {separator.join([number] * cells)} \| [\d.]+ → [\d.]+ \|$",
                                 text, re.MULTILINE) for cells in (5, 7))

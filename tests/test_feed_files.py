@@ -32,8 +32,8 @@ def event(path: Path, slug: str):
     return next(e for e in read(path).walk("VEVENT") if str(e["UID"]) == UID.format(slug))
 
 
-def test_single_event_file_carries_no_calendar_level_properties(mini_site: Path, tmp_path: Path) -> None:
-    output = build(mini_site, tmp_path / "out")
+def test_single_event_file_carries_no_calendar_level_properties(mini_output: Path) -> None:
+    output = mini_output
     single = read(output / "events" / "liudong-kejiguan.ics")
     assert set(single) == {"VERSION", "PRODID", "CALSCALE"}
     assert [c.name for c in single.subcomponents] == ["VTIMEZONE", "VEVENT"]
@@ -41,8 +41,8 @@ def test_single_event_file_carries_no_calendar_level_properties(mini_site: Path,
     assert CALENDAR_LEVEL - {"COLOR"} <= set(feed)  # subscriptions keep their name and refresh interval
 
 
-def test_a_feed_without_events_still_holds_a_component(mini_site: Path, tmp_path: Path) -> None:
-    output = build(mini_site, tmp_path / "out")
+def test_a_feed_without_events_still_holds_a_component(mini_output: Path) -> None:
+    output = mini_output
     empty = read(output / "feeds" / "streets" / "shengtaicheng.ics")
     assert not list(empty.walk("VEVENT"))
     assert [c.name for c in empty.subcomponents] == ["VTIMEZONE"]  # RFC 5545: one or more components
@@ -72,9 +72,9 @@ def test_organizer_is_the_teams_email_or_absent(mini_site: Path, tmp_path: Path)
     assert "ORGANIZER" not in event(feed, "kejizhou")  # 总队 has no address: no web page posing as one
 
 
-def test_feeds_are_byte_identical_on_another_build_date_when_no_event_moves(mini_site: Path,
+def test_feeds_are_byte_identical_on_another_build_date_when_no_event_moves(mini_site: Path, mini_output: Path,
                                                                           tmp_path: Path) -> None:
-    first = build(mini_site, tmp_path / "a", "2026-12-01")
+    first = mini_output  # built on 2026-12-01
     second = build(mini_site, tmp_path / "b", "2026-12-02")  # nothing starts, ends or leaves a window
     files = sorted(p.relative_to(first) for p in first.rglob("*.ics"))
     assert len(files) >= 19  # every feed and event file of the mini site
@@ -82,8 +82,8 @@ def test_feeds_are_byte_identical_on_another_build_date_when_no_event_moves(mini
     assert changed == []
 
 
-def test_development_build_says_once_that_feeds_point_at_this_computer(mini_site: Path, tmp_path: Path) -> None:
-    result = run_build(mini_site / "content", tmp_path / "out")
+def test_development_build_says_once_that_feeds_point_at_this_computer(mini_build) -> None:
+    result = mini_build.result
     said = result.stdout + result.stderr
     assert said.count("http://127.0.0.1:8000") == 1
     assert "只能在本机使用" in said and "invoke publish --siteurl" in said

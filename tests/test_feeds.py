@@ -132,9 +132,8 @@ def test_same_uid_in_every_feed(sample_output: Path) -> None:
     assert len(seen) >= 70  # every event a calendar can still use
 
 
-def test_cancelled_event_keeps_its_uid_and_is_marked(mini_site: Path, tmp_path: Path) -> None:
-    output = tmp_path / "out"
-    assert run_build(mini_site / "content", output).returncode == 0
+def test_cancelled_event_keeps_its_uid_and_is_marked(mini_output: Path) -> None:
+    output = mini_output
     uid = f"kejizhou@{UID_DOMAIN}"
     for path in ("feeds/all.ics", "feeds/streets/taida.ics", "feeds/categories/kepu-jiangzuo.ics",
                  "events/kejizhou.ics"):
@@ -144,9 +143,8 @@ def test_cancelled_event_keeps_its_uid_and_is_marked(mini_site: Path, tmp_path: 
         assert "本活动已取消。因场馆维修取消" in str(event["DESCRIPTION"])
 
 
-def test_all_day_events_end_on_the_exclusive_next_day(mini_site: Path, tmp_path: Path) -> None:
-    output = tmp_path / "out"
-    assert run_build(mini_site / "content", output).returncode == 0
+def test_all_day_events_end_on_the_exclusive_next_day(mini_output: Path) -> None:
+    output = mini_output
     text = (output / "events" / "kejizhou.ics").read_bytes().decode("utf-8")
     assert "DTSTART;VALUE=DATE:20261214\r\n" in text and "DTEND;VALUE=DATE:20261217\r\n" in text
     single = (output / "events" / "kepu-ri.ics").read_bytes().decode("utf-8")
@@ -181,9 +179,8 @@ def test_text_survives_a_round_trip_through_both_parsers(mini_site: Path, tmp_pa
         assert location == f"{TRICKY}（天津市滨海新区新北街道）"
 
 
-def test_stamps_never_come_from_the_clock(mini_site: Path, tmp_path: Path) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    assert run_build(mini_site / "content", first, build_date="2026-12-01").returncode == 0
+def test_stamps_never_come_from_the_clock(mini_site: Path, mini_output: Path, tmp_path: Path) -> None:
+    first, second = mini_output, tmp_path / "b"  # built on 2026-12-01
     assert run_build(mini_site / "content", second, build_date="2026-12-02",
                      env=plugin_env(PYTHONHASHSEED="7")).returncode == 0
     for path in ("events/liudong-kejiguan.ics", "events/kejizhou.ics"):
@@ -361,9 +358,8 @@ def test_a_series_page_offers_its_whole_file_and_the_subscription_instead(sample
     assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in section  # a subscription stays right
 
 
-def test_a_cancelled_event_offers_nothing_to_add(mini_site: Path, tmp_path: Path) -> None:
-    output = tmp_path / "out"
-    assert run_build(mini_site / "content", output).returncode == 0
+def test_a_cancelled_event_offers_nothing_to_add(mini_output: Path) -> None:
+    output = mini_output
     html = (output / "events" / "kejizhou" / "index.html").read_text("utf-8")
     assert 'id="add-title"' not in html and ".ics\" download" not in html
     assert "calendar.google.com/calendar/render" not in html

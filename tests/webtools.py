@@ -24,18 +24,32 @@ def lighthouse_available() -> bool:
     return (NODE_BIN / "lighthouse").exists() and CHROMIUM.exists()
 
 
+# URL and categories → the report of the audit already made in this session. A URL carries the port of
+# the session's server (conftest.public_site), so it names one build: the same page is audited once.
+_AUDITED: dict[tuple[str, tuple[str, ...]], Path] = {}
+
+
 def lighthouse(url: str, report: Path, categories: tuple[str, ...] = QUALITY_CATEGORIES) -> dict[str, float]:
     """Lighthouse's mobile audit of one URL: category → score (0–1); the JSON report is kept."""
     report.parent.mkdir(parents=True, exist_ok=True)
+    earlier = _AUDITED.get((url, categories))
+    if earlier is None or not earlier.is_file():
+        _audit(url, report, categories)
+        _AUDITED[(url, categories)] = report
+    elif earlier != report:
+        shutil.copyfile(earlier, report)
+    result = json.loads(report.read_text("utf-8"))
+    return {name: result["categories"][name]["score"] for name in categories}
+
+
+def _audit(url: str, report: Path, categories: tuple[str, ...]) -> None:
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS, f"--user-data-dir={report.with_suffix('.profile')}"])
     subprocess.run([str(NODE_BIN / "lighthouse"), url, "--quiet", "--output=json",
                     f"--output-path={report}", f"--chrome-flags={flags}",
                     f"--only-categories={','.join(categories)}"],
                    env={**os.environ, "CHROME_PATH": str(CHROMIUM)}, check=True, timeout=300,
                    capture_output=True)
-    result = json.loads(report.read_text("utf-8"))
     shutil.rmtree(report.with_suffix(".profile"), ignore_errors=True)
-    return {name: result["categories"][name]["score"] for name in categories}
 
 
 def failing_audits(report: Path) -> list[str]:
