@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+from collections.abc import ItemsView, KeysView, ValuesView
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import PurePath
 from typing import Any
@@ -67,6 +68,8 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None
             _write(out, getattr(value, field.name), memo, f"{where}.{field.name}")
             out.append(",")
         out.append(")")
+    elif isinstance(value, (KeysView, ValuesView, ItemsView)):  # a mapping's keys or values, in its order
+        _write_composite(out, list(value), memo, where)
     elif isinstance(value, (list, tuple)):
         out.append("[" if kind is list else f"{kind.__qualname__}(")
         for position, item in enumerate(value):

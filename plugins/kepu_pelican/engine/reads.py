@@ -364,9 +364,11 @@ def _apply(parent: Any, step: tuple, context: Mapping, env: Environment, found: 
         return Environment.getitem(env, parent, _unkey(argument))
     if kind == "n":
         return list(parent)[argument]
-    args = [_resolve(a[1], context, env, found) if isinstance(a, tuple) and a and a[0] == "ref"
-            else _unkey(a) for a in argument]
-    return parent(*args)
+    def value(a: Any) -> Any:
+        return _resolve(a[1], context, env, found) if isinstance(a, tuple) and a and a[0] == "ref" else _unkey(a)
+
+    named = {name: value(a) for name, a in step[2]} if len(step) > 2 else {}
+    return parent(*map(value, argument), **named)
 
 
 # --- hooks installed on a generator's Jinja environment ---
@@ -415,11 +417,15 @@ class RecordingContext(Context):
         path = recorder.path_of(__obj)
         if path is None:
             return result
+        named = {name: value for name, value in kwargs.items() if name not in PRIVATE_ARGUMENTS}
         encoded = [_argument(recorder, a) for a in args]
-        if set(kwargs) - set(PRIVATE_ARGUMENTS) or any(a is None and v is not None for a, v in zip(encoded, args, strict=True)):
+        encoded_named = tuple((name, _argument(recorder, named[name])) for name in sorted(named))
+        if any(a is None and v is not None for a, v in zip([*encoded, *(e for _, e in encoded_named)],
+                                                           [*args, *(named[n] for n, _ in encoded_named)], strict=True)):
             recorder.fail("模板调用时传入了无法记录的参数")
-        else:
-            recorder.read((*path, ("c", tuple(encoded))), result)
+        else:  # keyword arguments, when given, as a third part of the step: (name, argument) pairs
+            step = ("c", tuple(encoded), encoded_named) if encoded_named else ("c", tuple(encoded))
+            recorder.read((*path, step), result)
         return result
 
 
