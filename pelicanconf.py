@@ -106,9 +106,11 @@ JINJA_FILTERS = FILTERS
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
                      "undefined": TemplateUndefined}
 
-# Cache parsed content by content hash: mtimes change on every checkout.
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
+# Pelican's content cache is keyed by the file alone (a sanitiser fix would not reach unchanged news
+# and pages): off. Events' parses are cached by the build engine under the file's hash and the digest
+# of the code that parsed them (kepu_pelican.engine.parses); news and pages are few and read each build.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
 CONTENT_CACHING_LAYER = "generator"
 CHECK_MODIFIED_METHOD = "sha1"
 CACHE_PATH = str(ROOT / ".cache" / "pelican")

@@ -4,7 +4,6 @@ recovers: staging leftovers are cleaned, broken caches are ignored, concurrent b
 from __future__ import annotations
 
 import fcntl
-import gzip
 import hashlib
 import os
 import pickle
@@ -141,47 +140,40 @@ def test_sigkill_at_every_phase_never_shows_a_half_written_site(
     assert not [p for p in cache.iterdir() if ".partial-" in p.name]
 
 
-def _in_cache_format(original: bytes, data: bytes) -> bytes:
-    """``data`` as the build writes its cache files: gzipped if the original is (GZIP_CACHE)."""
-    return gzip.compress(data) if original[:2] == b"\x1f\x8b" else data
-
-
-def _load_cache_file(path: Path) -> dict:
-    data = path.read_bytes()
-    return pickle.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
-
-
 def test_a_broken_cache_is_ignored_not_fatal(mini_site: Path, tmp_path: Path) -> None:
-    """Each corruption here is one Pelican's own loader does not survive (it catches only
-    OSError and PickleError): the build says it reads everything again, and the site equals
-    a cold build's."""
+    """Cache files cut short by a killed build, or written by code whose classes are gone: the
+    build says it makes them again, and the site equals a cold build's."""
     output, cache = tmp_path / "output", tmp_path / "cache"
     assert run_build(mini_site / "content", output, extra_args=("--cache", str(cache))).returncode == 0
     expected = digest(output)
-    # Emptied, as Pelican's in-place save leaves a file when killed right after opening it: EOFError.
-    (cache / "PagesGenerator").write_bytes(b"")
+    (cache / "parses.pickle").write_bytes(b"")  # EOFError
     renamed_class = b"cgone_module\nThing\n."  # a pickle naming a class that no longer exists
     with pytest.raises(ModuleNotFoundError):
         pickle.loads(renamed_class)
-    articles = cache / "ArticlesGenerator"
-    articles.write_bytes(_in_cache_format(articles.read_bytes(), renamed_class))
-    # One event's cached parse written by a version whose classes are gone; its stamp still matches.
-    events = cache / "EventsGenerator"
-    entries = _load_cache_file(events)
-    assert entries, "the events cache holds no parses"
-    key = sorted(entries)[0]
-    stamp, (version, _parse) = entries[key]
-    entries[key] = (stamp, (version, renamed_class))
-    events.write_bytes(_in_cache_format(events.read_bytes(), pickle.dumps(entries)))
-    (cache / "EventsGenerator.partial-999").write_bytes(b"half")
+    (cache / "cards.pickle").write_bytes(renamed_class)
     shutil.rmtree(output)
     result = run_build(mini_site / "content", output, extra_args=("--cache", str(cache)))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert digest(output) == expected
-    for name, error in (("PagesGenerator", "EOFError"), ("ArticlesGenerator", "ModuleNotFoundError")):
-        assert f"缓存 {name} 无法读取（{error}），本次重新读取全部内容" in result.stderr, result.stderr
-    assert not (cache / "EventsGenerator.partial-999").exists()
+    for name, error in (("parses.pickle", "EOFError"), ("cards.pickle", "ModuleNotFoundError")):
+        assert f"缓存 {name} 无法读取（{error}），本次重新生成" in result.stderr, result.stderr
+
+
+def test_a_stale_parse_is_parsed_again(mini_site: Path, tmp_path: Path) -> None:
+    """One event's cached parse names a class since renamed (its stamp still matches): that
+    file is parsed again, the others come from the cache."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    env = plugin_env(KEPU_TRACE="1")
+    assert run_build(mini_site / "content", output, env=env, extra_args=("--cache", str(cache))).returncode == 0
+    data = pickle.loads((cache / "parses.pickle").read_bytes())
+    key = sorted(data["entries"])[0]
+    data["entries"][key] = (data["entries"][key][0], b"cgone_module\nThing\n.")
+    (cache / "parses.pickle").write_bytes(pickle.dumps(data))
+    result = run_build(mini_site / "content", output, env=env, extra_args=("--cache", str(cache)))
+    assert result.returncode == 0, result.stderr
+    found = re.search(r"\[trace\] events: (\d+) of (\d+) parses from the cache", result.stderr)
+    assert found and int(found[1]) == int(found[2]) - 1, result.stderr
 
 
 def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
@@ -200,7 +192,7 @@ def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
     hits, total = parses_from_cache()
     assert total >= 2 and hits == 0
     before = {p.name for p in cache.iterdir()}
-    assert "EventsGenerator" in before
+    assert "parses.pickle" in before
     assert parses_from_cache() == (total, total)
     edited = sorted((content / "events").rglob("*.md"))[0]
     edited.write_text(edited.read_text("utf-8") + "\n补充：请提前十分钟到场。\n", "utf-8")
@@ -305,16 +297,17 @@ def test_renameat2_exchange_is_used_here(tmp_path: Path) -> None:
 def test_the_writer_never_writes_through_a_hard_link(tmp_path: Path) -> None:
     """Unchanged pages may be hard-linked from the published build; rewriting one must not
     change the published copy."""
-    from pelican.writers import Writer
+    from jinja2 import Environment
+    from pelican.settings import DEFAULT_CONFIG
 
-    from kepu_pelican.killsafe import protect_published_files
+    from kepu_pelican.engine.writer import EngineWriter
 
-    published, staged = tmp_path / "published.html", tmp_path / "staged.html"
+    output = tmp_path / "output"
+    output.mkdir()
+    published, staged = tmp_path / "published.html", output / "page.html"
     published.write_text("已发布", "utf-8")
     os.link(published, staged)
-    protect_published_files()
-    writer = Writer(str(tmp_path), settings={"RELATIVE_URLS": False, "SITEURL": ""})
-    with writer._open_w(str(staged), "utf-8") as handle:
-        handle.write("新的")
+    writer = EngineWriter(str(output), settings={**DEFAULT_CONFIG, "THEME": str(ROOT / "theme")})
+    writer.write_file("page.html", Environment().from_string("新的"), {})
     assert published.read_text("utf-8") == "已发布"
     assert staged.read_text("utf-8") == "新的"

@@ -25,7 +25,7 @@ from kepu import csvsafe
 from kepu.csvsafe import cell
 from kepu.opendata import CSV_COLUMNS, NUMERIC_CSV_COLUMNS, csv_document, csv_row
 from kepu_pelican import generators
-from kepu_pelican.reuse import code_digest
+from kepu_pelican.engine.keys import code_digest
 
 # The OWASP rule, stated here independently of the code under test: no text cell may begin
 # with one of these (nor, since importers may trim spaces, after leading whitespace).
@@ -108,20 +108,18 @@ def test_quoted_cells_round_trip_in_a_utf8_crlf_file_with_bom() -> None:
 def test_a_change_to_the_csv_code_invalidates_cached_csv_lines(tmp_path: Path) -> None:
     """Cached CSV lines are keyed by fingerprints made with code_digest over plugins/: lines
     cached by an older opendata.py or csvsafe.py are never reused by a newer one."""
-    plugins = Path(generators.__file__).resolve().parents[1]  # what _fingerprints digests
+    plugins = Path(generators.__file__).resolve().parents[1]  # what the engine's code digest covers
     assert Path(csvsafe.__file__).resolve().parent.parent == plugins
     copy = tmp_path / "plugins"
     shutil.copytree(plugins, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    theme = tmp_path / "theme"
-    theme.mkdir()
-    before = code_digest(theme, copy)
+    before = code_digest(copy)
     for name in ("csvsafe.py", "opendata.py"):
         path = copy / "kepu" / name
         original = path.read_bytes()
         path.write_bytes(original + b"\n# changed\n")
-        assert code_digest(theme, copy) != before, name
+        assert code_digest(copy) != before, name
         path.write_bytes(original)
-    assert code_digest(theme, copy) == before
+    assert code_digest(copy) == before
 
 
 # -- what a spreadsheet makes of it: LibreOffice Calc ---------------------------------------

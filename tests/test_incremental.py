@@ -72,7 +72,9 @@ def test_warm_build_equals_cold_build(mini_site: Path, tmp_path: Path, change: s
     warm(mini_site, output, cache, build_date)
     assert tree(output) == cold(mini_site, tmp_path, "cold", build_date)
     reused = untouched.stat().st_ino == before
-    assert reused is (change in ("event", "moved", "moved-past", "article", "new-event")), change
+    # A taida event's page reads nothing the edits change (a xinbei street's name included),
+    # except the build date, which every page is made for.
+    assert reused is (change != "build-date"), change
 
 
 def test_unchanged_event_outputs_are_linked_not_rendered(mini_site: Path, tmp_path: Path) -> None:

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import markdown
-import nh3
-import yaml
-
 from .frontmatter import MAX_FILE_BYTES, SourceDoc, parse
 from .markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
 from .model import Event
@@ -28,19 +24,6 @@ from .validation import ValidationContext, validate_event
 PARALLEL_THRESHOLD = 400
 
 
-def _parser_digest() -> str:
-    """What a cached parse depends on besides the file: this package's code (reading, YAML checks,
-    Markdown, the sanitiser's allowlist…) and the versions of the libraries it calls. Any change
-    to them makes every cached parse stale, so a sanitiser fix reaches unchanged files too."""
-    hasher = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        hasher.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-    for module in (markdown, nh3, yaml):
-        hasher.update(f"{module.__name__}={getattr(module, '__version__', '')}\0".encode())
-    return hasher.hexdigest()[:24]
-
-
-CACHE_VERSION = _parser_digest()  # cached parses made by other code are parsed again
 MAX_REMOVAL_WARNINGS = 20
 BODY = "正文"
 _REMOVAL_TEXT = {

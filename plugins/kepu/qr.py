@@ -23,14 +23,16 @@ class QrCache:
 
     VERSION = 2
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, version: object = VERSION):
+        """``version``: what made the cached codes (a digest of the code); others are remade."""
         self.path = path
+        self.version = version
         self.used: dict[tuple, str] = {}
         self.known: dict[tuple, str] = {}
         if path and path.is_file():
             try:
                 version, known = pickle.loads(path.read_bytes())
-                if version == self.VERSION:
+                if version == self.version:
                     self.known = known
             except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
                 self.known = {}
@@ -47,5 +49,5 @@ class QrCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps((self.VERSION, self.used)))
+        temporary.write_bytes(pickle.dumps((self.version, self.used)))
         os.replace(temporary, self.path)

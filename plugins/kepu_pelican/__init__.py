@@ -2,6 +2,7 @@
 
 from pelican import signals
 
+from .engine import get_writer
 from .finalize import finalize
 from .generators import get_generators
 from .readers import add_reader
@@ -13,3 +14,4 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(finalize)
     signals.generator_init.connect(share_compiled_templates)
+    signals.get_writer.connect(get_writer)

@@ -38,8 +38,7 @@ from kepu.problems import ContentError, Problem, format_report
 from kepu.project import COLLISION, COLLISION_HINT, check, tree_problems
 from kepu.urls import UrlScheme
 
-from .killsafe import make_cache_robust, protect_published_files, remove_partial_writes
-from .reuse import recycle
+from .engine import recycle
 from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
@@ -123,9 +122,6 @@ def write_outcome(path: Path, outcome: Outcome) -> None:
 
 
 def _build_locked(settings: dict, target: Path) -> Outcome:
-    remove_partial_writes(Path(settings["CACHE_PATH"]))
-    make_cache_robust()
-    protect_published_files()
     recover(target)
     staged = staging_dir(target)
     sweep_trash(target)

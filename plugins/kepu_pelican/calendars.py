@@ -11,9 +11,6 @@ from pelican.generators import Generator
 from kepu.grids import (
     WEEKDAY_HEADERS,
     Calendar,
-    Day,
-    DayItem,
-    Month,
     MonthKey,
     by_day,
     collapse_quiet_days,
@@ -22,12 +19,10 @@ from kepu.grids import (
     split_by_street,
     week_start,
 )
-from kepu.site import Facet, SiteIndex
+from kepu.site import SiteIndex
 from kepu.urls import UrlScheme
 
-from .paging import stable_key
 from .parallel import fork_map
-from .reuse import OutputReuse
 from .settings import build_date
 from .trace import phase
 
@@ -79,34 +74,23 @@ class CalendarGenerator(Generator):
                     "STREET_CALENDAR_WEEK", {"id": street}, index.facets["streets"][street])
                    for street, calendar in self.streets.items()]
         jobs = [("days", None), *(("scope", scope) for scope in scopes)]  # days: the largest job
-        reuse: OutputReuse = self.context["kepu_reuse"]
-        for made in fork_map(lambda part: self._write_jobs(writer, index, part), jobs,
-                             self.settings.get("KEPU_WORKERS"), min_items=SCOPES_PER_WORKER):
-            reuse.fingerprints.update(made)  # pages written or linked in a child
+        fork_map(lambda part: self._write_jobs(writer, index, part), jobs,
+                 self.settings.get("KEPU_WORKERS"), min_items=SCOPES_PER_WORKER)
         months = self.district.months
         writer.write_file(self.urls.save_as("CALENDAR"), self.get_template("calendar_index"),
                           self.context, url=self.urls.url("CALENDAR"), page_name="calendar",
                           months=[(key, self._month_url("CALENDAR_MONTH", key, {}),
                                    self.district.month(key).count) for key in months])
 
-    def _write_jobs(self, writer, index: SiteIndex, jobs: list[tuple[str, Any]]) -> dict[str, str]:
-        self._made: dict[str, str] = {}
+    def _write_jobs(self, writer, index: SiteIndex, jobs: list[tuple[str, Any]]) -> None:
         for kind, scope in jobs:
             if kind == "days":
                 self._write_days(writer, index)
             else:
                 self._write_scope(writer, *scope)
-        return self._made
 
     def _write(self, writer, save_as: str, template: str, **kwargs: Any) -> None:
-        """Write one calendar page, or link it from the previous build when the events on it
-        (by their fingerprints) and everything else it shows are unchanged."""
-        fingerprint = stable_key(self.context["kepu_site_digest"], template,
-                                 _shape({k: v for k, v in kwargs.items() if k != "url"},
-                                        self.context["kepu_fingerprints"]))
-        self._made[save_as] = fingerprint
-        if not self.context["kepu_reuse"].reuse(save_as, fingerprint):
-            writer.write_file(save_as, self.get_template(template), self.context, **kwargs)
+        writer.write_file(save_as, self.get_template(template), self.context, **kwargs)
 
     def _month_url(self, kind: str, key: MonthKey | None, fields: dict) -> str | None:
         return self.urls.url(kind, year=key.year, month=key.month, **fields) if key else None
@@ -151,22 +135,3 @@ class CalendarGenerator(Generator):
                 next_url=self._day_url(days[position + 1]) if position + 1 < len(days) else None,
                 month_url=self._month_url("CALENDAR_MONTH", MonthKey(day.year, day.month), {}))
 
-
-def _shape(value: Any, fingerprints: dict[str, str]) -> Any:
-    """What a calendar page shows of ``value``: an event as its fingerprint, days and months
-    as their dates and items, a street as its name and URL."""
-    if isinstance(value, DayItem):
-        occurrence = value.occurrence
-        return (fingerprints[value.entry.event.slug], occurrence.start, occurrence.end, occurrence.index,
-                value.time_text, value.url)
-    if isinstance(value, Day):
-        return (value.day, value.in_month, _shape(value.items, fingerprints))
-    if isinstance(value, Month):
-        return (value.key, _shape(value.weeks, fingerprints), value.previous, value.next)
-    if isinstance(value, Facet):
-        return (value.kind, value.id, value.name, value.url)
-    if isinstance(value, dict):
-        return [(_shape(k, fingerprints), _shape(v, fingerprints)) for k, v in value.items()]
-    if isinstance(value, (list, tuple)):
-        return [_shape(item, fingerprints) for item in value]
-    return value

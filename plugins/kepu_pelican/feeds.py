@@ -16,8 +16,8 @@ from kepu.site import EventEntry, SiteIndex, last_local_day
 from kepu.subscribe import FeedLinks, feed_links, google_event_link
 from kepu.urls import FACET_PREFIX, UrlScheme
 
+from .engine import OutputReuse, digest
 from .parallel import fork_map
-from .reuse import OutputReuse, digest
 from .settings import build_date, layout, public_url
 from .trace import phase
 from .writing import ByteWriter

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .reuse import finish_reuse, remove_stale
+from .engine import finish_reuse, remove_stale
 from .settings import public_url
 from .trace import phase
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import pickle
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
-from pelican.generators import CachingGenerator
+from pelican.generators import Generator
 
-from kepu.content import CACHE_VERSION, ParsedFile, duplicate_slugs, load_events
+from kepu.content import duplicate_slugs, load_events
 from kepu.district import District
 from kepu.finder import filter_index
 from kepu.problems import ContentError, Problem
@@ -25,13 +24,14 @@ from kepu.urls import FACET_PREFIX, UrlScheme
 
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator
+from .engine import Undigestable, canonical, code_digest, digest, start_reuse
+from .engine.fragments import RenderedFragments
+from .engine.parses import ParseCache
 from .feeds import FeedsGenerator
-from .fragments import FragmentCache
 from .images import ImagesGenerator
-from .paging import stable_key, write_pages
+from .paging import write_pages
 from .parallel import fork_map
 from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
-from .reuse import OutputReuse, code_digest, digest, settings_digest, start_reuse
 from .search import write_search_index
 from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import note, phase
@@ -51,57 +51,7 @@ INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATE
                "communities": "COMMUNITIES", "people": "PEOPLE"}
 
 
-class _Cache:
-    """The generator's content cache (Pelican loads and saves it) as a ParseCache.
-
-    Entries are ``(stamp, (CACHE_VERSION, pickled ParsedFile))`` keyed by the path under
-    content/; stamps and pickles are made where each file is read and parsed anyway (in the
-    parsing processes), so no file is read twice and saving the cache pickles only bytes."""
-
-    def __init__(self, generator: CachingGenerator, content_prefix: str):
-        self.entries = generator._cache  # Pelican's loaded cache dict, saved by save_cache()
-        self.prefix = content_prefix
-        self.changed = False
-        self.hits = 0  # parses served from the cache, reported by trace.note
-
-    def _key(self, shown: str) -> str:
-        return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
-
-    def _usable(self, data) -> bool:
-        return isinstance(data, tuple) and len(data) == 2 and data[0] == CACHE_VERSION and isinstance(data[1], bytes)
-
-    def stamps(self) -> dict[str, bytes]:
-        return {f"{self.prefix}/{key}": stamp for key, (stamp, data) in self.entries.items() if self._usable(data)}
-
-    def get(self, shown: str) -> ParsedFile | None:
-        _stamp, data = self.entries.get(self._key(shown), (None, None))
-        if not self._usable(data):
-            return None
-        try:
-            parsed = pickle.loads(data[1])
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None  # written by another version (a class renamed since): parse again
-        if not isinstance(parsed, ParsedFile) or (parsed.doc and parsed.doc.path != shown):
-            return None
-        self.hits += 1
-        return parsed
-
-    def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
-        """Keep a parse, unless the same one is there (same file, same code)."""
-        key = self._key(shown)
-        known = self.entries.get(key)
-        if not (isinstance(known, tuple) and len(known) == 2 and known[0] == stamp and self._usable(known[1])):
-            self.entries[key] = (stamp, (CACHE_VERSION, pickled))
-            self.changed = True
-
-    def keep_only(self, shown: set[str]) -> None:
-        """Forget files that no longer exist."""
-        for key in [k for k in self.entries if f"{self.prefix}/{k}" not in shown]:
-            del self.entries[key]
-            self.changed = True
-
-
-class EventsGenerator(CachingGenerator):
+class EventsGenerator(Generator):
     """Reads, validates and indexes events; stops the build on any content error.
 
     Runs after Pelican's article and page generators, so it also reports the
@@ -120,14 +70,12 @@ class EventsGenerator(CachingGenerator):
         for folder in (lay.articles, lay.pages):
             problems.extend(duplicate_slugs(lay.shown(p) for p in lay.files(folder, tree)))
         problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings), self.settings))
-        cache = _Cache(self, lay.shown(lay.content))
+        cache = ParseCache(Path(self.settings["CACHE_PATH"]), lay.shown(lay.content))
         with phase("events: read and validate"), collector_paused():
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
         note(f"events: {cache.hits} of {len(files)} parses from the cache")
         cache.keep_only({shown for _, shown in files})
-        if cache.changed:
-            self.save_cache()  # bytes only: quick, and no forked copy of the build
-        self._cache = {}  # parsed files are in the events now: do not hold them twice
+        cache.save()  # bytes only: quick, and no forked copy of the build
         problems.extend(found)
         problems.extend(_reader_problems(self.context, {e.slug for e in events} | {
             path.stem for path, _ in files}))
@@ -143,14 +91,14 @@ class EventsGenerator(CachingGenerator):
         self.context["kepu_district"] = District.from_settings(self.settings)
         self.context["reports"] = _reports(self.context)
         self.context["PUBLIC_URL"] = public_url(self.settings)
-        self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle")
+        self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle", code_digest())
         self.context["kepu_writer"] = ByteWriter(self.output_path)
         self.context["kepu_reuse"] = start_reuse(self.output_path, self.settings)
 
     def generate_output(self, writer) -> None:
         index: SiteIndex = self.index
         urls: UrlScheme = self.context["kepu_urls"]
-        self._fingerprints(index)
+        self._fingerprints(index, writer)
         with phase("pages: events"):
             self._write_events(writer, index, urls)
         with phase("search index"):
@@ -159,7 +107,7 @@ class EventsGenerator(CachingGenerator):
         for entry in index.entries:  # written: the bodies are not needed again
             entry.event.body_html = ""
         with phase("pages: cards"):
-            self._render_cards(index)
+            self._render_cards(index, writer)
         with phase("pages: listings and groupings"):
             # The district's two long lists first, so that they go to different processes.
             jobs = [partial(self._write_listing, writer, urls, kind, entries, title)
@@ -167,11 +115,8 @@ class EventsGenerator(CachingGenerator):
                                                  ("PAST_EVENTS", index.past, "往期活动"))]
             jobs += [partial(self._write_facet, writer, urls, kind, facet)
                      for kind, group in index.facets.items() for facet in group.values()]
-            reuse: OutputReuse = self.context["kepu_reuse"]
-            for made in fork_map(lambda part: [job() for job in part], jobs, self.settings.get("KEPU_WORKERS"),
-                                 min_items=JOBS_PER_WORKER):
-                for pages in made:  # pages written or linked in a child: the manifest is kept here
-                    reuse.fingerprints.update(pages)
+            fork_map(lambda part: [job() for job in part], jobs, self.settings.get("KEPU_WORKERS"),
+                     min_items=JOBS_PER_WORKER)
             self._write_indexes(writer, index, urls)
         writer.write_file(urls.save_as("HOME"), self.get_template("home"), self.context,
                           url=urls.url("HOME"), page_name="home")
@@ -189,43 +134,34 @@ class EventsGenerator(CachingGenerator):
         out.write("robots.txt", f"User-agent: *\nAllow: /\nDisallow: /{ADMIN_FOLDER}/\nSitemap: {site}/sitemap.xml\n".encode())
         write_admin_files(out, self.settings, index.registries)
 
-    def _fingerprints(self, index: SiteIndex) -> None:
-        """What each event's outputs are made of: the site-wide inputs and the event itself."""
-        lay = layout(self.settings)
-        registries = b"".join(p.read_bytes() for p in sorted((lay.content / lay.data).glob("*.yml")))
-        site_wide = digest(code_digest(Path(self.theme), Path(__file__).resolve().parents[1]),
-                           settings_digest(self.settings), registries, index.build_date,
-                           self.context["kepu_calendars"]["district"], self.context["PUBLIC_URL"],
-                           [(page.slug, page.url, page.title) for page in self.context.get("pages", [])])
-        reports = self.context["reports"]
-        self.context["kepu_site_digest"] = site_wide
-        self.context["kepu_fingerprints"] = {
-            entry.event.slug: digest(site_wide, repr(entry.event), _report_key(reports, entry.event.report))
-            for entry in index.entries}
+    def _fingerprints(self, index: SiteIndex, writer) -> None:
+        """What each event's non-page outputs (its calendar file, open data) are made from: the
+        code, theme and settings, and everything about the event (empty: not reusable)."""
+        fingerprints = {}
+        for entry in index.entries:
+            try:
+                fingerprints[entry.event.slug] = digest(writer.key, canonical(entry, writer.memo))
+            except Undigestable as error:
+                note(f"engine: {entry.event.slug} is made again on every build: {error}")
+                fingerprints[entry.event.slug] = ""
+        self.context["kepu_fingerprints"] = fingerprints
 
-    def _render_cards(self, index: SiteIndex) -> None:
+    def _render_cards(self, index: SiteIndex, writer) -> None:
         """Each event's card once; listings, groupings and pages of results reuse it.
-        Cards of unchanged events come from the previous build's cache."""
+        A card is taken from the previous build's cache when what it reads is unchanged."""
         template = self.get_template("card")
         context = dict(self.context)
-        fingerprints = self.context["kepu_fingerprints"]
-        cache = FragmentCache(Path(self.settings["CACHE_PATH"]) / "cards.pickle")
-
-        def render(entry) -> str:
+        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / "cards.pickle", writer)
+        cards = {}
+        for entry in index.entries:
             context["entry"] = entry
-            return template.render(context)
-
-        cards = {entry.event.slug: Markup(cache.get(fingerprints[entry.event.slug], partial(render, entry)))
-                 for entry in index.entries}
+            cards[entry.event.slug] = Markup(cache.render(entry.event.slug, template, context))
         cache.save()
         self.context["kepu_cards"] = cards
 
     def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         """Event pages, on every core; unchanged ones are linked from the previous build."""
-        reuse: OutputReuse = self.context["kepu_reuse"]
-        fingerprints = self.context["kepu_fingerprints"]
-        pending = [entry for entry in index.entries
-                   if not reuse.reuse(urls.save_as("EVENT", slug=entry.event.slug), fingerprints[entry.event.slug])]
+        pending = index.entries
         qr: QrCache = self.context["kepu_qr"]
         workers = self.settings.get("KEPU_WORKERS")
         for made in fork_map(lambda part: self._render_events(writer, part, urls), pending, workers):
@@ -255,17 +191,14 @@ class EventsGenerator(CachingGenerator):
                               jsonld=script_json(data), share_image=event_image, poster_qr=poster)
         return qr.used
 
-    def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> dict[str, str]:
-        key = stable_key(self.context["kepu_site_digest"], kind, title,
-                         [(f.id, f.name) for _, group in self.index.street_kinds for f in group])
-        return self._write_pages(writer, key, urls.save_as(kind), urls.url(kind), "event_list", entries,
-                                 page_name=kind.lower(), list_title=title, facet=None,
-                                 past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
+    def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
+        self._write_pages(writer, urls.save_as(kind), urls.url(kind), "event_list", entries,
+                          page_name=kind.lower(), list_title=title, facet=None,
+                          past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
 
-    def _write_pages(self, writer, key: str, name: str, url: str, template_name: str, entries: list,
-                     **kwargs) -> dict[str, str]:
-        return write_pages(writer, self.context["kepu_reuse"], self.context["kepu_fingerprints"], key, name, url,
-                           self.get_template(template_name), template_name, self.context, entries, **kwargs)
+    def _write_pages(self, writer, name: str, url: str, template_name: str, entries: list, **kwargs) -> None:
+        write_pages(writer, name, url, self.get_template(template_name), template_name, self.context, entries,
+                    **kwargs)
 
     def _write_indexes(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         """The lists of all streets, teams, categories and audiences."""
@@ -274,34 +207,16 @@ class EventsGenerator(CachingGenerator):
                               url=urls.url(key), page_name=key.lower(),
                               facets=list(index.facets[kind].values()))
 
-    def _facet_key(self, kind: str, facet) -> str:
-        """Everything a facet's pages show besides their events' cards."""
-        ctx, ident = self.context, facet.id
-        teams = [(t.id, t.name, t.url) for t in self.index.street_teams.get(ident, [])] if kind == "streets" else []
-        return stable_key(ctx["kepu_site_digest"], kind, facet.item, facet.url, facet.past_url,
-                          len(facet.upcoming), len(facet.past), ctx["kepu_feeds"][kind].get(ident),
-                          ctx.get("kepu_embeds", {}).get(kind, {}).get(ident), teams,
-                          ctx["kepu_calendars"]["streets"].get(ident) if kind == "streets" else None,
-                          ctx.get("kepu_street_figures", {}).get(ident) if kind == "streets" else None,
-                          ctx.get("kepu_stats_url"))
-
-    def _write_facet(self, writer, urls: UrlScheme, kind: str, facet) -> dict[str, str]:
+    def _write_facet(self, writer, urls: UrlScheme, kind: str, facet) -> None:
         """A facet's pages: its upcoming events and its past ones, paginated."""
         prefix = FACET_PREFIX[kind]
         template = FACET_TEMPLATES[kind]
-        key = self._facet_key(kind, facet)
-        made = self._write_pages(writer, key, urls.save_as(prefix, id=facet.id), facet.url, template,
-                                 facet.upcoming, facet=facet, page_name=template)
+        self._write_pages(writer, urls.save_as(prefix, id=facet.id), facet.url, template,
+                          facet.upcoming, facet=facet, page_name=template)
         if facet.past:
-            made |= self._write_pages(writer, key, urls.save_as(f"{prefix}_PAST", id=facet.id), facet.past_url,
-                                      "event_list", facet.past, facet=facet, past=True, page_name="event_list",
-                                      list_title=f"{facet.name} · 往期活动")
-        return made
-
-
-def _report_key(reports: dict, slug: str) -> tuple:
-    article = reports.get(slug) if slug else None
-    return (article.title, article.url) if article else ()
+            self._write_pages(writer, urls.save_as(f"{prefix}_PAST", id=facet.id), facet.past_url,
+                              "event_list", facet.past, facet=facet, past=True, page_name="event_list",
+                              list_title=f"{facet.name} · 往期活动")
 
 
 def _contents(context) -> list:

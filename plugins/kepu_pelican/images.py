@@ -16,8 +16,8 @@ from kepu.problems import ContentError, Problem
 from kepu.project import Layout
 from kepu.webnames import web_name
 
+from .engine import OutputReuse, code_digest, digest
 from .parallel import fork_map
-from .reuse import OutputReuse
 from .settings import content_tree, layout
 from .trace import phase
 from .writing import ByteWriter
@@ -79,7 +79,7 @@ class ImagesGenerator(Generator):
                 if check.publish is None:  # the preflight refused it already, unless it changed since
                     refused.extend(check.problems)
                     continue
-                relative, key = web_name(path.relative_to(lay.content).as_posix()), fingerprint(check.publish)
+                relative, key = web_name(path.relative_to(lay.content).as_posix()), _key(check)
                 if reuse.reuse(relative, key):
                     cache.used.add(key)
                 elif (cached := cache.read(key)) is not None:
@@ -110,6 +110,11 @@ def _publish(lay: Layout, out: ByteWriter, cache: ImageCache, items: list[tuple[
         if data is None:
             problems.extend(check.problems)
             continue
-        cache.put(fingerprint(check.publish), data)
+        cache.put(_key(check), data)
         out.write(relative, data)
     return problems
+
+
+def _key(check) -> str:
+    """An image as published: its inspected bytes, and the code that makes it fit for the web."""
+    return digest(code_digest(), fingerprint(check.publish))

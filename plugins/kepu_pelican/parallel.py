@@ -14,15 +14,21 @@ from typing import Any, TypeVar
 
 from kepu.processes import die_with_parent
 
+from .engine.output import sessions
+
 T = TypeVar("T")
 MIN_ITEMS = 400
 _JOB: tuple[Callable[[Sequence[Any]], Any], list[Sequence[Any]]] | None = None
 
 
 def _run(part: int) -> Any:
+    """In a worker: the function's result, and what it wrote for each build's manifest."""
     assert _JOB is not None
     function, parts = _JOB
-    return function(parts[part])
+    active = sessions()
+    for session in active:
+        session.begin_delta()
+    return function(parts[part]), [session.delta for session in active]
 
 
 def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers: int | None = None,
@@ -44,6 +50,11 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
         with context.Pool(workers - 1, initializer=die_with_parent) as pool:
             pending = pool.map_async(_run, range(1, workers))
             first = function(parts[0])
-            return [first, *pending.get()]
+            results = []
+            for result, deltas in pending.get():
+                for session, delta in zip(sessions(), deltas, strict=True):
+                    session.merge(delta)  # the pages a worker wrote or linked, for the manifest
+                results.append(result)
+            return [first, *results]
     finally:
         _JOB = None

@@ -16,7 +16,7 @@ from kepu.site import EventEntry, SiteIndex
 from kepu.stats import figures, years
 from kepu.urls import UrlScheme
 
-from .fragments import FragmentCache
+from .engine.fragments import FragmentCache
 from .trace import phase
 from .writing import ByteWriter
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from .reuse import digest
+from .engine import digest
+from .engine.reads import install
 
 
 def share_compiled_templates(generator) -> None:
@@ -21,3 +22,4 @@ def share_compiled_templates(generator) -> None:
     folder = Path(settings["CACHE_PATH"]) / f"templates-{options[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
     generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    install(generator.env)  # pages' fingerprints: what their templates read (engine.reads)

@@ -13,60 +13,19 @@ event neither creates thousands of folders and links nor deletes them afterwards
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
 import time
 from collections.abc import Iterable, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .settings import previous_output
+from ..settings import previous_output
+from .reads import frozen
 
 MANIFEST = ".kepu-build.json"
-VOLATILE = ("PATH", "OUTPUT", "CACHE", "KEPU_PREVIOUS_OUTPUT", "KEPU_ROOT", "WORKERS")
-
-
-def digest(*parts: Any) -> str:
-    """A short, stable hash of values (bytes are hashed as they are, the rest through repr)."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
-        hasher.update(b"\0")
-    return hasher.hexdigest()[:32]
-
-
-def _files_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
-    hasher = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if suffixes is None or path.suffix in suffixes:
-                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return hasher.hexdigest()
-
-
-def _plain(value: Any) -> bool:
-    if isinstance(value, (str, int, float, bool, type(None), date)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
-    return False
-
-
-def settings_digest(settings: Mapping[str, Any]) -> str:
-    """The settings that shape output (plain values only; this machine's paths left out)."""
-    plain = {key: value for key, value in settings.items()
-             if not any(word in key for word in VOLATILE) and _plain(value)}
-    return digest(json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str))
-
-
-def code_digest(theme: Path, plugins: Path) -> str:
-    """The theme and the plugins' Python code: changing either invalidates everything."""
-    return digest(_files_digest([theme]), _files_digest([plugins], (".py",)))
+VERSION = 3
 
 
 def recycle(staging: Path, kept: Iterable[str] = ()) -> None:
@@ -103,15 +62,41 @@ class OutputReuse:
         self.staging = staging
         self.previous = previous
         self.started_ns = time.time_ns()
-        self.known = _manifest(previous) if previous is not None else {}
-        self.present = _manifest(staging)  # a recycled tree: what is already in place
+        self.known, known_reads = _load(previous) if previous is not None else ({}, {})
+        self.present, present_reads = _load(staging)  # a recycled tree: what is already in place
+        self.earlier_reads = {**known_reads, **present_reads}  # the reads of earlier pages, by id
         self.fingerprints: dict[str, str] = {}
+        self.readsets: dict[str, list] = {}
+        self.delta: dict[str, Any] | None = None  # what a forked worker made, for its parent
         self._folders: set[str] = set()
+
+    def record(self, relative: str, fingerprint: str, readsets: Mapping[str, list] | None = None) -> None:
+        """A file of this build and what it was made from (for the manifest)."""
+        self.fingerprints[relative] = fingerprint
+        if readsets:
+            self.readsets.update(readsets)
+        if self.delta is not None:
+            self.delta["files"][relative] = fingerprint
+            self.delta["readsets"].update(readsets or {})
+
+    def earlier(self, relative: str) -> list[str]:
+        """The fingerprints this file had in the recycled tree and in the published build."""
+        return list(dict.fromkeys(f for f in (self.present.get(relative), self.known.get(relative)) if f))
+
+    def begin_delta(self) -> None:
+        self.delta = {"files": {}, "readsets": {}}
+
+    def merge(self, delta: Mapping[str, Any]) -> None:
+        """Take in what a worker process wrote or linked."""
+        self.fingerprints.update(delta["files"])
+        self.readsets.update(delta["readsets"])
 
     def reuse(self, relative: str, fingerprint: str) -> bool:
         """Record the file's fingerprint; keep or link the old copy if it was made from the
-        same inputs."""
-        self.fingerprints[relative] = fingerprint
+        same inputs. An empty fingerprint: made from something that cannot be compared."""
+        if not fingerprint:
+            return False
+        self.record(relative, fingerprint)
         new = os.path.join(self.staging, relative)
         if relative in self.present:
             if self.present[relative] == fingerprint and os.path.isfile(new):
@@ -160,27 +145,53 @@ class OutputReuse:
                 folder = os.path.dirname(folder)
 
     def save(self) -> None:
-        data = {"version": 1, "files": dict(sorted(self.fingerprints.items()))}
+        used = {f.split(":", 1)[0] for f in self.fingerprints.values() if ":" in f}
+        paths: dict[str, int] = {}  # each path once: read sets list them by number
+        readsets = {rid: [[paths.setdefault(json.dumps(path, ensure_ascii=False, separators=(",", ":")),
+                                            len(paths)), mode] for path, mode in reads]
+                    for rid, reads in sorted(self.readsets.items()) if rid in used}
+        data = {"version": VERSION, "files": dict(sorted(self.fingerprints.items())),
+                "paths": list(paths), "readsets": readsets}
         temporary = self.staging / f"{MANIFEST}.tmp"
         temporary.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
         os.replace(temporary, self.staging / MANIFEST)
 
 
-def _manifest(folder: Path) -> dict[str, str]:
+def _load(folder: Path) -> tuple[dict[str, str], dict[str, list]]:
+    """A manifest's files (their fingerprints) and the reads of its pages; empty if unreadable."""
     try:
-        files = json.loads((folder / MANIFEST).read_text("utf-8"))["files"]
-        return files if isinstance(files, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+        if data.get("version") == VERSION and isinstance(data["files"], dict) and isinstance(data["readsets"], dict):
+            paths = [frozen(json.loads(path)) for path in data["paths"]]  # each converted once
+            return data["files"], {rid: [[paths[number], mode] for number, mode in reads]
+                                   for rid, reads in data["readsets"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return {}, {}
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    return _load(folder)[0]
 
 
 _ACTIVE: dict[str, OutputReuse] = {}
 
 
 def start_reuse(output_path: str, settings: Mapping[str, Any]) -> OutputReuse:
-    reuse = OutputReuse(Path(output_path), previous_output(Path(output_path), settings))
-    _ACTIVE[output_path] = reuse
+    """This build's reuse of earlier output (one per output folder and build)."""
+    reuse = _ACTIVE.get(output_path)
+    if reuse is None:
+        reuse = _ACTIVE[output_path] = OutputReuse(Path(output_path), previous_output(Path(output_path), settings))
     return reuse
+
+
+def active(output_path: str) -> OutputReuse | None:
+    return _ACTIVE.get(output_path)
+
+
+def sessions() -> list[OutputReuse]:
+    """This process's builds under way (one, except in tests)."""
+    return list(_ACTIVE.values())
 
 
 def remove_stale(output_path: str) -> None:

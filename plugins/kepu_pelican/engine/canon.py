@@ -1,0 +1,117 @@
+"""Canonical digests of the values a page is made from: dataclasses, containers, dates, text."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import PurePath
+from typing import Any
+
+SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timedelta, tzinfo,
+           enum.Enum, PurePath)
+
+
+class Undigestable(Exception):
+    """A value whose content cannot be written down deterministically (a function, a file, an
+    object of an unknown class): whatever was made from it cannot be reused."""
+
+
+def digest(*parts: Any) -> str:
+    """A short, stable hash of values (bytes are hashed as they are, the rest through repr)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()[:32]
+
+
+def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str:
+    """A digest of the value's whole content, the same in every process and build; raises
+    ``Undigestable`` naming the first part that has no canonical form. ``memo`` keeps the
+    digests of dataclasses and tuples between calls: values must not change during a build."""
+    if isinstance(value, SCALARS):
+        return repr(value)
+    out: list[str] = []
+    _write(out, value, {} if memo is None else memo, "")
+    return digest("".join(out))
+
+
+def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: str) -> None:
+    if isinstance(value, SCALARS):
+        out.append(repr(value))
+        return
+    known = memo.get(id(value))
+    if known is not None and known[0] is value:
+        out.append(known[1])
+        return
+    part: list[str] = []
+    _write_composite(part, value, memo, where)
+    text = "".join(part)
+    if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+        if len(text) > 64:  # large parts are digested once
+            text = "#" + digest(text)
+        memo[id(value)] = (value, text)
+    out.append(text)
+
+
+def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None:
+    kind = type(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out.append(f"{kind.__module__}.{kind.__qualname__}(")
+        for field in dataclasses.fields(value):
+            out.append(field.name + "=")
+            _write(out, getattr(value, field.name), memo, f"{where}.{field.name}")
+            out.append(",")
+        out.append(")")
+    elif isinstance(value, (list, tuple)):
+        out.append("[" if kind is list else f"{kind.__qualname__}(")
+        for position, item in enumerate(value):
+            _write(out, item, memo, f"{where}[{position}]")
+            out.append(",")
+        out.append("]")
+    elif isinstance(value, dict):
+        out.append("{")
+        for key, item in value.items():
+            _write(out, key, memo, where)
+            out.append(":")
+            _write(out, item, memo, f"{where}[{key!r}]")
+            out.append(",")
+        out.append("}")
+    elif isinstance(value, (set, frozenset)):
+        out.append("{" + ",".join(sorted(canonical(item, memo) for item in value)) + "}")
+    else:
+        raise Undigestable(f"{where or '值'}: {kind.__module__}.{kind.__qualname__}")
+
+
+def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
+    """Whether a dataclass holds at most ``limit`` values all the way down, and no list or
+    dict of anything but plain values (a list of events is a grouping: a street's events), so
+    it is digested whole rather than attribute by attribute; counted once per value and build."""
+    known = sizes.get(id(value))
+    if known is None or known[0] is not value:
+        known = sizes[id(value)] = (value, _count(value, limit + 1))
+    return known[1] <= limit
+
+
+def _count(value: Any, budget: int) -> int:
+    """How many values ``value`` holds, counting no further than ``budget``."""
+    if isinstance(value, SCALARS):
+        return 1
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        children = [getattr(value, field.name) for field in dataclasses.fields(value)]
+    elif isinstance(value, (tuple, frozenset)):
+        children = list(value)
+    elif isinstance(value, list) and all(isinstance(item, SCALARS) for item in value):
+        children = value
+    elif isinstance(value, dict) and all(isinstance(item, SCALARS) for item in (*value, *value.values())):
+        children = [*value, *value.values()]
+    else:
+        return budget  # a grouping, or not digestable whole
+    total = 1
+    for child in children:
+        total += _count(child, budget - total)
+        if total >= budget:
+            return budget
+    return total

@@ -1,0 +1,455 @@
+"""Recorded reads: what a template actually takes from its context, as paths from the context's
+names (``kepu.facets.streets["xinbei"].name``), and the digest of the values found there.
+
+While a page renders, Jinja's attribute and item lookups, calls and filters are followed; the
+page's fingerprint is the digest of every value read. The next build follows the same paths in
+its own context: the same digest means the page would come out the same, so it is reused.
+
+What is digested at each path: a value the template read and went no deeper into, in full (a
+value handed to a filter too); a value it went deeper into, its type only; a collection it
+iterated over, its length and the plain values directly in it (the rest is read through paths
+to its items). A value with no canonical form (see ``canon``), or a lookup on an object that
+came from nowhere the recorder knows, makes the page un-reusable, with the reason kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import types
+from collections.abc import ItemsView, KeysView, Mapping, ValuesView
+from datetime import date
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.environment import TemplateModule
+from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
+from jinja2.utils import Cycler, Joiner, Namespace
+
+from .canon import SCALARS, Undigestable, canonical, digest, small
+
+SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
+LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
+         BlockReference, TemplateModule,  # made by the template
+         types.FunctionType, types.BuiltinFunctionType, type)  # Jinja's globals (range, dict…)
+PRIVATE_ARGUMENTS = ("_loop_vars", "_block_vars")
+SHAPE_FILTERS = frozenset({"length", "count"})  # read only how many items there are
+SAME_FILTERS = frozenset({"default", "d"})  # give back the value itself (or a default)
+DEEP, SHALLOW, TYPE = "d", "s", "t"
+WHOLE = 400  # a dataclass holding at most this many values is digested whole, not path by path
+
+_CURRENT: Recorder | None = None  # the page being rendered with its reads followed
+
+
+class Unreusable(Exception):
+    """A page's reads cannot be followed again: it is rendered on every build."""
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, SCALARS) or value is missing
+
+
+def key_of(value: Any) -> Any:
+    """A lookup key as JSON (dates tagged); None when it has no such form."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, date):
+        return ("date", value.isoformat())
+    return None
+
+
+def _unkey(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) and len(value) == 2 and value[0] == "date":
+        return date.fromisoformat(value[1])
+    return value
+
+
+class Recorder:
+    """The reads of one render."""
+
+    def __init__(self, context: Mapping[str, Any], sizes: dict):
+        self.context = context
+        self.sizes = sizes
+        self.known: dict[int, tuple[Any, tuple]] = {}  # id → (object, its path)
+        self.values: dict[tuple, Any] = {}  # every path read → the value found there
+        self.modes: dict[tuple, str] = {}  # paths whose digest is not the default
+        self.parents: set[tuple] = set()  # paths read deeper
+        self.containers: list[tuple[Any, tuple]] = []  # read collections, not yet indexed
+        self.items: dict[int, tuple[Any, tuple, tuple]] = {}  # id → (item, its path, the collections around it)
+        self.covered: dict[int, Any] = {}  # derived from values digested in full
+        self.covered_containers: list[Any] = []  # their collections, not yet indexed
+        self.failure = ""
+
+    def fail(self, reason: str) -> None:
+        self.failure = self.failure or reason
+
+    def read(self, path: tuple, value: Any) -> None:
+        self.values[path] = value
+        if len(path) > 1:
+            self.parents.add(path[:-1])
+        if dataclasses.is_dataclass(value) and small(value, WHOLE, self.sizes):
+            self.modes[path] = DEEP  # digested whole: what the template reads inside is covered
+            self._cover(value)
+        elif not _scalar(value) and not isinstance(value, Undefined):
+            self.known[id(value)] = (value, path)
+            if isinstance(value, (*SEQUENCES, dict)):
+                self.containers.append((value, path))
+
+    def path_of(self, value: Any) -> tuple | None:
+        """The path a value was read at; None for plain values and what the template made itself."""
+        if _scalar(value):
+            return None
+        known = self.known.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if id(value) in self.covered:
+            return None
+        found = self._find_item(value)
+        if found is not None:
+            return found
+        if self._in_covered(value):
+            return None
+        if not isinstance(value, LOCAL):
+            self.fail(f"模板读取了来源不明的 {type(value).__qualname__}")
+        return None
+
+    def _find_item(self, value: Any) -> tuple | None:
+        """A value the template took from inside a collection it read (by iterating, slicing
+        or a filter): found by identity, it is read at its place in the collection."""
+        while self.containers:
+            container, path = self.containers.pop()
+            self._index_all(container, path, ((container, path),))
+        found = self.items.get(id(value))
+        if found is None or found[0] is not value:
+            return None
+        _, path, chain = found
+        for collection, where in chain:  # the template went through these collections
+            if where not in self.values:
+                self.read(where, collection)
+            if self.modes.get(where) != DEEP:
+                self.modes[where] = SHALLOW
+        self.read(path, value)
+        return path
+
+    def _cover(self, value: Any) -> None:
+        self.covered[id(value)] = value
+        if isinstance(value, (list, tuple, KeysView, ValuesView, ItemsView)):
+            self.covered_containers.append(value)
+
+    def _in_covered(self, value: Any) -> bool:
+        """Whether a value came out of a collection inside a value digested whole."""
+        while self.covered_containers:
+            for item in self.covered_containers.pop():
+                if not _scalar(item) and id(item) not in self.covered:
+                    self._cover(item)
+        return id(value) in self.covered
+
+    def _index_all(self, container: Any, path: tuple, chain: tuple) -> None:
+        if isinstance(container, (dict, set, frozenset)):
+            return  # a mapping's items are read by key; a set has no stable order
+        for position, item in enumerate(container):
+            step = ("i", position) if isinstance(container, (list, tuple)) else ("n", position)
+            if _scalar(item):
+                continue
+            where = (*path, step)
+            if isinstance(item, (list, tuple)):  # rows of a table, pairs of a grouping
+                self._index_all(item, where, (*chain, (item, where)))
+            else:
+                self.items.setdefault(id(item), (item, where, chain))
+
+    def step(self, parent: Any, step: tuple, result: Any) -> None:
+        path = self.path_of(parent)
+        if path is not None:
+            self.read((*path, step), result)
+        elif id(parent) in self.covered and not _scalar(result):
+            self._cover(result)
+
+    def escape(self, value: Any, mode: str = DEEP) -> None:
+        """A value handed to Python code (a filter): its whole content counts."""
+        if isinstance(value, (Environment, Undefined)) or _scalar(value):
+            return
+        if isinstance(value, Context):
+            self.fail("过滤器读取了整个模板上下文")
+            return
+        path = self.path_of(value)
+        if path is not None:
+            if self.modes.get(path) != DEEP:
+                self.modes[path] = mode
+        elif isinstance(value, (list, tuple)) and id(value) not in self.covered:
+            for item in value:
+                self.escape(item, mode)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self.escape(item, mode)
+
+    def reads(self) -> list[tuple[tuple, str]]:
+        """Each path read with how it is digested, in a stable order. What lies below a value
+        digested whole is left out, and a value read at several paths is digested whole at
+        each of them if at one."""
+        modes = {path: self._mode(path) for path in self.values}
+        whole = {id(self.values[path]) for path, mode in modes.items()
+                 if mode == DEEP and not _scalar(self.values[path])}
+        for path in modes:
+            if id(self.values[path]) in whole:
+                modes[path] = DEEP
+        kept = [(path, mode) for path, mode in modes.items()
+                if not any(modes.get(path[:end]) == DEEP for end in range(1, len(path)))]
+        return sorted(kept, key=lambda read: _text(read[0]))
+
+    def _mode(self, path: tuple) -> str:
+        if path in self.modes:
+            return self.modes[path]
+        if path in self.parents:
+            return TYPE
+        value = self.values[path]
+        return SHALLOW if len(path) == 1 and not _scalar(value) else DEEP
+
+
+def _text(path: tuple) -> str:
+    return repr(path)  # paths hold text, numbers and tuples: a stable order
+
+
+def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
+    if isinstance(value, SCALARS):
+        return repr(value) if mode != TYPE else type(value).__qualname__
+    if value is missing or isinstance(value, Undefined):
+        return "undefined"
+    if mode == TYPE and dataclasses.is_dataclass(value):
+        # Whether it is read whole or path by path is part of what was read: a value that
+        # became small enough to be read whole is read again (as a cold build would).
+        return type(value).__qualname__ + (" whole" if small(value, WHOLE, sizes) else "")
+    if mode == TYPE or (mode == SHALLOW and not isinstance(value, (*SEQUENCES, dict))):
+        return type(value).__qualname__ + ("" if value is not None else "None")
+    if mode == SHALLOW:
+        return repr(_shallow(value, 2))
+    try:
+        return canonical(value, memo)
+    except Undigestable as error:
+        raise Unreusable(str(error)) from error
+
+
+def _shallow(value: Any, depth: int) -> Any:
+    if _scalar(value):
+        return value
+    if depth and isinstance(value, dict):
+        return [(key, _shallow(item, depth - 1)) for key, item in value.items()]
+    if depth and isinstance(value, SEQUENCES) and not isinstance(value, (set, frozenset)):
+        return [_shallow(item, depth - 1) for item in value]
+    return type(value).__qualname__
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rendered:
+    """A render with its reads: ``readset`` (None: not reusable, see ``reason``) is shared by
+    pages that read the same paths with other keys (``params``: a page's keys, in order)."""
+
+    output: str
+    rid: str = ""
+    readset: list | None = None
+    params: tuple = ()
+    fingerprint: str = ""
+    reason: str = ""
+
+    @property
+    def stamp(self) -> str:
+        """The fingerprint as the manifest keeps it: reads' id, keys, digest."""
+        return stamp(self.rid, self.params, self.fingerprint)
+
+
+def stamp(rid: str, params: tuple, fingerprint: str) -> str:
+    return f"{rid}:{json.dumps(params, ensure_ascii=False, separators=(',', ':'))}:{fingerprint}"
+
+
+def unstamp(text: str) -> tuple[str, tuple]:
+    """The reads' id and keys of a manifest's fingerprint."""
+    rid, rest = text.split(":", 1)
+    params = rest.rsplit(":", 1)[0]
+    return rid, frozen(json.loads(params)) if params else ()
+
+
+def fingerprint(key: str, name: str, rid: str, params: tuple, values: list[str]) -> str:
+    return digest(key, name, rid, params, values)
+
+
+def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Rendered:
+    """Render, following the reads."""
+    global _CURRENT
+    recorder = Recorder(context, sizes)
+    previous, _CURRENT = _CURRENT, recorder
+    try:
+        output = template.render(context)
+    finally:
+        _CURRENT = previous
+    if recorder.failure:
+        return Rendered(output, reason=recorder.failure)
+    reads = recorder.reads()
+    try:
+        values = [value_digest(recorder.values[path], mode, memo, sizes) for path, mode in reads]
+    except Unreusable as error:
+        return Rendered(output, reason=str(error))
+    params: list = []
+    general = [(_lift(path, params), mode) for path, mode in reads]
+    readset = json.loads(json.dumps(general, ensure_ascii=False))  # as the manifest keeps it
+    rid = digest(json.dumps(readset, ensure_ascii=False))[:16]
+    keys = frozen(json.loads(json.dumps(params, ensure_ascii=False)))
+    return Rendered(output, rid, readset, keys, fingerprint(key, template.name, rid, keys, values))
+
+
+def _lift(path: tuple, params: list) -> tuple:
+    """The path with its text keys replaced by placeholders (``$n``: the page's n-th key)."""
+    lifted = []
+    for step in path:
+        if step[0] == "i" and isinstance(step[1], str):
+            if step[1] not in params:
+                params.append(step[1])
+            step = ("i", ("$", params.index(step[1])))
+        lifted.append(step)
+    return tuple(lifted)
+
+
+def prepare(readset: list) -> list[tuple[tuple, str]]:
+    """Reads as the manifest keeps them (JSON) back as the paths recorded."""
+    return [(_tuple_path(path), mode) for path, mode in readset]
+
+
+def _tuple_path(path: list | tuple) -> tuple:
+    return path if isinstance(path, tuple) else tuple(frozen(step) for step in path)
+
+
+def frozen(value: Any) -> Any:
+    """Lists (as JSON gives them) as tuples, all the way down."""
+    return tuple(frozen(item) for item in value) if isinstance(value, (list, tuple)) else value
+
+
+def _bind(path: tuple, params: tuple) -> tuple:
+    return tuple(("i", params[step[1][1]]) if step[0] == "i" and isinstance(step[1], tuple) and step[1]
+                 and step[1][0] == "$" else step for step in path)
+
+
+def replay(rid: str, params: tuple, reads: list[tuple[tuple, str]], template, context: Mapping[str, Any],
+           key: str, memo: dict, sizes: dict) -> str | None:
+    """The fingerprint the page would have now, following the same reads; None if they cannot
+    be followed (a name, item or attribute gone, a value without a canonical form)."""
+    env = template.environment
+    found: dict[tuple, Any] = {}
+    try:
+        values = [value_digest(_resolve(_bind(path, params), context, env, found), mode, memo, sizes)
+                  for path, mode in reads]
+    except Exception:  # anything that stops the lookup means: render the page again
+        return None
+    return fingerprint(key, template.name, rid, params, values)
+
+
+def _resolve(path: tuple, context: Mapping[str, Any], env: Environment, found: dict) -> Any:
+    if path in found:
+        return found[path]
+    if len(path) == 1:
+        value = context.get(path[0][1], missing)
+    else:
+        value = _apply(_resolve(path[:-1], context, env, found), path[-1], context, env, found)
+    found[path] = value
+    return value
+
+
+def _apply(parent: Any, step: tuple, context: Mapping, env: Environment, found: dict) -> Any:
+    kind, argument = step[0], step[1]
+    if kind == "a":
+        return Environment.getattr(env, parent, argument)
+    if kind == "i":
+        return Environment.getitem(env, parent, _unkey(argument))
+    if kind == "n":
+        return list(parent)[argument]
+    args = [_resolve(a[1], context, env, found) if isinstance(a, tuple) and a and a[0] == "ref"
+            else _unkey(a) for a in argument]
+    return parent(*args)
+
+
+# --- hooks installed on a generator's Jinja environment ---
+
+def _getattr(env: Environment, obj: Any, attribute: str) -> Any:
+    result = Environment.getattr(env, obj, attribute)
+    if _CURRENT is not None:
+        _CURRENT.step(obj, ("a", attribute), result)
+    return result
+
+
+def _getitem(env: Environment, obj: Any, argument: Any) -> Any:
+    result = Environment.getitem(env, obj, argument)
+    recorder = _CURRENT
+    if recorder is not None:
+        key = key_of(argument)
+        if key is None and not isinstance(argument, (str, int, float, bool, type(None))):
+            if recorder.path_of(obj) is not None:
+                recorder.fail(f"模板用 {type(argument).__qualname__} 作键读取")
+        else:
+            recorder.step(obj, ("i", key), result)
+    return result
+
+
+class RecordingContext(Context):
+    """Jinja's context that notes the names a template takes from the page's context."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        recorder = _CURRENT
+        if recorder is not None and key not in self.vars and key in recorder.context:
+            recorder.read((("r", key),), value)
+        return value
+
+    def call(__self, __obj, *args, **kwargs):
+        result = super().call(__obj, *args, **kwargs)
+        recorder = _CURRENT
+        if recorder is None or _scalar(__obj):
+            return result
+        if id(__obj) in recorder.covered:  # a method of a value digested whole
+            for value in (*args, *kwargs.values()):
+                recorder.escape(value)
+            if not _scalar(result):
+                recorder._cover(result)
+            return result
+        path = recorder.path_of(__obj)
+        if path is None:
+            return result
+        encoded = [_argument(recorder, a) for a in args]
+        if set(kwargs) - set(PRIVATE_ARGUMENTS) or any(a is None and v is not None for a, v in zip(encoded, args, strict=True)):
+            recorder.fail("模板调用时传入了无法记录的参数")
+        else:
+            recorder.read((*path, ("c", tuple(encoded))), result)
+        return result
+
+
+def _argument(recorder: Recorder, value: Any) -> Any:
+    if _scalar(value):
+        return key_of(value) if not isinstance(value, str) else value
+    path = recorder.path_of(value)
+    return ("ref", path) if path is not None else None
+
+
+def _follow_filter(name: str, function):
+    mode = SHALLOW if name in SHAPE_FILTERS else DEEP
+
+    @functools.wraps(function)
+    def followed(*args, **kwargs):
+        recorder = _CURRENT
+        result = function(*args, **kwargs)
+        if recorder is not None and name not in SAME_FILTERS:
+            for value in (*args, *kwargs.values()):
+                recorder.escape(value, mode)
+            if not _scalar(result):
+                recorder.covered[id(result)] = result
+        return result
+
+    return followed
+
+
+def install(env: Environment) -> None:
+    """Follow this environment's templates' reads (only while ``record`` renders a page)."""
+    if getattr(env, "_kepu_follows", False):
+        return
+    env.getattr = functools.partial(_getattr, env)
+    env.getitem = functools.partial(_getitem, env)
+    env.context_class = RecordingContext
+    env.filters.update({name: _follow_filter(name, f) for name, f in env.filters.items()})
+    env.tests.update({name: _follow_filter(name, f) for name, f in env.tests.items()})
+    env._kepu_follows = True

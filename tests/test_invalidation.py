@@ -1,0 +1,98 @@
+"""Automatic invalidation: a warm build reflects whatever a page's template reads and whatever
+code made its content, without anyone listing what each page depends on.
+
+Each test works on a copy of the project (its plugins, theme and settings), changes the copy as a
+maintainer would, and compares the warm build with a cold build of the same project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_incremental import edit, tree
+
+from conftest import ROOT, SAMPLE_BUILD_DATE
+
+pytestmark = pytest.mark.build
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """The generator as a maintainer's working copy: plugins, theme and settings."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for folder in ("plugins", "theme"):
+        shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelicanconf.py", project / "pelicanconf.py")
+    return project
+
+
+def build(project: Path, content: Path, output: Path, cache: Path) -> None:
+    """A build with the project copy's code, theme and settings."""
+    args = [sys.executable, "-m", "kepu_pelican.build", "-s", str(project / "pelicanconf.py"),
+            "--content", str(content), "-o", str(output), "--build-date", SAMPLE_BUILD_DATE,
+            "--cache", str(cache)]
+    env = {**os.environ, "PYTHONPATH": f"{project / 'plugins'}:{project}"}
+    result = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+
+
+def warm_and_cold(project: Path, site: Path, tmp_path: Path, change) -> tuple[dict, dict]:
+    """Build twice (the second recycles nothing yet: both published), change, build warm; and a
+    cold build of the changed project and content."""
+    output, cache = tmp_path / "warm", tmp_path / "warm-cache"
+    build(project, site / "content", output, cache)
+    build(project, site / "content", output, cache)
+    change()
+    build(project, site / "content", output, cache)
+    build(project, site / "content", tmp_path / "cold", tmp_path / "cold-cache")
+    return tree(output), tree(tmp_path / "cold")
+
+
+def test_a_value_newly_shown_by_templates_updates_every_page_showing_it(mini_site: Path, tmp_path: Path) -> None:
+    """A maintainer makes the theme show more of what templates already receive: an event page
+    shows its report's summary, a street page the summaries of the news about the street. After
+    an edit to that summary, a warm build shows it on both pages, with no change to any
+    fingerprint code."""
+    project = project_copy(tmp_path)
+    templates = project / "theme" / "templates"
+    edit(templates / "event.html", "{{ report.title }}</a>", "{{ report.title }}</a> {{ report.summary }}")
+    edit(templates / "street.html", "{% set teams = kepu.street_teams[facet.id] %}",
+         "<ul class=\"news\">{% for a in articles if a.street == facet.id %}<li>{{ a.summary }}</li>{% endfor %}"
+         "</ul>\n{% set teams = kepu.street_teams[facet.id] %}")
+    article = mini_site / "content" / "articles" / "kepu-ri-baodao.md"
+
+    def change() -> None:
+        edit(article, "summary: 三百多位居民参加。", "summary: 五百多位居民参加。")
+
+    warm, cold = warm_and_cold(project, mini_site, tmp_path, change)
+    event = warm["events/kepu-ri/index.html"].decode("utf-8")
+    assert "五百多位居民参加。" in event and "三百多位" not in event
+    street = warm["streets/taida/index.html"].decode("utf-8")
+    assert "<li>五百多位居民参加。</li>" in street and "三百多位" not in street
+    assert warm == cold
+
+
+def test_a_sanitiser_change_reaches_unchanged_files(mini_site: Path, tmp_path: Path) -> None:
+    """A security fix to the sanitiser (``strong`` taken off its allowlist) applies to every
+    event and news article at the next build, though none of them changed."""
+    project = project_copy(tmp_path)
+    article = mini_site / "content" / "articles" / "kepu-ri-baodao.md"
+    edit(article, "科普日集市在泰达广场举办", "科普日集市在**泰达广场**举办")
+    output, cache = tmp_path / "warm", tmp_path / "warm-cache"
+    build(project, mini_site / "content", output, cache)
+    bold = {"events/liudong-kejiguan/index.html": "<strong>二十件</strong>",
+            "news/kepu-ri-baodao/index.html": "<strong>泰达广场</strong>"}
+    assert all(text in (output / page).read_text("utf-8") for page, text in bold.items())
+    edit(project / "plugins" / "kepu" / "markup.py", '"span", "strong",', '"span",')
+    build(project, mini_site / "content", output, cache)
+    for page, text in bold.items():
+        html = (output / page).read_text("utf-8")
+        assert text not in html and text.removeprefix("<strong>").removesuffix("</strong>") in html, page
+    shown = [page for page, data in tree(output).items() if any(t.encode() in data for t in bold.values())]
+    assert shown == []
+    build(project, mini_site / "content", tmp_path / "cold", tmp_path / "cold-cache")
+    assert tree(output) == tree(tmp_path / "cold")
