@@ -149,15 +149,20 @@ class EventsGenerator(Generator):
     def _render_cards(self, index: SiteIndex, writer) -> None:
         """Each event's card once; listings, groupings and pages of results reuse it.
         A card is taken from the previous build's cache when what it reads is unchanged."""
-        template = self.get_template("card")
+        self.context["kepu_cards"] = self._render_fragments("card", index.entries, writer)
+        self.context["kepu_past_rows"] = self._render_fragments("past_row", index.past, writer)
+
+    def _render_fragments(self, name: str, entries: list, writer) -> dict[str, Markup]:
+        """Template ``name`` rendered once for each of these events, by slug (cached across builds)."""
+        template = self.get_template(name)
         context = dict(self.context)
-        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / "cards.pickle", writer)
-        cards = {}
-        for entry in index.entries:
+        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / f"{name}s.pickle", writer)
+        made = {}
+        for entry in entries:
             context["entry"] = entry
-            cards[entry.event.slug] = Markup(cache.render(entry.event.slug, template, context))
+            made[entry.event.slug] = Markup(cache.render(entry.event.slug, template, context))
         cache.save()
-        self.context["kepu_cards"] = cards
+        return made
 
     def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
         """Event pages, on every core; unchanged ones are linked from the previous build."""
@@ -192,7 +197,8 @@ class EventsGenerator(Generator):
         return qr.used
 
     def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
-        self._write_pages(writer, urls.save_as(kind), urls.url(kind), "event_list", entries,
+        self._write_pages(writer, urls.save_as(kind), urls.url(kind),
+                          "past_list" if kind == "PAST_EVENTS" else "event_list", entries,
                           page_name=kind.lower(), list_title=title, facet=None,
                           past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
 
@@ -215,7 +221,7 @@ class EventsGenerator(Generator):
                           facet.upcoming, facet=facet, page_name=template)
         if facet.past:
             self._write_pages(writer, urls.save_as(f"{prefix}_PAST", id=facet.id), facet.past_url,
-                              "event_list", facet.past, facet=facet, past=True, page_name="event_list",
+                              "past_list", facet.past, facet=facet, past=True, page_name="event_list",
                               list_title=f"{facet.name} · 往期活动")
 
 
