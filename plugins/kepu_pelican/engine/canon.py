@@ -89,13 +89,23 @@ def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
     """Whether a dataclass holds at most ``limit`` values all the way down, and no list or
     dict of anything but plain values (a list of events is a grouping: a street's events), so
     it is digested whole rather than attribute by attribute; counted once per value and build."""
-    known = sizes.get(id(value))
+    return _counted(value, limit + 1, sizes) <= limit
+
+
+def _counted(value: Any, budget: int, sizes: dict[int, tuple[Any, int]]) -> int:
+    """``_count`` kept per value (and budget) for the build: a venue or a street is inside
+    thousands of events."""
+    key = id(value) if budget == _BUDGET else (id(value), budget)
+    known = sizes.get(key)
     if known is None or known[0] is not value:
-        known = sizes[id(value)] = (value, _count(value, limit + 1))
-    return known[1] <= limit
+        known = sizes[key] = (value, _count(value, budget, sizes))
+    return known[1]
 
 
-def _count(value: Any, budget: int) -> int:
+_BUDGET = 401  # the budget ``small`` is called with (``reads.WHOLE`` + 1)
+
+
+def _count(value: Any, budget: int, sizes: dict | None = None) -> int:
     """How many values ``value`` holds, counting no further than ``budget``."""
     if isinstance(value, SCALARS):
         return 1
@@ -111,7 +121,10 @@ def _count(value: Any, budget: int) -> int:
         return budget  # a grouping, or not digestable whole
     total = 1
     for child in children:
-        total += _count(child, budget - total)
+        if sizes is not None and budget == _BUDGET and not isinstance(child, SCALARS):
+            total += _counted(child, _BUDGET, sizes)  # at most the budget: exact below it
+        else:
+            total += _count(child, budget - total, sizes)
         if total >= budget:
             return budget
     return total
