@@ -182,10 +182,10 @@ STREET_CALENDAR_WEEK_URL = "streets/{id}/calendar/week/"
 STREET_CALENDAR_WEEK_SAVE_AS = "streets/{id}/calendar/week/index.html"
 
 # Public site: posters print a QR code for events in the next POSTER_QR_DAYS days.
-# The events list's filters cover every upcoming event (kepu.finder; no time window).
+# The events list's filters cover every upcoming event (kepu.formats.finder; no time window).
 POSTER_QR_DAYS = 45
 SEARCH_URL, SEARCH_SAVE_AS = "search/", "search/index.html"
-# The search index (kepu.searchindex): a manifest, and the build's files in a folder beside it.
+# The search index (kepu.formats.searchindex): a manifest, and the build's files in a folder beside it.
 SEARCH_INDEX_URL = SEARCH_INDEX_SAVE_AS = "search/index.json"
 SEARCH_INDEX = True  # False: no index and no search page results (the page still says what to do)
 SEARCH_BODY_CHARS = 2000  # of each page's text, how much search reads beyond its names

@@ -158,7 +158,7 @@ def rebuild(c, build_date=None):
                                   "build_date": "按这一天判断新加的活动是否已经结束，格式 2026-12-01（默认今天）"})
 def check(c, path=None, content=None, strict=False, base=None, format=None, summary=None, build_date=None):
     """检查活动、新闻、页面和登记表，列出全部问题，不构建网站。"""
-    _python("-m", "kepu.check", *([_here(path)] if path else []),
+    _python("-m", "kepu.editor.check", *([_here(path)] if path else []),
             *_flags(content=content and _here(content), strict=strict, base=base, format=format,
                     summary=summary and _here(summary), build_date=build_date))
 
@@ -168,7 +168,7 @@ def check(c, path=None, content=None, strict=False, base=None, format=None, summ
             "content": PATH_HELP["content"]})
 def codeowners(c, admins=None, editors=None, news=None, gitea=False, content=None):
     """按街镇登记表生成 CODEOWNERS（每个街镇的活动和配图由这个街镇的编辑审核），输出到屏幕。"""
-    _python("-m", "kepu.codeowners", *_flags(admins=admins, editors=editors, news=news, gitea=gitea,
+    _python("-m", "kepu.editor.codeowners", *_flags(admins=admins, editors=editors, news=news, gitea=gitea,
                                              content=content and _here(content)))
 
 
@@ -209,7 +209,7 @@ def new_event(c, title=None, street=None, team=None, date=None, time=None, end_d
               registration_capacity=None, cost=None, from_=None):
     """新建活动文件：逐项提问（或用参数给出），核对后写到 content/events/<街镇>/<年份>/，不会覆盖已有文件；
     --from 复制已有的活动，只换日期和时间。"""
-    _python("-m", "kepu.scaffold", "event", *_flags(
+    _python("-m", "kepu.editor.scaffold", "event", *_flags(
         title=title, street=street, team=team, date=date, time=time, end_date=end_date, venue=venue,
         address=address, online=online, categories=categories, audiences=audiences, slug=slug,
         batch=batch, content=content and _here(content), repeat=repeat, until=until,
@@ -223,7 +223,7 @@ def new_event(c, title=None, street=None, team=None, date=None, time=None, end_d
             "batch": EVENT_HELP["batch"], "content": EVENT_HELP["content"]})
 def new_article(c, title=None, date=None, street=None, events=None, slug=None, batch=False, content=None):
     """新建新闻文件：写到 content/articles/<年份>/，不会覆盖已有文件。"""
-    _python("-m", "kepu.scaffold", "article", *_flags(
+    _python("-m", "kepu.editor.scaffold", "article", *_flags(
         title=title, date=date, street=street, events=events, slug=slug, batch=batch,
         content=content and _here(content)))
 
@@ -235,7 +235,7 @@ TEMPLATE_NAME = "科普活动导入表.xlsx"
                                   "content": PATH_HELP["content"]})
 def excel_template(c, path=None, content=None):
     """写出导入活动用的 Excel 表格模板：下拉选项来自登记表，另有填写说明和示例。"""
-    _python("-m", "kepu.sheettemplate", _here(path or TEMPLATE_NAME),
+    _python("-m", "kepu.editor.sheettemplate", _here(path or TEMPLATE_NAME),
             *_flags(content=content and _here(content)))
 
 
@@ -244,11 +244,11 @@ def excel_template(c, path=None, content=None):
 def import_events(c, path, partial=False, content=None):
     """把表格里的活动导入成活动文件（一行一个）；有一行有错误就什么也不写（除非加 --partial）；
     同一张表格再次导入时更新已导入的活动，不会重复。"""
-    _python("-m", "kepu.importer", _here(path), *_flags(partial=partial, content=content and _here(content)))
+    _python("-m", "kepu.editor.importer", _here(path), *_flags(partial=partial, content=content and _here(content)))
 
 
 def _server(port: int):
-    from kepu.server import serve as make_server
+    from kepu.editor.server import serve as make_server
 
     server = make_server(CONFIG["output"], CONFIG["host"], port)
     print(f"本地预览：http://{CONFIG['host']}:{port}/  （Ctrl+C 退出）")
@@ -276,7 +276,7 @@ def reserve(c, build_date=None, port=CONFIG["port"]):
 def livereload(c, build_date=None, port=CONFIG["port"]):
     """预览并在内容、主题或插件保存后自动重新构建、刷新页面；内容有错误时，终端和打开的页面上都列出问题，改好保存后自动恢复。"""
     watch = [str(ROOT / p) for p in CONFIG["watch"]]
-    _python("-m", "kepu.livereload", "-s", str(CONFIG["settings"]), "-o", str(CONFIG["output"]),
+    _python("-m", "kepu.editor.livereload", "-s", str(CONFIG["settings"]), "-o", str(CONFIG["output"]),
             "--host", CONFIG["host"], "--port", str(port), *_flags(build_date=build_date),
             "--watch", *watch, check=False)
 
@@ -302,7 +302,7 @@ def publish(c, siteurl=None, build_date=None, output=None, content=None):
 @task(help={"output": "要检查的输出文件夹，默认 output/", "siteurl": "网站地址（发布到子路径时需要）"})
 def linkcheck(c, output=None, siteurl=None):
     """检查 output/ 中所有内部链接、锚点、图片、样式、脚本和订阅链接是否有效。"""
-    args = ["-m", "kepu.linkcheck", str(output or CONFIG["output"])]
+    args = ["-m", "kepu.editor.linkcheck", str(output or CONFIG["output"])]
     if siteurl:
         args += ["--siteurl", siteurl]
     _python(*args)
@@ -333,5 +333,5 @@ def bench(c, sizes="1000,4000,16000", repeats=3):
             "content": PATH_HELP["content"]})
 def cms(c, port=8080, proxy_port=8081, content=None):
     """在本机打开网页编辑（/admin/），保存的活动、新闻和图片直接写进 content/（需要先 npm ci）。"""
-    _python("-m", "kepu.cmsserve", "--port", str(port), "--proxy-port", str(proxy_port),
+    _python("-m", "kepu.editor.cmsserve", "--port", str(port), "--proxy-port", str(proxy_port),
             *_flags(content=content and _here(content)))

@@ -5,9 +5,9 @@
 For each size (``sample`` is a copy of the sample portal's content/; a number is a seeded
 corpus of that many events, ``bench/corpus.py``):
 
-- the single-file check, ``python -m kepu.check FILE`` on one event file, against two
+- the single-file check, ``python -m kepu.editor.check FILE`` on one event file, against two
   baselines in the same run: the check of the whole content folder, and a bare Python start;
-- save to refresh: ``invoke livereload`` (``python -m kepu.livereload``) is running; an event's
+- save to refresh: ``invoke livereload`` (``python -m kepu.editor.livereload``) is running; an event's
   title is changed and saved, and the time runs until the preview's event stream
   (``/__kepu/livereload``) tells open pages to reload, i.e. the new build is published. The
   baseline is the same preview building each save in a fresh interpreter (``--fresh``, how the
@@ -122,7 +122,7 @@ def _children(pid: int) -> list[int]:
 
 
 def check_command(site: Path, *files: Path) -> list[str]:
-    return [sys.executable, "-m", "kepu.check", "--settings", str(ROOT / "pelicanconf.py"),
+    return [sys.executable, "-m", "kepu.editor.check", "--settings", str(ROOT / "pelicanconf.py"),
             "--content", str(site / "content"), *map(str, files)]
 
 
@@ -141,7 +141,7 @@ class Preview:
 
     def __init__(self, site: Path, fresh: bool):
         self.events: queue.Queue[tuple[float, str]] = queue.Queue()
-        args = [sys.executable, "-u", "-m", "kepu.livereload", "-s", str(ROOT / "pelicanconf.py"),
+        args = [sys.executable, "-u", "-m", "kepu.editor.livereload", "-s", str(ROOT / "pelicanconf.py"),
                 "--content", str(site / "content"), "-o", str(site / "output"), "--cache", str(site / "cache"),
                 "--build-date", BUILD_DATE, "--port", "0", "--watch", str(site / "content")]
         self.process = subprocess.Popen(args + (["--fresh"] if fresh else []), cwd=site, env=_env(),
@@ -242,7 +242,7 @@ def report(results: list[EditingResult], repeats: int) -> str:
              "*CPU*: the CPU seconds used meanwhile (the check with its children; the preview with its builds): "
              "on a busy machine the wait grows, the CPU time much less. *Load*: the machine's 1-minute load "
              "average before and after the size's runs (2 cores; other work shared the machine).", "",
-             "*Check one file*: `python -m kepu.check FILE` in a fresh interpreter, as `invoke check FILE` runs "
+             "*Check one file*: `python -m kepu.editor.check FILE` in a fresh interpreter, as `invoke check FILE` runs "
              "it; baselines in the same run: a bare `python -c pass` and the check of the whole content folder.",
              "", "| size | check one file | CPU | Python start | whole check | one/whole | load |",
              "|---|---:|---:|---:|---:|---:|---|"]

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageMath, ImageStat
 
-from kepu import photos
-from kepu.images import inspect_image, published
+from kepu.content import photos
+from kepu.content.images import inspect_image, published
 
 ROOT = Path(__file__).resolve().parents[1]
 QUALITIES = (60, 65, 70, 75, 80, 82, 85, 88, 90, 95)
@@ -245,7 +245,7 @@ def section(pictures: dict[str, Image.Image], builds: bool) -> str:
              "screenshots from docs/images at that quality; PSNR is over RGB, SSIM over luma in 8×8 blocks.", "",
              f"Rule: JPEG at the lowest quality that keeps text and thin lines crisp (screenshots' SSIM ≥ "
              f"{TEXT_SSIM}) → {rule['JPEG']}; WebP at the lowest quality whose photos are as faithful (SSIM) as "
-             f"JPEG's at that quality → {rule['WEBP']}. kepu.photos uses JPEG {photos.JPEG_QUALITY}, WebP "
+             f"JPEG's at that quality → {rule['WEBP']}. kepu.content.photos uses JPEG {photos.JPEG_QUALITY}, WebP "
              f"{photos.WEBP_QUALITY} (in bold).", "", *quality_table(rows), "",
              "Timings (the photo's: medians of 3; builds: single runs) on this shared 2-core machine vary "
              "by up to ±50 % from run to run.", "", *photo_timings(data)]

@@ -36,7 +36,7 @@ from bench import realmix
 from bench.editing import kept_section
 from bench.footprint import footprint
 from bench.footprint import table as footprint_table
-from kepu.output import spare_dir
+from kepu.engine.output import spare_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DATE = "2026-12-01"

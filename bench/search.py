@@ -39,15 +39,15 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from kepu.content import parse_file
-from kepu.project import Layout, check
-from kepu.registries import load_registries
-from kepu.safety import ARTICLE_RESERVED_FIELDS
-from kepu.searchdocs import event_doc, news_doc, search_site
-from kepu.searchindex import SearchDoc, build
-from kepu.searchterms import is_han, runs
-from kepu.site import build_index
-from kepu.urls import UrlScheme
+from kepu.content.events import parse_file
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.content.safety import ARTICLE_RESERVED_FIELDS
+from kepu.formats.searchdocs import event_doc, news_doc, search_site
+from kepu.formats.searchindex import SearchDoc, build
+from kepu.formats.searchterms import is_han, runs
+from kepu.formats.urls import UrlScheme
+from kepu.index.site import build_index
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -230,7 +230,7 @@ def queries(corpus: Corpus, limit: int, seed: int = 2023) -> list[Query]:
 # --- the browser ---------------------------------------------------------------------------
 
 def serve(folder: Path):
-    from kepu.server import serve as make
+    from kepu.editor.server import serve as make
 
     server = make(folder, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

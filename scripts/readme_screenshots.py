@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from kepu.server import serve
+from kepu.editor.server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -46,7 +46,7 @@ def run_build(content: Path, output: Path, build_date: str = SAMPLE_BUILD_DATE,
 
 
 def run_check(*files: Path, content: Path, cwd: Path) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-m", "kepu.check", "--content", str(content), *map(str, files)]
+    args = [sys.executable, "-m", "kepu.editor.check", "--content", str(content), *map(str, files)]
     return subprocess.run(args, cwd=cwd, env=plugin_env(), capture_output=True, text=True,
                           timeout=120)
 
@@ -73,7 +73,7 @@ def serve_directory(directory: Path):
     """Serve ``directory`` on a free port in a thread; returns (server, base URL)."""
     import threading
 
-    from kepu.server import serve
+    from kepu.editor.server import serve
 
     server = serve(directory, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -16,13 +16,13 @@ from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env
 
 
 class Preview:
-    """``python -m kepu.livereload`` on ``site``'s content, on a free port, with its own output and cache."""
+    """``python -m kepu.editor.livereload`` on ``site``'s content, on a free port, with its own output and cache."""
 
     def __init__(self, site: Path, tmp_path: Path, build_date: str = SAMPLE_BUILD_DATE,
                  code: Path = ROOT, watch: tuple[Path, ...] = ()):
         """``code``: the folder of pelicanconf.py, plugins/ and theme/ (another copy of the generator)."""
         self.out, self.cache = tmp_path / "out", tmp_path / "cache"
-        args = [sys.executable, "-u", "-m", "kepu.livereload", "-s", str(code / "pelicanconf.py"),
+        args = [sys.executable, "-u", "-m", "kepu.editor.livereload", "-s", str(code / "pelicanconf.py"),
                 "--content", str(site / "content"), "-o", str(self.out), "--cache", str(self.cache),
                 "--build-date", build_date, "--port", "0", "--watch", str(site / "content"), *map(str, watch)]
         env = plugin_env(PYTHONPATH=str(code / "plugins")) if code != ROOT else plugin_env()

@@ -58,7 +58,7 @@ def editor(mini_site: Path) -> Iterator[tuple[Path, str, str]]:
     require(DECAP_SERVER.is_file(), "decap-server (npm ci)")
     proxy = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kepu.cmsserve", "--content", str(mini_site / "content"), "--port", "0",
+        [sys.executable, "-m", "kepu.editor.cmsserve", "--content", str(mini_site / "content"), "--port", "0",
          "--proxy-port", str(proxy)], cwd=ROOT, env=plugin_env(), stdout=subprocess.PIPE, text=True)
     try:
         ready = process.stdout.readline()  # printed once both servers answer
@@ -245,7 +245,7 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     image = _front_matter(news)["image"]
     assert (site / "content" / image).is_file() and image.startswith("images/articles/")
 
-    check = subprocess.run([sys.executable, "-m", "kepu.check", "--strict", "--content", str(site / "content"),
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--strict", "--content", str(site / "content"),
                             "--build-date", SAMPLE_BUILD_DATE], cwd=ROOT, env=plugin_env(),
                            capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr

@@ -19,7 +19,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from conftest import SAMPLE_BUILD_DATE, plugin_env, run_build
-from kepu.linkcheck import check_site
+from kepu.editor.linkcheck import check_site
 
 pytestmark = pytest.mark.build
 A = "{http://www.w3.org/2005/Atom}"

@@ -1,4 +1,4 @@
-"""One Atom feed of upcoming events (kepu.atom), read back with feedparser as a feed reader would."""
+"""One Atom feed of upcoming events (kepu.formats.atom), read back with feedparser as a feed reader would."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 from test_site_index import index_for
 
-from kepu.atom import AtomFeed, AtomSettings, Revision, feed_bytes
+from kepu.formats.atom import AtomFeed, AtomSettings, Revision, feed_bytes
 
 ZONE = ZoneInfo("Asia/Shanghai")
 SETTINGS = AtomSettings("https://kepu.example.cn", "kepu.example.cn", "滨海新区科协", "categories/")

@@ -20,7 +20,7 @@ import pytest
 
 from bench.corpus import generate
 from conftest import ROOT, SAMPLE_BUILD_DATE, TEST_SITE, plugin_env, run_build
-from kepu.output import publish, recover, retired_dir, staging_dir
+from kepu.engine.output import publish, recover, retired_dir, staging_dir
 
 pytestmark = pytest.mark.build
 
@@ -211,7 +211,7 @@ def test_after_the_generator_changes_one_build_parses_again_and_the_next_none(mi
     for part in ("plugins", "theme"):
         shutil.copytree(ROOT / part, updated / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pelicanconf.py", updated / "pelicanconf.py")
-    dates = updated / "plugins" / "kepu" / "dates.py"
+    dates = updated / "plugins" / "kepu" / "content" / "dates.py"
     dates.write_text(dates.read_text("utf-8") + "\n# updated\n", "utf-8")
 
     def parses_from_cache(code: Path) -> tuple[int, int]:
@@ -266,7 +266,7 @@ def test_leftovers_of_a_killed_build_are_cleaned(mini_site: Path, tmp_path: Path
 
 
 def test_recover_and_publish_without_renameat2(tmp_path: Path, monkeypatch) -> None:
-    from kepu import output as output_module
+    from kepu.engine import output as output_module
 
     output, staged = tmp_path / "output", tmp_path / ".output.building"
     output.mkdir()
@@ -284,7 +284,7 @@ def test_recover_and_publish_without_renameat2(tmp_path: Path, monkeypatch) -> N
 
 def test_renameat2_exchange_is_used_here(tmp_path: Path) -> None:
     """On this machine the swap is one atomic system call, not the two-rename fallback."""
-    from kepu.output import _exchange
+    from kepu.engine.output import _exchange
 
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()

@@ -24,7 +24,7 @@ def test_corpus_is_reproducible_and_valid(tmp_path: Path) -> None:
         trees.append({p.relative_to(content).as_posix(): p.read_bytes()
                       for p in sorted(content.rglob("*.md"))})
     assert trees[0] == trees[1] and len([k for k in trees[0] if k.startswith("events/")]) == 60
-    check = subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(tmp_path / "a" / "content")],
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(tmp_path / "a" / "content")],
                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
 

@@ -1,11 +1,11 @@
-"""Which edits of an event file a calendar subscriber is told about (kepu.history): a new time, a new
+"""Which edits of an event file a calendar subscriber is told about (kepu.index.history): a new time, a new
 place, a cancellation... raise the event's SEQUENCE and enter the change feed; a reworded text does not."""
 
 from __future__ import annotations
 
 import pytest
 
-from kepu.history import change_kind, significant
+from kepu.index.history import change_kind, significant
 
 BEFORE = """---
 title: 周末科学同学会

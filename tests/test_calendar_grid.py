@@ -1,4 +1,4 @@
-"""The calendar views' days (kepu.grids): what each day cell says, which items count as a 场次,
+"""The calendar views' days (kepu.index.grids): what each day cell says, which items count as a 场次,
 the month grid (Monday first) and the agenda's quiet days."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from test_site_index import index_for
 
-from kepu.grids import Calendar, MonthKey, by_day, collapse_quiet_days, session_count
+from kepu.index.grids import Calendar, MonthKey, by_day, collapse_quiet_days, session_count
 
 
 def _days(site: Path | None = None):

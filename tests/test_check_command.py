@@ -1,4 +1,4 @@
-"""``invoke check`` (kepu.check.main) in this process: what an editor reads, and its exit status."""
+"""``invoke check`` (kepu.editor.check.main) in this process: what an editor reads, and its exit status."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kepu.check import main
+from kepu.editor.check import main
 
 
 def _run(site: Path, *args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> tuple[int, str]:

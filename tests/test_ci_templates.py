@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, plugin_env
-from kepu.annotations import github_commands
-from kepu.codeowners import render
-from kepu.problems import WARNING, Problem
-from kepu.registries import load_registries
+from kepu.content.problems import WARNING, Problem
+from kepu.content.registries import load_registries
+from kepu.editor.annotations import github_commands
+from kepu.editor.codeowners import render
 
 TEMPLATES = ROOT / "ci-templates"
 SCRIPT = "ci-templates/check-and-build.sh"
@@ -180,7 +180,7 @@ def test_the_same_pull_request_fixed_passes_with_a_summary(tmp_path: Path) -> No
     repo = make_repository(tmp_path, "content")
     git(repo, "switch", "-q", "-c", "fix")
     summary = tmp_path / "step-summary.md"
-    result = subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(repo / "content"), "--strict",
+    result = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(repo / "content"), "--strict",
                              "--base", "main", "--format", "github", "--summary", str(summary)],
                             cwd=repo, env=plugin_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout
@@ -319,7 +319,7 @@ def test_every_street_folder_of_the_sample_has_its_editors_for_events_and_images
 def test_codeowners_examples_are_what_the_generator_writes_for_the_sample() -> None:
     """`invoke codeowners` names the team of the sample's settings (KEPU_CODEOWNERS_TEAM)."""
     for flags, example in (((), "CODEOWNERS.example"), (("--gitea",), "CODEOWNERS.gitea.example")):
-        made = subprocess.run([sys.executable, "-m", "kepu.codeowners", *flags], cwd=ROOT, env=plugin_env(),
+        made = subprocess.run([sys.executable, "-m", "kepu.editor.codeowners", *flags], cwd=ROOT, env=plugin_env(),
                               capture_output=True, text=True, check=True)
         assert made.stdout == (TEMPLATES / example).read_text("utf-8")
 

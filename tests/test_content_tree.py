@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build, run_check
-from kepu.project import Layout, check
-from kepu.registries import load_registries
-from kepu.tree import FileTooLarge, NotRegularFile, Sections, read_capped, scan
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.content.tree import FileTooLarge, NotRegularFile, Sections, read_capped, scan
 
 SECRET = "KEPU-SECRET-TOKEN-8d1f"
 

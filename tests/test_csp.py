@@ -1,7 +1,7 @@
 """The security headers of docs/deploy.md: the site works under them, with no policy violated.
 
 The headers are read from the deploy guide's nginx configuration (so the guide and this test
-cannot drift apart), served with the built sample portal by kepu.server, and Chromium opens the
+cannot drift apart), served with the built sample portal by kepu.editor.server, and Chromium opens the
 pages a reader uses: home, an event, a street, a month, search, and an embed framed by another site.
 """
 
@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT
-from kepu.cmsserve import ADMIN_CSP
-from kepu.images import inspect_image
-from kepu.server import serve
+from kepu.content.images import inspect_image
+from kepu.editor.cmsserve import ADMIN_CSP
+from kepu.editor.server import serve
 
 DEPLOY = ROOT / "docs" / "deploy.md"
 CSP = "Content-Security-Policy"

@@ -21,9 +21,9 @@ import pytest
 from test_hostile import append_registry, event
 
 from conftest import SAMPLE_BUILD_DATE, require, run_build
-from kepu import csvsafe
-from kepu.csvsafe import cell
-from kepu.opendata import CSV_COLUMNS, NUMERIC_CSV_COLUMNS, csv_document, csv_row
+from kepu.formats import csvsafe
+from kepu.formats.csvsafe import cell
+from kepu.formats.opendata import CSV_COLUMNS, NUMERIC_CSV_COLUMNS, csv_document, csv_row
 from kepu_pelican import generators
 from kepu_pelican.engine.keys import code_digest
 
@@ -109,12 +109,12 @@ def test_a_change_to_the_csv_code_invalidates_cached_csv_lines(tmp_path: Path) -
     """Cached CSV lines are keyed by fingerprints made with code_digest over plugins/: lines
     cached by an older opendata.py or csvsafe.py are never reused by a newer one."""
     plugins = Path(generators.__file__).resolve().parents[1]  # what the engine's code digest covers
-    assert Path(csvsafe.__file__).resolve().parent.parent == plugins
+    assert Path(csvsafe.__file__).resolve().parents[2] == plugins
     copy = tmp_path / "plugins"
     shutil.copytree(plugins, copy, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_digest(copy)
     for name in ("csvsafe.py", "opendata.py"):
-        path = copy / "kepu" / name
+        path = copy / "kepu" / "formats" / name
         original = path.read_bytes()
         path.write_bytes(original + b"\n# changed\n")
         assert code_digest(copy) != before, name

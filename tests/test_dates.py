@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kepu.dates import DateFormatError, format_when, parse_duration, parse_when
+from kepu.content.dates import DateFormatError, format_when, parse_duration, parse_when
 
 
 @pytest.mark.parametrize("text, value", [

@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from conftest import ROOT, SAMPLE_BUILD_DATE, TEST_SITE, plugin_env, run_build, run_check
-from kepu import scaffold
-from kepu.frontmatter import parse
-from kepu.livereload import SCRIPT
-from kepu.project import Layout, check
-from kepu.registries import load_registries
+from kepu.content.frontmatter import parse
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.editor import scaffold
+from kepu.editor.livereload import SCRIPT
 from previewtools import Preview
 
 GUIDE = ROOT / "docs" / "editor-guide.md"

@@ -253,7 +253,7 @@ def test_the_build_reports_the_same_registry_problems_as_the_check(mini_site: Pa
 def test_naming_a_registered_venue_instead_of_writing_it_out_moves_nothing() -> None:
     """Subscribers are not told an event moved (nor do calendars see a new SEQUENCE) when its
     editor replaces the written-out venue by the venues.yml id of the same place."""
-    from kepu.history import change_kind, significant
+    from kepu.index.history import change_kind, significant
 
     places = {"anquanguan": ("生态城安全教育体验馆", "天津市滨海新区中新天津生态城安全馆")}
     written = "---\ntitle: 研学\nstart: 2026-12-08 09:00\nvenue:\n  name: 生态城安全教育体验馆\n" \
@@ -288,9 +288,9 @@ def test_a_new_event_file_offers_a_community_id_of_its_street(tmp_path: Path) ->
     from datetime import date, time
 
     from conftest import ROOT
-    from kepu.registries import load_registries
-    from kepu.scaffold import EventDraft, render_event
-    from kepu.schedule import Schedule
+    from kepu.content.registries import load_registries
+    from kepu.editor.scaffold import EventDraft, render_event
+    from kepu.editor.schedule import Schedule
 
     registries, _ = load_registries(ROOT / "content" / "data")
     draft = EventDraft("流动科技馆进社区", "xinbei", "xinbei-liudong", Schedule(date(2027, 3, 6), (time(9), time(11))),

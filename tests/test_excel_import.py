@@ -231,7 +231,7 @@ def test_partial_writes_the_good_rows_as_new_event_would(site: Path, staff_sheet
 
     checked = run_check(*(site / f for f in added), content=site / "content", cwd=site)
     assert checked.returncode == 0 and "检查通过" in checked.stdout, checked.stdout
-    strict = subprocess.run([sys.executable, "-m", "kepu.check", "--strict", "--content", str(site / "content"),
+    strict = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--strict", "--content", str(site / "content"),
                              *(str(site / f) for f in added)], cwd=site, env=plugin_env(),
                             capture_output=True, text=True, timeout=120)
     assert strict.returncode == 0 and "提醒" not in strict.stdout, strict.stdout  # external_id is a known field
@@ -352,7 +352,7 @@ def test_what_a_spreadsheet_program_saves_imports_the_same(template: Path, tmp_p
 
 
 def test_a_weekday_that_is_not_the_dates_is_refused() -> None:
-    from kepu.spreadsheet import CellError, date_text
+    from kepu.editor.spreadsheet import CellError, date_text
 
     assert date_text("2027-03-06（周六）、2027-03-13 星期六", date(2026, 12, 1), many=True) == "2027-03-06、2027-03-13"
     assert date_text("2027-05-23 0:00:00", date(2026, 12, 1)) == "2027-05-23"
@@ -440,7 +440,7 @@ def test_formula_cells_are_never_calculated(template: Path, tmp_path: Path) -> N
 
 
 def test_times_and_dates_as_staff_type_them() -> None:
-    from kepu.spreadsheet import CellError, date_text, time_text
+    from kepu.editor.spreadsheet import CellError, date_text, time_text
 
     assert [time_text(v) for v in ("14:30", "14：30", "下午2:30", "下午2点半", "2:30 PM", "晚上7点", time(9, 5),
                                    datetime(1899, 12, 30, 14, 0))] == \
@@ -458,7 +458,7 @@ def test_times_and_dates_as_staff_type_them() -> None:
 def test_every_sheet_of_a_merged_workbook_is_imported_but_the_templates_own(template: Path, tmp_path: Path) -> None:
     """Units' sheets copied into one workbook: each is read, each row named by its own sheet; the
     examples, instructions and choices are not rows."""
-    from kepu.spreadsheet import sheets_of
+    from kepu.editor.spreadsheet import sheets_of
 
     book = load_workbook(template)
     second = book.copy_worksheet(book[EVENT_SHEET])

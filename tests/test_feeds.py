@@ -269,7 +269,7 @@ def test_large_feed_is_trimmed_below_one_mebibyte(mini_site: Path, tmp_path: Pat
 
 
 def _serve(directory: Path):
-    from kepu.server import serve
+    from kepu.editor.server import serve
 
     server = serve(directory, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

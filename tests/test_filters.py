@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import require
-from kepu.finder import rows
+from kepu.formats.finder import rows
 from webtools import axe, axe_available
 
 pytestmark = pytest.mark.build

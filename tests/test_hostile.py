@@ -27,9 +27,9 @@ import yaml
 
 from conftest import TEST_SITE, run_build, run_check, serve_directory
 from feedtools import lint
-from kepu.content import parse_file
-from kepu.linkcheck import check_site
-from kepu.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MarkupError, render
+from kepu.content.events import parse_file
+from kepu.content.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MarkupError, render
+from kepu.editor.linkcheck import check_site
 
 pytestmark = pytest.mark.build
 
@@ -909,7 +909,7 @@ def test_work_limits_give_chinese_errors(tmp_path: Path) -> None:
 
 def test_registry_yaml_is_read_with_the_same_care(tmp_path: Path) -> None:
     """invoke check and the build load registries the same way: bombs give messages, not crashes."""
-    from kepu.registries import load_registries
+    from kepu.content.registries import load_registries
 
     data = tmp_path / "data"
     shutil.copytree(TEST_SITE / "content" / "data", data)

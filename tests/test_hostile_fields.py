@@ -22,11 +22,16 @@ from icalendar import Calendar
 
 from conftest import TEST_SITE, require, run_build
 from feedtools import SYSTEM_PYTHON, icaljs, libical_available, lint, node_available
-from kepu.articles import validate_article
-from kepu.content import parse_file
-from kepu.dates import DateFormatError, parse_duration
-from kepu.frontmatter import MAX_FRONT_MATTER_LINES, split
-from kepu.ics import (
+from kepu.content.articles import validate_article
+from kepu.content.dates import DateFormatError, parse_duration
+from kepu.content.events import parse_file
+from kepu.content.frontmatter import MAX_FRONT_MATTER_LINES, split
+from kepu.content.model import Registries, Team
+from kepu.content.project import Layout, check
+from kepu.content.recurrence import RecurrenceError, normalize_rule
+from kepu.content.registries import load_registries
+from kepu.content.validation import SLUG_PATTERN, ValidationContext, slug_problem, validate_event
+from kepu.formats.ics import (
     MAX_EVENT_BYTES,
     EventComponents,
     Feed,
@@ -34,13 +39,8 @@ from kepu.ics import (
     escape_text,
     feed_bytes,
 )
-from kepu.model import Registries, Team
-from kepu.project import Layout, check
-from kepu.recurrence import RecurrenceError, normalize_rule
-from kepu.registries import load_registries
-from kepu.site import build_index
-from kepu.urls import UrlScheme
-from kepu.validation import SLUG_PATTERN, ValidationContext, slug_problem, validate_event
+from kepu.formats.urls import UrlScheme
+from kepu.index.site import build_index
 
 CONTENT = TEST_SITE / "content"
 FOLDER = "events/xinbei/2026"
@@ -188,13 +188,13 @@ def test_file_names_ending_in_a_newline_are_not_slugs() -> None:
 
 def test_no_pattern_of_these_modules_ends_in_a_bare_dollar() -> None:
     """``$`` also matches before a final newline: patterns end in ``\\Z`` or are used with fullmatch."""
-    import kepu.dates
-    import kepu.frontmatter
-    import kepu.recurrence
-    import kepu.validation
+    import kepu.content.dates
+    import kepu.content.frontmatter
+    import kepu.content.recurrence
+    import kepu.content.validation
 
     patterns = [(module.__name__, name, value)
-                for module in (kepu.dates, kepu.frontmatter, kepu.recurrence, kepu.validation)
+                for module in (kepu.content.dates, kepu.content.frontmatter, kepu.content.recurrence, kepu.content.validation)
                 for name, value in vars(module).items() if isinstance(value, re.Pattern)]
     assert len(patterns) >= 4, patterns
     for module_name, name, value in patterns:

@@ -6,7 +6,7 @@ import itertools
 import random
 
 from feedtools import lint
-from kepu.ics import fold
+from kepu.formats.ics import fold
 
 ALPHABET = ["\\\\", "\\,", "\\;", "\\n", "a", "Z", "0", " ", ":", "科", "普", "🧪", "é", "ע"]
 

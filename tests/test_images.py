@@ -1,6 +1,6 @@
 """content/images/: only real images are published, SVGs sanitised, anything else refused by name.
 
-The unit tests feed kepu.images hostile files written here; the build test publishes a mini site
+The unit tests feed kepu.content.images hostile files written here; the build test publishes a mini site
 with images through the real build, and Chromium opens the published SVG itself.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from conftest import run_build, serve_directory
-from kepu.images import ALLOWED_ELEMENTS, SVG_NS, inspect_image, published
-from kepu.problems import WARNING
+from kepu.content.images import ALLOWED_ELEMENTS, SVG_NS, inspect_image, published
+from kepu.content.problems import WARNING
 
 SHOWN = "content/images/xinbei"
 MARK = "__pwned"

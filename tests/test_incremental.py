@@ -132,7 +132,7 @@ def test_a_recycled_tree_keeps_nothing_stale(mini_site: Path, tmp_path: Path) ->
 def _search_finds(output: Path, word: str) -> set[str]:
     """Pages whose text has ``word`` (two or more Chinese characters), read from the search
     index files as search.js reads them."""
-    from kepu.searchterms import decode_postings, han_terms, shard_of
+    from kepu.formats.searchterms import decode_postings, han_terms, shard_of
 
     manifest = json.loads((output / "search" / "index.json").read_text("utf-8"))
     root = output / "search" / manifest["root"]

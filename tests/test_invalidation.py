@@ -87,7 +87,7 @@ def test_a_sanitiser_change_reaches_unchanged_files(mini_site: Path, tmp_path: P
     bold = {"events/liudong-kejiguan/index.html": "<strong>二十件</strong>",
             "news/kepu-ri-baodao/index.html": "<strong>泰达广场</strong>"}
     assert all(text in (output / page).read_text("utf-8") for page, text in bold.items())
-    edit(project / "plugins" / "kepu" / "markup.py", '"span", "strong",', '"span",')
+    edit(project / "plugins" / "kepu" / "content" / "markup.py", '"span", "strong",', '"span",')
     build(project, mini_site / "content", output, cache)
     for page, text in bold.items():
         html = (output / page).read_text("utf-8")

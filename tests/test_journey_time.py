@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import TEST_SITE, run_build, serve_directory
-from kepu.model import Event, Occurrence
-from kepu.project import Layout, check
-from kepu.registries import load_registries
-from kepu.site import build_index, build_instant, ends_at, is_over
-from kepu.urls import UrlScheme
+from kepu.content.model import Event, Occurrence
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.formats.urls import UrlScheme
+from kepu.index.site import build_index, build_instant, ends_at, is_over
 
 pytestmark = pytest.mark.build
 BEIJING = ZoneInfo("Asia/Shanghai")

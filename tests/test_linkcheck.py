@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, plugin_env, run_build
-from kepu.linkcheck import DEV_SITEURL, check_site, format_report
+from kepu.editor.linkcheck import DEV_SITEURL, check_site, format_report
 
 pytestmark = pytest.mark.build
 
@@ -104,7 +104,7 @@ def test_root_relative_links_must_carry_the_site_path(broken_site: Path) -> None
 
 def test_command_line(broken_site: Path, tmp_path: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "kepu.linkcheck", *args], cwd=ROOT,
+        return subprocess.run([sys.executable, "-m", "kepu.editor.linkcheck", *args], cwd=ROOT,
                               env=plugin_env(), capture_output=True, text=True, timeout=120)
 
     broken = run(str(broken_site))

@@ -1,6 +1,6 @@
-"""Structural work limits of kepu.markup, in process and without a clock.
+"""Structural work limits of kepu.content.markup, in process and without a clock.
 
-Python-Markdown 3.11 slows down sharply on some shapes of text. kepu.markup measures those
+Python-Markdown 3.11 slows down sharply on some shapes of text. kepu.content.markup measures those
 shapes before it renders and refuses a body past a limit with a Chinese MarkupError naming the
 line where the offending block starts; the refusal depends on the text alone. These tests
 check that every costly shape found is refused *before* Python-Markdown or the sanitiser run
@@ -32,7 +32,7 @@ the 1 MB file limit, then each shape at the largest size the limits accept, padd
     reference definitions, "<" or "&" runs, long    linear: within the budget
     runs of backticks or "|", huge tables
 
-kepu.markup refuses a block past a per-block limit (MAX_BLOCK_LINES, MAX_BLOCK_MARKS,
+kepu.content.markup refuses a block past a per-block limit (MAX_BLOCK_LINES, MAX_BLOCK_MARKS,
 MAX_LINK_SCAN, MAX_COMMENT_SCAN, MAX_NESTING), HTML nested past MAX_DEPTH, and a body whose
 shapes, each weighed in microseconds (COSTS, MARK_COSTS), add up past WORK_BUDGET.
 """
@@ -47,10 +47,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kepu import markup
-from kepu.content import parse_file
-from kepu.frontmatter import parse
-from kepu.markup import MarkupError, check_structure, measure_structure, render
+from kepu.content import markup
+from kepu.content.events import parse_file
+from kepu.content.frontmatter import parse
+from kepu.content.markup import MarkupError, check_structure, measure_structure, render
 
 LEAD = "第一段。\n\n"  # every shape below starts on line 3
 SENTENCE = "滨海新区的科普活动丰富多彩，欢迎居民带孩子参加。"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_build, serve_directory
-from kepu.linkcheck import check_site, format_report
+from kepu.editor.linkcheck import check_site, format_report
 
 pytestmark = pytest.mark.build
 

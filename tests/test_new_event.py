@@ -20,13 +20,13 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from conftest import ROOT, plugin_env, run_build, run_check
-from kepu import interview, scaffold
-from kepu.copyevent import blocks, copy_text
-from kepu.problems import Problem
-from kepu.project import CheckResult, Layout
-from kepu.recurrence import describe
-from kepu.repeats import parse_repeat
-from kepu.schedule import Schedule, as_event, nearest, read_back
+from kepu.content.problems import Problem
+from kepu.content.project import CheckResult, Layout
+from kepu.content.recurrence import describe
+from kepu.content.repeats import parse_repeat
+from kepu.editor import interview, scaffold
+from kepu.editor.copyevent import blocks, copy_text
+from kepu.editor.schedule import Schedule, as_event, nearest, read_back
 
 TZ = ZoneInfo("Asia/Shanghai")
 SINGLE = "content/events/xinbei/2026/liu-dong-ke-ji-guan-jin-she-qu-2026-12.md"
@@ -210,7 +210,7 @@ INTRODUCTION = "带孩子一起动手做实验，材料现场提供。"
 
 def write_introduction(path: Path) -> None:
     """What new-event's 下一步 asks of the volunteer: the body's prompt replaced by the introduction."""
-    from kepu.placeholders import EVENT_BODY
+    from kepu.content.placeholders import EVENT_BODY
 
     path.write_text(path.read_text("utf-8").replace(EVENT_BODY.text, INTRODUCTION), "utf-8")
 
@@ -256,7 +256,7 @@ def test_copying_last_stop_leaves_its_outcome_behind(site: Path) -> None:
 def test_every_new_file_passes_the_check_once_its_introduction_is_written(site: Path) -> None:
     """new-event leaves the body's prompt for the volunteer (as its 下一步 says); until they replace it
     the check refuses to publish it, naming the line. Then every new file passes."""
-    from kepu.placeholders import EVENT_BODY
+    from kepu.content.placeholders import EVENT_BODY
 
     files = [site / p for p in (SINGLE, SERIES, FAIR, NEXT_STOP, WINTER_STOP)]
     prompted = [f for f in files if EVENT_BODY.text in f.read_text("utf-8")]
@@ -347,7 +347,7 @@ BATCH = ["--title", "周末科学实验课", "--street", "hujiayuan", "--team", 
 
 
 def batch(site: Path, *flags: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kepu.scaffold", "event", "--batch", "--content",
+    return subprocess.run([sys.executable, "-m", "kepu.editor.scaffold", "event", "--batch", "--content",
                            str(site / "content"), *flags], cwd=site, env=plugin_env(),
                           capture_output=True, text=True, timeout=120)
 

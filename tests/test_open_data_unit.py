@@ -1,4 +1,4 @@
-"""The open data (kepu.opendata) as a journalist or a spreadsheet reads it: one CSV row per session in
+"""The open data (kepu.formats.opendata) as a journalist or a spreadsheet reads it: one CSV row per session in
 date order, a series' changed sessions in both files, and events.json valid against its own schema."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from test_session_changes import with_sessions
 from test_session_texts import CHANGES
 from test_site_index import index_for
 
-from kepu.opendata import csv_document, csv_lines, event_record, events_json, record_json, schema
+from kepu.formats.opendata import csv_document, csv_lines, event_record, events_json, record_json, schema
 
 SITE = "https://kepu.example.cn"
 

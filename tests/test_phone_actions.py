@@ -86,13 +86,13 @@ def _targets(page) -> list[dict]:
     ("12345", "tel:12345"),
 ])
 def test_tel_uri_dials_from_the_digits(written: str, uri: str) -> None:
-    from kepu.phones import tel_uri
+    from kepu.formats.phones import tel_uri
 
     assert tel_uri(written) == uri
 
 
 def test_phone_numbers_in_a_contact_line_become_links_and_dates_do_not() -> None:
-    from kepu.phones import link_phones
+    from kepu.formats.phones import link_phones
 
     html = str(link_phones("古林街道 022-6391 2280 转 12，手机 138 1234 5678；2026-12-05 14:00 "
                            "热线 400-800-1234 <b>"))

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageSequence, PngImagePlugin
 
 from bench.images import photo
 from conftest import run_build, run_check, serve_directory
-from kepu.images import inspect_image, published
+from kepu.content.images import inspect_image, published
 
 EVENT = Path("events") / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
 CAMERA = "KepuTestCam EOS"

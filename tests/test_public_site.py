@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import ARTIFACTS, ROOT, require, run_build
-from kepu.finder import rows
+from kepu.formats.finder import rows
 from webtools import (
     axe,
     axe_available,

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kepu.model import Event, Recurrence
-from kepu.recurrence import MAX_OCCURRENCES, RecurrenceError, describe, expand, normalize_rule
+from kepu.content.model import Event, Recurrence
+from kepu.content.recurrence import MAX_OCCURRENCES, RecurrenceError, describe, expand, normalize_rule
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -8,9 +8,9 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from kepu.registries import load_registries
-from kepu.searchindex import SearchDoc, SearchSite, build
-from kepu.searchterms import decode_postings, encode_postings, shard_of, text_terms
+from kepu.content.registries import load_registries
+from kepu.formats.searchindex import SearchDoc, SearchSite, build
+from kepu.formats.searchterms import decode_postings, encode_postings, shard_of, text_terms
 
 
 def doc(n: int, title: str, ends: int | None = 1_800_000_000, **kw) -> SearchDoc:

@@ -204,7 +204,7 @@ def test_its_feeds_carry_its_names_and_its_uid_domain(xihu) -> None:
 
 def test_the_check_passes_with_its_settings(xihu) -> None:
     settings, content, _ = xihu
-    result = subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(content),
+    result = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(content),
                              "--settings", str(settings), "--build-date", "2026-12-01"],
                             cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -212,7 +212,7 @@ def test_the_check_passes_with_its_settings(xihu) -> None:
 
 def test_its_codeowners_name_its_team(xihu) -> None:
     settings, content, _ = xihu
-    result = subprocess.run([sys.executable, "-m", "kepu.codeowners", "--content", str(content),
+    result = subprocess.run([sys.executable, "-m", "kepu.editor.codeowners", "--content", str(content),
                              "--settings", str(settings)], cwd=ROOT, env=plugin_env(),
                             capture_output=True, text=True, timeout=60, check=True)
     assert "/content/events/zhuantang/" in result.stdout and "@xihu-kepu/zhuantang-editors" in result.stdout

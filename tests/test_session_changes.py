@@ -129,8 +129,8 @@ def test_a_change_to_a_date_that_is_not_a_session_is_refused(mini_site: Path) ->
 
 
 def test_the_change_feed_names_a_session_change_as_such() -> None:
-    from kepu.changes import KIND_LABELS
-    from kepu.history import change_kind, significant
+    from kepu.formats.changes import KIND_LABELS
+    from kepu.index.history import change_kind, significant
 
     before = (Path(__file__).parent / "test_data" / "site" / SERIES).read_text("utf-8")
     after = before.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + SESSIONS)

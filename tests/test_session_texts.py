@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from test_session_changes import SERIES, with_sessions
 from test_site_index import index_for
 
-from kepu.project import Layout, check
-from kepu.sessions import calendar_note, session_label, session_text
+from kepu.content.project import Layout, check
+from kepu.content.sessions import calendar_note, session_label, session_text
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 CHANGES = """\

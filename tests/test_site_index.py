@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 from conftest import TEST_SITE
-from kepu.project import Layout, check
-from kepu.registries import load_registries
-from kepu.site import build_index
-from kepu.urls import UrlScheme
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.formats.urls import UrlScheme
+from kepu.index.site import build_index
 
 
 def index_for(build_date: date, site: Path = TEST_SITE):

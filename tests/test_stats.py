@@ -8,7 +8,7 @@ from pathlib import Path
 
 from test_site_index import index_for
 
-from kepu.stats import figures, years
+from kepu.index.stats import figures, years
 
 BUILD = date(2026, 12, 1)
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, plugin_env
-from kepu.problems import STRICT_ADDED, STRICT_ALWAYS, WARNING, Problem, strictly
+from kepu.content.problems import STRICT_ADDED, STRICT_ALWAYS, WARNING, Problem, strictly
 
 SAMPLE = ROOT / "content" / "events" / "xinbei" / "2026" / "xinbei-liudong-kejiguan-2026-11.md"
 
 
 def check(content: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(content), *args],
+    return subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(content), *args],
                           cwd=content.parent, env=plugin_env(), capture_output=True, text=True, timeout=300)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from test_site_index import index_for
 
-from kepu.district import District
-from kepu.structured import event_jsonld, script_json
+from kepu.content.district import District
+from kepu.formats.structured import event_jsonld, script_json
 
 BUILD = date(2026, 12, 1)
 BINHAI = District("滨海新区", "天津市", "天津")

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from test_site_index import index_for
 
-from kepu.ics import FeedSettings
-from kepu.subscribe import GOOGLE_DETAILS_LIMIT, google_event_link, shorten, webcal
+from kepu.formats.ics import FeedSettings
+from kepu.formats.subscribe import GOOGLE_DETAILS_LIMIT, google_event_link, shorten, webcal
 
 SETTINGS = FeedSettings("https://kepu.example.cn", "kepu.example.cn")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kepu.project import Layout, check
+from kepu.content.project import Layout, check
 
 GOOD = """---
 title: 流动科技馆进校园

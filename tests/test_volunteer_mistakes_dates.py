@@ -37,7 +37,7 @@ def check(content: Path, *args: str, build_date: str | None = SAMPLE_BUILD_DATE,
           **env: str) -> subprocess.CompletedProcess:
     """`invoke check` as a volunteer (or CI) runs it, in the content repository."""
     dated = ["--build-date", build_date] if build_date else []
-    return subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(content), *dated, *args],
+    return subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(content), *dated, *args],
                           cwd=content.parent, env=plugin_env(**env), capture_output=True, text=True, timeout=300)
 
 

@@ -78,7 +78,7 @@ def uncomment(text: str, *starts: str) -> str:
 
 def new_file(site: Path, kind: str, slug: str, *args: str) -> Path:
     """What `invoke new-event` (or new-article) writes, answered on the command line."""
-    command = [sys.executable, "-m", "kepu.scaffold", kind, "--batch", "--slug", slug,
+    command = [sys.executable, "-m", "kepu.editor.scaffold", kind, "--batch", "--slug", slug,
                "--content", "content", *args]
     result = subprocess.run(command, cwd=site, env=plugin_env(), capture_output=True, text=True,
                             timeout=120)
@@ -253,7 +253,7 @@ def test_closed_comments_and_comments_in_code_are_fine(site: Path) -> None:
     ("138-1234-5678", "tel:+8613812345678", "138-1234-5678"),
 ])
 def test_an_extension_dials_after_a_pause_and_reads_in_chinese(written: str, uri: str, text: str) -> None:
-    from kepu.phones import tel_link, tel_uri
+    from kepu.formats.phones import tel_link, tel_uri
 
     assert tel_uri(written) == uri
     assert str(tel_link(written)) == f'<a class="tel" href="{uri}">{text}</a>'
@@ -442,7 +442,7 @@ def test_every_yaml_error_is_explained_in_chinese_with_its_line(tmp_path: Path) 
 
 def test_the_pure_python_parser_is_explained_in_chinese_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without libyaml the same loader runs PyYAML's Python parser: its texts are explained too."""
-    from kepu import frontmatter
+    from kepu.content import frontmatter
 
     class PythonLoader(yaml.SafeLoader):
         pass

@@ -18,9 +18,9 @@ from icalendar import Calendar
 
 from conftest import ROOT, TEST_SITE, require, run_build
 from feedtools import icaljs, node_available
-from kepu.finder import rows
-from kepu.model import STATUS_LABELS
-from kepu.recurrence import describe, normalize_rule
+from kepu.content.model import STATUS_LABELS
+from kepu.content.recurrence import describe, normalize_rule
+from kepu.formats.finder import rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 

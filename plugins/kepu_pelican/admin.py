@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kepu.admin import ADMIN_FOLDER, ADMIN_THEME, admin_files, cms_site
-from kepu.model import Registries
+from kepu.content.model import Registries
+from kepu.editor.admin import ADMIN_FOLDER, ADMIN_THEME, admin_files, cms_site
 
 from .settings import layout, public_url
 from .writing import ByteWriter

@@ -23,8 +23,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.history import NO_GIT, SHALLOW, repository_state
-from kepu.output import (
+from kepu.content.problems import ContentError, Problem, format_report
+from kepu.content.project import COLLISION, COLLISION_HINT, check, tree_problems
+from kepu.engine.output import (
     discard,
     discard_later,
     keep_unchanged_mtimes,
@@ -34,9 +35,8 @@ from kepu.output import (
     sweep_trash,
     take_spare,
 )
-from kepu.problems import ContentError, Problem, format_report
-from kepu.project import COLLISION, COLLISION_HINT, check, tree_problems
-from kepu.urls import UrlScheme
+from kepu.formats.urls import UrlScheme
+from kepu.index.history import NO_GIT, SHALLOW, repository_state
 
 from .engine import recycle
 from .settings import content_tree, layout, public_url

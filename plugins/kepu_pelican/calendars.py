@@ -8,7 +8,8 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from kepu.grids import (
+from kepu.formats.urls import UrlScheme
+from kepu.index.grids import (
     WEEKDAY_HEADERS,
     Calendar,
     MonthKey,
@@ -19,10 +20,10 @@ from kepu.grids import (
     split_by_street,
     week_start,
 )
-from kepu.site import SiteIndex
-from kepu.urls import UrlScheme
+from kepu.index.site import SiteIndex
 
 from .parallel import fork_map
+from .services import services_of
 from .settings import build_date
 from .trace import phase
 
@@ -39,36 +40,48 @@ class CalendarLinks:
     month_label: str = ""
 
 
-class CalendarGenerator(Generator):
-    """Groups occurrences by day once, then writes every calendar page from that grouping."""
+@dataclass(frozen=True, slots=True)
+class CalendarPlan:
+    """Occurrences grouped by day once, for the district and each street, and where each
+    scope's current month and week pages are."""
 
-    def generate_context(self) -> None:
-        index: SiteIndex = self.context["kepu"]
-        self.urls: UrlScheme = self.context["kepu_urls"]
-        self.today = build_date(self.settings)
-        self.district = Calendar(by_day(index.entries, index.timezone))
-        self.streets = {street: Calendar(days)
-                        for street, days in split_by_street(self.district.days).items()}
-        self.context["kepu_calendars"] = {
-            "district": self._links(self.district, "CALENDAR_MONTH", "CALENDAR_WEEK", {}),
-            "streets": {street: self._links(calendar, "STREET_CALENDAR_MONTH", "STREET_CALENDAR_WEEK",
-                                            {"id": street})
-                        for street, calendar in self.streets.items()},
-        }
+    today: date
+    district: Calendar
+    streets: dict[str, Calendar]
+    links: dict[str, Any]  # "district": CalendarLinks, "streets": id → CalendarLinks
 
-    def _links(self, calendar: Calendar, month_kind: str, week_kind: str, fields: dict) -> CalendarLinks:
-        key = calendar.month_of(self.today)
+
+def plan_calendars(settings, index: SiteIndex, urls: UrlScheme) -> CalendarPlan:
+    today = build_date(settings)
+    district = Calendar(by_day(index.entries, index.timezone))
+    streets = {street: Calendar(days) for street, days in split_by_street(district.days).items()}
+
+    def links(calendar: Calendar, month_kind: str, week_kind: str, fields: dict) -> CalendarLinks:
+        key = calendar.month_of(today)
         if key is None:
             return CalendarLinks(None, None)
-        return CalendarLinks(self.urls.url(month_kind, year=key.year, month=key.month, **fields),
-                             self.urls.url(week_kind, **fields), key.label)
+        return CalendarLinks(urls.url(month_kind, year=key.year, month=key.month, **fields),
+                             urls.url(week_kind, **fields), key.label)
+
+    return CalendarPlan(today, district, streets, {
+        "district": links(district, "CALENDAR_MONTH", "CALENDAR_WEEK", {}),
+        "streets": {street: links(calendar, "STREET_CALENDAR_MONTH", "STREET_CALENDAR_WEEK", {"id": street})
+                    for street, calendar in streets.items()},
+    })
+
+
+class CalendarGenerator(Generator):
+    """Writes every calendar page from the plan's grouping by day."""
 
     def generate_output(self, writer) -> None:
+        services = services_of(self)
+        plan = services.calendars
+        self.urls, self.today = services.urls, plan.today
+        self.district, self.streets = plan.district, plan.streets
         with phase("calendars"):
-            self._generate_output(writer)
+            self._generate_output(writer, services.index)
 
-    def _generate_output(self, writer) -> None:
-        index: SiteIndex = self.context["kepu"]
+    def _generate_output(self, writer, index: SiteIndex) -> None:
         scopes = [(self.district, "全区", "CALENDAR_MONTH", "CALENDAR_WEEK", {}, None)]
         scopes += [(calendar, index.facets["streets"][street].name, "STREET_CALENDAR_MONTH",
                     "STREET_CALENDAR_WEEK", {"id": street}, index.facets["streets"][street])

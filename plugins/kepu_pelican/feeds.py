@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from pelican.generators import Generator
 
-from kepu import atom
-from kepu.history import derived_stamp, load_history
-from kepu.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes, stamp_time
-from kepu.problems import WARNING, Problem
-from kepu.site import EventEntry, SiteIndex, last_local_day
-from kepu.subscribe import FeedLinks, feed_links, google_event_link
-from kepu.urls import FACET_PREFIX, UrlScheme
+from kepu.content.problems import WARNING, Problem
+from kepu.formats import atom
+from kepu.formats.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes, stamp_time
+from kepu.formats.subscribe import FeedLinks, feed_links, google_event_link
+from kepu.formats.urls import FACET_PREFIX, UrlScheme
+from kepu.index.history import derived_stamp, load_history
+from kepu.index.site import EventEntry, SiteIndex, last_local_day
 
-from .engine import OutputReuse, digest
+from .engine import digest
 from .parallel import fork_map
+from .services import services_of
 from .settings import build_date, layout, public_url
 from .trace import phase
-from .writing import ByteWriter
+
+if TYPE_CHECKING:
+    from .services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -56,52 +60,23 @@ def feed_settings(settings) -> FeedSettings:
     )
 
 
-class FeedsGenerator(Generator):
-    """Builds every feed from the shared site index; pages link them via the context."""
+@dataclass(slots=True)
+class FeedPlan:
+    """Every feed of the site, the links pages show for them, and what calendar entries are
+    stamped with; made once before any page is written."""
 
-    def generate_context(self) -> None:
-        index: SiteIndex = self.context["kepu"]
-        urls: UrlScheme = self.context["kepu_urls"]
-        self.feed_settings = feed_settings(self.settings)
-        self.stamps = self._stamps(index)
-        self.components = EventComponents(self.feed_settings, self.stamps,
-                                          lambda entry: self.feed_settings.absolute(entry.url))
-        sitename = self.settings["SITENAME"]
-        self.feeds = [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。",
-                           urls.url("HOME"), index.entries)]
-        self.urls = urls
-        self.atom_feeds: list[tuple[str, atom.AtomFeed]] = []  # (save_as, feed)
-        all_atom = self._add_atom("ATOM_ALL", "all", self.feeds[0])
-        links: dict[str, dict[str, FeedLinks]] = {}
-        self.subscribe_pages: list[tuple[str, FeedLinks, str, object]] = []  # (save_as, links, name, facet)
-        for kind, facets in index.facets.items():
-            prefix = FACET_PREFIX[kind]
-            title, description = FEED_TITLES[kind]
-            links[kind] = {}
-            for facet in facets.values():
-                fields = {"name": facet.name, "kind": getattr(facet.item, "kind", ""),
-                          "district": self.context["kepu_district"].name}
-                feed = Feed(urls.url(f"{prefix}_FEED", id=facet.id),
-                            f"{title.format(**fields)} · {sitename}", description.format(**fields),
-                            facet.url, [*facet.upcoming, *facet.past])
-                self.feeds.append(feed)
-                links[kind][facet.id] = feed_links(self.feed_settings, feed.path, feed.name,
-                                                   self.context["kepu_qr"],
-                                                   urls.url(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),
-                                                   self._add_atom(f"{prefix}_ATOM", f"{kind}/{facet.id}", feed,
-                                                                  id=facet.id))
-                self.subscribe_pages.append((urls.save_as(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),
-                                             links[kind][facet.id], facet.name, facet))
-        self.context["kepu_feeds"] = links
-        self.context["kepu_feed_all"] = feed_links(self.feed_settings, self.feeds[0].path, sitename,
-                                                   self.context["kepu_qr"], urls.url("SUBSCRIBE_FEED_ALL"),
-                                                   all_atom)
-        self.subscribe_pages.insert(0, (urls.save_as("SUBSCRIBE_FEED_ALL"), self.context["kepu_feed_all"],
-                                        "全区", None))
-        self.context["kepu_calendar_links"] = self.calendar_links
-        self.context["kepu_feed_window"] = self.in_window
-        self.zone = index.timezone
-        self.since = build_date(self.settings) - timedelta(days=self.feed_settings.past_days)
+    settings: FeedSettings
+    urls: UrlScheme
+    stamps: dict[str, Stamp]
+    history: dict  # slug → FileHistory (created, modified, sequence)
+    components: EventComponents
+    feeds: list[Feed]
+    atom_feeds: list[tuple[str, atom.AtomFeed]] = field(default_factory=list)  # (save_as, feed)
+    links: dict[str, dict[str, FeedLinks]] = field(default_factory=dict)  # kind → id → links
+    all_links: FeedLinks | None = None
+    subscribe_pages: list[tuple[str, FeedLinks, str, object]] = field(default_factory=list)  # (save_as, links, name, facet)
+    zone: Any = None
+    since: date | None = None
 
     def in_window(self, entry: EventEntry) -> bool:
         """Events a calendar can still use: coming ones and those ended in the past window."""
@@ -112,38 +87,9 @@ class FeedsGenerator(Generator):
         if not self.in_window(entry):
             return None
         return EventCalendarLinks(self.urls.url("EVENT_ICS", slug=entry.event.slug),
-                                  google_event_link(entry, self.feed_settings))
+                                  google_event_link(entry, self.settings))
 
-    def _stamps(self, index: SiteIndex) -> dict[str, Stamp]:
-        lay = layout(self.settings)
-        paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
-        places = {ident: (place.name, place.address) for ident, place in index.registries.venues.items()}
-        history = load_history(lay.root, paths.values(), places)
-        self.context["kepu_history"] = {slug: history[path] for slug, path in paths.items() if path in history}
-        stamps = {}
-        for entry in index.entries:
-            event = entry.event
-            known = history.get(paths[event.slug])
-            # The later of the editor's `updated:` and the last commit: a stale field hides nothing.
-            modified = max(filter(None, (event.updated, known.modified if known else None)), default=None)
-            sequence = max(event.sequence, known.sequence if known else 0)
-            derived = None if modified else derived_stamp(paths[event.slug].read_bytes())
-            stamps[event.slug] = Stamp(modified, sequence, derived)
-        return stamps
-
-    def _write_atom(self, index: SiteIndex, out: ByteWriter) -> None:
-        """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
-        settings = atom.AtomSettings(self.feed_settings.site_url, self.feed_settings.uid_domain,
-                                     self.settings.get("ORGANIZATION") or self.settings["SITENAME"],
-                                     self.urls.url("EVENT_CATEGORIES"),
-                                     int(self.settings.get("ATOM_MAX_ENTRIES", atom.MAX_ENTRIES)))
-        history = self.context["kepu_history"]
-        revisions = {slug: atom.Revision(stamp_time(stamp), getattr(history.get(slug), "created", None))
-                     for slug, stamp in self.stamps.items()}
-        for save_as, feed in self.atom_feeds:
-            out.write(save_as, atom.feed_bytes(feed, settings, revisions, index.timezone))
-
-    def _add_atom(self, kind: str, key: str, calendar: Feed, **fields: str) -> str:
+    def add_atom(self, kind: str, key: str, calendar: Feed, **fields: str) -> str:
         """The Atom feed of a calendar feed's events (its upcoming ones); returns its URL."""
         url = self.urls.url(kind, **fields)
         self.atom_feeds.append((self.urls.save_as(kind, **fields), atom.AtomFeed(
@@ -151,52 +97,119 @@ class FeedsGenerator(Generator):
             tuple(calendar.entries))))
         return url
 
-    def _write_single_events(self, index: SiteIndex, out: ByteWriter, day) -> None:
+
+def plan_feeds(settings, index: SiteIndex, urls: UrlScheme, district, qr) -> FeedPlan:
+    """The district's feed, each grouping's, their Atom twins and subscribe pages."""
+    config = feed_settings(settings)
+    stamps, history = _stamps(settings, index)
+    sitename = settings["SITENAME"]
+    plan = FeedPlan(config, urls, stamps, history,
+                    EventComponents(config, stamps, lambda entry: config.absolute(entry.url)),
+                    [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。", urls.url("HOME"),
+                          index.entries)],
+                    zone=index.timezone, since=build_date(settings) - timedelta(days=config.past_days))
+    all_atom = plan.add_atom("ATOM_ALL", "all", plan.feeds[0])
+    for kind, facets in index.facets.items():
+        plan.links[kind] = {facet.id: _facet_feed(plan, kind, facet, sitename, district.name, qr)
+                            for facet in facets.values()}
+    plan.all_links = feed_links(config, plan.feeds[0].path, sitename, qr, urls.url("SUBSCRIBE_FEED_ALL"), all_atom)
+    plan.subscribe_pages.insert(0, (urls.save_as("SUBSCRIBE_FEED_ALL"), plan.all_links, "全区", None))
+    return plan
+
+
+def _facet_feed(plan: FeedPlan, kind: str, facet, sitename: str, district: str, qr) -> FeedLinks:
+    urls, prefix = plan.urls, FACET_PREFIX[kind]
+    title, description = FEED_TITLES[kind]
+    fields = {"name": facet.name, "kind": getattr(facet.item, "kind", ""), "district": district}
+    feed = Feed(urls.url(f"{prefix}_FEED", id=facet.id), f"{title.format(**fields)} · {sitename}",
+                description.format(**fields), facet.url, [*facet.upcoming, *facet.past])
+    plan.feeds.append(feed)
+    links = feed_links(plan.settings, feed.path, feed.name, qr,
+                       urls.url(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),
+                       plan.add_atom(f"{prefix}_ATOM", f"{kind}/{facet.id}", feed, id=facet.id))
+    plan.subscribe_pages.append((urls.save_as(f"SUBSCRIBE_FEED_{prefix}", id=facet.id), links, facet.name, facet))
+    return links
+
+
+def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
+    """Each event's calendar stamp (last modified, sequence), from its file and the history."""
+    lay = layout(settings)
+    paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
+    places = {ident: (place.name, place.address) for ident, place in index.registries.venues.items()}
+    history = load_history(lay.root, paths.values(), places)
+    stamps = {}
+    for entry in index.entries:
+        event = entry.event
+        known = history.get(paths[event.slug])
+        # The later of the editor's `updated:` and the last commit: a stale field hides nothing.
+        modified = max(filter(None, (event.updated, known.modified if known else None)), default=None)
+        sequence = max(event.sequence, known.sequence if known else 0)
+        derived = None if modified else derived_stamp(paths[event.slug].read_bytes())
+        stamps[event.slug] = Stamp(modified, sequence, derived)
+    return stamps, {slug: history[path] for slug, path in paths.items() if path in history}
+
+
+class FeedsGenerator(Generator):
+    """Writes every feed the plan lists, each event's own .ics and the subscribe pages."""
+
+    def _write_atom(self, services: Services) -> None:
+        """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
+        plan = services.feeds
+        settings = atom.AtomSettings(plan.settings.site_url, plan.settings.uid_domain,
+                                     self.settings.get("ORGANIZATION") or self.settings["SITENAME"],
+                                     services.urls.url("EVENT_CATEGORIES"),
+                                     int(self.settings.get("ATOM_MAX_ENTRIES", atom.MAX_ENTRIES)))
+        revisions = {slug: atom.Revision(stamp_time(stamp), getattr(plan.history.get(slug), "created", None))
+                     for slug, stamp in plan.stamps.items()}
+        for save_as, feed in plan.atom_feeds:
+            services.out.write(save_as, atom.feed_bytes(feed, settings, revisions, services.index.timezone))
+
+    def _write_single_events(self, services: Services, day) -> None:
         """Each event's own .ics, on every core; an unchanged one is linked from the previous
         build. Either way its VEVENT bytes come back to serve the feeds as they are."""
-        reuse: OutputReuse = self.context["kepu_reuse"]
-        fingerprints = self.context["kepu_fingerprints"]
+        plan, reuse = services.feeds, services.reuse
         pending = []
-        for entry in filter(self.in_window, index.entries):
+        for entry in filter(plan.in_window, services.index.entries):
             slug = entry.event.slug
-            path = self.urls.save_as("EVENT_ICS", slug=slug)
-            if reuse.reuse(path, digest(fingerprints[slug], self.stamps[slug])):
-                self.components.adopt(entry, reuse.staged_bytes(path))
+            path = services.urls.save_as("EVENT_ICS", slug=slug)
+            if reuse.reuse(path, digest(services.fingerprints[slug], plan.stamps[slug])):
+                plan.components.adopt(entry, reuse.staged_bytes(path))
             else:
                 pending.append(entry)
-        for made in fork_map(lambda part: self._single_events(part, out, day), pending,
+        for made in fork_map(lambda part: self._single_events(services, part, day), pending,
                              self.settings.get("KEPU_WORKERS")):
-            self.components.remember(made)
+            plan.components.remember(made)
 
-    def _single_events(self, entries: list[EventEntry], out: ByteWriter, day) -> dict[str, bytes]:
+    def _single_events(self, services: Services, entries: list[EventEntry], day) -> dict[str, bytes]:
+        plan, urls = services.feeds, services.urls
         for entry in entries:
             slug = entry.event.slug
-            single = Feed(self.urls.url("EVENT_ICS", slug=slug), entry.event.title,
+            single = Feed(urls.url("EVENT_ICS", slug=slug), entry.event.title,
                           entry.event.summary or entry.event.title, entry.url, [entry])
-            data = feed_bytes(single, self.feed_settings, self.components, day, single=True)[0]
-            out.write(self.urls.save_as("EVENT_ICS", slug=slug), data)
-        return {entry.event.slug: self.components.serialize(entry) for entry in entries}
+            data = feed_bytes(single, plan.settings, plan.components, day, single=True)[0]
+            services.out.write(urls.save_as("EVENT_ICS", slug=slug), data)
+        return {entry.event.slug: plan.components.serialize(entry) for entry in entries}
 
     def generate_output(self, writer) -> None:
-        out: ByteWriter = self.context["kepu_writer"]
-        index: SiteIndex = self.context["kepu"]
+        services = services_of(self)
+        plan, urls = services.feeds, services.urls
         day = build_date(self.settings)
-        windows = {}
+        windows = []
         with phase("feeds: single events"):
-            self._write_single_events(index, out, day)  # first: they give feeds reused VEVENTs
+            self._write_single_events(services, day)  # first: they give feeds reused VEVENTs
         with phase("feeds: subscriptions"):
-            for feed in self.feeds:
-                data, windows[feed.path] = feed_bytes(feed, self.feed_settings, self.components, day)
-                out.write(feed.path, data)
-        _report_left_out(windows.values())
-        self.context["kepu_feed_windows"] = windows
+            for feed in plan.feeds:
+                data, window = feed_bytes(feed, plan.settings, plan.components, day)
+                services.out.write(feed.path, data)
+                windows.append(window)
+        _report_left_out(windows)
         with phase("feeds: atom"):
-            self._write_atom(index, out)
-        writer.write_file(self.urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
-                          self.context, url=self.urls.url("SUBSCRIBE"), page_name="subscribe")
+            self._write_atom(services)
+        writer.write_file(urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
+                          self.context, url=urls.url("SUBSCRIBE"), page_name="subscribe")
         with phase("feeds: subscribe pages"):
             template = self.get_template("subscribe_feed")
-            for save_as, links, name, facet in self.subscribe_pages:
+            for save_as, links, name, facet in plan.subscribe_pages:
                 writer.write_file(save_as, template, self.context, url=links.page, page_name="subscribe_feed",
                                   feed=links, feed_name=name, facet=facet)
 

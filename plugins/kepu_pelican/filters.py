@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kepu import dates, maps, phones, sessions
-from kepu.site import EventEntry, ends_at
+from kepu.content import dates, sessions
+from kepu.formats import maps, phones
+from kepu.index.site import EventEntry, ends_at
 
 
 def _day(value: date | datetime) -> date:

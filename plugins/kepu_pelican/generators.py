@@ -10,29 +10,37 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from kepu.content import duplicate_slugs, load_events
-from kepu.district import District
-from kepu.finder import filter_index
-from kepu.problems import ContentError, Problem
-from kepu.processes import collector_paused
-from kepu.project import output_collisions, tree_problems
-from kepu.qr import QrCache
-from kepu.registries import load_registries
-from kepu.site import SiteIndex, build_index, local_day
-from kepu.structured import event_jsonld, script_json
-from kepu.urls import FACET_PREFIX, UrlScheme
+from kepu.content.district import District
+from kepu.content.events import duplicate_slugs, load_events
+from kepu.content.problems import ContentError, Problem
+from kepu.content.project import output_collisions, tree_problems
+from kepu.content.registries import load_registries
+from kepu.engine.processes import collector_paused
+from kepu.formats.finder import filter_index
+from kepu.formats.qr import QrCache
+from kepu.formats.structured import event_jsonld, script_json
+from kepu.formats.urls import FACET_PREFIX, UrlScheme
+from kepu.index.site import SiteIndex, build_index, local_day
 
 from .admin import ADMIN_FOLDER, write_admin_files
-from .calendars import CalendarGenerator
-from .engine import Undigestable, canonical, code_digest, digest, start_reuse
+from .calendars import CalendarGenerator, plan_calendars
+from .engine import Undigestable, canonical, code_digest, digest, engine_key, start_reuse
 from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
-from .feeds import FeedsGenerator
+from .feeds import FeedsGenerator, plan_feeds
 from .images import ImagesGenerator
 from .paging import write_pages
 from .parallel import fork_map
-from .reports import ChangesGenerator, EmbedsGenerator, OpenDataGenerator, StatsGenerator
+from .reports import (
+    ChangesGenerator,
+    EmbedsGenerator,
+    OpenDataGenerator,
+    StatsGenerator,
+    embed_links,
+    plan_figures,
+)
 from .search import write_search_index
+from .services import Services, publish_services, services_of
 from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import note, phase
 from .writing import ByteWriter
@@ -51,8 +59,9 @@ INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATE
                "communities": "COMMUNITIES", "people": "PEOPLE"}
 
 
-class EventsGenerator(Generator):
-    """Reads, validates and indexes events; stops the build on any content error.
+class IndexGenerator(Generator):
+    """Reads, validates and indexes events, then makes the build's shared services; stops the
+    build on any content error. Writes nothing.
 
     Runs after Pelican's article and page generators, so it also reports the
     problems their reader found, and every cross-reference between files.
@@ -69,7 +78,8 @@ class EventsGenerator(Generator):
         ctx = lay.context(registries, self.settings["TIMEZONE"], tree)
         for folder in (lay.articles, lay.pages):
             problems.extend(duplicate_slugs(lay.shown(p) for p in lay.files(folder, tree)))
-        problems.extend(output_collisions(lay, tree, UrlScheme.from_settings(self.settings), self.settings))
+        urls = UrlScheme.from_settings(self.settings)
+        problems.extend(output_collisions(lay, tree, urls, self.settings))
         cache = ParseCache(Path(self.settings["CACHE_PATH"]), lay.shown(lay.content))
         with phase("events: read and validate"), collector_paused():
             events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
@@ -80,32 +90,96 @@ class EventsGenerator(Generator):
         problems.extend(_reader_problems(self.context, {e.slug for e in events} | {
             path.stem for path, _ in files}))
         _report(problems)
-        urls = UrlScheme.from_settings(self.settings)
         with phase("events: index"), collector_paused():
             index = build_index(events, registries, urls, build_date(self.settings),
                                 self.settings["TIMEZONE"], horizon_days(self.settings),
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
-        self.index = index
-        self.context["kepu"] = index
-        self.context["kepu_urls"] = urls
-        self.context["kepu_district"] = District.from_settings(self.settings)
-        self.context["reports"] = _reports(self.context)
-        self.context["PUBLIC_URL"] = public_url(self.settings)
-        self.context["kepu_qr"] = QrCache(Path(self.settings["CACHE_PATH"]) / "qr.pickle", code_digest())
-        self.context["kepu_writer"] = ByteWriter(self.output_path)
-        self.context["kepu_reuse"] = start_reuse(self.output_path, self.settings)
+        with phase("events: plan feeds, calendars and figures"):
+            services = make_services(self.settings, self.context, index, urls, self.output_path)
+        publish_services(self.context, services)
+
+
+def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlScheme, output_path: str) -> Services:
+    """Every shared part, from the settings and the site index (nothing is written yet)."""
+    district = District.from_settings(settings)
+    site = public_url(settings)
+    qr = QrCache(Path(settings["CACHE_PATH"]) / "qr.pickle", code_digest())
+    reuse = start_reuse(output_path, settings)
+    return Services(
+        index=index, urls=urls, district=district, site_url=site, out=ByteWriter(output_path), reuse=reuse,
+        qr=qr, news={article.slug: article for article in context.get("articles", [])},
+        fingerprints=_fingerprints(index, engine_key(settings), reuse.memo),
+        feeds=plan_feeds(settings, index, urls, district, qr),
+        calendars=plan_calendars(settings, index, urls),
+        figures=plan_figures(index, urls),
+        embeds=embed_links(index, urls, site))
+
+
+def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
+    """What each event's calendar file and open data are made from: the code, theme and
+    settings (``key``), and everything about the event."""
+    fingerprints = {}
+    for entry in index.entries:
+        try:
+            fingerprints[entry.event.slug] = digest(key, canonical(entry, memo))
+        except Undigestable as error:
+            note(f"engine: {entry.event.slug} is made again on every build: {error}")
+            fingerprints[entry.event.slug] = ""
+    return fingerprints
+
+
+
+class EventPagesGenerator(Generator):
+    """Event pages, on every core; unchanged ones are linked from the previous build."""
 
     def generate_output(self, writer) -> None:
-        index: SiteIndex = self.index
-        urls: UrlScheme = self.context["kepu_urls"]
-        self._fingerprints(index, writer)
+        services = services_of(self)
         with phase("pages: events"):
-            self._write_events(writer, index, urls)
+            for made in fork_map(lambda part: self._render_events(writer, services, part), services.index.entries,
+                                 self.settings.get("KEPU_WORKERS")):
+                services.qr.used.update(made)
+            services.qr.save()
+
+    def _render_events(self, writer, services: Services, entries: list) -> dict:
+        """Write these event pages; return the QR codes made (for the parent's cache)."""
+        template = self.get_template("event")
+        site, index = services.site_url, services.index
+        image = f"{site}/{self.settings['THEME_STATIC_DIR']}/images/share.png"
+        poster_until = index.build_date + timedelta(days=int(self.settings.get("POSTER_QR_DAYS", 45)))
+        for entry in entries:
+            page_url = f"{site}/{entry.url}"
+            event_image = f"{site}/{entry.event.image}" if entry.event.image else image
+            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}", services.district)
+            poster = None
+            if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
+                poster = services.qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
+            writer.write_file(services.urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
+                              url=entry.url, entry=entry, event=entry.event, page_name="event",
+                              report=services.news.get(entry.event.report),
+                              calendar=services.feeds.calendar_links(entry),
+                              jsonld=script_json(data), share_image=event_image, poster_qr=poster)
+        return services.qr.used
+
+
+class SearchGenerator(Generator):
+    """The site search index; after it, event bodies are let go (no later output needs them)."""
+
+    def generate_output(self, writer) -> None:
+        services = services_of(self)
         with phase("search index"):
-            write_search_index(self.context["kepu_writer"], self.settings, index, urls,
+            write_search_index(services.out, self.settings, services.index, services.urls,
                                self.context.get("articles", []))
-        for entry in index.entries:  # written: the bodies are not needed again
+        for entry in services.index.entries:
             entry.event.body_html = ""
+
+
+class ListingsGenerator(Generator):
+    """The home page, the lists of coming and past events, each grouping's pages and the lists
+    of all groupings; every event's card is rendered once for them."""
+
+    def generate_output(self, writer) -> None:
+        services = services_of(self)
+        index, urls = services.index, services.urls
         with phase("pages: cards"):
             self._render_cards(index, writer)
         with phase("pages: listings and groupings"):
@@ -120,35 +194,10 @@ class EventsGenerator(Generator):
             self._write_indexes(writer, index, urls)
         writer.write_file(urls.save_as("HOME"), self.get_template("home"), self.context,
                           url=urls.url("HOME"), page_name="home")
-        self._write_site_files(writer, index, urls)
-
-    def _write_site_files(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
-        """The filter index, the search page, the 404 page and robots.txt."""
-        data = filter_index(index)
-        out: ByteWriter = self.context["kepu_writer"]
-        out.write(urls.save_as("FILTER_INDEX"), script_json(data).encode("utf-8"))
-        for kind, template in (("SEARCH", "search"), ("NOT_FOUND", "404")):
-            writer.write_file(urls.save_as(kind), self.get_template(template), self.context,
-                              url=urls.url(kind), page_name=template)
-        site = self.context["PUBLIC_URL"]
-        out.write("robots.txt", f"User-agent: *\nAllow: /\nDisallow: /{ADMIN_FOLDER}/\nSitemap: {site}/sitemap.xml\n".encode())
-        write_admin_files(out, self.settings, index.registries)
-
-    def _fingerprints(self, index: SiteIndex, writer) -> None:
-        """What each event's non-page outputs (its calendar file, open data) are made from: the
-        code, theme and settings, and everything about the event (empty: not reusable)."""
-        fingerprints = {}
-        for entry in index.entries:
-            try:
-                fingerprints[entry.event.slug] = digest(writer.key, canonical(entry, writer.memo))
-            except Undigestable as error:
-                note(f"engine: {entry.event.slug} is made again on every build: {error}")
-                fingerprints[entry.event.slug] = ""
-        self.context["kepu_fingerprints"] = fingerprints
 
     def _render_cards(self, index: SiteIndex, writer) -> None:
-        """Each event's card once; listings, groupings and pages of results reuse it.
-        A card is taken from the previous build's cache when what it reads is unchanged."""
+        """Each event's card once (and a past event's line); listings, groupings and pages of
+        results reuse them. One is taken from the previous build's cache when what it reads is unchanged."""
         self.context["kepu_cards"] = self._render_fragments("card", index.entries, writer)
         self.context["kepu_past_rows"] = self._render_fragments("past_row", index.past, writer)
 
@@ -164,38 +213,6 @@ class EventsGenerator(Generator):
         cache.save()
         return made
 
-    def _write_events(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
-        """Event pages, on every core; unchanged ones are linked from the previous build."""
-        pending = index.entries
-        qr: QrCache = self.context["kepu_qr"]
-        workers = self.settings.get("KEPU_WORKERS")
-        for made in fork_map(lambda part: self._render_events(writer, part, urls), pending, workers):
-            qr.used.update(made)
-        qr.save()
-
-    def _render_events(self, writer, entries: list, urls: UrlScheme) -> dict:
-        """Write these event pages; return the QR codes made (for the parent's cache)."""
-        template = self.get_template("event")
-        site = self.context["PUBLIC_URL"]
-        image = f"{site}/{self.settings['THEME_STATIC_DIR']}/images/share.png"
-        qr: QrCache = self.context["kepu_qr"]
-        index: SiteIndex = self.index
-        poster_until = index.build_date + timedelta(days=int(self.settings.get("POSTER_QR_DAYS", 45)))
-        for entry in entries:
-            page_url = f"{site}/{entry.url}"
-            event_image = f"{site}/{entry.event.image}" if entry.event.image else image
-            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}",
-                                self.context["kepu_district"])
-            poster = None
-            if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
-                poster = qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
-            writer.write_file(urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
-                              url=entry.url, entry=entry, event=entry.event, page_name="event",
-                              report=self.context["reports"].get(entry.event.report),
-                              calendar=self.context["kepu_calendar_links"](entry),
-                              jsonld=script_json(data), share_image=event_image, poster_qr=poster)
-        return qr.used
-
     def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
         self._write_pages(writer, urls.save_as(kind), urls.url(kind),
                           "past_list" if kind == "PAST_EVENTS" else "event_list", entries,
@@ -207,7 +224,7 @@ class EventsGenerator(Generator):
                     **kwargs)
 
     def _write_indexes(self, writer, index: SiteIndex, urls: UrlScheme) -> None:
-        """The lists of all streets, teams, categories and audiences."""
+        """The lists of all streets, teams, categories, audiences and the association's entities."""
         for kind, key in INDEX_KINDS.items():
             writer.write_file(urls.save_as(key), self.get_template(key.lower()), self.context,
                               url=urls.url(key), page_name=key.lower(),
@@ -223,6 +240,21 @@ class EventsGenerator(Generator):
             self._write_pages(writer, urls.save_as(f"{prefix}_PAST", id=facet.id), facet.past_url,
                               "past_list", facet.past, facet=facet, past=True, page_name="event_list",
                               list_title=f"{facet.name} · 往期活动")
+
+
+class SiteFilesGenerator(Generator):
+    """The events list's filter index, the search page, the 404 page, robots.txt and /admin/."""
+
+    def generate_output(self, writer) -> None:
+        services = services_of(self)
+        urls, out = services.urls, services.out
+        out.write(urls.save_as("FILTER_INDEX"), script_json(filter_index(services.index)).encode("utf-8"))
+        for kind, template in (("SEARCH", "search"), ("NOT_FOUND", "404")):
+            writer.write_file(urls.save_as(kind), self.get_template(template), self.context,
+                              url=urls.url(kind), page_name=template)
+        out.write("robots.txt", f"User-agent: *\nAllow: /\nDisallow: /{ADMIN_FOLDER}/\n"
+                                f"Sitemap: {services.site_url}/sitemap.xml\n".encode())
+        write_admin_files(out, self.settings, services.index.registries)
 
 
 def _contents(context) -> list:
@@ -248,10 +280,6 @@ def _reader_problems(context, event_slugs: set[str]) -> list[Problem]:
     return problems
 
 
-def _reports(context) -> dict:
-    return {article.slug: article for article in context.get("articles", [])}
-
-
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
         if not problem.is_error:
@@ -261,5 +289,7 @@ def _report(problems: list[Problem]) -> None:
 
 
 def get_generators(_pelican) -> list[type]:
-    return [EventsGenerator, FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
-            EmbedsGenerator, ChangesGenerator, ImagesGenerator]
+    """One job each, in this order; the first makes the services all of them share."""
+    return [IndexGenerator, EventPagesGenerator, SearchGenerator, ListingsGenerator, SiteFilesGenerator,
+            FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator, EmbedsGenerator,
+            ChangesGenerator, ImagesGenerator]

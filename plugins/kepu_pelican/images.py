@@ -11,13 +11,14 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from kepu.images import fingerprint, inspect_file, published
-from kepu.problems import ContentError, Problem
-from kepu.project import Layout
-from kepu.webnames import web_name
+from kepu.content.images import fingerprint, inspect_file, published
+from kepu.content.problems import ContentError, Problem
+from kepu.content.project import Layout
+from kepu.content.webnames import web_name
 
-from .engine import OutputReuse, code_digest, digest
+from .engine import code_digest, digest
 from .parallel import fork_map
+from .services import services_of
 from .settings import content_tree, layout
 from .trace import phase
 from .writing import ByteWriter
@@ -68,8 +69,8 @@ class ImagesGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         lay = layout(self.settings)
-        out: ByteWriter = self.context["kepu_writer"]
-        reuse: OutputReuse = self.context["kepu_reuse"]
+        services = services_of(self)
+        out, reuse = services.out, services.reuse
         cache = ImageCache(Path(self.settings["CACHE_PATH"]) / CACHE_FOLDER)
         refused: list[Problem] = []
         pending: list[tuple[Path, str]] = []

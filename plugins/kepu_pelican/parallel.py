@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from kepu.processes import die_with_parent
+from kepu.engine.processes import die_with_parent
 
 from .engine.output import sessions
 

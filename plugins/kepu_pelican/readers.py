@@ -11,12 +11,12 @@ from markupsafe import escape
 from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
 
-from kepu.articles import validate_article
-from kepu.content import parse_file
-from kepu.registries import load_registries
-from kepu.safety import ARTICLE_RESERVED_FIELDS
-from kepu.validation import body_image_problems
-from kepu.webnames import web_addresses
+from kepu.content.articles import validate_article
+from kepu.content.events import parse_file
+from kepu.content.registries import load_registries
+from kepu.content.safety import ARTICLE_RESERVED_FIELDS
+from kepu.content.validation import body_image_problems
+from kepu.content.webnames import web_addresses
 
 from .settings import content_tree, layout
 

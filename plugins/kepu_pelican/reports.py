@@ -3,22 +3,32 @@ embeddable lists and the change feed. Each reads the shared site index."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pelican.generators import Generator
 
-from kepu.changes import atom, changes_for
-from kepu.charts import bar_chart, column_chart
-from kepu.opendata import csv_document, csv_lines, dumps, event_record, events_json, record_json, schema
-from kepu.site import EventEntry, SiteIndex
-from kepu.stats import figures, years
-from kepu.urls import UrlScheme
+from kepu.formats.changes import atom, changes_for
+from kepu.formats.charts import bar_chart, column_chart
+from kepu.formats.opendata import (
+    csv_document,
+    csv_lines,
+    dumps,
+    event_record,
+    events_json,
+    record_json,
+    schema,
+)
+from kepu.formats.urls import UrlScheme
+from kepu.index.site import EventEntry, SiteIndex
+from kepu.index.stats import figures, years
 
 from .engine.fragments import FragmentCache
+from .services import services_of
 from .trace import phase
-from .writing import ByteWriter
 
 EMBED_EVENTS = 10
 # Registry kind -> the URL pair of its embeds.
@@ -27,34 +37,45 @@ EMBED_KINDS = {"streets": "EMBED_STREET", "categories": "EMBED_CATEGORY", "teams
                "venues": "EMBED_VENUE", "communities": "EMBED_COMMUNITY", "people": "EMBED_PERSON"}
 
 
-def _context(generator: Generator) -> tuple[SiteIndex, UrlScheme, str, ByteWriter]:
-    ctx = generator.context
-    return ctx["kepu"], ctx["kepu_urls"], ctx["PUBLIC_URL"], ctx["kepu_writer"]
+@dataclass(frozen=True, slots=True)
+class FigurePlan:
+    """The years with events, and this year's figures of each street (shown on its page)."""
+
+    years: list[int]
+    streets: dict[str, Any]  # street id → Figures
+    stats_url: str  # this year's figures, or all years' when this year has none
+
+
+def plan_figures(index: SiteIndex, urls: UrlScheme) -> FigurePlan:
+    found = years(index.entries, index.timezone)
+    year = index.build_date.year
+    return FigurePlan(found, {ident: figures(index, year, [*facet.upcoming, *facet.past])
+                              for ident, facet in index.facets["streets"].items()},
+                      urls.url("STATS_YEAR", year=year) if year in found else urls.url("STATS"))
+
+
+def embed_links(index: SiteIndex, urls: UrlScheme, site: str) -> dict[str, dict[str, str]]:
+    """Each grouping's embed page, by kind and id (its page offers the <iframe> code)."""
+    return {kind: {i: f"{site}/{urls.url(key, id=i)}" for i in index.facets[kind]}
+            for kind, key in EMBED_KINDS.items()}
 
 
 class StatsGenerator(Generator):
-    """/stats/ (all years) and /stats/<yyyy>/, and each street's figures for its page."""
-
-    def generate_context(self) -> None:
-        index, urls, _, _ = _context(self)
-        self.facet_urls = {kind: {ident: f.url for ident, f in facets.items()}
-                           for kind, facets in index.facets.items()}
-        self.years = years(index.entries, index.timezone)
-        year = index.build_date.year
-        self.context["kepu_street_figures"] = {
-            ident: figures(index, year, [*facet.upcoming, *facet.past])
-            for ident, facet in index.facets["streets"].items()}
-        self.context["kepu_stats_url"] = urls.url("STATS_YEAR", year=year) if year in self.years else urls.url("STATS")
+    """/stats/ (all years) and /stats/<yyyy>/."""
 
     def generate_output(self, writer) -> None:
         with phase("statistics"):
-            index, urls, _, _ = _context(self)
+            services = services_of(self)
+            index, urls = services.index, services.urls
+            facet_urls = {kind: {ident: f.url for ident, f in facets.items()}
+                          for kind, facets in index.facets.items()}
             template = self.get_template("stats")
-            overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in self.years]
+            found = services.figures.years
+            overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in found]
             scopes = [(None, urls.url("STATS"), "STATS", {})] + [
-                (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in self.years]
+                (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in found]
             for year, url, kind, fields in scopes:
-                result = figures(index, year, facet_urls=self.facet_urls)
+                result = figures(index, year, facet_urls=facet_urls)
                 label = f"{year}年" if year else "历年"
                 writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
                                   page_name="stats", figures=result, label=label, overview=overview,
@@ -81,11 +102,12 @@ class OpenDataGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         with phase("open data"):
-            index, urls, site, out = _context(self)
+            services = services_of(self)
+            index, urls, site, out = services.index, services.urls, services.site_url, services.out
             schema_url = f"{site}/{urls.url('DATA_SCHEMA')}"
-            in_window = self.context["kepu_feed_window"]
+            in_window = services.feeds.in_window
             cache = FragmentCache(Path(self.settings["CACHE_PATH"]) / "opendata.pickle")
-            fingerprints = self.context["kepu_fingerprints"]
+            fingerprints = services.fingerprints
 
             def fragments(entry: EventEntry) -> tuple[str, list]:
                 ics = f"{site}/{urls.url('EVENT_ICS', slug=entry.event.slug)}" if in_window(entry) else None
@@ -111,14 +133,10 @@ class EmbedsGenerator(Generator):
     an <iframe>: at most EMBED_EVENTS, in a list that scrolls inside the frame, so the link to
     more events stays in view at any frame height."""
 
-    def generate_context(self) -> None:
-        index, urls, site, _ = _context(self)
-        self.context["kepu_embeds"] = {kind: {i: f"{site}/{urls.url(key, id=i)}" for i in index.facets[kind]}
-                                       for kind, key in EMBED_KINDS.items()}
-
     def generate_output(self, writer) -> None:
         with phase("embeds"):
-            index, urls, _, _ = _context(self)
+            services = services_of(self)
+            index, urls = services.index, services.urls
             template = self.get_template("embed")
             for kind, key in EMBED_KINDS.items():
                 for ident, facet in index.facets[kind].items():
@@ -131,8 +149,9 @@ class ChangesGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         with phase("change feed"):
-            index, urls, site, out = _context(self)
-            history = self.context.get("kepu_history", {})
+            services = services_of(self)
+            index, urls, site, out = services.index, services.urls, services.site_url, services.out
+            history = services.feeds.history
             stamp = datetime.combine(index.build_date, time(), index.timezone).astimezone(UTC)
             changes = [change for entry in index.entries
                        for change in changes_for(entry, history.get(entry.event.slug), stamp)]

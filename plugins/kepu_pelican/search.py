@@ -1,4 +1,4 @@
-"""The site search index (kepu.searchindex), written with the other pages from the site index
+"""The site search index (kepu.formats.searchindex), written with the other pages from the site index
 and the news."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 
-from kepu.searchdocs import BODY_CHARS, event_doc, news_doc, search_site
-from kepu.searchindex import SearchDoc, build
-from kepu.site import SiteIndex
-from kepu.urls import UrlScheme
+from kepu.formats.searchdocs import BODY_CHARS, event_doc, news_doc, search_site
+from kepu.formats.searchindex import SearchDoc, build
+from kepu.formats.urls import UrlScheme
+from kepu.index.site import SiteIndex
 
 from .writing import ByteWriter
 

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kepu.project import Layout
-from kepu.site import DEFAULT_HORIZON_DAYS
-from kepu.tree import ContentTree
+from kepu.content.project import Layout
+from kepu.content.tree import ContentTree
+from kepu.index.site import DEFAULT_HORIZON_DAYS
 
 
 def layout(settings: Mapping[str, Any]) -> Layout:

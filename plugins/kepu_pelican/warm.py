@@ -61,7 +61,7 @@ def serve(requests, replies) -> None:
 
 
 def main() -> int:
-    from kepu.processes import die_with_parent
+    from kepu.engine.processes import die_with_parent
 
     die_with_parent()
     try:

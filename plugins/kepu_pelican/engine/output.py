@@ -68,6 +68,8 @@ class OutputReuse:
         self.fingerprints: dict[str, str] = {}
         self.readsets: dict[str, list] = {}
         self.delta: dict[str, Any] | None = None  # what a forked worker made, for its parent
+        self.memo: dict = {}  # digests of values, shared by every reader of this build's context
+        self.sizes: dict = {}  # how many values each dataclass holds (engine.canon.small)
         self._folders: set[str] = set()
 
     def record(self, relative: str, fingerprint: str, readsets: Mapping[str, list] | None = None) -> None:

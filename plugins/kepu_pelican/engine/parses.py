@@ -7,7 +7,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from kepu.content import ParsedFile
+from kepu.content.events import ParsedFile
 
 from .fragments import load_pickle, save_pickle
 from .keys import code_digest
@@ -16,7 +16,7 @@ FILE = "parses.pickle"
 
 
 class ParseCache:
-    """``kepu.content.ParseCache`` kept in the cache folder; entries are ``(stamp, pickled parse)``
+    """``kepu.content.events.ParseCache`` kept in the cache folder; entries are ``(stamp, pickled parse)``
     keyed by the path under content/, valid only for the code that made them."""
 
     def __init__(self, folder: Path, content_prefix: str):

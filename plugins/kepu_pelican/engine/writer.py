@@ -23,8 +23,8 @@ class EngineWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.key = engine_key(self.settings)
-        self.memo: dict = {}  # digests of values (which do not change while pages are written)
-        self.sizes: dict = {}  # how many values each dataclass holds (engine.canon.small)
+        self.memo = self.reuse.memo  # digests of values (which do not change while pages are written)
+        self.sizes = self.reuse.sizes
         self.prepared: dict[str, list] = {}  # earlier pages' reads, ready to follow, by id
         self.claimed: set[str] = set()
 

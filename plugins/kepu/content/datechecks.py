@@ -1,0 +1,145 @@
+"""Dates that parse but would publish the wrong day: a start off the rule, stray exceptions, 2:30 for 14:30, a new event already over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from kepu.content.dates import WEEKDAYS, day_of
+from kepu.content.model import Event, Occurrence, SessionChange
+from kepu.content.problems import STRICT_ADDED, STRICT_ALWAYS
+from kepu.content.recurrence import FIRST_WITHIN_YEARS, describe, expand, first_occurrence, neighbours, wall_point
+
+if TYPE_CHECKING:
+    from kepu.content.validation import FieldReader
+
+NIGHT_ENDS = 6  # a start before 06:00 is 凌晨: most likely 2:30 typed for 14:30
+NIGHT_FIELD = "night"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What the check knows beyond the files: the day it checks for (as the build's BUILD_DATE)
+    and, asked only when needed, the shown paths of the files the change adds."""
+
+    today: date
+    added: Callable[[], Collection[str]]
+
+
+def _day(value: date) -> str:
+    """2026-12-05（周六）: as editors write dates, with the weekday they check against."""
+    return f"{value.isoformat()}（{WEEKDAYS[value.weekday()]}）"
+
+
+def _rule_text(rule: str, start: date | datetime, zone: tzinfo) -> str:
+    return describe(rule, not isinstance(start, datetime), zone, start)
+
+
+def start_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
+                  rdates: Iterable[date | datetime] = ()) -> bool:
+    """The start must be one of the rule's dates, or one of the extra dates (a first session on
+    another weekday). RFC 5545 leaves a start off the rule undefined: the site (dateutil), ical.js
+    and libical skip it, Google, Outlook and Apple show it."""
+    first, begins = first_occurrence(rule, start, zone), wall_point(start, start, zone)
+    if first is None or first == begins or begins in {wall_point(d, start, zone) for d in rdates}:
+        return True
+    day, timed = day_of(start), isinstance(start, datetime)
+    fixed = f"{first:%Y-%m-%d %H:%M}" if timed else first.date().isoformat()
+    checker.error("start", f"开始日期 {_day(day)}不是重复规则“{_rule_text(rule, start, zone)}”里的一天："
+                           f"网页上的第一次活动是 {_day(first.date())}，有的日历软件却会在 {day.isoformat()} 多显示一次",
+                  f"把 start 改成 {fixed}（{WEEKDAYS[first.weekday()]}）；如果是重复规则写错了，改正 recurrence 下的 rrule")
+    return False
+
+
+def extra_dates(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
+                exdates: Iterable[tuple[str, date | datetime]],
+                rdates: Iterable[tuple[str, date | datetime]]) -> None:
+    """An exception must be one of the rule's dates (else the session meant stays published),
+    an extra date must not be one already (ical.js and libical list it twice)."""
+    named = [(name, value, True) for name, value in exdates] + [(name, value, False) for name, value in rdates]
+    points = {name: wall_point(value, start, zone) for name, value, _ in named}
+    near = neighbours(rule, start, zone, points.values())
+    for name, value, excluded in named:
+        point = points[name]
+        if point not in near:
+            continue  # more than FIRST_WITHIN_YEARS years after the start: nothing shown
+        before, after = near[point]
+        if excluded and before != point:
+            _stray_exception(checker, name, value, point, start, (before, after), _rule_text(rule, start, zone))
+        elif not excluded and before == point:
+            checker.error(name, f"补充日期 {_day(point.date())}本来就是这个活动的日期（{_rule_text(rule, start, zone)}），"
+                                "有的日历软件会把这一天显示两次",
+                          "删去这个日期；如果要加的是另一天，写那一天的日期")
+
+
+def _stray_exception(checker: FieldReader, name: str, value: date | datetime, point: datetime,
+                     start: date | datetime, near: tuple[datetime | None, datetime | None], rule_text: str) -> None:
+    same_day = next((d for d in near if d is not None and d.date() == point.date()), None)
+    if isinstance(value, datetime) and same_day is not None:
+        checker.error(name, f"例外日期 {point:%Y-%m-%d %H:%M} 不是这个活动的一次：这一天的活动 {same_day:%H:%M} 开始",
+                      f"只写日期：{point.date().isoformat()}（时间按 start 计算）")
+        return
+    dates = "和 ".join(_day(d.date()) for d in near if d is not None)
+    checker.error(name, f"例外日期 {_day(point.date())}不是这个活动的日期（{rule_text}）："
+                        "这一天本来就没有活动，要停的那一次仍会发布",
+                  f"最近的活动日期是 {dates}：把例外日期改成要停的那一天" if dates else "删去这个日期")
+
+
+def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
+                     rdates: Iterable[date | datetime], sessions: Mapping[str, SessionChange]) -> None:
+    """A changed session must be one of the series' sessions (its date as the rule, or an extra
+    date, gives it): a calendar's RECURRENCE-ID naming no instance changes nothing anywhere."""
+    extra = {wall_point(value, start, zone) for value in rdates}
+    named = {wall_point(change.original, start, zone): key for key, change in sessions.items()}
+    near = neighbours(rule, start, zone, named)
+    for point, key in named.items():
+        before, after = near.get(point, (point, None))
+        if before == point or point in extra:
+            continue
+        dates = "和 ".join(_day(d.date()) for d in (before, after) if d is not None)
+        checker.error(f"{key}.date",
+                      f"{_day(point.date())}不是这个活动的一场（{_rule_text(rule, start, zone)}）",
+                      f"date 写要取消或改期的那一场原定的日期；最近的活动日期是 {dates}" if dates else
+                      "date 写要取消或改期的那一场原定的日期")
+
+
+def night_start(checker: FieldReader, start: date | datetime | None) -> None:
+    """A start before 06:00 is asked about (CI fails on it) unless the file says ``night: true``."""
+    night = checker.flag(NIGHT_FIELD)
+    if not isinstance(start, datetime) or start.hour >= NIGHT_ENDS or night:
+        return
+    minutes = f"{start.minute:02d}"
+    said, meant = (f"中午 12:{minutes}", f"12:{minutes}") if start.hour == 0 else (
+        f"下午 {start.hour}:{minutes}", f"{start.hour + 12}:{minutes}")
+    checker.warn("start", f"凌晨 {start.hour}:{minutes} 开始？",
+                 f"如果是{said}，写成 {meant}（时间用 24 小时制）；如果活动确实在凌晨，加一行 {NIGHT_FIELD}: true",
+                 STRICT_ALWAYS)
+
+
+def over_before(event: Event, day: date) -> date | None:
+    """The last day of an event all of whose dates are over before ``day``; None while one is left."""
+    if event.recurrence is None:
+        last = Occurrence(event, event.start, event.end).last_day
+        return last if last < day else None
+    occurrences = expand(event, day + timedelta(days=366 * FIRST_WITHIN_YEARS), since=day)
+    if not occurrences or any(o.last_day >= day for o in occurrences):
+        return None
+    return occurrences[-1].last_day
+
+
+def new_event_over(checker: FieldReader, event: Event) -> None:
+    """A file the change adds whose event is already over: a year left from the file it was copied
+    from. Recording a past event on purpose (attendance or report filled) is not one."""
+    review = checker.ctx.review
+    if review is None or event.draft or event.attendance is not None or event.report:
+        return
+    if event.recurrence is None and over_before(event, review.today) is None:
+        return  # the common case, decided without asking git which files are new
+    last = over_before(event, review.today) if checker.doc.path in review.added() else None
+    if last is None:
+        return
+    checker.warn("start", f"这个新加的活动在 {last.isoformat()} 就已经结束了（今天是 {review.today.isoformat()}）",
+                 "如果是新活动，检查年份和日期（是不是从旧文件复制后忘了改）；"
+                 "如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）", STRICT_ADDED)

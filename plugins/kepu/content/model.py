@@ -1,0 +1,427 @@
+"""Data classes for registries, events and their occurrences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from kepu.content.dates import format_clock, format_day
+
+STATUSES = ("scheduled", "cancelled", "postponed", "full")
+# The words residents read for each shown status (Event.shown_status), on pages, cards,
+# calendar files, open data, the change feed, filters and statistics: defined here only.
+# ``postponed`` with ``previous_start`` has its new date (``start``): it is shown as
+# rescheduled, 已改期. Without ``previous_start`` the new date is not known yet: 已延期.
+STATUS_LABELS = {
+    "scheduled": "正常举办",
+    "cancelled": "已取消",
+    "rescheduled": "已改期",
+    "postponed": "已延期",
+    "full": "名额已满",
+}
+TO_BE_ANNOUNCED = "新时间待定"
+STREET_KINDS = ("街道", "镇", "功能区")
+PROGRAMME_LEVELS = ("国家", "市", "区", "街镇")
+COMMUNITY_KINDS = ("社区", "村")
+VENUE_KINDS = ("科普基地", "社区中心", "学校", "医院", "农业基地", "场馆", "企业", "公园", "其他")
+BASE_LEVELS = ("全国", "市级", "区级")  # 科普基地 levels
+
+
+@dataclass(frozen=True, slots=True)
+class Street:
+    id: str
+    name: str
+    kind: str
+    order: int
+    area: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: str
+    name: str
+    street: str = ""
+    contact: str = ""
+    description: str = ""
+    email: str = ""  # the team's address: calendars name it as the organizer (mailto:)
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Synonym:
+    """Words residents type for the same thing (卒中、脑卒中、中风): search finds each by the others."""
+
+    id: str
+    name: str
+    words: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def group(self) -> tuple[str, ...]:
+        return (self.name, *(w for w in self.words if w != self.name))
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """A brand programme (科学会客厅, 千名专家进基层); ``parent`` contains it (惠民兴县 its local projects)."""
+
+    id: str
+    name: str
+    level: str = ""
+    parent: str = ""
+    owners: tuple[str, ...] = ()  # team ids
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A campaign with a date window (科技活动周, 全国科普日); ``main_event`` is an event's slug."""
+
+    id: str
+    name: str
+    start: date
+    end: date
+    edition: str = ""
+    main_event: str = ""
+    description: str = ""
+
+    def touches(self, first: date, last: date) -> bool:
+        return first <= self.end and last >= self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    id: str
+    name: str
+    kind: str
+    street: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A registered venue (venues.yml); coordinates are WGS-84, like inline venues."""
+
+    id: str
+    name: str
+    kind: str
+    street: str
+    community: str = ""
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    hours: str = ""
+    accessibility: str = ""
+    base_level: str = ""
+    description: str = ""
+
+    @property
+    def venue(self) -> Venue:
+        return Venue(self.name, self.address, self.lat, self.lon)
+
+    @property
+    def has_geo(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An expert or speaker; only with ``consent`` is the person named on the public site."""
+
+    id: str
+    name: str
+    title: str = ""
+    field: str = ""
+    organisation: str = ""
+    consent: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Registries:
+    """Every registry, keyed by id, in display order.
+
+    ``declared``: the optional registries whose file exists (a site without communities.yml
+    keeps ``community:`` as free text)."""
+
+    streets: dict[str, Street]
+    teams: dict[str, Team]
+    categories: dict[str, Category]
+    audiences: dict[str, Audience]
+    synonyms: dict[str, Synonym] = field(default_factory=dict)  # optional: synonyms.yml
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    venues: dict[str, Place] = field(default_factory=dict)
+    communities: dict[str, Community] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    declared: frozenset[str] = frozenset()
+
+    def listed(self, kind: str) -> dict:
+        """The items of a registry that get public pages: people only with their consent."""
+        items = getattr(self, kind)
+        if kind == "people":
+            return {ident: person for ident, person in items.items() if person.consent}
+        return items
+
+    def ancestors(self, programme: str) -> tuple[str, ...]:
+        """A programme and the programmes containing it, innermost first (a cycle is cut)."""
+        chain: list[str] = []
+        while programme in self.programmes and programme not in chain:
+            chain.append(programme)
+            programme = self.programmes[programme].parent
+        return tuple(chain)
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    name: str
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+    @property
+    def has_geo(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    required: bool = False
+    url: str = ""
+    phone: str = ""
+    email: str = ""
+    deadline: date | None = None
+    capacity: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChange:
+    """One session of a series cancelled, or moved to another time or place (`recurrence.sessions`).
+
+    ``original`` is the session as the rule gives it (a calendar's RECURRENCE-ID); ``start``/``end``
+    are its new time when it moved (None: unchanged), ``venue`` its new place."""
+
+    original: date | datetime
+    cancelled: bool = False
+    start: date | datetime | None = None
+    end: date | datetime | None = None
+    venue: Venue | None = None
+    note: str = ""
+
+    @property
+    def moved(self) -> bool:
+        return not self.cancelled and (self.start is not None or self.venue is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """An RFC 5545 rule, normalised, plus explicit exceptions, additions and changed sessions."""
+
+    rrule: str
+    exdates: tuple[date | datetime, ...] = ()
+    rdates: tuple[date | datetime, ...] = ()
+    sessions: tuple[SessionChange, ...] = ()
+
+
+@dataclass(slots=True)
+class Event:
+    """One event file. Timed events carry aware datetimes; all-day ones dates.
+
+    For all-day events ``end`` is the last day (inclusive), as editors write it.
+    """
+
+    slug: str
+    source_path: str
+    title: str
+    start: date | datetime
+    end: date | datetime
+    all_day: bool
+    timezone: str
+    street: str
+    team: str
+    categories: tuple[str, ...]
+    audiences: tuple[str, ...]
+    body_html: str = ""
+    summary: str = ""
+    community: str = ""  # the name residents read (communities.yml's name, or free text)
+    venue: Venue | None = None
+    online: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    registration: Registration | None = None
+    cost: str = "免费"
+    status: str = "scheduled"
+    status_note: str = ""
+    previous_start: date | datetime | None = None
+    recurrence: Recurrence | None = None
+    image: str = ""
+    image_alt: str = ""
+    tags: tuple[str, ...] = ()
+    accessibility: str = ""
+    contact: Contact | None = None
+    featured: bool = False
+    draft: bool = False
+    updated: datetime | None = None
+    attendance: int | None = None
+    report: str = ""
+    sequence: int = 0
+    external_id: str = ""  # the spreadsheet row it was imported from (kepu.editor.importer)
+    community_id: str = ""  # communities.yml id (also implied by a registered venue's community)
+    venue_id: str = ""  # venues.yml id; ``venue`` then holds its name, address and coordinates
+    programmes: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # people.yml ids
+
+    @property
+    def duration(self) -> timedelta:
+        """Length of one occurrence (all-day: whole days)."""
+        if self.all_day:
+            return timedelta(days=(self.end - self.start).days + 1)
+        return self.end - self.start
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online) and self.venue is None
+
+    @property
+    def is_hybrid(self) -> bool:
+        return bool(self.online) and self.venue is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def is_free(self) -> bool:
+        return self.cost in ("免费", "")
+
+    @property
+    def shown_status(self) -> str:
+        """The status as residents see it: ``rescheduled`` for a postponed event with its new
+        date (it has ``previous_start``), else ``status``."""
+        if self.status == "postponed" and self.previous_start is not None:
+            return "rescheduled"
+        return self.status
+
+    @property
+    def status_label(self) -> str:
+        """已改期, 已延期, 已取消, 名额已满 or 正常举办 (open data, statistics, filters)."""
+        return STATUS_LABELS[self.shown_status]
+
+    @property
+    def status_text(self) -> str:
+        """The label with what a resident needs beside it (badges, cards, calendar titles'
+        notes): 已改期，原定 12月5日（周六） · 已延期（新时间待定） · 已取消 · 名额已满."""
+        shown = self.shown_status
+        if shown == "rescheduled":
+            return f"{STATUS_LABELS[shown]}，原定 {self.previous_text}"
+        if shown == "postponed":
+            return f"{STATUS_LABELS[shown]}（{TO_BE_ANNOUNCED}）"
+        return STATUS_LABELS[shown]
+
+    def status_detail(self, when: str) -> str:
+        """What follows ``status_text`` in a notice, ``when`` being the shown time:
+        现改为 2026年12月12日（周六）09:00–11:00 · 原定 … 暂不举办."""
+        shown = self.shown_status
+        if shown == "rescheduled":
+            return f"现改为 {when}"
+        if shown == "postponed":
+            return f"原定 {when} 暂不举办"
+        return ""
+
+    @property
+    def previous_text(self) -> str:
+        """The original date of a rescheduled event as the site writes dates, 12月5日（周六）;
+        with the year when it differs from the new date's, with the time when that changed
+        or the day did not."""
+        previous, new = self.previous_start, self.start
+        if previous is None:
+            return ""
+        day, new_day = _day(previous), _day(new)
+        text = format_day(day, with_year=day.year != new_day.year)
+        if isinstance(previous, datetime) and (
+                not isinstance(new, datetime) or day == new_day
+                or format_clock(previous) != format_clock(new)):
+            text += format_clock(previous)
+        return text
+
+    @property
+    def moved_to_text(self) -> str:
+        """Where the old date of a rescheduled event still appears: 已改期至 12月12日（周六）."""
+        if self.shown_status != "rescheduled":
+            return ""
+        day, old_day = _day(self.start), _day(self.previous_start)
+        text = format_day(day, with_year=day.year != old_day.year)
+        if day == old_day and isinstance(self.start, datetime):
+            text += format_clock(self.start)
+        return f"{STATUS_LABELS['rescheduled']}至 {text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One dated instance of an event (a recurring event has many)."""
+
+    event: Event
+    start: date | datetime
+    end: date | datetime  # same convention as Event.end
+    index: int = 0
+    change: SessionChange | None = None  # this session was cancelled or moved
+
+    @property
+    def cancelled(self) -> bool:
+        """Not held: the whole event, or just this session, was cancelled."""
+        return self.event.status == "cancelled" or (self.change is not None and self.change.cancelled)
+
+    @property
+    def moved(self) -> bool:
+        return self.change is not None and self.change.moved
+
+    @property
+    def venue(self) -> Venue | None:
+        return self.change.venue if self.change is not None and self.change.venue else self.event.venue
+
+    @property
+    def first_day(self) -> date:
+        return self.start if not isinstance(self.start, datetime) else self.start.date()
+
+    @property
+    def last_day(self) -> date:
+        """Last calendar day touched (a timed event ending at 00:00 ends the day before)."""
+        if not isinstance(self.end, datetime):
+            return self.end
+        end = self.end
+        if end.time() == datetime.min.time() and end.date() > self.first_day:
+            return end.date() - timedelta(days=1)
+        return end.date()
+
+    @property
+    def key(self) -> str:
+        """Identifies the occurrence in URLs: its start date, e.g. 2026-12-05."""
+        return self.first_day.isoformat()
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value

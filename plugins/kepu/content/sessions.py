@@ -1,0 +1,200 @@
+"""A series' changed sessions (``recurrence.sessions``): one session cancelled, or moved to another
+time or place; how pages and calendars word them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from kepu.content.dates import format_clock, format_datetime, format_when
+from kepu.content.model import Occurrence, SessionChange
+from kepu.content.problems import STRICT_ALWAYS
+
+CANCELLED = "已取消"
+MOVED = "已改期"
+
+
+def session_label(occurrence: Occurrence) -> str:
+    """已取消 / 已改期 for a changed session of a series, "" otherwise (the event's own status
+    is shown by the event, not repeated on each of its dates)."""
+    change = occurrence.change
+    if change is None:
+        return ""
+    return CANCELLED if change.cancelled else MOVED
+
+
+def session_text(occurrence: Occurrence) -> str:
+    """What a resident reads next to the date: 已取消（活动室维修）, or the new time, the original one,
+    the new place and the note of a moved session."""
+    change = occurrence.change
+    if change is None:
+        return ""
+    if change.cancelled:
+        return f"{CANCELLED}（{change.note}）" if change.note else CANCELLED
+    parts = []
+    if change.start is not None:
+        parts.append(f"{_time_of(occurrence)} {MOVED}（原定{format_datetime(change.original)}）")
+    if change.venue is not None:
+        parts.append(f"地点：{change.venue.name}")
+    if change.note:
+        parts.append(change.note)
+    return " · ".join(parts)
+
+
+def _time_of(occurrence: Occurrence) -> str:
+    start, end = occurrence.start, occurrence.end
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        return f"{format_clock(start)}–{format_clock(end)}" if start.date() == end.date() else \
+            format_when(start, end)
+    return "全天"
+
+
+def calendar_note(change: SessionChange, start: date | datetime, end: date | datetime) -> str:
+    """The first line of a changed session's calendar description."""
+    if change.cancelled:
+        return f"本场已取消（原定{format_datetime(change.original)}）。{change.note}".strip()
+    parts = [f"本场已改期：原定{format_datetime(change.original)}，改为{format_when(start, end)}"
+             if change.start is not None else "本场换了地点"]
+    if change.venue is not None:
+        parts.append(f"地点：{change.venue.name}")
+    text = "；".join(parts) + "。"
+    return f"{text}{change.note}" if change.note else text
+
+
+def changed_times(event, change: SessionChange, original: date | datetime) -> tuple[date | datetime, date | datetime]:
+    """A changed session's start and end (Event.end's convention: all-day ends are inclusive):
+    its new time, else the rule's; a new start without an end keeps the event's length."""
+    start = change.start if change.start is not None else original
+    end = change.end if change.end is not None else start + (event.end - event.start)
+    return start, end
+
+
+# ------------------------------------------------------------------ reading `recurrence.sessions`
+
+SESSION_FIELDS = ("date", "status", "start", "end", "venue", "note")
+MAX_SESSIONS = 200
+_CANCEL_WORDS = {"cancelled", "canceled", "取消", "已取消"}
+_EXAMPLE = ("例如\n  sessions:\n    - date: 2026-12-12\n      status: cancelled\n      note: 活动室维修\n"
+            "    - date: 2026-12-19\n      start: 2026-12-20 09:30")
+
+
+def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> dict[str, SessionChange]:
+    """``recurrence.sessions``: each item a session of the series (``date``) cancelled (``status:
+    cancelled``) or moved (a new ``start``/``end`` and/or ``venue``), with an optional ``note``;
+    keyed by the item's field path (``recurrence.sessions[2]``), so problems name its own line."""
+    value = checker.get("recurrence.sessions")
+    if value is None:
+        return {}
+    if not isinstance(value, list) or len(value) > MAX_SESSIONS:
+        checker.error("recurrence.sessions", "sessions 要写成列表，每一项以“- date:”开头（最多 "
+                      f"{MAX_SESSIONS} 项）", _EXAMPLE)
+        return {}
+    found: dict[date | datetime, SessionChange] = {}
+    keys: dict[str, SessionChange] = {}
+    from kepu.content.recurrence import occurrence_point  # (recurrence imports this module)
+
+    skipped = {occurrence_point(value, start, zone) for value in excluded}  # a bare date: the series' time
+    for index in range(len(value)):
+        change = _read_one(checker, f"recurrence.sessions[{index}]", start, zone)
+        if change is None:
+            continue
+        key = f"recurrence.sessions[{index}].date"
+        if change.original in found:
+            checker.error(key, "这一场已经在前面写过", "同一场只写一项：取消和改期不能同时写")
+        elif occurrence_point(change.original, start, zone) in skipped:
+            checker.error(key, "这一天已经写在 exdates 里（不开展）", "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
+        else:
+            found[change.original] = keys[f"recurrence.sessions[{index}]"] = change
+    return keys
+
+
+def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange | None:
+    item = checker.get(key)
+    if not isinstance(item, dict):
+        checker.error(key, "每一项要分行写 date:，以及 status: cancelled 或新的 start:", _EXAMPLE)
+        return None
+    for name in item:
+        if name not in SESSION_FIELDS:
+            checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
+                         f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
+    original = _original(checker, f"{key}.date", start, zone)
+    if original is None:
+        return None
+    note = checker.text(f"{key}.note", max_len=200)
+    status = checker.text(f"{key}.status", max_len=20)
+    if status and status.lower() not in _CANCEL_WORDS:
+        checker.error(f"{key}.status", f"“{status}”不能用在单独一场上", "取消这一场写 status: cancelled；改期直接写新的 start")
+        return None
+    venue = _venue(checker, f"{key}.venue")
+    if status:
+        if "start" in item or "venue" in item:
+            checker.error(f"{key}.status", "取消的一场不用写新的时间或地点", "删去 start、end 和 venue，或删去 status")
+            return None
+        return SessionChange(original, cancelled=True, note=note)
+    new_start, new_end = _new_times(checker, key, original, start, zone)
+    if new_start is None and venue is None:
+        if not any(name in item for name in ("start", "end", "venue")):  # else already named on its line
+            checker.error(f"{key}.date", "没有写这一场怎么变", "取消写 status: cancelled；改期写新的 start（和 end），换地点写 venue")
+        return None
+    return SessionChange(original, start=new_start, end=new_end, venue=venue, note=note)
+
+
+def _original(checker, key: str, start: date | datetime, zone) -> date | datetime | None:
+    """The session's date as the rule gives it: a bare date takes the series' start time."""
+    value = checker.when(key, zone, required=True)
+    if value is None:
+        return None
+    if not isinstance(start, datetime):
+        if isinstance(value, datetime):
+            checker.error(key, "全天重复活动的一场只写日期", f"写成 {value.date().isoformat()}")
+            return None
+        return value
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, start.timetz())
+    return value
+
+
+def _new_times(checker, key: str, original, start, zone):
+    """A moved session's new start (a time alone keeps the day) and end (a time alone: that day)."""
+    if checker.get(f"{key}.start") is None:
+        if checker.get(f"{key}.end") is not None:
+            checker.error(f"{key}.end", "只改结束时间时也要写 start", "写这一场新的 start 和 end")
+        return None, None
+    new_start = _moment(checker, f"{key}.start", original, zone)
+    if new_start is None:
+        return None, None
+    if isinstance(start, datetime) != isinstance(new_start, datetime):
+        checker.error(f"{key}.start", "改期后的时间要和活动本身一样写法",
+                      "全天活动只写日期；有具体时间的活动写日期加时间，例如 2026-12-20 09:30")
+        return None, None
+    new_end = _moment(checker, f"{key}.end", new_start, zone) if checker.get(f"{key}.end") is not None else None
+    if new_end is not None and new_end <= new_start and isinstance(new_end, datetime):
+        checker.error(f"{key}.end", "结束时间早于开始时间", "检查是否写反，或写完整的日期和时间")
+        return None, None
+    return new_start, new_end
+
+
+def _moment(checker, key: str, day_of: date | datetime, zone) -> date | datetime | None:
+    """A date, a date and time, or (for a timed session) a time alone on ``day_of``'s day."""
+    raw = checker.get(key)
+    if isinstance(raw, str) and ":" in raw and "-" not in raw and isinstance(day_of, datetime):
+        try:
+            hours, minutes = (int(p) for p in raw.strip().split(":"))
+            return day_of.replace(hour=hours, minute=minutes)
+        except ValueError:
+            checker.error(key, f"“{raw}”不是时间", "写成 09:30，或写完整的 2026-12-20 09:30")
+            return None
+    return checker.when(key, zone)
+
+
+def _venue(checker, key: str):
+    from kepu.content.model import Venue
+
+    value = checker.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        checker.error(key, "新地点要分开写名称和地址", "在 venue: 下面缩进写 name: 场地名称 和 address: 详细地址")
+        return None
+    name = checker.text(f"{key}.name", required=True, max_len=200)
+    address = checker.text(f"{key}.address", max_len=300)
+    return Venue(name, address) if name else None

@@ -1,0 +1,892 @@
+"""Turn an event file's front matter into an Event, reporting every problem in Chinese."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo, available_timezones
+
+from kepu.formats import phones
+from kepu.content.datechecks import Review, extra_dates, new_event_over, night_start, sessions_on_rule, start_on_rule
+from kepu.content.dates import (
+    MAX_SHOWN,
+    DateFormatError,
+    as_local,
+    format_day_short,
+    parse_clock,
+    parse_duration,
+    parse_when,
+    shorten,
+)
+from kepu.content.frontmatter import SourceDoc
+from kepu.content.model import (
+    STATUS_LABELS,
+    STATUSES,
+    TO_BE_ANNOUNCED,
+    Contact,
+    Event,
+    Recurrence,
+    Registration,
+    Registries,
+    Venue,
+)
+from kepu.content.problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
+from kepu.content.recurrence import RecurrenceError, first_occurrence, normalize_rule
+from kepu.content.sessions import read_sessions
+from kepu.content.suggest import closest, did_you_mean
+from kepu.content.webnames import HEIF_SUFFIXES, web_addresses, web_name
+
+# \A…\Z, not ^…$: "$" also matches before a final newline, so "zhoumo\n" passed .match().
+SLUG_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+MAX_SLUG = 80
+MAX_TITLE = 120
+MAX_TAG = 60
+MAX_TAGS = 20
+MAX_EVENT_REFS = 50
+MAX_EXTERNAL_ID = 200  # an imported spreadsheet row's id (kepu.editor.importer)
+IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
+URL_SCHEMES = ("http://", "https://")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+EVENT_FIELDS = (
+    "title", "start", "end", "duration", "timezone", "street", "community", "venue", "online",
+    "team", "categories", "audiences", "age", "registration", "cost", "status", "previous_start",
+    "status_note", "recurrence", "image", "image_alt", "summary", "tags", "accessibility",
+    "contact", "featured", "draft", "updated", "attendance", "report", "sequence", "night",
+    "external_id",
+    "programmes", "campaigns", "speakers",
+)
+REQUIRED_FIELDS = ("title", "start", "street", "team", "categories", "audiences")
+NESTED_FIELDS = {
+    "venue": ("name", "address", "lat", "lon"),
+    "registration": ("required", "url", "phone", "email", "deadline", "capacity", "note"),
+    "recurrence": ("rrule", "exdates", "rdates", "sessions"),
+    "contact": ("name", "phone", "email"),
+}
+# Chinese (and common English) names editors type for a field.
+FIELD_ALIASES = {
+    "标题": "title", "名称": "title", "开始": "start", "开始时间": "start", "时间": "start",
+    "日期": "start", "date": "start", "结束": "end", "结束时间": "end", "时长": "duration",
+    "街道": "street", "街镇": "street", "镇": "street", "社区": "community", "地点": "venue",
+    "场地": "venue", "location": "venue", "place": "venue", "线上": "online", "链接": "online",
+    "队伍": "team", "志愿队": "team", "主办": "team", "organizer": "team", "类型": "categories",
+    "分类": "categories", "category": "categories", "对象": "audiences", "受众": "audiences",
+    "audience": "audiences", "年龄": "age", "报名": "registration", "费用": "cost",
+    "price": "cost", "状态": "status", "原定时间": "previous_start", "重复": "recurrence",
+    "rrule": "recurrence", "图片": "image", "配图": "image", "简介": "summary", "摘要": "summary",
+    "description": "summary", "标签": "tags", "关键词": "tags", "tag": "tags",
+    "无障碍": "accessibility", "联系": "contact", "联系人": "contact", "推荐": "featured",
+    "草稿": "draft", "更新": "updated", "modified": "updated", "人数": "attendance",
+    "报道": "report", "凌晨": "night", "夜间": "night", "村": "community", "项目": "programmes",
+    "品牌项目": "programmes", "programme": "programmes", "program": "programmes", "programs": "programmes",
+    "活动周": "campaigns", "主题活动": "campaigns", "campaign": "campaigns", "专家": "speakers",
+    "主讲": "speakers", "主讲人": "speakers", "嘉宾": "speakers", "speaker": "speakers",
+}
+STATUS_ALIASES = {
+    "正常": "scheduled", "正常举办": "scheduled", "如期举办": "scheduled", "已取消": "cancelled",
+    "取消": "cancelled", "canceled": "cancelled", "延期": "postponed", "已延期": "postponed",
+    "改期": "postponed", "已改期": "postponed", "rescheduled": "postponed", "已满": "full", "名额已满": "full",
+    "额满": "full", "满员": "full",
+}
+_BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False}
+# Patterns below are used with fullmatch ("$" would accept a trailing newline).
+_AGE_RANGE = re.compile(r"(\d{1,3})\s*(?:-|~|～|—|至|到)\s*(\d{1,3})\s*岁?")
+_AGE_MIN = re.compile(r"(\d{1,3})\s*(?:\+|岁以上|岁及以上|周岁以上)")
+_AGE_MAX = re.compile(r"(\d{1,3})\s*(?:岁以下|岁及以下)")
+_SEXAGESIMAL = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+# One plain address: the site writes mailto:<this>, so no "?", "&", ",", "%", quotes, spaces,
+# angle brackets or a second address can ride along.
+_EMAIL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+                    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
+_EMAIL_HINT = "例如 email: kepu@example.cn；只写一个地址，不要加 mailto:、问号、逗号、空格或尖括号"
+
+
+def is_email(text: str) -> bool:
+    """One plain e-mail address the site may write as mailto:."""
+    return bool(_EMAIL.fullmatch(text))
+# Digits, spaces, dashes, a leading + and brackets, then an optional extension: the site
+# writes tel:<this>, so no letters or ":" (tel:javascript:…).
+_PHONE = re.compile(r"\+?[0-9 ()-]+")  # the number; phones.split_extension takes the extension off
+_PHONE_HINT = '例如 phone: "0123-2530 0000"；分机写成 "0123-2530 0000 转 123"'
+_URL_UNSAFE = re.compile(r"[?#%\"'<>]")
+
+
+@dataclass(slots=True)
+class ValidationContext:
+    """What event validation needs to know beyond the file itself."""
+
+    registries: Registries
+    content_dir: Path
+    default_timezone: str = DEFAULT_TIMEZONE
+    article_slugs: frozenset[str] | None = None
+    images: str = IMAGE_FOLDER  # the folder of content/ whose images are published
+    review: Review | None = None  # the check's today and added files (new events already over)
+    _names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def names(self, kind: str) -> dict[str, str]:
+        """Display name → id, for did-you-mean on names typed instead of ids."""
+        if kind not in self._names:
+            items = getattr(self.registries, kind)
+            self._names[kind] = {item.name: ident for ident, item in items.items()}
+        return self._names[kind]
+
+
+class FieldReader:
+    """Reads one document; each ``_field`` method returns a value or records a problem."""
+
+    def __init__(self, doc: SourceDoc, ctx: ValidationContext):
+        self.doc = doc
+        self.ctx = ctx
+        self.meta = doc.meta
+        self.problems: list[Problem] = []
+
+    # -- recording -----------------------------------------------------------------
+    def error(self, key: str, message: str, hint: str = "", severity: str = ERROR,
+              strict: str = STRICT_NEVER) -> None:
+        scalar = self.doc.scalars.get(key)  # a value on the line below its key is named there
+        line = scalar.line if scalar else self.doc.line_of(key)
+        self.problems.append(Problem(self.doc.path, line, shown(key, MAX_SLUG), message, hint, severity, strict))
+
+    def warn(self, key: str, message: str, hint: str = "", strict: str = STRICT_NEVER) -> None:
+        """A reminder; ``strict`` says when ``invoke check --strict`` (CI) counts it as an error."""
+        self.error(key, message, hint, WARNING, strict)
+
+    # -- scalar readers ------------------------------------------------------------
+    def get(self, key: str) -> Any:
+        """The value at a dotted key; ``name[2]`` picks a list's item (``recurrence.sessions[0].date``)."""
+        value: Any = self.meta
+        for part in key.split("."):
+            name, _, index = part.partition("[")
+            value = value.get(name) if isinstance(value, dict) else None
+            if index:
+                position = int(index.rstrip("]"))
+                value = value[position] if isinstance(value, list) and position < len(value) else None
+        return value
+
+    def text(self, key: str, required: bool = False, max_len: int = 2000) -> str:
+        value = self.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(key, "必填字段缺失或为空", f"加一行 {key.split('.')[-1]}: …")
+            return ""
+        if isinstance(value, bool):
+            raw = self.raw(key)
+            self.error(key, f"“{raw}”被 YAML 读成了真假值（{'是' if value else '否'}），而这里要写文字",
+                       f"给文字加上英文引号：{key.split('.')[-1]}: \"{raw}\"")
+            return ""
+        if isinstance(value, (int, float)):
+            return self.raw(key) or str(value)
+        if not isinstance(value, str):
+            self.error(key, "这里应写一段文字，而不是列表或多个字段",
+                       "写在同一行，例如 summary: 一句话简介")
+            return ""
+        value = value.strip()
+        if len(value) > max_len:
+            self.error(key, f"内容太长（{len(value)} 字，上限 {max_len} 字）", "请精简")
+            return value[:max_len]
+        return value
+
+    def raw(self, key: str) -> str:
+        scalar = self.doc.scalars.get(key)
+        return scalar.text if scalar else ""
+
+    def flag(self, key: str) -> bool:
+        value = self.get(key)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+            return _BOOL_WORDS[value.strip().lower()]
+        self.error(key, f"“{shown(value)}”不是真假值", f"写 {key.split('.')[-1]}: true 或 false")
+        return False
+
+    def integer(self, key: str, low: int = 0, high: int = 1_000_000) -> int | None:
+        value = self.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"“{shown(value)}”不是整数", f"只写数字，例如 {key.split('.')[-1]}: 30")
+            return None
+        if not low <= value <= high:
+            self.error(key, f"数值 {value} 超出范围（{low}–{high}）", "请检查是否写错")
+            return None
+        return value
+
+    def url(self, key: str, schemes: tuple[str, ...] = URL_SCHEMES) -> str:
+        value = self.text(key, max_len=2000)
+        if not value:
+            return ""
+        lowered = value.lower()
+        if not lowered.startswith(schemes) or re.search(r"\s", value):
+            shown = "、".join(s.rstrip("/") for s in schemes)
+            self.error(key, f"链接“{value[:60]}”无效，只接受以 {shown} 开头的网址",
+                       "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming")
+            return ""
+        return value
+
+    def phone(self, key: str) -> str:
+        value = self.get(key)
+        raw = self.raw(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if raw.startswith("0") or raw != str(value):
+                self.error(key, f"电话号码 {raw} 被 YAML 读成了数字 {value}（开头的 0 会丢失）",
+                           f"给号码加上英文引号：{key.split('.')[-1]}: \"{raw}\"")
+                return ""
+            return raw
+        text = self.text(key, max_len=60)
+        number = phones.split_extension(text)[0]
+        if text and (not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3):
+            self.error(key, f"电话“{shown(text)}”格式不对：只能有数字、空格、-、+ 和括号", _PHONE_HINT)
+            return ""
+        return phones.shown(text)
+
+    def email(self, key: str) -> str:
+        value = self.text(key, max_len=254)
+        if value and not _EMAIL.fullmatch(value):
+            self.error(key, f"邮箱“{shown(value)}”格式不对", _EMAIL_HINT)
+            return ""
+        return value
+
+    def when(self, key: str, zone: tzinfo, required: bool = False) -> date | datetime | None:
+        value = self.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(key, "必填字段缺失或为空", "例如 start: 2026-12-05 14:00")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.fullmatch(self.raw(key)):
+            raw = self.raw(key)
+            self.error(key, f"“{raw}”被 YAML 读成了数字 {value}，缺少日期",
+                       f"写完整的日期和时间，例如 {key.split('.')[-1]}: 2026-12-05 {raw}")
+            return None
+        if not isinstance(value, str):
+            self.error(key, f"“{shown(value)}”不是日期", "日期写成 2026-12-05，日期加时间写成 2026-12-05 14:00")
+            return None
+        try:
+            return as_local(parse_when(value), zone)
+        except DateFormatError as exc:
+            self.error(key, exc.message, exc.hint)
+            return None
+
+    def ids(self, key: str, kind: str, label: str, required: bool = True) -> tuple[str, ...]:
+        value = self.get(key)
+        if value is None or value == "" or value == []:
+            if required:
+                self.error(key, f"必填字段缺失：至少填写一个{label}编号",
+                           f"例如 {key}: [{next(iter(getattr(self.ctx.registries, kind)), 'id')}]")
+            return ()
+        if isinstance(value, dict):
+            self.error(key, f"这里应写{label}编号的列表", f"例如 {key}: [{next(iter(getattr(self.ctx.registries, kind)), 'id')}]")
+            return ()
+        items = value if isinstance(value, list) else [value]
+        found = []
+        for index, item in enumerate(items):
+            name = f"{key}[{index}]" if isinstance(value, list) else key
+            ident = self.one_id(name, item, kind, label)
+            if ident and ident not in found:
+                found.append(ident)
+        return tuple(found)
+
+    def unknown_nested(self, parent: str) -> None:
+        for key in self.get(parent) or {}:
+            if key not in NESTED_FIELDS[parent]:
+                guess = closest(str(key)[:MAX_SLUG], NESTED_FIELDS[parent])
+                self.warn(f"{parent}.{key}", f"{parent} 下的未知字段“{shown(key)}”，将被忽略",
+                          f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(NESTED_FIELDS[parent])}",
+                          STRICT_ALWAYS)
+
+    def one_id(self, key: str, value: Any, kind: str, label: str) -> str:
+        registry = getattr(self.ctx.registries, kind)
+        if not isinstance(value, str) or not value.strip():
+            self.error(key, f"{label}编号应是一段文字，例如 {next(iter(registry), 'id')}",
+                       f"可用编号见 content/data/{kind}.yml")
+            return ""
+        ident = value.strip()
+        if ident in registry:
+            return ident
+        if len(ident) > MAX_SLUG:
+            self.error(key, f"{label}编号太长（{len(ident)} 个字符，上限 {MAX_SLUG} 个）",
+                       f"可用编号见 content/data/{kind}.yml")
+            return ""
+        hint = _list_hint(key, ident, registry) or did_you_mean(ident, registry, self.ctx.names(kind))
+        self.error(key, f"未知的{label}编号“{shown(ident)}”", hint or _all_ids(registry, kind))
+        return ""
+
+
+def shown(value: Any, limit: int = MAX_SHOWN) -> str:
+    """An editor's value quoted in a message: cut short, line breaks and tabs made visible."""
+    return shorten(str(value), limit).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def _all_ids(registry: Any, kind: str) -> str:
+    """No close match: list a short registry, or name the file of a long (or empty) one."""
+    if not registry:
+        return f"登记表 content/data/{kind}.yml 里还没有可用的编号：先修好或补上登记表"
+    if len(registry) <= 12:
+        return "可用编号：" + "、".join(f"{i}（{getattr(item, 'name', '')}）" for i, item in registry.items())
+    return f"可用编号见 content/data/{kind}.yml"
+
+
+def _list_hint(key: str, ident: str, registry: Any) -> str:
+    """Several ids typed as one ("qinzi, ertong", "qinzi，ertong") or "-id" without a space."""
+    field_name = key.split("[")[0]
+    parts = [p.strip() for p in re.split(r"[,，、;；]", ident) if p.strip()]
+    if len(parts) > 1 and all(p in registry for p in parts):
+        comma = "要用英文逗号“,”分隔" if re.search(r"[，、;；]", ident) else "要写成方括号里的列表"
+        return f"多个编号{comma}：{field_name}: [{', '.join(parts)}]"
+    if ident.startswith("-") and ident.lstrip("- ") in registry:
+        return f"列表项的短横线后面要有一个空格：- {ident.lstrip('- ')}"
+    return ""
+
+
+@cache
+def known_timezones() -> dict[str, str]:
+    """IANA zone names (lower case → name). Only these are opened: ZoneInfo() itself reads
+    any file under the zoneinfo folder ("Asia" is a folder: IsADirectoryError), and
+    "localtime" would be whatever zone the build machine is set to."""
+    return {name.lower(): name for name in available_timezones()
+            if name != "localtime" and not name.startswith(("posix", "right/"))}
+
+
+def _zone(checker: FieldReader) -> tuple[str, tzinfo]:
+    name = checker.text("timezone", max_len=60) or checker.ctx.default_timezone
+    known = known_timezones()
+    if known.get(name.lower()) == name or name == checker.ctx.default_timezone:
+        return name, ZoneInfo(name)
+    if "timezone" in checker.meta:
+        right = known.get(name.lower())
+        checker.error("timezone", f"未知时区“{shown(name)}”",
+                      f"是否想写“{right}”？" if right else "北京时间请删掉这一行，或写 timezone: Asia/Shanghai")
+    return checker.ctx.default_timezone, ZoneInfo(checker.ctx.default_timezone)
+
+
+def _end(checker: FieldReader, start: date | datetime, zone: tzinfo) -> date | datetime | None:
+    value, has_duration = checker.get("end"), checker.get("duration") not in (None, "")
+    if value not in (None, "") and has_duration:
+        checker.error("duration", "end 和 duration 只能写一个", "删去其中一行")
+        return None
+    if has_duration:
+        return _end_from_duration(checker, start)
+    if value in (None, ""):
+        if isinstance(start, datetime):
+            checker.error("start", "缺少结束时间", '加一行 end: "16:00"（同一天只写时间并加引号），或 duration: 2小时')
+            return None
+        return start
+    raw = checker.raw("end")
+    if isinstance(value, int) and not isinstance(value, bool) and _SEXAGESIMAL.fullmatch(raw):
+        checker.error("end", f"“{raw}”被 YAML 读成了数字 {value}", f'时间要加英文引号：end: "{raw}"')
+        return None
+    if isinstance(value, str) and ":" in value and "-" not in value:
+        if not isinstance(start, datetime):
+            checker.error("end", "全天活动的 end 只能写日期", "写最后一天，例如 end: 2026-05-24；要写时间请在 start 中也写上时间")
+            return None
+        try:
+            return datetime.combine(start.date(), parse_clock(value), start.tzinfo)
+        except DateFormatError as exc:
+            checker.error("end", exc.message, exc.hint)
+            return None
+    end = checker.when("end", zone)
+    if end is None:
+        return None
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        if isinstance(start, datetime):
+            checker.error("end", "开始写了时间，结束只写了日期", "结束也写上时间，例如 end: 2026-12-20 17:00")
+        else:
+            checker.error("end", "开始只写了日期（全天活动），结束却写了时间",
+                          "全天活动的 end 只写最后一天的日期；要写时间请在 start 中也写上时间")
+        return None
+    return end
+
+
+def _end_from_duration(checker: FieldReader, start: date | datetime) -> date | datetime | None:
+    try:
+        span = parse_duration(str(checker.get("duration")))
+    except DateFormatError as exc:
+        checker.error("duration", exc.message, exc.hint)
+        return None
+    if isinstance(start, datetime):
+        return start + span
+    if span % timedelta(days=1):
+        checker.error("duration", "全天活动的时长只能是整天", "例如 duration: 3天，或直接写 end: 最后一天")
+        return None
+    return start + span - timedelta(days=1)
+
+
+def _check_order(checker: FieldReader, start: date | datetime, end: date | datetime) -> bool:
+    if (end < start) if not isinstance(start, datetime) else (end <= start):
+        checker.error("end", "结束时间早于（或等于）开始时间",
+                      "检查日期是否写反；跨天活动请在 end 中写完整的日期和时间")
+        return False
+    if end - start > timedelta(days=366):
+        checker.error("end", "活动持续超过一年", "长期开放的项目请用 recurrence 写成重复活动")
+        return False
+    return True
+
+
+def _venue(checker: FieldReader) -> Venue | None:
+    value = checker.get("venue")
+    if value is None:
+        return None
+    venues = checker.ctx.registries.venues
+    if isinstance(value, str) and venues and (SLUG_PATTERN.fullmatch(value.strip()) or value.strip() in
+                                               checker.ctx.names("venues")):
+        ident = checker.one_id("venue", value, "venues", "场地")  # an id, or a registered name typed
+        return venues[ident].venue if ident else None
+    if isinstance(value, str):
+        checker.error("venue", "地点要分开写名称和地址",
+                      "在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址")
+        return None
+    if not isinstance(value, dict):
+        checker.error("venue", "地点格式不对", "在 venue: 下一行缩进写 name: 和 address:")
+        return None
+    checker.unknown_nested("venue")
+    name = checker.text("venue.name", required=True, max_len=200)
+    address = checker.text("venue.address", max_len=300)
+    lat, lon = _coordinates(checker)
+    return Venue(name, address, lat, lon) if name else None
+
+
+def _coordinates(checker: FieldReader) -> tuple[float | None, float | None]:
+    lat, lon = _number(checker, "venue.lat"), _number(checker, "venue.lon")
+    if (lat is None) != (lon is None):
+        checker.error("venue", "经纬度要同时填写 lat 和 lon", "补全另一个，或两个都删去")
+        return None, None
+    if lat is None or lon is None:
+        return None, None
+    if 70 < lat < 140 and 0 < lon < 60:
+        checker.error("venue.lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        checker.error("venue.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")
+        return None, None
+    if not (0 < lat < 60 and 70 < lon < 140):
+        checker.warn("venue.lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度", STRICT_ALWAYS)
+    return lat, lon
+
+
+def _number(checker: FieldReader, key: str) -> float | None:
+    value = checker.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        checker.error(key, f"坐标“{shown(value)}”无效", "写十进制小数，例如 lat: 39.0513")
+        return None
+    return float(value)
+
+
+def _registration(checker: FieldReader, zone: tzinfo) -> Registration | None:
+    value = checker.get("registration")
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Registration(required=value)
+    if not isinstance(value, dict):
+        checker.error("registration", "报名信息格式不对", "在 registration: 下一行缩进写 required: true 等字段")
+        return None
+    checker.unknown_nested("registration")
+    deadline = checker.when("registration.deadline", zone)
+    email = checker.email("registration.email")
+    return Registration(
+        required=checker.flag("registration.required"),
+        url=checker.url("registration.url"),
+        phone=checker.phone("registration.phone"),
+        email=email,
+        deadline=deadline.date() if isinstance(deadline, datetime) else deadline,
+        capacity=checker.integer("registration.capacity", 1, 100_000),
+        note=checker.text("registration.note", max_len=300),
+    )
+
+
+def _contact(checker: FieldReader) -> Contact | None:
+    value = checker.get("contact")
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        checker.unknown_nested("contact")
+        contact = Contact(name=checker.text("contact.name", max_len=100),
+                          phone=checker.phone("contact.phone"),
+                          email=checker.email("contact.email"))
+        return contact if (contact.name or contact.phone or contact.email) else None
+    text = checker.phone("contact") if isinstance(value, int) else checker.text("contact", max_len=300)
+    return Contact(text=text) if text else None
+
+
+def _status(checker: FieldReader) -> str:
+    value = checker.text("status", max_len=40)
+    if not value:
+        return "scheduled"
+    status = STATUS_ALIASES.get(value, value.lower())
+    if status not in STATUSES:
+        checker.error("status", f"未知的状态“{shown(value)}”",
+                      "只能写 scheduled（正常）、cancelled（已取消）、postponed（延期）或 full（名额已满）")
+        return "scheduled"
+    return status
+
+
+def _age(checker: FieldReader) -> tuple[int | None, int | None]:
+    value = checker.get("age")
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, dict):
+        low = checker.integer("age.min", 0, 120)
+        high = checker.integer("age.max", 0, 120)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        low, high = value, None
+    else:
+        text = str(value).strip()
+        if match := _AGE_RANGE.fullmatch(text):
+            low, high = int(match[1]), int(match[2])
+        elif match := _AGE_MIN.fullmatch(text):
+            low, high = int(match[1]), None
+        elif match := _AGE_MAX.fullmatch(text):
+            low, high = None, int(match[1])
+        else:
+            checker.error("age", f"无法识别的年龄“{shown(text)}”", '例如 age: "6-12"（6 到 12 岁）或 age: "60+"（60 岁以上）')
+            return None, None
+    if low is not None and high is not None and low > high:
+        checker.error("age", "最小年龄大于最大年龄", '例如 age: "6-12"')
+        return None, None
+    return low, high
+
+
+def _dates_list(checker: FieldReader, key: str, start: date | datetime,
+                zone: tzinfo) -> list[tuple[str, date | datetime]]:
+    """Each readable date of an exdates/rdates list, with the name its problems are reported on."""
+    value = checker.get(key)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for index, item in enumerate(items):
+        name = f"{key}[{index}]" if isinstance(value, list) else key
+        if not isinstance(item, str):
+            checker.error(name, f"“{shown(item)}”不是日期", "例如 [2026-12-26, 2027-01-02]")
+            continue
+        try:
+            moment = as_local(parse_when(item), zone)
+        except DateFormatError as exc:
+            checker.error(name, exc.message, exc.hint)
+            continue
+        if not isinstance(start, datetime) and isinstance(moment, datetime):
+            checker.error(name, "全天重复活动的例外日期只写日期", f"写成 {moment.date().isoformat()}")
+            continue
+        found.append((name, moment))
+    return found
+
+
+def _ordered(named: list[tuple[str, date | datetime]], zone: tzinfo) -> tuple:
+    return tuple(sorted({moment for _, moment in named}, key=lambda d: (
+        d if isinstance(d, datetime) else datetime.combine(d, time(), zone))))
+
+
+def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> Recurrence | None:
+    value = checker.get("recurrence")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"rrule": value}
+        checker.meta["recurrence"] = value
+    if not isinstance(value, dict):
+        checker.error("recurrence", "重复规则格式不对", "在 recurrence: 下一行缩进写 rrule: FREQ=WEEKLY;BYDAY=SA")
+        return None
+    checker.unknown_nested("recurrence")
+    text = checker.text("recurrence.rrule", required=True, max_len=300)
+    if not text:
+        return None
+    try:
+        rule = normalize_rule(text, start, zone)
+    except RecurrenceError as exc:
+        checker.error("recurrence.rrule", exc.message, exc.hint)
+        return None
+    named_exdates = _dates_list(checker, "recurrence.exdates", start, zone)
+    named_rdates = _dates_list(checker, "recurrence.rdates", start, zone)
+    exdates, rdates = _ordered(named_exdates, zone), _ordered(named_rdates, zone)
+    if exdates and not rdates and first_occurrence(rule, start, zone, exdates) is None:
+        checker.error("recurrence.exdates", "重复规则的每一次活动都被 exdates 排除了，活动没有任何日期",
+                      "删去多余的 exdates；活动取消请写 status: cancelled")
+        return None
+    start_on_rule(checker, rule, start, zone, rdates)
+    extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
+    sessions = read_sessions(checker, start, zone, exdates)
+    sessions_on_rule(checker, rule, start, zone, rdates, sessions)
+    return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
+
+
+def image_path(checker: FieldReader, key: str) -> str:
+    value = checker.text(key, max_len=300)
+    if not value:
+        return ""
+    path = PurePosixPath(value.replace("\\", "/").lstrip("/"))
+    if value.startswith(("http://", "https://", "//")):
+        checker.error(key, "配图必须放在本站，不能引用外部网址", "把图片保存到 content/images/ 下，写 image: images/文件名.jpg")
+        return ""
+    if ".." in path.parts or path.suffix.lower() not in IMAGE_SUFFIXES:
+        checker.error(key, f"图片路径“{shown(value)}”无效", "写 content/ 下的相对路径，例如 image: images/events/dianlu.jpg（jpg/png/webp/svg）")
+        return ""
+    folder = checker.ctx.images
+    if path.parts[0] != folder:
+        checker.error(key, f"配图“{shown(value)}”不在 {folder}/ 文件夹里，网站只发布 content/{folder}/ 下的图片",
+                      f"把图片移到 content/{folder}/ 下，写 image: {folder}/{path.name}")
+        return ""
+    if _URL_UNSAFE.search(str(path)):
+        checker.error(key, f"配图路径“{shown(value)}”里有 ?、#、% 等不能用在网址里的字符",
+                      "给图片文件改个名字，只用字母、数字、短横线和汉字")
+        return ""
+    if not (checker.ctx.content_dir / path).is_file():
+        checker.error(key, f"找不到图片 content/{path}", "检查文件名和大小写，或把图片放到这个位置")
+        return ""
+    return web_name(str(path))  # where the site publishes it (an iPhone photo as .jpg)
+
+
+_BODY_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+
+
+def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) -> list[Problem]:
+    """Pictures in a body that the site would show broken: a file that is not in content/images/
+    (a typo, the wrong case, a missing upload), or an address outside the images folder."""
+    problems = []
+    folder = ctx.images
+    for src in dict.fromkeys(_BODY_IMAGE.findall(html_text)):
+        target = unquote(htmllib.unescape(src))
+        path = PurePosixPath(target.lstrip("/"))
+        if target.startswith("/") and path.parts[:1] == (folder,) and ".." not in path.parts:
+            if (ctx.content_dir / path).is_file():
+                continue
+            message, hint = f"正文里的图片 {shown(target)} 不存在", "检查文件名和大小写（网址区分大小写），或把图片放到 content/" + str(path)
+        else:
+            message = f"正文里的图片 {shown(target)} 不在本站的 /{folder}/ 下，网页上会显示不出来"
+            hint = f"把图片放到 content/{folder}/ 下，写成 ![说明](/{folder}/文件名.jpg)"
+        problems.append(Problem(doc.path, _body_line(doc, src), "正文", message, hint))
+    return problems
+
+
+def _body_line(doc: SourceDoc, src: str) -> int:
+    for variant in (src, htmllib.unescape(src), unquote(htmllib.unescape(src))):
+        for number, line in enumerate(doc.body.split("\n")):
+            if variant in line:
+                return doc.body_line + number
+    return doc.body_line
+
+
+def tag_list(checker: FieldReader) -> tuple[str, ...]:
+    value = checker.get("tags")
+    if value is None or value == "":
+        return ()
+    if isinstance(value, dict):
+        checker.error("tags", "标签应是文字", "例如 tags: [电路, 动手实验]")
+        return ()
+    items = value if isinstance(value, list) else re.split(r"[,，、]", str(value))
+    if len(items) > MAX_TAGS:
+        checker.error("tags", f"标签太多（{len(items)} 个，上限 {MAX_TAGS} 个）", "只保留最重要的几个关键词")
+        return ()
+    tags = []
+    for index, item in enumerate(items):
+        key = f"tags[{index}]" if isinstance(value, list) else "tags"
+        if isinstance(item, (dict, list, bool)):
+            checker.error(key, "标签应是文字", "例如 tags: [电路, 动手实验]")
+            continue
+        text = str(item).strip()
+        if len(text) > MAX_TAG:
+            checker.error(key, f"标签太长（{len(text)} 字，上限 {MAX_TAG} 字）", "标签是简短的关键词，例如 tags: [电路, 动手实验]")
+            continue
+        if text and text not in tags:
+            tags.append(text)
+    return tuple(tags)
+
+
+def _unknown_fields(checker: FieldReader) -> None:
+    for key in checker.meta:
+        if not isinstance(key, str):
+            checker.error(str(key), f"字段名“{shown(key)}”无效", "字段名用英文，例如 title、start")
+            continue
+        if key in EVENT_FIELDS:
+            continue
+        guess = FIELD_ALIASES.get(key) or FIELD_ALIASES.get(key.lower()) or closest(key[:MAX_SLUG], EVENT_FIELDS)
+        hint = f"是否想写“{guess}”？" if guess else "字段说明见 docs/front-matter.md；不需要的话删去这一行"
+        checker.warn(key, f"未知字段“{shown(key)}”，将被忽略", hint, STRICT_ALWAYS)
+
+
+def slug_problem(path: str) -> Problem | None:
+    """The file name is the slug: ASCII, lower case, hyphenated."""
+    stem = PurePosixPath(path).stem
+    if SLUG_PATTERN.fullmatch(stem) and len(stem) <= MAX_SLUG:
+        return None
+    hint = "只用小写英文字母、数字和短横线，例如 zhoumo-tongxuehui-dianlu.md"
+    if stem.lower() != stem and SLUG_PATTERN.fullmatch(stem.lower()):
+        hint = f"改为小写：{stem.lower()}.md"
+    elif "_" in stem or " " in stem:
+        fixed = re.sub(r"[_\s]+", "-", stem.lower()).strip("-")
+        if SLUG_PATTERN.fullmatch(fixed):
+            hint = f"把下划线和空格换成短横线：{fixed}.md"
+    message = f"文件名“{shown(stem)}”不能用作网址" if len(stem) <= MAX_SLUG else f"文件名太长（{len(stem)} 个字符，上限 {MAX_SLUG}）"
+    return Problem(path, 0, "", message, hint)
+
+
+def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") -> tuple[Event | None, list[Problem]]:
+    """Check every field; return the Event (None if any error) and all problems."""
+    checker = FieldReader(doc, ctx)
+    _unknown_fields(checker)
+    for key in REQUIRED_FIELDS:
+        if checker.get(key) in (None, "", []) and key not in ("categories", "audiences", "start"):
+            checker.error(key, "必填字段缺失或为空", _required_hint(key, ctx))
+    title = checker.text("title", max_len=MAX_TITLE)
+    tz_name, zone = _zone(checker)
+    start = checker.when("start", zone, required=True)
+    night_start(checker, start)
+    end = _end(checker, start, zone) if start is not None else None
+    if start is not None and end is not None and not _check_order(checker, start, end):
+        end = None
+    street = checker.one_id("street", checker.get("street"), "streets", "街镇") if checker.get("street") else ""
+    team = checker.one_id("team", checker.get("team"), "teams", "志愿服务队") if checker.get("team") else ""
+    venue, online = _venue(checker), checker.url("online")
+    if venue is None and not online and "venue" not in checker.meta and "online" not in checker.meta:
+        checker.error("venue", "缺少活动地点", "写 venue:（名称和地址），线上活动写 online: 直播链接")
+    status = _status(checker)
+    previous = checker.when("previous_start", zone)
+    if status == "postponed" and previous is None and "previous_start" not in checker.meta:
+        # Postponed, new date to be announced: start stays the original date, status_note says why.
+        if str(checker.get("status_note") or "").strip():
+            checker.warn("status", f"没有写原定时间，网站将显示“{STATUS_LABELS['postponed']}（{TO_BE_ANNOUNCED}）”",
+                         "新时间定了以后：start 改成新的时间，再加一行 previous_start: 原定的开始时间")
+        else:
+            checker.error("status", "延期活动需要写原定时间",
+                          "已定新时间：加一行 previous_start: 原定的开始时间，start 写新的时间；"
+                          "新时间待定：start 保留原定时间，加一行 status_note: 延期原因")
+    if previous is not None and status != "postponed":
+        checker.warn("previous_start", "只有改期的活动才需要 previous_start",
+                     "如果活动改到了新的时间，请写 status: postponed", STRICT_ALWAYS)
+    recurrence = _recurrence(checker, start, zone) if start is not None else None
+    updated = checker.when("updated", zone)
+    if updated is not None and not isinstance(updated, datetime):
+        updated = datetime.combine(updated, time(), zone)
+    report = checker.text("report", max_len=MAX_SLUG)
+    if report and ctx.article_slugs is not None and report not in ctx.article_slugs:
+        checker.error("report", f"找不到文件名为“{report}”的新闻",
+                      did_you_mean(report, ctx.article_slugs) or "填写 content/articles/ 下新闻的文件名（不含 .md）")
+    age_min, age_max = _age(checker)
+    fields = dict(
+        summary=checker.text("summary", max_len=300),
+        **_community(checker),
+        venue=venue,
+        online=online,
+        age_min=age_min,
+        age_max=age_max,
+        registration=_registration(checker, zone),
+        cost=_cost(checker),
+        status=status,
+        status_note=checker.text("status_note", max_len=300),
+        previous_start=previous,
+        recurrence=recurrence,
+        image=image_path(checker, "image"),
+        image_alt=checker.text("image_alt", max_len=200),
+        tags=tag_list(checker),
+        accessibility=checker.text("accessibility", max_len=500),
+        contact=_contact(checker),
+        featured=checker.flag("featured"),
+        draft=checker.flag("draft"),
+        updated=updated,
+        attendance=checker.integer("attendance", 0, 10_000_000),
+        report=report,
+        sequence=checker.integer("sequence", 0, 10_000) or 0,
+        external_id=checker.text("external_id", max_len=MAX_EXTERNAL_ID),
+    )
+    categories = checker.ids("categories", "categories", "活动类型")
+    audiences = checker.ids("audiences", "audiences", "服务对象")
+    fields.update(_entity_refs(checker, start, end, fields["community_id"]))
+    slug_issue = slug_problem(doc.path)
+    if slug_issue:
+        checker.problems.append(slug_issue)
+    _check_folder(checker, street)
+    checker.problems.extend(body_image_problems(doc, body_html, ctx))
+    if any(p.is_error for p in checker.problems) or start is None or end is None:
+        return None, checker.problems
+    event = Event(slug=PurePosixPath(doc.path).stem, source_path=doc.path, title=title,
+                  start=start, end=end, all_day=not isinstance(start, datetime), timezone=tz_name,
+                  street=street, team=team, categories=categories, audiences=audiences,
+                  body_html=web_addresses(body_html), **fields)
+    new_event_over(checker, event)
+    return event, checker.problems
+
+
+def _community(checker: FieldReader) -> dict[str, str]:
+    """``community:`` is an id of communities.yml once the site has that file (a name typed
+    instead is refused with the id to write); a site without it keeps free text."""
+    registries = checker.ctx.registries
+    if "communities" not in registries.declared:
+        return {"community": checker.text("community", max_len=100), "community_id": ""}
+    value = checker.get("community")
+    if value is None or value == "":
+        return {"community": "", "community_id": ""}
+    ident = checker.one_id("community", value, "communities", "社区或村")
+    return {"community": registries.communities[ident].name if ident else "", "community_id": ident}
+
+
+def _entity_refs(checker: FieldReader, start: date | datetime | None, end: date | datetime | None,
+                 community: str) -> dict[str, Any]:
+    """Programmes, campaigns and speakers by id; a registered venue (and the community it is in)."""
+    registries = checker.ctx.registries
+    venue = checker.get("venue")
+    venue_id = venue.strip() if isinstance(venue, str) and venue.strip() in registries.venues else ""
+    named = {}
+    if venue_id and not community and "community" not in checker.meta:
+        community = registries.venues[venue_id].community
+        if community in registries.communities:  # a registered venue says where it is
+            named = {"community": registries.communities[community].name}
+    campaigns = checker.ids("campaigns", "campaigns", "主题活动", required=False)
+    if start is not None and end is not None:
+        _campaign_dates(checker, campaigns, _as_day(start), _as_day(end))
+    return {**named, "venue_id": venue_id, "community_id": community,
+            "programmes": checker.ids("programmes", "programmes", "项目", required=False),
+            "campaigns": campaigns, "speakers": checker.ids("speakers", "people", "专家", required=False)}
+
+
+def _as_day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _campaign_dates(checker: FieldReader, campaigns: tuple[str, ...], first: date, last: date) -> None:
+    """An event listed under a campaign but held outside its window: almost surely the wrong id or date."""
+    if checker.get("recurrence") is not None:
+        return  # a series may run on before and after the campaign week
+    for position, ident in enumerate(campaigns):
+        campaign = checker.ctx.registries.campaigns[ident]
+        if not campaign.touches(first, last):
+            key = f"campaigns[{position}]" if isinstance(checker.get("campaigns"), list) else "campaigns"
+            checker.warn(key, f"活动日期不在“{campaign.name}”期间（{format_day_short(campaign.start)}至{format_day_short(campaign.end)}）",
+                         "检查活动日期，或删去这个主题活动编号", STRICT_ALWAYS)
+
+
+def _cost(checker: FieldReader) -> str:
+    value = checker.get("cost")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "免费" if value == 0 else f"{checker.raw('cost') or value} 元"
+    return checker.text("cost", max_len=100) or "免费"
+
+
+def _required_hint(key: str, ctx: ValidationContext) -> str:
+    examples = {
+        "title": "加一行 title: 活动名称",
+        "street": f"加一行 street: 街镇编号，例如 street: {next(iter(ctx.registries.streets), 'xinbei')}",
+        "team": f"加一行 team: 队伍编号，例如 team: {next(iter(ctx.registries.teams), 'team')}",
+    }
+    return examples.get(key, f"加一行 {key}: …")
+
+
+def _check_folder(checker: FieldReader, street: str) -> None:
+    parts = PurePosixPath(checker.doc.path).parts
+    if "events" not in parts:
+        return
+    folder = parts[parts.index("events") + 1] if len(parts) > parts.index("events") + 2 else ""
+    if street and folder and folder in checker.ctx.registries.streets and folder != street:
+        checker.warn("street", f"文件放在 {folder} 文件夹，street 却写的是 {street}",
+                     f"把文件移到 content/events/{street}/ 下，或改正 street（这个文件夹的审核人会收到修改请求）",
+                     STRICT_ALWAYS)

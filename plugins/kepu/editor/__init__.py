@@ -1,0 +1,1 @@
+"""Editor tools: check, new-event, spreadsheet import, the web editor and the live preview."""

@@ -1,0 +1,214 @@
+"""Command line: check content without building (``python -m kepu.editor.check [files]``)."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kepu.content.datechecks import Review
+from kepu.content.events import load_events
+from kepu.content.problems import format_report, strictly
+from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
+from kepu.content.registries import load_registries
+from kepu.editor.annotations import github_commands, summary_markdown, untrusted
+from kepu.formats.urls import UrlScheme
+from kepu.index.history import UnknownBase, added_since, work_tree
+
+OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
+                "（发布前请把它放到 {content}/events/<街镇编号>/<年份>/ 下）。")
+
+
+def inside_content(layout: Layout, path: Path) -> bool:
+    """Whether ``path`` is one of the content files a build reads."""
+    resolved = path.resolve()
+    for folder in (layout.events, layout.articles, layout.pages):
+        if resolved.is_relative_to((layout.content / folder).resolve()):
+            return True
+    return False
+
+
+def project_root(content: Path) -> Path:
+    """Paths are shown relative to the working folder, or to the content folder's parent
+    when it lies elsewhere (a content repository checked next to the generator)."""
+    here = Path.cwd()
+    return here if content.resolve().is_relative_to(here.resolve()) else content.resolve().parent
+
+
+def in_data(layout: Layout, path: Path) -> bool:
+    return path.resolve().is_relative_to((layout.content / layout.data).resolve())
+
+
+def check_outside(layout: Layout, files: list[Path], timezone: str = "Asia/Shanghai") -> CheckResult:
+    """Check draft event files kept outside content/ against the site's registries and events
+    (no files: the registries alone)."""
+    registries, problems = load_registries(layout.content / layout.data,
+                                           layout.shown(layout.content / layout.data))
+    tree = layout.scan()
+    ctx = layout.context(registries, timezone, tree)
+    events, found = load_events([(p, layout.shown(p)) for p in files], ctx)
+    problems.extend(found)
+    problems.extend(same_events_elsewhere(layout, events, layout.files(layout.events, tree), ctx))
+    return CheckResult(problems, events, len(files))
+
+
+def read_settings(path: Path, required: bool = False) -> dict[str, Any]:
+    """The literal settings of the build's settings file (folders, time zone, URL patterns), read
+    without running it: the check stays quick and uses what the build uses. {} without a file."""
+    if not path.is_file():
+        if required:
+            raise SystemExit(f"{path}: 设置文件不存在 — 检查路径是否写对")
+        return {}
+    settings: dict[str, Any] = {}
+    for node in ast.parse(path.read_text("utf-8")).body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                settings.update(_literal_names(target, node.value))
+    return settings
+
+
+def _literal_names(target: ast.expr, value: ast.expr) -> dict[str, Any]:
+    if isinstance(target, ast.Name) and target.id.isupper():
+        try:
+            return {target.id: ast.literal_eval(value)}
+        except ValueError:
+            return {}
+    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+        found: dict[str, Any] = {}
+        for name, item in zip(target.elts, value.elts, strict=True):
+            found.update(_literal_names(name, item))
+        return found
+    return {}
+
+
+def run(layout: Layout, files: list[Path], settings: Mapping[str, Any] | None = None,
+        review: Review | None = None) -> CheckResult:
+    """Check everything (no files given), or just the given files wherever they are."""
+    settings = settings or {}
+    timezone = settings.get("TIMEZONE", "Asia/Shanghai")
+    urls = UrlScheme.from_settings(settings)
+    if not files:
+        return check(layout, timezone=timezone, urls=urls, settings=settings, review=review)
+    inside = [f for f in files if inside_content(layout, f)]
+    outside = [f for f in files if not inside_content(layout, f) and not in_data(layout, f)]
+    if not inside:
+        result = check_outside(layout, outside, timezone)
+        result.checked_files += len(files) - len(outside)  # registries
+        return result
+    result = check(layout, inside, timezone=timezone, urls=urls, settings=settings, review=review)
+    if outside:
+        extra = check_outside(layout, outside, timezone)
+        seen = set(result.problems)
+        result.problems.extend(p for p in extra.problems if p not in seen)
+        result.events.extend(extra.events)
+        result.checked_files += extra.checked_files
+    return result
+
+
+def _added(layout: Layout, base: str | None) -> set[str]:
+    """The files the change under review adds, as shown paths (none without a base)."""
+    return {layout.shown(path) for path in added_since(layout.content, base)} if base else set()
+
+
+def in_repository(layout: Layout) -> Callable[[str], str | None]:
+    """A problem's path as GitHub names the file: relative to the repository's root (None outside it)."""
+    top = work_tree(layout.content)
+    root = layout.root.resolve()
+
+    def locate(shown: str) -> str | None:
+        if top is None:
+            return shown
+        relative = os.path.relpath(root / shown, top.resolve())  # an absolute ``shown`` stays itself
+        return None if relative == ".." or relative.startswith("../") else Path(relative).as_posix()
+
+    return locate
+
+
+def report(layout: Layout, result: CheckResult, output: str, summary: Path | None) -> None:
+    """Print the problems (``github``: also as workflow commands) and append the job summary."""
+    text = format_report(result.problems)
+    if output == "github":
+        print(untrusted(text))
+        print(github_commands(result.problems, in_repository(layout)))
+    else:
+        print(text)
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as file:
+            file.write(summary_markdown(result.problems))
+
+
+def _uncommitted(layout: Layout) -> Callable[[], set[str]]:
+    """Without a base, the change is what is not committed yet: the files new since HEAD, asked
+    of git once and only if needed (none outside a git repository)."""
+    @cache
+    def added() -> set[str]:
+        try:
+            return _added(layout, "HEAD")
+        except UnknownBase:
+            return set()
+    return added
+
+
+def today(settings: Mapping[str, Any], given: date | None) -> date:
+    """The day the check checks for, as the build's BUILD_DATE: given, or KEPU_BUILD_DATE, or
+    today in the site's time zone."""
+    if given:
+        return given
+    if os.environ.get("KEPU_BUILD_DATE"):
+        return date.fromisoformat(os.environ["KEPU_BUILD_DATE"])
+    return datetime.now(ZoneInfo(settings.get("TIMEZONE", "Asia/Shanghai"))).date()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="invoke check", description="检查活动、新闻、页面和登记表，不构建网站。")
+    parser.add_argument("files", nargs="*", type=Path, help="只检查这些文件（默认检查全部内容）")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）")
+    parser.add_argument("--settings", type=Path, help="设置文件（默认当前文件夹的 pelicanconf.py，与构建相同）")
+    parser.add_argument("--strict", action="store_true",
+                        help="严格检查（合并请求用）：几乎一定是写错了的提醒也算错误")
+    parser.add_argument("--base", metavar="分支",
+                        help="与 --strict 一起用：这次修改相对哪个分支（如 origin/main），新加的文件按新文件检查")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="github：另外输出 GitHub Actions 的标注命令，问题显示在合并请求改动的那一行")
+    parser.add_argument("--summary", type=Path, metavar="文件",
+                        help="把问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY")
+    parser.add_argument("--build-date", type=date.fromisoformat, metavar="日期",
+                        help="按这一天判断活动是否已经结束（默认今天，或环境变量 KEPU_BUILD_DATE），与构建相同")
+    args = parser.parse_args(argv)
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        for path in missing:
+            print(f"{path}: 文件不存在 — 检查路径是否写对", file=sys.stderr)
+        return 1
+    settings = read_settings(args.settings or Path("pelicanconf.py"), required=args.settings is not None)
+    layout = Layout.from_settings(settings | {"PATH": str(args.content)}) if settings else Layout(args.content, Path())
+    layout = replace(layout, content=args.content, root=project_root(args.content))
+    for path in args.files:
+        if not inside_content(layout, path) and not in_data(layout, path):
+            print(OUTSIDE_NOTE.format(path=layout.shown(path), content=layout.shown(layout.content)))
+    try:
+        added = _added(layout, args.base)
+    except UnknownBase:
+        print(f"找不到分支“{args.base}”，无法判断哪些文件是这次新加的 — 检查分支名；"
+              "在持续集成里要取完整提交历史（GitHub Actions 写 fetch-depth: 0）", file=sys.stderr)
+        return 2
+    review = Review(today(settings, args.build_date), (lambda: added) if args.base else _uncommitted(layout))
+    result = run(layout, args.files, settings, review)
+    if args.strict:
+        result.problems = strictly(result.problems, added)
+    report(layout, result, args.format, args.summary)
+    if result.ok:
+        print(f"已检查 {result.checked_files} 个文件。")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

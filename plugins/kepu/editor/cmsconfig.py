@@ -1,0 +1,253 @@
+"""The web editor's (Decap CMS, /admin/) configuration, generated from the registries and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kepu.content.model import STATUS_LABELS, Registries
+from kepu.content.validation import _AGE_MAX, _AGE_MIN, _AGE_RANGE, _EMAIL, _PHONE, MAX_TITLE
+from kepu.formats.phones import _EXTENSION_WORD
+
+# Backends whose pull requests carry the editorial workflow (草稿 → 待审核 → 可发布). Decap's
+# gitea backend commits directly; Forgejo's has the workflow. Gitee has no Decap backend at all.
+WORKFLOW_BACKENDS = ("github", "gitlab", "forgejo", "proxy")
+STATUS_CHOICES = ("scheduled", "full", "postponed", "cancelled")
+URL_PATTERN = [r"^https?://\S+$", "网址要以 http:// 或 https:// 开头，中间不能有空格，例如 https://example.cn/baoming"]
+PHONE_PATTERN = [
+    rf"^{_PHONE.pattern}(\s*[(（]?\s*{_EXTENSION_WORD}\s*[:：]?\s*[0-9]{{1,6}}\s*[)）]?)?$",
+    "电话只能有数字、空格、-、+ 和括号；分机写成“0123-2530 0000 转 123”"]
+EMAIL_PATTERN = [rf"^{_EMAIL.pattern}$", "只写一个邮箱地址，例如 kepu@example.cn"]
+AGE_PATTERN = [f"^(?:{_AGE_RANGE.pattern}|{_AGE_MIN.pattern}|{_AGE_MAX.pattern})$",
+               "例如 6-12（6 到 12 岁）、60+（60 岁以上）、12岁以下"]
+TITLE_PATTERN = [rf"^[\s\S]{{1,{MAX_TITLE}}}$", f"名称不超过 {MAX_TITLE} 个字"]
+
+
+@dataclass(frozen=True, slots=True)
+class CmsSite:
+    """Where the editor saves: the repository's content folder, the Git host, the site's address."""
+
+    content: str = "content"  # the content folder, relative to the repository root
+    events: str = "events"
+    articles: str = "articles"
+    pages: str = "pages"
+    images: str = "images"
+    backend: dict[str, Any] = field(default_factory=lambda: {"name": "github", "repo": "", "branch": "main"})
+    workflow: bool = True
+    site_url: str = ""
+
+
+def _choices(items: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"label": item.name, "value": ident} for ident, item in items.items()]
+
+
+def _team_choices(registries: Registries) -> list[dict[str, str]]:
+    streets = registries.streets
+    return [{"label": f"{team.name}（{streets[team.street].name}）" if team.street in streets else team.name,
+             "value": ident} for ident, team in registries.teams.items()]
+
+
+def _text(name: str, label: str, hint: str = "", required: bool = False, **extra: Any) -> dict[str, Any]:
+    found = {"name": name, "label": label, "widget": "string", "required": required, **extra}
+    if hint:
+        found["hint"] = hint
+    return found
+
+
+def _select(name: str, label: str, options: list, multiple: bool = False, required: bool = True,
+            hint: str = "") -> dict[str, Any]:
+    found = {"name": name, "label": label, "widget": "select", "options": options, "required": required}
+    if multiple:
+        found.update(multiple=True, min=1)
+    if hint:
+        found["hint"] = hint
+    return found
+
+
+def _optional(name: str, label: str, items: dict[str, Any], hint: str) -> list[dict[str, Any]]:
+    """A drop-down of an optional registry (programmes, campaigns, people) when the site has one."""
+    if not items:
+        return []
+    return [{"name": name, "label": label, "widget": "select", "options": _choices(items), "multiple": True,
+             "required": False, "hint": hint}]
+
+
+def _community(registries: Registries) -> dict[str, Any]:
+    """Once the site has communities.yml, ``community`` is one of its ids: a drop-down; else free text."""
+    if not registries.communities:
+        return _text("community", "社区或村")
+    options = [{"label": f"{c.name}（{registries.streets[c.street].name}）" if c.street in registries.streets
+                else c.name, "value": ident} for ident, c in registries.communities.items()]
+    return {"name": "community", "label": "社区或村", "widget": "select", "options": options, "required": False,
+            "hint": "活动在哪个社区或村；不在某个社区的不选"}
+
+
+def _when(name: str, label: str, hint: str, required: bool = False, **options: Any) -> dict[str, Any]:
+    """A date with an optional time, shown with its weekday (the kepu-when widget of kepu-cms.js)."""
+    return {"name": name, "label": label, "widget": "kepu-when", "required": required, "hint": hint, **options}
+
+
+def _image(prefix: str, folder: str) -> list[dict[str, Any]]:
+    """The picture of an entry, uploaded into ``<content>/<folder>`` and written as ``<folder>/name``."""
+    return [
+        {"name": "image", "label": "配图", "widget": "image", "required": False, "choose_url": False,
+         "media_folder": f"/{prefix}{folder}", "public_folder": folder,
+         "hint": "照片会和这个街镇的其他配图放在一起；横图效果最好"},
+        _text("image_alt", "配图说明", "一句话说明图里是什么，给看不见图的读者（读屏软件）"),
+    ]
+
+
+def _venue() -> dict[str, Any]:
+    return {"name": "venue", "label": "地点", "widget": "object", "required": False, "collapsed": False,
+            "hint": "线下活动写场地名称和地址；纯线上活动不填，写下面的“线上链接”",
+            "fields": [
+                _text("name", "场地名称", "例如 某某社区综合服务中心一楼活动室"),
+                _text("address", "详细地址", "写到门牌号，例如 某某街道某某路 12 号"),
+                {"name": "lat", "label": "纬度（可不填）", "widget": "number", "value_type": "float",
+                 "min": -90, "max": 90, "required": False, "hint": "在中国是 18 到 54 之间的数，例如 39.0513"},
+                {"name": "lon", "label": "经度（可不填）", "widget": "number", "value_type": "float",
+                 "min": -180, "max": 180, "required": False, "hint": "在中国是 73 到 135 之间的数，例如 117.6498"},
+            ]}
+
+
+def _registration() -> dict[str, Any]:
+    return {"name": "registration", "label": "报名", "widget": "object", "required": False, "collapsed": False,
+            "fields": [
+                {"name": "required", "label": "需要报名", "widget": "boolean", "default": False, "required": False},
+                _text("url", "报名链接", "从浏览器地址栏复制完整网址", pattern=URL_PATTERN),
+                _text("phone", "报名电话", "例如 0123-2560 0000 转 123", pattern=PHONE_PATTERN),
+                _text("email", "报名邮箱", pattern=EMAIL_PATTERN),
+                _when("deadline", "报名截止日期", "最后一天可以报名的日期", time="none"),
+                {"name": "capacity", "label": "名额（人数）", "widget": "number", "value_type": "int",
+                 "min": 1, "max": 100_000, "required": False},
+                {"name": "note", "label": "报名说明", "widget": "text", "required": False,
+                 "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"]},
+            ]}
+
+
+def _contact() -> dict[str, Any]:
+    """One line (most files) or name, phone and e-mail (kepu-contact keeps whichever the file has)."""
+    return {"name": "contact", "label": "联系方式", "widget": "kepu-contact", "required": False,
+            "hint": "对外联系的单位和电话，例如 某某街道党群服务中心 0123-2560 0000"}
+
+
+def _status() -> list[dict[str, Any]]:
+    options = [{"label": STATUS_LABELS[s] if s != "postponed" else "改期或延期", "value": s}
+               for s in STATUS_CHOICES]
+    return [
+        _select("status", "状态", options, required=False, hint="新活动保持“正常举办”"),
+        _when("previous_start", "原定开始时间（改期时填）", "改到新时间后：上面的开始时间写新的，这里写原来的"),
+        {"name": "status_note", "label": "状态说明", "widget": "string", "required": False,
+         "hint": "例如 因天气原因延期，新时间另行通知"},
+    ]
+
+
+def event_fields(registries: Registries, prefix: str, images: str, events: str) -> list[dict[str, Any]]:
+    """Every field of docs/front-matter.md a volunteer sets, in the order of the form."""
+    return [
+        _text("title", "活动名称", "例如 周末科学同学会：动手做电路", required=True, pattern=TITLE_PATTERN),
+        _select("street", "街镇", _choices(registries.streets), hint="活动在哪个街道、镇或功能区"),
+        _community(registries),
+        _select("team", "志愿服务队", _team_choices(registries)),
+        _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True),
+        _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
+        {"name": "recurrence", "label": "重复", "widget": "kepu-repeat", "required": False, "start_field": "start",
+         "hint": "每周、每月或每天举办的活动在这里选规律、到哪天为止和不开展的日期"},
+        _venue(),
+        _text("online", "线上链接", "线上或直播活动的网址", pattern=URL_PATTERN),
+        _select("categories", "活动类型", _choices(registries.categories), multiple=True),
+        _select("audiences", "服务对象", _choices(registries.audiences), multiple=True),
+        *_optional("programmes", "品牌项目", registries.programmes, "属于哪个品牌项目，例如 科学会客厅"),
+        *_optional("campaigns", "主题活动", registries.campaigns, "属于科技活动周、全国科普日等主题活动时选"),
+        *_optional("speakers", "主讲专家", registries.listed("people"), "只列出同意公开姓名的专家"),
+        _text("age", "适合年龄", "例如 6-12、60+；不限年龄不填", pattern=AGE_PATTERN),
+        _registration(),
+        _text("cost", "费用", "免费就不填；收费写清楚，例如 材料费 10 元"),
+        {"name": "summary", "label": "一句话简介", "widget": "text", "required": False,
+         "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"], "hint": "显示在活动列表里"},
+        *_image(prefix, f"{images}/{events}/{{{{fields.street}}}}"),
+        {"name": "tags", "label": "标签", "widget": "list", "required": False, "hint": "关键词，用逗号分开"},
+        {"name": "accessibility", "label": "无障碍信息", "widget": "string", "required": False,
+         "hint": "例如 一楼，轮椅可通行"},
+        _contact(),
+        *_status(),
+        {"name": "body", "label": "活动介绍", "widget": "markdown", "required": False,
+         "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "bulleted-list", "numbered-list"],
+         "editor_components": ["image"]},
+    ]
+
+
+def article_fields(registries: Registries, prefix: str, images: str, articles: str) -> list[dict[str, Any]]:
+    return [
+        _text("title", "新闻标题", required=True, pattern=[r"^[\s\S]{1,200}$", "标题不超过 200 字"]),
+        _when("date", "发布时间", "选日期和时间", required=True),
+        {"name": "summary", "label": "一句话简介", "widget": "text", "required": False,
+         "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"]},
+        _text("author", "作者或单位"),
+        _select("street", "相关街镇", _choices(registries.streets), required=False),
+        {"name": "events", "label": "报道的活动", "widget": "relation", "collection": "events", "required": False,
+         "multiple": True, "search_fields": ["title"], "value_field": "{{slug}}", "display_fields": ["title"],
+         "hint": "输入活动名称里的字，选出这篇新闻报道的活动"},
+        *_image(prefix, f"{images}/{articles}"),
+        {"name": "tags", "label": "标签", "widget": "list", "required": False, "hint": "关键词，用逗号分开"},
+        {"name": "body", "label": "正文", "widget": "markdown", "required": False},
+    ]
+
+
+def page_fields(prefix: str, images: str, pages: str) -> list[dict[str, Any]]:
+    return [
+        _text("title", "页面标题", required=True),
+        {"name": "summary", "label": "一句话简介", "widget": "text", "required": False},
+        {"name": "order", "label": "导航里的顺序", "widget": "number", "value_type": "int", "min": 0,
+         "max": 10_000, "required": False},
+        *_image(prefix, f"{images}/{pages}"),
+        {"name": "body", "label": "正文", "widget": "markdown", "required": False},
+    ]
+
+
+def collections(registries: Registries, site: CmsSite) -> list[dict[str, Any]]:
+    """Events in <events>/<street>/<year of start>/<team>-<start date>.md, news in
+    <articles>/<year>/xinwen-<date>.md; pages are edited, not created (their names are their URLs)."""
+    content, images = site.content.strip("/"), site.images
+    prefix = f"{content}/" if content else ""
+    return [
+        {"name": "events", "label": "活动", "label_singular": "活动", "folder": f"{prefix}{site.events}",
+         "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
+         "path": "{{street}}/{{slug}}", "slug": "{{fields.start | date('YYYY')}}/{{fields.team}}-{{fields.start | date('YYYY-MM-DD')}}",
+         "summary": "{{title}}（{{fields.start}}）", "sortable_fields": ["start", "title"],
+         "view_groups": [{"label": "街镇", "field": "street"}],
+         "fields": event_fields(registries, prefix, images, site.events)},
+        {"name": "news", "label": "新闻", "label_singular": "新闻", "folder": f"{prefix}{site.articles}",
+         "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
+         "path": "{{slug}}", "slug": "{{fields.date | date('YYYY')}}/xinwen-{{fields.date | date('YYYY-MM-DD')}}",
+         "summary": "{{title}}（{{fields.date}}）", "sortable_fields": ["date", "title"],
+         "fields": article_fields(registries, prefix, images, site.articles)},
+        {"name": "pages", "label": "页面", "label_singular": "页面", "folder": f"{prefix}{site.pages}",
+         "create": False, "delete": False, "extension": "md", "format": "yaml-frontmatter",
+         "editor": {"preview": False},
+         "fields": page_fields(prefix, images, site.pages)},
+    ]
+
+
+def cms_config(registries: Registries, site: CmsSite, proxy_url: str = "") -> dict[str, Any]:
+    """Decap's config.yml as a dict; with ``proxy_url`` it edits the working copy through decap-server."""
+    backend = {"name": "proxy", "proxy_url": proxy_url, "branch": "main"} if proxy_url else dict(site.backend)
+    config: dict[str, Any] = {"backend": backend, "locale": "zh_Hans"}
+    if site.workflow and backend.get("name") in WORKFLOW_BACKENDS and not proxy_url:
+        config["publish_mode"] = "editorial_workflow"
+    prefix = f"{site.content.strip('/')}/" if site.content.strip("/") else ""
+    config.update({
+        "media_folder": f"{prefix}{site.images}", "public_folder": f"/{site.images}",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": collections(registries, site),
+    })
+    if site.site_url:
+        config["site_url"] = config["display_url"] = site.site_url
+    return config
+
+
+def config_yaml(config: dict[str, Any]) -> bytes:
+    header = "# Generated by the build from content/data/*.yml and the settings (KEPU_CMS): do not edit.\n"
+    return (header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)).encode("utf-8")

@@ -1,0 +1,113 @@
+"""invoke cms: the web editor on this computer, saving into the working copy through decap-server."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kepu.content.project import Layout
+from kepu.content.registries import load_registries
+from kepu.editor.admin import ADMIN_FOLDER, admin_files, cms_site, write_admin
+from kepu.editor.check import read_settings
+from kepu.editor.server import serve
+
+HOST = "127.0.0.1"
+DECAP_SERVER = Path(__file__).resolve().parents[3] / "node_modules" / "decap-server" / "dist" / "index.js"
+# The editor's own policy (docs/deploy.md, the same with the Git host's address): Decap compiles its
+# form checks (unsafe-eval) and styles itself inline; it talks only to its own site and to {git}: the
+# Git host when published, decap-server on this computer here.
+ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data: blob: {git}; connect-src 'self' blob: {git}; object-src 'none'; base-uri 'self'; "
+             "form-action 'self'; frame-ancestors 'self'")
+READY_SECONDS = 60
+
+
+def _decap_server(root: Path, port: int, origin: str) -> subprocess.Popen:
+    if shutil.which("node") is None or not DECAP_SERVER.is_file():
+        raise SystemExit("找不到 decap-server（网页编辑的本机后台）：先在项目文件夹运行 npm ci（需要 Node.js），再运行 invoke cms")
+    env = dict(os.environ, GIT_REPO_DIRECTORY=str(root), MODE="fs", PORT=str(port), BIND_HOST=HOST,
+               ORIGIN=origin, LOG_LEVEL="error")
+    return subprocess.Popen(["node", str(DECAP_SERVER)], env=env, stdout=subprocess.DEVNULL)
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection((HOST, port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _port_taken(port: int) -> SystemExit:
+    return SystemExit(f"端口 {port} 已被别的程序占用（也许另一个 invoke cms 还开着）：关掉它，或换一个端口，例如 invoke cms --proxy-port 8082")
+
+
+def _wait_for(port: int, process: subprocess.Popen) -> None:
+    """Until decap-server accepts connections (or has stopped)."""
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        if _listening(port):
+            return
+        time.sleep(0.1)
+    raise _port_taken(port)
+
+
+def _stop_on_terminate(signum, frame) -> None:
+    raise KeyboardInterrupt  # the same way out as Ctrl+C: decap-server is stopped too
+
+
+def _registries(lay: Layout):
+    registries, problems = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
+    errors = [p for p in problems if p.is_error]
+    for problem in errors:
+        print(problem.format(), file=sys.stderr)
+    if errors:
+        raise SystemExit("登记表有错误，网页编辑的下拉选项会不完整：先按上面的提示改好 content/data/ 里的文件")
+    return registries
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="invoke cms", description="在本机打开网页编辑，直接修改这个文件夹里的内容。")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content/）")
+    parser.add_argument("--settings", type=Path, help="设置文件（默认 pelicanconf.py）")
+    parser.add_argument("--port", type=int, default=8080, help="网页编辑的端口，默认 8080；0 表示任选一个空闲端口")
+    parser.add_argument("--proxy-port", type=int, default=8081, help="本机后台（decap-server）的端口，默认 8081")
+    args = parser.parse_args(argv)
+    settings = read_settings(args.settings or Path("pelicanconf.py"), required=args.settings is not None)
+    lay = Layout.from_settings(settings | {"PATH": str(args.content.resolve())}, content=args.content.resolve())
+    registries = _registries(lay)
+    proxy = f"http://{HOST}:{args.proxy_port}/api/v1"
+    if _listening(args.proxy_port):
+        raise _port_taken(args.proxy_port)
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
+    with tempfile.TemporaryDirectory(prefix="kepu-cms-") as folder:
+        csp = ADMIN_CSP.format(git=f"http://{HOST}:{args.proxy_port}")
+        server = serve(Path(folder), HOST, args.port, headers={"/": {"Content-Security-Policy": csp}})
+        origin = f"http://{HOST}:{server.server_address[1]}"
+        write_admin(Path(folder) / ADMIN_FOLDER, admin_files(
+            registries, cms_site(settings, lay), settings.get("SITENAME", "科普日历"), origin, proxy))
+        backend = _decap_server(lay.root, args.proxy_port, origin)
+        try:
+            _wait_for(args.proxy_port, backend)
+            print(f"网页编辑：{origin}/{ADMIN_FOLDER}/  （保存的内容直接写进 {lay.shown(lay.content)}/；Ctrl+C 退出）",
+                  flush=True)
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+            backend.terminate()
+            backend.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Events and news from a spreadsheet: every row planned (rowplans), then all rows written or none (or,
+asked, the good ones), checked as invoke check checks them; importing again updates the same files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kepu.content.problems import ERROR, WARNING, Problem
+from kepu.content.project import Layout, check
+from kepu.content.registries import load_registries
+from kepu.editor.answers import ScaffoldError
+from kepu.editor.rowplans import HEADERS, Finding, Planned, RowPlanner, column_of
+from kepu.editor.spreadsheet import EVENT_COLUMNS, NEWS_COLUMNS, CellError, Column, Row, Sheet, sheets_of
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What an import did: the files written (new, updated, unchanged) and the rows left out."""
+
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    refused: list[Row] = field(default_factory=list)  # rows with errors (nothing written for them)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.problem.is_error for f in self.findings)
+
+
+# ------------------------------------------------------------------ the whole sheet
+
+def header_findings(sheet: Sheet, source: str, columns: tuple[Column, ...]) -> list[Finding]:
+    """Required columns missing (an error), and columns not recognised (left out: a reminder)."""
+    findings = []
+    known = {c.header for c in columns}
+    for column in columns:
+        if column.required and column.header not in sheet.headers:
+            findings.append(Finding(sheet.name, Problem(
+                source, sheet.header_row, "", f"表头里没有「{column.header}」列",
+                "用 invoke excel-template 生成的模板填写；或者在表头加上这一列")))
+    for header in sheet.headers:
+        if header and header not in known:
+            findings.append(Finding(sheet.name, Problem(
+                source, sheet.header_row, header, "不认识这一列，这一列的内容没有导入",
+                "列名要和模板一样：" + "、".join(c.header for c in columns), WARNING)))
+    return findings
+
+
+def plan_all(importer: RowPlanner, events: list[Sheet], news: list[Sheet]) -> tuple[list[Planned], list[Finding]]:
+    """Every row planned, events first (news may name them); rows with errors named."""
+    plans: list[Planned] = []
+    findings: list[Finding] = []
+    for sheets, columns, plan in ((events, EVENT_COLUMNS, importer.plan), (news, NEWS_COLUMNS, importer.plan_news)):
+        claimed: dict[str, str] = {}
+        ids: dict[str, Row] = {}
+        for sheet in sheets:
+            findings += header_findings(sheet, importer.source, columns)
+            for row in sheet.rows:
+                planned = plan(row, claimed)
+                if isinstance(planned, list):
+                    findings += planned
+                    continue
+                _same_id(importer, planned, ids)
+                claimed[planned.path.stem] = f"「{row.sheet}」表第 {row.number} 行"
+                if plan == importer.plan:
+                    importer.event_ids[planned.external_id] = planned.path.stem
+                    importer.event_slugs.add(planned.path.stem)
+                findings += planned.findings
+                plans.append(planned)
+    return plans, findings
+
+
+def _same_id(importer: RowPlanner, planned: Planned, ids: dict[str, Row]) -> None:
+    """Two rows with one 编号 would write one file twice: the second is refused."""
+    first = ids.setdefault(planned.external_id, planned.row)
+    if first is not planned.row:
+        planned.findings.append(importer.finding(
+            planned.row, HEADERS["external_id"], f"和「{first.sheet}」表第 {first.number} 行的编号相同（“{planned.external_id}”）",
+            "每个活动（每篇新闻）只写一行；不同的请写不同的编号"))
+
+
+def run_import(source: Path, layout: Layout, today: date, partial: bool = False) -> Outcome:
+    """Read, plan, and (when no row is wrong, or ``partial``: the good rows) write and check."""
+    shown = layout.shown(source)
+    registries, problems = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
+    if any(p.is_error for p in problems):
+        raise ScaffoldError("登记表有错误，先改好它们：\n" + "\n".join(p.format() for p in problems), "改好后再导入")
+    try:
+        events, news = sheets_of(source, EVENT_COLUMNS), sheets_of(source, NEWS_COLUMNS)
+    except CellError as exc:
+        raise ScaffoldError(exc.message, exc.hint) from None
+    if not events and not news:
+        raise ScaffoldError(f"{shown} 里没有找到活动表或新闻表：没有一行写着「活动名称」或「新闻标题」等列名",
+                            "用 invoke excel-template 生成的模板填写，第一行是列名")
+    sheets = events + news
+    importer = RowPlanner(layout, shown, registries, today)
+    plans, findings = plan_all(importer, events, news)
+    bad = {(f.sheet, f.problem.line) for f in findings if f.problem.is_error}
+    outcome = Outcome(findings=findings, refused=[r for s in sheets for r in s.rows if (r.sheet, r.number) in bad])
+    if bad and not partial:
+        return outcome
+    good = [p for p in plans if (p.row.sheet, p.row.number) not in bad]
+    write_checked(good, layout, importer, outcome, partial)
+    return outcome
+
+
+# ------------------------------------------------------------------ writing
+
+def write_checked(plans: list[Planned], layout: Layout, importer: RowPlanner, outcome: Outcome,
+                  partial: bool) -> None:
+    """Write the planned files, then check them as invoke check does (another file may repeat one);
+    a file with errors is taken back (with ``partial``: that row's; else every file), old text restored."""
+    backup: dict[Path, bytes | None] = {}
+    changed = [p for p in plans if _write(p, backup)]
+    outcome.unchanged = [p.path for p in plans if all(p is not c for c in changed)]
+    errors: dict[str, list[Problem]] = {}
+    for problem in check(layout, [p.path for p in changed]).problems if changed else ():
+        if problem.is_error:
+            errors.setdefault(problem.path, []).append(problem)
+    wrong = [p for p in changed if layout.shown(p.path) in errors]
+    for planned in wrong:
+        outcome.findings += [importer.finding(planned.row, column_of(q.field), q.message, q.hint)
+                             for q in errors[layout.shown(planned.path)]]
+        outcome.refused.append(planned.row)
+    undone = wrong if partial else (changed if wrong else [])
+    _restore(backup, undone)
+    for planned in changed:
+        if all(planned is not u for u in undone):
+            (outcome.updated if planned.old else outcome.created).append(planned.path)
+
+
+def _write(planned: Planned, backup: dict[Path, bytes | None]) -> bool:
+    """Write one file (and remove the one it replaces when it moved); False when already the same."""
+    path, old = planned.path, planned.old
+    if old == path and path.read_text("utf-8") == planned.text:
+        return False
+    for target in {path, old} - {None}:
+        backup.setdefault(target, target.read_bytes() if target.exists() else None)
+    if old is not None and old != path:
+        old.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(planned.text)
+    return True
+
+
+def _restore(backup: dict[Path, bytes | None], plans: list[Planned]) -> None:
+    for planned in plans:
+        for target in {planned.path, planned.old} - {None}:
+            data = backup.get(target)
+            if data is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+
+
+# ------------------------------------------------------------------ report
+
+def report(outcome: Outcome, layout: Layout, partial: bool) -> str:
+    """The import's result in plain Chinese: each problem by sheet, row and column; what was written."""
+    lines = [f.format() for f in sorted(outcome.findings, key=_order)]
+    rows = len({(r.sheet, r.number) for r in outcome.refused})
+    if outcome.failed and not partial:
+        lines.append(f"没有写入任何文件：有 {rows} 行要改。改好后再导入；"
+                     "也可以加 --partial，先导入没有错误的行。")
+        return "\n".join(lines)
+    for label, paths in (("新建", outcome.created), ("更新", outcome.updated)):
+        lines += [f"{label} {layout.shown(p)}" for p in paths]
+    lines.append(f"导入完成：新建 {len(outcome.created)} 个、更新 {len(outcome.updated)} 个、"
+                 f"没有变化 {len(outcome.unchanged)} 个文件。")
+    if rows:
+        shown = "、".join(f"「{r.sheet}」表第 {r.number} 行" for r in outcome.refused)
+        lines.append(f"没有导入的 {rows} 行：{shown}。改好后再导入，已导入的行不会重复。")
+    return "\n".join(lines)
+
+
+def _order(finding: Finding) -> tuple:
+    return finding.sheet, finding.problem.line, finding.problem.severity != ERROR
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    parser = argparse.ArgumentParser(prog="invoke import-events", description="从表格导入活动。")
+    parser.add_argument("source", type=Path)
+    parser.add_argument("--content", type=Path, default=Path("content"))
+    parser.add_argument("--partial", action="store_true", help="只导入没有错误的行")
+    parser.add_argument("--today", type=date.fromisoformat)
+    args = parser.parse_args(argv)
+    from kepu.editor.check import project_root
+
+    layout = Layout(content=args.content, root=project_root(args.content))
+    today = args.today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    if not args.source.is_file():
+        print(f"找不到文件 {args.source}：检查文件名和所在的文件夹", flush=True)
+        return 1
+    try:
+        outcome = run_import(args.source, layout, today, args.partial)
+    except ScaffoldError as exc:
+        print(f"没有导入：{exc}")
+        return 1
+    print(report(outcome, layout, args.partial))
+    return 1 if outcome.failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,380 @@
+"""One spreadsheet row as the file it becomes: new-event's (new-article's) answers from its cells,
+the file they write, what invoke check says about it, and the file it wrote before."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from kepu.content.articles import validate_article
+from kepu.content.datechecks import Review
+from kepu.content.dates import DateFormatError, parse_clock
+from kepu.content.events import parse_file
+from kepu.content.model import Registries
+from kepu.content.problems import ERROR, Problem
+from kepu.content.project import Layout
+from kepu.content.recurrence import RecurrenceError
+from kepu.content.repeats import parse_repeat
+from kepu.content.safety import ARTICLE_RESERVED_FIELDS
+from kepu.content.suggest import closest
+from kepu.content.tree import ContentTree
+from kepu.content.validation import DEFAULT_TIMEZONE
+from kepu.editor.answers import (
+    ALL_DAY_WORDS,
+    Answers,
+    ScaffoldError,
+    parse_count,
+    parse_day,
+    parse_days,
+    parse_yes_no,
+)
+from kepu.editor.interview import check_draft, questions_for
+from kepu.editor.scaffold import (
+    ArticleDraft,
+    EventDraft,
+    article_draft,
+    check_title,
+    check_url,
+    event_draft,
+    propose_slug,
+    render_article,
+    render_event,
+    resolve_id,
+)
+from kepu.editor.spreadsheet import (
+    ALL_DAY,
+    EVENT_COLUMNS,
+    NEWS_COLUMNS,
+    STATUS_CHOICES,
+    CellError,
+    Column,
+    Row,
+    cell_text,
+)
+
+HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
+NEWS_HEADERS = {c.key: c.header for c in NEWS_COLUMNS}
+# A problem of the checked file, by its field, names this column (else: questions_for's answer).
+FIELD_HEADERS = {"start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
+                 "recurrence.exdates": "不开展的日期", "status": "状态", "status_note": "状态说明",
+                 "正文": "活动介绍", "external_id": "编号"}
+NEWS_FIELD_HEADERS = {**NEWS_HEADERS, "正文": NEWS_HEADERS["body"]}
+EVENTS_NOTE = next(c.note for c in NEWS_COLUMNS if c.key == "events")
+# new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
+ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
+FIXES = (("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""))
+STAMP = "# 导入时的内容指纹（文件改过就和它对不上，再导入时不会覆盖修改）："
+_STAMP = re.compile(f"^{re.escape(STAMP)}([0-9a-f]*)\n", re.M)
+LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_YAML_KEY = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)*: (?=\S)")  # "phone: " in a file's hint: not in a sheet
+
+
+class Wrong(ScaffoldError):
+    """An answer (or a combination of answers) that cannot be used, with the answers it comes from."""
+
+    def __init__(self, keys: tuple[str, ...], message: str, hint: str):
+        super().__init__(message, hint)
+        self.keys = keys
+
+
+class RowAnswers(Answers):
+    """A row's cells as new-event's answers, never asked: a wrong one names its answers (columns)."""
+
+    def _answer(self, key: str, question: str, parse: Callable[[str], object], default: str,
+                optional: bool) -> object:
+        try:
+            return super()._answer(key, question, parse, default, optional)
+        except Wrong:
+            raise
+        except ScaffoldError as exc:
+            raise Wrong((key,), exc.message, exc.hint) from None
+
+    def wrong(self, keys: Iterable[str], message: str, hint: str, flag_hint: str = "",
+              suggest: Mapping[str, str] | None = None) -> None:
+        keys = tuple(keys)
+        if "time" in keys:  # in a sheet, the two times are more often swapped than overnight
+            hint = f"检查「开始时间」「结束时间」是否写反；{hint}"
+        raise Wrong(keys, message, hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem of one row (or of a sheet's header row) as staff read it."""
+
+    sheet: str
+    problem: Problem
+
+    def format(self) -> str:
+        p = self.problem
+        column = f"「{p.field}」列" if p.field else ""
+        label = "" if p.is_error else "（提醒）"
+        fix = f"，改法：{p.hint}" if p.hint else ""
+        return f"{label}「{self.sheet}」表第 {p.line} 行{column}：{p.message}{fix}"
+
+
+@dataclass(slots=True)
+class Planned:
+    """The file one row becomes."""
+
+    row: Row
+    external_id: str
+    path: Path
+    text: str
+    old: Path | None = None  # the file this row wrote before (moved when its street or year changed)
+    findings: list[Finding] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ one row
+
+class RowPlanner:
+    """Everything importing needs to know once: the layout, registries, files already imported."""
+
+    def __init__(self, layout: Layout, source: str, registries: Registries, today: date):
+        self.layout = layout
+        self.source = source  # the spreadsheet, as shown in problems
+        self.registries = registries
+        self.today = today
+        tree = layout.scan()
+        self.ctx = layout.context(registries, DEFAULT_TIMEZONE, tree)  # what each row is checked against
+        self.known = imported_files(layout, tree, layout.events)
+        self.known_news = imported_files(layout, tree, layout.articles)
+        self.taken = {p.stem: layout.shown(p) for p in layout.files(layout.events, tree)}
+        self.taken_news = {p.stem: layout.shown(p) for p in layout.files(layout.articles, tree)}
+        self.event_ids = {ident: paths[0].stem for ident, paths in self.known.items()}  # 编号 → file name
+        self.event_slugs = set(self.taken)  # the events news may name, those of this import too
+        self.parsers = cell_parsers(registries)
+
+    def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR) -> Finding:
+        for old, new in FIXES:
+            hint = hint.replace(old, new)
+        hint = _YAML_KEY.sub("", hint)
+        return Finding(row.sheet, Problem(self.source, row.number, header, message, hint.strip("；"), severity))
+
+    def answers(self, row: Row, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[Finding]]:
+        """Each cell as the text new-event takes, each checked on its own: every wrong cell is named."""
+        given: dict[str, str] = {}
+        findings = []
+        for column in columns:
+            try:
+                text = cell_text(row.cells.get(column.header), column, self.today) \
+                    if column.header in row.cells else ""
+                if column.required and not text:
+                    raise CellError(f"「{column.header}」必须填写", column.note or "")
+                if text and column.key in self.parsers:
+                    self.parsers[column.key](text)
+            except (CellError, ScaffoldError) as exc:
+                findings.append(self.finding(row, column.header, exc.message, exc.hint))
+                continue
+            if text:  # new-event tells an answer given from one not given (until without repeat)
+                given[column.key] = text
+        return given, findings
+
+    def _time(self, row: Row, given: dict[str, str]) -> list[Finding]:
+        """开始时间 and 结束时间 as new-event's one answer (14:00-16:00, or 全天 when both are empty)."""
+        start, end = given.pop("start_time", ""), given.pop("end_time", "")
+        if bool(start) != bool(end):
+            header = HEADERS["end_time" if start else "start_time"]
+            return [self.finding(row, header, f"写了{'开始' if start else '结束'}时间，「{header}」却空着",
+                                 f"写上{header}，例如 {'16:00' if start else '14:00'}；全天活动两个时间都空着")]
+        given["time"] = f"{start}-{end}" if start else ALL_DAY
+        return []
+
+    def plan(self, row: Row, claimed: dict[str, str]) -> Planned | list[Finding]:
+        """The file this row becomes, checked as invoke check would; or what is wrong with the row.
+        ``claimed``: slugs that earlier rows of this import will use (file name → sheet and row)."""
+        given, findings = self.answers(row, EVENT_COLUMNS)
+        findings = findings or self._time(row, given)
+        if findings:
+            return findings
+        extra = {"body": given.pop("body", ""), "status_note": given.pop("status_note", ""),
+                 "status": status_of(given.pop("status")) if "status" in given else ""}
+        external_id = given.pop("external_id", "") or derived_id(given, self.registries)
+        old = self.previous(row, external_id, self.known)
+        if isinstance(old, Finding):
+            return [old]
+        taken = {**{k: v for k, v in self.taken.items() if not old or k != old.stem}, **claimed}
+        given["slug"] = old.stem if old else free_slug(propose_slug(given["title"], parse_day(given["date"])), taken)
+        try:
+            draft = event_draft(RowAnswers(given, None, lambda _: None), self.registries, taken)
+        except Wrong as exc:
+            return [self.finding(row, _header(exc.keys), exc.message, exc.hint)]
+        return self.checked(row, replace(draft, external_id=external_id, **extra), old)
+
+    def checked(self, row: Row, draft: EventDraft, old: Path | None) -> Planned:
+        """The row's file as it will be written, with what invoke check would say about it."""
+        path = draft.path(self.layout)
+        text = stamped(render_event(draft, self.registries))
+        shown = {self.layout.shown(path)}  # a file this import adds: is its event over already?
+        ctx = replace(self.ctx, review=Review(self.today, lambda: shown))
+        _, problems = check_draft(self.layout, path, text, draft.schedule.timezone, ctx)
+        found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
+        return Planned(row, draft.external_id, path, text, old, found)
+
+    def previous(self, row: Row, external_id: str, known: Mapping[str, list[Path]]) -> Path | Finding | None:
+        """The file this row was imported into before, if any; refused when there are two, or when
+        it has been edited since (importing again would throw the edits away: a cancellation …)."""
+        old = known.get(external_id, [])
+        header = HEADERS["external_id"]
+        if len(old) > 1:
+            shown = "、".join(self.layout.shown(p) for p in old)
+            return self.finding(row, header, f"编号“{external_id}”对应不止一个文件：{shown}",
+                                "只留下其中一个文件（删掉重复的），再导入")
+        if old and edited(old[0].read_text("utf-8")):
+            return self.finding(row, header, f"{self.layout.shown(old[0])} 在导入以后被直接修改过，再导入会丢掉这些修改",
+                                "把文件里的修改也写进表格的这一行，删掉这个文件，再导入；"
+                                "或者这个活动以后不再跟着表格更新：删掉文件里 external_id 那一行，也删掉表格里的这一行")
+        return old[0] if old else None
+
+
+    def plan_news(self, row: Row, claimed: dict[str, str]) -> Planned | list[Finding]:
+        """A 新闻 row as new-article's answers; 相关活动 may name events by their 编号."""
+        given, findings = self.answers(row, NEWS_COLUMNS)
+        if findings:
+            return findings
+        body = given.pop("body", "")
+        external_id = given.pop("external_id", "") or f"{parse_day(given['date']).isoformat()}-{given['title']}"
+        old = self.previous(row, external_id, self.known_news)
+        if isinstance(old, Finding):
+            return [old]
+        if "events" in given:
+            given["events"] = "、".join(self.event_ids.get(i, i) for i in LIST_SEPARATORS.split(given["events"]) if i)
+        taken = {**{k: v for k, v in self.taken_news.items() if not old or k != old.stem}, **claimed}
+        given["slug"] = old.stem if old else free_slug(propose_slug(given["title"]), taken)
+        try:
+            draft = article_draft(RowAnswers(given, None, lambda _: None), self.registries, taken,
+                                  self.event_slugs, self.today)
+        except Wrong as exc:
+            if exc.keys == ("events",):  # named by 编号 in a sheet, by file name in a file
+                exc = Wrong(exc.keys, exc.message.replace("文件名为", "编号或文件名为"), EVENTS_NOTE)
+            return [self.finding(row, next((NEWS_HEADERS[k] for k in exc.keys if k in NEWS_HEADERS), ""),
+                                 exc.message, exc.hint)]
+        draft.body, draft.external_id = body, external_id
+        return self.checked_news(row, draft, old)
+
+    def checked_news(self, row: Row, draft: ArticleDraft, old: Path | None) -> Planned:
+        """The news file as it will be written, with what invoke check would say about it."""
+        path = draft.path(self.layout)
+        text = stamped(render_article(draft, self.registries))
+        parsed = parse_file(path, self.layout.shown(path), data=text.encode("utf-8"), reserved=ARTICLE_RESERVED_FIELDS)
+        problems = list(parsed.problems)
+        if parsed.doc is not None:
+            problems += validate_article(parsed.doc, self.ctx, "article", frozenset(self.event_slugs))[1]
+        found = [self.finding(row, NEWS_FIELD_HEADERS.get(p.field.split("[")[0], ""), p.message, p.hint, p.severity)
+                 for p in problems]
+        return Planned(row, draft.external_id, path, text, old, found)
+
+
+def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
+    """new-event's own reading of each answer a single cell gives (the rest is checked together)."""
+    def choices(kind: str, label: str) -> Callable[[str], object]:
+        registry = getattr(registries, kind)
+        return lambda text: [chosen(item, registry, label, kind) for item in LIST_SEPARATORS.split(text) if item]
+
+    return {
+        "title": check_title,
+        "street": lambda v: chosen(v, registries.streets, "街镇", "streets"),
+        "team": lambda v: chosen(v, registries.teams, "志愿服务队", "teams"),
+        "categories": choices("categories", "活动类型"), "audiences": choices("audiences", "服务对象"),
+        "date": parse_day, "end_date": parse_day, "until": parse_day, "registration_deadline": parse_day,
+        "except": parse_days, "repeat": _repeat, "start_time": _clock, "end_time": _clock,
+        "online": check_url, "registration_url": check_url,
+        "registration": parse_yes_no, "registration_capacity": parse_count, "status": status_of,
+    }
+
+
+def chosen(text: str, registry: Mapping[str, object], label: str, kind: str) -> str:
+    """A name from the dropdown (or an id) as new-event resolves it; else the closest name."""
+    try:
+        return resolve_id(text, registry, label, kind)
+    except ScaffoldError:
+        names = [getattr(item, "name", "") for item in registry.values()]
+        guess = closest(text, names, cutoff=0.5)
+        pick = "点这一格右边的小箭头，从下拉列表里选"
+        raise ScaffoldError(f"没有叫“{text}”的{label}",
+                            f"是否想写“{guess}”？{pick}" if guess else pick) from None
+
+
+def status_of(text: str) -> str:
+    """正常举办 / 已取消 / 名额已满 → the status id; a postponement is a change of date in the sheet."""
+    if text not in STATUS_CHOICES:
+        raise ScaffoldError(f"状态只能选 {'、'.join(STATUS_CHOICES)}，而不是“{text}”",
+                            "改期、延期的活动：直接改「日期」和时间，状态空着")
+    return STATUS_CHOICES[text]
+
+
+def _repeat(text: str) -> object:
+    try:
+        return parse_repeat(text)
+    except RecurrenceError as exc:
+        raise ScaffoldError(exc.message, exc.hint) from None
+
+
+def _clock(text: str) -> object:
+    if text.lower() in ALL_DAY_WORDS:
+        raise ScaffoldError(f"时间写了“{text}”", "全天活动把「开始时间」「结束时间」都空着")
+    try:
+        return parse_clock(text)
+    except DateFormatError as exc:
+        raise ScaffoldError(exc.message, "写成 24 小时制，例如 14:30") from None
+
+
+def _header(keys: tuple[str, ...]) -> str:
+    return next((ANSWER_HEADERS[k] for k in keys if k in ANSWER_HEADERS), "")
+
+
+def column_of(field_name: str) -> str:
+    """The column a problem of the written file comes from (``registration.phone`` → 报名电话)."""
+    root = field_name.split("[")[0]
+    if root in FIELD_HEADERS:
+        return FIELD_HEADERS[root]
+    return _header(questions_for(field_name))
+
+
+def derived_id(given: Mapping[str, str], registries: Registries) -> str:
+    """A row without 编号 is the same event as before when its street, first date and name are."""
+    street = resolve_id(given["street"], registries.streets, "街镇", "streets")
+    return f"{street}-{parse_day(given['date']).isoformat()}-{check_title(given['title'])}"
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(_STAMP.sub("", text).encode("utf-8")).hexdigest()[:16]
+
+
+def stamped(text: str) -> str:
+    """The file with its fingerprint on the line after ``external_id``: whether it was edited since."""
+    head, found, tail = text.partition("\nexternal_id: ")
+    line, _, rest = tail.partition("\n")
+    return f"{head}{found}{line}\n{STAMP}{digest(text)}\n{rest}"
+
+
+def edited(text: str) -> bool:
+    """Whether an imported file differs from what the import wrote (its fingerprint)."""
+    match = _STAMP.search(text)
+    return match is None or match[1] != digest(text)
+
+
+def free_slug(slug: str, taken: Mapping[str, str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` … when another file has it."""
+    number, free = 1, slug
+    while free in taken:
+        number += 1
+        free = f"{slug}-{number}"
+    return free
+
+
+def imported_files(layout: Layout, tree: ContentTree, folder: str) -> dict[str, list[Path]]:
+    """The files of ``folder`` an import wrote, by their ``external_id`` (only files naming it are parsed)."""
+    found: dict[str, list[Path]] = {}
+    for path in layout.files(folder, tree):
+        data = path.read_bytes()
+        if b"external_id" not in data:
+            continue
+        parsed = parse_file(path, layout.shown(path), data=data, reserved=frozenset())
+        value = parsed.doc.meta.get("external_id") if parsed.doc is not None else None
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            found.setdefault(str(value).strip(), []).append(path)
+    return found

@@ -1,0 +1,346 @@
+"""Spreadsheets staff fill in (.xlsx, or CSV in UTF-8 or GBK): the columns, and each row's cells as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from kepu.content.model import STATUS_LABELS
+from kepu.editor.answers import ScaffoldError, parse_day
+from kepu.formats.csvsafe import FORMULA_START
+
+EVENT_SHEET = "活动"
+NEWS_SHEET = "新闻"
+EXAMPLE_SHEET = "示例（不导入）"
+INSTRUCTIONS_SHEET = "说明"
+CHOICES_SHEET = "选项"
+SKIPPED_SHEETS = (EXAMPLE_SHEET, INSTRUCTIONS_SHEET, CHOICES_SHEET)
+ALL_DAY = "全天"
+STATUS_CHOICES = {STATUS_LABELS[s]: s for s in ("scheduled", "cancelled", "full")}  # 正常举办 → scheduled …
+_REQUIRED_MARKS = re.compile(r"[*＊]|[（(]必填[)）]")
+_SPACE = re.compile(r"\s+")
+_EXCEL_SERIALS = (36526, 73051)  # 2000-01-01 … 2100-01-01 as Excel day numbers
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a sheet: its Chinese header, the answer of ``new-event`` it fills, the kind
+    of cell (text, date, time, choice from a registry …) and what the template says about it."""
+
+    header: str
+    key: str
+    kind: str = "text"  # text, long, date, dates, time, choice, choices, yesno, repeat, count, status
+    required: bool = False
+    registry: str = ""  # streets, teams, categories, audiences
+    note: str = ""
+    width: int = 14
+
+
+EVENT_COLUMNS = (
+    Column("编号", "external_id", note="本单位给这个活动起的编号，例如 KPR2026-001。写了编号，"
+           "以后改了日期、名称再导入，更新的仍是同一个活动；不写就按“街镇＋日期＋名称”认"),
+    Column("活动名称", "title", required=True, note="例如 流动科技馆进社区", width=24),
+    Column("街镇", "street", "choice", True, "streets", "从下拉列表里选"),
+    Column("志愿服务队", "team", "choice", True, "teams", "从下拉列表里选", width=30),
+    Column("日期", "date", "date", True, note="例如 2026-12-05；重复的活动写第一次的日期", width=18),
+    Column("开始时间", "start_time", "time", note="例如 14:00；全天活动两个时间都空着"),
+    Column("结束时间", "end_time", "time", note="例如 16:00"),
+    Column("最后一天", "end_date", "date", note="只有连续几天的活动（例如两天的科技周集市）才写；重复活动不写", width=18),
+    Column("重复", "repeat", "repeat", note="不重复就空着；例如 每周六、每周二和周四、每月第二个周六、每天"),
+    Column("重复到", "until", "date", note="重复活动最后一次的日期；长期举办就空着", width=18),
+    Column("不开展的日期", "except", "dates", note="重复活动中停办的日期，多个用顿号分开，例如 2026-12-26、2027-01-02",
+           width=24),
+    Column("场地名称", "venue", note="线下活动必填，例如 新北街道党群服务中心三楼", width=24),
+    Column("详细地址", "address", note="例如 某某路 100 号社区服务中心二楼", width=28),
+    Column("线上链接", "online", note="线上活动的直播或会议链接，以 https:// 开头", width=24),
+    Column("活动类型", "categories", "choices", True, "categories", "从下拉列表里选；多个用顿号分开"),
+    Column("服务对象", "audiences", "choices", True, "audiences", "从下拉列表里选；多个用顿号分开"),
+    Column("适合年龄", "age", note="例如 6-12、60+；不限就空着"),
+    Column("需要报名", "registration", "yesno", note="是 或 否"),
+    Column("报名链接", "registration_url", note="以 https:// 开头", width=24),
+    Column("报名电话", "registration_phone", note="例如 0123-2530 0000；分机写“转”，例如 0123-2530 0000 转 123",
+           width=20),
+    Column("报名截止", "registration_deadline", "date", width=18),
+    Column("名额", "registration_capacity", "count", note="人数，例如 30；不限就空着"),
+    Column("费用", "cost", note="免费就空着；收费的写明，例如 材料费 10 元"),
+    Column("状态", "status", "status", note="正常举办就空着；取消了选“已取消”，名额满了选“名额已满”；"
+           "改期的活动直接改日期和时间"),
+    Column("状态说明", "status_note", note="取消的原因等，例如 因大风天气取消", width=24),
+    Column("活动介绍", "body", "long", True, note="做什么、怎么参加、需要带什么", width=40),
+)
+
+
+NEWS_COLUMNS = (
+    Column("编号", "external_id", note="本单位给这篇新闻起的编号，例如 XW2026-001；写了编号，以后改了再导入，"
+           "更新的仍是同一篇"),
+    Column("新闻标题", "title", required=True, width=30),
+    Column("发布日期", "date", "date", True, note="例如 2026-12-05", width=18),
+    Column("相关街镇", "street", "choice", registry="streets", note="从下拉列表里选；全区的新闻就空着"),
+    Column("相关活动", "events", note="这篇新闻报道的活动：写「活动」表里那个活动的编号（或活动的文件名），"
+           "多个用顿号分开", width=24),
+    Column("正文", "body", "long", True, note="新闻的正文", width=60),
+)
+
+
+class CellError(Exception):
+    """A cell that cannot be read as its column needs, with the fix (both in Chinese)."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One filled row: its sheet, number as the spreadsheet shows it, and cells by header."""
+
+    sheet: str
+    number: int
+    cells: dict[str, object]
+
+
+@dataclass(slots=True)
+class Sheet:
+    """The rows of one sheet under its header row, and the headers not recognised."""
+
+    name: str
+    header_row: int
+    headers: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ headers
+
+def plain_header(text: object) -> str:
+    """``活动名称（必填）`` / `` 活动名称* `` → ``活动名称``."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return _SPACE.sub("", _REQUIRED_MARKS.sub("", text))
+
+
+def find_header(rows: list[list[object]], columns: tuple[Column, ...]) -> int | None:
+    """The index of the first row that names the first required column (a title line may come before)."""
+    wanted = next(c.header for c in columns if c.required)
+    for index, row in enumerate(rows[:20]):
+        if wanted in {plain_header(v) for v in row}:
+            return index
+    return None
+
+
+def to_sheet(name: str, rows: list[list[object]], columns: tuple[Column, ...]) -> Sheet | None:
+    """The rows below the header row, keyed by header (empty rows left out); None without a header row."""
+    index = find_header(rows, columns)
+    if index is None:
+        return None
+    headers = [plain_header(v) for v in rows[index]]
+    sheet = Sheet(name, index + 1, headers)
+    for number, values in enumerate(rows[index + 1:], start=index + 2):
+        cells = {h: v for h, v in zip(headers, values, strict=False) if h and not is_empty(v)}
+        if cells:
+            sheet.rows.append(Row(name, number, cells))
+    return sheet
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# ------------------------------------------------------------------ reading files
+
+class Formula(str):
+    """A formula cell whose result the file does not hold (openpyxl keeps the formula text)."""
+
+
+def read_workbook(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
+    """Every sheet with the columns' header row, but the template's own (示例、说明、选项).
+
+    A formula cell is read as the result Excel or WPS saved with it (what staff see); it is never
+    calculated here."""
+    from openpyxl import load_workbook
+
+    values = load_workbook(path, read_only=True, data_only=True)
+    formulas = load_workbook(path, read_only=True, data_only=False)
+    sheets = []
+    for name in values.sheetnames:
+        if name in SKIPPED_SHEETS:
+            continue
+        rows = [[_cell(v, f) for v, f in zip(vrow, frow, strict=False)]
+                for vrow, frow in zip(values[name].iter_rows(values_only=True),
+                                      formulas[name].iter_rows(values_only=True), strict=False)]
+        sheet = to_sheet(name, rows, columns)
+        if sheet is not None:
+            sheets.append(sheet)
+    values.close()
+    formulas.close()
+    return sheets
+
+
+def _cell(value: object, formula: object) -> object:
+    """The saved value; a formula without one is kept as its text, to be refused (a text cell
+    that starts with = reads the same in both loads and stays text)."""
+    if value is None and isinstance(formula, str) and formula.startswith("="):
+        return Formula(formula)
+    return value
+
+
+def read_csv(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
+    """A CSV file as one sheet named after the file (as Excel and WPS name its tab)."""
+    text = decode_csv(path.read_bytes())
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    sheet = to_sheet(path.stem, rows, columns)
+    return [sheet] if sheet is not None else []
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel writes), else GBK as Excel and WPS save it in China."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise CellError("读不出这个文件的文字（不是 UTF-8，也不是 GBK 编码）",
+                        "在 Excel 或 WPS 里打开，另存为“Excel 工作簿(.xlsx)”后再导入") from None
+
+
+def sheets_of(path: Path, columns: tuple[Column, ...] = EVENT_COLUMNS) -> list[Sheet]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_workbook(path, columns)
+    if suffix in (".csv", ".txt"):
+        return read_csv(path, columns)
+    raise CellError(f"不能导入 {path.suffix or '没有扩展名的'} 文件",
+                    "在 Excel 或 WPS 里另存为“Excel 工作簿(.xlsx)”或“CSV UTF-8”后再导入")
+
+
+# ------------------------------------------------------------------ cells as text
+
+def cell_text(value: object, column: Column, today: date) -> str:
+    """A cell as the text ``new-event`` would be given; CellError when it cannot be read."""
+    if isinstance(value, Formula):
+        raise CellError(f"这一格是公式（{value[:30]}），文件里没有保存它的结果",
+                        "在 Excel 或 WPS 里打开并保存一次；或者复制这一格，“选择性粘贴”为“数值”")
+    if column.kind in ("date", "dates"):
+        return date_text(value, today, many=column.kind == "dates")
+    if column.kind == "time":
+        return time_text(value)
+    return plain_text(value)
+
+
+def plain_text(value: object) -> str:
+    """Text as typed; a number as written (30, not 30.0). A text cell starting with = + - @ stays
+    text (our own CSV exports prefix it with ' so that spreadsheets show it: that ' is removed)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        text = text[1:]
+    return text
+
+
+_YEARLESS = re.compile(r"(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?")
+_DATE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+# "2026-12-05 星期六", "2026-12-05（周六）": a date cell saved as CSV "as shown" carries its weekday.
+_DATED_WEEKDAY = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?)"
+                            r"\s*[(（]?\s*(?:星期|周|礼拜)([一二三四五六日天])[)）]?")
+_WEEKDAY_NAMES = "一二三四五六日"
+_MIDNIGHT = re.compile(r"(\d)\s+0?0:00(?::00)?(?=$|[\s,，、;；])")  # a date cell shown with its time, 0:00:00
+
+
+def date_text(value: object, today: date, many: bool = False) -> str:
+    """A date cell, an Excel day number, or text (2026-05-20, 2026/5/20, 2026年5月20日, with or
+    without its weekday) → text ``parse_day`` reads; a date without its year is refused, naming
+    the likely year."""
+    if isinstance(value, datetime):
+        if value.time() != time():
+            raise CellError(f"这一格除了日期还有时间 {value:%H:%M}", "日期列只写日期；时间写在「开始时间」「结束时间」列")
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _EXCEL_SERIALS[0] <= value < _EXCEL_SERIALS[1] and float(value).is_integer():
+            return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()
+        raise CellError(f"“{plain_text(value)}”不是日期", "日期写成 2026-12-05")
+    text = _DATED_WEEKDAY.sub(_checked_weekday, unicodedata.normalize("NFKC", plain_text(value)))
+    text = _MIDNIGHT.sub(r"\1", text)
+    items = _DATE_SEPARATORS.split(text) if many else [text]
+    for item in items:
+        if match := _YEARLESS.fullmatch(unicodedata.normalize("NFKC", item)):
+            raise CellError(f"日期“{item}”没有写年份", f"写上年份，例如 {_likely(match, today)}")
+    return text
+
+
+def _checked_weekday(match: re.Match[str]) -> str:
+    """``2026-12-05 星期六`` → ``2026-12-05``; a weekday that is not the date's is refused."""
+    try:
+        day = parse_day(match[1])
+    except ScaffoldError:
+        return match[1]  # the date itself is wrong: the column's check says how
+    named = _WEEKDAY_NAMES.index(match[2].replace("天", "日"))
+    if named != day.weekday():
+        right = _WEEKDAY_NAMES[day.weekday()]
+        raise CellError(f"{day.isoformat()} 是星期{right}，不是星期{match[2]}", "核对日期和星期，改对其中一个")
+    return match[1]
+
+
+def _likely(match: re.Match[str], today: date) -> str:
+    month, day = int(match[1]), int(match[2])
+    for year in (today.year, today.year + 1):
+        try:
+            if date(year, month, day) >= today:
+                return f"{year}-{month:02d}-{day:02d}"
+        except ValueError:
+            break
+    return f"{today.year}-{month:02d}-{day:02d}"
+
+
+_MORNING = ("凌晨", "早上", "早晨", "上午", "am")
+_CLOCK = re.compile(r"(?P<p1>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|am|pm)?(?P<h>\d{1,2})"
+                    r"(?:[:：.](?P<m>\d{2})(?::\d{2})?|点(?P<half>半)?(?:(?P<m2>\d{1,2})分?)?|时)?"
+                    r"(?P<p2>am|pm)?", re.IGNORECASE)
+
+
+def time_text(value: object) -> str:
+    """A time cell, or text such as 14:30, 14：30, 下午2:30, 下午2点半, 2:30 PM → ``14:30``."""
+    if isinstance(value, datetime) and value.date() <= date(1900, 1, 1):  # a time saved with Excel's day 0
+        value = value.time()
+    if isinstance(value, timedelta) and value < timedelta(days=1):
+        value = (datetime.min + value).time()
+    if isinstance(value, float) and 0 <= value < 1:
+        value = (datetime.min + timedelta(days=value)).time()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, datetime):
+        raise CellError(f"这一格是日期和时间 {value:%Y-%m-%d %H:%M}", "时间列只写时间，例如 14:30；日期写在「日期」列")
+    text = plain_text(value)
+    match = _CLOCK.fullmatch(_SPACE.sub("", unicodedata.normalize("NFKC", text)).lower())
+    if not match or (match["p1"] and match["p2"]):
+        raise CellError(f"无法识别的时间“{text}”", "写成 24 小时制，例如 14:30；也可以写 下午2:30")
+    hour = int(match["h"])
+    minute = 30 if match["half"] else int(match["m"] or match["m2"] or 0)
+    period = (match["p1"] or match["p2"] or "").lower()
+    if (period in _MORNING and not 1 <= hour <= 12) or (period and not 1 <= hour <= 23):
+        raise CellError(f"时间“{text}”里的“{period}”和 {hour} 点对不上", "写成 24 小时制，例如 14:30")
+    if period in _MORNING:
+        hour %= 12
+    elif period == "中午":
+        hour = hour if hour >= 11 else hour + 12
+    elif period:
+        hour = hour % 12 + 12 if hour <= 12 else hour  # 下午14:00 is 14:00 too
+    return f"{hour:02d}:{minute:02d}"
+
+
+def row_cells(row: Row, columns: tuple[Column, ...]) -> Iterator[tuple[Column, object]]:
+    """The row's filled cells, by column."""
+    for column in columns:
+        if column.header in row.cells:
+            yield column, row.cells[column.header]

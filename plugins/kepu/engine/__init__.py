@@ -1,0 +1,1 @@
+"""Build engine helpers without Pelican: atomic publishing and child processes."""

@@ -1,0 +1,104 @@
+"""The change feed: new, rescheduled, moved, postponed and cancelled events as Atom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+from kepu.content.dates import format_datetime
+from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED
+from kepu.formats.atom import ATOM, document, iso, text_element
+from kepu.formats.ics import UNKNOWN_STAMP
+from kepu.index.history import FileHistory
+from kepu.index.site import EventEntry
+
+KIND_LABELS = {
+    "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
+    "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
+    "session": "单场取消或改期",
+    "updated": "信息更新",
+}
+MAX_ENTRIES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    entry: EventEntry
+    kind: str
+    when: datetime
+    number: int  # position of the change in the event's history: stable ids
+
+    @property
+    def label(self) -> str:
+        """A postponement with its new date is 已改期, one without (yet) 已延期."""
+        if self.kind == "postponed" and self.entry.event.previous_start is not None:
+            return STATUS_LABELS["rescheduled"]
+        return KIND_LABELS[self.kind]
+
+
+def _status_kind(entry: EventEntry) -> str:
+    return {"cancelled": "cancelled", "postponed": "postponed"}.get(entry.event.status, "new")
+
+
+def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: datetime) -> list[ChangeEntry]:
+    """An event's changes, from its repository history when there is one.
+
+    The newest change is dated by the event's ``updated`` field when an editor set it; a
+    change not yet committed (previewing) is dated by the build date. Without history the
+    event's present state stands for one change, dated by ``updated``."""
+    updated = entry.event.updated
+    if history is None or history.created is None:
+        return [ChangeEntry(entry, _status_kind(entry), updated, 0)] if updated else []
+    found = [ChangeEntry(entry, "new", history.created, 0)]
+    for number, change in enumerate(history.changes, start=1):
+        found.append(ChangeEntry(entry, change.kind, change.when or build_stamp, number))
+    if len(found) == 1 and entry.event.status in ("cancelled", "postponed"):
+        # Published already cancelled or postponed: say so, not just "new".
+        found.append(ChangeEntry(entry, _status_kind(entry), updated or history.created, 1))
+    if updated and found[-1].number:  # an editor's stated time of the latest change wins
+        found[-1] = ChangeEntry(entry, found[-1].kind, updated, found[-1].number)
+    return found
+
+
+def _summary(change: ChangeEntry) -> str:
+    event, entry = change.entry.event, change.entry
+    parts = [f"{change.label}：{event.title}", f"时间：{entry.when}", f"街镇：{entry.street.name}"]
+    if change.kind in ("postponed", "rescheduled") and event.previous_start:
+        # The old date still stands in readers' minds: say where the event went.
+        moved = event.moved_to_text
+        parts.append(f"原定：{format_datetime(event.previous_start)}" + (f"，{moved}" if moved else ""))
+    elif change.kind == "postponed" and event.shown_status == "postponed":
+        parts.append(f"原定时间暂不举办，{TO_BE_ANNOUNCED}")
+    if event.status_note and change.kind in ("cancelled", "postponed"):
+        parts.append(f"说明：{event.status_note.rstrip('。')}")
+    return "；".join(parts) + "。"
+
+
+def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str) -> bytes:
+    """Newest first, at most MAX_ENTRIES, deterministic (no clock: with no changes, the feed is
+    dated like an event with no known revision, never by the build)."""
+    ordered = sorted(changes, key=lambda c: (c.when, c.entry.event.slug, c.number), reverse=True)[:MAX_ENTRIES]
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
+    _text(feed, "id", f"tag:{uid_domain},2026:changes")
+    _text(feed, "title", title)
+    _text(feed, "subtitle", "新增、改期、变更地点、延期和取消的活动，最新的在前。")
+    _text(feed, "updated", iso(ordered[0].when if ordered else UNKNOWN_STAMP))
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": feed_url, "type": "application/atom+xml"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{site}/", "type": "text/html"})
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", title)
+    for change in ordered:
+        event = change.entry.event
+        item = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(item, "id", f"tag:{uid_domain},2026:{event.slug}/{change.number}")
+        _text(item, "title", f"【{change.label}】{event.title}")
+        _text(item, "updated", iso(change.when))
+        ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{site}/{change.entry.url}",
+                                                 "type": "text/html"})
+        ET.SubElement(item, f"{{{ATOM}}}category", {"term": change.kind, "label": change.label})
+        _text(item, "summary", _summary(change))
+    return document(feed)
+
+
+_text = text_element

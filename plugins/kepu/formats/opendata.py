@@ -1,0 +1,287 @@
+"""Open data: every event as JSON (with a published JSON Schema) and as CSV for Excel/WPS."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kepu.content.model import STATUS_LABELS, STATUSES
+from kepu.content.recurrence import occurrence_point
+from kepu.content.sessions import changed_times, session_label
+from kepu.formats.csvsafe import cell
+from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
+
+DATA_VERSION = "1.2"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series)
+CSV_COLUMNS = [
+    ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
+    ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
+    ("street", "街镇"), ("community", "社区"), ("venue", "地点"), ("address", "地址"),
+    ("online", "线上链接"), ("team", "主办队伍"), ("categories", "活动类型"), ("audiences", "服务对象"),
+    ("cost", "费用"), ("registration", "需要报名"), ("phone", "报名电话"), ("attendance", "参加人数"),
+    ("url", "活动页面"),
+]
+NUMERIC_CSV_COLUMNS = frozenset({"attendance"})  # written as numbers, a negative one too
+
+
+def _when(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _named(ident: str, name: str) -> dict[str, str]:
+    return {"id": ident, "name": name}
+
+
+def _session(event, change) -> dict[str, Any]:
+    """A changed session: the rule's date it replaces, cancelled or its new time and place."""
+    zone = ZoneInfo(event.timezone)
+    original = occurrence_point(change.original, event.start, zone)
+    original = original if isinstance(event.start, datetime) else original.date()
+    start, end = changed_times(event, change, original)
+    venue = change.venue
+    return {"date": _when(original), "status": "cancelled" if change.cancelled else "moved",
+            "start": None if change.cancelled else _when(start), "end": None if change.cancelled else _when(end),
+            "venue": None if venue is None else {"name": venue.name, "address": venue.address,
+                                                 "lat": venue.lat, "lon": venue.lon},
+            "note": change.note}
+
+
+def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[str, Any]:
+    """One event as open data; field names are stable across versions of the same major number."""
+    event = entry.event
+    venue, reg, contact = event.venue, event.registration, event.contact
+    return {
+        "id": event.slug,
+        "url": f"{site}/{entry.url}",
+        "ics": ics,
+        "title": event.title,
+        "summary": event.summary,
+        "status": event.status,
+        "status_label": event.status_label,
+        "status_note": event.status_note,
+        "start": _when(event.start),
+        "end": _when(event.end),
+        "all_day": event.all_day,
+        "timezone": event.timezone,
+        "previous_start": _when(event.previous_start),
+        "recurrence": None if event.recurrence is None else {
+            "rrule": event.recurrence.rrule,
+            "exdates": [_when(d) for d in event.recurrence.exdates],
+            "rdates": [_when(d) for d in event.recurrence.rdates],
+            "sessions": [_session(event, s) for s in event.recurrence.sessions],
+        },
+        "next_start": _when(entry.next.start) if entry.next else None,
+        "street": _named(event.street, entry.street.name),
+        "street_kind": entry.street.kind,
+        "community": event.community,
+        "venue": None if venue is None else {"name": venue.name, "address": venue.address,
+                                             "lat": venue.lat, "lon": venue.lon},
+        "online": event.online or None,
+        "team": _named(event.team, entry.team.name),
+        "categories": [_named(c.id, c.name) for c in entry.categories],
+        "audiences": [_named(a.id, a.name) for a in entry.audiences],
+        "age_min": event.age_min,
+        "age_max": event.age_max,
+        "cost": event.cost,
+        "free": event.is_free,
+        "registration": None if reg is None else {
+            "required": reg.required, "url": reg.url or None, "phone": reg.phone or None,
+            "email": reg.email or None, "deadline": _when(reg.deadline), "capacity": reg.capacity},
+        "contact": None if contact is None else (contact.text or " ".join(
+            filter(None, (contact.name, contact.phone, contact.email)))),
+        "accessibility": event.accessibility or None,
+        "tags": list(event.tags),
+        "attendance": event.attendance,
+        "report": event.report or None,
+        "updated": _when(event.updated),
+    }
+
+
+def events_document(records: list[dict[str, Any]], index: SiteIndex, site: str, schema_url: str) -> dict:
+    """The published document around event records (see ``event_record``)."""
+    return {
+        "$schema": schema_url,
+        "version": DATA_VERSION,
+        "build_date": index.build_date.isoformat(),
+        "site": site,
+        "count": len(records),
+        "events": records,
+    }
+
+
+def dumps(document: dict) -> bytes:
+    """Compact UTF-8 JSON (the C encoder: indenting would use the slow pure-Python one)."""
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def record_json(record: dict[str, Any]) -> str:
+    """One record as it appears inside ``events_json``."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def events_json(records: list[str], index: SiteIndex, site: str, schema_url: str) -> bytes:
+    """``dumps(events_document(...))`` from records already encoded by ``record_json``."""
+    head = dumps(events_document([], index, site, schema_url) | {"count": len(records)})
+    assert head.endswith(b"[]}\n")  # "events" is the document's last member
+    return b"".join([head[:-4], b"[", ",".join(records).encode("utf-8"), b"]}\n"])
+
+
+CsvLine = tuple[str, str]  # (sort key: day, time and event, tab-separated; line)
+
+
+def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
+    """An event's CSV lines, one per session (recurring events expanded up to the horizon)."""
+    zone = index.timezone
+    event = entry.event
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
+    keys = []
+    for occurrence in entry.occurrences:
+        timed = isinstance(occurrence.start, datetime)
+        venue = occurrence.venue  # a moved session's own place
+        start = occurrence.start.astimezone(zone) if timed else None
+        end = occurrence.end.astimezone(zone) if timed else None
+        day = local_day(occurrence.start, zone)
+        keys.append(f"{day.isoformat()}\t{start.strftime('%H:%M') if start else ''}\t{event.slug}")
+        writer.writerow(csv_row([
+            event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
+            end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
+            "否" if timed else "是", event.title, session_label(occurrence) or event.status_label, event.street,
+            entry.street.name, event.community, venue.name if venue else "", venue.address if venue else "",
+            event.online, entry.team.name, "、".join(c.name for c in entry.categories),
+            "、".join(a.name for a in entry.audiences), event.cost,
+            "是" if event.registration and event.registration.required else "否",
+            event.registration.phone if event.registration else "",
+            event.attendance, f"{site}/{entry.url}",
+        ]))
+    return list(zip(keys, lines, strict=True))
+
+
+def csv_row(values: list) -> list:
+    """A row in ``CSV_COLUMNS`` order made safe for spreadsheets: numbers stay numbers in
+    numeric columns, text that could start a formula gets a leading ' (``csvsafe.cell``)."""
+    return [cell(value, key in NUMERIC_CSV_COLUMNS) for (key, _), value in zip(CSV_COLUMNS, values, strict=True)]
+
+
+class _Lines(list):
+    """A csv writer's file: each row, written in one call, becomes one item (with any quoted
+    line breaks inside it)."""
+
+    write = list.append
+
+
+def csv_document(lines: Iterable[list[CsvLine]]) -> bytes:
+    """The CSV file from every event's ``csv_lines``: sessions by day, time and event; UTF-8
+    with BOM (so that spreadsheet programs read it as UTF-8)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([cell(label) for _, label in CSV_COLUMNS])
+    ordered = sorted((line for event in lines for line in event), key=lambda line: line[0])
+    return "\ufeff".encode() + (buffer.getvalue() + "".join(text for _, text in ordered)).encode("utf-8")
+
+
+def _string(description: str, nullable: bool = False, **extra: Any) -> dict:
+    return {"type": ["string", "null"] if nullable else "string", "description": description, **extra}
+
+
+def _named_schema(description: str) -> dict:
+    return {"type": "object", "description": description, "required": ["id", "name"],
+            "additionalProperties": False,
+            "properties": {"id": _string("编号"), "name": _string("中文名称")}}
+
+
+def schema(schema_url: str) -> dict:
+    """JSON Schema (2020-12) of events.json, with Chinese descriptions of every field."""
+    when = "ISO 8601：全天活动为日期（2026-12-05），其他为带时区偏移的时间（2026-12-05T14:00:00+08:00）"
+    venue_schema = {"type": ["object", "null"], "description": "活动地点；纯线上活动为 null",
+                    "properties": {"name": _string("地点名称"), "address": _string("地址"),
+                                   "lat": {"type": ["number", "null"], "description": "纬度（WGS-84）"},
+                                   "lon": {"type": ["number", "null"], "description": "经度（WGS-84）"}},
+                    "required": ["name", "address", "lat", "lon"], "additionalProperties": False}
+    session_schema = {"type": "object", "description": "单独取消或改期的一场",
+                      "properties": {"date": _string(f"这一场按重复规则原定的开始。{when}"),
+                                     "status": {"enum": ["cancelled", "moved"],
+                                                "description": "cancelled 这一场取消、moved 这一场改了时间或地点"},
+                                     "start": _string("改期后的开始；取消时为 null", nullable=True),
+                                     "end": _string("改期后的结束；取消时为 null", nullable=True),
+                                     "venue": venue_schema | {"description": "改后的地点；没有改地点时为 null"},
+                                     "note": _string("说明")},
+                      "required": ["date", "status", "start", "end", "venue", "note"],
+                      "additionalProperties": False}
+    event_properties = {
+        "id": _string("活动编号，即文件名；永久不变，也是日历订阅中 UID 的前半部分", pattern="^[a-z0-9]+(-[a-z0-9]+)*$"),
+        "url": _string("活动页面地址", format="uri"),
+        "ics": _string("单个活动的日历文件地址；早已结束的活动没有", nullable=True),
+        "title": _string("活动名称"),
+        "summary": _string("一句话简介"),
+        "status": {"enum": list(STATUSES),
+                   "description": "状态：scheduled 正常举办、cancelled 已取消、full 名额已满、postponed "
+                                  "改期或延期（previous_start 有值：已改期，start 是新的时间；"
+                                  "previous_start 为 null：已延期，新时间待定，start 是原定时间）"},
+        "status_label": {"enum": list(dict.fromkeys(STATUS_LABELS.values())),
+                         "description": "页面上显示的状态：" + "、".join(STATUS_LABELS.values())},
+        "status_note": _string("状态说明"),
+        "start": _string(f"开始。{when}"),
+        "end": _string(f"结束（全天活动为最后一天，含当天）。{when}"),
+        "all_day": {"type": "boolean", "description": "是否全天活动"},
+        "timezone": _string("时区（IANA），通常为 Asia/Shanghai"),
+        "previous_start": _string("改期活动原定的开始时间", nullable=True),
+        "recurrence": {"type": ["object", "null"], "description": "重复规则（RFC 5545），不重复时为 null",
+                       "properties": {"rrule": _string("RRULE，UNTIL 为 UTC 时间"),
+                                      "exdates": {"type": "array", "items": _string("不举办的日期"),
+                                                  "description": "不举办的日期"},
+                                      "rdates": {"type": "array", "items": _string("额外的日期"),
+                                                 "description": "额外增加的日期"},
+                                      "sessions": {"type": "array", "items": session_schema,
+                                                   "description": "单独取消或改期的场次"}},
+                       "required": ["rrule", "exdates", "rdates", "sessions"], "additionalProperties": False},
+        "next_start": _string("构建日期以后的下一次开始时间；已结束的活动为 null", nullable=True),
+        "street": _named_schema("所属街镇或功能区"),
+        "street_kind": {"enum": ["街道", "镇", "功能区"], "description": "街镇类别"},
+        "community": _string("社区或村"),
+        "venue": venue_schema,
+        "online": _string("线上参加的链接", nullable=True),
+        "team": _named_schema("主办志愿服务队"),
+        "categories": {"type": "array", "items": _named_schema("活动类型"), "description": "活动类型"},
+        "audiences": {"type": "array", "items": _named_schema("服务对象"), "description": "服务对象"},
+        "age_min": {"type": ["integer", "null"], "description": "最小适合年龄"},
+        "age_max": {"type": ["integer", "null"], "description": "最大适合年龄"},
+        "cost": _string("费用说明"),
+        "free": {"type": "boolean", "description": "是否免费"},
+        "registration": {"type": ["object", "null"], "description": "报名信息",
+                         "properties": {"required": {"type": "boolean", "description": "是否需要报名"},
+                                        "url": _string("报名链接", nullable=True),
+                                        "phone": _string("报名电话", nullable=True),
+                                        "email": _string("报名邮箱", nullable=True),
+                                        "deadline": _string("报名截止日期", nullable=True),
+                                        "capacity": {"type": ["integer", "null"], "description": "名额"}},
+                         "required": ["required", "url", "phone", "email", "deadline", "capacity"],
+                         "additionalProperties": False},
+        "contact": _string("联系方式", nullable=True),
+        "accessibility": _string("无障碍说明", nullable=True),
+        "tags": {"type": "array", "items": {"type": "string"}, "description": "关键词"},
+        "attendance": {"type": ["integer", "null"], "description": "活动结束后登记的参加人数"},
+        "report": _string("活动报道新闻的编号", nullable=True),
+        "updated": _string("最后修改时间", nullable=True),
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url,
+        "title": "科普日历活动数据",
+        "description": "全部已发布活动。字段名在同一主版本号内保持不变；新增字段只增加次版本号。",
+        "type": "object",
+        "required": ["version", "build_date", "site", "count", "events"],
+        "properties": {
+            "$schema": _string("本结构说明的地址"),
+            "version": _string("数据格式版本（主版本.次版本）", pattern=r"^\d+\.\d+$"),
+            "build_date": _string("生成数据所依据的日期"),
+            "site": _string("网站地址"),
+            "count": {"type": "integer", "description": "活动数量"},
+            "events": {"type": "array", "description": "活动列表，按编号排序", "items": {
+                "type": "object", "required": list(event_properties), "additionalProperties": False,
+                "properties": event_properties}},
+        },
+    }

@@ -1,0 +1,67 @@
+"""What search knows of each event and news item: the site's model turned into SearchDoc records."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from kepu.content.dates import format_day
+from kepu.content.model import Registries
+from kepu.formats.searchindex import SearchDoc, SearchSite
+from kepu.index.site import EventEntry
+
+BODY_CHARS = 2000  # of a page's text, what search reads beyond its names
+EXCERPT_CHARS = 80
+NEWS_PLACE = "新闻动态"
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(markup: str, limit: int = BODY_CHARS) -> str:
+    """The words of sanitised HTML, in one line."""
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", markup))).strip()[:limit]
+
+
+def _excerpt(summary: str, body: str) -> str:
+    text = summary or body
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS - 1] + "…"
+
+
+def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
+    event = entry.event
+    venue = event.venue
+    body = plain_text(event.body_html, body_chars)
+    shown = event.shown_status
+    return SearchDoc(
+        url=entry.url, title=event.title, when=entry.when, place=entry.street.name,
+        order=(event.slug,),
+        names=(event.title, *event.tags, *(p.name for p in entry.programmes), *(c.name for c in entry.campaigns),
+               venue.name if venue else "", entry.street.name, entry.team.name,
+               entry.community.name if entry.community else event.community,
+               *(s.name for s in entry.speakers), *(c.name for c in entry.categories),
+               *(a.name for a in entry.audiences)),
+        text=(event.summary, venue.address if venue else "", body),
+        ends=int(entry.ends.timestamp()),
+        status="" if shown == "scheduled" else shown,
+        status_label="" if shown == "scheduled" else event.status_label,
+        street=entry.street.id, categories=tuple(c.id for c in entry.categories),
+        excerpt=_excerpt(event.summary, body),
+    )
+
+
+def news_doc(url: str, title: str, day: date, summary_html: str, body_html: str,
+             tags: tuple[str, ...] = (), body_chars: int = BODY_CHARS) -> SearchDoc:
+    summary, body = plain_text(summary_html, EXCERPT_CHARS * 2), plain_text(body_html, body_chars)
+    return SearchDoc(url=url, title=title, when=format_day(day), place=NEWS_PLACE,
+                     order=(day.isoformat(),), names=(title, *tags), text=(body,),
+                     excerpt=_excerpt(summary, body))
+
+
+def search_site(registries: Registries) -> SearchSite:
+    """The filters' choices and the synonym groups, from the registries."""
+    return SearchSite(
+        streets=[(s.id, s.name) for s in registries.streets.values()],
+        categories=[(c.id, c.name) for c in registries.categories.values()],
+        synonyms=[s.group for s in registries.synonyms.values()],
+    )

@@ -1,0 +1,138 @@
+"""The site search index: static files a browser reads a few at a time (no server, no outside host).
+
+Layout, under the search folder:
+    index.json         what search.js reads first: the folder of this build's files, how
+                       terms are sharded, the page groups, filters, synonyms, pinyin syllables
+    <build>/t/<n>.json the postings of the terms whose hash falls in shard n
+    <build>/d/<n>.json the pages numbered n × chunk … (title, link, date, street, status)
+
+Pages are numbered events first, by the four weeks in which they are over and by title within
+them, then news by date. So a query's first results, the events it finds in the coming weeks,
+lie in few page files (a programme's sessions of one period side by side), and a browser tells
+events to come from events over with each page file's first and last end (``spans``) and its
+own clock, reading a page file's own times only where the two straddle now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kepu.formats.searchterms import CATEGORY, STREET, encode_postings, known_syllables, shard_of, text_terms
+
+FORMAT = 1
+CHUNK = 64  # pages per page file
+SHARD_BYTES = 16_000  # aimed-at size of one postings file
+PERIOD = 28 * 24 * 3600  # events over in the same four weeks are numbered by title
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """One page as search shows it, and the text it is found by."""
+
+    url: str
+    title: str
+    when: str  # 2026年12月12日（周六）14:00–16:00, or a news item's date
+    place: str  # the street (events) or 新闻动态
+    order: tuple  # sort key among pages of its kind
+    names: tuple[str, ...]  # title, programmes, campaigns, venue, street, team, community, speakers, …
+    text: tuple[str, ...] = ()  # summary, address, body text
+    ends: int | None = None  # events: when it is over (Unix seconds); None for news
+    status: str = ""  # shown status key when not as planned (cancelled, full, …)
+    status_label: str = ""
+    street: str = ""
+    categories: tuple[str, ...] = ()
+    excerpt: str = ""
+
+    @property
+    def is_event(self) -> bool:
+        return self.ends is not None
+
+    def terms(self) -> dict[str, int]:
+        """Term → 1 when it is in the page's names, else 0."""
+        found = dict.fromkeys(text_terms(self.text, names=False), 0)
+        found.update(dict.fromkeys(text_terms(self.names, names=True), 1))
+        if self.street:
+            found[STREET + self.street] = 0
+        found.update(dict.fromkeys((CATEGORY + c for c in self.categories), 0))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSite:
+    """What the filters offer and what a query may be widened to."""
+
+    streets: Sequence[tuple[str, str]] = ()  # (id, name) in display order
+    categories: Sequence[tuple[str, str]] = ()
+    synonyms: Sequence[Sequence[str]] = ()  # groups of words that mean the same (卒中, 中风)
+
+
+def ordered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
+    """Events by the period they are over in and title, then news in date order (page numbers)."""
+    docs = list(docs)
+    events = sorted((d for d in docs if d.is_event), key=lambda d: (d.ends // PERIOD, d.title, d.ends, d.url))
+    news = sorted((d for d in docs if not d.is_event), key=lambda d: (d.order, d.url))
+    return events + news
+
+
+def postings(docs: Sequence[SearchDoc]) -> dict[str, list[int]]:
+    """Term → ascending numbers (page × 2 + 1 if in the page's names)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for number, doc in enumerate(docs):
+        page = number * 2
+        for term, in_names in doc.terms().items():
+            found[term].append(page + in_names)
+    return found
+
+
+def shard_count(encoded: dict[str, str], target: int = SHARD_BYTES) -> int:
+    """A power of two that keeps the average postings file near ``target`` bytes."""
+    total = sum(len(term.encode()) + len(value) + 6 for term, value in encoded.items())
+    count = 1
+    while total / count > target:
+        count *= 2
+    return count
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _span(events: Sequence[SearchDoc]) -> list[int]:
+    """The first and last moment at which the events of one page file are over."""
+    return [min(d.ends for d in events), max(d.ends for d in events)]
+
+
+def _row(doc: SearchDoc) -> list:
+    return [doc.url, doc.title, doc.when, doc.place, doc.status, doc.status_label, doc.ends, doc.excerpt]
+
+
+def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,
+          target: int = SHARD_BYTES) -> dict[str, bytes]:
+    """Every file of the index: path (relative to the search folder) → bytes. The same pages
+    give the same bytes."""
+    docs = ordered(docs)
+    encoded = {term: encode_postings(values) for term, values in postings(docs).items()}
+    count = shard_count(encoded, target)
+    shards: list[dict[str, str]] = [{} for _ in range(count)]
+    for term, value in encoded.items():
+        shards[shard_of(term, count)][term] = value
+    files = {f"t/{n}.json": _json(shard) for n, shard in enumerate(shards)}
+    files.update({f"d/{n}.json": _json([_row(d) for d in docs[start:start + chunk]])
+                  for n, start in enumerate(range(0, len(docs), chunk))})
+    build_id = hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(files.items()))).hexdigest()[:12]
+    events = sum(1 for d in docs if d.is_event)
+    manifest = {
+        "format": FORMAT, "root": f"{build_id}/", "shards": count, "chunk": chunk,
+        "events": events, "news": len(docs) - events,
+        "spans": [_span(docs[start:min(start + chunk, events)]) for start in range(0, events, chunk)],
+        "streets": [list(s) for s in site.streets], "categories": [list(c) for c in site.categories],
+        "synonyms": [list(group) for group in site.synonyms],
+        "syllables": known_syllables(name for doc in docs for name in doc.names),
+    }
+    out = {f"{build_id}/{path}": data for path, data in files.items()}
+    out["index.json"] = _json(manifest)
+    return out

@@ -1,0 +1,104 @@
+"""schema.org Event data (JSON-LD) for event pages, and JSON that is safe inside <script>."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from kepu.content.district import NO_DISTRICT, District
+from kepu.index.site import EventEntry
+
+STATUS = {
+    "scheduled": "https://schema.org/EventScheduled",
+    "full": "https://schema.org/EventScheduled",
+    "cancelled": "https://schema.org/EventCancelled",
+    # By Event.shown_status: postponed to a new date is rescheduled; without one, postponed.
+    "rescheduled": "https://schema.org/EventRescheduled",
+    "postponed": "https://schema.org/EventPostponed",
+}
+_SCRIPT_TABLE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                                "\u2029": "\\u2029"})
+
+
+def script_json(data: Any) -> str:
+    """JSON for an inline <script>: no ``</script>``, ``<!--`` or line separators can appear."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return text.translate(_SCRIPT_TABLE)
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+def _place(entry: EventEntry, district: District) -> dict | None:
+    venue = entry.event.venue
+    if venue is None:
+        return None
+    place: dict[str, Any] = {
+        "@type": "Place",
+        "name": venue.name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": venue.address or venue.name,
+            "addressLocality": district.name,
+            "addressRegion": district.region,
+            "addressCountry": "CN",
+        },
+    }
+    if not district.region:
+        del place["address"]["addressRegion"]
+    if venue.has_geo:
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": venue.lat, "longitude": venue.lon}
+    return place
+
+
+def _attendance(entry: EventEntry) -> str:
+    if entry.event.is_hybrid:
+        return "https://schema.org/MixedEventAttendanceMode"
+    if entry.event.is_online:
+        return "https://schema.org/OnlineEventAttendanceMode"
+    return "https://schema.org/OfflineEventAttendanceMode"
+
+
+def event_jsonld(entry: EventEntry, page_url: str, image_url: str, team_url: str,
+                 district: District = NO_DISTRICT) -> dict:
+    """A schema.org Event for the occurrence a page shows (the next one, or the last)."""
+    event, shown = entry.event, entry.shown
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": _iso(shown.start),
+        "endDate": _iso(shown.end),
+        "eventStatus": STATUS[event.shown_status],
+        "eventAttendanceMode": _attendance(entry),
+        "description": event.summary or event.title,
+        "image": [image_url],
+        "url": page_url,
+        "inLanguage": "zh-CN",
+        "organizer": {"@type": "Organization", "name": entry.team.name, "url": team_url},
+    }
+    locations = [place for place in (_place(entry, district),) if place]
+    if event.online:
+        locations.append({"@type": "VirtualLocation", "url": event.online})
+    data["location"] = locations[0] if len(locations) == 1 else locations
+    if event.previous_start and event.status == "postponed":
+        data["previousStartDate"] = _iso(event.previous_start)
+    if event.is_free:
+        data["isAccessibleForFree"] = True
+    offer: dict[str, Any] = {
+        "@type": "Offer",
+        "url": event.registration.url if event.registration and event.registration.url else page_url,
+        "availability": "https://schema.org/SoldOut" if event.status == "full" else "https://schema.org/InStock",
+        "validFrom": _iso(shown.start if not isinstance(shown.start, datetime) else shown.start.date()),
+    }
+    if event.is_free:
+        offer.update(price=0, priceCurrency="CNY")
+    data["offers"] = offer
+    if entry.audiences:
+        data["audience"] = {"@type": "Audience", "audienceType": "、".join(a.name for a in entry.audiences)}
+    if event.age_min is not None or event.age_max is not None:
+        high = "" if event.age_max is None else event.age_max
+        data["typicalAgeRange"] = f"{event.age_min or 0}-{high}"
+    return data

@@ -1,0 +1,1 @@
+"""The site index: every grouping, calendar view and figure of a build, computed once."""

@@ -1,0 +1,283 @@
+"""What the content repository's history says about each event file: when it last
+changed and how many times its time, place, status or recurrence changed (SEQUENCE)."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+from kepu.content.fspaths import resolved_folder
+from kepu.content.safety import harmless_yaml
+
+# Changes to these fields make calendar clients update an event (RFC 5545 SEQUENCE).
+SIGNIFICANT_FIELDS = ("start", "end", "duration", "timezone", "venue", "online", "status",
+                      "previous_start", "recurrence")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A significant change to an event: when (commit time; None while uncommitted) and what."""
+
+    when: datetime | None
+    kind: str  # rescheduled, moved, cancelled, postponed, restored, full
+
+
+@dataclass(frozen=True, slots=True)
+class FileHistory:
+    """``created``/``modified``: first and last commit touching the file; ``sequence`` counts
+    significant changes; ``changes`` lists them, oldest first."""
+
+    modified: datetime | None
+    sequence: int
+    created: datetime | None = None
+    changes: tuple[Change, ...] = ()
+
+
+def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) -> tuple:
+    """The fields of a revision that matter to calendars, comparable across revisions.
+
+    A place is its name and address, whether written out or named by its venues.yml id
+    (``places``): writing a registered venue's id instead of its name moves nothing."""
+    parts = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n---", 1)
+    front = parts[0].removeprefix("---")
+    if not harmless_yaml(front):  # old revisions are content too: a hostile one must not hang us
+        return ("unreadable", front)
+    try:
+        meta = yaml.load(front, Loader=yaml.BaseLoader)  # strings only: no YAML 1.1 surprises
+    except yaml.YAMLError:
+        return ("unreadable", front)
+    if not isinstance(meta, dict):
+        return ("unreadable", front)
+    values = {key: meta.get(key) for key in SIGNIFICANT_FIELDS}
+    values["venue"] = _place(values["venue"], places or {})
+    recurrence = values["recurrence"]
+    sessions = None
+    if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
+        sessions = recurrence.get("sessions")
+        values["recurrence"] = {k: v for k, v in recurrence.items() if k != "sessions"}
+    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), repr(sessions))
+
+
+_TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
+_PLACE_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("venue", "online")}
+_STATUS = SIGNIFICANT_FIELDS.index("status")
+_SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions: one session cancelled or moved
+_STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
+                 "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
+                 "'full'": "full", "'已满'": "full"}
+
+
+def _place(venue: object, places: Mapping[str, tuple[str, str]]) -> object:
+    if isinstance(venue, str) and venue.strip() in places:
+        return places[venue.strip()]
+    if isinstance(venue, dict):
+        return tuple(str(venue.get(key) or "").strip() for key in ("name", "address"))
+    return venue
+
+
+def change_kind(before: tuple, after: tuple) -> str | None:
+    """What a subscriber would call the change between two revisions' significant fields."""
+    if before == after or "unreadable" in (before[0], after[0]):
+        return None
+    if before[_STATUS] != after[_STATUS]:
+        kind = _STATUS_KINDS.get(after[_STATUS])
+        if kind:
+            return kind
+        if before[_STATUS] in _STATUS_KINDS and _STATUS_KINDS[before[_STATUS]] in ("cancelled", "postponed"):
+            return "restored" if not any(before[i] != after[i] for i in _TIME_FIELDS) else "rescheduled"
+    if any(before[i] != after[i] for i in _TIME_FIELDS):
+        return "rescheduled"
+    if any(before[i] != after[i] for i in _PLACE_FIELDS):
+        return "moved"
+    if before[_SESSIONS] != after[_SESSIONS]:
+        return "session"
+    return "updated"
+
+
+def _git(root: Path, *args: str, data: bytes | None = None) -> bytes | None:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], input=data, capture_output=True,
+                                check=False, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def _commits_by_file(root: Path, folder: str) -> dict[str, list[tuple[str, int, str]]]:
+    """path → [(commit, unix time, the file's path in that commit)], oldest first, for every file
+    under ``folder``; a file moved with ``git mv`` (to its street's folder, say) keeps its history."""
+    out = _git(root, "-c", "core.quotepath=off", "log", "-M", "--format=%x00%H %ct", "--name-status",
+               "--", folder)
+    commits: dict[str, list[tuple[str, int, str]]] = {}
+    owner: dict[str, str | None] = {}  # a path in older commits → the file it is now (None: another file)
+    for block in (out or b"").decode("utf-8", "replace").split("\x00")[1:]:  # newest commit first
+        header, _, changes = block.partition("\n")
+        sha, _, stamp = header.partition(" ")
+        for change in filter(None, changes.split("\n")):
+            status, *paths = change.split("\t")
+            path = paths[-1]
+            current = owner.get(path, path)
+            if current is not None:
+                commits.setdefault(current, []).append((sha, int(stamp), path))
+            if status.startswith("R") and len(paths) == 2:
+                owner[paths[0]], owner[path] = current, None
+            elif status[:1] in ("A", "D"):  # before this commit the name meant another file, or none
+                owner[path] = None
+    for revisions in commits.values():
+        revisions.reverse()
+    return commits
+
+
+def _blobs(root: Path, requests: list[str]) -> list[str]:
+    """Contents of ``commit:path`` objects in one ``git cat-file --batch`` call."""
+    if not requests:
+        return []
+    out = _git(root, "cat-file", "--batch", data=("\n".join(requests) + "\n").encode()) or b""
+    texts, position = [], 0
+    for _ in requests:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        if len(header) < 3 or header[1] == b"missing":
+            texts.append("")
+            position = end + 1
+            continue
+        size = int(header[2])
+        texts.append(out[end + 1:end + 1 + size].decode("utf-8", "replace"))
+        position = end + 1 + size + 1
+    return texts
+
+
+def _modified(root: Path, folder: str) -> set[str]:
+    """Files with uncommitted changes: their working copy is the newest version."""
+    out = _git(root, "status", "--porcelain", "--no-renames", "-z", "--", folder) or b""
+    return {entry[3:].decode("utf-8", "replace") for entry in out.split(b"\x00") if len(entry) > 3}
+
+
+def load_history(root: Path, files: Iterable[Path],
+                 places: Mapping[str, tuple[str, str]] | None = None) -> dict[Path, FileHistory]:
+    """History of each file; empty when ``root`` is not in a git work tree. ``places``: each
+    registered venue's name and address by id (see ``significant``)."""
+    files = list(files)
+    top = _git(root, "rev-parse", "--show-toplevel") if files else None
+    if top is None:
+        return {}
+    top_path = Path(top.decode().strip()).resolve()
+    relative = _relative_paths(files, top_path)
+    folder = _common_folder(relative.values()) or "."
+    commits = _commits_by_file(top_path, folder)
+    modified = _modified(top_path, folder)
+    requests, owners = [], []
+    for path, rel in relative.items():
+        revisions = commits.get(rel, [])
+        if len(revisions) > 1 or (revisions and rel in modified):
+            requests.extend(f"{sha}:{then}" for sha, _, then in revisions)
+            owners.extend(path for _ in revisions)
+    versions: dict[Path, list[str]] = {}
+    for owner, text in zip(owners, _blobs(top_path, requests), strict=True):
+        versions.setdefault(owner, []).append(text)
+    history = {}
+    for path, rel in relative.items():
+        revisions = commits.get(rel, [])
+        if not revisions:
+            continue
+        texts = versions.get(path, [])
+        times = [datetime.fromtimestamp(stamp, UTC) for _, stamp, _ in revisions]
+        if rel in modified:
+            texts.append(path.read_text("utf-8", "replace"))
+            times.append(None)
+        changes = _changes(texts, times[-len(texts):] if texts else [], places)
+        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes))
+    return history
+
+
+def _changes(versions: list[str], times: list[datetime | None],
+             places: Mapping[str, tuple[str, str]] | None = None) -> list[Change]:
+    """Each significant change from one version to the next, dated by the later version."""
+    marks = [significant(text, places) for text in versions]
+    found = []
+    for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
+        kind = change_kind(before, after)
+        if kind:
+            found.append(Change(when, kind))
+    return found
+
+
+def _relative_paths(files: list[Path], top: Path) -> dict[Path, str]:
+    """Each file's path inside the work tree ``top``, with '/' (string work: thousands of files)."""
+    prefix = str(top).rstrip(os.sep) + os.sep
+    folders: dict[str, str] = {}
+    relative = {}
+    for path in files:
+        folder = os.path.dirname(path)
+        inside = folders.get(folder)
+        if inside is None:
+            full = str(resolved_folder(Path(folder))) + os.sep
+            if not full.startswith(prefix):
+                raise ValueError(f"{path} is not in {top}")
+            inside = folders[folder] = full[len(prefix):].replace(os.sep, "/")
+        relative[path] = inside + os.path.basename(path)
+    return relative
+
+
+def _common_folder(paths: Iterable[str]) -> str:
+    folders = {p.rpartition("/")[0] for p in paths}
+    if not folders:
+        return ""
+    common = os.path.commonpath([f"/{f}" for f in folders]).strip("/")
+    return common
+
+
+class UnknownBase(Exception):
+    """The change's base cannot be found (a misspelt branch, or a shallow clone without it)."""
+
+
+def work_tree(folder: Path) -> Path | None:
+    """The top folder of the git work tree that holds ``folder`` (None outside one)."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top.decode().strip()) if top is not None else None
+
+
+def added_since(folder: Path, base: str) -> set[Path]:
+    """Files under ``folder`` that the change since ``base`` adds: added in commits after the merge base
+    with ``base``, staged, or new and not yet committed (absolute paths)."""
+    top_path = work_tree(folder)
+    fork = _git(folder, "merge-base", base, "HEAD") if top_path is not None else None
+    if top_path is None or fork is None:
+        raise UnknownBase(base)
+    where = os.path.relpath(folder.resolve(), top_path.resolve())
+    committed = _git(top_path, "diff", "--name-only", "-z", "--diff-filter=A", "--no-renames",
+                     fork.decode().strip(), "--", where) or b""
+    pending = _git(top_path, "status", "--porcelain", "--no-renames", "-z", "--untracked-files=all",
+                   "--", where) or b""
+    names = set(filter(None, committed.decode("utf-8", "replace").split("\x00")))
+    names.update(entry[3:].decode("utf-8", "replace") for entry in pending.split(b"\x00")
+                 if entry[:2] in (b"A ", b"??", b"AM"))
+    return {top_path / name for name in names}
+
+
+NO_GIT, SHALLOW, FULL = "none", "shallow", "full"
+_DERIVED_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def repository_state(folder: Path) -> str:
+    """Whether ``folder`` is in a git work tree (NO_GIT), one cloned with only its latest commits
+    (SHALLOW: every event would look changed by the latest commit), or one with its whole history."""
+    shallow = _git(folder, "rev-parse", "--is-shallow-repository")
+    if shallow is None:
+        return NO_GIT
+    return SHALLOW if shallow.strip() == b"true" else FULL
+
+
+def derived_stamp(data: bytes) -> datetime:
+    """A stand-in revision time for a file with no history: deterministic, in the year 2000 (so any
+    real time is later), and different whenever the file's bytes are."""
+    seconds = int.from_bytes(hashlib.sha256(data).digest()[:8], "big") % (366 * 24 * 3600)
+    return _DERIVED_FROM + timedelta(seconds=seconds)

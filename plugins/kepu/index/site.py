@@ -1,0 +1,323 @@
+"""The site index: every grouping of events, computed once per build and shared by all outputs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from kepu.content.dates import format_when
+from kepu.content.model import (
+    STREET_KINDS,
+    Audience,
+    Campaign,
+    Category,
+    Community,
+    Event,
+    Occurrence,
+    Person,
+    Place,
+    Programme,
+    Registries,
+    Street,
+    Team,
+)
+from kepu.content.recurrence import describe, expand
+from kepu.formats.maps import MapLink, map_links
+from kepu.formats.urls import FACET_PREFIX, UrlScheme
+
+DEFAULT_HORIZON_DAYS = 366
+DEFAULT_SERIES_PAST_DAYS = 730  # dates of a recurring series shown back this far
+HOME_DAYS = 14
+
+
+@dataclass(slots=True)
+class EventEntry:
+    """An event with everything pages, feeds and indexes show about it, derived once."""
+
+    event: Event
+    url: str
+    street: Street
+    team: Team
+    categories: tuple[Category, ...]
+    audiences: tuple[Audience, ...]
+    occurrences: tuple[Occurrence, ...]
+    upcoming: tuple[Occurrence, ...]
+    rule_text: str
+    street_url: str
+    team_url: str
+    when: str = ""
+    programmes: tuple[Programme, ...] = ()
+    campaigns: tuple[Campaign, ...] = ()
+    place: Place | None = None  # the registered venue
+    community: Community | None = None
+    speakers: tuple[Person, ...] = ()  # those who agreed to be named (consent: true)
+
+    @property
+    def next(self) -> Occurrence | None:
+        """The next session held (a series' cancelled session is skipped), else the next one."""
+        held = next((o for o in self.upcoming if not o.cancelled), None)
+        return held or (self.upcoming[0] if self.upcoming else None)
+
+    @property
+    def last(self) -> Occurrence:
+        return self.occurrences[-1]
+
+    @property
+    def is_past(self) -> bool:
+        """Over as of the build: every occurrence ended before the build day began."""
+        return not self.upcoming
+
+    @property
+    def ends(self) -> datetime:
+        """When the whole event (a series: its last occurrence) is over; see ``ends_at``."""
+        return max(ends_at(o) for o in self.occurrences)
+
+    @property
+    def past_occurrences(self) -> tuple[Occurrence, ...]:
+        return self.occurrences[: len(self.occurrences) - len(self.upcoming)]
+
+    def map_links(self, city: str = "") -> list[MapLink]:
+        """Links to map apps; venues without coordinates are looked up in ``city``."""
+        return map_links(self.event.venue, city) if self.event.venue else []
+
+    @property
+    def shown(self) -> Occurrence:
+        """The occurrence a listing shows: the next one, or the last one for past events."""
+        return self.next or self.last
+
+
+@dataclass(slots=True)
+class Facet:
+    """A street, team, category, audience, programme, campaign, venue, community or person
+    with its events."""
+
+    kind: str
+    item: Street | Team | Category | Audience | Programme | Campaign | Place | Community | Person
+    url: str
+    past_url: str
+    upcoming: list[EventEntry] = field(default_factory=list)
+    past: list[EventEntry] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def name(self) -> str:
+        return self.item.name
+
+    @property
+    def count(self) -> int:
+        return len(self.upcoming) + len(self.past)
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    """An occurrence as a day's agenda lists it."""
+
+    occurrence: Occurrence
+    entry: EventEntry
+    time_text: str
+
+
+@dataclass(slots=True)
+class DayAgenda:
+    day: date
+    items: list[AgendaItem]
+
+
+@dataclass(slots=True)
+class SiteIndex:
+    """Built once per build from the validated events."""
+
+    build_date: date
+    timezone: ZoneInfo
+    horizon: date
+    registries: Registries
+    entries: list[EventEntry]
+    by_slug: dict[str, EventEntry]
+    occurrences: list[Occurrence]
+    upcoming: list[EventEntry]
+    past: list[EventEntry]
+    featured: list[EventEntry]
+    facets: dict[str, dict[str, Facet]]
+    next_days: list[DayAgenda]
+    street_kinds: list[tuple[str, list[Facet]]]
+    street_teams: dict[str, list[Facet]]
+
+
+def occurrence_key(occurrence: Occurrence, zone: ZoneInfo) -> tuple:
+    """Chronological order across all-day and timed events in the site's time zone."""
+    start = occurrence.start
+    if isinstance(start, datetime):
+        moment = start.astimezone(zone).replace(tzinfo=None)
+    else:
+        moment = datetime.combine(start, time.min)
+    return moment, occurrence.event.slug, occurrence.index
+
+
+def local_day(value: date | datetime, zone: ZoneInfo) -> date:
+    return value.astimezone(zone).date() if isinstance(value, datetime) else value
+
+
+def ends_at(occurrence: Occurrence) -> datetime:
+    """The instant an occurrence is over -- the one definition of "over" the build and the
+    pages' script share (pages carry it as an ISO instant with offset, ``data-ends``).
+
+    A timed occurrence is over at its end instant. An all-day one lasts to the end of its
+    last day in the event's own time zone: it is over from 00:00 of the day after.
+    """
+    end = occurrence.end
+    if isinstance(end, datetime):
+        return end
+    return datetime.combine(end + timedelta(days=1), time.min, tzinfo=ZoneInfo(occurrence.event.timezone))
+
+
+def is_over(occurrence: Occurrence, at: datetime) -> bool:
+    """Whether ``occurrence`` is over at the aware instant ``at``."""
+    return at >= ends_at(occurrence)
+
+
+def build_instant(build_date: date, zone: ZoneInfo) -> datetime:
+    """The moment the build's pages stand for: the start of the build day in the site's zone
+    (pages are served all day; the script re-checks against the reader's clock)."""
+    return datetime.combine(build_date, time.min, tzinfo=zone)
+
+
+def last_local_day(occurrence: Occurrence, zone: ZoneInfo) -> date:
+    if not isinstance(occurrence.end, datetime):
+        return occurrence.end
+    end = occurrence.end.astimezone(zone)
+    first = local_day(occurrence.start, zone)
+    if end.time() == time.min and end.date() > first:
+        return end.date() - timedelta(days=1)
+    return end.date()
+
+
+def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
+           build_date: date, zone: ZoneInfo, since: date) -> EventEntry:
+    occurrences = tuple(expand(event, horizon, since))
+    if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
+        occurrences = (Occurrence(event, event.start, event.end, 0),)
+    as_of = build_instant(build_date, zone)
+    upcoming = tuple(o for o in occurrences if not is_over(o, as_of))
+    rule_text = describe(event.recurrence.rrule, event.all_day, zone, event.start) if event.recurrence else ""
+    entry = EventEntry(
+        event=event,
+        url=urls.url("EVENT", slug=event.slug),
+        street=registries.streets[event.street],
+        team=registries.teams[event.team],
+        categories=tuple(registries.categories[c] for c in event.categories),
+        audiences=tuple(registries.audiences[a] for a in event.audiences),
+        occurrences=occurrences,
+        upcoming=upcoming,
+        rule_text=rule_text,
+        street_url=urls.url("STREET", id=event.street),
+        team_url=urls.url("TEAM", id=event.team),
+        programmes=tuple(registries.programmes[p] for p in event.programmes),
+        campaigns=tuple(registries.campaigns[c] for c in event.campaigns),
+        place=registries.venues.get(event.venue_id),
+        community=registries.communities.get(event.community_id),
+        speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
+    )
+    shown = entry.shown
+    entry.when = format_when(shown.start, shown.end)
+    return entry
+
+
+def build_index(events: list[Event], registries: Registries, urls: UrlScheme, build_date: date,
+                timezone: str = "Asia/Shanghai", horizon_days: int = DEFAULT_HORIZON_DAYS,
+                home_days: int = HOME_DAYS, series_past_days: int = DEFAULT_SERIES_PAST_DAYS) -> SiteIndex:
+    """Expand recurrences once and group everything in a single pass over the events."""
+    zone = ZoneInfo(timezone)
+    horizon = build_date + timedelta(days=horizon_days)
+    published = sorted((e for e in events if not e.draft), key=lambda e: e.slug)
+    since = build_date - timedelta(days=series_past_days)
+    entries = [_entry(e, registries, urls, horizon, build_date, zone, since) for e in published]
+    occurrences = sorted((o for e in entries for o in e.occurrences),
+                         key=lambda o: occurrence_key(o, zone))
+    upcoming = sorted((e for e in entries if not e.is_past),
+                      key=lambda e: occurrence_key(e.shown, zone))
+    past = sorted((e for e in entries if e.is_past),
+                  key=lambda e: occurrence_key(e.shown, zone), reverse=True)
+    facets = _facets(registries, urls, upcoming, past)
+    return SiteIndex(
+        build_date=build_date,
+        timezone=zone,
+        horizon=horizon,
+        registries=registries,
+        entries=entries,
+        by_slug={e.event.slug: e for e in entries},
+        occurrences=occurrences,
+        upcoming=upcoming,
+        past=past,
+        featured=[e for e in upcoming if e.event.featured],
+        facets=facets,
+        next_days=_agenda(occurrences, {e.event.slug: e for e in entries}, build_date,
+                          home_days, zone),
+        street_kinds=[(kind, [f for f in facets["streets"].values() if f.item.kind == kind])
+                      for kind in STREET_KINDS],
+        street_teams={ident: [t for t in facets["teams"].values() if t.item.street == ident]
+                      for ident in registries.streets},
+    )
+
+
+def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
+            past: list[EventEntry]) -> dict[str, dict[str, Facet]]:
+    facets: dict[str, dict[str, Facet]] = {}
+    for kind, prefix in FACET_PREFIX.items():
+        facets[kind] = {
+            ident: Facet(kind, item, urls.url(prefix, id=ident), urls.url(f"{prefix}_PAST", id=ident))
+            for ident, item in registries.listed(kind).items()
+        }
+    for bucket, entries in (("upcoming", upcoming), ("past", past)):
+        for entry in entries:
+            for kind, idents in _members(entry.event, registries):
+                for ident in idents:
+                    if ident in facets[kind]:  # people: only those named publicly
+                        getattr(facets[kind][ident], bucket).append(entry)
+    return facets
+
+
+def _members(event: Event, registries: Registries) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The groupings an event is listed in; a programme's events are also its parent's."""
+    programmes = tuple(dict.fromkeys(a for p in event.programmes for a in registries.ancestors(p)))
+    return (
+        ("streets", (event.street,)),
+        ("teams", (event.team,)),
+        ("categories", event.categories),
+        ("audiences", event.audiences),
+        ("programmes", programmes),
+        ("campaigns", event.campaigns),
+        ("venues", (event.venue_id,) if event.venue_id else ()),
+        ("communities", (event.community_id,) if event.community_id else ()),
+        ("people", event.speakers),
+    )
+
+
+def _agenda(occurrences: list[Occurrence], entries: dict[str, EventEntry], first: date,
+            days: int, zone: ZoneInfo) -> list[DayAgenda]:
+    """Occurrences touching [first, first + days), each under its first day in the window."""
+    last = first + timedelta(days=days - 1)
+    by_day: dict[date, list[AgendaItem]] = defaultdict(list)
+    for occurrence in occurrences:
+        start_day = local_day(occurrence.start, zone)
+        if start_day > last or last_local_day(occurrence, zone) < first:
+            continue
+        item = AgendaItem(occurrence, entries[occurrence.event.slug], time_text(occurrence, zone))
+        by_day[max(start_day, first)].append(item)
+    return [DayAgenda(day, by_day[day]) for day in sorted(by_day)]
+
+
+def time_text(occurrence: Occurrence, zone: ZoneInfo) -> str:
+    """What a day's agenda shows: 14:00–16:00, 全天, or 至 12月20日 for multi-day events."""
+    first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
+    if isinstance(occurrence.start, datetime):
+        start = occurrence.start.astimezone(zone)
+        end = occurrence.end.astimezone(zone)
+        if first == last:
+            return f"{start:%H:%M}–{end:%H:%M}"
+        return f"{start:%H:%M} 至 {last.month}月{last.day}日 {end:%H:%M}"
+    return "全天" if first == last else f"全天，至 {last.month}月{last.day}日"

@@ -1,0 +1,137 @@
+"""The association's figures: events and sessions per month, street, category and audience."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from kepu.content.model import STATUS_LABELS, STREET_KINDS
+from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of a table (and one bar of its chart)."""
+
+    key: str
+    label: str
+    events: int = 0
+    sessions: int = 0
+    url: str = ""
+
+
+@dataclass(slots=True)
+class Figures:
+    """Counts for one scope (the district or a street) in one year, or in all years."""
+
+    year: int | None
+    events: int = 0  # 项: see counted_sessions (cancelled events are not counted)
+    sessions: int = 0  # 场次: see counted_sessions
+    held: int = 0  # of those, sessions that ended before the build date
+    cancelled: int = 0
+    rescheduled: int = 0  # postponed to a new date (已改期)
+    postponed: int = 0  # postponed, new date not yet known (已延期)
+    recurring: int = 0
+    online: int = 0
+    teams: int = 0
+    attendance: int = 0
+    attendance_events: int = 0
+    reports: int = 0
+    months: list[Row] = field(default_factory=list)
+    streets: list[Row] = field(default_factory=list)
+    kinds: list[Row] = field(default_factory=list)
+    categories: list[Row] = field(default_factory=list)
+    audiences: list[Row] = field(default_factory=list)
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """(已取消, n), (已改期, n), (已延期, n): the words of every other page."""
+        return [(STATUS_LABELS[key], getattr(self, key)) for key in ("cancelled", "rescheduled", "postponed")]
+
+    @property
+    def planned(self) -> int:
+        return self.sessions - self.held
+
+    def kind_share(self, kind: str) -> float:
+        total = sum(row.events for row in self.kinds)
+        row = next((r for r in self.kinds if r.key == kind), None)
+        return (row.events / total * 100) if row and total else 0.0
+
+
+def _sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
+    """The year's sessions (a series' cancelled session is none; a cancelled event is counted apart)."""
+    return [o for o in entry.occurrences if not (o.change is not None and o.change.cancelled)
+            and (year is None or local_day(o.start, zone).year == year)]
+
+
+def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
+    """The one definition of what the figures count, everywhere they are shown.
+
+    场次 (a session): one occurrence of an event that starts, in local time, in ``year``
+    (None: any year); a recurring event has one per date. 项 (an event): one event file, a
+    recurring series included, counted once when it has at least one 场次 here. A cancelled
+    event has none: it is counted apart, as 已取消, and never in 项 or 场次 (nor in any table),
+    so every row has 场次 ≥ 项 and the rows of the streets add up to the district's total. A series'
+    cancelled session (``recurrence.sessions``) is not a 场次 either.
+    """
+    return [] if entry.event.status == "cancelled" else _sessions(entry, year, zone)
+
+
+def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEntry] | None = None,
+            facet_urls: dict[str, dict[str, str]] | None = None) -> Figures:
+    """Count the events of ``year`` (None: all years) among ``entries`` (default: all)."""
+    zone, registries = index.timezone, index.registries
+    urls = facet_urls or {}
+    result = Figures(year)
+    months: Counter = Counter()
+    per = {kind: Counter() for kind in ("streets", "categories", "audiences", "kinds")}
+    per_sessions: Counter = Counter()
+    teams = set()
+    for entry in index.entries if entries is None else entries:
+        event = entry.event
+        if event.status == "cancelled":
+            result.cancelled += bool(_sessions(entry, year, zone))
+            continue
+        sessions = counted_sessions(entry, year, zone)
+        if not sessions:
+            continue
+        result.events += 1
+        teams.add(event.team)
+        result.rescheduled += event.shown_status == "rescheduled"
+        result.postponed += event.shown_status == "postponed"
+        result.recurring += event.recurrence is not None
+        result.online += bool(event.online)
+        result.reports += bool(event.report)
+        if event.attendance is not None:
+            result.attendance += event.attendance
+            result.attendance_events += 1
+        per["streets"][event.street] += 1
+        per["kinds"][entry.street.kind] += 1
+        per["categories"].update(event.categories)
+        per["audiences"].update(event.audiences)
+        result.sessions += len(sessions)
+        per_sessions[event.street] += len(sessions)
+        result.held += sum(last_local_day(o, zone) < index.build_date for o in sessions)
+        months.update(local_day(o.start, zone).month for o in sessions)
+    result.teams = len(teams)
+    if year is not None:
+        result.months = [Row(f"{m:02d}", f"{m}月", sessions=months[m]) for m in range(1, 13)]
+    result.streets = _rows(registries.streets, per["streets"], urls.get("streets", {}), per_sessions)
+    result.kinds = [Row(kind, kind, per["kinds"][kind]) for kind in STREET_KINDS]
+    result.categories = _rows(registries.categories, per["categories"], urls.get("categories", {}))
+    result.audiences = _rows(registries.audiences, per["audiences"], urls.get("audiences", {}))
+    return result
+
+
+def _rows(registry: dict, counts: Counter, urls: dict[str, str], sessions: Counter | None = None) -> list[Row]:
+    """Rows in registry order (stable), largest first, omitting zeros."""
+    rows = [Row(ident, item.name, counts[ident], (sessions or Counter())[ident], urls.get(ident, ""))
+            for ident, item in registry.items() if counts[ident]]
+    return sorted(rows, key=lambda row: -row.events)
+
+
+def years(entries: Iterable[EventEntry], zone: ZoneInfo) -> list[int]:
+    """Every year in which some event has a session, ascending."""
+    return sorted({local_day(o.start, zone).year for e in entries for o in e.occurrences})
