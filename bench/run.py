@@ -348,14 +348,20 @@ def bars(results: list[SizeResult]) -> list[str]:
             for name, value, limit, form in checks]
 
 
-def images_section(out: Path) -> str:
-    """The section bench/images.py wrote into the report: measured separately, kept as it is."""
-    from bench.images import BEGIN, END
+def kept_sections(out: Path) -> str:
+    """The sections bench/images.py and bench/search.py wrote into the report: measured
+    separately (search with its browser), kept as they are."""
+    from bench.images import BEGIN as IMAGES_BEGIN
+    from bench.images import END as IMAGES_END
+    from bench.search import BEGIN as SEARCH_BEGIN
+    from bench.search import END as SEARCH_END
 
     text = out.read_text("utf-8") if out.exists() else ""
-    if BEGIN not in text or END not in text:
-        return ""
-    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
+    kept = ""
+    for begin, end in ((IMAGES_BEGIN, IMAGES_END), (SEARCH_BEGIN, SEARCH_END)):
+        if begin in text and end in text:
+            kept += "\n" + begin + text.split(begin, 1)[1].split(end, 1)[0] + end + "\n"
+    return kept
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         text += "\n" + editing
     if args.append and args.append.exists():
         text += "\n" + args.append.read_text("utf-8")
-    args.out.write_text(text + images_section(args.out), "utf-8")
+    args.out.write_text(text + kept_sections(args.out), "utf-8")
     print(text)
     return 0
 
