@@ -13,6 +13,20 @@ SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timed
            enum.Enum, PurePath)
 
 
+SCALAR, DATACLASS, OTHER = 0, 1, 2
+_KINDS: dict[type, int] = {}  # pages read millions of values: their kind is known by their type
+
+
+def kind(value: Any) -> int:
+    """SCALAR (``isinstance(value, SCALARS)``), DATACLASS (an instance of one) or OTHER."""
+    cls = type(value)
+    found = _KINDS.get(cls)
+    if found is None:
+        found = _KINDS[cls] = (SCALAR if issubclass(cls, SCALARS) else
+                               DATACLASS if dataclasses.is_dataclass(cls) else OTHER)
+    return found
+
+
 class Undigestable(Exception):
     """A value whose content cannot be written down deterministically (a function, a file, an
     object of an unknown class): whatever was made from it cannot be reused."""
@@ -39,7 +53,8 @@ def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str
 
 
 def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: str) -> None:
-    if isinstance(value, SCALARS):
+    found = kind(value)
+    if found == SCALAR:
         out.append(repr(value))
         return
     known = memo.get(id(value))
@@ -49,7 +64,7 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: 
     part: list[str] = []
     _write_composite(part, value, memo, where)
     text = "".join(part)
-    if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+    if found == DATACLASS or isinstance(value, tuple):
         if len(text) > 64:  # large parts are digested once
             text = "#" + digest(text)
         memo[id(value)] = (value, text)
@@ -57,16 +72,16 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: 
 
 
 def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None:
-    kind = type(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(f"{kind.__module__}.{kind.__qualname__}(")
+    cls = type(value)
+    if kind(value) == DATACLASS:
+        out.append(f"{cls.__module__}.{cls.__qualname__}(")
         for field in dataclasses.fields(value):
             out.append(field.name + "=")
             _write(out, getattr(value, field.name), memo, f"{where}.{field.name}")
             out.append(",")
         out.append(")")
     elif isinstance(value, (list, tuple)):
-        out.append("[" if kind is list else f"{kind.__qualname__}(")
+        out.append("[" if cls is list else f"{cls.__qualname__}(")
         for position, item in enumerate(value):
             _write(out, item, memo, f"{where}[{position}]")
             out.append(",")
@@ -82,7 +97,7 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None
     elif isinstance(value, (set, frozenset)):
         out.append("{" + ",".join(sorted(canonical(item, memo) for item in value)) + "}")
     else:
-        raise Undigestable(f"{where or '值'}: {kind.__module__}.{kind.__qualname__}")
+        raise Undigestable(f"{where or '值'}: {cls.__module__}.{cls.__qualname__}")
 
 
 def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
@@ -107,9 +122,10 @@ _BUDGET = 401  # the budget ``small`` is called with (``reads.WHOLE`` + 1)
 
 def _count(value: Any, budget: int, sizes: dict | None = None) -> int:
     """How many values ``value`` holds, counting no further than ``budget``."""
-    if isinstance(value, SCALARS):
+    found = kind(value)
+    if found == SCALAR:
         return 1
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if found == DATACLASS:
         children = [getattr(value, field.name) for field in dataclasses.fields(value)]
     elif isinstance(value, (tuple, frozenset)):
         children = list(value)
@@ -121,7 +137,7 @@ def _count(value: Any, budget: int, sizes: dict | None = None) -> int:
         return budget  # a grouping, or not digestable whole
     total = 1
     for child in children:
-        if sizes is not None and budget == _BUDGET and not isinstance(child, SCALARS):
+        if sizes is not None and budget == _BUDGET and kind(child) != SCALAR:
             total += _counted(child, _BUDGET, sizes)  # at most the budget: exact below it
         else:
             total += _count(child, budget - total, sizes)

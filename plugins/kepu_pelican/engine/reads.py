@@ -27,7 +27,7 @@ from jinja2.environment import TemplateModule
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from .canon import SCALARS, Undigestable, canonical, digest, small
+from .canon import DATACLASS, SCALAR, SCALARS, Undigestable, canonical, digest, kind, small
 
 SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
 LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
@@ -46,8 +46,21 @@ class Unreusable(Exception):
     """A page's reads cannot be followed again: it is rendered on every build."""
 
 
+CONTAINERS = (*SEQUENCES, dict)
+_CONTAINER_TYPES: dict[type, bool] = {}
+
+
 def _scalar(value: Any) -> bool:
-    return isinstance(value, SCALARS) or value is missing
+    return kind(value) == SCALAR or value is missing
+
+
+def _container(value: Any) -> bool:
+    """``isinstance(value, CONTAINERS)``, known by the value's type (some are abstract classes: slow)."""
+    cls = type(value)
+    found = _CONTAINER_TYPES.get(cls)
+    if found is None:
+        found = _CONTAINER_TYPES[cls] = issubclass(cls, CONTAINERS)
+    return found
 
 
 def key_of(value: Any) -> Any:
@@ -89,12 +102,13 @@ class Recorder:
         self.values[path] = value
         if len(path) > 1:
             self.parents.add(path[:-1])
-        if dataclasses.is_dataclass(value) and small(value, WHOLE, self.sizes):
+        found = kind(value)
+        if found == DATACLASS and small(value, WHOLE, self.sizes):
             self.modes[path] = DEEP  # digested whole: what the template reads inside is covered
             self._cover(value)
-        elif not _scalar(value) and not isinstance(value, Undefined):
+        elif found != SCALAR and value is not missing and not isinstance(value, Undefined):
             self.known[id(value)] = (value, path)
-            if isinstance(value, (*SEQUENCES, dict)):
+            if _container(value):
                 self.containers.append((value, path))
 
     def path_of(self, value: Any) -> tuple | None:
@@ -237,11 +251,11 @@ def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
         return repr(value) if mode != TYPE else type(value).__qualname__
     if value is missing or isinstance(value, Undefined):
         return "undefined"
-    if mode == TYPE and dataclasses.is_dataclass(value):
+    if mode == TYPE and kind(value) == DATACLASS:
         # Whether it is read whole or path by path is part of what was read: a value that
         # became small enough to be read whole is read again (as a cold build would).
         return type(value).__qualname__ + (" whole" if small(value, WHOLE, sizes) else "")
-    if mode == TYPE or (mode == SHALLOW and not isinstance(value, (*SEQUENCES, dict))):
+    if mode == TYPE or (mode == SHALLOW and not _container(value)):
         return type(value).__qualname__ + ("" if value is not None else "None")
     if mode == SHALLOW:
         return _shallow_digest(value, memo)
