@@ -306,7 +306,10 @@ class Rendered:
 
 
 def stamp(rid: str, params: tuple, fingerprint: str) -> str:
-    return f"{rid}:{json.dumps(params, ensure_ascii=False, separators=(',', ':'))}:{fingerprint}"
+    return f"{rid}:{_compact_json(params)}:{fingerprint}"
+
+
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def unstamp(text: str) -> tuple[str, tuple]:
