@@ -10,12 +10,15 @@ TOP = {"calendar": "calendars (month, week, day pages)", "feeds": "feeds (.ics a
        "subscribe": "subscribe pages", "embed": "embeds", "search": "search index (search/)",
        "data": "open data (events.json/csv, per street)", "admin": "web editor (/admin/)",
        "theme": "theme (CSS, JS, images)"}
+RECORD = "build record (.kepu-build.json: kept for the next build, need not be uploaded)"
 KINDS = ("event pages", "single-event .ics", "event lists (events/page, past)", "facet listings: upcoming",
-         "facet listings: past", *TOP.values(), "other (home, news, stats, sitemap, manifest)")
+         "facet listings: past", *TOP.values(), RECORD, "other (home, news, stats, sitemap)")
 
 
 def kind(relative: str) -> str:
     """The kind of output a path (relative to the output folder, with /) belongs to."""
+    if relative == ".kepu-build.json":
+        return RECORD
     parts = relative.split("/")
     top = parts[0]
     if top == "events":
@@ -24,7 +27,7 @@ def kind(relative: str) -> str:
         return "event lists (events/page, past)" if parts[1] in ("page", "past") else "event pages"
     if top in FACETS:
         return "facet listings: past" if "past" in parts[1:] else "facet listings: upcoming"
-    return TOP.get(top, "other (home, news, stats, sitemap, manifest)")
+    return TOP.get(top, "other (home, news, stats, sitemap)")
 
 
 def footprint(output: Path) -> dict[str, tuple[int, int]]:
