@@ -7,7 +7,8 @@ Copy 0 is the sample itself; copy k moves every date of each event by a whole nu
 ``<name>-rNN``. A series on a monthly weekday rule (“the first Wednesday”) cannot move by weeks:
 it keeps its dates and its copies' titles carry the copy's number instead. A copy moved out of a
 campaign's week leaves the campaign (the check would warn); registries, articles and pages are
-the sample's own.
+the sample's own (fewer events than the sample: no articles, no campaigns' main events, which
+name events left out).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
+
+from bench.corpus import without_main_events
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "content"
@@ -78,10 +81,13 @@ def generate(out: Path, events: int) -> Path:
     content = out / "content"
     if content.exists():
         shutil.rmtree(content)
-    for part in ("data", "articles", "pages"):
+    sample = sorted((SAMPLE / "events").rglob("*.md"))
+    whole = events >= len(sample)  # the news and campaigns name the sample's events
+    for part in ("data", "articles", "pages") if whole else ("data", "pages"):
         if (SAMPLE / part).exists():
             shutil.copytree(SAMPLE / part, content / part)
-    sample = sorted((SAMPLE / "events").rglob("*.md"))
+    if not whole:
+        without_main_events(content / "data" / "campaigns.yml")
     windows = _campaign_windows()
     for n in range(events):
         source = sample[n % len(sample)]

@@ -39,7 +39,7 @@ def test_real_mix_corpus_copies_the_sample_with_fresh_names_and_passes_the_check
     assert len(events) == 600 and len({p.stem for p in events}) == 600
     assert sum("recurrence:" in p.read_text("utf-8") for p in events) > 3 * sum(
         "recurrence:" in p.read_text("utf-8") for p in sample) - 1
-    check = subprocess.run([sys.executable, "-m", "kepu.check", "--content", str(tmp_path / "content")],
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(tmp_path / "content")],
                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True)
     assert check.returncode == 0 and "没有发现问题" in check.stdout, check.stdout
 
