@@ -181,6 +181,15 @@ STREET_CALENDAR_MONTH_SAVE_AS = "streets/{id}/calendar/{year}/{month:02d}/index.
 STREET_CALENDAR_WEEK_URL = "streets/{id}/calendar/week/"
 STREET_CALENDAR_WEEK_SAVE_AS = "streets/{id}/calendar/week/index.html"
 
+# Notice sheets (社区公告栏): one A4 page per street and community for the rest of this week
+# (from the build day to Sunday) and for next week (Monday to Sunday), with a QR code to its page.
+STREET_NOTICE_URL, STREET_NOTICE_SAVE_AS = "streets/{id}/notice/", "streets/{id}/notice/index.html"
+STREET_NOTICE_NEXT_URL = "streets/{id}/notice/next/"
+STREET_NOTICE_NEXT_SAVE_AS = "streets/{id}/notice/next/index.html"
+COMMUNITY_NOTICE_URL, COMMUNITY_NOTICE_SAVE_AS = "communities/{id}/notice/", "communities/{id}/notice/index.html"
+COMMUNITY_NOTICE_NEXT_URL = "communities/{id}/notice/next/"
+COMMUNITY_NOTICE_NEXT_SAVE_AS = "communities/{id}/notice/next/index.html"
+
 # Public site: posters print a QR code for events in the next POSTER_QR_DAYS days.
 # The events list's filters cover every upcoming event (kepu.formats.finder; no time window).
 POSTER_QR_DAYS = 45

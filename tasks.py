@@ -322,6 +322,12 @@ def bench_search(c, queries=150, events=16000):
             "--results", str(ROOT / "bench" / "RESULTS.md"))
 
 
+@task(help={"events": "活动周里的活动数量，默认 2500"})
+def bench_campaign(c, events=2500):
+    """生成一个数千项活动的科技活动周，测量手机打开每日日程要下载多少字节、主题活动日历文件有多大，结果写入 bench/RESULTS.md。"""
+    _python("-m", "bench.campaign", "--events", str(events), "--results", str(ROOT / "bench" / "RESULTS.md"))
+
+
 @task(help={"sizes": "活动数量，逗号分隔，默认 1000,4000,16000", "repeats": "每种规模重复次数，默认 3"})
 def bench(c, sizes="1000,4000,16000", repeats=3):
     """并排测量本门户与原生 Pelican 的构建时间和内存，结果写入 bench/RESULTS.md。"""

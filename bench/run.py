@@ -31,8 +31,8 @@ from pathlib import Path
 
 import yaml
 
+from bench import campaign, realmix, sections
 from bench import corpus as seeded_corpus
-from bench import realmix
 from bench.editing import kept_section
 from bench.footprint import footprint
 from bench.footprint import table as footprint_table
@@ -349,19 +349,15 @@ def bars(results: list[SizeResult]) -> list[str]:
 
 
 def kept_sections(out: Path) -> str:
-    """The sections bench/images.py and bench/search.py wrote into the report: measured
-    separately (search with its browser), kept as they are."""
+    """The sections bench/images.py, bench/campaign.py and bench/search.py wrote into the report:
+    measured separately (search with its browser), kept as they are."""
     from bench.images import BEGIN as IMAGES_BEGIN
     from bench.images import END as IMAGES_END
     from bench.search import BEGIN as SEARCH_BEGIN
     from bench.search import END as SEARCH_END
 
-    text = out.read_text("utf-8") if out.exists() else ""
-    kept = ""
-    for begin, end in ((IMAGES_BEGIN, IMAGES_END), (SEARCH_BEGIN, SEARCH_END)):
-        if begin in text and end in text:
-            kept += "\n" + begin + text.split(begin, 1)[1].split(end, 1)[0] + end + "\n"
-    return kept
+    return "".join(sections.kept_section(out, begin, end) for begin, end in (
+        (IMAGES_BEGIN, IMAGES_END), (campaign.BEGIN, campaign.END), (SEARCH_BEGIN, SEARCH_END)))
 
 
 def main(argv: list[str] | None = None) -> int:

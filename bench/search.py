@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bench import sections
 from kepu.content.events import parse_file
 from kepu.content.project import Layout, check
 from kepu.content.registries import load_registries
@@ -366,14 +367,7 @@ BEGIN, END = "<!-- bench/search.py: begin -->", "<!-- bench/search.py: end -->"
 
 
 def write_section(path: Path, text: str) -> None:
-    """Put ``text`` between the markers in ``path`` (replacing an earlier run's), or at its end."""
-    old = path.read_text("utf-8") if path.exists() else ""
-    block = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in old and END in old:
-        new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(new, "utf-8")
+    sections.write_section(path, text, BEGIN, END)
 
 
 def _expected_urls(query: Query, big: Corpus) -> frozenset[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import campaign
 from bench.editing import BEGIN, END
 from conftest import ROOT, plugin_env
 
@@ -47,13 +48,15 @@ def test_real_mix_corpus_copies_the_sample_with_fresh_names_and_passes_the_check
 def test_bench_runs_and_reports_both_sides_on_both_corpora(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     editing = f"{BEGIN}\n## What an editor waits for\n\n| an earlier run's figures |\n{END}\n"
-    out.write_text(f"# Benchmark results\n\nOld build figures.\n\n{editing}", "utf-8")
+    week = f"{campaign.BEGIN}\n## A campaign week\n\n| bench.campaign's figures |\n{campaign.END}\n"
+    out.write_text(f"# Benchmark results\n\nOld build figures.\n\n{editing}\n{week}", "utf-8")
     result = subprocess.run([sys.executable, "-m", "bench.run", "--sizes", "40", "--repeats", "1",
                              "--work", str(tmp_path / "work"), "--out", str(out)],
                             cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr
     text = out.read_text("utf-8")
     assert "Old build figures." not in text and text.count(editing) == 1  # bench.editing's section is kept
+    assert text.count(week) == 1  # and bench.campaign's
     assert "Machine:" in text
     sections = re.split(r"^## Corpus: ", text, flags=re.MULTILINE)[1:]
     assert [s.split(" ", 1)[0] for s in sections] == ["seeded", "the"]  # the seeded corpus, the sample's real mix

@@ -88,6 +88,30 @@ def test_unchanged_event_outputs_are_linked_not_rendered(mini_site: Path, tmp_pa
     assert "events/liudong-kejiguan/index.html" not in kept and "events/liudong-kejiguan.ics" not in kept
 
 
+def test_the_manifest_is_kept_in_the_cache_not_deployed(mini_site: Path, tmp_path: Path) -> None:
+    """What the engine remembers of a build (every file's fingerprint, every page's recorded
+    reads: megabytes for a large site) is not uploaded with the site; the output names it by
+    digest. Without it (the cache deleted) nothing is reused and the site is still right."""
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    warm(mini_site, output, cache)
+    hidden = sorted(p.relative_to(output).as_posix() for p in output.rglob(".*"))
+    assert hidden == [".kepu-build"]
+    assert len((output / ".kepu-build").read_bytes()) <= 64
+    assert any((cache / "builds").glob("*.json"))
+    page = output / "events" / "kepu-ri" / "index.html"
+    before = page.stat().st_ino
+    event = mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    edit(event, "09:00", "10:00")
+    warm(mini_site, output, cache)
+    assert page.stat().st_ino == before  # reused through the manifest in the cache
+    shutil.rmtree(cache / "builds")
+    before = page.stat().st_ino
+    edit(event, "10:00", "10:30")
+    warm(mini_site, output, cache)
+    assert page.stat().st_ino != before  # nothing to compare with: made again
+    assert tree(output) == cold(mini_site, tmp_path, "cold")
+
+
 def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -29,6 +29,8 @@ PAGES = {
     "article": "/news/quanguo-kepuri-2026-binhai/",
     "about": "/about/",
     "404": "/no-such-page/",
+    "venues": "/venues/",  # the venue map: each point a 48-px target
+    "route": "/routes/anquan-caomei-putao/",
 }
 
 # Every visible element that shows text of its own (a text node, or a form field's value or

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -38,7 +39,7 @@ from kepu.engine.output import (
 from kepu.formats.urls import UrlScheme
 from kepu.index.history import NO_GIT, SHALLOW, repository_state
 
-from .engine import recycle
+from .engine import manifest_store, recycle
 from .settings import content_tree, layout, public_url
 from .trace import phase
 from .undefined import template_error
@@ -96,7 +97,10 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
     settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     with _exclusive(target):
-        outcome = _build_locked(settings, target)
+        try:
+            outcome = _build_locked(settings, target)
+        finally:
+            gc.unfreeze()  # also after a refused or failed build: nothing of it stays uncollectable
     if problems is not None:
         write_outcome(problems, outcome)
     return outcome.code
@@ -138,7 +142,7 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
         with phase("recycle the spare tree"):
-            recycle(staged)
+            recycle(staged, manifest_store(settings))
     try:
         with phase("pelican: all generators"):
             _run_pelican(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ from pelican.generators import Generator
 
 from kepu.content.problems import WARNING, Problem
 from kepu.formats import atom
-from kepu.formats.ics import EventComponents, Feed, FeedSettings, Stamp, feed_bytes, stamp_time
+from kepu.formats.ics import EventComponents, Feed, FeedSettings, FeedWindow, Stamp, feed_bytes, stamp_time
 from kepu.formats.subscribe import FeedLinks, feed_links, google_event_link
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
 from kepu.index.history import derived_stamp, load_history
@@ -77,6 +78,8 @@ class FeedPlan:
     subscribe_pages: list[tuple[str, FeedLinks, str, object]] = field(default_factory=list)  # (save_as, links, name, facet)
     zone: Any = None
     since: date | None = None
+    # A feed path → what writes it instead of the usual window (a campaign's whole window).
+    overrides: dict[str, Callable[[Feed], tuple[bytes, FeedWindow]]] = field(default_factory=dict)
 
     def in_window(self, entry: EventEntry) -> bool:
         """Events a calendar can still use: coming ones and those ended in the past window."""
@@ -199,7 +202,8 @@ class FeedsGenerator(Generator):
             self._write_single_events(services, day)  # first: they give feeds reused VEVENTs
         with phase("feeds: subscriptions"):
             for feed in plan.feeds:
-                data, window = feed_bytes(feed, plan.settings, plan.components, day)
+                own = plan.overrides.get(feed.path)
+                data, window = own(feed) if own else feed_bytes(feed, plan.settings, plan.components, day)
                 services.out.write(feed.path, data)
                 windows.append(window)
         _report_left_out(windows)

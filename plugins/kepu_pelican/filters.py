@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from kepu.content import dates, sessions
 from kepu.formats import maps, phones
+from kepu.index import campaigndays
 from kepu.index.site import EventEntry, ends_at
 
 
@@ -58,4 +59,5 @@ FILTERS = {
     "session_text": sessions.session_text,
     "session_label": sessions.session_label,
     "map_links": maps.map_links,
+    "programme_slots": campaigndays.slots,
 }

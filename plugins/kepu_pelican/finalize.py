@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -48,3 +49,4 @@ def finalize(pelican) -> None:
     with phase("sitemap"):
         (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))
     finish_reuse(pelican.output_path)
+    gc.unfreeze()  # the build froze its objects out of collections (kepu.engine.processes): give them back

@@ -24,11 +24,13 @@ from kepu.index.site import SiteIndex, build_index, local_day
 
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator, plan_calendars
+from .campaigns import CampaignDaysGenerator, plan_campaigns
 from .engine import Undigestable, canonical, code_digest, digest, engine_key, start_reuse
 from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
 from .feeds import FeedsGenerator, plan_feeds
 from .images import ImagesGenerator
+from .notices import NoticesGenerator
 from .paging import write_pages
 from .parallel import fork_map
 from .reports import (
@@ -43,6 +45,7 @@ from .search import write_search_index
 from .services import Services, publish_services, services_of
 from .settings import build_date, content_tree, horizon_days, layout, public_url
 from .trace import note, phase
+from .venuemap import RoutesGenerator, plan_maps
 from .writing import ByteWriter
 
 logger = logging.getLogger(__name__)  # "kepu_pelican.generators"
@@ -105,14 +108,17 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
     site = public_url(settings)
     qr = QrCache(Path(settings["CACHE_PATH"]) / "qr.pickle", code_digest())
     reuse = start_reuse(output_path, settings)
+    feeds = plan_feeds(settings, index, urls, district, qr)
     return Services(
         index=index, urls=urls, district=district, site_url=site, out=ByteWriter(output_path), reuse=reuse,
         qr=qr, news={article.slug: article for article in context.get("articles", [])},
         fingerprints=_fingerprints(index, engine_key(settings), reuse.memo),
-        feeds=plan_feeds(settings, index, urls, district, qr),
+        feeds=feeds,
         calendars=plan_calendars(settings, index, urls),
         figures=plan_figures(index, urls),
-        embeds=embed_links(index, urls, site))
+        embeds=embed_links(index, urls, site),
+        campaigns=plan_campaigns(settings, index, urls, feeds),
+        maps=plan_maps(settings, index, urls))
 
 
 def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
@@ -291,5 +297,5 @@ def _report(problems: list[Problem]) -> None:
 def get_generators(_pelican) -> list[type]:
     """One job each, in this order; the first makes the services all of them share."""
     return [IndexGenerator, EventPagesGenerator, SearchGenerator, ListingsGenerator, SiteFilesGenerator,
-            FeedsGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator, EmbedsGenerator,
-            ChangesGenerator, ImagesGenerator]
+            FeedsGenerator, CampaignDaysGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
+            EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator, NoticesGenerator]

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pelican.generators import Generator
 
 from kepu.formats.changes import atom, changes_for
 from kepu.formats.charts import bar_chart, column_chart
 from kepu.formats.opendata import (
+    CSV_COLUMNS,
+    CSV_NOTES,
+    DATA_VERSION,
     csv_document,
     csv_lines,
     dumps,
@@ -22,13 +25,19 @@ from kepu.formats.opendata import (
     record_json,
     schema,
 )
-from kepu.formats.urls import UrlScheme
+from kepu.formats.registrydata import FIELD_NOTES, PUBLIC_FIELDS, TITLES, registry_document
+from kepu.formats.summarysheet import lines, summary_csv, summary_xlsx
+from kepu.formats.urls import FACET_PREFIX, UrlScheme
 from kepu.index.site import EventEntry, SiteIndex
 from kepu.index.stats import figures, years
+from kepu.index.yearbook import Yearbook, yearbook
 
 from .engine.fragments import FragmentCache
 from .services import services_of
 from .trace import phase
+
+if TYPE_CHECKING:
+    from .services import Services
 
 EMBED_EVENTS = 10
 # Registry kind -> the URL pair of its embeds.
@@ -77,9 +86,23 @@ class StatsGenerator(Generator):
             for year, url, kind, fields in scopes:
                 result = figures(index, year, facet_urls=facet_urls)
                 label = f"{year}年" if year else "历年"
+                book = yearbook(index, result, facet_urls)
+                downloads = self._summary(services, book) if year else {}
                 writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
                                   page_name="stats", figures=result, label=label, overview=overview,
-                                  charts=_charts(result, label))
+                                  charts=_charts(result, label) | _book_charts(book, label), yearbook=book,
+                                  downloads=downloads)
+
+    def _summary(self, services: Services, book: Yearbook) -> dict[str, tuple[str, str]]:
+        """Write the year's summary table; (url, file name offered) of the CSV and the XLSX."""
+        index, urls, out = services.index, services.urls, services.out
+        title = f"{services.district.name}{book.year}年科普活动年度统计"
+        table = lines(book, title, index.build_date)
+        made = {"csv": summary_csv(table), "xlsx": summary_xlsx(table, index.build_date)}
+        for suffix, data in made.items():
+            out.write(urls.save_as(f"STATS_SUMMARY_{suffix.upper()}", year=book.year), data)
+        return {suffix: (urls.url(f"STATS_SUMMARY_{suffix.upper()}", year=book.year), f"{title}.{suffix}")
+                for suffix in made}
 
 
 def _charts(result, label: str) -> dict[str, str]:
@@ -95,6 +118,13 @@ def _charts(result, label: str) -> dict[str, str]:
         charts["months"] = column_chart([(r.label, r.sessions) for r in result.months], f"{label}每月场次",
                                         "c-months")
     return charts
+
+
+def _book_charts(book: Yearbook, label: str) -> dict[str, str]:
+    """场次 per programme (lower programmes indented by their label) and per campaign."""
+    return {key: bar_chart([("　" * r.depth + r.label, r.sessions) for r in book.section(key).lines],
+                           f"{label}{title}场次", f"c-{key}")
+            for key, title in (("programmes", "各科普项目"), ("campaigns", "各主题活动"))}
 
 
 class OpenDataGenerator(Generator):
@@ -124,8 +154,18 @@ class OpenDataGenerator(Generator):
                 slugs = sorted(e.event.slug for e in [*facet.upcoming, *facet.past])
                 out.write(urls.save_as("DATA_STREET", id=ident),
                           events_json([made[s][0] for s in slugs], index, site, schema_url))
+            for kind in PUBLIC_FIELDS:
+                links = {ident: (facet.url, urls.url(f"{FACET_PREFIX[kind]}_FEED", id=ident))
+                         for ident, facet in index.facets[kind].items()}
+                out.write(urls.save_as("DATA_REGISTRY", registry=kind),
+                          dumps(registry_document(index, kind, site, links, DATA_VERSION)))
+            registries = [(kind, TITLES[kind], urls.url("DATA_REGISTRY", registry=kind),
+                           [(key, FIELD_NOTES[key]) for key in (*PUBLIC_FIELDS[kind], "events", "url", "feed")])
+                          for kind in PUBLIC_FIELDS]
             writer.write_file(urls.save_as("DATA"), self.get_template("data"), self.context, url=urls.url("DATA"),
-                              page_name="data", schema=schema(schema_url)["properties"]["events"]["items"])
+                              page_name="data", schema=schema(schema_url)["properties"]["events"]["items"],
+                              csv_columns=[(label, CSV_NOTES[key]) for key, label in CSV_COLUMNS],
+                              registries=registries)
 
 
 class EmbedsGenerator(Generator):

@@ -15,6 +15,7 @@ from pelican.generators import Generator
 from kepu.content.district import District
 from kepu.formats.qr import QrCache
 from kepu.formats.urls import UrlScheme
+from kepu.index.mappages import MapPages
 from kepu.index.site import SiteIndex
 
 from .engine import OutputReuse
@@ -22,6 +23,7 @@ from .writing import ByteWriter
 
 if TYPE_CHECKING:  # made by the generators' modules, which take their services from here
     from .calendars import CalendarPlan
+    from .campaigns import CampaignView
     from .feeds import FeedPlan
     from .reports import FigurePlan
 
@@ -45,6 +47,8 @@ class Services:
     calendars: CalendarPlan
     figures: FigurePlan
     embeds: dict[str, dict[str, str]]  # kind → id → the embed's absolute URL
+    campaigns: dict[str, CampaignView]  # campaign id → its programme by day, pages and calendar files
+    maps: MapPages  # the venue map, the routes and their maps
 
     def template_context(self) -> dict[str, Any]:
         """The names templates read."""
@@ -52,7 +56,8 @@ class Services:
                 "PUBLIC_URL": self.site_url, "reports": self.news,
                 "kepu_feeds": self.feeds.links, "kepu_feed_all": self.feeds.all_links,
                 "kepu_calendars": self.calendars.links, "kepu_embeds": self.embeds,
-                "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url}
+                "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url,
+                "kepu_campaign_days": self.campaigns, "kepu_maps": self.maps}
 
 
 def publish_services(context: dict, services: Services) -> None:

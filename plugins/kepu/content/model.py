@@ -89,7 +89,9 @@ class Programme:
 
 @dataclass(frozen=True, slots=True)
 class Campaign:
-    """A campaign with a date window (科技活动周, 全国科普日); ``main_event`` is an event's slug."""
+    """A campaign with a date window (科技活动周, 全国科普日); ``main_event`` is an event's slug.
+
+    ``implied``: every event held in the window belongs to it without naming it (``campaigns:``)."""
 
     id: str
     name: str
@@ -98,6 +100,7 @@ class Campaign:
     edition: str = ""
     main_event: str = ""
     description: str = ""
+    implied: bool = False
 
     def touches(self, first: date, last: date) -> bool:
         return first <= self.end and last >= self.start
@@ -139,6 +142,24 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteStop:
+    """One stop of a study route: a registered venue, with what to do there."""
+
+    venue: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A 科普路线 (routes.yml): registered venues visited in order."""
+
+    id: str
+    name: str
+    stops: tuple[RouteStop, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     """An expert or speaker; only with ``consent`` is the person named on the public site."""
 
@@ -168,6 +189,7 @@ class Registries:
     venues: dict[str, Place] = field(default_factory=dict)
     communities: dict[str, Community] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+    routes: dict[str, Route] = field(default_factory=dict)  # optional: routes.yml
     declared: frozenset[str] = frozenset()
 
     def listed(self, kind: str) -> dict:

@@ -31,7 +31,9 @@ from kepu.content.model import (
     Synonym,
     Team,
 )
+from kepu.content.outlines import load_outlines
 from kepu.content.problems import WARNING, Problem
+from kepu.content.routes import make_route, stop_reference_problems, stops_problem
 from kepu.content.safety import registry_text_problems
 from kepu.content.suggest import did_you_mean
 from kepu.content.tree import FileTooLarge, NotRegularFile, read_capped
@@ -46,6 +48,7 @@ MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "stre
              "community": MAX_ID, "address": 200, "hours": 200, "accessibility": 300, "base_level": 10,
              "title": 60, "field": 60, "organisation": 100, "words": 200}
 STAND_IN = "__stand_in__"
+IMPLIED_HINT = "活动期内的全部活动都算这个主题活动时写 implied: true，否则删去这一行"
 _STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 _ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
 REGISTRY_FILES = {
@@ -60,8 +63,10 @@ REGISTRY_FILES = {
     "campaigns": "campaigns.yml",
     "people": "people.yml",
     "synonyms": "synonyms.yml",  # words residents search by that mean the same (卒中、中风)
+    "routes": "routes.yml",  # 科普路线: venues visited in order
 }
-OPTIONAL_REGISTRIES = frozenset({"communities", "venues", "programmes", "campaigns", "people", "synonyms"})
+OPTIONAL_REGISTRIES = frozenset({"communities", "venues", "programmes", "campaigns", "people", "synonyms",
+                                 "routes"})
 LISTS = "words"  # the one registry field that may be a YAML list
 _FIELDS = {
     "streets": {"id", "name", "kind", "order", "area", "description"},
@@ -72,9 +77,10 @@ _FIELDS = {
     "venues": {"id", "name", "kind", "street", "community", "address", "lat", "lon", "hours",
                "accessibility", "base_level", "description"},
     "programmes": {"id", "name", "level", "parent", "owners", "description"},
-    "campaigns": {"id", "name", "edition", "start", "end", "main_event", "description"},
+    "campaigns": {"id", "name", "edition", "start", "end", "main_event", "implied", "description"},
     "people": {"id", "name", "title", "field", "organisation", "consent", "description"},
     "synonyms": {"id", "name", "words", "description"},
+    "routes": {"id", "name", "stops", "description"},
 }
 # people.yml is published: private contact details are refused, whatever the field is called.
 PRIVATE_FIELDS = frozenset({"phone", "mobile", "tel", "telephone", "cell", "email", "mail", "wechat", "weixin",
@@ -168,6 +174,7 @@ def _items(data: list, node: yaml.SequenceNode, shown: str,
                                     "每项写成 - id: 编号，下一行缩进写 name: 名称"))
             continue
         lines = {str(k.value): k.start_mark.line + 1 + offset for k, _ in item_node.value}
+        lines.update(_element_lines(item_node, offset))
         lines[""] = line
         repeated = duplicate_keys(item_node, shown, 1 + offset)
         if repeated:  # the second value would silently win (a renamed id, a changed name)
@@ -181,6 +188,13 @@ def _items(data: list, node: yaml.SequenceNode, shown: str,
                                 "登记表只列真正在用的街镇、队伍、类型和对象"))
         items = items[:MAX_ITEMS]
     return items, problems
+
+
+def _element_lines(item_node: yaml.MappingNode, offset: int) -> dict[str, int]:
+    """The line of each element of a list field, as ``key[index]`` (a route's stops)."""
+    return {f"{key.value}[{index}]": element.start_mark.line + 1 + offset
+            for key, value in item_node.value if isinstance(value, yaml.SequenceNode)
+            for index, element in enumerate(value.value)}
 
 
 def _text(item: dict, key: str) -> str:
@@ -243,6 +257,8 @@ def _load_one(kind: str, path: Path, shown: str,
             continue
         result[ident] = make(item)
         item_lines[ident] = lines
+        if kind == "campaigns":  # the campaign stays (events naming it are not blamed), as not implied
+            problems.extend(filter(None, [_flag_type(item, lines, shown, "implied", IMPLIED_HINT)]))
     return result, item_lines, problems
 
 
@@ -318,7 +334,8 @@ def _check_new_item(kind: str, item: dict, lines: dict[str, int], shown: str) ->
         "programmes": lambda: _one_of(item, lines, shown, "level", PROGRAMME_LEVELS)
         or _id_list_problem(item, lines, shown, "owners"),
         "campaigns": lambda: _window_problem(item, lines, shown),
-        "people": lambda: _consent_type(item, lines, shown),
+        "people": lambda: _flag_type(item, lines, shown, "consent", "本人同意公开时写 consent: true，否则删去这一行"),
+        "routes": lambda: stops_problem(item, lines, shown),
     }
     return checks[kind]() if kind in checks else None
 
@@ -354,10 +371,10 @@ def _window_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | 
     return None
 
 
-def _consent_type(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
-    if "consent" in item and not isinstance(item["consent"], bool):
-        return Problem(shown, lines.get("consent", lines[""]), "consent", f"“{item['consent']}”不是真假值",
-                       "本人同意公开时写 consent: true，否则删去这一行")
+def _flag_type(item: dict, lines: dict[str, int], shown: str, key: str, hint: str) -> Problem | None:
+    """A yes/no field (consent, implied) written as something else than true or false."""
+    if key in item and not isinstance(item[key], bool):
+        return Problem(shown, lines.get(key, lines[""]), key, f"“{item[key]}”不是真假值", hint)
     return None
 
 
@@ -408,10 +425,12 @@ MAKERS: dict[str, Callable[[dict], Any]] = {
     "programmes": lambda i: Programme(i["id"], _text(i, "name"), _text(i, "level"), _text(i, "parent"),
                                       _ids(i, "owners"), _text(i, "description")),
     "campaigns": lambda i: Campaign(i["id"], _text(i, "name"), _day(i.get("start")), _day(i.get("end")),
-                                    _text(i, "edition"), _text(i, "main_event"), _text(i, "description")),
+                                    _text(i, "edition"), _text(i, "main_event"), _text(i, "description"),
+                                    i.get("implied") is True),
     "people": lambda i: Person(i["id"], _text(i, "name"), _text(i, "title"), _text(i, "field"),
                                _text(i, "organisation"), i.get("consent") is True, _text(i, "description")),
     "synonyms": lambda i: Synonym(i["id"], _text(i, "name"), _words(i.get("words")), _text(i, "description")),
+    "routes": lambda i: make_route(i, _text(i, "name"), _text(i, "description")),
 }
 
 
@@ -468,6 +487,9 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data",
     shown = f"{shown_prefix}/{REGISTRY_FILES['campaigns']}"
     problems.extend(_main_events(loaded["campaigns"], lines["campaigns"], shown, event_slugs))
     problems.extend(_without_consent(loaded["people"], lines["people"], f"{shown_prefix}/{REGISTRY_FILES['people']}"))
+    problems.extend(load_outlines(data_dir, shown_prefix, loaded["streets"])[1])
+    problems.extend(stop_reference_problems(loaded["routes"], loaded["venues"], lines["routes"],
+                                            f"{shown_prefix}/{REGISTRY_FILES['routes']}"))
     registries = Registries(**loaded, declared=frozenset(declared & OPTIONAL_REGISTRIES))
     return registries, problems
 

@@ -221,10 +221,11 @@ def _name_problem(path: Path, top: str, sections: Sections, shown: Callable[[Pat
 
 def _registry_name_problem(path: Path, shown: Callable[[Path], str]) -> Problem | None:
     """A file in the registries' folder that no registry is read from (streets.yml misspelt)."""
+    from kepu.content.outlines import OUTLINE_FILE
     from kepu.content.registries import REGISTRY_FILES  # the registries read this module: import late
 
     known = tuple(REGISTRY_FILES.values())
-    if path.name in known:
+    if path.name in (*known, OUTLINE_FILE):
         return None
     guess = closest(path.name.lower(), known) or closest(path.stem.lower() + ".yml", known)
     hint = f"是否想写 {guess}？（文件名区分大小写）" if guess else f"登记表只有 {'、'.join(known)}；不需要的文件请移出 content/"

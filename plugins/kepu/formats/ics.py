@@ -504,11 +504,22 @@ def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
                                 settings.max_event_bytes, _timezone_block)
         description = f"{described}{window.describe(settings.past_days)}"
     header = _single_header(settings) if single else _header(settings, feed.name, description, source, page)
+    return _calendar(header, chosen, settings, components), window
+
+
+def whole_feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents, description: str) -> bytes:
+    """Every entry of ``feed``, past ones too, with ``description`` (the caller knows they fit:
+    a campaign's window, or one day of it)."""
+    source, page = settings.absolute(feed.path), settings.absolute(feed.page_url)
+    header = _header(settings, feed.name, description, source, page)
+    return _calendar(header, feed.entries, settings, components)
+
+
+def _calendar(header: bytes, chosen: list[EventEntry], settings: FeedSettings, components: EventComponents) -> bytes:
     # RFC 5545 wants one component or more: a feed with no events keeps the site's VTIMEZONE.
     zones = sorted({e.event.timezone for e in chosen if not e.event.all_day}) or ([] if chosen else [settings.timezone])
     body = b"".join(components.serialize(e) for e in chosen)
-    data = header + b"".join(vtimezone(z) for z in zones) + body + _END_CALENDAR
-    return data, window
+    return header + b"".join(vtimezone(z) for z in zones) + body + _END_CALENDAR
 
 
 def _timezone_block(entry: EventEntry) -> tuple[str, int]:

@@ -10,13 +10,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kepu.content.model import STATUS_LABELS, STATUSES
+from kepu.content.model import COMMUNITY_KINDS, STATUS_LABELS, STATUSES
 from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import changed_times, session_label
 from kepu.formats.csvsafe import cell
 from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
 
-DATA_VERSION = "1.2"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series)
+DATA_VERSION = "1.3"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
+# 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns)
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
@@ -24,7 +25,25 @@ CSV_COLUMNS = [
     ("online", "线上链接"), ("team", "主办队伍"), ("categories", "活动类型"), ("audiences", "服务对象"),
     ("cost", "费用"), ("registration", "需要报名"), ("phone", "报名电话"), ("attendance", "参加人数"),
     ("url", "活动页面"),
+    # Appended in 1.3 (existing columns keep their place): the association's registries.
+    ("programme_ids", "科普项目编号"), ("programmes", "科普项目"), ("campaign_ids", "主题活动编号"),
+    ("campaigns", "主题活动"), ("venue_id", "场地编号"), ("community_id", "社区编号"),
+    ("community_kind", "社区类别"), ("speaker_ids", "专家编号"), ("speakers", "专家"),
 ]
+# What each CSV column holds (the open-data page lists them); several values are joined by 、.
+CSV_NOTES = {
+    "event_id": "活动编号（文件名），同一活动的各场相同", "date": "这一场的日期", "start": "开始时间，全天活动为空",
+    "end": "结束时间或全天活动的最后一天", "all_day": "是 / 否", "title": "活动名称",
+    "status": "这一场的状态：正常举办、已取消、已改期等", "street_id": "街镇编号", "street": "街镇名称",
+    "community": "社区或村的名称", "venue": "地点名称", "address": "地址", "online": "线上参加的链接",
+    "team": "主办志愿服务队", "categories": "活动类型", "audiences": "服务对象", "cost": "费用说明",
+    "registration": "是否需要报名", "phone": "报名电话", "attendance": "活动结束后登记的参加人数（每一场都写整项活动的人数）",
+    "url": "活动页面地址", "programme_ids": "活动所属科普项目的编号（programmes.json；上级项目见其 parent）",
+    "programmes": "科普项目名称", "campaign_ids": "所属主题活动的编号（campaigns.json）", "campaigns": "主题活动名称",
+    "venue_id": "登记场地的编号（venues.json）；临时地点为空", "community_id": "社区或村的编号（communities.json）",
+    "community_kind": "社区 / 村；未登记时为空", "speaker_ids": "同意公开姓名的专家的编号（people.json）",
+    "speakers": "同意公开姓名的专家",
+}
 NUMERIC_CSV_COLUMNS = frozenset({"attendance"})  # written as numbers, a negative one too
 
 
@@ -78,6 +97,9 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
         "street": _named(event.street, entry.street.name),
         "street_kind": entry.street.kind,
         "community": event.community,
+        "community_id": event.community_id or None,
+        "community_kind": entry.community.kind if entry.community else None,
+        "venue_id": event.venue_id or None,
         "venue": None if venue is None else {"name": venue.name, "address": venue.address,
                                              "lat": venue.lat, "lon": venue.lon},
         "online": event.online or None,
@@ -95,6 +117,9 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
             filter(None, (contact.name, contact.phone, contact.email)))),
         "accessibility": event.accessibility or None,
         "tags": list(event.tags),
+        "programmes": [_named(p.id, p.name) for p in entry.programmes],
+        "campaigns": [_named(c.id, c.name) for c in entry.campaigns],
+        "speakers": [_named(p.id, p.name) for p in entry.speakers],
         "attendance": event.attendance,
         "report": event.report or None,
         "updated": _when(event.updated),
@@ -156,9 +181,20 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             "、".join(a.name for a in entry.audiences), event.cost,
             "是" if event.registration and event.registration.required else "否",
             event.registration.phone if event.registration else "",
-            event.attendance, f"{site}/{entry.url}",
+            event.attendance, f"{site}/{entry.url}", *_registry_cells(entry),
         ]))
     return list(zip(keys, lines, strict=True))
+
+
+def _registry_cells(entry: EventEntry) -> list[str]:
+    """The 1.3 columns: programmes, campaigns, venue, community and consenting speakers."""
+    def joined(items: tuple, attribute: str) -> str:
+        return "、".join(getattr(item, attribute) for item in items)
+
+    community = entry.community
+    return [joined(entry.programmes, "id"), joined(entry.programmes, "name"), joined(entry.campaigns, "id"),
+            joined(entry.campaigns, "name"), entry.event.venue_id, entry.event.community_id,
+            community.kind if community else "", joined(entry.speakers, "id"), joined(entry.speakers, "name")]
 
 
 def csv_row(values: list) -> list:
@@ -242,6 +278,9 @@ def schema(schema_url: str) -> dict:
         "street": _named_schema("所属街镇或功能区"),
         "street_kind": {"enum": ["街道", "镇", "功能区"], "description": "街镇类别"},
         "community": _string("社区或村"),
+        "community_id": _string("社区或村的编号（communities.json）；未登记时为 null", nullable=True),
+        "community_kind": {"enum": [*COMMUNITY_KINDS, None], "description": "社区或村的类别；未登记时为 null"},
+        "venue_id": _string("登记场地的编号（venues.json）；临时地点或纯线上活动为 null", nullable=True),
         "venue": venue_schema,
         "online": _string("线上参加的链接", nullable=True),
         "team": _named_schema("主办志愿服务队"),
@@ -263,6 +302,11 @@ def schema(schema_url: str) -> dict:
         "contact": _string("联系方式", nullable=True),
         "accessibility": _string("无障碍说明", nullable=True),
         "tags": {"type": "array", "items": {"type": "string"}, "description": "关键词"},
+        "programmes": {"type": "array", "items": _named_schema("科普项目"),
+                       "description": "所属科普项目（programmes.json；上级项目见其 parent）"},
+        "campaigns": {"type": "array", "items": _named_schema("主题活动"), "description": "所属主题活动（campaigns.json）"},
+        "speakers": {"type": "array", "items": _named_schema("专家"),
+                     "description": "同意公开姓名的专家（people.json）；其他专家不列出"},
         "attendance": {"type": ["integer", "null"], "description": "活动结束后登记的参加人数"},
         "report": _string("活动报道新闻的编号", nullable=True),
         "updated": _string("最后修改时间", nullable=True),

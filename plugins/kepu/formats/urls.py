@@ -40,6 +40,16 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
            (f"{prefix}_FEED", (f"feeds/{plural}/{{id}}.ics",) * 2),
            (f"{prefix}_ATOM", (f"feeds/{plural}/{{id}}.atom",) * 2),
            (f"EMBED_{prefix}", (f"embed/{plural}/{{id}}/", f"embed/{plural}/{{id}}/index.html")))},
+    # A campaign's day-by-day programme (kepu.index.campaigndays): a page per day, per day and street,
+    # category or audience (a long one continued on .../2/), printable programmes, calendar files by day.
+    "CAMPAIGN_DAY": ("campaigns/{id}/{day}/", "campaigns/{id}/{day}/index.html"),
+    "CAMPAIGN_DAY_FILTER": ("campaigns/{id}/{day}/{group}/{item}/", "campaigns/{id}/{day}/{group}/{item}/index.html"),
+    "CAMPAIGN_PRINT": ("campaigns/{id}/print/", "campaigns/{id}/print/index.html"),
+    "CAMPAIGN_DAY_PRINT": ("campaigns/{id}/{day}/print/", "campaigns/{id}/{day}/print/index.html"),
+    "CAMPAIGN_PART_FEED": ("feeds/campaigns/{id}/{part}.ics", "feeds/campaigns/{id}/{part}.ics"),
+    # 科普路线 (content/data/routes.yml): venues visited in order, drawn on the venue map.
+    "ROUTE": ("routes/{id}/", "routes/{id}/index.html"),
+    "ROUTES": ("routes/", "routes/index.html"),
     "HOME": ("", "index.html"),
     "SUBSCRIBE": ("subscribe/", "subscribe/index.html"),
     # One subscribe page per feed: what its QR codes open (scanners cannot use a raw .ics).
@@ -56,11 +66,16 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     # Figures, open data, embeds and the change feed.
     "STATS": ("stats/", "stats/index.html"),
     "STATS_YEAR": ("stats/{year}/", "stats/{year}/index.html"),
+    # The year-end summary table (kepu.formats.summarysheet) beside the year's page.
+    "STATS_SUMMARY_CSV": ("stats/{year}/summary-{year}.csv", "stats/{year}/summary-{year}.csv"),
+    "STATS_SUMMARY_XLSX": ("stats/{year}/summary-{year}.xlsx", "stats/{year}/summary-{year}.xlsx"),
     "DATA": ("data/", "data/index.html"),
     "DATA_EVENTS": ("data/events.json", "data/events.json"),
     "DATA_SCHEMA": ("data/events.schema.json", "data/events.schema.json"),
     "DATA_CSV": ("data/events.csv", "data/events.csv"),
     "DATA_STREET": ("data/streets/{id}.json", "data/streets/{id}.json"),
+    # programmes, campaigns, venues, communities, people (kepu.formats.registrydata)
+    "DATA_REGISTRY": ("data/{registry}.json", "data/{registry}.json"),
     "EMBED_STREET": ("embed/streets/{id}/", "embed/streets/{id}/index.html"),
     "EMBED_CATEGORY": ("embed/categories/{id}/", "embed/categories/{id}/index.html"),
     "EMBED_TEAM": ("embed/teams/{id}/", "embed/teams/{id}/index.html"),
@@ -75,6 +90,11 @@ DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
     "STREET_CALENDAR_MONTH": ("streets/{id}/calendar/{year}/{month:02d}/",
                               "streets/{id}/calendar/{year}/{month:02d}/index.html"),
     "STREET_CALENDAR_WEEK": ("streets/{id}/calendar/week/", "streets/{id}/calendar/week/index.html"),
+    # Weekly notice sheets to print for the notice board (kepu.notices): this week's and next week's.
+    "STREET_NOTICE": ("streets/{id}/notice/", "streets/{id}/notice/index.html"),
+    "STREET_NOTICE_NEXT": ("streets/{id}/notice/next/", "streets/{id}/notice/next/index.html"),
+    "COMMUNITY_NOTICE": ("communities/{id}/notice/", "communities/{id}/notice/index.html"),
+    "COMMUNITY_NOTICE_NEXT": ("communities/{id}/notice/next/", "communities/{id}/notice/next/index.html"),
     # Calendar feeds (the URL is the file).
     "EVENT_ICS": ("events/{slug}.ics", "events/{slug}.ics"),
     "FEED_ALL": ("feeds/all.ics", "feeds/all.ics"),

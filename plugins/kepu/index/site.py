@@ -217,7 +217,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         street_url=urls.url("STREET", id=event.street),
         team_url=urls.url("TEAM", id=event.team),
         programmes=tuple(registries.programmes[p] for p in event.programmes),
-        campaigns=tuple(registries.campaigns[c] for c in event.campaigns),
+        campaigns=tuple(registries.campaigns[c] for c in campaign_ids(event, occurrences, registries, zone)),
         place=registries.venues.get(event.venue_id),
         community=registries.communities.get(event.community_id),
         speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
@@ -274,15 +274,17 @@ def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
         }
     for bucket, entries in (("upcoming", upcoming), ("past", past)):
         for entry in entries:
-            for kind, idents in _members(entry.event, registries):
+            for kind, idents in _members(entry, registries):
                 for ident in idents:
                     if ident in facets[kind]:  # people: only those named publicly
                         getattr(facets[kind][ident], bucket).append(entry)
     return facets
 
 
-def _members(event: Event, registries: Registries) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The groupings an event is listed in; a programme's events are also its parent's."""
+def _members(entry: EventEntry, registries: Registries) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The groupings an event is listed in; a programme's events are also its parent's; a campaign's
+    are also the events it implies (campaign_ids)."""
+    event = entry.event
     programmes = tuple(dict.fromkeys(a for p in event.programmes for a in registries.ancestors(p)))
     return (
         ("streets", (event.street,)),
@@ -290,11 +292,23 @@ def _members(event: Event, registries: Registries) -> tuple[tuple[str, tuple[str
         ("categories", event.categories),
         ("audiences", event.audiences),
         ("programmes", programmes),
-        ("campaigns", event.campaigns),
+        ("campaigns", tuple(c.id for c in entry.campaigns)),
         ("venues", (event.venue_id,) if event.venue_id else ()),
         ("communities", (event.community_id,) if event.community_id else ()),
         ("people", event.speakers),
     )
+
+
+def campaign_ids(event: Event, occurrences: tuple[Occurrence, ...], registries: Registries,
+                 zone: ZoneInfo) -> tuple[str, ...]:
+    """The campaigns an event belongs to: those it names, then each ``implied: true`` campaign
+    whose window one of its sessions touches (a cancelled one too: it is shown as such)."""
+    implied = [c for c in registries.campaigns.values() if c.implied]
+    if not implied:
+        return event.campaigns
+    days = [(local_day(o.start, zone), last_local_day(o, zone)) for o in occurrences]
+    joined = (c.id for c in implied if any(c.touches(first, last) for first, last in days))
+    return tuple(dict.fromkeys((*event.campaigns, *joined)))
 
 
 def _agenda(occurrences: list[Occurrence], entries: dict[str, EventEntry], first: date,

@@ -20,6 +20,35 @@ class Row:
     events: int = 0
     sessions: int = 0
     url: str = ""
+    attendance: int = 0  # 人次: the sum of its events' recorded attendance
+    recorded: int = 0  # of its events, those with attendance recorded
+    depth: int = 0  # a programme inside another: 1, 2, ...
+
+    @property
+    def people(self) -> int | str:
+        """人次 as the tables (page, CSV, XLSX) show it: 未登记 when none of its events recorded attendance."""
+        return self.attendance if self.recorded else "未登记"
+
+
+class Tally:
+    """项, 场次 and 人次 per key, each event counted once per key however often it names it."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] = {}
+
+    def add(self, keys: Iterable[str], sessions: int, attendance: int | None) -> None:
+        for key in dict.fromkeys(keys):
+            row = self.rows.setdefault(key, Row(key, key))
+            row.events += 1
+            row.sessions += sessions
+            if attendance is not None:
+                row.attendance += attendance
+                row.recorded += 1
+
+    def row(self, key: str, label: str, url: str = "", depth: int = 0) -> Row:
+        """The key's figures (zeros when it had none) under its shown label."""
+        found = self.rows.get(key, Row(key, key))
+        return Row(key, label, found.events, found.sessions, url, found.attendance, found.recorded, depth)
 
 
 @dataclass(slots=True)
@@ -86,8 +115,8 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
     urls = facet_urls or {}
     result = Figures(year)
     months: Counter = Counter()
-    per = {kind: Counter() for kind in ("streets", "categories", "audiences", "kinds")}
-    per_sessions: Counter = Counter()
+    kinds: Counter = Counter()
+    per = {kind: Tally() for kind in ("streets", "categories", "audiences")}
     teams = set()
     for entry in index.entries if entries is None else entries:
         event = entry.event
@@ -107,28 +136,26 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         if event.attendance is not None:
             result.attendance += event.attendance
             result.attendance_events += 1
-        per["streets"][event.street] += 1
-        per["kinds"][entry.street.kind] += 1
-        per["categories"].update(event.categories)
-        per["audiences"].update(event.audiences)
+        kinds[entry.street.kind] += 1
+        for kind, keys in (("streets", (event.street,)), ("categories", event.categories),
+                           ("audiences", event.audiences)):
+            per[kind].add(keys, len(sessions), event.attendance)
         result.sessions += len(sessions)
-        per_sessions[event.street] += len(sessions)
         result.held += sum(last_local_day(o, zone) < index.build_date for o in sessions)
         months.update(local_day(o.start, zone).month for o in sessions)
     result.teams = len(teams)
     if year is not None:
         result.months = [Row(f"{m:02d}", f"{m}月", sessions=months[m]) for m in range(1, 13)]
-    result.streets = _rows(registries.streets, per["streets"], urls.get("streets", {}), per_sessions)
-    result.kinds = [Row(kind, kind, per["kinds"][kind]) for kind in STREET_KINDS]
-    result.categories = _rows(registries.categories, per["categories"], urls.get("categories", {}))
-    result.audiences = _rows(registries.audiences, per["audiences"], urls.get("audiences", {}))
+    result.kinds = [Row(kind, kind, kinds[kind]) for kind in STREET_KINDS]
+    for kind in ("streets", "categories", "audiences"):
+        setattr(result, kind, _rows(getattr(registries, kind), per[kind], urls.get(kind, {})))
     return result
 
 
-def _rows(registry: dict, counts: Counter, urls: dict[str, str], sessions: Counter | None = None) -> list[Row]:
+def _rows(registry: dict, tally: Tally, urls: dict[str, str]) -> list[Row]:
     """Rows in registry order (stable), largest first, omitting zeros."""
-    rows = [Row(ident, item.name, counts[ident], (sessions or Counter())[ident], urls.get(ident, ""))
-            for ident, item in registry.items() if counts[ident]]
+    rows = [tally.row(ident, item.name, urls.get(ident, "")) for ident, item in registry.items()
+            if ident in tally.rows]
     return sorted(rows, key=lambda row: -row.events)
 
 

@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import PurePath
 from typing import Any
 
+from pelican.urlwrappers import URLWrapper
+
 SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timedelta, tzinfo,
            enum.Enum, PurePath)
 
@@ -96,6 +98,8 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None
         out.append("}")
     elif isinstance(value, (set, frozenset)):
         out.append("{" + ",".join(sorted(canonical(item, memo) for item in value)) + "}")
+    elif isinstance(value, URLWrapper):  # a news item's author, category or tag: its name and address
+        out.append(f"{kind.__qualname__}({value.name!r},{value.slug!r},{value.url!r})")
     else:
         raise Undigestable(f"{where or '值'}: {cls.__module__}.{cls.__qualname__}")
 

@@ -1,9 +1,12 @@
 """Incremental output: a file whose inputs are unchanged since the published build is
 hard-linked from it instead of being rendered again.
 
-Every reusable file is written with a fingerprint of everything it was made from; the
-fingerprints travel inside the output (``.kepu-build.json``), so they always describe the
-files next to them, whatever happened to caches or to a failed build.
+Every reusable file is written with a fingerprint of everything it was made from. The
+fingerprints and the pages' recorded reads (the manifest, megabytes for a large site) are kept
+in the cache folder under the digest of their bytes; the output holds only that digest
+(``.kepu-build``), so a manifest always describes the files next to it — a tree whose manifest
+is gone (cache deleted, another cache folder) is simply not reused — and nothing of it is
+deployed with the site.
 
 The build writes into a recycled tree when there is one: the build before the published one
 (the spare). Its files whose fingerprints still match stay where they are, so an edit to one
@@ -13,6 +16,7 @@ event neither creates thousands of folders and links nor deletes them afterwards
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -24,15 +28,21 @@ from typing import Any
 from ..settings import previous_output
 from .reads import frozen
 
-MANIFEST = ".kepu-build.json"
+MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
+STORE = "builds"  # in the cache folder: manifests by digest
+KEEP = 4  # manifests kept: the published build's, the spare's, and a build under way or two
 VERSION = 3
 
 
-def recycle(staging: Path, kept: Iterable[str] = ()) -> None:
+def manifest_store(settings: Mapping[str, Any]) -> Path:
+    return Path(settings["CACHE_PATH"]) / STORE
+
+
+def recycle(staging: Path, store: Path, kept: Iterable[str] = ()) -> None:
     """Prepare a spare tree to build into: keep the files its manifest describes (each may
     stay, if its fingerprint still matches) and the files and folders ``kept`` names (their
     owners decide, e.g. the search index's shards), and remove everything else."""
-    _prune(str(staging), "", set(_manifest(staging)) | {MANIFEST} | set(kept))
+    _prune(str(staging), "", set(_load(staging, store)[0]) | {MANIFEST} | set(kept))
 
 
 def _prune(folder: str, prefix: str, keep: set[str]) -> bool:
@@ -58,12 +68,13 @@ class OutputReuse:
     """Decides, file by file, whether a file of an earlier build can stand: one still in the
     recycled staging tree, or one linked from the published build."""
 
-    def __init__(self, staging: Path, previous: Path | None):
+    def __init__(self, staging: Path, previous: Path | None, store: Path):
         self.staging = staging
         self.previous = previous
+        self.store = store
         self.started_ns = time.time_ns()
-        self.known, known_reads = _load(previous) if previous is not None else ({}, {})
-        self.present, present_reads = _load(staging)  # a recycled tree: what is already in place
+        self.known, known_reads = _load(previous, store) if previous is not None else ({}, {})
+        self.present, present_reads = _load(staging, store)  # a recycled tree: what is already in place
         self.earlier_reads = {**known_reads, **present_reads}  # the reads of earlier pages, by id
         self.fingerprints: dict[str, str] = {}
         self.readsets: dict[str, list] = {}
@@ -153,19 +164,40 @@ class OutputReuse:
                     for rid, reads in sorted(self.readsets.items()) if rid in used}
         data = {"version": VERSION, "files": dict(sorted(self.fingerprints.items())),
                 "paths": list(paths), "readsets": readsets}
-        temporary = self.staging / f"{MANIFEST}.tmp"
-        temporary.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
-        os.replace(temporary, self.staging / MANIFEST)
+        encoded = (json.dumps(data, separators=(",", ":")) + "\n").encode("utf-8")
+        name = hashlib.sha256(encoded).hexdigest()[:32]
+        _replace(self.store / f"{name}.json", encoded)
+        _replace(self.staging / MANIFEST, name.encode("ascii") + b"\n")
+        _forget_old(self.store, name)
 
 
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: json.dumps
 # with options makes an encoder per call, and a manifest has about five paths per page
 
 
-def _load(folder: Path) -> tuple[dict[str, str], dict[str, list]]:
-    """A manifest's files (their fingerprints) and the reads of its pages; empty if unreadable."""
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _forget_old(store: Path, current: str) -> None:
+    """Keep the newest manifests only: older trees are gone (each build replaces the spare)."""
+    with contextlib.suppress(OSError):
+        found = sorted(store.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for path in found[KEEP:]:
+            if path.stem != current:
+                path.unlink(missing_ok=True)
+
+
+def _load(folder: Path, store: Path) -> tuple[dict[str, str], dict[str, list]]:
+    """A tree's files (their fingerprints) and the reads of its pages; empty if unknown."""
     try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+        name = (folder / MANIFEST).read_text("ascii").strip()
+        if not name.isalnum():
+            return {}, {}
+        data = json.loads((store / f"{name}.json").read_text("utf-8"))
         if data.get("version") == VERSION and isinstance(data["files"], dict) and isinstance(data["readsets"], dict):
             paths = [frozen(json.loads(path)) for path in data["paths"]]  # each converted once
             return data["files"], {rid: [[paths[number], mode] for number, mode in reads]
@@ -175,10 +207,6 @@ def _load(folder: Path) -> tuple[dict[str, str], dict[str, list]]:
     return {}, {}
 
 
-def _manifest(folder: Path) -> dict[str, str]:
-    return _load(folder)[0]
-
-
 _ACTIVE: dict[str, OutputReuse] = {}
 
 
@@ -186,7 +214,8 @@ def start_reuse(output_path: str, settings: Mapping[str, Any]) -> OutputReuse:
     """This build's reuse of earlier output (one per output folder and build)."""
     reuse = _ACTIVE.get(output_path)
     if reuse is None:
-        reuse = _ACTIVE[output_path] = OutputReuse(Path(output_path), previous_output(Path(output_path), settings))
+        reuse = _ACTIVE[output_path] = OutputReuse(Path(output_path), previous_output(Path(output_path), settings),
+                                                           manifest_store(settings))
     return reuse
 
 

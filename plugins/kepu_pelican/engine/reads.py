@@ -24,6 +24,7 @@ from typing import Any
 
 from jinja2 import Environment
 from jinja2.environment import TemplateModule
+from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
@@ -36,6 +37,8 @@ LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undef
 PRIVATE_ARGUMENTS = ("_loop_vars", "_block_vars")
 SHAPE_FILTERS = frozenset({"length", "count"})  # read only how many items there are
 SAME_FILTERS = frozenset({"default", "d"})  # give back the value itself (or a default)
+# Jinja's filters that take the template context only to look up tests and filters by name.
+LOOKUP_FILTERS = frozenset({"map", "select", "reject", "selectattr", "rejectattr"})
 DEEP, SHALLOW, TYPE = "d", "s", "t"
 WHOLE = 400  # a dataclass holding at most this many values is digested whole, not path by path
 
@@ -92,6 +95,7 @@ class Recorder:
         self.indexed: list[tuple[Any, tuple]] = []  # read collections, searched in this order
         self.positions: dict[int, tuple[Any, dict, int]] = {}  # this page's small collections' items
         self.covered: dict[int, Any] = {}  # derived from values digested in full
+        self.in_filter = False  # a filter or test is running: lookups are its own, not the template's
         self.covered_containers: list[Any] = []  # their collections, not yet indexed
         self.failure = ""
 
@@ -172,8 +176,8 @@ class Recorder:
 
     def escape(self, value: Any, mode: str = DEEP) -> None:
         """A value handed to Python code (a filter): its whole content counts."""
-        if isinstance(value, (Environment, Undefined)) or _scalar(value):
-            return
+        if isinstance(value, (Environment, EvalContext, Undefined)) or _scalar(value):
+            return  # settings of the rendering (autoescape), not data
         if isinstance(value, Context):
             self.fail("过滤器读取了整个模板上下文")
             return
@@ -432,7 +436,7 @@ def _apply(parent: Any, step: tuple, context: Mapping, env: Environment, found: 
 
 def _getattr(env: Environment, obj: Any, attribute: str) -> Any:
     result = Environment.getattr(env, obj, attribute)
-    if _CURRENT is not None:
+    if _CURRENT is not None and not _CURRENT.in_filter:
         _CURRENT.step(obj, ("a", attribute), result)
     return result
 
@@ -440,7 +444,7 @@ def _getattr(env: Environment, obj: Any, attribute: str) -> Any:
 def _getitem(env: Environment, obj: Any, argument: Any) -> Any:
     result = Environment.getitem(env, obj, argument)
     recorder = _CURRENT
-    if recorder is not None:
+    if recorder is not None and not recorder.in_filter:
         key = key_of(argument)
         if key is None and not isinstance(argument, (str, int, float, bool, type(None))):
             if recorder.path_of(obj) is not None:
@@ -495,12 +499,19 @@ def _follow_filter(name: str, function):
     @functools.wraps(function)
     def followed(*args, **kwargs):
         recorder = _CURRENT
-        result = function(*args, **kwargs)
-        if recorder is not None and name not in SAME_FILTERS:
+        if recorder is None or recorder.in_filter:
+            return function(*args, **kwargs)
+        recorder.in_filter = True  # its lookups (selectattr's) are the filter's own: its arguments count whole
+        try:
+            result = function(*args, **kwargs)
+        finally:
+            recorder.in_filter = False
+        if name not in SAME_FILTERS:
             for value in (*args, *kwargs.values()):
-                recorder.escape(value, mode)
+                if not (name in LOOKUP_FILTERS and isinstance(value, Context)):
+                    recorder.escape(value, mode)
             if not _scalar(result):
-                recorder.covered[id(result)] = result
+                recorder._cover(result)  # made from the arguments, digested in full: so is what is in it
         return result
 
     return followed

@@ -15,6 +15,12 @@
     });
   }
 
+  // The print button of a notice sheet (the browser's own print dialog works without it).
+  document.querySelectorAll("button.print-sheet").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Copy buttons next to subscription addresses.
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));

@@ -1,0 +1,149 @@
+"""The year-end summary table (年度工作总结 style) as CSV for Excel/WPS and as an XLSX workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from kepu.formats.csvsafe import cell
+from kepu.index.stats import Row
+from kepu.index.yearbook import Yearbook
+
+SHEET = "年度统计"
+NOTES_SHEET = "说明"
+CORE = "docProps/core.xml"  # the workbook's created and modified times
+HEADERS = ("活动（项）", "场次", "人次", "登记人数的活动（项）")
+NUMERALS = "一二三四五六七八九十"
+NOTES = (
+    "活动（项）：一个活动文件算一项，重复举办的活动也只算一项。",
+    "场次：每举办一次算一场；重复活动按每个日期计算。已取消的活动和单独取消的一场都不计入。",
+    "人次：活动结束后登记的参加人数之和；“未登记”表示这些活动都没有登记人数。"
+    "“登记人数的活动”一列说明人次来自多少项活动。",
+    "科普项目：上级项目含其下各项目的活动（名称前缩进的是下级项目）；一项活动属于几个项目时，合计中只算一次。",
+    "村的场次占比：在村（communities.yml 中类别为“村”）举办的场次占全年场次的比例。",
+    "专家：只写本人同意公开的专家姓名，其他专家合并为一行，不写姓名。",
+    "数据根据网站发布的活动自动统计，与开放数据 events.csv（每一场一行）一致。",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the table: its kind says how the workbook styles it."""
+
+    kind: str  # title, note, heading, header, line, total, figure, share (a fraction), blank
+    cells: tuple[object, ...] = ()
+    depth: int = 0
+
+
+def _figures(row: Row) -> tuple[object, ...]:
+    return row.events, row.sessions, row.people, row.recorded
+
+
+def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
+    """The table from top to bottom: title, overall figures, then one block per section."""
+    total = book.total
+    out = [Line("title", (title,)),
+           Line("note", (f"截至 {as_of.isoformat()}，根据网站发布的活动自动统计；不含已取消的活动。",)),
+           Line("blank"), Line("heading", ("一、总体情况",)),
+           Line("header", ("指标", "数量", "单位")),
+           Line("figure", ("活动", total.events, "项")), Line("figure", ("场次", total.sessions, "场")),
+           Line("figure", ("人次（登记）", total.people, "人次")),
+           Line("figure", ("登记人数的活动", total.recorded, "项")),
+           Line("figure", ("开展活动的科普项目", book.active_programmes, "个")),
+           Line("figure", ("参与队伍", book.figures.teams, "支")),
+           Line("share", ("村的场次占比", round(book.village_share / 100, 4), "")),
+           Line("figure", ("已取消的活动", book.figures.cancelled, "项"))]
+    for number, section in enumerate(book.sections, start=2):
+        out += [Line("blank"), Line("heading", (f"{NUMERALS[number - 1]}、{section.title}",)),
+                Line("header", (section.column, *HEADERS))]
+        out += [Line("line", (row.label, *_figures(row)), row.depth) for row in section.lines]
+        out.append(Line("total", (section.total.label, *_figures(section.total))))
+        if section.other is not None:
+            out.append(Line("line", (section.other.label, *_figures(section.other))))
+        if section.note:
+            out.append(Line("note", (section.note,)))
+    return out
+
+
+def _csv_cells(line: Line) -> list[object]:
+    """A line's CSV cells: a share as 12.5%, a lower programme indented, text safe (``csvsafe``)."""
+    cells = list(line.cells)
+    if line.kind == "share":
+        cells[1] = f"{cells[1] * 100:.1f}%"
+    if cells and line.depth:
+        cells[0] = "\u3000" * line.depth + str(cells[0])
+    return [cell(value, numeric=True) for value in cells]
+
+
+def summary_csv(table: list[Line]) -> bytes:
+    """UTF-8 with BOM (Excel and WPS read it as UTF-8), CRLF line ends, no formula can start."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in table:
+        writer.writerow(_csv_cells(line))
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def summary_xlsx(table: list[Line], as_of: date) -> bytes:
+    """The workbook: the table on 年度统计, the definitions on 说明; same bytes for the same input."""
+    from openpyxl import Workbook
+    from openpyxl.xml.functions import tostring
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    for number, line in enumerate(table, start=1):
+        _xlsx_line(sheet, number, line)
+    sheet.column_dimensions["A"].width = 36
+    for column in "BCDE":
+        sheet.column_dimensions[column].width = 14
+    notes = book.create_sheet(NOTES_SHEET)
+    notes.column_dimensions["A"].width = 100
+    for number, text in enumerate(NOTES, start=1):
+        _text(notes.cell(number, 1), text)
+    buffer = io.BytesIO()
+    book.save(buffer)  # stamps the properties with the time of writing
+    book.properties.created = book.properties.modified = datetime.combine(as_of, time())
+    return _fixed_zip(buffer.getvalue(), {CORE: tostring(book.properties.to_tree())})
+
+
+def _xlsx_line(sheet, number: int, line: Line) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold = line.kind in ("title", "heading", "header", "total")
+    for column, value in enumerate(line.cells, start=1):
+        target = sheet.cell(number, column)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            target.value = value
+            if line.kind == "share":
+                target.number_format = "0.0%"
+        else:
+            _text(target, value)
+        target.font = Font(bold=bold, size=14 if line.kind == "title" else 11)
+        if column == 1 and line.depth:
+            target.alignment = Alignment(indent=line.depth * 2)
+        if line.kind == "header":
+            target.fill = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _text(target, value: object) -> None:
+    """Text stays text: a name starting with = is never stored as a formula."""
+    target.value = "" if value is None else str(value)
+    target.data_type = "s"
+
+
+def _fixed_zip(data: bytes, replaced: dict[str, bytes]) -> bytes:
+    """The same archive with every member dated 1980-01-01 (openpyxl stamps the time of writing)
+    and the ``replaced`` members' contents."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, replaced.get(info.filename) or source.read(info.filename))
+    return buffer.getvalue()

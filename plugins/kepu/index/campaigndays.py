@@ -1,0 +1,219 @@
+"""A campaign's day-by-day programme: sessions by day and time, filtered views, figures and feed parts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
+from kepu.index.site import EventEntry, last_local_day, local_day, occurrence_key, time_text
+from kepu.index.stats import counted_sessions
+
+ALL_DAY = "全天"  # the heading of a day's all-day and continuing sessions, listed first
+FILTER_KINDS = ("streets", "categories", "audiences")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One session as a day of the programme lists it."""
+
+    occurrence: Occurrence
+    entry: EventEntry
+    time_text: str  # 09:00–11:00, 全天, 全天，至 5月20日
+    slot: str  # the heading it is listed under: its start time, or 全天
+    main: bool  # the campaign's main-venue event
+
+    def has(self, kind: str, ident: str) -> bool:
+        entry = self.entry
+        if kind == "streets":
+            return entry.street.id == ident
+        items = entry.categories if kind == "categories" else entry.audiences
+        return any(item.id == ident for item in items)
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """项, 场次 (as the year's figures count them: kepu.index.stats.counted_sessions) and 人次."""
+
+    events: int = 0
+    sessions: int = 0
+    held: int = 0  # sessions over before the build day
+    attendance: int = 0
+    reporting: int = 0  # events that recorded their attendance
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A day's sessions in one street, category or audience (``item`` None: the whole day)."""
+
+    kind: str
+    item: Street | Category | Audience | None
+    rows: tuple[Row, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.item.id}" if self.item else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeDay:
+    day: date
+    rows: tuple[Row, ...]
+    tally: Tally
+
+    def selections(self, registries: Registries) -> list[Selection]:
+        """The day's views by street, category and audience (in registry order), each non-empty."""
+        found = []
+        for kind in FILTER_KINDS:
+            for ident, item in getattr(registries, kind).items():
+                rows = tuple(r for r in self.rows if r.has(kind, ident))
+                if rows:
+                    found.append(Selection(kind, item, rows))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class StreetTally:
+    street: Street
+    tally: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDays:
+    """A campaign's whole programme, day by day, with its running figures."""
+
+    campaign: Campaign
+    days: tuple[ProgrammeDay, ...]
+    tally: Tally
+    streets: tuple[StreetTally, ...]
+    main: EventEntry | None
+
+    def day(self, day: date) -> ProgrammeDay | None:
+        return next((d for d in self.days if d.day == day), None)
+
+
+def window_days(campaign: Campaign) -> list[date]:
+    return [campaign.start + timedelta(days=n) for n in range((campaign.end - campaign.start).days + 1)]
+
+
+def campaign_days(campaign: Campaign, entries: Sequence[EventEntry], registries: Registries,
+                  zone: ZoneInfo, build_date: date, main: EventEntry | None = None) -> CampaignDays:
+    """Every day of the window (a day without sessions too: the programme shows it as empty)."""
+    order = {ident: n for n, ident in enumerate(registries.streets)}
+    by_day: dict[date, list[tuple[tuple, Row]]] = {day: [] for day in window_days(campaign)}
+    for entry in entries:
+        for occurrence in entry.occurrences:
+            _place(by_day, campaign, occurrence, entry, zone, order, entry is main)
+    days = tuple(ProgrammeDay(day, tuple(row for _, row in sorted(rows, key=lambda kr: kr[0])),
+                              _tally(campaign, entries, zone, build_date, {day}))
+                 for day, rows in by_day.items())
+    streets = tuple(StreetTally(street, tally) for ident, street in registries.streets.items()
+                    if (tally := _tally(campaign, [e for e in entries if e.street.id == ident], zone,
+                                        build_date)).events)
+    return CampaignDays(campaign, days, _tally(campaign, entries, zone, build_date), streets, main)
+
+
+def _place(by_day: dict, campaign: Campaign, occurrence: Occurrence, entry: EventEntry, zone: ZoneInfo,
+           order: dict[str, int], main: bool) -> None:
+    """List a session under each day of the window it touches (an exhibition open all week: every day)."""
+    first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
+    day = max(first, campaign.start)
+    while day <= min(last, campaign.end):
+        timed = isinstance(occurrence.start, datetime) and day == first
+        slot = f"{occurrence.start.astimezone(zone):%H:%M}" if timed else ALL_DAY
+        key = (slot != ALL_DAY, occurrence_key(occurrence, zone)[0], not main,
+               order.get(entry.street.id, len(order)), entry.event.slug, occurrence.index)
+        by_day[day].append((key, Row(occurrence, entry, time_text(occurrence, zone), slot, main)))
+        day += timedelta(days=1)
+
+
+def _tally(campaign: Campaign, entries: Iterable[EventEntry], zone: ZoneInfo, build_date: date,
+           days: set[date] | None = None) -> Tally:
+    """Sessions starting in the window (or on ``days``); 人次 of the events having one."""
+    events = sessions = held = attendance = reporting = 0
+    for entry in entries:
+        counted = [o for o in counted_sessions(entry, None, zone)
+                   if campaign.start <= local_day(o.start, zone) <= campaign.end
+                   and (days is None or local_day(o.start, zone) in days)]
+        if not counted:
+            continue
+        events += 1
+        sessions += len(counted)
+        held += sum(last_local_day(o, zone) < build_date for o in counted)
+        if entry.event.attendance is not None:
+            attendance += entry.event.attendance
+            reporting += 1
+    return Tally(events, sessions, held, attendance, reporting)
+
+
+def slots(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
+    """Rows grouped under their headings, in order (全天 first, then by start time)."""
+    groups: list[tuple[str, list[Row]]] = []
+    for row in rows:
+        if not groups or groups[-1][0] != row.slot:
+            groups.append((row.slot, []))
+        groups[-1][1].append(row)
+    return groups
+
+
+def pages(rows: Sequence[Row], per_page: int) -> list[tuple[Row, ...]]:
+    """A long day cut into pages of ``per_page`` sessions (at least one page, maybe empty)."""
+    size = max(1, per_page)
+    return [tuple(rows[n:n + size]) for n in range(0, len(rows), size)] or [()]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPart:
+    """A calendar file holding part of a campaign: one day, one street on one day, or (a street's day
+    still too large) one of its numbered pieces."""
+
+    day: date
+    street: Street | None
+    entries: tuple[EventEntry, ...]
+    number: int = 0
+
+    @property
+    def key(self) -> str:
+        street = f"-{self.street.id}" if self.street else ""
+        return f"{self.day.isoformat()}{street}" + (f"-{self.number}" if self.number else "")
+
+
+def feed_parts(days: CampaignDays, size: Callable[[EventEntry], int], budget: int) -> list[FeedPart]:
+    """The campaign's events in files of at most ``budget`` bytes: none when they all fit in one;
+    else one per day (an event goes with the first day it has a session on), a day still too large
+    one per street of that day, and a street's day still too large in numbered pieces."""
+    entries = {row.entry.event.slug: row.entry for day in days.days for row in day.rows}
+    if sum(size(e) for e in entries.values()) <= budget:
+        return []
+    first_day: dict[str, date] = {}
+    for day in days.days:
+        for row in day.rows:
+            first_day.setdefault(row.entry.event.slug, day.day)
+    parts: list[FeedPart] = []
+    for day in days.days:
+        mine = tuple(e for slug, e in entries.items() if first_day[slug] == day.day)
+        if mine and sum(size(e) for e in mine) <= budget:
+            parts.append(FeedPart(day.day, None, mine))
+        elif mine:
+            parts += _street_parts(day.day, mine, size, budget)
+    return parts
+
+
+def _street_parts(day: date, entries: tuple[EventEntry, ...], size: Callable[[EventEntry], int],
+                  budget: int) -> list[FeedPart]:
+    parts = []
+    for ident in dict.fromkeys(e.street.id for e in entries):
+        mine = tuple(e for e in entries if e.street.id == ident)
+        street = mine[0].street
+        if sum(size(e) for e in mine) <= budget:
+            parts.append(FeedPart(day, street, mine))
+            continue
+        pieces: list[list[EventEntry]] = [[]]
+        for entry in mine:
+            if pieces[-1] and sum(size(e) for e in pieces[-1]) + size(entry) > budget:
+                pieces.append([])
+            pieces[-1].append(entry)
+        parts += [FeedPart(day, street, tuple(piece), n) for n, piece in enumerate(pieces, start=1)]
+    return parts

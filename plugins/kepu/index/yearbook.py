@@ -1,0 +1,144 @@
+"""The year's figures in the association's own terms: 场次 and 人次 per programme, campaign, street,
+category, community level and expert, as the stats page and the year-end summary table show them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kepu.content.model import COMMUNITY_KINDS, Registries
+from kepu.index.site import EventEntry, SiteIndex
+from kepu.index.stats import Figures, Row, Tally, counted_sessions
+
+TOTAL = "\0total"  # the tally key of a section's 合计: events with any key in the section
+OTHER = "\0other"  # events with none (not in any programme, campaign, …)
+NO_COMMUNITY = "未登记社区或村"
+VILLAGE = "村"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One part of the summary: a line per programme (street, …), then 合计 and the events outside."""
+
+    key: str
+    title: str  # 科普项目
+    column: str  # the first column's header: 项目
+    lines: tuple[Row, ...]
+    total: Row
+    other: Row | None = None  # 未列入科普项目: events of the year in none of the lines
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Yearbook:
+    """A year's summary (``year`` None: all years), with the page's ``figures`` it extends."""
+
+    year: int | None
+    figures: Figures
+    total: Row
+    sections: tuple[Section, ...]
+    active_programmes: int
+    village_share: float  # percent of the year's 场次 held in villages (村)
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+def _keys(entry: EventEntry, registries: Registries) -> dict[str, tuple[str, ...]]:
+    """What an event counts under in each dimension of its own (a programme's parents too)."""
+    event = entry.event
+    community = entry.community.kind if entry.community else NO_COMMUNITY
+    return {
+        "programmes": tuple(dict.fromkeys(a for p in event.programmes for a in registries.ancestors(p))),
+        "campaigns": event.campaigns,
+        "communities": (community,),
+        "people": event.speakers,
+    }
+
+
+def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] | None = None) -> Yearbook:
+    """The summary of ``result.year`` (the page's figures, which give the streets and categories)."""
+    urls = urls or {}
+    year, registries = result.year, index.registries
+    tallies = {kind: Tally() for kind in ("programmes", "campaigns", "communities", "people", "year")}
+    for entry in index.entries:
+        sessions = len(counted_sessions(entry, year, index.timezone))
+        if not sessions:
+            continue
+        attendance = entry.event.attendance
+        tallies["year"].add([TOTAL], sessions, attendance)
+        for kind, keys in _keys(entry, registries).items():
+            tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance)
+    total = tallies["year"].row(TOTAL, "全年合计")
+    programmes = _programme_lines(registries, tallies["programmes"], urls.get("programmes", {}))
+    sections = (
+        _section("programmes", "科普项目", "项目", programmes, tallies["programmes"], "未列入科普项目",
+                 "上级项目含其下各项目的活动；一项活动属于几个项目时，合计中只算一次。"),
+        _section("campaigns", "主题活动", "主题活动", _lines(registries.campaigns, tallies["campaigns"],
+                                                             urls.get("campaigns", {})),
+                 tallies["campaigns"], "不属于主题活动"),
+        _registry_section("streets", "各街镇", "街镇", result.streets, registries.streets, total),
+        _registry_section("categories", "活动类型", "类型", result.categories, registries.categories, total,
+                          "一项活动可属于几个类型，合计中只算一次。"),
+        _section("communities", "社区和村", "类别", [tallies["communities"].row(kind, kind) for kind in
+                                                     (*COMMUNITY_KINDS, NO_COMMUNITY)],
+                 tallies["communities"], note="按活动所在的社区或村（communities.yml 的类别）统计。"),
+        _people_section(registries, tallies["people"], urls.get("people", {})),
+    )
+    villages = tallies["communities"].row(VILLAGE, VILLAGE).sessions
+    return Yearbook(year, result, total, sections, len(programmes),
+                    villages / total.sessions * 100 if total.sessions else 0.0)
+
+
+def _section(key: str, title: str, column: str, lines: Iterable[Row], tally: Tally, other: str = "",
+             note: str = "") -> Section:
+    other_row = tally.row(OTHER, other) if other else None
+    return Section(key, title, column, tuple(lines), tally.row(TOTAL, "合计"), other_row, note)
+
+
+def _lines(registry: dict, tally: Tally, urls: dict[str, str]) -> list[Row]:
+    """A line per item with events, in registry order."""
+    return [tally.row(ident, item.name, urls.get(ident, "")) for ident, item in registry.items()
+            if ident in tally.rows]
+
+
+def _programme_lines(registries: Registries, tally: Tally, urls: dict[str, str]) -> list[Row]:
+    """Programmes as a tree in registry order: each parent followed by the programmes inside it."""
+    children: dict[str, list[str]] = {}
+    for ident, programme in registries.programmes.items():
+        parent = programme.parent if programme.parent in registries.programmes else ""
+        children.setdefault(parent, []).append(ident)
+    lines: list[Row] = []
+    stack = [(ident, 0) for ident in reversed(children.get("", []))]
+    seen: set[str] = set()
+    while stack:
+        ident, depth = stack.pop()
+        if ident in seen or ident not in tally.rows:
+            continue
+        seen.add(ident)
+        lines.append(tally.row(ident, registries.programmes[ident].name, urls.get(ident, ""), depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(ident, [])))
+    return lines
+
+
+def _registry_section(key: str, title: str, column: str, rows: list[Row], registry: dict, total: Row,
+                      note: str = "") -> Section:
+    """Streets or categories from the page's figures, in registry order, with the year's total."""
+    order = {ident: number for number, ident in enumerate(registry)}
+    lines = tuple(sorted(rows, key=lambda row: order[row.key]))
+    return Section(key, title, column, lines, Row(TOTAL, "合计", total.events, total.sessions, "",
+                                                 total.attendance, total.recorded), None, note)
+
+
+def _people_section(registries: Registries, tally: Tally, urls: dict[str, str]) -> Section:
+    """Consenting experts by name; the others in one line, neither named nor told apart."""
+    public = registries.listed("people")
+    lines = [tally.row(ident, person.name, urls.get(ident, "")) for ident, person in public.items()
+             if ident in tally.rows]
+    hidden = [tally.rows[ident] for ident in tally.rows if ident in registries.people and ident not in public]
+    if hidden:
+        lines.append(Row("", f"未公开姓名的专家（{len(hidden)} 位）", sum(r.events for r in hidden),
+                         sum(r.sessions for r in hidden), "", sum(r.attendance for r in hidden),
+                         sum(r.recorded for r in hidden)))
+    return Section("people", "专家", "专家", tuple(lines), tally.row(TOTAL, "合计"), tally.row(OTHER, "没有登记专家"),
+                   "每位专家的场次是他（她）参加的活动的场次；几位专家同一场活动时各算一次，合计中只算一次。")

@@ -1,0 +1,181 @@
+"""Pelican generator for a campaign's day-by-day programme: day pages (by street, category and
+audience too), printable programmes, and the campaign's own calendar files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pelican.generators import Generator
+
+from kepu.content.dates import format_day
+from kepu.formats.ics import Feed, FeedWindow, whole_feed_bytes
+from kepu.formats.urls import UrlScheme
+from kepu.index.campaigndays import (
+    CampaignDays,
+    FeedPart,
+    ProgrammeDay,
+    Selection,
+    campaign_days,
+    feed_parts,
+    pages,
+)
+from kepu.index.site import Facet, SiteIndex
+
+from .services import services_of
+from .settings import build_date
+from .trace import phase
+
+if TYPE_CHECKING:
+    from .feeds import FeedPlan
+    from .services import Services
+
+DAY_ROWS = 120  # sessions on one day page: a phone opens a day of 2,500-event week in under 100 KB
+HEADER_ROOM = 16 * 1024  # bytes of a calendar file besides its events (name, description, time zone)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One page of a day's programme: the whole day, or its sessions in one street, category or audience."""
+
+    selection: Selection
+    url: str  # its first page
+    number: int = 1
+    total: int = 1
+
+    @property
+    def page_url(self) -> str:
+        return self.url if self.number == 1 else f"{self.url}{self.number}/"
+
+
+@dataclass(frozen=True, slots=True)
+class DayLink:
+    day: ProgrammeDay
+    url: str
+    print_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartLink:
+    part: FeedPart
+    url: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    """What the campaign's pages show of its programme (``kepu_campaign_days`` in templates)."""
+
+    days: CampaignDays
+    links: tuple[DayLink, ...]
+    print_url: str
+    parts: tuple[PartLink, ...]
+
+    def link(self, day: date) -> DayLink:
+        return next(link for link in self.links if link.day.day == day)
+
+
+def plan_campaigns(settings, index: SiteIndex, urls: UrlScheme, feeds: FeedPlan) -> dict[str, CampaignView]:
+    """Each campaign's programme by day, its day and print pages' addresses, and its calendar
+    files: one for the whole window when it fits (written through the feed plan), else cut by
+    the size of each event's VEVENT."""
+    views = {}
+    for ident, facet in index.facets["campaigns"].items():
+        campaign = facet.item
+        days = campaign_days(campaign, [*facet.upcoming, *facet.past], index.registries, index.timezone,
+                             build_date(settings), index.by_slug.get(campaign.main_event))
+        parts = feed_parts(days, lambda entry: len(feeds.components.serialize(entry)),
+                           feeds.settings.max_bytes - HEADER_ROOM)
+        views[ident] = CampaignView(days, tuple(_day_link(urls, ident, d) for d in days.days),
+                                    urls.url("CAMPAIGN_PRINT", id=ident),
+                                    tuple(_part_link(urls, ident, p) for p in parts))
+        if not parts:  # its one calendar file holds the whole window, past days too
+            feeds.overrides[urls.url("CAMPAIGN_FEED", id=ident)] = partial(_whole_feed, feeds, days)
+    return views
+
+
+def _day_link(urls: UrlScheme, ident: str, day: ProgrammeDay) -> DayLink:
+    iso = day.day.isoformat()
+    return DayLink(day, urls.url("CAMPAIGN_DAY", id=ident, day=iso), urls.url("CAMPAIGN_DAY_PRINT", id=ident, day=iso))
+
+
+def _part_link(urls: UrlScheme, ident: str, part: FeedPart) -> PartLink:
+    label = format_day(part.day) + (f" · {part.street.name}" if part.street else "") + (
+        f"（第 {part.number} 部分）" if part.number else "")
+    return PartLink(part, urls.url("CAMPAIGN_PART_FEED", id=ident, part=part.key), label)
+
+
+def _whole_feed(feeds: FeedPlan, days: CampaignDays, feed: Feed) -> tuple[bytes, FeedWindow]:
+    campaign = days.campaign
+    entries = _window_entries(days)
+    text = (f"{feed.description}包含活动期（{format_day(campaign.start)}至{format_day(campaign.end)}）"
+            f"的全部活动，共 {len(entries)} 项。")
+    data = whole_feed_bytes(Feed(feed.path, feed.name, feed.description, feed.page_url, entries),
+                            feeds.settings, feeds.components, text)
+    return data, FeedWindow(len(entries), campaign.start, None)
+
+
+class CampaignDaysGenerator(Generator):
+    """Each campaign's day pages (by street, category and audience too), printable programmes
+    and cut calendar files. Runs after FeedsGenerator, whose VEVENTs its calendar files reuse."""
+
+    def generate_output(self, writer) -> None:
+        services = services_of(self)
+        self.urls = services.urls
+        with phase("campaign programmes"):
+            for ident, view in services.campaigns.items():
+                facet: Facet = services.index.facets["campaigns"][ident]
+                self._write_days(writer, services.index.registries, facet, view)
+                self._write_print(writer, facet, view)
+                self._write_parts(services, facet, view)
+
+    def _write_days(self, writer, registries, facet: Facet, view: CampaignView) -> None:
+        per_page = int(self.settings.get("CAMPAIGN_DAY_ROWS", DAY_ROWS))
+        for position, link in enumerate(view.links):
+            day = link.day
+            iso = day.day.isoformat()
+            selections = day.selections(registries)
+            filters = {s.key: self.urls.url("CAMPAIGN_DAY_FILTER", id=facet.id, day=iso, group=s.kind, item=s.item.id)
+                       for s in selections}
+            for selection in [Selection("", None, day.rows), *selections]:
+                url = filters.get(selection.key, link.url)
+                chunks = pages(selection.rows, per_page)
+                for number, rows in enumerate(chunks, start=1):
+                    page = View(selection, url, number, len(chunks))
+                    writer.write_file(_save_as(page.page_url), self.get_template("campaign_day"), self.context,
+                                      url=page.page_url, page_name="campaign_day", facet=facet, view=view,
+                                      link=link, page=page, rows=rows, selections=selections, filters=filters,
+                                      previous_day=view.links[position - 1] if position else None,
+                                      next_day=view.links[position + 1] if position + 1 < len(view.links) else None)
+
+    def _write_print(self, writer, facet: Facet, view: CampaignView) -> None:
+        template = self.get_template("campaign_print")
+        writer.write_file(self.urls.save_as("CAMPAIGN_PRINT", id=facet.id), template, self.context,
+                          url=view.print_url, page_name="campaign_print", facet=facet, view=view,
+                          links=view.links)
+        for link in view.links:
+            writer.write_file(self.urls.save_as("CAMPAIGN_DAY_PRINT", id=facet.id, day=link.day.day.isoformat()),
+                              template, self.context, url=link.print_url, page_name="campaign_print",
+                              facet=facet, view=view, links=(link,))
+
+    def _write_parts(self, services: Services, facet: Facet, view: CampaignView) -> None:
+        feeds = services.feeds
+        count = len(view.parts)
+        for number, link in enumerate(view.parts, start=1):
+            part = link.part
+            text = (f"{facet.name}：{link.label}开始的活动，共 {len(part.entries)} 项"
+                    f"（全部活动分成 {count} 个日历文件，这是第 {number} 个）。")
+            feed = Feed(link.url, f"{facet.name} · {link.label}", text, facet.url, list(part.entries))
+            services.out.write(self.urls.save_as("CAMPAIGN_PART_FEED", id=facet.id, part=part.key),
+                               whole_feed_bytes(feed, feeds.settings, feeds.components, text))
+
+
+def _window_entries(days: CampaignDays) -> list:
+    """The campaign's events with a session in its window, in programme order, each once."""
+    return list({row.entry.event.slug: row.entry for day in days.days for row in day.rows}.values())
+
+
+def _save_as(url: str) -> str:
+    return f"{url}index.html" if url.endswith("/") else url

@@ -1,0 +1,364 @@
+"""A campaign week as residents use it: the day-by-day programme across all streets, filtered by
+street, category and audience (with and without JavaScript), its figures, the printed programme,
+and the campaign's calendar files; and how an event joins a campaign without naming it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from test_entities import CAMPAIGNS, EVENT, EVENT_PATH, check_lines, with_registries
+
+from bench.campaign import CAMPAIGN, DAY_BOUND, campaign_start, generate_week, page_weight
+from conftest import ROOT, TEST_SITE, require, run_build, serve_directory
+from feedtools import (
+    event_fronts,
+    event_occurrences,
+    icaljs,
+    libical_available,
+    libical_occurrences,
+    lint,
+    node_available,
+    python_occurrences,
+)
+from webtools import axe, axe_available, vnu_available, vnu_errors
+
+ZONE = ZoneInfo("Asia/Shanghai")
+BUILD_DATE = date(2026, 12, 1)
+WEEK = [campaign_start(BUILD_DATE) + timedelta(days=n) for n in range(7)]
+EVENTS = 300
+ROWS = 30  # sessions per day page in this build: a day of the week takes several pages
+FEED_BYTES = 150_000  # the campaign's calendar file limit in this build: it is cut by day
+ROW = re.compile(r'<li data-street="([^"]+)" data-category="([^"]*)" data-audience="([^"]*)"[^>]*>'
+                 r'<span class="t">[^<]*</span> <a href="/events/([^/]+)/">')
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A 300-event campaign week (bench.campaign's corpus, small), built with short day pages and a
+    small calendar file limit so that both are cut; returns (content, output)."""
+    work = tmp_path_factory.mktemp("campaign")
+    content = generate_week(work, EVENTS, seed=7, build_date=BUILD_DATE)
+    settings = work / "weekconf.py"
+    settings.write_text(f"from pelicanconf import *  # noqa: F403\nCAMPAIGN_DAY_ROWS = {ROWS}\n"
+                        f"FEED_MAX_BYTES = {FEED_BYTES}\n", "utf-8")
+    output = work / "output"
+    result = run_build(content, output, settings=settings)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return content, output
+
+
+def _days_of(start: date | datetime, end: date | datetime) -> tuple[date, date]:
+    if isinstance(start, datetime):
+        last = end.astimezone(ZONE)
+        first = start.astimezone(ZONE).date()
+        return first, (last.date() - timedelta(days=1) if last.time() == datetime.min.time() and last.date() > first
+                       else last.date())
+    return start, end - timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def oracle(week: tuple[Path, Path]) -> dict[date, dict[str, dict]]:
+    """Each day of the week: the events with a session on it, read from the files on their own
+    (front matter, and occurrences as recurring-ical-events expands the event's calendar data)."""
+    content, output = week
+    fronts = event_fronts(content)
+    found: dict[date, dict[str, dict]] = defaultdict(dict)
+    for slug, front in fronts.items():
+        for occurrence in event_occurrences(output, slug, WEEK[-1] + timedelta(days=1)):
+            first, last = _days_of(occurrence["DTSTART"].dt, occurrence["DTEND"].dt)
+            for day in WEEK:
+                if first <= day <= last:
+                    found[day][slug] = front
+    return found
+
+
+def _pages(output: Path, url: str) -> list[str]:
+    """A view's pages, following its 下一页 links."""
+    texts = []
+    while url:
+        text = (output / url.strip("/") / "index.html").read_text("utf-8")
+        texts.append(text)
+        found = re.search(r'<a rel="next" href="/([^"]+)">下一页', text)
+        url = found[1] if found else ""
+    return texts
+
+
+def _rows(texts: list[str]) -> list[tuple[str, str, str, str]]:
+    return [row for text in texts for row in ROW.findall(text)]
+
+
+def test_each_day_page_holds_exactly_that_days_sessions_by_time(week, oracle) -> None:
+    """A resident opens the campaign and picks a day: every session held that day across all
+    streets, and nothing else, in the order of the day (全天 first, then by the clock), over pages
+    of at most 30 sessions."""
+    _, output = week
+    campaign = (output / "campaigns" / CAMPAIGN / "index.html").read_text("utf-8")
+    for day in WEEK:
+        assert f'href="/campaigns/{CAMPAIGN}/{day.isoformat()}/"' in campaign
+        texts = _pages(output, f"campaigns/{CAMPAIGN}/{day.isoformat()}/")
+        rows = _rows(texts)
+        assert sorted(slug for *_, slug in rows) == sorted(oracle[day]), day
+        assert len(texts) == -(-len(oracle[day]) // ROWS) and all(len(ROW.findall(t)) <= ROWS for t in texts)
+        slots = [s for text in texts for s in re.findall(r'<h2 class="slot">([^<]+)</h2>', text)]
+        clock = [s for s in slots if s != "全天"]
+        assert clock == sorted(clock) and slots[:len(slots) - len(clock)] == ["全天"] * (len(slots) - len(clock))
+        assert f"共 <strong>{len(oracle[day])}</strong> 场活动" in texts[0]
+
+
+def test_a_day_by_street_category_or_audience_is_a_plain_link(week, oracle) -> None:
+    """Without JavaScript: the day page links the day's sessions in each street, category and
+    audience; each such page lists exactly those."""
+    _, output = week
+    day = WEEK[2]
+    page = (output / "campaigns" / CAMPAIGN / day.isoformat() / "index.html").read_text("utf-8")
+    checked = 0
+    for group, field in (("streets", "street"), ("categories", "categories"), ("audiences", "audiences")):
+        ids = sorted({i for front in oracle[day].values() for i in _ids(front, field)})
+        for ident in ids:
+            url = f"campaigns/{CAMPAIGN}/{day.isoformat()}/{group}/{ident}/"
+            assert f'<a href="/{url}"' in page, url
+            expected = sorted(slug for slug, front in oracle[day].items() if ident in _ids(front, field))
+            assert sorted(slug for *_, slug in _rows(_pages(output, url))) == expected, url
+            checked += 1
+    assert checked > 20
+
+
+def _ids(front: dict, field: str) -> list[str]:
+    value = front[field]
+    return [value] if isinstance(value, str) else value
+
+
+def _figures(content: Path, output: Path, oracle: dict[date, dict[str, dict]]) -> dict[str, list[int]]:
+    """项, 场次 and 人次 per street (and "" for all): sessions starting in the week; a cancelled event
+    is not counted (as on the year's figures)."""
+    fronts = event_fronts(content)
+    figures: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for slug in sorted({s for day in oracle.values() for s in day}):
+        starts = [o for o in event_occurrences(output, slug, WEEK[-1] + timedelta(days=1))
+                  if _days_of(o["DTSTART"].dt, o["DTEND"].dt)[0] in WEEK]
+        if fronts[slug].get("status") == "cancelled" or not starts:
+            continue
+        for key in ("", fronts[slug]["street"]):
+            figures[key][0] += 1
+            figures[key][1] += len(starts)
+            figures[key][2] += int(fronts[slug].get("attendance", 0))
+    return figures
+
+
+def test_the_campaign_page_gives_running_figures_and_a_table_by_street(week, oracle) -> None:
+    content, output = week
+    figures = _figures(content, output, oracle)
+    page = (output / "campaigns" / CAMPAIGN / "index.html").read_text("utf-8")
+    events, sessions, people = figures[""]
+    assert people > 0 and sessions >= events > 0
+    assert (f"<strong>{events}</strong> 项 · <strong>{sessions}</strong> 场次 · <strong>{people}</strong> 人次"
+            in page)
+    table = page[page.index('<section class="campaign-streets"'):]
+    names = dict(re.findall(r"- id: (\S+)\n  name: (\S+)", (content / "data" / "streets.yml").read_text("utf-8")))
+    shown = {name: [int(n), int(m), int(k) if k != "—" else 0] for name, n, m, k in re.findall(
+        r'<tr><th scope="row"><a href="[^"]+">([^<]+)</a></th><td>(\d+)</td><td>(\d+)</td><td>([\d—]+)</td></tr>',
+        table)}
+    assert shown == {names[street]: values for street, values in figures.items() if street}
+
+
+def test_the_main_venue_event_is_highlighted(week) -> None:
+    content, output = week
+    main = re.search(r"main_event: (\S+)", (content / "data" / "campaigns.yml").read_text("utf-8")
+                     .split(f"id: {CAMPAIGN}")[1])[1]
+    title = event_fronts(content)[main]["title"]
+    page = (output / "campaigns" / CAMPAIGN / "index.html").read_text("utf-8")
+    box = re.search(r'<section class="main-event".*?</section>', page, re.DOTALL)[0]
+    assert "主场活动" in box and f'<a href="/events/{main}/">{title}</a>' in box
+    day = next(d for d in WEEK if main in " ".join(_pages(output, f"campaigns/{CAMPAIGN}/{d.isoformat()}/")))
+    rows = " ".join(_pages(output, f"campaigns/{CAMPAIGN}/{day.isoformat()}/"))
+    row = re.search(rf'<li [^>]*class="main"><span class="t">[^<]*</span> <a href="/events/{main}/">[^<]*</a> '
+                    r'<span class="badge main-badge">主场活动</span>', rows)
+    assert row, "the main event's row is not marked"
+
+
+def test_a_day_page_stays_under_100_kb_with_what_it_loads(week) -> None:
+    """What a phone downloads for a day: the HTML, the style sheets and scripts it loads."""
+    _, output = week
+    for day in WEEK:
+        weight = page_weight(output, output / "campaigns" / CAMPAIGN / day.isoformat() / "index.html")
+        assert weight.css > 0 and weight.js > 0 and weight.total <= DAY_BOUND, weight
+
+
+def _campaign_feeds(output: Path) -> list[Path]:
+    return sorted((output / "feeds" / "campaigns" / CAMPAIGN).glob("*.ics"))
+
+
+def test_the_campaigns_calendar_is_cut_by_day_and_the_parts_are_listed(week, oracle) -> None:
+    """A resident subscribes: the week's events would not fit in one file under the limit, so the
+    campaign page lists one file per day; together they hold every event of the week exactly once."""
+    _, output = week
+    parts = _campaign_feeds(output)
+    assert [p.stem for p in parts] == [d.isoformat() for d in WEEK if any(
+        min(day for day in WEEK if slug in oracle[day]) == d for slug in oracle[d])]
+    page = (output / "campaigns" / CAMPAIGN / "index.html").read_text("utf-8")
+    for part in parts:
+        assert f'href="/feeds/campaigns/{CAMPAIGN}/{part.name}"' in page
+        assert part.stat().st_size <= FEED_BYTES and lint(part.read_bytes()) == []
+    uids = [u for p in parts for u in re.findall(r"^UID:([^@\r]+)@", p.read_text("utf-8"), re.MULTILINE)]
+    assert sorted(set(uids)) == sorted({s for day in oracle.values() for s in day})
+    assert len(uids) == len(set(uids))
+
+
+def test_every_part_reads_the_same_in_icaljs_libical_and_python(week) -> None:
+    require(node_available(), "node and node_modules/ical.js (make test runs npm ci)")
+    require(libical_available(), "Debian's python3-gi and gir1.2-ical-3.0 (make test installs them)")
+    _, output = week
+    paths = [*_campaign_feeds(output), output / "feeds" / "campaigns" / f"{CAMPAIGN}.ics"]
+    span = (WEEK[0] - timedelta(days=30), WEEK[-1] + timedelta(days=200))
+    js, lib = icaljs(paths, *span), libical_occurrences(paths, *span)
+    compared = 0
+    for path in paths:
+        py = python_occurrences(path, *span)
+        assert sorted((o["uid"], o["start"], o["end"]) for o in js[str(path)]) == py, path.name
+        assert sorted(lib[str(path)]) == sorted((uid, start) for uid, start, _ in py), path.name
+        compared += len(py)
+    assert compared > EVENTS
+
+
+def test_the_printed_programme_is_a4_with_a_page_per_day(week, browser) -> None:
+    """A volunteer prints the week's programme from the campaign page: A4, large type, each day on
+    a page of its own."""
+    _, output = week
+    campaign = (output / "campaigns" / CAMPAIGN / "index.html").read_text("utf-8")
+    assert f'<a href="/campaigns/{CAMPAIGN}/print/">打印全部日程（A4）</a>' in campaign
+    server, base = serve_directory(output)
+    try:
+        page = browser.new_page()
+        page.goto(f"{base}/campaigns/{CAMPAIGN}/{WEEK[0].isoformat()}/print/")
+        page.emulate_media(media="print")
+        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.programme li')).fontSize)")
+        hidden = page.evaluate("getComputedStyle(document.querySelector('.site-header')).display")
+        one_day = page.pdf(prefer_css_page_size=True)
+        page.goto(f"{base}/campaigns/{CAMPAIGN}/print/")
+        whole = page.pdf(prefer_css_page_size=True)
+        page.close()
+    finally:
+        server.shutdown()
+    assert size >= 18 and hidden == "none"  # 14pt is 18.7 CSS pixels
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", whole)
+    assert boxes and {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}  # A4 in points
+    assert _pdf_pages(whole) >= len(WEEK) + _pdf_pages(one_day) - 1
+
+
+def _pdf_pages(data: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", data))
+
+
+def test_a_resident_filters_a_day_by_street_and_category_with_javascript(week, oracle, browser) -> None:
+    _, output = week
+    day = WEEK[3]
+    street, category = next((f["street"], f["categories"][0]) for f in oracle[day].values())
+    server, base = serve_directory(output)
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 800})
+        page.goto(f"{base}/campaigns/{CAMPAIGN}/{day.isoformat()}/")
+        page.select_option("select[name=street]", street)
+        page.select_option("select[name=category]", category)
+        page.click(".programme-filter button")
+        page.wait_for_url(re.compile(rf"/streets/{street}/\?category={category}$"))
+        page.wait_for_load_state("networkidle")
+        shown = page.eval_on_selector_all(".programme li:not([hidden]) a", "links => links.map(a => a.pathname)")
+        count = page.text_content(".filter-count")
+        violations = axe(page) if axe_available() else []
+        page.goto(f"{base}/campaigns/{CAMPAIGN}/")
+        violations += axe(page) if axe_available() else []  # the campaign page: figures, days, table
+        page.close()
+    finally:
+        server.shutdown()
+    expected = sorted(f"/events/{slug}/" for slug, f in oracle[day].items()
+                      if f["street"] == street and category in f["categories"])
+    assert sorted(shown) == expected
+    assert f"本页显示 {len(expected)} 场" in count
+    assert violations == []
+
+
+def test_the_programme_pages_pass_the_nu_html_checker(week, tmp_path: Path) -> None:
+    require(vnu_available(), "npm vnu-jar and Java")
+    _, output = week
+    folder = output / "campaigns" / CAMPAIGN
+    pages = [folder / "index.html", folder / "print" / "index.html", folder / WEEK[0].isoformat() / "index.html",
+             folder / WEEK[0].isoformat() / "2" / "index.html"]
+    for number, page in enumerate(pages):
+        shutil.copy(page, tmp_path / f"{number}.html")
+    assert vnu_errors(tmp_path) == []
+
+
+def test_the_samples_campaign_calendar_holds_its_whole_window(sample_output: Path) -> None:
+    """The sample's May campaign is more than 90 days past at the build date (when ordinary feeds
+    keep only recent events): its own calendar still holds every event of its week."""
+    fronts = event_fronts(ROOT / "content")
+    listed = {slug for slug, f in fronts.items() if "keji-huodongzhou-2026" in f.get("campaigns", "")}
+    text = (sample_output / "feeds" / "campaigns" / "keji-huodongzhou-2026.ics").read_text("utf-8")
+    assert set(re.findall(r"^UID:([^@\r]+)@", text, re.MULTILINE)) == listed and len(listed) >= 40
+
+
+IMPLIED = CAMPAIGNS + "  implied: true\n"
+
+
+def test_an_implied_campaign_takes_in_every_event_held_in_its_window(tmp_path: Path) -> None:
+    """campaigns.yml ``implied: true``: events held in the window belong to the campaign without
+    naming it (a weekly series by its session in the window); events outside do not."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    output = tmp_path / "output"
+    result = run_build(site / "content", output)
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (output / "campaigns" / "kepuri-2026" / "index.html").read_text("utf-8")
+    for slug in ("xinnong-dongji", "liudong-kejiguan", "zhoumo-tongxuehui"):
+        assert f'href="/events/{slug}/"' in page, slug
+    for slug in ("kejizhou", "kepu-ri"):
+        assert f'href="/events/{slug}/"' not in page, slug
+    day = (output / "campaigns" / "kepuri-2026" / "2026-12-05" / "index.html").read_text("utf-8")
+    assert sorted(slug for *_, slug in ROW.findall(day)) == ["liudong-kejiguan", "zhoumo-tongxuehui"]
+    event = (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
+    assert '<a href="/campaigns/kepuri-2026/">2026年全国科普日</a>' in event
+    assert "UID:liudong-kejiguan@" in (output / "feeds" / "campaigns" / "kepuri-2026.ics").read_text("utf-8")
+
+
+def test_a_day_too_large_for_one_file_is_cut_by_street_then_into_pieces(tmp_path: Path) -> None:
+    """With room for about one event per calendar file: the campaign's busiest day (two events in
+    one street) is cut by street and then into numbered pieces, a quieter day keeps one file; every
+    file is within the limit, listed on the campaign page, and read alike by ical.js and libical."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    settings = tmp_path / "tinyconf.py"
+    limit = 16 * 1024 + 1300  # HEADER_ROOM and one event (about 900 bytes each here)
+    settings.write_text(f"from pelicanconf import *  # noqa: F403\nFEED_MAX_BYTES = {limit}\n", "utf-8")
+    output = tmp_path / "output"
+    result = run_build(site / "content", output, settings=settings)
+    assert result.returncode == 0, result.stderr[-2000:]
+    parts = sorted((output / "feeds" / "campaigns" / "kepuri-2026").glob("*.ics"))
+    assert [p.stem for p in parts] == ["2026-12-05-xinbei-1", "2026-12-05-xinbei-2", "2026-12-08"]
+    page = (output / "campaigns" / "kepuri-2026" / "index.html").read_text("utf-8")
+    assert "2026年12月5日（周六） · 新北街道（第 2 部分）" in page
+    uids = [u for p in parts for u in re.findall(r"^UID:([^@\r]+)@", p.read_text("utf-8"), re.MULTILINE)]
+    assert sorted(uids) == ["liudong-kejiguan", "xinnong-dongji", "zhoumo-tongxuehui"]
+    assert all(p.stat().st_size <= limit and lint(p.read_bytes()) == [] for p in parts)
+    assert all(f'href="/feeds/campaigns/kepuri-2026/{p.name}"' in page for p in parts)
+    require(node_available() and libical_available(), "ical.js and libical")
+    span = (date(2026, 11, 1), date(2027, 3, 1))
+    js, lib = icaljs(parts, *span), libical_occurrences(parts, *span)
+    for path in parts:
+        py = python_occurrences(path, *span)
+        assert sorted((o["uid"], o["start"], o["end"]) for o in js[str(path)]) == py, path.name
+        assert sorted(lib[str(path)]) == sorted((uid, start) for uid, start, _ in py), path.name
+
+
+def test_implied_written_other_than_true_or_false_is_refused(mini_site: Path) -> None:
+    lines = check_lines(with_registries(mini_site, campaigns=CAMPAIGNS + "  implied: 自动\n"))
+    assert ("content/data/campaigns.yml:5: implied: “自动”不是真假值 — "
+            "活动期内的全部活动都算这个主题活动时写 implied: true，否则删去这一行") in lines
+    assert not [line for line in lines if line.startswith(EVENT_PATH)]

@@ -1,0 +1,261 @@
+"""The year's figures in the association's own terms (/stats/<year>/ and its downloadable summary
+table), checked as a staffer would: against /data/events.csv, opened in Excel, and read as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import zipfile
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from test_csv_safety import SOFFICE, open_in_calc
+from test_site_index import index_for
+
+from conftest import ROOT
+from kepu.formats.summarysheet import Line, lines, summary_csv, summary_xlsx
+from kepu.index.stats import figures
+from kepu.index.yearbook import yearbook
+
+CONTENT = ROOT / "content"
+BUILD = date(2026, 12, 1)
+HEADER = ["活动（项）", "场次", "人次", "登记人数的活动（项）"]
+# The summary's sections, and the line of events outside every item of the section.
+OTHER = {"科普项目": "未列入科普项目", "主题活动": "不属于主题活动", "专家": "没有登记专家"}
+NOT_RECORDED = "未登记"
+
+
+def _registry(name: str) -> dict[str, dict]:
+    return {item["id"]: item for item in yaml.safe_load((CONTENT / "data" / f"{name}.yml").read_text("utf-8"))}
+
+
+def _split(cell: str) -> list[str]:
+    return [part for part in cell.split("、") if part]
+
+
+def csv_sessions(output: Path, year: int) -> list[dict[str, str]]:
+    """The year's sessions as /data/events.csv lists them (one row each), cancelled ones left out."""
+    text = (output / "data" / "events.csv").read_bytes().decode("utf-8-sig")
+    return [row for row in csv.DictReader(io.StringIO(text))
+            if row["日期"].startswith(f"{year}-") and row["状态"] != "已取消"]
+
+
+def _ancestors(programme: str, programmes: dict[str, dict]) -> list[str]:
+    chain = []
+    while programme in programmes and programme not in chain:
+        chain.append(programme)
+        programme = programmes[programme].get("parent", "")
+    return chain
+
+
+def expected_from_csv(output: Path, year: int) -> dict[str, dict[str, tuple]]:
+    """Section -> line -> (项, 场次, 人次): counted from events.csv and the registries alone."""
+    programmes, people = _registry("programmes"), _registry("people")
+    tallies: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: {"sessions": 0, "events": {}}))
+    for row in csv_sessions(output, year):
+        keys = {
+            "科普项目": {programmes[a]["name"] for p in _split(row["科普项目编号"]) for a in _ancestors(p, programmes)},
+            "主题活动": set(_split(row["主题活动"])),
+            "各街镇": {row["街镇"]},
+            "活动类型": set(_split(row["活动类型"])),
+            "社区和村": {row["社区类别"] or "未登记社区或村"},
+            "专家": {people[i]["name"] for i in _split(row["专家编号"])},
+        }
+        for section, labels in keys.items():
+            for label in (labels | {"合计"}) if labels else {OTHER[section]}:
+                tally = tallies[section][label]
+                tally["sessions"] += 1
+                tally["events"][row["活动编号"]] = row["参加人数"]
+    return {section: {label: _figures(tally) for label, tally in lines.items()}
+            for section, lines in tallies.items()}
+
+
+def _figures(tally: dict) -> tuple:
+    recorded = [int(value) for value in tally["events"].values() if value != ""]
+    return len(tally["events"]), tally["sessions"], sum(recorded) if recorded else NOT_RECORDED
+
+
+def summary_sections(rows: list[list]) -> dict[str, dict[str, tuple]]:
+    """The summary table read back: section title -> line label -> (项, 场次, 人次)."""
+    sections: dict[str, dict[str, tuple]] = {}
+    current = None
+    for row in rows:
+        first = str(row[0]).strip("\u3000") if row else ""
+        heading = re.fullmatch(r"[一二三四五六七八九十]、(.+)", first)
+        if heading:
+            current = sections.setdefault(heading[1], {})
+        elif current is not None and len(row) >= 4 and row[1:] != HEADER and str(row[1]).isdigit():
+            current[first] = tuple(int(v) if str(v).isdigit() else v for v in row[1:4])
+    return sections
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _download(output: Path, year: int, suffix: str) -> Path:
+    """The file the stats page's download link points at (and the name it offers)."""
+    html = (output / "stats" / str(year) / "index.html").read_text("utf-8")
+    link = re.search(rf'<a href="/([^"]+\.{suffix})" download="([^"]+)">', html)
+    assert link, f"no .{suffix} download on /stats/{year}/"
+    assert link[2] == f"滨海新区{year}年科普活动年度统计.{suffix}"
+    return output / link[1]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_the_summary_table_reconciles_with_events_csv(sample_output: Path, year: int) -> None:
+    want = expected_from_csv(sample_output, year)
+    got = summary_sections(_csv_rows(_download(sample_output, year, "csv").read_bytes()))
+    for section in ("科普项目", "主题活动", "各街镇", "活动类型", "社区和村"):
+        assert {label: v for label, v in got[section].items() if v[0]} == want[section], section
+    # Experts who did not consent are in neither file by name (nor by id): the named ones reconcile,
+    # and with them 合计 and 没有登记专家 still make up the year.
+    named = {label: v for label, v in want["专家"].items() if label not in ("合计", "没有登记专家")}
+    assert {label: got["专家"][label] for label in named} == named
+    shown = [got["专家"].get(label, (0, 0)) for label in ("合计", "没有登记专家")]
+    sessions = csv_sessions(sample_output, year)
+    assert sum(v[1] for v in shown) == len(sessions)
+    assert sum(v[0] for v in shown) == len({row["活动编号"] for row in sessions})
+    overall = {row[0]: row[1] for row in _csv_rows(_download(sample_output, year, "csv").read_bytes())
+               if len(row) == 3}
+    assert int(overall["活动"]) == len({row["活动编号"] for row in sessions})
+    assert int(overall["场次"]) == len(sessions)
+    active = [label for label in want["科普项目"] if label not in ("合计", OTHER["科普项目"])]
+    assert int(overall["开展活动的科普项目"]) == len(active)
+    assert int(overall["参与队伍"]) == len({row["主办队伍"] for row in sessions})
+    villages = sum(row["社区类别"] == "村" for row in sessions)
+    assert overall["村的场次占比"] == f"{villages / len(sessions) * 100:.1f}%"
+
+
+@pytest.mark.build
+def test_the_stats_page_shows_programmes_and_campaigns_with_sessions_and_people(sample_output: Path) -> None:
+    html = (sample_output / "stats" / "2026" / "index.html").read_text("utf-8")
+    want = expected_from_csv(sample_output, 2026)
+    for figure_id, section in (("programmes", "科普项目"), ("campaigns", "主题活动")):
+        block = re.search(rf'<figure class="chart-figure" id="{figure_id}">(.*?)</figure>', html, re.DOTALL)
+        assert block, f"no {section} chart and table on /stats/2026/"
+        assert re.search(r'<svg class="chart"[^>]*role="img"', block[1])
+        rows = re.findall(r'<tr(?: class="total")?><th scope="row">(\u3000*)(?:<a [^>]+>)?(.*?)(?:</a>)?</th>'
+                          r"<td>(\d+)</td><td>(\d+)</td><td>(\d+|未登记)</td></tr>", block[1])
+        shown = {label: (int(events), int(sessions), int(people) if people.isdigit() else people)
+                 for _, label, events, sessions, people in rows}
+        assert shown == want[section], section
+    programmes = re.search(r'id="programmes">(.*?)</figure>', html, re.DOTALL)[1]
+    order = re.findall(r'<th scope="row">(\u3000*)<a href="/programmes/([a-z-]+)/">', programmes)
+    registry = _registry("programmes")
+    for position, (indent, ident) in enumerate(order):  # a lower programme right under its parent
+        parent = registry[ident].get("parent")
+        assert len(indent) == len(_ancestors(ident, registry)) - 1
+        if parent:
+            assert parent in [i for _, i in order[:position]]
+    assert "<dt>开展活动的科普项目</dt>" in html and "<dt>村的场次占比</dt>" in html
+
+
+@pytest.mark.build
+def test_a_staffer_opens_the_xlsx_in_excel(sample_output: Path) -> None:
+    path = _download(sample_output, 2026, "xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == ["年度统计", "说明"]
+    sheet = book["年度统计"]
+    assert sheet["A1"].value == "滨海新区2026年科普活动年度统计" and sheet["A1"].font.b
+    rows = [[c.value for c in row if c.value is not None] for row in sheet.iter_rows()]
+    csv_rows = _csv_rows(_download(sample_output, 2026, "csv").read_bytes())
+    assert summary_sections(rows) == summary_sections(csv_rows)  # the same table in both files
+    headers = [row for row in sheet.iter_rows() if [c.value for c in row[1:5]] == HEADER]
+    assert [row[0].value for row in headers] == ["项目", "主题活动", "街镇", "类型", "类别", "专家"]
+    totals = [row for row in sheet.iter_rows() if row[0].value == "合计"]
+    assert len(totals) == 6 and all(cell.font.b for row in totals for cell in row[:5])
+    assert all(row[2].data_type == "n" for row in totals)  # numbers Excel can add up, not text
+    share = next(row for row in sheet.iter_rows() if row[0].value == "村的场次占比")
+    assert share[1].number_format == "0.0%" and 0 < share[1].value < 1
+    programmes = summary_sections(rows)["科普项目"]
+    assert set(programmes) >= {"惠民兴县", "新农学堂", "合计", "未列入科普项目"}
+    indented = next(row for row in sheet.iter_rows() if row[0].value == "新农学堂")
+    assert indented[0].alignment.indent > 0  # 惠民兴县 contains it
+    notes = [row[0].value for row in book["说明"].iter_rows()]
+    assert any(note.startswith("场次：") for note in notes) and any(note.startswith("人次：") for note in notes)
+
+
+@pytest.mark.build
+def test_an_expert_without_consent_is_counted_but_never_named(sample_output: Path) -> None:
+    hidden = [p["name"] for p in _registry("people").values() if p.get("consent") is not True]
+    assert hidden
+    summary = _download(sample_output, 2026, "csv").read_bytes().decode("utf-8-sig")
+    assert "未公开姓名的专家（1 位）" in summary
+    files = [_download(sample_output, 2026, "csv"), sample_output / "stats" / "2026" / "index.html",
+             *(sample_output / "data").glob("*.*")]
+    for path in files:
+        text = path.read_bytes().decode("utf-8-sig")
+        assert not any(name in text for name in hidden), path
+    book = load_workbook(_download(sample_output, 2026, "xlsx"))
+    cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not any(name in cell for name in hidden for cell in cells)
+
+
+def _hostile_table() -> list[Line]:
+    return [Line("title", ("=HYPERLINK(\"http://example.cn\",\"点我\")",)), Line("heading", ("二、科普项目",)),
+            Line("header", ("项目", *HEADER)), Line("line", ("@SUM(A1:A9)", 3, 4, NOT_RECORDED, 0), 1),
+            Line("line", ("-2+3", -1, 2, 9, 1)), Line("total", ("合计", 3, 6, 9, 1))]
+
+
+def test_the_csv_opens_as_utf8_and_never_runs_a_formula() -> None:
+    data = summary_csv(_hostile_table())
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    rows = _csv_rows(data)
+    assert rows[0] == ["'=HYPERLINK(\"http://example.cn\",\"点我\")"]
+    assert rows[3][0] == "'\u3000@SUM(A1:A9)" and rows[3][1:] == ["3", "4", NOT_RECORDED, "0"]
+    assert rows[4][:2] == ["'-2+3", "-1"]  # a negative number stays a number
+
+
+def test_the_xlsx_stores_text_as_text_and_the_same_bytes_every_time() -> None:
+    data = summary_xlsx(_hostile_table(), BUILD)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula anywhere
+    book = load_workbook(io.BytesIO(data))
+    assert book["年度统计"]["A1"].value.startswith("=HYPERLINK") and book["年度统计"]["A1"].data_type == "s"
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert book.properties.created.date() == BUILD == book.properties.modified.date()
+
+
+def test_people_not_recorded_reads_as_such(mini_site: Path) -> None:
+    """A programme whose events recorded no attendance shows 未登记, not 0 人次."""
+    data = mini_site / "content" / "data"
+    (data / "programmes.yml").write_text("- id: liudong\n  name: 流动科技馆\n  level: 区\n"
+                                         "- id: zhanxun\n  name: 科普展巡\n  level: 街镇\n  parent: liudong\n",
+                                         "utf-8")
+    event = mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    event.write_text(event.read_text("utf-8").replace("---\n", "---\nprogrammes: [zhanxun]\n", 1), "utf-8")
+    index = index_for(BUILD, mini_site)
+    table = lines(yearbook(index, figures(index, 2026)), "2026年科普活动年度统计", BUILD)
+    sections = summary_sections(_csv_rows(summary_csv(table)))
+    assert sections["科普项目"]["流动科技馆"] == (1, 1, NOT_RECORDED)  # the parent counts its child's event
+    assert sections["科普项目"]["科普展巡"] == (1, 1, NOT_RECORDED)
+    assert sections["科普项目"]["合计"] == (1, 1, NOT_RECORDED)
+    assert sections["科普项目"]["未列入科普项目"][0] == 3
+
+
+def test_libreoffice_calc_runs_no_formula_from_either_file(tmp_path: Path) -> None:
+    """The oracle is a spreadsheet program: Calc opens the CSV (as a staffer double-clicking it
+    would) and the XLSX (saved back as CSV: a formula would be saved as its result, 2)."""
+    table = [*_hostile_table(), Line("line", ("=1+1", 1, 1, 1, 1))]
+    (tmp_path / "summary.csv").write_bytes(summary_csv(table))
+    sheet = open_in_calc([tmp_path / "summary.csv"], tmp_path)["summary"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    assert [c.value for c in cells if c.column == 1][-1] == "'=1+1"
+    assert [c.data_type for c in cells if c.row == sheet.max_row] == ["s", "n", "n", "n", "n"]
+    (tmp_path / "summary.xlsx").write_bytes(summary_xlsx(table, BUILD))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path / "back"),
+                    str(tmp_path / "summary.xlsx")], capture_output=True, timeout=180, check=True)
+    rows = _csv_rows((tmp_path / "back" / "summary.csv").read_bytes())
+    assert rows[0][0].startswith("=HYPERLINK") and rows[-1] == ["=1+1", "1", "1", "1", "1"]
