@@ -94,7 +94,7 @@ YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {"news": 10, "event_list": 30, "street": 30, "team": 30, "category": 30,
                        "audience": 30, "programme": 30, "campaign": 30, "venue": 30, "community": 30,
-                       "person": 30}
+                       "person": 30, "past_list": 100}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

@@ -100,7 +100,7 @@ def _event(rng: random.Random, n: int, reg: dict, first: date, days: int) -> tup
     return f"{folder}/{slug}.md", "---\n" + "\n".join(lines) + "\n---\n" + _body(rng)
 
 
-def _without_main_events(path: Path) -> None:
+def without_main_events(path: Path) -> None:
     """The sample's campaigns name the sample's main events, which a generated corpus does not have."""
     if path.is_file():
         lines = path.read_text("utf-8").splitlines()
@@ -115,7 +115,7 @@ def generate(out: Path, events: int, seed: int = 2023, build_date: date = date(2
     if content.exists():
         shutil.rmtree(content)
     shutil.copytree(DATA, content / "data")
-    _without_main_events(content / "data" / "campaigns.yml")
+    without_main_events(content / "data" / "campaigns.yml")
     reg = _registries()
     first = build_date - timedelta(days=182)
     for n in range(events):

@@ -30,39 +30,71 @@ def test_corpus_is_reproducible_and_valid(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout
 
 
-def test_bench_runs_and_reports_both_sides(tmp_path: Path) -> None:
+def test_real_mix_corpus_copies_the_sample_with_fresh_names_and_passes_the_check(tmp_path: Path) -> None:
+    """Three copies of the sample's events and a part of a fourth: the series, registries and
+    campaigns as they are, every file name new, and nothing the check refuses (no duplicate event)."""
+    subprocess.run([sys.executable, "-m", "bench.realmix", str(tmp_path), "--events", "600"],
+                   cwd=ROOT, env=plugin_env(), check=True, capture_output=True)
+    events = sorted((tmp_path / "content" / "events").rglob("*.md"))
+    sample = sorted((ROOT / "content" / "events").rglob("*.md"))
+    assert len(events) == 600 and len({p.stem for p in events}) == 600
+    assert sum("recurrence:" in p.read_text("utf-8") for p in events) > 3 * sum(
+        "recurrence:" in p.read_text("utf-8") for p in sample) - 1
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(tmp_path / "content")],
+                           cwd=ROOT, env=plugin_env(), capture_output=True, text=True)
+    assert check.returncode == 0 and "没有发现问题" in check.stdout, check.stdout
+
+
+def test_bench_runs_and_reports_both_sides_on_both_corpora(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     editing = f"{BEGIN}\n## What an editor waits for\n\n| an earlier run's figures |\n{END}\n"
     week = f"{campaign.BEGIN}\n## A campaign week\n\n| bench.campaign's figures |\n{campaign.END}\n"
     out.write_text(f"# Benchmark results\n\nOld build figures.\n\n{editing}\n{week}", "utf-8")
     result = subprocess.run([sys.executable, "-m", "bench.run", "--sizes", "40", "--repeats", "1",
                              "--work", str(tmp_path / "work"), "--out", str(out)],
-                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=900)
+                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr
     text = out.read_text("utf-8")
     assert "Old build figures." not in text and text.count(editing) == 1  # bench.editing's section is kept
     assert text.count(week) == 1  # and bench.campaign's
-    row = re.search(r"^\| 40 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| [\d.]+ \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) "
-                    r"\| (\d+) \| (\d+) \|$", text, re.MULTILINE)
-    assert row, text
-    portal, plain, ratio = float(row[1]), float(row[2]), float(row[3])
-    assert portal > 0 and plain > 0
-    # Times are printed to 0.01 s and the ratio to 0.01: the ratio must lie within what that rounding allows.
-    low, high = (portal - 0.005) / (plain + 0.005), (portal + 0.005) / max(plain - 0.005, 1e-9)
-    assert low - 0.005 <= ratio <= high + 0.005, (portal, plain, ratio)
-    assert int(row[8]) > int(row[9]) > 40  # the portal writes more than plain Pelican, both write pages
-    largest = int(re.search(r"largest feed \(bytes\): ([\d,]+)", text)[1].replace(",", ""))
-    assert 0 < largest < 1024 * 1024
     assert "Machine:" in text
-    verdicts = dict(re.findall(r"^- (cold build|warm rebuild|peak memory|largest feed)[^:]*: .* — (met|NOT met)$",
-                               text, re.MULTILINE))
-    assert set(verdicts) == {"cold build", "warm rebuild", "peak memory", "largest feed"}
-    assert verdicts["largest feed"] == "met"
-    assert verdicts["cold build"] == ("met" if ratio <= 1.0 else "NOT met")
+    sections = re.split(r"^## Corpus: ", text, flags=re.MULTILINE)[1:]
+    assert [s.split(" ", 1)[0] for s in sections] == ["seeded", "the"]  # the seeded corpus, the sample's real mix
+    for section in sections:
+        _check_corpus_section(section.split("\n## ", 1)[0])
     phases = dict(re.findall(r"^\| [\d.]+ \| ([^|]+?) \| ([\d.]+) \| [\d.-]+ \| [\d.-]+ \| \d+k \| \d+ \|$",
                              text, re.MULTILINE))
     assert {"events: read and validate", "pages: events", "feeds: single events", "search index"} <= set(phases)
-    assert 0 < float(phases["pages: events"]) < portal * 2
+
+
+def _within_rounding(ratio: float, numerator: float, denominator: float) -> bool:
+    """Times are printed to 0.01 s and ratios to 0.01: the ratio must lie within what that rounding allows."""
+    low = (numerator - 0.005) / (denominator + 0.005)
+    high = (numerator + 0.005) / max(denominator - 0.005, 1e-9)
+    return low - 0.005 <= ratio <= high + 0.005
+
+
+def _check_corpus_section(text: str) -> None:
+    number = r"([\d.]+)"
+    row = re.search(r"^\| 40 \| " + r" \| ".join([number] * 12) + r" \|$", text, re.MULTILINE)
+    assert row, text
+    portal, plain, ratio, _, warm, warm_ratio, _, _, files, per_event, kb, plain_files = map(float, row.groups())
+    assert portal > 0 and plain > 0 and warm > 0
+    assert _within_rounding(ratio, portal, plain) and _within_rounding(warm_ratio, warm, portal)
+    assert files > plain_files > 40  # the portal writes more than plain Pelican, both write pages
+    assert abs(per_event - files / 40) <= 0.006
+    total = re.search(r"^\| \*\*all\*\* \| \*\*([\d,]+)\*\* \| \*\*([\d.]+)\*\* \|", text, re.MULTILINE)
+    assert total and int(total[1].replace(",", "")) == files  # the table of kinds adds up to the whole output
+    assert abs(float(total[2]) * 1e6 / 40 / 1024 - kb) <= 0.1 * kb
+    largest = int(re.search(r"largest feed \(bytes\): ([\d,]+)", text)[1].replace(",", ""))
+    assert 0 < largest < 1024 * 1024
+    verdicts = dict(re.findall(r"^- ([^:]+): .* — (met|NOT met)$", text, re.MULTILINE))
+    assert {"cold build ≤ 1.0 × plain Pelican", "warm one-event edit ≤ 0.15 × the portal's cold build",
+            "output ≤ 15 KB per event", "output ≤ 2.5 files per event", "peak memory ≤ 600 MB",
+            "largest feed ≤ 1 MiB"} == set(verdicts)
+    assert verdicts["largest feed ≤ 1 MiB"] == "met"
+    assert verdicts["cold build ≤ 1.0 × plain Pelican"] == ("met" if ratio <= 1.0 else "NOT met")
+    assert verdicts["output ≤ 2.5 files per event"] == ("met" if per_event <= 2.5 else "NOT met")
 
 
 def test_editing_bench_measures_the_check_and_the_preview_and_keeps_its_section(tmp_path: Path) -> None:

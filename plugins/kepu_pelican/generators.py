@@ -186,7 +186,7 @@ class ListingsGenerator(Generator):
         services = services_of(self)
         index, urls = services.index, services.urls
         with phase("pages: cards"):
-            self.context["kepu_cards"] = self._render_cards(index, writer)
+            self._render_cards(index, writer)
         with phase("pages: listings and groupings"):
             # The district's two long lists first, so that they go to different processes.
             jobs = [partial(self._write_listing, writer, urls, kind, entries, title)
@@ -200,21 +200,27 @@ class ListingsGenerator(Generator):
         writer.write_file(urls.save_as("HOME"), self.get_template("home"), self.context,
                           url=urls.url("HOME"), page_name="home")
 
-    def _render_cards(self, index: SiteIndex, writer) -> dict[str, Markup]:
-        """Each event's card once; listings, groupings and pages of results reuse it.
-        A card is taken from the previous build's cache when what it reads is unchanged."""
-        template = self.get_template("card")
+    def _render_cards(self, index: SiteIndex, writer) -> None:
+        """Each event's card once (and a past event's line); listings, groupings and pages of
+        results reuse them. One is taken from the previous build's cache when what it reads is unchanged."""
+        self.context["kepu_cards"] = self._render_fragments("card", index.entries, writer)
+        self.context["kepu_past_rows"] = self._render_fragments("past_row", index.past, writer)
+
+    def _render_fragments(self, name: str, entries: list, writer) -> dict[str, Markup]:
+        """Template ``name`` rendered once for each of these events, by slug (cached across builds)."""
+        template = self.get_template(name)
         context = dict(self.context)
-        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / "cards.pickle", writer)
-        cards = {}
-        for entry in index.entries:
+        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / f"{name}s.pickle", writer)
+        made = {}
+        for entry in entries:
             context["entry"] = entry
-            cards[entry.event.slug] = Markup(cache.render(entry.event.slug, template, context))
+            made[entry.event.slug] = Markup(cache.render(entry.event.slug, template, context))
         cache.save()
-        return cards
+        return made
 
     def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
-        self._write_pages(writer, urls.save_as(kind), urls.url(kind), "event_list", entries,
+        self._write_pages(writer, urls.save_as(kind), urls.url(kind),
+                          "past_list" if kind == "PAST_EVENTS" else "event_list", entries,
                           page_name=kind.lower(), list_title=title, facet=None,
                           past=kind == "PAST_EVENTS", filters=kind == "EVENTS")
 
@@ -237,7 +243,7 @@ class ListingsGenerator(Generator):
                           facet.upcoming, facet=facet, page_name=template)
         if facet.past:
             self._write_pages(writer, urls.save_as(f"{prefix}_PAST", id=facet.id), facet.past_url,
-                              "event_list", facet.past, facet=facet, past=True, page_name="event_list",
+                              "past_list", facet.past, facet=facet, past=True, page_name="event_list",
                               list_title=f"{facet.name} · 往期活动")
 
 

@@ -82,8 +82,9 @@ def postings(docs: Sequence[SearchDoc]) -> dict[str, list[int]]:
     """Term → ascending numbers (page × 2 + 1 if in the page's names)."""
     found: dict[str, list[int]] = defaultdict(list)
     for number, doc in enumerate(docs):
+        page = number * 2
         for term, in_names in doc.terms().items():
-            found[term].append(number * 2 + in_names)
+            found[term].append(page + in_names)
     return found
 
 

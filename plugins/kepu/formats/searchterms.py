@@ -72,24 +72,39 @@ def pinyin_terms(run: str) -> set[str]:
     return terms
 
 
+SHORT_TEXT = 64  # names and addresses recur across pages (a street, a team, a venue): their terms are kept
+
+
 def text_terms(texts: Iterable[str], names: bool) -> set[str]:
     """All terms of some texts; ``names`` for titles and names (single characters, pinyin)."""
     terms: set[str] = set()
     for text in texts:
-        for run in runs(text):
-            if is_han(run):
-                terms |= han_terms(run, names)
-                if names:
-                    terms |= pinyin_terms(run)
-            else:
-                terms |= word_terms(run)
+        if text:
+            terms |= _short_terms(text, names) if len(text) <= SHORT_TEXT else _terms(text, names)
+    return terms
+
+
+@lru_cache(maxsize=65536)
+def _short_terms(text: str, names: bool) -> frozenset[str]:
+    return frozenset(_terms(text, names))
+
+
+def _terms(text: str, names: bool) -> set[str]:
+    terms: set[str] = set()
+    for run in runs(text):
+        if is_han(run):
+            terms |= han_terms(run, names)
+            if names:
+                terms |= pinyin_terms(run)
+        else:
+            terms |= word_terms(run)
     return terms
 
 
 def known_syllables(names: Iterable[str]) -> list[str]:
     """The pinyin syllables of the names indexed: what search.js may split a typed word into."""
     found: set[str] = set()
-    for text in names:
+    for text in set(names):  # a street's or a team's name is on thousands of pages
         for run in runs(text):
             if is_han(run):
                 found.update(s for s in syllables(run) if s)
@@ -112,16 +127,20 @@ _LAST = "0123456789abcdefghijklmnopqrstuv"
 
 
 def encode_postings(values: Iterable[int]) -> str:
-    out, previous = [], -1
+    out: list[str] = []
+    append, previous = out.append, -1
     for value in values:
         gap = value - previous - 1
         previous = value
-        digits = [_LAST[gap & 31]]
+        if gap < 32:  # most gaps: one digit
+            append(_LAST[gap])
+            continue
+        digits = _LAST[gap & 31]
         gap >>= 5
         while gap:
-            digits.append(_MORE[gap & 31])
+            digits = _MORE[gap & 31] + digits
             gap >>= 5
-        out.extend(reversed(digits))
+        append(digits)
     return "".join(out)
 
 

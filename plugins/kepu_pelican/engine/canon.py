@@ -16,6 +16,20 @@ SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timed
            enum.Enum, PurePath)
 
 
+SCALAR, DATACLASS, OTHER = 0, 1, 2
+_KINDS: dict[type, int] = {}  # pages read millions of values: their kind is known by their type
+
+
+def kind(value: Any) -> int:
+    """SCALAR (``isinstance(value, SCALARS)``), DATACLASS (an instance of one) or OTHER."""
+    cls = type(value)
+    found = _KINDS.get(cls)
+    if found is None:
+        found = _KINDS[cls] = (SCALAR if issubclass(cls, SCALARS) else
+                               DATACLASS if dataclasses.is_dataclass(cls) else OTHER)
+    return found
+
+
 class Undigestable(Exception):
     """A value whose content cannot be written down deterministically (a function, a file, an
     object of an unknown class): whatever was made from it cannot be reused."""
@@ -42,7 +56,8 @@ def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str
 
 
 def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: str) -> None:
-    if isinstance(value, SCALARS):
+    found = kind(value)
+    if found == SCALAR:
         out.append(repr(value))
         return
     known = memo.get(id(value))
@@ -52,7 +67,7 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: 
     part: list[str] = []
     _write_composite(part, value, memo, where)
     text = "".join(part)
-    if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+    if found == DATACLASS or isinstance(value, tuple):
         if len(text) > 64:  # large parts are digested once
             text = "#" + digest(text)
         memo[id(value)] = (value, text)
@@ -60,9 +75,9 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: 
 
 
 def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None:
-    kind = type(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(f"{kind.__module__}.{kind.__qualname__}(")
+    cls = type(value)
+    if kind(value) == DATACLASS:
+        out.append(f"{cls.__module__}.{cls.__qualname__}(")
         for field in dataclasses.fields(value):
             out.append(field.name + "=")
             _write(out, getattr(value, field.name), memo, f"{where}.{field.name}")
@@ -71,7 +86,7 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None
     elif isinstance(value, (KeysView, ValuesView, ItemsView)):  # a mapping's keys or values, in its order
         _write_composite(out, list(value), memo, where)
     elif isinstance(value, (list, tuple)):
-        out.append("[" if kind is list else f"{kind.__qualname__}(")
+        out.append("[" if cls is list else f"{cls.__qualname__}(")
         for position, item in enumerate(value):
             _write(out, item, memo, f"{where}[{position}]")
             out.append(",")
@@ -89,24 +104,35 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None
     elif isinstance(value, URLWrapper):  # a news item's author, category or tag: its name and address
         out.append(f"{kind.__qualname__}({value.name!r},{value.slug!r},{value.url!r})")
     else:
-        raise Undigestable(f"{where or '值'}: {kind.__module__}.{kind.__qualname__}")
+        raise Undigestable(f"{where or '值'}: {cls.__module__}.{cls.__qualname__}")
 
 
 def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
     """Whether a dataclass holds at most ``limit`` values all the way down, and no list or
     dict of anything but plain values (a list of events is a grouping: a street's events), so
     it is digested whole rather than attribute by attribute; counted once per value and build."""
-    known = sizes.get(id(value))
+    return _counted(value, limit + 1, sizes) <= limit
+
+
+def _counted(value: Any, budget: int, sizes: dict[int, tuple[Any, int]]) -> int:
+    """``_count`` kept per value (and budget) for the build: a venue or a street is inside
+    thousands of events."""
+    key = id(value) if budget == _BUDGET else (id(value), budget)
+    known = sizes.get(key)
     if known is None or known[0] is not value:
-        known = sizes[id(value)] = (value, _count(value, limit + 1))
-    return known[1] <= limit
+        known = sizes[key] = (value, _count(value, budget, sizes))
+    return known[1]
 
 
-def _count(value: Any, budget: int) -> int:
+_BUDGET = 401  # the budget ``small`` is called with (``reads.WHOLE`` + 1)
+
+
+def _count(value: Any, budget: int, sizes: dict | None = None) -> int:
     """How many values ``value`` holds, counting no further than ``budget``."""
-    if isinstance(value, SCALARS):
+    found = kind(value)
+    if found == SCALAR:
         return 1
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if found == DATACLASS:
         children = [getattr(value, field.name) for field in dataclasses.fields(value)]
     elif isinstance(value, (tuple, frozenset)):
         children = list(value)
@@ -118,7 +144,10 @@ def _count(value: Any, budget: int) -> int:
         return budget  # a grouping, or not digestable whole
     total = 1
     for child in children:
-        total += _count(child, budget - total)
+        if sizes is not None and budget == _BUDGET and kind(child) != SCALAR:
+            total += _counted(child, _BUDGET, sizes)  # at most the budget: exact below it
+        else:
+            total += _count(child, budget - total, sizes)
         if total >= budget:
             return budget
     return total

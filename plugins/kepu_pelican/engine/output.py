@@ -160,8 +160,7 @@ class OutputReuse:
     def save(self) -> None:
         used = {f.split(":", 1)[0] for f in self.fingerprints.values() if ":" in f}
         paths: dict[str, int] = {}  # each path once: read sets list them by number
-        readsets = {rid: [[paths.setdefault(json.dumps(path, ensure_ascii=False, separators=(",", ":")),
-                                            len(paths)), mode] for path, mode in reads]
+        readsets = {rid: [[paths.setdefault(_compact_json(path), len(paths)), mode] for path, mode in reads]
                     for rid, reads in sorted(self.readsets.items()) if rid in used}
         data = {"version": VERSION, "files": dict(sorted(self.fingerprints.items())),
                 "paths": list(paths), "readsets": readsets}
@@ -170,6 +169,10 @@ class OutputReuse:
         _replace(self.store / f"{name}.json", encoded)
         _replace(self.staging / MANIFEST, name.encode("ascii") + b"\n")
         _forget_old(self.store, name)
+
+
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: json.dumps
+# with options makes an encoder per call, and a manifest has about five paths per page
 
 
 def _replace(path: Path, data: bytes) -> None:

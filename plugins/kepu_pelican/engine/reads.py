@@ -28,7 +28,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from .canon import SCALARS, Undigestable, canonical, digest, small
+from .canon import DATACLASS, SCALAR, SCALARS, Undigestable, canonical, digest, kind, small
 
 SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
 LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
@@ -49,8 +49,21 @@ class Unreusable(Exception):
     """A page's reads cannot be followed again: it is rendered on every build."""
 
 
+CONTAINERS = (*SEQUENCES, dict)
+_CONTAINER_TYPES: dict[type, bool] = {}
+
+
 def _scalar(value: Any) -> bool:
-    return isinstance(value, SCALARS) or value is missing
+    return kind(value) == SCALAR or value is missing
+
+
+def _container(value: Any) -> bool:
+    """``isinstance(value, CONTAINERS)``, known by the value's type (some are abstract classes: slow)."""
+    cls = type(value)
+    found = _CONTAINER_TYPES.get(cls)
+    if found is None:
+        found = _CONTAINER_TYPES[cls] = issubclass(cls, CONTAINERS)
+    return found
 
 
 def key_of(value: Any) -> Any:
@@ -79,7 +92,8 @@ class Recorder:
         self.modes: dict[tuple, str] = {}  # paths whose digest is not the default
         self.parents: set[tuple] = set()  # paths read deeper
         self.containers: list[tuple[Any, tuple]] = []  # read collections, not yet indexed
-        self.items: dict[int, tuple[Any, tuple, tuple]] = {}  # id → (item, its path, the collections around it)
+        self.indexed: list[tuple[Any, tuple]] = []  # read collections, searched in this order
+        self.positions: dict[int, tuple[Any, dict, int]] = {}  # this page's small collections' items
         self.covered: dict[int, Any] = {}  # derived from values digested in full
         self.in_filter = False  # a filter or test is running: lookups are its own, not the template's
         self.covered_containers: list[Any] = []  # their collections, not yet indexed
@@ -92,12 +106,13 @@ class Recorder:
         self.values[path] = value
         if len(path) > 1:
             self.parents.add(path[:-1])
-        if dataclasses.is_dataclass(value) and small(value, WHOLE, self.sizes):
+        found = kind(value)
+        if found == DATACLASS and small(value, WHOLE, self.sizes):
             self.modes[path] = DEEP  # digested whole: what the template reads inside is covered
             self._cover(value)
-        elif not _scalar(value) and not isinstance(value, Undefined):
+        elif found != SCALAR and value is not missing and not isinstance(value, Undefined):
             self.known[id(value)] = (value, path)
-            if isinstance(value, (*SEQUENCES, dict)):
+            if _container(value):
                 self.containers.append((value, path))
 
     def path_of(self, value: Any) -> tuple | None:
@@ -122,17 +137,20 @@ class Recorder:
         """A value the template took from inside a collection it read (by iterating, slicing
         or a filter): found by identity, it is read at its place in the collection."""
         while self.containers:
-            container, path = self.containers.pop()
-            self._index_all(container, path, ((container, path),))
-        found = self.items.get(id(value))
-        if found is None or found[0] is not value:
+            self.indexed.append(self.containers.pop())
+        found = next(((container, path, hit) for container, path in self.indexed
+                      if (hit := _positions(container, self.positions).get(id(value))) is not None
+                      and hit[0] is value), None)
+        if found is None:
             return None
-        _, path, chain = found
+        container, path, (_, steps, inner) = found
+        chain = ((container, path), *((collection, (*path, *where)) for collection, where in inner))
         for collection, where in chain:  # the template went through these collections
             if where not in self.values:
                 self.read(where, collection)
             if self.modes.get(where) != DEEP:
                 self.modes[where] = SHALLOW
+        path = (*path, *steps)
         self.read(path, value)
         return path
 
@@ -148,19 +166,6 @@ class Recorder:
                 if not _scalar(item) and id(item) not in self.covered:
                     self._cover(item)
         return id(value) in self.covered
-
-    def _index_all(self, container: Any, path: tuple, chain: tuple) -> None:
-        if isinstance(container, (dict, set, frozenset)):
-            return  # a mapping's items are read by key; a set has no stable order
-        for position, item in enumerate(container):
-            step = ("i", position) if isinstance(container, (list, tuple)) else ("n", position)
-            if _scalar(item):
-                continue
-            where = (*path, step)
-            if isinstance(item, (list, tuple)):  # rows of a table, pairs of a grouping
-                self._index_all(item, where, (*chain, (item, where)))
-            else:
-                self.items.setdefault(id(item), (item, where, chain))
 
     def step(self, parent: Any, step: tuple, result: Any) -> None:
         path = self.path_of(parent)
@@ -210,6 +215,37 @@ class Recorder:
         return SHALLOW if len(path) == 1 and not _scalar(value) else DEEP
 
 
+_LARGE: dict[int, tuple[Any, dict, int]] = {}  # the items of large collections (a facet's events), for every page
+LARGE = 64
+
+
+def _positions(container: Any, small_ones: dict) -> dict[int, tuple[Any, tuple, tuple]]:
+    """id → (item, its steps from the container, the nested collections on the way with their
+    steps): worked out once per collection, and for a large one once per build (values do not
+    change while pages are written), so that a page's lookups do not walk a long list again."""
+    cache = _LARGE if len(container) >= LARGE else small_ones
+    known = cache.get(id(container))
+    if known is None or known[0] is not container or known[2] != len(container):
+        found: dict[int, tuple[Any, tuple, tuple]] = {}
+        _collect(container, (), (), found)
+        known = cache[id(container)] = (container, found, len(container))
+    return known[1]
+
+
+def _collect(container: Any, steps: tuple, chain: tuple, found: dict) -> None:
+    if isinstance(container, (dict, set, frozenset)):
+        return  # a mapping's items are read by key; a set has no stable order
+    for position, item in enumerate(container):
+        step = ("i", position) if isinstance(container, (list, tuple)) else ("n", position)
+        if _scalar(item):
+            continue
+        where = (*steps, step)
+        if isinstance(item, (list, tuple)):  # rows of a table, pairs of a grouping
+            _collect(item, where, (*chain, (item, where)), found)
+        else:
+            found.setdefault(id(item), (item, where, chain))
+
+
 def _text(path: tuple) -> str:
     return repr(path)  # paths hold text, numbers and tuples: a stable order
 
@@ -219,18 +255,30 @@ def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
         return repr(value) if mode != TYPE else type(value).__qualname__
     if value is missing or isinstance(value, Undefined):
         return "undefined"
-    if mode == TYPE and dataclasses.is_dataclass(value):
+    if mode == TYPE and kind(value) == DATACLASS:
         # Whether it is read whole or path by path is part of what was read: a value that
         # became small enough to be read whole is read again (as a cold build would).
         return type(value).__qualname__ + (" whole" if small(value, WHOLE, sizes) else "")
-    if mode == TYPE or (mode == SHALLOW and not isinstance(value, (*SEQUENCES, dict))):
+    if mode == TYPE or (mode == SHALLOW and not _container(value)):
         return type(value).__qualname__ + ("" if value is not None else "None")
     if mode == SHALLOW:
-        return repr(_shallow(value, 2))
+        return _shallow_digest(value, memo)
     try:
         return canonical(value, memo)
     except Undigestable as error:
         raise Unreusable(str(error)) from error
+
+
+def _shallow_digest(value: Any, memo: dict) -> str:
+    """A collection's length and plain values; kept for the build for a large one (a facet's
+    events: every page of its listing reads it)."""
+    if len(value) < LARGE:
+        return repr(_shallow(value, 2))
+    key = ("shallow", id(value))
+    known = memo.get(key)
+    if known is None or known[0] is not value or known[2] != len(value):
+        known = memo[key] = (value, repr(_shallow(value, 2)), len(value))
+    return known[1]
 
 
 def _shallow(value: Any, depth: int) -> Any:
@@ -262,7 +310,10 @@ class Rendered:
 
 
 def stamp(rid: str, params: tuple, fingerprint: str) -> str:
-    return f"{rid}:{json.dumps(params, ensure_ascii=False, separators=(',', ':'))}:{fingerprint}"
+    return f"{rid}:{_compact_json(params)}:{fingerprint}"
+
+
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def unstamp(text: str) -> tuple[str, tuple]:
@@ -293,11 +344,23 @@ def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Render
     except Unreusable as error:
         return Rendered(output, reason=str(error))
     params: list = []
-    general = [(_lift(path, params), mode) for path, mode in reads]
-    readset = json.loads(json.dumps(general, ensure_ascii=False))  # as the manifest keeps it
-    rid = digest(json.dumps(readset, ensure_ascii=False))[:16]
-    keys = frozen(json.loads(json.dumps(params, ensure_ascii=False)))
+    general = tuple((_lift(path, params), mode) for path, mode in reads)
+    readset, rid = _readset(general)
+    keys = tuple(params)  # text keys: as JSON gives them back
     return Rendered(output, rid, readset, keys, fingerprint(key, template.name, rid, keys, values))
+
+
+_READSETS: dict[tuple, tuple[list, str]] = {}  # pages of one template mostly read the same paths
+
+
+def _readset(general: tuple) -> tuple[list, str]:
+    """The reads as the manifest keeps them (JSON) and their id; worked out once per build for
+    each set of reads. The list is shared: never changed."""
+    known = _READSETS.get(general)
+    if known is None:
+        readset = json.loads(json.dumps(general, ensure_ascii=False))
+        known = _READSETS[general] = (readset, digest(json.dumps(readset, ensure_ascii=False))[:16])
+    return known
 
 
 def _lift(path: tuple, params: list) -> tuple:
