@@ -10,14 +10,14 @@ TOP = {"calendar": "calendars (month, week, day pages)", "feeds": "feeds (.ics a
        "subscribe": "subscribe pages", "embed": "embeds", "search": "search index (search/)",
        "data": "open data (events.json/csv, per street)", "admin": "web editor (/admin/)",
        "theme": "theme (CSS, JS, images)"}
-RECORD = "build record (.kepu-build.json: kept for the next build, need not be uploaded)"
+RECORD = "build record (.kepu-build: the digest naming the manifest kept in the cache folder)"
 KINDS = ("event pages", "single-event .ics", "event lists (events/page, past)", "facet listings: upcoming",
          "facet listings: past", *TOP.values(), RECORD, "other (home, news, stats, sitemap)")
 
 
 def kind(relative: str) -> str:
     """The kind of output a path (relative to the output folder, with /) belongs to."""
-    if relative == ".kepu-build.json":
+    if relative == ".kepu-build":
         return RECORD
     parts = relative.split("/")
     top = parts[0]
