@@ -1,5 +1,5 @@
 """Recorded reads: what a template actually takes from its context, as paths from the context's
-names (``kepu.facets.streets["xinbei"].name``), and the digest of the values found there.
+names (``kepu.facets.streets["<id>"].name``), and the digest of the values found there.
 
 While a page renders, Jinja's attribute and item lookups, calls and filters are followed; the
 page's fingerprint is the digest of every value read. The next build follows the same paths in
