@@ -16,7 +16,7 @@ from conftest import ROOT, TEST_SITE, run_build
 from previewtools import Preview
 
 pytestmark = pytest.mark.build
-WAIT = 180_000  # ms
+WAIT = 600_000  # ms: a watchdog for a build on a loaded machine, not a measure of speed
 EVENT = Path("content/events/xinbei/2026/xinbei-liudong-kejiguan-2026-11.md")
 PAGE = "/events/xinbei-liudong-kejiguan-2026-11/"
 TITLE = "流动科技馆进新北：金江社区站"
