@@ -89,7 +89,12 @@ def load_pickle(path: Path) -> dict:
 
 
 def save_pickle(path: Path, data: dict) -> None:
+    replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a killed build leaves the old file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
     os.replace(temporary, path)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..settings import previous_output
+from .fragments import replace_file
 from .reads import frozen
 
 MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
@@ -166,20 +167,13 @@ class OutputReuse:
                 "paths": list(paths), "readsets": readsets}
         encoded = (json.dumps(data, separators=(",", ":")) + "\n").encode("utf-8")
         name = hashlib.sha256(encoded).hexdigest()[:32]
-        _replace(self.store / f"{name}.json", encoded)
-        _replace(self.staging / MANIFEST, name.encode("ascii") + b"\n")
+        replace_file(self.store / f"{name}.json", encoded)
+        replace_file(self.staging / MANIFEST, name.encode("ascii") + b"\n")
         _forget_old(self.store, name)
 
 
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: json.dumps
 # with options makes an encoder per call, and a manifest has about five paths per page
-
-
-def _replace(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def _forget_old(store: Path, current: str) -> None:
