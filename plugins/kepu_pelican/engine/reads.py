@@ -480,14 +480,14 @@ class RecordingContext(Context):
         path = recorder.path_of(__obj)
         if path is None:
             return result
-        named = {name: value for name, value in kwargs.items() if name not in PRIVATE_ARGUMENTS}
-        encoded = [_argument(recorder, a) for a in args]
-        encoded_named = tuple((name, _argument(recorder, named[name])) for name in sorted(named))
-        if any(a is None and v is not None for a, v in zip([*encoded, *(e for _, e in encoded_named)],
-                                                           [*args, *(named[n] for n, _ in encoded_named)], strict=True)):
+        names = sorted(name for name in kwargs if name not in PRIVATE_ARGUMENTS)
+        values = [*args, *(kwargs[name] for name in names)]
+        encoded = [_argument(recorder, value) for value in values]
+        if any(e is None and v is not None for e, v in zip(encoded, values, strict=True)):
             recorder.fail("模板调用时传入了无法记录的参数")
         else:  # keyword arguments, when given, as a third part of the step: (name, argument) pairs
-            step = ("c", tuple(encoded), encoded_named) if encoded_named else ("c", tuple(encoded))
+            named = tuple(zip(names, encoded[len(args):], strict=True))
+            step = ("c", tuple(encoded[:len(args)]), named) if named else ("c", tuple(encoded))
             recorder.read((*path, step), result)
         return result
 
