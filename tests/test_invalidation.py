@@ -109,3 +109,29 @@ def test_every_page_of_the_sample_can_be_reused(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
     always = [line for line in result.stderr.splitlines() if "on every build" in line]
     assert always == []
+
+
+def test_an_edit_to_one_event_makes_again_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    """A volunteer corrects one event's title on a site of thousands: the next build makes
+    again the pages that show that event and links every other page from the published build.
+    A template that tests a whole grouping (``{% if kepu.facets[kind] %}`` in the navigation
+    of every page) makes each page depend on every event in it: every edit rebuilt the whole
+    site, a one-event edit at 8,000 events took longer than a cold build."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    args = ("--cache", str(cache))
+    assert run_build(content, output, extra_args=args).returncode == 0
+    before = {p.relative_to(output).as_posix(): p.stat().st_ino for p in output.rglob("*.html")}
+    edit(content / "events" / "beitang" / "2026" / "beitang-chaojiandai-guancha.md",
+         "title: 秋日潮间带观察：北塘湿地海洋科普", "title: 秋日潮间带观察：北塘湿地海洋科普课")
+    result = run_build(content, output, extra_args=args)
+    assert result.returncode == 0, result.stderr
+    made = {path for path, inode in before.items()
+            if (output / path).exists() and (output / path).stat().st_ino != inode}
+    showing = {path for path in made if "北塘湿地海洋科普课" in (output / path).read_text("utf-8")}
+    # Pelican's paginated news lists are always made (the engine leaves them to Pelican's writer).
+    news_lists = {path for path in made if path == "news/index.html" or path.startswith("news/page/")}
+    assert "events/beitang-chaojiandai-guancha/index.html" in showing
+    assert len(before) > 500
+    assert sorted(made - showing - news_lists) == [], "\n".join(sorted(made - showing))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from conftest import ROOT, TEST_SITE, site_config
 from kepu.content.project import Layout, check
 from kepu.content.registries import load_registries
@@ -64,3 +66,12 @@ def test_two_week_agenda() -> None:
 def test_featured_only_lists_upcoming_events() -> None:
     assert slugs(index_for(date(2026, 12, 1)).featured) == ["liudong-kejiguan"]
     assert slugs(index_for(date(2026, 12, 6)).featured) == []
+
+
+def test_each_community_lists_the_venues_registered_in_it() -> None:
+    """A community's page names its venues: taken from the venue registry as written."""
+    index = index_for(date(2026, 12, 1), ROOT)
+    written = yaml.safe_load((ROOT / "content" / "data" / "venues.yml").read_text("utf-8"))
+    expected = {c: [v["id"] for v in written if v.get("community") == c] for c in index.facets["communities"]}
+    assert {c: [v.id for v in places] for c, places in index.community_venues.items()} == expected
+    assert sum(map(len, expected.values())) >= 2

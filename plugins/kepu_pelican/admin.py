@@ -20,4 +20,4 @@ def write_admin_files(out: ByteWriter, settings: dict[str, Any], registries: Reg
     vendor = Path(settings["THEME"]) / ADMIN_THEME
     # config.siteurl: as the pages link their files ("" locally)
     for relative, data in admin_files(registries, site, config.sitename, config.siteurl, vendor=vendor).items():
-        out.write(f"{ADMIN_FOLDER}/{relative}", data)
+        out.write_or_keep(f"{ADMIN_FOLDER}/{relative}", data)

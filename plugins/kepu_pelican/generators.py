@@ -109,7 +109,7 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
     reuse = start_reuse(output_path, settings)
     feeds = plan_feeds(settings, index, urls, district, qr)
     return Services(
-        index=index, urls=urls, district=district, site_url=site, out=ByteWriter(output_path), reuse=reuse,
+        index=index, urls=urls, district=district, site_url=site, out=ByteWriter(output_path, reuse), reuse=reuse,
         qr=qr, news={article.slug: article for article in context.get("articles", [])},
         fingerprints=_fingerprints(index, engine_key(settings), reuse.memo),
         feeds=feeds,

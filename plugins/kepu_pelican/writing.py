@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pelican.utils import sanitised_join
+
+if TYPE_CHECKING:
+    from .engine.output import OutputReuse
 
 
 class ByteWriter:
     """Writes bytes under the output folder; refuses paths outside it and second writes."""
 
-    def __init__(self, output_path: str):
+    def __init__(self, output_path: str, reuse: OutputReuse | None = None):
         self.output_path = output_path
+        self.reuse = reuse
         self.written: set[str] = set()
+
+    def write_or_keep(self, relative: str, data: bytes) -> None:
+        """Bytes that are their own fingerprint (copied files): the previous build's identical
+        file is kept or linked instead of written again."""
+        if self.reuse is not None and self.reuse.reuse(relative, "bytes:" + hashlib.sha256(data).hexdigest()[:32]):
+            self.written.add(sanitised_join(self.output_path, relative))
+            return
+        self.write(relative, data)
 
     def write(self, relative: str, data: bytes) -> Path:
         path = sanitised_join(self.output_path, relative)

@@ -146,6 +146,7 @@ class SiteIndex:
     next_days: list[DayAgenda]
     street_kinds: list[tuple[str, list[Facet]]]
     street_teams: dict[str, list[Facet]]
+    community_venues: dict[str, list[Facet]]
 
 
 def occurrence_key(occurrence: Occurrence, zone: ZoneInfo) -> tuple:
@@ -261,6 +262,8 @@ def build_index(events: list[Event], registries: Registries, urls: UrlScheme, bu
                       for kind in STREET_KINDS],
         street_teams={ident: [t for t in facets["teams"].values() if t.item.street == ident]
                       for ident in registries.streets},
+        community_venues={ident: [v for v in facets["venues"].values() if v.item.community == ident]
+                          for ident in facets["communities"]},
     )
 
 

@@ -22,7 +22,7 @@ from collections.abc import ItemsView, KeysView, Mapping, ValuesView
 from datetime import date
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, nodes
 from jinja2.environment import TemplateModule
 from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
@@ -173,6 +173,12 @@ class Recorder:
             self.read((*path, step), result)
         elif id(parent) in self.covered and not _scalar(result):
             self._cover(result)
+
+    def observe(self, value: Any, mode: str) -> None:
+        """A value tested or searched: read as ``mode`` unless read otherwise (in full) elsewhere."""
+        path = self.path_of(value) if not _scalar(value) else None
+        if path is not None and path not in self.modes:
+            self.modes[path] = mode
 
     def escape(self, value: Any, mode: str = DEEP) -> None:
         """A value handed to Python code (a filter): its whole content counts."""
@@ -523,6 +529,72 @@ def _follow_filter(name: str, function):
     return followed
 
 
+def _tested(value: Any) -> bool:
+    """``{% if value %}``: whether there is something (a collection's items, a value at all)."""
+    recorder = _CURRENT
+    if recorder is not None and not recorder.in_filter:
+        recorder.observe(value, SHALLOW if _container(value) else TYPE)
+    return bool(value)
+
+
+def _searched(value: Any) -> Any:
+    """``x in value``: a mapping's keys or a collection of plain values; anything else in full."""
+    recorder = _CURRENT
+    if recorder is not None and not recorder.in_filter:
+        plain = isinstance(value, (dict, set, frozenset, KeysView)) or (
+            isinstance(value, (list, tuple)) and all(_scalar(item) for item in value))
+        if plain:
+            recorder.observe(value, SHALLOW)
+        else:
+            recorder.escape(value)
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """A value compared or printed: read in full."""
+    recorder = _CURRENT
+    if recorder is not None and not recorder.in_filter:
+        recorder.escape(value)
+    return value
+
+
+TESTED, SEARCHED, WHOLE_FILTER = "kepu_tested", "kepu_searched", "kepu_whole"
+BOOLEAN = (nodes.Compare, nodes.Test, nodes.Not, nodes.And, nodes.Or, nodes.Const)
+
+
+def _call(name: str, node: nodes.Expr) -> nodes.Expr:
+    return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
+
+
+def _as_test(node: nodes.Expr) -> nodes.Expr:
+    """An expression in a test position, its operands' truth observed."""
+    if isinstance(node, (nodes.And, nodes.Or)):
+        node.left, node.right = _as_test(node.left), _as_test(node.right)
+        return node
+    if isinstance(node, nodes.Not):
+        node.node = _as_test(node.node)
+        return node
+    if isinstance(node, BOOLEAN) or (isinstance(node, nodes.Filter) and node.name == TESTED):
+        return node
+    return _call(TESTED, node)
+
+
+def observe_template(tree: nodes.Template) -> nodes.Template:
+    """Rewrite a parsed template so that tests, searches and comparisons are observed."""
+    for node in list(tree.find_all((nodes.If, nodes.CondExpr, nodes.For, nodes.Not, nodes.Compare))):
+        if isinstance(node, nodes.Not):
+            node.node = _as_test(node.node)
+        elif isinstance(node, nodes.Compare):
+            searched = any(op.op in ("in", "notin") for op in node.ops)
+            if not searched:
+                node.expr = _call(WHOLE_FILTER, node.expr)
+            for op in node.ops:
+                op.expr = _call(SEARCHED if op.op in ("in", "notin") else WHOLE_FILTER, op.expr)
+        elif node.test is not None:
+            node.test = _as_test(node.test)
+    return tree
+
+
 def install(env: Environment) -> None:
     """Follow this environment's templates' reads (only while ``record`` renders a page)."""
     if getattr(env, "_kepu_follows", False):
@@ -532,4 +604,8 @@ def install(env: Environment) -> None:
     env.context_class = RecordingContext
     env.filters.update({name: _follow_filter(name, f) for name, f in env.filters.items()})
     env.tests.update({name: _follow_filter(name, f) for name, f in env.tests.items()})
+    env.filters.update({TESTED: _tested, SEARCHED: _searched, WHOLE_FILTER: _whole})
+    parse = env._parse
+    env._parse = lambda source, name, filename: observe_template(parse(source, name, filename))
+    env.finalize = _whole
     env._kepu_follows = True
