@@ -97,7 +97,7 @@ def test_the_manifest_is_kept_in_the_cache_not_deployed(mini_site: Path, tmp_pat
     hidden = sorted(p.relative_to(output).as_posix() for p in output.rglob(".*"))
     assert hidden == [".kepu-build"]
     assert len((output / ".kepu-build").read_bytes()) <= 64
-    assert any((cache / "builds").glob("*.json"))
+    assert any((cache / "builds").glob("*.pickle"))
     page = output / "events" / "kepu-ri" / "index.html"
     before = page.stat().st_ino
     event = mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"

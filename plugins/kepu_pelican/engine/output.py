@@ -3,7 +3,7 @@ hard-linked from it instead of being rendered again.
 
 Every reusable file is written with a fingerprint of everything it was made from. The
 fingerprints and the pages' recorded reads (the manifest, megabytes for a large site) are kept
-in the cache folder under the digest of their bytes; the output holds only that digest
+in the cache folder (pickled, named by a digest of the files' fingerprints); the output holds only that digest
 (``.kepu-build``), so a manifest always describes the files next to it — a tree whose manifest
 is gone (cache deleted, another cache folder) is simply not reused — and nothing of it is
 deployed with the site.
@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Iterable, Mapping
@@ -32,7 +33,8 @@ from .reads import frozen
 MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
 STORE = "builds"  # in the cache folder: manifests by digest
 KEEP = 4  # manifests kept: the published build's, the spare's, and a build under way or two
-VERSION = 3
+VERSION = 4
+SUFFIX = ".pickle"  # written and read only by this code, like the other caches
 
 
 def manifest_store(settings: Mapping[str, Any]) -> Path:
@@ -160,26 +162,31 @@ class OutputReuse:
 
     def save(self) -> None:
         used = {f.split(":", 1)[0] for f in self.fingerprints.values() if ":" in f}
-        paths: dict[str, int] = {}  # each path once: read sets list them by number
-        readsets = {rid: [[paths.setdefault(_compact_json(path), len(paths)), mode] for path, mode in reads]
+        files = dict(sorted(self.fingerprints.items()))
+        shared: dict[tuple, tuple] = {}  # each path once (read sets share most of theirs): pickled once
+        readsets = {rid: [(shared.setdefault(kept := _frozen(path), kept), mode) for path, mode in reads]
                     for rid, reads in sorted(self.readsets.items()) if rid in used}
-        data = {"version": VERSION, "files": dict(sorted(self.fingerprints.items())),
-                "paths": list(paths), "readsets": readsets}
-        encoded = (json.dumps(data, separators=(",", ":")) + "\n").encode("utf-8")
-        name = hashlib.sha256(encoded).hexdigest()[:32]
-        replace_file(self.store / f"{name}.json", encoded)
+        # Named after the files' fingerprints, which name their read sets: the same build, the same name.
+        name = hashlib.sha256(_compact_json(files).encode("utf-8")).hexdigest()[:32]
+        data = {"version": VERSION, "files": files, "readsets": readsets}
+        replace_file(self.store / f"{name}{SUFFIX}", pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         replace_file(self.staging / MANIFEST, name.encode("ascii") + b"\n")
         _forget_old(self.store, name)
 
 
+def _frozen(path: list | tuple) -> tuple:
+    """A path as tuples: one read from a manifest is already."""
+    return path if isinstance(path, tuple) else frozen(path)
+
+
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: json.dumps
-# with options makes an encoder per call, and a manifest has about five paths per page
+# with options makes an encoder per call
 
 
 def _forget_old(store: Path, current: str) -> None:
     """Keep the newest manifests only: older trees are gone (each build replaces the spare)."""
     with contextlib.suppress(OSError):
-        found = sorted(store.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        found = sorted(store.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for path in found[KEEP:]:
             if path.stem != current:
                 path.unlink(missing_ok=True)
@@ -191,12 +198,11 @@ def _load(folder: Path, store: Path) -> tuple[dict[str, str], dict[str, list]]:
         name = (folder / MANIFEST).read_text("ascii").strip()
         if not name.isalnum():
             return {}, {}
-        data = json.loads((store / f"{name}.json").read_text("utf-8"))
+        data = pickle.loads((store / f"{name}{SUFFIX}").read_bytes())
         if data.get("version") == VERSION and isinstance(data["files"], dict) and isinstance(data["readsets"], dict):
-            paths = [frozen(json.loads(path)) for path in data["paths"]]  # each converted once
-            return data["files"], {rid: [[paths[number], mode] for number, mode in reads]
-                                   for rid, reads in data["readsets"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return data["files"], data["readsets"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, IndexError, ImportError,
+            pickle.UnpicklingError):
         pass
     return {}, {}
 

@@ -92,7 +92,9 @@ class Recorder:
         self.modes: dict[tuple, str] = {}  # paths whose digest is not the default
         self.parents: set[tuple] = set()  # paths read deeper
         self.containers: list[tuple[Any, tuple]] = []  # read collections, not yet indexed
-        self.indexed: list[tuple[Any, tuple]] = []  # read collections, searched in this order
+        self.items: dict[int, tuple] = {}  # id → (order, collection, path, place) in small collections
+        self.large: list[tuple] = []  # (order, collection, path, places) of large ones, in order
+        self.order = 0
         self.positions: dict[int, tuple[Any, dict, int]] = {}  # this page's small collections' items
         self.covered: dict[int, Any] = {}  # derived from values digested in full
         self.in_filter = False  # a filter or test is running: lookups are its own, not the template's
@@ -135,15 +137,22 @@ class Recorder:
 
     def _find_item(self, value: Any) -> tuple | None:
         """A value the template took from inside a collection it read (by iterating, slicing
-        or a filter): found by identity, it is read at its place in the collection."""
+        or a filter): found by identity, it is read at its place in the collection (the first
+        collection indexed that holds it)."""
         while self.containers:
-            self.indexed.append(self.containers.pop())
-        found = next(((container, path, hit) for container, path in self.indexed
-                      if (hit := _positions(container, self.positions).get(id(value))) is not None
-                      and hit[0] is value), None)
-        if found is None:
+            self._index(*self.containers.pop())
+        key = id(value)
+        found = self.items.get(key)
+        for order, container, path, positions in self.large:  # few: a facet's events, a day's sessions
+            if found is not None and found[0] < order:
+                break
+            hit = positions.get(key)
+            if hit is not None and hit[0] is value:
+                found = (order, container, path, hit)
+                break
+        if found is None or found[3][0] is not value:
             return None
-        container, path, (_, steps, inner) = found
+        _, container, path, (_, steps, inner) = found
         chain = ((container, path), *((collection, (*path, *where)) for collection, where in inner))
         for collection, where in chain:  # the template went through these collections
             if where not in self.values:
@@ -153,6 +162,17 @@ class Recorder:
         path = (*path, *steps)
         self.read(path, value)
         return path
+
+    def _index(self, container: Any, path: tuple) -> None:
+        """Make a read collection's items findable; an item in several keeps the first place."""
+        self.order += 1
+        positions = _positions(container, self.positions)
+        if len(container) >= LARGE:
+            self.large.append((self.order, container, path, positions))
+            return
+        for key, hit in positions.items():
+            if key not in self.items:
+                self.items[key] = (self.order, container, path, hit)
 
     def _cover(self, value: Any) -> None:
         self.covered[id(value)] = value
