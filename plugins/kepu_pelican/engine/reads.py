@@ -421,14 +421,29 @@ def _bind(path: tuple, params: tuple) -> tuple:
 
 
 def replay(rid: str, params: tuple, reads: list[tuple[tuple, str]], template, context: Mapping[str, Any],
-           key: str, memo: dict, sizes: dict) -> str | None:
+           key: str, memo: dict, sizes: dict, shared: Mapping[str, Any] | None = None,
+           known: dict | None = None) -> str | None:
     """The fingerprint the page would have now, following the same reads; None if they cannot
-    be followed (a name, item or attribute gone, a value without a canonical form)."""
+    be followed (a name, item or attribute gone, a value without a canonical form).
+
+    ``shared``: the context every page of this build starts from; a path from one of its values
+    (not replaced by the page's own) gives the same digest on every page of the template, kept
+    in ``known`` for the build."""
     env = template.environment
     found: dict[tuple, Any] = {}
+    values = []
     try:
-        values = [value_digest(_resolve(_bind(path, params), context, env, found), mode, memo, sizes)
-                  for path, mode in reads]
+        for path, mode in reads:
+            bound = _bind(path, params)
+            root = bound[0][1]
+            if known is not None and shared is not None and root in shared and context.get(root) is shared[root]:
+                cache_key = (template.name, bound, mode)
+                digest_of = known.get(cache_key)
+                if digest_of is None:
+                    digest_of = known[cache_key] = value_digest(_resolve(bound, context, env, found), mode, memo, sizes)
+                values.append(digest_of)
+            else:
+                values.append(value_digest(_resolve(bound, context, env, found), mode, memo, sizes))
     except Exception:  # anything that stops the lookup means: render the page again
         return None
     return fingerprint(key, template.name, rid, params, values)

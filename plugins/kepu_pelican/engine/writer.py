@@ -27,6 +27,7 @@ class EngineWriter(Writer):
         self.sizes = self.reuse.sizes
         self.prepared: dict[str, list] = {}  # earlier pages' reads, ready to follow, by id
         self.claimed: set[str] = set()
+        self.shared_digests: dict = {}  # digests of reads from the shared context (reads.replay)
 
     @property
     def reuse(self) -> OutputReuse:
@@ -44,7 +45,7 @@ class EngineWriter(Writer):
         if local["localsiteurl"]:  # as Pelican's writer: contents adjust their links to it
             context["localsiteurl"] = local["localsiteurl"]
         path = self._claim(name, override_output)
-        if not self._reused(name, template, local):
+        if not self._reused(name, template, local, context):
             self._render(name, path, template, local)
         signals.content_written.send(path, context=local)
         return None
@@ -58,7 +59,7 @@ class EngineWriter(Writer):
         self.claimed.add(path)
         return path
 
-    def _reused(self, name: str, template, local: dict) -> bool:
+    def _reused(self, name: str, template, local: dict, shared: dict) -> bool:
         reuse = self.reuse
         for earlier in reuse.earlier(name):
             rid, params = unstamp(earlier)
@@ -67,7 +68,8 @@ class EngineWriter(Writer):
                 continue
             if rid not in self.prepared:
                 self.prepared[rid] = prepare(readset)
-            found = replay(rid, params, self.prepared[rid], template, local, self.key, self.memo, self.sizes)
+            found = replay(rid, params, self.prepared[rid], template, local, self.key, self.memo, self.sizes,
+                           shared, self.shared_digests)
             if found is not None and reuse.reuse(name, stamp(rid, params, found)):
                 reuse.record(name, stamp(rid, params, found), {rid: readset})
                 return True
