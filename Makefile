@@ -11,12 +11,16 @@ PROJECT_STAMP := $(VENV)/.installed-project
 
 .PHONY: site test test-fast coverage lint lock clean system
 
+# Test files run on two workers (pytest-xdist; one file per worker at a time): the suite's builds,
+# browsers and checkers wait on each other less. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+
 site: $(STAMP) $(PROJECT_STAMP)
 	$(BIN)/invoke build
 
 test: $(TEST_STAMP) $(PROJECT_STAMP) node_modules/.installed system
 	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py bench scripts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The unit tier only (tests/tiers.py marks each test): in-process, no build, no browser; seconds.
 test-fast: $(TEST_STAMP) $(PROJECT_STAMP)

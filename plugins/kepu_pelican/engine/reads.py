@@ -401,9 +401,18 @@ def _lift(path: tuple, params: list) -> tuple:
     return tuple(lifted)
 
 
-def prepare(readset: list) -> list[tuple[tuple, str]]:
-    """Reads as the manifest keeps them (JSON) back as the paths recorded."""
-    return [(_tuple_path(path), mode) for path, mode in readset]
+def prepare(readset: list) -> list[tuple[tuple, str, bool]]:
+    """Reads as the manifest keeps them back as the paths recorded, each with whether it names
+    one of the page's keys (``$n``)."""
+    prepared = []
+    for path, mode in readset:
+        path = _tuple_path(path)
+        prepared.append((path, mode, any(_placeholder(step) for step in path)))
+    return prepared
+
+
+def _placeholder(step: tuple) -> bool:
+    return step[0] == "i" and isinstance(step[1], tuple) and bool(step[1]) and step[1][0] == "$"
 
 
 def _tuple_path(path: list | tuple) -> tuple:
@@ -416,11 +425,10 @@ def frozen(value: Any) -> Any:
 
 
 def _bind(path: tuple, params: tuple) -> tuple:
-    return tuple(("i", params[step[1][1]]) if step[0] == "i" and isinstance(step[1], tuple) and step[1]
-                 and step[1][0] == "$" else step for step in path)
+    return tuple(("i", params[step[1][1]]) if _placeholder(step) else step for step in path)
 
 
-def replay(rid: str, params: tuple, reads: list[tuple[tuple, str]], template, context: Mapping[str, Any],
+def replay(rid: str, params: tuple, reads: list[tuple[tuple, str, bool]], template, context: Mapping[str, Any],
            key: str, memo: dict, sizes: dict, shared: Mapping[str, Any] | None = None,
            known: dict | None = None) -> str | None:
     """The fingerprint the page would have now, following the same reads; None if they cannot
@@ -433,8 +441,8 @@ def replay(rid: str, params: tuple, reads: list[tuple[tuple, str]], template, co
     found: dict[tuple, Any] = {}
     values = []
     try:
-        for path, mode in reads:
-            bound = _bind(path, params)
+        for path, mode, keyed in reads:
+            bound = _bind(path, params) if keyed else path
             root = bound[0][1]
             if known is not None and shared is not None and root in shared and context.get(root) is shared[root]:
                 cache_key = (template.name, bound, mode)
