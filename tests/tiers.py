@@ -35,7 +35,10 @@ def _codes(code: types.CodeType) -> Iterator[types.CodeType]:
 
 def _functions(obj: object) -> list[types.FunctionType]:
     """The test-suite functions behind ``obj``: itself, or a class's methods; none outside tests/."""
-    if isinstance(obj, type):
+    if isinstance(obj, type):  # only the suite's own classes hold its functions (a library's may refer in a circle)
+        module = sys.modules.get(obj.__module__)
+        if not (getattr(module, "__file__", None) or "").startswith(TESTS):
+            return []
         return [f for value in vars(obj).values() for f in _functions(value)]
     func = getattr(obj, "__func__", obj)
     func = getattr(func, "__wrapped__", func)

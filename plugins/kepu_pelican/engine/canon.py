@@ -30,6 +30,17 @@ def kind(value: Any) -> int:
     return found
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (``dataclasses.fields`` builds its tuple on every call)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return names
+
+
 class Undigestable(Exception):
     """A value whose content cannot be written down deterministically (a function, a file, an
     object of an unknown class): whatever was made from it cannot be reused."""
@@ -78,9 +89,9 @@ def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None
     cls = type(value)
     if kind(value) == DATACLASS:
         out.append(f"{cls.__module__}.{cls.__qualname__}(")
-        for field in dataclasses.fields(value):
-            out.append(field.name + "=")
-            _write(out, getattr(value, field.name), memo, f"{where}.{field.name}")
+        for name in field_names(cls):
+            out.append(name + "=")
+            _write(out, getattr(value, name), memo, f"{where}.{name}")
             out.append(",")
         out.append(")")
     elif isinstance(value, (KeysView, ValuesView, ItemsView)):  # a mapping's keys or values, in its order
@@ -133,7 +144,7 @@ def _count(value: Any, budget: int, sizes: dict | None = None) -> int:
     if found == SCALAR:
         return 1
     if found == DATACLASS:
-        children = [getattr(value, field.name) for field in dataclasses.fields(value)]
+        children = [getattr(value, name) for name in field_names(type(value))]
     elif isinstance(value, (tuple, frozenset)):
         children = list(value)
     elif isinstance(value, list) and all(isinstance(item, SCALARS) for item in value):

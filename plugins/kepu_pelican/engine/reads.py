@@ -407,8 +407,14 @@ def prepare(readset: list) -> list[tuple[tuple, str, bool]]:
     prepared = []
     for path, mode in readset:
         path = _tuple_path(path)
-        prepared.append((path, mode, any(_placeholder(step) for step in path)))
+        keyed = _KEYED.get(id(path))
+        if keyed is None or keyed[0] is not path:
+            keyed = _KEYED[id(path)] = (path, any(_placeholder(step) for step in path))
+        prepared.append((path, mode, keyed[1]))
     return prepared
+
+
+_KEYED: dict[int, tuple[tuple, bool]] = {}  # a manifest's paths are shared by its read sets: looked at once
 
 
 def _placeholder(step: tuple) -> bool:

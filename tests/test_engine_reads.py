@@ -1,0 +1,75 @@
+"""The engine's recorded reads (kepu_pelican.engine.reads), in-process: what a template's tests,
+searches, comparisons and printed values make a page depend on."""
+
+from __future__ import annotations
+
+from jinja2 import DictLoader, Environment
+
+from kepu_pelican.engine import reads
+
+
+def site(title: str = "潮间带观察", venues: tuple[str, ...] = ("shidi",), place: str = "湿地栈道") -> dict:
+    """A site index in miniature: groupings holding their events."""
+    events = [{"title": title, "venue": {"name": place}}, {"title": "海洋讲座", "venue": {"name": "报告厅"}}]
+    return {"kepu": {"facets": {"venues": {v: events for v in venues}, "streets": {"beitang": events}}}}
+
+
+def render(source: str, context: dict) -> reads.Rendered:
+    env = Environment(loader=DictLoader({"page.html": source}), autoescape=True)
+    reads.install(env)
+    return reads.record(env.get_template("page.html"), context, "key", {}, {})
+
+
+def replayed(source: str, before: dict, after: dict) -> bool:
+    """Whether a page rendered from ``before`` would be reused with ``after``."""
+    env = Environment(loader=DictLoader({"page.html": source}), autoescape=True)
+    reads.install(env)
+    template = env.get_template("page.html")
+    first = reads.record(template, before, "key", {}, {})
+    assert first.readset is not None, first.reason
+    again = reads.replay(first.rid, first.params, reads.prepare(first.readset), template, after, "key", {}, {})
+    return again == first.fingerprint
+
+
+def mode_of(rendered: reads.Rendered, *steps: str) -> str:
+    wanted = [["r", "kepu"], *(["a", step] for step in steps)]
+    return next(mode for path, mode in rendered.readset if path == wanted)
+
+
+NAV = "{% if kepu.facets.venues %}<a href=/venues/>场地</a>{% endif %}"
+
+
+def test_a_test_of_a_grouping_depends_on_whether_it_has_items_not_on_its_events() -> None:
+    assert render(NAV, site()).output == "<a href=/venues/>场地</a>"
+    assert mode_of(render(NAV, site()), "facets", "venues") == reads.SHALLOW
+    assert replayed(NAV, site(), site(title="潮间带观察课"))  # an event's title: same page
+    assert not replayed(NAV, site(), site(venues=()))  # no venue left: the link goes
+    assert not replayed(NAV, site(), site(venues=("shidi", "gang")))
+
+
+def test_what_is_printed_or_compared_is_read_in_full() -> None:
+    printed = "{% if kepu.facets.venues %}{{ kepu.facets.venues.shidi[0].title }}{% endif %}"
+    assert render(printed, site()).output == "潮间带观察"
+    assert not replayed(printed, site(), site(title="潮间带观察课"))
+    tested_and_printed = "{% if kepu.facets.streets.beitang %}{{ kepu.facets.streets.beitang }}{% endif %}"
+    assert "潮间带观察" in render(tested_and_printed, site()).output
+    assert not replayed(tested_and_printed, site(), site(place="湿地栈道东段"))
+    compared = "{% if kepu.facets.venues.shidi == kepu.facets.streets.beitang %}同{% endif %}"
+    assert render(compared, site()).output == "同"
+    changed = site()
+    changed["kepu"]["facets"]["streets"]["beitang"] = changed["kepu"]["facets"]["streets"]["beitang"][::-1]
+    assert not replayed(compared, site(), changed)
+
+
+def test_a_search_reads_the_keys_of_a_mapping() -> None:
+    source = "{% if 'shidi' in kepu.facets.venues %}有{% else %}无{% endif %}"
+    assert render(source, site()).output == "有"
+    assert replayed(source, site(), site(title="潮间带观察课"))
+    assert not replayed(source, site(), site(venues=("gang",)))
+
+
+def test_tests_in_loops_not_and_or_keep_their_meaning() -> None:
+    source = ("{% for v in kepu.facets.venues if v %}{{ v }}{% endfor %}|{{ '空' if not kepu.facets.venues else '有' }}"
+              "|{% if kepu.facets.venues and kepu.facets.streets %}都有{% endif %}")
+    assert render(source, site()).output == "shidi|有|都有"
+    assert render(source, site(venues=())).output == "|空|"
