@@ -28,7 +28,7 @@ from typing import Any
 
 from ..settings import previous_output
 from .fragments import replace_file
-from .reads import frozen
+from .reads import as_path
 
 MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
 STORE = "builds"  # in the cache folder: manifests by digest
@@ -164,7 +164,7 @@ class OutputReuse:
         used = {f.split(":", 1)[0] for f in self.fingerprints.values() if ":" in f}
         files = dict(sorted(self.fingerprints.items()))
         shared: dict[tuple, tuple] = {}  # each path once (read sets share most of theirs): pickled once
-        readsets = {rid: [(shared.setdefault(kept := _frozen(path), kept), mode) for path, mode in reads]
+        readsets = {rid: [(shared.setdefault(kept := as_path(path), kept), mode) for path, mode in reads]
                     for rid, reads in sorted(self.readsets.items()) if rid in used}
         # Named after the files' fingerprints, which name their read sets: the same build, the same name.
         name = hashlib.sha256(_compact_json(files).encode("utf-8")).hexdigest()[:32]
@@ -172,11 +172,6 @@ class OutputReuse:
         replace_file(self.store / f"{name}{SUFFIX}", pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         replace_file(self.staging / MANIFEST, name.encode("ascii") + b"\n")
         _forget_old(self.store, name)
-
-
-def _frozen(path: list | tuple) -> tuple:
-    """A path as tuples: one read from a manifest is already."""
-    return path if isinstance(path, tuple) else frozen(path)
 
 
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: json.dumps

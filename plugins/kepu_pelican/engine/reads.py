@@ -406,7 +406,7 @@ def prepare(readset: list) -> list[tuple[tuple, str, bool]]:
     one of the page's keys (``$n``)."""
     prepared = []
     for path, mode in readset:
-        path = _tuple_path(path)
+        path = as_path(path)
         keyed = _KEYED.get(id(path))
         if keyed is None or keyed[0] is not path:
             keyed = _KEYED[id(path)] = (path, any(_placeholder(step) for step in path))
@@ -421,7 +421,8 @@ def _placeholder(step: tuple) -> bool:
     return step[0] == "i" and isinstance(step[1], tuple) and bool(step[1]) and step[1][0] == "$"
 
 
-def _tuple_path(path: list | tuple) -> tuple:
+def as_path(path: list | tuple) -> tuple:
+    """A recorded path as tuples all the way down (one read from a manifest is already)."""
     return path if isinstance(path, tuple) else tuple(frozen(step) for step in path)
 
 
@@ -607,7 +608,7 @@ def _whole(value: Any) -> Any:
     return value
 
 
-TESTED, SEARCHED, WHOLE_FILTER = "kepu_tested", "kepu_searched", "kepu_whole"
+TESTED, SEARCHED, COMPARED = "kepu_tested", "kepu_searched", "kepu_whole"
 BOOLEAN = (nodes.Compare, nodes.Test, nodes.Not, nodes.And, nodes.Or, nodes.Const)
 
 
@@ -636,9 +637,9 @@ def observe_template(tree: nodes.Template) -> nodes.Template:
         elif isinstance(node, nodes.Compare):
             searched = any(op.op in ("in", "notin") for op in node.ops)
             if not searched:
-                node.expr = _call(WHOLE_FILTER, node.expr)
+                node.expr = _call(COMPARED, node.expr)
             for op in node.ops:
-                op.expr = _call(SEARCHED if op.op in ("in", "notin") else WHOLE_FILTER, op.expr)
+                op.expr = _call(SEARCHED if op.op in ("in", "notin") else COMPARED, op.expr)
         elif node.test is not None:
             node.test = _as_test(node.test)
     return tree
@@ -653,7 +654,7 @@ def install(env: Environment) -> None:
     env.context_class = RecordingContext
     env.filters.update({name: _follow_filter(name, f) for name, f in env.filters.items()})
     env.tests.update({name: _follow_filter(name, f) for name, f in env.tests.items()})
-    env.filters.update({TESTED: _tested, SEARCHED: _searched, WHOLE_FILTER: _whole})
+    env.filters.update({TESTED: _tested, SEARCHED: _searched, COMPARED: _whole})
     parse = env._parse
     env._parse = lambda source, name, filename: observe_template(parse(source, name, filename))
     env.finalize = _whole
