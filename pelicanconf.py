@@ -121,6 +121,10 @@ LOAD_CONTENT_CACHE = False
 CONTENT_CACHING_LAYER = "generator"
 CHECK_MODIFIED_METHOD = "sha1"
 CACHE_PATH = str(ROOT / ".cache" / "pelican")
+# Compiled templates depend only on the theme's sources, Jinja's options and the plugins' code, so
+# builds of any site may share them: KEPU_TEMPLATE_CACHE names such a folder (a CI runner's, the
+# test suite's); empty: inside CACHE_PATH.
+KEPU_TEMPLATE_CACHE = os.environ.get("KEPU_TEMPLATE_CACHE", "")
 DELETE_OUTPUT_DIRECTORY = False
 SLUGIFY_SOURCE = "basename"
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +122,24 @@ class Built:
     result: subprocess.CompletedProcess
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+               make: Callable[[Path], subprocess.CompletedProcess]) -> Built:
+    """A build made once for the whole session, whichever xdist worker asks first (the others
+    wait on a lock, then read the same output and result). ``make`` builds into ``folder/output``."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder, record = root / f"shared-{name}", root / f"shared-{name}.json"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            folder.mkdir()
+            result = make(folder)
+            record.write_text(json.dumps([result.args, result.returncode, result.stdout, result.stderr]), "utf-8")
+        args, returncode, stdout, stderr = json.loads(record.read_text("utf-8"))
+    return Built(folder / "output", subprocess.CompletedProcess(args, returncode, stdout, stderr))
+
+
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory: pytest.TempPathFactory):
     """The real sample portal built with the sample build date, at most once per session in each
@@ -127,9 +149,9 @@ def sample_builds(tmp_path_factory: pytest.TempPathFactory):
 
     def build(name: str = "default") -> Built:
         if name not in built:
-            output = tmp_path_factory.mktemp(f"sample-{name}") / "output"
             env = plugin_env() if name == "default" else environment(ENVIRONMENTS[name])
-            built[name] = Built(output, run_build(ROOT / "content", output, env=env))
+            built[name] = built_once(tmp_path_factory, f"sample-{name}",
+                                     lambda folder: run_build(ROOT / "content", folder / "output", env=env))
         return built[name]
 
     return build
@@ -143,13 +165,15 @@ def sample_output(sample_builds) -> Path:
     return built.output
 
 
+def _build_mini_site(folder: Path) -> subprocess.CompletedProcess:
+    shutil.copytree(TEST_SITE, folder / "site")
+    return run_build(folder / "site" / "content", folder / "output")
+
+
 @pytest.fixture(scope="session")
 def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """tests/test_data/site as it is, built once for the session (for tests that only read the output)."""
-    site = tmp_path_factory.mktemp("mini") / "site"
-    shutil.copytree(TEST_SITE, site)
-    output = site.parent / "output"
-    return Built(output, run_build(site / "content", output))
+    return built_once(tmp_path_factory, "mini", _build_mini_site)
 
 
 @pytest.fixture(scope="session")
@@ -172,6 +196,20 @@ def public_site(tmp_path_factory: pytest.TempPathFactory):
 # Test tiers (tests/tiers.py): each test marked unit, plugin or e2e; a unit test may start no process.
 def pytest_configure(config: pytest.Config) -> None:
     tiers.configure()
+    share_compiled_templates(config)
+
+
+def share_compiled_templates(config: pytest.Config) -> None:
+    """Every build of the session, on any xdist worker, shares one folder of compiled templates
+    (pelicanconf.KEPU_TEMPLATE_CACHE): compiling the theme is a fixed cost of each of the
+    suite's hundreds of builds. Each entry is checked against its template's source and named
+    after the plugins' code, so a test that changes either still gets it compiled again. The
+    controller makes the folder; workers inherit the variable."""
+    if os.environ.get("KEPU_TEMPLATE_CACHE"):
+        return
+    os.environ["KEPU_TEMPLATE_CACHE"] = folder = tempfile.mkdtemp(prefix="kepu-templates-")
+    config.add_cleanup(lambda: (shutil.rmtree(folder, ignore_errors=True),
+                                os.environ.pop("KEPU_TEMPLATE_CACHE", None)))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

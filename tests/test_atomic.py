@@ -198,6 +198,24 @@ def test_the_cache_is_actually_reused(mini_site: Path, tmp_path: Path) -> None:
     assert {p.name for p in cache.iterdir()} == before  # nothing dropped, nothing left over
 
 
+def test_compiled_templates_are_shared_by_the_builds_of_two_sites(mini_site: Path, tmp_path: Path) -> None:
+    """With KEPU_TEMPLATE_CACHE (a CI runner's folder, the test suite's), the first build of a
+    second site compiles no template again: Jinja rewrites an entry only when it had to compile
+    it. The sites' own cache folders hold no compiled template."""
+    shared = tmp_path / "templates"
+    env = plugin_env(KEPU_TEMPLATE_CACHE=str(shared))
+    other = tmp_path / "other"
+    shutil.copytree(mini_site, other)
+    first = run_build(mini_site / "content", tmp_path / "a" / "output", env=env)
+    assert first.returncode == 0, first.stderr
+    entries = {p: p.stat().st_mtime_ns for p in shared.rglob("*.cache")}
+    assert len(entries) >= 20  # the theme's templates, each compiled once
+    second = run_build(other / "content", tmp_path / "b" / "output", env=env)
+    assert second.returncode == 0, second.stderr
+    assert {p: p.stat().st_mtime_ns for p in shared.rglob("*.cache")} == entries
+    assert not [p for p in tmp_path.glob("[ab]/.cache-output/templates-*")]
+
+
 def test_after_the_generator_changes_one_build_parses_again_and_the_next_none(mini_site: Path,
                                                                             tmp_path: Path) -> None:
     """Cached parses are tied to the code that made them: after an update of the generator the

@@ -22,7 +22,8 @@ def share_compiled_templates(generator) -> None:
     settings = generator.settings
     options = digest(sorted((key, repr(value)) for key, value in settings.get("JINJA_ENVIRONMENT", {}).items()),
                      code_digest())
-    folder = Path(settings["CACHE_PATH"]) / f"templates-{options[:16]}"
+    shared = settings.get("KEPU_TEMPLATE_CACHE")  # entries are written whole (renamed into place)
+    folder = Path(shared or settings["CACHE_PATH"]) / f"templates-{options[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
     generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     install(generator.env)  # pages' fingerprints: what their templates read (engine.reads)
