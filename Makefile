@@ -20,7 +20,7 @@ site: $(STAMP) $(PROJECT_STAMP)
 
 test: $(TEST_STAMP) $(PROJECT_STAMP) node_modules/.installed system
 	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py bench scripts
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The unit tier only (tests/tiers.py marks each test): in-process, no build, no browser; seconds.
 test-fast: $(TEST_STAMP) $(PROJECT_STAMP)

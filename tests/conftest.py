@@ -214,6 +214,7 @@ def share_compiled_templates(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tiers.mark(items)
+    tiers.order_files(items)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -98,6 +98,19 @@ def mark(items: list[pytest.Item]) -> None:
             item.add_marker(tier(item))
 
 
+def order_files(items: list[pytest.Item]) -> None:
+    """Files with end-to-end tests first, then plugin, then unit (stable: alphabetical within a
+    tier, each file's own order kept). On xdist workers (``--dist loadfile --no-loadscope-reorder``,
+    one file at a time) the many short files then fill the end of the run, where one long file
+    would keep a worker busy while the other had nothing left to take."""
+    first = {"e2e": 0, "plugin": 1, "unit": 2}
+    rank: dict[Path, int] = {}
+    for item in items:
+        tier = next(name for name in TIERS if item.get_closest_marker(name))
+        rank[item.path] = min(rank.get(item.path, 2), first[tier])
+    items.sort(key=lambda item: rank[item.path])
+
+
 def _audit(event: str, args: tuple) -> None:
     if _started is not None and event in PROCESS_EVENTS and not (args and args[0] in LOOKUPS):
         _started.append(f"{event} {str(args[:2])[:200]}")
