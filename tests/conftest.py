@@ -196,10 +196,10 @@ def public_site(tmp_path_factory: pytest.TempPathFactory):
 # Test tiers (tests/tiers.py): each test marked unit, plugin or e2e; a unit test may start no process.
 def pytest_configure(config: pytest.Config) -> None:
     tiers.configure()
-    share_compiled_templates(config)
+    one_template_cache_per_session(config)
 
 
-def share_compiled_templates(config: pytest.Config) -> None:
+def one_template_cache_per_session(config: pytest.Config) -> None:
     """Every build of the session, on any xdist worker, shares one folder of compiled templates
     (pelicanconf.KEPU_TEMPLATE_CACHE): compiling the theme is a fixed cost of each of the
     suite's hundreds of builds. Each entry is checked against its template's source and named

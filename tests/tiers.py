@@ -102,13 +102,12 @@ def order_files(items: list[pytest.Item]) -> None:
     """Files with end-to-end tests first, then plugin, then unit (stable: alphabetical within a
     tier, each file's own order kept). On xdist workers (``--dist loadfile --no-loadscope-reorder``,
     one file at a time) the many short files then fill the end of the run, where one long file
-    would keep a worker busy while the other had nothing left to take."""
-    first = {"e2e": 0, "plugin": 1, "unit": 2}
-    rank: dict[Path, int] = {}
+    would keep a worker busy while the others had nothing left to take."""
+    heaviest: dict[Path, int] = {}  # a file's heaviest tier, as its place in TIERS (lightest first)
     for item in items:
-        tier = next(name for name in TIERS if item.get_closest_marker(name))
-        rank[item.path] = min(rank.get(item.path, 2), first[tier])
-    items.sort(key=lambda item: rank[item.path])
+        tier = next(TIERS.index(name) for name in TIERS if item.get_closest_marker(name))
+        heaviest[item.path] = max(heaviest.get(item.path, 0), tier)
+    items.sort(key=lambda item: -heaviest[item.path])
 
 
 def _audit(event: str, args: tuple) -> None:
