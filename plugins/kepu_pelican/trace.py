@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import re
 import resource
+import signal
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 ENABLED = os.environ.get("KEPU_TRACE") == "1"
+# For tests that kill a build between two phases: the build stops itself (SIGSTOP) as the
+# phase of this name ends, so that the kill lands exactly there, however fast the build is.
+STOP_AFTER = os.environ.get("KEPU_STOP_AFTER")
 _STARTED = time.perf_counter()
 
 
@@ -36,10 +40,18 @@ def note(message: str) -> None:
 
 @contextmanager
 def phase(name: str):
-    """Time a block; a no-op unless KEPU_TRACE=1."""
-    if not ENABLED:
+    """Time a block; a no-op unless KEPU_TRACE=1 (or KEPU_STOP_AFTER names it)."""
+    if ENABLED:
+        with _timed(name):
+            yield
+    else:
         yield
-        return
+    if name == STOP_AFTER:
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+
+@contextmanager
+def _timed(name: str):
     started, cpu, faults = time.perf_counter(), os.times(), _faults()
     yield
     elapsed, after = time.perf_counter() - started, os.times()
