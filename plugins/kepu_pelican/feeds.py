@@ -19,7 +19,7 @@ from kepu.index.history import derived_stamp, load_history
 from kepu.index.site import EventEntry, SiteIndex, last_local_day
 
 from .engine import digest
-from .parallel import fork_map
+from .parallel import fork_map, spread
 from .services import services_of
 from .settings import build_date, layout, site_config
 from .trace import phase
@@ -181,7 +181,7 @@ class FeedsGenerator(Generator):
             else:
                 pending.append(entry)
         for made in fork_map(lambda part: self._single_events(services, part, day), pending,
-                             self.settings.get("KEPU_WORKERS")):
+                             *spread(self.settings)):
             plan.components.remember(made)
 
     def _single_events(self, services: Services, entries: list[EventEntry], day) -> dict[str, bytes]:

@@ -31,7 +31,7 @@ from .feeds import FeedsGenerator, plan_feeds
 from .images import ImagesGenerator
 from .notices import NoticesGenerator
 from .paging import write_pages
-from .parallel import fork_map
+from .parallel import fork_map, spread
 from .reports import (
     ChangesGenerator,
     EmbedsGenerator,
@@ -84,7 +84,7 @@ class IndexGenerator(Generator):
         problems.extend(output_collisions(lay, tree, urls, self.settings))
         cache = ParseCache(Path(self.settings["CACHE_PATH"]), lay.shown(lay.content))
         with phase("events: read and validate"), collector_paused():
-            events, found = load_events(files, ctx, cache, self.settings.get("KEPU_WORKERS"))
+            events, found = load_events(files, ctx, cache, *spread(self.settings))
         note(f"events: {cache.hits} of {len(files)} parses from the cache")
         cache.keep_only({shown for _, shown in files})
         cache.save()  # bytes only: quick, and no forked copy of the build
@@ -141,7 +141,7 @@ class EventPagesGenerator(Generator):
         services = services_of(self)
         with phase("pages: events"):
             for made in fork_map(lambda part: self._render_events(writer, services, part), services.index.entries,
-                                 self.settings.get("KEPU_WORKERS")):
+                                 *spread(self.settings)):
                 services.qr.used.update(made)
             services.qr.save()
 

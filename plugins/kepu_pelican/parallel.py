@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from kepu.engine.processes import die_with_parent
 
 from .engine.output import sessions
+from .trace import note
 
 T = TypeVar("T")
 MIN_ITEMS = 400
@@ -31,6 +32,12 @@ def _run(part: int) -> Any:
     return function(parts[part]), [session.delta for session in active]
 
 
+def spread(settings: dict[str, Any]) -> tuple[int | None, int]:
+    """Workers and the least number of events worth forking for, from the settings
+    (KEPU_WORKERS, KEPU_PARALLEL_MIN_EVENTS)."""
+    return settings.get("KEPU_WORKERS"), settings.get("KEPU_PARALLEL_MIN_EVENTS", MIN_ITEMS)
+
+
 def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers: int | None = None,
              min_items: int = MIN_ITEMS) -> list[Any]:
     """``function`` on interleaved slices of ``items``: in this process for fewer than
@@ -41,6 +48,7 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
     if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [function(items)]
     parts = [items[i::workers] for i in range(workers)]
+    note(f"parallel: {len(items)} items over {workers} processes")
     _JOB = (function, parts)
     # Objects that exist now are left out of collections from here on (in the children too:
     # their collector would otherwise write to every object and copy every shared page).

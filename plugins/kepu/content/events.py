@@ -135,16 +135,18 @@ def _parse_many(items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes 
 
 
 def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
-                known: dict[str, bytes] | None = None) -> Iterator[tuple[bytes | None, bytes | None]]:
+                known: dict[str, bytes] | None = None, min_items: int = PARALLEL_THRESHOLD,
+                ) -> Iterator[tuple[bytes | None, bytes | None]]:
     """Read and parse many files, across processes when there are enough to pay for it.
 
     Yields (stamp, pickled parse) in the order of ``items`` as soon as each is ready, so the
     caller works on early files while later ones are parsed; the parse is None when the stamp
-    equals ``known[shown]`` (the caller has that file's parse cached already)."""
+    equals ``known[shown]`` (the caller has that file's parse cached already). Fewer than
+    ``min_items`` files are parsed in this process."""
     known = known or {}
     requests = [(str(path), shown, known.get(shown)) for path, shown in items]
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(items) < PARALLEL_THRESHOLD:
+    if workers < 2 or len(items) < min_items:
         yield from _parse_many(requests)
         return
     from concurrent.futures import ProcessPoolExecutor  # only a large site reads in parallel
@@ -170,11 +172,11 @@ class ParseCache(Protocol):
 
 def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
                 cache: ParseCache | None = None, workers: int | None = None,
-                ) -> tuple[list[Event], list[Problem]]:
+                min_items: int = PARALLEL_THRESHOLD) -> tuple[list[Event], list[Problem]]:
     """Parse (files unchanged since the cache was written are not parsed again) and
     validate; report duplicate slugs."""
     files = list(files)
-    results = parse_files(files, workers, cache.stamps() if cache else None)
+    results = parse_files(files, workers, cache.stamps() if cache else None, min_items)
     events, problems = [], []
     for (_path, shown), (current, pickled) in zip(files, results, strict=True):
         result = None if pickled is None else pickle.loads(pickled)
