@@ -1,6 +1,6 @@
 """The preview shows what is wrong where the editor is looking: in the browser.
 
-``invoke livereload`` runs on a copy of the sample portal; a real Chromium has pages open while
+``invoke livereload`` runs on a copy of the tests' mini site; a real Chromium has pages open while
 the editor saves a broken file, then the fixed one. Every wait is for an event (a dialog
 appearing, a heading changing); the generous timeouts only end a hung run.
 """
@@ -17,10 +17,10 @@ from previewtools import Preview
 
 pytestmark = pytest.mark.build
 WAIT = 600_000  # ms: a watchdog for a build on a loaded machine, not a measure of speed
-EVENT = Path("content/events/xinbei/2026/xinbei-liudong-kejiguan-2026-11.md")
-PAGE = "/events/xinbei-liudong-kejiguan-2026-11/"
-TITLE = "流动科技馆进新北：金江社区站"
-START = "start: 2026-11-06"
+EVENT = Path("content/events/xinbei/2026/liudong-kejiguan.md")
+PAGE = "/events/liudong-kejiguan/"
+TITLE = "流动科技馆进社区"
+START = "start: 2026-12-05 09:00"
 PHONE = {"width": 360, "height": 740}
 
 # The dialog as a person reads it: the smallest text in it, and how far anything in it reaches
@@ -39,20 +39,12 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture
-def sample_site(tmp_path: Path) -> Path:
-    """A writable copy of the sample portal's content."""
-    site = tmp_path / "site"
-    shutil.copytree(ROOT / "content", site / "content")
-    return site
-
-
 def test_a_broken_save_shows_its_problems_on_every_open_page_until_the_next_good_save(
-        sample_site: Path, tmp_path: Path, browser) -> None:
-    event = sample_site / EVENT
+        mini_site: Path, tmp_path: Path, browser) -> None:
+    event = mini_site / EVENT
     original = event.read_text("utf-8")
     assert START in original and f"title: {TITLE}" in original
-    preview = Preview(sample_site, tmp_path)
+    preview = Preview(mini_site, tmp_path)
     context = browser.new_context(viewport=PHONE)
     try:
         pages = [context.new_page(), context.new_page()]
@@ -89,18 +81,18 @@ def test_a_broken_save_shows_its_problems_on_every_open_page_until_the_next_good
         context.close()
         preview.stop()
     # What the preview published, build after build in its warm process, is what a cold build makes.
-    cold = run_build(sample_site / "content", tmp_path / "cold")
+    cold = run_build(mini_site / "content", tmp_path / "cold")
     assert cold.returncode == 0, cold.stderr
     assert tree(preview.out) == tree(tmp_path / "cold")
 
 
 def test_a_site_that_never_built_shows_the_problems_as_text_and_recovers(
-        sample_site: Path, tmp_path: Path, browser) -> None:
-    event = sample_site / EVENT
+        mini_site: Path, tmp_path: Path, browser) -> None:
+    event = mini_site / EVENT
     original = event.read_text("utf-8")
     payload = '<img src=x onerror="window.__pwned=1">'
     event.write_text(original.replace(START, f"start: {payload}"), "utf-8")
-    preview = Preview(sample_site, tmp_path)  # its first build fails: there is no site yet
+    preview = Preview(mini_site, tmp_path)  # its first build fails: there is no site yet
     page = browser.new_page(viewport=PHONE)
     try:
         page.goto(preview.base + PAGE)
