@@ -61,7 +61,7 @@ def test_a_unit_test_that_starts_a_process_fails_and_names_it(tmp_path: Path) ->
     """The guard: a test guessed to be unit that runs a tool anyway fails with the reason."""
     (tmp_path / "test_sneaky.py").write_text(
         "import os\n\ndef test_sneaky():\n    os.system('true')\n", "utf-8")
-    for name in ("conftest.py", "tiers.py"):
+    for name in ("conftest.py", "tiers.py", "warmbuilds.py"):
         shutil.copy(ROOT / "tests" / name, tmp_path)
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "unit",
                              "-c", "/dev/null", "--rootdir", str(tmp_path), str(tmp_path)],
