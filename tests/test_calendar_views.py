@@ -253,7 +253,10 @@ def test_embed_code_framed_on_a_phone_shows_its_last_link(public_site, browser, 
         page.goto(f"{host_base}/")
         frame_element = page.locator("iframe")
         frame_element.scroll_into_view_if_needed()
-        frame = next(f for f in page.frames if f.url == src)
+        # The frame is lazy (loading="lazy"): it starts loading once scrolled near, so wait for it
+        # to reach the embed's address (the timeout only ends a hung run).
+        frame = frame_element.element_handle().content_frame()
+        frame.wait_for_url(src, timeout=120_000)
         frame.wait_for_load_state()
         visible = frame.evaluate("() => ({width: innerWidth, height: innerHeight})")
         # What the frame shows without scrolling inside it: the last link (more events) is in view.
