@@ -41,15 +41,20 @@ def plugin_env(**extra: str) -> dict[str, str]:
 
 def run_build(content: Path, output: Path, build_date: str = SAMPLE_BUILD_DATE,
               settings: Path = ROOT / "pelicanconf.py", env: dict | None = None,
-              timeout: int = 600, extra_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+              timeout: int = 600, extra_args: tuple[str, ...] = (), fresh: bool = False,
+              ) -> subprocess.CompletedProcess:
     """A full build in a process of its own (Pelican's signals are process-global): forked from
     a process that imported the build once, or a fresh interpreter for another environment
-    (tests/warmbuilds.py)."""
+    (tests/warmbuilds.py). ``fresh``: a new interpreter whatever the environment, for a reference
+    that shares nothing with other builds."""
     args = [sys.executable, "-m", "kepu_pelican.build", "-s", str(settings),
             "--content", str(content), "-o", str(output), "--build-date", build_date, *extra_args]
     if "--cache" not in extra_args:  # builds in tests never share (or race on) a cache
         args += ["--cache", str(output.parent / f".cache-{output.name}")]
-    return run_warm(args, ROOT, env or plugin_env(), plugin_env(), timeout)
+    env = env or plugin_env()
+    if fresh:
+        return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    return run_warm(args, ROOT, env, plugin_env(), timeout)
 
 
 def run_check(*files: Path, content: Path, cwd: Path) -> subprocess.CompletedProcess:

@@ -81,7 +81,7 @@ def test_a_broken_save_shows_its_problems_on_every_open_page_until_the_next_good
         context.close()
         preview.stop()
     # What the preview published, build after build in its warm process, is what a cold build makes.
-    cold = run_build(mini_site / "content", tmp_path / "cold")
+    cold = run_build(mini_site / "content", tmp_path / "cold", fresh=True)
     assert cold.returncode == 0, cold.stderr
     assert tree(preview.out) == tree(tmp_path / "cold")
 
