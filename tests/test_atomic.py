@@ -25,7 +25,7 @@ pytestmark = pytest.mark.build
 
 # Enough events for every kind of page (series, streets, campaigns, feeds); kills land exactly
 # at a phase's end (KEPU_STOP_AFTER), so no event count has to keep a build busy.
-EVENTS = 80
+EVENTS = 40
 
 
 def digest(root: Path) -> dict[str, str]:
