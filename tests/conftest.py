@@ -59,8 +59,7 @@ def run_build(content: Path, output: Path, build_date: str = SAMPLE_BUILD_DATE,
 
 def run_check(*files: Path, content: Path, cwd: Path) -> subprocess.CompletedProcess:
     args = [sys.executable, "-m", "kepu.editor.check", "--content", str(content), *map(str, files)]
-    return subprocess.run(args, cwd=cwd, env=plugin_env(), capture_output=True, text=True,
-                          timeout=120)
+    return run_warm(args, cwd, plugin_env(), plugin_env(), 120)
 
 
 CHROMIUM = Path("/usr/bin/chromium")

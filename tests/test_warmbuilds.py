@@ -1,9 +1,10 @@
-"""The tests' forked builds (tests/warmbuilds.py) are the builds a fresh interpreter makes: the
-same files, the same messages and the same exit status, for a site that builds and one refused."""
+"""The tests' forked builds and checks (tests/warmbuilds.py) are what a fresh interpreter makes:
+the same files, the same messages and the same exit status, for a site that builds and one refused."""
 
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,12 @@ def test_a_refused_build_says_the_same_when_forked(mini_site: Path, tmp_path: Pa
     assert "11 月没有 31 日" in forked.stderr
     assert shown(forked.stderr, tmp_path) == shown(fresh.stderr, tmp_path)
     assert shown(forked.stdout, tmp_path) == shown(fresh.stdout, tmp_path)
+    check = [sys.executable, "-m", "kepu.editor.check", "--content", str(mini_site / "content")]
+    forked = warmbuilds.run(check, mini_site, plugin_env(), plugin_env(), 120)
+    fresh = subprocess.run(check, cwd=mini_site, env=plugin_env(), capture_output=True, text=True, timeout=120)
+    assert forked.returncode == fresh.returncode == 1
+    assert "11 月没有 31 日" in forked.stdout + forked.stderr
+    assert (forked.stdout, forked.stderr) == (fresh.stdout, fresh.stderr)
 
 
 def test_only_the_tests_own_environment_is_forked(mini_site: Path, tmp_path: Path, monkeypatch) -> None:

@@ -1,4 +1,4 @@
-"""Test builds forked from a process that imported the build once, as the preview does.
+"""Test builds and checks forked from a process that imported them once, as the preview does.
 
 A forked build is the same build as ``python -m kepu_pelican.build`` in a fresh interpreter
 (Pelican's signals and the plugins' module state are the child's own; tests/test_livereload.py
@@ -7,17 +7,21 @@ small test builds would otherwise spend. What an interpreter fixes when it start
 locale, time zone, module search path) is the server's: a build asked for in any other
 environment runs in a fresh interpreter, as before.
 
-Run as a script, this file is the server: one JSON request per line of stdin
-(``args``, ``cwd``, ``env``, ``stdout``, ``stderr``), answered with the child's pid, then its status.
+The child runs the module as ``python -m`` does (``runpy``, as ``__main__``, with its own
+``sys.argv`` and ``sys.path[0]``). Run as a script, this file is the server: one JSON request per
+line of stdin (``module``, ``args``, ``cwd``, ``env``, ``stdout``, ``stderr``), answered with the
+child's pid, then its status.
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import json
 import locale
 import os
+import runpy
 import select
 import signal
 import subprocess
@@ -25,9 +29,10 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 
-BUILD = ["-m", "kepu_pelican.build"]
+MODULES = ("kepu_pelican.build", "kepu.editor.check")  # what may be asked for (preloaded)
 MAX_SERVERS = 4  # per test process: more concurrent builds than this run in fresh interpreters
 VOLATILE = "PYTEST_CURRENT_TEST"  # pytest sets it for each test: passed on, not compared
 
@@ -39,7 +44,8 @@ def _startup(env: dict[str, str]) -> dict[str, str]:
 
 # -- the server --------------------------------------------------------------------------------
 def _run_child(request: dict) -> None:
-    """In the forked child: the build, its output in the request's files, then its exit status."""
+    """In the forked child: the module run as python -m runs it, its output in the request's files,
+    then its exit status."""
     code = 1
     try:
         os.chdir(request["cwd"])
@@ -52,9 +58,12 @@ def _run_child(request: dict) -> None:
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
-        from kepu_pelican.build import main
-
-        code = main(request["args"])
+        sys.path[0] = request["cwd"]  # as for python -m run in that folder
+        sys.argv = ["-m", *request["args"]]
+        # Preloaded, the module is in sys.modules already: runpy says so, python -m would not.
+        warnings.filterwarnings("ignore", message=".*found in sys.modules", category=RuntimeWarning)
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+        code = 0
     except SystemExit as stop:  # as the interpreter treats it
         if stop.code is None or isinstance(stop.code, int):
             code = stop.code or 0
@@ -75,6 +84,8 @@ def serve() -> None:
 
     sys.path[0] = os.getcwd()  # as for python -m run in the same folder
     preload()
+    for module in MODULES:
+        importlib.import_module(module)
     gc.freeze()
     replies = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # nothing but replies on the pipe
@@ -131,7 +142,7 @@ class Server:
     def build(self, args: list[str], cwd: Path, env: dict[str, str],
               timeout: float | None) -> subprocess.CompletedProcess:
         out, err = self.folder / "stdout", self.folder / "stderr"
-        request = {"args": args[len(BUILD) + 1:], "cwd": str(cwd), "env": env, "stdout": str(out),
+        request = {"module": args[2], "args": args[3:], "cwd": str(cwd), "env": env, "stdout": str(out),
                    "stderr": str(err)}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
@@ -172,9 +183,10 @@ def _take(env: dict[str, str], cwd: Path) -> Server | None:
 def run(args: list[str], cwd: Path, env: dict[str, str], default_env: dict[str, str],
         timeout: float | None) -> subprocess.CompletedProcess:
     """``subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)``
-    for a build; forked from a server when ``env`` is the tests' default environment."""
+    for ``python -m`` one of MODULES; forked from a server when ``env`` is the tests' default
+    environment."""
     server = None
-    if _startup(env) == _startup(default_env) and args[:len(BUILD) + 1] == [sys.executable, *BUILD]:
+    if _startup(env) == _startup(default_env) and args[:2] == [sys.executable, "-m"] and args[2] in MODULES:
         server = _take(env, cwd)
     if server is None:
         return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
