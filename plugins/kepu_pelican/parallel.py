@@ -12,13 +12,14 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from kepu.content.events import PARALLEL_THRESHOLD
 from kepu.engine.processes import die_with_parent
 
 from .engine.output import sessions
 from .trace import note
 
 T = TypeVar("T")
-MIN_ITEMS = 400
+MIN_ITEMS = PARALLEL_THRESHOLD  # fewer events than this are not worth forking for (parsing neither)
 _JOB: tuple[Callable[[Sequence[Any]], Any], list[Sequence[Any]]] | None = None
 
 
