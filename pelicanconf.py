@@ -248,9 +248,9 @@ CHANGES_FEED_URL = CHANGES_FEED_SAVE_AS = "feeds/changes.atom"
 
 # Processes for parsing and page writing (default: one per core); KEPU_WORKERS=1 for one.
 KEPU_WORKERS = int(os.environ.get("KEPU_WORKERS", "0")) or None
-# Fewer events than this are parsed and written in this process (forking costs more than it saves);
-# tests lower it to spread a small site over processes.
-KEPU_PARALLEL_MIN_EVENTS = int(os.environ.get("KEPU_PARALLEL_MIN_EVENTS", "400"))
+# Fewer events than this are parsed and written in this process, forking costs more than it saves
+# (default: kepu.content.events.PARALLEL_THRESHOLD); tests lower it to spread a small site.
+KEPU_PARALLEL_MIN_EVENTS = int(os.environ.get("KEPU_PARALLEL_MIN_EVENTS", "0")) or None
 GZIP_CACHE = False  # the content cache is read and written on every build: keep it fast
 
 # The web editor at /admin/ (Decap CMS; docs/deploy.md, “网页编辑”): the Git host and repository it

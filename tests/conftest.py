@@ -39,6 +39,11 @@ def plugin_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` by its relative path: what two builds are compared by."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def run_build(content: Path, output: Path, build_date: str = SAMPLE_BUILD_DATE,
               settings: Path = ROOT / "pelicanconf.py", env: dict | None = None,
               timeout: int = 600, extra_args: tuple[str, ...] = (), fresh: bool = False,

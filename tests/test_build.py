@@ -9,13 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, plugin_env, run_build
+from conftest import ROOT, plugin_env, run_build, tree
 
 pytestmark = pytest.mark.build
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def mtimes(root: Path) -> dict[str, int]:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from conftest import run_build, serve_directory
+from conftest import run_build, serve_directory, tree
 from kepu.content.images import ALLOWED_ELEMENTS, SVG_NS, inspect_image, published
 from kepu.content.problems import WARNING
 
@@ -262,10 +262,6 @@ def test_an_image_with_too_many_pixels_is_refused() -> None:
 HOSTILE_LOGO = svg(f"<script>{ALERT}</script>", '<image href="https://evil.example/t.png" width="1" height="1"/>',
                    "<style>@import url(https://evil.example/s.css);</style>",
                    f'<circle r="5" cx="20" cy="20" fill="#ffd54a" onload="{ALERT}"/>')
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.build

@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT, plugin_env, run_build, tree
 
 pytestmark = pytest.mark.build
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def cold(site: Path, tmp_path: Path, name: str, build_date: str = "2026-12-01") -> dict[str, bytes]:
@@ -116,11 +114,6 @@ def test_the_manifest_is_kept_in_the_cache_not_deployed(mini_site: Path, tmp_pat
 def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
     """Events parsed, pages and feeds written by forked processes: the same bytes as one process
     makes. The threshold is lowered so that a small corpus is spread too (the build says so)."""
-    import subprocess
-    import sys
-
-    from conftest import ROOT, plugin_env
-
     subprocess.run([sys.executable, "-m", "bench.corpus", str(tmp_path / "corpus"), "--events", "60",
                     "--seed", "4"], cwd=ROOT, check=True, env=plugin_env(), capture_output=True)
     content = tmp_path / "corpus" / "content"

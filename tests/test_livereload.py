@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEST_SITE, run_build
+from conftest import ROOT, TEST_SITE, run_build, tree
 from previewtools import Preview
 
 pytestmark = pytest.mark.build
@@ -33,10 +33,6 @@ LAYOUT = """(dialog) => {
   return {smallest: Math.min(...sizes), overflow: right - window.innerWidth,
           scrolls: dialog.scrollWidth > dialog.clientWidth};
 }"""
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_a_broken_save_shows_its_problems_on_every_open_page_until_the_next_good_save(

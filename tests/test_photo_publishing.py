@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageSequence, PngImagePlugin
 
 from bench.images import photo
-from conftest import run_build, run_check, serve_directory
+from conftest import run_build, run_check, serve_directory, tree
 from kepu.content.images import inspect_image, published
 
 EVENT = Path("events") / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
@@ -147,10 +147,6 @@ def use_image(content: Path, image: str, body: str = "") -> None:
     event = content / EVENT
     text = event.read_text("utf-8").replace("---\n每周六", f"image: {image}\nimage_alt: 孩子们在做电路实验\n---\n每周六", 1)
     event.write_text(text + body, "utf-8")
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def built(content: Path, output: Path, cache: Path | None = None) -> None:

@@ -3,6 +3,7 @@ the same files, the same messages and the same exit status, for a site that buil
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,13 +11,9 @@ from pathlib import Path
 import pytest
 
 import warmbuilds
-from conftest import plugin_env, run_build
+from conftest import plugin_env, run_build, tree
 
 pytestmark = pytest.mark.build
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def both(content: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
@@ -27,8 +24,6 @@ def both(content: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, su
 
 def shown(text: str, tmp_path: Path) -> str:
     """Messages with the two builds' own folders and timings made alike."""
-    import re
-
     text = text.replace(str(tmp_path / "forked"), "…").replace(str(tmp_path / "fresh"), "…")
     return re.sub(r"[\d.]+ (秒|seconds)", r"… \1", text)
 

@@ -23,6 +23,7 @@ import locale
 import os
 import runpy
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,6 +158,7 @@ class Server:
     def stop(self) -> None:
         self.process.stdin.close()
         self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 _idle: list[Server] = []
@@ -169,9 +171,10 @@ def _take(env: dict[str, str], cwd: Path) -> Server | None:
     with _lock:
         for server in [s for s in _idle if s.process.poll() is not None]:  # ended: replaced
             _idle.remove(server)
+            shutil.rmtree(server.folder, ignore_errors=True)
             _started -= 1
         for server in _idle:
-            if server.env == _startup(env) and server.process.poll() is None:
+            if server.env == _startup(env):
                 _idle.remove(server)
                 return server
         if _started >= MAX_SERVERS:

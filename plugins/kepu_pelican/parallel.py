@@ -19,7 +19,7 @@ from .engine.output import sessions
 from .trace import note
 
 T = TypeVar("T")
-MIN_ITEMS = PARALLEL_THRESHOLD  # fewer events than this are not worth forking for (parsing neither)
+MIN_ITEMS = PARALLEL_THRESHOLD  # as for parsing: fewer events than this are not worth forking for
 _JOB: tuple[Callable[[Sequence[Any]], Any], list[Sequence[Any]]] | None = None
 
 
@@ -36,7 +36,7 @@ def _run(part: int) -> Any:
 def spread(settings: dict[str, Any]) -> tuple[int | None, int]:
     """Workers and the least number of events worth forking for, from the settings
     (KEPU_WORKERS, KEPU_PARALLEL_MIN_EVENTS)."""
-    return settings.get("KEPU_WORKERS"), settings.get("KEPU_PARALLEL_MIN_EVENTS", MIN_ITEMS)
+    return settings.get("KEPU_WORKERS"), settings.get("KEPU_PARALLEL_MIN_EVENTS") or MIN_ITEMS
 
 
 def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers: int | None = None,

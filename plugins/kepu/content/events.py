@@ -21,7 +21,7 @@ from kepu.content.safety import RESERVED_FIELDS, reserved_problems, source_probl
 from kepu.content.tree import FileTooLarge, NotRegularFile, read_capped
 from kepu.content.validation import ValidationContext, validate_event
 
-PARALLEL_THRESHOLD = 400  # files; fewer are parsed in this process (the KEPU_PARALLEL_MIN_EVENTS default)
+PARALLEL_THRESHOLD = 400  # files; fewer are parsed in this process (KEPU_PARALLEL_MIN_EVENTS's default)
 
 
 MAX_REMOVAL_WARNINGS = 20

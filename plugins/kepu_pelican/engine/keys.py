@@ -17,7 +17,7 @@ from .canon import digest
 PLUGINS = Path(__file__).resolve().parents[2]  # plugins/: the kepu and kepu_pelican packages
 PACKAGES = ("kepu", "kepu_pelican")
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "icalendar", "pillow")
-VOLATILE = ("PATH", "OUTPUT", "CACHE", "KEPU_PREVIOUS_OUTPUT", "KEPU_ROOT", "WORKERS", "KEPU_CONTENT_TREE")
+VOLATILE = ("PATH", "OUTPUT", "CACHE", "KEPU_PREVIOUS_OUTPUT", "KEPU_ROOT", "WORKERS", "PARALLEL", "KEPU_CONTENT_TREE")
 
 
 def files_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
