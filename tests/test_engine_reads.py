@@ -32,7 +32,7 @@ def replayed(source: str, before: dict, after: dict) -> bool:
 
 
 def mode_of(rendered: reads.Rendered, *steps: str) -> str:
-    wanted = [["r", "kepu"], *(["a", step] for step in steps)]
+    wanted = (("r", "kepu"), *(("a", step) for step in steps))
     return next(mode for path, mode in rendered.readset if path == wanted)
 
 

@@ -17,14 +17,18 @@ STATUS = {
     "rescheduled": "https://schema.org/EventRescheduled",
     "postponed": "https://schema.org/EventPostponed",
 }
-_SCRIPT_TABLE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                                "\u2029": "\\u2029"})
+# Replaced one after another (``str.replace`` is many times faster than ``str.translate`` with a
+# table): no replacement holds a character that a later one replaces.
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                   ("\u2029", "\\u2029"))
 
 
 def script_json(data: Any) -> str:
     """JSON for an inline <script>: no ``</script>``, ``<!--`` or line separators can appear."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
-    return text.translate(_SCRIPT_TABLE)
+    for character, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return text
 
 
 def _iso(value: date | datetime) -> str:

@@ -22,7 +22,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ class OutputReuse:
         self.present, present_reads = _load(staging, store)  # a recycled tree: what is already in place
         self.earlier_reads = {**known_reads, **present_reads}  # the reads of earlier pages, by id
         self.fingerprints: dict[str, str] = {}
-        self.readsets: dict[str, list] = {}
+        self.readsets: dict[str, Sequence] = {}
         self.delta: dict[str, Any] | None = None  # what a forked worker made, for its parent
         self.memo: dict = {}  # digests of values, shared by every reader of this build's context
         self.sizes: dict = {}  # how many values each dataclass holds (engine.canon.small)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import types
-from collections.abc import ItemsView, KeysView, Mapping, ValuesView
+from collections.abc import ItemsView, KeysView, Mapping, Sequence, ValuesView
 from datetime import date
 from typing import Any
 
@@ -324,7 +325,7 @@ class Rendered:
 
     output: str
     rid: str = ""
-    readset: list | None = None
+    readset: tuple | None = None
     params: tuple = ()
     fingerprint: str = ""
     reason: str = ""
@@ -350,7 +351,13 @@ def unstamp(text: str) -> tuple[str, tuple]:
 
 
 def fingerprint(key: str, name: str, rid: str, params: tuple, values: list[str]) -> str:
-    return digest(key, name, rid, params, values)
+    """The digest of a page's reads: each value's digest is text without a NUL (a ``repr``, a
+    type's name or a hex digest), so NULs separate them; hashed as they are, not quoted again."""
+    hasher = hashlib.sha256(repr((key, name, rid, params)).encode("utf-8"))
+    for value in values:
+        hasher.update(b"\0")
+        hasher.update(value.encode("utf-8"))
+    return hasher.hexdigest()[:32]
 
 
 def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Rendered:
@@ -376,16 +383,16 @@ def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Render
     return Rendered(output, rid, readset, keys, fingerprint(key, template.name, rid, keys, values))
 
 
-_READSETS: dict[tuple, tuple[list, str]] = {}  # pages of one template mostly read the same paths
+_READSETS: dict[tuple, tuple[tuple, str]] = {}  # pages of one template mostly read the same paths
 
 
-def _readset(general: tuple) -> tuple[list, str]:
-    """The reads as the manifest keeps them (JSON) and their id; worked out once per build for
-    each set of reads. The list is shared: never changed."""
+def _readset(general: tuple) -> tuple[tuple, str]:
+    """The reads as the manifest keeps them (paths of tuples, each with its mode) and their id;
+    worked out once per build for each set of reads. The paths hold only text, numbers and
+    tuples of them, so their ``repr`` is the same in every process and build."""
     known = _READSETS.get(general)
     if known is None:
-        readset = json.loads(json.dumps(general, ensure_ascii=False))
-        known = _READSETS[general] = (readset, digest(json.dumps(readset, ensure_ascii=False))[:16])
+        known = _READSETS[general] = (general, digest(general)[:16])
     return known
 
 
@@ -401,7 +408,7 @@ def _lift(path: tuple, params: list) -> tuple:
     return tuple(lifted)
 
 
-def prepare(readset: list) -> list[tuple[tuple, str, bool]]:
+def prepare(readset: Sequence) -> list[tuple[tuple, str, bool]]:
     """Reads as the manifest keeps them back as the paths recorded, each with whether it names
     one of the page's keys (``$n``)."""
     prepared = []
