@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import pytest
 
@@ -162,6 +162,23 @@ def test_map_links_are_big_enough_to_tap(public_site, phone) -> None:
     maps = [t for t in _targets(phone) if "map" in t["href"] or t["href"].startswith("geo:")]
     assert {t["text"] for t in maps} >= {"高德地图", "百度地图", "OpenStreetMap"}
     assert all(t["width"] >= 44 and t["height"] >= 44 for t in maps), maps
+
+
+def test_links_out_carry_chinese_as_it_is_and_the_phone_requests_them_escaped(public_site, phone) -> None:
+    """Map and Google Calendar links are written as IRIs (a Chinese character 3 bytes in the page,
+    not 9); the browser's own URL parser turns each into the fully escaped address, which is what
+    the other site receives."""
+    _, base = public_site
+    phone.goto(base + ONLINE_REGISTRATION)
+    links = phone.eval_on_selector_all(".maps a, .add-to-calendar a[href*='calendar.google.com']",
+                                       "els => els.map(el => [el.getAttribute('href'), el.href])")
+    assert len(links) == 5, links  # 高德, 百度, OpenStreetMap, the phone's map app, Google Calendar
+    for written, requested in links:
+        escaped = re.sub(r"[^\x00-\x7f]", lambda m: quote(m.group(), safe=""), written)
+        assert requested == escaped, (written, requested)
+        assert unquote(requested) == unquote(written)
+    chinese = [written for written, _ in links if re.search(r"[\u4e00-\u9fff]", written)]
+    assert len(chinese) == 4 and not any(re.search(r"%E[4-9]", w) for w in chinese), chinese  # names, title
 
 
 def test_phone_calendar_comes_first_and_google_last_and_small(public_site, phone) -> None:

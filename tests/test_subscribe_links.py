@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+import pytest
 from test_site_index import index_for
 
 from kepu.formats.ics import FeedSettings
+from kepu.formats.iri import quote_iri
 from kepu.formats.subscribe import GOOGLE_DETAILS_LIMIT, google_event_link, shorten, webcal
 
 SETTINGS = FeedSettings("https://kepu.example.cn", "kepu.example.cn")
@@ -62,3 +65,19 @@ def test_shorten_cuts_at_a_line_and_webcal_replaces_the_scheme() -> None:
     assert shorten("一二三四五六七八九十", 5) == "一二三四…"
     assert webcal("https://kepu.example.cn/feeds/all.ics") == "webcal://kepu.example.cn/feeds/all.ics"
     assert webcal("http://127.0.0.1:8000/feeds/all.ics") == "webcal://127.0.0.1:8000/feeds/all.ics"
+
+
+@pytest.mark.parametrize("text", [
+    "胡家园街道文化站二楼", "详情：https://kepu.example.cn/events/a b/?x=1&y=2#z", "“种”一棵树 100%",
+    "科学\u3000会客厅", "名称\u202e反向", "第一行\u2028第二行\n第三行", "\u00a0前后\u200b", "a/b", "",
+])
+def test_an_iri_escapes_what_quote_escapes_except_printable_non_ascii(text: str) -> None:
+    """Only printable non-ASCII characters are left as they are: every space (ideographic,
+    no-break, line separator), invisible or direction character is escaped as before."""
+    written = quote_iri(text, safe="")
+    assert unquote(written) == text
+    assert re.sub(r"[^\x00-\x7f]", lambda m: quote(m.group(), safe=""), written) == quote(text, safe="")
+    kept = {c for c in written if c > "\x7f"}
+    assert kept == {c for c in text if c > "\x7f" and c.isprintable()}
+    assert not kept & {"\u3000", "\u202e", "\u2028", "\u00a0", "\u200b"}
+    assert quote_iri("a/b") == quote("a/b")  # quote's default: a slash stays

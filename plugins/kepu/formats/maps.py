@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from kepu.content.model import Venue
+from kepu.formats.iri import quote_iri
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,21 +16,21 @@ class MapLink:
 
 def map_links(venue: Venue, city: str = "") -> list[MapLink]:
     """高德、百度 and OpenStreetMap links; coordinates are WGS-84, which the Chinese apps convert."""
-    name = quote(venue.name)
+    name = quote_iri(venue.name)
     if venue.has_geo:
         lat, lon = f"{venue.lat:.6f}", f"{venue.lon:.6f}"
         return [
             MapLink("高德地图", f"https://uri.amap.com/marker?position={lon},{lat}&name={name}"
                                 f"&coordinate=wgs84&callnative=1"),
             MapLink("百度地图", f"https://api.map.baidu.com/marker?location={lat},{lon}&title={name}"
-                                f"&content={quote(venue.address or venue.name)}&coord_type=wgs84"
+                                f"&content={quote_iri(venue.address or venue.name)}&coord_type=wgs84"
                                 f"&output=html&src=kepu-calendar"),
             MapLink("OpenStreetMap", f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
                                      f"#map=17/{lat}/{lon}"),
             MapLink("手机地图应用", f"geo:{lat},{lon}?q={lat},{lon}({name})"),
         ]
-    query = quote(venue.address or f"{city}{venue.name}")
-    in_city = f"&city={quote(city)}" if city else ""
+    query = quote_iri(venue.address or f"{city}{venue.name}")
+    in_city = f"&city={quote_iri(city)}" if city else ""
     return [
         MapLink("高德地图", f"https://uri.amap.com/search?keyword={query}{in_city}&callnative=1"),
         MapLink("百度地图", f"https://api.map.baidu.com/geocoder?address={query}&output=html"

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from kepu.formats.ics import FeedSettings, description_lines
+from kepu.formats.iri import quote_iri
 from kepu.formats.qr import QrCache
 from kepu.index.site import EventEntry
 
@@ -91,4 +92,4 @@ def google_event_link(entry: EventEntry, settings: FeedSettings) -> str:
         "location": (entry.event.venue.name if entry.event.venue else entry.event.online) or "",
         "ctz": entry.event.timezone,
     }
-    return f"{GOOGLE_RENDER}?{urlencode(params, quote_via=quote)}"
+    return f"{GOOGLE_RENDER}?{urlencode(params, quote_via=quote_iri)}"
