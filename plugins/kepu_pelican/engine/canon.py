@@ -17,15 +17,15 @@ SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timed
 
 
 SCALAR, DATACLASS, OTHER = 0, 1, 2
-_KINDS: dict[type, int] = {}  # pages read millions of values: their kind is known by their type
+KINDS: dict[type, int] = {}  # pages read millions of values: their kind is known by their type
 
 
 def kind(value: Any) -> int:
     """SCALAR (``isinstance(value, SCALARS)``), DATACLASS (an instance of one) or OTHER."""
     cls = type(value)
-    found = _KINDS.get(cls)
+    found = KINDS.get(cls)
     if found is None:
-        found = _KINDS[cls] = (SCALAR if issubclass(cls, SCALARS) else
+        found = KINDS[cls] = (SCALAR if issubclass(cls, SCALARS) else
                                DATACLASS if dataclasses.is_dataclass(cls) else OTHER)
     return found
 

@@ -29,7 +29,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from .canon import DATACLASS, SCALAR, SCALARS, Undigestable, canonical, digest, kind, small
+from .canon import DATACLASS, KINDS, SCALAR, SCALARS, Undigestable, canonical, digest, kind, small
 
 SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
 LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
@@ -55,7 +55,8 @@ _CONTAINER_TYPES: dict[type, bool] = {}
 
 
 def _scalar(value: Any) -> bool:
-    return kind(value) == SCALAR or value is missing
+    found = KINDS.get(type(value))  # ``kind`` without its call: this runs for every lookup
+    return (kind(value) if found is None else found) == SCALAR or value is missing
 
 
 def _container(value: Any) -> bool:
@@ -105,9 +106,12 @@ class Recorder:
     def fail(self, reason: str) -> None:
         self.failure = self.failure or reason
 
-    def read(self, path: tuple, value: Any) -> None:
+    def read(self, path: tuple, value: Any, parent: tuple | None = None) -> None:
+        """``value`` was read at ``path`` (``parent``: the path without its last step, if known)."""
         self.values[path] = value
-        if len(path) > 1:
+        if parent is not None:
+            self.parents.add(parent)
+        elif len(path) > 1:
             self.parents.add(path[:-1])
         found = kind(value)
         if found == DATACLASS and small(value, WHOLE, self.sizes):
@@ -189,10 +193,23 @@ class Recorder:
         return id(value) in self.covered
 
     def step(self, parent: Any, step: tuple, result: Any) -> None:
-        path = self.path_of(parent)
-        if path is not None:
-            self.read((*path, step), result)
-        elif id(parent) in self.covered and not _scalar(result):
+        """A lookup (``step``) on ``parent`` gave ``result``. Called for every attribute and
+        item a page looks up: a parent read before, or inside a value digested whole, is
+        found without ``path_of``'s search (the same outcome: both hold only live objects
+        that are not plain values)."""
+        key = id(parent)
+        known = self.known.get(key)
+        if known is not None and known[0] is parent:
+            self.read((*known[1], step), result, known[1])
+            return
+        if key not in self.covered:
+            path = self.path_of(parent)  # may find the parent in a collection, or cover it
+            if path is not None:
+                self.read((*path, step), result, path)
+                return
+            if key not in self.covered:
+                return
+        if not _scalar(result):
             self._cover(result)
 
     def observe(self, value: Any, mode: str) -> None:
@@ -229,8 +246,11 @@ class Recorder:
         for path in modes:
             if id(self.values[path]) in whole:
                 modes[path] = DEEP
+        # A path is read only after the path it was looked up from, so a path with something
+        # read below it is in ``parents``: only those can hide what lies below them.
+        whole_parents = {path for path in self.parents if modes.get(path) == DEEP}
         kept = [(path, mode) for path, mode in modes.items()
-                if not any(modes.get(path[:end]) == DEEP for end in range(1, len(path)))]
+                if not whole_parents or not any(path[:end] in whole_parents for end in range(1, len(path)))]
         return sorted(kept, key=lambda read: _text(read[0]))
 
     def _mode(self, path: tuple) -> str:
