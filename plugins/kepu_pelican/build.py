@@ -306,4 +306,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything is written, closed and flushed by now. Ending here spares the interpreter
+    # freeing the build's objects one by one (about 2 s at 16,000 events); the system takes
+    # the memory back at once. The preview's forked builds end the same way (warm.run_child).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
