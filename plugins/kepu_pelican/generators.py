@@ -31,7 +31,7 @@ from .feeds import FeedsGenerator, plan_feeds
 from .images import ImagesGenerator
 from .notices import NoticesGenerator
 from .paging import write_pages
-from .parallel import fork_map, spread
+from .parallel import fork_map, in_child, spread
 from .reports import (
     ChangesGenerator,
     EmbedsGenerator,
@@ -171,9 +171,11 @@ class SearchGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         services = services_of(self)
+        out = services.out
         with phase("search index"):
-            write_search_index(services.out, self.settings, services.index, services.urls,
-                               self.context.get("articles", []))
+            out.adopt(in_child(out.written_in(partial(
+                write_search_index, out, self.settings, services.index, services.urls,
+                self.context.get("articles", []))), len(services.index.entries), *spread(self.settings)))
         for entry in services.index.entries:
             entry.event.body_html = ""
 

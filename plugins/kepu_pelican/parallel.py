@@ -44,26 +44,46 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
     """``function`` on interleaved slices of ``items``: in this process for fewer than
     ``min_items`` items or one core, else one slice here and the others in forked children.
     Results in slice order."""
-    global _JOB
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(items) < min_items or not _can_fork():
         return [function(items)]
     parts = [items[i::workers] for i in range(workers)]
     note(f"parallel: {len(items)} items over {workers} processes")
+    return _forked(function, parts, here=True)
+
+
+def in_child(function: Callable[[], T], size: int, workers: int | None = None, min_items: int = MIN_ITEMS) -> T:
+    """``function()`` in one forked child while this process waits: for bulk work over ``size``
+    events whose intermediate objects (a search index's postings, a whole CSV document) would
+    otherwise stay in the build process's fragmented heap, and so in every later phase's
+    memory. In this process for a small site or one worker (``KEPU_WORKERS=1``)."""
+    if (workers or os.cpu_count() or 1) < 2 or size < min_items or not _can_fork():
+        return function()
+    return _forked(lambda _part: function(), [()], here=False)[0]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _forked(function: Callable[[Sequence[Any]], Any], parts: list[Sequence[Any]], here: bool) -> list[Any]:
+    """``function`` on each part, the first in this process if ``here``, the rest in forked
+    children; what the children wrote is merged into this process's manifests."""
+    global _JOB
     _JOB = (function, parts)
     # Objects that exist now are left out of collections from here on (in the children too:
     # their collector would otherwise write to every object and copy every shared page).
     gc.freeze()
+    start = 1 if here else 0
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers - 1, initializer=die_with_parent) as pool:
-            pending = pool.map_async(_run, range(1, workers))
-            first = function(parts[0])
-            results = []
+        with context.Pool(len(parts) - start, initializer=die_with_parent) as pool:
+            pending = pool.map_async(_run, range(start, len(parts)), chunksize=1)
+            results = [function(parts[0])] if here else []
             for result, deltas in pending.get():
                 for session, delta in zip(sessions(), deltas, strict=True):
                     session.merge(delta)  # the pages a worker wrote or linked, for the manifest
                 results.append(result)
-            return [first, *results]
+            return results
     finally:
         _JOB = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,18 @@ class ByteWriter:
         self.output_path = output_path
         self.reuse = reuse
         self.written: set[str] = set()
+
+    def written_in(self, function: Callable[[], object]) -> Callable[[], set[str]]:
+        """``function`` made to return what this writer has written (for work done in another
+        process: what it wrote still counts against second writes here)."""
+        def run() -> set[str]:
+            function()
+            return self.written
+
+        return run
+
+    def adopt(self, written: set[str]) -> None:
+        self.written |= written
 
     def write_or_keep(self, relative: str, data: bytes) -> None:
         """Bytes that are their own fingerprint (copied files): the previous build's identical
