@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from kepu.formats.searchterms import CATEGORY, STREET, encode_postings, known_syllables, shard_of, text_terms
 
@@ -53,12 +54,17 @@ class SearchDoc:
 
     def terms(self) -> dict[str, int]:
         """Term → 1 when it is in the page's names, else 0."""
-        found = dict.fromkeys(text_terms(self.text, names=False), 0)
-        found.update(dict.fromkeys(text_terms(self.names, names=True), 1))
+        other, names = self.term_sets()
+        return dict.fromkeys(other, 0) | dict.fromkeys(names, 1)
+
+    def term_sets(self) -> tuple[set[str], set[str]]:
+        """The page's terms not in its names (text, street and category filters), and its names' terms."""
+        names = text_terms(self.names, names=True)
+        other = text_terms(self.text, names=False)
         if self.street:
-            found[STREET + self.street] = 0
-        found.update(dict.fromkeys((CATEGORY + c for c in self.categories), 0))
-        return found
+            other.add(STREET + self.street)
+        other.update(CATEGORY + c for c in self.categories)
+        return other - names, names
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +87,15 @@ def ordered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
 def postings(docs: Sequence[SearchDoc]) -> dict[str, list[int]]:
     """Term → ascending numbers (page × 2 + 1 if in the page's names)."""
     found: dict[str, list[int]] = defaultdict(list)
+    lists = found.__getitem__  # a new term gets its empty list (defaultdict)
     for number, doc in enumerate(docs):
-        page = number * 2
-        for term, in_names in doc.terms().items():
-            found[term].append(page + in_names)
+        other, names = doc.term_sets()
+        _consume(map(list.append, map(lists, other), repeat(number * 2)))
+        _consume(map(list.append, map(lists, names), repeat(number * 2 + 1)))
     return found
+
+
+_consume = deque(maxlen=0).extend  # runs a map for its effect, element by element in C
 
 
 def shard_count(encoded: dict[str, str], target: int = SHARD_BYTES) -> int:

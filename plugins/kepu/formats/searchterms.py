@@ -9,6 +9,7 @@ three-letter initials. Latin letters and digits are indexed as words and their p
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -126,22 +127,29 @@ _MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 _LAST = "0123456789abcdefghijklmnopqrstuv"
 
 
-def encode_postings(values: Iterable[int]) -> str:
-    out: list[str] = []
-    append, previous = out.append, -1
-    for value in values:
-        gap = value - previous - 1
-        previous = value
-        if gap < 32:  # most gaps: one digit
-            append(_LAST[gap])
-            continue
-        digits = _LAST[gap & 31]
+def _gap_digits(gap: int) -> str:
+    digits = _LAST[gap & 31]
+    gap >>= 5
+    while gap:
+        digits = _MORE[gap & 31] + digits
         gap >>= 5
-        while gap:
-            digits = _MORE[gap & 31] + digits
-            gap >>= 5
-        append(digits)
-    return "".join(out)
+    return digits
+
+
+@lru_cache(maxsize=1)
+def _steps() -> list[str]:
+    """The digits of each step up to three digits long, by step (a page's number minus the
+    one before; a step of 1 is a gap of 0): postings are encoded by table lookup."""
+    return ["", *map(_gap_digits, range(32 ** 3))]
+
+
+def encode_postings(values: Iterable[int]) -> str:
+    values = list(values)
+    steps = map(operator.sub, values, itertools.chain((-1,), values))
+    try:
+        return "".join(map(_steps().__getitem__, steps))
+    except IndexError:  # a step of more than three digits: rare (32,768 pages apart)
+        return "".join(_gap_digits(value - previous - 1) for value, previous in zip(values, (-1, *values[:-1]), strict=True))
 
 
 def decode_postings(text: str) -> list[int]:
