@@ -134,6 +134,17 @@ def _parse_many(items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes 
     return results
 
 
+def _unchanged(path: str, known: bytes | None) -> tuple[bytes, None] | None:
+    """(stamp, None) when the file's stamp is the cached one; None when it must be parsed."""
+    if known is None:
+        return None
+    try:
+        current = stamp(read_capped(Path(path), MAX_FILE_BYTES))
+    except OSError:
+        return None  # parsed, so that its problem is reported
+    return (current, None) if current == known else None
+
+
 def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
                 known: dict[str, bytes] | None = None, min_items: int = PARALLEL_THRESHOLD,
                 ) -> Iterator[tuple[bytes | None, bytes | None]]:
@@ -141,12 +152,21 @@ def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
 
     Yields (stamp, pickled parse) in the order of ``items`` as soon as each is ready, so the
     caller works on early files while later ones are parsed; the parse is None when the stamp
-    equals ``known[shown]`` (the caller has that file's parse cached already). Fewer than
-    ``min_items`` files are parsed in this process."""
+    equals ``known[shown]`` (the caller has that file's parse cached already). Files with a
+    stamp in ``known`` are read and stamped in this process first (a rebuild, where most are
+    unchanged, starts no workers); of the rest, fewer than ``min_items`` are parsed here."""
     known = known or {}
     requests = [(str(path), shown, known.get(shown)) for path, shown in items]
+    hits = [_unchanged(path, stamped) for path, _shown, stamped in requests] if known else [None] * len(requests)
+    parsed = _parse_all([r for r, hit in zip(requests, hits, strict=True) if hit is None], workers, min_items)
+    for hit in hits:
+        yield hit if hit is not None else next(parsed)
+
+
+def _parse_all(requests: list[tuple[str, str, bytes | None]], workers: int | None,
+               min_items: int) -> Iterator[tuple[bytes | None, bytes | None]]:
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(items) < min_items:
+    if workers < 2 or len(requests) < min_items:
         yield from _parse_many(requests)
         return
     from concurrent.futures import ProcessPoolExecutor  # only a large site reads in parallel
