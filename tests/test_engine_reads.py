@@ -73,3 +73,17 @@ def test_tests_in_loops_not_and_or_keep_their_meaning() -> None:
               "|{% if kepu.facets.venues and kepu.facets.streets %}都有{% endif %}")
     assert render(source, site()).output == "shidi|有|都有"
     assert render(source, site(venues=())).output == "|空|"
+
+
+def test_a_page_made_from_a_value_without_a_canonical_form_is_not_reused_and_the_value_is_named() -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Venue:
+        name: str
+        opens: tuple
+
+    rendered = render("{{ kepu.venue }}", {"kepu": {"venue": Venue("湿地栈道", ("09:00", print))}})
+
+    assert rendered.readset is None
+    assert ".opens[1]: builtins.builtin_function_or_method" in rendered.reason

@@ -41,9 +41,33 @@ def field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+_LAYOUTS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {}
+
+
+def _layout(cls: type) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """How a dataclass is written: its header and, per field, its name and ``name=``."""
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        layout = _LAYOUTS[cls] = (f"{cls.__module__}.{cls.__qualname__}(",
+                                  tuple((name, name + "=") for name in field_names(cls)))
+    return layout
+
+
 class Undigestable(Exception):
     """A value whose content cannot be written down deterministically (a function, a file, an
     object of an unknown class): whatever was made from it cannot be reused."""
+
+
+class _Stuck(Exception):
+    """Raised where a value has no canonical form; each level it passes adds its step."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what, self.steps = what, []
+
+    def at(self, step: str) -> _Stuck:
+        self.steps.append(step)
+        return self
 
 
 def digest(*parts: Any) -> str:
@@ -62,12 +86,17 @@ def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str
     if isinstance(value, SCALARS):
         return repr(value)
     out: list[str] = []
-    _write(out, value, {} if memo is None else memo, "")
+    try:
+        _write(out, value, {} if memo is None else memo)
+    except _Stuck as stuck:
+        raise Undigestable(f"{''.join(reversed(stuck.steps)) or '值'}: {stuck.what}") from None
     return digest("".join(out))
 
 
-def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: str) -> None:
-    found = kind(value)
+def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]]) -> None:
+    found = KINDS.get(type(value))
+    if found is None:
+        found = kind(value)
     if found == SCALAR:
         out.append(repr(value))
         return
@@ -76,7 +105,7 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: 
         out.append(known[1])
         return
     part: list[str] = []
-    _write_composite(part, value, memo, where)
+    _write_composite(part, value, memo, found)
     text = "".join(part)
     if found == DATACLASS or isinstance(value, tuple):
         if len(text) > 64:  # large parts are digested once
@@ -85,37 +114,50 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]], where: 
     out.append(text)
 
 
-def _write_composite(out: list[str], value: Any, memo: dict, where: str) -> None:
-    cls = type(value)
-    if kind(value) == DATACLASS:
-        out.append(f"{cls.__module__}.{cls.__qualname__}(")
-        for name in field_names(cls):
-            out.append(name + "=")
-            _write(out, getattr(value, name), memo, f"{where}.{name}")
+def _write_composite(out: list[str], value: Any, memo: dict, found: int) -> None:
+    if found == DATACLASS:
+        header, fields = _layout(type(value))
+        out.append(header)
+        for name, label in fields:
+            item = getattr(value, name)
+            out.append(label)
+            if KINDS.get(type(item)) == SCALAR:  # most fields: written here, not a call deeper
+                out.append(repr(item))
+            else:
+                try:
+                    _write(out, item, memo)
+                except _Stuck as stuck:
+                    raise stuck.at(f".{name}") from None
             out.append(",")
         out.append(")")
     elif isinstance(value, (KeysView, ValuesView, ItemsView)):  # a mapping's keys or values, in its order
-        _write_composite(out, list(value), memo, where)
+        _write_composite(out, list(value), memo, OTHER)
     elif isinstance(value, (list, tuple)):
-        out.append("[" if cls is list else f"{cls.__qualname__}(")
+        out.append("[" if type(value) is list else f"{type(value).__qualname__}(")
         for position, item in enumerate(value):
-            _write(out, item, memo, f"{where}[{position}]")
+            try:
+                _write(out, item, memo)
+            except _Stuck as stuck:
+                raise stuck.at(f"[{position}]") from None
             out.append(",")
         out.append("]")
     elif isinstance(value, dict):
         out.append("{")
         for key, item in value.items():
-            _write(out, key, memo, where)
-            out.append(":")
-            _write(out, item, memo, f"{where}[{key!r}]")
+            try:
+                _write(out, key, memo)
+                out.append(":")
+                _write(out, item, memo)
+            except _Stuck as stuck:
+                raise stuck.at(f"[{key!r}]") from None
             out.append(",")
         out.append("}")
     elif isinstance(value, (set, frozenset)):
         out.append("{" + ",".join(sorted(canonical(item, memo) for item in value)) + "}")
     elif isinstance(value, URLWrapper):  # a news item's author, category or tag: its name and address
-        out.append(f"{kind.__qualname__}({value.name!r},{value.slug!r},{value.url!r})")
+        out.append(f"{type(value).__qualname__}({value.name!r},{value.slug!r},{value.url!r})")
     else:
-        raise Undigestable(f"{where or '值'}: {cls.__module__}.{cls.__qualname__}")
+        raise _Stuck(f"{type(value).__module__}.{type(value).__qualname__}")
 
 
 def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
