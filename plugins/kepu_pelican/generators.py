@@ -211,14 +211,22 @@ class ListingsGenerator(Generator):
     def _render_fragments(self, name: str, entries: list, writer) -> dict[str, Markup]:
         """Template ``name`` rendered once for each of these events, by slug (cached across builds)."""
         template = self.get_template(name)
-        context = dict(self.context)
         cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / f"{name}s.pickle", writer)
-        made = {}
-        for entry in entries:
-            context["entry"] = entry
-            made[entry.event.slug] = Markup(cache.render(entry.event.slug, template, context))
+
+        def render(part: list) -> tuple[dict[str, str], dict[str, tuple]]:
+            """In each process: its share of the fragments, and what the cache keeps of them."""
+            context, made = dict(self.context), {}
+            for entry in part:
+                context["entry"] = entry
+                made[entry.event.slug] = cache.render(entry.event.slug, template, context)
+            return made, {slug: cache.kept[slug] for slug in made if slug in cache.kept}
+
+        made: dict[str, str] = {}
+        for part, kept in fork_map(render, entries, *spread(self.settings)):
+            made.update(part)
+            cache.kept.update(kept)
         cache.save()
-        return made
+        return {entry.event.slug: Markup(made[entry.event.slug]) for entry in entries}
 
     def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
         self._write_pages(writer, urls.save_as(kind), urls.url(kind),
