@@ -318,8 +318,9 @@ def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
 
 def _shallow_digest(value: Any, memo: dict) -> str:
     """A collection's length and plain values; kept for the build for a large one (a facet's
-    events: every page of its listing reads it)."""
-    if len(value) < LARGE:
+    events: every page of its listing reads it) and for a mapping (the groupings every page's
+    navigation tests: a page's own lists are rarely mappings, so few are kept alive)."""
+    if len(value) < LARGE and not isinstance(value, dict):
         return repr(_shallow(value, 2))
     key = ("shallow", id(value))
     known = memo.get(key)
