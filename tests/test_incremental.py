@@ -4,6 +4,7 @@ byte-for-byte what a cold build of the same content makes."""
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 import subprocess
@@ -128,6 +129,8 @@ def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
             assert not spread
         else:  # event pages and their .ics at least (and listings, calendars)
             assert len([n for n, w in spread if int(n) >= 60 and w == "2"]) >= 2, result.stderr
+        cards = pickle.loads((output.parent / f".cache-{output.name}" / "cards.pickle").read_bytes())
+        assert len(cards) == 60  # every card kept for the next build, whichever process rendered it
         trees.append(tree(output))
     assert trees[0] == trees[1]
 
