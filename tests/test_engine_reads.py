@@ -87,3 +87,22 @@ def test_a_page_made_from_a_value_without_a_canonical_form_is_not_reused_and_the
 
     assert rendered.readset is None
     assert ".opens[1]: builtins.builtin_function_or_method" in rendered.reason
+
+
+def test_read_sets_kept_for_the_build_share_their_paths() -> None:
+    """Pages of a listing read mostly the same paths: each path is kept once, whichever page's
+    read set (or a worker's copy of one) holds it."""
+    import pickle
+
+    from kepu_pelican.engine.output import OutputReuse
+
+    one = render("{{ kepu.title }}{{ kepu.place }}", {"kepu": {"title": "潮间带观察", "place": "湿地栈道"}})
+    two = render("{{ kepu.title }}{{ kepu.when }}", {"kepu": {"title": "潮间带观察", "when": "周六"}})
+    title = next(path for path, _ in one.readset if path[-1] == ("a", "title"))
+    assert any(path is title for path, _ in two.readset)
+
+    reuse = OutputReuse.__new__(OutputReuse)
+    reuse.fingerprints, reuse.readsets = {}, {}
+    copied = pickle.loads(pickle.dumps(two.readset))  # as a forked worker sends it back
+    reuse.merge({"files": {"a/index.html": "x"}, "readsets": {"copied": copied}})
+    assert any(path is title for path, _ in reuse.readsets["copied"])

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..settings import previous_output
 from .fragments import replace_file
-from .reads import as_path
+from .reads import as_path, shared_paths
 
 MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
 STORE = "builds"  # in the cache folder: manifests by digest
@@ -105,7 +105,9 @@ class OutputReuse:
     def merge(self, delta: Mapping[str, Any]) -> None:
         """Take in what a worker process wrote or linked."""
         self.fingerprints.update(delta["files"])
-        self.readsets.update(delta["readsets"])
+        for rid, readset in delta["readsets"].items():
+            if rid not in self.readsets:  # a copy made in the worker: its paths shared with this process's
+                self.readsets[rid] = shared_paths(readset)
 
     def reuse(self, relative: str, fingerprint: str) -> bool:
         """Record the file's fingerprint; keep or link the old copy if it was made from the

@@ -413,8 +413,18 @@ def _readset(general: tuple) -> tuple[tuple, str]:
     tuples of them, so their ``repr`` is the same in every process and build."""
     known = _READSETS.get(general)
     if known is None:
+        general = shared_paths(general)
         known = _READSETS[general] = (general, digest(general)[:16])
     return known
+
+
+_PATHS: dict[tuple, tuple] = {}  # one object for each path kept: read sets repeat most of each other's
+
+
+def shared_paths(readset: Sequence) -> tuple:
+    """A read set kept for the build, each path the one object every kept read set holds (read
+    sets of a listing's or a calendar's pages differ in a few paths and share the rest)."""
+    return tuple((_PATHS.setdefault(path, path), mode) for path, mode in readset)
 
 
 def _lift(path: tuple, params: list) -> tuple:
