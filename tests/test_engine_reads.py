@@ -3,6 +3,8 @@ searches, comparisons and printed values make a page depend on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jinja2 import DictLoader, Environment
 
 from kepu_pelican.engine import reads
@@ -89,7 +91,7 @@ def test_a_page_made_from_a_value_without_a_canonical_form_is_not_reused_and_the
     assert ".opens[1]: builtins.builtin_function_or_method" in rendered.reason
 
 
-def test_read_sets_kept_for_the_build_share_their_paths() -> None:
+def test_read_sets_kept_for_the_build_share_their_paths(tmp_path: Path) -> None:
     """Pages of a listing read mostly the same paths: each path is kept once, whichever page's
     read set (or a worker's copy of one) holds it."""
     import pickle
@@ -101,8 +103,7 @@ def test_read_sets_kept_for_the_build_share_their_paths() -> None:
     title = next(path for path, _ in one.readset if path[-1] == ("a", "title"))
     assert any(path is title for path, _ in two.readset)
 
-    reuse = OutputReuse.__new__(OutputReuse)
-    reuse.fingerprints, reuse.readsets = {}, {}
+    reuse = OutputReuse(tmp_path / "output", None, tmp_path / "builds")
     copied = pickle.loads(pickle.dumps(two.readset))  # as a forked worker sends it back
     reuse.merge({"files": {"a/index.html": "x"}, "readsets": {"copied": copied}})
     assert any(path is title for path, _ in reuse.readsets["copied"])

@@ -215,11 +215,11 @@ class ListingsGenerator(Generator):
 
         def render(part: list) -> tuple[dict[str, str], dict[str, tuple]]:
             """In each process: its share of the fragments, and what the cache keeps of them."""
-            context, made = dict(self.context), {}
+            context, rendered = dict(self.context), {}
             for entry in part:
                 context["entry"] = entry
-                made[entry.event.slug] = cache.render(entry.event.slug, template, context)
-            return made, {slug: cache.kept[slug] for slug in made if slug in cache.kept}
+                rendered[entry.event.slug] = cache.render(entry.event.slug, template, context)
+            return rendered, {slug: cache.kept[slug] for slug in rendered if slug in cache.kept}
 
         made: dict[str, str] = {}
         for part, kept in fork_map(render, entries, *spread(self.settings)):

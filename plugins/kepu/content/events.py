@@ -157,7 +157,7 @@ def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
     unchanged, starts no workers); of the rest, fewer than ``min_items`` are parsed here."""
     known = known or {}
     requests = [(str(path), shown, known.get(shown)) for path, shown in items]
-    hits = [_unchanged(path, stamped) for path, _shown, stamped in requests] if known else [None] * len(requests)
+    hits = [_unchanged(path, stamped) for path, _shown, stamped in requests]
     parsed = _parse_all([r for r, hit in zip(requests, hits, strict=True) if hit is None], workers, min_items)
     for hit in hits:
         yield hit if hit is not None else next(parsed)

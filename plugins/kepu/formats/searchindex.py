@@ -52,11 +52,6 @@ class SearchDoc:
     def is_event(self) -> bool:
         return self.ends is not None
 
-    def terms(self) -> dict[str, int]:
-        """Term → 1 when it is in the page's names, else 0."""
-        other, names = self.term_sets()
-        return dict.fromkeys(other, 0) | dict.fromkeys(names, 1)
-
     def term_sets(self) -> tuple[set[str], set[str]]:
         """The page's terms not in its names (text, street and category filters), and its names' terms."""
         names = text_terms(self.names, names=True)
