@@ -107,3 +107,26 @@ def test_read_sets_kept_for_the_build_share_their_paths(tmp_path: Path) -> None:
     copied = pickle.loads(pickle.dumps(two.readset))  # as a forked worker sends it back
     reuse.merge({"files": {"a/index.html": "x"}, "readsets": {"copied": copied}})
     assert any(path is title for path, _ in reuse.readsets["copied"])
+
+
+def test_a_saved_manifest_gives_back_every_read_set_with_their_paths_shared(tmp_path: Path) -> None:
+    """The manifest packs read sets as places in one table of paths: the next build gets back
+    each read set as recorded (paths and modes, in order), a path shared by two read sets one
+    object, and only read sets that a file of the build names."""
+    from kepu_pelican.engine.output import OutputReuse
+
+    one = render("{{ kepu.title }}{{ kepu.place }}", {"kepu": {"title": "潮间带观察", "place": "湿地栈道"}})
+    two = render("{{ kepu.title|length }}{{ kepu.when }}", {"kepu": {"title": "潮间带观察", "when": "周六"}})
+    staging = tmp_path / "output"
+    staging.mkdir()
+    reuse = OutputReuse(staging, None, tmp_path / "builds")
+    reuse.record("a/index.html", f"{one.rid}:x", {one.rid: one.readset})
+    reuse.record("b/index.html", f"{two.rid}:y", {two.rid: two.readset, "unused": one.readset})
+    reuse.save()
+
+    again = OutputReuse(staging, None, tmp_path / "builds")
+    assert again.present == {"a/index.html": f"{one.rid}:x", "b/index.html": f"{two.rid}:y"}
+    assert again.earlier_reads == {one.rid: tuple(one.readset), two.rid: tuple(two.readset)}
+    title = next(path for path, _ in again.earlier_reads[one.rid] if path[-1] == ("a", "title"))
+    assert any(path is title for path, _ in again.earlier_reads[two.rid])
+    assert len({mode for _, mode in one.readset}) > 1  # each read's mode, not one for all

@@ -22,6 +22,7 @@ import os
 import pickle
 import shutil
 import time
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from .reads import as_path, shared_paths
 MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
 STORE = "builds"  # in the cache folder: manifests by digest
 KEEP = 4  # manifests kept: the published build's, the spare's, and a build under way or two
-VERSION = 4
+VERSION = 5
 SUFFIX = ".pickle"  # written and read only by this code, like the other caches
 
 
@@ -165,15 +166,48 @@ class OutputReuse:
     def save(self) -> None:
         used = {f.split(":", 1)[0] for f in self.fingerprints.values() if ":" in f}
         files = dict(sorted(self.fingerprints.items()))
-        shared: dict[tuple, tuple] = {}  # each path once (read sets share most of theirs): pickled once
-        readsets = {rid: [(shared.setdefault(kept := as_path(path), kept), mode) for path, mode in reads]
-                    for rid, reads in sorted(self.readsets.items()) if rid in used}
         # Named after the files' fingerprints, which name their read sets: the same build, the same name.
         name = hashlib.sha256(_compact_json(files).encode("utf-8")).hexdigest()[:32]
-        data = {"version": VERSION, "files": files, "readsets": readsets}
+        data = {"version": VERSION, "files": files,
+                "readsets": _encode({rid: self.readsets[rid] for rid in sorted(self.readsets) if rid in used})}
         replace_file(self.store / f"{name}{SUFFIX}", pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         replace_file(self.staging / MANIFEST, name.encode("ascii") + b"\n")
         _forget_old(self.store, name)
+
+
+def _encode(readsets: Mapping[str, Sequence]) -> dict[str, Any]:
+    """Read sets as the manifest keeps them: each path once in a table (read sets share most of
+    theirs), a read set as the paths' and modes' places in the tables, packed in bytes — not
+    hundreds of thousands of small tuples to make and pickle at the end of every build."""
+    places: dict[int, int] = {}  # a path object's place (the kept read sets share path objects)
+    by_value: dict[tuple, int] = {}  # a path's place, for equal paths held by different objects
+    paths: list[tuple] = []
+    modes: dict[str, int] = {}
+    packed = {}
+    for rid, reads in readsets.items():
+        indices, kinds = array("I"), bytearray()
+        for path, mode in reads:
+            place = places.get(id(path))
+            if place is None:
+                kept = as_path(path)
+                place = places[id(path)] = by_value.setdefault(kept, len(by_value))
+                if place == len(paths):
+                    paths.append(kept)
+            indices.append(place)
+            kinds.append(modes.setdefault(mode, len(modes)))
+        packed[rid] = (indices.tobytes(), bytes(kinds))
+    return {"paths": paths, "modes": list(modes), "packed": packed}
+
+
+def _decode(encoded: Mapping[str, Any]) -> dict[str, tuple]:
+    """The read sets ``_encode`` packed, each path one object shared by every read set."""
+    paths, modes = encoded["paths"], encoded["modes"]
+    readsets = {}
+    for rid, (indices, kinds) in encoded["packed"].items():
+        places = array("I")
+        places.frombytes(indices)
+        readsets[rid] = tuple(zip(map(paths.__getitem__, places), map(modes.__getitem__, kinds), strict=True))
+    return readsets
 
 
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: json.dumps
@@ -196,8 +230,8 @@ def _load(folder: Path, store: Path) -> tuple[dict[str, str], dict[str, list]]:
         if not name.isalnum():
             return {}, {}
         data = pickle.loads((store / f"{name}{SUFFIX}").read_bytes())
-        if data.get("version") == VERSION and isinstance(data["files"], dict) and isinstance(data["readsets"], dict):
-            return data["files"], data["readsets"]
+        if data.get("version") == VERSION and isinstance(data["files"], dict):
+            return data["files"], _decode(data["readsets"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, IndexError, ImportError,
             pickle.UnpicklingError):
         pass
