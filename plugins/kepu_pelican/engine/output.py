@@ -180,8 +180,7 @@ def _encode(readsets: Mapping[str, Sequence]) -> dict[str, Any]:
     theirs), a read set as the paths' and modes' places in the tables, packed in bytes — not
     hundreds of thousands of small tuples to make and pickle at the end of every build."""
     places: dict[int, int] = {}  # a path object's place (the kept read sets share path objects)
-    by_value: dict[tuple, int] = {}  # a path's place, for equal paths held by different objects
-    paths: list[tuple] = []
+    paths: dict[tuple, int] = {}  # each path's place, in order: the table (equal paths, one place)
     modes: dict[str, int] = {}
     packed = {}
     for rid, reads in readsets.items():
@@ -189,14 +188,11 @@ def _encode(readsets: Mapping[str, Sequence]) -> dict[str, Any]:
         for path, mode in reads:
             place = places.get(id(path))
             if place is None:
-                kept = as_path(path)
-                place = places[id(path)] = by_value.setdefault(kept, len(by_value))
-                if place == len(paths):
-                    paths.append(kept)
+                place = places[id(path)] = paths.setdefault(as_path(path), len(paths))
             indices.append(place)
             kinds.append(modes.setdefault(mode, len(modes)))
         packed[rid] = (indices.tobytes(), bytes(kinds))
-    return {"paths": paths, "modes": list(modes), "packed": packed}
+    return {"paths": list(paths), "modes": list(modes), "packed": packed}
 
 
 def _decode(encoded: Mapping[str, Any]) -> dict[str, tuple]:
@@ -223,7 +219,7 @@ def _forget_old(store: Path, current: str) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _load(folder: Path, store: Path) -> tuple[dict[str, str], dict[str, list]]:
+def _load(folder: Path, store: Path) -> tuple[dict[str, str], dict[str, tuple]]:
     """A tree's files (their fingerprints) and the reads of its pages; empty if unknown."""
     try:
         name = (folder / MANIFEST).read_text("ascii").strip()
