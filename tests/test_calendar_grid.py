@@ -8,7 +8,8 @@ from pathlib import Path
 
 from test_site_index import index_for
 
-from kepu.index.grids import Calendar, MonthKey, by_day, collapse_quiet_days, session_count
+from conftest import ROOT
+from kepu.index.grids import Calendar, DayLine, MonthKey, by_day, collapse_quiet_days, session_count
 
 
 def _days(site: Path | None = None):
@@ -61,3 +62,20 @@ def test_the_month_grid_starts_on_monday_and_no_month_is_skipped() -> None:
 def test_an_agenda_says_a_run_of_quiet_days_once() -> None:
     rows = collapse_quiet_days(Calendar(_days()).span(date(2026, 12, 6), 8))
     assert [row.label for row in rows] == ["12月6日（周日）至 12月11日（周五）", "12月12日（周六）", "12月13日（周日）"]
+
+
+def test_a_calendar_line_holds_what_its_day_shows_as_plain_values() -> None:
+    """Calendar pages read one small value per line (the engine digests it whole), not the
+    event behind it: the title, the status and its text, when it is over, a series' changed
+    session."""
+    days = _days()
+    kejizhou = next(item for item in days[date(2026, 12, 15)] if item.event.slug == "kejizhou")
+    line = kejizhou.line
+    assert (line.title, line.status, line.status_text) == (kejizhou.event.title, "cancelled", "已取消")
+    assert line.ends == "2026-12-17T00:00:00+08:00"  # all day to the 16th: over at the midnight after
+    assert (line.url, line.time_text, line.cancelled) == (kejizhou.url, kejizhou.time_text, True)
+    assert all(isinstance(getattr(line, name), (str, bool)) for name in DayLine.__slots__)
+    dropped = next(item for item in _days(ROOT)[date(2026, 12, 12)]
+                   if item.event.slug == "zhoumo-kexue-tongxuehui-qiudong")
+    assert (dropped.line.status, dropped.line.changed, dropped.line.cancelled, dropped.line.session_label) == (
+        "scheduled", True, True, "已取消")

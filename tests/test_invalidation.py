@@ -7,6 +7,7 @@ maintainer would, and compares the warm build with a cold build of the same proj
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,5 +134,8 @@ def test_an_edit_to_one_event_makes_again_only_the_pages_that_show_it(tmp_path: 
     # Pelican's paginated news lists are always made (the engine leaves them to Pelican's writer).
     news_lists = {path for path in made if path == "news/index.html" or path.startswith("news/page/")}
     assert "events/beitang-chaojiandai-guancha/index.html" in showing
+    assert any(path.startswith("calendar/") for path in showing)  # its month, week and day pages
+    stale = [path for path in before if re.search("北塘湿地海洋科普(?!课)", (output / path).read_text("utf-8"))]
+    assert stale == [], "pages still showing the old title"
     assert len(before) > 500
     assert sorted(made - showing - news_lists) == [], "\n".join(sorted(made - showing))

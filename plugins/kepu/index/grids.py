@@ -10,9 +10,33 @@ from zoneinfo import ZoneInfo
 
 from kepu.content.dates import WEEKDAYS, format_day
 from kepu.content.model import Occurrence
-from kepu.index.site import EventEntry, last_local_day, local_day, occurrence_key
+from kepu.content.sessions import session_label
+from kepu.index.site import EventEntry, ends_at, last_local_day, local_day, occurrence_key
 
 WEEKDAY_HEADERS = WEEKDAYS  # 周一 … 周日: weeks start on Monday
+
+
+@dataclass(frozen=True, slots=True)
+class DayLine:
+    """What a calendar's line for one occurrence on one day shows: plain values only, so that
+    a page reading it reads one small value (digested whole), not the event behind it."""
+
+    url: str
+    time_text: str
+    title: str
+    status: str  # the event's status (scheduled, cancelled, …)
+    status_text: str
+    ends: str  # the instant it is over (``ends_at``), ISO with offset
+    changed: bool  # this session of a series was cancelled or moved
+    cancelled: bool
+    session_label: str
+
+    @classmethod
+    def of(cls, occurrence: Occurrence, time_text: str, url: str) -> DayLine:
+        event = occurrence.event
+        return cls(url, time_text, event.title, event.status, event.status_text,
+                   ends_at(occurrence).isoformat(), occurrence.change is not None, occurrence.cancelled,
+                   session_label(occurrence))
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +48,7 @@ class DayItem:
     time_text: str
     url: str  # the event page, with #d<date> for one date of a recurring event
     first_day: bool = True  # the occurrence starts on this day (a multi-day one shows on each)
+    line: DayLine | None = None  # what the calendar pages show (made by ``by_day``)
 
     @property
     def event(self):
@@ -219,7 +244,8 @@ def by_day(entries: Iterable[EventEntry], zone: ZoneInfo) -> dict[date, list[Day
             day = first
             while day <= last:
                 order = (int(timed and day == first), occurrence_key(occurrence, zone))
-                item = DayItem(occurrence, entry, day_time_text(occurrence, day, zone), url, day == first)
+                text = day_time_text(occurrence, day, zone)
+                item = DayItem(occurrence, entry, text, url, day == first, DayLine.of(occurrence, text, url))
                 days[day].append((order, item))
                 day += timedelta(days=1)
     return {day: [item for _, item in sorted(days[day], key=lambda pair: pair[0])]
