@@ -17,6 +17,7 @@ SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timed
 
 
 SCALAR, DATACLASS, OTHER = 0, 1, 2
+SHORT = 64  # a value written in at most this many characters is not kept in a memo
 KINDS: dict[type, int] = {}  # pages read millions of values: their kind is known by their type
 
 
@@ -107,9 +108,10 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]]) -> None
     part: list[str] = []
     _write_composite(part, value, memo, found)
     text = "".join(part)
-    if found == DATACLASS or isinstance(value, tuple):
-        if len(text) > 64:  # large parts are digested once
-            text = "#" + digest(text)
+    if len(text) > SHORT and (found == DATACLASS or isinstance(value, tuple)):
+        # Large parts are digested once and kept; short ones are written again when met (as
+        # cheap as finding them), so the memo does not keep every small value of the build alive.
+        text = "#" + digest(text)
         memo[id(value)] = (value, text)
     out.append(text)
 
@@ -172,11 +174,15 @@ def _counted(value: Any, budget: int, sizes: dict[int, tuple[Any, int]]) -> int:
     thousands of events."""
     key = id(value) if budget == _BUDGET else (id(value), budget)
     known = sizes.get(key)
-    if known is None or known[0] is not value:
-        known = sizes[key] = (value, _count(value, budget, sizes))
-    return known[1]
+    if known is not None and known[0] is value:
+        return known[1]
+    count = _count(value, budget, sizes)
+    if count > FEW:  # a few values are counted again when met: not kept (nor kept alive) for the build
+        sizes[key] = (value, count)
+    return count
 
 
+FEW = 8
 _BUDGET = 401  # the budget ``small`` is called with (``reads.WHOLE`` + 1)
 
 
