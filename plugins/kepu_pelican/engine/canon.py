@@ -203,7 +203,12 @@ def _count(value: Any, budget: int, sizes: dict | None = None) -> int:
         return budget  # a grouping, or not digestable whole
     total = 1
     for child in children:
-        if sizes is not None and budget == _BUDGET and kind(child) != SCALAR:
+        found = KINDS.get(type(child))
+        if found is None:
+            found = kind(child)
+        if found == SCALAR:  # most values: counted here, not a call deeper
+            total += 1
+        elif sizes is not None and budget == _BUDGET:
             total += _counted(child, _BUDGET, sizes)  # at most the budget: exact below it
         else:
             total += _count(child, budget - total, sizes)

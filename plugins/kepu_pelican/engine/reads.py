@@ -113,7 +113,9 @@ class Recorder:
             self.parents.add(parent)
         elif len(path) > 1:
             self.parents.add(path[:-1])
-        found = kind(value)
+        found = KINDS.get(type(value))  # ``kind`` without its call: this runs for every lookup
+        if found is None:
+            found = kind(value)
         if found == DATACLASS and small(value, WHOLE, self.sizes):
             self.modes[path] = DEEP  # digested whole: what the template reads inside is covered
             self._cover(value)
