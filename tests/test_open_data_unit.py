@@ -14,7 +14,19 @@ from test_session_changes import with_sessions
 from test_session_texts import CHANGES
 from test_site_index import index_for
 
-from kepu.formats.opendata import csv_document, csv_lines, event_record, events_json, record_json, schema
+from kepu.formats.opendata import (
+    csv_document,
+    csv_document_parts,
+    csv_lines,
+    dumps,
+    event_record,
+    events_document,
+    events_json,
+    events_json_parts,
+    record_json,
+    schema,
+)
+from kepu_pelican.writing import ByteWriter
 
 SITE = "https://kepu.example.cn"
 
@@ -56,3 +68,19 @@ def test_events_json_names_the_changed_sessions_and_matches_its_schema(mini_site
         ("2026-12-19T14:00:00+08:00", "moved", "2026-12-20T09:30:00+08:00", "新北街道图书馆", "改到周日上午"),
         ("2027-01-09T14:00:00+08:00", "moved", "2027-01-09T15:00:00+08:00", None, ""),
     ]
+
+
+def test_the_open_data_files_written_in_pieces_are_the_whole_documents(mini_site: Path, tmp_path: Path) -> None:
+    """events.json, per-street files and events.csv are written piece by piece (at 16,000 events
+    joining them first held about 100 MB more): the files are exactly the documents."""
+    index = _index(mini_site)
+    url = f"{SITE}/data/events.schema.json"
+    records = [event_record(e, SITE) for e in index.entries]
+    out = ByteWriter(str(tmp_path))
+    for name, chosen in (("all.json", records), ("one.json", records[:1]), ("none.json", [])):
+        out.write(name, events_json_parts([record_json(r) for r in chosen], index, SITE, url))
+        assert (tmp_path / name).read_bytes() == dumps(events_document(chosen, index, SITE, url) | {"count": len(chosen)})
+    lines = [csv_lines(entry, index, SITE) for entry in index.entries]
+    out.write("events.csv", csv_document_parts(lines))
+    assert (tmp_path / "events.csv").read_bytes() == csv_document(lines)
+    assert len(list(csv.reader(io.StringIO((tmp_path / "events.csv").read_text("utf-8-sig"))))) == 18

@@ -17,11 +17,11 @@ from kepu.formats.opendata import (
     CSV_COLUMNS,
     CSV_NOTES,
     DATA_VERSION,
-    csv_document,
+    csv_document_parts,
     csv_lines,
     dumps,
     event_record,
-    events_json,
+    events_json_parts,
     record_json,
     schema,
 )
@@ -148,13 +148,13 @@ class OpenDataGenerator(Generator):
                     for e in index.entries}
             cache.save()
             out.write(urls.save_as("DATA_EVENTS"),
-                      events_json([record for record, _ in made.values()], index, site, schema_url))
+                      events_json_parts([record for record, _ in made.values()], index, site, schema_url))
             out.write(urls.save_as("DATA_SCHEMA"), dumps(schema(schema_url)))
-            out.write(urls.save_as("DATA_CSV"), csv_document(lines for _, lines in made.values()))
+            out.write(urls.save_as("DATA_CSV"), csv_document_parts(lines for _, lines in made.values()))
             for ident, facet in index.facets["streets"].items():
                 slugs = sorted(e.event.slug for e in [*facet.upcoming, *facet.past])
                 out.write(urls.save_as("DATA_STREET", id=ident),
-                          events_json([made[s][0] for s in slugs], index, site, schema_url))
+                          events_json_parts([made[s][0] for s in slugs], index, site, schema_url))
             for kind in PUBLIC_FIELDS:
                 links = {ident: (facet.url, urls.url(f"{FACET_PREFIX[kind]}_FEED", id=ident))
                          for ident, facet in index.facets[kind].items()}

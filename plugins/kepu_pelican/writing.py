@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,8 @@ class ByteWriter:
             return
         self.write(relative, data)
 
-    def write(self, relative: str, data: bytes) -> Path:
+    def write(self, relative: str, data: bytes | Sequence[bytes]) -> Path:
+        """``data``: the file's bytes, or its pieces in order (a large document not joined first)."""
         path = sanitised_join(self.output_path, relative)
         if path in self.written:
             raise RuntimeError(f"{relative} 被写入了两次：两个输出的网址冲突")
@@ -51,5 +52,8 @@ class ByteWriter:
         if os.path.lexists(path):  # never write through a link into the published build
             os.unlink(path)
         with open(path, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         return Path(path)

@@ -143,16 +143,28 @@ def dumps(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def record_json(record: dict[str, Any]) -> str:
-    """One record as it appears inside ``events_json``."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+def record_json(record: dict[str, Any]) -> bytes:
+    """One record as it appears inside ``events_json`` (UTF-8)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def events_json(records: list[str], index: SiteIndex, site: str, schema_url: str) -> bytes:
+def events_json(records: list[bytes], index: SiteIndex, site: str, schema_url: str) -> bytes:
     """``dumps(events_document(...))`` from records already encoded by ``record_json``."""
+    return b"".join(events_json_parts(records, index, site, schema_url))
+
+
+def events_json_parts(records: list[bytes], index: SiteIndex, site: str, schema_url: str) -> list[bytes]:
+    """``events_json`` as pieces to write one after another: the records are not copied into
+    one document (tens of megabytes at 16,000 events)."""
     head = dumps(events_document([], index, site, schema_url) | {"count": len(records)})
     assert head.endswith(b"[]}\n")  # "events" is the document's last member
-    return b"".join([head[:-4], b"[", ",".join(records).encode("utf-8"), b"]}\n"])
+    parts = [head[:-4], b"["]
+    for record in records:
+        parts += (record, b",")
+    if records:
+        parts.pop()
+    parts.append(b"]}\n")
+    return parts
 
 
 CsvLine = tuple[str, str]  # (sort key: day, time and event, tab-separated; line)
@@ -213,10 +225,15 @@ class _Lines(list):
 def csv_document(lines: Iterable[list[CsvLine]]) -> bytes:
     """The CSV file from every event's ``csv_lines``: sessions by day, time and event; UTF-8
     with BOM (so that spreadsheet programs read it as UTF-8)."""
+    return b"".join(csv_document_parts(lines))
+
+
+def csv_document_parts(lines: Iterable[list[CsvLine]]) -> list[bytes]:
+    """``csv_document`` as pieces to write one after another (a line each, not one copy)."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow([cell(label) for _, label in CSV_COLUMNS])
     ordered = sorted((line for event in lines for line in event), key=lambda line: line[0])
-    return "\ufeff".encode() + (buffer.getvalue() + "".join(text for _, text in ordered)).encode("utf-8")
+    return ["\ufeff".encode() + buffer.getvalue().encode("utf-8"), *(text.encode("utf-8") for _, text in ordered)]
 
 
 def _string(description: str, nullable: bool = False, **extra: Any) -> dict:

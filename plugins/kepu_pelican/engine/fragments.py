@@ -89,7 +89,12 @@ def load_pickle(path: Path) -> dict:
 
 
 def save_pickle(path: Path, data: dict) -> None:
-    replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    """Pickled straight into the file (whole or not at all): no copy of it all in memory first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "wb") as handle:
+        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def replace_file(path: Path, data: bytes) -> None:
