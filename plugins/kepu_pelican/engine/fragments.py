@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .reads import prepare, record, replay
+from .reads import Prepared, prepare, record, replay
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class RenderedFragments:
     def __init__(self, path: Path, writer):
         self.path, self.key, self.memo, self.sizes = path, writer.key, writer.memo, writer.sizes
         self.known = load_pickle(path)
-        self.prepared: dict[str, list] = {}
+        self.prepared: dict[str, Prepared] = {}
         self.kept: dict[str, tuple] = {}
 
     def render(self, name: str, template, context: dict) -> str:

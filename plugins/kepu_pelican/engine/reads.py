@@ -441,17 +441,22 @@ def _lift(path: tuple, params: list) -> tuple:
     return tuple(lifted)
 
 
-def prepare(readset: Sequence) -> list[tuple[tuple, str, bool]]:
-    """Reads as the manifest keeps them back as the paths recorded, each with whether it names
-    one of the page's keys (``$n``)."""
-    prepared = []
-    for path, mode in readset:
-        path = as_path(path)
+Prepared = tuple[Sequence[tuple[tuple, str]], bytes]  # reads (path, mode); per read, 1 if its path names a key
+
+
+def prepare(readset: Sequence) -> Prepared:
+    """Reads as the manifest keeps them, ready to follow: the same (path, mode) pairs when their
+    paths are tuples already (as a manifest gives them back: not copied, a warm build follows
+    hundreds of thousands), and for each whether its path names one of the page's keys (``$n``)."""
+    pairs = readset if all(isinstance(path, tuple) for path, _ in readset) else [
+        (as_path(path), mode) for path, mode in readset]
+    flags = bytearray(len(pairs))
+    for position, (path, _) in enumerate(pairs):
         keyed = _KEYED.get(id(path))
         if keyed is None or keyed[0] is not path:
             keyed = _KEYED[id(path)] = (path, any(_placeholder(step) for step in path))
-        prepared.append((path, mode, keyed[1]))
-    return prepared
+        flags[position] = keyed[1]
+    return pairs, bytes(flags)
 
 
 _KEYED: dict[int, tuple[tuple, bool]] = {}  # a manifest's paths are shared by its read sets: looked at once
@@ -475,7 +480,7 @@ def _bind(path: tuple, params: tuple) -> tuple:
     return tuple(("i", params[step[1][1]]) if _placeholder(step) else step for step in path)
 
 
-def replay(rid: str, params: tuple, reads: list[tuple[tuple, str, bool]], template, context: Mapping[str, Any],
+def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[str, Any],
            key: str, memo: dict, sizes: dict, shared: Mapping[str, Any] | None = None,
            known: dict | None = None) -> str | None:
     """The fingerprint the page would have now, following the same reads; None if they cannot
@@ -488,7 +493,7 @@ def replay(rid: str, params: tuple, reads: list[tuple[tuple, str, bool]], templa
     found: dict[tuple, Any] = {}
     values = []
     try:
-        for path, mode, keyed in reads:
+        for (path, mode), keyed in zip(*reads, strict=True):
             bound = _bind(path, params) if keyed else path
             root = bound[0][1]
             if known is not None and shared is not None and root in shared and context.get(root) is shared[root]:

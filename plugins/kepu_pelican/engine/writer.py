@@ -14,7 +14,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from ..trace import note
 from .keys import engine_key
 from .output import OutputReuse, start_reuse
-from .reads import prepare, record, replay, stamp, unstamp
+from .reads import Prepared, prepare, record, replay, stamp, unstamp
 
 
 class EngineWriter(Writer):
@@ -25,7 +25,7 @@ class EngineWriter(Writer):
         self.key = engine_key(self.settings)
         self.memo = self.reuse.memo  # digests of values (which do not change while pages are written)
         self.sizes = self.reuse.sizes
-        self.prepared: dict[str, list] = {}  # earlier pages' reads, ready to follow, by id
+        self.prepared: dict[str, Prepared] = {}  # earlier pages' reads, ready to follow, by id
         self.claimed: set[str] = set()
         self.shared_digests: dict = {}  # digests of reads from the shared context (reads.replay)
 
