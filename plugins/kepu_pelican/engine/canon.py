@@ -106,44 +106,53 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]]) -> None
         out.append(known[1])
         return
     part: list[str] = []
-    _write_composite(part, value, memo, found)
+    nested = _write_composite(part, value, memo, found)
     text = "".join(part)
     if len(text) > SHORT and (found == DATACLASS or isinstance(value, tuple)):
-        # Large parts are digested once and kept; short ones are written again when met (as
-        # cheap as finding them), so the memo does not keep every small value of the build alive.
-        text = "#" + digest(text)
-        memo[id(value)] = (value, text)
+        text = "#" + digest(text)  # a large part is written as its digest
+        if nested:
+            # Kept for the build when it holds other values (an event: written once); a short or
+            # flat one (a calendar line, a contact) is written again when met, about as quickly,
+            # so the memo does not keep every small value of the build alive.
+            memo[id(value)] = (value, text)
     out.append(text)
 
 
-def _write_composite(out: list[str], value: Any, memo: dict, found: int) -> None:
+def _write_composite(out: list[str], value: Any, memo: dict, found: int) -> bool:
+    """Write a dataclass or container; True if it holds more than plain values."""
     if found == DATACLASS:
         header, fields = _layout(type(value))
         out.append(header)
+        nested = False
         for name, label in fields:
             item = getattr(value, name)
             out.append(label)
             if KINDS.get(type(item)) == SCALAR:  # most fields: written here, not a call deeper
                 out.append(repr(item))
             else:
+                nested = True
                 try:
                     _write(out, item, memo)
                 except _Stuck as stuck:
                     raise stuck.at(f".{name}") from None
             out.append(",")
         out.append(")")
-    elif isinstance(value, (KeysView, ValuesView, ItemsView)):  # a mapping's keys or values, in its order
-        _write_composite(out, list(value), memo, OTHER)
-    elif isinstance(value, (list, tuple)):
+        return nested
+    if isinstance(value, (KeysView, ValuesView, ItemsView)):  # a mapping's keys or values, in its order
+        return _write_composite(out, list(value), memo, OTHER)
+    if isinstance(value, (list, tuple)):
         out.append("[" if type(value) is list else f"{type(value).__qualname__}(")
+        nested = False
         for position, item in enumerate(value):
+            nested = nested or KINDS.get(type(item)) != SCALAR
             try:
                 _write(out, item, memo)
             except _Stuck as stuck:
                 raise stuck.at(f"[{position}]") from None
             out.append(",")
         out.append("]")
-    elif isinstance(value, dict):
+        return nested
+    if isinstance(value, dict):
         out.append("{")
         for key, item in value.items():
             try:
@@ -160,6 +169,7 @@ def _write_composite(out: list[str], value: Any, memo: dict, found: int) -> None
         out.append(f"{type(value).__qualname__}({value.name!r},{value.slug!r},{value.url!r})")
     else:
         raise _Stuck(f"{type(value).__module__}.{type(value).__qualname__}")
+    return True
 
 
 def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:
