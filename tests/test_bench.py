@@ -76,10 +76,11 @@ def _within_rounding(ratio: float, numerator: float, denominator: float) -> bool
 
 def _check_corpus_section(text: str) -> None:
     number = r"([\d.]+)"
-    row = re.search(r"^\| 40 \| " + r" \| ".join([number] * 12) + r" \|$", text, re.MULTILINE)
+    row = re.search(r"^\| 40 \| " + r" \| ".join([number] * 13) + r" \|$", text, re.MULTILINE)
     assert row, text
-    portal, plain, ratio, _, warm, warm_ratio, _, _, files, per_event, kb, plain_files = map(float, row.groups())
-    assert portal > 0 and plain > 0 and warm > 0
+    (portal, plain, ratio, _, warm, warm_ratio, peak, warm_peak, _, files, per_event, kb,
+     plain_files) = map(float, row.groups())
+    assert portal > 0 and plain > 0 and warm > 0 and peak > 0 and warm_peak > 0
     assert _within_rounding(ratio, portal, plain) and _within_rounding(warm_ratio, warm, portal)
     assert files > plain_files > 40  # the portal writes more than plain Pelican, both write pages
     assert abs(per_event - files / 40) <= 0.006
@@ -90,11 +91,13 @@ def _check_corpus_section(text: str) -> None:
     assert 0 < largest < 1024 * 1024
     verdicts = dict(re.findall(r"^- ([^:]+): .* — (met|NOT met)$", text, re.MULTILINE))
     assert {"cold build ≤ 1.0 × plain Pelican", "warm one-event edit ≤ 0.15 × the portal's cold build",
-            "output ≤ 15 KB per event", "output ≤ 2.5 files per event", "peak memory ≤ 600 MB",
-            "largest feed ≤ 1 MiB"} == set(verdicts)
+            "output ≤ 15 KB per event", "output ≤ 2.5 files per event",
+            "peak memory ≤ 600 MB (cold and warm builds)", "largest feed ≤ 1 MiB"} == set(verdicts)
     assert verdicts["largest feed ≤ 1 MiB"] == "met"
     assert verdicts["cold build ≤ 1.0 × plain Pelican"] == ("met" if ratio <= 1.0 else "NOT met")
     assert verdicts["output ≤ 2.5 files per event"] == ("met" if per_event <= 2.5 else "NOT met")
+    assert verdicts["peak memory ≤ 600 MB (cold and warm builds)"] == (
+        "met" if max(peak, warm_peak) <= 600 else "NOT met")
 
 
 def test_editing_bench_measures_the_check_and_the_preview_and_keeps_its_section(tmp_path: Path) -> None:
