@@ -45,14 +45,21 @@ class DayItem:
 
     occurrence: Occurrence
     entry: EventEntry
-    time_text: str
-    url: str  # the event page, with #d<date> for one date of a recurring event
+    line: DayLine  # what the calendar pages show
     first_day: bool = True  # the occurrence starts on this day (a multi-day one shows on each)
-    line: DayLine | None = None  # what the calendar pages show (made by ``by_day``)
 
     @property
     def event(self):
         return self.entry.event
+
+    @property
+    def time_text(self) -> str:
+        return self.line.time_text
+
+    @property
+    def url(self) -> str:
+        """The event page, with #d<date> for one date of a recurring event."""
+        return self.line.url
 
     @property
     def is_session(self) -> bool:
@@ -244,8 +251,8 @@ def by_day(entries: Iterable[EventEntry], zone: ZoneInfo) -> dict[date, list[Day
             day = first
             while day <= last:
                 order = (int(timed and day == first), occurrence_key(occurrence, zone))
-                text = day_time_text(occurrence, day, zone)
-                item = DayItem(occurrence, entry, text, url, day == first, DayLine.of(occurrence, text, url))
+                line = DayLine.of(occurrence, day_time_text(occurrence, day, zone), url)
+                item = DayItem(occurrence, entry, line, day == first)
                 days[day].append((order, item))
                 day += timedelta(days=1)
     return {day: [item for _, item in sorted(days[day], key=lambda pair: pair[0])]

@@ -17,7 +17,7 @@ SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timed
 
 
 SCALAR, DATACLASS, OTHER = 0, 1, 2
-SHORT = 64  # a value written in at most this many characters is not kept in a memo
+SHORT = 64  # a part written in more characters is written as its digest (kept in a memo if it holds others)
 KINDS: dict[type, int] = {}  # pages read millions of values: their kind is known by their type
 
 

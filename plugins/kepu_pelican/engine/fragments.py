@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .reads import Prepared, prepare, record, replay
 
@@ -89,17 +90,22 @@ def load_pickle(path: Path) -> dict:
 
 
 def save_pickle(path: Path, data: dict) -> None:
-    """Pickled straight into the file (whole or not at all): no copy of it all in memory first."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "wb") as handle:
+    """Pickled straight into the file (no copy of it all in memory first), whole or not at all."""
+    with replacing(path) as handle:
         pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
 
 
 def replace_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (a killed build leaves the old file)."""
+    with replacing(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that replaces ``path`` once written whole (a killed build leaves the old file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
+    with open(temporary, "wb") as handle:
+        yield handle
     os.replace(temporary, path)

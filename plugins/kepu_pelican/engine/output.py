@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..settings import previous_output
-from .fragments import replace_file
+from .fragments import replace_file, save_pickle
 from .reads import as_path, shared_paths
 
 MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
@@ -170,7 +170,7 @@ class OutputReuse:
         name = hashlib.sha256(_compact_json(files).encode("utf-8")).hexdigest()[:32]
         data = {"version": VERSION, "files": files,
                 "readsets": _encode({rid: self.readsets[rid] for rid in sorted(self.readsets) if rid in used})}
-        replace_file(self.store / f"{name}{SUFFIX}", pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        save_pickle(self.store / f"{name}{SUFFIX}", data)
         replace_file(self.staging / MANIFEST, name.encode("ascii") + b"\n")
         _forget_old(self.store, name)
 
