@@ -77,6 +77,32 @@ def test_a_value_newly_shown_by_templates_updates_every_page_showing_it(mini_sit
     assert warm == cold
 
 
+def test_a_change_only_the_site_footer_shows_reaches_every_page(mini_site: Path, tmp_path: Path) -> None:
+    """The header and footer are rendered once per build and every page takes them as text
+    (``kepu_chrome``). An association adds a volunteer page: the footer of every page links to
+    it at the next build, though no event, list or calendar changed; and its title, edited
+    later, changes on every page again."""
+    project = project_copy(tmp_path)
+    volunteer = mini_site / "content" / "pages" / "volunteer.md"
+
+    def change() -> None:
+        volunteer.write_text("---\ntitle: 加入志愿服务队\n---\n欢迎报名。\n", encoding="utf-8")
+
+    warm, cold = warm_and_cold(project, mini_site, tmp_path, change)
+    assert warm == cold
+    pages = {path: data.decode("utf-8") for path, data in warm.items()
+             if path.endswith(".html") and b'<footer class="site-footer">' in data}
+    assert len(pages) > 20
+    link = '<a href="/volunteer/">加入志愿服务队</a>'
+    assert [path for path, html in pages.items() if link not in html] == []
+    edit(volunteer, "title: 加入志愿服务队", "title: 成为科普志愿者")
+    output, cache = tmp_path / "warm", tmp_path / "warm-cache"
+    build(project, mini_site / "content", output, cache)
+    renamed = {path: (output / path).read_text("utf-8") for path in pages}
+    assert [path for path, html in renamed.items() if '<a href="/volunteer/">成为科普志愿者</a>' not in html] == []
+    assert [path for path, html in renamed.items() if "加入志愿服务队" in html] == []
+
+
 def test_a_sanitiser_change_reaches_unchanged_files(mini_site: Path, tmp_path: Path) -> None:
     """A security fix to the sanitiser (``strong`` taken off its allowlist) applies to every
     event and news article at the next build, though none of them changed."""

@@ -27,6 +27,7 @@ from .campaigns import CampaignDaysGenerator, plan_campaigns
 from .engine import Undigestable, canonical, code_digest, digest, engine_key, start_reuse
 from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
+from .engine.shared import SharedParts
 from .feeds import FeedsGenerator, plan_feeds
 from .images import ImagesGenerator
 from .notices import NoticesGenerator
@@ -97,11 +98,13 @@ class IndexGenerator(Generator):
                                 site_config(self.settings).timezone, horizon_days(self.settings),
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
         with phase("events: plan feeds, calendars and figures"):
-            services = make_services(self.settings, self.context, index, urls, self.output_path)
+            services = make_services(self.settings, self.context, index, urls, self.output_path,
+                                     SharedParts(self.env, self.context))
         publish_services(self.context, services)
 
 
-def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlScheme, output_path: str) -> Services:
+def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlScheme, output_path: str,
+                  chrome: SharedParts) -> Services:
     """Every shared part, from the settings and the site index (nothing is written yet)."""
     district = site_config(settings).district
     site = public_url(settings)
@@ -117,7 +120,7 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
         figures=plan_figures(index, urls),
         embeds=embed_links(index, urls, site),
         campaigns=plan_campaigns(settings, index, urls, feeds),
-        maps=plan_maps(settings, index, urls))
+        maps=plan_maps(settings, index, urls), chrome=chrome)
 
 
 def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:

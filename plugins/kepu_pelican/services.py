@@ -19,6 +19,7 @@ from kepu.index.mappages import MapPages
 from kepu.index.site import SiteIndex
 
 from .engine import OutputReuse
+from .engine.shared import SharedParts
 from .writing import ByteWriter
 
 if TYPE_CHECKING:  # made by the generators' modules, which take their services from here
@@ -49,6 +50,7 @@ class Services:
     embeds: dict[str, dict[str, str]]  # kind → id → the embed's absolute URL
     campaigns: dict[str, CampaignView]  # campaign id → its programme by day, pages and calendar files
     maps: MapPages  # the venue map, the routes and their maps
+    chrome: SharedParts  # the header and footer every page shows, rendered once
 
     def template_context(self) -> dict[str, Any]:
         """The names templates read."""
@@ -57,7 +59,8 @@ class Services:
                 "kepu_feeds": self.feeds.links, "kepu_feed_all": self.feeds.all_links,
                 "kepu_calendars": self.calendars.links, "kepu_embeds": self.embeds,
                 "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url,
-                "kepu_campaign_days": self.campaigns, "kepu_maps": self.maps}
+                "kepu_campaign_days": self.campaigns, "kepu_maps": self.maps,
+                "kepu_chrome": self.chrome}
 
 
 def publish_services(context: dict, services: Services) -> None:

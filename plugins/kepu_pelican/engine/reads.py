@@ -14,12 +14,13 @@ came from nowhere the recorder knows, makes the page un-reusable, with the reaso
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import types
-from collections.abc import ItemsView, KeysView, Mapping, Sequence, ValuesView
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from datetime import date
 from typing import Any
 
@@ -381,6 +382,17 @@ def fingerprint(key: str, name: str, rid: str, params: tuple, values: list[str])
         hasher.update(b"\0")
         hasher.update(value.encode("utf-8"))
     return hasher.hexdigest()[:32]
+
+
+@contextlib.contextmanager
+def unfollowed() -> Iterator[None]:
+    """Lookups made inside are not the page's own (a part rendered once for every page)."""
+    global _CURRENT
+    previous, _CURRENT = _CURRENT, None
+    try:
+        yield
+    finally:
+        _CURRENT = previous
 
 
 def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Rendered:
