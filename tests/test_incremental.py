@@ -113,8 +113,11 @@ def test_the_manifest_is_kept_in_the_cache_not_deployed(mini_site: Path, tmp_pat
 
 
 def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
-    """Events parsed, pages and feeds written by forked processes: the same bytes as one process
-    makes. The threshold is lowered so that a small corpus is spread too (the build says so)."""
+    """Events parsed, pages and feeds written by forked processes, and the one-process outputs
+    (the search index and open data) made in the background while the build goes
+    on: the same bytes as one process makes, and a second build reuses every file, the ones the
+    background processes wrote included. The threshold is lowered so that a small corpus is
+    spread too (the build says so)."""
     subprocess.run([sys.executable, "-m", "bench.corpus", str(tmp_path / "corpus"), "--events", "60",
                     "--seed", "4"], cwd=ROOT, check=True, env=plugin_env(), capture_output=True)
     content = tmp_path / "corpus" / "content"
@@ -125,13 +128,19 @@ def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
                                                             KEPU_TRACE="1"))
         assert result.returncode == 0, result.stderr
         spread = re.findall(r"\[trace\] parallel: (\d+) items over (\d+) processes", result.stderr)
+        background = re.findall(r"\[trace\] background: (.+)", result.stderr)
         if workers == "1":
-            assert not spread
+            assert not spread and not background
         else:  # event pages and their .ics at least (and listings, calendars)
             assert len([n for n, w in spread if int(n) >= 60 and w == "2"]) >= 2, result.stderr
+            assert set(background) == {"search index", "open data"}, result.stderr
         cards = pickle.loads((output.parent / f".cache-{output.name}" / "cards.pickle").read_bytes())
         assert len(cards) == 60  # every card kept for the next build, whichever process rendered it
         trees.append(tree(output))
+        again = run_build(content, output, env=plugin_env(KEPU_WORKERS=workers, KEPU_PARALLEL_MIN_EVENTS="8"))
+        assert again.returncode == 0, again.stderr
+        files = re.search(r"共 (\d+) 个文件（(\d+) 个未变化）", again.stdout + again.stderr)
+        assert files is not None and files[1] == files[2], again.stderr
     assert trees[0] == trees[1]
 
 

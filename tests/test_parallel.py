@@ -1,36 +1,61 @@
 """Work handed to forked processes: results come back, and what a child wrote still counts in
-the build process (a second write of the same file is refused there, as in one process)."""
+the build process (a second write of the same file is refused there, as in one process); work
+in the background is collected when the build joins it, its failures raised there."""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from kepu_pelican.parallel import fork_map, in_child
+from kepu_pelican.parallel import fork_map, in_background, join_background, write_in_background
 from kepu_pelican.writing import ByteWriter
 
 pytestmark = pytest.mark.e2e  # forks
 
 
-def test_in_child_runs_in_another_process_and_returns_its_result() -> None:
-    parent = os.getpid()
-    child, result = in_child(lambda: (os.getpid(), "结果"), size=500, workers=2, min_items=400)
-    assert child != parent and result == "结果"
-    # A small site, or one worker: in this process.
-    assert in_child(lambda: os.getpid(), size=10, workers=2, min_items=400) == parent
-    assert in_child(lambda: os.getpid(), size=500, workers=1, min_items=400) == parent
+def test_background_work_runs_in_another_process_and_is_collected_when_joined() -> None:
+    parent, results = os.getpid(), []
+    in_background("测试", lambda: (os.getpid(), "结果"), results.append, size=500, workers=2, min_items=400)
+    assert results == []  # this process went on: the result is handed over only when joined
+    join_background()
+    assert len(results) == 1 and results[0][0] != parent and results[0][1] == "结果"
+    # A small site, or one worker: done here at once (its writes are this process's own).
+    for size, workers in ((10, 2), (500, 1)):
+        here: list[int] = []
+        in_background("测试", functools.partial(lambda seen: seen.append(os.getpid()), here), results.append,
+                      size=size, workers=workers, min_items=400)
+        assert here == [parent]
+    join_background()
+    assert len(results) == 1
 
 
-def test_a_file_written_in_a_child_cannot_be_written_again_here(tmp_path: Path) -> None:
-    out = ByteWriter(str(tmp_path))
-    out.adopt(in_child(out.written_in(lambda: out.write("search/index.json", b"{}")), size=500, workers=2,
-                       min_items=400))
+def test_a_failure_in_the_background_is_raised_when_joined() -> None:
+    def broken() -> None:
+        raise ValueError("索引写不下去")
+
+    in_background("测试", broken, lambda _: None, size=500, workers=2, min_items=400)
+    with pytest.raises(RuntimeError, match="索引写不下去"):
+        join_background()
+    join_background()  # nothing left to collect
+
+
+def test_a_file_written_in_the_background_and_here_is_refused(tmp_path: Path) -> None:
+    out, pages = ByteWriter(str(tmp_path)), SimpleNamespace(claimed=set())
+    settings = {"KEPU_WORKERS": 2, "KEPU_PARALLEL_MIN_EVENTS": 400}
+    write_in_background("测试", out, pages, lambda: out.write("search/index.json", b"{}"), 500, settings)
+    out.write("data/events.json", b"[]")
+    join_background()
     assert (tmp_path / "search" / "index.json").read_bytes() == b"{}"
-    with pytest.raises(RuntimeError, match="写入了两次"):
+    with pytest.raises(RuntimeError, match="写入了两次"):  # after the join, as in one process
         out.write("search/index.json", b"[]")
-    assert (tmp_path / "search" / "index.json").read_bytes() == b"{}"
+    write_in_background("测试", out, pages, lambda: out.write("stats/summary.csv", b"a"), 500, settings)
+    out.write("stats/summary.csv", b"b")  # here first: the clash is found when the two meet
+    with pytest.raises(RuntimeError, match=r"^stats/summary\.csv 被写入了两次"):
+        join_background()
 
 
 def test_fork_map_gives_each_slice_once_in_order() -> None:

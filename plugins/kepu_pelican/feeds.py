@@ -154,19 +154,12 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
 
 
 class FeedsGenerator(Generator):
-    """Writes every feed the plan lists, each event's own .ics and the subscribe pages."""
+    """Each event's own .ics, first: the shared calendars reuse their VEVENTs."""
 
-    def _write_atom(self, services: Services) -> None:
-        """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
-        plan = services.feeds
-        settings = atom.AtomSettings(plan.settings.site_url, plan.settings.uid_domain,
-                                     self.settings.get("ORGANIZATION") or self.settings["SITENAME"],
-                                     services.urls.url("EVENT_CATEGORIES"),
-                                     int(self.settings.get("ATOM_MAX_ENTRIES", atom.MAX_ENTRIES)))
-        revisions = {slug: atom.Revision(stamp_time(stamp), getattr(plan.history.get(slug), "created", None))
-                     for slug, stamp in plan.stamps.items()}
-        for save_as, feed in plan.atom_feeds:
-            services.out.write(save_as, atom.feed_bytes(feed, settings, revisions, services.index.timezone))
+    def generate_output(self, writer) -> None:
+        services = services_of(self)
+        with phase("feeds: single events"):
+            self._write_single_events(services, build_date(self.settings))
 
     def _write_single_events(self, services: Services, day) -> None:
         """Each event's own .ics, on every core; an unchanged one is linked from the previous
@@ -194,13 +187,15 @@ class FeedsGenerator(Generator):
             services.out.write(urls.save_as("EVENT_ICS", slug=slug), data)
         return {entry.event.slug: plan.components.serialize(entry) for entry in entries}
 
+
+class SubscriptionsGenerator(Generator):
+    """The shared calendars the plan lists, their Atom twins and the subscribe pages."""
+
     def generate_output(self, writer) -> None:
         services = services_of(self)
         plan, urls = services.feeds, services.urls
         day = build_date(self.settings)
         windows = []
-        with phase("feeds: single events"):
-            self._write_single_events(services, day)  # first: they give feeds reused VEVENTs
         with phase("feeds: subscriptions"):
             for feed in plan.feeds:
                 own = plan.overrides.get(feed.path)
@@ -217,6 +212,18 @@ class FeedsGenerator(Generator):
             for save_as, links, name, facet in plan.subscribe_pages:
                 writer.write_file(save_as, template, self.context, url=links.page, page_name="subscribe_feed",
                                   feed=links, feed_name=name, facet=facet)
+
+    def _write_atom(self, services: Services) -> None:
+        """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
+        plan = services.feeds
+        settings = atom.AtomSettings(plan.settings.site_url, plan.settings.uid_domain,
+                                     self.settings.get("ORGANIZATION") or self.settings["SITENAME"],
+                                     services.urls.url("EVENT_CATEGORIES"),
+                                     int(self.settings.get("ATOM_MAX_ENTRIES", atom.MAX_ENTRIES)))
+        revisions = {slug: atom.Revision(stamp_time(stamp), getattr(plan.history.get(slug), "created", None))
+                     for slug, stamp in plan.stamps.items()}
+        for save_as, feed in plan.atom_feeds:
+            services.out.write(save_as, atom.feed_bytes(feed, settings, revisions, services.index.timezone))
 
 
 def _report_left_out(windows) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .engine import finish_reuse, remove_stale
+from .parallel import join_background
 from .settings import public_url
 from .trace import phase
 
@@ -45,6 +46,8 @@ def sitemap(output: Path, site: str) -> bytes:
 
 def finalize(pelican) -> None:
     output = Path(pelican.output_path)
+    with phase("background outputs joined"):
+        join_background()  # their files count for what is stale and what the sitemap lists
     remove_stale(pelican.output_path)  # before the sitemap lists what is there
     with phase("sitemap"):
         (output / "sitemap.xml").write_bytes(sitemap(output, public_url(pelican.settings)))

@@ -28,11 +28,11 @@ from .engine import Undigestable, canonical, code_digest, digest, engine_key, st
 from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
 from .engine.shared import SharedParts
-from .feeds import FeedsGenerator, plan_feeds
+from .feeds import FeedsGenerator, SubscriptionsGenerator, plan_feeds
 from .images import ImagesGenerator
 from .notices import NoticesGenerator
 from .paging import write_pages
-from .parallel import fork_map, in_child, spread
+from .parallel import fork_map, in_background, spread
 from .reports import (
     ChangesGenerator,
     EmbedsGenerator,
@@ -64,7 +64,8 @@ INDEX_KINDS = {"streets": "STREETS", "teams": "TEAMS", "categories": "EVENT_CATE
 
 class IndexGenerator(Generator):
     """Reads, validates and indexes events, then makes the build's shared services; stops the
-    build on any content error. Writes nothing.
+    build on any content error. Writes no page: only the search index, in the background while
+    the services are planned.
 
     Runs after Pelican's article and page generators, so it also reports the
     problems their reader found, and every cross-reference between files.
@@ -97,22 +98,31 @@ class IndexGenerator(Generator):
             index = build_index(events, registries, urls, build_date(self.settings),
                                 site_config(self.settings).timezone, horizon_days(self.settings),
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
+        out = ByteWriter(self.output_path, start_reuse(self.output_path, self.settings))
+        start_search_index(out, self.settings, index, urls, self.context.get("articles", []))
         with phase("events: plan feeds, calendars and figures"):
-            services = make_services(self.settings, self.context, index, urls, self.output_path,
-                                     SharedParts(self.env, self.context))
+            services = make_services(self.settings, self.context, index, urls, out, SharedParts(self.env, self.context))
         publish_services(self.context, services)
 
 
-def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlScheme, output_path: str,
+def start_search_index(out: ByteWriter, settings: dict, index: SiteIndex, urls: UrlScheme, articles: list) -> None:
+    """The site search index: one process's work, made in the background beside the plan (no
+    page reads it), joined before the event pages spread over every core."""
+    with phase("search index"):
+        in_background("search index", out.writes_of(partial(write_search_index, out, settings, index, urls, articles)),
+                      out.merge, len(index.entries), *spread(settings))
+
+
+def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlScheme, out: ByteWriter,
                   chrome: SharedParts) -> Services:
     """Every shared part, from the settings and the site index (nothing is written yet)."""
     district = site_config(settings).district
     site = public_url(settings)
     qr = QrCache(Path(settings["CACHE_PATH"]) / "qr.pickle", code_digest())
-    reuse = start_reuse(output_path, settings)
+    reuse = out.reuse
     feeds = plan_feeds(settings, index, urls, district, qr)
     return Services(
-        index=index, urls=urls, district=district, site_url=site, out=ByteWriter(output_path, reuse), reuse=reuse,
+        index=index, urls=urls, district=district, site_url=site, out=out, reuse=reuse,
         qr=qr, news={article.slug: article for article in context.get("articles", [])},
         fingerprints=_fingerprints(index, engine_key(settings), reuse.memo),
         feeds=feeds,
@@ -138,7 +148,8 @@ def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
 
 
 class EventPagesGenerator(Generator):
-    """Event pages, on every core; unchanged ones are linked from the previous build."""
+    """Event pages, on every core; unchanged ones are linked from the previous build. After
+    them, event bodies are let go."""
 
     def generate_output(self, writer) -> None:
         services = services_of(self)
@@ -147,6 +158,8 @@ class EventPagesGenerator(Generator):
                                  *spread(self.settings)):
                 services.qr.used.update(made)
             services.qr.save()
+        for entry in services.index.entries:  # no later output shows bodies (the search index has them)
+            entry.event.body_html = ""
 
     def _render_events(self, writer, services: Services, entries: list) -> dict:
         """Write these event pages; return the QR codes made (for the parent's cache)."""
@@ -167,20 +180,6 @@ class EventPagesGenerator(Generator):
                               calendar=services.feeds.calendar_links(entry),
                               jsonld=script_json(data), share_image=event_image, poster_qr=poster)
         return services.qr.used
-
-
-class SearchGenerator(Generator):
-    """The site search index; after it, event bodies are let go (no later output needs them)."""
-
-    def generate_output(self, writer) -> None:
-        services = services_of(self)
-        out = services.out
-        with phase("search index"):
-            out.adopt(in_child(out.written_in(partial(
-                write_search_index, out, self.settings, services.index, services.urls,
-                self.context.get("articles", []))), len(services.index.entries), *spread(self.settings)))
-        for entry in services.index.entries:
-            entry.event.body_html = ""
 
 
 class ListingsGenerator(Generator):
@@ -308,6 +307,9 @@ def _report(problems: list[Problem]) -> None:
 
 def get_generators(_pelican) -> list[type]:
     """One job each, in this order; the first makes the services all of them share."""
-    return [IndexGenerator, EventPagesGenerator, SearchGenerator, ListingsGenerator, SiteFilesGenerator,
-            FeedsGenerator, CampaignDaysGenerator, CalendarGenerator, StatsGenerator, OpenDataGenerator,
-            EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator, NoticesGenerator]
+    # Outputs spread over every core first, then those of one process each, open data (like the
+    # search index, started beside the plan) in a background process while this one makes the rest.
+    return [IndexGenerator, EventPagesGenerator, ListingsGenerator, SiteFilesGenerator, FeedsGenerator,
+            CalendarGenerator, OpenDataGenerator, SubscriptionsGenerator, CampaignDaysGenerator,
+            StatsGenerator, EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator,
+            NoticesGenerator]

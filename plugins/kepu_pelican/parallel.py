@@ -1,4 +1,6 @@
-"""Spread independent page writing over the machine's cores with fork (Linux).
+"""Spread independent page writing over the machine's cores with fork (Linux): slices of one
+job over several processes, and whole jobs of one process (the search index, statistics…)
+in the background while the build goes on.
 
 The child processes inherit the whole build state (context, index, templates) without
 pickling it, write their share of files and return only small results.
@@ -6,21 +8,29 @@ pickling it, write their share of files and return only small results.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
+import pickle
+import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from kepu.content.events import PARALLEL_THRESHOLD
 from kepu.engine.processes import die_with_parent
 
 from .engine.output import sessions
+from .services import services_of
 from .trace import note
+from .writing import merge_writes, writes_of
 
 T = TypeVar("T")
 MIN_ITEMS = PARALLEL_THRESHOLD  # as for parsing: fewer events than this are not worth forking for
 _JOB: tuple[Callable[[Sequence[Any]], Any], list[Sequence[Any]]] | None = None
+_RUNNING: list[tuple[int, BinaryIO, Callable[[Any], None]]] = []  # background children: pid, result file, then
 
 
 def _run(part: int) -> Any:
@@ -52,14 +62,89 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
     return _forked(function, parts, here=True)
 
 
-def in_child(function: Callable[[], T], size: int, workers: int | None = None, min_items: int = MIN_ITEMS) -> T:
-    """``function()`` in one forked child while this process waits: for bulk work over ``size``
-    events whose intermediate objects (a search index's postings, a whole CSV document) would
-    otherwise stay in the build process's fragmented heap, and so in every later phase's
-    memory. In this process for a small site or one worker (``KEPU_WORKERS=1``)."""
+def in_background(name: str, function: Callable[[], T], then: Callable[[T], None], size: int,
+                  workers: int | None = None, min_items: int = MIN_ITEMS) -> None:
+    """``function()`` in a forked child while this process goes on with the next output (one
+    process's work, such as the search index, beside the one-process outputs this process
+    writes meanwhile); ``then(result)`` in this process when ``join_background`` collects the
+    child, with what the child wrote merged into this process's manifests. One child at a time,
+    and none beside work spread over every core (``fork_map`` joins it first): each holds memory
+    of its own. In this process, and without ``then`` (its writes are this process's own), for
+    a small site or one worker."""
     if (workers or os.cpu_count() or 1) < 2 or size < min_items or not _can_fork():
-        return function()
-    return _forked(lambda _part: function(), [()], here=False)[0]
+        function()
+        return
+    join_background()  # one at a time: each holds a process's memory beside the build's
+    note(f"background: {name}")
+    gc.freeze()  # as _forked: the child's collector leaves the shared heap alone
+    # The result goes to a file, not a pipe: a child whose result outgrew a pipe's buffer would
+    # wait, holding its memory, until the build joins it.
+    result = tempfile.TemporaryFile()  # noqa: SIM115 — closed when joined
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        _background_child(function, result)
+    _RUNNING.append((pid, result, then))
+
+
+def write_in_background(name: str, out, writer, body: Callable[[], object], size: int, settings: dict) -> None:
+    """``body`` (writing files through ``out``, a ByteWriter, and pages through ``writer``) in
+    the background; its files and pages count against second writes here when joined."""
+    in_background(name, writes_of(out, writer, body), functools.partial(merge_writes, out, writer), size, *spread(settings))
+
+
+def background_output(name: str) -> Callable[[Callable[[Any, Any], None]], Callable[[Any, Any], None]]:
+    """A generator's ``generate_output`` run in the background (``write_in_background``): for
+    outputs no later generator reads, made in one process, so that they share the cores with
+    the generators after them."""
+    def wrap(method: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+        @functools.wraps(method)
+        def generate_output(generator, writer) -> None:
+            services = services_of(generator)
+            write_in_background(name, services.out, writer, functools.partial(method, generator, writer),
+                                len(services.index.entries), generator.settings)
+
+        return generate_output
+
+    return wrap
+
+
+def _background_child(function: Callable[[], Any], result: BinaryIO) -> None:
+    status = 0
+    try:
+        _RUNNING.clear()  # the parent's other children are not this one's to collect
+        die_with_parent()
+        active = sessions()
+        for session in active:
+            session.begin_delta()
+        outcome: tuple = (True, function(), [session.delta for session in active])
+    except BaseException:  # every failure goes to the parent, which raises it
+        outcome, status = (False, traceback.format_exc(), None), 1
+    try:
+        pickle.dump(outcome, result, protocol=pickle.HIGHEST_PROTOCOL)
+        result.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status)
+
+
+def join_background() -> None:
+    """Wait for every background child, merge what each wrote and hand its result on; a
+    child's failure is raised here, with the child's traceback."""
+    while _RUNNING:
+        pid, result, then = _RUNNING.pop(0)
+        _, status = os.waitpid(pid, 0)
+        with result:
+            result.seek(0)
+            data = result.read()
+        if not data:
+            raise RuntimeError(f"后台构建进程 {pid} 意外退出（状态 {status}）")
+        ok, value, deltas = pickle.loads(data)
+        if not ok:
+            raise RuntimeError(f"后台构建进程出错：\n{value}")
+        for session, delta in zip(sessions(), deltas, strict=True):
+            session.merge(delta)
+        then(value)
 
 
 def _can_fork() -> bool:
@@ -70,6 +155,7 @@ def _forked(function: Callable[[Sequence[Any]], Any], parts: list[Sequence[Any]]
     """``function`` on each part, the first in this process if ``here``, the rest in forked
     children; what the children wrote is merged into this process's manifests."""
     global _JOB
+    join_background()  # the cores are this job's: a background process would only share them
     _JOB = (function, parts)
     # Objects that exist now are left out of collections from here on (in the children too:
     # their collector would otherwise write to every object and copy every shared page).

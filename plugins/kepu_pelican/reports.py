@@ -33,6 +33,7 @@ from kepu.index.stats import figures, years
 from kepu.index.yearbook import Yearbook, yearbook
 
 from .engine.fragments import FragmentCache
+from .parallel import background_output
 from .services import services_of
 from .settings import site_config
 from .trace import phase
@@ -131,6 +132,7 @@ def _book_charts(book: Yearbook, label: str) -> dict[str, str]:
 class OpenDataGenerator(Generator):
     """/data/events.json with its JSON Schema, /data/events.csv, per-street JSON and a guide page."""
 
+    @background_output("open data")
     def generate_output(self, writer) -> None:
         with phase("open data"):
             services = services_of(self)

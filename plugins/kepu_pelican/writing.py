@@ -22,17 +22,22 @@ class ByteWriter:
         self.reuse = reuse
         self.written: set[str] = set()
 
-    def written_in(self, function: Callable[[], object]) -> Callable[[], set[str]]:
-        """``function`` made to return what this writer has written (for work done in another
-        process: what it wrote still counts against second writes here)."""
+    def writes_of(self, body: Callable[[], object]) -> Callable[[], set[str]]:
+        """``body`` made to return the files it writes (for work done in another process)."""
         def run() -> set[str]:
-            function()
-            return self.written
+            before = set(self.written)
+            body()
+            return self.written - before
 
         return run
 
-    def adopt(self, written: set[str]) -> None:
-        self.written |= written
+    def merge(self, files: set[str]) -> None:
+        """Files another process wrote, as if written here: one written by both is refused."""
+        clash = sorted(files & self.written)
+        if clash:
+            relative = os.path.relpath(clash[0], self.output_path).replace(os.sep, "/")
+            raise RuntimeError(f"{relative} 被写入了两次：两个输出的网址冲突")
+        self.written |= files
 
     def write_or_keep(self, relative: str, data: bytes) -> None:
         """Bytes that are their own fingerprint (copied files): the previous build's identical
@@ -57,3 +62,26 @@ class ByteWriter:
             else:
                 handle.writelines(data)
         return Path(path)
+
+
+Writes = tuple[set[str], set[str]]  # files written by a ByteWriter, pages claimed by the page writer
+
+
+def writes_of(out: ByteWriter, writer, body: Callable[[], object]) -> Callable[[], Writes]:
+    """``body`` made to return the files and pages it writes (for work done in another process)."""
+    def run() -> Writes:
+        pages = set(writer.claimed)
+        files = out.writes_of(body)()
+        return files, writer.claimed - pages
+
+    return run
+
+
+def merge_writes(out: ByteWriter, writer, writes: Writes) -> None:
+    """Files and pages another process wrote, as if written here: one path written by both is refused."""
+    files, pages = writes
+    clash = sorted(pages & writer.claimed)
+    if clash:
+        raise RuntimeError(f"{os.path.relpath(clash[0], out.output_path)} 被写入了两次：两个输出的网址冲突")
+    out.merge(files)
+    writer.claimed |= pages

@@ -212,7 +212,12 @@ class Recorder:
                 return
             if key not in self.covered:
                 return
-        if not _scalar(result):
+        self.inside_whole(result)
+
+    def inside_whole(self, result: Any) -> None:
+        """A lookup on a value digested whole gave ``result``: covered too, unless plain."""
+        found = KINDS.get(type(result))
+        if (kind(result) if found is None else found) != SCALAR and result is not missing:
             self._cover(result)
 
     def observe(self, value: Any, mode: str) -> None:
@@ -556,7 +561,10 @@ def _getattr(env: Environment, obj: Any, attribute: str) -> Any:
         result = Environment.getattr(env, obj, attribute)
     recorder = _CURRENT
     if recorder is not None and not recorder.in_filter:
-        recorder.step(obj, ("a", attribute), result)
+        if id(obj) in recorder.covered and id(obj) not in recorder.known:
+            recorder.inside_whole(result)  # ``step``'s outcome here, without making the step
+        else:
+            recorder.step(obj, ("a", attribute), result)
     return result
 
 
@@ -643,8 +651,8 @@ def _follow_filter(name: str, function):
 def _tested(value: Any) -> bool:
     """``{% if value %}``: whether there is something (a collection's items, a value at all)."""
     recorder = _CURRENT
-    if recorder is not None and not recorder.in_filter:
-        recorder.observe(value, SHALLOW if _container(value) else TYPE)
+    if recorder is not None and not recorder.in_filter and KINDS.get(type(value)) != SCALAR:
+        recorder.observe(value, SHALLOW if _container(value) else TYPE)  # (a plain value: nothing to note)
     return bool(value)
 
 
