@@ -114,7 +114,7 @@ def test_the_manifest_is_kept_in_the_cache_not_deployed(mini_site: Path, tmp_pat
 
 def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
     """Events parsed, pages and feeds written by forked processes, and the one-process outputs
-    (the search index and open data) made in the background while the build goes
+    (the search index, open data, statistics, notice sheets) made in the background while the build goes
     on: the same bytes as one process makes, and a second build reuses every file, the ones the
     background processes wrote included. The threshold is lowered so that a small corpus is
     spread too (the build says so)."""
@@ -133,7 +133,7 @@ def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
             assert not spread and not background
         else:  # event pages and their .ics at least (and listings, calendars)
             assert len([n for n, w in spread if int(n) >= 60 and w == "2"]) >= 2, result.stderr
-            assert set(background) == {"search index", "open data"}, result.stderr
+            assert set(background) == {"search index", "open data", "statistics", "notice sheets"}, result.stderr
         cards = pickle.loads((output.parent / f".cache-{output.name}" / "cards.pickle").read_bytes())
         assert len(cards) == 60  # every card kept for the next build, whichever process rendered it
         trees.append(tree(output))

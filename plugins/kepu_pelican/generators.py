@@ -307,9 +307,9 @@ def _report(problems: list[Problem]) -> None:
 
 def get_generators(_pelican) -> list[type]:
     """One job each, in this order; the first makes the services all of them share."""
-    # Outputs spread over every core first, then those of one process each, open data (like the
-    # search index, started beside the plan) in a background process while this one makes the rest.
+    # Outputs spread over every core first, then those of one process each: open data, statistics
+    # and notice sheets (like the search index, started beside the plan) each in a background
+    # process, in turn, while this one makes the others.
     return [IndexGenerator, EventPagesGenerator, ListingsGenerator, SiteFilesGenerator, FeedsGenerator,
-            CalendarGenerator, OpenDataGenerator, SubscriptionsGenerator, CampaignDaysGenerator,
-            StatsGenerator, EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator,
-            NoticesGenerator]
+            CalendarGenerator, OpenDataGenerator, SubscriptionsGenerator, StatsGenerator, CampaignDaysGenerator,
+            NoticesGenerator, EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator]

@@ -8,6 +8,7 @@ from kepu.formats.urls import FACET_PREFIX
 from kepu.index.notices import build_sheet, notice_weeks, short_url
 from kepu.index.site import Facet
 
+from .parallel import background_output
 from .services import Services, services_of
 from .trace import phase
 
@@ -23,6 +24,7 @@ def notice_kind(kind: str, week: str) -> str:
 class NoticesGenerator(Generator):
     """Two sheets per street and community: the rest of this week, and next week."""
 
+    @background_output("notice sheets")
     def generate_output(self, writer) -> None:
         services = services_of(self)
         with phase("notice sheets"):

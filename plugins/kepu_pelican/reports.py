@@ -74,6 +74,7 @@ def embed_links(index: SiteIndex, urls: UrlScheme, site: str) -> dict[str, dict[
 class StatsGenerator(Generator):
     """/stats/ (all years) and /stats/<yyyy>/."""
 
+    @background_output("statistics")
     def generate_output(self, writer) -> None:
         with phase("statistics"):
             services = services_of(self)
