@@ -111,7 +111,6 @@ def background_output(name: str) -> Callable[[Callable[[Any, Any], None]], Calla
 def _background_child(function: Callable[[], Any], result: BinaryIO) -> None:
     status = 0
     try:
-        _RUNNING.clear()  # the parent's other children are not this one's to collect
         die_with_parent()
         active = sessions()
         for session in active:

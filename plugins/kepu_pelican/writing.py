@@ -33,10 +33,7 @@ class ByteWriter:
 
     def merge(self, files: set[str]) -> None:
         """Files another process wrote, as if written here: one written by both is refused."""
-        clash = sorted(files & self.written)
-        if clash:
-            relative = os.path.relpath(clash[0], self.output_path).replace(os.sep, "/")
-            raise RuntimeError(f"{relative} 被写入了两次：两个输出的网址冲突")
+        refuse_second_writes(files & self.written, self.output_path)
         self.written |= files
 
     def write_or_keep(self, relative: str, data: bytes) -> None:
@@ -51,7 +48,7 @@ class ByteWriter:
         """``data``: the file's bytes, or its pieces in order (a large document not joined first)."""
         path = sanitised_join(self.output_path, relative)
         if path in self.written:
-            raise RuntimeError(f"{relative} 被写入了两次：两个输出的网址冲突")
+            refuse_second_writes({path}, self.output_path)
         self.written.add(path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if os.path.lexists(path):  # never write through a link into the published build
@@ -62,6 +59,13 @@ class ByteWriter:
             else:
                 handle.writelines(data)
         return Path(path)
+
+
+def refuse_second_writes(paths: set[str], output_path: str) -> None:
+    """Two outputs for one path (a URL clash): refused, naming the first path under the output folder."""
+    if paths:
+        relative = os.path.relpath(min(paths), output_path).replace(os.sep, "/")
+        raise RuntimeError(f"{relative} 被写入了两次：两个输出的网址冲突")
 
 
 Writes = tuple[set[str], set[str]]  # files written by a ByteWriter, pages claimed by the page writer
@@ -80,8 +84,6 @@ def writes_of(out: ByteWriter, writer, body: Callable[[], object]) -> Callable[[
 def merge_writes(out: ByteWriter, writer, writes: Writes) -> None:
     """Files and pages another process wrote, as if written here: one path written by both is refused."""
     files, pages = writes
-    clash = sorted(pages & writer.claimed)
-    if clash:
-        raise RuntimeError(f"{os.path.relpath(clash[0], out.output_path)} 被写入了两次：两个输出的网址冲突")
+    refuse_second_writes(pages & writer.claimed, out.output_path)
     out.merge(files)
     writer.claimed |= pages
