@@ -180,14 +180,24 @@ def _parse_all(requests: list[tuple[str, str, bytes | None]], workers: int | Non
             yield from chunk
 
 
+Validated = tuple[Event | None, list[Problem]]  # what ``validate_event`` gives
+
+
 class ParseCache(Protocol):
-    """Where parsed files are kept between builds, by their shown path and stamp."""
+    """Where parsed files are kept between builds, by their shown path and stamp; and what
+    validating them gave, with what validation read besides the file (``ValidationContext.inputs``
+    and the files it looked for)."""
 
     def stamps(self) -> dict[str, bytes]: ...
 
     def get(self, shown: str) -> ParsedFile | None: ...
 
     def put(self, shown: str, stamp: bytes, pickled: bytes) -> None: ...
+
+    def validated(self, shown: str, stamp: bytes, ctx: ValidationContext) -> Validated | None: ...
+
+    def keep_validated(self, shown: str, stamp: bytes, ctx: ValidationContext, probes: list[tuple[str, bool]],
+                       result: Validated) -> None: ...
 
 
 def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
@@ -199,6 +209,13 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
     results = parse_files(files, workers, cache.stamps() if cache else None, min_items)
     events, problems = [], []
     for (_path, shown), (current, pickled) in zip(files, results, strict=True):
+        kept = cache.validated(shown, current, ctx) if cache is not None and pickled is None else None
+        if kept is not None:  # unchanged, and so is everything its validation read
+            event, found = kept
+            problems.extend(found)
+            if event is not None:
+                events.append(event)
+            continue
         result = None if pickled is None else pickle.loads(pickled)
         if result is None and cache is not None:
             result = cache.get(shown)
@@ -210,7 +227,7 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
         problems.extend(result.problems)
         if result.doc is None:
             continue
-        event, found = validate_event(result.doc, ctx, result.html)
+        event, found = _validate(result, ctx, cache, shown, current)
         problems.extend(found)
         if event is not None:
             events.append(event)
@@ -218,6 +235,20 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
     problems.extend(duplicate_events(events))
     slugs_in_error = {p.path for p in problems if p.is_error}
     return [e for e in events if e.source_path not in slugs_in_error], problems
+
+
+def _validate(parsed: ParsedFile, ctx: ValidationContext, cache: ParseCache | None, shown: str,
+              stamp: bytes | None) -> Validated:
+    """``validate_event``, kept in the cache with the files it looked for."""
+    if cache is None or stamp is None or parsed.problems:
+        return validate_event(parsed.doc, ctx, parsed.html)
+    ctx.probes = []
+    try:
+        result = validate_event(parsed.doc, ctx, parsed.html)
+        cache.keep_validated(shown, stamp, ctx, ctx.probes, result)
+    finally:
+        ctx.probes = None
+    return result
 
 
 def duplicate_slugs(paths: Iterable[str], report_on: set[str] | None = None) -> list[Problem]:

@@ -128,7 +128,21 @@ class ValidationContext:
     article_slugs: frozenset[str] | None = None
     images: str = IMAGE_FOLDER  # the folder of content/ whose images are published
     review: Review | None = None  # the check's today and added files (new events already over)
+    probes: list[tuple[str, bool]] | None = None  # files looked for while recording (see ``has_file``)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def inputs(self) -> tuple:
+        """Everything validation reads besides the file and the files it looks for: a result
+        kept with these (and ``probes``) stands while they are the same."""
+        return (self.registries, str(self.content_dir), self.default_timezone, self.article_slugs, self.images,
+                self.review)
+
+    def has_file(self, relative: PurePosixPath | str) -> bool:
+        """Whether content/<relative> is a file; noted in ``probes`` when they are recorded."""
+        found = (self.content_dir / relative).is_file()
+        if self.probes is not None:
+            self.probes.append((str(relative), found))
+        return found
 
     def names(self, kind: str) -> dict[str, str]:
         """Display name → id, for did-you-mean on names typed instead of ids."""
@@ -647,7 +661,7 @@ def image_path(checker: FieldReader, key: str) -> str:
         checker.error(key, f"配图路径“{shown(value)}”里有 ?、#、% 等不能用在网址里的字符",
                       "给图片文件改个名字，只用字母、数字、短横线和汉字")
         return ""
-    if not (checker.ctx.content_dir / path).is_file():
+    if not checker.ctx.has_file(path):
         checker.error(key, f"找不到图片 content/{path}", "检查文件名和大小写，或把图片放到这个位置")
         return ""
     return web_name(str(path))  # where the site publishes it (an iPhone photo as .jpg)
@@ -665,7 +679,7 @@ def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) 
         target = unquote(htmllib.unescape(src))
         path = PurePosixPath(target.lstrip("/"))
         if target.startswith("/") and path.parts[:1] == (folder,) and ".." not in path.parts:
-            if (ctx.content_dir / path).is_file():
+            if ctx.has_file(path):
                 continue
             message, hint = f"正文里的图片 {shown(target)} 不存在", "检查文件名和大小写（网址区分大小写），或把图片放到 content/" + str(path)
         else:

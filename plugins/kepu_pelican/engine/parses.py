@@ -1,45 +1,61 @@
 """The parse cache: each event file's YAML and Markdown parse, kept between builds under the
 file's stamp and the digest of the code that parsed it (reading, checks, Markdown, the
-sanitiser's allowlists, library versions), so any change to that code parses everything again."""
+sanitiser's allowlists, library versions), so any change to that code parses everything again.
+
+Beside each parse, what validating it gave: kept with the digest of what validation read
+besides the file (the registries, the news' names, the time zone…) and the files it looked
+for (pictures), and used only while all of them are as they were."""
 
 from __future__ import annotations
 
 import pickle
 from pathlib import Path
 
-from kepu.content.events import ParsedFile
+from kepu.content.events import ParsedFile, Validated
+from kepu.content.validation import ValidationContext
 
+from .blobs import OLD, Blobs
+from .canon import Undigestable, canonical
 from .fragments import load_pickle, save_pickle
 from .keys import code_digest
 
-FILE = "parses.pickle"
+FILE = "parses.pickle"  # the index; the parses and validations are in a data file beside it (engine.blobs)
+STEM = "parses"
+_UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
 
 
 class ParseCache:
-    """``kepu.content.events.ParseCache`` kept in the cache folder; entries are ``(stamp, pickled parse)``
-    keyed by the path under content/, valid only for the code that made them."""
+    """``kepu.content.events.ParseCache`` kept in the cache folder, valid only for the code that
+    made it. The index maps the path under content/ to ``[stamp, parse, validation]``: where the
+    pickled parse is in the data file, and ``(inputs digest, files looked for, where)`` or None."""
 
     def __init__(self, folder: Path, content_prefix: str):
         self.path = folder / FILE
         self.code = code_digest()
         data = load_pickle(self.path)
-        self.entries: dict = data.get("entries", {}) if data.get("code") == self.code else {}
+        same = data.get("code") == self.code
+        self.blobs = Blobs(folder, STEM, data.get("data") if same else None)
+        self.index: dict[str, list] = data.get("index", {}) if same and self.blobs.present else {}
+        self._inputs: tuple[ValidationContext | None, str] = (None, "")
         self.prefix = content_prefix
         self.changed = False
-        self.hits = 0  # parses served from the cache, reported by trace.note
+        self.hits = 0  # parses (or validations) served from the cache, reported by trace.note
 
     def _key(self, shown: str) -> str:
         return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
 
     def stamps(self) -> dict[str, bytes]:
-        return {f"{self.prefix}/{key}": stamp for key, (stamp, _data) in self.entries.items()}
+        return {f"{self.prefix}/{key}": entry[0] for key, entry in self.index.items()}
+
+    def _load(self, span) -> object:
+        try:
+            return pickle.loads(self.blobs.read(span))
+        except _UNREADABLE:
+            return None
 
     def get(self, shown: str) -> ParsedFile | None:
-        _stamp, data = self.entries.get(self._key(shown), (None, None))
-        try:
-            parsed = pickle.loads(data) if isinstance(data, bytes) else None
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None
+        entry = self.index.get(self._key(shown))
+        parsed = self._load(entry[1]) if entry else None
         if not isinstance(parsed, ParsedFile) or (parsed.doc and parsed.doc.path != shown):
             return None
         self.hits += 1
@@ -47,16 +63,58 @@ class ParseCache:
 
     def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
         key = self._key(shown)
-        if self.entries.get(key, (None,))[0] != stamp:
-            self.entries[key] = (stamp, pickled)
+        if self.index.get(key, (None,))[0] != stamp:
+            self.index[key] = [stamp, self.blobs.add(pickled), None]
             self.changed = True
+
+    def validated(self, shown: str, stamp: bytes, ctx: ValidationContext) -> Validated | None:
+        entry = self.index.get(self._key(shown))
+        if entry is None or entry[0] != stamp or entry[2] is None or entry[2][0] != self._digest(ctx):
+            return None
+        inputs, probes, span = entry[2]
+        if not inputs or any(ctx.has_file(relative) != found for relative, found in probes):
+            return None  # a picture added or removed since
+        result = self._load(span)
+        if not isinstance(result, tuple):
+            return None
+        self.hits += 1
+        return result
+
+    def keep_validated(self, shown: str, stamp: bytes, ctx: ValidationContext, probes: list[tuple[str, bool]],
+                       result: Validated) -> None:
+        entry = self.index.get(self._key(shown))
+        inputs = self._digest(ctx)
+        if entry is not None and entry[0] == stamp and inputs:
+            entry[2] = (inputs, tuple(probes), self.blobs.add(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)))
+            self.changed = True
+
+    def _digest(self, ctx: ValidationContext) -> str:
+        """The digest of ``ctx.inputs()``, worked out once per context; empty if it has none."""
+        if self._inputs[0] is not ctx:
+            try:
+                self._inputs = (ctx, canonical(ctx.inputs()))
+            except Undigestable:
+                self._inputs = (ctx, "")
+        return self._inputs[1]
 
     def keep_only(self, shown: set[str]) -> None:
         """Forget files that no longer exist."""
-        for key in [k for k in self.entries if f"{self.prefix}/{k}" not in shown]:
-            del self.entries[key]
+        for key in [k for k in self.index if f"{self.prefix}/{k}" not in shown]:
+            del self.index[key]
             self.changed = True
 
     def save(self) -> None:
-        if self.changed:
-            save_pickle(self.path, {"code": self.code, "entries": self.entries})
+        """Write the next data file (this build's new parts, then the old parts still used) and
+        the index naming it; let the old one go."""
+        if not self.changed:
+            self.blobs.close(self.blobs.name)
+            return
+        for entry in self.index.values():
+            entry[1] = self.blobs.carry(entry[1])
+            if entry[2] is not None:
+                entry[2] = (*entry[2][:2], self.blobs.carry(entry[2][2]))
+        name = self.blobs.finish()
+        index = {key: [stamp, (OLD, *parse[1:]), None if valid is None else (*valid[:2], (OLD, *valid[2][1:]))]
+                 for key, (stamp, parse, valid) in self.index.items()}
+        save_pickle(self.path, {"code": self.code, "data": name, "index": index})
+        self.blobs.close(name)
