@@ -46,7 +46,7 @@ def recycle(staging: Path, store: Path, kept: Iterable[str] = ()) -> None:
     """Prepare a spare tree to build into: keep the files its manifest describes (each may
     stay, if its fingerprint still matches) and the files and folders ``kept`` names (their
     owners decide, e.g. the search index's shards), and remove everything else."""
-    _prune(str(staging), "", set(_load(staging, store)[0]) | {MANIFEST} | set(kept))
+    _prune(str(staging), "", set(_load(staging, store, reads=False)[0]) | {MANIFEST} | set(kept))
 
 
 def _prune(folder: str, prefix: str, keep: set[str]) -> bool:
@@ -77,8 +77,9 @@ class OutputReuse:
         self.previous = previous
         self.store = store
         self.started_ns = time.time_ns()
-        self.known, known_reads = _load(previous, store) if previous is not None else ({}, {})
         self.present, present_reads = _load(staging, store)  # a recycled tree: what is already in place
+        # The published build's reads, those the recycled tree does not have (most are the same: decoded once).
+        self.known, known_reads = _load(previous, store, skip=present_reads) if previous is not None else ({}, {})
         self.earlier_reads = {**known_reads, **present_reads}  # the reads of earlier pages, by id
         self.fingerprints: dict[str, str] = {}
         self.readsets: dict[str, Sequence] = {}
@@ -195,11 +196,14 @@ def _encode(readsets: Mapping[str, Sequence]) -> dict[str, Any]:
     return {"paths": list(paths), "modes": list(modes), "packed": packed}
 
 
-def _decode(encoded: Mapping[str, Any]) -> dict[str, tuple]:
-    """The read sets ``_encode`` packed, each path one object shared by every read set."""
+def _decode(encoded: Mapping[str, Any], skip: Mapping[str, Any] | frozenset = frozenset()) -> dict[str, tuple]:
+    """The read sets ``_encode`` packed (but those ``skip`` has), each path one object shared by
+    every read set."""
     paths, modes = encoded["paths"], encoded["modes"]
     readsets = {}
     for rid, (indices, kinds) in encoded["packed"].items():
+        if rid in skip:
+            continue
         places = array("I")
         places.frombytes(indices)
         readsets[rid] = tuple(zip(map(paths.__getitem__, places), map(modes.__getitem__, kinds), strict=True))
@@ -219,15 +223,17 @@ def _forget_old(store: Path, current: str) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _load(folder: Path, store: Path) -> tuple[dict[str, str], dict[str, tuple]]:
-    """A tree's files (their fingerprints) and the reads of its pages; empty if unknown."""
+def _load(folder: Path, store: Path, reads: bool = True,
+          skip: Mapping[str, Any] | frozenset = frozenset()) -> tuple[dict[str, str], dict[str, tuple]]:
+    """A tree's files (their fingerprints) and the reads of its pages (``reads``; not those whose
+    ids ``skip`` has); empty if unknown."""
     try:
         name = (folder / MANIFEST).read_text("ascii").strip()
         if not name.isalnum():
             return {}, {}
         data = pickle.loads((store / f"{name}{SUFFIX}").read_bytes())
         if data.get("version") == VERSION and isinstance(data["files"], dict):
-            return data["files"], _decode(data["readsets"])
+            return data["files"], _decode(data["readsets"], skip) if reads else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, IndexError, ImportError,
             pickle.UnpicklingError):
         pass
