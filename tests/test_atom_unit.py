@@ -45,3 +45,25 @@ def test_the_feed_is_dated_by_its_newest_entry_and_a_long_feed_says_what_it_leav
     assert parsed.feed.subtitle == "滨海新区的科普活动。即将举办的活动共 3 项，这里列出最近的 2 项。"
     assert parsed.feed.updated == "2026-11-02T08:00:00Z"  # the newer of the two shown
     assert parsed.entries[0].published == "2026-10-01T00:00:00Z"
+
+
+def test_an_entry_written_once_for_several_feeds_reads_as_in_each_feed_alone() -> None:
+    """The build writes each event's entry once for every feed it is in: a street's feed made
+    after the district's has the bytes it has when made alone, and the nesting of a feed
+    written in one piece (ElementTree's own indenting of the whole document)."""
+    from xml.etree import ElementTree as ET
+
+    index = index_for(date(2026, 12, 1))
+    district = AtomFeed("feeds/all.atom", "all", "全区科普活动", "全区。", "events/", "feeds/all.ics",
+                        tuple(index.entries))
+    street = AtomFeed("feeds/xinbei.atom", "streets/xinbei", "新北街道", "新北。", "streets/xinbei/",
+                      "feeds/xinbei.ics", tuple(e for e in index.entries if e.street.id == "xinbei"))
+    written: dict[str, bytes] = {}
+    feed_bytes(district, SETTINGS, REVISIONS, ZONE, written)
+    shared = feed_bytes(street, SETTINGS, REVISIONS, ZONE, written)
+    assert len(written) == 3 and shared == feed_bytes(street, SETTINGS, REVISIONS, ZONE)
+    whole = ET.fromstring(shared)
+    ET.indent(whole)
+    ET.register_namespace("", "http://www.w3.org/2005/Atom")
+    assert shared == b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(whole, encoding="utf-8") + b"\n"
+    assert len(feedparser.parse(shared).entries) == 2

@@ -222,8 +222,9 @@ class SubscriptionsGenerator(Generator):
                                      int(self.settings.get("ATOM_MAX_ENTRIES", atom.MAX_ENTRIES)))
         revisions = {slug: atom.Revision(stamp_time(stamp), getattr(plan.history.get(slug), "created", None))
                      for slug, stamp in plan.stamps.items()}
+        written: dict[str, bytes] = {}  # each event's entry, written once for all the feeds it is in
         for save_as, feed in plan.atom_feeds:
-            services.out.write(save_as, atom.feed_bytes(feed, settings, revisions, services.index.timezone))
+            services.out.write(save_as, atom.feed_bytes(feed, settings, revisions, services.index.timezone, written))
 
 
 def _report_left_out(windows) -> None:

@@ -64,8 +64,10 @@ def upcoming(entries: Iterable[EventEntry], zone: ZoneInfo) -> list[EventEntry]:
 
 
 def feed_bytes(feed: AtomFeed, settings: AtomSettings, revisions: Mapping[str, Revision],
-               zone: ZoneInfo) -> bytes:
-    """The whole .atom document; no clock: the feed's ``updated`` is its latest entry's."""
+               zone: ZoneInfo, written: dict[str, bytes] | None = None) -> bytes:
+    """The whole .atom document; no clock: the feed's ``updated`` is its latest entry's.
+    ``written``: each event's entry as XML, kept for the build's other feeds (an event is in
+    the district's feed, its street's, its team's, its categories'…)."""
     coming = upcoming(feed.entries, zone)
     shown = coming[: settings.max_entries]
     root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
@@ -77,9 +79,38 @@ def feed_bytes(feed: AtomFeed, settings: AtomSettings, revisions: Mapping[str, R
     _link(root, "alternate", settings.absolute(feed.page_url), "text/html")
     _link(root, "related", settings.absolute(feed.calendar_url), "text/calendar")
     text_element(ET.SubElement(root, f"{{{ATOM}}}author"), "name", settings.author)
+    if not shown:
+        return document(root)
+    written = {} if written is None else written
+    entries = []
     for entry in shown:
-        _entry(root, entry, settings, revisions[entry.event.slug])
-    return document(root)
+        slug = entry.event.slug
+        if slug not in written:
+            written[slug] = entry_bytes(entry, settings, revisions[slug])
+        entries.append(written[slug])
+    # The header as ``document`` indents it when entries follow, then the entries, each indented
+    # as it would be inside the feed.
+    ET.indent(root)
+    root[-1].tail = _INDENT
+    head = document(root, indented=True)
+    closing = b"</feed>\n"
+    assert head.endswith(closing)
+    return head[: -len(closing)] + _INDENT.encode().join(entries) + b"\n" + closing
+
+
+_INDENT = "\n  "
+_DECLARED = f' xmlns="{ATOM}"'.encode()
+
+
+def entry_bytes(entry: EventEntry, settings: AtomSettings, revision: Revision) -> bytes:
+    """One ``<entry>`` as ``feed_bytes`` writes it inside a feed (indented one level)."""
+    holder = ET.Element(f"{{{ATOM}}}feed")
+    _entry(holder, entry, settings, revision)
+    item = holder[0]
+    ET.indent(item, level=1)
+    ET.register_namespace("", ATOM)
+    # Serialised alone, the entry declares the namespace the feed declares: said once, first.
+    return ET.tostring(item, encoding="utf-8").replace(_DECLARED, b"", 1)
 
 
 def _count_text(total: int, shown: int) -> str:
@@ -155,8 +186,10 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def document(root: ET.Element) -> bytes:
-    """The feed as UTF-8 XML with the Atom namespace as the default, indented."""
+def document(root: ET.Element, indented: bool = False) -> bytes:
+    """The feed as UTF-8 XML with the Atom namespace as the default, indented (``indented``:
+    it is already)."""
     ET.register_namespace("", ATOM)
-    ET.indent(root)
+    if not indented:
+        ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
