@@ -105,3 +105,28 @@ def test_one_data_file_is_kept_whatever_the_builds(tmp_path: Path) -> None:
         _load(content, cache)
         names = sorted(p.name for p in cache.iterdir())
         assert len(names) == 2 and names[1] == "parses.pickle" and names[0].startswith("parses-"), names
+
+
+def test_a_rebuild_starts_with_the_digests_of_its_unchanged_events(tmp_path: Path) -> None:
+    """The digest a build worked out for each event (its pages' and files' fingerprints are made
+    from it) is kept: the next build's memo starts with those of unchanged events, each equal to
+    the digest worked out again, and none for the edited one."""
+    from kepu_pelican.engine.canon import canonical, written
+
+    content, folder = _site(tmp_path), tmp_path / "cache"
+    first, _, cache = _load(content, folder)
+    memo: dict = {}
+    for event in first:
+        canonical(event, memo)
+    cache.keep_digests(memo)
+    edited = content / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    edited.write_text(edited.read_text("utf-8").replace("流动科技馆进社区", "流动科技馆来了"), "utf-8")
+    second, _, cache = _load(content, folder)
+    seeded: dict = {}
+    cache.seed(seeded)
+    again: dict = {}
+    for event in second:
+        canonical(event, again)
+    unchanged = [event for event in second if event.slug != "liudong-kejiguan"]
+    assert len(unchanged) == 4 and len(seeded) == 4
+    assert all(written(event, seeded) == written(event, again) is not None for event in unchanged)

@@ -99,9 +99,11 @@ class IndexGenerator(Generator):
                                 site_config(self.settings).timezone, horizon_days(self.settings),
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
         out = ByteWriter(self.output_path, start_reuse(self.output_path, self.settings))
+        cache.seed(out.reuse.memo)  # the digests of unchanged events, worked out by an earlier build
         start_search_index(out, self.settings, index, urls, self.context.get("articles", []))
         with phase("events: plan feeds, calendars and figures"):
             services = make_services(self.settings, self.context, index, urls, out, SharedParts(self.env, self.context))
+        cache.keep_digests(out.reuse.memo)
         publish_services(self.context, services)
 
 

@@ -94,6 +94,19 @@ def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str
     return digest("".join(out))
 
 
+def written(value: Any, memo: dict[int, tuple[Any, str]]) -> str | None:
+    """What ``canonical`` writes for ``value`` inside another when the memo has it (a large
+    value's digest), else None: a cache keeps it beside the value, to ``seed`` a later build's memo."""
+    known = memo.get(id(value))
+    return known[1] if known is not None and known[0] is value else None
+
+
+def seed(memo: dict[int, tuple[Any, str]], value: Any, text: str) -> None:
+    """Give the memo what ``written`` gave for this value in an earlier build: the value must be
+    equal to that one (the same cached value, read back), and the code the same."""
+    memo[id(value)] = (value, text)
+
+
 def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]]) -> None:
     found = KINDS.get(type(value))
     if found is None:

@@ -4,7 +4,9 @@ sanitiser's allowlists, library versions), so any change to that code parses eve
 
 Beside each parse, what validating it gave: kept with the digest of what validation read
 besides the file (the registries, the news' names, the time zone…) and the files it looked
-for (pictures), and used only while all of them are as they were."""
+for (pictures), and used only while all of them are as they were. With a validated event, its
+canonical digest (engine.canon.written) once a build has worked it out: the next build's
+memo starts with it (the same code, the same event read back)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from kepu.content.events import ParsedFile, Validated
 from kepu.content.validation import ValidationContext
 
 from .blobs import OLD, Blobs
-from .canon import Undigestable, canonical
+from .canon import Undigestable, canonical, seed, written
 from .fragments import load_pickle, save_pickle
 from .keys import code_digest
 
@@ -27,7 +29,8 @@ _UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, Ty
 class ParseCache:
     """``kepu.content.events.ParseCache`` kept in the cache folder, valid only for the code that
     made it. The index maps the path under content/ to ``[stamp, parse, validation]``: where the
-    pickled parse is in the data file, and ``(inputs digest, files looked for, where)`` or None."""
+    pickled parse is in the data file, and ``(inputs digest, files looked for, where, the event's
+    digest or None)`` or None."""
 
     def __init__(self, folder: Path, content_prefix: str):
         self.path = folder / FILE
@@ -40,6 +43,7 @@ class ParseCache:
         self.prefix = content_prefix
         self.changed = False
         self.hits = 0  # parses (or validations) served from the cache, reported by trace.note
+        self.events: dict[str, object] = {}  # this build's validated events, by key
 
     def _key(self, shown: str) -> str:
         return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
@@ -71,13 +75,15 @@ class ParseCache:
         entry = self.index.get(self._key(shown))
         if entry is None or entry[0] != stamp or entry[2] is None or entry[2][0] != self._digest(ctx):
             return None
-        inputs, probes, span = entry[2]
+        inputs, probes, span, _digest = entry[2]
         if not inputs or any(ctx.has_file(relative) != found for relative, found in probes):
             return None  # a picture added or removed since
         result = self._load(span)
         if not isinstance(result, tuple):
             return None
         self.hits += 1
+        if result[0] is not None:
+            self.events[self._key(shown)] = result[0]
         return result
 
     def keep_validated(self, shown: str, stamp: bytes, ctx: ValidationContext, probes: list[tuple[str, bool]],
@@ -85,8 +91,10 @@ class ParseCache:
         entry = self.index.get(self._key(shown))
         inputs = self._digest(ctx)
         if entry is not None and entry[0] == stamp and inputs:
-            entry[2] = (inputs, tuple(probes), self.blobs.add(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)))
+            entry[2] = (inputs, tuple(probes), self.blobs.add(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)), None)
             self.changed = True
+            if result[0] is not None:
+                self.events[self._key(shown)] = result[0]
 
     def _digest(self, ctx: ValidationContext) -> str:
         """The digest of ``ctx.inputs()``, worked out once per context; empty if it has none."""
@@ -96,6 +104,26 @@ class ParseCache:
             except Undigestable:
                 self._inputs = (ctx, "")
         return self._inputs[1]
+
+    def seed(self, memo: dict) -> None:
+        """Start the build's memo with the digests of the events read back from the cache."""
+        for key, event in self.events.items():
+            text = self.index[key][2][3]
+            if text is not None:
+                seed(memo, event, text)
+
+    def keep_digests(self, memo: dict) -> None:
+        """Keep the digests the build worked out for its events, in the index only (the data
+        file stays as ``save`` wrote it)."""
+        kept = False
+        for key, event in self.events.items():
+            valid = self.index[key][2]
+            text = written(event, memo)
+            if text is not None and valid[3] != text:
+                self.index[key][2] = (*valid[:3], text)
+                kept = True
+        if kept:
+            self._save_index(self.blobs.name)
 
     def keep_only(self, shown: set[str]) -> None:
         """Forget files that no longer exist."""
@@ -112,9 +140,16 @@ class ParseCache:
         for entry in self.index.values():
             entry[1] = self.blobs.carry(entry[1])
             if entry[2] is not None:
-                entry[2] = (*entry[2][:2], self.blobs.carry(entry[2][2]))
+                entry[2] = (*entry[2][:2], self.blobs.carry(entry[2][2]), entry[2][3])
         name = self.blobs.finish()
-        index = {key: [stamp, (OLD, *parse[1:]), None if valid is None else (*valid[:2], (OLD, *valid[2][1:]))]
-                 for key, (stamp, parse, valid) in self.index.items()}
-        save_pickle(self.path, {"code": self.code, "data": name, "index": index})
+        for entry in self.index.values():  # the next data file is the one the next build reads
+            entry[1] = (OLD, *entry[1][1:])
+            if entry[2] is not None:
+                entry[2] = (*entry[2][:2], (OLD, *entry[2][2][1:]), entry[2][3])
+        self._save_index(name)
         self.blobs.close(name)
+        self.blobs.name, self.changed = name, False
+
+    def _save_index(self, name: str | None) -> None:
+        if name:
+            save_pickle(self.path, {"code": self.code, "data": name, "index": self.index})
