@@ -189,7 +189,7 @@ class FeedsGenerator(Generator):
 
 
 class SubscriptionsGenerator(Generator):
-    """The shared calendars the plan lists, their Atom twins and the subscribe pages."""
+    """The shared calendars the plan lists and the subscribe pages."""
 
     def generate_output(self, writer) -> None:
         services = services_of(self)
@@ -203,8 +203,6 @@ class SubscriptionsGenerator(Generator):
                 services.out.write(feed.path, data)
                 windows.append(window)
         _report_left_out(windows)
-        with phase("feeds: atom"):
-            self._write_atom(services)
         writer.write_file(urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
                           self.context, url=urls.url("SUBSCRIBE"), page_name="subscribe")
         with phase("feeds: subscribe pages"):
@@ -213,8 +211,16 @@ class SubscriptionsGenerator(Generator):
                 writer.write_file(save_as, template, self.context, url=links.page, page_name="subscribe_feed",
                                   feed=links, feed_name=name, facet=facet)
 
+
+
+class AtomFeedsGenerator(Generator):
+    """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
+
+    def generate_output(self, writer) -> None:
+        with phase("feeds: atom"):
+            self._write_atom(services_of(self))
+
     def _write_atom(self, services: Services) -> None:
-        """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
         plan = services.feeds
         settings = atom.AtomSettings(plan.settings.site_url, plan.settings.uid_domain,
                                      self.settings.get("ORGANIZATION") or self.settings["SITENAME"],

@@ -28,7 +28,7 @@ from .engine import Undigestable, canonical, code_digest, digest, engine_key, st
 from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
 from .engine.shared import SharedParts
-from .feeds import FeedsGenerator, SubscriptionsGenerator, plan_feeds
+from .feeds import AtomFeedsGenerator, FeedsGenerator, SubscriptionsGenerator, plan_feeds
 from .images import ImagesGenerator
 from .notices import NoticesGenerator
 from .paging import write_pages
@@ -311,7 +311,9 @@ def get_generators(_pelican) -> list[type]:
     """One job each, in this order; the first makes the services all of them share."""
     # Outputs spread over every core first, then those of one process each: open data, statistics
     # and notice sheets (like the search index, started beside the plan) each in a background
-    # process, in turn, while this one makes the others.
+    # process, in turn, while this one makes the others (open data beside the shared calendars,
+    # statistics beside the Atom feeds and campaign programmes).
     return [IndexGenerator, EventPagesGenerator, ListingsGenerator, SiteFilesGenerator, FeedsGenerator,
-            CalendarGenerator, OpenDataGenerator, SubscriptionsGenerator, StatsGenerator, CampaignDaysGenerator,
-            NoticesGenerator, EmbedsGenerator, ChangesGenerator, ImagesGenerator, RoutesGenerator]
+            CalendarGenerator, OpenDataGenerator, SubscriptionsGenerator, StatsGenerator, AtomFeedsGenerator,
+            CampaignDaysGenerator, NoticesGenerator, EmbedsGenerator, ChangesGenerator, ImagesGenerator,
+            RoutesGenerator]
