@@ -318,6 +318,12 @@ def corpus_section(results: list[SizeResult]) -> list[str]:
                      f"| {max(x.peak_mb for x in r.warm):.0f} "
                      f"| {max(x.peak_mb for x in r.plain):.0f} | {r.portal[0].files} | {r.files_per_event:.2f} "
                      f"| {r.kb_per_event:.1f} | {r.plain[0].files} |")
+    lines += ["", "Every build at each size, in the order run (seconds, and peak MB): the machine's noise is "
+                  "as visible as the medians."]
+    for r in results:
+        lines.append(f"- {r.events} events: " + "; ".join(
+            f"{name} " + ", ".join(f"{x.seconds:.2f} s ({x.peak_mb:.0f} MB)" for x in runs)
+            for name, runs in (("portal cold", r.portal), ("Pelican cold", r.plain), ("portal warm", r.warm))))
     if len(results) > 1:
         small = results[0]
         per_small = small.median(small.portal) / small.events

@@ -84,6 +84,9 @@ def _check_corpus_section(text: str) -> None:
     assert _within_rounding(ratio, portal, plain) and _within_rounding(warm_ratio, warm, portal)
     assert files > plain_files > 40  # the portal writes more than plain Pelican, both write pages
     assert abs(per_event - files / 40) <= 0.006
+    runs = re.search(r"^- 40 events: portal cold ([\d.]+) s \(\d+ MB\); Pelican cold ([\d.]+) s \(\d+ MB\); "
+                     r"portal warm ([\d.]+) s \(\d+ MB\)$", text, re.MULTILINE)
+    assert runs and [round(float(x), 2) for x in runs.groups()] == [portal, plain, warm]  # one run each: the medians
     total = re.search(r"^\| \*\*all\*\* \| \*\*([\d,]+)\*\* \| \*\*([\d.]+)\*\* \|", text, re.MULTILINE)
     assert total and int(total[1].replace(",", "")) == files  # the table of kinds adds up to the whole output
     assert abs(float(total[2]) * 1e6 / 40 / 1024 - kb) <= 0.1 * kb
