@@ -132,3 +132,16 @@ def test_editing_bench_measures_the_check_and_the_preview_and_keeps_its_section(
         low = (numerator - 0.005) / (denominator + 0.005)
         high = (numerator + 0.005) / max(denominator - 0.005, 1e-9)
         assert low - 0.005 <= value <= high + 0.005, (value, numerator, denominator)
+
+
+def test_a_memory_sample_taken_while_a_process_forks_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parent read just before it forks and its child read just after would count the pages
+    they share twice (a build forks workers and background processes many times): such a sample
+    is left out, one of an unchanged tree is the sum of its processes' PSS."""
+    from bench import run
+
+    trees = iter([[10], [10, 11], [10, 11], [10, 11]])
+    monkeypatch.setattr(run, "_tree", lambda pid: next(trees))
+    monkeypatch.setattr(run, "_pss_kb", {10: 300_000, 11: 200_000}.__getitem__)
+    assert run._tree_rss_kb(10) is None  # forked while it was read
+    assert run._tree_rss_kb(10) == 500_000
