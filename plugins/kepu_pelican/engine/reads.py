@@ -458,25 +458,27 @@ def _lift(path: tuple, params: list) -> tuple:
     return tuple(lifted)
 
 
-Prepared = tuple[Sequence[tuple[tuple, str]], bytes]  # reads (path, mode); per read, 1 if its path names a key
+Prepared = tuple[Sequence[tuple[tuple, str]], tuple]  # reads (path, mode); per read, where its path names keys
 
 
 def prepare(readset: Sequence) -> Prepared:
     """Reads as the manifest keeps them, ready to follow: the same (path, mode) pairs when their
     paths are tuples already (as a manifest gives them back: not copied, a warm build follows
-    hundreds of thousands), and for each whether its path names one of the page's keys (``$n``)."""
+    hundreds of thousands), and for each the steps of its path that name one of the page's keys
+    (``$n``), as (step, n) pairs: none for most."""
     pairs = readset if all(isinstance(path, tuple) for path, _ in readset) else [
         (as_path(path), mode) for path, mode in readset]
-    flags = bytearray(len(pairs))
-    for position, (path, _) in enumerate(pairs):
+    places = []
+    for path, _ in pairs:
         keyed = _KEYED.get(id(path))
         if keyed is None or keyed[0] is not path:
-            keyed = _KEYED[id(path)] = (path, any(_placeholder(step) for step in path))
-        flags[position] = keyed[1]
-    return pairs, bytes(flags)
+            keyed = _KEYED[id(path)] = (path, tuple((position, step[1][1]) for position, step in enumerate(path)
+                                                    if _placeholder(step)))
+        places.append(keyed[1])
+    return pairs, tuple(places)
 
 
-_KEYED: dict[int, tuple[tuple, bool]] = {}  # a manifest's paths are shared by its read sets: looked at once
+_KEYED: dict[int, tuple[tuple, tuple]] = {}  # a manifest's paths are shared by its read sets: looked at once
 
 
 def _placeholder(step: tuple) -> bool:
@@ -493,8 +495,12 @@ def frozen(value: Any) -> Any:
     return tuple(frozen(item) for item in value) if isinstance(value, (list, tuple)) else value
 
 
-def _bind(path: tuple, params: tuple) -> tuple:
-    return tuple(("i", params[step[1][1]]) if _placeholder(step) else step for step in path)
+def _bind(path: tuple, params: tuple, places: tuple) -> tuple:
+    """The path with the page's keys in the steps ``places`` names."""
+    bound = list(path)
+    for position, number in places:
+        bound[position] = ("i", params[number])
+    return tuple(bound)
 
 
 def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[str, Any],
@@ -510,8 +516,8 @@ def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[
     found: dict[tuple, Any] = {}
     values = []
     try:
-        for (path, mode), keyed in zip(*reads, strict=True):
-            bound = _bind(path, params) if keyed else path
+        for (path, mode), places in zip(*reads, strict=True):
+            bound = _bind(path, params, places) if places else path
             root = bound[0][1]
             if known is not None and shared is not None and root in shared and context.get(root) is shared[root]:
                 cache_key = (template.name, bound, mode)

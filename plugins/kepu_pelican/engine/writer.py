@@ -70,8 +70,11 @@ class EngineWriter(Writer):
                 self.prepared[rid] = prepare(readset)
             found = replay(rid, params, self.prepared[rid], template, local, self.key, self.memo, self.sizes,
                            shared, self.shared_digests)
-            if found is not None and reuse.reuse(name, stamp(rid, params, found)):
-                reuse.record(name, stamp(rid, params, found), {rid: readset})
+            if found is None:
+                continue
+            stamped = stamp(rid, params, found)
+            if reuse.reuse(name, stamped):
+                reuse.record(name, stamped, {rid: readset})
                 return True
         return False
 
