@@ -130,3 +130,31 @@ def test_a_rebuild_starts_with_the_digests_of_its_unchanged_events(tmp_path: Pat
     unchanged = [event for event in second if event.slug != "liudong-kejiguan"]
     assert len(unchanged) == 4 and len(seeded) == 4
     assert all(written(event, seeded) == written(event, again) is not None for event in unchanged)
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_never_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A full disk (or a cache folder without write permission) while the next data file is
+    written: the events are read and validated as without a cache, the editor is told in
+    Chinese, and the cache stays as the last build left it (the next build uses it)."""
+    from kepu_pelican.engine import blobs
+
+    content, folder = _site(tmp_path), tmp_path / "cache"
+    first, _, _ = _load(content, folder)
+    index_before = (folder / "parses.pickle").read_bytes()
+    edited = content / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    edited.write_text(edited.read_text("utf-8").replace("流动科技馆进社区", "流动科技馆来了"), "utf-8")
+
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(blobs.Blobs, "add", full)
+        second, problems, _ = _load(content, folder)
+    assert [e.title for e in second if e.slug == "liudong-kejiguan"] == ["流动科技馆来了"]
+    assert not [p for p in problems if p.is_error] and len(second) == len(first)
+    assert "缓存 parses.pickle 未能保存" in caplog.text
+    assert (folder / "parses.pickle").read_bytes() == index_before
+    assert len(list(folder.glob("parses-*.data"))) == 1 and not list(folder.glob(".*.tmp"))
+    third, _, cache = _load(content, folder)  # the disk has room again: the old cache serves the rest
+    assert third == second and cache.hits == len(third) - 1

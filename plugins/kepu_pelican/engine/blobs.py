@@ -62,8 +62,9 @@ class Blobs:
         os.replace(self._next.with_name(f".{self._next.name}.tmp"), self._next)
         return self._next.name
 
-    def close(self, keep: str | None) -> None:
-        """Let the data file go; remove every other data file of this stem (``keep`` stays)."""
+    def close(self, keep: str | None, discard: bool = False) -> None:
+        """Let the data file go; remove every other data file of this stem (``keep`` stays), or
+        only the unfinished next one (``discard``: the index still names the old one)."""
         if self._map is not None:
             with contextlib.suppress(BufferError):  # a view still held: the map goes with the process
                 self._map.close()
@@ -73,7 +74,7 @@ class Blobs:
             self._handle = None
             with contextlib.suppress(OSError):
                 os.unlink(self._next.with_name(f".{self._next.name}.tmp"))
-        for path in self.folder.glob(f"{self.stem}-*.data"):
+        for path in self.folder.glob(f"{self.stem}-*.data") if not discard else ():
             if path.name != keep:
                 with contextlib.suppress(OSError):
                     path.unlink()

@@ -10,6 +10,7 @@ memo starts with it (the same code, the same event read back)."""
 
 from __future__ import annotations
 
+import logging
 import pickle
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .keys import code_digest
 
 FILE = "parses.pickle"  # the index; the parses and validations are in a data file beside it (engine.blobs)
 STEM = "parses"
+logger = logging.getLogger(__name__)
 _UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
 
 
@@ -44,6 +46,7 @@ class ParseCache:
         self.changed = False
         self.hits = 0  # parses (or validations) served from the cache, reported by trace.note
         self.events: dict[str, object] = {}  # this build's validated events, by key
+        self.broken = False  # the next data file could not be written: this build keeps the old cache
 
     def _key(self, shown: str) -> str:
         return shown[len(self.prefix):].lstrip("/") if shown.startswith(self.prefix) else shown
@@ -65,10 +68,23 @@ class ParseCache:
         self.hits += 1
         return parsed
 
+    def _add(self, data: bytes):
+        """Where ``data`` is in the next data file; None once it cannot be written (a full disk,
+        a folder without write permission): the build goes on, and the cache stays as it was."""
+        if self.broken:
+            return None
+        try:
+            return self.blobs.add(data)
+        except OSError as error:
+            logger.warning("缓存 %s 未能保存（%s），下次构建会重新解析", self.path.name, error)
+            self.broken = True
+            return None
+
     def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
         key = self._key(shown)
-        if self.index.get(key, (None,))[0] != stamp:
-            self.index[key] = [stamp, self.blobs.add(pickled), None]
+        span = self._add(pickled) if self.index.get(key, (None,))[0] != stamp else None
+        if span is not None:
+            self.index[key] = [stamp, span, None]
             self.changed = True
 
     def validated(self, shown: str, stamp: bytes, ctx: ValidationContext) -> Validated | None:
@@ -90,8 +106,10 @@ class ParseCache:
                        result: Validated) -> None:
         entry = self.index.get(self._key(shown))
         inputs = self._digest(ctx)
-        if entry is not None and entry[0] == stamp and inputs:
-            entry[2] = (inputs, tuple(probes), self.blobs.add(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)), None)
+        span = self._add(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)) if entry is not None and \
+            entry[0] == stamp and inputs else None
+        if span is not None:
+            entry[2] = (inputs, tuple(probes), span, None)
             self.changed = True
             if result[0] is not None:
                 self.events[self._key(shown)] = result[0]
@@ -134,14 +152,20 @@ class ParseCache:
     def save(self) -> None:
         """Write the next data file (this build's new parts, then the old parts still used) and
         the index naming it; let the old one go."""
-        if not self.changed:
-            self.blobs.close(self.blobs.name)
+        if not self.changed or self.broken:
+            self.blobs.close(self.blobs.name, discard=self.broken)
             return
-        for entry in self.index.values():
-            entry[1] = self.blobs.carry(entry[1])
-            if entry[2] is not None:
-                entry[2] = (*entry[2][:2], self.blobs.carry(entry[2][2]), entry[2][3])
-        name = self.blobs.finish()
+        try:
+            for entry in self.index.values():
+                entry[1] = self.blobs.carry(entry[1])
+                if entry[2] is not None:
+                    entry[2] = (*entry[2][:2], self.blobs.carry(entry[2][2]), entry[2][3])
+            name = self.blobs.finish()
+        except OSError as error:
+            logger.warning("缓存 %s 未能保存（%s），下次构建会重新解析", self.path.name, error)
+            self.broken = True
+            self.blobs.close(self.blobs.name, discard=True)
+            return
         for entry in self.index.values():  # the next data file is the one the next build reads
             entry[1] = (OLD, *entry[1][1:])
             if entry[2] is not None:
@@ -151,5 +175,9 @@ class ParseCache:
         self.blobs.name, self.changed = name, False
 
     def _save_index(self, name: str | None) -> None:
-        if name:
+        if not name or self.broken:
+            return
+        try:
             save_pickle(self.path, {"code": self.code, "data": name, "index": self.index})
+        except OSError as error:
+            logger.warning("缓存 %s 未能保存（%s），下次构建会重新解析", self.path.name, error)
