@@ -181,7 +181,7 @@ def test_a_stale_parse_is_parsed_again(mini_site: Path, tmp_path: Path, stale: s
     span = (entry[1][0], len(kept), len(renamed))
     if stale == "parse and validation":
         entry[1] = span
-    entry[2] = (*entry[2][:2], span, entry[2][3])
+    entry[2] = entry[2]._replace(span=span)
     (cache / "parses.pickle").write_bytes(pickle.dumps(data))
     shutil.rmtree(output)
     result = run_build(mini_site / "content", output, env=env, extra_args=("--cache", str(cache)))

@@ -37,10 +37,21 @@ def _run(part: int) -> Any:
     """In a worker: the function's result, and what it wrote for each build's manifest."""
     assert _JOB is not None
     function, parts = _JOB
+    return _with_deltas(lambda: function(parts[part]))
+
+
+def _with_deltas(function: Callable[[], T]) -> tuple[T, list]:
+    """In a forked child: ``function()``, and what it wrote or linked for each build's manifest."""
     active = sessions()
     for session in active:
         session.begin_delta()
-    return function(parts[part]), [session.delta for session in active]
+    return function(), [session.delta for session in active]
+
+
+def _merge_deltas(deltas: list) -> None:
+    """In this process: what a child wrote or linked, into each build's manifest."""
+    for session, delta in zip(sessions(), deltas, strict=True):
+        session.merge(delta)
 
 
 def spread(settings: dict[str, Any]) -> tuple[int | None, int]:
@@ -59,7 +70,7 @@ def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers
         return [function(items)]
     parts = [items[i::workers] for i in range(workers)]
     note(f"parallel: {len(items)} items over {workers} processes")
-    return _forked(function, parts, here=True)
+    return _forked(function, parts)
 
 
 def in_background(name: str, function: Callable[[], T], then: Callable[[T], None], size: int,
@@ -112,10 +123,7 @@ def _background_child(function: Callable[[], Any], result: BinaryIO) -> None:
     status = 0
     try:
         die_with_parent()
-        active = sessions()
-        for session in active:
-            session.begin_delta()
-        outcome: tuple = (True, function(), [session.delta for session in active])
+        outcome: tuple = (True, *_with_deltas(function))
     except BaseException:  # every failure goes to the parent, which raises it
         outcome, status = (False, traceback.format_exc(), None), 1
     try:
@@ -141,8 +149,7 @@ def join_background() -> None:
         ok, value, deltas = pickle.loads(data)
         if not ok:
             raise RuntimeError(f"后台构建进程出错：\n{value}")
-        for session, delta in zip(sessions(), deltas, strict=True):
-            session.merge(delta)
+        _merge_deltas(deltas)
         then(value)
 
 
@@ -150,24 +157,22 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _forked(function: Callable[[Sequence[Any]], Any], parts: list[Sequence[Any]], here: bool) -> list[Any]:
-    """``function`` on each part, the first in this process if ``here``, the rest in forked
-    children; what the children wrote is merged into this process's manifests."""
+def _forked(function: Callable[[Sequence[Any]], Any], parts: list[Sequence[Any]]) -> list[Any]:
+    """``function`` on each part, the first in this process, the rest in forked children; what
+    the children wrote is merged into this process's manifests."""
     global _JOB
     join_background()  # the cores are this job's: a background process would only share them
     _JOB = (function, parts)
     # Objects that exist now are left out of collections from here on (in the children too:
     # their collector would otherwise write to every object and copy every shared page).
     gc.freeze()
-    start = 1 if here else 0
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(len(parts) - start, initializer=die_with_parent) as pool:
-            pending = pool.map_async(_run, range(start, len(parts)), chunksize=1)
-            results = [function(parts[0])] if here else []
+        with context.Pool(len(parts) - 1, initializer=die_with_parent) as pool:
+            pending = pool.map_async(_run, range(1, len(parts)), chunksize=1)
+            results = [function(parts[0])]
             for result, deltas in pending.get():
-                for session, delta in zip(sessions(), deltas, strict=True):
-                    session.merge(delta)  # the pages a worker wrote or linked, for the manifest
+                _merge_deltas(deltas)
                 results.append(result)
             return results
     finally:

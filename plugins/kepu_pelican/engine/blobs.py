@@ -74,11 +74,8 @@ class Blobs:
             self._handle = None
             with contextlib.suppress(OSError):
                 os.unlink(self._next.with_name(f".{self._next.name}.tmp"))
-        for path in self.folder.glob(f"{self.stem}-*.data") if not discard else ():
-            if path.name != keep:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-        for path in self.folder.glob(f".{self.stem}-*.data.tmp"):
+        stale = [] if discard else [p for p in self.folder.glob(f"{self.stem}-*.data") if p.name != keep]
+        for path in [*stale, *self.folder.glob(f".{self.stem}-*.data.tmp")]:
             with contextlib.suppress(OSError):
                 path.unlink()
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 import pickle
 from pathlib import Path
+from typing import NamedTuple
 
 from kepu.content.events import ParsedFile, Validated
 from kepu.content.validation import ValidationContext
 
-from .blobs import OLD, Blobs
+from .blobs import OLD, Blobs, Span
 from .canon import Undigestable, canonical, seed, written
 from .fragments import load_pickle, save_pickle
 from .keys import code_digest
@@ -26,13 +27,22 @@ FILE = "parses.pickle"  # the index; the parses and validations are in a data fi
 STEM = "parses"
 logger = logging.getLogger(__name__)
 _UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
+UNSAVED = "缓存 %s 未能保存（%s），下次构建会重新解析"
+
+
+class Validation(NamedTuple):
+    """What validating a file gave, and what it depended on besides the file."""
+
+    inputs: str  # the digest of ValidationContext.inputs()
+    probes: tuple[tuple[str, bool], ...]  # the files it looked for, and whether each was there
+    span: Span  # where the pickled (event, problems) is in the data file
+    digest: str | None = None  # the event's canonical digest, once a build has worked it out
 
 
 class ParseCache:
     """``kepu.content.events.ParseCache`` kept in the cache folder, valid only for the code that
     made it. The index maps the path under content/ to ``[stamp, parse, validation]``: where the
-    pickled parse is in the data file, and ``(inputs digest, files looked for, where, the event's
-    digest or None)`` or None."""
+    pickled parse is in the data file, and a ``Validation`` or None."""
 
     def __init__(self, folder: Path, content_prefix: str):
         self.path = folder / FILE
@@ -76,8 +86,7 @@ class ParseCache:
         try:
             return self.blobs.add(data)
         except OSError as error:
-            logger.warning("缓存 %s 未能保存（%s），下次构建会重新解析", self.path.name, error)
-            self.broken = True
+            self._unsaved(error)
             return None
 
     def put(self, shown: str, stamp: bytes, pickled: bytes) -> None:
@@ -89,12 +98,12 @@ class ParseCache:
 
     def validated(self, shown: str, stamp: bytes, ctx: ValidationContext) -> Validated | None:
         entry = self.index.get(self._key(shown))
-        if entry is None or entry[0] != stamp or entry[2] is None or entry[2][0] != self._digest(ctx):
+        valid = entry[2] if entry is not None and entry[0] == stamp else None
+        if valid is None or not valid.inputs or valid.inputs != self._digest(ctx):
             return None
-        inputs, probes, span, _digest = entry[2]
-        if not inputs or any(ctx.has_file(relative) != found for relative, found in probes):
+        if any(ctx.has_file(relative) != found for relative, found in valid.probes):
             return None  # a picture added or removed since
-        result = self._load(span)
+        result = self._load(valid.span)
         if not isinstance(result, tuple):
             return None
         self.hits += 1
@@ -109,7 +118,7 @@ class ParseCache:
         span = self._add(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)) if entry is not None and \
             entry[0] == stamp and inputs else None
         if span is not None:
-            entry[2] = (inputs, tuple(probes), span, None)
+            entry[2] = Validation(inputs, tuple(probes), span)
             self.changed = True
             if result[0] is not None:
                 self.events[self._key(shown)] = result[0]
@@ -126,7 +135,7 @@ class ParseCache:
     def seed(self, memo: dict) -> None:
         """Start the build's memo with the digests of the events read back from the cache."""
         for key, event in self.events.items():
-            text = self.index[key][2][3]
+            text = self.index[key][2].digest
             if text is not None:
                 seed(memo, event, text)
 
@@ -137,8 +146,8 @@ class ParseCache:
         for key, event in self.events.items():
             valid = self.index[key][2]
             text = written(event, memo)
-            if text is not None and valid[3] != text:
-                self.index[key][2] = (*valid[:3], text)
+            if text is not None and valid.digest != text:
+                self.index[key][2] = valid._replace(digest=text)
                 kept = True
         if kept:
             self._save_index(self.blobs.name)
@@ -159,17 +168,16 @@ class ParseCache:
             for entry in self.index.values():
                 entry[1] = self.blobs.carry(entry[1])
                 if entry[2] is not None:
-                    entry[2] = (*entry[2][:2], self.blobs.carry(entry[2][2]), entry[2][3])
+                    entry[2] = entry[2]._replace(span=self.blobs.carry(entry[2].span))
             name = self.blobs.finish()
         except OSError as error:
-            logger.warning("缓存 %s 未能保存（%s），下次构建会重新解析", self.path.name, error)
-            self.broken = True
+            self._unsaved(error)
             self.blobs.close(self.blobs.name, discard=True)
             return
         for entry in self.index.values():  # the next data file is the one the next build reads
-            entry[1] = (OLD, *entry[1][1:])
+            entry[1] = _old(entry[1])
             if entry[2] is not None:
-                entry[2] = (*entry[2][:2], (OLD, *entry[2][2][1:]), entry[2][3])
+                entry[2] = entry[2]._replace(span=_old(entry[2].span))
         self._save_index(name)
         self.blobs.close(name)
         self.blobs.name, self.changed = name, False
@@ -180,4 +188,14 @@ class ParseCache:
         try:
             save_pickle(self.path, {"code": self.code, "data": name, "index": self.index})
         except OSError as error:
-            logger.warning("缓存 %s 未能保存（%s），下次构建会重新解析", self.path.name, error)
+            self._unsaved(error)
+
+    def _unsaved(self, error: OSError) -> None:
+        """A full disk, a folder without write permission: this build keeps the cache as it was."""
+        logger.warning(UNSAVED, self.path.name, error)
+        self.broken = True
+
+
+def _old(span: Span) -> Span:
+    """A span of the data file just finished, as the next build reads it."""
+    return (OLD, *span[1:])
