@@ -5,6 +5,7 @@ in the background is collected when the build joins it, its failures raised ther
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -58,8 +59,35 @@ def test_a_file_written_in_the_background_and_here_is_refused(tmp_path: Path) ->
         join_background()
 
 
-def test_fork_map_gives_each_slice_once_in_order() -> None:
+def test_fork_map_gives_each_item_once_to_a_process() -> None:
     parent = os.getpid()
     results = fork_map(lambda part: (os.getpid(), list(part)), list(range(10)), workers=2, min_items=4)
-    assert [items for _, items in results] == [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9]]
-    assert results[0][0] == parent and results[1][0] != parent
+    assert sorted(item for _, items in results for item in items) == list(range(10))
+    assert len(results) == 2 and parent in {pid for pid, _ in results}
+    assert len({pid for pid, _ in results}) == 2
+
+
+def test_a_long_item_does_not_hold_up_the_items_after_it() -> None:
+    """Item 0 takes until every other item is done: the other process must take them all (a
+    fixed share per process would leave items 2, 4, … waiting behind it)."""
+    context = multiprocessing.get_context("fork")
+    done, others_done = context.Value("i", 0), context.Event()
+
+    def work(part) -> tuple[int, list[int], bool]:
+        handled, waited = [], True
+        for item in part:
+            handled.append(item)
+            if item == 0:
+                waited = others_done.wait(60)  # set at once when the others are shared out well
+                continue
+            with done.get_lock():
+                done.value += 1
+                if done.value == 9:
+                    others_done.set()
+        return os.getpid(), handled, waited
+
+    results = fork_map(work, list(range(10)), workers=2, min_items=4)
+    assert all(waited for _, _, waited in results)
+    assert sorted(len(handled) for _, handled, _ in results) == [1, 9]
+
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -95,7 +96,7 @@ class CalendarGenerator(Generator):
                           months=[(key, self._month_url("CALENDAR_MONTH", key, {}),
                                    self.district.month(key).count) for key in months])
 
-    def _write_jobs(self, writer, index: SiteIndex, jobs: list[tuple[str, Any]]) -> None:
+    def _write_jobs(self, writer, index: SiteIndex, jobs: Iterable[tuple[str, Any]]) -> None:
         for kind, scope in jobs:
             if kind == "days":
                 self._write_days(writer, index)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -177,15 +177,17 @@ class FeedsGenerator(Generator):
                              *spread(self.settings)):
             plan.components.remember(made)
 
-    def _single_events(self, services: Services, entries: list[EventEntry], day) -> dict[str, bytes]:
+    def _single_events(self, services: Services, entries: Iterable[EventEntry], day) -> dict[str, bytes]:
         plan, urls = services.feeds, services.urls
-        for entry in entries:
+        made = {}
+        for entry in entries:  # once: they may be handed out while this goes (fork_map)
             slug = entry.event.slug
             single = Feed(urls.url("EVENT_ICS", slug=slug), entry.event.title,
                           entry.event.summary or entry.event.title, entry.url, [entry])
             data = feed_bytes(single, plan.settings, plan.components, day, single=True)[0]
             services.out.write(urls.save_as("EVENT_ICS", slug=slug), data)
-        return {entry.event.slug: plan.components.serialize(entry) for entry in entries}
+            made[slug] = plan.components.serialize(entry)
+        return made
 
 
 class SubscriptionsGenerator(Generator):

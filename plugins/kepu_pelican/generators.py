@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,7 @@ from kepu.formats.finder import filter_index
 from kepu.formats.qr import QrCache
 from kepu.formats.structured import event_jsonld, script_json
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
-from kepu.index.site import SiteIndex, build_index, local_day
+from kepu.index.site import EventEntry, SiteIndex, build_index, local_day
 
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator, plan_calendars
@@ -163,7 +164,7 @@ class EventPagesGenerator(Generator):
         for entry in services.index.entries:  # no later output shows bodies (the search index has them)
             entry.event.body_html = ""
 
-    def _render_events(self, writer, services: Services, entries: list) -> dict:
+    def _render_events(self, writer, services: Services, entries: Iterable[EventEntry]) -> dict:
         """Write these event pages; return the QR codes made (for the parent's cache)."""
         template = self.get_template("event")
         site, index = services.site_url, services.index
@@ -217,7 +218,7 @@ class ListingsGenerator(Generator):
         template = self.get_template(name)
         cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / f"{name}s.pickle", writer)
 
-        def render(part: list) -> tuple[dict[str, str], dict[str, tuple]]:
+        def render(part: Iterable[EventEntry]) -> tuple[dict[str, str], dict[str, tuple]]:
             """In each process: its share of the fragments, and what the cache keeps of them."""
             context, rendered = dict(self.context), {}
             for entry in part:

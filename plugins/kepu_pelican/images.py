@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
@@ -96,7 +97,7 @@ class ImagesGenerator(Generator):
             raise ContentError(refused)
 
 
-def _publish(lay: Layout, out: ByteWriter, cache: ImageCache, items: list[tuple[Path, str]]) -> list[Problem]:
+def _publish(lay: Layout, out: ByteWriter, cache: ImageCache, items: Iterable[tuple[Path, str]]) -> list[Problem]:
     """Make these images fit for the web, keep them in the cache, write them; the problems of
     pictures damaged past what the check sees (or changed into something else meanwhile)."""
     problems: list[Problem] = []

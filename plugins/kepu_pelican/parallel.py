@@ -16,7 +16,7 @@ import pickle
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
 
 from kepu.content.events import PARALLEL_THRESHOLD
@@ -29,7 +29,7 @@ from .writing import merge_writes, writes_of
 
 T = TypeVar("T")
 MIN_ITEMS = PARALLEL_THRESHOLD  # as for parsing: fewer events than this are not worth forking for
-_JOB: tuple[Callable[[Sequence[Any]], Any], list[Sequence[Any]]] | None = None
+_JOB: tuple[Callable[[Iterable[Any]], Any], list[Iterable[Any]]] | None = None
 _RUNNING: list[tuple[int, BinaryIO, Callable[[Any], None]]] = []  # background children: pid, result file, then
 
 
@@ -60,17 +60,38 @@ def spread(settings: dict[str, Any]) -> tuple[int | None, int]:
     return settings.get("KEPU_WORKERS"), settings.get("KEPU_PARALLEL_MIN_EVENTS") or MIN_ITEMS
 
 
-def fork_map(function: Callable[[Sequence[T]], Any], items: Sequence[T], workers: int | None = None,
+def fork_map(function: Callable[[Iterable[T]], Any], items: Sequence[T], workers: int | None = None,
              min_items: int = MIN_ITEMS) -> list[Any]:
-    """``function`` on interleaved slices of ``items``: in this process for fewer than
-    ``min_items`` items or one core, else one slice here and the others in forked children.
-    Results in slice order."""
+    """``function`` on the items, each once: in this process for fewer than ``min_items`` items
+    or one core, else in this process and forked children, each taking the next few items
+    whenever it is free (``Claims``: a long item does not hold up the items after it). One
+    result per process, in no particular order; ``function`` must go through its items once."""
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(items) < min_items or not _can_fork():
         return [function(items)]
-    parts = [items[i::workers] for i in range(workers)]
     note(f"parallel: {len(items)} items over {workers} processes")
-    return _forked(function, parts)
+    claims = Claims(items, multiprocessing.get_context("fork").Value("q", 0), workers)
+    return _forked(function, [claims] * workers)
+
+
+class Claims:
+    """Items shared by forked processes: each process iterating takes the next batch not yet
+    taken by any (a counter in shared memory), so that every process stays busy to the end."""
+
+    BATCHES_PER_WORKER = 64  # small enough for an even end, large enough to take the lock rarely
+
+    def __init__(self, items: Sequence[T], counter: Any, workers: int):
+        self.items, self.counter = items, counter
+        self.batch = max(1, len(items) // (workers * self.BATCHES_PER_WORKER))
+
+    def __iter__(self) -> Iterator[T]:
+        while True:
+            with self.counter.get_lock():
+                start = self.counter.value
+                self.counter.value = start + self.batch
+            if start >= len(self.items):
+                return
+            yield from self.items[start:start + self.batch]
 
 
 def in_background(name: str, function: Callable[[], T], then: Callable[[T], None], size: int,
@@ -157,7 +178,7 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _forked(function: Callable[[Sequence[Any]], Any], parts: list[Sequence[Any]]) -> list[Any]:
+def _forked(function: Callable[[Iterable[Any]], Any], parts: list[Iterable[Any]]) -> list[Any]:
     """``function`` on each part, the first in this process, the rest in forked children; what
     the children wrote is merged into this process's manifests."""
     global _JOB
