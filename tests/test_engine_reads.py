@@ -8,8 +8,8 @@ from pathlib import Path
 from jinja2 import DictLoader, Environment
 
 from kepu.index.grids import MonthKey
-from kepu_pelican.engine import reads
-from kepu_pelican.engine.canon import canonical, small
+from kepu_pelican.engine import canon, reads
+from kepu_pelican.engine.canon import Lasting, canonical, small
 
 
 def site(title: str = "潮间带观察", venues: tuple[str, ...] = ("shidi",), place: str = "湿地栈道") -> dict:
@@ -148,3 +148,28 @@ def test_the_build_keeps_digests_and_counts_of_large_values_only() -> None:
     assert id(month) not in memo and id(lines) not in memo and memo[id(programme)][0] is programme
     assert small(month, reads.WHOLE, sizes) and small(lines, reads.WHOLE, sizes)
     assert id(month) not in sizes and sizes[id(lines)] == (lines, 41)
+
+
+def test_while_the_index_is_digested_its_small_values_are_written_once_and_then_let_go() -> None:
+    """``Lasting``: digesting 16,000 entries met the same street, team and categories in each
+    and wrote them out every time. While it is used it keeps such small values as well, and
+    the build's memo still gets only the large ones holding others."""
+    month = MonthKey(2026, 12)
+    entries = [(month, tuple(f"第{n}场：潮间带观察" for n in range(40)), number) for number in range(3)]
+    memo: dict = {}
+    lasting = Lasting(memo)
+    written: list[object] = []
+    original = canon._write_composite
+
+    def counting(out, value, memo_used, found):
+        written.append(value)
+        return original(out, value, memo_used, found)
+
+    canon._write_composite = counting
+    try:
+        digests = [canonical(entry, lasting) for entry in entries]
+    finally:
+        canon._write_composite = original
+    assert digests == [canonical(entry) for entry in entries]
+    assert sum(value is month for value in written) == 1
+    assert id(month) not in memo and all(memo[id(entry)][0] is entry for entry in entries)

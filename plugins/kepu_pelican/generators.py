@@ -25,7 +25,7 @@ from kepu.index.site import EventEntry, SiteIndex, build_index, local_day
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator, plan_calendars
 from .campaigns import CampaignDaysGenerator, plan_campaigns
-from .engine import Undigestable, canonical, code_digest, digest, engine_key, start_reuse
+from .engine import Lasting, Undigestable, canonical, code_digest, digest, engine_key, start_reuse
 from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
 from .engine.shared import SharedParts
@@ -140,9 +140,10 @@ def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
     """What each event's calendar file and open data are made from: the code, theme and
     settings (``key``), and everything about the event."""
     fingerprints = {}
+    lasting = Lasting(memo)  # the index's values outlive the loop: its streets, teams… are written once
     for entry in index.entries:
         try:
-            fingerprints[entry.event.slug] = digest(key, canonical(entry, memo))
+            fingerprints[entry.event.slug] = digest(key, canonical(entry, lasting))
         except Undigestable as error:
             note(f"engine: {entry.event.slug} is made again on every build: {error}")
             fingerprints[entry.event.slug] = ""

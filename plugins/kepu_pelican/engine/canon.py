@@ -128,7 +128,31 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]]) -> None
             # flat one (a calendar line, a contact) is written again when met, about as quickly,
             # so the memo does not keep every small value of the build alive.
             memo[id(value)] = (value, text)
+            out.append(text)
+            return
+    if type(memo) is Lasting:
+        memo.keep_flat(value, text)
     out.append(text)
+
+
+class Lasting(dict):
+    """A memo for digesting values that all outlive it (the site index's, while each of its
+    entries is digested): it keeps the small and flat ones too (a street, met in every entry of
+    the street), only while it is used; what the build's memo keeps goes to that memo."""
+
+    def __init__(self, memo: dict[int, tuple[Any, str]]):
+        super().__init__()
+        self.memo = memo
+
+    def get(self, key: int, default: Any = None) -> Any:
+        found = dict.get(self, key)
+        return found if found is not None else self.memo.get(key, default)
+
+    def __setitem__(self, key: int, value: tuple[Any, str]) -> None:
+        self.memo[key] = value
+
+    def keep_flat(self, value: Any, text: str) -> None:
+        dict.__setitem__(self, id(value), (value, text))
 
 
 def _write_composite(out: list[str], value: Any, memo: dict, found: int) -> bool:
