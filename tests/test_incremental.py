@@ -137,11 +137,24 @@ def test_pages_written_on_several_cores_equal_one_core(tmp_path: Path) -> None:
         cards = pickle.loads((output.parent / f".cache-{output.name}" / "cards.pickle").read_bytes())
         assert len(cards) == 60  # every card kept for the next build, whichever process rendered it
         trees.append(tree(output))
-        again = run_build(content, output, env=plugin_env(KEPU_WORKERS=workers, KEPU_PARALLEL_MIN_EVENTS="8"))
+        again = run_build(content, output, env=plugin_env(KEPU_WORKERS=workers, KEPU_PARALLEL_MIN_EVENTS="8",
+                                                           KEPU_TRACE="1"))
         assert again.returncode == 0, again.stderr
         files = re.search(r"共 (\d+) 个文件（(\d+) 个未变化）", again.stdout + again.stderr)
         assert files is not None and files[1] == files[2], again.stderr
+        if workers == "2":  # the cards were rendered on both cores; unchanged, they are checked in one
+            assert _spread_while("pages: cards", result.stderr) == 2, result.stderr
+            assert _spread_while("pages: cards", again.stderr) == 0, again.stderr
     assert trees[0] == trees[1]
+
+
+def _spread_while(phase: str, trace: str) -> int:
+    """How many jobs the build spread over its processes in the phase it traced as ``phase``."""
+    lines = trace.splitlines()
+    end = next(number for number, line in enumerate(lines) if re.search(rf"\[trace\].*s  {phase} ", line))
+    start = max((number for number, line in enumerate(lines[:end]) if re.search(r"\[trace\] +[\d.]+s  ", line)),
+                default=-1)
+    return sum("[trace] parallel:" in line for line in lines[start + 1:end])
 
 
 def test_a_recycled_tree_keeps_nothing_stale(mini_site: Path, tmp_path: Path) -> None:

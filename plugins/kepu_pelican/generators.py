@@ -227,8 +227,19 @@ class ListingsGenerator(Generator):
                 rendered[entry.event.slug] = cache.render(entry.event.slug, template, context)
             return rendered, {slug: cache.kept[slug] for slug in rendered if slug in cache.kept}
 
+        # Cached pieces are checked here (microseconds each); only those to render are spread
+        # over the cores, so that a rebuild does not fork for a piece or two.
         made: dict[str, str] = {}
-        for part, kept in fork_map(render, entries, *spread(self.settings)):
+        pending = []
+        context = dict(self.context)
+        for entry in entries:
+            context["entry"] = entry
+            output = cache.reused(entry.event.slug, template, context)
+            if output is None:
+                pending.append(entry)
+            else:
+                made[entry.event.slug] = output
+        for part, kept in fork_map(render, pending, *spread(self.settings)):
             made.update(part)
             cache.kept.update(kept)
         cache.save()

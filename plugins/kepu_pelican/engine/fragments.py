@@ -53,7 +53,8 @@ class RenderedFragments:
         self.prepared: dict[str, Prepared] = {}
         self.kept: dict[str, tuple] = {}
 
-    def render(self, name: str, template, context: dict) -> str:
+    def reused(self, name: str, template, context: dict) -> str | None:
+        """The cached piece, if what its template read is unchanged; None if it must be rendered."""
         known = self.known.get(name)
         if isinstance(known, tuple) and len(known) == 5:
             rid, params, readset, fingerprint, output = known
@@ -62,6 +63,10 @@ class RenderedFragments:
             if replay(rid, params, self.prepared[rid], template, context, self.key, self.memo, self.sizes) == fingerprint:
                 self.kept[name] = known
                 return output
+        return None
+
+    def render(self, name: str, template, context: dict) -> str:
+        """The piece rendered (with its reads followed, for the cache)."""
         rendered = record(template, context, self.key, self.memo, self.sizes)
         if rendered.readset is not None:
             self.kept[name] = (rendered.rid, rendered.params, rendered.readset, rendered.fingerprint,
