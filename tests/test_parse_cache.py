@@ -4,7 +4,6 @@ files, and an unchanged file again whenever anything its validation read is no l
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def _site(tmp_path: Path) -> Path:
     return content
 
 
-def _load(content: Path, cache_folder: Path, workers: int = 1) -> tuple[list, list, ParseCache]:
+def _load(content: Path, cache_folder: Path) -> tuple[list, list, ParseCache]:
     """One build's reading: registries, news names, every event through the cache folder's cache."""
     files = [(path, f"content/{path.relative_to(content).as_posix()}")
              for path in sorted((content / "events").rglob("*.md"))]
@@ -35,7 +34,7 @@ def _load(content: Path, cache_folder: Path, workers: int = 1) -> tuple[list, li
     news = frozenset(path.stem for path in (content / "articles").glob("*.md"))
     ctx = ValidationContext(registries, content, article_slugs=news)
     cache = ParseCache(cache_folder, "content")
-    events, problems = load_events(files, ctx, cache, workers=workers, min_items=2)
+    events, problems = load_events(files, ctx, cache, workers=1)
     cache.keep_only({shown for _, shown in files})
     cache.save()
     return events, problems, cache
@@ -159,27 +158,3 @@ def test_a_cache_that_cannot_be_written_costs_speed_never_the_build(
     assert len(list(folder.glob("parses-*.data"))) == 1 and not list(folder.glob(".*.tmp"))
     third, _, cache = _load(content, folder)  # the disk has room again: the old cache serves the rest
     assert third == second and cache.hits == len(third) - 1
-
-
-@pytest.mark.e2e  # forks
-def test_files_parsed_in_workers_are_validated_there_and_kept_for_the_rebuild(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A first build of a large site validated every event in the build process while two
-    workers parsed: validation now happens where the file was parsed, on every core."""
-    content, where = _site(tmp_path), tmp_path / "validated-in"
-    real = events_module.validate_event
-
-    def noted(doc, ctx, html=""):  # run by forked workers: noted in a file, not in a list
-        with where.open("a", encoding="utf-8") as handle:
-            handle.write(f"{os.getpid()}\n")
-        return real(doc, ctx, html)
-
-    monkeypatch.setattr(events_module, "validate_event", noted)
-    spread, problems, _ = _load(content, tmp_path / "cache", workers=2)
-    pids = where.read_text("utf-8").split()
-    assert len(pids) == len(spread) == 5 and str(os.getpid()) not in pids
-    assert not [p for p in problems if p.is_error]
-    where.unlink()
-    again, _, _ = _load(content, tmp_path / "cache", workers=2)  # the workers' results were kept
-    assert not where.exists() and again == spread
-    assert _load(_site(tmp_path / "one"), tmp_path / "one-cache")[0] == spread

@@ -40,10 +40,10 @@ def test_a_rebuild_parses_only_changed_files_and_starts_no_workers_for_a_few(
 
     results = list(parse_files(items, workers=2, known=known, min_items=3))
 
-    parsed = {shown for (_path, shown), read in zip(items, results, strict=True) if read.pickled}
+    parsed = {shown for (_path, shown), (_stamp, pickled) in zip(items, results, strict=True) if pickled}
     assert parsed == {items[3][1], items[5][1]}
-    assert [read.stamp for read in results] == [stamp(path.read_bytes()) for path, _ in items]
-    assert pickle.loads(results[3].pickled).doc.meta["title"].startswith("改")
+    assert [current for current, _ in results] == [stamp(path.read_bytes()) for path, _ in items]
+    assert pickle.loads(results[3][1]).doc.meta["title"].startswith("改")
 
 
 def test_a_file_that_cannot_be_read_is_parsed_so_its_problem_is_reported(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_a_file_that_cannot_be_read_is_parsed_so_its_problem_is_reported(tmp_pat
     known = {shown: stamp(path.read_bytes()) for path, shown in items}
     items[1][0].unlink()
 
-    first, second = parse_files(items, workers=2, known=known, min_items=3)
+    (_, first), (current, pickled) = parse_files(items, workers=2, known=known, min_items=3)
 
-    assert first.pickled is None and second.stamp is None
-    assert pickle.loads(second.pickled).problems
+    assert first is None and current is None
+    assert pickle.loads(pickled).problems

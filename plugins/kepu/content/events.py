@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from kepu.content.frontmatter import MAX_FILE_BYTES, SourceDoc, parse
 from kepu.content.markup import EXTERNAL, UNSAFE, MarkupError, Removal, render
@@ -124,91 +124,33 @@ def removal_problems(removed: Iterable[Removal], doc: SourceDoc) -> list[Problem
     return problems
 
 
-class Checked(NamedTuple):
-    """What validating a file gave where it was parsed: the parse's problems; the validation
-    (event, problems), pickled, or None when the parse gave no document; the files validation
-    looked for, or None when the result is not to be kept (the parse had problems)."""
-
-    problems: list[Problem]
-    validated: bytes | None
-    probes: tuple[tuple[str, bool], ...] | None
-
-
-class Read(NamedTuple):
-    """A file as ``parse_files`` gives it: its stamp (None: unreadable); its parse, pickled (None:
-    the cached one stands); what validating it gave, when a validation context was given."""
-
-    stamp: bytes | None
-    pickled: bytes | None
-    checked: Checked | None = None
-
-
-_CONTEXT: ValidationContext | None = None  # in a worker: what its files are validated with
-
-
-def _start_worker(ctx: ValidationContext | None) -> None:
-    global _CONTEXT
-    _CONTEXT = ctx
-    from kepu.engine.processes import die_with_parent
-
-    die_with_parent()
-
-
-def _parse_many(items: list[tuple[str, str, bytes | None]], ctx: ValidationContext | None = None) -> list[Read]:
+def _parse_many(items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes | None, bytes | None]]:
     """In a worker: each parse pickled here, once, both to travel to the parent and to be
-    kept in the cache as it is (so saving the cache does not pickle thousands of objects);
-    validated here too (with ``ctx``, else the worker's), so the parent only unpickles events."""
-    ctx = ctx or _CONTEXT
+    kept in the cache as it is (so saving the cache does not pickle thousands of objects)."""
     results = []
     for path, shown, known in items:
         current, parsed = _parse_or_hit(path, shown, known)
-        if parsed is None:
-            results.append(Read(current, None))
-            continue
-        pickled = pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)
-        results.append(Read(current, pickled, None if ctx is None else _checked(parsed, ctx, current is not None)))
+        results.append((current, None if parsed is None else pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)))
     return results
 
 
-def _checked(parsed: ParsedFile, ctx: ValidationContext, readable: bool) -> Checked:
-    if parsed.doc is None:
-        return Checked(parsed.problems, None, None)
-    result, probes = validate_parsed(parsed, ctx, record=readable and not parsed.problems)
-    return Checked(parsed.problems, pickle.dumps(result, pickle.HIGHEST_PROTOCOL), probes)
-
-
-def validate_parsed(parsed: ParsedFile, ctx: ValidationContext, record: bool
-                    ) -> tuple[Validated, tuple[tuple[str, bool], ...] | None]:
-    """``validate_event`` on a parse with a document; with ``record``, also the files it looked
-    for (a result kept in the cache stands while they are as they were)."""
-    if not record:
-        return validate_event(parsed.doc, ctx, parsed.html), None
-    ctx.probes = []
-    try:
-        result = validate_event(parsed.doc, ctx, parsed.html)
-        return result, tuple(ctx.probes)
-    finally:
-        ctx.probes = None
-
-
-def _unchanged(path: str, known: bytes | None) -> Read | None:
-    """The file's stamp, without a parse, when it is the cached one; None when it must be parsed."""
+def _unchanged(path: str, known: bytes | None) -> tuple[bytes, None] | None:
+    """(stamp, None) when the file's stamp is the cached one; None when it must be parsed."""
     if known is None:
         return None
     try:
         current = stamp(read_capped(Path(path), MAX_FILE_BYTES))
     except OSError:
         return None  # parsed, so that its problem is reported
-    return Read(current, None) if current == known else None
+    return (current, None) if current == known else None
 
 
 def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
                 known: dict[str, bytes] | None = None, min_items: int = PARALLEL_THRESHOLD,
-                ctx: ValidationContext | None = None) -> Iterator[Read]:
-    """Read and parse many files, across processes when there are enough to pay for it; with
-    ``ctx``, each file parsed is validated where it was parsed.
+                ) -> Iterator[tuple[bytes | None, bytes | None]]:
+    """Read and parse many files, across processes when there are enough to pay for it.
 
-    Yields a ``Read`` per file in the order of ``items`` as soon as each is ready, so the
+    Yields (stamp, pickled parse) in the order of ``items`` as soon as each is ready, so the
     caller works on early files while later ones are parsed; the parse is None when the stamp
     equals ``known[shown]`` (the caller has that file's parse cached already). Files with a
     stamp in ``known`` are read and stamped in this process first (a rebuild, where most are
@@ -216,22 +158,24 @@ def parse_files(items: list[tuple[Path, str]], workers: int | None = None,
     known = known or {}
     requests = [(str(path), shown, known.get(shown)) for path, shown in items]
     hits = [_unchanged(path, stamped) for path, _shown, stamped in requests]
-    parsed = _parse_all([r for r, hit in zip(requests, hits, strict=True) if hit is None], workers, min_items, ctx)
+    parsed = _parse_all([r for r, hit in zip(requests, hits, strict=True) if hit is None], workers, min_items)
     for hit in hits:
         yield hit if hit is not None else next(parsed)
 
 
 def _parse_all(requests: list[tuple[str, str, bytes | None]], workers: int | None,
-               min_items: int, ctx: ValidationContext | None) -> Iterator[Read]:
+               min_items: int) -> Iterator[tuple[bytes | None, bytes | None]]:
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(requests) < min_items:
-        yield from _parse_many(requests, ctx)
+        yield from _parse_many(requests)
         return
     from concurrent.futures import ProcessPoolExecutor  # only a large site reads in parallel
 
+    from kepu.engine.processes import die_with_parent
+
     size = max(50, len(requests) // (workers * 8))
     chunks = [requests[i:i + size] for i in range(0, len(requests), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(ctx,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         for chunk in pool.map(_parse_many, chunks):
             yield from chunk
 
@@ -253,7 +197,7 @@ class ParseCache(Protocol):
     def validated(self, shown: str, stamp: bytes, ctx: ValidationContext) -> Validated | None: ...
 
     def keep_validated(self, shown: str, stamp: bytes, ctx: ValidationContext, probes: list[tuple[str, bool]],
-                       result: Validated, pickled: bytes | None = None) -> None: ...
+                       result: Validated) -> None: ...
 
 
 def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
@@ -262,17 +206,28 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
     """Parse (files unchanged since the cache was written are not parsed again) and
     validate; report duplicate slugs."""
     files = list(files)
-    results = parse_files(files, workers, cache.stamps() if cache else None, min_items, ctx)
+    results = parse_files(files, workers, cache.stamps() if cache else None, min_items)
     events, problems = [], []
-    for (path, shown), (current, pickled, checked) in zip(files, results, strict=True):
+    for (_path, shown), (current, pickled) in zip(files, results, strict=True):
         kept = cache.validated(shown, current, ctx) if cache is not None and pickled is None else None
-        if kept is None and checked is not None:  # parsed and validated by a worker
-            if cache is not None and current is not None and pickled is not None:
-                cache.put(shown, current, pickled)
-            kept = _taken(checked, ctx, cache, shown, current)
-        elif kept is None:
-            kept = _read_here(path, shown, current, pickled, ctx, cache)
-        event, found = kept
+        if kept is not None:  # unchanged, and so is everything its validation read
+            event, found = kept
+            problems.extend(found)
+            if event is not None:
+                events.append(event)
+            continue
+        result = None if pickled is None else pickle.loads(pickled)
+        if result is None and cache is not None:
+            result = cache.get(shown)
+        if result is None:  # a stale cache entry: parse here
+            current, result = _parse_or_hit(str(_path), shown, None)
+            pickled = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        if cache is not None and current is not None and pickled is not None:
+            cache.put(shown, current, pickled)
+        problems.extend(result.problems)
+        if result.doc is None:
+            continue
+        event, found = _validate(result, ctx, cache, shown, current)
         problems.extend(found)
         if event is not None:
             events.append(event)
@@ -282,35 +237,18 @@ def load_events(files: Iterable[tuple[Path, str]], ctx: ValidationContext,
     return [e for e in events if e.source_path not in slugs_in_error], problems
 
 
-def _taken(checked: Checked, ctx: ValidationContext, cache: ParseCache | None, shown: str,
-           current: bytes | None) -> Validated:
-    """A worker's validation, with the parse's problems first; kept in the cache if it may be."""
-    if checked.validated is None:
-        return None, list(checked.problems)
-    event, found = pickle.loads(checked.validated)
-    if cache is not None and current is not None and checked.probes is not None:
-        cache.keep_validated(shown, current, ctx, list(checked.probes), (event, found), checked.validated)
-    return event, [*checked.problems, *found]
-
-
-def _read_here(path: Path, shown: str, current: bytes | None, pickled: bytes | None, ctx: ValidationContext,
-               cache: ParseCache | None) -> Validated:
-    """A file whose parse is cached (or whose cached parse is stale), validated in this process."""
-    result = None if pickled is None else pickle.loads(pickled)
-    if result is None and cache is not None:
-        result = cache.get(shown)
-    if result is None:  # a stale cache entry: parse here
-        current, result = _parse_or_hit(str(path), shown, None)
-        pickled = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-    if cache is not None and current is not None and pickled is not None:
-        cache.put(shown, current, pickled)
-    if result.doc is None:
-        return None, list(result.problems)
-    record = cache is not None and current is not None and not result.problems
-    (event, found), probes = validate_parsed(result, ctx, record)
-    if probes is not None:
-        cache.keep_validated(shown, current, ctx, list(probes), (event, found))
-    return event, [*result.problems, *found]
+def _validate(parsed: ParsedFile, ctx: ValidationContext, cache: ParseCache | None, shown: str,
+              stamp: bytes | None) -> Validated:
+    """``validate_event``, kept in the cache with the files it looked for."""
+    if cache is None or stamp is None or parsed.problems:
+        return validate_event(parsed.doc, ctx, parsed.html)
+    ctx.probes = []
+    try:
+        result = validate_event(parsed.doc, ctx, parsed.html)
+        cache.keep_validated(shown, stamp, ctx, ctx.probes, result)
+    finally:
+        ctx.probes = None
+    return result
 
 
 def duplicate_slugs(paths: Iterable[str], report_on: set[str] | None = None) -> list[Problem]:

@@ -112,11 +112,10 @@ class ParseCache:
         return result
 
     def keep_validated(self, shown: str, stamp: bytes, ctx: ValidationContext, probes: list[tuple[str, bool]],
-                       result: Validated, pickled: bytes | None = None) -> None:
-        """Keep what validating the file gave (``pickled``: the same, pickled already)."""
+                       result: Validated) -> None:
         entry = self.index.get(self._key(shown))
         inputs = self._digest(ctx)
-        span = self._add(pickled or pickle.dumps(result, pickle.HIGHEST_PROTOCOL)) if entry is not None and \
+        span = self._add(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)) if entry is not None and \
             entry[0] == stamp and inputs else None
         if span is not None:
             entry[2] = Validation(inputs, tuple(probes), span)
