@@ -89,5 +89,3 @@ def test_a_long_item_does_not_hold_up_the_items_after_it() -> None:
     results = fork_map(work, list(range(10)), workers=2, min_items=4)
     assert all(waited for _, _, waited in results)
     assert sorted(len(handled) for _, handled, _ in results) == [1, 9]
-
-

@@ -214,7 +214,6 @@ class SubscriptionsGenerator(Generator):
                                   feed=links, feed_name=name, facet=facet)
 
 
-
 class AtomFeedsGenerator(Generator):
     """Each grouping's upcoming events for feed readers, dated like their calendar entries."""
 

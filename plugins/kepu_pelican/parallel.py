@@ -29,15 +29,15 @@ from .writing import merge_writes, writes_of
 
 T = TypeVar("T")
 MIN_ITEMS = PARALLEL_THRESHOLD  # as for parsing: fewer events than this are not worth forking for
-_JOB: tuple[Callable[[Iterable[Any]], Any], list[Iterable[Any]]] | None = None
+_JOB: tuple[Callable[[Iterable[Any]], Any], Iterable[Any]] | None = None  # the function, and the items it shares
 _RUNNING: list[tuple[int, BinaryIO, Callable[[Any], None]]] = []  # background children: pid, result file, then
 
 
-def _run(part: int) -> Any:
+def _run(_worker: int) -> Any:
     """In a worker: the function's result, and what it wrote for each build's manifest."""
     assert _JOB is not None
-    function, parts = _JOB
-    return _with_deltas(lambda: function(parts[part]))
+    function, items = _JOB
+    return _with_deltas(lambda: function(items))
 
 
 def _with_deltas(function: Callable[[], T]) -> tuple[T, list]:
@@ -70,8 +70,7 @@ def fork_map(function: Callable[[Iterable[T]], Any], items: Sequence[T], workers
     if workers < 2 or len(items) < min_items or not _can_fork():
         return [function(items)]
     note(f"parallel: {len(items)} items over {workers} processes")
-    claims = Claims(items, multiprocessing.get_context("fork").Value("q", 0), workers)
-    return _forked(function, [claims] * workers)
+    return _forked(function, Claims(items, multiprocessing.get_context("fork").Value("q", 0), workers), workers)
 
 
 class Claims:
@@ -178,20 +177,20 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _forked(function: Callable[[Iterable[Any]], Any], parts: list[Iterable[Any]]) -> list[Any]:
-    """``function`` on each part, the first in this process, the rest in forked children; what
-    the children wrote is merged into this process's manifests."""
+def _forked(function: Callable[[Iterable[Any]], Any], claims: Claims, workers: int) -> list[Any]:
+    """``function`` on the shared ``claims`` in this process and ``workers - 1`` forked children;
+    what the children wrote is merged into this process's manifests."""
     global _JOB
     join_background()  # the cores are this job's: a background process would only share them
-    _JOB = (function, parts)
+    _JOB = (function, claims)
     # Objects that exist now are left out of collections from here on (in the children too:
     # their collector would otherwise write to every object and copy every shared page).
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(len(parts) - 1, initializer=die_with_parent) as pool:
-            pending = pool.map_async(_run, range(1, len(parts)), chunksize=1)
-            results = [function(parts[0])]
+        with context.Pool(workers - 1, initializer=die_with_parent) as pool:
+            pending = pool.map_async(_run, range(workers - 1), chunksize=1)
+            results = [function(claims)]
             for result, deltas in pending.get():
                 _merge_deltas(deltas)
                 results.append(result)
