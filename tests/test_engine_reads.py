@@ -173,3 +173,15 @@ def test_while_the_index_is_digested_its_small_values_are_written_once_and_then_
     assert digests == [canonical(entry) for entry in entries]
     assert sum(value is month for value in written) == 1
     assert id(month) not in memo and all(memo[id(entry)][0] is entry for entry in entries)
+
+
+def test_a_loop_over_plain_values_depends_on_each_value_not_only_how_many() -> None:
+    """The calendar's index lists its months as rows of plain values (a name of the page's own
+    context, iterated): a month whose count changed, or months moved on with as many rows, must
+    reach the page."""
+    source = "{% for label, count in months %}<a>{{ label }}：{{ count }} 场</a>{% endfor %}"
+    before = {"months": [("2026年11月", 12), ("2026年12月", 9)]}
+    assert render(source, before).output == "<a>2026年11月：12 场</a><a>2026年12月：9 场</a>"
+    assert replayed(source, before, {"months": [("2026年11月", 12), ("2026年12月", 9)]})
+    assert not replayed(source, before, {"months": [("2026年11月", 12), ("2026年12月", 10)]})
+    assert not replayed(source, before, {"months": [("2026年12月", 9), ("2027年1月", 4)]})
