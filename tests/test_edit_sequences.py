@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from test_feed_history import git
 from test_incremental import tree
 
 from conftest import ROOT, SAMPLE_BUILD_DATE, run_build
@@ -122,6 +123,12 @@ def other_edit(rng: random.Random, content: Path) -> str:
     return f"{registry}: {line.strip()}"
 
 
+def commit(site: Path, when: str, message: str) -> None:
+    """The round as a volunteer's commit (empty if none of its edits applied)."""
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "--allow-empty", "-m", message, when=when)
+
+
 def edit_round(rng: random.Random, content: Path) -> list[str]:
     """One to three edits, as between two builds."""
     done = []
@@ -136,11 +143,17 @@ def edit_round(rng: random.Random, content: Path) -> list[str]:
     return done
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_random_edits_give_the_cold_build(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "in_git"), [(1, False), (2, True)])
+def test_random_edits_give_the_cold_build(tmp_path: Path, seed: int, in_git: bool) -> None:
+    """``in_git``: the content is a git repository and each round is committed, as a district's
+    repository is, so that calendar feeds take each event's SEQUENCE and DTSTAMP from its history."""
     rng = random.Random(seed)
-    content = tmp_path / "content"
+    site = tmp_path / "site"
+    content = site / "content"
     shutil.copytree(ROOT / "content", content)
+    if in_git:
+        git(site, "init", "-q", "-b", "main")
+        commit(site, "2026-10-01T10:00:00+08:00", "the sample")
     output, cache = tmp_path / "warm", tmp_path / "warm-cache"
     build_date = SAMPLE_BUILD_DATE
     assert run_build(content, output, build_date, extra_args=("--cache", str(cache))).returncode == 0
@@ -154,6 +167,8 @@ def test_random_edits_give_the_cold_build(tmp_path: Path, seed: int) -> None:
             build_date = rng.choice(["2026-11-20", "2026-12-08", "2027-01-15"])
             done.append(f"build date {build_date}")
         history.append(f"round {number}: " + ("; ".join(done) or "no edit applied"))
+        if in_git:
+            commit(site, f"2026-11-{10 + number:02d}T10:00:00+08:00", f"round {number}")
         warm = run_build(content, output, build_date, extra_args=("--cache", str(cache)))
         cold_output = tmp_path / f"cold-{number}"
         cold = run_build(content, cold_output, build_date, extra_args=("--cache", str(tmp_path / f"cold-cache-{number}")))
@@ -161,8 +176,11 @@ def test_random_edits_give_the_cold_build(tmp_path: Path, seed: int) -> None:
         if cold.returncode != 0:  # an edit the build refuses (e.g. a moved date its exceptions no longer fit)
             shutil.rmtree(content)
             shutil.copytree(before, content)  # the volunteer fixes it: back to the last good content
+            if in_git:
+                commit(site, f"2026-11-{10 + number:02d}T12:00:00+08:00", f"undo round {number}")
             history[-1] += " (refused by both builds, undone)"
             continue
+        assert ("不在 git 仓库里" in warm.stdout) is not in_git  # stamps from the history, or from the files
         warm_files, cold_files = tree(output), tree(cold_output)
         stale = sorted(path for path in warm_files.keys() | cold_files.keys()
                        if warm_files.get(path) != cold_files.get(path))
