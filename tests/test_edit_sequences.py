@@ -5,10 +5,13 @@ tests/test_incremental.py checks one kind of change at a time; editors make seve
 builds, to events, registries and news, and the build date moves on. A stale page anywhere
 (a street's calendar still showing a moved event, a cancelled session still in a feed) shows as
 a differing file. The sequences are random but seeded: a failure names the seed, the round and
-the edits, so it can be replayed."""
+the edits, so it can be replayed. Before changing the engine, run it longer:
+``KEPU_EDIT_SEEDS=20 KEPU_EDIT_ROUNDS=10 pytest tests/test_edit_sequences.py`` (20 more seeds,
+every other one in git, ten rounds each)."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -24,7 +27,9 @@ from conftest import ROOT, SAMPLE_BUILD_DATE, run_build
 
 pytestmark = pytest.mark.build
 
-ROUNDS = 4
+ROUNDS = int(os.environ.get("KEPU_EDIT_ROUNDS", "4"))
+SEQUENCES = [(1, False), (2, True)] + [(seed, seed % 2 == 0)
+                                        for seed in range(3, 3 + int(os.environ.get("KEPU_EDIT_SEEDS", "0")))]
 
 
 def _ids(content: Path, registry: str) -> list[str]:
@@ -143,7 +148,7 @@ def edit_round(rng: random.Random, content: Path) -> list[str]:
     return done
 
 
-@pytest.mark.parametrize(("seed", "in_git"), [(1, False), (2, True)])
+@pytest.mark.parametrize(("seed", "in_git"), SEQUENCES)
 def test_random_edits_give_the_cold_build(tmp_path: Path, seed: int, in_git: bool) -> None:
     """``in_git``: the content is a git repository and each round is committed, as a district's
     repository is, so that calendar feeds take each event's SEQUENCE and DTSTAMP from its history."""
