@@ -82,6 +82,16 @@ def _copy(rng: random.Random, path: Path) -> bool:
     return _sub(copy, r"^(title: .*)$", lambda m: m[1] + "（加场）")
 
 
+def _add_to_body(path: Path) -> bool:
+    path.write_text(path.read_text("utf-8") + "\n补充说明：请提前十分钟到场。\n", "utf-8")
+    return True
+
+
+def _delete(path: Path) -> bool:
+    path.unlink()
+    return True
+
+
 def event_edits(rng: random.Random, content: Path) -> dict[str, Callable[[Path], bool]]:
     """What volunteers change in an event file, each a function of the file: whether it applied."""
     def pick(registry: str, count: int = 1) -> str:
@@ -104,12 +114,12 @@ def event_edits(rng: random.Random, content: Path) -> dict[str, Callable[[Path],
         "capacity": lambda p: _sub(p, r"^  capacity: \d+", f"  capacity: {rng.randrange(5, 300)}"),
         "attendance": lambda p: _sub(p, r"^attendance: \d+", f"attendance: {rng.randrange(5, 300)}"),
         "summary": lambda p: _sub(p, r"^(summary: .*)$", lambda m: m[1] + "欢迎参加。"),
-        "body": lambda p: bool(p.write_text(p.read_text("utf-8") + "\n补充说明：请提前十分钟到场。\n", "utf-8")),
+        "body": _add_to_body,
         "recurrence": lambda p: _recurrence(rng, p),
         "featured": _toggle_featured,
         "status": lambda p: _cancel(rng, p),
         "copy": lambda p: _copy(rng, p),
-        "delete": lambda p: p.unlink() is None,
+        "delete": _delete,
     }
 
 
