@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from test_feed_history import git
+from test_feed_history import commit, git
 from test_incremental import tree
 
 from conftest import ROOT, SAMPLE_BUILD_DATE, run_build
@@ -138,12 +138,6 @@ def other_edit(rng: random.Random, content: Path) -> str:
     return f"{registry}: {line.strip()}"
 
 
-def commit(site: Path, when: str, message: str) -> None:
-    """The round as a volunteer's commit (empty if none of its edits applied)."""
-    git(site, "add", "-A")
-    git(site, "commit", "-q", "--allow-empty", "-m", message, when=when)
-
-
 def edit_round(rng: random.Random, content: Path) -> list[str]:
     """One to three edits, as between two builds."""
     done = []
@@ -183,7 +177,7 @@ def test_random_edits_give_the_cold_build(tmp_path: Path, seed: int, in_git: boo
             done.append(f"build date {build_date}")
         history.append(f"round {number}: " + ("; ".join(done) or "no edit applied"))
         if in_git:
-            commit(site, f"2026-11-{10 + number:02d}T10:00:00+08:00", f"round {number}")
+            commit(site, f"2026-11-{10 + number:02d}T10:00:00+08:00", f"round {number}", allow_empty=True)
         warm = run_build(content, output, build_date, extra_args=("--cache", str(cache)))
         cold_output = tmp_path / f"cold-{number}"
         cold = run_build(content, cold_output, build_date, extra_args=("--cache", str(tmp_path / f"cold-cache-{number}")))
@@ -192,7 +186,7 @@ def test_random_edits_give_the_cold_build(tmp_path: Path, seed: int, in_git: boo
             shutil.rmtree(content)
             shutil.copytree(before, content)  # the volunteer fixes it: back to the last good content
             if in_git:
-                commit(site, f"2026-11-{10 + number:02d}T12:00:00+08:00", f"undo round {number}")
+                commit(site, f"2026-11-{10 + number:02d}T12:00:00+08:00", f"undo round {number}", allow_empty=True)
             history[-1] += " (refused by both builds, undone)"
             continue
         assert ("不在 git 仓库里" in warm.stdout) is not in_git  # stamps from the history, or from the files

@@ -26,9 +26,9 @@ def git(repo: Path, *args: str, when: str = "") -> None:
                    env={**plugin_env(), **PEOPLE, **dates})
 
 
-def commit(repo: Path, when: str, message: str) -> None:
+def commit(repo: Path, when: str, message: str, allow_empty: bool = False) -> None:
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", message, when=when)
+    git(repo, "commit", "-qm", message, *(["--allow-empty"] if allow_empty else []), when=when)
 
 
 def edit(path: Path, old: str, new: str) -> None:
