@@ -35,6 +35,33 @@ def test_common_mistakes_get_the_corrected_form(text: str, hint: str) -> None:
     assert caught.value.hint == hint
 
 
+@pytest.mark.parametrize("text, shown, start, end", [
+    # YAML and ISO would read "-16:00" as a time-zone offset: the event moves to the next day.
+    ("2026-12-12 14:00-16:00", "14:00-16:00", "2026-12-12 14:00", "16:00"),
+    ("2026-12-12 9:30-11:00", "9:30-11:00", "2026-12-12 9:30", "11:00"),
+    ("2026-12-12 14:00 - 16:00", "14:00 - 16:00", "2026-12-12 14:00", "16:00"),
+    ("2026-12-12 14:00–16:00", "14:00–16:00", "2026-12-12 14:00", "16:00"),
+    ("2026-12-12 14:00~16:00", "14:00~16:00", "2026-12-12 14:00", "16:00"),
+    ("2026-12-12 14:00至16:30", "14:00至16:30", "2026-12-12 14:00", "16:30"),
+])
+def test_a_time_range_is_refused_not_read_as_an_offset(text: str, shown: str, start: str, end: str) -> None:
+    with pytest.raises(DateFormatError) as caught:
+        parse_when(text)
+    assert caught.value.message == f"时间写成了一段“{shown}”，这里只写一个时刻"
+    assert caught.value.hint == f'开始时间写 start: {start}，结束时间另起一行写 end: "{end}"'
+
+
+def test_a_negative_offset_in_the_full_iso_form_is_still_an_offset() -> None:
+    # What an export from another system writes: date, T, seconds, offset.
+    assert parse_when("2026-12-12T14:00:00-05:00").utcoffset() == timedelta(hours=-5)
+
+
+def test_dates_separated_by_a_chinese_comma_are_named() -> None:
+    with pytest.raises(DateFormatError) as caught:
+        parse_when("2026-12-26，2027-01-02")
+    assert caught.value.hint == "多个日期要用英文逗号“,”分隔，写成 [2026-12-26, 2027-01-02]"
+
+
 def test_year_out_of_range() -> None:
     with pytest.raises(DateFormatError) as caught:
         parse_when("9999-12-31")

@@ -76,8 +76,12 @@ def test_a_broken_save_shows_its_problems_on_every_open_page_until_the_next_good
     finally:
         context.close()
         preview.stop()
+    # Subscribe links and QR codes name the preview's own address (a free port here, not 8000).
+    assert not preview.base.endswith(":8000")
+    feed = (preview.out / "feeds" / "all.ics").read_text("utf-8")
+    assert f"{preview.base}/events/" in feed and "127.0.0.1:8000" not in feed
     # What the preview published, build after build in its warm process, is what a cold build makes.
-    cold = run_build(mini_site / "content", tmp_path / "cold", fresh=True)
+    cold = run_build(mini_site / "content", tmp_path / "cold", fresh=True, extra_args=("--dev-url", preview.base))
     assert cold.returncode == 0, cold.stderr
     assert tree(preview.out) == tree(tmp_path / "cold")
 

@@ -25,6 +25,7 @@ from kepu.content.project import CheckResult, Layout
 from kepu.content.recurrence import describe
 from kepu.content.repeats import parse_repeat
 from kepu.editor import interview, scaffold
+from kepu.editor.answers import ScaffoldError, parse_count
 from kepu.editor.copyevent import blocks, copy_text
 from kepu.editor.schedule import Schedule, as_event, nearest, read_back
 
@@ -203,6 +204,41 @@ def test_a_two_day_all_day_fair(site: Path) -> None:
     text = (site / FAIR).read_text("utf-8")
     assert "start: 2026-12-12\n" in text and "end: 2026-12-13\n" in text
     assert "audiences: [shequ-jumin, qinzi]" in text
+
+
+def test_an_optional_answer_changed_at_the_review_can_be_emptied_with_enter(site: Path) -> None:
+    """The fee question says Enter means free: asked again at the review, Enter must mean free
+    too, not keep the old fee; the old answer is shown in the question instead."""
+    term = Terminal(site)
+    term.answer("活动名称", "泰达冬季科普集市")
+    term.answer("街镇编号", "taida")
+    term.answer("志愿服务队编号", "")
+    term.answer("活动日期", "2026-12-19")
+    term.answer("时间，例如", "全天")
+    term.answer("是否重复举办", "不重复")
+    term.answer("跨天活动（例如连续两天的科技周）的最后一天", "")
+    term.answer("场地名称", "泰达图书馆")
+    term.answer("直播或会议链接", "")
+    term.answer("详细地址", "")
+    term.answer("活动类型编号", "科普展览")
+    term.answer("服务对象编号", "社区居民")
+    term.answer("适合年龄", "")
+    term.answer("需要报名吗", "")
+    term.answer("费用", "材料费10元")
+    term.answer("文件名", "taida-dongji-kepu-jishi")
+    shown = term.answer("确认写入？（是/否）", "否")
+    assert "费用：材料费10元" in shown
+    menu = term.expect("要修改哪几项")
+    term.answer("写编号", re.search(r"(\d+)\. 费用：材料费10元", menu)[1])
+    shown = term.answer("费用", "")
+    assert "原来写的是“材料费10元”" in shown and "[材料费10元]" not in shown
+    shown = term.answer("确认写入？（是/否）", "是")
+    assert "费用：免费" in shown, shown
+    term.finish()
+    created = site / "content/events/taida/2026/taida-dongji-kepu-jishi.md"
+    front = created.read_text("utf-8").split("---")[1]
+    created.unlink()  # the site is built after the journeys: this one is not part of them
+    assert "\ncost:" not in front, front
 
 
 INTRODUCTION = "带孩子一起动手做实验，材料现场提供。"
@@ -581,3 +617,14 @@ def test_the_nearest_dates_of_a_series_come_first() -> None:
     saturdays = [date(2026, 12, 19), date(2026, 12, 26), date(2027, 1, 2)]
     assert nearest(saturdays, date(2026, 12, 25)) == [date(2026, 12, 26), date(2026, 12, 19)]
     assert nearest(saturdays, date(2027, 2, 1)) == [date(2027, 1, 2)]
+
+
+@pytest.mark.parametrize("typed", ["二十人", "二十", "20多人", "30 个"])
+def test_a_capacity_that_is_not_a_number_is_quoted_as_typed(typed: str) -> None:
+    with pytest.raises(ScaffoldError) as caught:
+        parse_count(typed)
+    assert caught.value.message == f"名额“{typed}”不是人数"
+
+
+def test_a_capacity_in_full_width_digits_with_people_is_a_number() -> None:
+    assert parse_count("２０人") == 20 and parse_count("") is None

@@ -177,6 +177,50 @@ def test_end_typed_on_a_clock_face_is_already_refused(site: Path) -> None:
     assert f"{shown}:4: end: 结束时间早于（或等于）开始时间" in report
 
 
+# -- a time range typed into start (YAML and ISO read "-16:00" as a UTC offset: the next day) ---------
+def test_a_time_range_in_start_is_refused_not_moved_to_the_next_day(site: Path) -> None:
+    _, shown, report = refused(site, TALK, "dagu-qianming-zhuanjia-xiawu.md",
+                               ("start: 2026-12-08 09:00", "start: 2026-12-08 14:00-16:00"), ('end: "10:30"', 'end: "16:00"'))
+    assert (f'{shown}:3: start: 时间写成了一段“14:00-16:00”，这里只写一个时刻 — '
+            f'开始时间写 start: 2026-12-08 14:00，结束时间另起一行写 end: "16:00"') in report
+
+
+def test_a_morning_range_is_named_as_a_range_not_as_a_start_in_the_small_hours(site: Path) -> None:
+    # "-11:00" read as an offset made 9:30 into 凌晨 4:30 of the next day.
+    _, shown, report = refused(site, TALK, "dagu-qianming-zhuanjia-shangwu.md",
+                               ("start: 2026-12-08 09:00", "start: 2026-12-08 9:30-11:00"), ('end: "10:30"', 'end: "11:00"'))
+    assert f"{shown}:3: start: 时间写成了一段“9:30-11:00”" in report
+    assert "凌晨" not in report
+
+
+def test_exception_dates_separated_by_a_chinese_comma_are_named(site: Path) -> None:
+    text, shown, report = refused(site, SERIES, "zhoumo-kexue-tongxuehui-douhao.md",
+                                  ("exdates: [2026-10-03, 2027-01-02]", "exdates: [2026-10-03，2027-01-02]"))
+    assert (f"{shown}:{line_of(text, '  exdates:')}: recurrence.exdates[0]: 无法识别的日期“2026-10-03，2027-01-02” — "
+            "多个日期要用英文逗号“,”分隔，写成 [2026-10-03, 2027-01-02]") in report
+
+
+# -- a sign-up deadline after the event: new-event refuses it, and so do the check and the build --
+LATE_DEADLINE = (("title: 千名专家进基层：膝关节保养与科学锻炼", "title: 千名专家进基层：腰椎保养"),
+                 ("  required: false", "  required: true\n  phone: 022-2588 4031\n  deadline: 2026-12-20"))
+
+
+def test_a_deadline_after_the_last_day_is_refused(site: Path) -> None:
+    text, shown, report = refused(site, TALK, "dagu-qianming-zhuanjia-baoming.md",
+                                  *LATE_DEADLINE)
+    assert (f"{shown}:{line_of(text, '  deadline:')}: registration.deadline: "
+            "报名截止日期 2026年12月20日（周日） 晚于活动的最后一天 2026年12月8日（周二） — "
+            "写活动开始之前的日期；不设截止就删去 deadline 这一行") in report
+
+
+def test_a_series_deadline_before_its_last_session_passes(site: Path) -> None:
+    # The autumn term runs every Saturday until 2027-01-23: signing up until 01-20 is fine.
+    path = site / SERIES.relative_to(ROOT / "content")
+    path.write_text(broken(SERIES, ("  required: true", "  required: true\n  deadline: 2027-01-20")), "utf-8")
+    result = check(site, str(path))
+    assert result.returncode == 0 and "deadline" not in result.stdout, result.stdout
+
+
 # -- 4. a new event already over ----------------------------------------------------------------
 LAST_YEAR = (("title: 千名专家进基层：膝关节保养与科学锻炼", "title: 千名专家进基层：冬季防跌倒"),
              ("start: 2026-12-08 09:00", "start: 2025-12-22 09:00"))
@@ -276,6 +320,10 @@ def test_build_refuses_the_same_mistakes(site: Path, tmp_path: Path) -> None:
     exdate_text = broken(SERIES, *SPRING_TERM, ("exdates: [2026-10-03, 2027-01-02]", "exdates: [2027-02-09]"))
     _, exdate = save(site, SERIES, "zhoumo-kexue-tongxuehui-chunji.md", exdate_text)
     _, night = save(site, TALK, "dagu-qianming-zhuanjia-xiwai.md", broken(TALK, *SMALL_HOURS))
+    _, span = save(site, TALK, "dagu-qianming-zhuanjia-xiawu.md", broken(
+        TALK, ("start: 2026-12-08 09:00", "start: 2026-12-08 14:00-16:00"), ('end: "10:30"', 'end: "16:00"')))
+    late_text = broken(TALK, *LATE_DEADLINE)
+    _, late = save(site, TALK, "dagu-qianming-zhuanjia-baoming.md", late_text)
     copy = TALK.with_name("dagu-qianming-zhuanjia-guanjie-jiankang-2.md").name
     shutil.copy(TALK, site / TALK.relative_to(ROOT / "content").with_name(copy))
     result = run_build(site, tmp_path / "output")
@@ -284,6 +332,8 @@ def test_build_refuses_the_same_mistakes(site: Path, tmp_path: Path) -> None:
     assert f"{mismatch}:3: start: 开始日期 2026-12-01（周二）不是重复规则" in report
     assert f"{exdate}:{line_of(exdate_text, '  exdates:')}: recurrence.exdates[0]: 例外日期 2027-02-09（周二）" in report
     assert f"{night}:3: （提醒）start: 凌晨 2:30 开始？" in report
+    assert f"{span}:3: start: 时间写成了一段“14:00-16:00”" in report
+    assert f"{late}:{line_of(late_text, '  deadline:')}: registration.deadline: 报名截止日期 2026年12月20日（周日） 晚于" in report
     assert f"content/events/dagu/2026/{copy}: 与 content/events/dagu/2026/{TALK.name} 是同一个活动" in report
     assert f"content/events/dagu/2026/{TALK.name}: 与 content/events/dagu/2026/{copy} 是同一个活动" in report
     assert not (tmp_path / "output").exists()

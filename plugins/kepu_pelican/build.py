@@ -81,8 +81,10 @@ def _quiet_logging() -> None:
 
 
 def _overrides(build_date: date | None, siteurl: str | None, content: Path | None,
-               cache: Path | None) -> dict:
+               cache: Path | None, dev_url: str | None = None) -> dict:
     overrides: dict = {}
+    if dev_url:  # the preview's own address (another port than the settings' DEV_SITEURL)
+        overrides["DEV_SITEURL"] = dev_url
     if build_date:
         overrides["BUILD_DATE"] = build_date
     if siteurl is not None:
@@ -98,11 +100,11 @@ def _overrides(build_date: date | None, siteurl: str | None, content: Path | Non
 
 def build(settings_file: Path, output: Path | None = None, build_date: date | None = None,
           siteurl: str | None = None, content: Path | None = None, cache: Path | None = None,
-          problems: Path | None = None) -> int:
+          problems: Path | None = None, dev_url: str | None = None) -> int:
     """Build the site; on any failure the previous output stays exactly as it was.
     ``problems``: where to write the outcome as JSON (see ``write_outcome``)."""
     try:
-        settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache))
+        settings = _settings(settings_file, _overrides(build_date, siteurl, content, cache, dev_url))
     except SettingsError as error:  # nothing is built: the previous output stays as it was
         print(format_report(error.problems), file=sys.stderr)
         outcome = Outcome(1, tuple(error.problems))
@@ -299,10 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, help="内容文件夹（默认按设置文件，即 content/）")
     parser.add_argument("--cache", type=Path, help="缓存文件夹（默认 .cache/pelican）")
     parser.add_argument("--problems", type=Path, help="把构建结果和发现的问题写成 JSON 文件（预览用）")
+    parser.add_argument("--dev-url", help="本机预览的网址（默认按设置 DEV_SITEURL，即 http://127.0.0.1:8000）")
     args = parser.parse_args(argv)
     _quiet_logging()
     return build(args.settings, args.output, args.build_date, args.siteurl, args.content, args.cache,
-                 args.problems)
+                 args.problems, args.dev_url)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from kepu.content.dates import WEEKDAYS, day_of
+from kepu.content.dates import WEEKDAYS, day_of, format_day
 from kepu.content.model import Event, Occurrence, SessionChange
 from kepu.content.problems import STRICT_ADDED, STRICT_ALWAYS
 from kepu.content.recurrence import FIRST_WITHIN_YEARS, describe, expand, first_occurrence, neighbours, wall_point
@@ -143,3 +143,15 @@ def new_event_over(checker: FieldReader, event: Event) -> None:
     checker.warn("start", f"这个新加的活动在 {last.isoformat()} 就已经结束了（今天是 {review.today.isoformat()}）",
                  "如果是新活动，检查年份和日期（是不是从旧文件复制后忘了改）；"
                  "如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）", STRICT_ADDED)
+
+
+def late_deadline(checker: FieldReader, event: Event) -> None:
+    """A sign-up deadline after the event's (or series') last day: the page would invite people
+    to sign up for something already over (``new-event`` refuses the same answer)."""
+    deadline = event.registration.deadline if event.registration is not None else None
+    if deadline is None:
+        return
+    last = over_before(event, deadline)
+    if last is not None:
+        checker.error("registration.deadline", f"报名截止日期 {format_day(deadline)} 晚于活动的最后一天 {format_day(last)}",
+                      "写活动开始之前的日期；不设截止就删去 deadline 这一行")

@@ -17,6 +17,12 @@ _OFFSET = r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
 # Patterns are used with fullmatch: "$" would also accept a trailing newline.
 _DATETIME_RE = re.compile(rf"{_DATE}(?:(?:[Tt]|\s+){_TIME}\s*{_OFFSET})?")
 _TIME_RE = re.compile(_TIME)
+# "2026-12-12 14:00-16:00": a start and an end typed in one field. ISO (and YAML) would read
+# "-16:00" as a time-zone offset and move the event to the next day; only the full form an
+# export writes (T, seconds, offset) keeps a negative offset.
+_RANGE = re.compile(r"(?P<day>\d{4}-\d{1,2}-\d{1,2})(?:[Tt]|\s+)(?P<range>(?P<from>\d{1,2}:\d{2})\s*"
+                    r"(?:-|–|—|~|～|至|到)\s*(?P<to>\d{1,2}:\d{2}))")
+_LIST_SEPARATORS = re.compile(r"\s*[，、；;]\s*")
 _SLASHED = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?(.*)")
 # Quotes typed with a Chinese input method are text to YAML, not quoting.
 _CURLY_QUOTES = "“”‘’"
@@ -41,6 +47,10 @@ class DateFormatError(ValueError):
 def parse_when(text: str) -> date | datetime:
     """``2026-12-05`` → date; ``2026-12-05 14:00`` → naive (or offset-aware) datetime."""
     text = text.strip()
+    span = _RANGE.fullmatch(text)
+    if span:
+        raise DateFormatError(f"时间写成了一段“{span['range']}”，这里只写一个时刻",
+                              f'开始时间写 start: {span["day"]} {span["from"]}，结束时间另起一行写 end: "{span["to"]}"')
     match = _DATETIME_RE.fullmatch(text)
     if not match:
         raise DateFormatError(f"无法识别的日期{_quoted(text)}", _suggest_date(text))
@@ -111,6 +121,9 @@ def _suggest_date(text: str) -> str:
         if rest and _TIME_RE.fullmatch(rest):
             fixed += f" {rest}"
         return f"日期要用短横线分隔，请写成 {fixed}"
+    parts = _LIST_SEPARATORS.split(text)
+    if len(parts) > 1 and all(_DATETIME_RE.fullmatch(part) for part in parts):
+        return f"多个日期要用英文逗号“,”分隔，写成 [{', '.join(parts)}]"
     if "：" in text:
         return "时间里的冒号要用英文半角“:”，例如 2026-12-05 14:00"
     return "日期写成 2026-12-05，日期加时间写成 2026-12-05 14:00"

@@ -97,12 +97,13 @@ def parse_yes_no(text: str) -> bool | None:
 
 
 def parse_count(text: str) -> int | None:
-    text = unicodedata.normalize("NFKC", str(text)).strip().removesuffix("人").strip()
-    if not text:
+    typed = str(text).strip()
+    number = unicodedata.normalize("NFKC", typed).removesuffix("人").strip()
+    if not number:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 100_000:
-        raise ScaffoldError(f"名额“{text}”不是人数", "只写数字，例如 30；不限人数直接回车")
-    return int(text)
+    if not number.isdigit() or not 1 <= int(number) <= 100_000:
+        raise ScaffoldError(f"名额“{typed}”不是人数", "只写数字，例如 30；不限人数直接回车")
+    return int(number)
 
 
 # ------------------------------------------------------------------ asking
@@ -121,6 +122,7 @@ class Answers:
         self.typed: dict[str, str] = {}  # key → the answer as typed
         self.order: dict[str, None] = {}  # keys in the order first asked
         self.suggested: dict[str, str] = {}
+        self.kept: dict[str, str] = {}  # old answers of questions picked at the review
 
     @property
     def interactive(self) -> bool:
@@ -133,8 +135,15 @@ class Answers:
         if key not in self.values:
             if intro and self.interactive and key not in self.given:
                 self.say(intro)
-            self.values[key] = self._answer(key, question, parse, self.suggested.pop(key, default),
-                                            optional)
+            default = self.suggested.pop(key, default)
+            old = self.kept.pop(key, None)
+            if old is not None and optional:
+                # Enter keeps the meaning the question gives it (free, none): the old answer is shown, not offered.
+                question = f"{question}，原来写的是“{old}”" if old else question
+                default = ""
+            elif old is not None:
+                default = old
+            self.values[key] = self._answer(key, question, parse, default, optional)
             self.order.setdefault(key)
         return self.values[key]
 
@@ -172,7 +181,7 @@ class Answers:
             if suggest and key in suggest:
                 self.suggested[key] = suggest[key]
             elif keep and old is not None:
-                self.suggested[key] = old
+                self.kept[key] = old
 
     def wrong(self, keys: Iterable[str], message: str, hint: str, flag_hint: str = "",
               suggest: Mapping[str, str] | None = None) -> NoReturn:

@@ -162,11 +162,12 @@ def make_server(directory: Path, state: PreviewState, host: str = "127.0.0.1",
 
 
 def build_args(settings: Path, output: Path, content: Path | None = None, cache: Path | None = None,
-               build_date: str | None = None, problems: Path | None = None) -> list[str]:
-    """``kepu_pelican.build``'s arguments, with the content cache (``.cache/pelican`` unless ``cache``)."""
+               build_date: str | None = None, problems: Path | None = None, dev_url: str | None = None) -> list[str]:
+    """``kepu_pelican.build``'s arguments, with the content cache (``.cache/pelican`` unless ``cache``)
+    and ``dev_url``, the preview's address, in subscribe links and QR codes."""
     args = ["-s", str(settings), "-o", str(output)]
     for flag, value in (("--content", content), ("--cache", cache), ("--build-date", build_date),
-                        ("--problems", problems)):
+                        ("--problems", problems), ("--dev-url", dev_url)):
         if value:
             args += [flag, str(value)]
     return args
@@ -287,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="kepu-preview-") as scratch:
         report = Path(scratch) / "problems.json"
-        builds = WarmBuilds(build_args(args.settings, args.output, args.content, args.cache, args.build_date, report),
-                            warm=not args.fresh)
+        builds = WarmBuilds(build_args(args.settings, args.output, args.content, args.cache, args.build_date, report,
+                                       address(server)), warm=not args.fresh)
 
         def rebuild(changes: set) -> bool:
             if is_code(changes):
@@ -304,11 +305,17 @@ def main(argv: list[str] | None = None) -> int:
             builds.stop()
 
 
+def address(server: http.server.HTTPServer) -> str:
+    """Where the preview is served, as the pages' absolute links should name it."""
+    host, port = server.server_address[:2]
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
+
+
 def _serve(args, server, state: PreviewState, builds: WarmBuilds, rebuild: Callable[[set], bool]) -> int:
     if not rebuild(set()):
         print("第一次构建没有成功：改好以上问题并保存后会自动重新构建。", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://{args.host}:{server.server_address[1]}/"
+    url = address(server) + "/"
     try:
         watch([p for p in args.watch if p.exists()], rebuild, lambda text: print(text, flush=True),
               ready=lambda: print(f"本地预览：{url}  （保存文件后自动重新构建；Ctrl+C 退出）", flush=True))
