@@ -208,3 +208,39 @@ def test_listings_mark_an_all_day_event_over_only_the_next_day(journey_site, bro
     assert seen == {("home", "2026-12-05 23:59"): False, ("events", "2026-12-05 23:59"): False,
                     ("home", "2026-12-06 00:01"): True, ("events", "2026-12-06 00:01"): True}
 
+
+
+@pytest.mark.parametrize("path", ["/calendar/2026/12/12/", "/calendar/2026/12/", "/calendar/week/",
+                                  "/streets/xinbei/calendar/2026/12/"])
+def test_calendars_say_over_in_words_not_only_in_grey(journey_site, browser, path: str) -> None:
+    # 颜色不是唯一提示: in 大字 the grey of what is over is nearly the text's own colour.
+    _, _, base = journey_site
+    context = browser.new_context(timezone_id="Asia/Shanghai", locale="zh-CN")
+    seen = {}
+    for when in ("2026-12-12 15:59", "2026-12-12 16:01"):
+        page = context.new_page()
+        page.clock.set_fixed_time(at(when))
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("load")
+        item = page.locator(".day-items li", has_text="下午科普讲座").first
+        seen[when] = item.get_by_text("已结束").is_visible()
+        page.close()
+    context.close()
+    assert seen == {"2026-12-12 15:59": False, "2026-12-12 16:01": True}
+
+
+def test_filtered_cards_say_over_like_the_lists_cards(journey_site, browser) -> None:
+    # The filters draw their cards from events/filter.json after the page's own script ran.
+    _, _, base = journey_site
+    context = browser.new_context(timezone_id="Asia/Shanghai", locale="zh-CN")
+    seen = {}
+    for when in ("2026-12-12 15:59", "2026-12-12 16:01"):
+        page = context.new_page()
+        page.clock.set_fixed_time(at(when))
+        page.goto(f"{base}/events/?when=today")
+        card = page.locator("article.card", has_text="下午科普讲座")
+        card.wait_for()
+        seen[when] = card.get_by_text("已结束").is_visible()
+        page.close()
+    context.close()
+    assert seen == {"2026-12-12 15:59": False, "2026-12-12 16:01": True}

@@ -19,6 +19,7 @@ from icalendar import Calendar
 
 from conftest import SAMPLE_BUILD_DATE, require, run_build, run_check
 from feedtools import icaljs, libical_available, libical_occurrences, lint, node_available, python_occurrences
+from kepu.formats.finder import rows
 
 pytestmark = pytest.mark.build
 SERIES = Path("content/events/xinbei/2026/zhoumo-tongxuehui.md")
@@ -71,6 +72,25 @@ def test_day_pages_move_with_the_session(built: Path) -> None:
     assert "周末科学同学会" in day("20")
     assert "周末科学同学会" not in day("19")
     assert "已取消" in day("12")
+
+
+def test_the_home_pages_two_weeks_mark_the_cancelled_session(built: Path) -> None:
+    html = (built / "index.html").read_text("utf-8")
+    weeks = html[html.index('id="next-days"'):]
+    day = weeks[weeks.index('data-date="2026-12-12"'):]
+    day = day[:day.index("</ul>")]
+    line = next(item for item in day.split("<li")[1:] if "周末科学同学会" in item)
+    assert "已取消" in re.sub(r"<[^>]+>", "", line), line
+    assert 'class="badge status-cancelled"' in line
+
+
+def test_the_filters_do_not_find_the_series_on_its_cancelled_day(built: Path) -> None:
+    # "今天" on 12-12 must not list the series (its card would show the next session, unmarked).
+    data = json.loads((built / "events" / "filter.json").read_text("utf-8"))
+    row = next(r for r in rows(data) if r["url"].endswith("/zhoumo-tongxuehui/"))
+    days = [first for first, _ in row["dates"]]
+    assert "2026-12-05" in days and "2026-12-20" in days
+    assert "2026-12-12" not in days and "2026-12-19" not in days
 
 
 def test_every_calendar_reader_sees_the_cancelled_and_the_moved_session(built: Path) -> None:

@@ -1,6 +1,6 @@
 """The static JSON index behind the events list's filters: every upcoming event, compactly.
 
-Format (version 2). Each event is a row whose columns ``fields`` names; ids are positions:
+Format (version 3). Each event is a row whose columns ``fields`` names; ids are positions:
 
 - ``url``: the event's path between the ``url`` prefix and suffix (``events/`` + slug + ``/``);
 - ``place``: a position in ``places``; ``street``: a position in ``streets`` (registry order,
@@ -10,8 +10,10 @@ Format (version 2). Each event is a row whose columns ``fields`` names; ids are 
 - ``age``: ``[min, max]`` (either may be null: open-ended) or null when the event has no range;
 - ``status``: "" when scheduled; ``status_text`` what the card's badge says;
 - ``dates``: flat pairs ``[first, length, ...]``: the local first day of each upcoming
-  occurrence as days after ``build_date`` (negative: already under way) and how many days
-  after it the occurrence's last day falls.
+  occurrence held (a series' cancelled session is left out: "today" must not find it) as days
+  after ``build_date`` (negative: already under way) and how many days after it the
+  occurrence's last day falls;
+- ``ends``: the instant the event is over, ISO with offset (the list's cards' ``data-ends``).
 
 ``rows`` turns it back into one dict per event (ISO dates, ids), for Python readers.
 """
@@ -23,9 +25,9 @@ from datetime import date, timedelta
 from kepu.content.model import STATUS_LABELS
 from kepu.index.site import SiteIndex, last_local_day, local_day
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 FIELDS = ("url", "title", "when", "place", "street", "categories", "audiences", "flags", "age",
-          "status", "status_text", "dates")
+          "status", "status_text", "dates", "ends")
 FREE, REGISTRATION, ACCESSIBLE = 1, 2, 4
 
 
@@ -55,6 +57,8 @@ def filter_index(index: SiteIndex) -> dict:
         event = entry.event
         dates: list[int] = []
         for occurrence in entry.upcoming:
+            if occurrence.change is not None and occurrence.change.cancelled:
+                continue
             first = local_day(occurrence.start, zone)
             dates += [(first - start).days, (last_local_day(occurrence, zone) - first).days]
         place = event.venue.name if event.venue else "线上活动"
@@ -76,6 +80,7 @@ def filter_index(index: SiteIndex) -> dict:
             "" if scheduled else event.status,  # colours the badge, as on the server-made cards
             "" if scheduled else event.status_text,
             dates,
+            entry.ends.isoformat(),
         ])
     return {
         "version": INDEX_VERSION,

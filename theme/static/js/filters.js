@@ -102,6 +102,7 @@
     data.fields.forEach(function (name, i) { event[name] = row[i]; });
     event.status = event.status || "scheduled";
     var article = element("article", "card status-" + event.status);
+    article.setAttribute("data-ends", event.ends);  // marked 已结束 by site.js, as the list's own cards
     var title = element("h2", "card-title");
     var link = element("a", "", event.title);
     link.href = form.getAttribute("data-index").replace(/events\/filter\.json$/, "") + data.event_path.replace("{slug}", event.url);
@@ -128,7 +129,10 @@
     var more = element("button", "button filter-more");
     more.type = "button";
     function next() {
-      found.slice(shown, shown + SHOWN).forEach(function (row) { list.appendChild(card(row)); });
+      var added = element("div");
+      found.slice(shown, shown + SHOWN).forEach(function (row) { added.appendChild(card(row)); });
+      if (window.kepuMarkEnded) { window.kepuMarkEnded(added); }
+      while (added.firstChild) { list.appendChild(added.firstChild); }
       shown = Math.min(found.length, shown + SHOWN);
       more.textContent = "再显示 " + Math.min(SHOWN, found.length - shown) + " 项（已显示 " + shown + " / " + found.length + " 项）";
       more.hidden = shown >= found.length;

@@ -47,19 +47,26 @@
   });
   // What has ended since the build: data-ends is the instant an event (or date) is over, an
   // ISO instant with offset written by the build (kepu.site.ends_at); only instants compared.
-  var now = Date.now();
-  document.querySelectorAll("[data-ends]").forEach(function (element) {
-    var ends = element.getAttribute("data-ends");
-    if (!/T.*([+-]\d\d:\d\d|Z)$/.test(ends) || !(now >= Date.parse(ends))) { return; }
-    element.classList.add("is-past");
-    element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
-    // Cards and the home page's agenda say it in words.
-    var place = element.querySelector(".card-title, .agenda > li > .what");
-    if (!place || place.querySelector(".status-past")) { return; }
-    var badge = document.createElement("span");
-    badge.className = "badge status-past";
-    badge.textContent = "已结束";
-    place.insertBefore(badge, place.querySelector(".meta"));
-    place.insertBefore(document.createTextNode(" "), badge);
-  });
+  // The filters (filters.js) call it again for the cards they draw.
+  function markEnded(scope) {
+    var now = Date.now();
+    scope.querySelectorAll("[data-ends]").forEach(function (element) {
+      var ends = element.getAttribute("data-ends");
+      if (!/T.*([+-]\d\d:\d\d|Z)$/.test(ends) || !(now >= Date.parse(ends))) { return; }
+      element.classList.add("is-past");
+      element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
+      // Cards, the home page's agenda and the calendars' lines say it in words, not only in grey.
+      var place = element.querySelector(".card-title, .agenda > li > .what") ||
+        (element.classList.contains("ev") ? element : null);
+      if (!place || place.querySelector(".status-past")) { return; }
+      var badge = document.createElement("span");
+      badge.className = "badge status-past";
+      badge.textContent = "已结束";
+      var before = place === element ? null : place.querySelector(".meta");
+      place.insertBefore(badge, before);
+      place.insertBefore(document.createTextNode(" "), badge);
+    });
+  }
+  markEnded(document);
+  window.kepuMarkEnded = markEnded;
 })();
