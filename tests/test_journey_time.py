@@ -80,6 +80,24 @@ venue:
 ---
 两个小时的讲座。
 """,
+    # Sign-up closes at the end of 10 December; the talk is on the 12th.
+    "baoming-jiezhi-jiangzuo": """---
+title: 报名截止的讲座
+start: 2026-12-12 09:00
+end: "10:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道科普活动室
+registration:
+  required: true
+  url: https://baoming.example.cn/jiangzuo
+  deadline: 2026-12-10
+---
+要报名的讲座。
+""",
 }
 
 # (event slug, Beijing wall-clock time, shows 本活动已结束)
@@ -244,3 +262,29 @@ def test_filtered_cards_say_over_like_the_lists_cards(journey_site, browser) -> 
         page.close()
     context.close()
     assert seen == {"2026-12-12 15:59": False, "2026-12-12 16:01": True}
+
+
+def test_sign_up_closes_at_the_end_of_the_deadline_day(journey_site, browser) -> None:
+    _, _, base = journey_site
+    context = browser.new_context(timezone_id="America/Los_Angeles", locale="zh-CN")
+    seen = {}
+    for when in ("2026-12-10 23:59", "2026-12-11 00:01"):
+        page = context.new_page()
+        page.clock.set_fixed_time(at(when))
+        page.goto(f"{base}/events/baoming-jiezhi-jiangzuo/")
+        page.wait_for_load_state("load")
+        seen[when] = (page.locator("p.actions").get_by_role("link", name="在线报名").is_visible(),
+                      page.get_by_text("报名已于 2026年12月10日（周四）截止").is_visible())
+        page.close()
+    context.close()
+    assert seen == {"2026-12-10 23:59": (True, False), "2026-12-11 00:01": (False, True)}
+
+
+def test_a_build_after_the_deadline_says_closed_without_a_script(journey_site, tmp_path) -> None:
+    site, _, _ = journey_site
+    output = tmp_path / "later"
+    assert run_build(site / "content", output, build_date="2026-12-11").returncode == 0
+    html = (output / "events" / "baoming-jiezhi-jiangzuo" / "index.html").read_text("utf-8")
+    closed = html[html.index("报名已于") - 200:html.index("报名已于")]
+    assert "hidden" not in closed.rsplit("<p", 1)[1]
+    assert 'class="button primary"' not in html

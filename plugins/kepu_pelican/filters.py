@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from kepu.content import dates, sessions
 from kepu.formats import maps, phones
@@ -35,6 +36,13 @@ def ends(value) -> str:
     return (value.ends if isinstance(value, EventEntry) else ends_at(value)).isoformat()
 
 
+def closes(event) -> str:
+    """``data-closes`` for an event's sign-up: the instant it closes, with offset ("" without a deadline)."""
+    registration = event.registration
+    instant = registration.closes(ZoneInfo(event.timezone)) if registration is not None else None
+    return instant.isoformat() if instant is not None else ""
+
+
 def weekday(value: date | datetime) -> str:
     return dates.WEEKDAYS[_day(value).weekday()]
 
@@ -51,6 +59,7 @@ FILTERS = {
     "day_short": day_short,
     "iso": iso,
     "ends": ends,
+    "closes": closes,
     "weekday": weekday,
     "page_path": page_path,
     "tel": phones.tel_uri,

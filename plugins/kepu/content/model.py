@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from kepu.content.dates import format_clock, format_day
 
@@ -229,6 +229,10 @@ class Registration:
     deadline: date | None = None
     capacity: int | None = None
     note: str = ""
+
+    def closes(self, zone: tzinfo) -> datetime | None:
+        """The instant sign-up closes: the end of the deadline day in the event's time zone."""
+        return None if self.deadline is None else datetime.combine(self.deadline + timedelta(days=1), time(), zone)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,4 +69,11 @@
   }
   markEnded(document);
   window.kepuMarkEnded = markEnded;
+  // Sign-up closed since the build (data-closes: the end of the deadline day): the buttons go,
+  // the notice that says so comes.
+  document.querySelectorAll("[data-closes]").forEach(function (element) {
+    var closes = element.getAttribute("data-closes");
+    if (!/T.*([+-]\d\d:\d\d|Z)$/.test(closes) || !(Date.now() >= Date.parse(closes))) { return; }
+    element.hidden = !element.classList.contains("notice-closed");
+  });
 })();
