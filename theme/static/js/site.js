@@ -48,11 +48,12 @@
   // What has ended since the build: data-ends is the instant an event (or date) is over, an
   // ISO instant with offset written by the build (kepu.site.ends_at); only instants compared.
   // The filters (filters.js) call it again for the cards they draw.
+  function passed(instant) {  // only an instant with its offset is compared
+    return /T.*([+-]\d\d:\d\d|Z)$/.test(instant) && Date.now() >= Date.parse(instant);
+  }
   function markEnded(scope) {
-    var now = Date.now();
     scope.querySelectorAll("[data-ends]").forEach(function (element) {
-      var ends = element.getAttribute("data-ends");
-      if (!/T.*([+-]\d\d:\d\d|Z)$/.test(ends) || !(now >= Date.parse(ends))) { return; }
+      if (!passed(element.getAttribute("data-ends"))) { return; }
       element.classList.add("is-past");
       element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
       // Cards, the home page's agenda and the calendars' lines say it in words, not only in grey.
@@ -72,8 +73,7 @@
   // Sign-up closed since the build (data-closes: the end of the deadline day): the buttons go,
   // the notice that says so comes.
   document.querySelectorAll("[data-closes]").forEach(function (element) {
-    var closes = element.getAttribute("data-closes");
-    if (!/T.*([+-]\d\d:\d\d|Z)$/.test(closes) || !(Date.now() >= Date.parse(closes))) { return; }
+    if (!passed(element.getAttribute("data-closes"))) { return; }
     element.hidden = !element.classList.contains("notice-closed");
   });
 })();
