@@ -89,6 +89,16 @@ CASES = {
         add("recurrence:\n  rrule: FREQ=WEEKY;BYDAY=SA"),
         [f"{SHOWN}:12: recurrence.rrule: FREQ=WEEKY 无效 — FREQ 只能是 DAILY、WEEKLY、MONTHLY 或 YEARLY"],
     ),
+    "rule in Chinese": (  # what new-event accepts, written straight into the file
+        add("recurrence:\n  rrule: 每周六"),
+        [f"{SHOWN}:12: recurrence.rrule: rrule 要写成规则代码，不能直接写中文“每周六” — "
+         "写成 rrule: FREQ=WEEKLY;BYDAY=SA（每周六）；有最后一天的加上 ;UNTIL=2027-01-30"],
+    ),
+    "weekday in Chinese": (
+        add("recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=周六"),
+        [f"{SHOWN}:12: recurrence.rrule: rrule 要写成规则代码，不能直接写中文“FREQ=WEEKLY;BYDAY=周六” — "
+         "星期几用英文缩写：周一 MO、周二 TU、周三 WE、周四 TH、周五 FR、周六 SA、周日 SU，例如 BYDAY=SA"],
+    ),
     "minutely rrule": (
         add("recurrence:\n  rrule: FREQ=MINUTELY"),
         [f"{SHOWN}:12: recurrence.rrule: 不支持 FREQ=MINUTELY：活动最多每天重复一次 — 每天举办请写 FREQ=DAILY"],

@@ -38,6 +38,7 @@ from kepu.content.model import (
 )
 from kepu.content.problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
 from kepu.content.recurrence import RecurrenceError, first_occurrence, normalize_rule
+from kepu.content.repeats import parse_repeat
 from kepu.content.sessions import read_sessions
 from kepu.content.suggest import closest, did_you_mean
 from kepu.content.webnames import HEIF_SUFFIXES, web_addresses, web_name
@@ -622,6 +623,9 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     text = checker.text("recurrence.rrule", required=True, max_len=300)
     if not text:
         return None
+    if _CHINESE.search(text):
+        checker.error("recurrence.rrule", f"rrule 要写成规则代码，不能直接写中文“{shown(text)}”", _rule_hint(text))
+        return None
     try:
         rule = normalize_rule(text, start, zone)
     except RecurrenceError as exc:
@@ -639,6 +643,24 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     sessions = read_sessions(checker, start, zone, exdates)
     sessions_on_rule(checker, rule, start, zone, rdates, sessions)
     return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+_WEEKDAY_CODES = "星期几用英文缩写：周一 MO、周二 TU、周三 WE、周四 TH、周五 FR、周六 SA、周日 SU，例如 BYDAY=SA"
+
+
+def _rule_hint(text: str) -> str:
+    """The code for a rule written in words (what ``new-event`` accepts), or how weekdays are written."""
+    if "=" in text:
+        return _WEEKDAY_CODES if re.search("周|星期", text) else (
+            "规则代码里只写英文、数字、=、; 和 -，例如 FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30")
+    try:
+        rule = parse_repeat(text)
+    except RecurrenceError:
+        rule = None
+    if not rule:
+        return _WEEKDAY_CODES
+    return f"写成 rrule: {rule}（{text}）；有最后一天的加上 ;UNTIL=2027-01-30"
 
 
 def image_path(checker: FieldReader, key: str) -> str:
