@@ -191,7 +191,8 @@
     if (empty) { empty.hidden = true; }
     if (!query) {
       original.forEach(function (node) { results.appendChild(node); });
-      status.textContent = "全部 " + search(params).length + " 项活动";
+      // The page's own list, as built (what has ended since is marked 已结束 on its card).
+      status.textContent = "全部 " + data.events.length + " 项活动";
       return;
     }
     var found = search(params);
