@@ -228,55 +228,50 @@ def test_listings_mark_an_all_day_event_over_only_the_next_day(journey_site, bro
 
 
 
+def seen_at(browser, url: str, whens: tuple[str, ...], look, timezone_id: str = "Asia/Shanghai") -> dict:
+    """What ``look(page)`` finds at ``url`` with the reader's clock at each Beijing time of ``whens``."""
+    context = browser.new_context(timezone_id=timezone_id, locale="zh-CN")
+    seen = {}
+    for when in whens:
+        page = context.new_page()
+        page.clock.set_fixed_time(at(when))
+        page.goto(url)
+        page.wait_for_load_state("load")
+        seen[when] = look(page)
+        page.close()
+    context.close()
+    return seen
+
+
 @pytest.mark.parametrize("path", ["/calendar/2026/12/12/", "/calendar/2026/12/", "/calendar/week/",
                                   "/streets/xinbei/calendar/2026/12/"])
 def test_calendars_say_over_in_words_not_only_in_grey(journey_site, browser, path: str) -> None:
     # 颜色不是唯一提示: in 大字 the grey of what is over is nearly the text's own colour.
     _, _, base = journey_site
-    context = browser.new_context(timezone_id="Asia/Shanghai", locale="zh-CN")
-    seen = {}
-    for when in ("2026-12-12 15:59", "2026-12-12 16:01"):
-        page = context.new_page()
-        page.clock.set_fixed_time(at(when))
-        page.goto(f"{base}{path}")
-        page.wait_for_load_state("load")
-        item = page.locator(".day-items li", has_text="下午科普讲座").first
-        seen[when] = item.get_by_text("已结束").is_visible()
-        page.close()
-    context.close()
+    seen = seen_at(browser, f"{base}{path}", ("2026-12-12 15:59", "2026-12-12 16:01"), lambda page: page.locator(
+        ".day-items li", has_text="下午科普讲座").first.get_by_text("已结束").is_visible())
     assert seen == {"2026-12-12 15:59": False, "2026-12-12 16:01": True}
 
 
 def test_filtered_cards_say_over_like_the_lists_cards(journey_site, browser) -> None:
     # The filters draw their cards from events/filter.json after the page's own script ran.
     _, _, base = journey_site
-    context = browser.new_context(timezone_id="Asia/Shanghai", locale="zh-CN")
-    seen = {}
-    for when in ("2026-12-12 15:59", "2026-12-12 16:01"):
-        page = context.new_page()
-        page.clock.set_fixed_time(at(when))
-        page.goto(f"{base}/events/?when=today")
+
+    def over(page) -> bool:
         card = page.locator("article.card", has_text="下午科普讲座")
         card.wait_for()
-        seen[when] = card.get_by_text("已结束").is_visible()
-        page.close()
-    context.close()
+        return card.get_by_text("已结束").is_visible()
+
+    seen = seen_at(browser, f"{base}/events/?when=today", ("2026-12-12 15:59", "2026-12-12 16:01"), over)
     assert seen == {"2026-12-12 15:59": False, "2026-12-12 16:01": True}
 
 
 def test_sign_up_closes_at_the_end_of_the_deadline_day(journey_site, browser) -> None:
     _, _, base = journey_site
-    context = browser.new_context(timezone_id="America/Los_Angeles", locale="zh-CN")
-    seen = {}
-    for when in ("2026-12-10 23:59", "2026-12-11 00:01"):
-        page = context.new_page()
-        page.clock.set_fixed_time(at(when))
-        page.goto(f"{base}/events/baoming-jiezhi-jiangzuo/")
-        page.wait_for_load_state("load")
-        seen[when] = (page.locator("p.actions").get_by_role("link", name="在线报名").is_visible(),
-                      page.get_by_text("报名已于 2026年12月10日（周四）截止").is_visible())
-        page.close()
-    context.close()
+    seen = seen_at(browser, f"{base}/events/baoming-jiezhi-jiangzuo/", ("2026-12-10 23:59", "2026-12-11 00:01"),
+                   lambda page: (page.locator("p.actions").get_by_role("link", name="在线报名").is_visible(),
+                                 page.get_by_text("报名已于 2026年12月10日（周四）截止").is_visible()),
+                   timezone_id="America/Los_Angeles")
     assert seen == {"2026-12-10 23:59": (True, False), "2026-12-11 00:01": (False, True)}
 
 

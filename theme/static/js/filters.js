@@ -129,10 +129,8 @@
     var more = element("button", "button filter-more");
     more.type = "button";
     function next() {
-      var added = element("div");
-      found.slice(shown, shown + SHOWN).forEach(function (row) { added.appendChild(card(row)); });
-      if (window.kepuMarkEnded) { window.kepuMarkEnded(added); }
-      while (added.firstChild) { list.appendChild(added.firstChild); }
+      found.slice(shown, shown + SHOWN).forEach(function (row) { list.appendChild(card(row)); });
+      if (window.kepuMarkEnded) { window.kepuMarkEnded(list); }  // cards marked before are left as they are
       shown = Math.min(found.length, shown + SHOWN);
       more.textContent = "再显示 " + Math.min(SHOWN, found.length - shown) + " 项（已显示 " + shown + " / " + found.length + " 项）";
       more.hidden = shown >= found.length;
