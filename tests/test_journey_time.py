@@ -269,10 +269,11 @@ def test_filtered_cards_say_over_like_the_lists_cards(journey_site, browser) -> 
 def test_sign_up_closes_at_the_end_of_the_deadline_day(journey_site, browser) -> None:
     _, _, base = journey_site
     seen = seen_at(browser, f"{base}/events/baoming-jiezhi-jiangzuo/", ("2026-12-10 23:59", "2026-12-11 00:01"),
-                   lambda page: (page.locator("p.actions").get_by_role("link", name="在线报名").is_visible(),
+                   lambda page: (page.get_by_role("link", name="在线报名").locator("visible=true").count(),
                                  page.get_by_text("报名已于 2026年12月10日（周四）截止").is_visible()),
                    timezone_id="America/Los_Angeles")
-    assert seen == {"2026-12-10 23:59": (True, False), "2026-12-11 00:01": (False, True)}
+    # Before: the big button and the link among the facts; after: neither, the notice instead.
+    assert seen == {"2026-12-10 23:59": (2, False), "2026-12-11 00:01": (0, True)}
 
 
 def test_a_build_after_the_deadline_says_closed_without_a_script(journey_site, tmp_path) -> None:
@@ -283,3 +284,4 @@ def test_a_build_after_the_deadline_says_closed_without_a_script(journey_site, t
     closed = html[html.index("报名已于") - 200:html.index("报名已于")]
     assert "hidden" not in closed.rsplit("<p", 1)[1]
     assert 'class="button primary"' not in html
+    assert "在线报名" not in html  # nor the link among the facts: nothing offers a closed sign-up
