@@ -16,8 +16,10 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -43,6 +45,8 @@ SCREENSHOTS = os.environ.get("KEPU_ADMIN_SCREENSHOTS", "")
 SINGLE = "content/events/xinbei/2026/xinbei-liudong-2026-12-12.md"
 SERIES = "content/events/taida/2026/taida-huiketing-2026-12-05.md"
 WEEKS_OFF = ("2026-12-26", "2027-01-02")
+# The volunteer's clock: the editor files an entry under the year it is saved in.
+SAVED_AT = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SATURDAYS = ("2026-12-05", "2026-12-12", "2026-12-19", "2027-01-09", "2027-01-16", "2027-01-23", "2027-01-30")
 
 
@@ -218,6 +222,7 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     context.add_init_script(WATCH)
+    context.clock.set_fixed_time(SAVED_AT)
     page = context.new_page()
     try:
         page.goto(url)
@@ -303,6 +308,7 @@ def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, br
     rule, and saves the rule the preview showed."""
     site, url, _ = editor
     page = browser.new_page(locale="zh-CN")
+    page.clock.set_fixed_time(SAVED_AT)
     try:
         page.goto(url)
         page.get_by_role("button", name="登录").click()
@@ -332,3 +338,26 @@ def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, br
     saved = _front_matter(site / "content" / "events" / "taida" / "2026" / "taida-huiketing-2026-12-02.md")
     assert saved["recurrence"] == {"rrule": "FREQ=MONTHLY;BYDAY=1WE;UNTIL=2027-03-31"}
     assert (saved["start"], saved["end"]) == ("2026-12-02 08:30", "2026-12-02 11:30")
+
+
+def test_a_volunteer_finds_the_published_events_and_news_in_the_lists(editor, browser) -> None:
+    """The guide's way to change an event: 活动 → the list (by street) → click it. Every event and
+    news file of the site is listed, whatever folder of its street and year it is in."""
+    site, url, _ = editor
+    content = site / "content"
+    titles = {path: _front_matter(path)["title"] for path in (content / "events").rglob("*.md")}
+    page = browser.new_page(locale="zh-CN")
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{url}#/collections/events")
+        for title in titles.values():
+            page.get_by_text(title, exact=False).first.wait_for(timeout=15_000)
+        page.get_by_text("流动科技馆进社区").first.click()
+        title = page.get_by_label("活动名称")
+        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+        assert title.input_value() == "流动科技馆进社区"
+        page.goto(f"{url}#/collections/news")
+        page.get_by_text("科普日集市圆满举办").first.wait_for(timeout=15_000)
+    finally:
+        page.close()

@@ -208,20 +208,22 @@ def page_fields(prefix: str, images: str, pages: str) -> list[dict[str, Any]]:
 
 
 def collections(registries: Registries, site: CmsSite) -> list[dict[str, Any]]:
-    """Events in <events>/<street>/<year of start>/<team>-<start date>.md, news in
-    <articles>/<year>/xinwen-<date>.md; pages are edited, not created (their names are their URLs)."""
+    """Events in <events>/<street>/<year saved>/<team>-<start date>.md, news in
+    <articles>/<year saved>/xinwen-<date>.md; pages are edited, not created (their names are their URLs)."""
     content, images = site.content.strip("/"), site.images
     prefix = f"{content}/" if content else ""
     return [
         {"name": "events", "label": "活动", "label_singular": "活动", "folder": f"{prefix}{site.events}",
          "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
-         "path": "{{street}}/{{slug}}", "slug": "{{fields.start | date('YYYY')}}/{{fields.team}}-{{fields.start | date('YYYY-MM-DD')}}",
+         # Every folder is a part of ``path`` (Decap lists a collection only as deep as ``path`` has
+         # parts), so the year is ``{{year}}``: the year of saving (a path takes no field filters).
+         "path": "{{street}}/{{year}}/{{slug}}", "slug": "{{fields.team}}-{{fields.start | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.start}}）", "sortable_fields": ["start", "title"],
          "view_groups": [{"label": "街镇", "field": "street"}],
          "fields": event_fields(registries, prefix, images, site.events)},
         {"name": "news", "label": "新闻", "label_singular": "新闻", "folder": f"{prefix}{site.articles}",
          "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
-         "path": "{{slug}}", "slug": "{{fields.date | date('YYYY')}}/xinwen-{{fields.date | date('YYYY-MM-DD')}}",
+         "path": "{{year}}/{{slug}}", "slug": "xinwen-{{fields.date | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.date}}）", "sortable_fields": ["date", "title"],
          "fields": article_fields(registries, prefix, images, site.articles)},
         {"name": "pages", "label": "页面", "label_singular": "页面", "folder": f"{prefix}{site.pages}",
