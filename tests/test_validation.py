@@ -119,6 +119,14 @@ CASES = {
         replace("team: xinbei-liudong\n", ""),
         [f"{SHOWN}:1: team: 必填字段缺失或为空 — 加一行 team: 队伍编号，例如 team: xinbei-liudong"],
     ),
+    "title of spaces only": (  # what a form sends when a volunteer typed only spaces
+        replace("title: 流动科技馆进校园", 'title: "    "'),
+        [f"{SHOWN}:2: title: 只有空格，没有文字 — 在 title: 后面写上内容"],
+    ),
+    "title of full-width spaces only": (
+        replace("title: 流动科技馆进校园", "title: \u3000\u3000"),
+        [f"{SHOWN}:2: title: 只有空格，没有文字 — 在 title: 后面写上内容"],
+    ),
     "tab indentation": (
         replace("  name: 新北街道党群服务中心", "\tname: 新北街道党群服务中心"),
         [f"{SHOWN}:10: 这一行用了 Tab 键缩进，YAML 只允许空格 — 把行首的 Tab 换成空格（通常是两个空格）"],
@@ -279,3 +287,11 @@ def test_article_without_date_and_with_unknown_event(mini_site: Path) -> None:
         "content/articles/bad-news.md:1: date: 必填字段缺失或为空 — 例如 start: 2026-12-05 14:00",
         "content/articles/bad-news.md:3: events[0]: 找不到文件名为“kepu-rii”的活动 — 是否想写“kepu-ri”？",
     ]
+
+
+def test_a_news_title_of_spaces_only_is_refused(mini_site: Path) -> None:
+    article = mini_site / "content" / "articles" / "blank-news.md"
+    article.write_text('---\ntitle: "\u3000 "\ndate: 2026-12-05\n---\n正文\n', "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site), [article])
+    assert [p.format() for p in result.problems] == [
+        "content/articles/blank-news.md:2: title: 只有空格，没有文字 — 在 title: 后面写上内容"]

@@ -203,6 +203,10 @@ class FieldReader:
                        "写在同一行，例如 summary: 一句话简介")
             return ""
         value = value.strip()
+        if not value:  # only spaces (a form's blank answer): as good as missing
+            if required:
+                self.error(key, "只有空格，没有文字", f"在 {key.split('.')[-1]}: 后面写上内容")
+            return ""
         if len(value) > max_len:
             self.error(key, f"内容太长（{len(value)} 字，上限 {max_len} 字）", "请精简")
             return value[:max_len]
@@ -778,7 +782,10 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     checker = FieldReader(doc, ctx)
     _unknown_fields(checker)
     for key in REQUIRED_FIELDS:
-        if checker.get(key) in (None, "", []) and key not in ("categories", "audiences", "start"):
+        value = checker.get(key)
+        if isinstance(value, str) and value and not value.strip():  # a form's blank answer
+            checker.error(key, "只有空格，没有文字", f"在 {key}: 后面写上内容")
+        elif value in (None, "", []) and key not in ("categories", "audiences", "start"):
             checker.error(key, "必填字段缺失或为空", _required_hint(key, ctx))
     title = checker.text("title", max_len=MAX_TITLE)
     tz_name, zone = _zone(checker)

@@ -22,7 +22,7 @@ PHONE_PATTERN = [
 EMAIL_PATTERN = [rf"^{_EMAIL.pattern}$", "只写一个邮箱地址，例如 kepu@example.cn"]
 AGE_PATTERN = [f"^(?:{_AGE_RANGE.pattern}|{_AGE_MIN.pattern}|{_AGE_MAX.pattern})$",
                "例如 6-12（6 到 12 岁）、60+（60 岁以上）、12岁以下"]
-TITLE_PATTERN = [rf"^[\s\S]{{1,{MAX_TITLE}}}$", f"名称不超过 {MAX_TITLE} 个字"]
+TITLE_PATTERN = [rf"^(?=[\s\S]*\S)[\s\S]{{1,{MAX_TITLE}}}$", f"名称要有文字（不能只有空格），不超过 {MAX_TITLE} 个字"]
 
 
 @dataclass(frozen=True, slots=True)
