@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -176,7 +176,8 @@ def _news(page, url: str, photo: Path) -> None:
     _pick(page, "相关街镇", "新北")
     page.get_by_role("button", name="选择图片").click()
     page.locator("input[type=file]").set_input_files(str(photo))
-    page.get_by_text(photo.name.lower()).wait_for()  # uploaded and chosen (the editor lower-cases its name)
+    # Uploaded and chosen: lower-cased by the editor, the time of the upload added to its name.
+    page.get_by_text(re.compile(rf"^{re.escape(photo.stem.lower())}-\d{{8}}-\d{{6}}\.jpg$")).wait_for()
     page.get_by_role("button", name="选用已选中项目").click()
     page.get_by_label("配图说明").fill("孩子们排队用望远镜观看木星")
     _shot(page, "news", page.get_by_label("配图说明"))
@@ -365,3 +366,44 @@ def test_a_volunteer_finds_the_published_events_and_news_in_the_lists(editor, br
         page.get_by_text("科普日集市圆满举办").first.wait_for(timeout=15_000)
     finally:
         page.close()
+
+
+def _event_with_photo(page, url: str, title: str, day: str, photo: Path) -> None:
+    _new(page, url, "events")
+    page.get_by_label("活动名称").fill(title)
+    _pick(page, "街镇", "新北")
+    _pick(page, "志愿服务队", "流动科技馆")
+    _when(page.locator(".kepu-when").nth(0), day, "09:00")
+    _when(page.locator(".kepu-when").nth(1), "", "11:00")
+    page.get_by_label("场地名称").fill("新北街道文化中心")
+    _pick(page, "活动类型", "科普讲座")
+    _pick(page, "服务对象", "亲子家庭")
+    page.get_by_role("button", name="选择图片").click()
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.get_by_role("button", name="选用已选中项目").click()
+    page.get_by_label("配图说明").fill(title)
+    _publish(page)
+
+
+def test_two_volunteers_photos_of_the_same_name_do_not_replace_each_other(editor, browser, tmp_path: Path) -> None:
+    """Two events of one street, each with its own 活动照片 1.JPG: each keeps its own picture."""
+    site, url, _ = editor
+    colours = {"2026-12-19": (200, 30, 30), "2026-12-20": (30, 30, 200)}
+    page = browser.new_page(locale="zh-CN")
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        for minute, (day, colour) in enumerate(colours.items()):
+            page.clock.set_fixed_time(SAVED_AT + timedelta(minutes=minute))  # one volunteer now, one later
+            folder = tmp_path / day
+            folder.mkdir()
+            photo = folder / "活动照片 1.JPG"
+            Image.new("RGB", (400, 300), colour).save(photo, format="JPEG")
+            _event_with_photo(page, url, f"科普讲座 {day}", day, photo)
+    finally:
+        page.close()
+    events = site / "content" / "events" / "xinbei"
+    for day, colour in colours.items():
+        image = _front_matter(next(events.rglob(f"xinbei-liudong-{day}.md")))["image"]
+        with Image.open(site / "content" / image) as shown:
+            assert shown.convert("RGB").getpixel((200, 150)) == pytest.approx(colour, abs=12), (day, image)

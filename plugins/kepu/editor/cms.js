@@ -335,6 +335,31 @@
     return data;
   }
 
+  /* A picture is saved under its own name with the time of its upload added (活动照片-1.jpg →
+     活动照片-1-20261204-153012.jpg): two volunteers' 活动照片1.jpg in one street's folder never
+     replace each other. Decap replaces a file of the same name without asking when it has not
+     listed that folder, as for a new event whose street was chosen after the form opened.
+     The file chooser's files are renamed before Decap's own handler reads them. */
+  function stamp(now) {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return "" + now.getFullYear() + two(now.getMonth() + 1) + two(now.getDate()) + "-" +
+      two(now.getHours()) + two(now.getMinutes()) + two(now.getSeconds());
+  }
+
+  function stampUploads(event) {
+    var input = event.target;
+    if (!input || input.type !== "file" || !input.files || !input.files.length) { return; }
+    var when = stamp(new Date()), renamed = new DataTransfer();
+    Array.prototype.forEach.call(input.files, function (file) {
+      var dot = file.name.lastIndexOf("."), stem = dot > 0 ? file.name.slice(0, dot) : file.name;
+      renamed.items.add(new File([file], stem + "-" + when + (dot > 0 ? file.name.slice(dot) : ""),
+                                 {type: file.type, lastModified: file.lastModified}));
+    });
+    input.files = renamed.files;
+  }
+
+  window.addEventListener("change", stampUploads, true);  // capturing: before the page's handlers
+
   document.addEventListener("DOMContentLoaded", function () {
     var CMS = window.CMS;
     h = window.h;
