@@ -407,3 +407,41 @@ def test_two_volunteers_photos_of_the_same_name_do_not_replace_each_other(editor
         image = _front_matter(next(events.rglob(f"xinbei-liudong-{day}.md")))["image"]
         with Image.open(site / "content" / image) as shown:
             assert shown.convert("RGB").getpixel((200, 150)) == pytest.approx(colour, abs=12), (day, image)
+
+
+def _by_label_for(page, label: str):
+    """The input a field's label names (the date inputs are also named 日期 for screen readers)."""
+    return page.locator(f"[id='{page.locator('label', has_text=label).first.get_attribute('for')}']")
+
+
+def test_the_form_refuses_an_end_before_the_start_and_a_deadline_after_the_day(editor, browser) -> None:
+    """What `invoke check` refuses is said in the form's own words before anything is saved."""
+    site, url, _ = editor
+    page = browser.new_page(locale="zh-CN")
+    page.clock.set_fixed_time(SAVED_AT)
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        _new(page, url, "events")
+        page.get_by_label("活动名称").fill("科普讲座：冬季用电安全")
+        _pick(page, "街镇", "新北")
+        _pick(page, "志愿服务队", "流动科技馆")
+        _when(page.locator(".kepu-when").nth(0), "2026-12-12", "14:00")
+        _when(page.locator(".kepu-when").nth(1), "", "12:00")  # 12:00 for 下午四点, as one slips
+        page.get_by_label("场地名称").fill("新北街道文化中心")
+        _pick(page, "活动类型", "科普讲座")
+        _pick(page, "服务对象", "社区居民")
+        _by_label_for(page, "报名截止日期").fill("2026-12-25")
+        page.get_by_role("button", name="发布").click()
+        page.locator("[role=menuitem]:visible", has_text="立即发布").click()
+        page.get_by_text("结束早于（或等于）开始").wait_for()
+        page.get_by_text("报名截止日期晚于活动日期").wait_for()
+        saved = list((site / "content" / "events").rglob("xinbei-liudong-2026-12-12*.md"))
+        assert saved == []  # nothing was written
+        _when(page.locator(".kepu-when").nth(1), "", "16:00")
+        _by_label_for(page, "报名截止日期").fill("2026-12-10")
+        _publish(page)
+    finally:
+        page.close()
+    saved = _front_matter(next((site / "content" / "events").rglob("xinbei-liudong-2026-12-12.md")))
+    assert (saved["end"], str(saved["registration"]["deadline"])) == ("2026-12-12 16:00", "2026-12-10")

@@ -66,6 +66,29 @@
 
   var h, createClass;
 
+  /* What ``invoke check`` would refuse about this date's place beside the start, said in the
+     form's words: an end before its start; a deadline after a one-off event's day (a series'
+     last day is the check's to find). */
+  function orderProblem(value, field, props) {
+    var from = field.get("date_from"), before = field.get("not_after");
+    if (from) {
+      var start = parts(entryField(props, from)), day = value.date || start.date;
+      if (!start.date || !day) return "";
+      var startAt = start.date + " " + (start.time || "00:00"), endAt = day + " " + (value.time || "99:99");
+      if (endAt <= startAt || (!value.time && start.time && value.date && value.date < start.date)) {
+        return "结束早于（或等于）开始：检查是不是把时间写反了；跨天的活动，结束要选最后一天的日期";
+      }
+    }
+    if (before) {
+      var first = parts(entryField(props, before)).date, rule = plain(entryField(props, "recurrence"));
+      var repeating = typeof rule === "string" ? rule !== "" : !!(rule && rule.rrule);
+      if (first && value.date > first && !repeating) {
+        return "报名截止日期晚于活动日期：要选活动开始之前（或当天）的日期";
+      }
+    }
+    return "";
+  }
+
   function whenControl() {
     return createClass({
       componentDidMount: function () {
@@ -84,11 +107,12 @@
         this.props.onChange(date ? (time ? date + " " + time : date) : "");
       },
       isValid: function () {
-        var value = parts(this.props.value);
-        if (this.props.value && !value.date && !(value.time && this.props.field.get("date_from"))) {
+        var value = parts(this.props.value), field = this.props.field;
+        if (this.props.value && !value.date && !(value.time && field.get("date_from"))) {
           return {error: {message: "请选日期"}};
         }
-        return true;
+        var order = this.props.value ? orderProblem(value, field, this.props) : "";
+        return order ? {error: {message: order}} : true;
       },
       render: function () {
         var self = this, value = parts(this.props.value), field = this.props.field;
@@ -175,8 +199,12 @@
       getInitialState: function () {
         return {adding: ""};
       },
-      componentDidMount: function () { subscribe(this); },
+      componentDidMount: function () { subscribe(this); this.tell(); },
+      componentDidUpdate: function () { this.tell(); },
       componentWillUnmount: function () { unsubscribe(this); },
+      tell: function () {  // the rule, for a deadline's check (a one-off event's day is its last)
+        remember(this.props.field.get("name"), (plain(this.props.value) || {}).rrule || "");
+      },
       current: function () {
         var value = plain(this.props.value) || {};
         var state = readRule(value.rrule);

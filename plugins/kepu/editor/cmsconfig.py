@@ -119,7 +119,7 @@ def _registration() -> dict[str, Any]:
                 _text("url", "报名链接", "从浏览器地址栏复制完整网址", pattern=URL_PATTERN),
                 _text("phone", "报名电话", "例如 0123-2560 0000 转 123", pattern=PHONE_PATTERN),
                 _text("email", "报名邮箱", pattern=EMAIL_PATTERN),
-                _when("deadline", "报名截止日期", "最后一天可以报名的日期", time="none"),
+                _when("deadline", "报名截止日期", "最后一天可以报名的日期", time="none", not_after="start"),
                 {"name": "capacity", "label": "名额（人数）", "widget": "number", "value_type": "int",
                  "min": 1, "max": 100_000, "required": False},
                 {"name": "note", "label": "报名说明", "widget": "text", "required": False,
