@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -445,3 +445,37 @@ def test_the_form_refuses_an_end_before_the_start_and_a_deadline_after_the_day(e
         page.close()
     saved = _front_matter(next((site / "content" / "events").rglob("xinbei-liudong-2026-12-12.md")))
     assert (saved["end"], str(saved["registration"]["deadline"])) == ("2026-12-12 16:00", "2026-12-10")
+
+
+def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, browser, tmp_path: Path) -> None:
+    """Guide §七: one session off, with the reason residents will read. The form writes it as
+    recurrence.sessions, the page says 已取消（原因） on that day, the rest of the series stays."""
+    site, url, _ = editor
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    page = browser.new_page(locale="zh-CN")
+    page.clock.set_fixed_time(SAVED_AT)
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-cancel]").wait_for()
+        cancel = repeat.get_by_role("button", name="取消这一场")
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2026-12-17")  # a Thursday: not a session
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("活动室维修")
+        cancel.click()
+        assert "不是这个系列的一场" in repeat.get_by_role("alert").inner_text()
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2026-12-19")
+        cancel.click()
+        preview = repeat.locator(".kepu-preview")
+        assert "2026年12月19日（周六） 已取消（活动室维修）" in preview.locator("li").all_inner_texts()
+        _publish(page)
+    finally:
+        page.close()
+    saved = _front_matter(path)
+    assert saved["recurrence"]["sessions"] == [{"date": date(2026, 12, 19), "status": "cancelled", "note": "活动室维修"}]
+    assert saved["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30"
+    output = tmp_path / "output"
+    assert run_build(site / "content", output).returncode == 0
+    text = re.sub(r"<[^>]+>", " ", (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8"))
+    assert re.search(r"12月19日[^。]{0,40}已取消[^。]{0,10}活动室维修", text), text[:3000]

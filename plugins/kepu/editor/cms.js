@@ -194,10 +194,19 @@
     return dates;
   }
 
+  function sessionDay(session) {
+    var day = session && session.date;
+    return day instanceof Date ? day.toISOString().slice(0, 10) : String(day || "").slice(0, 10);
+  }
+
+  function cancelled(session) {
+    return session && session.status === "cancelled";
+  }
+
   function repeatControl() {
     return createClass({
       getInitialState: function () {
-        return {adding: ""};
+        return {adding: "", cancelling: "", reason: "", refused: ""};
       },
       componentDidMount: function () { subscribe(this); this.tell(); },
       componentDidUpdate: function () { this.tell(); },
@@ -209,6 +218,7 @@
         var value = plain(this.props.value) || {};
         var state = readRule(value.rrule);
         state.exdates = (value.exdates || []).map(String);
+        state.sessions = (value.sessions || []).map(plain);
         return state;
       },
       save: function (state) {
@@ -220,6 +230,8 @@
         var next = Object.assign({}, value, {rrule: rule});
         if (state.exdates.length) next.exdates = state.exdates.slice().sort();
         else delete next.exdates;
+        if (state.sessions.length) next.sessions = state.sessions;
+        else delete next.sessions;
         this.props.onChange(next);
       },
       change: function (key, value) {
@@ -239,7 +251,7 @@
         if (state.kind === "other") {
           parts.push(h("p", {}, "这个活动的重复规律是 " + state.other + "，只能在文件里修改。"));
         } else if (state.kind !== "none") {
-          parts.push(this.details(state), this.exceptions(state), this.preview(state));
+          parts.push(this.details(state), this.exceptions(state), this.cancellations(state), this.preview(state));
         }
         return h("div", {className: this.props.classNameWrapper + " kepu-repeat", id: this.props.forID}, parts);
       },
@@ -303,20 +315,59 @@
           }}, "添加这一天")
         ]);
       },
+      /* One session called off with its reason (recurrence.sessions): unlike a date left out, it
+         stays listed, as 已取消（原因）, on the page and in subscribers' calendars. */
+      cancellations: function (state) {
+        var self = this, start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        var items = state.sessions.filter(cancelled).map(function (session) {
+          var text = sessionDay(session), day = dayOf(text);
+          return h("li", {key: text}, (day ? shown(day) : text) + " 已取消" + (session.note ? "（" + session.note + "）" : ""),
+            " ", h("button", {
+              type: "button", "aria-label": "恢复 " + text,
+              onClick: function () { self.change("sessions", state.sessions.filter(function (x) { return x !== session; })); }
+            }, "恢复这一场"));
+        });
+        function add() {
+          var text = self.state.cancelling, reason = self.state.reason.trim();
+          var held = start ? expand(state, start, state.exdates).filter(function (d) { return !d.skipped; }).map(function (d) { return iso(d.day); }) : [];
+          var refused = !text ? "先选要取消的那一场的日期" :
+            held.indexOf(text) < 0 ? "这一天不是这个系列的一场（看下面的日期预览）" :
+            state.sessions.some(function (x) { return sessionDay(x) === text; }) ? "这一场已经写过了" :
+            !reason ? "写上取消的原因，居民会在页面和日历里看到" : "";
+          if (refused) { self.setState({refused: refused}); return; }
+          self.change("sessions", state.sessions.concat([{date: text, status: "cancelled", note: reason}]));
+          self.setState({cancelling: "", reason: "", refused: ""});
+        }
+        return h("fieldset", {key: "cancel"}, [
+          h("legend", {key: "l"}, "取消其中一场（页面和日历里显示“已取消”和原因）"),
+          h("ul", {key: "list"}, items),
+          h("input", {key: "day", type: "date", name: "kepu-repeat-cancel", value: this.state.cancelling, "aria-label": "取消的那一场",
+                      onChange: function (event) { self.setState({cancelling: event.target.value}); }}),
+          h("input", {key: "reason", type: "text", name: "kepu-repeat-cancel-reason", value: this.state.reason,
+                      "aria-label": "取消的原因", placeholder: "原因，例如 活动室维修",
+                      onChange: function (event) { self.setState({reason: event.target.value}); }}),
+          h("button", {key: "add", type: "button", onClick: add}, "取消这一场"),
+          this.state.refused ? h("p", {key: "refused", role: "alert"}, this.state.refused) : null
+        ]);
+      },
       preview: function (state) {
         var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
-        var dates = expand(state, start, state.exdates);
+        var dates = expand(state, start, state.exdates), changed = {};
+        state.sessions.forEach(function (session) {
+          changed[sessionDay(session)] = cancelled(session) ? " 已取消" + (session.note ? "（" + session.note + "）" : "") : " 改期或换地点";
+        });
         var notes = [];
         if (!onRule(state, start)) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
-        var held = dates.filter(function (d) { return !d.skipped; }).length;
+        var off = state.sessions.filter(cancelled).map(sessionDay);  // a cancelled session is not held
+        var held = dates.filter(function (d) { return !d.skipped && off.indexOf(iso(d.day)) < 0; }).length;
         var summary = state.until ? "共 " + held + " 次" : "没有写结束日期：网站显示未来一年内的日期";
         if (dates.length === SHOWN_DATES) summary = "前 " + SHOWN_DATES + " 个日期";
         return h("div", {key: "preview", className: "kepu-preview"}, notes.concat([
           h("p", {key: "s"}, "活动日期预览（" + summary + "）："),
           h("ol", {key: "dates"}, dates.map(function (d) {
-            return h("li", {key: iso(d.day), className: d.skipped ? "kepu-skipped" : ""},
-              shown(d.day) + (d.skipped ? " 不开展" : ""));
+            var note = d.skipped ? " 不开展" : (changed[iso(d.day)] || "");
+            return h("li", {key: iso(d.day), className: d.skipped || note ? "kepu-skipped" : ""}, shown(d.day) + note);
           }))
         ]));
       }
