@@ -479,3 +479,24 @@ def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, bro
     assert run_build(site / "content", output).returncode == 0
     text = re.sub(r"<[^>]+>", " ", (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8"))
     assert re.search(r"12月19日[^。]{0,40}已取消[^。]{0,10}活动室维修", text), text[:3000]
+
+
+def test_the_form_fits_a_phone(editor, browser) -> None:
+    """At 390 px nothing of the form is off screen: the weekday read-out the guide asks to check,
+    the repeat section's checkboxes and the dates preview."""
+    _, url, _ = editor
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
+        page.locator(".kepu-preview li").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        for item in (page.locator(".kepu-weekday").first, page.get_by_label("周日"),
+                     page.locator(".kepu-preview li").last, page.get_by_role("button", name="取消这一场")):
+            box = item.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    finally:
+        context.close()

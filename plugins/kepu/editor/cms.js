@@ -367,7 +367,8 @@
           h("p", {key: "s"}, "活动日期预览（" + summary + "）："),
           h("ol", {key: "dates"}, dates.map(function (d) {
             var note = d.skipped ? " 不开展" : (changed[iso(d.day)] || "");
-            return h("li", {key: iso(d.day), className: d.skipped || note ? "kepu-skipped" : ""}, shown(d.day) + note);
+            var gone = d.skipped || off.indexOf(iso(d.day)) >= 0;
+            return h("li", {key: iso(d.day), className: gone ? "kepu-skipped" : (note ? "kepu-moved" : "")}, shown(d.day) + note);
           }))
         ]));
       }
