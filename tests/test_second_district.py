@@ -267,3 +267,13 @@ def test_nothing_of_the_sample_districts_registries_in_the_other_districts_pages
     found = {f"{p.relative_to(output)}: {name}" for p in files for name in names if name in text_of(p)}
     assert not found, sorted(found)[:40]
     assert "data/streets/beishan.json" in text_of(output / "data" / "index.html")
+
+
+def test_examples_on_its_pages_and_in_its_editor_are_its_own(xihu) -> None:
+    """The search box's examples and the home page's kinds of events come from its registries; the
+    web editor's hints name no programme or coordinates of the sample district."""
+    _, _, output = xihu
+    assert 'placeholder="例如：科普讲座、科学实验"' in text_of(output / "search" / "index.html")
+    assert "科普讲座、科学实验……全区 3 个街镇" in text_of(output / "index.html")
+    editor = text_of(output / "admin" / "config.yml")
+    assert "例如 科学会客厅" not in editor and not re.search(r"之间的数，例如", editor)

@@ -77,7 +77,8 @@ class Synonym:
 
 @dataclass(frozen=True, slots=True)
 class Programme:
-    """A brand programme (科学会客厅, 千名专家进基层); ``parent`` contains it (惠民兴县 its local projects)."""
+    """A brand programme (a named line of events, e.g. a lecture series); ``parent`` contains it (a
+    county-wide programme its local projects)."""
 
     id: str
     name: str

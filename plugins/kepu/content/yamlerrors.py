@@ -10,7 +10,7 @@ import yaml
 # Patterns are used with fullmatch or match at a line's start.
 _FULLWIDTH_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*\s*：")
 _NO_SPACE_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*:[^\s/]")
-# "title: 科学会客厅: 线上直播": a second colon-and-space inside an unquoted value.
+# "title: 科普讲座: 线上直播": a second colon-and-space inside an unquoted value.
 _COLON_IN_VALUE = re.compile(r"\s*(?:- )?([A-Za-z_][\w-]*):\s+([^\"'\s].*?:\s.*)")
 # A line's value: its indentation, list dash and key, then what follows.
 _ENTRY = re.compile(r"(\s*(?:-[ \t]+)?(?:[A-Za-z_][\w-]*:[ \t]+)?)(.*?)\s*")

@@ -99,16 +99,19 @@ def _image(prefix: str, folder: str) -> list[dict[str, Any]]:
     ]
 
 
-def _venue() -> dict[str, Any]:
+def _venue(registries: Registries) -> dict[str, Any]:
+    # A coordinate example from the site's own registered venues (none: the range alone).
+    known = next((place for place in registries.venues.values() if place.lat is not None and place.lon is not None), None)
+    lat_example, lon_example = (f"，例如 {known.lat}", f"，例如 {known.lon}") if known else ("", "")
     return {"name": "venue", "label": "地点", "widget": "object", "required": False, "collapsed": False,
             "hint": "线下活动写场地名称和地址；纯线上活动不填，写下面的“线上链接”",
             "fields": [
                 _text("name", "场地名称", "例如 某某社区综合服务中心一楼活动室"),
                 _text("address", "详细地址", "写到门牌号，例如 某某街道某某路 12 号"),
                 {"name": "lat", "label": "纬度（可不填）", "widget": "number", "value_type": "float",
-                 "min": -90, "max": 90, "required": False, "hint": "在中国是 18 到 54 之间的数，例如 39.0513"},
+                 "min": -90, "max": 90, "required": False, "hint": f"在中国是 18 到 54 之间的数{lat_example}"},
                 {"name": "lon", "label": "经度（可不填）", "widget": "number", "value_type": "float",
-                 "min": -180, "max": 180, "required": False, "hint": "在中国是 73 到 135 之间的数，例如 117.6498"},
+                 "min": -180, "max": 180, "required": False, "hint": f"在中国是 73 到 135 之间的数{lon_example}"},
             ]}
 
 
@@ -148,7 +151,7 @@ def _status() -> list[dict[str, Any]]:
 def event_fields(registries: Registries, prefix: str, images: str, events: str) -> list[dict[str, Any]]:
     """Every field of docs/front-matter.md a volunteer sets, in the order of the form."""
     return [
-        _text("title", "活动名称", "例如 周末科学同学会：动手做电路", required=True, pattern=TITLE_PATTERN),
+        _text("title", "活动名称", "例如 科普讲座：冬季用电安全", required=True, pattern=TITLE_PATTERN),
         _select("street", "街镇", _choices(registries.streets), hint="活动在哪个街道、镇或功能区"),
         _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
@@ -156,11 +159,12 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
         {"name": "recurrence", "label": "重复", "widget": "kepu-repeat", "required": False, "start_field": "start",
          "hint": "每周、每月或每天举办的活动在这里选规律、到哪天为止和不开展的日期"},
-        _venue(),
+        _venue(registries),
         _text("online", "线上链接", "线上或直播活动的网址", pattern=URL_PATTERN),
         _select("categories", "活动类型", _choices(registries.categories), multiple=True),
         _select("audiences", "服务对象", _choices(registries.audiences), multiple=True),
-        *_optional("programmes", "品牌项目", registries.programmes, "属于哪个品牌项目，例如 科学会客厅"),
+        *_optional("programmes", "品牌项目", registries.programmes, "属于哪个品牌项目" + "".join(
+            f"，例如 {item.name}" for item in list(registries.programmes.values())[:1])),
         *_optional("campaigns", "主题活动", registries.campaigns, "属于科技活动周、全国科普日等主题活动时选"),
         *_optional("speakers", "主讲专家", registries.listed("people"), "只列出同意公开姓名的专家"),
         _text("age", "适合年龄", "例如 6-12、60+；不限年龄不填", pattern=AGE_PATTERN),

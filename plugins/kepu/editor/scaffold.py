@@ -227,7 +227,7 @@ def _place_lines(draft: EventDraft) -> list[str]:
     if draft.venue:
         lines += ["venue:", f"  name: {yaml_text(draft.venue)}"]
         lines.append(f"  address: {yaml_text(draft.address)}" if draft.address else f"  # address: {ex.VENUE_ADDRESS_START.text}")
-        lines += ["  # lat: 39.0513", "  # lon: 117.6470"]
+        lines += ["  # lat: 纬度（十进制小数，在中国是 18 到 54 之间的数）", "  # lon: 经度（73 到 135 之间的数）"]
     else:
         lines += ["# venue:", f"#   name: {ex.VENUE_NAME.text}", f"#   address: {ex.VENUE_ADDRESS.text}"]
     lines.append("# 线上活动的直播或会议链接（只接受 https:// 或 http:// 开头的网址）；纯线上活动不写 venue")

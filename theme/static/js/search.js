@@ -53,7 +53,7 @@
     for (var i = 0; i + 1 < run.length; i++) { terms.push(run.slice(i, i + 2)); }
     return terms;
   }
-  // Enough of a word's overlapping terms to cover every character: 智启 梦工 工厂 for 智启梦工厂
+  // Enough of a word's overlapping terms to cover every character: 科普 普讲 讲座 for 科普讲座
   // (fewer files to fetch; the ones left out are implied almost always).
   function coverBy(terms, step) {
     var chosen = [];
