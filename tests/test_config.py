@@ -40,6 +40,11 @@ def line_of(path: Path, text: str) -> int:
      "不是完整的网址", "https://"),
     ('UID_DOMAIN = "kepu.binhai.example.cn"', 'UID_DOMAIN = "https://kepu.example.cn/"', "UID_DOMAIN",
      "不是域名", 'UID_DOMAIN = "kepu.example.cn"'),
+    # Another district's settings with a typo: the sample's value would stay, without a word.
+    ('SITENAME = "滨海科普日历"', 'SITE_NAME = "浦东科普日历"', "SITE_NAME", "不认识的设置 SITE_NAME",
+     "是否想写 SITENAME？"),
+    ('KEPU_DISTRICT = "滨海新区"', 'KEPU_DISTRCT = "浦东新区"', "KEPU_DISTRCT", "不认识的设置 KEPU_DISTRCT",
+     "是否想写 KEPU_DISTRICT？"),
 ])
 def test_a_wrong_setting_is_named_with_its_file_line_and_fix(tmp_path: Path, old: str, new: str, setting: str,
                                                             message: str, fix: str) -> None:
@@ -95,3 +100,18 @@ def test_check_refuses_a_wrong_setting_like_the_build(wrong_zone: Path, tmp_path
     assert check.returncode == 1 and line in check.stderr, check.stdout + check.stderr
     assert build.returncode == 1 and line in build.stderr, build.stdout + build.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_a_site_without_a_name_or_with_a_misspelt_one_is_refused_by_check_and_build(tmp_path: Path) -> None:
+    """Without SITENAME every page, feed and share card would say Pelican's 'A Pelican Blog'; with
+    SITE_NAME beside the sample's settings, the sample's name would stay."""
+    path = settings_with(tmp_path, 'SITENAME = "滨海科普日历"', 'SITE_NAME = "浦东科普日历"')
+    with pytest.raises(SettingsError) as raised:
+        load(path)
+    assert any(p.field == "SITENAME" and "A Pelican Blog" in p.message for p in raised.value.problems)
+    own = tmp_path / "site" / "pudongconf.py"
+    own.parent.mkdir()
+    own.write_text('from pelicanconf import *  # noqa: F403\n\nSITE_NAME = "浦东科普日历"\n', "utf-8")
+    built = run_build(TEST_SITE / "content", tmp_path / "output", settings=own)
+    assert built.returncode != 0 and "是否想写 SITENAME" in built.stdout + built.stderr, built.stdout + built.stderr
+    assert not (tmp_path / "output" / "index.html").exists()

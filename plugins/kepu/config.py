@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import importlib.util
 import os
 import re
@@ -83,7 +84,8 @@ class SiteConfig:
         where = _Where(source, settings.get(LINES_KEY, {}))
         problems = [*_zone_problems(settings, where), *_folder_problems(settings, where),
                     *_url_problems(settings, where), *_siteurl_problems(settings, where),
-                    *_build_date_problems(settings, where), *_uid_problems(settings, where)]
+                    *_build_date_problems(settings, where), *_uid_problems(settings, where),
+                    *_name_problems(settings, where)]
         if problems:
             raise SettingsError(problems)
         content = Path(settings.get("PATH") or "content")
@@ -322,6 +324,29 @@ def _uid_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
         return []
     return [where.problem("UID_DOMAIN", f"日历编号的域名 UID_DOMAIN“{domain or ''}”不是域名",
                           '写本单位的域名（小写），例如 UID_DOMAIN = "kepu.example.cn"；订阅源发布以后不要再改')]
+
+
+# The settings that make a portal another district's (README, 换一个区使用): a misspelt one would
+# leave the sample's value, or none, without a word.
+DISTRICT_SETTINGS = ("SITENAME", "SITESUBTITLE", "ORGANIZATION", "KEPU_DISTRICT", "KEPU_REGION", "KEPU_CITY",
+                     "UID_DOMAIN", "KEPU_CODEOWNERS_TEAM", "KEPU_CMS_BACKEND")
+PELICAN_SITENAME = "A Pelican Blog"  # Pelican's own default: never a portal's name
+
+
+def _name_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """No site name (pages would say Pelican's default), and a district setting written with a
+    typo (the name is assigned, the setting it resembles is not)."""
+    problems = []
+    if not settings.get("SITENAME") or settings.get("SITENAME") == PELICAN_SITENAME:
+        problems.append(where.problem("SITENAME", "没有设置网站名称 SITENAME（页面上会写成 Pelican 的默认名称 A Pelican Blog）",
+                                      '加一行 SITENAME = "某某科普日历"'))
+    for name in where.lines:
+        if name in DISTRICT_SETTINGS:
+            continue
+        close = difflib.get_close_matches(name, [n for n in DISTRICT_SETTINGS if n not in where.lines], 1, 0.8)
+        if close:
+            problems.append(where.problem(name, f"不认识的设置 {name}", f"是否想写 {close[0]}？"))
+    return problems
 
 
 def _build_date_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
