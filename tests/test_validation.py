@@ -295,3 +295,16 @@ def test_a_news_title_of_spaces_only_is_refused(mini_site: Path) -> None:
     result = check(Layout(content=mini_site / "content", root=mini_site), [article])
     assert [p.format() for p in result.problems] == [
         "content/articles/blank-news.md:2: title: 只有空格，没有文字 — 在 title: 后面写上内容"]
+
+
+@pytest.mark.parametrize("broken", ["  name: 新北街道\n", "  kind: 街道\n"], ids=["no name", "kind missing"])
+def test_a_registry_item_with_a_wrong_field_is_blamed_alone(mini_site: Path, broken: str) -> None:
+    """README: 某一项写错时只丢掉这一项 … 用到它的活动和队伍不会再被连带报错 — for a missing name or a
+    wrong kind as for broken YAML: the teams, communities and events of 新北街道 are not blamed."""
+    streets = mini_site / "content" / "data" / "streets.yml"
+    text = streets.read_text("utf-8")
+    assert broken in text
+    streets.write_text(text.replace(broken, "  kind: 乡\n" if "kind" in broken else "", 1), "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site))
+    errors = [p.format() for p in result.problems if p.severity != "warning"]
+    assert len(errors) == 1 and errors[0].startswith("content/data/streets.yml:"), errors

@@ -208,6 +208,15 @@ def _load_one(kind: str, path: Path, shown: str,
     entries, problems = _entries(path, shown)
     result: dict[str, Any] = {}
     item_lines: dict[str, dict[str, int]] = {}
+
+    def stand_in(item: dict, lines: dict[str, int]) -> None:
+        """A refused item with a usable id stands in for references, as one whose YAML is broken:
+        the build stops on its own error, and what uses it is not blamed as well."""
+        ident = item.get("id")
+        if isinstance(ident, str) and ID_PATTERN.fullmatch(ident) and len(ident) <= MAX_ID:
+            result.setdefault(ident, make(_STAND_IN_VALUES | {"id": ident, "name": ident, STAND_IN: True}))
+            item_lines.setdefault(ident, lines)
+
     for item, lines in entries:
         line = lines[""]
         if item.get(STAND_IN):
@@ -230,6 +239,7 @@ def _load_one(kind: str, path: Path, shown: str,
         typed = _type_problem(item, lines, shown)
         if typed:
             problems.append(typed)
+            stand_in(item, lines)
             continue
         if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident) or len(ident) > MAX_ID:
             shown_id = repr(ident)[1:-1] if isinstance(ident, str) else ident
@@ -241,10 +251,12 @@ def _load_one(kind: str, path: Path, shown: str,
         too_long = _too_long(item, lines, shown)
         if too_long:
             problems.append(too_long)
+            stand_in(item, lines)
             continue
         if not _text(item, "name"):
             problems.append(Problem(shown, lines.get("name", line), "name",
                                     f"“{ident}”缺少中文名称", "加一行 name: 中文名称"))
+            stand_in(item, lines)
             continue
         if ident in result:
             problems.append(Problem(shown, lines.get("id", line), "id",
@@ -254,6 +266,7 @@ def _load_one(kind: str, path: Path, shown: str,
         error = _check_item(kind, item, lines, shown)
         if error:
             problems.append(error)
+            stand_in(item, lines)
             continue
         result[ident] = make(item)
         item_lines[ident] = lines
