@@ -313,6 +313,9 @@ def test_every_street_folder_of_the_sample_has_its_editors_for_events_and_images
             assert editors in gitea_owners(gitea, path), path
         assert gitea_owners(gitea, f"content/images/events/{street}x/photo.jpg").isdisjoint({editors})
     assert github_owners(github, "content/images/logo.png") == ["@binhai-kepu/admins"]
+    # News pictures go where the web editor uploads them (content/images/articles/).
+    assert github_owners(github, "content/images/articles/photo.jpg") == ["@binhai-kepu/admins", "@binhai-kepu/news-editors"]
+    assert "@binhai-kepu/news-editors" in gitea_owners(gitea, "content/images/articles/photo.jpg")
     assert gitea_owners(gitea, ".gitea/workflows/kepu.yml") == {"@binhai-kepu/admins"}
 
 

@@ -91,7 +91,7 @@ def render(streets: Mapping[str, Street], admins: str | None = None, editors: st
              rule(where(where.articles), admins, news),
              rule(where(where.pages), admins),
              rule(where(where.images), admins),
-             rule(where(where.images, "news"), admins, news), "",
+             rule(where(where.images, where.articles), admins, news), "",  # where the web editor puts them
              f"# 每个街镇的活动和配图（{where(where.images, where.events).lstrip('/')}<街镇编号>/）：这个街镇的编辑"]
     for street in streets.values():
         owner = editors.format(street=street.id)
