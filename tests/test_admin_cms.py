@@ -317,7 +317,7 @@ def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, br
         page.get_by_label("活动名称").fill("\u3000\u3000")  # only spaces: refused before anything is saved
         page.get_by_role("button", name="发布").click()
         page.locator("[role=menuitem]:visible", has_text="立即发布").click()
-        page.get_by_text("不能只有空格").wait_for()
+        page.get_by_text("“活动名称”：名称要有文字（不能只有空格）").wait_for()  # the field, then how to write it
         page.get_by_label("活动名称").fill("社区健康义诊")
         _pick(page, "街镇", "泰达")
         _pick(page, "志愿服务队", "科学会客厅")

@@ -440,10 +440,22 @@
 
   window.addEventListener("change", stampUploads, true);  // capturing: before the page's handlers
 
+  /* Decap's Chinese says a field "不满足模式" and then our own sentence; a volunteer reads the
+     field's name and the sentence that says how to write it. */
+  function plainerWords(CMS) {
+    var phrases = CMS.getLocale && CMS.getLocale("zh_Hans");
+    var widget = phrases && phrases.editor && phrases.editor.editorControlPane && phrases.editor.editorControlPane.widget;
+    if (!widget) { return; }
+    var own = JSON.parse(JSON.stringify(phrases));
+    own.editor.editorControlPane.widget.regexPattern = "“%{fieldLabel}”：%{pattern}";
+    CMS.registerLocale("zh_Hans", own);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var CMS = window.CMS;
     h = window.h;
     createClass = window.createClass;
+    plainerWords(CMS);
     CMS.registerWidget("kepu-when", whenControl(), preview);
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
     CMS.registerWidget("kepu-contact", contactControl(), preview);
