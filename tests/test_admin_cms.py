@@ -106,7 +106,10 @@ def _publish(page) -> None:
     page.get_by_role("button", name="发布").click()
     page.locator("[role=menuitem]:visible", has_text="立即发布").click()
     try:
-        page.wait_for_function("location.hash.includes('/entries/')")  # the editor opens the saved entry
+        # Saved (an edited entry's address already has /entries/: the notice is what says so),
+        # then the editor opens the saved entry.
+        page.get_by_text(re.compile("内容已保存|内容已发布")).first.wait_for()
+        page.wait_for_function("location.hash.includes('/entries/')")
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "admin-publish.png"), full_page=True)
