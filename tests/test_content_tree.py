@@ -122,7 +122,11 @@ def test_registry_fields_and_ids_are_bounded(tmp_path: Path) -> None:
         "  description: " + "介" * 1001 + "\n- id: " + "a" * 41 + "\n  name: 队\n- id: fine\n  name: 好队\n",
         "utf-8")
     registries, problems = load_registries(data)
-    assert list(registries.teams) == ["fine"]
+    # Only the good item is taken; a refused one with a usable id stands in (its name is its id,
+    # none of its values are kept) so that what uses it is not blamed as well.
+    assert registries.teams["fine"].name == "好队"
+    assert {i: (t.name, t.description) for i, t in registries.teams.items() if i != "fine"} == {
+        "long": ("long", ""), "desc": ("desc", "")}
     assert [p.format().split(" — ")[0] for p in problems] == [
         "content/data/teams.yml:1: id: 编号“ok\\n”不合规：只能用小写英文字母、数字和短横线，最多 40 个字符",
         "content/data/teams.yml:4: name: 内容太长（61 字，上限 60 字）",
@@ -176,7 +180,8 @@ def test_registry_values_of_the_wrong_type_and_repeated_keys_are_refused(tmp_pat
                                         "  name: yes\n- id: 12345\n  name: 数字\n- id: fine\n  name: 好\n", "utf-8")
     (data / "categories.yml").write_text("- id: tianwen\n  name: 天文观测\n  name: '=恶意名称'\n", "utf-8")
     registries, problems = load_registries(data)
-    assert list(registries.audiences) == ["fine"]
+    assert registries.audiences["fine"].name == "好"  # the others stand in: their ids, none of their values
+    assert {i: a.name for i, a in registries.audiences.items() if i != "fine"} == {"typed": "typed", "yes-no": "yes-no"}
     assert registries.categories["tianwen"].name != "=恶意名称"
     assert sorted(p.format().split(" — ")[0] for p in problems) == [
         "content/data/audiences.yml:1: name: 这里应写一段文字，而不是列表或多个字段",
