@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -102,9 +103,14 @@ def _when(field, day: str, clock: str = "") -> None:
         field.locator("input[type=time]").fill(clock)
 
 
-def _publish(page) -> None:
+def _press_publish(page) -> None:
+    """发布 → 立即发布, as a volunteer does (the form may refuse: see ``_publish`` for a save)."""
     page.get_by_role("button", name="发布").click()
     page.locator("[role=menuitem]:visible", has_text="立即发布").click()
+
+
+def _publish(page) -> None:
+    _press_publish(page)
     try:
         # Saved (an edited entry's address already has /entries/: the notice is what says so),
         # then the editor opens the saved entry.
@@ -115,6 +121,20 @@ def _publish(page) -> None:
         page.screenshot(path=str(ARTIFACTS / "admin-publish.png"), full_page=True)
         (ARTIFACTS / "admin-publish.txt").write_text(page.inner_text("body"), "utf-8")
         raise
+
+
+@contextmanager
+def _signed_in(browser, url: str, clock: datetime | None = SAVED_AT) -> Iterator:
+    """A page of the editor, signed in, the volunteer's clock at ``clock``; closed afterwards."""
+    page = browser.new_page(locale="zh-CN")
+    if clock is not None:
+        page.clock.set_fixed_time(clock)
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        yield page
+    finally:
+        page.close()
 
 
 def _new(page, url: str, collection: str) -> None:
@@ -311,15 +331,10 @@ def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, br
     """每月第一个周三 from a Wednesday start: the form lists the dates, warns when the start is off the
     rule, and saves the rule the preview showed."""
     site, url, _ = editor
-    page = browser.new_page(locale="zh-CN")
-    page.clock.set_fixed_time(SAVED_AT)
-    try:
-        page.goto(url)
-        page.get_by_role("button", name="登录").click()
+    with _signed_in(browser, url) as page:
         _new(page, url, "events")
         page.get_by_label("活动名称").fill("\u3000\u3000")  # only spaces: refused before anything is saved
-        page.get_by_role("button", name="发布").click()
-        page.locator("[role=menuitem]:visible", has_text="立即发布").click()
+        _press_publish(page)
         page.get_by_text("“活动名称”：名称要有文字（不能只有空格）").wait_for()  # the field, then how to write it
         page.get_by_label("活动名称").fill("社区健康义诊")
         _pick(page, "街镇", "泰达")
@@ -341,8 +356,6 @@ def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, br
         _pick(page, "活动类型", "科普讲座")
         _pick(page, "服务对象", "老年人")
         _publish(page)
-    finally:
-        page.close()
     saved = _front_matter(site / "content" / "events" / "taida" / "2026" / "taida-huiketing-2026-12-02.md")
     assert saved["recurrence"] == {"rrule": "FREQ=MONTHLY;BYDAY=1WE;UNTIL=2027-03-31"}
     assert (saved["start"], saved["end"]) == ("2026-12-02 08:30", "2026-12-02 11:30")
@@ -354,10 +367,7 @@ def test_a_volunteer_finds_the_published_events_and_news_in_the_lists(editor, br
     site, url, _ = editor
     content = site / "content"
     titles = {path: _front_matter(path)["title"] for path in (content / "events").rglob("*.md")}
-    page = browser.new_page(locale="zh-CN")
-    try:
-        page.goto(url)
-        page.get_by_role("button", name="登录").click()
+    with _signed_in(browser, url, clock=None) as page:
         page.goto(f"{url}#/collections/events")
         for title in titles.values():
             page.get_by_text(title, exact=False).first.wait_for(timeout=15_000)
@@ -367,20 +377,23 @@ def test_a_volunteer_finds_the_published_events_and_news_in_the_lists(editor, br
         assert title.input_value() == "流动科技馆进社区"
         page.goto(f"{url}#/collections/news")
         page.get_by_text("科普日集市圆满举办").first.wait_for(timeout=15_000)
-    finally:
-        page.close()
 
 
-def _event_with_photo(page, url: str, title: str, day: str, photo: Path) -> None:
+def _new_lecture(page, url: str, title: str, day: str, start: str, end: str, audience: str = "亲子家庭") -> None:
+    """A new one-off 科普讲座 of 新北街道's 流动科技馆 team, the required fields filled."""
     _new(page, url, "events")
     page.get_by_label("活动名称").fill(title)
     _pick(page, "街镇", "新北")
     _pick(page, "志愿服务队", "流动科技馆")
-    _when(page.locator(".kepu-when").nth(0), day, "09:00")
-    _when(page.locator(".kepu-when").nth(1), "", "11:00")
+    _when(page.locator(".kepu-when").nth(0), day, start)
+    _when(page.locator(".kepu-when").nth(1), "", end)
     page.get_by_label("场地名称").fill("新北街道文化中心")
     _pick(page, "活动类型", "科普讲座")
-    _pick(page, "服务对象", "亲子家庭")
+    _pick(page, "服务对象", audience)
+
+
+def _event_with_photo(page, url: str, title: str, day: str, photo: Path) -> None:
+    _new_lecture(page, url, title, day, "09:00", "11:00")
     page.get_by_role("button", name="选择图片").click()
     page.locator("input[type=file]").set_input_files(str(photo))
     page.get_by_role("button", name="选用已选中项目").click()
@@ -392,10 +405,7 @@ def test_two_volunteers_photos_of_the_same_name_do_not_replace_each_other(editor
     """Two events of one street, each with its own 活动照片 1.JPG: each keeps its own picture."""
     site, url, _ = editor
     colours = {"2026-12-19": (200, 30, 30), "2026-12-20": (30, 30, 200)}
-    page = browser.new_page(locale="zh-CN")
-    try:
-        page.goto(url)
-        page.get_by_role("button", name="登录").click()
+    with _signed_in(browser, url) as page:
         for minute, (day, colour) in enumerate(colours.items()):
             page.clock.set_fixed_time(SAVED_AT + timedelta(minutes=minute))  # one volunteer now, one later
             folder = tmp_path / day
@@ -403,8 +413,6 @@ def test_two_volunteers_photos_of_the_same_name_do_not_replace_each_other(editor
             photo = folder / "活动照片 1.JPG"
             Image.new("RGB", (400, 300), colour).save(photo, format="JPEG")
             _event_with_photo(page, url, f"科普讲座 {day}", day, photo)
-    finally:
-        page.close()
     events = site / "content" / "events" / "xinbei"
     for day, colour in colours.items():
         image = _front_matter(next(events.rglob(f"xinbei-liudong-{day}.md")))["image"]
@@ -420,23 +428,11 @@ def _by_label_for(page, label: str):
 def test_the_form_refuses_an_end_before_the_start_and_a_deadline_after_the_day(editor, browser) -> None:
     """What `invoke check` refuses is said in the form's own words before anything is saved."""
     site, url, _ = editor
-    page = browser.new_page(locale="zh-CN")
-    page.clock.set_fixed_time(SAVED_AT)
-    try:
-        page.goto(url)
-        page.get_by_role("button", name="登录").click()
-        _new(page, url, "events")
-        page.get_by_label("活动名称").fill("科普讲座：冬季用电安全")
-        _pick(page, "街镇", "新北")
-        _pick(page, "志愿服务队", "流动科技馆")
-        _when(page.locator(".kepu-when").nth(0), "2026-12-12", "14:00")
-        _when(page.locator(".kepu-when").nth(1), "", "12:00")  # 12:00 for 下午四点, as one slips
-        page.get_by_label("场地名称").fill("新北街道文化中心")
-        _pick(page, "活动类型", "科普讲座")
-        _pick(page, "服务对象", "社区居民")
+    with _signed_in(browser, url) as page:
+        # The end 12:00 for 下午四点, as one slips.
+        _new_lecture(page, url, "科普讲座：冬季用电安全", "2026-12-12", "14:00", "12:00", audience="社区居民")
         _by_label_for(page, "报名截止日期").fill("2026-12-25")
-        page.get_by_role("button", name="发布").click()
-        page.locator("[role=menuitem]:visible", has_text="立即发布").click()
+        _press_publish(page)
         page.get_by_text("结束早于（或等于）开始").wait_for()
         page.get_by_text("报名截止日期晚于活动日期").wait_for()
         saved = list((site / "content" / "events").rglob("xinbei-liudong-2026-12-12*.md"))
@@ -444,8 +440,6 @@ def test_the_form_refuses_an_end_before_the_start_and_a_deadline_after_the_day(e
         _when(page.locator(".kepu-when").nth(1), "", "16:00")
         _by_label_for(page, "报名截止日期").fill("2026-12-10")
         _publish(page)
-    finally:
-        page.close()
     saved = _front_matter(next((site / "content" / "events").rglob("xinbei-liudong-2026-12-12.md")))
     assert (saved["end"], str(saved["registration"]["deadline"])) == ("2026-12-12 16:00", "2026-12-10")
 
@@ -455,11 +449,7 @@ def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, bro
     recurrence.sessions, the page says 已取消（原因） on that day, the rest of the series stays."""
     site, url, _ = editor
     path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
-    page = browser.new_page(locale="zh-CN")
-    page.clock.set_fixed_time(SAVED_AT)
-    try:
-        page.goto(url)
-        page.get_by_role("button", name="登录").click()
+    with _signed_in(browser, url) as page:
         page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
         repeat = page.locator(".kepu-repeat")
         repeat.locator("input[name=kepu-repeat-cancel]").wait_for()
@@ -473,8 +463,6 @@ def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, bro
         preview = repeat.locator(".kepu-preview")
         assert "2026年12月19日（周六） 已取消（活动室维修）" in preview.locator("li").all_inner_texts()
         _publish(page)
-    finally:
-        page.close()
     saved = _front_matter(path)
     assert saved["recurrence"]["sessions"] == [{"date": date(2026, 12, 19), "status": "cancelled", "note": "活动室维修"}]
     assert saved["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30"

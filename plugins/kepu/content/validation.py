@@ -205,12 +205,15 @@ class FieldReader:
         value = value.strip()
         if not value:  # only spaces (a form's blank answer): as good as missing
             if required:
-                self.error(key, "只有空格，没有文字", f"在 {key.split('.')[-1]}: 后面写上内容")
+                self.only_spaces(key)
             return ""
         if len(value) > max_len:
             self.error(key, f"内容太长（{len(value)} 字，上限 {max_len} 字）", "请精简")
             return value[:max_len]
         return value
+
+    def only_spaces(self, key: str) -> None:
+        self.error(key, "只有空格，没有文字", f"在 {key.split('.')[-1]}: 后面写上内容")
 
     def raw(self, key: str) -> str:
         scalar = self.doc.scalars.get(key)
@@ -784,7 +787,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     for key in REQUIRED_FIELDS:
         value = checker.get(key)
         if isinstance(value, str) and value and not value.strip():  # a form's blank answer
-            checker.error(key, "只有空格，没有文字", f"在 {key}: 后面写上内容")
+            checker.only_spaces(key)
         elif value in (None, "", []) and key not in ("categories", "audiences", "start"):
             checker.error(key, "必填字段缺失或为空", _required_hint(key, ctx))
     title = checker.text("title", max_len=MAX_TITLE)

@@ -200,7 +200,12 @@
   }
 
   function cancelled(session) {
-    return session && session.status === "cancelled";
+    return !!session && session.status === "cancelled";
+  }
+
+  /* How a session written in the file shows beside its date. */
+  function sessionNote(session) {
+    return cancelled(session) ? " 已取消" + (session.note ? "（" + session.note + "）" : "") : " 改期或换地点";
   }
 
   function repeatControl() {
@@ -321,7 +326,7 @@
         var self = this, start = dayOf(entryField(this.props, this.props.field.get("start_field")));
         var items = state.sessions.filter(cancelled).map(function (session) {
           var text = sessionDay(session), day = dayOf(text);
-          return h("li", {key: text}, (day ? shown(day) : text) + " 已取消" + (session.note ? "（" + session.note + "）" : ""),
+          return h("li", {key: text}, (day ? shown(day) : text) + sessionNote(session),
             " ", h("button", {
               type: "button", "aria-label": "恢复 " + text,
               onClick: function () { self.change("sessions", state.sessions.filter(function (x) { return x !== session; })); }
@@ -353,21 +358,18 @@
       preview: function (state) {
         var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
-        var dates = expand(state, start, state.exdates), changed = {};
-        state.sessions.forEach(function (session) {
-          changed[sessionDay(session)] = cancelled(session) ? " 已取消" + (session.note ? "（" + session.note + "）" : "") : " 改期或换地点";
-        });
+        var dates = expand(state, start, state.exdates), sessions = {};
+        state.sessions.forEach(function (session) { sessions[sessionDay(session)] = session; });
         var notes = [];
         if (!onRule(state, start)) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
-        var off = state.sessions.filter(cancelled).map(sessionDay);  // a cancelled session is not held
-        var held = dates.filter(function (d) { return !d.skipped && off.indexOf(iso(d.day)) < 0; }).length;
+        var held = dates.filter(function (d) { return !d.skipped && !cancelled(sessions[iso(d.day)]); }).length;
         var summary = state.until ? "共 " + held + " 次" : "没有写结束日期：网站显示未来一年内的日期";
         if (dates.length === SHOWN_DATES) summary = "前 " + SHOWN_DATES + " 个日期";
         return h("div", {key: "preview", className: "kepu-preview"}, notes.concat([
           h("p", {key: "s"}, "活动日期预览（" + summary + "）："),
           h("ol", {key: "dates"}, dates.map(function (d) {
-            var note = d.skipped ? " 不开展" : (changed[iso(d.day)] || "");
-            var gone = d.skipped || off.indexOf(iso(d.day)) >= 0;
+            var session = sessions[iso(d.day)], note = d.skipped ? " 不开展" : (session ? sessionNote(session) : "");
+            var gone = d.skipped || cancelled(session);
             return h("li", {key: iso(d.day), className: gone ? "kepu-skipped" : (note ? "kepu-moved" : "")}, shown(d.day) + note);
           }))
         ]));
