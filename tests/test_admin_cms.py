@@ -472,6 +472,62 @@ def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, bro
     assert re.search(r"12月19日[^。]{0,40}已取消[^。]{0,10}活动室维修", text), text[:3000]
 
 
+def test_a_volunteer_moves_one_session_to_another_time_and_place(editor, browser, tmp_path: Path) -> None:
+    """Guide §七: one Saturday session moved to Sunday morning in another room, without touching
+    the file. The form refuses a day that is not a session and a change that changes nothing;
+    the page lists the new time and place beside the original date, and subscribers' calendars
+    (read by the icalendar library) get that one session moved, the others unchanged."""
+    site, url, _ = editor
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _signed_in(browser, url) as page:
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
+        move = page.locator(".kepu-repeat fieldset", has_text="改期或换地点")
+        move.locator("input[name=kepu-repeat-move]").wait_for()
+        button = move.get_by_role("button", name="改这一场")
+        move.locator("input[name=kepu-repeat-move]").fill("2026-12-17")  # a Thursday: not a session
+        move.locator("input[name=kepu-repeat-move-day]").fill("2026-12-20")
+        button.click()
+        assert "不是这个系列的一场" in move.get_by_role("alert").inner_text()
+        move.locator("input[name=kepu-repeat-move]").fill("2026-12-19")
+        move.locator("input[name=kepu-repeat-move-day]").fill("")
+        button.click()
+        assert "没有改什么" in move.get_by_role("alert").inner_text()
+        move.locator("input[name=kepu-repeat-move-day]").fill("2026-12-20")
+        move.locator("input[name=kepu-repeat-move-start]").fill("09:30")
+        move.locator("input[name=kepu-repeat-move-end]").fill("09:00")
+        button.click()
+        assert "结束时间早于" in move.get_by_role("alert").inner_text()
+        move.locator("input[name=kepu-repeat-move-end]").fill("11:30")
+        move.locator("input[name=kepu-repeat-move-venue]").fill("新北街道党群服务中心")
+        move.locator("input[name=kepu-repeat-move-address]").fill("天津市滨海新区新北街道")
+        move.locator("input[name=kepu-repeat-move-note]").fill("改到周日上午")
+        button.click()
+        expected = "2026年12月19日（周六） 改到 2026年12月20日（周日） 09:30–11:30 · 地点：新北街道党群服务中心 · 改到周日上午"
+        assert move.locator("li").all_inner_texts() == [expected + " 恢复原安排"]
+        assert expected in page.locator(".kepu-preview li").all_inner_texts()
+        _publish(page)
+    saved = _front_matter(path)
+    assert saved["recurrence"]["sessions"] == [{
+        "date": date(2026, 12, 19), "start": "2026-12-20 09:30", "end": "2026-12-20 11:30",
+        "venue": {"name": "新北街道党群服务中心", "address": "天津市滨海新区新北街道"}, "note": "改到周日上午"}]
+    assert saved["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30"
+    output = tmp_path / "output"
+    assert run_build(site / "content", output).returncode == 0
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")))
+    assert re.search(r"12月20日[^。]{0,30}09:30–11:30 已改期（原定2026年12月19日（周六）14:00）"
+                     r" · 地点：新北街道党群服务中心 · 改到周日上午", text), text[:3000]
+    calendar = Calendar.from_ical((output / "events" / "zhoumo-tongxuehui.ics").read_bytes())
+    events = [e for e in calendar.walk("VEVENT")]
+    moved = [e for e in events if e.get("RECURRENCE-ID") is not None]
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert [e.decoded("RECURRENCE-ID") for e in moved] == [datetime(2026, 12, 19, 14, 0, tzinfo=shanghai)]
+    assert moved[0].decoded("DTSTART") == datetime(2026, 12, 20, 9, 30, tzinfo=shanghai)
+    assert moved[0].decoded("DTEND") == datetime(2026, 12, 20, 11, 30, tzinfo=shanghai)
+    assert "新北街道党群服务中心" in str(moved[0]["LOCATION"])
+    series = [e for e in events if e.get("RRULE") is not None]
+    assert len(series) == 1 and "新北街道科普活动室" in str(series[0]["LOCATION"])
+
+
 def test_the_form_fits_a_phone(editor, browser) -> None:
     """At 390 px nothing of the form is off screen: the weekday read-out the guide asks to check,
     the repeat section's checkboxes and the dates preview."""
@@ -486,7 +542,8 @@ def test_the_form_fits_a_phone(editor, browser) -> None:
         page.locator(".kepu-preview li").first.wait_for()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         for item in (page.locator(".kepu-weekday").first, page.get_by_label("周日"),
-                     page.locator(".kepu-preview li").last, page.get_by_role("button", name="取消这一场")):
+                     page.locator(".kepu-preview li").last, page.get_by_role("button", name="取消这一场"),
+                     page.get_by_label("新地点地址"), page.get_by_role("button", name="改这一场")):
             box = item.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     finally:

@@ -203,15 +203,30 @@
     return !!session && session.status === "cancelled";
   }
 
+  function textOf(value) {  // a date or time as the file has it (Decap may hand a Date)
+    return value instanceof Date ? value.toISOString().slice(0, 16).replace("T", " ") : String(value || "");
+  }
+
+  /* A moved session as a volunteer wrote it: 改到 2026年12月20日（周日） 09:30–11:30 · 地点：… · 说明. */
+  function movedText(session) {
+    var found = [], start = parts(textOf(session.start)), end = parts(textOf(session.end)), day = dayOf(start.date);
+    if (day || start.time) {
+      found.push("改到 " + (day ? shown(day) : "") + (start.time ? " " + start.time : "") + (end.time ? "–" + end.time : ""));
+    }
+    if (session.venue && session.venue.name) found.push("地点：" + session.venue.name);
+    if (session.note) found.push(session.note);
+    return found.join(" · ");
+  }
+
   /* How a session written in the file shows beside its date. */
   function sessionNote(session) {
-    return cancelled(session) ? " 已取消" + (session.note ? "（" + session.note + "）" : "") : " 改期或换地点";
+    return cancelled(session) ? " 已取消" + (session.note ? "（" + session.note + "）" : "") : " " + (movedText(session) || "改期或换地点");
   }
 
   function repeatControl() {
     return createClass({
       getInitialState: function () {
-        return {adding: "", cancelling: "", reason: "", refused: ""};
+        return {adding: "", cancelling: "", reason: "", refused: "", move: {}, moveRefused: ""};
       },
       componentDidMount: function () { subscribe(this); this.tell(); },
       componentDidUpdate: function () { this.tell(); },
@@ -256,7 +271,8 @@
         if (state.kind === "other") {
           parts.push(h("p", {}, "这个活动的重复规律是 " + state.other + "，只能在文件里修改。"));
         } else if (state.kind !== "none") {
-          parts.push(this.details(state), this.exceptions(state), this.cancellations(state), this.preview(state));
+          parts.push(this.details(state), this.exceptions(state), this.cancellations(state), this.moves(state),
+                     this.preview(state));
         }
         return h("div", {className: this.props.classNameWrapper + " kepu-repeat", id: this.props.forID}, parts);
       },
@@ -322,23 +338,32 @@
       },
       /* One session called off with its reason (recurrence.sessions): unlike a date left out, it
          stays listed, as 已取消（原因）, on the page and in subscribers' calendars. */
-      cancellations: function (state) {
-        var self = this, start = dayOf(entryField(this.props, this.props.field.get("start_field")));
-        var items = state.sessions.filter(cancelled).map(function (session) {
+      /* The sessions of one kind written in the file, each with a button that takes it out again. */
+      written: function (state, which, undo) {
+        var self = this;
+        return state.sessions.filter(which).map(function (session) {
           var text = sessionDay(session), day = dayOf(text);
           return h("li", {key: text}, (day ? shown(day) : text) + sessionNote(session),
             " ", h("button", {
-              type: "button", "aria-label": "恢复 " + text,
+              type: "button", "aria-label": undo + " " + text,
               onClick: function () { self.change("sessions", state.sessions.filter(function (x) { return x !== session; })); }
-            }, "恢复这一场"));
+            }, undo));
         });
+      },
+      /* Why this day cannot be written as a changed session ("" if it can). */
+      dayRefusal: function (state, text, what) {
+        var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        var held = start ? expand(state, start, state.exdates).filter(function (d) { return !d.skipped; }).map(function (d) { return iso(d.day); }) : [];
+        return !text ? "先选要" + what + "的那一场的日期" :
+          held.indexOf(text) < 0 ? "这一天不是这个系列的一场（看下面的日期预览）" :
+          state.sessions.some(function (x) { return sessionDay(x) === text; }) ? "这一场已经写过了" : "";
+      },
+      cancellations: function (state) {
+        var self = this, items = this.written(state, cancelled, "恢复这一场");
         function add() {
           var text = self.state.cancelling, reason = self.state.reason.trim();
-          var held = start ? expand(state, start, state.exdates).filter(function (d) { return !d.skipped; }).map(function (d) { return iso(d.day); }) : [];
-          var refused = !text ? "先选要取消的那一场的日期" :
-            held.indexOf(text) < 0 ? "这一天不是这个系列的一场（看下面的日期预览）" :
-            state.sessions.some(function (x) { return sessionDay(x) === text; }) ? "这一场已经写过了" :
-            !reason ? "写上取消的原因，居民会在页面和日历里看到" : "";
+          var refused = self.dayRefusal(state, text, "取消") ||
+            (!reason ? "写上取消的原因，居民会在页面和日历里看到" : "");
           if (refused) { self.setState({refused: refused}); return; }
           self.change("sessions", state.sessions.concat([{date: text, status: "cancelled", note: reason}]));
           self.setState({cancelling: "", reason: "", refused: ""});
@@ -354,6 +379,52 @@
           h("button", {key: "add", type: "button", onClick: add}, "取消这一场"),
           this.state.refused ? h("p", {key: "refused", role: "alert"}, this.state.refused) : null
         ]);
+      },
+      /* One session moved (recurrence.sessions): a new day or time, another place, or both. The new
+         start and end are written whole (2026-12-20 09:30): YAML would read 11:30 alone as a number. */
+      moves: function (state) {
+        var self = this, move = this.state.move, series = parts(entryField(this.props, this.props.field.get("start_field")));
+        var items = this.written(state, function (x) { return !cancelled(x); }, "恢复原安排");
+        function set(key) {
+          return function (event) { self.setState({move: Object.assign({}, self.state.move, {[key]: event.target.value})}); };
+        }
+        function input(key, type, label, extra) {
+          return h("label", {key: key, className: "kepu-move"}, label + " ", h("input", Object.assign({
+            type: type, name: "kepu-repeat-move" + (key === "date" ? "" : "-" + key), value: move[key] || "", onChange: set(key)
+          }, extra || {})));
+        }
+        function add() {
+          var text = move.date || "", day = move.day || text, clock = move.start || series.time;
+          var name = (move.venue || "").trim(), address = (move.address || "").trim(), note = (move.note || "").trim();
+          var timed = !!series.time, retimed = day !== text || (timed && (clock !== series.time || !!move.end));
+          var refused = self.dayRefusal(state, text, "改") ||
+            (!retimed && !name && !address ? "没有改什么：选新的日期或时间，或写新的地点" : "") ||
+            (address && !name ? "写上新地点的名称" : "") ||
+            (timed && move.end && move.end <= clock ? "结束时间早于（或等于）开始时间" : "");
+          if (refused) { self.setState({moveRefused: refused}); return; }
+          var session = {date: text};
+          if (retimed) {
+            session.start = timed ? day + " " + clock : day;
+            if (timed && move.end) session.end = day + " " + move.end;
+          }
+          if (name) session.venue = address ? {name: name, address: address} : {name: name};
+          if (note) session.note = note;
+          self.change("sessions", state.sessions.concat([session]));
+          self.setState({move: {}, moveRefused: ""});
+        }
+        var fields = [input("date", "date", "要改的那一场（原定日期）"), input("day", "date", "新的日期（不改日期可不选）")];
+        if (series.time) {
+          fields.push(input("start", "time", "新的开始时间", {step: 300}), input("end", "time", "新的结束时间", {step: 300}));
+        }
+        fields.push(input("venue", "text", "新地点名称（不换地点不填）"), input("address", "text", "新地点地址"),
+                    input("note", "text", "说明", {placeholder: "例如 改到周日上午"}));
+        return h("fieldset", {key: "move"}, [
+          h("legend", {key: "l"}, "改期或换地点（其中一场；页面和日历里显示新的时间和地点）"),
+          h("ul", {key: "list"}, items)
+        ].concat(fields, [
+          h("button", {key: "add", type: "button", onClick: add}, "改这一场"),
+          this.state.moveRefused ? h("p", {key: "refused", role: "alert"}, this.state.moveRefused) : null
+        ]));
       },
       preview: function (state) {
         var start = dayOf(entryField(this.props, this.props.field.get("start_field")));

@@ -141,7 +141,7 @@ def _status() -> list[dict[str, Any]]:
                for s in STATUS_CHOICES]
     return [
         _select("status", "状态", options, required=False,
-                hint="新活动保持“正常举办”。重复的活动选“已取消”会取消每一场；只取消其中一场，在上面“重复”里的“取消其中一场”写"),
+                hint="新活动保持“正常举办”。重复的活动选“已取消”会取消每一场；只取消或改期其中一场，在上面“重复”里写"),
         _when("previous_start", "原定开始时间（改期时填）", "改到新时间后：上面的开始时间写新的，这里写原来的"),
         {"name": "status_note", "label": "状态说明", "widget": "string", "required": False,
          "hint": "例如 因天气原因延期，新时间另行通知"},
