@@ -37,6 +37,7 @@ REGISTRIES = {
 - {id: beishan, name: 北山街道, kind: 街道, order: 10}
 - {id: xixi, name: 西溪街道, kind: 街道, order: 20}
 - {id: zhuantang, name: 转塘街道, kind: 街道, order: 30}
+- {id: shuangpu, name: 双浦镇, kind: 镇, order: 40}
 """,
     "teams.yml": """\
 - id: xihu-kexie
@@ -171,11 +172,24 @@ def test_the_other_district_names_itself_on_its_pages(xihu) -> None:
     assert "西湖科普日历" in home and "杭州市西湖区科普活动一站查" in home
     assert "杭州市西湖区科学技术协会" in home
     streets = text_of(output / "streets" / "index.html")
-    assert "西湖区各街道、镇和功能区的科普活动" in streets
+    assert "西湖区各街道和镇的科普活动" in streets and "<h1>街镇</h1>" in streets
     assert all(name in streets for name in ("北山街道", "西溪街道", "转塘街道"))
     assert "转塘街道" in text_of(output / "streets" / "zhuantang" / "index.html")
     assert "西湖区的科普活动订阅到" in text_of(output / "subscribe" / "index.html")
     assert "下载西湖区科普活动数据" in text_of(output / "data" / "index.html")
+
+
+def test_its_pages_name_only_the_kinds_of_area_it_has(xihu) -> None:
+    """西湖区 has 街道 and a 镇, no 功能区: no page, feed or data file says it has one (the data's
+    JSON Schema lists every kind the generator knows: it describes the format, not the district)."""
+    _, _, output = xihu
+    files = [p for p in output.rglob("*") if p.is_file() and p.suffix in TEXT_FILES
+             and not p.name.endswith(".schema.json")]
+    assert not [str(p.relative_to(output)) for p in files if "功能区" in text_of(p)]
+    home = re.sub(r"<[^>]+>", "", text_of(output / "index.html"))
+    assert "全区 4 个街镇的科普活动" in home
+    stats = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text_of(output / "stats" / "index.html")))
+    assert "街道和镇" in stats and " 乡 " not in stats
 
 
 def test_its_structured_data_and_map_links_name_its_region_and_city(xihu) -> None:
@@ -274,6 +288,6 @@ def test_examples_on_its_pages_and_in_its_editor_are_its_own(xihu) -> None:
     web editor's hints name no programme or coordinates of the sample district."""
     _, _, output = xihu
     assert 'placeholder="例如：科普讲座、科学实验"' in text_of(output / "search" / "index.html")
-    assert "科普讲座、科学实验……全区 3 个街镇" in text_of(output / "index.html")
+    assert "科普讲座、科学实验……全区 4 个街镇" in text_of(output / "index.html")
     editor = text_of(output / "admin" / "config.yml")
     assert "例如 科学会客厅" not in editor and not re.search(r"之间的数，例如", editor)

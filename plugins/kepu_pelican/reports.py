@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pelican.generators import Generator
 
+from kepu.content.model import AreaWords
 from kepu.formats.changes import atom, changes_for
 from kepu.formats.charts import bar_chart, column_chart
 from kepu.formats.opendata import (
@@ -111,7 +112,7 @@ class StatsGenerator(Generator):
 def _charts(result, label: str) -> dict[str, str]:
     charts = {
         "streets": bar_chart([(r.label, r.events) for r in result.streets], f"{label}各街镇活动数", "c-streets"),
-        "kinds": bar_chart([(r.label, r.events) for r in result.kinds], f"{label}街道、镇、功能区活动数", "c-kinds"),
+        "kinds": bar_chart([(r.label, r.events) for r in result.kinds], f"{label}{AreaWords.of({r.label for r in result.kinds}).listed}活动数", "c-kinds"),
         "categories": bar_chart([(r.label, r.events) for r in result.categories], f"{label}各类型活动数",
                                 "c-categories"),
         "audiences": bar_chart([(r.label, r.events) for r in result.audiences], f"{label}各服务对象活动数",

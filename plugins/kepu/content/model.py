@@ -20,11 +20,45 @@ STATUS_LABELS = {
     "full": "名额已满",
 }
 TO_BE_ANNOUNCED = "新时间待定"
-STREET_KINDS = ("街道", "镇", "功能区")
+# Township-level areas (乡 includes 民族乡; 苏木 is Inner Mongolia's), and 功能区: a development
+# zone administered as one, named after the others.
+STREET_KINDS = ("街道", "镇", "乡", "苏木", "功能区")
+ZONE_KIND = "功能区"
 PROGRAMME_LEVELS = ("国家", "市", "区", "街镇")
 COMMUNITY_KINDS = ("社区", "村")
 VENUE_KINDS = ("科普基地", "社区中心", "学校", "医院", "农业基地", "场馆", "企业", "公园", "其他")
 BASE_LEVELS = ("全国", "市级", "区级")  # 科普基地 levels
+
+
+def listed(words: list[str] | tuple[str, ...], conjunction: str = "和") -> str:
+    """甲、乙和丙."""
+    return words[0] if len(words) == 1 else "、".join(words[:-1]) + conjunction + words[-1]
+
+
+_TOGETHER = {frozenset({"街道", "镇"}): "街镇", frozenset({"乡", "镇"}): "乡镇", frozenset({"街道", "镇", "乡"}): "乡镇街道"}
+
+
+@dataclass(frozen=True, slots=True)
+class AreaWords:
+    """How pages name a district's kinds of area, from the kinds it has: 街镇与功能区 (a heading),
+    26 个街镇和功能区 (counted), 各街道、镇和功能区 (listed), 哪个街道、镇或功能区 (either)."""
+
+    heading: str
+    counted: str
+    listed: str
+    either: str = "街镇"
+
+    @classmethod
+    def of(cls, kinds: set[str] | frozenset[str]) -> AreaWords:
+        present = [kind for kind in STREET_KINDS if kind in kinds]
+        if not present:
+            return cls("街镇", "街镇", "街镇")
+        core = [kind for kind in present if kind != ZONE_KIND]
+        together = _TOGETHER.get(frozenset(core)) or "、".join(core)
+        both = core and ZONE_KIND in present
+        return cls(f"{together}与{ZONE_KIND}" if both else together or ZONE_KIND,
+                   f"{together}和{ZONE_KIND}" if both else together or ZONE_KIND,
+                   listed(present), listed(present, "或"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +226,10 @@ class Registries:
     people: dict[str, Person] = field(default_factory=dict)
     routes: dict[str, Route] = field(default_factory=dict)  # optional: routes.yml
     declared: frozenset[str] = frozenset()
+
+    def area_words(self) -> AreaWords:
+        """How pages name the kinds of area of this district's streets."""
+        return AreaWords.of({street.kind for street in self.streets.values()})
 
     def listed(self, kind: str) -> dict:
         """The items of a registry that get public pages: people only with their consent."""

@@ -28,6 +28,7 @@ from kepu.content.model import (
     Programme,
     Registries,
     Street,
+    listed,
     Synonym,
     Team,
 )
@@ -411,7 +412,7 @@ def _check_item(kind: str, item: dict, lines: dict[str, int], shown: str) -> Pro
     if kind == "streets":
         if item.get("kind") not in STREET_KINDS:
             return Problem(shown, lines.get("kind", lines[""]), "kind",
-                           f"类别“{item.get('kind')}”无效", "只能写 街道、镇 或 功能区")
+                           f"类别“{item.get('kind')}”无效", f"只能写 {listed(STREET_KINDS, ' 或 ')}")
         if not isinstance(item.get("order", 0), int) or isinstance(item.get("order"), bool):
             return Problem(shown, lines.get("order", lines[""]), "order",
                            "显示顺序必须是整数", "例如 order: 50")

@@ -152,7 +152,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
     """Every field of docs/front-matter.md a volunteer sets, in the order of the form."""
     return [
         _text("title", "活动名称", "例如 科普讲座：冬季用电安全", required=True, pattern=TITLE_PATTERN),
-        _select("street", "街镇", _choices(registries.streets), hint="活动在哪个街道、镇或功能区"),
+        _select("street", "街镇", _choices(registries.streets), hint="活动在哪个" + registries.area_words().either),
         _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
         _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True),

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kepu.content.model import COMMUNITY_KINDS, STATUS_LABELS, STATUSES
+from kepu.content.model import COMMUNITY_KINDS, STATUS_LABELS, STATUSES, STREET_KINDS
 from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import changed_times, session_label
 from kepu.formats.csvsafe import cell
@@ -292,8 +292,8 @@ def schema(schema_url: str) -> dict:
                                                    "description": "单独取消或改期的场次"}},
                        "required": ["rrule", "exdates", "rdates", "sessions"], "additionalProperties": False},
         "next_start": _string("构建日期以后的下一次开始时间；已结束的活动为 null", nullable=True),
-        "street": _named_schema("所属街镇或功能区"),
-        "street_kind": {"enum": ["街道", "镇", "功能区"], "description": "街镇类别"},
+        "street": _named_schema("所属街镇"),
+        "street_kind": {"enum": list(STREET_KINDS), "description": "街镇类别"},
         "community": _string("社区或村"),
         "community_id": _string("社区或村的编号（communities.json）；未登记时为 null", nullable=True),
         "community_kind": {"enum": [*COMMUNITY_KINDS, None], "description": "社区或村的类别；未登记时为 null"},

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from kepu.content.dates import format_when
 from kepu.content.model import (
     STREET_KINDS,
+    AreaWords,
     Audience,
     Campaign,
     Category,
@@ -145,6 +146,7 @@ class SiteIndex:
     facets: dict[str, dict[str, Facet]]
     next_days: list[DayAgenda]
     street_kinds: list[tuple[str, list[Facet]]]
+    area_words: AreaWords  # 街镇与功能区…: the kinds of area this district has
     street_teams: dict[str, list[Facet]]
     community_venues: dict[str, list[Facet]]
 
@@ -260,6 +262,7 @@ def build_index(events: list[Event], registries: Registries, urls: UrlScheme, bu
                           home_days, zone),
         street_kinds=[(kind, [f for f in facets["streets"].values() if f.item.kind == kind])
                       for kind in STREET_KINDS],
+        area_words=registries.area_words(),
         street_teams={ident: [t for t in facets["teams"].values() if t.item.street == ident]
                       for ident in registries.streets},
         community_venues={ident: [v for v in facets["venues"].values() if v.item.community == ident]

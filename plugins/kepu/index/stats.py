@@ -146,7 +146,8 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
     result.teams = len(teams)
     if year is not None:
         result.months = [Row(f"{m:02d}", f"{m}月", sessions=months[m]) for m in range(1, 13)]
-    result.kinds = [Row(kind, kind, kinds[kind]) for kind in STREET_KINDS]
+    has = {street.kind for street in registries.streets.values()}  # a row for each kind the district has
+    result.kinds = [Row(kind, kind, kinds[kind]) for kind in STREET_KINDS if kind in has]
     for kind in ("streets", "categories", "audiences"):
         setattr(result, kind, _rows(getattr(registries, kind), per[kind], urls.get(kind, {})))
     return result
