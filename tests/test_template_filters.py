@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from test_site_index import index_for
 
+from kepu.content.model import Venue
 from kepu_pelican.filters import FILTERS
 
 
@@ -45,3 +47,20 @@ def test_page_paths_and_phone_links() -> None:
     assert FILTERS["page_path"]("feeds/all.ics") == "feeds/all.ics"
     assert FILTERS["tel"]("022-6620 0000") == "tel:+862266200000"
     assert FILTERS["tel_link"]("022-6620 0000") == '<a class="tel" href="tel:+862266200000">022-6620 0000</a>'
+
+
+def test_map_links_without_coordinates_look_the_address_up_in_the_district_s_city() -> None:
+    """An address written without its city (文二西路 1 号) is looked up in the district's city by
+    every map, 百度 included (its link has no city of its own); one that names it is not prefixed again."""
+    def queries(venue: Venue) -> dict[str, str]:
+        found = {}
+        for link in FILTERS["map_links"](venue, "杭州"):
+            params = parse_qs(urlsplit(link.url).query)
+            found[link.label] = (params.get("keyword") or params.get("address") or params.get("query"))[0]
+        return found
+
+    assert queries(Venue("西溪街道文体中心", "文二西路 1 号")) == dict.fromkeys(
+        ("高德地图", "百度地图", "OpenStreetMap"), "杭州文二西路 1 号")
+    assert set(queries(Venue("西溪街道文体中心", "浙江省杭州市西湖区文二西路 1 号")).values()) == {
+        "浙江省杭州市西湖区文二西路 1 号"}
+    assert set(queries(Venue("西溪街道文体中心")).values()) == {"杭州西溪街道文体中心"}

@@ -29,7 +29,8 @@ def map_links(venue: Venue, city: str = "") -> list[MapLink]:
                                      f"#map=17/{lat}/{lon}"),
             MapLink("手机地图应用", f"geo:{lat},{lon}?q={lat},{lon}({name})"),
         ]
-    query = quote_iri(venue.address or f"{city}{venue.name}")
+    where = venue.address or venue.name  # looked up in the district's city unless it names it
+    query = quote_iri(where if not city or city in where else city + where)
     in_city = f"&city={quote_iri(city)}" if city else ""
     return [
         MapLink("高德地图", f"https://uri.amap.com/search?keyword={query}{in_city}&callnative=1"),
