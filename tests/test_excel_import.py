@@ -420,6 +420,7 @@ def test_an_event_already_over_is_imported_with_a_reminder(tmp_path: Path) -> No
     result = invoke(tmp_path, "import-events", "活动表.csv")
     assert result.returncode == 0, result.stdout
     assert "（提醒）「活动表」表第 2 行「日期」列：这个新加的活动在 2025-03-06 就已经结束了" in result.stdout, result.stdout
+    assert "attendance" not in result.stdout  # the sheet has no such column: the fix is said in its words
     assert "新建 1 个" in result.stdout
 
 
@@ -479,6 +480,6 @@ def test_a_sheet_without_a_needed_column_says_which(tmp_path: Path) -> None:
     result = invoke(tmp_path, "import-events", "表.csv")
     assert result.returncode == 1
     assert "「表」表第 1 行：表头里没有「活动介绍」列，改法：用 invoke excel-template 生成的模板填写" in result.stdout
-    assert "（提醒）「表」表第 1 行「备注」列：不认识这一列，这一列的内容没有导入" in result.stdout
+    assert "「表」表第 2 行「备注」列：表头「备注」不是模板里的列，这一格“无”不会导入" in result.stdout
     assert "「表」表第 2 行「活动介绍」列：「活动介绍」必须填写" in result.stdout
     assert event_files(tmp_path) == before

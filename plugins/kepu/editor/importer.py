@@ -14,7 +14,16 @@ from kepu.content.registries import load_registries
 from kepu.editor.answers import ScaffoldError
 from kepu.editor.interview import check_with
 from kepu.editor.rowplans import HEADERS, Finding, Planned, RowPlanner, column_of
-from kepu.editor.spreadsheet import EVENT_COLUMNS, NEWS_COLUMNS, CellError, Column, Row, Sheet, sheets_of
+from kepu.editor.spreadsheet import (
+    EVENT_COLUMNS,
+    IGNORED_HEADERS,
+    NEWS_COLUMNS,
+    CellError,
+    Column,
+    Row,
+    Sheet,
+    sheets_of,
+)
 
 
 @dataclass(slots=True)
@@ -35,7 +44,8 @@ class Outcome:
 # ------------------------------------------------------------------ the whole sheet
 
 def header_findings(sheet: Sheet, source: str, columns: tuple[Column, ...]) -> list[Finding]:
-    """Required columns missing (an error), and columns not recognised (left out: a reminder)."""
+    """Required columns missing (an error), and empty columns not recognised (a reminder: a filled
+    cell under one is refused with its row)."""
     findings = []
     known = {c.header for c in columns}
     for column in columns:
@@ -44,9 +54,10 @@ def header_findings(sheet: Sheet, source: str, columns: tuple[Column, ...]) -> l
                 source, sheet.header_row, "", f"表头里没有「{column.header}」列",
                 "用 invoke excel-template 生成的模板填写；或者在表头加上这一列")))
     for header in sheet.headers:
-        if header and header not in known:
+        if header and header not in known and header not in IGNORED_HEADERS \
+                and not any(header in row.cells for row in sheet.rows):
             findings.append(Finding(sheet.name, Problem(
-                source, sheet.header_row, header, "不认识这一列，这一列的内容没有导入",
+                source, sheet.header_row, header, "不认识这一列（这一列是空的，没有要导入的内容）",
                 "列名要和模板一样：" + "、".join(c.header for c in columns), WARNING)))
     return findings
 
@@ -78,10 +89,17 @@ def plan_all(importer: RowPlanner, events: list[Sheet], news: list[Sheet]) -> tu
 def _same_id(importer: RowPlanner, planned: Planned, ids: dict[str, Row]) -> None:
     """Two rows with one 编号 would write one file twice: the second is refused."""
     first = ids.setdefault(planned.external_id, planned.row)
-    if first is not planned.row:
+    if first is planned.row:
+        return
+    where = f"「{first.sheet}」表第 {first.number} 行"
+    if HEADERS["external_id"] in planned.row.cells:
         planned.findings.append(importer.finding(
-            planned.row, HEADERS["external_id"], f"和「{first.sheet}」表第 {first.number} 行的编号相同（“{planned.external_id}”）",
+            planned.row, HEADERS["external_id"], f"和{where}的编号相同（“{planned.external_id}”）",
             "每个活动（每篇新闻）只写一行；不同的请写不同的编号"))
+    else:  # the number derived from its street, date and name: she wrote none
+        planned.findings.append(importer.finding(
+            planned.row, "", f"和{where}是同一个活动（街镇、日期和名称都一样）",
+            "同一个活动只写一行，删去多的那一行；是两个不同的活动，就改一改名称，或在「编号」列给它们写不同的编号"))
 
 
 def run_import(source: Path, config: SiteConfig, today: date, partial: bool = False) -> Outcome:

@@ -49,11 +49,14 @@ from kepu.editor.spreadsheet import (
     ALL_DAY,
     EVENT_COLUMNS,
     NEWS_COLUMNS,
+    RENAMED,
     STATUS_CHOICES,
     CellError,
     Column,
     Row,
     cell_text,
+    is_night,
+    plain_text,
 )
 
 HEADERS = {c.key: c.header for c in EVENT_COLUMNS}
@@ -66,7 +69,11 @@ NEWS_FIELD_HEADERS = {**NEWS_HEADERS, "正文": NEWS_HEADERS["body"]}
 EVENTS_NOTE = next(c.note for c in NEWS_COLUMNS if c.key == "events")
 # new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
 ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
-FIXES = (("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""))
+FIXES = (("；直接回车改成", "；改成"), ("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""),
+         ("“重复到哪天”", "「重复到」"), ("“最后一天”", "「最后一天」"), ("“重复”", "「重复」"),
+         ("“需要报名”", "「需要报名」"),
+         ("如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）",
+          "如果是补录已经办完的活动，可以不管这条提醒（参加人数和活动报道在导入后的文件里补上）"))
 STAMP = "# 导入时的内容指纹（文件改过就和它对不上，再导入时不会覆盖修改）："
 _STAMP = re.compile(f"^{re.escape(STAMP)}([0-9a-f]*)\n", re.M)
 LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -151,7 +158,7 @@ class RowPlanner:
 
     def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR) -> Finding:
         for old, new in FIXES:
-            hint = hint.replace(old, new)
+            message, hint = message.replace(old, new), hint.replace(old, new)
         hint = _YAML_KEY.sub("", hint)
         return Finding(row.sheet, Problem(self.source, row.number, header, message, hint.strip("；"), severity))
 
@@ -164,7 +171,8 @@ class RowPlanner:
                 text = cell_text(row.cells.get(column.header), column, self.today) \
                     if column.header in row.cells else ""
                 if column.required and not text:
-                    raise CellError(f"「{column.header}」必须填写", column.note or "")
+                    merged = "；合并过的单元格只有第一行有内容，取消合并后每一行都填上" if column.kind == "choice" else ""
+                    raise CellError(f"「{column.header}」必须填写", (column.note or "") + merged)
                 if text and column.key in self.parsers:
                     self.parsers[column.key](text)
             except (CellError, ScaffoldError) as exc:
@@ -172,7 +180,23 @@ class RowPlanner:
                 continue
             if text:  # new-event tells an answer given from one not given (until without repeat)
                 given[column.key] = text
-        return given, findings
+        return given, findings + self.unknown_cells(row, columns)
+
+    def unknown_cells(self, row: Row, columns: tuple[Column, ...]) -> list[Finding]:
+        """A filled cell under a header the template does not have would be lost: refused, with
+        the column probably meant."""
+        headers = [c.header for c in columns]
+        found = []
+        for header, value in row.cells.items():
+            if header in headers:
+                continue
+            meant = RENAMED.get(header) if RENAMED.get(header) in headers else closest(header, headers, cutoff=0.5)
+            guess = f"是否想写「{meant}」？把表头改成「{meant}」；" if meant else ""
+            text = plain_text(value)
+            found.append(self.finding(
+                row, header, f"表头「{header}」不是模板里的列，这一格“{text[:40]}{'…' if len(text) > 40 else ''}”不会导入",
+                f"{guess}给居民看的内容写进模板的列（例如「活动介绍」）；只是自己记的，删去这一格，或把这一列挪到别的工作表"))
+        return found
 
     def _time(self, row: Row, given: dict[str, str]) -> list[Finding]:
         """开始时间 and 结束时间 as new-event's one answer (14:00-16:00, or 全天 when both are empty)."""
@@ -192,7 +216,11 @@ class RowPlanner:
         if findings:
             return findings
         extra = {"body": given.pop("body", ""), "status_note": given.pop("status_note", ""),
-                 "status": status_of(given.pop("status")) if "status" in given else ""}
+                 "status": status_of(given.pop("status")) if "status" in given else "",
+                 "night": is_night(row.cells.get(HEADERS["start_time"]))}
+        if extra["status_note"] and not extra["status"]:  # shown only with a status: would be dropped
+            return [self.finding(row, HEADERS["status_note"], "写了状态说明，「状态」却空着",
+                                 "取消了在「状态」选“已取消”，名额满了选“名额已满”；给居民的其他说明写进「活动介绍」")]
         external_id = given.pop("external_id", "") or derived_id(given, self.registries)
         old = self.previous(row, external_id, self.known)
         if isinstance(old, Finding):
@@ -226,8 +254,8 @@ class RowPlanner:
                                 "只留下其中一个文件（删掉重复的），再导入")
         if old and edited(old[0].read_text("utf-8")):
             return self.finding(row, header, f"{self.layout.shown(old[0])} 在导入以后被直接修改过，再导入会丢掉这些修改",
-                                "把文件里的修改也写进表格的这一行，删掉这个文件，再导入；"
-                                "或者这个活动以后不再跟着表格更新：删掉文件里 external_id 那一行，也删掉表格里的这一行")
+                                "这个活动以后就在文件里修改：删掉表格里的这一行；"
+                                "或者以表格为准：删掉这个文件再导入（文件里改过的内容会丢掉，表格里没有的列也是）")
         return old[0] if old else None
 
 

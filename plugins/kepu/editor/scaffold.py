@@ -17,7 +17,7 @@ import yaml
 from kepu.config import SiteConfig, add_arguments, for_command
 from kepu.content import placeholders as ex
 from kepu.content.dates import format_day
-from kepu.content.model import Event, Registration, Registries
+from kepu.content.model import Event, Registration, Registries, listed
 from kepu.content.problems import format_report
 from kepu.content.project import Layout
 from kepu.content.suggest import did_you_mean
@@ -45,7 +45,7 @@ SLUG_QUESTION = "文件名（就是网址，直接回车使用建议的）"
 AGE_QUESTION = "适合年龄，例如 6-12、60+；不限年龄直接回车"
 PHONE_QUESTION = "报名电话，有分机写“转”，例如 0123-2560 0000 转 123（没有就直接回车）"
 COST_QUESTION = "费用（免费直接回车；收费的写明，例如 材料费 10 元）"
-FREE_WORDS = ("", "免费", "0", "0元", "不收费", "无")
+FREE_WORDS = ("", "免费", "0", "0元", "不收费", "无", "-", "—", "/")
 # What a copy may be told besides its new dates; other flags would be silently ignored.
 COPY_FLAGS = ("from", "date", "time", "repeat", "until", "except", "end_date",
               "registration_deadline", "slug")
@@ -169,6 +169,7 @@ class EventDraft:
     external_id: str = ""  # the row's id in an imported spreadsheet (kepu.editor.importer)
     status: str = ""  # an imported row's cancelled or full (new-event leaves it commented out)
     status_note: str = ""
+    night: bool = False  # an imported row's start written as 凌晨: meant (datechecks.night_start)
 
     def path(self, layout: Layout) -> Path:
         return event_path(layout, self.street, self.schedule.day, self.slug)
@@ -326,6 +327,7 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         *_place_lines(draft),
         *_extra_lines(draft),
         *_status_lines(draft),
+        *(["# 活动确实在凌晨开始", "night: true"] if draft.night else []),
         OPTIONAL_EVENT_LINES,
         "---",
         draft.body or ex.EVENT_BODY.text,
@@ -451,12 +453,17 @@ def _place(answers: Answers) -> tuple[str, str, str]:
     if not venue and not online:
         answers.wrong(("venue", "online"), "缺少活动地点", "线下活动写场地名称，线上活动写直播链接",
                       flag_hint="线下活动写 --venue 场地名称，线上活动写 --online 直播链接")
+    if not venue and answers.given.get("address", "").strip():  # would be dropped without a word
+        answers.wrong(("address",), "写了详细地址，却没有写场地名称", "线下活动写上场地名称；纯线上活动删去详细地址",
+                      flag_hint="线下活动加上 --venue 场地名称；纯线上活动去掉 --address")
     address = answers.get("address", "详细地址（可以留空）", lambda v: v.strip(), optional=True) if venue else ""
     return venue, address, online
 
 
 REGISTRATION_KEYS = ("registration_url", "registration_phone", "registration_deadline",
                      "registration_capacity")
+REGISTRATION_WORDS = {"registration_url": "报名链接", "registration_phone": "报名电话",
+                      "registration_deadline": "报名截止日期", "registration_capacity": "名额"}
 
 
 def _registration(answers: Answers, schedule: Schedule) -> Registration | None:
@@ -464,6 +471,11 @@ def _registration(answers: Answers, schedule: Schedule) -> Registration | None:
     implied = "是" if any(k in answers.given for k in REGISTRATION_KEYS) else ""
     needed = answers.get("registration", "需要报名吗？（是/否）", parse_yes_no,
                          default="否" if answers.interactive else implied, optional=True)
+    given = [key for key in REGISTRATION_KEYS if key in answers.given]
+    if needed is False and given:  # written, and would be dropped without a word
+        answers.wrong(("registration", *given), f"写了{listed([REGISTRATION_WORDS[k] for k in given])}，“需要报名”却是“否”",
+                      "需要报名的改成“是”；不用报名就删去" + "、".join(REGISTRATION_WORDS[k] for k in given),
+                      flag_hint="需要报名的写 --registration 是；不用报名就去掉报名的其他选项")
     if not needed:
         return None if needed is None else Registration(required=False)
     url = answers.get("registration_url", "报名链接（没有就直接回车）",

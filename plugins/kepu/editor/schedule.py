@@ -23,6 +23,9 @@ REPEAT_QUESTION = f"是否重复举办？不重复直接回车；重复的写规
 UNTIL_QUESTION = "重复到哪天结束？写最后一次活动的日期，例如 2027-01-30；长期举办直接回车"
 EXCEPT_QUESTION = "哪些日期不开展？例如 2026-12-26，多个用逗号分开；没有直接回车"
 END_DAY_QUESTION = "跨天活动（例如连续两天的科技周）的最后一天；当天结束的直接回车"
+# A timed event may run overnight into the next day (a night of stargazing); one that runs to a
+# third day without a break is asked about: most are held each day.
+LONGEST_NIGHT = 2
 LABELS = {"date": "活动日期", "time": "时间", "repeat": "重复", "until": "重复到哪天",
           "except": "不开展的日期", "end_date": "跨天活动的最后一天"}
 
@@ -124,7 +127,20 @@ def _single(answers: Answers, schedule: Schedule, defaults: Defaults) -> Schedul
         answers.wrong(("time", "end_date"), "结束时间早于（或等于）开始时间",
                       "跨夜的活动在“最后一天”写第二天的日期",
                       flag_hint="跨夜的活动请用 --end-date 写第二天的日期")
+    if times and end_day is not None and (end_day - day).days >= LONGEST_NIGHT:
+        _held_daily(answers, day, end_day, times)
     return replace(schedule, end_day=end_day if end_day != day else None)
+
+
+def _held_daily(answers: Answers, day: date, end_day: date, times: tuple[time, time]) -> None:
+    """Times with a last day days later: one event from the first day's start to the last day's
+    end, without a break, which is hardly ever meant (an exhibition open 9:00-16:00 each day)."""
+    start, end = (f"{t:%H:%M}" for t in times)
+    answers.wrong(("end_date",), f"从 {format_day(day)}{start} 连续进行到 {format_day(end_day)}{end}，中间不停？",
+                  f"每天都办（晚上不办）的，“最后一天”空着，“重复”写 每天，“重复到哪天”写 {end_day.isoformat()}；"
+                  "确实连续几天不停的（例如营地活动），开始和结束时间都空着（全天），具体安排写进活动介绍",
+                  flag_hint=f"每天都办的用 --repeat 每天 --until {end_day.isoformat()}，去掉 --end-date；"
+                            "确实连续几天不停的去掉 --time（全天）")
 
 
 def _first_day(answers: Answers, schedule: Schedule, rule: str) -> str:

@@ -22,7 +22,7 @@ from kepu.editor.spreadsheet import (
 DATE_FORMAT = "[$-804]yyyy-mm-dd aaaa"  # 2026-12-05 星期六: the weekday shown in Excel and WPS
 TIME_FORMAT = "hh:mm"
 TEXT_FORMAT = "@"  # typed as text: 6-12 stays an age (not June 12), 022… keeps its 0
-TEXT_KINDS = ("text", "long", "dates", "choices", "repeat", "status")
+TEXT_KINDS = ("text", "long", "phone", "dates", "choices", "repeat", "status")
 FILLED_ROWS = 1000  # rows that get the dropdowns
 REGISTRIES = ("streets", "teams", "categories", "audiences")
 REPEATS = ("不重复", "每天", "每周一", "每周二", "每周三", "每周四", "每周五", "每周六", "每周日",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from kepu.content.datechecks import NIGHT_ENDS
 from kepu.content.model import STATUS_LABELS
 from kepu.editor.answers import ScaffoldError, parse_day
 from kepu.formats.csvsafe import FORMULA_START
@@ -26,6 +27,16 @@ STATUS_CHOICES = {STATUS_LABELS[s]: s for s in ("scheduled", "cancelled", "full"
 _REQUIRED_MARKS = re.compile(r"[*＊]|[（(]必填[)）]")
 _SPACE = re.compile(r"\s+")
 _EXCEL_SERIALS = (36526, 73051)  # 2000-01-01 … 2100-01-01 as Excel day numbers
+IGNORED_HEADERS = ("序号",)  # numbered rows, the usual first column: neither imported nor asked about
+# Columns renamed by hand, and the template's column meant (else the closest header is suggested).
+RENAMED = {"收费标准": "费用", "收费": "费用", "价格": "费用", "时间": "开始时间", "活动时间": "开始时间",
+           "地点": "场地名称", "活动地点": "场地名称", "场地": "场地名称", "地址": "详细地址", "电话": "报名电话",
+           "联系电话": "报名电话", "人数": "名额", "限额": "名额", "简介": "活动介绍", "内容": "活动介绍",
+           "活动内容": "活动介绍", "类型": "活动类型", "对象": "服务对象", "主办": "志愿服务队",
+           "主办单位": "志愿服务队", "街道": "街镇", "标题": "活动名称", "名称": "活动名称", "活动日期": "日期",
+           "开始日期": "日期", "结束日期": "最后一天"}
+_LOST_ZERO = re.compile(r"[2-9]\d{9,10}")  # 10 or 11 digits, not a mobile's 1: an area code's 0 gone
+_SERVICE_NUMBER = re.compile(r"[48]00\d{7}")  # 400 and 800 numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +46,7 @@ class Column:
 
     header: str
     key: str
-    kind: str = "text"  # text, long, date, dates, time, choice, choices, yesno, repeat, count, status
+    kind: str = "text"  # text, long, date, dates, time, phone, choice, choices, yesno, repeat, count, status
     required: bool = False
     registry: str = ""  # streets, teams, categories, audiences
     note: str = ""
@@ -64,7 +75,7 @@ EVENT_COLUMNS = (
     Column("适合年龄", "age", note="例如 6-12、60+；不限就空着"),
     Column("需要报名", "registration", "yesno", note="是 或 否"),
     Column("报名链接", "registration_url", note="以 https:// 开头", width=24),
-    Column("报名电话", "registration_phone", note="例如 0123-2530 0000；分机写“转”，例如 0123-2530 0000 转 123",
+    Column("报名电话", "registration_phone", "phone", note="例如 0123-2530 0000；分机写“转”，例如 0123-2530 0000 转 123",
            width=20),
     Column("报名截止", "registration_deadline", "date", width=18),
     Column("名额", "registration_capacity", "count", note="人数，例如 30；不限就空着"),
@@ -141,7 +152,8 @@ def to_sheet(name: str, rows: list[list[object]], columns: tuple[Column, ...]) -
     headers = [plain_header(v) for v in rows[index]]
     sheet = Sheet(name, index + 1, headers)
     for number, values in enumerate(rows[index + 1:], start=index + 2):
-        cells = {h: v for h, v in zip(headers, values, strict=False) if h and not is_empty(v)}
+        cells = {h: v for h, v in zip(headers, values, strict=False)
+                 if h and h not in IGNORED_HEADERS and not is_empty(v)}
         if cells:
             sheet.rows.append(Row(name, number, cells))
     return sheet
@@ -225,13 +237,24 @@ def sheets_of(path: Path, columns: tuple[Column, ...] = EVENT_COLUMNS) -> list[S
 def cell_text(value: object, column: Column, today: date) -> str:
     """A cell as the text ``new-event`` would be given; CellError when it cannot be read."""
     if isinstance(value, Formula):
-        raise CellError(f"这一格是公式（{value[:30]}），文件里没有保存它的结果",
+        raise CellError(f"这一格是公式（{value[:80]}{'…' if len(value) > 80 else ''}），文件里没有保存它的结果",
                         "在 Excel 或 WPS 里打开并保存一次；或者复制这一格，“选择性粘贴”为“数值”")
     if column.kind in ("date", "dates"):
         return date_text(value, today, many=column.kind == "dates")
     if column.kind == "time":
         return time_text(value)
+    if column.kind == "phone":
+        return phone_text(value)
     return plain_text(value)
+
+
+def phone_text(value: object) -> str:
+    """A phone number; one typed as a number lost its area code's 0 (2225600000 for 022-2560 0000)."""
+    text = plain_text(value)
+    if _LOST_ZERO.fullmatch(re.sub(r"[\s-]", "", text)) and not _SERVICE_NUMBER.fullmatch(text):
+        raise CellError(f"电话“{text}”前面是不是少了 0？",
+                        "区号以 0 开头，例如 022-2560 0000；在 Excel 里先把这一格设成“文本”格式再输入，开头的 0 才不会丢")
+    return text
 
 
 def plain_text(value: object) -> str:
@@ -310,15 +333,36 @@ _CLOCK = re.compile(r"(?P<p1>凌晨|早上|早晨|上午|中午|下午|傍晚|�
 
 
 def time_text(value: object) -> str:
-    """A time cell, or text such as 14:30, 14：30, 下午2:30, 下午2点半, 2:30 PM → ``14:30``."""
+    """A time cell, or text such as 14:30, 14：30, 下午2:30, 下午2点半, 2:30 PM → ``14:30``. A time before
+    06:00 not written as 凌晨/上午… (2点, 2:00) is refused: it is nearly always the afternoon."""
+    clock, period = _clock_of(value)
+    if clock.hour < NIGHT_ENDS and not period:
+        shown = plain_text(value) if isinstance(value, str) else f"{clock:%H:%M}"
+        raise CellError(f"“{shown}”是凌晨 {clock.hour} 点吗？",
+                        f"下午的写 {clock.hour + 12:02d}:{clock.minute:02d} 或 下午{clock.hour}点；"
+                        f"确实在凌晨的写 凌晨{clock.hour}点")
+    return f"{clock:%H:%M}"
+
+
+def is_night(value: object) -> bool:
+    """A start written as 凌晨 (or 上午, am…) before 06:00: meant to be at night."""
+    try:
+        clock, period = _clock_of(value)
+    except CellError:
+        return False
+    return bool(period) and clock.hour < NIGHT_ENDS
+
+
+def _clock_of(value: object) -> tuple[time, str]:
+    """The time a cell holds, and the 上午/下午… written with it ("" for a time cell or a bare 14:30)."""
     if isinstance(value, datetime) and value.date() <= date(1900, 1, 1):  # a time saved with Excel's day 0
         value = value.time()
     if isinstance(value, timedelta) and value < timedelta(days=1):
         value = (datetime.min + value).time()
-    if isinstance(value, float) and 0 <= value < 1:
-        value = (datetime.min + timedelta(days=value)).time()
+    if isinstance(value, float) and 0 <= value < 1:  # a day's fraction, to the nearest minute
+        value = (datetime.min + timedelta(minutes=round(value * 24 * 60))).time()
     if isinstance(value, time):
-        return value.strftime("%H:%M")
+        return value.replace(second=0, microsecond=0), ""
     if isinstance(value, datetime):
         raise CellError(f"这一格是日期和时间 {value:%Y-%m-%d %H:%M}", "时间列只写时间，例如 14:30；日期写在「日期」列")
     text = plain_text(value)
@@ -336,7 +380,10 @@ def time_text(value: object) -> str:
         hour = hour if hour >= 11 else hour + 12
     elif period:
         hour = hour % 12 + 12 if hour <= 12 else hour  # 下午14:00 is 14:00 too
-    return f"{hour:02d}:{minute:02d}"
+    try:
+        return time(hour, minute), period
+    except ValueError:
+        raise CellError(f"无法识别的时间“{text}”", "写成 24 小时制，例如 14:30") from None
 
 
 def row_cells(row: Row, columns: tuple[Column, ...]) -> Iterator[tuple[Column, object]]:
