@@ -151,7 +151,7 @@ def test_questions_are_repeated_until_the_answer_is_usable(mini_site: Path) -> N
 @pytest.mark.parametrize(("given", "expected"), [
     ({"time": "全天", "end_date": "2026-12-07"}, {"start": "2026-12-05", "end": "2026-12-07"}),
     ({"time": "全天"}, {"start": "2026-12-05"}),
-    ({"venue": None, "online": "https://live.example.cn/1"}, {"online": "https://live.example.cn/1"}),
+    ({"venue": None, "address": None, "online": "https://live.example.cn/1"}, {"online": "https://live.example.cn/1"}),
     ({"time": "20:00-02:00", "end_date": "2026-12-06"}, {"end": "2026-12-06 02:00"}),
 ])
 def test_all_day_multi_day_and_online_drafts_validate(mini_site: Path, given: dict,

@@ -304,7 +304,7 @@ def test_a_registry_item_with_a_wrong_field_is_blamed_alone(mini_site: Path, bro
     streets = mini_site / "content" / "data" / "streets.yml"
     text = streets.read_text("utf-8")
     assert broken in text
-    streets.write_text(text.replace(broken, "  kind: 乡\n" if "kind" in broken else "", 1), "utf-8")
+    streets.write_text(text.replace(broken, "  kind: 社区\n" if "kind" in broken else "", 1), "utf-8")
     result = check(Layout(content=mini_site / "content", root=mini_site))
     errors = [p.format() for p in result.problems if p.severity != "warning"]
     assert len(errors) == 1 and errors[0].startswith("content/data/streets.yml:"), errors

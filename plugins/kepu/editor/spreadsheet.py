@@ -35,7 +35,8 @@ RENAMED = {"收费标准": "费用", "收费": "费用", "价格": "费用", "�
            "活动内容": "活动介绍", "类型": "活动类型", "对象": "服务对象", "主办": "志愿服务队",
            "主办单位": "志愿服务队", "街道": "街镇", "标题": "活动名称", "名称": "活动名称", "活动日期": "日期",
            "开始日期": "日期", "结束日期": "最后一天"}
-_LOST_ZERO = re.compile(r"[2-9]\d{9,10}")  # 10 or 11 digits, not a mobile's 1: an area code's 0 gone
+# 10 or 11 digits that are not a mobile number (1[3-9]…): an area code's 0 gone (010…, 02x…, 0[3-9]xx…)
+_LOST_ZERO = re.compile(r"[2-9]\d{9,10}|10\d{8}")
 _SERVICE_NUMBER = re.compile(r"[48]00\d{7}")  # 400 and 800 numbers
 
 
@@ -249,11 +250,11 @@ def cell_text(value: object, column: Column, today: date) -> str:
 
 
 def phone_text(value: object) -> str:
-    """A phone number; one typed as a number lost its area code's 0 (2225600000 for 022-2560 0000)."""
+    """A phone number; one typed as a number lost its area code's 0 (1025600000 for 010-2560 0000)."""
     text = plain_text(value)
     if _LOST_ZERO.fullmatch(re.sub(r"[\s-]", "", text)) and not _SERVICE_NUMBER.fullmatch(text):
         raise CellError(f"电话“{text}”前面是不是少了 0？",
-                        "区号以 0 开头，例如 022-2560 0000；在 Excel 里先把这一格设成“文本”格式再输入，开头的 0 才不会丢")
+                        "区号以 0 开头，例如 0123-2560 0000；在 Excel 里先把这一格设成“文本”格式再输入，开头的 0 才不会丢")
     return text
 
 
