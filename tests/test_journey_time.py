@@ -94,9 +94,26 @@ venue:
 registration:
   required: true
   url: https://baoming.example.cn/jiangzuo
+  phone: "0123-2561 8800"
   deadline: 2026-12-10
 ---
 要报名的讲座。
+""",
+    "dianhua-baoming-ketang": """---
+title: 电话报名的课堂
+start: 2026-12-12 14:00
+end: "16:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道科普活动室
+registration:
+  required: true
+  phone: "0123-2561 8800"
+---
+不设截止日期，打电话报名。
 """,
 }
 
@@ -270,10 +287,25 @@ def test_sign_up_closes_at_the_end_of_the_deadline_day(journey_site, browser) ->
     _, _, base = journey_site
     seen = seen_at(browser, f"{base}/events/baoming-jiezhi-jiangzuo/", ("2026-12-10 23:59", "2026-12-11 00:01"),
                    lambda page: (page.get_by_role("link", name="在线报名").locator("visible=true").count(),
+                                 _visible_phone_sign_up(page),
                                  page.get_by_text("报名已于 2026年12月10日（周四）截止").is_visible()),
                    timezone_id="America/Los_Angeles")
-    # Before: the big button and the link among the facts; after: neither, the notice instead.
-    assert seen == {"2026-12-10 23:59": (2, False), "2026-12-11 00:01": (0, True)}
+    # Before: the big buttons and the link and phone among the facts; after: none, the notice instead.
+    assert seen == {"2026-12-10 23:59": (2, 2, False), "2026-12-11 00:01": (0, 0, True)}
+
+
+def _visible_phone_sign_up(page) -> int:
+    """The 电话报名 button and the 报名电话 line among the facts, as far as a reader sees them."""
+    return (page.locator("main .actions a[href^='tel:']").locator("visible=true").count()
+            + ("报名电话" in page.locator("dl.facts").inner_text()))
+
+
+def test_sign_up_without_a_deadline_closes_when_the_event_is_over(journey_site, browser) -> None:
+    """No deadline: the phone sign-up is offered until the event ends, not under 本活动已结束."""
+    _, _, base = journey_site
+    seen = seen_at(browser, f"{base}/events/dianhua-baoming-ketang/", ("2026-12-12 15:59", "2026-12-12 16:01"),
+                   lambda page: (_visible_phone_sign_up(page), page.get_by_text("本活动已结束").is_visible()))
+    assert seen == {"2026-12-12 15:59": (2, False), "2026-12-12 16:01": (0, True)}
 
 
 def test_a_build_after_the_deadline_says_closed_without_a_script(journey_site, tmp_path) -> None:
