@@ -57,3 +57,33 @@ def test_no_content_page_needs_a_sideways_scroll(widths, large: bool) -> None:
     too_wide = {path: found for (path, mode), found in widths.items() if mode == large and found[0] > WIDTH}
     assert too_wide == {}, f"{len(too_wide)} pages wider than {WIDTH} px: " + "\n".join(
         f"{path}: {width} px {wide}" for path, (width, wide) in list(too_wide.items())[:20])
+
+
+# Table cells holding a number whose text spans more than one line (12925 shown as 1292 / 5).
+BROKEN_NUMBERS = r"""() => [...document.querySelectorAll('.data-table td')].filter((td) => {
+  if (!/^\d+$/.test(td.textContent.trim())) return false;
+  const range = document.createRange();
+  range.selectNodeContents(td);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+}).map((td) => td.textContent.trim())"""
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+def test_statistics_never_break_a_number_across_lines(public_site, browser, large: bool) -> None:
+    """/stats/ on a 360-px phone: 12925 is one number on one line (a reader took 1292 and 5 for two),
+    and the tables still fit the screen."""
+    output, base = public_site
+    pages = ["/stats/", *(f"/stats/{p.parent.name}/" for p in sorted((output / "stats").glob("20*/index.html")))]
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740})
+    if large:
+        context.add_init_script("localStorage.setItem('kepu-large-text', '1')")
+    page = context.new_page()
+    try:
+        for path in pages:
+            page.goto(base + path, wait_until="load")
+            assert page.locator(".data-table td").count() > 10
+            assert page.evaluate(BROKEN_NUMBERS) == [], path
+            width, wide = page.evaluate(WIDEST)
+            assert width <= WIDTH, (path, width, wide)
+    finally:
+        context.close()
