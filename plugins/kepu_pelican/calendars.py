@@ -16,8 +16,8 @@ from kepu.index.grids import (
     MonthKey,
     by_day,
     collapse_quiet_days,
+    day_count,
     group_by_street,
-    session_count,
     split_by_street,
     week_start,
 )
@@ -144,7 +144,7 @@ class CalendarGenerator(Generator):
                 "calendar_day", url=self._day_url(day), page_name="calendar_day", day=day,
                 groups=[(index.facets["streets"][s], items)
                         for s, items in group_by_street(self.district.days[day], order)],
-                count=session_count(self.district.days[day]),
+                count=day_count(self.district.days[day]),
                 previous_url=self._day_url(days[position - 1]) if position else None,
                 next_url=self._day_url(days[position + 1]) if position + 1 < len(days) else None,
                 month_url=self._month_url("CALENDAR_MONTH", MonthKey(day.year, day.month), {}))

@@ -73,6 +73,22 @@ def session_count(items: list[DayItem]) -> int:
     return sum(item.is_session for item in items)
 
 
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """A day's lines as a day page says them: 场次 (the figures' definition), and the lines that
+    are not one: days of an event already under way, cancelled sessions."""
+
+    sessions: int
+    continuing: int
+    cancelled: int
+
+
+def day_count(items: list[DayItem]) -> DayCount:
+    cancelled = sum(item.occurrence.cancelled for item in items)
+    sessions = session_count(items)
+    return DayCount(sessions, len(items) - sessions - cancelled, cancelled)
+
+
 @dataclass(slots=True)
 class Day:
     day: date
