@@ -75,3 +75,11 @@ def test_each_community_lists_the_venues_registered_in_it() -> None:
     expected = {c: [v["id"] for v in written if v.get("community") == c] for c in index.facets["communities"]}
     assert {c: [v.id for v in places] for c, places in index.community_venues.items()} == expected
     assert sum(map(len, expected.values())) >= 2
+
+
+def test_a_series_is_said_to_run_until_its_last_session_not_the_rule_s_bound() -> None:
+    """每两周的周四 with UNTIL=2027-03-25: the last session is 3月18日 (3月25日 is an off week), so
+    the page and the cards say 至 2027年3月18日 — a resident would go on the 25th."""
+    entry = index_for(date(2026, 12, 1), ROOT).by_slug["chadian-xinnong-xuetang"]
+    assert entry.rule_text == "每两周的周四，至 2027年3月18日"
+    assert entry.occurrences[-1].start.date() == date(2027, 3, 18)

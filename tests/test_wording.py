@@ -317,10 +317,11 @@ def test_the_list_filters_use_the_same_labels(wording_site: Path) -> None:
 
 
 def test_a_monthly_rule_reads_correctly_on_the_page_and_in_the_calendar(wording_site: Path) -> None:
-    assert "每月第二个周六，至 2027年6月30日" in _page(wording_site, "yuedu-shalong")
+    """UNTIL=2027-06-30 is no second Saturday: the series runs 至 its last session, 6月12日."""
+    assert "每月第二个周六，至 2027年6月12日" in _page(wording_site, "yuedu-shalong")
     event = next(iter(Calendar.from_ical((wording_site / "events" / "yuedu-shalong.ics").read_bytes())
                       .walk("VEVENT")))
-    assert "时间：每月第二个周六，至 2027年6月30日" in str(event["DESCRIPTION"])
+    assert "时间：每月第二个周六，至 2027年6月12日" in str(event["DESCRIPTION"])
     assert "每月的" not in (wording_site / "events" / "yuedu-shalong.ics").read_text("utf-8")
 
 

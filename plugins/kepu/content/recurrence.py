@@ -363,8 +363,11 @@ def _changes(event: Event) -> dict:
     return found
 
 
-def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | None = None) -> str:
+def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | None = None,
+             last: date | None = None) -> str:
     """The rule as a resident reads it, in Chinese: the one describer for pages and feeds.
+    ``last``: the series' last session, said instead of an UNTIL that is no session's day (every
+    other Thursday until the 25th, an off week, runs 至 the 18th).
 
     Phrasing rules (table-tested in tests/test_wording.py):
 
@@ -417,13 +420,21 @@ def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | No
     text = _period(freq, interval, weekdays, month_days, months, positions)
     if "COUNT" in parts:
         text += f"，共 {int(parts['COUNT'])} 次"
-    if "UNTIL" in parts:
-        until = parts["UNTIL"]
-        moment = datetime.strptime(until[:8], "%Y%m%d")
-        if until.endswith("Z"):
-            moment = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).astimezone(zone)
-        text += f"，至 {moment.year}年{moment.month}月{moment.day}日"
+    until = until_day(rule, zone)
+    if until is not None:
+        day = last if last is not None and last < until else until
+        text += f"，至 {day.year}年{day.month}月{day.day}日"
     return text
+
+
+def until_day(rule: str, zone: tzinfo) -> date | None:
+    """The day of a rule's UNTIL in the event's time zone (None without one)."""
+    until = dict(_parts(rule)).get("UNTIL")
+    if until is None:
+        return None
+    if until.endswith("Z"):
+        return datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).astimezone(zone).date()
+    return datetime.strptime(until[:8], "%Y%m%d").date()
 
 
 def _period(freq: str, interval: int, weekdays: list[str], month_days: list[int], months: list[int],

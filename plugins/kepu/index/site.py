@@ -24,7 +24,7 @@ from kepu.content.model import (
     Street,
     Team,
 )
-from kepu.content.recurrence import describe, expand
+from kepu.content.recurrence import describe, expand, until_day
 from kepu.formats.maps import MapLink, map_links
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
 
@@ -199,6 +199,14 @@ def last_local_day(occurrence: Occurrence, zone: ZoneInfo) -> date:
     return end.date()
 
 
+def _rule_text(event: Event, occurrences: tuple[Occurrence, ...], horizon: date, zone: ZoneInfo) -> str:
+    """The rule in words, 至 its last session when the dates were worked out that far (an UNTIL
+    may be an off week's day, or excluded)."""
+    until = until_day(event.recurrence.rrule, zone)
+    last = local_day(occurrences[-1].start, zone) if until is not None and until <= horizon else None
+    return describe(event.recurrence.rrule, event.all_day, zone, event.start, last)
+
+
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
            build_date: date, zone: ZoneInfo, since: date) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
@@ -206,7 +214,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         occurrences = (Occurrence(event, event.start, event.end, 0),)
     as_of = build_instant(build_date, zone)
     upcoming = tuple(o for o in occurrences if not is_over(o, as_of))
-    rule_text = describe(event.recurrence.rrule, event.all_day, zone, event.start) if event.recurrence else ""
+    rule_text = _rule_text(event, occurrences, horizon, zone) if event.recurrence else ""
     entry = EventEntry(
         event=event,
         url=urls.url("EVENT", slug=event.slug),
