@@ -114,3 +114,19 @@ def test_a_row_entered_twice_is_named_as_the_same_event_not_by_a_number_she_neve
     assert result.returncode == 1, result.stdout
     assert "「表」表第 3 行：和「表」表第 2 行是同一个活动（街镇、日期和名称都一样），改法：同一个活动只写一行" in result.stdout
     assert "编号相同" not in result.stdout
+
+
+def test_a_name_corrected_without_a_number_is_not_published_twice(site: Path) -> None:
+    """Without 编号 an event is known by street, date and name: correcting a typo in the name would
+    publish a second event beside the old one. The same day, time and place as an imported event
+    under another name is refused, naming the old file and both ways out."""
+    first = run_import(site, "表.csv", f"{HEADER}\n{row('冬季用电安全讲座')}\n")
+    assert first.returncode == 0, first.stdout
+    before = files(site)
+    again = run_import(site, "表.csv", f"{HEADER}\n{row('冬季用电安全知识讲座')}\n")
+    assert again.returncode == 1, again.stdout
+    assert "「表」表第 2 行「活动名称」列：和已导入的“冬季用电安全讲座”（content/events/xinbei/2027/" in again.stdout
+    assert "是同一天、同一时间、同一地点：是不是改了活动名称？" in again.stdout
+    assert files(site) == before
+    other = run_import(site, "表.csv", f"{HEADER}\n{row('冬季用电安全讲座')}\n{row('儿童安全讲座', 开始时间='9:00', 结束时间='10:00')}\n")
+    assert other.returncode == 0, other.stdout  # another time: another event

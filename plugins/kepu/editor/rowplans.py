@@ -221,10 +221,14 @@ class RowPlanner:
         if extra["status_note"] and not extra["status"]:  # shown only with a status: would be dropped
             return [self.finding(row, HEADERS["status_note"], "写了状态说明，「状态」却空着",
                                  "取消了在「状态」选“已取消”，名额满了选“名额已满”；给居民的其他说明写进「活动介绍」")]
+        numbered = "external_id" in given
         external_id = given.pop("external_id", "") or derived_id(given, self.registries)
         old = self.previous(row, external_id, self.known)
         if isinstance(old, Finding):
             return [old]
+        renamed = None if old or numbered else self.renamed(row, given, external_id)
+        if renamed is not None:
+            return [renamed]
         taken = {**{k: v for k, v in self.taken.items() if not old or k != old.stem}, **claimed}
         given["slug"] = old.stem if old else free_slug(propose_slug(given["title"], parse_day(given["date"])), taken)
         try:
@@ -242,6 +246,26 @@ class RowPlanner:
         _, problems = check_draft(self.config, path, text, ctx)
         found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
+
+    def renamed(self, row: Row, given: Mapping[str, str], external_id: str) -> Finding | None:
+        """A new row without 编号 on the day, at the time and place of an event imported under
+        another name: most likely that event with its name corrected, which would be published twice."""
+        prefix = external_id[: -len(check_title(given["title"]))]
+        clock = given["time"].split("-")[0] if given["time"] != ALL_DAY else ""
+        for ident, paths in self.known.items():
+            if not ident.startswith(prefix) or ident == external_id:
+                continue
+            meta = front_matter(paths[0], self.layout)
+            start, venue = str(meta.get("start", "")), meta.get("venue")
+            same_time = start.endswith(f" {clock}") if clock else ":" not in start
+            same_place = (venue.get("name") if isinstance(venue, dict) else None) == (given.get("venue") or None)
+            if same_time and same_place:
+                shown = self.layout.shown(paths[0])
+                return self.finding(
+                    row, HEADERS["title"], f"和已导入的“{ident[len(prefix):]}”（{shown}）是同一天、同一时间、同一地点：是不是改了活动名称？",
+                    f"改了名称的，删掉 {shown} 再导入（以后在「编号」列写上编号，改名称也更新同一个活动）；"
+                    "确实是两个活动，在「编号」列给这一行写一个编号")
+        return None
 
     def previous(self, row: Row, external_id: str, known: Mapping[str, list[Path]]) -> Path | Finding | None:
         """The file this row was imported into before, if any; refused when there are two, or when
@@ -393,6 +417,11 @@ def free_slug(slug: str, taken: Mapping[str, str]) -> str:
         number += 1
         free = f"{slug}-{number}"
     return free
+
+
+def front_matter(path: Path, layout: Layout) -> dict:
+    parsed = parse_file(path, layout.shown(path), data=path.read_bytes(), reserved=frozenset())
+    return parsed.doc.meta if parsed.doc is not None else {}
 
 
 def imported_files(layout: Layout, tree: ContentTree, folder: str) -> dict[str, list[Path]]:
