@@ -130,3 +130,17 @@ def test_a_name_corrected_without_a_number_is_not_published_twice(site: Path) ->
     assert files(site) == before
     other = run_import(site, "表.csv", f"{HEADER}\n{row('冬季用电安全讲座')}\n{row('儿童安全讲座', 开始时间='9:00', 结束时间='10:00')}\n")
     assert other.returncode == 0, other.stdout  # another time: another event
+
+
+def test_importing_again_says_what_changed_in_each_updated_event(site: Path) -> None:
+    """A sheet imported again (here saved by another program, its ？ for an emoji) changes published
+    events: each updated one is listed with what changed, the name with its old and new text."""
+    header = "编号," + HEADER
+    first = run_import(site, "表.csv", f"{header}\nK1,{row('冬季用电安全讲座')}\nK2,{row('家庭急救小课堂')}\n")
+    assert first.returncode == 0, first.stdout
+    again = run_import(site, "表.csv", f"{header}\nK1,{row('冬季用电安全讲座?', 费用='材料费 10 元')}\n"
+                                       f"K2,{row('家庭急救小课堂')}\n")
+    assert again.returncode == 0, again.stdout
+    (line,) = [x for x in again.stdout.splitlines() if x.startswith("更新 ")]
+    assert line.endswith("：活动名称 “冬季用电安全讲座” → “冬季用电安全讲座?”，费用"), line
+    assert "导入完成：新建 0 个、更新 1 个、没有变化 1 个文件。" in again.stdout

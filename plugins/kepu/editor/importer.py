@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from kepu.config import SiteConfig, add_arguments, for_command
 from kepu.content.problems import ERROR, WARNING, Problem
 from kepu.content.project import Layout
@@ -35,6 +37,7 @@ class Outcome:
     unchanged: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     refused: list[Row] = field(default_factory=list)  # rows with errors (nothing written for them)
+    changes: dict[Path, str] = field(default_factory=dict)  # an updated file: what changed, in words
 
     @property
     def failed(self) -> bool:
@@ -152,6 +155,8 @@ def write_checked(plans: list[Planned], config: SiteConfig, importer: RowPlanner
     for planned in changed:
         if all(planned is not u for u in undone):
             (outcome.updated if planned.old else outcome.created).append(planned.path)
+            if planned.old and backup.get(planned.old):
+                outcome.changes[planned.path] = what_changed(backup[planned.old].decode("utf-8"), planned.text)
 
 
 def _write(planned: Planned, backup: dict[Path, bytes | None]) -> bool:
@@ -190,14 +195,45 @@ def report(outcome: Outcome, layout: Layout, partial: bool) -> str:
         lines.append(f"没有写入任何文件：有 {rows} 行要改。改好后再导入；"
                      "也可以加 --partial，先导入没有错误的行。")
         return "\n".join(lines)
-    for label, paths in (("新建", outcome.created), ("更新", outcome.updated)):
-        lines += [f"{label} {layout.shown(p)}" for p in paths]
+    lines += [f"新建 {layout.shown(p)}" for p in outcome.created]
+    lines += [f"更新 {layout.shown(p)}" + (f"：{outcome.changes[p]}" if outcome.changes.get(p) else "")
+              for p in outcome.updated]
     lines.append(f"导入完成：新建 {len(outcome.created)} 个、更新 {len(outcome.updated)} 个、"
                  f"没有变化 {len(outcome.unchanged)} 个文件。")
     if rows:
         shown = "、".join(f"「{r.sheet}」表第 {r.number} 行" for r in outcome.refused)
         lines.append(f"没有导入的 {rows} 行：{shown}。改好后再导入，已导入的行不会重复。")
     return "\n".join(lines)
+
+
+# What an updated file's fields are called in the sheet (活动 and 新闻 columns).
+CHANGED_WORDS = {"title": "活动名称", "street": "街镇", "team": "志愿服务队", "start": "日期或开始时间",
+                 "end": "结束时间", "recurrence": "重复", "venue": "场地", "online": "线上链接",
+                 "categories": "活动类型", "audiences": "服务对象", "age": "适合年龄", "registration": "报名",
+                 "cost": "费用", "status": "状态", "status_note": "状态说明", "night": "凌晨开始",
+                 "date": "发布日期", "events": "相关活动"}
+
+
+def what_changed(old: str, new: str) -> str:
+    """活动名称 “旧” → “新”，费用: the fields of an imported file that another import changed (a name
+    with its two texts: a program that saved the sheet may have changed its characters)."""
+    before, after = (_front_and_body(text) for text in (old, new))
+    words = []
+    for key in dict.fromkeys([*before[0], *after[0]]):
+        if key in CHANGED_WORDS and before[0].get(key) != after[0].get(key):
+            word = CHANGED_WORDS[key]
+            if key == "title":
+                word = f"{word} “{before[0].get(key)}” → “{after[0].get(key)}”"
+            words.append(word)
+    if before[1] != after[1]:
+        words.append("介绍或正文")
+    return "，".join(words)
+
+
+def _front_and_body(text: str) -> tuple[dict, str]:
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    return (meta if isinstance(meta, dict) else {}), body
 
 
 def _order(finding: Finding) -> tuple:
