@@ -317,3 +317,15 @@ def test_a_build_after_the_deadline_says_closed_without_a_script(journey_site, t
     assert "hidden" not in closed.rsplit("<p", 1)[1]
     assert 'class="button primary"' not in html
     assert "在线报名" not in html  # nor the link among the facts: nothing offers a closed sign-up
+
+
+def test_a_series_card_says_when_the_session_it_shows_is_over(journey_site, browser) -> None:
+    """A weekly series' card shows its next session (5 Dec, 14:00–16:00, as of the build); from
+    16:00 that day it says the session is over, while the series (and its card) goes on."""
+    _, _, base = journey_site
+    seen = seen_at(browser, f"{base}/events/", ("2026-12-05 15:59", "2026-12-05 16:01"), lambda page: (
+        page.locator("article.card", has_text="周末科学同学会").locator(".when").inner_text(),
+        page.locator("article.card", has_text="周末科学同学会").locator(".card-title").inner_text()))
+    before, after = seen["2026-12-05 15:59"], seen["2026-12-05 16:01"]
+    assert "12月5日" in before[0] and "这一场已结束" not in before[0]
+    assert "这一场已结束" in after[0] and "已结束" not in after[1]

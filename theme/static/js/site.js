@@ -68,8 +68,20 @@
       place.insertBefore(document.createTextNode(" "), badge);
     });
   }
+  // A series' card shows its next session as of the build; once that one is over, it says so.
+  function markSessions(scope) {
+    scope.querySelectorAll("[data-session-ends]").forEach(function (element) {
+      if (!passed(element.getAttribute("data-session-ends")) || element.querySelector(".session-past")) { return; }
+      var note = document.createElement("span");
+      note.className = "badge status-past session-past";
+      note.textContent = "这一场已结束";
+      element.insertBefore(note, element.querySelector(".repeat"));
+      element.insertBefore(document.createTextNode(" "), note);
+    });
+  }
   markEnded(document);
-  window.kepuMarkEnded = markEnded;
+  markSessions(document);
+  window.kepuMarkEnded = function (scope) { markEnded(scope); markSessions(scope); };
   // Sign-up closed since the build (data-closes: the end of the deadline day): the buttons go,
   // the notice that says so comes.
   document.querySelectorAll("[data-closes]").forEach(function (element) {
