@@ -329,3 +329,18 @@ def test_a_series_card_says_when_the_session_it_shows_is_over(journey_site, brow
     before, after = seen["2026-12-05 15:59"], seen["2026-12-05 16:01"]
     assert "12月5日" in before[0] and "这一场已结束" not in before[0]
     assert "这一场已结束" in after[0] and "已结束" not in after[1]
+
+
+@pytest.mark.parametrize("path", ["/calendar/2026/12/", "/streets/xinbei/calendar/2026/12/"])
+def test_today_moves_at_midnight_before_the_next_build(journey_site, browser, path: str) -> None:
+    """Built on 1 Dec: just after midnight the label 今天 leaves 1 Dec and is on 2 Dec, where the
+    reader is, though the site is rebuilt only later that day."""
+    _, _, base = journey_site
+
+    def labelled(page) -> list[str]:
+        return page.evaluate("""() => [...document.querySelectorAll('[data-date]')].filter((el) =>
+            [...el.querySelectorAll('.today-label')].some((label) => label.offsetParent !== null))
+            .map((el) => el.getAttribute('data-date'))""")
+
+    seen = seen_at(browser, f"{base}{path}", ("2026-12-01 23:59", "2026-12-02 00:01"), labelled)
+    assert seen == {"2026-12-01 23:59": ["2026-12-01"], "2026-12-02 00:01": ["2026-12-02"]}

@@ -150,6 +150,11 @@ class SiteIndex:
     street_teams: dict[str, list[Facet]]
     community_venues: dict[str, list[Facet]]
 
+    @property
+    def next_day(self) -> date:
+        """The day after the build: pages mark it 今天 too, shown by the reader's clock after midnight."""
+        return self.build_date + timedelta(days=1)
+
 
 def occurrence_key(occurrence: Occurrence, zone: ZoneInfo) -> tuple:
     """Chronological order across all-day and timed events in the site's time zone."""
