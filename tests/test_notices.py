@@ -123,6 +123,7 @@ def test_a_changed_session_is_listed_with_its_badge(sample_output: Path) -> None
     row = re.search(rf'<tr class="sheet-item is-cancelled" data-slug="{event.slug}">.*?</tr>', text, re.S)
     assert row and '<span class="sheet-badge">已取消</span>' in row.group(0)
     assert session.note in row.group(0)
+    assert re.sub(r"<[^>]+>", "", row.group(0)).count("已取消") == 1  # the badge; the note gives the reason
 
 
 def _canonical(page: Path) -> str:

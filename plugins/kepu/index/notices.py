@@ -117,8 +117,17 @@ def _line(occurrence: Occurrence, entry: EventEntry, day: date, zone: ZoneInfo) 
     return NoticeLine(
         day=day, time=time_text(occurrence, zone), title=event.title, place=_place(occurrence),
         audience=_audience(entry), signup=signup_text(event) if can_sign_up else "", status=status,
-        note=session_text(occurrence) if occurrence.change else event.status_note,
+        note=_note(occurrence, event),
         cancelled=occurrence.cancelled, slug=event.slug)
+
+
+def _note(occurrence: Occurrence, event) -> str:
+    """Under the title: why a session is cancelled (its badge says 已取消), how it moved, or the
+    event's own status note."""
+    change = occurrence.change
+    if change is None:
+        return event.status_note
+    return change.note if change.cancelled else session_text(occurrence)
 
 
 def _status(occurrence: Occurrence) -> str:
