@@ -207,3 +207,19 @@ def test_filters_open_fit_a_phone_and_pass_axe(public_site, browser) -> None:
     page = _open(browser, f"{base}/events/?street=xinhe&when=today")
     assert page.locator("#filter-empty").is_visible() and axe(page) == []
     page.close()
+
+
+def test_filtered_cards_say_what_the_list_s_own_cards_say(public_site, browser) -> None:
+    """A card the filters draw reads as the card of the street's own list: the weekly series
+    with its rule (每周六，至 …) beside its next date, not the date alone."""
+    _, base = public_site
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base}/streets/hujiayuan/")
+    own = page.locator("main ol.cards article.card .when").all_inner_texts()
+    page.close()
+    page = _open(browser, f"{base}/events/?street=hujiayuan")
+    _titles(page)
+    drawn = page.locator("#results article.card .when").all_inner_texts()
+    page.close()
+    assert any("每周" in text for text in own)
+    assert drawn == own

@@ -13,7 +13,8 @@ Format (version 3). Each event is a row whose columns ``fields`` names; ids are 
   occurrence held (a series' cancelled session is left out: "today" must not find it) as days
   after ``build_date`` (negative: already under way) and how many days after it the
   occurrence's last day falls;
-- ``ends``: the instant the event is over, ISO with offset (the list's cards' ``data-ends``).
+- ``ends``: the instant the event is over, ISO with offset (the list's cards' ``data-ends``);
+- ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event.
 
 ``rows`` turns it back into one dict per event (ISO dates, ids), for Python readers.
 """
@@ -25,9 +26,9 @@ from datetime import date, timedelta
 from kepu.content.model import STATUS_LABELS
 from kepu.index.site import SiteIndex, last_local_day, local_day
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 FIELDS = ("url", "title", "when", "place", "street", "categories", "audiences", "flags", "age",
-          "status", "status_text", "dates", "ends")
+          "status", "status_text", "dates", "ends", "repeat")
 FREE, REGISTRATION, ACCESSIBLE = 1, 2, 4
 
 
@@ -52,6 +53,7 @@ def filter_index(index: SiteIndex) -> dict:
                 (("streets", streets), ("categories", categories), ("audiences", audiences))}
     prefix, suffix = _url_parts(index)
     places: dict[str, int] = {}
+    repeats: dict[str, int] = {}
     events = []
     for entry in index.upcoming:
         event = entry.event
@@ -81,6 +83,7 @@ def filter_index(index: SiteIndex) -> dict:
             "" if scheduled else event.status_text,
             dates,
             entry.ends.isoformat(),
+            repeats.setdefault(entry.rule_text, len(repeats)) if entry.rule_text else None,
         ])
     return {
         "version": INDEX_VERSION,
@@ -92,13 +95,15 @@ def filter_index(index: SiteIndex) -> dict:
         "audiences": [[k, registries.audiences[k].name] for k in audiences],
         "status_labels": {k: v for k, v in STATUS_LABELS.items() if k != "scheduled"},
         "places": list(places),
+        "repeats": list(repeats),
         "events": events,
     }
 
 
 def rows(data: dict) -> list[dict]:
     """The index's events as dicts: url, title, when, place, street (id), categories and
-    audiences (ids), free, registration, accessibility, age, status, status_text, dates (ISO pairs)."""
+    audiences (ids), free, registration, accessibility, age, status, status_text, dates (ISO pairs),
+    repeat (the rule in words, "" for one event)."""
     start = date.fromisoformat(data["build_date"])
     path = data["event_path"]
     out = []
@@ -115,5 +120,6 @@ def rows(data: dict) -> list[dict]:
             "free": bool(e["flags"] & FREE), "registration": bool(e["flags"] & REGISTRATION),
             "accessibility": bool(e["flags"] & ACCESSIBLE), "status": e["status"] or "scheduled",
             "dates": [[a.isoformat(), b.isoformat()] for a, b in days],
+            "repeat": data["repeats"][e["repeat"]] if e["repeat"] is not None else "",
         })
     return out

@@ -113,7 +113,12 @@
       title.appendChild(element("span", "badge status-" + event.status, label));
     }
     article.appendChild(title);
-    article.appendChild(element("p", "when", event.when));
+    var when = element("p", "when", event.when);
+    if (event.repeat !== null && event.repeat !== undefined) {  // a series: its rule, as the list's own cards
+      when.appendChild(document.createTextNode(" "));
+      when.appendChild(element("span", "repeat", "（" + data.repeats[event.repeat] + "）"));
+    }
+    article.appendChild(when);
     article.appendChild(element("p", "where", data.places[event.place] + " · " + data.streets[event.street][1]));
     var tags = element("p", "tags");
     event.categories.forEach(function (c) { tags.appendChild(element("span", "tag", data.categories[c][1])); });
