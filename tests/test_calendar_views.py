@@ -366,3 +366,19 @@ def test_a_day_page_accounts_for_every_line_it_lists(public_site) -> None:
         assert sum(int(n or 0) for n in said.groups()) == listed, (page.relative_to(output), lead, listed)
         explained += bool(said[2] or said[3])
     assert explained >= 5  # the sample has multi-day events and cancelled sessions
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_calendar_event_links_are_big_enough_to_tap(public_site, browser, width: int) -> None:
+    """Every event on a month calendar is a target at least 24 px tall (WCAG 2.5.8), in normal
+    text too: 19-px lines were hard to hit for a finger or an unsteady hand."""
+    _, base = public_site
+    page = _page(browser, width=width)
+    try:
+        page.goto(f"{base}/calendar/2026/12/")
+        heights = page.evaluate("""() => [...document.querySelectorAll('.month-grid .day-items a')]
+            .map(a => a.getBoundingClientRect()).filter(r => r.width > 0).map(r => Math.round(r.height))""")
+        assert len(heights) >= 10
+        assert min(heights) >= 24, sorted(heights)[:10]
+    finally:
+        page.close()
