@@ -331,3 +331,27 @@ def test_codeowners_without_a_team_setting_names_no_district() -> None:
     registries, _ = load_registries(ROOT / "content" / "data")
     assert "@kepu/xinbei-editors" in render(registries.streets)
     assert "@xihu/admins" in render(registries.streets, team="@xihu")
+
+
+def _runs(condition: str, event: str, ref: str) -> bool:
+    """A job's ``if:`` for one run (the two GitHub expressions the templates use, && and ||)."""
+    python = (condition.replace("github.event_name", repr(event)).replace("github.ref", repr(ref))
+              .replace("&&", " and ").replace("||", " or "))
+    assert re.fullmatch(r"[\s'\w/.\-=!()]+", python.replace(" and ", " ").replace(" or ", " ")), condition
+    return bool(eval(python))  # noqa: S307 (only literals and comparisons, checked above)
+
+
+@pytest.mark.parametrize(("event", "ref", "publishes"), [
+    ("push", "refs/heads/main", True), ("schedule", "refs/heads/main", True),
+    ("workflow_dispatch", "refs/heads/main", True),
+    ("workflow_dispatch", "refs/heads/volunteer-edit", False),  # unreviewed content
+    ("push", "refs/heads/volunteer-edit", False), ("pull_request", "refs/pull/7/merge", False),
+])
+def test_only_the_reviewed_main_branch_is_published(event: str, ref: str, publishes: bool) -> None:
+    """A run started by hand on a volunteer's branch would publish content no reviewer approved
+    (CODEOWNERS only guards merges into main)."""
+    for path in actions_workflows():
+        jobs = yaml.safe_load(path.read_text("utf-8"))["jobs"]
+        publish = next(spec for spec in jobs.values()
+                       if any(f"{SCRIPT} publish" in commands_of(s) for s in spec["steps"]))
+        assert _runs(publish["if"], event, ref) == publishes, (path.name, event, ref)
