@@ -338,7 +338,7 @@ def _runs(condition: str, event: str, ref: str) -> bool:
     python = (condition.replace("github.event_name", repr(event)).replace("github.ref", repr(ref))
               .replace("&&", " and ").replace("||", " or "))
     assert re.fullmatch(r"[\s'\w/.\-=!()]+", python.replace(" and ", " ").replace(" or ", " ")), condition
-    return bool(eval(python))  # noqa: S307 (only literals and comparisons, checked above)
+    return bool(eval(python))  # only literals and comparisons: checked above
 
 
 @pytest.mark.parametrize(("event", "ref", "publishes"), [

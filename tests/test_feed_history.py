@@ -6,12 +6,13 @@ hides a later committed change. Every case is a real git repository."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from conftest import ROOT, plugin_env, run_build
+from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, run_build
 
 pytestmark = pytest.mark.build
 UID = "liudong-kejiguan@kepu.binhai.example.cn"
@@ -98,3 +99,21 @@ def test_a_stale_updated_field_does_not_hide_a_later_change(repo: Path, tmp_path
     edit(repo / EVENT, "09:00", "10:00")  # moved later, but nobody touched `updated:`
     commit(repo, "2026-10-09T10:00:00+08:00", "later start")
     assert stamps(repo, tmp_path / "a")[:2] == (1, "20261009T020000Z")
+
+
+def test_a_content_repository_beside_the_program_has_its_own_history(repo: Path, tmp_path: Path) -> None:
+    """README: PATH may be the content folder of another repository beside the program's. The
+    calendars take that repository's history (the build stopped with a program error: the files
+    were looked up in the program's repository)."""
+    edit(repo / EVENT, "09:00", "10:00")
+    commit(repo, "2026-10-05T10:00:00+08:00", "later start")
+    settings = tmp_path / "neighbourconf.py"
+    settings.write_text(f"from pelicanconf import *  # noqa: F403\nPATH = {str(repo / 'content')!r}\n", "utf-8")
+    output = tmp_path / "output"
+    result = subprocess.run([sys.executable, "-m", "kepu_pelican.build", "-s", str(settings), "-o", str(output),
+                             "--build-date", SAMPLE_BUILD_DATE, "--cache", str(tmp_path / ".cache")],
+                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    vevent = next(e for e in Calendar.from_ical((output / "feeds" / "all.ics").read_bytes()).walk("VEVENT")
+                  if str(e["UID"]) == UID)
+    assert (int(vevent["SEQUENCE"]), vevent["DTSTAMP"].to_ical().decode()) == (1, "20261005T020000Z")

@@ -140,7 +140,7 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
     lay = layout(settings)
     paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
     places = {ident: (place.name, place.address) for ident, place in index.registries.venues.items()}
-    history = load_history(lay.root, paths.values(), places)
+    history = load_history(lay.content, paths.values(), places)
     stamps = {}
     for entry in index.entries:
         event = entry.event

@@ -161,12 +161,13 @@ def _modified(root: Path, folder: str) -> set[str]:
     return {entry[3:].decode("utf-8", "replace") for entry in out.split(b"\x00") if len(entry) > 3}
 
 
-def load_history(root: Path, files: Iterable[Path],
+def load_history(content: Path, files: Iterable[Path],
                  places: Mapping[str, tuple[str, str]] | None = None) -> dict[Path, FileHistory]:
-    """History of each file; empty when ``root`` is not in a git work tree. ``places``: each
-    registered venue's name and address by id (see ``significant``)."""
+    """History of each file in the git work tree holding the ``content`` folder (its own
+    repository, which may not be the program's); empty outside one. ``places``: each registered
+    venue's name and address by id (see ``significant``)."""
     files = list(files)
-    top = _git(root, "rev-parse", "--show-toplevel") if files else None
+    top = _git(content, "rev-parse", "--show-toplevel") if files else None
     if top is None:
         return {}
     top_path = Path(top.decode().strip()).resolve()
