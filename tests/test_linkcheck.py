@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import ROOT, plugin_env, run_build
 from kepu.editor.linkcheck import DEV_SITEURL, check_site, format_report
@@ -33,6 +34,27 @@ def test_published_build_under_a_path_has_no_broken_links(tmp_path: Path) -> Non
     report = check_site(output, [site])
     assert report.ok, format_report(report, limit=20)
     assert report.links >= 5_000
+
+
+def test_body_images_and_links_carry_the_site_path(mini_site: Path, tmp_path: Path) -> None:
+    """The README asks for site addresses in bodies (/images/…, /events/…). Deployed under a path
+    (a GitHub Pages project site) they must carry it: the photo was missing and check, build and
+    CI all passed."""
+    content = mini_site / "content"
+    (content / "images" / "xinbei").mkdir(parents=True)
+    Image.new("RGB", (320, 240), (30, 144, 255)).save(content / "images" / "xinbei" / "shiyan.png")
+    event = content / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    event.write_text(event.read_text("utf-8") + "\n![孩子们在做实验](/images/xinbei/shiyan.png)\n\n"
+                     "报名前请先看[流动科技馆](/events/liudong-kejiguan/)的安排。\n", "utf-8")
+    output = tmp_path / "output"
+    site = "https://kepu.example.cn/kepu"
+    result = run_build(content, output, settings=ROOT / "publishconf.py", extra_args=("--siteurl", site))
+    assert result.returncode == 0, result.stderr
+    page = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert f'src="{site}/images/xinbei/shiyan.png"' in page
+    assert f'href="{site}/events/liudong-kejiguan/"' in page
+    report = check_site(output, [site])
+    assert report.ok, format_report(report, limit=20)
 
 
 def write(root: Path, relative: str, text: str) -> None:

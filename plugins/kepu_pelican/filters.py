@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
 
 from kepu.content import dates, sessions
 from kepu.formats import maps, phones
@@ -47,6 +50,15 @@ def weekday(value: date | datetime) -> str:
     return dates.WEEKDAYS[_day(value).weekday()]
 
 
+_SITE_ADDRESS = re.compile(r'(\s(?:src|href)=")/(?!/)')
+
+
+def site_links(html: str, siteurl: str) -> Markup:
+    """A body's site addresses (/images/…, /events/…, as the guide asks them written) under the
+    site's address: a site deployed under a path (https://host/kepu/) needs it in every link."""
+    return Markup(_SITE_ADDRESS.sub(lambda m: f"{m[1]}{siteurl}/", str(html)) if siteurl else html)
+
+
 def page_path(output_file: str) -> str:
     """The URL path of a written file: ``events/x/index.html`` → ``events/x/``."""
     return output_file[: -len("index.html")] if output_file.endswith("index.html") else output_file
@@ -62,6 +74,7 @@ FILTERS = {
     "closes": closes,
     "weekday": weekday,
     "page_path": page_path,
+    "site_links": site_links,
     "tel": phones.tel_uri,
     "tel_link": phones.tel_link,
     "link_phones": phones.link_phones,
