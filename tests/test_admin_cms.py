@@ -197,6 +197,12 @@ def _news(page, url: str, photo: Path) -> None:
     _when(page.locator(".kepu-when").nth(0), "2026-12-13", "10:00")
     page.get_by_label("一句话简介").fill("四十组家庭用望远镜看到了木星和它的卫星。")
     _pick(page, "相关街镇", "新北")
+    events = page.get_by_label(re.compile("^报道的活动"))  # the evening event published before
+    events.click()
+    events.press_sequentially("冬夜星空")
+    page.get_by_role("option", name="冬夜星空观测").wait_for()  # found by the editor's search
+    events.press("Enter")
+    events.press("Escape")
     page.get_by_role("button", name="选择图片").click()
     page.locator("input[type=file]").set_input_files(str(photo))
     # Uploaded and chosen: lower-cased by the editor, the time of the upload added to its name.
@@ -246,7 +252,9 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     context.add_init_script(WATCH)
-    context.clock.set_fixed_time(SAVED_AT)
+    # The volunteer's clock, running (a fixed one would stop the editor's search as she types).
+    context.clock.install(time=SAVED_AT)
+    context.clock.resume()
     page = context.new_page()
     try:
         page.goto(url)
@@ -273,6 +281,7 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     news = next((site / "content" / "articles" / "2026").glob("xinwen-2026-12-13*.md"))
     image = _front_matter(news)["image"]
     assert (site / "content" / image).is_file() and image.startswith("images/articles/")
+    assert _front_matter(news)["events"] == ["xinbei-liudong-2026-12-12"]  # its file name, not its folder path
 
     check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--strict", "--content", str(site / "content"),
                             "--build-date", SAMPLE_BUILD_DATE], cwd=ROOT, env=plugin_env(),

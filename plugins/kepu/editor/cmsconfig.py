@@ -193,7 +193,7 @@ def article_fields(registries: Registries, prefix: str, images: str, articles: s
         _text("author", "作者或单位"),
         _select("street", "相关街镇", _choices(registries.streets), required=False),
         {"name": "events", "label": "报道的活动", "widget": "relation", "collection": "events", "required": False,
-         "multiple": True, "search_fields": ["title"], "value_field": "{{slug}}", "display_fields": ["title"],
+         "multiple": True, "search_fields": ["title"], "value_field": "{{filename}}", "display_fields": ["title"],
          "hint": "输入活动名称里的字，选出这篇新闻报道的活动"},
         *_image(prefix, f"{images}/{articles}"),
         {"name": "tags", "label": "标签", "widget": "list", "required": False, "hint": "关键词，用逗号分开"},
