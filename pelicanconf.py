@@ -78,9 +78,9 @@ PERSON_PAST_URL, PERSON_PAST_SAVE_AS = "people/{id}/past/", "people/{id}/past/in
 PEOPLE_URL, PEOPLE_SAVE_AS = "people/", "people/index.html"
 # News and pages (Pelican's own generators):
 ARTICLE_URL, ARTICLE_SAVE_AS = "news/{slug}/", "news/{slug}/index.html"
-DRAFT_URL, DRAFT_SAVE_AS = "drafts/news/{slug}/", "drafts/news/{slug}/index.html"
+DRAFT_URL = DRAFT_SAVE_AS = ""  # draft: true is checked, never published (not even at a hidden address)
 PAGE_URL, PAGE_SAVE_AS = "{slug}/", "{slug}/index.html"
-DRAFT_PAGE_URL, DRAFT_PAGE_SAVE_AS = "drafts/{slug}/", "drafts/{slug}/index.html"
+DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""
 DIRECT_TEMPLATES = ["news"]
 NEWS_URL, NEWS_SAVE_AS = "news/", "news/index.html"
 INDEX_SAVE_AS = ""

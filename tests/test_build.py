@@ -116,6 +116,27 @@ def test_draft_events_are_checked_but_not_published(mini_site: Path, tmp_path: P
     assert "content/events/taida/2026/kepu-ri.md:4: street: 未知的街镇编号“taid”" in result.stderr
 
 
+def test_news_with_only_the_required_fields_or_as_a_draft_builds(mini_site: Path, tmp_path: Path) -> None:
+    """front-matter.md: a news item needs a title and a date; summary is optional and draft: true keeps
+    it unpublished. Both passed the check and stopped the build with a program error (news.html read
+    a missing summary; Pelican's drafts wanted a category)."""
+    articles = mini_site / "content" / "articles"
+    (articles / "jianduan-xinwen.md").write_text("---\ntitle: 没有摘要的新闻\ndate: 2026-11-22 10:00\n---\n正文。\n", "utf-8")
+    (articles / "caogao-xinwen.md").write_text(
+        "---\ntitle: 还没写完的新闻\ndate: 2026-11-23\nsummary: 草稿。\ndraft: true\n---\n正文。\n", "utf-8")
+    output = tmp_path / "output"
+    result = run_build(mini_site / "content", output)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    news = (output / "news" / "index.html").read_text("utf-8")
+    assert "没有摘要的新闻" in news and "还没写完的新闻" not in news
+    assert not (output / "news" / "caogao-xinwen").exists()
+    page = mini_site / "content" / "pages" / "weiwancheng.md"
+    page.write_text("---\ntitle: 还没写完的页面\ndraft: true\n---\n正文。\n", "utf-8")
+    assert run_build(mini_site / "content", output).returncode == 0
+    published = [p for p in output.rglob("*.html") if "还没写完" in p.read_text("utf-8")]
+    assert published == []  # not even at a hidden address (drafts/…)
+
+
 def test_unchanged_files_keep_their_mtime_on_rebuild(mini_site: Path, tmp_path: Path) -> None:
     output = tmp_path / "output"
     assert run_build(mini_site / "content", output).returncode == 0

@@ -80,8 +80,9 @@ class KepuMarkdownReader(BaseReader):
             metadata["author"] = self.process_metadata("author", meta.author)
         if meta.tags:
             metadata["tags"] = self.process_metadata("tags", list(meta.tags))
-        if meta.draft:
+        if meta.draft:  # checked, not published (DRAFT_SAVE_AS is empty); Pelican's drafts want a category
             metadata["status"] = "draft"
+            metadata["category"] = self.process_metadata("category", "草稿")
         return web_addresses(parsed.html), metadata  # HEIC photos are published as .jpg
 
 
