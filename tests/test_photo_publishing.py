@@ -317,6 +317,19 @@ def test_a_camera_photo_cut_off_while_copying_is_refused_by_the_check(camera_pho
         assert image.size == (400, 300)
 
 
+def test_an_animation_cut_off_while_copying_is_refused_by_the_check() -> None:
+    """A GIF cut off on the way passed the check and stopped the build (GIF 图片已损坏): the check
+    now refuses it as the build would, by name; the whole animation passes."""
+    frames = [Image.new("P", (320, 240), step * 40) for step in range(5)]
+    data = saved(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    for cut in (len(data) * 6 // 10, len(data) - 1):
+        check = inspect_image(data[:cut], "content/images/xinbei/dianlu.gif")
+        assert check.publish is None
+        assert [p.format() for p in check.problems] == [
+            "content/images/xinbei/dianlu.gif: GIF 图片已损坏或不完整（可能没有下载或复制完） — 重新导出或重新下载这张图片后再放入"]
+    assert inspect_image(data, "content/images/xinbei/dianlu.gif").problems == ()
+
+
 # Every kind of picture keeps its format, its pixels' meaning and nothing else.
 
 def saved(image: Image.Image, kind: str, **options) -> bytes:

@@ -19,7 +19,7 @@ import defusedxml.ElementTree as safe_xml
 import PIL
 import pillow_heif
 from defusedxml import DefusedXmlException
-from PIL import Image, UnidentifiedImageError, features
+from PIL import Image, ImageSequence, UnidentifiedImageError, features
 
 from kepu.content.photos import ANIMATED_FORMATS, HEIF_FORMAT, MAX_SIDE, web_image
 from kepu.content.problems import WARNING, ContentError, Problem
@@ -249,7 +249,23 @@ def _raster(data: bytes) -> _Raster | None:
                 return _Raster(image.format or "", image.width * image.height, True)
     if found.format in ("JPEG", "MPO") and not _jpeg_whole(data):
         return _Raster(found.format, found.pixels, True)
+    if found.format == "GIF" and not _gif_whole(data):
+        return _Raster(found.format, found.pixels, True)
     return found
+
+
+def _gif_whole(data: bytes) -> bool:
+    """Whether a GIF ends with its trailer and every frame decodes: Pillow opens and verifies a copy
+    cut off on the way, and fails only when drawing a later frame (as the build does)."""
+    if not data.endswith(b";"):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            for frame in ImageSequence.Iterator(image):
+                frame.load()
+    except Exception:  # whatever a damaged file makes the reader raise
+        return False
+    return True
 
 
 def _frames(image: Image.Image) -> int:
