@@ -9,6 +9,7 @@ Every published file is read back with Pillow (and by raw bytes); Chromium shows
 from __future__ import annotations
 
 import io
+import re
 import struct
 from pathlib import Path
 
@@ -187,6 +188,29 @@ def test_camera_photo_is_published_small_upright_and_without_location(
     again = tmp_path / "again"  # another machine: no cache, no earlier build
     built(content, again)
     assert (again / "images" / "xinbei" / "camera.jpg").read_bytes() == data
+
+
+@pytest.mark.build
+def test_a_shared_news_item_or_event_shows_its_own_photo_as_the_card(mini_site: Path, tmp_path: Path) -> None:
+    """Shared in WeChat, a news item's card showed the site's logo although it had a photo; an event
+    whose picture is an SVG (which WeChat cannot show) gets the site's card picture instead."""
+    content = mini_site / "content"
+    (content / "images" / "articles").mkdir(parents=True)
+    (content / "images" / "articles" / "jishi.jpg").write_bytes(camera_jpeg_small())
+    news = content / "articles" / "kepu-ri-baodao.md"
+    news.write_text(news.read_text("utf-8").replace("---\n九月", "image: images/articles/jishi.jpg\n"
+                                                    "image_alt: 居民在科普集市\n---\n九月", 1), "utf-8")
+    (content / "images" / "xinbei").mkdir(parents=True)
+    (content / "images" / "xinbei" / "tubiao.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>', "utf-8")
+    use_image(content, "images/xinbei/tubiao.svg")
+    output = tmp_path / "output"
+    built(content, output)
+    card = re.compile(r'<meta property="og:image" content="([^"]+)">')
+    news_page = (output / "news" / "kepu-ri-baodao" / "index.html").read_text("utf-8")
+    assert card.search(news_page)[1] == "http://127.0.0.1:8000/images/articles/jishi.jpg"
+    event_page = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert card.search(event_page)[1] == "http://127.0.0.1:8000/theme/images/share.png"
 
 
 def shown_size(browser, output: Path, address: str) -> list[int]:

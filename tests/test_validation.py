@@ -308,3 +308,20 @@ def test_a_registry_item_with_a_wrong_field_is_blamed_alone(mini_site: Path, bro
     result = check(Layout(content=mini_site / "content", root=mini_site))
     errors = [p.format() for p in result.problems if p.severity != "warning"]
     assert len(errors) == 1 and errors[0].startswith("content/data/streets.yml:"), errors
+
+
+@pytest.mark.parametrize("written", ["images/xinbei/shiyan.jpg", "{static}/images/xinbei/shiyan.jpg",
+                                     "/content/images/xinbei/shiyan.jpg"])
+def test_a_body_photo_written_as_a_file_path_is_told_its_site_address(mini_site: Path, written: str) -> None:
+    """刘老师 writes the photo as the front matter's image: does (images/…), or as Pelican's
+    {static}; the fix names her own file's address, not a generic /images/文件名.jpg that drops her
+    folder."""
+    from PIL import Image
+
+    content = mini_site / "content"
+    (content / "images" / "xinbei").mkdir(parents=True)
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(content / "images" / "xinbei" / "shiyan.jpg")
+    event = content / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    event.write_text(event.read_text("utf-8") + f"\n![孩子们做实验]({written})\n", "utf-8")
+    problems = [p for p in check(Layout(content=content, root=mini_site)).problems if p.field == "正文"]
+    assert [p.hint for p in problems] == ["站内的图片地址以 / 开头：写成 ![孩子们做实验](/images/xinbei/shiyan.jpg)"]

@@ -173,7 +173,8 @@ class EventPagesGenerator(Generator):
         poster_until = index.build_date + timedelta(days=int(self.settings.get("POSTER_QR_DAYS", 45)))
         for entry in entries:
             page_url = f"{site}/{entry.url}"
-            event_image = f"{site}/{entry.event.image}" if entry.event.image else image
+            shown = entry.event.image  # a share card's picture: WeChat cannot show an SVG
+            event_image = f"{site}/{shown}" if shown and not shown.endswith(".svg") else image
             data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}", services.district)
             poster = None
             if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:

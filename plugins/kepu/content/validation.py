@@ -697,6 +697,9 @@ def image_path(checker: FieldReader, key: str) -> str:
 
 
 _BODY_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+_ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"[^>]*?\ssrc="([^"]*)"|<img\b[^>]*?\ssrc="([^"]*)"[^>]*?\salt="([^"]*)"')
+# A picture written as a file path (as the front matter's image:, Pelican's {static}, content/…).
+_FILE_PATH = re.compile(r"^(?:\{(?:static|attach)\}/?|\.?/|/?content/)*")
 
 
 def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) -> list[Problem]:
@@ -713,9 +716,18 @@ def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) 
             message, hint = f"正文里的图片 {shown(target)} 不存在", "检查文件名和大小写（网址区分大小写），或把图片放到 content/" + str(path)
         else:
             message = f"正文里的图片 {shown(target)} 不在本站的 /{folder}/ 下，网页上会显示不出来"
-            hint = f"把图片放到 content/{folder}/ 下，写成 ![说明](/{folder}/文件名.jpg)"
+            meant = PurePosixPath(_FILE_PATH.sub("", target))
+            if meant.parts[:1] == (folder,) and ctx.has_file(meant):
+                hint = f"站内的图片地址以 / 开头：写成 ![{_alts(html_text).get(src) or '说明'}](/{meant})"
+            else:
+                hint = f"把图片放到 content/{folder}/ 下，写成 ![说明](/{folder}/文件名.jpg)"
         problems.append(Problem(doc.path, _body_line(doc, src), "正文", message, hint))
     return problems
+
+
+def _alts(html_text: str) -> dict[str, str]:
+    """Each body picture's alt text, by its src as written."""
+    return {m[2] or m[3]: htmllib.unescape(m[1] or m[4]) for m in _ALT.finditer(html_text)}
 
 
 def _body_line(doc: SourceDoc, src: str) -> int:
