@@ -100,6 +100,14 @@ def _folders() -> dict[str, str]:
     return json.loads(found.stdout)
 
 
+def _help_asked(path: str | None, task_name: str) -> bool:
+    """`invoke check --help`: the task's optional positional path takes the flag; show its help."""
+    if path not in ("-h", "--help"):
+        return False
+    subprocess.run([sys.executable, "-m", "invoke", "-r", str(ROOT), "--help", task_name], check=False)
+    return True
+
+
 def _here(path: str) -> str:
     """A path the editor typed, relative to where they ran invoke (tasks run in ROOT)."""
     return os.path.abspath(os.path.expanduser(path))
@@ -168,6 +176,8 @@ def rebuild(c, build_date=None):
                                   "build_date": "按这一天判断新加的活动是否已经结束，格式 2026-12-01（默认今天）"})
 def check(c, path=None, content=None, strict=False, base=None, format=None, summary=None, build_date=None):
     """检查活动、新闻、页面和登记表，列出全部问题，不构建网站。"""
+    if _help_asked(path, "check"):
+        return
     _python("-m", "kepu.editor.check", *([_here(path)] if path else []),
             *_flags(content=content and _here(content), strict=strict, base=base, format=format,
                     summary=summary and _here(summary), build_date=build_date))
@@ -245,6 +255,8 @@ TEMPLATE_NAME = "科普活动导入表.xlsx"
                                   "content": PATH_HELP["content"]})
 def excel_template(c, path=None, content=None):
     """写出导入活动用的 Excel 表格模板：下拉选项来自登记表，另有填写说明和示例。"""
+    if _help_asked(path, "excel-template"):
+        return
     _python("-m", "kepu.editor.sheettemplate", _here(path or TEMPLATE_NAME),
             *_flags(content=content and _here(content)))
 

@@ -495,3 +495,23 @@ def test_guide_commands_and_names_match_the_tools() -> None:
         assert f"\n  {task} " in invoke("--list").stdout, task
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "docs/editor-guide.md" in readme
+
+
+@pytest.mark.parametrize("task", ["check", "excel-template"])
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_a_task_s_help_is_shown_not_taken_for_a_file(tmp_path: Path, task: str, flag: str) -> None:
+    """`invoke check --help` said 文件不存在: --help was taken for the file to check (the other tasks
+    show their help)."""
+    result = invoke(task, flag, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "文件不存在" not in result.stdout + result.stderr
+    assert "--content" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # nothing written (no template named --help)
+
+
+def test_a_build_date_that_is_no_date_is_said_in_chinese(tmp_path: Path) -> None:
+    """--build-date 2026-12-32: argparse's own message was English (invalid fromisoformat value)."""
+    result = invoke("build", "--build-date", "2026-12-32", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "“2026-12-32”不是有效的日期：写成 2026-12-01 这样的年-月-日" in result.stderr
+    assert "fromisoformat" not in result.stdout + result.stderr

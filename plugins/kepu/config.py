@@ -141,6 +141,14 @@ def own_config() -> SiteConfig:
     return load(GENERATOR / SETTINGS_FILE)
 
 
+def day_argument(text: str) -> date:
+    """A --build-date (--today) as typed: its problem said in Chinese (argparse's own is English)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的日期：写成 2026-12-01 这样的年-月-日") from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The editors' tools' --settings and --content, meaning what they mean to the build."""
     parser.add_argument("--settings", type=Path, metavar="设置文件",

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from kepu.config import CONFIG_KEY, LINES_KEY, SettingsError, SiteConfig, read_file, shown
+from kepu.config import CONFIG_KEY, LINES_KEY, SettingsError, SiteConfig, day_argument, read_file, shown
 from kepu.content.problems import ContentError, Problem, format_report
 from kepu.content.project import COLLISION, COLLISION_HINT, check, tree_problems
 from kepu.engine.output import (
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kepu-build", description="构建科普日历网站。")
     parser.add_argument("-s", "--settings", type=Path, default=Path("pelicanconf.py"))
     parser.add_argument("-o", "--output", type=Path)
-    parser.add_argument("--build-date", type=date.fromisoformat,
+    parser.add_argument("--build-date", type=day_argument,
                         help="按这一天生成“近期/往期”（默认今天，或环境变量 KEPU_BUILD_DATE）")
     parser.add_argument("--siteurl", help="网站地址，例如 https://kepu.example.cn")
     parser.add_argument("--content", type=Path, help="内容文件夹（默认按设置文件，即 content/）")

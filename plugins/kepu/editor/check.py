@@ -6,11 +6,10 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 from pathlib import Path
 
-from kepu.config import SiteConfig, add_arguments, for_command
+from kepu.config import SiteConfig, add_arguments, day_argument, for_command
 from kepu.content.datechecks import Review
 from kepu.content.events import load_events
 from kepu.content.problems import format_report, strictly
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="github：另外输出 GitHub Actions 的标注命令，问题显示在合并请求改动的那一行")
     parser.add_argument("--summary", type=Path, metavar="文件",
                         help="把问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY")
-    parser.add_argument("--build-date", type=date.fromisoformat, metavar="日期",
+    parser.add_argument("--build-date", type=day_argument, metavar="日期",
                         help="按这一天判断活动是否已经结束（默认今天，或环境变量 KEPU_BUILD_DATE），与构建相同")
     args = parser.parse_args(argv)
     missing = [f for f in args.files if not f.is_file()]

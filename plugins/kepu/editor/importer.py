@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from kepu.config import SiteConfig, add_arguments, for_command
+from kepu.config import SiteConfig, add_arguments, day_argument, for_command
 from kepu.content.problems import ERROR, WARNING, Problem
 from kepu.content.project import Layout
 from kepu.content.registries import load_registries
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", type=Path)
     add_arguments(parser)
     parser.add_argument("--partial", action="store_true", help="只导入没有错误的行")
-    parser.add_argument("--today", type=date.fromisoformat)
+    parser.add_argument("--today", type=day_argument)
     args = parser.parse_args(argv)
     config = for_command(args)
     layout = config.layout
