@@ -115,3 +115,19 @@ def test_a_site_without_a_name_or_with_a_misspelt_one_is_refused_by_check_and_bu
     built = run_build(TEST_SITE / "content", tmp_path / "output", settings=own)
     assert built.returncode != 0 and "是否想写 SITENAME" in built.stdout + built.stderr, built.stdout + built.stderr
     assert not (tmp_path / "output" / "index.html").exists()
+
+
+@pytest.mark.parametrize(("backend", "message"), [
+    ('{"name": "gitee", "repo": "binhai-kexie/kepu-content"}', "网页编辑不能保存到“gitee”"),
+    ('{"name": "forgejo", "repo": "kepu-content"}', "要写成 所有者/仓库名"),
+    ('"forgejo"', "要写成 {…} 的形式"),
+])
+def test_a_web_editor_that_could_not_save_anywhere_is_refused(tmp_path: Path, backend: str, message: str) -> None:
+    """deploy.md: Gitee has no Decap backend. KEPU_CMS_BACKEND naming it (or no repository) built an
+    /admin/ that could not work, and check said 检查通过."""
+    sample = 'KEPU_CMS_BACKEND = {"name": "github", "repo": "binhai-kexie/kepu-calendar", "branch": "main"}'
+    path = settings_with(tmp_path, sample, f"KEPU_CMS_BACKEND = {backend}")
+    with pytest.raises(SettingsError) as raised:
+        load(path)
+    [problem] = [p for p in raised.value.problems if p.field == "KEPU_CMS_BACKEND"]
+    assert problem.line == line_of(path, "KEPU_CMS_BACKEND") and message in problem.message, problem

@@ -85,7 +85,7 @@ class SiteConfig:
         problems = [*_zone_problems(settings, where), *_folder_problems(settings, where),
                     *_url_problems(settings, where), *_siteurl_problems(settings, where),
                     *_build_date_problems(settings, where), *_uid_problems(settings, where),
-                    *_name_problems(settings, where)]
+                    *_name_problems(settings, where), *_cms_problems(settings, where)]
         if problems:
             raise SettingsError(problems)
         content = Path(settings.get("PATH") or "content")
@@ -266,6 +266,28 @@ class _Where:
 
     def problem(self, name: str, message: str, hint: str) -> Problem:
         return Problem(self.source, self.lines.get(name, 0), name, message, hint)
+
+
+# The Git hosts Decap CMS saves to that docs/deploy.md describes (Gitee has no Decap backend).
+CMS_BACKENDS = ("forgejo", "gitea", "github", "gitlab")
+
+
+def _cms_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """KEPU_CMS_BACKEND: a web editor that could not save anywhere was published without a word."""
+    backend = settings.get("KEPU_CMS_BACKEND")
+    if backend is None:
+        return []
+    hint = ('例如 KEPU_CMS_BACKEND = {"name": "forgejo", "repo": "单位/kepu-content", "branch": "main", …}，'
+            "见 docs/deploy.md 的“网页编辑”")
+    if not isinstance(backend, dict):
+        return [where.problem("KEPU_CMS_BACKEND", "网页编辑的保存位置 KEPU_CMS_BACKEND 要写成 {…} 的形式", hint)]
+    name, repo = backend.get("name"), backend.get("repo")
+    if name not in CMS_BACKENDS:
+        return [where.problem("KEPU_CMS_BACKEND", f"网页编辑不能保存到“{name}”",
+                              f"name 只能是 {'、'.join(CMS_BACKENDS)}（Gitee 没有网页编辑可用的接口：见 docs/deploy.md）")]
+    if not isinstance(repo, str) or not re.fullmatch(r"[^/\s]+/[^/\s]+", repo):
+        return [where.problem("KEPU_CMS_BACKEND", f"网页编辑的仓库 repo“{repo or ''}”要写成 所有者/仓库名", hint)]
+    return []
 
 
 def _zone_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
