@@ -91,9 +91,10 @@ def _python(*args: str, check: bool = True) -> int:
     return code
 
 
-def _folders() -> dict[str, str]:
-    """The folders pelicanconf.py names (PATH, OUTPUT_PATH, CACHE_PATH, THEME), as the build reads them."""
-    found = subprocess.run([sys.executable, "-m", "kepu.config", "--settings", str(CONFIG["settings"])],
+def _folders(settings: Path = CONFIG["settings"]) -> dict[str, str]:
+    """The folders pelicanconf.py names (PATH, OUTPUT_PATH, CACHE_PATH, THEME), as the build reads them,
+    and its SITEURL."""
+    found = subprocess.run([sys.executable, "-m", "kepu.config", "--settings", str(settings)],
                            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
     if found.returncode:
         sys.exit(found.returncode)
@@ -316,8 +317,11 @@ def preview(c, build_date=None):
 def publish(c, siteurl=None, build_date=None, output=None, content=None):
     """用 publishconf.py 构建到新的临时文件夹，成功后才整体替换 output/；失败时 output/ 一个字节也不变。"""
     url = _siteurl(siteurl)
-    if url is None and not os.environ.get("KEPU_SITEURL"):
-        print("提示：没有指定网址，使用 publishconf.py 中的默认网址；正式发布请加 --siteurl 或设置 KEPU_SITEURL。")
+    publishing = _folders(CONFIG["publish_settings"]) if url is None else {}
+    if publishing and publishing["siteurl"] == publishing["sample_siteurl"]:
+        sys.exit(f"没有指定网站的网址：{publishing['siteurl']} 只是示例，用它发布的网站里，日历订阅、二维码和分享链接都会指向"
+                 "别人的网站 — 写 invoke publish --siteurl https://你的网址（或设置环境变量 KEPU_SITEURL，"
+                 "或改 publishconf.py 的 SITEURL）")
     _python(*_build_args(CONFIG["publish_settings"], build_date, url, output, content))
     print(f"发布目录已更新：把 {output or 'output/'} 同步到网站服务器或对象存储即可（见 docs/deploy.md）。")
 

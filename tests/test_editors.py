@@ -515,3 +515,15 @@ def test_a_build_date_that_is_no_date_is_said_in_chinese(tmp_path: Path) -> None
     assert result.returncode != 0
     assert "“2026-12-32”不是有效的日期：写成 2026-12-01 这样的年-月-日" in result.stderr
     assert "fromisoformat" not in result.stdout + result.stderr
+
+
+def test_publishing_at_the_sample_s_placeholder_address_is_refused(mini_site: Path, tmp_path: Path) -> None:
+    """`invoke publish` without --siteurl built a site whose subscriptions, QR codes and share links
+    pointed at https://kepu.example.cn (publishconf.py's placeholder), with only a hint."""
+    published = tmp_path / "www"
+    result = invoke("publish", "--content", str(mini_site / "content"), "--output", str(published),
+                    "--build-date", SAMPLE_BUILD_DATE)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "没有指定网站的网址：https://kepu.example.cn 只是示例" in result.stderr
+    assert "invoke publish --siteurl https://你的网址" in result.stderr
+    assert not published.exists()

@@ -407,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     config = for_command(args)
     print(json.dumps({"settings": str(Path(args.settings or default_settings_file()).resolve()),
                       "content": str(config.layout.content.resolve()), "output": str(config.output),
-                      "cache": str(config.cache), "theme": str(config.settings.get("THEME") or "")}))
+                      "cache": str(config.cache), "theme": str(config.settings.get("THEME") or ""),
+                      "siteurl": config.siteurl, "sample_siteurl": str(config.settings.get("SAMPLE_SITEURL") or "")}))
     return 0
 
 
