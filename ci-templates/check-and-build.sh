@@ -16,7 +16,8 @@
 #
 # Environment:
 #   KEPU_SITEURL     publish: the site's address, e.g. https://kepu.example.cn or https://example.cn/kepu
-#   KEPU_REPO        generator repository URL (content-only layout), KEPU_REF its branch or tag (main)
+#   KEPU_REPO        generator repository URL (content-only layout), KEPU_REF its branch, tag or commit
+#                    (main), fetched on every run
 #   KEPU_DIR         an existing generator checkout to use instead of cloning
 #   KEPU_SKIP_SETUP  1: the generator's .venv is already installed (skip make)
 #   KEPU_INVOKE      the invoke program to use (default: the generator's .venv/bin/invoke)
@@ -93,10 +94,20 @@ elif [ -f "$repo/tasks.py" ] && [ -f "$repo/Makefile" ]; then
     kepu="$repo"
 else
     kepu="$repo/.kepu"
-    if [ ! -f "$kepu/tasks.py" ]; then
-        : "${KEPU_REPO:?请设置 KEPU_REPO：科普日历程序仓库的地址}"
-        git clone --quiet --depth 1 --branch "${KEPU_REF:-main}" "$KEPU_REPO" "$kepu"
+    ref="${KEPU_REF:-main}"
+    : "${KEPU_REPO:?请设置 KEPU_REPO：科普日历程序仓库的地址}"
+    if [ ! -d "$kepu/.git" ]; then
+        git init --quiet "$kepu"
+        git -C "$kepu" remote add origin "$KEPU_REPO"
     fi
+    # The program at KEPU_REF (a branch, a tag or a commit), fetched on every run: a runner that
+    # keeps .kepu/ follows a branch that moved, and a ref that does not exist stops the run.
+    git -C "$kepu" remote set-url origin "$KEPU_REPO"
+    if ! git -C "$kepu" fetch --quiet --depth 1 origin "$ref"; then
+        echo "取不到程序仓库 $KEPU_REPO 的“$ref”（KEPU_REF）：检查分支、标签或提交是否写对" >&2
+        exit 2
+    fi
+    git -C "$kepu" checkout --quiet --force FETCH_HEAD
 fi
 
 if [ "${KEPU_SKIP_SETUP:-}" != "1" ]; then

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, plugin_env
+from conftest import ROOT, TEST_SITE, plugin_env
 from kepu.content.problems import WARNING, Problem
 from kepu.content.registries import load_registries
 from kepu.editor.annotations import github_commands
@@ -355,3 +355,51 @@ def test_only_the_reviewed_main_branch_is_published(event: str, ref: str, publis
         publish = next(spec for spec in jobs.values()
                        if any(f"{SCRIPT} publish" in commands_of(s) for s in spec["steps"]))
         assert _runs(publish["if"], event, ref) == publishes, (path.name, event, ref)
+
+
+def _program_repository(where: Path) -> tuple[Path, str, str]:
+    """The generator's repository as a content repository's CI clones it: two commits on main."""
+    program = where / "program"
+    for name in PROGRAM:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, program / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, program / name)
+    git(program, "init", "-q", "-b", "main")
+    git(program, "add", ".")
+    git(program, "commit", "-qm", "1.0")
+    first = git(program, "rev-parse", "HEAD").strip()
+    (program / "NEWS").write_text("下一版\n", "utf-8")
+    git(program, "add", ".")
+    git(program, "commit", "-qm", "1.1")
+    return program, first, git(program, "rev-parse", "HEAD").strip()
+
+
+def test_the_program_is_taken_at_kepu_ref_on_every_run(tmp_path: Path) -> None:
+    """Content-only layout: KEPU_REF pins the generator to a branch, a tag or a commit. A commit was
+    refused (git clone --branch takes none), and once .kepu/ existed (a runner that keeps its folder)
+    KEPU_REF was never looked at again: a moved branch or a wrong ref went unnoticed."""
+    program, first, second = _program_repository(tmp_path)
+    repo = tmp_path / "content-repo"
+    shutil.copytree(TEST_SITE / "content", repo / "content")
+    shutil.copytree(TEMPLATES, repo / "ci-templates")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "内容")
+    source = {"KEPU_REPO": f"file://{program}"}
+
+    def run(ref: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["sh", SCRIPT, "check"], cwd=repo, capture_output=True, text=True, timeout=600,
+                              env={**clean_environment(), **source, "KEPU_REF": ref, "KEPU_SKIP_SETUP": "1",
+                                   "KEPU_INVOKE": str(INVOKE)})
+
+    pinned = run(first)
+    assert pinned.returncode == 0, pinned.stdout[-2000:] + pinned.stderr[-2000:]
+    assert git(repo / ".kepu", "rev-parse", "HEAD").strip() == first
+    moved = run("main")
+    assert moved.returncode == 0, moved.stderr[-2000:]
+    assert git(repo / ".kepu", "rev-parse", "HEAD").strip() == second
+    wrong = run("v9.9")
+    assert wrong.returncode != 0
+    assert "取不到程序仓库" in wrong.stderr and "v9.9" in wrong.stderr
