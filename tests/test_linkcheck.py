@@ -140,3 +140,20 @@ def test_command_line(broken_site: Path, tmp_path: Path) -> None:
     assert "检查了 2 个页面、2 个站内链接" in ok.stdout and "没有发现断链" in ok.stdout
     missing = run(str(tmp_path / "nothing"))
     assert missing.returncode == 1 and "请先构建网站" in missing.stderr
+
+
+def test_a_published_build_is_checked_at_its_own_address_without_being_told(tmp_path: Path) -> None:
+    """After `invoke publish --siteurl https://kepu.example.cn`, `invoke linkcheck` alone reported
+    thousands of 从其他网站加载资源 (the site's own absolute links): it takes the build's address from
+    its home page's canonical link, as the docs only ask for --siteurl under a path."""
+    site = tmp_path / "public"
+    write(site, "index.html", '<link rel="canonical" href="https://kepu.example.cn/">'
+                              '<link rel="stylesheet" href="https://kepu.example.cn/css/site.css">'
+                              '<a href="https://kepu.example.cn/b/">b</a>')
+    write(site, "b/index.html", '<a href="https://kepu.example.cn/">home</a><a href="https://kepu.example.cn/c/">c</a>')
+    write(site, "css/site.css", "body{}")
+    result = subprocess.run([sys.executable, "-m", "kepu.editor.linkcheck", str(site)], cwd=ROOT,
+                            env=plugin_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "b/index.html:1: https://kepu.example.cn/c/ — 目标不存在" in result.stdout, result.stdout
+    assert "从其他网站加载资源" not in result.stdout and "发现 1 处问题" in result.stdout
