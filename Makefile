@@ -46,7 +46,14 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check plugins tests tasks.py pelicanconf.py publishconf.py bench scripts
 
 # What building needs (make site): requirements.txt only.
+# Python 3.11 or newer (pip's own refusal of an older one is English and names a package); a
+# .venv an older Python made is made again.
 $(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "需要 Python 3.11 或更新的版本，而 $(PYTHON) 是 $$($(PYTHON) --version 2>&1)。装好以后运行 make site PYTHON=python3.11（写新版本的命令名）" >&2; \
+	  exit 1; }
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	  echo "$(VENV) 是旧版本的 Python 建的：重新建"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@

@@ -4,6 +4,7 @@ test-only package (requirements-test.txt) made unimportable — in the build and
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -88,3 +89,19 @@ def test_the_package_metadata_pins_what_the_requirement_files_pin() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     assert set(project["dependencies"]) == _requirements("requirements.in")
     assert set(project["optional-dependencies"]["test"]) == _requirements("requirements-test.in")
+
+
+def test_make_site_with_an_older_python_says_which_version_it_needs(tmp_path: Path) -> None:
+    """On a machine whose python3 is 3.10, make site failed with pip's English refusal of a pinned
+    package, and left a .venv that later runs kept using. It says what it needs, in Chinese, before
+    making anything."""
+    old = tmp_path / "python3.10"
+    old.write_text('#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.10.13" && exit 0\nexit 1\n', "utf-8")
+    old.chmod(0o755)
+    for name in ("Makefile", "requirements.txt"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    result = subprocess.run(["make", "--no-print-directory", ".venv/.installed", f"PYTHON={old}"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"需要 Python 3.11 或更新的版本，而 {old} 是 Python 3.10.13" in result.stderr
+    assert not (tmp_path / ".venv").exists()
