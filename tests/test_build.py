@@ -184,3 +184,19 @@ def test_program_runs_without_build_date_env(tmp_path: Path, mini_site: Path) ->
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert os.path.isfile(tmp_path / "o" / "index.html")
+
+
+def test_an_event_links_the_news_that_report_it(mini_site: Path, tmp_path: Path) -> None:
+    """The web editor's news form names its events (events:), and the event form has no report:
+    field; the event page showed no 活动报道 unless the event named the news itself. Every news item
+    naming the event is linked, the one the event names first."""
+    event = mini_site / "content" / "events" / "taida" / "2026" / "kepu-ri.md"
+    event.write_text(event.read_text("utf-8").replace("report: kepu-ri-baodao\n", ""), "utf-8")
+    (mini_site / "content" / "articles" / "kepu-ri-huigu.md").write_text(
+        "---\ntitle: 科普日集市回顾：孩子们的作品\ndate: 2026-09-25\nevents: [kepu-ri]\n---\n作品展示。\n", "utf-8")
+    output = tmp_path / "output"
+    result = run_build(mini_site / "content", output)
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = re.sub(r"\s+", " ", (output / "events" / "kepu-ri" / "index.html").read_text("utf-8"))
+    links = re.findall(r'<p class="report">活动报道：(.*?)</p>', page)
+    assert links and re.findall(r">([^<]+)</a>", links[0]) == ["科普日集市回顾：孩子们的作品", "科普日集市圆满举办"]

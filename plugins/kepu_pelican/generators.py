@@ -127,6 +127,7 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
     return Services(
         index=index, urls=urls, district=district, site_url=site, out=out, reuse=reuse,
         qr=qr, news={article.slug: article for article in context.get("articles", [])},
+        news_naming=_news_naming(context.get("articles", [])),
         fingerprints=_fingerprints(index, engine_key(settings), reuse.memo),
         feeds=feeds,
         calendars=plan_calendars(settings, index, urls),
@@ -134,6 +135,15 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
         embeds=embed_links(index, urls, site),
         campaigns=plan_campaigns(settings, index, urls, feeds),
         maps=plan_maps(settings, index, urls), chrome=chrome)
+
+
+def _news_naming(articles: list) -> dict[str, list]:
+    """Each event's news items (their events:), newest first."""
+    found: dict[str, list] = {}
+    for article in sorted(articles, key=lambda a: (a.date, a.slug), reverse=True):
+        for slug in getattr(article, "events", None) or ():
+            found.setdefault(slug, []).append(article)
+    return found
 
 
 def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
@@ -181,7 +191,7 @@ class EventPagesGenerator(Generator):
                 poster = services.qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
             writer.write_file(services.urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
-                              report=services.news.get(entry.event.report),
+                              news_reports=services.reports_of(entry.event),
                               calendar=services.feeds.calendar_links(entry),
                               jsonld=script_json(data), share_image=event_image, poster_qr=poster)
         return services.qr.used

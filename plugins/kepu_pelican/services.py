@@ -43,6 +43,7 @@ class Services:
     reuse: OutputReuse  # files of earlier builds that still stand
     qr: QrCache
     news: dict[str, Any]  # news articles by slug: an event's report links to one
+    news_naming: dict[str, list[Any]]  # event slug → the news items naming it (events:), newest first
     fingerprints: dict[str, str]  # what each event's non-page outputs are made from ("" : never reused)
     feeds: FeedPlan
     calendars: CalendarPlan
@@ -51,6 +52,13 @@ class Services:
     campaigns: dict[str, CampaignView]  # campaign id → its programme by day, pages and calendar files
     maps: MapPages  # the venue map, the routes and their maps
     chrome: SharedParts  # the header and footer every page shows, rendered once
+
+    def reports_of(self, event) -> list[Any]:
+        """The news reporting an event: the one it names (report:) first, then every news item
+        naming it (events:, all the web editor's news form can say)."""
+        named = self.news.get(event.report) if event.report else None
+        naming = [a for a in self.news_naming.get(event.slug, ()) if a is not named]
+        return [named, *naming] if named is not None else naming
 
     def template_context(self) -> dict[str, Any]:
         """The names templates read."""
