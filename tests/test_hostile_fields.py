@@ -342,8 +342,8 @@ def test_event_image_must_be_under_images(tmp_path: Path) -> None:
     assert problems(event_text('image: "images/a#b.png"'), content=content) == [
         f"{SHOWN}:11: image: 配图路径“images/a#b.png”里有 ?、#、% 等不能用在网址里的字符 — "
         "给图片文件改个名字，只用字母、数字、短横线和汉字"]
-    assert problems(event_text("image: images/ok.png"), content=content) == []
-    assert problems(event_text("image: /images/ok.png"), content=content) == []
+    assert problems(event_text("image: images/ok.png\nimage_alt: 活动现场"), content=content) == []
+    assert problems(event_text("image: /images/ok.png\nimage_alt: 活动现场"), content=content) == []
 
 
 def test_article_image_must_be_under_images(mini_site: Path) -> None:

@@ -325,3 +325,21 @@ def test_a_body_photo_written_as_a_file_path_is_told_its_site_address(mini_site:
     event.write_text(event.read_text("utf-8") + f"\n![孩子们做实验]({written})\n", "utf-8")
     problems = [p for p in check(Layout(content=content, root=mini_site)).problems if p.field == "正文"]
     assert [p.hint for p in problems] == ["站内的图片地址以 / 开头：写成 ![孩子们做实验](/images/xinbei/shiyan.jpg)"]
+
+
+def test_a_picture_without_words_for_a_screen_reader_is_asked_about_in_chinese(mini_site: Path) -> None:
+    """A picture with no image_alt (or a body picture with nothing in its brackets) was published
+    with alt="" and no word from the check; only Pelican's English log line, without a line number."""
+    from PIL import Image
+
+    content = mini_site / "content"
+    (content / "images" / "xinbei").mkdir(parents=True)
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(content / "images" / "xinbei" / "shiyan.jpg")
+    event = content / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    event.write_text(event.read_text("utf-8").replace("\n---\n", "\nimage: images/xinbei/shiyan.jpg\n---\n", 1)
+                     + "\n![](/images/xinbei/shiyan.jpg)\n", "utf-8")
+    problems = [p for p in check(Layout(content=content, root=mini_site)).problems if p.path.endswith("zhoumo-tongxuehui.md")]
+    assert [(p.field, p.message, p.is_error) for p in problems] == [
+        ("image", "配图没有文字说明（image_alt）", False),
+        ("正文", "正文里的图片 /images/xinbei/shiyan.jpg 没有文字说明", False)]
+    assert all("读屏软件" in p.hint and p.line > 0 for p in problems)

@@ -670,6 +670,15 @@ def _rule_hint(text: str) -> str:
     return f"写成 rrule: {rule}（{text}）；有最后一天的加上 ;UNTIL=2027-01-30"
 
 
+def image_alt(checker: FieldReader, image: str) -> str:
+    """image_alt: what a screen reader says for the picture, asked for when there is one."""
+    alt = checker.text("image_alt", max_len=200)
+    if image and not alt:
+        checker.warn("image", "配图没有文字说明（image_alt）",
+                     "加一行 image_alt: 图上是什么，例如 孩子们在做电路实验：看不见图片的居民，读屏软件读的就是这句话")
+    return alt
+
+
 def image_path(checker: FieldReader, key: str) -> str:
     value = checker.text(key, max_len=300)
     if not value:
@@ -722,12 +731,18 @@ def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) 
             else:
                 hint = f"把图片放到 content/{folder}/ 下，写成 ![说明](/{folder}/文件名.jpg)"
         problems.append(Problem(doc.path, _body_line(doc, src), "正文", message, hint))
+    alts = _alts(html_text)
+    for src in dict.fromkeys(_BODY_IMAGE.findall(html_text)):
+        if not alts.get(src, "").strip():
+            problems.append(Problem(doc.path, _body_line(doc, src), "正文", f"正文里的图片 {shown(src)} 没有文字说明",
+                                    "写在方括号里：![图上是什么](地址)，例如 ![孩子们在做电路实验](/images/…)："
+                                    "看不见图片的居民，读屏软件读的就是这句话", WARNING))
     return problems
 
 
 def _alts(html_text: str) -> dict[str, str]:
     """Each body picture's alt text, by its src as written."""
-    return {m[2] or m[3]: htmllib.unescape(m[1] or m[4]) for m in _ALT.finditer(html_text)}
+    return {m[2] or m[3]: htmllib.unescape((m[1] if m[1] is not None else m[4]) or "") for m in _ALT.finditer(html_text)}
 
 
 def _body_line(doc: SourceDoc, src: str) -> int:
@@ -850,8 +865,8 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
         status_note=checker.text("status_note", max_len=300),
         previous_start=previous,
         recurrence=recurrence,
-        image=image_path(checker, "image"),
-        image_alt=checker.text("image_alt", max_len=200),
+        image=(image := image_path(checker, "image")),
+        image_alt=image_alt(checker, image),
         tags=tag_list(checker),
         accessibility=checker.text("accessibility", max_len=500),
         contact=_contact(checker),
