@@ -330,6 +330,9 @@ def test_the_form_offers_the_registries_and_public_pages_stay_free_of_it(sample_
     teams = yaml.safe_load((ROOT / "content" / "data" / "teams.yml").read_text("utf-8"))
     assert [o["value"] for o in fields["team"]["options"]] == [t["id"] for t in teams]
     assert config["locale"] == "zh_Hans" and config["publish_mode"] == "editorial_workflow"
+    # Each picture's hint says where it goes: a news photo is not kept with a street's pictures.
+    hints = {c["name"]: next(f["hint"] for f in c["fields"] if f["name"] == "image") for c in config["collections"]}
+    assert "街镇" in hints["events"] and "新闻" in hints["news"] and "街镇" not in hints["news"], hints
     assert "/admin/" not in (sample_output / "sitemap.xml").read_text("utf-8")
     assert "Disallow: /admin/" in (sample_output / "robots.txt").read_text("utf-8")
     public = [p for p in sample_output.rglob("*.html") if "admin" not in p.relative_to(sample_output).parts]

@@ -89,12 +89,13 @@ def _when(name: str, label: str, hint: str, required: bool = False, **options: A
     return {"name": name, "label": label, "widget": "kepu-when", "required": required, "hint": hint, **options}
 
 
-def _image(prefix: str, folder: str) -> list[dict[str, Any]]:
-    """The picture of an entry, uploaded into ``<content>/<folder>`` and written as ``<folder>/name``."""
+def _image(prefix: str, folder: str, kept_with: str) -> list[dict[str, Any]]:
+    """The picture of an entry, uploaded into ``<content>/<folder>`` and written as ``<folder>/name``;
+    ``kept_with``: whose pictures share that folder, as the hint tells the volunteer."""
     return [
         {"name": "image", "label": "配图", "widget": "image", "required": False, "choose_url": False,
          "media_folder": f"/{prefix}{folder}", "public_folder": folder,
-         "hint": "照片会和这个街镇的其他配图放在一起；横图效果最好"},
+         "hint": f"照片会和{kept_with}放在一起；横图效果最好"},
         _text("image_alt", "配图说明", "一句话说明图里是什么，给看不见图的读者（读屏软件）"),
     ]
 
@@ -172,7 +173,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         _text("cost", "费用", "免费就不填；收费写清楚，例如 材料费 10 元"),
         {"name": "summary", "label": "一句话简介", "widget": "text", "required": False,
          "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"], "hint": "显示在活动列表里"},
-        *_image(prefix, f"{images}/{events}/{{{{fields.street}}}}"),
+        *_image(prefix, f"{images}/{events}/{{{{fields.street}}}}", "这个街镇其他活动的配图"),
         {"name": "tags", "label": "标签", "widget": "list", "required": False, "hint": "关键词，用逗号分开"},
         {"name": "accessibility", "label": "无障碍信息", "widget": "string", "required": False,
          "hint": "例如 一楼，轮椅可通行"},
@@ -195,7 +196,7 @@ def article_fields(registries: Registries, prefix: str, images: str, articles: s
         {"name": "events", "label": "报道的活动", "widget": "relation", "collection": "events", "required": False,
          "multiple": True, "search_fields": ["title"], "value_field": "{{filename}}", "display_fields": ["title"],
          "hint": "输入活动名称里的字，选出这篇新闻报道的活动"},
-        *_image(prefix, f"{images}/{articles}"),
+        *_image(prefix, f"{images}/{articles}", "其他新闻的配图"),
         {"name": "tags", "label": "标签", "widget": "list", "required": False, "hint": "关键词，用逗号分开"},
         {"name": "body", "label": "正文", "widget": "markdown", "required": False},
     ]
@@ -207,7 +208,7 @@ def page_fields(prefix: str, images: str, pages: str) -> list[dict[str, Any]]:
         {"name": "summary", "label": "一句话简介", "widget": "text", "required": False},
         {"name": "order", "label": "导航里的顺序", "widget": "number", "value_type": "int", "min": 0,
          "max": 10_000, "required": False},
-        *_image(prefix, f"{images}/{pages}"),
+        *_image(prefix, f"{images}/{pages}", "其他页面的配图"),
         {"name": "body", "label": "正文", "widget": "markdown", "required": False},
     ]
 
