@@ -43,8 +43,10 @@ def test_body_images_and_links_carry_the_site_path(mini_site: Path, tmp_path: Pa
     content = mini_site / "content"
     (content / "images" / "xinbei").mkdir(parents=True)
     Image.new("RGB", (320, 240), (30, 144, 255)).save(content / "images" / "xinbei" / "shiyan.png")
+    Image.new("RGB", (320, 240), (30, 144, 55)).save(content / "images" / "xinbei" / "活动照片 1.png")
     event = content / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
     event.write_text(event.read_text("utf-8") + "\n![孩子们在做实验](/images/xinbei/shiyan.png)\n\n"
+                     "![合影](</images/xinbei/活动照片 1.png>)\n\n"
                      "报名前请先看[流动科技馆](/events/liudong-kejiguan/)的安排。\n", "utf-8")
     output = tmp_path / "output"
     site = "https://kepu.example.cn/kepu"
@@ -53,6 +55,7 @@ def test_body_images_and_links_carry_the_site_path(mini_site: Path, tmp_path: Pa
     page = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
     assert f'src="{site}/images/xinbei/shiyan.png"' in page
     assert f'href="{site}/events/liudong-kejiguan/"' in page
+    assert f'src="{site}/images/xinbei/活动照片%201.png"' in page  # a space is no valid address
     report = check_site(output, [site])
     assert report.ok, format_report(report, limit=20)
 

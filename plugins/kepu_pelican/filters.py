@@ -50,13 +50,14 @@ def weekday(value: date | datetime) -> str:
     return dates.WEEKDAYS[_day(value).weekday()]
 
 
-_SITE_ADDRESS = re.compile(r'(\s(?:src|href)=")/(?!/)')
+_SITE_ADDRESS = re.compile(r'(\s(?:src|href)=")(/(?!/)[^"]*)"')
 
 
 def site_links(html: str, siteurl: str) -> Markup:
     """A body's site addresses (/images/…, /events/…, as the guide asks them written) under the
-    site's address: a site deployed under a path (https://host/kepu/) needs it in every link."""
-    return Markup(_SITE_ADDRESS.sub(lambda m: f"{m[1]}{siteurl}/", str(html)) if siteurl else html)
+    site's address (a site deployed under a path, https://host/kepu/, needs it in every link), a
+    space in a file's name written %20 (a raw space is no valid address)."""
+    return Markup(_SITE_ADDRESS.sub(lambda m: f'{m[1]}{siteurl}{m[2].replace(" ", "%20")}"', str(html)))
 
 
 def page_path(output_file: str) -> str:
