@@ -527,3 +527,18 @@ def test_publishing_at_the_sample_s_placeholder_address_is_refused(mini_site: Pa
     assert "没有指定网站的网址：https://kepu.example.cn 只是示例" in result.stderr
     assert "invoke publish --siteurl https://你的网址" in result.stderr
     assert not published.exists()
+
+
+def test_a_preview_built_over_a_published_site_says_so(mini_site: Path, tmp_path: Path) -> None:
+    """deploy.md says to upload the folder invoke publish wrote; a preview (invoke build, preview,
+    livereload) run afterwards replaced it with 127.0.0.1 addresses without a word."""
+    output = tmp_path / "output"
+    site = "https://example.cn/kepu"
+    published = run_build(mini_site / "content", output, settings=ROOT / "publishconf.py", extra_args=("--siteurl", site))
+    assert published.returncode == 0, published.stderr[-2000:]
+    assert "原来是发布到" not in published.stderr
+    preview = run_build(mini_site / "content", output)
+    assert preview.returncode == 0, preview.stderr[-2000:]
+    assert f"原来是发布到 {site} 的网站，现在换成了本机预览的版本" in preview.stderr
+    again = run_build(mini_site / "content", output)
+    assert "原来是发布到" not in again.stderr  # a preview over a preview: nothing to say

@@ -54,6 +54,9 @@ NO_HISTORY = ("提示：内容不在 git 仓库里，日历无法从提交历史
               "改用活动的 updated 字段和文件内容推算；改动已发布活动的时间或地点时，请同时更新 updated。")
 DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅、二维码和分享链接里的网址是 {url}，只能在本机使用；"
                        "正式发布请运行 invoke publish --siteurl 网站地址。")
+REPLACED_PUBLISHED = ("注意：{output} 原来是发布到 {url} 的网站，现在换成了本机预览的版本；上传之前请重新运行 "
+                      "invoke publish --siteurl {url}（或发布到另一个文件夹：invoke publish --output public …）。")
+_CANONICAL = re.compile(r'<link rel="canonical" href="(https?://[^"]+)"')
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
@@ -153,6 +156,7 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     if refusal:
         return _halt(refusal, target)
     settings["OUTPUT_PATH"] = str(staged)
+    published_at = _published_at(target)
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
         with phase("recycle the spare tree"):
@@ -185,7 +189,18 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
           f"用时 {time.perf_counter() - started:.1f} 秒。")
     if not settings.get("SITEURL"):
         print(DEVELOPMENT_ADDRESS.format(url=public_url(settings)))
+        if published_at:  # a preview in the folder a publish wrote: not to be uploaded by mistake
+            print(REPLACED_PUBLISHED.format(output=_shown(target), url=published_at), file=sys.stderr)
     return Outcome(0)
+
+
+def _published_at(output: Path) -> str:
+    """The address the build now in ``output`` was published for ("" for a preview, or none)."""
+    try:
+        found = _CANONICAL.search((output / "index.html").read_text("utf-8", errors="replace")[:4096])
+    except OSError:
+        return ""
+    return found[1].rstrip("/") if found and not found[1].startswith(("http://127.0.0.1", "http://localhost")) else ""
 
 
 def _history_refusal(settings: dict) -> str:
