@@ -48,18 +48,23 @@ def run_ci(repo: Path, mode: str, layout: str = "content", **env: str) -> subpro
                                "KEPU_INVOKE": str(INVOKE), **env})
 
 
+def copy_program(into: Path) -> None:
+    """The generator's files, as a fork of the project (or the program's own repository) has them."""
+    for name in PROGRAM:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, into / name)
+
+
 def make_repository(where: Path, layout: str) -> Path:
     """A content repository on branch main: only content/ and the CI script, or a fork of the project."""
     repo = where / "repo"
     shutil.copytree(ROOT / "content", repo / "content")
     shutil.copytree(TEMPLATES, repo / "ci-templates")
     if layout == "fork":
-        for name in PROGRAM:
-            source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy2(source, repo / name)
+        copy_program(repo)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "科普日历内容")
@@ -360,12 +365,7 @@ def test_only_the_reviewed_main_branch_is_published(event: str, ref: str, publis
 def _program_repository(where: Path) -> tuple[Path, str, str]:
     """The generator's repository as a content repository's CI clones it: two commits on main."""
     program = where / "program"
-    for name in PROGRAM:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, program / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, program / name)
+    copy_program(program)
     git(program, "init", "-q", "-b", "main")
     git(program, "add", ".")
     git(program, "commit", "-qm", "1.0")
