@@ -456,6 +456,18 @@ def test_times_and_dates_as_staff_type_them() -> None:
         time_text("下午三点")
 
 
+def test_a_phone_typed_as_a_number_is_asked_about_but_service_and_mobile_numbers_are_not() -> None:
+    """A lost area-code 0 (2225600000 for 022-2560 0000) is refused; 400/800 numbers, written with or
+    without dashes, and mobile numbers are phones as they are."""
+    from kepu.editor.spreadsheet import CellError, phone_text
+
+    for lost in (2225600000, "1025600000"):
+        with pytest.raises(CellError):
+            phone_text(lost)
+    assert [phone_text(v) for v in ("400-800-1234", "4008001234", "800 123 4567", 13812345678, "022-2560 0000")] == \
+        ["400-800-1234", "4008001234", "800 123 4567", "13812345678", "022-2560 0000"]
+
+
 def test_every_sheet_of_a_merged_workbook_is_imported_but_the_templates_own(template: Path, tmp_path: Path) -> None:
     """Units' sheets copied into one workbook: each is read, each row named by its own sheet; the
     examples, instructions and choices are not rows."""

@@ -28,6 +28,7 @@ from kepu.config import CONFIG_KEY, LINES_KEY, SettingsError, SiteConfig, day_ar
 from kepu.content.problems import ContentError, Problem, format_report
 from kepu.content.project import COLLISION, COLLISION_HINT, check, tree_problems
 from kepu.engine.output import (
+    built_for,
     discard,
     discard_later,
     keep_unchanged_mtimes,
@@ -56,7 +57,6 @@ DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅�
                        "正式发布请运行 invoke publish --siteurl 网站地址。")
 REPLACED_PUBLISHED = ("注意：{output} 原来是发布到 {url} 的网站，现在换成了本机预览的版本；上传之前请重新运行 "
                       "invoke publish --siteurl {url}（或发布到另一个文件夹：invoke publish --output public …）。")
-_CANONICAL = re.compile(r'<link rel="canonical" href="(https?://[^"]+)"')
 
 
 def _settings(settings_file: Path, overrides: dict) -> dict:
@@ -196,11 +196,8 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
 
 def _published_at(output: Path) -> str:
     """The address the build now in ``output`` was published for ("" for a preview, or none)."""
-    try:
-        found = _CANONICAL.search((output / "index.html").read_text("utf-8", errors="replace")[:4096])
-    except OSError:
-        return ""
-    return found[1].rstrip("/") if found and not found[1].startswith(("http://127.0.0.1", "http://localhost")) else ""
+    address = built_for(output)
+    return "" if address.startswith(("http://127.0.0.1", "http://localhost")) else address
 
 
 def _history_refusal(settings: dict) -> str:

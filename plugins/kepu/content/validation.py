@@ -705,18 +705,33 @@ def image_path(checker: FieldReader, key: str) -> str:
     return web_name(str(path))  # where the site publishes it (an iPhone photo as .jpg)
 
 
-_BODY_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
-_ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"[^>]*?\ssrc="([^"]*)"|<img\b[^>]*?\ssrc="([^"]*)"[^>]*?\salt="([^"]*)"')
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s(src|alt)="([^"]*)"')
 # A picture written as a file path (as the front matter's image:, Pelican's {static}, content/…).
 _FILE_PATH = re.compile(r"^(?:\{(?:static|attach)\}/?|\.?/|/?content/)*")
 
 
+def _images(html_text: str) -> dict[str, str]:
+    """Each body picture's src as written, with its alt text (the first, when one is shown twice)."""
+    found: dict[str, str] = {}
+    for tag in _IMG.findall(html_text):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if "src" in attributes:
+            found.setdefault(attributes["src"], htmllib.unescape(attributes.get("alt", "")))
+    return found
+
+
 def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) -> list[Problem]:
     """Pictures in a body that the site would show broken: a file that is not in content/images/
-    (a typo, the wrong case, a missing upload), or an address outside the images folder."""
-    problems = []
+    (a typo, the wrong case, a missing upload), or an address outside the images folder; and
+    pictures without words for a screen reader (reminders)."""
+    problems, wordless = [], []
     folder = ctx.images
-    for src in dict.fromkeys(_BODY_IMAGE.findall(html_text)):
+    for src, alt in _images(html_text).items():
+        if not alt.strip():
+            wordless.append(Problem(doc.path, _body_line(doc, src), "正文", f"正文里的图片 {shown(src)} 没有文字说明",
+                                    "写在方括号里：![图上是什么](地址)，例如 ![孩子们在做电路实验](/images/…)："
+                                    "看不见图片的居民，读屏软件读的就是这句话", WARNING))
         target = unquote(htmllib.unescape(src))
         path = PurePosixPath(target.lstrip("/"))
         if target.startswith("/") and path.parts[:1] == (folder,) and ".." not in path.parts:
@@ -727,22 +742,11 @@ def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) 
             message = f"正文里的图片 {shown(target)} 不在本站的 /{folder}/ 下，网页上会显示不出来"
             meant = PurePosixPath(_FILE_PATH.sub("", target))
             if meant.parts[:1] == (folder,) and ctx.has_file(meant):
-                hint = f"站内的图片地址以 / 开头：写成 ![{_alts(html_text).get(src) or '说明'}](/{meant})"
+                hint = f"站内的图片地址以 / 开头：写成 ![{alt or '说明'}](/{meant})"
             else:
                 hint = f"把图片放到 content/{folder}/ 下，写成 ![说明](/{folder}/文件名.jpg)"
         problems.append(Problem(doc.path, _body_line(doc, src), "正文", message, hint))
-    alts = _alts(html_text)
-    for src in dict.fromkeys(_BODY_IMAGE.findall(html_text)):
-        if not alts.get(src, "").strip():
-            problems.append(Problem(doc.path, _body_line(doc, src), "正文", f"正文里的图片 {shown(src)} 没有文字说明",
-                                    "写在方括号里：![图上是什么](地址)，例如 ![孩子们在做电路实验](/images/…)："
-                                    "看不见图片的居民，读屏软件读的就是这句话", WARNING))
-    return problems
-
-
-def _alts(html_text: str) -> dict[str, str]:
-    """Each body picture's alt text, by its src as written."""
-    return {m[2] or m[3]: htmllib.unescape((m[1] if m[1] is not None else m[4]) or "") for m in _ALT.finditer(html_text)}
+    return problems + wordless
 
 
 def _body_line(doc: SourceDoc, src: str) -> int:

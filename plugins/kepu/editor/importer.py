@@ -7,15 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from kepu.config import SiteConfig, add_arguments, day_argument, for_command
 from kepu.content.problems import ERROR, WARNING, Problem
 from kepu.content.project import Layout
 from kepu.content.registries import load_registries
 from kepu.editor.answers import ScaffoldError
 from kepu.editor.interview import check_with
-from kepu.editor.rowplans import HEADERS, Finding, Planned, RowPlanner, column_of
+from kepu.editor.rowplans import HEADERS, Finding, Planned, RowPlanner, column_of, front_matter
 from kepu.editor.spreadsheet import (
     EVENT_COLUMNS,
     IGNORED_HEADERS,
@@ -156,7 +154,8 @@ def write_checked(plans: list[Planned], config: SiteConfig, importer: RowPlanner
         if all(planned is not u for u in undone):
             (outcome.updated if planned.old else outcome.created).append(planned.path)
             if planned.old and backup.get(planned.old):
-                outcome.changes[planned.path] = what_changed(backup[planned.old].decode("utf-8"), planned.text)
+                outcome.changes[planned.path] = what_changed(front_matter(planned.old, layout, backup[planned.old]),
+                                                             front_matter(planned.path, layout, planned.text.encode("utf-8")))
 
 
 def _write(planned: Planned, backup: dict[Path, bytes | None]) -> bool:
@@ -214,10 +213,10 @@ CHANGED_WORDS = {"title": "活动名称", "street": "街镇", "team": "志愿服
                  "date": "发布日期", "events": "相关活动"}
 
 
-def what_changed(old: str, new: str) -> str:
-    """活动名称 “旧” → “新”，费用: the fields of an imported file that another import changed (a name
-    with its two texts: a program that saved the sheet may have changed its characters)."""
-    before, after = (_front_and_body(text) for text in (old, new))
+def what_changed(before: tuple[dict, str], after: tuple[dict, str]) -> str:
+    """活动名称 “旧” → “新”，费用: the fields (front matter, body) of an imported file that another
+    import changed (a name with its two texts: a program that saved the sheet may have changed its
+    characters)."""
     words = []
     for key in dict.fromkeys([*before[0], *after[0]]):
         if key in CHANGED_WORDS and before[0].get(key) != after[0].get(key):
@@ -228,12 +227,6 @@ def what_changed(old: str, new: str) -> str:
     if before[1] != after[1]:
         words.append("介绍或正文")
     return "，".join(words)
-
-
-def _front_and_body(text: str) -> tuple[dict, str]:
-    _, front, body = text.split("---\n", 2)
-    meta = yaml.safe_load(front)
-    return (meta if isinstance(meta, dict) else {}), body
 
 
 def _order(finding: Finding) -> tuple:

@@ -22,6 +22,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from kepu.engine.output import built_for
+
 DEV_SITEURL = "http://127.0.0.1:8000"
 # (tag, attribute) pairs whose value is a URL the browser follows or loads.
 URL_ATTRIBUTES = {
@@ -411,16 +413,6 @@ def format_report(report: LinkReport, limit: int = 200) -> str:
     return "\n".join(lines)
 
 
-_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
-
-
-def built_at(output: Path) -> list[str]:
-    """The address the site was built for, from its home page's canonical link (a published build's
-    own absolute links are the site's, not another host's)."""
-    found = _CANONICAL.search((output / "index.html").read_text("utf-8", errors="replace"))
-    return [found[1].rstrip("/")] if found and found[1].startswith(("http://", "https://")) else []
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke linkcheck", description="检查构建好的网站中的站内链接。")
     parser.add_argument("output", type=Path, nargs="?", default=Path("output"), help="网站文件夹（默认 output）")
@@ -430,7 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.output / "index.html").is_file():
         print(f"{args.output}/ 中没有 index.html：请先构建网站", file=sys.stderr)
         return 1
-    report = check_site(args.output, args.siteurl or [DEV_SITEURL, *built_at(args.output)])
+    # A published build's own absolute links are the site's, not another host's.
+    report = check_site(args.output, args.siteurl or [DEV_SITEURL, *filter(None, [built_for(args.output)])])
     print(format_report(report))
     return 0 if report.ok else 1
 

@@ -255,7 +255,7 @@ class RowPlanner:
         for ident, paths in self.known.items():
             if not ident.startswith(prefix) or ident == external_id:
                 continue
-            meta = front_matter(paths[0], self.layout)
+            meta, _ = front_matter(paths[0], self.layout)
             start, venue = str(meta.get("start", "")), meta.get("venue")
             same_time = start.endswith(f" {clock}") if clock else ":" not in start
             same_place = (venue.get("name") if isinstance(venue, dict) else None) == (given.get("venue") or None)
@@ -419,9 +419,11 @@ def free_slug(slug: str, taken: Mapping[str, str]) -> str:
     return free
 
 
-def front_matter(path: Path, layout: Layout) -> dict:
-    parsed = parse_file(path, layout.shown(path), data=path.read_bytes(), reserved=frozenset())
-    return parsed.doc.meta if parsed.doc is not None else {}
+def front_matter(path: Path, layout: Layout, data: bytes | None = None) -> tuple[dict, str]:
+    """A file's front matter and body as the check reads them (``data``: bytes instead of the file's)."""
+    parsed = parse_file(path, layout.shown(path), data=path.read_bytes() if data is None else data,
+                        reserved=frozenset())
+    return (parsed.doc.meta, parsed.doc.body) if parsed.doc is not None else ({}, "")
 
 
 def imported_files(layout: Layout, tree: ContentTree, folder: str) -> dict[str, list[Path]]:
@@ -431,8 +433,7 @@ def imported_files(layout: Layout, tree: ContentTree, folder: str) -> dict[str, 
         data = path.read_bytes()
         if b"external_id" not in data:
             continue
-        parsed = parse_file(path, layout.shown(path), data=data, reserved=frozenset())
-        value = parsed.doc.meta.get("external_id") if parsed.doc is not None else None
+        value = front_matter(path, layout, data)[0].get("external_id")
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             found.setdefault(str(value).strip(), []).append(path)
     return found

@@ -252,7 +252,8 @@ def cell_text(value: object, column: Column, today: date) -> str:
 def phone_text(value: object) -> str:
     """A phone number; one typed as a number lost its area code's 0 (1025600000 for 010-2560 0000)."""
     text = plain_text(value)
-    if _LOST_ZERO.fullmatch(re.sub(r"[\s-]", "", text)) and not _SERVICE_NUMBER.fullmatch(text):
+    digits = re.sub(r"[\s-]", "", text)
+    if _LOST_ZERO.fullmatch(digits) and not _SERVICE_NUMBER.fullmatch(digits):
         raise CellError(f"电话“{text}”前面是不是少了 0？",
                         "区号以 0 开头，例如 0123-2560 0000；在 Excel 里先把这一格设成“文本”格式再输入，开头的 0 才不会丢")
     return text

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,20 @@ from pathlib import Path
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+_CANONICAL = re.compile(r'<link rel="canonical" href="(https?://[^"]+)"')
+
+
+def built_for(output: Path) -> str:
+    """The address the site in ``output`` was built for, from its home page's canonical link
+    ("" when there is no built home page)."""
+    try:
+        with open(output / "index.html", encoding="utf-8", errors="replace") as page:
+            found = _CANONICAL.search(page.read(4096))  # in the head
+    except OSError:
+        return ""
+    return found[1].rstrip("/") if found else ""
 
 
 def staging_dir(output: Path) -> Path:
