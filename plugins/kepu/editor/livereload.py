@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from kepu.editor.server import CONTENT_TYPES, PortalHandler
+from kepu.editor.server import CONTENT_TYPES, PortalHandler, PortalServer
 
 EVENTS_PATH = "/__kepu/livereload"
 SCRIPT_PATH = "/__kepu/livereload.js"
@@ -153,12 +153,10 @@ class LiveHandler(PortalHandler):
 
 
 def make_server(directory: Path, state: PreviewState, host: str = "127.0.0.1",
-                port: int = 8000) -> http.server.ThreadingHTTPServer:
+                port: int = 8000) -> PortalServer:
     """A preview server for ``directory``; call ``serve_forever()`` on it."""
     handler = functools.partial(LiveHandler, directory=str(directory), state=state)
-    http.server.ThreadingHTTPServer.allow_reuse_address = True
-    http.server.ThreadingHTTPServer.daemon_threads = True
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return PortalServer((host, port), handler)
 
 
 def build_args(settings: Path, output: Path, content: Path | None = None, cache: Path | None = None,

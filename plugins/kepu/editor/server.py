@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
@@ -63,9 +64,21 @@ class PortalHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class PortalServer(http.server.ThreadingHTTPServer):
+    """A threaded local server. A visitor who leaves mid-page (a phone cancelling a load, a closed tab)
+    is not an error: it prints no traceback into the volunteer's terminal. Other faults still do."""
+
+    allow_reuse_address = True
+    daemon_threads = True  # an unfinished request does not keep the program from stopping
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # broken pipe, reset, aborted
+            return
+        super().handle_error(request, client_address)
+
+
 def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000,
-          headers: Headers | None = None) -> http.server.ThreadingHTTPServer:
+          headers: Headers | None = None) -> PortalServer:
     """A server for ``directory``; call ``serve_forever()`` on it."""
     handler = functools.partial(PortalHandler, directory=str(directory), headers=headers)
-    http.server.ThreadingHTTPServer.allow_reuse_address = True
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return PortalServer((host, port), handler)
