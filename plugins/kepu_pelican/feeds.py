@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from pelican.generators import Generator
 
 from kepu.content.problems import WARNING, Problem
 from kepu.formats import atom
 from kepu.formats.ics import EventComponents, Feed, FeedSettings, FeedWindow, Stamp, feed_bytes, stamp_time
-from kepu.formats.subscribe import FeedLinks, feed_links, google_event_link
+from kepu.formats.subscribe import CalendarWindow, FeedLinks, feed_links
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
 from kepu.index.history import derived_stamp, load_history
-from kepu.index.site import EventEntry, SiteIndex, last_local_day
+from kepu.index.site import EventEntry, SiteIndex
 
 from .engine import digest
 from .parallel import fork_map, spread
@@ -40,14 +40,6 @@ FEED_TITLES = {
     "communities": ("{name}的科普活动", "{district}{name}的科普活动。"),
     "people": ("{name}主讲的活动", "{name}主讲或参加的科普活动。"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class EventCalendarLinks:
-    """The event page's “加入日历” links."""
-
-    ics: str
-    google: str
 
 
 def feed_settings(settings) -> FeedSettings:
@@ -77,21 +69,13 @@ class FeedPlan:
     links: dict[str, dict[str, FeedLinks]] = field(default_factory=dict)  # kind → id → links
     all_links: FeedLinks | None = None
     subscribe_pages: list[tuple[str, FeedLinks, str, object]] = field(default_factory=list)  # (save_as, links, name, facet)
-    zone: Any = None
-    since: date | None = None
+    window: CalendarWindow | None = None  # which events calendars still use
     # A feed path → what writes it instead of the usual window (a campaign's whole window).
     overrides: dict[str, Callable[[Feed], tuple[bytes, FeedWindow]]] = field(default_factory=dict)
 
     def in_window(self, entry: EventEntry) -> bool:
         """Events a calendar can still use: coming ones and those ended in the past window."""
-        return not entry.is_past or last_local_day(entry.last, self.zone) >= self.since
-
-    def calendar_links(self, entry: EventEntry) -> EventCalendarLinks | None:
-        """The event page's add-to-calendar links; none for events long over."""
-        if not self.in_window(entry):
-            return None
-        return EventCalendarLinks(self.urls.url("EVENT_ICS", slug=entry.event.slug),
-                                  google_event_link(entry, self.settings))
+        return self.window.holds(entry)
 
     def add_atom(self, kind: str, key: str, calendar: Feed, **fields: str) -> str:
         """The Atom feed of a calendar feed's events (its upcoming ones); returns its URL."""
@@ -111,7 +95,8 @@ def plan_feeds(settings, index: SiteIndex, urls: UrlScheme, district, qr) -> Fee
                     EventComponents(config, stamps, lambda entry: config.absolute(entry.url)),
                     [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。", urls.url("HOME"),
                           index.entries)],
-                    zone=index.timezone, since=build_date(settings) - timedelta(days=config.past_days))
+                    window=CalendarWindow(config, urls.patterns["EVENT_ICS"][0], index.timezone,
+                                          build_date(settings) - timedelta(days=config.past_days)))
     all_atom = plan.add_atom("ATOM_ALL", "all", plan.feeds[0])
     for kind, facets in index.facets.items():
         plan.links[kind] = {facet.id: _facet_feed(plan, kind, facet, sitename, district.name, qr)

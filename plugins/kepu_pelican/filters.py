@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from kepu.content import dates, sessions
-from kepu.formats import maps, phones
+from kepu.formats import maps, phones, structured, subscribe
 from kepu.index import campaigndays
 from kepu.index.site import EventEntry, ends_at
 
@@ -83,4 +83,7 @@ FILTERS = {
     "session_label": sessions.session_label,
     "map_links": maps.map_links,
     "programme_slots": campaigndays.slots,
+    # What only a rendered page needs: worked out when it is rendered, not for every page checked.
+    "calendar_links": subscribe.calendar_links,
+    "event_jsonld": structured.event_jsonld_script,
 }

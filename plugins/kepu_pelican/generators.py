@@ -18,7 +18,7 @@ from kepu.content.registries import load_registries
 from kepu.engine.processes import collector_paused
 from kepu.formats.finder import filter_index
 from kepu.formats.qr import QrCache
-from kepu.formats.structured import event_jsonld, script_json
+from kepu.formats.structured import script_json
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
 from kepu.index.site import EventEntry, SiteIndex, build_index, local_day
 
@@ -185,15 +185,13 @@ class EventPagesGenerator(Generator):
             page_url = f"{site}/{entry.url}"
             shown = entry.event.image  # a share card's picture: WeChat cannot show an SVG
             event_image = f"{site}/{shown}" if shown and not shown.endswith(".svg") else image
-            data = event_jsonld(entry, page_url, event_image, f"{site}/{entry.team_url}", services.district)
             poster = None
             if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
                 poster = services.qr.svg(page_url, f"活动页面二维码：{page_url}", fast=True)
             writer.write_file(services.urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
                               news_reports=services.reports_of(entry.event),
-                              calendar=services.feeds.calendar_links(entry),
-                              jsonld=script_json(data), share_image=event_image, poster_qr=poster)
+                              share_image=event_image, poster_qr=poster)
         return services.qr.used
 
 

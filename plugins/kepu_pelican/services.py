@@ -65,6 +65,7 @@ class Services:
         return {"kepu": self.index, "kepu_urls": self.urls, "kepu_district": self.district,
                 "PUBLIC_URL": self.site_url, "reports": self.news,
                 "kepu_feeds": self.feeds.links, "kepu_feed_all": self.feeds.all_links,
+                "kepu_calendar_window": self.feeds.window,
                 "kepu_calendars": self.calendars.links, "kepu_embeds": self.embeds,
                 "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url,
                 "kepu_campaign_days": self.campaigns, "kepu_maps": self.maps,

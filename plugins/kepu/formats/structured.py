@@ -31,6 +31,13 @@ def script_json(data: Any) -> str:
     return text
 
 
+def event_jsonld_script(entry: EventEntry, image_url: str, site_url: str, district: District = NO_DISTRICT) -> str:
+    """The event page's JSON-LD, ready for its <script> (the theme's filter: worked out only for the
+    pages that are rendered)."""
+    return script_json(event_jsonld(entry, f"{site_url}/{entry.url}", image_url, f"{site_url}/{entry.team_url}",
+                                    district))
+
+
 def _iso(value: date | datetime) -> str:
     return value.isoformat()
 

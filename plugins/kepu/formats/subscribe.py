@@ -4,17 +4,48 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from kepu.formats.ics import FeedSettings, description_lines
 from kepu.formats.iri import quote_iri
 from kepu.formats.qr import QrCache
-from kepu.index.site import EventEntry
+from kepu.index.site import EventEntry, last_local_day
 
 GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
 GOOGLE_DETAILS_LIMIT = 600  # characters; long descriptions break Google's add link
+
+
+@dataclass(frozen=True, slots=True)
+class EventCalendarLinks:
+    """The event page's “加入日历” links."""
+
+    ics: str  # site-relative URL of the event's own .ics
+    google: str  # "" where Google's copy would be wrong (google_event_link)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarWindow:
+    """What every event page's add-to-calendar links are made from: the feed settings, the
+    pattern of an event's own .ics URL, and the first day a calendar still uses (in ``zone``)."""
+
+    settings: FeedSettings
+    ics_url: str  # with {slug}
+    zone: ZoneInfo
+    since: date
+
+    def holds(self, entry: EventEntry) -> bool:
+        """Events a calendar can still use: coming ones and those ended in the past window."""
+        return not entry.is_past or last_local_day(entry.last, self.zone) >= self.since
+
+
+def calendar_links(entry: EventEntry, window: CalendarWindow) -> EventCalendarLinks | None:
+    """An event page's add-to-calendar links; none for events long over. The theme calls it as a
+    filter, so that it is worked out only for the pages that are rendered."""
+    if not window.holds(entry):
+        return None
+    return EventCalendarLinks(window.ics_url.format(slug=entry.event.slug), google_event_link(entry, window.settings))
 
 
 @dataclass(frozen=True, slots=True)
