@@ -184,6 +184,12 @@ def check(c, path=None, content=None, strict=False, base=None, format=None, summ
                     summary=summary and _here(summary), build_date=build_date))
 
 
+@task(help={"content": PATH_HELP["content"]})
+def clean_photos(c, content=None):
+    """去掉内容文件夹里 JPG 照片原图记录的拍摄地点（GPS 经纬度），画面不变；网站发布的照片本来就不带这些信息。"""
+    _python("-m", "kepu.editor.photoclean", *_flags(content=content and _here(content)))
+
+
 @task(help={"admins": "网站管理员，默认 <KEPU_CODEOWNERS_TEAM>/admins", "editors": "街镇编辑，{street} 换成街镇编号",
             "news": "新闻编辑", "gitea": "Gitea、Forgejo 的写法（规则是正则表达式）",
             "content": PATH_HELP["content"]})

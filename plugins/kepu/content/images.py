@@ -21,8 +21,8 @@ import pillow_heif
 from defusedxml import DefusedXmlException
 from PIL import Image, ImageSequence, UnidentifiedImageError, features
 
-from kepu.content.photos import ANIMATED_FORMATS, HEIF_FORMAT, MAX_SIDE, web_image
-from kepu.content.problems import WARNING, ContentError, Problem
+from kepu.content.photos import ANIMATED_FORMATS, HEIF_FORMAT, MAX_SIDE, has_location, web_image
+from kepu.content.problems import STRICT_ADDED, WARNING, ContentError, Problem
 from kepu.content.tree import FileTooLarge, read_capped
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
@@ -226,6 +226,7 @@ class _Raster:
     pixels: int
     broken: bool
     frames: int = 1
+    located: bool = False  # says where it was taken (GPS)
 
 
 def _raster(data: bytes) -> _Raster | None:
@@ -243,7 +244,8 @@ def _raster(data: bytes) -> _Raster | None:
             return _Raster(found, 0, True) if found else None
         with image:
             try:
-                found = _Raster(image.format or "", image.width * image.height, False, _frames(image))
+                found = _Raster(image.format or "", image.width * image.height, False, _frames(image),
+                                has_location(image, data))
                 image.verify()  # PNG: every chunk's checksum, so a cut-off file is found
             except Exception:  # whatever a damaged file makes a reader raise
                 return _Raster(image.format or "", image.width * image.height, True)
@@ -317,7 +319,17 @@ def _judge_raster(data: bytes, shown: str, expected: str | None, raster: _Raster
     if raster.pixels * raster.frames > MAX_PIXELS:
         return _refused(shown, f"动图太大：共 {raster.frames} 帧，加起来超过 {MAX_PIXELS // 10_000} 万像素",
                         "减少帧数或把画面缩小后再保存；很长的动画请做成视频，在正文里放链接")
-    return ImageCheck(data, (), actual)
+    return ImageCheck(data, (_located(shown, actual),) if raster.located else (), actual)
+
+
+LOCATED_HINT = ("网站发布的照片已去掉这些信息，但原图还在内容仓库里，仓库公开时任何人都能下载原图看到拍摄地点。"
+                "请运行 invoke clean-photos 去掉 JPG 照片里的拍摄地点（画面不变）；其他格式，或用网页编辑上传的，"
+                "请在手机相册里删除照片的位置信息（或拍照时关闭“位置”）后重新上传")
+
+
+def _located(shown: str, kind: str) -> Problem:
+    return Problem(shown, 0, "", f"这张 {KIND_NAMES[kind]} 照片里记着拍摄地点（GPS 经纬度）", LOCATED_HINT,
+                   WARNING, STRICT_ADDED)
 
 
 def _describe(data: bytes) -> str:

@@ -143,3 +143,94 @@ def _lossless_webp(data: bytes) -> bool:
             return False
         offset += 8 + size + (size & 1)
     return False
+
+
+# The originals in content/images/: where a photo was taken, taken out without touching a pixel.
+
+ORIENTATION = 0x0112
+GPS_IFD = 0x8825
+_APP1, _SOS, _EOI = 0xE1, 0xDA, 0xD9
+_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})  # markers with no length (TEM, restart markers)
+_XMP = b"http://ns.adobe.com/xap/1.0/\x00"
+XMP_LOCATION = (b"GPSLatitude", b"GPSLongitude")
+
+
+def has_location(image: Image.Image, data: bytes) -> bool:
+    """Whether an opened picture says where it was taken: GPS coordinates in its EXIF or its XMP.
+    Read from what opening found and from the bytes: no pixel is decoded (nor is ``verify`` spoilt)."""
+    raw = image.info.get("exif") or _png_exif(data)
+    if raw:
+        exif = Image.Exif()
+        try:
+            exif.load(raw)
+            gps = exif.get_ifd(GPS_IFD)
+        except Exception:  # damaged EXIF: Pillow could not read it; the bytes may still say
+            gps = {}
+        if gps.get(2) and gps.get(4):  # latitude and longitude
+            return True
+    return any(tag in data for tag in XMP_LOCATION)
+
+
+def _png_exif(data: bytes) -> bytes | None:
+    """A PNG's eXIf chunk (Pillow reads one after the picture data only when decoding)."""
+    at = data.find(b"eXIf") if data.startswith(b"\x89PNG") else -1
+    if at < 12:
+        return None
+    return data[at + 4:at + 4 + struct.unpack_from(">I", data, at - 4)[0]]
+
+
+def without_location(data: bytes) -> bytes | None:
+    """A JPEG with its EXIF cut down to the orientation (no GPS, no time, no camera) and its XMP
+    dropped; the compressed picture is copied byte for byte. None when it is no JPEG or has
+    nothing of that kind."""
+    segments = _jpeg_segments(data)
+    if segments is None:
+        return None
+    kept, changed = [data[:2]], False
+    for marker, start, end in segments:
+        payload = data[start + 4:end] if marker == _APP1 else b""
+        if payload.startswith(b"Exif\x00\x00"):
+            changed, replacement = True, _orientation_only(payload)
+            kept.append(replacement)
+        elif payload.startswith(_XMP):
+            changed = True
+        else:
+            kept.append(data[start:end])
+    return b"".join(kept) if changed else None
+
+
+def _jpeg_segments(data: bytes) -> list[tuple[int, int, int]] | None:
+    """(marker, start, end) of each part of a JPEG up to and including the picture data (its last
+    part runs to the end of the file); None if it is not a JPEG."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    found, offset = [], 2
+    while offset + 4 <= len(data) and data[offset] == 0xFF:
+        marker = data[offset + 1]
+        if marker == 0xFF:  # fill byte
+            offset += 1
+            continue
+        if marker in _STANDALONE:
+            found.append((marker, offset, offset + 2))
+            offset += 2
+            continue
+        if marker in (_SOS, _EOI):
+            found.append((marker, offset, len(data)))
+            return found
+        end = offset + 2 + struct.unpack_from(">H", data, offset + 2)[0]
+        found.append((marker, offset, end))
+        offset = end
+    return None  # cut off before the picture data: nothing is rewritten
+
+
+def _orientation_only(payload: bytes) -> bytes:
+    """An APP1 EXIF segment holding only the orientation, or nothing when there is none."""
+    exif = Image.Exif()
+    exif.load(payload)
+    orientation = exif.get(ORIENTATION)
+    if not orientation:
+        return b""
+    kept = Image.Exif()
+    kept[ORIENTATION] = orientation
+    body = kept.tobytes()
+    return b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
