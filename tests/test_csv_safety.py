@@ -15,6 +15,7 @@ import math
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,29 @@ def test_published_csv_is_safe_in_a_spreadsheet(mini_site: Path, tmp_path: Path)
     assert hostile[LABEL["attendance"]] == "45"
     full_width = next(r for r in rows if r[LABEL["event_id"]] == "quanjiao-dengyu")
     assert full_width[LABEL["title"]] == FULL_WIDTH_TITLE
+
+
+PHONES_AS_TYPED = {"02225300000": "022-2530 0000", "031187654321": "0311-8765 4321", "13812345678": "138 1234 5678",
+                   "4008001234": "400-800-1234", "022-6530 0000": "022-6530 0000", "0222530000 转 8": "0222530000 转 8"}
+
+
+def test_a_phone_typed_as_digits_keeps_its_leading_zero_in_a_spreadsheet(tmp_path: Path, mini_site: Path) -> None:
+    """front-matter.md shows phone: "02225300000"; written as it was typed, Calc (like Excel and
+    WPS) read 2225300000, a number. The CSV writes bare digits grouped as they are read aloud."""
+    from test_site_index import index_for
+
+    from kepu.formats.opendata import csv_lines
+    from kepu.formats.phones import grouped
+
+    assert {typed: grouped(typed) for typed in PHONES_AS_TYPED} == PHONES_AS_TYPED
+    path = mini_site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("audiences: [qinzi]\n",
+                                 'audiences: [qinzi]\nregistration:\n  required: true\n  phone: "02225300000"\n'), "utf-8")
+    index = index_for(date.fromisoformat(SAMPLE_BUILD_DATE), mini_site)
+    entry = next(e for e in index.entries if e.event.slug == "zhoumo-tongxuehui")
+    events = tmp_path / "events.csv"
+    events.write_bytes(csv_document([csv_lines(entry, index, "https://kepu.example.cn")]))
+    header, rows = header_and_rows(open_in_calc([events], tmp_path)["events"])
+    phones = {c.value for row in rows for label, c in zip(header, row, strict=True) if label == "报名电话"}
+    assert phones == {"022-2530 0000"}

@@ -75,4 +75,4 @@ def test_a_street_row_links_to_its_page_and_empty_rows_are_left_out() -> None:
     assert {r.key: r.url for r in result.streets} == urls["streets"]  # no row for a street without events
     kinds = {r.key: r.events for r in result.kinds}
     assert kinds["街道"] == 4 and sum(kinds.values()) == 4
-    assert result.kind_share("街道") == 100.0 and result.kind_share("镇") == 0.0
+    assert (result.rural_label, result.rural_share) == ("镇和村", 0.0)  # no event in a town or a village

@@ -18,14 +18,14 @@ from openpyxl import load_workbook
 from test_csv_safety import SOFFICE, open_in_calc
 from test_site_index import index_for
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLE_BUILD_DATE
 from kepu.formats.summarysheet import Line, lines, summary_csv, summary_xlsx
 from kepu.index.stats import figures
 from kepu.index.yearbook import yearbook
 
 CONTENT = ROOT / "content"
 BUILD = date(2026, 12, 1)
-HEADER = ["活动（项）", "场次", "人次", "登记人数的活动（项）"]
+HEADER = ["活动（项）", "场次", "其中已举办", "人次", "登记人数的活动（项）"]
 # The summary's sections, and the line of events outside every item of the section.
 OTHER = {"科普项目": "未列入科普项目", "主题活动": "不属于主题活动", "专家": "没有登记专家"}
 NOT_RECORDED = "未登记"
@@ -55,9 +55,10 @@ def _ancestors(programme: str, programmes: dict[str, dict]) -> list[str]:
 
 
 def expected_from_csv(output: Path, year: int) -> dict[str, dict[str, tuple]]:
-    """Section -> line -> (项, 场次, 人次): counted from events.csv and the registries alone."""
+    """Section -> line -> (项, 场次, 已举办, 人次): counted from events.csv and the registries alone."""
     programmes, people = _registry("programmes"), _registry("people")
-    tallies: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: {"sessions": 0, "events": {}}))
+    tallies: dict[str, dict[str, dict]] = defaultdict(
+        lambda: defaultdict(lambda: {"sessions": 0, "held": 0, "events": {}}))
     for row in csv_sessions(output, year):
         keys = {
             "科普项目": {programmes[a]["name"] for p in _split(row["科普项目编号"]) for a in _ancestors(p, programmes)},
@@ -71,6 +72,7 @@ def expected_from_csv(output: Path, year: int) -> dict[str, dict[str, tuple]]:
             for label in (labels | {"合计"}) if labels else {OTHER[section]}:
                 tally = tallies[section][label]
                 tally["sessions"] += 1
+                tally["held"] += _held(row)
                 tally["events"][row["活动编号"]] = row["参加人数"]
     return {section: {label: _figures(tally) for label, tally in lines.items()}
             for section, lines in tallies.items()}
@@ -78,11 +80,16 @@ def expected_from_csv(output: Path, year: int) -> dict[str, dict[str, tuple]]:
 
 def _figures(tally: dict) -> tuple:
     recorded = [int(value) for value in tally["events"].values() if value != ""]
-    return len(tally["events"]), tally["sessions"], sum(recorded) if recorded else NOT_RECORDED
+    return len(tally["events"]), tally["sessions"], tally["held"], sum(recorded) if recorded else NOT_RECORDED
+
+
+def _held(row: dict[str, str], built: str = SAMPLE_BUILD_DATE) -> bool:
+    """Over before the build date: its last day (结束时间, a date or a date and time) is earlier."""
+    return row["结束时间"][:10] < built
 
 
 def summary_sections(rows: list[list]) -> dict[str, dict[str, tuple]]:
-    """The summary table read back: section title -> line label -> (项, 场次, 人次)."""
+    """The summary table read back: section title -> line label -> (项, 场次, 已举办, 人次)."""
     sections: dict[str, dict[str, tuple]] = {}
     current = None
     for row in rows:
@@ -91,7 +98,7 @@ def summary_sections(rows: list[list]) -> dict[str, dict[str, tuple]]:
         if heading:
             current = sections.setdefault(heading[1], {})
         elif current is not None and len(row) >= 4 and row[1:] != HEADER and str(row[1]).isdigit():
-            current[first] = tuple(int(v) if str(v).isdigit() else v for v in row[1:4])
+            current[first] = tuple(int(v) if str(v).isdigit() else v for v in row[1:5])
     return sections
 
 
@@ -127,6 +134,8 @@ def test_the_summary_table_reconciles_with_events_csv(sample_output: Path, year:
                if len(row) == 3}
     assert int(overall["活动"]) == len({row["活动编号"] for row in sessions})
     assert int(overall["场次"]) == len(sessions)
+    assert int(overall["其中已举办"]) == sum(map(_held, sessions))
+    assert int(overall["计划中（已发布、尚未举办）"]) == len(sessions) - sum(map(_held, sessions))
     active = [label for label in want["科普项目"] if label not in ("合计", OTHER["科普项目"])]
     assert int(overall["开展活动的科普项目"]) == len(active)
     assert int(overall["参与队伍"]) == len({row["主办队伍"] for row in sessions})
@@ -146,7 +155,7 @@ def test_the_stats_page_shows_programmes_and_campaigns_with_sessions_and_people(
                           r"<td>(\d+)</td><td>(\d+)</td><td>(\d+|未登记)</td></tr>", block[1])
         shown = {label: (int(events), int(sessions), int(people) if people.isdigit() else people)
                  for _, label, events, sessions, people in rows}
-        assert shown == want[section], section
+        assert shown == {label: (v[0], v[1], v[3]) for label, v in want[section].items()}, section
     programmes = re.search(r'id="programmes">(.*?)</figure>', html, re.DOTALL)[1]
     order = re.findall(r'<th scope="row">(\u3000*)<a href="/programmes/([a-z-]+)/">', programmes)
     registry = _registry("programmes")
@@ -159,6 +168,20 @@ def test_the_stats_page_shows_programmes_and_campaigns_with_sessions_and_people(
 
 
 @pytest.mark.build
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_the_share_of_events_in_towns_and_villages_counts_both(sample_output: Path, year: int) -> None:
+    """镇和村的活动占比: events in a 镇 and events in a village (a 街道 has villages too), counted
+    from events.csv and streets.yml; it had counted the towns only."""
+    kinds = {ident: street["kind"] for ident, street in _registry("streets").items()}
+    sessions = csv_sessions(sample_output, year)
+    events = {row["活动编号"] for row in sessions}
+    rural = {row["活动编号"] for row in sessions if kinds[row["街镇编号"]] == "镇" or row["社区类别"] == "村"}
+    assert rural - {row["活动编号"] for row in sessions if kinds[row["街镇编号"]] == "镇"}  # villages of a 街道
+    html = (sample_output / "stats" / str(year) / "index.html").read_text("utf-8")
+    assert f"<dt>镇和村的活动占比</dt><dd>{len(rural) / len(events) * 100:.1f}%</dd>" in html
+
+
+@pytest.mark.build
 def test_a_staffer_opens_the_xlsx_in_excel(sample_output: Path) -> None:
     path = _download(sample_output, 2026, "xlsx")
     book = load_workbook(path)
@@ -168,10 +191,10 @@ def test_a_staffer_opens_the_xlsx_in_excel(sample_output: Path) -> None:
     rows = [[c.value for c in row if c.value is not None] for row in sheet.iter_rows()]
     csv_rows = _csv_rows(_download(sample_output, 2026, "csv").read_bytes())
     assert summary_sections(rows) == summary_sections(csv_rows)  # the same table in both files
-    headers = [row for row in sheet.iter_rows() if [c.value for c in row[1:5]] == HEADER]
+    headers = [row for row in sheet.iter_rows() if [c.value for c in row[1:6]] == HEADER]
     assert [row[0].value for row in headers] == ["项目", "主题活动", "街镇", "类型", "类别", "专家"]
     totals = [row for row in sheet.iter_rows() if row[0].value == "合计"]
-    assert len(totals) == 6 and all(cell.font.b for row in totals for cell in row[:5])
+    assert len(totals) == 6 and all(cell.font.b for row in totals for cell in row[:6])
     assert all(row[2].data_type == "n" for row in totals)  # numbers Excel can add up, not text
     share = next(row for row in sheet.iter_rows() if row[0].value == "村的场次占比")
     assert share[1].number_format == "0.0%" and 0 < share[1].value < 1
@@ -236,9 +259,9 @@ def test_people_not_recorded_reads_as_such(mini_site: Path) -> None:
     index = index_for(BUILD, mini_site)
     table = lines(yearbook(index, figures(index, 2026)), "2026年科普活动年度统计", BUILD)
     sections = summary_sections(_csv_rows(summary_csv(table)))
-    assert sections["科普项目"]["流动科技馆"] == (1, 1, NOT_RECORDED)  # the parent counts its child's event
-    assert sections["科普项目"]["科普展巡"] == (1, 1, NOT_RECORDED)
-    assert sections["科普项目"]["合计"] == (1, 1, NOT_RECORDED)
+    for line in ("流动科技馆", "科普展巡", "合计"):  # the parent counts its child's event
+        events, sessions, _, people = sections["科普项目"][line]
+        assert (events, sessions, people) == (1, 1, NOT_RECORDED), line
     assert sections["科普项目"]["未列入科普项目"][0] == 3
 
 
@@ -258,4 +281,4 @@ def test_libreoffice_calc_runs_no_formula_from_either_file(tmp_path: Path) -> No
                     "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path / "back"),
                     str(tmp_path / "summary.xlsx")], capture_output=True, timeout=180, check=True)
     rows = _csv_rows((tmp_path / "back" / "summary.csv").read_bytes())
-    assert rows[0][0].startswith("=HYPERLINK") and rows[-1] == ["=1+1", "1", "1", "1", "1"]
+    assert rows[0][0].startswith("=HYPERLINK") and rows[-1][:5] == ["=1+1", "1", "1", "1", "1"]

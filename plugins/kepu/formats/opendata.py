@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from kepu.content.model import COMMUNITY_KINDS, STATUS_LABELS, STATUSES, STREET_KINDS
 from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import changed_times, session_label
+from kepu.formats import phones
 from kepu.formats.csvsafe import cell
 from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
 
@@ -37,10 +38,10 @@ CSV_NOTES = {
     "status": "这一场的状态：正常举办、已取消、已改期等", "street_id": "街镇编号", "street": "街镇名称",
     "community": "社区或村的名称", "venue": "地点名称", "address": "地址", "online": "线上参加的链接",
     "team": "主办志愿服务队", "categories": "活动类型", "audiences": "服务对象", "cost": "费用说明",
-    "registration": "是否需要报名", "phone": "报名电话", "attendance": "活动结束后登记的参加人数（每一场都写整项活动的人数）",
+    "registration": "是否需要报名", "phone": "报名电话；只写数字的号码按读法分组（0123-4567 8900、138 1234 5678），表格软件不会丢掉开头的 0", "attendance": "活动结束后登记的参加人数（每一场都写整项活动的人数）",
     "url": "活动页面地址", "programme_ids": "活动所属科普项目的编号（programmes.json；上级项目见其 parent）",
     "programmes": "科普项目名称", "campaign_ids": "所属主题活动的编号（campaigns.json）", "campaigns": "主题活动名称",
-    "venue_id": "登记场地的编号（venues.json）；临时地点为空", "community_id": "社区或村的编号（communities.json）",
+    "venue_id": "登记场地的编号（venues.json）；临时地点、换到别处的一场为空", "community_id": "社区或村的编号（communities.json）",
     "community_kind": "社区 / 村；未登记时为空", "speaker_ids": "同意公开姓名的专家的编号（people.json）",
     "speakers": "同意公开姓名的专家",
 }
@@ -180,6 +181,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     for occurrence in entry.occurrences:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place
+        elsewhere = occurrence.change is not None and occurrence.change.venue is not None
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
@@ -188,25 +190,28 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
             end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
             "否" if timed else "是", event.title, session_label(occurrence) or event.status_label, event.street,
-            entry.street.name, event.community, venue.name if venue else "", venue.address if venue else "",
+            entry.street.name, "" if elsewhere else event.community, venue.name if venue else "",
+            venue.address if venue else "",
             event.online, entry.team.name, "、".join(c.name for c in entry.categories),
             "、".join(a.name for a in entry.audiences), event.cost,
             "是" if event.registration and event.registration.required else "否",
-            event.registration.phone if event.registration else "",
-            event.attendance, f"{site}/{entry.url}", *_registry_cells(entry),
+            phones.grouped(event.registration.phone) if event.registration else "",
+            event.attendance, f"{site}/{entry.url}", *_registry_cells(entry, elsewhere),
         ]))
     return list(zip(keys, lines, strict=True))
 
 
-def _registry_cells(entry: EventEntry) -> list[str]:
-    """The 1.3 columns: programmes, campaigns, venue, community and consenting speakers."""
+def _registry_cells(entry: EventEntry, elsewhere: bool = False) -> list[str]:
+    """The 1.3 columns: programmes, campaigns, venue, community and consenting speakers. A session
+    moved to another place (``elsewhere``) is at no registered venue, in no known community."""
     def joined(items: tuple, attribute: str) -> str:
         return "、".join(getattr(item, attribute) for item in items)
 
-    community = entry.community
+    community = None if elsewhere else entry.community
     return [joined(entry.programmes, "id"), joined(entry.programmes, "name"), joined(entry.campaigns, "id"),
-            joined(entry.campaigns, "name"), entry.event.venue_id, entry.event.community_id,
-            community.kind if community else "", joined(entry.speakers, "id"), joined(entry.speakers, "name")]
+            joined(entry.campaigns, "name"), "" if elsewhere else entry.event.venue_id,
+            "" if elsewhere else entry.event.community_id, community.kind if community else "",
+            joined(entry.speakers, "id"), joined(entry.speakers, "name")]
 
 
 def csv_row(values: list) -> list:

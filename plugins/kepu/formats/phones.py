@@ -65,6 +65,23 @@ def shown(text: str) -> str:
     return f"{number} 转 {extension}" if extension else text.strip()
 
 
+def grouped(text: str) -> str:
+    """A number written as bare digits, grouped as it is read aloud (0123-4567 8900, 138 1234 5678,
+    400-800-1234): a spreadsheet then keeps it as text, leading 0 and all; anything else as written."""
+    digits = text.strip()
+    if not digits.isascii() or not digits.isdigit():
+        return text
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if digits.startswith(("400", "800")) and len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if digits.startswith("0") and _complete(digits):
+        area = 3 if digits[1] in "12" else 4
+        local = digits[area:]
+        return f"{digits[:area]}-{local[:-4]} {local[-4:]}"
+    return text
+
+
 def tel_uri(text: str, country: str = COUNTRY_CODE) -> str:
     """A ``tel:`` URI built from the digits of a number as editors write it, or "".
 

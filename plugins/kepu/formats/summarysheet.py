@@ -15,15 +15,17 @@ from kepu.index.yearbook import Yearbook
 SHEET = "年度统计"
 NOTES_SHEET = "说明"
 CORE = "docProps/core.xml"  # the workbook's created and modified times
-HEADERS = ("活动（项）", "场次", "人次", "登记人数的活动（项）")
+HEADERS = ("活动（项）", "场次", "其中已举办", "人次", "登记人数的活动（项）")
 NUMERALS = "一二三四五六七八九十"
 NOTES = (
     "活动（项）：一个活动文件算一项，重复举办的活动也只算一项。",
-    "场次：每举办一次算一场；重复活动按每个日期计算。已取消的活动和单独取消的一场都不计入。",
+    "场次：每举办一次算一场；重复活动按每个日期计算，连续几天的一项活动算一场。已取消的活动和单独取消的一场都不计入。",
+    "其中已举办：统计日之前已经结束的场次；场次减去已举办，是已经发布、还没有举办的（计划中）。"
+    "没有结束日期的重复活动只计算到统计日起一年内的场次。",
     "人次：活动结束后登记的参加人数之和；“未登记”表示这些活动都没有登记人数。"
     "“登记人数的活动”一列说明人次来自多少项活动。",
     "科普项目：上级项目含其下各项目的活动（名称前缩进的是下级项目）；一项活动属于几个项目时，合计中只算一次。",
-    "村的场次占比：在村（communities.yml 中类别为“村”）举办的场次占全年场次的比例。",
+    "村的场次占比：在村（登记类别为“村”的社区或村）举办的场次占全年场次的比例。",
     "专家：只写本人同意公开的专家姓名，其他专家合并为一行，不写姓名。",
     "数据根据网站发布的活动自动统计，与开放数据 events.csv（每一场一行）一致。",
 )
@@ -39,17 +41,21 @@ class Line:
 
 
 def _figures(row: Row) -> tuple[object, ...]:
-    return row.events, row.sessions, row.people, row.recorded
+    return row.events, row.sessions, row.held, row.people, row.recorded
 
 
 def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
     """The table from top to bottom: title, overall figures, then one block per section."""
     total = book.total
     out = [Line("title", (title,)),
-           Line("note", (f"截至 {as_of.isoformat()}，根据网站发布的活动自动统计；不含已取消的活动。",)),
+           Line("note", (f"截至 {as_of.isoformat()}，根据网站发布的活动自动统计；不含已取消的活动。"
+                         + (f"场次含 {total.sessions - total.held} 场已发布、尚未举办的（见“其中已举办”）。"
+                            if total.sessions > total.held else ""),)),
            Line("blank"), Line("heading", ("一、总体情况",)),
            Line("header", ("指标", "数量", "单位")),
            Line("figure", ("活动", total.events, "项")), Line("figure", ("场次", total.sessions, "场")),
+           Line("figure", ("其中已举办", total.held, "场")),
+           Line("figure", ("计划中（已发布、尚未举办）", total.sessions - total.held, "场")),
            Line("figure", ("人次（登记）", total.people, "人次")),
            Line("figure", ("登记人数的活动", total.recorded, "项")),
            Line("figure", ("开展活动的科普项目", book.active_programmes, "个")),
@@ -98,7 +104,7 @@ def summary_xlsx(table: list[Line], as_of: date) -> bytes:
     for number, line in enumerate(table, start=1):
         _xlsx_line(sheet, number, line)
     sheet.column_dimensions["A"].width = 36
-    for column in "BCDE":
+    for column in "BCDEF":
         sheet.column_dimensions[column].width = 14
     notes = book.create_sheet(NOTES_SHEET)
     notes.column_dimensions["A"].width = 100

@@ -23,6 +23,7 @@ class Row:
     attendance: int = 0  # 人次: the sum of its events' recorded attendance
     recorded: int = 0  # of its events, those with attendance recorded
     depth: int = 0  # a programme inside another: 1, 2, ...
+    held: int = 0  # of its 场次, those over before the build date (the rest are planned)
 
     @property
     def people(self) -> int | str:
@@ -36,11 +37,12 @@ class Tally:
     def __init__(self) -> None:
         self.rows: dict[str, Row] = {}
 
-    def add(self, keys: Iterable[str], sessions: int, attendance: int | None) -> None:
+    def add(self, keys: Iterable[str], sessions: int, attendance: int | None, held: int = 0) -> None:
         for key in dict.fromkeys(keys):
             row = self.rows.setdefault(key, Row(key, key))
             row.events += 1
             row.sessions += sessions
+            row.held += held
             if attendance is not None:
                 row.attendance += attendance
                 row.recorded += 1
@@ -48,7 +50,8 @@ class Tally:
     def row(self, key: str, label: str, url: str = "", depth: int = 0) -> Row:
         """The key's figures (zeros when it had none) under its shown label."""
         found = self.rows.get(key, Row(key, key))
-        return Row(key, label, found.events, found.sessions, url, found.attendance, found.recorded, depth)
+        return Row(key, label, found.events, found.sessions, url, found.attendance, found.recorded, depth,
+                   found.held)
 
 
 @dataclass(slots=True)
@@ -64,6 +67,7 @@ class Figures:
     postponed: int = 0  # postponed, new date not yet known (已延期)
     recurring: int = 0
     online: int = 0
+    rural: int = 0  # events in a township-level area (镇, 乡, 苏木) or in a village (村)
     teams: int = 0
     attendance: int = 0
     attendance_events: int = 0
@@ -83,16 +87,36 @@ class Figures:
     def planned(self) -> int:
         return self.sessions - self.held
 
-    def kind_share(self, kind: str) -> float:
-        total = sum(row.events for row in self.kinds)
-        row = next((r for r in self.kinds if r.key == kind), None)
-        return (row.events / total * 100) if row and total else 0.0
+    @property
+    def rural_label(self) -> str:
+        """镇和村 (乡、镇和村…): the township-level kinds this district has, and villages."""
+        kinds = [row.key for row in self.kinds if row.key in RURAL_KINDS]
+        return "、".join(kinds) + "和村" if kinds else "村"
+
+    @property
+    def rural_share(self) -> float:
+        """Percent of the events held in a 镇/乡/苏木 or in a village (see ``rural``)."""
+        return self.rural / self.events * 100 if self.events else 0.0
 
 
 def _sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
     """The year's sessions (a series' cancelled session is none; a cancelled event is counted apart)."""
     return [o for o in entry.occurrences if not (o.change is not None and o.change.cancelled)
             and (year is None or local_day(o.start, zone).year == year)]
+
+
+RURAL_KINDS = ("镇", "乡", "苏木")  # township-level areas; a 街道 or 功能区 is urban
+VILLAGE = "村"
+
+
+def is_rural(entry: EventEntry) -> bool:
+    """Held in a township-level area, or in a village of any area (a 街道 has villages too)."""
+    return entry.street.kind in RURAL_KINDS or (entry.community is not None and entry.community.kind == VILLAGE)
+
+
+def held_sessions(sessions: list, build_date, zone: ZoneInfo) -> int:
+    """How many of these sessions were over before the build date (the rest are planned)."""
+    return sum(last_local_day(o, zone) < build_date for o in sessions)
 
 
 def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
@@ -115,6 +139,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
     urls = facet_urls or {}
     result = Figures(year)
     months: Counter = Counter()
+    held_months: Counter = Counter()
     kinds: Counter = Counter()
     per = {kind: Tally() for kind in ("streets", "categories", "audiences")}
     teams = set()
@@ -137,15 +162,18 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
             result.attendance += event.attendance
             result.attendance_events += 1
         kinds[entry.street.kind] += 1
+        result.rural += is_rural(entry)
+        held = held_sessions(sessions, index.build_date, zone)
         for kind, keys in (("streets", (event.street,)), ("categories", event.categories),
                            ("audiences", event.audiences)):
-            per[kind].add(keys, len(sessions), event.attendance)
+            per[kind].add(keys, len(sessions), event.attendance, held)
         result.sessions += len(sessions)
-        result.held += sum(last_local_day(o, zone) < index.build_date for o in sessions)
+        result.held += held
         months.update(local_day(o.start, zone).month for o in sessions)
+        held_months.update(local_day(o.start, zone).month for o in sessions if last_local_day(o, zone) < index.build_date)
     result.teams = len(teams)
     if year is not None:
-        result.months = [Row(f"{m:02d}", f"{m}月", sessions=months[m]) for m in range(1, 13)]
+        result.months = [Row(f"{m:02d}", f"{m}月", sessions=months[m], held=held_months[m]) for m in range(1, 13)]
     has = {street.kind for street in registries.streets.values()}  # a row for each kind the district has
     result.kinds = [Row(kind, kind, kinds[kind]) for kind in STREET_KINDS if kind in has]
     for kind in ("streets", "categories", "audiences"):

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 from kepu.content.model import COMMUNITY_KINDS, Registries
 from kepu.index.site import EventEntry, SiteIndex
-from kepu.index.stats import Figures, Row, Tally, counted_sessions
+from kepu.index.stats import VILLAGE, Figures, Row, Tally, counted_sessions, held_sessions
 
 TOTAL = "\0total"  # the tally key of a section's 合计: events with any key in the section
 OTHER = "\0other"  # events with none (not in any programme, campaign, …)
 NO_COMMUNITY = "未登记社区或村"
-VILLAGE = "村"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +46,20 @@ class Yearbook:
 def _keys(entry: EventEntry, registries: Registries) -> dict[str, tuple[str, ...]]:
     """What an event counts under in each dimension of its own (a programme's parents too)."""
     event = entry.event
-    community = entry.community.kind if entry.community else NO_COMMUNITY
     return {
         "programmes": tuple(dict.fromkeys(a for p in event.programmes for a in registries.ancestors(p))),
         "campaigns": event.campaigns,
-        "communities": (community,),
         "people": event.speakers,
     }
+
+
+def _community_parts(entry: EventEntry, sessions: list) -> list[tuple[str, list]]:
+    """The event's community kind with its sessions there; a session moved to another place
+    (``recurrence.sessions``' venue) is in no known community, as events.csv lists it."""
+    home = entry.community.kind if entry.community else NO_COMMUNITY
+    away = [o for o in sessions if o.change is not None and o.change.venue is not None]
+    there = [o for o in sessions if not (o.change is not None and o.change.venue is not None)]
+    return [(key, part) for key, part in ((home, there), (NO_COMMUNITY, away)) if part]
 
 
 def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] | None = None) -> Yearbook:
@@ -62,13 +68,18 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
     year, registries = result.year, index.registries
     tallies = {kind: Tally() for kind in ("programmes", "campaigns", "communities", "people", "year")}
     for entry in index.entries:
-        sessions = len(counted_sessions(entry, year, index.timezone))
-        if not sessions:
+        counted = counted_sessions(entry, year, index.timezone)
+        if not counted:
             continue
+        sessions, held = len(counted), held_sessions(counted, index.build_date, index.timezone)
         attendance = entry.event.attendance
-        tallies["year"].add([TOTAL], sessions, attendance)
+        tallies["year"].add([TOTAL], sessions, attendance, held)
         for kind, keys in _keys(entry, registries).items():
-            tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance)
+            tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance, held)
+        tallies["communities"].add([TOTAL], sessions, attendance, held)
+        for key, part in _community_parts(entry, counted):
+            tallies["communities"].add([key], len(part), attendance,
+                                       held_sessions(part, index.build_date, index.timezone))
     total = tallies["year"].row(TOTAL, "全年合计")
     programmes = _programme_lines(registries, tallies["programmes"], urls.get("programmes", {}))
     sections = (
@@ -82,7 +93,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
                           "一项活动可属于几个类型，合计中只算一次。"),
         _section("communities", "社区和村", "类别", [tallies["communities"].row(kind, kind) for kind in
                                                      (*COMMUNITY_KINDS, NO_COMMUNITY)],
-                 tallies["communities"], note="按活动所在的社区或村（communities.yml 的类别）统计。"),
+                 tallies["communities"], note="按活动所在的社区或村登记的类别统计。"),
         _people_section(registries, tallies["people"], urls.get("people", {})),
     )
     villages = tallies["communities"].row(VILLAGE, VILLAGE).sessions
@@ -127,7 +138,7 @@ def _registry_section(key: str, title: str, column: str, rows: list[Row], regist
     order = {ident: number for number, ident in enumerate(registry)}
     lines = tuple(sorted(rows, key=lambda row: order[row.key]))
     return Section(key, title, column, lines, Row(TOTAL, "合计", total.events, total.sessions, "",
-                                                 total.attendance, total.recorded), None, note)
+                                                 total.attendance, total.recorded, 0, total.held), None, note)
 
 
 def _people_section(registries: Registries, tally: Tally, urls: dict[str, str]) -> Section:
@@ -139,6 +150,6 @@ def _people_section(registries: Registries, tally: Tally, urls: dict[str, str]) 
     if hidden:
         lines.append(Row("", f"未公开姓名的专家（{len(hidden)} 位）", sum(r.events for r in hidden),
                          sum(r.sessions for r in hidden), "", sum(r.attendance for r in hidden),
-                         sum(r.recorded for r in hidden)))
+                         sum(r.recorded for r in hidden), 0, sum(r.held for r in hidden)))
     return Section("people", "专家", "专家", tuple(lines), tally.row(TOTAL, "合计"), tally.row(OTHER, "没有登记专家"),
                    "每位专家的场次是他（她）参加的活动的场次；几位专家同一场活动时各算一次，合计中只算一次。")
