@@ -108,7 +108,11 @@ def test_each_day_page_holds_exactly_that_days_sessions_by_time(week, oracle) ->
         slots = [s for text in texts for s in re.findall(r'<h2 class="slot">([^<]+)</h2>', text)]
         clock = [s for s in slots if s != "全天"]
         assert clock == sorted(clock) and slots[:len(slots) - len(clock)] == ["全天"] * (len(slots) - len(clock))
-        assert f"共 <strong>{len(oracle[day])}</strong> 场活动" in texts[0]
+        lead = re.search(r'<p class="lead">.*?</p>', texts[0], re.DOTALL)[0]
+        said = re.search(r"本日全区共 (\d+) 场活动(?:（(?:另有 (\d+) 项跨天的活动在进行)?、?(?:(\d+) 场已取消)?）)?[，。]",
+                         lead)
+        assert said, lead  # every line listed: a session starting that day, one under way, one cancelled
+        assert sum(int(n or 0) for n in said.groups()) == len(oracle[day]), lead
 
 
 def test_a_day_by_street_category_or_audience_is_a_plain_link(week, oracle) -> None:
@@ -301,6 +305,25 @@ def test_the_samples_campaign_calendar_holds_its_whole_window(sample_output: Pat
     listed = {slug for slug, f in fronts.items() if "keji-huodongzhou-2026" in f.get("campaigns", "")}
     text = (sample_output / "feeds" / "campaigns" / "keji-huodongzhou-2026.ics").read_text("utf-8")
     assert set(re.findall(r"^UID:([^@\r]+)@", text, re.MULTILINE)) == listed and len(listed) >= 40
+
+
+@pytest.mark.parametrize("campaign", ["quanguo-kepuri-2026", "keji-huodongzhou-2026"])
+def test_the_days_of_a_campaign_add_up_to_its_sessions(sample_output: Path, campaign: str) -> None:
+    """A report writer adds up 每日日程: the main event, open all week, had been counted again on
+    each of its days (48 for a campaign of 42 场次). Each day now counts the sessions starting on
+    it, and says apart how many events under way continue through it, on both pages."""
+    folder = sample_output / "campaigns" / campaign
+    html = (folder / "index.html").read_text("utf-8")
+    total = int(re.search(r"<strong>(\d+)</strong> 场次", html)[1])
+    days = re.findall(r'<li><a href="/campaigns/[^"]+/(\d{4}-\d{2}-\d{2})/">[^<]+</a> <span class="meta">(\d+) 场'
+                      r"(?:，另有 (\d+) 项跨天的活动在进行)?</span>", html)
+    assert days and sum(int(sessions) for _, sessions, _ in days) == total
+    if campaign == "quanguo-kepuri-2026":  # its main event runs from 9月19日 to 9月25日
+        assert next(day for day, _, continuing in days if continuing) == "2026-09-20"
+    for day, sessions, continuing in days:
+        lead = re.search(r'<p class="lead">[^<]*', (folder / day / "index.html").read_text("utf-8"))[0]
+        said = f"本日全区共 {sessions} 场活动" + (f"（另有 {continuing} 项跨天的活动在进行）" if continuing else "")
+        assert said in lead, (day, lead)
 
 
 IMPLIED = CAMPAIGNS + "  implied: true\n"

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import subprocess
+import unicodedata
 import zipfile
 from collections import defaultdict
 from datetime import date
@@ -282,3 +283,35 @@ def test_libreoffice_calc_runs_no_formula_from_either_file(tmp_path: Path) -> No
                     str(tmp_path / "summary.xlsx")], capture_output=True, timeout=180, check=True)
     rows = _csv_rows((tmp_path / "back" / "summary.csv").read_bytes())
     assert rows[0][0].startswith("=HYPERLINK") and rows[-1][:5] == ["=1+1", "1", "1", "1", "1"]
+
+
+@pytest.mark.build
+def test_printed_stats_give_each_total_once_and_a_campaign_prints_no_embed_code(sample_output: Path, browser) -> None:
+    """孙主任 prints /stats/ for a meeting: a table broken across pages had its 合计 row printed
+    under each page's part (read as the total of that part); a campaign page printed its embed
+    code, cut off, and a 复制代码 button. Read back from Chromium's PDF with pypdf."""
+    from pypdf import PdfReader
+
+    from conftest import serve_directory
+
+    html = (sample_output / "stats" / "index.html").read_text("utf-8")
+    totals = html.count('<tr class="total"><th scope="row">合计</th>')
+    server, base = serve_directory(sample_output)
+    try:
+        page = browser.new_page()
+        pdfs = {}
+        for path in ("stats/", "campaigns/quanguo-kepuri-2026/"):
+            page.goto(f"{base}/{path}")
+            pdfs[path] = PdfReader(io.BytesIO(page.pdf(format="A4")))
+        page.close()
+    finally:
+        server.shutdown()
+    def text_of(pdf) -> str:  # Chromium's PDF text has Kangxi radicals (⽇ for 日): NFKC folds them
+        return unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in pdf.pages))
+
+    stats = pdfs["stats/"]
+    text = text_of(stats)
+    assert len(stats.pages) > 3 and totals >= 4
+    assert len(re.findall(r"^合计\s", text, re.MULTILINE)) == totals
+    campaign = text_of(pdfs["campaigns/quanguo-kepuri-2026/"])
+    assert "每日日程" in campaign and "嵌入代码" not in campaign and "复制代码" not in campaign

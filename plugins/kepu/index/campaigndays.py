@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
+from kepu.index.grids import DayCount, day_count
 from kepu.index.site import EventEntry, last_local_day, local_day, occurrence_key, time_text
 from kepu.index.stats import counted_sessions
 
@@ -24,6 +25,12 @@ class Row:
     time_text: str  # 09:00–11:00, 全天, 全天，至 5月20日
     slot: str  # the heading it is listed under: its start time, or 全天
     main: bool  # the campaign's main-venue event
+    first_day: bool = True  # it starts on this day (else: a day of an event already under way)
+
+    @property
+    def is_session(self) -> bool:
+        """Counted as one 场次 on this day, as the figures count (grids.DayItem.is_session)."""
+        return self.first_day and not self.occurrence.cancelled
 
     def has(self, kind: str, ident: str) -> bool:
         entry = self.entry
@@ -56,12 +63,21 @@ class Selection:
     def key(self) -> str:
         return f"{self.kind}/{self.item.id}" if self.item else ""
 
+    @property
+    def count(self) -> DayCount:
+        return day_count(self.rows)
+
 
 @dataclass(frozen=True, slots=True)
 class ProgrammeDay:
     day: date
     rows: tuple[Row, ...]
     tally: Tally
+
+    @property
+    def count(self) -> DayCount:
+        """场次 starting this day, and the lines that are not one (days of an event under way, cancelled)."""
+        return day_count(self.rows)
 
     def selections(self, registries: Registries) -> list[Selection]:
         """The day's views by street, category and audience (in registry order), each non-empty."""
@@ -125,7 +141,7 @@ def _place(by_day: dict, campaign: Campaign, occurrence: Occurrence, entry: Even
         slot = f"{occurrence.start.astimezone(zone):%H:%M}" if timed else ALL_DAY
         key = (slot != ALL_DAY, occurrence_key(occurrence, zone)[0], not main,
                order.get(entry.street.id, len(order)), entry.event.slug, occurrence.index)
-        by_day[day].append((key, Row(occurrence, entry, time_text(occurrence, zone), slot, main)))
+        by_day[day].append((key, Row(occurrence, entry, time_text(occurrence, zone), slot, main, day == first)))
         day += timedelta(days=1)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -68,7 +68,7 @@ class DayItem:
         return self.first_day and not self.occurrence.cancelled
 
 
-def session_count(items: list[DayItem]) -> int:
+def session_count(items: Sequence[DayItem]) -> int:
     """场次 among a day's items (the figures' definition: see stats.counted_sessions)."""
     return sum(item.is_session for item in items)
 
@@ -83,7 +83,8 @@ class DayCount:
     cancelled: int
 
 
-def day_count(items: list[DayItem]) -> DayCount:
+def day_count(items: Sequence[DayItem]) -> DayCount:
+    """Any day's lines that know whether they are a 场次 (``is_session``): a calendar's, a campaign's."""
     cancelled = sum(item.occurrence.cancelled for item in items)
     sessions = session_count(items)
     return DayCount(sessions, len(items) - sessions - cancelled, cancelled)
