@@ -20,7 +20,7 @@ pytestmark = pytest.mark.build
 ZONE = ZoneInfo("Asia/Shanghai")
 BUILD_MORNING = datetime(2026, 12, 1, 10, tzinfo=ZONE)  # the sample's build day, a Tuesday
 PHONE = {"width": 360, "height": 740}
-TITLES = "#results h2.card-title a"
+TITLES = "#results .card-title a"
 
 
 def _open(browser, url: str, at: datetime = BUILD_MORNING):
@@ -53,7 +53,7 @@ def _data(output: Path) -> list[dict]:
 def _street_page_titles(browser, base: str, street: str) -> list[str]:
     page = browser.new_page(viewport=PHONE)
     page.goto(f"{base}/streets/{street}/")
-    titles = [t.strip() for t in page.locator("main ol.cards h2.card-title a").all_inner_texts()]
+    titles = [t.strip() for t in page.locator("main ol.cards .card-title a").all_inner_texts()]
     page.close()
     return titles
 
@@ -82,7 +82,7 @@ def test_every_upcoming_event_of_the_list_is_in_the_filter_data(public_site) -> 
     output, _ = public_site
     listed = []
     for html in [output / "events" / "index.html", *sorted((output / "events" / "page").glob("*/index.html"))]:
-        listed += re.findall(r'<h2 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', html.read_text("utf-8"))
+        listed += re.findall(r'<h3 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', html.read_text("utf-8"))
     total = int(re.search(r"共 (\d+) 项活动即将举办", (output / "events" / "index.html").read_text("utf-8"))[1])
     in_data = [e["url"].split("/")[1] for e in _data(output)]
     assert sorted(in_data) == sorted(listed) and len(in_data) == total

@@ -203,7 +203,7 @@ def test_parent_in_xinbei_finds_a_weekend_event_for_a_ten_year_old_and_adds_it_t
 
     street = phone_page(browser, user_agent=WECHAT)
     street.goto(f"{base}/streets/xinbei/")
-    on_street = [" ".join(t.split()) for t in street.locator("main ol.cards h2.card-title a").all_inner_texts()]
+    on_street = [" ".join(t.split()) for t in street.locator("main ol.cards .card-title a").all_inner_texts()]
     close(street)
 
     page = phone_page(browser, user_agent=WECHAT)
@@ -228,7 +228,7 @@ def test_parent_in_xinbei_finds_a_weekend_event_for_a_ten_year_old_and_adds_it_t
         more.tap()
     assert not (more.count() and more.is_visible()), more.inner_text()
     cards = page.locator("#results article.card")
-    shown = [" ".join(t.split()) for t in cards.locator("h2.card-title a").all_inner_texts()]
+    shown = [" ".join(t.split()) for t in cards.locator(".card-title a").all_inner_texts()]
     assert shown == [e["title"] for e in for_ten]
 
     # The street's own page lists the same events (the filter adds only the age).
@@ -325,10 +325,10 @@ def test_elder_in_large_text_finds_a_health_talk_near_hangu_calls_maps_and_subsc
     hangu = sorted((e for e in events().values() if e["street"] == "hangu" and upcoming(e)),
                    key=lambda e: str(e["start"]))
     cards = page.locator("main ol.cards article.card")
-    assert [" ".join(t.split()) for t in cards.locator("h2.card-title a").all_inner_texts()] == [
+    assert [" ".join(t.split()) for t in cards.locator(".card-title a").all_inner_texts()] == [
         e["title"] for e in hangu]
     with_health_tag = [" ".join(t.split()) for t in cards.filter(
-        has=page.locator(".tag", has_text=health["name"])).locator("h2.card-title a").all_inner_texts()]
+        has=page.locator(".tag", has_text=health["name"])).locator(".card-title a").all_inner_texts()]
     assert with_health_tag == [e["title"] for e in hangu if health["id"] in e["categories"]]
 
     # Not there (or not only there): search for 健康讲座 with the header's search box.

@@ -181,7 +181,7 @@ def test_filter_index_holds_every_upcoming_event(public_site) -> None:
     data = rows(json.loads((output / "events" / "filter.json").read_text("utf-8")))
     listed = []
     for page in [output / "events" / "index.html", *sorted((output / "events" / "page").glob("*/index.html"))]:
-        listed += re.findall(r'<h2 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', page.read_text("utf-8"))
+        listed += re.findall(r'<h3 class="card-title"><a href="[^"]*/events/([a-z0-9-]+)/"', page.read_text("utf-8"))
     assert [e["url"].split("/")[1] for e in data] == listed and len(listed) >= 50
     assert all(b >= "2026-12-01" for e in data for _, b in e["dates"])
 
@@ -225,7 +225,7 @@ def test_filters_narrow_the_list_like_their_definition(public_site, browser, sta
     query = "&".join(f"{k}={v}" for k, v in state.items())
     page.goto(f"{base}/events/?{query}")
     page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
-    got = [t.strip() for t in page.locator("#results h2.card-title a").all_inner_texts()]
+    got = [t.strip() for t in page.locator("#results .card-title a").all_inner_texts()]
     page.close()
     expected = _expected(data, state, date(2026, 12, 2))
     assert got == expected and expected, state

@@ -36,7 +36,7 @@ class NoticesGenerator(Generator):
     def _write_facet(self, writer, services: Services, kind: str, facet: Facet) -> None:
         urls, index = services.urls, services.index
         page_url = f"{services.site_url}/{facet.url}"
-        code = services.qr.svg(page_url, f"{facet.name}页面的二维码：{page_url}")
+        code = services.qr.svg(page_url, f"{facet.name}页面的二维码")
         this_week, next_week = notice_weeks(index.build_date)
         for week, other in ((this_week, next_week), (next_week, this_week)):
             writer.write_file(urls.save_as(notice_kind(kind, week.key), id=facet.id),

@@ -78,7 +78,7 @@ def feed_links(settings: FeedSettings, path: str, name: str, qr: QrCache, page: 
         https=https,
         webcal=webcal(https),
         google=f"{GOOGLE_RENDER}?cid={quote(webcal(https), safe='')}",
-        qr_svg=qr.svg(page_url, f"{name}订阅页面二维码：{page_url}"),
+        qr_svg=qr.svg(page_url, f"{name}订阅页面的二维码"),
         page=page,
         page_url=page_url,
         atom=atom,

@@ -103,7 +103,7 @@
     event.status = event.status || "scheduled";
     var article = element("article", "card status-" + event.status);
     article.setAttribute("data-ends", event.ends);  // marked 已结束 by site.js, as the list's own cards
-    var title = element("h2", "card-title");
+    var title = element("h3", "card-title");  // as the page's cards, under 活动列表
     var link = element("a", "", event.title);
     link.href = form.getAttribute("data-index").replace(/events\/filter\.json$/, "") + data.event_path.replace("{slug}", event.url);
     title.appendChild(link);
@@ -140,7 +140,15 @@
       more.textContent = "再显示 " + Math.min(SHOWN, found.length - shown) + " 项（已显示 " + shown + " / " + found.length + " 项）";
       more.hidden = shown >= found.length;
     }
-    more.addEventListener("click", next);
+    more.addEventListener("click", function () {
+      var from = shown;
+      next();
+      // The first card just drawn takes the focus (the button may now be hidden), and it is said.
+      var added = list.children[from], first = added && added.querySelector("a");
+      if (first) { first.focus(); }
+      status.textContent = "找到 " + found.length + " 项活动，已显示 " + shown + " 项";
+    });
+    results.appendChild(element("h2", "visually-hidden", "活动列表"));  // the cards' heading, as on the page
     results.appendChild(list);
     results.appendChild(more);
     next();

@@ -357,6 +357,11 @@
           var kept = both[0], score = both[1];
           return straddling(score ? score : kept, m, now).then(function (rows) {
             if (token !== shown.token) { return; }
+            if (!kept.size && found.size) {  // found, but not in the chosen street or category
+              status.textContent = "“" + query + "”有 " + found.size + " 条结果，但都不在所选的街镇或类型里；" +
+                "请放宽上面的筛选。";
+              return;
+            }
             if (!kept.size) {
               var shownNear = score && score.size ? nearList(ordered(score, m, now, rows, score), m) : Promise.resolve();
               return shownNear.then(function () {
@@ -395,7 +400,16 @@
     filters.hidden = false;
     filters.addEventListener("change", function () { stateFromForm(); search(input.value); });
   }
-  more.addEventListener("click", function () { loadManifest().then(function (m) { showMore(m, runs(input.value)); }); });
+  more.addEventListener("click", function () {
+    var from = shown.count;
+    loadManifest().then(function (m) { return showMore(m, runs(input.value)); }).then(function () {
+      // Focus the first result just shown (the button may now be hidden) and say what was added.
+      var added = list.children[from];
+      var link = added && added.querySelector("a");
+      if (link) { link.focus(); }
+      status.textContent = "找到 " + shown.items.length + " 条结果，已显示 " + Math.min(shown.count, shown.items.length) + " 条";
+    });
+  });
   var params = new URLSearchParams(location.search);
   ["street", "category", "time"].forEach(function (name) {
     var el = document.getElementById("search-" + name);

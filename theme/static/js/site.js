@@ -26,10 +26,16 @@
     var field = document.getElementById(button.getAttribute("data-copy"));
     if (!field || !navigator.clipboard) { return; }
     button.hidden = false;
+    var label = button.textContent;  // 复制地址, 复制代码
+    var said = document.createElement("span");  // a screen reader is told; a changed button name often is not read
+    said.className = "visually-hidden";
+    said.setAttribute("role", "status");
+    button.insertAdjacentElement("afterend", said);
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
         button.textContent = "已复制";
-        setTimeout(function () { button.textContent = "复制地址"; }, 2000);
+        said.textContent = "已复制到剪贴板";
+        setTimeout(function () { button.textContent = label; said.textContent = ""; }, 2000);
       }, function () { field.select(); });
     });
   });

@@ -1,0 +1,113 @@
+"""A blind resident with a screen reader and a neighbour who uses only the keyboard: after "show
+more" the focus goes to what was added and the count is said; a search narrowed to a street says
+that there are results elsewhere rather than none at all; the focus ring can be seen on white
+and on the blue header. Chromium, its clock on the morning of the sample's build date."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from test_search_page import CONTRAST
+
+pytestmark = pytest.mark.build
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+ACTIVE = "() => { const a = document.activeElement; return [a.tagName, a.closest('li') ? a.closest('li').parentElement.id || a.closest('ol,ul').className : '', a.textContent]; }"
+
+
+@pytest.fixture
+def page(public_site, browser):
+    page = browser.new_page(viewport={"width": 640, "height": 400}, timezone_id="Asia/Shanghai")
+    page.clock.set_fixed_time(NOW)
+    yield page
+    page.close()
+
+
+def test_show_more_search_results_moves_the_focus_to_the_first_one_added(public_site, page) -> None:
+    _, base = public_site
+    page.goto(f"{base}/search/?q={quote('健康')}")
+    items = page.locator("#search-results > li")
+    items.first.wait_for()
+    more = page.get_by_role("button", name="显示更多结果")
+    status = page.locator("#search-status")
+    total = int(status.inner_text().removeprefix("找到 ").removesuffix(" 条结果"))
+    assert total > 20  # more than two presses
+    presses = 0
+    while more.is_visible():
+        count = items.count()
+        more.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length > {count}")
+        page.wait_for_function("() => document.activeElement !== document.body")
+        tag, where, text = page.evaluate(ACTIVE)
+        assert (tag, where) == ("A", "search-results"), (tag, where, text)
+        assert text == items.nth(count).locator("h2 a").inner_text()  # the first result just added
+        assert status.inner_text() == f"找到 {total} 条结果，已显示 {min(count + 10, total)} 条"
+        presses += 1
+    assert presses >= 2 and items.count() == total
+
+
+def test_a_search_narrowed_to_a_street_says_there_are_results_elsewhere(public_site, page) -> None:
+    _, base = public_site
+    page.goto(f"{base}/search/?q={quote('防诈骗')}")
+    status = page.locator("#search-status")
+    page.wait_for_function("() => /找到 \\d+ 条结果/.test(document.getElementById('search-status').textContent)")
+    found = int(status.inner_text().removeprefix("找到 ").removesuffix(" 条结果"))
+    streets = page.locator("#search-street option").evaluate_all("options => options.map(o => o.value)")
+    # A street whose events none of the results are in: the page says so, and how many there are.
+    for street in filter(None, streets):
+        page.goto(f"{base}/search/?q={quote('防诈骗')}&street={street}")
+        page.wait_for_function("() => !/正在搜索/.test(document.getElementById('search-status').textContent)")
+        said = status.inner_text()
+        if "但都不在所选的街镇或类型里" in said:
+            assert said.startswith(f"“防诈骗”有 {found} 条结果")
+            assert "没有找到" not in said and page.locator("#search-results > li").count() == 0
+            return
+    pytest.fail("every street had a 防诈骗 result: pick another query")
+
+
+def test_show_more_events_moves_the_focus_to_the_first_card_added(public_site, page) -> None:
+    _, base = public_site
+    page.goto(f"{base}/events/?free=1")  # more free events than one draw of 50 cards
+    status = page.locator(".filter-status")
+    more = page.locator(".filter-more")
+    more.wait_for()
+    cards = page.locator("#main ol.cards > li")
+    count = cards.count()
+    more.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelectorAll('#main ol.cards > li').length > {count}")
+    tag, _, text = page.evaluate(ACTIVE)
+    assert tag == "A" and text == cards.nth(count).locator(".card-title a").inner_text()
+    assert "，已显示 " in status.inner_text()
+
+
+FOCUS_RING = """element => {
+  element.focus();
+  const style = getComputedStyle(element);
+  return [style.outlineColor, (style.boxShadow.match(/rgba?\\([^)]*\\)/) || [''])[0]];
+}"""
+
+
+@pytest.mark.parametrize("where", ["#main a", ".site-header nav a"])
+def test_the_focus_ring_stands_out_where_it_is_drawn(public_site, page, where: str) -> None:
+    """WCAG 1.4.11: the ring, or one band of it, at least 3:1 against the background around it."""
+    _, base = public_site
+    page.goto(f"{base}/events/")
+    link = page.locator(where).first
+    page.keyboard.press("Tab")  # keyboard use: :focus-visible applies to focus() from here on
+    outline, shadow = link.evaluate(FOCUS_RING)
+    contrast = []
+    for colour in (outline, shadow):
+        if colour:
+            contrast.append(link.evaluate(f"""element => {{
+                const probe = document.createElement('span');
+                probe.style.color = '{colour}';
+                element.parentElement.appendChild(probe);
+                const c = ({CONTRAST})(probe, 'color');
+                probe.remove();
+                return c;
+            }}"""))
+    assert max(contrast) >= 3, (outline, shadow, contrast)
