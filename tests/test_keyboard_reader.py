@@ -111,3 +111,31 @@ def test_the_focus_ring_stands_out_where_it_is_drawn(public_site, page, where: s
                 return c;
             }}"""))
     assert max(contrast) >= 3, (outline, shadow, contrast)
+
+
+def test_every_calendar_on_the_subscribe_page_has_links_of_its_own_name(public_site, page) -> None:
+    """TalkBack's list of links had 132 × 一键订阅, 131 × 订阅步骤, 131 × 阅读器（Atom）: each now
+    names its calendar (read from Chromium's accessibility tree, as a screen reader gets it)."""
+    _, base = public_site
+    page.goto(f"{base}/subscribe/")
+    snapshot = page.locator("main").aria_snapshot()
+    links = [line.split('"')[1] for line in snapshot.splitlines() if line.strip().startswith("- link \"")]
+    for word in ("一键订阅", "订阅步骤", "阅读器（Atom）"):
+        named = [name for name in links if name.startswith(word)]
+        assert len(named) > 100 and len(set(named)) == len(named), (word, len(named), len(set(named)))
+
+
+def test_a_filtered_card_links_what_the_lists_own_card_links(public_site, page) -> None:
+    """Narrowed to 大港街道, the cards were rebuilt by the script without the street's link that
+    every card on the page has: the same event's card now offers the same links."""
+    _, base = public_site
+    links = "article => [...article.querySelectorAll('a')].map(a => new URL(a.href).pathname)"
+    page.goto(f"{base}/events/")
+    own = page.locator("#main ol.cards article").first
+    title = own.locator(".card-title a").inner_text()
+    street = own.locator(".where a").get_attribute("href").strip("/").split("/")[-1]
+    before = own.evaluate(links)
+    page.goto(f"{base}/events/?street={street}")
+    page.wait_for_function("() => /找到/.test(document.querySelector('.filter-status').textContent)")
+    rebuilt = page.locator("#main ol.cards article", has=page.get_by_role("link", name=title, exact=True)).first
+    assert rebuilt.evaluate(links) == before

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from kepu.content.model import STATUS_LABELS
 from kepu.index.site import SiteIndex, last_local_day, local_day
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 FIELDS = ("url", "title", "when", "place", "street", "categories", "audiences", "flags", "age",
           "status", "status_text", "dates", "ends", "repeat")
 FREE, REGISTRATION, ACCESSIBLE = 1, 2, 4
@@ -41,6 +41,11 @@ def _url_parts(index: SiteIndex) -> tuple[str, str]:
     if all(e.url == f"{prefix}{e.event.slug}{suffix}" for e in index.upcoming):
         return prefix, suffix
     return "", ""
+
+
+def _facet_url(index: SiteIndex, kind: str, ident: str) -> str:
+    facet = index.facets[kind].get(ident)
+    return facet.url if facet is not None else ""
 
 
 def filter_index(index: SiteIndex) -> dict:
@@ -90,7 +95,8 @@ def filter_index(index: SiteIndex) -> dict:
         "build_date": start.isoformat(),
         "event_path": f"{prefix}{{slug}}{suffix}",  # an event's address: its slug in place of {slug}
         "fields": list(FIELDS),
-        "streets": [[k, registries.streets[k].name] for k in streets],
+        # id, name and page (the cards link their street, as the list's own cards do)
+        "streets": [[k, registries.streets[k].name, _facet_url(index, "streets", k)] for k in streets],
         "categories": [[k, registries.categories[k].name] for k in categories],
         "audiences": [[k, registries.audiences[k].name] for k in audiences],
         "status_labels": {k: v for k, v in STATUS_LABELS.items() if k != "scheduled"},

@@ -11,6 +11,7 @@
   var status = form.querySelector(".filter-status");
   var original = Array.prototype.slice.call(results.childNodes);
   var data = null, col = {}, base = 0;
+  var root = form.getAttribute("data-index").replace(/events\/filter\.json$/, "");  // the site's address
   var FIELDS = ["street", "category", "audience", "when", "age", "free", "access", "registration"];
   var MULTI = { street: "streets", category: "categories", audience: "audiences" };
   var SHOWN = 50;  // cards drawn at a time; a button draws more
@@ -105,7 +106,7 @@
     article.setAttribute("data-ends", event.ends);  // marked 已结束 by site.js, as the list's own cards
     var title = element("h3", "card-title");  // as the page's cards, under 活动列表
     var link = element("a", "", event.title);
-    link.href = form.getAttribute("data-index").replace(/events\/filter\.json$/, "") + data.event_path.replace("{slug}", event.url);
+    link.href = root + data.event_path.replace("{slug}", event.url);
     title.appendChild(link);
     var label = event.status_text || data.status_labels[event.status];  // as the page's cards
     if (label) {
@@ -119,7 +120,11 @@
       when.appendChild(element("span", "repeat", "（" + data.repeats[event.repeat] + "）"));
     }
     article.appendChild(when);
-    article.appendChild(element("p", "where", data.places[event.place] + " · " + data.streets[event.street][1]));
+    var street = data.streets[event.street], where = element("p", "where", data.places[event.place] + " · ");
+    var streetLink = element("a", "", street[1]);
+    streetLink.href = root + street[2];
+    where.appendChild(street[2] ? streetLink : document.createTextNode(street[1]));
+    article.appendChild(where);
     var tags = element("p", "tags");
     event.categories.forEach(function (c) { tags.appendChild(element("span", "tag", data.categories[c][1])); });
     event.audiences.forEach(function (a) { tags.appendChild(element("span", "tag tag-audience", data.audiences[a][1])); });
