@@ -82,8 +82,7 @@ def test_anything_else_is_text(value: object, shown: str) -> None:
 
 
 def test_a_row_is_defused_column_by_column() -> None:
-    values = [f"-{key}" for key, _ in CSV_COLUMNS]
-    values[[key for key, _ in CSV_COLUMNS].index("attendance")] = -3
+    values = [-3 if key in NUMERIC_CSV_COLUMNS else f"-{key}" for key, _ in CSV_COLUMNS]
     row = csv_row(values)
     for (key, _), value, written in zip(CSV_COLUMNS, values, row, strict=True):
         assert written == (value if key in NUMERIC_CSV_COLUMNS else "'" + value), key
@@ -170,8 +169,7 @@ HOSTILE_TEXTS = [
 def test_calc_shows_defused_text_as_text_and_numbers_as_numbers(tmp_path: Path) -> None:
     lines = []
     for number, text in enumerate(HOSTILE_TEXTS):
-        values = [text] * len(CSV_COLUMNS)
-        values[[key for key, _ in CSV_COLUMNS].index("attendance")] = [-3, -12.5][number % 2]
+        values = [[-3, -12.5][number % 2] if key in NUMERIC_CSV_COLUMNS else text for key, _ in CSV_COLUMNS]
         line = io.StringIO()
         csv.writer(line, lineterminator="\r\n").writerow(csv_row(values))
         lines.append((f"{number:03d}", line.getvalue()))

@@ -315,3 +315,31 @@ def test_printed_stats_give_each_total_once_and_a_campaign_prints_no_embed_code(
     assert len(re.findall(r"^合计\s", text, re.MULTILINE)) == totals
     campaign = text_of(pdfs["campaigns/quanguo-kepuri-2026/"])
     assert "每日日程" in campaign and "嵌入代码" not in campaign and "复制代码" not in campaign
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_free_events_and_places_are_counted_as_the_front_matter_says(sample_output: Path, year: int) -> None:
+    """孙主任 reports 免费 and 名额 too: from each event's own front matter (cost, registration.capacity),
+    times its sessions listed in events.csv (cancelled ones left out)."""
+    from feedtools import event_fronts
+
+    fronts = event_fronts(CONTENT)
+    sessions = csv_sessions(sample_output, year)
+    events = {row["活动编号"] for row in sessions}
+    free = [slug for slug in events if not (fronts[slug].get("cost") or "").strip()]
+
+    def capacity(slug: str) -> int:
+        registration = fronts[slug].get("registration") or {}
+        return int(registration.get("capacity") or 0) if isinstance(registration, dict) else 0
+
+    places = sum(capacity(row["活动编号"]) for row in sessions)
+    limited = sum(1 for slug in events if capacity(slug))
+    assert places and free and len(free) < len(events)
+    html = (sample_output / "stats" / str(year) / "index.html").read_text("utf-8")
+    assert (f"<dt>免费活动</dt><dd>{len(free)} 项<small>（收费 {len(events) - len(free)} 项）</small></dd>") in html
+    assert f"<dt>报名名额</dt><dd>{places} 个<small>（{limited} 项活动写了名额，按每场计算）</small></dd>" in html
+    overall = {row[0]: row[1] for row in _csv_rows(_download(sample_output, year, "csv").read_bytes()) if len(row) == 3}
+    assert (int(overall["免费活动"]), int(overall["报名名额（按每场计算）"])) == (len(free), places)
+    csv_places = sum(int(row["名额"] or 0) for row in sessions)
+    assert csv_places == places

@@ -17,8 +17,9 @@ from kepu.formats import phones
 from kepu.formats.csvsafe import cell
 from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
 
-DATA_VERSION = "1.3"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
-# 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns)
+DATA_VERSION = "1.4"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
+# 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns);
+# 1.4: the CSV's 名额 and 免费 columns
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
@@ -30,6 +31,8 @@ CSV_COLUMNS = [
     ("programme_ids", "科普项目编号"), ("programmes", "科普项目"), ("campaign_ids", "主题活动编号"),
     ("campaigns", "主题活动"), ("venue_id", "场地编号"), ("community_id", "社区编号"),
     ("community_kind", "社区类别"), ("speaker_ids", "专家编号"), ("speakers", "专家"),
+    # Appended in 1.4: what a year's report counts besides sessions.
+    ("capacity", "名额"), ("free", "免费"),
 ]
 # What each CSV column holds (the open-data page lists them); several values are joined by 、.
 CSV_NOTES = {
@@ -44,8 +47,9 @@ CSV_NOTES = {
     "venue_id": "登记场地的编号（venues.json）；临时地点、换到别处的一场为空", "community_id": "社区或村的编号（communities.json）",
     "community_kind": "社区 / 村；未登记时为空", "speaker_ids": "同意公开姓名的专家的编号（people.json）",
     "speakers": "同意公开姓名的专家",
+    "capacity": "这一场的报名名额（人）；没有写名额为空", "free": "免费活动为“是”，收费为“否”",
 }
-NUMERIC_CSV_COLUMNS = frozenset({"attendance"})  # written as numbers, a negative one too
+NUMERIC_CSV_COLUMNS = frozenset({"attendance", "capacity"})  # written as numbers, a negative one too
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -202,7 +206,8 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
 
 
 def _registry_cells(entry: EventEntry, elsewhere: bool = False) -> list[str]:
-    """The 1.3 columns: programmes, campaigns, venue, community and consenting speakers. A session
+    """The 1.3 and 1.4 columns: programmes, campaigns, venue, community, consenting speakers,
+    places and whether it is free. A session
     moved to another place (``elsewhere``) is at no registered venue, in no known community."""
     def joined(items: tuple, attribute: str) -> str:
         return "、".join(getattr(item, attribute) for item in items)
@@ -211,7 +216,9 @@ def _registry_cells(entry: EventEntry, elsewhere: bool = False) -> list[str]:
     return [joined(entry.programmes, "id"), joined(entry.programmes, "name"), joined(entry.campaigns, "id"),
             joined(entry.campaigns, "name"), "" if elsewhere else entry.event.venue_id,
             "" if elsewhere else entry.event.community_id, community.kind if community else "",
-            joined(entry.speakers, "id"), joined(entry.speakers, "name")]
+            joined(entry.speakers, "id"), joined(entry.speakers, "name"),
+            entry.event.registration.capacity if entry.event.registration else None,
+            "是" if entry.event.is_free else "否"]
 
 
 def csv_row(values: list) -> list:

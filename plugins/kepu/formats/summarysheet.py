@@ -27,6 +27,7 @@ NOTES = (
     "科普项目：上级项目含其下各项目的活动（名称前缩进的是下级项目）；一项活动属于几个项目时，合计中只算一次。",
     "村的场次占比：在村（登记类别为“村”的社区或村）举办的场次占全年场次的比例。",
     "专家：只写本人同意公开的专家姓名，其他专家合并为一行，不写姓名。",
+    "报名名额：写了名额（registration.capacity）的活动，每一场的名额相加；重复活动的名额按每场计算。",
     "数据根据网站发布的活动自动统计，与开放数据 events.csv（每一场一行）一致。",
 )
 
@@ -60,6 +61,10 @@ def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
            Line("figure", ("登记人数的活动", total.recorded, "项")),
            Line("figure", ("开展活动的科普项目", book.active_programmes, "个")),
            Line("figure", ("参与队伍", book.figures.teams, "支")),
+           Line("figure", ("免费活动", book.figures.free, "项")),
+           Line("figure", ("收费活动", book.figures.events - book.figures.free, "项")),
+           Line("figure", ("报名名额（按每场计算）", book.figures.places, "个")),
+           Line("figure", ("写了名额的活动", book.figures.capacity_events, "项")),
            Line("share", ("村的场次占比", round(book.village_share / 100, 4), "")),
            Line("figure", ("已取消的活动", book.figures.cancelled, "项"))]
     for number, section in enumerate(book.sections, start=2):

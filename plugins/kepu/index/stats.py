@@ -68,6 +68,9 @@ class Figures:
     recurring: int = 0
     online: int = 0
     rural: int = 0  # events in a township-level area (镇, 乡, 苏木) or in a village (村)
+    free: int = 0  # events without a cost
+    places: int = 0  # 名额 offered: each session's capacity, summed
+    capacity_events: int = 0  # events that give a capacity
     teams: int = 0
     attendance: int = 0
     attendance_events: int = 0
@@ -163,6 +166,11 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
             result.attendance_events += 1
         kinds[entry.street.kind] += 1
         result.rural += is_rural(entry)
+        result.free += event.is_free
+        capacity = event.registration.capacity if event.registration else None
+        if capacity:
+            result.capacity_events += 1
+            result.places += capacity * len(sessions)
         held = held_sessions(sessions, index.build_date, zone)
         for kind, keys in (("streets", (event.street,)), ("categories", event.categories),
                            ("audiences", event.audiences)):
