@@ -135,3 +135,33 @@ def test_a_mistyped_name_is_offered_the_names_close_to_it(search) -> None:
     offered = close.locator("a").all_inner_texts()
     assert offered and all("智启梦工厂" in title for title in offered[:3]), offered
     assert "没有找到“智启梦工场”" in search.locator("#search-status").inner_text()
+
+
+@pytest.mark.parametrize("query", ["智启梦工厂"])  # five programmes by that name, a weekly one among them
+def test_events_to_come_are_listed_by_their_next_session(search, public_site, query: str) -> None:
+    """A weekly class running until June was listed after one-off events of December and January:
+    events to come were ordered by their last session. The first results (events found by name)
+    now come by their next session, as the calendar files say it (recurring-ical-events over each
+    event's own .ics is the oracle)."""
+    from datetime import date
+
+    from feedtools import event_occurrences
+
+    output, _ = public_site
+
+    def next_end(slug: str) -> datetime:
+        ends = []
+        for occurrence in event_occurrences(output, slug, date(2028, 1, 1)):
+            if occurrence.get("STATUS") == "CANCELLED":
+                continue
+            end = occurrence["DTEND"].dt
+            ends.append(end if isinstance(end, datetime) else datetime.combine(end, datetime.min.time(), NOW.tzinfo))
+        return min(end for end in ends if end > NOW)
+
+    first = shown_slugs(search, query)[:10]  # one batch: ordered among themselves
+    over = {link.get_attribute("href").strip("/").split("/")[-1]
+            for link in search.locator("#search-results > li.is-past h2 a").all()}
+    coming = [slug for slug in first if slug not in over and slug in pages_with(query, names_only=True)]
+    assert len(coming) >= 3, (query, first)
+    order = [next_end(slug) for slug in coming]
+    assert order == sorted(order), list(zip(coming, order, strict=True))

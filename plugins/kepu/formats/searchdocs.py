@@ -9,7 +9,7 @@ from datetime import date
 from kepu.content.dates import format_day
 from kepu.content.model import Registries
 from kepu.formats.searchindex import SearchDoc, SearchSite
-from kepu.index.site import EventEntry
+from kepu.index.site import EventEntry, ends_at
 
 BODY_CHARS = 2000  # of a page's text, what search reads beyond its names
 EXCERPT_CHARS = 80
@@ -43,6 +43,7 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
                *(a.name for a in entry.audiences)),
         text=(event.summary, venue.address if venue else "", body),
         ends=int(entry.ends.timestamp()),
+        soon=None if entry.is_past or entry.next is None else int(ends_at(entry.next).timestamp()),
         status="" if shown == "scheduled" else shown,
         status_label="" if shown == "scheduled" else event.status_label,
         street=entry.street.id, categories=tuple(c.id for c in entry.categories),

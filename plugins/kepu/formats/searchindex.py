@@ -6,8 +6,8 @@ Layout, under the search folder:
     <build>/t/<n>.json the postings of the terms whose hash falls in shard n
     <build>/d/<n>.json the pages numbered n × chunk … (title, link, date, street, status)
 
-Pages are numbered events first, by the four weeks in which they are over and by title within
-them, then news by date. So a query's first results, the events it finds in the coming weeks,
+Pages are numbered events first, by the four weeks in which their next session (as of the
+build; an event over: the event) is over and by title within them, then news by date. So a query's first results, the events it finds in the coming weeks,
 lie in few page files (a programme's sessions of one period side by side), and a browser tells
 events to come from events over with each page file's first and last end (``spans``) and its
 own clock, reading a page file's own times only where the two straddle now.
@@ -24,7 +24,7 @@ from itertools import repeat
 
 from kepu.formats.searchterms import CATEGORY, STREET, encode_postings, known_syllables, shard_of, text_terms
 
-FORMAT = 1
+FORMAT = 2  # 2: rows end with when the next session is over (ordering)
 CHUNK = 64  # pages per page file
 SHARD_BYTES = 16_000  # aimed-at size of one postings file
 PERIOD = 28 * 24 * 3600  # events over in the same four weeks are numbered by title
@@ -42,6 +42,7 @@ class SearchDoc:
     names: tuple[str, ...]  # title, programmes, campaigns, venue, street, team, community, speakers, …
     text: tuple[str, ...] = ()  # summary, address, body text
     ends: int | None = None  # events: when it is over (Unix seconds); None for news
+    soon: int | None = None  # events: when its next session (as of the build) is over; else ``ends``
     status: str = ""  # shown status key when not as planned (cancelled, full, …)
     status_label: str = ""
     street: str = ""
@@ -71,10 +72,17 @@ class SearchSite:
     synonyms: Sequence[Sequence[str]] = ()  # groups of words that mean the same (卒中, 中风)
 
 
+def _when(doc: SearchDoc) -> int:
+    """An event's place in time: when its next session is over (a weekly series is found by its
+    next Sunday, not by its last one next summer); an event over, when it ended."""
+    return doc.ends if doc.soon is None else doc.soon
+
+
 def ordered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
-    """Events by the period they are over in and title, then news in date order (page numbers)."""
+    """Events by the period their next session (or, over, the event) is over in and title, then
+    news in date order (page numbers)."""
     docs = list(docs)
-    events = sorted((d for d in docs if d.is_event), key=lambda d: (d.ends // PERIOD, d.title, d.ends, d.url))
+    events = sorted((d for d in docs if d.is_event), key=lambda d: (_when(d) // PERIOD, d.title, _when(d), d.url))
     news = sorted((d for d in docs if not d.is_event), key=lambda d: (d.order, d.url))
     return events + news
 
@@ -112,7 +120,8 @@ def _span(events: Sequence[SearchDoc]) -> list[int]:
 
 
 def _row(doc: SearchDoc) -> list:
-    return [doc.url, doc.title, doc.when, doc.place, doc.status, doc.status_label, doc.ends, doc.excerpt]
+    return [doc.url, doc.title, doc.when, doc.place, doc.status, doc.status_label, doc.ends, doc.excerpt,
+            _when(doc) if doc.is_event else None]
 
 
 def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,

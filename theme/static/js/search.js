@@ -301,8 +301,9 @@
     return chunksOf(next.map(function (item) { return item.page; }), m).then(function (rows) {
       if (token !== shown.token) { return; }
       // Within what is shown: soonest first among events to come, latest first among the rest.
-      next.sort(function (a, b) {
-        var ta = rows[a.page] ? rows[a.page][6] || 0 : 0, tb = rows[b.page] ? rows[b.page][6] || 0 : 0;
+      next.sort(function (a, b) {  // events to come by their next session (row[8]), the rest by their end
+        function time(item) { var row = rows[item.page]; return row ? (item.group === 0 && row[8]) || row[6] || 0 : 0; }
+        var ta = time(a), tb = time(b);
         return a.group - b.group || b.flag - a.flag || (a.group === 0 ? ta - tb : tb - ta);
       });
       next.forEach(function (item) { if (rows[item.page]) { list.appendChild(card(item, rows[item.page], typed)); } });
