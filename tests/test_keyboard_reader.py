@@ -139,3 +139,27 @@ def test_a_filtered_card_links_what_the_lists_own_card_links(public_site, page) 
     page.wait_for_function("() => /找到/.test(document.querySelector('.filter-status').textContent)")
     rebuilt = page.locator("#main ol.cards article", has=page.get_by_role("link", name=title, exact=True)).first
     assert rebuilt.evaluate(links) == before
+
+
+@pytest.mark.parametrize(("path", "link", "current"), [
+    ("events/", "近期活动", "page"), ("streets/dagang/", "街镇", "true"), ("calendar/2026/11/", "日历", "true"),
+    ("about/", "关于", "page")])
+def test_the_main_navigation_says_where_the_reader_is(public_site, page, path: str, link: str, current: str) -> None:
+    _, base = public_site
+    page.goto(f"{base}/{path}")
+    nav = page.get_by_role("navigation", name="主导航")
+    page.wait_for_function("() => document.querySelector('.site-header nav a[aria-current]')")
+    assert nav.get_by_role("link", name=link, exact=True).get_attribute("aria-current") == current
+    assert nav.locator("a[aria-current]").count() == 1
+
+
+def test_without_javascript_the_search_page_gives_no_instruction_it_cannot_keep(public_site, browser) -> None:
+    """Without the script, the status said 输入关键词后按“搜索” while <noscript> said search does not work."""
+    _, base = public_site
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(f"{base}/search/?q=健康")
+        assert plain.locator("#search-status").inner_text() == ""
+    finally:
+        context.close()

@@ -417,5 +417,6 @@
     if (el && params.get(name)) { el.value = params.get(name); }
   });
   var initial = params.get("q");
-  if (initial) { input.value = initial; search(initial); }
+  // Said only where the script runs: without it, the page's <noscript> says where to look instead.
+  if (initial) { input.value = initial; search(initial); } else { status.textContent = "输入关键词后按“搜索”。"; }
 })();

@@ -15,6 +15,18 @@
     });
   }
 
+  // The main navigation says where the reader is: this page (aria-current="page") or within
+  // its section (the calendar link on another month, 街镇 on a street's page). The header is made
+  // once for every page, so the page cannot say it itself.
+  var home = document.querySelector(".site-header .brand");
+  var rootPath = home ? new URL(home.href).pathname : "/";
+  function section(path) { return path.slice(rootPath.length).split("/")[0]; }
+  document.querySelectorAll(".site-header nav a").forEach(function (link) {
+    var path = new URL(link.href).pathname;
+    if (path === location.pathname) { link.setAttribute("aria-current", "page"); }
+    else if (section(path) && section(path) === section(location.pathname)) { link.setAttribute("aria-current", "true"); }
+  });
+
   // The print button of a notice sheet (the browser's own print dialog works without it).
   document.querySelectorAll("button.print-sheet").forEach(function (button) {
     button.hidden = false;
