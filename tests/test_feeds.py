@@ -292,7 +292,7 @@ def test_street_page_subscribe_block(sample_output: Path) -> None:
     google = re.search(r'href="(https://calendar\.google\.com/[^"]+)"', html)[1].replace("&amp;", "&")
     assert unquote(parse_qs(urlparse(google).query, keep_blank_values=True)["cid"][0]) == \
         "webcal://127.0.0.1:8000/feeds/streets/xinbei.ics"
-    assert '<svg role="img"' in html and "订阅页面二维码" in html
+    assert '<svg role="img"' in html and "订阅页面的二维码" in html
     assert 'href="/subscribe/"' in html
 
 
