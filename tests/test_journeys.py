@@ -466,7 +466,7 @@ def test_office_desktop_user_navigates_calendars_stats_and_open_data(public_site
     assert on_day == in_month
     assert page.locator("main .lead").inner_text().startswith(f"共 {len(on_day)} 场活动")
     page.go_back()
-    page.locator("nav.month-nav").get_by_role("link", name="本周活动").click()
+    page.locator("nav.month-nav").get_by_role("link", name="本周和下周的活动").click()
     assert "本周" in h1(page)
     lead = page.locator("main .lead").inner_text()
     monday = TODAY - timedelta(days=TODAY.weekday())
