@@ -394,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
                         help="skip the traced build that shows where the time goes")
-    parser.add_argument("--append", type=Path, help="Markdown appended to the report (notes on what was optimised)")
+    parser.add_argument("--append", type=Path, help="notes on what was optimised, linked from the report")
     args = parser.parse_args(argv)
     results = []
     for corpus in args.corpora.split(","):
@@ -407,8 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     editing = kept_section(args.out)  # measured by bench.editing, kept until it runs again
     if editing:
         text += "\n" + editing
-    if args.append and args.append.exists():
-        text += "\n" + args.append.read_text("utf-8")
+    if args.append and args.append.exists():  # linked, not copied: the notes are read in their own file
+        text += f"\nWhat was tried and measured, session by session: [{args.append.name}]({args.append.name}).\n"
     args.out.write_text(text + kept_sections(args.out), "utf-8")
     print(text)
     return 0
