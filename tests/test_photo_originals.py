@@ -123,3 +123,28 @@ def test_an_editor_is_told_by_the_check_and_cleans_with_one_command(mini_site: P
     assert not located(photo.read_bytes())
     again = run_check(content=content, cwd=mini_site)
     assert again.returncode == 0 and "拍摄地点" not in again.stdout, again.stdout
+
+
+def motion_photo() -> bytes:
+    """A phone's motion photo: the still, then a short video (MP4) whose ©xyz atom says where."""
+    video = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 8 + b"\x00\x00\x00\x1e\xa9xyz\x00\x12\x15\xc7+31.2250+121.4700/"
+    return phone_jpeg(gps=False) + video
+
+
+def two_frames() -> bytes:
+    """A camera's multi-picture file (MPO): the second frame carries its own EXIF, with GPS."""
+    return phone_jpeg(gps=False) + phone_jpeg(gps=True)
+
+
+@pytest.mark.parametrize("make", [motion_photo, two_frames], ids=["motion-photo", "second-frame"])
+def test_a_location_after_the_picture_is_found_and_cleaned_with_what_carries_it(make) -> None:
+    """What follows the picture (a motion photo's video, a second frame) said where it was taken:
+    the check did not see it and cleaning left it. It is pointed out, and cleaning keeps the still."""
+    data = make()
+    [problem] = inspect_image(data, "content/images/a.jpg").problems
+    assert "拍摄地点" in problem.message
+    cleaned = without_location(data)
+    assert cleaned is not None and inspect_image(cleaned, "content/images/a.jpg").problems == ()
+    assert b"\xa9xyz" not in cleaned and b"GPS" not in cleaned and cleaned.count(b"\xff\xd8") == 1
+    with Image.open(io.BytesIO(data)) as before, Image.open(io.BytesIO(cleaned)) as after:
+        assert ImageChops.difference(before.convert("RGB"), after.convert("RGB")).getbbox() is None

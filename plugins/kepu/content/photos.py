@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 
 import pillow_heif
@@ -153,22 +154,30 @@ _APP1, _SOS, _EOI = 0xE1, 0xDA, 0xD9
 _STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})  # markers with no length (TEM, restart markers)
 _XMP = b"http://ns.adobe.com/xap/1.0/\x00"
 XMP_LOCATION = (b"GPSLatitude", b"GPSLongitude")
+VIDEO_LOCATION = b"\xa9xyz"  # an MP4/QuickTime video's place (ISO 6709), as phones write it
+_APP1_EXIF = re.compile(rb"\xff\xe1(..)Exif\x00\x00", re.DOTALL)
 
 
 def has_location(image: Image.Image, data: bytes) -> bool:
-    """Whether an opened picture says where it was taken: GPS coordinates in its EXIF or its XMP.
-    Read from what opening found and from the bytes: no pixel is decoded (nor is ``verify`` spoilt)."""
-    raw = image.info.get("exif") or _png_exif(data)
-    if raw:
-        exif = Image.Exif()
-        try:
-            exif.load(raw)
-            gps = exif.get_ifd(GPS_IFD)
-        except Exception:  # damaged EXIF: Pillow could not read it; the bytes may still say
-            gps = {}
-        if gps.get(2) and gps.get(4):  # latitude and longitude
-            return True
-    return any(tag in data for tag in XMP_LOCATION)
+    """Whether an opened picture says where it was taken: GPS coordinates in its EXIF, in another
+    frame's EXIF (a camera's multi-picture file), in its XMP, or in a video after it (a phone's
+    motion photo: the MP4 ©xyz atom). Read from what opening found and from the bytes: no pixel
+    is decoded (nor is ``verify`` spoilt)."""
+    raws = [image.info.get("exif") or _png_exif(data)]
+    raws += [data[m.start() + 4:m.start() + 2 + int.from_bytes(m[1], "big")] for m in _APP1_EXIF.finditer(data)]
+    if any(_gps(raw) for raw in raws if raw):
+        return True
+    return any(tag in data for tag in XMP_LOCATION) or VIDEO_LOCATION in data
+
+
+def _gps(raw: bytes) -> bool:
+    exif = Image.Exif()
+    try:
+        exif.load(raw)
+        gps = exif.get_ifd(GPS_IFD)
+    except Exception:  # damaged EXIF: Pillow could not read it
+        return False
+    return bool(gps.get(2) and gps.get(4))  # latitude and longitude
 
 
 def _png_exif(data: bytes) -> bytes | None:
@@ -194,9 +203,38 @@ def without_location(data: bytes) -> bytes | None:
             kept.append(replacement)
         elif payload.startswith(_XMP):
             changed = True
+        elif marker == _SOS:  # the picture, up to its end; what follows (a video, more frames) is left out
+            picture_end = _picture_end(data, start)
+            changed = changed or picture_end < len(data)
+            kept.append(data[start:picture_end])
         else:
             kept.append(data[start:end])
     return b"".join(kept) if changed else None
+
+
+def _picture_end(data: bytes, offset: int) -> int:
+    """Where the picture that starts with the scan at ``offset`` ends: after its EOI marker (a
+    progressive JPEG has several scans and tables between them; inside a scan, 0xFF is followed
+    by 0 or a restart marker). The file's end if there is no EOI."""
+    while offset + 4 <= len(data):
+        marker = data[offset + 1]
+        if marker == _EOI:
+            return offset + 2
+        if marker in _STANDALONE:
+            offset += 2
+            continue
+        offset += 2 + struct.unpack_from(">H", data, offset + 2)[0]
+        if marker == _SOS:  # entropy-coded data until the next marker that is not a restart
+            while True:
+                offset = data.find(b"\xff", offset)
+                if offset < 0 or offset + 1 >= len(data):
+                    return len(data)
+                following = data[offset + 1]
+                if following == 0 or following == 0xFF or 0xD0 <= following <= 0xD7:
+                    offset += 1 if following == 0xFF else 2
+                    continue
+                break
+    return len(data)
 
 
 def _jpeg_segments(data: bytes) -> list[tuple[int, int, int]] | None:
