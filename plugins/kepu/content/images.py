@@ -21,7 +21,7 @@ import pillow_heif
 from defusedxml import DefusedXmlException
 from PIL import Image, ImageSequence, UnidentifiedImageError, features
 
-from kepu.content.photos import ANIMATED_FORMATS, HEIF_FORMAT, MAX_SIDE, has_location, web_image
+from kepu.content.photos import ANIMATED_FORMATS, HEIF_FORMAT, MAX_SIDE, SOS, has_location, jpeg_segments, web_image
 from kepu.content.problems import STRICT_ADDED, WARNING, ContentError, Problem
 from kepu.content.tree import FileTooLarge, read_capped
 
@@ -280,16 +280,10 @@ def _jpeg_whole(data: bytes) -> bool:
     opens it and fails only when decoding, and the check must not decode 20 MB photos). The
     segments before the picture data carry their lengths (an EXIF thumbnail's end marker is
     skipped with them); in the picture data 0xFF is always followed by 0 or a restart marker."""
-    position = 2
-    while position + 4 <= len(data) and data[position] == 0xFF:
-        code = data[position + 1]
-        if code == 0xFF:  # fill byte before a marker
-            position += 1
-        elif code == 0xDA:  # start of the picture data
-            return data.rfind(b"\xff\xd9", position) != -1  # from the end: where it usually is
-        else:
-            position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
-    return False
+    segments = jpeg_segments(data)
+    if not segments or segments[-1][0] != SOS:
+        return False
+    return data.rfind(b"\xff\xd9", segments[-1][1]) != -1  # from the end: where it usually is
 
 
 def _magic_format(data: bytes) -> str | None:

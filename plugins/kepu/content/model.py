@@ -461,6 +461,11 @@ class Occurrence:
         return self.event.status == "cancelled" or (self.change is not None and self.change.cancelled)
 
     @property
+    def elsewhere(self) -> bool:
+        """Held at another place than the event's (a session moved with ``recurrence.sessions``' venue)."""
+        return self.change is not None and self.change.venue is not None
+
+    @property
     def moved(self) -> bool:
         return self.change is not None and self.change.moved
 

@@ -150,7 +150,7 @@ def _lossless_webp(data: bytes) -> bool:
 
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825
-_APP1, _SOS, _EOI = 0xE1, 0xDA, 0xD9
+_APP1, SOS, _EOI = 0xE1, 0xDA, 0xD9
 _STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})  # markers with no length (TEM, restart markers)
 _XMP = b"http://ns.adobe.com/xap/1.0/\x00"
 XMP_LOCATION = (b"GPSLatitude", b"GPSLongitude")
@@ -192,7 +192,7 @@ def without_location(data: bytes) -> bytes | None:
     """A JPEG with its EXIF cut down to the orientation (no GPS, no time, no camera) and its XMP
     dropped; the compressed picture is copied byte for byte. None when it is no JPEG or has
     nothing of that kind."""
-    segments = _jpeg_segments(data)
+    segments = jpeg_segments(data)
     if segments is None:
         return None
     kept, changed = [data[:2]], False
@@ -203,7 +203,7 @@ def without_location(data: bytes) -> bytes | None:
             kept.append(replacement)
         elif payload.startswith(_XMP):
             changed = True
-        elif marker == _SOS:  # the picture, up to its end; what follows (a video, more frames) is left out
+        elif marker == SOS:  # the picture, up to its end; what follows (a video, more frames) is left out
             picture_end = _picture_end(data, start)
             changed = changed or picture_end < len(data)
             kept.append(data[start:picture_end])
@@ -224,7 +224,7 @@ def _picture_end(data: bytes, offset: int) -> int:
             offset += 2
             continue
         offset += 2 + struct.unpack_from(">H", data, offset + 2)[0]
-        if marker == _SOS:  # entropy-coded data until the next marker that is not a restart
+        if marker == SOS:  # entropy-coded data until the next marker that is not a restart
             while True:
                 offset = data.find(b"\xff", offset)
                 if offset < 0 or offset + 1 >= len(data):
@@ -237,7 +237,7 @@ def _picture_end(data: bytes, offset: int) -> int:
     return len(data)
 
 
-def _jpeg_segments(data: bytes) -> list[tuple[int, int, int]] | None:
+def jpeg_segments(data: bytes) -> list[tuple[int, int, int]] | None:
     """(marker, start, end) of each part of a JPEG up to and including the picture data (its last
     part runs to the end of the file); None if it is not a JPEG."""
     if not data.startswith(b"\xff\xd8"):
@@ -252,7 +252,7 @@ def _jpeg_segments(data: bytes) -> list[tuple[int, int, int]] | None:
             found.append((marker, offset, offset + 2))
             offset += 2
             continue
-        if marker in (_SOS, _EOI):
+        if marker in (SOS, _EOI):
             found.append((marker, offset, len(data)))
             return found
         end = offset + 2 + struct.unpack_from(">H", data, offset + 2)[0]

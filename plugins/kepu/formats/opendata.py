@@ -185,7 +185,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     for occurrence in entry.occurrences:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place
-        elsewhere = occurrence.change is not None and occurrence.change.venue is not None
+        elsewhere = occurrence.elsewhere
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)

@@ -117,9 +117,9 @@ def is_rural(entry: EventEntry) -> bool:
     return entry.street.kind in RURAL_KINDS or (entry.community is not None and entry.community.kind == VILLAGE)
 
 
-def held_sessions(sessions: list, build_date, zone: ZoneInfo) -> int:
-    """How many of these sessions were over before the build date (the rest are planned)."""
-    return sum(last_local_day(o, zone) < build_date for o in sessions)
+def held_sessions(sessions: list, build_date, zone: ZoneInfo) -> list:
+    """Those of these sessions that were over before the build date (the rest are planned)."""
+    return [o for o in sessions if last_local_day(o, zone) < build_date]
 
 
 def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
@@ -171,14 +171,14 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         if capacity:
             result.capacity_events += 1
             result.places += capacity * len(sessions)
-        held = held_sessions(sessions, index.build_date, zone)
+        over = held_sessions(sessions, index.build_date, zone)
         for kind, keys in (("streets", (event.street,)), ("categories", event.categories),
                            ("audiences", event.audiences)):
-            per[kind].add(keys, len(sessions), event.attendance, held)
+            per[kind].add(keys, len(sessions), event.attendance, len(over))
         result.sessions += len(sessions)
-        result.held += held
+        result.held += len(over)
         months.update(local_day(o.start, zone).month for o in sessions)
-        held_months.update(local_day(o.start, zone).month for o in sessions if last_local_day(o, zone) < index.build_date)
+        held_months.update(local_day(o.start, zone).month for o in over)
     result.teams = len(teams)
     if year is not None:
         result.months = [Row(f"{m:02d}", f"{m}月", sessions=months[m], held=held_months[m]) for m in range(1, 13)]

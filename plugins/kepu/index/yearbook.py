@@ -57,8 +57,8 @@ def _community_parts(entry: EventEntry, sessions: list) -> list[tuple[str, list]
     """The event's community kind with its sessions there; a session moved to another place
     (``recurrence.sessions``' venue) is in no known community, as events.csv lists it."""
     home = entry.community.kind if entry.community else NO_COMMUNITY
-    away = [o for o in sessions if o.change is not None and o.change.venue is not None]
-    there = [o for o in sessions if not (o.change is not None and o.change.venue is not None)]
+    away = [o for o in sessions if o.elsewhere]
+    there = [o for o in sessions if not o.elsewhere]
     return [(key, part) for key, part in ((home, there), (NO_COMMUNITY, away)) if part]
 
 
@@ -71,7 +71,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
         counted = counted_sessions(entry, year, index.timezone)
         if not counted:
             continue
-        sessions, held = len(counted), held_sessions(counted, index.build_date, index.timezone)
+        sessions, held = len(counted), len(held_sessions(counted, index.build_date, index.timezone))
         attendance = entry.event.attendance
         tallies["year"].add([TOTAL], sessions, attendance, held)
         for kind, keys in _keys(entry, registries).items():
@@ -79,7 +79,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
         tallies["communities"].add([TOTAL], sessions, attendance, held)
         for key, part in _community_parts(entry, counted):
             tallies["communities"].add([key], len(part), attendance,
-                                       held_sessions(part, index.build_date, index.timezone))
+                                       len(held_sessions(part, index.build_date, index.timezone)))
     total = tallies["year"].row(TOTAL, "全年合计")
     programmes = _programme_lines(registries, tallies["programmes"], urls.get("programmes", {}))
     sections = (
