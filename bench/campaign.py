@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.corpus import _event, _registries, generate
 from bench.sections import write_section
@@ -83,7 +84,7 @@ class Weight:
 
 def page_weight(output: Path, page: Path) -> Weight:
     text = page.read_text("utf-8")
-    files = [output / url.lstrip("/") for url in _LOADS.findall(text)]
+    files = [output / urlsplit(url).path.lstrip("/") for url in _LOADS.findall(text)]  # site.css?v=…
     css = sum(f.stat().st_size for f in files if f.suffix == ".css")
     js = sum(f.stat().st_size for f in files if f.suffix == ".js")
     packed = sum(len(gzip.compress(f.read_bytes(), 9, mtime=0)) for f in [page, *files])

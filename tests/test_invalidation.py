@@ -6,6 +6,7 @@ maintainer would, and compares the warm build with a cold build of the same proj
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -165,3 +166,25 @@ def test_an_edit_to_one_event_makes_again_only_the_pages_that_show_it(tmp_path: 
     assert stale == [], "pages still showing the old title"
     assert len(before) > 500
     assert sorted(made - showing - news_lists) == [], "\n".join(sorted(made - showing))
+
+
+def test_a_script_changed_is_fetched_anew_by_every_page(mini_site: Path, tmp_path: Path) -> None:
+    """Browsers keep a site's scripts for days. A maintainer fixes site.js: after a warm build
+    every page links the new file under a new address (``?v=`` the first 8 hex digits of its
+    bytes' SHA-256, worked out here from the published file), so no browser runs the old
+    script against new pages; the search page links search.js by its own bytes likewise."""
+    project = project_copy(tmp_path)
+    script = project / "theme" / "static" / "js" / "site.js"
+
+    def change() -> None:
+        script.write_text(script.read_text("utf-8") + "\n// fixed\n", "utf-8")
+
+    warm, cold = warm_and_cold(project, mini_site, tmp_path, change)
+    assert warm == cold
+    assert warm["theme/js/site.js"].endswith(b"// fixed\n")
+    versions = {name: hashlib.sha256(warm[f"theme/js/{name}"]).hexdigest()[:8] for name in ("site.js", "search.js")}
+    pages = [path for path, data in warm.items() if path.endswith(".html") and b"/theme/js/site.js" in data]
+    assert len(pages) > 20
+    linked = {re.search(rb'src="/theme/js/site\.js(\?v=\w+)?"', warm[path])[1] for path in pages}
+    assert linked == {f"?v={versions['site.js']}".encode()}
+    assert f'src="/theme/js/search.js?v={versions["search.js"]}"'.encode() in warm["search/index.html"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -63,3 +64,16 @@ def previous_output(staging: Path, settings: Mapping[str, Any]) -> Path | None:
         candidate = staging.parent / name[1:-len(".building")]
         return candidate if candidate.is_dir() else None
     return None
+
+
+def asset_versions(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Each theme file's version (the start of its bytes' SHA-256), by its path under the theme's
+    static folder (css/site.css): pages link scripts and styles with ``?v=`` it, so a browser
+    that kept an earlier script never runs it against pages or data it does not know."""
+    theme = Path(settings["THEME"])
+    versions = {}
+    for folder in settings.get("THEME_STATIC_PATHS", ["static"]):
+        root = theme / folder
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            versions[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    return versions
