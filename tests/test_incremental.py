@@ -186,14 +186,16 @@ def _search_finds(output: Path, word: str) -> set[str]:
     from kepu.formats.searchterms import decode_postings, han_terms, shard_of
 
     manifest = json.loads((output / "search" / "index.json").read_text("utf-8"))
-    root = output / "search" / manifest["root"]
+
+    def file(kind: str, number: int) -> object:
+        return json.loads((output / "search" / kind / f"{number}.{manifest[kind][number]}.json").read_text("utf-8"))
+
     pages: set[int] | None = None
     for term in han_terms(word, names=False):
-        shard = json.loads((root / "t" / f"{shard_of(term, manifest['shards'])}.json").read_text("utf-8"))
+        shard = file("t", shard_of(term, manifest["shards"]))
         found = {v >> 1 for v in decode_postings(shard.get(term, ""))}
         pages = found if pages is None else pages & found
-    rows = [row for n in range(len(list((root / "d").iterdir()))) for row in
-            json.loads((root / "d" / f"{n}.json").read_text("utf-8"))]
+    rows = [row for n in range(len(manifest["d"])) for row in file("d", n)]
     return {rows[page][0] for page in pages or ()}
 
 
@@ -211,7 +213,11 @@ def test_an_edit_reaches_the_search_index(mini_site: Path, tmp_path: Path) -> No
     build()
     assert any("liudong-kejiguan" in url for url in _search_finds(output, "馆来了"))
     assert not any("liudong-kejiguan" in url for url in _search_finds(output, "进社区"))
-    assert len(list((output / "search").iterdir())) == 3  # the manifest, the page, one build's folder
+    manifest = json.loads((output / "search" / "index.json").read_text("utf-8"))
+    assert sorted(p.name for p in (output / "search").iterdir()) == ["d", "index.html", "index.json", "t"]
+    for kind in ("t", "d"):  # the files the manifest names, and no earlier version beside them
+        assert sorted(p.name for p in (output / "search" / kind).iterdir()) == sorted(
+            f"{n}.{v}.json" for n, v in enumerate(manifest[kind]))
 
 
 def test_a_recycled_tree_has_the_search_index_of_a_cold_build(mini_site: Path, tmp_path: Path) -> None:

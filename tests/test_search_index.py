@@ -18,17 +18,20 @@ def doc(n: int, title: str, ends: int | None = 1_800_000_000, **kw) -> SearchDoc
                      order=(f"e{n}",), names=(title,), ends=ends, **kw)
 
 
+def named(manifest: dict, kind: str, number: int) -> str:
+    """Where search.js looks for file ``number`` of ``kind`` (t: shards, d: pages)."""
+    return f"{kind}/{number}.{manifest[kind][number]}.json"
+
+
 def read(files: dict[str, bytes], term: str) -> set[int]:
     manifest = json.loads(files["index.json"])
-    shard = json.loads(files[f"{manifest['root']}t/{shard_of(term, manifest['shards'])}.json"])
+    shard = json.loads(files[named(manifest, "t", shard_of(term, manifest["shards"]))])
     return {v >> 1 for v in decode_postings(shard.get(term, ""))}
 
 
 def rows(files: dict[str, bytes]) -> list[list]:
     manifest = json.loads(files["index.json"])
-    chunks = sorted((p for p in files if p.startswith(manifest["root"] + "d/")),
-                    key=lambda p: int(p.rsplit("/", 1)[1].split(".")[0]))
-    return [row for path in chunks for row in json.loads(files[path])]
+    return [row for n in range(len(manifest["d"])) for row in json.loads(files[named(manifest, "d", n)])]
 
 
 def test_postings_survive_encoding() -> None:
@@ -75,7 +78,30 @@ def test_the_same_pages_give_the_same_files_in_any_order() -> None:
     random.Random(1).shuffle(shuffled)
     assert build(docs, SearchSite()) == build(shuffled, SearchSite())
     changed = build([*docs[:-1], doc(49, "活动四十九")], SearchSite())
-    assert json.loads(changed["index.json"])["root"] != json.loads(build(docs, SearchSite())["index.json"])["root"]
+    assert changed["index.json"] != build(docs, SearchSite())["index.json"]
+
+
+def test_a_title_corrected_renames_only_the_files_it_changes() -> None:
+    """An editor fixes a typo: the files a browser or a host keeps (every name but index.json)
+    are the earlier ones except exactly the shards of the words that came or went and the page
+    file showing the title; every other file keeps its name and its bytes."""
+    docs = [doc(n, f"社区科普讲座第{n}期：健康生活{n % 7}") for n in range(600)]
+    before = build(docs, SearchSite(), chunk=32, target=2_000)
+    title = "社区科普讲座第300期：健康生活6讲"  # was …健康生活6: a word added at the end
+    fixed = [*docs[:300], replace(docs[300], title=title, names=(title,)), *docs[301:]]
+    after = build(fixed, SearchSite(), chunk=32, target=2_000)
+    manifest = json.loads(after["index.json"])
+    number = [row[0] for row in rows(after)].index("events/e300/")
+    assert number == [row[0] for row in rows(before)].index("events/e300/")  # the same place
+    came, went = (text_terms(d.names, names=True) for d in (fixed[300], docs[300]))
+    touched = {named(manifest, "t", shard_of(term, manifest["shards"])) for term in came ^ went}
+    touched.add(named(manifest, "d", number // manifest["chunk"]))
+    assert touched and len(touched) < len(manifest["t"]) // 4
+    assert set(after) - set(before) == touched
+    numbered = {name.split(".")[0] for name in touched}  # t/5, d/9: the same files' earlier versions
+    assert {name for name in before if name not in after} == {name for name in before if name.split(".")[0] in numbered}
+    for name in set(after) & set(before) - {"index.json"}:
+        assert after[name] == before[name]
 
 
 def test_synonyms_are_read_from_a_list_or_one_line(tmp_path: Path) -> None:

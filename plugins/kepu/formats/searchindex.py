@@ -1,10 +1,14 @@
 """The site search index: static files a browser reads a few at a time (no server, no outside host).
 
 Layout, under the search folder:
-    index.json         what search.js reads first: the folder of this build's files, how
-                       terms are sharded, the page groups, filters, synonyms, pinyin syllables
-    <build>/t/<n>.json the postings of the terms whose hash falls in shard n
-    <build>/d/<n>.json the pages numbered n × chunk … (title, link, date, street, status)
+    index.json          what search.js reads first: how terms are sharded, each file's
+                        version, the page groups, filters, synonyms, pinyin syllables
+    t/<n>.<version>.json  the postings of the terms whose hash falls in shard n
+    d/<n>.<version>.json  the pages numbered n × chunk … (title, link, date, street, status)
+
+A file's version is a digest of its bytes (``index.json`` lists them, ``t`` and ``d``): an edit
+gives new names only to the files whose bytes it changes, so a rebuild uploads those and a
+browser or host may cache every other file for good.
 
 Pages are numbered events first, by the four weeks in which their next session (as of the
 build; an event over: the event) is over and by title within them, then news by date. So a query's first results, the events it finds in the coming weeks,
@@ -24,9 +28,10 @@ from itertools import repeat
 
 from kepu.formats.searchterms import CATEGORY, STREET, encode_postings, known_syllables, shard_of, text_terms
 
-FORMAT = 2  # 2: rows end with when the next session is over (ordering)
+FORMAT = 3  # 2: rows end with when the next session is over (ordering); 3: files named by version
 CHUNK = 64  # pages per page file
 SHARD_BYTES = 16_000  # aimed-at size of one postings file
+VERSION_CHARS = 8  # of a file's SHA-256 in its name (32 bits: an edit keeps a changed file's name once in 4 billion)
 PERIOD = 28 * 24 * 3600  # events over in the same four weeks are numbered by title
 
 
@@ -134,19 +139,28 @@ def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,
     shards: list[dict[str, str]] = [{} for _ in range(count)]
     for term, value in encoded.items():
         shards[shard_of(term, count)][term] = value
-    files = {f"t/{n}.json": _json(shard) for n, shard in enumerate(shards)}
-    files.update({f"d/{n}.json": _json([_row(d) for d in docs[start:start + chunk]])
-                  for n, start in enumerate(range(0, len(docs), chunk))})
-    build_id = hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(files.items()))).hexdigest()[:12]
+    files = {"t": [_json(shard) for shard in shards],
+             "d": [_json([_row(d) for d in docs[start:start + chunk]]) for start in range(0, len(docs), chunk)]}
+    versions = {kind: [version(data) for data in made] for kind, made in files.items()}
     events = sum(1 for d in docs if d.is_event)
     manifest = {
-        "format": FORMAT, "root": f"{build_id}/", "shards": count, "chunk": chunk,
+        "format": FORMAT, "shards": count, "chunk": chunk, **versions,
         "events": events, "news": len(docs) - events,
         "spans": [_span(docs[start:min(start + chunk, events)]) for start in range(0, events, chunk)],
         "streets": [list(s) for s in site.streets], "categories": [list(c) for c in site.categories],
         "synonyms": [list(group) for group in site.synonyms],
         "syllables": known_syllables(name for doc in docs for name in doc.names),
     }
-    out = {f"{build_id}/{path}": data for path, data in files.items()}
+    out = {file_name(kind, n, versions[kind][n]): data for kind, made in files.items() for n, data in enumerate(made)}
     out["index.json"] = _json(manifest)
     return out
+
+
+def version(data: bytes) -> str:
+    """A file's version: the start of its bytes' SHA-256 (a new name whenever they change)."""
+    return hashlib.sha256(data).hexdigest()[:VERSION_CHARS]
+
+
+def file_name(kind: str, number: int, file_version: str) -> str:
+    """Where shard or page file ``number`` of ``kind`` (t, d) lies in the search folder."""
+    return f"{kind}/{number}.{file_version}.json"

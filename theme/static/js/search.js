@@ -31,10 +31,15 @@
     }
     return files[url];
   }
+  // A shard (t) or page file (d) of the index: named by its number and its version, so that an
+  // edit renames only the files it changed (kepu.formats.searchindex).
+  function fileUrl(m, kind, number) {
+    return m.folderUrl + kind + "/" + number + "." + m[kind][number] + ".json";
+  }
   function loadManifest() {
     if (!manifest) {
       manifest = getJSON(manifestUrl, { cache: "no-cache" }).then(function (data) {
-        data.rootUrl = new URL(data.root, new URL(manifestUrl, location.href)).href;
+        data.folderUrl = new URL(".", new URL(manifestUrl, location.href)).href;
         data.syllableSet = {};
         data.syllables.forEach(function (s) { data.syllableSet[s] = true; });
         return data;
@@ -129,7 +134,7 @@
   }
   // Page number → 1 when the term is in the page's names, else 0.
   function postings(term, m) {
-    return getJSON(m.rootUrl + "t/" + (fnv(term) % m.shards) + ".json").then(function (shard) {
+    return getJSON(fileUrl(m, "t", fnv(term) % m.shards)).then(function (shard) {
       var found = new Map();
       if (Object.prototype.hasOwnProperty.call(shard, term)) {
         decode(shard[term]).forEach(function (v) { found.set(v >> 1, v & 1); });
@@ -212,7 +217,7 @@
     var wanted = {};
     pages.forEach(function (page) { wanted[Math.floor(page / m.chunk)] = true; });
     return Promise.all(Object.keys(wanted).map(function (chunk) {
-      return getJSON(m.rootUrl + "d/" + chunk + ".json").then(function (rows) {
+      return getJSON(fileUrl(m, "d", chunk)).then(function (rows) {
         var byPage = {};
         rows.forEach(function (row, i) { byPage[Number(chunk) * m.chunk + i] = row; });
         return byPage;
