@@ -44,7 +44,7 @@ from .reports import (
 )
 from .search import write_search_index
 from .services import Services, publish_services, services_of
-from .settings import asset_versions, build_date, content_tree, horizon_days, layout, public_url, site_config
+from .settings import build_date, content_tree, horizon_days, layout, public_url, site_config, theme_files
 from .trace import note, phase
 from .venuemap import RoutesGenerator, plan_maps
 from .writing import ByteWriter
@@ -134,7 +134,7 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
         figures=plan_figures(index, urls),
         embeds=embed_links(index, urls, site),
         campaigns=plan_campaigns(settings, index, urls, feeds),
-        maps=plan_maps(settings, index, urls), chrome=chrome, assets=asset_versions(settings))
+        maps=plan_maps(settings, index, urls), chrome=chrome, theme_files=theme_files(settings))
 
 
 def _news_naming(articles: list) -> dict[str, list]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from kepu.config import CONFIG_KEY, SiteConfig
 from kepu.content.project import Layout
 from kepu.content.tree import ContentTree
+from kepu.formats.urls import content_version
 from kepu.index.site import DEFAULT_HORIZON_DAYS
 
 
@@ -66,14 +66,15 @@ def previous_output(staging: Path, settings: Mapping[str, Any]) -> Path | None:
     return None
 
 
-def asset_versions(settings: Mapping[str, Any]) -> dict[str, str]:
-    """Each theme file's version (the start of its bytes' SHA-256), by its path under the theme's
-    static folder (css/site.css): pages link scripts and styles with ``?v=`` it, so a browser
-    that kept an earlier script never runs it against pages or data it does not know."""
+def theme_files(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Each theme file's address under the theme's static folder with its version
+    (css/site.css → css/site.css?v=…): pages link scripts and styles so, and a browser that kept
+    an earlier script never runs it against pages or data it does not know."""
     theme = Path(settings["THEME"])
-    versions = {}
+    addresses = {}
     for folder in settings.get("THEME_STATIC_PATHS", ["static"]):
         root = theme / folder
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            versions[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
-    return versions
+            name = path.relative_to(root).as_posix()
+            addresses[name] = f"{name}?v={content_version(path.read_bytes())}"
+    return addresses

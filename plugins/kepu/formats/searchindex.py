@@ -19,7 +19,6 @@ own clock, reading a page file's own times only where the two straddle now.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
@@ -27,11 +26,11 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from kepu.formats.searchterms import CATEGORY, STREET, encode_postings, known_syllables, shard_of, text_terms
+from kepu.formats.urls import content_version
 
 FORMAT = 3  # 2: rows end with when the next session is over (ordering); 3: files named by version
 CHUNK = 64  # pages per page file
 SHARD_BYTES = 16_000  # aimed-at size of one postings file
-VERSION_CHARS = 8  # of a file's SHA-256 in its name (32 bits: an edit keeps a changed file's name once in 4 billion)
 PERIOD = 28 * 24 * 3600  # events over in the same four weeks are numbered by title
 
 
@@ -141,7 +140,7 @@ def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,
         shards[shard_of(term, count)][term] = value
     files = {"t": [_json(shard) for shard in shards],
              "d": [_json([_row(d) for d in docs[start:start + chunk]]) for start in range(0, len(docs), chunk)]}
-    versions = {kind: [version(data) for data in made] for kind, made in files.items()}
+    versions = {kind: [content_version(data) for data in made] for kind, made in files.items()}
     events = sum(1 for d in docs if d.is_event)
     manifest = {
         "format": FORMAT, "shards": count, "chunk": chunk, **versions,
@@ -154,11 +153,6 @@ def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,
     out = {file_name(kind, n, versions[kind][n]): data for kind, made in files.items() for n, data in enumerate(made)}
     out["index.json"] = _json(manifest)
     return out
-
-
-def version(data: bytes) -> str:
-    """A file's version: the start of its bytes' SHA-256 (a new name whenever they change)."""
-    return hashlib.sha256(data).hexdigest()[:VERSION_CHARS]
 
 
 def file_name(kind: str, number: int, file_version: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from string import Formatter
@@ -36,6 +37,15 @@ KINDS: dict[str, tuple[str, ...]] = {
     "CALENDAR_MONTH": ("year", "month"), "CALENDAR_DAY": ("year", "month", "day"),
     "STREET_CALENDAR_MONTH": ("id", "year", "month"), "STREET_CALENDAR_WEEK": ("id",),
 }
+VERSION_CHARS = 8  # of a file's SHA-256 in its address (32 bits: a changed file keeps its address once in 4 billion)
+
+
+def content_version(data: bytes) -> str:
+    """A file's version as its address carries it (site.js?v=…, search/t/5.….json): the start of
+    its bytes' SHA-256, new whenever they change."""
+    return hashlib.sha256(data).hexdigest()[:VERSION_CHARS]
+
+
 # News and pages are written by Pelican's own generators, which format their own fields.
 PELICAN_KINDS = ("ARTICLE", "PAGE")
 
