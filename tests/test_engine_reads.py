@@ -185,3 +185,25 @@ def test_a_loop_over_plain_values_depends_on_each_value_not_only_how_many() -> N
     assert replayed(source, before, {"months": [("2026年11月", 12), ("2026年12月", 9)]})
     assert not replayed(source, before, {"months": [("2026年11月", 12), ("2026年12月", 10)]})
     assert not replayed(source, before, {"months": [("2026年12月", 9), ("2027年1月", 4)]})
+
+
+def test_a_long_text_counts_to_its_last_character_and_its_kind() -> None:
+    """A page's body is digested by its hash, not written out: a change at its very end, or the
+    same words as plain text instead of markup, is still another page."""
+    from markupsafe import Markup
+
+    body = "<p>潮间带观察：退潮后沿湿地栈道认识招潮蟹、沙蚕和碱蓬。</p>" * 12
+    page = "{{ kepu.body }}"
+    assert replayed(page, {"kepu": {"body": Markup(body)}}, {"kepu": {"body": Markup(body)}})
+    assert not replayed(page, {"kepu": {"body": Markup(body)}}, {"kepu": {"body": Markup(body[:-1] + "。")}})
+    assert not replayed(page, {"kepu": {"body": Markup(body)}}, {"kepu": {"body": body}})
+    assert render(page, {"kepu": {"body": body}}).output != render(page, {"kepu": {"body": Markup(body)}}).output
+
+
+def test_a_mapping_read_by_attribute_is_read_as_jinja_reads_it() -> None:
+    """``kepu.items`` is the dict's method, ``kepu.title`` its item: the quick path for dicts
+    gives what Jinja gives, and the item is what the page depends on."""
+    page = "{{ kepu.title }}|{{ kepu.items()|list|length }}|{{ kepu.missing is defined }}"
+    context = {"kepu": {"title": "潮间带观察", "items": "不是方法"}}
+    assert render(page, context).output == "潮间带观察|2|False"
+    assert not replayed(page, context, {"kepu": {"title": "海洋讲座", "items": "不是方法"}})

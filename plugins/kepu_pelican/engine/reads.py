@@ -20,7 +20,7 @@ import functools
 import hashlib
 import json
 import types
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from datetime import date
 from typing import Any
 
@@ -30,7 +30,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from .canon import DATACLASS, KINDS, SCALAR, SCALARS, Undigestable, canonical, digest, kind, small
+from .canon import DATACLASS, KINDS, SCALAR, Undigestable, canonical, digest, kind, small
 
 SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
 LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
@@ -52,7 +52,6 @@ class Unreusable(Exception):
 
 
 CONTAINERS = (*SEQUENCES, dict)
-_CONTAINER_TYPES: dict[type, bool] = {}
 
 
 def _scalar(value: Any) -> bool:
@@ -60,13 +59,23 @@ def _scalar(value: Any) -> bool:
     return (kind(value) if found is None else found) == SCALAR or value is missing
 
 
-def _container(value: Any) -> bool:
-    """``isinstance(value, CONTAINERS)``, known by the value's type (some are abstract classes: slow)."""
-    cls = type(value)
-    found = _CONTAINER_TYPES.get(cls)
-    if found is None:
-        found = _CONTAINER_TYPES[cls] = issubclass(cls, CONTAINERS)
-    return found
+def _instance_of(classes: tuple[type, ...]) -> Callable[[Any], bool]:
+    """``isinstance(value, classes)``, known by the value's type: some of the classes are
+    abstract, whose checks are slow, and pages make millions of them."""
+    known: dict[type, bool] = {}
+
+    def check(value: Any) -> bool:
+        cls = type(value)
+        found = known.get(cls)
+        if found is None:
+            found = known[cls] = issubclass(cls, classes)
+        return found
+
+    return check
+
+
+_container = _instance_of(CONTAINERS)
+_ordered = _instance_of((list, tuple, KeysView, ValuesView, ItemsView))
 
 
 def key_of(value: Any) -> Any:
@@ -184,7 +193,7 @@ class Recorder:
 
     def _cover(self, value: Any) -> None:
         self.covered[id(value)] = value
-        if isinstance(value, (list, tuple, KeysView, ValuesView, ItemsView)):
+        if _ordered(value):
             self.covered_containers.append(value)
 
     def _in_covered(self, value: Any) -> bool:
@@ -245,29 +254,32 @@ class Recorder:
                 self.escape(item, mode)
 
     def reads(self) -> list[tuple[tuple, str]]:
-        """Each path read with how it is digested, in a stable order. What lies below a value
-        digested whole is left out, and a value read at several paths is digested whole at
-        each of them if at one."""
-        modes = {path: self._mode(path) for path in self.values}
-        whole = {id(self.values[path]) for path, mode in modes.items()
-                 if mode == DEEP and not _scalar(self.values[path])}
-        for path in modes:
-            if id(self.values[path]) in whole:
-                modes[path] = DEEP
+        """Each path read with how it is digested, in the order first read (a page renders the
+        same way in every build and process, so it reads in the same order). What lies below a
+        value digested whole is left out, and a value read at several paths is digested whole
+        at each of them if at one."""
+        values, chosen, parents = self.values, self.modes, self.parents
+        modes: dict[tuple, str] = {}
+        whole: set[int] = set()
+        for path, value in values.items():
+            mode = chosen.get(path)
+            if mode is None:
+                mode = TYPE if path in parents else SHALLOW if len(path) == 1 and not _scalar(value) else DEEP
+            modes[path] = mode
+            if mode == DEEP and not _scalar(value):
+                whole.add(id(value))
+        if whole:
+            for path, value in values.items():
+                if id(value) in whole:
+                    modes[path] = DEEP
         # A path is read only after the path it was looked up from, so a path with something
         # read below it is in ``parents``: only those can hide what lies below them.
-        whole_parents = {path for path in self.parents if modes.get(path) == DEEP}
-        kept = [(path, mode) for path, mode in modes.items()
-                if not whole_parents or not any(path[:end] in whole_parents for end in range(1, len(path)))]
-        return sorted(kept, key=lambda read: _text(read[0]))
-
-    def _mode(self, path: tuple) -> str:
-        if path in self.modes:
-            return self.modes[path]
-        if path in self.parents:
-            return TYPE
-        value = self.values[path]
-        return SHALLOW if len(path) == 1 and not _scalar(value) else DEEP
+        whole_parents = {path for path in parents if modes.get(path) == DEEP}
+        if not whole_parents:
+            return list(modes.items())
+        lengths = sorted({len(path) for path in whole_parents})
+        return [(path, mode) for path, mode in modes.items()
+                if not any(path[:end] in whole_parents for end in lengths if end < len(path))]
 
 
 _LARGE: dict[int, tuple[Any, dict, int]] = {}  # the items of large collections (a facet's events), for every page
@@ -301,16 +313,15 @@ def _collect(container: Any, steps: tuple, chain: tuple, found: dict) -> None:
             found.setdefault(id(item), (item, where, chain))
 
 
-def _text(path: tuple) -> str:
-    return repr(path)  # paths hold text, numbers and tuples: a stable order
-
-
 def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
-    if isinstance(value, SCALARS):
-        return repr(value) if mode != TYPE else type(value).__qualname__
+    found = KINDS.get(type(value))  # ``kind`` without its call: this runs for every read
+    if found is None:
+        found = kind(value)
+    if found == SCALAR:
+        return _plain_digest(value) if mode != TYPE else type(value).__qualname__
     if value is missing or isinstance(value, Undefined):
         return "undefined"
-    if mode == TYPE and kind(value) == DATACLASS:
+    if mode == TYPE and found == DATACLASS:
         # Whether it is read whole or path by path is part of what was read: a value that
         # became small enough to be read whole is read again (as a cold build would).
         return type(value).__qualname__ + (" whole" if small(value, WHOLE, sizes) else "")
@@ -318,10 +329,41 @@ def value_digest(value: Any, mode: str, memo: dict, sizes: dict) -> str:
         return type(value).__qualname__ + ("" if value is not None else "None")
     if mode == SHALLOW:
         return _shallow_digest(value, memo)
+    if found == DATACLASS:
+        return _dataclass_digest(value, memo)
     try:
         return canonical(value, memo)
     except Undigestable as error:
         raise Unreusable(str(error)) from error
+
+
+def _plain_digest(value: Any) -> str:
+    """A plain value as its ``repr``; long text (a page's body) as its type and the hash of its
+    UTF-8 bytes, which costs less than writing it out quoted and hashing that again."""
+    if isinstance(value, str) and len(value) > SHORT_TEXT:
+        return type(value).__qualname__ + "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return repr(value)
+
+
+SHORT_TEXT = 64
+RECENT = 4096  # dataclasses whose digests are kept while pages are written: the shared ones come back
+
+
+def _dataclass_digest(value: Any, memo: dict) -> str:
+    """``canonical`` of a frozen dataclass, kept for the build among the most recent ones (site-wide
+    values every page reads: the district, a facet's links), so that each is written once."""
+    recent = memo.get("recent")
+    if recent is None or len(recent) > RECENT:
+        recent = memo["recent"] = {}
+    known = recent.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    try:
+        text = canonical(value, memo)
+    except Undigestable as error:
+        raise Unreusable(str(error)) from error
+    recent[id(value)] = (value, text)
+    return text
 
 
 def _shallow_digest(value: Any, memo: dict) -> str:
@@ -383,9 +425,8 @@ def fingerprint(key: str, name: str, rid: str, params: tuple, values: list[str])
     """The digest of a page's reads: each value's digest is text without a NUL (a ``repr``, a
     type's name or a hex digest), so NULs separate them; hashed as they are, not quoted again."""
     hasher = hashlib.sha256(repr((key, name, rid, params)).encode("utf-8"))
-    for value in values:
-        hasher.update(b"\0")
-        hasher.update(value.encode("utf-8"))
+    if values:
+        hasher.update(("\0" + "\0".join(values)).encode("utf-8"))
     return hasher.hexdigest()[:32]
 
 
@@ -560,11 +601,17 @@ def _apply(parent: Any, step: tuple, context: Mapping, env: Environment, found: 
 
 # --- hooks installed on a generator's Jinja environment ---
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def _getattr(env: Environment, obj: Any, attribute: str) -> Any:
-    try:  # Jinja's own lookup tries this first too: one call less on every lookup of a page
-        result = getattr(obj, attribute)
-    except AttributeError:
-        result = Environment.getattr(env, obj, attribute)
+    if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
+        result = obj[attribute]  # what Jinja finds once ``getattr`` has failed, without the failure
+    else:
+        try:  # Jinja's own lookup tries this first too: one call less on every lookup of a page
+            result = getattr(obj, attribute)
+        except AttributeError:
+            result = Environment.getattr(env, obj, attribute)
     recorder = _CURRENT
     if recorder is not None and not recorder.in_filter:
         if id(obj) in recorder.covered and id(obj) not in recorder.known:
@@ -733,4 +780,5 @@ def install(env: Environment) -> None:
     parse = env._parse
     env._parse = lambda source, name, filename: observe_template(parse(source, name, filename))
     env.finalize = _whole
+    env.auto_reload = False  # a build's templates do not change while it runs: no file checked per include
     env._kepu_follows = True
