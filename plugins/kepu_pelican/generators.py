@@ -187,7 +187,7 @@ class EventPagesGenerator(Generator):
             event_image = f"{site}/{shown}" if shown and not shown.endswith(".svg") else image
             poster = None
             if entry.next and local_day(entry.next.start, index.timezone) <= poster_until:
-                poster = services.qr.svg(page_url, "本活动页面的二维码", fast=True)
+                poster = services.qr.svg(page_url, "本活动页面的二维码")
             writer.write_file(services.urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
                               news_reports=services.reports_of(entry.event),
