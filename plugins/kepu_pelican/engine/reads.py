@@ -30,7 +30,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from .canon import DATACLASS, KINDS, SCALAR, Undigestable, canonical, digest, kind, small
+from .canon import DATACLASS, KINDS, SCALAR, Undigestable, canonical, kind, small
 
 SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
 LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
@@ -474,8 +474,24 @@ def _readset(general: tuple) -> tuple[tuple, str]:
     known = _READSETS.get(general)
     if known is None:
         general = shared_paths(general)
-        known = _READSETS[general] = (general, digest(general)[:16])
+        known = _READSETS[general] = (general, _readset_id(general))
     return known
+
+
+_TEXTS: dict[int, str] = {}  # a kept path's ``repr``, by the id of the one object kept for it (``_PATHS``)
+
+
+def _readset_id(readset: tuple) -> str:
+    """The digest of a read set (kept paths, in order, each with its mode): a calendar's or a
+    listing's pages each read another set, but of paths mostly written out for a page before."""
+    texts = []
+    for path, mode in readset:
+        text = _TEXTS.get(id(path))
+        if text is None:
+            text = _TEXTS[id(path)] = repr(path)
+        texts.append(text)
+        texts.append(mode)
+    return hashlib.sha256("\0".join(texts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 _PATHS: dict[tuple, tuple] = {}  # one object for each path kept: read sets repeat most of each other's
@@ -647,8 +663,8 @@ class RecordingContext(Context):
     def call(__self, __obj, *args, **kwargs):
         result = super().call(__obj, *args, **kwargs)
         recorder = _CURRENT
-        if recorder is None or _scalar(__obj):
-            return result
+        if recorder is None or (type(__obj) is Macro and id(__obj) not in recorder.known) or _scalar(__obj):
+            return result  # a macro of the theme's (a calendar page calls hundreds): made by the template
         if id(__obj) in recorder.covered:  # a method of a value digested whole
             for value in (*args, *kwargs.values()):
                 recorder.escape(value)
