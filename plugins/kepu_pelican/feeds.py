@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pelican.generators import Generator
@@ -19,6 +21,7 @@ from kepu.index.history import derived_stamp, load_history
 from kepu.index.site import EventEntry, SiteIndex
 
 from .engine import digest
+from .engine.fragments import FragmentCache
 from .parallel import fork_map, spread
 from .services import services_of
 from .settings import build_date, layout, site_config
@@ -214,9 +217,23 @@ class AtomFeedsGenerator(Generator):
                                      int(self.settings.get("ATOM_MAX_ENTRIES", atom.MAX_ENTRIES)))
         revisions = {slug: atom.Revision(stamp_time(stamp), getattr(plan.history.get(slug), "created", None))
                      for slug, stamp in plan.stamps.items()}
-        written: dict[str, bytes] = {}  # each event's entry, written once for all the feeds it is in
+        # Each event's entry is written once for all the feeds it is in, and kept for the next
+        # build by the event's fingerprint (the code, the settings and the entry) and its dates.
+        cache = FragmentCache(Path(self.settings["CACHE_PATH"]) / "atom.pickle")
+        fingerprints = services.fingerprints
+
+        def make(entry: EventEntry) -> bytes:
+            slug = entry.event.slug
+            known = fingerprints.get(slug)
+            return cache.get(known and digest(known, repr(revisions[slug])),
+                             partial(atom.entry_bytes, entry, settings, revisions[slug]))
+
+        written: dict[str, bytes] = {}
+        order: dict[str, tuple] = {}
         for save_as, feed in plan.atom_feeds:
-            services.out.write(save_as, atom.feed_bytes(feed, settings, revisions, services.index.timezone, written))
+            services.out.write(save_as, atom.feed_bytes(feed, settings, revisions, services.index.timezone, written,
+                                                        make, order))
+        cache.save()
 
 
 def _report_left_out(windows) -> None:

@@ -9,7 +9,7 @@ revision stamps, so a feed's bytes change only when its events do.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
@@ -58,17 +58,29 @@ class Revision:
     published: datetime | None = None
 
 
-def upcoming(entries: Iterable[EventEntry], zone: ZoneInfo) -> list[EventEntry]:
-    """Events not over at the build, soonest session first (as the listing pages order them)."""
-    return sorted((e for e in entries if not e.is_past), key=lambda e: occurrence_key(e.shown, zone))
+def upcoming(entries: Iterable[EventEntry], zone: ZoneInfo, order: dict[str, tuple] | None = None) -> list[EventEntry]:
+    """Events not over at the build, soonest session first (as the listing pages order them).
+    ``order``: each event's place, worked out once for all the feeds it is in."""
+    order = {} if order is None else order
+
+    def place(entry: EventEntry) -> tuple:
+        found = order.get(entry.event.slug)
+        if found is None:
+            found = order[entry.event.slug] = occurrence_key(entry.shown, zone)
+        return found
+
+    return sorted((e for e in entries if not e.is_past), key=place)
 
 
 def feed_bytes(feed: AtomFeed, settings: AtomSettings, revisions: Mapping[str, Revision],
-               zone: ZoneInfo, written: dict[str, bytes] | None = None) -> bytes:
+               zone: ZoneInfo, written: dict[str, bytes] | None = None,
+               make: Callable[[EventEntry], bytes] | None = None, order: dict[str, tuple] | None = None) -> bytes:
     """The whole .atom document; no clock: the feed's ``updated`` is its latest entry's.
     ``written``: each event's entry as XML, kept for the build's other feeds (an event is in
-    the district's feed, its street's, its team's, its categories'…)."""
-    coming = upcoming(feed.entries, zone)
+    the district's feed, its street's, its team's, its categories'…); ``make`` writes one
+    (``entry_bytes`` by default: a build may take it from an earlier build's cache);
+    ``order``: as ``upcoming``'s."""
+    coming = upcoming(feed.entries, zone, order)
     shown = coming[: settings.max_entries]
     root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
     text_element(root, "id", f"tag:{settings.uid_domain},{TAG_YEAR}:upcoming:{feed.key}")
@@ -86,7 +98,7 @@ def feed_bytes(feed: AtomFeed, settings: AtomSettings, revisions: Mapping[str, R
     for entry in shown:
         slug = entry.event.slug
         if slug not in written:
-            written[slug] = entry_bytes(entry, settings, revisions[slug])
+            written[slug] = make(entry) if make else entry_bytes(entry, settings, revisions[slug])
         entries.append(written[slug])
     # The header as ``document`` indents it when entries follow, then the entries, each indented
     # as it would be inside the feed.
