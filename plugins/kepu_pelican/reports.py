@@ -84,11 +84,12 @@ class StatsGenerator(Generator):
                           for kind, facets in index.facets.items()}
             template = self.get_template("stats")
             found = services.figures.years
-            overview = [(y, urls.url("STATS_YEAR", year=y), figures(index, y)) for y in found]
+            counted = {y: figures(index, y, facet_urls=facet_urls) for y in [None, *found]}  # each year once
+            overview = [(y, urls.url("STATS_YEAR", year=y), counted[y]) for y in found]
             scopes = [(None, urls.url("STATS"), "STATS", {})] + [
                 (y, urls.url("STATS_YEAR", year=y), "STATS_YEAR", {"year": y}) for y in found]
             for year, url, kind, fields in scopes:
-                result = figures(index, year, facet_urls=facet_urls)
+                result = counted[year]
                 label = f"{year}年" if year else "历年"
                 book = yearbook(index, result, facet_urls)
                 downloads = self._summary(services, book) if year else {}
