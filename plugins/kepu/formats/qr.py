@@ -29,10 +29,7 @@ def qr_svg(data: str, title: str) -> str:
     for row in range(size):
         for run in _DARK_RUN.finditer(pixels, row * size, (row + 1) * size):
             start = run.start() - row * size + BORDER
-            if not moves:
-                moves.append(f"M{start} {row + BORDER}.5")
-            else:
-                moves.append(f"m{start - x} {row + BORDER - y}" if row + BORDER != y else f"m{start - x} 0")
+            moves.append(f"m{start - x} {row + BORDER - y}" if moves else f"M{start} {row + BORDER}.5")
             length = run.end() - run.start()
             moves.append(f"h{length}")
             x, y = start + length, row + BORDER

@@ -80,9 +80,22 @@ def digest(*parts: Any) -> str:
     return hasher.hexdigest()[:32]
 
 
-def _hash(text: str) -> str:
-    """The digest of a value's written form (already unambiguous: hashed as it is, not quoted)."""
+def text_hash(text: str) -> str:
+    """The digest of text that is already unambiguous (a value's written form, a page's body):
+    hashed as it is, not quoted."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+RECENT = 4096  # values kept by ``recent``: the site-wide ones come back before they are let go
+
+
+def recent(store: dict) -> dict:
+    """A memo inside ``store`` (the build's memo or counts) for values met again soon, but too
+    many to keep alive for the whole build: emptied once it holds more than RECENT."""
+    found = store.get("recent")
+    if found is None or len(found) > RECENT:
+        found = store["recent"] = {}
+    return found
 
 
 def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str:
@@ -96,7 +109,7 @@ def canonical(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str
         _write(out, value, {} if memo is None else memo)
     except _Stuck as stuck:
         raise Undigestable(f"{''.join(reversed(stuck.steps)) or '值'}: {stuck.what}") from None
-    return _hash("".join(out))
+    return text_hash("".join(out))
 
 
 def written(value: Any, memo: dict[int, tuple[Any, str]]) -> str | None:
@@ -127,7 +140,7 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]]) -> None
     nested = _write_composite(part, value, memo, found)
     text = "".join(part)
     if len(text) > SHORT and (found == DATACLASS or isinstance(value, tuple)):
-        text = "#" + _hash(text)  # a large part is written as its digest
+        text = "#" + text_hash(text)  # a large part is written as its digest
         if nested:
             # Kept for the build when it holds other values (an event: written once); a short or
             # flat one (a calendar line, a contact) is written again when met, about as quickly,
@@ -228,22 +241,19 @@ def _counted(value: Any, budget: int, sizes: dict[int, tuple[Any, int]]) -> int:
     known = sizes.get(key)
     if known is not None and known[0] is value:
         return known[1]
-    recent = sizes.get("recent")
-    if recent is None or len(recent) > RECENT:
-        recent = sizes["recent"] = {}
-    known = recent.get(key)
+    kept = recent(sizes)
+    known = kept.get(key)
     if known is not None and known[0] is value:
         return known[1]
     count = _count(value, budget, sizes)
     if count > FEW:
         sizes[key] = (value, count)
     else:  # a few values: kept among the most recent only, not (nor kept alive) for the whole build
-        recent[key] = (value, count)
+        kept[key] = (value, count)
     return count
 
 
 FEW = 8
-RECENT = 4096
 _BUDGET = 401  # the budget ``small`` is called with (``reads.WHOLE`` + 1)
 
 

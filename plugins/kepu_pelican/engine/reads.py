@@ -30,7 +30,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined, missing
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from .canon import DATACLASS, KINDS, SCALAR, Undigestable, canonical, kind, small
+from .canon import DATACLASS, KINDS, SCALAR, Undigestable, canonical, kind, recent, small, text_hash
 
 SEQUENCES = (list, tuple, KeysView, ValuesView, ItemsView, set, frozenset)
 LOCAL = (list, tuple, dict, Namespace, LoopContext, Macro, Cycler, Joiner, Undefined, TemplateReference,
@@ -341,28 +341,25 @@ def _plain_digest(value: Any) -> str:
     """A plain value as its ``repr``; long text (a page's body) as its type and the hash of its
     UTF-8 bytes, which costs less than writing it out quoted and hashing that again."""
     if isinstance(value, str) and len(value) > SHORT_TEXT:
-        return type(value).__qualname__ + "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return type(value).__qualname__ + "#" + text_hash(value)
     return repr(value)
 
 
 SHORT_TEXT = 64
-RECENT = 4096  # dataclasses whose digests are kept while pages are written: the shared ones come back
 
 
 def _dataclass_digest(value: Any, memo: dict) -> str:
-    """``canonical`` of a frozen dataclass, kept for the build among the most recent ones (site-wide
-    values every page reads: the district, a facet's links), so that each is written once."""
-    recent = memo.get("recent")
-    if recent is None or len(recent) > RECENT:
-        recent = memo["recent"] = {}
-    known = recent.get(id(value))
+    """``canonical`` of a frozen dataclass, kept among the most recent ones (site-wide values
+    every page reads: the district, a facet's links), so that each is written once."""
+    kept = recent(memo)
+    known = kept.get(id(value))
     if known is not None and known[0] is value:
         return known[1]
     try:
         text = canonical(value, memo)
     except Undigestable as error:
         raise Unreusable(str(error)) from error
-    recent[id(value)] = (value, text)
+    kept[id(value)] = (value, text)
     return text
 
 
@@ -491,7 +488,7 @@ def _readset_id(readset: tuple) -> str:
             text = _TEXTS[id(path)] = repr(path)
         texts.append(text)
         texts.append(mode)
-    return hashlib.sha256("\0".join(texts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return text_hash("\0".join(texts))[:16]
 
 
 _PATHS: dict[tuple, tuple] = {}  # one object for each path kept: read sets repeat most of each other's
