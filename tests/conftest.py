@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -73,15 +74,47 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+# "Now" is an input for the browser too: every page opens on the sample's build morning, its
+# clock running, unless the test sets another moment. A page on the machine's own clock would
+# see the sample's sessions end one by one as the calendar moves on, and a test pass or fail by
+# the day it runs.
+SAMPLE_MORNING = datetime.fromisoformat(f"{SAMPLE_BUILD_DATE}T10:00:00+08:00")
+
+
+class ClockedBrowser:
+    """A Playwright browser whose new pages and contexts start at ``SAMPLE_MORNING``."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+    @staticmethod
+    def _set(clock) -> None:
+        clock.install(time=SAMPLE_MORNING)
+        clock.resume()
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        self._set(page.clock)
+        return page
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        self._set(context.clock)
+        return context
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser), on the sample's clock."""
     require(CHROMIUM.exists(), "Debian's chromium (make test installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
+        yield ClockedBrowser(instance)
         instance.close()
 
 

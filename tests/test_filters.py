@@ -209,17 +209,22 @@ def test_filters_open_fit_a_phone_and_pass_axe(public_site, browser) -> None:
     page.close()
 
 
-def test_filtered_cards_say_what_the_list_s_own_cards_say(public_site, browser) -> None:
-    """A card the filters draw reads as the card of the street's own list: the weekly series
-    with its rule (每周六，至 …) beside its next date, not the date alone."""
+@pytest.mark.parametrize("at", [BUILD_MORNING, datetime(2026, 12, 5, 17, tzinfo=ZONE)],
+                         ids=["build-morning", "after-saturday-s-session"])
+def test_filtered_cards_say_what_the_list_s_own_cards_say(public_site, browser, at) -> None:
+    """A card the filters draw reads as the card of the street's own list, at the same moment:
+    the weekly series with its rule (每周六，至 …) beside its next date, not the date alone; and
+    once that Saturday's session is over, 这一场已结束 on both."""
     _, base = public_site
     page = browser.new_page(viewport=PHONE)
+    page.clock.set_fixed_time(at)
     page.goto(f"{base}/streets/hujiayuan/")
     own = page.locator("main ol.cards article.card .when").all_inner_texts()
     page.close()
-    page = _open(browser, f"{base}/events/?street=hujiayuan")
+    page = _open(browser, f"{base}/events/?street=hujiayuan", at=at)
     _titles(page)
     drawn = page.locator("#results article.card .when").all_inner_texts()
     page.close()
     assert any("每周" in text for text in own)
+    assert any("这一场已结束" in text for text in own) == (at > BUILD_MORNING)  # the case each is about
     assert drawn == own

@@ -1,6 +1,6 @@
 """The static JSON index behind the events list's filters: every upcoming event, compactly.
 
-Format (version 3). Each event is a row whose columns ``fields`` names; ids are positions:
+Format (version 6). Each event is a row whose columns ``fields`` names; ids are positions:
 
 - ``url``: the event's path between the ``url`` prefix and suffix (``events/`` + slug + ``/``);
 - ``place``: a position in ``places``; ``street``: a position in ``streets`` (registry order,
@@ -14,7 +14,9 @@ Format (version 3). Each event is a row whose columns ``fields`` names; ids are 
   after ``build_date`` (negative: already under way) and how many days after it the
   occurrence's last day falls;
 - ``ends``: the instant the event is over, ISO with offset (the list's cards' ``data-ends``);
-- ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event.
+- ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event;
+- ``session_ends``: for a series with more than one session to come, the instant the session its
+  card shows is over (the list's cards' ``data-session-ends``: 这一场已结束); null otherwise.
 
 ``rows`` turns it back into one dict per event (ISO dates, ids), for Python readers.
 """
@@ -24,11 +26,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from kepu.content.model import STATUS_LABELS
-from kepu.index.site import SiteIndex, last_local_day, local_day
+from kepu.index.site import SiteIndex, ends_at, last_local_day, local_day
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 FIELDS = ("url", "title", "when", "place", "street", "categories", "audiences", "flags", "age",
-          "status", "status_text", "dates", "ends", "repeat")
+          "status", "status_text", "dates", "ends", "repeat", "session_ends")
 FREE, REGISTRATION, ACCESSIBLE = 1, 2, 4
 
 
@@ -89,6 +91,7 @@ def filter_index(index: SiteIndex) -> dict:
             dates,
             entry.ends.isoformat(),
             repeats.setdefault(entry.rule_text, len(repeats)) if entry.rule_text else None,
+            ends_at(entry.shown).isoformat() if len(entry.upcoming) > 1 else None,
         ])
     return {
         "version": INDEX_VERSION,

@@ -115,6 +115,7 @@
     }
     article.appendChild(title);
     var when = element("p", "when", event.when);
+    if (event.session_ends) { when.setAttribute("data-session-ends", event.session_ends); }  // 这一场已结束, by site.js
     if (event.repeat !== null && event.repeat !== undefined) {  // a series: its rule, as the list's own cards
       when.appendChild(document.createTextNode(" "));
       when.appendChild(element("span", "repeat", "（" + data.repeats[event.repeat] + "）"));
