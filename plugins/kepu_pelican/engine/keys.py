@@ -16,7 +16,6 @@ from .canon import digest
 
 PLUGINS = Path(__file__).resolve().parents[2]  # plugins/: the kepu and kepu_pelican packages
 PACKAGES = ("kepu", "kepu_pelican")
-LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "icalendar", "pillow")
 VOLATILE = ("PATH", "OUTPUT", "CACHE", "KEPU_PREVIOUS_OUTPUT", "KEPU_ROOT", "WORKERS", "PARALLEL", "KEPU_CONTENT_TREE")
 
 
@@ -42,13 +41,14 @@ def _code_digest(plugins: Path) -> str:
 
 
 def _digest_code(plugins: Path) -> str:
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            versions.append((name, None))
-    return digest(files_digest([plugins / name for name in PACKAGES]), versions)
+    return digest(files_digest([plugins / name for name in PACKAGES]), libraries())
+
+
+def libraries() -> list[tuple[str, str]]:
+    """Every installed distribution with its version: an upgrade of any library a build uses
+    (Markdown, the sanitiser, the QR encoder, pinyin…) remakes what it made, with no list of
+    them to keep up to date."""
+    return sorted({((dist.metadata["Name"] or "").lower(), dist.version) for dist in metadata.distributions()})
 
 
 def _plain(value: Any) -> bool:
