@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from kepu.content.model import STATUS_LABELS
-from kepu.index.site import SiteIndex, ends_at, last_local_day, local_day
+from kepu.index.site import SiteIndex, last_local_day, local_day
 
 INDEX_VERSION = 6
 FIELDS = ("url", "title", "when", "place", "street", "categories", "audiences", "flags", "age",
@@ -91,7 +91,7 @@ def filter_index(index: SiteIndex) -> dict:
             dates,
             entry.ends.isoformat(),
             repeats.setdefault(entry.rule_text, len(repeats)) if entry.rule_text else None,
-            ends_at(entry.shown).isoformat() if len(entry.upcoming) > 1 else None,
+            entry.session_ends and entry.session_ends.isoformat(),
         ])
     return {
         "version": INDEX_VERSION,

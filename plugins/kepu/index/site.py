@@ -88,6 +88,12 @@ class EventEntry:
         """The occurrence a listing shows: the next one, or the last one for past events."""
         return self.next or self.last
 
+    @property
+    def session_ends(self) -> datetime | None:
+        """A series with more than one session to come: when the session its card shows is
+        over (the card's 这一场已结束); None otherwise."""
+        return ends_at(self.shown) if len(self.upcoming) > 1 else None
+
 
 @dataclass(slots=True)
 class Facet:
