@@ -331,6 +331,33 @@ def test_a_series_card_says_when_the_session_it_shows_is_over(journey_site, brow
     assert "这一场已结束" in after[0] and "已结束" not in after[1]
 
 
+def test_a_series_page_says_when_the_session_it_names_is_over(journey_site, browser) -> None:
+    """The page's 时间 names the next session as of the build; its dated list marks each date over
+    in words, not in grey alone (颜色不是唯一提示)."""
+    _, _, base = journey_site
+    seen = seen_at(browser, f"{base}/events/zhoumo-tongxuehui/", ("2026-12-05 15:59", "2026-12-05 16:01"),
+                   lambda page: (page.locator("dl.facts dd").first.inner_text(),
+                                 page.locator("ul.dates li", has_text="12月5日").inner_text(),
+                                 page.locator("ul.dates li", has_text="12月12日").inner_text()))
+    before, after = seen["2026-12-05 15:59"], seen["2026-12-05 16:01"]
+    assert "这一场已结束" not in before[0] and "已结束" not in before[1]
+    assert after[0].startswith("2026年12月5日（周六）14:00–16:00 这一场已结束"), after[0]
+    assert "已结束" in after[1] and "已结束" not in after[2]
+
+
+def test_search_says_when_a_series_session_it_names_is_over(journey_site, browser) -> None:
+    _, _, base = journey_site
+
+    def result(page) -> str:
+        item = page.locator("#search-results li", has_text="周末科学同学会")
+        item.wait_for()
+        return item.locator(".when").inner_text()
+
+    seen = seen_at(browser, f"{base}/search/?q=同学会", ("2026-12-05 15:59", "2026-12-05 16:01"), result)
+    assert "12月5日" in seen["2026-12-05 15:59"] and "这一场已结束" not in seen["2026-12-05 15:59"]
+    assert "这一场已结束" in seen["2026-12-05 16:01"]
+
+
 @pytest.mark.parametrize("path", ["/calendar/2026/12/", "/streets/xinbei/calendar/2026/12/"])
 def test_today_moves_at_midnight_before_the_next_build(journey_site, browser, path: str) -> None:
     """Built on 1 Dec: just after midnight the label 今天 leaves 1 Dec and is on 2 Dec, where the

@@ -188,15 +188,18 @@ def test_filter_index_holds_every_upcoming_event(public_site) -> None:
 
 # ------------------------------------------------------------------ in a browser
 
+def _window(state: dict, today: date) -> tuple[date, date]:
+    """The days a 时间 choice means, written again in Python."""
+    sunday = today + timedelta(days=6 - today.weekday())
+    return {"today": (today, today), "week": (today, sunday),
+            "weekend": (max(today, sunday - timedelta(days=1)), sunday),
+            "month": (today, (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)),
+            }.get(state.get("when", ""), (today, date(2100, 1, 1)))
+
+
 def _expected(data: dict, state: dict, today: date) -> list[str]:
     """The filter semantics, written again in Python."""
-    def span():
-        sunday = today + timedelta(days=6 - today.weekday())
-        return {"today": (today, today), "week": (today, sunday),
-                "weekend": (max(today, sunday - timedelta(days=1)), sunday),
-                "month": (today, (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)),
-                }.get(state.get("when", ""), (today, date(2100, 1, 1)))
-    low, high = span()
+    low, high = _window(state, today)
     titles = []
     for e in data["events"]:
         if state.get("street") and e["street"] != state["street"]:
@@ -229,6 +232,45 @@ def test_filters_narrow_the_list_like_their_definition(public_site, browser, sta
     page.close()
     expected = _expected(data, state, date(2026, 12, 2))
     assert got == expected and expected, state
+
+
+_FIRST_DAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_LAST_DAY = re.compile(r"至\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+
+
+def _days_of(when: str) -> tuple[date, date]:
+    """The first and last day a card's time names (2026年12月5日（周六）至12月6日（周日））."""
+    year, month, day = (int(n) for n in _FIRST_DAY.search(when).groups())
+    first = date(year, month, day)
+    last = _LAST_DAY.search(when)
+    return first, (date(int(last[1] or year), int(last[2]), int(last[3])) if last else first)
+
+
+@pytest.mark.parametrize("moment, state", [
+    (datetime(2026, 12, 2, 10, tzinfo=ZONE), {"when": "weekend"}),
+    (datetime(2026, 12, 8, 10, tzinfo=ZONE), {"when": "today"}),  # a week after the build
+    (datetime(2026, 12, 15, 10, tzinfo=ZONE), {"when": "week"}),
+    (datetime(2026, 12, 9, 10, tzinfo=ZONE), {}),  # any time: from the reader's today on
+], ids=["weekend", "today-a-week-later", "next-week", "any-time"])
+def test_a_filtered_card_shows_the_session_the_filter_found(public_site, browser, moment, state) -> None:
+    """A weekly series found for 今天 or 周末 shows that day's session, not the one next at the build
+    (the audit's 银龄智能手机课堂, shown as 12月1日 … 这一场已结束 under 今天 on 8 Dec)."""
+    _, base = public_site
+    page = browser.new_page()
+    page.clock.set_fixed_time(moment)
+    query = "&".join(f"{k}={v}" for k, v in {**state, "free": "1"}.items())  # a query draws the cards
+    page.goto(f"{base}/events/?{query}")
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    while page.locator("button.filter-more").is_visible():
+        page.locator("button.filter-more").click()
+    cards = page.locator("#results article.card")
+    found = {cards.nth(i).locator(".card-title a").inner_text(): cards.nth(i).locator(".when").inner_text()
+             for i in range(cards.count())}
+    page.close()
+    low, high = _window(state, moment.date())
+    assert found and all(not (_days_of(when)[0] > high or _days_of(when)[1] < low) for when in found.values()), found
+    if state == {"when": "today"}:
+        assert "2026年12月8日（周二）" in next(w for t, w in found.items() if t.startswith("银龄智能手机课堂"))
 
 
 def test_filter_state_round_trips_through_the_url(public_site, browser) -> None:

@@ -11,15 +11,27 @@ from kepu.content.problems import STRICT_ALWAYS
 
 CANCELLED = "已取消"
 MOVED = "已改期"
+PLACE_CHANGED = "已换地点"  # the same time, another place: not 改期
 
 
 def session_label(occurrence: Occurrence) -> str:
-    """已取消 / 已改期 for a changed session of a series, "" otherwise (the event's own status
-    is shown by the event, not repeated on each of its dates)."""
+    """已取消 / 已改期 / 已换地点 for a changed session of a series, "" otherwise (the event's own
+    status is shown by the event, not repeated on each of its dates)."""
     change = occurrence.change
     if change is None:
         return ""
-    return CANCELLED if change.cancelled else MOVED
+    if change.cancelled:
+        return CANCELLED
+    return MOVED if change.start is not None else PLACE_CHANGED
+
+
+def session_detail(occurrence: Occurrence) -> str:
+    """Beside a moved session's new time: 原定2026年12月19日（周六）14:00 · the editor's note."""
+    change = occurrence.change
+    if change is None or change.cancelled:
+        return change.note if change is not None else ""
+    parts = [f"原定{format_datetime(change.original)}"] if change.start is not None else []
+    return " · ".join([*parts, change.note] if change.note else parts)
 
 
 def session_text(occurrence: Occurrence) -> str:

@@ -1,37 +1,42 @@
 """The static JSON index behind the events list's filters: every upcoming event, compactly.
 
-Format (version 6). Each event is a row whose columns ``fields`` names; ids are positions:
+Format (version 7). Each event is a row whose columns ``fields`` names; ids are positions:
 
 - ``url``: the event's path between the ``url`` prefix and suffix (``events/`` + slug + ``/``);
-- ``place``: a position in ``places``; ``street``: a position in ``streets`` (registry order,
-  which the page also uses for "neighbouring streets");
+- ``street``: a position in ``streets`` (registry order, which the page also uses for
+  "neighbouring streets");
 - ``categories`` / ``audiences``: positions in those lists;
 - ``flags``: 1 free, 2 registration required, 4 has an accessibility note;
 - ``age``: ``[min, max]`` (either may be null: open-ended) or null when the event has no range;
 - ``status``: "" when scheduled; ``status_text`` what the card's badge says;
-- ``dates``: flat pairs ``[first, length, ...]``: the local first day of each upcoming
-  occurrence held (a series' cancelled session is left out: "today" must not find it) as days
-  after ``build_date`` (negative: already under way) and how many days after it the
-  occurrence's last day falls;
+- ``sessions``: flat groups of five, one per upcoming occurrence held (a series' cancelled
+  session is left out: "today" must not find it), in order: its local first day as days after
+  ``build_date`` (negative: already under way); how many days after that its last day falls; its
+  time in words (2026年12月20日（周日）09:30–11:30); a position in ``kinds`` — ``[place, label]``,
+  where it is held (a position in ``places``) and 已改期 / 已换地点 for a moved session, else "";
+  and the minutes from ``epoch`` (the build day's start, an ISO instant) to the instant it is
+  over. A card drawn for a filter shows the first session the filter found, where and when it is;
 - ``ends``: the instant the event is over, ISO with offset (the list's cards' ``data-ends``);
-- ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event;
-- ``session_ends``: for a series with more than one session to come, the instant the session its
-  card shows is over (the list's cards' ``data-session-ends``: 这一场已结束); null otherwise.
+- ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event.
 
 ``rows`` turns it back into one dict per event (ISO dates, ids), for Python readers.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from kepu.content.dates import format_when
 from kepu.content.model import STATUS_LABELS
-from kepu.index.site import SiteIndex, last_local_day, local_day
+from kepu.content.sessions import session_label
+from kepu.index.site import EventEntry, SiteIndex, build_instant, ends_at, last_local_day, local_day
 
-INDEX_VERSION = 6
-FIELDS = ("url", "title", "when", "place", "street", "categories", "audiences", "flags", "age",
-          "status", "status_text", "dates", "ends", "repeat", "session_ends")
+INDEX_VERSION = 7
+FIELDS = ("url", "title", "street", "categories", "audiences", "flags", "age",
+          "status", "status_text", "sessions", "ends", "repeat")
+SESSION_WIDTH = 5
 FREE, REGISTRATION, ACCESSIBLE = 1, 2, 4
+ONLINE = "线上活动"
 
 
 def _url_parts(index: SiteIndex) -> tuple[str, str]:
@@ -60,17 +65,21 @@ def filter_index(index: SiteIndex) -> dict:
                 (("streets", streets), ("categories", categories), ("audiences", audiences))}
     prefix, suffix = _url_parts(index)
     places: dict[str, int] = {}
+    kinds: dict[tuple[int, str], int] = {}
     repeats: dict[str, int] = {}
+    epoch = build_instant(start, zone)
     events = []
     for entry in index.upcoming:
         event = entry.event
-        dates: list[int] = []
-        for occurrence in entry.upcoming:
-            if occurrence.change is not None and occurrence.change.cancelled:
-                continue
+        sessions: list = []
+        for occurrence in _held(entry):
             first = local_day(occurrence.start, zone)
-            dates += [(first - start).days, (last_local_day(occurrence, zone) - first).days]
-        place = event.venue.name if event.venue else "线上活动"
+            venue = occurrence.venue
+            place = places.setdefault(venue.name if venue else ONLINE, len(places))
+            label = session_label(occurrence) if event.status == "scheduled" else ""
+            sessions += [(first - start).days, (last_local_day(occurrence, zone) - first).days,
+                         format_when(occurrence.start, occurrence.end), kinds.setdefault((place, label), len(kinds)),
+                         int((ends_at(occurrence) - epoch).total_seconds() // 60)]
         registration = event.registration
         flags = ((FREE if event.is_free else 0) | (REGISTRATION if registration and registration.required else 0)
                  | (ACCESSIBLE if event.accessibility.strip() else 0))
@@ -79,8 +88,6 @@ def filter_index(index: SiteIndex) -> dict:
         events.append([
             entry.url[len(prefix): len(entry.url) - len(suffix)],
             event.title,
-            entry.when,
-            places.setdefault(place, len(places)),
             position["streets"][event.street],
             [position["categories"][c] for c in event.categories],
             [position["audiences"][a] for a in event.audiences],
@@ -88,14 +95,14 @@ def filter_index(index: SiteIndex) -> dict:
             age,
             "" if scheduled else event.status,  # colours the badge, as on the server-made cards
             "" if scheduled else event.status_text,
-            dates,
+            sessions,
             entry.ends.isoformat(),
             repeats.setdefault(entry.rule_text, len(repeats)) if entry.rule_text else None,
-            entry.session_ends and entry.session_ends.isoformat(),
         ])
     return {
         "version": INDEX_VERSION,
         "build_date": start.isoformat(),
+        "epoch": epoch.isoformat(),  # sessions' ends are minutes after it
         "event_path": f"{prefix}{{slug}}{suffix}",  # an event's address: its slug in place of {slug}
         "fields": list(FIELDS),
         # id, name and page (the cards link their street, as the list's own cards do)
@@ -104,31 +111,46 @@ def filter_index(index: SiteIndex) -> dict:
         "audiences": [[k, registries.audiences[k].name] for k in audiences],
         "status_labels": {k: v for k, v in STATUS_LABELS.items() if k != "scheduled"},
         "places": list(places),
+        "kinds": [list(kind) for kind in kinds],
         "repeats": list(repeats),
         "events": events,
     }
 
 
+def _held(entry: EventEntry) -> list:
+    """The upcoming occurrences a filter may find: a series' cancelled sessions left out."""
+    return [o for o in entry.upcoming if o.change is None or not o.change.cancelled]
+
+
 def rows(data: dict) -> list[dict]:
-    """The index's events as dicts: url, title, when, place, street (id), categories and
-    audiences (ids), free, registration, accessibility, age, status, status_text, dates (ISO pairs),
-    repeat (the rule in words, "" for one event)."""
+    """The index's events as dicts: url, title, street (id), categories and audiences (ids), free,
+    registration, accessibility, age, status, status_text, sessions (dicts: first and last day,
+    when, place, label, ends as an ISO instant), dates (their ISO day pairs), when and place (of
+    the first session), repeat (the rule in words, "" for one event)."""
     start = date.fromisoformat(data["build_date"])
+    epoch = datetime.fromisoformat(data["epoch"])
     path = data["event_path"]
     out = []
     for row in data["events"]:
         e = dict(zip(data["fields"], row, strict=True))
-        flat = e["dates"]
-        days = [(start + timedelta(days=flat[i]), start + timedelta(days=flat[i] + flat[i + 1]))
-                for i in range(0, len(flat), 2)]
+        flat = e["sessions"]
+        sessions = []
+        for i in range(0, len(flat), SESSION_WIDTH):
+            first, length, when, kind, ends = flat[i:i + SESSION_WIDTH]
+            place, label = data["kinds"][kind]
+            sessions.append({"first": (start + timedelta(days=first)).isoformat(),
+                             "last": (start + timedelta(days=first + length)).isoformat(), "when": when,
+                             "place": data["places"][place], "label": label,
+                             "ends": (epoch + timedelta(minutes=ends)).isoformat()})
         out.append({
-            **e, "url": path.replace("{slug}", e["url"]), "place": data["places"][e["place"]],
+            **e, "url": path.replace("{slug}", e["url"]),
             "street": data["streets"][e["street"]][0],
             "categories": [data["categories"][i][0] for i in e["categories"]],
             "audiences": [data["audiences"][i][0] for i in e["audiences"]],
             "free": bool(e["flags"] & FREE), "registration": bool(e["flags"] & REGISTRATION),
             "accessibility": bool(e["flags"] & ACCESSIBLE), "status": e["status"] or "scheduled",
-            "dates": [[a.isoformat(), b.isoformat()] for a, b in days],
+            "sessions": sessions, "dates": [[s["first"], s["last"]] for s in sessions],
+            "when": sessions[0]["when"] if sessions else "", "place": sessions[0]["place"] if sessions else "",
             "repeat": data["repeats"][e["repeat"]] if e["repeat"] is not None else "",
         })
     return out

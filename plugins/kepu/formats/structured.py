@@ -43,7 +43,7 @@ def _iso(value: date | datetime) -> str:
 
 
 def _place(entry: EventEntry, district: District) -> dict | None:
-    venue = entry.event.venue
+    venue = entry.shown_venue
     if venue is None:
         return None
     place: dict[str, Any] = {
@@ -64,6 +64,14 @@ def _place(entry: EventEntry, district: District) -> dict | None:
     return place
 
 
+def _status(entry: EventEntry) -> str:
+    """The event's shown status, or rescheduled when the session shown moved to another time."""
+    change = entry.shown.change
+    if entry.event.status == "scheduled" and change is not None and change.moved and change.start is not None:
+        return "rescheduled"
+    return entry.event.shown_status
+
+
 def _attendance(entry: EventEntry) -> str:
     if entry.event.is_hybrid:
         return "https://schema.org/MixedEventAttendanceMode"
@@ -82,7 +90,7 @@ def event_jsonld(entry: EventEntry, page_url: str, image_url: str, team_url: str
         "name": event.title,
         "startDate": _iso(shown.start),
         "endDate": _iso(shown.end),
-        "eventStatus": STATUS[event.shown_status],
+        "eventStatus": STATUS[_status(entry)],
         "eventAttendanceMode": _attendance(entry),
         "description": event.summary or event.title,
         "image": [image_url],
@@ -96,6 +104,8 @@ def event_jsonld(entry: EventEntry, page_url: str, image_url: str, team_url: str
     data["location"] = locations[0] if len(locations) == 1 else locations
     if event.previous_start and event.status == "postponed":
         data["previousStartDate"] = _iso(event.previous_start)
+    elif _status(entry) == "rescheduled":  # the shown session of a series moved to another time
+        data["previousStartDate"] = _iso(shown.change.original)
     if event.is_free:
         data["isAccessibleForFree"] = True
     offer: dict[str, Any] = {

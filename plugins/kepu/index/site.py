@@ -23,8 +23,10 @@ from kepu.content.model import (
     Registries,
     Street,
     Team,
+    Venue,
 )
 from kepu.content.recurrence import describe, expand, until_day
+from kepu.content.sessions import session_label
 from kepu.formats.maps import MapLink, map_links
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
 
@@ -80,13 +82,26 @@ class EventEntry:
         return self.occurrences[: len(self.occurrences) - len(self.upcoming)]
 
     def map_links(self, city: str = "") -> list[MapLink]:
-        """Links to map apps; venues without coordinates are looked up in ``city``."""
-        return map_links(self.event.venue, city) if self.event.venue else []
+        """Links to map apps for the shown session's place; places without coordinates are looked
+        up in ``city``."""
+        venue = self.shown_venue
+        return map_links(venue, city) if venue else []
 
     @property
     def shown(self) -> Occurrence:
         """The occurrence a listing shows: the next one, or the last one for past events."""
         return self.next or self.last
+
+    @property
+    def shown_venue(self) -> Venue | None:
+        """Where the shown session is held: a moved session's new place, else the event's."""
+        return self.shown.venue
+
+    @property
+    def shown_label(self) -> str:
+        """已改期 / 已换地点 (/ 已取消) when the shown session of a scheduled event was changed, else
+        "" (an event's own status has its own badge)."""
+        return session_label(self.shown) if self.event.status == "scheduled" else ""
 
     @property
     def session_ends(self) -> datetime | None:

@@ -10,7 +10,8 @@
   if (!form || !results || !window.fetch || !window.URLSearchParams) { return; }
   var status = form.querySelector(".filter-status");
   var original = Array.prototype.slice.call(results.childNodes);
-  var data = null, col = {}, base = 0;
+  var data = null, col = {}, base = 0, epoch = 0;
+  var WIDTH = 5;  // a session in a row's sessions: first day, days to its last, when, kind, end (kepu.finder)
   var root = form.getAttribute("data-index").replace(/events\/filter\.json$/, "");  // the site's address
   var FIELDS = ["street", "category", "audience", "when", "age", "free", "access", "registration"];
   var MULTI = { street: "streets", category: "categories", audience: "audiences" };
@@ -73,24 +74,28 @@
   function any(list, chosen) {
     return !chosen.length || list.some(function (i) { return chosen.indexOf(i) >= 0; });
   }
-  function matches(row, s) {
-    var flags = row[col.flags], age = row[col.age], dates = row[col.dates];
-    if (s.street.length && s.street.indexOf(row[col.street]) < 0) { return false; }
-    if (!any(row[col.categories], s.category) || !any(row[col.audiences], s.audience)) { return false; }
-    if ((s.free && !(flags & 1)) || (s.access && !(flags & 4))) { return false; }
-    if (s.registration === "required" && !(flags & 2)) { return false; }
-    if (s.registration === "none" && flags & 2) { return false; }
+  function matches(row, s) {  // the position of the first session the filters find, or -1
+    var flags = row[col.flags], age = row[col.age], sessions = row[col.sessions];
+    if (s.street.length && s.street.indexOf(row[col.street]) < 0) { return -1; }
+    if (!any(row[col.categories], s.category) || !any(row[col.audiences], s.audience)) { return -1; }
+    if ((s.free && !(flags & 1)) || (s.access && !(flags & 4))) { return -1; }
+    if (s.registration === "required" && !(flags & 2)) { return -1; }
+    if (s.registration === "none" && flags & 2) { return -1; }
     if (!isNaN(s.age) && age && ((age[0] !== null && s.age < age[0]) || (age[1] !== null && s.age > age[1]))) {
-      return false;
+      return -1;
     }
-    for (var i = 0; i < dates.length; i += 2) {
-      if (dates[i] <= s.when[1] && dates[i] + dates[i + 1] >= s.when[0]) { return true; }
+    for (var i = 0; i < sessions.length; i += WIDTH) {
+      if (sessions[i] <= s.when[1] && sessions[i] + sessions[i + 1] >= s.when[0]) { return i; }
     }
-    return false;
+    return -1;
   }
-  function search(params) {
-    var s = state(params);
-    return data.events.filter(function (row) { return matches(row, s); });
+  function search(params) {  // [row, its session found] pairs, in the list's order
+    var s = state(params), found = [];
+    data.events.forEach(function (row) {
+      var at = matches(row, s);
+      if (at >= 0) { found.push([row, at]); }
+    });
+    return found;
   }
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -98,7 +103,7 @@
     if (text) { node.textContent = text; }
     return node;
   }
-  function card(row) {
+  function card(row, at) {  // as the list's own cards, for the session the filters found
     var event = {};
     data.fields.forEach(function (name, i) { event[name] = row[i]; });
     event.status = event.status || "scheduled";
@@ -114,14 +119,21 @@
       title.appendChild(element("span", "badge status-" + event.status, label));
     }
     article.appendChild(title);
-    var when = element("p", "when", event.when);
-    if (event.session_ends) { when.setAttribute("data-session-ends", event.session_ends); }  // 这一场已结束, by site.js
+    var sessions = event.sessions, kind = data.kinds[sessions[at + 3]];
+    var when = element("p", "when", sessions[at + 2]);
+    if (kind[1]) {  // this session moved: 已改期, 已换地点
+      when.appendChild(document.createTextNode(" "));
+      when.appendChild(element("span", "badge status-postponed", kind[1]));
+    }
+    if (at + WIDTH < sessions.length) {  // more sessions follow: once this one is over, 这一场已结束 (site.js)
+      when.setAttribute("data-session-ends", new Date(epoch + sessions[at + 4] * 6e4).toISOString());
+    }
     if (event.repeat !== null && event.repeat !== undefined) {  // a series: its rule, as the list's own cards
       when.appendChild(document.createTextNode(" "));
       when.appendChild(element("span", "repeat", "（" + data.repeats[event.repeat] + "）"));
     }
     article.appendChild(when);
-    var street = data.streets[event.street], where = element("p", "where", data.places[event.place] + " · ");
+    var street = data.streets[event.street], where = element("p", "where", data.places[kind[0]] + " · ");
     var streetLink = element("a", "", street[1]);
     streetLink.href = root + street[2];
     where.appendChild(street[2] ? streetLink : document.createTextNode(street[1]));
@@ -140,7 +152,7 @@
     var more = element("button", "button filter-more");
     more.type = "button";
     function next() {
-      found.slice(shown, shown + SHOWN).forEach(function (row) { list.appendChild(card(row)); });
+      found.slice(shown, shown + SHOWN).forEach(function (pair) { list.appendChild(card(pair[0], pair[1])); });
       if (window.kepuMarkEnded) { window.kepuMarkEnded(list); }  // cards marked before are left as they are
       shown = Math.min(found.length, shown + SHOWN);
       more.textContent = "再显示 " + Math.min(SHOWN, found.length - shown) + " 项（已显示 " + shown + " / " + found.length + " 项）";
@@ -220,6 +232,7 @@
     data = json;
     data.fields.forEach(function (name, i) { col[name] = i; });
     base = Math.round(Date.parse(data.build_date + "T00:00:00Z") / 864e5);
+    epoch = Date.parse(data.epoch);
     write(new URLSearchParams(location.search));
     form.hidden = false;
     form.addEventListener("change", update);

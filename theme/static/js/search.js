@@ -295,6 +295,12 @@
     var when = document.createElement("p");
     when.className = "when";
     when.textContent = [row[2], row[3]].filter(Boolean).join(" · ");
+    // A series goes on after the session shown (row[8]: when that one is over; row[6]: the
+    // series): once it is over, 这一场已结束, as the lists' cards say.
+    if (item.group === 0 && row[8] && row[8] < row[6] && Date.now() >= row[8] * 1000) {
+      when.appendChild(document.createTextNode(" "));
+      when.appendChild(badge("这一场已结束", "past"));
+    }
     li.appendChild(heading);
     li.appendChild(when);
     if (row[7]) { li.appendChild(highlighted(row[7], typed)); }

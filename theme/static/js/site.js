@@ -74,9 +74,10 @@
       if (!passed(element.getAttribute("data-ends"))) { return; }
       element.classList.add("is-past");
       element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
-      // Cards, the home page's agenda and the calendars' lines say it in words, not only in grey.
+      // Cards, the home page's agenda, the calendars' lines and an event page's dates say it in
+      // words, not only in grey.
       var place = element.querySelector(".card-title, .agenda > li > .what") ||
-        (element.classList.contains("ev") ? element : null);
+        (element.classList.contains("ev") || element.matches(".dates > li") ? element : null);
       if (!place || place.querySelector(".status-past")) { return; }
       var badge = document.createElement("span");
       badge.className = "badge status-past";
@@ -86,14 +87,15 @@
       place.insertBefore(document.createTextNode(" "), badge);
     });
   }
-  // A series' card shows its next session as of the build; once that one is over, it says so.
+  // A series' card (and its page's 时间) shows its next session as of the build; once that one
+  // is over, it says so, on the session's line: before the rule (or the line break before it).
   function markSessions(scope) {
     scope.querySelectorAll("[data-session-ends]").forEach(function (element) {
       if (!passed(element.getAttribute("data-session-ends")) || element.querySelector(".session-past")) { return; }
       var note = document.createElement("span");
       note.className = "badge status-past session-past";
       note.textContent = "这一场已结束";
-      element.insertBefore(note, element.querySelector(".repeat"));
+      element.insertBefore(note, element.querySelector(":scope > br, :scope > .repeat"));
       element.insertBefore(document.createTextNode(" "), note);
     });
   }
