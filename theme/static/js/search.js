@@ -294,13 +294,14 @@
     }
     var when = document.createElement("p");
     when.className = "when";
-    when.textContent = [row[2], row[3]].filter(Boolean).join(" · ");
+    when.textContent = row[2] || "";
     // A series goes on after the session shown (row[8]: when that one is over; row[6]: the
-    // series): once it is over, 这一场已结束, as the lists' cards say.
+    // series): once it is over, 这一场已结束 after its time, as the lists' cards say.
     if (item.group === 0 && row[8] && row[8] < row[6] && Date.now() >= row[8] * 1000) {
       when.appendChild(document.createTextNode(" "));
       when.appendChild(badge("这一场已结束", "past"));
     }
+    if (row[3]) { when.appendChild(document.createTextNode((row[2] ? " · " : "") + row[3])); }
     li.appendChild(heading);
     li.appendChild(when);
     if (row[7]) { li.appendChild(highlighted(row[7], typed)); }
