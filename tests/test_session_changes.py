@@ -165,3 +165,22 @@ def test_a_wrong_date_is_named_on_its_own_item_after_a_broken_one(mini_site: Pat
     result = run_check(path, content=mini_site / "content", cwd=mini_site)
     line = path.read_text("utf-8").splitlines().index("    - date: 2026-12-15") + 1
     assert f"{SERIES}:{line}: recurrence.sessions[1].date: 2026-12-15（周二）不是这个活动的一场" in result.stdout
+
+
+def test_a_spreadsheet_sum_of_attendance_counts_a_series_once(mini_site: Path, tmp_path: Path) -> None:
+    """参加人数 is the whole series' count: a SUM over the column (what an association's yearly
+    report does) must give it once, not once per session row. Oracle: LibreOffice Calc's reading."""
+    from test_csv_safety import open_in_calc
+
+    path = with_sessions(mini_site)
+    path.write_text(path.read_text("utf-8").replace("venue:\n", "attendance: 120\nvenue:\n", 1), "utf-8")
+    output = tmp_path / "out"
+    assert run_build(mini_site / "content", output, build_date=SAMPLE_BUILD_DATE).returncode == 0
+    sheet = open_in_calc([output / "data" / "events.csv"], tmp_path)["events"]
+    header, *rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    ours = [dict(zip(header, row, strict=True)) for row in rows if row[header.index("活动编号")] == "zhoumo-tongxuehui"]
+    assert len(ours) > 10
+    assert sum(r["参加人数"] or 0 for r in ours) == 120
+    counted = [r for r in ours if r["参加人数"]]
+    # On the series' first session held (the 7 Nov row), so a sum over any street or year counts it once.
+    assert [(r["日期"].date(), r["状态"]) for r in counted] == [(date(2026, 11, 7), "正常举办")], counted

@@ -41,7 +41,7 @@ CSV_NOTES = {
     "status": "这一场的状态：正常举办、已取消、已改期等", "street_id": "街镇编号", "street": "街镇名称",
     "community": "社区或村的名称", "venue": "地点名称", "address": "地址", "online": "线上参加的链接",
     "team": "主办志愿服务队", "categories": "活动类型", "audiences": "服务对象", "cost": "费用说明",
-    "registration": "是否需要报名", "phone": "报名电话；只写数字的号码按读法分组（0123-4567 8900、138 1234 5678），表格软件不会丢掉开头的 0", "attendance": "活动结束后登记的参加人数（每一场都写整项活动的人数）",
+    "registration": "是否需要报名", "phone": "报名电话；只写数字的号码按读法分组（0123-4567 8900、138 1234 5678），表格软件不会丢掉开头的 0", "attendance": "活动结束后登记的整项活动参加人数，只写在这项活动举办的第一场那一行（重复活动的其余各场留空），按列求和每项活动只算一次",
     "url": "活动页面地址", "programme_ids": "活动所属科普项目的编号（programmes.json；上级项目见其 parent）",
     "programmes": "科普项目名称", "campaign_ids": "所属主题活动的编号（campaigns.json）", "campaigns": "主题活动名称",
     "venue_id": "登记场地的编号（venues.json）；临时地点、换到别处的一场为空", "community_id": "社区或村的编号（communities.json）",
@@ -182,6 +182,8 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     lines = _Lines()
     writer = csv.writer(lines, lineterminator="\r\n")
     keys = []
+    # The whole event's attendance, on one row only: a spreadsheet's SUM counts a series once.
+    counted = next((o for o in entry.occurrences if not o.cancelled), entry.occurrences[0])
     for occurrence in entry.occurrences:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place
@@ -200,7 +202,8 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             "、".join(a.name for a in entry.audiences), event.cost,
             "是" if event.registration and event.registration.required else "否",
             phones.grouped(event.registration.phone) if event.registration else "",
-            event.attendance, f"{site}/{entry.url}", *_registry_cells(entry, elsewhere),
+            event.attendance if occurrence is counted else None, f"{site}/{entry.url}",
+            *_registry_cells(entry, elsewhere),
         ]))
     return list(zip(keys, lines, strict=True))
 
