@@ -14,8 +14,10 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import pytest
+from icalendar import Calendar
 from test_session_changes import with_sessions
 from test_site_index import index_for
 
@@ -31,6 +33,7 @@ NEW_PLACE = "新北街道党群服务中心"
 NEW_ADDRESS = "天津市滨海新区新北街道"
 USUAL_PLACE = "新北街道科普活动室"
 TITLE = "周末科学同学会"
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +139,26 @@ def test_filtered_cards_give_the_found_sessions_time_and_place(built: Path, brow
         server.shutdown()
     assert shown[0].startswith(when) and ("已改期" in shown[0]) == moved, shown
     assert shown[1].startswith(place), shown
+
+
+def test_feeds_give_the_moved_sessions_place(built: Path) -> None:
+    # Atom: the entry names the next session, so its place and 已改期 are that session's.
+    atom = ElementTree.parse(built / "feeds" / "all.atom").getroot()
+    entry = next(e for e in atom.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}title", "").endswith(TITLE))
+    summary, content = entry.findtext(f"{ATOM}summary"), html.unescape(entry.findtext(f"{ATOM}content"))
+    assert NEW_TIME in summary and "已改期" in summary and NEW_PLACE in summary, summary
+    assert USUAL_PLACE not in summary and USUAL_PLACE not in content, content
+    # The calendar's override of that session: its description agrees with its LOCATION.
+    calendar = Calendar.from_ical((built / "feeds" / "all.ics").read_bytes())
+    ours = [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("zhoumo-tongxuehui@")]
+    moved = next(e for e in ours if "RECURRENCE-ID" in e and e.decoded("RECURRENCE-ID").day == 19)
+    master = next(e for e in ours if "RECURRENCE-ID" not in e)
+    assert NEW_PLACE in str(moved["DESCRIPTION"]) and USUAL_PLACE not in str(moved["DESCRIPTION"])
+    assert f"地点：{USUAL_PLACE}" in str(master["DESCRIPTION"])
+
+
+def test_the_printed_notice_says_where_later_sessions_are(built: Path) -> None:
+    # The week after the move has no session (26 Dec is off): the sheet lists what comes later.
+    sheet = (built / "streets" / "xinbei" / "notice" / "next" / "index.html").read_text("utf-8")
+    later = text(sheet[sheet.index('class="sheet-later"'):sheet.index("</ul>", sheet.index('class="sheet-later"'))])
+    assert f"1月2日（周六）14:00–16:00 {TITLE}，{USUAL_PLACE}" in later, later

@@ -197,20 +197,24 @@ def _window(state: dict, today: date) -> tuple[date, date]:
             }.get(state.get("when", ""), (today, date(2100, 1, 1)))
 
 
-def _expected(data: dict, state: dict, today: date) -> list[str]:
-    """The filter semantics, written again in Python."""
-    low, high = _window(state, today)
-    titles = []
-    for e in data["events"]:
+def _expected(data: dict, state: dict, now: datetime) -> list[str]:
+    """The filter semantics, written again in Python: the events with a session in the window,
+    by the day of the session each card shows (the first not over, else the first), then as listed."""
+    low, high = _window(state, now.date())
+    found = []
+    for order, e in enumerate(data["events"]):
         if state.get("street") and e["street"] != state["street"]:
             continue
         if state.get("category") and state["category"] not in e["categories"]:
             continue
         if state.get("free") and not e["free"]:
             continue
-        if any(date.fromisoformat(a) <= high and date.fromisoformat(b) >= low for a, b in e["dates"]):
-            titles.append(e["title"])
-    return titles
+        within = [s for s in e["sessions"] if date.fromisoformat(s["first"]) <= high
+                  and date.fromisoformat(s["last"]) >= low]
+        if within:
+            shown = next((s for s in within if datetime.fromisoformat(s["ends"]) > now), within[0])
+            found.append((shown["first"], order, e["title"]))
+    return [title for *_, title in sorted(found)]
 
 
 @pytest.mark.parametrize("state", [
@@ -230,7 +234,7 @@ def test_filters_narrow_the_list_like_their_definition(public_site, browser, sta
     page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
     got = [t.strip() for t in page.locator("#results .card-title a").all_inner_texts()]
     page.close()
-    expected = _expected(data, state, date(2026, 12, 2))
+    expected = _expected(data, state, datetime(2026, 12, 2, 10, tzinfo=ZONE))
     assert got == expected and expected, state
 
 
@@ -251,11 +255,15 @@ def _days_of(when: str) -> tuple[date, date]:
     (datetime(2026, 12, 8, 10, tzinfo=ZONE), {"when": "today"}),  # a week after the build
     (datetime(2026, 12, 15, 10, tzinfo=ZONE), {"when": "week"}),
     (datetime(2026, 12, 9, 10, tzinfo=ZONE), {}),  # any time: from the reader's today on
-], ids=["weekend", "today-a-week-later", "next-week", "any-time"])
+    (datetime(2026, 12, 5, 17, tzinfo=ZONE), {"when": "weekend"}),  # Saturday's sessions over, Sunday's to come
+    (datetime(2026, 12, 1, 12, tzinfo=ZONE), {"when": "month"}),  # this morning's class over: next Tuesday's
+], ids=["weekend", "today-a-week-later", "next-week", "any-time", "saturday-evening", "month-at-noon"])
 def test_a_filtered_card_shows_the_session_the_filter_found(public_site, browser, moment, state) -> None:
     """A weekly series found for 今天 or 周末 shows that day's session, not the one next at the build
-    (the audit's 银龄智能手机课堂, shown as 12月1日 … 这一场已结束 under 今天 on 8 Dec)."""
-    _, base = public_site
+    (the audit's 银龄智能手机课堂, shown as 12月1日 … 这一场已结束 under 今天 on 8 Dec); a session in
+    the window that is over gives way to a later one there; cards go by the day they show."""
+    output, base = public_site
+    data = rows(json.loads((output / "events" / "filter.json").read_text("utf-8")))
     page = browser.new_page()
     page.clock.set_fixed_time(moment)
     query = "&".join(f"{k}={v}" for k, v in {**state, "free": "1"}.items())  # a query draws the cards
@@ -269,6 +277,13 @@ def test_a_filtered_card_shows_the_session_the_filter_found(public_site, browser
     page.close()
     low, high = _window(state, moment.date())
     assert found and all(not (_days_of(when)[0] > high or _days_of(when)[1] < low) for when in found.values()), found
+    days = [_days_of(when)[0] for when in found.values()]
+    assert days == sorted(days), found
+    for title, when in found.items():  # the first session in the window not over, else the first there
+        within = [s for s in next(e for e in data if e["title"] == title)["sessions"]
+                  if date.fromisoformat(s["first"]) <= high and date.fromisoformat(s["last"]) >= low]
+        shown = next((s for s in within if datetime.fromisoformat(s["ends"]) > moment), within[0])
+        assert when.startswith(shown["when"]), (title, when, shown)
     if state == {"when": "today"}:
         assert "2026年12月8日（周二）" in next(w for t, w in found.items() if t.startswith("银龄智能手机课堂"))
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
-from kepu.formats.ics import TITLE_PREFIX, UNKNOWN_STAMP, description_lines, location_text
+from kepu.formats.ics import TITLE_PREFIX, UNKNOWN_STAMP, description_lines, shown_location_text
 from kepu.index.site import EventEntry, occurrence_key
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -160,20 +160,21 @@ def _entry(root: ET.Element, entry: EventEntry, settings: AtomSettings, revision
 
 
 def _when_line(entry: EventEntry) -> str:
-    """The session a listing shows: the next one of a series."""
+    """The session a listing shows: the next one of a series (已改期 when it moved)."""
     label = "下一场" if len(entry.upcoming) > 1 else "时间"
-    return f"{label}：{entry.when}"
+    moved = f"（{entry.shown_label}）" if entry.shown_label else ""
+    return f"{label}：{entry.when}{moved}"
 
 
 def _summary(entry: EventEntry) -> str:
     event = entry.event
     status = event.status_text if event.shown_status != "scheduled" else ""
-    return "；".join(part for part in (status, _when_line(entry), location_text(entry)) if part)
+    return "；".join(part for part in (status, _when_line(entry), shown_location_text(entry)) if part)
 
 
 def _content(entry: EventEntry, url: str) -> str:
     """The calendar entry's facts as paragraphs of escaped text; the page link last, as a link."""
-    lines = description_lines(entry, url)
+    lines = description_lines(entry, url, shown_location_text(entry))
     lines.pop()  # 详情：<url>, always last: written as a link below
     lines.insert(1 if entry.event.status != "scheduled" else 0, _when_line(entry))
     paragraphs = [f"<p>{html.escape(line)}</p>" for line in lines]

@@ -111,6 +111,11 @@ def location_text(entry: EventEntry) -> str:
     return _place(entry.event.venue, entry.event.online)
 
 
+def shown_location_text(entry: EventEntry) -> str:
+    """Where the session a listing names is held (a moved session's new place), as ``location_text``."""
+    return _place(entry.shown_venue, entry.event.online)
+
+
 def _place(venue, online: str) -> str:
     parts = []
     if venue:
@@ -134,14 +139,16 @@ def _status_note(entry: EventEntry) -> str:
     return ""
 
 
-def description_lines(entry: EventEntry, event_url: str) -> list[str]:
-    """The facts a calendar entry carries, one per line, the page link last."""
+def description_lines(entry: EventEntry, event_url: str, location: str | None = None) -> list[str]:
+    """The facts a calendar entry carries, one per line, the page link last; ``location``: where
+    this entry is held when not at the event's own place (a moved session)."""
     event = entry.event
     lines = [_status_note(entry), event.summary]
     if entry.rule_text:
         lines.append(f"时间：{entry.rule_text}")
-    if event.venue or event.online:
-        lines.append(f"地点：{location_text(entry)}")
+    location = location_text(entry) if location is None else location
+    if location:
+        lines.append(f"地点：{location}")
     lines.append(f"主办：{entry.team.name}")
     audiences = "、".join(a.name for a in entry.audiences)
     lines.append(f"适合：{audiences}{_age(event.age_min, event.age_max)}")
@@ -252,7 +259,8 @@ class EventComponents:
         if venue and venue.has_geo:
             vevent.add("geo", vGeo((venue.lat, venue.lon)))
         vevent.add("url", url, parameters={"VALUE": "URI"})
-        lines = [note, *description_lines(entry, url)] if note else description_lines(entry, url)
+        facts = description_lines(entry, url, location)
+        lines = [note, *facts] if note else facts
         vevent.add("description", LiteralText("\n".join(lines)))
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
         if entry.team.email:  # an organizer is someone to write to (RFC 5545 CAL-ADDRESS), never a web page

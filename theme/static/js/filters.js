@@ -74,7 +74,7 @@
   function any(list, chosen) {
     return !chosen.length || list.some(function (i) { return chosen.indexOf(i) >= 0; });
   }
-  function matches(row, s) {  // the position of the first session the filters find, or -1
+  function matches(row, s) {  // the position of the session the filters find (the first not over), or -1
     var flags = row[col.flags], age = row[col.age], sessions = row[col.sessions];
     if (s.street.length && s.street.indexOf(row[col.street]) < 0) { return -1; }
     if (!any(row[col.categories], s.category) || !any(row[col.audiences], s.audience)) { return -1; }
@@ -84,18 +84,23 @@
     if (!isNaN(s.age) && age && ((age[0] !== null && s.age < age[0]) || (age[1] !== null && s.age > age[1]))) {
       return -1;
     }
+    var found = -1, now = Date.now();
     for (var i = 0; i < sessions.length; i += WIDTH) {
-      if (sessions[i] <= s.when[1] && sessions[i] + sessions[i + 1] >= s.when[0]) { return i; }
+      if (sessions[i] > s.when[1] || sessions[i] + sessions[i + 1] < s.when[0]) { continue; }
+      if (epoch + sessions[i + 4] * 6e4 > now) { return i; }  // in the window and not over
+      if (found < 0) { found = i; }  // over already: shown (这一场已结束) only if none later is to come
     }
-    return -1;
-  }
-  function search(params) {  // [row, its session found] pairs, in the list's order
-    var s = state(params), found = [];
-    data.events.forEach(function (row) {
-      var at = matches(row, s);
-      if (at >= 0) { found.push([row, at]); }
-    });
     return found;
+  }
+  function search(params) {  // [row, its session found] pairs, by that session's day (then as listed)
+    var s = state(params), found = [];
+    data.events.forEach(function (row, order) {
+      var at = matches(row, s);
+      if (at >= 0) { found.push([row, at, order]); }
+    });
+    return found.sort(function (a, b) {
+      return a[0][col.sessions][a[1]] - b[0][col.sessions][b[1]] || a[2] - b[2];
+    });
   }
   function element(tag, className, text) {
     var node = document.createElement(tag);
