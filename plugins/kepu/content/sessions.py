@@ -28,9 +28,9 @@ def session_label(occurrence: Occurrence) -> str:
 def session_detail(occurrence: Occurrence) -> str:
     """Beside a moved session's new time: 原定2026年12月19日（周六）14:00 · the editor's note."""
     change = occurrence.change
-    if change is None or change.cancelled:
-        return change.note if change is not None else ""
-    parts = [f"原定{format_datetime(change.original)}"] if change.start is not None else []
+    if change is None:
+        return ""
+    parts = [f"原定{format_datetime(change.original)}"] if change.start is not None else []  # not when cancelled
     return " · ".join([*parts, change.note] if change.note else parts)
 
 

@@ -28,7 +28,6 @@ from datetime import date, datetime, timedelta
 
 from kepu.content.dates import format_when
 from kepu.content.model import STATUS_LABELS
-from kepu.content.sessions import session_label
 from kepu.index.site import EventEntry, SiteIndex, build_instant, ends_at, last_local_day, local_day
 
 INDEX_VERSION = 7
@@ -76,7 +75,7 @@ def filter_index(index: SiteIndex) -> dict:
             first = local_day(occurrence.start, zone)
             venue = occurrence.venue
             place = places.setdefault(venue.name if venue else ONLINE, len(places))
-            label = session_label(occurrence) if event.status == "scheduled" else ""
+            label = entry.label_of(occurrence)
             sessions += [(first - start).days, (last_local_day(occurrence, zone) - first).days,
                          format_when(occurrence.start, occurrence.end), kinds.setdefault((place, label), len(kinds)),
                          int((ends_at(occurrence) - epoch).total_seconds() // 60)]

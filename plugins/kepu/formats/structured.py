@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from kepu.content.district import NO_DISTRICT, District
+from kepu.content.sessions import MOVED
 from kepu.index.site import EventEntry
 
 STATUS = {
@@ -66,10 +67,7 @@ def _place(entry: EventEntry, district: District) -> dict | None:
 
 def _status(entry: EventEntry) -> str:
     """The event's shown status, or rescheduled when the session shown moved to another time."""
-    change = entry.shown.change
-    if entry.event.status == "scheduled" and change is not None and change.moved and change.start is not None:
-        return "rescheduled"
-    return entry.event.shown_status
+    return "rescheduled" if entry.shown_label == MOVED else entry.event.shown_status
 
 
 def _attendance(entry: EventEntry) -> str:

@@ -97,11 +97,15 @@ class EventEntry:
         """Where the shown session is held: a moved session's new place, else the event's."""
         return self.shown.venue
 
+    def label_of(self, occurrence: Occurrence) -> str:
+        """已改期 / 已换地点 / 已取消 when this session of a scheduled event was changed, else ""
+        (an event's own status has its own badge)."""
+        return session_label(occurrence) if self.event.status == "scheduled" else ""
+
     @property
     def shown_label(self) -> str:
-        """已改期 / 已换地点 (/ 已取消) when the shown session of a scheduled event was changed, else
-        "" (an event's own status has its own badge)."""
-        return session_label(self.shown) if self.event.status == "scheduled" else ""
+        """``label_of`` the shown session."""
+        return self.label_of(self.shown)
 
     @property
     def session_ends(self) -> datetime | None:
