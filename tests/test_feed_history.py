@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import feedparser
 import pytest
 from icalendar import Calendar
 
@@ -117,3 +118,33 @@ def test_a_content_repository_beside_the_program_has_its_own_history(repo: Path,
     vevent = next(e for e in Calendar.from_ical((output / "feeds" / "all.ics").read_bytes()).walk("VEVENT")
                   if str(e["UID"]) == UID)
     assert (int(vevent["SEQUENCE"]), vevent["DTSTAMP"].to_ical().decode()) == (1, "20261005T020000Z")
+
+
+SERIES = Path("content/events/xinbei/2026/zhoumo-tongxuehui.md")
+RULE = "  rdates: [2027-02-06 14:00]\n"
+
+
+def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: Path, tmp_path: Path) -> None:
+    """A reader of feeds/changes.atom learns which session of a weekly series was cancelled or moved,
+    and to what: not the series' next session (5 Dec, untouched) given as the change's time."""
+    edit(repo / SERIES, RULE, RULE + "  sessions:\n    - date: 2026-12-12\n      status: cancelled\n"
+                                      "      note: 活动室维修\n")
+    commit(repo, "2026-11-20T10:00:00+08:00", "cancel one session")
+    edit(repo / SERIES, "      note: 活动室维修\n", "      note: 活动室维修\n    - date: 2026-12-19\n"
+                                                  "      start: 2026-12-20 09:30\n      end: \"11:30\"\n"
+                                                  "      venue:\n        name: 新北街道党群服务中心\n")
+    commit(repo, "2026-11-22T10:00:00+08:00", "move another")
+    output = tmp_path / "out"
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    mine = {e.title: e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")}
+    assert set(mine) == {"【新活动】周末科学同学会", "【单场取消】周末科学同学会", "【单场改期】周末科学同学会"}
+    cancelled, moved = mine["【单场取消】周末科学同学会"], mine["【单场改期】周末科学同学会"]
+    assert "原定2026年12月12日（周六）14:00的一场已取消（活动室维修）" in cancelled
+    assert "12月19日" not in cancelled  # the other session's change is its own entry
+    assert "原定2026年12月19日（周六）14:00的一场改为2026年12月20日（周日）09:30–11:30" in moved
+    assert "地点：新北街道党群服务中心" in moved
+    for summary in (cancelled, moved):
+        assert "12月5日" not in summary  # the next session, which did not change

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
-from kepu.content.dates import format_datetime
-from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED
+from kepu.content.dates import format_datetime, format_day, format_when
+from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED, SessionChange
+from kepu.content.sessions import CANCELLED, MOVED, PLACE_CHANGED, changed_times
 from kepu.formats.atom import ATOM, document, iso, text_element
 from kepu.formats.ics import UNKNOWN_STAMP
 from kepu.index.history import FileHistory
@@ -17,6 +18,7 @@ KIND_LABELS = {
     "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
     "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
     "session": "单场取消或改期",
+    CANCELLED: "单场取消", MOVED: "单场改期", PLACE_CHANGED: "单场换地点",
     "updated": "信息更新",
 }
 MAX_ENTRIES = 200
@@ -28,13 +30,45 @@ class ChangeEntry:
     kind: str
     when: datetime
     number: int  # position of the change in the event's history: stable ids
+    sessions: tuple[str, ...] = ()  # kind "session": the dates of the sessions it changed, as written
 
     @property
     def label(self) -> str:
-        """A postponement with its new date is 已改期, one without (yet) 已延期."""
+        """A postponement with its new date is 已改期, one without (yet) 已延期; a change to one
+        session says what became of it (单场取消 / 单场改期 / 单场换地点) when all its sessions agree."""
         if self.kind == "postponed" and self.entry.event.previous_start is not None:
             return STATUS_LABELS["rescheduled"]
+        if self.kind == "session":
+            kinds = {_session_kind(found) for _, found in self.changed_sessions()}
+            if len(kinds) == 1 and None not in kinds:
+                return KIND_LABELS[kinds.pop()]
         return KIND_LABELS[self.kind]
+
+    def changed_sessions(self) -> list[tuple[date, SessionChange | None]]:
+        """Each session this change touched, by its date in the rule, with what the content says of
+        it now (None: it is held as the rule gives it again)."""
+        recurrence = self.entry.event.recurrence
+        now = {_day(s.original): s for s in (recurrence.sessions if recurrence else ())}
+        found = []
+        for written in self.sessions:
+            try:
+                day = date.fromisoformat(written)
+            except ValueError:
+                continue
+            found.append((day, now.get(day)))
+        return found
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _session_kind(change: SessionChange | None) -> str | None:
+    if change is None:
+        return None
+    if change.cancelled:
+        return CANCELLED
+    return MOVED if change.start is not None else PLACE_CHANGED
 
 
 def _status_kind(entry: EventEntry) -> str:
@@ -52,18 +86,21 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
         return [ChangeEntry(entry, _status_kind(entry), updated, 0)] if updated else []
     found = [ChangeEntry(entry, "new", history.created, 0)]
     for number, change in enumerate(history.changes, start=1):
-        found.append(ChangeEntry(entry, change.kind, change.when or build_stamp, number))
+        found.append(ChangeEntry(entry, change.kind, change.when or build_stamp, number, change.sessions))
     if len(found) == 1 and entry.event.status in ("cancelled", "postponed"):
         # Published already cancelled or postponed: say so, not just "new".
         found.append(ChangeEntry(entry, _status_kind(entry), updated or history.created, 1))
     if updated and found[-1].number:  # an editor's stated time of the latest change wins
-        found[-1] = ChangeEntry(entry, found[-1].kind, updated, found[-1].number)
+        found[-1] = replace(found[-1], when=updated)
     return found
 
 
 def _summary(change: ChangeEntry) -> str:
     event, entry = change.entry.event, change.entry
-    parts = [f"{change.label}：{event.title}", f"时间：{entry.when}", f"街镇：{entry.street.name}"]
+    sessions = [_session_text(event, day, found) for day, found in change.changed_sessions()]
+    # A change to single sessions names them: the series' next session is not the one that changed.
+    when = sessions or [f"时间：{entry.when}"]
+    parts = [f"{change.label}：{event.title}", *when, f"街镇：{entry.street.name}"]
     if change.kind in ("postponed", "rescheduled") and event.previous_start:
         # The old date still stands in readers' minds: say where the event went.
         moved = event.moved_to_text
@@ -73,6 +110,22 @@ def _summary(change: ChangeEntry) -> str:
     if event.status_note and change.kind in ("cancelled", "postponed"):
         parts.append(f"说明：{event.status_note.rstrip('。')}")
     return "；".join(parts) + "。"
+
+
+def _session_text(event, day: date, change: SessionChange | None) -> str:
+    """原定2026年12月12日（周六）14:00的一场已取消（活动室维修）, or its new time and place."""
+    if change is None:
+        return f"{format_day(day)}的一场恢复按原定时间、地点举办"
+    session = f"原定{format_datetime(change.original)}的一场"
+    if change.cancelled:
+        return f"{session}{CANCELLED}" + (f"（{change.note}）" if change.note else "")
+    start, end = changed_times(event, change, change.original)
+    parts = [f"{session}改为{format_when(start, end)}" if change.start is not None else f"{session}换了地点"]
+    if change.venue is not None:
+        parts.append(f"地点：{change.venue.name}")
+    if change.note:
+        parts.append(change.note)
+    return "，".join(parts)
 
 
 def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str) -> bytes:

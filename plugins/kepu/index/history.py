@@ -27,7 +27,8 @@ class Change:
     """A significant change to an event: when (commit time; None while uncommitted) and what."""
 
     when: datetime | None
-    kind: str  # rescheduled, moved, cancelled, postponed, restored, full
+    kind: str  # rescheduled, moved, cancelled, postponed, restored, full, session, updated
+    sessions: tuple[str, ...] = ()  # kind "session": the ``date`` of each session entry that changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,18 @@ def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) 
     if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
         sessions = recurrence.get("sessions")
         values["recurrence"] = {k: v for k, v in recurrence.items() if k != "sessions"}
-    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), repr(sessions))
+    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), _sessions(sessions))
+
+
+def _sessions(sessions: object) -> object:
+    """A revision's changed sessions, each as its ``date`` and the rest of its entry (written out),
+    so that two revisions tell which sessions differ; anything else as written."""
+    if sessions is None:
+        return ()
+    if not isinstance(sessions, list):
+        return repr(sessions)
+    return tuple((str(item.get("date", "")).strip() if isinstance(item, dict) else "", repr(item))
+                 for item in sessions)
 
 
 _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
@@ -73,6 +85,15 @@ _SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions: one session cancelle
 _STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
                  "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
                  "'full'": "full", "'已满'": "full"}
+
+
+def changed_sessions(before: tuple, after: tuple) -> tuple[str, ...]:
+    """The dates of the session entries that one revision added, changed or removed, in date order."""
+    old, new = before[_SESSIONS], after[_SESSIONS]
+    if not isinstance(old, tuple) or not isinstance(new, tuple):
+        return ()
+    differ = set(old) ^ set(new)
+    return tuple(sorted({day for day, _ in differ if day}))
 
 
 def _place(venue: object, places: Mapping[str, tuple[str, str]]) -> object:
@@ -207,7 +228,7 @@ def _changes(versions: list[str], times: list[datetime | None],
     for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
         kind = change_kind(before, after)
         if kind:
-            found.append(Change(when, kind))
+            found.append(Change(when, kind, changed_sessions(before, after) if kind == "session" else ()))
     return found
 
 
