@@ -100,7 +100,8 @@ def test_structured_data_and_search_give_the_moved_session(site: Path) -> None:
     assert data["eventStatus"] == "https://schema.org/EventRescheduled"
     assert data["previousStartDate"] == "2026-12-19T14:00:00+08:00"
     doc = event_doc(entry)
-    assert (doc.when, doc.status_label) == (NEW_TIME, "已改期")
+    assert (doc.when, doc.status_label, doc.place) == (NEW_TIME, "已改期", f"{NEW_PLACE} · 新北街道")
+    assert NEW_PLACE in doc.names and NEW_ADDRESS in doc.text  # found by the place it moved to
 
 
 def test_the_filter_index_gives_the_moved_sessions_place(built: Path) -> None:

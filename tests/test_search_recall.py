@@ -33,19 +33,25 @@ def _names(registry: str, consent_only: bool = False) -> dict[str, dict]:
 
 
 def _texts(meta: dict, body: str) -> list[str]:
-    """What a resident reads of an event: its title, summary, venue, programmes, campaigns,
+    """What a resident reads of an event: its title, summary, venue (and where a session moved to), programmes, campaigns,
     community, speakers, audiences and text (registry ids read as the names they stand for)."""
-    venue = meta.get("venue") or {}
-    if isinstance(venue, str):  # a registered venue's id
-        venue = _names("venues").get(venue, {"name": venue})
+    sessions = (meta.get("recurrence") or {}).get("sessions") or []
+    places = [_venue(meta.get("venue")), *(_venue(s.get("venue")) for s in sessions if s.get("status") != "cancelled")]
     community = str(meta.get("community", "") or "")
     community = _names("communities").get(community, {}).get("name", community)
     named = [_names(kind, consent_only=kind == "people").get(i, {}).get("name", "")
              for kind, key in (("programmes", "programmes"), ("campaigns", "campaigns"), ("people", "speakers"),
                                ("audiences", "audiences"))
              for i in meta.get(key, []) or []]
-    return [meta["title"], str(meta.get("summary", "")), str(venue.get("name", "")), str(venue.get("address", "")),
+    return [meta["title"], str(meta.get("summary", "")), *(str(v.get(key, "")) for v in places for key in ("name", "address")),
             *map(str, meta.get("tags", []) or []), community, *named, body]
+
+
+def _venue(venue: dict | str | None) -> dict:
+    """A place as written: its name and address, or a registered venue's id read as the venue."""
+    if isinstance(venue, str):
+        return _names("venues").get(venue, {"name": venue})
+    return venue or {}
 
 
 def pages_with(*words: str, names_only: bool = False) -> set[str]:
@@ -105,6 +111,7 @@ def search(public_site, browser):
     ("亲子", ("亲子",)),  # found 3 of about 25: titles, text and the 亲子家庭 audience
     ("梦工厂", ("梦工厂",)),
     ("银龄", ("银龄", "银发", "长者", "老人", "老年")),  # found 3: titles say 银龄, residents 老人 (synonyms.yml)
+    ("泰达图书馆", ("泰达图书馆",)),  # missed 科学会客厅, whose January session moves there
 ])
 def test_a_query_finds_every_event_that_contains_it(search, query: str, words: tuple[str, ...]) -> None:
     expected = pages_with(*words)
@@ -165,3 +172,17 @@ def test_events_to_come_are_listed_by_their_next_session(search, public_site, qu
     assert len(coming) >= 3, (query, first)
     order = [next_end(slug) for slug in coming]
     assert order == sorted(order), list(zip(coming, order, strict=True))
+
+
+def test_each_result_says_where_its_session_is_held(search) -> None:
+    """泰达图书馆 finds the events held there and 科学会客厅, whose January session moves there: each
+    result says where it is held, as the lists' cards do, beside its street; not the street alone.
+    On 1 December 科学会客厅's next session is at its usual place (the event file is the oracle)."""
+    shown = shown_slugs(search, "泰达图书馆")
+    assert shown
+    lines = search.locator("#search-results > li p.when").all_inner_texts()
+    for slug, line in zip(shown, lines, strict=True):
+        path = next(EVENTS.rglob(f"{slug}.md"))
+        meta, _ = _front_matter(path)
+        own = _venue(meta.get("venue")).get("name") or "线上活动"
+        assert f" · {own} · " in line, (slug, own, line)

@@ -7,7 +7,8 @@ import re
 from datetime import date
 
 from kepu.content.dates import format_day
-from kepu.content.model import Registries
+from kepu.content.model import Registries, Venue
+from kepu.formats.finder import ONLINE
 from kepu.formats.searchindex import SearchDoc, SearchSite
 from kepu.index.site import EventEntry, ends_at
 
@@ -28,20 +29,35 @@ def _excerpt(summary: str, body: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS - 1] + "…"
 
 
+def _places(entry: EventEntry) -> list[Venue]:
+    """Where the event is held: its own place, then the places its sessions moved to."""
+    event = entry.event
+    moved = [s.venue for s in (event.recurrence.sessions if event.recurrence else ())
+             if s.venue is not None and not s.cancelled]
+    return [v for v in (event.venue, *moved) if v is not None]
+
+
+def _where(entry: EventEntry) -> str:
+    """Where the result's session is, as the cards say it: 泰达图书馆报告厅 · 泰达街道."""
+    venue = entry.shown_venue
+    place = venue.name if venue else ONLINE if entry.event.online else ""
+    return f"{place} · {entry.street.name}" if place else entry.street.name
+
+
 def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
     event = entry.event
-    venue = event.venue
+    places = _places(entry)
     body = plain_text(event.body_html, body_chars)
     shown = event.shown_status
     return SearchDoc(
-        url=entry.url, title=event.title, when=entry.when, place=entry.street.name,
+        url=entry.url, title=event.title, when=entry.when, place=_where(entry),
         order=(event.slug,),
         names=(event.title, *event.tags, *(p.name for p in entry.programmes), *(c.name for c in entry.campaigns),
-               venue.name if venue else "", entry.street.name, entry.team.name,
+               *(v.name for v in places), entry.street.name, entry.team.name,
                entry.community.name if entry.community else event.community,
                *(s.name for s in entry.speakers), *(c.name for c in entry.categories),
                *(a.name for a in entry.audiences)),
-        text=(event.summary, venue.address if venue else "", body),
+        text=(event.summary, *(v.address for v in places), body),
         ends=int(entry.ends.timestamp()),
         soon=None if entry.is_past or entry.next is None else int(ends_at(entry.next).timestamp()),
         # A series' shown session moved or cancelled says so as the cards do (已改期, 已换地点).

@@ -4,7 +4,7 @@ Layout, under the search folder:
     index.json          what search.js reads first: how terms are sharded, each file's
                         version, the page groups, filters, synonyms, pinyin syllables
     t/<n>.<version>.json  the postings of the terms whose hash falls in shard n
-    d/<n>.<version>.json  the pages numbered n × chunk … (title, link, date, street, status)
+    d/<n>.<version>.json  the pages numbered n × chunk … (title, link, date, place and street, status)
 
 A file's version is a digest of its bytes (``index.json`` lists them, ``t`` and ``d``): an edit
 gives new names only to the files whose bytes it changes, so a rebuild uploads those and a
@@ -41,7 +41,7 @@ class SearchDoc:
     url: str
     title: str
     when: str  # 2026年12月12日（周六）14:00–16:00, or a news item's date
-    place: str  # the street (events) or 新闻动态
+    place: str  # events: where the shown session is and the street (泰达图书馆报告厅 · 泰达街道); news: 新闻动态
     order: tuple  # sort key among pages of its kind
     names: tuple[str, ...]  # title, programmes, campaigns, venue, street, team, community, speakers, …
     text: tuple[str, ...] = ()  # summary, address, body text
