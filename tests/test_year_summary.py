@@ -343,3 +343,29 @@ def test_free_events_and_places_are_counted_as_the_front_matter_says(sample_outp
     assert (int(overall["免费活动"]), int(overall["报名名额（按每场计算）"])) == (len(free), places)
     csv_places = sum(int(row["名额"] or 0) for row in sessions)
     assert csv_places == places
+
+
+@pytest.mark.build
+def test_a_series_across_new_year_counts_its_attendance_in_one_year(mini_site: Path, tmp_path: Path) -> None:
+    """The weekly 周末科学同学会 runs from November into February and recorded 120 people. Each year's
+    人次 counted it, so 2026 and 2027 together gave 120 too many, against the all-years figure and
+    against events.csv, whose SUM (by year, as a staffer's SUMIF does) counts it once, on its first
+    session's row. The years now add up to the whole, and each year to its own rows of events.csv."""
+    from conftest import run_build
+
+    event = mini_site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    event.write_text(event.read_text("utf-8").replace("venue:\n", "attendance: 120\nvenue:\n", 1), "utf-8")
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = list(csv.DictReader(io.StringIO((output / "data" / "events.csv").read_bytes().decode("utf-8-sig"))))
+    assert {row["日期"][:4] for row in rows if row["活动编号"] == "zhoumo-tongxuehui"} == {"2026", "2027"}
+    html = (output / "stats" / "index.html").read_text("utf-8")
+    overview = dict(re.findall(r'>(\d{4})年</a></th><td>\d+</td><td>\d+</td><td>(\d+|未登记)</td>', html))
+    whole = int(re.search(r"<dt>登记参加人数</dt><dd>(\d+) 人次", html)[1])
+    assert whole == sum(int(row["参加人数"] or 0) for row in rows) == 420
+    assert sum(int(people) for people in overview.values() if people != NOT_RECORDED) == whole, overview
+    for year in (2026, 2027):
+        summary = {row[0]: row[1] for row in _csv_rows(_download(output, year, "csv").read_bytes()) if len(row) == 3}
+        in_csv = sum(int(row["参加人数"] or 0) for row in rows if row["日期"].startswith(f"{year}-"))
+        assert int(summary["人次（登记）"]) == in_csv, year

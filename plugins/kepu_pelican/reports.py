@@ -30,7 +30,7 @@ from kepu.formats.registrydata import FIELD_NOTES, PUBLIC_FIELDS, TITLES, regist
 from kepu.formats.summarysheet import lines, summary_csv, summary_xlsx
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
 from kepu.index.site import EventEntry, SiteIndex
-from kepu.index.stats import figures, years
+from kepu.index.stats import ATTENDANCE_NOTE, figures, years
 from kepu.index.yearbook import Yearbook, yearbook
 
 from .engine.fragments import FragmentCache
@@ -96,7 +96,7 @@ class StatsGenerator(Generator):
                 writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
                                   page_name="stats", figures=result, label=label, overview=overview,
                                   charts=_charts(result, label) | _book_charts(book, label), yearbook=book,
-                                  downloads=downloads)
+                                  downloads=downloads, attendance_note=ATTENDANCE_NOTE)
 
     def _summary(self, services: Services, book: Yearbook) -> dict[str, tuple[str, str]]:
         """Write the year's summary table; (url, file name offered) of the CSV and the XLSX."""

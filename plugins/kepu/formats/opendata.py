@@ -183,7 +183,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     writer = csv.writer(lines, lineterminator="\r\n")
     keys = []
     # The whole event's attendance, on one row only: a spreadsheet's SUM counts a series once.
-    counted = next((o for o in entry.occurrences if not o.cancelled), entry.occurrences[0])
+    counted = entry.counting_session
     for occurrence in entry.occurrences:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place

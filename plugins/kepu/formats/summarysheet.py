@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from kepu.formats.csvsafe import cell
-from kepu.index.stats import Row
+from kepu.index.stats import ATTENDANCE_NOTE, Row
 from kepu.index.yearbook import Yearbook
 
 SHEET = "年度统计"
@@ -49,7 +49,7 @@ def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
     """The table from top to bottom: title, overall figures, then one block per section."""
     total = book.total
     out = [Line("title", (title,)),
-           Line("note", (f"截至 {as_of.isoformat()}，根据网站发布的活动自动统计；不含已取消的活动。"
+           Line("note", (f"截至 {as_of.isoformat()}，根据网站发布的活动自动统计；不含已取消的活动。{ATTENDANCE_NOTE}"
                          + (f"场次含 {total.sessions - total.held} 场已发布、尚未举办的（见“其中已举办”）。"
                             if total.sessions > total.held else ""),)),
            Line("blank"), Line("heading", ("一、总体情况",)),

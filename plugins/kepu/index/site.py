@@ -68,6 +68,12 @@ class EventEntry:
         return self.occurrences[-1]
 
     @property
+    def counting_session(self) -> Occurrence:
+        """The session a whole event's recorded attendance is counted on (its row in events.csv,
+        the year and street figures it adds to): its first one held."""
+        return next((o for o in self.occurrences if not o.cancelled), self.occurrences[0])
+
+    @property
     def is_past(self) -> bool:
         """Over as of the build: every occurrence ended before the build day began."""
         return not self.upcoming

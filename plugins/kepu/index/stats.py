@@ -122,6 +122,20 @@ def held_sessions(sessions: list, build_date, zone: ZoneInfo) -> list:
     return [o for o in sessions if last_local_day(o, zone) < build_date]
 
 
+ATTENDANCE_NOTE = "参加人数按整项活动登记，计入它第一场所在的年份：跨年的重复活动只在一年里计入。"
+
+
+def counted_attendance(entry: EventEntry, year: int | None, zone: ZoneInfo) -> int | None:
+    """The event's recorded 人次 as ``year``'s figures count it: one number for the whole event,
+    counted in the year of the session events.csv writes it on, so the years add up to the whole
+    (a series from November into February is counted once, not in both years); in its other
+    years, 0 — recorded, not 未登记."""
+    attendance = entry.event.attendance
+    if attendance is None or year is None:
+        return attendance
+    return attendance if local_day(entry.counting_session.start, zone).year == year else 0
+
+
 def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
     """The one definition of what the figures count, everywhere they are shown.
 
@@ -161,8 +175,9 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         result.recurring += event.recurrence is not None
         result.online += bool(event.online)
         result.reports += bool(event.report)
-        if event.attendance is not None:
-            result.attendance += event.attendance
+        attendance = counted_attendance(entry, year, zone)
+        if attendance is not None:
+            result.attendance += attendance
             result.attendance_events += 1
         kinds[entry.street.kind] += 1
         result.rural += is_rural(entry)
@@ -174,7 +189,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         over = held_sessions(sessions, index.build_date, zone)
         for kind, keys in (("streets", (event.street,)), ("categories", event.categories),
                            ("audiences", event.audiences)):
-            per[kind].add(keys, len(sessions), event.attendance, len(over))
+            per[kind].add(keys, len(sessions), attendance, len(over))
         result.sessions += len(sessions)
         result.held += len(over)
         months.update(local_day(o.start, zone).month for o in sessions)

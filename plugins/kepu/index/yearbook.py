@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from kepu.content.model import COMMUNITY_KINDS, Registries
 from kepu.index.site import EventEntry, SiteIndex
-from kepu.index.stats import VILLAGE, Figures, Row, Tally, counted_sessions, held_sessions
+from kepu.index.stats import VILLAGE, Figures, Row, Tally, counted_attendance, counted_sessions, held_sessions
 
 TOTAL = "\0total"  # the tally key of a section's 合计: events with any key in the section
 OTHER = "\0other"  # events with none (not in any programme, campaign, …)
@@ -72,7 +72,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
         if not counted:
             continue
         sessions, held = len(counted), len(held_sessions(counted, index.build_date, index.timezone))
-        attendance = entry.event.attendance
+        attendance = counted_attendance(entry, year, index.timezone)
         tallies["year"].add([TOTAL], sessions, attendance, held)
         for kind, keys in _keys(entry, registries).items():
             tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance, held)
