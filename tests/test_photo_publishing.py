@@ -209,6 +209,7 @@ def test_a_shared_news_item_or_event_shows_its_own_photo_as_the_card(mini_site: 
     card = re.compile(r'<meta property="og:image" content="([^"]+)">')
     news_page = (output / "news" / "kepu-ri-baodao" / "index.html").read_text("utf-8")
     assert card.search(news_page)[1] == "http://127.0.0.1:8000/images/articles/jishi.jpg"
+    assert '<img src="/images/articles/jishi.jpg" alt="居民在科普集市" width="400" height="300">' in news_page
     event_page = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
     assert card.search(event_page)[1] == "http://127.0.0.1:8000/theme/images/share.png"
 
@@ -452,3 +453,63 @@ def test_an_animation_too_large_to_handle_is_refused_with_the_fix() -> None:
         "content/images/long.gif: 动图太大：共 80 帧，加起来超过 6000 万像素 — 减少帧数或把画面缩小后再保存；"
         "很长的动画请做成视频，在正文里放链接"]
 
+
+
+def box_before_the_photo_arrives(browser, output: Path, address: str) -> tuple[list[float], list[int]]:
+    """The page's picture on a phone while the photo is still on its way (the request held, as on a
+    slow network): the box the page gives it (width, height) before it arrives, then the photo's own
+    size once it has (Chromium's decoding is the oracle)."""
+    server, base = serve_directory(output)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    held = []
+    page.route("**/images/**", lambda route: held.append(route))
+    try:
+        with page.expect_request("**/images/**"):  # the lazy picture asked for, and held
+            page.goto(f"{base}{address}", wait_until="domcontentloaded")
+            page.locator("figure img").first.scroll_into_view_if_needed()
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        before = page.evaluate("(() => { const r = document.querySelector('figure img').getBoundingClientRect();"
+                               " return [r.width, r.height]; })()")
+        assert not page.evaluate("document.querySelector('figure img').complete")  # not arrived yet
+        for route in held:
+            route.continue_()
+        page.route("**/images/**", lambda route: route.continue_())
+        page.wait_for_function("document.querySelector('figure img').complete")
+        natural = page.evaluate("[document.querySelector('figure img').naturalWidth, "
+                                "document.querySelector('figure img').naturalHeight]")
+        return before, natural
+    finally:
+        page.close()
+        server.shutdown()
+
+
+@pytest.mark.build
+def test_the_page_keeps_room_for_a_photo_before_it_arrives(mini_site: Path, tmp_path: Path, browser) -> None:
+    """On a slow phone connection the event's photo arrived after the text below it was read, and
+    pushed that text down (the box had no height until then). The page now gives the photo its
+    published shape from the start, and follows a photo replaced by one of another shape."""
+    content = mini_site / "content"
+    images = content / "images" / "xinbei"
+    images.mkdir(parents=True)
+    portrait = io.BytesIO()
+    upright_scene((900, 1200), 5).save(portrait, "JPEG", quality=90, exif=camera_exif(1))
+    (images / "photo.jpg").write_bytes(portrait.getvalue())
+    use_image(content, "images/xinbei/photo.jpg")
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    built(content, output, cache)
+    address = "/events/zhoumo-tongxuehui/"
+    box, natural = box_before_the_photo_arrives(browser, output, address)
+    assert natural == [900, 1200]
+    assert box[0] > 200 and abs(box[1] - box[0] * 1200 / 900) <= 1, box  # its room is kept, in its shape
+
+    sideways = io.BytesIO()  # a camera's portrait photo: landscape pixels turned upright by its tag
+    upright_scene((1200, 3000), 6).transpose(Image.Transpose.ROTATE_90).save(sideways, "JPEG", quality=90,
+                                                                              exif=camera_exif(6))
+    (images / "photo.jpg").write_bytes(sideways.getvalue())
+    built(content, output, cache)  # a warm build: only the photo changed
+    box, natural = box_before_the_photo_arrives(browser, output, address)
+    assert natural == [640, 1600]  # upright, at most 1600 px
+    assert abs(box[1] - box[0] * 1600 / 640) <= 1, box
+    cold = tmp_path / "cold"
+    built(content, cold, tmp_path / "cold-cache")
+    assert tree(output) == tree(cold)

@@ -30,7 +30,7 @@ from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
 from .engine.shared import SharedParts
 from .feeds import AtomFeedsGenerator, FeedsGenerator, SubscriptionsGenerator, plan_feeds
-from .images import ImagesGenerator
+from .images import publish_images
 from .notices import NoticesGenerator
 from .paging import write_pages
 from .parallel import fork_map, in_background, spread
@@ -101,9 +101,11 @@ class IndexGenerator(Generator):
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
         out = ByteWriter(self.output_path, start_reuse(self.output_path, self.settings))
         cache.seed(out.reuse.memo)  # the digests of unchanged events, worked out by an earlier build
+        images = publish_images(self.settings, out)  # before any page: pages give their sizes
         start_search_index(out, self.settings, index, urls, self.context.get("articles", []))
         with phase("events: plan feeds, calendars and figures"):
-            services = make_services(self.settings, self.context, index, urls, out, SharedParts(self.env, self.context))
+            services = make_services(self.settings, self.context, index, urls, out, SharedParts(self.env, self.context),
+                                     images)
         cache.keep_digests(out.reuse.memo)
         publish_services(self.context, services)
 
@@ -117,7 +119,7 @@ def start_search_index(out: ByteWriter, settings: dict, index: SiteIndex, urls: 
 
 
 def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlScheme, out: ByteWriter,
-                  chrome: SharedParts) -> Services:
+                  chrome: SharedParts, images: dict[str, tuple[int, int]]) -> Services:
     """Every shared part, from the settings and the site index (nothing is written yet)."""
     district = site_config(settings).district
     site = public_url(settings)
@@ -134,7 +136,7 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
         figures=plan_figures(index, urls),
         embeds=embed_links(index, urls, site),
         campaigns=plan_campaigns(settings, index, urls, feeds),
-        maps=plan_maps(settings, index, urls), chrome=chrome, theme_files=theme_files(settings))
+        maps=plan_maps(settings, index, urls), chrome=chrome, theme_files=theme_files(settings), images=images)
 
 
 def _news_naming(articles: list) -> dict[str, list]:
@@ -337,5 +339,4 @@ def get_generators(_pelican) -> list[type]:
     # statistics beside the Atom feeds and campaign programmes).
     return [IndexGenerator, EventPagesGenerator, ListingsGenerator, SiteFilesGenerator, FeedsGenerator,
             CalendarGenerator, OpenDataGenerator, SubscriptionsGenerator, StatsGenerator, AtomFeedsGenerator,
-            CampaignDaysGenerator, NoticesGenerator, EmbedsGenerator, ChangesGenerator, ImagesGenerator,
-            RoutesGenerator]
+            CampaignDaysGenerator, NoticesGenerator, EmbedsGenerator, ChangesGenerator, RoutesGenerator]

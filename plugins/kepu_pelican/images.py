@@ -4,13 +4,15 @@ fit for the web once and kept in the cache folder."""
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
-from pelican.generators import Generator
+from PIL import Image
 
 from kepu.content.images import fingerprint, inspect_file, published
 from kepu.content.problems import ContentError, Problem
@@ -19,7 +21,6 @@ from kepu.content.webnames import web_name
 
 from .engine import code_digest, digest
 from .parallel import fork_map
-from .services import services_of
 from .settings import content_tree, layout
 from .trace import phase
 from .writing import ByteWriter
@@ -63,44 +64,60 @@ class ImageCache:
                         os.unlink(entry.path)
 
 
-class ImagesGenerator(Generator):
-    """Replaces Pelican's copy of STATIC_PATHS (which published any file, scripts included):
-    an image is written only as inspected; an unchanged one is linked from the previous build
-    or taken from the cache; the others are made on every core."""
+def publish_images(settings: dict, out: ByteWriter) -> dict[str, tuple[int, int]]:
+    """Publish content/images/ (in place of Pelican's copy of STATIC_PATHS, which published any
+    file, scripts included): an image is written only as inspected; an unchanged one is linked from
+    the previous build or taken from the cache; the others are made on every core. Done before any
+    page is written, so that pages give each picture its published size (width and height: the page
+    keeps its room while the photo is on its way). Returns those sizes by address (images/x.jpg);
+    an SVG has none."""
+    lay = layout(settings)
+    reuse = out.reuse
+    cache = ImageCache(Path(settings["CACHE_PATH"]) / CACHE_FOLDER)
+    refused: list[Problem] = []
+    pending: list[tuple[Path, str]] = []
+    sizes: dict[str, tuple[int, int]] = {}
+    with phase("images"):
+        for path in content_tree(settings).images:
+            check = inspect_file(path, lay.shown(path))
+            if check.publish is None:  # the preflight refused it already, unless it changed since
+                refused.extend(check.problems)
+                continue
+            relative, key = web_name(path.relative_to(lay.content).as_posix()), _key(check)
+            if reuse.reuse(relative, key):
+                cache.used.add(key)
+                _measure(sizes, relative, check.kind, Path(out.output_path) / relative)
+            elif (cached := cache.read(key)) is not None:
+                out.write(relative, cached)
+                _measure(sizes, relative, check.kind, io.BytesIO(cached))
+            else:
+                pending.append((path, relative))
+        made = partial(_publish, lay, out, cache)
+        for problems, measured in fork_map(made, pending, settings.get("KEPU_WORKERS"), min_items=2):
+            refused.extend(problems)
+            sizes.update(measured)
+        if not refused:
+            cache.prune()
+    if refused:
+        raise ContentError(refused)
+    return dict(sorted(sizes.items()))
 
-    def generate_output(self, writer) -> None:
-        lay = layout(self.settings)
-        services = services_of(self)
-        out, reuse = services.out, services.reuse
-        cache = ImageCache(Path(self.settings["CACHE_PATH"]) / CACHE_FOLDER)
-        refused: list[Problem] = []
-        pending: list[tuple[Path, str]] = []
-        with phase("images"):
-            for path in content_tree(self.settings).images:
-                check = inspect_file(path, lay.shown(path))
-                if check.publish is None:  # the preflight refused it already, unless it changed since
-                    refused.extend(check.problems)
-                    continue
-                relative, key = web_name(path.relative_to(lay.content).as_posix()), _key(check)
-                if reuse.reuse(relative, key):
-                    cache.used.add(key)
-                elif (cached := cache.read(key)) is not None:
-                    out.write(relative, cached)
-                else:
-                    pending.append((path, relative))
-            made = partial(_publish, lay, out, cache)
-            for problems in fork_map(made, pending, self.settings.get("KEPU_WORKERS"), min_items=2):
-                refused.extend(problems)
-            if not refused:
-                cache.prune()
-        if refused:
-            raise ContentError(refused)
+
+def _measure(sizes: dict[str, tuple[int, int]], relative: str, kind: str, source: Path | BinaryIO) -> None:
+    """A published raster image's width and height, read from its header (nothing decoded)."""
+    if kind == "SVG":
+        return
+    with Image.open(source) as image:
+        sizes[relative] = image.size
 
 
-def _publish(lay: Layout, out: ByteWriter, cache: ImageCache, items: Iterable[tuple[Path, str]]) -> list[Problem]:
+def _publish(lay: Layout, out: ByteWriter, cache: ImageCache,
+             items: Iterable[tuple[Path, str]]) -> tuple[list[Problem], dict[str, tuple[int, int]]]:
     """Make these images fit for the web, keep them in the cache, write them; the problems of
-    pictures damaged past what the check sees (or changed into something else meanwhile)."""
+    pictures damaged past what the check sees (or changed into something else meanwhile), and the
+    sizes of those published."""
     problems: list[Problem] = []
+    sizes: dict[str, tuple[int, int]] = {}
     for path, relative in items:
         shown = lay.shown(path)
         check = inspect_file(path, shown)
@@ -114,7 +131,8 @@ def _publish(lay: Layout, out: ByteWriter, cache: ImageCache, items: Iterable[tu
             continue
         cache.put(_key(check), data)
         out.write(relative, data)
-    return problems
+        _measure(sizes, relative, check.kind, io.BytesIO(data))
+    return problems, sizes
 
 
 def _key(check) -> str:
