@@ -37,6 +37,11 @@ def _kind(after: str, before: str = BEFORE) -> str | None:
     (("street: xinbei", "street: xinbei\nstatus: full"), "full"),
     (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA\n  sessions:\n    - date: 2026-12-12\n"
       "      status: cancelled"), "session"),
+    # One date left out of the rule, or one added: single sessions, not the whole series rescheduled.
+    (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA\n  exdates: [2026-12-26]"), "session"),
+    (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA\n  rdates: [2027-01-17 09:00]"), "session"),
+    (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30\n  exdates: [2026-12-26]"),
+     "rescheduled"),
 ])
 def test_what_an_edit_tells_subscribers(edit: tuple[str, str], kind: str | None) -> None:
     assert _kind(BEFORE.replace(*edit)) == kind

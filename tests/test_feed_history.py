@@ -125,8 +125,9 @@ RULE = "  rdates: [2027-02-06 14:00]\n"
 
 
 def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: Path, tmp_path: Path) -> None:
-    """A reader of feeds/changes.atom learns which session of a weekly series was cancelled or moved,
-    and to what: not the series' next session (5 Dec, untouched) given as the change's time."""
+    """A reader of feeds/changes.atom learns which session of a weekly series was cancelled, moved, left
+    out or added, and to what: not the series' next session (5 Dec, untouched) given as the change's
+    time, nor 时间变更 of the whole series for one date left out."""
     edit(repo / SERIES, RULE, RULE + "  sessions:\n    - date: 2026-12-12\n      status: cancelled\n"
                                       "      note: 活动室维修\n")
     commit(repo, "2026-11-20T10:00:00+08:00", "cancel one session")
@@ -134,17 +135,26 @@ def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: P
                                                   "      start: 2026-12-20 09:30\n      end: \"11:30\"\n"
                                                   "      venue:\n        name: 新北街道党群服务中心\n")
     commit(repo, "2026-11-22T10:00:00+08:00", "move another")
+    edit(repo / SERIES, "  exdates: [2026-12-26]\n", "  exdates: [2026-12-26, 2027-01-09]\n")
+    commit(repo, "2026-11-24T10:00:00+08:00", "leave one out")
+    edit(repo / SERIES, "  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00, 2027-01-17 09:00]\n")
+    commit(repo, "2026-11-26T10:00:00+08:00", "add one")
     output = tmp_path / "out"
     result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
     assert result.returncode == 0, result.stdout + result.stderr
     feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
     assert not feed.bozo, feed.bozo_exception
-    mine = {e.title: e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")}
-    assert set(mine) == {"【新活动】周末科学同学会", "【单场取消】周末科学同学会", "【单场改期】周末科学同学会"}
-    cancelled, moved = mine["【单场取消】周末科学同学会"], mine["【单场改期】周末科学同学会"]
+    entries = [(e.title, e.summary) for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    assert [title for title, _ in entries] == ["【加开一场】周末科学同学会", "【单场取消】周末科学同学会",
+                                               "【单场改期】周末科学同学会", "【单场取消】周末科学同学会",
+                                               "【新活动】周末科学同学会"]  # newest first
+    added, left_out, moved, cancelled = (summary for _, summary in entries[:4])
     assert "原定2026年12月12日（周六）14:00的一场已取消（活动室维修）" in cancelled
     assert "12月19日" not in cancelled  # the other session's change is its own entry
     assert "原定2026年12月19日（周六）14:00的一场改为2026年12月20日（周日）09:30–11:30" in moved
     assert "地点：新北街道党群服务中心" in moved
-    for summary in (cancelled, moved):
+    # Left out of the rule (exdates) and added to it (rdates), with the series' own times.
+    assert "原定2027年1月9日（周六）14:00的一场不举办" in left_out
+    assert "加开一场：2027年1月17日（周日）09:00–11:00" in added
+    for summary in (cancelled, moved, left_out, added):
         assert "12月5日" not in summary  # the next session, which did not change

@@ -1,4 +1,5 @@
-"""The change feed: new, rescheduled, moved, postponed and cancelled events as Atom."""
+"""The change feed: new, rescheduled, moved, postponed and cancelled events, and single sessions of a
+series cancelled, moved, left out or added, as Atom."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from kepu.formats.ics import UNKNOWN_STAMP
 from kepu.index.history import FileHistory
 from kepu.index.site import EventEntry
 
+LEFT_OUT, ADDED = "left out", "added"  # a date taken out of a series (exdates), one added (rdates)
 KIND_LABELS = {
     "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
     "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
     "session": "单场取消或改期",
-    CANCELLED: "单场取消", MOVED: "单场改期", PLACE_CHANGED: "单场换地点",
+    CANCELLED: "单场取消", MOVED: "单场改期", PLACE_CHANGED: "单场换地点", ADDED: "加开一场",  # single sessions
     "updated": "信息更新",
 }
 MAX_ENTRIES = 200
+SessionNow = SessionChange | tuple[str, date | datetime] | None  # None: held as the rule gives it again
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +33,12 @@ class ChangeEntry:
     kind: str
     when: datetime
     number: int  # position of the change in the event's history: stable ids
-    sessions: tuple[str, ...] = ()  # kind "session": the dates of the sessions it changed, as written
+    sessions: tuple[str, ...] = ()  # kind "session": the days (YYYY-MM-DD) of the single sessions it changed
 
     @property
     def label(self) -> str:
         """A postponement with its new date is 已改期, one without (yet) 已延期; a change to one
-        session says what became of it (单场取消 / 单场改期 / 单场换地点) when all its sessions agree."""
+        session says what became of it (单场取消 / 单场改期 / 单场换地点 / 加开一场) when all its sessions agree."""
         if self.kind == "postponed" and self.entry.event.previous_start is not None:
             return STATUS_LABELS["rescheduled"]
         if self.kind == "session":
@@ -44,18 +47,25 @@ class ChangeEntry:
                 return KIND_LABELS[kinds.pop()]
         return KIND_LABELS[self.kind]
 
-    def changed_sessions(self) -> list[tuple[date, SessionChange | None]]:
-        """Each session this change touched, by its date in the rule, with what the content says of
-        it now (None: it is held as the rule gives it again)."""
-        recurrence = self.entry.event.recurrence
-        now = {_day(s.original): s for s in (recurrence.sessions if recurrence else ())}
+    def changed_sessions(self) -> list[tuple[date, SessionNow]]:
+        """Each session this change touched, by its day, with what the content says of it now."""
+        event = self.entry.event
+        recurrence = event.recurrence
+        changed = {_day(s.original): s for s in (recurrence.sessions if recurrence else ())}
+        left_out = {_day(d): d for d in (recurrence.exdates if recurrence else ())}
+        added = {_day(d): d for d in (recurrence.rdates if recurrence else ())}
         found = []
         for written in self.sessions:
             try:
                 day = date.fromisoformat(written)
             except ValueError:
                 continue
-            found.append((day, now.get(day)))
+            now: SessionNow = changed.get(day)
+            if now is None and day in left_out:
+                now = (LEFT_OUT, left_out[day])
+            elif now is None and day in added:
+                now = (ADDED, added[day])
+            found.append((day, now))
         return found
 
 
@@ -63,12 +73,14 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _session_kind(change: SessionChange | None) -> str | None:
-    if change is None:
+def _session_kind(now: SessionNow) -> str | None:
+    if now is None:
         return None
-    if change.cancelled:
+    if isinstance(now, tuple):
+        return CANCELLED if now[0] == LEFT_OUT else ADDED
+    if now.cancelled:
         return CANCELLED
-    return MOVED if change.start is not None else PLACE_CHANGED
+    return MOVED if now.start is not None else PLACE_CHANGED
 
 
 def _status_kind(entry: EventEntry) -> str:
@@ -112,20 +124,33 @@ def _summary(change: ChangeEntry) -> str:
     return "；".join(parts) + "。"
 
 
-def _session_text(event, day: date, change: SessionChange | None) -> str:
-    """原定2026年12月12日（周六）14:00的一场已取消（活动室维修）, or its new time and place."""
-    if change is None:
+def _session_text(event, day: date, now: SessionNow) -> str:
+    """原定2026年12月12日（周六）14:00的一场已取消（活动室维修）, its new time and place, a date left
+    out or added."""
+    if now is None:
         return f"{format_day(day)}的一场恢复按原定时间、地点举办"
-    session = f"原定{format_datetime(change.original)}的一场"
-    if change.cancelled:
-        return f"{session}{CANCELLED}" + (f"（{change.note}）" if change.note else "")
-    start, end = changed_times(event, change, change.original)
-    parts = [f"{session}改为{format_when(start, end)}" if change.start is not None else f"{session}换了地点"]
-    if change.venue is not None:
-        parts.append(f"地点：{change.venue.name}")
-    if change.note:
-        parts.append(change.note)
+    if isinstance(now, tuple):
+        start = _at_series_time(event, now[1])
+        if now[0] == LEFT_OUT:
+            return f"原定{format_datetime(start)}的一场不举办"
+        return f"加开一场：{format_when(start, start + (event.end - event.start))}"
+    session = f"原定{format_datetime(now.original)}的一场"
+    if now.cancelled:
+        return f"{session}{CANCELLED}" + (f"（{now.note}）" if now.note else "")
+    start, end = changed_times(event, now, now.original)
+    parts = [f"{session}改为{format_when(start, end)}" if now.start is not None else f"{session}换了地点"]
+    if now.venue is not None:
+        parts.append(f"地点：{now.venue.name}")
+    if now.note:
+        parts.append(now.note)
     return "，".join(parts)
+
+
+def _at_series_time(event, value: date | datetime) -> date | datetime:
+    """A date of a timed series at the series' own time of day (as the calendar files give it)."""
+    if isinstance(event.start, datetime) and not isinstance(value, datetime):
+        return datetime.combine(value, event.start.timetz())
+    return value
 
 
 def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str) -> bytes:

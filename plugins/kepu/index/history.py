@@ -20,6 +20,8 @@ from kepu.content.safety import harmless_yaml
 # Changes to these fields make calendar clients update an event (RFC 5545 SEQUENCE).
 SIGNIFICANT_FIELDS = ("start", "end", "duration", "timezone", "venue", "online", "status",
                       "previous_start", "recurrence")
+# Parts of ``recurrence`` that change single sessions (one moved, one left out, one added), not the series.
+SINGLE_SESSION_FIELDS = ("sessions", "exdates", "rdates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +30,7 @@ class Change:
 
     when: datetime | None
     kind: str  # rescheduled, moved, cancelled, postponed, restored, full, session, updated
-    sessions: tuple[str, ...] = ()  # kind "session": the ``date`` of each session entry that changed
+    sessions: tuple[str, ...] = ()  # kind "session": the days (YYYY-MM-DD) of the single sessions it changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +62,21 @@ def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) 
     values = {key: meta.get(key) for key in SIGNIFICANT_FIELDS}
     values["venue"] = _place(values["venue"], places or {})
     recurrence = values["recurrence"]
-    sessions = None
+    single: dict = {}
     if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
-        sessions = recurrence.get("sessions")
-        values["recurrence"] = {k: v for k, v in recurrence.items() if k != "sessions"}
-    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), _sessions(sessions))
+        single = {key: recurrence.get(key) for key in SINGLE_SESSION_FIELDS}
+        values["recurrence"] = {k: v for k, v in recurrence.items() if k not in SINGLE_SESSION_FIELDS}
+    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions")),
+            _dates(single.get("exdates")), _dates(single.get("rdates")))
+
+
+def _dates(dates: object) -> object:
+    """A revision's dates taken out of or added to a series, as written, in order."""
+    if dates is None:
+        return ()
+    if isinstance(dates, str):
+        dates = [dates]
+    return tuple(sorted(str(d).strip() for d in dates)) if isinstance(dates, list) else repr(dates)
 
 
 def _sessions(sessions: object) -> object:
@@ -81,19 +93,23 @@ def _sessions(sessions: object) -> object:
 _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
 _PLACE_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("venue", "online")}
 _STATUS = SIGNIFICANT_FIELDS.index("status")
-_SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions: one session cancelled or moved
+_SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions, exdates, rdates: single sessions
 _STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
                  "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
                  "'full'": "full", "'已满'": "full"}
 
 
 def changed_sessions(before: tuple, after: tuple) -> tuple[str, ...]:
-    """The dates of the session entries that one revision added, changed or removed, in date order."""
-    old, new = before[_SESSIONS], after[_SESSIONS]
-    if not isinstance(old, tuple) or not isinstance(new, tuple):
-        return ()
-    differ = set(old) ^ set(new)
-    return tuple(sorted({day for day, _ in differ if day}))
+    """The days (YYYY-MM-DD) of the single sessions one revision changed — a ``sessions`` entry
+    added, changed or removed, a date left out (exdates) or added (rdates) or given back — in order."""
+    old_sessions, new_sessions = before[_SESSIONS], after[_SESSIONS]
+    days: set[str] = set()
+    if isinstance(old_sessions, tuple) and isinstance(new_sessions, tuple):
+        days.update(day for day, _ in set(old_sessions) ^ set(new_sessions))
+    for old, new in zip(before[_SESSIONS + 1:], after[_SESSIONS + 1:], strict=True):
+        if isinstance(old, tuple) and isinstance(new, tuple):
+            days.update(set(old) ^ set(new))
+    return tuple(sorted({day[:10] for day in days if day}))
 
 
 def _place(venue: object, places: Mapping[str, tuple[str, str]]) -> object:
@@ -118,7 +134,7 @@ def change_kind(before: tuple, after: tuple) -> str | None:
         return "rescheduled"
     if any(before[i] != after[i] for i in _PLACE_FIELDS):
         return "moved"
-    if before[_SESSIONS] != after[_SESSIONS]:
+    if before[_SESSIONS:] != after[_SESSIONS:]:
         return "session"
     return "updated"
 
