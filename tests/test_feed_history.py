@@ -124,37 +124,55 @@ SERIES = Path("content/events/xinbei/2026/zhoumo-tongxuehui.md")
 RULE = "  rdates: [2027-02-06 14:00]\n"
 
 
+CANCEL_1212 = "    - date: 2026-12-12\n      status: cancelled\n      note: 活动室维修\n"
+MOVE_1219 = ("    - date: 2026-12-19\n      start: 2026-12-20 09:30\n      end: \"11:30\"\n"
+             "      venue:\n        name: 新北街道党群服务中心\n")
+MOVE_1219_REWRITTEN = ("    - venue:\n        name: 新北街道党群服务中心\n      end: \"11:30\"\n"
+                       "      start: 2026-12-20 09:30\n      date: 2026-12-19\n")
+
+
 def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: Path, tmp_path: Path) -> None:
-    """A reader of feeds/changes.atom learns which session of a weekly series was cancelled, moved, left
-    out or added, and to what: not the series' next session (5 Dec, untouched) given as the change's
-    time, nor 时间变更 of the whole series for one date left out."""
-    edit(repo / SERIES, RULE, RULE + "  sessions:\n    - date: 2026-12-12\n      status: cancelled\n"
-                                      "      note: 活动室维修\n")
-    commit(repo, "2026-11-20T10:00:00+08:00", "cancel one session")
-    edit(repo / SERIES, "      note: 活动室维修\n", "      note: 活动室维修\n    - date: 2026-12-19\n"
-                                                  "      start: 2026-12-20 09:30\n      end: \"11:30\"\n"
-                                                  "      venue:\n        name: 新北街道党群服务中心\n")
-    commit(repo, "2026-11-22T10:00:00+08:00", "move another")
-    edit(repo / SERIES, "  exdates: [2026-12-26]\n", "  exdates: [2026-12-26, 2027-01-09]\n")
-    commit(repo, "2026-11-24T10:00:00+08:00", "leave one out")
-    edit(repo / SERIES, "  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00, 2027-01-17 09:00]\n")
-    commit(repo, "2026-11-26T10:00:00+08:00", "add one")
+    """A reader of feeds/changes.atom learns which session of a weekly series each commit cancelled,
+    moved, left out, added, took back or gave back, and to what — in that commit's words, however the
+    file changed later: not the series' next session (5 Dec, untouched) given as the change's time,
+    nor 时间变更 of the whole series for one date left out. Rewriting the same sessions in another
+    order is no change; a change to the rule says which session the same commit cancelled."""
+    steps = [
+        ("2026-11-20", "cancel one session", (RULE, RULE + "  sessions:\n" + CANCEL_1212)),
+        ("2026-11-22", "move another", (CANCEL_1212, CANCEL_1212 + MOVE_1219)),
+        ("2026-11-24", "leave one out", ("  exdates: [2026-12-26]\n", "  exdates: [2026-12-26, 2027-01-09]\n")),
+        ("2026-11-26", "add one", (RULE, "  rdates: [2027-02-06 14:00, 2027-01-17 09:00]\n")),
+        ("2026-11-27", "the same, written otherwise", (CANCEL_1212 + MOVE_1219, MOVE_1219_REWRITTEN + CANCEL_1212),
+         ("  exdates: [2026-12-26, 2027-01-09]\n", "  exdates: [2027-01-09, 2026-12-26 14:00]\n")),
+        ("2026-11-28", "give one back, take the added one back",
+         (CANCEL_1212, ""), ("  rdates: [2027-02-06 14:00, 2027-01-17 09:00]\n", RULE)),
+        ("2026-11-29", "end a week earlier, and call one off",
+         ("UNTIL=2027-01-30", "UNTIL=2027-01-23"),
+         (MOVE_1219_REWRITTEN, MOVE_1219_REWRITTEN + "    - date: 2027-01-16\n      status: cancelled\n      note: 停电\n")),
+    ]
+    for day, message, *edits in steps:
+        for old, new in edits:
+            edit(repo / SERIES, old, new)
+        commit(repo, f"{day}T10:00:00+08:00", message)
     output = tmp_path / "out"
     result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
     assert result.returncode == 0, result.stdout + result.stderr
     feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
     assert not feed.bozo, feed.bozo_exception
-    entries = [(e.title, e.summary) for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
-    assert [title for title, _ in entries] == ["【加开一场】周末科学同学会", "【单场取消】周末科学同学会",
-                                               "【单场改期】周末科学同学会", "【单场取消】周末科学同学会",
-                                               "【新活动】周末科学同学会"]  # newest first
-    added, left_out, moved, cancelled = (summary for _, summary in entries[:4])
-    assert "原定2026年12月12日（周六）14:00的一场已取消（活动室维修）" in cancelled
+    entries = [(e.title.removesuffix("周末科学同学会"), e.summary) for e in feed.entries
+               if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    # Newest first; the rewrite of 27 Nov is no entry.
+    assert [title for title, _ in entries] == ["【时间变更】", "【单场变更】", "【加开一场】", "【单场取消】",
+                                               "【单场改期】", "【单场取消】", "【新活动】"]
+    rule, back, added, left_out, moved, cancelled = (summary for _, summary in entries[:6])
+    assert "原定2026年12月12日（周六）14:00的一场已取消（活动室维修）" in cancelled  # though given back since
     assert "12月19日" not in cancelled  # the other session's change is its own entry
-    assert "原定2026年12月19日（周六）14:00的一场改为2026年12月20日（周日）09:30–11:30" in moved
-    assert "地点：新北街道党群服务中心" in moved
-    # Left out of the rule (exdates) and added to it (rdates), with the series' own times.
+    assert "原定2026年12月19日（周六）14:00的一场改为2026年12月20日（周日）09:30–11:30，地点：新北街道党群服务中心" in moved
     assert "原定2027年1月9日（周六）14:00的一场不举办" in left_out
-    assert "加开一场：2027年1月17日（周日）09:00–11:00" in added
-    for summary in (cancelled, moved, left_out, added):
-        assert "12月5日" not in summary  # the next session, which did not change
+    assert "加开一场：2027年1月17日（周日）09:00–11:00" in added  # though taken back since
+    assert "原定2026年12月12日（周六）14:00的一场恢复按原定时间、地点举办" in back
+    assert "取消加开的一场：2027年1月17日（周日）09:00–11:00" in back
+    assert "原定2027年1月16日（周六）14:00的一场已取消（停电）" in rule
+    assert "每周六，至 2027年1月23日" in rule  # the rule as it stands
+    for summary in (cancelled, moved, left_out, added, back):
+        assert "12月5日" not in summary  # the next session, which none of them changed

@@ -155,7 +155,7 @@ def test_the_change_feed_names_a_session_change_as_such() -> None:
     before = (Path(__file__).parent / "test_data" / "site" / SERIES).read_text("utf-8")
     after = before.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + SESSIONS)
     kind = change_kind(significant(before), significant(after))
-    assert KIND_LABELS[kind] == "单场取消或改期"
+    assert KIND_LABELS[kind] == "单场变更"  # a cancelled and a moved session in one edit
     moved_series = before.replace("UNTIL=2027-01-30", "UNTIL=2027-02-27")
     assert change_kind(significant(before), significant(moved_series)) == "rescheduled"
 

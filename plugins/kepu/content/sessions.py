@@ -84,7 +84,7 @@ def changed_times(event, change: SessionChange, original: date | datetime) -> tu
 
 SESSION_FIELDS = ("date", "status", "start", "end", "venue", "note")
 MAX_SESSIONS = 200
-_CANCEL_WORDS = {"cancelled", "canceled", "取消", "已取消"}
+CANCEL_WORDS = {"cancelled", "canceled", "取消", "已取消"}
 _EXAMPLE = ("例如\n  sessions:\n    - date: 2026-12-12\n      status: cancelled\n      note: 活动室维修\n"
             "    - date: 2026-12-19\n      start: 2026-12-20 09:30")
 
@@ -133,7 +133,7 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
         return None
     note = checker.text(f"{key}.note", max_len=200)
     status = checker.text(f"{key}.status", max_len=20)
-    if status and status.lower() not in _CANCEL_WORDS:
+    if status and status.lower() not in CANCEL_WORDS:
         checker.error(f"{key}.status", f"“{status}”不能用在单独一场上", "取消这一场写 status: cancelled；改期直接写新的 start")
         return None
     venue = _venue(checker, f"{key}.venue")

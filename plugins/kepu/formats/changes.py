@@ -1,5 +1,5 @@
 """The change feed: new, rescheduled, moved, postponed and cancelled events, and single sessions of a
-series cancelled, moved, left out or added, as Atom."""
+series cancelled, moved, left out, added or given back, as Atom."""
 
 from __future__ import annotations
 
@@ -7,24 +7,26 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
-from kepu.content.dates import format_datetime, format_day, format_when
-from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED, SessionChange
-from kepu.content.sessions import CANCELLED, MOVED, PLACE_CHANGED, changed_times
+from kepu.content.dates import DateFormatError, as_local, format_datetime, format_when, parse_when
+from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED
+from kepu.content.sessions import CANCELLED
 from kepu.formats.atom import ATOM, document, iso, text_element
 from kepu.formats.ics import UNKNOWN_STAMP
-from kepu.index.history import FileHistory
+from kepu.index import history
+from kepu.index.history import FileHistory, SessionEdit
 from kepu.index.site import EventEntry
 
-LEFT_OUT, ADDED = "left out", "added"  # a date taken out of a series (exdates), one added (rdates)
 KIND_LABELS = {
     "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
     "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
-    "session": "单场取消或改期",
-    CANCELLED: "单场取消", MOVED: "单场改期", PLACE_CHANGED: "单场换地点", ADDED: "加开一场",  # single sessions
+    "session": "单场变更",
     "updated": "信息更新",
 }
+# A change to single sessions only, when they all agree: what became of them.
+SESSION_LABELS = {history.CANCELLED: "单场取消", history.LEFT_OUT: "单场取消", history.DROPPED: "单场取消",
+                  history.MOVED: "单场改期", history.PLACE: "单场换地点", history.ADDED: "加开一场",
+                  history.RESTORED: "单场恢复"}
 MAX_ENTRIES = 200
-SessionNow = SessionChange | tuple[str, date | datetime] | None  # None: held as the rule gives it again
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,54 +35,18 @@ class ChangeEntry:
     kind: str
     when: datetime
     number: int  # position of the change in the event's history: stable ids
-    sessions: tuple[str, ...] = ()  # kind "session": the days (YYYY-MM-DD) of the single sessions it changed
+    sessions: tuple[SessionEdit, ...] = ()  # the single sessions its revision changed
 
     @property
     def label(self) -> str:
-        """A postponement with its new date is 已改期, one without (yet) 已延期; a change to one
-        session says what became of it (单场取消 / 单场改期 / 单场换地点 / 加开一场) when all its sessions agree."""
+        """A postponement with its new date is 已改期, one without (yet) 已延期; a change to single
+        sessions says what became of them (单场取消 / 单场改期 / 单场换地点 / 加开一场 / 单场恢复) when they agree."""
         if self.kind == "postponed" and self.entry.event.previous_start is not None:
             return STATUS_LABELS["rescheduled"]
-        if self.kind == "session":
-            kinds = {_session_kind(found) for _, found in self.changed_sessions()}
-            if len(kinds) == 1 and None not in kinds:
-                return KIND_LABELS[kinds.pop()]
+        labels = {SESSION_LABELS[edit.kind] for edit in self.sessions}
+        if self.kind == "session" and len(labels) == 1:
+            return labels.pop()
         return KIND_LABELS[self.kind]
-
-    def changed_sessions(self) -> list[tuple[date, SessionNow]]:
-        """Each session this change touched, by its day, with what the content says of it now."""
-        event = self.entry.event
-        recurrence = event.recurrence
-        changed = {_day(s.original): s for s in (recurrence.sessions if recurrence else ())}
-        left_out = {_day(d): d for d in (recurrence.exdates if recurrence else ())}
-        added = {_day(d): d for d in (recurrence.rdates if recurrence else ())}
-        found = []
-        for written in self.sessions:
-            try:
-                day = date.fromisoformat(written)
-            except ValueError:
-                continue
-            now: SessionNow = changed.get(day)
-            if now is None and day in left_out:
-                now = (LEFT_OUT, left_out[day])
-            elif now is None and day in added:
-                now = (ADDED, added[day])
-            found.append((day, now))
-        return found
-
-
-def _day(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _session_kind(now: SessionNow) -> str | None:
-    if now is None:
-        return None
-    if isinstance(now, tuple):
-        return CANCELLED if now[0] == LEFT_OUT else ADDED
-    if now.cancelled:
-        return CANCELLED
-    return MOVED if now.start is not None else PLACE_CHANGED
 
 
 def _status_kind(entry: EventEntry) -> str:
@@ -108,11 +74,16 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
 
 
 def _summary(change: ChangeEntry) -> str:
+    """The change in one line: for single sessions, each as its revision wrote it (the series' next
+    session is not the one that changed); otherwise the event as it stands, and any single sessions
+    the same revision changed."""
     event, entry = change.entry.event, change.entry
-    sessions = [_session_text(event, day, found) for day, found in change.changed_sessions()]
-    # A change to single sessions names them: the series' next session is not the one that changed.
-    when = sessions or [f"时间：{entry.when}"]
-    parts = [f"{change.label}：{event.title}", *when, f"街镇：{entry.street.name}"]
+    sessions = [_session_text(event, edit) for edit in change.sessions]
+    when = [] if change.kind == "session" and sessions else [_when_line(entry)]
+    parts = [f"{change.label}：{event.title}", *when]
+    if change.kind == "moved" and entry.shown_venue is not None:
+        parts.append(f"地点：{entry.shown_venue.name}")
+    parts += [*sessions, f"街镇：{entry.street.name}"]
     if change.kind in ("postponed", "rescheduled") and event.previous_start:
         # The old date still stands in readers' minds: say where the event went.
         moved = event.moved_to_text
@@ -124,33 +95,70 @@ def _summary(change: ChangeEntry) -> str:
     return "；".join(parts) + "。"
 
 
-def _session_text(event, day: date, now: SessionNow) -> str:
-    """原定2026年12月12日（周六）14:00的一场已取消（活动室维修）, its new time and place, a date left
-    out or added."""
-    if now is None:
-        return f"{format_day(day)}的一场恢复按原定时间、地点举办"
-    if isinstance(now, tuple):
-        start = _at_series_time(event, now[1])
-        if now[0] == LEFT_OUT:
-            return f"原定{format_datetime(start)}的一场不举办"
-        return f"加开一场：{format_when(start, start + (event.end - event.start))}"
-    session = f"原定{format_datetime(now.original)}的一场"
-    if now.cancelled:
-        return f"{session}{CANCELLED}" + (f"（{now.note}）" if now.note else "")
-    start, end = changed_times(event, now, now.original)
-    parts = [f"{session}改为{format_when(start, end)}" if now.start is not None else f"{session}换了地点"]
-    if now.venue is not None:
-        parts.append(f"地点：{now.venue.name}")
-    if now.note:
-        parts.append(now.note)
-    return "，".join(parts)
+def _when_line(entry: EventEntry) -> str:
+    """时间：… for one event; a series' next session (or its last, once over) and its rule, as they stand."""
+    if entry.event.recurrence is None:
+        return f"时间：{entry.when}"
+    shown = f"{'下一场' if entry.next is not None else '最后一场'}：{entry.when}"
+    return f"{shown}（{entry.rule_text}）" if entry.rule_text else shown
 
 
-def _at_series_time(event, value: date | datetime) -> date | datetime:
-    """A date of a timed series at the series' own time of day (as the calendar files give it)."""
-    if isinstance(event.start, datetime) and not isinstance(value, datetime):
-        return datetime.combine(value, event.start.timetz())
-    return value
+def _session_text(event, edit: SessionEdit) -> str:
+    """原定2026年12月12日（周六）14:00的一场已取消（活动室维修）; its new time and place; a date left
+    out, added, taken back or given back: in the words of the revision that did it."""
+    original = _series_time(event, date.fromisoformat(edit.day)) if _is_day(edit.day) else None
+    said = f"原定{format_datetime(original)}的一场" if original is not None else f"原定{edit.day}的一场"
+    note = f"（{edit.note}）" if edit.note else ""
+    if edit.kind == history.CANCELLED:
+        return f"{said}{CANCELLED}{note}"
+    if edit.kind == history.LEFT_OUT:
+        return f"{said}不举办"
+    if edit.kind == history.RESTORED:
+        return f"{said}恢复按原定时间、地点举办"
+    if edit.kind in (history.ADDED, history.DROPPED):
+        start = _moment(edit.start, None, event)
+        when = format_when(start, start + (event.end - event.start)) if start is not None else edit.start
+        return f"加开一场：{when}" if edit.kind == history.ADDED else f"取消加开的一场：{when}"
+    parts = [f"{said}换了地点"]
+    if edit.kind == history.MOVED:
+        start = _moment(edit.start, original, event)
+        end = _moment(edit.end, start, event) if edit.end and start is not None else None
+        if start is not None and end is None:
+            end = start + (event.end - event.start)
+        parts = [f"{said}改为{format_when(start, end) if start is not None else edit.start}"]
+    if edit.place:
+        parts.append(f"地点：{edit.place}")
+    return "，".join(parts) + note
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _series_time(event, day: date) -> date | datetime:
+    """A day of a timed series at the series' own time of day (as the calendar files give it)."""
+    return datetime.combine(day, event.start.timetz()) if isinstance(event.start, datetime) else day
+
+
+def _moment(text: str, day: date | datetime | None, event) -> date | datetime | None:
+    """A time as a revision wrote it: a date and time, a date (a timed series: at its own time), or
+    a time alone on ``day``'s day; None when it cannot be read."""
+    text = text.strip()
+    try:
+        if ":" in text and "-" not in text and isinstance(day, datetime):
+            hours, minutes = (int(part) for part in text.split(":")[:2])
+            return day.replace(hour=hours, minute=minutes)
+        value = parse_when(text)
+    except (ValueError, DateFormatError):
+        return None
+    if not isinstance(value, datetime):
+        return _series_time(event, value)
+    zone = event.start.tzinfo if isinstance(event.start, datetime) else None
+    return as_local(value, zone) if zone is not None else value
 
 
 def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str) -> bytes:

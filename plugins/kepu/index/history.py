@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ import yaml
 
 from kepu.content.fspaths import resolved_folder
 from kepu.content.safety import harmless_yaml
+from kepu.content.sessions import CANCEL_WORDS
 
 # Changes to these fields make calendar clients update an event (RFC 5545 SEQUENCE).
 SIGNIFICANT_FIELDS = ("start", "end", "duration", "timezone", "venue", "online", "status",
@@ -24,13 +26,32 @@ SIGNIFICANT_FIELDS = ("start", "end", "duration", "timezone", "venue", "online",
 SINGLE_SESSION_FIELDS = ("sessions", "exdates", "rdates")
 
 
+# What a revision did to one session of a series (SessionEdit.kind).
+CANCELLED, MOVED, PLACE, LEFT_OUT, ADDED, DROPPED, RESTORED = (
+    "cancelled", "moved", "place", "left out", "added", "dropped", "restored")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEdit:
+    """What one revision did to one session of a series, in that revision's own words: a
+    ``sessions`` entry (cancelled, moved, a new place only), a date left out (exdates) or added
+    (rdates), an added one taken back (dropped), or an entry or left-out date taken back (restored)."""
+
+    day: str  # the session's date, YYYY-MM-DD
+    kind: str
+    start: str = ""  # moved: the new start as written (a date and time, or a time alone); added: the date
+    end: str = ""  # moved: the new end as written
+    place: str = ""  # moved or a new place: its name
+    note: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """A significant change to an event: when (commit time; None while uncommitted) and what."""
 
     when: datetime | None
     kind: str  # rescheduled, moved, cancelled, postponed, restored, full, session, updated
-    sessions: tuple[str, ...] = ()  # kind "session": the days (YYYY-MM-DD) of the single sessions it changed
+    sessions: tuple[SessionEdit, ...] = ()  # the single sessions the revision changed, by day
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,28 +87,47 @@ def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) 
     if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
         single = {key: recurrence.get(key) for key in SINGLE_SESSION_FIELDS}
         values["recurrence"] = {k: v for k, v in recurrence.items() if k not in SINGLE_SESSION_FIELDS}
-    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions")),
-            _dates(single.get("exdates")), _dates(single.get("rdates")))
+    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions"), places or {}),
+            _dates(single.get("exdates"), day_only=True), _dates(single.get("rdates")))
 
 
-def _dates(dates: object) -> object:
-    """A revision's dates taken out of or added to a series, as written, in order."""
+def _dates(dates: object, day_only: bool = False) -> object:
+    """A revision's dates taken out of (``day_only``: a date with or without the series' time is
+    the same session) or added to a series, in order; anything else as written."""
     if dates is None:
         return ()
     if isinstance(dates, str):
         dates = [dates]
-    return tuple(sorted(str(d).strip() for d in dates)) if isinstance(dates, list) else repr(dates)
+    if not isinstance(dates, list):
+        return repr(dates)
+    return tuple(sorted({str(d).strip()[:10] if day_only else str(d).strip() for d in dates}))
 
 
-def _sessions(sessions: object) -> object:
-    """A revision's changed sessions, each as its ``date`` and the rest of its entry (written out),
-    so that two revisions tell which sessions differ; anything else as written."""
+def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object:
+    """A revision's changed sessions by date, each with its entry written out in one way (keys in
+    order: moving entries or their keys around changes nothing) and what it says; anything else as written."""
     if sessions is None:
         return ()
     if not isinstance(sessions, list):
         return repr(sessions)
-    return tuple((str(item.get("date", "")).strip() if isinstance(item, dict) else "", repr(item))
-                 for item in sessions)
+    entries = []
+    for item in sessions:
+        if not isinstance(item, dict):
+            entries.append(("", repr(item), None))
+            continue
+        day = str(item.get("date", "")).strip()[:10]
+        entries.append((day, json.dumps(item, ensure_ascii=False, sort_keys=True), _session_edit(day, item, places)))
+    return tuple(sorted(entries, key=lambda entry: entry[:2]))
+
+
+def _session_edit(day: str, item: dict, places: Mapping[str, tuple[str, str]]) -> SessionEdit:
+    note = str(item.get("note") or "").strip()
+    if str(item.get("status") or "").strip().lower() in CANCEL_WORDS:
+        return SessionEdit(day, CANCELLED, note=note)
+    venue = _place(item.get("venue"), places)
+    place = venue[0] if isinstance(venue, tuple) else str(venue or "").strip()
+    start, end = (str(item.get(key) or "").strip() for key in ("start", "end"))
+    return SessionEdit(day, MOVED if start else PLACE, start, end, place, note)
 
 
 _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
@@ -99,17 +139,27 @@ _STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取�
                  "'full'": "full", "'已满'": "full"}
 
 
-def changed_sessions(before: tuple, after: tuple) -> tuple[str, ...]:
-    """The days (YYYY-MM-DD) of the single sessions one revision changed — a ``sessions`` entry
-    added, changed or removed, a date left out (exdates) or added (rdates) or given back — in order."""
-    old_sessions, new_sessions = before[_SESSIONS], after[_SESSIONS]
-    days: set[str] = set()
-    if isinstance(old_sessions, tuple) and isinstance(new_sessions, tuple):
-        days.update(day for day, _ in set(old_sessions) ^ set(new_sessions))
-    for old, new in zip(before[_SESSIONS + 1:], after[_SESSIONS + 1:], strict=True):
+def session_edits(before: tuple, after: tuple) -> tuple[SessionEdit, ...]:
+    """What one revision did to single sessions, by day: a ``sessions`` entry added or changed (as
+    the new one says), or taken out (restored); a date left out (exdates) or given back (restored);
+    one added (rdates) or taken back (dropped)."""
+    edits: list[SessionEdit] = []
+    old, new = before[_SESSIONS], after[_SESSIONS]
+    if isinstance(old, tuple) and isinstance(new, tuple):
+        was = {day: (text, edit) for day, text, edit in old if day}
+        now = {day: (text, edit) for day, text, edit in new if day}
+        for day in was.keys() | now.keys():
+            if was.get(day, ("",))[0] != now.get(day, ("",))[0]:
+                edits.append(now[day][1] if day in now else SessionEdit(day, RESTORED))
+    for index, (gone, came) in ((_SESSIONS + 1, (RESTORED, LEFT_OUT)), (_SESSIONS + 2, (DROPPED, ADDED))):
+        old, new = before[index], after[index]
         if isinstance(old, tuple) and isinstance(new, tuple):
-            days.update(set(old) ^ set(new))
-    return tuple(sorted({day[:10] for day in days if day}))
+            edits.extend(SessionEdit(d[:10], gone, start=d) for d in set(old) - set(new))
+            edits.extend(SessionEdit(d[:10], came, start=d) for d in set(new) - set(old))
+    # A day both given back and changed otherwise (a left-out date now cancelled with its reason): the change.
+    changed = {e.day for e in edits if e.kind != RESTORED}
+    kept = {(e.day, e.kind, e.start): e for e in edits if e.kind != RESTORED or e.day not in changed}
+    return tuple(kept[key] for key in sorted(kept))
 
 
 def _place(venue: object, places: Mapping[str, tuple[str, str]]) -> object:
@@ -244,7 +294,7 @@ def _changes(versions: list[str], times: list[datetime | None],
     for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
         kind = change_kind(before, after)
         if kind:
-            found.append(Change(when, kind, changed_sessions(before, after) if kind == "session" else ()))
+            found.append(Change(when, kind, session_edits(before, after)))
     return found
 
 
