@@ -367,5 +367,8 @@ def test_a_series_across_new_year_counts_its_attendance_in_one_year(mini_site: P
     assert sum(int(people) for people in overview.values() if people != NOT_RECORDED) == whole, overview
     for year in (2026, 2027):
         summary = {row[0]: row[1] for row in _csv_rows(_download(output, year, "csv").read_bytes()) if len(row) == 3}
-        in_csv = sum(int(row["参加人数"] or 0) for row in rows if row["日期"].startswith(f"{year}-"))
-        assert int(summary["人次（登记）"]) == in_csv, year
+        counted = [int(row["参加人数"]) for row in rows if row["日期"].startswith(f"{year}-") and row["参加人数"]]
+        assert int(summary["人次（登记）"]) == sum(counted), year
+        assert int(summary["登记人数的活动"]) == len(counted), year  # the events whose people count here
+    page = (output / "stats" / "2027" / "index.html").read_text("utf-8")
+    assert "0 人次<small>（0 项活动登记；另有 1 项跨年活动的人数计入其他年份）" in page

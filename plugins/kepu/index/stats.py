@@ -24,11 +24,13 @@ class Row:
     recorded: int = 0  # of its events, those with attendance recorded
     depth: int = 0  # a programme inside another: 1, 2, ...
     held: int = 0  # of its 场次, those over before the build date (the rest are planned)
+    elsewhere: int = 0  # of its events, those whose recorded attendance counts in another year
 
     @property
     def people(self) -> int | str:
-        """人次 as the tables (page, CSV, XLSX) show it: 未登记 when none of its events recorded attendance."""
-        return self.attendance if self.recorded else "未登记"
+        """人次 as the tables (page, CSV, XLSX) show it: 未登记 when none of its events recorded
+        attendance (0 when those that did are counted in another year)."""
+        return self.attendance if self.recorded else 0 if self.elsewhere else "未登记"
 
 
 class Tally:
@@ -37,12 +39,14 @@ class Tally:
     def __init__(self) -> None:
         self.rows: dict[str, Row] = {}
 
-    def add(self, keys: Iterable[str], sessions: int, attendance: int | None, held: int = 0) -> None:
+    def add(self, keys: Iterable[str], sessions: int, attendance: int | None, held: int = 0,
+            elsewhere: bool = False) -> None:
         for key in dict.fromkeys(keys):
             row = self.rows.setdefault(key, Row(key, key))
             row.events += 1
             row.sessions += sessions
             row.held += held
+            row.elsewhere += elsewhere
             if attendance is not None:
                 row.attendance += attendance
                 row.recorded += 1
@@ -51,7 +55,7 @@ class Tally:
         """The key's figures (zeros when it had none) under its shown label."""
         found = self.rows.get(key, Row(key, key))
         return Row(key, label, found.events, found.sessions, url, found.attendance, found.recorded, depth,
-                   found.held)
+                   found.held, found.elsewhere)
 
 
 @dataclass(slots=True)
@@ -73,7 +77,8 @@ class Figures:
     capacity_events: int = 0  # events that give a capacity
     teams: int = 0
     attendance: int = 0
-    attendance_events: int = 0
+    attendance_events: int = 0  # events whose recorded attendance counts here
+    attendance_elsewhere: int = 0  # events of this year whose recorded attendance counts in another
     reports: int = 0
     months: list[Row] = field(default_factory=list)
     streets: list[Row] = field(default_factory=list)
@@ -122,18 +127,24 @@ def held_sessions(sessions: list, build_date, zone: ZoneInfo) -> list:
     return [o for o in sessions if last_local_day(o, zone) < build_date]
 
 
-ATTENDANCE_NOTE = "参加人数按整项活动登记，计入它第一场所在的年份：跨年的重复活动只在一年里计入。"
+ATTENDANCE_NOTE = ("参加人数按整项活动登记，只计入一年：它第一场（取消的场次不算；办了两年以上的重复活动，"
+                   "从两年内的第一场算起）所在的年份，跨年的重复活动不在其他年份重复计入。")
 
 
 def counted_attendance(entry: EventEntry, year: int | None, zone: ZoneInfo) -> int | None:
     """The event's recorded 人次 as ``year``'s figures count it: one number for the whole event,
     counted in the year of the session events.csv writes it on, so the years add up to the whole
-    (a series from November into February is counted once, not in both years); in its other
-    years, 0 — recorded, not 未登记."""
+    (a series from November into February is counted once, not in both years); None in its other
+    years (see ``counted_elsewhere``) and when none was recorded."""
     attendance = entry.event.attendance
     if attendance is None or year is None:
         return attendance
-    return attendance if local_day(entry.counting_session.start, zone).year == year else 0
+    return attendance if local_day(entry.counting_session.start, zone).year == year else None
+
+
+def counted_elsewhere(entry: EventEntry, year: int | None, zone: ZoneInfo) -> bool:
+    """Recorded, and counted in another year than ``year``: its 人次 here are 0, not 未登记."""
+    return entry.event.attendance is not None and counted_attendance(entry, year, zone) is None
 
 
 def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
@@ -175,10 +186,11 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         result.recurring += event.recurrence is not None
         result.online += bool(event.online)
         result.reports += bool(event.report)
-        attendance = counted_attendance(entry, year, zone)
+        attendance, elsewhere = counted_attendance(entry, year, zone), counted_elsewhere(entry, year, zone)
         if attendance is not None:
             result.attendance += attendance
             result.attendance_events += 1
+        result.attendance_elsewhere += elsewhere
         kinds[entry.street.kind] += 1
         result.rural += is_rural(entry)
         result.free += event.is_free
@@ -189,7 +201,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         over = held_sessions(sessions, index.build_date, zone)
         for kind, keys in (("streets", (event.street,)), ("categories", event.categories),
                            ("audiences", event.audiences)):
-            per[kind].add(keys, len(sessions), attendance, len(over))
+            per[kind].add(keys, len(sessions), attendance, len(over), elsewhere)
         result.sessions += len(sessions)
         result.held += len(over)
         months.update(local_day(o.start, zone).month for o in sessions)

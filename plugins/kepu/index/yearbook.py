@@ -8,7 +8,16 @@ from dataclasses import dataclass
 
 from kepu.content.model import COMMUNITY_KINDS, Registries
 from kepu.index.site import EventEntry, SiteIndex
-from kepu.index.stats import VILLAGE, Figures, Row, Tally, counted_attendance, counted_sessions, held_sessions
+from kepu.index.stats import (
+    VILLAGE,
+    Figures,
+    Row,
+    Tally,
+    counted_attendance,
+    counted_elsewhere,
+    counted_sessions,
+    held_sessions,
+)
 
 TOTAL = "\0total"  # the tally key of a section's 合计: events with any key in the section
 OTHER = "\0other"  # events with none (not in any programme, campaign, …)
@@ -73,13 +82,14 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
             continue
         sessions, held = len(counted), len(held_sessions(counted, index.build_date, index.timezone))
         attendance = counted_attendance(entry, year, index.timezone)
-        tallies["year"].add([TOTAL], sessions, attendance, held)
+        elsewhere = counted_elsewhere(entry, year, index.timezone)
+        tallies["year"].add([TOTAL], sessions, attendance, held, elsewhere)
         for kind, keys in _keys(entry, registries).items():
-            tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance, held)
-        tallies["communities"].add([TOTAL], sessions, attendance, held)
+            tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance, held, elsewhere)
+        tallies["communities"].add([TOTAL], sessions, attendance, held, elsewhere)
         for key, part in _community_parts(entry, counted):
             tallies["communities"].add([key], len(part), attendance,
-                                       len(held_sessions(part, index.build_date, index.timezone)))
+                                       len(held_sessions(part, index.build_date, index.timezone)), elsewhere)
     total = tallies["year"].row(TOTAL, "全年合计")
     programmes = _programme_lines(registries, tallies["programmes"], urls.get("programmes", {}))
     sections = (
@@ -138,7 +148,8 @@ def _registry_section(key: str, title: str, column: str, rows: list[Row], regist
     order = {ident: number for number, ident in enumerate(registry)}
     lines = tuple(sorted(rows, key=lambda row: order[row.key]))
     return Section(key, title, column, lines, Row(TOTAL, "合计", total.events, total.sessions, "",
-                                                 total.attendance, total.recorded, 0, total.held), None, note)
+                                                 total.attendance, total.recorded, 0, total.held, total.elsewhere),
+                   None, note)
 
 
 def _people_section(registries: Registries, tally: Tally, urls: dict[str, str]) -> Section:
@@ -150,6 +161,7 @@ def _people_section(registries: Registries, tally: Tally, urls: dict[str, str]) 
     if hidden:
         lines.append(Row("", f"未公开姓名的专家（{len(hidden)} 位）", sum(r.events for r in hidden),
                          sum(r.sessions for r in hidden), "", sum(r.attendance for r in hidden),
-                         sum(r.recorded for r in hidden), 0, sum(r.held for r in hidden)))
+                         sum(r.recorded for r in hidden), 0, sum(r.held for r in hidden),
+                         sum(r.elsewhere for r in hidden)))
     return Section("people", "专家", "专家", tuple(lines), tally.row(TOTAL, "合计"), tally.row(OTHER, "没有登记专家"),
                    "每位专家的场次是他（她）参加的活动的场次；几位专家同一场活动时各算一次，合计中只算一次。")
