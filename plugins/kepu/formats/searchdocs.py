@@ -38,7 +38,7 @@ def _places(entry: EventEntry) -> list[Venue]:
 
 
 def _where(entry: EventEntry) -> str:
-    """Where the result's session is, as the cards say it: 泰达图书馆报告厅 · 泰达街道."""
+    """Where the result's session is, as the cards say it: 某某图书馆报告厅 · 某某街道."""
     venue = entry.shown_venue
     place = venue.name if venue else ONLINE if entry.event.online else ""
     return f"{place} · {entry.street.name}" if place else entry.street.name

@@ -41,7 +41,7 @@ class SearchDoc:
     url: str
     title: str
     when: str  # 2026年12月12日（周六）14:00–16:00, or a news item's date
-    place: str  # events: where the shown session is and the street (泰达图书馆报告厅 · 泰达街道); news: 新闻动态
+    place: str  # events: where the shown session is and the street (某某图书馆报告厅 · 某某街道); news: 新闻动态
     order: tuple  # sort key among pages of its kind
     names: tuple[str, ...]  # title, programmes, campaigns, venue, street, team, community, speakers, …
     text: tuple[str, ...] = ()  # summary, address, body text
