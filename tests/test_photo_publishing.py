@@ -212,6 +212,7 @@ def test_a_shared_news_item_or_event_shows_its_own_photo_as_the_card(mini_site: 
     assert '<img src="/images/articles/jishi.jpg" alt="居民在科普集市" width="400" height="300">' in news_page
     event_page = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
     assert card.search(event_page)[1] == "http://127.0.0.1:8000/theme/images/share.png"
+    assert '<img src="/images/xinbei/tubiao.svg" alt="孩子们在做电路实验" width="10" height="10"' in event_page
 
 
 def shown_size(browser, output: Path, address: str) -> list[int]:
@@ -513,3 +514,21 @@ def test_the_page_keeps_room_for_a_photo_before_it_arrives(mini_site: Path, tmp_
     cold = tmp_path / "cold"
     built(content, cold, tmp_path / "cold-cache")
     assert tree(output) == tree(cold)
+
+
+@pytest.mark.parametrize(("root", "size"), [
+    ('width="10" height="10"', (10, 10)),
+    ('width="640px" height="320.4px" viewBox="0 0 64 32"', (640, 320)),  # its own size first
+    ('viewBox="0 0 200 100"', (200, 100)),  # a drawing that gives only its shape
+    ('viewBox="0,0,3.5,2"', (4, 2)),
+    ('width="100%" height="50%"', None),  # relative to the page: no shape of its own
+    ('width="10mm" height="5mm"', None),
+    ("", None),
+])
+def test_an_svg_picture_gives_the_page_the_shape_it_says(root: str, size) -> None:
+    """A picture drawn as SVG keeps its room while it loads too, when it says its size or shape."""
+    from kepu.content.images import svg_size
+
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" {root}><rect width="1" height="1"/></svg>'.encode()
+    published_svg = inspect_image(svg, "content/images/t.svg").publish
+    assert svg_size(published_svg) == size

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from PIL import Image
 
-from kepu.content.images import fingerprint, inspect_file, published
+from kepu.content.images import fingerprint, inspect_file, published, svg_size
 from kepu.content.problems import ContentError, Problem
 from kepu.content.project import Layout
 from kepu.content.webnames import web_name
@@ -104,8 +104,12 @@ def publish_images(settings: dict, out: ByteWriter) -> dict[str, tuple[int, int]
 
 
 def _measure(sizes: dict[str, tuple[int, int]], relative: str, kind: str, source: Path | BinaryIO) -> None:
-    """A published raster image's width and height, read from its header (nothing decoded)."""
+    """A published image's width and height: a raster's from its header (nothing decoded), an
+    SVG's from its own width and height or viewBox (none when it says neither)."""
     if kind == "SVG":
+        data = source.read_bytes() if isinstance(source, Path) else source.read()
+        if (size := svg_size(data)) is not None:
+            sizes[relative] = size
         return
     with Image.open(source) as image:
         sizes[relative] = image.size

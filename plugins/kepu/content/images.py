@@ -430,6 +430,30 @@ def _parse_svg(data: bytes) -> _Builder:
     return builder
 
 
+_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(px)?\s*")
+
+
+def svg_size(data: bytes) -> tuple[int, int] | None:
+    """A published (sanitised) SVG's shape as a page gives its picture: its width and height in
+    pixels, else its viewBox's; None when it says neither (or in other units)."""
+    try:
+        root = _parse_svg(data).root
+    except _Refusal:
+        return None
+    sides = [_LENGTH.fullmatch(root.get(name) or "") for name in ("width", "height")]
+    if all(sides):
+        size = tuple(float(side[1]) for side in sides)
+    else:
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        try:
+            size = tuple(float(value) for value in box[2:4]) if len(box) == 4 else ()
+        except ValueError:
+            return None
+    if len(size) != 2 or min(size) <= 0:
+        return None
+    return max(1, round(size[0])), max(1, round(size[1]))
+
+
 def _is_svg(data: bytes) -> bool:
     text = _text_start(data)
     if text is None or "<svg" not in text:
