@@ -532,3 +532,53 @@ def test_an_svg_picture_gives_the_page_the_shape_it_says(root: str, size) -> Non
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" {root}><rect width="1" height="1"/></svg>'.encode()
     published_svg = inspect_image(svg, "content/images/t.svg").publish
     assert svg_size(published_svg) == size
+
+
+@pytest.mark.build
+def test_pictures_in_a_body_keep_their_room_too(mini_site: Path, tmp_path: Path) -> None:
+    """A news report with photos put in its text (as the web editor's 插入图片 does) and an event
+    with one: each <img> gives the published photo's width and height (Pillow reads the published
+    file), unless the editor sized it; a photo replaced by another shape updates them on a warm build."""
+    content = mini_site / "content"
+    images = content / "images" / "articles"
+    images.mkdir(parents=True)
+
+    def save(name: str, size: tuple[int, int]) -> None:
+        buffer = io.BytesIO()
+        upright_scene(size, 9).save(buffer, "JPEG", quality=85)
+        (images / name).write_bytes(buffer.getvalue())
+
+    save("jishi.jpg", (2400, 1800))
+    save("xiaopeng.jpg", (600, 900))
+    news = content / "articles" / "kepu-ri-baodao.md"
+    news.write_text(news.read_text("utf-8") + "\n\n![科普集市现场](/images/articles/jishi.jpg)\n\n"
+                    '<img src="/images/articles/xiaopeng.jpg" alt="小朋友" width="300" height="450">\n', "utf-8")
+    event = content / EVENT
+    event.write_text(event.read_text("utf-8") + "\n\n![上次的实验](/images/articles/xiaopeng.jpg)\n", "utf-8")
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    built(content, output, cache)
+
+    def pictures(page: str) -> dict[str, tuple[str, str]]:
+        html = (output / page / "index.html").read_text("utf-8")
+        body = html[html.index('<div class="body">'):]
+        found = {}
+        for tag in re.findall(r"<img\s[^>]*>", body):  # attributes in any order
+            attributes = dict(re.findall(r'\s([a-z]+)="([^"]*)"', tag))
+            found[attributes["src"].removeprefix("/")] = (attributes.get("width"), attributes.get("height"))
+        return found
+
+    def published_size(src: str) -> tuple[str, str]:
+        with Image.open(output / src) as image:
+            return str(image.width), str(image.height)
+
+    assert pictures("news/kepu-ri-baodao") == {"images/articles/jishi.jpg": published_size("images/articles/jishi.jpg"),
+                                               "images/articles/xiaopeng.jpg": ("300", "450")}  # as the editor sized it
+    assert published_size("images/articles/jishi.jpg") == ("1600", "1200")
+    assert pictures("events/zhoumo-tongxuehui") == {"images/articles/xiaopeng.jpg": ("600", "900")}
+
+    save("jishi.jpg", (900, 1600))  # replaced by an upright photo
+    built(content, output, cache)
+    assert pictures("news/kepu-ri-baodao")["images/articles/jishi.jpg"] == ("900", "1600")
+    cold = tmp_path / "cold"
+    built(content, cold, tmp_path / "cold-cache")
+    assert tree(output) == tree(cold)

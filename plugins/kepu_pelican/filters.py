@@ -60,6 +60,27 @@ def site_links(html: str, siteurl: str) -> Markup:
     return Markup(_SITE_ADDRESS.sub(lambda m: f'{m[1]}{siteurl}{m[2].replace(" ", "%20")}"', str(html)))
 
 
+_IMG = re.compile(r"<img\s[^>]*>")
+_SRC = re.compile(r'\ssrc="/?([^"?#]+)"')
+
+
+def sized_pictures(html: str, pictures: dict[str, tuple[int, int]] | None) -> Markup:
+    """A body's pictures with their published width and height (``pictures``: by address, as
+    ``images.pictures_in`` found them), so the page keeps their room while they load; a picture
+    the editor sized stays as written."""
+    if not pictures:
+        return Markup(html)
+
+    def sized(match: re.Match) -> str:
+        tag, src = match[0], _SRC.search(match[0])
+        size = pictures.get(src[1]) if src else None
+        if size is None or " width=" in tag or " height=" in tag:
+            return tag
+        return f'{tag.removesuffix(">").removesuffix("/").rstrip()} width="{size[0]}" height="{size[1]}">'
+
+    return Markup(_IMG.sub(sized, str(html)))
+
+
 def page_path(output_file: str) -> str:
     """The URL path of a written file: ``events/x/index.html`` → ``events/x/``."""
     return output_file[: -len("index.html")] if output_file.endswith("index.html") else output_file
@@ -76,6 +97,7 @@ FILTERS = {
     "weekday": weekday,
     "page_path": page_path,
     "site_links": site_links,
+    "sized_pictures": sized_pictures,
     "tel": phones.tel_uri,
     "tel_link": phones.tel_link,
     "link_phones": phones.link_phones,

@@ -30,7 +30,7 @@ from .engine.fragments import RenderedFragments
 from .engine.parses import ParseCache
 from .engine.shared import SharedParts
 from .feeds import AtomFeedsGenerator, FeedsGenerator, SubscriptionsGenerator, plan_feeds
-from .images import publish_images
+from .images import pictures_in, publish_images
 from .notices import NoticesGenerator
 from .paging import write_pages
 from .parallel import fork_map, in_background, spread
@@ -102,6 +102,9 @@ class IndexGenerator(Generator):
         out = ByteWriter(self.output_path, start_reuse(self.output_path, self.settings))
         cache.seed(out.reuse.memo)  # the digests of unchanged events, worked out by an earlier build
         images = publish_images(self.settings, out)  # before any page: pages give their sizes
+        for item in (*self.context.get("articles", ()), *self.context.get("pages", ()),
+                     *self.context.get("hidden_pages", ())):  # news and pages: their bodies' pictures
+            item.pictures = pictures_in(item._content, images)
         start_search_index(out, self.settings, index, urls, self.context.get("articles", []))
         with phase("events: plan feeds, calendars and figures"):
             services = make_services(self.settings, self.context, index, urls, out, SharedParts(self.env, self.context),
@@ -193,7 +196,8 @@ class EventPagesGenerator(Generator):
             writer.write_file(services.urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
                               news_reports=services.reports_of(entry.event),
-                              share_image=event_image, poster_qr=poster)
+                              share_image=event_image, poster_qr=poster,
+                              body_pictures=pictures_in(entry.event.body_html, services.images))
         return services.qr.used
 
 

@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -101,6 +102,14 @@ def publish_images(settings: dict, out: ByteWriter) -> dict[str, tuple[int, int]
     if refused:
         raise ContentError(refused)
     return dict(sorted(sizes.items()))
+
+
+_PICTURE = re.compile(r'<img\s[^>]*?\bsrc="/?(images/[^"?#]+)"')
+
+
+def pictures_in(html: str, sizes: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """The published sizes of the site's pictures a body shows (``<img src="/images/…">``)."""
+    return {src: sizes[src] for src in _PICTURE.findall(html or "") if src in sizes}
 
 
 def _measure(sizes: dict[str, tuple[int, int]], relative: str, kind: str, source: Path | BinaryIO) -> None:
