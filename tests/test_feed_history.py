@@ -143,17 +143,25 @@ def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: P
         ("2026-11-24", "leave one out", ("  exdates: [2026-12-26]\n", "  exdates: [2026-12-26, 2027-01-09]\n")),
         ("2026-11-26", "add one", (RULE, "  rdates: [2027-02-06 14:00, 2027-01-17 09:00]\n")),
         ("2026-11-27", "the same, written otherwise", (CANCEL_1212 + MOVE_1219, MOVE_1219_REWRITTEN + CANCEL_1212),
-         ("  exdates: [2026-12-26, 2027-01-09]\n", "  exdates: [2027-01-09, 2026-12-26 14:00]\n")),
-        ("2026-11-28", "give one back, take the added one back",
-         (CANCEL_1212, ""), ("  rdates: [2027-02-06 14:00, 2027-01-17 09:00]\n", RULE)),
+         ("  exdates: [2026-12-26, 2027-01-09]\n", "  exdates: [2027-01-09, 2026-12-26 14:00]\n"),
+         ("  rdates: [2027-02-06 14:00, 2027-01-17 09:00]\n", "  rdates: [2027-02-06, 2027-01-17 09:00]\n"),
+         ("    - date: 2026-12-12\n      status: cancelled\n", "    - date: 2026-12-12 14:00\n      status: 取消\n")),
+        ("2026-11-27T12", "a broken entry (the build refuses it)",
+         ("      note: 活动室维修\n", "      note: 活动室维修\n    - date: 2026-12-32\n      status: cancelled\n")),
+        ("2026-11-28", "give one back (and drop the broken entry), take the added one back",
+         ("    - date: 2026-12-12 14:00\n      status: 取消\n      note: 活动室维修\n"
+          "    - date: 2026-12-32\n      status: cancelled\n", ""),
+         ("  rdates: [2027-02-06, 2027-01-17 09:00]\n", "  rdates: [2027-02-06]\n")),
         ("2026-11-29", "end a week earlier, and call one off",
          ("UNTIL=2027-01-30", "UNTIL=2027-01-23"),
          (MOVE_1219_REWRITTEN, MOVE_1219_REWRITTEN + "    - date: 2027-01-16\n      status: cancelled\n      note: 停电\n")),
+        ("2026-11-30", "an hour later from now on", ("start: 2026-11-07 14:00", "start: 2026-11-07 15:00"),
+         ('end: "16:00"', 'end: "17:00"'), ("2026-12-26 14:00]", "2026-12-26]")),
     ]
     for day, message, *edits in steps:
         for old, new in edits:
             edit(repo / SERIES, old, new)
-        commit(repo, f"{day}T10:00:00+08:00", message)
+        commit(repo, f"{day}:00:00+08:00" if "T" in day else f"{day}T10:00:00+08:00", message)
     output = tmp_path / "out"
     result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -161,10 +169,11 @@ def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: P
     assert not feed.bozo, feed.bozo_exception
     entries = [(e.title.removesuffix("周末科学同学会"), e.summary) for e in feed.entries
                if e.link.endswith("/events/zhoumo-tongxuehui/")]
-    # Newest first; the rewrite of 27 Nov is no entry.
-    assert [title for title, _ in entries] == ["【时间变更】", "【单场变更】", "【加开一场】", "【单场取消】",
-                                               "【单场改期】", "【单场取消】", "【新活动】"]
-    rule, back, added, left_out, moved, cancelled = (summary for _, summary in entries[:6])
+    # Newest first; the rewrite of 27 Nov (with a broken entry the build refuses) is no entry.
+    assert [title for title, _ in entries] == ["【时间变更】", "【时间变更】", "【单场变更】", "【加开一场】",
+                                               "【单场取消】", "【单场改期】", "【单场取消】", "【新活动】"]
+    rule, back, added, left_out, moved, cancelled = (summary for _, summary in entries[1:7])
+    # Each in its own commit's terms: the series still met at 14:00 then, though at 15:00 since 30 Nov.
     assert "原定2026年12月12日（周六）14:00的一场已取消（活动室维修）" in cancelled  # though given back since
     assert "12月19日" not in cancelled  # the other session's change is its own entry
     assert "原定2026年12月19日（周六）14:00的一场改为2026年12月20日（周日）09:30–11:30，地点：新北街道党群服务中心" in moved
@@ -173,6 +182,8 @@ def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: P
     assert "原定2026年12月12日（周六）14:00的一场恢复按原定时间、地点举办" in back
     assert "取消加开的一场：2027年1月17日（周日）09:00–11:00" in back
     assert "原定2027年1月16日（周六）14:00的一场已取消（停电）" in rule
-    assert "每周六，至 2027年1月23日" in rule  # the rule as it stands
+    assert "重复规则由“每周六，至 2027年1月30日”改为“每周六，至 2027年1月23日”" in rule
+    assert "12月32日" not in "".join(summary for _, summary in entries)
+    assert "每场时间由14:00–16:00改为15:00–17:00" in entries[0][1]
     for summary in (cancelled, moved, left_out, added, back):
         assert "12月5日" not in summary  # the next session, which none of them changed

@@ -222,16 +222,22 @@ def test_change_feed_follows_the_repository_history(mini_site: Path, tmp_path: P
     _git(mini_site, "commit", "-qam", "move a day", when="2026-10-05T09:30:00+08:00")
     event.write_text(event.read_text("utf-8").replace("name: 新北街道党群服务中心", "name: 新北街道文化站"), "utf-8")
     _git(mini_site, "commit", "-qam", "another place", when="2026-10-06T09:30:00+08:00")
+    event.write_text(event.read_text("utf-8").replace("name: 新北街道文化站", "name: 新北第一小学"), "utf-8")
+    _git(mini_site, "commit", "-qam", "and another", when="2026-10-07T09:30:00+08:00")
     event.write_text(event.read_text("utf-8").replace("featured: true", "status: cancelled"), "utf-8")
     _git(mini_site, "commit", "-qam", "cancel", when="2026-10-08T18:00:00+08:00")
     output = tmp_path / "out"
     assert run_build(mini_site / "content", output).returncode == 0
     entries = [e for e in _entries(output / "feeds" / "changes.atom") if e.link.endswith("/events/liudong-kejiguan/")]
     assert [(e.title, e.updated) for e in entries] == [("【已取消】流动科技馆进社区", "2026-10-08T10:00:00Z"),
+                                                       ("【地点变更】流动科技馆进社区", "2026-10-07T01:30:00Z"),
                                                        ("【地点变更】流动科技馆进社区", "2026-10-06T01:30:00Z"),
                                                        ("【时间变更】流动科技馆进社区", "2026-10-05T01:30:00Z"),
                                                        ("【新活动】流动科技馆进社区", "2026-10-01T02:00:00Z")]
-    assert "地点：新北街道文化站" in entries[1].summary  # where it moved to, not only that it moved
+    # Where each commit moved it to, not only that it moved; the time each commit gave it.
+    assert "地点：新北第一小学" in entries[1].summary and "地点：新北街道文化站" in entries[2].summary
+    assert "时间：2026年12月6日（周日）09:00–16:00" in entries[3].summary
+    assert "时间：2026年12月5日（周六）09:00–16:00" in entries[4].summary  # as first published
     first = (output / "feeds" / "changes.atom").read_bytes()
     assert run_build(mini_site / "content", tmp_path / "again").returncode == 0
     assert (tmp_path / "again" / "feeds" / "changes.atom").read_bytes() == first  # deterministic

@@ -4,16 +4,25 @@ series cancelled, moved, left out, added or given back, as Atom."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, tzinfo
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
-from kepu.content.dates import DateFormatError, as_local, format_datetime, format_when, parse_when
+from kepu.content.dates import (
+    DateFormatError,
+    as_local,
+    format_clock,
+    format_datetime,
+    format_when,
+    parse_when,
+)
 from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED
+from kepu.content.recurrence import RecurrenceError, describe, normalize_rule
 from kepu.content.sessions import CANCELLED
 from kepu.formats.atom import ATOM, document, iso, text_element
 from kepu.formats.ics import UNKNOWN_STAMP
 from kepu.index import history
-from kepu.index.history import FileHistory, SessionEdit
+from kepu.index.history import UNREAD, FileHistory, Revision, SessionEdit
 from kepu.index.site import EventEntry
 
 KIND_LABELS = {
@@ -36,6 +45,8 @@ class ChangeEntry:
     when: datetime
     number: int  # position of the change in the event's history: stable ids
     sessions: tuple[SessionEdit, ...] = ()  # the single sessions its revision changed
+    revision: Revision = UNREAD  # the series as its revision wrote it
+    previous: Revision = UNREAD  # … and as the revision before
 
     @property
     def label(self) -> str:
@@ -62,9 +73,10 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
     updated = entry.event.updated
     if history is None or history.created is None:
         return [ChangeEntry(entry, _status_kind(entry), updated, 0)] if updated else []
-    found = [ChangeEntry(entry, "new", history.created, 0)]
+    found = [ChangeEntry(entry, "new", history.created, 0, revision=history.first)]
     for number, change in enumerate(history.changes, start=1):
-        found.append(ChangeEntry(entry, change.kind, change.when or build_stamp, number, change.sessions))
+        found.append(ChangeEntry(entry, change.kind, change.when or build_stamp, number, change.sessions,
+                                 change.revision, change.previous))
     if len(found) == 1 and entry.event.status in ("cancelled", "postponed"):
         # Published already cancelled or postponed: say so, not just "new".
         found.append(ChangeEntry(entry, _status_kind(entry), updated or history.created, 1))
@@ -74,15 +86,18 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
 
 
 def _summary(change: ChangeEntry) -> str:
-    """The change in one line: for single sessions, each as its revision wrote it (the series' next
-    session is not the one that changed); otherwise the event as it stands, and any single sessions
-    the same revision changed."""
+    """The change in one line, in the words of the revision that made it: single sessions each as
+    it wrote them (the series' next session is not the one that changed), a new place or rule as it
+    wrote them; a series' next session as it stands."""
     event, entry = change.entry.event, change.entry
-    sessions = [_session_text(event, edit) for edit in change.sessions]
-    when = [] if change.kind == "session" and sessions else [_when_line(entry)]
+    series = Series.of(event, change.revision)
+    sessions = [_session_text(series, edit) for edit in change.sessions]
+    when = [] if change.kind == "session" and sessions else [_when_line(entry, series)]
     parts = [f"{change.label}：{event.title}", *when]
-    if change.kind == "moved" and entry.shown_venue is not None:
-        parts.append(f"地点：{entry.shown_venue.name}")
+    if change.kind == "rescheduled":
+        parts += [text for text in (_clock_change(event, change), _rule_change(event, change)) if text]
+    if change.kind == "moved" and change.revision.place:
+        parts.append(f"地点：{change.revision.place}")
     parts += [*sessions, f"街镇：{entry.street.name}"]
     if change.kind in ("postponed", "rescheduled") and event.previous_start:
         # The old date still stands in readers' minds: say where the event went.
@@ -95,19 +110,96 @@ def _summary(change: ChangeEntry) -> str:
     return "；".join(parts) + "。"
 
 
-def _when_line(entry: EventEntry) -> str:
-    """时间：… for one event; a series' next session (or its last, once over) and its rule, as they stand."""
+@dataclass(frozen=True, slots=True)
+class Series:
+    """An event's first start and length as one revision wrote them (the event's own, where it
+    cannot be read): what its sessions' times are said with."""
+
+    start: date | datetime
+    length: timedelta
+    zone: tzinfo | None
+
+    @classmethod
+    def of(cls, event, revision: Revision) -> Series:
+        zone = event.start.tzinfo if isinstance(event.start, datetime) else None
+        own = cls(event.start, event.end - event.start, zone)
+        start = own.moment(revision.start, None)
+        if start is None or isinstance(start, datetime) != isinstance(event.start, datetime):
+            return own
+        end = own.moment(revision.end, start) if revision.end else None
+        return cls(start, end - start if end is not None and end >= start else own.length, zone)
+
+    def at(self, day: date) -> date | datetime:
+        """A day of the series at its time of day."""
+        return datetime.combine(day, self.start.timetz()) if isinstance(self.start, datetime) else day
+
+    def moment(self, text: str, day: date | datetime | None) -> date | datetime | None:
+        """A time as a revision wrote it: a date and time, a date (a timed series: at its time), or
+        a time alone on ``day``'s day; None when it cannot be read."""
+        text = text.strip()
+        try:
+            if ":" in text and "-" not in text:
+                if not isinstance(day, datetime):
+                    return None
+                hours, minutes = (int(part) for part in text.split(":")[:2])
+                return day.replace(hour=hours, minute=minutes)
+            value = parse_when(text)
+        except (ValueError, DateFormatError):
+            return None
+        if not isinstance(value, datetime):
+            return self.at(value)
+        return as_local(value, self.zone) if self.zone is not None else value
+
+    def when(self, start: date | datetime, end: date | datetime | None = None) -> str:
+        return format_when(start, end if end is not None else start + self.length)
+
+
+def _when_line(entry: EventEntry, series: Series) -> str:
+    """时间：… of one event as the revision wrote it; a series' next session (or its last, once
+    over) and its rule, as they stand."""
     if entry.event.recurrence is None:
-        return f"时间：{entry.when}"
+        return f"时间：{series.when(series.start)}"
     shown = f"{'下一场' if entry.next is not None else '最后一场'}：{entry.when}"
     return f"{shown}（{entry.rule_text}）" if entry.rule_text else shown
 
 
-def _session_text(event, edit: SessionEdit) -> str:
+def _clock_change(event, change: ChangeEntry) -> str:
+    """每场时间由14:00–16:00改为15:00–17:00, when the revision moved a series' time of day."""
+    if event.recurrence is None or not change.previous.start or not change.revision.start:
+        return ""
+    clocks = [_clock_range(Series.of(event, revision)) for revision in (change.previous, change.revision)]
+    return f"每场时间由{clocks[0]}改为{clocks[1]}" if all(clocks) and clocks[0] != clocks[1] else ""
+
+
+def _clock_range(series: Series) -> str:
+    start = series.start
+    return f"{format_clock(start)}–{format_clock(start + series.length)}" if isinstance(start, datetime) else ""
+
+
+def _rule_change(event, change: ChangeEntry) -> str:
+    """重复规则由“每周六，至 2027年1月30日”改为“每周六，至 2027年1月23日”, when the revision changed it."""
+    before, after = change.previous.rule, change.revision.rule
+    if not before or not after or before == after:
+        return ""
+    words = [_rule_words(event, rule, Series.of(event, revision))
+             for rule, revision in ((before, change.previous), (after, change.revision))]
+    return f"重复规则由“{words[0]}”改为“{words[1]}”" if all(words) and words[0] != words[1] else ""
+
+
+def _rule_words(event, rule: str, series: Series) -> str:
+    zone = series.zone or ZoneInfo(event.timezone)
+    try:
+        return describe(normalize_rule(rule, series.start, zone), not isinstance(series.start, datetime), zone,
+                        series.start)
+    except (RecurrenceError, ValueError, KeyError):  # an old revision's rule the build refused
+        return ""
+
+
+def _session_text(series: Series, edit: SessionEdit) -> str:
     """原定2026年12月12日（周六）14:00的一场已取消（活动室维修）; its new time and place; a date left
     out, added, taken back or given back: in the words of the revision that did it."""
-    original = _series_time(event, date.fromisoformat(edit.day)) if _is_day(edit.day) else None
-    said = f"原定{format_datetime(original)}的一场" if original is not None else f"原定{edit.day}的一场"
+    original = series.at(date.fromisoformat(edit.day))
+    said = f"原定{format_datetime(original)}的一场"
     note = f"（{edit.note}）" if edit.note else ""
     if edit.kind == history.CANCELLED:
         return f"{said}{CANCELLED}{note}"
@@ -116,49 +208,17 @@ def _session_text(event, edit: SessionEdit) -> str:
     if edit.kind == history.RESTORED:
         return f"{said}恢复按原定时间、地点举办"
     if edit.kind in (history.ADDED, history.DROPPED):
-        start = _moment(edit.start, None, event)
-        when = format_when(start, start + (event.end - event.start)) if start is not None else edit.start
+        start = series.moment(edit.start, None)
+        when = series.when(start) if start is not None else edit.start
         return f"加开一场：{when}" if edit.kind == history.ADDED else f"取消加开的一场：{when}"
     parts = [f"{said}换了地点"]
     if edit.kind == history.MOVED:
-        start = _moment(edit.start, original, event)
-        end = _moment(edit.end, start, event) if edit.end and start is not None else None
-        if start is not None and end is None:
-            end = start + (event.end - event.start)
-        parts = [f"{said}改为{format_when(start, end) if start is not None else edit.start}"]
+        start = series.moment(edit.start, original)
+        end = series.moment(edit.end, start) if edit.end and start is not None else None
+        parts = [f"{said}改为{series.when(start, end) if start is not None else edit.start}"]
     if edit.place:
         parts.append(f"地点：{edit.place}")
     return "，".join(parts) + note
-
-
-def _is_day(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _series_time(event, day: date) -> date | datetime:
-    """A day of a timed series at the series' own time of day (as the calendar files give it)."""
-    return datetime.combine(day, event.start.timetz()) if isinstance(event.start, datetime) else day
-
-
-def _moment(text: str, day: date | datetime | None, event) -> date | datetime | None:
-    """A time as a revision wrote it: a date and time, a date (a timed series: at its own time), or
-    a time alone on ``day``'s day; None when it cannot be read."""
-    text = text.strip()
-    try:
-        if ":" in text and "-" not in text and isinstance(day, datetime):
-            hours, minutes = (int(part) for part in text.split(":")[:2])
-            return day.replace(hour=hours, minute=minutes)
-        value = parse_when(text)
-    except (ValueError, DateFormatError):
-        return None
-    if not isinstance(value, datetime):
-        return _series_time(event, value)
-    zone = event.start.tzinfo if isinstance(event.start, datetime) else None
-    return as_local(value, zone) if zone is not None else value
 
 
 def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str) -> bytes:

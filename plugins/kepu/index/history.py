@@ -10,7 +10,7 @@ import os
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -46,12 +46,27 @@ class SessionEdit:
 
 
 @dataclass(frozen=True, slots=True)
+class Revision:
+    """How one revision wrote the series as a whole, for wording its changes in its own terms."""
+
+    start: str = ""  # as written
+    end: str = ""
+    place: str = ""  # the event's place (a registered venue's name, by its id)
+    rule: str = ""  # recurrence.rrule as written
+
+
+UNREAD = Revision()  # a revision not read: the event is worded as it stands
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """A significant change to an event: when (commit time; None while uncommitted) and what."""
 
     when: datetime | None
     kind: str  # rescheduled, moved, cancelled, postponed, restored, full, session, updated
     sessions: tuple[SessionEdit, ...] = ()  # the single sessions the revision changed, by day
+    revision: Revision = UNREAD  # the series as the revision wrote it
+    previous: Revision = UNREAD  # … and as the revision before it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +78,7 @@ class FileHistory:
     sequence: int
     created: datetime | None = None
     changes: tuple[Change, ...] = ()
+    first: Revision = UNREAD  # the series as its first revision wrote it
 
 
 def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) -> tuple:
@@ -87,20 +103,53 @@ def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) 
     if isinstance(recurrence, dict):  # one session changed is told apart from the series changing
         single = {key: recurrence.get(key) for key in SINGLE_SESSION_FIELDS}
         values["recurrence"] = {k: v for k, v in recurrence.items() if k not in SINGLE_SESSION_FIELDS}
+    clock = _clock(values["start"])
     return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions"), places or {}),
-            _dates(single.get("exdates"), day_only=True), _dates(single.get("rdates")))
+            _dates(single.get("exdates"), ""), _dates(single.get("rdates"), clock), _revision(values))
 
 
-def _dates(dates: object, day_only: bool = False) -> object:
-    """A revision's dates taken out of (``day_only``: a date with or without the series' time is
-    the same session) or added to a series, in order; anything else as written."""
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _clock(start: object) -> str:
+    """The series' time of day as written in its start (2026-11-07 14:00 → 14:00); "" for all day."""
+    text = _text(start)
+    return text[10:].strip() if len(text) > 10 else ""
+
+
+def _revision(values: dict) -> Revision:
+    venue, recurrence = values["venue"], values["recurrence"]
+    place = venue[0] if isinstance(venue, tuple) else _text(venue)
+    rule = _text(recurrence.get("rrule")) if isinstance(recurrence, dict) else ""
+    return Revision(_text(values["start"]), _text(values["end"]), place, rule)
+
+
+def _dates(dates: object, clock: str) -> object:
+    """A revision's dates taken out of a series (``clock`` "": a day is a session, however
+    written) or added to it (a date alone, or at the series' time ``clock``, is the day: it moves
+    with the series), in order; anything else as written. Dates that are no dates are left out:
+    the build refuses such a revision."""
     if dates is None:
         return ()
     if isinstance(dates, str):
         dates = [dates]
     if not isinstance(dates, list):
         return repr(dates)
-    return tuple(sorted({str(d).strip()[:10] if day_only else str(d).strip() for d in dates}))
+    found = set()
+    for value in map(str, dates):
+        value = value.strip()
+        if _is_day(value[:10]):  # at the series' own time, written or not: the same session
+            found.add(value[:10] if not clock or value[10:].strip() in ("", clock) else value)
+    return tuple(sorted(found))
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object:
@@ -112,11 +161,16 @@ def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object
         return repr(sessions)
     entries = []
     for item in sessions:
-        if not isinstance(item, dict):
-            entries.append(("", repr(item), None))
-            continue
-        day = str(item.get("date", "")).strip()[:10]
-        entries.append((day, json.dumps(item, ensure_ascii=False, sort_keys=True), _session_edit(day, item, places)))
+        day = str(item.get("date", "")).strip()[:10] if isinstance(item, dict) else ""
+        if not _is_day(day):
+            continue  # no session the build would accept: no one's change to tell
+        edit = _session_edit(day, item, places)
+        if edit.kind == PLACE and not edit.place:
+            continue  # says nothing of how the session changes: the build refuses it
+        # Written one way: the day without the series' time, a cancellation in one word, a place by name.
+        written = {**item, "date": day, "status": CANCELLED if edit.kind == CANCELLED else item.get("status"),
+                   "venue": _place(item.get("venue"), places)}
+        entries.append((day, json.dumps(written, ensure_ascii=False, sort_keys=True), edit))
     return tuple(sorted(entries, key=lambda entry: entry[:2]))
 
 
@@ -134,6 +188,7 @@ _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration"
 _PLACE_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("venue", "online")}
 _STATUS = SIGNIFICANT_FIELDS.index("status")
 _SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions, exdates, rdates: single sessions
+_EXDATES, _RDATES, _REVISION = _SESSIONS + 1, _SESSIONS + 2, _SESSIONS + 3
 _STATUS_KINDS = {"'cancelled'": "cancelled", "'已取消'": "cancelled", "'取消'": "cancelled",
                  "'postponed'": "postponed", "'延期'": "postponed", "'改期'": "postponed",
                  "'full'": "full", "'已满'": "full"}
@@ -151,7 +206,7 @@ def session_edits(before: tuple, after: tuple) -> tuple[SessionEdit, ...]:
         for day in was.keys() | now.keys():
             if was.get(day, ("",))[0] != now.get(day, ("",))[0]:
                 edits.append(now[day][1] if day in now else SessionEdit(day, RESTORED))
-    for index, (gone, came) in ((_SESSIONS + 1, (RESTORED, LEFT_OUT)), (_SESSIONS + 2, (DROPPED, ADDED))):
+    for index, (gone, came) in ((_EXDATES, (RESTORED, LEFT_OUT)), (_RDATES, (DROPPED, ADDED))):
         old, new = before[index], after[index]
         if isinstance(old, tuple) and isinstance(new, tuple):
             edits.extend(SessionEdit(d[:10], gone, start=d) for d in set(old) - set(new))
@@ -184,7 +239,7 @@ def change_kind(before: tuple, after: tuple) -> str | None:
         return "rescheduled"
     if any(before[i] != after[i] for i in _PLACE_FIELDS):
         return "moved"
-    if before[_SESSIONS:] != after[_SESSIONS:]:
+    if before[_SESSIONS:_REVISION] != after[_SESSIONS:_REVISION]:
         return "session"
     return "updated"
 
@@ -281,21 +336,23 @@ def load_history(content: Path, files: Iterable[Path],
         if rel in modified:
             texts.append(path.read_text("utf-8", "replace"))
             times.append(None)
-        changes = _changes(texts, times[-len(texts):] if texts else [], places)
-        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes))
+        changes, first = _changes(texts, times[-len(texts):] if texts else [], places)
+        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes), first)
     return history
 
 
 def _changes(versions: list[str], times: list[datetime | None],
-             places: Mapping[str, tuple[str, str]] | None = None) -> list[Change]:
-    """Each significant change from one version to the next, dated by the later version."""
+             places: Mapping[str, tuple[str, str]] | None = None) -> tuple[list[Change], Revision]:
+    """Each significant change from one version to the next, dated by the later version; and the
+    series as the first version wrote it."""
     marks = [significant(text, places) for text in versions]
     found = []
     for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
         kind = change_kind(before, after)
         if kind:
-            found.append(Change(when, kind, session_edits(before, after)))
-    return found
+            found.append(Change(when, kind, session_edits(before, after), after[_REVISION], before[_REVISION]))
+    first = marks[0][_REVISION] if marks and len(marks[0]) > _REVISION else UNREAD
+    return found, first
 
 
 def _relative_paths(files: list[Path], top: Path) -> dict[Path, str]:
