@@ -523,6 +523,7 @@ def test_the_page_keeps_room_for_a_photo_before_it_arrives(mini_site: Path, tmp_
     ('viewBox="0,0,3.5,2"', (4, 2)),
     ('width="100%" height="50%"', None),  # relative to the page: no shape of its own
     ('width="10mm" height="5mm"', None),
+    ('width="10cm" height="5cm" viewBox="0 0 200 100"', None),  # shown 10 cm wide, not 200 px
     ("", None),
 ])
 def test_an_svg_picture_gives_the_page_the_shape_it_says(root: str, size) -> None:
@@ -551,8 +552,10 @@ def test_pictures_in_a_body_keep_their_room_too(mini_site: Path, tmp_path: Path)
     save("jishi.jpg", (2400, 1800))
     save("xiaopeng.jpg", (600, 900))
     news = content / "articles" / "kepu-ri-baodao.md"
+    save("照片.jpg", (800, 600))
     news.write_text(news.read_text("utf-8") + "\n\n![科普集市现场](/images/articles/jishi.jpg)\n\n"
-                    '<img src="/images/articles/xiaopeng.jpg" alt="小朋友" width="300" height="450">\n', "utf-8")
+                    '<img src="/images/articles/xiaopeng.jpg" alt="小朋友" width="300" height="450">\n\n'
+                    "![照片](/images/articles/%E7%85%A7%E7%89%87.jpg)\n", "utf-8")
     event = content / EVENT
     event.write_text(event.read_text("utf-8") + "\n\n![上次的实验](/images/articles/xiaopeng.jpg)\n", "utf-8")
     output, cache = tmp_path / "out", tmp_path / "cache"
@@ -572,7 +575,8 @@ def test_pictures_in_a_body_keep_their_room_too(mini_site: Path, tmp_path: Path)
             return str(image.width), str(image.height)
 
     assert pictures("news/kepu-ri-baodao") == {"images/articles/jishi.jpg": published_size("images/articles/jishi.jpg"),
-                                               "images/articles/xiaopeng.jpg": ("300", "450")}  # as the editor sized it
+                                               "images/articles/xiaopeng.jpg": ("300", "450"),  # as the editor sized it
+                                               "images/articles/%E7%85%A7%E7%89%87.jpg": ("800", "600")}
     assert published_size("images/articles/jishi.jpg") == ("1600", "1200")
     assert pictures("events/zhoumo-tongxuehui") == {"images/articles/xiaopeng.jpg": ("600", "900")}
 

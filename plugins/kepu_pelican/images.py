@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 from PIL import Image
 
@@ -108,8 +109,14 @@ _PICTURE = re.compile(r'<img\s[^>]*?\bsrc="/?(images/[^"?#]+)"')
 
 
 def pictures_in(html: str, sizes: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    """The published sizes of the site's pictures a body shows (``<img src="/images/…">``)."""
-    return {src: sizes[src] for src in _PICTURE.findall(html or "") if src in sizes}
+    """The published sizes of the site's pictures a body shows (``<img src="/images/…">``, by the
+    address as written: 照片.jpg or %E7%85%A7%E7%89%87.jpg)."""
+    found = {}
+    for src in _PICTURE.findall(html or ""):
+        size = sizes.get(src) or sizes.get(unquote(src))
+        if size is not None:
+            found[src] = size
+    return found
 
 
 def _measure(sizes: dict[str, tuple[int, int]], relative: str, kind: str, source: Path | BinaryIO) -> None:

@@ -443,6 +443,8 @@ def svg_size(data: bytes) -> tuple[int, int] | None:
     sides = [_LENGTH.fullmatch(root.get(name) or "") for name in ("width", "height")]
     if all(sides):
         size = tuple(float(side[1]) for side in sides)
+    elif root.get("width") or root.get("height"):
+        return None  # a size in other units (cm, %): its shown size is not the viewBox's
     else:
         box = (root.get("viewBox") or "").replace(",", " ").split()
         try:
