@@ -4,12 +4,13 @@ looks for it, the same pages give the same bytes, and the synonyms registry is r
 from __future__ import annotations
 
 import json
+import pickle
 import random
 from dataclasses import replace
 from pathlib import Path
 
 from kepu.content.registries import load_registries
-from kepu.formats.searchindex import SearchDoc, SearchSite, build
+from kepu.formats.searchindex import SearchDoc, SearchSite, TermStore, build
 from kepu.formats.searchterms import decode_postings, encode_postings, shard_of, text_terms
 
 
@@ -118,3 +119,22 @@ def test_synonyms_are_read_from_a_list_or_one_line(tmp_path: Path) -> None:
     assert registries.synonyms["aed"].group == ("AED", "除颤仪", "自动体外除颤器")
     assert [(p.line, p.field, p.message) for p in problems] == [(9, "word", "未知字段")]
     assert "words" in problems[0].hint
+
+
+def test_terms_kept_from_an_earlier_build_give_the_same_files_and_follow_an_edit() -> None:
+    """The terms of unchanged pages come from the earlier build's store (a warm build works out one
+    page's terms, not every page's): the files are byte for byte those made from scratch, before
+    and after an edit, and an edited page's new words are found, its old ones not."""
+    docs = [doc(n, f"第{n}场科学会客厅", text=(f"正文{n} 机器人 海洋",), street=f"s{n % 3}") for n in range(120)]
+    first = TermStore()
+    assert build(docs, SearchSite(), chunk=16, store=first) == build(docs, SearchSite(), chunk=16)
+    assert first.made == 120
+    kept = pickle.loads(pickle.dumps(first.data()))  # as the cache folder keeps it
+    edited = [*docs[:-1], doc(119, "第119场流动科技馆", text=("天文望远镜",), street="s2")]
+    again = TermStore(kept)
+    files = build(edited, SearchSite(), chunk=16, store=again)
+    assert files == build(edited, SearchSite(), chunk=16)
+    assert again.made == 1  # only the edited page's terms were worked out
+    number = {row[0]: i for i, row in enumerate(rows(files))}["events/e119/"]
+    assert number in read(files, "望远") and number not in read(files, "会客")
+    assert set(again.data()["pages"]) == {d.term_key() for d in edited}  # the old page's terms are let go

@@ -3,15 +3,23 @@ and the news."""
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from collections.abc import Iterable
+from pathlib import Path
 
 from kepu.formats.searchdocs import BODY_CHARS, event_doc, news_doc, search_site
-from kepu.formats.searchindex import SearchDoc, build
+from kepu.formats.searchindex import SearchDoc, TermStore, build
 from kepu.formats.urls import UrlScheme
 from kepu.index.site import SiteIndex
 
+from .engine import code_digest
+from .engine.fragments import load_pickle, save_pickle
+from .trace import note
 from .writing import ByteWriter
+
+logger = logging.getLogger(__name__)
+TERMS_CACHE = "search-terms.pickle"  # in the cache folder: each page's search terms (kepu.formats.searchindex.TermStore)
 
 
 def news_docs(articles: Iterable, body_chars: int) -> list[SearchDoc]:
@@ -29,5 +37,13 @@ def write_search_index(out: ByteWriter, settings, index: SiteIndex, urls: UrlSch
     docs = [event_doc(entry, body_chars) for entry in index.entries] + news_docs(articles, body_chars)
     manifest = urls.save_as("SEARCH_INDEX")
     folder = posixpath.dirname(manifest)
-    for path, data in build(docs, search_site(index.registries)).items():
+    kept = Path(settings["CACHE_PATH"]) / TERMS_CACHE
+    known = load_pickle(kept)
+    store = TermStore(known if known.get("code") == code_digest() else None)
+    for path, data in build(docs, search_site(index.registries), store=store).items():
         out.write(manifest if path == "index.json" else posixpath.join(folder, path), data)
+    note(f"search index: terms of {store.made} of {len(docs)} pages worked out")
+    try:
+        save_pickle(kept, {"code": code_digest(), **store.data()})
+    except OSError as error:  # an optimisation only: say so, never fail the build
+        logger.warning("缓存 %s 未能保存（%s），下次构建会重新生成", kept, error)

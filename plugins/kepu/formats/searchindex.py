@@ -19,7 +19,9 @@ own clock, reading a page file's own times only where the two straddle now.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +59,11 @@ class SearchDoc:
     def is_event(self) -> bool:
         return self.ends is not None
 
+    def term_key(self) -> str:
+        """What the page's terms are made from (``TermStore`` keeps them by it)."""
+        made_from = repr((self.names, self.text, self.street, self.categories)).encode("utf-8")
+        return hashlib.blake2b(made_from, digest_size=16).hexdigest()
+
     def term_sets(self) -> tuple[set[str], set[str]]:
         """The page's terms not in its names (text, street and category filters), and its names' terms."""
         names = text_terms(self.names, names=True)
@@ -91,8 +98,53 @@ def ordered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
     return events + news
 
 
-def postings(docs: Sequence[SearchDoc]) -> dict[str, list[int]]:
-    """Term → ascending numbers (page × 2 + 1 if in the page's names)."""
+class TermStore:
+    """Each page's terms kept from build to build, by what they are made from (``term_key``): an
+    edit to one event works out the terms of one page, not of every page. Terms are numbered in
+    one vocabulary; a page keeps two arrays of numbers (its other terms, its names' terms).
+    ``data`` is what to keep for the next build: the pages of this one only. The caller keys
+    the whole by the code that makes terms."""
+
+    def __init__(self, kept: dict | None = None):
+        kept = kept or {}
+        self.vocabulary: list[str] = list(kept.get("vocabulary", ()))
+        self.numbers = {term: number for number, term in enumerate(self.vocabulary)}
+        self.known: dict[str, tuple[bytes, bytes]] = dict(kept.get("pages", {}))
+        self.used: dict[str, tuple[bytes, bytes]] = {}
+        self.made = 0  # pages whose terms were worked out in this build
+
+    def terms(self, doc: SearchDoc) -> tuple[array, array]:
+        key = doc.term_key()
+        found = self.used.get(key) or self.known.get(key)
+        if found is None:
+            self.made += 1
+            found = tuple(self._numbered(terms).tobytes() for terms in doc.term_sets())
+        self.used[key] = found
+        return _array(found[0]), _array(found[1])
+
+    def _numbered(self, terms: set[str]) -> array:
+        numbers = self.numbers
+        for term in terms:
+            if term not in numbers:
+                numbers[term] = len(self.vocabulary)
+                self.vocabulary.append(term)
+        return array("I", sorted(map(numbers.__getitem__, terms)))
+
+    def data(self) -> dict:
+        return {"vocabulary": self.vocabulary, "pages": self.used}
+
+
+def _array(data: bytes) -> array:
+    found = array("I")
+    found.frombytes(data)
+    return found
+
+
+def postings(docs: Sequence[SearchDoc], store: TermStore | None = None) -> dict[str, list[int]]:
+    """Term → ascending numbers (page × 2 + 1 if in the page's names); with ``store``, each
+    page's terms as kept from an earlier build."""
+    if store is not None:
+        return _numbered_postings(docs, store)
     found: dict[str, list[int]] = defaultdict(list)
     lists = found.__getitem__  # a new term gets its empty list (defaultdict)
     for number, doc in enumerate(docs):
@@ -100,6 +152,17 @@ def postings(docs: Sequence[SearchDoc]) -> dict[str, list[int]]:
         _consume(map(list.append, map(lists, other), repeat(number * 2)))
         _consume(map(list.append, map(lists, names), repeat(number * 2 + 1)))
     return found
+
+
+def _numbered_postings(docs: Sequence[SearchDoc], store: TermStore) -> dict[str, list[int]]:
+    pages = [store.terms(doc) for doc in docs]  # (the vocabulary grows with new pages' terms)
+    found: list[list[int]] = [[] for _ in store.vocabulary]
+    lists = found.__getitem__
+    for number, (other, names) in enumerate(pages):
+        _consume(map(list.append, map(lists, other), repeat(number * 2)))
+        _consume(map(list.append, map(lists, names), repeat(number * 2 + 1)))
+    vocabulary = store.vocabulary
+    return {vocabulary[term]: values for term, values in enumerate(found) if values}
 
 
 _consume = deque(maxlen=0).extend  # runs a map for its effect, element by element in C
@@ -129,11 +192,11 @@ def _row(doc: SearchDoc) -> list:
 
 
 def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,
-          target: int = SHARD_BYTES) -> dict[str, bytes]:
+          target: int = SHARD_BYTES, store: TermStore | None = None) -> dict[str, bytes]:
     """Every file of the index: path (relative to the search folder) → bytes. The same pages
-    give the same bytes."""
+    give the same bytes, with or without a ``store`` of their terms."""
     docs = ordered(docs)
-    encoded = {term: encode_postings(values) for term, values in postings(docs).items()}
+    encoded = {term: encode_postings(values) for term, values in postings(docs, store).items()}
     count = shard_count(encoded, target)
     shards: list[dict[str, str]] = [{} for _ in range(count)]
     for term, value in encoded.items():
