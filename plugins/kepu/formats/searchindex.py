@@ -128,7 +128,7 @@ class TermStore:
             if term not in numbers:
                 numbers[term] = len(self.vocabulary)
                 self.vocabulary.append(term)
-        return array("I", sorted(map(numbers.__getitem__, terms)))
+        return array("I", map(numbers.__getitem__, terms))
 
     def data(self) -> dict:
         return {"vocabulary": self.vocabulary, "pages": self.used}
