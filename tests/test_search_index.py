@@ -138,3 +138,7 @@ def test_terms_kept_from_an_earlier_build_give_the_same_files_and_follow_an_edit
     number = {row[0]: i for i, row in enumerate(rows(files))}["events/e119/"]
     assert number in read(files, "望远") and number not in read(files, "会客")
     assert set(again.data()["pages"]) == {d.term_key() for d in edited}  # the old page's terms are let go
+    assert again.changed  # kept again for the next build
+    unchanged = TermStore(pickle.loads(pickle.dumps(again.data())))
+    assert build(edited, SearchSite(), chunk=16, store=unchanged) == files
+    assert (unchanged.made, unchanged.changed) == (0, False)  # nothing new to keep: not written again

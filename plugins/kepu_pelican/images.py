@@ -72,7 +72,7 @@ def publish_images(settings: dict, out: ByteWriter) -> dict[str, tuple[int, int]
     the previous build or taken from the cache; the others are made on every core. Done before any
     page is written, so that pages give each picture its published size (width and height: the page
     keeps its room while the photo is on its way). Returns those sizes by address (images/x.jpg);
-    an SVG has none."""
+    an SVG that says neither its size nor its shape has none."""
     lay = layout(settings)
     reuse = out.reuse
     cache = ImageCache(Path(settings["CACHE_PATH"]) / CACHE_FOLDER)
@@ -111,8 +111,10 @@ _PICTURE = re.compile(r'<img\s[^>]*?\bsrc="/?(images/[^"?#]+)"')
 def pictures_in(html: str, sizes: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
     """The published sizes of the site's pictures a body shows (``<img src="/images/…">``, by the
     address as written: 照片.jpg or %E7%85%A7%E7%89%87.jpg)."""
-    found = {}
-    for src in _PICTURE.findall(html or ""):
+    found: dict[str, tuple[int, int]] = {}
+    if not sizes or "<img" not in (html or ""):  # most bodies show no picture: no search through them
+        return found
+    for src in _PICTURE.findall(html):
         size = sizes.get(src) or sizes.get(unquote(src))
         if size is not None:
             found[src] = size

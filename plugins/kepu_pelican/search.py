@@ -43,6 +43,8 @@ def write_search_index(out: ByteWriter, settings, index: SiteIndex, urls: UrlSch
     for path, data in build(docs, search_site(index.registries), store=store).items():
         out.write(manifest if path == "index.json" else posixpath.join(folder, path), data)
     note(f"search index: terms of {store.made} of {len(docs)} pages worked out")
+    if not store.changed:
+        return  # the kept terms stand as they are: not written again (megabytes at 16,000 pages)
     try:
         save_pickle(kept, {"code": code_digest(), **store.data()})
     except OSError as error:  # an optimisation only: say so, never fail the build

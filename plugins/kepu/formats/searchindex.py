@@ -130,6 +130,11 @@ class TermStore:
                 self.vocabulary.append(term)
         return array("I", map(numbers.__getitem__, terms))
 
+    @property
+    def changed(self) -> bool:
+        """Whether the next build needs what this one kept (a page's terms new, or a page gone)."""
+        return bool(self.made) or self.used.keys() != self.known.keys()
+
     def data(self) -> dict:
         return {"vocabulary": self.vocabulary, "pages": self.used}
 

@@ -119,10 +119,14 @@ def _clock(start: object) -> str:
 
 
 def _revision(values: dict) -> Revision:
-    venue, recurrence = values["venue"], values["recurrence"]
-    place = venue[0] if isinstance(venue, tuple) else _text(venue)
+    recurrence = values["recurrence"]
     rule = _text(recurrence.get("rrule")) if isinstance(recurrence, dict) else ""
-    return Revision(_text(values["start"]), _text(values["end"]), place, rule)
+    return Revision(_text(values["start"]), _text(values["end"]), _place_name(values["venue"]), rule)
+
+
+def _place_name(place: object) -> str:
+    """A place as ``_place`` gives it, by name."""
+    return place[0] if isinstance(place, tuple) else _text(place)
 
 
 def _dates(dates: object, clock: str) -> object:
@@ -164,22 +168,21 @@ def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object
         day = str(item.get("date", "")).strip()[:10] if isinstance(item, dict) else ""
         if not _is_day(day):
             continue  # no session the build would accept: no one's change to tell
-        edit = _session_edit(day, item, places)
+        place = _place(item.get("venue"), places)
+        edit = _session_edit(day, item, _place_name(place))
         if edit.kind == PLACE and not edit.place:
             continue  # says nothing of how the session changes: the build refuses it
         # Written one way: the day without the series' time, a cancellation in one word, a place by name.
         written = {**item, "date": day, "status": CANCELLED if edit.kind == CANCELLED else item.get("status"),
-                   "venue": _place(item.get("venue"), places)}
+                   "venue": place}
         entries.append((day, json.dumps(written, ensure_ascii=False, sort_keys=True), edit))
     return tuple(sorted(entries, key=lambda entry: entry[:2]))
 
 
-def _session_edit(day: str, item: dict, places: Mapping[str, tuple[str, str]]) -> SessionEdit:
+def _session_edit(day: str, item: dict, place: str) -> SessionEdit:
     note = str(item.get("note") or "").strip()
     if str(item.get("status") or "").strip().lower() in CANCEL_WORDS:
         return SessionEdit(day, CANCELLED, note=note)
-    venue = _place(item.get("venue"), places)
-    place = venue[0] if isinstance(venue, tuple) else str(venue or "").strip()
     start, end = (str(item.get(key) or "").strip() for key in ("start", "end"))
     return SessionEdit(day, MOVED if start else PLACE, start, end, place, note)
 
