@@ -3,6 +3,7 @@ told when a registry or an event names them wrongly, and the pages, feeds and li
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -279,7 +280,47 @@ def test_a_venue_written_on_one_line_is_told_how_to_write_it(mini_site: Path) ->
     lines = check_lines(site)
     assert f"{EVENT_PATH}:9: venue: 未知的场地编号“生态城安全教育体验馆” — “生态城安全教育体验馆”是名称，这里要写编号：anquanguan" in lines
     assert (f"{EVENT_PATH.replace('xinnong-dongji', 'elsewhere')}:9: venue: 地点要分开写名称和地址"
-            " — 在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址") in lines
+            " — 在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址"
+            "；常用场地也可以只写 content/data/venues.yml 里的场地编号") in lines
+
+
+def test_a_session_moved_to_a_registered_venue_is_written_by_its_id(mini_site: Path) -> None:
+    """The venues.yml header tells volunteers to write ``venue: 场地编号`` instead of copying a
+    place out; a series' moved session is written the same way. Its page, its calendar override
+    (read by the icalendar library) and open data give the registered name, address and
+    coordinates; a mistyped id is told apart from a place written on one line."""
+    from icalendar import Calendar
+    from test_session_changes import SERIES, with_sessions
+
+    site = with_registries(mini_site)
+    with_sessions(site, "  sessions:\n    - date: 2026-12-19\n      venue: anquanguan\n      note: 改在体验馆\n")
+    assert "检查通过：没有发现问题。" in check_lines(site), check_lines(site)
+    output = site.parent / "out"
+    result = run_build(site / "content", output, build_date="2026-12-14")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (output / "events/zhoumo-tongxuehui/index.html").read_text("utf-8")))
+    assert "2026年12月19日（周六）14:00–16:00 已换地点" in page, page  # the next session, where it is held
+    assert "地点 生态城安全教育体验馆 天津市滨海新区中新天津生态城安全馆 地图： 高德地图" in page, page
+    assert "2026年12月19日（周六） 地点：生态城安全教育体验馆 · 改在体验馆" in page, page  # the list of dates
+    calendar = Calendar.from_ical((output / "feeds/all.ics").read_bytes())
+    moved = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("zhoumo-tongxuehui@")
+                 and "RECURRENCE-ID" in e and e.decoded("RECURRENCE-ID").day == 19)
+    assert str(moved["LOCATION"]) == "生态城安全教育体验馆（天津市滨海新区中新天津生态城安全馆）"
+    assert (moved["GEO"].latitude, moved["GEO"].longitude) == (39.1362, 117.7534)
+    record = next(e for e in json.loads((output / "data/events.json").read_text("utf-8"))["events"]
+                  if e["id"] == "zhoumo-tongxuehui")
+    assert record["recurrence"]["sessions"][0]["venue"] == {
+        "name": "生态城安全教育体验馆", "address": "天津市滨海新区中新天津生态城安全馆", "lat": 39.1362, "lon": 117.7534}
+
+    path = SERIES.as_posix()
+    series = site / path
+    series.write_text(series.read_text("utf-8").replace("      note: 改在体验馆\n", "      note: 改在体验馆\n"
+                      "    - date: 2027-01-02\n      venue: anquangaun\n    - date: 2027-01-09\n      venue: 街道礼堂\n"), "utf-8")
+    lines = check_lines(site)
+    assert any(line.startswith(f"{path}:") and "recurrence.sessions[1].venue: 未知的场地编号“anquangaun”" in line
+               and "anquanguan" in line for line in lines), lines
+    assert any(line.startswith(f"{path}:") and "recurrence.sessions[2].venue: 新地点要分开写名称和地址 — 在 venue: 下面"
+               in line and "venues.yml" in line for line in lines), lines
 
 
 def test_a_new_event_file_offers_a_community_id_of_its_street(tmp_path: Path) -> None:

@@ -199,14 +199,7 @@ def _moment(checker, key: str, day_of: date | datetime, zone) -> date | datetime
 
 
 def _venue(checker, key: str):
-    from kepu.content.model import Venue
+    """The session's new place: written out, or a registered venue's id, as the event's own."""
+    from kepu.content.validation import venue_at  # (validation imports this module)
 
-    value = checker.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        checker.error(key, "新地点要分开写名称和地址", "在 venue: 下面缩进写 name: 场地名称 和 address: 详细地址")
-        return None
-    name = checker.text(f"{key}.name", required=True, max_len=200)
-    address = checker.text(f"{key}.address", max_len=300)
-    return Venue(name, address) if name else None
+    return venue_at(checker, key, "新地点")

@@ -318,13 +318,14 @@ class FieldReader:
                 found.append(ident)
         return tuple(found)
 
-    def unknown_nested(self, parent: str) -> None:
+    def unknown_nested(self, parent: str, fields: tuple[str, ...] | None = None) -> None:
+        """Warn of each key under ``parent`` that is not one of its ``fields`` (by default its own)."""
+        known = fields or NESTED_FIELDS[parent]
         for key in self.get(parent) or {}:
-            if key not in NESTED_FIELDS[parent]:
-                guess = closest(str(key)[:MAX_SLUG], NESTED_FIELDS[parent])
-                self.warn(f"{parent}.{key}", f"{parent} 下的未知字段“{shown(key)}”，将被忽略",
-                          f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(NESTED_FIELDS[parent])}",
-                          STRICT_ALWAYS)
+            if key not in known:
+                guess = closest(str(key)[:MAX_SLUG], known)
+                self.warn(f"{parent}.{key}", f"{parent.rsplit('.', 1)[-1]} 下的未知字段“{shown(key)}”，将被忽略",
+                          f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(known)}", STRICT_ALWAYS)
 
     def one_id(self, key: str, value: Any, kind: str, label: str) -> str:
         registry = getattr(self.ctx.registries, kind)
@@ -460,44 +461,48 @@ def _check_order(checker: FieldReader, start: date | datetime, end: date | datet
     return True
 
 
-def _venue(checker: FieldReader) -> Venue | None:
-    value = checker.get("venue")
+def venue_at(checker: FieldReader, key: str = "venue", label: str = "地点") -> Venue | None:
+    """A place: a registered venue by its id (or its registered name), or its name and address
+    written out with optional coordinates. The event's ``venue`` and a moved session's read alike."""
+    value = checker.get(key)
     if value is None:
         return None
     venues = checker.ctx.registries.venues
     if isinstance(value, str) and venues and (SLUG_PATTERN.fullmatch(value.strip()) or value.strip() in
                                                checker.ctx.names("venues")):
-        ident = checker.one_id("venue", value, "venues", "场地")  # an id, or a registered name typed
+        ident = checker.one_id(key, value, "venues", "场地")  # an id, or a registered name typed
         return venues[ident].venue if ident else None
+    leaf = key.rsplit(".", 1)[-1]
+    registered = "；常用场地也可以只写 content/data/venues.yml 里的场地编号" if venues else ""
     if isinstance(value, str):
-        checker.error("venue", "地点要分开写名称和地址",
-                      "在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址")
+        checker.error(key, f"{label}要分开写名称和地址",
+                      f"在 {leaf}: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址{registered}")
         return None
     if not isinstance(value, dict):
-        checker.error("venue", "地点格式不对", "在 venue: 下一行缩进写 name: 和 address:")
+        checker.error(key, f"{label}格式不对", f"在 {leaf}: 下一行缩进写 name: 和 address:{registered}")
         return None
-    checker.unknown_nested("venue")
-    name = checker.text("venue.name", required=True, max_len=200)
-    address = checker.text("venue.address", max_len=300)
-    lat, lon = _coordinates(checker)
+    checker.unknown_nested(key, NESTED_FIELDS["venue"])
+    name = checker.text(f"{key}.name", required=True, max_len=200)
+    address = checker.text(f"{key}.address", max_len=300)
+    lat, lon = _coordinates(checker, key)
     return Venue(name, address, lat, lon) if name else None
 
 
-def _coordinates(checker: FieldReader) -> tuple[float | None, float | None]:
-    lat, lon = _number(checker, "venue.lat"), _number(checker, "venue.lon")
+def _coordinates(checker: FieldReader, key: str) -> tuple[float | None, float | None]:
+    lat, lon = _number(checker, f"{key}.lat"), _number(checker, f"{key}.lon")
     if (lat is None) != (lon is None):
-        checker.error("venue", "经纬度要同时填写 lat 和 lon", "补全另一个，或两个都删去")
+        checker.error(key, "经纬度要同时填写 lat 和 lon", "补全另一个，或两个都删去")
         return None, None
     if lat is None or lon is None:
         return None, None
     if 70 < lat < 140 and 0 < lon < 60:
-        checker.error("venue.lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
+        checker.error(f"{key}.lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
         return None, None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        checker.error("venue.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")
+        checker.error(f"{key}.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")
         return None, None
     if not (0 < lat < 60 and 70 < lon < 140):
-        checker.warn("venue.lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度", STRICT_ALWAYS)
+        checker.warn(f"{key}.lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度", STRICT_ALWAYS)
     return lat, lon
 
 
@@ -830,7 +835,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
         end = None
     street = checker.one_id("street", checker.get("street"), "streets", "街镇") if checker.get("street") else ""
     team = checker.one_id("team", checker.get("team"), "teams", "志愿服务队") if checker.get("team") else ""
-    venue, online = _venue(checker), checker.url("online")
+    venue, online = venue_at(checker), checker.url("online")
     if venue is None and not online and "venue" not in checker.meta and "online" not in checker.meta:
         checker.error("venue", "缺少活动地点", "写 venue:（名称和地址），线上活动写 online: 直播链接")
     status = _status(checker)
