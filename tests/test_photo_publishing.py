@@ -539,7 +539,8 @@ def test_an_svg_picture_gives_the_page_the_shape_it_says(root: str, size) -> Non
 def test_pictures_in_a_body_keep_their_room_too(mini_site: Path, tmp_path: Path) -> None:
     """A news report with photos put in its text (as the web editor's 插入图片 does) and an event
     with one: each <img> gives the published photo's width and height (Pillow reads the published
-    file), unless the editor sized it; a photo replaced by another shape updates them on a warm build."""
+    file), unless the editor sized it (given one side, the other follows the photo's shape); a photo
+    replaced by another shape updates them on a warm build."""
     content = mini_site / "content"
     images = content / "images" / "articles"
     images.mkdir(parents=True)
@@ -553,9 +554,13 @@ def test_pictures_in_a_body_keep_their_room_too(mini_site: Path, tmp_path: Path)
     save("xiaopeng.jpg", (600, 900))
     news = content / "articles" / "kepu-ri-baodao.md"
     save("照片.jpg", (800, 600))
+    save("kuan.jpg", (1200, 800))
+    save("gao.jpg", (600, 900))
     news.write_text(news.read_text("utf-8") + "\n\n![科普集市现场](/images/articles/jishi.jpg)\n\n"
                     '<img src="/images/articles/xiaopeng.jpg" alt="小朋友" width="300" height="450">\n\n'
-                    "![照片](/images/articles/%E7%85%A7%E7%89%87.jpg)\n", "utf-8")
+                    "![照片](/images/articles/%E7%85%A7%E7%89%87.jpg)\n\n"
+                    '<img src="/images/articles/kuan.jpg" alt="只写了宽" width="300">\n\n'
+                    '<img src="/images/articles/gao.jpg" alt="只写了高" height="240">\n', "utf-8")
     event = content / EVENT
     event.write_text(event.read_text("utf-8") + "\n\n![上次的实验](/images/articles/xiaopeng.jpg)\n", "utf-8")
     output, cache = tmp_path / "out", tmp_path / "cache"
@@ -576,7 +581,10 @@ def test_pictures_in_a_body_keep_their_room_too(mini_site: Path, tmp_path: Path)
 
     assert pictures("news/kepu-ri-baodao") == {"images/articles/jishi.jpg": published_size("images/articles/jishi.jpg"),
                                                "images/articles/xiaopeng.jpg": ("300", "450"),  # as the editor sized it
-                                               "images/articles/%E7%85%A7%E7%89%87.jpg": ("800", "600")}
+                                               "images/articles/%E7%85%A7%E7%89%87.jpg": ("800", "600"),
+                                               # one side as the editor wrote it, the other in the photo's shape
+                                               "images/articles/kuan.jpg": ("300", "200"),
+                                               "images/articles/gao.jpg": ("160", "240")}
     assert published_size("images/articles/jishi.jpg") == ("1600", "1200")
     assert pictures("events/zhoumo-tongxuehui") == {"images/articles/xiaopeng.jpg": ("600", "900")}
 

@@ -62,23 +62,40 @@ def site_links(html: str, siteurl: str) -> Markup:
 
 _IMG = re.compile(r"<img\s[^>]*>")
 _SRC = re.compile(r'\ssrc="/?([^"?#]+)"')
+_WIDTH = re.compile(r'\swidth="\s*([^"]*?)\s*"')
+_HEIGHT = re.compile(r'\sheight="\s*([^"]*?)\s*"')
 
 
 def sized_pictures(html: str, pictures: dict[str, tuple[int, int]] | None) -> Markup:
     """A body's pictures with their published width and height (``pictures``: by address, as
-    ``images.pictures_in`` found them), so the page keeps their room while they load; a picture
-    the editor sized stays as written."""
+    ``images.pictures_in`` found them), so the page keeps their room while they load. A picture
+    the editor sized keeps that size; given only its width (or height), the other follows the
+    photo's shape, as a browser keeps room only when it knows both."""
     if not pictures:
         return Markup(html)
 
     def sized(match: re.Match) -> str:
         tag, src = match[0], _SRC.search(match[0])
         size = pictures.get(src[1]) if src else None
-        if size is None or " width=" in tag or " height=" in tag:
+        if size is None or not all(size):
             return tag
-        return f'{tag.removesuffix(">").removesuffix("/").rstrip()} width="{size[0]}" height="{size[1]}">'
+        width, height = _WIDTH.search(tag), _HEIGHT.search(tag)
+        if width and height:
+            return tag
+        if width:
+            added = f'height="{_scaled(width[1], size[1], size[0])}"' if width[1].isdigit() else ""
+        elif height:
+            added = f'width="{_scaled(height[1], size[0], size[1])}"' if height[1].isdigit() else ""
+        else:
+            added = f'width="{size[0]}" height="{size[1]}"'
+        return f'{tag.removesuffix(">").removesuffix("/").rstrip()} {added}>' if added else tag
 
     return Markup(_IMG.sub(sized, str(html)))
+
+
+def _scaled(given: str, side: int, other: int) -> int:
+    """The side a picture shown ``given`` pixels along ``other`` has, in the photo's own shape."""
+    return max(1, round(int(given) * side / other))
 
 
 def page_path(output_file: str) -> str:
