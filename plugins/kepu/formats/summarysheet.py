@@ -59,6 +59,7 @@ def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
            Line("figure", ("计划中（已发布、尚未举办）", total.sessions - total.held, "场")),
            Line("figure", ("人次（登记）", total.people, "人次")),
            Line("figure", ("登记人数的活动", total.recorded, "项")),
+           *([Line("figure", ("另有跨年活动，人数计入其他年份", total.elsewhere, "项"))] if total.elsewhere else []),
            Line("figure", ("开展活动的科普项目", book.active_programmes, "个")),
            Line("figure", ("参与队伍", book.figures.teams, "支")),
            Line("figure", ("免费活动", book.figures.free, "项")),
