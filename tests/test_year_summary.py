@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from test_csv_safety import SOFFICE, open_in_calc
 from test_site_index import index_for
 
-from conftest import ROOT, SAMPLE_BUILD_DATE
+from conftest import ROOT, SAMPLE_BUILD_DATE, run_build
 from kepu.formats.summarysheet import Line, lines, summary_csv, summary_xlsx
 from kepu.index.stats import figures
 from kepu.index.yearbook import yearbook
@@ -351,8 +351,6 @@ def test_a_series_across_new_year_counts_its_attendance_in_one_year(mini_site: P
     人次 counted it, so 2026 and 2027 together gave 120 too many, against the all-years figure and
     against events.csv, whose SUM (by year, as a staffer's SUMIF does) counts it once, on its first
     session's row. The years now add up to the whole, and each year to its own rows of events.csv."""
-    from conftest import run_build
-
     event = mini_site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
     event.write_text(event.read_text("utf-8").replace("venue:\n", "attendance: 120\nvenue:\n", 1), "utf-8")
     output = tmp_path / "out"
