@@ -16,6 +16,9 @@ ORGANIZATION = "天津市滨海新区科学技术协会"
 KEPU_DISTRICT = "滨海新区"
 KEPU_REGION = "天津市"  # province or municipality (schema.org addressRegion)
 KEPU_CITY = "天津"  # map apps look up venues without coordinates in this city
+# The card WeChat and search engines show for a page: content/images/share.png when there is one
+# (scripts/render_brand_images.py makes it from SITENAME), else the theme's, which names no district.
+# SHARE_IMAGE = "images/share.png"
 KEPU_CODEOWNERS_TEAM = "@binhai-kepu"  # invoke codeowners: <team>/admins, <team>/<street>-editors
 SITEURL = os.environ.get("KEPU_SITEURL", "")
 RELATIVE_URLS = False

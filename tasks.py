@@ -168,7 +168,7 @@ def rebuild(c, build_date=None):
     build(c, build_date=build_date)
 
 
-@task(positional=["path"], help={"path": "只检查这个文件，例如 content/events/xinbei/2026/x.md",
+@task(positional=["path"], help={"path": "只检查这个文件，例如 content/events/街镇编号/2026/活动.md",
                                   "content": PATH_HELP["content"],
                                   "strict": "严格检查（合并请求用）：几乎一定是写错了的提醒也算错误",
                                   "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main",
@@ -201,8 +201,8 @@ def codeowners(c, admins=None, editors=None, news=None, gitea=False, content=Non
 
 EVENT_HELP = {
     "title": "活动名称",
-    "street": "街镇编号（或中文名称），例如 xinbei",
-    "team": "志愿服务队编号，例如 xinbei-liudong",
+    "street": "街镇编号（或中文名称），见 content/data/streets.yml",
+    "team": "志愿服务队编号，见 content/data/teams.yml",
     "date": "活动日期，例如 2026-12-05",
     "time": "时间，例如 14:00-16:00；全天活动写 全天",
     "end_date": "跨天活动（例如两天的科技周）的最后一天，例如 2026-12-07；重复活动不用它",
@@ -221,7 +221,7 @@ EVENT_HELP = {
     "registration_deadline": "报名截止日期，例如 2026-12-03",
     "registration_capacity": "名额（人数）",
     "cost": "费用，不写就是免费，例如 材料费 10 元",
-    "from": "复制这个活动（文件名），只换日期和时间，例如 xinbei-liudong-kejiguan-2026-11",
+    "from": "复制这个活动（文件名，不带 .md），只换日期和时间",
     "slug": "文件名（就是网址），默认按名称的拼音生成",
     "batch": "不提问，缺少的内容直接报错（用于脚本和测试）",
     "content": PATH_HELP["content"],

@@ -1,34 +1,71 @@
-"""Render the share image and touch icon (PNG) from HTML with Debian's Chromium.
+"""Render the share cards and the touch icon (PNG, 600×600 and 180×180) from HTML with Debian's Chromium.
 
-Run once after changing the design: .venv/bin/python scripts/render_brand_images.py
-The PNGs are committed; the build does not run this.
+    .venv/bin/python scripts/render_brand_images.py            # the site's card, from pelicanconf.py:
+                                                               #   SITENAME on content/<SHARE_IMAGE>
+    .venv/bin/python scripts/render_brand_images.py --theme    # the theme's card (no district) and icon
+
+The PNGs are committed; the build does not run this. Any image editor makes a card as well: a
+600×600 PNG or JPG with the site's name, where SHARE_IMAGE says (README, 换一个区使用).
 """
 
+from __future__ import annotations
+
+import argparse
+from html import escape
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-IMAGES = Path(__file__).resolve().parents[1] / "theme" / "static" / "images"
+ROOT = Path(__file__).resolve().parents[1]
+IMAGES = ROOT / "theme" / "static" / "images"
 ICON = (IMAGES / "icon.svg").read_text("utf-8")
-SHARE = f"""<!doctype html><html lang="zh-CN"><body style="margin:0">
+GENERIC_NAME = "科普日历"  # the theme's card: any district's site may show it
+TAGLINE = "科普活动一站查"
+
+
+def card(name: str) -> str:
+    size = 64 if len(name) <= 7 else max(36, 448 // len(name))  # a longer name in smaller type, one line
+    return f"""<!doctype html><html lang="zh-CN"><body style="margin:0">
 <div style="width:600px;height:600px;background:#0a4f96;color:#fff;display:flex;flex-direction:column;
 align-items:center;justify-content:center;font-family:'Noto Sans CJK SC',sans-serif">
 <div style="width:220px;height:220px">{ICON}</div>
-<div style="font-size:64px;font-weight:700;margin-top:36px">滨海科普日历</div>
-<div style="font-size:30px;margin-top:14px;opacity:.9">科普活动一站查</div></div></body></html>"""
+<div style="font-size:{size}px;font-weight:700;margin-top:36px;white-space:nowrap">{escape(name)}</div>
+<div style="font-size:30px;margin-top:14px;opacity:.9">{TAGLINE}</div></div></body></html>"""
+
+
 TOUCH = f"""<!doctype html><body style="margin:0"><div style="width:180px;height:180px">{ICON}</div></body>"""
 
 
-def main() -> None:
+def site_card() -> tuple[str, Path]:
+    """The site's name and where its card goes, as the build reads them (kepu.config)."""
+    from kepu.config import load
+
+    config = load(ROOT / "pelicanconf.py")
+    return config.sitename, config.layout.content / config.share_image
+
+
+def render(jobs: list[tuple[str, Path, int]]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=["--no-sandbox", "--disable-gpu"])
-        for html, name, size in ((SHARE, "share.png", 600), (TOUCH, "apple-touch-icon.png", 180)):
+        for html, path, size in jobs:
+            path.parent.mkdir(parents=True, exist_ok=True)
             page = browser.new_page(viewport={"width": size, "height": size})
             page.set_content(html)
-            page.screenshot(path=str(IMAGES / name))
+            page.screenshot(path=str(path))
             page.close()
+            print(f"已生成 {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="生成分享到微信时的卡片图片")
+    parser.add_argument("--theme", action="store_true", help="生成主题自带的通用卡片（不写区名）和触屏图标")
+    if parser.parse_args().theme:
+        render([(card(GENERIC_NAME), IMAGES / "share.png", 600), (TOUCH, IMAGES / "apple-touch-icon.png", 180)])
+    else:
+        name, path = site_card()
+        render([(card(name), path, 600)])
 
 
 if __name__ == "__main__":

@@ -45,6 +45,11 @@ def line_of(path: Path, text: str) -> int:
      "是否想写 SITENAME？"),
     ('KEPU_DISTRICT = "滨海新区"', 'KEPU_DISTRCT = "浦东新区"', "KEPU_DISTRCT", "不认识的设置 KEPU_DISTRCT",
      "是否想写 KEPU_DISTRICT？"),
+    # A share card that is not there would have left the theme's card on every page without a word.
+    ('# SHARE_IMAGE = "images/share.png"', 'SHARE_IMAGE = "images/fenxiang.png"', "SHARE_IMAGE",
+     "找不到分享卡片图片 content/images/fenxiang.png", "600×600 的 PNG 或 JPG"),
+    ('# SHARE_IMAGE = "images/share.png"', 'SHARE_IMAGE = "theme/images/share.svg"', "SHARE_IMAGE",
+     "要写 images/ 文件夹里的一张 PNG 或 JPG 图片", "content/images/share.png"),
 ])
 def test_a_wrong_setting_is_named_with_its_file_line_and_fix(tmp_path: Path, old: str, new: str, setting: str,
                                                             message: str, fix: str) -> None:

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageSequence, PngImagePlugin
 
 from bench.images import photo
-from conftest import run_build, run_check, serve_directory, tree
+from conftest import ROOT, run_build, run_check, serve_directory, tree
 from kepu.content.images import inspect_image, published
 
 EVENT = Path("events") / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
@@ -213,6 +213,14 @@ def test_a_shared_news_item_or_event_shows_its_own_photo_as_the_card(mini_site: 
     event_page = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
     assert card.search(event_page)[1] == "http://127.0.0.1:8000/theme/images/share.png"
     assert '<img src="/images/xinbei/tubiao.svg" alt="孩子们在做电路实验" width="10" height="10"' in event_page
+    # The site's own card (SHARE_IMAGE: content/images/share.png) replaces the theme's on a rebuild,
+    # for the event without a photo and for the pages that have none (the home page).
+    (content / "images" / "share.png").write_bytes((ROOT / "content" / "images" / "share.png").read_bytes())
+    built(content, output)
+    for page in ("events/zhoumo-tongxuehui/index.html", "index.html"):
+        assert card.search((output / page).read_text("utf-8"))[1] == "http://127.0.0.1:8000/images/share.png", page
+    assert '"image":["http://127.0.0.1:8000/images/share.png"]' in (output / "events/zhoumo-tongxuehui/index.html").read_text("utf-8")
+    assert card.search((output / "news" / "kepu-ri-baodao" / "index.html").read_text("utf-8"))[1].endswith("jishi.jpg")
 
 
 def shown_size(browser, output: Path, address: str) -> list[int]:

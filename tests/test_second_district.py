@@ -166,6 +166,18 @@ def test_nothing_of_binhai_in_any_file_of_the_other_district(xihu) -> None:
     assert not found, sorted(found)[:40]
 
 
+def test_its_pages_are_shared_with_a_card_that_names_no_other_district(xihu) -> None:
+    """The card WeChat shows for a shared page is a picture (no text file to search): the sample's
+    card, which says 滨海科普日历, is the sample's content, and the theme's own card is another."""
+    _, _, output = xihu
+    sample_card = (ROOT / "content" / "images" / "share.png").read_bytes()
+    for page in ("index.html", "events/beishan-xihu-shuizhi/index.html"):
+        found = re.search(r'<meta property="og:image" content="https://kepu\.xihu\.example\.cn/([^"]+)"', text_of(output / page))
+        assert found and found[1] == "theme/images/share.png", page
+    assert (output / "theme" / "images" / "share.png").read_bytes() != sample_card
+    assert not [p for p in (ROOT / "theme").rglob("*") if p.is_file() and p.read_bytes() == sample_card]
+
+
 def test_the_other_district_names_itself_on_its_pages(xihu) -> None:
     _, _, output = xihu
     home = text_of(output / "index.html")

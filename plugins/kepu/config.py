@@ -74,6 +74,7 @@ class SiteConfig:
     organization: str
     district: District
     codeowners_team: str
+    share_image: str  # the district's share card under the content folder (images/share.png)
     urls: UrlScheme
     settings: Mapping[str, Any]  # every setting, read-only (the rest: Pelican's, the theme's)
 
@@ -85,7 +86,8 @@ class SiteConfig:
         problems = [*_zone_problems(settings, where), *_folder_problems(settings, where),
                     *_url_problems(settings, where), *_siteurl_problems(settings, where),
                     *_build_date_problems(settings, where), *_uid_problems(settings, where),
-                    *_name_problems(settings, where), *_cms_problems(settings, where)]
+                    *_name_problems(settings, where), *_cms_problems(settings, where),
+                    *_share_image_problems(settings, where)]
         if problems:
             raise SettingsError(problems)
         content = Path(settings.get("PATH") or "content")
@@ -105,6 +107,7 @@ class SiteConfig:
             organization=str(settings.get("ORGANIZATION") or settings.get("SITENAME") or ""),
             district=District.from_settings(settings),
             codeowners_team=str(settings.get("KEPU_CODEOWNERS_TEAM") or "@kepu"),
+            share_image=str(settings.get("SHARE_IMAGE") or SHARE_IMAGE),
             urls=UrlScheme.from_settings(settings),
             settings=FrozenSettings({k: v for k, v in settings.items() if k.isupper() and k != CONFIG_KEY}),
         )
@@ -268,6 +271,32 @@ class _Where:
         return Problem(self.source, self.lines.get(name, 0), name, message, hint)
 
 
+# The district's card shown when a page is shared (WeChat, search engines): a picture under the
+# content folder's images/; without one, the theme's card, which names no district.
+SHARE_IMAGE = "images/share.png"
+SHARE_IMAGE_HINT = ("放一张 600×600 的 PNG 或 JPG 图片（写着本站名称），例如 content/images/share.png，"
+                    'SHARE_IMAGE = "images/share.png"；不设 SHARE_IMAGE 也可以，没有这张图时用主题自带的通用图片')
+
+
+def _share_image_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """SHARE_IMAGE, when set: a PNG or JPG in the content's images folder that is there (WeChat
+    shows no SVG; a misspelt name would have published the theme's card without a word)."""
+    value = settings.get("SHARE_IMAGE")
+    if value is None:
+        return []
+    images = settings.get("KEPU_IMAGES_PATH", "images")
+    name = str(value).strip()
+    parts = name.split("/")
+    if not (isinstance(value, str) and len(parts) > 1 and parts[0] == images and ".." not in parts
+            and "\\" not in name and re.search(r"\.(png|jpe?g)$", name, re.IGNORECASE)):
+        return [where.problem("SHARE_IMAGE", f"分享卡片图片 SHARE_IMAGE“{name}”要写 {images}/ 文件夹里的一张 PNG 或 JPG 图片",
+                              SHARE_IMAGE_HINT)]
+    content = Path(settings.get("PATH") or "content")
+    if not (content / name).is_file():
+        return [where.problem("SHARE_IMAGE", f"找不到分享卡片图片 {content.name}/{name}", SHARE_IMAGE_HINT)]
+    return []
+
+
 # The Git hosts Decap CMS saves to that docs/deploy.md describes (Gitee has no Decap backend).
 CMS_BACKENDS = ("forgejo", "gitea", "github", "gitlab")
 
@@ -359,7 +388,7 @@ def _uid_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
 # The settings that make a portal another district's (README, 换一个区使用): a misspelt one would
 # leave the sample's value, or none, without a word.
 DISTRICT_SETTINGS = ("SITENAME", "SITESUBTITLE", "ORGANIZATION", "KEPU_DISTRICT", "KEPU_REGION", "KEPU_CITY",
-                     "UID_DOMAIN", "KEPU_CODEOWNERS_TEAM", "KEPU_CMS_BACKEND")
+                     "UID_DOMAIN", "KEPU_CODEOWNERS_TEAM", "KEPU_CMS_BACKEND", "SHARE_IMAGE")
 PELICAN_SITENAME = "A Pelican Blog"  # Pelican's own default: never a portal's name
 
 

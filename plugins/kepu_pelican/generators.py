@@ -15,6 +15,7 @@ from kepu.content.events import duplicate_slugs, load_events
 from kepu.content.problems import ContentError, Problem
 from kepu.content.project import output_collisions, tree_problems
 from kepu.content.registries import load_registries
+from kepu.content.webnames import web_name
 from kepu.engine.processes import collector_paused
 from kepu.formats.finder import filter_index
 from kepu.formats.qr import QrCache
@@ -139,7 +140,15 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
         figures=plan_figures(index, urls),
         embeds=embed_links(index, urls, site),
         campaigns=plan_campaigns(settings, index, urls, feeds),
-        maps=plan_maps(settings, index, urls), chrome=chrome, theme_files=theme_files(settings), images=images)
+        maps=plan_maps(settings, index, urls), chrome=chrome, theme_files=theme_files(settings), images=images,
+        share_card=share_card(site_config(settings).share_image, settings["THEME_STATIC_DIR"], images))
+
+
+def share_card(configured: str, theme_static: str, images: dict[str, tuple[int, int]]) -> str:
+    """The district's own share card (SHARE_IMAGE, published from content/images/) when there is
+    one, else the theme's, which names no district."""
+    published = web_name(configured)
+    return published if published in images else f"{theme_static}/images/share.png"
 
 
 def _news_naming(articles: list) -> dict[str, list]:
@@ -184,7 +193,7 @@ class EventPagesGenerator(Generator):
         """Write these event pages; return the QR codes made (for the parent's cache)."""
         template = self.get_template("event")
         site, index = services.site_url, services.index
-        image = f"{site}/{self.settings['THEME_STATIC_DIR']}/images/share.png"
+        image = f"{site}/{services.share_card}"
         poster_until = index.build_date + timedelta(days=int(self.settings.get("POSTER_QR_DAYS", 45)))
         for entry in entries:
             page_url = f"{site}/{entry.url}"

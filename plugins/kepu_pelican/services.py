@@ -54,6 +54,7 @@ class Services:
     chrome: SharedParts  # the header and footer every page shows, rendered once
     theme_files: dict[str, str]  # theme file (css/site.css) → its address with its version (?v=…)
     images: dict[str, tuple[int, int]]  # a published picture (images/x.jpg) → its width and height
+    share_card: str  # the site's card for WeChat and search engines (its address from the site)
 
     def reports_of(self, event) -> list[Any]:
         """The news reporting an event: the one it names (report:) first, then every news item
@@ -71,7 +72,8 @@ class Services:
                 "kepu_calendars": self.calendars.links, "kepu_embeds": self.embeds,
                 "kepu_street_figures": self.figures.streets, "kepu_stats_url": self.figures.stats_url,
                 "kepu_campaign_days": self.campaigns, "kepu_maps": self.maps,
-                "kepu_chrome": self.chrome, "theme_files": self.theme_files, "kepu_images": self.images}
+                "kepu_chrome": self.chrome, "theme_files": self.theme_files, "kepu_images": self.images,
+                "kepu_share_card": f"{self.site_url}/{self.share_card}"}
 
 
 def publish_services(context: dict, services: Services) -> None:
