@@ -69,7 +69,7 @@ REGISTRY_FILES = {
 OPTIONAL_REGISTRIES = frozenset({"communities", "venues", "programmes", "campaigns", "people", "synonyms",
                                  "routes"})
 LISTS = "words"  # the one registry field that may be a YAML list
-_FIELDS = {
+REGISTRY_FIELDS = {
     "streets": {"id", "name", "kind", "order", "area", "description"},
     "teams": {"id", "name", "street", "contact", "description", "email"},
     "categories": {"id", "name", "description"},
@@ -119,7 +119,7 @@ def _read(path: Path, shown: str) -> tuple[bytes, Problem | None]:
     try:
         return read_capped(path, MAX_FILE_BYTES), None
     except FileNotFoundError:
-        return b"", Problem(shown, 0, "", "登记表文件不存在", "从示例站点复制一份再修改")
+        return b"", Problem(shown, 0, "", "登记表文件不存在", "按 docs/registries.md 的说明写一份（每一项以 - id: 开头），或从示例站点复制一份再修改")
     except FileTooLarge as error:
         return b"", Problem(shown, 0, "", f"登记表文件太大（{error.size / 1024 / 1024:.1f} MB），上限为 1 MB",
                             "登记表只写编号、名称和简短说明")
@@ -232,9 +232,9 @@ def _load_one(kind: str, path: Path, shown: str,
                 item_lines.setdefault(item["id"], {"": line, "consent": line})
             continue
         for key in item:
-            if str(key) not in _FIELDS[kind]:
+            if str(key) not in REGISTRY_FIELDS[kind]:
                 problems.append(Problem(shown, lines.get(str(key), line), str(key), "未知字段",
-                                        did_you_mean(str(key), _FIELDS[kind]) or "删除这一行",
+                                        did_you_mean(str(key), REGISTRY_FIELDS[kind]) or "删除这一行",
                                         "warning"))
         ident = item.get("id")
         typed = _type_problem(item, lines, shown)
