@@ -303,3 +303,19 @@ def test_examples_on_its_pages_and_in_its_editor_are_its_own(xihu) -> None:
     assert "科普讲座、科学实验……全区 4 个街镇" in text_of(output / "index.html")
     editor = text_of(output / "admin" / "config.yml")
     assert "例如 科学会客厅" not in editor and not re.search(r"之间的数，例如", editor)
+
+
+def test_a_county_calls_itself_a_county_not_a_district(xihu, tmp_path: Path) -> None:
+    """A 县 (or 旗) adopting the generator: its pages said 全区 wherever they meant the whole of it
+    (home page, subscribe page, teams, calendars, campaigns). They say 全县, from KEPU_DISTRICT."""
+    settings, content, _ = xihu
+    county = tmp_path / "chunanconf.py"
+    county.write_text(text_of(settings).replace('KEPU_DISTRICT = "西湖区"', 'KEPU_DISTRICT = "淳安县"'), "utf-8")
+    output = tmp_path / "output"
+    result = run_build(content, output, settings=county)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "全县 4 个街镇的科普活动" in re.sub(r"<[^>]+>", "", text_of(output / "index.html"))
+    assert "全县全部活动" in text_of(output / "subscribe" / "index.html")
+    assert "<dt>范围</dt><dd>全县</dd>" in text_of(output / "teams" / "xihu-kexie" / "index.html")
+    pages = [p for p in output.rglob("*") if p.is_file() and p.suffix in TEXT_FILES]
+    assert not [str(p.relative_to(output)) for p in pages if "全区" in text_of(p)]

@@ -79,11 +79,12 @@ class CalendarGenerator(Generator):
         plan = services.calendars
         self.urls, self.today = services.urls, plan.today
         self.district, self.streets = plan.district, plan.streets
+        self.whole = services.district.whole  # 全区, 全县…: the district calendar's scope, as named
         with phase("calendars"):
             self._generate_output(writer, services.index)
 
     def _generate_output(self, writer, index: SiteIndex) -> None:
-        scopes = [(self.district, "全区", "CALENDAR_MONTH", "CALENDAR_WEEK", {}, None)]
+        scopes = [(self.district, self.whole, "CALENDAR_MONTH", "CALENDAR_WEEK", {}, None)]
         scopes += [(calendar, index.facets["streets"][street].name, "STREET_CALENDAR_MONTH",
                     "STREET_CALENDAR_WEEK", {"id": street}, index.facets["streets"][street])
                    for street, calendar in self.streets.items()]

@@ -105,7 +105,7 @@ def plan_feeds(settings, index: SiteIndex, urls: UrlScheme, district, qr) -> Fee
         plan.links[kind] = {facet.id: _facet_feed(plan, kind, facet, sitename, district.name, qr)
                             for facet in facets.values()}
     plan.all_links = feed_links(config, plan.feeds[0].path, sitename, qr, urls.url("SUBSCRIBE_FEED_ALL"), all_atom)
-    plan.subscribe_pages.insert(0, (urls.save_as("SUBSCRIBE_FEED_ALL"), plan.all_links, "全区", None))
+    plan.subscribe_pages.insert(0, (urls.save_as("SUBSCRIBE_FEED_ALL"), plan.all_links, district.whole, None))
     return plan
 
 
@@ -239,5 +239,5 @@ class AtomFeedsGenerator(Generator):
 def _report_left_out(windows) -> None:
     """An event too large for the shared calendars is never dropped silently: its editor is told."""
     for source in sorted({path for window in windows for path in window.left_out}):
-        logger.warning("%s", Problem(source, 0, "", "这项活动的日历信息太长，没有放进全区、街镇等共享日历（只在它自己的 .ics 里）",
+        logger.warning("%s", Problem(source, 0, "", "这项活动的日历信息太长，没有放进全部活动、街镇等共享日历（只在它自己的 .ics 里）",
                                      "精简简介、标签、例外日期和补充日期", WARNING).format())

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 
+WHOLE_UNITS = "区县旗市"  # the last character of a county-level division's name
+
+
 @dataclass(frozen=True, slots=True)
 class District:
     """How pages, feeds and structured data name the district; neutral defaults without settings."""
@@ -14,6 +17,11 @@ class District:
     name: str = "本区"  # KEPU_DISTRICT, as in “{name}的科普活动”
     region: str = ""  # KEPU_REGION: province or municipality (schema.org addressRegion)
     city: str = ""  # KEPU_CITY: map apps look up venues without coordinates in this city
+
+    @property
+    def whole(self) -> str:
+        """The whole district as residents say it: 全区, 全县, 全旗 or 全市 (a county-level city)."""
+        return "全" + (self.name[-1] if self.name[-1:] in WHOLE_UNITS else "区")
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> District:

@@ -93,7 +93,7 @@ NEWS_COLUMNS = (
            "更新的仍是同一篇"),
     Column("新闻标题", "title", required=True, width=30),
     Column("发布日期", "date", "date", True, note="例如 2026-12-05", width=18),
-    Column("相关街镇", "street", "choice", registry="streets", note="从下拉列表里选；全区的新闻就空着"),
+    Column("相关街镇", "street", "choice", registry="streets", note="从下拉列表里选；不属于某个街镇的新闻就空着"),
     Column("相关活动", "events", note="这篇新闻报道的活动：写「活动」表里那个活动的编号（或活动的文件名），"
            "多个用顿号分开", width=24),
     Column("正文", "body", "long", True, note="新闻的正文", width=60),
