@@ -219,6 +219,25 @@ CASES = {
 }
 
 
+def test_an_event_in_a_folder_that_is_no_street_is_questioned(mini_site: Path) -> None:
+    """The street folder decides who reviews a change (CODEOWNERS). A file left in a folder that is
+    no registered street (another district's sample folder, a typo) went to no street's editors
+    without a word; and with events kept under another name (EVENT_PATHS), a file in the wrong
+    street's folder was not questioned at all."""
+    assert problems_for(mini_site, GOOD, folder="hangu/2026") == [
+        "content/events/hangu/2026/bad-event.md:5: （提醒）street: 文件放在 hangu 文件夹，它不是登记过的街镇编号 — "
+        "把文件移到 content/events/xinbei/ 下（按街镇分文件夹，这个街镇的编辑才会收到审核请求）"]
+    (mini_site / "content" / "events" / "hangu" / "2026" / "bad-event.md").unlink()
+    (mini_site / "content" / "events").rename(mini_site / "content" / "huodong")
+    path = mini_site / "content" / "huodong" / "taida" / "2026" / "bad-event.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(GOOD, "utf-8")
+    result = check(Layout(content=mini_site / "content", root=mini_site, events="huodong"), [path])
+    assert [p.format() for p in result.problems] == [
+        "content/huodong/taida/2026/bad-event.md:5: （提醒）street: 文件放在 taida 文件夹，street 却写的是 xinbei — "
+        "把文件移到 content/huodong/xinbei/ 下，或改正 street（这个文件夹的审核人会收到修改请求）"]
+
+
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_each_rule_reports_file_line_and_fix(mini_site: Path, case: str) -> None:
     text, expected = CASES[case]

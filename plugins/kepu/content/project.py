@@ -59,7 +59,7 @@ class Layout:
     def context(self, registries: Registries, timezone: str,
                 tree: ContentTree | None = None) -> ValidationContext:
         return ValidationContext(registries, self.content, timezone, self.slugs(self.articles, tree),
-                                 images=self.images)
+                                 images=self.images, events=self.events)
 
 
 @dataclass(slots=True)

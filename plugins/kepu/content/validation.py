@@ -128,6 +128,7 @@ class ValidationContext:
     default_timezone: str = DEFAULT_TIMEZONE
     article_slugs: frozenset[str] | None = None
     images: str = IMAGE_FOLDER  # the folder of content/ whose images are published
+    events: str = "events"  # the folder of content/ that holds events, one folder per street (EVENT_PATHS)
     review: Review | None = None  # the check's today and added files (new events already over)
     probes: list[tuple[str, bool]] | None = None  # files looked for while recording (see ``has_file``)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -136,7 +137,7 @@ class ValidationContext:
         """Everything validation reads besides the file and the files it looks for: a result
         kept with these (and ``probes``) stands while they are the same."""
         return (self.registries, str(self.content_dir), self.default_timezone, self.article_slugs, self.images,
-                self.review)
+                self.events, self.review)
 
     def has_file(self, relative: PurePosixPath | str) -> bool:
         """Whether content/<relative> is a file; noted in ``probes`` when they are recorded."""
@@ -973,11 +974,21 @@ def _required_hint(key: str, ctx: ValidationContext) -> str:
 
 
 def _check_folder(checker: FieldReader, street: str) -> None:
+    """Events live in their street's folder (events/<street>/…): the folder decides who reviews a
+    change (CODEOWNERS), so a file in another street's folder, or in a folder that is no street
+    (a district's leftover sample, a typo), goes to the wrong reviewers or to none."""
     parts = PurePosixPath(checker.doc.path).parts
-    if "events" not in parts:
+    events = checker.ctx.events
+    if events not in parts or not street:
         return
-    folder = parts[parts.index("events") + 1] if len(parts) > parts.index("events") + 2 else ""
-    if street and folder and folder in checker.ctx.registries.streets and folder != street:
+    at = len(parts) - 1 - parts[::-1].index(events)
+    folder = parts[at + 1] if len(parts) > at + 2 else ""
+    if not folder or folder == street:
+        return
+    move = f"把文件移到 {'/'.join(parts[:at + 1])}/{street}/ 下"
+    if folder in checker.ctx.registries.streets:
         checker.warn("street", f"文件放在 {folder} 文件夹，street 却写的是 {street}",
-                     f"把文件移到 content/events/{street}/ 下，或改正 street（这个文件夹的审核人会收到修改请求）",
-                     STRICT_ALWAYS)
+                     f"{move}，或改正 street（这个文件夹的审核人会收到修改请求）", STRICT_ALWAYS)
+    else:
+        checker.warn("street", f"文件放在 {folder} 文件夹，它不是登记过的街镇编号",
+                     f"{move}（按街镇分文件夹，这个街镇的编辑才会收到审核请求）", STRICT_ALWAYS)
