@@ -45,7 +45,13 @@ def generate_week(out: Path, events: int, seed: int = 2023, build_date: date = d
     slugs = []
     for n in range(events):
         relative, text = _event(rng, 100_000 + n, reg, first, WEEK)
-        held = date.fromisoformat(re.search(r"^start: (\d{4}-\d\d-\d\d)", text, re.MULTILINE)[1]) < build_date
+        # 人次 are recorded once an event is over: its start and its end (a date, or a time that day).
+        start = date.fromisoformat(re.search(r"^start: (\d{4}-\d\d-\d\d)", text, re.MULTILINE)[1])
+        ends = re.search(r"^end: (\d{4}-\d\d-\d\d)", text, re.MULTILINE)
+        held = (date.fromisoformat(ends[1]) if ends else start) < build_date
+        # Not held: cancelled, or postponed with no new date yet (已延期): nobody to count.
+        held = held and "\nstatus: cancelled" not in text and not (
+            "\nstatus: postponed" in text and "\nprevious_start:" not in text)
         if held and rng.random() < 0.6:  # the volunteers counted who came
             text = text.replace("\n---\n", f"\nattendance: {rng.randint(12, 400)}\n---\n", 1)
         path = content / "events" / relative

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "content"
 ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+BUILD_DAY = date(2026, 12, 1)  # the day the bench builds for (bench.run's BUILD_DATE)
 
 
 def _weeks(copy: int) -> int:
@@ -61,8 +62,10 @@ def _as_day(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def copy_event(text: str, copy: int, windows: dict[str, tuple[date, date]]) -> tuple[str, date]:
-    """The text of copy ``copy`` of an event file, and its (new) start day."""
+def copy_event(text: str, copy: int, windows: dict[str, tuple[date, date]],
+               build_date: date | None = None) -> tuple[str, date]:
+    """The text of copy ``copy`` of an event file, and its (new) start day; a copy moved to where its
+    first session is not over by ``build_date`` has no attendance (人次 are recorded afterwards)."""
     match = FRONT.match(text)
     front, body = match[1], text[match.end():]
     monthly = "FREQ=MONTHLY" in front or "FREQ=YEARLY" in front
@@ -73,11 +76,15 @@ def copy_event(text: str, copy: int, windows: dict[str, tuple[date, date]]) -> t
     meta = yaml.safe_load(front)
     if copy and _outside(meta, windows):
         front = re.sub(r"^campaigns:.*\n", "", front, flags=re.MULTILINE)
+    first_over = _as_day(meta["end"]) if isinstance(meta.get("end"), date) else _as_day(meta["start"])
+    if copy and build_date and first_over >= build_date:
+        front = re.sub(r"^attendance:.*\n", "", front, flags=re.MULTILINE)
     return f"---\n{front}---\n{body}", _as_day(meta["start"])
 
 
-def generate(out: Path, events: int) -> Path:
-    """Write a content folder of ``events`` events at ``out`` (replacing it); returns its path."""
+def generate(out: Path, events: int, build_date: date | None = BUILD_DAY) -> Path:
+    """Write a content folder of ``events`` events at ``out`` (replacing it), as of ``build_date``;
+    returns its path."""
     content = out / "content"
     if content.exists():
         shutil.rmtree(content)
@@ -92,7 +99,7 @@ def generate(out: Path, events: int) -> Path:
     for n in range(events):
         source = sample[n % len(sample)]
         copy = n // len(sample)
-        text, start = copy_event(source.read_text("utf-8"), copy, windows)
+        text, start = copy_event(source.read_text("utf-8"), copy, windows, build_date)
         street = source.relative_to(SAMPLE / "events").parts[0]
         name = source.stem if copy == 0 else f"{source.stem}-r{copy:02d}"
         target = content / "events" / street / str(start.year) / f"{name}.md"

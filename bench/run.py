@@ -39,7 +39,7 @@ from bench.footprint import table as footprint_table
 from kepu.engine.output import spare_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD_DATE = "2026-12-01"
+BUILD_DATE = realmix.BUILD_DAY.isoformat()  # the day every corpus is built for
 PLAIN_CONF = '''AUTHOR = "bench"
 SITENAME = "Plain Pelican"
 SITEURL = ""

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections import defaultdict
@@ -19,7 +20,7 @@ from openpyxl import load_workbook
 from test_csv_safety import SOFFICE, open_in_calc
 from test_site_index import index_for
 
-from conftest import ROOT, SAMPLE_BUILD_DATE, run_build
+from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, run_build
 from kepu.formats.summarysheet import Line, lines, summary_csv, summary_xlsx
 from kepu.index.stats import figures
 from kepu.index.yearbook import yearbook
@@ -372,3 +373,126 @@ def test_a_series_across_new_year_counts_its_attendance_in_one_year(mini_site: P
         assert summary.get("另有跨年活动，人数计入其他年份") == ("1" if year == 2027 else None), (year, summary)
     page = (output / "stats" / "2027" / "index.html").read_text("utf-8")
     assert "0 人次<small>（0 项活动登记；另有 1 项跨年活动的人数计入其他年份）" in page
+
+
+EDGE_EVENTS = {
+    # A village's weekly series of 300 people; one of its sessions moved to the town's hall.
+    "xiaowangzhuang/2026/yangjiao-dapeng.md": """\
+title: 羊角村大棚课
+start: 2026-11-07 09:00
+end: "11:00"
+street: xiaowangzhuang
+community: yangjiao
+team: binhai-kexie
+categories: [keji-xiaxiang]
+audiences: [shequ-jumin]
+venue: {name: 羊角村村委会}
+attendance: 300
+recurrence:
+  rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-11-28
+  sessions:
+    - date: 2026-11-21
+      venue: {name: 小王庄镇文化站}
+---
+讲冬季大棚。
+""",
+    # Postponed, its new date not known: its day has passed, and it was not held.
+    "xinbei/2026/yanqi-jiangzuo.md": """\
+title: 延期的讲座
+start: 2026-11-14 09:00
+end: "10:00"
+status: postponed
+status_note: 主讲老师临时出差
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue: {name: 新北街道科普活动室}
+registration: {required: true, phone: "022-2538 0000", capacity: 80}
+---
+新时间另行通知。
+""",
+    # Free, said in more words.
+    "xinbei/2026/ziban-cailiao.md": """\
+title: 自带材料的实验课
+start: 2026-11-10 14:00
+end: "16:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue: {name: 新北街道科普活动室}
+cost: 免费（需自备材料）
+---
+带一个空瓶子。
+""",
+    # Attendance written before the event, and on a cancelled one: neither happened.
+    "xinbei/2026/hai-mei-ban.md": """\
+title: 还没办的活动
+start: 2026-12-20 09:00
+end: "10:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue: {name: 新北街道科普活动室}
+attendance: 200
+---
+预计两百人。
+""",
+    "xinbei/2026/quxiao-le.md": """\
+title: 取消了的活动
+start: 2026-11-05 09:00
+end: "10:00"
+status: cancelled
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue: {name: 新北街道科普活动室}
+attendance: 50
+---
+已取消。
+""",
+}
+
+
+@pytest.mark.build
+def test_the_year_summary_adds_up_as_a_staffer_adds_up_events_csv(mini_site: Path, tmp_path: Path) -> None:
+    """A staffer checks the year's table against events.csv with SUMIF/COUNTIF, leaving out the
+    已取消 rows (found by an audit of the year-end report). A village series with a session moved
+    to the town gave its 300 人次 to both 村 and 未登记社区或村; a postponed event's passed date was
+    已举办; 免费（需自备材料） was 收费; attendance written before an event or on a cancelled one was
+    counted (events.csv even wrote the cancelled one's)."""
+    from test_entities import with_registries
+
+    site = with_registries(mini_site)
+    for path, text in EDGE_EVENTS.items():
+        (site / "content" / "events" / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / "content" / "events" / path).write_text(f"---\n{text}", "utf-8")
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(site / "content"),
+                            "--build-date", SAMPLE_BUILD_DATE], cwd=site, env=plugin_env(), capture_output=True,
+                           text=True, timeout=300)
+    assert "活动还没有结束（第一场在 2026-12-20），参加人数要在活动结束后登记" in check.stdout, check.stdout
+    assert "已取消的活动登记了参加人数，统计和开放数据不会计入" in check.stdout, check.stdout
+    output = tmp_path / "out"
+    result = run_build(site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [row for row in csv.DictReader(io.StringIO((output / "data" / "events.csv").read_bytes().decode("utf-8-sig")))
+            if row["日期"].startswith("2026-")]
+    kept = [row for row in rows if row["状态"] != "已取消"]
+    table = _csv_rows(_download(output, 2026, "csv").read_bytes())
+    summary = {row[0]: row[1] for row in table if len(row) == 3}
+    people = sum(int(row["参加人数"] or 0) for row in rows)
+    assert int(summary["人次（登记）"]) == people == sum(int(row["参加人数"] or 0) for row in kept)
+    assert not [row["活动编号"] for row in rows if row["参加人数"] and row["活动编号"] in ("hai-mei-ban", "quxiao-le")]
+    held = [row for row in kept if row["日期"] < SAMPLE_BUILD_DATE and row["状态"] != "已延期"]
+    assert int(summary["其中已举办"]) == len(held)
+    free = {row["活动编号"] for row in kept if row["免费"] == "是"}
+    assert int(summary["免费活动"]) == len(free) and "ziban-cailiao" in free
+    start = next(n for n, row in enumerate(table) if row[:1] == ["类别"])
+    communities = {row[0]: row for row in table[start + 1:start + 5] if len(row) == 6}
+    by_kind = {kind: sum(int(row["参加人数"] or 0) for row in kept if row["社区类别"] == kind) for kind in ("社区", "村", "")}
+    assert int(communities["村"][4]) == by_kind["村"] == 300, communities
+    lines = [communities[kind][4] for kind in ("社区", "村", "未登记社区或村")]
+    assert sum(int(n) for n in lines if n.isdigit()) == int(communities["合计"][4]) == people, communities

@@ -145,6 +145,20 @@ def new_event_over(checker: FieldReader, event: Event) -> None:
                  "如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）", STRICT_ADDED)
 
 
+def early_attendance(checker: FieldReader, event: Event) -> None:
+    """参加人数 are recorded after an event: on a cancelled event, or before its first session is
+    over, the number is not counted (statistics, events.csv), so the editor is told why."""
+    review = checker.ctx.review
+    if review is None or event.attendance is None:
+        return
+    if event.status == "cancelled":
+        checker.warn("attendance", "已取消的活动登记了参加人数，统计和开放数据不会计入",
+                     "删去 attendance；如果活动其实办了，改正 status", STRICT_ALWAYS)
+    elif Occurrence(event, event.start, event.end).last_day >= review.today:
+        checker.warn("attendance", f"活动还没有结束（第一场在 {event.start:%Y-%m-%d}），参加人数要在活动结束后登记",
+                     "先删去 attendance，活动结束后再填写实际人数；现在写的数字不会计入统计", STRICT_ALWAYS)
+
+
 def late_deadline(checker: FieldReader, event: Event) -> None:
     """A sign-up deadline after the event's (or series') last day: the page would invite people
     to sign up for something already over (``new-event`` refuses the same answer)."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from kepu.content.dates import format_clock, format_day
 
 STATUSES = ("scheduled", "cancelled", "postponed", "full")
+FREE_WORDS = ("免费", "不收费", "0元", "0 元", "零元")  # a cost that says free, maybe with more words after it
+PRICE = re.compile(r"[1-9][0-9]*(?:\.[0-9]+)?\s*元")  # …unless it names a price (免费接送，门票 30 元)
 # The words residents read for each shown status (Event.shown_status), on pages, cards,
 # calendar files, open data, the change feed, filters and statistics: defined here only.
 # ``postponed`` with ``previous_start`` has its new date (``start``): it is shown as
@@ -381,7 +384,9 @@ class Event:
 
     @property
     def is_free(self) -> bool:
-        return self.cost in ("免费", "")
+        """No cost, or one that says free in other words (免费（需自备材料）, 0 元) and names no price."""
+        cost = self.cost.strip()
+        return cost in ("免费", "") or (cost.startswith(FREE_WORDS) and not PRICE.search(cost))
 
     @property
     def shown_status(self) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
 from kepu.formats import phones
-from kepu.content.datechecks import Review, extra_dates, late_deadline, new_event_over, night_start, sessions_on_rule, start_on_rule
+from kepu.content.datechecks import Review, early_attendance, extra_dates, late_deadline, new_event_over, night_start, sessions_on_rule, start_on_rule
 from kepu.content.dates import (
     MAX_SHOWN,
     DateFormatError,
@@ -904,6 +904,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
                   body_html=web_addresses(body_html), **fields)
     new_event_over(checker, event)
     late_deadline(checker, event)
+    early_attendance(checker, event)
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
     return event, checker.problems

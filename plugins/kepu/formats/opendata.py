@@ -16,6 +16,7 @@ from kepu.content.sessions import changed_times, session_label
 from kepu.formats import phones
 from kepu.formats.csvsafe import cell
 from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
+from kepu.index.stats import recorded_attendance
 
 DATA_VERSION = "1.4"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
 # 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns);
@@ -184,6 +185,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     keys = []
     # The whole event's attendance, on one row only: a spreadsheet's SUM counts a series once.
     counted = entry.counting_session
+    attendance = recorded_attendance(entry, index.build_date, zone)  # none on a cancelled or coming event
     for occurrence in entry.occurrences:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place
@@ -202,7 +204,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             "、".join(a.name for a in entry.audiences), event.cost,
             "是" if event.registration and event.registration.required else "否",
             phones.grouped(event.registration.phone) if event.registration else "",
-            event.attendance if occurrence is counted else None, f"{site}/{entry.url}",
+            attendance if occurrence is counted else None, f"{site}/{entry.url}",
             *_registry_cells(entry, elsewhere),
         ]))
     return list(zip(keys, lines, strict=True))

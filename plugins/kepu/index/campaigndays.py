@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
 from kepu.index.grids import DayCount, day_count
 from kepu.index.site import EventEntry, last_local_day, local_day, occurrence_key, time_text
-from kepu.index.stats import counted_sessions
+from kepu.index.stats import counted_sessions, recorded_attendance
 
 ALL_DAY = "全天"  # the heading of a day's all-day and continuing sessions, listed first
 FILTER_KINDS = ("streets", "categories", "audiences")
@@ -158,8 +158,9 @@ def _tally(campaign: Campaign, entries: Iterable[EventEntry], zone: ZoneInfo, bu
         events += 1
         sessions += len(counted)
         held += sum(last_local_day(o, zone) < build_date for o in counted)
-        if entry.event.attendance is not None:
-            attendance += entry.event.attendance
+        recorded = recorded_attendance(entry, build_date, zone)
+        if recorded is not None:
+            attendance += recorded
             reporting += 1
     return Tally(events, sessions, held, attendance, reporting)
 

@@ -122,29 +122,46 @@ def is_rural(entry: EventEntry) -> bool:
     return entry.street.kind in RURAL_KINDS or (entry.community is not None and entry.community.kind == VILLAGE)
 
 
-def held_sessions(sessions: list, build_date, zone: ZoneInfo) -> list:
-    """Those of these sessions that were over before the build date (the rest are planned)."""
+def held_sessions(entry: EventEntry, sessions: list, build_date, zone: ZoneInfo) -> list:
+    """Those of the event's sessions that were held: over before the build date (the rest are
+    planned). A one-off event postponed with no new date yet (已延期) was not held on its date."""
+    if entry.event.shown_status == "postponed" and entry.event.recurrence is None:
+        return []
     return [o for o in sessions if last_local_day(o, zone) < build_date]
+
+
+def recorded_attendance(entry: EventEntry, build_date, zone: ZoneInfo) -> int | None:
+    """The event's recorded 人次 as the figures and events.csv count it: none for a cancelled event,
+    nor while its first session is not over (人次 are recorded after an event, not expected ones;
+    over as ``entry.upcoming`` says, which the outputs made from an entry are keyed by)."""
+    attendance = entry.event.attendance
+    if attendance is None or entry.event.status == "cancelled":
+        return None
+    first = entry.counting_session
+    if any(o is first for o in entry.upcoming) or not held_sessions(entry, [first], build_date, zone):
+        return None
+    return attendance
 
 
 ATTENDANCE_NOTE = ("参加人数按整项活动登记，只计入一年：它第一场（取消的场次不算；办了两年以上的重复活动，"
                    "从两年内的第一场算起）所在的年份，跨年的重复活动不在其他年份重复计入。")
 
 
-def counted_attendance(entry: EventEntry, year: int | None, zone: ZoneInfo) -> int | None:
-    """The event's recorded 人次 as ``year``'s figures count it: one number for the whole event,
-    counted in the year of the session events.csv writes it on, so the years add up to the whole
-    (a series from November into February is counted once, not in both years); None in its other
-    years (see ``counted_elsewhere``) and when none was recorded."""
-    attendance = entry.event.attendance
+def counted_attendance(entry: EventEntry, year: int | None, build_date, zone: ZoneInfo) -> int | None:
+    """The event's recorded 人次 as ``year``'s figures count it: one number for the whole event
+    (``recorded_attendance``), counted in the year of the session events.csv writes it on, so the
+    years add up to the whole (a series from November into February is counted once, not in both
+    years); None in its other years (see ``counted_elsewhere``) and when none is counted."""
+    attendance = recorded_attendance(entry, build_date, zone)
     if attendance is None or year is None:
         return attendance
     return attendance if local_day(entry.counting_session.start, zone).year == year else None
 
 
-def counted_elsewhere(entry: EventEntry, year: int | None, zone: ZoneInfo) -> bool:
-    """Recorded, and counted in another year than ``year``: its 人次 here are 0, not 未登记."""
-    return entry.event.attendance is not None and counted_attendance(entry, year, zone) is None
+def counted_elsewhere(entry: EventEntry, year: int | None, build_date, zone: ZoneInfo) -> bool:
+    """Counted, in another year than ``year``: its 人次 here are 0, not 未登记."""
+    return recorded_attendance(entry, build_date, zone) is not None and \
+        counted_attendance(entry, year, build_date, zone) is None
 
 
 def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
@@ -186,7 +203,8 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         result.recurring += event.recurrence is not None
         result.online += bool(event.online)
         result.reports += bool(event.report)
-        attendance, elsewhere = counted_attendance(entry, year, zone), counted_elsewhere(entry, year, zone)
+        attendance = counted_attendance(entry, year, index.build_date, zone)
+        elsewhere = counted_elsewhere(entry, year, index.build_date, zone)
         if attendance is not None:
             result.attendance += attendance
             result.attendance_events += 1
@@ -198,7 +216,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         if capacity:
             result.capacity_events += 1
             result.places += capacity * len(sessions)
-        over = held_sessions(sessions, index.build_date, zone)
+        over = held_sessions(entry, sessions, index.build_date, zone)
         for kind, keys in (("streets", (event.street,)), ("categories", event.categories),
                            ("audiences", event.audiences)):
             per[kind].add(keys, len(sessions), attendance, len(over), elsewhere)

@@ -80,16 +80,19 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
         counted = counted_sessions(entry, year, index.timezone)
         if not counted:
             continue
-        sessions, held = len(counted), len(held_sessions(counted, index.build_date, index.timezone))
-        attendance = counted_attendance(entry, year, index.timezone)
-        elsewhere = counted_elsewhere(entry, year, index.timezone)
+        sessions, held = len(counted), len(held_sessions(entry, counted, index.build_date, index.timezone))
+        attendance = counted_attendance(entry, year, index.build_date, index.timezone)
+        elsewhere = counted_elsewhere(entry, year, index.build_date, index.timezone)
         tallies["year"].add([TOTAL], sessions, attendance, held, elsewhere)
         for kind, keys in _keys(entry, registries).items():
             tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance, held, elsewhere)
         tallies["communities"].add([TOTAL], sessions, attendance, held, elsewhere)
-        for key, part in _community_parts(entry, counted):
-            tallies["communities"].add([key], len(part), attendance,
-                                       len(held_sessions(part, index.build_date, index.timezone)), elsewhere)
+        for number, (key, part) in enumerate(_community_parts(entry, counted)):
+            # The event's 人次 once, in the row of the session events.csv writes them on.
+            holds = any(o is entry.counting_session for o in part)
+            tallies["communities"].add([key], len(part), attendance if holds else None,
+                                       len(held_sessions(entry, part, index.build_date, index.timezone)),
+                                       elsewhere and number == 0)
     total = tallies["year"].row(TOTAL, "全年合计")
     programmes = _programme_lines(registries, tallies["programmes"], urls.get("programmes", {}))
     sections = (
@@ -103,7 +106,8 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
                           "一项活动可属于几个类型，合计中只算一次。"),
         _section("communities", "社区和村", "类别", [tallies["communities"].row(kind, kind) for kind in
                                                      (*COMMUNITY_KINDS, NO_COMMUNITY)],
-                 tallies["communities"], note="按活动所在的社区或村登记的类别统计。"),
+                 tallies["communities"], note="按活动所在的社区或村登记的类别统计；一项活动有几场换到了别处时，两行都算这项活动，"
+                      "人次只算在它第一场所在的一行。"),
         _people_section(registries, tallies["people"], urls.get("people", {})),
     )
     villages = tallies["communities"].row(VILLAGE, VILLAGE).sessions
