@@ -496,3 +496,30 @@ def test_the_year_summary_adds_up_as_a_staffer_adds_up_events_csv(mini_site: Pat
     assert int(communities["村"][4]) == by_kind["村"] == 300, communities
     lines = [communities[kind][4] for kind in ("社区", "村", "未登记社区或村")]
     assert sum(int(n) for n in lines if n.isdigit()) == int(communities["合计"][4]) == people, communities
+
+
+@pytest.mark.build
+def test_a_series_older_than_the_listed_years_says_since_when(mini_site: Path, tmp_path: Path) -> None:
+    """A weekly series begun in March 2024: its page lists the sessions of the last two years only
+    (SERIES_PAST_DAYS), and said 已经举办的 104 场 as if that were all of them (found by the
+    year-end audit). It says since when it counts; the rule's Saturdays from that day on, worked
+    out by dateutil, are the number it gives."""
+    from dateutil.rrule import SA, WEEKLY, rrule
+
+    path = mini_site / "content" / "events" / "xinbei" / "2024" / "laopai-kexueke.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ntitle: 老牌科学课\nstart: 2024-03-02 09:00\nend: \"10:00\"\nstreet: xinbei\n"
+                    "team: xinbei-liudong\ncategories: [kexue-shiyan]\naudiences: [qinzi]\n"
+                    "venue: {name: 新北街道科普活动室}\nrecurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SA\n---\n每周六上午。\n",
+                    "utf-8")
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (output / "events" / "laopai-kexueke" / "index.html").read_text("utf-8")
+    summary = re.search(r"<summary>(\d{4})年(\d+)月(\d+)日（周.）以来已经举办的 (\d+) 场</summary>", page)
+    assert summary, re.findall(r"<summary>[^<]*</summary>", page)
+    since = date(int(summary[1]), int(summary[2]), int(summary[3]))
+    build = date.fromisoformat(SAMPLE_BUILD_DATE)
+    saturdays = [d.date() for d in rrule(WEEKLY, byweekday=SA, dtstart=date(2024, 3, 2), until=build)]
+    assert date(2024, 3, 2) < since and since in saturdays
+    assert int(summary[4]) == len([d for d in saturdays if since <= d < build])

@@ -68,6 +68,13 @@ class EventEntry:
         return self.occurrences[-1]
 
     @property
+    def listed_since(self) -> Occurrence | None:
+        """The first session listed when the series began earlier (sessions more than
+        SERIES_PAST_DAYS before the build are not listed): its page says 自…以来."""
+        first = self.occurrences[0]
+        return first if self.event.recurrence is not None and first.start > self.event.start else None
+
+    @property
     def counting_session(self) -> Occurrence:
         """The session a whole event's recorded attendance is counted on (its row in events.csv,
         the year and street figures it adds to): its first one held."""

@@ -144,7 +144,7 @@ def recorded_attendance(entry: EventEntry, build_date, zone: ZoneInfo) -> int | 
 
 
 ATTENDANCE_NOTE = ("参加人数按整项活动登记，只计入一年：它第一场（取消的场次不算；办了两年以上的重复活动，"
-                   "从两年内的第一场算起）所在的年份，跨年的重复活动不在其他年份重复计入。")
+                   "从统计日前两年以来的第一场算起）所在的年份，跨年的重复活动不在其他年份重复计入。")
 
 
 def counted_attendance(entry: EventEntry, year: int | None, build_date, zone: ZoneInfo) -> int | None:
