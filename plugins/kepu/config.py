@@ -107,7 +107,7 @@ class SiteConfig:
             organization=str(settings.get("ORGANIZATION") or settings.get("SITENAME") or ""),
             district=District.from_settings(settings),
             codeowners_team=str(settings.get("KEPU_CODEOWNERS_TEAM") or "@kepu"),
-            share_image=str(settings.get("SHARE_IMAGE") or SHARE_IMAGE),
+            share_image=str(settings.get("SHARE_IMAGE") or f"{_folder(settings, 'KEPU_IMAGES_PATH', 'images')}/share.png"),
             urls=UrlScheme.from_settings(settings),
             settings=FrozenSettings({k: v for k, v in settings.items() if k.isupper() and k != CONFIG_KEY}),
         )
@@ -271,9 +271,8 @@ class _Where:
         return Problem(self.source, self.lines.get(name, 0), name, message, hint)
 
 
-# The district's card shown when a page is shared (WeChat, search engines): a picture under the
-# content folder's images/; without one, the theme's card, which names no district.
-SHARE_IMAGE = "images/share.png"
+# The district's card shown when a page is shared (WeChat, search engines): SHARE_IMAGE, by default
+# share.png in the content's images folder; without one, the theme's card, which names no district.
 SHARE_IMAGE_HINT = ("放一张 600×600 的 PNG 或 JPG 图片（写着本站名称），例如 content/images/share.png，"
                     'SHARE_IMAGE = "images/share.png"；不设 SHARE_IMAGE 也可以，没有这张图时用主题自带的通用图片')
 

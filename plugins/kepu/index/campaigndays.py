@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
 from kepu.index.grids import DayCount, day_count
 from kepu.index.site import EventEntry, last_local_day, local_day, occurrence_key, time_text
-from kepu.index.stats import counted_sessions, recorded_attendance
+from kepu.index.stats import counted_sessions, held_sessions, recorded_attendance
 
 ALL_DAY = "全天"  # the heading of a day's all-day and continuing sessions, listed first
 FILTER_KINDS = ("streets", "categories", "audiences")
@@ -157,7 +157,7 @@ def _tally(campaign: Campaign, entries: Iterable[EventEntry], zone: ZoneInfo, bu
             continue
         events += 1
         sessions += len(counted)
-        held += sum(last_local_day(o, zone) < build_date for o in counted)
+        held += len(held_sessions(entry, counted, build_date, zone))
         recorded = recorded_attendance(entry, build_date, zone)
         if recorded is not None:
             attendance += recorded

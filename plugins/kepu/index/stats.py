@@ -132,15 +132,13 @@ def held_sessions(entry: EventEntry, sessions: list, build_date, zone: ZoneInfo)
 
 def recorded_attendance(entry: EventEntry, build_date, zone: ZoneInfo) -> int | None:
     """The event's recorded 人次 as the figures and events.csv count it: none for a cancelled event,
-    nor while its first session is not over (人次 are recorded after an event, not expected ones;
-    over as ``entry.upcoming`` says, which the outputs made from an entry are keyed by)."""
+    nor while its first session is not held (人次 are recorded after an event, not expected ones).
+    Over before the build day is what ``entry.upcoming`` leaves out too, which the outputs made from
+    an entry are keyed by."""
     attendance = entry.event.attendance
     if attendance is None or entry.event.status == "cancelled":
         return None
-    first = entry.counting_session
-    if any(o is first for o in entry.upcoming) or not held_sessions(entry, [first], build_date, zone):
-        return None
-    return attendance
+    return attendance if held_sessions(entry, [entry.counting_session], build_date, zone) else None
 
 
 ATTENDANCE_NOTE = ("参加人数按整项活动登记，只计入一年：它第一场（取消的场次不算；办了两年以上的重复活动，"
@@ -160,8 +158,8 @@ def counted_attendance(entry: EventEntry, year: int | None, build_date, zone: Zo
 
 def counted_elsewhere(entry: EventEntry, year: int | None, build_date, zone: ZoneInfo) -> bool:
     """Counted, in another year than ``year``: its 人次 here are 0, not 未登记."""
-    return recorded_attendance(entry, build_date, zone) is not None and \
-        counted_attendance(entry, year, build_date, zone) is None
+    return year is not None and recorded_attendance(entry, build_date, zone) is not None and \
+        local_day(entry.counting_session.start, zone).year != year
 
 
 def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:

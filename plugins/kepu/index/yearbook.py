@@ -87,9 +87,9 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
         for kind, keys in _keys(entry, registries).items():
             tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance, held, elsewhere)
         tallies["communities"].add([TOTAL], sessions, attendance, held, elsewhere)
+        counting = entry.counting_session  # the event's 人次 once, in the row of the session events.csv writes them on
         for number, (key, part) in enumerate(_community_parts(entry, counted)):
-            # The event's 人次 once, in the row of the session events.csv writes them on.
-            holds = any(o is entry.counting_session for o in part)
+            holds = any(o is counting for o in part)
             tallies["communities"].add([key], len(part), attendance if holds else None,
                                        len(held_sessions(entry, part, index.build_date, index.timezone)),
                                        elsewhere and number == 0)
