@@ -78,15 +78,19 @@ def _check_corpus_section(text: str) -> None:
     number = r"([\d.]+)"
     row = re.search(r"^\| 40 \| " + r" \| ".join([number] * 13) + r" \|$", text, re.MULTILINE)
     assert row, text
-    (portal, plain, ratio, _, warm, warm_ratio, peak, warm_peak, _, files, per_event, kb,
+    (portal, plain, ratio, _, warm, warm_ratio, peak, warm_peak, plain_peak, files, per_event, kb,
      plain_files) = map(float, row.groups())
     assert portal > 0 and plain > 0 and warm > 0 and peak > 0 and warm_peak > 0
     assert _within_rounding(ratio, portal, plain) and _within_rounding(warm_ratio, warm, portal)
     assert files > plain_files > 40  # the portal writes more than plain Pelican, both write pages
     assert abs(per_event - files / 40) <= 0.006
-    runs = re.search(r"^- 40 events: portal cold ([\d.]+) s \(\d+ MB\); Pelican cold ([\d.]+) s \(\d+ MB\); "
-                     r"portal warm ([\d.]+) s \(\d+ MB\)$", text, re.MULTILINE)
+    runs = re.search(r"^- 40 events: portal cold ([\d.]+) s; Pelican cold ([\d.]+) s; portal warm ([\d.]+) s$",
+                     text, re.MULTILINE)
     assert runs and [round(float(x), 2) for x in runs.groups()] == [portal, plain, warm]  # one run each: the medians
+    sampled = re.search(r"^- 40 events, sampled: portal cold [\d.]+ s \((\d+) MB\); Pelican cold [\d.]+ s "
+                        r"\((\d+) MB\); portal warm [\d.]+ s \((\d+) MB\)$", text, re.MULTILINE)
+    assert sampled, text  # memory comes from builds of their own, and the table shows theirs
+    assert [float(x) for x in sampled.groups()] == [peak, plain_peak, warm_peak]
     total = re.search(r"^\| \*\*all\*\* \| \*\*([\d,]+)\*\* \| \*\*([\d.]+)\*\* \|", text, re.MULTILINE)
     assert total and int(total[1].replace(",", "")) == files  # the table of kinds adds up to the whole output
     assert abs(float(total[2]) * 1e6 / 40 / 1024 - kb) <= 0.1 * kb
@@ -145,3 +149,18 @@ def test_a_memory_sample_taken_while_a_process_forks_is_left_out(monkeypatch: py
     monkeypatch.setattr(run, "_pss_kb", {10: 300_000, 11: 200_000}.__getitem__)
     assert run._tree_rss_kb(10) is None  # forked while it was read
     assert run._tree_rss_kb(10) == 500_000
+
+
+@pytest.mark.e2e  # it starts processes through bench.run, which the tier guess does not follow
+def test_a_timed_build_is_not_sampled_for_memory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Sampling reads every process's page tables and slows a build of several processes on two
+    cores (not plain Pelican's one): timed builds run unwatched, memory is sampled in builds of its own."""
+    from bench import run
+
+    reads = []
+    monkeypatch.setattr(run, "_tree_rss_kb", lambda pid: reads.append(pid) or 1024)
+    timed = run.measure([sys.executable, "-c", "pass"], tmp_path, plugin_env(), tmp_path)
+    assert timed.peak_mb is None and reads == []
+    sampled = run.measure([sys.executable, "-c", "import sys; sys.stdin.read()"], tmp_path, plugin_env(), tmp_path,
+                          sampled=True)
+    assert sampled.peak_mb in (0, 1.0)  # a sample, when one was taken before the build ended
