@@ -57,22 +57,29 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def editor(mini_site: Path) -> Iterator[tuple[Path, str, str]]:
-    """`invoke cms` on the mini site's content: (site folder, admin URL, decap-server's address)."""
+@contextmanager
+def _cms(site: Path) -> Iterator[tuple[Path, str, str]]:
+    """`invoke cms` on a site's content: (site folder, admin URL, decap-server's address)."""
     require(DECAP_SERVER.is_file(), "decap-server (npm ci)")
     proxy = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kepu.editor.cmsserve", "--content", str(mini_site / "content"), "--port", "0",
+        [sys.executable, "-m", "kepu.editor.cmsserve", "--content", str(site / "content"), "--port", "0",
          "--proxy-port", str(proxy)], cwd=ROOT, env=plugin_env(), stdout=subprocess.PIPE, text=True)
     try:
         ready = process.stdout.readline()  # printed once both servers answer
         url = re.search(r"http://\S+/admin/", ready)
         assert url, ready
-        yield mini_site, url[0], f"127.0.0.1:{proxy}"
+        yield site, url[0], f"127.0.0.1:{proxy}"
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def editor(mini_site: Path) -> Iterator[tuple[Path, str, str]]:
+    """The web editor on the mini site."""
+    with _cms(mini_site) as running:
+        yield running
 
 
 def _shot(page, name: str, target=None, block: str = "center") -> None:
@@ -145,6 +152,11 @@ def _new(page, url: str, collection: str) -> None:
     page.locator("[class*='ControlContainer']").first.wait_for()
 
 
+def _other_place(page) -> None:
+    """A place the venue registry does not list: 其他地点, then its name and address."""
+    page.get_by_label(re.compile("^地点")).select_option(label="其他地点（写名称和地址）")
+
+
 def _single_event(page, url: str) -> None:
     _new(page, url, "events")
     page.get_by_label("活动名称").fill("冬夜星空观测")
@@ -154,6 +166,7 @@ def _single_event(page, url: str) -> None:
     _when(start, "2026-12-12", "18:30")
     _when(end, "", "20:00")
     assert start.locator("output").inner_text() == "2026年12月12日（周六） 18:30"
+    _other_place(page)
     page.get_by_label("场地名称").fill("新北街道文化中心")
     page.get_by_label("详细地址").fill("天津市滨海新区新北街道文化中心三楼")
     _pick(page, "活动类型", "科普讲座")
@@ -184,6 +197,7 @@ def _series(page, url: str) -> None:
     assert "共 7 次" in preview.inner_text()
     assert preview.locator("li.kepu-skipped").all_inner_texts() == [
         "2026年12月26日（周六） 不开展", "2027年1月2日（周六） 不开展"]
+    _other_place(page)
     page.get_by_label("场地名称").fill("泰达图书馆报告厅")
     _pick(page, "活动类型", "科学实验")
     _pick(page, "服务对象", "亲子家庭", "社区居民")
@@ -329,6 +343,8 @@ def test_the_form_offers_the_registries_and_public_pages_stay_free_of_it(sample_
     assert [o["value"] for o in fields["community"]["options"]] == [c["id"] for c in communities]  # ids, not free text
     teams = yaml.safe_load((ROOT / "content" / "data" / "teams.yml").read_text("utf-8"))
     assert [o["value"] for o in fields["team"]["options"]] == [t["id"] for t in teams]
+    venues = yaml.safe_load((ROOT / "content" / "data" / "venues.yml").read_text("utf-8"))
+    assert [(v["id"], v["name"]) for v in fields["venue"]["venues"]] == [(v["id"], v["name"]) for v in venues]
     assert config["locale"] == "zh_Hans" and config["publish_mode"] == "editorial_workflow"
     # Each picture's hint says where it goes: a news photo is not kept with a street's pictures.
     hints = {c["name"]: next(f["hint"] for f in c["fields"] if f["name"] == "image") for c in config["collections"]}
@@ -364,6 +380,7 @@ def test_a_monthly_series_is_previewed_and_saved_as_the_rule_it_shows(editor, br
         _when(start, "2026-12-03", "")  # a Thursday: off the rule
         assert "不符合这个规律" in preview.get_by_role("alert").inner_text()
         _when(start, "2026-12-02", "")
+        _other_place(page)
         page.get_by_label("场地名称").fill("泰达社区卫生服务中心")
         _pick(page, "活动类型", "科普讲座")
         _pick(page, "服务对象", "老年人")
@@ -399,6 +416,7 @@ def _new_lecture(page, url: str, title: str, day: str, start: str, end: str, aud
     _pick(page, "志愿服务队", "流动科技馆")
     _when(page.locator(".kepu-when").nth(0), day, start)
     _when(page.locator(".kepu-when").nth(1), "", end)
+    _other_place(page)
     page.get_by_label("场地名称").fill("新北街道文化中心")
     _pick(page, "活动类型", "科普讲座")
     _pick(page, "服务对象", audience)
@@ -560,3 +578,60 @@ def test_the_form_fits_a_phone(editor, browser) -> None:
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     finally:
         context.close()
+
+
+REGISTERED_VENUES = """- id: xinbei-kepu-huodongshi
+  name: 新北街道科普活动室
+  kind: 社区中心
+  street: xinbei
+  address: 天津市滨海新区新北街道新北路 88 号二楼
+  lat: 39.0551
+  lon: 117.6832
+- id: xinbei-wenhua-zhongxin
+  name: 新北街道文化中心
+  kind: 社区中心
+  street: xinbei
+  address: 天津市滨海新区新北街道文化中心三楼
+"""
+
+
+@pytest.fixture
+def editor_with_venues(mini_site: Path) -> Iterator[tuple[Path, str, str]]:
+    """The web editor on the mini site with two registered venues, one of which an event names."""
+    (mini_site / "content" / "data" / "venues.yml").write_text(REGISTERED_VENUES, "utf-8")
+    event = mini_site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    event.write_text(event.read_text("utf-8").replace("venue:\n  name: 新北街道科普活动室\n",
+                                                      "venue: xinbei-kepu-huodongshi\n"), "utf-8")
+    with _cms(mini_site) as running:
+        yield running
+
+
+def test_an_event_at_a_registered_venue_is_edited_and_moved_to_another_registered_venue(
+        editor_with_venues, browser, tmp_path: Path) -> None:
+    """Most events name a venue of venues.yml by its id (``venue: xinbei-kepu-huodongshi``), as the
+    registry tells volunteers to. She opens one in the web form: it shows the place's name and
+    address (the form showed the id in both 场地名称 and 详细地址, and typing there saved the id as
+    the address). She corrects the title and publishes; then moves the event to the other
+    registered venue, chosen from the list by its name. The file keeps ids; the page shows the places."""
+    site, url, _ = editor_with_venues
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _signed_in(browser, url) as page:
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
+        title = page.get_by_label("活动名称")
+        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+        card = page.locator(".kepu-venue-card")
+        assert card.inner_text().split("\n") == ["新北街道科普活动室", "天津市滨海新区新北街道新北路 88 号二楼"]
+        assert page.get_by_label("场地名称").count() == 0  # nothing to type for a registered place
+        title.fill("周末科学同学会（更新）")
+        _publish(page)
+        saved = _front_matter(event)
+        assert (saved["title"], saved["venue"]) == ("周末科学同学会（更新）", "xinbei-kepu-huodongshi")
+        page.get_by_label(re.compile("^地点")).select_option(label="新北街道文化中心")
+        assert "天津市滨海新区新北街道文化中心三楼" in card.inner_text()
+        _publish(page)
+    assert _front_matter(event)["venue"] == "xinbei-wenhua-zhongxin"
+    output = tmp_path / "output"
+    build = run_build(site / "content", output)
+    assert build.returncode == 0, build.stderr
+    page_html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert "周末科学同学会（更新）" in page_html and "天津市滨海新区新北街道文化中心三楼" in page_html

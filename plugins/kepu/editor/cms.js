@@ -1,7 +1,8 @@
-/* The web editor (/admin/): two fields Decap CMS lacks, then Decap is started.
+/* The web editor (/admin/): the fields Decap CMS lacks, then Decap is started.
  *   kepu-when    a date with an optional time, shown with its weekday (start, end, deadlines);
  *   kepu-repeat  the repeat section: 每周几 / 每月第几个周几 / 每天, until, except, and the dates it gives.
- *   kepu-contact one line of contact text, or its name, phone and e-mail when the file has them so.
+ *   kepu-contact one line of contact text, or its name, phone and e-mail when the file has them so;
+ *   kepu-venue   a registered venue from the list (its id saved), or another place's name and address.
  * Loaded before decap-cms.js: it asks Decap to wait until the fields are registered. */
 (function () {
   "use strict";
@@ -475,6 +476,92 @@
     });
   }
 
+  /* The place: a registered venue (the file keeps its id, as venues.yml asks), another place
+     written out (name, address, optional coordinates), or none (an online event). A file that
+     names a venue the registry does not know keeps it, said beside the list. */
+  var OTHER = "__other__";
+  var PLACE_PARTS = [["name", "场地名称", "text"], ["address", "详细地址", "text"],
+                     ["lat", "纬度（可不填）", "number"], ["lon", "经度（可不填）", "number"]];
+
+  function venueProblem(value, find) {
+    if (typeof value === "string") {
+      return value.trim() && !find(value) ? "“" + value + "”不是登记过的场地：请从列表里选，或选“其他地点”写名称和地址" : "";
+    }
+    if (!value || typeof value !== "object") return "";
+    var has = function (key) { return value[key] !== undefined && value[key] !== null && String(value[key]).trim() !== ""; };
+    if (!has("name") && (has("address") || has("lat") || has("lon"))) return "请写场地名称";
+    if (has("lat") !== has("lon")) return "经纬度要同时填写纬度和经度，或都不填";
+    if (has("lat") && !(Math.abs(+value.lat) <= 90 && Math.abs(+value.lon) <= 180)) {
+      return "纬度在 -90 到 90 之间，经度在 -180 到 180 之间";
+    }
+    return "";
+  }
+
+  function venueControl() {
+    return createClass({
+      getInitialState: function () { return {other: false}; },
+      registered: function () { return plain(this.props.field.get("venues")) || []; },
+      find: function (text) {
+        var wanted = String(text || "").trim();
+        return this.registered().filter(function (v) { return v.id === wanted || v.name === wanted; })[0];
+      },
+      isValid: function () {
+        var problem = venueProblem(plain(this.props.value), this.find.bind(this));
+        return problem ? {error: {message: problem}} : true;
+      },
+      choose: function (choice) {
+        this.setState({other: choice === OTHER});
+        this.props.onChange(choice === OTHER ? "" : choice);
+      },
+      change: function (value, key, text) {
+        var next = Object.assign({}, value);
+        if (text.trim() === "") delete next[key];
+        else next[key] = key === "lat" || key === "lon" ? (isNaN(parseFloat(text)) ? text : parseFloat(text)) : text;
+        this.props.onChange(Object.keys(next).length ? next : "");
+      },
+      options: function (value) {
+        var found = [h("option", {key: "none", value: ""}, "不填（纯线上活动）")], groups = {}, order = [];
+        this.registered().forEach(function (v) {
+          if (!groups[v.street]) { groups[v.street] = []; order.push(v.street); }
+          groups[v.street].push(h("option", {key: v.id, value: v.id}, v.name));
+        });
+        order.forEach(function (street) {
+          found.push(h("optgroup", {key: "g-" + street, label: street || "其他街镇"}, groups[street]));
+        });
+        if (typeof value === "string" && value.trim() && !this.find(value)) {
+          found.push(h("option", {key: "unknown", value: value}, "未登记的场地：" + value));
+        }
+        found.push(h("option", {key: OTHER, value: OTHER}, "其他地点（写名称和地址）"));
+        return found;
+      },
+      render: function () {
+        var self = this, value = plain(this.props.value);
+        var object = value && typeof value === "object", place = typeof value === "string" && this.find(value);
+        var chosen = object || (!value && this.state.other) ? OTHER : (place ? place.id : (value || ""));
+        var parts = [h("select", {
+          key: "choice", id: this.props.forID, name: "kepu-venue", value: chosen,
+          onChange: function (event) { self.choose(event.target.value); }
+        }, this.options(value))];
+        if (place) {
+          parts.push(h("p", {key: "card", className: "kepu-venue-card"}, place.name,
+                       place.address ? h("br", {}) : null, place.address || null));
+          parts.push(h("p", {key: "note", className: "kepu-venue-note"},
+                         "场地的名称、地址和坐标写在场地登记表里，这里不用再填；要改请告诉网站管理员。"));
+        } else if (chosen === OTHER) {
+          var written = object ? value : {}, hints = plain(this.props.field.get("hints")) || {};
+          PLACE_PARTS.forEach(function (part) {
+            parts.push(h("label", {key: part[0], className: "kepu-venue-part"}, part[1] + " ", h("input", {
+              type: part[2], step: part[2] === "number" ? "any" : undefined, name: "kepu-venue-" + part[0],
+              value: written[part[0]] === undefined || written[part[0]] === null ? "" : written[part[0]],
+              onChange: function (event) { self.change(written, part[0], event.target.value); }
+            }), h("small", {}, hints[part[0]] || "")));
+          });
+        }
+        return h("div", {className: this.props.classNameWrapper + " kepu-venue"}, parts);
+      }
+    });
+  }
+
   function preview(props) {
     var value = plain(props.value);
     return h("span", {}, value && value.rrule ? value.rrule : String(value || ""));
@@ -532,6 +619,7 @@
     CMS.registerWidget("kepu-when", whenControl(), preview);
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
     CMS.registerWidget("kepu-contact", contactControl(), preview);
+    CMS.registerWidget("kepu-venue", venueControl(), preview);
     CMS.registerEventListener({name: "preSave", handler: function (args) { return completeEnd(args.entry.get("data")); }});
     CMS.init();
   });

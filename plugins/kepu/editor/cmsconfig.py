@@ -101,19 +101,18 @@ def _image(prefix: str, folder: str, kept_with: str) -> list[dict[str, Any]]:
 
 
 def _venue(registries: Registries) -> dict[str, Any]:
+    """The place: a registered venue chosen from venues.yml (the file keeps its id, as the
+    registry asks), or a name and address written out (kepu-venue shows whichever the file has)."""
     # A coordinate example from the site's own registered venues (none: the range alone).
     known = next((place for place in registries.venues.values() if place.lat is not None and place.lon is not None), None)
     lat_example, lon_example = (f"，例如 {known.lat}", f"，例如 {known.lon}") if known else ("", "")
-    return {"name": "venue", "label": "地点", "widget": "object", "required": False, "collapsed": False,
-            "hint": "线下活动写场地名称和地址；纯线上活动不填，写下面的“线上链接”",
-            "fields": [
-                _text("name", "场地名称", "例如 某某社区综合服务中心一楼活动室"),
-                _text("address", "详细地址", "写到门牌号，例如 某某街道某某路 12 号"),
-                {"name": "lat", "label": "纬度（可不填）", "widget": "number", "value_type": "float",
-                 "min": -90, "max": 90, "required": False, "hint": f"在中国是 18 到 54 之间的数{lat_example}"},
-                {"name": "lon", "label": "经度（可不填）", "widget": "number", "value_type": "float",
-                 "min": -180, "max": 180, "required": False, "hint": f"在中国是 73 到 135 之间的数{lon_example}"},
-            ]}
+    streets = {street.id: street.name for street in registries.streets.values()}
+    return {"name": "venue", "label": "地点", "widget": "kepu-venue", "required": False,
+            "hint": "线下活动选登记过的场地，或选“其他地点”写名称和地址；纯线上活动不填，写下面的“线上链接”",
+            "venues": [{"id": place.id, "name": place.name, "address": place.address,
+                        "street": streets.get(place.street, "")} for place in registries.venues.values()],
+            "hints": {"name": "例如 某某社区综合服务中心一楼活动室", "address": "写到门牌号，例如 某某街道某某路 12 号",
+                      "lat": f"在中国是 18 到 54 之间的数{lat_example}", "lon": f"在中国是 73 到 135 之间的数{lon_example}"}}
 
 
 def _registration() -> dict[str, Any]:
