@@ -533,6 +533,12 @@ def test_the_page_keeps_room_for_a_photo_before_it_arrives(mini_site: Path, tmp_
     ('width="10mm" height="5mm"', None),
     ('width="10cm" height="5cm" viewBox="0 0 200 100"', None),  # shown 10 cm wide, not 200 px
     ("", None),
+    # Sizes no page can take (a hostile or broken drawing): no size given, and no build stopped.
+    (f'width="{"9" * 400}" height="10"', None),
+    ('viewBox="0 0 inf 10"', None),
+    ('viewBox="0 0 1e999 10"', None),
+    ('viewBox="0 0 nan 10"', None),
+    ('viewBox="0 0 1e300 1"', None),
 ])
 def test_an_svg_picture_gives_the_page_the_shape_it_says(root: str, size) -> None:
     """A picture drawn as SVG keeps its room while it loads too, when it says its size or shape."""
@@ -541,6 +547,18 @@ def test_an_svg_picture_gives_the_page_the_shape_it_says(root: str, size) -> Non
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" {root}><rect width="1" height="1"/></svg>'.encode()
     published_svg = inspect_image(svg, "content/images/t.svg").publish
     assert svg_size(published_svg) == size
+
+
+@pytest.mark.parametrize("side", ["²", "١٠٠", "9" * 400, "9" * 5000, "1e9", "-5", ""])
+def test_a_picture_sized_with_no_plain_number_is_left_as_written(side: str) -> None:
+    """A width or height pasted with a digit that is no 0–9 (², Arabic-Indic digits), or too long
+    for any screen, is left as the editor wrote it (a browser ignores it): no size is made up
+    from it, and the build goes on (it stopped with a ValueError or OverflowError)."""
+    from kepu_pelican.filters import sized_pictures
+
+    for given in ("width", "height"):
+        tag = f'<img src="/images/a.jpg" alt="葡萄园" {given}="{side}">'
+        assert str(sized_pictures(tag, {"images/a.jpg": (800, 600)})) == tag
 
 
 @pytest.mark.build

@@ -64,6 +64,7 @@ _IMG = re.compile(r"<img\s[^>]*>")
 _SRC = re.compile(r'\ssrc="/?([^"?#]+)"')
 _WIDTH = re.compile(r'\swidth="\s*([^"]*?)\s*"')
 _HEIGHT = re.compile(r'\sheight="\s*([^"]*?)\s*"')
+_PIXELS = re.compile(r"[0-9]{1,5}")  # a side a screen can show; not ² or ١٠٠, which isdigit() takes
 
 
 def sized_pictures(html: str, pictures: dict[str, tuple[int, int]] | None) -> Markup:
@@ -83,9 +84,9 @@ def sized_pictures(html: str, pictures: dict[str, tuple[int, int]] | None) -> Ma
         if width and height:
             return tag
         if width:
-            added = f'height="{_scaled(width[1], size[1], size[0])}"' if width[1].isdigit() else ""
+            added = f'height="{_scaled(width[1], size[1], size[0])}"' if _PIXELS.fullmatch(width[1]) else ""
         elif height:
-            added = f'width="{_scaled(height[1], size[0], size[1])}"' if height[1].isdigit() else ""
+            added = f'width="{_scaled(height[1], size[0], size[1])}"' if _PIXELS.fullmatch(height[1]) else ""
         else:
             added = f'width="{size[0]}" height="{size[1]}"'
         return f'{tag.removesuffix(">").removesuffix("/").rstrip()} {added}>' if added else tag

@@ -430,6 +430,7 @@ def _parse_svg(data: bytes) -> _Builder:
     return builder
 
 
+MAX_SVG_SIDE = 100_000  # pixels: larger (or inf, nan) is a broken drawing, not a size to give a page
 _LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(px)?\s*")
 
 
@@ -451,7 +452,7 @@ def svg_size(data: bytes) -> tuple[int, int] | None:
             size = tuple(float(value) for value in box[2:4]) if len(box) == 4 else ()
         except ValueError:
             return None
-    if len(size) != 2 or min(size) <= 0:
+    if len(size) != 2 or not all(0 < side <= MAX_SVG_SIDE for side in size):  # (nan fails it too)
         return None
     return max(1, round(size[0])), max(1, round(size[1]))
 
