@@ -184,3 +184,43 @@ def test_a_spreadsheet_sum_of_attendance_counts_a_series_once(mini_site: Path, t
     counted = [r for r in ours if r["参加人数"]]
     # On the series' first session held (the 7 Nov row), so a sum over any street or year counts it once.
     assert [(r["日期"].date(), r["状态"]) for r in counted] == [(date(2026, 11, 7), "正常举办")], counted
+
+
+EXTRA_CANCELLED = """  sessions:
+    - date: 2027-02-06
+      status: cancelled
+      note: 加开的一场取消
+"""
+EXTRA_MOVED = """  sessions:
+    - date: 2027-02-06
+      start: 2027-02-07 09:30
+      end: "11:30"
+      note: 改到周日上午
+"""
+
+
+@pytest.mark.parametrize("sessions", [EXTRA_CANCELLED, EXTRA_MOVED], ids=["cancelled", "moved"])
+def test_an_added_session_cancelled_or_moved_reads_so_in_every_calendar(
+        mini_site: Path, tmp_path: Path, sessions: str) -> None:
+    """The series' added session (rdates: 2027-02-06 14:00) cancelled, or moved to Sunday morning: a
+    subscriber on Thunderbird (ical.js) saw it happening as planned, and the moved one twice, because
+    its RECURRENCE-ID (local time) did not match the added date (written in UTC for libical)."""
+    with_sessions(mini_site, sessions)
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = output / "feeds" / "all.ics"
+    span = (date(2027, 1, 25), date(2027, 2, 15))
+    ours = [o for o in python_occurrences(feed, *span) if o[0] == UID]
+    planned, sunday = "2027-02-06T06:00:00.000Z", "2027-02-07T01:30:00.000Z"
+    require(node_available(), "node and node_modules/ical.js")
+    js = [o for o in icaljs([feed], *span)[str(feed)] if o["uid"] == UID]
+    assert sorted((o["uid"], o["start"], o["end"]) for o in js) == sorted(ours)
+    statuses = {o["start"]: o["status"] for o in js}
+    if sessions is EXTRA_CANCELLED:
+        assert statuses[planned] == "CANCELLED"
+    else:
+        assert planned not in statuses and statuses[sunday] != "CANCELLED"
+    require(libical_available(), "Debian's python3-gi and gir1.2-ical-3.0")
+    lib = sorted(o for o in libical_occurrences([feed], *span)[str(feed)] if o[0] == UID)
+    assert lib == sorted((uid, start) for uid, start, _ in ours)

@@ -222,12 +222,16 @@ class EventComponents:
         if event.recurrence is None:
             return []
         zone = ZoneInfo(event.timezone)
+        added = {_point(d, event.start, zone) for d in event.recurrence.rdates}
         found = []
         for change in event.recurrence.sessions:
             original = _point(change.original, event.start, zone)
             start, end = changed_times(event, change, original)
             vevent = self._base(entry, 1)
-            vevent.add("recurrence-id", original)
+            # An added session's override names it as its RDATE does (in UTC): ical.js matches an
+            # override to its session by the text of the time, so a local RECURRENCE-ID left an added
+            # session cancelled or moved in the file happening as planned in Thunderbird.
+            vevent.add("recurrence-id", _utc(original) if original in added else original)
             prefix = TITLE_PREFIX["cancelled"] if change.cancelled else TITLE_PREFIX.get(event.shown_status, "")
             vevent.add("summary", LiteralText(prefix + event.title))
             vevent.add("dtstart", start)
