@@ -187,3 +187,31 @@ def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: P
     assert "每场时间由14:00–16:00改为15:00–17:00" in entries[0][1]
     for summary in (cancelled, moved, left_out, added, back):
         assert "12月5日" not in summary  # the next session, which none of them changed
+
+
+def test_a_change_merged_from_a_branch_is_dated_by_its_merge_and_kept(repo: Path, tmp_path: Path) -> None:
+    """The way ci-templates publishes: a volunteer's change on a branch, merged later (a merge
+    request), while another edit of the same file went to main in between. Phones saw neither the
+    merged change's time nor a new stamp: history read the branch's commit (dated before the other
+    edit) as overwritten by it, so the event went back to 09:00 in the change feed (a false
+    【时间变更】), and ICSx⁵, which updates an event only when LAST-MODIFIED moves, kept the old one.
+    What main published is what counts: the merge, at the merge's time."""
+    git(repo, "checkout", "-qb", "volunteer")
+    edit(repo / EVENT, "start: 2026-12-05 09:00", "start: 2026-12-05 10:00")
+    commit(repo, "2026-11-20T09:00:00+08:00", "start an hour later")
+    git(repo, "checkout", "-q", "main")
+    edit(repo / EVENT, "二十件** 互动展品。", "二十件** 互动展品，欢迎全家参加。")
+    commit(repo, "2026-11-20T11:00:00+08:00", "a friendlier text")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge the volunteer's change", "volunteer",
+        when="2026-11-20T14:00:00+08:00")
+    output = tmp_path / "out"
+    sequence, dtstamp, said = stamps(repo, output)
+    assert (sequence, dtstamp) == (1, "20261120T060000Z"), said  # one time change, at the merge
+    vevent = next(e for e in Calendar.from_ical((output / "feeds" / "all.ics").read_bytes()).walk("VEVENT")
+                  if str(e["UID"]) == UID)
+    assert vevent.decoded("DTSTART").isoformat() == "2026-12-05T10:00:00+08:00"
+    assert vevent["LAST-MODIFIED"].to_ical().decode() == "20261120T060000Z"
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    entries = [(e.title, e.summary, e.updated[:16]) for e in feed.entries if e.link.endswith("/liudong-kejiguan/")]
+    assert [title.split("】")[0] + "】" for title, _, _ in entries] == ["【时间变更】", "【新活动】"], entries
+    assert "10:00" in entries[0][1] and entries[0][2] == "2026-11-20T06:00", entries  # 14:00 in Beijing

@@ -258,9 +258,14 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes | None:
 
 def _commits_by_file(root: Path, folder: str) -> dict[str, list[tuple[str, int, str]]]:
     """path → [(commit, unix time, the file's path in that commit)], oldest first, for every file
-    under ``folder``; a file moved with ``git mv`` (to its street's folder, say) keeps its history."""
-    out = _git(root, "-c", "core.quotepath=off", "log", "-M", "--format=%x00%H %ct", "--name-status",
-               "--", folder)
+    under ``folder``; a file moved with ``git mv`` (to its street's folder, say) keeps its history.
+
+    The history is what the checked-out branch published: its own commits, one after another
+    (``--first-parent``), a merged branch's work as its merge commit, diffed against what the branch
+    had before (``-m``), at the merge's time. A branch's commits in between are not versions that
+    were published: dated before an edit made on main meanwhile, they read as overwritten by it."""
+    out = _git(root, "-c", "core.quotepath=off", "log", "--first-parent", "-m", "-M", "--format=%x00%H %ct",
+               "--name-status", "--", folder)
     commits: dict[str, list[tuple[str, int, str]]] = {}
     owner: dict[str, str | None] = {}  # a path in older commits → the file it is now (None: another file)
     for block in (out or b"").decode("utf-8", "replace").split("\x00")[1:]:  # newest commit first
