@@ -156,6 +156,18 @@ def test_a_registry_item_missing_a_required_field_is_refused(mini_site: Path) ->
     assert "content/data/campaigns.yml:1: end: 缺少活动期的最后一天 — 加一行 end: 2026-05-16（只写日期）" in lines
 
 
+def test_a_campaign_window_with_a_mistyped_year_is_refused(mini_site: Path) -> None:
+    """end: 2036-12-10 for 2026: check said 检查通过 and the build ran for hours writing a page for
+    each day, each listing every day (one year: 848 pages, 32 MB; ten years would fill the disk)."""
+    campaigns = CAMPAIGNS.replace("  end: 2026-12-10\n", "  end: 2036-12-10\n")
+    site = with_registries(mini_site, campaigns=campaigns)
+    lines = check_lines(site)
+    assert ("content/data/campaigns.yml:4: end: 活动期有 3663 天，主题活动最长 92 天（约三个月） — 检查 end 的年份和月份是否写错；"
+            "全年开展的活动请登记为科普项目（programmes.yml）") in lines, lines
+    quarter = CAMPAIGNS.replace("  end: 2026-12-10\n", "  end: 2027-03-02\n")  # 92 days: a summer's campaign
+    assert run_check(content=with_registries(mini_site, campaigns=quarter) / "content", cwd=site).returncode == 0
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini site with the registries and the event, built once (build date 2026-12-01)."""

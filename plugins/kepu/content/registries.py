@@ -367,6 +367,9 @@ def _ids(item: dict, key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in ([value] if isinstance(value, str) else value) if v.strip())
 
 
+MAX_CAMPAIGN_DAYS = 92
+
+
 def _window_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
     days = {}
     for key, word in (("start", "第一天"), ("end", "最后一天")):
@@ -382,6 +385,11 @@ def _window_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | 
     if days["end"] < days["start"]:
         return Problem(shown, lines.get("end", lines[""]), "end", "活动期的最后一天早于第一天",
                        "检查 start 和 end 是否写反")
+    length = (days["end"] - days["start"]).days + 1
+    if length > MAX_CAMPAIGN_DAYS:  # each day has its page, listing every day: a mistyped year fills the disk
+        return Problem(shown, lines.get("end", lines[""]), "end",
+                       f"活动期有 {length} 天，主题活动最长 {MAX_CAMPAIGN_DAYS} 天（约三个月）",
+                       "检查 end 的年份和月份是否写错；全年开展的活动请登记为科普项目（programmes.yml）")
     return None
 
 
