@@ -50,6 +50,9 @@ def line_of(path: Path, text: str) -> int:
      "找不到分享卡片图片 content/images/fenxiang.png", "600×600 的 PNG 或 JPG"),
     ('# SHARE_IMAGE = "images/share.png"', 'SHARE_IMAGE = "theme/images/share.svg"', "SHARE_IMAGE",
      "要写 images/ 文件夹里的一张 PNG 或 JPG 图片", "content/images/share.png"),
+    # The file is there (the path finds it), but no page's address would name it: the theme's card.
+    ('# SHARE_IMAGE = "images/share.png"', 'SHARE_IMAGE = "images//share.png"', "SHARE_IMAGE",
+     "要写 images/ 文件夹里的一张 PNG 或 JPG 图片", "content/images/share.png"),
 ])
 def test_a_wrong_setting_is_named_with_its_file_line_and_fix(tmp_path: Path, old: str, new: str, setting: str,
                                                             message: str, fix: str) -> None:
@@ -59,6 +62,15 @@ def test_a_wrong_setting_is_named_with_its_file_line_and_fix(tmp_path: Path, old
     [problem] = [p for p in raised.value.problems if p.field == setting]
     assert problem.path.endswith("pelicanconf.py") and problem.line == line_of(path, new.split(" = ")[0])
     assert message in problem.message and fix in problem.hint, problem
+
+
+def test_a_share_card_named_with_spaces_around_is_the_card_the_pages_show(tmp_path: Path) -> None:
+    """SHARE_IMAGE = "images/share.png " passed the check (which stripped it) and the build looked the
+    card up with the space, found nothing and showed the theme's card on every page without a word."""
+    (tmp_path / "content" / "images").mkdir(parents=True)
+    (tmp_path / "content" / "images" / "share.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    path = settings_with(tmp_path, '# SHARE_IMAGE = "images/share.png"', 'SHARE_IMAGE = " images/share.png "')
+    assert load(path).share_image == "images/share.png"
 
 
 def test_a_url_pattern_missing_from_the_settings_is_a_problem_not_a_default(tmp_path: Path) -> None:

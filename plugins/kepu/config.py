@@ -107,7 +107,7 @@ class SiteConfig:
             organization=str(settings.get("ORGANIZATION") or settings.get("SITENAME") or ""),
             district=District.from_settings(settings),
             codeowners_team=str(settings.get("KEPU_CODEOWNERS_TEAM") or "@kepu"),
-            share_image=str(settings.get("SHARE_IMAGE") or f"{_folder(settings, 'KEPU_IMAGES_PATH', 'images')}/share.png"),
+            share_image=str(settings.get("SHARE_IMAGE") or f"{_folder(settings, 'KEPU_IMAGES_PATH', 'images')}/share.png").strip(),
             urls=UrlScheme.from_settings(settings),
             settings=FrozenSettings({k: v for k, v in settings.items() if k.isupper() and k != CONFIG_KEY}),
         )
@@ -286,7 +286,7 @@ def _share_image_problems(settings: Mapping[str, Any], where: _Where) -> list[Pr
     images = settings.get("KEPU_IMAGES_PATH", "images")
     name = str(value).strip()
     parts = name.split("/")
-    if not (isinstance(value, str) and len(parts) > 1 and parts[0] == images and ".." not in parts
+    if not (isinstance(value, str) and len(parts) > 1 and parts[0] == images and not {"..", ".", ""} & set(parts)
             and "\\" not in name and re.search(r"\.(png|jpe?g)$", name, re.IGNORECASE)):
         return [where.problem("SHARE_IMAGE", f"分享卡片图片 SHARE_IMAGE“{name}”要写 {images}/ 文件夹里的一张 PNG 或 JPG 图片",
                               SHARE_IMAGE_HINT)]
