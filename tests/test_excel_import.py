@@ -495,3 +495,81 @@ def test_a_sheet_without_a_needed_column_says_which(tmp_path: Path) -> None:
     assert "「表」表第 2 行「备注」列：表头「备注」不是模板里的列，这一格“无”不会导入" in result.stdout
     assert "「表」表第 2 行「活动介绍」列：「活动介绍」必须填写" in result.stdout
     assert event_files(tmp_path) == before
+
+
+def _claiming_workbook(path: Path, dimension: str, cells: dict[str, str]) -> Path:
+    """A minimal .xlsx whose sheet 活动 claims ``dimension`` and holds ``cells`` (A1 → text), as a
+    program other than Excel may write one (or someone who wants the importer to run out of memory)."""
+    import re
+    import zipfile
+
+    rows: dict[int, list[str]] = {}
+    for ref, text in cells.items():
+        rows.setdefault(int(re.sub(r"[A-Z]", "", ref)), []).append(
+            f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
+    sheet = "".join(f'<row r="{n}">{"".join(c)}</row>' for n, c in sorted(rows.items()))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+                   'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/'
+                   f'xml"/><Override PartName="/xl/workbook.xml" ContentType="{kind}.sheet.main+xml"/><Override '
+                   f'PartName="/xl/worksheets/sheet1.xml" ContentType="{kind}.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+                   f'<Relationship Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r='
+                   f'"{relations}"><sheets><sheet name="活动" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+                   f'"{package}"><Relationship Id="rId1" Type="{relations}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+                   f'<dimension ref="{dimension}"/><sheetData>{sheet}</sheetData></worksheet>')
+    return path
+
+
+HEADER_CELLS = {"A1": "活动名称", "B1": "街镇", "C1": "日期"}
+
+
+def test_a_sheet_is_read_as_deep_and_wide_as_its_content_not_as_it_claims(tmp_path: Path) -> None:
+    """A 2 KB file claiming 1,048,576 rows of 16,384 columns: the importer took 9 GB of memory and
+    was still going after two minutes. Its content is read; what it claims beyond is passed over."""
+    from kepu.editor.spreadsheet import sheets_of
+
+    path = _claiming_workbook(tmp_path / "big.xlsx", "A1:XFD1048576",
+                              {**HEADER_CELLS, "A2": "科学小课堂", "B2": "新北街道", "C2": "2027-03-06"})
+    [sheet] = sheets_of(path)
+    assert [(row.number, row.cells) for row in sheet.rows] == [
+        (2, {"活动名称": "科学小课堂", "街镇": "新北街道", "日期": "2027-03-06"})]
+
+
+@pytest.mark.parametrize(("cell", "said", "fix"), [
+    ("A1048576", "“活动”表第 1048576 行还有内容：一次最多导入 10000 行", "分几次导入"),
+    ("GS2", "“活动”表第 2 行第 201 列还有内容：表格最多 200 列", "删去模板以外的列"),
+])
+def test_content_beyond_what_an_import_reads_is_refused_not_dropped(tmp_path: Path, cell: str, said: str,
+                                                                    fix: str) -> None:
+    from kepu.editor.spreadsheet import CellError, sheets_of
+
+    path = _claiming_workbook(tmp_path / "big.xlsx", "A1:XFD1048576", {**HEADER_CELLS, "A2": "科学小课堂", cell: "y"})
+    with pytest.raises(CellError) as refused:
+        sheets_of(path)
+    assert refused.value.message == said and fix in refused.value.hint
+
+
+def test_a_long_introduction_in_a_csv_cell_is_read_and_an_overlong_one_is_said(tmp_path: Path) -> None:
+    """A Word text pasted into 活动介绍 (200 KB) stopped the import with Python's
+    `_csv.Error: field larger than field limit (131072)`; a cell over a million characters is said in Chinese."""
+    from kepu.editor.spreadsheet import CellError, sheets_of
+
+    long = "科普" * 100_000
+    path = tmp_path / "活动表.csv"
+    path.write_text(f"活动名称,街镇,活动介绍\n科学小课堂,新北街道,{long}\n", "utf-8")
+    [sheet] = sheets_of(path)
+    assert sheet.rows[0].cells["活动介绍"] == long
+    path.write_text(f"活动名称,街镇,活动介绍\n科学小课堂,新北街道,{long * 6}\n", "utf-8")
+    with pytest.raises(CellError) as refused:
+        sheets_of(path)
+    assert refused.value.message == "活动表.csv 里有一格超过 100 万字"

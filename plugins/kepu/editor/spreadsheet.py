@@ -170,28 +170,55 @@ class Formula(str):
     """A formula cell whose result the file does not hold (openpyxl keeps the formula text)."""
 
 
+MAX_ROWS = 10_000  # a science week's 2,500 events fit four times over
+MAX_COLUMNS = 200  # the template has about 30; a sheet is read no wider than this
+
+
 def read_workbook(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
     """Every sheet with the columns' header row, but the template's own (示例、说明、选项).
 
     A formula cell is read as the result Excel or WPS saved with it (what staff see); it is never
-    calculated here."""
+    calculated here. A sheet is read at most MAX_ROWS rows deep and MAX_COLUMNS wide, whatever
+    size the file claims (a 1.6 KB file claiming 1,048,576 × 16,384 cells took 9 GB); content
+    beyond either is refused, not dropped."""
     from openpyxl import load_workbook
 
     values = load_workbook(path, read_only=True, data_only=True)
     formulas = load_workbook(path, read_only=True, data_only=False)
     sheets = []
-    for name in values.sheetnames:
-        if name in SKIPPED_SHEETS:
-            continue
-        rows = [[_cell(v, f) for v, f in zip(vrow, frow, strict=False)]
-                for vrow, frow in zip(values[name].iter_rows(values_only=True),
-                                      formulas[name].iter_rows(values_only=True), strict=False)]
-        sheet = to_sheet(name, rows, columns)
-        if sheet is not None:
-            sheets.append(sheet)
-    values.close()
-    formulas.close()
+    try:
+        for name in values.sheetnames:
+            if name in SKIPPED_SHEETS:
+                continue
+            sheet = to_sheet(name, _bounded_rows(name, values[name], formulas[name]), columns)
+            if sheet is not None:
+                sheets.append(sheet)
+    finally:
+        values.close()
+        formulas.close()
     return sheets
+
+
+def _bounded_rows(name: str, values, formulas) -> list[list[object]]:
+    """A sheet's rows, one column more than MAX_COLUMNS read to find content beyond them; the
+    empty rows a file may claim below its content passed over without being kept."""
+    width = MAX_COLUMNS + 1
+    rows: list[list[object]] = []
+    pairs = zip(values.iter_rows(max_col=width, values_only=True),
+                formulas.iter_rows(max_col=width, values_only=True), strict=False)
+    for number, (vrow, frow) in enumerate(pairs, start=1):
+        filled = len(vrow) - vrow.count(None)
+        if number > MAX_ROWS:
+            if filled:
+                raise CellError(f"“{name}”表第 {number} 行还有内容：一次最多导入 {MAX_ROWS} 行",
+                                "把表格分成几个文件，每个不超过一万行，分几次导入")
+            continue
+        if len(vrow) == width and vrow[-1] is not None:
+            raise CellError(f"“{name}”表第 {number} 行第 {width} 列还有内容：表格最多 {MAX_COLUMNS} 列",
+                            "用 invoke excel-template 生成的模板填写，删去模板以外的列")
+        rows.append([_cell(v, f) for v, f in zip(vrow[:MAX_COLUMNS], frow[:MAX_COLUMNS], strict=False)]
+                    if filled or any(f is not None for f in frow) else [])
+    return rows
 
 
 def _cell(value: object, formula: object) -> object:
@@ -202,10 +229,18 @@ def _cell(value: object, formula: object) -> object:
     return value
 
 
+CSV_CELL_LIMIT = 1_000_000  # characters in one cell (a content file is at most 1 MB)
+
+
 def read_csv(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
     """A CSV file as one sheet named after the file (as Excel and WPS name its tab)."""
     text = decode_csv(path.read_bytes())
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_CELL_LIMIT))  # a long 活动介绍, not Python's 128 KB
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error:  # a cell over the field limit
+        raise CellError(f"{path.name} 里有一格超过 {CSV_CELL_LIMIT // 10_000} 万字",
+                        "活动介绍请精简；很长的内容先导入，再打开生成的文件补写正文") from None
     sheet = to_sheet(path.stem, rows, columns)
     return [sheet] if sheet is not None else []
 
