@@ -228,6 +228,8 @@ def test_every_subscribe_page_states_each_clients_refresh(sample_output: Path) -
         text = re.sub(r"<[^>]+>", "", page.read_text("utf-8"))
         missing = [client for client, sentence in REFRESH.items() if sentence not in text]
         assert missing == [], page.relative_to(sample_output)
+        # Sessions over for FEED_PAST_DAYS leave a subscriber's calendar all at once: each page says so.
+        assert "最近 90 天内结束的活动" in text or "结束超过 90 天的活动会从订阅的日历里移除" in text, page
     assert len(pages) > 40
 
 

@@ -127,6 +127,22 @@ def moved_events(events: Path) -> dict[str, str]:
     return found
 
 
+@pytest.mark.parametrize(("status", "said"), [("postponed", "原定 2026年12月5日（周六）09:00–16:00 暂不举办"),
+                                             ("cancelled", "本活动已取消。")])
+def test_an_event_called_or_put_off_is_not_said_to_be_over_after_its_day(
+        mini_site: Path, tmp_path: Path, status: str, said: str) -> None:
+    """Put off with no new date yet (or called off), seen after its day: the page said both
+    已延期（新时间待定）…暂不举办 and 本活动已结束, as if it had taken place."""
+    event = mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    event.write_text(event.read_text("utf-8").replace("featured: true", f"status: {status}\nstatus_note: 因场地维修"),
+                     "utf-8")
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date="2026-12-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
+    assert said in html and "本活动已结束" not in html
+
+
 def test_script_breakout_in_a_title_stays_inside_json_ld(mini_site: Path, tmp_path: Path) -> None:
     event = mini_site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
     hostile = "</script><script>alert(1)</script><!--"

@@ -64,6 +64,19 @@ def test_the_event_page_names_the_cancelled_and_the_moved_session(built: Path) -
     assert '<time datetime="2026-12-19' not in html  # the rule's Saturday is no longer a session
 
 
+def test_the_sessions_held_are_counted_without_the_cancelled_one(mini_site: Path, tmp_path: Path) -> None:
+    """Seen on 20 December: six Saturdays have passed, one of them cancelled. The page said
+    已经举办的 6 场 (the docs: a cancelled session is no session held)."""
+    with_sessions(mini_site)
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date="2026-12-20")
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert "<summary>已经举办的 5 场（另有 1 场取消）</summary>" in html
+    past = html[html.index('<ul class="dates past">'):]
+    assert "已取消（活动室维修）" in past[:past.index("</ul>")]  # still listed, with its reason
+
+
 def test_day_pages_move_with_the_session(built: Path) -> None:
     def day(d: str) -> str:
         page = built / "calendar" / "2026" / "12" / d / "index.html"
@@ -103,7 +116,9 @@ def test_every_calendar_reader_sees_the_cancelled_and_the_moved_session(built: P
     cancelled, moved = overrides[date(2026, 12, 12)], overrides[date(2026, 12, 19)]
     assert str(cancelled["STATUS"]) == "CANCELLED" and str(cancelled["SUMMARY"]).startswith("【已取消】")
     assert "活动室维修" in str(cancelled["DESCRIPTION"])
+    assert cancelled["TRANSP"] == "TRANSPARENT" and "TRANSP" not in moved  # the cancelled one frees the time
     assert moved.decoded("DTSTART").isoformat() == "2026-12-20T09:30:00+08:00"
+    assert str(moved["SUMMARY"]) == "【已改期】周末科学同学会"  # as the page marks it (no mark before)
     assert str(moved["LOCATION"]).startswith("新北街道党群服务中心")
     assert int(cancelled["SEQUENCE"]) > int(master["SEQUENCE"]) and int(moved["SEQUENCE"]) > int(master["SEQUENCE"])
     span = (date(2026, 11, 1), date(2027, 9, 1))

@@ -17,9 +17,11 @@ PLACE_CHANGED = "已换地点"  # the same time, another place: not 改期
 def session_label(occurrence: Occurrence) -> str:
     """已取消 / 已改期 / 已换地点 for a changed session of a series, "" otherwise (the event's own
     status is shown by the event, not repeated on each of its dates)."""
-    change = occurrence.change
-    if change is None:
-        return ""
+    return change_label(occurrence.change) if occurrence.change is not None else ""
+
+
+def change_label(change: SessionChange) -> str:
+    """已取消 / 已改期 / 已换地点: what a change did to its session."""
     if change.cancelled:
         return CANCELLED
     return MOVED if change.start is not None else PLACE_CHANGED

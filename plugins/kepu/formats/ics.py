@@ -16,7 +16,7 @@ from icalendar import Calendar, Event, Timezone, vCategory, vGeo, vRecur, vText,
 from kepu.content.dates import format_day
 from kepu.content.model import STATUS_LABELS
 from kepu.content.recurrence import occurrence_point
-from kepu.content.sessions import calendar_note, changed_times
+from kepu.content.sessions import calendar_note, change_label, changed_times
 from kepu.index.site import EventEntry, last_local_day, occurrence_key
 
 UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
@@ -232,7 +232,10 @@ class EventComponents:
             # override to its session by the text of the time, so a local RECURRENCE-ID left an added
             # session cancelled or moved in the file happening as planned in Thunderbird.
             vevent.add("recurrence-id", _utc(original) if original in added else original)
-            prefix = TITLE_PREFIX["cancelled"] if change.cancelled else TITLE_PREFIX.get(event.shown_status, "")
+            # As the page marks the session: 【已取消】, 【已改期】 or 【已换地点】 (an event called off or
+            # put off as a whole says that instead).
+            prefix = (f"【{change_label(change)}】" if change.cancelled or event.status == "scheduled"
+                      else TITLE_PREFIX.get(event.shown_status, ""))
             vevent.add("summary", LiteralText(prefix + event.title))
             vevent.add("dtstart", start)
             vevent.add("dtend", end if not event.all_day else end + timedelta(days=1))
@@ -269,7 +272,7 @@ class EventComponents:
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
         if entry.team.email:  # an organizer is someone to write to (RFC 5545 CAL-ADDRESS), never a web page
             vevent.add("organizer", f"mailto:{entry.team.email}", parameters={"CN": _quote_safe(entry.team.name)})
-        if _frees_the_day(entry):
+        if _frees_the_day(entry) or vevent.get("status") == "CANCELLED":  # called off: the time is free again
             vevent.add("transp", "TRANSPARENT")
         vevent.add("class", "PUBLIC")
 

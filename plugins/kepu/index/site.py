@@ -94,6 +94,11 @@ class EventEntry:
     def past_occurrences(self) -> tuple[Occurrence, ...]:
         return self.occurrences[: len(self.occurrences) - len(self.upcoming)]
 
+    @property
+    def past_cancelled(self) -> int:
+        """How many of the past sessions were cancelled: listed with their reason, not held."""
+        return sum(1 for occurrence in self.past_occurrences if occurrence.cancelled)
+
     def map_links(self, city: str = "") -> list[MapLink]:
         """Links to map apps for the shown session's place; places without coordinates are looked
         up in ``city``."""
