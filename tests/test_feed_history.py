@@ -100,6 +100,10 @@ def test_a_stale_updated_field_does_not_hide_a_later_change(repo: Path, tmp_path
     edit(repo / EVENT, "09:00", "10:00")  # moved later, but nobody touched `updated:`
     commit(repo, "2026-10-09T10:00:00+08:00", "later start")
     assert stamps(repo, tmp_path / "a")[:2] == (1, "20261009T020000Z")
+    # The change feed dates the change alike (it took the stale field's 1 October, below older entries).
+    feed = feedparser.parse((tmp_path / "a" / "feeds" / "changes.atom").read_bytes())
+    [latest] = [e for e in feed.entries if e.link.endswith("/liudong-kejiguan/") and "时间变更" in e.title]
+    assert latest.updated.startswith("2026-10-09T02:00"), latest.updated
 
 
 def test_a_content_repository_beside_the_program_has_its_own_history(repo: Path, tmp_path: Path) -> None:
@@ -215,3 +219,60 @@ def test_a_change_merged_from_a_branch_is_dated_by_its_merge_and_kept(repo: Path
     entries = [(e.title, e.summary, e.updated[:16]) for e in feed.entries if e.link.endswith("/liudong-kejiguan/")]
     assert [title.split("】")[0] + "】" for title, _, _ in entries] == ["【时间变更】", "【新活动】"], entries
     assert "10:00" in entries[0][1] and entries[0][2] == "2026-11-20T06:00", entries  # 14:00 in Beijing
+
+
+def test_an_entry_dropped_with_the_sessions_a_series_lost_is_not_given_back(repo: Path, tmp_path: Path) -> None:
+    """The series ends two weeks earlier (UNTIL 30 → 16 January); the check then asks to remove the
+    entry that cancelled 23 January, no longer a session. The change feed told subscribers the
+    23 January session was 恢复按原定时间、地点举办: a session that does not exist."""
+    cancel = "  sessions:\n    - date: 2027-01-23\n      status: cancelled\n      note: 停电\n"
+    edit(repo / SERIES, RULE, RULE + cancel)
+    commit(repo, "2026-11-20T10:00:00+08:00", "call off 23 January")
+    edit(repo / SERIES, "UNTIL=2027-01-30", "UNTIL=2027-01-16")
+    commit(repo, "2026-11-21T10:00:00+08:00", "end two weeks earlier")
+    edit(repo / SERIES, cancel, "")
+    commit(repo, "2026-11-21T11:00:00+08:00", "drop the entry the check refuses")
+    output = tmp_path / "out"
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    said = [e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    assert said and not [text for text in said if "恢复" in text], said
+    assert any("1月23日" in text and "取消" in text for text in said), said  # the cancellation was told
+
+
+VENUE = """- id: xinbei-dangqun
+  name: 新北街道党群服务中心
+  kind: 社区中心
+  street: xinbei
+  address: 天津市滨海新区新北街道
+  lat: 39.0513
+  lon: 117.6470
+"""
+INLINE_VENUE = ("venue:\n  name: 新北街道党群服务中心\n  address: 天津市滨海新区新北街道\n"
+                "  lat: 39.0513\n  lon: 117.6470\n")
+
+
+def test_a_registered_venue_renamed_updates_the_events_that_name_it(repo: Path, tmp_path: Path) -> None:
+    """venues.yml's entry renamed (the room moved upstairs): every event naming it shows the new
+    place, and its LAST-MODIFIED moves with it (ICSx5 updates an event only then: phones kept the
+    old room). The history read the events' old revisions with today's registry, so the commit
+    that first named the venue by its id became a false 【地点变更】 and SEQUENCE went up by one,
+    and down again when the name was put back."""
+    (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
+    edit(repo / EVENT, INLINE_VENUE, "venue: xinbei-dangqun\n")
+    commit(repo, "2026-10-02T10:00:00+08:00", "name the registered venue")
+    renamed = VENUE.replace("name: 新北街道党群服务中心", "name: 新北街道党群服务中心三楼多功能厅")
+    (repo / "content" / "data" / "venues.yml").write_text(renamed, "utf-8")
+    commit(repo, "2026-10-05T10:00:00+08:00", "the room moved upstairs")
+    output = tmp_path / "renamed"
+    assert stamps(repo, output)[:2] == (0, "20261005T020000Z")
+    vevent = next(e for e in Calendar.from_ical((output / "feeds" / "all.ics").read_bytes()).walk("VEVENT")
+                  if str(e["UID"]) == UID)
+    assert str(vevent["LOCATION"]).startswith("新北街道党群服务中心三楼多功能厅")
+    assert vevent["LAST-MODIFIED"].to_ical().decode() == "20261005T020000Z"
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    assert [e.title for e in feed.entries if e.link.endswith("/liudong-kejiguan/")] == ["【新活动】流动科技馆进社区"]
+    (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
+    commit(repo, "2026-10-07T10:00:00+08:00", "back downstairs")
+    assert stamps(repo, tmp_path / "back")[:2] == (0, "20261007T020000Z")  # moved on, not back

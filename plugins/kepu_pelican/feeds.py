@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 from pelican.generators import Generator
 
 from kepu.content.problems import WARNING, Problem
+from kepu.content.registries import REGISTRY_FILES
 from kepu.formats import atom
 from kepu.formats.ics import EventComponents, Feed, FeedSettings, FeedWindow, Stamp, feed_bytes, stamp_time
 from kepu.formats.subscribe import CalendarWindow, FeedLinks, feed_links
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
-from kepu.index.history import derived_stamp, load_history
+from kepu.index.history import derived_stamp, load_history, place_history
 from kepu.index.site import EventEntry, SiteIndex
 
 from .engine import digest
@@ -127,14 +128,17 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
     """Each event's calendar stamp (last modified, sequence), from its file and the history."""
     lay = layout(settings)
     paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
-    places = {ident: (place.name, place.address) for ident, place in index.registries.venues.items()}
+    places = place_history(lay.content, lay.content / lay.data / REGISTRY_FILES["venues"], index.registries.venues)
     history = load_history(lay.content, paths.values(), places)
     stamps = {}
     for entry in index.entries:
         event = entry.event
         known = history.get(paths[event.slug])
-        # The later of the editor's `updated:` and the last commit: a stale field hides nothing.
-        modified = max(filter(None, (event.updated, known.modified if known else None)), default=None)
+        # The latest of the editor's `updated:`, the file's last commit and the last change of the
+        # registered venue it names (renamed, moved: its LOCATION changed, and ICSx5 updates an event
+        # only when LAST-MODIFIED moves). A stale field hides nothing.
+        venue_changed = places.changed(entry.place.id) if entry.place else None
+        modified = max(filter(None, (event.updated, known.modified if known else None, venue_changed)), default=None)
         sequence = max(event.sequence, known.sequence if known else 0)
         derived = None if modified else derived_stamp(paths[event.slug].read_bytes())
         stamps[event.slug] = Stamp(modified, sequence, derived)

@@ -67,8 +67,8 @@ def _status_kind(entry: EventEntry) -> str:
 def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: datetime) -> list[ChangeEntry]:
     """An event's changes, from its repository history when there is one.
 
-    The newest change is dated by the event's ``updated`` field when an editor set it; a
-    change not yet committed (previewing) is dated by the build date. Without history the
+    The newest change is dated by the event's ``updated`` field when an editor set it later than
+    the commit that made the change; a change not yet committed (previewing) is dated by the build date. Without history the
     event's present state stands for one change, dated by ``updated``."""
     updated = entry.event.updated
     if history is None or history.created is None:
@@ -80,7 +80,10 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
     if len(found) == 1 and entry.event.status in ("cancelled", "postponed"):
         # Published already cancelled or postponed: say so, not just "new".
         found.append(ChangeEntry(entry, _status_kind(entry), updated or history.created, 1))
-    if updated and found[-1].number:  # an editor's stated time of the latest change wins
+    latest = found[-1].when
+    if updated and found[-1].number and (latest is None or updated > latest):
+        # An editor's stated time of the latest change, when it is later than its commit (the
+        # time the volunteer gave); a stale one (a field left as it was) does not date it back.
         found[-1] = replace(found[-1], when=updated)
     return found
 

@@ -7,9 +7,10 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -208,7 +209,10 @@ def session_edits(before: tuple, after: tuple) -> tuple[SessionEdit, ...]:
         now = {day: (text, edit) for day, text, edit in new if day}
         for day in was.keys() | now.keys():
             if was.get(day, ("",))[0] != now.get(day, ("",))[0]:
-                edits.append(now[day][1] if day in now else SessionEdit(day, RESTORED))
+                if day in now:
+                    edits.append(now[day][1])
+                elif not _outside_series(after[_REVISION], day):  # (an entry left over a shortened series: no session)
+                    edits.append(SessionEdit(day, RESTORED))
     for index, (gone, came) in ((_EXDATES, (RESTORED, LEFT_OUT)), (_RDATES, (DROPPED, ADDED))):
         old, new = before[index], after[index]
         if isinstance(old, tuple) and isinstance(new, tuple):
@@ -218,6 +222,19 @@ def session_edits(before: tuple, after: tuple) -> tuple[SessionEdit, ...]:
     changed = {e.day for e in edits if e.kind != RESTORED}
     kept = {(e.day, e.kind, e.start): e for e in edits if e.kind != RESTORED or e.day not in changed}
     return tuple(kept[key] for key in sorted(kept))
+
+
+_UNTIL = re.compile(r"UNTIL=(\d{4})-?(\d{2})-?(\d{2})", re.IGNORECASE)
+
+
+def _outside_series(revision: object, day: str) -> bool:
+    """Whether ``day`` (2027-03-13) lies before the revision's first session or after its rule's
+    UNTIL: a ``sessions`` entry taken out for such a day gives nothing back (the series was
+    shortened; its entry had to go, as the check asks), so it is no 恢复."""
+    if not isinstance(revision, Revision):
+        return False
+    until = _UNTIL.search(revision.rule)
+    return bool(revision.start and day < revision.start[:10]) or bool(until and day > "-".join(until.groups()))
 
 
 def _place(venue: object, places: Mapping[str, tuple[str, str]]) -> object:
@@ -311,11 +328,86 @@ def _modified(root: Path, folder: str) -> set[str]:
     return {entry[3:].decode("utf-8", "replace") for entry in out.split(b"\x00") if len(entry) > 3}
 
 
-def load_history(content: Path, files: Iterable[Path],
-                 places: Mapping[str, tuple[str, str]] | None = None) -> dict[Path, FileHistory]:
+@dataclass(frozen=True)
+class PlaceHistory:
+    """The registered venues as each commit of venues.yml wrote them (oldest first), and now:
+    an old revision of an event is read with the registry of its time, and a venue's own change
+    (renamed, moved, its coordinates corrected) is a change of the events that name it."""
+
+    revisions: tuple[tuple[datetime, Mapping[str, tuple[str, ...]]], ...] = ()
+    current: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id → (name, address, lat, lon)
+
+    def at(self, when: datetime | None) -> dict[str, tuple[str, str]]:
+        """Each venue's name and address as the registry had them at ``when`` (None: now)."""
+        chosen = self.current
+        if when is not None and self.revisions:
+            chosen = {}
+            for time, places in self.revisions:
+                if time > when:
+                    break
+                chosen = places
+        return {ident: place[:2] for ident, place in chosen.items()}
+
+    def changed(self, ident: str) -> datetime | None:
+        """When a commit last changed the venue's name, address or coordinates (its registration
+        is no change)."""
+        last, before = None, None
+        for time, places in self.revisions:
+            place = places.get(ident)
+            if place is not None:
+                if before is not None and place != before:
+                    last = time
+                before = place
+        return last
+
+
+def place_history(content: Path, venues: Path, current: Mapping[str, object]) -> PlaceHistory:
+    """venues.yml's history in the git work tree holding ``content`` (empty outside one);
+    ``current``: the registry as loaded now (id → Place)."""
+    now = {ident: _place_fields(_venue_fields(place)) for ident, place in current.items()}
+    top = _git(content, "rev-parse", "--show-toplevel")
+    if top is None or not venues.is_file():
+        return PlaceHistory((), now)
+    top_path = Path(top.decode().strip()).resolve()
+    try:
+        relative = venues.resolve().relative_to(top_path).as_posix()
+    except ValueError:
+        return PlaceHistory((), now)
+    out = _git(top_path, "log", "--first-parent", "--format=%H %ct", "--", relative) or b""
+    commits = [line.split() for line in out.decode().splitlines() if line.strip()][::-1]  # oldest first
+    texts = _blobs(top_path, [f"{sha}:{relative}" for sha, _ in commits])
+    revisions = tuple((datetime.fromtimestamp(int(stamp), UTC), _registry_places(text))
+                      for (_, stamp), text in zip(commits, texts, strict=True))
+    return PlaceHistory(revisions, now)
+
+
+def _venue_fields(place: object) -> dict:
+    return {key: getattr(place, key, None) for key in ("name", "address", "lat", "lon")}
+
+
+def _place_fields(item: Mapping) -> tuple[str, ...]:
+    return tuple(str(item.get(key) if item.get(key) is not None else "").strip()
+                 for key in ("name", "address", "lat", "lon"))
+
+
+def _registry_places(text: str) -> dict[str, tuple[str, ...]]:
+    """A revision of venues.yml as id → (name, address, lat, lon), as text; {} when unreadable."""
+    if not harmless_yaml(text):
+        return {}
+    try:
+        items = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(items, list):
+        return {}
+    return {str(item["id"]).strip(): _place_fields(item) for item in items
+            if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def load_history(content: Path, files: Iterable[Path], places: PlaceHistory | None = None) -> dict[Path, FileHistory]:
     """History of each file in the git work tree holding the ``content`` folder (its own
-    repository, which may not be the program's); empty outside one. ``places``: each registered
-    venue's name and address by id (see ``significant``)."""
+    repository, which may not be the program's); empty outside one. ``places``: the registered
+    venues over time (see ``significant``): each revision is read with the registry of its time."""
     files = list(files)
     top = _git(content, "rev-parse", "--show-toplevel") if files else None
     if top is None:
@@ -350,10 +442,12 @@ def load_history(content: Path, files: Iterable[Path],
 
 
 def _changes(versions: list[str], times: list[datetime | None],
-             places: Mapping[str, tuple[str, str]] | None = None) -> tuple[list[Change], Revision]:
+             places: PlaceHistory | None = None) -> tuple[list[Change], Revision]:
     """Each significant change from one version to the next, dated by the later version; and the
-    series as the first version wrote it."""
-    marks = [significant(text, places) for text in versions]
+    series as the first version wrote it. A venue named by its id is read as the registry of the
+    version's time wrote it: a venue renamed later did not move the events that named it then."""
+    places = places or PlaceHistory()
+    marks = [significant(text, places.at(when)) for text, when in zip(versions, times, strict=True)]
     found = []
     for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
         kind = change_kind(before, after)
