@@ -276,3 +276,28 @@ def test_a_registered_venue_renamed_updates_the_events_that_name_it(repo: Path, 
     (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
     commit(repo, "2026-10-07T10:00:00+08:00", "back downstairs")
     assert stamps(repo, tmp_path / "back")[:2] == (0, "20261007T020000Z")  # moved on, not back
+
+
+def test_a_published_event_renamed_or_deleted_in_a_change_is_pointed_out(repo: Path) -> None:
+    """A volunteer tidies file names and deletes an event she means to call off. Renamed, its page
+    moves and every subscriber's calendar gets it twice (a new UID); deleted, it leaves their
+    calendars without 已取消. invoke check --base main said nothing; it reminds her of both, and
+    says nothing about an event moved to another street's folder under its own name."""
+    git(repo, "checkout", "-qb", "tidy")
+    renamed = EVENT.with_name("liudong-kejiguan-2026-12.md")
+    git(repo, "mv", str(EVENT), str(renamed))
+    deleted = Path("content/events/taida/2026/kexue-huiketing-xianshang.md")
+    git(repo, "rm", "-q", str(deleted))
+    moved = Path("content/events/xinbei/2026/kejizhou.md")  # to its right street, under its own name
+    git(repo, "mv", "content/events/taida/2026/kejizhou.md", str(moved))
+    edit(repo / moved, "street: taida", "street: xinbei")
+    commit(repo, "2026-11-20T10:00:00+08:00", "tidy up")
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(repo / "content"),
+                            "--base", "main", "--build-date", SAMPLE_BUILD_DATE], cwd=repo, env=plugin_env(),
+                           capture_output=True, text=True, timeout=300)
+    said = check.stdout + check.stderr
+    assert check.returncode == 0, said  # reminders: a withdrawn event may be meant
+    assert (f"{renamed}: （提醒）文件名从“liudong-kejiguan”改成了“liudong-kejiguan-2026-12”：文件名是活动页面的网址"
+            "和订阅日历里的活动编号") in said, said
+    assert f"{deleted}: （提醒）删除了已经发布的活动：订阅的日历里它会直接消失，不会显示已取消" in said, said
+    assert "kejizhou" not in said, said

@@ -6,17 +6,18 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
 from kepu.config import SiteConfig, add_arguments, day_argument, for_command
 from kepu.content.datechecks import Review
 from kepu.content.events import load_events
-from kepu.content.problems import format_report, strictly
+from kepu.content.problems import WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
 from kepu.content.registries import load_registries
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
-from kepu.index.history import UnknownBase, added_since, work_tree
+from kepu.index.history import UnknownBase, added_since, gone_since, work_tree
 
 OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
                 "（发布前请把它放到 {content}/events/<街镇编号>/<年份>/ 下）。")
@@ -72,6 +73,28 @@ def run(layout: Layout, files: list[Path], config: SiteConfig, review: Review | 
 def _added(layout: Layout, base: str | None) -> set[str]:
     """The files the change under review adds, as shown paths (none without a base)."""
     return {layout.shown(path) for path in added_since(layout.content, base)} if base else set()
+
+
+RENAMED_HINT = ("已经发布的活动请改回原来的文件名（移到别的街镇文件夹可以，文件名不变即可）："
+                "改名后旧网址打不开，订阅了日历的居民会把它当成一个新活动，看到两次")
+DELETED_HINT = "不再举办请写 status: cancelled 和 status_note 说明原因，不要删除文件；放错了地方就移回来"
+
+
+def gone_events(layout: Layout, base: str) -> list[Problem]:
+    """Published events the change renames (the name is the page's address and the calendars'
+    UID) or deletes (it leaves subscribers' calendars without a word): a reminder each."""
+    events = layout.content / layout.events
+    problems = []
+    for old, new in gone_since(events, base):
+        if old.suffix.lower() not in (".md", ".markdown"):
+            continue
+        if new is None:
+            problems.append(Problem(layout.shown(old), 0, "", "删除了已经发布的活动：订阅的日历里它会直接消失，不会显示已取消",
+                                    DELETED_HINT, WARNING))
+        elif new.stem != old.stem:
+            problems.append(Problem(layout.shown(new), 0, "", f"文件名从“{old.stem}”改成了“{new.stem}”：文件名是活动页面的网址"
+                                    "和订阅日历里的活动编号", RENAMED_HINT, WARNING))
+    return problems
 
 
 def in_repository(layout: Layout) -> Callable[[str], str | None]:
@@ -146,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     review = Review(args.build_date or config.today(), (lambda: added) if args.base else _uncommitted(layout))
     result = run(layout, args.files, config, review)
+    if not args.files:
+        with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it
+            result.problems.extend(gone_events(layout, args.base or "HEAD"))
     if args.strict:
         result.problems = strictly(result.problems, added)
     report(layout, result, args.format, args.summary)

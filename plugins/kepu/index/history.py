@@ -510,6 +510,30 @@ def added_since(folder: Path, base: str) -> set[Path]:
     return {top_path / name for name in names}
 
 
+def gone_since(folder: Path, base: str) -> list[tuple[Path, Path | None]]:
+    """Files under ``folder`` that the change since ``base`` deletes (new: None) or renames
+    (git's rename detection: the same content under another name), as (old, new) absolute paths;
+    committed after the merge base with ``base``, or staged or changed and not yet committed."""
+    top_path = work_tree(folder)
+    fork = _git(folder, "merge-base", base, "HEAD") if top_path is not None else None
+    if top_path is None or fork is None:
+        raise UnknownBase(base)
+    where = os.path.relpath(folder.resolve(), top_path.resolve())
+    out = _git(top_path, "-c", "core.quotepath=off", "diff", "--name-status", "-z", "-M", "--diff-filter=DR",
+               fork.decode().strip(), "--", where) or b""
+    fields = out.decode("utf-8", "replace").split("\x00")
+    found, position = [], 0
+    while position < len(fields) - 1:
+        status = fields[position]
+        if status.startswith("R"):
+            found.append((top_path / fields[position + 1], top_path / fields[position + 2]))
+            position += 3
+        else:
+            found.append((top_path / fields[position + 1], None))
+            position += 2
+    return found
+
+
 NO_GIT, SHALLOW, FULL = "none", "shallow", "full"
 _DERIVED_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 
