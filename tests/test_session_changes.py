@@ -116,6 +116,7 @@ def test_every_calendar_reader_sees_the_cancelled_and_the_moved_session(built: P
     cancelled, moved = overrides[date(2026, 12, 12)], overrides[date(2026, 12, 19)]
     assert str(cancelled["STATUS"]) == "CANCELLED" and str(cancelled["SUMMARY"]).startswith("【已取消】")
     assert "活动室维修" in str(cancelled["DESCRIPTION"])
+    assert "报名" in str(moved["DESCRIPTION"]) and "报名" not in str(cancelled["DESCRIPTION"])  # no one signs up for it
     assert cancelled["TRANSP"] == "TRANSPARENT" and "TRANSP" not in moved  # the cancelled one frees the time
     assert moved.decoded("DTSTART").isoformat() == "2026-12-20T09:30:00+08:00"
     assert str(moved["SUMMARY"]) == "【已改期】周末科学同学会"  # as the page marks it (no mark before)

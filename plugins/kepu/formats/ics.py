@@ -139,10 +139,13 @@ def _status_note(entry: EventEntry) -> str:
     return ""
 
 
-def description_lines(entry: EventEntry, event_url: str, location: str | None = None) -> list[str]:
+def description_lines(entry: EventEntry, event_url: str, location: str | None = None,
+                      cancelled: bool = False) -> list[str]:
     """The facts a calendar entry carries, one per line, the page link last; ``location``: where
-    this entry is held when not at the event's own place (a moved session)."""
+    this entry is held when not at the event's own place (a moved session); ``cancelled``: the
+    entry is called off (the event, or this session), so it asks no one to sign up."""
     event = entry.event
+    cancelled = cancelled or event.status == "cancelled"
     lines = [_status_note(entry), event.summary]
     if entry.rule_text:
         lines.append(f"时间：{entry.rule_text}")
@@ -153,7 +156,8 @@ def description_lines(entry: EventEntry, event_url: str, location: str | None = 
     audiences = "、".join(a.name for a in entry.audiences)
     lines.append(f"适合：{audiences}{_age(event.age_min, event.age_max)}")
     lines.append(f"费用：{event.cost}")
-    lines.append(_registration(entry))
+    if not cancelled:
+        lines.append(_registration(entry))
     lines.append(f"详情：{event_url}")
     return [line for line in lines if line]
 
@@ -266,7 +270,7 @@ class EventComponents:
         if venue and venue.has_geo:
             vevent.add("geo", vGeo((venue.lat, venue.lon)))
         vevent.add("url", url, parameters={"VALUE": "URI"})
-        facts = description_lines(entry, url, location)
+        facts = description_lines(entry, url, location, cancelled=vevent.get("status") == "CANCELLED")
         lines = [note, *facts] if note else facts
         vevent.add("description", LiteralText("\n".join(lines)))
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
