@@ -144,6 +144,16 @@ def _signed_in(browser, url: str, clock: datetime | None = SAVED_AT) -> Iterator
         page.close()
 
 
+@contextmanager
+def _series_moves(browser, url: str) -> Iterator:
+    """The mini site's weekly series open in the form, its 改期或换地点 box ready: (page, box)."""
+    with _signed_in(browser, url) as page:
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
+        move = page.locator(".kepu-repeat fieldset", has_text="改期或换地点")
+        move.locator("input[name=kepu-repeat-move]").wait_for()
+        yield page, move
+
+
 def _new(page, url: str, collection: str) -> None:
     """A new entry in a freshly opened editor (the sign-in is remembered): late replies about the
     entry saved before cannot overwrite this one's fields."""
@@ -509,10 +519,7 @@ def test_a_volunteer_moves_one_session_to_another_time_and_place(editor, browser
     (read by the icalendar library) get that one session moved, the others unchanged."""
     site, url, _ = editor
     path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
-    with _signed_in(browser, url) as page:
-        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
-        move = page.locator(".kepu-repeat fieldset", has_text="改期或换地点")
-        move.locator("input[name=kepu-repeat-move]").wait_for()
+    with _series_moves(browser, url) as (page, move):
         button = move.get_by_role("button", name="改这一场")
         move.locator("input[name=kepu-repeat-move]").fill("2026-12-17")  # a Thursday: not a session
         move.locator("input[name=kepu-repeat-move-day]").fill("2026-12-20")
@@ -635,3 +642,31 @@ def test_an_event_at_a_registered_venue_is_edited_and_moved_to_another_registere
     assert build.returncode == 0, build.stderr
     page_html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
     assert "周末科学同学会（更新）" in page_html and "天津市滨海新区新北街道文化中心三楼" in page_html
+
+
+def test_a_session_is_moved_to_a_registered_venue_chosen_from_the_list(
+        editor_with_venues, browser, tmp_path: Path) -> None:
+    """One Saturday of the series moves to the street's culture centre, a venue of venues.yml.
+    The move form offered only a name and an address to type (the registry's own wording, not its
+    id, and no coordinates); it lists the registered venues, and the file names the one chosen
+    by its id, as venues.yml asks. The page and the calendar give its registered address."""
+    site, url, _ = editor_with_venues
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _series_moves(browser, url) as (page, move):
+        move.locator("input[name=kepu-repeat-move]").fill("2026-12-12")
+        move.locator("select[name=kepu-repeat-move-place]").select_option(label="新北街道文化中心")
+        move.locator("input[name=kepu-repeat-move-venue]").fill("文化中心")
+        button = move.get_by_role("button", name="改这一场")
+        button.click()
+        assert "不用再写新地点的名称" in move.get_by_role("alert").inner_text()
+        move.locator("input[name=kepu-repeat-move-venue]").fill("")
+        button.click()
+        assert move.locator("li").all_inner_texts() == ["2026年12月12日（周六） 地点：新北街道文化中心 恢复原安排"]
+        _publish(page)
+    assert _front_matter(path)["recurrence"]["sessions"] == [{"date": date(2026, 12, 12), "venue": "xinbei-wenhua-zhongxin"}]
+    output = tmp_path / "output"
+    build = run_build(site / "content", output)
+    assert build.returncode == 0, build.stderr
+    calendar = Calendar.from_ical((output / "events" / "zhoumo-tongxuehui.ics").read_bytes())
+    moved = next(e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e)
+    assert str(moved["LOCATION"]) == "新北街道文化中心（天津市滨海新区新北街道文化中心三楼）"

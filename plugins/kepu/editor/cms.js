@@ -208,13 +208,32 @@
     return value instanceof Date ? value.toISOString().slice(0, 16).replace("T", " ") : String(value || "");
   }
 
+  var VENUE_NAMES = {};  // a registered venue's name by its id (a moved session may name one by its id)
+
+  function knowVenues(venues) {
+    venues.forEach(function (v) { VENUE_NAMES[v.id] = v.name; });
+  }
+
+  /* The registered venues as the form's drop-downs list them: by street. */
+  function venueGroups(venues) {
+    var groups = {}, order = [];
+    knowVenues(venues);
+    venues.forEach(function (v) {
+      if (!groups[v.street]) { groups[v.street] = []; order.push(v.street); }
+      groups[v.street].push(h("option", {key: v.id, value: v.id}, v.name));
+    });
+    return order.map(function (street) { return h("optgroup", {key: "g-" + street, label: street || "其他街镇"}, groups[street]); });
+  }
+
   /* A moved session as a volunteer wrote it: 改到 2026年12月20日（周日） 09:30–11:30 · 地点：… · 说明. */
   function movedText(session) {
     var found = [], start = parts(textOf(session.start)), end = parts(textOf(session.end)), day = dayOf(start.date);
     if (day || start.time) {
       found.push("改到 " + (day ? shown(day) : "") + (start.time ? " " + start.time : "") + (end.time ? "–" + end.time : ""));
     }
-    if (session.venue && session.venue.name) found.push("地点：" + session.venue.name);
+    var place = typeof session.venue === "string" ? (VENUE_NAMES[session.venue] || session.venue)
+      : (session.venue && session.venue.name);
+    if (place) found.push("地点：" + place);
     if (session.note) found.push(session.note);
     return found.join(" · ");
   }
@@ -268,6 +287,7 @@
       },
       render: function () {
         var state = this.current();
+        knowVenues(plain(this.props.field.get("venues")) || []);  // before any session is described
         var parts = [this.kindSelect(state)];
         if (state.kind === "other") {
           parts.push(h("p", {}, "这个活动的重复规律是 " + state.other + "，只能在文件里修改。"));
@@ -397,9 +417,11 @@
         function add() {
           var text = move.date || "", day = move.day || text, clock = move.start || series.time;
           var name = (move.venue || "").trim(), address = (move.address || "").trim(), note = (move.note || "").trim();
+          var place = move.place || "";
           var timed = !!series.time, retimed = day !== text || (timed && (clock !== series.time || !!move.end));
           var refused = self.dayRefusal(state, text, "改") ||
-            (!retimed && !name && !address ? "没有改什么：选新的日期或时间，或写新的地点" : "") ||
+            (!retimed && !name && !address && !place ? "没有改什么：选新的日期或时间，或新的地点" : "") ||
+            (place && (name || address) ? "选了登记的场地，就不用再写新地点的名称和地址" : "") ||
             (address && !name ? "写上新地点的名称" : "") ||
             (timed && move.end && move.end <= clock ? "结束时间早于（或等于）开始时间" : "");
           if (refused) { self.setState({moveRefused: refused}); return; }
@@ -408,7 +430,8 @@
             session.start = timed ? day + " " + clock : day;
             if (timed && move.end) session.end = day + " " + move.end;
           }
-          if (name) session.venue = address ? {name: name, address: address} : {name: name};
+          if (place) session.venue = place;  // a registered venue: its id, as venues.yml asks
+          else if (name) session.venue = address ? {name: name, address: address} : {name: name};
           if (note) session.note = note;
           self.change("sessions", state.sessions.concat([session]));
           self.setState({move: {}, moveRefused: ""});
@@ -416,6 +439,12 @@
         var fields = [input("date", "date", "要改的那一场（原定日期）"), input("day", "date", "新的日期（不改日期可不选）")];
         if (series.time) {
           fields.push(input("start", "time", "新的开始时间", {step: 300}), input("end", "time", "新的结束时间", {step: 300}));
+        }
+        var venues = plain(this.props.field.get("venues")) || [];
+        if (venues.length) {
+          fields.push(h("label", {key: "place", className: "kepu-move"}, "换到登记的场地 ", h("select", {
+            name: "kepu-repeat-move-place", value: move.place || "", onChange: set("place")
+          }, [h("option", {key: "none", value: ""}, "（不换，或在下面写列表里没有的新地点）")].concat(venueGroups(venues)))));
         }
         fields.push(input("venue", "text", "新地点名称（不换地点不填）"), input("address", "text", "新地点地址"),
                     input("note", "text", "说明", {placeholder: "例如 改到周日上午"}));
@@ -520,14 +549,7 @@
         this.props.onChange(Object.keys(next).length ? next : "");
       },
       options: function (value) {
-        var found = [h("option", {key: "none", value: ""}, "不填（纯线上活动）")], groups = {}, order = [];
-        this.registered().forEach(function (v) {
-          if (!groups[v.street]) { groups[v.street] = []; order.push(v.street); }
-          groups[v.street].push(h("option", {key: v.id, value: v.id}, v.name));
-        });
-        order.forEach(function (street) {
-          found.push(h("optgroup", {key: "g-" + street, label: street || "其他街镇"}, groups[street]));
-        });
+        var found = [h("option", {key: "none", value: ""}, "不填（纯线上活动）")].concat(venueGroups(this.registered()));
         if (typeof value === "string" && value.trim() && !this.find(value)) {
           found.push(h("option", {key: "unknown", value: value}, "未登记的场地：" + value));
         }

@@ -100,17 +100,22 @@ def _image(prefix: str, folder: str, kept_with: str) -> list[dict[str, Any]]:
     ]
 
 
+def registered_venues(registries: Registries) -> list[dict[str, str]]:
+    """venues.yml as the form lists it (the place field, and a moved session's new place)."""
+    streets = {street.id: street.name for street in registries.streets.values()}
+    return [{"id": place.id, "name": place.name, "address": place.address, "street": streets.get(place.street, "")}
+            for place in registries.venues.values()]
+
+
 def _venue(registries: Registries) -> dict[str, Any]:
     """The place: a registered venue chosen from venues.yml (the file keeps its id, as the
     registry asks), or a name and address written out (kepu-venue shows whichever the file has)."""
     # A coordinate example from the site's own registered venues (none: the range alone).
     known = next((place for place in registries.venues.values() if place.lat is not None and place.lon is not None), None)
     lat_example, lon_example = (f"，例如 {known.lat}", f"，例如 {known.lon}") if known else ("", "")
-    streets = {street.id: street.name for street in registries.streets.values()}
     return {"name": "venue", "label": "地点", "widget": "kepu-venue", "required": False,
             "hint": "线下活动选登记过的场地，或选“其他地点”写名称和地址；纯线上活动不填，写下面的“线上链接”",
-            "venues": [{"id": place.id, "name": place.name, "address": place.address,
-                        "street": streets.get(place.street, "")} for place in registries.venues.values()],
+            "venues": registered_venues(registries),
             "hints": {"name": "例如 某某社区综合服务中心一楼活动室", "address": "写到门牌号，例如 某某街道某某路 12 号",
                       "lat": f"在中国是 18 到 54 之间的数{lat_example}", "lon": f"在中国是 73 到 135 之间的数{lon_example}"}}
 
@@ -158,6 +163,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True),
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
         {"name": "recurrence", "label": "重复", "widget": "kepu-repeat", "required": False, "start_field": "start",
+         "venues": registered_venues(registries),
          "hint": "每周、每月或每天举办的活动在这里选规律、到哪天为止和不开展的日期"},
         _venue(registries),
         _text("online", "线上链接", "线上或直播活动的网址", pattern=URL_PATTERN),
