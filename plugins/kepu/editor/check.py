@@ -16,6 +16,7 @@ from kepu.content.events import load_events
 from kepu.content.problems import WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
 from kepu.content.registries import load_registries
+from kepu.content.tree import CONTENT_SUFFIX
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
 from kepu.index.history import UnknownBase, added_since, gone_since, work_tree
 
@@ -86,7 +87,7 @@ def gone_events(layout: Layout, base: str) -> list[Problem]:
     events = layout.content / layout.events
     problems = []
     for old, new in gone_since(events, base):
-        if old.suffix.lower() not in (".md", ".markdown"):
+        if old.suffix != CONTENT_SUFFIX:  # only .md files are published
             continue
         if new is None:
             problems.append(Problem(layout.shown(old), 0, "", "删除了已经发布的活动：订阅的日历里它会直接消失，不会显示已取消",

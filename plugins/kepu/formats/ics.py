@@ -270,13 +270,14 @@ class EventComponents:
         if venue and venue.has_geo:
             vevent.add("geo", vGeo((venue.lat, venue.lon)))
         vevent.add("url", url, parameters={"VALUE": "URI"})
-        facts = description_lines(entry, url, location, cancelled=vevent.get("status") == "CANCELLED")
+        called_off = vevent.get("status") == "CANCELLED"
+        facts = description_lines(entry, url, location, cancelled=called_off)
         lines = [note, *facts] if note else facts
         vevent.add("description", LiteralText("\n".join(lines)))
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
         if entry.team.email:  # an organizer is someone to write to (RFC 5545 CAL-ADDRESS), never a web page
             vevent.add("organizer", f"mailto:{entry.team.email}", parameters={"CN": _quote_safe(entry.team.name)})
-        if _frees_the_day(entry) or vevent.get("status") == "CANCELLED":  # called off: the time is free again
+        if _frees_the_day(entry) or called_off:  # called off: the time is free again
             vevent.add("transp", "TRANSPARENT")
         vevent.add("class", "PUBLIC")
 

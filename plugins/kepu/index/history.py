@@ -9,9 +9,11 @@ import json
 import os
 import re
 import subprocess
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -334,55 +336,58 @@ class PlaceHistory:
     an old revision of an event is read with the registry of its time, and a venue's own change
     (renamed, moved, its coordinates corrected) is a change of the events that name it."""
 
-    revisions: tuple[tuple[datetime, Mapping[str, tuple[str, ...]]], ...] = ()
-    current: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id → (name, address, lat, lon)
+    revisions: tuple[tuple[datetime, Mapping[str, tuple[str, ...]]], ...] = ()  # id → (name, address, lat, lon)
+    current: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # id → (name, address)
 
-    def at(self, when: datetime | None) -> dict[str, tuple[str, str]]:
+    @cached_property
+    def _named(self) -> tuple[list[datetime], list[dict[str, tuple[str, str]]]]:
+        """Each revision's commit time and its venues' names and addresses, made once: every
+        revision of every event file is read with one of them."""
+        return ([time for time, _ in self.revisions],
+                [{ident: place[:2] for ident, place in places.items()} for _, places in self.revisions])
+
+    @cached_property
+    def _last_changes(self) -> dict[str, datetime]:
+        """Each venue's last changed name, address or coordinates (its registration is no change)."""
+        found, before = {}, {}
+        for time, places in self.revisions:
+            for ident, place in places.items():
+                if ident in before and place != before[ident]:
+                    found[ident] = time
+                before[ident] = place
+        return found
+
+    def at(self, when: datetime | None) -> Mapping[str, tuple[str, str]]:
         """Each venue's name and address as the registry had them at ``when`` (None: now)."""
-        chosen = self.current
-        if when is not None and self.revisions:
-            chosen = {}
-            for time, places in self.revisions:
-                if time > when:
-                    break
-                chosen = places
-        return {ident: place[:2] for ident, place in chosen.items()}
+        if when is None or not self.revisions:
+            return self.current
+        times, named = self._named
+        position = bisect_right(times, when)
+        return named[position - 1] if position else {}
 
     def changed(self, ident: str) -> datetime | None:
-        """When a commit last changed the venue's name, address or coordinates (its registration
-        is no change)."""
-        last, before = None, None
-        for time, places in self.revisions:
-            place = places.get(ident)
-            if place is not None:
-                if before is not None and place != before:
-                    last = time
-                before = place
-        return last
+        """When a commit last changed the venue's name, address or coordinates."""
+        return self._last_changes.get(ident)
 
 
 def place_history(content: Path, venues: Path, current: Mapping[str, object]) -> PlaceHistory:
     """venues.yml's history in the git work tree holding ``content`` (empty outside one);
     ``current``: the registry as loaded now (id → Place)."""
-    now = {ident: _place_fields(_venue_fields(place)) for ident, place in current.items()}
-    top = _git(content, "rev-parse", "--show-toplevel")
+    now = {ident: (place.name, place.address) for ident, place in current.items()}
+    top = work_tree(content)
     if top is None or not venues.is_file():
         return PlaceHistory((), now)
-    top_path = Path(top.decode().strip()).resolve()
+    top = top.resolve()
     try:
-        relative = venues.resolve().relative_to(top_path).as_posix()
+        relative = venues.resolve().relative_to(top).as_posix()
     except ValueError:
         return PlaceHistory((), now)
-    out = _git(top_path, "log", "--first-parent", "--format=%H %ct", "--", relative) or b""
+    out = _git(top, "log", "--first-parent", "--format=%H %ct", "--", relative) or b""
     commits = [line.split() for line in out.decode().splitlines() if line.strip()][::-1]  # oldest first
-    texts = _blobs(top_path, [f"{sha}:{relative}" for sha, _ in commits])
+    texts = _blobs(top, [f"{sha}:{relative}" for sha, _ in commits])
     revisions = tuple((datetime.fromtimestamp(int(stamp), UTC), _registry_places(text))
                       for (_, stamp), text in zip(commits, texts, strict=True))
     return PlaceHistory(revisions, now)
-
-
-def _venue_fields(place: object) -> dict:
-    return {key: getattr(place, key, None) for key in ("name", "address", "lat", "lon")}
 
 
 def _place_fields(item: Mapping) -> tuple[str, ...]:
@@ -492,16 +497,22 @@ def work_tree(folder: Path) -> Path | None:
     return Path(top.decode().strip()) if top is not None else None
 
 
-def added_since(folder: Path, base: str) -> set[Path]:
-    """Files under ``folder`` that the change since ``base`` adds: added in commits after the merge base
-    with ``base``, staged, or new and not yet committed (absolute paths)."""
+def _change_since(folder: Path, base: str) -> tuple[Path, str, str]:
+    """Where a change since ``base`` is read: the work tree's top, the commit it forked from
+    (its merge base with ``base``) and ``folder`` inside the tree; UnknownBase without them."""
     top_path = work_tree(folder)
     fork = _git(folder, "merge-base", base, "HEAD") if top_path is not None else None
     if top_path is None or fork is None:
         raise UnknownBase(base)
-    where = os.path.relpath(folder.resolve(), top_path.resolve())
+    return top_path, fork.decode().strip(), os.path.relpath(folder.resolve(), top_path.resolve())
+
+
+def added_since(folder: Path, base: str) -> set[Path]:
+    """Files under ``folder`` that the change since ``base`` adds: added in commits after the merge base
+    with ``base``, staged, or new and not yet committed (absolute paths)."""
+    top_path, fork, where = _change_since(folder, base)
     committed = _git(top_path, "diff", "--name-only", "-z", "--diff-filter=A", "--no-renames",
-                     fork.decode().strip(), "--", where) or b""
+                     fork, "--", where) or b""
     pending = _git(top_path, "status", "--porcelain", "--no-renames", "-z", "--untracked-files=all",
                    "--", where) or b""
     names = set(filter(None, committed.decode("utf-8", "replace").split("\x00")))
@@ -514,13 +525,9 @@ def gone_since(folder: Path, base: str) -> list[tuple[Path, Path | None]]:
     """Files under ``folder`` that the change since ``base`` deletes (new: None) or renames
     (git's rename detection: the same content under another name), as (old, new) absolute paths;
     committed after the merge base with ``base``, or staged or changed and not yet committed."""
-    top_path = work_tree(folder)
-    fork = _git(folder, "merge-base", base, "HEAD") if top_path is not None else None
-    if top_path is None or fork is None:
-        raise UnknownBase(base)
-    where = os.path.relpath(folder.resolve(), top_path.resolve())
+    top_path, fork, where = _change_since(folder, base)
     out = _git(top_path, "-c", "core.quotepath=off", "diff", "--name-status", "-z", "-M", "--diff-filter=DR",
-               fork.decode().strip(), "--", where) or b""
+               fork, "--", where) or b""
     fields = out.decode("utf-8", "replace").split("\x00")
     found, position = [], 0
     while position < len(fields) - 1:
