@@ -19,7 +19,7 @@ import pytest
 
 from bench.corpus import generate
 from conftest import ROOT, SAMPLE_BUILD_DATE, TEST_SITE, plugin_env, run_build
-from kepu.engine.output import publish, recover, retired_dir, staging_dir
+from kepu.engine.output import lock_file, publish, recover, retired_dir, staging_dir
 
 pytestmark = pytest.mark.build
 
@@ -265,13 +265,14 @@ def test_after_the_generator_changes_one_build_parses_again_and_the_next_none(mi
     assert parses_from_cache(updated) == (total, total)
 
 
-def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
-    """Two builds into one folder would share the staging folder: the second one waits.
+def test_a_second_build_waits_for_the_first_and_a_build_of_the_folder_beside_it_does_not(tmp_path: Path) -> None:
+    """Two builds into one folder would share the staging folder: the second one waits. A build of
+    another folder beside it used to wait too, saying that a build was writing its own folder.
 
     The test holds the lock itself and waits for the build to say it is waiting (no sleep);
     while the lock is held the build can neither finish nor write the output."""
     output = tmp_path / "output"
-    descriptor = os.open(tmp_path, os.O_RDONLY)
+    descriptor = os.open(lock_file(output), os.O_RDWR | os.O_CREAT)
     fcntl.flock(descriptor, fcntl.LOCK_EX)
     process = subprocess.Popen(build_args(TEST_SITE / "content", output, tmp_path / "cache"),
                                env=plugin_env(), cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -282,6 +283,9 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
         assert _wait_for_line(lines, "另一个构建正在写入", seen), "".join(seen)
         assert process.poll() is None
         assert not output.exists()
+        beside = run_build(TEST_SITE / "content", tmp_path / "public")
+        assert beside.returncode == 0 and "另一个构建" not in beside.stderr, beside.stderr
+        assert process.poll() is None and not output.exists()
     finally:
         os.close(descriptor)
     assert process.wait(timeout=300) == 0, "".join(seen)
@@ -300,6 +304,36 @@ def test_leftovers_of_a_killed_build_are_cleaned(mini_site: Path, tmp_path: Path
     assert run_build(mini_site / "content", output).returncode == 0
     assert digest(output) == expected
     assert not staging.exists() and not retired_dir(output).exists()
+
+
+def test_an_output_folder_holding_other_files_is_refused_and_left_as_it_was(mini_site: Path, tmp_path: Path) -> None:
+    """``invoke publish --output scratch`` swapped a folder of the maintainer's own files for the
+    site, and the next build deleted them: only an empty folder, or one a build made, is replaced."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    (scratch / "important.txt").write_text("重要", "utf-8")
+    built = run_build(mini_site / "content", scratch)
+    said = built.stdout + built.stderr
+    assert built.returncode == 1 and f"输出文件夹 {scratch}/ 里已经有不是构建出来的文件（例如 important.txt）" in said, said
+    assert [p.name for p in scratch.iterdir()] == ["important.txt"]
+    assert {p.name for p in tmp_path.glob(".scratch.*")} <= {lock_file(scratch).name}  # nothing staged or set aside
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_build(mini_site / "content", empty).returncode == 0
+    assert run_build(mini_site / "content", empty).returncode == 0, "a folder a build made is replaced again"
+
+
+@pytest.mark.parametrize("where", [".", "content", "content/site"])
+def test_an_output_folder_that_holds_or_sits_in_the_content_is_refused(mini_site: Path, where: str) -> None:
+    """Output set to the folder above the content (the project folder) moved the content aside with
+    the old site, and the next build removed it; output inside the content is read back as content."""
+    output = mini_site / where
+    before = digest(mini_site)
+    built = run_build(mini_site / "content", output)
+    said = built.stdout + built.stderr
+    assert built.returncode == 1 and "内容文件夹" in said and "--output" in said, said
+    assert digest(mini_site) == before
+    assert not (mini_site / "content" / "site").exists()
 
 
 def test_recover_and_publish_without_renameat2(tmp_path: Path, monkeypatch) -> None:

@@ -20,6 +20,7 @@ def settings_with(tmp_path: Path, old: str, new: str) -> Path:
     assert old in SAMPLE, old
     path = tmp_path / "pelicanconf.py"
     path.write_text(SAMPLE.replace(old, new), "utf-8")
+    (tmp_path / "content").mkdir(exist_ok=True)  # its PATH: a project's content folder
     return path
 
 
@@ -45,6 +46,9 @@ def line_of(path: Path, text: str) -> int:
      "是否想写 SITENAME？"),
     ('KEPU_DISTRICT = "滨海新区"', 'KEPU_DISTRCT = "浦东新区"', "KEPU_DISTRCT", "不认识的设置 KEPU_DISTRCT",
      "是否想写 KEPU_DISTRICT？"),
+    # A misspelt content folder stopped the build with Pelican's English traceback, and the check
+    # spoke only of missing registries.
+    ('PATH = str(ROOT / "content")', 'PATH = str(ROOT / "contnet")', "PATH", "内容文件夹", "PATH ="),
     # A share card that is not there would have left the theme's card on every page without a word.
     ('# SHARE_IMAGE = "images/share.png"', 'SHARE_IMAGE = "images/fenxiang.png"', "SHARE_IMAGE",
      "找不到分享卡片图片 content/images/fenxiang.png", "600×600 的 PNG 或 JPG"),
@@ -62,6 +66,20 @@ def test_a_wrong_setting_is_named_with_its_file_line_and_fix(tmp_path: Path, old
     [problem] = [p for p in raised.value.problems if p.field == setting]
     assert problem.path.endswith("pelicanconf.py") and problem.line == line_of(path, new.split(" = ")[0])
     assert message in problem.message and fix in problem.hint, problem
+
+
+def test_a_content_folder_that_is_not_there_is_named_by_check_and_build(tmp_path: Path) -> None:
+    """``invoke build --content`` a misspelt folder ended in Pelican's English traceback ("You need
+    to specify a path containing the content"); the check only said four registries were missing."""
+    missing = tmp_path / "neirong"
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(missing)], cwd=ROOT,
+                           env=plugin_env(), capture_output=True, text=True, timeout=120)
+    build = run_build(missing, tmp_path / "output")
+    for done in (check, build):
+        said = done.stdout + done.stderr
+        assert done.returncode == 1 and f"内容文件夹 {missing} 不存在" in said, said
+        assert "Traceback" not in said and "登记表" not in said, said
+    assert not (tmp_path / "output").exists()
 
 
 def test_a_share_card_named_with_spaces_around_is_the_card_the_pages_show(tmp_path: Path) -> None:
@@ -97,6 +115,7 @@ def test_settings_a_file_imports_are_read_as_the_build_reads_them(tmp_path: Path
                                                             'EVENT_PATHS = ["huo" + "dong"]'), "utf-8")
     publish = tmp_path / "publishconf.py"
     publish.write_text("from pelicanconf import *  # noqa: F403\nTIMEZONE = 'Asia/Urumqi'\n", "utf-8")
+    (tmp_path / "content").mkdir()
     config = load(publish)
     assert (config.layout.events, config.timezone) == ("huodong", "Asia/Urumqi")
     assert config.layout.content == tmp_path / "content"

@@ -83,7 +83,8 @@ class SiteConfig:
         """The configuration of these settings (Pelican's dict, or a settings file's names);
         every unusable setting at once as a SettingsError."""
         where = _Where(source, settings.get(LINES_KEY, {}))
-        problems = [*_zone_problems(settings, where), *_folder_problems(settings, where),
+        problems = [*_zone_problems(settings, where), *_content_problems(settings, where),
+                    *_folder_problems(settings, where),
                     *_url_problems(settings, where), *_siteurl_problems(settings, where),
                     *_build_date_problems(settings, where), *_uid_problems(settings, where),
                     *_name_problems(settings, where), *_cms_problems(settings, where),
@@ -355,6 +356,17 @@ def _folder_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem
             problems.append(where.problem(key, f"{key} 要写内容文件夹里的一个文件夹名，现在是 {settings[key]!r}",
                                           f'例如 {key} = "{default}"'))
     return problems
+
+
+def _content_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """PATH: a folder that is there (Pelican stopped on a missing one with an English traceback,
+    and the check spoke only of missing registries)."""
+    folder = Path(str(settings.get("PATH") or "content"))
+    if folder.is_dir():
+        return []
+    return [where.problem("PATH", f"内容文件夹 {folder} 不存在",
+                          "PATH 写内容文件夹（里面有 events/、data/ 等文件夹）的位置，例如 PATH = str(ROOT / \"content\")；"
+                          "命令行用 --content 时，检查写的文件夹名")]
 
 
 def _plain_folder(value: object) -> bool:

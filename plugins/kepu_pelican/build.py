@@ -32,6 +32,8 @@ from kepu.engine.output import (
     discard,
     discard_later,
     keep_unchanged_mtimes,
+    lock_file,
+    output_refusal,
     publish,
     recover,
     staging_dir,
@@ -41,11 +43,13 @@ from kepu.engine.output import (
 from kepu.index.history import NO_GIT, SHALLOW, repository_state
 
 from .engine import manifest_store, recycle
+from .engine.output import MANIFEST
 from .settings import content_tree, layout, public_url, site_config
 from .trace import phase
 from .undefined import template_error
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
+LEFT_ALONE = "构建已停止：{output} 没有任何改动。"
 PROGRAM_ERROR = "程序出错（不是内容错误）：请把以上信息发给网站维护人员。"
 SHALLOW_CLONE = ("{where}只取了最近的提交（浅克隆）：日历订阅靠完整的提交历史判断每个活动改过几次、何时改的，"
                  "浅克隆会让每个活动都像刚刚改过，订阅者会被反复提醒。{verdict}"
@@ -112,15 +116,25 @@ def build(settings_file: Path, output: Path | None = None, build_date: date | No
         print(format_report(error.problems), file=sys.stderr)
         outcome = Outcome(1, tuple(error.problems))
     else:
-        target = Path(output or settings["OUTPUT_PATH"]).resolve()
-        with _exclusive(target):
-            try:
-                outcome = _build_locked(settings, target)
-            finally:
-                gc.unfreeze()  # also after a refused or failed build: nothing of it stays uncollectable
+        outcome = _build_into(settings, Path(output or settings["OUTPUT_PATH"]).resolve())
     if problems is not None:
         write_outcome(problems, outcome)
     return outcome.code
+
+
+def _build_into(settings: dict, target: Path) -> Outcome:
+    """Build and publish into ``target``, unless it is a folder a build must not replace (checked
+    before anything is locked or staged beside it, or set aside from it)."""
+    refusal = output_refusal(target, Path(settings["PATH"]), MANIFEST, _shown)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        print(LEFT_ALONE.format(output=_shown(target)), file=sys.stderr)
+        return Outcome(1, error=refusal)
+    with _exclusive(target):
+        try:
+            return _build_locked(settings, target)
+        finally:
+            gc.unfreeze()  # also after a refused or failed build: nothing of it stays uncollectable
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -280,11 +294,11 @@ def _relative(path: Path, root: Path) -> str:
 def _exclusive(target: Path) -> Iterator[None]:
     """One build per output folder at a time (two would share the staging folder).
 
-    The lock is held on the folder that contains the output, so no lock file is left
-    behind; the kernel releases it when the process ends, even on SIGKILL.
+    The lock is held on a small file beside the output (``lock_file``); the kernel releases it
+    when the process ends, even on SIGKILL.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(target.parent, os.O_RDONLY)
+    descriptor = os.open(lock_file(target), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

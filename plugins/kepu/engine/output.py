@@ -31,9 +31,44 @@ def built_for(output: Path) -> str:
     return found[1].rstrip("/") if found else ""
 
 
+OUTPUT_HOLDS_CONTENT = ("输出文件夹 {output} 包含内容文件夹 {content}：构建完成后整个输出文件夹会被换成新网站，"
+                        "内容会被移走并删除")
+OUTPUT_IN_CONTENT = "输出文件夹 {output} 在内容文件夹 {content} 里面：构建出的网页会被当成内容再读进来"
+FOREIGN_OUTPUT = ("输出文件夹 {output} 里已经有不是构建出来的文件（例如 {example}）：构建完成后整个文件夹会被换成"
+                  "新网站，这些文件会被移走并删除")
+OUTPUT_HINT = ("请把网站输出到内容以外的一个新文件夹或空文件夹，例如 output/：命令行写 --output 文件夹，"
+               "或改设置里的 OUTPUT_PATH")
+NOT_A_FOLDER = "输出位置 {output} 是一个文件，不是文件夹"
+
+
+def output_refusal(output: Path, content: Path, marker: str, shown=str) -> str:
+    """Why ``output`` may not be replaced by a build ("" when it may): publishing swaps the whole
+    folder, so it must hold nothing but an earlier build (``marker``, a file every build leaves in
+    it) and be neither the content nor inside it. ``shown``: how a folder is named to the editor."""
+    output, content = output.resolve(), content.resolve()
+    where = {"output": shown(output), "content": shown(content)}
+    if output == content or output in content.parents:
+        return f"{OUTPUT_HOLDS_CONTENT.format(**where)}。{OUTPUT_HINT}。"
+    if content in output.parents:
+        return f"{OUTPUT_IN_CONTENT.format(**where)}。{OUTPUT_HINT}。"
+    if output.exists() and not output.is_dir():
+        return f"{NOT_A_FOLDER.format(**where)}。{OUTPUT_HINT}。"
+    if output.is_dir() and not (output / marker).is_file():
+        names = sorted(entry.name for entry in os.scandir(output))
+        if names:
+            return f"{FOREIGN_OUTPUT.format(example=names[0], **where)}。{OUTPUT_HINT}。"
+    return ""
+
+
 def staging_dir(output: Path) -> Path:
     """Where a build writes before it is published: beside the output, same file system."""
     return output.parent / f".{output.name}.building"
+
+
+def lock_file(output: Path) -> Path:
+    """What a build holds locked while it builds ``output``: beside it, named after it, so builds
+    of other folders beside it do not wait."""
+    return output.parent / f".{output.name}.lock"
 
 
 def spare_dir(output: Path) -> Path:
