@@ -296,6 +296,26 @@ def test_a_venue_written_on_one_line_is_told_how_to_write_it(mini_site: Path) ->
             "；常用场地也可以只写 content/data/venues.yml 里的场地编号") in lines
 
 
+def test_a_registered_venue_written_out_by_its_id_or_name_is_told_to_name_it(mini_site: Path) -> None:
+    """``invoke new-event --venue anquanguan`` wrote the id out as the place's name, and the check
+    passed it: the id would have been published as the place. Written out under its registered
+    name, the venue's page listed none of its events."""
+    by_id = EVENT.replace("venue: anquanguan", "venue:\n  name: anquanguan")
+    site = with_registries(mini_site, event=by_id)
+    by_name = EVENT.replace("venue: anquanguan", "venue:\n  name: 生态城安全教育体验馆\n  address: 中新天津生态城安全馆")
+    other = (site / EVENT_PATH).with_name("by-name.md")
+    other.write_text(by_name.replace("title: 新农学堂：冬季大棚管理", "title: 新农学堂：春季大棚管理"), "utf-8")
+    elsewhere = (site / EVENT_PATH).with_name("elsewhere.md")
+    elsewhere.write_text(EVENT.replace("venue: anquanguan", "venue:\n  name: 泰达图书馆\n  address: 泰达街道")
+                         .replace("title: 新农学堂：冬季大棚管理", "title: 新农学堂：秋季大棚管理"), "utf-8")
+    lines = check_lines(site)
+    assert (f"{EVENT_PATH}:10: venue.name: 场地名称“anquanguan”是登记过的场地编号"
+            " — 把 venue: 下面的几行换成一行 venue: anquanguan（名称和地址用 content/data/venues.yml 里登记的）") in lines
+    assert (f"{EVENT_PATH.replace('xinnong-dongji', 'by-name')}:10: （提醒）venue.name: “生态城安全教育体验馆”是登记过的场地"
+            "（编号 anquanguan） — 写成一行 venue: anquanguan，场地页才会列出这个活动，名称和地址也以登记的为准") in lines
+    assert not [line for line in lines if "elsewhere.md" in line], lines
+
+
 def test_a_session_moved_to_a_registered_venue_is_written_by_its_id(mini_site: Path) -> None:
     """The venues.yml header tells volunteers to write ``venue: 场地编号`` instead of copying a
     place out; a series' moved session is written the same way. Its page, its calendar override

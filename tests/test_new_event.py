@@ -140,10 +140,11 @@ def test_a_weekly_series_with_exceptions_and_late_mistakes(site: Path) -> None:
     shown = term.answer("哪些日期不开展", "")
     assert "✗ 2026年12月25日（周五）不是这个活动的日期" in shown
     assert "2026-12-19（周六）、2026-12-26（周六）" in shown and "[2026-12-26]" in shown
-    term.answer("场地名称", "胡家园街道文化站二楼科普活动室")
+    # The street's registered venues are offered; typing one's name names it by its id (no address asked).
+    shown = term.answer("场地名称", "胡家园街道文化站二楼科普活动室")
+    assert "本街镇登记过的场地：hujiayuan-wenhuazhan（胡家园街道文化站二楼科普活动室）" in shown
     term.answer("直播或会议链接", "")
-    term.answer("详细地址", "天津市滨海新区胡家园街道文化站")
-    term.answer("活动类型编号", "kexue-shiyan")
+    assert "详细地址" not in term.answer("活动类型编号", "kexue-shiyan")
     term.answer("服务对象编号", "qinzi,ertong")
     term.answer("适合年龄", "6-12")
     term.answer("需要报名吗", "是")
@@ -176,6 +177,7 @@ def test_a_weekly_series_with_exceptions_and_late_mistakes(site: Path) -> None:
     assert ("recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30\n"
             "  exdates: [2026-12-26]\n") in text
     assert 'phone: "022-6310 0000 转 8012"' in text and "capacity: 20" in text
+    assert "\nvenue: hujiayuan-wenhuazhan\n" in text and "name: 胡家园" not in text
 
 
 def test_a_two_day_all_day_fair(site: Path) -> None:
@@ -432,6 +434,25 @@ def test_batch_series_with_every_new_flag(sample: Path) -> None:
     assert "cost: 材料费 10 元" in text
     write_introduction(path)
     assert run_check(path, content=sample / "content", cwd=sample).returncode == 0
+
+
+@pytest.mark.parametrize("typed", ["hujiayuan-wenhuazhan", "胡家园街道文化站二楼科普活动室"])
+def test_a_registered_venue_given_by_id_or_name_is_written_by_its_id(sample: Path, typed: str) -> None:
+    """``--venue hujiayuan-wenhuazhan`` wrote the id out as the place's name, which the page would
+    have shown; its registered name became a place of its own, which the venue's page never listed."""
+    flags = [typed if flag == "胡家园街道文化站" else flag for flag in BATCH]
+    result = batch(sample, *flags, "--date", "2026-12-05")
+    assert result.returncode == 0, result.stderr
+    path = sample / "content/events/hujiayuan/2026/shiyanke.md"
+    text = path.read_text("utf-8")
+    assert "\nvenue: hujiayuan-wenhuazhan\n" in text and "  name:" not in text, text
+    assert "# 活动地点：登记过的场地（胡家园街道文化站二楼科普活动室）" in text
+    write_introduction(path)
+    assert run_check(path, content=sample / "content", cwd=sample).returncode == 0
+    path.unlink()
+    refused = batch(sample, *flags, "--date", "2026-12-05", "--address", "胡家园街道")
+    assert refused.returncode == 1 and "是登记过的场地，地址用登记表里的" in refused.stderr, refused.stderr
+    assert "--address" in refused.stderr and not path.exists()
 
 
 def test_a_copied_series_repeats_as_long_as_the_original_without_its_exceptions(sample: Path) -> None:

@@ -177,6 +177,11 @@ CASES = {
         replace("  name: 新北街道党群服务中心", "  name: 新北街道党群服务中心\n  lat: 117.647\n  lon: 39.0513"),
         [f"{SHOWN}:11: venue.lat: 纬度和经度写反了 — 应为 lat: 39.0513 和 lon: 117.647（在中国，纬度比经度小）"],
     ),
+    # One mistake, one message: the unreadable latitude also counted as a missing one.
+    "latitude not a number": (
+        replace("  name: 新北街道党群服务中心", "  name: 新北街道党群服务中心\n  lat: abc\n  lon: 117.647"),
+        [f"{SHOWN}:11: venue.lat: 坐标“abc”无效 — 写十进制小数，不带单位和“°”"],
+    ),
     "all-day end with a time": (
         replace("start: 2026-12-05 09:00", "start: 2026-12-05"),
         [f"{SHOWN}:4: end: 全天活动的 end 只能写日期 — 写最后一天，例如 end: 2026-05-24；要写时间请在 start 中也写上时间"],

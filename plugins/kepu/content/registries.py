@@ -406,7 +406,8 @@ def _place_coordinates(item: dict, lines: dict[str, int], shown: str) -> Problem
         return None
     line = lines.get("lat", lines.get("lon", lines[""]))
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
-        return Problem(shown, line, "lat", "经纬度要同时填写 lat 和 lon，写十进制小数", "例如 lat: 39.0513 和 lon: 117.6547")
+        return Problem(shown, line, "lat", "经纬度要同时填写 lat 和 lon，写十进制小数",
+                       "在地图上查到场地的纬度和经度，写 lat: 纬度 和 lon: 经度（不带单位和“°”）")
     if 70 < lat < 140 and 0 < lon < 60:
         return Problem(shown, line, "lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
     if not (0 < lat < 60 and 70 < lon < 140):

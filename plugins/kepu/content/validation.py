@@ -486,12 +486,27 @@ def venue_at(checker: FieldReader, key: str = "venue", label: str = "地点") ->
     name = checker.text(f"{key}.name", required=True, max_len=200)
     address = checker.text(f"{key}.address", max_len=300)
     lat, lon = _coordinates(checker, key)
+    if name and venues:
+        _registered_written_out(checker, key, name)
     return Venue(name, address, lat, lon) if name else None
+
+
+def _registered_written_out(checker: FieldReader, key: str, name: str) -> None:
+    """A registered venue written out: by its id as the name (the id would be published as the
+    place), or by its registered name (its venue page would not list the event)."""
+    leaf = key.rsplit(".", 1)[-1]
+    if name in checker.ctx.registries.venues:
+        checker.error(f"{key}.name", f"场地名称“{name}”是登记过的场地编号",
+                      f"把 {leaf}: 下面的几行换成一行 {leaf}: {name}（名称和地址用 content/data/venues.yml 里登记的）")
+    elif name in checker.ctx.names("venues"):
+        ident = checker.ctx.names("venues")[name]
+        checker.warn(f"{key}.name", f"“{name}”是登记过的场地（编号 {ident}）",
+                     f"写成一行 {leaf}: {ident}，场地页才会列出这个活动，名称和地址也以登记的为准")
 
 
 def _coordinates(checker: FieldReader, key: str) -> tuple[float | None, float | None]:
     lat, lon = _number(checker, f"{key}.lat"), _number(checker, f"{key}.lon")
-    if (lat is None) != (lon is None):
+    if (checker.get(f"{key}.lat") is None) != (checker.get(f"{key}.lon") is None):  # one not written at all
         checker.error(key, "经纬度要同时填写 lat 和 lon", "补全另一个，或两个都删去")
         return None, None
     if lat is None or lon is None:
@@ -512,7 +527,7 @@ def _number(checker: FieldReader, key: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        checker.error(key, f"坐标“{shown(value)}”无效", "写十进制小数，例如 lat: 39.0513")
+        checker.error(key, f"坐标“{shown(value)}”无效", "写十进制小数，不带单位和“°”")
         return None
     return float(value)
 

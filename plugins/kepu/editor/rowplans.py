@@ -41,6 +41,7 @@ from kepu.editor.scaffold import (
     check_url,
     event_draft,
     propose_slug,
+    registered_venue,
     render_article,
     render_event,
     resolve_id,
@@ -258,7 +259,7 @@ class RowPlanner:
             meta, _ = front_matter(paths[0], self.layout)
             start, venue = str(meta.get("start", "")), meta.get("venue")
             same_time = start.endswith(f" {clock}") if clock else ":" not in start
-            same_place = (venue.get("name") if isinstance(venue, dict) else None) == (given.get("venue") or None)
+            same_place = _place_of(venue) == self._typed_place(given)
             if same_time and same_place:
                 shown = self.layout.shown(paths[0])
                 return self.finding(
@@ -266,6 +267,12 @@ class RowPlanner:
                     f"改了名称的，删掉 {shown} 再导入（以后在「编号」列写上编号，改名称也更新同一个活动）；"
                     "确实是两个活动，在「编号」列给这一行写一个编号")
         return None
+
+    def _typed_place(self, given: Mapping[str, str]) -> str | None:
+        """The row's place as a file names it: a registered venue's id, else the name typed."""
+        typed = (given.get("venue") or "").strip()
+        street = resolve_id(given["street"], self.registries.streets, "街镇", "streets")
+        return (registered_venue(typed, self.registries, street) or typed) if typed else None
 
     def previous(self, row: Row, external_id: str, known: Mapping[str, list[Path]]) -> Path | Finding | None:
         """The file this row was imported into before, if any; refused when there are two, or when
@@ -385,6 +392,13 @@ def column_of(field_name: str) -> str:
     if root in FIELD_HEADERS:
         return FIELD_HEADERS[root]
     return _header(questions_for(field_name))
+
+
+def _place_of(venue: object) -> str | None:
+    """An imported file's place: a registered venue's id, or the name written out."""
+    if isinstance(venue, str):
+        return venue
+    return venue.get("name") if isinstance(venue, dict) else None
 
 
 def derived_id(given: Mapping[str, str], registries: Registries) -> str:

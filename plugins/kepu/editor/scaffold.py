@@ -159,7 +159,8 @@ class EventDraft:
     categories: tuple[str, ...]
     audiences: tuple[str, ...]
     slug: str
-    venue: str = ""
+    venue: str = ""  # a place's name as typed; with ``venue_id``, the registered venue's
+    venue_id: str = ""  # a venue of venues.yml, named by its id or its registered name
     address: str = ""
     online: str = ""
     age: str = ""
@@ -225,7 +226,10 @@ def _community_lines(registries: Registries, street: str) -> list[str]:
 
 def _place_lines(draft: EventDraft) -> list[str]:
     lines = ["# 活动地点：name 场地名称（必填）、address 详细地址；lat/lon 纬度/经度（可选）"]
-    if draft.venue:
+    if draft.venue_id:
+        lines[0] = f"# 活动地点：登记过的场地（{draft.venue}），名称、地址和地图用 content/data/venues.yml 里登记的"
+        lines.append(f"venue: {draft.venue_id}")
+    elif draft.venue:
         lines += ["venue:", f"  name: {yaml_text(draft.venue)}"]
         lines.append(f"  address: {yaml_text(draft.address)}" if draft.address else f"  # address: {ex.VENUE_ADDRESS_START.text}")
         lines += ["  # lat: 纬度（十进制小数，在中国是 18 到 54 之间的数）", "  # lon: 经度（73 到 135 之间的数）"]
@@ -421,7 +425,7 @@ def event_draft(answers: Answers, registries: Registries, taken: Mapping[str, st
                        default=local[0] if len(local) == 1 and answers.ask else "",
                        intro=f"可选志愿服务队：{_choices(registries.teams, local or None)}")
     schedule = ask_schedule(answers)
-    venue, address, online = _place(answers)
+    venue, venue_id, address, online = _place(answers, registries, street)
     categories = answers.get("categories", "活动类型编号，多个用逗号分开",
                              lambda v: resolve_ids(v, registries.categories, "活动类型", "categories"),
                              intro=f"可选活动类型：{_choices(registries.categories)}")
@@ -433,7 +437,7 @@ def event_draft(answers: Answers, registries: Registries, taken: Mapping[str, st
     cost = answers.get("cost", COST_QUESTION, _cost, default="免费" if answers.interactive else "", optional=True)
     slug = answers.get("slug", SLUG_QUESTION, lambda v: check_slug(v, taken), default=propose_slug(title, schedule.day))
     return EventDraft(title=title, street=street, team=team, schedule=schedule, categories=categories,
-                      audiences=audiences, slug=slug, venue=venue, address=address, online=online,
+                      audiences=audiences, slug=slug, venue=venue, venue_id=venue_id, address=address, online=online,
                       age=age, registration=registration, cost=cost)
 
 
@@ -446,8 +450,13 @@ def _cost(text: str) -> str:
     return "" if text in FREE_WORDS else text
 
 
-def _place(answers: Answers) -> tuple[str, str, str]:
-    venue = answers.get("venue", "场地名称（纯线上活动直接回车）", lambda v: v.strip(), optional=True)
+def _place(answers: Answers, registries: Registries, street: str) -> tuple[str, str, str, str]:
+    """The place: a registered venue (typed by its id or its registered name), or a name and an
+    address; or only an online link. Returns (name, venue id, address, online)."""
+    local = [v.id for v in registries.venues.values() if v.street == street]
+    intro = (f"本街镇登记过的场地：{_choices(registries.venues, local)}；写编号或名称就用登记的名称、地址和地图，"
+             "其他地点直接写场地名称") if local else ""
+    venue = answers.get("venue", "场地名称（纯线上活动直接回车）", lambda v: v.strip(), optional=True, intro=intro)
     online = answers.get("online", "直播或会议链接（没有就直接回车）",
                          lambda v: check_url(v) if v.strip() else "", optional=True)
     if not venue and not online:
@@ -456,8 +465,24 @@ def _place(answers: Answers) -> tuple[str, str, str]:
     if not venue and answers.given.get("address", "").strip():  # would be dropped without a word
         answers.wrong(("address",), "写了详细地址，却没有写场地名称", "线下活动写上场地名称；纯线上活动删去详细地址",
                       flag_hint="线下活动加上 --venue 场地名称；纯线上活动去掉 --address")
+    venue_id = registered_venue(venue, registries, street) if venue else ""
+    if venue_id and answers.given.get("address", "").strip():  # would be dropped without a word
+        answers.wrong(("address",), f"“{venue}”是登记过的场地，地址用登记表里的", "不写详细地址",
+                      flag_hint="去掉 --address；地址不对时改 content/data/venues.yml")
+    if venue_id:
+        return registries.venues[venue_id].name, venue_id, "", online
     address = answers.get("address", "详细地址（可以留空）", lambda v: v.strip(), optional=True) if venue else ""
-    return venue, address, online
+    return venue, "", address, online
+
+
+def registered_venue(text: str, registries: Registries, street: str) -> str:
+    """The venues.yml id ``text`` names: the id itself, or a registered name (this street's venue
+    first, when two streets register one name); "" for any other place."""
+    venues = registries.venues
+    if text in venues:
+        return text
+    named = [v.id for v in venues.values() if v.name == text]
+    return next((i for i in named if venues[i].street == street), named[0] if named else "")
 
 
 REGISTRATION_KEYS = ("registration_url", "registration_phone", "registration_deadline",
