@@ -394,7 +394,7 @@ def test_article_fields_are_bounded(mini_site: Path) -> None:
     assert found == [
         "content/articles/h-bounded.md:4: tags[0]: 标签太长（61 字，上限 60 字） — 标签是简短的关键词，例如 tags: [电路, 动手实验]",
         "content/articles/h-bounded.md:5: events: 关联的活动太多（60 个，上限 50 个） — 只列出这篇新闻报道的活动",
-        "content/articles/h-bounded.md:6: author: 这里应写一段文字，而不是列表或多个字段 — 写在同一行，例如 summary: 一句话简介",
+        "content/articles/h-bounded.md:6: author: 这里应写一段文字，而不是列表或多个字段 — 写在同一行：author: 一段文字",
     ]
     article.write_text("---\ntitle: 新闻\ndate: 2026-11-01\nevents: [{a: 1}]\n---\n正文\n", "utf-8")
     meta, found = validate_article(parse_file(article, "a.md").doc,

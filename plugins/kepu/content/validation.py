@@ -201,7 +201,7 @@ class FieldReader:
             return self.raw(key) or str(value)
         if not isinstance(value, str):
             self.error(key, "这里应写一段文字，而不是列表或多个字段",
-                       "写在同一行，例如 summary: 一句话简介")
+                       f"写在同一行：{key.split('.')[-1]}: 一段文字")
             return ""
         value = value.strip()
         if not value:  # only spaces (a form's blank answer): as good as missing
