@@ -329,7 +329,8 @@ def publish(c, siteurl=None, build_date=None, output=None, content=None):
                  "别人的网站 — 写 invoke publish --siteurl https://你的网址（或设置环境变量 KEPU_SITEURL，"
                  "或改 publishconf.py 的 SITEURL）")
     _python(*_build_args(CONFIG["publish_settings"], build_date, url, output, content))
-    print(f"发布目录已更新：把 {output or 'output/'} 同步到网站服务器或对象存储即可（见 docs/deploy.md）。")
+    folder = output or os.path.relpath((publishing or _folders(CONFIG["publish_settings"]))["output"])
+    print(f"发布目录已更新：把 {folder.rstrip('/')}/ 同步到网站服务器或对象存储即可（见 docs/deploy.md）。")
 
 
 @task(help={"output": "要检查的输出文件夹，默认 output/", "siteurl": "网站地址（发布到子路径时需要）"})

@@ -529,6 +529,22 @@ def test_publishing_at_the_sample_s_placeholder_address_is_refused(mini_site: Pa
     assert not published.exists()
 
 
+def test_publishing_with_the_samples_calendar_id_domain_is_questioned(mini_site: Path, tmp_path: Path) -> None:
+    """A district that took the sample's settings and changed its names published calendars whose
+    entries' ids ended in the sample's example domain without a word; changing it afterwards shows
+    every event twice in subscribers' calendars. A preview says nothing of it."""
+    site = ("--siteurl", "https://kepu.pudong.cn")
+    sample = run_build(mini_site / "content", tmp_path / "sample", settings=ROOT / "publishconf.py", extra_args=site)
+    assert sample.returncode == 0, sample.stderr[-2000:]
+    assert "提醒：日历编号的域名 UID_DOMAIN 还是示例“kepu.binhai.example.cn”" in sample.stderr, sample.stderr
+    own = tmp_path / "pudongconf.py"
+    own.write_text('from publishconf import *  # noqa: F403\n\nUID_DOMAIN = "kepu.pudong.cn"\n', "utf-8")
+    published = run_build(mini_site / "content", tmp_path / "own", settings=own, extra_args=site)
+    preview = run_build(mini_site / "content", tmp_path / "preview")
+    for done in (published, preview):
+        assert done.returncode == 0 and "UID_DOMAIN" not in done.stderr, done.stderr[-2000:]
+
+
 def test_a_preview_built_over_a_published_site_says_so(mini_site: Path, tmp_path: Path) -> None:
     """deploy.md says to upload the folder invoke publish wrote; a preview (invoke build, preview,
     livereload) run afterwards replaced it with 127.0.0.1 addresses without a word."""

@@ -118,6 +118,12 @@ class SiteConfig:
         """Absolute site address for feeds, QR codes and subscribe links (SITEURL when set)."""
         return self.siteurl or self.dev_siteurl
 
+    @property
+    def example_uid_domain(self) -> bool:
+        """Whether calendar entries' ids would end in an example domain (the sample's placeholder):
+        once published, changing it makes every subscriber's calendar show each event twice."""
+        return "example" in self.uid_domain.split(".")
+
     def today(self) -> date:
         """The day pages are built and content is checked for."""
         return self.build_date

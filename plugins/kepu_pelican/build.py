@@ -59,6 +59,9 @@ NO_HISTORY = ("提示：内容不在 git 仓库里，日历无法从提交历史
               "改用活动的 updated 字段和文件内容推算；改动已发布活动的时间或地点时，请同时更新 updated。")
 DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅、二维码和分享链接里的网址是 {url}，只能在本机使用；"
                        "正式发布请运行 invoke publish --siteurl 网站地址。")
+EXAMPLE_UID_DOMAIN = ("提醒：日历编号的域名 UID_DOMAIN 还是示例“{domain}”。订阅者的日历靠它认出每个活动，发布以后再改，"
+                      "每个活动都会在订阅者的日历里出现两次：请在第一次发布之前把它改成本单位的域名（例如网站的域名），"
+                      "见 README 的“换一个区使用”。")
 REPLACED_PUBLISHED = ("注意：{output} 原来是发布到 {url} 的网站，现在换成了本机预览的版本；上传之前请重新运行 "
                       "invoke publish --siteurl {url}（或发布到另一个文件夹：invoke publish --output public …）。")
 
@@ -201,6 +204,8 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
         publish(staged, target)
     print(f"构建完成：{_shown(target)}，共 {files} 个文件（{kept} 个未变化），"
           f"用时 {time.perf_counter() - started:.1f} 秒。")
+    if settings.get("SITEURL") and site_config(settings).example_uid_domain:
+        print(EXAMPLE_UID_DOMAIN.format(domain=site_config(settings).uid_domain), file=sys.stderr)
     if not settings.get("SITEURL"):
         print(DEVELOPMENT_ADDRESS.format(url=public_url(settings)))
         if published_at:  # a preview in the folder a publish wrote: not to be uploaded by mistake
