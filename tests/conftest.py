@@ -63,8 +63,9 @@ def run_build(content: Path, output: Path, build_date: str = SAMPLE_BUILD_DATE,
     return run_warm(args, ROOT, env, plugin_env(), timeout)
 
 
-def run_check(*files: Path, content: Path, cwd: Path) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-m", "kepu.editor.check", "--content", str(content), *map(str, files)]
+def run_check(*files: Path, content: Path, cwd: Path, strict: bool = False) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-m", "kepu.editor.check", "--content", str(content), *map(str, files),
+            *(["--strict"] if strict else [])]
     return run_warm(args, cwd, plugin_env(), plugin_env(), 120)
 
 

@@ -20,6 +20,10 @@ COMMUNITIES = """\
   name: 羊角村
   kind: 村
   street: xiaowangzhuang
+- id: ganglu
+  name: 甘露社区
+  kind: 社区
+  street: shengtaicheng
 """
 VENUES = """\
 - id: anquanguan
@@ -72,7 +76,7 @@ team: binhai-kexie
 categories: [keji-xiaxiang]
 audiences: [shequ-jumin]
 venue: anquanguan
-community: jinjiang
+community: ganglu
 programmes: [xinnong-xuetang]
 campaigns: [kepuri-2026]
 speakers: [li-minghua, wang-hidden]
@@ -128,12 +132,23 @@ def test_a_community_typed_as_free_text_is_given_its_id(mini_site: Path) -> None
     with the id to write. Without communities.yml (the mini site as it is) free text still passes."""
     plain = run_check(content=mini_site / "content", cwd=mini_site)
     assert plain.returncode == 0, plain.stdout
-    site = with_registries(mini_site, event=EVENT.replace("community: jinjiang", "community: 金江社区"))
-    (site / EVENT_PATH).with_name("typo.md").write_text(EVENT.replace("community: jinjiang", "community: jinjang"))
+    site = with_registries(mini_site, event=EVENT.replace("community: ganglu", "community: 甘露社区"))
+    (site / EVENT_PATH).with_name("typo.md").write_text(EVENT.replace("community: ganglu", "community: ganglv"))
     lines = check_lines(site)
-    assert f"{EVENT_PATH}:10: community: 未知的社区或村编号“金江社区” — “金江社区”是名称，这里要写编号：jinjiang" in lines
+    assert f"{EVENT_PATH}:10: community: 未知的社区或村编号“甘露社区” — “甘露社区”是名称，这里要写编号：ganglu" in lines
     typo = EVENT_PATH.replace("xinnong-dongji", "typo")
-    assert f"{typo}:10: community: 未知的社区或村编号“jinjang” — 是否想写“jinjiang”（金江社区）？" in lines
+    assert f"{typo}:10: community: 未知的社区或村编号“ganglv” — 是否想写“ganglu”（甘露社区）？" in lines
+
+
+def test_a_community_of_another_street_is_questioned(mini_site: Path) -> None:
+    """An event of 生态城 naming 新北's 金江社区 passed the check: it was listed on the community's
+    page but not on its street's, and on the street's page but not the community's."""
+    site = with_registries(mini_site, event=EVENT.replace("community: ganglu", "community: jinjiang"))
+    lines = check_lines(site)
+    assert (f"{EVENT_PATH}:10: （提醒）community: “金江社区”属于新北街道，不是这个活动的街镇（中新天津生态城）"
+            " — 检查 street 和 community 是否写对") in lines, lines
+    strict = run_check(content=site / "content", cwd=site, strict=True)
+    assert strict.returncode == 1, strict.stdout
 
 
 def test_registry_items_naming_unknown_ids_are_refused_with_file_and_line(mini_site: Path) -> None:
@@ -145,7 +160,7 @@ def test_registry_items_naming_unknown_ids_are_refused_with_file_and_line(mini_s
             " — 是否想写“shengtaicheng”（中新天津生态城）？") in lines
     assert ("content/data/programmes.yml:7: parent: 项目“新农学堂”的上级项目编号“huimin-xinxian”不存在"
             " — 是否想写“huimin-xingxian”（惠民兴县）？") in lines
-    assert "content/data/communities.yml:9: id: 编号“jinjiang”重复（第 1 行已使用） — 每个编号只能用一次" in lines
+    assert "content/data/communities.yml:13: id: 编号“jinjiang”重复（第 1 行已使用） — 每个编号只能用一次" in lines
 
 
 def test_a_registry_item_missing_a_required_field_is_refused(mini_site: Path) -> None:
@@ -202,7 +217,7 @@ def _text(path: Path) -> str:
 
 def test_the_event_page_links_every_entity_it_names(built: Path) -> None:
     page = _text(built / "events/xinnong-dongji/index.html")
-    for url, name in (("venues/anquanguan/", "生态城安全教育体验馆"), ("communities/jinjiang/", "金江社区"),
+    for url, name in (("venues/anquanguan/", "生态城安全教育体验馆"), ("communities/ganglu/", "甘露社区"),
                       ("programmes/xinnong-xuetang/", "新农学堂"), ("campaigns/kepuri-2026/", "2026年全国科普日"),
                       ("people/li-minghua/", "李明华")):
         assert re.search(rf'<a href="/{url}">{name}</a>', page), url
@@ -212,7 +227,7 @@ def test_the_event_page_links_every_entity_it_names(built: Path) -> None:
 def test_each_entity_has_a_page_a_feed_an_embed_and_an_index(built: Path) -> None:
     uid = "UID:xinnong-dongji@"
     for kind, ident in (("programmes", "xinnong-xuetang"), ("campaigns", "kepuri-2026"), ("venues", "anquanguan"),
-                        ("communities", "jinjiang"), ("people", "li-minghua")):
+                        ("communities", "ganglu"), ("people", "li-minghua")):
         assert "新农学堂：冬季大棚管理" in _text(built / kind / ident / "index.html"), kind
         assert uid in _text(built / "feeds" / kind / f"{ident}.ics"), kind
         assert "新农学堂：冬季大棚管理" in _text(built / "embed" / kind / ident / "index.html"), kind

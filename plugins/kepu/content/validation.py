@@ -935,7 +935,19 @@ def _community(checker: FieldReader) -> dict[str, str]:
     if value is None or value == "":
         return {"community": "", "community_id": ""}
     ident = checker.one_id("community", value, "communities", "社区或村")
+    if ident:
+        _community_street(checker, registries.communities[ident])
     return {"community": registries.communities[ident].name if ident else "", "community_id": ident}
+
+
+def _community_street(checker: FieldReader, community) -> None:
+    """A community of another street than the event's: listed on one's page and not the other's."""
+    street = checker.get("street")
+    streets = checker.ctx.registries.streets
+    if isinstance(street, str) and street in streets and community.street in streets and community.street != street:
+        checker.warn("community", f"“{community.name}”属于{streets[community.street].name}，"
+                                  f"不是这个活动的街镇（{streets[street].name}）",
+                     "检查 street 和 community 是否写对", STRICT_ALWAYS)
 
 
 def _entity_refs(checker: FieldReader, start: date | datetime | None, end: date | datetime | None,
