@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from conftest import ROOT, plugin_env, serve_directory
 
@@ -104,6 +105,9 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     for folder in ("articles", "pages", "huodong/yanerwo/2026"):
         (content / folder).mkdir(parents=True)
     (content / "huodong/yanerwo/2026/yanerwo-tianwen-guance.md").write_text(EVENT, "utf-8")
+    git = ["git", "-c", "user.name=天山区科协", "-c", "user.email=kepu@tianshan.example.cn"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "天山区科普日历的内容"]):
+        subprocess.run([*git, *args], cwd=content, check=True, capture_output=True)
     return project, content
 
 
@@ -204,9 +208,17 @@ def test_codeowners_follow_the_content_folder_and_event_folder(district) -> None
     project, _ = district
     result = invoke(project, "codeowners")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^/tianshan-content/huodong/dongmen/ +@tianshan-kepu/dongmen-editors", result.stdout, re.M) \
-        or "/huodong/dongmen/ @tianshan-kepu/dongmen-editors" in result.stdout, result.stdout
-    assert "/events/" not in result.stdout
+    # Paths from the top of the content's own repository, where CODEOWNERS lies (not the generator's).
+    assert re.search(r"^/huodong/dongmen/ +@tianshan-kepu/dongmen-editors", result.stdout, re.M), result.stdout
+    assert "/events/" not in result.stdout and "tianshan-content" not in result.stdout
+
+
+def test_the_web_editor_saves_into_the_content_repository(built: Path) -> None:
+    """The web editor's folders are named from the top of the repository it saves to: the content's
+    own, beside the generator (they were ../tianshan-content/huodong, outside any repository)."""
+    config = yaml.safe_load((built / "admin" / "config.yml").read_text("utf-8"))
+    folders = {c["name"]: c["folder"] for c in config["collections"] if "folder" in c}
+    assert folders["events"] == "huodong" and config["media_folder"] == "images", (folders, config["media_folder"])
 
 
 def test_clean_removes_its_output_folder(district, built: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from kepu.content.model import Registries
 from kepu.content.project import Layout
 from kepu.editor.cmsconfig import CmsSite, cms_config, config_yaml
+from kepu.index.history import content_repository
 
 HERE = Path(__file__).resolve().parent
 ADMIN_THEME = Path("admin") / "decap-cms"  # in the theme; sh scripts/vendor-decap.sh VERSION refreshes it
@@ -20,7 +21,8 @@ ADMIN_FOLDER = "admin"
 
 def cms_site(settings: Mapping[str, Any], lay: Layout, site_url: str = "") -> CmsSite:
     """Where the editor saves: KEPU_CMS_BACKEND and KEPU_CMS_WORKFLOW, and the content layout."""
-    content = os.path.relpath(lay.content, lay.root).replace(os.sep, "/")
+    top = content_repository(lay.content, lay.root)
+    content = os.path.relpath(lay.content.resolve(), top.resolve()).replace(os.sep, "/")
     return CmsSite(content="" if content == "." else content, events=lay.events, articles=lay.articles,
                    pages=lay.pages, images=lay.images, backend=dict(settings.get("KEPU_CMS_BACKEND") or {}),
                    workflow=bool(settings.get("KEPU_CMS_WORKFLOW", True)), site_url=site_url)

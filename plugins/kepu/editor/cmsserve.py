@@ -18,6 +18,7 @@ from kepu.content.project import Layout
 from kepu.content.registries import load_registries
 from kepu.editor.admin import ADMIN_FOLDER, admin_files, cms_site, write_admin
 from kepu.editor.server import serve
+from kepu.index.history import content_repository
 
 HOST = "127.0.0.1"
 DECAP_SERVER = Path(__file__).resolve().parents[3] / "node_modules" / "decap-server" / "dist" / "index.js"
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         origin = f"http://{HOST}:{server.server_address[1]}"
         write_admin(Path(folder) / ADMIN_FOLDER, admin_files(
             registries, cms_site(settings, lay), config.sitename, origin, proxy))
-        backend = _decap_server(lay.root, args.proxy_port, origin)
+        backend = _decap_server(content_repository(lay.content, lay.root), args.proxy_port, origin)
         try:
             _wait_for(args.proxy_port, backend)
             print(f"网页编辑：{origin}/{ADMIN_FOLDER}/  （保存的内容直接写进 {lay.shown(lay.content)}/；Ctrl+C 退出）",

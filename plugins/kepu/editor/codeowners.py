@@ -14,7 +14,7 @@ from kepu.content.model import Street
 from kepu.content.problems import format_report
 from kepu.content.project import Layout
 from kepu.content.registries import load_registries
-from kepu.index.history import work_tree
+from kepu.index.history import content_repository
 
 TEAM = "@kepu"  # the organisation's account; settings: KEPU_CODEOWNERS_TEAM
 ADMINS = "{team}/admins"
@@ -70,8 +70,7 @@ class Folders:
 
 def folders(layout: Layout) -> Folders:
     """The layout's folders, relative to the repository holding the content (or to the project)."""
-    top = work_tree(layout.content) or layout.root
-    relative = os.path.relpath(layout.content.resolve(), Path(top).resolve())
+    relative = os.path.relpath(layout.content.resolve(), content_repository(layout.content, layout.root).resolve())
     content = "/" if relative == "." else f"/{Path(relative).as_posix()}/"
     return Folders(content, layout.events, layout.articles, layout.pages, layout.data, layout.images)
 

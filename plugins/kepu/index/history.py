@@ -497,6 +497,13 @@ def work_tree(folder: Path) -> Path | None:
     return Path(top.decode().strip()) if top is not None else None
 
 
+def content_repository(content: Path, project: Path) -> Path:
+    """The folder paths of content are named from where the web editor saves and CODEOWNERS
+    applies: the git work tree holding the content (its own repository beside the generator, or
+    the project's), else the project folder."""
+    return work_tree(content) or project
+
+
 def _change_since(folder: Path, base: str) -> tuple[Path, str, str]:
     """Where a change since ``base`` is read: the work tree's top, the commit it forked from
     (its merge base with ``base``) and ``folder`` inside the tree; UnknownBase without them."""
