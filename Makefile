@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PROJECT_STAMP := $(VENV)/.installed-project
 
-.PHONY: site test test-fast coverage lint lock clean system
+.PHONY: site test test-fast coverage lint lock clean system share-card
 
 # Test files run on three workers (pytest-xdist; one file per worker at a time, files with end-to-end
 # tests first): builds, browsers and checkers wait on each other, so a third worker fills two cores
@@ -27,6 +27,10 @@ test: $(TEST_STAMP) $(PROJECT_STAMP) node_modules/.installed system
 # The unit tier only (tests/tiers.py marks each test): in-process, no build, no browser; seconds.
 test-fast: $(TEST_STAMP) $(PROJECT_STAMP)
 	$(BIN)/python -m pytest -m unit
+
+# The share card and touch icon with this site's SITENAME, drawn by Chromium (the test tools).
+share-card: $(TEST_STAMP) $(PROJECT_STAMP) system
+	$(BIN)/python scripts/render_brand_images.py
 
 # Which statements of plugins/ the unit tier runs (settings in pyproject.toml).
 coverage: $(TEST_STAMP) $(PROJECT_STAMP)

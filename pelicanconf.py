@@ -257,7 +257,7 @@ KEPU_PARALLEL_MIN_EVENTS = int(os.environ.get("KEPU_PARALLEL_MIN_EVENTS", "0")) 
 GZIP_CACHE = False  # the content cache is read and written on every build: keep it fast
 
 # The web editor at /admin/ (Decap CMS; docs/deploy.md, “网页编辑”): the Git host and repository it
-# saves to. name: github, forgejo or gitea (self-hosted Forgejo/Gitea also takes base_url, api_root
+# saves to. name: github, gitlab, forgejo or gitea (self-hosted Forgejo/Gitea also takes base_url, api_root
 # and app_id, the OAuth application's id). Gitee is not supported by Decap CMS.
 KEPU_CMS_BACKEND = {"name": "github", "repo": "binhai-kexie/kepu-calendar", "branch": "main"}
 # Changes go through review (草稿 → 待审核 → 可发布) as pull requests: github, forgejo; gitea commits directly.
