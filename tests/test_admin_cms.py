@@ -38,6 +38,7 @@ from conftest import (
     require,
     run_build,
 )
+from kepu.content.validation import TEXT_LIMITS
 
 pytestmark = pytest.mark.build
 
@@ -177,6 +178,9 @@ def _single_event(page, url: str) -> None:
     _when(end, "", "20:00")
     assert start.locator("output").inner_text() == "2026年12月12日（周六） 18:30"
     _other_place(page)
+    # No longer than the check takes (TEXT_LIMITS): a longer place is not typed, rather than refused after saving.
+    assert page.get_by_label("场地名称").get_attribute("maxlength") == str(TEXT_LIMITS["venue.name"])
+    assert page.get_by_label("详细地址").get_attribute("maxlength") == str(TEXT_LIMITS["venue.address"])
     page.get_by_label("场地名称").fill("新北街道文化中心")
     page.get_by_label("详细地址").fill("天津市滨海新区新北街道文化中心三楼")
     _pick(page, "活动类型", "科普讲座")

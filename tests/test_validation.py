@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import TEST_SITE
 from kepu.content.project import Layout, check
+from kepu.content.validation import TEXT_LIMITS
 
 GOOD = """---
 title: 流动科技馆进校园
@@ -367,3 +371,47 @@ def test_a_picture_without_words_for_a_screen_reader_is_asked_about_in_chinese(m
         ("image", "配图没有文字说明（image_alt）", False),
         ("正文", "正文里的图片 /images/xinbei/shiyan.jpg 没有文字说明", False)]
     assert all("读屏软件" in p.hint and p.line > 0 for p in problems)
+
+
+# Each length-limited field written with ``value`` in the good file.
+WRITTEN = {
+    "summary": lambda v: add(f"summary: {v}"),
+    "status_note": lambda v: add(f"status_note: {v}"),
+    "accessibility": lambda v: add(f"accessibility: {v}"),
+    "cost": lambda v: add(f"cost: {v}"),
+    "image_alt": lambda v: add(f"image_alt: {v}"),
+    "registration.note": lambda v: add(f"registration:\n  required: true\n  phone: \"0123-2560 0000\"\n  note: {v}"),
+    "venue.name": lambda v: replace("  name: 新北街道党群服务中心", f"  name: {v}"),
+    "venue.address": lambda v: replace("  name: 新北街道党群服务中心", f"  name: 新北街道党群服务中心\n  address: {v}"),
+    "contact": lambda v: add(f"contact: {v}"),
+    "contact.name": lambda v: add(f"contact:\n  name: {v}"),
+}
+
+
+def form_limit(key: str) -> Callable[[str], bool]:
+    """Whether the web editor's form takes ``text`` for ``key``: its pattern, or the longest its
+    widget lets be typed (the place's and the contact's parts)."""
+    from kepu.content.registries import load_registries
+    from kepu.editor.cmsconfig import event_fields
+
+    registries, _ = load_registries(TEST_SITE / "content" / "data", "content/data")
+    fields = {f["name"]: f for f in event_fields(registries, "", "images", "events")}
+    top, _, part = key.partition(".")
+    field = fields[top]
+    if "limits" in field:
+        return lambda text: len(text) <= field["limits"][part or "text"]
+    if part:
+        field = next(f for f in field["fields"] if f["name"] == part)
+    return lambda text: re.search(field["pattern"][0], text) is not None
+
+
+@pytest.mark.parametrize("key", sorted(TEXT_LIMITS))
+def test_the_web_editor_refuses_the_text_the_check_refuses(mini_site: Path, key: str) -> None:
+    """A volunteer in the web editor learnt only after saving, when the check ran, that 状态说明,
+    无障碍信息 or 费用 was too long: every length the check sets is the form's own."""
+    assert WRITTEN.keys() == TEXT_LIMITS.keys()
+    limit, takes = TEXT_LIMITS[key], form_limit(key)
+    longest, too_long = "字" * limit, "字" * (limit + 1)
+    assert takes(longest) and not takes(too_long)
+    assert not [p for p in problems_for(mini_site, WRITTEN[key](longest)) if "内容太长" in p]
+    assert [p for p in problems_for(mini_site, WRITTEN[key](too_long)) if f"{key}: 内容太长（{limit + 1} 字，上限 {limit} 字）" in p]

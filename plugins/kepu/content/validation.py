@@ -51,6 +51,10 @@ MAX_TAG = 60
 MAX_TAGS = 20
 MAX_EVENT_REFS = 50
 MAX_EXTERNAL_ID = 200  # an imported spreadsheet row's id (kepu.editor.importer)
+# The longest text, in characters, of each field an editor writes in words: the check refuses
+# more, and the web editor's form (kepu.editor.cmsconfig) refuses it before saving.
+TEXT_LIMITS = {"summary": 300, "status_note": 300, "accessibility": 500, "cost": 100, "registration.note": 300,
+               "image_alt": 200, "venue.name": 200, "venue.address": 300, "contact": 300, "contact.name": 100}
 IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
 URL_SCHEMES = ("http://", "https://")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
@@ -483,8 +487,8 @@ def venue_at(checker: FieldReader, key: str = "venue", label: str = "地点") ->
         checker.error(key, f"{label}格式不对", f"在 {leaf}: 下一行缩进写 name: 和 address:{registered}")
         return None
     checker.unknown_nested(key, NESTED_FIELDS["venue"])
-    name = checker.text(f"{key}.name", required=True, max_len=200)
-    address = checker.text(f"{key}.address", max_len=300)
+    name = checker.text(f"{key}.name", required=True, max_len=TEXT_LIMITS["venue.name"])
+    address = checker.text(f"{key}.address", max_len=TEXT_LIMITS["venue.address"])
     lat, lon = _coordinates(checker, key)
     if name and venues:
         _registered_written_out(checker, key, name)
@@ -551,7 +555,7 @@ def _registration(checker: FieldReader, zone: tzinfo) -> Registration | None:
         email=email,
         deadline=deadline.date() if isinstance(deadline, datetime) else deadline,
         capacity=checker.integer("registration.capacity", 1, 100_000),
-        note=checker.text("registration.note", max_len=300),
+        note=checker.text("registration.note", max_len=TEXT_LIMITS["registration.note"]),
     )
 
 
@@ -561,11 +565,11 @@ def _contact(checker: FieldReader) -> Contact | None:
         return None
     if isinstance(value, dict):
         checker.unknown_nested("contact")
-        contact = Contact(name=checker.text("contact.name", max_len=100),
+        contact = Contact(name=checker.text("contact.name", max_len=TEXT_LIMITS["contact.name"]),
                           phone=checker.phone("contact.phone"),
                           email=checker.email("contact.email"))
         return contact if (contact.name or contact.phone or contact.email) else None
-    text = checker.phone("contact") if isinstance(value, int) else checker.text("contact", max_len=300)
+    text = checker.phone("contact") if isinstance(value, int) else checker.text("contact", max_len=TEXT_LIMITS["contact"])
     return Contact(text=text) if text else None
 
 
@@ -693,7 +697,7 @@ def _rule_hint(text: str) -> str:
 
 def image_alt(checker: FieldReader, image: str) -> str:
     """image_alt: what a screen reader says for the picture, asked for when there is one."""
-    alt = checker.text("image_alt", max_len=200)
+    alt = checker.text("image_alt", max_len=TEXT_LIMITS["image_alt"])
     if image and not alt:
         checker.warn("image", "配图没有文字说明（image_alt）",
                      "加一行 image_alt: 图上是什么，例如 孩子们在做电路实验：看不见图片的居民，读屏软件读的就是这句话")
@@ -878,7 +882,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
                       did_you_mean(report, ctx.article_slugs) or "填写 content/articles/ 下新闻的文件名（不含 .md）")
     age_min, age_max = _age(checker)
     fields = dict(
-        summary=checker.text("summary", max_len=300),
+        summary=checker.text("summary", max_len=TEXT_LIMITS["summary"]),
         **_community(checker),
         venue=venue,
         online=online,
@@ -887,13 +891,13 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
         registration=_registration(checker, zone),
         cost=_cost(checker),
         status=status,
-        status_note=checker.text("status_note", max_len=300),
+        status_note=checker.text("status_note", max_len=TEXT_LIMITS["status_note"]),
         previous_start=previous,
         recurrence=recurrence,
         image=(image := image_path(checker, "image")),
         image_alt=image_alt(checker, image),
         tags=tag_list(checker),
-        accessibility=checker.text("accessibility", max_len=500),
+        accessibility=checker.text("accessibility", max_len=TEXT_LIMITS["accessibility"]),
         contact=_contact(checker),
         featured=checker.flag("featured"),
         draft=checker.flag("draft"),
@@ -989,7 +993,7 @@ def _cost(checker: FieldReader) -> str:
     value = checker.get("cost")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return "免费" if value == 0 else f"{checker.raw('cost') or value} 元"
-    return checker.text("cost", max_len=100) or "免费"
+    return checker.text("cost", max_len=TEXT_LIMITS["cost"]) or "免费"
 
 
 def _required_hint(key: str, ctx: ValidationContext) -> str:

@@ -485,15 +485,16 @@
       render: function () {
         var self = this, value = plain(this.props.value);
         var wrapper = {className: this.props.classNameWrapper, id: this.props.forID};
+        var limits = plain(this.props.field.get("limits")) || {};
         if (!value || typeof value !== "object") {
           return h("input", Object.assign(wrapper, {
-            type: "text", value: value || "",
+            type: "text", value: value || "", maxLength: limits.text,
             onChange: function (event) { self.props.onChange(event.target.value); }
           }));
         }
         return h("div", wrapper, CONTACT_PARTS.map(function (part) {
           return h("label", {key: part[0], className: "kepu-contact"}, part[1] + " ", h("input", {
-            type: "text", value: value[part[0]] || "", name: "kepu-contact-" + part[0],
+            type: "text", value: value[part[0]] || "", name: "kepu-contact-" + part[0], maxLength: limits[part[0]],
             onChange: function (event) {
               var next = Object.assign({}, value);
               next[part[0]] = event.target.value;
@@ -571,9 +572,11 @@
                          "场地的名称、地址和坐标写在场地登记表里，这里不用再填；要改请告诉网站管理员。"));
         } else if (chosen === OTHER) {
           var written = object ? value : {}, hints = plain(this.props.field.get("hints")) || {};
+          var limits = plain(this.props.field.get("limits")) || {};
           PLACE_PARTS.forEach(function (part) {
             parts.push(h("label", {key: part[0], className: "kepu-venue-part"}, part[1] + " ", h("input", {
               type: part[2], step: part[2] === "number" ? "any" : undefined, name: "kepu-venue-" + part[0],
+              maxLength: limits[part[0]],
               value: written[part[0]] === undefined || written[part[0]] === null ? "" : written[part[0]],
               onChange: function (event) { self.change(written, part[0], event.target.value); }
             }), h("small", {}, hints[part[0]] || "")));

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from kepu.content.model import STATUS_LABELS, Registries
-from kepu.content.validation import _AGE_MAX, _AGE_MIN, _AGE_RANGE, _EMAIL, _PHONE, MAX_TITLE
+from kepu.content.validation import _AGE_MAX, _AGE_MIN, _AGE_RANGE, _EMAIL, _PHONE, MAX_TITLE, TEXT_LIMITS
 from kepu.formats.phones import _EXTENSION_WORD
 
 # Backends whose pull requests carry the editorial workflow (草稿 → 待审核 → 可发布). Decap's
@@ -47,6 +47,12 @@ def _team_choices(registries: Registries) -> list[dict[str, str]]:
     streets = registries.streets
     return [{"label": f"{team.name}（{streets[team.street].name}）" if team.street in streets else team.name,
              "value": ident} for ident, team in registries.teams.items()]
+
+
+def _limit(key: str) -> dict[str, Any]:
+    """The check's longest text for ``key`` (TEXT_LIMITS) as the form's own refusal, before saving."""
+    limit = TEXT_LIMITS[key]
+    return {"pattern": [rf"^[\s\S]{{0,{limit}}}$", f"不超过 {limit} 字"]}
 
 
 def _text(name: str, label: str, hint: str = "", required: bool = False, **extra: Any) -> dict[str, Any]:
@@ -96,7 +102,7 @@ def _image(prefix: str, folder: str, kept_with: str) -> list[dict[str, Any]]:
         {"name": "image", "label": "配图", "widget": "image", "required": False, "choose_url": False,
          "media_folder": f"/{prefix}{folder}", "public_folder": folder,
          "hint": f"照片会和{kept_with}放在一起；横图效果最好"},
-        _text("image_alt", "配图说明", "一句话说明图里是什么，给看不见图的读者（读屏软件）"),
+        _text("image_alt", "配图说明", "一句话说明图里是什么，给看不见图的读者（读屏软件）", **_limit("image_alt")),
     ]
 
 
@@ -116,6 +122,7 @@ def _venue(registries: Registries) -> dict[str, Any]:
     return {"name": "venue", "label": "地点", "widget": "kepu-venue", "required": False,
             "hint": "线下活动选登记过的场地，或选“其他地点”写名称和地址；纯线上活动不填，写下面的“线上链接”",
             "venues": registered_venues(registries),
+            "limits": {part: TEXT_LIMITS[f"venue.{part}"] for part in ("name", "address")},
             "hints": {"name": "例如 某某社区综合服务中心一楼活动室", "address": "写到门牌号，例如 某某街道某某路 12 号",
                       "lat": f"在中国是 18 到 54 之间的数{lat_example}", "lon": f"在中国是 73 到 135 之间的数{lon_example}"}}
 
@@ -131,13 +138,14 @@ def _registration() -> dict[str, Any]:
                 {"name": "capacity", "label": "名额（人数）", "widget": "number", "value_type": "int",
                  "min": 1, "max": 100_000, "required": False},
                 {"name": "note", "label": "报名说明", "widget": "text", "required": False,
-                 "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"]},
+                 **_limit("registration.note")},
             ]}
 
 
 def _contact() -> dict[str, Any]:
     """One line (most files) or name, phone and e-mail (kepu-contact keeps whichever the file has)."""
     return {"name": "contact", "label": "联系方式", "widget": "kepu-contact", "required": False,
+            "limits": {"text": TEXT_LIMITS["contact"], "name": TEXT_LIMITS["contact.name"]},
             "hint": "对外联系的单位和电话，例如 某某街道党群服务中心 0123-2560 0000"}
 
 
@@ -149,7 +157,7 @@ def _status() -> list[dict[str, Any]]:
                 hint="新活动保持“正常举办”。重复的活动选“已取消”会取消每一场；只取消或改期其中一场，在上面“重复”里写"),
         _when("previous_start", "原定开始时间（改期时填）", "改到新时间后：上面的开始时间写新的，这里写原来的"),
         {"name": "status_note", "label": "状态说明", "widget": "string", "required": False,
-         "hint": "例如 因天气原因延期，新时间另行通知"},
+         "hint": "例如 因天气原因延期，新时间另行通知", **_limit("status_note")},
     ]
 
 
@@ -175,13 +183,13 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         *_optional("speakers", "主讲专家", registries.listed("people"), "只列出同意公开姓名的专家"),
         _text("age", "适合年龄", "例如 6-12、60+；不限年龄不填", pattern=AGE_PATTERN),
         _registration(),
-        _text("cost", "费用", "免费就不填；收费写清楚，例如 材料费 10 元"),
+        _text("cost", "费用", "免费就不填；收费写清楚，例如 材料费 10 元", **_limit("cost")),
         {"name": "summary", "label": "一句话简介", "widget": "text", "required": False,
-         "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"], "hint": "显示在活动列表里"},
+         **_limit("summary"), "hint": "显示在活动列表里"},
         *_image(prefix, f"{images}/{events}/{{{{fields.street}}}}", "这个街镇其他活动的配图"),
         {"name": "tags", "label": "标签", "widget": "list", "required": False, "hint": "关键词，用逗号分开"},
         {"name": "accessibility", "label": "无障碍信息", "widget": "string", "required": False,
-         "hint": "例如 一楼，轮椅可通行"},
+         "hint": "例如 一楼，轮椅可通行", **_limit("accessibility")},
         _contact(),
         *_status(),
         {"name": "body", "label": "活动介绍", "widget": "markdown", "required": False,
