@@ -7,6 +7,7 @@ from importlib import metadata
 
 from kepu_pelican.engine import keys
 from kepu_pelican.engine.keys import settings_digest
+from kepu_pelican.loaded import PLUGINS
 
 SETTINGS = {"SITENAME": "滨海科普日历", "TIMEZONE": "Asia/Shanghai", "DEFAULT_PAGINATION": 30}
 
@@ -31,12 +32,12 @@ class Upgraded:
 def test_an_upgraded_library_changes_the_code_digest(monkeypatch) -> None:
     """The QR codes and pages a library made are made again after it is upgraded (zxing-cpp,
     the QR encoder whose output is kept in the cache, was once left out of a hand-kept list)."""
-    before = keys._digest_code(keys.PLUGINS)
+    before = keys._digest_code(PLUGINS)
     installed = list(metadata.distributions())
     assert any(dist.metadata["Name"] == "zxing-cpp" for dist in installed)
     for name in ("zxing-cpp", "Markdown", "pypinyin"):
         upgraded = [Upgraded(d, "999") if d.metadata["Name"] == name else d for d in installed]
         monkeypatch.setattr(metadata, "distributions", lambda found=upgraded: found)
-        assert keys._digest_code(keys.PLUGINS) != before, name
+        assert keys._digest_code(PLUGINS) != before, name
     monkeypatch.setattr(metadata, "distributions", lambda: installed)
-    assert keys._digest_code(keys.PLUGINS) == before
+    assert keys._digest_code(PLUGINS) == before

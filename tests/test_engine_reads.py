@@ -207,3 +207,45 @@ def test_a_mapping_read_by_attribute_is_read_as_jinja_reads_it() -> None:
     context = {"kepu": {"title": "潮间带观察", "items": "不是方法"}}
     assert render(page, context).output == "潮间带观察|2|False"
     assert not replayed(page, context, {"kepu": {"title": "海洋讲座", "items": "不是方法"}})
+
+
+def test_a_test_on_a_set_depends_on_what_it_holds() -> None:
+    """A set was digested as its type alone: a page testing it, or whether it holds a name, was
+    reused whatever the set came to hold."""
+    page = '{% if kepu.open %}有{% endif %}{% if "shidi" in kepu.open %}湿地开放{% endif %}'
+    before = {"kepu": {"open": {"shidi", "gang"}}}
+    assert render(page, before).output == "有湿地开放"
+    assert replayed(page, before, {"kepu": {"open": {"gang", "shidi"}}})
+    assert not replayed(page, before, {"kepu": {"open": {"gang", "haian"}}})
+    assert not replayed(page, before, {"kepu": {"open": set()}})
+
+
+class Window:
+    """A value every page shares, asked about each page's own event (as a feed's window is)."""
+
+    def holds(self, entry: dict) -> bool:
+        return entry["open"]
+
+
+def test_a_shared_value_asked_about_a_pages_own_value_is_asked_again_for_each_page() -> None:
+    """A path from the build's shared context is digested once for every page of a template. A
+    call on a shared value with the page's own event as its argument was taken for such a path:
+    the second page was given the first page's answer, and reused after its own had changed."""
+    source = "{{ entry.slug }}{% if kepu.window.holds(entry) %}在窗口内{% endif %}"  # entry read deeper: by its type
+    env = Environment(loader=DictLoader({"page.html": source}), autoescape=True)
+    reads.install(env)
+    template = env.get_template("page.html")
+    shared = {"kepu": {"window": Window()}}
+    pages = [{**shared, "entry": {"open": True, "slug": slug}} for slug in ("a", "b")]
+    rendered = [reads.record(template, page, "key", {}, {}) for page in pages]
+    assert [r.output for r in rendered] == ["a在窗口内", "b在窗口内"]
+    known: dict = {}
+
+    def reused(number: int, context: dict) -> bool:
+        first = rendered[number]
+        again = reads.replay(first.rid, first.params, reads.prepare(first.readset), template, context, "key", {}, {},
+                             shared, known)
+        return again == first.fingerprint
+
+    assert reused(0, pages[0])
+    assert not reused(1, {**shared, "entry": {"open": False, "slug": "b"}})

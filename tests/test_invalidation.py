@@ -7,6 +7,7 @@ maintainer would, and compares the warm build with a cold build of the same proj
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -188,3 +189,85 @@ def test_a_script_changed_is_fetched_anew_by_every_page(mini_site: Path, tmp_pat
     linked = {re.search(rb'src="/theme/js/site\.js(\?v=\w+)?"', warm[path])[1] for path in pages}
     assert linked == {f"?v={versions['site.js']}".encode()}
     assert f'src="/theme/js/search.js?v={versions["search.js"]}"'.encode() in warm["search/index.html"]
+
+
+def changed_output(project: Path, site: Path, tmp_path: Path, change) -> tuple[dict, dict, dict]:
+    """``warm_and_cold``, with the output before the change: the change must show somewhere."""
+    before: dict = {}
+
+    def snapshot_then_change() -> None:
+        before.update(tree(tmp_path / "warm"))
+        change()
+
+    warm, cold = warm_and_cold(project, site, tmp_path, snapshot_then_change)
+    assert cold != before, "the change shows nowhere: the test would prove nothing"
+    return before, warm, cold
+
+
+def test_a_jinja_option_changed_in_the_settings_reaches_every_page(mini_site: Path, tmp_path: Path) -> None:
+    """JINJA_ENVIRONMENT holds a class (the handler of undefined values), so the engine's key left
+    the whole setting out: turning lstrip_blocks off changed hundreds of pages of a cold build
+    (every card's indentation) and none of a warm one."""
+    project = project_copy(tmp_path)
+    _, warm, cold = changed_output(project, mini_site, tmp_path, lambda: edit(
+        project / "pelicanconf.py", '"lstrip_blocks": True', '"lstrip_blocks": False'))
+    assert warm == cold
+
+
+def test_a_filter_written_in_the_settings_edited_reaches_its_pages(mini_site: Path, tmp_path: Path) -> None:
+    """A maintainer adds a filter in pelicanconf.py and uses it in a template: editing the filter's
+    body changed the embeds of a cold build and none of a warm one (a function was no setting)."""
+    project = project_copy(tmp_path)
+    with (project / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('\nJINJA_FILTERS = {**FILTERS, "district_label": lambda name: f"【{name}】"}\n')
+    edit(project / "theme" / "templates" / "embed.html", "{{ facet.name }} · 近期科普活动</a></h1>",
+         "{{ facet.name | district_label }} · 近期科普活动</a></h1>")
+    before, warm, cold = changed_output(project, mini_site, tmp_path, lambda: edit(
+        project / "pelicanconf.py", 'f"【{name}】"', 'f"〔{name}〕"'))
+    assert "【" in before["embed/streets/xinbei/index.html"].decode("utf-8")
+    assert warm == cold
+
+
+def test_a_template_in_an_overrides_folder_edited_reaches_its_pages(mini_site: Path, tmp_path: Path) -> None:
+    """THEME_TEMPLATES_OVERRIDES: templates found before the theme's. Editing one changed every
+    embed of a cold build, and a warm build reported every file unchanged: only the theme folder
+    was in the engine's key."""
+    project = project_copy(tmp_path)
+    overrides = project / "theme_overrides"
+    overrides.mkdir()
+    shutil.copy(project / "theme" / "templates" / "embed.html", overrides / "embed.html")
+    with (project / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('\nTHEME_TEMPLATES_OVERRIDES = [str(ROOT / "theme_overrides")]\n')
+    _, warm, cold = changed_output(project, mini_site, tmp_path, lambda: edit(
+        overrides / "embed.html", " · 近期科普活动</a></h1>", " · 最近的科普活动</a></h1>"))
+    assert "最近的科普活动" in warm["embed/streets/xinbei/index.html"].decode("utf-8")
+    assert warm == cold
+
+
+def test_code_saved_while_a_preview_process_waits_leaves_no_stale_page(mini_site: Path, tmp_path: Path) -> None:
+    """The preview keeps a process that has imported the plugins, and forks each build from it. A
+    maintainer saved a change to the code while it waited: its next build ran the code it had
+    imported but filed what it made under the key of the files on disk, and every later build, in
+    any process, published the old code's pages (here 周六 after the weekday became 星期六)."""
+    project = project_copy(tmp_path)
+    output, cache = tmp_path / "warm", tmp_path / "warm-cache"
+    build(project, mini_site / "content", output, cache)
+    env = {**os.environ, "PYTHONPATH": f"{project / 'plugins'}:{project}"}
+    preview = subprocess.Popen([sys.executable, "-m", "kepu_pelican.warm"], cwd=project, env=env, text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert preview.stdout.readline() == "ready\n"
+        edit(project / "plugins" / "kepu" / "content" / "dates.py", '"周五", "周六"', '"周五", "星期六"')
+        args = ["-s", str(project / "pelicanconf.py"), "--content", str(mini_site / "content"), "-o", str(output),
+                "--build-date", SAMPLE_BUILD_DATE, "--cache", str(cache)]
+        preview.stdin.write(json.dumps(args) + "\n")
+        preview.stdin.flush()
+        assert preview.stdout.readline() == "0\n"
+    finally:
+        preview.stdin.close()
+        preview.wait(timeout=60)
+    build(project, mini_site / "content", output, cache)
+    build(project, mini_site / "content", tmp_path / "cold", tmp_path / "cold-cache")
+    warm, cold = tree(output), tree(tmp_path / "cold")
+    assert any("星期六" in data.decode("utf-8", "replace") for data in cold.values())
+    assert sorted(path for path in cold if warm.get(path) != cold[path]) == []

@@ -1,5 +1,7 @@
 """Pelican plugin for Kepu Calendar: the YAML Markdown reader and the portal's generators."""
 
+from . import loaded  # noqa: F401  (first: the code this process runs, digested before it is imported)
+
 
 def register() -> None:
     # Imported here, not at the top: settings files import kepu_pelican.filters, and the editors'

@@ -381,7 +381,9 @@ def _shallow(value: Any, depth: int) -> Any:
         return value
     if depth and isinstance(value, dict):
         return [(key, _shallow(item, depth - 1)) for key, item in value.items()]
-    if depth and isinstance(value, SEQUENCES) and not isinstance(value, (set, frozenset)):
+    if depth and isinstance(value, (set, frozenset)):  # no order of its own: its items' in a sorted order
+        return sorted((_shallow(item, depth - 1) for item in value), key=repr)
+    if depth and isinstance(value, SEQUENCES):
         return [_shallow(item, depth - 1) for item in value]
     return type(value).__qualname__
 
@@ -572,8 +574,7 @@ def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[
     try:
         for (path, mode), places in zip(*reads, strict=True):
             bound = _bind(path, params, places) if places else path
-            root = bound[0][1]
-            if known is not None and shared is not None and root in shared and context.get(root) is shared[root]:
+            if known is not None and shared is not None and _from_shared(path, context, shared):
                 cache_key = (template.name, bound, mode)
                 digest_of = known.get(cache_key)
                 if digest_of is None:
@@ -584,6 +585,33 @@ def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[
     except Exception:  # anything that stops the lookup means: render the page again
         return None
     return fingerprint(key, template.name, rid, params, values)
+
+
+def _from_shared(path: tuple, context: Mapping[str, Any], shared: Mapping[str, Any]) -> bool:
+    """Whether every value the path starts from (its root, and the roots of values handed to a
+    call on the way) is the build's shared one: then it reads the same on every page."""
+    return all(root in shared and context.get(root) is shared[root] for root in _roots(path))
+
+
+_ROOTS: dict[int, tuple[tuple, tuple[str, ...]]] = {}  # by the id of a kept path (a manifest's are shared)
+
+
+def _roots(path: tuple) -> tuple[str, ...]:
+    """The names of the context a path starts from (a page's keys in it change none of them)."""
+    known = _ROOTS.get(id(path))
+    if known is None or known[0] is not path:
+        known = _ROOTS[id(path)] = (path, _find_roots(path))
+    return known[1]
+
+
+def _find_roots(path: tuple) -> tuple[str, ...]:
+    found = [path[0][1]]
+    for step in path:
+        if step[0] == "c":
+            arguments = [*step[1], *(a for _, a in (step[2] if len(step) > 2 else ()))]
+            found.extend(root for a in arguments if isinstance(a, tuple) and a and a[0] == "ref"
+                         for root in _find_roots(a[1]))
+    return tuple(found)
 
 
 def _resolve(path: tuple, context: Mapping[str, Any], env: Environment, found: dict) -> Any:
