@@ -127,6 +127,21 @@ def test_check_reads_the_content_folder_and_folder_names_the_settings_name(distr
     assert "已检查 1 个文件" in passed.stdout
 
 
+def test_check_names_the_districts_own_registry_files(district) -> None:
+    """Hints named content/data/teams.yml, a file this district does not have: its registries are
+    in its content repository's data/."""
+    project, content = district
+    odd = content / "huodong/yanerwo/2026/yanerwo-two-teams.md"
+    odd.write_text(EVENT.replace("team: tianshan-kexie", "team: [tianshan-kexie, dongmen-shequ]"), "utf-8")
+    try:
+        result = invoke(project, "check", str(odd))
+    finally:
+        odd.unlink()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "可用编号见 tianshan-content/data/teams.yml" in result.stdout, result.stdout
+    assert " content/data/" not in result.stdout
+
+
 def test_check_speaks_of_the_sites_own_time_zone(district) -> None:
     """An editor in Urumqi writes a time zone the check does not know: deleting the line gives the
     site's time (Xinjiang time, as TIMEZONE says), not Beijing time."""

@@ -135,13 +135,18 @@ class ValidationContext:
     events: str = "events"  # the folder of content/ that holds events, one folder per street (EVENT_PATHS)
     review: Review | None = None  # the check's today and added files (new events already over)
     probes: list[tuple[str, bool]] | None = None  # files looked for while recording (see ``has_file``)
+    data_shown: str = "content/data"  # the registries' folder as editors see it (a content repository's own: data)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def inputs(self) -> tuple:
         """Everything validation reads besides the file and the files it looks for: a result
         kept with these (and ``probes``) stands while they are the same."""
         return (self.registries, str(self.content_dir), self.default_timezone, self.article_slugs, self.images,
-                self.events, self.review)
+                self.events, self.review, self.data_shown)
+
+    def registry_file(self, kind: str) -> str:
+        """A registry's file as messages name it."""
+        return f"{self.data_shown}/{kind}.yml"
 
     def has_file(self, relative: PurePosixPath | str) -> bool:
         """Whether content/<relative> is a file; noted in ``probes`` when they are recorded."""
@@ -336,17 +341,17 @@ class FieldReader:
         registry = getattr(self.ctx.registries, kind)
         if not isinstance(value, str) or not value.strip():
             self.error(key, f"{label}编号应是一段文字，例如 {next(iter(registry), 'id')}",
-                       f"可用编号见 content/data/{kind}.yml")
+                       f"可用编号见 {self.ctx.registry_file(kind)}")
             return ""
         ident = value.strip()
         if ident in registry:
             return ident
         if len(ident) > MAX_SLUG:
             self.error(key, f"{label}编号太长（{len(ident)} 个字符，上限 {MAX_SLUG} 个）",
-                       f"可用编号见 content/data/{kind}.yml")
+                       f"可用编号见 {self.ctx.registry_file(kind)}")
             return ""
         hint = _list_hint(key, ident, registry) or did_you_mean(ident, registry, self.ctx.names(kind))
-        self.error(key, f"未知的{label}编号“{shown(ident)}”", hint or _all_ids(registry, kind))
+        self.error(key, f"未知的{label}编号“{shown(ident)}”", hint or _all_ids(registry, self.ctx.registry_file(kind)))
         return ""
 
 
@@ -355,13 +360,13 @@ def shown(value: Any, limit: int = MAX_SHOWN) -> str:
     return shorten(str(value), limit).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
-def _all_ids(registry: Any, kind: str) -> str:
+def _all_ids(registry: Any, file: str) -> str:
     """No close match: list a short registry, or name the file of a long (or empty) one."""
     if not registry:
-        return f"登记表 content/data/{kind}.yml 里还没有可用的编号：先修好或补上登记表"
+        return f"登记表 {file} 里还没有可用的编号：先修好或补上登记表"
     if len(registry) <= 12:
         return "可用编号：" + "、".join(f"{i}（{getattr(item, 'name', '')}）" for i, item in registry.items())
-    return f"可用编号见 content/data/{kind}.yml"
+    return f"可用编号见 {file}"
 
 
 def _list_hint(key: str, ident: str, registry: Any) -> str:
@@ -478,7 +483,7 @@ def venue_at(checker: FieldReader, key: str = "venue", label: str = "地点") ->
         ident = checker.one_id(key, value, "venues", "场地")  # an id, or a registered name typed
         return venues[ident].venue if ident else None
     leaf = key.rsplit(".", 1)[-1]
-    registered = "；常用场地也可以只写 content/data/venues.yml 里的场地编号" if venues else ""
+    registered = f"；常用场地也可以只写 {checker.ctx.registry_file('venues')} 里的场地编号" if venues else ""
     if isinstance(value, str):
         checker.error(key, f"{label}要分开写名称和地址",
                       f"在 {leaf}: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址{registered}")
@@ -501,7 +506,7 @@ def _registered_written_out(checker: FieldReader, key: str, name: str) -> None:
     leaf = key.rsplit(".", 1)[-1]
     if name in checker.ctx.registries.venues:
         checker.error(f"{key}.name", f"场地名称“{name}”是登记过的场地编号",
-                      f"把 {leaf}: 下面的几行换成一行 {leaf}: {name}（名称和地址用 content/data/venues.yml 里登记的）")
+                      f"把 {leaf}: 下面的几行换成一行 {leaf}: {name}（名称和地址用 {checker.ctx.registry_file('venues')} 里登记的）")
     elif name in checker.ctx.names("venues"):
         ident = checker.ctx.names("venues")[name]
         checker.warn(f"{key}.name", f"“{name}”是登记过的场地（编号 {ident}）",
