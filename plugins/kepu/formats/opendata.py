@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +51,7 @@ CSV_NOTES = {
     "capacity": "这一场的报名名额（人）；没有写名额为空", "free": "免费活动为“是”，收费为“否”",
 }
 NUMERIC_CSV_COLUMNS = frozenset({"attendance", "capacity"})  # written as numbers, a negative one too
+COLUMN_KEYS = frozenset(key for key, _ in CSV_COLUMNS)
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -194,23 +195,25 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
         keys.append(f"{day.isoformat()}\t{start.strftime('%H:%M') if start else ''}\t{event.slug}")
-        writer.writerow(csv_row([
-            event.slug, day.isoformat(), start.strftime("%H:%M") if start else "",
-            end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
-            "否" if timed else "是", event.title, session_label(occurrence) or event.status_label, event.street,
-            entry.street.name, "" if elsewhere else event.community, venue.name if venue else "",
-            venue.address if venue else "",
-            event.online, entry.team.name, "、".join(c.name for c in entry.categories),
-            "、".join(a.name for a in entry.audiences), event.cost,
-            "是" if event.registration and event.registration.required else "否",
-            phones.grouped(event.registration.phone) if event.registration else "",
-            attendance if occurrence is counted else None, f"{site}/{entry.url}",
-            *_registry_cells(entry, elsewhere),
-        ]))
+        registration = event.registration
+        writer.writerow(csv_row({
+            "event_id": event.slug, "date": day.isoformat(), "start": start.strftime("%H:%M") if start else "",
+            "end": end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
+            "all_day": "否" if timed else "是", "title": event.title,
+            "status": session_label(occurrence) or event.status_label, "street_id": event.street,
+            "street": entry.street.name, "community": "" if elsewhere else event.community,
+            "venue": venue.name if venue else "", "address": venue.address if venue else "", "online": event.online,
+            "team": entry.team.name, "categories": "、".join(c.name for c in entry.categories),
+            "audiences": "、".join(a.name for a in entry.audiences), "cost": event.cost,
+            "registration": "是" if registration and registration.required else "否",
+            "phone": phones.grouped(registration.phone) if registration else "",
+            "attendance": attendance if occurrence is counted else None, "url": f"{site}/{entry.url}",
+            **_registry_cells(entry, elsewhere),
+        }))
     return list(zip(keys, lines, strict=True))
 
 
-def _registry_cells(entry: EventEntry, elsewhere: bool = False) -> list[str]:
+def _registry_cells(entry: EventEntry, elsewhere: bool = False) -> dict[str, Any]:
     """The 1.3 and 1.4 columns: programmes, campaigns, venue, community, consenting speakers,
     places and whether it is free. A session
     moved to another place (``elsewhere``) is at no registered venue, in no known community."""
@@ -218,18 +221,23 @@ def _registry_cells(entry: EventEntry, elsewhere: bool = False) -> list[str]:
         return "、".join(getattr(item, attribute) for item in items)
 
     community = None if elsewhere else entry.community
-    return [joined(entry.programmes, "id"), joined(entry.programmes, "name"), joined(entry.campaigns, "id"),
-            joined(entry.campaigns, "name"), "" if elsewhere else entry.event.venue_id,
-            "" if elsewhere else entry.event.community_id, community.kind if community else "",
-            joined(entry.speakers, "id"), joined(entry.speakers, "name"),
-            entry.event.registration.capacity if entry.event.registration else None,
-            "是" if entry.event.is_free else "否"]
+    return {"programme_ids": joined(entry.programmes, "id"), "programmes": joined(entry.programmes, "name"),
+            "campaign_ids": joined(entry.campaigns, "id"), "campaigns": joined(entry.campaigns, "name"),
+            "venue_id": "" if elsewhere else entry.event.venue_id,
+            "community_id": "" if elsewhere else entry.event.community_id,
+            "community_kind": community.kind if community else "",
+            "speaker_ids": joined(entry.speakers, "id"), "speakers": joined(entry.speakers, "name"),
+            "capacity": entry.event.registration.capacity if entry.event.registration else None,
+            "free": "是" if entry.event.is_free else "否"}
 
 
-def csv_row(values: list) -> list:
-    """A row in ``CSV_COLUMNS`` order made safe for spreadsheets: numbers stay numbers in
-    numeric columns, text that could start a formula gets a leading ' (``csvsafe.cell``)."""
-    return [cell(value, key in NUMERIC_CSV_COLUMNS) for (key, _), value in zip(CSV_COLUMNS, values, strict=True)]
+def csv_row(values: Mapping[str, Any]) -> list:
+    """A row in ``CSV_COLUMNS`` order, from its values by column, made safe for spreadsheets:
+    numbers stay numbers in numeric columns, text that could start a formula gets a leading '
+    (``csvsafe.cell``). A value for no column, or a column without a value, is a mistake."""
+    if values.keys() != COLUMN_KEYS:
+        raise ValueError(f"CSV row: missing {sorted(COLUMN_KEYS - values.keys())}, unknown {sorted(values.keys() - COLUMN_KEYS)}")
+    return [cell(values[key], key in NUMERIC_CSV_COLUMNS) for key, _ in CSV_COLUMNS]
 
 
 class _Lines(list):
