@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from kepu.content.dates import WEEKDAYS, day_of, format_day
 from kepu.content.model import Event, Occurrence, SessionChange
 from kepu.content.problems import STRICT_ADDED, STRICT_ALWAYS
-from kepu.content.recurrence import FIRST_WITHIN_YEARS, describe, expand, first_occurrence, neighbours, wall_point
+from kepu.content.recurrence import (
+    FIRST_WITHIN_YEARS,
+    describe,
+    expand,
+    first_occurrence,
+    neighbours,
+    wall_point,
+)
 
 if TYPE_CHECKING:
     from kepu.content.validation import FieldReader

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-
 WHOLE_UNITS = "区县旗市"  # the last character of a county-level division's name
 
 

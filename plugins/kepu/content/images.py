@@ -21,7 +21,15 @@ import pillow_heif
 from defusedxml import DefusedXmlException
 from PIL import Image, ImageSequence, UnidentifiedImageError, features
 
-from kepu.content.photos import ANIMATED_FORMATS, HEIF_FORMAT, MAX_SIDE, SOS, has_location, jpeg_segments, web_image
+from kepu.content.photos import (
+    ANIMATED_FORMATS,
+    HEIF_FORMAT,
+    MAX_SIDE,
+    SOS,
+    has_location,
+    jpeg_segments,
+    web_image,
+)
 from kepu.content.problems import STRICT_ADDED, WARNING, ContentError, Problem
 from kepu.content.tree import FileTooLarge, read_capped
 

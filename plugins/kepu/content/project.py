@@ -9,17 +9,24 @@ from pathlib import Path
 from typing import Any
 
 from kepu.content.articles import validate_article
-from kepu.content.events import duplicate_events, duplicate_slugs, load_events, may_be_titled, parse_file, title_key
 from kepu.content.datechecks import Review
+from kepu.content.events import (
+    duplicate_events,
+    duplicate_slugs,
+    load_events,
+    may_be_titled,
+    parse_file,
+    title_key,
+)
 from kepu.content.fspaths import resolved, resolved_folder
 from kepu.content.model import Event, Registries
 from kepu.content.problems import Problem
 from kepu.content.registries import load_registries
 from kepu.content.safety import ARTICLE_RESERVED_FIELDS
 from kepu.content.tree import ContentTree, Sections, scan
-from kepu.formats.urls import UrlScheme
 from kepu.content.validation import ValidationContext, body_image_problems
 from kepu.content.webnames import name_clashes
+from kepu.formats.urls import UrlScheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +87,9 @@ def tree_problems(layout: Layout, tree: ContentTree, only: set[str] | None = Non
     for path in tree.images:
         shown = layout.shown(path)
         if only is None or shown in only:
-            from kepu.content.images import inspect_file  # Pillow and pillow-heif: loaded only to judge an image
+            from kepu.content.images import (
+                inspect_file,  # Pillow and pillow-heif: loaded only to judge an image
+            )
 
             problems.extend(inspect_file(path, shown).problems)
     images = [(layout.shown(path), path.relative_to(layout.content).as_posix()) for path in tree.images]

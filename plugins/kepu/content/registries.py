@@ -10,7 +10,6 @@ from typing import Any
 
 import yaml
 
-from kepu.formats import phones
 from kepu.content.dates import DateFormatError, parse_when
 from kepu.content.frontmatter import MAX_FILE_BYTES, decode, duplicate_keys, load_yaml
 from kepu.content.model import (
@@ -28,9 +27,9 @@ from kepu.content.model import (
     Programme,
     Registries,
     Street,
-    listed,
     Synonym,
     Team,
+    listed,
 )
 from kepu.content.outlines import load_outlines
 from kepu.content.problems import WARNING, Problem
@@ -39,6 +38,7 @@ from kepu.content.safety import registry_text_problems
 from kepu.content.suggest import did_you_mean
 from kepu.content.tree import FileTooLarge, NotRegularFile, read_capped
 from kepu.content.validation import is_email
+from kepu.formats import phones
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: no trailing newline
 MAX_ID = 40
