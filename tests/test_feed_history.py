@@ -301,3 +301,31 @@ def test_a_published_event_renamed_or_deleted_in_a_change_is_pointed_out(repo: P
             "和订阅日历里的活动编号") in said, said
     assert f"{deleted}: （提醒）删除了已经发布的活动：订阅的日历里它会直接消失，不会显示已取消" in said, said
     assert "kejizhou" not in said, said
+
+
+def test_an_unreadable_old_revision_stops_no_build(repo: Path, tmp_path: Path) -> None:
+    """A publish stopped for good with a traceback (OverflowError) after a commit had written an end
+    of 99999999999999999999:00, though a later commit corrected it and the check passed: old
+    revisions, which the check never reads again, are read as well as they can be."""
+    edit(repo / EVENT, 'end: "16:00"', 'end: "99999999999999999999:00"')
+    commit(repo, "2026-10-05T10:00:00+08:00", "a slip of the keyboard")
+    edit(repo / EVENT, 'end: "99999999999999999999:00"', 'end: "16:00"')
+    commit(repo, "2026-10-06T10:00:00+08:00", "corrected")
+    sequence, _, said = stamps(repo, tmp_path / "a")
+    assert "Traceback" not in said and sequence >= 0
+
+
+def test_commit_dates_far_ahead_or_odd_old_file_names_stop_no_build(repo: Path, tmp_path: Path) -> None:
+    """A commit dated in the year 3,000,000 (any 'git commit' can be) ended every later build with
+    ValueError; so did a file once named with a quote and a space, renamed since (git quotes such
+    a name, and the quoted name was asked for). Neither is published as a date from the future."""
+    odd = repo / "content/events/xinbei/2026/a \"b.md"
+    odd.write_text((repo / EVENT).read_text("utf-8").replace("流动科技馆进社区", "流动科技馆进学校"), "utf-8")
+    commit(repo, "2026-10-02T10:00:00+08:00", "a file with an odd name")
+    git(repo, "mv", str(odd.relative_to(repo)), "content/events/xinbei/2026/liudong-xuexiao.md")
+    commit(repo, "2026-10-03T10:00:00+08:00", "renamed")
+    edit(repo / EVENT, "09:00", "10:00")
+    commit(repo, "@99999999999999 +0000", "a commit from the far future")
+    _, dtstamp, said = stamps(repo, tmp_path / "a")
+    assert "Traceback" not in said
+    assert dtstamp <= f"{SAMPLE_BUILD_DATE.replace('-', '')}T160000Z", dtstamp  # not after the build's day

@@ -4,6 +4,7 @@ names the file, the line, what is wrong in Chinese and the fix."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -337,3 +338,21 @@ def test_build_refuses_the_same_mistakes(site: Path, tmp_path: Path) -> None:
     assert f"content/events/dagu/2026/{copy}: 与 content/events/dagu/2026/{TALK.name} 是同一个活动" in report
     assert f"content/events/dagu/2026/{TALK.name}: 与 content/events/dagu/2026/{copy} 是同一个活动" in report
     assert not (tmp_path / "output").exists()
+
+
+# -- a change time from the future -----------------------------------------------------------------
+def test_an_update_time_after_today_is_refused(site: Path) -> None:
+    """`updated: 2099-12-31 23:00` passed the check: every calendar carried LAST-MODIFIED 2099 and
+    the change feed kept the event at its top; corrected later, the time went back, which calendar
+    apps such as ICSx5 take for no change."""
+    written = re.search(r"^updated: .*$", SERIES.read_text("utf-8"), re.M)[0]
+    path, shown = save(site, SERIES, "zhoumo-kexue-tongxuehui-updated.md",
+                       broken(SERIES, (written, "updated: 2099-12-31 23:00"),
+                              ("title: 周末科学同学会（秋冬学期，每周六下午）", "title: 周末科学同学会（冬季）")))
+    result = check(site, str(path))
+    assert result.returncode == 1, result.stdout
+    assert (f"{shown}:{line_of(path.read_text('utf-8'), 'updated:')}: updated: 修改时间 2099年12月31日（周四）23:00 在今天之后"
+            " — 写这次修改的时间，或删去 updated 这一行（日历会用提交的时间）") in result.stdout, result.stdout
+    today = broken(path, ("updated: 2099-12-31 23:00", f"updated: {SAMPLE_BUILD_DATE} 18:00"))
+    path.write_text(today, "utf-8")
+    assert check(site, str(path)).returncode == 0

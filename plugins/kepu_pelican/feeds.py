@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,6 +130,7 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
     paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
     places = place_history(lay.content, lay.content / lay.data / REGISTRY_FILES["venues"], index.registries.venues)
     history = load_history(lay.content, paths.values(), places)
+    latest = datetime.combine(build_date(settings) + timedelta(days=1), time(), index.timezone)
     stamps = {}
     for entry in index.entries:
         event = entry.event
@@ -139,6 +140,7 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
         # only when LAST-MODIFIED moves). A stale field hides nothing.
         venue_changed = places.changed(entry.place.id) if entry.place else None
         modified = max(filter(None, (event.updated, known.modified if known else None, venue_changed)), default=None)
+        modified = min(modified, latest) if modified else None  # none after the build's day (see changes_for)
         sequence = max(event.sequence, known.sequence if known else 0)
         derived = None if modified else derived_stamp(paths[event.slug].read_bytes())
         stamps[event.slug] = Stamp(modified, sequence, derived)

@@ -12,12 +12,21 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, available_timezones
 
-from kepu.formats import phones
-from kepu.content.datechecks import Review, early_attendance, extra_dates, late_deadline, new_event_over, night_start, sessions_on_rule, start_on_rule
+from kepu.content.datechecks import (
+    Review,
+    early_attendance,
+    extra_dates,
+    late_deadline,
+    new_event_over,
+    night_start,
+    sessions_on_rule,
+    start_on_rule,
+)
 from kepu.content.dates import (
     MAX_SHOWN,
     DateFormatError,
     as_local,
+    format_datetime,
     format_day_short,
     parse_clock,
     parse_duration,
@@ -42,6 +51,7 @@ from kepu.content.repeats import parse_repeat
 from kepu.content.sessions import read_sessions
 from kepu.content.suggest import closest, did_you_mean
 from kepu.content.webnames import HEIF_SUFFIXES, web_addresses, web_name
+from kepu.formats import phones
 
 # \A…\Z, not ^…$: "$" also matches before a final newline, so "zhoumo\n" passed .match().
 SLUG_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -881,6 +891,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     updated = checker.when("updated", zone)
     if updated is not None and not isinstance(updated, datetime):
         updated = datetime.combine(updated, time(), zone)
+    _updated_not_ahead(checker, updated)
     report = checker.text("report", max_len=MAX_SLUG)
     if report and ctx.article_slugs is not None and report not in ctx.article_slugs:
         checker.error("report", f"找不到文件名为“{report}”的新闻",
@@ -932,6 +943,15 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
     return event, checker.problems
+
+
+def _updated_not_ahead(checker: FieldReader, updated: datetime | None) -> None:
+    """``updated`` after the check's day: calendars would carry a change time from the future,
+    and when it is corrected the time goes back, which calendar apps take for no change."""
+    review = checker.ctx.review
+    if updated is not None and review is not None and updated.date() > review.today + timedelta(days=1):
+        checker.error("updated", f"修改时间 {format_datetime(updated)} 在今天之后",
+                      "写这次修改的时间，或删去 updated 这一行（日历会用提交的时间）")
 
 
 def _community(checker: FieldReader) -> dict[str, str]:

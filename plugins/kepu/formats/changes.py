@@ -70,12 +70,15 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
     The newest change is dated by the event's ``updated`` field when an editor set it later than
     the commit that made the change; a change not yet committed (previewing) is dated by the build date. Without history the
     event's present state stands for one change, dated by ``updated``."""
-    updated = entry.event.updated
+    # Nothing is dated after the build's day: a commit or an `updated:` from the future would pin
+    # itself at the top of the feed, and its correction would then go back in time.
+    limit = build_stamp + timedelta(days=1)
+    updated = min(entry.event.updated, limit) if entry.event.updated else None
     if history is None or history.created is None:
         return [ChangeEntry(entry, _status_kind(entry), updated, 0)] if updated else []
-    found = [ChangeEntry(entry, "new", history.created, 0, revision=history.first)]
+    found = [ChangeEntry(entry, "new", min(history.created, limit), 0, revision=history.first)]
     for number, change in enumerate(history.changes, start=1):
-        found.append(ChangeEntry(entry, change.kind, change.when or build_stamp, number, change.sessions,
+        found.append(ChangeEntry(entry, change.kind, min(change.when or build_stamp, limit), number, change.sessions,
                                  change.revision, change.previous))
     if len(found) == 1 and entry.event.status in ("cancelled", "postponed"):
         # Published already cancelled or postponed: say so, not just "new".
@@ -94,7 +97,7 @@ def _summary(change: ChangeEntry) -> str:
     wrote them; a series' next session as it stands."""
     event, entry = change.entry.event, change.entry
     series = Series.of(event, change.revision)
-    sessions = [_session_text(series, edit) for edit in change.sessions]
+    sessions = [_session_text_or_day(series, edit) for edit in change.sessions]
     when = [] if change.kind == "session" and sessions else [_when_line(entry, series)]
     parts = [f"{change.label}：{event.title}", *when]
     if change.kind == "rescheduled":
@@ -130,7 +133,10 @@ class Series:
         if start is None or isinstance(start, datetime) != isinstance(event.start, datetime):
             return own
         end = own.moment(revision.end, start) if revision.end else None
-        return cls(start, end - start if end is not None and end >= start else own.length, zone)
+        try:
+            return cls(start, end - start if end is not None and end >= start else own.length, zone)
+        except OverflowError:  # no length a calendar could hold
+            return own
 
     def at(self, day: date) -> date | datetime:
         """A day of the series at its time of day."""
@@ -147,7 +153,7 @@ class Series:
                 hours, minutes = (int(part) for part in text.split(":")[:2])
                 return day.replace(hour=hours, minute=minutes)
             value = parse_when(text)
-        except (ValueError, DateFormatError):
+        except (ValueError, DateFormatError, OverflowError):  # an old revision's slip (the check read only the last)
             return None
         if not isinstance(value, datetime):
             return self.at(value)
@@ -196,6 +202,15 @@ def _rule_words(event, rule: str, series: Series) -> str:
                         series.start)
     except (RecurrenceError, ValueError, KeyError):  # an old revision's rule the build refused
         return ""
+
+
+def _session_text_or_day(series: Series, edit: SessionEdit) -> str:
+    """``_session_text``; an old revision no calendar could hold (a time past the year 9999…) is
+    named by its day alone: the check never read it again, and it must not stop the build."""
+    try:
+        return _session_text(series, edit)
+    except (ValueError, OverflowError):
+        return f"{edit.day[:10]}的一场有变动"
 
 
 def _session_text(series: Series, edit: SessionEdit) -> str:

@@ -3,6 +3,7 @@ changed and how many times its time, place, status or recurrence changed (SEQUEN
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import itertools
 import json
@@ -292,6 +293,7 @@ def _commits_by_file(root: Path, folder: str) -> dict[str, list[tuple[str, int, 
         sha, _, stamp = header.partition(" ")
         for change in filter(None, changes.split("\n")):
             status, *paths = change.split("\t")
+            paths = [_unquoted(p) for p in paths]
             path = paths[-1]
             current = owner.get(path, path)
             if current is not None:
@@ -305,20 +307,40 @@ def _commits_by_file(root: Path, folder: str) -> dict[str, list[tuple[str, int, 
     return commits
 
 
+def _unquoted(path: str) -> str:
+    """A path as git names it: one with a quote, a backslash or a control character is written in
+    quotes with C escapes (core.quotepath=off leaves the rest of the UTF-8 as it is)."""
+    if len(path) < 2 or not (path.startswith('"') and path.endswith('"')):
+        return path
+    return codecs.escape_decode(path[1:-1].encode("utf-8"))[0].decode("utf-8", "replace")
+
+
+def commit_time(stamp: int) -> datetime:
+    """A commit's time: any 'git commit' can be dated outside what a calendar holds; such a date
+    is read as the nearest one it can hold (and the feeds date nothing after their build)."""
+    return datetime.fromtimestamp(min(max(stamp, 0), LATEST_STAMP), UTC)
+
+
+LATEST_STAMP = 253402300799  # 9999-12-31T23:59:59Z
+
+
 def _blobs(root: Path, requests: list[str]) -> list[str]:
     """Contents of ``commit:path`` objects in one ``git cat-file --batch`` call."""
     if not requests:
         return []
-    out = _git(root, "cat-file", "--batch", data=("\n".join(requests) + "\n").encode()) or b""
+    asked = [request if "\n" not in request else "0" * 40 for request in requests]  # one per line: git cannot ask
+    out = _git(root, "cat-file", "--batch", data=("\n".join(asked) + "\n").encode()) or b""
     texts, position = [], 0
-    for _ in requests:
+    for _ in asked:
         end = out.index(b"\n", position)
-        header = out[position:end].split()
-        if len(header) < 3 or header[1] == b"missing":
+        header = out[position:end]
+        # "<sha> <type> <size>", or "<what was asked> missing" (which may hold spaces of its own)
+        fields = header.split()
+        if header.endswith((b" missing", b" ambiguous")) or len(fields) != 3 or not fields[2].isdigit():
             texts.append("")
             position = end + 1
             continue
-        size = int(header[2])
+        size = int(fields[2])
         texts.append(out[end + 1:end + 1 + size].decode("utf-8", "replace"))
         position = end + 1 + size + 1
     return texts
@@ -385,7 +407,7 @@ def place_history(content: Path, venues: Path, current: Mapping[str, object]) ->
     out = _git(top, "log", "--first-parent", "--format=%H %ct", "--", relative) or b""
     commits = [line.split() for line in out.decode().splitlines() if line.strip()][::-1]  # oldest first
     texts = _blobs(top, [f"{sha}:{relative}" for sha, _ in commits])
-    revisions = tuple((datetime.fromtimestamp(int(stamp), UTC), _registry_places(text))
+    revisions = tuple((commit_time(int(stamp)), _registry_places(text))
                       for (_, stamp), text in zip(commits, texts, strict=True))
     return PlaceHistory(revisions, now)
 
@@ -437,7 +459,7 @@ def load_history(content: Path, files: Iterable[Path], places: PlaceHistory | No
         if not revisions:
             continue
         texts = versions.get(path, [])
-        times = [datetime.fromtimestamp(stamp, UTC) for _, stamp, _ in revisions]
+        times = [commit_time(stamp) for _, stamp, _ in revisions]
         if rel in modified:
             texts.append(path.read_text("utf-8", "replace"))
             times.append(None)
