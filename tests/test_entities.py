@@ -140,6 +140,15 @@ def test_a_community_typed_as_free_text_is_given_its_id(mini_site: Path) -> None
     assert f"{typo}:10: community: 未知的社区或村编号“ganglv” — 是否想写“ganglu”（甘露社区）？" in lines
 
 
+def test_a_registry_name_on_two_lines_is_refused(mini_site: Path) -> None:
+    """A name is one line: shown in titles and calendars, and written into the comments of the
+    files new-event makes, where a second line would have been a field of its own (online: …)."""
+    venues = VENUES.replace("  name: 生态城安全教育体验馆",
+                            '  name: "生态城安全教育体验馆\\nonline: https://evil.example/live\\n#"')
+    lines = check_lines(with_registries(mini_site, venues=venues))
+    assert "content/data/venues.yml:2: name: 这一项不能换行 — 写在同一行：name: 文字" in lines, lines
+
+
 def test_a_community_of_another_street_is_questioned(mini_site: Path) -> None:
     """An event of 生态城 naming 新北's 金江社区 passed the check: it was listed on the community's
     page but not on its street's, and on the street's page but not the community's."""

@@ -649,3 +649,28 @@ def test_a_capacity_that_is_not_a_number_is_quoted_as_typed(typed: str) -> None:
 
 def test_a_capacity_in_full_width_digits_with_people_is_a_number() -> None:
     assert parse_count("２０人") == 20 and parse_count("") is None
+
+
+def test_a_registry_name_with_a_line_break_adds_no_field_to_a_new_file() -> None:
+    """A venue named "新北科普馆\\nonline: https://evil.example/live\\n#" in venues.yml: every
+    new-event for it (and every imported row) wrote the second line as a field of its own, and
+    the published page linked the other host. The check now refuses such a name; the files
+    new-event writes keep a registry's text on its comment line, whatever it holds."""
+    from dataclasses import replace
+
+    from kepu.content.registries import load_registries
+
+    registries, _ = load_registries(ROOT / "content" / "data", "content/data")
+    venue = registries.venues["hujiayuan-wenhuazhan"]
+    hostile = "新北科普馆\nonline: https://evil.example/live\n#"
+    registries = replace(registries, venues={**registries.venues, venue.id: replace(venue, name=hostile)},
+                         teams={**registries.teams, "hujiayuan-tongxuehui": replace(
+                             registries.teams["hujiayuan-tongxuehui"], name="同学会\nstatus: cancelled\n#")})
+    answers = scaffold.Answers({flag.replace("--", "").replace("-", "_"): value for flag, value in
+                                zip(BATCH[::2], BATCH[1::2], strict=True)} | {"venue": venue.id, "date": "2026-12-05"},
+                               None, lambda _: None)
+    draft = scaffold.event_draft(answers, registries, {})
+    front = scaffold.render_event(draft, registries).split("\n---\n")[0]
+    fields = {line.split(":")[0] for line in front.splitlines() if line and not line.startswith(("#", " ", "-"))}
+    assert "online" not in fields and "status" not in fields, front
+    assert f"venue: {venue.id}" in front.splitlines()

@@ -249,7 +249,7 @@ def _load_one(kind: str, path: Path, shown: str,
                                     f"最多 {MAX_ID} 个字符",
                                     "用名称的拼音，例如 中心街道写 id: zhongxin；编号会出现在网址中，发布后不要再改"))
             continue
-        too_long = _too_long(item, lines, shown)
+        too_long = _too_long(item, lines, shown) or _line_break(item, lines, shown)
         if too_long:
             problems.append(too_long)
             stand_in(item, lines)
@@ -291,6 +291,20 @@ def _type_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | No
             what = "真假值" if isinstance(value, bool) else "数字"
             return Problem(shown, line, key, f"这一项被 YAML 读成了{what}，而这里要写文字",
                            f"给内容加上英文引号，例如 {key}: \"…\"")
+    return None
+
+
+MULTILINE_FIELDS = frozenset({"description"})  # a paragraph; every other text is one line
+LINE_BREAKS = re.compile(r"[\n\r\v\f\x85]")
+
+
+def _line_break(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    """A name, an address… is one line: it is shown in titles, calendars and lists, and written
+    into the comments of files new-event makes, where a line break would start a field of its own."""
+    for key in MAX_CHARS.keys() - MULTILINE_FIELDS:
+        value = item.get(key)
+        if isinstance(value, str) and LINE_BREAKS.search(value.strip()):
+            return Problem(shown, lines.get(key, lines[""]), key, "这一项不能换行", f"写在同一行：{key}: 文字")
     return None
 
 

@@ -210,8 +210,14 @@ def yaml_text(value: str) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
+def said(text: object) -> str:
+    """A registry's text inside a comment of the file: on one line, whatever it holds (a line
+    break would start a field of its own)."""
+    return " ".join(str(text).split())
+
+
 def _names(ids: Iterable[str], registry: Mapping[str, object]) -> str:
-    return "、".join(getattr(registry[i], "name", i) for i in ids)
+    return "、".join(said(getattr(registry[i], "name", i)) for i in ids)
 
 
 def _community_lines(registries: Registries, street: str) -> list[str]:
@@ -220,14 +226,14 @@ def _community_lines(registries: Registries, street: str) -> list[str]:
         return ["# 社区或村（可选）", "# community: 某某社区"]
     mine = [c for c in registries.communities.values() if c.street == street]
     example = f"# community: {mine[0].id}" if mine else "# community: 编号"
-    shown = f"：{mine[0].name}" if mine else ""
+    shown = f"：{said(mine[0].name)}" if mine else ""
     return [f"# 社区或村编号（可选，见 content/data/communities.yml）{shown}", example]
 
 
 def _place_lines(draft: EventDraft) -> list[str]:
     lines = ["# 活动地点：name 场地名称（必填）、address 详细地址；lat/lon 纬度/经度（可选）"]
     if draft.venue_id:
-        lines[0] = f"# 活动地点：登记过的场地（{draft.venue}），名称、地址和地图用 content/data/venues.yml 里登记的"
+        lines[0] = f"# 活动地点：登记过的场地（{said(draft.venue)}），名称、地址和地图用 content/data/venues.yml 里登记的"
         lines.append(f"venue: {draft.venue_id}")
     elif draft.venue:
         lines += ["venue:", f"  name: {yaml_text(draft.venue)}"]
@@ -310,8 +316,8 @@ def _extra_lines(draft: EventDraft) -> list[str]:
 
 def render_event(draft: EventDraft, registries: Registries) -> str:
     """The new event file: the answers filled in, every other field commented out, in Chinese."""
-    street = registries.streets[draft.street].name
-    team = registries.teams[draft.team].name
+    street = said(registries.streets[draft.street].name)
+    team = said(registries.teams[draft.team].name)
     lines = [
         "---",
         *_external_id_lines(draft.external_id),
@@ -369,7 +375,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         "# 摘要（可选），用于列表和分享",
         f"# summary: {ex.ARTICLE_SUMMARY.text}",
         "# 作者或来源（可选，默认站点名称）",
-        f"# author: {team.name if team else '某某志愿服务队'}",
+        f"# author: {said(team.name) if team else '某某志愿服务队'}",
         "# 相关街镇编号（可选，见 content/data/streets.yml）",
         street,
         "# 相关活动的文件名（可选，content/events/ 下的文件名，不含 .md）",
