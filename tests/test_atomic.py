@@ -336,6 +336,21 @@ def test_an_output_folder_that_holds_or_sits_in_the_content_is_refused(mini_site
     assert not (mini_site / "content" / "site").exists()
 
 
+@pytest.mark.parametrize("kept", [".out.building", ".out.spare", ".out.previous"])
+def test_content_in_a_folder_the_build_keeps_beside_its_output_is_refused(mini_site: Path, tmp_path: Path,
+                                                                          kept: str) -> None:
+    """The build deletes its staging folder before it starts, and swaps or removes the spare and
+    the previous build as wholes: content kept in one of them (--content .out.building -o out)
+    was deleted, and the build went on to say the registries were missing."""
+    content = tmp_path / kept
+    shutil.copytree(mini_site / "content", content)
+    before = digest(content)
+    built = run_build(content, tmp_path / "out")
+    said = built.stdout + built.stderr
+    assert built.returncode == 1 and f"内容文件夹 {content}/ 在构建放在输出旁边的临时文件夹 {content}/ 里" in said, said
+    assert digest(content) == before and not (tmp_path / "out").exists()
+
+
 def test_recover_and_publish_without_renameat2(tmp_path: Path, monkeypatch) -> None:
     from kepu.engine import output as output_module
 

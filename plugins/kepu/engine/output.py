@@ -38,6 +38,8 @@ FOREIGN_OUTPUT = ("输出文件夹 {output} 里已经有不是构建出来的文
                   "新网站，这些文件会被移走并删除")
 OUTPUT_HINT = ("请把网站输出到内容以外的一个新文件夹或空文件夹，例如 output/：命令行写 --output 文件夹，"
                "或改设置里的 OUTPUT_PATH")
+CONTENT_IN_WORKING = ("内容文件夹 {content} 在构建放在输出旁边的临时文件夹 {folder} 里：构建会删除或替换这个文件夹，"
+                      "内容会丢失")
 NOT_A_FOLDER = "输出位置 {output} 是一个文件，不是文件夹"
 
 
@@ -49,6 +51,9 @@ def output_refusal(output: Path, content: Path, marker: str, shown=str) -> str:
     where = {"output": shown(output), "content": shown(content)}
     if output == content or output in content.parents:
         return f"{OUTPUT_HOLDS_CONTENT.format(**where)}。{OUTPUT_HINT}。"
+    for folder in (staging_dir(output), spare_dir(output), retired_dir(output)):  # deleted or swapped whole too
+        if folder == content or folder in content.parents:
+            return f"{CONTENT_IN_WORKING.format(folder=shown(folder), **where)}。{OUTPUT_HINT}。"
     if content in output.parents:
         return f"{OUTPUT_IN_CONTENT.format(**where)}。{OUTPUT_HINT}。"
     if output.exists() and not output.is_dir():
