@@ -65,7 +65,8 @@ def _as_day(value) -> date:
 def copy_event(text: str, copy: int, windows: dict[str, tuple[date, date]],
                build_date: date | None = None) -> tuple[str, date]:
     """The text of copy ``copy`` of an event file, and its (new) start day; a copy moved to where its
-    first session is not over by ``build_date`` has no attendance (人次 are recorded afterwards)."""
+    first session is not over by ``build_date`` has no attendance (人次 are recorded afterwards),
+    nor a change time (``updated``) after it."""
     match = FRONT.match(text)
     front, body = match[1], text[match.end():]
     monthly = "FREQ=MONTHLY" in front or "FREQ=YEARLY" in front
@@ -79,6 +80,8 @@ def copy_event(text: str, copy: int, windows: dict[str, tuple[date, date]],
     first_over = _as_day(meta["end"]) if isinstance(meta.get("end"), date) else _as_day(meta["start"])
     if copy and build_date and first_over >= build_date:
         front = re.sub(r"^attendance:.*\n", "", front, flags=re.MULTILINE)
+    if copy and build_date and meta.get("updated") and _as_day(meta["updated"]) > build_date:
+        front = re.sub(r"^updated:.*\n", "", front, flags=re.MULTILINE)  # no edit is made after the build's day
     return f"---\n{front}---\n{body}", _as_day(meta["start"])
 
 

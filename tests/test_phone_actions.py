@@ -101,6 +101,19 @@ def test_phone_numbers_in_a_contact_line_become_links_and_dates_do_not() -> None
     assert "&lt;b&gt;" in html
 
 
+def test_a_number_pasted_with_other_spaces_or_full_width_digits_is_a_link_too() -> None:
+    """Pasted from a web page or typed with a Chinese input method: a no-break or ideographic
+    space, full-width digits. Such a number lost its tap-to-call link without a word."""
+    from kepu.formats.phones import contains_phone, link_phones
+
+    for written, uri in (("胡家园街道文化站　022-2530\u00a01234", "tel:+862225301234"),
+                         ("值班电话 ０２２－２５３０ １２３４", "tel:+862225301234"),
+                         ("手机 138\u20091234\u20095678", "tel:+8613812345678")):
+        html = str(link_phones(written))
+        assert contains_phone(written) and re.findall(r'href="([^"]+)"', html) == [uri], html
+        assert html.startswith(written.split(" ")[0].split("　")[0])  # the text around it as written
+
+
 # ------------------------------------------------------------------ the event page
 
 @pytest.mark.parametrize("path, href", [

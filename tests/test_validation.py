@@ -181,6 +181,22 @@ CASES = {
         replace("  name: 新北街道党群服务中心", "  name: 新北街道党群服务中心\n  lat: 117.647\n  lon: 39.0513"),
         [f"{SHOWN}:11: venue.lat: 纬度和经度写反了 — 应为 lat: 39.0513 和 lon: 117.647（在中国，纬度比经度小）"],
     ),
+    # What a web form saves without a word, and the page would say wrongly (a volunteer's audit).
+    "postponed to the time it had": (
+        add("status: postponed\nprevious_start: 2026-12-05 09:00"),
+        [f"{SHOWN}:12: previous_start: 原定开始时间和现在的开始时间相同 — 改期后 start 写新的时间、previous_start "
+         "写原来的时间；新时间还没定，删去 previous_start，写 status_note 说明"],
+    ),
+    "a status note beside 正常举办": (
+        add("status_note: 因天气原因延期，新时间另行通知"),
+        [f"{SHOWN}:11: （提醒）status_note: 正常举办的活动不显示状态说明 — 活动取消、改期或名额已满时，改 status 再写说明；"
+         "其他说明写进活动介绍"],
+    ),
+    "registration needed with no way to register": (
+        add("registration:\n  required: true"),
+        [f"{SHOWN}:11: （提醒）registration: 需要报名，却没有写怎么报名 — 在 registration 下写报名链接 url、电话 phone "
+         "或邮箱 email（或写 contact 联系方式）"],
+    ),
     # One mistake, one message: the unreadable latitude also counted as a missing one.
     "latitude not a number": (
         replace("  name: 新北街道党群服务中心", "  name: 新北街道党群服务中心\n  lat: abc\n  lon: 117.647"),

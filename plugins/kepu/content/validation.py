@@ -887,6 +887,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     if previous is not None and status != "postponed":
         checker.warn("previous_start", "只有改期的活动才需要 previous_start",
                      "如果活动改到了新的时间，请写 status: postponed", STRICT_ALWAYS)
+    _status_facts(checker, status, previous, start)
     recurrence = _recurrence(checker, start, zone) if start is not None else None
     updated = checker.when("updated", zone)
     if updated is not None and not isinstance(updated, datetime):
@@ -923,6 +924,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
         sequence=checker.integer("sequence", 0, 10_000) or 0,
         external_id=checker.text("external_id", max_len=MAX_EXTERNAL_ID),
     )
+    _way_to_register(checker, fields["registration"], fields["contact"])
     categories = checker.ids("categories", "categories", "活动类型")
     audiences = checker.ids("audiences", "audiences", "服务对象")
     fields.update(_entity_refs(checker, start, end, fields["community_id"]))
@@ -943,6 +945,28 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
     return event, checker.problems
+
+
+def _status_facts(checker: FieldReader, status: str, previous: date | datetime | None,
+                  start: date | datetime | None) -> None:
+    """What a status would make the page say wrongly: 改期 from a time to the same time; a note
+    beside 正常举办, which no page shows (a web form's status left as it was)."""
+    if status == "postponed" and previous is not None and previous == start:
+        checker.error("previous_start", "原定开始时间和现在的开始时间相同",
+                      "改期后 start 写新的时间、previous_start 写原来的时间；新时间还没定，删去 previous_start，"
+                      "写 status_note 说明")
+    if status == "scheduled" and str(checker.get("status_note") or "").strip():
+        checker.warn("status_note", "正常举办的活动不显示状态说明",
+                     "活动取消、改期或名额已满时，改 status 再写说明；其他说明写进活动介绍", STRICT_ALWAYS)
+
+
+def _way_to_register(checker: FieldReader, registration: Registration | None, contact: Contact | None) -> None:
+    """需要报名 with no link, phone, e-mail or contact: residents are told to register and not how."""
+    if registration is None or not registration.required:
+        return
+    if not (registration.url or registration.phone or registration.email or contact):
+        checker.warn("registration", "需要报名，却没有写怎么报名",
+                     "在 registration 下写报名链接 url、电话 phone 或邮箱 email（或写 contact 联系方式）", STRICT_ALWAYS)
 
 
 def _updated_not_ahead(checker: FieldReader, updated: datetime | None) -> None:

@@ -28,9 +28,21 @@ _IN_TEXT = re.compile(
 )
 
 
+# What a pasted number holds besides ASCII, one character for one: full-width digits and signs (an
+# input method's), no-break, thin and ideographic spaces (a web page's, a word processor's).
+_PLAIN = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)}, "＋": "+", "（": "(", "）": ")",
+                        "－": "-", "‐": "-", "‑": "-", "–": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+                        "\u3000": " "})
+
+
+def plain(text: str) -> str:
+    """``text`` with a pasted number's look-alike characters as the ASCII they stand for (same length)."""
+    return text.translate(_PLAIN)
+
+
 def contains_phone(text: str) -> bool:
     """Whether free text carries a phone number (a landline with its area code, a mobile, …)."""
-    return bool(_IN_TEXT.search(text))
+    return bool(_IN_TEXT.search(plain(text)))
 
 
 def split_extension(text: str) -> tuple[str, str]:
@@ -128,7 +140,7 @@ def tel_link(text: str) -> Markup:
 def link_phones(text: str) -> Markup:
     """Free text (a contact line) with each phone number in it made a tap-to-call link."""
     parts, last = [], 0
-    for match in _IN_TEXT.finditer(text):
+    for match in _IN_TEXT.finditer(plain(text)):  # positions are the text's own: one character for one
         parts.append(escape(text[last:match.start()]))
         parts.append(tel_link(match[0]))
         last = match.end()
