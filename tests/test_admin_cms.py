@@ -569,10 +569,11 @@ def test_a_volunteer_moves_one_session_to_another_time_and_place(editor, browser
     assert len(series) == 1 and "新北街道科普活动室" in str(series[0]["LOCATION"])
 
 
-def test_the_form_fits_a_phone(editor, browser) -> None:
+def test_the_form_fits_a_phone(editor_with_venues, browser) -> None:
     """At 390 px nothing of the form is off screen: the weekday read-out the guide asks to check,
-    the repeat section's checkboxes and the dates preview."""
-    _, url, _ = editor
+    the repeat section's checkboxes and the dates preview, and the registered venues a session
+    can be moved to (their list ran off the screen, with the box's heading)."""
+    _, url, _ = editor_with_venues
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
@@ -584,7 +585,9 @@ def test_the_form_fits_a_phone(editor, browser) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         for item in (page.locator(".kepu-weekday").first, page.get_by_label("周日"),
                      page.locator(".kepu-preview li").last, page.get_by_role("button", name="取消这一场"),
-                     page.get_by_label("新地点地址"), page.get_by_role("button", name="改这一场")):
+                     page.get_by_label("新地点地址"), page.get_by_role("button", name="改这一场"),
+                     page.locator("select[name=kepu-repeat-move-place]"),
+                     page.locator(".kepu-repeat legend", has_text="改期或换地点")):
             box = item.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     finally:
@@ -674,3 +677,53 @@ def test_a_session_is_moved_to_a_registered_venue_chosen_from_the_list(
     calendar = Calendar.from_ical((output / "events" / "zhoumo-tongxuehui.ics").read_bytes())
     moved = next(e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e)
     assert str(moved["LOCATION"]) == "新北街道文化中心（天津市滨海新区新北街道文化中心三楼）"
+
+
+def test_an_event_moved_to_another_day_keeps_its_length_and_its_tags_are_split(editor, browser) -> None:
+    """A volunteer moves a one-day event a day earlier: its end, saved with its day by an earlier
+    save, stayed on the old day, and the event was published as lasting two days. Tags typed with
+    Chinese commas (the hint says 用逗号分开) were saved as one tag."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    with _signed_in(browser, url) as page:
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/liudong-kejiguan")
+        title = page.get_by_label("活动名称")
+        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+        title.fill("流动科技馆进社区（新北）")
+        _publish(page)
+        assert _front_matter(event)["end"] == "2026-12-05 16:00"  # the end's day is written out
+        assert page.get_by_label("开始日期", exact=True).count() == 1  # each date box says whose it is
+        _when(page.locator(".kepu-when").nth(0), "2026-12-04")
+        assert page.locator(".kepu-when").nth(1).locator("output").inner_text() == "2026年12月4日（周五） 16:00"
+        page.get_by_label("标签").fill("静电，科学实验、亲子")
+        _publish(page)
+    saved = _front_matter(event)
+    assert (saved["start"], saved["end"]) == ("2026-12-04 09:00", "2026-12-04 16:00")
+    assert saved["tags"] == ["静电", "科学实验", "亲子"]
+
+
+def test_the_form_refuses_what_saving_would_drop_or_list_under_no_venue(editor_with_venues, browser) -> None:
+    """A day off picked but its 添加这一天 not pressed was dropped at saving, and the session was
+    published as held; a registered venue's name typed as 其他地点 made a place of its own that the
+    venue's page never listed. Both are said before saving, in lower case as typed (Decap wrote a
+    field's problems in capitals: HTTPS://EXAMPLE.CN)."""
+    site, url, _ = editor_with_venues
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    before = event.read_text("utf-8")
+    with _series_moves(browser, url) as (page, _):
+        page.get_by_label("活动名称").fill("周末科学同学会（寒假照常）")
+        page.locator("input[name=kepu-repeat-except]").fill("2027-01-09")
+        _press_publish(page)
+        page.get_by_text("不开展的日期选了 2027-01-09，还没有点“添加这一天”").wait_for()
+        errors = page.locator("[class*='ControlErrorsList']").first
+        assert errors.evaluate("e => getComputedStyle(e).textTransform") == "none"
+        page.get_by_role("button", name="添加这一天").click()
+        _other_place(page)
+        page.get_by_label("场地名称").fill("新北街道文化中心")
+        _press_publish(page)
+        page.get_by_text("“新北街道文化中心”是登记过的场地：请在上面的列表里选它").wait_for()
+        assert event.read_text("utf-8") == before  # nothing was written
+        page.get_by_label(re.compile("^地点")).select_option(label="新北街道文化中心")
+        _publish(page)
+    saved = _front_matter(event)
+    assert saved["venue"] == "xinbei-wenhua-zhongxin" and "2027-01-09" in map(str, saved["recurrence"]["exdates"])

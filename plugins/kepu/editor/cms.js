@@ -90,13 +90,31 @@
     return "";
   }
 
+  /* The start moved to another day: an end with a date moves as many days (a one-day event stays
+     one day, a two-day fair two days). It used to stay where it was: moving an event a day earlier
+     published it as lasting two days. */
+  function followStart(control) {
+    var from = control.props.field.get("date_from");
+    if (!from) return false;
+    var start = dayOf(entryField(control.props, from)), before = control.startDay;
+    control.startDay = start;
+    var value = parts(control.props.value), end = dayOf(value.date);
+    if (!start || !before || !end || start.getTime() === before.getTime()) return false;
+    end.setUTCDate(end.getUTCDate() + Math.round((start - before) / 86400000));
+    control.props.onChange(iso(end) + (value.time ? " " + value.time : ""));
+    return true;
+  }
+
   function whenControl() {
     return createClass({
       componentDidMount: function () {
         subscribe(this);
         remember(this.props.field.get("name"), this.props.value || "");
+        this.startDay = dayOf(entryField(this.props, this.props.field.get("date_from")));
       },
-      componentDidUpdate: function () { remember(this.props.field.get("name"), this.props.value || ""); },
+      componentDidUpdate: function () {
+        if (!followStart(this)) remember(this.props.field.get("name"), this.props.value || "");
+      },
       componentWillUnmount: function () { unsubscribe(this); },
       change: function (date, time) {
         var options = this.props.field;
@@ -118,18 +136,19 @@
       render: function () {
         var self = this, value = parts(this.props.value), field = this.props.field;
         var day = dayOf(value.date) || (value.time && dayOf(entryField(this.props, field.get("date_from"))));
+        var label = field.get("label") || "";
         var inputs = [h("input", {
-          type: "date", id: this.props.forID, value: value.date, "aria-label": "日期",
+          type: "date", id: this.props.forID, value: value.date, "aria-label": label + "日期",
           onChange: function (event) { self.change(event.target.value, value.time); }
         })];
         if (field.get("time") !== "none") {
           inputs.push(h("input", {
-            type: "time", value: value.time, step: 300, "aria-label": "时间",
+            type: "time", value: value.time, step: 300, "aria-label": label + "时间",
             onChange: function (event) { self.change(value.date, event.target.value); }
           }));
         }
-        var label = day ? shown(day) + (value.time ? " " + value.time : (field.get("time") === "none" ? "" : " 全天")) : "还没有选日期";
-        inputs.push(h("output", {className: "kepu-weekday", "aria-live": "polite"}, label));
+        var said = day ? shown(day) + (value.time ? " " + value.time : (field.get("time") === "none" ? "" : " 全天")) : "还没有选日期";
+        inputs.push(h("output", {className: "kepu-weekday", "aria-live": "polite"}, said));
         return h("div", {className: this.props.classNameWrapper + " kepu-when"}, inputs);
       }
     });
@@ -251,6 +270,21 @@
       componentDidMount: function () { subscribe(this); this.tell(); },
       componentDidUpdate: function () { this.tell(); },
       componentWillUnmount: function () { unsubscribe(this); },
+      /* Saving drops what is typed but not added (a day off picked, its button not pressed): said
+         before saving, as is a start the rule does not hold, or a last day before the first. */
+      isValid: function () {
+        var move = this.state.move;
+        var pending = this.state.adding ? "不开展的日期选了 " + this.state.adding + "，还没有点“添加这一天”" :
+          (this.state.cancelling || this.state.reason.trim()) ? "取消其中一场：填了日期或原因，还没有点“取消这一场”" :
+          Object.keys(move).some(function (key) { return String(move[key] || "").trim(); }) ?
+            "改期或换地点：填了内容，还没有点“改这一场”" : "";
+        if (pending) return {error: {message: pending}};
+        var state = this.current(), start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        if (state.kind === "none" || state.kind === "other" || !start) return true;
+        if (!onRule(state, start)) return {error: {message: "开始日期 " + shown(start) + " 不符合这个规律：请改开始日期或规律"}};
+        if (state.until && state.until < iso(start)) return {error: {message: "“到哪天为止”早于开始日期"}};
+        return true;
+      },
       tell: function () {  // the rule, for a deadline's check (a one-off event's day is its last)
         remember(this.props.field.get("name"), (plain(this.props.value) || {}).rrule || "");
       },
@@ -520,6 +554,9 @@
     if (!value || typeof value !== "object") return "";
     var has = function (key) { return value[key] !== undefined && value[key] !== null && String(value[key]).trim() !== ""; };
     if (!has("name") && (has("address") || has("lat") || has("lon"))) return "请写场地名称";
+    if (has("name") && find(value.name)) {
+      return "“" + String(value.name).trim() + "”是登记过的场地：请在上面的列表里选它（场地页才会列出这个活动）";
+    }
     if (has("lat") !== has("lon")) return "经纬度要同时填写纬度和经度，或都不填";
     if (has("lat") && !(Math.abs(+value.lat) <= 90 && Math.abs(+value.lon) <= 180)) {
       return "纬度在 -90 到 90 之间，经度在 -180 到 180 之间";
@@ -600,6 +637,21 @@
     return data;
   }
 
+  /* Tags typed with Chinese commas (标签 “静电，科学实验，亲子”) are several tags: Decap's list
+     splits at "," only, and saved them as one. */
+  function splitTags(data) {
+    var tags = data.get("tags");
+    if (!tags || typeof tags.toJS !== "function") return data;
+    var found = [];
+    tags.toJS().forEach(function (tag) {
+      String(tag).split(/[，、,；;]/).forEach(function (part) {
+        part = part.trim();
+        if (part && found.indexOf(part) < 0) found.push(part);
+      });
+    });
+    return data.set("tags", tags.clear().concat(found));
+  }
+
   /* A picture is saved under its own name with the time of its upload added (活动照片-1.jpg →
      活动照片-1-20261204-153012.jpg): two volunteers' 活动照片1.jpg in one street's folder never
      replace each other. Decap replaces a file of the same name without asking when it has not
@@ -645,7 +697,7 @@
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
     CMS.registerWidget("kepu-contact", contactControl(), preview);
     CMS.registerWidget("kepu-venue", venueControl(), preview);
-    CMS.registerEventListener({name: "preSave", handler: function (args) { return completeEnd(args.entry.get("data")); }});
+    CMS.registerEventListener({name: "preSave", handler: function (args) { return splitTags(completeEnd(args.entry.get("data"))); }});
     CMS.init();
   });
 })();
