@@ -573,3 +573,35 @@ def test_a_long_introduction_in_a_csv_cell_is_read_and_an_overlong_one_is_said(t
     with pytest.raises(CellError) as refused:
         sheets_of(path)
     assert refused.value.message == "活动表.csv 里有一格超过 100 万字"
+
+
+def test_a_small_workbook_repeating_a_huge_text_is_refused_before_anything_is_planned(tmp_path: Path) -> None:
+    """A few kilobytes of .xlsx (a repeated text compresses to nothing) put a 330,000-character
+    活动介绍 in 300 rows, and the import took 54 s, 1.3 GB of memory and wrote 285 MB. A file's
+    cells hold at most MAX_TEXT characters in all; a real science week's sheet is far below it."""
+    from kepu.editor.spreadsheet import MAX_TEXT, CellError, sheets_of
+
+    huge = "长" * (MAX_TEXT // 200)
+    cells = {**HEADER_CELLS, "D1": "活动介绍"}
+    for row in range(2, 302):
+        cells |= {f"A{row}": f"科学小课堂 {row}", f"B{row}": "新北街道", f"C{row}": "2027-03-06", f"D{row}": huge}
+    path = _claiming_workbook(tmp_path / "bomb.xlsx", "A1:D301", cells)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(CellError) as refused:
+        sheets_of(path)
+    assert refused.value.message == f"“活动”表的文字太多（超过 {MAX_TEXT // 10_000} 万字）"
+    assert "分几次导入" in refused.value.hint
+
+
+def test_a_csv_file_is_held_to_the_same_total(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kepu.editor import spreadsheet
+    from kepu.editor.spreadsheet import CellError, sheets_of
+
+    monkeypatch.setattr(spreadsheet, "MAX_TEXT", 1_000)
+    path = tmp_path / "活动表.csv"
+    path.write_text("活动名称,街镇,活动介绍\n" + "".join(f"科学小课堂 {n},新北街道,{'长' * 100}\n" for n in range(12)), "utf-8")
+    with pytest.raises(CellError) as refused:
+        sheets_of(path)
+    assert refused.value.message.startswith("活动表.csv 里的文字太多")
+    path.write_text("活动名称,街镇,活动介绍\n科学小课堂,新北街道,长\n", "utf-8")
+    assert [row.cells["活动介绍"] for row in sheets_of(path)[0].rows] == ["长"]

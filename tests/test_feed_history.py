@@ -329,3 +329,22 @@ def test_commit_dates_far_ahead_or_odd_old_file_names_stop_no_build(repo: Path, 
     _, dtstamp, said = stamps(repo, tmp_path / "a")
     assert "Traceback" not in said
     assert dtstamp <= f"{SAMPLE_BUILD_DATE.replace('-', '')}T160000Z", dtstamp  # not after the build's day
+
+
+def test_a_note_no_check_read_is_not_published_at_any_length(repo: Path, tmp_path: Path) -> None:
+    """The check reads only the latest revision; a commit in between may hold a session's note of
+    300,000 characters. The change feed quoted it whole (ten such commits made it 9 MB); it quotes
+    an old revision's words no longer than the check allows."""
+    long_note = "访问 https://evil.example/ " + "长" * 5000
+    cancel = f"  sessions:\n    - date: 2027-01-23\n      status: cancelled\n      note: {long_note}\n"
+    edit(repo / SERIES, RULE, RULE + cancel)
+    commit(repo, "2026-11-20T10:00:00+08:00", "a note far too long")
+    edit(repo / SERIES, cancel, "")
+    commit(repo, "2026-11-21T10:00:00+08:00", "taken out again")
+    output = tmp_path / "out"
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    said = [e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    assert any("已取消" in text for text in said), said
+    assert max(len(text) for text in said) < 600 and "长" * 201 not in "".join(said), [len(t) for t in said]

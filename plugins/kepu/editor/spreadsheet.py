@@ -172,6 +172,12 @@ class Formula(str):
 
 MAX_ROWS = 10_000  # a science week's 2,500 events fit four times over
 MAX_COLUMNS = 200  # the template has about 30; a sheet is read no wider than this
+# Characters a file's cells may hold in all (a workbook keeps a repeated text once: 12 KB of .xlsx
+# can put a 330,000-character text in 300 rows, and each row becomes a file). 2,500 events with a
+# long introduction each come to a few million.
+MAX_TEXT = 20_000_000
+TOO_MUCH_TEXT = ("{where}文字太多（超过 {limit} 万字）",
+                 "把表格分成几个文件，分几次导入；很长的活动介绍先不放进表格，导入以后在生成的文件里补写")
 
 
 def read_workbook(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
@@ -206,7 +212,11 @@ def _bounded_rows(name: str, values, formulas) -> list[list[object]]:
     rows: list[list[object]] = []
     pairs = zip(values.iter_rows(max_col=width, values_only=True),
                 formulas.iter_rows(max_col=width, values_only=True), strict=False)
+    text = 0
     for number, (vrow, frow) in enumerate(pairs, start=1):
+        text += sum(len(v) for v in vrow if isinstance(v, str))
+        if text > MAX_TEXT:
+            raise _too_much_text(f"“{name}”表的")
         filled = len(vrow) - vrow.count(None)
         if number > MAX_ROWS:
             if filled:
@@ -241,8 +251,15 @@ def read_csv(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
     except csv.Error:  # a cell over the field limit
         raise CellError(f"{path.name} 里有一格超过 {CSV_CELL_LIMIT // 10_000} 万字",
                         "活动介绍请精简；很长的内容先导入，再打开生成的文件补写正文") from None
+    if sum(len(cell) for row in rows for cell in row) > MAX_TEXT:
+        raise _too_much_text(f"{path.name} 里的")
     sheet = to_sheet(path.stem, rows, columns)
     return [sheet] if sheet is not None else []
+
+
+def _too_much_text(where: str) -> CellError:
+    message, hint = TOO_MUCH_TEXT
+    return CellError(message.format(where=where, limit=MAX_TEXT // 10_000), hint)
 
 
 def decode_csv(data: bytes) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from kepu.content.dates import shorten
 from kepu.content.fspaths import resolved_folder
 from kepu.content.safety import harmless_yaml
 from kepu.content.sessions import CANCEL_WORDS
@@ -125,7 +126,8 @@ def _clock(start: object) -> str:
 def _revision(values: dict) -> Revision:
     recurrence = values["recurrence"]
     rule = _text(recurrence.get("rrule")) if isinstance(recurrence, dict) else ""
-    return Revision(_text(values["start"]), _text(values["end"]), _place_name(values["venue"]), rule)
+    return Revision(_old(_text(values["start"]), "time"), _old(_text(values["end"]), "time"),
+                    _old(_place_name(values["venue"]), "place"), _old(rule, "rule"))
 
 
 def _place_name(place: object) -> str:
@@ -183,12 +185,21 @@ def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object
     return tuple(sorted(entries, key=lambda entry: entry[:2]))
 
 
+# The longest text of an old revision that is published (the change feed quotes it): the check
+# read only the last revision; one in between may have held a note of any length.
+OLD_TEXT = {"note": 200, "place": 200, "time": 40, "rule": 300}
+
+
+def _old(text: str, kind: str) -> str:
+    return shorten(text, OLD_TEXT[kind])
+
+
 def _session_edit(day: str, item: dict, place: str) -> SessionEdit:
-    note = str(item.get("note") or "").strip()
+    note = _old(str(item.get("note") or "").strip(), "note")
     if str(item.get("status") or "").strip().lower() in CANCEL_WORDS:
         return SessionEdit(day, CANCELLED, note=note)
-    start, end = (str(item.get(key) or "").strip() for key in ("start", "end"))
-    return SessionEdit(day, MOVED if start else PLACE, start, end, place, note)
+    start, end = (_old(str(item.get(key) or "").strip(), "time") for key in ("start", "end"))
+    return SessionEdit(day, MOVED if start else PLACE, start, end, _old(place, "place"), note)
 
 
 _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
