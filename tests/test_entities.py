@@ -192,6 +192,23 @@ def test_a_campaign_window_with_a_mistyped_year_is_refused(mini_site: Path) -> N
     assert run_check(content=with_registries(mini_site, campaigns=quarter) / "content", cwd=site).returncode == 0
 
 
+def test_campaigns_adding_up_to_more_days_than_any_site_holds_are_refused(mini_site: Path) -> None:
+    """300 campaigns of 92 days each (a 40 KB campaigns.yml) passed the check, and every build
+    wrote 59,000 pages, 933 MB, one for each campaign day. Together they may last 2,000 days."""
+    from datetime import date, timedelta
+
+    first = date(2026, 1, 1)
+    many = "".join(f"- id: huodong-{n}\n  name: 主题活动{n}\n  start: {first + timedelta(days=92 * n)}\n"
+                   f"  end: {first + timedelta(days=92 * n + 91)}\n" for n in range(30))
+    lines = check_lines(with_registries(mini_site, campaigns=CAMPAIGNS + many))
+    line = 5 + 4 * 21 + 3  # the end of the 22nd of the thirty: 10 + 21 × 92 = 1,942 days before it
+    assert (f"content/data/campaigns.yml:{line}: end: 主题活动的活动期加起来超过 2000 天（每一天都有一个页面） — "
+            "删去早已结束、不再需要单独页面的主题活动，或把长期开展的活动登记为科普项目（programmes.yml）") in lines, lines
+    fewer = "".join(f"- id: huodong-{n}\n  name: 主题活动{n}\n  start: {first + timedelta(days=92 * n)}\n"
+                    f"  end: {first + timedelta(days=92 * n + 91)}\n" for n in range(20))
+    assert not [x for x in check_lines(with_registries(mini_site, campaigns=CAMPAIGNS + fewer)) if "加起来" in x]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini site with the registries and the event, built once (build date 2026-12-01)."""
