@@ -483,6 +483,11 @@ def test_the_form_refuses_an_end_before_the_start_and_a_deadline_after_the_day(e
         assert saved == []  # nothing was written
         _when(page.locator(".kepu-when").nth(1), "", "16:00")
         _by_label_for(page, "报名截止日期").fill("2026-12-10")
+        # The start's time taken away (an all-day event) while the end keeps one: the check refuses it.
+        page.locator(".kepu-when").nth(0).locator("input[type=time]").fill("")
+        _press_publish(page)
+        page.get_by_text("开始没有选时间（全天活动），结束也只选日期").wait_for()
+        _when(page.locator(".kepu-when").nth(0), "", "14:00")
         _publish(page)
     saved = _front_matter(next((site / "content" / "events").rglob("xinbei-liudong-2026-12-12.md")))
     assert (saved["end"], str(saved["registration"]["deadline"])) == ("2026-12-12 16:00", "2026-12-10")

@@ -431,3 +431,20 @@ def test_the_web_editor_refuses_the_text_the_check_refuses(mini_site: Path, key:
     assert takes(longest) and not takes(too_long)
     assert not [p for p in problems_for(mini_site, WRITTEN[key](longest)) if "内容太长" in p]
     assert [p for p in problems_for(mini_site, WRITTEN[key](too_long)) if f"{key}: 内容太长（{limit + 1} 字，上限 {limit} 字）" in p]
+
+
+def test_the_browser_counts_characters_as_the_check_does() -> None:
+    """A 300-character summary ending in an emoji passed the check and was refused by the form:
+    a browser's pattern counts UTF-16 units, an emoji two. Run in Node, as the browser runs it."""
+    import json
+    import subprocess
+
+    from kepu.editor.cmsconfig import TITLE_PATTERN, _limit
+
+    script = ("const [summary, title] = JSON.parse(process.argv[1]).map(p => new RegExp(p));"
+              "const emoji = String.fromCodePoint(0x1F600);"
+              "console.log(JSON.stringify([summary.test('字'.repeat(299) + emoji), summary.test('字'.repeat(300) + emoji),"
+              "title.test('字'.repeat(119) + emoji), title.test('字'.repeat(120) + emoji)]));")
+    patterns = json.dumps([_limit("summary")["pattern"][0], TITLE_PATTERN[0]])
+    said = subprocess.run(["node", "-e", script, patterns], capture_output=True, text=True, check=True).stdout
+    assert json.loads(said) == [True, False, True, False]

@@ -75,6 +75,9 @@
     if (from) {
       var start = parts(entryField(props, from)), day = value.date || start.date;
       if (!start.date || !day) return "";
+      if (!start.time && value.time) {
+        return "开始没有选时间（全天活动），结束也只选日期；有具体时间的活动，开始也选上时间";
+      }
       var startAt = start.date + " " + (start.time || "00:00"), endAt = day + " " + (value.time || "99:99");
       if (endAt <= startAt || (!value.time && start.time && value.date && value.date < start.date)) {
         return "结束早于（或等于）开始：检查是不是把时间写反了；跨天的活动，结束要选最后一天的日期";

@@ -22,7 +22,9 @@ PHONE_PATTERN = [
 EMAIL_PATTERN = [rf"^{_EMAIL.pattern}$", "只写一个邮箱地址，例如 kepu@example.cn"]
 AGE_PATTERN = [f"^(?:{_AGE_RANGE.pattern}|{_AGE_MIN.pattern}|{_AGE_MAX.pattern})$",
                "例如 6-12（6 到 12 岁）、60+（60 岁以上）、12岁以下"]
-TITLE_PATTERN = [rf"^(?=[\s\S]*\S)[\s\S]{{1,{MAX_TITLE}}}$", f"名称要有文字（不能只有空格），不超过 {MAX_TITLE} 个字"]
+# One character as the check counts it: the browser's patterns count UTF-16 units, an emoji two.
+CHARACTER = r"(?:[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S])"
+TITLE_PATTERN = [rf"^(?=[\s\S]*\S){CHARACTER}{{1,{MAX_TITLE}}}$", f"名称要有文字（不能只有空格），不超过 {MAX_TITLE} 个字"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,7 @@ def _team_choices(registries: Registries) -> list[dict[str, str]]:
 def _limit(key: str) -> dict[str, Any]:
     """The check's longest text for ``key`` (TEXT_LIMITS) as the form's own refusal, before saving."""
     limit = TEXT_LIMITS[key]
-    return {"pattern": [rf"^[\s\S]{{0,{limit}}}$", f"不超过 {limit} 字"]}
+    return {"pattern": [rf"^{CHARACTER}{{0,{limit}}}$", f"不超过 {limit} 字"]}
 
 
 def _text(name: str, label: str, hint: str = "", required: bool = False, **extra: Any) -> dict[str, Any]:
