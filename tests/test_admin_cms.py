@@ -701,6 +701,9 @@ def test_an_event_moved_to_another_day_keeps_its_length_and_its_tags_are_split(e
         _when(page.locator(".kepu-when").nth(0), "2026-12-04")
         assert page.locator(".kepu-when").nth(1).locator("output").inner_text() == "2026年12月4日（周五） 16:00"
         page.get_by_label("标签").fill("静电，科学实验、亲子")
+        # Decap's own words in Chinese too: the 报名 box's toggle said "Collapse".
+        english = page.locator("[aria-label='Collapse'], [aria-label='Expand'], [title='Collapse'], [title='Expand']")
+        assert english.count() == 0 and page.get_by_text(re.compile("^(Collapse|Expand)$")).count() == 0
         _publish(page)
     saved = _front_matter(event)
     assert (saved["start"], saved["end"]) == ("2026-12-04 09:00", "2026-12-04 16:00")

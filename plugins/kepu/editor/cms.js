@@ -688,6 +688,11 @@
     if (!widget) { return; }
     var own = JSON.parse(JSON.stringify(phrases));
     own.editor.editorControlPane.widget.regexPattern = "“%{fieldLabel}”：%{pattern}";
+    // Decap's Chinese lacks these: its English (Collapse, Add …) showed through.
+    var widgets = own.editor.editorWidgets = own.editor.editorWidgets || {};
+    widgets.object = Object.assign({expand: "展开", collapse: "收起"}, widgets.object);
+    widgets.list = Object.assign({add: "添加%{item}", addType: "添加%{item}"}, widgets.list);
+    widgets.datetime = Object.assign({now: "现在", clear: "清除", setToNow: "把%{fieldLabel}设为现在"}, widgets.datetime);
     CMS.registerLocale("zh_Hans", own);
   }
 
