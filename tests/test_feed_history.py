@@ -348,3 +348,29 @@ def test_a_note_no_check_read_is_not_published_at_any_length(repo: Path, tmp_pat
     said = [e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
     assert any("已取消" in text for text in said), said
     assert max(len(text) for text in said) < 600 and "长" * 201 not in "".join(said), [len(t) for t in said]
+
+
+def test_a_published_event_turned_into_another_in_a_change_is_pointed_out(repo: Path) -> None:
+    """A volunteer copies September's 科普日集市 over for next year's by editing its file; another
+    swaps two events' file names. Each old event leaves the site, and subscribers' calendars take
+    the new one for the old one moved. A date corrected on a coming event is not questioned."""
+    git(repo, "checkout", "-qb", "next-year")
+    held = Path("content/events/taida/2026/kepu-ri.md")
+    edit(repo / held, "start: 2026-09-19", "start: 2027-09-18")
+    edit(repo / held, "title: 科普日集市", "title: 2027年科普日集市")
+    first, second = Path("content/events/taida/2026/kejizhou.md"), Path("content/events/taida/2026/kexue-huiketing-xianshang.md")
+    (repo / "swap.md").write_bytes((repo / first).read_bytes())
+    (repo / first).write_bytes((repo / second).read_bytes())
+    (repo / second).write_bytes((repo / "swap.md").read_bytes())
+    (repo / "swap.md").unlink()
+    edit(repo / EVENT, "start: 2026-12-05 09:00", "start: 2026-12-06 09:00")  # a slip corrected
+    commit(repo, "2026-11-20T10:00:00+08:00", "next year's fair")
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(repo / "content"),
+                            "--base", "main", "--build-date", SAMPLE_BUILD_DATE], cwd=repo, env=plugin_env(),
+                           capture_output=True, text=True, timeout=300)
+    said = check.stdout + check.stderr
+    assert (f"{held}: （提醒）start: 这个文件原来是已发布的“科普日集市”（2026-09-19），现在写的是 2027-09-18 的活动："
+            "订阅的日历会把它当成原来那个活动改了时间，原来的活动也从网站上消失") in said, said
+    assert f"{first}: （提醒）start: 这个文件原来是已发布的“科技活动周”" in said, said
+    assert f"{second}: （提醒）start: 这个文件原来是已发布的“科学会客厅：线上直播”" in said, said
+    assert "liudong-kejiguan" not in said, said

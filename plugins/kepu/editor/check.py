@@ -7,18 +7,23 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import date
 from functools import cache
 from pathlib import Path
+
+import yaml
 
 from kepu.config import SiteConfig, add_arguments, day_argument, for_command
 from kepu.content.datechecks import Review
 from kepu.content.events import load_events
+from kepu.content.frontmatter import MAX_FILE_BYTES
 from kepu.content.problems import WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
 from kepu.content.registries import load_registries
-from kepu.content.tree import CONTENT_SUFFIX
+from kepu.content.safety import harmless_yaml
+from kepu.content.tree import CONTENT_SUFFIX, read_capped
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
-from kepu.index.history import UnknownBase, added_since, gone_since, work_tree
+from kepu.index.history import UnknownBase, added_since, gone_since, rewritten_since, work_tree
 
 OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
                 "（发布前请把它放到 {content}/events/<街镇编号>/<年份>/ 下）。")
@@ -98,6 +103,41 @@ def gone_events(layout: Layout, base: str) -> list[Problem]:
     return problems
 
 
+REUSED_HINT = ("新的一次活动请另建文件（invoke new-event --from 原文件名 --date 新日期），把这个文件改回原来的样子；"
+               "确实是这个活动改了时间，写 status: postponed 和 previous_start: 原定时间")
+
+
+def reused_events(layout: Layout, base: str, today: date) -> list[Problem]:
+    """Published events the change turns into another event (a past stop copied over for the next
+    one, two files' names swapped): the old one leaves the site, and subscribers' calendars take
+    the new one for the old one moved. A reminder each."""
+    found = []
+    for path, before in rewritten_since(layout.content / layout.events, base):
+        if path.suffix != CONTENT_SUFFIX or not path.is_file():
+            continue
+        old, new = _title_and_day(before), _title_and_day(read_capped(path, MAX_FILE_BYTES).decode("utf-8", "replace"))
+        if old is None or new is None or new[1] == old[1] or new[2] == "postponed":
+            continue
+        if new[0] != old[0] or old[1] < today:  # another event, or one already held, moved to a new day
+            found.append(Problem(layout.shown(path), 0, "start",
+                                 f"这个文件原来是已发布的“{old[0]}”（{old[1].isoformat()}），现在写的是 {new[1].isoformat()} "
+                                 "的活动：订阅的日历会把它当成原来那个活动改了时间，原来的活动也从网站上消失", REUSED_HINT, WARNING))
+    return found
+
+
+def _title_and_day(text: str) -> tuple[str, date, str] | None:
+    """A revision's title, first day and status, as written (None when it cannot be read)."""
+    front = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n---", 1)[0].removeprefix("---")
+    if not harmless_yaml(front):
+        return None
+    try:
+        meta = yaml.load(front, Loader=yaml.BaseLoader)
+        day = date.fromisoformat(str(meta.get("start", "")).strip()[:10])
+    except (yaml.YAMLError, ValueError, AttributeError):
+        return None
+    return str(meta.get("title", "")).strip(), day, str(meta.get("status", "")).strip()
+
+
 def in_repository(layout: Layout) -> Callable[[str], str | None]:
     """A problem's path as GitHub names the file: relative to the repository's root (None outside it)."""
     top = work_tree(layout.content)
@@ -173,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.files:
         with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it
             result.problems.extend(gone_events(layout, args.base or "HEAD"))
+            result.problems.extend(reused_events(layout, args.base or "HEAD", review.today))
     if args.strict:
         result.problems = strictly(result.problems, added)
     report(layout, result, args.format, args.summary)

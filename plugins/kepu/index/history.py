@@ -581,6 +581,17 @@ def gone_since(folder: Path, base: str) -> list[tuple[Path, Path | None]]:
     return found
 
 
+def rewritten_since(folder: Path, base: str) -> list[tuple[Path, str]]:
+    """Files under ``folder`` that the change since ``base`` edits in place (not added, renamed or
+    deleted), each with its text at the merge base with ``base`` (absolute paths)."""
+    top_path, fork, where = _change_since(folder, base)
+    out = _git(top_path, "-c", "core.quotepath=off", "diff", "--name-only", "-z", "--diff-filter=M", "--no-renames",
+               fork, "--", where) or b""
+    names = [name for name in out.decode("utf-8", "replace").split("\x00") if name]
+    return list(zip((top_path / name for name in names), _blobs(top_path, [f"{fork}:{name}" for name in names]),
+                    strict=True))
+
+
 NO_GIT, SHALLOW, FULL = "none", "shallow", "full"
 _DERIVED_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 
