@@ -75,6 +75,8 @@ def event_file(rng: random.Random, number: int, refused_field: str = "") -> tupl
     lines = ["---", f"title: {yaml_text(values['title'])}", f'start: "2026-12-{day:02d} 09:30"', 'end: "11:00"',
              "street: xinbei", "team: prop-team", "categories: [prop-category]", "audiences: [prop-audience]",
              *(f"{key}: {yaml_text(value)}" for key, value in values.items() if key != "title"),
+             # A status the page shows its note with (正常举办 shows none: the check questions one).
+             "status: cancelled" if number % 5 == 1 else "status: full",
              f"tags: [{', '.join(map(yaml_text, tags))}]", "image: images/prop.png"]
     for parent in ("venue", "registration", "contact"):
         lines.append(f"{parent}:")
@@ -83,10 +85,14 @@ def event_file(rng: random.Random, number: int, refused_field: str = "") -> tupl
             lines.extend(["  required: true", '  phone: "022-2530 1234"', "  url: https://example.cn/bm"])
     if number % 3 == 0:
         lines.append("recurrence:\n  rrule: FREQ=WEEKLY;COUNT=4")
-    if number % 5 == 1:
-        lines.append("status: cancelled")
     lines += ["---", text(rng, 300).replace("\t", " "), ""]
     return "\n".join(lines), values
+
+
+def one_line(field: str, value: str) -> str:
+    """A registry's name, area or contact is one line (the check refuses a line break in it); its
+    description may have several."""
+    return value if field == "description" else value.replace("\n", " ")
 
 
 def registry_items(rng: random.Random, refused: bool = False) -> dict[str, str]:
@@ -95,7 +101,7 @@ def registry_items(rng: random.Random, refused: bool = False) -> dict[str, str]:
     for name, fields in REGISTRY_FIELDS.items():
         ident = {"streets.yml": "prop-street", "teams.yml": "prop-team", "categories.yml": "prop-category",
                  "audiences.yml": "prop-audience"}[name]
-        body = [f"- id: {ident}"] + [f"  {field}: {yaml_text(text(rng, REGISTRY_LIMITS[field], refused))}"
+        body = [f"- id: {ident}"] + [f"  {field}: {yaml_text(one_line(field, text(rng, REGISTRY_LIMITS[field], refused)))}"
                                      for field in fields]
         body += {"streets.yml": ["  kind: 街道", "  order: 99"], "teams.yml": ["  street: xinbei"]}.get(name, [])
         items[name] = "\n".join(body) + "\n"

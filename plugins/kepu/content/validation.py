@@ -964,7 +964,8 @@ def _way_to_register(checker: FieldReader, registration: Registration | None, co
     """需要报名 with no link, phone, e-mail or contact: residents are told to register and not how."""
     if registration is None or not registration.required:
         return
-    if not (registration.url or registration.phone or registration.email or contact):
+    written = any(checker.get(f"registration.{key}") not in (None, "") for key in ("url", "phone", "email"))
+    if not (written or contact):  # one written but refused has its own message
         checker.warn("registration", "需要报名，却没有写怎么报名",
                      "在 registration 下写报名链接 url、电话 phone 或邮箱 email（或写 contact 联系方式）", STRICT_ALWAYS)
 
