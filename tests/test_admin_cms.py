@@ -37,6 +37,7 @@ from conftest import (
     plugin_env,
     require,
     run_build,
+    run_check,
 )
 from kepu.content.validation import TEXT_LIMITS
 
@@ -735,3 +736,19 @@ def test_the_form_refuses_what_saving_would_drop_or_list_under_no_venue(editor_w
         _publish(page)
     saved = _front_matter(event)
     assert saved["venue"] == "xinbei-wenhua-zhongxin" and "2027-01-09" in map(str, saved["recurrence"]["exdates"])
+
+
+def test_a_volunteer_records_how_many_came(editor, browser) -> None:
+    """After an event the check asks for 参加人数 (the year's figures count it) or a report, and the
+    form had no such field: she had to leave the web editor to write it."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "taida" / "2026" / "kexue-huiketing-xianshang.md"
+    assert "attendance" not in _front_matter(event)
+    with _signed_in(browser, url) as page:
+        page.goto(f"{url}#/collections/events/entries/taida/2026/kexue-huiketing-xianshang")
+        title = page.get_by_label("活动名称")
+        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+        page.get_by_label("参加人数（活动结束后填）").fill("320")
+        _publish(page)
+    assert _front_matter(event)["attendance"] == 320
+    assert run_check(event, content=site / "content", cwd=site).returncode == 0

@@ -163,6 +163,15 @@ def _status() -> list[dict[str, Any]]:
     ]
 
 
+def _afterwards() -> list[dict[str, Any]]:
+    """What is written once the event is over: how many came (the year's figures count it). The
+    check asks for it (or a report) when a past event is added."""
+    return [
+        {"name": "attendance", "label": "参加人数（活动结束后填）", "widget": "number", "value_type": "int",
+         "min": 0, "max": 10_000_000, "required": False, "hint": "活动办完以后填实际参加的人数，年度统计会用到"},
+    ]
+
+
 def event_fields(registries: Registries, prefix: str, images: str, events: str) -> list[dict[str, Any]]:
     """Every field of docs/front-matter.md a volunteer sets, in the order of the form."""
     return [
@@ -194,6 +203,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
          "hint": "例如 一楼，轮椅可通行", **_limit("accessibility")},
         _contact(),
         *_status(),
+        *_afterwards(),
         {"name": "body", "label": "活动介绍", "widget": "markdown", "required": False,
          "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "bulleted-list", "numbered-list"],
          "editor_components": ["image"]},
