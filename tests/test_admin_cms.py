@@ -242,12 +242,23 @@ def _news(page, url: str, photo: Path) -> None:
     _publish(page)
 
 
+def _title_loaded(page):
+    """The open event's 活动名称 box, once the form holds the file's values."""
+    title = page.get_by_label("活动名称")
+    page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+    return title
+
+
+def _open_event(page, url: str, entry: str):
+    """A published event open in the form (``entry``: street/year/name); its 活动名称 box."""
+    page.goto(f"{url}#/collections/events/entries/{entry}")
+    return _title_loaded(page)
+
+
 def _edit(page, url: str, entry: str) -> None:
     """Open a published event, add （更新） to its title, publish again."""
     page.goto("about:blank")
-    page.goto(f"{url}#/collections/events/entries/{entry}")
-    title = page.get_by_label("活动名称")
-    page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+    title = _open_event(page, url, entry)
     title.fill(title.input_value() + "（更新）")
     _publish(page)
 
@@ -416,9 +427,7 @@ def test_a_volunteer_finds_the_published_events_and_news_in_the_lists(editor, br
         for title in titles.values():
             page.get_by_text(title, exact=False).first.wait_for(timeout=15_000)
         page.get_by_text("流动科技馆进社区").first.click()
-        title = page.get_by_label("活动名称")
-        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
-        assert title.input_value() == "流动科技馆进社区"
+        assert _title_loaded(page).input_value() == "流动科技馆进社区"
         page.goto(f"{url}#/collections/news")
         page.get_by_text("科普日集市圆满举办").first.wait_for(timeout=15_000)
 
@@ -636,9 +645,7 @@ def test_an_event_at_a_registered_venue_is_edited_and_moved_to_another_registere
     site, url, _ = editor_with_venues
     event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
     with _signed_in(browser, url) as page:
-        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
-        title = page.get_by_label("活动名称")
-        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+        title = _open_event(page, url, "xinbei/2026/zhoumo-tongxuehui")
         card = page.locator(".kepu-venue-card")
         assert card.inner_text().split("\n") == ["新北街道科普活动室", "天津市滨海新区新北街道新北路 88 号二楼"]
         assert page.get_by_label("场地名称").count() == 0  # nothing to type for a registered place
@@ -692,9 +699,7 @@ def test_an_event_moved_to_another_day_keeps_its_length_and_its_tags_are_split(e
     site, url, _ = editor
     event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
     with _signed_in(browser, url) as page:
-        page.goto(f"{url}#/collections/events/entries/xinbei/2026/liudong-kejiguan")
-        title = page.get_by_label("活动名称")
-        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+        title = _open_event(page, url, "xinbei/2026/liudong-kejiguan")
         title.fill("流动科技馆进社区（新北）")
         _publish(page)
         assert _front_matter(event)["end"] == "2026-12-05 16:00"  # the end's day is written out
@@ -745,9 +750,7 @@ def test_a_volunteer_records_how_many_came(editor, browser) -> None:
     event = site / "content" / "events" / "taida" / "2026" / "kexue-huiketing-xianshang.md"
     assert "attendance" not in _front_matter(event)
     with _signed_in(browser, url) as page:
-        page.goto(f"{url}#/collections/events/entries/taida/2026/kexue-huiketing-xianshang")
-        title = page.get_by_label("活动名称")
-        page.wait_for_function("e => e.value.length > 0", arg=title.element_handle())
+        _open_event(page, url, "taida/2026/kexue-huiketing-xianshang")
         page.get_by_label("参加人数（活动结束后填）").fill("320")
         _publish(page)
     assert _front_matter(event)["attendance"] == 320

@@ -111,6 +111,15 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return project, content
 
 
+def check_alone(project: Path, path: Path, text: str) -> subprocess.CompletedProcess:
+    """invoke check of one file a volunteer saved with ``text`` (taken away again afterwards)."""
+    path.write_text(text, "utf-8")
+    try:
+        return invoke(project, "check", str(path))
+    finally:
+        path.unlink()
+
+
 def test_check_reads_the_content_folder_and_folder_names_the_settings_name(district) -> None:
     project, content = district
     wrong = content / "huodong/yanerwo/2026/yanerwo-wrong-street.md"
@@ -131,12 +140,7 @@ def test_check_names_the_districts_own_registry_files(district) -> None:
     """Hints named content/data/teams.yml, a file this district does not have: its registries are
     in its content repository's data/."""
     project, content = district
-    odd = content / "huodong/yanerwo/2026/yanerwo-two-teams.md"
-    odd.write_text(EVENT.replace("team: tianshan-kexie", "team: [tianshan-kexie, dongmen-shequ]"), "utf-8")
-    try:
-        result = invoke(project, "check", str(odd))
-    finally:
-        odd.unlink()
+    result = check_alone(project, content / "huodong/yanerwo/2026/yanerwo-two-teams.md", EVENT.replace("team: tianshan-kexie", "team: [tianshan-kexie, dongmen-shequ]"))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "可用编号见 tianshan-content/data/teams.yml" in result.stdout, result.stdout
     assert " content/data/" not in result.stdout
@@ -146,12 +150,7 @@ def test_check_speaks_of_the_sites_own_time_zone(district) -> None:
     """An editor in Urumqi writes a time zone the check does not know: deleting the line gives the
     site's time (Xinjiang time, as TIMEZONE says), not Beijing time."""
     project, content = district
-    odd = content / "huodong/yanerwo/2026/yanerwo-xinjiang-shijian.md"
-    odd.write_text(EVENT.replace("street: yanerwo", "street: yanerwo\ntimezone: 新疆时间"), "utf-8")
-    try:
-        result = invoke(project, "check", str(odd))
-    finally:
-        odd.unlink()
+    result = check_alone(project, content / "huodong/yanerwo/2026/yanerwo-xinjiang-shijian.md", EVENT.replace("street: yanerwo", "street: yanerwo\ntimezone: 新疆时间"))
     assert result.returncode == 1, result.stdout + result.stderr
     line = next(line for line in result.stdout.splitlines() if "未知时区" in line)
     assert "Asia/Urumqi" in result.stdout and "北京时间" not in result.stdout, line

@@ -221,6 +221,14 @@ def test_a_change_merged_from_a_branch_is_dated_by_its_merge_and_kept(repo: Path
     assert "10:00" in entries[0][1] and entries[0][2] == "2026-11-20T06:00", entries  # 14:00 in Beijing
 
 
+def series_changes(repo: Path, output: Path) -> list[str]:
+    """The repository built: what its change feed says of the weekly series, newest first."""
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    return [e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+
+
 def test_an_entry_dropped_with_the_sessions_a_series_lost_is_not_given_back(repo: Path, tmp_path: Path) -> None:
     """The series ends two weeks earlier (UNTIL 30 → 16 January); the check then asks to remove the
     entry that cancelled 23 January, no longer a session. The change feed told subscribers the
@@ -232,11 +240,7 @@ def test_an_entry_dropped_with_the_sessions_a_series_lost_is_not_given_back(repo
     commit(repo, "2026-11-21T10:00:00+08:00", "end two weeks earlier")
     edit(repo / SERIES, cancel, "")
     commit(repo, "2026-11-21T11:00:00+08:00", "drop the entry the check refuses")
-    output = tmp_path / "out"
-    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
-    said = [e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    said = series_changes(repo, tmp_path / "out")
     assert said and not [text for text in said if "恢复" in text], said
     assert any("1月23日" in text and "取消" in text for text in said), said  # the cancellation was told
 
@@ -341,11 +345,7 @@ def test_a_note_no_check_read_is_not_published_at_any_length(repo: Path, tmp_pat
     commit(repo, "2026-11-20T10:00:00+08:00", "a note far too long")
     edit(repo / SERIES, cancel, "")
     commit(repo, "2026-11-21T10:00:00+08:00", "taken out again")
-    output = tmp_path / "out"
-    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
-    said = [e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    said = series_changes(repo, tmp_path / "out")
     assert any("已取消" in text for text in said), said
     assert max(len(text) for text in said) < 600 and "长" * 201 not in "".join(said), [len(t) for t in said]
 

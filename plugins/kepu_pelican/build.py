@@ -204,8 +204,9 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
         publish(staged, target)
     print(f"构建完成：{_shown(target)}，共 {files} 个文件（{kept} 个未变化），"
           f"用时 {time.perf_counter() - started:.1f} 秒。")
-    if settings.get("SITEURL") and site_config(settings).example_uid_domain:
-        print(EXAMPLE_UID_DOMAIN.format(domain=site_config(settings).uid_domain), file=sys.stderr)
+    config = site_config(settings)
+    if settings.get("SITEURL") and config.example_uid_domain:
+        print(EXAMPLE_UID_DOMAIN.format(domain=config.uid_domain), file=sys.stderr)
     if not settings.get("SITEURL"):
         print(DEVELOPMENT_ADDRESS.format(url=public_url(settings)))
         if published_at:  # a preview in the folder a publish wrote: not to be uploaded by mistake

@@ -517,8 +517,7 @@ def _registered_written_out(checker: FieldReader, key: str, name: str) -> None:
     if name in checker.ctx.registries.venues:
         checker.error(f"{key}.name", f"场地名称“{name}”是登记过的场地编号",
                       f"把 {leaf}: 下面的几行换成一行 {leaf}: {name}（名称和地址用 {checker.ctx.registry_file('venues')} 里登记的）")
-    elif name in checker.ctx.names("venues"):
-        ident = checker.ctx.names("venues")[name]
+    elif (ident := checker.ctx.names("venues").get(name)) is not None:
         checker.warn(f"{key}.name", f"“{name}”是登记过的场地（编号 {ident}）",
                      f"写成一行 {leaf}: {ident}，场地页才会列出这个活动，名称和地址也以登记的为准")
 

@@ -11,8 +11,6 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from kepu.config import SiteConfig, add_arguments, day_argument, for_command
 from kepu.content.datechecks import Review
 from kepu.content.events import load_events
@@ -20,10 +18,9 @@ from kepu.content.frontmatter import MAX_FILE_BYTES
 from kepu.content.problems import WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
 from kepu.content.registries import load_registries
-from kepu.content.safety import harmless_yaml
 from kepu.content.tree import CONTENT_SUFFIX, read_capped
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
-from kepu.index.history import UnknownBase, added_since, gone_since, rewritten_since, work_tree
+from kepu.index.history import UnknownBase, added_since, gone_since, revision_meta, rewritten_since, work_tree
 
 OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
                 "（发布前请把它放到 {content}/events/<街镇编号>/<年份>/ 下）。")
@@ -127,15 +124,12 @@ def reused_events(layout: Layout, base: str, today: date) -> list[Problem]:
 
 def _title_and_day(text: str) -> tuple[str, date, str] | None:
     """A revision's title, first day and status, as written (None when it cannot be read)."""
-    front = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n---", 1)[0].removeprefix("---")
-    if not harmless_yaml(front):
-        return None
+    meta = revision_meta(text)[1]
     try:
-        meta = yaml.load(front, Loader=yaml.BaseLoader)
-        day = date.fromisoformat(str(meta.get("start", "")).strip()[:10])
-    except (yaml.YAMLError, ValueError, AttributeError):
+        day = date.fromisoformat(str(meta.get("start", "")).strip()[:10]) if meta is not None else None
+    except ValueError:
         return None
-    return str(meta.get("title", "")).strip(), day, str(meta.get("status", "")).strip()
+    return (str(meta.get("title", "")).strip(), day, str(meta.get("status", "")).strip()) if day else None
 
 
 def in_repository(layout: Layout) -> Callable[[str], str | None]:

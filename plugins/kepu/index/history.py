@@ -86,20 +86,26 @@ class FileHistory:
     first: Revision = UNREAD  # the series as its first revision wrote it
 
 
+def revision_meta(text: str) -> tuple[str, dict | None]:
+    """A revision's front matter as written, and its fields as text (None when it is not a mapping
+    YAML reads, or not harmless: old revisions are content too, and a hostile one must not hang us)."""
+    front = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n---", 1)[0].removeprefix("---")
+    if not harmless_yaml(front):
+        return front, None
+    try:
+        meta = yaml.load(front, Loader=yaml.BaseLoader)  # strings only: no YAML 1.1 surprises
+    except yaml.YAMLError:
+        return front, None
+    return front, meta if isinstance(meta, dict) else None
+
+
 def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) -> tuple:
     """The fields of a revision that matter to calendars, comparable across revisions.
 
     A place is its name and address, whether written out or named by its venues.yml id
     (``places``): writing a registered venue's id instead of its name moves nothing."""
-    parts = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n---", 1)
-    front = parts[0].removeprefix("---")
-    if not harmless_yaml(front):  # old revisions are content too: a hostile one must not hang us
-        return ("unreadable", front)
-    try:
-        meta = yaml.load(front, Loader=yaml.BaseLoader)  # strings only: no YAML 1.1 surprises
-    except yaml.YAMLError:
-        return ("unreadable", front)
-    if not isinstance(meta, dict):
+    front, meta = revision_meta(text)
+    if meta is None:
         return ("unreadable", front)
     values = {key: meta.get(key) for key in SIGNIFICANT_FIELDS}
     values["venue"] = _place(values["venue"], places or {})
