@@ -248,4 +248,6 @@ def test_a_shared_value_asked_about_a_pages_own_value_is_asked_again_for_each_pa
         return again == first.fingerprint
 
     assert reused(0, pages[0])
+    assert reused(1, pages[1])  # its own slug, not the first page's
     assert not reused(1, {**shared, "entry": {"open": False, "slug": "b"}})
+    assert not reused(0, {**shared, "entry": {"open": True, "slug": "c"}})

@@ -514,14 +514,22 @@ def _lift(path: tuple, params: list) -> tuple:
     return tuple(lifted)
 
 
-Prepared = tuple[Sequence[tuple[tuple, str]], tuple]  # reads (path, mode); per read, where its path names keys
+@dataclasses.dataclass(frozen=True, slots=True)
+class Prepared:
+    """Reads as the manifest keeps them, ready to follow: ``reads``, (path, mode) pairs; per
+    read, the steps of its path that name one of the page's keys (``places``: (step, n) pairs,
+    none for most) and the names of the context it starts from (``roots``); ``names``, all of
+    those names."""
+
+    reads: Sequence[tuple[tuple, str]]
+    places: tuple[tuple[tuple[int, int], ...], ...]
+    roots: tuple[tuple[str, ...], ...]
+    names: frozenset[str]
 
 
 def prepare(readset: Sequence) -> Prepared:
-    """Reads as the manifest keeps them, ready to follow: the same (path, mode) pairs when their
-    paths are tuples already (as a manifest gives them back: not copied, a warm build follows
-    hundreds of thousands), and for each the steps of its path that name one of the page's keys
-    (``$n``), as (step, n) pairs: none for most."""
+    """A read set ready to follow: its pairs are not copied when their paths are tuples already
+    (as a manifest gives them back: a warm build follows hundreds of thousands)."""
     pairs = readset if all(isinstance(path, tuple) for path, _ in readset) else [
         (as_path(path), mode) for path, mode in readset]
     places = []
@@ -531,7 +539,8 @@ def prepare(readset: Sequence) -> Prepared:
             keyed = _KEYED[id(path)] = (path, tuple((position, step[1][1]) for position, step in enumerate(path)
                                                     if _placeholder(step)))
         places.append(keyed[1])
-    return pairs, tuple(places)
+    roots = tuple(_roots(path) for path, _ in pairs)
+    return Prepared(pairs, tuple(places), roots, frozenset(name for names in roots for name in names))
 
 
 _KEYED: dict[int, tuple[tuple, tuple]] = {}  # a manifest's paths are shared by its read sets: looked at once
@@ -565,32 +574,59 @@ def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[
     """The fingerprint the page would have now, following the same reads; None if they cannot
     be followed (a name, item or attribute gone, a value without a canonical form).
 
-    ``shared``: the context every page of this build starts from; a path from one of its values
-    (not replaced by the page's own) gives the same digest on every page of the template, kept
-    in ``known`` for the build."""
-    env = template.environment
-    found: dict[tuple, Any] = {}
-    values = []
+    ``shared``: the context every page of this build starts from; a path from its values only
+    (none replaced by the page's own) gives the same digest on every page of the template, kept
+    in ``known`` for the build: a page follows only the paths from its own values."""
+    env, found = template.environment, {}
     try:
-        for (path, mode), places in zip(*reads, strict=True):
-            bound = _bind(path, params, places) if places else path
-            if known is not None and shared is not None and _from_shared(path, context, shared):
-                cache_key = (template.name, bound, mode)
-                digest_of = known.get(cache_key)
-                if digest_of is None:
-                    digest_of = known[cache_key] = value_digest(_resolve(bound, context, env, found), mode, memo, sizes)
-                values.append(digest_of)
-            else:
-                values.append(value_digest(_resolve(bound, context, env, found), mode, memo, sizes))
+        if known is None or shared is None:
+            values = [value_digest(_resolve(_bind(path, params, places) if places else path, context, env, found),
+                                   mode, memo, sizes)
+                      for (path, mode), places in zip(reads.reads, reads.places, strict=True)]
+        else:
+            values = _digests(rid, params, reads, template, context, memo, sizes, shared, known)
     except Exception:  # anything that stops the lookup means: render the page again
         return None
     return fingerprint(key, template.name, rid, params, values)
 
 
-def _from_shared(path: tuple, context: Mapping[str, Any], shared: Mapping[str, Any]) -> bool:
-    """Whether every value the path starts from (its root, and the roots of values handed to a
-    call on the way) is the build's shared one: then it reads the same on every page."""
-    return all(root in shared and context.get(root) is shared[root] for root in _roots(path))
+OWN, KEYED, SHARED = object(), object(), object()  # how a read of a read set is digested on a page
+
+
+def _digests(rid: str, params: tuple, reads: Prepared, template, context: Mapping[str, Any], memo: dict,
+             sizes: dict, shared: Mapping[str, Any], known: dict) -> list[str]:
+    """The digests of a page's reads. Which reads start from the page's own values depends only
+    on which names of the context the page replaced (``own``): the plan for the read set and
+    those names says, per read, OWN (followed on every page), KEYED (a shared value at a path
+    naming the page's keys: kept per path), or the digest itself, once found (SHARED before)."""
+    own = frozenset(name for name in reads.names if name not in shared or context.get(name) is not shared[name])
+    plan_key = ("plan", template.name, rid, own)
+    plan = known.get(plan_key)
+    if plan is None:
+        plan = known[plan_key] = [OWN if not own.isdisjoint(roots) else KEYED if places else SHARED
+                                  for roots, places in zip(reads.roots, reads.places, strict=True)]
+    env = template.environment
+    found: dict[tuple, Any] = {}
+    values = []
+    for number, step in enumerate(plan):
+        if type(step) is str:
+            values.append(step)
+            continue
+        path, mode = reads.reads[number]
+        places = reads.places[number]
+        bound = _bind(path, params, places) if places else path
+        if step is OWN:
+            values.append(value_digest(_resolve(bound, context, env, found), mode, memo, sizes))
+        elif step is KEYED:
+            cache_key = (template.name, bound, mode)
+            digest = known.get(cache_key)
+            if digest is None:
+                digest = known[cache_key] = value_digest(_resolve(bound, context, env, found), mode, memo, sizes)
+            values.append(digest)
+        else:
+            digest = plan[number] = value_digest(_resolve(bound, context, env, found), mode, memo, sizes)
+            values.append(digest)
+    return values
 
 
 _ROOTS: dict[int, tuple[tuple, tuple[str, ...]]] = {}  # by the id of a kept path (a manifest's are shared)
