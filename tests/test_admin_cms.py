@@ -432,16 +432,19 @@ def test_a_volunteer_finds_the_published_events_and_news_in_the_lists(editor, br
         page.get_by_text("科普日集市圆满举办").first.wait_for(timeout=15_000)
 
 
-def _new_lecture(page, url: str, title: str, day: str, start: str, end: str, audience: str = "亲子家庭") -> None:
-    """A new one-off 科普讲座 of 新北街道's 流动科技馆 team, the required fields filled."""
+def _new_lecture(page, url: str, title: str, day: str, start: str, end: str, audience: str = "亲子家庭",
+                 place: bool = True) -> None:
+    """A new one-off 科普讲座 of 新北街道's 流动科技馆 team, the required fields filled (the place
+    too, unless ``place`` is False)."""
     _new(page, url, "events")
     page.get_by_label("活动名称").fill(title)
     _pick(page, "街镇", "新北")
     _pick(page, "志愿服务队", "流动科技馆")
     _when(page.locator(".kepu-when").nth(0), day, start)
     _when(page.locator(".kepu-when").nth(1), "", end)
-    _other_place(page)
-    page.get_by_label("场地名称").fill("新北街道文化中心")
+    if place:
+        _other_place(page)
+        page.get_by_label("场地名称").fill("新北街道文化中心")
     _pick(page, "活动类型", "科普讲座")
     _pick(page, "服务对象", audience)
 
@@ -755,3 +758,68 @@ def test_a_volunteer_records_how_many_came(editor, browser) -> None:
         _publish(page)
     assert _front_matter(event)["attendance"] == 320
     assert run_check(event, content=site / "content", cwd=site).returncode == 0
+
+
+def _refused(page, words: str) -> None:
+    """发布 pressed: the form says why it did not save."""
+    _press_publish(page)
+    page.get_by_text(re.compile("没有保存：.*" + re.escape(words))).first.wait_for()
+
+
+def _events_in(folder: Path) -> set[str]:
+    return {path.name for path in folder.glob("*.md")}
+
+
+def test_the_form_says_before_saving_what_the_check_refuses_across_fields(editor, browser) -> None:
+    """A place or an online link; a postponed event's two times; 参加人数 before the event is over;
+    需要报名 with no way to sign up; a 状态说明 no page shows. Each field was accepted on its own
+    and the check refused the saved file, which stopped the whole site's publishing until someone
+    mended it. Now the form refuses to save, says why in its own words, and writes nothing; what it
+    finally saves passes the check."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    before = event.read_text("utf-8")
+    previous = "原定开始时间（改期时填）"
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        _pick(page, "状态 ", "改期或延期")  # (not 状态说明)
+        _refused(page, "状态选了“改期或延期”：新时间已定")
+        page.get_by_label(previous + "日期").fill("2026-12-05")
+        page.get_by_label(previous + "时间").fill("09:00")
+        _refused(page, "“原定开始时间”和“开始”相同")
+        _when(page.locator(".kepu-when").nth(0), "2026-12-12")  # the new day (the end follows)
+        page.get_by_label("参加人数（活动结束后填）").fill("50")
+        _refused(page, "活动还没有结束，“参加人数”要在活动办完以后填")
+        assert event.read_text("utf-8") == before  # nothing was written
+        page.get_by_label("参加人数（活动结束后填）").fill("")
+        _publish(page)
+    moved = _front_matter(event)
+    assert (moved["status"], moved["previous_start"], moved["start"], moved["end"]) == (
+        "postponed", "2026-12-05 09:00", "2026-12-12 09:00", "2026-12-12 16:00")
+    assert moved.get("attendance") in (None, "")  # cleared (Decap keeps the empty field)
+
+    folder = site / "content" / "events" / "xinbei" / "2026"
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _new_lecture(page, url, "居家安全线上课", "2026-12-19", "19:00", "20:00", place=False)
+        _refused(page, "还没有填地点")
+        page.get_by_label("线上链接").fill("https://live.example.cn/anquan")
+        page.get_by_label("需要报名").click()
+        page.get_by_label("状态说明").fill("请提前十分钟进入直播间")
+        _refused(page, "勾了“需要报名”，却没有写怎么报名")
+        page.get_by_text(re.compile("状态是“正常举办”时“状态说明”不会显示")).first.wait_for()  # both said at once
+        assert _events_in(folder) == listed
+        page.get_by_label("报名链接").fill("https://bm.example.cn/anquan")
+        note = page.get_by_label("状态说明")
+        note.click()
+        note.press("Control+a")
+        note.press("Backspace")  # as she clears it
+        assert note.input_value() == ""
+        _publish(page)
+    [added] = _events_in(folder) - listed
+    saved = _front_matter(folder / added)
+    assert saved["online"] == "https://live.example.cn/anquan" and saved["registration"]["required"] is True
+    # The oracle: the check itself passes both saved files, as CI's --strict does.
+    for path in (event, folder / added):
+        result = run_check(path, content=site / "content", cwd=site, strict=True)
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -655,6 +655,75 @@
     return data.set("tags", tags.clear().concat(found));
   }
 
+  /* What the check refuses about several fields together, said when 发布 is pressed, in the form's
+     words: a file the check refuses stops the whole site's publishing until someone mends it, and
+     one field's own check cannot see the others reliably (Decap hands a field the entry as it was).
+     Each sentence is the check's rule (kepu.content.validation) for the fields the form has. */
+  function filled(value) {
+    value = plain(value);
+    if (value && typeof value === "object") {
+      return Object.keys(value).some(function (key) { return filled(value[key]); });
+    }
+    return value !== undefined && value !== null && String(value).trim() !== "";
+  }
+
+  function placeProblems(get) {
+    var venue = get("venue");
+    var place = typeof venue === "string" ? venue.trim() !== "" : !!(venue && filled(venue.name));
+    return place || filled(get("online")) ? [] :
+      ["还没有填地点：在“地点”里选登记的场地，或选“其他地点”写名称和地址；纯线上活动填写“线上链接”"];
+  }
+
+  function statusProblems(get) {
+    var found = [], status = get("status") || "scheduled", note = filled(get("status_note"));
+    var start = parts(get("start")), previous = parts(get("previous_start"));
+    if (status === "postponed" && !previous.date && !note) {
+      found.push("状态选了“改期或延期”：新时间已定，把“开始”改成新的时间，“原定开始时间”填原来的时间；" +
+                 "新时间待定，“开始”不动，在“状态说明”里写延期的原因");
+    } else if (status === "postponed" && previous.date === start.date && previous.time === start.time) {
+      found.push("“原定开始时间”和“开始”相同：改期后“开始”要写新的时间");
+    } else if (status !== "postponed" && previous.date) {
+      found.push("填了“原定开始时间”，状态却不是“改期或延期”：活动改了时间就把状态选为“改期或延期”，没有改期就清空原定开始时间");
+    }
+    if (status === "scheduled" && note) {
+      found.push("状态是“正常举办”时“状态说明”不会显示：取消、改期或名额已满时先改状态再写说明，其他说明写进“活动介绍”");
+    }
+    return found;
+  }
+
+  function signUpProblems(get) {
+    var registration = get("registration") || {};
+    return registration.required && !filled(registration.url) && !filled(registration.phone) &&
+      !filled(registration.email) && !filled(get("contact")) ?
+      ["勾了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”"] : [];
+  }
+
+  function attendanceProblems(get, today) {
+    if (!filled(get("attendance"))) return [];
+    if (get("status") === "cancelled") {
+      return ["已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态"];
+    }
+    var start = parts(get("start")), end = parts(get("end")), last = end.date || start.date;
+    return last && last >= today ?
+      ["活动还没有结束，“参加人数”要在活动办完以后填：先清空，活动结束后再填实际人数"] : [];
+  }
+
+  function formProblems(data, today) {
+    var get = function (name) { return plain(data.get(name)); };
+    return [].concat(placeProblems(get), statusProblems(get), signUpProblems(get), attendanceProblems(get, today));
+  }
+
+  /* Thrown from preSave: Decap says “没有保存：” and the sentences, and keeps the form as it was. */
+  function refuseSaving(data) {
+    var now = new Date();
+    var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
+    var found = formProblems(data, today);
+    if (!found.length) return data;
+    var refusal = new Error(found.join("；另外，"));
+    refusal.name = "";  // shown as the sentences alone, not “Error: …”
+    throw refusal;
+  }
+
   /* A picture is saved under its own name with the time of its upload added (活动照片-1.jpg →
      活动照片-1-20261204-153012.jpg): two volunteers' 活动照片1.jpg in one street's folder never
      replace each other. Decap replaces a file of the same name without asking when it has not
@@ -693,6 +762,8 @@
     widgets.object = Object.assign({expand: "展开", collapse: "收起"}, widgets.object);
     widgets.list = Object.assign({add: "添加%{item}", addType: "添加%{item}"}, widgets.list);
     widgets.datetime = Object.assign({now: "现在", clear: "清除", setToNow: "把%{fieldLabel}设为现在"}, widgets.datetime);
+    own.ui = own.ui || {};
+    own.ui.toast = Object.assign({}, own.ui.toast, {onFailToPersist: "没有保存：%{details}"});
     CMS.registerLocale("zh_Hans", own);
   }
 
@@ -705,7 +776,11 @@
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
     CMS.registerWidget("kepu-contact", contactControl(), preview);
     CMS.registerWidget("kepu-venue", venueControl(), preview);
-    CMS.registerEventListener({name: "preSave", handler: function (args) { return splitTags(completeEnd(args.entry.get("data"))); }});
+    CMS.registerEventListener({name: "preSave", handler: function (args) {
+      var data = args.entry.get("data");
+      if (args.entry.get("collection") === "events") refuseSaving(data);
+      return splitTags(completeEnd(data));
+    }});
     CMS.init();
   });
 })();
