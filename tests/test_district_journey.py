@@ -171,6 +171,27 @@ def test_new_event_writes_where_the_settings_say(district) -> None:
     made.write_text(f"{front}\n---\n孩子们动手做会变色的溶液。\n", "utf-8")  # the editor writes the description
 
 
+def test_new_event_names_the_districts_own_registry_files(district) -> None:
+    """new-event's hints and the comments of the file it writes named content/data/teams.yml, a file
+    this district does not have: its registries are in its content repository's data/."""
+    project, content = district
+    result = invoke(project, "new-event", "--batch", "--title", "东门社区科学实验", "--street", "dongmen",
+                    "--team", "wuli-xiaozu", "--date", "2026-12-26", "--time", "15:00-16:30",
+                    "--venue", "东门街道青少年之家", "--categories", "kexue-shiyan", "--audiences", "qinzi")
+    assert result.returncode != 0 and "tianshan-content/data/teams.yml" in result.stdout + result.stderr, (
+        result.stdout + result.stderr)
+    result = invoke(project, "new-event", "--batch", "--title", "东门社区科学实验", "--street", "dongmen",
+                    "--team", "dongmen-shequ", "--date", "2026-12-26", "--time", "15:00-16:30",
+                    "--venue", "东门街道青少年之家", "--categories", "kexue-shiyan", "--audiences", "qinzi",
+                    "--slug", "dongmen-kexue-shiyan-2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = content / "huodong/dongmen/2026/dongmen-kexue-shiyan-2.md"
+    written = made.read_text("utf-8")
+    made.unlink()  # the build below is of the editors' steps above
+    assert "tianshan-content/data/streets.yml" in written and "tianshan-content/data/teams.yml" in written
+    assert "content/data/" not in written.replace("tianshan-content/data/", ""), written
+
+
 def test_import_writes_where_the_settings_say(district) -> None:
     project, content = district
     sheet = project.parent / "活动表.csv"

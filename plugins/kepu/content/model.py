@@ -229,6 +229,11 @@ class Registries:
     people: dict[str, Person] = field(default_factory=dict)
     routes: dict[str, Route] = field(default_factory=dict)  # optional: routes.yml
     declared: frozenset[str] = frozenset()
+    folder: str = "content/data"  # where the files are, as messages name it
+
+    def file(self, kind: str) -> str:
+        """A registry's file as messages name it (``kind``: streets, venues…)."""
+        return f"{self.folder}/{kind}.yml"
 
     def area_words(self) -> AreaWords:
         """How pages name the kinds of area of this district's streets."""

@@ -546,7 +546,7 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data",
     problems.extend(load_outlines(data_dir, shown_prefix, loaded["streets"])[1])
     problems.extend(stop_reference_problems(loaded["routes"], loaded["venues"], lines["routes"],
                                             f"{shown_prefix}/{REGISTRY_FILES['routes']}"))
-    registries = Registries(**loaded, declared=frozenset(declared & OPTIONAL_REGISTRIES))
+    registries = Registries(**loaded, declared=frozenset(declared & OPTIONAL_REGISTRIES), folder=shown_prefix)
     return registries, problems
 
 

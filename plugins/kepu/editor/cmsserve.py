@@ -71,7 +71,7 @@ def _registries(lay: Layout):
     for problem in errors:
         print(problem.format(), file=sys.stderr)
     if errors:
-        raise SystemExit("登记表有错误，网页编辑的下拉选项会不完整：先按上面的提示改好 content/data/ 里的文件")
+        raise SystemExit(f"登记表有错误，网页编辑的下拉选项会不完整：先按上面的提示改好 {registries.folder}/ 里的文件")
     return registries
 
 

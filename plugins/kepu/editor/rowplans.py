@@ -271,7 +271,7 @@ class RowPlanner:
     def _typed_place(self, given: Mapping[str, str]) -> str | None:
         """The row's place as a file names it: a registered venue's id, else the name typed."""
         typed = (given.get("venue") or "").strip()
-        street = resolve_id(given["street"], self.registries.streets, "街镇", "streets")
+        street = resolve_id(given["street"], self.registries.streets, "街镇", self.registries.file("streets"))
         return (registered_venue(typed, self.registries, street) or typed) if typed else None
 
     def previous(self, row: Row, external_id: str, known: Mapping[str, list[Path]]) -> Path | Finding | None:
@@ -332,12 +332,13 @@ def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
     """new-event's own reading of each answer a single cell gives (the rest is checked together)."""
     def choices(kind: str, label: str) -> Callable[[str], object]:
         registry = getattr(registries, kind)
-        return lambda text: [chosen(item, registry, label, kind) for item in LIST_SEPARATORS.split(text) if item]
+        return lambda text: [chosen(item, registry, label, registries.file(kind))
+                             for item in LIST_SEPARATORS.split(text) if item]
 
     return {
         "title": check_title,
-        "street": lambda v: chosen(v, registries.streets, "街镇", "streets"),
-        "team": lambda v: chosen(v, registries.teams, "志愿服务队", "teams"),
+        "street": lambda v: chosen(v, registries.streets, "街镇", registries.file("streets")),
+        "team": lambda v: chosen(v, registries.teams, "志愿服务队", registries.file("teams")),
         "categories": choices("categories", "活动类型"), "audiences": choices("audiences", "服务对象"),
         "date": parse_day, "end_date": parse_day, "until": parse_day, "registration_deadline": parse_day,
         "except": parse_days, "repeat": _repeat, "start_time": _clock, "end_time": _clock,
@@ -346,10 +347,10 @@ def cell_parsers(registries: Registries) -> dict[str, Callable[[str], object]]:
     }
 
 
-def chosen(text: str, registry: Mapping[str, object], label: str, kind: str) -> str:
+def chosen(text: str, registry: Mapping[str, object], label: str, where: str) -> str:
     """A name from the dropdown (or an id) as new-event resolves it; else the closest name."""
     try:
-        return resolve_id(text, registry, label, kind)
+        return resolve_id(text, registry, label, where)
     except ScaffoldError:
         names = [getattr(item, "name", "") for item in registry.values()]
         guess = closest(text, names, cutoff=0.5)
@@ -403,7 +404,7 @@ def _place_of(venue: object) -> str | None:
 
 def derived_id(given: Mapping[str, str], registries: Registries) -> str:
     """A row without 编号 is the same event as before when its street, first date and name are."""
-    street = resolve_id(given["street"], registries.streets, "街镇", "streets")
+    street = resolve_id(given["street"], registries.streets, "街镇", registries.file("streets"))
     return f"{street}-{parse_day(given['date']).isoformat()}-{check_title(given['title'])}"
 
 

@@ -101,8 +101,8 @@ def taken_slugs(layout: Layout, folder: str) -> dict[str, str]:
 
 # ------------------------------------------------------------------ answers
 
-def resolve_id(value: str, registry: Mapping[str, object], label: str, kind: str) -> str:
-    """An id from the registry; its Chinese name is accepted too."""
+def resolve_id(value: str, registry: Mapping[str, object], label: str, where: str) -> str:
+    """An id from the registry (``where``: its file, as messages name it); its Chinese name is accepted too."""
     value = str(value).strip()
     names = {getattr(item, "name", ""): ident for ident, item in registry.items()}
     if value in registry:
@@ -112,21 +112,21 @@ def resolve_id(value: str, registry: Mapping[str, object], label: str, kind: str
     partial = {ident for name, ident in names.items() if len(value) >= 2 and value in name}
     if len(partial) == 1:  # "中心" for 中心街道: unambiguous
         return partial.pop()
-    hint = did_you_mean(value, registry, names) or f"可用编号见 content/data/{kind}.yml"
+    hint = did_you_mean(value, registry, names) or f"可用编号见 {where}"
     raise ScaffoldError(f"未知的{label}编号“{value}”", hint)
 
 
 def resolve_ids(text: str | Iterable[str], registry: Mapping[str, object], label: str,
-                kind: str) -> tuple[str, ...]:
+                where: str) -> tuple[str, ...]:
     """``kexue-shiyan, kepu-jiangzuo`` (any separators) → ids, at least one."""
     items = _ID_SEPARATORS.split(text.strip()) if isinstance(text, str) else list(text)
     found: list[str] = []
     for item in filter(None, items):
-        ident = resolve_id(item, registry, label, kind)
+        ident = resolve_id(item, registry, label, where)
         if ident not in found:
             found.append(ident)
     if not found:
-        raise ScaffoldError(f"至少填写一个{label}编号", f"可用编号见 content/data/{kind}.yml")
+        raise ScaffoldError(f"至少填写一个{label}编号", f"可用编号见 {where}")
     return tuple(found)
 
 
@@ -227,13 +227,14 @@ def _community_lines(registries: Registries, street: str) -> list[str]:
     mine = [c for c in registries.communities.values() if c.street == street]
     example = f"# community: {mine[0].id}" if mine else "# community: 编号"
     shown = f"：{said(mine[0].name)}" if mine else ""
-    return [f"# 社区或村编号（可选，见 content/data/communities.yml）{shown}", example]
+    return [f"# 社区或村编号（可选，见 {registries.file('communities')}）{shown}", example]
 
 
-def _place_lines(draft: EventDraft) -> list[str]:
+def _place_lines(draft: EventDraft, registries: Registries) -> list[str]:
     lines = ["# 活动地点：name 场地名称（必填）、address 详细地址；lat/lon 纬度/经度（可选）"]
     if draft.venue_id:
-        lines[0] = f"# 活动地点：登记过的场地（{said(draft.venue)}），名称、地址和地图用 content/data/venues.yml 里登记的"
+        lines[0] = (f"# 活动地点：登记过的场地（{said(draft.venue)}），名称、地址和地图用 {registries.file('venues')} "
+                    "里登记的")
         lines.append(f"venue: {draft.venue_id}")
     elif draft.venue:
         lines += ["venue:", f"  name: {yaml_text(draft.venue)}"]
@@ -325,16 +326,16 @@ def render_event(draft: EventDraft, registries: Registries) -> str:
         f"title: {yaml_text(draft.title)}",
         *when_lines(draft.schedule),
         *(recurrence_lines(draft.schedule) or [RECURRENCE_EXAMPLE]),
-        f"# 街镇编号（必填）：{street}（编号见 content/data/streets.yml）",
+        f"# 街镇编号（必填）：{street}（编号见 {registries.file('streets')}）",
         f"street: {draft.street}",
         *_community_lines(registries, draft.street),
-        f"# 主办志愿服务队编号（必填）：{team}（见 content/data/teams.yml）",
+        f"# 主办志愿服务队编号（必填）：{team}（见 {registries.file('teams')}）",
         f"team: {draft.team}",
         f"# 活动类型编号，可写多个（必填）：{_names(draft.categories, registries.categories)}",
         f"categories: [{', '.join(draft.categories)}]",
         f"# 服务对象编号，可写多个（必填）：{_names(draft.audiences, registries.audiences)}",
         f"audiences: [{', '.join(draft.audiences)}]",
-        *_place_lines(draft),
+        *_place_lines(draft, registries),
         *_extra_lines(draft),
         *_status_lines(draft),
         *(["# 活动确实在凌晨开始", "night: true"] if draft.night else []),
@@ -376,7 +377,7 @@ def render_article(draft: ArticleDraft, registries: Registries) -> str:
         f"# summary: {ex.ARTICLE_SUMMARY.text}",
         "# 作者或来源（可选，默认站点名称）",
         f"# author: {said(team.name) if team else '某某志愿服务队'}",
-        "# 相关街镇编号（可选，见 content/data/streets.yml）",
+        f"# 相关街镇编号（可选，见 {registries.file('streets')}）",
         street,
         "# 相关活动的文件名（可选，content/events/ 下的文件名，不含 .md）",
         events,
@@ -424,19 +425,19 @@ def event_draft(answers: Answers, registries: Registries, taken: Mapping[str, st
     """Collect an event's answers in the order an editor thinks of them."""
     title = answers.get("title", "活动名称", check_title)
     street = answers.get("street", "街镇编号（也可以输入中文名称）",
-                         lambda v: resolve_id(v, registries.streets, "街镇", "streets"),
+                         lambda v: resolve_id(v, registries.streets, "街镇", registries.file("streets")),
                          intro=f"可选街镇：{_choices(registries.streets)}")
     local = _street_teams(registries, street)
-    team = answers.get("team", "志愿服务队编号", lambda v: resolve_id(v, registries.teams, "志愿服务队", "teams"),
+    team = answers.get("team", "志愿服务队编号", lambda v: resolve_id(v, registries.teams, "志愿服务队", registries.file("teams")),
                        default=local[0] if len(local) == 1 and answers.ask else "",
                        intro=f"可选志愿服务队：{_choices(registries.teams, local or None)}")
     schedule = ask_schedule(answers)
     venue, venue_id, address, online = _place(answers, registries, street)
     categories = answers.get("categories", "活动类型编号，多个用逗号分开",
-                             lambda v: resolve_ids(v, registries.categories, "活动类型", "categories"),
+                             lambda v: resolve_ids(v, registries.categories, "活动类型", registries.file("categories")),
                              intro=f"可选活动类型：{_choices(registries.categories)}")
     audiences = answers.get("audiences", "服务对象编号，多个用逗号分开",
-                            lambda v: resolve_ids(v, registries.audiences, "服务对象", "audiences"),
+                            lambda v: resolve_ids(v, registries.audiences, "服务对象", registries.file("audiences")),
                             intro=f"可选服务对象：{_choices(registries.audiences)}")
     age = answers.get("age", AGE_QUESTION, _plain_text, optional=True)
     registration = _registration(answers, schedule)
@@ -474,7 +475,7 @@ def _place(answers: Answers, registries: Registries, street: str) -> tuple[str, 
     venue_id = registered_venue(venue, registries, street) if venue else ""
     if venue_id and answers.given.get("address", "").strip():  # would be dropped without a word
         answers.wrong(("address",), f"“{venue}”是登记过的场地，地址用登记表里的", "不写详细地址",
-                      flag_hint="去掉 --address；地址不对时改 content/data/venues.yml")
+                      flag_hint=f"去掉 --address；地址不对时改 {registries.file('venues')}")
     if venue_id:
         return registries.venues[venue_id].name, venue_id, "", online
     address = answers.get("address", "详细地址（可以留空）", lambda v: v.strip(), optional=True) if venue else ""
@@ -602,7 +603,7 @@ def article_draft(answers: Answers, registries: Registries, taken: Mapping[str, 
     title = answers.get("title", "新闻标题", check_title)
     day = answers.get("date", "发布日期", parse_day, default=today.isoformat())
     street = answers.get("street", "相关街镇编号（可以留空）",
-                         lambda v: resolve_id(v, registries.streets, "街镇", "streets") if v.strip() else "",
+                         lambda v: resolve_id(v, registries.streets, "街镇", registries.file("streets")) if v.strip() else "",
                          optional=True)
     related = answers.get("events", "相关活动的文件名（可以留空，多个用逗号分开）",
                           lambda v: _event_refs(v, events), optional=True)
