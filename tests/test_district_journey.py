@@ -156,12 +156,16 @@ def test_check_speaks_of_the_sites_own_time_zone(district) -> None:
     assert "Asia/Urumqi" in result.stdout and "北京时间" not in result.stdout, line
 
 
+def new_event(project: Path, day: str, *more: str, team: str = "dongmen-shequ") -> subprocess.CompletedProcess:
+    """invoke new-event --batch for 东门街道's afternoon experiment class on ``day``."""
+    return invoke(project, "new-event", "--batch", "--title", "东门社区科学实验", "--street", "dongmen",
+                  "--team", team, "--date", day, "--time", "15:00-16:30", "--venue", "东门街道青少年之家",
+                  "--categories", "kexue-shiyan", "--audiences", "qinzi", *more)
+
+
 def test_new_event_writes_where_the_settings_say(district) -> None:
     project, content = district
-    result = invoke(project, "new-event", "--batch", "--title", "东门社区科学实验", "--street", "dongmen",
-                    "--team", "dongmen-shequ", "--date", "2026-12-19", "--time", "15:00-16:30",
-                    "--venue", "东门街道青少年之家", "--categories", "kexue-shiyan", "--audiences", "qinzi",
-                    "--slug", "dongmen-kexue-shiyan")
+    result = new_event(project, "2026-12-19", "--slug", "dongmen-kexue-shiyan")
     assert result.returncode == 0, result.stdout + result.stderr
     made = content / "huodong/dongmen/2026/dongmen-kexue-shiyan.md"
     assert made.is_file(), sorted(p.as_posix() for p in content.rglob("*.md"))
@@ -175,15 +179,10 @@ def test_new_event_names_the_districts_own_registry_files(district) -> None:
     """new-event's hints and the comments of the file it writes named content/data/teams.yml, a file
     this district does not have: its registries are in its content repository's data/."""
     project, content = district
-    result = invoke(project, "new-event", "--batch", "--title", "东门社区科学实验", "--street", "dongmen",
-                    "--team", "wuli-xiaozu", "--date", "2026-12-26", "--time", "15:00-16:30",
-                    "--venue", "东门街道青少年之家", "--categories", "kexue-shiyan", "--audiences", "qinzi")
+    result = new_event(project, "2026-12-26", team="wuli-xiaozu")
     assert result.returncode != 0 and "tianshan-content/data/teams.yml" in result.stdout + result.stderr, (
         result.stdout + result.stderr)
-    result = invoke(project, "new-event", "--batch", "--title", "东门社区科学实验", "--street", "dongmen",
-                    "--team", "dongmen-shequ", "--date", "2026-12-26", "--time", "15:00-16:30",
-                    "--venue", "东门街道青少年之家", "--categories", "kexue-shiyan", "--audiences", "qinzi",
-                    "--slug", "dongmen-kexue-shiyan-2")
+    result = new_event(project, "2026-12-26", "--slug", "dongmen-kexue-shiyan-2")
     assert result.returncode == 0, result.stdout + result.stderr
     made = content / "huodong/dongmen/2026/dongmen-kexue-shiyan-2.md"
     written = made.read_text("utf-8")
