@@ -761,9 +761,19 @@ def test_a_volunteer_records_how_many_came(editor, browser) -> None:
 
 
 def _refused(page, words: str) -> None:
-    """发布 pressed: the form says why it did not save."""
+    """发布 pressed: the form says why it did not save, in a message box that stays until she
+    presses OK (Decap's own notice goes after eight seconds) and in Decap's notice."""
+    said: list[tuple[str, str]] = []
+
+    def press_ok(box) -> None:
+        said.append((box.type, box.message))
+        box.accept()
+
+    page.once("dialog", press_ok)
     _press_publish(page)
     page.get_by_text(re.compile("没有保存：.*" + re.escape(words))).first.wait_for()
+    [(kind, message)] = said
+    assert kind == "alert" and message.startswith("没有保存，请先改好：") and words in message, message
 
 
 def _events_in(folder: Path) -> set[str]:

@@ -713,12 +713,15 @@
     return [].concat(placeProblems(get), statusProblems(get), signUpProblems(get), attendanceProblems(get, today));
   }
 
-  /* Thrown from preSave: Decap says “没有保存：” and the sentences, and keeps the form as it was. */
+  /* Thrown from preSave: Decap says “没有保存：” and the sentences, and keeps the form as it was.
+     Its notice goes after eight seconds, too soon to read two sentences: they are also shown in
+     the browser's own message box, which stays until she presses OK (and screen readers read). */
   function refuseSaving(data) {
     var now = new Date();
     var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
     var found = formProblems(data, today);
     if (!found.length) return data;
+    window.alert("没有保存，请先改好：\n\n" + found.map(function (text, n) { return (n + 1) + ". " + text; }).join("\n\n"));
     var refusal = new Error(found.join("；另外，"));
     refusal.name = "";  // shown as the sentences alone, not “Error: …”
     throw refusal;
