@@ -218,6 +218,16 @@ CASES = {
         replace("venue:\n  name: 新北街道党群服务中心\n", ""),
         [f"{SHOWN}:1: venue: 缺少活动地点 — 写 venue:（名称和地址），线上活动写 online: 直播链接"],
     ),
+    # A web form's cleared field (online: "") is no link: the event had no place at all and was published.
+    "missing venue and an empty online link": (
+        replace("venue:\n  name: 新北街道党群服务中心\n", 'online: ""\n'),
+        [f"{SHOWN}:1: venue: 缺少活动地点 — 写 venue:（名称和地址），线上活动写 online: 直播链接"],
+    ),
+    "postponed with an empty original start": (
+        add('status: postponed\nprevious_start: ""'),
+        [f"{SHOWN}:11: status: 延期活动需要写原定时间 — 已定新时间：加一行 previous_start: 原定的开始时间，start 写新的时间；"
+         "新时间待定：start 保留原定时间，加一行 status_note: 延期原因"],
+    ),
     "yaml alias": (
         replace("title: 流动科技馆进校园", "title: &t 流动科技馆进校园\nsummary: *t"),
         [f"{SHOWN}:2: 前置信息中使用了 YAML 锚点或别名（& 和 *） — "

@@ -870,11 +870,13 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     street = checker.one_id("street", checker.get("street"), "streets", "街镇") if checker.get("street") else ""
     team = checker.one_id("team", checker.get("team"), "teams", "志愿服务队") if checker.get("team") else ""
     venue, online = venue_at(checker), checker.url("online")
-    if venue is None and not online and "venue" not in checker.meta and "online" not in checker.meta:
+    # A key left empty (a web form's field cleared: online: "") says nothing; a value written
+    # wrong has its own message.
+    if venue is None and not online and "venue" not in checker.meta and _empty(checker, "online"):
         checker.error("venue", "缺少活动地点", "写 venue:（名称和地址），线上活动写 online: 直播链接")
     status = _status(checker)
     previous = checker.when("previous_start", zone)
-    if status == "postponed" and previous is None and "previous_start" not in checker.meta:
+    if status == "postponed" and previous is None and _empty(checker, "previous_start"):
         # Postponed, new date to be announced: start stays the original date, status_note says why.
         if str(checker.get("status_note") or "").strip():
             checker.warn("status", f"没有写原定时间，网站将显示“{STATUS_LABELS['postponed']}（{TO_BE_ANNOUNCED}）”",
@@ -944,6 +946,12 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
     return event, checker.problems
+
+
+def _empty(checker: FieldReader, key: str) -> bool:
+    """Whether ``key`` is absent, or present with nothing in it."""
+    value = checker.meta.get(key)
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _status_facts(checker: FieldReader, status: str, previous: date | datetime | None,

@@ -76,7 +76,7 @@
       var start = parts(entryField(props, from)), day = value.date || start.date;
       if (!start.date || !day) return "";
       if (!start.time && value.time) {
-        return "开始没有选时间（全天活动），结束也只选日期；有具体时间的活动，开始也选上时间";
+        return "开始没有选时间（全天活动），结束就只选日期、不选时间；有具体时间的活动，开始也要选上时间";
       }
       var startAt = start.date + " " + (start.time || "00:00"), endAt = day + " " + (value.time || "99:99");
       if (endAt <= startAt || (!value.time && start.time && value.date && value.date < start.date)) {
@@ -86,8 +86,9 @@
     if (before) {
       var first = parts(entryField(props, before)).date, rule = plain(entryField(props, "recurrence"));
       var repeating = typeof rule === "string" ? rule !== "" : !!(rule && rule.rrule);
-      if (first && value.date > first && !repeating) {
-        return "报名截止日期晚于活动日期：要选活动开始之前（或当天）的日期";
+      var ends = parts(entryField(props, "end")).date, last = ends > first ? ends : first;
+      if (first && value.date > last && !repeating) {
+        return "报名截止日期晚于活动的最后一天：要选活动结束之前（或当天）的日期";
       }
     }
     return "";
@@ -564,6 +565,9 @@
     if (has("lat") && !(Math.abs(+value.lat) <= 90 && Math.abs(+value.lon) <= 180)) {
       return "纬度在 -90 到 90 之间，经度在 -180 到 180 之间";
     }
+    if (has("lat") && !(+value.lat > 0 && +value.lat < 60 && +value.lon > 70 && +value.lon < 140)) {
+      return "坐标不在中国境内：请核对纬度和经度（在中国，纬度在 0 到 60 之间，经度在 70 到 140 之间）";
+    }
     return "";
   }
 
@@ -674,12 +678,22 @@
       ["还没有填地点：在“地点”里选登记的场地，或选“其他地点”写名称和地址；纯线上活动填写“线上链接”"];
   }
 
+  /* A status the form offers; "" for one written by hand in another way the check also reads
+     (延期, Postponed…): the check decides about those. */
+  var FORM_STATUSES = ["scheduled", "full", "postponed", "cancelled"];
+
+  function statusOf(get) {
+    var status = get("status") || "scheduled";
+    return FORM_STATUSES.indexOf(status) >= 0 ? status : "";
+  }
+
   function statusProblems(get) {
-    var found = [], status = get("status") || "scheduled", note = filled(get("status_note"));
+    var found = [], status = statusOf(get), note = filled(get("status_note"));
     var start = parts(get("start")), previous = parts(get("previous_start"));
+    if (!status) return found;
     if (status === "postponed" && !previous.date && !note) {
-      found.push("状态选了“改期或延期”：新时间已定，把“开始”改成新的时间，“原定开始时间”填原来的时间；" +
-                 "新时间待定，“开始”不动，在“状态说明”里写延期的原因");
+      found.push("状态选了“改期或延期”：如果新时间已定，把“开始”改成新的时间，“原定开始时间”填原来的时间；" +
+                 "如果新时间还没定，“开始”不动，在“状态说明”里写延期的原因");
     } else if (status === "postponed" && previous.date === start.date && previous.time === start.time) {
       found.push("“原定开始时间”和“开始”相同：改期后“开始”要写新的时间");
     } else if (status !== "postponed" && previous.date) {
@@ -695,12 +709,12 @@
     var registration = get("registration") || {};
     return registration.required && !filled(registration.url) && !filled(registration.phone) &&
       !filled(registration.email) && !filled(get("contact")) ?
-      ["勾了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”"] : [];
+      ["打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”"] : [];
   }
 
   function attendanceProblems(get, today) {
     if (!filled(get("attendance"))) return [];
-    if (get("status") === "cancelled") {
+    if (statusOf(get) === "cancelled") {
       return ["已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态"];
     }
     var start = parts(get("start")), end = parts(get("end")), last = end.date || start.date;
@@ -708,19 +722,80 @@
       ["活动还没有结束，“参加人数”要在活动办完以后填：先清空，活动结束后再填实际人数"] : [];
   }
 
-  function formProblems(data, today) {
-    var get = function (name) { return plain(data.get(name)); };
-    return [].concat(placeProblems(get), statusProblems(get), signUpProblems(get), attendanceProblems(get, today));
+  function repeats(get) {
+    var rule = get("recurrence");
+    return typeof rule === "string" ? rule.trim() !== "" : !!(rule && rule.rrule);
+  }
+
+  function timeProblems(get) {
+    var start = parts(get("start")), written = String(get("end") || "").trim(), end = parts(written);
+    if (!start.time) return [];
+    if (start.time < "06:00") {
+      return ["“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
+              "确实在凌晨开始的活动，请网站管理员在文件里加一行 night: true"];
+    }
+    if (!written && !filled(get("duration"))) {
+      return ["“开始”选了时间，还要选“结束”的时间：同一天结束只选时间，跨天的活动选最后一天的日期和时间"];
+    }
+    if (end.date && !end.time) return ["“开始”选了时间，“结束”也要选时间（只选日期的结束只用于全天活动）"];
+    var rule = get("recurrence"), daily = /FREQ=DAILY/i.test(String(rule && rule.rrule || rule || ""));
+    if (daily && end.date && end.date > start.date) {
+      return ["每天重复的活动，“结束”写第一天活动结束的时间（只选时间）；最后一天的日期写在“重复”的“到哪天为止”里"];
+    }
+    return [];
+  }
+
+  function ageProblems(get) {
+    var range = /^\s*(\d{1,3})\s*(?:-|~|～|—|至|到)\s*(\d{1,3})/.exec(String(get("age") || ""));
+    return range && +range[1] > +range[2] ? ["“适合年龄”前面的数字比后面的大：写成小的在前，例如 6-12"] : [];
+  }
+
+  /* The check's (kepu.content.datechecks.new_event_over) for a one-off event: a file the change
+     adds for an event already over is a year left from a copied file, unless it records one. */
+  function pastProblems(get, today, added) {
+    if (!added || repeats(get) || filled(get("attendance")) || filled(get("report"))) return [];
+    var start = parts(get("start")), end = parts(get("end")), last = end.date || start.date;
+    return last && last < today ?
+      ["这是新加的活动，日期（" + last + "）已经过去了：如果是补录已经办完的活动，请填写“参加人数”；" +
+       "如果是新活动，检查年份和日期（是不是从旧活动复制后忘了改）"] : [];
+  }
+
+  /* An event's file is in its street's folder (…/<street>/<year>/<name>.md), and its reviewers are
+     that street's: the form cannot move it, so a street changed on a saved event is refused. */
+  function folderProblems(entry, get) {
+    if (entry.get("newRecord")) return [];
+    var path = String(entry.get("path") || "").split("/"), folder = path.length >= 3 ? path[path.length - 3] : "";
+    var street = String(get("street") || "");
+    return folder && street && folder !== street ?
+      ["“街镇”改了，活动文件却还在原来街镇（" + folder + "）的文件夹里，自动检查会拒绝：请把“街镇”改回去；" +
+       "确实要换街镇，请网站管理员移动这个文件"] : [];
+  }
+
+  function formProblems(entry, today) {
+    var data = entry.get("data"), get = function (name) { return plain(data.get(name)); };
+    return [].concat(placeProblems(get), timeProblems(get), statusProblems(get), signUpProblems(get),
+                     attendanceProblems(get, today), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
+                     folderProblems(entry, get));
+  }
+
+  /* What the form writes that the check reads otherwise: 不填 (an online event) saved as an empty
+     place, which the check takes for a place written wrong; a length (duration:) written by hand
+     beside the end she has just chosen. */
+  function tidy(data) {
+    var venue = plain(data.get("venue"));
+    if (venue === "" || venue === null) data = data.delete("venue");
+    if (filled(data.get("end")) && data.has("duration")) data = data.delete("duration");
+    return data;
   }
 
   /* Thrown from preSave: Decap says “没有保存：” and the sentences, and keeps the form as it was.
      Its notice goes after eight seconds, too soon to read two sentences: they are also shown in
      the browser's own message box, which stays until she presses OK (and screen readers read). */
-  function refuseSaving(data) {
+  function refuseSaving(entry) {
     var now = new Date();
     var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
-    var found = formProblems(data, today);
-    if (!found.length) return data;
+    var found = formProblems(entry, today);
+    if (!found.length) return;
     window.alert("没有保存，请先改好：\n\n" + found.map(function (text, n) { return (n + 1) + ". " + text; }).join("\n\n"));
     var refusal = new Error(found.join("；另外，"));
     refusal.name = "";  // shown as the sentences alone, not “Error: …”
@@ -781,8 +856,9 @@
     CMS.registerWidget("kepu-venue", venueControl(), preview);
     CMS.registerEventListener({name: "preSave", handler: function (args) {
       var data = args.entry.get("data");
-      if (args.entry.get("collection") === "events") refuseSaving(data);
-      return splitTags(completeEnd(data));
+      if (args.entry.get("collection") !== "events") return splitTags(data);
+      refuseSaving(args.entry);
+      return splitTags(completeEnd(tidy(data)));
     }});
     CMS.init();
   });
