@@ -853,8 +853,10 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
     folder = site / "content" / "events" / "xinbei" / "2026"
     listed = _events_in(folder)
     with _signed_in(browser, url) as page:
-        _new_lecture(page, url, "冬季用电安全讲座", "2026-12-19", "19:00", "", place=False)
-        end = page.locator(".kepu-when").nth(1)
+        _new_lecture(page, url, "冬季用电安全讲座", "2026-12-19", "02:30", "", place=False)  # 14:30 meant
+        start, end = page.locator(".kepu-when").nth(0), page.locator(".kepu-when").nth(1)
+        _refused(page, "“开始”是凌晨 02:30？下午的活动请用 24 小时制")
+        _when(start, "", "19:00")
         _refused(page, "“开始”选了时间，还要选“结束”的时间")
         _when(end, "2026-12-19")
         _refused(page, "“开始”选了时间，“结束”也要选时间")
@@ -873,6 +875,17 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
         page.get_by_label("参加人数（活动结束后填）").fill("35")
         _publish(page)
         [past] = _events_in(folder) - listed - {online}
+        # A winter camp every day to the 25th, its end set to the last day as the hint for a
+        # several-day event says: published as five sessions of five days each.
+        _new_lecture(page, url, "寒假科学营", "2026-12-21", "09:00", "")
+        _when(end, "2026-12-25", "16:00")
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("select[name=kepu-repeat-kind]").select_option(label="每天")
+        repeat.locator("input[name=kepu-repeat-until]").fill("2026-12-25")
+        _refused(page, "每天重复的活动，“结束”写第一天活动结束的时间")
+        _when(end, "2026-12-21", "16:00")
+        _publish(page)
+        [camp] = _events_in(folder) - listed - {online, past}
         page.goto("about:blank")  # (the title box of the entry before would pass for this one's)
         _open_event(page, url, "xinbei/2026/liudong-kejiguan")
         _pick(page, "街镇", "泰达")
@@ -885,7 +898,8 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
         page.get_by_text("坐标不在中国境内").first.wait_for()
         _retype(page.get_by_label("经度（可不填）"), "117.6470")
         _publish(page)
-    saved = {name: _front_matter(folder / name) for name in (online, past, "liudong-kejiguan.md")}
+    saved = {name: _front_matter(folder / name) for name in (online, past, camp, "liudong-kejiguan.md")}
+    assert saved[camp]["end"] == "2026-12-21 16:00"
     assert "venue" not in saved[online] and saved[online]["end"] == "2026-12-19 20:30" and saved[online]["age"] == "6-12"
     assert saved[past]["attendance"] == 35
     moved = saved["liudong-kejiguan.md"]
