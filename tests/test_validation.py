@@ -228,6 +228,13 @@ CASES = {
         [f"{SHOWN}:11: status: 延期活动需要写原定时间 — 已定新时间：加一行 previous_start: 原定的开始时间，start 写新的时间；"
          "新时间待定：start 保留原定时间，加一行 status_note: 延期原因"],
     ),
+    # Every day to the 9th, its end written as the last day: five sessions of five days each.
+    "daily series ending on its last day": (
+        replace('end: "16:00"', "end: 2026-12-09 16:00\nrecurrence:\n  rrule: FREQ=DAILY;UNTIL=20261209"),
+        [f"{SHOWN}:4: end: 重复的活动，2026年12月5日（周六）那一场到2026年12月9日（周三）才结束，"
+         "下一场2026年12月6日（周日）就开始了 — "
+         'end 写第一场结束的时间（同一天结束只写时间，例如 end: "16:00"）；最后一场的日期写在 recurrence 的 until 里'],
+    ),
     "yaml alias": (
         replace("title: 流动科技馆进校园", "title: &t 流动科技馆进校园\nsummary: *t"),
         [f"{SHOWN}:2: 前置信息中使用了 YAML 锚点或别名（& 和 *） — "

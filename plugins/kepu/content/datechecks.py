@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -150,6 +151,31 @@ def new_event_over(checker: FieldReader, event: Event) -> None:
     checker.warn("start", f"这个新加的活动在 {last.isoformat()} 就已经结束了（今天是 {review.today.isoformat()}）",
                  "如果是新活动，检查年份和日期（是不是从旧文件复制后忘了改）；"
                  "如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）", STRICT_ADDED)
+
+
+OVERLAP_DAYS = 62  # a series' sessions are compared over its first two months
+
+
+def overlapping_sessions(checker: FieldReader, event: Event) -> None:
+    """A series whose sessions run into each other: its end written as the series' last day (每天
+    to the 25th, end: the 25th 16:00), which publishes five sessions of five days each."""
+    if event.recurrence is None:
+        return
+    first_day = Occurrence(event, event.start, event.end).first_day
+    held = [o for o in expand(event, first_day + timedelta(days=OVERLAP_DAYS)) if o.change is None]
+    for one, following in itertools.pairwise(held):
+        if _runs_into(one, following):
+            checker.error("end", f"重复的活动，{format_day(one.first_day)}那一场到{format_day(one.last_day)}才结束，"
+                                 f"下一场{format_day(following.first_day)}就开始了",
+                          "end 写第一场结束的时间（同一天结束只写时间，例如 end: \"16:00\"）；"
+                          "最后一场的日期写在 recurrence 的 until 里")
+            return
+
+
+def _runs_into(one: Occurrence, following: Occurrence) -> bool:
+    if isinstance(one.end, datetime) and isinstance(following.start, datetime):
+        return one.end > following.start
+    return one.last_day >= following.first_day
 
 
 def early_attendance(checker: FieldReader, event: Event) -> None:

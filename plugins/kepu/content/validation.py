@@ -19,6 +19,7 @@ from kepu.content.datechecks import (
     late_deadline,
     new_event_over,
     night_start,
+    overlapping_sessions,
     sessions_on_rule,
     start_on_rule,
 )
@@ -942,6 +943,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
                   body_html=web_addresses(body_html), **fields)
     new_event_over(checker, event)
     late_deadline(checker, event)
+    overlapping_sessions(checker, event)
     early_attendance(checker, event)
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
