@@ -908,3 +908,31 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
     for name in saved:
         result = run_check(folder / name, content=site / "content", cwd=site, strict=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_series_days_off_are_checked_against_its_rule_as_it_is_now(editor_with_venues, browser) -> None:
+    """A Friday added as a day off of a Saturday series was taken without a word; 到哪天为止 brought
+    forward left a day off after it; a sign-up deadline after the series' last day passed: each
+    saved, each refused by the check (the site's publishing stopped)."""
+    site, url, _ = editor_with_venues
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    before = event.read_text("utf-8")
+    with _series_moves(browser, url) as (page, _):
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-except]").fill("2026-12-25")  # a Friday
+        repeat.get_by_role("button", name="添加这一天").click()
+        repeat.get_by_text("这一天不是这个系列的一场").wait_for()
+        repeat.locator("input[name=kepu-repeat-except]").fill("")
+        repeat.locator("input[name=kepu-repeat-until]").fill("2026-12-19")  # the term ends earlier
+        _by_label_for(page, "报名截止日期").fill("2027-01-09")
+        _refused(page, "“不开展的日期”里的 2026年12月26日（周六） 不是这个活动的日期")
+        page.get_by_text("报名截止日期晚于最后一次活动").first.wait_for()
+        assert event.read_text("utf-8") == before
+        repeat.get_by_role("button", name="删去 2026-12-26").click()
+        _by_label_for(page, "报名截止日期").fill("2026-12-12")
+        _publish(page)
+    saved = _front_matter(event)
+    assert saved["recurrence"]["rrule"].endswith("UNTIL=2026-12-19") or "20261219" in saved["recurrence"]["rrule"]
+    assert "exdates" not in saved["recurrence"]
+    result = run_check(event, content=site / "content", cwd=site, strict=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -269,7 +269,7 @@
   function repeatControl() {
     return createClass({
       getInitialState: function () {
-        return {adding: "", cancelling: "", reason: "", refused: "", move: {}, moveRefused: ""};
+        return {adding: "", refusedOff: "", cancelling: "", reason: "", refused: "", move: {}, moveRefused: ""};
       },
       componentDidMount: function () { subscribe(this); this.tell(); },
       componentDidUpdate: function () { this.tell(); },
@@ -390,9 +390,13 @@
                       onChange: function (event) { self.setState({adding: event.target.value}); }}),
           h("button", {key: "add", type: "button", onClick: function () {
             var text = self.state.adding;
-            if (text && state.exdates.indexOf(text) < 0) self.change("exdates", state.exdates.concat([text]));
-            self.setState({adding: ""});
-          }}, "添加这一天")
+            if (text && state.exdates.indexOf(text) >= 0) { self.setState({adding: "", refusedOff: ""}); return; }
+            var refused = self.dayRefusal(state, text, "不开展");  // a Friday in a Saturday series: refused by the check
+            if (refused) { self.setState({refusedOff: refused}); return; }
+            self.change("exdates", state.exdates.concat([text]));
+            self.setState({adding: "", refusedOff: ""});
+          }}, "添加这一天"),
+          this.state.refusedOff ? h("p", {key: "refused", role: "alert"}, this.state.refusedOff) : null
         ]);
       },
       /* One session called off with its reason (recurrence.sessions): unlike a date left out, it
@@ -771,11 +775,40 @@
        "确实要换街镇，请网站管理员移动这个文件"] : [];
   }
 
+  /* A series' days off and changed sessions, and its sign-up deadline, against its rule as it is
+     now: a day off or a cancellation left from before the rule changed (Saturdays moved to Sundays,
+     到哪天为止 brought forward) is refused by the check. Rules the form cannot show are the check's. */
+  function seriesProblems(get) {
+    var rule = get("recurrence"), start = dayOf(get("start"));
+    if (!rule || !rule.rrule || !start) return [];
+    var state = readRule(rule.rrule);
+    if (state.kind === "none" || state.kind === "other") return [];
+    var first = iso(start), off = (rule.exdates || []).map(function (d) { return textOf(d).slice(0, 10); });
+    var held = function (text) {
+      var day = dayOf(text);
+      return !!day && text >= first && (!state.until || text <= state.until) && onRule(state, day);
+    };
+    var found = [];
+    off.forEach(function (text) {
+      if (!held(text)) found.push("“不开展的日期”里的 " + shown(dayOf(text)) + " 不是这个活动的日期：在“重复”里删去它");
+    });
+    (rule.sessions || []).forEach(function (session) {
+      var text = sessionDay(session);
+      if (!held(text)) found.push("取消或改期的 " + text + " 不是这个活动的一场：在“重复”里删去这一条");
+      else if (off.indexOf(text) >= 0) found.push(shown(dayOf(text)) + " 既写在“不开展的日期”里，又写了取消或改期：只留一个");
+    });
+    var deadline = parts(textOf((get("registration") || {}).deadline)).date;
+    if (deadline && state.until && deadline > state.until) {
+      found.push("报名截止日期晚于最后一次活动（“到哪天为止”）：要选最后一次活动之前（或当天）的日期");
+    }
+    return found;
+  }
+
   function formProblems(entry, today) {
     var data = entry.get("data"), get = function (name) { return plain(data.get(name)); };
     return [].concat(placeProblems(get), timeProblems(get), statusProblems(get), signUpProblems(get),
                      attendanceProblems(get, today), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
-                     folderProblems(entry, get));
+                     folderProblems(entry, get), seriesProblems(get));
   }
 
   /* What the form writes that the check reads otherwise: 不填 (an online event) saved as an empty
