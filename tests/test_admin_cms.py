@@ -898,6 +898,16 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
         page.get_by_text("坐标不在中国境内").first.wait_for()
         _retype(page.get_by_label("经度（可不填）"), "117.6470")
         _publish(page)
+        # An end chosen for an event whose file gives its length (duration: 90分钟, written by hand):
+        # the check takes one or the other, and the form has no 时长 to clear.
+        page.goto("about:blank")
+        _open_event(page, url, "taida/2026/kexue-huiketing-xianshang")
+        _when(page.locator(".kepu-when").nth(1), "", "21:00")
+        _publish(page)
+    lengthy = site / "content" / "events" / "taida" / "2026" / "kexue-huiketing-xianshang.md"
+    assert _front_matter(lengthy)["end"] == "2026-11-20 21:00" and "duration" not in _front_matter(lengthy)
+    result = run_check(lengthy, content=site / "content", cwd=site, strict=True)
+    assert result.returncode == 0, result.stdout + result.stderr
     saved = {name: _front_matter(folder / name) for name in (online, past, camp, "liudong-kejiguan.md")}
     assert saved[camp]["end"] == "2026-12-21 16:00"
     assert "venue" not in saved[online] and saved[online]["end"] == "2026-12-19 20:30" and saved[online]["age"] == "6-12"
