@@ -66,7 +66,7 @@ class Layout:
     def context(self, registries: Registries, timezone: str,
                 tree: ContentTree | None = None) -> ValidationContext:
         return ValidationContext(registries, self.content, timezone, self.slugs(self.articles, tree),
-                                 images=self.images, events=self.events, data_shown=self.shown(self.content / self.data))
+                                 images=self.images, events=self.events)
 
 
 @dataclass(slots=True)

@@ -105,6 +105,7 @@ FIELD_ALIASES = {
     "活动周": "campaigns", "主题活动": "campaigns", "campaign": "campaigns", "专家": "speakers",
     "主讲": "speakers", "主讲人": "speakers", "嘉宾": "speakers", "speaker": "speakers",
 }
+CHINA_LAT, CHINA_LON = (0, 60), (70, 140)  # coordinates outside these are asked about (the web form's too)
 STATUS_ALIASES = {
     "正常": "scheduled", "正常举办": "scheduled", "如期举办": "scheduled", "已取消": "cancelled",
     "取消": "cancelled", "canceled": "cancelled", "延期": "postponed", "已延期": "postponed",
@@ -146,18 +147,17 @@ class ValidationContext:
     events: str = "events"  # the folder of content/ that holds events, one folder per street (EVENT_PATHS)
     review: Review | None = None  # the check's today and added files (new events already over)
     probes: list[tuple[str, bool]] | None = None  # files looked for while recording (see ``has_file``)
-    data_shown: str = "content/data"  # the registries' folder as editors see it (a content repository's own: data)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def inputs(self) -> tuple:
         """Everything validation reads besides the file and the files it looks for: a result
         kept with these (and ``probes``) stands while they are the same."""
         return (self.registries, str(self.content_dir), self.default_timezone, self.article_slugs, self.images,
-                self.events, self.review, self.data_shown)
+                self.events, self.review)
 
     def registry_file(self, kind: str) -> str:
         """A registry's file as messages name it."""
-        return f"{self.data_shown}/{kind}.yml"
+        return self.registries.file(kind)
 
     def has_file(self, relative: PurePosixPath | str) -> bool:
         """Whether content/<relative> is a file; noted in ``probes`` when they are recorded."""
@@ -530,15 +530,19 @@ def _coordinates(checker: FieldReader, key: str) -> tuple[float | None, float | 
         return None, None
     if lat is None or lon is None:
         return None, None
-    if 70 < lat < 140 and 0 < lon < 60:
+    if _in_china(lon, lat):
         checker.error(f"{key}.lat", "纬度和经度写反了", f"应为 lat: {lon} 和 lon: {lat}（在中国，纬度比经度小）")
         return None, None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         checker.error(f"{key}.lat", f"坐标（{lat}, {lon}）无效", "纬度在 -90 到 90 之间，经度在 -180 到 180 之间")
         return None, None
-    if not (0 < lat < 60 and 70 < lon < 140):
+    if not _in_china(lat, lon):
         checker.warn(f"{key}.lat", f"坐标（{lat}, {lon}）不在中国境内", "请核对经纬度", STRICT_ALWAYS)
     return lat, lon
+
+
+def _in_china(lat: float, lon: float) -> bool:
+    return CHINA_LAT[0] < lat < CHINA_LAT[1] and CHINA_LON[0] < lon < CHINA_LON[1]
 
 
 def _number(checker: FieldReader, key: str) -> float | None:

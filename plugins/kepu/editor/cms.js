@@ -65,6 +65,17 @@
     return {date: (DATE.exec(text) || [""])[0], time: clock ? ("0" + clock[1]).slice(-2) + ":" + clock[2] : ""};
   }
 
+  /* Whether the repeat section holds a rule (one the form shows, or one written by hand). */
+  function isSeries(rule) {
+    return typeof rule === "string" ? rule.trim() !== "" : !!(rule && rule.rrule);
+  }
+
+  /* A one-off event's last day: the end's date when it has one after the start's, else the start's. */
+  function lastDay(start, end) {
+    var first = parts(start).date, ends = parts(end).date;
+    return ends > first ? ends : first;
+  }
+
   var h, createClass;
 
   /* What ``invoke check`` would refuse about this date's place beside the start, said in the
@@ -84,10 +95,9 @@
       }
     }
     if (before) {
-      var first = parts(entryField(props, before)).date, rule = plain(entryField(props, "recurrence"));
-      var repeating = typeof rule === "string" ? rule !== "" : !!(rule && rule.rrule);
-      var ends = parts(entryField(props, "end")).date, last = ends > first ? ends : first;
-      if (first && value.date > last && !repeating) {
+      var first = parts(entryField(props, before)).date;
+      var last = lastDay(entryField(props, before), entryField(props, "end"));
+      if (first && value.date > last && !isSeries(plain(entryField(props, "recurrence")))) {
         return "报名截止日期晚于活动的最后一天：要选活动结束之前（或当天）的日期";
       }
     }
@@ -555,7 +565,7 @@
   var PLACE_PARTS = [["name", "场地名称", "text"], ["address", "详细地址", "text"],
                      ["lat", "纬度（可不填）", "number"], ["lon", "经度（可不填）", "number"]];
 
-  function venueProblem(value, find) {
+  function venueProblem(value, find, china) {
     if (typeof value === "string") {
       return value.trim() && !find(value) ? "“" + value + "”不是登记过的场地：请从列表里选，或选“其他地点”写名称和地址" : "";
     }
@@ -569,8 +579,10 @@
     if (has("lat") && !(Math.abs(+value.lat) <= 90 && Math.abs(+value.lon) <= 180)) {
       return "纬度在 -90 到 90 之间，经度在 -180 到 180 之间";
     }
-    if (has("lat") && !(+value.lat > 0 && +value.lat < 60 && +value.lon > 70 && +value.lon < 140)) {
-      return "坐标不在中国境内：请核对纬度和经度（在中国，纬度在 0 到 60 之间，经度在 70 到 140 之间）";
+    if (china && has("lat") && !(+value.lat > china.lat[0] && +value.lat < china.lat[1] &&
+                                 +value.lon > china.lon[0] && +value.lon < china.lon[1])) {
+      return "坐标不在中国境内：请核对纬度和经度（在中国，纬度在 " + china.lat.join(" 到 ") + " 之间，经度在 " +
+        china.lon.join(" 到 ") + " 之间）";
     }
     return "";
   }
@@ -584,7 +596,7 @@
         return this.registered().filter(function (v) { return v.id === wanted || v.name === wanted; })[0];
       },
       isValid: function () {
-        var problem = venueProblem(plain(this.props.value), this.find.bind(this));
+        var problem = venueProblem(plain(this.props.value), this.find.bind(this), plain(this.props.field.get("china")));
         return problem ? {error: {message: problem}} : true;
       },
       choose: function (choice) {
@@ -721,15 +733,11 @@
     if (statusOf(get) === "cancelled") {
       return ["已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态"];
     }
-    var start = parts(get("start")), end = parts(get("end")), last = end.date || start.date;
+    var last = lastDay(get("start"), get("end"));
     return last && last >= today ?
       ["活动还没有结束，“参加人数”要在活动办完以后填：先清空，活动结束后再填实际人数"] : [];
   }
 
-  function repeats(get) {
-    var rule = get("recurrence");
-    return typeof rule === "string" ? rule.trim() !== "" : !!(rule && rule.rrule);
-  }
 
   function timeProblems(get) {
     var start = parts(get("start")), written = String(get("end") || "").trim(), end = parts(written);
@@ -742,8 +750,8 @@
       return ["“开始”选了时间，还要选“结束”的时间：同一天结束只选时间，跨天的活动选最后一天的日期和时间"];
     }
     if (end.date && !end.time) return ["“开始”选了时间，“结束”也要选时间（只选日期的结束只用于全天活动）"];
-    var rule = get("recurrence"), daily = /FREQ=DAILY/i.test(String(rule && rule.rrule || rule || ""));
-    if (daily && end.date && end.date > start.date) {
+    var rule = get("recurrence");
+    if (rule && readRule(rule.rrule).kind === "daily" && end.date && end.date > start.date) {
       return ["每天重复的活动，“结束”写第一天活动结束的时间（只选时间）；最后一天的日期写在“重复”的“到哪天为止”里"];
     }
     return [];
@@ -757,8 +765,8 @@
   /* The check's (kepu.content.datechecks.new_event_over) for a one-off event: a file the change
      adds for an event already over is a year left from a copied file, unless it records one. */
   function pastProblems(get, today, added) {
-    if (!added || repeats(get) || filled(get("attendance")) || filled(get("report"))) return [];
-    var start = parts(get("start")), end = parts(get("end")), last = end.date || start.date;
+    if (!added || isSeries(get("recurrence")) || filled(get("attendance")) || filled(get("report"))) return [];
+    var last = lastDay(get("start"), get("end"));
     return last && last < today ?
       ["这是新加的活动，日期（" + last + "）已经过去了：如果是补录已经办完的活动，请填写“参加人数”；" +
        "如果是新活动，检查年份和日期（是不是从旧活动复制后忘了改）"] : [];

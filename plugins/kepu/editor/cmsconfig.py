@@ -8,7 +8,17 @@ from typing import Any
 import yaml
 
 from kepu.content.model import STATUS_LABELS, Registries
-from kepu.content.validation import _AGE_MAX, _AGE_MIN, _AGE_RANGE, _EMAIL, _PHONE, MAX_TITLE, TEXT_LIMITS
+from kepu.content.validation import (
+    _AGE_MAX,
+    _AGE_MIN,
+    _AGE_RANGE,
+    _EMAIL,
+    _PHONE,
+    CHINA_LAT,
+    CHINA_LON,
+    MAX_TITLE,
+    TEXT_LIMITS,
+)
 from kepu.formats.phones import _EXTENSION_WORD
 
 # Backends whose pull requests carry the editorial workflow (草稿 → 待审核 → 可发布). Decap's
@@ -125,6 +135,7 @@ def _venue(registries: Registries) -> dict[str, Any]:
             "hint": "线下活动选登记过的场地，或选“其他地点”写名称和地址；纯线上活动不填，写下面的“线上链接”",
             "venues": registered_venues(registries),
             "limits": {part: TEXT_LIMITS[f"venue.{part}"] for part in ("name", "address")},
+            "china": {"lat": list(CHINA_LAT), "lon": list(CHINA_LON)},
             "hints": {"name": "例如 某某社区综合服务中心一楼活动室", "address": "写到门牌号，例如 某某街道某某路 12 号",
                       "lat": f"在中国是 18 到 54 之间的数{lat_example}", "lon": f"在中国是 73 到 135 之间的数{lon_example}"}}
 

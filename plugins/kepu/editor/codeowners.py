@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gitea", action="store_true", help="Gitea、Forgejo 的写法（规则是正则表达式）")
     args = parser.parse_args(argv)
     config = for_command(args)
-    registries, problems = load_registries(config.layout.content / config.layout.data)
+    registries, problems = load_registries(config.layout.content / config.layout.data,
+                                           config.layout.shown(config.layout.content / config.layout.data))
     if problems:
         print(format_report(problems), file=sys.stderr)
         return 1

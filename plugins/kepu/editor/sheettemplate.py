@@ -216,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat)
     args = parser.parse_args(argv)
     config = for_command(args)
-    registries, problems = load_registries(config.layout.content / config.layout.data)
+    registries, problems = load_registries(config.layout.content / config.layout.data,
+                                           config.layout.shown(config.layout.content / config.layout.data))
     if any(p.is_error for p in problems):
         print("登记表有错误，先改好它们：\n" + "\n".join(p.format() for p in problems))
         return 1

@@ -576,15 +576,11 @@ def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[
 
     ``shared``: the context every page of this build starts from; a path from its values only
     (none replaced by the page's own) gives the same digest on every page of the template, kept
-    in ``known`` for the build: a page follows only the paths from its own values."""
-    env, found = template.environment, {}
+    in ``known`` for the build: a page follows only the paths from its own values (without
+    ``shared``, every path)."""
     try:
-        if known is None or shared is None:
-            values = [value_digest(_resolve(_bind(path, params, places) if places else path, context, env, found),
-                                   mode, memo, sizes)
-                      for (path, mode), places in zip(reads.reads, reads.places, strict=True)]
-        else:
-            values = _digests(rid, params, reads, template, context, memo, sizes, shared, known)
+        values = _digests(rid, params, reads, template, context, memo, sizes, shared or {},
+                          {} if known is None else known)
     except Exception:  # anything that stops the lookup means: render the page again
         return None
     return fingerprint(key, template.name, rid, params, values)
