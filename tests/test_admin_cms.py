@@ -803,7 +803,7 @@ def test_the_form_says_before_saving_what_the_check_refuses_across_fields(editor
     previous = "原定开始时间（改期时填）"
     with _signed_in(browser, url) as page:
         _open_event(page, url, "xinbei/2026/liudong-kejiguan")
-        _pick(page, "状态 ", "改期或延期")  # (not 状态说明)
+        page.get_by_label(re.compile("^状态 ")).select_option(label="改期或延期")  # (not 状态说明)
         _refused(page, "状态选了“改期或延期”：如果新时间已定")
         page.get_by_label(previous + "日期").fill("2026-12-05")
         page.get_by_label(previous + "时间").fill("09:00")
@@ -946,3 +946,42 @@ def test_a_series_days_off_are_checked_against_its_rule_as_it_is_now(editor_with
     assert "exdates" not in saved["recurrence"]
     result = run_check(event, content=site / "content", cwd=site, strict=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_status_written_in_chinese_is_shown_and_checked_in_the_form(editor, browser) -> None:
+    """front-matter.md lets a file say ``status: 延期`` (or 已取消, 改期, 已满…). The form showed
+    such a status as an empty 状态, so she could not see the event was postponed, and took it for
+    正常举办; clearing its 状态说明 then saved a file the check refuses (延期活动需要写原定时间),
+    which stopped the site's publishing. A status the form does not offer is refused by name."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    event.write_text(event.read_text("utf-8").replace(
+        "featured: true\n", "featured: true\nstatus: 延期\nstatus_note: 场馆检修，新时间另行通知\n"), "utf-8")
+    assert run_check(event, content=site / "content", cwd=site).returncode == 0  # a file the check takes
+    before = event.read_text("utf-8")
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        status = page.get_by_label(re.compile("^状态 "))
+        assert status.locator("option:checked").inner_text() == "改期或延期"
+        _retype(page.get_by_label("状态说明"), "")
+        _refused(page, "状态选了“改期或延期”：如果新时间已定")
+        assert event.read_text("utf-8") == before  # nothing was written
+        page.get_by_label("状态说明").fill("场馆检修，改到下周")
+        _publish(page)
+    result = run_check(event, content=site / "content", cwd=site, strict=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _front_matter(event)["status"] in ("延期", "postponed")
+
+    event.write_text(before.replace("status: 延期", "status: 暂停"), "utf-8")  # a slip the check refuses
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        status = page.get_by_label(re.compile("^状态 "))
+        assert "暂停" in status.locator("option:checked").inner_text()  # shown as written, not as 正常举办
+        _retype(page.get_by_label("一句话简介"), "二十件互动展品来到家门口，场馆检修后再来。")
+        _refused(page, "“状态”里的“暂停”不是可选的一项")
+        status.select_option(label="改期或延期")
+        _publish(page)
+    result = run_check(event, content=site / "content", cwd=site, strict=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _front_matter(event)["status"] == "postponed"
+

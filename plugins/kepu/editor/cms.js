@@ -2,7 +2,9 @@
  *   kepu-when    a date with an optional time, shown with its weekday (start, end, deadlines);
  *   kepu-repeat  the repeat section: 每周几 / 每月第几个周几 / 每天, until, except, and the dates it gives.
  *   kepu-contact one line of contact text, or its name, phone and e-mail when the file has them so;
- *   kepu-venue   a registered venue from the list (its id saved), or another place's name and address.
+ *   kepu-venue   a registered venue from the list (its id saved), or another place's name and address;
+ *   kepu-choice  one of a few options, in the browser's own list: a file's other spelling the check
+ *                reads (status: 延期) shown as the option it means, one it does not read shown as written.
  * Loaded before decap-cms.js: it asks Decap to wait until the fields are registered. */
 (function () {
   "use strict";
@@ -647,6 +649,45 @@
     });
   }
 
+  var CHOICES = {};  // a kepu-choice field's options and other spellings, by field name (for the checks on saving)
+
+  function learnChoices(field) {
+    CHOICES[field.get("name")] = {
+      values: (plain(field.get("options")) || []).map(function (o) { return o.value; }),
+      aliases: plain(field.get("aliases")) || {}, empty: field.get("shown_empty") || ""
+    };
+  }
+
+  /* The option a file's value means, as the check reads it (延期 → postponed); the value itself
+     when it is none of them, "" when the field is empty and shows no option for that. */
+  function chosen(name, value) {
+    var known = CHOICES[name] || {values: [], aliases: {}, empty: ""};
+    var text = String(value === undefined || value === null ? "" : value).trim();
+    if (!text) return known.empty;
+    var meant = known.aliases[text] || text.toLowerCase();
+    return known.values.indexOf(meant) >= 0 ? meant : text;
+  }
+
+  function choiceControl() {
+    return createClass({
+      render: function () {
+        var self = this, field = this.props.field;
+        learnChoices(field);
+        var value = chosen(field.get("name"), this.props.value);
+        var items = (plain(field.get("options")) || []).map(function (o) {
+          return h("option", {key: o.value, value: o.value}, o.label);
+        });
+        if (CHOICES[field.get("name")].values.indexOf(value) < 0) {
+          items.unshift(h("option", {key: "written", value: value}, "“" + value + "”（文件里这样写，不是可选的一项，请重新选择）"));
+        }
+        return h("select", {
+          id: this.props.forID, className: this.props.classNameWrapper + " kepu-choice", value: value,
+          onChange: function (event) { self.props.onChange(event.target.value); }
+        }, items);
+      }
+    });
+  }
+
   function preview(props) {
     var value = plain(props.value);
     return h("span", {}, value && value.rrule ? value.rrule : String(value || ""));
@@ -694,19 +735,17 @@
       ["还没有填地点：在“地点”里选登记的场地，或选“其他地点”写名称和地址；纯线上活动填写“线上链接”"];
   }
 
-  /* A status the form offers; "" for one written by hand in another way the check also reads
-     (延期, Postponed…): the check decides about those. */
-  var FORM_STATUSES = ["scheduled", "full", "postponed", "cancelled"];
-
+  /* The status the file means (延期 → postponed), or what it says when that is no status. */
   function statusOf(get) {
-    var status = get("status") || "scheduled";
-    return FORM_STATUSES.indexOf(status) >= 0 ? status : "";
+    return chosen("status", get("status")) || "scheduled";
   }
 
   function statusProblems(get) {
     var found = [], status = statusOf(get), note = filled(get("status_note"));
     var start = parts(get("start")), previous = parts(get("previous_start"));
-    if (!status) return found;
+    if (CHOICES.status && CHOICES.status.values.indexOf(status) < 0) {
+      return ["“状态”里的“" + status + "”不是可选的一项：请在“状态”里重新选择"];
+    }
     if (status === "postponed" && !previous.date && !note) {
       found.push("状态选了“改期或延期”：如果新时间已定，把“开始”改成新的时间，“原定开始时间”填原来的时间；" +
                  "如果新时间还没定，“开始”不动，在“状态说明”里写延期的原因");
@@ -895,6 +934,7 @@
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
     CMS.registerWidget("kepu-contact", contactControl(), preview);
     CMS.registerWidget("kepu-venue", venueControl(), preview);
+    CMS.registerWidget("kepu-choice", choiceControl(), preview);
     CMS.registerEventListener({name: "preSave", handler: function (args) {
       var data = args.entry.get("data");
       if (args.entry.get("collection") !== "events") return splitTags(data);

@@ -17,6 +17,7 @@ from kepu.content.validation import (
     CHINA_LAT,
     CHINA_LON,
     MAX_TITLE,
+    STATUS_ALIASES,
     TEXT_LIMITS,
 )
 from kepu.formats.phones import _EXTENSION_WORD
@@ -166,8 +167,10 @@ def _status() -> list[dict[str, Any]]:
     options = [{"label": STATUS_LABELS[s] if s != "postponed" else "改期或延期", "value": s}
                for s in STATUS_CHOICES]
     return [
-        _select("status", "状态", options, required=False,
-                hint="新活动保持“正常举办”。重复的活动选“已取消”会取消每一场；只取消或改期其中一场，在上面“重复”里写"),
+        # Files may say 延期, 已取消… (STATUS_ALIASES): kepu-choice shows those as the option they mean.
+        {**_select("status", "状态", options, required=False,
+                   hint="新活动保持“正常举办”。重复的活动选“已取消”会取消每一场；只取消或改期其中一场，在上面“重复”里写"),
+         "widget": "kepu-choice", "aliases": STATUS_ALIASES, "shown_empty": "scheduled"},
         _when("previous_start", "原定开始时间（改期时填）", "改到新时间后：上面的开始时间写新的，这里写原来的"),
         {"name": "status_note", "label": "状态说明", "widget": "string", "required": False,
          "hint": "例如 因天气原因延期，新时间另行通知", **_limit("status_note")},
