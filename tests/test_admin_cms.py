@@ -787,6 +787,19 @@ def _retype(field, text: str) -> None:
     field.press_sequentially(text)
 
 
+def _passes_check(site: Path, path: Path) -> None:
+    """The oracle for a saved file: the check itself passes it, as CI's --strict does."""
+    result = run_check(path, content=site / "content", cwd=site, strict=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _saved_series(site: Path, event: Path, rule: str, without: str) -> None:
+    """The series saved with ``rule`` and no ``without`` list, and the check passes it."""
+    saved = _front_matter(event)["recurrence"]
+    assert saved["rrule"] == rule and without not in saved, saved
+    _passes_check(site, event)
+
+
 def _events_in(folder: Path) -> set[str]:
     return {path.name for path in folder.glob("*.md")}
 
@@ -838,8 +851,7 @@ def test_the_form_says_before_saving_what_the_check_refuses_across_fields(editor
     assert saved["online"] == "https://live.example.cn/anquan" and saved["registration"]["required"] is True
     # The oracle: the check itself passes both saved files, as CI's --strict does.
     for path in (event, folder / added):
-        result = run_check(path, content=site / "content", cwd=site, strict=True)
-        assert result.returncode == 0, result.stdout + result.stderr
+        _passes_check(site, path)
 
 
 def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, browser) -> None:
@@ -855,7 +867,7 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
     with _signed_in(browser, url) as page:
         _new_lecture(page, url, "冬季用电安全讲座", "2026-12-19", "02:30", "", place=False)  # 14:30 meant
         start, end = page.locator(".kepu-when").nth(0), page.locator(".kepu-when").nth(1)
-        _refused(page, "“开始”是凌晨 02:30？下午的活动请用 24 小时制")
+        _refused(page, "“开始”是凌晨 02:30？下午的活动请用 24 小时制")  # not a night event
         _when(start, "", "19:00")
         _refused(page, "“开始”选了时间，还要选“结束”的时间")
         _when(end, "2026-12-19")
@@ -906,8 +918,7 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
         _publish(page)
     lengthy = site / "content" / "events" / "taida" / "2026" / "kexue-huiketing-xianshang.md"
     assert _front_matter(lengthy)["end"] == "2026-11-20 21:00" and "duration" not in _front_matter(lengthy)
-    result = run_check(lengthy, content=site / "content", cwd=site, strict=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    _passes_check(site, lengthy)
     saved = {name: _front_matter(folder / name) for name in (online, past, camp, "liudong-kejiguan.md")}
     assert saved[camp]["end"] == "2026-12-21 16:00"
     assert "venue" not in saved[online] and saved[online]["end"] == "2026-12-19 20:30" and saved[online]["age"] == "6-12"
@@ -916,8 +927,7 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
     assert (moved["street"], moved["end"], str(moved["registration"]["deadline"])) == ("xinbei", "2026-12-06 16:00",
                                                                                       "2026-12-06")
     for name in saved:
-        result = run_check(folder / name, content=site / "content", cwd=site, strict=True)
-        assert result.returncode == 0, result.stdout + result.stderr
+        _passes_check(site, folder / name)
 
 
 def test_a_series_days_off_are_checked_against_its_rule_as_it_is_now(editor_with_venues, browser) -> None:
@@ -941,11 +951,7 @@ def test_a_series_days_off_are_checked_against_its_rule_as_it_is_now(editor_with
         repeat.get_by_role("button", name="删去 2026-12-26").click()
         _by_label_for(page, "报名截止日期").fill("2026-12-12")
         _publish(page)
-    saved = _front_matter(event)
-    assert saved["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-12-19"
-    assert "exdates" not in saved["recurrence"]
-    result = run_check(event, content=site / "content", cwd=site, strict=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    _saved_series(site, event, "FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-12-19", without="exdates")
 
 
 def test_a_status_written_in_chinese_is_shown_and_checked_in_the_form(editor, browser) -> None:
@@ -968,8 +974,7 @@ def test_a_status_written_in_chinese_is_shown_and_checked_in_the_form(editor, br
         assert event.read_text("utf-8") == before  # nothing was written
         page.get_by_label("状态说明").fill("场馆检修，改到下周")
         _publish(page)
-    result = run_check(event, content=site / "content", cwd=site, strict=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    _passes_check(site, event)
     assert _front_matter(event)["status"] in ("延期", "postponed")
 
     event.write_text(before.replace("status: 延期", "status: 暂停"), "utf-8")  # a slip the check refuses
@@ -981,7 +986,42 @@ def test_a_status_written_in_chinese_is_shown_and_checked_in_the_form(editor, br
         _refused(page, "“状态”里的“暂停”不是可选的一项")
         status.select_option(label="改期或延期")
         _publish(page)
-    result = run_check(event, content=site / "content", cwd=site, strict=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    _passes_check(site, event)
     assert _front_matter(event)["status"] == "postponed"
 
+
+
+def test_a_series_extra_session_is_shown_and_kept_once_when_the_term_is_extended(editor, browser) -> None:
+    """The weekly series has one extra session after its last Saturday (rdates: 2027-02-06 14:00).
+    The form did not show it; and 到哪天为止 moved past it saved a file the check refuses (the extra
+    day had become one of the rule's own: some calendars list it twice), which stopped the site's
+    publishing. Now the dates listed include it, and once the rule holds that day it is kept once."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _series_moves(browser, url) as (page, _):
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("li", has_text="2027年2月6日（周六）").get_by_text("加开一场").wait_for()
+        repeat.locator("input[name=kepu-repeat-until]").fill("2027-02-27")  # the term is extended
+        repeat.locator("li", has_text="2027年2月20日（周六）").wait_for()
+        assert repeat.locator("li", has_text="2027年2月6日（周六）").count() == 1
+        _publish(page)
+    _saved_series(site, event, "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-02-27", without="rdates")
+
+
+def test_a_volunteer_publishes_a_night_event_from_the_form(editor, browser) -> None:
+    """Watching a meteor shower starts at 02:00. The form rightly asks about a start before 06:00
+    (mostly 14:30 written as 02:30), but its only way out was to ask the site's administrator to
+    add night: true to the file: a night event could not be published from the form at all."""
+    site, url, _ = editor
+    folder = site / "content" / "events" / "xinbei" / "2026"
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _new_lecture(page, url, "双子座流星雨观测夜", "2026-12-14", "02:00", "04:00")
+        _refused(page, "确实在凌晨开始的活动，打开“凌晨开始”")
+        assert _events_in(folder) == listed
+        page.get_by_label("凌晨开始").click()
+        _publish(page)
+    [added] = _events_in(folder) - listed
+    saved = _front_matter(folder / added)
+    assert (saved["start"], saved["night"]) == ("2026-12-14 02:00", True)
+    _passes_check(site, folder / added)

@@ -121,10 +121,15 @@
     return true;
   }
 
+  var NIGHT = null;  // a start before NIGHT.before is asked about unless NIGHT.field says it is a night event
+
   function whenControl() {
     return createClass({
       componentDidMount: function () {
         subscribe(this);
+        if (this.props.field.get("night_before")) {
+          NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
+        }
         remember(this.props.field.get("name"), this.props.value || "");
         this.startDay = dayOf(entryField(this.props, this.props.field.get("date_from")));
       },
@@ -230,6 +235,34 @@
     return dates;
   }
 
+  /* The rule's dates with the file's extra sessions (rdates) among them, in order; an extra one on a
+     day the rule gives at the same time is listed once, as the rule's (saving drops it: extrasOff). */
+  function withExtras(dates, state, start, startTime) {
+    var first = iso(start);
+    var extras = (state.rdates || []).map(function (text) {
+      var time = parts(text).time, day = dayOf(text);
+      if (!day || ((!time || time === startTime) && ruleHolds(state, first, day))) return null;
+      return {day: day, extra: text, note: (time && time !== startTime ? " " + time : "") + " 加开一场"};
+    }).filter(Boolean);
+    return dates.concat(extras).sort(function (a, b) { return a.day - b.day; });
+  }
+
+  function ruleHolds(state, first, day) {
+    var text = iso(day);
+    return text >= first && (!state.until || text <= state.until) && onRule(state, day);
+  }
+
+  /* Extra sessions (rdates) the rule now gives itself, at the start's time (到哪天为止 moved past
+     one, a weekday added): the check refuses them, as some calendars would list the day twice. */
+  function extrasOff(rule, start) {
+    var state = readRule(rule.rrule), first = parts(textOf(start));
+    if (state.kind === "none" || state.kind === "other" || !first.date) return [];
+    return (rule.rdates || []).filter(function (value) {
+      var text = textOf(value), day = dayOf(text), time = parts(text).time;
+      return !!day && (!time || time === first.time) && ruleHolds(state, first.date, day);
+    });
+  }
+
   function sessionDay(session) {
     var day = session && session.date;
     return day instanceof Date ? day.toISOString().slice(0, 10) : String(day || "").slice(0, 10);
@@ -309,6 +342,7 @@
         var state = readRule(value.rrule);
         state.exdates = (value.exdates || []).map(String);
         state.sessions = (value.sessions || []).map(plain);
+        state.rdates = (value.rdates || []).map(textOf);
         return state;
       },
       save: function (state) {
@@ -513,7 +547,8 @@
       preview: function (state) {
         var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
-        var dates = expand(state, start, state.exdates), sessions = {};
+        var startTime = parts(entryField(this.props, this.props.field.get("start_field"))).time;
+        var dates = withExtras(expand(state, start, state.exdates), state, start, startTime), sessions = {};
         state.sessions.forEach(function (session) { sessions[sessionDay(session)] = session; });
         var notes = [];
         if (!onRule(state, start)) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
@@ -523,6 +558,7 @@
         return h("div", {key: "preview", className: "kepu-preview"}, notes.concat([
           h("p", {key: "s"}, "活动日期预览（" + summary + "）："),
           h("ol", {key: "dates"}, dates.map(function (d) {
+            if (d.extra) return h("li", {key: "extra-" + d.extra, className: "kepu-moved"}, shown(d.day) + d.note);
             var session = sessions[iso(d.day)], note = d.skipped ? " 不开展" : (session ? sessionNote(session) : "");
             var gone = d.skipped || cancelled(session);
             return h("li", {key: iso(d.day), className: gone ? "kepu-skipped" : (note ? "kepu-moved" : "")}, shown(d.day) + note);
@@ -781,9 +817,9 @@
   function timeProblems(get) {
     var start = parts(get("start")), written = String(get("end") || "").trim(), end = parts(written);
     if (!start.time) return [];
-    if (start.time < "06:00") {
+    if (NIGHT && start.time < NIGHT.before && get(NIGHT.field) !== true) {
       return ["“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
-              "确实在凌晨开始的活动，请网站管理员在文件里加一行 night: true"];
+              "确实在凌晨开始的活动，打开“凌晨开始”"];
     }
     if (!written && !filled(get("duration"))) {
       return ["“开始”选了时间，还要选“结束”的时间：同一天结束只选时间，跨天的活动选最后一天的日期和时间"];
@@ -860,11 +896,16 @@
 
   /* What the form writes that the check reads otherwise: 不填 (an online event) saved as an empty
      place, which the check takes for a place written wrong; a length (duration:) written by hand
-     beside the end she has just chosen. */
+     beside the end she has just chosen; an extra session the rule now holds itself (extrasOff). */
   function tidy(data) {
     var venue = plain(data.get("venue"));
     if (venue === "" || venue === null) data = data.delete("venue");
     if (filled(data.get("end")) && data.has("duration")) data = data.delete("duration");
+    var rule = plain(data.get("recurrence")), off = rule && rule.rrule ? extrasOff(rule, plain(data.get("start"))) : [];
+    if (off.length) {
+      var kept = rule.rdates.filter(function (value) { return off.indexOf(value) < 0; });
+      data = kept.length ? data.setIn(["recurrence", "rdates"], kept) : data.deleteIn(["recurrence", "rdates"]);
+    }
     return data;
   }
 

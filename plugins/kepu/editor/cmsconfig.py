@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from kepu.content.datechecks import NIGHT_ENDS, NIGHT_FIELD
 from kepu.content.model import STATUS_LABELS, Registries
 from kepu.content.validation import (
     _AGE_MAX,
@@ -193,8 +194,11 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         _select("street", "街镇", _choices(registries.streets), hint="活动在哪个" + registries.area_words().either),
         _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
-        _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True),
+        _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True,
+              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD),
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
+        {"name": NIGHT_FIELD, "label": "凌晨开始", "widget": "boolean", "required": False,
+         "hint": "只有活动确实在凌晨 0:00 到 6:00 之间开始时才打开，例如凌晨观星、看日出"},
         {"name": "recurrence", "label": "重复", "widget": "kepu-repeat", "required": False, "start_field": "start",
          "venues": registered_venues(registries),
          "hint": "每周、每月或每天举办的活动在这里选规律、到哪天为止和不开展的日期"},
