@@ -764,7 +764,8 @@ def test_a_volunteer_records_how_many_came(editor, browser) -> None:
 
 def _refused(page, words: str) -> None:
     """发布 pressed: the form says why it did not save, in a message box that stays until she
-    presses OK (Decap's own notice goes after eight seconds) and in Decap's notice."""
+    presses OK (Decap's own notice goes after eight seconds) and in Decap's notice, and takes her to
+    the field to mend."""
     said: list[tuple[str, str]] = []
 
     def press_ok(box) -> None:
@@ -776,6 +777,9 @@ def _refused(page, words: str) -> None:
     page.get_by_text(re.compile("没有保存：.*" + re.escape(words))).first.wait_for()
     [(kind, message)] = said
     assert kind == "alert" and message.startswith("没有保存，请先改好：") and words in message, message
+    # Each reason's field is marked, and she is taken to the first (in a long form, on a phone).
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
 
 
 def _retype(field, text: str) -> None:
@@ -972,8 +976,14 @@ def test_a_status_written_in_chinese_is_shown_and_checked_in_the_form(editor, br
         _retype(page.get_by_label("状态说明"), "")
         _refused(page, "状态选了“改期或延期”：如果新时间已定")
         assert event.read_text("utf-8") == before  # nothing was written
+        # The field to mend is marked (as a screen reader says it too) and she is taken to it.
+        assert status.get_attribute("aria-invalid") == "true"
+        assert status.evaluate("element => element === document.activeElement")
+        assert page.locator("[aria-invalid=true]").count() == 1
         page.get_by_label("状态说明").fill("场馆检修，改到下周")
+        status.focus()  # mended elsewhere: the mark stays until the next 发布 says what is left
         _publish(page)
+        assert page.locator("[aria-invalid=true]").count() == 0
     _passes_check(site, event)
     assert _front_matter(event)["status"] in ("延期", "postponed")
 

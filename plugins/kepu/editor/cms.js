@@ -764,11 +764,16 @@
     return value !== undefined && value !== null && String(value).trim() !== "";
   }
 
+  /* A reason not to save, with the field (its name in the config) where it is mended. */
+  function at(field, text) {
+    return {field: field, text: text};
+  }
+
   function placeProblems(get) {
     var venue = get("venue");
     var place = typeof venue === "string" ? venue.trim() !== "" : !!(venue && filled(venue.name));
     return place || filled(get("online")) ? [] :
-      ["还没有填地点：在“地点”里选登记的场地，或选“其他地点”写名称和地址；纯线上活动填写“线上链接”"];
+      [at("venue", "还没有填地点：在“地点”里选登记的场地，或选“其他地点”写名称和地址；纯线上活动填写“线上链接”")];
   }
 
   /* The status the file means (延期 → postponed), or what it says when that is no status. */
@@ -780,18 +785,20 @@
     var found = [], status = statusOf(get), note = filled(get("status_note"));
     var start = parts(get("start")), previous = parts(get("previous_start"));
     if (CHOICES.status && CHOICES.status.values.indexOf(status) < 0) {
-      return ["“状态”里的“" + status + "”不是可选的一项：请在“状态”里重新选择"];
+      return [at("status", "“状态”里的“" + status + "”不是可选的一项：请在“状态”里重新选择")];
     }
     if (status === "postponed" && !previous.date && !note) {
-      found.push("状态选了“改期或延期”：如果新时间已定，把“开始”改成新的时间，“原定开始时间”填原来的时间；" +
-                 "如果新时间还没定，“开始”不动，在“状态说明”里写延期的原因");
+      found.push(at("status", "状态选了“改期或延期”：如果新时间已定，把“开始”改成新的时间，“原定开始时间”填原来的时间；" +
+                    "如果新时间还没定，“开始”不动，在“状态说明”里写延期的原因"));
     } else if (status === "postponed" && previous.date === start.date && previous.time === start.time) {
-      found.push("“原定开始时间”和“开始”相同：改期后“开始”要写新的时间");
+      found.push(at("previous_start", "“原定开始时间”和“开始”相同：改期后“开始”要写新的时间"));
     } else if (status !== "postponed" && previous.date) {
-      found.push("填了“原定开始时间”，状态却不是“改期或延期”：活动改了时间就把状态选为“改期或延期”，没有改期就清空原定开始时间");
+      found.push(at("previous_start", "填了“原定开始时间”，状态却不是“改期或延期”：活动改了时间就把状态选为“改期或延期”，" +
+                    "没有改期就清空原定开始时间"));
     }
     if (status === "scheduled" && note) {
-      found.push("状态是“正常举办”时“状态说明”不会显示：取消、改期或名额已满时先改状态再写说明，其他说明写进“活动介绍”");
+      found.push(at("status_note", "状态是“正常举办”时“状态说明”不会显示：取消、改期或名额已满时先改状态再写说明，" +
+                    "其他说明写进“活动介绍”"));
     }
     return found;
   }
@@ -800,17 +807,17 @@
     var registration = get("registration") || {};
     return registration.required && !filled(registration.url) && !filled(registration.phone) &&
       !filled(registration.email) && !filled(get("contact")) ?
-      ["打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”"] : [];
+      [at("registration", "打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”")] : [];
   }
 
   function attendanceProblems(get, today) {
     if (!filled(get("attendance"))) return [];
     if (statusOf(get) === "cancelled") {
-      return ["已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态"];
+      return [at("attendance", "已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态")];
     }
     var last = lastDay(get("start"), get("end"));
     return last && last >= today ?
-      ["活动还没有结束，“参加人数”要在活动办完以后填：先清空，活动结束后再填实际人数"] : [];
+      [at("attendance", "活动还没有结束，“参加人数”要在活动办完以后填：先清空，活动结束后再填实际人数")] : [];
   }
 
 
@@ -818,23 +825,23 @@
     var start = parts(get("start")), written = String(get("end") || "").trim(), end = parts(written);
     if (!start.time) return [];
     if (NIGHT && start.time < NIGHT.before && get(NIGHT.field) !== true) {
-      return ["“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
-              "确实在凌晨开始的活动，打开“凌晨开始”"];
+      return [at("start", "“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
+                 "确实在凌晨开始的活动，打开“凌晨开始”")];
     }
     if (!written && !filled(get("duration"))) {
-      return ["“开始”选了时间，还要选“结束”的时间：同一天结束只选时间，跨天的活动选最后一天的日期和时间"];
+      return [at("end", "“开始”选了时间，还要选“结束”的时间：同一天结束只选时间，跨天的活动选最后一天的日期和时间")];
     }
-    if (end.date && !end.time) return ["“开始”选了时间，“结束”也要选时间（只选日期的结束只用于全天活动）"];
+    if (end.date && !end.time) return [at("end", "“开始”选了时间，“结束”也要选时间（只选日期的结束只用于全天活动）")];
     var rule = get("recurrence");
     if (rule && readRule(rule.rrule).kind === "daily" && end.date && end.date > start.date) {
-      return ["每天重复的活动，“结束”写第一天活动结束的时间（只选时间）；最后一天的日期写在“重复”的“到哪天为止”里"];
+      return [at("end", "每天重复的活动，“结束”写第一天活动结束的时间（只选时间）；最后一天的日期写在“重复”的“到哪天为止”里")];
     }
     return [];
   }
 
   function ageProblems(get) {
     var range = /^\s*(\d{1,3})\s*(?:-|~|～|—|至|到)\s*(\d{1,3})/.exec(String(get("age") || ""));
-    return range && +range[1] > +range[2] ? ["“适合年龄”前面的数字比后面的大：写成小的在前，例如 6-12"] : [];
+    return range && +range[1] > +range[2] ? [at("age", "“适合年龄”前面的数字比后面的大：写成小的在前，例如 6-12")] : [];
   }
 
   /* The check's (kepu.content.datechecks.new_event_over) for a one-off event: a file the change
@@ -843,8 +850,8 @@
     if (!added || isSeries(get("recurrence")) || filled(get("attendance")) || filled(get("report"))) return [];
     var last = lastDay(get("start"), get("end"));
     return last && last < today ?
-      ["这是新加的活动，日期（" + last + "）已经过去了：如果是补录已经办完的活动，请填写“参加人数”；" +
-       "如果是新活动，检查年份和日期（是不是从旧活动复制后忘了改）"] : [];
+      [at("start", "这是新加的活动，日期（" + last + "）已经过去了：如果是补录已经办完的活动，请填写“参加人数”；" +
+          "如果是新活动，检查年份和日期（是不是从旧活动复制后忘了改）")] : [];
   }
 
   /* An event's file is in its street's folder (…/<street>/<year>/<name>.md), and its reviewers are
@@ -854,8 +861,8 @@
     var path = String(entry.get("path") || "").split("/"), folder = path.length >= 3 ? path[path.length - 3] : "";
     var street = String(get("street") || "");
     return folder && street && folder !== street ?
-      ["“街镇”改了，活动文件却还在原来街镇（" + folder + "）的文件夹里，自动检查会拒绝：请把“街镇”改回去；" +
-       "确实要换街镇，请网站管理员移动这个文件"] : [];
+      [at("street", "“街镇”改了，活动文件却还在原来街镇（" + folder + "）的文件夹里，自动检查会拒绝：请把“街镇”改回去；" +
+          "确实要换街镇，请网站管理员移动这个文件")] : [];
   }
 
   /* A series' days off and changed sessions, and its sign-up deadline, against its rule as it is
@@ -873,16 +880,18 @@
     };
     var found = [];
     off.forEach(function (text) {
-      if (!held(text)) found.push("“不开展的日期”里的 " + shown(dayOf(text)) + " 不是这个活动的日期：在“重复”里删去它");
+      if (!held(text)) found.push(at("recurrence", "“不开展的日期”里的 " + shown(dayOf(text)) + " 不是这个活动的日期：在“重复”里删去它"));
     });
     (rule.sessions || []).forEach(function (session) {
       var text = sessionDay(session);
-      if (!held(text)) found.push("取消或改期的 " + text + " 不是这个活动的一场：在“重复”里删去这一条");
-      else if (off.indexOf(text) >= 0) found.push(shown(dayOf(text)) + " 既写在“不开展的日期”里，又写了取消或改期：只留一个");
+      if (!held(text)) found.push(at("recurrence", "取消或改期的 " + text + " 不是这个活动的一场：在“重复”里删去这一条"));
+      else if (off.indexOf(text) >= 0) {
+        found.push(at("recurrence", shown(dayOf(text)) + " 既写在“不开展的日期”里，又写了取消或改期：只留一个"));
+      }
     });
     var deadline = parts(textOf((get("registration") || {}).deadline)).date;
     if (deadline && state.until && deadline > state.until) {
-      found.push("报名截止日期晚于最后一次活动（“到哪天为止”）：要选最后一次活动之前（或当天）的日期");
+      found.push(at("deadline", "报名截止日期晚于最后一次活动（“到哪天为止”）：要选最后一次活动之前（或当天）的日期"));
     }
     return found;
   }
@@ -909,16 +918,46 @@
     return data;
   }
 
+  /* The fields a refusal names are marked (aria-invalid, which screen readers say, and outlined)
+     until the next 发布; she is taken to the first. Decap's label of a field is for="<name>-field-<n>",
+     the id of its control (or of a group with the controls inside). */
+  var CONTROLS = "input:not([type=hidden]), select, textarea, button";
+
+  function markFields(found) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kepu-refused]"), function (element) {
+      element.removeAttribute("aria-invalid");
+      element.removeAttribute("data-kepu-refused");
+    });
+    found.forEach(function (problem) {
+      var label = document.querySelector('label[for^="' + problem.field + '-field-"]');
+      var control = label && document.getElementById(label.htmlFor);
+      if (control && !control.matches(CONTROLS)) control = control.querySelector(CONTROLS);
+      if (!control && label) control = label.parentElement.querySelector(CONTROLS);
+      if (!control) return;
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("data-kepu-refused", "");
+    });
+  }
+
+  function focusFirst() {
+    var first = document.querySelector("[data-kepu-refused]");
+    if (!first) return;
+    first.scrollIntoView({block: "center"});
+    first.focus();
+  }
+
   /* Thrown from preSave: Decap says “没有保存：” and the sentences, and keeps the form as it was.
      Its notice goes after eight seconds, too soon to read two sentences: they are also shown in
      the browser's own message box, which stays until she presses OK (and screen readers read). */
   function refuseSaving(entry) {
     var now = new Date();
     var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
-    var found = formProblems(entry, today);
+    var found = formProblems(entry, today), texts = found.map(function (problem) { return problem.text; });
+    markFields(found);
     if (!found.length) return;
-    window.alert("没有保存，请先改好：\n\n" + found.map(function (text, n) { return (n + 1) + ". " + text; }).join("\n\n"));
-    var refusal = new Error(found.join("；另外，"));
+    window.alert("没有保存，请先改好：\n\n" + texts.map(function (text, n) { return (n + 1) + ". " + text; }).join("\n\n"));
+    focusFirst();
+    var refusal = new Error(texts.join("；另外，"));
     refusal.name = "";  // shown as the sentences alone, not “Error: …”
     throw refusal;
   }
