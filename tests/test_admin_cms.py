@@ -1035,3 +1035,36 @@ def test_a_volunteer_publishes_a_night_event_from_the_form(editor, browser) -> N
     saved = _front_matter(folder / added)
     assert (saved["start"], saved["night"]) == ("2026-12-14 02:00", True)
     _passes_check(site, folder / added)
+
+
+def test_a_copied_event_gets_its_own_date_and_leaves_the_old_outcome(editor, browser) -> None:
+    """复制 (or 发布，然后复制内容) is how the form makes a touring event's next stop. The copy was
+    saved with the old date if she forgot to change it (two events with the same name, start and
+    street: the check refuses them, and the site's publishing stopped), and with the old event's
+    outcome: its 名额已满, the note, the date it was updated. invoke new-event --from leaves those
+    out (kepu.editor.copyevent.DROPPED); the form now does the same, or asks."""
+    site, url, _ = editor
+    folder = site / "content" / "events" / "xinbei" / "2026"
+    event = folder / "liudong-kejiguan.md"
+    event.write_text(event.read_text("utf-8").replace(
+        "featured: true\n", "featured: true\nstatus: full\nstatus_note: 名额已满，欢迎下次再来\nupdated: 2026-12-01\n"), "utf-8")
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        page.get_by_role("button", name="已发布").click()
+        page.locator("[role=menuitem]:visible", has_text=re.compile("^复制$")).click()
+        page.wait_for_function("location.hash.includes('/new')")
+        _title_loaded(page)
+        _refused(page, "与刚才打开的“流动科技馆进社区”（2026-12-05 09:00）是同一个活动")
+        _when(page.locator(".kepu-when").nth(0), "2026-12-19")  # the next stop
+        _refused(page, "原活动的“状态”（名额已满）、“状态说明”（名额已满，欢迎下次再来）也复制过来了")
+        page.get_by_label(re.compile("^状态 ")).select_option(label="正常举办")
+        _retype(page.get_by_label("状态说明"), "")
+        _publish(page)
+    [copy] = _events_in(folder) - listed
+    saved = _front_matter(folder / copy)
+    assert saved["start"] == "2026-12-19 09:00" and saved["end"] == "2026-12-19 16:00", saved
+    assert "updated" not in saved and saved.get("status") in (None, "", "scheduled"), saved
+    assert _front_matter(event)["status"] == "full"  # the old event is as it was
+    _passes_check(site, folder / copy)
+    _passes_check(site, event)

@@ -123,12 +123,40 @@
 
   var NIGHT = null;  // a start before NIGHT.before is asked about unless NIGHT.field says it is a night event
 
+  /* The events opened or saved in this page, by path: a copy (复制, 发布，然后复制内容) is compared
+     with them. COPY: what a copy leaves out (copyevent.DROPPED), the fields shown by their labels. */
+  var ORIGINALS = {}, COPY = null;
+
+  function rememberOriginal(entry, saved) {
+    if (entry && entry.get("collection") === "events" && (saved || !entry.get("newRecord"))) {
+      ORIGINALS[entry.get("path") || ""] = plain(entry.get("data"));
+    }
+  }
+
+  /* A name as two volunteers typing the same one would both write it (the check's title_key). */
+  function titleKey(title) {
+    return String(title || "").normalize("NFKC").split(/\s+/).filter(Boolean).join(" ").toLowerCase();
+  }
+
+  /* The originals a new entry is a copy of: the same name and street. */
+  function copiedFrom(entry, get) {
+    if (!entry.get("newRecord")) return [];
+    var key = titleKey(get("title")), street = String(get("street") || "");
+    return Object.keys(ORIGINALS).map(function (path) { return ORIGINALS[path]; }).filter(function (old) {
+      return titleKey(old.title) === key && String(old.street || "") === street;
+    });
+  }
+
   function whenControl() {
     return createClass({
       componentDidMount: function () {
         subscribe(this);
         if (this.props.field.get("night_before")) {
           NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
+        }
+        if (this.props.field.get("copy_fields")) {
+          COPY = plain(this.props.field.get("copy_fields"));
+          rememberOriginal(this.props.entry);
         }
         remember(this.props.field.get("name"), this.props.value || "");
         this.startDay = dayOf(entryField(this.props, this.props.field.get("date_from")));
@@ -688,8 +716,10 @@
   var CHOICES = {};  // a kepu-choice field's options and other spellings, by field name (for the checks on saving)
 
   function learnChoices(field) {
+    var options = plain(field.get("options")) || [];
     CHOICES[field.get("name")] = {
-      values: (plain(field.get("options")) || []).map(function (o) { return o.value; }),
+      values: options.map(function (o) { return o.value; }),
+      labels: options.reduce(function (found, o) { found[o.value] = o.label; return found; }, {}),
       aliases: plain(field.get("aliases")) || {}, empty: field.get("shown_empty") || ""
     };
   }
@@ -702,6 +732,10 @@
     if (!text) return known.empty;
     var meant = known.aliases[text] || text.toLowerCase();
     return known.values.indexOf(meant) >= 0 ? meant : text;
+  }
+
+  function choiceLabel(name, value) {
+    return ((CHOICES[name] || {}).labels || {})[value] || value;
   }
 
   function choiceControl() {
@@ -896,18 +930,46 @@
     return found;
   }
 
+  /* A copy with the old start is the same event twice (the check refuses it: SAME_EVENT); the old
+     event's outcome (名额已满, its note, 参加人数…) copied with it is asked about, by label and value. */
+  function copyProblems(entry, get) {
+    var found = [], now = parts(textOf(get("start"))), shown = (COPY && COPY.shown) || {};
+    copiedFrom(entry, get).forEach(function (old) {
+      var was = parts(textOf(old.start));
+      if (was.date === now.date && was.time === now.time) {
+        found.push(at("start", "与刚才打开的“" + old.title + "”（" + textOf(old.start).trim() + "）是同一个活动" +
+                      "（名称、开始时间和街镇都相同），网站上会出现两次：复制来的活动请改成新的日期和时间；如果是重复添加，就不用保存"));
+      }
+      var copied = Object.keys(shown).filter(function (name) {
+        var value = plain(get(name));
+        return filled(old[name]) && JSON.stringify(value) === JSON.stringify(old[name]) &&
+          !(name === "status" && statusOf(get) === "scheduled");
+      });
+      if (copied.length) {
+        found.push(at(copied[0], "这是复制来的活动，原活动的" + copied.map(function (name) {
+          return "“" + shown[name] + "”（" + (name === "status" ? choiceLabel("status", statusOf(get)) : textOf(old[name])) + "）";
+        }).join("、") + "也复制过来了：这些属于原来那次活动，新活动请改掉或清空"));
+      }
+    });
+    return found;
+  }
+
   function formProblems(entry, today) {
     var data = entry.get("data"), get = function (name) { return plain(data.get(name)); };
     return [].concat(placeProblems(get), timeProblems(get), statusProblems(get), signUpProblems(get),
                      attendanceProblems(get, today), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
-                     folderProblems(entry, get), seriesProblems(get));
+                     folderProblems(entry, get), seriesProblems(get), copyProblems(entry, get));
   }
 
   /* What the form writes that the check reads otherwise: 不填 (an online event) saved as an empty
      place, which the check takes for a place written wrong; a length (duration:) written by hand
-     beside the end she has just chosen; an extra session the rule now holds itself (extrasOff). */
-  function tidy(data) {
+     beside the end she has just chosen; an extra session the rule now holds itself (extrasOff); on a
+     copy, the old event's fields the form does not show (updated, report: copyevent.DROPPED). */
+  function tidy(data, entry) {
     var venue = plain(data.get("venue"));
+    if (COPY && entry && copiedFrom(entry, function (name) { return plain(data.get(name)); }).length) {
+      COPY.left_out.forEach(function (name) { data = data.delete(name); });  // updated, report…: the old event's
+    }
     if (venue === "" || venue === null) data = data.delete("venue");
     if (filled(data.get("end")) && data.has("duration")) data = data.delete("duration");
     var rule = plain(data.get("recurrence")), off = rule && rule.rrule ? extrasOff(rule, plain(data.get("start"))) : [];
@@ -1019,8 +1081,9 @@
       var data = args.entry.get("data");
       if (args.entry.get("collection") !== "events") return splitTags(data);
       refuseSaving(args.entry);
-      return splitTags(completeEnd(tidy(data)));
+      return splitTags(completeEnd(tidy(data, args.entry)));
     }});
+    CMS.registerEventListener({name: "postSave", handler: function (args) { rememberOriginal(args.entry, true); }});
     CMS.init();
   });
 })();

@@ -21,6 +21,7 @@ from kepu.content.validation import (
     STATUS_ALIASES,
     TEXT_LIMITS,
 )
+from kepu.editor.copyevent import DROPPED
 from kepu.formats.phones import _EXTENSION_WORD
 
 # Backends whose pull requests carry the editorial workflow (草稿 → 待审核 → 可发布). Decap's
@@ -188,8 +189,9 @@ def _afterwards() -> list[dict[str, Any]]:
 
 
 def event_fields(registries: Registries, prefix: str, images: str, events: str) -> list[dict[str, Any]]:
-    """Every field of docs/front-matter.md a volunteer sets, in the order of the form."""
-    return [
+    """Every field of docs/front-matter.md a volunteer sets, in the order of the form; the start's
+    config says what a copy of an event leaves out (``copy_fields``, see ``_copy_rules``)."""
+    return _copy_rules([
         _text("title", "活动名称", "例如 科普讲座：冬季用电安全", required=True, pattern=TITLE_PATTERN),
         _select("street", "街镇", _choices(registries.streets), hint="活动在哪个" + registries.area_words().either),
         _community(registries),
@@ -225,7 +227,19 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         {"name": "body", "label": "活动介绍", "widget": "markdown", "required": False,
          "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "bulleted-list", "numbered-list"],
          "editor_components": ["image"]},
-    ]
+    ])
+
+
+def _copy_rules(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What belonged to the old event (copyevent.DROPPED) is not the copy's: the form asks her to
+    change the fields it shows (by their labels) and leaves out the others, except ``draft``."""
+    labels = {f["name"]: f["label"] for f in fields}
+    shown = {name: labels[name] for name in DROPPED if name in labels}
+    left_out = [name for name in DROPPED if name not in labels and name != "draft"]
+    for found in fields:
+        if found["name"] == "start":
+            found["copy_fields"] = {"shown": shown, "left_out": left_out}
+    return fields
 
 
 def article_fields(registries: Registries, prefix: str, images: str, articles: str) -> list[dict[str, Any]]:
