@@ -1068,3 +1068,19 @@ def test_a_copied_event_gets_its_own_date_and_leaves_the_old_outcome(editor, bro
     assert _front_matter(event)["status"] == "full"  # the old event is as it was
     _passes_check(site, folder / copy)
     _passes_check(site, event)
+
+
+def test_a_start_day_chosen_again_keeps_its_time(editor, browser) -> None:
+    """Moving an event by clearing its date first (the date box's clear button, or Backspace) and
+    choosing the new day lost the time: the time box emptied with the date, and unless she noticed,
+    the event became an all-day one (and was refused beside its end's time)."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        day = page.locator(".kepu-when").nth(0).locator("input[type=date]")
+        day.fill("")
+        day.fill("2026-12-12")
+        assert page.locator(".kepu-when").nth(0).locator("input[type=time]").input_value() == "09:00"
+        _publish(page)
+    assert (_front_matter(event)["start"], _front_matter(event)["end"]) == ("2026-12-12 09:00", "2026-12-12 16:00")

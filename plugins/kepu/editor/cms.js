@@ -172,6 +172,7 @@
           this.props.onChange(time);  // the same day as the start: the file says end: "16:00"
           return;
         }
+        this.keptTime = date ? "" : time;  // a day cleared to choose another keeps its time
         this.props.onChange(date ? (time ? date + " " + time : date) : "");
       },
       isValid: function () {
@@ -184,6 +185,7 @@
       },
       render: function () {
         var self = this, value = parts(this.props.value), field = this.props.field;
+        if (!this.props.value && this.keptTime) value.time = this.keptTime;
         var day = dayOf(value.date) || (value.time && dayOf(entryField(this.props, field.get("date_from"))));
         var label = field.get("label") || "";
         var inputs = [h("input", {
