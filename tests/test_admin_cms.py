@@ -1084,3 +1084,19 @@ def test_a_start_day_chosen_again_keeps_its_time(editor, browser) -> None:
         assert page.locator(".kepu-when").nth(0).locator("input[type=time]").input_value() == "09:00"
         _publish(page)
     assert (_front_matter(event)["start"], _front_matter(event)["end"]) == ("2026-12-12 09:00", "2026-12-12 16:00")
+
+
+def test_a_session_cancelled_in_chinese_is_shown_cancelled(editor, browser) -> None:
+    """A file may cancel one session with ``status: 取消`` (the check reads 取消, 已取消, canceled).
+    The form listed that session as held, “改期或换地点”, among the changed times."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    event.write_text(event.read_text("utf-8").replace(
+        "  rdates:", "  sessions:\n    - date: 2026-12-12\n      status: 取消\n      note: 活动室维修\n  rdates:"), "utf-8")
+    _passes_check(site, event)
+    with _series_moves(browser, url) as (page, move):
+        repeat = page.locator(".kepu-repeat")
+        day = repeat.locator(".kepu-preview li", has_text="2026年12月12日（周六）")
+        assert day.inner_text().endswith("已取消（活动室维修）")
+        assert day.get_attribute("class") == "kepu-skipped"
+        assert "2026-12-12" not in move.inner_text()  # not among the moved sessions

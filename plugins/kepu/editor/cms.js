@@ -298,8 +298,10 @@
     return day instanceof Date ? day.toISOString().slice(0, 10) : String(day || "").slice(0, 10);
   }
 
+  var CANCEL_WORDS = ["cancelled"];  // how a file may cancel one session (the check's, from the repeat field)
+
   function cancelled(session) {
-    return !!session && session.status === "cancelled";
+    return !!session && CANCEL_WORDS.indexOf(String(session.status || "").trim().toLowerCase()) >= 0;
   }
 
   function textOf(value) {  // a date or time as the file has it (Decap may hand a Date)
@@ -402,6 +404,7 @@
       render: function () {
         var state = this.current();
         knowVenues(plain(this.props.field.get("venues")) || []);  // before any session is described
+        CANCEL_WORDS = plain(this.props.field.get("cancel_words")) || CANCEL_WORDS;
         var parts = [this.kindSelect(state)];
         if (state.kind === "other") {
           parts.push(h("p", {}, "这个活动的重复规律是 " + state.other + "，只能在文件里修改。"));

@@ -9,6 +9,7 @@ import yaml
 
 from kepu.content.datechecks import NIGHT_ENDS, NIGHT_FIELD
 from kepu.content.model import STATUS_LABELS, Registries
+from kepu.content.sessions import CANCEL_WORDS
 from kepu.content.validation import (
     _AGE_MAX,
     _AGE_MIN,
@@ -136,7 +137,7 @@ def _venue(registries: Registries) -> dict[str, Any]:
     lat_example, lon_example = (f"，例如 {known.lat}", f"，例如 {known.lon}") if known else ("", "")
     return {"name": "venue", "label": "地点", "widget": "kepu-venue", "required": False,
             "hint": "线下活动选登记过的场地，或选“其他地点”写名称和地址；纯线上活动不填，写下面的“线上链接”",
-            "venues": registered_venues(registries),
+            "venues": registered_venues(registries), "cancel_words": sorted(CANCEL_WORDS),
             "limits": {part: TEXT_LIMITS[f"venue.{part}"] for part in ("name", "address")},
             "china": {"lat": list(CHINA_LAT), "lon": list(CHINA_LON)},
             "hints": {"name": "例如 某某社区综合服务中心一楼活动室", "address": "写到门牌号，例如 某某街道某某路 12 号",
@@ -202,7 +203,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         {"name": NIGHT_FIELD, "label": "凌晨开始", "widget": "boolean", "required": False,
          "hint": "只有活动确实在凌晨 0:00 到 6:00 之间开始时才打开，例如凌晨观星、看日出"},
         {"name": "recurrence", "label": "重复", "widget": "kepu-repeat", "required": False, "start_field": "start",
-         "venues": registered_venues(registries),
+         "venues": registered_venues(registries), "cancel_words": sorted(CANCEL_WORDS),
          "hint": "每周、每月或每天举办的活动在这里选规律、到哪天为止和不开展的日期"},
         _venue(registries),
         _text("online", "线上链接", "线上或直播活动的网址", pattern=URL_PATTERN),
