@@ -762,7 +762,7 @@ def test_a_volunteer_records_how_many_came(editor, browser) -> None:
     assert run_check(event, content=site / "content", cwd=site).returncode == 0
 
 
-def _refused(page, words: str) -> None:
+def _refused(page, words: str) -> str:
     """发布 pressed: the form says why it did not save, in a message box that stays until she
     presses OK (Decap's own notice goes after eight seconds) and in Decap's notice, and takes her to
     the field to mend."""
@@ -780,6 +780,7 @@ def _refused(page, words: str) -> None:
     # Each reason's field is marked, and she is taken to the first (in a long form, on a phone).
     assert page.locator("[aria-invalid=true]").count() >= 1
     assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    return message
 
 
 def _retype(field, text: str) -> None:
@@ -795,6 +796,14 @@ def _passes_check(site: Path, path: Path) -> None:
     """The oracle for a saved file: the check itself passes it, as CI's --strict does."""
     result = run_check(path, content=site / "content", cwd=site, strict=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _copy(page) -> None:
+    """The open published event copied (已发布 ▸ 复制): a new entry with its values."""
+    page.get_by_role("button", name="已发布").click()
+    page.locator("[role=menuitem]:visible", has_text=re.compile("^复制$")).click()
+    page.wait_for_function("location.hash.includes('/new')")
+    _title_loaded(page)
 
 
 def _saved_series(site: Path, event: Path, rule: str, without: str) -> None:
@@ -845,6 +854,7 @@ def test_the_form_says_before_saving_what_the_check_refuses_across_fields(editor
         page.get_by_label("需要报名").click()
         page.get_by_label("状态说明").fill("请提前十分钟进入直播间")
         _refused(page, "打开了“需要报名”，却没有写怎么报名")
+        assert page.get_by_label("报名链接").evaluate("box => box === document.activeElement")  # not 收起
         page.get_by_text(re.compile("状态是“正常举办”时“状态说明”不会显示")).first.wait_for()  # both said at once
         assert _events_in(folder) == listed
         page.get_by_label("报名链接").fill("https://bm.example.cn/anquan")
@@ -908,7 +918,7 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
         _refused(page, "“街镇”改了，活动文件却还在原来街镇（xinbei）的文件夹里")
         _pick(page, "街镇", "新北")
         _when(page.locator(".kepu-when").nth(1), "2026-12-06", "16:00")  # two days now
-        page.get_by_label("报名截止日期日期").fill("2026-12-06")
+        page.get_by_label("报名截止日期", exact=True).fill("2026-12-06")
         _retype(page.get_by_label("经度（可不填）"), "17.6470")  # the first digit missed
         _press_publish(page)
         page.get_by_text("坐标不在中国境内").first.wait_for()
@@ -1035,6 +1045,15 @@ def test_a_volunteer_publishes_a_night_event_from_the_form(editor, browser) -> N
     saved = _front_matter(folder / added)
     assert (saved["start"], saved["night"]) == ("2026-12-14 02:00", True)
     _passes_check(site, folder / added)
+    # A file may say 是 (or yes) as the check reads it; the form took only true and asked again.
+    event = folder / added
+    event.write_text(event.read_text("utf-8").replace("night: true", "night: 是"), "utf-8")
+    _passes_check(site, event)
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, f"xinbei/2026/{event.stem}")
+        _retype(page.get_by_label("一句话简介"), "带上望远镜和保暖衣物。")
+        _publish(page)
+    _passes_check(site, event)
 
 
 def test_a_copied_event_gets_its_own_date_and_leaves_the_old_outcome(editor, browser) -> None:
@@ -1051,19 +1070,20 @@ def test_a_copied_event_gets_its_own_date_and_leaves_the_old_outcome(editor, bro
     listed = _events_in(folder)
     with _signed_in(browser, url) as page:
         _open_event(page, url, "xinbei/2026/liudong-kejiguan")
-        page.get_by_role("button", name="已发布").click()
-        page.locator("[role=menuitem]:visible", has_text=re.compile("^复制$")).click()
-        page.wait_for_function("location.hash.includes('/new')")
-        _title_loaded(page)
-        _refused(page, "与刚才打开的“流动科技馆进社区”（2026-12-05 09:00）是同一个活动")
-        _when(page.locator(".kepu-when").nth(0), "2026-12-19")  # the next stop
+        _copy(page)
+        said = _refused(page, "与刚才打开的“流动科技馆进社区”（2026-12-05 09:00）是同一个活动")
+        assert said.count("是同一个活动") == 1, said
+        _when(page.locator(".kepu-when").nth(0), "2026-12-19")  # the next stop, often under a new name
+        _retype(page.get_by_label("活动名称"), "流动科技馆进社区（第二站）")
         _refused(page, "原活动的“状态”（名额已满）、“状态说明”（名额已满，欢迎下次再来）也复制过来了")
+        assert page.locator("[aria-invalid=true]").count() == 2  # both fields marked
         page.get_by_label(re.compile("^状态 ")).select_option(label="正常举办")
         _retype(page.get_by_label("状态说明"), "")
         _publish(page)
     [copy] = _events_in(folder) - listed
     saved = _front_matter(folder / copy)
     assert saved["start"] == "2026-12-19 09:00" and saved["end"] == "2026-12-19 16:00", saved
+    assert saved["title"] == "流动科技馆进社区（第二站）"
     assert "updated" not in saved and saved.get("status") in (None, "", "scheduled"), saved
     assert _front_matter(event)["status"] == "full"  # the old event is as it was
     _passes_check(site, folder / copy)
@@ -1100,3 +1120,44 @@ def test_a_session_cancelled_in_chinese_is_shown_cancelled(editor, browser) -> N
         assert day.inner_text().endswith("已取消（活动室维修）")
         assert day.get_attribute("class") == "kepu-skipped"
         assert "2026-12-12" not in move.inner_text()  # not among the moved sessions
+
+
+def test_a_copied_series_is_a_new_series(editor, browser) -> None:
+    """A copy of the weekly series for next term kept the old series' extra session (rdates
+    2027-02-06, which the form cannot show or remove): the new series published that Saturday again,
+    a second time on the site. new-event --from writes a new recurrence; the form now leaves the
+    old extra sessions out of a copy."""
+    site, url, _ = editor
+    folder = site / "content" / "events" / "xinbei" / "2026"
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/zhoumo-tongxuehui")
+        _copy(page)
+        _when(page.locator(".kepu-when").nth(0), "2027-03-06")  # next term's first Saturday
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-until]").fill("2027-05-29")
+        _refused(page, "“不开展的日期”里的 2026年12月26日（周六） 不是这个活动的日期")
+        repeat.get_by_role("button", name="删去 2026-12-26").click()
+        _publish(page)
+    [copy] = _events_in(folder) - listed
+    assert _front_matter(folder / copy)["recurrence"] == {"rrule": "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-05-29"}
+    _passes_check(site, folder / copy)
+
+
+def test_a_series_that_opens_on_another_day_can_be_edited(editor, browser) -> None:
+    """front-matter.md: a course that opens on a Friday and then meets on Saturdays starts on an
+    extra session (start and rdates the same). The check takes it; the form said the start was not
+    on the rule and would not save it, so the course could not be edited in the form at all."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    event.write_text(event.read_text("utf-8").replace("start: 2026-11-07 14:00", "start: 2026-11-06 14:00").replace(
+        "rdates: [2027-02-06 14:00]", "rdates: [2026-11-06 14:00, 2027-02-06 14:00]"), "utf-8")
+    _passes_check(site, event)
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/zhoumo-tongxuehui")
+        page.locator(".kepu-preview li", has_text="2026年11月6日（周五）").get_by_text("加开一场").wait_for()
+        assert page.get_by_text("不符合这个规律").count() == 0
+        _retype(page.get_by_label("一句话简介"), "周五开班，以后每周六下午动手做实验。")
+        _publish(page)
+    assert _front_matter(event)["summary"] == "周五开班，以后每周六下午动手做实验。"
+    _passes_check(site, event)

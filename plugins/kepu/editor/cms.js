@@ -123,14 +123,30 @@
 
   var NIGHT = null;  // a start before NIGHT.before is asked about unless NIGHT.field says it is a night event
 
+  /* A switch as the check reads it: true, or a word for it (是, yes: Decap's YAML hands those as text). */
+  function yes(value, words) {
+    return value === true || (typeof value === "string" && words.indexOf(value.trim().toLowerCase()) >= 0);
+  }
+
   /* The events opened or saved in this page, by path: a copy (复制, 发布，然后复制内容) is compared
-     with them. COPY: what a copy leaves out (copyevent.DROPPED), the fields shown by their labels. */
-  var ORIGINALS = {}, COPY = null;
+     with them. COPY: what a copy leaves out (copyevent.DROPPED), the fields shown by their labels.
+     COPY_OF: the original a new entry was made from (it began with the original's data), at the
+     address of that new entry: her later changes (a new name for the next stop) keep it a copy. */
+  var ORIGINALS = {}, COPY = null, COPY_OF = null;
 
   function rememberOriginal(entry, saved) {
     if (entry && entry.get("collection") === "events" && (saved || !entry.get("newRecord"))) {
       ORIGINALS[entry.get("path") || ""] = plain(entry.get("data"));
     }
+    if (saved) COPY_OF = null;
+  }
+
+  function noteCopy(entry) {
+    if (!entry || !entry.get("newRecord") || entry.get("collection") !== "events") return;
+    var data = JSON.stringify(plain(entry.get("data")));
+    Object.keys(ORIGINALS).forEach(function (path) {
+      if (JSON.stringify(ORIGINALS[path]) === data) COPY_OF = {at: location.hash, original: ORIGINALS[path]};
+    });
   }
 
   /* A name as two volunteers typing the same one would both write it (the check's title_key). */
@@ -138,12 +154,18 @@
     return String(title || "").normalize("NFKC").split(/\s+/).filter(Boolean).join(" ").toLowerCase();
   }
 
-  /* The originals a new entry is a copy of: the same name and street. */
+  /* The originals a new entry is a copy of: the one it was made from, and those with its name and
+     street (an event typed in again), each once. */
   function copiedFrom(entry, get) {
     if (!entry.get("newRecord")) return [];
-    var key = titleKey(get("title")), street = String(get("street") || "");
-    return Object.keys(ORIGINALS).map(function (path) { return ORIGINALS[path]; }).filter(function (old) {
+    var key = titleKey(get("title")), street = String(get("street") || ""), seen = {};
+    var made = COPY_OF && COPY_OF.at === location.hash ? [COPY_OF.original] : [];
+    return made.concat(Object.keys(ORIGINALS).map(function (path) { return ORIGINALS[path]; }).filter(function (old) {
       return titleKey(old.title) === key && String(old.street || "") === street;
+    })).filter(function (old) {
+      var text = JSON.stringify(old), first = !seen[text];
+      seen[text] = true;
+      return first;
     });
   }
 
@@ -152,16 +174,19 @@
       componentDidMount: function () {
         subscribe(this);
         if (this.props.field.get("night_before")) {
-          NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
+          NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field"),
+                   yes: plain(this.props.field.get("true_words")) || []};
         }
         if (this.props.field.get("copy_fields")) {
           COPY = plain(this.props.field.get("copy_fields"));
           rememberOriginal(this.props.entry);
+          noteCopy(this.props.entry);
         }
         remember(this.props.field.get("name"), this.props.value || "");
         this.startDay = dayOf(entryField(this.props, this.props.field.get("date_from")));
       },
       componentDidUpdate: function () {
+        if (this.props.field.get("copy_fields")) noteCopy(this.props.entry);
         if (!followStart(this)) remember(this.props.field.get("name"), this.props.value || "");
       },
       componentWillUnmount: function () { unsubscribe(this); },
@@ -189,7 +214,7 @@
         var day = dayOf(value.date) || (value.time && dayOf(entryField(this.props, field.get("date_from"))));
         var label = field.get("label") || "";
         var inputs = [h("input", {
-          type: "date", id: this.props.forID, value: value.date, "aria-label": label + "日期",
+          type: "date", id: this.props.forID, value: value.date, "aria-label": /日期$/.test(label) ? label : label + "日期",
           onChange: function (event) { self.change(event.target.value, value.time); }
         })];
         if (field.get("time") !== "none") {
@@ -277,6 +302,16 @@
     return dates.concat(extras).sort(function (a, b) { return a.day - b.day; });
   }
 
+  /* The start is the series' first session: a day of the rule, or one of the extra sessions at its
+     time (a course that opens on a Tuesday and then meets on Saturdays: the check's start_on_rule). */
+  function startHeld(state, startText) {
+    var start = parts(textOf(startText)), day = dayOf(start.date);
+    return !!day && (onRule(state, day) || (state.rdates || []).some(function (text) {
+      var extra = parts(text);
+      return extra.date === start.date && (!extra.time || extra.time === start.time);
+    }));
+  }
+
   function ruleHolds(state, first, day) {
     var text = iso(day);
     return text >= first && (!state.until || text <= state.until) && onRule(state, day);
@@ -360,9 +395,10 @@
           Object.keys(move).some(function (key) { return String(move[key] || "").trim(); }) ?
             "改期或换地点：填了内容，还没有点“改这一场”" : "";
         if (pending) return {error: {message: pending}};
-        var state = this.current(), start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        var state = this.current(), startText = entryField(this.props, this.props.field.get("start_field"));
+        var start = dayOf(startText);
         if (state.kind === "none" || state.kind === "other" || !start) return true;
-        if (!onRule(state, start)) return {error: {message: "开始日期 " + shown(start) + " 不符合这个规律：请改开始日期或规律"}};
+        if (!startHeld(state, startText)) return {error: {message: "开始日期 " + shown(start) + " 不符合这个规律：请改开始日期或规律"}};
         if (state.until && state.until < iso(start)) return {error: {message: "“到哪天为止”早于开始日期"}};
         return true;
       },
@@ -584,7 +620,7 @@
         var dates = withExtras(expand(state, start, state.exdates), state, start, startTime), sessions = {};
         state.sessions.forEach(function (session) { sessions[sessionDay(session)] = session; });
         var notes = [];
-        if (!onRule(state, start)) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
+        if (!startHeld(state, entryField(this.props, this.props.field.get("start_field")))) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
         var held = dates.filter(function (d) { return !d.skipped && !cancelled(sessions[iso(d.day)]); }).length;
         var summary = state.until ? "共 " + held + " 次" : "没有写结束日期：网站显示未来一年内的日期";
         if (dates.length === SHOWN_DATES) summary = "前 " + SHOWN_DATES + " 个日期";
@@ -803,9 +839,9 @@
     return value !== undefined && value !== null && String(value).trim() !== "";
   }
 
-  /* A reason not to save, with the field (its name in the config) where it is mended. */
-  function at(field, text) {
-    return {field: field, text: text};
+  /* A reason not to save, with the fields (their names in the config) where it is mended. */
+  function at(fields, text) {
+    return {fields: [].concat(fields), text: text};
   }
 
   function placeProblems(get) {
@@ -846,7 +882,7 @@
     var registration = get("registration") || {};
     return registration.required && !filled(registration.url) && !filled(registration.phone) &&
       !filled(registration.email) && !filled(get("contact")) ?
-      [at("registration", "打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”")] : [];
+      [at("url", "打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”")] : [];
   }
 
   function attendanceProblems(get, today) {
@@ -863,7 +899,7 @@
   function timeProblems(get) {
     var start = parts(get("start")), written = String(get("end") || "").trim(), end = parts(written);
     if (!start.time) return [];
-    if (NIGHT && start.time < NIGHT.before && get(NIGHT.field) !== true) {
+    if (NIGHT && start.time < NIGHT.before && !yes(get(NIGHT.field), NIGHT.yes)) {
       return [at("start", "“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
                  "确实在凌晨开始的活动，打开“凌晨开始”")];
     }
@@ -951,7 +987,7 @@
           !(name === "status" && statusOf(get) === "scheduled");
       });
       if (copied.length) {
-        found.push(at(copied[0], "这是复制来的活动，原活动的" + copied.map(function (name) {
+        found.push(at(copied, "这是复制来的活动，原活动的" + copied.map(function (name) {
           return "“" + shown[name] + "”（" + (name === "status" ? choiceLabel("status", statusOf(get)) : textOf(old[name])) + "）";
         }).join("、") + "也复制过来了：这些属于原来那次活动，新活动请改掉或清空"));
       }
@@ -969,11 +1005,13 @@
   /* What the form writes that the check reads otherwise: 不填 (an online event) saved as an empty
      place, which the check takes for a place written wrong; a length (duration:) written by hand
      beside the end she has just chosen; an extra session the rule now holds itself (extrasOff); on a
-     copy, the old event's fields the form does not show (updated, report: copyevent.DROPPED). */
+     copy, the old event's fields the form does not show (updated, report: copyevent.DROPPED) and the
+     old series' extra sessions (new-event --from writes a new recurrence). */
   function tidy(data, entry) {
     var venue = plain(data.get("venue"));
     if (COPY && entry && copiedFrom(entry, function (name) { return plain(data.get(name)); }).length) {
       COPY.left_out.forEach(function (name) { data = data.delete(name); });  // updated, report…: the old event's
+      data = data.deleteIn(["recurrence", "rdates"]);  // the old series' extra sessions (the form cannot add any)
     }
     if (venue === "" || venue === null) data = data.delete("venue");
     if (filled(data.get("end")) && data.has("duration")) data = data.delete("duration");
@@ -988,7 +1026,16 @@
   /* The fields a refusal names are marked (aria-invalid, which screen readers say, and outlined)
      until the next 发布; she is taken to the first. Decap's label of a field is for="<name>-field-<n>",
      the id of its control (or of a group with the controls inside). */
-  var CONTROLS = "input:not([type=hidden]), select, textarea, button";
+  var CONTROLS = "input:not([type=hidden]), select, textarea";
+
+  /* A field's control: its label's target, or in a group (报名, 重复) the first box or list, not the
+     group's 收起 button. */
+  function controlOf(field) {
+    var label = document.querySelector('label[for^="' + field + '-field-"]');
+    var control = label && document.getElementById(label.htmlFor);
+    if (control && !control.matches(CONTROLS + ", button")) control = control.querySelector(CONTROLS);
+    return control || (label && label.parentElement.querySelector(CONTROLS)) || null;
+  }
 
   function markFields(found) {
     Array.prototype.forEach.call(document.querySelectorAll("[data-kepu-refused]"), function (element) {
@@ -996,13 +1043,12 @@
       element.removeAttribute("data-kepu-refused");
     });
     found.forEach(function (problem) {
-      var label = document.querySelector('label[for^="' + problem.field + '-field-"]');
-      var control = label && document.getElementById(label.htmlFor);
-      if (control && !control.matches(CONTROLS)) control = control.querySelector(CONTROLS);
-      if (!control && label) control = label.parentElement.querySelector(CONTROLS);
-      if (!control) return;
-      control.setAttribute("aria-invalid", "true");
-      control.setAttribute("data-kepu-refused", "");
+      problem.fields.forEach(function (field) {
+        var control = controlOf(field);
+        if (!control) return;
+        control.setAttribute("aria-invalid", "true");
+        control.setAttribute("data-kepu-refused", "");
+      });
     });
   }
 

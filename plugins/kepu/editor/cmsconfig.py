@@ -14,6 +14,7 @@ from kepu.content.validation import (
     _AGE_MAX,
     _AGE_MIN,
     _AGE_RANGE,
+    _BOOL_WORDS,
     _EMAIL,
     _PHONE,
     CHINA_LAT,
@@ -36,6 +37,9 @@ PHONE_PATTERN = [
 EMAIL_PATTERN = [rf"^{_EMAIL.pattern}$", "只写一个邮箱地址，例如 kepu@example.cn"]
 AGE_PATTERN = [f"^(?:{_AGE_RANGE.pattern}|{_AGE_MIN.pattern}|{_AGE_MAX.pattern})$",
                "例如 6-12（6 到 12 岁）、60+（60 岁以上）、12岁以下"]
+# A switch's words the check reads as true (FieldReader.flag); PyYAML also reads yes and on as true,
+# which Decap's YAML 1.2 parser hands the form as text.
+TRUE_WORDS = sorted({word for word, value in _BOOL_WORDS.items() if value} | {"yes", "on"})
 # One character as the check counts it: the browser's patterns count UTF-16 units, an emoji two.
 CHARACTER = r"(?:[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S])"
 TITLE_PATTERN = [rf"^(?=[\s\S]*\S){CHARACTER}{{1,{MAX_TITLE}}}$", f"名称要有文字（不能只有空格），不超过 {MAX_TITLE} 个字"]
@@ -198,7 +202,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
         _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True,
-              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD),
+              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD, true_words=TRUE_WORDS),
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
         {"name": NIGHT_FIELD, "label": "凌晨开始", "widget": "boolean", "required": False,
          "hint": "只有活动确实在凌晨 0:00 到 6:00 之间开始时才打开，例如凌晨观星、看日出"},
