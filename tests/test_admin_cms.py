@@ -1161,3 +1161,23 @@ def test_a_series_that_opens_on_another_day_can_be_edited(editor, browser) -> No
         _publish(page)
     assert _front_matter(event)["summary"] == "周五开班，以后每周六下午动手做实验。"
     _passes_check(site, event)
+
+
+def test_a_sign_up_switch_written_in_words_is_read_as_the_check_reads_it(editor, browser) -> None:
+    """A file may say ``required: 否`` (no sign-up) or ``required: 是``; the form took any text for
+    “on”, and refused an event with no sign-up for having no way to sign up."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    event.write_text(event.read_text("utf-8").replace("featured: true\n", "featured: true\nregistration:\n  required: 否\n"),
+                     "utf-8")
+    _passes_check(site, event)
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        _retype(page.get_by_label("一句话简介"), "二十件互动展品来到家门口，不用报名。")
+        _publish(page)
+    _passes_check(site, event)
+    event.write_text(event.read_text("utf-8").replace("required: 否", "required: 是"), "utf-8")
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        _retype(page.get_by_label("一句话简介"), "二十件互动展品来到家门口，请先报名。")
+        _refused(page, "打开了“需要报名”，却没有写怎么报名")

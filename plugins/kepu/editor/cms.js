@@ -123,9 +123,11 @@
 
   var NIGHT = null;  // a start before NIGHT.before is asked about unless NIGHT.field says it is a night event
 
-  /* A switch as the check reads it: true, or a word for it (是, yes: Decap's YAML hands those as text). */
-  function yes(value, words) {
-    return value === true || (typeof value === "string" && words.indexOf(value.trim().toLowerCase()) >= 0);
+  var TRUE_WORDS = [];  // the check's words for a switch that is on (是, yes…), from the start field
+
+  /* A switch as the check reads it: true, or a word for it (Decap's YAML hands 是 and yes as text). */
+  function yes(value) {
+    return value === true || (typeof value === "string" && TRUE_WORDS.indexOf(value.trim().toLowerCase()) >= 0);
   }
 
   /* The events opened or saved in this page, by path: a copy (复制, 发布，然后复制内容) is compared
@@ -174,8 +176,8 @@
       componentDidMount: function () {
         subscribe(this);
         if (this.props.field.get("night_before")) {
-          NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field"),
-                   yes: plain(this.props.field.get("true_words")) || []};
+          NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
+          TRUE_WORDS = plain(this.props.field.get("true_words")) || TRUE_WORDS;
         }
         if (this.props.field.get("copy_fields")) {
           COPY = plain(this.props.field.get("copy_fields"));
@@ -880,7 +882,7 @@
 
   function signUpProblems(get) {
     var registration = get("registration") || {};
-    return registration.required && !filled(registration.url) && !filled(registration.phone) &&
+    return yes(registration.required) && !filled(registration.url) && !filled(registration.phone) &&
       !filled(registration.email) && !filled(get("contact")) ?
       [at("url", "打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”")] : [];
   }
@@ -899,7 +901,7 @@
   function timeProblems(get) {
     var start = parts(get("start")), written = String(get("end") || "").trim(), end = parts(written);
     if (!start.time) return [];
-    if (NIGHT && start.time < NIGHT.before && !yes(get(NIGHT.field), NIGHT.yes)) {
+    if (NIGHT && start.time < NIGHT.before && !yes(get(NIGHT.field))) {
       return [at("start", "“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
                  "确实在凌晨开始的活动，打开“凌晨开始”")];
     }
