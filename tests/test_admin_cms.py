@@ -882,8 +882,10 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
         _new_lecture(page, url, "冬季用电安全讲座", "2026-12-19", "02:30", "", place=False)  # 14:30 meant
         start, end = page.locator(".kepu-when").nth(0), page.locator(".kepu-when").nth(1)
         _refused(page, "“开始”是凌晨 02:30？下午的活动请用 24 小时制")  # not a night event
+        assert start.locator("input[type=time]").evaluate("box => box === document.activeElement")  # the time to mend
         _when(start, "", "19:00")
         _refused(page, "“开始”选了时间，还要选“结束”的时间")
+        assert end.locator("input[type=time]").evaluate("box => box === document.activeElement")
         _when(end, "2026-12-19")
         _refused(page, "“开始”选了时间，“结束”也要选时间")
         _when(end, "", "20:30")

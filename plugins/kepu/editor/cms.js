@@ -902,13 +902,13 @@
     var start = parts(get("start")), written = String(get("end") || "").trim(), end = parts(written);
     if (!start.time) return [];
     if (NIGHT && start.time < NIGHT.before && !yes(get(NIGHT.field))) {
-      return [at("start", "“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
+      return [at("start time", "“开始”是凌晨 " + start.time + "？下午的活动请用 24 小时制（例如 14:30）；" +
                  "确实在凌晨开始的活动，打开“凌晨开始”")];
     }
     if (!written && !filled(get("duration"))) {
-      return [at("end", "“开始”选了时间，还要选“结束”的时间：同一天结束只选时间，跨天的活动选最后一天的日期和时间")];
+      return [at("end time", "“开始”选了时间，还要选“结束”的时间：同一天结束只选时间，跨天的活动选最后一天的日期和时间")];
     }
-    if (end.date && !end.time) return [at("end", "“开始”选了时间，“结束”也要选时间（只选日期的结束只用于全天活动）")];
+    if (end.date && !end.time) return [at("end time", "“开始”选了时间，“结束”也要选时间（只选日期的结束只用于全天活动）")];
     var rule = get("recurrence");
     if (rule && readRule(rule.rrule).kind === "daily" && end.date && end.date > start.date) {
       return [at("end", "每天重复的活动，“结束”写第一天活动结束的时间（只选时间）；最后一天的日期写在“重复”的“到哪天为止”里")];
@@ -1033,8 +1033,10 @@
   /* A field's control: its label's target, or in a group (报名, 重复) the first box or list, not the
      group's 收起 button. */
   function controlOf(field) {
-    var label = document.querySelector('label[for^="' + field + '-field-"]');
+    var name = field.split(" ")[0], part = field.split(" ")[1];  // "start time": the start's time box
+    var label = document.querySelector('label[for^="' + name + '-field-"]');
     var control = label && document.getElementById(label.htmlFor);
+    if (control && part) return control.parentElement.querySelector("input[type=" + part + "]") || control;
     if (control && !control.matches(CONTROLS + ", button")) control = control.querySelector(CONTROLS);
     return control || (label && label.parentElement.querySelector(CONTROLS)) || null;
   }
