@@ -43,7 +43,6 @@ from bench import sections
 from kepu.config import load
 from kepu.content.events import parse_file
 from kepu.content.project import Layout, check
-from kepu.content.registries import load_registries
 from kepu.content.safety import ARTICLE_RESERVED_FIELDS
 from kepu.formats.searchdocs import event_doc, news_doc, search_site
 from kepu.formats.searchindex import SearchDoc, build
@@ -97,7 +96,7 @@ def sample_corpus() -> tuple[Corpus, object]:
     """The sample's events and news as search records, read without Pelican."""
     layout = Layout(ROOT / "content", ROOT)
     result = check(layout)
-    registries, _ = load_registries(layout.content / layout.data)
+    registries, _ = layout.registries()
     index = build_index(result.events, registries, load(ROOT / "pelicanconf.py").urls, BUILD_DATE,
                         "Asia/Shanghai", 365)
     docs = [event_doc(entry) for entry in index.entries]

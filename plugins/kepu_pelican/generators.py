@@ -14,7 +14,6 @@ from pelican.generators import Generator
 from kepu.content.events import duplicate_slugs, load_events
 from kepu.content.problems import ContentError, Problem
 from kepu.content.project import output_collisions, tree_problems
-from kepu.content.registries import load_registries
 from kepu.content.webnames import web_name
 from kepu.engine.processes import collector_paused
 from kepu.formats.finder import filter_index
@@ -78,8 +77,7 @@ class IndexGenerator(Generator):
         tree = content_tree(self.settings)
         problems = tree_problems(lay, tree)  # the preflight refused errors: warnings remain
         files = [(path, lay.shown(path)) for path in lay.files(lay.events, tree)]
-        registries, found = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data),
-                                            {path.stem for path, _ in files})
+        registries, found = lay.registries({path.stem for path, _ in files})
         problems.extend(found)
         ctx = lay.context(registries, site_config(self.settings).timezone, tree)
         for folder in (lay.articles, lay.pages):

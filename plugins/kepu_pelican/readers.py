@@ -13,7 +13,6 @@ from pelican.utils import SafeDatetime
 
 from kepu.content.articles import validate_article
 from kepu.content.events import parse_file
-from kepu.content.registries import load_registries
 from kepu.content.safety import ARTICLE_RESERVED_FIELDS
 from kepu.content.validation import body_image_problems
 from kepu.content.webnames import web_addresses
@@ -41,7 +40,7 @@ class KepuMarkdownReader(BaseReader):
     def _context(self):
         if self._ctx is None:
             lay = self._layout
-            registries, _ = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
+            registries, _ = lay.registries()
             self._ctx = lay.context(registries, site_config(self.settings).timezone, content_tree(self.settings))
         return self._ctx
 

@@ -49,6 +49,11 @@ class Layout:
         except ValueError:
             return path.as_posix()
 
+    def registries(self, event_slugs: Collection[str] | None = None) -> tuple[Registries, list[Problem]]:
+        """The registries of content/<data>, their problems naming the files as editors see them."""
+        folder = self.content / self.data
+        return load_registries(folder, self.shown(folder), event_slugs)
+
     @property
     def sections(self) -> Sections:
         return Sections(self.events, self.articles, self.pages, self.data, self.images)
@@ -143,9 +148,7 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
                             *output_collisions(layout, _only(tree, chosen, layout) if only else tree,
                                                urls or _urls_of(settings), settings)]
                 if shown_wanted is None or p.path in shown_wanted]
-    registries, found = load_registries(layout.content / layout.data,
-                                        layout.shown(layout.content / layout.data),
-                                        layout.slugs(layout.events, tree))
+    registries, found = layout.registries(layout.slugs(layout.events, tree))
     problems.extend(found)
     ctx = layout.context(registries, timezone, tree)
     ctx.review = review

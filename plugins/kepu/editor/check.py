@@ -17,7 +17,6 @@ from kepu.content.events import load_events
 from kepu.content.frontmatter import MAX_FILE_BYTES
 from kepu.content.problems import WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
-from kepu.content.registries import load_registries
 from kepu.content.tree import CONTENT_SUFFIX, read_capped
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
 from kepu.index.history import UnknownBase, added_since, gone_since, revision_meta, rewritten_since, work_tree
@@ -42,8 +41,7 @@ def in_data(layout: Layout, path: Path) -> bool:
 def check_outside(layout: Layout, files: list[Path], timezone: str) -> CheckResult:
     """Check draft event files kept outside content/ against the site's registries and events
     (no files: the registries alone)."""
-    registries, problems = load_registries(layout.content / layout.data,
-                                           layout.shown(layout.content / layout.data))
+    registries, problems = layout.registries()
     tree = layout.scan()
     ctx = layout.context(registries, timezone, tree)
     events, found = load_events([(p, layout.shown(p)) for p in files], ctx)

@@ -294,14 +294,21 @@
 
   /* The rule's dates with the file's extra sessions (rdates) among them, in order; an extra one on a
      day the rule gives at the same time is listed once, as the rule's (saving drops it: extrasOff). */
-  function withExtras(dates, state, start, startTime) {
-    var first = iso(start);
-    var extras = (state.rdates || []).map(function (text) {
-      var time = parts(text).time, day = dayOf(text);
-      if (!day || ((!time || time === startTime) && ruleHolds(state, first, day))) return null;
-      return {day: day, extra: text, note: (time && time !== startTime ? " " + time : "") + " 加开一场"};
-    }).filter(Boolean);
+  function withExtras(dates, state, startText) {
+    var start = parts(startText);
+    var extras = (state.rdates || []).filter(function (text) {
+      return dayOf(text) && !extraOnRule(state, start, text);
+    }).map(function (text) {
+      var time = parts(text).time;
+      return {day: dayOf(text), extra: text, note: (time && time !== start.time ? " " + time : "") + " 加开一场"};
+    });
     return dates.concat(extras).sort(function (a, b) { return a.day - b.day; });
+  }
+
+  /* An extra session (rdates) at the start's time: a date alone, or with the start's clock. */
+  function atStartTime(start, text) {
+    var time = parts(text).time;
+    return !time || time === start.time;
   }
 
   /* The start is the series' first session: a day of the rule, or one of the extra sessions at its
@@ -309,25 +316,28 @@
   function startHeld(state, startText) {
     var start = parts(textOf(startText)), day = dayOf(start.date);
     return !!day && (onRule(state, day) || (state.rdates || []).some(function (text) {
-      var extra = parts(text);
-      return extra.date === start.date && (!extra.time || extra.time === start.time);
+      return parts(text).date === start.date && atStartTime(start, text);
     }));
   }
 
+  /* A day the rule gives from the first day (an ISO date) to its until. */
   function ruleHolds(state, first, day) {
     var text = iso(day);
     return text >= first && (!state.until || text <= state.until) && onRule(state, day);
   }
 
-  /* Extra sessions (rdates) the rule now gives itself, at the start's time (到哪天为止 moved past
-     one, a weekday added): the check refuses them, as some calendars would list the day twice. */
+  /* An extra session the rule gives itself at the start's time (到哪天为止 moved past it, a
+     weekday added): the check refuses it, as some calendars would list the day twice. */
+  function extraOnRule(state, start, text) {
+    var day = dayOf(text);
+    return !!day && !!start.date && atStartTime(start, text) && ruleHolds(state, start.date, day);
+  }
+
+  /* The file's extra sessions that the rule now gives itself (saving drops them). */
   function extrasOff(rule, start) {
     var state = readRule(rule.rrule), first = parts(textOf(start));
-    if (state.kind === "none" || state.kind === "other" || !first.date) return [];
-    return (rule.rdates || []).filter(function (value) {
-      var text = textOf(value), day = dayOf(text), time = parts(text).time;
-      return !!day && (!time || time === first.time) && ruleHolds(state, first.date, day);
-    });
+    if (state.kind === "none" || state.kind === "other") return [];
+    return (rule.rdates || []).filter(function (value) { return extraOnRule(state, first, textOf(value)); });
   }
 
   function sessionDay(session) {
@@ -616,13 +626,13 @@
         ]));
       },
       preview: function (state) {
-        var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        var start = dayOf(textOf(entryField(this.props, this.props.field.get("start_field"))));
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
-        var startTime = parts(entryField(this.props, this.props.field.get("start_field"))).time;
-        var dates = withExtras(expand(state, start, state.exdates), state, start, startTime), sessions = {};
+        var startText = textOf(entryField(this.props, this.props.field.get("start_field")));
+        var dates = withExtras(expand(state, start, state.exdates), state, startText), sessions = {};
         state.sessions.forEach(function (session) { sessions[sessionDay(session)] = session; });
         var notes = [];
-        if (!startHeld(state, entryField(this.props, this.props.field.get("start_field")))) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
+        if (!startHeld(state, startText)) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
         var held = dates.filter(function (d) { return !d.skipped && !cancelled(sessions[iso(d.day)]); }).length;
         var summary = state.until ? "共 " + held + " 次" : "没有写结束日期：网站显示未来一年内的日期";
         if (dates.length === SHOWN_DATES) summary = "前 " + SHOWN_DATES + " 个日期";
@@ -953,7 +963,7 @@
     var first = iso(start), off = (rule.exdates || []).map(function (d) { return textOf(d).slice(0, 10); });
     var held = function (text) {
       var day = dayOf(text);
-      return !!day && text >= first && (!state.until || text <= state.until) && onRule(state, day);
+      return !!day && ruleHolds(state, first, day);
     };
     var found = [];
     off.forEach(function (text) {
@@ -976,21 +986,21 @@
   /* A copy with the old start is the same event twice (the check refuses it: SAME_EVENT); the old
      event's outcome (名额已满, its note, 参加人数…) copied with it is asked about, by label and value. */
   function copyProblems(entry, get) {
-    var found = [], now = parts(textOf(get("start"))), shown = (COPY && COPY.shown) || {};
+    var found = [], now = parts(textOf(get("start"))), labels = (COPY && COPY.shown) || {};
     copiedFrom(entry, get).forEach(function (old) {
       var was = parts(textOf(old.start));
       if (was.date === now.date && was.time === now.time) {
         found.push(at("start", "与刚才打开的“" + old.title + "”（" + textOf(old.start).trim() + "）是同一个活动" +
                       "（名称、开始时间和街镇都相同），网站上会出现两次：复制来的活动请改成新的日期和时间；如果是重复添加，就不用保存"));
       }
-      var copied = Object.keys(shown).filter(function (name) {
+      var copied = Object.keys(labels).filter(function (name) {
         var value = plain(get(name));
         return filled(old[name]) && JSON.stringify(value) === JSON.stringify(old[name]) &&
           !(name === "status" && statusOf(get) === "scheduled");
       });
       if (copied.length) {
         found.push(at(copied, "这是复制来的活动，原活动的" + copied.map(function (name) {
-          return "“" + shown[name] + "”（" + (name === "status" ? choiceLabel("status", statusOf(get)) : textOf(old[name])) + "）";
+          return "“" + labels[name] + "”（" + (name === "status" ? choiceLabel("status", statusOf(get)) : textOf(old[name])) + "）";
         }).join("、") + "也复制过来了：这些属于原来那次活动，新活动请改掉或清空"));
       }
     });

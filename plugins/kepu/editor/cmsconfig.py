@@ -141,7 +141,7 @@ def _venue(registries: Registries) -> dict[str, Any]:
     lat_example, lon_example = (f"，例如 {known.lat}", f"，例如 {known.lon}") if known else ("", "")
     return {"name": "venue", "label": "地点", "widget": "kepu-venue", "required": False,
             "hint": "线下活动选登记过的场地，或选“其他地点”写名称和地址；纯线上活动不填，写下面的“线上链接”",
-            "venues": registered_venues(registries), "cancel_words": sorted(CANCEL_WORDS),
+            "venues": registered_venues(registries),
             "limits": {part: TEXT_LIMITS[f"venue.{part}"] for part in ("name", "address")},
             "china": {"lat": list(CHINA_LAT), "lon": list(CHINA_LON)},
             "hints": {"name": "例如 某某社区综合服务中心一楼活动室", "address": "写到门牌号，例如 某某街道某某路 12 号",

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from kepu.config import add_arguments, for_command
 from kepu.content.project import Layout
-from kepu.content.registries import load_registries
 from kepu.editor.admin import ADMIN_FOLDER, admin_files, cms_site, write_admin
 from kepu.editor.server import serve
 from kepu.index.history import content_repository
@@ -66,7 +65,7 @@ def _stop_on_terminate(signum, frame) -> None:
 
 
 def _registries(lay: Layout):
-    registries, problems = load_registries(lay.content / lay.data, lay.shown(lay.content / lay.data))
+    registries, problems = lay.registries()
     errors = [p for p in problems if p.is_error]
     for problem in errors:
         print(problem.format(), file=sys.stderr)

@@ -13,7 +13,6 @@ from kepu.config import add_arguments, for_command
 from kepu.content.model import Street
 from kepu.content.problems import format_report
 from kepu.content.project import Layout
-from kepu.content.registries import load_registries
 from kepu.index.history import content_repository
 
 TEAM = "@kepu"  # the organisation's account; settings: KEPU_CODEOWNERS_TEAM
@@ -112,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gitea", action="store_true", help="Gitea、Forgejo 的写法（规则是正则表达式）")
     args = parser.parse_args(argv)
     config = for_command(args)
-    registries, problems = load_registries(config.layout.content / config.layout.data,
-                                           config.layout.shown(config.layout.content / config.layout.data))
+    registries, problems = config.layout.registries()
     if problems:
         print(format_report(problems), file=sys.stderr)
         return 1

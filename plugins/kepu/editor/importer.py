@@ -10,7 +10,6 @@ from pathlib import Path
 from kepu.config import SiteConfig, add_arguments, day_argument, for_command
 from kepu.content.problems import ERROR, WARNING, Problem
 from kepu.content.project import Layout
-from kepu.content.registries import load_registries
 from kepu.editor.answers import ScaffoldError
 from kepu.editor.interview import check_with
 from kepu.editor.rowplans import HEADERS, Finding, Planned, RowPlanner, column_of, front_matter
@@ -107,7 +106,7 @@ def run_import(source: Path, config: SiteConfig, today: date, partial: bool = Fa
     """Read, plan, and (when no row is wrong, or ``partial``: the good rows) write and check."""
     layout = config.layout
     shown = layout.shown(source)
-    registries, problems = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
+    registries, problems = layout.registries()
     if any(p.is_error for p in problems):
         raise ScaffoldError("登记表有错误，先改好它们：\n" + "\n".join(p.format() for p in problems), "改好后再导入")
     try:

@@ -15,7 +15,6 @@ from kepu.content.model import Event
 from kepu.content.placeholders import is_prompt
 from kepu.content.problems import Problem, format_report
 from kepu.content.project import COLLISION, COLLISION_HINT, CheckResult, Layout, check, fixed_outputs
-from kepu.content.registries import load_registries
 from kepu.content.validation import ValidationContext, validate_event
 from kepu.editor.answers import Answers, Retry, ScaffoldError, flag
 from kepu.editor.schedule import LABELS as WHEN_LABELS
@@ -67,7 +66,7 @@ def check_draft(config: SiteConfig, path: Path, text: str,
     ``ctx``: the registries and site already read (many drafts checked at once)."""
     layout = config.layout
     if ctx is None:
-        registries, _ = load_registries(layout.content / layout.data, layout.shown(layout.content / layout.data))
+        registries, _ = layout.registries()
         ctx = layout.context(registries, config.timezone)
     shown = layout.shown(path)
     where = config.urls.save_as("EVENT", slug=path.stem)

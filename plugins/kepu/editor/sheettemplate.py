@@ -208,7 +208,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
     from kepu.config import add_arguments, for_command
-    from kepu.content.registries import load_registries
 
     parser = argparse.ArgumentParser(prog="invoke excel-template", description="写出导入活动用的 Excel 模板。")
     parser.add_argument("path", type=Path)
@@ -216,8 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat)
     args = parser.parse_args(argv)
     config = for_command(args)
-    registries, problems = load_registries(config.layout.content / config.layout.data,
-                                           config.layout.shown(config.layout.content / config.layout.data))
+    registries, problems = config.layout.registries()
     if any(p.is_error for p in problems):
         print("登记表有错误，先改好它们：\n" + "\n".join(p.format() for p in problems))
         return 1
