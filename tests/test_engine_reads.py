@@ -4,6 +4,7 @@ searches, comparisons and printed values make a page depend on."""
 from __future__ import annotations
 
 import dataclasses
+import types
 from pathlib import Path
 
 from jinja2 import DictLoader, Environment
@@ -12,6 +13,7 @@ from pelican.paginator import Paginator
 from kepu.index.grids import MonthKey
 from kepu_pelican.engine import canon, reads
 from kepu_pelican.engine.canon import Lasting, canonical, small
+from kepu_pelican.engine.fragments import RenderedFragments
 
 
 def site(title: str = "潮间带观察", venues: tuple[str, ...] = ("shidi",), place: str = "湿地栈道") -> dict:
@@ -349,3 +351,18 @@ def test_a_listings_pages_are_digested_by_what_they_hold_and_where_they_are() ->
     changed = pages(["潮汐", "湿地", "星空观测"])
     assert canonical(changed[0]) != canonical(same[0])  # its paginator holds the changed event
     assert canonical(changed[0].paginator) != canonical(same[0].paginator)
+
+
+def test_a_cached_card_whose_event_is_unchanged_is_taken_without_following_its_reads(tmp_path: Path) -> None:
+    """Cards (one per event, reused by every listing) are cached across builds: an unchanged
+    one is known from its quick fingerprint; a changed one is rendered again."""
+    template, shared = quick_setup()
+    writer = types.SimpleNamespace(key="key", memo={}, sizes={})
+    first = RenderedFragments(tmp_path / "cards.pickle", writer, shared)
+    made = first.render("chaoxi", template, page_of(shared))
+    first.save()
+    ASKED.clear()
+    later = RenderedFragments(tmp_path / "cards.pickle", types.SimpleNamespace(key="key", memo={}, sizes={}), shared)
+    assert later.reused("chaoxi", template, page_of(shared)) == made
+    assert ASKED == []
+    assert later.reused("chaoxi", template, page_of(shared, title="潮汐的秘密（二）")) is None
