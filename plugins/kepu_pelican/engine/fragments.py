@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .reads import Prepared, follow, prepare, quick, record, recorded_quick
+from .reads import Prepared, follow, prepared_in, quick, record, recorded_quick
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class RenderedFragments:
         if not (isinstance(known, tuple) and len(known) == 6):
             return None
         rid, params, readset, fingerprint, output, kept_quick = known
-        prepared = self._prepared(rid, readset)
+        prepared = prepared_in(self.prepared, rid, readset)
         if kept_quick and kept_quick == quick(rid, params, prepared, template, context, self.key, self.memo,
                                               self.sizes, self.shared, self.digests):
             self.kept[name] = known
@@ -79,16 +79,10 @@ class RenderedFragments:
         rendered = record(template, context, self.key, self.memo, self.sizes)
         if rendered.readset is not None:
             found = recorded_quick(rendered, template, context, self.shared, self.memo, self.sizes, self.digests,
-                                   self._prepared(rendered.rid, rendered.readset))
+                                   prepared_in(self.prepared, rendered.rid, rendered.readset))
             self.kept[name] = (rendered.rid, rendered.params, rendered.readset, rendered.fingerprint,
                                rendered.output, found)
         return rendered.output
-
-    def _prepared(self, rid: str, readset) -> Prepared:
-        prepared = self.prepared.get(rid)
-        if prepared is None:
-            prepared = self.prepared[rid] = prepare(readset)
-        return prepared
 
     def save(self) -> None:
         try:

@@ -550,6 +550,14 @@ def prepare(readset: Sequence) -> Prepared:
     return Prepared(pairs, tuple(places), roots, frozenset(name for names in roots for name in names))
 
 
+def prepared_in(store: dict[str, Prepared], rid: str, readset: Sequence) -> Prepared:
+    """``prepare``, once per read set for ``store``'s owner (a writer, a cache of pieces)."""
+    found = store.get(rid)
+    if found is None:
+        found = store[rid] = prepare(readset)
+    return found
+
+
 _KEYED: dict[int, tuple[tuple, tuple]] = {}  # a manifest's paths are shared by its read sets: looked at once
 
 

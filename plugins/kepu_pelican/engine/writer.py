@@ -14,7 +14,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from ..trace import note
 from .keys import engine_key
 from .output import OutputReuse, start_reuse
-from .reads import Prepared, follow, prepare, quick, record, recorded_quick, stamp, unstamp
+from .reads import Prepared, follow, prepared_in, quick, record, recorded_quick, stamp, unstamp
 
 
 class EngineWriter(Writer):
@@ -68,7 +68,7 @@ class EngineWriter(Writer):
             readset = reuse.earlier_reads.get(rid)
             if readset is None:
                 continue
-            prepared = self._prepared(rid, readset)
+            prepared = prepared_in(self.prepared, rid, readset)
             kept = reuse.quick_of(name, earlier)
             if kept and kept == quick(rid, params, prepared, template, local, self.key, self.memo, self.sizes,
                                       shared, self.shared_digests) and reuse.reuse(name, earlier):
@@ -84,12 +84,6 @@ class EngineWriter(Writer):
                 return True
         return False
 
-    def _prepared(self, rid: str, readset) -> Prepared:
-        prepared = self.prepared.get(rid)
-        if prepared is None:
-            prepared = self.prepared[rid] = prepare(readset)
-        return prepared
-
     def _render(self, name: str, path: str, template, local: dict, shared: dict) -> None:
         rendered = record(template, local, self.key, self.memo, self.sizes)
         if os.path.lexists(path):  # never write through a link into the published build
@@ -100,7 +94,7 @@ class EngineWriter(Writer):
         if rendered.readset is None:
             note(f"engine: {name} is rendered on every build: {rendered.reason}")
             return
-        prepared = self._prepared(rendered.rid, rendered.readset)
+        prepared = prepared_in(self.prepared, rendered.rid, rendered.readset)
         found = recorded_quick(rendered, template, local, shared, self.memo, self.sizes, self.shared_digests,
                                prepared)
         self.reuse.record(name, rendered.stamp, {rendered.rid: rendered.readset}, found)
