@@ -3,17 +3,13 @@ searches, comparisons and printed values make a page depend on."""
 
 from __future__ import annotations
 
-import dataclasses
-import types
 from pathlib import Path
 
 from jinja2 import DictLoader, Environment
-from pelican.paginator import Paginator
 
 from kepu.index.grids import MonthKey
 from kepu_pelican.engine import canon, reads
 from kepu_pelican.engine.canon import Lasting, canonical, small
-from kepu_pelican.engine.fragments import RenderedFragments
 
 
 def site(title: str = "潮间带观察", venues: tuple[str, ...] = ("shidi",), place: str = "湿地栈道") -> dict:
@@ -227,10 +223,8 @@ def test_a_test_on_a_set_depends_on_what_it_holds() -> None:
 class Window:
     """A value every page shares, asked about each page's own event (as a feed's window is)."""
 
-    shut = False
-
     def holds(self, entry: dict) -> bool:
-        return entry["open"] and not self.shut
+        return entry["open"]
 
 
 def test_a_shared_value_asked_about_a_pages_own_value_is_asked_again_for_each_page() -> None:
@@ -257,112 +251,3 @@ def test_a_shared_value_asked_about_a_pages_own_value_is_asked_again_for_each_pa
     assert reused(1, pages[1])  # its own slug, not the first page's
     assert not reused(1, {**shared, "entry": {"open": False, "slug": "b"}})
     assert not reused(0, {**shared, "entry": {"open": True, "slug": "c"}})
-
-
-@dataclasses.dataclass(frozen=True)
-class Talk:
-    """A page's own value whose property counts how often it is asked (a read followed); too
-    large to be digested whole when read, as an event with its sessions is."""
-
-    title: str
-    sessions: tuple[int, ...] = tuple(range(reads.WHOLE + 1))
-
-    @property
-    def heading(self) -> str:
-        ASKED.append(self.title)
-        return f"《{self.title}》"
-
-
-ASKED: list[str] = []
-
-
-QUICK_PAGE = "{{ talk.heading }} · {{ kepu.site }}{% if kepu.window.holds(entry) %}（报名中）{% endif %}"
-
-
-def quick_setup() -> tuple:
-    env = Environment(loader=DictLoader({"page.html": QUICK_PAGE}), autoescape=True)
-    reads.install(env)
-    template = env.get_template("page.html")
-    shared = {"kepu": {"site": "滨海科普日历", "window": Window()}}
-    return template, shared
-
-
-def page_of(shared: dict, title: str = "潮汐的秘密", open_: bool = True) -> dict:
-    return {**shared, "talk": Talk(title), "entry": {"open": open_, "slug": "chaoxi"}}
-
-
-def quick_now(template, first: reads.Rendered, context: dict, shared: dict) -> str | None:
-    return reads.quick(first.rid, first.params, reads.prepare(first.readset), template, context, "key", {}, {},
-                       shared, {})
-
-
-def test_a_page_whose_own_values_are_unchanged_is_known_without_following_their_reads() -> None:
-    """The quick fingerprint digests the page's own values whole: an unchanged page is known
-    without following its reads into them (16,000 event pages on a one-event edit)."""
-    template, shared = quick_setup()
-    before = page_of(shared)
-    first = reads.record(template, before, "key", {}, {})
-    assert first.output == "《潮汐的秘密》 · 滨海科普日历（报名中）"
-    kept = reads.recorded_quick(first, template, before, shared, {}, {}, {}, reads.prepare(first.readset))
-    assert kept
-    again = page_of(shared)  # the next build: equal values, other objects
-    ASKED.clear()
-    assert quick_now(template, first, again, shared) == kept
-    assert ASKED == []  # known without asking the event again
-    followed = reads.follow(first.rid, first.params, reads.prepare(first.readset), template, again, "key", {}, {},
-                            shared, {})
-    assert followed.fingerprint == first.fingerprint and followed.quick == kept
-    assert ASKED == ["潮汐的秘密"]  # following every read asks it
-
-
-def test_a_quick_fingerprint_changes_with_own_values_shared_values_and_questions_about_both() -> None:
-    template, shared = quick_setup()
-    before = page_of(shared)
-    first = reads.record(template, before, "key", {}, {})
-    kept = reads.recorded_quick(first, template, before, shared, {}, {}, {}, reads.prepare(first.readset))
-    assert quick_now(template, first, page_of(shared, title="潮汐的秘密（二）"), shared) != kept
-    renamed = {"kepu": {**shared["kepu"], "site": "塘沽科普日历"}}
-    assert quick_now(template, first, page_of(renamed), renamed) != kept
-    assert quick_now(template, first, page_of(shared, open_=False), shared) != kept
-    # A shared value asked about the page's own one: followed on every page, own values or not.
-    closed = Window()
-    closed.shut = True  # sign-up closed everywhere: the same kind of value, another answer
-    shut = {"kepu": {**shared["kepu"], "window": closed}}
-    assert quick_now(template, first, page_of(shut), shut) != kept
-
-
-def test_a_page_whose_own_value_has_no_canonical_form_has_no_quick_fingerprint() -> None:
-    template, shared = quick_setup()
-    before = {**page_of(shared), "talk": Window()}
-    first = reads.record(template, before, "key", {}, {})
-    assert reads.recorded_quick(first, template, before, shared, {}, {}, {}, reads.prepare(first.readset)) is None
-
-
-def test_a_listings_pages_are_digested_by_what_they_hold_and_where_they_are() -> None:
-    settings = {"DEFAULT_ORPHANS": 0, "PAGINATION_PATTERNS": []}
-
-    def pages(titles: list[str]) -> list:
-        paginator = Paginator("streets/beitang/index.html", "streets/beitang/", [Talk(t) for t in titles], settings, 2)
-        return [paginator.page(number) for number in (1, 2)]
-
-    same, again = pages(["潮汐", "湿地", "星空"]), pages(["潮汐", "湿地", "星空"])
-    assert [canonical(page) for page in same] == [canonical(page) for page in again]
-    assert canonical(same[0]) != canonical(same[1])
-    changed = pages(["潮汐", "湿地", "星空观测"])
-    assert canonical(changed[0]) != canonical(same[0])  # its paginator holds the changed event
-    assert canonical(changed[0].paginator) != canonical(same[0].paginator)
-
-
-def test_a_cached_card_whose_event_is_unchanged_is_taken_without_following_its_reads(tmp_path: Path) -> None:
-    """Cards (one per event, reused by every listing) are cached across builds: an unchanged
-    one is known from its quick fingerprint; a changed one is rendered again."""
-    template, shared = quick_setup()
-    writer = types.SimpleNamespace(key="key", memo={}, sizes={})
-    first = RenderedFragments(tmp_path / "cards.pickle", writer, shared)
-    made = first.render("chaoxi", template, page_of(shared))
-    first.save()
-    ASKED.clear()
-    later = RenderedFragments(tmp_path / "cards.pickle", types.SimpleNamespace(key="key", memo={}, sizes={}), shared)
-    assert later.reused("chaoxi", template, page_of(shared)) == made
-    assert ASKED == []
-    assert later.reused("chaoxi", template, page_of(shared, title="潮汐的秘密（二）")) is None

@@ -239,7 +239,7 @@ class ListingsGenerator(Generator):
     def _render_fragments(self, name: str, entries: list, writer) -> dict[str, Markup]:
         """Template ``name`` rendered once for each of these events, by slug (cached across builds)."""
         template = self.get_template(name)
-        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / f"{name}s.pickle", writer, self.context)
+        cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / f"{name}s.pickle", writer)
 
         def render(part: Iterable[EventEntry]) -> tuple[dict[str, str], dict[str, tuple]]:
             """In each process: its share of the fragments, and what the cache keeps of them."""

@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import PurePath
 from typing import Any
 
-from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
 SCALARS = (str, int, float, bool, type(None), bytes, date, datetime, time, timedelta, tzinfo,
@@ -140,7 +139,7 @@ def _write(out: list[str], value: Any, memo: dict[int, tuple[Any, str]]) -> None
     part: list[str] = []
     nested = _write_composite(part, value, memo, found)
     text = "".join(part)
-    if len(text) > SHORT and (found == DATACLASS or isinstance(value, (tuple, Paginator, Page))):
+    if len(text) > SHORT and (found == DATACLASS or isinstance(value, tuple)):
         text = "#" + text_hash(text)  # a large part is written as its digest
         if nested:
             # Kept for the build when it holds other values (an event: written once); a short or
@@ -223,28 +222,9 @@ def _write_composite(out: list[str], value: Any, memo: dict, found: int) -> bool
         out.append("{" + ",".join(sorted(canonical(item, memo) for item in value)) + "}")
     elif isinstance(value, URLWrapper):  # a news item's author, category or tag: its name and address
         out.append(f"{type(value).__qualname__}({value.name!r},{value.slug!r},{value.url!r})")
-    elif isinstance(value, (Paginator, Page)):  # a listing's pages: what they are made from (and the settings)
-        _write_pages(out, value, memo)
     else:
         raise _Stuck(f"{type(value).__module__}.{type(value).__qualname__}")
     return True
-
-
-def _write_pages(out: list[str], value: Paginator | Page, memo: dict) -> None:
-    """Pelican's paginator, or one of its pages: everything else either shows is worked out
-    from these and the settings (in every key already)."""
-    if isinstance(value, Paginator):
-        out.append(f"Paginator({value.name!r},{value.url!r},{value.per_page!r},{value.orphans!r},")
-    else:
-        out.append(f"Page({value.full_name!r},{value.base_url!r},{value.number!r},")
-    try:
-        _write(out, list(value.object_list), memo)
-    except _Stuck as stuck:
-        raise stuck.at(".object_list") from None
-    if isinstance(value, Page):
-        out.append(",")
-        _write(out, value.paginator, memo)
-    out.append(")")
 
 
 def small(value: Any, limit: int, sizes: dict[int, tuple[Any, int]]) -> bool:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .reads import Prepared, follow, prepared_in, quick, record, recorded_quick
+from .reads import Prepared, prepare, record, replay
 
 logger = logging.getLogger(__name__)
 
@@ -45,43 +45,32 @@ class FragmentCache:
 
 class RenderedFragments:
     """Templates rendered into pieces of pages (cards): a piece is rendered again only when
-    what its template read from the context has changed since it was cached. ``shared``: the
-    context every piece starts from (a piece's own values are the names it adds or replaces)."""
+    what its template read from the context has changed since it was cached."""
 
-    def __init__(self, path: Path, writer, shared: dict):
+    def __init__(self, path: Path, writer):
         self.path, self.key, self.memo, self.sizes = path, writer.key, writer.memo, writer.sizes
-        self.shared = shared
         self.known = load_pickle(path)
         self.prepared: dict[str, Prepared] = {}
-        self.digests: dict = {}  # this build's digests of shared reads and plans (``reads.quick``)
         self.kept: dict[str, tuple] = {}
 
     def reused(self, name: str, template, context: dict) -> str | None:
         """The cached piece, if what its template read is unchanged; None if it must be rendered."""
         known = self.known.get(name)
-        if not (isinstance(known, tuple) and len(known) == 6):
-            return None
-        rid, params, readset, fingerprint, output, kept_quick = known
-        prepared = prepared_in(self.prepared, rid, readset)
-        if kept_quick and kept_quick == quick(rid, params, prepared, template, context, self.key, self.memo,
-                                              self.sizes, self.shared, self.digests):
-            self.kept[name] = known
-            return output
-        found = follow(rid, params, prepared, template, context, self.key, self.memo, self.sizes, self.shared,
-                       self.digests)
-        if found is None or found.fingerprint != fingerprint:
-            return None
-        self.kept[name] = (rid, params, readset, fingerprint, output, found.quick)
-        return output
+        if isinstance(known, tuple) and len(known) == 5:
+            rid, params, readset, fingerprint, output = known
+            if rid not in self.prepared:
+                self.prepared[rid] = prepare(readset)
+            if replay(rid, params, self.prepared[rid], template, context, self.key, self.memo, self.sizes) == fingerprint:
+                self.kept[name] = known
+                return output
+        return None
 
     def render(self, name: str, template, context: dict) -> str:
         """The piece rendered (with its reads followed, for the cache)."""
         rendered = record(template, context, self.key, self.memo, self.sizes)
         if rendered.readset is not None:
-            found = recorded_quick(rendered, template, context, self.shared, self.memo, self.sizes, self.digests,
-                                   prepared_in(self.prepared, rendered.rid, rendered.readset))
             self.kept[name] = (rendered.rid, rendered.params, rendered.readset, rendered.fingerprint,
-                               rendered.output, found)
+                               rendered.output)
         return rendered.output
 
     def save(self) -> None:

@@ -34,7 +34,7 @@ from .reads import as_path, shared_paths
 MANIFEST = ".kepu-build"  # in the output: the digest of its manifest
 STORE = "builds"  # in the cache folder: manifests by digest
 KEEP = 4  # manifests kept: the published build's, the spare's, and a build under way or two
-VERSION = 6
+VERSION = 5
 SUFFIX = ".pickle"  # written and read only by this code, like the other caches
 
 
@@ -77,50 +77,36 @@ class OutputReuse:
         self.previous = previous
         self.store = store
         self.started_ns = time.time_ns()
-        self.present, present_reads, self.present_quick = _load(staging, store)  # a recycled tree: what is in place
+        self.present, present_reads = _load(staging, store)  # a recycled tree: what is already in place
         # The published build's reads, those the recycled tree does not have (most are the same: decoded once).
-        self.known, known_reads, self.known_quick = (_load(previous, store, skip=present_reads)
-                                                     if previous is not None else ({}, {}, {}))
+        self.known, known_reads = _load(previous, store, skip=present_reads) if previous is not None else ({}, {})
         self.earlier_reads = {**known_reads, **present_reads}  # the reads of earlier pages, by id
         self.fingerprints: dict[str, str] = {}
-        self.quick: dict[str, str] = {}  # pages' quick fingerprints (``reads.quick``)
         self.readsets: dict[str, Sequence] = {}
         self.delta: dict[str, Any] | None = None  # what a forked worker made, for its parent
         self.memo: dict = {}  # digests of values, shared by every reader of this build's context
         self.sizes: dict = {}  # how many values each dataclass holds (engine.canon.small)
         self._folders: set[str] = set()
 
-    def record(self, relative: str, fingerprint: str, readsets: Mapping[str, list] | None = None,
-               quick: str | None = None) -> None:
+    def record(self, relative: str, fingerprint: str, readsets: Mapping[str, list] | None = None) -> None:
         """A file of this build and what it was made from (for the manifest)."""
         self.fingerprints[relative] = fingerprint
         if readsets:
             self.readsets.update(readsets)
-        if quick:
-            self.quick[relative] = quick
         if self.delta is not None:
             self.delta["files"][relative] = fingerprint
             self.delta["readsets"].update(readsets or {})
-            if quick:
-                self.delta["quick"][relative] = quick
-
-    def quick_of(self, relative: str, fingerprint: str) -> str | None:
-        """The quick fingerprint an earlier build kept with this file's fingerprint."""
-        if self.present.get(relative) == fingerprint and relative in self.present_quick:
-            return self.present_quick[relative]
-        return self.known_quick.get(relative) if self.known.get(relative) == fingerprint else None
 
     def earlier(self, relative: str) -> list[str]:
         """The fingerprints this file had in the recycled tree and in the published build."""
         return list(dict.fromkeys(f for f in (self.present.get(relative), self.known.get(relative)) if f))
 
     def begin_delta(self) -> None:
-        self.delta = {"files": {}, "readsets": {}, "quick": {}}
+        self.delta = {"files": {}, "readsets": {}}
 
     def merge(self, delta: Mapping[str, Any]) -> None:
         """Take in what a worker process wrote or linked."""
         self.fingerprints.update(delta["files"])
-        self.quick.update(delta.get("quick", {}))
         for rid, readset in delta["readsets"].items():
             if rid not in self.readsets:  # a copy made in the worker: its paths shared with this process's
                 self.readsets[rid] = shared_paths(readset)
@@ -184,7 +170,6 @@ class OutputReuse:
         # Named after the files' fingerprints, which name their read sets: the same build, the same name.
         name = hashlib.sha256(_compact_json(files).encode("utf-8")).hexdigest()[:32]
         data = {"version": VERSION, "files": files,
-                "quick": {relative: self.quick[relative] for relative in files if relative in self.quick},
                 "readsets": _encode({rid: self.readsets[rid] for rid in sorted(self.readsets) if rid in used})}
         save_pickle(self.store / f"{name}{SUFFIX}", data)
         replace_file(self.staging / MANIFEST, name.encode("ascii") + b"\n")
@@ -239,20 +224,20 @@ def _forget_old(store: Path, current: str) -> None:
 
 
 def _load(folder: Path, store: Path, reads: bool = True,
-          skip: Mapping[str, Any] | frozenset = frozenset()) -> tuple[dict[str, str], dict[str, tuple], dict[str, str]]:
-    """A tree's files (their fingerprints), the reads of its pages (``reads``; not those whose
-    ids ``skip`` has) and their quick fingerprints; empty if unknown."""
+          skip: Mapping[str, Any] | frozenset = frozenset()) -> tuple[dict[str, str], dict[str, tuple]]:
+    """A tree's files (their fingerprints) and the reads of its pages (``reads``; not those whose
+    ids ``skip`` has); empty if unknown."""
     try:
         name = (folder / MANIFEST).read_text("ascii").strip()
         if not name.isalnum():
-            return {}, {}, {}
+            return {}, {}
         data = pickle.loads((store / f"{name}{SUFFIX}").read_bytes())
         if data.get("version") == VERSION and isinstance(data["files"], dict):
-            return data["files"], _decode(data["readsets"], skip) if reads else {}, data["quick"]
+            return data["files"], _decode(data["readsets"], skip) if reads else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, IndexError, ImportError,
             pickle.UnpicklingError):
         pass
-    return {}, {}, {}
+    return {}, {}
 
 
 _ACTIVE: dict[str, OutputReuse] = {}

@@ -10,10 +10,6 @@ value handed to a filter too); a value it went deeper into, its type only; a col
 iterated over, its length and the plain values directly in it (the rest is read through paths
 to its items). A value with no canonical form (see ``canon``), or a lookup on an object that
 came from nowhere the recorder knows, makes the page un-reusable, with the reason kept.
-
-A page's quick fingerprint (``quick``) digests the values the page replaced in the context
-(its event, its page of a listing) whole, with its other reads: when it is unchanged, so is
-every read, and the reads into the page's own values need not be followed one by one.
 """
 
 from __future__ import annotations
@@ -403,8 +399,6 @@ class Rendered:
     params: tuple = ()
     fingerprint: str = ""
     reason: str = ""
-    key: str = ""
-    values: tuple[str, ...] = ()  # each read's digest, in the read set's order
 
     @property
     def stamp(self) -> str:
@@ -466,8 +460,7 @@ def record(template, context: dict, key: str, memo: dict, sizes: dict) -> Render
     general = tuple((_lift(path, params), mode) for path, mode in reads)
     readset, rid = _readset(general)
     keys = tuple(params)  # text keys: as JSON gives them back
-    return Rendered(output, rid, readset, keys, fingerprint(key, template.name, rid, keys, values), key=key,
-                    values=tuple(values))
+    return Rendered(output, rid, readset, keys, fingerprint(key, template.name, rid, keys, values))
 
 
 _READSETS: dict[tuple, tuple[tuple, str]] = {}  # pages of one template mostly read the same paths
@@ -550,14 +543,6 @@ def prepare(readset: Sequence) -> Prepared:
     return Prepared(pairs, tuple(places), roots, frozenset(name for names in roots for name in names))
 
 
-def prepared_in(store: dict[str, Prepared], rid: str, readset: Sequence) -> Prepared:
-    """``prepare``, once per read set for ``store``'s owner (a writer, a cache of pieces)."""
-    found = store.get(rid)
-    if found is None:
-        found = store[rid] = prepare(readset)
-    return found
-
-
 _KEYED: dict[int, tuple[tuple, tuple]] = {}  # a manifest's paths are shared by its read sets: looked at once
 
 
@@ -593,116 +578,35 @@ def replay(rid: str, params: tuple, reads: Prepared, template, context: Mapping[
     (none replaced by the page's own) gives the same digest on every page of the template, kept
     in ``known`` for the build: a page follows only the paths from its own values (without
     ``shared``, every path)."""
-    found = follow(rid, params, reads, template, context, key, memo, sizes, shared, known)
-    return None if found is None else found.fingerprint
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Followed:
-    """A page's reads followed again: its ``fingerprint`` and its ``quick`` one (see ``quick``)."""
-
-    fingerprint: str
-    quick: str | None
-
-
-def follow(rid: str, params: tuple, reads: Prepared, template, context: Mapping[str, Any], key: str,
-           memo: dict, sizes: dict, shared: Mapping[str, Any] | None = None,
-           known: dict | None = None) -> Followed | None:
-    """``replay``, with the quick fingerprint worked out from the same digests."""
-    shared, known = shared or {}, {} if known is None else known
     try:
-        plan = _plan(reads, template, rid, context, shared, known)
-        values = _digests(params, reads, plan, template, context, memo, sizes, known)
+        values = _digests(rid, params, reads, template, context, memo, sizes, shared or {},
+                          {} if known is None else known)
     except Exception:  # anything that stops the lookup means: render the page again
         return None
-    return Followed(fingerprint(key, template.name, rid, params, values),
-                    _quick(key, template.name, rid, params, plan, values, context, memo, sizes))
-
-
-def quick(rid: str, params: tuple, reads: Prepared, template, context: Mapping[str, Any], key: str,
-          memo: dict, sizes: dict, shared: Mapping[str, Any], known: dict) -> str | None:
-    """A page's quick fingerprint: the digests of its own values whole (the names of the context
-    the page replaced: its event, its page of a listing), and of its reads that start elsewhere.
-    The same quick fingerprint means the same reads' values: a read that starts from the page's
-    own values only gives the same value when those are equal (what a template reads of a
-    value, its attributes, items and methods, is made from its content: the code that makes it
-    is in ``key``). So an unchanged page is known without following its own reads; one whose
-    own values changed is followed read by read (its values may differ where it reads nothing).
-    None: a value with no canonical form."""
-    try:
-        plan = _plan(reads, template, rid, context, shared, known)
-        values = _digests(params, reads, plan, template, context, memo, sizes, known, skip_covered=True)
-    except Exception:
-        return None
-    return _quick(key, template.name, rid, params, plan, values, context, memo, sizes, followed=False)
-
-
-def recorded_quick(rendered: Rendered, template, context: Mapping[str, Any], shared: Mapping[str, Any],
-                   memo: dict, sizes: dict, known: dict, prepared: Prepared) -> str | None:
-    """The quick fingerprint of a page just rendered, from the digests its render found."""
-    try:
-        plan = _plan(prepared, template, rendered.rid, context, shared, known)
-    except Exception:
-        return None
-    return _quick(rendered.key, template.name, rendered.rid, rendered.params, plan, list(rendered.values),
-                  context, memo, sizes)
-
-
-def _quick(key: str, name: str, rid: str, params: tuple, plan: _Plan, values: list[str],
-           context: Mapping[str, Any], memo: dict, sizes: dict, followed: bool = True) -> str | None:
-    if not plan.own:
-        return None
-    try:
-        wholes = [value_digest(context.get(own, missing), DEEP, memo, sizes) for own in plan.own]
-    except Unreusable:
-        return None
-    if followed:  # every read's digest: those of reads from own values only are left out
-        values = [value for value, covered in zip(values, plan.covered, strict=True) if not covered]
-    return fingerprint(key, name, rid, params, ["quick", *plan.own, *wholes, "reads", *values])
+    return fingerprint(key, template.name, rid, params, values)
 
 
 OWN, KEYED, SHARED = object(), object(), object()  # how a read of a read set is digested on a page
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Plan:
-    """How a read set is followed on a page that replaced ``own`` names of the shared context
-    (sorted): per read, OWN (followed on every page), KEYED (a shared value at a path naming
-    the page's keys: kept per path), or the digest itself, once found (SHARED before); and
-    whether it starts from own values only (``covered``: a quick fingerprint leaves it out)."""
-
-    own: tuple[str, ...]
-    steps: list
-    covered: tuple[bool, ...]
-
-
-def _plan(reads: Prepared, template, rid: str, context: Mapping[str, Any], shared: Mapping[str, Any],
-          known: dict) -> _Plan:
-    """Which reads start from the page's own values depends only on which names of the context
-    the page replaced: worked out once per template, read set and such names."""
+def _digests(rid: str, params: tuple, reads: Prepared, template, context: Mapping[str, Any], memo: dict,
+             sizes: dict, shared: Mapping[str, Any], known: dict) -> list[str]:
+    """The digests of a page's reads. Which reads start from the page's own values depends only
+    on which names of the context the page replaced (``own``): the plan for the read set and
+    those names says, per read, OWN (followed on every page), KEYED (a shared value at a path
+    naming the page's keys: kept per path), or the digest itself, once found (SHARED before)."""
     own = frozenset(name for name in reads.names if name not in shared or context.get(name) is not shared[name])
     plan_key = ("plan", template.name, rid, own)
     plan = known.get(plan_key)
     if plan is None:
-        steps = [OWN if not own.isdisjoint(roots) else KEYED if places else SHARED
-                 for roots, places in zip(reads.roots, reads.places, strict=True)]
-        covered = tuple(step is OWN and own.issuperset(roots) for step, roots in zip(steps, reads.roots, strict=True))
-        plan = known[plan_key] = _Plan(tuple(sorted(own)), steps, covered)
-    return plan
-
-
-def _digests(params: tuple, reads: Prepared, plan: _Plan, template, context: Mapping[str, Any], memo: dict,
-             sizes: dict, known: dict, skip_covered: bool = False) -> list[str]:
-    """The digests of a page's reads, in order (``skip_covered``: not those from own values only)."""
+        plan = known[plan_key] = [OWN if not own.isdisjoint(roots) else KEYED if places else SHARED
+                                  for roots, places in zip(reads.roots, reads.places, strict=True)]
     env = template.environment
     found: dict[tuple, Any] = {}
     values = []
-    steps = plan.steps
-    for number, step in enumerate(steps):
+    for number, step in enumerate(plan):
         if type(step) is str:
             values.append(step)
-            continue
-        if skip_covered and plan.covered[number]:
             continue
         path, mode = reads.reads[number]
         places = reads.places[number]
@@ -716,7 +620,7 @@ def _digests(params: tuple, reads: Prepared, plan: _Plan, template, context: Map
                 digest = known[cache_key] = value_digest(_resolve(bound, context, env, found), mode, memo, sizes)
             values.append(digest)
         else:
-            digest = steps[number] = value_digest(_resolve(bound, context, env, found), mode, memo, sizes)
+            digest = plan[number] = value_digest(_resolve(bound, context, env, found), mode, memo, sizes)
             values.append(digest)
     return values
 

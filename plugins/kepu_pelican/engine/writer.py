@@ -14,7 +14,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from ..trace import note
 from .keys import engine_key
 from .output import OutputReuse, start_reuse
-from .reads import Prepared, follow, prepared_in, quick, record, recorded_quick, stamp, unstamp
+from .reads import Prepared, prepare, record, replay, stamp, unstamp
 
 
 class EngineWriter(Writer):
@@ -46,7 +46,7 @@ class EngineWriter(Writer):
             context["localsiteurl"] = local["localsiteurl"]
         path = self._claim(name, override_output)
         if not self._reused(name, template, local, context):
-            self._render(name, path, template, local, context)
+            self._render(name, path, template, local)
         signals.content_written.send(path, context=local)
         return None
 
@@ -60,31 +60,25 @@ class EngineWriter(Writer):
         return path
 
     def _reused(self, name: str, template, local: dict, shared: dict) -> bool:
-        """Whether the page an earlier build made can stand: its quick fingerprint (its own
-        values whole) the same, else every read followed again and the same."""
         reuse = self.reuse
         for earlier in reuse.earlier(name):
             rid, params = unstamp(earlier)
             readset = reuse.earlier_reads.get(rid)
             if readset is None:
                 continue
-            prepared = prepared_in(self.prepared, rid, readset)
-            kept = reuse.quick_of(name, earlier)
-            if kept and kept == quick(rid, params, prepared, template, local, self.key, self.memo, self.sizes,
-                                      shared, self.shared_digests) and reuse.reuse(name, earlier):
-                reuse.record(name, earlier, {rid: readset}, kept)
-                return True
-            found = follow(rid, params, prepared, template, local, self.key, self.memo, self.sizes,
+            if rid not in self.prepared:
+                self.prepared[rid] = prepare(readset)
+            found = replay(rid, params, self.prepared[rid], template, local, self.key, self.memo, self.sizes,
                            shared, self.shared_digests)
             if found is None:
                 continue
-            stamped = stamp(rid, params, found.fingerprint)
+            stamped = stamp(rid, params, found)
             if reuse.reuse(name, stamped):
-                reuse.record(name, stamped, {rid: readset}, found.quick)
+                reuse.record(name, stamped, {rid: readset})
                 return True
         return False
 
-    def _render(self, name: str, path: str, template, local: dict, shared: dict) -> None:
+    def _render(self, name: str, path: str, template, local: dict) -> None:
         rendered = record(template, local, self.key, self.memo, self.sizes)
         if os.path.lexists(path):  # never write through a link into the published build
             os.unlink(path)
@@ -94,10 +88,7 @@ class EngineWriter(Writer):
         if rendered.readset is None:
             note(f"engine: {name} is rendered on every build: {rendered.reason}")
             return
-        prepared = prepared_in(self.prepared, rendered.rid, rendered.readset)
-        found = recorded_quick(rendered, template, local, shared, self.memo, self.sizes, self.shared_digests,
-                               prepared)
-        self.reuse.record(name, rendered.stamp, {rendered.rid: rendered.readset}, found)
+        self.reuse.record(name, rendered.stamp, {rendered.rid: rendered.readset})
 
 
 def _local_context(context: dict, name: str, kwargs: dict[str, Any], relative_urls: bool) -> dict:
