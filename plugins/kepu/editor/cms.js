@@ -626,9 +626,8 @@
         ]));
       },
       preview: function (state) {
-        var start = dayOf(textOf(entryField(this.props, this.props.field.get("start_field"))));
+        var startText = textOf(entryField(this.props, this.props.field.get("start_field"))), start = dayOf(startText);
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
-        var startText = textOf(entryField(this.props, this.props.field.get("start_field")));
         var dates = withExtras(expand(state, start, state.exdates), state, startText), sessions = {};
         state.sessions.forEach(function (session) { sessions[sessionDay(session)] = session; });
         var notes = [];

@@ -637,9 +637,7 @@ def run(kind: str, given: Mapping[str, str | None], config: SiteConfig, today: d
         ask: Ask | None = None, say: Say = print) -> Path:
     """Collect the answers (asking for missing ones when ``ask`` is given), check the draft,
     read it back, write the file; returns the new file's path."""
-
     layout = config.layout
-
     registries, problems = layout.registries()
     if any(p.is_error for p in problems):
         raise ScaffoldError("登记表有错误，先修改它们：\n" + format_report(problems), "改好后再运行")
