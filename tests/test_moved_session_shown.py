@@ -132,6 +132,8 @@ def test_filtered_cards_give_the_found_sessions_time_and_place(built: Path, brow
         page = browser.new_page()
         page.clock.set_fixed_time(datetime.fromisoformat(moment))
         page.goto(f"{base}/events/?street=xinbei")
+        # The list as built comes first; the filters' cards replace it once the index has come.
+        page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
         card = page.locator("#results article.card", has_text=TITLE)
         card.wait_for()
         shown = card.locator(".when").inner_text(), card.locator(".where").inner_text()
