@@ -174,14 +174,16 @@ def rebuild(c, build_date=None):
                                   "base": "与 --strict 一起用：这次修改相对的分支，例如 origin/main",
                                   "format": "github：另外输出 GitHub Actions 标注，问题显示在合并请求改动的那一行",
                                   "summary": "把问题表追加到这个文件（Markdown），例如 $GITHUB_STEP_SUMMARY",
-                                  "build_date": "按这一天判断新加的活动是否已经结束，格式 2026-12-01（默认今天）"})
-def check(c, path=None, content=None, strict=False, base=None, format=None, summary=None, build_date=None):
+                                  "build_date": "按这一天判断新加的活动是否已经结束，格式 2026-12-01（默认今天）",
+                                  "at": "按这个时刻判断活动是否已经结束，例如 \"2026-12-08 11:00\"（默认现在）"})
+def check(c, path=None, content=None, strict=False, base=None, format=None, summary=None, build_date=None,
+          at=None):
     """检查活动、新闻、页面和登记表，列出全部问题，不构建网站。"""
     if _help_asked(path, "check"):
         return
     _python("-m", "kepu.editor.check", *([_here(path)] if path else []),
             *_flags(content=content and _here(content), strict=strict, base=base, format=format,
-                    summary=summary and _here(summary), build_date=build_date))
+                    summary=summary and _here(summary), build_date=build_date, at=at))
 
 
 @task(help={"content": PATH_HELP["content"]})

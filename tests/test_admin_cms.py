@@ -817,6 +817,31 @@ def _events_in(folder: Path) -> set[str]:
     return {path.name for path in folder.glob("*.md")}
 
 
+def test_attendance_is_taken_the_evening_the_event_ended(editor, browser) -> None:
+    """The 流动科技馆 day (5 December, 09:00–16:00) is over; the volunteer types 参加人数 that
+    evening, as its label says (活动结束后填). The form and the check knew only the day: both said
+    活动还没有结束 until the next morning. Now the form takes the number once the session's end has
+    passed on her clock (refusing it still at 15:00), and the check, at the same moment, passes it."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    before = event.read_text("utf-8")
+    afternoon = datetime(2026, 12, 5, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with _signed_in(browser, url, clock=afternoon) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        page.get_by_label("参加人数（活动结束后填）").fill("120")
+        _refused(page, "活动还没有结束，“参加人数”要在活动办完以后填")
+    assert event.read_text("utf-8") == before
+    with _signed_in(browser, url, clock=afternoon + timedelta(hours=1, minutes=5)) as page:  # 16:05: it ended
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        page.get_by_label("参加人数（活动结束后填）").fill("120")
+        _publish(page)
+    assert _front_matter(event)["attendance"] == 120
+    evening = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(site / "content"),
+                              "--strict", "--at", "2026-12-05 16:05", str(event)], cwd=site, env=plugin_env(),
+                             capture_output=True, text=True, timeout=120)
+    assert evening.returncode == 0 and "还没有结束" not in evening.stdout, evening.stdout
+
+
 def test_the_form_says_before_saving_what_the_check_refuses_across_fields(editor, browser) -> None:
     """A place or an online link; a postponed event's two times; 参加人数 before the event is over;
     需要报名 with no way to sign up; a 状态说明 no page shows. Each field was accepted on its own

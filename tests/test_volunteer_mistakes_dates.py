@@ -275,6 +275,26 @@ def test_today_is_the_builds_date_by_default(site: Path) -> None:
     assert f"{shown}:3: （提醒）start: 这个新加的活动在 2001-12-22 就已经结束了" in plain.stdout
 
 
+def test_attendance_recorded_the_evening_the_event_ended_passes_that_day(site: Path) -> None:
+    """A volunteer records 参加人数 once the talk (8 December, 09:00–10:30) is over, as the form's
+    label says (活动结束后填). The check knew only the day: it said 活动还没有结束 until the next
+    day, and her change failed review (strict) on the evening it was made."""
+    text = broken(TALK, ("registration:", "attendance: 36\nregistration:"))
+    (site / TALK.relative_to(ROOT / "content")).write_text(text, "utf-8")
+    git(site.parent, "checkout", "-qb", "renshu")
+    git(site.parent, "commit", "-qam", "attendance")
+    shown = f"content/{TALK.relative_to(ROOT / 'content').as_posix()}"
+    line = line_of(text, "attendance:")
+    during = check(site, "--strict", "--base", "main", "--at", "2026-12-08 10:00", build_date=None)
+    assert during.returncode == 1, during.stdout
+    assert f"{shown}:{line}: attendance: 活动还没有结束（第一场在 2026-12-08 10:30 结束）" in during.stdout
+    after = check(site, "--strict", "--base", "main", "--at", "2026-12-08 10:30", build_date=None)
+    assert after.returncode == 0, after.stdout
+    assert "还没有结束" not in after.stdout
+    day = check(site, "--strict", "--base", "main", build_date="2026-12-08")  # a day, not today: from its start
+    assert day.returncode == 1 and "活动还没有结束" in day.stdout, day.stdout
+
+
 # -- 5. the same event twice ---------------------------------------------------------------------
 def test_copied_file_left_unchanged_is_refused_naming_both_files(site: Path) -> None:
     copy = site / TALK.relative_to(ROOT / "content").with_name("dagu-qianming-zhuanjia-guanjie-jiankang-2.md")

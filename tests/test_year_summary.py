@@ -473,7 +473,7 @@ def test_the_year_summary_adds_up_as_a_staffer_adds_up_events_csv(mini_site: Pat
     check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(site / "content"),
                             "--build-date", SAMPLE_BUILD_DATE], cwd=site, env=plugin_env(), capture_output=True,
                            text=True, timeout=300)
-    assert "活动还没有结束（第一场在 2026-12-20），参加人数要在活动结束后登记" in check.stdout, check.stdout
+    assert "活动还没有结束（第一场在 2026-12-20 10:00 结束），参加人数要在活动结束后登记" in check.stdout, check.stdout
     assert "已取消的活动登记了参加人数，统计和开放数据不会计入" in check.stdout, check.stdout
     output = tmp_path / "out"
     result = run_build(site / "content", output, build_date=SAMPLE_BUILD_DATE)

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,14 @@ class SiteConfig:
         """The day pages are built and content is checked for."""
         return self.build_date
 
+    def checked_at(self, day: date) -> datetime:
+        """The instant content is checked at for ``day``: the clock when ``day`` is today in the
+        site's time zone (a volunteer records 参加人数 the evening an event ended), else the
+        start of ``day`` (as the build stands for it)."""
+        zone = ZoneInfo(self.timezone)
+        now = datetime.now(zone)
+        return now if now.date() == day else datetime.combine(day, time.min, tzinfo=zone)
+
 
 def load(path: Path | str = SETTINGS_FILE, overrides: Mapping[str, Any] | None = None) -> SiteConfig:
     """Run the settings file as the build does and read its configuration (``overrides``: settings
@@ -157,6 +165,14 @@ def day_argument(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}”不是有效的日期：写成 2026-12-01 这样的年-月-日") from None
+
+
+def moment_argument(text: str) -> datetime:
+    """An --at as typed (2026-12-08 11:00), in the site's time zone once it is known."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的时刻：写成 2026-12-08 11:00 这样的日期和时间") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from kepu.content.dates import WEEKDAYS, day_of, format_day
-from kepu.content.model import Event, Occurrence, SessionChange
+from kepu.content.model import Event, Occurrence, SessionChange, is_over
 from kepu.content.problems import STRICT_ADDED, STRICT_ALWAYS
 from kepu.content.recurrence import (
     FIRST_WITHIN_YEARS,
@@ -29,11 +30,17 @@ NIGHT_FIELD = "night"
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """What the check knows beyond the files: the day it checks for (as the build's BUILD_DATE)
-    and, asked only when needed, the shown paths of the files the change adds."""
+    """What the check knows beyond the files: the day it checks for (as the build's BUILD_DATE),
+    asked only when needed, the shown paths of the files the change adds, and the instant it
+    checks at (``moment``: the clock when checking for today; None, the start of ``today``)."""
 
     today: date
     added: Callable[[], Collection[str]]
+    moment: datetime | None = None
+
+    def at(self, zone: tzinfo) -> datetime:
+        """The instant the check stands for, in ``zone`` when it is only a day."""
+        return self.moment or datetime.combine(self.today, time.min, tzinfo=zone)
 
 
 def _day(value: date) -> str:
@@ -180,16 +187,25 @@ def _runs_into(one: Occurrence, following: Occurrence) -> bool:
 
 def early_attendance(checker: FieldReader, event: Event) -> None:
     """参加人数 are recorded after an event: on a cancelled event, or before its first session is
-    over, the number is not counted (statistics, events.csv), so the editor is told why."""
+    over, the number is not counted (statistics, events.csv), so the editor is told why. Over is
+    the instant the session ends: a volunteer records the number on the evening of the day."""
     review = checker.ctx.review
     if review is None or event.attendance is None:
         return
+    first = Occurrence(event, event.start, event.end)
     if event.status == "cancelled":
         checker.warn("attendance", "已取消的活动登记了参加人数，统计和开放数据不会计入",
                      "删去 attendance；如果活动其实办了，改正 status", STRICT_ALWAYS)
-    elif Occurrence(event, event.start, event.end).last_day >= review.today:
-        checker.warn("attendance", f"活动还没有结束（第一场在 {event.start:%Y-%m-%d}），参加人数要在活动结束后登记",
+    elif not is_over(first, review.at(ZoneInfo(event.timezone))):
+        checker.warn("attendance", f"活动还没有结束（第一场{_ends(first)}结束），参加人数要在活动结束后登记",
                      "先删去 attendance，活动结束后再填写实际人数；现在写的数字不会计入统计", STRICT_ALWAYS)
+
+
+def _ends(first: Occurrence) -> str:
+    """When a first session ends, as the message says it: 2026-12-08 10:30, or a day's end."""
+    if isinstance(first.end, datetime):
+        return f"在 {first.end:%Y-%m-%d %H:%M} "
+    return f"到 {first.last_day:%Y-%m-%d} "
 
 
 def late_deadline(checker: FieldReader, event: Event) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from kepu.content.dates import format_clock, format_day
 
@@ -505,3 +506,21 @@ class Occurrence:
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def ends_at(occurrence: Occurrence) -> datetime:
+    """The instant an occurrence is over -- the one definition of "over" the build and the
+    pages' script share (pages carry it as an ISO instant with offset, ``data-ends``).
+
+    A timed occurrence is over at its end instant. An all-day one lasts to the end of its
+    last day in the event's own time zone: it is over from 00:00 of the day after.
+    """
+    end = occurrence.end
+    if isinstance(end, datetime):
+        return end
+    return datetime.combine(end + timedelta(days=1), time.min, tzinfo=ZoneInfo(occurrence.event.timezone))
+
+
+def is_over(occurrence: Occurrence, at: datetime) -> bool:
+    """Whether ``occurrence`` is over at the aware instant ``at``."""
+    return at >= ends_at(occurrence)

@@ -10,6 +10,7 @@ from typing import Any
 
 from kepu.content.model import Registries
 from kepu.content.project import Layout
+from kepu.content.validation import DEFAULT_TIMEZONE
 from kepu.editor.cmsconfig import CmsSite, cms_config, config_yaml
 from kepu.index.history import content_repository
 
@@ -25,7 +26,8 @@ def cms_site(settings: Mapping[str, Any], lay: Layout, site_url: str = "") -> Cm
     content = os.path.relpath(lay.content.resolve(), top.resolve()).replace(os.sep, "/")
     return CmsSite(content="" if content == "." else content, events=lay.events, articles=lay.articles,
                    pages=lay.pages, images=lay.images, backend=dict(settings.get("KEPU_CMS_BACKEND") or {}),
-                   workflow=bool(settings.get("KEPU_CMS_WORKFLOW", True)), site_url=site_url)
+                   workflow=bool(settings.get("KEPU_CMS_WORKFLOW", True)), site_url=site_url,
+                   timezone=settings.get("TIMEZONE") or DEFAULT_TIMEZONE)
 
 
 def decap_version(vendor: Path = VENDOR) -> str:

@@ -10,8 +10,9 @@ from contextlib import suppress
 from datetime import date
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from kepu.config import SiteConfig, add_arguments, day_argument, for_command
+from kepu.config import SiteConfig, add_arguments, day_argument, for_command, moment_argument
 from kepu.content.datechecks import Review
 from kepu.content.events import load_events
 from kepu.content.frontmatter import MAX_FILE_BYTES
@@ -169,6 +170,15 @@ def _uncommitted(layout: Layout) -> Callable[[], set[str]]:
     return added
 
 
+def _review(args: argparse.Namespace, config: SiteConfig, added: Callable[[], set[str]]) -> Review:
+    """The day and the instant the check stands for (``--build-date``, ``--at``, else today and now)."""
+    if args.at is not None:
+        moment = args.at if args.at.tzinfo else args.at.replace(tzinfo=ZoneInfo(config.timezone))
+        return Review(args.build_date or moment.date(), added, moment)
+    day = args.build_date or config.today()
+    return Review(day, added, config.checked_at(day))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke check", description="检查活动、新闻、页面和登记表，不构建网站。")
     parser.add_argument("files", nargs="*", type=Path, help="只检查这些文件（默认检查全部内容）")
@@ -183,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="把问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY")
     parser.add_argument("--build-date", type=day_argument, metavar="日期",
                         help="按这一天判断活动是否已经结束（默认今天，或环境变量 KEPU_BUILD_DATE），与构建相同")
+    parser.add_argument("--at", type=moment_argument, metavar="时刻",
+                        help="按这个时刻判断活动是否已经结束，例如 \"2026-12-08 11:00\"（默认：检查今天时是现在，"
+                             "检查别的日子时是那一天 0 点）")
     args = parser.parse_args(argv)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
@@ -200,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"找不到分支“{args.base}”，无法判断哪些文件是这次新加的 — 检查分支名；"
               "在持续集成里要取完整提交历史（GitHub Actions 写 fetch-depth: 0）", file=sys.stderr)
         return 2
-    review = Review(args.build_date or config.today(), (lambda: added) if args.base else _uncommitted(layout))
+    review = _review(args, config, (lambda: added) if args.base else _uncommitted(layout))
     result = run(layout, args.files, config, review)
     if not args.files:
         with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it

@@ -124,6 +124,7 @@
   var NIGHT = null;  // a start before NIGHT.before is asked about unless NIGHT.field says it is a night event
 
   var TRUE_WORDS = [];  // the check's words for a switch that is on (是, yes…), from the start field
+  var ZONE = "";  // the site's time zone (TIMEZONE), from the start field: the clock the form compares with
 
   /* A switch as the check reads it: true, or a word for it (Decap's YAML hands 是 and yes as text). */
   function yes(value) {
@@ -178,6 +179,7 @@
         if (this.props.field.get("night_before")) {
           NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
           TRUE_WORDS = plain(this.props.field.get("true_words")) || TRUE_WORDS;
+          ZONE = this.props.field.get("time_zone") || ZONE;
         }
         if (this.props.field.get("copy_fields")) {
           COPY = plain(this.props.field.get("copy_fields"));
@@ -896,13 +898,17 @@
       [at("url", "打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”")] : [];
   }
 
-  function attendanceProblems(get, today) {
+  /* 参加人数 once the first session is over, as the check says (its ends_at): a timed session at
+     its end, the same evening; an all-day one from the morning after its last day. ``now``:
+     the clock, "2026-12-08 17:05". */
+  function attendanceProblems(get, now) {
     if (!filled(get("attendance"))) return [];
     if (statusOf(get) === "cancelled") {
       return [at("attendance", "已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态")];
     }
-    var last = lastDay(get("start"), get("end"));
-    return last && last >= today ?
+    var start = parts(get("start")), end = parts(get("end")), last = lastDay(get("start"), get("end"));
+    var over = start.time && end.time ? now >= (end.date || start.date) + " " + end.time : last < now.slice(0, 10);
+    return last && !over ?
       [at("attendance", "活动还没有结束，“参加人数”要在活动办完以后填：先清空，活动结束后再填实际人数")] : [];
   }
 
@@ -1006,10 +1012,10 @@
     return found;
   }
 
-  function formProblems(entry, today) {
-    var data = entry.get("data"), get = function (name) { return plain(data.get(name)); };
+  function formProblems(entry, now) {
+    var data = entry.get("data"), get = function (name) { return plain(data.get(name)); }, today = now.slice(0, 10);
     return [].concat(placeProblems(get), timeProblems(get), statusProblems(get), signUpProblems(get),
-                     attendanceProblems(get, today), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
+                     attendanceProblems(get, now), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
                      folderProblems(entry, get), seriesProblems(get), copyProblems(entry, get));
   }
 
@@ -1076,9 +1082,7 @@
      Its notice goes after eight seconds, too soon to read two sentences: they are also shown in
      the browser's own message box, which stays until she presses OK (and screen readers read). */
   function refuseSaving(entry) {
-    var now = new Date();
-    var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
-    var found = formProblems(entry, today), texts = found.map(function (problem) { return problem.text; });
+    var found = formProblems(entry, clockText(new Date())), texts = found.map(function (problem) { return problem.text; });
     markFields(found);
     if (!found.length) return;
     window.alert("没有保存，请先改好：\n\n" + texts.map(function (text, n) { return (n + 1) + ". " + text; }).join("\n\n"));
@@ -1093,10 +1097,24 @@
      replace each other. Decap replaces a file of the same name without asking when it has not
      listed that folder, as for a new event whose street was chosen after the form opened.
      The file chooser's files are renamed before Decap's own handler reads them. */
+  function two(n) { return (n < 10 ? "0" : "") + n; }
   function stamp(now) {
-    function two(n) { return (n < 10 ? "0" : "") + n; }
     return "" + now.getFullYear() + two(now.getMonth() + 1) + two(now.getDate()) + "-" +
       two(now.getHours()) + two(now.getMinutes()) + two(now.getSeconds());
+  }
+  /* The clock as the form compares it with the dates and times written in it, which are the site's
+     (TIMEZONE, wherever the volunteer's computer is set): "2026-12-08 17:05". */
+  function clockText(now) {
+    var found = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", {timeZone: ZONE || undefined, hourCycle: "h23", year: "numeric",
+                                        month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"})
+        .formatToParts(now).forEach(function (part) { found[part.type] = part.value; });
+    } catch (e) {  // an unknown zone: the computer's own clock
+      return now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate()) + " " +
+        two(now.getHours()) + ":" + two(now.getMinutes());
+    }
+    return found.year + "-" + found.month + "-" + found.day + " " + found.hour + ":" + found.minute;
   }
 
   function stampUploads(event) {

@@ -19,6 +19,7 @@ from kepu.content.validation import (
     _PHONE,
     CHINA_LAT,
     CHINA_LON,
+    DEFAULT_TIMEZONE,
     MAX_TITLE,
     STATUS_ALIASES,
     TEXT_LIMITS,
@@ -57,6 +58,7 @@ class CmsSite:
     backend: dict[str, Any] = field(default_factory=lambda: {"name": "github", "repo": "", "branch": "main"})
     workflow: bool = True
     site_url: str = ""
+    timezone: str = DEFAULT_TIMEZONE  # the settings' TIMEZONE: the form's clock, as dates are written
 
 
 def _choices(items: dict[str, Any]) -> list[dict[str, str]]:
@@ -193,7 +195,8 @@ def _afterwards() -> list[dict[str, Any]]:
     ]
 
 
-def event_fields(registries: Registries, prefix: str, images: str, events: str) -> list[dict[str, Any]]:
+def event_fields(registries: Registries, prefix: str, images: str, events: str,
+                 timezone: str = DEFAULT_TIMEZONE) -> list[dict[str, Any]]:
     """Every field of docs/front-matter.md a volunteer sets, in the order of the form; the start's
     config says what a copy of an event leaves out (``copy_fields``, see ``_copy_rules``)."""
     return _copy_rules([
@@ -202,7 +205,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str) 
         _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
         _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True,
-              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD, true_words=TRUE_WORDS),
+              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD, true_words=TRUE_WORDS, time_zone=timezone),
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
         {"name": NIGHT_FIELD, "label": "凌晨开始", "widget": "boolean", "required": False,
          "hint": "只有活动确实在凌晨 0:00 到 6:00 之间开始时才打开，例如凌晨观星、看日出"},
@@ -289,7 +292,7 @@ def collections(registries: Registries, site: CmsSite) -> list[dict[str, Any]]:
          "path": "{{street}}/{{year}}/{{slug}}", "slug": "{{fields.team}}-{{fields.start | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.start}}）", "sortable_fields": ["start", "title"],
          "view_groups": [{"label": "街镇", "field": "street"}],
-         "fields": event_fields(registries, prefix, images, site.events)},
+         "fields": event_fields(registries, prefix, images, site.events, site.timezone)},
         {"name": "news", "label": "新闻", "label_singular": "新闻", "folder": f"{prefix}{site.articles}",
          "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
          "path": "{{year}}/{{slug}}", "slug": "xinwen-{{fields.date | date('YYYY-MM-DD')}}",

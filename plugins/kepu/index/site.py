@@ -24,6 +24,8 @@ from kepu.content.model import (
     Street,
     Team,
     Venue,
+    ends_at,
+    is_over,
 )
 from kepu.content.recurrence import describe, expand, until_day
 from kepu.content.sessions import session_label
@@ -211,24 +213,6 @@ def occurrence_key(occurrence: Occurrence, zone: ZoneInfo) -> tuple:
 
 def local_day(value: date | datetime, zone: ZoneInfo) -> date:
     return value.astimezone(zone).date() if isinstance(value, datetime) else value
-
-
-def ends_at(occurrence: Occurrence) -> datetime:
-    """The instant an occurrence is over -- the one definition of "over" the build and the
-    pages' script share (pages carry it as an ISO instant with offset, ``data-ends``).
-
-    A timed occurrence is over at its end instant. An all-day one lasts to the end of its
-    last day in the event's own time zone: it is over from 00:00 of the day after.
-    """
-    end = occurrence.end
-    if isinstance(end, datetime):
-        return end
-    return datetime.combine(end + timedelta(days=1), time.min, tzinfo=ZoneInfo(occurrence.event.timezone))
-
-
-def is_over(occurrence: Occurrence, at: datetime) -> bool:
-    """Whether ``occurrence`` is over at the aware instant ``at``."""
-    return at >= ends_at(occurrence)
 
 
 def build_instant(build_date: date, zone: ZoneInfo) -> datetime:
