@@ -99,6 +99,75 @@ registration:
 ---
 要报名的讲座。
 """,
+    # What never takes place at its time: a cancelled talk, one postponed to a time not yet
+    # known, and a weekly class whose 9 December session is cancelled (all on the 9th).
+    "quxiao-de-jiangzuo": """---
+title: 取消了的讲座
+start: 2026-12-09 09:00
+end: "10:00"
+status: cancelled
+status_note: 主讲人临时有事
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道科普活动室
+---
+已取消。
+""",
+    "yanqi-daiding-jiangzuo": """---
+title: 延期待定的讲座
+start: 2026-12-09 10:00
+end: "11:00"
+status: postponed
+status_note: 新时间另行通知
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道科普活动室
+---
+延期，新时间待定。
+""",
+    "zhousan-kepu-ke": """---
+title: 周三科普课
+start: 2026-12-02 11:00
+end: "12:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道科普活动室
+recurrence:
+  rrule: FREQ=WEEKLY;BYDAY=WE;UNTIL=2026-12-23
+  sessions:
+    - date: 2026-12-09
+      status: cancelled
+      note: 活动室检修
+---
+每周三上午。
+""",
+    # Sign-up closes at the end of its day; the talk is over at 10:00 that morning.
+    "dangtian-jiezhi-jiangzuo": """---
+title: 当天截止的讲座
+start: 2026-12-12 09:00
+end: "10:00"
+street: xinbei
+team: xinbei-liudong
+categories: [kexue-shiyan]
+audiences: [qinzi]
+venue:
+  name: 新北街道科普活动室
+registration:
+  required: true
+  phone: "0123-2561 8800"
+  deadline: 2026-12-12
+---
+截止日期就是活动当天。
+""",
     "dianhua-baoming-ketang": """---
 title: 电话报名的课堂
 start: 2026-12-12 14:00
@@ -306,6 +375,78 @@ def test_sign_up_without_a_deadline_closes_when_the_event_is_over(journey_site, 
     seen = seen_at(browser, f"{base}/events/dianhua-baoming-ketang/", ("2026-12-12 15:59", "2026-12-12 16:01"),
                    lambda page: (_visible_phone_sign_up(page), page.get_by_text("本活动已结束").is_visible()))
     assert seen == {"2026-12-12 15:59": (2, False), "2026-12-12 16:01": (0, True)}
+
+
+def test_sign_up_closes_when_the_event_is_over_before_its_deadline_day_ends(journey_site, browser) -> None:
+    """The deadline is the talk's own day: at 10:30 the talk (09:00–10:00) is over, and the page
+    under 本活动已结束 still offered 电话报名 until midnight."""
+    _, _, base = journey_site
+    seen = seen_at(browser, f"{base}/events/dangtian-jiezhi-jiangzuo/", ("2026-12-12 09:59", "2026-12-12 10:30"),
+                   lambda page: (_visible_phone_sign_up(page), page.get_by_text("本活动已结束").is_visible()))
+    assert seen == {"2026-12-12 09:59": (2, False), "2026-12-12 10:30": (0, True)}
+
+
+NOT_HELD = (("取消了的讲座", "已取消"), ("延期待定的讲座", "已延期"), ("周三科普课", "已取消"))
+
+
+@pytest.mark.parametrize("path", ["/", "/events/", "/calendar/2026/12/", "/calendar/2026/12/09/",
+                                  "/streets/xinbei/"])
+def test_what_never_took_place_is_not_called_over(journey_site, browser, path: str) -> None:
+    """A cancelled talk, one postponed to a time not yet known and a cancelled session of a weekly
+    class, on 9 December: once their times had passed, every list and calendar said 已取消 已结束
+    (or 已延期 已结束), which tells a parent they took place. They keep their own words, greyed as
+    past; what was held (the class's other Wednesdays) is still 已结束 in words."""
+    _, _, base = journey_site
+    items = ".agenda li, article.card, .day-items li"
+
+    def look(page) -> dict:
+        found = {}
+        for title, label in NOT_HELD:
+            item = page.locator(items, has_text=title).filter(has_text=label).first
+            if item.count():
+                found[title] = (label in item.inner_text(), "已结束" in item.inner_text())
+        return found
+
+    seen = seen_at(browser, f"{base}{path}", ("2026-12-09 08:59", "2026-12-09 12:30"), look)
+    before, after = seen["2026-12-09 08:59"], seen["2026-12-09 12:30"]
+    assert after and after.keys() == before.keys(), seen
+    assert all(value == (True, False) for value in after.values()), after
+
+
+def test_filtered_cards_do_not_call_what_never_took_place_over(journey_site, browser) -> None:
+    """The filters draw their own cards (events/filter.json): the same words as the list's."""
+    _, _, base = journey_site
+
+    def look(page) -> dict:
+        page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+        return {title: page.locator("article.card", has_text=title).first.inner_text()
+                for title in ("取消了的讲座", "延期待定的讲座")}
+
+    seen = seen_at(browser, f"{base}/events/?street=xinbei", ("2026-12-09 12:30",), look)["2026-12-09 12:30"]
+    assert "已取消" in seen["取消了的讲座"] and "已延期" in seen["延期待定的讲座"], seen
+    assert not any("已结束" in text for text in seen.values()), seen
+
+
+def test_a_cancelled_session_on_the_event_page_is_not_called_over(journey_site, browser) -> None:
+    _, _, base = journey_site
+    seen = seen_at(browser, f"{base}/events/zhousan-kepu-ke/", ("2026-12-16 12:30",), lambda page: (
+        page.locator("ul.dates li", has_text="12月9日").inner_text(),
+        page.locator("ul.dates li", has_text="12月2日").inner_text()))
+    cancelled, held = seen["2026-12-16 12:30"]
+    assert "已取消" in cancelled and "已结束" not in cancelled, cancelled
+    assert "已结束" in held, held
+
+
+def test_search_does_not_call_a_cancelled_event_over(journey_site, browser) -> None:
+    _, _, base = journey_site
+
+    def result(page) -> str:
+        item = page.locator("#search-results li", has_text="取消了的讲座")
+        item.wait_for()
+        return item.inner_text()
+
+    seen = seen_at(browser, f"{base}/search/?q=取消了的讲座", ("2026-12-09 12:30",), result)
+    assert "已取消" in seen["2026-12-09 12:30"] and "已结束" not in seen["2026-12-09 12:30"], seen
 
 
 def test_a_build_after_the_deadline_says_closed_without_a_script(journey_site, tmp_path) -> None:

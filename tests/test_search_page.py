@@ -68,14 +68,17 @@ def test_upcoming_events_come_first_then_news_then_past_ones(results) -> None:
     _, items = results
     shown = titles(items)
     assert {UPCOMING, PAST, CANCELLED} <= set(shown)
-    over = [item.get_by_text("已结束", exact=True).is_visible() for item in items.all()]
+    over = ["is-past" in (item.get_attribute("class") or "") for item in items.all()]  # greyed as past
+    said = [item.get_by_text("已结束", exact=True).is_visible() for item in items.all()]
     news = ["/news/" in item.locator("h2 a").get_attribute("href") for item in items.all()]
     groups = [2 if o else 1 if n else 0 for o, n in zip(over, news, strict=True)]
     assert groups == sorted(groups), list(zip(shown, groups, strict=True))
     assert {0, 1, 2} <= set(groups)
     assert shown.index(UPCOMING) < shown.index(PAST)
-    assert not over[shown.index(UPCOMING)]
+    assert not over[shown.index(UPCOMING)] and not said[shown.index(UPCOMING)]
     assert over[shown.index(PAST)] and over[shown.index(CANCELLED)]
+    # Past, but never held: not 已结束 (its 已取消 says what it is); a past event held is.
+    assert said[shown.index(PAST)] and not said[shown.index(CANCELLED)]
 
 
 def test_a_cancelled_event_says_so_legibly(results) -> None:
@@ -84,7 +87,8 @@ def test_a_cancelled_event_says_so_legibly(results) -> None:
     badge = item.get_by_text("已取消", exact=True)
     assert badge.is_visible()
     assert badge.evaluate(CONTRAST, "color") >= 4.5
-    over = item.get_by_text("已结束", exact=True)
+    assert not item.get_by_text("已结束", exact=True).is_visible()  # it did not take place
+    over = items.filter(has_text=PAST).get_by_text("已结束", exact=True)  # a past event held says so legibly
     assert over.is_visible() and over.evaluate(CONTRAST, "color") >= 4.5
 
 

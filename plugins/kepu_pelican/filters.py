@@ -46,6 +46,14 @@ def closes(event) -> str:
     return instant.isoformat() if instant is not None else ""
 
 
+def signup_closes(entry: EventEntry) -> str:
+    """``data-closes`` for an event's sign-up buttons: the end of its deadline day, or the end of
+    the event when that comes first (no one signs up for what is over)."""
+    registration = entry.event.registration
+    deadline = registration.closes(ZoneInfo(entry.event.timezone)) if registration is not None else None
+    return min(filter(None, (deadline, entry.ends))).isoformat()
+
+
 def weekday(value: date | datetime) -> str:
     return dates.WEEKDAYS[_day(value).weekday()]
 
@@ -112,6 +120,7 @@ FILTERS = {
     "iso": iso,
     "ends": ends,
     "closes": closes,
+    "signup_closes": signup_closes,
     "weekday": weekday,
     "page_path": page_path,
     "site_links": site_links,

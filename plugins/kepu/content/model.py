@@ -472,6 +472,13 @@ class Occurrence:
         return self.event.status == "cancelled" or (self.change is not None and self.change.cancelled)
 
     @property
+    def held(self) -> bool:
+        """Held at the time shown: not cancelled (the event, or this session), and not postponed to
+        a time not yet known (its dates are the old ones). What is not held is never said to be
+        over (已结束) once its time has passed: it did not take place."""
+        return not self.cancelled and self.event.shown_status != "postponed"
+
+    @property
     def elsewhere(self) -> bool:
         """Held at another place than the event's (a session moved with ``recurrence.sessions``' venue)."""
         return self.change is not None and self.change.venue is not None

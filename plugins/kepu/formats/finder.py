@@ -6,7 +6,8 @@ Format (version 7). Each event is a row whose columns ``fields`` names; ids are 
 - ``street``: a position in ``streets`` (registry order, which the page also uses for
   "neighbouring streets");
 - ``categories`` / ``audiences``: positions in those lists;
-- ``flags``: 1 free, 2 registration required, 4 has an accessibility note;
+- ``flags``: 1 free, 2 registration required, 4 has an accessibility note, 8 not held as shown
+  (cancelled, or postponed to a time not yet known: never 已结束);
 - ``age``: ``[min, max]`` (either may be null: open-ended) or null when the event has no range;
 - ``status``: "" when scheduled; ``status_text`` what the card's badge says;
 - ``sessions``: flat groups of five, one per upcoming occurrence held (a series' cancelled
@@ -34,7 +35,7 @@ INDEX_VERSION = 7
 FIELDS = ("url", "title", "street", "categories", "audiences", "flags", "age",
           "status", "status_text", "sessions", "ends", "repeat")
 SESSION_WIDTH = 5
-FREE, REGISTRATION, ACCESSIBLE = 1, 2, 4
+FREE, REGISTRATION, ACCESSIBLE, UNHELD = 1, 2, 4, 8
 ONLINE = "线上活动"
 
 
@@ -81,7 +82,7 @@ def filter_index(index: SiteIndex) -> dict:
                          int((ends_at(occurrence) - epoch).total_seconds() // 60)]
         registration = event.registration
         flags = ((FREE if event.is_free else 0) | (REGISTRATION if registration and registration.required else 0)
-                 | (ACCESSIBLE if event.accessibility.strip() else 0))
+                 | (ACCESSIBLE if event.accessibility.strip() else 0) | (0 if entry.held else UNHELD))
         age = None if event.age_min is None and event.age_max is None else [event.age_min, event.age_max]
         scheduled = event.status == "scheduled"
         events.append([
@@ -123,7 +124,7 @@ def _held(entry: EventEntry) -> list:
 
 def rows(data: dict) -> list[dict]:
     """The index's events as dicts: url, title, street (id), categories and audiences (ids), free,
-    registration, accessibility, age, status, status_text, sessions (dicts: first and last day,
+    registration, accessibility, held, age, status, status_text, sessions (dicts: first and last day,
     when, place, label, ends as an ISO instant), dates (their ISO day pairs), when and place (of
     the first session), repeat (the rule in words, "" for one event)."""
     start = date.fromisoformat(data["build_date"])
@@ -147,7 +148,8 @@ def rows(data: dict) -> list[dict]:
             "categories": [data["categories"][i][0] for i in e["categories"]],
             "audiences": [data["audiences"][i][0] for i in e["audiences"]],
             "free": bool(e["flags"] & FREE), "registration": bool(e["flags"] & REGISTRATION),
-            "accessibility": bool(e["flags"] & ACCESSIBLE), "status": e["status"] or "scheduled",
+            "accessibility": bool(e["flags"] & ACCESSIBLE), "held": not e["flags"] & UNHELD,
+            "status": e["status"] or "scheduled",
             "sessions": sessions, "dates": [[s["first"], s["last"]] for s in sessions],
             "when": sessions[0]["when"] if sessions else "", "place": sessions[0]["place"] if sessions else "",
             "repeat": data["repeats"][e["repeat"]] if e["repeat"] is not None else "",

@@ -54,6 +54,7 @@ class SearchDoc:
     street: str = ""
     categories: tuple[str, ...] = ()
     excerpt: str = ""
+    held: bool = True  # events: ``EventEntry.held`` (a cancelled one is never 已结束)
 
     @property
     def is_event(self) -> bool:
@@ -192,8 +193,10 @@ def _span(events: Sequence[SearchDoc]) -> list[int]:
 
 
 def _row(doc: SearchDoc) -> list:
-    return [doc.url, doc.title, doc.when, doc.place, doc.status, doc.status_label, doc.ends, doc.excerpt,
-            _when(doc) if doc.is_event else None]
+    """A page as a result shows it; an event not held as shown (``held``) has a tenth value, 1."""
+    row = [doc.url, doc.title, doc.when, doc.place, doc.status, doc.status_label, doc.ends, doc.excerpt,
+           _when(doc) if doc.is_event else None]
+    return row if doc.held else [*row, 1]
 
 
 def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,

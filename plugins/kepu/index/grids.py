@@ -30,13 +30,14 @@ class DayLine:
     changed: bool  # this session of a series was cancelled or moved
     cancelled: bool
     session_label: str
+    held: bool = True  # ``Occurrence.held``: once its time has passed, it is over (已结束)
 
     @classmethod
     def of(cls, occurrence: Occurrence, time_text: str, url: str) -> DayLine:
         event = occurrence.event
         return cls(url, time_text, event.title, event.status, event.status_text,
                    ends_at(occurrence).isoformat(), occurrence.change is not None, occurrence.cancelled,
-                   session_label(occurrence))
+                   session_label(occurrence), occurrence.held)
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,6 +114,7 @@
     event.status = event.status || "scheduled";
     var article = element("article", "card status-" + event.status);
     article.setAttribute("data-ends", event.ends);  // marked 已结束 by site.js, as the list's own cards
+    if (event.flags & 8) { article.setAttribute("data-unheld", ""); }  // cancelled…: never 已结束
     var title = element("h3", "card-title");  // as the page's cards, under 活动列表
     var link = element("a", "", event.title);
     link.href = root + data.event_path.replace("{slug}", event.url);

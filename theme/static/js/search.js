@@ -289,8 +289,10 @@
     if (key && row[5]) { heading.appendChild(document.createTextNode(" ")); heading.appendChild(badge(row[5], key)); }
     if (item.group === 2) {
       li.className = "is-past";
-      heading.appendChild(document.createTextNode(" "));
-      heading.appendChild(badge("已结束", "past"));
+      if (row[9] !== 1) {  // row[9]: not held as shown (cancelled, postponed to a time not known): not 已结束
+        heading.appendChild(document.createTextNode(" "));
+        heading.appendChild(badge("已结束", "past"));
+      }
     }
     var when = document.createElement("p");
     when.className = "when";
@@ -344,7 +346,7 @@
         a.href = base + row[0];
         a.textContent = row[1];
         li.appendChild(a);
-        li.appendChild(document.createTextNode(item.group === 2 ? "（已结束）" : ""));
+        li.appendChild(document.createTextNode(item.group === 2 && row[9] !== 1 ? "（已结束）" : ""));
         ul.appendChild(li);
       });
       close.appendChild(heading);

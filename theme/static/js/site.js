@@ -73,6 +73,9 @@
     scope.querySelectorAll("[data-ends]").forEach(function (element) {
       if (!passed(element.getAttribute("data-ends"))) { return; }
       element.classList.add("is-past");
+      // A cancelled event or session, or one postponed to a time not yet known, did not take
+      // place: its time has passed, but it is not 已结束 (its 已取消 / 已延期 says what it is).
+      if (element.hasAttribute("data-unheld")) { return; }
       element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
       // Cards, the home page's agenda, the calendars' lines and an event page's dates say it in
       // words, not only in grey.
