@@ -236,3 +236,19 @@ def test_filtered_cards_say_what_the_list_s_own_cards_say(public_site, browser, 
         rule = mine[mine.index("（每"):]
         # 12 Dec is cancelled: the next session held is the 19th, with the same rule beside it.
         assert theirs == f"2026年12月19日（周六）14:00–16:00 {rule}", (mine, theirs)
+
+
+def test_found_sessions_are_in_time_order_within_a_day(public_site, browser) -> None:
+    """The list says 按时间先后排列. On Friday 18 December, 本周末 showed Saturday's 14:00 class
+    before its 11:00 talk: sessions of one day came in the order of the events' next sessions as
+    of the build, not by their own time (found by a resident's journey)."""
+    _, base = public_site
+    page = _open(browser, f"{base}/events/?when=weekend", at=datetime(2026, 12, 18, 9, tzinfo=ZONE))
+    _titles(page)  # every card drawn
+    whens = [t.strip() for t in page.locator("#results .card .when").all_inner_texts()]
+    page.close()
+    moments = [re.match(r"(\d+)年(\d+)月(\d+)日（周.）(\d\d:\d\d)?", when).groups() for when in whens]
+    keys = [(int(y), int(m), int(d), clock or "") for y, m, d, clock in moments]
+    assert len({key[:3] for key in keys}) < len(keys), whens  # two sessions on one day: the case this is about
+    assert keys == sorted(keys), whens
+

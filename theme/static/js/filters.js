@@ -92,14 +92,21 @@
     }
     return found;
   }
-  function search(params) {  // [row, its session found] pairs, by that session's day (then as listed)
+  // A session's start time as its words give it (2026年12月19日（周六）14:00–16:00 → "14:00"; an
+  // all-day one, "": first on its day).
+  function clock(row, at) {
+    var found = /）(\d\d:\d\d)/.exec(row[col.sessions][at + 2]);
+    return found ? found[1] : "";
+  }
+  function search(params) {  // [row, its session found] pairs, by that session's day and time (then as listed)
     var s = state(params), found = [];
     data.events.forEach(function (row, order) {
       var at = matches(row, s);
-      if (at >= 0) { found.push([row, at, order]); }
+      if (at >= 0) { found.push([row, at, order, clock(row, at)]); }
     });
     return found.sort(function (a, b) {
-      return a[0][col.sessions][a[1]] - b[0][col.sessions][b[1]] || a[2] - b[2];
+      return a[0][col.sessions][a[1]] - b[0][col.sessions][b[1]] || (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0) ||
+        a[2] - b[2];
     });
   }
   function element(tag, className, text) {
