@@ -215,7 +215,8 @@ def _window(state: dict, today: date) -> tuple[date, date]:
 
 def _expected(data: dict, state: dict, now: datetime) -> list[str]:
     """The filter semantics, written again in Python: the events with a session in the window,
-    by the day of the session each card shows (the first not over, else the first), then as listed."""
+    by the day and start time of the session each card shows (the first not over, else the first;
+    an all-day one first on its day), then as listed."""
     low, high = _window(state, now.date())
     found = []
     for order, e in enumerate(data["events"]):
@@ -229,7 +230,8 @@ def _expected(data: dict, state: dict, now: datetime) -> list[str]:
                   and date.fromisoformat(s["last"]) >= low]
         if within:
             shown = next((s for s in within if datetime.fromisoformat(s["ends"]) > now), within[0])
-            found.append((shown["first"], order, e["title"]))
+            clock = re.search(r"）(\d\d:\d\d)", shown["when"])
+            found.append((shown["first"], clock[1] if clock else "", order, e["title"]))
     return [title for *_, title in sorted(found)]
 
 
