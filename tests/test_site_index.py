@@ -63,6 +63,21 @@ def test_two_week_agenda() -> None:
         (date(2026, 12, 15), ["全天，至 12月16日"]), (date(2026, 12, 19), ["14:00–16:00"])]
 
 
+def test_the_agenda_does_not_give_an_event_under_way_its_first_day_s_start(mini_site: Path) -> None:
+    """A three-day camp from 14 December 09:00 to 16 December 17:00, built on the 15th: the home
+    page listed it under 今天 as 09:00 至 12月16日 17:00, as if it began at 09:00 that day (found
+    by a resident's journey; the calendars said 全天进行（第 2/3 天））."""
+    (mini_site / "content" / "events" / "xinbei" / "2026" / "jixunying.md").write_text(
+        "---\ntitle: 机器人集训营\nstart: 2026-12-14 09:00\nend: 2026-12-16 17:00\nstreet: xinbei\n"
+        "team: xinbei-liudong\ncategories: [kexue-shiyan]\naudiences: [qinzi]\nvenue:\n  name: 新北街道科普活动室\n"
+        "---\n三天集训。\n", "utf-8")
+    texts = {day: [i.time_text for i in agenda.items if i.entry.event.slug == "jixunying"]
+             for day in (date(2026, 12, 14), date(2026, 12, 15))
+             for agenda in index_for(day, mini_site).next_days if agenda.day == day}
+    assert texts == {date(2026, 12, 14): ["09:00 至 12月16日 17:00"],
+                     date(2026, 12, 15): ["进行中，至 12月16日 17:00"]}
+
+
 def test_featured_only_lists_upcoming_events() -> None:
     assert slugs(index_for(date(2026, 12, 1)).featured) == ["liudong-kejiguan"]
     assert slugs(index_for(date(2026, 12, 6)).featured) == []

@@ -372,9 +372,18 @@ def _agenda(occurrences: list[Occurrence], entries: dict[str, EventEntry], first
         start_day = local_day(occurrence.start, zone)
         if start_day > last or last_local_day(occurrence, zone) < first:
             continue
-        item = AgendaItem(occurrence, entries[occurrence.event.slug], time_text(occurrence, zone))
-        by_day[max(start_day, first)].append(item)
+        text = time_text(occurrence, zone) if start_day >= first else under_way_text(occurrence, zone)
+        by_day[max(start_day, first)].append(AgendaItem(occurrence, entries[occurrence.event.slug], text))
     return [DayAgenda(day, by_day[day]) for day in sorted(by_day)]
+
+
+def under_way_text(occurrence: Occurrence, zone: ZoneInfo) -> str:
+    """What the agenda shows for an occurrence that began before its first day: 进行中，至 12月20日
+    17:00 (not its first day's start time, as if it began that day), or 全天，至 12月20日."""
+    if not isinstance(occurrence.start, datetime):
+        return time_text(occurrence, zone)
+    last, end = last_local_day(occurrence, zone), occurrence.end.astimezone(zone)
+    return f"进行中，至 {last.month}月{last.day}日 {end:%H:%M}"
 
 
 def time_text(occurrence: Occurrence, zone: ZoneInfo) -> str:
