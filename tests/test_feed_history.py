@@ -282,6 +282,28 @@ def test_a_registered_venue_renamed_updates_the_events_that_name_it(repo: Path, 
     assert stamps(repo, tmp_path / "back")[:2] == (0, "20261007T020000Z")  # moved on, not back
 
 
+def test_a_registered_venue_a_session_moved_to_renamed_updates_that_session(repo: Path, tmp_path: Path) -> None:
+    """One Saturday of the weekly series moved to a registered venue, which is then renamed: the
+    session's LOCATION changed, but its LAST-MODIFIED (and the series') did not, so ICSx5 kept the
+    old name for that Saturday (found by a subscriber's journey). Only the event's own venue was
+    looked at."""
+    (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
+    moved = "  sessions:\n    - date: 2026-12-12\n      venue: xinbei-dangqun\n"
+    edit(repo / SERIES, RULE, RULE + moved)
+    commit(repo, "2026-10-02T10:00:00+08:00", "12 December at the party-service centre")
+    renamed = VENUE.replace("name: 新北街道党群服务中心", "name: 新北街道党群服务中心三楼多功能厅")
+    (repo / "content" / "data" / "venues.yml").write_text(renamed, "utf-8")
+    commit(repo, "2026-10-05T10:00:00+08:00", "the room moved upstairs")
+    output = tmp_path / "out"
+    result = run_build(repo / "content", output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    series = [e for e in Calendar.from_ical((output / "feeds" / "all.ics").read_bytes()).walk("VEVENT")
+              if str(e["UID"]).startswith("zhoumo-tongxuehui@")]
+    session = next(e for e in series if "RECURRENCE-ID" in e)
+    assert str(session["LOCATION"]).startswith("新北街道党群服务中心三楼多功能厅")
+    assert {e["LAST-MODIFIED"].to_ical().decode() for e in series} == {"20261005T020000Z"}
+
+
 def test_a_published_event_renamed_or_deleted_in_a_change_is_pointed_out(repo: Path) -> None:
     """A volunteer tidies file names and deletes an event she means to call off. Renamed, its page
     moves and every subscriber's calendar gets it twice (a new UID); deleted, it leaves their
