@@ -245,6 +245,19 @@ def test_an_entry_dropped_with_the_sessions_a_series_lost_is_not_given_back(repo
     assert any("1月23日" in text and "取消" in text for text in said), said  # the cancellation was told
 
 
+def test_a_left_out_date_dropped_with_the_sessions_a_series_lost_is_not_given_back(repo: Path,
+                                                                                   tmp_path: Path) -> None:
+    """The same with a date left out (exdates): the series ends on 19 December instead of 30
+    January, and the check asks to remove 26 December from its exdates (no longer one of its
+    days). The change feed told subscribers the 26 December session was 恢复按原定时间、地点举办
+    (found by a subscriber's journey)."""
+    edit(repo / SERIES, "UNTIL=2027-01-30", "UNTIL=2026-12-19")
+    edit(repo / SERIES, "  exdates: [2026-12-26]\n", "")
+    commit(repo, "2026-11-21T10:00:00+08:00", "end on 19 December")
+    said = series_changes(repo, tmp_path / "out")
+    assert said and not [text for text in said if "恢复" in text], said
+
+
 VENUE = """- id: xinbei-dangqun
   name: 新北街道党群服务中心
   kind: 社区中心

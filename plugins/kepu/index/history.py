@@ -236,7 +236,9 @@ def session_edits(before: tuple, after: tuple) -> tuple[SessionEdit, ...]:
     for index, (gone, came) in ((_EXDATES, (RESTORED, LEFT_OUT)), (_RDATES, (DROPPED, ADDED))):
         old, new = before[index], after[index]
         if isinstance(old, tuple) and isinstance(new, tuple):
-            edits.extend(SessionEdit(d[:10], gone, start=d) for d in set(old) - set(new))
+            edits.extend(SessionEdit(d[:10], gone, start=d) for d in set(old) - set(new)
+                         # a left-out date no longer one of a shortened series' days gives nothing back
+                         if gone != RESTORED or not _outside_series(after[_REVISION], d[:10]))
             edits.extend(SessionEdit(d[:10], came, start=d) for d in set(new) - set(old))
     # A day both given back and changed otherwise (a left-out date now cancelled with its reason): the change.
     changed = {e.day for e in edits if e.kind != RESTORED}
@@ -249,8 +251,8 @@ _UNTIL = re.compile(r"UNTIL=(\d{4})-?(\d{2})-?(\d{2})", re.IGNORECASE)
 
 def _outside_series(revision: object, day: str) -> bool:
     """Whether ``day`` (2027-03-13) lies before the revision's first session or after its rule's
-    UNTIL: a ``sessions`` entry taken out for such a day gives nothing back (the series was
-    shortened; its entry had to go, as the check asks), so it is no 恢复."""
+    UNTIL: a ``sessions`` entry or a left-out date taken out for such a day gives nothing back (the
+    series was shortened; its entry had to go, as the check asks), so it is no 恢复."""
     if not isinstance(revision, Revision):
         return False
     until = _UNTIL.search(revision.rule)
