@@ -42,8 +42,10 @@ def test_an_overnight_event_shows_on_both_days_and_counts_once(mini_site: Path) 
         "team: xinbei-liudong\ncategories: [kexue-shiyan]\naudiences: [qinzi]\nvenue:\n  name: 新北公园\n---\n观星。\n",
         "utf-8")
     days = _days(mini_site)
-    assert _cells(days, date(2026, 12, 13)) == [("guanxing", "22:00 开始（共 2 天）", True)]
-    assert ("guanxing", "至 02:00（第 2/2 天）", False) in _cells(days, date(2026, 12, 14))
+    # A night's four hours, not 22:00 开始（共 2 天）, which read as a two-day event (found by a
+    # resident's journey).
+    assert _cells(days, date(2026, 12, 13)) == [("guanxing", "22:00 开始，次日 02:00 结束", True)]
+    assert ("guanxing", "至 02:00（前一天 22:00 开始）", False) in _cells(days, date(2026, 12, 14))
 
 
 def test_the_month_grid_starts_on_monday_and_no_month_is_skipped() -> None:

@@ -235,7 +235,8 @@ def collapse_quiet_days(days: list[Day]) -> list[Day | QuietDays]:
 
 
 def day_time_text(occurrence: Occurrence, day: date, zone: ZoneInfo) -> str:
-    """What a day cell shows: 14:00–16:00; 09:00 开始 / 全天进行 / 至 17:00; 全天（第 2/3 天）."""
+    """What a day cell shows: 14:00–16:00; 09:00 开始 / 全天进行 / 至 17:00; 全天（第 2/3 天）; a
+    night's session, 22:00 开始，次日 02:00 结束 (not 共 2 天: it lasts hours, not two days)."""
     first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
     total, nth = (last - first).days + 1, (day - first).days + 1
     if not isinstance(occurrence.start, datetime):
@@ -243,6 +244,8 @@ def day_time_text(occurrence: Occurrence, day: date, zone: ZoneInfo) -> str:
     start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
     if total == 1:
         return f"{start:%H:%M}–{end:%H:%M}"
+    if total == 2 and end - start < timedelta(days=1):
+        return f"{start:%H:%M} 开始，次日 {end:%H:%M} 结束" if day == first else f"至 {end:%H:%M}（前一天 {start:%H:%M} 开始）"
     if day == first:
         return f"{start:%H:%M} 开始（共 {total} 天）"
     if day == last:
