@@ -39,19 +39,22 @@ def ends(value) -> str:
     return (value.ends if isinstance(value, EventEntry) else ends_at(value)).isoformat()
 
 
+def _deadline(event) -> datetime | None:
+    """The instant an event's sign-up deadline passes (the end of its day); None without one."""
+    registration = event.registration
+    return registration.closes(ZoneInfo(event.timezone)) if registration is not None else None
+
+
 def closes(event) -> str:
     """``data-closes`` for an event's sign-up: the instant it closes, with offset ("" without a deadline)."""
-    registration = event.registration
-    instant = registration.closes(ZoneInfo(event.timezone)) if registration is not None else None
+    instant = _deadline(event)
     return instant.isoformat() if instant is not None else ""
 
 
 def signup_closes(entry: EventEntry) -> str:
     """``data-closes`` for an event's sign-up buttons: the end of its deadline day, or the end of
     the event when that comes first (no one signs up for what is over)."""
-    registration = entry.event.registration
-    deadline = registration.closes(ZoneInfo(entry.event.timezone)) if registration is not None else None
-    return min(filter(None, (deadline, entry.ends))).isoformat()
+    return min(filter(None, (_deadline(entry.event), entry.ends))).isoformat()
 
 
 def weekday(value: date | datetime) -> str:

@@ -403,6 +403,13 @@ class Event:
         return self.status
 
     @property
+    def held(self) -> bool:
+        """Held as shown: not cancelled, and not postponed to a time not yet known (its dates are
+        the old ones). What is not held is never said to be over (已结束) once its time has passed:
+        it did not take place."""
+        return self.shown_status not in ("cancelled", "postponed")
+
+    @property
     def status_label(self) -> str:
         """已改期, 已延期, 已取消, 名额已满 or 正常举办 (open data, statistics, filters)."""
         return STATUS_LABELS[self.shown_status]
@@ -473,10 +480,8 @@ class Occurrence:
 
     @property
     def held(self) -> bool:
-        """Held at the time shown: not cancelled (the event, or this session), and not postponed to
-        a time not yet known (its dates are the old ones). What is not held is never said to be
-        over (已结束) once its time has passed: it did not take place."""
-        return not self.cancelled and self.event.shown_status != "postponed"
+        """Held at the time shown: the event is (``Event.held``), and this session is not cancelled."""
+        return self.event.held and not (self.change is not None and self.change.cancelled)
 
     @property
     def elsewhere(self) -> bool:

@@ -82,7 +82,7 @@ def filter_index(index: SiteIndex) -> dict:
                          int((ends_at(occurrence) - epoch).total_seconds() // 60)]
         registration = event.registration
         flags = ((FREE if event.is_free else 0) | (REGISTRATION if registration and registration.required else 0)
-                 | (ACCESSIBLE if event.accessibility.strip() else 0) | (0 if entry.held else UNHELD))
+                 | (ACCESSIBLE if event.accessibility.strip() else 0) | (0 if event.held else UNHELD))
         age = None if event.age_min is None and event.age_max is None else [event.age_min, event.age_max]
         scheduled = event.status == "scheduled"
         events.append([

@@ -64,7 +64,7 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
         status=("postponed" if entry.shown_label else "") if shown == "scheduled" else shown,
         status_label=entry.shown_label if shown == "scheduled" else event.status_label,
         street=entry.street.id, categories=tuple(c.id for c in entry.categories),
-        excerpt=_excerpt(event.summary, body), held=entry.held,
+        excerpt=_excerpt(event.summary, body), held=event.held,
     )
 
 

@@ -54,7 +54,7 @@ class SearchDoc:
     street: str = ""
     categories: tuple[str, ...] = ()
     excerpt: str = ""
-    held: bool = True  # events: ``EventEntry.held`` (a cancelled one is never 已结束)
+    held: bool = True  # events: ``Event.held`` (a cancelled one is never 已结束)
 
     @property
     def is_event(self) -> bool:

@@ -70,12 +70,6 @@ class EventEntry:
         return self.occurrences[-1]
 
     @property
-    def held(self) -> bool:
-        """Held as shown: not cancelled, and not postponed to a time not yet known (see
-        ``Occurrence.held``); pages never say such an event is over (已结束)."""
-        return self.event.shown_status not in ("cancelled", "postponed")
-
-    @property
     def listed_since(self) -> Occurrence | None:
         """The first session listed when the series began earlier (sessions more than
         SERIES_PAST_DAYS before the build are not listed): its page says 自…以来."""
