@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import feedparser
@@ -14,6 +15,7 @@ import pytest
 from icalendar import Calendar
 
 from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, run_build
+from feedtools import icaljs, node_available
 
 pytestmark = pytest.mark.build
 UID = "liudong-kejiguan@kepu.binhai.example.cn"
@@ -409,3 +411,97 @@ def test_a_published_event_turned_into_another_in_a_change_is_pointed_out(repo: 
     assert f"{first}: （提醒）start: 这个文件原来是已发布的“科技活动周”" in said, said
     assert f"{second}: （提醒）start: 这个文件原来是已发布的“科学会客厅：线上直播”" in said, said
     assert "liudong-kejiguan" not in said, said
+
+
+def _check_change(repo: Path) -> str:
+    """What `invoke check --base main` tells the volunteer of the change committed on a branch."""
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(repo / "content"),
+                            "--base", "main", "--build-date", SAMPLE_BUILD_DATE], cwd=repo, env=plugin_env(),
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stdout + check.stderr  # a reminder, not an error
+    return check.stdout + check.stderr
+
+
+HELD = "这个重复活动已经举办了 4 场（2026-11-07 至 2026-11-28）"
+
+
+@pytest.mark.parametrize(("old", "new", "becomes"), [
+    ("start: 2026-11-07 14:00\nend: \"16:00\"", "start: 2026-11-07 09:30\nend: \"11:30\"", "变成新的时间"),
+    ("  name: 新北街道科普活动室", "  name: 新北街道党群服务中心", "变成新的地点"),
+    ("start: 2026-11-07 14:00\n", "start: 2026-11-08 14:00\n", "消失"),
+    ("---\n每周六", "status: cancelled\nstatus_note: 活动室改造，停办\n---\n每周六", "显示为已取消"),
+], ids=["new-time", "new-place", "new-weekday", "cancelled"])
+def test_a_series_changed_over_sessions_already_held_is_pointed_out(repo: Path, old: str, new: str,
+                                                                    becomes: str) -> None:
+    """From December the weekly 周末科学同学会 moves to the morning (another place, Sundays, or
+    stops). A volunteer edits the series' start (venue, status) in place, as in any form. Every
+    session already held then reads as held at the new time in subscribers' calendars, on its
+    page and in open data -- the history rewritten. The check names the held sessions and the
+    way that keeps them: close the series with UNTIL and start a new one from the next date."""
+    git(repo, "checkout", "-qb", "change")
+    if "BYDAY" in old or "2026-11-08" in new:
+        edit(repo / SERIES, "BYDAY=SA", "BYDAY=SU")
+        edit(repo / SERIES, "exdates: [2026-12-26]", "exdates: [2026-12-27]")
+        edit(repo / SERIES, "rdates: [2027-02-06 14:00]", "rdates: [2027-02-07 14:00]")
+    edit(repo / SERIES, old, new)
+    commit(repo, "2026-12-01T10:00:00+08:00", "the series from now on")
+    said = _check_change(repo)
+    line = next((text.strip() for text in said.splitlines() if HELD in text), "")
+    field = {"变成新的地点": "venue", "显示为已取消": "status"}.get(becomes, "start")
+    where = next(n for n, text in enumerate((repo / SERIES).read_text("utf-8").splitlines(), 1)
+                 if text.startswith(f"{field}:"))
+    assert line.startswith(f"{SERIES}:{where}: （提醒）{field}: "), said
+    assert f"它们在活动页、开放数据和订阅的日历里也会{becomes}" in line, line
+    assert "UNTIL=2026-11-28" in line, line
+    assert ("invoke new-event --from zhoumo-tongxuehui" in line) is (becomes != "显示为已取消"), line
+    assert "没有错误，有 1 个提醒" in said, said  # not also told it is another event
+
+
+def test_a_series_shortened_or_one_coming_session_moved_is_not_questioned(repo: Path) -> None:
+    """Ending a series earlier, moving one coming session and retitling it leave the held
+    sessions as they were: nothing to point out."""
+    git(repo, "checkout", "-qb", "change")
+    edit(repo / SERIES, "UNTIL=2027-01-30", "UNTIL=2027-01-16")
+    edit(repo / SERIES, "  rdates: [2027-02-06 14:00]\n",
+         "  sessions:\n    - date: 2026-12-12\n      start: 2026-12-12 09:30\n      end: \"11:30\"\n")
+    edit(repo / SERIES, "title: 周末科学同学会", "title: 周末科学同学会（冬季）")
+    commit(repo, "2026-12-01T10:00:00+08:00", "shorter, one session moved")
+    said = _check_change(repo)
+    assert "已经举办了" not in said and "zhoumo-tongxuehui" not in said, said
+
+
+def _sessions(repo: Path, output: Path, title: str) -> list[tuple[str, str]]:
+    """The repository built: the sessions titled ``title`` in the district feed from November to
+    February, as ical.js expands them (start in UTC, location)."""
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = output / "feeds" / "all.ics"
+    found = icaljs([feed], date(2026, 11, 1), date(2027, 3, 1))[str(feed)]
+    return sorted((o["start"], o["location"]) for o in found if o["summary"] == title)
+
+
+@pytest.mark.skipif(not node_available(), reason="ical.js is installed by `make test`")
+def test_the_way_the_reminder_gives_keeps_the_held_sessions(repo: Path, tmp_path: Path) -> None:
+    """The volunteer follows the reminder: the series closed with UNTIL at its last held session,
+    and a copy made by the command it names for the morning sessions from December. The check is
+    then quiet, and the subscribers' calendars keep November's afternoons as they were held."""
+    before = _sessions(repo, tmp_path / "before", "周末科学同学会")
+    git(repo, "checkout", "-qb", "change")
+    new_event = subprocess.run([sys.executable, "-m", "kepu.editor.scaffold", "event", "--content", str(repo / "content"),
+                                "--from", "zhoumo-tongxuehui", "--date", "2026-12-05", "--time", "09:30-11:30",
+                                "--until", "2027-01-30", "--batch"], cwd=repo, env=plugin_env(),
+                               capture_output=True, text=True, timeout=300)
+    assert new_event.returncode == 0, new_event.stdout + new_event.stderr
+    copy = repo / new_event.stdout.split("已创建 ")[1].split("\n")[0]
+    edit(repo / SERIES, "UNTIL=2027-01-30\n  exdates: [2026-12-26]\n" + RULE, "UNTIL=2026-11-28\n")
+    edit(copy, "UNTIL=2027-01-30\n", "UNTIL=2027-01-30\n  exdates: [2026-12-26]\n")
+    commit(repo, "2026-12-01T10:00:00+08:00", "mornings from December")
+    said = _check_change(repo)
+    assert said.startswith("检查通过"), said
+    after = _sessions(repo, tmp_path / "after", "周末科学同学会")
+    held = [s for s in before if s[0] < "2026-12-01"]
+    assert len(held) == 4 and all(start.endswith("T06:00:00.000Z") for start, _ in held), before
+    assert [s for s in after if s[0] < "2026-12-01"] == held
+    coming = [start for start, _ in after if start > "2026-12-01"]
+    assert coming[:2] == ["2026-12-05T01:30:00.000Z", "2026-12-12T01:30:00.000Z"], after
+    assert "2026-12-26T01:30:00.000Z" not in coming and len(coming) == 8, after

@@ -14,11 +14,14 @@ from zoneinfo import ZoneInfo
 
 from kepu.config import SiteConfig, add_arguments, day_argument, for_command, moment_argument
 from kepu.content.datechecks import Review
-from kepu.content.events import load_events
+from kepu.content.events import load_events, parse_file
 from kepu.content.frontmatter import MAX_FILE_BYTES
+from kepu.content.model import Event
 from kepu.content.problems import WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
+from kepu.content.revisions import PLACE, RewrittenHistory, last_until, rewritten_history
 from kepu.content.tree import CONTENT_SUFFIX, read_capped
+from kepu.content.validation import ValidationContext, validate_event
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
 from kepu.index.history import UnknownBase, added_since, gone_since, revision_meta, rewritten_since, work_tree
 
@@ -114,6 +117,8 @@ def reused_events(layout: Layout, base: str, today: date) -> list[Problem]:
         old, new = _title_and_day(before), _title_and_day(read_capped(path, MAX_FILE_BYTES).decode("utf-8", "replace"))
         if old is None or new is None or new[1] == old[1] or new[2] == "postponed":
             continue
+        if new[0] == old[0] and new[3] and old[3]:  # the same series: see rewritten_series
+            continue
         if new[0] != old[0] or old[1] < today:  # another event, or one already held, moved to a new day
             found.append(Problem(layout.shown(path), 0, "start",
                                  f"这个文件原来是已发布的“{old[0]}”（{old[1].isoformat()}），现在写的是 {new[1].isoformat()} "
@@ -121,14 +126,68 @@ def reused_events(layout: Layout, base: str, today: date) -> list[Problem]:
     return found
 
 
-def _title_and_day(text: str) -> tuple[str, date, str] | None:
-    """A revision's title, first day and status, as written (None when it cannot be read)."""
+def rewritten_series(layout: Layout, base: str, config: SiteConfig, review: Review,
+                     events: list[Event]) -> list[Problem]:
+    """Published series the change edits so that sessions already held would read otherwise
+    (a new time, place or weekday, or the whole series cancelled): a reminder each, with the
+    way that keeps them."""
+    current = {event.slug: event for event in events if event.recurrence is not None}
+    edited = [(path, before) for path, before in rewritten_since(layout.content / layout.events, base)
+              if path.suffix == CONTENT_SUFFIX and path.stem in current]
+    if not edited:
+        return []
+    registries, _ = layout.registries()
+    ctx = layout.context(registries, config.timezone)
+    at = review.at(ZoneInfo(config.timezone))
+    found = []
+    for path, before in edited:
+        old = _revision_event(path, layout.shown(path), before, ctx)
+        after = current[path.stem]
+        rewritten = rewritten_history(old, after, at) if old is not None else None
+        if rewritten is not None:
+            found.append(_rewritten_problem(path, layout.shown(path), after, old, rewritten))
+    return found
+
+
+def _revision_event(path: Path, shown: str, text: str, ctx: ValidationContext) -> Event | None:
+    """An old revision of an event file read as the check reads the file (None when it cannot be)."""
+    parsed = parse_file(path, shown, text.encode("utf-8"))
+    if parsed.doc is None:
+        return None
+    return validate_event(parsed.doc, ctx, parsed.html)[0]
+
+
+def _rewritten_problem(path: Path, shown: str, after: Event, before: Event, rewritten: RewrittenHistory) -> Problem:
+    field = "status" if rewritten.status else "venue" if rewritten.becomes == {PLACE} else "start"
+    doc = parse_file(path, shown).doc
+    first, last = rewritten.held[0].first_day, rewritten.held[-1].first_day
+    message = (f"这个重复活动已经举办了 {len(rewritten.held)} 场（{first.isoformat()} 至 {last.isoformat()}）："
+               f"这样改，它们在活动页、开放数据和订阅的日历里也会{rewritten.words}")
+    if rewritten.status:
+        hint = (f"提前结束请删去 status，在 rrule 里写上 UNTIL={last.isoformat()}（最后一次举办的日期），"
+                "原因写在正文里；只取消其中一场用 sessions")
+    else:
+        until = last_until(before)
+        more = f" --until {until.isoformat()}" if until is not None else ""
+        hint = (f"从某天起换时间或地点，要保留已经举办的场次：先把这个文件改回原来的安排，运行 invoke new-event "
+                f"--from {after.slug} --date 新安排的第一天 --time 新的时间（如 09:30-11:30）{more} 复制出新的系列"
+                "（换地点就在新文件里改 venue）；再在这个文件的 rrule 里写上 UNTIL=新安排前的最后一次"
+                f"（已经举办的最后一次是 {last.isoformat()}，例如 UNTIL={last.isoformat()}），之后的 exdates、rdates "
+                "和 sessions 移到新文件。只改其中一两场用 sessions；原来就写错了的才直接改")
+    return Problem(shown, doc.line_of(field) if doc is not None else 0, field, message, hint, WARNING)
+
+
+def _title_and_day(text: str) -> tuple[str, date, str, bool] | None:
+    """A revision's title, first day, status and whether it repeats, as written (None when it
+    cannot be read)."""
     meta = revision_meta(text)[1]
     try:
         day = date.fromisoformat(str(meta.get("start", "")).strip()[:10]) if meta is not None else None
     except ValueError:
         return None
-    return (str(meta.get("title", "")).strip(), day, str(meta.get("status", "")).strip()) if day else None
+    if not day:
+        return None
+    return str(meta.get("title", "")).strip(), day, str(meta.get("status", "")).strip(), bool(meta.get("recurrence"))
 
 
 def in_repository(layout: Layout) -> Callable[[str], str | None]:
@@ -219,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it
             result.problems.extend(gone_events(layout, args.base or "HEAD"))
             result.problems.extend(reused_events(layout, args.base or "HEAD", review.today))
+            result.problems.extend(rewritten_series(layout, args.base or "HEAD", config, review, result.events))
     if args.strict:
         result.problems = strictly(result.problems, added)
     report(layout, result, args.format, args.summary)
