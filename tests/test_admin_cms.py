@@ -50,6 +50,9 @@ SERIES = "content/events/taida/2026/taida-huiketing-2026-12-05.md"
 WEEKS_OFF = ("2026-12-26", "2027-01-02")
 # The volunteer's clock: the editor files an entry under the year it is saved in.
 SAVED_AT = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# Before the weekly series' first Saturday (2026-11-07): moving the whole series to another place
+# then rewrites no session already held (the form asks about that: see test_a_series_already_held…).
+BEFORE_SERIES = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SATURDAYS = ("2026-12-05", "2026-12-12", "2026-12-19", "2027-01-09", "2027-01-16", "2027-01-23", "2027-01-30")
 
 
@@ -147,9 +150,9 @@ def _signed_in(browser, url: str, clock: datetime | None = SAVED_AT) -> Iterator
 
 
 @contextmanager
-def _series_moves(browser, url: str) -> Iterator:
+def _series_moves(browser, url: str, clock: datetime | None = SAVED_AT) -> Iterator:
     """The mini site's weekly series open in the form, its 改期或换地点 box ready: (page, box)."""
-    with _signed_in(browser, url) as page:
+    with _signed_in(browser, url, clock) as page:
         page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
         move = page.locator(".kepu-repeat fieldset", has_text="改期或换地点")
         move.locator("input[name=kepu-repeat-move]").wait_for()
@@ -649,7 +652,7 @@ def test_an_event_at_a_registered_venue_is_edited_and_moved_to_another_registere
     registered venue, chosen from the list by its name. The file keeps ids; the page shows the places."""
     site, url, _ = editor_with_venues
     event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
-    with _signed_in(browser, url) as page:
+    with _signed_in(browser, url, BEFORE_SERIES) as page:
         title = _open_event(page, url, "xinbei/2026/zhoumo-tongxuehui")
         card = page.locator(".kepu-venue-card")
         assert card.inner_text().split("\n") == ["新北街道科普活动室", "天津市滨海新区新北街道新北路 88 号二楼"]
@@ -729,7 +732,7 @@ def test_the_form_refuses_what_saving_would_drop_or_list_under_no_venue(editor_w
     site, url, _ = editor_with_venues
     event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
     before = event.read_text("utf-8")
-    with _series_moves(browser, url) as (page, _):
+    with _series_moves(browser, url, BEFORE_SERIES) as (page, _):
         page.get_by_label("活动名称").fill("周末科学同学会（寒假照常）")
         page.locator("input[name=kepu-repeat-except]").fill("2027-01-09")
         _press_publish(page)
@@ -1208,3 +1211,85 @@ def test_a_sign_up_switch_written_in_words_is_read_as_the_check_reads_it(editor,
         _open_event(page, url, "xinbei/2026/liudong-kejiguan")
         _retype(page.get_by_label("一句话简介"), "二十件互动展品来到家门口，请先报名。")
         _refused(page, "打开了“需要报名”，却没有写怎么报名")
+
+
+def _asked(page, answer: bool) -> str:
+    """发布 pressed: the form asks first, in the browser's own box; she answers."""
+    said: list[tuple[str, str]] = []
+
+    def reply(box) -> None:
+        said.append((box.type, box.message))
+        box.accept() if answer else box.dismiss()
+
+    page.once("dialog", reply)
+    _press_publish(page)
+    if answer:
+        page.get_by_text(re.compile("内容已保存|内容已发布")).first.wait_for()
+    else:
+        page.get_by_text(re.compile("没有保存：已经举办的场次没有改动")).first.wait_for()
+    [(kind, message)] = said
+    assert kind == "confirm", said
+    return message
+
+
+def test_a_series_already_held_moved_to_the_morning_in_the_form_is_asked_about(editor, browser) -> None:
+    """From December the weekly 周末科学同学会 (Saturdays 14:00 since 7 November) meets in the
+    morning. The volunteer opens it and changes its start and end, as for any event: the four
+    Saturdays already held would read 09:30 on its page and in subscribers' calendars. The form asks
+    first, says how to keep them (复制, then 到哪天为止), and 取消 saves nothing; a time that was
+    wrong from the start is corrected with 确定. Cancelling one coming session is not asked about."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    before = event.read_text("utf-8")
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/zhoumo-tongxuehui")
+        _when(page.locator(".kepu-when").nth(0), "", "09:30")
+        _when(page.locator(".kepu-when").nth(1), "", "11:30")
+        asked = _asked(page, answer=False)
+        assert "这个重复活动已经举办过（第一场 2026-11-07）：改了时间，已经举办的场次在活动页、开放数据和订阅的日历里也会跟着改" in asked
+        assert "先点“复制”做一个从新安排第一天开始的新系列" in asked and "“到哪天为止”改成新安排前的最后一次" in asked
+        assert event.read_text("utf-8") == before
+        _asked(page, answer=True)  # the time was wrong from the start: corrected
+    assert _front_matter(event)["start"] == "2026-11-07 09:30"
+    with _signed_in(browser, url) as page:
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
+        page.get_by_label(re.compile("^状态 ")).select_option(label="已取消")
+        page.get_by_label(re.compile("^状态说明")).fill("活动室改造，停办")
+        asked = _asked(page, answer=False)
+        assert "改了状态" in asked and "把“状态”改回“正常举办”，在“重复”里把“到哪天为止”改成最后一次举办的日期" in asked
+
+
+def test_a_series_moved_to_the_morning_the_way_the_form_says_keeps_what_was_held(editor, browser,
+                                                                                   tmp_path: Path) -> None:
+    """What the question says, done in the form: 复制 for a new series from 5 December at 09:30,
+    then the old series' 到哪天为止 brought back to its last held Saturday. Neither save is asked
+    about; both files pass the check; the site lists November's afternoons and December's mornings."""
+    site, url, _ = editor
+    folder = site / "content" / "events" / "xinbei" / "2026"
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/zhoumo-tongxuehui")
+        _copy(page)
+        _when(page.locator(".kepu-when").nth(0), "2026-12-05", "09:30")
+        _when(page.locator(".kepu-when").nth(1), "", "11:30")
+        _publish(page)
+        page.goto("about:blank")
+        _open_event(page, url, "xinbei/2026/zhoumo-tongxuehui")
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-until]").fill("2026-11-28")
+        _refused(page, "2026年12月26日（周六） 不是这个活动的日期")  # its day off now lies past its end
+        repeat.get_by_role("button", name="删去 2026-12-26").click()
+        _publish(page)
+    [copy] = _events_in(folder) - listed
+    _passes_check(site, folder / copy)
+    _passes_check(site, folder / "zhoumo-tongxuehui.md")
+    output = tmp_path / "output"
+    assert run_build(site / "content", output).returncode == 0
+    old = _dates_listed((output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8"))
+    assert sorted(d for d in old if d < "2026-12-31") == ["2026-11-07", "2026-11-14", "2026-11-21", "2026-11-28"], old
+    held, coming = _feed_event(output, "zhoumo-tongxuehui"), _feed_event(output, Path(copy).stem)
+    assert held["DTSTART"].dt.strftime("%Y-%m-%d %H:%M") == "2026-11-07 14:00", held.to_ical()
+    assert coming["DTSTART"].dt.strftime("%Y-%m-%d %H:%M") == "2026-12-05 09:30", coming.to_ical()
+    assert coming["DTEND"].dt.strftime("%H:%M") == "11:30", coming.to_ical()
+    new = _dates_listed((output / "events" / Path(copy).stem / "index.html").read_text("utf-8"))
+    assert "2026-12-19" in new and "2026-12-26" not in new and min(new) == "2026-12-05", new  # the day off kept

@@ -906,10 +906,64 @@
     if (statusOf(get) === "cancelled") {
       return [at("attendance", "已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态")];
     }
-    var start = parts(get("start")), end = parts(get("end")), last = lastDay(get("start"), get("end"));
-    var over = start.time && end.time ? now >= (end.date || start.date) + " " + end.time : last < now.slice(0, 10);
-    return last && !over ?
+    return lastDay(get("start"), get("end")) && !firstOver(get, now) ?
       [at("attendance", "活动还没有结束，“参加人数”要在活动办完以后填：先清空，活动结束后再填实际人数")] : [];
+  }
+
+  /* Whether the first session is over at ``now`` (the check's ends_at). */
+  function firstOver(get, now) {
+    var start = parts(get("start")), end = parts(get("end")), last = lastDay(get("start"), get("end"));
+    return start.time && end.time ? now >= (end.date || start.date) + " " + end.time : last < now.slice(0, 10);
+  }
+
+  /* The check's reminder (kepu.content.revisions): a saved series whose first session is over,
+     edited in its days, time, place or status, rewrites the sessions already held on its page and
+     in subscribers' calendars. What changed, in the form's words ("" : nothing held is touched). */
+  function heldSeriesChange(entry, get, now) {
+    var old = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    if (!old || !isSeries(old.recurrence)) return "";
+    var before = function (name) { return plain(old[name]); };
+    if (!lastDay(before("start"), before("end")) || !firstOver(before, now)) return "";
+    var rule = function (value) {
+      var read = readRule(value && value.rrule !== undefined ? value.rrule : value);
+      delete read.until;
+      return JSON.stringify(read);
+    };
+    var changed = [];
+    if (parts(get("start")).date !== parts(before("start")).date || rule(get("recurrence")) !== rule(before("recurrence"))) {
+      changed.push("日期");
+    }
+    var clock = function (read) {  // the end as days after the start and a time: "16:00" and "2026-11-07 16:00" alike
+      var start = parts(read("start")), end = parts(read("end"));
+      var days = end.date ? (dayOf(end.date) - dayOf(start.date)) / 86400000 : 0;
+      return [start.time, days, end.time, read("duration") || ""].join(" ");
+    };
+    if (clock(get) !== clock(before)) {
+      changed.push("时间");
+    }
+    if (JSON.stringify(get("venue") || "") !== JSON.stringify(before("venue") || "")) changed.push("地点");
+    var held = function (value) { return ["cancelled", "postponed"].indexOf(value) < 0; };
+    if (held(statusOf(before)) && !held(statusOf(get))) changed.push("状态");
+    return changed.join("、");
+  }
+
+  /* Asked before saving, in the browser's own box (取消 keeps the form, unsaved): 从某天起 is done
+     with a copy and the old series closed; a mistake corrected is saved as it is. */
+  function askHeldSeries(entry) {
+    var data = entry.get("data"), get = function (name) { return plain(data.get(name)); };
+    var what = heldSeriesChange(entry, get, clockText(new Date()));
+    if (!what) return;
+    var first = parts(plain(ORIGINALS[entry.get("path") || ""].start)).date;
+    var way = what === "状态" ?
+      "提前结束：点“取消”，把“状态”改回“正常举办”，在“重复”里把“到哪天为止”改成最后一次举办的日期，原因写在“活动介绍”里。" :
+      "从某天起换" + what + "：点“取消”，把" + what + "改回原来的，先点“复制”做一个从新安排第一天开始的新系列，" +
+      "再回到这里，把“重复”里的“到哪天为止”改成新安排前的最后一次。只改其中一两场，用“重复”里的“改期或换地点”。";
+    var asked = "这个重复活动已经举办过（第一场 " + first + "）：改了" + what + "，已经举办的场次在活动页、" +
+      "开放数据和订阅的日历里也会跟着改。\n\n" + way + "\n\n原来就写错了、要改正：点“确定”保存。";
+    if (window.confirm(asked)) return;
+    var refusal = new Error("已经举办的场次没有改动。" + way);
+    refusal.name = "";
+    throw refusal;
   }
 
 
@@ -1163,6 +1217,7 @@
       var data = args.entry.get("data");
       if (args.entry.get("collection") !== "events") return splitTags(data);
       refuseSaving(args.entry);
+      askHeldSeries(args.entry);
       return splitTags(completeEnd(tidy(data, args.entry)));
     }});
     CMS.registerEventListener({name: "postSave", handler: function (args) { rememberOriginal(args.entry, true); }});
