@@ -151,7 +151,10 @@ def rewritten_series(layout: Layout, base: str, config: SiteConfig, review: Revi
 
 def _revision_event(path: Path, shown: str, text: str, ctx: ValidationContext) -> Event | None:
     """An old revision of an event file read as the check reads the file (None when it cannot be)."""
-    parsed = parse_file(path, shown, text.encode("utf-8"))
+    data = text.encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:  # as the check reads a file: no more than a file may hold
+        return None
+    parsed = parse_file(path, shown, data)
     if parsed.doc is None:
         return None
     return validate_event(parsed.doc, ctx, parsed.html)[0]
