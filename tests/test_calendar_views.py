@@ -352,20 +352,25 @@ def test_month_calendars_count_sessions_as_the_figures_do(public_site) -> None:
 def test_a_day_page_accounts_for_every_line_it_lists(public_site) -> None:
     """共 N 场 counts sessions as the figures do (a multi-day event on its first day, a cancelled one
     not at all), so a day page that lists more lines says what the others are: the days of an
-    event already under way and the cancelled sessions. 共 0 场 above one listed event misled."""
+    event already under way, the cancelled sessions and those moved from that day to another (the
+    earlier poster named the day). 共 0 场 above one listed event misled."""
     output, _ = public_site
     pages = sorted((output / "calendar").glob("20*/*/*/index.html"))
     assert len(pages) > 50
-    explained = 0
+    explained = moved = 0
     for page in pages:
         html = page.read_text("utf-8")
         lead = re.sub(r"<[^>]+>", "", re.search(r'<p class="lead">(.*?)</p>', html)[1])
-        said = re.fullmatch(r"共 (\d+) 场活动(?:（(?:另有 (\d+) 项跨天的活动在进行)?、?(?:(\d+) 场已取消)?）)?，按街镇排列。", lead)
+        said = re.fullmatch(r"共 (\d+) 场活动(?:（(?:另有 (\d+) 项跨天的活动在进行)?、?(?:(\d+) 场已取消)?、?"
+                            r"(?:(\d+) 场已改到别的日子)?）)?，按街镇排列。", lead)
         assert said, (page, lead)
         listed = html.count('<li class="ev ')
         assert sum(int(n or 0) for n in said.groups()) == listed, (page.relative_to(output), lead, listed)
+        assert said[4] is None or int(said[4]) == html.count("已改期至 "), (page.relative_to(output), lead)
         explained += bool(said[2] or said[3])
+        moved += int(said[4] or 0)
     assert explained >= 5  # the sample has multi-day events and cancelled sessions
+    assert moved >= 2  # and events and sessions moved to another day
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -75,7 +75,20 @@ def expected_days(output: Path, content: Path) -> dict[str, dict[date, Counter]]
                 scopes["district"][day][slug] += 1
                 scopes[front["street"]][day][slug] += 1
                 day += timedelta(days=1)
+        for day in moved_from(front):  # shown on the day it moved from, as moved
+            if day <= HORIZON:
+                scopes["district"][day][slug] += 1
+                scopes[front["street"]][day][slug] += 1
     return scopes
+
+
+def moved_from(front: dict) -> list[date]:
+    """The days an event file moved its event or one of its sessions away from, as written."""
+    recurrence = front.get("recurrence") or {}
+    moves = [(item["date"], item["start"]) for item in recurrence.get("sessions") or [] if item.get("start")]
+    if not recurrence and front.get("status") == "postponed" and front.get("previous_start"):
+        moves.append((front["previous_start"], front["start"]))
+    return [date.fromisoformat(old[:10]) for old, new in moves if old[:10] != new[:10]]
 
 
 def month_range(days) -> list[tuple[int, int]]:

@@ -66,7 +66,23 @@ def expected(content: Path, field: str, ident: str, first: date, last: date) -> 
                 moment = occurrence.start.astimezone(ZONE).replace(tzinfo=None) if isinstance(
                     occurrence.start, datetime) else datetime.combine(occurrence.start, datetime.min.time())
                 found.append((max(start, first), moment, event.slug))
+        found.extend((_local_day(old), _moment(old), event.slug) for old in _moved_from(event)
+                     if first <= _local_day(old) <= last)
     return [(slug, day.isoformat()) for day, _, slug in sorted(found)]
+
+
+def _moment(value: date | datetime) -> datetime:
+    return value.astimezone(ZONE).replace(tzinfo=None) if isinstance(value, datetime) else \
+        datetime.combine(value, datetime.min.time())
+
+
+def _moved_from(event) -> list[date | datetime]:
+    """The old times of what the event file moved to another day, still to come: a rescheduled
+    event's previous_start, a series session's own date (the earlier poster named that day)."""
+    moves = [(s.original, s.start) for s in (event.recurrence.sessions if event.recurrence else ()) if s.start]
+    if event.recurrence is None and event.status == "postponed" and event.previous_start:
+        moves.append((event.previous_start, event.start))
+    return [old for old, new in moves if _local_day(old) != _local_day(new) and _local_day(new) >= BUILD]
 
 
 def listed(page: Path) -> list[tuple[str, str]]:

@@ -83,7 +83,10 @@ def test_day_pages_move_with_the_session(built: Path) -> None:
         return page.read_text("utf-8") if page.exists() else ""
 
     assert "周末科学同学会" in day("20")
-    assert "周末科学同学会" not in day("19")
+    # On its own day it is listed only as moved, with where to: the earlier poster named the 19th.
+    nineteenth = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", day("19")))
+    assert nineteenth.count("周末科学同学会") == 1 and "14:00–16:00 周末科学同学会 已改期至 12月20日（周日）09:30" in nineteenth
+    assert "共 0 场活动（1 场已改到别的日子）" in nineteenth
     assert "已取消" in day("12")
 
 

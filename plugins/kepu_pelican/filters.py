@@ -132,6 +132,7 @@ FILTERS = {
     "tel_link": phones.tel_link,
     "link_phones": phones.link_phones,
     "session_text": sessions.session_text,
+    "own_time": sessions.own_time,
     "session_detail": sessions.session_detail,
     "session_label": sessions.session_label,
     "map_links": maps.map_links,

@@ -54,6 +54,17 @@ def session_text(occurrence: Occurrence) -> str:
     return " · ".join(parts)
 
 
+def own_time(occurrence: Occurrence) -> str:
+    """An unchanged session's time when it is not the series' own (an extra session, rdates, at
+    14:00 in a 10:00 series): 14:00–15:00; "" when it keeps the series' time (shown once, in 时间)."""
+    event, start = occurrence.event, occurrence.start
+    if occurrence.change is not None or not isinstance(start, datetime) or not isinstance(event.start, datetime):
+        return ""
+    if start.time() == event.start.time() and occurrence.end - start == event.end - event.start:
+        return ""
+    return _time_of(occurrence)
+
+
 def _time_of(occurrence: Occurrence) -> str:
     start, end = occurrence.start, occurrence.end
     if isinstance(start, datetime) and isinstance(end, datetime):

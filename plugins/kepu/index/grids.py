@@ -11,7 +11,17 @@ from zoneinfo import ZoneInfo
 from kepu.content.dates import WEEKDAYS, format_day
 from kepu.content.model import Occurrence
 from kepu.content.sessions import session_label
-from kepu.index.site import EventEntry, ends_at, last_local_day, local_day, occurrence_key
+from kepu.index.site import (
+    EventEntry,
+    MovedAway,
+    ends_at,
+    last_local_day,
+    local_day,
+    local_moment,
+    moved_away,
+    moved_time_text,
+    occurrence_key,
+)
 
 WEEKDAY_HEADERS = WEEKDAYS  # 周一 … 周日: weeks start on Monday
 
@@ -48,6 +58,7 @@ class DayItem:
     entry: EventEntry
     line: DayLine  # what the calendar pages show
     first_day: bool = True  # the occurrence starts on this day (a multi-day one shows on each)
+    away: bool = False  # the day it was moved from (``site.moved_away``): shown, never a 场次
 
     @property
     def event(self):
@@ -66,7 +77,7 @@ class DayItem:
     def is_session(self) -> bool:
         """Counted as one 场次 here, as stats.counted_sessions counts: on the day it starts,
         never when cancelled."""
-        return self.first_day and not self.occurrence.cancelled
+        return self.first_day and not self.occurrence.cancelled and not self.away
 
 
 def session_count(items: Sequence[DayItem]) -> int:
@@ -82,13 +93,15 @@ class DayCount:
     sessions: int
     continuing: int
     cancelled: int
+    moved: int = 0  # moved from this day to another
 
 
 def day_count(items: Sequence[DayItem]) -> DayCount:
     """Any day's lines that know whether they are a 场次 (``is_session``): a calendar's, a campaign's."""
-    cancelled = sum(item.occurrence.cancelled for item in items)
+    moved = sum(getattr(item, "away", False) for item in items)
+    cancelled = sum(item.occurrence.cancelled for item in items if not getattr(item, "away", False))
     sessions = session_count(items)
-    return DayCount(sessions, len(items) - sessions - cancelled, cancelled)
+    return DayCount(sessions, len(items) - sessions - cancelled - moved, cancelled, moved)
 
 
 @dataclass(slots=True)
@@ -276,8 +289,21 @@ def by_day(entries: Iterable[EventEntry], zone: ZoneInfo) -> dict[date, list[Day
                 item = DayItem(occurrence, entry, line, day == first)
                 days[day].append((order, item))
                 day += timedelta(days=1)
+            away = moved_away(occurrence, zone)
+            if away is not None:
+                days[local_day(away.start, zone)].append(((int(timed), (local_moment(away.start, zone), entry.event.slug, -1)),
+                                                          _away_item(occurrence, entry, away, url, zone)))
     return {day: [item for _, item in sorted(days[day], key=lambda pair: pair[0])]
             for day in sorted(days)}
+
+
+
+def _away_item(occurrence: Occurrence, entry: EventEntry, away: MovedAway, url: str, zone: ZoneInfo) -> DayItem:
+    """The line on the day an occurrence moved from: its old time, 已改期至 its new one."""
+    event = occurrence.event
+    line = DayLine(url, moved_time_text(away, zone), event.title, "postponed", away.text, away.ends,
+                   True, False, "", held=False)
+    return DayItem(occurrence, entry, line, True, away=True)
 
 
 def split_by_street(days: dict[date, list[DayItem]]) -> dict[str, dict[date, list[DayItem]]]:

@@ -9,7 +9,18 @@ from zoneinfo import ZoneInfo
 from kepu.content.dates import WEEKDAYS, format_day
 from kepu.content.model import Event, Occurrence
 from kepu.content.sessions import session_text
-from kepu.index.site import EventEntry, Facet, last_local_day, local_day, occurrence_key, time_text
+from kepu.index.site import (
+    EventEntry,
+    Facet,
+    MovedAway,
+    last_local_day,
+    local_day,
+    local_moment,
+    moved_away,
+    moved_time_text,
+    occurrence_key,
+    time_text,
+)
 
 # Which weeks get a sheet, relative to the build date ("now"): the rest of the current week
 # (from the build day to Sunday: what is already over is not pinned up), and the whole next
@@ -62,6 +73,8 @@ class NoticeLine:
     note: str  # a changed session's details, or the event's status note
     cancelled: bool
     slug: str
+    held: bool = True  # takes place at this time (not cancelled, postponed, or moved from this day)
+    cost: str = ""  # what it costs, when not free
 
     @property
     def day_text(self) -> str:
@@ -85,21 +98,44 @@ class NoticeSheet:
 
     @property
     def held(self) -> int:
-        """Sessions this week that take place (cancelled ones are listed but not counted)."""
-        return sum(not line.cancelled for line in self.lines)
+        """Sessions this week that take place (cancelled, postponed and moved ones are listed but
+        not counted)."""
+        return sum(line.held for line in self.lines)
 
 
-def build_sheet(facet: Facet, week: NoticeWeek, zone: ZoneInfo) -> NoticeSheet:
+def build_sheet(facet: Facet, week: NoticeWeek, zone: ZoneInfo, today: date) -> NoticeSheet:
     """The sessions of ``facet``'s upcoming events that touch ``week``, in time order; a session
-    that began before the week is listed on its first day."""
-    lines = tuple(_line(o, e, max(local_day(o.start, zone), week.first), zone)
-                  for o, e in _sessions(facet.upcoming, zone, week.first, week.last))
+    that began before the week is listed on its first day; one moved away from a day of the week,
+    on that day too (the earlier poster named it). ``today``: the build's day (sign-up closed)."""
+    found = [((max(local_day(o.start, zone), week.first), occurrence_key(o, zone)),
+              _line(o, e, max(local_day(o.start, zone), week.first), zone, today))
+             for o, e in _sessions(facet.upcoming, zone, week.first, week.last)]
+    found += [((local_day(away.start, zone), (local_moment(away.start, zone), o.event.slug, -1)), _away_line(o, e, away, zone))
+              for o, e, away in _moved_from(facet.upcoming, zone, week.first, week.last)]
+    lines = tuple(line for _, line in sorted(found, key=lambda pair: pair[0]))
     later: tuple[NoticeLine, ...] = ()
     if not lines:
         after = _sessions(facet.upcoming, zone, week.last + timedelta(days=1), date.max)
-        later = tuple(_line(o, e, local_day(o.start, zone), zone)
+        later = tuple(_line(o, e, local_day(o.start, zone), zone, today)
                       for o, e in after if not o.cancelled)[:LATER_SHOWN]
     return NoticeSheet(facet, week, lines, later)
+
+
+def _moved_from(entries: list[EventEntry], zone: ZoneInfo, first: date,
+                last: date) -> list[tuple[Occurrence, EventEntry, MovedAway]]:
+    found = ((o, e, moved_away(o, zone)) for e in entries for o in e.upcoming)
+    return [(o, e, away) for o, e, away in found if away is not None and first <= local_day(away.start, zone) <= last]
+
+
+
+def _away_line(occurrence: Occurrence, entry: EventEntry, away: MovedAway, zone: ZoneInfo) -> NoticeLine:
+    """On the day it moved from: its old time and place, 已改期, and where it went."""
+    event = entry.event
+    note = "；".join(filter(None, (away.text, (occurrence.change.note if occurrence.change else event.status_note))))
+    place = _place(Occurrence(event, away.start, away.end))
+    return NoticeLine(day=local_day(away.start, zone), time=moved_time_text(away, zone), title=event.title,
+                      place=place, audience=_audience(entry), signup="", status="已改期", note=note,
+                      cancelled=False, slug=event.slug, held=False)
 
 
 def _sessions(entries: list[EventEntry], zone: ZoneInfo, first: date,
@@ -110,15 +146,16 @@ def _sessions(entries: list[EventEntry], zone: ZoneInfo, first: date,
                                            occurrence_key(pair[0], zone)))
 
 
-def _line(occurrence: Occurrence, entry: EventEntry, day: date, zone: ZoneInfo) -> NoticeLine:
+def _line(occurrence: Occurrence, entry: EventEntry, day: date, zone: ZoneInfo, today: date) -> NoticeLine:
     event = entry.event
     status = _status(occurrence)
     can_sign_up = not occurrence.cancelled and event.shown_status not in ("full", "cancelled")
     return NoticeLine(
         day=day, time=time_text(occurrence, zone), title=event.title, place=_place(occurrence),
-        audience=_audience(entry), signup=signup_text(event) if can_sign_up else "", status=status,
+        audience=_audience(entry), signup=signup_text(event, today) if can_sign_up else "", status=status,
         note=_note(occurrence, event),
-        cancelled=occurrence.cancelled, slug=event.slug)
+        cancelled=occurrence.cancelled, slug=event.slug, held=occurrence.held,
+        cost="" if event.is_free else event.cost)
 
 
 def _note(occurrence: Occurrence, event) -> str:
@@ -161,12 +198,15 @@ def _audience(entry: EventEntry) -> str:
     return names
 
 
-def signup_text(event: Event) -> str:
+def signup_text(event: Event, today: date) -> str:
     """How to take part, in words that work on paper: a phone number to call, or the QR code
-    for online sign-up (a link cannot be tapped on a notice board)."""
+    for online sign-up (a link cannot be tapped on a notice board); or that sign-up has closed
+    (its deadline before ``today``, the day the sheet is printed from)."""
     reg, contact = event.registration, _contact(event)
     if reg is None or not reg.required:
         return "无需报名，直接到场" + (f"；咨询：{contact}" if contact else "")
+    if reg.deadline and reg.deadline < today:
+        return f"报名已于 {format_day(reg.deadline, with_year=False)}截止" + (f"；咨询：{contact}" if contact else "")
     parts = ["需要报名"]
     if reg.capacity:
         parts.append(f"限 {reg.capacity} 人")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kepu.content.dates import format_when
+from kepu.content.dates import format_day, format_when
 from kepu.content.model import (
     STREET_KINDS,
     AreaWords,
@@ -160,12 +160,54 @@ class Facet:
 
 
 @dataclass(frozen=True, slots=True)
+class MovedAway:
+    """Where an occurrence stood before it moved to another day -- a rescheduled event's
+    ``previous_start``, a series session's own date -- as the days there show it: residents who
+    read the earlier poster come that day. ``text``: 已改期至 12月22日（周二）14:00."""
+
+    start: date | datetime
+    end: date | datetime
+    text: str
+    ends: str  # the instant its old time was over, ISO with offset (as ``data-ends``)
+
+
+def moved_away(occurrence: Occurrence, zone: ZoneInfo) -> MovedAway | None:
+    """The old time of an occurrence moved to another local day (None for one kept on its day)."""
+    event, change = occurrence.event, occurrence.change
+    if change is not None and change.start is not None:
+        original = change.original
+    elif change is None and event.recurrence is None and event.shown_status == "rescheduled":
+        original = event.previous_start
+    else:
+        return None
+    if local_day(original, zone) == local_day(occurrence.start, zone):
+        return None
+    if isinstance(original, datetime) != isinstance(event.start, datetime):
+        return None  # a day written for a timed event (or the reverse): its old length is not known
+    new_day = local_day(occurrence.start, zone)
+    text = f"已改期至 {format_day(new_day, with_year=new_day.year != local_day(original, zone).year)}"
+    if isinstance(occurrence.start, datetime):
+        text += f"{occurrence.start.astimezone(zone):%H:%M}"
+    end = original + (event.end - event.start)
+    over = end if isinstance(end, datetime) else datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    return MovedAway(original, end, text, over.isoformat())
+
+
+def moved_time_text(away: MovedAway, zone: ZoneInfo) -> str:
+    """Its old time as a day shows it: 14:00–15:30, or 全天."""
+    if not isinstance(away.start, datetime):
+        return "全天"
+    return f"{away.start.astimezone(zone):%H:%M}–{away.end.astimezone(zone):%H:%M}"
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaItem:
-    """An occurrence as a day's agenda lists it."""
+    """An occurrence as a day's agenda lists it (``away``: on the day it moved from)."""
 
     occurrence: Occurrence
     entry: EventEntry
     time_text: str
+    away: MovedAway | None = None
 
 
 @dataclass(slots=True)
@@ -203,12 +245,7 @@ class SiteIndex:
 
 def occurrence_key(occurrence: Occurrence, zone: ZoneInfo) -> tuple:
     """Chronological order across all-day and timed events in the site's time zone."""
-    start = occurrence.start
-    if isinstance(start, datetime):
-        moment = start.astimezone(zone).replace(tzinfo=None)
-    else:
-        moment = datetime.combine(start, time.min)
-    return moment, occurrence.event.slug, occurrence.index
+    return local_moment(occurrence.start, zone), occurrence.event.slug, occurrence.index
 
 
 def local_day(value: date | datetime, zone: ZoneInfo) -> date:
@@ -368,7 +405,22 @@ def _agenda(occurrences: list[Occurrence], entries: dict[str, EventEntry], first
             continue
         text = time_text(occurrence, zone) if start_day >= first else under_way_text(occurrence, zone)
         by_day[max(start_day, first)].append(AgendaItem(occurrence, entries[occurrence.event.slug], text))
+    for occurrence in occurrences:  # on the day it moved from, in its old time's place
+        away = moved_away(occurrence, zone)
+        if away is not None and first <= local_day(away.start, zone) <= last:
+            items = by_day[local_day(away.start, zone)]
+            item = AgendaItem(occurrence, entries[occurrence.event.slug], moved_time_text(away, zone), away)
+            items.insert(sum(_agenda_start(i, zone) <= local_moment(away.start, zone) for i in items), item)
     return [DayAgenda(day, by_day[day]) for day in sorted(by_day)]
+
+
+def local_moment(value: date | datetime, zone: ZoneInfo) -> datetime:
+    """A start as a naive local moment (a day: its 00:00), to order a day's lines."""
+    return value.astimezone(zone).replace(tzinfo=None) if isinstance(value, datetime) else datetime.combine(value, time.min)
+
+
+def _agenda_start(item: AgendaItem, zone: ZoneInfo) -> datetime:
+    return local_moment(item.away.start if item.away else item.occurrence.start, zone)
 
 
 def under_way_text(occurrence: Occurrence, zone: ZoneInfo) -> str:

@@ -1,0 +1,97 @@
+"""What one output says of an event, the others say too (a cross-output audit's findings): an extra
+session's own time on the event page; a postponed event on its old day in the calendars and on the
+printed notices; the notices' sign-up and cost lines; a series' count of sessions as listed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_BUILD_DATE, TEST_SITE, run_build
+
+pytestmark = pytest.mark.build
+HEAD = "street: xinbei\nteam: xinbei-liudong\ncategories: [kepu-jiangzuo]\naudiences: [qinzi]\n" \
+       "venue:\n  name: 新北街道科普活动室\n  address: 天津市滨海新区新北街道\n"
+EVENTS = {
+    # A Saturday morning series with one extra session in the afternoon (rdates).
+    "shouhui-tianwen": "title: 手绘天文课\nstart: 2026-12-05 10:00\nend: \"11:00\"\n" + HEAD +
+    "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30\n  rdates: [2027-02-27 14:00]\n",
+    # Moved from Tuesday 8 December to the 22nd: residents who saw the earlier poster come on the 8th.
+    "fangzha-jiangzuo": "title: 防诈骗讲座\nstart: 2026-12-22 14:00\nend: \"15:30\"\n" + HEAD +
+    "status: postponed\nprevious_start: 2026-12-08 14:00\nstatus_note: 主讲人临时出差\n",
+    # Postponed, its new time not yet known: it will not take place on the 9th.
+    "jiqiren-tiyan": "title: 机器人体验日\nstart: 2026-12-09 09:00\nend: \"11:00\"\n" + HEAD +
+    "status: postponed\nstatus_note: 场地维修，新时间另行通知\n",
+    # Sign-up closed before the build day; a fee to bring.
+    "diannao-ketang": "title: 老年电脑课堂\nstart: 2026-12-04 09:00\nend: \"11:00\"\n" + HEAD +
+    "cost: 材料费 5 元\nregistration:\n  required: true\n  phone: \"022-2560 0000\"\n  deadline: 2026-11-28\n",
+    # Four Thursdays, one of them left out: three sessions.
+    "kexue-xiaoshi": "title: 科学小实验\nstart: 2026-12-03 15:00\nend: \"16:00\"\n" + HEAD +
+    "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TH;COUNT=4\n  exdates: [2026-12-17]\n",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The mini site with the events above, built on SAMPLE_BUILD_DATE (Tuesday 1 December)."""
+    root = tmp_path_factory.mktemp("facts")
+    shutil.copytree(TEST_SITE, root / "site")
+    folder = root / "site" / "content" / "events" / "xinbei" / "2026"
+    for slug, front in EVENTS.items():
+        (folder / f"{slug}.md").write_text(f"---\n{front}summary: 测试。\n---\n正文。\n", "utf-8")
+    output = root / "output"
+    result = run_build(root / "site" / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+def text_of(path: Path) -> str:
+    """A page's words as read, tags dropped and spaces folded."""
+    html = path.read_text("utf-8")
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_an_extra_session_at_its_own_time_reads_that_time_on_the_event_page(site: Path) -> None:
+    """The series meets at 10:00; its extra Saturday is at 14:00. The calendars said 14:00, the
+    page's 活动日期 said only the day under 时间 10:00–11:00: a family would come four hours early."""
+    words = text_of(site / "events" / "shouhui-tianwen" / "index.html")
+    assert "2027年2月27日（周六） 14:00–15:00" in words, words[words.find("活动日期"):][:900]
+    assert "2027年1月30日（周六） 10:00" not in words  # the series' own sessions keep one time, in 时间
+
+
+def sheet_rows(path: Path) -> list[str]:
+    """A printed notice's rows, each as read."""
+    html = path.read_text("utf-8")
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in re.findall(r'<tr class="sheet-item.*?</tr>', html, flags=re.S)]
+
+
+def test_a_postponed_event_is_marked_on_its_old_day_wherever_days_are_shown(site: Path) -> None:
+    """The talk moved from Tuesday 8 December to the 22nd. Residents who read the earlier poster
+    come on the 8th: next week's notice, the day page, the month and the home page's two weeks said
+    nothing on the 8th. Now each says it moved, and where to, without counting it as held that day."""
+    moved = "已改期至 12月22日（周二）14:00"
+    rows = sheet_rows(site / "streets" / "xinbei" / "notice" / "next" / "index.html")
+    [row] = [r for r in rows if "防诈骗讲座" in r and "12月8日" in r]
+    assert "14:00–15:30" in row and moved in row and "报名" not in row, row
+    sheet = text_of(site / "streets" / "xinbei" / "notice" / "next" / "index.html")
+    assert "共 3 场" in sheet, sheet[:400]  # the 10th, the 12th ×2: not the 8th, nor the 9th postponed sine die
+    day = text_of(site / "calendar" / "2026" / "12" / "08" / "index.html")
+    assert f"14:00–15:30 防诈骗讲座 {moved}" in day and "共 0 场活动" in day, day
+    month = text_of(site / "calendar" / "2026" / "12" / "index.html")
+    assert f"防诈骗讲座 {moved}" in month, month
+    home = text_of(site / "index.html")
+    eighth = home[home.index("12月8日（周二）"):home.index("12月9日（周三）")]
+    assert f"14:00–15:30 防诈骗讲座 {moved}" in eighth, eighth
+
+
+def test_a_notice_says_when_sign_up_has_closed_and_what_it_costs(site: Path) -> None:
+    """Sign-up for the computer class closed on 28 November; the sheet printed on 1 December read
+    11月28日截止，报名电话… as if one could still call, and never said it costs 5 yuan."""
+    [row] = [r for r in sheet_rows(site / "streets" / "xinbei" / "notice" / "index.html") if "老年电脑课堂" in r]
+    assert "报名已于 11月28日（周六）截止" in row and "报名电话" not in row, row
+    assert "费用： 材料费 5 元" in row, row
