@@ -1293,3 +1293,33 @@ def test_a_series_moved_to_the_morning_the_way_the_form_says_keeps_what_was_held
     assert coming["DTEND"].dt.strftime("%H:%M") == "11:30", coming.to_ical()
     new = _dates_listed((output / "events" / Path(copy).stem / "index.html").read_text("utf-8"))
     assert "2026-12-19" in new and "2026-12-26" not in new and min(new) == "2026-12-05", new  # the day off kept
+
+
+def test_a_start_moved_under_postponed_asks_for_the_old_one(editor, browser, tmp_path: Path) -> None:
+    """改期 as many do it: 状态 改期或延期, the start moved to the new day, a reason written, and
+    原定开始时间 (marked 可选) left empty. It saved, and the page said 已延期（新时间待定） at the new
+    day while the old day vanished from every page. The form now names the old start to write in
+    原定开始时间; written, the page says 已改期 and the old day says where it went."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    before = event.read_text("utf-8")
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        page.get_by_label(re.compile("^状态 ")).select_option(label="改期或延期")
+        _when(page.locator(".kepu-when").nth(0), "2026-12-12")
+        page.get_by_label(re.compile("^状态说明")).fill("场地临时被占用，改到下周六")
+        said = _refused(page, "“开始”从 2026-12-05 09:00 改成了 2026-12-12 09:00：改期要在“原定开始时间”里填原来的 2026-12-05 09:00")
+        assert "新时间还没定的，把“开始”改回 2026-12-05 09:00" in said
+        assert event.read_text("utf-8") == before
+        page.get_by_label("原定开始时间（改期时填）日期").fill("2026-12-05")
+        page.get_by_label("原定开始时间（改期时填）时间").fill("09:00")
+        _publish(page)
+    saved = _front_matter(event)
+    assert (saved["status"], saved["previous_start"], saved["start"]) == ("postponed", "2026-12-05 09:00", "2026-12-12 09:00")
+    output = tmp_path / "output"
+    assert run_build(site / "content", output).returncode == 0
+    page_text = re.sub(r"<[^>]+>", " ", (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8"))
+    assert "已改期" in page_text and "新时间待定" not in page_text
+    fifth = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (output / "calendar" / "2026" / "12" / "05" / "index.html")
+                                       .read_text("utf-8")))
+    assert "流动科技馆进社区 已改期至 12月12日（周六）09:00" in fifth, fifth

@@ -869,13 +869,20 @@
     return chosen("status", get("status")) || "scheduled";
   }
 
-  function statusProblems(get) {
+  /* ``saved``: the event's start as saved ("2026-12-05 09:00"; "" for a new one): a start moved
+     under 改期或延期 with no 原定开始时间 was published as 延期（新时间待定） at the new date, and
+     the old date vanished. */
+  function statusProblems(get, saved) {
     var found = [], status = statusOf(get), note = filled(get("status_note"));
-    var start = parts(get("start")), previous = parts(get("previous_start"));
+    var start = parts(get("start")), previous = parts(get("previous_start")), was = parts(saved);
     if (CHOICES.status && CHOICES.status.values.indexOf(status) < 0) {
       return [at("status", "“状态”里的“" + status + "”不是可选的一项：请在“状态”里重新选择")];
     }
-    if (status === "postponed" && !previous.date && !note) {
+    var now = (start.date + " " + start.time).trim(), before = (was.date + " " + was.time).trim();
+    if (status === "postponed" && !previous.date && was.date && now !== before) {
+      found.push(at("previous_start", "“开始”从 " + before + " 改成了 " + now + "：改期要在“原定开始时间”里填原来的 " +
+                    before + "（页面和日历会写“已改期”，并在原来那天提醒）；新时间还没定的，把“开始”改回 " + before));
+    } else if (status === "postponed" && !previous.date && !note) {
       found.push(at("status", "状态选了“改期或延期”：如果新时间已定，把“开始”改成新的时间，“原定开始时间”填原来的时间；" +
                     "如果新时间还没定，“开始”不动，在“状态说明”里写延期的原因"));
     } else if (status === "postponed" && previous.date === start.date && previous.time === start.time) {
@@ -885,8 +892,8 @@
                     "没有改期就清空原定开始时间"));
     }
     if (status === "scheduled" && note) {
-      found.push(at("status_note", "状态是“正常举办”时“状态说明”不会显示：取消、改期或名额已满时先改状态再写说明，" +
-                    "其他说明写进“活动介绍”"));
+      found.push(at("status_note", "状态是“正常举办”时“状态说明”不会显示：请清空“状态说明”（要告诉大家的写进“活动介绍”）；" +
+                    "取消、改期或名额已满时先改状态再写说明"));
     }
     return found;
   }
@@ -1068,7 +1075,8 @@
 
   function formProblems(entry, now) {
     var data = entry.get("data"), get = function (name) { return plain(data.get(name)); }, today = now.slice(0, 10);
-    return [].concat(placeProblems(get), timeProblems(get), statusProblems(get), signUpProblems(get),
+    var original = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    return [].concat(placeProblems(get), timeProblems(get), statusProblems(get, original ? original.start : ""), signUpProblems(get),
                      attendanceProblems(get, now), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
                      folderProblems(entry, get), seriesProblems(get), copyProblems(entry, get));
   }
