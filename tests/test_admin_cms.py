@@ -1323,3 +1323,32 @@ def test_a_start_moved_under_postponed_asks_for_the_old_one(editor, browser, tmp
     fifth = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (output / "calendar" / "2026" / "12" / "05" / "index.html")
                                        .read_text("utf-8")))
     assert "流动科技馆进社区 已改期至 12月12日（周六）09:00" in fifth, fifth
+
+
+def test_a_place_given_a_new_address_does_not_keep_the_old_pin(editor, browser, tmp_path: Path) -> None:
+    """Guide §七: 时间、地点变了，直接改. She types the new place's name and address; the old
+    纬度 and 经度 stayed, and the page's map links and the calendars' GEO put 新北街道文化中心 on the
+    old place's pin. The form now asks first; 取消 saves nothing, and once the coordinates are
+    cleared the page has no pin at the old place."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    before = event.read_text("utf-8")
+    with _signed_in(browser, url) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        _retype(page.get_by_label("场地名称"), "新北街道文化中心")
+        _retype(page.get_by_label("详细地址"), "天津市滨海新区新北街道文化中心三楼")
+        said: list[str] = []
+        page.once("dialog", lambda box: (said.append(box.message), box.dismiss()))
+        _press_publish(page)
+        page.get_by_text(re.compile("没有保存：地图上的位置没有改动")).first.wait_for()
+        assert "纬度和经度还是原来的：地图和日历会把新地点标在原来的位置" in said[0], said
+        assert event.read_text("utf-8") == before
+        page.get_by_label("纬度（可不填）").fill("")
+        page.get_by_label("经度（可不填）").fill("")
+        _publish(page)
+    venue = _front_matter(event)["venue"]
+    assert venue["address"] == "天津市滨海新区新北街道文化中心三楼" and not venue.get("lat") and not venue.get("lon"), venue
+    output = tmp_path / "output"
+    assert run_build(site / "content", output).returncode == 0
+    html = (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
+    assert "新北街道文化中心" in html and "39.0513" not in html and "117.647" not in html

@@ -967,9 +967,29 @@
       "再回到这里，把“重复”里的“到哪天为止”改成新安排前的最后一次。只改其中一两场，用“重复”里的“改期或换地点”。";
     var asked = "这个重复活动已经举办过（第一场 " + first + "）：改了" + what + "，已经举办的场次在活动页、" +
       "开放数据和订阅的日历里也会跟着改。\n\n" + way + "\n\n原来就写错了、要改正：点“确定”保存。";
-    if (window.confirm(asked)) return;
-    var refusal = new Error("已经举办的场次没有改动。" + way);
-    refusal.name = "";
+    ask(asked, "已经举办的场次没有改动。" + way);
+  }
+
+  /* A written-out place given a new address while its coordinates stay: the map links and the
+     calendars' GEO put the new place's name on the old place's pin. Asked, as above: the address
+     may only be written better (确定), or the place moved (取消, then the coordinates). */
+  function askMovedPlace(entry) {
+    var old = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    var before = old && plain(old.venue), now = plain(entry.get("data").get("venue"));
+    if (!before || !now || typeof before !== "object" || typeof now !== "object" || !filled(before.lat)) return;
+    var address = function (venue) { return String(venue.address || "").trim(); };
+    if (address(before) === address(now) || String(before.lat) !== String(now.lat) || String(before.lon) !== String(now.lon)) return;
+    var way = "新地点在别处：点“取消”，清空“纬度”和“经度”，或改成新地点的。";
+    ask("“详细地址”从“" + address(before) + "”改成了“" + address(now) + "”，纬度和经度还是原来的：地图和日历会把新地点" +
+        "标在原来的位置。\n\n" + way + "\n\n只是改了地址的写法、位置没变：点“确定”保存。", "地图上的位置没有改动。" + way);
+  }
+
+  /* The browser's own question box: 确定 goes on saving; 取消 keeps the form, unsaved, and Decap
+     says “没有保存：” and ``refused``. */
+  function ask(question, refused) {
+    if (window.confirm(question)) return;
+    var refusal = new Error(refused);
+    refusal.name = "";  // shown as the sentences alone, not “Error: …”
     throw refusal;
   }
 
@@ -1226,6 +1246,7 @@
       if (args.entry.get("collection") !== "events") return splitTags(data);
       refuseSaving(args.entry);
       askHeldSeries(args.entry);
+      askMovedPlace(args.entry);
       return splitTags(completeEnd(tidy(data, args.entry)));
     }});
     CMS.registerEventListener({name: "postSave", handler: function (args) { rememberOriginal(args.entry, true); }});
