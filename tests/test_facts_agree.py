@@ -4,6 +4,7 @@ printed notices; the notices' sign-up and cost lines; a series' count of session
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -31,6 +32,12 @@ EVENTS = {
     # Four Thursdays, one of them left out: three sessions.
     "kexue-xiaoshi": "title: 科学小实验\nstart: 2026-12-03 15:00\nend: \"16:00\"\n" + HEAD +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TH;COUNT=4\n  exdates: [2026-12-17]\n",
+    # Five Tuesdays from 10 November; the last two, all that is left, cancelled.
+    "shoushen-ban": "title: 健身操学习班\nstart: 2026-11-10 09:00\nend: \"10:00\"\n" +
+    HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
+    "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TU;COUNT=5\n  sessions:\n"
+    "    - date: 2026-12-01\n      status: cancelled\n      note: 场地维修\n"
+    "    - date: 2026-12-08\n      status: cancelled\n      note: 场地维修\n",
 }
 
 
@@ -41,7 +48,8 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(TEST_SITE, root / "site")
     folder = root / "site" / "content" / "events" / "xinbei" / "2026"
     for slug, front in EVENTS.items():
-        (folder / f"{slug}.md").write_text(f"---\n{front}summary: 测试。\n---\n正文。\n", "utf-8")
+        where = folder.parent.parent / "taida" / "2026" if "street: taida" in front else folder
+        (where / f"{slug}.md").write_text(f"---\n{front}summary: 测试。\n---\n正文。\n", "utf-8")
     output = root / "output"
     result = run_build(root / "site" / "content", output, build_date=SAMPLE_BUILD_DATE)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -95,3 +103,26 @@ def test_a_notice_says_when_sign_up_has_closed_and_what_it_costs(site: Path) -> 
     [row] = [r for r in sheet_rows(site / "streets" / "xinbei" / "notice" / "index.html") if "老年电脑课堂" in r]
     assert "报名已于 11月28日（周六）截止" in row and "报名电话" not in row, row
     assert "费用： 材料费 5 元" in row, row
+
+
+def test_a_rule_of_four_thursdays_with_one_left_out_says_three(site: Path) -> None:
+    """COUNT=4 and one exdate: the page listed three dates under 每周四，共 4 次."""
+    words = text_of(site / "events" / "kexue-xiaoshi" / "index.html")
+    assert "每周四，共 3 次" in words and "共 4 次" not in words, words[:1200]
+    listed = re.findall(r"2026年12月\d+日（周四）", words[words.index("活动日期"):])
+    assert len(set(listed)) == 3, listed
+
+
+def test_a_series_whose_sessions_to_come_are_all_cancelled_is_not_said_to_take_place(site: Path) -> None:
+    """Its two remaining Tuesdays cancelled: open data gave the cancelled 1 December as next_start,
+    search engines read EventScheduled with places InStock, and the card said 这一场已结束 beside
+    已取消 once that morning was over."""
+    data = json.loads((site / "data" / "events.json").read_text("utf-8"))
+    [record] = [r for r in (data["events"] if isinstance(data, dict) else data) if r["id"] == "shoushen-ban"]
+    assert record["next_start"] is None, record
+    page = (site / "events" / "shoushen-ban" / "index.html").read_text("utf-8")
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
+    assert ld["eventStatus"].endswith("/EventCancelled") and not ld["offers"]["availability"].endswith("/InStock"), ld
+    street = (site / "streets" / "taida" / "index.html").read_text("utf-8")
+    card = re.search(r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*健身操学习班.*?</article>', street, re.S)[0]
+    assert "已取消" in card and "data-session-ends" not in card, card

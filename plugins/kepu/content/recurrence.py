@@ -364,10 +364,12 @@ def _changes(event: Event) -> dict:
 
 
 def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | None = None,
-             last: date | None = None) -> str:
+             last: date | None = None, count: int | None = None) -> str:
     """The rule as a resident reads it, in Chinese: the one describer for pages and feeds.
     ``last``: the series' last session, said instead of an UNTIL that is no session's day (every
-    other Thursday until the 25th, an off week, runs 至 the 18th).
+    other Thursday until the 25th, an off week, runs 至 the 18th). ``count``: the series' sessions
+    as listed, said instead of a COUNT that its left-out and extra dates change (共 4 次, one
+    left out: 共 3 次).
 
     Phrasing rules (table-tested in tests/test_wording.py):
 
@@ -419,7 +421,7 @@ def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | No
         freq = "YEARLY"  # 每年3月、4月的…
     text = _period(freq, interval, weekdays, month_days, months, positions)
     if "COUNT" in parts:
-        text += f"，共 {int(parts['COUNT'])} 次"
+        text += f"，共 {int(parts['COUNT']) if count is None else count} 次"
     until = until_day(rule, zone)
     if until is not None:
         day = last if last is not None and last < until else until

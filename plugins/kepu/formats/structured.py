@@ -66,8 +66,19 @@ def _place(entry: EventEntry, district: District) -> dict | None:
 
 
 def _status(entry: EventEntry) -> str:
-    """The event's shown status, or rescheduled when the session shown moved to another time."""
-    return "rescheduled" if entry.shown_label == MOVED else entry.event.shown_status
+    """The event's shown status, or that of the session shown: rescheduled when it moved to another
+    time, cancelled when it was cancelled (every session to come of a series may be)."""
+    if entry.shown_label == MOVED:
+        return "rescheduled"
+    return "cancelled" if entry.shown.cancelled else entry.event.shown_status
+
+
+def _availability(entry: EventEntry) -> str:
+    """A place to be had: not for a session that will not take place (cancelled, or postponed to a
+    time not yet known), nor when it is full."""
+    if not entry.shown.held:
+        return "https://schema.org/Discontinued" if entry.shown.cancelled else "https://schema.org/OutOfStock"
+    return "https://schema.org/SoldOut" if entry.event.status == "full" else "https://schema.org/InStock"
 
 
 def _attendance(entry: EventEntry) -> str:
@@ -109,7 +120,7 @@ def event_jsonld(entry: EventEntry, page_url: str, image_url: str, team_url: str
     offer: dict[str, Any] = {
         "@type": "Offer",
         "url": event.registration.url if event.registration and event.registration.url else page_url,
-        "availability": "https://schema.org/SoldOut" if event.status == "full" else "https://schema.org/InStock",
+        "availability": _availability(entry),
         "validFrom": _iso(shown.start if not isinstance(shown.start, datetime) else shown.start.date()),
     }
     if event.is_free:

@@ -130,8 +130,9 @@ class EventEntry:
     @property
     def session_ends(self) -> datetime | None:
         """A series with more than one session to come: when the session its card shows is
-        over (the card's 这一场已结束); None otherwise."""
-        return ends_at(self.shown) if len(self.upcoming) > 1 else None
+        over (the card's 这一场已结束); None otherwise, and when the session shown is not held (its
+        已取消 says what it is: it did not take place)."""
+        return ends_at(self.shown) if len(self.upcoming) > 1 and self.shown.held else None
 
 
 @dataclass(slots=True)
@@ -273,7 +274,11 @@ def _rule_text(event: Event, occurrences: tuple[Occurrence, ...], horizon: date,
     may be an off week's day, or excluded)."""
     until = until_day(event.recurrence.rrule, zone)
     last = local_day(occurrences[-1].start, zone) if until is not None and until <= horizon else None
-    return describe(event.recurrence.rrule, event.all_day, zone, event.start, last)
+    count = None
+    if ";COUNT=" in f";{event.recurrence.rrule}":  # all its sessions, from the first: a COUNT ends them
+        count = len(expand(event, date(min(event.start.year + 100, 9999), 1, 1)))
+    return describe(event.recurrence.rrule, event.all_day, zone, event.start, last, count)
+
 
 
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
