@@ -1346,9 +1346,25 @@ def test_a_place_given_a_new_address_does_not_keep_the_old_pin(editor, browser, 
         page.get_by_label("纬度（可不填）").fill("")
         page.get_by_label("经度（可不填）").fill("")
         _publish(page)
-    venue = _front_matter(event)["venue"]
+    saved = _front_matter(event)
+    venue = saved["venue"]
     assert venue["address"] == "天津市滨海新区新北街道文化中心三楼" and not venue.get("lat") and not venue.get("lon"), venue
+    # The guide's 改了时间、地点、状态时请更新 updated, which the form does not show: kept by it.
+    assert saved["updated"] == SAVED_AT.strftime("%Y-%m-%d %H:%M"), saved
     output = tmp_path / "output"
     assert run_build(site / "content", output).returncode == 0
     html = (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
     assert "新北街道文化中心" in html and "39.0513" not in html and "117.647" not in html
+    assert "信息更新于 2026年12月4日（周五）10:00" in html
+
+
+def test_a_word_mended_leaves_the_update_time_alone(editor, browser) -> None:
+    """A title mended is not 信息更新于: that line tells residents when the time, place or status changed."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "taida" / "2026" / "kepu-ri.md"
+    with _signed_in(browser, url) as page:
+        title = _open_event(page, url, "taida/2026/kepu-ri")
+        title.fill(title.input_value() + "（更新）")
+        _publish(page)
+    saved = _front_matter(event)
+    assert saved["title"].endswith("（更新）") and "updated" not in saved, saved

@@ -1119,7 +1119,21 @@
       var kept = rule.rdates.filter(function (value) { return off.indexOf(value) < 0; });
       data = kept.length ? data.setIn(["recurrence", "rdates"], kept) : data.deleteIn(["recurrence", "rdates"]);
     }
-    return data;
+    return stampUpdated(data, entry);
+  }
+
+  /* The guide's rule (改了时间、地点、状态时请更新 updated), kept by the form, which does not show
+     the field: a saved event whose time, place, status or sign-up changed is 信息更新于 now (the
+     page said the old day after a new place). Other edits (a word in the description) leave it. */
+  var UPDATED_BY = ["start", "end", "duration", "venue", "online", "status", "status_note", "previous_start",
+                    "registration", "recurrence", "cost"];
+  function stampUpdated(data, entry) {
+    var old = entry && !entry.get("newRecord") ? ORIGINALS[entry.get("path") || ""] : null;
+    if (!old) return data;
+    var changed = UPDATED_BY.some(function (name) {
+      return JSON.stringify(plain(data.get(name)) || "") !== JSON.stringify(plain(old[name]) || "");
+    });
+    return changed ? data.set("updated", clockText(new Date())) : data;
   }
 
   /* The fields a refusal names are marked (aria-invalid, which screen readers say, and outlined)
