@@ -122,11 +122,14 @@ def _press_publish(page) -> None:
 
 
 def _publish(page) -> None:
+    saved = page.get_by_text(re.compile("内容已保存|内容已发布"))
+    for notice in saved.element_handles():  # an earlier save's notice may still show: not this one's
+        notice.evaluate("e => e.setAttribute('data-seen', '')")
     _press_publish(page)
     try:
         # Saved (an edited entry's address already has /entries/: the notice is what says so),
         # then the editor opens the saved entry.
-        page.get_by_text(re.compile("内容已保存|内容已发布")).first.wait_for()
+        saved.and_(page.locator(":not([data-seen])")).first.wait_for()
         page.wait_for_function("location.hash.includes('/entries/')")
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -994,6 +997,7 @@ def test_a_series_days_off_are_checked_against_its_rule_as_it_is_now(editor_with
         assert event.read_text("utf-8") == before
         repeat.get_by_role("button", name="删去 2026-12-26").click()
         _by_label_for(page, "报名截止日期").fill("2026-12-12")
+        page.once("dialog", lambda box: box.accept())  # its extra session in February is still held
         _publish(page)
     _saved_series(site, event, "FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-12-19", without="exdates")
 
@@ -1279,6 +1283,7 @@ def test_a_series_moved_to_the_morning_the_way_the_form_says_keeps_what_was_held
         repeat.locator("input[name=kepu-repeat-until]").fill("2026-11-28")
         _refused(page, "2026年12月26日（周六） 不是这个活动的日期")  # its day off now lies past its end
         repeat.get_by_role("button", name="删去 2026-12-26").click()
+        page.once("dialog", lambda box: box.accept())  # its extra session in February stays as it was
         _publish(page)
     [copy] = _events_in(folder) - listed
     _passes_check(site, folder / copy)
@@ -1368,3 +1373,30 @@ def test_a_word_mended_leaves_the_update_time_alone(editor, browser) -> None:
         _publish(page)
     saved = _front_matter(event)
     assert saved["title"].endswith("（更新）") and "updated" not in saved, saved
+
+
+def test_a_series_ended_early_does_not_keep_its_extra_session_unasked(editor, browser, tmp_path: Path) -> None:
+    """Guide §七, 重复活动提前结束: 到哪天为止 brought to 19 December. The weekly series' extra
+    Saturday (加开一场 on 6 February) stayed in the file, and the page and the calendars still listed
+    it as to come; the form had no way to take it out. It now asks, and the dates listed give the
+    extra session a 删去."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    before = event.read_text("utf-8")
+    with _series_moves(browser, url) as (page, _):
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-until]").fill("2026-12-19")
+        repeat.get_by_role("button", name="删去 2026-12-26").click()  # the day off, now past the end
+        said: list[str] = []
+        page.once("dialog", lambda box: (said.append(box.message), box.dismiss()))
+        _press_publish(page)
+        page.get_by_text(re.compile("没有保存：加开的场次没有改动")).first.wait_for()
+        assert "加开的 2027年2月6日（周六） 14:00 在它之后，网站和日历会照常显示" in said[0], said
+        assert event.read_text("utf-8") == before
+        repeat.get_by_role("button", name="删去加开的 2027-02-06 14:00").click()
+        assert repeat.locator("li", has_text="2027年2月6日").count() == 0
+        _publish(page)
+    _saved_series(site, event, "FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-12-19", without="rdates")
+    output = tmp_path / "output"
+    assert run_build(site / "content", output).returncode == 0
+    assert "2027-02-06" not in _dates_listed((output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8"))

@@ -438,6 +438,10 @@
         else delete next.exdates;
         if (state.sessions.length) next.sessions = state.sessions;
         else delete next.sessions;
+        if (state.rdates.length < (value.rdates || []).length) {  // one taken out (删去): the rest as they were
+          next.rdates = (value.rdates || []).filter(function (x) { return state.rdates.indexOf(textOf(x)) >= 0; });
+          if (!next.rdates.length) delete next.rdates;
+        }
         this.props.onChange(next);
       },
       change: function (key, value) {
@@ -628,6 +632,7 @@
         ]));
       },
       preview: function (state) {
+        var self = this;
         var startText = textOf(entryField(this.props, this.props.field.get("start_field"))), start = dayOf(startText);
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
         var dates = withExtras(expand(state, start, state.exdates), state, startText), sessions = {};
@@ -640,7 +645,12 @@
         return h("div", {key: "preview", className: "kepu-preview"}, notes.concat([
           h("p", {key: "s"}, "活动日期预览（" + summary + "）："),
           h("ol", {key: "dates"}, dates.map(function (d) {
-            if (d.extra) return h("li", {key: "extra-" + d.extra, className: "kepu-moved"}, shown(d.day) + d.note);
+            if (d.extra) {  // an extra session (rdates): the only place the form lets her take one out
+              return h("li", {key: "extra-" + d.extra, className: "kepu-moved"}, shown(d.day) + d.note, " ", h("button", {
+                type: "button", "aria-label": "删去加开的 " + d.extra,
+                onClick: function () { self.change("rdates", state.rdates.filter(function (x) { return x !== d.extra; })); }
+              }, "删去"));
+            }
             var session = sessions[iso(d.day)], note = d.skipped ? " 不开展" : (session ? sessionNote(session) : "");
             var gone = d.skipped || cancelled(session);
             return h("li", {key: iso(d.day), className: gone ? "kepu-skipped" : (note ? "kepu-moved" : "")}, shown(d.day) + note);
@@ -984,6 +994,23 @@
         "标在原来的位置。\n\n" + way + "\n\n只是改了地址的写法、位置没变：点“确定”保存。", "地图上的位置没有改动。" + way);
   }
 
+  /* 到哪天为止 brought earlier (提前结束) with an extra session (加开一场) left after the new end: it
+     stayed on the page and in the calendars as to come. Asked: it may be held still (确定), or
+     have gone with the rest (取消, then its 删去 in the dates listed). */
+  function askExtraAfterEnd(entry) {
+    var old = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    var rule = plain(entry.get("data").get("recurrence")), before = old && plain(old.recurrence);
+    if (!rule || !rule.rrule || !before || !before.rrule) return;
+    var until = readRule(rule.rrule).until, was = readRule(before.rrule).until;
+    if (!until || (was && was <= until)) return;
+    var after = (rule.rdates || []).map(textOf).filter(function (text) { return parts(text).date > until; });
+    if (!after.length) return;
+    var named = after.map(function (text) { return shown(dayOf(text)) + (parts(text).time ? " " + parts(text).time : ""); }).join("、");
+    var way = "这一场也不办了：点“取消”，在“重复”的活动日期预览里点它旁边的“删去”。";
+    ask("“到哪天为止”改成了 " + until + "，加开的 " + named + " 在它之后，网站和日历会照常显示。\n\n" + way +
+        "\n\n照常加开：点“确定”。", "加开的场次没有改动。" + way);
+  }
+
   /* The browser's own question box: 确定 goes on saving; 取消 keeps the form, unsaved, and Decap
      says “没有保存：” and ``refused``. */
   function ask(question, refused) {
@@ -1261,6 +1288,7 @@
       refuseSaving(args.entry);
       askHeldSeries(args.entry);
       askMovedPlace(args.entry);
+      askExtraAfterEnd(args.entry);
       return splitTags(completeEnd(tidy(data, args.entry)));
     }});
     CMS.registerEventListener({name: "postSave", handler: function (args) { rememberOriginal(args.entry, true); }});
