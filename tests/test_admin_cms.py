@@ -1400,3 +1400,23 @@ def test_a_series_ended_early_does_not_keep_its_extra_session_unasked(editor, br
     output = tmp_path / "output"
     assert run_build(site / "content", output).returncode == 0
     assert "2027-02-06" not in _dates_listed((output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8"))
+
+
+def test_a_session_change_left_past_the_new_end_names_the_button_that_undoes_it(editor, browser) -> None:
+    """A session cancelled on 9 January, then 到哪天为止 brought to 19 December: the refusal said
+    “在“重复”里删去这一条”, and no such button exists (hers says 恢复这一场), with the date as 2027-01-09."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _series_moves(browser, url) as (page, _):
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2027-01-09")
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("寒假")
+        repeat.get_by_role("button", name="取消这一场").click()
+        repeat.locator("input[name=kepu-repeat-until]").fill("2026-12-19")
+        repeat.get_by_role("button", name="删去 2026-12-26").click()
+        said = _refused(page, "取消的 2027年1月9日（周六） 已经不在这个系列的日期里")
+        assert "在“重复”里点它旁边的“恢复这一场”" in said, said
+        repeat.get_by_role("button", name="恢复这一场 2027-01-09").click()
+        repeat.get_by_role("button", name="删去加开的 2027-02-06 14:00").click()
+        _publish(page)
+    _saved_series(site, event, "FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-12-19", without="sessions")

@@ -1084,7 +1084,11 @@
     });
     (rule.sessions || []).forEach(function (session) {
       var text = sessionDay(session);
-      if (!held(text)) found.push(at("recurrence", "取消或改期的 " + text + " 不是这个活动的一场：在“重复”里删去这一条"));
+      if (!held(text)) {
+        var undo = cancelled(session) ? "恢复这一场" : "恢复原安排", day = dayOf(text);
+        found.push(at("recurrence", (cancelled(session) ? "取消" : "改期或换地点") + "的 " + (day ? shown(day) : text) +
+                      " 已经不在这个系列的日期里（“到哪天为止”或规律改了）：在“重复”里点它旁边的“" + undo + "”"));
+      }
       else if (off.indexOf(text) >= 0) {
         found.push(at("recurrence", shown(dayOf(text)) + " 既写在“不开展的日期”里，又写了取消或改期：只留一个"));
       }
