@@ -191,6 +191,8 @@ def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: P
     assert "重复规则由“每周六，至 2027年1月30日”改为“每周六，至 2027年1月23日”" in rule
     assert "12月32日" not in "".join(summary for _, summary in entries)
     assert "每场时间由14:00–16:00改为15:00–17:00" in entries[0][1]
+    # The first entry reads the rule it was published with: a later one says how it changed.
+    assert "每周六，至 2027年1月30日" in entries[7][1] and "2027年1月23日" not in entries[7][1], entries[7][1]
     for summary in (cancelled, moved, left_out, added, back):
         assert "12月5日" not in summary  # the next session, which none of them changed
 

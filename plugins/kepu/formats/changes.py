@@ -98,7 +98,7 @@ def _summary(change: ChangeEntry) -> str:
     event, entry = change.entry.event, change.entry
     series = Series.of(event, change.revision)
     sessions = [_session_text_or_day(series, edit) for edit in change.sessions]
-    when = [] if change.kind == "session" and sessions else [_when_line(entry, series)]
+    when = [] if change.kind == "session" and sessions else [_when_line(entry, series, change.revision)]
     parts = [f"{change.label}：{event.title}", *when]
     if change.kind == "rescheduled":
         parts += [text for text in (_clock_change(event, change), _rule_change(event, change)) if text]
@@ -163,13 +163,26 @@ class Series:
         return format_when(start, end if end is not None else start + self.length)
 
 
-def _when_line(entry: EventEntry, series: Series) -> str:
+def _when_line(entry: EventEntry, series: Series, revision: Revision) -> str:
     """时间：… of one event as the revision wrote it; a series' next session (or its last, once
-    over) and its rule, as they stand."""
+    over) as it stands, and its rule as the revision wrote it (a later entry says how it changed)."""
     if entry.event.recurrence is None:
         return f"时间：{series.when(series.start)}"
     shown = f"{'下一场' if entry.next is not None else '最后一场'}：{entry.when}"
-    return f"{shown}（{entry.rule_text}）" if entry.rule_text else shown
+    rule = _revision_rule(entry, series, revision)
+    return f"{shown}（{rule}）" if rule else shown
+
+
+def _revision_rule(entry: EventEntry, series: Series, revision: Revision) -> str:
+    """The series' rule in words as ``revision`` wrote it: the one the pages show when it is the
+    same rule (said with its last session), else the revision's own."""
+    event = entry.event
+    try:
+        same = not revision.rule or normalize_rule(revision.rule, series.start,
+                                                   series.zone or ZoneInfo(event.timezone)) == event.recurrence.rrule
+    except (RecurrenceError, ValueError, KeyError):
+        same = True
+    return entry.rule_text if same else (_rule_words(event, revision.rule, series) or entry.rule_text)
 
 
 def _clock_change(event, change: ChangeEntry) -> str:
