@@ -1420,3 +1420,25 @@ def test_a_session_change_left_past_the_new_end_names_the_button_that_undoes_it(
         repeat.get_by_role("button", name="删去加开的 2027-02-06 14:00").click()
         _publish(page)
     _saved_series(site, event, "FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-12-19", without="sessions")
+
+
+def test_a_session_moved_onto_another_of_the_series_is_refused_in_the_form(editor, browser) -> None:
+    """The 19th's session moved to the 12th at 14:30, over the 12th's own 14:00–16:00 (a slip in
+    the date box): the form took it, the page listed 12月12日 twice, and the check now refuses the
+    file. The form says so before it is written; the morning of the 12th is taken."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _series_moves(browser, url) as (page, move):
+        move.locator("input[name=kepu-repeat-move]").fill("2026-12-19")
+        move.locator("input[name=kepu-repeat-move-day]").fill("2026-12-12")
+        move.locator("input[name=kepu-repeat-move-start]").fill("14:30")
+        move.get_by_role("button", name="改这一场").click()
+        assert "新的时间和这个系列 2026年12月12日（周六） 原有的那一场重叠" in move.get_by_role("alert").inner_text()
+        move.locator("input[name=kepu-repeat-move-start]").fill("09:30")
+        move.locator("input[name=kepu-repeat-move-end]").fill("11:30")
+        move.get_by_role("button", name="改这一场").click()
+        assert move.get_by_role("alert").count() == 0
+        _publish(page)
+    saved = _front_matter(event)["recurrence"]["sessions"]
+    assert saved == [{"date": date(2026, 12, 19), "start": "2026-12-12 09:30", "end": "2026-12-12 11:30"}], saved
+    _passes_check(site, event)

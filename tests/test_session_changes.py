@@ -167,6 +167,22 @@ def test_a_change_to_a_date_that_is_not_a_session_is_refused(mini_site: Path) ->
     assert "2026-12-12（周六）" in result.stdout and "2026-12-19（周六）" in result.stdout
 
 
+def test_a_session_moved_onto_another_session_of_the_series_is_refused(mini_site: Path) -> None:
+    """The 19th moved to the 12th at 14:00, the time of the 12th's own session (a slip of the web
+    form's date box): the page listed 12月12日 twice and calendars showed two at once. A move to
+    the morning of the 12th, beside its afternoon session, is not questioned."""
+    moved = "  sessions:\n    - date: 2026-12-19\n      start: 2026-12-12 14:30\n      end: \"16:30\"\n"
+    path = with_sessions(mini_site, moved)
+    result = run_check(path, content=mini_site / "content", cwd=mini_site)
+    line = path.read_text("utf-8").splitlines().index("      start: 2026-12-12 14:30") + 1
+    assert result.returncode == 1, result.stdout
+    assert (f"{SERIES}:{line}: recurrence.sessions[0].start: 改到的 2026年12月12日（周六）14:30 和这个系列原有的 "
+            "2026年12月12日（周六）14:00 那一场时间重叠") in result.stdout, result.stdout
+    path.write_text(path.read_text("utf-8").replace("2026-12-12 14:30", "2026-12-12 09:30").replace('"16:30"', '"11:30"'),
+                    "utf-8")
+    assert run_check(path, content=mini_site / "content", cwd=mini_site).returncode == 0
+
+
 def test_the_change_feed_names_a_session_change_as_such() -> None:
     from kepu.formats.changes import KIND_LABELS
     from kepu.index.history import change_kind, significant

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from kepu.content.dates import WEEKDAYS, day_of, format_day
+from kepu.content.dates import WEEKDAYS, day_of, format_datetime, format_day
 from kepu.content.model import Event, Occurrence, SessionChange, is_over
 from kepu.content.problems import STRICT_ADDED, STRICT_ALWAYS
 from kepu.content.recurrence import (
@@ -177,6 +177,34 @@ def overlapping_sessions(checker: FieldReader, event: Event) -> None:
                           "end 写第一场结束的时间（同一天结束只写时间，例如 end: \"16:00\"）；"
                           "最后一场的日期写在 recurrence 的 until 里")
             return
+
+
+def moved_onto_another(checker: FieldReader, event: Event) -> None:
+    """A session moved onto the time of another session of the series (12月19日 moved to the 12th
+    at 14:00, where the 12th's own session is): the page lists 12月12日 twice and calendars show
+    two at once. Called once the file has no errors: the changes stand in the order written."""
+    recurrence = event.recurrence
+    if recurrence is None or not any(change.start is not None for change in recurrence.sessions):
+        return
+    last = max(day_of(value) for c in recurrence.sessions if c.start is not None for value in (c.original, c.start))
+    occurrences = [o for o in expand(event, last + timedelta(days=1)) if o.held]
+    for index, change in enumerate(recurrence.sessions):
+        if change.start is None:
+            continue
+        mine = next((o for o in occurrences if o.change is change), None)
+        other = mine and next((o for o in occurrences if o is not mine and _overlap(mine, o)), None)
+        if other is not None:
+            checker.error(f"recurrence.sessions[{index}].start",
+                          f"改到的 {format_datetime(mine.start)} 和这个系列原有的 {format_datetime(other.start)} 那一场时间重叠："
+                          "页面上这一天会列出两次",
+                          "改到别的时间；这一场不办了就写 status: cancelled；两场合并成一场，就把另一场也写进 sessions 取消")
+            return
+
+
+def _overlap(one: Occurrence, other: Occurrence) -> bool:
+    if isinstance(one.start, datetime) and isinstance(other.start, datetime):
+        return one.start < other.end and other.start < one.end
+    return one.first_day <= other.last_day and other.first_day <= one.last_day
 
 
 def _runs_into(one: Occurrence, following: Occurrence) -> bool:

@@ -17,6 +17,7 @@ from kepu.content.datechecks import (
     early_attendance,
     extra_dates,
     late_deadline,
+    moved_onto_another,
     new_event_over,
     night_start,
     overlapping_sessions,
@@ -948,6 +949,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     new_event_over(checker, event)
     late_deadline(checker, event)
     overlapping_sessions(checker, event)
+    moved_onto_another(checker, event)
     early_attendance(checker, event)
     if any(p.is_error for p in checker.problems):
         return None, checker.problems

@@ -554,6 +554,20 @@
           held.indexOf(text) < 0 ? "这一天不是这个系列的一场（看下面的日期预览）" :
           state.sessions.some(function (x) { return sessionDay(x) === text; }) ? "这一场已经写过了" : "";
       },
+      /* Whether a session moved to ``day`` (at ``clock``–``end``; an all-day series: false) would
+         run into that day's own session, still held (the check's moved_onto_another). */
+      clashes: function (state, day, clock, end) {
+        var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
+        var own = parts(entryField(this.props, "end")).time, from = parts(textOf(entryField(this.props, this.props.field.get("start_field")))).time;
+        var held = start && expand(state, start, state.exdates).some(function (d) { return !d.skipped && iso(d.day) === day; }) &&
+          !state.sessions.some(function (x) { return sessionDay(x) === day; });
+        if (!held) return false;
+        if (!clock || !from || !own) return true;
+        var minutes = function (text) { return +text.slice(0, 2) * 60 + +text.slice(3, 5); };
+        var until = end || null, length = minutes(own) - minutes(from);
+        var stop = until ? minutes(until) : minutes(clock) + length;
+        return minutes(clock) < minutes(own) && minutes(from) < stop;
+      },
       cancellations: function (state) {
         var self = this, items = this.written(state, cancelled, "恢复这一场");
         function add() {
@@ -598,7 +612,10 @@
             (!retimed && !name && !address && !place ? "没有改什么：选新的日期或时间，或新的地点" : "") ||
             (place && (name || address) ? "选了登记的场地，就不用再写新地点的名称和地址" : "") ||
             (address && !name ? "写上新地点的名称" : "") ||
-            (timed && move.end && move.end <= clock ? "结束时间早于（或等于）开始时间" : "");
+            (timed && move.end && move.end <= clock ? "结束时间早于（或等于）开始时间" : "") ||
+            (retimed && day !== text && self.clashes(state, day, timed && clock, timed && (move.end || ""))
+              ? "新的时间和这个系列 " + shown(dayOf(day)) + " 原有的那一场重叠（页面上这一天会列出两次）：改到别的时间；" +
+                "两场合并成一场，就在上面把那一场取消" : "");
           if (refused) { self.setState({moveRefused: refused}); return; }
           var session = {date: text};
           if (retimed) {
