@@ -17,8 +17,8 @@ from kepu.index.site import (
     ends_at,
     last_local_day,
     local_day,
-    local_moment,
     moved_away,
+    moved_key,
     moved_time_text,
     occurrence_key,
 )
@@ -291,11 +291,10 @@ def by_day(entries: Iterable[EventEntry], zone: ZoneInfo) -> dict[date, list[Day
                 day += timedelta(days=1)
             away = moved_away(occurrence, zone)
             if away is not None:
-                days[local_day(away.start, zone)].append(((int(timed), (local_moment(away.start, zone), entry.event.slug, -1)),
+                days[local_day(away.start, zone)].append(((int(timed), moved_key(occurrence, away, zone)),
                                                           _away_item(occurrence, entry, away, url, zone)))
     return {day: [item for _, item in sorted(days[day], key=lambda pair: pair[0])]
             for day in sorted(days)}
-
 
 
 def _away_item(occurrence: Occurrence, entry: EventEntry, away: MovedAway, url: str, zone: ZoneInfo) -> DayItem:

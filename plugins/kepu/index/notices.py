@@ -15,8 +15,8 @@ from kepu.index.site import (
     MovedAway,
     last_local_day,
     local_day,
-    local_moment,
     moved_away,
+    moved_key,
     moved_time_text,
     occurrence_key,
     time_text,
@@ -110,7 +110,7 @@ def build_sheet(facet: Facet, week: NoticeWeek, zone: ZoneInfo, today: date) -> 
     found = [((max(local_day(o.start, zone), week.first), occurrence_key(o, zone)),
               _line(o, e, max(local_day(o.start, zone), week.first), zone, today))
              for o, e in _sessions(facet.upcoming, zone, week.first, week.last)]
-    found += [((local_day(away.start, zone), (local_moment(away.start, zone), o.event.slug, -1)), _away_line(o, e, away, zone))
+    found += [((local_day(away.start, zone), moved_key(o, away, zone)), _away_line(o, e, away, zone))
               for o, e, away in _moved_from(facet.upcoming, zone, week.first, week.last)]
     lines = tuple(line for _, line in sorted(found, key=lambda pair: pair[0]))
     later: tuple[NoticeLine, ...] = ()

@@ -194,6 +194,11 @@ def moved_away(occurrence: Occurrence, zone: ZoneInfo) -> MovedAway | None:
     return MovedAway(original, end, text, over.isoformat())
 
 
+def moved_key(occurrence: Occurrence, away: MovedAway, zone: ZoneInfo) -> tuple:
+    """Where the line of the day it moved from stands among that day's (``occurrence_key``'s order)."""
+    return local_moment(away.start, zone), occurrence.event.slug, -1
+
+
 def moved_time_text(away: MovedAway, zone: ZoneInfo) -> str:
     """Its old time as a day shows it: 14:00–15:30, or 全天."""
     if not isinstance(away.start, datetime):
