@@ -32,6 +32,10 @@ EVENTS = {
     # Four Thursdays, one of them left out: three sessions.
     "kexue-xiaoshi": "title: 科学小实验\nstart: 2026-12-03 15:00\nend: \"16:00\"\n" + HEAD +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TH;COUNT=4\n  exdates: [2026-12-17]\n",
+    # An online talk from London at 19:00 there: 03:00 the next morning in Beijing.
+    "lundun-zhibo": "title: 伦敦科学博物馆直播\nstart: 2026-12-03 19:00\nend: \"20:00\"\ntimezone: Europe/London\n"
+    "street: taida\nteam: taida-huiketing\ncategories: [kepu-jiangzuo]\naudiences: [qinzi]\n"
+    "online: https://live.example.cn/london\n",
     # Five Tuesdays from 10 November; the last two, all that is left, cancelled.
     "shoushen-ban": "title: 健身操学习班\nstart: 2026-11-10 09:00\nend: \"10:00\"\n" +
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
@@ -126,3 +130,18 @@ def test_a_series_whose_sessions_to_come_are_all_cancelled_is_not_said_to_take_p
     street = (site / "streets" / "taida" / "index.html").read_text("utf-8")
     card = re.search(r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*健身操学习班.*?</article>', street, re.S)[0]
     assert "已取消" in card and "data-session-ends" not in card, card
+
+
+def test_an_event_in_another_time_zone_reads_one_time_everywhere(site: Path) -> None:
+    """An online talk at 19:00 London time: the event page, its card and search said 12月3日 19:00
+    with no zone named, the calendars and notices 12月4日 03:00 Beijing time. Every page now says
+    the site's time, and the event's own local time beside it where it is shown."""
+    beijing, london = "2026年12月4日（周五）03:00–04:00", "当地时间 2026年12月3日（周四）19:00–20:00"
+    page = text_of(site / "events" / "lundun-zhibo" / "index.html")
+    assert f"{beijing}（{london}）" in page, page[:1500]
+    card = text_of(site / "streets" / "taida" / "index.html")
+    assert f"伦敦科学博物馆直播 {beijing}" in card, card
+    day = text_of(site / "calendar" / "2026" / "12" / "04" / "index.html")
+    assert "03:00–04:00 伦敦科学博物馆直播" in day
+    notice = text_of(site / "streets" / "taida" / "notice" / "index.html")
+    assert "12月4日 周五 03:00–04:00 伦敦科学博物馆直播" in notice, notice

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -18,8 +18,9 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def format_day(value: date | datetime, with_year: bool = True) -> str:
-    return dates.format_day(_day(value), with_year)
+def format_day(value: date | datetime, with_year: bool = True, zone: tzinfo | None = None) -> str:
+    """2026年12月4日（周五）; ``zone``: the day of an instant there (the site's), not its own."""
+    return dates.format_day(_day(dates.as_local(value, zone) if zone is not None else value), with_year)
 
 
 def format_datetime(value: date | datetime | None) -> str:

@@ -3,9 +3,9 @@ time or place; how pages and calendars word them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
-from kepu.content.dates import format_clock, format_datetime, format_when
+from kepu.content.dates import as_local, format_clock, format_datetime, format_when
 from kepu.content.model import Occurrence, SessionChange
 from kepu.content.problems import STRICT_ALWAYS
 
@@ -27,18 +27,19 @@ def change_label(change: SessionChange) -> str:
     return MOVED if change.start is not None else PLACE_CHANGED
 
 
-def session_detail(occurrence: Occurrence) -> str:
-    """Beside a moved session's new time: 原定2026年12月19日（周六）14:00 · the editor's note."""
+def session_detail(occurrence: Occurrence, zone: tzinfo | None = None) -> str:
+    """Beside a moved session's new time: 原定2026年12月19日（周六）14:00 · the editor's note.
+    ``zone``: the time zone times are shown in (the site's), else the event's own."""
     change = occurrence.change
     if change is None:
         return ""
-    parts = [f"原定{format_datetime(change.original)}"] if change.start is not None else []  # not when cancelled
+    parts = [f"原定{format_datetime(_shown(change.original, zone))}"] if change.start is not None else []
     return " · ".join([*parts, change.note] if change.note else parts)
 
 
-def session_text(occurrence: Occurrence) -> str:
+def session_text(occurrence: Occurrence, zone: tzinfo | None = None) -> str:
     """What a resident reads next to the date: 已取消（活动室维修）, or the new time, the original one,
-    the new place and the note of a moved session."""
+    the new place and the note of a moved session (times in ``zone``, as ``session_detail``)."""
     change = occurrence.change
     if change is None:
         return ""
@@ -46,7 +47,7 @@ def session_text(occurrence: Occurrence) -> str:
         return f"{CANCELLED}（{change.note}）" if change.note else CANCELLED
     parts = []
     if change.start is not None:
-        parts.append(f"{_time_of(occurrence)} {MOVED}（原定{format_datetime(change.original)}）")
+        parts.append(f"{_time_of(occurrence, zone)} {MOVED}（原定{format_datetime(_shown(change.original, zone))}）")
     if change.venue is not None:
         parts.append(f"地点：{change.venue.name}")
     if change.note:
@@ -54,19 +55,24 @@ def session_text(occurrence: Occurrence) -> str:
     return " · ".join(parts)
 
 
-def own_time(occurrence: Occurrence) -> str:
+def own_time(occurrence: Occurrence, zone: tzinfo | None = None) -> str:
     """An unchanged session's time when it is not the series' own (an extra session, rdates, at
-    14:00 in a 10:00 series): 14:00–15:00; "" when it keeps the series' time (shown once, in 时间)."""
+    14:00 in a 10:00 series): 14:00–15:00; "" when it keeps the series' time (shown once, in 时间).
+    Compared on the event's own clock, shown in ``zone``."""
     event, start = occurrence.event, occurrence.start
     if occurrence.change is not None or not isinstance(start, datetime) or not isinstance(event.start, datetime):
         return ""
     if start.time() == event.start.time() and occurrence.end - start == event.end - event.start:
         return ""
-    return _time_of(occurrence)
+    return _time_of(occurrence, zone)
 
 
-def _time_of(occurrence: Occurrence) -> str:
-    start, end = occurrence.start, occurrence.end
+def _shown(value: date | datetime, zone: tzinfo | None) -> date | datetime:
+    return as_local(value, zone) if zone is not None else value
+
+
+def _time_of(occurrence: Occurrence, zone: tzinfo | None = None) -> str:
+    start, end = _shown(occurrence.start, zone), _shown(occurrence.end, zone)
     if isinstance(start, datetime) and isinstance(end, datetime):
         return f"{format_clock(start)}–{format_clock(end)}" if start.date() == end.date() else \
             format_when(start, end)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kepu.content.dates import format_day, format_when
+from kepu.content.dates import as_local, format_day, format_when
 from kepu.content.model import (
     STREET_KINDS,
     AreaWords,
@@ -194,6 +194,17 @@ def moved_away(occurrence: Occurrence, zone: ZoneInfo) -> MovedAway | None:
     return MovedAway(original, end, text, over.isoformat())
 
 
+def when_shown(occurrence: Occurrence, zone: ZoneInfo) -> str:
+    """An occurrence's time in the site's zone, as every page and calendar shows it; for an event
+    in another time zone, its own local time after it: 2026年12月4日（周五）03:00–04:00（当地时间
+    2026年12月3日（周四）19:00–20:00）."""
+    start, end = occurrence.start, occurrence.end
+    text = format_when(as_local(start, zone), as_local(end, zone))
+    if isinstance(start, datetime) and start.utcoffset() != start.astimezone(zone).utcoffset():
+        text += f"（当地时间 {format_when(start, end)}）"
+    return text
+
+
 def moved_key(occurrence: Occurrence, away: MovedAway, zone: ZoneInfo) -> tuple:
     """Where the line of the day it moved from stands among that day's (``occurrence_key``'s order)."""
     return local_moment(away.start, zone), occurrence.event.slug, -1
@@ -313,7 +324,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
     )
     shown = entry.shown
-    entry.when = format_when(shown.start, shown.end)
+    entry.when = when_shown(shown, zone)
     return entry
 
 
