@@ -805,11 +805,17 @@ def _passes_check(site: Path, path: Path) -> None:
 
 
 def _copy(page) -> None:
-    """The open published event copied (已发布 ▸ 复制): a new entry with its values."""
+    """The open published event copied (已发布 ▸ 复制): a new entry with its values, once the editor
+    has finished making it. A day chosen at once was sometimes lost: the copy's values arrived after
+    it and put the old day back (a person does not choose a day within milliseconds of 复制)."""
+    day = page.locator(".kepu-when").nth(0).locator("input[type=date]")
+    original = day.input_value()
     page.get_by_role("button", name="已发布").click()
     page.locator("[role=menuitem]:visible", has_text=re.compile("^复制$")).click()
     page.wait_for_function("location.hash.includes('/new')")
     _title_loaded(page)
+    page.wait_for_function("([box, value]) => box.value === value", arg=[day.element_handle(), original])
+    page.wait_for_load_state("networkidle")
 
 
 def _saved_series(site: Path, event: Path, rule: str, without: str) -> None:
@@ -1442,3 +1448,4 @@ def test_a_session_moved_onto_another_of_the_series_is_refused_in_the_form(edito
     saved = _front_matter(event)["recurrence"]["sessions"]
     assert saved == [{"date": date(2026, 12, 19), "start": "2026-12-12 09:30", "end": "2026-12-12 11:30"}], saved
     _passes_check(site, event)
+
