@@ -1223,8 +1223,9 @@ def test_a_sign_up_switch_written_in_words_is_read_as_the_check_reads_it(editor,
         _refused(page, "打开了“需要报名”，却没有写怎么报名")
 
 
-def _asked(page, answer: bool) -> str:
-    """发布 pressed: the form asks first, in the browser's own box; she answers."""
+def _asked(page, answer: bool, refused: str = "已经举办的场次没有改动") -> str:
+    """发布 pressed: the form asks first, in the browser's own box; she answers. 确定 saves; 取消
+    saves nothing, and Decap says 没有保存： and ``refused``."""
     said: list[tuple[str, str]] = []
 
     def reply(box) -> None:
@@ -1232,11 +1233,11 @@ def _asked(page, answer: bool) -> str:
         box.accept() if answer else box.dismiss()
 
     page.once("dialog", reply)
-    _press_publish(page)
     if answer:
-        page.get_by_text(re.compile("内容已保存|内容已发布")).first.wait_for()
+        _publish(page)
     else:
-        page.get_by_text(re.compile("没有保存：已经举办的场次没有改动")).first.wait_for()
+        _press_publish(page)
+        page.get_by_text(re.compile("没有保存：" + re.escape(refused))).first.wait_for()
     [(kind, message)] = said
     assert kind == "confirm", said
     return message
@@ -1348,11 +1349,8 @@ def test_a_place_given_a_new_address_does_not_keep_the_old_pin(editor, browser, 
         _open_event(page, url, "xinbei/2026/liudong-kejiguan")
         _retype(page.get_by_label("场地名称"), "新北街道文化中心")
         _retype(page.get_by_label("详细地址"), "天津市滨海新区新北街道文化中心三楼")
-        said: list[str] = []
-        page.once("dialog", lambda box: (said.append(box.message), box.dismiss()))
-        _press_publish(page)
-        page.get_by_text(re.compile("没有保存：地图上的位置没有改动")).first.wait_for()
-        assert "纬度和经度还是原来的：地图和日历会把新地点标在原来的位置" in said[0], said
+        asked = _asked(page, answer=False, refused="地图上的位置没有改动")
+        assert "纬度和经度还是原来的：地图和日历会把新地点标在原来的位置" in asked, asked
         assert event.read_text("utf-8") == before
         page.get_by_label("纬度（可不填）").fill("")
         page.get_by_label("经度（可不填）").fill("")
@@ -1393,11 +1391,8 @@ def test_a_series_ended_early_does_not_keep_its_extra_session_unasked(editor, br
         repeat = page.locator(".kepu-repeat")
         repeat.locator("input[name=kepu-repeat-until]").fill("2026-12-19")
         repeat.get_by_role("button", name="删去 2026-12-26").click()  # the day off, now past the end
-        said: list[str] = []
-        page.once("dialog", lambda box: (said.append(box.message), box.dismiss()))
-        _press_publish(page)
-        page.get_by_text(re.compile("没有保存：加开的场次没有改动")).first.wait_for()
-        assert "加开的 2027年2月6日（周六） 14:00 在它之后，网站和日历会照常显示" in said[0], said
+        asked = _asked(page, answer=False, refused="加开的场次没有改动")
+        assert "加开的 2027年2月6日（周六） 14:00 在它之后，网站和日历会照常显示" in asked, asked
         assert event.read_text("utf-8") == before
         repeat.get_by_role("button", name="删去加开的 2027-02-06 14:00").click()
         assert repeat.locator("li", has_text="2027年2月6日").count() == 0

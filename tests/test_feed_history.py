@@ -14,7 +14,7 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, run_build
+from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, require, run_build
 from feedtools import icaljs, node_available
 
 pytestmark = pytest.mark.build
@@ -482,11 +482,11 @@ def _sessions(repo: Path, output: Path, title: str) -> list[tuple[str, str]]:
     return sorted((o["start"], o["location"]) for o in found if o["summary"] == title)
 
 
-@pytest.mark.skipif(not node_available(), reason="ical.js is installed by `make test`")
 def test_the_way_the_reminder_gives_keeps_the_held_sessions(repo: Path, tmp_path: Path) -> None:
     """The volunteer follows the reminder: the series closed with UNTIL at its last held session,
     and a copy made by the command it names for the morning sessions from December. The check is
     then quiet, and the subscribers' calendars keep November's afternoons as they were held."""
+    require(node_available(), "node and node_modules/ical.js (make test runs npm ci)")
     before = _sessions(repo, tmp_path / "before", "周末科学同学会")
     git(repo, "checkout", "-qb", "change")
     new_event = subprocess.run([sys.executable, "-m", "kepu.editor.scaffold", "event", "--content", str(repo / "content"),

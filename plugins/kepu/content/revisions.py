@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from kepu.content.dates import day_of
 from kepu.content.model import STATUS_LABELS, Event, Occurrence, is_over
 from kepu.content.recurrence import expand, until_day
 
@@ -62,8 +64,6 @@ def rewritten_history(before: Event, after: Event, at: datetime) -> RewrittenHis
 
 def last_until(event: Event) -> date | None:
     """The day its rule's UNTIL names (None without one)."""
-    from zoneinfo import ZoneInfo
-
     if event.recurrence is None:
         return None
     return until_day(event.recurrence.rrule, ZoneInfo(event.timezone))
@@ -71,15 +71,14 @@ def last_until(event: Event) -> date | None:
 
 def _original_day(occurrence: Occurrence) -> date:
     """The day the rule gives a session, whether or not it was moved."""
-    point = occurrence.change.original if occurrence.change is not None else occurrence.start
-    return point.date() if isinstance(point, datetime) else point
+    return day_of(occurrence.change.original if occurrence.change is not None else occurrence.start)
 
 
 def _own_changes(before: Event, after: Event) -> set[date]:
     """The days of the sessions whose own change the edit adds, alters or removes."""
     def changes(event: Event) -> dict:
         sessions = event.recurrence.sessions if event.recurrence is not None else ()
-        return {_day(c.original): c for c in sessions}
+        return {day_of(c.original): c for c in sessions}
     old, new = changes(before), changes(after)
     return {day for day in old.keys() | new.keys() if old.get(day) != new.get(day)}
 
@@ -93,7 +92,3 @@ def _difference(old: Occurrence, new: Occurrence | None) -> set[str]:
     if new.venue != old.venue:
         kinds.add(PLACE)
     return kinds
-
-
-def _day(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value

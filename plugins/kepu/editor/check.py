@@ -106,12 +106,12 @@ REUSED_HINT = ("新的一次活动请另建文件（invoke new-event --from 原�
                "确实是这个活动改了时间，写 status: postponed 和 previous_start: 原定时间")
 
 
-def reused_events(layout: Layout, base: str, today: date) -> list[Problem]:
+def reused_events(layout: Layout, edited: list[tuple[Path, str]], today: date) -> list[Problem]:
     """Published events the change turns into another event (a past stop copied over for the next
     one, two files' names swapped): the old one leaves the site, and subscribers' calendars take
-    the new one for the old one moved. A reminder each."""
+    the new one for the old one moved. A reminder each. ``edited``: ``rewritten_since``'s files."""
     found = []
-    for path, before in rewritten_since(layout.content / layout.events, base):
+    for path, before in edited:
         if path.suffix != CONTENT_SUFFIX or not path.is_file():
             continue
         old, new = _title_and_day(before), _title_and_day(read_capped(path, MAX_FILE_BYTES).decode("utf-8", "replace"))
@@ -126,14 +126,13 @@ def reused_events(layout: Layout, base: str, today: date) -> list[Problem]:
     return found
 
 
-def rewritten_series(layout: Layout, base: str, config: SiteConfig, review: Review,
+def rewritten_series(layout: Layout, edited: list[tuple[Path, str]], config: SiteConfig, review: Review,
                      events: list[Event]) -> list[Problem]:
     """Published series the change edits so that sessions already held would read otherwise
     (a new time, place or weekday, or the whole series cancelled): a reminder each, with the
-    way that keeps them."""
+    way that keeps them. ``edited``: ``rewritten_since``'s files."""
     current = {event.slug: event for event in events if event.recurrence is not None}
-    edited = [(path, before) for path, before in rewritten_since(layout.content / layout.events, base)
-              if path.suffix == CONTENT_SUFFIX and path.stem in current]
+    edited = [(path, before) for path, before in edited if path.suffix == CONTENT_SUFFIX and path.stem in current]
     if not edited:
         return []
     registries, _ = layout.registries()
@@ -280,8 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.files:
         with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it
             result.problems.extend(gone_events(layout, args.base or "HEAD"))
-            result.problems.extend(reused_events(layout, args.base or "HEAD", review.today))
-            result.problems.extend(rewritten_series(layout, args.base or "HEAD", config, review, result.events))
+            edited = rewritten_since(layout.content / layout.events, args.base or "HEAD")  # git asked once
+            result.problems.extend(reused_events(layout, edited, review.today))
+            result.problems.extend(rewritten_series(layout, edited, config, review, result.events))
     if args.strict:
         result.problems = strictly(result.problems, added)
     report(layout, result, args.format, args.summary)

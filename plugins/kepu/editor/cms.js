@@ -144,6 +144,11 @@
     if (saved) COPY_OF = null;
   }
 
+  /* A saved event as it was opened (or last saved) in this page; null for a new one. */
+  function originalOf(entry) {
+    return entry && !entry.get("newRecord") ? ORIGINALS[entry.get("path") || ""] || null : null;
+  }
+
   function noteCopy(entry) {
     if (!entry || !entry.get("newRecord") || entry.get("collection") !== "events") return;
     var data = JSON.stringify(plain(entry.get("data")));
@@ -954,7 +959,7 @@
      edited in its days, time, place or status, rewrites the sessions already held on its page and
      in subscribers' calendars. What changed, in the form's words ("" : nothing held is touched). */
   function heldSeriesChange(entry, get, now) {
-    var old = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    var old = originalOf(entry);
     if (!old || !isSeries(old.recurrence)) return "";
     var before = function (name) { return plain(old[name]); };
     if (!lastDay(before("start"), before("end")) || !firstOver(before, now)) return "";
@@ -987,7 +992,7 @@
     var data = entry.get("data"), get = function (name) { return plain(data.get(name)); };
     var what = heldSeriesChange(entry, get, clockText(new Date()));
     if (!what) return;
-    var first = parts(plain(ORIGINALS[entry.get("path") || ""].start)).date;
+    var first = parts(plain(originalOf(entry).start)).date;
     var way = what === "状态" ?
       "提前结束：点“取消”，把“状态”改回“正常举办”，在“重复”里把“到哪天为止”改成最后一次举办的日期，原因写在“活动介绍”里。" :
       "从某天起换" + what + "：点“取消”，把" + what + "改回原来的，先点“复制”做一个从新安排第一天开始的新系列，" +
@@ -1001,7 +1006,7 @@
      calendars' GEO put the new place's name on the old place's pin. Asked, as above: the address
      may only be written better (确定), or the place moved (取消, then the coordinates). */
   function askMovedPlace(entry) {
-    var old = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    var old = originalOf(entry);
     var before = old && plain(old.venue), now = plain(entry.get("data").get("venue"));
     if (!before || !now || typeof before !== "object" || typeof now !== "object" || !filled(before.lat)) return;
     var address = function (venue) { return String(venue.address || "").trim(); };
@@ -1015,7 +1020,7 @@
      stayed on the page and in the calendars as to come. Asked: it may be held still (确定), or
      have gone with the rest (取消, then its 删去 in the dates listed). */
   function askExtraAfterEnd(entry) {
-    var old = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    var old = originalOf(entry);
     var rule = plain(entry.get("data").get("recurrence")), before = old && plain(old.recurrence);
     if (!rule || !rule.rrule || !before || !before.rrule) return;
     var until = readRule(rule.rrule).until, was = readRule(before.rrule).until;
@@ -1143,7 +1148,7 @@
 
   function formProblems(entry, now) {
     var data = entry.get("data"), get = function (name) { return plain(data.get(name)); }, today = now.slice(0, 10);
-    var original = entry.get("newRecord") ? null : ORIGINALS[entry.get("path") || ""];
+    var original = originalOf(entry);
     return [].concat(placeProblems(get), timeProblems(get), statusProblems(get, original ? original.start : ""), signUpProblems(get),
                      attendanceProblems(get, now), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
                      folderProblems(entry, get), seriesProblems(get), copyProblems(entry, get));
@@ -1176,7 +1181,7 @@
   var UPDATED_BY = ["start", "end", "duration", "venue", "online", "status", "status_note", "previous_start",
                     "registration", "recurrence", "cost"];
   function stampUpdated(data, entry) {
-    var old = entry && !entry.get("newRecord") ? ORIGINALS[entry.get("path") || ""] : null;
+    var old = originalOf(entry);
     if (!old) return data;
     var changed = UPDATED_BY.some(function (name) {
       return JSON.stringify(plain(data.get(name)) || "") !== JSON.stringify(plain(old[name]) || "");

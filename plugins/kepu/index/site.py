@@ -296,7 +296,6 @@ def _rule_text(event: Event, occurrences: tuple[Occurrence, ...], horizon: date,
     return describe(event.recurrence.rrule, event.all_day, zone, event.start, last, count)
 
 
-
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
            build_date: date, zone: ZoneInfo, since: date) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
