@@ -37,6 +37,13 @@ EVENTS = {
     "street: taida\nteam: taida-huiketing\ncategories: [kepu-jiangzuo]\naudiences: [qinzi]\n"
     "online: https://live.example.cn/london\n",
     # Five Tuesdays from 10 November; the last two, all that is left, cancelled.
+    # Online only, and in a room with a stream beside it; neither needs signing up.
+    "xingkong-zhibo": "title: 星空直播课\nstart: 2026-12-03 19:00\nend: \"20:00\"\n"
+    "street: taida\nteam: taida-huiketing\ncategories: [kepu-jiangzuo]\naudiences: [qinzi]\n"
+    "online: https://live.example.cn/xingkong\nregistration:\n  required: false\n",
+    "huaxue-shuangxian": "title: 化学魔术（现场和直播）\nstart: 2026-12-04 15:00\nend: \"16:00\"\n" +
+    HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
+    "online: https://live.example.cn/huaxue\n",
     "shoushen-ban": "title: 健身操学习班\nstart: 2026-11-10 09:00\nend: \"10:00\"\n" +
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TU;COUNT=5\n  sessions:\n"
@@ -145,3 +152,20 @@ def test_an_event_in_another_time_zone_reads_one_time_everywhere(site: Path) -> 
     assert "03:00–04:00 伦敦科学博物馆直播" in day
     notice = text_of(site / "streets" / "taida" / "notice" / "index.html")
     assert "12月4日 周五 03:00–04:00 伦敦科学博物馆直播" in notice, notice
+
+
+def test_an_online_event_does_not_tell_people_to_come_to_a_room(site: Path) -> None:
+    """An online-only talk needing no sign-up read 无需报名，直接到场 on its page and its printed
+    notice: there is no room to come to. A talk in a room with a stream beside it can be joined
+    either way."""
+    page = text_of(site / "events" / "xingkong-zhibo" / "index.html")
+    assert "无需报名，到时打开线上链接参加" in page and "直接到场" not in page, page[page.find("报名"):][:300]
+    rows = sheet_rows(site / "streets" / "taida" / "notice" / "index.html")
+    [row] = [r for r in rows if "星空直播课" in r]
+    assert "无需报名，到时打开线上链接参加" in row and "直接到场" not in row, row
+    both = text_of(site / "events" / "huaxue-shuangxian" / "index.html")
+    assert "无需报名，直接到场或线上参加" in both, both[both.find("报名"):][:300]
+    [row] = [r for r in rows if "化学魔术" in r]
+    assert "无需报名，直接到场或线上参加" in row, row
+    room = text_of(site / "events" / "diannao-ketang" / "index.html")
+    assert "需要报名" in room  # events in a room alone keep their words

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from kepu.content import dates, sessions
 from kepu.formats import maps, phones, structured, subscribe
-from kepu.index import campaigndays
+from kepu.index import campaigndays, notices
 from kepu.index.site import EventEntry, ends_at
 
 
@@ -132,6 +132,7 @@ FILTERS = {
     "tel": phones.tel_uri,
     "tel_link": phones.tel_link,
     "link_phones": phones.link_phones,
+    "no_signup_text": notices.no_signup_text,
     "session_text": sessions.session_text,
     "own_time": sessions.own_time,
     "session_detail": sessions.session_detail,

@@ -198,13 +198,22 @@ def _audience(entry: EventEntry) -> str:
     return names
 
 
+def no_signup_text(event: Event) -> str:
+    """How to take part when no sign-up is needed: come to the room, open the stream, or either."""
+    if event.is_online:
+        return "无需报名，到时打开线上链接参加"
+    if event.is_hybrid:
+        return "无需报名，直接到场或线上参加"
+    return "无需报名，直接到场"
+
+
 def signup_text(event: Event, today: date) -> str:
     """How to take part, in words that work on paper: a phone number to call, or the QR code
     for online sign-up (a link cannot be tapped on a notice board); or that sign-up has closed
     (its deadline before ``today``, the day the sheet is printed from)."""
     reg, contact = event.registration, _contact(event)
     if reg is None or not reg.required:
-        return "无需报名，直接到场" + (f"；咨询：{contact}" if contact else "")
+        return no_signup_text(event) + (f"；咨询：{contact}" if contact else "")
     if reg.deadline and reg.deadline < today:
         return f"报名已于 {format_day(reg.deadline, with_year=False)}截止" + (f"；咨询：{contact}" if contact else "")
     parts = ["需要报名"]
