@@ -51,6 +51,12 @@ EVENTS = {
     "    - date: 2026-12-08\n      status: cancelled\n      note: 场地维修\n",
 }
 
+# A report written in the web editor's news form, which names its events (events:), not report:.
+NEWS = {
+    "shoushen-ban-baodao": "title: 健身操学习班开课\ndate: 2026-11-11\nsummary: 二十位居民参加。\nstreet: taida\n"
+                           "events: [shoushen-ban]\n",
+}
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
@@ -61,6 +67,8 @@ def site(tmp_path_factory) -> Path:
     for slug, front in EVENTS.items():
         where = folder.parent.parent / "taida" / "2026" if "street: taida" in front else folder
         (where / f"{slug}.md").write_text(f"---\n{front}summary: 测试。\n---\n正文。\n", "utf-8")
+    for slug, front in NEWS.items():
+        (root / "site" / "content" / "articles" / f"{slug}.md").write_text(f"---\n{front}---\n正文。\n", "utf-8")
     output = root / "output"
     result = run_build(root / "site" / "content", output, build_date=SAMPLE_BUILD_DATE)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -169,3 +177,16 @@ def test_an_online_event_does_not_tell_people_to_come_to_a_room(site: Path) -> N
     assert "无需报名，直接到场或线上参加" in row, row
     room = text_of(site / "events" / "diannao-ketang" / "index.html")
     assert "需要报名" in room  # events in a room alone keep their words
+
+
+def test_a_report_written_in_the_news_form_is_counted_like_one_named_by_the_event(site: Path) -> None:
+    """The web form's news can only name its events (events:); the event page showed such a report,
+    but the statistics' 活动报道 and open data's ``report`` knew only an event's own report:."""
+    page = text_of(site / "events" / "shoushen-ban" / "index.html")
+    assert "健身操学习班开课" in page  # shown on the event page, as before
+    stats = text_of(site / "stats" / "index.html")
+    assert "活动报道 2 篇" in stats, stats[stats.find("活动报道") - 200:][:400]  # 科普日集市 (report:) and this one
+    data = json.loads((site / "data" / "events.json").read_text("utf-8"))
+    records = {r["id"]: r for r in (data["events"] if isinstance(data, dict) else data)}
+    assert records["shoushen-ban"]["report"] == "shoushen-ban-baodao", records["shoushen-ban"]
+    assert records["kepu-ri"]["report"] == "kepu-ri-baodao"  # its own report: first

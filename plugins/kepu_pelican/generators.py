@@ -97,7 +97,8 @@ class IndexGenerator(Generator):
         with phase("events: index"), collector_paused():
             index = build_index(events, registries, urls, build_date(self.settings),
                                 site_config(self.settings).timezone, horizon_days(self.settings),
-                                series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)))
+                                series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)),
+                                news_naming=news_naming(self.context.get("articles", [])))
         out = ByteWriter(self.output_path, start_reuse(self.output_path, self.settings))
         cache.seed(out.reuse.memo)  # the digests of unchanged events, worked out by an earlier build
         images = publish_images(self.settings, out)  # before any page: pages give their sizes
@@ -131,7 +132,6 @@ def make_services(settings: dict, context: dict, index: SiteIndex, urls: UrlSche
     return Services(
         index=index, urls=urls, district=district, site_url=site, out=out, reuse=reuse,
         qr=qr, news={article.slug: article for article in context.get("articles", [])},
-        news_naming=_news_naming(context.get("articles", [])),
         fingerprints=_fingerprints(index, engine_key(settings), reuse.memo),
         feeds=feeds,
         calendars=plan_calendars(settings, index, urls),
@@ -149,13 +149,13 @@ def share_card(configured: str, theme_static: str, images: dict[str, tuple[int, 
     return published if published in images else f"{theme_static}/images/share.png"
 
 
-def _news_naming(articles: list) -> dict[str, list]:
-    """Each event's news items (their events:), newest first."""
-    found: dict[str, list] = {}
+def news_naming(articles: list) -> dict[str, tuple[str, ...]]:
+    """Each event's news items (their events:), newest first, by slug."""
+    found: dict[str, list[str]] = {}
     for article in sorted(articles, key=lambda a: (a.date, a.slug), reverse=True):
         for slug in getattr(article, "events", None) or ():
-            found.setdefault(slug, []).append(article)
-    return found
+            found.setdefault(slug, []).append(article.slug)
+    return {slug: tuple(news) for slug, news in found.items()}
 
 
 def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:
@@ -202,7 +202,7 @@ class EventPagesGenerator(Generator):
                 poster = services.qr.svg(page_url, "本活动页面的二维码")
             writer.write_file(services.urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
-                              news_reports=services.reports_of(entry.event),
+                              news_reports=services.reports_of(entry),
                               share_image=event_image, poster_qr=poster,
                               body_pictures=pictures_in(entry.event.body_html, services.images))
         return services.qr.used

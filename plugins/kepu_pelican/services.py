@@ -43,7 +43,6 @@ class Services:
     reuse: OutputReuse  # files of earlier builds that still stand
     qr: QrCache
     news: dict[str, Any]  # news articles by slug: an event's report links to one
-    news_naming: dict[str, list[Any]]  # event slug → the news items naming it (events:), newest first
     fingerprints: dict[str, str]  # what each event's non-page outputs are made from ("" : never reused)
     feeds: FeedPlan
     calendars: CalendarPlan
@@ -56,12 +55,10 @@ class Services:
     images: dict[str, tuple[int, int]]  # a published picture (images/x.jpg) → its width and height
     share_card: str  # the site's card for WeChat and search engines (its address from the site)
 
-    def reports_of(self, event) -> list[Any]:
-        """The news reporting an event: the one it names (report:) first, then every news item
-        naming it (events:, all the web editor's news form can say)."""
-        named = self.news.get(event.report) if event.report else None
-        naming = [a for a in self.news_naming.get(event.slug, ()) if a is not named]
-        return [named, *naming] if named is not None else naming
+    def reports_of(self, entry) -> list[Any]:
+        """The news reporting an event (``EventEntry.reports``): the one it names (report:) first,
+        then every news item naming it (events:, all the web editor's news form can say)."""
+        return [self.news[slug] for slug in entry.reports if slug in self.news]
 
     def template_context(self) -> dict[str, Any]:
         """The names templates read."""

@@ -128,7 +128,7 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
         "campaigns": [_named(c.id, c.name) for c in entry.campaigns],
         "speakers": [_named(p.id, p.name) for p in entry.speakers],
         "attendance": event.attendance,
-        "report": event.report or None,
+        "report": entry.reports[0] if entry.reports else None,
         "updated": _when(event.updated),
     }
 
@@ -351,7 +351,7 @@ def schema(schema_url: str) -> dict:
         "speakers": {"type": "array", "items": _named_schema("专家"),
                      "description": "同意公开姓名的专家（people.json）；其他专家不列出"},
         "attendance": {"type": ["integer", "null"], "description": "活动结束后登记的参加人数"},
-        "report": _string("活动报道新闻的编号", nullable=True),
+        "report": _string("活动报道新闻的编号（活动的 report:，没有时是提到它的最新一篇新闻）", nullable=True),
         "updated": _string("最后修改时间", nullable=True),
     }
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -58,6 +59,7 @@ class EventEntry:
     place: Place | None = None  # the registered venue
     community: Community | None = None
     speakers: tuple[Person, ...] = ()  # those who agreed to be named (consent: true)
+    reports: tuple[str, ...] = ()  # the news reporting it: its report: first, then those naming it (events:)
 
     @property
     def next(self) -> Occurrence | None:
@@ -297,7 +299,7 @@ def _rule_text(event: Event, occurrences: tuple[Occurrence, ...], horizon: date,
 
 
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
-           build_date: date, zone: ZoneInfo, since: date) -> EventEntry:
+           build_date: date, zone: ZoneInfo, since: date, naming: tuple[str, ...] = ()) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
     if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
         occurrences = (Occurrence(event, event.start, event.end, 0),)
@@ -321,6 +323,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         place=registries.venues.get(event.venue_id),
         community=registries.communities.get(event.community_id),
         speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
+        reports=tuple(dict.fromkeys((*((event.report,) if event.report else ()), *naming))),
     )
     shown = entry.shown
     entry.when = when_shown(shown, zone)
@@ -329,13 +332,17 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
 
 def build_index(events: list[Event], registries: Registries, urls: UrlScheme, build_date: date,
                 timezone: str = "Asia/Shanghai", horizon_days: int = DEFAULT_HORIZON_DAYS,
-                home_days: int = HOME_DAYS, series_past_days: int = DEFAULT_SERIES_PAST_DAYS) -> SiteIndex:
-    """Expand recurrences once and group everything in a single pass over the events."""
+                home_days: int = HOME_DAYS, series_past_days: int = DEFAULT_SERIES_PAST_DAYS,
+                news_naming: Mapping[str, tuple[str, ...]] | None = None) -> SiteIndex:
+    """Expand recurrences once and group everything in a single pass over the events.
+    ``news_naming``: event slug → the news items naming it (their events:), newest first."""
     zone = ZoneInfo(timezone)
     horizon = build_date + timedelta(days=horizon_days)
     published = sorted((e for e in events if not e.draft), key=lambda e: e.slug)
     since = build_date - timedelta(days=series_past_days)
-    entries = [_entry(e, registries, urls, horizon, build_date, zone, since) for e in published]
+    naming = news_naming or {}
+    entries = [_entry(e, registries, urls, horizon, build_date, zone, since, naming.get(e.slug, ()))
+               for e in published]
     occurrences = sorted((o for e in entries for o in e.occurrences),
                          key=lambda o: occurrence_key(o, zone))
     upcoming = sorted((e for e in entries if not e.is_past),

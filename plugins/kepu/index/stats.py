@@ -79,7 +79,7 @@ class Figures:
     attendance: int = 0
     attendance_events: int = 0  # events whose recorded attendance counts here
     attendance_elsewhere: int = 0  # events of this year whose recorded attendance counts in another
-    reports: int = 0
+    reports: int = 0  # news items reporting the counted events (report: or the news naming them)
     months: list[Row] = field(default_factory=list)
     streets: list[Row] = field(default_factory=list)
     kinds: list[Row] = field(default_factory=list)
@@ -186,6 +186,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
     kinds: Counter = Counter()
     per = {kind: Tally() for kind in ("streets", "categories", "audiences")}
     teams = set()
+    reports: set[str] = set()  # news items, each counted once however many events it reports
     for entry in index.entries if entries is None else entries:
         event = entry.event
         if event.status == "cancelled":
@@ -200,7 +201,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         result.postponed += event.shown_status == "postponed"
         result.recurring += event.recurrence is not None
         result.online += bool(event.online)
-        result.reports += bool(event.report)
+        reports.update(entry.reports)
         attendance = counted_attendance(entry, year, index.build_date, zone)
         elsewhere = counted_elsewhere(entry, year, index.build_date, zone)
         if attendance is not None:
@@ -223,6 +224,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         months.update(local_day(o.start, zone).month for o in sessions)
         held_months.update(local_day(o.start, zone).month for o in over)
     result.teams = len(teams)
+    result.reports = len(reports)
     if year is not None:
         result.months = [Row(f"{m:02d}", f"{m}月", sessions=months[m], held=held_months[m]) for m in range(1, 13)]
     has = {street.kind for street in registries.streets.values()}  # a row for each kind the district has
