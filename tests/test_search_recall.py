@@ -5,6 +5,7 @@ the content files themselves (their text and the registries), not from the index
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -20,12 +21,14 @@ EVENTS = ROOT / "content" / "events"
 DATA = ROOT / "content" / "data"
 
 
+@cache  # the content files are read, never changed, by these tests: each is parsed once
 def _front_matter(path: Path) -> tuple[dict, str]:
     text = path.read_text("utf-8")
     _, head, body = text.split("---", 2)
     return yaml.safe_load(head), body
 
 
+@cache
 def _names(registry: str, consent_only: bool = False) -> dict[str, dict]:
     path = DATA / f"{registry}.yml"
     items = yaml.safe_load(path.read_text("utf-8")) if path.exists() else []
