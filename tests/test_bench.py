@@ -111,8 +111,8 @@ def test_editing_bench_measures_the_check_and_the_preview_and_keeps_its_section(
     out = tmp_path / "RESULTS.md"
     earlier = f"{BEGIN}\n## What an editor waits for\n\n| an earlier run's figures |\n{END}\n"
     out.write_text(f"# Benchmark results\n\nEarlier figures.\n\n{earlier}", "utf-8")  # an earlier run's section
-    args = [sys.executable, "-m", "bench.editing", "--sizes", "30", "--repeats", "1", "--work", str(tmp_path / "work"),
-            "--out", str(out)]
+    args = [sys.executable, "-m", "bench.editing", "--sizes", "30", "--repeats", "1", "--rounds", "1",
+            "--work", str(tmp_path / "work"), "--out", str(out)]
     result = subprocess.run(args, cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     text = out.read_text("utf-8")
@@ -120,6 +120,7 @@ def test_editing_bench_measures_the_check_and_the_preview_and_keeps_its_section(
     assert "an earlier run's figures" not in text  # the run replaced the section, it did not add another
     assert text.count("## What an editor waits for") == 1
     assert text.count(BEGIN) == 1 and text.count(END) == 1  # so the next run finds and replaces it again
+    assert "the previews: 1 alternating blocks of 1 saves each" in text  # as run (--rounds), not as by default
     first = tmp_path / "FIRST.md"  # a file without the section (a first run): the section is added at the end
     first.write_text("# Benchmark results\n\nEarlier figures.\n", "utf-8")
     section = text[text.index(BEGIN):]
