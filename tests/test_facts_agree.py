@@ -44,6 +44,10 @@ EVENTS = {
     "huaxue-shuangxian": "title: 化学魔术（现场和直播）\nstart: 2026-12-04 15:00\nend: \"16:00\"\n" +
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
     "online: https://live.example.cn/huaxue\n",
+    # A January series in its own room; its third Saturday moves to the registered library hall.
+    "kexue-shalong": "title: 周末科学沙龙\nstart: 2027-01-02 10:00\nend: \"11:00\"\n" + HEAD +
+    "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SA;COUNT=4\n  sessions:\n"
+    "    - date: 2027-01-16\n      venue: xinbei-tushuguan\n      note: 活动室维修，改到图书馆\n",
     "shoushen-ban": "title: 健身操学习班\nstart: 2026-11-10 09:00\nend: \"10:00\"\n" +
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TU;COUNT=5\n  sessions:\n"
@@ -51,6 +55,8 @@ EVENTS = {
     "    - date: 2026-12-08\n      status: cancelled\n      note: 场地维修\n",
 }
 
+VENUES = "- id: xinbei-tushuguan\n  name: 新北图书馆报告厅\n  kind: 场馆\n  street: xinbei\n" \
+         "  address: 天津市滨海新区新北街道图书馆二楼\n"
 # A report written in the web editor's news form, which names its events (events:), not report:.
 NEWS = {
     "shoushen-ban-baodao": "title: 健身操学习班开课\ndate: 2026-11-11\nsummary: 二十位居民参加。\nstreet: taida\n"
@@ -67,6 +73,7 @@ def site(tmp_path_factory) -> Path:
     for slug, front in EVENTS.items():
         where = folder.parent.parent / "taida" / "2026" if "street: taida" in front else folder
         (where / f"{slug}.md").write_text(f"---\n{front}summary: 测试。\n---\n正文。\n", "utf-8")
+    (root / "site" / "content" / "data" / "venues.yml").write_text(VENUES, "utf-8")
     for slug, front in NEWS.items():
         (root / "site" / "content" / "articles" / f"{slug}.md").write_text(f"---\n{front}---\n正文。\n", "utf-8")
     output = root / "output"
@@ -190,3 +197,23 @@ def test_a_report_written_in_the_news_form_is_counted_like_one_named_by_the_even
     records = {r["id"]: r for r in (data["events"] if isinstance(data, dict) else data)}
     assert records["shoushen-ban"]["report"] == "shoushen-ban-baodao", records["shoushen-ban"]
     assert records["kepu-ri"]["report"] == "kepu-ri-baodao"  # its own report: first
+
+
+def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
+    """A series' session moved to the library hall (recurrence.sessions' venue): the event page and
+    its calendar file said so, but the hall's own page listed nothing that day; residents who
+    follow the hall never learnt of it. The event's calendar file, read by recurring-ical-events,
+    says which sessions are held there; the hall's page lists exactly those, at their time."""
+    from datetime import date
+
+    from feedtools import event_occurrences
+
+    there = [o for o in event_occurrences(site, "kexue-shalong", date(2028, 1, 1))
+             if "新北图书馆报告厅" in str(o.get("LOCATION", ""))]
+    assert [o["DTSTART"].dt.day for o in there] == [16], there
+    hall = text_of(site / "venues" / "xinbei-tushuguan" / "index.html")
+    assert "2027年1月16日（周六）10:00–11:00 周末科学沙龙" in hall, hall[hall.find("近期活动"):][:600]
+    assert hall.count("周末科学沙龙") == 1 and "1月9日" not in hall  # its other Saturdays are not held there
+    assert "暂无活动" not in hall  # the hall has something to come
+    page = (site / "venues" / "xinbei-tushuguan" / "index.html").read_text("utf-8")
+    assert 'href="/events/kexue-shalong/"' in page

@@ -148,6 +148,7 @@ class Facet:
     past_url: str
     upcoming: list[EventEntry] = field(default_factory=list)
     past: list[EventEntry] = field(default_factory=list)
+    visiting: list[Visit] = field(default_factory=list)  # a venue's: other events' sessions moved to it
 
     @property
     def id(self) -> str:
@@ -160,6 +161,28 @@ class Facet:
     @property
     def count(self) -> int:
         return len(self.upcoming) + len(self.past)
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A session to come of another event, moved to this venue (``recurrence.sessions``' venue):
+    the venue's page lists it, at its time (``text``, as ``when_shown``)."""
+
+    occurrence: Occurrence
+    entry: EventEntry
+    text: str
+
+
+def _visits(facets: dict[str, Facet], upcoming: list[EventEntry], zone: ZoneInfo) -> None:
+    """Each registered venue's sessions of other events held there, in time order."""
+    by_place = {facet.item.venue: facet for facet in facets.get("venues", {}).values()}
+    for entry in upcoming:
+        for occurrence in entry.upcoming:
+            facet = by_place.get(occurrence.change.venue) if occurrence.elsewhere and occurrence.held else None
+            if facet is not None and entry.event.venue_id != facet.id:
+                facet.visiting.append(Visit(occurrence, entry, when_shown(occurrence, zone)))
+    for facet in by_place.values():
+        facet.visiting.sort(key=lambda visit: occurrence_key(visit.occurrence, zone))
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +373,7 @@ def build_index(events: list[Event], registries: Registries, urls: UrlScheme, bu
     past = sorted((e for e in entries if e.is_past),
                   key=lambda e: occurrence_key(e.shown, zone), reverse=True)
     facets = _facets(registries, urls, upcoming, past)
+    _visits(facets, upcoming, zone)
     return SiteIndex(
         build_date=build_date,
         timezone=zone,
