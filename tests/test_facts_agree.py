@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_BUILD_DATE, TEST_SITE, run_build
+from conftest import SAMPLE_BUILD_DATE, TEST_SITE, require, run_build
 
 pytestmark = pytest.mark.build
 HEAD = "street: xinbei\nteam: xinbei-liudong\ncategories: [kepu-jiangzuo]\naudiences: [qinzi]\n" \
@@ -206,7 +206,7 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     says which sessions are held there; the hall's page lists exactly those, at their time."""
     from datetime import date
 
-    from feedtools import event_occurrences
+    from feedtools import event_occurrences, icaljs, node_available
 
     there = [o for o in event_occurrences(site, "kexue-shalong", date(2028, 1, 1))
              if "新北图书馆报告厅" in str(o.get("LOCATION", ""))]
@@ -217,3 +217,10 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     assert "暂无活动" not in hall  # the hall has something to come
     page = (site / "venues" / "xinbei-tushuguan" / "index.html").read_text("utf-8")
     assert 'href="/events/kexue-shalong/"' in page
+    # And the hall's calendar, as subscribers' phones read it (ical.js): that session, at its time (10:00 in
+    # Beijing) and place.
+    require(node_available(), "node and node_modules/ical.js (make test runs npm ci)")
+    feed = site / "feeds" / "venues" / "xinbei-tushuguan.ics"
+    found = [o for o in icaljs([feed], date(2026, 12, 1), date(2027, 12, 31))[str(feed)] if "周末科学沙龙" in o["summary"]]
+    assert [(o["start"], o["location"]) for o in found] == [
+        ("2027-01-16T02:00:00.000Z", "新北图书馆报告厅（天津市滨海新区新北街道图书馆二楼）")], found

@@ -115,7 +115,7 @@ def _facet_feed(plan: FeedPlan, kind: str, facet, sitename: str, district: str, 
     title, description = FEED_TITLES[kind]
     fields = {"name": facet.name, "kind": getattr(facet.item, "kind", ""), "district": district}
     feed = Feed(urls.url(f"{prefix}_FEED", id=facet.id), f"{title.format(**fields)} · {sitename}",
-                description.format(**fields), facet.url, [*facet.upcoming, *facet.past])
+                description.format(**fields), facet.url, [*facet.upcoming, *facet.past], list(facet.visiting))
     plan.feeds.append(feed)
     links = feed_links(plan.settings, feed.path, feed.name, qr,
                        urls.url(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),

@@ -17,7 +17,7 @@ from kepu.content.dates import format_day
 from kepu.content.model import STATUS_LABELS
 from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import calendar_note, change_label, changed_times
-from kepu.index.site import EventEntry, last_local_day, occurrence_key
+from kepu.index.site import EventEntry, Visit, last_local_day, occurrence_key
 
 UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 # By Event.shown_status: 【已取消】, 【已改期】, 【已延期】, 【名额已满】.
@@ -100,6 +100,7 @@ class Feed:
     description: str
     page_url: str
     entries: list[EventEntry] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)  # a venue's: other events' sessions moved to it
 
 
 def _summary(entry: EventEntry) -> str:
@@ -251,11 +252,27 @@ class EventComponents:
             found.append(vevent)
         return found
 
-    def _base(self, entry: EventEntry, raise_by: int) -> Event:
+    def visit(self, visit: Visit) -> bytes:
+        """A session moved to a venue, in that venue's calendar: a VEVENT of its own (its own UID;
+        the series and its RECURRENCE-ID override live in the calendars of the event's groupings)."""
+        entry, occurrence = visit.entry, visit.occurrence
+        event, change = entry.event, occurrence.change
+        original = change.original
+        key = original.strftime("%Y%m%dT%H%M") if isinstance(original, datetime) else original.strftime("%Y%m%d")
+        vevent = self._base(entry, 1, f"{event.slug}.{key}@{self.settings.uid_domain}")
+        vevent.add("summary", LiteralText(f"【{change_label(change)}】{event.title}"))
+        vevent.add("dtstart", occurrence.start)
+        vevent.add("dtend", occurrence.end if not event.all_day else occurrence.end + timedelta(days=1))
+        vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
+        self._details(vevent, entry, change.venue, _place(change.venue, event.online),
+                      calendar_note(change, occurrence.start, occurrence.end))
+        return unfolded_bytes(vevent)
+
+    def _base(self, entry: EventEntry, raise_by: int, uid: str = "") -> Event:
         """UID and version stamps; ``raise_by`` lifts SEQUENCE (an override above its master)."""
         stamp = self.stamps.get(entry.event.slug, Stamp())
         vevent = Event()
-        vevent.add("uid", self.uid(entry))
+        vevent.add("uid", uid or self.uid(entry))
         vevent.add("dtstamp", stamp_time(stamp))
         if stamp.modified:
             vevent.add("last-modified", stamp.modified.astimezone(UTC))
@@ -517,14 +534,15 @@ def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
         description = feed.description
     else:
         described = _clip(feed.description, MAX_DESCRIPTION_CHARS)
-        room = len(_header(settings, feed.name, described, source, page)) + WINDOW_TEXT_ROOM
+        visits = b"".join(components.visit(v) for v in feed.visits)
+        room = len(_header(settings, feed.name, described, source, page)) + WINDOW_TEXT_ROOM + len(visits)
         chosen, window = select(feed.entries, build_date, settings.past_days,
                                 settings.max_bytes - room - len(_END_CALENDAR),
                                 lambda entry: len(components.serialize(entry)), zone,
                                 settings.max_event_bytes, _timezone_block)
         description = f"{described}{window.describe(settings.past_days)}"
     header = _single_header(settings) if single else _header(settings, feed.name, description, source, page)
-    return _calendar(header, chosen, settings, components), window
+    return _calendar(header, chosen, settings, components, [] if single else feed.visits), window
 
 
 def whole_feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents, description: str) -> bytes:
@@ -535,10 +553,12 @@ def whole_feed_bytes(feed: Feed, settings: FeedSettings, components: EventCompon
     return _calendar(header, feed.entries, settings, components)
 
 
-def _calendar(header: bytes, chosen: list[EventEntry], settings: FeedSettings, components: EventComponents) -> bytes:
+def _calendar(header: bytes, chosen: list[EventEntry], settings: FeedSettings, components: EventComponents,
+              visits: list[Visit] = ()) -> bytes:
     # RFC 5545 wants one component or more: a feed with no events keeps the site's VTIMEZONE.
-    zones = sorted({e.event.timezone for e in chosen if not e.event.all_day}) or ([] if chosen else [settings.timezone])
-    body = b"".join(components.serialize(e) for e in chosen)
+    timed = [e for e in [*chosen, *(v.entry for v in visits)] if not e.event.all_day]
+    zones = sorted({e.event.timezone for e in timed}) or ([] if chosen or visits else [settings.timezone])
+    body = b"".join(components.serialize(e) for e in chosen) + b"".join(components.visit(v) for v in visits)
     return header + b"".join(vtimezone(z) for z in zones) + body + _END_CALENDAR
 
 
