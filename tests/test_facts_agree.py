@@ -219,6 +219,8 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     assert 'href="/events/kexue-shalong/"' in page
     # And the hall's calendar, as subscribers' phones read it (ical.js): that session, at its time (10:00 in
     # Beijing) and place.
+    embed = text_of(site / "embed" / "venues" / "xinbei-tushuguan" / "index.html")  # the list other sites show
+    assert "周末科学沙龙 2027年1月16日（周六）10:00–11:00（已换地点）" in embed and "暂无活动" not in embed, embed
     require(node_available(), "node and node_modules/ical.js (make test runs npm ci)")
     feed = site / "feeds" / "venues" / "xinbei-tushuguan.ics"
     found = [o for o in icaljs([feed], date(2026, 12, 1), date(2027, 12, 31))[str(feed)] if "周末科学沙龙" in o["summary"]]
