@@ -48,6 +48,17 @@ EVENTS = {
     "kexue-shalong": "title: 周末科学沙龙\nstart: 2027-01-02 10:00\nend: \"11:00\"\n" + HEAD +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SA;COUNT=4\n  sessions:\n"
     "    - date: 2027-01-16\n      venue: xinbei-tushuguan\n      note: 活动室维修，改到图书馆\n",
+    # A Thursday class whose first session moves to a Saturday in the library hall; a Friday series
+    # called off as a whole, one of its sessions having been moved to the hall before.
+    "gaiqi-huandi": "title: 周四科学课\nstart: 2026-12-10 15:00\nend: \"16:00\"\n" +
+    HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
+    "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TH;COUNT=2\n  sessions:\n"
+    "    - date: 2026-12-10\n      start: 2026-12-19 14:00\n      end: \"15:00\"\n      venue: xinbei-tushuguan\n",
+    "quxiao-xilie": "title: 周五安全课\nstart: 2026-12-11 15:00\nend: \"16:00\"\n" +
+    HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
+    "status: cancelled\nstatus_note: 主讲人调离，本期全部取消\n"
+    "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=FR;COUNT=3\n  sessions:\n"
+    "    - date: 2026-12-11\n      venue: xinbei-tushuguan\n      note: 改在图书馆\n",
     "shoushen-ban": "title: 健身操学习班\nstart: 2026-11-10 09:00\nend: \"10:00\"\n" +
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TU;COUNT=5\n  sessions:\n"
@@ -215,6 +226,7 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     assert "2027年1月16日（周六）10:00–11:00 周末科学沙龙" in hall, hall[hall.find("近期活动"):][:600]
     assert hall.count("周末科学沙龙") == 1 and "1月9日" not in hall  # its other Saturdays are not held there
     assert "暂无活动" not in hall  # the hall has something to come
+    assert "周末科学沙龙 （已换地点：活动室维修，改到图书馆）" in hall, hall
     page = (site / "venues" / "xinbei-tushuguan" / "index.html").read_text("utf-8")
     assert 'href="/events/kexue-shalong/"' in page
     # And the hall's calendar, as subscribers' phones read it (ical.js): that session, at its time (10:00 in
@@ -226,3 +238,36 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     found = [o for o in icaljs([feed], date(2026, 12, 1), date(2027, 12, 31))[str(feed)] if "周末科学沙龙" in o["summary"]]
     assert [(o["start"], o["location"]) for o in found] == [
         ("2027-01-16T02:00:00.000Z", "新北图书馆报告厅（天津市滨海新区新北街道图书馆二楼）")], found
+
+
+def test_a_session_moved_to_another_day_and_place_says_where_on_its_old_day(site: Path) -> None:
+    """The Thursday class's 10 December moved to Saturday the 19th in the library hall: next week's
+    notice and the day page of the 10th said only 已改期至 12月19日 14:00, with the old room as its
+    place; residents holding the sheet went to the wrong place. Open data lost the hall's id."""
+    moved = "已改期至 12月19日（周六）14:00，改在新北图书馆报告厅"
+    [row] = [r for r in sheet_rows(site / "streets" / "taida" / "notice" / "next" / "index.html")
+             if "周四科学课" in r and "12月10日" in r]
+    assert moved in row and "新北街道科普活动室" not in row, row
+    day = text_of(site / "calendar" / "2026" / "12" / "10" / "index.html")
+    assert f"周四科学课 {moved}" in day, day
+    rows = sheet_csv(site, "gaiqi-huandi")
+    assert [(r["日期"], r["场地编号"]) for r in rows] == [("2026-12-17", ""), ("2026-12-19", "xinbei-tushuguan")], rows
+
+
+def test_a_series_called_off_is_not_said_to_meet_somewhere_else(site: Path) -> None:
+    """The whole Friday series is cancelled; one of its sessions had been moved to the hall. Open
+    data called that session 已换地点 and the notice gave its new place instead of the reason."""
+    rows = sheet_csv(site, "quxiao-xilie")
+    assert {r["状态"] for r in rows} == {"已取消"}, rows
+    [row] = [r for r in sheet_rows(site / "streets" / "taida" / "notice" / "next" / "index.html") if "周五安全课" in r]
+    assert "已取消" in row and "主讲人调离" in row and "改在" not in row, row
+    assert "周五安全课" not in text_of(site / "venues" / "xinbei-tushuguan" / "index.html")
+
+
+def sheet_csv(site: Path, slug: str) -> list[dict]:
+    """An event's rows in the open data's CSV, by column heading."""
+    import csv
+    import io
+
+    rows = csv.DictReader(io.StringIO((site / "data" / "events.csv").read_text("utf-8-sig")))
+    return [r for r in rows if r["活动编号"] == slug]

@@ -16,8 +16,11 @@ PLACE_CHANGED = "已换地点"  # the same time, another place: not 改期
 
 def session_label(occurrence: Occurrence) -> str:
     """已取消 / 已改期 / 已换地点 for a changed session of a series, "" otherwise (the event's own
-    status is shown by the event, not repeated on each of its dates)."""
-    return change_label(occurrence.change) if occurrence.change is not None else ""
+    status is shown by the event, not repeated on each of its dates); 已取消 for a changed session of
+    a series called off as a whole: it is held nowhere."""
+    if occurrence.change is None:
+        return ""
+    return CANCELLED if occurrence.cancelled else change_label(occurrence.change)
 
 
 def change_label(change: SessionChange) -> str:

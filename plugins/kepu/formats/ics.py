@@ -260,7 +260,8 @@ class EventComponents:
         original = change.original
         key = original.strftime("%Y%m%dT%H%M") if isinstance(original, datetime) else original.strftime("%Y%m%d")
         vevent = self._base(entry, 1, f"{event.slug}.{key}@{self.settings.uid_domain}")
-        vevent.add("summary", LiteralText(f"【{change_label(change)}】{event.title}"))
+        prefix = f"【{change_label(change)}】" if event.status == "scheduled" else TITLE_PREFIX.get(event.shown_status, "")
+        vevent.add("summary", LiteralText(prefix + event.title))  # as the series' own override says it
         vevent.add("dtstart", occurrence.start)
         vevent.add("dtend", occurrence.end if not event.all_day else occurrence.end + timedelta(days=1))
         vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kepu.content.model import COMMUNITY_KINDS, STATUS_LABELS, STATUSES, STREET_KINDS
+from kepu.content.model import COMMUNITY_KINDS, STATUS_LABELS, STATUSES, STREET_KINDS, Community, Place
 from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import changed_times, session_label
 from kepu.formats import phones
@@ -191,6 +191,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place
         elsewhere = occurrence.elsewhere
+        place, moved_to = _registered(index, venue) if elsewhere else (None, None)
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
@@ -201,30 +202,40 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             "end": end.strftime("%Y-%m-%d %H:%M") if end else last_local_day(occurrence, zone).isoformat(),
             "all_day": "否" if timed else "是", "title": event.title,
             "status": session_label(occurrence) or event.status_label, "street_id": event.street,
-            "street": entry.street.name, "community": "" if elsewhere else event.community,
+            "street": entry.street.name,
+            "community": (moved_to.name if moved_to else "") if elsewhere else event.community,
             "venue": venue.name if venue else "", "address": venue.address if venue else "", "online": event.online,
             "team": entry.team.name, "categories": "、".join(c.name for c in entry.categories),
             "audiences": "、".join(a.name for a in entry.audiences), "cost": event.cost,
             "registration": "是" if registration and registration.required else "否",
             "phone": phones.grouped(registration.phone) if registration else "",
             "attendance": attendance if occurrence is counted else None, "url": f"{site}/{entry.url}",
-            **_registry_cells(entry, elsewhere),
+            **_registry_cells(entry, elsewhere, place, moved_to),
         }))
     return list(zip(keys, lines, strict=True))
 
 
-def _registry_cells(entry: EventEntry, elsewhere: bool = False) -> dict[str, Any]:
+def _registered(index: SiteIndex, venue) -> tuple[Place | None, Community | None]:
+    """The registered venue a moved session went to (a session's venue is what the registry gave
+    it), and that venue's community."""
+    place = next((place for place in index.registries.venues.values() if place.venue == venue), None)
+    return place, index.registries.communities.get(place.community) if place else None
+
+
+def _registry_cells(entry: EventEntry, elsewhere: bool = False, place: Place | None = None,
+                    moved_to: Community | None = None) -> dict[str, Any]:
     """The 1.3 and 1.4 columns: programmes, campaigns, venue, community, consenting speakers,
-    places and whether it is free. A session
-    moved to another place (``elsewhere``) is at no registered venue, in no known community."""
+    places and whether it is free. A session moved to another place (``elsewhere``) is at the
+    registered venue it went to (``place``) and in that venue's community, else at none."""
     def joined(items: tuple, attribute: str) -> str:
         return "、".join(getattr(item, attribute) for item in items)
 
-    community = None if elsewhere else entry.community
+    community = moved_to if elsewhere else entry.community
+    community_id = (community.id if community else "") if elsewhere else entry.event.community_id
     return {"programme_ids": joined(entry.programmes, "id"), "programmes": joined(entry.programmes, "name"),
             "campaign_ids": joined(entry.campaigns, "id"), "campaigns": joined(entry.campaigns, "name"),
-            "venue_id": "" if elsewhere else entry.event.venue_id,
-            "community_id": "" if elsewhere else entry.event.community_id,
+            "venue_id": (place.id if place else "") if elsewhere else entry.event.venue_id,
+            "community_id": community_id,
             "community_kind": community.kind if community else "",
             "speaker_ids": joined(entry.speakers, "id"), "speakers": joined(entry.speakers, "name"),
             "capacity": entry.event.registration.capacity if entry.event.registration else None,

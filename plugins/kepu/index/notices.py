@@ -132,7 +132,7 @@ def _away_line(occurrence: Occurrence, entry: EventEntry, away: MovedAway, zone:
     """On the day it moved from: its old time and place, 已改期, and where it went."""
     event = entry.event
     note = "；".join(filter(None, (away.text, (occurrence.change.note if occurrence.change else event.status_note))))
-    place = _place(Occurrence(event, away.start, away.end))
+    place = _place(occurrence)  # where it is now held
     return NoticeLine(day=local_day(away.start, zone), time=moved_time_text(away, zone), title=event.title,
                       place=place, audience=_audience(entry), signup="", status="已改期", note=note,
                       cancelled=False, slug=event.slug, held=False)
@@ -162,7 +162,7 @@ def _note(occurrence: Occurrence, event) -> str:
     """Under the title: why a session is cancelled (its badge says 已取消), how it moved, or the
     event's own status note."""
     change = occurrence.change
-    if change is None:
+    if change is None or (occurrence.cancelled and not change.cancelled):  # the whole event called off
         return event.status_note
     return change.note if change.cancelled else session_text(occurrence)
 

@@ -200,6 +200,8 @@ class MovedAway:
 def moved_away(occurrence: Occurrence, zone: ZoneInfo) -> MovedAway | None:
     """The old time of an occurrence moved to another local day (None for one kept on its day)."""
     event, change = occurrence.event, occurrence.change
+    if occurrence.cancelled:  # called off: it went nowhere (its own day says 已取消)
+        return None
     if change is not None and change.start is not None:
         original = change.original
     elif change is None and event.recurrence is None and event.shown_status == "rescheduled":
@@ -214,6 +216,8 @@ def moved_away(occurrence: Occurrence, zone: ZoneInfo) -> MovedAway | None:
     text = f"已改期至 {format_day(new_day, with_year=new_day.year != local_day(original, zone).year)}"
     if isinstance(occurrence.start, datetime):
         text += f"{occurrence.start.astimezone(zone):%H:%M}"
+    if occurrence.elsewhere:  # and to another place: those who come to the old one are told where
+        text += f"，改在{change.venue.name}"
     end = original + (event.end - event.start)
     over = end if isinstance(end, datetime) else datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
     return MovedAway(original, end, text, over.isoformat())
