@@ -58,7 +58,7 @@ EVENTS = {
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
     "status: cancelled\nstatus_note: 主讲人调离，本期全部取消\n"
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=FR;COUNT=3\n  sessions:\n"
-    "    - date: 2026-12-11\n      venue: xinbei-tushuguan\n      note: 改在图书馆\n",
+    "    - date: 2026-12-11\n      start: 2026-12-12 15:00\n      venue: xinbei-tushuguan\n      note: 改到周六在图书馆\n",
     "shoushen-ban": "title: 健身操学习班\nstart: 2026-11-10 09:00\nend: \"10:00\"\n" +
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TU;COUNT=5\n  sessions:\n"
@@ -262,6 +262,8 @@ def test_a_series_called_off_is_not_said_to_meet_somewhere_else(site: Path) -> N
     [row] = [r for r in sheet_rows(site / "streets" / "taida" / "notice" / "next" / "index.html") if "周五安全课" in r]
     assert "已取消" in row and "主讲人调离" in row and "改在" not in row, row
     assert "周五安全课" not in text_of(site / "venues" / "xinbei-tushuguan" / "index.html")
+    old_day = site / "calendar" / "2026" / "12" / "11" / "index.html"  # none: nothing else that Friday
+    assert not old_day.exists() or "周五安全课" not in text_of(old_day)  # it was not moved anywhere: nothing is held
 
 
 def sheet_csv(site: Path, slug: str) -> list[dict]:
