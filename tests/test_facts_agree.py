@@ -238,6 +238,11 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     found = [o for o in icaljs([feed], date(2026, 12, 1), date(2027, 12, 31))[str(feed)] if "周末科学沙龙" in o["summary"]]
     assert [(o["start"], o["location"]) for o in found] == [
         ("2027-01-16T02:00:00.000Z", "新北图书馆报告厅（天津市滨海新区新北街道图书馆二楼）")], found
+    # Its description does not read as if the whole weekly series now met in the hall.
+    text = (site / "feeds" / "venues" / "xinbei-tushuguan.ics").read_bytes().decode().replace("\r\n ", "")
+    assert "共 2 项" in text  # the calendar's own description counts the two sessions it holds
+    description = re.search(r"^DESCRIPTION:(.*)$", text[text.index("周末科学沙龙"):], re.M)[1]
+    assert "时间：每周六" not in description and "这个系列平时：每周六" in description, description
 
 
 def test_a_session_moved_to_another_day_and_place_says_where_on_its_old_day(site: Path) -> None:

@@ -7,7 +7,7 @@ reuses those bytes, so an event has the same UID and the same text everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -141,14 +141,18 @@ def _status_note(entry: EventEntry) -> str:
 
 
 def description_lines(entry: EventEntry, event_url: str, location: str | None = None,
-                      cancelled: bool = False) -> list[str]:
+                      cancelled: bool = False, alone: bool = False) -> list[str]:
     """The facts a calendar entry carries, one per line, the page link last; ``location``: where
     this entry is held when not at the event's own place (a moved session); ``cancelled``: the
-    entry is called off (the event, or this session), so it asks no one to sign up."""
+    entry is called off (the event, or this session), so it asks no one to sign up; ``alone``: one
+    session of a series shown without it (a venue's calendar), which says where the series meets."""
     event = entry.event
     cancelled = cancelled or event.status == "cancelled"
     lines = [_status_note(entry), event.summary]
-    if entry.rule_text:
+    if entry.rule_text and alone:
+        usual = location_text(entry)
+        lines.append(f"这个系列平时：{entry.rule_text}" + (f"，在{usual}" if usual else ""))
+    elif entry.rule_text:
         lines.append(f"时间：{entry.rule_text}")
     location = location_text(entry) if location is None else location
     if location:
@@ -266,7 +270,7 @@ class EventComponents:
         vevent.add("dtend", occurrence.end if not event.all_day else occurrence.end + timedelta(days=1))
         vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
         self._details(vevent, entry, change.venue, _place(change.venue, event.online),
-                      calendar_note(change, occurrence.start, occurrence.end))
+                      calendar_note(change, occurrence.start, occurrence.end), alone=True)
         return unfolded_bytes(vevent)
 
     def _base(self, entry: EventEntry, raise_by: int, uid: str = "") -> Event:
@@ -280,7 +284,8 @@ class EventComponents:
         vevent.add("sequence", stamp.sequence + raise_by)
         return vevent
 
-    def _details(self, vevent: Event, entry: EventEntry, venue, location: str, note: str) -> None:
+    def _details(self, vevent: Event, entry: EventEntry, venue, location: str, note: str,
+                 alone: bool = False) -> None:
         """Place, page, description, categories, organizer and free/busy, shared by every VEVENT."""
         url = self.event_url(entry)
         if location:
@@ -289,7 +294,7 @@ class EventComponents:
             vevent.add("geo", vGeo((venue.lat, venue.lon)))
         vevent.add("url", url, parameters={"VALUE": "URI"})
         called_off = vevent.get("status") == "CANCELLED"
-        facts = description_lines(entry, url, location, cancelled=called_off)
+        facts = description_lines(entry, url, location, cancelled=called_off, alone=alone)
         lines = [note, *facts] if note else facts
         vevent.add("description", LiteralText("\n".join(lines)))
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
@@ -541,6 +546,7 @@ def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
                                 settings.max_bytes - room - len(_END_CALENDAR),
                                 lambda entry: len(components.serialize(entry)), zone,
                                 settings.max_event_bytes, _timezone_block)
+        window = replace(window, events=window.events + len(feed.visits))  # a moved-in session is one item
         description = f"{described}{window.describe(settings.past_days)}"
     header = _single_header(settings) if single else _header(settings, feed.name, description, source, page)
     return _calendar(header, chosen, settings, components, [] if single else feed.visits), window
