@@ -226,6 +226,9 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     assert "2027年1月16日（周六）10:00–11:00 周末科学沙龙" in hall, hall[hall.find("近期活动"):][:600]
     assert hall.count("周末科学沙龙") == 1 and "1月9日" not in hall  # its other Saturdays are not held there
     assert "暂无活动" not in hall  # the hall has something to come
+    assert "近期活动 0 项（另有 2 场其他活动改到这里）" in hall, hall  # the 周四科学课 session too
+    venues = text_of(site / "venues" / "index.html")
+    assert "近期 0 项（另有 2 场其他活动改到这里）" in venues, venues
     assert "周末科学沙龙 （已换地点：活动室维修，改到图书馆）" in hall, hall
     page = (site / "venues" / "xinbei-tushuguan" / "index.html").read_text("utf-8")
     assert 'href="/events/kexue-shalong/"' in page
