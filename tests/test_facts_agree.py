@@ -241,6 +241,14 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     found = [o for o in icaljs([feed], date(2026, 12, 1), date(2027, 12, 31))[str(feed)] if "周末科学沙龙" in o["summary"]]
     assert [(o["start"], o["location"]) for o in found] == [
         ("2027-01-16T02:00:00.000Z", "新北图书馆报告厅（天津市滨海新区新北街道图书馆二楼）")], found
+    # The hall's Atom feed, which its page offers for feed readers, as feedparser reads it.
+    import feedparser
+
+    parsed = feedparser.parse((site / "feeds" / "venues" / "xinbei-tushuguan.atom").read_bytes())
+    titles = [e.title for e in parsed.entries]
+    assert titles == ["【已改期】周四科学课", "【已换地点】周末科学沙龙"], titles
+    assert "2027年1月16日（周六）10:00–11:00" in parsed.entries[1].summary, parsed.entries[1].summary
+    assert "共 2 项" in parsed.feed.subtitle, parsed.feed.subtitle
     # Its description does not read as if the whole weekly series now met in the hall.
     text = (site / "feeds" / "venues" / "xinbei-tushuguan.ics").read_bytes().decode().replace("\r\n ", "")
     assert "共 2 项" in text  # the calendar's own description counts the two sessions it holds

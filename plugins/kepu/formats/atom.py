@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
+from kepu.content.sessions import calendar_note, change_label
 from kepu.formats.ics import TITLE_PREFIX, UNKNOWN_STAMP, description_lines, shown_location_text
-from kepu.index.site import EventEntry, occurrence_key
+from kepu.index.site import EventEntry, Visit, occurrence_key
 
 ATOM = "http://www.w3.org/2005/Atom"
 TAG_YEAR = 2026  # the date in every tag: URI (RFC 4151): UID_DOMAIN was ours then; never change it
@@ -48,6 +49,7 @@ class AtomFeed:
     page_url: str  # the page the feed follows
     calendar_url: str  # the same events as a calendar subscription (.ics)
     entries: tuple[EventEntry, ...]
+    visits: tuple[Visit, ...] = ()  # a venue's: other events' sessions moved to it (each an entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +84,18 @@ def feed_bytes(feed: AtomFeed, settings: AtomSettings, revisions: Mapping[str, R
     ``order``: as ``upcoming``'s."""
     coming = upcoming(feed.entries, zone, order)
     shown = coming[: settings.max_entries]
+    visits = feed.visits
     root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
     text_element(root, "id", f"tag:{settings.uid_domain},{TAG_YEAR}:upcoming:{feed.key}")
     text_element(root, "title", feed.title)
-    text_element(root, "subtitle", f"{feed.description}{_count_text(len(coming), len(shown))}")
-    text_element(root, "updated", iso(_feed_updated(feed, shown, revisions)))
+    text_element(root, "subtitle", f"{feed.description}{_count_text(len(coming) + len(visits), len(shown) + len(visits))}")
+    text_element(root, "updated", iso(max([_feed_updated(feed, shown, revisions),
+                                           *(revisions[v.entry.event.slug].updated for v in visits)])))
     _link(root, "self", settings.absolute(feed.path), "application/atom+xml")
     _link(root, "alternate", settings.absolute(feed.page_url), "text/html")
     _link(root, "related", settings.absolute(feed.calendar_url), "text/calendar")
     text_element(ET.SubElement(root, f"{{{ATOM}}}author"), "name", settings.author)
-    if not shown:
+    if not shown and not visits:
         return document(root)
     written = {} if written is None else written
     entries = []
@@ -100,6 +104,7 @@ def feed_bytes(feed: AtomFeed, settings: AtomSettings, revisions: Mapping[str, R
         if slug not in written:
             written[slug] = make(entry) if make else entry_bytes(entry, settings, revisions[slug])
         entries.append(written[slug])
+    entries += [visit_bytes(v, settings, revisions[v.entry.event.slug]) for v in visits]
     # The header as ``document`` indents it when entries follow, then the entries, each indented
     # as it would be inside the feed.
     ET.indent(root)
@@ -122,6 +127,31 @@ def entry_bytes(entry: EventEntry, settings: AtomSettings, revision: Revision) -
     ET.indent(item, level=1)
     ET.register_namespace("", ATOM)
     # Serialised alone, the entry declares the namespace the feed declares: said once, first.
+    return ET.tostring(item, encoding="utf-8").replace(_DECLARED, b"", 1)
+
+
+def visit_bytes(visit: Visit, settings: AtomSettings, revision: Revision) -> bytes:
+    """A session moved to a venue, as an entry of that venue's feed (written as ``entry_bytes``)."""
+    holder = ET.Element(f"{{{ATOM}}}feed")
+    entry, occurrence = visit.entry, visit.occurrence
+    event, change = entry.event, occurrence.change
+    url = settings.absolute(entry.url)
+    item = ET.SubElement(holder, f"{{{ATOM}}}entry")
+    text_element(item, "id", f"tag:{settings.uid_domain},{TAG_YEAR}:session:{event.slug}:{change.original.isoformat()}")
+    prefix = f"【{change_label(change)}】" if event.status == "scheduled" else TITLE_PREFIX.get(event.shown_status, "")
+    text_element(item, "title", prefix + event.title)
+    text_element(item, "updated", iso(revision.updated))
+    _link(item, "alternate", url, "text/html")
+    text_element(ET.SubElement(item, f"{{{ATOM}}}author"), "name", entry.team.name)
+    place = change.venue.name
+    text_element(item, "summary", f"时间：{visit.text}；地点：{place}", type="text")
+    lines = [calendar_note(change, occurrence.start, occurrence.end), f"时间：{visit.text}",
+             *description_lines(entry, url, place, alone=True)[:-1]]
+    link = html.escape(url)
+    text_element(item, "content", "\n".join([*(f"<p>{html.escape(line)}</p>" for line in lines if line),
+                                              f'<p>详情：<a href="{link}">{link}</a></p>']), type="html")
+    ET.indent(item, level=1)
+    ET.register_namespace("", ATOM)
     return ET.tostring(item, encoding="utf-8").replace(_DECLARED, b"", 1)
 
 
