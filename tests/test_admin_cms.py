@@ -721,6 +721,11 @@ def test_an_event_moved_to_another_day_keeps_its_length_and_its_tags_are_split(e
         # Decap's own words in Chinese too: the 报名 box's toggle said "Collapse".
         english = page.locator("[aria-label='Collapse'], [aria-label='Expand'], [title='Collapse'], [title='Expand']")
         assert english.count() == 0 and page.get_by_text(re.compile("^(Collapse|Expand)$")).count() == 0
+        # And what a screen reader says of every control: no English word in any label or title.
+        spoken = page.evaluate("""() => [...document.querySelectorAll('[aria-label], [title]')]
+            .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter(Boolean)""")
+        english = sorted({words for words in spoken if re.search(r"[A-Za-z]{3,}", words)})
+        assert english == [], "; ".join(english)
         _publish(page)
     saved = _front_matter(event)
     assert (saved["start"], saved["end"]) == ("2026-12-04 09:00", "2026-12-04 16:00")

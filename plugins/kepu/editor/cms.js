@@ -1295,7 +1295,39 @@
     widgets.datetime = Object.assign({now: "现在", clear: "清除", setToNow: "把%{fieldLabel}设为现在"}, widgets.datetime);
     own.ui = own.ui || {};
     own.ui.toast = Object.assign({}, own.ui.toast, {onFailToPersist: "没有保存：%{details}"});
+    own.ui.settingsDropdown = Object.assign({account: "账户选项"}, own.ui.settingsDropdown);
+    // Each field's box was named "string field", "kepu-when field" (the widget's English id): its
+    // label already names it, so the box takes no name of its own.
+    var control = own.editor.editorControl = own.editor.editorControl || {};
+    control.field = Object.assign({}, control.field, {widgetLabel: ""});
     CMS.registerLocale("zh_Hans", own);
+  }
+
+  /* Words Decap's parts write in English whatever the locale (react-select's "Remove 亲子家庭",
+     the notices' "close" and "notification timer"): a screen reader says them in Chinese. */
+  var SPOKEN = [[/^Remove (.+)$/, "删去 $1"], [/^close$/, "关闭"], [/^notification timer$/, "提示的倒计时"]];
+
+  function speakChinese(root) {
+    var found = root.querySelectorAll ? root.querySelectorAll("[aria-label]") : [];
+    [root].concat(Array.prototype.slice.call(found)).forEach(function (node) {
+      var label = node.getAttribute && node.getAttribute("aria-label");
+      if (!label) { return; }
+      SPOKEN.forEach(function (rule) {
+        if (rule[0].test(label)) { node.setAttribute("aria-label", label.replace(rule[0], rule[1])); }
+      });
+    });
+  }
+
+  function keepSpokenWordsChinese() {
+    speakChinese(document.body);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes") { speakChinese(change.target); }
+        Array.prototype.forEach.call(change.addedNodes, function (node) {
+          if (node.nodeType === 1) { speakChinese(node); }
+        });
+      });
+    }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"]});
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -1303,6 +1335,7 @@
     h = window.h;
     createClass = window.createClass;
     plainerWords(CMS);
+    keepSpokenWordsChinese();
     CMS.registerWidget("kepu-when", whenControl(), preview);
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
     CMS.registerWidget("kepu-contact", contactControl(), preview);
