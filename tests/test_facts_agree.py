@@ -278,6 +278,9 @@ def test_a_series_called_off_is_not_said_to_meet_somewhere_else(site: Path) -> N
     [row] = [r for r in sheet_rows(site / "streets" / "taida" / "notice" / "next" / "index.html") if "周五安全课" in r]
     assert "已取消" in row and "主讲人调离" in row and "改在" not in row, row
     assert "周五安全课" not in text_of(site / "venues" / "xinbei-tushuguan" / "index.html")
+    page = text_of(site / "events" / "quxiao-xilie" / "index.html")
+    dates = page[page.index("活动日期"):]
+    assert "2026年12月12日（周六） 已取消" in dates and "已改期" not in dates and "地点：" not in dates, dates[:300]
     old_day = site / "calendar" / "2026" / "12" / "11" / "index.html"  # none: nothing else that Friday
     assert not old_day.exists() or "周五安全课" not in text_of(old_day)  # it was not moved anywhere: nothing is held
 

@@ -48,6 +48,8 @@ def session_text(occurrence: Occurrence, zone: tzinfo | None = None) -> str:
         return ""
     if change.cancelled:
         return f"{CANCELLED}（{change.note}）" if change.note else CANCELLED
+    if occurrence.cancelled:  # moved, then the whole event called off: it is held nowhere
+        return CANCELLED
     parts = []
     if change.start is not None:
         parts.append(f"{_time_of(occurrence, zone)} {MOVED}（原定{format_datetime(_shown(change.original, zone))}）")
