@@ -15,8 +15,14 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
-from kepu.content.sessions import calendar_note, change_label
-from kepu.formats.ics import TITLE_PREFIX, UNKNOWN_STAMP, description_lines, shown_location_text
+from kepu.content.sessions import calendar_note
+from kepu.formats.ics import (
+    TITLE_PREFIX,
+    UNKNOWN_STAMP,
+    description_lines,
+    session_title,
+    shown_location_text,
+)
 from kepu.index.site import EventEntry, Visit, occurrence_key
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -123,7 +129,11 @@ def entry_bytes(entry: EventEntry, settings: AtomSettings, revision: Revision) -
     """One ``<entry>`` as ``feed_bytes`` writes it inside a feed (indented one level)."""
     holder = ET.Element(f"{{{ATOM}}}feed")
     _entry(holder, entry, settings, revision)
-    item = holder[0]
+    return _serialized(holder[0])
+
+
+def _serialized(item: ET.Element) -> bytes:
+    """An entry as it stands inside a feed (indented one level)."""
     ET.indent(item, level=1)
     ET.register_namespace("", ATOM)
     # Serialised alone, the entry declares the namespace the feed declares: said once, first.
@@ -138,8 +148,7 @@ def visit_bytes(visit: Visit, settings: AtomSettings, revision: Revision) -> byt
     url = settings.absolute(entry.url)
     item = ET.SubElement(holder, f"{{{ATOM}}}entry")
     text_element(item, "id", f"tag:{settings.uid_domain},{TAG_YEAR}:session:{event.slug}:{change.original.isoformat()}")
-    prefix = f"【{change_label(change)}】" if event.status == "scheduled" else TITLE_PREFIX.get(event.shown_status, "")
-    text_element(item, "title", prefix + event.title)
+    text_element(item, "title", session_title(event, change))
     text_element(item, "updated", iso(revision.updated))
     _link(item, "alternate", url, "text/html")
     text_element(ET.SubElement(item, f"{{{ATOM}}}author"), "name", entry.team.name)
@@ -150,9 +159,7 @@ def visit_bytes(visit: Visit, settings: AtomSettings, revision: Revision) -> byt
     link = html.escape(url)
     text_element(item, "content", "\n".join([*(f"<p>{html.escape(line)}</p>" for line in lines if line),
                                               f'<p>详情：<a href="{link}">{link}</a></p>']), type="html")
-    ET.indent(item, level=1)
-    ET.register_namespace("", ATOM)
-    return ET.tostring(item, encoding="utf-8").replace(_DECLARED, b"", 1)
+    return _serialized(item)
 
 
 def _count_text(total: int, shown: int) -> str:

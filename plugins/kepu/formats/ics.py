@@ -129,6 +129,14 @@ def _place(venue, online: str) -> str:
     return "；".join(parts)
 
 
+def session_title(event, change) -> str:
+    """A changed session's title: 【已取消】, 【已改期】 or 【已换地点】 as the page marks it (an event
+    called off or put off as a whole says that instead)."""
+    if change.cancelled or event.status == "scheduled":
+        return f"【{change_label(change)}】{event.title}"
+    return TITLE_PREFIX.get(event.shown_status, "") + event.title
+
+
 def _status_note(entry: EventEntry) -> str:
     event = entry.event
     if event.status == "cancelled":
@@ -241,11 +249,7 @@ class EventComponents:
             # override to its session by the text of the time, so a local RECURRENCE-ID left an added
             # session cancelled or moved in the file happening as planned in Thunderbird.
             vevent.add("recurrence-id", _utc(original) if original in added else original)
-            # As the page marks the session: 【已取消】, 【已改期】 or 【已换地点】 (an event called off or
-            # put off as a whole says that instead).
-            prefix = (f"【{change_label(change)}】" if change.cancelled or event.status == "scheduled"
-                      else TITLE_PREFIX.get(event.shown_status, ""))
-            vevent.add("summary", LiteralText(prefix + event.title))
+            vevent.add("summary", LiteralText(session_title(event, change)))
             vevent.add("dtstart", start)
             vevent.add("dtend", end if not event.all_day else end + timedelta(days=1))
             cancelled = change.cancelled or event.status == "cancelled"
@@ -264,8 +268,7 @@ class EventComponents:
         original = change.original
         key = original.strftime("%Y%m%dT%H%M") if isinstance(original, datetime) else original.strftime("%Y%m%d")
         vevent = self._base(entry, 1, f"{event.slug}.{key}@{self.settings.uid_domain}")
-        prefix = f"【{change_label(change)}】" if event.status == "scheduled" else TITLE_PREFIX.get(event.shown_status, "")
-        vevent.add("summary", LiteralText(prefix + event.title))  # as the series' own override says it
+        vevent.add("summary", LiteralText(session_title(event, change)))  # as the series' own override says it
         vevent.add("dtstart", occurrence.start)
         vevent.add("dtend", occurrence.end if not event.all_day else occurrence.end + timedelta(days=1))
         vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
