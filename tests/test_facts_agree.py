@@ -256,6 +256,22 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
     assert "时间：每周六" not in description and "这个系列平时：每周六" in description, description
 
 
+def test_a_session_moved_to_a_registered_venue_links_to_that_venue(site: Path) -> None:
+    """The event page's list of dates said 地点：新北图书馆报告厅 as bare text: a resident could not
+    open the hall's page (its address, hours, access) from the session that moved there, as they
+    can from an event held there. Open data's session named the place but not its id."""
+    page = (site / "events" / "kexue-shalong" / "index.html").read_text("utf-8")
+    dates = page[page.index('id="dates"'):]
+    lines = re.findall(r"<li\b.*?</li>", dates[:dates.index("</ul>")], flags=re.S)
+    [moved] = [line for line in lines if "2027-01-16" in line]
+    assert 'href="/venues/xinbei-tushuguan/"' in moved, moved
+    assert not any("/venues/" in line for line in lines if line is not moved)  # held in its own room
+    data = json.loads((site / "data" / "events.json").read_text("utf-8"))
+    [record] = [r for r in data["events"] if r["id"] == "kexue-shalong"]
+    [change] = record["recurrence"]["sessions"]
+    assert change["venue_id"] == "xinbei-tushuguan" and change["venue"]["name"] == "新北图书馆报告厅", change
+
+
 def test_a_session_moved_to_another_day_and_place_says_where_on_its_old_day(site: Path) -> None:
     """The Thursday class's 10 December moved to Saturday the 19th in the library hall: next week's
     notice and the day page of the 10th said only 已改期至 12月19日 14:00, with the old room as its

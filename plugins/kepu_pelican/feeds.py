@@ -131,7 +131,6 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
     places = place_history(lay.content, lay.content / lay.data / REGISTRY_FILES["venues"], index.registries.venues)
     history = load_history(lay.content, paths.values(), places)
     latest = datetime.combine(build_date(settings) + timedelta(days=1), time(), index.timezone)
-    registered = {place.venue: ident for ident, place in index.registries.venues.items()}
     stamps = {}
     for entry in index.entries:
         event = entry.event
@@ -139,7 +138,7 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
         # The latest of the editor's `updated:`, the file's last commit and the last change of a
         # registered venue it names, its own or a moved session's (renamed, moved: a LOCATION
         # changed, and ICSx5 updates an event only when LAST-MODIFIED moves). A stale field hides nothing.
-        venue_changed = max(filter(None, map(places.changed, _venues_named(entry, registered))), default=None)
+        venue_changed = max(filter(None, map(places.changed, _venues_named(entry))), default=None)
         modified = max(filter(None, (event.updated, known.modified if known else None, venue_changed)), default=None)
         modified = min(modified, latest) if modified else None  # none after the build's day (see changes_for)
         sequence = max(event.sequence, known.sequence if known else 0)
@@ -148,15 +147,12 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
     return stamps, {slug: history[path] for slug, path in paths.items() if path in history}
 
 
-def _venues_named(entry: EventEntry, registered: dict) -> set[str]:
+def _venues_named(entry: EventEntry) -> set[str]:
     """The ids of the registered venues an event's feed entries show: its own, and those its moved
-    sessions were moved to (a session's venue is known by what the registry gave it)."""
-    named = {entry.place.id} if entry.place else set()
+    sessions were moved to."""
     recurrence = entry.event.recurrence
-    for change in recurrence.sessions if recurrence is not None else ():
-        if change.venue is not None and change.venue in registered:
-            named.add(registered[change.venue])
-    return named
+    changes = recurrence.sessions if recurrence is not None else ()
+    return {ident for ident in (entry.event.venue_id, *(change.venue_id for change in changes)) if ident}
 
 
 class FeedsGenerator(Generator):

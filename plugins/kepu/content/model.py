@@ -296,7 +296,8 @@ class SessionChange:
     """One session of a series cancelled, or moved to another time or place (`recurrence.sessions`).
 
     ``original`` is the session as the rule gives it (a calendar's RECURRENCE-ID); ``start``/``end``
-    are its new time when it moved (None: unchanged), ``venue`` its new place."""
+    are its new time when it moved (None: unchanged), ``venue`` its new place and ``venue_id`` that
+    place's id when it is a registered venue (venues.yml), as ``Event.venue_id``."""
 
     original: date | datetime
     cancelled: bool = False
@@ -304,6 +305,7 @@ class SessionChange:
     end: date | datetime | None = None
     venue: Venue | None = None
     note: str = ""
+    venue_id: str = ""
 
     @property
     def moved(self) -> bool:
@@ -495,6 +497,11 @@ class Occurrence:
     @property
     def venue(self) -> Venue | None:
         return self.change.venue if self.change is not None and self.change.venue else self.event.venue
+
+    @property
+    def venue_id(self) -> str:
+        """The registered venue it is held at ("" for a place written out): a moved session's own."""
+        return self.change.venue_id if self.elsewhere else self.event.venue_id
 
     @property
     def first_day(self) -> date:

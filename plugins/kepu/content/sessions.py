@@ -160,7 +160,7 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
     if status and status.lower() not in CANCEL_WORDS:
         checker.error(f"{key}.status", f"“{status}”不能用在单独一场上", "取消这一场写 status: cancelled；改期直接写新的 start")
         return None
-    venue = _venue(checker, f"{key}.venue")
+    venue, venue_id = _venue(checker, f"{key}.venue")
     if status:
         if "start" in item or "venue" in item:
             checker.error(f"{key}.status", "取消的一场不用写新的时间或地点", "删去 start、end 和 venue，或删去 status")
@@ -171,7 +171,7 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
         if not any(name in item for name in ("start", "end", "venue")):  # else already named on its line
             checker.error(f"{key}.date", "没有写这一场怎么变", "取消写 status: cancelled；改期写新的 start（和 end），换地点写 venue")
         return None
-    return SessionChange(original, start=new_start, end=new_end, venue=venue, note=note)
+    return SessionChange(original, start=new_start, end=new_end, venue=venue, note=note, venue_id=venue_id)
 
 
 def _original(checker, key: str, start: date | datetime, zone) -> date | datetime | None:
@@ -223,7 +223,9 @@ def _moment(checker, key: str, day_of: date | datetime, zone) -> date | datetime
 
 
 def _venue(checker, key: str):
-    """The session's new place: written out, or a registered venue's id, as the event's own."""
-    from kepu.content.validation import venue_at  # (validation imports this module)
+    """The session's new place: written out, or a registered venue's id, as the event's own; and
+    that id ("" for a place written out)."""
+    from kepu.content.validation import registered_venue_id, venue_at  # (validation imports this module)
 
-    return venue_at(checker, key, "新地点")
+    venue = venue_at(checker, key, "新地点")
+    return venue, registered_venue_id(checker, key) if venue is not None else ""

@@ -512,6 +512,12 @@ def venue_at(checker: FieldReader, key: str = "venue", label: str = "地点") ->
     return Venue(name, address, lat, lon) if name else None
 
 
+def registered_venue_id(checker: FieldReader, key: str) -> str:
+    """The id of the registered venue a place names by its id ("" for one written out, or unknown)."""
+    value = checker.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() in checker.ctx.registries.venues else ""
+
+
 def _registered_written_out(checker: FieldReader, key: str, name: str) -> None:
     """A registered venue written out: by its id as the name (the id would be published as the
     place), or by its registered name (its venue page would not list the event)."""
@@ -1023,8 +1029,7 @@ def _entity_refs(checker: FieldReader, start: date | datetime | None, end: date 
                  community: str) -> dict[str, Any]:
     """Programmes, campaigns and speakers by id; a registered venue (and the community it is in)."""
     registries = checker.ctx.registries
-    venue = checker.get("venue")
-    venue_id = venue.strip() if isinstance(venue, str) and venue.strip() in registries.venues else ""
+    venue_id = registered_venue_id(checker, "venue")
     named = {}
     if venue_id and not community and "community" not in checker.meta:
         community = registries.venues[venue_id].community

@@ -18,9 +18,9 @@ from kepu.formats.csvsafe import cell
 from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
 from kepu.index.stats import recorded_attendance
 
-DATA_VERSION = "1.4"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
+DATA_VERSION = "1.5"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
 # 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns);
-# 1.4: the CSV's 名额 and 免费 columns
+# 1.4: the CSV's 名额 and 免费 columns; 1.5: recurrence.sessions[].venue_id
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
@@ -45,7 +45,7 @@ CSV_NOTES = {
     "registration": "是否需要报名", "phone": "报名电话；只写数字的号码按读法分组（0123-4567 8900、138 1234 5678），表格软件不会丢掉开头的 0", "attendance": "活动结束后登记的整项活动参加人数，只写在这项活动举办的第一场那一行（重复活动的其余各场留空），按列求和每项活动只算一次",
     "url": "活动页面地址", "programme_ids": "活动所属科普项目的编号（programmes.json；上级项目见其 parent）",
     "programmes": "科普项目名称", "campaign_ids": "所属主题活动的编号（campaigns.json）", "campaigns": "主题活动名称",
-    "venue_id": "登记场地的编号（venues.json）；临时地点、换到别处的一场为空", "community_id": "社区或村的编号（communities.json）",
+    "venue_id": "这一场所在登记场地的编号（venues.json），换了地点的一场是新地点的；临时地点为空", "community_id": "社区或村的编号（communities.json）",
     "community_kind": "社区 / 村；未登记时为空", "speaker_ids": "同意公开姓名的专家的编号（people.json）",
     "speakers": "同意公开姓名的专家",
     "capacity": "这一场的报名名额（人）；没有写名额为空", "free": "免费活动为“是”，收费为“否”",
@@ -73,7 +73,7 @@ def _session(event, change) -> dict[str, Any]:
             "start": None if change.cancelled else _when(start), "end": None if change.cancelled else _when(end),
             "venue": None if venue is None else {"name": venue.name, "address": venue.address,
                                                  "lat": venue.lat, "lon": venue.lon},
-            "note": change.note}
+            "venue_id": change.venue_id or None, "note": change.note}
 
 
 def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[str, Any]:
@@ -191,7 +191,7 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place
         elsewhere = occurrence.elsewhere
-        place, moved_to = _registered(index, venue) if elsewhere else (None, None)
+        place, moved_to = _registered(index, occurrence.venue_id) if elsewhere else (None, None)
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
@@ -215,10 +215,9 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
     return list(zip(keys, lines, strict=True))
 
 
-def _registered(index: SiteIndex, venue) -> tuple[Place | None, Community | None]:
-    """The registered venue a moved session went to (a session's venue is what the registry gave
-    it), and that venue's community."""
-    place = next((place for place in index.registries.venues.values() if place.venue == venue), None)
+def _registered(index: SiteIndex, venue_id: str) -> tuple[Place | None, Community | None]:
+    """The registered venue a moved session went to, and that venue's community."""
+    place = index.registries.venues.get(venue_id)
     return place, index.registries.communities.get(place.community) if place else None
 
 
@@ -297,8 +296,10 @@ def schema(schema_url: str) -> dict:
                                      "start": _string("改期后的开始；取消时为 null", nullable=True),
                                      "end": _string("改期后的结束；取消时为 null", nullable=True),
                                      "venue": venue_schema | {"description": "改后的地点；没有改地点时为 null"},
+                                     "venue_id": _string("改后的地点是登记场地时，它的编号（venues.json）；"
+                                                         "临时地点或没有改地点时为 null", nullable=True),
                                      "note": _string("说明")},
-                      "required": ["date", "status", "start", "end", "venue", "note"],
+                      "required": ["date", "status", "start", "end", "venue", "venue_id", "note"],
                       "additionalProperties": False}
     event_properties = {
         "id": _string("活动编号，即文件名；永久不变，也是日历订阅中 UID 的前半部分", pattern="^[a-z0-9]+(-[a-z0-9]+)*$"),

@@ -175,13 +175,13 @@ class Visit:
 
 def _visits(facets: dict[str, Facet], upcoming: list[EventEntry], zone: ZoneInfo) -> None:
     """Each registered venue's sessions of other events held there, in time order."""
-    by_place = {facet.item.venue: facet for facet in facets.get("venues", {}).values()}
+    venues = facets.get("venues", {})
     for entry in upcoming:
         for occurrence in entry.upcoming:
-            facet = by_place.get(occurrence.change.venue) if occurrence.elsewhere and occurrence.held else None
+            facet = venues.get(occurrence.venue_id) if occurrence.elsewhere and occurrence.held else None
             if facet is not None and entry.event.venue_id != facet.id:
                 facet.visiting.append(Visit(occurrence, entry, when_shown(occurrence, zone)))
-    for facet in by_place.values():
+    for facet in venues.values():
         facet.visiting.sort(key=lambda visit: occurrence_key(visit.occurrence, zone))
 
 
