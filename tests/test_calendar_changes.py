@@ -29,6 +29,12 @@ def _kind(after: str, before: str = BEFORE) -> str | None:
     (("title: 周末科学同学会", "title: 周末科学同学会（新版）"), None),
     (("每周六下午动手做实验。", "每周六下午一起动手做实验。"), None),
     (('end: "16:00"', "end: 16:00"), None),  # quoting a time is no change (YAML 1.1 reads 960 otherwise)
+    # The web editor's first save writes a time alone as the day and time it means: the same moment.
+    (('end: "16:00"', "end: 2026-12-05 16:00"), None),
+    (("start: 2026-12-05 14:00", "start: 2026-12-05 14:00:00"), None),
+    (("start: 2026-12-05 14:00", "start: '2026-12-05 14:00'"), None),
+    (('end: "16:00"', "end: 2026-12-06 16:00"), "rescheduled"),  # the next day: a real change
+    (('end: "16:00"', 'end: "16:30"'), "rescheduled"),
     (("start: 2026-12-05 14:00", "start: 2026-12-05 15:00"), "rescheduled"),
     (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SU"), "rescheduled"),
     (("name: 新北街道科普活动室", "name: 新北街道图书馆"), "moved"),
@@ -45,6 +51,15 @@ def _kind(after: str, before: str = BEFORE) -> str | None:
 ])
 def test_what_an_edit_tells_subscribers(edit: tuple[str, str], kind: str | None) -> None:
     assert _kind(BEFORE.replace(*edit)) == kind
+
+
+def test_a_moved_session_written_again_the_web_editors_way_is_no_change() -> None:
+    """A moved session's end as a time alone, or as the day and time it means (the web editor's
+    save): the same session, nothing to tell subscribers; another time is a change of that session."""
+    moved = BEFORE.replace("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA\n  sessions:\n"
+                           "    - date: 2026-12-26\n      start: 2026-12-27 09:30\n      end: \"11:30\"")
+    assert _kind(moved.replace('end: "11:30"', "end: 2026-12-27 11:30"), moved) is None
+    assert _kind(moved.replace('end: "11:30"', 'end: "12:00"'), moved) == "session"
 
 
 def test_a_cancelled_event_held_after_all_is_restored_or_rescheduled() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from kepu.content.dates import shorten
+from kepu.content.dates import DateFormatError, parse_clock, parse_when, shorten
 from kepu.content.fspaths import resolved_folder
 from kepu.content.safety import harmless_yaml
 from kepu.content.sessions import CANCEL_WORDS
@@ -115,8 +115,28 @@ def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) 
         single = {key: recurrence.get(key) for key in SINGLE_SESSION_FIELDS}
         values["recurrence"] = {k: v for k, v in recurrence.items() if k not in SINGLE_SESSION_FIELDS}
     clock = _clock(values["start"])
-    return (*(repr(values[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions"), places or {}),
+    compared = {**values, "start": _moment(values["start"]), "end": _moment(values["end"], values["start"]),
+                "previous_start": _moment(values["previous_start"])}
+    return (*(repr(compared[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions"), places or {}),
             _dates(single.get("exdates"), ""), _dates(single.get("rdates"), clock), _revision(values))
+
+
+def _moment(value: object, day_of: object = None) -> object:
+    """A time as the moment it names, written one way: ``2026-12-05 16:00``, ``2026-12-05 16:00:00``
+    and (beside a start on the 5th) ``"16:00"`` alike, as the web editor's save rewrites them;
+    anything that is no time as written (the build refuses it, or it is not there)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_when(value).isoformat()
+    except DateFormatError:
+        pass
+    try:
+        clock = parse_clock(value)
+    except DateFormatError:
+        return value
+    day = _moment(day_of)
+    return f"{day[:10]}T{clock.isoformat()}" if isinstance(day, str) and _is_day(day[:10]) else clock.isoformat()
 
 
 def _text(value: object) -> str:
@@ -185,8 +205,9 @@ def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object
         if edit.kind == PLACE and not edit.place:
             continue  # says nothing of how the session changes: the build refuses it
         # Written one way: the day without the series' time, a cancellation in one word, a place by name.
+        start = _moment(item.get("start"), day)
         written = {**item, "date": day, "status": CANCELLED if edit.kind == CANCELLED else item.get("status"),
-                   "venue": place}
+                   "venue": place, "start": start, "end": _moment(item.get("end"), start or day)}
         entries.append((day, json.dumps(written, ensure_ascii=False, sort_keys=True), edit))
     return tuple(sorted(entries, key=lambda entry: entry[:2]))
 
@@ -267,9 +288,18 @@ def _place(venue: object, places: Mapping[str, tuple[str, str]]) -> object:
     return venue
 
 
+def _meaning(mark: tuple) -> tuple:
+    """A revision's significant fields without the texts it was written with (its changed sessions'
+    own words, its ``Revision``): what two revisions are compared by."""
+    sessions = mark[_SESSIONS]
+    if isinstance(sessions, tuple):
+        sessions = tuple((day, written) for day, written, _edit in sessions)
+    return (*mark[:_SESSIONS], sessions, *mark[_SESSIONS + 1:_REVISION])
+
+
 def change_kind(before: tuple, after: tuple) -> str | None:
     """What a subscriber would call the change between two revisions' significant fields."""
-    if before == after or "unreadable" in (before[0], after[0]):
+    if "unreadable" in (before[0], after[0]) or _meaning(before) == _meaning(after):
         return None
     if before[_STATUS] != after[_STATUS]:
         kind = _STATUS_KINDS.get(after[_STATUS])
@@ -281,7 +311,7 @@ def change_kind(before: tuple, after: tuple) -> str | None:
         return "rescheduled"
     if any(before[i] != after[i] for i in _PLACE_FIELDS):
         return "moved"
-    if before[_SESSIONS:_REVISION] != after[_SESSIONS:_REVISION]:
+    if _meaning(before)[_SESSIONS:] != _meaning(after)[_SESSIONS:]:
         return "session"
     return "updated"
 
