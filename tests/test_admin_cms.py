@@ -703,6 +703,43 @@ def test_a_session_is_moved_to_a_registered_venue_chosen_from_the_list(
     assert str(moved["LOCATION"]) == "新北街道文化中心（天津市滨海新区新北街道文化中心三楼）"
 
 
+def test_the_form_refuses_to_rewrite_a_held_session_or_send_one_into_the_past(editor, browser) -> None:
+    """Found by trying the form on 4 December: 21 November, already held, cancelled (the page then
+    counted one session fewer); 5 December moved to 2025 by a year typed wrong (listed as held,
+    that week's notice empty); the series' own room chosen as the new place (已换地点 where nothing
+    changed); a 240-character reason saved, which the check then refused. Each is refused in the
+    form, in words that say what to do, and nothing is written."""
+    site, url, _ = editor
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    before = path.read_bytes()
+    with _series_moves(browser, url) as (page, move):
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2026-11-21")
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("场地检修")
+        repeat.get_by_role("button", name="取消这一场").click()
+        cancel_box = repeat.locator("fieldset", has_text="取消其中一场")
+        assert "2026年11月21日（周六）这一场已经过去了" in cancel_box.get_by_role("alert").inner_text()
+        reason = repeat.locator("input[name=kepu-repeat-cancel-reason]")
+        assert reason.get_attribute("maxlength") == "200"
+        for name, limit in (("note", 200), ("venue", TEXT_LIMITS["venue.name"]), ("address", TEXT_LIMITS["venue.address"])):
+            assert move.locator(f"input[name=kepu-repeat-move-{name}]").get_attribute("maxlength") == str(limit)
+        button = move.get_by_role("button", name="改这一场")
+        refusals = []
+        for original, day, place in (("2026-11-28", "2026-12-13", ""), ("2026-12-05", "2025-12-06", ""),
+                                     ("2026-12-05", "2027-07-10", ""), ("2026-12-12", "", "新北街道科普活动室")):
+            move.locator("input[name=kepu-repeat-move]").fill(original)
+            move.locator("input[name=kepu-repeat-move-day]").fill(day)
+            move.locator("input[name=kepu-repeat-move-venue]").fill(place)
+            button.click()
+            refusals.append(move.get_by_role("alert").inner_text())
+        assert refusals[0].startswith("2026年11月28日（周六）这一场已经过去了"), refusals
+        assert refusals[1] == "新的日期 2025年12月6日（周六） 已经过去了：检查年份和月份", refusals
+        assert refusals[2].startswith("新的日期和原定日期相差 217 天：检查年份和月份"), refusals
+        assert refusals[3].startswith("这就是活动本来的地点"), refusals
+        assert move.locator("li").count() == 0 and "已取消" not in repeat.locator(".kepu-preview").inner_text()
+    assert path.read_bytes() == before
+
+
 def test_an_event_moved_to_another_day_keeps_its_length_and_its_tags_are_split(editor, browser) -> None:
     """A volunteer moves a one-day event a day earlier: its end, saved with its day by an earlier
     save, stayed on the old day, and the event was published as lasting two days. Tags typed with

@@ -197,6 +197,28 @@ def test_the_change_feed_names_the_session_that_changed_not_the_next_one(repo: P
         assert "12月5日" not in summary  # the next session, which none of them changed
 
 
+def test_the_web_editors_first_save_of_a_written_file_tells_only_what_changed(repo: Path, tmp_path: Path) -> None:
+    """The web editor saves a hand-written file its own way: fields in its order, lists one item a
+    line, the end time alone (16:00) written as the day and time it means. A volunteer cancelled one
+    session in that save; the change feed called it 【时间变更】 of the whole series and the series'
+    SEQUENCE rose as for a new time. Subscribers are told of the cancelled session, nothing else."""
+    (repo / SERIES).write_text(
+        "---\ntitle: 周末科学同学会\nstreet: xinbei\nteam: xinbei-liudong\ncategories:\n  - kexue-shiyan\n"
+        "audiences:\n  - qinzi\nstart: 2026-11-07 14:00\nend: 2026-11-07 16:00\nvenue:\n  name: 新北街道科普活动室\n"
+        "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30\n  exdates:\n    - 2026-12-26\n"
+        "  rdates:\n    - 2027-02-06 14:00\n  sessions:\n" + CANCEL_1212 + "---\n每周六下午动手做实验。\n", "utf-8")
+    commit(repo, "2026-11-20T10:00:00+08:00", "cancel one session in the web editor")
+    output = tmp_path / "out"
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    titles = [e.title for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    assert titles == ["【单场取消】周末科学同学会", "【新活动】周末科学同学会"], titles
+    calendar = Calendar.from_ical((output / "events" / "zhoumo-tongxuehui.ics").read_bytes())
+    master = next(e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" not in e)
+    assert int(master["SEQUENCE"]) == 1, master["SEQUENCE"]  # one change: the cancelled session
+
+
 def test_a_change_merged_from_a_branch_is_dated_by_its_merge_and_kept(repo: Path, tmp_path: Path) -> None:
     """The way ci-templates publishes: a volunteer's change on a branch, merged later (a merge
     request), while another edit of the same file went to main in between. Phones saw neither the
@@ -470,6 +492,31 @@ def test_a_series_shortened_or_one_coming_session_moved_is_not_questioned(repo: 
     commit(repo, "2026-12-01T10:00:00+08:00", "shorter, one session moved")
     said = _check_change(repo)
     assert "已经举办了" not in said and "zhoumo-tongxuehui" not in said, said
+
+
+def test_a_held_session_cancelled_or_a_coming_one_moved_into_the_past_is_pointed_out(repo: Path) -> None:
+    """Found by trying the web form: a volunteer cancelled 21 November, already held (the page then
+    said 另有 1 场取消 and the street's statistics lost a session), and moved 12 December to the
+    29th of November, already over, meaning January (the page listed it as held, that week's
+    notice said nothing was on). Both were published without a word from the check, which took
+    every single-session edit for a correction made on purpose. A coming session moved to a coming
+    day, as before, is not questioned."""
+    git(repo, "checkout", "-qb", "change")
+    edit(repo / SERIES, RULE, RULE + "  sessions:\n"
+         "    - date: 2026-11-21\n      status: cancelled\n      note: 场地检修\n"
+         "    - date: 2026-12-12\n      start: 2026-11-29 14:00\n"
+         "    - date: 2026-12-19\n      start: 2026-12-20 09:30\n")
+    commit(repo, "2026-12-01T10:00:00+08:00", "two slips and one real move")
+    said = _check_change(repo)
+    lines = (repo / SERIES).read_text("utf-8").splitlines()
+    held = next(n for n, text in enumerate(lines, 1) if "2026-11-21" in text)
+    past = next(n for n, text in enumerate(lines, 1) if "2026-11-29" in text)
+    assert (f"{SERIES}:{held}: （提醒）recurrence.sessions[0].date: 2026年11月21日（周六）这一场已经举办过了："
+            "改成已取消，活动页、统计和订阅的日历都会说它没有举办") in said, said
+    assert (f"{SERIES}:{past}: （提醒）recurrence.sessions[1].start: 这一场改到了已经过去的 2026年11月29日（周日）："
+            "活动页会把它列为已经举办，这一周的公告也不再有它") in said, said
+    assert "sessions[2]" not in said, said
+    assert "没有错误，有 2 个提醒" in said, said
 
 
 def _sessions(repo: Path, output: Path, title: str) -> list[tuple[str, str]]:

@@ -157,6 +157,34 @@ CASES = {
         [f"{SHOWN}:11: status: 延期活动需要写原定时间 — 已定新时间：加一行 previous_start: 原定的开始时间，"
          "start 写新的时间；新时间待定：start 保留原定时间，加一行 status_note: 延期原因"],
     ),
+    # 已取消 alone on the page: residents ask why, and whether it comes back. A reminder, so that a
+    # cancellation is never held up for its wording.
+    "cancelled without a reason": (
+        add("status: cancelled"),
+        [f"{SHOWN}:11: （提醒）status: 取消了，但没有写原因 — 加一行 status_note: 取消原因，"
+         "例如“场地检修，下周照常”；居民看到“已取消”，最想知道为什么、以后还办不办"],
+    ),
+    "a series' session cancelled without a reason": (
+        replace("end: \"16:00\"\n", "end: \"16:00\"\nrecurrence:\n  rrule: FREQ=WEEKLY;COUNT=3\n  sessions:\n"
+                "    - date: 2026-12-12\n      status: cancelled\n"),
+        [f"{SHOWN}:9: （提醒）recurrence.sessions[0].status: 取消了，但没有写原因 — 在这一场的 status 下面，"
+         "同样缩进，加一行 note: 取消原因，例如“场地检修，下周照常”；居民看到“已取消”，最想知道为什么、以后还办不办"],
+    ),
+    # The web editor's slips, found by trying it: a year typed wrong moves a session of 5 Dec 2026
+    # to 2025 (the page then lists it as held, the notice says nothing is on that week); the
+    # series' own place chosen as the new one says 已换地点 where nothing changed.
+    "a series' session moved by a year": (
+        replace("end: \"16:00\"\n", "end: \"16:00\"\nrecurrence:\n  rrule: FREQ=WEEKLY;COUNT=3\n  sessions:\n"
+                "    - date: 2026-12-12\n      start: 2025-12-13 09:00\n      note: 改到周日\n"),
+        [f"{SHOWN}:9: （提醒）recurrence.sessions[0].start: 改期后的日期和原定日期相差 364 天 — "
+         "检查年份和月份是否写错；真要改到半年以后，请取消这一场（status: cancelled），另外新建一项活动"],
+    ),
+    "a series' session moved to its own place": (
+        replace("end: \"16:00\"\n", "end: \"16:00\"\nrecurrence:\n  rrule: FREQ=WEEKLY;COUNT=3\n  sessions:\n"
+                "    - date: 2026-12-12\n      venue:\n        name: 新北街道党群服务中心\n"),
+        [f"{SHOWN}:9: （提醒）recurrence.sessions[0].venue: 新地点就是活动本来的地点，页面和日历却会说“已换地点” — "
+         "只改时间就删去这一场的 venue；时间也没有改，就删去这一项"],
+    ),
     "unknown status": (
         add("status: 暂停"),
         [f"{SHOWN}:11: status: 未知的状态“暂停” — 只能写 scheduled（正常）、cancelled（已取消）、"

@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kepu.content.dates import day_of
-from kepu.content.model import STATUS_LABELS, Event, Occurrence, is_over
+from kepu.content.model import STATUS_LABELS, Event, Occurrence, SessionChange, is_over
 from kepu.content.recurrence import expand, until_day
+from kepu.content.sessions import changed_times
 
 TIME, PLACE, GONE = "time", "place", "gone"
+HELD, INTO_PAST = "held", "into the past"  # why a session change an edit makes is questioned
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,38 @@ def rewritten_history(before: Event, after: Event, at: datetime) -> RewrittenHis
             changed.append(old)
             becomes |= kinds
     return RewrittenHistory(tuple(held), tuple(changed), frozenset(becomes)) if changed else None
+
+
+@dataclass(frozen=True, slots=True)
+class PastSessionChange:
+    """A session change an edit makes that rewrites the past: a session already held cancelled or
+    moved (HELD), or a coming one moved to a time already over (INTO_PAST). ``number``: its place
+    in the edited series' ``recurrence.sessions``."""
+
+    number: int
+    change: SessionChange
+    why: str
+    start: date | datetime  # where it now stands
+
+
+def past_session_changes(before: Event, after: Event, at: datetime) -> list[PastSessionChange]:
+    """The session changes ``after`` adds or alters (against ``before``) that rewrite what was held
+    by the instant ``at``, or send a coming session there."""
+    if after.recurrence is None:
+        return []
+    old = {day_of(c.original): c for c in before.recurrence.sessions} if before.recurrence is not None else {}
+    held = {_original_day(o) for o in held_sessions(before, at)}
+    found = []
+    for number, change in enumerate(after.recurrence.sessions):
+        day = day_of(change.original)
+        if old.get(day) == change:
+            continue
+        start, end = changed_times(after, change, change.original)
+        if day in held:
+            found.append(PastSessionChange(number, change, HELD, start))
+        elif change.start is not None and is_over(Occurrence(after, start, end), at):
+            found.append(PastSessionChange(number, change, INTO_PAST, start))
+    return found
 
 
 def last_until(event: Event) -> date | None:

@@ -107,6 +107,7 @@ def changed_times(event, change: SessionChange, original: date | datetime) -> tu
 # ------------------------------------------------------------------ reading `recurrence.sessions`
 
 SESSION_FIELDS = ("date", "status", "start", "end", "venue", "note")
+SESSION_TEXT_LIMITS = {"note": 200}  # the web form's limit too (kepu.editor.cmsconfig)
 MAX_SESSIONS = 200
 CANCEL_WORDS = {"cancelled", "canceled", "取消", "已取消"}
 _EXAMPLE = ("例如\n  sessions:\n    - date: 2026-12-12\n      status: cancelled\n      note: 活动室维修\n"
@@ -143,6 +144,48 @@ def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> dic
     return keys
 
 
+MAX_MOVE_DAYS = 183  # a session moved further than half a year is a slip of the year or month
+
+
+def session_facts(checker, sessions: dict[str, SessionChange]) -> None:
+    """What accepted session changes would publish wrongly or leave unsaid: a session moved half a
+    year or more (a year typed wrong: 2025 for 2026), 已换地点 to the place it always was, 已取消
+    without why."""
+    from kepu.content.validation import CANCELLED_WITHOUT_WHY  # (validation imports this module)
+
+    for key, change in sessions.items():
+        if change.cancelled and not change.note:
+            checker.warn(f"{key}.status", CANCELLED_WITHOUT_WHY[0],
+                         CANCELLED_WITHOUT_WHY[1].format("在这一场的 status 下面，同样缩进，加一行 note"))
+        if change.start is not None:
+            days = abs((_day(change.start) - _day(change.original)).days)
+            if days > MAX_MOVE_DAYS:
+                checker.warn(f"{key}.start", f"改期后的日期和原定日期相差 {days} 天",
+                             "检查年份和月份是否写错；真要改到半年以后，请取消这一场（status: cancelled），"
+                             "另外新建一项活动", STRICT_ALWAYS)
+        if change.venue is not None and _same_place(checker, change):
+            checker.warn(f"{key}.venue", "新地点就是活动本来的地点，页面和日历却会说“已换地点”",
+                         "只改时间就删去这一场的 venue；时间也没有改，就删去这一项", STRICT_ALWAYS)
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _same_place(checker, change: SessionChange) -> bool:
+    """Whether a session's new place is the event's own (the same registered venue, or the same
+    name and address written out)."""
+    from kepu.content.validation import registered_venue_id
+
+    own = registered_venue_id(checker, "venue")
+    if own or change.venue_id:
+        return own == change.venue_id
+    written = checker.get("venue")
+    return isinstance(written, dict) and (str(written.get("name") or "").strip(),
+                                          str(written.get("address") or "").strip()) == (
+        change.venue.name, change.venue.address)
+
+
 def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange | None:
     item = checker.get(key)
     if not isinstance(item, dict):
@@ -155,7 +198,7 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
     original = _original(checker, f"{key}.date", start, zone)
     if original is None:
         return None
-    note = checker.text(f"{key}.note", max_len=200)
+    note = checker.text(f"{key}.note", max_len=SESSION_TEXT_LIMITS["note"])
     status = checker.text(f"{key}.status", max_len=20)
     if status and status.lower() not in CANCEL_WORDS:
         checker.error(f"{key}.status", f"“{status}”不能用在单独一场上", "取消这一场写 status: cancelled；改期直接写新的 start")

@@ -50,7 +50,7 @@ from kepu.content.model import (
 from kepu.content.problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
 from kepu.content.recurrence import RecurrenceError, first_occurrence, normalize_rule
 from kepu.content.repeats import parse_repeat
-from kepu.content.sessions import read_sessions
+from kepu.content.sessions import read_sessions, session_facts
 from kepu.content.suggest import closest, did_you_mean
 from kepu.content.webnames import HEIF_SUFFIXES, web_addresses, web_name
 from kepu.formats import phones
@@ -699,7 +699,10 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     start_on_rule(checker, rule, start, zone, rdates)
     extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
     sessions = read_sessions(checker, start, zone, exdates)
+    refused = len(checker.problems)
     sessions_on_rule(checker, rule, start, zone, rdates, sessions)
+    session_facts(checker, {key: change for key, change in sessions.items()
+                            if not any(p.is_error and p.field.startswith(f"{key}.") for p in checker.problems[refused:])})
     return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
 
 
@@ -962,6 +965,12 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     return event, checker.problems
 
 
+# 已取消 with no reason: residents ask why, and whether it will be held again (a reminder: a
+# cancellation must not wait for its wording).
+CANCELLED_WITHOUT_WHY = ("取消了，但没有写原因",
+                         "{}: 取消原因，例如“场地检修，下周照常”；居民看到“已取消”，最想知道为什么、以后还办不办")
+
+
 def _empty(checker: FieldReader, key: str) -> bool:
     """Whether ``key`` is absent, or present with nothing in it."""
     value = checker.meta.get(key)
@@ -971,7 +980,8 @@ def _empty(checker: FieldReader, key: str) -> bool:
 def _status_facts(checker: FieldReader, status: str, previous: date | datetime | None,
                   start: date | datetime | None) -> None:
     """What a status would make the page say wrongly: 改期 from a time to the same time; a note
-    beside 正常举办, which no page shows (a web form's status left as it was)."""
+    beside 正常举办, which no page shows (a web form's status left as it was); and what it would
+    leave unsaid: 已取消 without why."""
     if status == "postponed" and previous is not None and previous == start:
         checker.error("previous_start", "原定开始时间和现在的开始时间相同",
                       "改期后 start 写新的时间、previous_start 写原来的时间；新时间还没定，删去 previous_start，"
@@ -979,6 +989,8 @@ def _status_facts(checker: FieldReader, status: str, previous: date | datetime |
     if status == "scheduled" and str(checker.get("status_note") or "").strip():
         checker.warn("status_note", "正常举办的活动不显示状态说明",
                      "活动取消、改期或名额已满时，改 status 再写说明；其他说明写进活动介绍", STRICT_ALWAYS)
+    if status == "cancelled" and _empty(checker, "status_note"):
+        checker.warn("status", CANCELLED_WITHOUT_WHY[0], CANCELLED_WITHOUT_WHY[1].format("加一行 status_note"))
 
 
 def _way_to_register(checker: FieldReader, registration: Registration | None, contact: Contact | None) -> None:

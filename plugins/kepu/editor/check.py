@@ -14,12 +14,21 @@ from zoneinfo import ZoneInfo
 
 from kepu.config import SiteConfig, add_arguments, day_argument, for_command, moment_argument
 from kepu.content.datechecks import Review
+from kepu.content.dates import day_of, format_day
 from kepu.content.events import load_events, parse_file
 from kepu.content.frontmatter import MAX_FILE_BYTES
 from kepu.content.model import Event
-from kepu.content.problems import WARNING, Problem, format_report, strictly
+from kepu.content.problems import STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
-from kepu.content.revisions import PLACE, RewrittenHistory, last_until, rewritten_history
+from kepu.content.revisions import (
+    HELD,
+    PLACE,
+    PastSessionChange,
+    RewrittenHistory,
+    last_until,
+    past_session_changes,
+    rewritten_history,
+)
 from kepu.content.tree import CONTENT_SUFFIX, read_capped
 from kepu.content.validation import ValidationContext, validate_event
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
@@ -145,7 +154,29 @@ def rewritten_series(layout: Layout, edited: list[tuple[Path, str]], config: Sit
         rewritten = rewritten_history(old, after, at) if old is not None else None
         if rewritten is not None:
             found.append(_rewritten_problem(path, layout.shown(path), after, old, rewritten))
+        if old is not None:
+            found.extend(_past_session_problem(path, layout.shown(path), item)
+                         for item in past_session_changes(old, after, at))
     return found
+
+
+def _past_session_problem(path: Path, shown: str, item: PastSessionChange) -> Problem:
+    """A reminder on the session's own line: one held, cancelled or moved after the fact (perhaps a
+    correction: it stays a reminder), or one moved to a time already over (a slip: CI fails on it)."""
+    key = f"recurrence.sessions[{item.number}]"
+    doc = parse_file(path, shown).doc
+    original = format_day(day_of(item.change.original))
+    if item.why == HELD:
+        what = "改成已取消，活动页、统计和订阅的日历都会说它没有举办" if item.change.cancelled else \
+            "这样改，活动页和订阅的日历会说它是在别的时间或地点举办的"
+        field, strict = f"{key}.date", STRICT_NEVER
+        message, hint = f"{original}这一场已经举办过了：{what}", \
+            "如果那天确实没有按原安排举办，可以保留；要改的是还没举办的一场，就检查 date 的年份和月份"
+    else:
+        field, strict = f"{key}.start", STRICT_ALWAYS
+        message = f"这一场改到了已经过去的 {format_day(day_of(item.start))}：活动页会把它列为已经举办，这一周的公告也不再有它"
+        hint = f"检查新的 start 的年份、月份和日期（原定 {original}）"
+    return Problem(shown, doc.line_of(field) if doc is not None else 0, field, message, hint, WARNING, strict)
 
 
 def _revision_event(path: Path, shown: str, text: str, ctx: ValidationContext) -> Event | None:

@@ -559,6 +559,33 @@
           held.indexOf(text) < 0 ? "这一天不是这个系列的一场（看下面的日期预览）" :
           state.sessions.some(function (x) { return sessionDay(x) === text; }) ? "这一场已经写过了" : "";
       },
+      /* The check's longest text for a session's ``note``, or its new place's ``name`` or ``address``. */
+      limit: function (part) {
+        return (plain(this.props.field.get("limits")) || {})[part];
+      },
+      /* Why a session of ``text`` cannot be cancelled or moved any more: it is over ("" while it is
+         to come, today's included). The check's review reminds of the same; here the volunteer is told
+         before anything is published: a held session called off rewrites what residents were told. */
+      pastRefusal: function (text, what) {
+        return text < clockText(new Date()).slice(0, 10)
+          ? shown(dayOf(text)) + "这一场已经过去了，这里只能" + what + "还没举办的场次；那天如果确实没有按原安排举办，请告诉管理员" : "";
+      },
+      /* Why a session of ``text`` cannot move to ``day``: a day already over, or half a year and more
+         away (the check's MAX_MOVE_DAYS: a year or month typed wrong). */
+      newDayRefusal: function (text, day) {
+        if (day < clockText(new Date()).slice(0, 10)) return "新的日期 " + shown(dayOf(day)) + " 已经过去了：检查年份和月份";
+        var apart = Math.round(Math.abs(dayOf(day) - dayOf(text)) / 86400000), most = this.props.field.get("max_move_days");
+        return most && apart > most ? "新的日期和原定日期相差 " + apart + " 天：检查年份和月份；真要改到半年以后，就取消这一场，另外新建一项活动" : "";
+      },
+      /* Whether the place chosen (a registered venue's id) or typed is the event's own. */
+      ownPlace: function (place, name, address) {
+        var own = entryField(this.props, "venue");
+        if (typeof own === "string" && own.trim()) {
+          return place ? place === own.trim() : !!name && name === VENUE_NAMES[own.trim()];
+        }
+        return !place && !!name && !!own && typeof own === "object" && String(own.name || "").trim() === name &&
+          String(own.address || "").trim() === address;
+      },
       /* Whether a session moved to ``day`` (at ``clock``–``end``; an all-day series: false) would
          run into that day's own session, still held (the check's moved_onto_another). */
       clashes: function (state, day, clock, end) {
@@ -577,7 +604,7 @@
         var self = this, items = this.written(state, cancelled, "恢复这一场");
         function add() {
           var text = self.state.cancelling, reason = self.state.reason.trim();
-          var refused = self.dayRefusal(state, text, "取消") ||
+          var refused = self.dayRefusal(state, text, "取消") || self.pastRefusal(text, "取消") ||
             (!reason ? "写上取消的原因，居民会在页面和日历里看到" : "");
           if (refused) { self.setState({refused: refused}); return; }
           self.change("sessions", state.sessions.concat([{date: text, status: "cancelled", note: reason}]));
@@ -589,7 +616,7 @@
           h("input", {key: "day", type: "date", name: "kepu-repeat-cancel", value: this.state.cancelling, "aria-label": "取消的那一场",
                       onChange: function (event) { self.setState({cancelling: event.target.value}); }}),
           h("input", {key: "reason", type: "text", name: "kepu-repeat-cancel-reason", value: this.state.reason,
-                      "aria-label": "取消的原因", placeholder: "原因，例如 活动室维修",
+                      "aria-label": "取消的原因", placeholder: "原因，例如 活动室维修", maxLength: this.limit("note"),
                       onChange: function (event) { self.setState({reason: event.target.value}); }}),
           h("button", {key: "add", type: "button", onClick: add}, "取消这一场"),
           this.state.refused ? h("p", {key: "refused", role: "alert"}, this.state.refused) : null
@@ -613,8 +640,11 @@
           var name = (move.venue || "").trim(), address = (move.address || "").trim(), note = (move.note || "").trim();
           var place = move.place || "";
           var timed = !!series.time, retimed = day !== text || (timed && (clock !== series.time || !!move.end));
-          var refused = self.dayRefusal(state, text, "改") ||
+          var refused = self.dayRefusal(state, text, "改") || self.pastRefusal(text, "改") ||
+            (day !== text ? self.newDayRefusal(text, day) : "") ||
             (!retimed && !name && !address && !place ? "没有改什么：选新的日期或时间，或新的地点" : "") ||
+            ((place || name) && self.ownPlace(place, name, address)
+              ? "这就是活动本来的地点：只改时间就不用选地点，也不用写新地点" : "") ||
             (place && (name || address) ? "选了登记的场地，就不用再写新地点的名称和地址" : "") ||
             (address && !name ? "写上新地点的名称" : "") ||
             (timed && move.end && move.end <= clock ? "结束时间早于（或等于）开始时间" : "") ||
@@ -643,8 +673,9 @@
             name: "kepu-repeat-move-place", value: move.place || "", onChange: set("place")
           }, [h("option", {key: "none", value: ""}, "（不换，或在下面写列表里没有的新地点）")].concat(venueGroups(venues)))));
         }
-        fields.push(input("venue", "text", "新地点名称（不换地点不填）"), input("address", "text", "新地点地址"),
-                    input("note", "text", "说明", {placeholder: "例如 改到周日上午"}));
+        fields.push(input("venue", "text", "新地点名称（不换地点不填）", {maxLength: this.limit("name")}),
+                    input("address", "text", "新地点地址", {maxLength: this.limit("address")}),
+                    input("note", "text", "说明", {placeholder: "例如 改到周日上午", maxLength: this.limit("note")}));
         return h("fieldset", {key: "move"}, [
           h("legend", {key: "l"}, "改期或换地点（其中一场；页面和日历里显示新的时间和地点）"),
           h("ul", {key: "list"}, items)

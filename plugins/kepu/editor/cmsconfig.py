@@ -9,7 +9,7 @@ import yaml
 
 from kepu.content.datechecks import NIGHT_ENDS, NIGHT_FIELD
 from kepu.content.model import STATUS_LABELS, Registries
-from kepu.content.sessions import CANCEL_WORDS
+from kepu.content.sessions import CANCEL_WORDS, MAX_MOVE_DAYS, SESSION_TEXT_LIMITS
 from kepu.content.validation import (
     _AGE_MAX,
     _AGE_MIN,
@@ -211,6 +211,8 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str,
          "hint": "只有活动确实在凌晨 0:00 到 6:00 之间开始时才打开，例如凌晨观星、看日出"},
         {"name": "recurrence", "label": "重复", "widget": "kepu-repeat", "required": False, "start_field": "start",
          "venues": registered_venues(registries), "cancel_words": sorted(CANCEL_WORDS),
+         "max_move_days": MAX_MOVE_DAYS, "limits": {"note": SESSION_TEXT_LIMITS["note"],
+                                                   **{part: TEXT_LIMITS[f"venue.{part}"] for part in ("name", "address")}},
          "hint": "每周、每月或每天举办的活动在这里选规律、到哪天为止和不开展的日期"},
         _venue(registries),
         _text("online", "线上链接", "线上或直播活动的网址", pattern=URL_PATTERN),
