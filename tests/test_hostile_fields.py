@@ -26,12 +26,13 @@ from kepu.content.articles import validate_article
 from kepu.content.dates import DateFormatError, parse_duration
 from kepu.content.events import parse_file
 from kepu.content.frontmatter import MAX_FRONT_MATTER_LINES, split
-from kepu.content.model import Registries, Team
+from kepu.content.model import Registries, SessionChange, Team
 from kepu.content.project import Layout, check
 from kepu.content.recurrence import RecurrenceError, normalize_rule
 from kepu.content.registries import load_registries
 from kepu.content.validation import SLUG_PATTERN, ValidationContext, slug_problem, validate_event
 from kepu.formats.ics import (
+    FAIR_SHARE_FLOOR,
     MAX_EVENT_BYTES,
     EventComponents,
     Feed,
@@ -622,3 +623,33 @@ def test_many_large_events_cannot_evict_the_others_either() -> None:
     assert {e.event.slug for e in entries if not e.event.slug.startswith("h-")} <= uids
     assert len(base) == len(uids - {e.event.slug for e in entries if e.event.slug.startswith("h-")})
     assert window.left_out and all(path.startswith("content/h-heavy-") for path in window.left_out)
+
+
+def test_a_series_with_several_changed_sessions_stays_in_the_shared_calendars() -> None:
+    """Found by trying the web form: a weekly series whose volunteer changed seven Saturdays (each
+    with its reason) is about 8.5 KB of calendar text, one VEVENT per changed session. The
+    district calendar gave every event the same room (8 KB once it holds a few hundred events) and
+    left the series out: its subscribers lost every session, the unchanged ones too, and only the
+    build's log said so. A changed session is a calendar item of its own and gets its own room."""
+    base = _base_events()
+    series = base["zhoumo-tongxuehui"]
+    zone = ZoneInfo("Asia/Shanghai")
+    days = (date(2026, 12, 5), date(2026, 12, 12), date(2026, 12, 19), date(2027, 1, 2), date(2027, 1, 9),
+            date(2027, 1, 16), date(2027, 1, 23))
+    changes = tuple(SessionChange(datetime(d.year, d.month, d.day, 14, 0, tzinfo=zone), cancelled=True,
+                                  note="文化站消防检查，本周暂停一次") for d in days)
+    changed = dataclasses.replace(  # as the sample's 胡家园 series is written
+        series, slug="h-changed", title="周末科学同学会（秋冬学期，每周六下午）",
+        summary="每周六下午一个小实验，孩子和家长一起动手，在玩中认识身边的科学。",
+        venue=dataclasses.replace(series.venue, name="胡家园街道文化站二楼科普活动室", address="天津市滨海新区胡家园街道文化站"),
+        recurrence=dataclasses.replace(series.recurrence, sessions=changes))
+    filler = [dataclasses.replace(base["liudong-kejiguan"], slug=f"h-filler-{n:03d}") for n in range(260)]
+    entries = _entries([changed, *filler])
+    components = _components()
+    mine = next(e for e in entries if e.event.slug == "h-changed")
+    assert len(components.serialize(mine)) > FAIR_SHARE_FLOOR > SETTINGS.max_bytes // len(entries)  # the premise
+    data, window = feed_bytes(Feed("feeds/all.ics", "全部", "全部活动。", "", entries), SETTINGS, components,
+                              date(2026, 12, 1))
+    found = [v for v in Calendar.from_ical(data).walk("VEVENT") if str(v["UID"]).startswith("h-changed@")]
+    assert len(found) == 1 + len(days) and window.oversized == 0 and not window.left_out, window
+    assert len(data) <= SETTINGS.max_bytes

@@ -254,4 +254,5 @@ def _report_left_out(windows) -> None:
     """An event too large for the shared calendars is never dropped silently: its editor is told."""
     for source in sorted({path for window in windows for path in window.left_out}):
         logger.warning("%s", Problem(source, 0, "", "这项活动的日历信息太长，没有放进全部活动、街镇等共享日历（只在它自己的 .ics 里）",
-                                     "精简简介、标签、例外日期和补充日期", WARNING).format())
+                                     "精简简介和标签；例外日期、补充日期或单独改动的场次（sessions）很多时，"
+                                     "把以后的安排另建一个系列（invoke new-event --from 这个活动）", WARNING).format())

@@ -25,6 +25,9 @@ TITLE_PREFIX = {key: f"【{label}】" for key, label in STATUS_LABELS.items() if
 # Postponed with no new date yet: the date in the file is off but the event is not cancelled.
 ICAL_STATUS = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 FAIR_SHARE_FLOOR = 8_000  # bytes of one VEVENT a shared feed always has room for (a usual one: 1–3 KB)
+# Each changed session of a series is a VEVENT of its own (about 1.2 KB): room for it on top of the
+# event's share, for this many of them (a term's worth; the per-event cap bounds it anyway).
+SESSION_ROOM, ROOMED_SESSIONS = 1_500, 20
 MAX_FEED_BYTES = 1_000_000  # under 1 MiB, the size beyond which clients drop events
 # An event whose own VEVENT is larger is left out of the shared feeds (it keeps its own .ics):
 # ordinary events take 1–3 KB, so one oversized entry can never take the others' room.
@@ -478,8 +481,9 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
     """Upcoming events first (soonest first), then recent past ones, while they fit ``budget``.
 
     ``size(entry)`` is the length of the entry's own VEVENT: an entry longer than its fair share
-    (``budget`` divided among the candidates, never less than FAIR_SHARE_FLOOR nor more than
-    ``max_event``) is passed over (it keeps its own .ics file) and counted in
+    (``budget`` divided among the candidates, never less than FAIR_SHARE_FLOOR, plus SESSION_ROOM
+    for each changed session of a series, nor more than ``max_event``) is passed over (it keeps
+    its own .ics file) and counted in
     ``FeedWindow.oversized``, so neither one giant entry nor many large ones can use up the
     others' room. ``shared(entry)`` returns the name and length of
     a block that entries share (their VTIMEZONE), counted once, with the first entry needing it.
@@ -492,11 +496,11 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
     used, until, dropped, oversized = 0, None, 0, 0
     counted: set[str] = set()
     left_out: list[str] = []
-    cap = min(max_event, max(FAIR_SHARE_FLOOR, budget // max(1, len(upcoming) + len(recent))))
+    share = max(FAIR_SHARE_FLOOR, budget // max(1, len(upcoming) + len(recent)))
 
     def cost(entry: EventEntry) -> tuple[int, str] | None:
         own = size(entry)
-        if own > cap:
+        if own > min(max_event, share + SESSION_ROOM * min(_changed_sessions(entry), ROOMED_SESSIONS)):
             left_out.append(entry.event.source_path)
             return None
         key, extra = shared(entry) if shared else ("", 0)
@@ -530,6 +534,11 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
         since = build_date
     chosen.sort(key=lambda e: (occurrence_key(e.occurrences[0], zone), e.event.slug))
     return chosen, FeedWindow(len(chosen), since, until, dropped, oversized, tuple(left_out))
+
+
+def _changed_sessions(entry: EventEntry) -> int:
+    recurrence = entry.event.recurrence
+    return len(recurrence.sessions) if recurrence is not None else 0
 
 
 def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
