@@ -272,6 +272,18 @@ def test_a_session_moved_to_a_registered_venue_links_to_that_venue(site: Path) -
     assert change["venue_id"] == "xinbei-tushuguan" and change["venue"]["name"] == "新北图书馆报告厅", change
 
 
+def test_the_day_page_says_where_a_session_moved(site: Path) -> None:
+    """The salon's 16 January is held in the library hall: its day page said only 已换地点, while a
+    session moved to another day and place says where on the day it left. A resident reading the
+    day's list learns where to go without opening the event (the week page shares the list)."""
+    day = text_of(site / "calendar" / "2027" / "01" / "16" / "index.html")
+    assert "周末科学沙龙 已换地点 改在新北图书馆报告厅" in day, day[day.find("周末科学沙龙") - 100:][:300]
+    moved_day = text_of(site / "calendar" / "2026" / "12" / "19" / "index.html")  # the Thursday class, moved in
+    assert "周四科学课 已改期 改在新北图书馆报告厅" in moved_day, moved_day[moved_day.find("周四科学课") - 100:][:300]
+    own = text_of(site / "calendar" / "2027" / "01" / "09" / "index.html")
+    assert "周末科学沙龙" in own and "改在" not in own  # its own Saturdays name no place
+
+
 def test_a_session_moved_to_another_day_and_place_says_where_on_its_old_day(site: Path) -> None:
     """The Thursday class's 10 December moved to Saturday the 19th in the library hall: next week's
     notice and the day page of the 10th said only 已改期至 12月19日 14:00, with the old room as its

@@ -41,13 +41,16 @@ class DayLine:
     cancelled: bool
     session_label: str
     held: bool = True  # ``Occurrence.held``: once its time has passed, it is over (已结束)
+    moved_to: str = ""  # a session held elsewhere: 改在 its new place (day and week pages say where)
 
     @classmethod
     def of(cls, occurrence: Occurrence, time_text: str, url: str) -> DayLine:
         event = occurrence.event
+        elsewhere = occurrence.elsewhere and not occurrence.cancelled
         return cls(url, time_text, event.title, event.status, event.status_text,
                    ends_at(occurrence).isoformat(), occurrence.change is not None, occurrence.cancelled,
-                   session_label(occurrence), occurrence.held)
+                   session_label(occurrence), occurrence.held,
+                   f"改在{occurrence.venue.name}" if elsewhere else "")
 
 
 @dataclass(frozen=True, slots=True)
