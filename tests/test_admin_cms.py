@@ -740,6 +740,49 @@ def test_the_form_refuses_to_rewrite_a_held_session_or_send_one_into_the_past(ed
     assert path.read_bytes() == before
 
 
+def test_the_session_boxes_say_what_to_do_instead(editor_with_venues, browser) -> None:
+    """The session boxes' refusals, as a volunteer found them: a day off (不开展) was "not a session
+    of the series" though the preview lists it; a session already changed was "written already",
+    with no word of the button that undoes it; an end alone before the series' start was "earlier
+    than the start" the volunteer never typed; a registered venue's name typed (not chosen) was
+    saved as a place the venue's page never lists; the series' own venue chosen said 已换地点."""
+    site, url, _ = editor_with_venues
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _series_moves(browser, url) as (page, move):
+        repeat = page.locator(".kepu-repeat")
+        cancel_box = repeat.locator("fieldset", has_text="取消其中一场")
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2026-12-26")  # in exdates
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("场地检修")
+        repeat.get_by_role("button", name="取消这一场").click()
+        assert cancel_box.get_by_role("alert").inner_text().startswith("这一天已经是不开展的日子"), cancel_box.inner_text()
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2026-12-12")
+        repeat.get_by_role("button", name="取消这一场").click()
+        button = move.get_by_role("button", name="改这一场")
+        said = []
+        for original, end, name, place in (("2026-12-12", "", "", "新北街道文化中心"),  # cancelled just now
+                                           ("2026-12-19", "13:00", "", ""),
+                                           ("2026-12-19", "", "新北街道文化中心", ""),
+                                           ("2026-12-19", "", "", "新北街道科普活动室")):
+            move.locator("input[name=kepu-repeat-move]").fill(original)
+            move.locator("input[name=kepu-repeat-move-end]").fill(end)
+            move.locator("input[name=kepu-repeat-move-venue]").fill(name)
+            move.locator("select[name=kepu-repeat-move-place]").select_option(**({"label": place} if place else {"value": ""}))
+            button.click()
+            said.append(move.get_by_role("alert").inner_text())
+        assert said[0] == "这一场已经改过了：要重新改，先点它旁边的“恢复这一场”或“恢复原安排”", said
+        assert said[1] == "结束时间早于（或等于）开始时间 14:00（没有选新的开始时间，按原来的开始时间算）", said
+        assert said[2].startswith("“新北街道文化中心”是登记过的场地：请在“换到登记的场地”里选它"), said
+        assert said[3].startswith("这就是活动本来的地点"), said
+        move.locator("input[name=kepu-repeat-move]").fill("2026-12-05")  # an earlier session, moved as it should be
+        move.locator("select[name=kepu-repeat-move-place]").select_option(label="新北街道文化中心")
+        button.click()
+        _publish(page)
+    # Only what was accepted, in date order (not in the order added), as a reader of the file looks for it.
+    assert _front_matter(path)["recurrence"]["sessions"] == [
+        {"date": date(2026, 12, 5), "venue": "xinbei-wenhua-zhongxin"},
+        {"date": date(2026, 12, 12), "status": "cancelled", "note": "场地检修"}]
+
+
 def test_an_event_moved_to_another_day_keeps_its_length_and_its_tags_are_split(editor, browser) -> None:
     """A volunteer moves a one-day event a day earlier: its end, saved with its day by an earlier
     save, stayed on the old day, and the event was published as lasting two days. Tags typed with

@@ -362,6 +362,14 @@
     return value instanceof Date ? value.toISOString().slice(0, 16).replace("T", " ") : String(value || "");
   }
 
+  /* Changed sessions as a reader of the file looks for them: by their date, not in the order added. */
+  function inDateOrder(sessions) {
+    return sessions.slice().sort(function (a, b) {
+      var x = sessionDay(a), y = sessionDay(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
+
   var VENUE_NAMES = {};  // a registered venue's name by its id (a moved session may name one by its id)
 
   function knowVenues(venues) {
@@ -554,10 +562,14 @@
       /* Why this day cannot be written as a changed session ("" if it can). */
       dayRefusal: function (state, text, what) {
         var start = dayOf(entryField(this.props, this.props.field.get("start_field")));
-        var held = start ? expand(state, start, state.exdates).filter(function (d) { return !d.skipped; }).map(function (d) { return iso(d.day); }) : [];
+        var days = start ? expand(state, start, state.exdates) : [];
+        var held = days.filter(function (d) { return !d.skipped; }).map(function (d) { return iso(d.day); });
+        var off = days.some(function (d) { return d.skipped && iso(d.day) === text; });
         return !text ? "先选要" + what + "的那一场的日期" :
+          off ? "这一天已经是不开展的日子（见上面“不开展的日期”）：要写明原因或改期，先在那里删去这一天" :
           held.indexOf(text) < 0 ? "这一天不是这个系列的一场（看下面的日期预览）" :
-          state.sessions.some(function (x) { return sessionDay(x) === text; }) ? "这一场已经写过了" : "";
+          state.sessions.some(function (x) { return sessionDay(x) === text; })
+            ? "这一场已经改过了：要重新改，先点它旁边的“恢复这一场”或“恢复原安排”" : "";
       },
       /* The check's longest text for a session's ``note``, or its new place's ``name`` or ``address``. */
       limit: function (part) {
@@ -576,6 +588,10 @@
         if (day < clockText(new Date()).slice(0, 10)) return "新的日期 " + shown(dayOf(day)) + " 已经过去了：检查年份和月份";
         var apart = Math.round(Math.abs(dayOf(day) - dayOf(text)) / 86400000), most = this.props.field.get("max_move_days");
         return most && apart > most ? "新的日期和原定日期相差 " + apart + " 天：检查年份和月份；真要改到半年以后，就取消这一场，另外新建一项活动" : "";
+      },
+      /* Whether ``name`` is a registered venue's (typed instead of chosen from the list). */
+      registeredName: function (name) {
+        return Object.keys(VENUE_NAMES).some(function (id) { return VENUE_NAMES[id] === name; });
       },
       /* Whether the place chosen (a registered venue's id) or typed is the event's own. */
       ownPlace: function (place, name, address) {
@@ -607,7 +623,7 @@
           var refused = self.dayRefusal(state, text, "取消") || self.pastRefusal(text, "取消") ||
             (!reason ? "写上取消的原因，居民会在页面和日历里看到" : "");
           if (refused) { self.setState({refused: refused}); return; }
-          self.change("sessions", state.sessions.concat([{date: text, status: "cancelled", note: reason}]));
+          self.change("sessions", inDateOrder(state.sessions.concat([{date: text, status: "cancelled", note: reason}])));
           self.setState({cancelling: "", reason: "", refused: ""});
         }
         return h("fieldset", {key: "cancel"}, [
@@ -647,7 +663,10 @@
               ? "这就是活动本来的地点：只改时间就不用选地点，也不用写新地点" : "") ||
             (place && (name || address) ? "选了登记的场地，就不用再写新地点的名称和地址" : "") ||
             (address && !name ? "写上新地点的名称" : "") ||
-            (timed && move.end && move.end <= clock ? "结束时间早于（或等于）开始时间" : "") ||
+            (timed && move.end && move.end <= clock ? "结束时间早于（或等于）开始时间 " + clock +
+              (move.start ? "" : "（没有选新的开始时间，按原来的开始时间算）") : "") ||
+            (!place && name && self.registeredName(name) ? "“" + name + "”是登记过的场地：请在“换到登记的场地”里选它，" +
+              "名称和地址以登记的为准，场地页也会列出这一场" : "") ||
             (retimed && day !== text && self.clashes(state, day, timed && clock, timed && (move.end || ""))
               ? "新的时间和这个系列 " + shown(dayOf(day)) + " 原有的那一场重叠（页面上这一天会列出两次）：改到别的时间；" +
                 "两场合并成一场，就在上面把那一场取消" : "");
@@ -660,7 +679,7 @@
           if (place) session.venue = place;  // a registered venue: its id, as venues.yml asks
           else if (name) session.venue = address ? {name: name, address: address} : {name: name};
           if (note) session.note = note;
-          self.change("sessions", state.sessions.concat([session]));
+          self.change("sessions", inDateOrder(state.sessions.concat([session])));
           self.setState({move: {}, moveRefused: ""});
         }
         var fields = [input("date", "date", "要改的那一场（原定日期）"), input("day", "date", "新的日期（不改日期可不选）")];
