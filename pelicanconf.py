@@ -21,6 +21,9 @@ KEPU_CITY = "天津"  # map apps look up venues without coordinates in this city
 # SHARE_IMAGE = "images/share.png"
 KEPU_CODEOWNERS_TEAM = "@binhai-kepu"  # invoke codeowners: <team>/admins, <team>/<street>-editors
 SITEURL = os.environ.get("KEPU_SITEURL", "")
+# The sample's placeholder address (publishconf.py's default): invoke publish refuses to publish at
+# it, and a build made for it is said not to be uploaded.
+SAMPLE_SITEURL = "https://kepu.example.cn"
 RELATIVE_URLS = False
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"

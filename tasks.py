@@ -139,7 +139,7 @@ def _siteurl(siteurl: str | None) -> str | None:
         return None
     url = siteurl.strip().rstrip("/")
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
-        sys.exit(f"网址“{siteurl}”无效 — 写完整的网址，例如 https://kepu.example.cn 或 https://example.cn/kepu")
+        sys.exit(f"网址“{siteurl}”无效 — 写完整的网址，以 https:// 开头，例如 https://example.cn 或 https://example.cn/kepu")
     return url
 
 
@@ -319,19 +319,20 @@ def preview(c, build_date=None):
     _python(*_build_args(CONFIG["publish_settings"], build_date, None))
 
 
-@task(help={"siteurl": "发布后的网站地址，例如 https://kepu.example.cn 或 https://example.cn/kepu",
+@task(help={"siteurl": "发布后的网站地址，例如 https://example.cn 或 https://example.cn/kepu（示例网址 https://kepu.example.cn 会被拒绝）",
             "output": "发布到这个文件夹（默认 output/）", "content": PATH_HELP["content"],
             "build_date": "按这一天区分近期/往期"})
 def publish(c, siteurl=None, build_date=None, output=None, content=None):
     """用 publishconf.py 构建到新的临时文件夹，成功后才整体替换 output/；失败时 output/ 一个字节也不变。"""
     url = _siteurl(siteurl)
-    publishing = _folders(CONFIG["publish_settings"]) if url is None else {}
-    if publishing and publishing["siteurl"] == publishing["sample_siteurl"]:
-        sys.exit(f"没有指定网站的网址：{publishing['siteurl']} 只是示例，用它发布的网站里，日历订阅、二维码和分享链接都会指向"
-                 "别人的网站 — 写 invoke publish --siteurl https://你的网址（或设置环境变量 KEPU_SITEURL，"
-                 "或改 publishconf.py 的 SITEURL）")
+    publishing = _folders(CONFIG["publish_settings"])
+    sample = publishing["sample_siteurl"].rstrip("/")
+    if sample and (url or publishing["siteurl"].rstrip("/")) == sample:
+        said = f"{sample} 是示例网址" if url else f"没有指定网站的网址：{sample} 只是示例"
+        sys.exit(f"{said}，用它发布的网站里，日历订阅、二维码和分享链接都会指向别人的网站 — 写 invoke publish "
+                 "--siteurl https://你的网址（或设置环境变量 KEPU_SITEURL，或改 publishconf.py 的 SITEURL）")
     _python(*_build_args(CONFIG["publish_settings"], build_date, url, output, content))
-    folder = output or os.path.relpath((publishing or _folders(CONFIG["publish_settings"]))["output"])
+    folder = output or os.path.relpath(publishing["output"])
     print(f"发布目录已更新：把 {folder.rstrip('/')}/ 同步到网站服务器或对象存储即可（见 docs/deploy.md）。")
 
 

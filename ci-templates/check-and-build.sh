@@ -15,7 +15,7 @@
 #     into .kepu/ (add .kepu/ and public/ to .gitignore), or taken from KEPU_DIR if set.
 #
 # Environment:
-#   KEPU_SITEURL     publish: the site's address, e.g. https://kepu.example.cn or https://example.cn/kepu
+#   KEPU_SITEURL     publish: the site's address, e.g. https://example.cn or https://example.cn/kepu
 #   KEPU_REPO        generator repository URL (content-only layout), KEPU_REF its branch, tag or commit
 #                    (main), fetched on every run
 #   KEPU_DIR         an existing generator checkout to use instead of cloning
@@ -138,5 +138,5 @@ if [ "$mode" = check ]; then
 else
     echo "== 发布：invoke publish"
     "$invoke" -r "$kepu" publish --content "$repo/content" --output "$output" \
-        --siteurl "${KEPU_SITEURL:?请设置 KEPU_SITEURL：网站地址，例如 https://kepu.example.cn}"
+        --siteurl "${KEPU_SITEURL:?请设置 KEPU_SITEURL：网站地址，例如 https://example.cn/kepu}"
 fi

@@ -258,6 +258,26 @@ def test_failed_publish_leaves_the_published_site_byte_for_byte_intact(mini_site
     assert wrong.returncode == 1
     assert "网址“kepu.example.cn”无效" in wrong.stderr
     assert tree(published) == before
+    # The sample's placeholder, typed out (as docs/deploy.md's first example reads): refused as when
+    # it is only the default; a new district's calendars would point at someone else's site.
+    sample = invoke("publish", "--content", str(mini_site / "content"), "--output", str(published),
+                    "--siteurl", "https://kepu.example.cn/")
+    assert sample.returncode == 1 and "https://kepu.example.cn 是示例网址" in sample.stderr, sample.stderr
+    assert tree(published) == before
+
+
+def test_a_build_for_the_sample_address_is_never_offered_for_upload(mini_site: Path, tmp_path: Path) -> None:
+    """A new district's maintainer ran invoke preview (publishconf.py, the sample's address) into
+    output/, then a local build: the build told them to upload after
+    `invoke publish --siteurl https://kepu.example.cn` -- someone else's address. The preview says
+    its site is not to be uploaded, and the next build does not offer the sample address."""
+    output = tmp_path / "output"
+    preview = run_build(mini_site / "content", output, settings=ROOT / "publishconf.py")
+    assert preview.returncode == 0, preview.stderr
+    assert "是按示例网址 https://kepu.example.cn 构建的" in preview.stderr and "不能上传" in preview.stderr, preview.stderr
+    local = run_build(mini_site / "content", output)
+    assert local.returncode == 0, local.stderr
+    assert "kepu.example.cn" not in local.stdout + local.stderr, local.stdout + local.stderr
 
 
 SITE_HOSTS = {"https://example.cn/kepu": "example.cn", "https://kepu.example.cn": "kepu.example.cn"}

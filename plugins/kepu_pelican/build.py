@@ -62,6 +62,8 @@ DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅�
 EXAMPLE_UID_DOMAIN = ("提醒：日历编号的域名 UID_DOMAIN 还是示例“{domain}”。订阅者的日历靠它认出每个活动，发布以后再改，"
                       "每个活动都会在订阅者的日历里出现两次：请在第一次发布之前把它改成本单位的域名（例如网站的域名），"
                       "见 README 的“换一个区使用”。")
+SAMPLE_ADDRESS = ("注意：{output} 里的网站是按示例网址 {url} 构建的，日历订阅、二维码和分享链接都指向别人的网站，"
+                  "不能上传；发布请运行 invoke publish --siteurl https://你的网址。")
 REPLACED_PUBLISHED = ("注意：{output} 原来是发布到 {url} 的网站，现在换成了本机预览的版本；上传之前请重新运行 "
                       "invoke publish --siteurl {url}（或发布到另一个文件夹：invoke publish --output public …）。")
 
@@ -173,7 +175,7 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     if refusal:
         return _halt(refusal, target)
     settings["OUTPUT_PATH"] = str(staged)
-    published_at = _published_at(target)
+    published_at = _published_at(target, str(settings.get("SAMPLE_SITEURL") or ""))
     started, started_ns = time.perf_counter(), time.time_ns()
     if take_spare(target, staged):
         with phase("recycle the spare tree"):
@@ -207,6 +209,9 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     config = site_config(settings)
     if settings.get("SITEURL") and config.example_uid_domain:
         print(EXAMPLE_UID_DOMAIN.format(domain=config.uid_domain), file=sys.stderr)
+    sample = str(settings.get("SAMPLE_SITEURL") or "").rstrip("/")
+    if sample and str(settings.get("SITEURL") or "").rstrip("/") == sample:
+        print(SAMPLE_ADDRESS.format(output=_shown(target), url=sample), file=sys.stderr)
     if not settings.get("SITEURL"):
         print(DEVELOPMENT_ADDRESS.format(url=public_url(settings)))
         if published_at:  # a preview in the folder a publish wrote: not to be uploaded by mistake
@@ -214,10 +219,12 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     return Outcome(0)
 
 
-def _published_at(output: Path) -> str:
-    """The address the build now in ``output`` was published for ("" for a preview, or none)."""
+def _published_at(output: Path, sample: str = "") -> str:
+    """The address the build now in ``output`` was published for ("" for a preview, or none; a
+    build for the sample's placeholder address is no publication to repeat)."""
     address = built_for(output)
-    return "" if address.startswith(("http://127.0.0.1", "http://localhost")) else address
+    local = address.startswith(("http://127.0.0.1", "http://localhost"))
+    return "" if local or (sample and address.rstrip("/") == sample.rstrip("/")) else address
 
 
 def _history_refusal(settings: dict) -> str:
