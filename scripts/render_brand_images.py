@@ -44,7 +44,9 @@ def site_card() -> tuple[str, Path]:
     return config.sitename, config.layout.content / config.share_image
 
 
-def render(jobs: list[tuple[str, Path, int]]) -> None:
+def render(jobs: list[tuple[str, Path, int]], title: str = "") -> None:
+    """Each (HTML, PNG, size); ``title``: the name the card shows, also written into the PNG's
+    text (``Title``), by which the check knows a card drawn for another site."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=["--no-sandbox", "--disable-gpu"])
@@ -54,18 +56,35 @@ def render(jobs: list[tuple[str, Path, int]]) -> None:
             page.set_content(html)
             page.screenshot(path=str(path))
             page.close()
+            if title and size == CARD_SIZE:
+                _name(path, title)
             print(f"已生成 {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         browser.close()
+
+
+CARD_SIZE = 600
+
+
+def _name(path: Path, title: str) -> None:
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Title", title)
+    with Image.open(path) as image:
+        image.load()
+        image.save(path, pnginfo=info, optimize=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="生成分享到微信时的卡片图片")
     parser.add_argument("--theme", action="store_true", help="生成主题自带的通用卡片（不写区名）和触屏图标")
     if parser.parse_args().theme:
-        render([(card(GENERIC_NAME), IMAGES / "share.png", 600), (TOUCH, IMAGES / "apple-touch-icon.png", 180)])
+        render([(card(GENERIC_NAME), IMAGES / "share.png", CARD_SIZE), (TOUCH, IMAGES / "apple-touch-icon.png", 180)],
+               GENERIC_NAME)
     else:
         name, path = site_card()
-        render([(card(name), path, 600)])
+        render([(card(name), path, CARD_SIZE)], name)
 
 
 if __name__ == "__main__":

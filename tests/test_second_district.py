@@ -228,6 +228,25 @@ def test_its_feeds_carry_its_names_and_its_uid_domain(xihu) -> None:
     assert "西湖科普日历" in atom and "https://kepu.xihu.example.cn/events/" in atom
 
 
+def test_the_sample_share_card_left_in_place_is_pointed_out(xihu, tmp_path: Path) -> None:
+    """A new district kept the sample's content/images/share.png, which reads 滨海科普日历: every
+    page shared in WeChat showed it, and no check or build said a word (a picture: no text to
+    search). The card make share-card draws carries the name it shows; the check names the two."""
+    import shutil
+
+    settings, content, _ = xihu
+    mine = tmp_path / "content"
+    shutil.copytree(content, mine)
+    (mine / "images").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "content" / "images" / "share.png", mine / "images" / "share.png")
+    result = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(mine),
+                             "--settings", str(settings), "--build-date", "2026-12-01"],
+                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]  # a reminder
+    assert "分享卡片上写的是“滨海科普日历”，本站名称是“西湖科普日历”" in result.stdout, result.stdout[-3000:]
+    assert "make share-card" in result.stdout
+
+
 def test_the_check_passes_with_its_settings(xihu) -> None:
     settings, content, _ = xihu
     result = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(content),

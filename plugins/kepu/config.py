@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import traceback
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kepu.content.district import District
-from kepu.content.problems import ContentError, Problem, format_report
+from kepu.content.problems import WARNING, ContentError, Problem, format_report
 from kepu.content.project import Layout
 from kepu.formats.urls import UrlScheme, pattern_problems
 
@@ -117,6 +118,19 @@ class SiteConfig:
     def public_url(self) -> str:
         """Absolute site address for feeds, QR codes and subscribe links (SITEURL when set)."""
         return self.siteurl or self.dev_siteurl
+
+    def share_card_problem(self) -> Problem | None:
+        """The share card names another site (the sample's card left in place by a new district):
+        known from the name ``make share-card`` writes into the PNG it draws; a card made otherwise
+        says nothing, and nothing is said of it."""
+        path = self.layout.content / self.share_image
+        named = png_title(path)
+        if not named or named == self.sitename:
+            return None
+        return Problem(self.layout.shown(path), 0, "", f"分享卡片上写的是“{named}”，本站名称是“{self.sitename}”："
+                       "微信里分享的每个页面都会显示这张图",
+                       "运行 make share-card 按 SITENAME 重新生成；或换一张写着本站名称的 600×600 PNG 或 JPG 图片",
+                       WARNING)
 
     @property
     def example_uid_domain(self) -> bool:
@@ -292,6 +306,30 @@ class _Where:
 
     def problem(self, name: str, message: str, hint: str) -> Problem:
         return Problem(self.source, self.lines.get(name, 0), name, message, hint)
+
+
+def png_title(path: Path) -> str:
+    """The ``Title`` a PNG's text chunks give ("" for none, a JPG, or no such file): read chunk by
+    chunk up to the image data, where a drawing program writes it."""
+    try:
+        with path.open("rb") as file:
+            if file.read(8) != b"\x89PNG\r\n\x1a\n":
+                return ""
+            while header := file.read(8):
+                length, kind = int.from_bytes(header[:4], "big"), header[4:]
+                if kind in (b"IDAT", b"IEND") or len(header) < 8:
+                    return ""
+                data = file.read(length)
+                file.seek(4, os.SEEK_CUR)  # the CRC
+                keyword, _, text = data.partition(b"\x00")
+                if kind == b"iTXt" and keyword == b"Title":  # compression flag and method, language, keyword
+                    value = text[2:].partition(b"\x00")[2].partition(b"\x00")[2]
+                    return (zlib.decompress(value) if text[:1] == b"\x01" else value).decode("utf-8", "replace")
+                if kind == b"tEXt" and keyword == b"Title":
+                    return text.decode("latin-1")
+    except OSError:
+        return ""
+    return ""
 
 
 # The district's card shown when a page is shared (WeChat, search engines): SHARE_IMAGE, by default

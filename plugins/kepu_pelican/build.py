@@ -209,6 +209,9 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     config = site_config(settings)
     if settings.get("SITEURL") and config.example_uid_domain:
         print(EXAMPLE_UID_DOMAIN.format(domain=config.uid_domain), file=sys.stderr)
+    card = config.share_card_problem()
+    if card is not None:
+        print(card.format(), file=sys.stderr)
     sample = str(settings.get("SAMPLE_SITEURL") or "").rstrip("/")
     if sample and str(settings.get("SITEURL") or "").rstrip("/") == sample:
         print(SAMPLE_ADDRESS.format(output=_shown(target), url=sample), file=sys.stderr)

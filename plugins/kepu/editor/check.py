@@ -308,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     review = _review(args, config, (lambda: added) if args.base else _uncommitted(layout))
     result = run(layout, args.files, config, review)
     if not args.files:
+        card = config.share_card_problem()
+        if card is not None:
+            result.problems.append(card)
         with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it
             result.problems.extend(gone_events(layout, args.base or "HEAD"))
             edited = rewritten_since(layout.content / layout.events, args.base or "HEAD")  # git asked once
