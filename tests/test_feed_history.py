@@ -368,6 +368,27 @@ def test_a_published_event_renamed_or_deleted_in_a_change_is_pointed_out(repo: P
     assert "kejizhou" not in said, said
 
 
+def test_many_events_deleted_at_once_are_one_reminder(repo: Path) -> None:
+    """A new district clears the sample's events, as the README says: the check listed 180
+    reminders, one per file, and the one real error among them was lost. Past ten, the deletions
+    are one reminder that says how many, names a few, and says when it stops."""
+    folder = repo / "content" / "events"
+    published = sorted(folder.rglob("*.md"))
+    extra = [folder / "xinbei" / "2026" / f"copy-{n:02d}.md" for n in range(12 - len(published))]
+    for path in extra:  # enough published events to clear
+        path.write_text(published[0].read_text("utf-8").replace("title: ", "title: 副本"), "utf-8")
+    commit(repo, "2026-10-02T10:00:00+08:00", "more events")
+    git(repo, "checkout", "-qb", "clear-all")
+    for path in [*published, *extra, *(repo / "content" / "articles").glob("*.md")]:  # its news too
+        git(repo, "rm", "-q", str(path.relative_to(repo)))
+    commit(repo, "2026-11-20T10:00:00+08:00", "clear the sample")
+    said = _check_change(repo)
+    count = len(published) + len(extra)
+    assert said.count("删除了") == 1, said
+    assert f"content/events: （提醒）删除了 {count} 个已经发布的活动（" in said, said
+    assert "提交（git commit）这次删除以后就不再提醒" in said, said
+
+
 def test_an_unreadable_old_revision_stops_no_build(repo: Path, tmp_path: Path) -> None:
     """A publish stopped for good with a traceback (OverflowError) after a commit had written an end
     of 99999999999999999999:00, though a later commit corrected it and the check passed: old

@@ -98,17 +98,26 @@ def gone_events(layout: Layout, base: str) -> list[Problem]:
     """Published events the change renames (the name is the page's address and the calendars'
     UID) or deletes (it leaves subscribers' calendars without a word): a reminder each."""
     events = layout.content / layout.events
-    problems = []
+    problems, deleted = [], []
     for old, new in gone_since(events, base):
         if old.suffix != CONTENT_SUFFIX:  # only .md files are published
             continue
         if new is None:
-            problems.append(Problem(layout.shown(old), 0, "", "删除了已经发布的活动：订阅的日历里它会直接消失，不会显示已取消",
-                                    DELETED_HINT, WARNING))
+            deleted.append(Problem(layout.shown(old), 0, "", "删除了已经发布的活动：订阅的日历里它会直接消失，不会显示已取消",
+                                   DELETED_HINT, WARNING))
         elif new.stem != old.stem:
             problems.append(Problem(layout.shown(new), 0, "", f"文件名从“{old.stem}”改成了“{new.stem}”：文件名是活动页面的网址"
                                     "和订阅日历里的活动编号", RENAMED_HINT, WARNING))
-    return problems
+    if len(deleted) > MAX_DELETIONS_LISTED:  # the sample's events cleared by a new district, say: one reminder
+        names = "、".join(Path(p.path).stem for p in deleted[:3])
+        deleted = [Problem(layout.shown(events), 0, "", f"删除了 {len(deleted)} 个已经发布的活动（{names} 等）："
+                           "订阅的日历里它们会直接消失，不会显示已取消", MANY_DELETED_HINT, WARNING)]
+    return [*deleted, *problems]
+
+
+MAX_DELETIONS_LISTED = 10  # more, and they are named in one reminder (a list of hundreds hides the rest)
+MANY_DELETED_HINT = ("不再举办的请写 status: cancelled 和 status_note，不要删除文件；换一个区使用、清掉示例活动时可以删，"
+                     "提交（git commit）这次删除以后就不再提醒")
 
 
 REUSED_HINT = ("新的一次活动请另建文件（invoke new-event --from 原文件名 --date 新日期），把这个文件改回原来的样子；"

@@ -577,9 +577,13 @@ def content_repository(content: Path, project: Path) -> Path:
 
 def _change_since(folder: Path, base: str) -> tuple[Path, str, str]:
     """Where a change since ``base`` is read: the work tree's top, the commit it forked from
-    (its merge base with ``base``) and ``folder`` inside the tree; UnknownBase without them."""
-    top_path = work_tree(folder)
-    fork = _git(folder, "merge-base", base, "HEAD") if top_path is not None else None
+    (its merge base with ``base``) and ``folder`` inside the tree; UnknownBase without them. A
+    folder the change deleted whole (every sample event removed) is read from the nearest one left."""
+    present = folder
+    while not present.is_dir() and present.parent != present:
+        present = present.parent
+    top_path = work_tree(present)
+    fork = _git(present, "merge-base", base, "HEAD") if top_path is not None else None
     if top_path is None or fork is None:
         raise UnknownBase(base)
     return top_path, fork.decode().strip(), os.path.relpath(folder.resolve(), top_path.resolve())
