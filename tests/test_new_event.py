@@ -23,6 +23,7 @@ from conftest import ROOT, plugin_env, run_build, run_check, site_config
 from kepu.content.problems import Problem
 from kepu.content.project import CheckResult, Layout
 from kepu.content.recurrence import describe
+from kepu.content.registries import load_registries
 from kepu.content.repeats import parse_repeat
 from kepu.editor import interview, scaffold
 from kepu.editor.answers import ScaffoldError, parse_count
@@ -674,3 +675,26 @@ def test_a_registry_name_with_a_line_break_adds_no_field_to_a_new_file() -> None
     fields = {line.split(":")[0] for line in front.splitlines() if line and not line.startswith(("#", " ", "-"))}
     assert "online" not in fields and "status" not in fields, front
     assert f"venue: {venue.id}" in front.splitlines()
+
+
+def test_piped_input_is_named_and_the_district_teams_are_offered(sample: Path) -> None:
+    """Found by a new district trying the command: run with its input piped (not a terminal), it
+    said 或去掉 --batch to someone who never typed --batch; and a street's volunteer was offered only
+    the street's teams, not the district's own (the 科协's 总队), which any event may name."""
+    piped = subprocess.run([sys.executable, "-m", "kepu.editor.scaffold", "event", "--content", str(sample / "content"),
+                            "--title", "周末科学实验课"], cwd=sample, env=plugin_env(), input="",
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 1 and "输入不是终端（管道或重定向），不能逐项提问" in piped.stderr, piped.stderr
+    assert "去掉 --batch" not in piped.stderr and "在终端里运行、不加 --batch" in piped.stderr, piped.stderr
+    said: list[str] = []
+
+    def stop(question: str, default: str) -> str:
+        raise KeyboardInterrupt  # the first question: the team's
+
+    with pytest.raises(KeyboardInterrupt):
+        scaffold.run("event", {"title": "周末科学实验课", "street": "xinbei"}, site_config(sample / "content"),
+                     date(2026, 12, 1), stop, said.append)
+    offered = next(line for line in said if line.startswith("可选志愿服务队："))
+    district = [t for t in load_registries(sample / "content" / "data")[0].teams.values() if not t.street]
+    assert "xinbei-liudong（" in offered and district and all(f"{t.id}（{t.name}）" in offered for t in district), offered
+    assert "taida-" not in offered  # another street's teams stay out

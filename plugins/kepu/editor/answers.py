@@ -157,7 +157,7 @@ class Answers:
         if self.ask is None:
             if default or optional:
                 return parse(default)
-            raise ScaffoldError(f"缺少 {flag(key)}", f"{question}；或去掉 --batch，按提示逐项填写")
+            raise ScaffoldError(f"缺少 {flag(key)}", f"{question}；或在终端里运行、不加 --batch，按提示逐项填写")
         while True:
             answer = self.ask(question, default).strip() or default
             if not answer.strip() and not optional:

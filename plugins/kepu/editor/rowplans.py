@@ -70,7 +70,7 @@ NEWS_FIELD_HEADERS = {**NEWS_HEADERS, "正文": NEWS_HEADERS["body"]}
 EVENTS_NOTE = next(c.note for c in NEWS_COLUMNS if c.key == "events")
 # new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
 ANSWER_HEADERS = {**HEADERS, "time": "结束时间"}
-FIXES = (("；直接回车改成", "；改成"), ("直接回车", "空着"), ("或去掉 --batch，按提示逐项填写", ""),
+FIXES = (("；直接回车改成", "；改成"), ("直接回车", "空着"), ("或在终端里运行、不加 --batch，按提示逐项填写", ""),
          ("“重复到哪天”", "「重复到」"), ("“最后一天”", "「最后一天」"), ("“重复”", "「重复」"),
          ("“需要报名”", "「需要报名」"),
          ("如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）",

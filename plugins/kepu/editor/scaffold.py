@@ -414,6 +414,11 @@ def _street_teams(registries: Registries, street: str) -> list[str]:
     return [t.id for t in registries.teams.values() if t.street == street]
 
 
+def _with_district_teams(registries: Registries, local: list[str]) -> list[str]:
+    """A street's teams, then the district's own (those of no street), which serve every street."""
+    return [*local, *(t.id for t in registries.teams.values() if not t.street)]
+
+
 def _choices(registry: Mapping[str, object], ids: Iterable[str] | None = None) -> str:
     ids = list(ids) if ids is not None else list(registry)
     return "、".join(f"{i}（{getattr(registry[i], 'name', '')}）" for i in ids)
@@ -430,7 +435,7 @@ def event_draft(answers: Answers, registries: Registries, taken: Mapping[str, st
     local = _street_teams(registries, street)
     team = answers.get("team", "志愿服务队编号", lambda v: resolve_id(v, registries.teams, "志愿服务队", registries.file("teams")),
                        default=local[0] if len(local) == 1 and answers.ask else "",
-                       intro=f"可选志愿服务队：{_choices(registries.teams, local or None)}")
+                       intro=f"可选志愿服务队：{_choices(registries.teams, _with_district_teams(registries, local) if local else None)}")
     schedule = ask_schedule(answers)
     venue, venue_id, address, online = _place(answers, registries, street)
     categories = answers.get("categories", "活动类型编号，多个用逗号分开",
@@ -676,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     given = {k: v for k, v in vars(args).items() if k not in ("kind", "content", "settings", "batch")}
     interactive = not args.batch and sys.stdin.isatty()
+    if not args.batch and not interactive:
+        print("提示：输入不是终端（管道或重定向），不能逐项提问：缺少的内容会直接报错。", file=sys.stderr)
     config = for_command(args, from_here=True)  # it prints the command to check the new file
     layout = config.layout
     try:
