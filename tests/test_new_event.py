@@ -698,3 +698,16 @@ def test_piped_input_is_named_and_the_district_teams_are_offered(sample: Path) -
     district = [t for t in load_registries(sample / "content" / "data")[0].teams.values() if not t.street]
     assert "xinbei-liudong（" in offered and district and all(f"{t.id}（{t.name}）" in offered for t in district), offered
     assert "taida-" not in offered  # another street's teams stay out
+
+
+def test_the_read_back_says_the_body_prompt_must_be_replaced_before_publishing(sample: Path) -> None:
+    """The read-back before writing listed the body's prompt as （提醒）, a reminder one may leave;
+    the check then refused the file until it was replaced. It says so before the file is written."""
+    flags = dict(zip([f[2:].replace("-", "_") for f in BATCH[::2]], BATCH[1::2], strict=True))
+    flags.update(date="2026-12-05")
+    said: list[str] = []
+    replies = [""] * 30
+    scaffold.run("event", flags, site_config(sample / "content"), date(2026, 12, 1), scripted(replies, said), said.append)
+    readback = next(text for text in said if "请核对将要发布的内容" in text)
+    assert "（发布前要改）正文：正文里还留着模板的提示文字" in readback, readback
+    assert "（提醒）正文：正文里还留着" not in readback

@@ -108,7 +108,9 @@ def summary(layout: Layout, composed: Composed, event: Event, problems: list[Pro
     lines = [f"名称：{event.title}", *_place(event), *read_back(event, composed.schedule.until),
              *_registration(event), f"费用：{event.cost}", *_age(event),
              f"文件：{layout.shown(composed.path)}"]
-    lines += [f"（提醒）{p.field + '：' if p.field else ''}{p.message} — {p.hint}" for p in problems]
+    # The body's prompt is left for the volunteer to replace: not a reminder they may leave (the check refuses it).
+    lines += [f"{'（发布前要改）' if is_prompt(p) else '（提醒）'}{p.field + '：' if p.field else ''}{p.message} — {p.hint}"
+              for p in problems]
     if last_day(event, composed.schedule.until) < today:
         lines.append(f"（提醒）这些日期都已经过去了（今天是 {today.isoformat()}）：请核对年份")
     lines += composed.notes
