@@ -24,6 +24,9 @@ SITEURL = os.environ.get("KEPU_SITEURL", "")
 # The sample's placeholder address (publishconf.py's default): invoke publish refuses to publish at
 # it, and a build made for it is said not to be uploaded.
 SAMPLE_SITEURL = "https://kepu.example.cn"
+# The sample content's district: with another KEPU_DISTRICT, invoke check points out the registries,
+# pages and news still naming it (the sample's people.yml, say, left in place by a new district).
+SAMPLE_DISTRICT = "滨海新区"
 RELATIVE_URLS = False
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"

@@ -247,6 +247,25 @@ def test_the_sample_share_card_left_in_place_is_pointed_out(xihu, tmp_path: Path
     assert "make share-card" in result.stdout
 
 
+def test_the_samples_registries_left_in_place_are_pointed_out(xihu, tmp_path: Path) -> None:
+    """A new district kept the sample's people.yml (the README lists it among those to delete if
+    unused): it named none of the deleted streets or teams, so the check passed, and the site
+    published the sample's experts of 滨海新区 on its own people pages and in open data."""
+    import shutil
+
+    settings, content, _ = xihu
+    mine = tmp_path / "content"
+    shutil.copytree(content, mine)
+    shutil.copy(ROOT / "content" / "data" / "people.yml", mine / "data" / "people.yml")
+    result = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(mine),
+                             "--settings", str(settings), "--build-date", "2026-12-01"],
+                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]  # a reminder
+    lines = (ROOT / "content" / "data" / "people.yml").read_text("utf-8").splitlines()
+    first = next(n for n, line in enumerate(lines, 1) if "滨海新区" in line)
+    assert f"content/data/people.yml:{first}: （提醒）还写着示例内容的“滨海新区”，本站是西湖区" in result.stdout, result.stdout[-3000:]
+
+
 def test_the_check_passes_with_its_settings(xihu) -> None:
     settings, content, _ = xihu
     result = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(content),

@@ -115,6 +115,27 @@ def gone_events(layout: Layout, base: str) -> list[Problem]:
     return [*deleted, *problems]
 
 
+def sample_leftovers(config: SiteConfig) -> list[Problem]:
+    """Registries, pages and news still naming the sample's district (SAMPLE_DISTRICT) in a site
+    set up for another (KEPU_DISTRICT): a reminder per file, at its first such line. Events are
+    left out: the README has a new district delete the sample's, and its own name no sample."""
+    sample = str(config.settings.get("SAMPLE_DISTRICT") or "").strip()
+    if not sample or sample == config.district.name:
+        return []
+    layout = config.layout
+    files = [*sorted((layout.content / layout.data).glob("*.yml")),
+             *(path for folder in (layout.pages, layout.articles)
+               for path in sorted((layout.content / folder).rglob(f"*{CONTENT_SUFFIX}")))]
+    found = []
+    for path in files:
+        lines = read_capped(path, MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()
+        number = next((n for n, line in enumerate(lines, 1) if sample in line), 0)
+        if number:
+            found.append(Problem(layout.shown(path), number, "", f"还写着示例内容的“{sample}”，本站是{config.district.name}",
+                                 "换成本区的内容，或删掉这一项（整张登记表、整个页面不用就删掉文件）", WARNING))
+    return found
+
+
 MAX_DELETIONS_LISTED = 10  # more, and they are named in one reminder (a list of hundreds hides the rest)
 MANY_DELETED_HINT = ("不再举办的请写 status: cancelled 和 status_note，不要删除文件；换一个区使用、清掉示例活动时可以删，"
                      "提交（git commit）这次删除以后就不再提醒")
@@ -320,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         card = config.share_card_problem()
         if card is not None:
             result.problems.append(card)
+        result.problems.extend(sample_leftovers(config))
         with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it
             result.problems.extend(gone_events(layout, args.base or "HEAD"))
             edited = rewritten_since(layout.content / layout.events, args.base or "HEAD")  # git asked once
