@@ -280,9 +280,15 @@ def import_events(c, path, partial=False, content=None):
 
 def _server(port: int):
     from kepu.editor.server import serve as make_server
+    from kepu.engine.output import built_for
 
-    server = make_server(Path(_folders()["output"]), CONFIG["host"], port)
-    print(f"本地预览：http://{CONFIG['host']}:{port}/  （Ctrl+C 退出）")
+    output = Path(_folders()["output"])
+    server = make_server(output, CONFIG["host"], port)
+    here, built = f"http://{CONFIG['host']}:{port}", built_for(output)
+    print(f"本地预览：{here}/  （Ctrl+C 退出）")
+    if built.startswith(("http://127.0.0.1", "http://localhost")) and built != here:
+        print(f"提示：{output.name}/ 是按 {built} 构建的，订阅链接和二维码在这个端口打不开；"
+              f"要一起预览，运行 invoke reserve --port {port}（按这个端口构建再预览）")
     return server
 
 
@@ -296,10 +302,10 @@ def serve(c, port=CONFIG["port"]):
         server.shutdown()
 
 
-@task
+@task(help={"port": "端口，默认 8000", "build_date": "按这一天区分近期/往期"})
 def reserve(c, build_date=None, port=CONFIG["port"]):
-    """构建后预览。"""
-    build(c, build_date=build_date)
+    """构建后预览（订阅链接和二维码用预览的端口）。"""
+    _python(*_build_args(CONFIG["settings"], build_date, None), "--dev-url", f"http://{CONFIG['host']}:{port}")
     serve(c, port=port)
 
 

@@ -255,6 +255,36 @@ def test_the_web_editor_saves_into_the_content_repository(built: Path) -> None:
     assert folders["events"] == "huodong" and config["media_folder"] == "images", (folders, config["media_folder"])
 
 
+def test_serving_on_another_port_says_the_subscribe_links_need_a_build_for_it(district, built: Path) -> None:
+    """README: invoke serve --port 换端口. The site was built for port 8000: on another port its
+    subscribe links and QR codes led nowhere, without a word. Serving says so and names the
+    command that builds for that port."""
+    import socket
+    import threading
+
+    project, _ = district
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "invoke", "serve", "--port", str(port)], cwd=project,
+                              env={**plugin_env(), "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, text=True)
+    said = []
+    watchdog = threading.Timer(300, server.terminate)  # for a hung server, not a time budget
+    watchdog.start()
+    try:
+        for line in server.stdout:
+            said.append(line)
+            if "提示" in line:
+                break
+    finally:
+        watchdog.cancel()
+        server.terminate()
+        server.wait(timeout=60)
+    assert said[0].startswith(f"本地预览：http://127.0.0.1:{port}/"), said
+    assert "是按 http://127.0.0.1:8000 构建的，订阅链接和二维码在这个端口打不开" in said[1], said
+    assert f"invoke reserve --port {port}" in said[1], said
+
+
 def test_clean_removes_its_output_folder(district, built: Path) -> None:
     project, _ = district
     cleaned = invoke(project, "clean")
