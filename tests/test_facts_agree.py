@@ -309,6 +309,9 @@ def test_a_series_called_off_is_not_said_to_meet_somewhere_else(site: Path) -> N
     page = text_of(site / "events" / "quxiao-xilie" / "index.html")
     dates = page[page.index("活动日期"):]
     assert "2026年12月12日（周六） 已取消" in dates and "已改期" not in dates and "地点：" not in dates, dates[:300]
+    # Its unchanged Fridays too: they read as planned under a page that says 已取消, where every
+    # calendar gives them 【已取消】 (found by a subscriber's audit).
+    assert "2026年12月18日（周五） 已取消" in dates and "2026年12月25日（周五） 已取消" in dates, dates[:300]
     old_day = site / "calendar" / "2026" / "12" / "11" / "index.html"  # none: nothing else that Friday
     assert not old_day.exists() or "周五安全课" not in text_of(old_day)  # it was not moved anywhere: nothing is held
 
