@@ -246,12 +246,15 @@ def test_a_venue_lists_the_sessions_moved_to_it(site: Path) -> None:
 
     parsed = feedparser.parse((site / "feeds" / "venues" / "xinbei-tushuguan.atom").read_bytes())
     titles = [e.title for e in parsed.entries]
-    assert titles == ["【已改期】周四科学课", "【已换地点】周末科学沙龙"], titles
-    assert "2027年1月16日（周六）10:00–11:00" in parsed.entries[1].summary, parsed.entries[1].summary
-    assert "共 2 项" in parsed.feed.subtitle, parsed.feed.subtitle
+    # The Friday series' session moved here stays, 已取消, now that the series is called off (as its
+    # override in the district calendar says): a subscriber's item does not silently vanish.
+    assert titles == ["【已取消】周五安全课", "【已改期】周四科学课", "【已换地点】周末科学沙龙"], titles
+    assert parsed.entries[0].summary.startswith("已取消"), parsed.entries[0].summary
+    assert "2027年1月16日（周六）10:00–11:00" in parsed.entries[2].summary, parsed.entries[2].summary
+    assert "共 3 项" in parsed.feed.subtitle, parsed.feed.subtitle
     # Its description does not read as if the whole weekly series now met in the hall.
     text = (site / "feeds" / "venues" / "xinbei-tushuguan.ics").read_bytes().decode().replace("\r\n ", "")
-    assert "共 2 项" in text  # the calendar's own description counts the two sessions it holds
+    assert "共 3 项" in text  # the calendar's own description counts the three sessions it holds
     description = re.search(r"^DESCRIPTION:(.*)$", text[text.index("周末科学沙龙"):], re.M)[1]
     assert "时间：每周六" not in description and "这个系列平时：每周六" in description, description
 
@@ -305,7 +308,8 @@ def test_a_series_called_off_is_not_said_to_meet_somewhere_else(site: Path) -> N
     assert {r["状态"] for r in rows} == {"已取消"}, rows
     [row] = [r for r in sheet_rows(site / "streets" / "taida" / "notice" / "next" / "index.html") if "周五安全课" in r]
     assert "已取消" in row and "主讲人调离" in row and "改在" not in row, row
-    assert "周五安全课" not in text_of(site / "venues" / "xinbei-tushuguan" / "index.html")
+    hall = text_of(site / "venues" / "xinbei-tushuguan" / "index.html")  # listed, called off, not met
+    assert "周五安全课 （已取消：主讲人调离，本期全部取消）" in hall and "改到周六在图书馆" not in hall, hall
     page = text_of(site / "events" / "quxiao-xilie" / "index.html")
     dates = page[page.index("活动日期"):]
     assert "2026年12月12日（周六） 已取消" in dates and "已改期" not in dates and "地点：" not in dates, dates[:300]

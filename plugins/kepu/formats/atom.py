@@ -153,7 +153,8 @@ def visit_bytes(visit: Visit, settings: AtomSettings, revision: Revision) -> byt
     _link(item, "alternate", url, "text/html")
     text_element(ET.SubElement(item, f"{{{ATOM}}}author"), "name", entry.team.name)
     place = change.venue.name
-    text_element(item, "summary", f"时间：{visit.text}；地点：{place}", type="text")
+    called_off = "已取消（本活动已取消）；" if occurrence.cancelled else ""
+    text_element(item, "summary", f"{called_off}时间：{visit.text}；地点：{place}", type="text")
     lines = [calendar_note(change, occurrence.start, occurrence.end), f"时间：{visit.text}",
              *description_lines(entry, url, place, alone=True)[:-1]]
     link = html.escape(url)

@@ -155,6 +155,11 @@ class Facet:
         return self.item.id
 
     @property
+    def visits_held(self) -> int:
+        """The sessions moved here that are held (one of a series called off stays listed, as 已取消)."""
+        return sum(visit.occurrence.held for visit in self.visiting)
+
+    @property
     def name(self) -> str:
         return self.item.name
 
@@ -174,11 +179,12 @@ class Visit:
 
 
 def _visits(facets: dict[str, Facet], upcoming: list[EventEntry], zone: ZoneInfo) -> None:
-    """Each registered venue's sessions of other events held there, in time order."""
+    """Each registered venue's coming sessions of other events moved there, in time order; one of a
+    series since called off too (as its calendars give it, 已取消: a subscriber's item does not vanish)."""
     venues = facets.get("venues", {})
     for entry in upcoming:
         for occurrence in entry.upcoming:
-            facet = venues.get(occurrence.venue_id) if occurrence.elsewhere and occurrence.held else None
+            facet = venues.get(occurrence.venue_id) if occurrence.elsewhere else None
             if facet is not None and entry.event.venue_id != facet.id:
                 facet.visiting.append(Visit(occurrence, entry, when_shown(occurrence, zone)))
     for facet in venues.values():
