@@ -228,7 +228,8 @@ def _rewritten_problem(path: Path, shown: str, after: Event, before: Event, rewr
                f"这样改，它们在活动页、开放数据和订阅的日历里也会{rewritten.words}")
     if rewritten.status:
         hint = (f"提前结束请删去 status，在 rrule 里写上 UNTIL={last.isoformat()}（最后一次举办的日期），"
-                "原因写在正文里；只取消其中一场用 sessions")
+                "原因写在正文里（以后的场次会从订阅的日历里消失）；要让订阅的居民在剩下的每一场看到“已取消”和原因，"
+                "就删去 status、不写 UNTIL，在 sessions 里逐场取消；只取消其中一场也用 sessions")
     else:
         until = last_until(before)
         more = f" --until {until.isoformat()}" if until is not None else ""
