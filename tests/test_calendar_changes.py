@@ -46,11 +46,25 @@ def _kind(after: str, before: str = BEFORE) -> str | None:
     # One date left out of the rule, or one added: single sessions, not the whole series rescheduled.
     (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA\n  exdates: [2026-12-26]"), "session"),
     (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA\n  rdates: [2027-01-17 09:00]"), "session"),
+    # An end given to an open series, or its end moved: no session's time changed; sessions go or come.
     (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30\n  exdates: [2026-12-26]"),
-     "rescheduled"),
+     "shortened"),
+    (("rrule: FREQ=WEEKLY;BYDAY=SA", "rrule: FREQ=WEEKLY;BYDAY=SA;COUNT=6"), "shortened"),
+
 ])
 def test_what_an_edit_tells_subscribers(edit: tuple[str, str], kind: str | None) -> None:
     assert _kind(BEFORE.replace(*edit)) == kind
+
+
+def test_a_series_ended_earlier_or_later_is_no_new_time() -> None:
+    """A series ended early (its UNTIL brought forward, as the guide says) was told to subscribers as
+    【时间变更】, though no session's time changed: its last sessions went. Ended later, sessions came."""
+    ending = BEFORE.replace("BYDAY=SA", "BYDAY=SA;UNTIL=2027-01-30")
+    assert _kind(ending.replace("UNTIL=2027-01-30", "UNTIL=2026-12-26"), ending) == "shortened"
+    assert _kind(ending.replace("UNTIL=2027-01-30", "UNTIL=20270227"), ending) == "extended"
+    assert _kind(ending.replace("UNTIL=2027-01-30", "UNTIL=2026-12-26").replace("14:00", "15:00"), ending) \
+        == "rescheduled"  # a new time as well: the time is what subscribers must hear
+    assert _kind(ending.replace("BYDAY=SA;UNTIL=2027-01-30", "BYDAY=SU;UNTIL=2026-12-27"), ending) == "rescheduled"
 
 
 def test_a_moved_session_written_again_the_web_editors_way_is_no_change() -> None:

@@ -191,8 +191,8 @@ def test_the_change_feed_names_a_session_change_as_such() -> None:
     after = before.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + SESSIONS)
     kind = change_kind(significant(before), significant(after))
     assert KIND_LABELS[kind] == "单场变更"  # a cancelled and a moved session in one edit
-    moved_series = before.replace("UNTIL=2027-01-30", "UNTIL=2027-02-27")
-    assert change_kind(significant(before), significant(moved_series)) == "rescheduled"
+    longer_series = before.replace("UNTIL=2027-01-30", "UNTIL=2027-02-27")  # the whole series, not a session
+    assert change_kind(significant(before), significant(longer_series)) == "extended"  # sessions added, none moved
 
 
 def test_a_wrong_date_is_named_on_its_own_item_after_a_broken_one(mini_site: Path) -> None:

@@ -28,7 +28,7 @@ from kepu.index.site import EventEntry
 KIND_LABELS = {
     "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
     "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
-    "session": "单场变更",
+    "session": "单场变更", "shortened": "提前结束", "extended": "延长举办",
     "updated": "信息更新",
 }
 # A change to single sessions only, when they all agree: what became of them.
@@ -102,6 +102,8 @@ def _summary(change: ChangeEntry) -> str:
     parts = [f"{change.label}：{event.title}", *when]
     if change.kind == "rescheduled":
         parts += [text for text in (_clock_change(event, change), _rule_change(event, change)) if text]
+    if change.kind in ("shortened", "extended"):
+        parts += [text for text in (_rule_change(event, change),) if text]
     if change.kind == "moved" and change.revision.place:
         parts.append(f"地点：{change.revision.place}")
     parts += [*sessions, f"街镇：{entry.street.name}"]

@@ -68,7 +68,7 @@ class Change:
     """A significant change to an event: when (commit time; None while uncommitted) and what."""
 
     when: datetime | None
-    kind: str  # rescheduled, moved, cancelled, postponed, restored, full, session, updated
+    kind: str  # rescheduled, shortened, extended, moved, cancelled, postponed, restored, full, session, updated
     sessions: tuple[SessionEdit, ...] = ()  # the single sessions the revision changed, by day
     revision: Revision = UNREAD  # the series as the revision wrote it
     previous: Revision = UNREAD  # … and as the revision before it did
@@ -230,6 +230,7 @@ def _session_edit(day: str, item: dict, place: str) -> SessionEdit:
 
 
 _TIME_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("start", "end", "duration", "timezone", "recurrence")}
+_RECURRENCE = SIGNIFICANT_FIELDS.index("recurrence")
 _PLACE_FIELDS = {SIGNIFICANT_FIELDS.index(k) for k in ("venue", "online")}
 _STATUS = SIGNIFICANT_FIELDS.index("status")
 _SESSIONS = len(SIGNIFICANT_FIELDS)  # recurrence.sessions, exdates, rdates: single sessions
@@ -308,12 +309,40 @@ def change_kind(before: tuple, after: tuple) -> str | None:
         if before[_STATUS] in _STATUS_KINDS and _STATUS_KINDS[before[_STATUS]] in ("cancelled", "postponed"):
             return "restored" if not any(before[i] != after[i] for i in _TIME_FIELDS) else "rescheduled"
     if any(before[i] != after[i] for i in _TIME_FIELDS):
-        return "rescheduled"
+        return _rule_end(before, after) or "rescheduled"
     if any(before[i] != after[i] for i in _PLACE_FIELDS):
         return "moved"
     if _meaning(before)[_SESSIONS:] != _meaning(after)[_SESSIONS:]:
         return "session"
     return "updated"
+
+
+_ENDS = re.compile(r";?(UNTIL|COUNT)=([^;]*)", re.IGNORECASE)
+
+
+def _rule_end(before: tuple, after: tuple) -> str | None:
+    """"shortened" or "extended" when the only change to the series' time is its rule's end (UNTIL
+    or COUNT given, moved or dropped): sessions go or come, none is held at another time."""
+    if any(before[i] != after[i] for i in _TIME_FIELDS - {_RECURRENCE}):
+        return None
+    old, new = before[_REVISION], after[_REVISION]
+    if not isinstance(old, Revision) or not isinstance(new, Revision):
+        return None
+    if _ENDS.sub("", old.rule).upper() != _ENDS.sub("", new.rule).upper():
+        return None
+    was, now = _rule_limit(old.rule), _rule_limit(new.rule)
+    if was == now or (was[0] != now[0] and None not in (was[0], now[0])):
+        return None  # an UNTIL for a COUNT: which ends first is the rule's to say
+    return "shortened" if now[0] is not None and (was[0] is None or now[1] < was[1]) else "extended"
+
+
+def _rule_limit(rule: str) -> tuple[str | None, object]:
+    """A rule's end: ("UNTIL", its day as digits) or ("COUNT", the number); (None, None) for none."""
+    found = _ENDS.search(rule)
+    if found is None:
+        return None, None
+    kind, value = found[1].upper(), found[2].strip()
+    return (kind, re.sub(r"\D", "", value)[:8]) if kind == "UNTIL" else (kind, int(value) if value.isdigit() else -1)
 
 
 def _git(root: Path, *args: str, data: bytes | None = None) -> bytes | None:
