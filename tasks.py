@@ -280,13 +280,13 @@ def import_events(c, path, partial=False, content=None):
 
 def _server(port: int):
     from kepu.editor.server import serve as make_server
-    from kepu.engine.output import built_for
+    from kepu.engine.output import built_for, local_address
 
     output = Path(_folders()["output"])
     server = make_server(output, CONFIG["host"], port)
     here, built = f"http://{CONFIG['host']}:{port}", built_for(output)
     print(f"本地预览：{here}/  （Ctrl+C 退出）")
-    if built.startswith(("http://127.0.0.1", "http://localhost")) and built != here:
+    if local_address(built) and built != here:
         print(f"提示：{output.name}/ 是按 {built} 构建的，订阅链接和二维码在这个端口打不开；"
               f"要一起预览，运行 invoke reserve --port {port}（按这个端口构建再预览）")
     return server

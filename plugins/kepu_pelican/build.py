@@ -32,6 +32,7 @@ from kepu.engine.output import (
     discard,
     discard_later,
     keep_unchanged_mtimes,
+    local_address,
     lock_file,
     output_refusal,
     publish,
@@ -226,8 +227,7 @@ def _published_at(output: Path, sample: str = "") -> str:
     """The address the build now in ``output`` was published for ("" for a preview, or none; a
     build for the sample's placeholder address is no publication to repeat)."""
     address = built_for(output)
-    local = address.startswith(("http://127.0.0.1", "http://localhost"))
-    return "" if local or (sample and address.rstrip("/") == sample.rstrip("/")) else address
+    return "" if local_address(address) or (sample and address == sample.rstrip("/")) else address
 
 
 def _history_refusal(settings: dict) -> str:

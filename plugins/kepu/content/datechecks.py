@@ -103,21 +103,25 @@ def _stray_exception(checker: FieldReader, name: str, value: date | datetime, po
 
 
 def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
-                     rdates: Iterable[date | datetime], sessions: Mapping[str, SessionChange]) -> None:
+                     rdates: Iterable[date | datetime], sessions: Mapping[str, SessionChange]) -> set[str]:
     """A changed session must be one of the series' sessions (its date as the rule, or an extra
-    date, gives it): a calendar's RECURRENCE-ID naming no instance changes nothing anywhere."""
+    date, gives it): a calendar's RECURRENCE-ID naming no instance changes nothing anywhere.
+    Returns the keys of the changes refused."""
     extra = {wall_point(value, start, zone) for value in rdates}
     named = {wall_point(change.original, start, zone): key for key, change in sessions.items()}
     near = neighbours(rule, start, zone, named)
+    refused = set()
     for point, key in named.items():
         before, after = near.get(point, (point, None))
         if before == point or point in extra:
             continue
+        refused.add(key)
         dates = "和 ".join(_day(d.date()) for d in (before, after) if d is not None)
         checker.error(f"{key}.date",
                       f"{_day(point.date())}不是这个活动的一场（{_rule_text(rule, start, zone)}）",
                       f"date 写要取消或改期的那一场原定的日期；最近的活动日期是 {dates}" if dates else
                       "date 写要取消或改期的那一场原定的日期")
+    return refused
 
 
 def night_start(checker: FieldReader, start: date | datetime | None) -> None:

@@ -699,10 +699,8 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     start_on_rule(checker, rule, start, zone, rdates)
     extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
     sessions = read_sessions(checker, start, zone, exdates)
-    refused = len(checker.problems)
-    sessions_on_rule(checker, rule, start, zone, rdates, sessions)
-    session_facts(checker, {key: change for key, change in sessions.items()
-                            if not any(p.is_error and p.field.startswith(f"{key}.") for p in checker.problems[refused:])})
+    refused = sessions_on_rule(checker, rule, start, zone, rdates, sessions)
+    session_facts(checker, {key: change for key, change in sessions.items() if key not in refused})
     return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
 
 

@@ -16,7 +16,7 @@ from kepu.config import SiteConfig, add_arguments, day_argument, for_command, mo
 from kepu.content.datechecks import Review
 from kepu.content.dates import day_of, format_day
 from kepu.content.events import load_events, parse_file
-from kepu.content.frontmatter import MAX_FILE_BYTES
+from kepu.content.frontmatter import MAX_FILE_BYTES, SourceDoc
 from kepu.content.model import Event
 from kepu.content.problems import STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
@@ -181,20 +181,24 @@ def rewritten_series(layout: Layout, edited: list[tuple[Path, str]], config: Sit
     for path, before in edited:
         old = _revision_event(path, layout.shown(path), before, ctx)
         after = current[path.stem]
-        rewritten = rewritten_history(old, after, at) if old is not None else None
+        if old is None:
+            continue
+        rewritten = rewritten_history(old, after, at)
+        past = past_session_changes(old, after, at)
+        if rewritten is None and not past:
+            continue
+        shown = layout.shown(path)
+        doc = parse_file(path, shown).doc  # the lines the reminders name
         if rewritten is not None:
-            found.append(_rewritten_problem(path, layout.shown(path), after, old, rewritten))
-        if old is not None:
-            found.extend(_past_session_problem(path, layout.shown(path), item)
-                         for item in past_session_changes(old, after, at))
+            found.append(_rewritten_problem(shown, doc, after, old, rewritten))
+        found.extend(_past_session_problem(shown, doc, item) for item in past)
     return found
 
 
-def _past_session_problem(path: Path, shown: str, item: PastSessionChange) -> Problem:
+def _past_session_problem(shown: str, doc: SourceDoc | None, item: PastSessionChange) -> Problem:
     """A reminder on the session's own line: one held, cancelled or moved after the fact (perhaps a
     correction: it stays a reminder), or one moved to a time already over (a slip: CI fails on it)."""
     key = f"recurrence.sessions[{item.number}]"
-    doc = parse_file(path, shown).doc
     original = format_day(day_of(item.change.original))
     if item.why == HELD:
         what = "改成已取消，活动页、统计和订阅的日历都会说它没有举办" if item.change.cancelled else \
@@ -220,9 +224,9 @@ def _revision_event(path: Path, shown: str, text: str, ctx: ValidationContext) -
     return validate_event(parsed.doc, ctx, parsed.html)[0]
 
 
-def _rewritten_problem(path: Path, shown: str, after: Event, before: Event, rewritten: RewrittenHistory) -> Problem:
+def _rewritten_problem(shown: str, doc: SourceDoc | None, after: Event, before: Event,
+                       rewritten: RewrittenHistory) -> Problem:
     field = "status" if rewritten.status else "venue" if rewritten.becomes == {PLACE} else "start"
-    doc = parse_file(path, shown).doc
     first, last = rewritten.held[0].first_day, rewritten.held[-1].first_day
     message = (f"这个重复活动已经举办了 {len(rewritten.held)} 场（{first.isoformat()} 至 {last.isoformat()}）："
                f"这样改，它们在活动页、开放数据和订阅的日历里也会{rewritten.words}")

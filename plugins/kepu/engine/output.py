@@ -31,6 +31,11 @@ def built_for(output: Path) -> str:
     return found[1].rstrip("/") if found else ""
 
 
+def local_address(address: str) -> bool:
+    """Whether a site address is this computer's own (a preview build's, not a publication's)."""
+    return address.startswith(("http://127.0.0.1", "http://localhost"))
+
+
 OUTPUT_HOLDS_CONTENT = ("输出文件夹 {output} 包含内容文件夹 {content}：构建完成后整个输出文件夹会被换成新网站，"
                         "内容会被移走并删除")
 OUTPUT_IN_CONTENT = "输出文件夹 {output} 在内容文件夹 {content} 里面：构建出的网页会被当成内容再读进来"
