@@ -483,7 +483,8 @@ def test_a_series_changed_over_sessions_already_held_is_pointed_out(repo: Path, 
     stops). A volunteer edits the series' start (venue, status) in place, as in any form. Every
     session already held then reads as held at the new time in subscribers' calendars, on its
     page and in open data -- the history rewritten. The check names the held sessions and the
-    way that keeps them: close the series with UNTIL and start a new one from the next date."""
+    way that keeps them: close the series with UNTIL and start a new one from the next date, or,
+    for a series called off, stop it from the next session on (``from``)."""
     git(repo, "checkout", "-qb", "change")
     if "BYDAY" in old or "2026-11-08" in new:
         edit(repo / SERIES, "BYDAY=SA", "BYDAY=SU")
@@ -498,7 +499,10 @@ def test_a_series_changed_over_sessions_already_held_is_pointed_out(repo: Path, 
                  if text.startswith(f"{field}:"))
     assert line.startswith(f"{SERIES}:{where}: （提醒）{field}: "), said
     assert f"它们在活动页、开放数据和订阅的日历里也会{becomes}" in line, line
-    assert "UNTIL=2026-11-28" in line, line
+    if becomes == "显示为已取消":  # called off from the next Saturday on: the held ones stay held
+        assert "from: 2026-12-05、status: cancelled、note: 原因" in line and "UNTIL" not in line, line
+    else:
+        assert "UNTIL=2026-11-28" in line, line
     assert ("invoke new-event --from zhoumo-tongxuehui" in line) is (becomes != "显示为已取消"), line
     assert "没有错误，有 1 个提醒" in said, said  # not also told it is another event
 

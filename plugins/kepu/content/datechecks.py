@@ -103,10 +103,12 @@ def _stray_exception(checker: FieldReader, name: str, value: date | datetime, po
 
 
 def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zone: tzinfo,
-                     rdates: Iterable[date | datetime], sessions: Mapping[str, SessionChange]) -> set[str]:
+                     rdates: Iterable[date | datetime], sessions: Mapping[str, SessionChange],
+                     field: str = "date") -> set[str]:
     """A changed session must be one of the series' sessions (its date as the rule, or an extra
     date, gives it): a calendar's RECURRENCE-ID naming no instance changes nothing anywhere.
-    Returns the keys of the changes refused."""
+    Returns the keys of the changes refused. ``field``: where the item names its session (``from``
+    for the first session of a series called off)."""
     extra = {wall_point(value, start, zone) for value in rdates}
     named = {wall_point(change.original, start, zone): key for key, change in sessions.items()}
     near = neighbours(rule, start, zone, named)
@@ -117,10 +119,11 @@ def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zo
             continue
         refused.add(key)
         dates = "和 ".join(_day(d.date()) for d in (before, after) if d is not None)
-        checker.error(f"{key}.date",
+        what = "停办后的第一场" if field == "from" else "要取消或改期的那一场"
+        checker.error(f"{key}.{field}",
                       f"{_day(point.date())}不是这个活动的一场（{_rule_text(rule, start, zone)}）",
-                      f"date 写要取消或改期的那一场原定的日期；最近的活动日期是 {dates}" if dates else
-                      "date 写要取消或改期的那一场原定的日期")
+                      f"{field} 写{what}原定的日期；最近的活动日期是 {dates}" if dates else
+                      f"{field} 写{what}原定的日期")
     return refused
 
 

@@ -320,6 +320,9 @@ class Recurrence:
     exdates: tuple[date | datetime, ...] = ()
     rdates: tuple[date | datetime, ...] = ()
     sessions: tuple[SessionChange, ...] = ()
+    # The series called off from one session on (``sessions``' item with ``from``): that session,
+    # cancelled, with why. Its sessions from then are in ``sessions``, each cancelled with that note.
+    stop: SessionChange | None = None
 
 
 @dataclass(slots=True)

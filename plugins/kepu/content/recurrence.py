@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
-from kepu.content.dates import DateFormatError, parse_when
-from kepu.content.model import Event, Occurrence
+from kepu.content.dates import DateFormatError, as_local, day_of, format_day, parse_when
+from kepu.content.model import Event, Occurrence, SessionChange
 from kepu.content.sessions import changed_times
 
 ALLOWED_FREQ = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -22,6 +22,10 @@ ALLOWED_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "B
 MAX_COUNT = 1000
 MAX_OCCURRENCES = 1500
 FIRST_WITHIN_YEARS = 10  # a rule must give a date this soon after the start
+# A series called off from one session on shows that many sessions from then as cancelled (the
+# feeds' room for changed sessions: SESSION_ROOM); its rule then ends with the last of them.
+STOP_SHOWN = 20
+RULE_END = re.compile(r";(UNTIL|COUNT)=[^;]*")  # a normalised rule's end (FREQ comes first)
 _DAY_CODES = {"MO": "一", "TU": "二", "WE": "三", "TH": "四", "FR": "五", "SA": "六", "SU": "日"}
 # Patterns are used with fullmatch: "$" would also accept a trailing newline.
 _BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
@@ -250,6 +254,31 @@ def neighbours(rule: str, start: date | datetime, zone: tzinfo,
     return found
 
 
+def stop_series(rule: str, start: date | datetime, zone: tzinfo, exdates: tuple, rdates: tuple,
+                stop: SessionChange) -> tuple[str, tuple, tuple[SessionChange, ...]]:
+    """A series called off from ``stop``'s session on: its rule and extra dates as they stand then,
+    and its sessions from that one, each cancelled with the stop's note. At most STOP_SHOWN are
+    shown cancelled; a series with more then ends with the last of them (its rule's UNTIL)."""
+    first = wall_point(stop.original, start, zone)
+    skipped = {wall_point(value, start, zone) for value in exdates}
+    extra = {wall_point(value, start, zone) for value in rdates}
+    points: list[datetime] = []
+    for point in _walk(rule, start, zone):
+        if point >= first and point not in skipped:
+            points.append(point)
+            if len(points) > STOP_SHOWN:
+                break
+    points = sorted({*points, *(point for point in extra if point >= first)})
+    if len(points) > STOP_SHOWN:
+        last = points[STOP_SHOWN - 1]
+        points = points[:STOP_SHOWN]
+        rule = normalize_rule(RULE_END.sub("", rule) + f";UNTIL={last:%Y%m%d}", start, zone)
+        rdates = tuple(value for value in rdates if wall_point(value, start, zone) <= last)
+    timed = isinstance(start, datetime)
+    return rule, rdates, tuple(SessionChange(point.replace(tzinfo=start.tzinfo) if timed else point.date(),
+                                             cancelled=True, note=stop.note) for point in points)
+
+
 def wall_point(value: date | datetime, start: date | datetime, zone: tzinfo) -> datetime:
     """An EXDATE/RDATE as the local wall-clock datetime the rule would give."""
     return _wall(occurrence_point(value, start, zone), zone)
@@ -427,6 +456,14 @@ def describe(rule: str, all_day: bool, zone: tzinfo, start: date | datetime | No
         day = last if last is not None and last < until else until
         text += f"，至 {day.year}年{day.month}月{day.day}日"
     return text
+
+
+def stopped_text(recurrence, zone: tzinfo) -> str:
+    """"2026年12月10日（周四）起停办" for a series called off from one session on; "" otherwise."""
+    stop = recurrence.stop if recurrence is not None else None
+    if stop is None:
+        return ""
+    return f"{format_day(day_of(as_local(stop.original, zone)))}起停办"
 
 
 def until_day(rule: str, zone: tzinfo) -> date | None:

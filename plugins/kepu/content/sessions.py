@@ -106,42 +106,99 @@ def changed_times(event, change: SessionChange, original: date | datetime) -> tu
 
 # ------------------------------------------------------------------ reading `recurrence.sessions`
 
-SESSION_FIELDS = ("date", "status", "start", "end", "venue", "note")
+SESSION_FIELDS = ("date", "from", "status", "start", "end", "venue", "note")
 SESSION_TEXT_LIMITS = {"note": 200}  # the web form's limit too (kepu.editor.cmsconfig)
 MAX_SESSIONS = 200
 CANCEL_WORDS = {"cancelled", "canceled", "取消", "已取消"}
 _EXAMPLE = ("例如\n  sessions:\n    - date: 2026-12-12\n      status: cancelled\n      note: 活动室维修\n"
-            "    - date: 2026-12-19\n      start: 2026-12-20 09:30")
+            "    - date: 2026-12-19\n      start: 2026-12-20 09:30\n"
+            "    - from: 2027-01-09          # 这一场和以后的各场都不办了\n      status: cancelled\n      note: 场馆装修")
 
 
-def read_sessions(checker, start: date | datetime, zone, excluded: tuple) -> dict[str, SessionChange]:
+def read_sessions(checker, start: date | datetime, zone, excluded: tuple
+                  ) -> tuple[dict[str, SessionChange], tuple[str, SessionChange] | None]:
     """``recurrence.sessions``: each item a session of the series (``date``) cancelled (``status:
     cancelled``) or moved (a new ``start``/``end`` and/or ``venue``), with an optional ``note``;
-    keyed by the item's field path (``recurrence.sessions[2]``), so problems name its own line."""
+    keyed by the item's field path (``recurrence.sessions[2]``), so problems name its own line.
+    And the series called off from one session on (an item with ``from`` for ``date``), by its path."""
     value = checker.get("recurrence.sessions")
     if value is None:
-        return {}
+        return {}, None
     if not isinstance(value, list) or len(value) > MAX_SESSIONS:
         checker.error("recurrence.sessions", "sessions 要写成列表，每一项以“- date:”开头（最多 "
                       f"{MAX_SESSIONS} 项）", _EXAMPLE)
-        return {}
+        return {}, None
     found: dict[date | datetime, SessionChange] = {}
     keys: dict[str, SessionChange] = {}
+    stop: tuple[str, SessionChange] | None = None
     from kepu.content.recurrence import occurrence_point  # (recurrence imports this module)
 
     skipped = {occurrence_point(value, start, zone) for value in excluded}  # a bare date: the series' time
     for index in range(len(value)):
-        change = _read_one(checker, f"recurrence.sessions[{index}]", start, zone)
+        item_key = f"recurrence.sessions[{index}]"
+        if _is_stop(checker.get(item_key)):
+            change, field = _read_stop(checker, item_key, start, zone), f"{item_key}.from"
+        else:
+            change, field = _read_one(checker, item_key, start, zone), f"{item_key}.date"
         if change is None:
             continue
-        key = f"recurrence.sessions[{index}].date"
-        if change.original in found:
-            checker.error(key, "这一场已经在前面写过", "同一场只写一项：取消和改期不能同时写")
-        elif occurrence_point(change.original, start, zone) in skipped:
-            checker.error(key, "这一天已经写在 exdates 里（不开展）", "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
+        excluded_day = occurrence_point(change.original, start, zone) in skipped
+        if excluded_day:
+            checker.error(field, "这一天已经写在 exdates 里（不开展）", "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
+        elif _is_stop(checker.get(item_key)):
+            if stop is not None:
+                checker.error(field, "停办（from）只能写一项", "from 写停办后的第一场；以后的各场都会显示已取消，不用再写")
+            else:
+                stop = (item_key, change)
+        elif change.original in found:
+            checker.error(field, "这一场已经在前面写过", "同一场只写一项：取消和改期不能同时写")
         else:
-            found[change.original] = keys[f"recurrence.sessions[{index}]"] = change
-    return keys
+            found[change.original] = keys[item_key] = change
+    if stop is not None:
+        _after_stop(checker, keys, stop[1], start, zone)
+    return keys, stop
+
+
+def _is_stop(item: object) -> bool:
+    return isinstance(item, dict) and "from" in item
+
+
+def _read_stop(checker, key: str, start: date | datetime, zone) -> SessionChange | None:
+    """An item calling the series off from one session on: ``from`` that session's date, ``status:
+    cancelled`` and, as for one session, a ``note`` saying why."""
+    item = checker.get(key)
+    for name in item:
+        if name not in SESSION_FIELDS:
+            checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
+                         f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
+    if "date" in item:
+        checker.error(f"{key}.from", "date 和 from 只能写一个",
+                      "只取消或改期一场写 date；从某一场起以后都不办了写 from（停办后的第一场）")
+        return None
+    original = _original(checker, f"{key}.from", start, zone)
+    if original is None:
+        return None
+    status = checker.text(f"{key}.status", max_len=20)
+    if not status or status.lower() not in CANCEL_WORDS:
+        checker.error(f"{key}.status" if status else f"{key}.from", "从这一场起停办，要写 status: cancelled",
+                      "在 from 下面同样缩进写 status: cancelled 和 note: 停办的原因")
+        return None
+    if any(name in item for name in ("start", "end", "venue")):
+        checker.error(f"{key}.from", "停办的场次不用写新的时间或地点", "删去这一项的 start、end 和 venue")
+        return None
+    return SessionChange(original, cancelled=True, note=checker.text(f"{key}.note", max_len=SESSION_TEXT_LIMITS["note"]))
+
+
+def _after_stop(checker, keys: dict[str, SessionChange], stop: SessionChange, start, zone) -> None:
+    """A single session changed on or after the day the series stops: the stop cancels it already."""
+    from kepu.content.recurrence import occurrence_point
+
+    first = occurrence_point(stop.original, start, zone)
+    for key, change in list(keys.items()):
+        if occurrence_point(change.original, start, zone) >= first:
+            del keys[key]
+            checker.error(f"{key}.date", f"这一场在停办（from: {_day(stop.original).isoformat()}）之后",
+                          "停办以后的各场都会显示已取消和停办的原因：删去这一项")
 
 
 MAX_MOVE_DAYS = 183  # a session moved further than half a year is a slip of the year or month

@@ -48,7 +48,7 @@ from kepu.content.model import (
     Venue,
 )
 from kepu.content.problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
-from kepu.content.recurrence import RecurrenceError, first_occurrence, normalize_rule
+from kepu.content.recurrence import RecurrenceError, first_occurrence, normalize_rule, stop_series
 from kepu.content.repeats import parse_repeat
 from kepu.content.sessions import read_sessions, session_facts
 from kepu.content.suggest import closest, did_you_mean
@@ -698,10 +698,16 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
         return None
     start_on_rule(checker, rule, start, zone, rdates)
     extra_dates(checker, rule, start, zone, named_exdates, named_rdates)
-    sessions = read_sessions(checker, start, zone, exdates)
+    sessions, stop = read_sessions(checker, start, zone, exdates)
     refused = sessions_on_rule(checker, rule, start, zone, rdates, sessions)
-    session_facts(checker, {key: change for key, change in sessions.items() if key not in refused})
-    return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
+    if stop is not None and sessions_on_rule(checker, rule, start, zone, rdates, dict([stop]), "from"):
+        stop = None
+    accepted = {key: change for key, change in sessions.items() if key not in refused}
+    session_facts(checker, {**accepted, **dict([stop] if stop else [])})
+    if stop is None:
+        return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
+    rule, rdates, stopped = stop_series(rule, start, zone, exdates, rdates, stop[1])
+    return Recurrence(rule, exdates, rdates, (*sessions.values(), *stopped), stop=stop[1])
 
 
 _CHINESE = re.compile(r"[\u3400-\u9fff]")

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from kepu.content.frontmatter import MAX_FILE_BYTES, SourceDoc
 from kepu.content.model import Event
 from kepu.content.problems import STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem, format_report, strictly
 from kepu.content.project import CheckResult, Layout, check, same_events_elsewhere
+from kepu.content.recurrence import expand
 from kepu.content.revisions import (
     HELD,
     PLACE,
@@ -191,21 +192,47 @@ def rewritten_series(layout: Layout, edited: list[tuple[Path, str]], config: Sit
         doc = parse_file(path, shown).doc  # the lines the reminders name
         if rewritten is not None:
             found.append(_rewritten_problem(shown, doc, after, old, rewritten))
-        found.extend(_past_session_problem(shown, doc, item) for item in past)
+        said = set()  # a series called off from a held session on: one reminder, on its from line
+        for item in past:
+            problem = _past_session_problem(shown, doc, item)
+            if problem.field not in said:
+                said.add(problem.field)
+                found.append(problem)
     return found
+
+
+def _session_item(doc: SourceDoc | None, day: date) -> str:
+    """The ``recurrence.sessions`` item of the file that changes the session on ``day``: its own
+    (``date``), else the one calling the series off from an earlier session on (``from``)."""
+    recurrence = doc.meta.get("recurrence") if doc is not None else None
+    items = recurrence.get("sessions") if isinstance(recurrence, dict) else None
+    items = items if isinstance(items, list) else []
+    found = ""
+    for number, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        if str(item.get("date", ""))[:10] == day.isoformat():
+            return f"recurrence.sessions[{number}].date"
+        if "from" in item and str(item["from"])[:10] <= day.isoformat():
+            found = f"recurrence.sessions[{number}].from"
+    return found or "recurrence.sessions"
 
 
 def _past_session_problem(shown: str, doc: SourceDoc | None, item: PastSessionChange) -> Problem:
     """A reminder on the session's own line: one held, cancelled or moved after the fact (perhaps a
     correction: it stays a reminder), or one moved to a time already over (a slip: CI fails on it)."""
-    key = f"recurrence.sessions[{item.number}]"
+    item_field = _session_item(doc, day_of(item.change.original))
+    key = item_field.rpartition(".")[0] if item_field.endswith((".date", ".from")) else item_field
     original = format_day(day_of(item.change.original))
     if item.why == HELD:
         what = "改成已取消，活动页、统计和订阅的日历都会说它没有举办" if item.change.cancelled else \
             "这样改，活动页和订阅的日历会说它是在别的时间或地点举办的"
-        field, strict = f"{key}.date", STRICT_NEVER
-        message, hint = f"{original}这一场已经举办过了：{what}", \
-            "如果那天确实没有按原安排举办，可以保留；要改的是还没举办的一场，就检查 date 的年份和月份"
+        hint = "如果那天确实没有按原安排举办，可以保留；要改的是还没举办的一场，就检查 date 的年份和月份"
+        if item_field.endswith(".from"):
+            what = "从这一场起停办，它和以后已经举办过的各场都会显示已取消，统计也不再算它们"
+            hint = "from 写停办后还没举办的第一场（检查年份、月份和日期）；那几场确实没有举办的，可以保留"
+        field, strict = item_field, STRICT_NEVER
+        message = f"{original}这一场已经举办过了：{what}"
     else:
         field, strict = f"{key}.start", STRICT_ALWAYS
         message = f"这一场改到了已经过去的 {format_day(day_of(item.start))}：活动页会把它列为已经举办，这一周的公告也不再有它"
@@ -231,9 +258,10 @@ def _rewritten_problem(shown: str, doc: SourceDoc | None, after: Event, before: 
     message = (f"这个重复活动已经举办了 {len(rewritten.held)} 场（{first.isoformat()} 至 {last.isoformat()}）："
                f"这样改，它们在活动页、开放数据和订阅的日历里也会{rewritten.words}")
     if rewritten.status:
-        hint = (f"提前结束请删去 status，在 rrule 里写上 UNTIL={last.isoformat()}（最后一次举办的日期），"
-                "原因写在正文里（以后的场次会从订阅的日历里消失）；要让订阅的居民在剩下的每一场看到“已取消”和原因，"
-                "就删去 status、不写 UNTIL，在 sessions 里逐场取消；只取消其中一场也用 sessions")
+        coming = next((o.first_day for o in expand(before, last + timedelta(days=400)) if o.first_day > last), None)
+        hint = ("从某一场起不再举办，请删去 status，在 recurrence 下写 sessions: 一项 "
+                f"from: {coming.isoformat() if coming else '停办后的第一场'}、status: cancelled、note: 原因"
+                "（已经举办的场次照常算数，以后的每一场在页面和订阅的日历里显示已取消和原因）；只取消其中一场用 date")
     else:
         until = last_until(before)
         more = f" --until {until.isoformat()}" if until is not None else ""

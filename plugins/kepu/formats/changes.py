@@ -34,7 +34,7 @@ KIND_LABELS = {
 # A change to single sessions only, when they all agree: what became of them.
 SESSION_LABELS = {history.CANCELLED: "单场取消", history.LEFT_OUT: "单场取消", history.DROPPED: "单场取消",
                   history.MOVED: "单场改期", history.PLACE: "单场换地点", history.ADDED: "加开一场",
-                  history.RESTORED: "单场恢复"}
+                  history.RESTORED: "单场恢复", history.STOPPED: "停办", history.RESUMED: "恢复举办"}
 MAX_ENTRIES = 200
 
 
@@ -236,6 +236,10 @@ def _session_text(series: Series, edit: SessionEdit) -> str:
     note = f"（{edit.note}）" if edit.note else ""
     if edit.kind == history.CANCELLED:
         return f"{said}{CANCELLED}{note}"
+    if edit.kind == history.STOPPED:
+        return f"原定{format_datetime(original)}起的各场都不再举办{note}"
+    if edit.kind == history.RESUMED:
+        return f"原定{format_datetime(original)}起停办的各场恢复举办"
     if edit.kind == history.LEFT_OUT:
         return f"{said}不举办"
     if edit.kind == history.RESTORED:

@@ -34,6 +34,7 @@ SINGLE_SESSION_FIELDS = ("sessions", "exdates", "rdates")
 # What a revision did to one session of a series (SessionEdit.kind).
 CANCELLED, MOVED, PLACE, LEFT_OUT, ADDED, DROPPED, RESTORED = (
     "cancelled", "moved", "place", "left out", "added", "dropped", "restored")
+STOPPED, RESUMED = "stopped", "resumed"  # the series called off from that session on; that taken back
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,9 @@ def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object
         return repr(sessions)
     entries = []
     for item in sessions:
+        if isinstance(item, dict) and "from" in item and "date" not in item:
+            entries.extend(_stop(item))
+            continue
         day = str(item.get("date", "")).strip()[:10] if isinstance(item, dict) else ""
         if not _is_day(day):
             continue  # no session the build would accept: no one's change to tell
@@ -210,6 +214,16 @@ def _sessions(sessions: object, places: Mapping[str, tuple[str, str]]) -> object
                    "venue": place, "start": start, "end": _moment(item.get("end"), start or day)}
         entries.append((day, json.dumps(written, ensure_ascii=False, sort_keys=True), edit))
     return tuple(sorted(entries, key=lambda entry: entry[:2]))
+
+
+def _stop(item: dict) -> list[tuple[str, str, SessionEdit]]:
+    """A revision's ``from`` item (the series called off from that session on), as ``_sessions``
+    writes an entry; none when the build would refuse it."""
+    day = str(item.get("from", "")).strip()[:10]
+    if not _is_day(day) or str(item.get("status") or "").strip().lower() not in CANCEL_WORDS:
+        return []
+    edit = SessionEdit(day, STOPPED, note=_old(str(item.get("note") or "").strip(), "note"))
+    return [(day, json.dumps({"from": day, "note": edit.note}, ensure_ascii=False, sort_keys=True), edit)]
 
 
 # The longest text of an old revision that is published (the change feed quotes it): the check
@@ -253,6 +267,8 @@ def session_edits(before: tuple, after: tuple) -> tuple[SessionEdit, ...]:
             if was.get(day, ("",))[0] != now.get(day, ("",))[0]:
                 if day in now:
                     edits.append(now[day][1])
+                elif was[day][1].kind == STOPPED:
+                    edits.append(SessionEdit(day, RESUMED))
                 elif not _outside_series(after[_REVISION], day):  # (an entry left over a shortened series: no session)
                     edits.append(SessionEdit(day, RESTORED))
     for index, (gone, came) in ((_EXDATES, (RESTORED, LEFT_OUT)), (_RDATES, (DROPPED, ADDED))):

@@ -28,7 +28,7 @@ from kepu.content.model import (
     ends_at,
     is_over,
 )
-from kepu.content.recurrence import describe, expand, until_day
+from kepu.content.recurrence import RULE_END, describe, expand, stopped_text, until_day
 from kepu.content.sessions import session_label
 from kepu.formats.maps import MapLink, map_links
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
@@ -60,6 +60,7 @@ class EventEntry:
     community: Community | None = None
     speakers: tuple[Person, ...] = ()  # those who agreed to be named (consent: true)
     reports: tuple[str, ...] = ()  # the news reporting it: its report: first, then those naming it (events:)
+    stopped: str = ""  # a series called off from one session on: "2026年12月10日（周四）起停办"
 
     @property
     def next(self) -> Occurrence | None:
@@ -322,7 +323,11 @@ def last_local_day(occurrence: Occurrence, zone: ZoneInfo) -> date:
 
 def _rule_text(event: Event, occurrences: tuple[Occurrence, ...], horizon: date, zone: ZoneInfo) -> str:
     """The rule in words, 至 its last session when the dates were worked out that far (an UNTIL
-    may be an off week's day, or excluded)."""
+    may be an off week's day, or excluded); a series called off from one session on says from when,
+    not the end its rule was given to show its cancelled sessions (recurrence.STOP_SHOWN)."""
+    if event.recurrence.stop is not None:
+        rule = RULE_END.sub("", event.recurrence.rrule)
+        return f"{describe(rule, event.all_day, zone, event.start)}，{stopped_text(event.recurrence, zone)}"
     until = until_day(event.recurrence.rrule, zone)
     last = local_day(occurrences[-1].start, zone) if until is not None and until <= horizon else None
     count = None
@@ -357,6 +362,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         community=registries.communities.get(event.community_id),
         speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
         reports=tuple(dict.fromkeys((*((event.report,) if event.report else ()), *naming))),
+        stopped=stopped_text(event.recurrence, zone),
     )
     shown = entry.shown
     entry.when = when_shown(shown, zone)
