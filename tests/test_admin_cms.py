@@ -162,6 +162,16 @@ def _series_moves(browser, url: str, clock: datetime | None = SAVED_AT) -> Itera
         yield page, move
 
 
+@contextmanager
+def _series_repeat(browser, url: str) -> Iterator:
+    """The mini site's weekly series open in the form, its 重复 widget ready: (page, widget)."""
+    with _signed_in(browser, url) as page:
+        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("input[name=kepu-repeat-cancel]").wait_for()
+        yield page, repeat
+
+
 def _new(page, url: str, collection: str) -> None:
     """A new entry in a freshly opened editor (the sign-in is remembered): late replies about the
     entry saved before cannot overwrite this one's fields."""
@@ -519,10 +529,7 @@ def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, bro
     recurrence.sessions, the page says 已取消（原因） on that day, the rest of the series stays."""
     site, url, _ = editor
     path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
-    with _signed_in(browser, url) as page:
-        page.goto(f"{url}#/collections/events/entries/xinbei/2026/zhoumo-tongxuehui")
-        repeat = page.locator(".kepu-repeat")
-        repeat.locator("input[name=kepu-repeat-cancel]").wait_for()
+    with _series_repeat(browser, url) as (page, repeat):
         cancel = repeat.get_by_role("button", name="取消这一场")
         repeat.locator("input[name=kepu-repeat-cancel]").fill("2026-12-17")  # a Thursday: not a session
         repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("活动室维修")
@@ -540,6 +547,55 @@ def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, bro
     assert run_build(site / "content", output).returncode == 0
     text = re.sub(r"<[^>]+>", " ", (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8"))
     assert re.search(r"12月19日[^。]{0,40}已取消[^。]{0,10}活动室维修", text), text[:3000]
+
+
+def test_a_volunteer_stops_a_series_from_a_session_on_with_its_reason(editor, browser, tmp_path: Path) -> None:
+    """The room closes for renovation from 12 December. Before, the form offered 状态 已取消 (which
+    marks the Saturdays already held 已取消 too) or an earlier 到哪天为止 (the rest vanish from
+    calendars unexplained). 从某一场起停办 keeps the held ones, refuses a past day, a day that is
+    no session and a missing reason, folds a single cancellation after it into the stop, and the
+    saved file passes the check and builds into a page that says from when and why."""
+    site, url, _ = editor
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _series_repeat(browser, url) as (page, repeat):
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2027-01-09")  # one Saturday off, added earlier
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("停电")
+        repeat.get_by_role("button", name="取消这一场").click()
+        stop = repeat.locator("fieldset", has_text="从某一场起停办")
+        button = stop.get_by_role("button", name="从这一场起停办")
+        refusals = []
+        for day, reason in (("2026-11-21", "活动室改造"), ("2026-12-13", "活动室改造"), ("2026-12-12", "")):
+            stop.locator("input[name=kepu-repeat-stop]").fill(day)
+            stop.locator("input[name=kepu-repeat-stop-reason]").fill(reason)
+            button.click()
+            refusals.append(stop.get_by_role("alert").inner_text())
+        assert refusals[0].startswith("2026年11月21日（周六）这一场已经过去了"), refusals
+        assert "不是这个系列的一场" in refusals[1] and refusals[2].startswith("写上停办的原因"), refusals
+        stop.locator("input[name=kepu-repeat-stop-reason]").fill("活动室改造，本季停办")
+        button.click()
+        assert "单独取消或改期的 1 场已一并去掉" in stop.get_by_role("status").inner_text()
+        assert "2026年12月12日（周六） 起停办（活动室改造，本季停办）" in stop.inner_text()
+        dates = repeat.locator(".kepu-preview li").all_inner_texts()
+        assert "2026年12月5日（周六）" in dates and "2026年11月28日（周六）" in dates  # held, and to be held
+        for day in ("2026年12月12日（周六）", "2027年1月9日（周六）", "2027年1月30日（周六）", "2027年2月6日（周六）"):
+            assert f"{day} 已取消（活动室改造，本季停办）" in dates, dates
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2027-01-16")
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("停电")
+        repeat.get_by_role("button", name="取消这一场").click()
+        cancel_box = repeat.locator("fieldset", has_text="取消其中一场")
+        assert "起已经停办" in cancel_box.get_by_role("alert").inner_text()
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("")
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("")
+        _publish(page)
+    saved = _front_matter(path)
+    assert saved["recurrence"]["sessions"] == [{"from": date(2026, 12, 12), "status": "cancelled",
+                                                "note": "活动室改造，本季停办"}]
+    assert saved["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA;UNTIL=2027-01-30" and "status" not in saved
+    _passes_check(site, path)
+    output = tmp_path / "output"
+    assert run_build(site / "content", output).returncode == 0
+    html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert "<strong>本系列活动2026年12月12日（周六）起停办。</strong>活动室改造，本季停办" in html
 
 
 def test_a_volunteer_moves_one_session_to_another_time_and_place(editor, browser, tmp_path: Path) -> None:
@@ -1352,7 +1408,8 @@ def test_a_series_already_held_moved_to_the_morning_in_the_form_is_asked_about(e
         page.get_by_label(re.compile("^状态 ")).select_option(label="已取消")
         page.get_by_label(re.compile("^状态说明")).fill("活动室改造，停办")
         asked = _asked(page, answer=False)
-        assert "改了状态" in asked and "把“状态”改回“正常举办”，在“重复”里把“到哪天为止”改成最后一次举办的日期" in asked
+        # The way that keeps the Saturdays held: stop the series from a session on, with its reason.
+        assert "改了状态" in asked and "把“状态”改回“正常举办”，在“重复”里的“从某一场起停办”选停办后的第一场、写上原因" in asked
 
 
 def test_a_series_moved_to_the_morning_the_way_the_form_says_keeps_what_was_held(editor, browser,

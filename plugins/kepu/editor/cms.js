@@ -347,9 +347,22 @@
     return (rule.rdates || []).filter(function (value) { return extraOnRule(state, first, textOf(value)); });
   }
 
+  /* A session's date as the file names it: its own (date), or the first one of a series called off
+     from then on (from). */
   function sessionDay(session) {
-    var day = session && session.date;
+    var day = session && (isStop(session) ? session.from : session.date);
     return day instanceof Date ? day.toISOString().slice(0, 10) : String(day || "").slice(0, 10);
+  }
+
+  /* The item calling the series off from one session on (recurrence.sessions' ``from``). */
+  function isStop(session) {
+    return !!session && session.from !== undefined && session.from !== null && !session.date;
+  }
+
+  /* The first day no longer held ("" while the series goes on). */
+  function stopDay(sessions) {
+    var stop = sessions.filter(isStop)[0];
+    return stop ? sessionDay(stop) : "";
   }
 
   var CANCEL_WORDS = ["cancelled"];  // how a file may cancel one session (the check's, from the repeat field)
@@ -408,7 +421,8 @@
   function repeatControl() {
     return createClass({
       getInitialState: function () {
-        return {adding: "", refusedOff: "", cancelling: "", reason: "", refused: "", move: {}, moveRefused: ""};
+        return {adding: "", refusedOff: "", cancelling: "", reason: "", refused: "", move: {}, moveRefused: "",
+                stopping: "", stopReason: "", stopRefused: "", stopSaid: ""};
       },
       componentDidMount: function () { subscribe(this); this.tell(); },
       componentDidUpdate: function () { this.tell(); },
@@ -419,6 +433,7 @@
         var move = this.state.move;
         var pending = this.state.adding ? "不开展的日期选了 " + this.state.adding + "，还没有点“添加这一天”" :
           (this.state.cancelling || this.state.reason.trim()) ? "取消其中一场：填了日期或原因，还没有点“取消这一场”" :
+          (this.state.stopping || this.state.stopReason.trim()) ? "从某一场起停办：填了日期或原因，还没有点“从这一场起停办”" :
           Object.keys(move).some(function (key) { return String(move[key] || "").trim(); }) ?
             "改期或换地点：填了内容，还没有点“改这一场”" : "";
         if (pending) return {error: {message: pending}};
@@ -477,7 +492,7 @@
           parts.push(h("p", {}, "这个活动的重复规律是 " + state.other + "，只能在文件里修改。"));
         } else if (state.kind !== "none") {
           parts.push(this.details(state), this.exceptions(state), this.cancellations(state), this.moves(state),
-                     this.preview(state));
+                     this.stopping(state), this.preview(state));
         }
         return h("div", {className: this.props.classNameWrapper + " kepu-repeat", id: this.props.forID}, parts);
       },
@@ -550,7 +565,7 @@
       /* The sessions of one kind written in the file, each with a button that takes it out again. */
       written: function (state, which, undo) {
         var self = this;
-        return state.sessions.filter(which).map(function (session) {
+        return state.sessions.filter(function (x) { return !isStop(x) && which(x); }).map(function (session) {
           var text = sessionDay(session), day = dayOf(text);
           return h("li", {key: text}, (day ? shown(day) : text) + sessionNote(session),
             " ", h("button", {
@@ -568,6 +583,8 @@
         return !text ? "先选要" + what + "的那一场的日期" :
           off ? "这一天已经是不开展的日子（见上面“不开展的日期”）：要写明原因或改期，先在那里删去这一天" :
           held.indexOf(text) < 0 ? "这一天不是这个系列的一场（看下面的日期预览）" :
+          stopDay(state.sessions) && text >= stopDay(state.sessions)
+            ? "这个系列 " + shown(dayOf(stopDay(state.sessions))) + " 起已经停办，以后的各场都显示已取消（见下面“从某一场起停办”）" :
           state.sessions.some(function (x) { return sessionDay(x) === text; })
             ? "这一场已经改过了：要重新改，先点它旁边的“恢复这一场”或“恢复原安排”" : "";
       },
@@ -703,12 +720,55 @@
           this.state.moveRefused ? h("p", {key: "refused", role: "alert"}, this.state.moveRefused) : null
         ]));
       },
+      /* The series called off from one session on (recurrence.sessions' ``from``): the sessions held
+         stay held; every later one reads 已取消 with the reason, on the page and in calendars. */
+      stopping: function (state) {
+        var self = this, stop = state.sessions.filter(isStop)[0];
+        if (stop) {
+          var day = dayOf(sessionDay(stop));
+          return h("fieldset", {key: "stop"}, [
+            h("legend", {key: "l"}, "从某一场起停办"),
+            h("p", {key: "said"}, (day ? shown(day) : sessionDay(stop)) + " 起停办" + (stop.note ? "（" + stop.note + "）" : "") +
+              "：这一场和以后的各场都显示已取消。 ", h("button", {
+                type: "button", "aria-label": "恢复举办 " + sessionDay(stop),
+                onClick: function () { self.change("sessions", state.sessions.filter(function (x) { return x !== stop; })); }
+              }, "恢复举办")),
+            this.state.stopSaid ? h("p", {key: "told", role: "status"}, this.state.stopSaid) : null
+          ]);
+        }
+        function add() {
+          var text = self.state.stopping, reason = self.state.stopReason.trim();
+          var others = Object.assign({}, state, {sessions: []});  // a day changed on its own may be the first one off
+          var refused = self.dayRefusal(others, text, "停办") || self.pastRefusal(text, "停办") ||
+            (!reason ? "写上停办的原因，居民会在页面和日历里看到" : "");
+          if (refused) { self.setState({stopRefused: refused}); return; }
+          var kept = state.sessions.filter(function (x) { return sessionDay(x) < text; });
+          var dropped = state.sessions.length - kept.length;
+          self.change("sessions", inDateOrder(kept.concat([{from: text, status: "cancelled", note: reason}])));
+          self.setState({stopping: "", stopReason: "", stopRefused: "", stopSaid: dropped ?
+            "这一天以后单独取消或改期的 " + dropped + " 场已一并去掉：停办后的各场都显示已取消和停办的原因。" : ""});
+        }
+        return h("fieldset", {key: "stop"}, [
+          h("legend", {key: "l"}, "从某一场起停办（已经举办的照常算数，这一场和以后的各场显示“已取消”和原因）"),
+          h("input", {key: "day", type: "date", name: "kepu-repeat-stop", value: this.state.stopping, "aria-label": "停办后的第一场",
+                      onChange: function (event) { self.setState({stopping: event.target.value}); }}),
+          h("input", {key: "reason", type: "text", name: "kepu-repeat-stop-reason", value: this.state.stopReason,
+                      "aria-label": "停办的原因", placeholder: "原因，例如 场地装修", maxLength: this.limit("note"),
+                      onChange: function (event) { self.setState({stopReason: event.target.value}); }}),
+          h("button", {key: "add", type: "button", onClick: add}, "从这一场起停办"),
+          this.state.stopRefused ? h("p", {key: "refused", role: "alert"}, this.state.stopRefused) : null
+        ]);
+      },
       preview: function (state) {
         var self = this;
         var startText = textOf(entryField(this.props, this.props.field.get("start_field"))), start = dayOf(startText);
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
         var dates = withExtras(expand(state, start, state.exdates), state, startText), sessions = {};
-        state.sessions.forEach(function (session) { sessions[sessionDay(session)] = session; });
+        var stopped = stopDay(state.sessions), stop = state.sessions.filter(isStop)[0];
+        state.sessions.forEach(function (session) { if (!isStop(session)) sessions[sessionDay(session)] = session; });
+        dates.forEach(function (d) {  // from the stop on, every session reads as the stop cancels it
+          if (stopped && iso(d.day) >= stopped && !d.skipped) sessions[iso(d.day)] = {date: iso(d.day), status: "cancelled", note: stop.note};
+        });
         var notes = [];
         if (!startHeld(state, startText)) notes.push(h("p", {key: "off", role: "alert"}, "注意：开始日期 " + shown(start) + " 不符合这个规律，请改开始日期或规律。"));
         var held = dates.filter(function (d) { return !d.skipped && !cancelled(sessions[iso(d.day)]); }).length;
@@ -717,7 +777,7 @@
         return h("div", {key: "preview", className: "kepu-preview"}, notes.concat([
           h("p", {key: "s"}, "活动日期预览（" + summary + "）："),
           h("ol", {key: "dates"}, dates.map(function (d) {
-            if (d.extra) {  // an extra session (rdates): the only place the form lets her take one out
+            if (d.extra && !(stopped && iso(d.day) >= stopped)) {  // an extra session (rdates): the only place the form lets her take one out
               return h("li", {key: "extra-" + d.extra, className: "kepu-moved"}, shown(d.day) + d.note, " ", h("button", {
                 type: "button", "aria-label": "删去加开的 " + d.extra,
                 onClick: function () { self.change("rdates", state.rdates.filter(function (x) { return x !== d.extra; })); }
@@ -1044,7 +1104,8 @@
     if (!what) return;
     var first = parts(plain(originalOf(entry).start)).date;
     var way = what === "状态" ?
-      "提前结束：点“取消”，把“状态”改回“正常举办”，在“重复”里把“到哪天为止”改成最后一次举办的日期，原因写在“活动介绍”里。" :
+      "从某一场起不再举办：点“取消”，把“状态”改回“正常举办”，在“重复”里的“从某一场起停办”选停办后的第一场、写上原因，" +
+      "点“从这一场起停办”（已经举办的场次照常算数）。" :
       "从某天起换" + what + "：点“取消”，把" + what + "改回原来的，先点“复制”做一个从新安排第一天开始的新系列，" +
       "再回到这里，把“重复”里的“到哪天为止”改成新安排前的最后一次。只改其中一两场，用“重复”里的“改期或换地点”。";
     var asked = "这个重复活动已经举办过（第一场 " + first + "）：改了" + what + "，已经举办的场次在活动页、" +
@@ -1157,8 +1218,8 @@
     (rule.sessions || []).forEach(function (session) {
       var text = sessionDay(session);
       if (!held(text)) {
-        var undo = cancelled(session) ? "恢复这一场" : "恢复原安排", day = dayOf(text);
-        found.push(at("recurrence", (cancelled(session) ? "取消" : "改期或换地点") + "的 " + (day ? shown(day) : text) +
+        var undo = isStop(session) ? "恢复举办" : cancelled(session) ? "恢复这一场" : "恢复原安排", day = dayOf(text);
+        found.push(at("recurrence", (isStop(session) ? "停办" : cancelled(session) ? "取消" : "改期或换地点") + "的 " + (day ? shown(day) : text) +
                       " 已经不在这个系列的日期里（“到哪天为止”或规律改了）：在“重复”里点它旁边的“" + undo + "”"));
       }
       else if (off.indexOf(text) >= 0) {
