@@ -598,6 +598,40 @@ def test_a_volunteer_stops_a_series_from_a_session_on_with_its_reason(editor, br
     assert "<strong>本系列活动2026年12月12日（周六）起停办。</strong>活动室改造，本季停办" in html
 
 
+def test_a_stop_taken_back_gives_back_what_it_folded_and_stops_no_move_past_it(editor, browser) -> None:
+    """Found by a user audit: 恢复举办 after a stop that had folded in the 9 January cancellation
+    published 9 January as held; the form refused a stop from the series' extra session (2/6),
+    which the preview lists and the check accepts; a session moved past the stop was accepted,
+    and the page then said 起停办 above a session still held after it."""
+    site, url, _ = editor
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    before = path.read_bytes()
+    with _series_repeat(browser, url) as (_page, repeat):
+        repeat.locator("input[name=kepu-repeat-cancel]").fill("2027-01-09")
+        repeat.locator("input[name=kepu-repeat-cancel-reason]").fill("停电")
+        repeat.get_by_role("button", name="取消这一场").click()
+        stop = repeat.locator("fieldset", has_text="从某一场起停办")
+        for day in ("2027-02-06", "2026-12-12"):
+            stop.locator("input[name=kepu-repeat-stop]").fill(day)
+            stop.locator("input[name=kepu-repeat-stop-reason]").fill("活动室改造")
+            stop.get_by_role("button", name="从这一场起停办").click()
+            assert "起停办（活动室改造）" in stop.inner_text(), stop.inner_text()
+            if day == "2027-02-06":
+                assert "2027年2月6日（周六） 已取消（活动室改造）" in repeat.locator(".kepu-preview li").all_inner_texts()
+                assert "2027年1月9日（周六） 已取消（停电）" in repeat.locator(".kepu-preview li").all_inner_texts()
+                stop.get_by_role("button", name="恢复举办").click()
+        move = repeat.locator("fieldset", has_text="改期或换地点")
+        move.locator("input[name=kepu-repeat-move]").fill("2026-12-05")
+        move.locator("input[name=kepu-repeat-move-day]").fill("2026-12-20")
+        move.get_by_role("button", name="改这一场").click()
+        assert "停办" in move.get_by_role("alert").inner_text()
+        stop.get_by_role("button", name="恢复举办").click()
+        dates = repeat.locator(".kepu-preview li").all_inner_texts()
+        assert "2027年1月9日（周六） 已取消（停电）" in dates and "2026年12月12日（周六）" in dates, dates
+        assert "恢复了停办时一并去掉的 1 场" in stop.get_by_role("status").inner_text()
+    assert path.read_bytes() == before  # nothing published
+
+
 def test_a_volunteer_moves_one_session_to_another_time_and_place(editor, browser, tmp_path: Path) -> None:
     """Guide §七: one Saturday session moved to Sunday morning in another room, without touching
     the file. The form refuses a day that is not a session and a change that changes nothing;

@@ -34,12 +34,15 @@ STOPPED_DAYS = ["2026-12-12", "2026-12-19", "2027-01-02", "2027-01-09", "2027-01
                 "2027-01-30", "2027-02-06"]  # 12/26 was never a session; 2/6 is the extra one (rdates)
 
 
+SIGN_UP = 'registration:\n  required: true\n  phone: "022-2530 0000"\n'
+
+
 def with_stop(site: Path, sessions: str = STOP) -> Path:
     path = site / SERIES
     text = path.read_text("utf-8")
     assert "  rdates: [2027-02-06 14:00]\n" in text
-    path.write_text(text.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + sessions),
-                    "utf-8")
+    text = text.replace("  rdates: [2027-02-06 14:00]\n", "  rdates: [2027-02-06 14:00]\n" + sessions)
+    path.write_text(text.replace("venue:\n", SIGN_UP + "venue:\n", 1), "utf-8")
     return path
 
 
@@ -78,6 +81,33 @@ def test_the_page_says_from_when_and_why_and_keeps_the_sessions_held(built: Path
     past = _text(past[:past.index("</ul>")])
     assert "2026年12月5日（周六） " in past and "12月5日（周六） 已取消" not in past
     assert "2026年11月7日（周六） 已取消" not in past
+
+
+def test_once_the_stop_day_is_over_the_series_is_over(built: Path) -> None:
+    """Found by a user audit: eight days after the stop the page still offered 电话报名, its script
+    waited for the 20th cancelled session to say 本活动已结束, and the street page listed it under
+    近期活动 (a monthly series without an end: for more than a year)."""
+    html = (built / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert "电话报名" not in html and "报名电话" not in html  # nothing left to sign up for
+    assert 'data-ends="2026-12-12T16:00:00+08:00"' in html  # the stop's first session: the series' end
+    assert '<p class="notice notice-past">本活动已结束。</p>' in html
+    street = (built / "streets" / "xinbei" / "index.html").read_text("utf-8")
+    past = (built / "streets" / "xinbei" / "past" / "index.html").read_text("utf-8")
+    assert "/events/zhoumo-tongxuehui/" not in street and "/events/zhoumo-tongxuehui/" in past
+
+
+def test_before_the_stop_day_only_the_sign_up_goes(mini_site: Path, tmp_path: Path) -> None:
+    """Built on 10 December: 12/05 was the last Saturday held, 12/12 the first called off. The
+    series stays under 近期活动 with 12/12 已取消; there is nothing left to sign up for."""
+    with_stop(mini_site)
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date="2026-12-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert "电话报名" not in html
+    assert '<p class="notice notice-past" hidden>本活动已结束。</p>' in html
+    street = _text((output / "streets" / "xinbei" / "index.html").read_text("utf-8"))
+    assert re.search(r"周末科学同学会 2026年12月12日（周六）14:00–16:00 已取消", street), street[:2000]
 
 
 def test_every_calendar_reader_sees_the_rest_cancelled_and_the_held_ones_held(built: Path) -> None:
@@ -139,18 +169,48 @@ def test_a_long_series_shows_twenty_sessions_cancelled_then_ends(mini_site: Path
     ("    - from: 2026-12-12\n      status: cancelled\n    - from: 2027-01-09\n      status: cancelled\n",
      "from", "停办（from）只能写一项"),
     ("    - from: 2026-12-12\n      date: 2026-12-12\n      status: cancelled\n", "from", "date 和 from 只能写一个"),
-], ids=["not-a-session", "no-status", "session-after-stop", "two-stops", "date-and-from"])
+    ("    - date: 2026-12-05\n      start: 2026-12-20 14:00\n    - from: 2026-12-12\n      status: cancelled\n",
+     "start", "改到了停办（from: 2026-12-12）以后"),
+    ("    - from: 2026-11-07\n      status: cancelled\n", "from", "从第一场起停办，就是整个活动不办了"),
+    ("    - from:\n      status: cancelled\n", "from", "没有写停办后的第一场"),
+    ("    - from: 2026-12-12 09:00\n      status: cancelled\n", "from", "这个活动这一天 14:00 开始"),
+    ("    - form: 2026-12-12\n      status: cancelled\n", "form", "没有写这一场原定的日期"),
+], ids=["not-a-session", "no-status", "session-after-stop", "two-stops", "date-and-from", "moved-past-the-stop",
+        "from-the-first", "from-empty", "from-another-time", "from-mistyped"])
 def test_slips_in_writing_a_stop_are_refused_on_their_line(mini_site: Path, sessions: str, field: str,
                                                            says: str) -> None:
     path = with_stop(mini_site, "  sessions:\n" + sessions)
     result = run_check(path, content=mini_site / "content", cwd=mini_site)
     assert result.returncode == 1, result.stdout
     lines = path.read_text("utf-8").splitlines()
-    last = max(n for n, line in enumerate(lines, 1) if line.strip().startswith(("- from", "- date", "date:")))
+    last = max(n for n, line in enumerate(lines, 1) if line.startswith("    - "))  # the last item's first line
     named = [line for line in result.stdout.splitlines() if says in line]
     assert named, result.stdout
     number = int(named[0].split(f"{SERIES}:", 1)[1].split(":", 1)[0])
     assert lines[number - 1].strip().lstrip("- ").startswith(f"{field}:") and number <= last, (named, lines)
+
+
+@pytest.mark.parametrize(("where", "says"), [
+    ("recurrence", "from 要写在 sessions 下面的一项里"),
+    ("status", "整个活动写了 status: cancelled"),
+], ids=["under-recurrence", "with-status-cancelled"])
+def test_a_stop_written_where_it_does_nothing_or_against_the_status_is_refused(mini_site: Path, where: str,
+                                                                              says: str) -> None:
+    if where == "recurrence":
+        path = with_stop(mini_site, "  from: 2026-12-12\n")
+    else:
+        path = with_stop(mini_site)
+        path.write_text(path.read_text("utf-8").replace("street: xinbei\n", "street: xinbei\nstatus: cancelled\n"),
+                        "utf-8")
+    result = run_check(path, content=mini_site / "content", cwd=mini_site)
+    assert result.returncode == 1 and says in result.stdout, result.stdout
+
+
+def test_a_stop_is_written_in_the_feature_s_own_word(mini_site: Path) -> None:
+    """停办 is what the guide calls it: a volunteer writes status: 停办, as she may write 取消."""
+    path = with_stop(mini_site, STOP.replace("status: cancelled", "status: 停办"))
+    result = run_check(path, content=mini_site / "content", cwd=mini_site, strict=True)
+    assert result.returncode == 0, result.stdout
 
 
 def test_the_change_feed_says_stopped_once_and_the_review_reminds_of_held_ones(mini_site: Path, tmp_path: Path) -> None:
@@ -165,6 +225,7 @@ def test_the_change_feed_says_stopped_once_and_the_review_reminds_of_held_ones(m
     ours = [e for e in feed.entries if e.link.endswith("/zhoumo-tongxuehui/")]
     assert [e.title for e in ours] == ["【停办】周末科学同学会", "【新活动】周末科学同学会"]
     assert f"原定2026年12月12日（周六）14:00起的各场都不再举办（{REASON}）" in ours[0].summary
+    assert "起停办" not in ours[1].summary and "每周六，至 2027年1月30日" in ours[1].summary  # as it was then
     # A stop written from a Saturday already held (11/28 for 12/12): one reminder, on the from line.
     git(mini_site, "checkout", "-q", "-b", "edit")
     path = mini_site / SERIES

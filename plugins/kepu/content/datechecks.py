@@ -118,8 +118,13 @@ def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zo
         if before == point or point in extra:
             continue
         refused.add(key)
-        dates = "和 ".join(_day(d.date()) for d in (before, after) if d is not None)
         what = "停办后的第一场" if field == "from" else "要取消或改期的那一场"
+        same = next((d for d in (before, after) if d is not None and d.date() == point.date()), None)
+        if same is not None:
+            checker.error(f"{key}.{field}", f"{_day(point.date())} {point:%H:%M} 不是这个活动的一场：这个活动这一天 {same:%H:%M} 开始",
+                          f"{field} 只写日期（{field}: {point.date().isoformat()}），时间按活动的开始时间")
+            continue
+        dates = "和 ".join(_day(d.date()) for d in (before, after) if d is not None)
         checker.error(f"{key}.{field}",
                       f"{_day(point.date())}不是这个活动的一场（{_rule_text(rule, start, zone)}）",
                       f"{field} 写{what}原定的日期；最近的活动日期是 {dates}" if dates else

@@ -109,7 +109,7 @@ def changed_times(event, change: SessionChange, original: date | datetime) -> tu
 SESSION_FIELDS = ("date", "from", "status", "start", "end", "venue", "note")
 SESSION_TEXT_LIMITS = {"note": 200}  # the web form's limit too (kepu.editor.cmsconfig)
 MAX_SESSIONS = 200
-CANCEL_WORDS = {"cancelled", "canceled", "取消", "已取消"}
+CANCEL_WORDS = {"cancelled", "canceled", "取消", "已取消", "停办"}
 _EXAMPLE = ("例如\n  sessions:\n    - date: 2026-12-12\n      status: cancelled\n      note: 活动室维修\n"
             "    - date: 2026-12-19\n      start: 2026-12-20 09:30\n"
             "    - from: 2027-01-09          # 这一场和以后的各场都不办了\n      status: cancelled\n      note: 场馆装修")
@@ -144,7 +144,9 @@ def read_sessions(checker, start: date | datetime, zone, excluded: tuple
             continue
         excluded_day = occurrence_point(change.original, start, zone) in skipped
         if excluded_day:
-            checker.error(field, "这一天已经写在 exdates 里（不开展）", "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
+            checker.error(field, "这一天已经写在 exdates 里（不开展）",
+                          "from 写停办后本来还要举办的第一场" if field.endswith(".from") else
+                          "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
         elif _is_stop(checker.get(item_key)):
             if stop is not None:
                 checker.error(field, "停办（from）只能写一项", "from 写停办后的第一场；以后的各场都会显示已取消，不用再写")
@@ -175,8 +177,15 @@ def _read_stop(checker, key: str, start: date | datetime, zone) -> SessionChange
         checker.error(f"{key}.from", "date 和 from 只能写一个",
                       "只取消或改期一场写 date；从某一场起以后都不办了写 from（停办后的第一场）")
         return None
+    if item.get("from") in (None, ""):
+        checker.error(f"{key}.from", "没有写停办后的第一场", "from 写停办后第一场原定的日期，例如 from: 2026-12-12")
+        return None
     original = _original(checker, f"{key}.from", start, zone)
     if original is None:
+        return None
+    if _day(original) <= _day(start):
+        checker.error(f"{key}.from", "从第一场起停办，就是整个活动不办了",
+                      "删去这一项，改写 status: cancelled 和 status_note（原因）")
         return None
     status = checker.text(f"{key}.status", max_len=20)
     if not status or status.lower() not in CANCEL_WORDS:
@@ -190,26 +199,34 @@ def _read_stop(checker, key: str, start: date | datetime, zone) -> SessionChange
 
 
 def _after_stop(checker, keys: dict[str, SessionChange], stop: SessionChange, start, zone) -> None:
-    """A single session changed on or after the day the series stops: the stop cancels it already."""
+    """A single session changed on or after the day the series stops: the stop cancels it already;
+    one moved there from before would be held after the series stopped."""
     from kepu.content.recurrence import occurrence_point
 
-    first = occurrence_point(stop.original, start, zone)
+    first, day = occurrence_point(stop.original, start, zone), _day(stop.original).isoformat()
     for key, change in list(keys.items()):
         if occurrence_point(change.original, start, zone) >= first:
             del keys[key]
-            checker.error(f"{key}.date", f"这一场在停办（from: {_day(stop.original).isoformat()}）之后",
+            checker.error(f"{key}.date", f"这一场在停办（from: {day}）之后",
                           "停办以后的各场都会显示已取消和停办的原因：删去这一项")
+        elif change.start is not None and _day(change.start) >= _day(stop.original):
+            del keys[key]
+            checker.error(f"{key}.start", f"这一场改到了停办（from: {day}）以后：停办以后的场次都不举办",
+                          "改到停办之前的日子；那一场也不办了，就写 status: cancelled 取消它")
 
 
 MAX_MOVE_DAYS = 183  # a session moved further than half a year is a slip of the year or month
 
 
-def session_facts(checker, sessions: dict[str, SessionChange]) -> None:
+def session_facts(checker, sessions: dict[str, SessionChange], stop: tuple[str, SessionChange] | None = None) -> None:
     """What accepted session changes would publish wrongly or leave unsaid: a session moved half a
     year or more (a year typed wrong: 2025 for 2026), 已换地点 to the place it always was, 已取消
-    without why."""
+    (or a series called off) without why."""
     from kepu.content.validation import CANCELLED_WITHOUT_WHY  # (validation imports this module)
 
+    if stop is not None and not stop[1].note:
+        checker.warn(f"{stop[0]}.status", "停办了，但没有写原因",
+                     "在 status 下面同样缩进加一行 note，例如“活动室装修，本季停办”；居民最想知道为什么、以后还办不办")
     for key, change in sessions.items():
         if change.cancelled and not change.note:
             checker.warn(f"{key}.status", CANCELLED_WITHOUT_WHY[0],
@@ -252,6 +269,10 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
         if name not in SESSION_FIELDS:
             checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
                          f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
+    if item.get("date") in (None, ""):
+        checker.error(f"{key}.date", "没有写这一场原定的日期",
+                      "取消或改期一场写 date: 2026-12-12；从某一场起停办写 from: 2026-12-12")
+        return None
     original = _original(checker, f"{key}.date", start, zone)
     if original is None:
         return None

@@ -50,7 +50,7 @@ from kepu.content.model import (
 from kepu.content.problems import ERROR, STRICT_ALWAYS, STRICT_NEVER, WARNING, Problem
 from kepu.content.recurrence import RecurrenceError, first_occurrence, normalize_rule, stop_series
 from kepu.content.repeats import parse_repeat
-from kepu.content.sessions import read_sessions, session_facts
+from kepu.content.sessions import CANCEL_WORDS, read_sessions, session_facts
 from kepu.content.suggest import closest, did_you_mean
 from kepu.content.webnames import HEIF_SUFFIXES, web_addresses, web_name
 from kepu.formats import phones
@@ -677,7 +677,10 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     if not isinstance(value, dict):
         checker.error("recurrence", "重复规则格式不对", "在 recurrence: 下一行缩进写 rrule: FREQ=WEEKLY;BYDAY=SA")
         return None
-    checker.unknown_nested("recurrence")
+    checker.unknown_nested("recurrence", (*NESTED_FIELDS["recurrence"], "from"))
+    if "from" in value:
+        checker.error("recurrence.from", "from 要写在 sessions 下面的一项里，写在这里不起作用",
+                      "写成\n  sessions:\n    - from: 停办后的第一场\n      status: cancelled\n      note: 原因")
     text = checker.text("recurrence.rrule", required=True, max_len=300)
     if not text:
         return None
@@ -702,8 +705,10 @@ def _recurrence(checker: FieldReader, start: date | datetime, zone: tzinfo) -> R
     refused = sessions_on_rule(checker, rule, start, zone, rdates, sessions)
     if stop is not None and sessions_on_rule(checker, rule, start, zone, rdates, dict([stop]), "from"):
         stop = None
-    accepted = {key: change for key, change in sessions.items() if key not in refused}
-    session_facts(checker, {**accepted, **dict([stop] if stop else [])})
+    session_facts(checker, {key: change for key, change in sessions.items() if key not in refused}, stop)
+    if stop is not None and str(checker.get("status") or "").strip().lower() in CANCEL_WORDS:
+        checker.error(f"{stop[0]}.from", "整个活动写了 status: cancelled，又写了从某一场起停办",
+                      "二选一：已经举办过、从这一场起不办了，就删去 status 和 status_note；整个活动都没办，就删去这一项")
     if stop is None:
         return Recurrence(rule, exdates, rdates, tuple(sessions.values()))
     rule, rdates, stopped = stop_series(rule, start, zone, exdates, rdates, stop[1])

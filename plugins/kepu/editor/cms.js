@@ -422,7 +422,7 @@
     return createClass({
       getInitialState: function () {
         return {adding: "", refusedOff: "", cancelling: "", reason: "", refused: "", move: {}, moveRefused: "",
-                stopping: "", stopReason: "", stopRefused: "", stopSaid: ""};
+                stopping: "", stopReason: "", stopRefused: "", stopSaid: "", folded: []};
       },
       componentDidMount: function () { subscribe(this); this.tell(); },
       componentDidUpdate: function () { this.tell(); },
@@ -673,8 +673,10 @@
           var name = (move.venue || "").trim(), address = (move.address || "").trim(), note = (move.note || "").trim();
           var place = move.place || "";
           var timed = !!series.time, retimed = day !== text || (timed && (clock !== series.time || !!move.end));
+          var stopped = stopDay(state.sessions);
           var refused = self.dayRefusal(state, text, "改") || self.pastRefusal(text, "改") ||
             (day !== text ? self.newDayRefusal(text, day) : "") ||
+            (stopped && day >= stopped ? "这个系列 " + shown(dayOf(stopped)) + " 起停办，以后的场次都不举办：改到停办之前的日子" : "") ||
             (!retimed && !name && !address && !place ? "没有改什么：选新的日期或时间，或新的地点" : "") ||
             ((place || name) && self.ownPlace(place, name, address)
               ? "这就是活动本来的地点：只改时间就不用选地点，也不用写新地点" : "") ||
@@ -731,7 +733,11 @@
             h("p", {key: "said"}, (day ? shown(day) : sessionDay(stop)) + " 起停办" + (stop.note ? "（" + stop.note + "）" : "") +
               "：这一场和以后的各场都显示已取消。 ", h("button", {
                 type: "button", "aria-label": "恢复举办 " + sessionDay(stop),
-                onClick: function () { self.change("sessions", state.sessions.filter(function (x) { return x !== stop; })); }
+                onClick: function () {  // what the stop folded in comes back with the sessions
+                  var folded = self.state.folded;
+                  self.change("sessions", inDateOrder(state.sessions.filter(function (x) { return x !== stop; }).concat(folded)));
+                  self.setState({folded: [], stopSaid: folded.length ? "恢复了停办时一并去掉的 " + folded.length + " 场单独取消或改期。" : ""});
+                }
               }, "恢复举办")),
             this.state.stopSaid ? h("p", {key: "told", role: "status"}, this.state.stopSaid) : null
           ]);
@@ -739,14 +745,16 @@
         function add() {
           var text = self.state.stopping, reason = self.state.stopReason.trim();
           var others = Object.assign({}, state, {sessions: []});  // a day changed on its own may be the first one off
-          var refused = self.dayRefusal(others, text, "停办") || self.pastRefusal(text, "停办") ||
+          var extra = state.rdates.some(function (x) { return x.slice(0, 10) === text; });  // an extra session is one too
+          var refused = (extra ? "" : self.dayRefusal(others, text, "停办")) || self.pastRefusal(text, "停办") ||
             (!reason ? "写上停办的原因，居民会在页面和日历里看到" : "");
           if (refused) { self.setState({stopRefused: refused}); return; }
           var kept = state.sessions.filter(function (x) { return sessionDay(x) < text; });
-          var dropped = state.sessions.length - kept.length;
+          var folded = state.sessions.filter(function (x) { return kept.indexOf(x) < 0; });
           self.change("sessions", inDateOrder(kept.concat([{from: text, status: "cancelled", note: reason}])));
-          self.setState({stopping: "", stopReason: "", stopRefused: "", stopSaid: dropped ?
-            "这一天以后单独取消或改期的 " + dropped + " 场已一并去掉：停办后的各场都显示已取消和停办的原因。" : ""});
+          self.setState({stopping: "", stopReason: "", stopRefused: "", folded: folded, stopSaid: folded.length ?
+            "这一天以后单独取消或改期的 " + folded.length + " 场已一并去掉：停办后的各场都显示已取消和停办的原因" +
+            "（点“恢复举办”会把它们恢复）。" : ""});
         }
         return h("fieldset", {key: "stop"}, [
           h("legend", {key: "l"}, "从某一场起停办（已经举办的照常算数，这一场和以后的各场显示“已取消”和原因）"),
@@ -756,7 +764,8 @@
                       "aria-label": "停办的原因", placeholder: "原因，例如 场地装修", maxLength: this.limit("note"),
                       onChange: function (event) { self.setState({stopReason: event.target.value}); }}),
           h("button", {key: "add", type: "button", onClick: add}, "从这一场起停办"),
-          this.state.stopRefused ? h("p", {key: "refused", role: "alert"}, this.state.stopRefused) : null
+          this.state.stopRefused ? h("p", {key: "refused", role: "alert"}, this.state.stopRefused) : null,
+          this.state.stopSaid ? h("p", {key: "told", role: "status"}, this.state.stopSaid) : null
         ]);
       },
       preview: function (state) {

@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 from kepu.content.dates import (
     DateFormatError,
     as_local,
+    day_of,
     format_clock,
     format_datetime,
+    format_day,
     format_when,
     parse_when,
 )
 from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED
-from kepu.content.recurrence import RecurrenceError, describe, normalize_rule
+from kepu.content.recurrence import RULE_END, RecurrenceError, describe, normalize_rule
 from kepu.content.sessions import CANCELLED
 from kepu.formats.atom import ATOM, document, iso, text_element
 from kepu.formats.ics import UNKNOWN_STAMP
@@ -179,12 +181,19 @@ def _revision_rule(entry: EventEntry, series: Series, revision: Revision) -> str
     """The series' rule in words as ``revision`` wrote it: the one the pages show when it is the
     same rule (said with its last session), else the revision's own."""
     event = entry.event
+    stop = event.recurrence.stop
     try:
-        same = not revision.rule or normalize_rule(revision.rule, series.start,
-                                                   series.zone or ZoneInfo(event.timezone)) == event.recurrence.rrule
+        same = not revision.rule or (normalize_rule(revision.rule, series.start, series.zone or ZoneInfo(event.timezone))
+                                     == event.recurrence.rrule and revision.stop == (day_of(stop.original).isoformat()
+                                                                                    if stop is not None else ""))
     except (RecurrenceError, ValueError, KeyError):
         same = True
-    return entry.rule_text if same else (_rule_words(event, revision.rule, series) or entry.rule_text)
+    if same:
+        return entry.rule_text
+    if revision.stop:  # that revision's own stop, as the pages say one
+        words = _rule_words(event, RULE_END.sub("", f";{revision.rule}").lstrip(";"), series)
+        return f"{words}，{format_day(date.fromisoformat(revision.stop))}起停办" if words else entry.rule_text
+    return _rule_words(event, revision.rule, series) or entry.rule_text
 
 
 def _clock_change(event, change: ChangeEntry) -> str:

@@ -59,6 +59,7 @@ class Revision:
     end: str = ""
     place: str = ""  # the event's place (a registered venue's name, by its id)
     rule: str = ""  # recurrence.rrule as written
+    stop: str = ""  # the day its series was called off from (recurrence.sessions' from), YYYY-MM-DD
 
 
 UNREAD = Revision()  # a revision not read: the event is worded as it stands
@@ -119,7 +120,8 @@ def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) 
     compared = {**values, "start": _moment(values["start"]), "end": _moment(values["end"], values["start"]),
                 "previous_start": _moment(values["previous_start"])}
     return (*(repr(compared[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions"), places or {}),
-            _dates(single.get("exdates"), ""), _dates(single.get("rdates"), clock), _revision(values))
+            _dates(single.get("exdates"), ""), _dates(single.get("rdates"), clock),
+            _revision(values, single.get("sessions")))
 
 
 def _moment(value: object, day_of: object = None) -> object:
@@ -150,11 +152,12 @@ def _clock(start: object) -> str:
     return text[10:].strip() if len(text) > 10 else ""
 
 
-def _revision(values: dict) -> Revision:
+def _revision(values: dict, sessions: object) -> Revision:
     recurrence = values["recurrence"]
     rule = _text(recurrence.get("rrule")) if isinstance(recurrence, dict) else ""
+    stops = [day for day, _, edit in _sessions(sessions, {}) if edit.kind == STOPPED] if isinstance(sessions, list) else []
     return Revision(_old(_text(values["start"]), "time"), _old(_text(values["end"]), "time"),
-                    _old(_place_name(values["venue"]), "place"), _old(rule, "rule"))
+                    _old(_place_name(values["venue"]), "place"), _old(rule, "rule"), stops[0] if stops else "")
 
 
 def _place_name(place: object) -> str:

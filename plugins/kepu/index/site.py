@@ -61,16 +61,28 @@ class EventEntry:
     speakers: tuple[Person, ...] = ()  # those who agreed to be named (consent: true)
     reports: tuple[str, ...] = ()  # the news reporting it: its report: first, then those naming it (events:)
     stopped: str = ""  # a series called off from one session on: "2026年12月10日（周四）起停办"
+    # The sessions such a series lists after the first one called off (cancelled, at the end of
+    # ``occurrences``): shown 已取消, they do not keep the series going.
+    trailing: int = 0
+    stop_over: bool = False  # … and that first session is over: the series is over
 
     @property
     def next(self) -> Occurrence | None:
-        """The next session held (a series' cancelled session is skipped), else the next one."""
+        """The next session held (a series' cancelled session is skipped), else the next one; none
+        once a series called off is over (``stop_over``)."""
+        if self.stop_over:
+            return None
         held = next((o for o in self.upcoming if not o.cancelled), None)
         return held or (self.upcoming[0] if self.upcoming else None)
 
     @property
+    def lasting(self) -> tuple[Occurrence, ...]:
+        """The sessions that make the event's life: all but a called-off series' ``trailing`` ones."""
+        return self.occurrences[:len(self.occurrences) - self.trailing] or self.occurrences[:1]
+
+    @property
     def last(self) -> Occurrence:
-        return self.occurrences[-1]
+        return self.lasting[-1]
 
     @property
     def listed_since(self) -> Occurrence | None:
@@ -87,13 +99,15 @@ class EventEntry:
 
     @property
     def is_past(self) -> bool:
-        """Over as of the build: every occurrence ended before the build day began."""
-        return not self.upcoming
+        """Over as of the build: every occurrence ended before the build day began, or the first
+        session of a series called off did."""
+        return not self.upcoming or self.stop_over
 
     @property
     def ends(self) -> datetime:
-        """When the whole event (a series: its last occurrence) is over; see ``ends_at``."""
-        return max(ends_at(o) for o in self.occurrences)
+        """When the whole event (a series: its last occurrence; one called off: the first session
+        not held) is over; see ``ends_at``."""
+        return max(ends_at(o) for o in self.lasting)
 
     @property
     def past_occurrences(self) -> tuple[Occurrence, ...]:
@@ -336,6 +350,14 @@ def _rule_text(event: Event, occurrences: tuple[Occurrence, ...], horizon: date,
     return describe(event.recurrence.rrule, event.all_day, zone, event.start, last, count)
 
 
+def _trailing(event: Event, occurrences: tuple[Occurrence, ...]) -> int:
+    """How many of a series' sessions come after the first one its stop calls off (``trailing``)."""
+    stop = event.recurrence.stop if event.recurrence is not None else None
+    if stop is None:
+        return 0
+    return sum(1 for o in occurrences if o.change is not None and o.change.cancelled and o.change.original > stop.original)
+
+
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
            build_date: date, zone: ZoneInfo, since: date, naming: tuple[str, ...] = ()) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
@@ -344,6 +366,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
     as_of = build_instant(build_date, zone)
     upcoming = tuple(o for o in occurrences if not is_over(o, as_of))
     rule_text = _rule_text(event, occurrences, horizon, zone) if event.recurrence else ""
+    trailing = _trailing(event, occurrences)
     entry = EventEntry(
         event=event,
         url=urls.url("EVENT", slug=event.slug),
@@ -363,6 +386,9 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
         reports=tuple(dict.fromkeys((*((event.report,) if event.report else ()), *naming))),
         stopped=stopped_text(event.recurrence, zone),
+        trailing=trailing,
+        stop_over=event.recurrence is not None and event.recurrence.stop is not None and all(
+            is_over(o, as_of) for o in occurrences[:len(occurrences) - trailing]),
     )
     shown = entry.shown
     entry.when = when_shown(shown, zone)
