@@ -175,8 +175,13 @@ def test_a_long_series_shows_twenty_sessions_cancelled_then_ends(mini_site: Path
     ("    - from:\n      status: cancelled\n", "from", "没有写停办后的第一场"),
     ("    - from: 2026-12-12 09:00\n      status: cancelled\n", "from", "这个活动这一天 14:00 开始"),
     ("    - form: 2026-12-12\n      status: cancelled\n", "form", "没有写这一场原定的日期"),
+    ("    - from: \"  \"\n      status: cancelled\n", "from", "没有写停办后的第一场"),
+    # Past the ten years the rule is walked: 本系列活动2099年…起停办 was published, cancelling nothing.
+    ("    - from: 2099-12-12\n      status: cancelled\n", "from", "不是这个活动的一场"),
+    ("    - date: 2099-12-12\n      status: cancelled\n", "date", "不是这个活动的一场"),
 ], ids=["not-a-session", "no-status", "session-after-stop", "two-stops", "date-and-from", "moved-past-the-stop",
-        "from-the-first", "from-empty", "from-another-time", "from-mistyped"])
+        "from-the-first", "from-empty", "from-another-time", "from-mistyped", "from-blank", "from-far-future",
+        "date-far-future"])
 def test_slips_in_writing_a_stop_are_refused_on_their_line(mini_site: Path, sessions: str, field: str,
                                                            says: str) -> None:
     path = with_stop(mini_site, "  sessions:\n" + sessions)

@@ -114,7 +114,7 @@ def sessions_on_rule(checker: FieldReader, rule: str, start: date | datetime, zo
     near = neighbours(rule, start, zone, named)
     refused = set()
     for point, key in named.items():
-        before, after = near.get(point, (point, None))
+        before, after = near.get(point, (None, None))  # (a point past the rule's walk: no session of it)
         if before == point or point in extra:
             continue
         refused.add(key)

@@ -177,7 +177,7 @@ def _read_stop(checker, key: str, start: date | datetime, zone) -> SessionChange
         checker.error(f"{key}.from", "date 和 from 只能写一个",
                       "只取消或改期一场写 date；从某一场起以后都不办了写 from（停办后的第一场）")
         return None
-    if item.get("from") in (None, ""):
+    if not str(item.get("from") or "").strip():
         checker.error(f"{key}.from", "没有写停办后的第一场", "from 写停办后第一场原定的日期，例如 from: 2026-12-12")
         return None
     original = _original(checker, f"{key}.from", start, zone)
@@ -269,7 +269,7 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
         if name not in SESSION_FIELDS:
             checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
                          f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
-    if item.get("date") in (None, ""):
+    if not str(item.get("date") or "").strip():
         checker.error(f"{key}.date", "没有写这一场原定的日期",
                       "取消或改期一场写 date: 2026-12-12；从某一场起停办写 from: 2026-12-12")
         return None
