@@ -56,7 +56,7 @@ def test_the_csv_has_one_row_per_session_in_date_order(mini_site: Path) -> None:
 def test_events_json_names_the_changed_sessions_and_matches_its_schema(mini_site: Path) -> None:
     index = _index(mini_site)
     url = f"{SITE}/data/events.schema.json"
-    document = json.loads(events_json([record_json(event_record(e, SITE)) for e in index.entries], index, SITE, url))
+    document = json.loads(events_json([record_json(event_record(e, index, SITE)) for e in index.entries], index, SITE, url))
     jsonschema.validate(document, schema(url))
     assert (document["count"], document["build_date"]) == (5, "2026-12-01")
     series = next(e for e in document["events"] if e["id"] == "zhoumo-tongxuehui")
@@ -75,7 +75,7 @@ def test_the_open_data_files_written_in_pieces_are_the_whole_documents(mini_site
     joining them first held about 100 MB more): the files are exactly the documents."""
     index = _index(mini_site)
     url = f"{SITE}/data/events.schema.json"
-    records = [event_record(e, SITE) for e in index.entries]
+    records = [event_record(e, index, SITE) for e in index.entries]
     out = ByteWriter(str(tmp_path))
     for name, chosen in (("all.json", records), ("one.json", records[:1]), ("none.json", [])):
         out.write(name, events_json_parts([record_json(r) for r in chosen], index, SITE, url))
@@ -84,3 +84,21 @@ def test_the_open_data_files_written_in_pieces_are_the_whole_documents(mini_site
     out.write("events.csv", csv_document_parts(lines))
     assert (tmp_path / "events.csv").read_bytes() == csv_document(lines)
     assert len(list(csv.reader(io.StringIO((tmp_path / "events.csv").read_text("utf-8-sig"))))) == 18
+
+
+def test_events_json_publishes_the_attendance_the_csv_and_the_figures_count(mini_site: Path) -> None:
+    """Found by an audit of the figures: events.json published the 参加人数 written on a cancelled
+    event, one postponed to a time not yet known and one still to come, which events.csv and the
+    statistics leave out: a data user summing events.json reported more 人次 than the stats page."""
+    for path in (mini_site / "content" / "events").rglob("*.md"):
+        text = path.read_text("utf-8")
+        if "\nattendance:" not in text:
+            path.write_text(text.replace("\n---\n", "\nattendance: 30\n---\n", 1), "utf-8")
+    index = index_for(date(2026, 12, 1), mini_site)
+    records = {r["id"]: r for r in (event_record(e, index, SITE) for e in index.entries)}
+    rows = list(csv.DictReader(io.StringIO(csv_document(csv_lines(e, index, SITE) for e in index.entries)
+                                           .decode("utf-8-sig"))))
+    in_csv = {row["活动编号"]: int(row["参加人数"]) for row in rows if row["参加人数"]}
+    assert {ident: r["attendance"] for ident, r in records.items() if r["attendance"] is not None} == in_csv
+    assert records["kejizhou"]["attendance"] is None  # cancelled
+    assert in_csv  # some were held and counted

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import feedparser
+import jsonschema
 import pytest
 from icalendar import Calendar
 from test_feed_history import commit, git
@@ -136,6 +138,11 @@ def test_open_data_keeps_the_held_rows_and_marks_the_rest(built: Path) -> None:
     rows = {r["日期"]: r["状态"] for r in csv.DictReader(io.StringIO(
         (built / "data" / "events.csv").read_text("utf-8-sig"))) if r["活动编号"] == "zhoumo-tongxuehui"}
     assert rows["2026-12-05"] == "正常举办" and rows["2026-12-12"] == "已取消" and rows["2027-02-06"] == "已取消"
+    document = json.loads((built / "data" / "events.json").read_text("utf-8"))
+    jsonschema.validate(document, json.loads((built / "data" / "events.schema.json").read_text("utf-8")))
+    record = next(e for e in document["events"] if e["id"] == "zhoumo-tongxuehui")
+    assert record["recurrence"]["stop"] == {"from": "2026-12-12T14:00:00+08:00", "note": REASON}  # said once, too
+    assert record["next_start"] is None
 
 
 def test_a_long_series_shows_twenty_sessions_cancelled_then_ends(mini_site: Path, tmp_path: Path) -> None:

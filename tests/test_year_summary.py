@@ -523,3 +523,34 @@ def test_a_series_older_than_the_listed_years_says_since_when(mini_site: Path, t
     saturdays = [d.date() for d in rrule(WEEKLY, byweekday=SA, dtstart=date(2024, 3, 2), until=build)]
     assert date(2024, 3, 2) < since and since in saturdays
     assert int(summary[4]) == len([d for d in saturdays if since <= d < build])
+
+
+@pytest.mark.build
+def test_a_session_moved_to_a_registered_village_venue_counts_in_that_village_in_both(mini_site: Path,
+                                                                                     tmp_path: Path) -> None:
+    """Found by an audit of the figures: a street series with no community of its own held one
+    Saturday at a registered venue in 羊角村. events.csv put that row in the village (the venue's
+    community); the year summary counted it under 未登记社区或村, so 村的场次占比 differed from the
+    share a staffer works out from events.csv."""
+    from test_entities import VENUES, with_registries
+
+    village_venue = ("- id: yangjiao-dapeng\n  name: 羊角村大棚基地\n  kind: 科普基地\n  street: xiaowangzhuang\n"
+                     "  community: yangjiao\n  address: 天津市滨海新区小王庄镇羊角村\n")
+    site = with_registries(mini_site, venues=VENUES + village_venue)
+    (site / "content" / "events" / "xinbei" / "2026" / "jiezhen-xilie.md").write_text(
+        "---\ntitle: 街道周六课\nstart: 2026-11-07 09:00\nend: \"11:00\"\nstreet: xinbei\nteam: xinbei-liudong\n"
+        "categories: [kexue-shiyan]\naudiences: [qinzi]\nvenue: {name: 新北街道科普活动室}\nrecurrence:\n"
+        "  rrule: FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-11-28\n  sessions:\n    - date: 2026-11-21\n"
+        "      venue: yangjiao-dapeng\n---\n每周六。\n", "utf-8")
+    output = tmp_path / "out"
+    result = run_build(site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [row for row in csv.DictReader(io.StringIO((output / "data" / "events.csv").read_bytes().decode("utf-8-sig")))
+            if row["日期"].startswith("2026-") and row["状态"] != "已取消"]
+    assert [row["社区类别"] for row in rows if row["活动编号"] == "jiezhen-xilie" and row["日期"] == "2026-11-21"] == ["村"]
+    table = _csv_rows(_download(output, 2026, "csv").read_bytes())
+    start = next(n for n, row in enumerate(table) if row[:1] == ["类别"])
+    header, communities = table[start], {row[0]: row for row in table[start + 1:start + 5] if len(row) == 6}
+    column = header.index("场次")
+    for kind, label in (("社区", "社区"), ("村", "村"), ("", "未登记社区或村")):
+        assert int(communities[label][column]) == sum(1 for row in rows if row["社区类别"] == kind), (label, table)

@@ -147,7 +147,7 @@ class OpenDataGenerator(Generator):
 
             def fragments(entry: EventEntry) -> tuple[str, list]:
                 ics = f"{site}/{urls.url('EVENT_ICS', slug=entry.event.slug)}" if in_window(entry) else None
-                return record_json(event_record(entry, site, ics)), csv_lines(entry, index, site)
+                return record_json(event_record(entry, index, site, ics)), csv_lines(entry, index, site)
 
             made = {e.event.slug: cache.get(fingerprints[e.event.slug], partial(fragments, e))
                     for e in index.entries}

@@ -15,12 +15,13 @@ from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import changed_times, session_label
 from kepu.formats import phones
 from kepu.formats.csvsafe import cell
-from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
+from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day, session_community
 from kepu.index.stats import recorded_attendance
 
-DATA_VERSION = "1.5"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
+DATA_VERSION = "1.6"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
 # 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns);
-# 1.4: the CSV's 名额 and 免费 columns; 1.5: recurrence.sessions[].venue_id
+# 1.4: the CSV's 名额 and 免费 columns; 1.5: recurrence.sessions[].venue_id; 1.6: recurrence.stop (a
+# series called off from one session on), attendance null where events.csv and the figures leave it out
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
@@ -76,8 +77,9 @@ def _session(event, change) -> dict[str, Any]:
             "venue_id": change.venue_id or None, "note": change.note}
 
 
-def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[str, Any]:
-    """One event as open data; field names are stable across versions of the same major number."""
+def event_record(entry: EventEntry, index: SiteIndex, site: str, ics: str | None = None) -> dict[str, Any]:
+    """One event as open data; field names are stable across versions of the same major number.
+    Its attendance is the one events.csv and the statistics count (``recorded_attendance``)."""
     event = entry.event
     venue, reg, contact = event.venue, event.registration, event.contact
     return {
@@ -99,6 +101,8 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
             "exdates": [_when(d) for d in event.recurrence.exdates],
             "rdates": [_when(d) for d in event.recurrence.rdates],
             "sessions": [_session(event, s) for s in event.recurrence.sessions],
+            "stop": None if event.recurrence.stop is None else {
+                "from": _session(event, event.recurrence.stop)["date"], "note": event.recurrence.stop.note},
         },
         "next_start": _when(entry.next.start) if entry.next and entry.next.held else None,
         "street": _named(event.street, entry.street.name),
@@ -127,7 +131,7 @@ def event_record(entry: EventEntry, site: str, ics: str | None = None) -> dict[s
         "programmes": [_named(p.id, p.name) for p in entry.programmes],
         "campaigns": [_named(c.id, c.name) for c in entry.campaigns],
         "speakers": [_named(p.id, p.name) for p in entry.speakers],
-        "attendance": event.attendance,
+        "attendance": recorded_attendance(entry, index.build_date, index.timezone),
         "report": entry.reports[0] if entry.reports else None,
         "updated": _when(event.updated),
     }
@@ -191,7 +195,8 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
         timed = isinstance(occurrence.start, datetime)
         venue = occurrence.venue  # a moved session's own place
         elsewhere = occurrence.elsewhere
-        place, moved_to = _registered(index, occurrence.venue_id) if elsewhere else (None, None)
+        place = index.registries.venues.get(occurrence.venue_id) if elsewhere else None
+        moved_to = session_community(index.registries, entry, occurrence) if elsewhere else None
         start = occurrence.start.astimezone(zone) if timed else None
         end = occurrence.end.astimezone(zone) if timed else None
         day = local_day(occurrence.start, zone)
@@ -213,12 +218,6 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             **_registry_cells(entry, elsewhere, place, moved_to),
         }))
     return list(zip(keys, lines, strict=True))
-
-
-def _registered(index: SiteIndex, venue_id: str) -> tuple[Place | None, Community | None]:
-    """The registered venue a moved session went to, and that venue's community."""
-    place = index.registries.venues.get(venue_id)
-    return place, index.registries.communities.get(place.community) if place else None
 
 
 def _registry_cells(entry: EventEntry, elsewhere: bool = False, place: Place | None = None,
@@ -326,8 +325,15 @@ def schema(schema_url: str) -> dict:
                                       "rdates": {"type": "array", "items": _string("额外的日期"),
                                                  "description": "额外增加的日期"},
                                       "sessions": {"type": "array", "items": session_schema,
-                                                   "description": "单独取消或改期的场次"}},
-                       "required": ["rrule", "exdates", "rdates", "sessions"], "additionalProperties": False},
+                                                   "description": "单独取消或改期的场次"},
+                                      "stop": {"type": ["object", "null"], "description":
+                                               "从某一场起停办：from 是停办后的第一场原定的时间，note 是原因；"
+                                               "这一场和以后的场次（最多 20 场，重复规则到其中最后一场为止）都在 sessions 里，"
+                                               "标为 cancelled；没有停办时为 null",
+                                               "properties": {"from": _string("停办后的第一场原定的时间"),
+                                                              "note": _string("停办的原因")},
+                                               "required": ["from", "note"], "additionalProperties": False}},
+                       "required": ["rrule", "exdates", "rdates", "sessions", "stop"], "additionalProperties": False},
         "next_start": _string("构建日期以后下一次举办的开始时间；已结束、已取消或延期待定（以后的场次都不举办）的活动为 null",
                               nullable=True),
         "street": _named_schema("所属街镇"),
@@ -362,7 +368,9 @@ def schema(schema_url: str) -> dict:
         "campaigns": {"type": "array", "items": _named_schema("主题活动"), "description": "所属主题活动（campaigns.json）"},
         "speakers": {"type": "array", "items": _named_schema("专家"),
                      "description": "同意公开姓名的专家（people.json）；其他专家不列出"},
-        "attendance": {"type": ["integer", "null"], "description": "活动结束后登记的参加人数"},
+        "attendance": {"type": ["integer", "null"], "description":
+                       "活动结束后登记的参加人数（整项活动一个数）；已取消、延期待定、还没办完第一场的活动为 null，"
+                       "与 events.csv 和统计页一致"},
         "report": _string("活动报道新闻的编号（活动的 report:，没有时是提到它的最新一篇新闻）", nullable=True),
         "updated": _string("最后修改时间", nullable=True),
     }

@@ -315,6 +315,15 @@ def occurrence_key(occurrence: Occurrence, zone: ZoneInfo) -> tuple:
     return local_moment(occurrence.start, zone), occurrence.event.slug, occurrence.index
 
 
+def session_community(registries: Registries, entry: EventEntry, occurrence: Occurrence) -> Community | None:
+    """The registered community a session is held in: for one moved elsewhere, its registered
+    venue's (none for a place written out); else the event's (events.csv's and the summary's)."""
+    if not occurrence.elsewhere:
+        return entry.community
+    place = registries.venues.get(occurrence.venue_id)
+    return registries.communities.get(place.community) if place else None
+
+
 def local_day(value: date | datetime, zone: ZoneInfo) -> date:
     return value.astimezone(zone).date() if isinstance(value, datetime) else value
 

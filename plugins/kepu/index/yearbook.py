@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kepu.content.model import COMMUNITY_KINDS, Registries
-from kepu.index.site import EventEntry, SiteIndex
+from kepu.index.site import EventEntry, SiteIndex, session_community
 from kepu.index.stats import (
     VILLAGE,
     Figures,
@@ -62,13 +62,16 @@ def _keys(entry: EventEntry, registries: Registries) -> dict[str, tuple[str, ...
     }
 
 
-def _community_parts(entry: EventEntry, sessions: list) -> list[tuple[str, list]]:
-    """The event's community kind with its sessions there; a session moved to another place
-    (``recurrence.sessions``' venue) is in no known community, as events.csv lists it."""
+def _community_parts(registries: Registries, entry: EventEntry, sessions: list) -> list[tuple[str, list]]:
+    """The community kinds an event's sessions are held in, each with its sessions, the event's
+    own first: a session moved to a registered venue is in that venue's community, one moved to a
+    place written out in none, as events.csv lists them (``session_community``)."""
+    parts: dict[str, list] = {}
+    for occurrence in sessions:
+        community = session_community(registries, entry, occurrence)
+        parts.setdefault(community.kind if community else NO_COMMUNITY, []).append(occurrence)
     home = entry.community.kind if entry.community else NO_COMMUNITY
-    away = [o for o in sessions if o.elsewhere]
-    there = [o for o in sessions if not o.elsewhere]
-    return [(key, part) for key, part in ((home, there), (NO_COMMUNITY, away)) if part]
+    return sorted(parts.items(), key=lambda part: part[0] != home)
 
 
 def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] | None = None) -> Yearbook:
@@ -88,7 +91,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
             tallies[kind].add([*keys, TOTAL] if keys else [OTHER], sessions, attendance, held, elsewhere)
         tallies["communities"].add([TOTAL], sessions, attendance, held, elsewhere)
         counting = entry.counting_session  # the event's 人次 once, in the row of the session events.csv writes them on
-        for number, (key, part) in enumerate(_community_parts(entry, counted)):
+        for number, (key, part) in enumerate(_community_parts(registries, entry, counted)):
             holds = any(o is counting for o in part)
             tallies["communities"].add([key], len(part), attendance if holds else None,
                                        len(held_sessions(entry, part, index.build_date, index.timezone)),
@@ -106,8 +109,8 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
                           "一项活动可属于几个类型，合计中只算一次。"),
         _section("communities", "社区和村", "类别", [tallies["communities"].row(kind, kind) for kind in
                                                      (*COMMUNITY_KINDS, NO_COMMUNITY)],
-                 tallies["communities"], note="按活动所在的社区或村登记的类别统计；一项活动有几场换到了别处时，两行都算这项活动，"
-                      "人次只算在它第一场所在的一行。"),
+                 tallies["communities"], note="按每一场所在的社区或村登记的类别统计（换到登记场地的一场，算在那个场地所在的社区或村，"
+                      "与 events.csv 相同）；一项活动的场次分在几行时，每行都算这项活动，人次只算在它第一场所在的一行。"),
         _people_section(registries, tallies["people"], urls.get("people", {})),
     )
     villages = tallies["communities"].row(VILLAGE, VILLAGE).sessions
