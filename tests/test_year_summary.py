@@ -554,3 +554,24 @@ def test_a_session_moved_to_a_registered_village_venue_counts_in_that_village_in
     column = header.index("场次")
     for kind, label in (("社区", "社区"), ("村", "村"), ("", "未登记社区或村")):
         assert int(communities[label][column]) == sum(1 for row in rows if row["社区类别"] == kind), (label, table)
+
+
+@pytest.mark.build
+def test_a_year_over_has_nothing_planned_and_names_what_waits_for_a_new_date(mini_site: Path, tmp_path: Path) -> None:
+    """Found by an audit of the figures: built on 5 January, 2026's stats page and summary said
+    计划中 1 场 (已发布、尚未举办) for a lecture postponed in November with no new date yet: a year
+    that is over has nothing planned, and the workbook had no line saying what the one was."""
+    from test_entities import with_registries
+
+    site = with_registries(mini_site)
+    path = site / "content" / "events" / "xinbei" / "2026" / "yanqi-jiangzuo.md"
+    path.write_text(f"---\n{EDGE_EVENTS['xinbei/2026/yanqi-jiangzuo.md']}", "utf-8")
+    output = tmp_path / "out"
+    result = run_build(site / "content", output, build_date="2027-01-05")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = re.sub(r"<[^>]+>", " ", (output / "stats" / "2026" / "index.html").read_text("utf-8"))
+    assert re.search(r"计划中\s+0 场", page) and re.search(r"延期待定\s+1 场", page), page[:3000]
+    table = _csv_rows(_download(output, 2026, "csv").read_bytes())
+    figures = {row[0]: row[1] for row in table if len(row) == 3}
+    assert figures["计划中（已发布、尚未举办）"] == "0" and figures["延期待定（新时间还没定）"] == "1", figures
+    assert int(figures["场次"]) == int(figures["其中已举办"]) + 1

@@ -20,8 +20,9 @@ NUMERALS = "一二三四五六七八九十"
 NOTES = (
     "活动（项）：一个活动文件算一项，重复举办的活动也只算一项。",
     "场次：每举办一次算一场；重复活动按每个日期计算，连续几天的一项活动算一场。已取消的活动和单独取消的一场都不计入。",
-    "其中已举办：统计日之前已经结束的场次（已延期、新时间还没定的单次活动不算）；场次减去已举办，是已经发布、还没有举办的（计划中）。"
-    "没有结束日期的重复活动只计算到统计日起一年内的场次；办了两年以上的重复活动只计算统计日前两年以来的场次"
+    "其中已举办：统计日之前已经结束的场次（已延期、新时间还没定的单次活动不算）；延期待定：这样的单次活动，不在原定的日期举办，"
+    "新时间还没定；场次减去已举办和延期待定，是已经发布、还没有举办的（计划中）。"
+    "重复活动只计算到统计日起一年内的场次；办了两年以上的重复活动只计算统计日前两年以来的场次"
     "（更早的场次网站和 events.csv 都不再列出，所以更早年份的数字会随统计日变化）。",
     "人次：活动结束后登记的参加人数之和（已取消的活动、第一场还没有结束的活动写了人数也不计入，events.csv 里也不写）；"
     "“未登记”表示这些活动都没有登记人数，0 表示这些活动的人数计入了其他年份。"
@@ -53,13 +54,15 @@ def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
     total = book.total
     out = [Line("title", (title,)),
            Line("note", (f"截至 {as_of.isoformat()}，根据网站发布的活动自动统计；不含已取消的活动。{ATTENDANCE_NOTE}"
-                         + (f"场次含 {total.sessions - total.held} 场已发布、尚未举办的（见“其中已举办”）。"
-                            if total.sessions > total.held else ""),)),
+                         + (f"场次含 {book.figures.planned} 场已发布、尚未举办的（见“其中已举办”）。"
+                            if book.figures.planned else "")
+                         + (f"另含 {book.figures.waiting} 场延期待定的（新时间还没定）。" if book.figures.waiting else ""),)),
            Line("blank"), Line("heading", ("一、总体情况",)),
            Line("header", ("指标", "数量", "单位")),
            Line("figure", ("活动", total.events, "项")), Line("figure", ("场次", total.sessions, "场")),
            Line("figure", ("其中已举办", total.held, "场")),
-           Line("figure", ("计划中（已发布、尚未举办）", total.sessions - total.held, "场")),
+           Line("figure", ("计划中（已发布、尚未举办）", book.figures.planned, "场")),
+           *([Line("figure", ("延期待定（新时间还没定）", book.figures.waiting, "场"))] if book.figures.waiting else []),
            Line("figure", ("人次（登记）", total.people, "人次")),
            Line("figure", ("登记人数的活动", total.recorded, "项")),
            *([Line("figure", ("另有跨年活动，人数计入其他年份", total.elsewhere, "项"))] if total.elsewhere else []),

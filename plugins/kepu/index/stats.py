@@ -69,6 +69,7 @@ class Figures:
     cancelled: int = 0
     rescheduled: int = 0  # postponed to a new date (已改期)
     postponed: int = 0  # postponed, new date not yet known (已延期)
+    waiting: int = 0  # 场次 not held on their date and not planned: a one-off event postponed, no new date yet
     recurring: int = 0
     online: int = 0
     rural: int = 0  # events in a township-level area (镇, 乡, 苏木) or in a village (村)
@@ -93,7 +94,8 @@ class Figures:
 
     @property
     def planned(self) -> int:
-        return self.sessions - self.held
+        """场次 still to be held at their date (计划中): neither held nor waiting for a new date."""
+        return self.sessions - self.held - self.waiting
 
     @property
     def rural_label(self) -> str:
@@ -221,6 +223,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
             per[kind].add(keys, len(sessions), attendance, len(over), elsewhere)
         result.sessions += len(sessions)
         result.held += len(over)
+        result.waiting += len(sessions) if event.shown_status == "postponed" and event.recurrence is None else 0
         months.update(local_day(o.start, zone).month for o in sessions)
         held_months.update(local_day(o.start, zone).month for o in over)
     result.teams = len(teams)
