@@ -23,6 +23,7 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 from test_feed_history import commit, git
+from test_year_summary import _csv_rows, _download
 
 from conftest import SAMPLE_BUILD_DATE, TEST_SITE, plugin_env, require, run_build, run_check
 from feedtools import icaljs, libical_available, libical_occurrences, lint, node_available, python_occurrences
@@ -143,6 +144,21 @@ def test_open_data_keeps_the_held_rows_and_marks_the_rest(built: Path) -> None:
     record = next(e for e in document["events"] if e["id"] == "zhoumo-tongxuehui")
     assert record["recurrence"]["stop"] == {"from": "2026-12-12T14:00:00+08:00", "note": REASON}  # said once, too
     assert record["next_start"] is None
+
+
+def test_the_figures_count_the_sessions_called_off_apart(built: Path) -> None:
+    """Found by an audit of the figures: a series' sessions called off (on their own or by its stop)
+    were in no figure (已取消 counts whole events), though events.csv lists each as 已取消."""
+    whole = {e["id"] for e in json.loads((built / "data" / "events.json").read_text("utf-8"))["events"]
+             if e["status"] == "cancelled"}
+    rows = list(csv.DictReader(io.StringIO((built / "data" / "events.csv").read_text("utf-8-sig"))))
+    for year in (2026, 2027):
+        called_off = sum(1 for r in rows if r["状态"] == "已取消" and r["活动编号"] not in whole
+                         and r["日期"].startswith(f"{year}-"))
+        page = _text((built / "stats" / str(year) / "index.html").read_text("utf-8"))
+        assert called_off and f"取消的场次 {called_off} 场" in page, (year, called_off, page[:2000])
+        workbook = {row[0]: row[1] for row in _csv_rows(_download(built, year, "csv").read_bytes()) if len(row) == 3}
+        assert workbook["取消的场次（重复活动单独取消或停办的，不计入场次）"] == str(called_off), workbook
 
 
 def test_a_long_series_shows_twenty_sessions_cancelled_then_ends(mini_site: Path, tmp_path: Path) -> None:

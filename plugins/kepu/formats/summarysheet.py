@@ -63,6 +63,8 @@ def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
            Line("figure", ("其中已举办", total.held, "场")),
            Line("figure", ("计划中（已发布、尚未举办）", book.figures.planned, "场")),
            *([Line("figure", ("延期待定（新时间还没定）", book.figures.waiting, "场"))] if book.figures.waiting else []),
+           *([Line("figure", ("取消的场次（重复活动单独取消或停办的，不计入场次）", book.figures.called_off, "场"))]
+             if book.figures.called_off else []),
            Line("figure", ("人次（登记）", total.people, "人次")),
            Line("figure", ("登记人数的活动", total.recorded, "项")),
            *([Line("figure", ("另有跨年活动，人数计入其他年份", total.elsewhere, "项"))] if total.elsewhere else []),

@@ -70,6 +70,7 @@ class Figures:
     rescheduled: int = 0  # postponed to a new date (已改期)
     postponed: int = 0  # postponed, new date not yet known (已延期)
     waiting: int = 0  # 场次 not held on their date and not planned: a one-off event postponed, no new date yet
+    called_off: int = 0  # a series' sessions called off (on their own, or by its stop): no 场次, counted apart
     recurring: int = 0
     online: int = 0
     rural: int = 0  # events in a township-level area (镇, 乡, 苏木) or in a village (村)
@@ -194,6 +195,8 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         if event.status == "cancelled":
             result.cancelled += bool(_sessions(entry, year, zone))
             continue
+        result.called_off += sum(1 for o in entry.occurrences if o.change is not None and o.change.cancelled
+                                 and (year is None or local_day(o.start, zone).year == year))
         sessions = counted_sessions(entry, year, zone)
         if not sessions:
             continue
