@@ -575,3 +575,24 @@ def test_a_year_over_has_nothing_planned_and_names_what_waits_for_a_new_date(min
     figures = {row[0]: row[1] for row in table if len(row) == 3}
     assert figures["计划中（已发布、尚未举办）"] == "0" and figures["延期待定（新时间还没定）"] == "1", figures
     assert int(figures["场次"]) == int(figures["其中已举办"]) + 1
+
+
+def test_attendance_the_figures_will_not_count_is_named_with_the_session_it_waits_for(mini_site: Path) -> None:
+    """Found by an audit of the figures: 参加人数 on a lecture postponed with no new date was left
+    out of every figure without a word, and on a series whose first Saturday was moved to January
+    the check said the first session ended on the Saturday that was no longer one."""
+    events = mini_site / "content" / "events" / "xinbei" / "2026"
+    (events / "yanqi-jiangzuo.md").write_text(
+        f"---\n{EDGE_EVENTS['xinbei/2026/yanqi-jiangzuo.md']}".replace("status: postponed\n", "status: postponed\nattendance: 40\n"),
+        "utf-8")
+    series = events / "zhoumo-tongxuehui.md"
+    series.write_text(series.read_text("utf-8").replace(
+        "  rdates: [2027-02-06 14:00]\n",
+        "  rdates: [2027-02-06 14:00]\n  sessions:\n    - date: 2026-11-07\n      start: 2027-01-03 14:00\n")
+        .replace("end: \"16:00\"\n", "end: \"16:00\"\nattendance: 90\n"), "utf-8")
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(mini_site / "content"),
+                            "--build-date", "2026-11-10"], cwd=mini_site, env=plugin_env(), capture_output=True,
+                           text=True, timeout=300)
+    said = check.stdout
+    assert "延期待定（新时间还没定）的活动登记了参加人数，统计和开放数据不会计入" in said, said
+    assert "活动还没有结束（第一场在 2026-11-14 16:00 结束）" in said, said  # 11-07 moved away: the 14th is first

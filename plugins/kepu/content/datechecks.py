@@ -232,13 +232,26 @@ def early_attendance(checker: FieldReader, event: Event) -> None:
     review = checker.ctx.review
     if review is None or event.attendance is None:
         return
-    first = Occurrence(event, event.start, event.end)
+    first = _first_held(event)
     if event.status == "cancelled":
         checker.warn("attendance", "已取消的活动登记了参加人数，统计和开放数据不会计入",
                      "删去 attendance；如果活动其实办了，改正 status", STRICT_ALWAYS)
+    elif event.shown_status == "postponed" and event.recurrence is None:
+        checker.warn("attendance", "延期待定（新时间还没定）的活动登记了参加人数，统计和开放数据不会计入",
+                     "活动已经办了，就把原定的时间写在 previous_start，start 改成实际举办的时间；还没办，就先删去 attendance",
+                     STRICT_ALWAYS)
     elif not is_over(first, review.at(ZoneInfo(event.timezone))):
         checker.warn("attendance", f"活动还没有结束（第一场{_ends(first)}结束），参加人数要在活动结束后登记",
                      "先删去 attendance，活动结束后再填写实际人数；现在写的数字不会计入统计", STRICT_ALWAYS)
+
+
+def _first_held(event: Event) -> Occurrence:
+    """The session a whole event's 参加人数 wait for (``EventEntry.counting_session``): its first
+    one not cancelled, in the order held (a first Saturday moved to January is not the first)."""
+    if event.recurrence is None:
+        return Occurrence(event, event.start, event.end)
+    sessions = expand(event, day_of(event.start) + timedelta(days=366 * 2))
+    return next((o for o in sessions if not o.cancelled), Occurrence(event, event.start, event.end))
 
 
 def _ends(first: Occurrence) -> str:
