@@ -136,18 +136,16 @@ def read_sessions(checker, start: date | datetime, zone, excluded: tuple
     skipped = {occurrence_point(value, start, zone) for value in excluded}  # a bare date: the series' time
     for index in range(len(value)):
         item_key = f"recurrence.sessions[{index}]"
-        if _is_stop(checker.get(item_key)):
-            change, field = _read_stop(checker, item_key, start, zone), f"{item_key}.from"
-        else:
-            change, field = _read_one(checker, item_key, start, zone), f"{item_key}.date"
+        stopping = _is_stop(checker.get(item_key))
+        field = f"{item_key}.{'from' if stopping else 'date'}"
+        change = (_read_stop if stopping else _read_one)(checker, item_key, start, zone)
         if change is None:
             continue
-        excluded_day = occurrence_point(change.original, start, zone) in skipped
-        if excluded_day:
+        if occurrence_point(change.original, start, zone) in skipped:
             checker.error(field, "这一天已经写在 exdates 里（不开展）",
-                          "from 写停办后本来还要举办的第一场" if field.endswith(".from") else
+                          "from 写停办后本来还要举办的第一场" if stopping else
                           "二选一：不开展就留在 exdates，要说明原因就改写在这里并删去 exdates 里的日期")
-        elif _is_stop(checker.get(item_key)):
+        elif stopping:
             if stop is not None:
                 checker.error(field, "停办（from）只能写一项", "from 写停办后的第一场；以后的各场都会显示已取消，不用再写")
             else:
@@ -169,10 +167,7 @@ def _read_stop(checker, key: str, start: date | datetime, zone) -> SessionChange
     """An item calling the series off from one session on: ``from`` that session's date, ``status:
     cancelled`` and, as for one session, a ``note`` saying why."""
     item = checker.get(key)
-    for name in item:
-        if name not in SESSION_FIELDS:
-            checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
-                         f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
+    _unknown_fields(checker, key, item)
     if "date" in item:
         checker.error(f"{key}.from", "date 和 from 只能写一个",
                       "只取消或改期一场写 date；从某一场起以后都不办了写 from（停办后的第一场）")
@@ -196,6 +191,13 @@ def _read_stop(checker, key: str, start: date | datetime, zone) -> SessionChange
         checker.error(f"{key}.from", "停办的场次不用写新的时间或地点", "删去这一项的 start、end 和 venue")
         return None
     return SessionChange(original, cancelled=True, note=checker.text(f"{key}.note", max_len=SESSION_TEXT_LIMITS["note"]))
+
+
+def _unknown_fields(checker, key: str, item: dict) -> None:
+    for name in item:
+        if name not in SESSION_FIELDS:
+            checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
+                         f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
 
 
 def _after_stop(checker, keys: dict[str, SessionChange], stop: SessionChange, start, zone) -> None:
@@ -265,10 +267,7 @@ def _read_one(checker, key: str, start: date | datetime, zone) -> SessionChange 
     if not isinstance(item, dict):
         checker.error(key, "每一项要分行写 date:，以及 status: cancelled 或新的 start:", _EXAMPLE)
         return None
-    for name in item:
-        if name not in SESSION_FIELDS:
-            checker.warn(f"{key}.{name}", f"未知字段“{name}”，将被忽略",
-                         f"可用字段：{'、'.join(SESSION_FIELDS)}", STRICT_ALWAYS)
+    _unknown_fields(checker, key, item)
     if not str(item.get("date") or "").strip():
         checker.error(f"{key}.date", "没有写这一场原定的日期",
                       "取消或改期一场写 date: 2026-12-12；从某一场起停办写 from: 2026-12-12")
