@@ -97,6 +97,26 @@ def test_once_the_stop_day_is_over_the_series_is_over(built: Path) -> None:
     street = (built / "streets" / "xinbei" / "index.html").read_text("utf-8")
     past = (built / "streets" / "xinbei" / "past" / "index.html").read_text("utf-8")
     assert "/events/zhoumo-tongxuehui/" not in street and "/events/zhoumo-tongxuehui/" in past
+    # Found in a browser: the past list and the page led with 12/12 (called off, unmarked in the
+    # list) as if the series' last session had been held then. They name the last one held.
+    card = _text(past[past.index("/events/zhoumo-tongxuehui/"):])[:200]
+    assert "2026年12月5日（周六）14:00–16:00" in card and "起停办" in card, card
+    facts = _text(html[html.index('<dl class="facts">'):html.index("</dl>")])
+    assert "时间 2026年12月5日（周六）14:00–16:00 每周六，2026年12月12日（周六）起停办" in facts, facts
+
+
+def test_sign_up_closes_when_the_last_session_held_is_over(mini_site: Path, tmp_path: Path) -> None:
+    """Found in a browser: built on 1 December, read on 6 December (12/05 held, the series called
+    off from 12/12), the page still offered 电话报名: its script closed sign-up at the end of 12/12,
+    the first session called off."""
+    with_stop(mini_site)
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert "电话报名" in html  # 12/05 still to come
+    closes = set(re.findall(r'data-closes="([^"]+)"', html))
+    assert closes == {"2026-12-05T16:00:00+08:00"}, closes
 
 
 def test_before_the_stop_day_only_the_sign_up_goes(mini_site: Path, tmp_path: Path) -> None:

@@ -54,8 +54,8 @@ def closes(event) -> str:
 
 def signup_closes(entry: EventEntry) -> str:
     """``data-closes`` for an event's sign-up buttons: the end of its deadline day, or the end of
-    the event when that comes first (no one signs up for what is over)."""
-    return min(filter(None, (_deadline(entry.event), entry.ends))).isoformat()
+    its last session held when that comes first (no one signs up for what is over or called off)."""
+    return min(filter(None, (_deadline(entry.event), entry.held_ends))).isoformat()
 
 
 def weekday(value: date | datetime) -> str:

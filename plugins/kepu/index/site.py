@@ -82,7 +82,12 @@ class EventEntry:
 
     @property
     def last(self) -> Occurrence:
-        return self.lasting[-1]
+        """Its last session; for a series called off, the last one held before (what a past list
+        and its page name once it is over), else the first one called off."""
+        lasting = self.lasting
+        if self.event.recurrence is not None and self.event.recurrence.stop is not None:
+            return next((o for o in reversed(lasting) if not o.cancelled), lasting[-1])
+        return lasting[-1]
 
     @property
     def listed_since(self) -> Occurrence | None:
@@ -102,6 +107,12 @@ class EventEntry:
         """Over as of the build: every occurrence ended before the build day began, or the first
         session of a series called off did."""
         return not self.upcoming or self.stop_over
+
+    @property
+    def held_ends(self) -> datetime:
+        """When its last session held is over (sign-up closes then at the latest); ``ends`` when
+        none is held."""
+        return max((ends_at(o) for o in self.lasting if not o.cancelled), default=self.ends)
 
     @property
     def ends(self) -> datetime:
