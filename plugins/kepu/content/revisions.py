@@ -67,10 +67,9 @@ def rewritten_history(before: Event, after: Event, at: datetime) -> RewrittenHis
 @dataclass(frozen=True, slots=True)
 class PastSessionChange:
     """A session change an edit makes that rewrites the past: a session already held cancelled or
-    moved (HELD), or a coming one moved to a time already over (INTO_PAST). ``number``: its place
-    in the edited series' ``recurrence.sessions``."""
+    moved (HELD), or a coming one moved to a time already over (INTO_PAST). The check finds its
+    item in the file by the session's day (a series' stop stands for many sessions)."""
 
-    number: int
     change: SessionChange
     why: str
     start: date | datetime  # where it now stands
@@ -84,15 +83,15 @@ def past_session_changes(before: Event, after: Event, at: datetime) -> list[Past
     old = {day_of(c.original): c for c in before.recurrence.sessions} if before.recurrence is not None else {}
     held = {_original_day(o) for o in held_sessions(before, at)}
     found = []
-    for number, change in enumerate(after.recurrence.sessions):
+    for change in after.recurrence.sessions:
         day = day_of(change.original)
         if old.get(day) == change:
             continue
         start, end = changed_times(after, change, change.original)
         if day in held:
-            found.append(PastSessionChange(number, change, HELD, start))
+            found.append(PastSessionChange(change, HELD, start))
         elif change.start is not None and is_over(Occurrence(after, start, end), at):
-            found.append(PastSessionChange(number, change, INTO_PAST, start))
+            found.append(PastSessionChange(change, INTO_PAST, start))
     return found
 
 

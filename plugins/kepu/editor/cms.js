@@ -359,9 +359,13 @@
     return !!session && session.from !== undefined && session.from !== null && !session.date;
   }
 
-  /* The first day no longer held ("" while the series goes on). */
+  /* The file's stop item (undefined while the series goes on), and its first day no longer held (""). */
+  function stopOf(sessions) {
+    return sessions.filter(isStop)[0];
+  }
+
   function stopDay(sessions) {
-    var stop = sessions.filter(isStop)[0];
+    var stop = stopOf(sessions);
     return stop ? sessionDay(stop) : "";
   }
 
@@ -725,7 +729,7 @@
       /* The series called off from one session on (recurrence.sessions' ``from``): the sessions held
          stay held; every later one reads 已取消 with the reason, on the page and in calendars. */
       stopping: function (state) {
-        var self = this, stop = state.sessions.filter(isStop)[0];
+        var self = this, stop = stopOf(state.sessions);
         if (stop) {
           var day = dayOf(sessionDay(stop));
           return h("fieldset", {key: "stop"}, [
@@ -773,7 +777,7 @@
         var startText = textOf(entryField(this.props, this.props.field.get("start_field"))), start = dayOf(startText);
         if (!start) return h("p", {key: "preview", className: "kepu-preview"}, "先在上面选开始日期，这里会列出每一次的日期。");
         var dates = withExtras(expand(state, start, state.exdates), state, startText), sessions = {};
-        var stopped = stopDay(state.sessions), stop = state.sessions.filter(isStop)[0];
+        var stopped = stopDay(state.sessions), stop = stopOf(state.sessions);
         state.sessions.forEach(function (session) { if (!isStop(session)) sessions[sessionDay(session)] = session; });
         dates.forEach(function (d) {  // from the stop on, every session reads as the stop cancels it
           if (stopped && iso(d.day) >= stopped && !d.skipped) sessions[iso(d.day)] = {date: iso(d.day), status: "cancelled", note: stop.note};

@@ -119,9 +119,9 @@ def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) 
     clock = _clock(values["start"])
     compared = {**values, "start": _moment(values["start"]), "end": _moment(values["end"], values["start"]),
                 "previous_start": _moment(values["previous_start"])}
-    return (*(repr(compared[key]) for key in SIGNIFICANT_FIELDS), _sessions(single.get("sessions"), places or {}),
-            _dates(single.get("exdates"), ""), _dates(single.get("rdates"), clock),
-            _revision(values, single.get("sessions")))
+    sessions = _sessions(single.get("sessions"), places or {})
+    return (*(repr(compared[key]) for key in SIGNIFICANT_FIELDS), sessions,
+            _dates(single.get("exdates"), ""), _dates(single.get("rdates"), clock), _revision(values, sessions))
 
 
 def _moment(value: object, day_of: object = None) -> object:
@@ -153,9 +153,10 @@ def _clock(start: object) -> str:
 
 
 def _revision(values: dict, sessions: object) -> Revision:
+    """``sessions``: the revision's changed sessions as ``_sessions`` read them (its stop's day is kept)."""
     recurrence = values["recurrence"]
     rule = _text(recurrence.get("rrule")) if isinstance(recurrence, dict) else ""
-    stops = [day for day, _, edit in _sessions(sessions, {}) if edit.kind == STOPPED] if isinstance(sessions, list) else []
+    stops = [day for day, _, edit in sessions if edit.kind == STOPPED] if isinstance(sessions, tuple) else []
     return Revision(_old(_text(values["start"]), "time"), _old(_text(values["end"]), "time"),
                     _old(_place_name(values["venue"]), "place"), _old(rule, "rule"), stops[0] if stops else "")
 

@@ -195,8 +195,9 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
         if event.status == "cancelled":
             result.cancelled += bool(_sessions(entry, year, zone))
             continue
-        result.called_off += sum(1 for o in entry.occurrences if o.change is not None and o.change.cancelled
-                                 and (year is None or local_day(o.start, zone).year == year))
+        if event.recurrence is not None and event.recurrence.sessions:  # (only a series' own changes call one off)
+            result.called_off += sum(1 for o in entry.occurrences if o.change is not None and o.change.cancelled
+                                     and (year is None or local_day(o.start, zone).year == year))
         sessions = counted_sessions(entry, year, zone)
         if not sessions:
             continue
