@@ -466,6 +466,20 @@ def stopped_text(recurrence, zone: tzinfo) -> str:
     return f"{format_day(day_of(as_local(stop.original, zone)))}起停办"
 
 
+def days_off_text(recurrence, start: date | datetime, zone: tzinfo, since: date, last: date) -> str:
+    """"2027年2月7日（周日）、2月14日（周日）不开展": the days its ``exdates`` leave out from
+    ``since`` to ``last`` (its last session listed), each with its weekday, the year said once per
+    year; "" when there are none. A resident reading 每周日 learns here which Sundays to stay home."""
+    if recurrence is None:
+        return ""
+    days = sorted({wall_point(value, start, zone).date() for value in recurrence.exdates})
+    days = [day for day in days if since <= day <= last]
+    if not days:
+        return ""
+    words = [format_day(day, with_year=i == 0 or day.year != days[i - 1].year) for i, day in enumerate(days)]
+    return f"{'、'.join(words)}不开展"
+
+
 def until_day(rule: str, zone: tzinfo) -> date | None:
     """The day of a rule's UNTIL in the event's time zone (None without one)."""
     until = dict(_parts(rule)).get("UNTIL")

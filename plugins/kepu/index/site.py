@@ -28,7 +28,7 @@ from kepu.content.model import (
     ends_at,
     is_over,
 )
-from kepu.content.recurrence import RULE_END, describe, expand, stopped_text, until_day
+from kepu.content.recurrence import RULE_END, days_off_text, describe, expand, stopped_text, until_day
 from kepu.content.sessions import session_label
 from kepu.formats.maps import MapLink, map_links
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
@@ -65,6 +65,7 @@ class EventEntry:
     # ``occurrences``): shown 已取消, they do not keep the series going.
     trailing: int = 0
     stop_over: bool = False  # … and that first session is over: the series is over
+    days_off: str = ""  # "2027年2月7日（周日）不开展": the rule's days left out (exdates) still to come
 
     @property
     def next(self) -> Occurrence | None:
@@ -409,6 +410,8 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         trailing=trailing,
         stop_over=event.recurrence is not None and event.recurrence.stop is not None and all(
             is_over(o, as_of) for o in occurrences[:len(occurrences) - trailing]),
+        days_off=days_off_text(event.recurrence, event.start, zone, build_date,
+                               local_day(occurrences[max(len(occurrences) - trailing - 1, 0)].start, zone)),
     )
     shown = entry.shown
     entry.when = when_shown(shown, zone)

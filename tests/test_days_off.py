@@ -1,0 +1,58 @@
+"""A series' days off (exdates) are said on its page: a resident who reads 每周日 learns there which
+Sundays there is no class, not only from a gap in the list of dates below it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from html import unescape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kepu.content.model import Recurrence
+from kepu.content.recurrence import days_off_text
+
+ZONE = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 9, 6, 9, 0)
+
+
+def _days_off(exdates: tuple, since: date, last: date) -> str:
+    recurrence = Recurrence(rrule="FREQ=WEEKLY;BYDAY=SU", exdates=exdates)
+    return days_off_text(recurrence, START, ZONE, since, last)
+
+
+def test_days_off_still_to_come_are_named_with_their_weekday_and_the_year_once() -> None:
+    exdates = (date(2026, 10, 4), date(2027, 2, 14), date(2027, 2, 7), date(2027, 7, 4))
+    assert _days_off(exdates, date(2026, 12, 1), date(2027, 6, 27)) == "2027年2月7日（周日）、2月14日（周日）不开展"
+    # one already past (10/4) and one after the last session (7/4) are not named; across a new year,
+    # the year is said again
+    assert _days_off((date(2026, 12, 27), date(2027, 1, 3)), date(2026, 12, 1), date(2027, 6, 27)) == (
+        "2026年12月27日（周日）、2027年1月3日（周日）不开展")
+    assert _days_off((date(2026, 10, 4),), date(2026, 12, 1), date(2027, 6, 27)) == ""
+    assert days_off_text(None, START, ZONE, date(2026, 12, 1), date(2027, 6, 27)) == ""
+
+
+def _time_fact(page: Path) -> str:
+    html = page.read_text("utf-8")
+    fact = re.search(r"<dt>时间</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.S)
+    assert fact, page
+    return unescape(re.sub(r"<[^>]+>", " ", fact[1]))
+
+
+def test_the_series_page_says_which_of_its_days_are_off(sample_output: Path) -> None:
+    """智启梦工厂周日编程班: 每周日 until June, but not on 2/7 and 2/14 (the Spring Festival); its
+    page said only 每周日，至 2027年6月27日."""
+    fact = _time_fact(sample_output / "events" / "dagang-zhiqi-biancheng-zhouri" / "index.html")
+    assert "每周日，至 2027年6月27日" in fact
+    assert "2027年2月7日（周日）、2月14日（周日）不开展" in fact
+    assert "10月4日" not in fact  # the day off before the build is not named
+
+
+def test_a_series_without_days_off_says_nothing_of_them(sample_output: Path) -> None:
+    pages = sorted((sample_output / "events").glob("*/index.html"))
+    series = [p for p in pages if 'class="repeat"' in p.read_text("utf-8")]
+    assert len(series) > 5
+    content = Path(__file__).resolve().parents[1] / "content" / "events"
+    without = [p for p in series
+               if "exdates:" not in next(content.rglob(f"{p.parent.name}.md")).read_text("utf-8")]
+    assert without and all("不开展" not in _time_fact(p) for p in without)
