@@ -42,6 +42,6 @@ class NoticesGenerator(Generator):
             writer.write_file(urls.save_as(notice_kind(kind, week.key), id=facet.id),
                               self.get_template("notice"), self.context,
                               url=urls.url(notice_kind(kind, week.key), id=facet.id), page_name="notice",
-                              sheet=build_sheet(facet, week, index.timezone, index.build_date), facet=facet, qr_svg=code,
+                              sheet=build_sheet(facet, week, index.timezone), facet=facet, qr_svg=code,
                               page_url=page_url, short_url=short_url(page_url),
                               other_url=urls.url(notice_kind(kind, other.key), id=facet.id))

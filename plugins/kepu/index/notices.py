@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kepu.content.dates import WEEKDAYS, format_day
@@ -75,10 +76,18 @@ class NoticeLine:
     slug: str
     held: bool = True  # takes place at this time (not cancelled, postponed, or moved from this day)
     cost: str = ""  # what it costs, when not free
+    registering: bool = False  # sign-up is required and still open (its deadline not before the week)
 
     @property
     def day_text(self) -> str:
         return f"{self.day.month}月{self.day.day}日"
+
+    @property
+    def time_pieces(self) -> tuple[tuple[str, str], ...]:
+        """The time in pieces that never break inside (a date, a clock, a weekday), each with what
+        follows it: a space where the words have one, else nothing (a line may break there too)."""
+        pieces = re.split(r"(?<= )|(?=（)", self.time)
+        return tuple((piece.rstrip(" "), " " if piece.endswith(" ") else "") for piece in pieces if piece.strip())
 
     @property
     def weekday(self) -> str:
@@ -97,16 +106,24 @@ class NoticeSheet:
         return len(self.lines) > FULL_DETAIL_MAX
 
     @property
+    def signs_up(self) -> bool:
+        """Whether any session listed still takes sign-up (the QR caption offers 报名 only then)."""
+        return any(line.registering for line in self.lines + self.later)
+
+    @property
     def held(self) -> int:
         """Sessions this week that take place (cancelled, postponed and moved ones are listed but
         not counted)."""
         return sum(line.held for line in self.lines)
 
 
-def build_sheet(facet: Facet, week: NoticeWeek, zone: ZoneInfo, today: date) -> NoticeSheet:
+def build_sheet(facet: Facet, week: NoticeWeek, zone: ZoneInfo) -> NoticeSheet:
     """The sessions of ``facet``'s upcoming events that touch ``week``, in time order; a session
-    that began before the week is listed on its first day; one moved away from a day of the week,
-    on that day too (the earlier poster named it). ``today``: the build's day (sign-up closed)."""
+    that began before the week is listed on its first day, saying when it began; one moved away
+    from a day of the week, on that day too (the earlier poster named it). Sign-up is judged from
+    the week's first day: the sheet hangs from then (next week's is printed at the weekend before),
+    so a deadline before it reads 报名已于…截止, not an invitation to call."""
+    today = week.first
     found = [((max(local_day(o.start, zone), week.first), occurrence_key(o, zone)),
               _line(o, e, max(local_day(o.start, zone), week.first), zone, today))
              for o, e in _sessions(facet.upcoming, zone, week.first, week.last)]
@@ -151,11 +168,27 @@ def _line(occurrence: Occurrence, entry: EventEntry, day: date, zone: ZoneInfo, 
     status = _status(occurrence)
     can_sign_up = not occurrence.cancelled and event.shown_status not in ("full", "cancelled")
     return NoticeLine(
-        day=day, time=time_text(occurrence, zone), title=event.title, place=_place(occurrence),
+        day=day, time=_time(occurrence, day, zone), title=event.title, place=_place(occurrence),
         audience=_audience(entry), signup=signup_text(event, today) if can_sign_up else "", status=status,
         note=_note(occurrence, event),
         cancelled=occurrence.cancelled, slug=event.slug, held=occurrence.held,
-        cost="" if event.is_free else event.cost)
+        cost="" if event.is_free else event.cost,
+        registering=can_sign_up and _registering(event, today))
+
+
+def _time(occurrence: Occurrence, day: date, zone: ZoneInfo) -> str:
+    """The time under ``day``; a session that began on an earlier day says when (paper hangs for a
+    week: 自 12月18日（周五） 09:00 起，至 12月20日 17:00, never 09:00 under the Saturday as if it began
+    then, nor an overnight session's 22:00 under the morning it ends)."""
+    first = local_day(occurrence.start, zone)
+    if first >= day:
+        return time_text(occurrence, zone)
+    last = last_local_day(occurrence, zone)
+    began = format_day(first, with_year=False)
+    if not isinstance(occurrence.start, datetime):
+        return f"自 {began}起，全天，至 {last.month}月{last.day}日"
+    start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+    return f"自 {began} {start:%H:%M} 起，至 {last.month}月{last.day}日 {end:%H:%M}"
 
 
 def _note(occurrence: Occurrence, event) -> str:
@@ -214,7 +247,7 @@ def signup_text(event: Event, today: date) -> str:
     reg, contact = event.registration, _contact(event)
     if reg is None or not reg.required:
         return no_signup_text(event) + (f"；咨询：{contact}" if contact else "")
-    if reg.deadline and reg.deadline < today:
+    if not _registering(event, today):
         return f"报名已于 {format_day(reg.deadline, with_year=False)}截止" + (f"；咨询：{contact}" if contact else "")
     parts = ["需要报名"]
     if reg.capacity:
@@ -230,6 +263,11 @@ def signup_text(event: Event, today: date) -> str:
     if reg.note:
         parts.append(reg.note)
     return "，".join(parts)
+
+
+def _registering(event: Event, today: date) -> bool:
+    reg = event.registration
+    return reg is not None and reg.required and not (reg.deadline and reg.deadline < today)
 
 
 def _contact(event: Event) -> str:

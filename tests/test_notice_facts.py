@@ -1,0 +1,140 @@
+"""What a printed notice sheet says must stay true for the whole week it hangs on the board (found by
+a community worker printing next week's sheets on a Saturday): when a session that began earlier
+really began, whether sign-up is still open during that week, what a paid event costs, and what the
+QR code's caption promises."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build, serve_directory
+
+BUILD = "2026-12-12"  # a Saturday: this week is 12/12–12/13, next week 12/14–12/20
+OVERNIGHT = """\
+---
+title: 双子座流星雨守夜观测
+start: 2026-12-13 22:00
+end: 2026-12-14 02:00
+street: xiaowangzhuang
+team: binhai-kexie
+categories: [kepu-jiangzuo]
+audiences: [shequ-jumin]
+community: shajingzi
+venue:
+  name: 沙井子村文化广场
+summary: 一起守夜看双子座流星雨。
+---
+自带保暖衣物。
+"""
+DAILY = """\
+---
+title: 冬季剪纸课
+start: 2026-12-14 09:00
+end: "10:30"
+street: zhongtang
+team: binhai-kexie
+categories: [kepu-jiangzuo]
+audiences: [laonianren]
+community: liugangzhuang
+venue:
+  name: 刘岗庄村村委会活动室
+recurrence:
+  rrule: FREQ=DAILY;COUNT=7
+cost: 材料费 20 元
+summary: 一周七天，每天一课。
+---
+每天一课。
+"""
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("notice-facts")
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "events" / "xiaowangzhuang" / "2026" / "liuxingyu-shouye.md").write_text(OVERNIGHT, "utf-8")
+    (content / "events" / "zhongtang" / "2026" / "dongji-jianzhi-meiri.md").write_text(DAILY, "utf-8")
+    output = root / "output"
+    result = run_build(content, output, build_date=BUILD)
+    assert result.returncode == 0, result.stderr
+    server, base = serve_directory(output)
+    yield output, base
+    server.shutdown()
+
+
+def _sheet(output: Path, path: str) -> str:
+    return (output / path / "index.html").read_text("utf-8")
+
+
+def _row(text: str, slug: str) -> str:
+    row = re.search(rf'<tr class="sheet-item[^"]*" data-slug="{slug}">(.*?)</tr>', text, re.S)
+    assert row, slug
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[1])))
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_a_session_that_began_the_day_before_says_when_it_began(sheets) -> None:
+    """22:00 Sunday to 02:00 Monday, on the sheet of the week from Monday: it was printed under 12月14日
+    周一 as 22:00 至 12月14日 02:00, and a resident came on Monday night."""
+    output, _ = sheets
+    row = _squeeze(_row(_sheet(output, "communities/shajingzi/notice/next"), "liuxingyu-shouye"))
+    assert "12月14日周一自12月13日（周日）22:00起，至12月14日02:00" in row
+    this_week = _squeeze(_row(_sheet(output, "communities/shajingzi/notice"), "liuxingyu-shouye"))
+    assert "12月13日周日22:00至12月14日02:00" in this_week  # begun on the day it is listed: as before
+
+
+def test_a_deadline_before_the_week_reads_closed_not_an_invitation_to_call(sheets) -> None:
+    """The camp's sign-up closes on 12/12, the Saturday next week's sheet is printed; the sheet hangs
+    from 12/14: it said 需要报名…12月12日截止，报名电话… for the whole week."""
+    output, _ = sheets
+    row = _row(_sheet(output, "streets/dagang/notice/next"), "dagang-zhiqi-jiqiren-dongji-jixunying")
+    assert "报名已于 12月12日（周六）截止" in row
+    assert "报名电话" not in row and "需要报名" not in row
+    page = (output / "events" / "dagang-zhiqi-jiqiren-dongji-jixunying" / "index.html").read_text("utf-8")
+    assert "022-6390 0000" in page  # the event page of the same build still offers it on the day itself
+
+
+def test_a_full_week_still_prints_what_each_session_costs(sheets) -> None:
+    """Seven sessions in one week: the sheet prints two lines a session and the details behind the QR
+    code, but a paid event without its cost reads as free to someone who comes without money."""
+    output, _ = sheets
+    text = _sheet(output, "communities/liugangzhuang/notice/next")
+    assert "is-compact" in text
+    rows = re.findall(r'data-slug="dongji-jianzhi-meiri"', text)
+    assert len(rows) == 7
+    assert _row(text, "dongji-jianzhi-meiri").count("费用： 材料费 20 元") == 1
+
+
+def test_the_qr_caption_offers_sign_up_only_where_a_session_takes_it(sheets) -> None:
+    output, _ = sheets
+    no_signup = _sheet(output, "communities/shajingzi/notice/next")  # the night watch: 无需报名
+    assert "看最新安排：" in no_signup and "报名：" not in no_signup.replace("报名：</span>无需报名", "")
+    assert "和报名" not in no_signup
+    full = _sheet(output, "communities/liugangzhuang/notice/next")  # seven classes, none to sign up for
+    assert "适合哪些人，请扫码查看" in full and "怎样报名" not in full
+    signing = _sheet(output, "streets/dagang/notice/next")  # the Sunday coding class takes sign-up
+    assert "看最新安排和报名：" in signing
+
+
+def test_a_long_time_wraps_inside_its_column_on_paper(sheets, browser) -> None:
+    """An under-way session's time used to stay on one line and widen the date column of every row
+    (38 mm → about 65 mm), pushing a week onto more pages."""
+    _, base = sheets
+    page = browser.new_page()
+    try:
+        page.emulate_media(media="print")
+        page.goto(f"{base}/communities/shajingzi/notice/next/")
+        widths = page.eval_on_selector_all(".sheet-when", "cells => cells.map(c => c.getBoundingClientRect().width)")
+        dates = page.eval_on_selector_all(".sheet-when time", "days => days.map(d => d.getBoundingClientRect().width)")
+    finally:
+        page.close()
+    # no wider than its date line (12月14日 周一, which never wraps) and the cell's 3 mm padding
+    assert widths and max(widths) <= max(dates) + 3 * 96 / 25.4 + 1
