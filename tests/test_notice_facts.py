@@ -51,6 +51,9 @@ summary: 一周七天，每天一课。
 每天一课。
 """
 
+STARGAZING = OVERNIGHT.replace("2026-12-13 22:00", "2027-05-22 21:00").replace("2026-12-14 02:00", "2027-05-23 01:00") \
+    .replace("title: 双子座流星雨守夜观测", "title: 科技周星空夜观测\ncampaigns: [keji-huodongzhou-2027]")
+
 
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory: pytest.TempPathFactory):
@@ -59,6 +62,7 @@ def sheets(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(ROOT / "content", content)
     (content / "events" / "xiaowangzhuang" / "2026" / "liuxingyu-shouye.md").write_text(OVERNIGHT, "utf-8")
     (content / "events" / "zhongtang" / "2026" / "dongji-jianzhi-meiri.md").write_text(DAILY, "utf-8")
+    (content / "events" / "xiaowangzhuang" / "2026" / "keji-zhou-xingkong.md").write_text(STARGAZING, "utf-8")
     output = root / "output"
     result = run_build(content, output, build_date=BUILD)
     assert result.returncode == 0, result.stderr
@@ -138,3 +142,18 @@ def test_a_long_time_wraps_inside_its_column_on_paper(sheets, browser) -> None:
         page.close()
     # no wider than its date line (12月14日 周一, which never wraps) and the cell's 3 mm padding
     assert widths and max(widths) <= max(dates) + 3 * 96 / 25.4 + 1
+
+
+def test_the_printed_programme_lists_a_night_session_under_way_not_as_all_day(sheets) -> None:
+    """21:00 Saturday to 01:00 Sunday in the science week: Sunday's printed programme listed it under
+    the heading 全天 as 21:00 至 5月23日 01:00."""
+    output, _ = sheets
+    printed = (output / "campaigns" / "keji-huodongzhou-2027" / "print" / "index.html").read_text("utf-8")
+    start = printed.index("<h2>2027年5月23日（周日）")
+    sunday = printed[start:printed.index("</section>", start)]
+    heading = re.findall(r'<h\d class="slot">([^<]+)</h\d>(?:(?!<h\d class="slot">).)*?科技周星空夜观测', sunday, re.S)
+    assert heading and heading[0] == "前一天开始"
+    line = re.search(r'<span class="t">([^<]+)</span> <b>科技周星空夜观测</b>', sunday)
+    assert line and line[1] == "自 5月22日（周六） 21:00 起，至 5月23日 01:00"
+
+    assert "信息截至2026年12月12日（周六）" in printed  # a printout read for days says how old it is

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
 from kepu.index.grids import DayCount, day_count
-from kepu.index.site import EventEntry, last_local_day, local_day, occurrence_key, time_text
+from kepu.index.site import EventEntry, began_text, last_local_day, local_day, occurrence_key, time_text
 from kepu.index.stats import counted_sessions, held_sessions, recorded_attendance
 
-ALL_DAY = "全天"  # the heading of a day's all-day and continuing sessions, listed first
+ALL_DAY = "全天"  # the heading of a day's all-day sessions (and days of all-day ones under way), listed first
+UNDER_WAY = "前一天开始"  # … then sessions with a time of day that began on an earlier day (overnight, camps)
 FILTER_KINDS = ("streets", "categories", "audiences")
 
 
@@ -22,7 +23,7 @@ class Row:
 
     occurrence: Occurrence
     entry: EventEntry
-    time_text: str  # 09:00–11:00, 全天, 全天，至 5月20日
+    time_text: str  # 09:00–11:00, 全天, 全天，至 5月20日, 自 5月22日（周五） 21:00 起，至 5月23日 01:00
     slot: str  # the heading it is listed under: its start time, or 全天
     main: bool  # the campaign's main-venue event
     first_day: bool = True  # it starts on this day (else: a day of an event already under way)
@@ -137,11 +138,12 @@ def _place(by_day: dict, campaign: Campaign, occurrence: Occurrence, entry: Even
     first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
     day = max(first, campaign.start)
     while day <= min(last, campaign.end):
-        timed = isinstance(occurrence.start, datetime) and day == first
-        slot = f"{occurrence.start.astimezone(zone):%H:%M}" if timed else ALL_DAY
+        timed = isinstance(occurrence.start, datetime)
+        slot = (f"{occurrence.start.astimezone(zone):%H:%M}" if day == first else UNDER_WAY) if timed else ALL_DAY
+        text = time_text(occurrence, zone) if day == first or not timed else began_text(occurrence, zone)
         key = (slot != ALL_DAY, occurrence_key(occurrence, zone)[0], not main,
                order.get(entry.street.id, len(order)), entry.event.slug, occurrence.index)
-        by_day[day].append((key, Row(occurrence, entry, time_text(occurrence, zone), slot, main, day == first)))
+        by_day[day].append((key, Row(occurrence, entry, text, slot, main, day == first)))
         day += timedelta(days=1)
 
 

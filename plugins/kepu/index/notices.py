@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from kepu.content.dates import WEEKDAYS, format_day
@@ -14,6 +14,7 @@ from kepu.index.site import (
     EventEntry,
     Facet,
     MovedAway,
+    began_text,
     last_local_day,
     local_day,
     moved_away,
@@ -178,17 +179,8 @@ def _line(occurrence: Occurrence, entry: EventEntry, day: date, zone: ZoneInfo, 
 
 def _time(occurrence: Occurrence, day: date, zone: ZoneInfo) -> str:
     """The time under ``day``; a session that began on an earlier day says when (paper hangs for a
-    week: 自 12月18日（周五） 09:00 起，至 12月20日 17:00, never 09:00 under the Saturday as if it began
-    then, nor an overnight session's 22:00 under the morning it ends)."""
-    first = local_day(occurrence.start, zone)
-    if first >= day:
-        return time_text(occurrence, zone)
-    last = last_local_day(occurrence, zone)
-    began = format_day(first, with_year=False)
-    if not isinstance(occurrence.start, datetime):
-        return f"自 {began}起，全天，至 {last.month}月{last.day}日"
-    start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
-    return f"自 {began} {start:%H:%M} 起，至 {last.month}月{last.day}日 {end:%H:%M}"
+    week: never 22:00 under the morning an overnight session ends, as if it began then)."""
+    return time_text(occurrence, zone) if local_day(occurrence.start, zone) >= day else began_text(occurrence, zone)
 
 
 def _note(occurrence: Occurrence, event) -> str:

@@ -548,6 +548,18 @@ def under_way_text(occurrence: Occurrence, zone: ZoneInfo) -> str:
     return f"进行中，至 {last.month}月{last.day}日 {end:%H:%M}"
 
 
+def began_text(occurrence: Occurrence, zone: ZoneInfo) -> str:
+    """For paper and printed programmes (read for days, so nothing relative like 进行中): a session
+    listed on a day after its first says when it began: 自 12月18日（周五） 09:00 起，至 12月20日 17:00,
+    or 自 5月18日（周一）起，全天，至 5月24日."""
+    first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
+    began = format_day(first, with_year=False)
+    if not isinstance(occurrence.start, datetime):
+        return f"自 {began}起，全天，至 {last.month}月{last.day}日"
+    start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+    return f"自 {began} {start:%H:%M} 起，至 {last.month}月{last.day}日 {end:%H:%M}"
+
+
 def time_text(occurrence: Occurrence, zone: ZoneInfo) -> str:
     """What a day's agenda shows: 14:00–16:00, 全天, or 至 12月20日 for multi-day events."""
     first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
