@@ -8,9 +8,11 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
+from test_notices import RADICALS
 
 from conftest import ROOT, run_build, serve_directory
 
@@ -157,3 +159,22 @@ def test_the_printed_programme_lists_a_night_session_under_way_not_as_all_day(sh
     assert line and line[1] == "自 5月22日（周六） 21:00 起，至 5月23日 01:00"
 
     assert "信息截至2026年12月12日（周六）" in printed  # a printout read for days says how old it is
+
+
+def test_each_printed_page_says_which_of_how_many_it_is(sheets, browser, tmp_path: Path) -> None:
+    """A week's programme is several A4 pages pinned side by side; one that falls off is missed."""
+    from pypdf import PdfReader
+
+    _, base = sheets
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/campaigns/keji-huodongzhou-2027/print/")
+        page.emulate_media(media="print")
+        page.pdf(path=tmp_path / "programme.pdf", format="A4", prefer_css_page_size=True)
+    finally:
+        page.close()
+    texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()).translate(RADICALS))
+             for p in PdfReader(tmp_path / "programme.pdf").pages]
+    assert len(texts) >= 7  # a day a page
+    for number, text in enumerate(texts, 1):
+        assert f"第{number}页,共{len(texts)}页" in text

@@ -328,8 +328,9 @@ def test_a_week_too_full_for_one_page_lists_every_session_under_a_repeated_headi
     assert len(pages) == 2  # two lines a session: the seventeen fit two pages
     title = re.search(r'<h1 class="sheet-title">([^<]+)</h1>', page.read_text("utf-8")).group(1)
     short = _canonical(output / "communities" / CROWDED / "index.html").split("://", 1)[1]
-    for text in texts:  # each page stands on its own: title, dates and address on every one
+    for number, text in enumerate(texts, 1):  # each page stands on its own: title, dates and address on every one
         assert title in text and short in text and "12月7日(周一)至12月13日(周日)" in text
+        assert f"第{number}页,共{len(texts)}页" in text  # and which page of how many (one may fall off the board)
         assert "请扫码查看" in text  # where the details left out are
     printed = "".join(texts)
     for topic in TOPICS:
