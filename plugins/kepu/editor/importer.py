@@ -62,6 +62,44 @@ def header_findings(sheet: Sheet, source: str, columns: tuple[Column, ...]) -> l
     return findings
 
 
+def hidden_findings(sheet: Sheet, source: str) -> list[Finding]:
+    """A hidden sheet or hidden (filtered-out) row with content: whoever checks the sheet does not
+    see it, and it would be published."""
+    numbers = tuple(row.number for row in sheet.rows)
+    if sheet.hidden:
+        return [Finding(sheet.name, Problem(
+            source, sheet.header_row, "", f"这张表是隐藏的，里面的 {len(numbers)} 行活动看不见，却会被导入",
+            "取消隐藏后再导入，或者删掉这张表"), numbers)] if numbers else []
+    return [Finding(sheet.name, Problem(source, number, "", "这一行是隐藏的（或被筛选掉了），表格里看不见，却会被导入",
+                                        "取消隐藏后再导入，或者删掉这一行"))
+            for number in numbers if number in sheet.hidden_rows]
+
+
+def merged_findings(sheet: Sheet, source: str) -> list[Finding]:
+    """A cell merged over several rows holds its value in the first row only: the other rows would
+    be imported with that column empty. Each such column named once, refusing every row of the block."""
+    numbers = {row.number for row in sheet.rows}
+    findings = []
+    for block in sorted(sheet.merged, key=lambda b: (b.first_row, b.first_column)):
+        rows = tuple(n for n in range(max(block.first_row, sheet.header_row + 1), block.last_row + 1) if n in numbers)
+        if not rows:
+            continue
+        first, last = block.first_row, block.last_row
+        rest = f"第 {last} 行" if last == first + 1 else f"第 {first + 1} 到 {last} 行"
+        for header in sheet.headers[block.first_column - 1:block.last_column]:
+            if header and header not in IGNORED_HEADERS:
+                findings.append(Finding(sheet.name, Problem(
+                    source, first, header, f"第 {first} 到 {last} 行的这一列合并成了一格，只有第 {first} 行有内容，"
+                    f"{rest}导入后是空的", "取消合并，每一行都写上"), rows))
+    return findings
+
+
+def _covered(sheet: Sheet) -> set[tuple[int, str]]:
+    """The cells a merged block covers but its first: said by merged_findings, not once more."""
+    return {(number, header) for block in sheet.merged for number in range(block.first_row + 1, block.last_row + 1)
+            for header in sheet.headers[block.first_column - 1:block.last_column]}
+
+
 def plan_all(importer: RowPlanner, events: list[Sheet], news: list[Sheet]) -> tuple[list[Planned], list[Finding]]:
     """Every row planned, events first (news may name them); rows with errors named."""
     plans: list[Planned] = []
@@ -71,10 +109,14 @@ def plan_all(importer: RowPlanner, events: list[Sheet], news: list[Sheet]) -> tu
         ids: dict[str, Row] = {}
         for sheet in sheets:
             findings += header_findings(sheet, importer.source, columns)
+            findings += hidden_findings(sheet, importer.source) + merged_findings(sheet, importer.source)
+            if sheet.hidden:
+                continue
+            covered = _covered(sheet)
             for row in sheet.rows:
                 planned = plan(row, claimed)
                 if isinstance(planned, list):
-                    findings += planned
+                    findings += [f for f in planned if (row.number, f.problem.field) not in covered]
                     continue
                 _same_id(importer, planned, ids)
                 claimed[planned.path.stem] = f"「{row.sheet}」表第 {row.number} 行"
@@ -119,7 +161,7 @@ def run_import(source: Path, config: SiteConfig, today: date, partial: bool = Fa
     sheets = events + news
     importer = RowPlanner(config, shown, registries, today)
     plans, findings = plan_all(importer, events, news)
-    bad = {(f.sheet, f.problem.line) for f in findings if f.problem.is_error}
+    bad = {(f.sheet, line) for f in findings if f.problem.is_error for line in (f.problem.line, *f.rows)}
     outcome = Outcome(findings=findings, refused=[r for s in sheets for r in s.rows if (r.sheet, r.number) in bad])
     if bad and not partial:
         return outcome

@@ -111,10 +111,12 @@ class RowAnswers(Answers):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A problem of one row (or of a sheet's header row) as staff read it."""
+    """A problem of one row (or of a sheet's header row) as staff read it; ``rows``: other rows it
+    keeps from being imported (a merged block's, a hidden sheet's)."""
 
     sheet: str
     problem: Problem
+    rows: tuple[int, ...] = ()
 
     def format(self) -> str:
         p = self.problem

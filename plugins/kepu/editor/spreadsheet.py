@@ -118,14 +118,28 @@ class Row:
     cells: dict[str, object]
 
 
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """A range of merged cells (1-based, inclusive): only its first cell holds a value."""
+
+    first_row: int
+    last_row: int
+    first_column: int
+    last_column: int
+
+
 @dataclass(slots=True)
 class Sheet:
-    """The rows of one sheet under its header row, and the headers not recognised."""
+    """The rows of one sheet under its header row, and the headers not recognised; for a workbook,
+    what the sheet hides from whoever reads it (the sheet itself, rows) and its merged cells."""
 
     name: str
     header_row: int
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
+    hidden: bool = False
+    hidden_rows: frozenset[int] = frozenset()
+    merged: tuple[Merged, ...] = ()
 
 
 # ------------------------------------------------------------------ headers
@@ -198,6 +212,8 @@ def read_workbook(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
                 continue
             sheet = to_sheet(name, _bounded_rows(name, values[name], formulas[name]), columns)
             if sheet is not None:
+                sheet.hidden = values[name].sheet_state != "visible"
+                sheet.hidden_rows, sheet.merged = sheet_layout(values[name])
                 sheets.append(sheet)
     finally:
         values.close()
@@ -229,6 +245,38 @@ def _bounded_rows(name: str, values, formulas) -> list[list[object]]:
         rows.append([_cell(v, f) for v, f in zip(vrow[:MAX_COLUMNS], frow[:MAX_COLUMNS], strict=False)]
                     if filled or any(f is not None for f in frow) else [])
     return rows
+
+
+MAX_MERGED = 10_000  # merged ranges read from one sheet (a real sheet has a few dozen)
+
+
+def sheet_layout(worksheet) -> tuple[frozenset[int], tuple[Merged, ...]]:
+    """The rows a worksheet hides (hidden by hand or filtered out) and its merged ranges over more
+    than one row, read from the sheet's XML (openpyxl's read-only sheets give neither)."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.functions import iterparse
+
+    hidden: set[int] = set()
+    merged: list[Merged] = []
+    rows = None
+    with worksheet._get_source() as source:  # the read-only sheet's XML
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start":
+                rows = element if tag == "sheetData" else rows
+            elif tag == "row":
+                if element.get("hidden") in ("1", "true") and int(element.get("r", 0)) <= MAX_ROWS:
+                    hidden.add(int(element.get("r", 0)))
+                if rows is not None:
+                    rows.clear()  # a row read is dropped: a sheet's XML is never held whole
+            elif tag == "mergeCell":
+                first_column, first_row, last_column, last_row = range_boundaries(element.get("ref", ""))
+                if last_row > first_row and first_row <= MAX_ROWS:
+                    merged.append(Merged(first_row, min(last_row, MAX_ROWS), first_column, last_column))
+                if len(merged) > MAX_MERGED:
+                    raise CellError(f"“{worksheet.title}”表里合并的单元格太多（超过 {MAX_MERGED} 处）",
+                                    "取消合并（全选后点“合并居中”取消），每一行都写上，再导入")
+    return frozenset(hidden), tuple(merged)
 
 
 def _cell(value: object, formula: object) -> object:

@@ -1,0 +1,132 @@
+"""A volunteer coordinator's audit of the import: what an office sheet really holds (merged cells,
+hidden rows and sheets, formula errors, a column twice, two phones in a cell, 晚上12点, a Weibo
+hashtag in the description) and what importing twice does (the same 编号 in two streets' sheets,
+last month's numbers again). Each was published silently, or said wrongly; each is now refused by
+sheet, row and column with the fix in plain words, or imported as the cell said."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import datetime, time
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from conftest import ROOT, plugin_env
+
+SHEET = "活动"
+TODAY = "2027-03-01"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    shutil.copytree(ROOT / "content", folder / "content")
+    result = run_import(folder, "excel-template", "模板.xlsx")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "模板.xlsx"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+def run_import(site: Path, *args: str, today: str = TODAY) -> subprocess.CompletedProcess:
+    """``invoke import-events`` (or another task) as the administrator runs it, on ``today``."""
+    return subprocess.run([sys.executable, "-m", "invoke", "-r", str(ROOT), *args, "--content", str(site / "content")],
+                          cwd=site, env=plugin_env(KEPU_BUILD_DATE=today), capture_output=True, text=True,
+                          timeout=300)
+
+
+def event_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "content" / "events").rglob("*.md"))}
+
+
+def front(path: Path) -> dict:
+    return yaml.safe_load(path.read_text("utf-8").split("---\n")[1])
+
+
+def headers(sheet) -> dict[str, int]:
+    return {str(c.value).replace("（必填）", ""): c.column for c in sheet[1] if c.value}
+
+
+def row(title: str, day: datetime = datetime(2027, 3, 13), **cells: object) -> dict[str, object]:
+    return {"活动名称": title, "街镇": "新北街道", "志愿服务队": "新北街道流动科技馆志愿服务队", "日期": day,
+            "开始时间": time(14, 0), "结束时间": time(16, 0), "场地名称": "新北街道党群服务中心",
+            "活动类型": "科普讲座", "服务对象": "社区居民", "活动介绍": "欢迎参加。", **cells}
+
+
+def workbook(template: Path, rows: list[dict[str, object]]):
+    """The template with ``rows`` typed into the 活动 sheet from row 2 (a cell typed as text stays text)."""
+    book = load_workbook(template)
+    sheet = book[SHEET]
+    where = headers(sheet)
+    for number, cells in enumerate(rows, start=2):
+        for header, value in cells.items():
+            sheet.cell(number, where[header], value)
+    return book, sheet
+
+
+def letter(sheet, header: str) -> str:
+    return get_column_letter(headers(sheet)[header])
+
+
+def save_and_import(site: Path, book, *args: str, name: str = "表.xlsx", today: str = TODAY):
+    book.save(site / name)
+    return run_import(site, "import-events", name, *args, today=today)
+
+
+def new_file(site: Path, before: dict[str, bytes], title: str) -> Path:
+    (path,) = [site / f for f in event_files(site) if f not in before and title in (site / f).read_text("utf-8")]
+    return path
+
+
+# ------------------------------------------------------------------ 1. merged cells
+
+def test_cells_merged_over_several_rows_are_refused_in_every_column(template: Path, site: Path) -> None:
+    """An office sheet merges what three rows share: 开始时间, 结束时间, 报名电话, 费用 over rows 2-4.
+    Only row 2 holds the value; rows 3 and 4 would be published with no time, phone or cost."""
+    book, sheet = workbook(template, [
+        row("岷江里社区 趣味化学", 报名电话="022-2530 1234", 费用="材料费5元", 需要报名="是"),
+        row("岷江里社区 种子发芽", 开始时间=None, 结束时间=None),
+        row("岷江里社区 纸飞机比赛", 开始时间=None, 结束时间=None)])
+    for header in ("开始时间", "结束时间", "报名电话", "费用"):
+        sheet.merge_cells(f"{letter(sheet, header)}2:{letter(sheet, header)}4")
+    before = event_files(site)
+    for args in ((), ("--partial",)):
+        result = save_and_import(site, book, *args)
+        assert result.returncode == 1, result.stdout
+        for header in ("开始时间", "结束时间", "报名电话", "费用"):
+            assert f"「活动」表第 2 行「{header}」列：第 2 到 4 行的这一列合并成了一格，只有第 2 行有内容，" \
+                   f"第 3 到 4 行导入后是空的，改法：取消合并，每一行都写上" in result.stdout, result.stdout
+        assert "第 3 行「开始时间」列" not in result.stdout  # said once, not as a missing time
+    assert event_files(site) == before  # with --partial too: no row of the merged block is written
+
+
+# ------------------------------------------------------------------ 4-7. cells that would be published wrong
+
+def test_hidden_rows_and_hidden_sheets_are_refused(template: Path, site: Path) -> None:
+    book, sheet = workbook(template, [row("测试活动1"), row("已取消不办了（隐藏了这一行）"), row("测试活动3")])
+    sheet.row_dimensions[3].hidden = True
+    old = book.copy_worksheet(sheet)
+    old.title = "旧版（别用）"
+    old.cell(2, headers(old)["编号"], "OLD-1")
+    old.cell(2, headers(old)["活动名称"], "旧版的活动")
+    old.sheet_state = "hidden"
+    before = event_files(site)
+    result = save_and_import(site, book, "--partial")
+    assert "「活动」表第 3 行：这一行是隐藏的（或被筛选掉了），表格里看不见，却会被导入，" \
+           "改法：取消隐藏后再导入，或者删掉这一行" in result.stdout, result.stdout
+    assert "「旧版（别用）」表第 1 行：这张表是隐藏的，里面的 3 行活动看不见，却会被导入，" \
+           "改法：取消隐藏后再导入，或者删掉这张表" in result.stdout
+    assert "导入完成：新建 2 个" in result.stdout
+    written = "".join(p.decode("utf-8") for f, p in event_files(site).items() if f not in before)
+    assert "测试活动1" in written and "测试活动3" in written
+    assert "隐藏了这一行" not in written and "旧版的活动" not in written
