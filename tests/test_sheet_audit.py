@@ -110,6 +110,42 @@ def test_cells_merged_over_several_rows_are_refused_in_every_column(template: Pa
     assert event_files(site) == before  # with --partial too: no row of the merged block is written
 
 
+# ------------------------------------------------------------------ 2. 编号 used again
+
+def test_another_streets_rows_numbered_1_to_3_do_not_take_over_the_first_streets_events(template: Path,
+                                                                                     site: Path) -> None:
+    first, _ = workbook(template, [row(t, 编号=n) for n, t in ((1, "流动科技馆进社区"), (2, "家庭安全用电讲座"))])
+    assert save_and_import(site, first).returncode == 0
+    before = event_files(site)
+    second, _ = workbook(template, [
+        row("老年人防诈骗讲座", 编号=1, 街镇="杭州道街道", 志愿服务队="杭州道街道助老科普服务队"),
+        row("流动科技馆进社区", 编号=2, 日期=datetime(2027, 3, 20))])  # the same event moved a week: an update
+    result = save_and_import(site, second, name="杭州道.xlsx")
+    assert result.returncode == 1, result.stdout
+    lines = [x for x in result.stdout.splitlines() if x.startswith("「活动」表第 2 行「编号」列：")]
+    assert lines and "content/events/xinbei/2027/liu-dong-ke-ji-guan-jin-she-qu-2027-03.md" in lines[0], result.stdout
+    assert "“流动科技馆进社区”" in lines[0] and "新北街道" in lines[0]
+    assert "给这一行写一个自己的编号" in lines[0] and "KPR2026-001" in lines[0]
+    assert "第 3 行" not in result.stdout
+    assert event_files(site) == before
+
+
+def test_last_months_numbers_do_not_rewrite_events_already_held(template: Path, site: Path) -> None:
+    november, _ = workbook(template, [row("十一月科普讲座", 编号="1", 日期=datetime(2027, 2, 20)),
+                                      row("十一月手工课", 编号="2", 日期=datetime(2027, 2, 20))])
+    assert save_and_import(site, november, today="2027-02-01").returncode == 0
+    before = event_files(site)
+    december, _ = workbook(template, [row("十二月科普讲座", 编号="1", 日期=datetime(2027, 3, 20)),
+                                      row("十一月手工课", 编号="2", 日期=datetime(2027, 2, 20), 开始时间=time(15, 0),
+                                          结束时间=time(17, 0))])  # a correction of a held event: allowed
+    result = save_and_import(site, december)
+    assert result.returncode == 1, result.stdout
+    said = next(x for x in result.stdout.splitlines() if x.startswith("「活动」表第 2 行「编号」列："))
+    assert "“十一月科普讲座”" in said and "已经办完" in said and "给这一行写一个自己的编号" in said, said
+    assert not any(x.startswith("「活动」表第 3 行") for x in result.stdout.splitlines()), result.stdout
+    assert event_files(site) == before
+
+
 # ------------------------------------------------------------------ 4-7. cells that would be published wrong
 
 def test_hidden_rows_and_hidden_sheets_are_refused(template: Path, site: Path) -> None:

@@ -7,12 +7,12 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from kepu.config import SiteConfig
 from kepu.content.articles import validate_article
-from kepu.content.datechecks import Review
+from kepu.content.datechecks import Review, over_before
 from kepu.content.dates import DateFormatError, parse_clock
 from kepu.content.events import parse_file
 from kepu.content.model import Registries
@@ -229,9 +229,10 @@ class RowPlanner:
         old = self.previous(row, external_id, self.known)
         if isinstance(old, Finding):
             return [old]
-        renamed = None if old or numbered else self.renamed(row, given, external_id)
-        if renamed is not None:
-            return [renamed]
+        refused = self.reused(row, given, external_id, old) if old else \
+            None if numbered else self.renamed(row, given, external_id)
+        if refused is not None:
+            return [refused]
         taken = {**{k: v for k, v in self.taken.items() if not old or k != old.stem}, **claimed}
         given["slug"] = old.stem if old else free_slug(propose_slug(given["title"], parse_day(given["date"])), taken)
         try:
@@ -269,6 +270,32 @@ class RowPlanner:
                     f"改了名称的，删掉 {shown} 再导入（以后在「编号」列写上编号，改名称也更新同一个活动）；"
                     "确实是两个活动，在「编号」列给这一行写一个编号")
         return None
+
+    def reused(self, row: Row, given: Mapping[str, str], external_id: str, old: Path) -> Finding | None:
+        """A 编号 that another event already has: another street's (its sheet numbered 1, 2, 3 too),
+        or one already held whose name and date the row would both change (last month's numbers
+        used again). Importing would turn that event into this row's."""
+        event, _ = check_draft(self.config, old, old.read_text("utf-8"), self.ctx)
+        if event is None:
+            return None
+        street = resolve_id(given["street"], self.registries.streets, "街镇", self.registries.file("streets"))
+        day = parse_day(given["date"])
+        held = over_before(event, self.today)
+        if event.street != street:
+            why = f"是{self._street_name(event.street)}的活动"
+        elif held and event.title != check_title(given["title"]) and _day(event.start) != day:
+            why = f"已经办完（{held.isoformat()}）"
+        else:
+            return None
+        return self.finding(
+            row, HEADERS["external_id"], f"编号“{external_id}”已经是“{event.title}”（{self.layout.shown(old)}）的编号，"
+            f"那个活动{why}：导入会把它改成这一行的活动",
+            "给这一行写一个自己的编号，例如本单位前缀加年份，KPR2026-001；"
+            "编号每个活动一个，不要从 1 开始重新编，也不要用上个月用过的；确实是那个活动要改成这样，删掉那个文件再导入")
+
+    def _street_name(self, street: str) -> str:
+        item = self.registries.streets.get(street)
+        return getattr(item, "name", street)
 
     def _typed_place(self, given: Mapping[str, str]) -> str | None:
         """The row's place as a file names it: a registered venue's id, else the name typed."""
@@ -383,6 +410,10 @@ def _clock(text: str) -> object:
         return parse_clock(text)
     except DateFormatError as exc:
         raise ScaffoldError(exc.message, "写成 24 小时制，例如 14:30") from None
+
+
+def _day(moment: date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def _header(keys: tuple[str, ...]) -> str:
