@@ -413,14 +413,16 @@ def test_csv_as_excel_and_wps_save_it(tmp_path: Path, encoding: str) -> None:
 
 def test_an_event_already_over_is_imported_with_a_reminder(tmp_path: Path) -> None:
     """A year typed wrong (2025 for 2027) is the usual cause: said, by row and column; the row is
-    still imported (recording a past event is allowed)."""
+    still imported (recording a past event is allowed), and said to need its attendance before the
+    merge request's check passes (as invoke check --strict then says)."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
     row = "科学小课堂,新北街道,xinbei-liudong,2025-03-06,14:00,16:00,新北街道党群服务中心,科学实验,亲子家庭,动手做实验。\n"
     (tmp_path / "活动表.csv").write_text(CSV_HEADER + row, "utf-8")
     result = invoke(tmp_path, "import-events", "活动表.csv")
     assert result.returncode == 0, result.stdout
-    assert "（提醒）「活动表」表第 2 行「日期」列：这个新加的活动在 2025-03-06 就已经结束了" in result.stdout, result.stdout
-    assert "attendance" not in result.stdout  # the sheet has no such column: the fix is said in its words
+    assert "（合并前必须处理）「活动表」表第 2 行「日期」列：这个新加的活动在 2025-03-06 就已经结束了" in result.stdout, \
+        result.stdout
+    assert "在生成的文件里写一行 attendance（参加人数）" in result.stdout  # not in the sheet: said where it goes
     assert "新建 1 个" in result.stdout
 
 

@@ -146,6 +146,29 @@ def test_last_months_numbers_do_not_rewrite_events_already_held(template: Path, 
     assert event_files(site) == before
 
 
+# ------------------------------------------------------------------ 3. a date already past
+
+def test_an_event_already_over_is_said_to_block_the_merge_as_the_strict_check_will(template: Path,
+                                                                                  site: Path) -> None:
+    """1月9日 typed in December is stored as this January: the import said “可以不管这条提醒” and
+    the check of the merge request then failed on the same file."""
+    subprocess.run(["git", "init", "-q"], cwd=site, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=site, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.cn", "commit", "-qm", "sample"],
+                   cwd=site, check=True)
+    book, _ = workbook(template, [row("寒假科学营", 编号="PD-1", 日期=datetime(2027, 1, 9))])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert "可以不管" not in result.stdout, result.stdout
+    said = next(x for x in result.stdout.splitlines() if "就已经结束了" in x)
+    assert said.startswith("（合并前必须处理）「活动」表第 2 行「日期」列"), said
+    assert "提交后的检查不会通过" in said and "参加人数" in said
+    strict = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--strict", "--base", "HEAD", "--content",
+                             str(site / "content"), str(new_file(site, before, "寒假科学营"))], cwd=site,
+                            env=plugin_env(KEPU_BUILD_DATE=TODAY), capture_output=True, text=True, timeout=120)
+    assert strict.returncode == 1 and "就已经结束了" in strict.stdout, strict.stdout
+
+
 # ------------------------------------------------------------------ 4-7. cells that would be published wrong
 
 def test_hidden_rows_and_hidden_sheets_are_refused(template: Path, site: Path) -> None:

@@ -16,7 +16,7 @@ from kepu.content.datechecks import Review, over_before
 from kepu.content.dates import DateFormatError, parse_clock
 from kepu.content.events import parse_file
 from kepu.content.model import Registries
-from kepu.content.problems import ERROR, Problem
+from kepu.content.problems import ERROR, STRICT_ADDED, STRICT_ALWAYS, STRICT_NEVER, Problem
 from kepu.content.project import Layout
 from kepu.content.recurrence import RecurrenceError
 from kepu.content.repeats import parse_repeat
@@ -74,7 +74,10 @@ FIXES = (("；直接回车改成", "；改成"), ("直接回车", "空着"), ("�
          ("“重复到哪天”", "「重复到」"), ("“最后一天”", "「最后一天」"), ("“重复”", "「重复」"),
          ("“需要报名”", "「需要报名」"),
          ("如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）",
-          "如果是补录已经办完的活动，可以不管这条提醒（参加人数和活动报道在导入后的文件里补上）"))
+          "如果是补录已经办完的活动，导入后在生成的文件里写一行 attendance（参加人数），或用 report 关联活动报道，"
+          "否则提交后的检查不会通过（见编辑指南“活动结束后”）"))
+# A reminder the merge request's check fails on (every imported file is new to it, or changed).
+BLOCKING = "（合并前必须处理）"
 STAMP = "# 导入时的内容指纹（文件改过就和它对不上，再导入时不会覆盖修改）："
 _STAMP = re.compile(f"^{re.escape(STAMP)}([0-9a-f]*)\n", re.M)
 LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -121,7 +124,7 @@ class Finding:
     def format(self) -> str:
         p = self.problem
         column = f"「{p.field}」列" if p.field else ""
-        label = "" if p.is_error else "（提醒）"
+        label = "" if p.is_error else BLOCKING if p.strict in (STRICT_ALWAYS, STRICT_ADDED) else "（提醒）"
         fix = f"，改法：{p.hint}" if p.hint else ""
         return f"{label}「{self.sheet}」表第 {p.line} 行{column}：{p.message}{fix}"
 
@@ -159,11 +162,13 @@ class RowPlanner:
         self.event_slugs = set(self.taken)  # the events news may name, those of this import too
         self.parsers = cell_parsers(registries)
 
-    def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR) -> Finding:
+    def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR,
+                strict: str = STRICT_NEVER) -> Finding:
+        """``strict``: a reminder's, as the merge request's check (invoke check --strict) takes it."""
         for old, new in FIXES:
             message, hint = message.replace(old, new), hint.replace(old, new)
         hint = _YAML_KEY.sub("", hint)
-        return Finding(row.sheet, Problem(self.source, row.number, header, message, hint.strip("；"), severity))
+        return Finding(row.sheet, Problem(self.source, row.number, header, message, hint.strip("；"), severity, strict))
 
     def answers(self, row: Row, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[Finding]]:
         """Each cell as the text new-event takes, each checked on its own: every wrong cell is named."""
@@ -248,7 +253,7 @@ class RowPlanner:
         shown = {self.layout.shown(path)}  # a file this import adds: is its event over already?
         ctx = replace(self.ctx, review=Review(self.today, lambda: shown))
         _, problems = check_draft(self.config, path, text, ctx)
-        found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity) for p in problems]
+        found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity, p.strict) for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
 
     def renamed(self, row: Row, given: Mapping[str, str], external_id: str) -> Finding | None:
@@ -352,7 +357,8 @@ class RowPlanner:
         problems = list(parsed.problems)
         if parsed.doc is not None:
             problems += validate_article(parsed.doc, self.ctx, "article", frozenset(self.event_slugs))[1]
-        found = [self.finding(row, NEWS_FIELD_HEADERS.get(p.field.split("[")[0], ""), p.message, p.hint, p.severity)
+        found = [self.finding(row, NEWS_FIELD_HEADERS.get(p.field.split("[")[0], ""), p.message, p.hint, p.severity,
+                              p.strict)
                  for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
 
