@@ -171,6 +171,16 @@ def test_an_event_already_over_is_said_to_block_the_merge_as_the_strict_check_wi
 
 # ------------------------------------------------------------------ 4-7. cells that would be published wrong
 
+def test_two_phone_numbers_on_two_lines_of_one_cell_are_refused(template: Path, site: Path) -> None:
+    book, _ = workbook(template, [row("急救培训", 需要报名="是", 报名电话="022-2530 2222\n13822003333")])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 1, result.stdout
+    assert "「活动」表第 2 行「报名电话」列：这一格写了两个电话（分在两行）" in result.stdout, result.stdout
+    assert "只写一个电话" in result.stdout
+    assert event_files(site) == before
+
+
 def test_hidden_rows_and_hidden_sheets_are_refused(template: Path, site: Path) -> None:
     book, sheet = workbook(template, [row("测试活动1"), row("已取消不办了（隐藏了这一行）"), row("测试活动3")])
     sheet.row_dimensions[3].hidden = True
@@ -189,3 +199,30 @@ def test_hidden_rows_and_hidden_sheets_are_refused(template: Path, site: Path) -
     written = "".join(p.decode("utf-8") for f, p in event_files(site).items() if f not in before)
     assert "测试活动1" in written and "测试活动3" in written
     assert "隐藏了这一行" not in written and "旧版的活动" not in written
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!"])
+def test_a_formula_error_is_refused_naming_the_cell(template: Path, site: Path, error: str) -> None:
+    """A VLOOKUP that found nothing saves #N/A as its result: it was published as the venue."""
+    book, sheet = workbook(template, [row("北塘古镇社区 手工课")])
+    sheet.cell(2, headers(sheet)["场地名称"], error)  # openpyxl stores it as an error cell, as Excel does
+    assert sheet.cell(2, headers(sheet)["场地名称"]).data_type == "e"
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 1, result.stdout
+    assert f"「活动」表第 2 行「场地名称」列：这一格是公式算出的错误“{error}”，不是内容" in result.stdout, result.stdout
+    assert event_files(site) == before
+
+
+def test_a_column_header_written_twice_is_refused_naming_both_columns(template: Path, site: Path) -> None:
+    book, sheet = workbook(template, [row("急救培训", 需要报名="是", 报名电话="022-2530 1234")])
+    extra = sheet.max_column + 1
+    sheet.cell(1, extra, "报名电话")
+    sheet.cell(2, extra, "13822009999")
+    first = next(c.column_letter for c in sheet[1] if c.value == "报名电话")
+    before = event_files(site)
+    result = save_and_import(site, book, "--partial")
+    assert f"「活动」表第 1 行「报名电话」列：有两列都叫「报名电话」（{first} 列和 {get_column_letter(extra)} 列）" \
+           in result.stdout, result.stdout
+    assert "没有导入的 1 行" in result.stdout
+    assert event_files(site) == before

@@ -53,6 +53,15 @@ def header_findings(sheet: Sheet, source: str, columns: tuple[Column, ...]) -> l
             findings.append(Finding(sheet.name, Problem(
                 source, sheet.header_row, "", f"表头里没有「{column.header}」列",
                 "用 invoke excel-template 生成的模板填写；或者在表头加上这一列")))
+    from openpyxl.utils import get_column_letter
+
+    for header, numbers in sheet.repeated.items():
+        letters = "和 ".join(f"{get_column_letter(n)} 列" for n in numbers)
+        findings.append(Finding(sheet.name, Problem(
+            source, sheet.header_row, header, f"有{'两' if len(numbers) == 2 else len(numbers)}列都叫「{header}」（{letters}）："
+            "导入时只用得上其中一列，另一列的内容会悄悄丢掉",
+            "只留一列：删掉多出来的那一列（要紧的内容先挪到「活动介绍」），或者把它的表头改成模板里别的列名"),
+            tuple(row.number for row in sheet.rows)))
     for header in sheet.headers:
         if header and header not in known and header not in IGNORED_HEADERS \
                 and not any(header in row.cells for row in sheet.rows):

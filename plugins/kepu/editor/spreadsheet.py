@@ -37,6 +37,9 @@ RENAMED = {"收费标准": "费用", "收费": "费用", "价格": "费用", "�
            "开始日期": "日期", "结束日期": "最后一天"}
 # 10 or 11 digits that are not a mobile number (1[3-9]…): an area code's 0 gone (010…, 02x…, 0[3-9]xx…)
 _LOST_ZERO = re.compile(r"[2-9]\d{9,10}|10\d{8}")
+# What Excel, WPS and LibreOffice save as the result of a formula that failed (VLOOKUP finding nothing …).
+ERROR_VALUES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA"))
 _SERVICE_NUMBER = re.compile(r"[48]00\d{7}")  # 400 and 800 numbers
 
 
@@ -140,6 +143,7 @@ class Sheet:
     hidden: bool = False
     hidden_rows: frozenset[int] = frozenset()
     merged: tuple[Merged, ...] = ()
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # a header written over several columns
 
 
 # ------------------------------------------------------------------ headers
@@ -165,13 +169,22 @@ def to_sheet(name: str, rows: list[list[object]], columns: tuple[Column, ...]) -
     if index is None:
         return None
     headers = [plain_header(v) for v in rows[index]]
-    sheet = Sheet(name, index + 1, headers)
+    sheet = Sheet(name, index + 1, headers, repeated=_repeated(headers))
     for number, values in enumerate(rows[index + 1:], start=index + 2):
         cells = {h: v for h, v in zip(headers, values, strict=False)
                  if h and h not in IGNORED_HEADERS and not is_empty(v)}
         if cells:
             sheet.rows.append(Row(name, number, cells))
     return sheet
+
+
+def _repeated(headers: list[str]) -> dict[str, list[int]]:
+    """Headers written over more than one column (1-based): a row keeps one of their cells only."""
+    columns: dict[str, list[int]] = {}
+    for number, header in enumerate(headers, start=1):
+        if header and header not in IGNORED_HEADERS:
+            columns.setdefault(header, []).append(number)
+    return {h: found for h, found in columns.items() if len(found) > 1}
 
 
 def is_empty(value: object) -> bool:
@@ -340,6 +353,9 @@ def cell_text(value: object, column: Column, today: date) -> str:
     if isinstance(value, Formula):
         raise CellError(f"这一格是公式（{value[:80]}{'…' if len(value) > 80 else ''}），文件里没有保存它的结果",
                         "在 Excel 或 WPS 里打开并保存一次；或者复制这一格，“选择性粘贴”为“数值”")
+    if isinstance(value, str) and value.strip() in ERROR_VALUES:
+        raise CellError(f"这一格是公式算出的错误“{value.strip()}”，不是内容",
+                        "检查这一格的公式（例如 VLOOKUP 没有找到要找的内容），改对后保存；或者删掉公式，直接写上内容")
     if column.kind in ("date", "dates"):
         return date_text(value, today, many=column.kind == "dates")
     if column.kind == "time":
@@ -352,6 +368,10 @@ def cell_text(value: object, column: Column, today: date) -> str:
 def phone_text(value: object) -> str:
     """A phone number; one typed as a number lost its area code's 0 (1025600000 for 010-2560 0000)."""
     text = plain_text(value)
+    if "\n" in text or "\r" in text:
+        numbers = "”和“".join(line.strip() for line in text.splitlines() if line.strip())
+        raise CellError(f"这一格写了两个电话（分在两行）：“{numbers}”",
+                        "「报名电话」只写一个电话；另一个写进「活动介绍」，例如 也可以打 13822003333")
     digits = re.sub(r"[\s-]", "", text)
     if _LOST_ZERO.fullmatch(digits) and not _SERVICE_NUMBER.fullmatch(digits):
         raise CellError(f"电话“{text}”前面是不是少了 0？",
