@@ -226,3 +226,19 @@ def test_a_column_header_written_twice_is_refused_naming_both_columns(template: 
            in result.stdout, result.stdout
     assert "没有导入的 1 行" in result.stdout
     assert event_files(site) == before
+
+
+# ------------------------------------------------------------------ 8. 晚上12点
+
+def test_midnight_written_as_evening_twelve_is_midnight_not_noon(template: Path, site: Path) -> None:
+    from kepu.editor.spreadsheet import time_text
+
+    assert [time_text(v) for v in ("晚上12点", "夜里12点", "半夜12点", "中午12点", "晚上11点半")] == \
+        ["00:00", "00:00", "00:00", "12:00", "23:30"]
+    book, _ = workbook(template, [row("双子座流星雨观测", 开始时间="晚上8点", 结束时间="晚上12点",
+                                      最后一天=datetime(2027, 3, 14))])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 0, result.stdout
+    meta = front(new_file(site, before, "双子座流星雨观测"))
+    assert (str(meta["start"]), str(meta["end"])) == ("2027-03-13 20:00", "2027-03-14 00:00")

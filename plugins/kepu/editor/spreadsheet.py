@@ -449,7 +449,8 @@ def _likely(match: re.Match[str], today: date) -> str:
 
 
 _MORNING = ("凌晨", "早上", "早晨", "上午", "am")
-_CLOCK = re.compile(r"(?P<p1>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|am|pm)?(?P<h>\d{1,2})"
+_NIGHT = ("夜里", "半夜", "深夜")  # 夜里12点 is midnight, 半夜2点 two at night
+_CLOCK = re.compile(r"(?P<p1>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜|am|pm)?(?P<h>\d{1,2})"
                     r"(?:[:：.](?P<m>\d{2})(?::\d{2})?|点(?P<half>半)?(?:(?P<m2>\d{1,2})分?)?|时)?"
                     r"(?P<p2>am|pm)?", re.IGNORECASE)
 
@@ -498,6 +499,10 @@ def _clock_of(value: object) -> tuple[time, str]:
         raise CellError(f"时间“{text}”里的“{period}”和 {hour} 点对不上", "写成 24 小时制，例如 14:30")
     if period in _MORNING:
         hour %= 12
+    elif period in ("晚上", *_NIGHT) and hour == 12:  # midnight, not noon: 00:00 (an end: the next day's)
+        hour = 0
+    elif period in _NIGHT and hour < NIGHT_ENDS:
+        pass
     elif period == "中午":
         hour = hour if hour >= 11 else hour + 12
     elif period:
