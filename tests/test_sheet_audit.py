@@ -242,3 +242,17 @@ def test_midnight_written_as_evening_twelve_is_midnight_not_noon(template: Path,
     assert result.returncode == 0, result.stdout
     meta = front(new_file(site, before, "双子座流星雨观测"))
     assert (str(meta["start"]), str(meta["end"])) == ("2027-03-13 20:00", "2027-03-14 00:00")
+
+
+# ------------------------------------------------------------------ 10. hints that point to the fix
+
+def test_a_time_span_in_one_cell_and_a_weekday_in_the_date_say_which_column_to_use(template: Path,
+                                                                                    site: Path) -> None:
+    book, _ = workbook(template, [row("健康义诊", 开始时间="9:00-11:30", 结束时间=None),
+                                  row("亲子阅读", 日期="每周六")])
+    result = save_and_import(site, book)
+    assert result.returncode == 1, result.stdout
+    assert "「活动」表第 2 行「开始时间」列：开始时间写成了一段“9:00-11:30”，改法：「开始时间」写 9:00，" \
+           "把 11:30 写在「结束时间」列" in result.stdout, result.stdout
+    assert "「活动」表第 3 行「日期」列：日期写了“每周六”，改法：「日期」写第一次的日期，例如 2027-03-06；" \
+           "“每周六”写在「重复」列" in result.stdout, result.stdout

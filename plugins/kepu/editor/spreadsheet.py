@@ -356,13 +356,53 @@ def cell_text(value: object, column: Column, today: date) -> str:
     if isinstance(value, str) and value.strip() in ERROR_VALUES:
         raise CellError(f"这一格是公式算出的错误“{value.strip()}”，不是内容",
                         "检查这一格的公式（例如 VLOOKUP 没有找到要找的内容），改对后保存；或者删掉公式，直接写上内容")
+    if column.key == "date":
+        _refuse_repeat(value, column, today)
     if column.kind in ("date", "dates"):
         return date_text(value, today, many=column.kind == "dates")
     if column.kind == "time":
+        _refuse_span(value, column)
         return time_text(value)
     if column.kind == "phone":
         return phone_text(value)
     return plain_text(value)
+
+
+_SPAN = re.compile(r"(.+?)\s*[-–—~～至到]\s*(.+)")
+
+
+def _refuse_span(value: object, column: Column) -> None:
+    """9:00-11:30 in one time cell: the start in 开始时间, the end in 结束时间."""
+    match = _SPAN.fullmatch(plain_text(value)) if isinstance(value, str) else None
+    if match is None:
+        return
+    try:
+        _clock_of(match[1])
+        _clock_of(match[2])
+    except CellError:
+        return
+    start, end = match[1].strip(), match[2].strip()
+    mine, other, header = (start, end, "结束时间") if column.header == "开始时间" else (end, start, "开始时间")
+    raise CellError(f"{column.header}写成了一段“{plain_text(value)}”",
+                    f"「{column.header}」写 {mine}，把 {other} 写在「{header}」列")
+
+
+def _refuse_repeat(value: object, column: Column, today: date) -> None:
+    """每周六 in a date cell: the first date there, the rule in 重复."""
+    from kepu.content.recurrence import RecurrenceError
+    from kepu.content.repeats import parse_repeat
+
+    text = plain_text(value) if isinstance(value, str) else ""
+    try:
+        if not text or parse_repeat(text) is None:
+            return
+    except RecurrenceError:
+        return
+    weekday = re.fullmatch(r"每周([一二三四五六日天])", text)
+    first = today + timedelta(days=(_WEEKDAY_NAMES.index(weekday[1].replace("天", "日")) - today.weekday()) % 7) \
+        if weekday else today
+    raise CellError(f"{column.header}写了“{text}”",
+                    f"「{column.header}」写第一次的日期，例如 {first.isoformat()}；“{text}”写在「重复」列")
 
 
 def phone_text(value: object) -> str:
