@@ -17,7 +17,7 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from conftest import ROOT, plugin_env
+from conftest import ROOT, plugin_env, run_build
 
 SHEET = "活动"
 TODAY = "2027-03-01"
@@ -242,6 +242,32 @@ def test_midnight_written_as_evening_twelve_is_midnight_not_noon(template: Path,
     assert result.returncode == 0, result.stdout
     meta = front(new_file(site, before, "双子座流星雨观测"))
     assert (str(meta["start"]), str(meta["end"])) == ("2027-03-13 20:00", "2027-03-14 00:00")
+
+
+# ------------------------------------------------------------------ 9. the description is plain text
+
+def test_the_description_is_shown_exactly_as_the_cell_said(template: Path, site: Path) -> None:
+    said = ["#全国科普日# 欢迎大家来参加！", "注意事项：", "1. 带身份证", "- 自带水杯", "> 家长陪同",
+            "*名额有限* 下划线_a_b_ `代码` [链接](x) <b>粗</b> 反斜杠\\"]
+    book, _ = workbook(template, [row("科普日活动", 活动介绍="\n".join(said[:2]) + "\n" + "\n".join(said[2:]))])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 0, result.stdout
+    slug = new_file(site, before, "科普日活动").stem
+    output = site / "output"
+    built = run_build(site / "content", output, build_date=TODAY)
+    assert built.returncode == 0, built.stderr
+    import html
+    import re
+
+    page = (output / "events" / slug / "index.html").read_text("utf-8")
+    text = html.unescape(re.sub(r"<(?!br)[^>]+>", "", page))
+    for line in said:
+        assert line in text, (line, text[:3000])
+    shown = page[page.index("#全国科普日#"):page.index("反斜杠\\") + 4]
+    for markup in ("<h", "<em>", "<strong>", "<ol>", "<ul>", "<li>", "<blockquote>", "<code>", "<a ", "<b>"):
+        assert markup not in shown, (markup, shown)
+    assert "\\#" not in page and "\\*" not in page and "&amp;lt;" not in page  # no escape shown anywhere
 
 
 # ------------------------------------------------------------------ 10. hints that point to the fix

@@ -223,7 +223,7 @@ class RowPlanner:
         findings = findings or self._time(row, given)
         if findings:
             return findings
-        extra = {"body": given.pop("body", ""), "status_note": given.pop("status_note", ""),
+        extra = {"body": plain_markdown(given.pop("body", "")), "status_note": given.pop("status_note", ""),
                  "status": status_of(given.pop("status")) if "status" in given else "",
                  "night": is_night(row.cells.get(HEADERS["start_time"]))}
         if extra["status_note"] and not extra["status"]:  # shown only with a status: would be dropped
@@ -329,7 +329,7 @@ class RowPlanner:
         given, findings = self.answers(row, NEWS_COLUMNS)
         if findings:
             return findings
-        body = given.pop("body", "")
+        body = plain_markdown(given.pop("body", ""))
         external_id = given.pop("external_id", "") or f"{parse_day(given['date']).isoformat()}-{given['title']}"
         old = self.previous(row, external_id, self.known_news)
         if isinstance(old, Finding):
@@ -445,6 +445,30 @@ def derived_id(given: Mapping[str, str], registries: Registries) -> str:
     """A row without 编号 is the same event as before when its street, first date and name are."""
     street = resolve_id(given["street"], registries.streets, "街镇", registries.file("streets"))
     return f"{street}-{parse_day(given['date']).isoformat()}-{check_title(given['title'])}"
+
+
+_INLINE = re.compile(r"([\\`*_\[\]{}|])")  # what Markdown (with the site's extensions) reads anywhere
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # &amp; typed: shown as typed, not as &
+_LINE_START = re.compile(r"[#>+\-]|\d+\.(?=\s|$)")  # a heading, quote, list item, rule
+_UNESCAPABLE = {"=": "&#61;", ":": "&#58;", "~": "&#126;"}  # a heading's underline, a definition, a fence
+
+
+def plain_markdown(text: str) -> str:
+    """A cell's text as Markdown that shows exactly that text: what Markdown would read as markup
+    (# at a line's start, > , - and 1. lists, *, _, `, [ ], <, \\ …) escaped; its lines and
+    paragraphs kept (a line break stays a line break, an empty line a new paragraph)."""
+    return "\n".join(_plain_line(line) for line in text.split("\n"))
+
+
+def _plain_line(line: str) -> str:
+    line = _INLINE.sub(r"\\\1", _ENTITY.sub("&amp;", line.lstrip(" \t"))).replace("<", "&lt;")
+    if line[:1] in _UNESCAPABLE:
+        return _UNESCAPABLE[line[0]] + line[1:]
+    match = _LINE_START.match(line)
+    if match is None:
+        return line
+    end = match.end() - 1  # the character that makes the markup: #, >, -, + or the number's dot
+    return f"{line[:end]}\\{line[end:]}"
 
 
 def digest(text: str) -> str:
