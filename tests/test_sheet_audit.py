@@ -6,6 +6,8 @@ sheet, row and column with the fix in plain words, or imported as the cell said.
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -257,9 +259,6 @@ def test_the_description_is_shown_exactly_as_the_cell_said(template: Path, site:
     output = site / "output"
     built = run_build(site / "content", output, build_date=TODAY)
     assert built.returncode == 0, built.stderr
-    import html
-    import re
-
     page = (output / "events" / slug / "index.html").read_text("utf-8")
     text = html.unescape(re.sub(r"<(?!br)[^>]+>", "", page))
     for line in said:
