@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -149,12 +149,12 @@ def share_card(configured: str, theme_static: str, images: dict[str, tuple[int, 
     return published if published in images else f"{theme_static}/images/share.png"
 
 
-def news_naming(articles: list) -> dict[str, tuple[str, ...]]:
-    """Each event's news items (their events:), newest first, by slug."""
-    found: dict[str, list[str]] = {}
+def news_naming(articles: list) -> dict[str, tuple[tuple[str, date], ...]]:
+    """Each event's news items (their events:) with their days, newest first, by slug."""
+    found: dict[str, list[tuple[str, date]]] = {}
     for article in sorted(articles, key=lambda a: (a.date, a.slug), reverse=True):
         for slug in getattr(article, "events", None) or ():
-            found.setdefault(slug, []).append(article.slug)
+            found.setdefault(slug, []).append((article.slug, article.date.date()))
     return {slug: tuple(news) for slug, news in found.items()}
 
 
@@ -202,7 +202,7 @@ class EventPagesGenerator(Generator):
                 poster = services.qr.svg(page_url, "本活动页面的二维码")
             writer.write_file(services.urls.save_as("EVENT", slug=entry.event.slug), template, self.context,
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
-                              news_reports=services.reports_of(entry),
+                              news_reports=services.reports_of(entry), related_news=services.news_of(entry.related_news),
                               share_image=event_image, poster_qr=poster,
                               body_pictures=pictures_in(entry.event.body_html, services.images))
         return services.qr.used

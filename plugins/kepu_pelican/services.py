@@ -58,7 +58,10 @@ class Services:
     def reports_of(self, entry) -> list[Any]:
         """The news reporting an event (``EventEntry.reports``): the one it names (report:) first,
         then every news item naming it (events:, all the web editor's news form can say)."""
-        return [self.news[slug] for slug in entry.reports if slug in self.news]
+        return self.news_of(entry.reports)
+
+    def news_of(self, slugs) -> list[Any]:
+        return [self.news[slug] for slug in slugs if slug in self.news]
 
     def template_context(self) -> dict[str, Any]:
         """The names templates read."""

@@ -59,7 +59,11 @@ class EventEntry:
     place: Place | None = None  # the registered venue
     community: Community | None = None
     speakers: tuple[Person, ...] = ()  # those who agreed to be named (consent: true)
-    reports: tuple[str, ...] = ()  # the news reporting it: its report: first, then those naming it (events:)
+    # The news reporting it: its report: first, then those naming it (events:) dated on or after its
+    # first day (a news item cannot report what had not begun: one dated before is a preview, or a
+    # report of an earlier event that names this one as the next; those are ``related_news``).
+    reports: tuple[str, ...] = ()
+    related_news: tuple[str, ...] = ()
     stopped: str = ""  # a series called off from one session on: "2026年12月10日（周四）起停办"
     # The sessions such a series lists after the first one called off (cancelled, at the end of
     # ``occurrences``): shown 已取消, they do not keep the series going.
@@ -315,6 +319,7 @@ class SiteIndex:
     area_words: AreaWords  # 街镇与功能区…: the kinds of area this district has
     street_teams: dict[str, list[Facet]]
     community_venues: dict[str, list[Facet]]
+    reported_in: dict[str, tuple[str, ...]] = field(default_factory=dict)  # news slug → events whose report: it is
 
     @property
     def next_day(self) -> date:
@@ -380,7 +385,7 @@ def _trailing(event: Event, occurrences: tuple[Occurrence, ...]) -> int:
 
 
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
-           build_date: date, zone: ZoneInfo, since: date, naming: tuple[str, ...] = ()) -> EventEntry:
+           build_date: date, zone: ZoneInfo, since: date, naming: tuple[tuple[str, date], ...] = ()) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
     if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
         occurrences = (Occurrence(event, event.start, event.end, 0),)
@@ -405,7 +410,9 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         place=registries.venues.get(event.venue_id),
         community=registries.communities.get(event.community_id),
         speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
-        reports=tuple(dict.fromkeys((*((event.report,) if event.report else ()), *naming))),
+        reports=tuple(dict.fromkeys((*((event.report,) if event.report else ()),
+                                     *(news for news, day in naming if day >= local_day(event.start, zone))))),
+        related_news=tuple(news for news, day in naming if day < local_day(event.start, zone) and news != event.report),
         stopped=stopped_text(event.recurrence, zone),
         trailing=trailing,
         stop_over=event.recurrence is not None and event.recurrence.stop is not None and all(
@@ -421,9 +428,9 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
 def build_index(events: list[Event], registries: Registries, urls: UrlScheme, build_date: date,
                 timezone: str = "Asia/Shanghai", horizon_days: int = DEFAULT_HORIZON_DAYS,
                 home_days: int = HOME_DAYS, series_past_days: int = DEFAULT_SERIES_PAST_DAYS,
-                news_naming: Mapping[str, tuple[str, ...]] | None = None) -> SiteIndex:
+                news_naming: Mapping[str, tuple[tuple[str, date], ...]] | None = None) -> SiteIndex:
     """Expand recurrences once and group everything in a single pass over the events.
-    ``news_naming``: event slug → the news items naming it (their events:), newest first."""
+    ``news_naming``: event slug → the news items naming it (their events:) with their days, newest first."""
     zone = ZoneInfo(timezone)
     horizon = build_date + timedelta(days=horizon_days)
     published = sorted((e for e in events if not e.draft), key=lambda e: e.slug)
@@ -460,7 +467,17 @@ def build_index(events: list[Event], registries: Registries, urls: UrlScheme, bu
                       for ident in registries.streets},
         community_venues={ident: [v for v in facets["venues"].values() if v.item.community == ident]
                           for ident in facets["communities"]},
+        reported_in=_reported_in(entries),
     )
+
+
+def _reported_in(entries: list[EventEntry]) -> dict[str, tuple[str, ...]]:
+    """News slug → the events naming it as their report (report:): its page links back to them."""
+    found: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.event.report:
+            found.setdefault(entry.event.report, []).append(entry.event.slug)
+    return {news: tuple(slugs) for news, slugs in found.items()}
 
 
 def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
