@@ -32,6 +32,14 @@ def test_days_off_still_to_come_are_named_with_their_weekday_and_the_year_once()
     assert days_off_text(None, START, ZONE, date(2026, 12, 1), date(2027, 6, 27)) == ""
 
 
+def test_a_day_off_that_holds_a_session_all_the_same_is_not_named() -> None:
+    """2/7 excluded, then given back at another time (an rdate) or a session moved onto it: the page
+    listed a session on 2/7 under 2月7日不开展."""
+    recurrence = Recurrence(rrule="FREQ=WEEKLY;BYDAY=SU", exdates=(date(2027, 2, 7), date(2027, 2, 14)))
+    assert days_off_text(recurrence, START, ZONE, date(2026, 12, 1), date(2027, 6, 27),
+                         held={date(2027, 2, 7)}) == "2027年2月14日（周日）不开展"
+
+
 def _time_fact(page: Path) -> str:
     html = page.read_text("utf-8")
     fact = re.search(r"<dt>时间</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.S)
@@ -56,3 +64,19 @@ def test_a_series_without_days_off_says_nothing_of_them(sample_output: Path) -> 
     without = [p for p in series
                if "exdates:" not in next(content.rglob(f"{p.parent.name}.md")).read_text("utf-8")]
     assert without and all("不开展" not in _time_fact(p) for p in without)
+
+
+def test_the_series_page_does_not_call_a_day_off_that_holds_a_session(tmp_path: Path) -> None:
+    """The class given back on 2/7 at 14:00 (an rdate on the day excluded): its page listed that
+    session and said 2月7日不开展 above it."""
+    import shutil
+
+    from test_site_index import index_for
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content", tmp_path / "content")
+    path = tmp_path / "content" / "events" / "dagang" / "2026" / "dagang-zhiqi-biancheng-zhouri.md"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("rdates: [2027-01-30 09:00]", "rdates: [2027-01-30 09:00, 2027-02-07 14:00]"), "utf-8")
+    entry = index_for(date(2026, 12, 1), tmp_path).by_slug["dagang-zhiqi-biancheng-zhouri"]
+    assert any(o.start.date() == date(2027, 2, 7) for o in entry.occurrences)
+    assert entry.days_off == "2027年2月14日（周日）不开展"

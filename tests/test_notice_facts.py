@@ -53,6 +53,8 @@ summary: 一周七天，每天一课。
 每天一课。
 """
 
+EXHIBITION = OVERNIGHT.replace("start: 2026-12-13 22:00", "start: 2026-12-11").replace("end: 2026-12-14 02:00", "end: 2026-12-15") \
+    .replace("title: 双子座流星雨守夜观测", "title: 冬季科普展板巡展")
 STARGAZING = OVERNIGHT.replace("2026-12-13 22:00", "2027-05-22 21:00").replace("2026-12-14 02:00", "2027-05-23 01:00") \
     .replace("title: 双子座流星雨守夜观测", "title: 科技周星空夜观测\ncampaigns: [keji-huodongzhou-2027]")
 
@@ -65,6 +67,7 @@ def sheets(tmp_path_factory: pytest.TempPathFactory):
     (content / "events" / "xiaowangzhuang" / "2026" / "liuxingyu-shouye.md").write_text(OVERNIGHT, "utf-8")
     (content / "events" / "zhongtang" / "2026" / "dongji-jianzhi-meiri.md").write_text(DAILY, "utf-8")
     (content / "events" / "xiaowangzhuang" / "2026" / "keji-zhou-xingkong.md").write_text(STARGAZING, "utf-8")
+    (content / "events" / "xiaowangzhuang" / "2026" / "kepu-zhanban-xunzhan.md").write_text(EXHIBITION, "utf-8")
     output = root / "output"
     result = run_build(content, output, build_date=BUILD)
     assert result.returncode == 0, result.stderr
@@ -91,6 +94,8 @@ def test_a_session_that_began_the_day_before_says_when_it_began(sheets) -> None:
     """22:00 Sunday to 02:00 Monday, on the sheet of the week from Monday: it was printed under 12月14日
     周一 as 22:00 至 12月14日 02:00, and a resident came on Monday night."""
     output, _ = sheets
+    row = _squeeze(_row(_sheet(output, "communities/shajingzi/notice/next"), "kepu-zhanban-xunzhan"))
+    assert "12月14日周一自12月11日（周五）起，全天，至12月15日" in row
     row = _squeeze(_row(_sheet(output, "communities/shajingzi/notice/next"), "liuxingyu-shouye"))
     assert "12月14日周一自12月13日（周日）22:00起，至12月14日02:00" in row
     this_week = _squeeze(_row(_sheet(output, "communities/shajingzi/notice"), "liuxingyu-shouye"))
@@ -132,7 +137,8 @@ def test_the_qr_caption_offers_sign_up_only_where_a_session_takes_it(sheets) -> 
 
 def test_a_long_time_wraps_inside_its_column_on_paper(sheets, browser) -> None:
     """An under-way session's time used to stay on one line and widen the date column of every row
-    (38 mm → about 65 mm), pushing a week onto more pages."""
+    (38 mm → about 65 mm), pushing a week onto more pages: the overnight watch, and an exhibition
+    all day since Friday (自 12月11日（周五）起，全天，至 12月15日)."""
     _, base = sheets
     page = browser.new_page()
     try:
@@ -154,7 +160,7 @@ def test_the_printed_programme_lists_a_night_session_under_way_not_as_all_day(sh
     start = printed.index("<h2>2027年5月23日（周日）")
     sunday = printed[start:printed.index("</section>", start)]
     heading = re.findall(r'<h\d class="slot">([^<]+)</h\d>(?:(?!<h\d class="slot">).)*?科技周星空夜观测', sunday, re.S)
-    assert heading and heading[0] == "前一天开始"
+    assert heading and heading[0] == "之前开始"
     line = re.search(r'<span class="t">([^<]+)</span> <b>科技周星空夜观测</b>', sunday)
     assert line and line[1] == "自 5月22日（周六） 21:00 起，至 5月23日 01:00"
 

@@ -13,7 +13,7 @@ from kepu.index.site import EventEntry, began_text, last_local_day, local_day, o
 from kepu.index.stats import counted_sessions, held_sessions, recorded_attendance
 
 ALL_DAY = "全天"  # the heading of a day's all-day sessions (and days of all-day ones under way), listed first
-UNDER_WAY = "前一天开始"  # … then sessions with a time of day that began on an earlier day (overnight, camps)
+UNDER_WAY = "之前开始"  # … then sessions with a time of day that began on an earlier day (overnight, camps)
 FILTER_KINDS = ("streets", "categories", "audiences")
 
 

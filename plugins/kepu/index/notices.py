@@ -85,9 +85,10 @@ class NoticeLine:
 
     @property
     def time_pieces(self) -> tuple[tuple[str, str], ...]:
-        """The time in pieces that never break inside (a date, a clock, a weekday), each with what
-        follows it: a space where the words have one, else nothing (a line may break there too)."""
-        pieces = re.split(r"(?<= )|(?=（)", self.time)
+        """The time in pieces that never break inside (a date, a clock, a weekday, words up to a
+        comma), each with what follows it: a space where the words have one, else nothing (a line
+        may break there too)."""
+        pieces = re.split(r"(?<= )|(?<=，)|(?=（)", self.time)
         return tuple((piece.rstrip(" "), " " if piece.endswith(" ") else "") for piece in pieces if piece.strip())
 
     @property

@@ -418,7 +418,8 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         stop_over=event.recurrence is not None and event.recurrence.stop is not None and all(
             is_over(o, as_of) for o in occurrences[:len(occurrences) - trailing]),
         days_off=days_off_text(event.recurrence, event.start, zone, build_date,
-                               local_day(occurrences[max(len(occurrences) - trailing - 1, 0)].start, zone)),
+                               local_day(occurrences[max(len(occurrences) - trailing - 1, 0)].start, zone),
+                               {local_day(o.start, zone) for o in occurrences if not o.cancelled}),
     )
     shown = entry.shown
     entry.when = when_shown(shown, zone)
