@@ -266,6 +266,10 @@ def test_embed_code_framed_on_a_phone_shows_its_last_link(public_site, browser, 
         })""")
         more = links[-1]
         assert more["text"] == "更多活动"
+        # a list no script can age says how old it is (it stays cached on the host's page for days)
+        updated = frame.evaluate("document.querySelector('.embed-more').innerText")
+        built = date.fromisoformat(SAMPLE_BUILD_DATE)
+        assert f"{built.month}月{built.day}日" in updated and "更新" in updated
         assert more["top"] >= 0 and more["bottom"] <= visible["height"], (more, visible)
         assert more["left"] >= 0 and more["right"] <= visible["width"], (more, visible)
         assert frame.evaluate("document.documentElement.scrollWidth") <= visible["width"]
