@@ -580,3 +580,19 @@ def test_the_way_the_reminder_gives_keeps_the_held_sessions(repo: Path, tmp_path
     coming = [start for start, _ in after if start > "2026-12-01"]
     assert coming[:2] == ["2026-12-05T01:30:00.000Z", "2026-12-12T01:30:00.000Z"], after
     assert "2026-12-26T01:30:00.000Z" not in coming and len(coming) == 8, after
+
+
+def test_a_time_or_place_change_says_what_it_was(repo: Path, tmp_path: Path) -> None:
+    """A 公众号 editor writes a correction from the change feed: 【时间变更】 said only the new time
+    and 【地点变更】 only the new place; a correction must name the old ones too."""
+    edit(repo / EVENT, "start: 2026-12-05 09:00", "start: 2026-12-05 10:00")
+    commit(repo, "2026-10-09T10:00:00+08:00", "an hour later")
+    edit(repo / EVENT, "  name: 新北街道党群服务中心", "  name: 新北街道文化活动中心")
+    commit(repo, "2026-10-10T10:00:00+08:00", "another hall")
+    result = run_build(repo / "content", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    feed = feedparser.parse((tmp_path / "out" / "feeds" / "changes.atom").read_bytes())
+    texts = {e.title.split("】")[0] + "】": e.summary for e in feed.entries if e.link.endswith("/liudong-kejiguan/")}
+    assert "原时间：2026年12月5日（周六）09:00–16:00" in texts["【时间变更】"]
+    assert "地点：新北街道文化活动中心" in texts["【地点变更】"]
+    assert "原地点：新北街道党群服务中心" in texts["【地点变更】"]

@@ -103,11 +103,14 @@ def _summary(change: ChangeEntry) -> str:
     when = [] if change.kind == "session" and sessions else [_when_line(entry, series, change.revision)]
     parts = [f"{change.label}：{event.title}", *when]
     if change.kind == "rescheduled":
-        parts += [text for text in (_clock_change(event, change), _rule_change(event, change)) if text]
+        parts += [text for text in (_was_time(event, change), _clock_change(event, change),
+                                    _rule_change(event, change)) if text]
     if change.kind in ("shortened", "extended"):
         parts += [text for text in (_rule_change(event, change),) if text]
     if change.kind == "moved" and change.revision.place:
         parts.append(f"地点：{change.revision.place}")
+        if change.previous.place and change.previous.place != change.revision.place:
+            parts.append(f"原地点：{change.previous.place}")  # what a correction notice must name
     parts += [*sessions, f"街镇：{entry.street.name}"]
     if change.kind in ("postponed", "rescheduled") and event.previous_start:
         # The old date still stands in readers' minds: say where the event went.
@@ -194,6 +197,16 @@ def _revision_rule(entry: EventEntry, series: Series, revision: Revision) -> str
         words = _rule_words(event, RULE_END.sub("", f";{revision.rule}").lstrip(";"), series)
         return f"{words}，{format_day(date.fromisoformat(revision.stop))}起停办" if words else entry.rule_text
     return _rule_words(event, revision.rule, series) or entry.rule_text
+
+
+def _was_time(event, change: ChangeEntry) -> str:
+    """原时间：… of a one-off event whose time was edited (one postponed says 原定 from its
+    previous_start instead): what a 公众号 correction has to name, as the revision before wrote it."""
+    if event.recurrence is not None or event.previous_start or not change.previous.start:
+        return ""
+    before, after = Series.of(event, change.previous), Series.of(event, change.revision)
+    old, new = before.when(before.start), after.when(after.start)
+    return f"原时间：{old}" if old != new else ""
 
 
 def _clock_change(event, change: ChangeEntry) -> str:
