@@ -281,3 +281,41 @@ def test_a_time_span_in_one_cell_and_a_weekday_in_the_date_say_which_column_to_u
            "把 11:30 写在「结束时间」列" in result.stdout, result.stdout
     assert "「活动」表第 3 行「日期」列：日期写了“每周六”，改法：「日期」写第一次的日期，例如 2027-03-06；" \
            "“每周六”写在「重复」列" in result.stdout, result.stdout
+
+
+# ------------------------------------------------------------------ 11. 晚上12点 as a start
+
+@pytest.mark.parametrize("written", ["晚上12点", "夜里12点", "24:00"])
+def test_a_start_at_evening_twelve_is_refused_with_the_next_day_to_write(template: Path, site: Path,
+                                                                          written: str) -> None:
+    """日期 3月13日, 开始时间 晚上12点: it was written as 3月13日 00:00, and residents came the night before."""
+    book, _ = workbook(template, [row("零点观流星", 开始时间=written, 结束时间="凌晨2点")])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 1, result.stdout
+    assert f"「活动」表第 2 行「开始时间」列：{written}开始，就是第二天的 0 点，" \
+           "改法：把「日期」改成第二天（3月14日），开始时间写 0:00" in result.stdout, result.stdout
+    assert "写成 24 小时制" not in result.stdout and "中午" not in result.stdout
+    assert event_files(site) == before
+
+
+@pytest.mark.parametrize("written", ["0:00", "00:00", "凌晨0点", "凌晨12点", time(0, 0)])
+def test_midnight_written_as_the_fix_says_starts_at_0_on_that_day(template: Path, site: Path,
+                                                                   written: object) -> None:
+    book, _ = workbook(template, [row("零点观流星", day=datetime(2027, 3, 14), 开始时间=written, 结束时间="凌晨2点")])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 0, result.stdout
+    assert "中午" not in result.stdout and "12:00" not in result.stdout  # not pushed toward noon
+    assert "合并前必须处理" not in result.stdout, result.stdout
+    meta = front(new_file(site, before, "零点观流星"))
+    assert (str(meta["start"]), str(meta["end"])[-5:]) == ("2027-03-14 00:00", "02:00")
+
+
+def test_an_end_at_24_00_is_midnight_as_evening_twelve_is(template: Path, site: Path) -> None:
+    book, _ = workbook(template, [row("观星夜", 开始时间="晚上9点", 结束时间="24:00", 最后一天=datetime(2027, 3, 14))])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 0, result.stdout
+    meta = front(new_file(site, before, "观星夜"))
+    assert (str(meta["start"]), str(meta["end"])) == ("2027-03-13 21:00", "2027-03-14 00:00")

@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kepu.config import SiteConfig
@@ -57,6 +57,7 @@ from kepu.editor.spreadsheet import (
     Row,
     cell_text,
     is_night,
+    next_day,
     plain_text,
 )
 
@@ -216,11 +217,25 @@ class RowPlanner:
         given["time"] = f"{start}-{end}" if start else ALL_DAY
         return []
 
+    def _next_day_start(self, row: Row, given: Mapping[str, str]) -> list[Finding]:
+        """晚上12点 (24:00) as a start is the next day's 0 点: written as 00:00 of the date, residents
+        would come the night before."""
+        written = row.cells.get(HEADERS["start_time"])
+        if not next_day(written):
+            return []
+        hour, minute = given["start_time"].split(":")
+        clock = f"{int(hour)}:{minute}"
+        day = parse_day(given["date"]) + timedelta(days=1)
+        also = "；「重复」「最后一天」也按第二天写" if {"repeat", "end_date"} & set(given) else ""
+        return [self.finding(row, HEADERS["start_time"],
+                             f"{plain_text(written)}开始，就是第二天的 {clock if int(minute) else f'{int(hour)} 点'}",
+                             f"把「日期」改成第二天（{day.month}月{day.day}日），开始时间写 {clock}{also}")]
+
     def plan(self, row: Row, claimed: dict[str, str]) -> Planned | list[Finding]:
         """The file this row becomes, checked as invoke check would; or what is wrong with the row.
         ``claimed``: slugs that earlier rows of this import will use (file name → sheet and row)."""
         given, findings = self.answers(row, EVENT_COLUMNS)
-        findings = findings or self._time(row, given)
+        findings = findings or self._next_day_start(row, given) or self._time(row, given)
         if findings:
             return findings
         extra = {"body": plain_markdown(given.pop("body", "")), "status_note": given.pop("status_note", ""),

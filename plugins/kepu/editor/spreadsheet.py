@@ -496,10 +496,12 @@ _CLOCK = re.compile(r"(?P<p1>凌晨|早上|早晨|上午|中午|下午|傍晚|�
 
 
 def time_text(value: object) -> str:
-    """A time cell, or text such as 14:30, 14：30, 下午2:30, 下午2点半, 2:30 PM → ``14:30``. A time before
-    06:00 not written as 凌晨/上午… (2点, 2:00) is refused: it is nearly always the afternoon."""
+    """A time cell, or text such as 14:30, 14：30, 下午2:30, 下午2点半, 2:30 PM → ``14:30``. A time from
+    1:00 to 05:59 not written as 凌晨/上午… (2点, 2:00) is refused: it is nearly always the afternoon
+    (0:00 is not: a 12-hour clock has no 0, so it is midnight). 晚上12点 and 24:00 are ``00:00``: as an
+    end, the midnight that ends the day; as a start, the next day's (``next_day`` refuses it)."""
     clock, period = _clock_of(value)
-    if clock.hour < NIGHT_ENDS and not period:
+    if 1 <= clock.hour < NIGHT_ENDS and not period:
         shown = plain_text(value) if isinstance(value, str) else f"{clock:%H:%M}"
         raise CellError(f"“{shown}”是凌晨 {clock.hour} 点吗？",
                         f"下午的写 {clock.hour + 12:02d}:{clock.minute:02d} 或 下午{clock.hour}点；"
@@ -508,12 +510,25 @@ def time_text(value: object) -> str:
 
 
 def is_night(value: object) -> bool:
-    """A start written as 凌晨 (or 上午, am…) before 06:00: meant to be at night."""
+    """A start before 06:00 as written (凌晨4点, 上午5点, 0:00): meant to be at night (a bare 2:00 is
+    refused by ``time_text`` first)."""
     try:
-        clock, period = _clock_of(value)
+        clock, _ = _clock_of(value)
     except CellError:
         return False
-    return bool(period) and clock.hour < NIGHT_ENDS
+    return clock.hour < NIGHT_ENDS
+
+
+def next_day(value: object) -> bool:
+    """晚上12点, 夜里12点半, 24:00: a time of the night after the date, the next day's 0 点 (an end
+    there is the day's end; a start there is the next date's)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        hour, minute, period = _written(plain_text(value))
+    except CellError:
+        return False
+    return (hour == 24 and minute == 0 and not period) or (hour == 12 and period in ("晚上", *_NIGHT))
 
 
 def _clock_of(value: object) -> tuple[time, str]:
@@ -529,28 +544,37 @@ def _clock_of(value: object) -> tuple[time, str]:
     if isinstance(value, datetime):
         raise CellError(f"这一格是日期和时间 {value:%Y-%m-%d %H:%M}", "时间列只写时间，例如 14:30；日期写在「日期」列")
     text = plain_text(value)
+    hour, minute, period = _written(text)
+    return time(_hour(hour, minute, period, text), minute), period
+
+
+def _written(text: str) -> tuple[int, int, str]:
+    """The hour, minute and 上午/下午… of a time written as text, as written (晚上12点: 12, 晚上)."""
     match = _CLOCK.fullmatch(_SPACE.sub("", unicodedata.normalize("NFKC", text)).lower())
     if not match or (match["p1"] and match["p2"]):
         raise CellError(f"无法识别的时间“{text}”", "写成 24 小时制，例如 14:30；也可以写 下午2:30")
-    hour = int(match["h"])
     minute = 30 if match["half"] else int(match["m"] or match["m2"] or 0)
-    period = (match["p1"] or match["p2"] or "").lower()
-    if (period in _MORNING and not 1 <= hour <= 12) or (period and not 1 <= hour <= 23):
+    return int(match["h"]), minute, (match["p1"] or match["p2"] or "").lower()
+
+
+def _hour(hour: int, minute: int, period: str, text: str) -> int:
+    """The hour on a 24-hour clock: 凌晨0点 and 凌晨12点 are 0, 下午2点 14, 晚上12点 and 24:00 0."""
+    lowest = 0 if period == "凌晨" else 1
+    if (period in _MORNING and not lowest <= hour <= 12) or (period and not lowest <= hour <= 23):
         raise CellError(f"时间“{text}”里的“{period}”和 {hour} 点对不上", "写成 24 小时制，例如 14:30")
-    if period in _MORNING:
-        hour %= 12
-    elif period in ("晚上", *_NIGHT) and hour == 12:  # midnight, not noon: 00:00 (an end: the next day's)
-        hour = 0
-    elif period in _NIGHT and hour < NIGHT_ENDS:
-        pass
-    elif period == "中午":
-        hour = hour if hour >= 11 else hour + 12
-    elif period:
-        hour = hour % 12 + 12 if hour <= 12 else hour  # 下午14:00 is 14:00 too
-    try:
-        return time(hour, minute), period
-    except ValueError:
-        raise CellError(f"无法识别的时间“{text}”", "写成 24 小时制，例如 14:30") from None
+    if not 0 <= minute < 60 or hour > 24 or (hour == 24 and minute):
+        raise CellError(f"无法识别的时间“{text}”", "写成 24 小时制，例如 14:30")
+    if period in _MORNING or hour == 24:
+        return hour % 12 if period else 0
+    if period in ("晚上", *_NIGHT) and hour == 12:  # midnight, not noon: 00:00 (an end: the next day's)
+        return 0
+    if period in _NIGHT and hour < NIGHT_ENDS:
+        return hour
+    if period == "中午":
+        return hour if hour >= 11 else hour + 12
+    if period:
+        return hour % 12 + 12 if hour <= 12 else hour  # 下午14:00 is 14:00 too
+    return hour
 
 
 def row_cells(row: Row, columns: tuple[Column, ...]) -> Iterator[tuple[Column, object]]:
