@@ -319,3 +319,26 @@ def test_an_end_at_24_00_is_midnight_as_evening_twelve_is(template: Path, site: 
     assert result.returncode == 0, result.stdout
     meta = front(new_file(site, before, "观星夜"))
     assert (str(meta["start"]), str(meta["end"])) == ("2027-03-13 21:00", "2027-03-14 00:00")
+
+
+# ------------------------------------------------------------------ 12. the same 编号 and name next month
+
+def test_next_months_row_with_the_same_number_and_name_does_not_move_the_held_event(template: Path,
+                                                                                     site: Path) -> None:
+    """编号 1 流动科技馆进社区 on 2月20日, then March's sheet with 编号 1, the same name, 3月20日: the
+    February session (already held) moved to March and disappeared from the site."""
+    february, _ = workbook(template, [row("流动科技馆进社区", 编号=1, 日期=datetime(2027, 2, 20)),
+                                      row("家庭安全用电讲座", 编号=2, 日期=datetime(2027, 2, 20))])
+    assert save_and_import(site, february, today="2027-02-01").returncode == 0
+    before = event_files(site)
+    march, _ = workbook(template, [row("流动科技馆进社区", 编号=1, 日期=datetime(2027, 3, 20))])
+    result = save_and_import(site, march)
+    assert result.returncode == 1, result.stdout
+    said = next(x for x in result.stdout.splitlines() if x.startswith("「活动」表第 2 行「编号」列："))
+    assert "“流动科技馆进社区”" in said and "已经在 2027-02-20 办完" in said, said
+    assert "这一行是新的活动" in said and "给这一行写一个自己的编号" in said, said
+    assert event_files(site) == before
+    fixed, _ = workbook(template, [row("家庭安全用电讲座", 编号=2, 日期=datetime(2027, 2, 20),
+                                       场地名称="新北街道社区活动中心")])  # the held event's place corrected
+    result = save_and_import(site, fixed, name="更正.xlsx")
+    assert result.returncode == 0 and "更新 " in result.stdout and "：场地" in result.stdout, result.stdout

@@ -293,23 +293,24 @@ class RowPlanner:
 
     def reused(self, row: Row, given: Mapping[str, str], external_id: str, old: Path) -> Finding | None:
         """A 编号 that another event already has: another street's (its sheet numbered 1, 2, 3 too),
-        or one already held whose name and date the row would both change (last month's numbers
-        used again). Importing would turn that event into this row's."""
+        or one already held that the row would move to another date (last month's numbers used
+        again, whatever the name). Importing would turn that event into this row's; a held event's
+        time or place corrected on its own date is an update."""
         event, _ = check_draft(self.config, old, old.read_text("utf-8"), self.ctx)
         if event is None:
             return None
         street = resolve_id(given["street"], self.registries.streets, "街镇", self.registries.file("streets"))
-        day = parse_day(given["date"])
         held = over_before(event, self.today)
         if event.street != street:
-            why = f"是{self._street_name(event.street)}的活动"
-        elif held and event.title != check_title(given["title"]) and _day(event.start) != day:
-            why = f"已经办完（{held.isoformat()}）"
+            why = f"是{self._street_name(event.street)}的活动：导入会把它改成这一行的活动"
+        elif held and _day(event.start) != parse_day(given["date"]):
+            why = (f"已经在 {held.isoformat()} 办完了，这一行是新的活动：导入会把已经办完的那个活动"
+                   "改到这一行的日期，它就从网站上消失了")
         else:
             return None
         return self.finding(
             row, HEADERS["external_id"], f"编号“{external_id}”已经是“{event.title}”（{self.layout.shown(old)}）的编号，"
-            f"那个活动{why}：导入会把它改成这一行的活动",
+            f"那个活动{why}",
             "给这一行写一个自己的编号，例如本单位前缀加年份，KPR2026-001；"
             "编号每个活动一个，不要从 1 开始重新编，也不要用上个月用过的；确实是那个活动要改成这样，删掉那个文件再导入")
 
