@@ -307,9 +307,20 @@ def test_phones_are_digits_spaces_and_dashes(parent: str, value: str) -> None:
 
 @pytest.mark.parametrize("value", ['"022-2530 0000"', '"02225300000"', "13800138000", '"+86 22 2530 0000"',
                                    '"(022) 2530-0000"', '"022-2530 0000 转 123"', '"022-25300000转8"',
-                                   '"022-2530 0000 ext. 12"', '"400-800-1234"'])
+                                   '"022-2530 0000 ext. 12"', '"400-800-1234"', '"0571-8888 0000"',
+                                   '"022-2530 0000-8012"', '"+86 (0)22 2530 0000"', '"138 2200 3333"'])
 def test_phone_forms_editors_use_pass(value: str) -> None:
     assert problems(event_text("contact:", f"  phone: {value}", "registration:", f"  phone: {value}")) == []
+
+
+@pytest.mark.parametrize("value", ["022-2530 0000 13822003333", "138 2200 3333 139 2200 4444",
+                                   "0571-8888 0000 8012", "+86 22 2530 0000 13822003333"])
+@pytest.mark.parametrize("parent", ["contact", "registration"])
+def test_two_numbers_separated_by_a_space_are_refused(parent: str, value: str) -> None:
+    """022-2530 0000 13822003333 passed, and the page's 电话报名 dialled tel:+86222530000013822003333."""
+    assert problems(event_text(f"{parent}:", f'  phone: "{value}"')) == [
+        f"{SHOWN}:12: {parent}.phone: 电话“{value}”的数字太多，像是两个号码（一个电话最多 12 位数字，手机 11 位） — "
+        '只写一个电话，例如 phone: "0123-2530 0000"；另一个写进联系方式 contact；分机写成 "0123-2530 0000 转 123"']
 
 
 def test_front_matter_over_the_limit_names_its_length_and_closing_line() -> None:

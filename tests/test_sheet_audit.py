@@ -342,3 +342,27 @@ def test_next_months_row_with_the_same_number_and_name_does_not_move_the_held_ev
                                        场地名称="新北街道社区活动中心")])  # the held event's place corrected
     result = save_and_import(site, fixed, name="更正.xlsx")
     assert result.returncode == 0 and "更新 " in result.stdout and "：场地" in result.stdout, result.stdout
+
+
+# ------------------------------------------------------------------ 13. two phones with a space between
+
+def test_two_phone_numbers_separated_by_a_space_are_refused_by_the_import_and_the_check(template: Path,
+                                                                                         site: Path) -> None:
+    """022-2530 0000 13822003333 was imported and passed check --strict; the page's 电话报名 dialled
+    tel:+86222530000013822003333."""
+    book, _ = workbook(template, [row("急救培训", 需要报名="是", 报名电话="022-2530 0000 13822003333")])
+    before = event_files(site)
+    result = save_and_import(site, book)
+    assert result.returncode == 1, result.stdout
+    assert "「活动」表第 2 行「报名电话」列：电话“022-2530 0000 13822003333”的数字太多，像是两个号码" in result.stdout, \
+        result.stdout
+    assert "改法：只写一个电话，例如 \"0123-2530 0000\"；另一个写进「活动介绍」" in result.stdout, result.stdout
+    assert event_files(site) == before
+    book, _ = workbook(template, [row("急救培训", 需要报名="是", 报名电话="022-2530 0000")])
+    assert save_and_import(site, book).returncode == 0
+    path = new_file(site, before, "急救培训")
+    path.write_text(path.read_text("utf-8").replace('"022-2530 0000"', '"022-2530 0000 13822003333"'), "utf-8")
+    strict = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--strict", "--content",
+                             str(site / "content"), str(path)], cwd=site, env=plugin_env(KEPU_BUILD_DATE=TODAY),
+                            capture_output=True, text=True, timeout=120)
+    assert strict.returncode == 1 and "像是两个号码" in strict.stdout, strict.stdout

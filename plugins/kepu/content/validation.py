@@ -133,6 +133,7 @@ def is_email(text: str) -> bool:
 # writes tel:<this>, so no letters or ":" (tel:javascript:…).
 _PHONE = re.compile(r"\+?[0-9 ()-]+")  # the number; phones.split_extension takes the extension off
 _PHONE_HINT = '例如 phone: "0123-2530 0000"；分机写成 "0123-2530 0000 转 123"'
+_TWO_PHONES_HINT = '只写一个电话，例如 phone: "0123-2530 0000"；另一个写进联系方式 contact；分机写成 "0123-2530 0000 转 123"'
 _URL_UNSAFE = re.compile(r"[?#%\"'<>]")
 
 
@@ -286,11 +287,16 @@ class FieldReader:
                 self.error(key, f"电话号码 {raw} 被 YAML 读成了数字 {value}（开头的 0 会丢失）",
                            f"给号码加上英文引号：{key.split('.')[-1]}: \"{raw}\"")
                 return ""
-            return raw
-        text = self.text(key, max_len=60)
-        number = phones.split_extension(text)[0]
-        if text and (not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3):
-            self.error(key, f"电话“{shown(text)}”格式不对：只能有数字、空格、-、+ 和括号", _PHONE_HINT)
+            text = number = raw
+        else:
+            text = self.text(key, max_len=60)
+            number = phones.split_extension(text)[0]
+            if text and (not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3):
+                self.error(key, f"电话“{shown(text)}”格式不对：只能有数字、空格、-、+ 和括号", _PHONE_HINT)
+                return ""
+        if phones.too_many_digits(number):
+            self.error(key, f"电话“{shown(text)}”的数字太多，像是两个号码（一个电话最多 12 位数字，手机 11 位）",
+                       _TWO_PHONES_HINT)
             return ""
         return phones.shown(text)
 

@@ -71,6 +71,23 @@ def _complete(number: str) -> bool:
     return len(digits) == 11 and digits.startswith("1")
 
 
+NATIONAL_DIGITS = 11  # a mobile number; an area code and local number after the trunk 0 (12 with it)
+INTERNATIONAL_DIGITS = 15  # the longest number anywhere (E.164), its country code included
+
+
+def too_many_digits(number: str) -> bool:
+    """Whether a number (its extension taken off) has more digits than one phone number can hold:
+    two numbers run together, “022-2530 0000 13822003333”. Counted without +86 (0086, +86 (0))
+    and the trunk 0: at most 11, a mobile number's or a landline's with its area code."""
+    digits = re.sub(r"[^0-9]", "", plain(number))
+    if number.lstrip().startswith(("+", "＋")) or digits.startswith("00"):
+        digits = digits.removeprefix("00")
+        if not digits.startswith(COUNTRY_CODE):
+            return len(digits) > INTERNATIONAL_DIGITS
+        digits = digits[len(COUNTRY_CODE):]
+    return len(digits.removeprefix("0")) > NATIONAL_DIGITS
+
+
 def shown(text: str) -> str:
     """A phone number as residents read it: an extension, however written, as “转 123”."""
     number, extension = split_extension(text)
