@@ -366,3 +366,37 @@ def test_two_phone_numbers_separated_by_a_space_are_refused_by_the_import_and_th
                              str(site / "content"), str(path)], cwd=site, env=plugin_env(KEPU_BUILD_DATE=TODAY),
                             capture_output=True, text=True, timeout=120)
     assert strict.returncode == 1 and "像是两个号码" in strict.stdout, strict.stdout
+
+
+# ------------------------------------------------------------------ 14. a held event, merged, corrected
+
+def git(site: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.cn", *args], cwd=site, check=True,
+                   capture_output=True)
+
+
+def test_correcting_a_held_event_already_merged_is_not_said_to_block_the_merge(template: Path, site: Path) -> None:
+    """Imported for 3月8日 and merged; after it was held, its place corrected: the import said
+    “（合并前必须处理）… 否则提交后的检查不会通过”, and the check of the merge request passed."""
+    git(site, "init", "-q")
+    first, _ = workbook(template, [row("科学小实验", 编号="HX-1", 日期=datetime(2027, 3, 8))])
+    assert save_and_import(site, first, today="2027-03-01").returncode == 0
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "imported")
+    before = event_files(site)
+    again, _ = workbook(template, [row("科学小实验", 编号="HX-1", 日期=datetime(2027, 3, 8), 场地名称="新北街道图书馆"),
+                                   row("寒假科学营", 编号="HX-2", 日期=datetime(2027, 3, 6))])
+    result = save_and_import(site, again, name="更正.xlsx", today="2027-03-12")
+    lines = result.stdout.splitlines()
+    assert any(x.startswith("更新 ") and "：场地" in x for x in lines), result.stdout
+    assert not any("第 2 行" in x and ("合并前必须处理" in x or "提交后的检查不会通过" in x) for x in lines), \
+        result.stdout
+    new = next(x for x in lines if "第 3 行" in x and "就已经结束了" in x)  # not merged yet: it still blocks
+    assert new.startswith("（合并前必须处理）"), new
+    changed = [site / f for f, data in event_files(site).items() if before.get(f) != data]
+    strict = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--strict", "--base", "HEAD", "--content",
+                             str(site / "content"), *map(str, changed)], cwd=site,
+                            env=plugin_env(KEPU_BUILD_DATE="2027-03-12"), capture_output=True, text=True, timeout=120)
+    (held,) = [p for p in changed if "科学小实验" in p.read_text("utf-8")]
+    assert held.name not in strict.stdout, strict.stdout  # the merged event: nothing to handle
+    assert "就已经结束了" in strict.stdout, strict.stdout

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from kepu.config import SiteConfig
@@ -78,7 +80,7 @@ FIXES = (("；直接回车改成", "；改成"), ("直接回车", "空着"), ("�
          ("如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）",
           "如果是补录已经办完的活动，导入后在生成的文件里写一行 attendance（参加人数），或用 report 关联活动报道，"
           "否则提交后的检查不会通过（见编辑指南“活动结束后”）"))
-# A reminder the merge request's check fails on (every imported file is new to it, or changed).
+# A reminder the merge request's check fails on (a file new to HEAD is added by the change).
 BLOCKING = "（合并前必须处理）"
 STAMP = "# 导入时的内容指纹（文件改过就和它对不上，再导入时不会覆盖修改）："
 _STAMP = re.compile(f"^{re.escape(STAMP)}([0-9a-f]*)\n", re.M)
@@ -163,6 +165,12 @@ class RowPlanner:
         self.event_ids = {ident: paths[0].stem for ident, paths in self.known.items()}  # 编号 → file name
         self.event_slugs = set(self.taken)  # the events news may name, those of this import too
         self.parsers = cell_parsers(registries)
+
+    @cached_property
+    def committed(self) -> frozenset[Path]:
+        """The content files committed in its git repository's HEAD (none without git), read once: a
+        file the import updates among them is not added by the change (invoke check --base HEAD)."""
+        return committed_files(self.layout.content)
 
     def finding(self, row: Row, header: str, message: str, hint: str, severity: str = ERROR,
                 strict: str = STRICT_NEVER) -> Finding:
@@ -266,10 +274,12 @@ class RowPlanner:
         """The row's file as it will be written, with what invoke check would say about it."""
         path = draft.path(self.layout)
         text = stamped(render_event(draft, self.registries))
-        shown = {self.layout.shown(path)}  # a file this import adds: is its event over already?
+        new = path.resolve() not in self.committed  # to the merge request's check: is its event over already?
+        shown = {self.layout.shown(path)} if new else set()
         ctx = replace(self.ctx, review=Review(self.today, lambda: shown))
         _, problems = check_draft(self.config, path, text, ctx)
-        found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity, p.strict) for p in problems]
+        found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity,
+                              STRICT_NEVER if p.strict == STRICT_ADDED and not new else p.strict) for p in problems]
         return Planned(row, draft.external_id, path, text, old, found)
 
     def renamed(self, row: Row, given: Mapping[str, str], external_id: str) -> Finding | None:
@@ -519,6 +529,20 @@ def front_matter(path: Path, layout: Layout, data: bytes | None = None) -> tuple
     parsed = parse_file(path, layout.shown(path), data=path.read_bytes() if data is None else data,
                         reserved=frozenset())
     return (parsed.doc.meta, parsed.doc.body) if parsed.doc is not None else ({}, "")
+
+
+def committed_files(folder: Path) -> frozenset[Path]:
+    """The files under ``folder`` in HEAD of the git repository holding it (resolved); none without
+    git or a commit. ``git ls-tree`` and not ``ls-files``: a file only staged is still added."""
+    try:
+        listed = subprocess.run(["git", "-C", str(folder), "ls-tree", "-r", "-z", "--name-only", "HEAD"],
+                                capture_output=True, check=False, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    if listed.returncode != 0:
+        return frozenset()
+    root = folder.resolve()
+    return frozenset(root / name for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if name)
 
 
 def imported_files(layout: Layout, tree: ContentTree, folder: str) -> dict[str, list[Path]]:
