@@ -400,3 +400,20 @@ def test_correcting_a_held_event_already_merged_is_not_said_to_block_the_merge(t
     (held,) = [p for p in changed if "科学小实验" in p.read_text("utf-8")]
     assert held.name not in strict.stdout, strict.stdout  # the merged event: nothing to handle
     assert "就已经结束了" in strict.stdout, strict.stdout
+
+
+# ------------------------------------------------------------------ 15. hidden columns
+
+def test_a_hidden_column_with_content_is_refused_naming_the_column(template: Path, site: Path) -> None:
+    """费用 hidden with 材料费 50 元 in it: published, though whoever checked the sheet never saw it."""
+    book, sheet = workbook(template, [row("趣味化学", 费用="材料费 50 元"), row("种子发芽")])
+    sheet.column_dimensions[letter(sheet, "费用")].hidden = True
+    sheet.column_dimensions[letter(sheet, "状态说明")].hidden = True  # hidden and empty: nothing unseen
+    before = event_files(site)
+    result = save_and_import(site, book, "--partial")
+    assert f"「活动」表第 1 行「费用」列：这一列（{letter(sheet, '费用')} 列）是隐藏的，表格里看不见，" \
+           "第 2 行的内容却会被导入，改法：取消隐藏这一列后再导入，或者删掉这一列" in result.stdout, result.stdout
+    assert "状态说明" not in result.stdout
+    assert "导入完成：新建 1 个" in result.stdout and "没有导入的 1 行：「活动」表第 2 行" in result.stdout
+    written = "".join(p.decode("utf-8") for f, p in event_files(site).items() if f not in before)
+    assert "种子发芽" in written and "趣味化学" not in written and "50 元" not in written

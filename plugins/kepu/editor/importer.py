@@ -72,8 +72,8 @@ def header_findings(sheet: Sheet, source: str, columns: tuple[Column, ...]) -> l
 
 
 def hidden_findings(sheet: Sheet, source: str) -> list[Finding]:
-    """A hidden sheet or hidden (filtered-out) row with content: whoever checks the sheet does not
-    see it, and it would be published."""
+    """A hidden sheet, or hidden (filtered-out) row or hidden column with content: whoever checks the
+    sheet does not see it, and it would be published."""
     numbers = tuple(row.number for row in sheet.rows)
     if sheet.hidden:
         return [Finding(sheet.name, Problem(
@@ -81,7 +81,24 @@ def hidden_findings(sheet: Sheet, source: str) -> list[Finding]:
             "取消隐藏后再导入，或者删掉这张表"), numbers)] if numbers else []
     return [Finding(sheet.name, Problem(source, number, "", "这一行是隐藏的（或被筛选掉了），表格里看不见，却会被导入",
                                         "取消隐藏后再导入，或者删掉这一行"))
-            for number in numbers if number in sheet.hidden_rows]
+            for number in numbers if number in sheet.hidden_rows] + hidden_column_findings(sheet, source)
+
+
+def hidden_column_findings(sheet: Sheet, source: str) -> list[Finding]:
+    """Each hidden column with content, once, keeping the rows with content in it from being imported."""
+    from openpyxl.utils import get_column_letter
+
+    findings = []
+    for number in sorted(sheet.hidden_columns):
+        header = sheet.headers[number - 1] if number <= len(sheet.headers) else ""
+        rows = tuple(row.number for row in sheet.rows if header in row.cells)
+        if not header or header in IGNORED_HEADERS or not rows:
+            continue
+        shown = "、".join(str(n) for n in rows[:5]) + (f" 等 {len(rows)} " if len(rows) > 5 else " ")
+        findings.append(Finding(sheet.name, Problem(
+            source, sheet.header_row, header, f"这一列（{get_column_letter(number)} 列）是隐藏的，表格里看不见，"
+            f"第 {shown}行的内容却会被导入", "取消隐藏这一列后再导入，或者删掉这一列"), rows))
+    return findings
 
 
 def merged_findings(sheet: Sheet, source: str) -> list[Finding]:

@@ -142,6 +142,7 @@ class Sheet:
     rows: list[Row] = field(default_factory=list)
     hidden: bool = False
     hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: frozenset[int] = frozenset()  # 1-based, as hidden in the sheet
     merged: tuple[Merged, ...] = ()
     repeated: dict[str, list[int]] = field(default_factory=dict)  # a header written over several columns
 
@@ -226,7 +227,7 @@ def read_workbook(path: Path, columns: tuple[Column, ...]) -> list[Sheet]:
             sheet = to_sheet(name, _bounded_rows(name, values[name], formulas[name]), columns)
             if sheet is not None:
                 sheet.hidden = values[name].sheet_state != "visible"
-                sheet.hidden_rows, sheet.merged = sheet_layout(values[name])
+                sheet.hidden_rows, sheet.hidden_columns, sheet.merged = sheet_layout(values[name])
                 sheets.append(sheet)
     finally:
         values.close()
@@ -263,13 +264,15 @@ def _bounded_rows(name: str, values, formulas) -> list[list[object]]:
 MAX_MERGED = 10_000  # merged ranges read from one sheet (a real sheet has a few dozen)
 
 
-def sheet_layout(worksheet) -> tuple[frozenset[int], tuple[Merged, ...]]:
-    """The rows a worksheet hides (hidden by hand or filtered out) and its merged ranges over more
-    than one row, read from the sheet's XML (openpyxl's read-only sheets give neither)."""
+def sheet_layout(worksheet) -> tuple[frozenset[int], frozenset[int], tuple[Merged, ...]]:
+    """The rows a worksheet hides (hidden by hand or filtered out), the columns it hides and its
+    merged ranges over more than one row, read from the sheet's XML (openpyxl's read-only sheets
+    give none of them)."""
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.xml.functions import iterparse
 
     hidden: set[int] = set()
+    columns: set[int] = set()
     merged: list[Merged] = []
     rows = None
     with worksheet._get_source() as source:  # the read-only sheet's XML
@@ -282,6 +285,8 @@ def sheet_layout(worksheet) -> tuple[frozenset[int], tuple[Merged, ...]]:
                     hidden.add(int(element.get("r", 0)))
                 if rows is not None:
                     rows.clear()  # a row read is dropped: a sheet's XML is never held whole
+            elif tag == "col" and element.get("hidden") in ("1", "true"):
+                columns.update(_column_span(element))
             elif tag == "mergeCell":
                 first_column, first_row, last_column, last_row = range_boundaries(element.get("ref", ""))
                 if last_row > first_row and first_row <= MAX_ROWS:
@@ -289,7 +294,16 @@ def sheet_layout(worksheet) -> tuple[frozenset[int], tuple[Merged, ...]]:
                 if len(merged) > MAX_MERGED:
                     raise CellError(f"“{worksheet.title}”表里合并的单元格太多（超过 {MAX_MERGED} 处）",
                                     "取消合并（全选后点“合并居中”取消），每一行都写上，再导入")
-    return frozenset(hidden), tuple(merged)
+    return frozenset(hidden), frozenset(columns), tuple(merged)
+
+
+def _column_span(element) -> range:
+    """The columns (1-based) a ``<col min= max=>`` element covers, no further than MAX_COLUMNS."""
+    try:
+        first, last = int(element.get("min", 0)), int(element.get("max", 0))
+    except ValueError:
+        return range(0)
+    return range(max(first, 1), min(last, MAX_COLUMNS) + 1)
 
 
 def _cell(value: object, formula: object) -> object:
