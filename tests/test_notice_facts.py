@@ -58,6 +58,10 @@ EXHIBITION = OVERNIGHT.replace("start: 2026-12-13 22:00", "start: 2026-12-11").r
 STARGAZING = OVERNIGHT.replace("2026-12-13 22:00", "2027-05-22 21:00").replace("2026-12-14 02:00", "2027-05-23 01:00") \
     .replace("title: 双子座流星雨守夜观测", "title: 科技周星空夜观测\ncampaigns: [keji-huodongzhou-2027]")
 
+MOVED = OVERNIGHT.replace("start: 2026-12-13 22:00", "start: 2027-05-26 14:00").replace("end: 2026-12-14 02:00", 'end: "16:00"') \
+    .replace("title: 双子座流星雨守夜观测", "title: 科技周机器人体验课\ncampaigns: [keji-huodongzhou-2027]\n"
+             "status: postponed\nprevious_start: 2027-05-24 14:00")
+
 
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory: pytest.TempPathFactory):
@@ -68,6 +72,7 @@ def sheets(tmp_path_factory: pytest.TempPathFactory):
     (content / "events" / "zhongtang" / "2026" / "dongji-jianzhi-meiri.md").write_text(DAILY, "utf-8")
     (content / "events" / "xiaowangzhuang" / "2026" / "keji-zhou-xingkong.md").write_text(STARGAZING, "utf-8")
     (content / "events" / "xiaowangzhuang" / "2026" / "kepu-zhanban-xunzhan.md").write_text(EXHIBITION, "utf-8")
+    (content / "events" / "xiaowangzhuang" / "2026" / "keji-zhou-jiqiren.md").write_text(MOVED, "utf-8")
     output = root / "output"
     result = run_build(content, output, build_date=BUILD)
     assert result.returncode == 0, result.stderr
@@ -184,3 +189,29 @@ def test_each_printed_page_says_which_of_how_many_it_is(sheets, browser, tmp_pat
     assert len(texts) >= 7  # a day a page
     for number, text in enumerate(texts, 1):
         assert f"第{number}页,共{len(texts)}页" in text
+
+
+def test_the_printed_programme_marks_a_session_on_the_day_it_moved_from(sheets) -> None:
+    """Postponed from Monday 5/24 to Wednesday 5/26: the programme listed it on Wednesday only; one
+    printed before the change sends people on Monday. Monday now lists it 已改期 with where it went,
+    not counted among Monday's sessions."""
+    output, _ = sheets
+    printed = (output / "campaigns" / "keji-huodongzhou-2027" / "print" / "index.html").read_text("utf-8")
+
+    def day(label: str) -> str:
+        start = printed.index(f"<h2>{label}")
+        return printed[start:printed.index("</section>", start)]
+
+    monday, wednesday = day("2027年5月24日（周一）"), day("2027年5月26日（周三）")
+    line = re.search(r"<li[^>]*><span class=\"t\">([^<]+)</span> <b>科技周机器人体验课</b>(.*?)</li>", monday, re.S)
+    assert line and line[1] == "14:00–16:00"
+    assert "已改期" in line[2] and "已改期至 5月26日（周三）14:00" in line[2]
+    assert "科技周机器人体验课" in wednesday
+    for text in (monday, wednesday):  # each day's 场次: the lines under a clock, less those moved or called off
+        tally = int(re.search(r"<strong>(\d+)</strong> 场次", text)[1])
+        groups = re.findall(r'<h3 class="slot">(\d\d:\d\d)</h3>\s*<ul class="programme">(.*?)</ul>', text, re.S)
+        lines = [li for _, group in groups for li in re.findall(r"<li.*?</li>", group, re.S)]
+        assert lines and tally == sum("已改期至" not in li and "已取消" not in li for li in lines)
+    overview = (output / "campaigns" / "keji-huodongzhou-2027" / "index.html").read_text("utf-8")
+    listed = re.search(r">5月24日（周一）</a> <span class=\"meta\">(\d+) 场", overview)
+    assert listed and int(listed[1]) == int(re.search(r"<strong>(\d+)</strong> 场次", monday)[1])

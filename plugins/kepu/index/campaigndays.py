@@ -9,7 +9,17 @@ from zoneinfo import ZoneInfo
 
 from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
 from kepu.index.grids import DayCount, day_count
-from kepu.index.site import EventEntry, began_text, last_local_day, local_day, occurrence_key, time_text
+from kepu.index.site import (
+    EventEntry,
+    began_text,
+    last_local_day,
+    local_day,
+    local_moment,
+    moved_away,
+    moved_time_text,
+    occurrence_key,
+    time_text,
+)
 from kepu.index.stats import counted_sessions, held_sessions, recorded_attendance
 
 ALL_DAY = "全天"  # the heading of a day's all-day sessions (and days of all-day ones under way), listed first
@@ -27,11 +37,13 @@ class Row:
     slot: str  # the heading it is listed under: its start time, or 全天
     main: bool  # the campaign's main-venue event
     first_day: bool = True  # it starts on this day (else: a day of an event already under way)
+    away: bool = False  # listed on the day it moved from (an earlier programme named it there): never a 场次
+    away_text: str = ""  # … and where it went: 已改期至 5月26日（周三）14:00
 
     @property
     def is_session(self) -> bool:
         """Counted as one 场次 on this day, as the figures count (grids.DayItem.is_session)."""
-        return self.first_day and not self.occurrence.cancelled
+        return self.first_day and not self.occurrence.cancelled and not self.away
 
     def has(self, kind: str, ident: str) -> bool:
         entry = self.entry
@@ -123,6 +135,7 @@ def campaign_days(campaign: Campaign, entries: Sequence[EventEntry], registries:
     for entry in entries:
         for occurrence in entry.occurrences:
             _place(by_day, campaign, occurrence, entry, zone, order, entry is main)
+            _place_away(by_day, occurrence, entry, zone, order, entry is main)
     days = tuple(ProgrammeDay(day, tuple(row for _, row in sorted(rows, key=lambda kr: kr[0])),
                               _tally(campaign, entries, zone, build_date, {day}))
                  for day, rows in by_day.items())
@@ -145,6 +158,21 @@ def _place(by_day: dict, campaign: Campaign, occurrence: Occurrence, entry: Even
                order.get(entry.street.id, len(order)), entry.event.slug, occurrence.index)
         by_day[day].append((key, Row(occurrence, entry, text, slot, main, day == first)))
         day += timedelta(days=1)
+
+
+def _place_away(by_day: dict, occurrence: Occurrence, entry: EventEntry, zone: ZoneInfo,
+                order: dict[str, int], main: bool) -> None:
+    """A session moved to another day is listed on its old day too, marked 已改期 with where it went
+    (as the notice sheets and day calendars do): a programme printed before the change named it there."""
+    away = moved_away(occurrence, zone)
+    day = local_day(away.start, zone) if away is not None else None
+    if away is None or day not in by_day:
+        return
+    timed = isinstance(away.start, datetime)
+    slot = f"{away.start.astimezone(zone):%H:%M}" if timed else ALL_DAY
+    key = (slot != ALL_DAY, local_moment(away.start, zone), not main, order.get(entry.street.id, len(order)),
+           entry.event.slug, occurrence.index)
+    by_day[day].append((key, Row(occurrence, entry, moved_time_text(away, zone), slot, main, True, True, away.text)))
 
 
 def _tally(campaign: Campaign, entries: Iterable[EventEntry], zone: ZoneInfo, build_date: date,
