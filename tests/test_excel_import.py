@@ -122,6 +122,20 @@ def test_template_shows_weekdays_instructions_and_worked_examples(template: Path
     assert book["选项"].sheet_state == "hidden"
 
 
+def test_the_template_has_an_attendance_column_saying_when_to_fill_it(template: Path) -> None:
+    """参加人数 is filled after the event, in the sheet: its input hint says so, as 说明 does."""
+    book = load_workbook(template)
+    sheet = book[EVENT_SHEET]
+    letter = sheet.cell(1, headers(sheet)["参加人数"]).column_letter
+    (rule,) = [dv for dv in sheet.data_validations.dataValidation
+               if any(str(r).startswith(f"{letter}2:") for r in dv.sqref.ranges)]
+    assert rule.showInputMessage and rule.prompt == "活动结束后填实际参加人数，没办完的活动不填"
+    instructions = " ".join(str(c.value) for c in book["说明"]["A"] if c.value)
+    assert "参加人数：活动结束后填实际参加人数" in instructions
+    assert "活动办完以后：在「参加人数」列填实际参加的人数（只写数字，例如 200），再导入一次" in instructions
+    assert "参加人数" in headers(book["示例（不导入）"])
+
+
 def test_worked_examples_import_as_they_read(template: Path, tmp_path: Path) -> None:
     """The examples, copied into the 活动 sheet, import as a single event and a weekly series."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
@@ -422,7 +436,9 @@ def test_an_event_already_over_is_imported_with_a_reminder(tmp_path: Path) -> No
     assert result.returncode == 0, result.stdout
     assert "（合并前必须处理）「活动表」表第 2 行「日期」列：这个新加的活动在 2025-03-06 就已经结束了" in result.stdout, \
         result.stdout
-    assert "在生成的文件里写一行 attendance（参加人数）" in result.stdout  # not in the sheet: said where it goes
+    # in the sheet, not in the generated file (edited by hand, every later import refuses the row)
+    assert "在表格的「参加人数」列填上实际参加的人数，再导入一次" in result.stdout, result.stdout
+    assert "在生成的文件里" not in result.stdout, result.stdout
     assert "新建 1 个" in result.stdout
 
 

@@ -417,3 +417,76 @@ def test_a_hidden_column_with_content_is_refused_naming_the_column(template: Pat
     assert "导入完成：新建 1 个" in result.stdout and "没有导入的 1 行：「活动」表第 2 行" in result.stdout
     written = "".join(p.decode("utf-8") for f, p in event_files(site).items() if f not in before)
     assert "种子发芽" in written and "趣味化学" not in written and "50 元" not in written
+
+
+# ------------------------------------------------------------------ 16. 参加人数 in the sheet
+
+def strict_check(site: Path, *files: Path, base: bool = True) -> subprocess.CompletedProcess:
+    """The merge request's check (invoke check --strict) of ``files``, on TODAY."""
+    return subprocess.run([sys.executable, "-m", "kepu.editor.check", "--strict", *(("--base", "HEAD") if base else ()),
+                           "--content", str(site / "content"), *map(str, files)], cwd=site,
+                          env=plugin_env(KEPU_BUILD_DATE=TODAY), capture_output=True, text=True, timeout=120)
+
+
+def test_a_held_events_attendance_is_written_in_the_sheet_and_imported_again(template: Path, site: Path) -> None:
+    """A held event was imported with the advice to write attendance in the generated file; once
+    written there, every later import of the sheet refused the row (“被直接修改过”) until the row was
+    deleted. The advice now names the sheet's 参加人数 column, and the same sheet imported again with
+    it filled updates the file, which then passes the merge request's check."""
+    git(site, "init", "-q")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "sample")
+    book, sheet = workbook(template, [row("寒假科学营", 编号="PD-1", 日期=datetime(2027, 1, 9))])
+    before = event_files(site)
+    first = save_and_import(site, book)
+    said = next(x for x in first.stdout.splitlines() if "就已经结束了" in x)
+    assert said.startswith("（合并前必须处理）「活动」表第 2 行「日期」列"), said
+    assert "在表格的「参加人数」列填上实际参加的人数，再导入一次" in said, said
+    assert "生成的文件里" not in said and "attendance" not in said, said
+    path = new_file(site, before, "寒假科学营")
+    shown = path.relative_to(site).as_posix()
+    sheet.cell(2, headers(sheet)["参加人数"], "１２０人")  # typed with a Chinese input method
+    again = save_and_import(site, book)
+    assert again.returncode == 0, again.stdout
+    assert "被直接修改过" not in again.stdout and "就已经结束了" not in again.stdout, again.stdout
+    assert f"更新 {shown}：参加人数" in again.stdout, again.stdout
+    assert front(path)["attendance"] == 120
+    strict = strict_check(site, path)
+    assert strict.returncode == 0, strict.stdout
+    third = save_and_import(site, book)
+    assert "没有变化 1 个" in third.stdout and "被直接修改过" not in third.stdout, third.stdout
+
+
+def test_attendance_of_an_event_not_yet_over_is_said_as_the_check_says_it(template: Path, site: Path) -> None:
+    """参加人数 typed for next week's event (the row above it, say): the check of the merge request
+    fails on it, so the import says so with the check's own words, naming the column."""
+    book, _ = workbook(template, [row("科学小实验", 编号="NX-1", 参加人数=50)])  # 3月13日; today is 3月1日
+    before = event_files(site)
+    result = save_and_import(site, book)
+    said = next(x for x in result.stdout.splitlines() if "参加人数要在活动结束后登记" in x)
+    assert said.startswith("（合并前必须处理）「活动」表第 2 行「参加人数」列：活动还没有结束"), said
+    assert "先清空「参加人数」，活动结束后再填写实际人数" in said and "attendance" not in said, said
+    strict = strict_check(site, new_file(site, before, "科学小实验"), base=False)
+    message = said.split("列：", 1)[1].split("，改法")[0]
+    assert strict.returncode == 1 and message in strict.stdout, (message, strict.stdout)
+
+
+def test_attendance_cells_are_read_as_whole_numbers_and_approximations_are_refused(template: Path,
+                                                                                  site: Path) -> None:
+    """Statistics add 参加人数 up: 200人次, 200人 and full-width digits are the number; 约200人,
+    200多人 and 200.5 are refused by row and column, not published as text the check refuses."""
+    cells = {"约200人": None, "200多人": None, 200.5: None, "200人次": 200, "２００": 200, 45: 45}
+    book, _ = workbook(template, [row(f"科学营第{n}期", 编号=f"YX-{n}", 日期=datetime(2027, 1, 9), 参加人数=value)
+                                  for n, value in enumerate(cells, start=1)])
+    before = event_files(site)
+    result = save_and_import(site, book, "--partial")
+    lines = result.stdout.splitlines()
+    for number, (value, read) in enumerate(cells.items(), start=2):
+        title = f"科学营第{number - 1}期"
+        if read is None:
+            said = next((x for x in lines if x.startswith(f"「活动」表第 {number} 行「参加人数」列：")), "")
+            assert f"“{value}”" in said and "例如 200" in said, result.stdout
+        else:
+            assert front(new_file(site, before, title))["attendance"] == read
+            assert not any(f"第 {number} 行" in x for x in lines), result.stdout
+    assert "约" in next(x for x in lines if x.startswith("「活动」表第 2 行")).split("改法")[1]

@@ -277,7 +277,7 @@ CHANGED_WORDS = {"title": "活动名称", "street": "街镇", "team": "志愿服
                  "end": "结束时间", "recurrence": "重复", "venue": "场地", "online": "线上链接",
                  "categories": "活动类型", "audiences": "服务对象", "age": "适合年龄", "registration": "报名",
                  "cost": "费用", "status": "状态", "status_note": "状态说明", "night": "凌晨开始",
-                 "date": "发布日期", "events": "相关活动"}
+                 "date": "发布日期", "events": "相关活动", "attendance": "参加人数"}
 
 
 def what_changed(before: tuple[dict, str], after: tuple[dict, str]) -> str:

@@ -68,7 +68,7 @@ NEWS_HEADERS = {c.key: c.header for c in NEWS_COLUMNS}
 # A problem of the checked file, by its field, names this column (else: questions_for's answer).
 FIELD_HEADERS = {"start": "日期", "end": "结束时间", "recurrence": "重复", "recurrence.rrule": "重复",
                  "recurrence.exdates": "不开展的日期", "status": "状态", "status_note": "状态说明",
-                 "正文": "活动介绍", "external_id": "编号"}
+                 "正文": "活动介绍", "external_id": "编号", "attendance": "参加人数"}
 NEWS_FIELD_HEADERS = {**NEWS_HEADERS, "正文": NEWS_HEADERS["body"]}
 EVENTS_NOTE = next(c.note for c in NEWS_COLUMNS if c.key == "events")
 # new-event's combined answer "time" (start-end) is wrong when the end is: name that column.
@@ -78,13 +78,16 @@ FIXES = (("；直接回车改成", "；改成"), ("直接回车", "空着"), ("�
          ("“需要报名”", "「需要报名」"),
          ("另一个写进联系方式 contact", "另一个写进「活动介绍」，例如 也可以打 13822003333"),
          ("如果是补录已经办完的活动，填写 attendance（参加人数）或 report（活动报道）",
-          "如果是补录已经办完的活动，导入后在生成的文件里写一行 attendance（参加人数），或用 report 关联活动报道，"
-          "否则提交后的检查不会通过（见编辑指南“活动结束后”）"))
+          "如果是补录已经办完的活动，在表格的「参加人数」列填上实际参加的人数，再导入一次，否则提交后的检查不会通过"
+          "（不要直接改生成的文件：改过的文件再导入时不会更新）"),
+         ("先删去 attendance，", "先清空「参加人数」，"),
+         ("删去 attendance；如果活动其实办了，改正 status", "清空「参加人数」；如果活动其实办了，改正「状态」"))
 # A reminder the merge request's check fails on (a file new to HEAD is added by the change).
 BLOCKING = "（合并前必须处理）"
 STAMP = "# 导入时的内容指纹（文件改过就和它对不上，再导入时不会覆盖修改）："
 _STAMP = re.compile(f"^{re.escape(STAMP)}([0-9a-f]*)\n", re.M)
 LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_ATTENDANCE_EXAMPLE = re.compile(r"^# attendance: .*$", re.M)  # new-event's commented-out line
 _YAML_KEY = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)*: (?=\S)")  # "phone: " in a file's hint: not in a sheet
 
 
@@ -250,6 +253,7 @@ class RowPlanner:
         extra = {"body": plain_markdown(given.pop("body", "")), "status_note": given.pop("status_note", ""),
                  "status": status_of(given.pop("status")) if "status" in given else "",
                  "night": is_night(row.cells.get(HEADERS["start_time"]))}
+        attendance = int(given.pop("attendance")) if "attendance" in given else None
         if extra["status_note"] and not extra["status"]:  # shown only with a status: would be dropped
             return [self.finding(row, HEADERS["status_note"], "写了状态说明，「状态」却空着",
                                  "取消了在「状态」选“已取消”，名额满了选“名额已满”；给居民的其他说明写进「活动介绍」")]
@@ -268,15 +272,16 @@ class RowPlanner:
             draft = event_draft(RowAnswers(given, None, lambda _: None), self.registries, taken)
         except Wrong as exc:
             return [self.finding(row, _header(exc.keys), exc.message, exc.hint)]
-        return self.checked(row, replace(draft, external_id=external_id, **extra), old)
+        return self.checked(row, replace(draft, external_id=external_id, **extra), old, attendance)
 
-    def checked(self, row: Row, draft: EventDraft, old: Path | None) -> Planned:
-        """The row's file as it will be written, with what invoke check would say about it."""
+    def checked(self, row: Row, draft: EventDraft, old: Path | None, attendance: int | None = None) -> Planned:
+        """The row's file as it will be written (``attendance``: its 参加人数), with what invoke check
+        would say about it, at the instant the check stands for (the clock, on today)."""
         path = draft.path(self.layout)
-        text = stamped(render_event(draft, self.registries))
+        text = stamped(with_attendance(render_event(draft, self.registries), attendance))
         new = path.resolve() not in self.committed  # to the merge request's check: is its event over already?
         shown = {self.layout.shown(path)} if new else set()
-        ctx = replace(self.ctx, review=Review(self.today, lambda: shown))
+        ctx = replace(self.ctx, review=Review(self.today, lambda: shown, self.config.checked_at(self.today)))
         _, problems = check_draft(self.config, path, text, ctx)
         found = [self.finding(row, column_of(p.field), p.message, p.hint, p.severity,
                               STRICT_NEVER if p.strict == STRICT_ADDED and not new else p.strict) for p in problems]
@@ -496,6 +501,17 @@ def _plain_line(line: str) -> str:
         return line
     end = match.end() - 1  # the character that makes the markup: #, >, -, + or the number's dot
     return f"{line[:end]}\\{line[end:]}"
+
+
+def with_attendance(text: str, attendance: int | None) -> str:
+    """An event file with ``attendance:`` written where new-event comments it out (under 活动结束后填写)."""
+    if attendance is None:
+        return text
+    line = f"attendance: {attendance}"
+    if _ATTENDANCE_EXAMPLE.search(text):
+        return _ATTENDANCE_EXAMPLE.sub(line, text, count=1)
+    end = text.index("\n---\n", 3)  # the front matter's end
+    return f"{text[:end]}\n{line}{text[end:]}"
 
 
 def digest(text: str) -> str:

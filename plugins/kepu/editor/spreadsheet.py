@@ -34,7 +34,8 @@ RENAMED = {"收费标准": "费用", "收费": "费用", "价格": "费用", "�
            "联系电话": "报名电话", "人数": "名额", "限额": "名额", "简介": "活动介绍", "内容": "活动介绍",
            "活动内容": "活动介绍", "类型": "活动类型", "对象": "服务对象", "主办": "志愿服务队",
            "主办单位": "志愿服务队", "街道": "街镇", "标题": "活动名称", "名称": "活动名称", "活动日期": "日期",
-           "开始日期": "日期", "结束日期": "最后一天"}
+           "开始日期": "日期", "结束日期": "最后一天", "参与人数": "参加人数", "参加人次": "参加人数",
+           "实际人数": "参加人数", "实到人数": "参加人数", "到场人数": "参加人数"}
 # 10 or 11 digits that are not a mobile number (1[3-9]…): an area code's 0 gone (010…, 02x…, 0[3-9]xx…)
 _LOST_ZERO = re.compile(r"[2-9]\d{9,10}|10\d{8}")
 # What Excel, WPS and LibreOffice save as the result of a formula that failed (VLOOKUP finding nothing …).
@@ -50,7 +51,8 @@ class Column:
 
     header: str
     key: str
-    kind: str = "text"  # text, long, date, dates, time, phone, choice, choices, yesno, repeat, count, status
+    kind: str = "text"  # text, long, date, dates, time, phone, choice, choices, yesno, repeat, count, status,
+    # attendance
     required: bool = False
     registry: str = ""  # streets, teams, categories, audiences
     note: str = ""
@@ -88,7 +90,9 @@ EVENT_COLUMNS = (
            "改期的活动直接改日期和时间"),
     Column("状态说明", "status_note", note="取消的原因等，例如 因大风天气取消", width=24),
     Column("活动介绍", "body", "long", True, note="做什么、怎么参加、需要带什么", width=40),
+    Column("参加人数", "attendance", "attendance", note="活动结束后填实际参加人数，没办完的活动不填"),
 )
+MAX_ATTENDANCE = 10_000_000  # as invoke check reads attendance
 
 
 NEWS_COLUMNS = (
@@ -379,7 +383,33 @@ def cell_text(value: object, column: Column, today: date) -> str:
         return time_text(value)
     if column.kind == "phone":
         return phone_text(value)
+    if column.kind == "attendance":
+        return attendance_text(value)
     return plain_text(value)
+
+
+_ATTENDANCE_UNITS = ("人次", "人")  # 200人次 is what statistics count (人次), 200人 the same number
+_APPROXIMATE = re.compile(r"约|大约|左右|上下|多|余|近|超过|以上|不到|[+＋~～]|\d\s*[-–—至到]\s*\d")
+
+
+def attendance_text(value: object) -> str:
+    """参加人数 as the whole number invoke check reads (``attendance``, 0 to MAX_ATTENDANCE): full-width
+    digits and a trailing 人 or 人次 read as the number; an approximation (约200人, 200多人) or any
+    other text refused, as statistics add the numbers up."""
+    typed = plain_text(value)
+    number = _SPACE.sub("", unicodedata.normalize("NFKC", typed))
+    for unit in _ATTENDANCE_UNITS:
+        number = number.removesuffix(unit)
+    if number.isdecimal() and number.isascii():
+        count = int(number)
+        if count > MAX_ATTENDANCE:
+            raise CellError(f"参加人数 {count} 超出范围（0–{MAX_ATTENDANCE}）", "请检查是否写错；只写一个整数，例如 200")
+        return str(count)
+    if _APPROXIMATE.search(number):
+        raise CellError(f"参加人数“{typed}”不是确切的人数",
+                        "只写一个整数，例如 200：统计和开放数据把各活动的人数相加，“约”“多”“左右”算不进去；"
+                        "没有签到表的，写现场数过的人数")
+    raise CellError(f"参加人数“{typed}”不是整数", "只写数字，例如 200；活动还没办完就空着")
 
 
 _SPAN = re.compile(r"(.+?)\s*[-–—~～至到]\s*(.+)")
