@@ -77,7 +77,7 @@ INTERNATIONAL_DIGITS = 15  # the longest number anywhere (E.164), its country co
 
 def too_many_digits(number: str) -> bool:
     """Whether a number (its extension taken off) has more digits than one phone number can hold:
-    two numbers run together, “022-2530 0000 13822003333”. Counted without +86 (0086, +86 (0))
+    two numbers run together, “0123-2530 0000 13800000000”. Counted without +86 (0086, +86 (0))
     and the trunk 0: at most 11, a mobile number's or a landline's with its area code."""
     digits = re.sub(r"[^0-9]", "", plain(number))
     if number.lstrip().startswith(("+", "＋")) or digits.startswith("00"):
