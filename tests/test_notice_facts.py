@@ -206,7 +206,8 @@ def test_the_printed_programme_marks_a_session_on_the_day_it_moved_from(sheets) 
     line = re.search(r"<li[^>]*><span class=\"t\">([^<]+)</span> <b>科技周机器人体验课</b>(.*?)</li>", monday, re.S)
     assert line and line[1] == "14:00–16:00"
     assert "已改期" in line[2] and "已改期至 5月26日（周三）14:00" in line[2]
-    assert "科技周机器人体验课" in wednesday
+    moved = re.search(r"<b>科技周机器人体验课</b>(.*?)</li>", wednesday, re.S)
+    assert moved and "原定 5月24日（周一）14:00" in moved[1]  # its badge said 已改期 without from when
     for text in (monday, wednesday):  # each day's 场次: the lines under a clock, less those moved or called off
         tally = int(re.search(r"<strong>(\d+)</strong> 场次", text)[1])
         groups = re.findall(r'<h3 class="slot">(\d\d:\d\d)</h3>\s*<ul class="programme">(.*?)</ul>', text, re.S)

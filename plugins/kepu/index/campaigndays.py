@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kepu.content.dates import format_day
 from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
 from kepu.index.grids import DayCount, day_count
 from kepu.index.site import (
@@ -39,6 +40,7 @@ class Row:
     first_day: bool = True  # it starts on this day (else: a day of an event already under way)
     away: bool = False  # listed on the day it moved from (an earlier programme named it there): never a 场次
     away_text: str = ""  # … and where it went: 已改期至 5月26日（周三）14:00
+    was: str = ""  # on its new day, where it stood before: 原定 5月24日（周一）14:00
 
     @property
     def is_session(self) -> bool:
@@ -150,14 +152,25 @@ def _place(by_day: dict, campaign: Campaign, occurrence: Occurrence, entry: Even
     """List a session under each day of the window it touches (an exhibition open all week: every day)."""
     first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
     day = max(first, campaign.start)
+    was = _was(occurrence, zone)
     while day <= min(last, campaign.end):
         timed = isinstance(occurrence.start, datetime)
         slot = (f"{occurrence.start.astimezone(zone):%H:%M}" if day == first else UNDER_WAY) if timed else ALL_DAY
         text = time_text(occurrence, zone) if day == first or not timed else began_text(occurrence, zone)
         key = (slot != ALL_DAY, occurrence_key(occurrence, zone)[0], not main,
                order.get(entry.street.id, len(order)), entry.event.slug, occurrence.index)
-        by_day[day].append((key, Row(occurrence, entry, text, slot, main, day == first)))
+        by_day[day].append((key, Row(occurrence, entry, text, slot, main, day == first,
+                                     was=was if day == first else "")))
         day += timedelta(days=1)
+
+
+def _was(occurrence: Occurrence, zone: ZoneInfo) -> str:
+    """原定 5月24日（周一）14:00 for a session moved here from another day ("" otherwise)."""
+    away = moved_away(occurrence, zone)
+    if away is None:
+        return ""
+    clock = f"{away.start.astimezone(zone):%H:%M}" if isinstance(away.start, datetime) else ""
+    return f"原定 {format_day(local_day(away.start, zone), with_year=False)}{clock}"
 
 
 def _place_away(by_day: dict, occurrence: Occurrence, entry: EventEntry, zone: ZoneInfo,
