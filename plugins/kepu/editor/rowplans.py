@@ -8,14 +8,14 @@ import re
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
 from kepu.config import SiteConfig
 from kepu.content.articles import validate_article
 from kepu.content.datechecks import Review, over_before
-from kepu.content.dates import DateFormatError, parse_clock
+from kepu.content.dates import DateFormatError, day_of, parse_clock
 from kepu.content.events import parse_file
 from kepu.content.model import Registries
 from kepu.content.problems import ERROR, STRICT_ADDED, STRICT_ALWAYS, STRICT_NEVER, Problem
@@ -319,7 +319,7 @@ class RowPlanner:
         held = over_before(event, self.today)
         if event.street != street:
             why = f"是{self._street_name(event.street)}的活动：导入会把它改成这一行的活动"
-        elif held and _day(event.start) != parse_day(given["date"]):
+        elif held and day_of(event.start) != parse_day(given["date"]):
             why = (f"已经在 {held.isoformat()} 办完了，这一行是新的活动：导入会把已经办完的那个活动"
                    "改到这一行的日期，它就从网站上消失了")
         else:
@@ -448,10 +448,6 @@ def _clock(text: str) -> object:
         return parse_clock(text)
     except DateFormatError as exc:
         raise ScaffoldError(exc.message, "写成 24 小时制，例如 14:30") from None
-
-
-def _day(moment: date) -> date:
-    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def _header(keys: tuple[str, ...]) -> str:

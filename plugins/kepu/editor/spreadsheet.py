@@ -572,6 +572,11 @@ def next_day(value: object) -> bool:
         hour, minute, period = _written(plain_text(value))
     except CellError:
         return False
+    return _midnight_after(hour, minute, period)
+
+
+def _midnight_after(hour: int, minute: int, period: str) -> bool:
+    """24:00 and 晚上/夜里12点(半): the midnight that ends the date (00:00 of the next day)."""
     return (hour == 24 and minute == 0 and not period) or (hour == 12 and period in ("晚上", *_NIGHT))
 
 
@@ -608,10 +613,10 @@ def _hour(hour: int, minute: int, period: str, text: str) -> int:
         raise CellError(f"时间“{text}”里的“{period}”和 {hour} 点对不上", "写成 24 小时制，例如 14:30")
     if not 0 <= minute < 60 or hour > 24 or (hour == 24 and minute):
         raise CellError(f"无法识别的时间“{text}”", "写成 24 小时制，例如 14:30")
-    if period in _MORNING or hour == 24:
-        return hour % 12 if period else 0
-    if period in ("晚上", *_NIGHT) and hour == 12:  # midnight, not noon: 00:00 (an end: the next day's)
+    if _midnight_after(hour, minute, period):  # midnight, not noon: 00:00 (an end: the next day's)
         return 0
+    if period in _MORNING:
+        return hour % 12
     if period in _NIGHT and hour < NIGHT_ENDS:
         return hour
     if period == "中午":

@@ -12,6 +12,7 @@ from kepu.content.model import Audience, Campaign, Category, Occurrence, Registr
 from kepu.index.grids import DayCount, day_count
 from kepu.index.site import (
     EventEntry,
+    MovedAway,
     began_text,
     last_local_day,
     local_day,
@@ -136,8 +137,10 @@ def campaign_days(campaign: Campaign, entries: Sequence[EventEntry], registries:
     by_day: dict[date, list[tuple[tuple, Row]]] = {day: [] for day in window_days(campaign)}
     for entry in entries:
         for occurrence in entry.occurrences:
-            _place(by_day, campaign, occurrence, entry, zone, order, entry is main)
-            _place_away(by_day, occurrence, entry, zone, order, entry is main)
+            away = moved_away(occurrence, zone)
+            _place(by_day, campaign, occurrence, entry, zone, order, entry is main, _was(away, zone))
+            if away is not None:
+                _place_away(by_day, occurrence, away, entry, zone, order, entry is main)
     days = tuple(ProgrammeDay(day, tuple(row for _, row in sorted(rows, key=lambda kr: kr[0])),
                               _tally(campaign, entries, zone, build_date, {day}))
                  for day, rows in by_day.items())
@@ -148,11 +151,11 @@ def campaign_days(campaign: Campaign, entries: Sequence[EventEntry], registries:
 
 
 def _place(by_day: dict, campaign: Campaign, occurrence: Occurrence, entry: EventEntry, zone: ZoneInfo,
-           order: dict[str, int], main: bool) -> None:
-    """List a session under each day of the window it touches (an exhibition open all week: every day)."""
+           order: dict[str, int], main: bool, was: str) -> None:
+    """List a session under each day of the window it touches (an exhibition open all week: every day);
+    ``was``: on its first day, where it stood before it moved there."""
     first, last = local_day(occurrence.start, zone), last_local_day(occurrence, zone)
     day = max(first, campaign.start)
-    was = _was(occurrence, zone)
     while day <= min(last, campaign.end):
         timed = isinstance(occurrence.start, datetime)
         slot = (f"{occurrence.start.astimezone(zone):%H:%M}" if day == first else UNDER_WAY) if timed else ALL_DAY
@@ -164,22 +167,20 @@ def _place(by_day: dict, campaign: Campaign, occurrence: Occurrence, entry: Even
         day += timedelta(days=1)
 
 
-def _was(occurrence: Occurrence, zone: ZoneInfo) -> str:
-    """原定 5月24日（周一）14:00 for a session moved here from another day ("" otherwise)."""
-    away = moved_away(occurrence, zone)
+def _was(away: MovedAway | None, zone: ZoneInfo) -> str:
+    """原定 5月24日（周一）14:00 for a session moved from another day ("" otherwise)."""
     if away is None:
         return ""
     clock = f"{away.start.astimezone(zone):%H:%M}" if isinstance(away.start, datetime) else ""
     return f"原定 {format_day(local_day(away.start, zone), with_year=False)}{clock}"
 
 
-def _place_away(by_day: dict, occurrence: Occurrence, entry: EventEntry, zone: ZoneInfo,
+def _place_away(by_day: dict, occurrence: Occurrence, away: MovedAway, entry: EventEntry, zone: ZoneInfo,
                 order: dict[str, int], main: bool) -> None:
     """A session moved to another day is listed on its old day too, marked 已改期 with where it went
     (as the notice sheets and day calendars do): a programme printed before the change named it there."""
-    away = moved_away(occurrence, zone)
-    day = local_day(away.start, zone) if away is not None else None
-    if away is None or day not in by_day:
+    day = local_day(away.start, zone)
+    if day not in by_day:
         return
     timed = isinstance(away.start, datetime)
     slot = f"{away.start.astimezone(zone):%H:%M}" if timed else ALL_DAY

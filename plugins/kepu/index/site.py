@@ -384,6 +384,25 @@ def _trailing(event: Event, occurrences: tuple[Occurrence, ...]) -> int:
     return sum(1 for o in occurrences if o.change is not None and o.change.cancelled and o.change.original > stop.original)
 
 
+def _news(event: Event, naming: tuple[tuple[str, date], ...], zone: ZoneInfo) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Its reports (its report: first, then news naming it dated on or after its first day) and the
+    news naming it from before it began (``related_news``)."""
+    if not naming:
+        return ((event.report,) if event.report else ()), ()
+    first = local_day(event.start, zone)
+    reports = tuple(dict.fromkeys((*((event.report,) if event.report else ()),
+                                   *(news for news, day in naming if day >= first))))
+    return reports, tuple(news for news, day in naming if day < first and news != event.report)
+
+
+def _days_off(event: Event, lasting: tuple[Occurrence, ...], build_date: date, zone: ZoneInfo) -> str:
+    """``EventEntry.days_off`` over the sessions that make the series' life (``lasting``)."""
+    if event.recurrence is None or not event.recurrence.exdates:
+        return ""
+    held = {local_day(o.start, zone) for o in lasting if not o.cancelled}
+    return days_off_text(event.recurrence, event.start, zone, build_date, local_day(lasting[-1].start, zone), held)
+
+
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
            build_date: date, zone: ZoneInfo, since: date, naming: tuple[tuple[str, date], ...] = ()) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
@@ -393,6 +412,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
     upcoming = tuple(o for o in occurrences if not is_over(o, as_of))
     rule_text = _rule_text(event, occurrences, horizon, zone) if event.recurrence else ""
     trailing = _trailing(event, occurrences)
+    reports, related = _news(event, naming, zone)
     entry = EventEntry(
         event=event,
         url=urls.url("EVENT", slug=event.slug),
@@ -410,16 +430,13 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         place=registries.venues.get(event.venue_id),
         community=registries.communities.get(event.community_id),
         speakers=tuple(p for i in event.speakers if (p := registries.listed("people").get(i))),
-        reports=tuple(dict.fromkeys((*((event.report,) if event.report else ()),
-                                     *(news for news, day in naming if day >= local_day(event.start, zone))))),
-        related_news=tuple(news for news, day in naming if day < local_day(event.start, zone) and news != event.report),
+        reports=reports,
+        related_news=related,
         stopped=stopped_text(event.recurrence, zone),
         trailing=trailing,
         stop_over=event.recurrence is not None and event.recurrence.stop is not None and all(
             is_over(o, as_of) for o in occurrences[:len(occurrences) - trailing]),
-        days_off=days_off_text(event.recurrence, event.start, zone, build_date,
-                               local_day(occurrences[max(len(occurrences) - trailing - 1, 0)].start, zone),
-                               {local_day(o.start, zone) for o in occurrences if not o.cancelled}),
+        days_off=_days_off(event, occurrences[:max(len(occurrences) - trailing, 1)], build_date, zone),
     )
     shown = entry.shown
     entry.when = when_shown(shown, zone)
