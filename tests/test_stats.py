@@ -31,7 +31,8 @@ def test_the_mini_sites_year_in_figures() -> None:
     assert (result.cancelled, result.recurring, result.online, result.teams) == (1, 1, 1, 3)
     assert (result.attendance, result.attendance_events, result.reports) == (300, 1, 1)
     assert _months(result) == {"9月": 1, "11月": 5, "12月": 4}
-    assert [(r.label, r.events, r.sessions) for r in result.streets] == [("新北街道", 2, 8), ("泰达街道", 2, 2)]
+    assert [(r.label, r.events, r.sessions) for r in result.streets] == [
+        ("新北街道", 2, 8), ("泰达街道", 2, 2), ("小王庄镇", 0, 0), ("中新天津生态城", 0, 0)]  # every street: see test_year_summary
     assert sum(r.sessions for r in result.streets) == result.sessions
     assert result.status_counts == [("已取消", 1), ("已改期", 0), ("已延期", 0)]
 
@@ -68,11 +69,12 @@ def test_a_session_counts_in_the_year_and_month_of_its_local_start(mini_site: Pa
     assert (this_year.events, next_year.events) == (5, 2)
 
 
-def test_a_street_row_links_to_its_page_and_empty_rows_are_left_out() -> None:
+def test_a_street_row_links_to_its_page_and_a_street_without_events_reads_zero() -> None:
     index = index_for(BUILD)
     urls = {"streets": {"xinbei": "streets/xinbei/", "taida": "streets/taida/"}}
     result = figures(index, 2026, facet_urls=urls)
-    assert {r.key: r.url for r in result.streets} == urls["streets"]  # no row for a street without events
+    assert {r.key: r.url for r in result.streets} == {**urls["streets"], "xiaowangzhuang": "", "shengtaicheng": ""}
+    assert {r.key: r.people for r in result.streets if not r.events} == {"xiaowangzhuang": 0, "shengtaicheng": 0}
     kinds = {r.key: r.events for r in result.kinds}
     assert kinds["街道"] == 4 and sum(kinds.values()) == 4
     assert (result.rural_label, result.rural_share) == ("镇和村", 0.0)  # no event in a town or a village

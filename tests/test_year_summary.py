@@ -22,7 +22,7 @@ from test_site_index import index_for
 
 from conftest import ROOT, SAMPLE_BUILD_DATE, plugin_env, run_build
 from kepu.formats.summarysheet import Line, lines, summary_csv, summary_xlsx
-from kepu.index.stats import figures
+from kepu.index.stats import figures, years
 from kepu.index.yearbook import yearbook
 
 CONTENT = ROOT / "content"
@@ -596,3 +596,70 @@ def test_attendance_the_figures_will_not_count_is_named_with_the_session_it_wait
     said = check.stdout
     assert "延期待定（新时间还没定）的活动登记了参加人数，统计和开放数据不会计入" in said, said
     assert "活动还没有结束（第一场在 2026-11-14 16:00 结束）" in said, said  # 11-07 moved away: the 14th is first
+
+
+@pytest.mark.build
+def test_an_event_page_shows_people_only_for_an_event_held(mini_site: Path, tmp_path: Path) -> None:
+    """A volunteer wrote attendance: 50 on next Saturday's 流动科技馆 (the expected crowd) and 30 on
+    the cancelled 科技周: both pages said 参加人数 50 人 / 30 人 — people who had not come, to an
+    event not held — while the figures and events.csv rightly leave them out (``invoke check`` only
+    reminds). A page now shows the number the figures count, and only that."""
+    events = mini_site / "content" / "events"
+    for path, people in (("xinbei/2026/liudong-kejiguan.md", 50), ("taida/2026/kejizhou.md", 30)):
+        event = events / path
+        event.write_text(event.read_text("utf-8").replace("\n---\n", f"\nattendance: {people}\n---\n", 1), "utf-8")
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    def shown(slug: str) -> str:
+        html = (output / "events" / slug / "index.html").read_text("utf-8")
+        found = re.search(r"<dt>参加人数</dt>\s*<dd>([^<]*)</dd>", html)
+        return found[1] if found else ""
+
+    assert shown("kepu-ri") == "300 人"  # held in September: recorded
+    assert shown("liudong-kejiguan") == ""  # on 12月5日, after the build day
+    assert shown("kejizhou") == ""  # cancelled
+    rows = list(csv.DictReader(io.StringIO((output / "data" / "events.csv").read_bytes().decode("utf-8-sig"))))
+    assert {row["活动编号"]: row["参加人数"] for row in rows if row["参加人数"]} == {"kepu-ri": "300"}
+
+
+def test_every_registered_street_has_a_line_in_the_year_tables() -> None:
+    """The upward form lists every street, those with no event too: 小王庄镇 and the 生态城 held
+    none in 2026 and had no row in the page's table, the CSV or the workbook, so a staffer copying
+    the table could not tell "none held" from "left out". They are there, with zeros; a street's
+    own page still lists only its own figures."""
+    index = index_for(date(2026, 12, 1))
+    year = figures(index, 2026)
+    assert [row.label for row in year.streets][-2:] == ["小王庄镇", "中新天津生态城"]
+    assert [(row.events, row.sessions, row.people) for row in year.streets][-2:] == [(0, 0, 0)] * 2
+    table = lines(yearbook(index, year), "2026年", date(2026, 12, 1))
+    start = next(n for n, line in enumerate(table) if line.cells and line.cells[0] == "街镇")
+    streets = [line.cells for line in table[start + 1:] if line.kind == "line"][:4]
+    assert [cells[0] for cells in streets] == ["新北街道", "泰达街道", "小王庄镇", "中新天津生态城"]
+    assert streets[2][1:3] == (0, 0)
+    own = figures(index, 2026, [e for e in index.entries if e.event.street == "xinbei"])
+    assert [row.label for row in own.streets] == ["新北街道"]
+
+
+def test_a_years_figures_do_not_shrink_as_the_years_pass(mini_site: Path) -> None:
+    """The 2026 figures reported upward in January must still be what the site says of 2026 years
+    later: the weekly 周末科学同学会 (2026-11-07 to 2027-01-30, 8 sessions in 2026) lost every 2026
+    session from the figures once the build was more than two years on (the site lists a series'
+    sessions only two years back), and 2026's 场次 fell from 8 + 2 to 2, its 120 people moving to
+    2027. Built 2029-03-01, the year still counts them all, and the 2026 page still exists."""
+    series = mini_site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    series.write_text(series.read_text("utf-8").replace("venue:\n", "attendance: 120\nvenue:\n", 1), "utf-8")
+    early = figures(index_for(date(2027, 1, 5), mini_site), 2026)
+    late_index = index_for(date(2029, 3, 1), mini_site)
+    late = figures(late_index, 2026)
+    assert (late.events, late.sessions) == (early.events, early.sessions)
+    assert [(r.label, r.sessions) for r in late.streets] == [(r.label, r.sessions) for r in early.streets]
+    assert [r.sessions for r in late.months] == [r.sessions for r in early.months]
+    assert late.sessions == late.held  # all of them long over
+    # Its 120 people stay in 2026, the year of its first session, not in the first year still listed.
+    assert (late.attendance, late.attendance_events) == (early.attendance, early.attendance_events) == (420, 2)
+    assert figures(late_index, 2027).attendance == 0
+    assert 2026 in years(late_index.entries, late_index.timezone)
+    # The 2027 sessions of the same series (January) count in 2027, once.
+    assert figures(late_index, 2027).sessions == figures(index_for(date(2027, 3, 1), mini_site), 2027).sessions

@@ -21,6 +21,7 @@ from kepu.formats.qr import QrCache
 from kepu.formats.structured import script_json
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
 from kepu.index.site import EventEntry, SiteIndex, build_index, local_day
+from kepu.index.stats import recorded_attendance
 
 from .admin import ADMIN_FOLDER, write_admin_files
 from .calendars import CalendarGenerator, plan_calendars
@@ -204,6 +205,7 @@ class EventPagesGenerator(Generator):
                               url=entry.url, entry=entry, event=entry.event, page_name="event",
                               news_reports=services.reports_of(entry), related_news=services.news_of(entry.related_news),
                               share_image=event_image, poster_qr=poster,
+                              attendance=recorded_attendance(entry, index.build_date, index.timezone),
                               body_pictures=pictures_in(entry.event.body_html, services.images))
         return services.qr.used
 

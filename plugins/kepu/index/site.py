@@ -70,6 +70,9 @@ class EventEntry:
     trailing: int = 0
     stop_over: bool = False  # … and that first session is over: the series is over
     days_off: str = ""  # "2027年2月7日（周日）不开展": the rule's days left out (exdates) still to come
+    # A series' sessions before those listed (over more than SERIES_PAST_DAYS before the build): no
+    # page lists them, but a year's figures count them, so they do not change as the years pass.
+    earlier: tuple[Occurrence, ...] = ()
 
     @property
     def next(self) -> Occurrence | None:
@@ -104,8 +107,10 @@ class EventEntry:
     @property
     def counting_session(self) -> Occurrence:
         """The session a whole event's recorded attendance is counted on (its row in events.csv,
-        the year and street figures it adds to): its first one held."""
-        return next((o for o in self.occurrences if not o.cancelled), self.occurrences[0])
+        the year and street figures it adds to): its first one held, ``earlier`` ones included (a
+        long series' first session is no longer listed, nor its row in events.csv, but its year
+        keeps the people)."""
+        return next((o for o in (*self.earlier, *self.occurrences) if not o.cancelled), self.occurrences[0])
 
     @property
     def is_past(self) -> bool:
@@ -403,6 +408,14 @@ def _days_off(event: Event, lasting: tuple[Occurrence, ...], build_date: date, z
     return days_off_text(event.recurrence, event.start, zone, build_date, local_day(lasting[-1].start, zone), held)
 
 
+def _earlier(event: Event, occurrences: tuple[Occurrence, ...], zone: ZoneInfo) -> tuple[Occurrence, ...]:
+    """``EventEntry.earlier``: the rule's sessions before the first one listed, if any is left out."""
+    if event.recurrence is None or occurrences[0].start <= event.start:
+        return ()
+    listed = {o.index for o in occurrences}
+    return tuple(o for o in expand(event, local_day(occurrences[0].start, zone)) if o.index not in listed)
+
+
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
            build_date: date, zone: ZoneInfo, since: date, naming: tuple[tuple[str, date], ...] = ()) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
@@ -437,6 +450,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         stop_over=event.recurrence is not None and event.recurrence.stop is not None and all(
             is_over(o, as_of) for o in occurrences[:len(occurrences) - trailing]),
         days_off=_days_off(event, occurrences[:max(len(occurrences) - trailing, 1)], build_date, zone),
+        earlier=_earlier(event, occurrences, zone),
     )
     shown = entry.shown
     entry.when = when_shown(shown, zone)

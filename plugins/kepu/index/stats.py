@@ -29,8 +29,8 @@ class Row:
     @property
     def people(self) -> int | str:
         """人次 as the tables (page, CSV, XLSX) show it: 未登记 when none of its events recorded
-        attendance (0 when those that did are counted in another year)."""
-        return self.attendance if self.recorded else 0 if self.elsewhere else "未登记"
+        attendance (0 when those that did are counted in another year, or it had no event)."""
+        return self.attendance if self.recorded else 0 if self.elsewhere or not self.events else "未登记"
 
 
 class Tally:
@@ -110,9 +110,14 @@ class Figures:
         return self.rural / self.events * 100 if self.events else 0.0
 
 
+def every_session(entry: EventEntry) -> tuple:
+    """All its sessions the figures count from: those listed and a long series' ``earlier`` ones."""
+    return (*entry.earlier, *entry.occurrences) if entry.earlier else entry.occurrences
+
+
 def _sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> list:
     """The year's sessions (a series' cancelled session is none; a cancelled event is counted apart)."""
-    return [o for o in entry.occurrences if not (o.change is not None and o.change.cancelled)
+    return [o for o in every_session(entry) if not (o.change is not None and o.change.cancelled)
             and (year is None or local_day(o.start, zone).year == year)]
 
 
@@ -144,8 +149,8 @@ def recorded_attendance(entry: EventEntry, build_date, zone: ZoneInfo) -> int | 
     return attendance if held_sessions(entry, [entry.counting_session], build_date, zone) else None
 
 
-ATTENDANCE_NOTE = ("参加人数按整项活动登记，只计入一年：它第一场（取消的场次不算；办了两年以上的重复活动，"
-                   "从统计日前两年以来的第一场算起）所在的年份，跨年的重复活动不在其他年份重复计入。")
+ATTENDANCE_NOTE = ("参加人数按整项活动登记，只计入一年：它第一场（取消的场次不算）所在的年份，"
+                   "跨年的重复活动不在其他年份重复计入。")
 
 
 def counted_attendance(entry: EventEntry, year: int | None, build_date, zone: ZoneInfo) -> int | None:
@@ -196,7 +201,7 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
             result.cancelled += bool(_sessions(entry, year, zone))
             continue
         if event.recurrence is not None and event.recurrence.sessions:  # (only a series' own changes call one off)
-            result.called_off += sum(1 for o in entry.occurrences if o.change is not None and o.change.cancelled
+            result.called_off += sum(1 for o in every_session(entry) if o.change is not None and o.change.cancelled
                                      and (year is None or local_day(o.start, zone).year == year))
         sessions = counted_sessions(entry, year, zone)
         if not sessions:
@@ -237,17 +242,19 @@ def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEn
     has = {street.kind for street in registries.streets.values()}  # a row for each kind the district has
     result.kinds = [Row(kind, kind, kinds[kind]) for kind in STREET_KINDS if kind in has]
     for kind in ("streets", "categories", "audiences"):
-        setattr(result, kind, _rows(getattr(registries, kind), per[kind], urls.get(kind, {})))
+        # The district's table lists every street (an upward form does): none held is a figure too.
+        every = kind == "streets" and entries is None
+        setattr(result, kind, _rows(getattr(registries, kind), per[kind], urls.get(kind, {}), every))
     return result
 
 
-def _rows(registry: dict, tally: Tally, urls: dict[str, str]) -> list[Row]:
-    """Rows in registry order (stable), largest first, omitting zeros."""
+def _rows(registry: dict, tally: Tally, urls: dict[str, str], every: bool = False) -> list[Row]:
+    """Rows in registry order (stable), largest first, omitting zeros unless ``every``."""
     rows = [tally.row(ident, item.name, urls.get(ident, "")) for ident, item in registry.items()
-            if ident in tally.rows]
+            if every or ident in tally.rows]
     return sorted(rows, key=lambda row: -row.events)
 
 
 def years(entries: Iterable[EventEntry], zone: ZoneInfo) -> list[int]:
     """Every year in which some event has a session, ascending."""
-    return sorted({local_day(o.start, zone).year for e in entries for o in e.occurrences})
+    return sorted({local_day(o.start, zone).year for e in entries for o in every_session(e)})
