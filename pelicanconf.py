@@ -24,9 +24,13 @@ SITEURL = os.environ.get("KEPU_SITEURL", "")
 # The sample's placeholder address (publishconf.py's default): invoke publish refuses to publish at
 # it, and a build made for it is said not to be uploaded.
 SAMPLE_SITEURL = "https://kepu.example.cn"
-# The sample content's district: with another KEPU_DISTRICT, invoke check points out the registries,
-# pages and news still naming it (the sample's people.yml, say, left in place by a new district).
+# The sample content's district: with another KEPU_DISTRICT, invoke check and the build point out the
+# settings, registries, pages and news still naming it (the sample's people.yml, say, left in place by
+# a new district), and invoke publish refuses a web editor saving to the sample's repository.
 SAMPLE_DISTRICT = "滨海新区"
+# Its other names, looked for the same way: short name, city, Latin name (repository, team, domain).
+# A district in 天津 too takes 天津 out.
+SAMPLE_DISTRICT_NAMES = ("滨海", "天津", "binhai")
 RELATIVE_URLS = False
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"

@@ -337,6 +337,8 @@ def publish(c, siteurl=None, build_date=None, output=None, content=None):
         said = f"{sample} 是示例网址" if url else f"没有指定网站的网址：{sample} 只是示例"
         sys.exit(f"{said}，用它发布的网站里，日历订阅、二维码和分享链接都会指向别人的网站 — 写 invoke publish "
                  "--siteurl https://你的网址（或设置环境变量 KEPU_SITEURL，或改 publishconf.py 的 SITEURL）")
+    if publishing.get("publish_refusals"):
+        sys.exit("\n".join([*publishing["publish_refusals"], "发布已停止：先改好上面的设置再发布。"]))
     _python(*_build_args(CONFIG["publish_settings"], build_date, url, output, content))
     folder = output or os.path.relpath(publishing["output"])
     print(f"发布目录已更新：把 {folder.rstrip('/')}/ 同步到网站服务器或对象存储即可（见 docs/deploy.md）。")

@@ -78,6 +78,9 @@ class SiteConfig:
     share_image: str  # the district's share card under the content folder (images/share.png)
     urls: UrlScheme
     settings: Mapping[str, Any]  # every setting, read-only (the rest: Pelican's, the theme's)
+    # Settings the site can be built with but should not be published with (the sample district's
+    # wording left in place): said by invoke check and after each build alike.
+    reminders: tuple[Problem, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], source: str = SETTINGS_FILE) -> SiteConfig:
@@ -112,7 +115,20 @@ class SiteConfig:
             share_image=str(settings.get("SHARE_IMAGE") or f"{_folder(settings, 'KEPU_IMAGES_PATH', 'images')}/share.png").strip(),
             urls=UrlScheme.from_settings(settings),
             settings=FrozenSettings({k: v for k, v in settings.items() if k.isupper() and k != CONFIG_KEY}),
+            reminders=tuple(_sample_setting_problems(settings, where)),
         )
+
+    @property
+    def sample_words(self) -> tuple[str, ...]:
+        """What names the sample district (SAMPLE_DISTRICT, then SAMPLE_DISTRICT_NAMES: its short
+        name, city, Latin name) in a site set up for another; none for the sample itself."""
+        return sample_words(self.settings)
+
+    @property
+    def publish_refusals(self) -> tuple[Problem, ...]:
+        """What ``invoke publish`` refuses: a web editor saving volunteers' edits to the sample's
+        repository (the wording left in place is a reminder, as UID_DOMAIN's example domain is)."""
+        return tuple(p for p in self.reminders if p.field == "KEPU_CMS_BACKEND")
 
     @property
     def public_url(self) -> str:
@@ -307,6 +323,16 @@ class _Where:
     def problem(self, name: str, message: str, hint: str) -> Problem:
         return Problem(self.source, self.lines.get(name, 0), name, message, hint)
 
+    def assigned(self, name: str, message: str, hint: str, severity: str) -> Problem:
+        """A problem at the line assigning ``name``: in this file, else in the pelicanconf.py beside
+        it, which a publishconf.py-style file imports."""
+        if name not in self.lines and Path(self.source).name != SETTINGS_FILE:
+            imported = Path(self.source).with_name(SETTINGS_FILE)
+            line = assignment_lines(imported).get(name, 0) if imported.is_file() else 0
+            if line:
+                return Problem(imported.as_posix(), line, name, message, hint, severity)
+        return Problem(self.source, self.lines.get(name, 0), name, message, hint, severity)
+
 
 def png_title(path: Path) -> str:
     """The ``Title`` a PNG's text chunks give ("" for none, a JPG, or no such file): read chunk by
@@ -480,6 +506,55 @@ def _name_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
     return problems
 
 
+def sample_words(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """SAMPLE_DISTRICT and SAMPLE_DISTRICT_NAMES, longest first, without those KEPU_DISTRICT itself
+    contains (a county of the same short name is no leftover); none when the site is the sample district."""
+    sample = str(settings.get("SAMPLE_DISTRICT") or "").strip()
+    district = str(settings.get("KEPU_DISTRICT") or "").strip()
+    if not sample or sample == district:
+        return ()
+    others = settings.get("SAMPLE_DISTRICT_NAMES") or ()
+    words = {str(word).strip() for word in (sample, *([others] if isinstance(others, str) else others))}
+    return tuple(sorted((w for w in words if w and w.casefold() not in district.casefold()), key=lambda w: -len(w)))
+
+
+def named_word(text: str, words: tuple[str, ...]) -> str:
+    """The first of ``words`` in ``text`` (Latin ones whatever their case), or ""."""
+    folded = text.casefold()
+    return next((word for word in words if word.casefold() in folded), "")
+
+
+# What each district setting is shown as, for the reminder that it still names the sample district.
+SETTING_USES = {
+    "SITENAME": "网站名称，每个页面的标题、页头和订阅日历的名称",
+    "SITESUBTITLE": "首页的副标题和搜索引擎显示的网站简介",
+    "ORGANIZATION": "每个页面页脚的主办单位和订阅源的作者",
+    "KEPU_REGION": "搜索引擎读到的活动所在省市（addressRegion）",
+    "KEPU_CITY": "没有经纬度的场地，地图链接在这个城市里搜索",
+    "UID_DOMAIN": "订阅日历里活动编号的域名（发布以后不能再改）",
+    "KEPU_CODEOWNERS_TEAM": "invoke codeowners 写出的审核团队",
+    "KEPU_CMS_BACKEND": "网页编辑（/admin/）保存修改的仓库：不改的话，志愿者在网页上改的内容会存进示例的仓库",
+    "SHARE_IMAGE": "分享卡片图片",
+}
+
+
+def _sample_setting_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """District settings still naming the sample district in a site set up for another: a reminder
+    each, at its line (in pelicanconf.py when a publishconf.py-style file imports it)."""
+    words = sample_words(settings)
+    found = []
+    for name, use in SETTING_USES.items():
+        value = settings.get(name)
+        text = " ".join(map(str, value.values())) if isinstance(value, dict) else str(value or "")
+        word = named_word(text, words)
+        if word:
+            shown_value = value.get("repo", text) if isinstance(value, dict) else text
+            district = str(settings.get("KEPU_DISTRICT") or "本区")
+            found.append(where.assigned(name, f"还写着示例内容的“{word}”：{shown_value}（本站是{district}）",
+                                        f"它是{use}；改成本区的，见 README 的“换一个区使用”", WARNING))
+    return found
+
+
 def _build_date_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
     try:
         _build_date(settings.get("BUILD_DATE"))
@@ -508,7 +583,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"settings": str(Path(args.settings or default_settings_file()).resolve()),
                       "content": str(config.layout.content.resolve()), "output": str(config.output),
                       "cache": str(config.cache), "theme": str(config.settings.get("THEME") or ""),
-                      "siteurl": config.siteurl, "sample_siteurl": str(config.settings.get("SAMPLE_SITEURL") or "")}))
+                      "siteurl": config.siteurl, "sample_siteurl": str(config.settings.get("SAMPLE_SITEURL") or ""),
+                      "publish_refusals": [problem.format() for problem in config.publish_refusals]}))
     return 0
 
 

@@ -211,8 +211,8 @@ def _build_locked(settings: dict, target: Path) -> Outcome:
     if settings.get("SITEURL") and config.example_uid_domain:
         print(EXAMPLE_UID_DOMAIN.format(domain=config.uid_domain), file=sys.stderr)
     card = config.share_card_problem()
-    if card is not None:
-        print(card.format(), file=sys.stderr)
+    for reminder in (*([card] if card is not None else []), *config.reminders):
+        print(reminder.format(), file=sys.stderr)
     sample = str(settings.get("SAMPLE_SITEURL") or "").rstrip("/")
     if sample and str(settings.get("SITEURL") or "").rstrip("/") == sample:
         print(SAMPLE_ADDRESS.format(output=_shown(target), url=sample), file=sys.stderr)

@@ -374,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         card = config.share_card_problem()
         if card is not None:
             result.problems.append(card)
+        result.problems.extend(config.reminders)
         result.problems.extend(sample_leftovers(config))
         with suppress(UnknownBase):  # outside git (or no commit yet): nothing was published from it
             result.problems.extend(gone_events(layout, args.base or "HEAD"))
