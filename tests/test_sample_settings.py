@@ -92,3 +92,33 @@ def test_check_and_build_say_it_and_publish_refuses_the_samples_web_editor_repos
                              cwd=project, env=plugin_env(), capture_output=True, text=True, timeout=300)
     assert publish.returncode != 0 and "binhai-kexie/kepu-calendar" in publish.stderr, publish.stdout + publish.stderr
     assert "KEPU_CMS_BACKEND" in publish.stderr and not (project / "output").exists()
+
+
+def test_every_line_still_naming_the_sample_is_listed_at_once(tmp_path: Path) -> None:
+    """Only the first line per file was named, and only the exact 滨海新区: the maintainer fixed it,
+    ran the check again, found the next. Each line is listed (a long file: the first ten and how
+    many more), short names too."""
+    from dataclasses import replace
+
+    from kepu.config import content_overrides
+    from kepu.editor.check import sample_leftovers
+
+    content = tmp_path / "content"
+    (content / "data").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (content / "data" / "teams.yml").write_text(
+        "- id: kexie\n  name: 滨海新区科协志愿服务队\n  contact: 滨海科协 0797-000 0000\n"
+        "- id: binhai-laoshi\n  name: 梅江县科普讲师团\n", "utf-8")
+    (content / "data" / "venues.yml").write_text(
+        "".join(f"- {{id: v{n}, name: 场地{n}, address: 天津市滨海新区第{n}号}}\n" for n in range(1, 14)), "utf-8")
+    (content / "pages" / "about.md").write_text("---\ntitle: 关于本站\n---\n梅江县科协主办。\n", "utf-8")
+    config = load(county_settings(tmp_path), content_overrides(content))
+    config = replace(config, layout=replace(config.layout, root=tmp_path))
+    found = [(p.path, p.line, p.message) for p in sample_leftovers(config)]
+    teams = [(line, message) for path, line, message in found if path == "content/data/teams.yml"]
+    assert [line for line, _ in teams] == [2, 3, 4], found
+    assert "“滨海新区”" in teams[0][1] and "“滨海”" in teams[1][1] and "“binhai”" in teams[2][1]
+    venues = [(line, message) for path, line, message in found if path == "content/data/venues.yml"]
+    assert [line for line, _ in venues] == list(range(1, 12)), venues
+    assert "还有 3 行" in venues[-1][1]
+    assert not [p for p in found if "about.md" in p[0]]

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kepu.config import SiteConfig, add_arguments, day_argument, for_command, moment_argument
+from kepu.config import SiteConfig, add_arguments, day_argument, for_command, moment_argument, named_word
 from kepu.content.datechecks import Review
 from kepu.content.dates import day_of, format_day
 from kepu.content.events import load_events, parse_file
@@ -117,11 +117,12 @@ def gone_events(layout: Layout, base: str) -> list[Problem]:
 
 
 def sample_leftovers(config: SiteConfig) -> list[Problem]:
-    """Registries, pages and news still naming the sample's district (SAMPLE_DISTRICT) in a site
-    set up for another (KEPU_DISTRICT): a reminder per file, at its first such line. Events are
-    left out: the README has a new district delete the sample's, and its own name no sample."""
-    sample = str(config.settings.get("SAMPLE_DISTRICT") or "").strip()
-    if not sample or sample == config.district.name:
+    """Registries, pages and news still naming the sample's district (SAMPLE_DISTRICT, or one of
+    SAMPLE_DISTRICT_NAMES) in a site set up for another (KEPU_DISTRICT): a reminder per such line,
+    all at once (a long file: the first MAX_LEFTOVER_LINES and how many more). Events are left out:
+    the README has a new district delete the sample's, and its own name no sample."""
+    words = config.sample_words
+    if not words:
         return []
     layout = config.layout
     files = [*sorted((layout.content / layout.data).glob("*.yml")),
@@ -130,11 +131,19 @@ def sample_leftovers(config: SiteConfig) -> list[Problem]:
     found = []
     for path in files:
         lines = read_capped(path, MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()
-        number = next((n for n, line in enumerate(lines, 1) if sample in line), 0)
-        if number:
-            found.append(Problem(layout.shown(path), number, "", f"还写着示例内容的“{sample}”，本站是{config.district.name}",
-                                 "换成本区的内容，或删掉这一项（整张登记表、整个页面不用就删掉文件）", WARNING))
+        named = [(number, word) for number, line in enumerate(lines, 1) if (word := named_word(line, words))]
+        shown = layout.shown(path)
+        found.extend(Problem(shown, number, "", f"还写着示例内容的“{word}”，本站是{config.district.name}",
+                             LEFTOVER_HINT, WARNING) for number, word in named[:MAX_LEFTOVER_LINES])
+        if len(named) > MAX_LEFTOVER_LINES:
+            more = named[MAX_LEFTOVER_LINES:]
+            found.append(Problem(shown, more[0][0], "", f"从这一行起还有 {len(more)} 行写着示例内容，不一一列出",
+                                 LEFTOVER_HINT, WARNING))
     return found
+
+
+MAX_LEFTOVER_LINES = 10  # per file: more, and the rest are counted (a whole sample registry, say)
+LEFTOVER_HINT = "换成本区的内容，或删掉这一项（整张登记表、整个页面不用就删掉文件）"
 
 
 MAX_DELETIONS_LISTED = 10  # more, and they are named in one reminder (a list of hundreds hides the rest)
