@@ -122,3 +122,13 @@ def test_every_line_still_naming_the_sample_is_listed_at_once(tmp_path: Path) ->
     assert [line for line, _ in venues] == list(range(1, 12)), venues
     assert "还有 3 行" in venues[-1][1]
     assert not [p for p in found if "about.md" in p[0]]
+
+
+def test_a_site_without_its_district_is_told_what_its_pages_would_say(tmp_path: Path) -> None:
+    """Without KEPU_DISTRICT every page said 本区 and 全区, and neither check nor build said a word."""
+    path = tmp_path / "pelicanconf.py"
+    path.write_text(SAMPLE.replace('KEPU_DISTRICT = "滨海新区"\n', ""), "utf-8")
+    (tmp_path / "content").mkdir()
+    [problem] = [p for p in load(path).reminders if p.field == "KEPU_DISTRICT"]
+    assert "没有设置" in problem.message and "本区" in problem.message and "全区" in problem.message, problem
+    assert 'KEPU_DISTRICT = "' in problem.hint and problem.severity == "warning"

@@ -115,7 +115,7 @@ class SiteConfig:
             share_image=str(settings.get("SHARE_IMAGE") or f"{_folder(settings, 'KEPU_IMAGES_PATH', 'images')}/share.png").strip(),
             urls=UrlScheme.from_settings(settings),
             settings=FrozenSettings({k: v for k, v in settings.items() if k.isupper() and k != CONFIG_KEY}),
-            reminders=tuple(_sample_setting_problems(settings, where)),
+            reminders=(*_district_name_problems(settings, where), *_sample_setting_problems(settings, where)),
         )
 
     @property
@@ -536,6 +536,15 @@ SETTING_USES = {
     "KEPU_CMS_BACKEND": "网页编辑（/admin/）保存修改的仓库：不改的话，志愿者在网页上改的内容会存进示例的仓库",
     "SHARE_IMAGE": "分享卡片图片",
 }
+
+
+def _district_name_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """No KEPU_DISTRICT: pages, feeds and structured data would name the district 本区 and 全区."""
+    if str(settings.get("KEPU_DISTRICT") or "").strip():
+        return []
+    return [where.assigned("KEPU_DISTRICT", "没有设置本区的名称 KEPU_DISTRICT：页面、订阅日历和结构化数据里"
+                           "会写成“本区”“全区”", '加一行 KEPU_DISTRICT = "某某县"（区县的全称，页面上写成“某某县的科普活动”'
+                           "“全县”），见 README 的“换一个区使用”", WARNING)]
 
 
 def _sample_setting_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
