@@ -167,3 +167,21 @@ def test_a_web_editor_that_could_not_save_anywhere_is_refused(tmp_path: Path, ba
         load(path)
     [problem] = [p for p in raised.value.problems if p.field == "KEPU_CMS_BACKEND"]
     assert problem.line == line_of(path, "KEPU_CMS_BACKEND") and message in problem.message, problem
+
+
+@pytest.mark.parametrize("name", ["ORGANIZATION", "SITESUBTITLE", "FEED_REFRESH_TEXT", "FEED_PAST_DAYS"])
+def test_a_setting_every_page_shows_is_required_up_front(tmp_path: Path, name: str) -> None:
+    """Without ORGANIZATION the check said 检查通过 and the build stopped on 模板 … 未定义的名字
+    ORGANIZATION / 程序出错（不是内容错误）: the templates show these settings on every page."""
+    text = "\n".join(line for line in SAMPLE.splitlines() if not line.startswith(f"{name} ="))
+    path = tmp_path / "pelicanconf.py"
+    path.write_text(text.replace("AUTHOR = ORGANIZATION", "AUTHOR = SITENAME"), "utf-8")
+    (tmp_path / "content").mkdir()
+    with pytest.raises(SettingsError) as raised:
+        load(path)
+    [problem] = [p for p in raised.value.problems if p.field == name]
+    assert f"没有设置 {name}" in problem.message and f"{name} = " in problem.hint, problem
+    if name == "ORGANIZATION":
+        built = run_build(TEST_SITE / "content", tmp_path / "output", settings=path)
+        said = built.stdout + built.stderr
+        assert built.returncode == 1 and "没有设置 ORGANIZATION" in said and "程序出错" not in said, said

@@ -91,7 +91,8 @@ class SiteConfig:
                     *_folder_problems(settings, where),
                     *_url_problems(settings, where), *_siteurl_problems(settings, where),
                     *_build_date_problems(settings, where), *_uid_problems(settings, where),
-                    *_name_problems(settings, where), *_cms_problems(settings, where),
+                    *_name_problems(settings, where), *_required_problems(settings, where),
+                    *_cms_problems(settings, where),
                     *_share_image_problems(settings, where)]
         if problems:
             raise SettingsError(problems)
@@ -562,6 +563,21 @@ def _sample_setting_problems(settings: Mapping[str, Any], where: _Where) -> list
             found.append(where.assigned(name, f"还写着示例内容的“{word}”：{shown_value}（本站是{district}）",
                                         f"它是{use}；改成本区的，见 README 的“换一个区使用”", WARNING))
     return found
+
+
+# Settings the theme shows on every page (or every subscribe page) without a default: a site without
+# one stopped half-way through the build on an undefined name in a template, as a program error.
+REQUIRED_SETTINGS = {
+    "ORGANIZATION": ("主办单位，写在每个页面的页脚和订阅源里", 'ORGANIZATION = "某某县科学技术协会"'),
+    "SITESUBTITLE": ("网站简介，写在首页和搜索引擎显示的网站简介里", 'SITESUBTITLE = "某某县科普活动一站查"'),
+    "FEED_REFRESH_TEXT": ("订阅页面上说日历多久刷新一次（与 FEED_REFRESH 一致）", 'FEED_REFRESH_TEXT = "6 小时"'),
+    "FEED_PAST_DAYS": ("订阅的日历保留结束了多少天的活动", "FEED_PAST_DAYS = 90"),
+}
+
+
+def _required_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    return [where.problem(name, f"没有设置 {name}：它是{use}", f"加一行 {example}（对照示例项目的 pelicanconf.py）")
+            for name, (use, example) in REQUIRED_SETTINGS.items() if settings.get(name) in (None, "")]
 
 
 def _build_date_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
