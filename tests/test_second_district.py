@@ -361,3 +361,26 @@ def test_a_county_calls_itself_a_county_not_a_district(xihu, tmp_path: Path) -> 
     assert "<dt>范围</dt><dd>全县</dd>" in text_of(output / "teams" / "xihu-kexie" / "index.html")
     pages = [p for p in output.rglob("*") if p.is_file() and p.suffix in TEXT_FILES]
     assert not [str(p.relative_to(output)) for p in pages if "全区" in text_of(p)]
+
+
+def test_a_county_of_towns_and_townships_names_its_streets_page_as_its_links_do(xihu, tmp_path: Path) -> None:
+    """A county with only 镇 and 乡: its streets page is titled 乡镇, while every page's header and
+    footer linked to it as 街镇, and invoke linkcheck failed the correct site on each of them."""
+    import shutil
+
+    from kepu.editor.linkcheck import check_site, format_report
+
+    settings, content, _ = xihu
+    county = tmp_path / "content"
+    shutil.copytree(content, county)
+    streets = county / "data" / "streets.yml"
+    streets.write_text(text_of(streets).replace("kind: 街道", "kind: 镇").replace("双浦镇, kind: 镇", "双浦乡, kind: 乡"),
+                       "utf-8")
+    output = tmp_path / "output"
+    result = run_build(county, output, settings=settings)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "<h1>乡镇</h1>" in text_of(output / "streets" / "index.html")
+    home = text_of(output / "index.html")
+    assert '/streets/">乡镇</a>' in home and '/streets/">街镇</a>' not in home
+    report = check_site(output, ["https://kepu.xihu.example.cn"])
+    assert report.ok, format_report(report, limit=10)

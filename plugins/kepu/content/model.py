@@ -45,12 +45,14 @@ _TOGETHER = {frozenset({"街道", "镇"}): "街镇", frozenset({"乡", "镇"}): 
 @dataclass(frozen=True, slots=True)
 class AreaWords:
     """How pages name a district's kinds of area, from the kinds it has: 街镇与功能区 (a heading),
-    26 个街镇和功能区 (counted), 各街道、镇和功能区 (listed), 哪个街道、镇或功能区 (either)."""
+    26 个街镇和功能区 (counted), 各街道、镇和功能区 (listed), 哪个街道、镇或功能区 (either), and
+    街镇 (short: the header's and footer's link to the heading's page, words of its heading)."""
 
     heading: str
     counted: str
     listed: str
     either: str = "街镇"
+    short: str = "街镇"
 
     @classmethod
     def of(cls, kinds: set[str] | frozenset[str]) -> AreaWords:
@@ -62,7 +64,7 @@ class AreaWords:
         both = core and ZONE_KIND in present
         return cls(f"{together}与{ZONE_KIND}" if both else together or ZONE_KIND,
                    f"{together}和{ZONE_KIND}" if both else together or ZONE_KIND,
-                   listed(present), listed(present, "或"))
+                   listed(present), listed(present, "或"), together or ZONE_KIND)
 
 
 @dataclass(frozen=True, slots=True)
