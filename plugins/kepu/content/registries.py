@@ -271,6 +271,7 @@ def _load_one(kind: str, path: Path, shown: str,
             continue
         result[ident] = make(item)
         item_lines[ident] = lines
+        problems.extend(filter(None, [_spaced_name(item, lines, shown)]))
         if kind == "campaigns":  # the campaign stays (events naming it are not blamed), as not implied
             problems.extend(filter(None, [_flag_type(item, lines, shown, "implied", IMPLIED_HINT)]))
     return result, item_lines, problems
@@ -306,6 +307,16 @@ def _line_break(item: dict, lines: dict[str, int], shown: str) -> Problem | None
         if isinstance(value, str) and LINE_BREAKS.search(value.strip()):
             return Problem(shown, lines.get(key, lines[""]), key, "这一项不能换行", f"写在同一行：{key}: 文字")
     return None
+
+
+def _spaced_name(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    """A full-width space typed inside a name (spaces around it are trimmed): every heading,
+    list and calendar would show it."""
+    name = _text(item, "name")
+    if "\u3000" not in name:
+        return None
+    return Problem(shown, lines.get("name", lines[""]), "name", f"名称“{name}”中间有全角空格，页面和日历上会照样显示",
+                   "删掉名称中间的空格；确实要分开的，用顿号或不加空格", WARNING)
 
 
 def _too_long(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
