@@ -67,6 +67,7 @@ class Services:
         """The names templates read."""
         return {"kepu": self.index, "kepu_urls": self.urls, "kepu_district": self.district,
                 "PUBLIC_URL": self.site_url, "reports": self.news,
+                "PUBLIC_SCHEME": self.site_url.partition("://")[0] + "://",  # what its addresses start with
                 "kepu_feeds": self.feeds.links, "kepu_feed_all": self.feeds.all_links,
                 "kepu_calendar_window": self.feeds.window,
                 "kepu_calendars": self.calendars.links, "kepu_embeds": self.embeds,
