@@ -34,6 +34,7 @@ def test_published_build_under_a_path_has_no_broken_links(tmp_path: Path) -> Non
     report = check_site(output, [site])
     assert report.ok, format_report(report, limit=20)
     assert report.links >= 5_000
+    assert "Disallow: /kepu/admin/" in (output / "robots.txt").read_text("utf-8")  # the web editor there
 
 
 def test_body_images_and_links_carry_the_site_path(mini_site: Path, tmp_path: Path) -> None:

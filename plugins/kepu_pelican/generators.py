@@ -19,7 +19,7 @@ from kepu.engine.processes import collector_paused
 from kepu.formats.finder import filter_index
 from kepu.formats.qr import QrCache
 from kepu.formats.structured import script_json
-from kepu.formats.urls import FACET_PREFIX, UrlScheme
+from kepu.formats.urls import FACET_PREFIX, UrlScheme, robots_txt
 from kepu.index.site import EventEntry, SiteIndex, build_index, local_day
 from kepu.index.stats import recorded_attendance
 
@@ -308,8 +308,7 @@ class SiteFilesGenerator(Generator):
         for kind, template in (("SEARCH", "search"), ("NOT_FOUND", "404")):
             writer.write_file(urls.save_as(kind), self.get_template(template), self.context,
                               url=urls.url(kind), page_name=template)
-        out.write("robots.txt", f"User-agent: *\nAllow: /\nDisallow: /{ADMIN_FOLDER}/\n"
-                                f"Sitemap: {services.site_url}/sitemap.xml\n".encode())
+        out.write("robots.txt", robots_txt(services.site_url, ADMIN_FOLDER).encode())
         write_admin_files(out, self.settings, services.index.registries)
 
 

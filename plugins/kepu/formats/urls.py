@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from string import Formatter
 from typing import Any
+from urllib.parse import urlsplit
 
 # Every kind of page and file the portal writes -> the fields its *_URL / *_SAVE_AS settings use.
 # The patterns themselves live only in the settings (pelicanconf.py): a kind missing there is a setting problem.
@@ -38,6 +39,18 @@ KINDS: dict[str, tuple[str, ...]] = {
     "STREET_CALENDAR_MONTH": ("id", "year", "month"), "STREET_CALENDAR_WEEK": ("id",),
 }
 VERSION_CHARS = 8  # of a file's SHA-256 in its address (32 bits: a changed file keeps its address once in 4 billion)
+
+
+def robots_txt(site_url: str, admin: str) -> str:
+    """robots.txt for a site at ``site_url``: the web editor's folder kept out of search engines.
+    Under a sub-path its rules name the sub-path, and say they take effect only merged into the
+    host's own robots.txt (the only one search engines read)."""
+    parts = urlsplit(site_url)
+    path = parts.path.rstrip("/")
+    note = (f"# 搜索引擎只读网站根目录的 robots.txt：请把下面几行并入 {parts.scheme}://{parts.netloc}/robots.txt\n"
+            if path else "")
+    return (f"{note}User-agent: *\nAllow: {path}/\nDisallow: {path}/{admin}/\n"
+            f"Sitemap: {site_url.rstrip('/')}/sitemap.xml\n")
 
 
 def content_version(data: bytes) -> str:
