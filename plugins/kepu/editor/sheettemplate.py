@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = write_template(args.path, registries, today)
     print(f"已写出模板 {path}：在「活动」表里一行写一个活动（活动报道写在「新闻」表），"
           "「说明」表有填写方法，「示例（不导入）」表有例子。")
-    print(f"填好后导入：invoke import-events {path.name}")
+    print(f"填好后导入：invoke import-events {shlex.quote(str(path))}")  # where it was written
     return 0
 
 
