@@ -14,7 +14,7 @@ import pytest
 
 from conftest import require
 from kepu.formats.finder import rows
-from webtools import axe, axe_available
+from webtools import axe, axe_available, link_titles
 
 pytestmark = pytest.mark.build
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -39,7 +39,7 @@ def _titles(page) -> list[str]:
         if not (more.count() and more.is_visible()):
             break
         more.click()
-    return [t.strip() for t in page.locator(TITLES).all_inner_texts()]
+    return link_titles(page.locator(TITLES))
 
 
 def _status(page) -> str:
@@ -53,7 +53,7 @@ def _data(output: Path) -> list[dict]:
 def _street_page_titles(browser, base: str, street: str) -> list[str]:
     page = browser.new_page(viewport=PHONE)
     page.goto(f"{base}/streets/{street}/")
-    titles = [t.strip() for t in page.locator("main ol.cards .card-title a").all_inner_texts()]
+    titles = link_titles(page.locator("main ol.cards .card-title a"))
     page.close()
     return titles
 

@@ -163,3 +163,48 @@ def test_without_javascript_the_search_page_gives_no_instruction_it_cannot_keep(
         assert plain.locator("#search-status").inner_text() == ""
     finally:
         context.close()
+
+
+# A line that links an event says its status (已取消, 已改期至…, 名额已满, 已结束) in the link itself:
+# Tab, NVDA's list of links and TalkBack's link navigation read only the link.
+LINK_LINES = "li.ev, .agenda > li, .card-title, .past-list li, #search-close li"
+LINE_NAMES = r"""root => [...root.querySelectorAll(arguments_selector)].filter(line => line.querySelector('.badge'))
+  .map(line => [[...line.querySelectorAll('.badge')].map(b => b.textContent.trim()),
+                [...line.querySelectorAll('a')].map(a => a.textContent.replace(/\s+/g, ' ').trim())])"""
+LATER = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.mark.parametrize("path", ["", "calendar/2026/12/", "calendar/week/", "calendar/2026/12/08/",
+                                  "calendar/2026/12/12/", "events/", "events/?free=1", "events/past/",
+                                  f"search/?q={quote('科学')}"])
+def test_a_link_to_an_event_says_its_status(public_site, page, path: str) -> None:
+    """On 12月7日 the week's lines, the 未来两周 list, the cards and the search results read
+    `link "09:30–11:00 老年人防跌倒与骨质疏松科普"` and then, apart, 已改期至…; 已取消, 名额已满 and
+    已结束 (marked by the script) the same. Each status is now part of the link's name, as the
+    accessibility tree gives it."""
+    _, base = public_site
+    page.clock.set_fixed_time(LATER)
+    page.goto(f"{base}/{path}")
+    if path.startswith("search"):
+        page.wait_for_function("() => /找到 \\d+ 条结果/.test(document.getElementById('search-status').textContent)")
+    if path.startswith("events/?"):
+        page.wait_for_function("() => /找到/.test(document.querySelector('.filter-status').textContent)")
+    lines = page.locator("main").evaluate(LINE_NAMES.replace("arguments_selector", repr(LINK_LINES)))
+    assert lines, "no line with a status to read"
+    for badges, links in lines:
+        for badge in badges:
+            assert any(badge in name for name in links), (badge, links)
+    names = [line.split('"')[1] for line in page.locator("main").aria_snapshot().splitlines()
+             if line.strip().startswith("- link \"")]
+    for badges, links in lines:  # what the tree gives a reader: the same names
+        for link in links:
+            if any(badge in link for badge in badges):
+                assert link in names, (link, names[:20])
+
+
+def test_a_moved_and_a_cancelled_session_are_said_in_their_links(public_site, page) -> None:
+    _, base = public_site
+    page.goto(f"{base}/calendar/2026/12/08/")
+    assert page.get_by_role("link", name="09:30–11:00 老年人防跌倒与骨质疏松科普 已改期至 12月22日（周二）09:30").count() == 1
+    page.goto(f"{base}/calendar/2026/12/12/")
+    assert page.get_by_role("link", name="14:00–16:00 周末科学同学会（秋冬学期，每周六下午） 已取消").count() == 1

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import require
-from webtools import axe, axe_available
+from webtools import axe, axe_available, link_titles
 
 pytestmark = pytest.mark.build
 # The sample portal is built on 1 Dec 2026; the reader searches that morning.
@@ -61,7 +61,7 @@ def results(public_site, browser):
 
 
 def titles(items) -> list[str]:
-    return [item.locator("h2 a").inner_text() for item in items.all()]
+    return [link_titles(item.locator("h2 a"))[0] for item in items.all()]
 
 
 def test_upcoming_events_come_first_then_news_then_past_ones(results) -> None:

@@ -83,3 +83,11 @@ def vnu_errors(directory: Path) -> list[str]:
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", str(directory)],
                             capture_output=True, text=True, timeout=600)
     return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def link_titles(links) -> list[str]:
+    """The titles of event links (a Playwright locator), without the statuses they carry in
+    their text (已取消, 名额已满, 已结束: badges inside the link, for a screen reader's list of links)."""
+    return links.evaluate_all("""links => links.map(a => [...a.childNodes]
+        .filter(node => !(node.classList && node.classList.contains('badge')))
+        .map(node => node.textContent).join('').replace(/\\s+/g, ' ').trim())""")

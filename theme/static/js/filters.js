@@ -126,10 +126,10 @@
     var link = element("a", "", event.title);
     link.href = root + data.event_path.replace("{slug}", event.url);
     title.appendChild(link);
-    var label = event.status_text || data.status_labels[event.status];  // as the page's cards
+    var label = event.status_text || data.status_labels[event.status];  // as the page's cards: in the link
     if (label) {
-      title.appendChild(document.createTextNode(" "));
-      title.appendChild(element("span", "badge status-" + event.status, label));
+      link.appendChild(document.createTextNode(" "));
+      link.appendChild(element("span", "badge status-" + event.status, label));
     }
     article.appendChild(title);
     var sessions = event.sessions, kind = data.kinds[sessions[at + 3]];

@@ -285,13 +285,14 @@
     link.href = base + row[0];
     link.textContent = row[1];
     heading.appendChild(link);
+    // Statuses inside the link: Tab and a screen reader's list of links read only the link.
     var key = String(row[4] || "").replace(/[^a-z-]/g, "");
-    if (key && row[5]) { heading.appendChild(document.createTextNode(" ")); heading.appendChild(badge(row[5], key)); }
+    if (key && row[5]) { link.appendChild(document.createTextNode(" ")); link.appendChild(badge(row[5], key)); }
     if (item.group === 2) {
       li.className = "is-past";
       if (row[9] !== 1) {  // row[9]: not held as shown (cancelled, postponed to a time not known): not 已结束
-        heading.appendChild(document.createTextNode(" "));
-        heading.appendChild(badge("已结束", "past"));
+        link.appendChild(document.createTextNode(" "));
+        link.appendChild(badge("已结束", "past"));
       }
     }
     var when = document.createElement("p");
@@ -344,9 +345,8 @@
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = base + row[0];
-        a.textContent = row[1];
+        a.textContent = row[1] + (item.group === 2 && row[9] !== 1 ? "（已结束）" : "");  // said in the link
         li.appendChild(a);
-        li.appendChild(document.createTextNode(item.group === 2 && row[9] !== 1 ? "（已结束）" : ""));
         ul.appendChild(li);
       });
       close.appendChild(heading);

@@ -78,15 +78,16 @@
       if (element.hasAttribute("data-unheld")) { return; }
       element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
       // Cards, the home page's agenda, the calendars' lines and an event page's dates say it in
-      // words, not only in grey.
+      // words, not only in grey: inside the line's link where it has one (Tab and a screen
+      // reader's list of links read only the link), at the end of an event page's date.
       var place = element.querySelector(".card-title, .agenda > li > .what") ||
         (element.classList.contains("ev") || element.matches(".dates > li") ? element : null);
       if (!place || place.querySelector(".status-past")) { return; }
+      if (!element.matches(".dates > li")) { place = place.querySelector(":scope > a") || place; }
       var badge = document.createElement("span");
       badge.className = "badge status-past";
       badge.textContent = "已结束";
-      var before = place === element ? null : place.querySelector(".meta");
-      place.insertBefore(badge, before);
+      place.insertBefore(badge, place.querySelector(":scope > .meta"));
       place.insertBefore(document.createTextNode(" "), badge);
     });
   }
