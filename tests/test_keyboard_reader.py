@@ -208,3 +208,45 @@ def test_a_moved_and_a_cancelled_session_are_said_in_their_links(public_site, pa
     assert page.get_by_role("link", name="09:30–11:00 老年人防跌倒与骨质疏松科普 已改期至 12月22日（周二）09:30").count() == 1
     page.goto(f"{base}/calendar/2026/12/12/")
     assert page.get_by_role("link", name="14:00–16:00 周末科学同学会（秋冬学期，每周六下午） 已取消").count() == 1
+
+
+SETTLED_SCROLL = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(scrollY))))"
+
+
+def test_a_calendars_link_to_one_session_opens_the_event_at_its_top(public_site, page) -> None:
+    """A calendar's line leads to its session: /events/<slug>/#d2026-12-12. The page opened scrolled
+    to a bare date in 活动日期, past the title, the notices, 电话报名, 时间 and 地点, and Tab went on
+    from there. It now opens at its top, says under the title which session was chosen (what
+    the list says of it: 已取消…), the focus there so it is read, and Tab's next stop is 电话报名;
+    the session's line in 活动日期 is still the one highlighted, as without the script."""
+    _, base = public_site
+    page.goto(f"{base}/events/zhoumo-kexue-tongxuehui-qiudong/#d2026-12-12")
+    page.wait_for_load_state("load")
+    assert page.evaluate(SETTLED_SCROLL) == 0
+    note = page.get_by_text("您选的是 2026年12月12日（周六）这一场：已取消（文化站消防检查，本周暂停一次）。")
+    assert note.is_visible() and note.evaluate("n => n === document.activeElement")
+    assert note.evaluate("n => n.previousElementSibling.tagName") == "H1"
+    chosen = page.locator("#d2026-12-12")  # highlighted as the fragment's element is
+    assert chosen.evaluate("li => getComputedStyle(li).backgroundColor") == "rgb(255, 244, 194)"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("电话报名")
+
+
+def test_without_a_chosen_session_the_event_page_says_none(public_site, page) -> None:
+    _, base = public_site
+    page.goto(f"{base}/events/zhoumo-kexue-tongxuehui-qiudong/#dates")  # a fragment, not a session
+    page.wait_for_load_state("load")
+    assert page.get_by_text("您选的是").count() == 0
+
+
+def test_without_javascript_a_chosen_session_is_shown_highlighted(public_site, browser) -> None:
+    _, base = public_site
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 640, "height": 400})
+    try:
+        plain = context.new_page()
+        plain.goto(f"{base}/events/zhoumo-kexue-tongxuehui-qiudong/#d2026-12-12")
+        chosen = plain.locator("#d2026-12-12")
+        assert chosen.evaluate("li => getComputedStyle(li).backgroundColor") == "rgb(255, 244, 194)"
+        assert chosen.is_visible() and plain.get_by_text("您选的是").count() == 0
+    finally:
+        context.close()

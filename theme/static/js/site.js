@@ -105,6 +105,32 @@
   }
   markEnded(document);
   markSessions(document);
+  // A calendar's line links one session of a series (#d2026-12-12 on the event page): the page
+  // would open scrolled to that bare date in 活动日期, past the title, notices, sign-up, 时间 and
+  // 地点. It opens at its top instead, saying under the title which session was chosen and what
+  // its line says of it (已取消, 已改期…), the focus there so that it is read and Tab goes on to
+  // the sign-up; the date stays highlighted (:target). Without this script, the date is shown.
+  var chosen = /^#d\d{4}-\d\d-\d\d/.test(location.hash) && document.getElementById(location.hash.slice(1));
+  var title = chosen && chosen.matches(".dates > li") && document.querySelector("article.event > h1");
+  if (title) {
+    var when = chosen.querySelector("time");
+    var said = chosen.textContent.replace(when ? when.textContent : "", "").replace(/\s+/g, " ").trim();
+    var note = document.createElement("p");
+    note.className = "chosen-session";
+    note.tabIndex = -1;
+    note.textContent = "您选的是 " + (when ? when.textContent : "") + "这一场" + (said ? "：" + said : "") + "。";
+    title.insertAdjacentElement("afterend", note);
+    chosen.classList.add("chosen");
+    // The browser looks for the fragment's element once the page is parsed, after this script:
+    // without its id till the page has loaded, there is none to scroll to. A browser that
+    // scrolled to it before is taken back to the top.
+    var id = chosen.id;
+    chosen.removeAttribute("id");
+    var top = function () { window.scrollTo(0, 0); note.focus({ preventScroll: true }); };
+    top();
+    var loaded = function () { chosen.id = id; top(); };
+    if (document.readyState === "complete") { loaded(); } else { window.addEventListener("load", loaded, { once: true }); }
+  }
   window.kepuMarkEnded = function (scope) { markEnded(scope); markSessions(scope); };
   // Sign-up closed since the build (data-closes: the end of the deadline day): the buttons go,
   // the notice that says so comes.
