@@ -5,6 +5,7 @@ and on the blue header. Chromium, its clock on the morning of the sample's build
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -250,3 +251,31 @@ def test_without_javascript_a_chosen_session_is_shown_highlighted(public_site, b
         assert chosen.is_visible() and plain.get_by_text("您选的是").count() == 0
     finally:
         context.close()
+
+
+def test_a_search_from_the_header_says_what_it_found_in_the_title_and_where_the_focus_is(public_site, page) -> None:
+    """/search/?q=科学 from the header's box kept the title 搜索 · <site> and the focus on the body;
+    找到 49 条结果 was written while the page loaded, often not read. The title now says the query
+    and the count, the focus is on the count (read out), the header's box keeps the query, and the
+    header's and the page's search landmarks have names of their own."""
+    _, base = public_site
+    page.goto(f"{base}/")
+    site = page.title()
+    box = page.get_by_role("search", name="全站搜索").get_by_role("searchbox")
+    box.fill("科学")
+    box.press("Enter")
+    page.wait_for_function("() => /找到 \\d+ 条结果/.test(document.getElementById('search-status').textContent)")
+    found = int(page.locator("#search-status").inner_text().removeprefix("找到 ").removesuffix(" 条结果"))
+    assert page.title() == f"“科学”的搜索结果（{found} 条） · {site}"
+    assert page.evaluate("document.activeElement.id") == "search-status"
+    assert page.locator("#site-search").input_value() == "科学"
+    names = [line.strip().removeprefix("- search").strip(' ":') for line in
+             page.locator("body").aria_snapshot().splitlines() if re.match(r"\s*- search( |:|$)", line)]
+    assert len(names) == 2 and all(names) and len(set(names)) == 2, names
+    # A search made on the page then says its own words in the title; the focus stays in the box.
+    query = page.get_by_role("search", name="搜索活动和新闻").get_by_role("searchbox")
+    query.fill("不会有这样的活动名")
+    query.press("Enter")
+    page.wait_for_function("() => /没有找到/.test(document.getElementById('search-status').textContent)")
+    assert page.title() == f"“不会有这样的活动名”没有搜索结果 · {site}"
+    assert page.evaluate("document.activeElement.id") == "search-query"

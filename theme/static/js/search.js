@@ -16,6 +16,7 @@
   var HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   var RUN = new RegExp("[" + HAN + "]+|[a-z0-9]+", "g");
   var manifestUrl = form.getAttribute("data-index");
+  var site = form.getAttribute("data-site");
   var base = form.getAttribute("data-base");
   var manifest = null;
   var files = {};
@@ -354,10 +355,13 @@
       close.hidden = false;
     });
   }
+  // The tab's title says what was searched and what was found (a screen reader reads it first).
+  function titled(text) { document.title = text + " · " + site; }
   function search(query) {
     var token = ++shown.token;
     query = query.trim();
     clear();
+    titled(query ? "“" + query + "”的搜索结果" : "搜索");
     if (!query) { status.textContent = "输入关键词后按“搜索”。"; return Promise.resolve(); }
     status.textContent = "正在搜索……";
     var typed = runs(query);
@@ -375,6 +379,7 @@
             if (!kept.size && found.size) {  // found, but not in the chosen street or category
               status.textContent = "“" + query + "”有 " + found.size + " 条结果，但都不在所选的街镇或类型里；" +
                 "请放宽上面的筛选。";
+              titled("“" + query + "”的搜索结果（所选范围内 0 条）");
               return;
             }
             if (!kept.size) {
@@ -382,6 +387,7 @@
               return shownNear.then(function () {
                 if (token !== shown.token) { return; }
                 status.textContent = "没有找到“" + query + "”相关的活动或新闻。";
+                titled("“" + query + "”没有搜索结果");
                 empty.hidden = false;
               });
             }
@@ -391,6 +397,7 @@
               if (token !== shown.token) { return; }
               status.textContent = shown.items.length ? "找到 " + shown.items.length + " 条结果" :
                 "没有符合筛选条件的结果，可以放宽筛选。";
+              titled("“" + query + "”的搜索结果（" + shown.items.length + " 条）");
             });
           });
         });
@@ -431,6 +438,14 @@
     if (el && params.get(name)) { el.value = params.get(name); }
   });
   var initial = params.get("q");
+  // Opened with a query (the header's box, a link): the header's box keeps it, and once the
+  // answer is there the focus goes to it, so that it is read (a status written while the page
+  // loads often is not).
+  var header = document.getElementById("site-search");
+  if (header && initial) { header.value = initial; }
   // Said only where the script runs: without it, the page's <noscript> says where to look instead.
-  if (initial) { input.value = initial; search(initial); } else { status.textContent = "输入关键词后按“搜索”。"; }
+  if (initial) {
+    input.value = initial;
+    search(initial).then(function () { if (document.activeElement === document.body) { status.focus(); } });
+  } else { status.textContent = "输入关键词后按“搜索”。"; }
 })();
