@@ -167,7 +167,8 @@ def test_no_results_offer_next_steps(public_site, browser) -> None:
     assert not [e for e in data if e["street"] == "xinhe" and any(a <= today <= b for a, b in e["dates"])]
     neighbour_today = [e for e in data if e["street"] == "hangzhoudao" and any(a <= today <= b for a, b in e["dates"])]
     page = _open(browser, f"{base}/events/?street=xinhe&when=today")
-    assert _status(page) == "没有符合条件的活动。" and _titles(page) == []
+    # The status (read out) says the suggestions below are there, not only that nothing matched.
+    assert _status(page) == "没有符合条件的活动。下方有放宽条件的建议。" and _titles(page) == []
     steps = page.locator("#filter-empty")
     assert steps.is_visible()
     xinhe = len([e for e in data if e["street"] == "xinhe"])
@@ -180,6 +181,27 @@ def test_no_results_offer_next_steps(public_site, browser) -> None:
     page.wait_for_function("document.querySelector('.filter-status')?.textContent.startsWith('找到')")
     assert _titles(page) == [e["title"] for e in neighbour_today]
     assert not steps.is_visible()
+    page.close()
+
+
+def test_an_age_stepped_with_the_arrow_keys_says_a_count_only_when_it_changes(public_site, browser) -> None:
+    """Each keystroke in 适合年龄 rewrote the status, and a screen reader read 找到 33 项活动 again
+    and again; now it is written only when its words change."""
+    _, base = public_site
+    page = _open(browser, f"{base}/events/?age=30")
+    assert _status(page) == "找到 33 项活动"
+    page.evaluate("""() => { window.statusWrites = 0;
+        new MutationObserver(() => { window.statusWrites++; }).observe(document.querySelector('.filter-status'),
+            {childList: true, characterData: true, subtree: true}); }""")
+    page.locator("#filter-age").focus()
+    for age in (31, 32, 33):  # the same 33 events for each
+        page.keyboard.press("ArrowUp")
+        page.wait_for_function(f"location.search.includes('age={age}')")
+    assert page.evaluate("window.statusWrites") == 0 and _status(page) == "找到 33 项活动"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("6")
+    page.wait_for_function("location.search.includes('age=6')")
+    assert page.evaluate("window.statusWrites") == 1 and _status(page) == "找到 36 项活动"
     page.close()
 
 

@@ -222,6 +222,9 @@
       group.querySelector(".filter-chosen").textContent = names.length ? "：" + names.join("、") : "：不限";
     });
   }
+  // The status is read out at each change of its words: stepping an age with the arrow keys or
+  // typing it, the same count is not said again and again.
+  function say(text) { if (status.textContent !== text) { status.textContent = text; } }
   var shown = null;  // the query the results show: a change that does not alter it redraws nothing
   function update() {
     var params = read(), query = params.toString();
@@ -234,12 +237,14 @@
     if (!query) {
       original.forEach(function (node) { results.appendChild(node); });
       // The page's own list, as built (what has ended since is marked 已结束 on its card).
-      status.textContent = "全部 " + data.events.length + " 项活动";
+      say("全部 " + data.events.length + " 项活动");
       return;
     }
     var found = search(params);
-    status.textContent = found.length ? "找到 " + found.length + " 项活动" : "没有符合条件的活动。";
     if (found.length) { draw(found); } else if (empty) { suggest(params); }
+    // Nothing found: the suggestions below appear without a word; the status says they are there.
+    say(found.length ? "找到 " + found.length + " 项活动" :
+      "没有符合条件的活动。" + (empty ? "下方有放宽条件的建议。" : ""));
   }
   fetch(form.getAttribute("data-index")).then(function (response) { return response.json(); }).then(function (json) {
     data = json;
