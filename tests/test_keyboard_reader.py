@@ -279,3 +279,28 @@ def test_a_search_from_the_header_says_what_it_found_in_the_title_and_where_the_
     page.wait_for_function("() => /没有找到/.test(document.getElementById('search-status').textContent)")
     assert page.title() == f"“不会有这样的活动名”没有搜索结果 · {site}"
     assert page.evaluate("document.activeElement.id") == "search-query"
+
+
+def test_an_event_page_after_the_event_says_it_is_over_in_its_title_and_heading(public_site, page) -> None:
+    """After the event only the paragraph 本活动已结束。 appeared: the h1 and the tab's title, what a
+    screen reader reads first, did not say it. Both now do, as they say 已取消 or 名额已满."""
+    _, base = public_site
+    page.clock.set_fixed_time(LATER)  # 12月7日: the event was on 12月3日
+    page.goto(f"{base}/events/xiaowangzhuang-shuichan-yuedong-guanli/")
+    assert page.get_by_role("heading", level=1).inner_text() == "惠民兴县：水产养殖池塘越冬管理 已结束"
+    assert page.title().startswith("【已结束】惠民兴县：水产养殖池塘越冬管理 · ")
+    page.clock.set_fixed_time(NOW)  # before it: nothing said
+    page.goto(f"{base}/events/xiaowangzhuang-shuichan-yuedong-guanli/")
+    assert page.get_by_role("heading", level=1).inner_text() == "惠民兴县：水产养殖池塘越冬管理"
+    assert page.title().startswith("惠民兴县：水产养殖池塘越冬管理 · ")
+
+
+def test_a_cancelled_event_is_not_said_to_be_over_in_its_heading(public_site, page) -> None:
+    output, base = public_site
+    cancelled = next(path.parent.name for path in sorted((output / "events").glob("*/index.html"))
+                     if 'data-status="cancelled"' in path.read_text("utf-8"))
+    page.clock.set_fixed_time(datetime(2028, 1, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    page.goto(f"{base}/events/{cancelled}/")
+    assert "已取消" in page.get_by_role("heading", level=1).inner_text()
+    assert "已结束" not in page.get_by_role("heading", level=1).inner_text()
+    assert "已结束" not in page.title()

@@ -77,6 +77,20 @@
       // place: its time has passed, but it is not 已结束 (its 已取消 / 已延期 says what it is).
       if (element.hasAttribute("data-unheld")) { return; }
       element.querySelectorAll(".notice-past").forEach(function (notice) { notice.hidden = false; });
+      // An event's own page: its title and tab say it too, as they say 已取消 or 名额已满 (a page
+      // with 本活动已结束 to show is one of an event held).
+      if (element.matches("article.event") && element.querySelector(".notice-past")) {
+        var heading = element.querySelector("h1");
+        if (heading && !heading.querySelector(".status-past")) {
+          var over = document.createElement("span");
+          over.className = "badge status-past";
+          over.textContent = "已结束";
+          heading.appendChild(document.createTextNode(" "));
+          heading.appendChild(over);
+          document.title = "【已结束】" + document.title;
+        }
+        return;
+      }
       // Cards, the home page's agenda, the calendars' lines and an event page's dates say it in
       // words, not only in grey: inside the line's link where it has one (Tab and a screen
       // reader's list of links read only the link), at the end of an event page's date.
