@@ -304,3 +304,22 @@ def test_a_cancelled_event_is_not_said_to_be_over_in_its_heading(public_site, pa
     assert "已取消" in page.get_by_role("heading", level=1).inner_text()
     assert "已结束" not in page.get_by_role("heading", level=1).inner_text()
     assert "已结束" not in page.title()
+
+
+def test_on_a_phone_the_month_keeps_today_when_it_has_no_events(public_site, browser) -> None:
+    """At 390 px the month is a list of the days with events: 12月7日, a day without any, was not
+    there, nor any 今天. Today's row now stays, marked 今天 and saying 今天没有活动."""
+    _, base = public_site
+    phone = browser.new_page(viewport={"width": 390, "height": 800}, timezone_id="Asia/Shanghai")
+    try:
+        phone.clock.set_fixed_time(LATER)
+        phone.goto(f"{base}/calendar/2026/12/")
+        today = phone.locator("td[data-date='2026-12-07']")
+        assert "empty" in today.get_attribute("class")  # the sample has nothing that day
+        assert today.is_visible()
+        assert today.get_by_text("今天", exact=True).is_visible()
+        assert today.get_by_text("今天没有活动").is_visible()
+        assert phone.locator("td[data-date='2026-12-14']").is_hidden() or "empty" not in (
+            phone.locator("td[data-date='2026-12-14']").get_attribute("class"))
+    finally:
+        phone.close()

@@ -63,6 +63,26 @@
     element.classList.toggle("is-past", day < today);
     element.querySelectorAll(".today-label").forEach(function (label) { label.hidden = day !== today; });
   });
+  // A word the script adds (今天, 已结束…): a span after a space, in ``place`` before ``before``.
+  function addWord(place, className, text, before) {
+    var word = document.createElement("span");
+    word.className = className;
+    word.textContent = text;
+    place.insertBefore(word, before || null);
+    place.insertBefore(document.createTextNode(" "), word);
+  }
+  // A month's today, on any day the page was built: marked 今天, and said to be empty when it is
+  // (on phones the month lists only the days with events, and today's row stays: site.css).
+  document.querySelectorAll(".month-grid td.today").forEach(function (cell) {
+    var head = cell.querySelector(".day-head");
+    if (head && !head.querySelector(".today-label")) { addWord(head, "today-label", "今天"); }
+    if (cell.classList.contains("empty") && !cell.querySelector(".today-empty")) {
+      var none = document.createElement("p");
+      none.className = "today-empty";
+      none.textContent = "今天没有活动";
+      cell.appendChild(none);
+    }
+  });
   // What has ended since the build: data-ends is the instant an event (or date) is over, an
   // ISO instant with offset written by the build (kepu.site.ends_at); only instants compared.
   // The filters (filters.js) call it again for the cards they draw.
@@ -82,11 +102,7 @@
       if (element.matches("article.event") && element.querySelector(".notice-past")) {
         var heading = element.querySelector("h1");
         if (heading && !heading.querySelector(".status-past")) {
-          var over = document.createElement("span");
-          over.className = "badge status-past";
-          over.textContent = "已结束";
-          heading.appendChild(document.createTextNode(" "));
-          heading.appendChild(over);
+          addWord(heading, "badge status-past", "已结束");
           document.title = "【已结束】" + document.title;
         }
         return;
@@ -98,11 +114,7 @@
         (element.classList.contains("ev") || element.matches(".dates > li") ? element : null);
       if (!place || place.querySelector(".status-past")) { return; }
       if (!element.matches(".dates > li")) { place = place.querySelector(":scope > a") || place; }
-      var badge = document.createElement("span");
-      badge.className = "badge status-past";
-      badge.textContent = "已结束";
-      place.insertBefore(badge, place.querySelector(":scope > .meta"));
-      place.insertBefore(document.createTextNode(" "), badge);
+      addWord(place, "badge status-past", "已结束", place.querySelector(":scope > .meta"));
     });
   }
   // A series' card (and its page's 时间) shows its next session as of the build; once that one
@@ -110,11 +122,8 @@
   function markSessions(scope) {
     scope.querySelectorAll("[data-session-ends]").forEach(function (element) {
       if (!passed(element.getAttribute("data-session-ends")) || element.querySelector(".session-past")) { return; }
-      var note = document.createElement("span");
-      note.className = "badge status-past session-past";
-      note.textContent = "这一场已结束";
-      element.insertBefore(note, element.querySelector(":scope > br, :scope > .repeat"));
-      element.insertBefore(document.createTextNode(" "), note);
+      addWord(element, "badge status-past session-past", "这一场已结束",
+        element.querySelector(":scope > br, :scope > .repeat"));
     });
   }
   markEnded(document);
