@@ -323,3 +323,28 @@ def test_on_a_phone_the_month_keeps_today_when_it_has_no_events(public_site, bro
             phone.locator("td[data-date='2026-12-14']").get_attribute("class"))
     finally:
         phone.close()
+
+
+def test_subscribe_links_say_what_they_do_and_warn_before_they_are_followed(public_site, page) -> None:
+    """On /subscribe/, TalkBack's list of links read 塘沽街道 for a link that downloads the street's
+    .ics file (everywhere else that name opens the street's page), 订阅步骤 ：塘沽街道 with a stray
+    space, and the subscribe block's 一键订阅 came before its warning that it does nothing on an
+    Android phone: a TalkBack user had followed it before hearing so. Names as Chromium's
+    accessibility tree gives them to a screen reader."""
+    _, base = public_site
+    page.goto(f"{base}/subscribe/")
+    tree = page.locator("main").aria_snapshot().splitlines()
+    links = [(line.split('"')[1], next((t.split("/url: ")[1] for t in tree[n + 1:n + 3] if "/url: " in t), ""))
+             for n, line in enumerate(tree) if line.strip().startswith('- link "')]
+    files = [(name, url) for name, url in links if url.endswith(".ics") and url.startswith(base)]
+    assert len(files) > 100, len(files)  # each calendar's file is still linked…
+    assert all(name.startswith("日历文件（.ics）：") for name, _ in files), files[:3]  # …and says so
+    assert not [name for name, _ in links if " ：" in name], [name for name, _ in links if " ：" in name][:3]
+    steps = [name for name, _ in links if name.startswith("订阅步骤")]
+    assert "订阅步骤：塘沽街道" in steps, steps[:5]
+    button = page.locator("section.subscribe a.button").first
+    said = button.evaluate("""a => {
+        const text = a.closest('p').textContent;
+        return [text.indexOf('安卓手机'), text.indexOf(a.textContent)];
+    }""")
+    assert 0 <= said[0] < said[1], said  # read before the button
