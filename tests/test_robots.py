@@ -10,7 +10,7 @@ def test_robots_txt_under_a_sub_path_names_the_sub_path_and_where_it_is_read() -
     text = robots_txt("https://kx.example.gov.cn/kepu", "admin")
     assert "Disallow: /kepu/admin/\n" in text and "Disallow: /admin/" not in text
     assert "Sitemap: https://kx.example.gov.cn/kepu/sitemap.xml\n" in text
-    assert "https://kx.example.gov.cn/robots.txt" in text  # where its lines are to be merged
+    assert "并入 kx.example.gov.cn 根目录下的 robots.txt" in text  # where its lines are to be merged
 
 
 def test_robots_txt_at_the_root_is_as_before() -> None:

@@ -47,7 +47,8 @@ def robots_txt(site_url: str, admin: str) -> str:
     host's own robots.txt (the only one search engines read)."""
     parts = urlsplit(site_url)
     path = parts.path.rstrip("/")
-    note = (f"# 搜索引擎只读网站根目录的 robots.txt：请把下面几行并入 {parts.scheme}://{parts.netloc}/robots.txt\n"
+    # The host's own file is named, not linked: this site's files link nothing outside it.
+    note = (f"# 搜索引擎只读网站根目录的 robots.txt：请把下面几行并入 {parts.netloc} 根目录下的 robots.txt\n"
             if path else "")
     return (f"{note}User-agent: *\nAllow: {path}/\nDisallow: {path}/{admin}/\n"
             f"Sitemap: {site_url.rstrip('/')}/sitemap.xml\n")
