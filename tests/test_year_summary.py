@@ -194,9 +194,9 @@ def test_a_staffer_opens_the_xlsx_in_excel(sample_output: Path) -> None:
     csv_rows = _csv_rows(_download(sample_output, 2026, "csv").read_bytes())
     assert summary_sections(rows) == summary_sections(csv_rows)  # the same table in both files
     headers = [row for row in sheet.iter_rows() if [c.value for c in row[1:6]] == HEADER]
-    assert [row[0].value for row in headers] == ["项目", "主题活动", "街镇", "类型", "类别", "专家"]
+    assert [row[0].value for row in headers] == ["项目", "主题活动", "街镇", "类型", "队伍", "类别", "专家"]
     totals = [row for row in sheet.iter_rows() if row[0].value == "合计"]
-    assert len(totals) == 6 and all(cell.font.b for row in totals for cell in row[:6])
+    assert len(totals) == 7 and all(cell.font.b for row in totals for cell in row[:6])
     assert all(row[2].data_type == "n" for row in totals)  # numbers Excel can add up, not text
     share = next(row for row in sheet.iter_rows() if row[0].value == "村的场次占比")
     assert share[1].number_format == "0.0%" and 0 < share[1].value < 1
@@ -663,3 +663,29 @@ def test_a_years_figures_do_not_shrink_as_the_years_pass(mini_site: Path) -> Non
     assert 2026 in years(late_index.entries, late_index.timezone)
     # The 2027 sessions of the same series (January) count in 2027, once.
     assert figures(late_index, 2027).sessions == figures(index_for(date(2027, 3, 1), mini_site), 2027).sessions
+
+
+def test_the_year_tables_give_each_volunteer_team_its_events_sessions_and_people() -> None:
+    """The staffer's year-end report rates each volunteer team (活跃队伍, 服务场次): the page said only
+    参与队伍 N 支, and no table, CSV or workbook gave a team's figures. Every registered team now has
+    a line (none held is a figure too), each event under the team that ran it, so the lines add up
+    to the year's total."""
+    index = index_for(date(2026, 12, 1))
+    book = yearbook(index, figures(index, 2026))
+    teams = book.section("teams")
+    expected: dict[str, list[int]] = {}
+    for entry in index.entries:
+        counted = [o for o in entry.occurrences if not o.cancelled and o.start.year == 2026]
+        if entry.event.status != "cancelled" and counted:
+            expected.setdefault(entry.team.name, [0, 0])
+            expected[entry.team.name][0] += 1
+            expected[entry.team.name][1] += len(counted)
+    registered = [team.name for team in index.registries.teams.values()]
+    assert [row.label for row in teams.lines] == registered
+    assert {row.label: [row.events, row.sessions] for row in teams.lines if row.events} == expected
+    assert sum(row.sessions for row in teams.lines) == teams.total.sessions == book.total.sessions
+    later = yearbook(index, figures(index, 2027)).section("teams")  # only the weekly series goes on
+    assert [(row.label, row.events) for row in later.lines if not row.events] == [
+        (name, 0) for name in registered[1:]]  # teams that ran nothing that year: lines of zeros
+    table = lines(book, "2026年", date(2026, 12, 1))
+    assert any(line.kind == "header" and line.cells[0] == "队伍" for line in table)

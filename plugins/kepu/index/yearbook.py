@@ -1,5 +1,6 @@
 """The year's figures in the association's own terms: 场次 and 人次 per programme, campaign, street,
-category, community level and expert, as the stats page and the year-end summary table show them."""
+category, volunteer team, community level and expert, as the stats page and the year-end summary
+table show them."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def _keys(entry: EventEntry, registries: Registries) -> dict[str, tuple[str, ...
     return {
         "programmes": tuple(dict.fromkeys(a for p in event.programmes for a in registries.ancestors(p))),
         "campaigns": event.campaigns,
+        "teams": (event.team,),
         "people": event.speakers,
     }
 
@@ -78,7 +80,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
     """The summary of ``result.year`` (the page's figures, which give the streets and categories)."""
     urls = urls or {}
     year, registries = result.year, index.registries
-    tallies = {kind: Tally() for kind in ("programmes", "campaigns", "communities", "people", "year")}
+    tallies = {kind: Tally() for kind in ("programmes", "campaigns", "teams", "communities", "people", "year")}
     for entry in index.entries:
         counted = counted_sessions(entry, year, index.timezone)
         if not counted:
@@ -107,6 +109,8 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
         _registry_section("streets", "各街镇", "街镇", result.streets, registries.streets, total),
         _registry_section("categories", "活动类型", "类型", result.categories, registries.categories, total,
                           "一项活动可属于几个类型，合计中只算一次。"),
+        _section("teams", "志愿服务队", "队伍", _lines(registries.teams, tallies["teams"], urls.get("teams", {}), True),
+                 tallies["teams"], note="每项活动算在主办它的队伍下；没有开展活动的队伍也列出。"),
         _section("communities", "社区和村", "类别", [tallies["communities"].row(kind, kind) for kind in
                                                      (*COMMUNITY_KINDS, NO_COMMUNITY)],
                  tallies["communities"], note="按每一场所在的社区或村登记的类别统计（换到登记场地的一场，算在那个场地所在的社区或村，"
@@ -124,10 +128,10 @@ def _section(key: str, title: str, column: str, lines: Iterable[Row], tally: Tal
     return Section(key, title, column, tuple(lines), tally.row(TOTAL, "合计"), other_row, note)
 
 
-def _lines(registry: dict, tally: Tally, urls: dict[str, str]) -> list[Row]:
-    """A line per item with events, in registry order."""
+def _lines(registry: dict, tally: Tally, urls: dict[str, str], every: bool = False) -> list[Row]:
+    """A line per item with events (``every``: per item), in registry order."""
     return [tally.row(ident, item.name, urls.get(ident, "")) for ident, item in registry.items()
-            if ident in tally.rows]
+            if every or ident in tally.rows]
 
 
 def _programme_lines(registries: Registries, tally: Tally, urls: dict[str, str]) -> list[Row]:
