@@ -132,3 +132,17 @@ def test_a_site_without_its_district_is_told_what_its_pages_would_say(tmp_path: 
     [problem] = [p for p in load(path).reminders if p.field == "KEPU_DISTRICT"]
     assert "没有设置" in problem.message and "本区" in problem.message and "全区" in problem.message, problem
     assert 'KEPU_DISTRICT = "' in problem.hint and problem.severity == "warning"
+
+
+def test_a_district_really_in_the_samples_city_is_told_how_to_quiet_the_reminder(tmp_path: Path) -> None:
+    """天津市河西区 keeps KEPU_CITY = "天津" and KEPU_REGION = "天津市", rightly: the reminders told it to
+    change correct values (the re-audit), and only the README said what to do. Each reminder for one
+    of SAMPLE_DISTRICT_NAMES now says: a district that really is there takes the word out of it."""
+    path = tmp_path / "pelicanconf.py"
+    path.write_text(SAMPLE.replace('KEPU_DISTRICT = "滨海新区"', 'KEPU_DISTRICT = "河西区"'), "utf-8")
+    (tmp_path / "content").mkdir()
+    reminders = {p.field: p for p in load(path).reminders}
+    for name in ("KEPU_CITY", "KEPU_REGION"):
+        assert "SAMPLE_DISTRICT_NAMES" in reminders[name].hint and "“天津”" in reminders[name].hint, reminders[name]
+    assert "SAMPLE_DISTRICT_NAMES" not in reminders["ORGANIZATION"].hint  # it names 滨海新区 itself
+    assert "它是 invoke codeowners" in reminders["KEPU_CODEOWNERS_TEAM"].hint

@@ -533,10 +533,18 @@ SETTING_USES = {
     "KEPU_REGION": "搜索引擎读到的活动所在省市（addressRegion）",
     "KEPU_CITY": "没有经纬度的场地，地图链接在这个城市里搜索",
     "UID_DOMAIN": "订阅日历里活动编号的域名（发布以后不能再改）",
-    "KEPU_CODEOWNERS_TEAM": "invoke codeowners 写出的审核团队",
+    "KEPU_CODEOWNERS_TEAM": " invoke codeowners 写出的审核团队",
     "KEPU_CMS_BACKEND": "网页编辑（/admin/）保存修改的仓库：不改的话，志愿者在网页上改的内容会存进示例的仓库",
     "SHARE_IMAGE": "分享卡片图片",
 }
+
+
+def shared_name_hint(word: str, settings: Mapping[str, Any]) -> str:
+    """For a word of SAMPLE_DISTRICT_NAMES (a city, a short name), not the sample district's own
+    name: how a district that really is there (in the same city, say) stops the reminder."""
+    if word == str(settings.get("SAMPLE_DISTRICT") or "").strip():
+        return ""
+    return f"；本区确实也在“{word}”或也叫“{word}”的，不用改，把“{word}”从 pelicanconf.py 的 SAMPLE_DISTRICT_NAMES 里去掉"
 
 
 def _district_name_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
@@ -561,7 +569,8 @@ def _sample_setting_problems(settings: Mapping[str, Any], where: _Where) -> list
             shown_value = value.get("repo", text) if isinstance(value, dict) else text
             district = str(settings.get("KEPU_DISTRICT") or "本区")
             found.append(where.assigned(name, f"还写着示例内容的“{word}”：{shown_value}（本站是{district}）",
-                                        f"它是{use}；改成本区的，见 README 的“换一个区使用”", WARNING))
+                                        f"它是{use}；改成本区的，见 README 的“换一个区使用”"
+                                        + shared_name_hint(word, settings), WARNING))
     return found
 
 

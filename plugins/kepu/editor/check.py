@@ -12,7 +12,15 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kepu.config import SiteConfig, add_arguments, day_argument, for_command, moment_argument, named_word
+from kepu.config import (
+    SiteConfig,
+    add_arguments,
+    day_argument,
+    for_command,
+    moment_argument,
+    named_word,
+    shared_name_hint,
+)
 from kepu.content.datechecks import Review
 from kepu.content.dates import day_of, format_day
 from kepu.content.events import load_events, parse_file
@@ -134,7 +142,8 @@ def sample_leftovers(config: SiteConfig) -> list[Problem]:
         named = [(number, word) for number, line in enumerate(lines, 1) if (word := named_word(line, words))]
         shown = layout.shown(path)
         found.extend(Problem(shown, number, "", f"还写着示例内容的“{word}”，本站是{config.district.name}",
-                             LEFTOVER_HINT, WARNING) for number, word in named[:MAX_LEFTOVER_LINES])
+                             LEFTOVER_HINT + shared_name_hint(word, config.settings), WARNING)
+                     for number, word in named[:MAX_LEFTOVER_LINES])
         if len(named) > MAX_LEFTOVER_LINES:
             more = named[MAX_LEFTOVER_LINES:]
             found.append(Problem(shown, more[0][0], "", f"从这一行起还有 {len(more)} 行写着示例内容，不一一列出",
