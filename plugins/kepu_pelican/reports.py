@@ -95,7 +95,8 @@ class StatsGenerator(Generator):
                 downloads = self._summary(services, book) if year else {}
                 writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
                                   page_name="stats", figures=result, label=label, overview=overview,
-                                  charts=_charts(result, label) | _book_charts(book, label), yearbook=book,
+                                  charts=_charts(result, label, index.registries.area_words().short)
+                                  | _book_charts(book, label), yearbook=book,
                                   downloads=downloads, attendance_note=ATTENDANCE_NOTE)
 
     def _summary(self, services: Services, book: Yearbook) -> dict[str, tuple[str, str]]:
@@ -110,9 +111,10 @@ class StatsGenerator(Generator):
                 for suffix in made}
 
 
-def _charts(result, label: str) -> dict[str, str]:
+def _charts(result, label: str, area: str) -> dict[str, str]:
+    """The page's charts; ``area``: what the district calls its streets (街镇, 乡镇…)."""
     charts = {
-        "streets": bar_chart([(r.label, r.events) for r in result.streets], f"{label}各街镇活动数", "c-streets"),
+        "streets": bar_chart([(r.label, r.events) for r in result.streets], f"{label}各{area}活动数", "c-streets"),
         "kinds": bar_chart([(r.label, r.events) for r in result.kinds], f"{label}{AreaWords.of({r.label for r in result.kinds}).listed}活动数", "c-kinds"),
         "categories": bar_chart([(r.label, r.events) for r in result.categories], f"{label}各类型活动数",
                                 "c-categories"),

@@ -80,6 +80,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
     """The summary of ``result.year`` (the page's figures, which give the streets and categories)."""
     urls = urls or {}
     year, registries = result.year, index.registries
+    area = registries.area_words().short  # 街镇, 乡镇…: what the district's pages call its streets
     tallies = {kind: Tally() for kind in ("programmes", "campaigns", "teams", "communities", "people", "year")}
     for entry in index.entries:
         counted = counted_sessions(entry, year, index.timezone)
@@ -106,7 +107,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
         _section("campaigns", "主题活动", "主题活动", _lines(registries.campaigns, tallies["campaigns"],
                                                              urls.get("campaigns", {})),
                  tallies["campaigns"], "不属于主题活动"),
-        _registry_section("streets", "各街镇", "街镇", result.streets, registries.streets, total),
+        _registry_section("streets", f"各{area}", area, result.streets, registries.streets, total),
         _registry_section("categories", "活动类型", "类型", result.categories, registries.categories, total,
                           "一项活动可属于几个类型，合计中只算一次。"),
         _section("teams", "志愿服务队", "队伍", _lines(registries.teams, tallies["teams"], urls.get("teams", {}), True),
