@@ -146,3 +146,19 @@ def test_a_district_really_in_the_samples_city_is_told_how_to_quiet_the_reminder
         assert "SAMPLE_DISTRICT_NAMES" in reminders[name].hint and "“天津”" in reminders[name].hint, reminders[name]
     assert "SAMPLE_DISTRICT_NAMES" not in reminders["ORGANIZATION"].hint  # it names 滨海新区 itself
     assert "它是 invoke codeowners" in reminders["KEPU_CODEOWNERS_TEAM"].hint
+
+
+def test_a_missing_setting_is_told_with_the_reminders_in_one_run(tmp_path: Path) -> None:
+    """Without ORGANIZATION and KEPU_DISTRICT the check said only that ORGANIZATION was missing; the
+    missing district name came on the next run (the re-audit). Both are said at once."""
+    text = SAMPLE.replace('ORGANIZATION = "天津市滨海新区科学技术协会"\n', "").replace('KEPU_DISTRICT = "滨海新区"\n', "")
+    text = text.replace("AUTHOR = ORGANIZATION", 'AUTHOR = "某某县"')
+    path = tmp_path / "pelicanconf.py"
+    path.write_text(text, "utf-8")
+    (tmp_path / "content").mkdir()
+    result = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(tmp_path / "content"),
+                             "--settings", str(path), "--build-date", "2026-12-01"],
+                            cwd=ROOT, env=plugin_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    said = result.stdout + result.stderr
+    assert "没有设置 ORGANIZATION" in said and "没有设置本区的名称 KEPU_DISTRICT" in said, said[-2000:]

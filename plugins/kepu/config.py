@@ -94,8 +94,9 @@ class SiteConfig:
                     *_name_problems(settings, where), *_required_problems(settings, where),
                     *_cms_problems(settings, where),
                     *_share_image_problems(settings, where)]
-        if problems:
-            raise SettingsError(problems)
+        reminders = (*_district_name_problems(settings, where), *_sample_setting_problems(settings, where))
+        if problems:  # the reminders too: all the settings' problems in one run
+            raise SettingsError([*problems, *reminders])
         content = Path(settings.get("PATH") or "content")
         root = Path(settings.get("KEPU_ROOT") or content.parent)
         return cls(
@@ -116,7 +117,7 @@ class SiteConfig:
             share_image=str(settings.get("SHARE_IMAGE") or f"{_folder(settings, 'KEPU_IMAGES_PATH', 'images')}/share.png").strip(),
             urls=UrlScheme.from_settings(settings),
             settings=FrozenSettings({k: v for k, v in settings.items() if k.isupper() and k != CONFIG_KEY}),
-            reminders=(*_district_name_problems(settings, where), *_sample_setting_problems(settings, where)),
+            reminders=reminders,
         )
 
     @property
