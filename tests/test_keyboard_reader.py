@@ -348,3 +348,20 @@ def test_subscribe_links_say_what_they_do_and_warn_before_they_are_followed(publ
         return [text.indexOf('安卓手机'), text.indexOf(a.textContent)];
     }""")
     assert 0 <= said[0] < said[1], said  # read before the button
+
+
+def test_a_past_session_chosen_is_said_over_and_another_chosen_in_place_is_said_too(public_site, page) -> None:
+    """The re-audit: a calendar's line to a session already held said 已结束, but the page said only
+    您选的是 2026年11月21日（周六）这一场。, its line hidden in the closed 已经举办的 list; and choosing
+    another session on the same page (Back, Forward, a typed fragment) left the focus on the body."""
+    _, base = public_site
+    page.goto(f"{base}/events/zhoumo-kexue-tongxuehui-qiudong/#d2026-11-21")
+    page.wait_for_load_state("load")
+    note = page.locator(".chosen-session")
+    assert note.inner_text() == "您选的是 2026年11月21日（周六）这一场（已结束）。"
+    assert page.locator("#d2026-11-21").is_visible()  # its list opened
+    page.evaluate("location.hash = '#d2026-12-19'")
+    page.wait_for_function("() => document.activeElement.classList.contains('chosen-session')"
+                           " && document.activeElement.textContent.includes('12月19日')")
+    assert note.count() == 1 and "（已结束）" not in note.inner_text()
+    assert page.locator("li.chosen").count() == 1

@@ -133,27 +133,40 @@
   // 地点. It opens at its top instead, saying under the title which session was chosen and what
   // its line says of it (已取消, 已改期…), the focus there so that it is read and Tab goes on to
   // the sign-up; the date stays highlighted (:target). Without this script, the date is shown.
-  var chosen = /^#d\d{4}-\d\d-\d\d/.test(location.hash) && document.getElementById(location.hash.slice(1));
-  var title = chosen && chosen.matches(".dates > li") && document.querySelector("article.event > h1");
-  if (title) {
+  function choose(loading) {
+    var chosen = /^#d\d{4}-\d\d-\d\d/.test(location.hash) && document.getElementById(location.hash.slice(1));
+    var title = chosen && chosen.matches(".dates > li") && document.querySelector("article.event > h1");
+    if (!title) { return; }
+    document.querySelectorAll(".chosen-session").forEach(function (old) { old.remove(); });
+    document.querySelectorAll(".dates > li.chosen").forEach(function (old) { old.classList.remove("chosen"); });
     var when = chosen.querySelector("time");
     var said = chosen.textContent.replace(when ? when.textContent : "", "").replace(/\s+/g, " ").trim();
+    // A session held already (in the list of those held, or over since the build) is said so, as
+    // the calendar's line that led here said it; one cancelled is not (it was not held).
+    var over = !/已取消/.test(said) && (chosen.closest(".past") ||
+      (chosen.hasAttribute("data-ends") && passed(chosen.getAttribute("data-ends"))));
     var note = document.createElement("p");
     note.className = "chosen-session";
     note.tabIndex = -1;
-    note.textContent = "您选的是 " + (when ? when.textContent : "") + "这一场" + (said ? "：" + said : "") + "。";
+    note.textContent = "您选的是 " + (when ? when.textContent : "") + "这一场" + (over ? "（已结束）" : "") +
+      (said ? "：" + said : "") + "。";
     title.insertAdjacentElement("afterend", note);
     chosen.classList.add("chosen");
+    var list = chosen.closest("details");
+    if (list) { list.open = true; }  // the sessions held are listed folded
+    var top = function () { window.scrollTo(0, 0); note.focus({ preventScroll: true }); };
+    if (!loading) { top(); return; }
     // The browser looks for the fragment's element once the page is parsed, after this script:
     // without its id till the page has loaded, there is none to scroll to. A browser that
     // scrolled to it before is taken back to the top.
     var id = chosen.id;
     chosen.removeAttribute("id");
-    var top = function () { window.scrollTo(0, 0); note.focus({ preventScroll: true }); };
     top();
     var loaded = function () { chosen.id = id; top(); };
     if (document.readyState === "complete") { loaded(); } else { window.addEventListener("load", loaded, { once: true }); }
   }
+  choose(true);
+  window.addEventListener("hashchange", function () { choose(false); });  // Back, Forward, a typed fragment
   window.kepuMarkEnded = function (scope) { markEnded(scope); markSessions(scope); };
   // Sign-up closed since the build (data-closes: the end of the deadline day): the buttons go,
   // the notice that says so comes.
