@@ -205,7 +205,7 @@ def test_subscribe_pages_offer_the_reader_feed(sample_output: Path) -> None:
             ics = re.search(r'value="http://127\.0\.0\.1:8000/(feeds/[^"]+)\.ics"', html)[1]
             assert links[0] == f"{ics}.atom", page  # the same events as the page's calendar
     main = (sample_output / "subscribe" / "index.html").read_text("utf-8")
-    listed = set(re.findall(r'href="/(feeds/[^"]+\.atom)" type="application/atom\+xml">阅读器（Atom）', main))
+    listed = set(re.findall(r'href="/(feeds/[^"]+\.atom)" type="application/atom\+xml"[^>]*>阅读器（Atom）', main))
     assert listed == {p.relative_to(sample_output).as_posix() for p in atom_files(sample_output)}
 
 
