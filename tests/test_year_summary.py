@@ -689,3 +689,35 @@ def test_the_year_tables_give_each_volunteer_team_its_events_sessions_and_people
         (name, 0) for name in registered[1:]]  # teams that ran nothing that year: lines of zeros
     table = lines(book, "2026年", date(2026, 12, 1))
     assert any(line.kind == "header" and line.cells[0] == "队伍" for line in table)
+
+
+def test_the_year_end_table_lists_the_events_held_whose_people_are_not_recorded() -> None:
+    """At year's end the staffer chases the teams for the numbers still missing: the page said
+    人次 from 1 of 3 events, and nothing said which two. The summary table (CSV and workbook) now
+    lists each event held this year with no 参加人数, under its team, with the 活动编号 that events.csv
+    and the event's file use; an event not yet held, cancelled, or recorded is not on it."""
+    index = index_for(date(2026, 12, 1))
+    book = yearbook(index, figures(index, 2026))
+    expected = [(e.team.name, e.event.title, e.event.slug) for e in index.entries
+                if e.event.status != "cancelled" and e.event.attendance is None and e.event.start.year == 2026
+                and e.counting_session.start.date() < date(2026, 12, 1)]
+    assert sorted((u.team, u.title, u.slug) for u in book.unrecorded) == sorted(expected)
+    assert {u.slug for u in book.unrecorded} == {"zhoumo-tongxuehui", "kexue-huiketing-xianshang"}
+    table = lines(book, "2026年", date(2026, 12, 1))
+    start = next(n for n, line in enumerate(table) if line.kind == "heading" and "还没有登记参加人数" in line.cells[0])
+    assert table[start + 1].cells == ("队伍", "活动名称", "活动编号", "第一场日期", "街镇")
+    listed = [line.cells for line in table[start + 2:] if line.kind == "line"]
+    assert [cells[2] for cells in listed] == [u.slug for u in book.unrecorded]
+    assert ("新北街道流动科技馆志愿服务队", "周末科学同学会", "zhoumo-tongxuehui", "2026-11-07", "新北街道") in listed
+    # Once the people are recorded, the event leaves the list; an all-years summary has none.
+    assert yearbook(index, figures(index, None)).unrecorded == ()
+
+
+@pytest.mark.build
+def test_the_stats_page_says_how_many_events_still_wait_for_their_people(sample_output: Path) -> None:
+    html = (sample_output / "stats" / "2026" / "index.html").read_text("utf-8")
+    said = int(re.search(r"还有 (\d+) 项已经举办的活动没有登记参加人数", html)[1])
+    rows = _csv_rows(_download(sample_output, 2026, "csv").read_bytes())
+    start = next(n for n, row in enumerate(rows) if row and "还没有登记参加人数的活动" in row[0])
+    listed = [row for row in rows[start + 2:] if len(row) == 5]
+    assert said == len(listed) > 0

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from kepu.content.model import COMMUNITY_KINDS, Registries
-from kepu.index.site import EventEntry, SiteIndex, session_community
+from kepu.index.site import EventEntry, SiteIndex, local_day, session_community
 from kepu.index.stats import (
     VILLAGE,
     Figures,
@@ -39,6 +40,17 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Unrecorded:
+    """An event held in the year whose 参加人数 is not recorded yet: the staffer asks its team."""
+
+    team: str
+    title: str
+    slug: str  # its 活动编号 in events.csv, and its file's name
+    day: date  # its first session (the one its people count on, ``counting_session``)
+    street: str
+
+
+@dataclass(frozen=True, slots=True)
 class Yearbook:
     """A year's summary (``year`` None: all years), with the page's ``figures`` it extends."""
 
@@ -48,6 +60,7 @@ class Yearbook:
     sections: tuple[Section, ...]
     active_programmes: int
     village_share: float  # percent of the year's 场次 held in villages (村)
+    unrecorded: tuple[Unrecorded, ...] = ()  # a year's events held with no 参加人数, by team and day
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -99,6 +112,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
             tallies["communities"].add([key], len(part), attendance if holds else None,
                                        len(held_sessions(entry, part, index.build_date, index.timezone)),
                                        elsewhere and number == 0)
+    unrecorded = _unrecorded(index, year) if year is not None else ()
     total = tallies["year"].row(TOTAL, "全年合计")
     programmes = _programme_lines(registries, tallies["programmes"], urls.get("programmes", {}))
     sections = (
@@ -120,7 +134,22 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
     )
     villages = tallies["communities"].row(VILLAGE, VILLAGE).sessions
     return Yearbook(year, result, total, sections, len(programmes),
-                    villages / total.sessions * 100 if total.sessions else 0.0)
+                    villages / total.sessions * 100 if total.sessions else 0.0, unrecorded)
+
+
+def _unrecorded(index: SiteIndex, year: int) -> tuple[Unrecorded, ...]:
+    """The year's events whose people would count in it (their first session is held, in ``year``)
+    but are not recorded; none for a cancelled event or one not yet held (``recorded_attendance``)."""
+    zone, teams = index.timezone, list(index.registries.teams)
+    found = []
+    for entry in index.entries:
+        event, first = entry.event, entry.counting_session
+        if (event.attendance is None and event.status != "cancelled" and local_day(first.start, zone).year == year
+                and held_sessions(entry, [first], index.build_date, zone)):
+            found.append((teams.index(event.team), local_day(first.start, zone), event.slug,
+                          Unrecorded(entry.team.name, event.title, event.slug, local_day(first.start, zone),
+                                     entry.street.name)))
+    return tuple(item for *_, item in sorted(found, key=lambda f: f[:3]))
 
 
 def _section(key: str, title: str, column: str, lines: Iterable[Row], tally: Tally, other: str = "",
