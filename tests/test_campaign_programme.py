@@ -139,19 +139,21 @@ def _ids(front: dict, field: str) -> list[str]:
 
 
 def _figures(content: Path, output: Path, oracle: dict[date, dict[str, dict]]) -> dict[str, list[int]]:
-    """项, 场次 and 人次 per street (and "" for all): sessions starting in the week; a cancelled event
-    is not counted (as on the year's figures)."""
+    """项, 场次 and 人次 per street (and "" for all): sessions in the week (one begun the evening
+    before too); a cancelled event is not counted (as on the year's figures); an event's people only
+    when all its sessions are in the week (a series' whole season cannot be split)."""
     fronts = event_fronts(content)
     figures: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for slug in sorted({s for day in oracle.values() for s in day}):
-        starts = [o for o in event_occurrences(output, slug, WEEK[-1] + timedelta(days=1))
-                  if _days_of(o["DTSTART"].dt, o["DTEND"].dt)[0] in WEEK]
+        every = [_days_of(o["DTSTART"].dt, o["DTEND"].dt)
+                 for o in event_occurrences(output, slug, WEEK[-1] + timedelta(days=800))]
+        starts = [days for days in every if days[0] <= WEEK[-1] and days[1] >= WEEK[0]]
         if fronts[slug].get("status") == "cancelled" or not starts:
             continue
         for key in ("", fronts[slug]["street"]):
             figures[key][0] += 1
             figures[key][1] += len(starts)
-            figures[key][2] += int(fronts[slug].get("attendance", 0))
+            figures[key][2] += int(fronts[slug].get("attendance", 0)) if len(starts) == len(every) else 0
     return figures
 
 
@@ -385,3 +387,36 @@ def test_implied_written_other_than_true_or_false_is_refused(mini_site: Path) ->
     assert ("content/data/campaigns.yml:5: implied: “自动”不是真假值 — "
             "活动期内的全部活动都算这个主题活动时写 implied: true，否则删去这一行") in lines
     assert not [line for line in lines if line.startswith(EVENT_PATH)]
+
+
+def test_the_year_tables_count_a_campaign_as_its_page_does(tmp_path: Path) -> None:
+    """The organiser's audit: with implied: true, the campaign page said 12 项 · 12 场次 and the year's
+    table (page, CSV, workbook) 3 · 3, counting only the events naming the campaign; a weekly series
+    naming it had all its 8 sessions of the year counted in the table, 1 on the page; and the page
+    added a whole season's 人次 of a series that held one session in the week. Both now count the
+    sessions held in the window of every event in the campaign, and a series going on outside the
+    window adds no 人次 (it records its people as a whole, which cannot be split): it is said apart."""
+    from test_site_index import index_for
+
+    from kepu.index.campaigndays import campaign_days
+    from kepu.index.stats import figures
+    from kepu.index.yearbook import yearbook
+
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", "attendance: 60\n"))
+    for path, people in (("xinbei/2026/zhoumo-tongxuehui.md", 120), ("xinbei/2026/liudong-kejiguan.md", 40)):
+        event = site / "content" / "events" / path
+        event.write_text(event.read_text("utf-8").replace("\n---\n", f"\nattendance: {people}\n---\n", 1), "utf-8")
+    index = index_for(date(2026, 12, 20), site)
+    campaign = index.registries.campaigns["kepuri-2026"]
+    members = [e for e in index.entries if any(c.id == campaign.id for c in e.campaigns)]
+    page = campaign_days(campaign, members, index.registries, index.timezone, index.build_date).tally
+    line = next(row for row in yearbook(index, figures(index, 2026)).section("campaigns").lines
+                if row.key == campaign.id)
+    held = [(e.event.slug, o.start) for e in members for o in e.occurrences if not o.cancelled
+            and campaign.start <= o.start.date() <= campaign.end]  # the window's sessions, counted by hand
+    assert sorted(slug for slug, _ in held) == ["liudong-kejiguan", "xinnong-dongji", "zhoumo-tongxuehui"]
+    assert (line.events, line.sessions) == (page.events, page.sessions) == (3, len(held))
+    assert line.attendance == page.attendance == 60 + 40  # not the series' 120 of its whole season
+    assert page.apart == 1  # the series, said apart

@@ -22,7 +22,13 @@ from kepu.index.site import (
     occurrence_key,
     time_text,
 )
-from kepu.index.stats import counted_sessions, held_sessions, recorded_attendance
+from kepu.index.stats import (
+    campaign_apart,
+    campaign_attendance,
+    campaign_day,
+    campaign_sessions,
+    held_sessions,
+)
 
 ALL_DAY = "全天"  # the heading of a day's all-day sessions (and days of all-day ones under way), listed first
 UNDER_WAY = "之前开始"  # … then sessions with a time of day that began on an earlier day (overnight, camps)
@@ -65,6 +71,7 @@ class Tally:
     held: int = 0  # sessions over before the build day
     attendance: int = 0
     reporting: int = 0  # events that recorded their attendance
+    apart: int = 0  # series going on outside the window: their people, recorded as a whole, not counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,22 +198,23 @@ def _place_away(by_day: dict, occurrence: Occurrence, away: MovedAway, entry: Ev
 
 def _tally(campaign: Campaign, entries: Iterable[EventEntry], zone: ZoneInfo, build_date: date,
            days: set[date] | None = None) -> Tally:
-    """Sessions starting in the window (or on ``days``); 人次 of the events having one."""
-    events = sessions = held = attendance = reporting = 0
+    """The campaign's sessions (``campaign_sessions``; those counting on ``days``); 人次 of the
+    events having one, as the year's tables count them (``campaign_attendance``)."""
+    events = sessions = held = attendance = reporting = apart = 0
     for entry in entries:
-        counted = [o for o in counted_sessions(entry, None, zone)
-                   if campaign.start <= local_day(o.start, zone) <= campaign.end
-                   and (days is None or local_day(o.start, zone) in days)]
+        own = campaign_sessions(entry, campaign, zone)
+        counted = [o for o in own if days is None or campaign_day(o, campaign, zone) in days]
         if not counted:
             continue
         events += 1
         sessions += len(counted)
         held += len(held_sessions(entry, counted, build_date, zone))
-        recorded = recorded_attendance(entry, build_date, zone)
+        recorded = campaign_attendance(entry, own, build_date, zone)
         if recorded is not None:
             attendance += recorded
             reporting += 1
-    return Tally(events, sessions, held, attendance, reporting)
+        apart += campaign_apart(entry, own, build_date, zone)
+    return Tally(events, sessions, held, attendance, reporting, apart)
 
 
 def slots(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:

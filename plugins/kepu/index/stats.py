@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from kepu.content.model import STATUS_LABELS, STREET_KINDS
+from kepu.content.model import STATUS_LABELS, STREET_KINDS, Campaign
 from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day
 
 
@@ -181,6 +181,34 @@ def counted_sessions(entry: EventEntry, year: int | None, zone: ZoneInfo) -> lis
     cancelled session (``recurrence.sessions``) is not a 场次 either.
     """
     return [] if entry.event.status == "cancelled" else _sessions(entry, year, zone)
+
+
+def campaign_sessions(entry: EventEntry, campaign: Campaign, zone: ZoneInfo) -> list:
+    """The 场次 an event holds for a campaign (as its page and the year's tables count them): its
+    counted sessions touching the window, a session begun the evening before included; a series'
+    other sessions are not the campaign's, whether it names the campaign or is in it by ``implied``."""
+    return [o for o in counted_sessions(entry, None, zone)
+            if local_day(o.start, zone) <= campaign.end and last_local_day(o, zone) >= campaign.start]
+
+
+def campaign_day(occurrence, campaign: Campaign, zone: ZoneInfo):
+    """The window's day a campaign's session counts on: its first day, or the window's first."""
+    return max(local_day(occurrence.start, zone), campaign.start)
+
+
+def campaign_attendance(entry: EventEntry, sessions: list, build_date, zone: ZoneInfo) -> int | None:
+    """The event's recorded 人次 as a campaign counts them (``sessions``: its ``campaign_sessions``):
+    only when all its sessions are the campaign's. A series going on outside the window records its
+    people as a whole, which cannot be split (see ``campaign_apart``)."""
+    if len(sessions) < len(counted_sessions(entry, None, zone)):
+        return None
+    return recorded_attendance(entry, build_date, zone)
+
+
+def campaign_apart(entry: EventEntry, sessions: list, build_date, zone: ZoneInfo) -> bool:
+    """Its people are recorded, but not counted by the campaign: said apart, not as 未登记."""
+    return bool(sessions) and campaign_attendance(entry, sessions, build_date, zone) is None and \
+        recorded_attendance(entry, build_date, zone) is not None
 
 
 def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEntry] | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from kepu.content.model import COMMUNITY_KINDS, Registries
 from kepu.index.site import EventEntry, SiteIndex, local_day, session_community
@@ -15,6 +16,10 @@ from kepu.index.stats import (
     Figures,
     Row,
     Tally,
+    campaign_apart,
+    campaign_attendance,
+    campaign_day,
+    campaign_sessions,
     counted_attendance,
     counted_elsewhere,
     counted_sessions,
@@ -71,7 +76,6 @@ def _keys(entry: EventEntry, registries: Registries) -> dict[str, tuple[str, ...
     event = entry.event
     return {
         "programmes": tuple(dict.fromkeys(a for p in event.programmes for a in registries.ancestors(p))),
-        "campaigns": event.campaigns,
         "teams": (event.team,),
         "people": event.speakers,
     }
@@ -112,6 +116,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
             tallies["communities"].add([key], len(part), attendance if holds else None,
                                        len(held_sessions(entry, part, index.build_date, index.timezone)),
                                        elsewhere and number == 0)
+        _add_campaigns(tallies["campaigns"], index, entry, year, counted, attendance, elsewhere)
     unrecorded = _unrecorded(index, year) if year is not None else ()
     total = tallies["year"].row(TOTAL, "全年合计")
     programmes = _programme_lines(registries, tallies["programmes"], urls.get("programmes", {}))
@@ -120,7 +125,9 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
                  "上级项目含其下各项目的活动；一项活动属于几个项目时，合计中只算一次。"),
         _section("campaigns", "主题活动", "主题活动", _lines(registries.campaigns, tallies["campaigns"],
                                                              urls.get("campaigns", {})),
-                 tallies["campaigns"], "不属于主题活动"),
+                 tallies["campaigns"], "不属于主题活动",
+                 "与主题活动页面的算法相同：只算活动期内的场次（前一天晚上开始、跨进活动期的也算）；"
+                 "重复活动在活动期以外的场次算“不属于主题活动”，它按整项登记的参加人数两行都不计入。"),
         _registry_section("streets", f"各{area}", area, result.streets, registries.streets, total),
         _registry_section("categories", "活动类型", "类型", result.categories, registries.categories, total,
                           "一项活动可属于几个类型，合计中只算一次。"),
@@ -135,6 +142,33 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
     villages = tallies["communities"].row(VILLAGE, VILLAGE).sessions
     return Yearbook(year, result, total, sections, len(programmes),
                     villages / total.sessions * 100 if total.sessions else 0.0, unrecorded)
+
+
+def _add_campaigns(tally: Tally, index: SiteIndex, entry: EventEntry, year: int | None, counted: list,
+                   attendance: int | None, elsewhere: bool) -> None:
+    """The event's sessions in each campaign it is in (named or ``implied``), as the campaign's page
+    counts them (``campaign_sessions``): a series' sessions outside the window are 不属于主题活动,
+    and its people, recorded as a whole, count in neither line (``campaign_attendance``)."""
+    zone, build_date, held = index.timezone, index.build_date, partial(held_sessions, entry)
+    joined: dict[int, object] = {}
+    for campaign in entry.campaigns:
+        own = campaign_sessions(entry, campaign, zone)
+        part = [o for o in own if year is None or campaign_day(o, campaign, zone).year == year]
+        if not part:
+            continue
+        joined.update((id(o), o) for o in part)
+        whole = campaign_attendance(entry, own, build_date, zone) is not None
+        tally.add([campaign.id], len(part), attendance if whole else None,
+                  len(held(part, build_date, zone)), elsewhere or campaign_apart(entry, own, build_date, zone))
+    within = [o for o in counted if id(o) in joined]
+    rest = [o for o in counted if id(o) not in joined]
+    if joined:  # 合计: each session once, however many campaigns hold it
+        sessions = within or list(joined.values())
+        tally.add([TOTAL], len(sessions), attendance if not rest else None, len(held(sessions, build_date, zone)),
+                  elsewhere or bool(rest and attendance is not None))
+    if rest:
+        tally.add([OTHER], len(rest), None if joined else attendance, len(held(rest, build_date, zone)),
+                  elsewhere or bool(joined and attendance is not None))
 
 
 def _unrecorded(index: SiteIndex, year: int) -> tuple[Unrecorded, ...]:
