@@ -216,3 +216,29 @@ def test_the_printed_programme_marks_a_session_on_the_day_it_moved_from(sheets) 
     overview = (output / "campaigns" / "keji-huodongzhou-2027" / "index.html").read_text("utf-8")
     listed = re.search(r">5月24日（周一）</a> <span class=\"meta\">(\d+) 场", overview)
     assert listed and int(listed[1]) == int(re.search(r"<strong>(\d+)</strong> 场次", monday)[1])
+
+
+def test_each_printed_day_says_how_old_it_is_and_what_its_zero_means(sheets, browser, tmp_path: Path) -> None:
+    """The organiser's audit: the printed programme said 信息截至… and the web address on the last of its
+    eight pages only (the others, pinned on a board, had neither), and a day holding only the
+    week-long exhibition was headed 0 项 · 0 场次 above it, where the web page says 另有 1 项跨天的活动在进行."""
+    from pypdf import PdfReader
+
+    output, base = sheets
+    printed = (output / "campaigns" / "keji-huodongzhou-2027" / "print" / "index.html").read_text("utf-8")
+    days = re.findall(r'<section class="print-day">(.*?)</section>', printed, re.S)
+    for day in days:
+        heading = re.search(r"<h2>(.*?)</h2>", day, re.S)[1]
+        if "<strong>0</strong> 场次" in heading and 'class="programme' in day:
+            assert re.search("跨天|已取消|改到", heading), heading
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/campaigns/keji-huodongzhou-2027/print/")
+        page.emulate_media(media="print")
+        page.pdf(path=tmp_path / "programme.pdf", format="A4", prefer_css_page_size=True)
+    finally:
+        page.close()
+    texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()).translate(RADICALS))
+             for p in PdfReader(tmp_path / "programme.pdf").pages]
+    dated = [text for text in texts if "信息截至2026年12月12日" in text and "/campaigns/keji-huodongzhou-2027/" in text]
+    assert len(dated) >= len(days) >= 7, (len(dated), len(days))  # every day, the week's seven
