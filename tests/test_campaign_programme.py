@@ -420,3 +420,21 @@ def test_the_year_tables_count_a_campaign_as_its_page_does(tmp_path: Path) -> No
     assert (line.events, line.sessions) == (page.events, page.sessions) == (3, len(held))
     assert line.attendance == page.attendance == 60 + 40  # not the series' 120 of its whole season
     assert page.apart == 1  # the series, said apart
+
+
+@pytest.mark.build
+def test_the_home_page_names_a_campaign_under_way_or_about_to_begin(tmp_path: Path) -> None:
+    """The organiser's audit: five days before 全国科普日 and in its middle, the home page never
+    mentioned it (its 未来两周 listed the events with no word of the campaign or its programme).
+    Built 2026-09-10 and 2026-09-20 it names the campaign, its dates and links its programme; built
+    on 2026-12-01, with no campaign near, it names none."""
+    for day, shown in (("2026-09-10", True), ("2026-09-20", True), ("2026-12-01", False)):
+        output = tmp_path / day
+        result = run_build(ROOT / "content", output, build_date=day)
+        assert result.returncode == 0, result.stderr[-2000:]
+        home = (output / "index.html").read_text("utf-8")
+        link = '<a href="/campaigns/quanguo-kepuri-2026/">2026年全国科普日滨海新区活动</a>'
+        assert (link in home) is shown, day
+        if shown:
+            assert "2026年9月15日（周二）至 9月25日（周五）" in home
+        assert "keji-huodongzhou-2027/\">" not in home  # next May's week is not near

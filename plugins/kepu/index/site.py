@@ -327,6 +327,14 @@ class SiteIndex:
     reported_in: dict[str, tuple[str, ...]] = field(default_factory=dict)  # news slug → events whose report: it is
 
     @property
+    def campaigns_soon(self) -> list[Facet]:
+        """Campaigns under way on the build day or beginning within HOME_DAYS, soonest first: the home
+        page names them (the science week is the year's largest programme)."""
+        last = self.build_date + timedelta(days=HOME_DAYS - 1)
+        return sorted((f for f in self.facets.get("campaigns", {}).values()
+                       if f.item.start <= last and f.item.end >= self.build_date), key=lambda f: f.item.start)
+
+    @property
     def next_day(self) -> date:
         """The day after the build: pages mark it 今天 too, shown by the reader's clock after midnight."""
         return self.build_date + timedelta(days=1)
