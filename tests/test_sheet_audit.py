@@ -490,3 +490,42 @@ def test_attendance_cells_are_read_as_whole_numbers_and_approximations_are_refus
             assert front(new_file(site, before, title))["attendance"] == read
             assert not any(f"第 {number} 行" in x for x in lines), result.stdout
     assert "约" in next(x for x in lines if x.startswith("「活动」表第 2 行")).split("改法")[1]
+
+
+# ------------------------------------------------------------------ the year-end list of 参加人数 (team leader's audit)
+
+def test_a_number_naming_a_published_file_is_refused_not_imported_as_a_second_event(template: Path,
+                                                                                    site: Path) -> None:
+    """The year-end workbook lists events waiting for their 参加人数 by 活动编号, "the event's file name";
+    a team leader typed it into the sheet's 编号 with the number of people: the import made a second
+    event (活动 151 → 152, 场次 +1, 人次 +35) and the real one stayed on the list. A 编号 that is a
+    published event's file name, not one imported from a sheet, is refused with the way that works."""
+    existing = next(p for p in sorted((site / "content" / "events").rglob("*.md"))
+                    if "external_id" not in p.read_text("utf-8"))
+    meta = front(existing)
+    before = event_files(site)
+    book, _ = workbook(template, [row(meta["title"], 编号=existing.stem, 日期=datetime(2027, 2, 20), 参加人数=35)])
+    result = save_and_import(site, book)
+    assert result.returncode == 1, result.stdout
+    said = next(x for x in result.stdout.splitlines() if x.startswith("「活动」表第 2 行「编号」列："))
+    assert existing.stem in said and "网页编辑" in said and "attendance" in said, said
+    assert event_files(site) == before
+
+
+def test_importing_an_earlier_sheet_again_keeps_the_people_recorded_since(template: Path, site: Path) -> None:
+    """Re-importing last month's copy of the sheet (its 参加人数 column empty) silently erased the 120
+    people recorded since: the file kept only the commented-out example. An empty cell now leaves a
+    recorded number alone; a number written replaces it."""
+    first, _ = workbook(template, [row("二月科普讲座", 编号="XB-1", 日期=datetime(2027, 2, 20))])
+    assert save_and_import(site, first, today="2027-02-01").returncode == 0
+    before = event_files(site)
+    recorded, _ = workbook(template, [row("二月科普讲座", 编号="XB-1", 日期=datetime(2027, 2, 20), 参加人数=120)])
+    assert save_and_import(site, recorded, name="表2.xlsx").returncode == 0
+    path = next(site / f for f in event_files(site) if event_files(site)[f] != before.get(f))
+    assert front(path)["attendance"] == 120
+    result = save_and_import(site, first, name="表3.xlsx")  # last month's copy again
+    assert result.returncode == 0, result.stdout
+    assert front(path)["attendance"] == 120, path.read_text("utf-8")
+    corrected, _ = workbook(template, [row("二月科普讲座", 编号="XB-1", 日期=datetime(2027, 2, 20), 参加人数=125)])
+    assert save_and_import(site, corrected, name="表4.xlsx").returncode == 0
+    assert front(path)["attendance"] == 125

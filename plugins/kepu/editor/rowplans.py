@@ -262,6 +262,14 @@ class RowPlanner:
         old = self.previous(row, external_id, self.known)
         if isinstance(old, Finding):
             return [old]
+        if numbered and old is None and external_id in self.taken:  # the year-end list's 活动编号, say
+            return [self.finding(row, HEADERS["external_id"],
+                                 f"编号“{external_id}”是已经发布的活动 {self.taken[external_id]} 的文件名，它不是用这个编号"
+                                 "从表格导入的，导入会另外新建一个同样的活动（活动、场次和人次都会多算）",
+                                 "登记它的参加人数，请在网页编辑里打开这个活动填「参加人数」，或在它的文件里写上 attendance（参加人数）；"
+                                 "这一行从表格里删掉")]
+        if attendance is None and old is not None:  # an empty cell (last month's copy of the sheet) keeps it
+            attendance = recorded_attendance(old, self.layout)
         refused = self.reused(row, given, external_id, old) if old else \
             None if numbered else self.renamed(row, given, external_id)
         if refused is not None:
@@ -497,6 +505,13 @@ def _plain_line(line: str) -> str:
         return line
     end = match.end() - 1  # the character that makes the markup: #, >, -, + or the number's dot
     return f"{line[:end]}\\{line[end:]}"
+
+
+def recorded_attendance(path: Path, layout) -> int | None:
+    """The 参加人数 an event file records (a whole number), if any."""
+    meta, _ = front_matter(path, layout)
+    value = meta.get("attendance")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def with_attendance(text: str, attendance: int | None) -> str:
