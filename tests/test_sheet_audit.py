@@ -529,3 +529,17 @@ def test_importing_an_earlier_sheet_again_keeps_the_people_recorded_since(templa
     corrected, _ = workbook(template, [row("二月科普讲座", 编号="XB-1", 日期=datetime(2027, 2, 20), 参加人数=125)])
     assert save_and_import(site, corrected, name="表4.xlsx").returncode == 0
     assert front(path)["attendance"] == 125
+
+
+def test_an_empty_cell_still_clears_a_number_written_before_the_event(template: Path, site: Path) -> None:
+    """The import says of a number written for an event not yet held: 先清空「参加人数」. Emptying the
+    cell and importing again clears it (a kept number is kept only where the check takes it)."""
+    early, _ = workbook(template, [row("三月科普讲座", 编号="XB-2", 参加人数=80)])  # on 2027-03-13, after today
+    result = save_and_import(site, early)
+    assert "先清空「参加人数」" in result.stdout, result.stdout
+    path = next(site / f for f in event_files(site) if "三月科普讲座" in (site / f).read_text("utf-8"))
+    assert front(path)["attendance"] == 80
+    cleared, _ = workbook(template, [row("三月科普讲座", 编号="XB-2")])
+    result = save_and_import(site, cleared, name="表2.xlsx")
+    assert result.returncode == 0 and "先清空" not in result.stdout, result.stdout
+    assert "attendance" not in front(path), path.read_text("utf-8")

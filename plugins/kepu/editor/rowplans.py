@@ -268,7 +268,8 @@ class RowPlanner:
                                  "从表格导入的，导入会另外新建一个同样的活动（活动、场次和人次都会多算）",
                                  "登记它的参加人数，请在网页编辑里打开这个活动填「参加人数」，或在它的文件里写上 attendance（参加人数）；"
                                  "这一行从表格里删掉")]
-        if attendance is None and old is not None:  # an empty cell (last month's copy of the sheet) keeps it
+        kept = attendance is None and old is not None
+        if kept:  # an empty cell (last month's copy of the sheet) keeps the number recorded
             attendance = recorded_attendance(old, self.layout)
         refused = self.reused(row, given, external_id, old) if old else \
             None if numbered else self.renamed(row, given, external_id)
@@ -280,7 +281,11 @@ class RowPlanner:
             draft = event_draft(RowAnswers(given, None, lambda _: None), self.registries, taken)
         except Wrong as exc:
             return [self.finding(row, _header(exc.keys), exc.message, exc.hint)]
-        return self.checked(row, replace(draft, external_id=external_id, **extra), old, attendance)
+        planned = self.checked(row, replace(draft, external_id=external_id, **extra), old, attendance)
+        if kept and attendance is not None and any(f.problem.field == HEADERS["attendance"] for f in planned.findings):
+            # … unless the check refuses it (not held yet, or cancelled): the cell was emptied to clear it
+            planned = self.checked(row, replace(draft, external_id=external_id, **extra), old)
+        return planned
 
     def checked(self, row: Row, draft: EventDraft, old: Path | None, attendance: int | None = None) -> Planned:
         """The row's file as it will be written (``attendance``: its 参加人数), with what invoke check
