@@ -1620,3 +1620,24 @@ def test_a_session_moved_onto_another_of_the_series_is_refused_in_the_form(edito
     assert saved == [{"date": date(2026, 12, 19), "start": "2026-12-12 09:30", "end": "2026-12-12 11:30"}], saved
     _passes_check(site, event)
 
+
+
+def test_the_people_box_takes_only_a_whole_number(editor, browser) -> None:
+    """The team leader's audit: 参加人数 typed as 30-40 or 50+ was saved as nothing (erasing the number
+    recorded before) while the box still showed it, with 已发布. The form now refuses what the box
+    shows unless it is a whole number, says how to write it, and writes nothing."""
+    site, url, _ = editor
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    before = event.read_text("utf-8")
+    evening = datetime(2026, 12, 5, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with _signed_in(browser, url, clock=evening) as page:
+        _open_event(page, url, "xinbei/2026/liudong-kejiguan")
+        box = page.get_by_label("参加人数（活动结束后填）")
+        for typed in ("30-40", "50+"):
+            box.fill("")
+            box.press_sequentially(typed)
+            _refused(page, "“参加人数”只写一个整数，例如 45")
+            assert event.read_text("utf-8") == before, typed
+        box.fill("45")
+        _publish(page)
+    assert _front_matter(event)["attendance"] == 45

@@ -129,7 +129,8 @@ def test_the_template_has_an_attendance_column_saying_when_to_fill_it(template: 
     letter = sheet.cell(1, headers(sheet)["参加人数"]).column_letter
     (rule,) = [dv for dv in sheet.data_validations.dataValidation
                if any(str(r).startswith(f"{letter}2:") for r in dv.sqref.ranges)]
-    assert rule.showInputMessage and rule.prompt == "活动结束后填实际参加人数，没办完的活动不填"
+    assert rule.showInputMessage and rule.prompt == ("活动结束后填实际参加人数（整数）；重复活动填各场的合计；没办完的活动不填；"
+                                                     "空着不会清掉已经登记的人数")
     instructions = " ".join(str(c.value) for c in book["说明"]["A"] if c.value)
     assert "参加人数：活动结束后填实际参加人数" in instructions
     assert "活动办完以后：在「参加人数」列填实际参加的人数（只写数字，例如 200），再导入一次" in instructions

@@ -1064,6 +1064,13 @@
      its end, the same evening; an all-day one from the morning after its last day. ``now``:
      the clock, "2026-12-08 17:05". */
   function attendanceProblems(get, now) {
+    /* The number box keeps what was typed but saves its number: "30-40" and "50+" as nothing (an
+       earlier number erased). What the box shows must be a whole number. */
+    var box = controlOf("attendance");
+    var typed = box ? box.value.trim() : "";
+    if (box && (box.validity && box.validity.badInput || (typed && !/^\d+$/.test(typed)))) {
+      return [at("attendance", "“参加人数”只写一个整数，例如 45：不写范围、小数点、“约”或“人”；人数不确定就按登记的人数填")];
+    }
     if (!filled(get("attendance"))) return [];
     if (statusOf(get) === "cancelled") {
       return [at("attendance", "已取消的活动填了“参加人数”，统计不会计入：清空参加人数；活动其实办了，就改正状态")];

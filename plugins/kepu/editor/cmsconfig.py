@@ -191,7 +191,8 @@ def _afterwards() -> list[dict[str, Any]]:
     check asks for it (or a report) when a past event is added."""
     return [
         {"name": "attendance", "label": "参加人数（活动结束后填）", "widget": "number", "value_type": "int",
-         "min": 0, "max": 10_000_000, "required": False, "hint": "活动办完以后填实际参加的人数，年度统计会用到"},
+         "min": 0, "max": 10_000_000, "required": False, "hint": ("活动办完以后填实际参加的人数，只写一个整数（例如 45），年度统计会用到；"
+                  "重复活动填各场的合计，计入第一场所在的年份")},
     ]
 
 

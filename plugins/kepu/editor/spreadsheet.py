@@ -90,7 +90,8 @@ EVENT_COLUMNS = (
            "改期的活动直接改日期和时间"),
     Column("状态说明", "status_note", note="取消的原因等，例如 因大风天气取消", width=24),
     Column("活动介绍", "body", "long", True, note="做什么、怎么参加、需要带什么", width=40),
-    Column("参加人数", "attendance", "attendance", note="活动结束后填实际参加人数，没办完的活动不填"),
+    Column("参加人数", "attendance", "attendance", note="活动结束后填实际参加人数（整数）；重复活动填各场的合计；没办完的活动不填；"
+           "空着不会清掉已经登记的人数"),
 )
 MAX_ATTENDANCE = 10_000_000  # as invoke check reads attendance
 
