@@ -88,13 +88,13 @@ def lines(book: Yearbook, title: str, as_of: date) -> list[Line]:
     if book.unrecorded:
         out += [Line("blank"), Line("heading", (f"{NUMERALS[len(book.sections) + 1]}、还没有登记参加人数的活动"
                                                 f"（{len(book.unrecorded)} 项）",)),
-                Line("header", UNRECORDED_HEADERS)]
+                Line("header", (*UNRECORDED_HEADERS, book.area))]
         out += [Line("line", (u.team, u.title, u.slug, u.day.isoformat(), u.street)) for u in book.unrecorded]
         out.append(Line("note", (UNRECORDED_NOTE,)))
     return out
 
 
-UNRECORDED_HEADERS = ("队伍", "活动名称", "活动编号", "第一场日期", "街镇")
+UNRECORDED_HEADERS = ("队伍", "活动名称", "活动编号", "第一场日期")  # then the district's word for its streets
 UNRECORDED_NOTE = ("这些活动已经举办（第一场已结束），还没有填写参加人数，人次里没有它们。请各队伍在活动文件里填写 "
                    "attendance（网页编辑里是“参加人数”）；活动编号就是活动文件的文件名，也是 events.csv 的“活动编号”。")
 

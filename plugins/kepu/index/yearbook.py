@@ -66,6 +66,7 @@ class Yearbook:
     active_programmes: int
     village_share: float  # percent of the year's 场次 held in villages (村)
     unrecorded: tuple[Unrecorded, ...] = ()  # a year's events held with no 参加人数, by team and day
+    area: str = "街镇"  # what the district calls its streets (AreaWords.short: 乡镇…)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -141,7 +142,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
     )
     villages = tallies["communities"].row(VILLAGE, VILLAGE).sessions
     return Yearbook(year, result, total, sections, len(programmes),
-                    villages / total.sessions * 100 if total.sessions else 0.0, unrecorded)
+                    villages / total.sessions * 100 if total.sessions else 0.0, unrecorded, area)
 
 
 def _add_campaigns(tally: Tally, index: SiteIndex, entry: EventEntry, year: int | None, counted: list,
