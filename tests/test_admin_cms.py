@@ -1621,7 +1621,6 @@ def test_a_session_moved_onto_another_of_the_series_is_refused_in_the_form(edito
     _passes_check(site, event)
 
 
-
 def test_the_people_box_takes_only_a_whole_number(editor, browser) -> None:
     """The team leader's audit: 参加人数 typed as 30-40 or 50+ was saved as nothing (erasing the number
     recorded before) while the box still showed it, with 已发布. The form now refuses what the box

@@ -172,11 +172,11 @@ def test_the_printed_programme_lists_a_night_session_under_way_not_as_all_day(sh
     assert "信息截至2026年12月12日（周六）" in printed  # a printout read for days says how old it is
 
 
-def test_each_printed_page_says_which_of_how_many_it_is(sheets, browser, tmp_path: Path) -> None:
-    """A week's programme is several A4 pages pinned side by side; one that falls off is missed."""
+def _programme_pages(base: str, browser, tmp_path: Path) -> list[str]:
+    """The science week's programme printed by Chromium to an A4 PDF: each page's text, as pypdf
+    reads it (spaces dropped, full-width and radical forms folded)."""
     from pypdf import PdfReader
 
-    _, base = sheets
     page = browser.new_page()
     try:
         page.goto(f"{base}/campaigns/keji-huodongzhou-2027/print/")
@@ -184,8 +184,14 @@ def test_each_printed_page_says_which_of_how_many_it_is(sheets, browser, tmp_pat
         page.pdf(path=tmp_path / "programme.pdf", format="A4", prefer_css_page_size=True)
     finally:
         page.close()
-    texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()).translate(RADICALS))
-             for p in PdfReader(tmp_path / "programme.pdf").pages]
+    return [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()).translate(RADICALS))
+            for p in PdfReader(tmp_path / "programme.pdf").pages]
+
+
+def test_each_printed_page_says_which_of_how_many_it_is(sheets, browser, tmp_path: Path) -> None:
+    """A week's programme is several A4 pages pinned side by side; one that falls off is missed."""
+    _, base = sheets
+    texts = _programme_pages(base, browser, tmp_path)
     assert len(texts) >= 7  # a day a page
     for number, text in enumerate(texts, 1):
         assert f"第{number}页,共{len(texts)}页" in text
@@ -222,8 +228,6 @@ def test_each_printed_day_says_how_old_it_is_and_what_its_zero_means(sheets, bro
     """The organiser's audit: the printed programme said 信息截至… and the web address on the last of its
     eight pages only (the others, pinned on a board, had neither), and a day holding only the
     week-long exhibition was headed 0 项 · 0 场次 above it, where the web page says 另有 1 项跨天的活动在进行."""
-    from pypdf import PdfReader
-
     output, base = sheets
     printed = (output / "campaigns" / "keji-huodongzhou-2027" / "print" / "index.html").read_text("utf-8")
     days = re.findall(r'<section class="print-day">(.*?)</section>', printed, re.S)
@@ -231,14 +235,6 @@ def test_each_printed_day_says_how_old_it_is_and_what_its_zero_means(sheets, bro
         heading = re.search(r"<h2>(.*?)</h2>", day, re.S)[1]
         if "<strong>0</strong> 场次" in heading and 'class="programme' in day:
             assert re.search("跨天|已取消|改到", heading), heading
-    page = browser.new_page()
-    try:
-        page.goto(f"{base}/campaigns/keji-huodongzhou-2027/print/")
-        page.emulate_media(media="print")
-        page.pdf(path=tmp_path / "programme.pdf", format="A4", prefer_css_page_size=True)
-    finally:
-        page.close()
-    texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()).translate(RADICALS))
-             for p in PdfReader(tmp_path / "programme.pdf").pages]
+    texts = _programme_pages(base, browser, tmp_path)
     dated = [text for text in texts if "信息截至2026年12月12日" in text and "/campaigns/keji-huodongzhou-2027/" in text]
     assert len(dated) >= len(days) >= 7, (len(dated), len(days))  # every day, the week's seven

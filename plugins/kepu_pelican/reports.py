@@ -95,7 +95,7 @@ class StatsGenerator(Generator):
                 downloads = self._summary(services, book) if year else {}
                 writer.write_file(urls.save_as(kind, **fields), template, self.context, url=url,
                                   page_name="stats", figures=result, label=label, overview=overview,
-                                  charts=_charts(result, label, index.registries.area_words().short)
+                                  charts=_charts(result, label, index.area_words.short)
                                   | _book_charts(book, label), yearbook=book,
                                   downloads=downloads, attendance_note=ATTENDANCE_NOTE)
 

@@ -270,7 +270,7 @@ class RowPlanner:
                                  "这一行从表格里删掉")]
         kept = attendance is None and old is not None
         if kept:  # an empty cell (last month's copy of the sheet) keeps the number recorded
-            attendance = recorded_attendance(old, self.layout)
+            attendance = attendance_in(old, self.layout)
         refused = self.reused(row, given, external_id, old) if old else \
             None if numbered else self.renamed(row, given, external_id)
         if refused is not None:
@@ -512,7 +512,7 @@ def _plain_line(line: str) -> str:
     return f"{line[:end]}\\{line[end:]}"
 
 
-def recorded_attendance(path: Path, layout) -> int | None:
+def attendance_in(path: Path, layout) -> int | None:
     """The 参加人数 an event file records (a whole number), if any."""
     meta, _ = front_matter(path, layout)
     value = meta.get("attendance")

@@ -23,11 +23,11 @@ from kepu.index.site import (
     time_text,
 )
 from kepu.index.stats import (
-    campaign_apart,
-    campaign_attendance,
     campaign_day,
     campaign_sessions,
+    campaign_whole,
     held_sessions,
+    recorded_attendance,
 )
 
 ALL_DAY = "全天"  # the heading of a day's all-day sessions (and days of all-day ones under way), listed first
@@ -199,7 +199,7 @@ def _place_away(by_day: dict, occurrence: Occurrence, away: MovedAway, entry: Ev
 def _tally(campaign: Campaign, entries: Iterable[EventEntry], zone: ZoneInfo, build_date: date,
            days: set[date] | None = None) -> Tally:
     """The campaign's sessions (``campaign_sessions``; those counting on ``days``); 人次 of the
-    events having one, as the year's tables count them (``campaign_attendance``)."""
+    events having one, as the year's tables count them (``campaign_whole``)."""
     events = sessions = held = attendance = reporting = apart = 0
     for entry in entries:
         own = campaign_sessions(entry, campaign, zone)
@@ -209,11 +209,14 @@ def _tally(campaign: Campaign, entries: Iterable[EventEntry], zone: ZoneInfo, bu
         events += 1
         sessions += len(counted)
         held += len(held_sessions(entry, counted, build_date, zone))
-        recorded = campaign_attendance(entry, own, build_date, zone)
-        if recorded is not None:
+        recorded = recorded_attendance(entry, build_date, zone)
+        if recorded is None:
+            continue
+        if campaign_whole(entry, own, zone):
             attendance += recorded
             reporting += 1
-        apart += campaign_apart(entry, own, build_date, zone)
+        else:
+            apart += 1
     return Tally(events, sessions, held, attendance, reporting, apart)
 
 

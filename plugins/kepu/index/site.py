@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from kepu.content.dates import as_local, format_day, format_when
@@ -110,7 +111,7 @@ class EventEntry:
         the year and street figures it adds to): its first one held, ``earlier`` ones included (a
         long series' first session is no longer listed, nor its row in events.csv, but its year
         keeps the people)."""
-        return next((o for o in (*self.earlier, *self.occurrences) if not o.cancelled), self.occurrences[0])
+        return next((o for o in chain(self.earlier, self.occurrences) if not o.cancelled), self.occurrences[0])
 
     @property
     def is_past(self) -> bool:

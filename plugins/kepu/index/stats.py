@@ -196,19 +196,11 @@ def campaign_day(occurrence, campaign: Campaign, zone: ZoneInfo):
     return max(local_day(occurrence.start, zone), campaign.start)
 
 
-def campaign_attendance(entry: EventEntry, sessions: list, build_date, zone: ZoneInfo) -> int | None:
-    """The event's recorded 人次 as a campaign counts them (``sessions``: its ``campaign_sessions``):
-    only when all its sessions are the campaign's. A series going on outside the window records its
-    people as a whole, which cannot be split (see ``campaign_apart``)."""
-    if len(sessions) < len(counted_sessions(entry, None, zone)):
-        return None
-    return recorded_attendance(entry, build_date, zone)
-
-
-def campaign_apart(entry: EventEntry, sessions: list, build_date, zone: ZoneInfo) -> bool:
-    """Its people are recorded, but not counted by the campaign: said apart, not as 未登记."""
-    return bool(sessions) and campaign_attendance(entry, sessions, build_date, zone) is None and \
-        recorded_attendance(entry, build_date, zone) is not None
+def campaign_whole(entry: EventEntry, sessions: list, zone: ZoneInfo) -> bool:
+    """All the event's sessions are the campaign's (``sessions``: its ``campaign_sessions``): only
+    then do its recorded 人次 count for the campaign. A series going on outside the window records
+    its people as a whole, which cannot be split: they are said apart, not as 未登记."""
+    return len(sessions) == len(counted_sessions(entry, None, zone))
 
 
 def figures(index: SiteIndex, year: int | None = None, entries: Iterable[EventEntry] | None = None,

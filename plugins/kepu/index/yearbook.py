@@ -16,10 +16,9 @@ from kepu.index.stats import (
     Figures,
     Row,
     Tally,
-    campaign_apart,
-    campaign_attendance,
     campaign_day,
     campaign_sessions,
+    campaign_whole,
     counted_attendance,
     counted_elsewhere,
     counted_sessions,
@@ -98,7 +97,7 @@ def yearbook(index: SiteIndex, result: Figures, urls: dict[str, dict[str, str]] 
     """The summary of ``result.year`` (the page's figures, which give the streets and categories)."""
     urls = urls or {}
     year, registries = result.year, index.registries
-    area = registries.area_words().short  # 街镇, 乡镇…: what the district's pages call its streets
+    area = index.area_words.short  # 街镇, 乡镇…: what the district's pages call its streets
     tallies = {kind: Tally() for kind in ("programmes", "campaigns", "teams", "communities", "people", "year")}
     for entry in index.entries:
         counted = counted_sessions(entry, year, index.timezone)
@@ -149,7 +148,7 @@ def _add_campaigns(tally: Tally, index: SiteIndex, entry: EventEntry, year: int 
                    attendance: int | None, elsewhere: bool) -> None:
     """The event's sessions in each campaign it is in (named or ``implied``), as the campaign's page
     counts them (``campaign_sessions``): a series' sessions outside the window are 不属于主题活动,
-    and its people, recorded as a whole, count in neither line (``campaign_attendance``)."""
+    and its people, recorded as a whole, count in neither line (``campaign_whole``)."""
     zone, build_date, held = index.timezone, index.build_date, partial(held_sessions, entry)
     joined: dict[int, object] = {}
     for campaign in entry.campaigns:
@@ -158,13 +157,12 @@ def _add_campaigns(tally: Tally, index: SiteIndex, entry: EventEntry, year: int 
         if not part:
             continue
         joined.update((id(o), o) for o in part)
-        whole = campaign_attendance(entry, own, build_date, zone) is not None
+        whole = campaign_whole(entry, own, zone)
         tally.add([campaign.id], len(part), attendance if whole else None,
-                  len(held(part, build_date, zone)), elsewhere or campaign_apart(entry, own, build_date, zone))
-    within = [o for o in counted if id(o) in joined]
+                  len(held(part, build_date, zone)), elsewhere or (not whole and attendance is not None))
     rest = [o for o in counted if id(o) not in joined]
     if joined:  # 合计: each session once, however many campaigns hold it
-        sessions = within or list(joined.values())
+        sessions = list(joined.values())
         tally.add([TOTAL], len(sessions), attendance if not rest else None, len(held(sessions, build_date, zone)),
                   elsewhere or bool(rest and attendance is not None))
     if rest:
@@ -175,15 +173,17 @@ def _add_campaigns(tally: Tally, index: SiteIndex, entry: EventEntry, year: int 
 def _unrecorded(index: SiteIndex, year: int) -> tuple[Unrecorded, ...]:
     """The year's events whose people would count in it (their first session is held, in ``year``)
     but are not recorded; none for a cancelled event or one not yet held (``recorded_attendance``)."""
-    zone, teams = index.timezone, list(index.registries.teams)
+    zone = index.timezone
+    teams = {ident: number for number, ident in enumerate(index.registries.teams)}
     found = []
     for entry in index.entries:
         event, first = entry.event, entry.counting_session
-        if (event.attendance is None and event.status != "cancelled" and local_day(first.start, zone).year == year
-                and held_sessions(entry, [first], index.build_date, zone)):
-            found.append((teams.index(event.team), local_day(first.start, zone), event.slug,
-                          Unrecorded(entry.team.name, event.title, event.slug, local_day(first.start, zone),
-                                     entry.street.name)))
+        if event.attendance is not None or event.status == "cancelled":
+            continue
+        day = local_day(first.start, zone)
+        if day.year == year and held_sessions(entry, [first], index.build_date, zone):
+            found.append((teams[event.team], day, event.slug,
+                          Unrecorded(entry.team.name, event.title, event.slug, day, entry.street.name)))
     return tuple(item for *_, item in sorted(found, key=lambda f: f[:3]))
 
 
