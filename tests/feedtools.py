@@ -67,7 +67,7 @@ def lint(data: bytes) -> list[str]:
     return problems
 
 
-def _stamp(value: date | datetime) -> str:
+def stamp_text(value: date | datetime) -> str:
     """Times as ical.js prints them: UTC with milliseconds; dates as YYYY-MM-DD."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
@@ -77,7 +77,7 @@ def _stamp(value: date | datetime) -> str:
 def python_occurrences(path: Path, start: date, end: date) -> list[tuple[str, str, str]]:
     calendar = Calendar.from_ical(path.read_bytes())
     found = recurring_ical_events.of(calendar).between(start, end)
-    return sorted((str(e["UID"]), _stamp(e["DTSTART"].dt), _stamp(e["DTEND"].dt)) for e in found)
+    return sorted((str(e["UID"]), stamp_text(e["DTSTART"].dt), stamp_text(e["DTEND"].dt)) for e in found)
 
 
 def node_available() -> bool:

@@ -12,6 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import recurring_ical_events
+from icalendar import Calendar
 from test_entities import CAMPAIGNS, EVENT, EVENT_PATH, check_lines, with_registries
 
 from bench.campaign import CAMPAIGN, DAY_BOUND, campaign_start, generate_week, page_weight
@@ -25,6 +27,7 @@ from feedtools import (
     lint,
     node_available,
     python_occurrences,
+    stamp_text,
 )
 from webtools import axe, axe_available, vnu_available, vnu_errors
 
@@ -200,20 +203,42 @@ def _campaign_feeds(output: Path) -> list[Path]:
     return sorted((output / "feeds" / "campaigns" / CAMPAIGN).glob("*.ics"))
 
 
+def _week_items(week: tuple[Path, Path], oracle: dict[date, dict[str, dict]]) -> dict[str, date]:
+    """What the campaign's calendar should hold, by UID before the @, with the day it is first listed
+    on: a one-off event whole; each session of a series in the week (named by its planned time)."""
+    _, output = week
+    items: dict[str, date] = {}
+    for day in WEEK:
+        for slug, front in oracle[day].items():
+            if "recurrence" not in front:
+                items.setdefault(slug, day)
+                continue
+            for occurrence in event_occurrences(output, slug, WEEK[-1] + timedelta(days=1)):
+                first, last = _days_of(occurrence["DTSTART"].dt, occurrence["DTEND"].dt)
+                planned = occurrence.get("RECURRENCE-ID", occurrence["DTSTART"]).dt
+                if first <= day <= last:
+                    items.setdefault(f"{slug}.{planned.astimezone(ZONE):%Y%m%dT%H%M}", day)
+    return items
+
+
 def test_the_campaigns_calendar_is_cut_by_day_and_the_parts_are_listed(week, oracle) -> None:
     """A resident subscribes: the week's events would not fit in one file under the limit, so the
-    campaign page lists one file per day; together they hold every event of the week exactly once."""
+    campaign page lists one file per day; together they hold every event of the week exactly once,
+    and a weekly series its sessions in the week, each on its own day (not its whole season)."""
     _, output = week
     parts = _campaign_feeds(output)
-    assert [p.stem for p in parts] == [d.isoformat() for d in WEEK if any(
-        min(day for day in WEEK if slug in oracle[day]) == d for slug in oracle[d])]
+    items = _week_items(week, oracle)
+    assert [p.stem for p in parts] == sorted({day.isoformat() for day in items.values()})
     page = (output / "campaigns" / CAMPAIGN / "index.html").read_text("utf-8")
     for part in parts:
         assert f'href="/feeds/campaigns/{CAMPAIGN}/{part.name}"' in page
         assert part.stat().st_size <= FEED_BYTES and lint(part.read_bytes()) == []
-    uids = [u for p in parts for u in re.findall(r"^UID:([^@\r]+)@", p.read_text("utf-8"), re.MULTILINE)]
-    assert sorted(set(uids)) == sorted({s for day in oracle.values() for s in day})
-    assert len(uids) == len(set(uids))
+        uids = re.findall(r"^UID:([^@\r]+)@", part.read_text("utf-8"), re.MULTILINE)
+        assert sorted(uids) == sorted(uid for uid, day in items.items() if day.isoformat() == part.stem)
+    assert any("." in uid for uid in items)  # the week has series
+    usual = (output / "feeds" / "campaigns" / f"{CAMPAIGN}.ics").read_text("utf-8")  # 订阅: the nearest ones
+    held = re.findall(r"^UID:([^@\r]+)@", usual, re.MULTILINE)
+    assert held and len(held) == len(set(held)) and set(held) <= set(items)
 
 
 def test_every_part_reads_the_same_in_icaljs_libical_and_python(week) -> None:
@@ -370,7 +395,7 @@ def test_a_day_too_large_for_one_file_is_cut_by_street_then_into_pieces(tmp_path
     page = (output / "campaigns" / "kepuri-2026" / "index.html").read_text("utf-8")
     assert "2026年12月5日（周六） · 新北街道（第 2 部分）" in page
     uids = [u for p in parts for u in re.findall(r"^UID:([^@\r]+)@", p.read_text("utf-8"), re.MULTILINE)]
-    assert sorted(uids) == ["liudong-kejiguan", "xinnong-dongji", "zhoumo-tongxuehui"]
+    assert sorted(uids) == ["liudong-kejiguan", "xinnong-dongji", "zhoumo-tongxuehui.20261205T1400"]
     assert all(p.stat().st_size <= limit and lint(p.read_bytes()) == [] for p in parts)
     assert all(f'href="/feeds/campaigns/kepuri-2026/{p.name}"' in page for p in parts)
     require(node_available() and libical_available(), "ical.js and libical")
@@ -438,3 +463,64 @@ def test_the_home_page_names_a_campaign_under_way_or_about_to_begin(tmp_path: Pa
         if shown:
             assert "2026年9月15日（周二）至 9月25日（周五）" in home
         assert "keji-huodongzhou-2027/\">" not in home  # next May's week is not near
+
+
+SERIES_SESSIONS = """\
+  sessions:
+    - date: 2026-11-28
+      start: 2026-12-02 14:00
+    - date: 2026-12-12
+      status: cancelled
+      note: 活动室维修
+    - date: 2026-12-19
+      start: 2026-12-27 14:00
+"""
+
+
+def _touches(start: datetime, end: datetime, first: date, last: date) -> bool:
+    return start.astimezone(ZONE).date() <= last and end.astimezone(ZONE) > datetime.combine(first, datetime.min.time(),
+                                                                                         ZONE)
+
+
+def test_a_series_brings_only_its_sessions_in_the_window_to_the_campaigns_calendar(tmp_path: Path) -> None:
+    """The organiser's audit: a weekly series with Saturdays in 全国科普日 put its whole season in the
+    campaign's calendar (a subscriber got every Saturday from November to February, about 70 sessions
+    outside the week in a real year). The campaign's calendar now holds each of the series' sessions in
+    the window as an item of its own — one moved into the window at its new time, a cancelled one as
+    cancelled, one moved out at its new time (a subscriber had it) — and nothing else of the series; a
+    one-off event keeps its own UID. The oracle is the series' own calendar file, expanded by
+    recurring-ical-events, ical.js and libical alike."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    window = CAMPAIGNS.replace("end: 2026-12-10", "end: 2026-12-20") + "  implied: true\n"
+    with_registries(site, campaigns=window, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    series = site / "content/events/xinbei/2026/zhoumo-tongxuehui.md"
+    series.write_text(series.read_text("utf-8").replace("  rdates: [2027-02-06 14:00]\n",
+                                                         "  rdates: [2027-02-06 14:00]\n" + SERIES_SESSIONS), "utf-8")
+    output = tmp_path / "output"
+    result = run_build(site / "content", output)
+    assert result.returncode == 0, result.stderr[-2000:]
+    first, last = date(2026, 12, 1), date(2026, 12, 20)
+    span = (date(2026, 10, 1), date(2027, 3, 1))
+    own = Calendar.from_ical((output / "events" / "zhoumo-tongxuehui.ics").read_bytes())
+    expected = sorted((stamp_text(o["DTSTART"].dt), stamp_text(o["DTEND"].dt), str(o.get("STATUS", "CONFIRMED")))
+                      for o in recurring_ical_events.of(own).between(*span)
+                      if _touches(o["DTSTART"].dt, o["DTEND"].dt, first, last)
+                      or ("RECURRENCE-ID" in o and first <= o["RECURRENCE-ID"].dt.astimezone(ZONE).date() <= last))
+    assert [start[:10] for start, *_ in expected] == ["2026-12-02", "2026-12-05", "2026-12-12", "2026-12-27"]
+    path = output / "feeds" / "campaigns" / "kepuri-2026.ics"
+    calendar = Calendar.from_ical(path.read_bytes())
+    found = [o for o in recurring_ical_events.of(calendar).between(*span)
+             if str(o["UID"]).startswith("zhoumo-tongxuehui")]
+    assert sorted((stamp_text(o["DTSTART"].dt), stamp_text(o["DTEND"].dt), str(o.get("STATUS", "CONFIRMED")))
+                  for o in found) == expected
+    assert len({str(o["UID"]) for o in found}) == len(found) == 4
+    summaries = {stamp_text(o["DTSTART"].dt)[:10]: str(o["SUMMARY"]) for o in found}
+    assert summaries["2026-12-12"].startswith("【已取消】") and summaries["2026-12-27"].startswith("【已改期】")
+    uids = {str(e["UID"]).split("@")[0] for e in calendar.walk("VEVENT")}
+    assert {"xinnong-dongji", "liudong-kejiguan"} <= uids and "zhoumo-tongxuehui" not in uids
+    assert lint(path.read_bytes()) == []
+    require(node_available() and libical_available(), "ical.js and libical")
+    py = python_occurrences(path, *span)
+    assert sorted((o["uid"], o["start"], o["end"]) for o in icaljs([path], *span)[str(path)]) == py
+    assert sorted(libical_occurrences([path], *span)[str(path)]) == sorted((uid, start) for uid, start, _ in py)

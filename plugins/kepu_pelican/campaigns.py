@@ -4,7 +4,7 @@ audience too), printable programmes, and the campaign's own calendar files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,15 +14,17 @@ from kepu.content.dates import format_day
 from kepu.formats.ics import Feed, FeedWindow, whole_feed_bytes
 from kepu.formats.urls import UrlScheme
 from kepu.index.campaigndays import (
+    CalendarItem,
     CampaignDays,
     FeedPart,
     ProgrammeDay,
     Selection,
+    calendar_items,
     campaign_days,
     feed_parts,
     pages,
 )
-from kepu.index.site import Facet, SiteIndex
+from kepu.index.site import Facet, SiteIndex, last_local_day
 
 from .services import services_of
 from .settings import build_date
@@ -79,21 +81,32 @@ class CampaignView:
 
 def plan_campaigns(settings, index: SiteIndex, urls: UrlScheme, feeds: FeedPlan) -> dict[str, CampaignView]:
     """Each campaign's programme by day, its day and print pages' addresses, and its calendar
-    files: one for the whole window when it fits (written through the feed plan), else cut by
-    the size of each event's VEVENT."""
+    files (written through the feed plan): one for the whole window when it fits, else cut by the
+    size of each item, with the campaign's usual calendar holding the nearest items. A series brings
+    its sessions in the window only, each an item of its own (``calendar_items``)."""
     views = {}
     for ident, facet in index.facets["campaigns"].items():
         campaign = facet.item
         days = campaign_days(campaign, [*facet.upcoming, *facet.past], index.registries, index.timezone,
                              build_date(settings), index.by_slug.get(campaign.main_event))
-        parts = feed_parts(days, lambda entry: len(feeds.components.serialize(entry)),
-                           feeds.settings.max_bytes - HEADER_ROOM)
+        items = calendar_items(days)
+        parts = feed_parts(items, partial(_item_size, feeds), feeds.settings.max_bytes - HEADER_ROOM)
         views[ident] = CampaignView(days, tuple(_day_link(urls, ident, d) for d in days.days),
                                     urls.url("CAMPAIGN_PRINT", id=ident),
                                     tuple(_part_link(urls, ident, p) for p in parts))
-        if not parts:  # its one calendar file holds the whole window, past days too
-            feeds.overrides[urls.url("CAMPAIGN_FEED", id=ident)] = partial(_whole_feed, feeds, days)
+        nearest = partial(_nearest_feed, feeds, items, build_date(settings), index) if parts else None
+        feeds.overrides[urls.url("CAMPAIGN_FEED", id=ident)] = nearest or partial(_whole_feed, feeds, days, items)
     return views
+
+
+def _item_size(feeds: FeedPlan, item: CalendarItem) -> int:
+    return len(feeds.components.serialize(item.entry) if item.session is None else feeds.components.session(item))
+
+
+def _item_feed(feed: Feed, items: list[CalendarItem], description: str) -> Feed:
+    """A calendar file of ``items``: one-off events whole, series' sessions each alone."""
+    return Feed(feed.path, feed.name, description, feed.page_url,
+                [i.entry for i in items if i.session is None], [i for i in items if i.session is not None])
 
 
 def _day_link(urls: UrlScheme, ident: str, day: ProgrammeDay) -> DayLink:
@@ -107,14 +120,35 @@ def _part_link(urls: UrlScheme, ident: str, part: FeedPart) -> PartLink:
     return PartLink(part, urls.url("CAMPAIGN_PART_FEED", id=ident, part=part.key), label)
 
 
-def _whole_feed(feeds: FeedPlan, days: CampaignDays, feed: Feed) -> tuple[bytes, FeedWindow]:
+def _whole_feed(feeds: FeedPlan, days: CampaignDays, items: list[CalendarItem], feed: Feed) -> tuple[bytes, FeedWindow]:
+    """The campaign's calendar holding its whole window, past days too."""
     campaign = days.campaign
-    entries = _window_entries(days)
     text = (f"{feed.description}包含活动期（{format_day(campaign.start)}至{format_day(campaign.end)}）"
-            f"的全部活动，共 {len(entries)} 项。")
-    data = whole_feed_bytes(Feed(feed.path, feed.name, feed.description, feed.page_url, entries),
-                            feeds.settings, feeds.components, text)
-    return data, FeedWindow(len(entries), campaign.start, None)
+            f"的全部活动，共 {len(items)} 项。")
+    data = whole_feed_bytes(_item_feed(feed, items, feed.description), feeds.settings, feeds.components, text)
+    return data, FeedWindow(len(items), campaign.start, None)
+
+
+def _nearest_feed(feeds: FeedPlan, items: list[CalendarItem], day: date, index: SiteIndex,
+                  feed: Feed) -> tuple[bytes, FeedWindow]:
+    """A window too large for one file: the campaign's usual calendar holds its items ended within
+    the feeds' past days and those to come, in programme order, as many as fit (the rest are in the
+    files by day)."""
+    since = day - timedelta(days=feeds.settings.past_days)
+    recent = [i for i in items if last_local_day(i.occurrence, index.timezone) >= since]
+    budget, used, chosen = feeds.settings.max_bytes - HEADER_ROOM, 0, []
+    for item in recent:
+        used += _item_size(feeds, item)
+        if used > budget:
+            break
+        chosen.append(item)
+    dropped = len(recent) - len(chosen)
+    text = (f"{feed.description}包含活动期中最近 {feeds.settings.past_days} 天内结束的和今后的活动，共 {len(chosen)} 项"
+            + (f"；为使文件小于 1 MB，更晚的 {dropped} 项未列入" if dropped else "")
+            + "。活动期的全部活动按天分在几个日历文件里，见主题活动页面。")
+    data = whole_feed_bytes(_item_feed(feed, chosen, feed.description), feeds.settings, feeds.components, text)
+    until = chosen[-1].day if dropped and chosen else None
+    return data, FeedWindow(len(chosen), since, until, dropped)
 
 
 class CampaignDaysGenerator(Generator):
@@ -165,16 +199,11 @@ class CampaignDaysGenerator(Generator):
         count = len(view.parts)
         for number, link in enumerate(view.parts, start=1):
             part = link.part
-            text = (f"{facet.name}：{link.label}开始的活动，共 {len(part.entries)} 项"
+            text = (f"{facet.name}：{link.label}开始的活动，共 {len(part.items)} 项"
                     f"（全部活动分成 {count} 个日历文件，这是第 {number} 个）。")
-            feed = Feed(link.url, f"{facet.name} · {link.label}", text, facet.url, list(part.entries))
+            feed = _item_feed(Feed(link.url, f"{facet.name} · {link.label}", text, facet.url), list(part.items), text)
             services.out.write(self.urls.save_as("CAMPAIGN_PART_FEED", id=facet.id, part=part.key),
                                whole_feed_bytes(feed, feeds.settings, feeds.components, text))
-
-
-def _window_entries(days: CampaignDays) -> list:
-    """The campaign's events with a session in its window, in programme order, each once."""
-    return list({row.entry.event.slug: row.entry for day in days.days for row in day.rows}.values())
 
 
 def _save_as(url: str) -> str:

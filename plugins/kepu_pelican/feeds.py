@@ -86,7 +86,7 @@ class FeedPlan:
         url = self.urls.url(kind, **fields)
         self.atom_feeds.append((self.urls.save_as(kind, **fields), atom.AtomFeed(
             url, key, calendar.name, calendar.description, calendar.page_url, calendar.path,
-            tuple(calendar.entries), tuple(calendar.visits))))
+            tuple(calendar.entries), tuple(calendar.sessions))))
         return url
 
 

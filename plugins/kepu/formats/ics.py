@@ -6,18 +6,19 @@ reuses those bytes, so an event has the same UID and the same text everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCategory, vGeo, vRecur, vText, vUri
 
 from kepu.content.dates import format_day
-from kepu.content.model import STATUS_LABELS
+from kepu.content.model import STATUS_LABELS, Occurrence
 from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import calendar_note, change_label, changed_times
-from kepu.index.site import EventEntry, Visit, last_local_day, occurrence_key
+from kepu.index.site import EventEntry, last_local_day, occurrence_key
 
 UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 # By Event.shown_status: 【已取消】, 【已改期】, 【已延期】, 【名额已满】.
@@ -94,6 +95,16 @@ class FeedWindow:
         return text
 
 
+class SessionItem(Protocol):
+    """One session of a series, written alone (``index.site.Visit``, ``campaigndays.CalendarItem``)."""
+
+    @property
+    def entry(self) -> EventEntry: ...
+
+    @property
+    def occurrence(self) -> Occurrence: ...
+
+
 @dataclass(slots=True)
 class Feed:
     """A calendar file to write: its name, description and events."""
@@ -103,7 +114,9 @@ class Feed:
     description: str
     page_url: str
     entries: list[EventEntry] = field(default_factory=list)
-    visits: list[Visit] = field(default_factory=list)  # a venue's: other events' sessions moved to it
+    # Sessions of series written alone (each its own UID): a venue's, other events' sessions moved
+    # to it; a campaign's, the sessions of its series in its window.
+    sessions: list[SessionItem] = field(default_factory=list)
 
 
 def _summary(entry: EventEntry) -> str:
@@ -263,21 +276,30 @@ class EventComponents:
             found.append(vevent)
         return found
 
-    def visit(self, visit: Visit) -> bytes:
-        """A session moved to a venue, in that venue's calendar: a VEVENT of its own (its own UID;
-        the series and its RECURRENCE-ID override live in the calendars of the event's groupings)."""
-        entry, occurrence = visit.entry, visit.occurrence
+    def session(self, item: SessionItem) -> bytes:
+        """One session of a series as a VEVENT of its own (its own UID, named by the session's planned
+        time; the series and its RECURRENCE-ID overrides live in the calendars of the event's
+        groupings): a venue's session moved in, a campaign's session in its window."""
+        entry, occurrence = item.entry, item.occurrence
         event, change = entry.event, occurrence.change
-        original = change.original
-        key = original.strftime("%Y%m%dT%H%M") if isinstance(original, datetime) else original.strftime("%Y%m%d")
-        vevent = self._base(entry, 1, f"{event.slug}.{key}@{self.settings.uid_domain}")
-        vevent.add("summary", LiteralText(session_title(event, change)))  # as the series' own override says it
+        zone = ZoneInfo(event.timezone)
+        planned = change.original if change is not None else occurrence.start
+        uid = f"{event.slug}.{_session_key(planned, zone)}@{self.settings.uid_domain}"
+        if uid not in self._bytes:
+            self._bytes[uid] = unfolded_bytes(self._session_vevent(entry, occurrence, uid))
+        return self._bytes[uid]
+
+    def _session_vevent(self, entry: EventEntry, occurrence: Occurrence, uid: str) -> Event:
+        event, change = entry.event, occurrence.change
+        vevent = self._base(entry, 1, uid)
+        title = session_title(event, change) if change is not None else _summary(entry)
+        vevent.add("summary", LiteralText(title))  # as the series' own override says it
         vevent.add("dtstart", occurrence.start)
         vevent.add("dtend", occurrence.end if not event.all_day else occurrence.end + timedelta(days=1))
-        vevent.add("status", ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
-        self._details(vevent, entry, change.venue, _place(change.venue, event.online),
-                      calendar_note(change, occurrence.start, occurrence.end), alone=True)
-        return unfolded_bytes(vevent)
+        vevent.add("status", "CANCELLED" if occurrence.cancelled else ICAL_STATUS.get(event.shown_status, "CONFIRMED"))
+        note = calendar_note(change, occurrence.start, occurrence.end) if change is not None else ""
+        self._details(vevent, entry, occurrence.venue, _place(occurrence.venue, event.online), note, alone=True)
+        return vevent
 
     def _base(self, entry: EventEntry, raise_by: int, uid: str = "") -> Event:
         """UID and version stamps; ``raise_by`` lifts SEQUENCE (an override above its master)."""
@@ -327,6 +349,13 @@ class EventComponents:
             components = [self.vevent(entry), *self.session_vevents(entry)]
             self._bytes[key] = b"".join(unfolded_bytes(c) for c in components)
         return self._bytes[key]
+
+
+def _session_key(planned: date | datetime, zone: ZoneInfo) -> str:
+    """A session's planned local time in its UID: 20261212T1400, or 20261212 for a day."""
+    if isinstance(planned, datetime):
+        return planned.astimezone(zone).strftime("%Y%m%dT%H%M")
+    return planned.strftime("%Y%m%d")
 
 
 def _frees_the_day(entry: EventEntry) -> bool:
@@ -552,16 +581,16 @@ def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
         description = feed.description
     else:
         described = _clip(feed.description, MAX_DESCRIPTION_CHARS)
-        visits = b"".join(components.visit(v) for v in feed.visits)
-        room = len(_header(settings, feed.name, described, source, page)) + WINDOW_TEXT_ROOM + len(visits)
+        sessions = b"".join(components.session(v) for v in feed.sessions)
+        room = len(_header(settings, feed.name, described, source, page)) + WINDOW_TEXT_ROOM + len(sessions)
         chosen, window = select(feed.entries, build_date, settings.past_days,
                                 settings.max_bytes - room - len(_END_CALENDAR),
                                 lambda entry: len(components.serialize(entry)), zone,
                                 settings.max_event_bytes, _timezone_block)
-        window = replace(window, events=window.events + len(feed.visits))  # a moved-in session is one item
+        window = replace(window, events=window.events + len(feed.sessions))  # a moved-in session is one item
         description = f"{described}{window.describe(settings.past_days)}"
     header = _single_header(settings) if single else _header(settings, feed.name, description, source, page)
-    return _calendar(header, chosen, settings, components, [] if single else feed.visits), window
+    return _calendar(header, chosen, settings, components, [] if single else feed.sessions), window
 
 
 def whole_feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents, description: str) -> bytes:
@@ -569,15 +598,15 @@ def whole_feed_bytes(feed: Feed, settings: FeedSettings, components: EventCompon
     a campaign's window, or one day of it)."""
     source, page = settings.absolute(feed.path), settings.absolute(feed.page_url)
     header = _header(settings, feed.name, description, source, page)
-    return _calendar(header, feed.entries, settings, components)
+    return _calendar(header, feed.entries, settings, components, feed.sessions)
 
 
 def _calendar(header: bytes, chosen: list[EventEntry], settings: FeedSettings, components: EventComponents,
-              visits: list[Visit] = ()) -> bytes:
+              sessions: Sequence[SessionItem] = ()) -> bytes:
     # RFC 5545 wants one component or more: a feed with no events keeps the site's VTIMEZONE.
-    timed = [e for e in [*chosen, *(v.entry for v in visits)] if not e.event.all_day]
-    zones = sorted({e.event.timezone for e in timed}) or ([] if chosen or visits else [settings.timezone])
-    body = b"".join(components.serialize(e) for e in chosen) + b"".join(components.visit(v) for v in visits)
+    timed = [e for e in [*chosen, *(v.entry for v in sessions)] if not e.event.all_day]
+    zones = sorted({e.event.timezone for e in timed}) or ([] if chosen or sessions else [settings.timezone])
+    body = b"".join(components.serialize(e) for e in chosen) + b"".join(components.session(v) for v in sessions)
     return header + b"".join(vtimezone(z) for z in zones) + body + _END_CALENDAR
 
 

@@ -237,13 +237,40 @@ def pages(rows: Sequence[Row], per_page: int) -> list[tuple[Row, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarItem:
+    """What a campaign's calendar files hold of one event: a one-off event whole, or one session of a
+    series (its sessions outside the window are not the campaign's), each once."""
+
+    entry: EventEntry
+    session: Occurrence | None  # the series' session in the window; None: the event whole
+    day: date  # the first day of the window it is listed on
+
+    @property
+    def occurrence(self) -> Occurrence:
+        return self.session if self.session is not None else self.entry.occurrences[0]
+
+
+def calendar_items(days: CampaignDays) -> list[CalendarItem]:
+    """The window's items in programme order: a series' session moved into the window, called off,
+    or moved out of it (listed on its old day: a subscriber had it there) too."""
+    items: dict[tuple[str, int], CalendarItem] = {}
+    for day in days.days:
+        for row in day.rows:
+            series = row.entry.event.recurrence is not None
+            key = (row.entry.event.slug, row.occurrence.index if series else -1)
+            if key not in items:
+                items[key] = CalendarItem(row.entry, row.occurrence if series else None, day.day)
+    return list(items.values())
+
+
+@dataclass(frozen=True, slots=True)
 class FeedPart:
     """A calendar file holding part of a campaign: one day, one street on one day, or (a street's day
     still too large) one of its numbered pieces."""
 
     day: date
     street: Street | None
-    entries: tuple[EventEntry, ...]
+    items: tuple[CalendarItem, ...]
     number: int = 0
 
     @property
@@ -252,40 +279,35 @@ class FeedPart:
         return f"{self.day.isoformat()}{street}" + (f"-{self.number}" if self.number else "")
 
 
-def feed_parts(days: CampaignDays, size: Callable[[EventEntry], int], budget: int) -> list[FeedPart]:
-    """The campaign's events in files of at most ``budget`` bytes: none when they all fit in one;
-    else one per day (an event goes with the first day it has a session on), a day still too large
+def feed_parts(items: Sequence[CalendarItem], size: Callable[[CalendarItem], int], budget: int) -> list[FeedPart]:
+    """The campaign's calendar items in files of at most ``budget`` bytes: none when they all fit in
+    one; else one per day (an item goes with the first day it is listed on), a day still too large
     one per street of that day, and a street's day still too large in numbered pieces."""
-    entries = {row.entry.event.slug: row.entry for day in days.days for row in day.rows}
-    if sum(size(e) for e in entries.values()) <= budget:
+    if sum(size(item) for item in items) <= budget:
         return []
-    first_day: dict[str, date] = {}
-    for day in days.days:
-        for row in day.rows:
-            first_day.setdefault(row.entry.event.slug, day.day)
     parts: list[FeedPart] = []
-    for day in days.days:
-        mine = tuple(e for slug, e in entries.items() if first_day[slug] == day.day)
-        if mine and sum(size(e) for e in mine) <= budget:
-            parts.append(FeedPart(day.day, None, mine))
-        elif mine:
-            parts += _street_parts(day.day, mine, size, budget)
+    for day in dict.fromkeys(item.day for item in items):
+        mine = tuple(item for item in items if item.day == day)
+        if sum(size(item) for item in mine) <= budget:
+            parts.append(FeedPart(day, None, mine))
+        else:
+            parts += _street_parts(day, mine, size, budget)
     return parts
 
 
-def _street_parts(day: date, entries: tuple[EventEntry, ...], size: Callable[[EventEntry], int],
+def _street_parts(day: date, items: tuple[CalendarItem, ...], size: Callable[[CalendarItem], int],
                   budget: int) -> list[FeedPart]:
     parts = []
-    for ident in dict.fromkeys(e.street.id for e in entries):
-        mine = tuple(e for e in entries if e.street.id == ident)
-        street = mine[0].street
-        if sum(size(e) for e in mine) <= budget:
+    for ident in dict.fromkeys(item.entry.street.id for item in items):
+        mine = tuple(item for item in items if item.entry.street.id == ident)
+        street = mine[0].entry.street
+        if sum(size(item) for item in mine) <= budget:
             parts.append(FeedPart(day, street, mine))
             continue
-        pieces: list[list[EventEntry]] = [[]]
-        for entry in mine:
-            if pieces[-1] and sum(size(e) for e in pieces[-1]) + size(entry) > budget:
+        pieces: list[list[CalendarItem]] = [[]]
+        for item in mine:
+            if pieces[-1] and sum(size(i) for i in pieces[-1]) + size(item) > budget:
                 pieces.append([])
-            pieces[-1].append(entry)
+            pieces[-1].append(item)
         parts += [FeedPart(day, street, tuple(piece), n) for n, piece in enumerate(pieces, start=1)]
     return parts
