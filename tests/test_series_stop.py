@@ -155,6 +155,24 @@ def test_every_calendar_reader_sees_the_rest_cancelled_and_the_held_ones_held(bu
     assert lib == sorted((uid, start) for uid, start, _ in ours)
 
 
+@pytest.mark.parametrize(("day", "kept"), [("2027-03-06", True), ("2027-03-12", True), ("2027-03-13", False)])
+def test_calendars_keep_a_stopped_series_for_the_feeds_past_days_after_the_stop(mini_site: Path, tmp_path: Path,
+                                                                               day: str, kept: bool) -> None:
+    """The venue manager's audit: the day after the stop's 90 days were counted from the last session
+    held (12/05), a stopped series vanished from every calendar and its own .ics was gone, taking the
+    held sessions and the 【已取消】 notices with it, while the guide says the series ends with the
+    stop's first session (12/12) and calendars keep what ended in the last 90 days (FEED_PAST_DAYS)."""
+    with_stop(mini_site)
+    output = tmp_path / "out"
+    result = run_build(mini_site / "content", output, build_date=day)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    for feed in ("feeds/all.ics", "feeds/streets/xinbei.ics"):
+        assert (f"UID:{UID}" in (output / feed).read_text("utf-8")) is kept, feed
+    assert (output / "events" / "zhoumo-tongxuehui.ics").exists() is kept
+    page = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
+    assert ('href="/events/zhoumo-tongxuehui.ics"' in page) is kept
+
+
 def test_open_data_keeps_the_held_rows_and_marks_the_rest(built: Path) -> None:
     rows = {r["日期"]: r["状态"] for r in csv.DictReader(io.StringIO(
         (built / "data" / "events.csv").read_text("utf-8-sig"))) if r["活动编号"] == "zhoumo-tongxuehui"}

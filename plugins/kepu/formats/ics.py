@@ -519,8 +519,8 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
     """
     since = build_date - timedelta(days=past_days)
     upcoming = sorted((e for e in entries if not e.is_past), key=lambda e: occurrence_key(e.shown, zone))
-    recent = sorted((e for e in entries if e.is_past and last_local_day(e.last, zone) >= since),
-                    key=lambda e: occurrence_key(e.last, zone), reverse=True)
+    recent = sorted((e for e in entries if e.is_past and last_local_day(e.final, zone) >= since),
+                    key=lambda e: occurrence_key(e.final, zone), reverse=True)
     chosen: list[EventEntry] = []
     used, until, dropped, oversized = 0, None, 0, 0
     counted: set[str] = set()
@@ -554,7 +554,7 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
                 oversized += 1
                 continue
             if used + found[0] > budget:
-                since = last_local_day(entry.last, zone) + timedelta(days=1)
+                since = last_local_day(entry.final, zone) + timedelta(days=1)
                 break
             chosen.append(entry)
             used += found[0]

@@ -37,7 +37,7 @@ class CalendarWindow:
 
     def holds(self, entry: EventEntry) -> bool:
         """Events a calendar can still use: coming ones and those ended in the past window."""
-        return not entry.is_past or last_local_day(entry.last, self.zone) >= self.since
+        return not entry.is_past or last_local_day(entry.final, self.zone) >= self.since
 
 
 def calendar_links(entry: EventEntry, window: CalendarWindow) -> EventCalendarLinks | None:

@@ -99,6 +99,13 @@ class EventEntry:
         return lasting[-1]
 
     @property
+    def final(self) -> Occurrence:
+        """The last session its calendars carry: ``last``, but for a series called off the first
+        session called off (the series ends with it, and its 【已取消】 is the last news a subscriber
+        gets): calendars keep the series for their past days after that."""
+        return self.lasting[-1]
+
+    @property
     def listed_since(self) -> Occurrence | None:
         """The first session listed when the series began earlier (sessions more than
         SERIES_PAST_DAYS before the build are not listed): its page says 自…以来."""
