@@ -1444,6 +1444,9 @@ def test_a_series_already_held_moved_to_the_morning_in_the_form_is_asked_about(e
         asked = _asked(page, answer=False)
         # The way that keeps the Saturdays held: stop the series from a session on, with its reason.
         assert "改了状态" in asked and "把“状态”改回“正常举办”，在“重复”里的“从某一场起停办”选停办后的第一场、写上原因" in asked
+        # The new volunteer's audit: meaning “this one lecture is off”, she chose 已取消 and pressed 确定
+        # (the box named only stopping, or a mistake): every Saturday read 已取消, the one held too.
+        assert "只取消其中一场（比如这一次）：点“取消”，把“状态”改回“正常举办”，在“重复”里的“取消其中一场”选那一场" in asked
 
 
 def test_a_series_moved_to_the_morning_the_way_the_form_says_keeps_what_was_held(editor, browser,
@@ -1640,3 +1643,46 @@ def test_the_people_box_takes_only_a_whole_number(editor, browser) -> None:
         box.fill("45")
         _publish(page)
     assert _front_matter(event)["attendance"] == 45
+
+
+def test_a_repeat_with_no_last_day_is_asked_for_and_a_mistyped_year_refused(editor, browser) -> None:
+    """The new volunteer's audit. Her four Saturday lectures, with 到哪天为止 forgotten, were saved
+    as a rule with no end (every Saturday for ever, on the site and in subscribers' calendars; the
+    check passes it, as a monthly open day is written so). The form now asks for the last day, or a
+    tick for 一直重复下去; a series saved so before opens ticked. A date typed 1月9号2027 that the
+    box took as 0027-12-20 read 1927年12月20日 under the box: it reads 27年 and is refused. Her phone
+    typed into 报名链接 was refused as a web address only: the message now names 报名电话."""
+    site, url, _ = editor
+    folder = site / "content" / "events" / "taida" / "2026"
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _new(page, url, "events")
+        page.get_by_label("活动名称").fill("社区健康科普讲座")
+        _pick(page, "街镇", "泰达")
+        _pick(page, "志愿服务队", "科学会客厅")
+        start = page.locator(".kepu-when").nth(0)
+        _when(start, "0027-12-20", "09:00")
+        assert start.locator("output").inner_text().startswith("27年12月20日")
+        _when(page.locator(".kepu-when").nth(1), "", "11:00")
+        _other_place(page)
+        page.get_by_label("场地名称").fill("泰达社区活动室")
+        _pick(page, "活动类型", "科普讲座")
+        _pick(page, "服务对象", "社区居民")
+        page.get_by_label("报名链接").fill("022-2538 6210")  # the sign-up phone, one box too high
+        _press_publish(page)
+        page.get_by_text("年份“0027”不对：请重新选日期，年份是 4 位数，例如 2027").first.wait_for()
+        page.get_by_text(re.compile("报名电话请写在下面的“报名电话”里，这一栏只写网址")).first.wait_for()
+        _retype(page.get_by_label("报名链接"), "")
+        _when(start, "2026-12-12")
+        repeat = page.locator(".kepu-repeat")
+        repeat.locator("select[name=kepu-repeat-kind]").select_option(label="每周几")
+        _press_publish(page)
+        page.get_by_text(re.compile("“到哪天为止”没有填：这样活动会一直重复下去")).first.wait_for()
+        assert _events_in(folder) == listed  # nothing was written
+        repeat.get_by_label("没有最后一次，一直重复下去（长期开放的活动）").check()
+        _publish(page)
+    [added] = _events_in(folder) - listed
+    assert _front_matter(folder / added)["recurrence"]["rrule"] == "FREQ=WEEKLY;BYDAY=SA"
+    with _signed_in(browser, url) as page:  # opened again: the tick stays, and it saves as it is
+        _open_event(page, url, f"taida/2026/{added[:-3]}")
+        assert page.locator(".kepu-repeat").get_by_label("没有最后一次，一直重复下去（长期开放的活动）").is_checked()

@@ -24,7 +24,17 @@
 
   function dayOf(text) {
     var match = DATE.exec(String(text || ""));
-    return match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])) : null;
+    if (!match) return null;
+    var day = new Date(Date.UTC(2000, +match[2] - 1, +match[3]));
+    day.setUTCFullYear(+match[1]);  // Date.UTC reads years 0–99 as 1900–1999: 0027 showed as 1927
+    return day;
+  }
+
+  /* A year the box accepted that no event has (a date typed as 1月9号2027 became 0027-12-20). */
+  function yearProblem(date) {
+    var match = DATE.exec(String(date || ""));
+    return match && (+match[1] < 2000 || +match[1] > 2099) ?
+      "年份“" + match[1] + "”不对：请重新选日期，年份是 4 位数，例如 2027" : "";
   }
 
   function iso(day) {
@@ -214,6 +224,7 @@
         if (this.props.value && !value.date && !(value.time && field.get("date_from"))) {
           return {error: {message: "请选日期"}};
         }
+        if (yearProblem(value.date)) return {error: {message: yearProblem(value.date)}};
         var order = this.props.value ? orderProblem(value, field, this.props) : "";
         return order ? {error: {message: order}} : true;
       },
@@ -266,6 +277,11 @@
       found.other = String(rule);
     }
     return found;
+  }
+
+  /* A rule the form shows with no last day: it repeats for ever. */
+  function openEnded(state) {
+    return ["daily", "weekly", "monthly"].indexOf(state.kind) >= 0 && !state.until;
   }
 
   function writeRule(state) {
@@ -425,8 +441,10 @@
   function repeatControl() {
     return createClass({
       getInitialState: function () {
+        // A series saved without a last day was meant so (a monthly open day); a new one is asked.
         return {adding: "", refusedOff: "", cancelling: "", reason: "", refused: "", move: {}, moveRefused: "",
-                stopping: "", stopReason: "", stopRefused: "", stopSaid: "", folded: []};
+                stopping: "", stopReason: "", stopRefused: "", stopSaid: "", folded: [],
+                forever: openEnded(readRule((plain(this.props.value) || {}).rrule))};
       },
       componentDidMount: function () { subscribe(this); this.tell(); },
       componentDidUpdate: function () { this.tell(); },
@@ -446,6 +464,10 @@
         if (state.kind === "none" || state.kind === "other" || !start) return true;
         if (!startHeld(state, startText)) return {error: {message: "开始日期 " + shown(start) + " 不符合这个规律：请改开始日期或规律"}};
         if (state.until && state.until < iso(start)) return {error: {message: "“到哪天为止”早于开始日期"}};
+        if (openEnded(state) && !this.state.forever) {
+          return {error: {message: "“到哪天为止”没有填：这样活动会一直重复下去，网站和订阅的日历上永远有它。" +
+                                   "请填最后一次的日期；长期开放、没有最后一次的，勾选“没有最后一次，一直重复下去”"}};
+        }
         return true;
       },
       tell: function () {  // the rule, for a deadline's check (a one-off event's day is its last)
@@ -537,6 +559,12 @@
           type: "date", name: "kepu-repeat-until", value: state.until,
           onChange: function (event) { self.change("until", event.target.value); }
         })));
+        if (!state.until) {
+          found.push(h("label", {key: "forever"}, h("input", {
+            type: "checkbox", name: "kepu-repeat-forever", checked: !!this.state.forever,
+            onChange: function (event) { self.setState({forever: event.target.checked}); }
+          }), " 没有最后一次，一直重复下去（长期开放的活动）"));
+        }
         return h("div", {key: "details"}, found);
       },
       exceptions: function (state) {
@@ -1124,7 +1152,8 @@
     if (!what) return;
     var first = parts(plain(originalOf(entry).start)).date;
     var way = what === "状态" ?
-      "从某一场起不再举办：点“取消”，把“状态”改回“正常举办”，在“重复”里的“从某一场起停办”选停办后的第一场、写上原因，" +
+      "只取消其中一场（比如这一次）：点“取消”，把“状态”改回“正常举办”，在“重复”里的“取消其中一场”选那一场、写上原因，" +
+      "点“取消这一场”。\n从某一场起不再举办：点“取消”，把“状态”改回“正常举办”，在“重复”里的“从某一场起停办”选停办后的第一场、写上原因，" +
       "点“从这一场起停办”（已经举办的场次照常算数）。" :
       "从某天起换" + what + "：点“取消”，把" + what + "改回原来的，先点“复制”做一个从新安排第一天开始的新系列，" +
       "再回到这里，把“重复”里的“到哪天为止”改成新安排前的最后一次。只改其中一两场，用“重复”里的“改期或换地点”。";

@@ -32,6 +32,8 @@ from kepu.formats.phones import _EXTENSION_WORD
 WORKFLOW_BACKENDS = ("github", "gitlab", "forgejo", "proxy")
 STATUS_CHOICES = ("scheduled", "full", "postponed", "cancelled")
 URL_PATTERN = [r"^https?://\S+$", "网址要以 http:// 或 https:// 开头，中间不能有空格，例如 https://example.cn/baoming"]
+# The sign-up link's: a volunteer typed the sign-up phone into it (the message named only web addresses).
+SIGN_UP_URL_PATTERN = [URL_PATTERN[0], URL_PATTERN[1] + "。报名电话请写在下面的“报名电话”里，这一栏只写网址"]
 PHONE_PATTERN = [
     rf"^{_PHONE.pattern}(\s*[(（]?\s*{_EXTENSION_WORD}\s*[:：]?\s*[0-9]{{1,6}}\s*[)）]?)?$",
     "电话只能有数字、空格、-、+ 和括号；分机写成“0123-2530 0000 转 123”"]
@@ -154,7 +156,7 @@ def _registration() -> dict[str, Any]:
     return {"name": "registration", "label": "报名", "widget": "object", "required": False, "collapsed": False,
             "fields": [
                 {"name": "required", "label": "需要报名", "widget": "boolean", "default": False, "required": False},
-                _text("url", "报名链接", "从浏览器地址栏复制完整网址", pattern=URL_PATTERN),
+                _text("url", "报名链接", "从浏览器地址栏复制完整网址", pattern=SIGN_UP_URL_PATTERN),
                 _text("phone", "报名电话", "例如 0123-2560 0000 转 123", pattern=PHONE_PATTERN),
                 _text("email", "报名邮箱", pattern=EMAIL_PATTERN),
                 _when("deadline", "报名截止日期", "最后一天可以报名的日期", time="none", not_after="start"),
