@@ -344,6 +344,28 @@ def test_a_registered_venue_a_session_moved_to_renamed_updates_that_session(repo
     assert {e["LAST-MODIFIED"].to_ical().decode() for e in series} == {"20261005T020000Z"}
 
 
+def test_a_session_moved_after_its_venue_was_renamed_is_a_session_change(repo: Path, tmp_path: Path) -> None:
+    """The venue manager's audit: the registry's address changed, then one Saturday of a series at the
+    venue moved elsewhere. The change feed said 【地点变更】 — the whole series moved, to the venue it
+    never left, under its new address — because the series' two revisions were read with the
+    registry of their own times. The venue's own change is not the event's: the move is 【单场换地点】."""
+    (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
+    edit(repo / SERIES, "venue:\n  name: 新北街道科普活动室\n", "venue: xinbei-dangqun\n")
+    commit(repo, "2026-10-02T10:00:00+08:00", "the series meets at the party-service centre")
+    moved = VENUE.replace("address: 天津市滨海新区新北街道", "address: 天津市滨海新区新北街道新港路 8 号")
+    (repo / "content" / "data" / "venues.yml").write_text(moved, "utf-8")
+    commit(repo, "2026-10-05T10:00:00+08:00", "its address written out")
+    away = "  sessions:\n    - date: 2026-12-12\n      venue:\n        name: 新北街道文化中心\n"
+    edit(repo / SERIES, RULE, RULE + away)
+    commit(repo, "2026-10-08T10:00:00+08:00", "12 December at the cultural centre")
+    output = tmp_path / "out"
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    titles = [e.title for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    assert titles[0] == "【单场换地点】周末科学同学会", titles
+
+
 def test_a_published_event_renamed_or_deleted_in_a_change_is_pointed_out(repo: Path) -> None:
     """A volunteer tidies file names and deletes an event she means to call off. Renamed, its page
     moves and every subscriber's calendar gets it twice (a new UID); deleted, it leaves their

@@ -572,9 +572,14 @@ def _changes(versions: list[str], times: list[datetime | None],
     series as the first version wrote it. A venue named by its id is read as the registry of the
     version's time wrote it: a venue renamed later did not move the events that named it then."""
     places = places or PlaceHistory()
-    marks = [significant(text, places.at(when)) for text, when in zip(versions, times, strict=True)]
+    registries = [places.at(when) for when in times]
+    marks = [significant(text, named) for text, named in zip(versions, registries, strict=True)]
     found = []
-    for (before, after), when in zip(itertools.pairwise(marks), times[1:], strict=True):
+    for step, ((before, after), when) in enumerate(zip(itertools.pairwise(marks), times[1:], strict=True)):
+        if registries[step] != registries[step + 1]:
+            # The registry changed between the two: the venue's own change is not the event's (a
+            # session moved after its venue's address was written out is not the series moved).
+            before = significant(versions[step], registries[step + 1])
         kind = change_kind(before, after)
         if kind:
             found.append(Change(when, kind, session_edits(before, after), after[_REVISION], before[_REVISION]))
