@@ -316,7 +316,10 @@ def test_a_registered_venue_renamed_updates_the_events_that_name_it(repo: Path, 
     assert str(vevent["LOCATION"]).startswith("新北街道党群服务中心三楼多功能厅")
     assert vevent["LAST-MODIFIED"].to_ical().decode() == "20261005T020000Z"
     feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
-    assert [e.title for e in feed.entries if e.link.endswith("/liudong-kejiguan/")] == ["【新活动】流动科技馆进社区"]
+    ours = [e for e in feed.entries if e.link.endswith("/liudong-kejiguan/")]
+    # Naming the registered venue is no 【地点变更】; its renaming is said as the venue's own change.
+    assert [e.title for e in ours] == ["【场地信息变更】流动科技馆进社区", "【新活动】流动科技馆进社区"]
+    assert "场地“新北街道党群服务中心”改名为“新北街道党群服务中心三楼多功能厅”" in ours[0].summary
     (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
     commit(repo, "2026-10-07T10:00:00+08:00", "back downstairs")
     assert stamps(repo, tmp_path / "back")[:2] == (0, "20261007T020000Z")  # moved on, not back
@@ -348,7 +351,9 @@ def test_a_session_moved_after_its_venue_was_renamed_is_a_session_change(repo: P
     """The venue manager's audit: the registry's address changed, then one Saturday of a series at the
     venue moved elsewhere. The change feed said 【地点变更】 — the whole series moved, to the venue it
     never left, under its new address — because the series' two revisions were read with the
-    registry of their own times. The venue's own change is not the event's: the move is 【单场换地点】."""
+    registry of their own times. The venue's own change is not the event's: the move is 【单场换地点】.
+    And the address change itself reached no one following the change feed: it is 【场地信息变更】
+    for each event still to come there."""
     (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
     edit(repo / SERIES, "venue:\n  name: 新北街道科普活动室\n", "venue: xinbei-dangqun\n")
     commit(repo, "2026-10-02T10:00:00+08:00", "the series meets at the party-service centre")
@@ -362,8 +367,12 @@ def test_a_session_moved_after_its_venue_was_renamed_is_a_session_change(repo: P
     result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
     assert result.returncode == 0, result.stdout + result.stderr
     feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
-    titles = [e.title for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
-    assert titles[0] == "【单场换地点】周末科学同学会", titles
+    ours = [e for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    assert [e.title for e in ours] == ["【单场换地点】周末科学同学会", "【场地信息变更】周末科学同学会",
+                                       "【地点变更】周末科学同学会", "【新活动】周末科学同学会"]
+    # The address written out is said on its day (it had no entry: the event file did not change).
+    assert "场地“新北街道党群服务中心”的地址改为天津市滨海新区新北街道新港路 8 号（原为天津市滨海新区新北街道）" in ours[1].summary
+    assert ours[1].updated.startswith("2026-10-05T02:00:00")
 
 
 def test_a_published_event_renamed_or_deleted_in_a_change_is_pointed_out(repo: Path) -> None:

@@ -18,7 +18,7 @@ from kepu.formats import atom
 from kepu.formats.ics import EventComponents, Feed, FeedSettings, FeedWindow, Stamp, feed_bytes, stamp_time
 from kepu.formats.subscribe import CalendarWindow, FeedLinks, feed_links
 from kepu.formats.urls import FACET_PREFIX, UrlScheme
-from kepu.index.history import derived_stamp, load_history, place_history
+from kepu.index.history import PlaceHistory, derived_stamp, load_history, place_history
 from kepu.index.site import EventEntry, SiteIndex
 
 from .engine import digest
@@ -76,6 +76,7 @@ class FeedPlan:
     window: CalendarWindow | None = None  # which events calendars still use
     # A feed path → what writes it instead of the usual window (a campaign's whole window).
     overrides: dict[str, Callable[[Feed], tuple[bytes, FeedWindow]]] = field(default_factory=dict)
+    places: PlaceHistory = field(default_factory=PlaceHistory)  # venues.yml's history: the change feed's
 
     def in_window(self, entry: EventEntry) -> bool:
         """Events a calendar can still use: coming ones and those ended in the past window."""
@@ -93,14 +94,15 @@ class FeedPlan:
 def plan_feeds(settings, index: SiteIndex, urls: UrlScheme, district, qr) -> FeedPlan:
     """The district's feed, each grouping's, their Atom twins and subscribe pages."""
     config = feed_settings(settings)
-    stamps, history = _stamps(settings, index)
+    stamps, history, places = _stamps(settings, index)
     sitename = settings["SITENAME"]
     plan = FeedPlan(config, urls, stamps, history,
                     EventComponents(config, stamps, lambda entry: config.absolute(entry.url)),
                     [Feed(urls.url("FEED_ALL"), sitename, f"{sitename}：全部科普活动。", urls.url("HOME"),
                           index.entries)],
                     window=CalendarWindow(config, urls.patterns["EVENT_ICS"][0], index.timezone,
-                                          build_date(settings) - timedelta(days=config.past_days)))
+                                          build_date(settings) - timedelta(days=config.past_days)),
+                    places=places)
     all_atom = plan.add_atom("ATOM_ALL", "all", plan.feeds[0])
     for kind, facets in index.facets.items():
         plan.links[kind] = {facet.id: _facet_feed(plan, kind, facet, sitename, district.name, qr)
@@ -124,7 +126,7 @@ def _facet_feed(plan: FeedPlan, kind: str, facet, sitename: str, district: str, 
     return links
 
 
-def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
+def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict, PlaceHistory]:
     """Each event's calendar stamp (last modified, sequence), from its file and the history."""
     lay = layout(settings)
     paths = {entry.event.slug: lay.root / entry.event.source_path for entry in index.entries}
@@ -138,21 +140,13 @@ def _stamps(settings, index: SiteIndex) -> tuple[dict[str, Stamp], dict]:
         # The latest of the editor's `updated:`, the file's last commit and the last change of a
         # registered venue it names, its own or a moved session's (renamed, moved: a LOCATION
         # changed, and ICSx5 updates an event only when LAST-MODIFIED moves). A stale field hides nothing.
-        venue_changed = max(filter(None, map(places.changed, _venues_named(entry))), default=None)
+        venue_changed = max(filter(None, map(places.changed, entry.venues_named)), default=None)
         modified = max(filter(None, (event.updated, known.modified if known else None, venue_changed)), default=None)
         modified = min(modified, latest) if modified else None  # none after the build's day (see changes_for)
         sequence = max(event.sequence, known.sequence if known else 0)
         derived = None if modified else derived_stamp(paths[event.slug].read_bytes())
         stamps[event.slug] = Stamp(modified, sequence, derived)
-    return stamps, {slug: history[path] for slug, path in paths.items() if path in history}
-
-
-def _venues_named(entry: EventEntry) -> set[str]:
-    """The ids of the registered venues an event's feed entries show: its own, and those its moved
-    sessions were moved to."""
-    recurrence = entry.event.recurrence
-    changes = recurrence.sessions if recurrence is not None else ()
-    return {ident for ident in (entry.event.venue_id, *(change.venue_id for change in changes)) if ident}
+    return stamps, {slug: history[path] for slug, path in paths.items() if path in history}, places
 
 
 class FeedsGenerator(Generator):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pelican.generators import Generator
 
 from kepu.content.model import AreaWords
-from kepu.formats.changes import atom, changes_for
+from kepu.formats.changes import atom, changes_for, venue_changes_for
 from kepu.formats.charts import bar_chart, column_chart
 from kepu.formats.opendata import (
     CSV_COLUMNS,
@@ -202,8 +202,10 @@ class ChangesGenerator(Generator):
             history = services.feeds.history
             config = site_config(self.settings)
             stamp = datetime.combine(index.build_date, time(), index.timezone).astimezone(UTC)
+            places = services.feeds.places
             changes = [change for entry in index.entries
-                       for change in changes_for(entry, history.get(entry.event.slug), stamp)]
+                       for change in [*changes_for(entry, history.get(entry.event.slug), stamp),
+                                      *venue_changes_for(entry, places, history.get(entry.event.slug), stamp)]]
             path = urls.url("CHANGES_FEED")
             out.write(urls.save_as("CHANGES_FEED"),
                       atom(changes, site, f"{site}/{path}", f"{config.sitename} · 活动变动", config.uid_domain))

@@ -18,20 +18,20 @@ from kepu.content.dates import (
     format_when,
     parse_when,
 )
-from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED
+from kepu.content.model import STATUS_LABELS, TO_BE_ANNOUNCED, ends_at
 from kepu.content.recurrence import RULE_END, RecurrenceError, describe, normalize_rule
 from kepu.content.sessions import CANCELLED
 from kepu.formats.atom import ATOM, document, iso, text_element
 from kepu.formats.ics import UNKNOWN_STAMP
 from kepu.index import history
-from kepu.index.history import UNREAD, FileHistory, Revision, SessionEdit
+from kepu.index.history import UNREAD, FileHistory, PlaceEdit, PlaceHistory, Revision, SessionEdit
 from kepu.index.site import EventEntry
 
 KIND_LABELS = {
     "new": "新活动", "rescheduled": "时间变更", "moved": "地点变更", "postponed": STATUS_LABELS["postponed"],
     "cancelled": STATUS_LABELS["cancelled"], "restored": "恢复举办", "full": STATUS_LABELS["full"],
     "session": "单场变更", "shortened": "提前结束", "extended": "延长举办",
-    "updated": "信息更新",
+    "updated": "信息更新", "venue": "场地信息变更",
 }
 # A change to single sessions only, when they all agree: what became of them.
 SESSION_LABELS = {history.CANCELLED: "单场取消", history.LEFT_OUT: "单场取消", history.DROPPED: "单场取消",
@@ -49,6 +49,14 @@ class ChangeEntry:
     sessions: tuple[SessionEdit, ...] = ()  # the single sessions its revision changed
     revision: Revision = UNREAD  # the series as its revision wrote it
     previous: Revision = UNREAD  # … and as the revision before
+    place: PlaceEdit | None = None  # a registered venue it is held at renamed or given another address
+
+    @property
+    def key(self) -> str:
+        """Its stable id within the event: its position in the history, or the venue's edit."""
+        if self.place is not None:
+            return f"{self.entry.event.slug}/venue/{self.place.ident}/{self.when:%Y%m%dT%H%M%S}"
+        return f"{self.entry.event.slug}/{self.number}"
 
     @property
     def label(self) -> str:
@@ -93,6 +101,31 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
     return found
 
 
+def venue_changes_for(entry: EventEntry, places: PlaceHistory, history: FileHistory | None,
+                      build_stamp: datetime) -> list[ChangeEntry]:
+    """A registered venue the event is held at (or a session of it moved to) renamed or given
+    another address while the event was published and still to come: its page and calendars changed
+    with it, and the change feed says so, once per edit (the event's own history does not: the
+    event file did not change)."""
+    if history is None or history.created is None:
+        return []
+    ends = ends_at(entry.final)
+    limit = build_stamp + timedelta(days=1)
+    return [ChangeEntry(entry, "venue", edit.when, 0, place=edit)
+            for ident in sorted(entry.venues_named) for edit in places.edits(ident)
+            if history.created < edit.when < ends and edit.when <= limit]
+
+
+def _place_edit_text(edit: PlaceEdit) -> str:
+    """场地“…”改名为“…”，地址改为…（原为…）: what the registry's commit changed."""
+    (old_name, old_address), (name, address) = edit.before, edit.after
+    renamed = name != old_name
+    text = f"场地“{old_name}”" + (f"改名为“{name}”" if renamed else "")
+    if address != old_address:
+        text += f"{'，' if renamed else '的'}地址改为{address or '（未写）'}（原为{old_address or '未写'}）"
+    return text
+
+
 def _summary(change: ChangeEntry) -> str:
     """The change in one line, in the words of the revision that made it: single sessions each as
     it wrote them (the series' next session is not the one that changed), a new place or rule as it
@@ -102,6 +135,8 @@ def _summary(change: ChangeEntry) -> str:
     sessions = [_session_text_or_day(series, edit) for edit in change.sessions]
     when = [] if change.kind == "session" and sessions else [_when_line(entry, series, change.revision)]
     parts = [f"{change.label}：{event.title}", *when]
+    if change.place is not None:
+        parts.append(_place_edit_text(change.place))
     if change.kind == "rescheduled":
         parts += [text for text in (_was_time(event, change), _clock_change(event, change),
                                     _rule_change(event, change)) if text]
@@ -283,7 +318,7 @@ def _session_text(series: Series, edit: SessionEdit) -> str:
 def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_domain: str) -> bytes:
     """Newest first, at most MAX_ENTRIES, deterministic (no clock: with no changes, the feed is
     dated like an event with no known revision, never by the build)."""
-    ordered = sorted(changes, key=lambda c: (c.when, c.entry.event.slug, c.number), reverse=True)[:MAX_ENTRIES]
+    ordered = sorted(changes, key=lambda c: (c.when, c.entry.event.slug, c.number, c.key), reverse=True)[:MAX_ENTRIES]
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
     _text(feed, "id", f"tag:{uid_domain},2026:changes")
     _text(feed, "title", title)
@@ -296,7 +331,7 @@ def atom(changes: list[ChangeEntry], site: str, feed_url: str, title: str, uid_d
     for change in ordered:
         event = change.entry.event
         item = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(item, "id", f"tag:{uid_domain},2026:{event.slug}/{change.number}")
+        _text(item, "id", f"tag:{uid_domain},2026:{change.key}")
         _text(item, "title", f"【{change.label}】{event.title}")
         _text(item, "updated", iso(change.when))
         ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{site}/{change.entry.url}",

@@ -450,6 +450,16 @@ def _modified(root: Path, folder: str) -> set[str]:
     return {entry[3:].decode("utf-8", "replace") for entry in out.split(b"\x00") if len(entry) > 3}
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceEdit:
+    """A registered venue renamed or given another address by a commit of venues.yml."""
+
+    when: datetime
+    ident: str
+    before: tuple[str, str]  # (name, address)
+    after: tuple[str, str]
+
+
 @dataclass(frozen=True)
 class PlaceHistory:
     """The registered venues as each commit of venues.yml wrote them (oldest first), and now:
@@ -476,6 +486,22 @@ class PlaceHistory:
                     found[ident] = time
                 before[ident] = place
         return found
+
+    @cached_property
+    def _edits(self) -> dict[str, tuple[PlaceEdit, ...]]:
+        """Each venue's renamings and new addresses, oldest first (coordinates alone: not said)."""
+        found: dict[str, list[PlaceEdit]] = {}
+        before: dict[str, tuple[str, str]] = {}
+        for time, places in self.revisions:
+            for ident, place in places.items():
+                named = (place[0], place[1])
+                if ident in before and named != before[ident]:
+                    found.setdefault(ident, []).append(PlaceEdit(time, ident, before[ident], named))
+                before[ident] = named
+        return {ident: tuple(edits) for ident, edits in found.items()}
+
+    def edits(self, ident: str) -> tuple[PlaceEdit, ...]:
+        return self._edits.get(ident, ())
 
     def at(self, when: datetime | None) -> Mapping[str, tuple[str, str]]:
         """Each venue's name and address as the registry had them at ``when`` (None: now)."""

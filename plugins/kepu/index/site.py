@@ -99,6 +99,14 @@ class EventEntry:
         return lasting[-1]
 
     @property
+    def venues_named(self) -> set[str]:
+        """The ids of the registered venues its calendar entries show: its own, and those its
+        moved sessions were moved to."""
+        recurrence = self.event.recurrence
+        changes = recurrence.sessions if recurrence is not None else ()
+        return {ident for ident in (self.event.venue_id, *(change.venue_id for change in changes)) if ident}
+
+    @property
     def final(self) -> Occurrence:
         """The last session its calendars carry: ``last``, but for a series called off the first
         session called off (the series ends with it, and its 【已取消】 is the last news a subscriber
