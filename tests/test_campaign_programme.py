@@ -524,3 +524,30 @@ def test_a_series_brings_only_its_sessions_in_the_window_to_the_campaigns_calend
     py = python_occurrences(path, *span)
     assert sorted((o["uid"], o["start"], o["end"]) for o in icaljs([path], *span)[str(path)]) == py
     assert sorted(libical_occurrences([path], *span)[str(path)]) == sorted((uid, start) for uid, start, _ in py)
+
+
+@pytest.mark.parametrize(("day", "listed"), [("2026-11-20", "upcoming"), ("2026-12-07", "past"), ("2026-12-11", "past")])
+def test_a_campaigns_lists_show_a_series_by_its_session_in_the_window(tmp_path: Path, day: str, listed: str) -> None:
+    """The organiser's audit: a campaign's 近期活动 and its embed listed a weekly series by its next
+    session, whatever the window: 周末科学同学会 under 全国科普日 (12/01–12/10) showed 12月12日, after
+    the campaign, and stayed in 近期活动 until the series ended in February; before the campaign it
+    showed a November Saturday. Its card now shows its session in the window (12月5日), and the
+    series goes to 往期 when that session is over, like a one-off event of the campaign."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    output = tmp_path / "output"
+    result = run_build(site / "content", output, build_date=day)
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = output / "campaigns" / "kepuri-2026"
+    pages = {"upcoming": folder / "index.html", "past": folder / "past" / "index.html"}
+    shown = {kind: path.read_text("utf-8") for kind, path in pages.items() if path.exists()}
+    card = '<a href="/events/zhoumo-tongxuehui/">'
+    assert card in shown.get(listed, ""), listed
+    text = re.sub(r"<[^>]+>", " ", shown[listed][shown[listed].index(card):])
+    assert re.search(r"\d{4}年\d+月\d+日（周.）", text)[0] == "2026年12月5日（周六）", text[:300]
+    embed = (output / "embed" / "campaigns" / "kepuri-2026" / "index.html").read_text("utf-8")
+    assert ("周末科学同学会" in embed) is (listed == "upcoming")
+    assert all("12月12日" not in re.sub(r"<[^>]+>", " ", html) for html in [*shown.values(), embed])
+    street = (output / "streets" / "xinbei" / "index.html").read_text("utf-8")
+    assert card in street  # its street still lists the series by its next session

@@ -87,7 +87,8 @@ def plan_campaigns(settings, index: SiteIndex, urls: UrlScheme, feeds: FeedPlan)
     views = {}
     for ident, facet in index.facets["campaigns"].items():
         campaign = facet.item
-        days = campaign_days(campaign, [*facet.upcoming, *facet.past], index.registries, index.timezone,
+        members = [index.by_slug[view.event.slug] for view in (*facet.upcoming, *facet.past)]  # whole series
+        days = campaign_days(campaign, members, index.registries, index.timezone,
                              build_date(settings), index.by_slug.get(campaign.main_event))
         items = calendar_items(days)
         parts = feed_parts(items, partial(_item_size, feeds), feeds.settings.max_bytes - HEADER_ROOM)

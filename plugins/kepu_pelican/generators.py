@@ -235,11 +235,14 @@ class ListingsGenerator(Generator):
     def _render_cards(self, index: SiteIndex, writer) -> None:
         """Each event's card once (and a past event's line); listings, groupings and pages of
         results reuse them. One is taken from the previous build's cache when what it reads is unchanged."""
-        self.context["kepu_cards"] = self._render_fragments("card", index.entries, writer)
-        self.context["kepu_past_rows"] = self._render_fragments("past_row", index.past, writer)
+        views = [view for facet in index.facets["campaigns"].values() for view in (*facet.upcoming, *facet.past)
+                 if view.view]  # a series as a campaign shows it: by its sessions in the window
+        self.context["kepu_cards"] = self._render_fragments("card", [*index.entries, *views], writer)
+        self.context["kepu_past_rows"] = self._render_fragments(
+            "past_row", [*index.past, *(view for view in views if view.is_past)], writer)
 
     def _render_fragments(self, name: str, entries: list, writer) -> dict[str, Markup]:
-        """Template ``name`` rendered once for each of these events, by slug (cached across builds)."""
+        """Template ``name`` rendered once for each of these events, by ``EventEntry.key`` (cached across builds)."""
         template = self.get_template(name)
         cache = RenderedFragments(Path(self.settings["CACHE_PATH"]) / f"{name}s.pickle", writer)
 
@@ -248,8 +251,8 @@ class ListingsGenerator(Generator):
             context, rendered = dict(self.context), {}
             for entry in part:
                 context["entry"] = entry
-                rendered[entry.event.slug] = cache.render(entry.event.slug, template, context)
-            return rendered, {slug: cache.kept[slug] for slug in rendered if slug in cache.kept}
+                rendered[entry.key] = cache.render(entry.key, template, context)
+            return rendered, {key: cache.kept[key] for key in rendered if key in cache.kept}
 
         # Cached pieces are checked here (microseconds each); only those to render are spread
         # over the cores, so that a rebuild does not fork for a piece or two.
@@ -258,16 +261,16 @@ class ListingsGenerator(Generator):
         context = dict(self.context)
         for entry in entries:
             context["entry"] = entry
-            output = cache.reused(entry.event.slug, template, context)
+            output = cache.reused(entry.key, template, context)
             if output is None:
                 pending.append(entry)
             else:
-                made[entry.event.slug] = output
+                made[entry.key] = output
         for part, kept in fork_map(render, pending, *spread(self.settings)):
             made.update(part)
             cache.kept.update(kept)
         cache.save()
-        return {entry.event.slug: Markup(made[entry.event.slug]) for entry in entries}
+        return {entry.key: Markup(made[entry.key]) for entry in entries}
 
     def _write_listing(self, writer, urls: UrlScheme, kind: str, entries: list, title: str) -> None:
         self._write_pages(writer, urls.save_as(kind), urls.url(kind),

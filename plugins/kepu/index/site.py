@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from itertools import chain
 from zoneinfo import ZoneInfo
@@ -74,6 +74,12 @@ class EventEntry:
     # A series' sessions before those listed (over more than SERIES_PAST_DAYS before the build): no
     # page lists them, but a year's figures count them, so they do not change as the years pass.
     earlier: tuple[Occurrence, ...] = ()
+    view: str = ""  # a campaign's view of a series (campaign_view): the campaign's id
+
+    @property
+    def key(self) -> str:
+        """What its card and past-list line are kept by: its slug; a campaign's view, its own."""
+        return f"{self.event.slug}@{self.view}" if self.view else self.event.slug
 
     @property
     def next(self) -> Occurrence | None:
@@ -500,7 +506,7 @@ def build_index(events: list[Event], registries: Registries, urls: UrlScheme, bu
                       key=lambda e: occurrence_key(e.shown, zone))
     past = sorted((e for e in entries if e.is_past),
                   key=lambda e: occurrence_key(e.shown, zone), reverse=True)
-    facets = _facets(registries, urls, upcoming, past)
+    facets = _facets(registries, urls, upcoming, past, zone)
     _visits(facets, upcoming, zone)
     return SiteIndex(
         build_date=build_date,
@@ -537,7 +543,7 @@ def _reported_in(entries: list[EventEntry]) -> dict[str, tuple[str, ...]]:
 
 
 def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
-            past: list[EventEntry]) -> dict[str, dict[str, Facet]]:
+            past: list[EventEntry], zone: ZoneInfo) -> dict[str, dict[str, Facet]]:
     facets: dict[str, dict[str, Facet]] = {}
     for kind, prefix in FACET_PREFIX.items():
         facets[kind] = {
@@ -548,9 +554,46 @@ def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
         for entry in entries:
             for kind, idents in _members(entry, registries):
                 for ident in idents:
+                    if kind == "campaigns":
+                        continue
                     if ident in facets[kind]:  # people: only those named publicly
                         getattr(facets[kind][ident], bucket).append(entry)
+    for facet in facets["campaigns"].values():
+        _campaign_lists(facet, [*upcoming, *past], zone)
     return facets
+
+
+def _campaign_lists(facet: Facet, entries: list[EventEntry], zone: ZoneInfo) -> None:
+    """A campaign's lists: its events as ``campaign_view`` shows them, coming ones soonest first and
+    those over latest first, as every list is ordered."""
+    views = [campaign_view(entry, facet.item, zone) for entry in entries if facet.item in entry.campaigns]
+    facet.upcoming = sorted((v for v in views if not v.is_past), key=lambda v: occurrence_key(v.shown, zone))
+    facet.past = sorted((v for v in views if v.is_past), key=lambda v: occurrence_key(v.shown, zone), reverse=True)
+
+
+def campaign_view(entry: EventEntry, campaign: Campaign, zone: ZoneInfo) -> EventEntry:
+    """A series as a campaign's lists, embed and Atom feed show it: by its sessions in the window (one
+    moved into it, or moved out of it from a day in it, too), the next of them shown, and over when
+    they are (its other sessions are not the campaign's); a one-off event, or a series all in the
+    window, as it is. The figures and programme read the event itself (``SiteIndex.by_slug``)."""
+    if entry.event.recurrence is None:
+        return entry
+    window = tuple(o for o in entry.occurrences if _in_window(o, campaign, zone))
+    if not window or len(window) == len(entry.occurrences):
+        return entry
+    kept = {o.index for o in window}
+    trailing = {o.index for o in entry.occurrences[len(entry.occurrences) - entry.trailing:]} if entry.trailing else set()
+    view = replace(entry, occurrences=window, upcoming=tuple(o for o in entry.upcoming if o.index in kept),
+                   trailing=sum(1 for o in window if o.index in trailing), earlier=(), view=campaign.id)
+    view.when = when_shown(view.shown, zone)
+    return view
+
+
+def _in_window(occurrence: Occurrence, campaign: Campaign, zone: ZoneInfo) -> bool:
+    if campaign.touches(local_day(occurrence.start, zone), last_local_day(occurrence, zone)):
+        return True
+    away = moved_away(occurrence, zone)
+    return away is not None and campaign.start <= local_day(away.start, zone) <= campaign.end
 
 
 def _members(entry: EventEntry, registries: Registries) -> tuple[tuple[str, tuple[str, ...]], ...]:
