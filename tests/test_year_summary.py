@@ -603,9 +603,11 @@ def test_an_event_page_shows_people_only_for_an_event_held(mini_site: Path, tmp_
     """A volunteer wrote attendance: 50 on next Saturday's 流动科技馆 (the expected crowd) and 30 on
     the cancelled 科技周: both pages said 参加人数 50 人 / 30 人 — people who had not come, to an
     event not held — while the figures and events.csv rightly leave them out (``invoke check`` only
-    reminds). A page now shows the number the figures count, and only that."""
+    reminds). A page now shows the number the figures count, and only that; a series still going on
+    says its number is the one recorded so far."""
     events = mini_site / "content" / "events"
-    for path, people in (("xinbei/2026/liudong-kejiguan.md", 50), ("taida/2026/kejizhou.md", 30)):
+    for path, people in (("xinbei/2026/liudong-kejiguan.md", 50), ("taida/2026/kejizhou.md", 30),
+                         ("xinbei/2026/zhoumo-tongxuehui.md", 36)):
         event = events / path
         event.write_text(event.read_text("utf-8").replace("\n---\n", f"\nattendance: {people}\n---\n", 1), "utf-8")
     output = tmp_path / "out"
@@ -620,8 +622,10 @@ def test_an_event_page_shows_people_only_for_an_event_held(mini_site: Path, tmp_
     assert shown("kepu-ri") == "300 人"  # held in September: recorded
     assert shown("liudong-kejiguan") == ""  # on 12月5日, after the build day
     assert shown("kejizhou") == ""  # cancelled
+    # The new volunteer's audit: a weekly series' 36 of its first Saturdays read as its whole.
+    assert shown("zhoumo-tongxuehui") == "36 人（系列还在进行，这是目前登记的人数）"
     rows = list(csv.DictReader(io.StringIO((output / "data" / "events.csv").read_bytes().decode("utf-8-sig"))))
-    assert {row["活动编号"]: row["参加人数"] for row in rows if row["参加人数"]} == {"kepu-ri": "300"}
+    assert {row["活动编号"]: row["参加人数"] for row in rows if row["参加人数"]} == {"kepu-ri": "300", "zhoumo-tongxuehui": "36"}
 
 
 def test_every_registered_street_has_a_line_in_the_year_tables() -> None:
