@@ -194,3 +194,32 @@ def test_the_header_box_on_any_page_searches(public_site, browser) -> None:
     page.get_by_role("status").get_by_text("找到").wait_for()
     assert "智启梦工厂" in page.locator("#search-results h2 a").first.inner_text()
     page.close()
+
+
+def test_a_venue_or_programme_is_found_by_its_name_before_its_events(public_site, browser) -> None:
+    """The venue manager's audit: a resident searching for 安全教育体验馆 (to learn its hours and
+    address) found only events held there; 科学会客厅 found its sessions but not the programme's own
+    page. A venue's, programme's, street's or team's page is now found by its name and shown first,
+    saying what it is and where; the events follow; 已结束的活动 leaves the pages out."""
+    _, base = public_site
+    page = browser.new_page(viewport={"width": 390, "height": 900}, timezone_id="Asia/Shanghai")
+    page.clock.set_fixed_time(NOW)
+    for query, url, said in (("安全教育体验馆", "/venues/shengtaicheng-anquanguan/", "活动场地"),
+                             ("科学会客厅", "/programmes/kexue-huiketing/", "科普项目")):
+        page.goto(f"{base}/search/?q={quote(query)}")
+        items = page.locator("#search-results > li")
+        items.first.wait_for()
+        first = items.first
+        assert first.locator("h2 a").get_attribute("href").endswith(url), query
+        assert first.locator(".when").inner_text().startswith(said) and "近期活动" in first.inner_text()
+        assert any("/events/" in (item.locator("h2 a").get_attribute("href") or "") for item in items.all()[1:])
+    # A page found only by its words (智启梦工厂's description says 编程) comes after the events.
+    page.goto(f"{base}/search/?q={quote('编程')}")
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    hrefs = [item.locator("h2 a").get_attribute("href") for item in page.locator("#search-results > li").all()]
+    assert "/events/" in hrefs[0] and hrefs[-1].endswith("/programmes/zhiqi-mengongchang/"), hrefs
+    page.goto(f"{base}/search/?q={quote('安全教育体验馆')}&time=past")
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    hrefs = [item.locator("h2 a").get_attribute("href") for item in page.locator("#search-results > li").all()]
+    assert hrefs and not [href for href in hrefs if "/venues/" in href]
+    page.close()

@@ -72,6 +72,21 @@ def pages_with(*words: str, names_only: bool = False) -> set[str]:
     return found
 
 
+GROUPINGS = {"venues": False, "programmes": False, "campaigns": False, "streets": False, "communities": False,
+             "teams": False, "people": True}  # whose own pages search finds by name (people: with consent)
+
+
+def groupings_with(*words: str, names_only: bool = False) -> set[str]:
+    """Ids of the venues, programmes, campaigns, streets, communities, teams and experts whose name or
+    words hold one of ``words``: search finds their own pages (named so: first; else: last)."""
+    return {ident for registry, consent in GROUPINGS.items() for ident, item in _names(registry, consent).items()
+            if any(word in str(item.get(key, "")) for word in words
+                   for key in (GROUPING_TEXTS[:1] if names_only else GROUPING_TEXTS))}
+
+
+GROUPING_TEXTS = ("name", "description", "address", "hours", "field")  # what search reads of such a page
+
+
 def news_with(*words: str) -> set[str]:
     found = set()
     for path in (ROOT / "content" / "articles").rglob("*.md"):
@@ -119,7 +134,7 @@ def search(public_site, browser):
 def test_a_query_finds_every_event_that_contains_it(search, query: str, words: tuple[str, ...]) -> None:
     expected = pages_with(*words)
     assert expected, f"the sample no longer has {words}: choose another query"
-    wanted = expected | news_with(*words)
+    wanted = expected | news_with(*words) | groupings_with(*words)
     shown = shown_slugs(search, query)
     assert set(shown[:10]) <= wanted, (query, sorted(set(shown[:10]) - wanted))  # the first ten are right
     assert expected <= set(shown), (query, sorted(expected - set(shown)))  # and every event is found
@@ -135,7 +150,9 @@ def test_pinyin_and_initials_find_a_programme_by_its_name(search, query: str) ->
     expected = pages_with(name, names_only=True)  # by title or programme
     assert expected
     shown = shown_slugs(search, query)
+    expected |= groupings_with(name, names_only=True)  # pinyin is made of names
     assert set(shown) == expected, (query, sorted(expected ^ set(shown)))
+    assert shown[0] == next(i for i, p in _names("programmes").items() if p["name"] == name)  # its own page first
 
 
 def test_a_mistyped_name_is_offered_the_names_close_to_it(search) -> None:
@@ -184,7 +201,9 @@ def test_each_result_says_where_its_session_is_held(search) -> None:
     shown = shown_slugs(search, "泰达图书馆")
     assert shown
     lines = search.locator("#search-results > li p.when").all_inner_texts()
-    for slug, line in zip(shown, lines, strict=True):
+    places = groupings_with("泰达图书馆")  # the venue's own page, first: 活动场地 · its address
+    assert places and set(shown[:len(places)]) == places
+    for slug, line in zip(shown[len(places):], lines[len(places):], strict=True):
         path = next(EVENTS.rglob(f"{slug}.md"))
         meta, _ = _front_matter(path)
         own = _venue(meta.get("venue")).get("name") or "线上活动"

@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
-from kepu.formats.searchdocs import BODY_CHARS, event_doc, news_doc, search_site
+from kepu.formats.searchdocs import BODY_CHARS, GROUPING_WORDS, event_doc, grouping_doc, news_doc, search_site
 from kepu.formats.searchindex import SearchDoc, TermStore, build
 from kepu.formats.urls import UrlScheme
 from kepu.index.site import SiteIndex
@@ -34,7 +34,8 @@ def write_search_index(out: ByteWriter, settings, index: SiteIndex, urls: UrlSch
     if not settings.get("SEARCH_INDEX", True):
         return
     body_chars = int(settings.get("SEARCH_BODY_CHARS", BODY_CHARS))
-    docs = [event_doc(entry, body_chars) for entry in index.entries] + news_docs(articles, body_chars)
+    docs = [event_doc(entry, body_chars) for entry in index.entries] + news_docs(articles, body_chars) + [
+        grouping_doc(facet, index.registries) for kind in GROUPING_WORDS for facet in index.facets[kind].values()]
     manifest = urls.save_as("SEARCH_INDEX")
     folder = posixpath.dirname(manifest)
     kept = Path(settings["CACHE_PATH"]) / TERMS_CACHE

@@ -10,11 +10,15 @@ from kepu.content.dates import format_day
 from kepu.content.model import Registries, Venue
 from kepu.formats.finder import ONLINE
 from kepu.formats.searchindex import SearchDoc, SearchSite
-from kepu.index.site import EventEntry, ends_at
+from kepu.index.site import EventEntry, Facet, ends_at
 
 BODY_CHARS = 2000  # of a page's text, what search reads beyond its names
 EXCERPT_CHARS = 80
 NEWS_PLACE = "新闻动态"
+# The groupings whose own pages search finds by name, and what a result calls each (a street's and
+# a community's own kind: 街道, 镇, 社区, 村); categories and audiences are the filters' and lists'.
+GROUPING_WORDS = {"programmes": "科普项目", "campaigns": "主题活动", "venues": "活动场地", "streets": "",
+                  "communities": "", "teams": "志愿服务队", "people": "科普专家"}  # in the order shown
 _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -74,6 +78,28 @@ def news_doc(url: str, title: str, day: date, summary_html: str, body_html: str,
     return SearchDoc(url=url, title=title, when=format_day(day), place=NEWS_PLACE,
                      order=(day.isoformat(),), names=(title, *tags), text=(body,),
                      excerpt=_excerpt(summary, body))
+
+
+def grouping_doc(facet: Facet, registries: Registries) -> SearchDoc:
+    """A venue's, programme's, campaign's, street's, community's, team's or expert's own page: found
+    by its name (a resident looking for 安全教育体验馆 found only events held there), its words and
+    address; shown before the events, with where it is and how many events are to come."""
+    item, kind = facet.item, facet.kind
+    street = registries.streets.get(getattr(item, "street", ""))
+    if kind == "campaigns":
+        where = [f"{format_day(item.start)}至{format_day(item.end, with_year=item.end.year != item.start.year)}"]
+    elif kind == "people":
+        where = [item.title, item.organisation]
+    else:
+        where = [getattr(item, "address", ""), street.name if street and kind != "streets" else ""]
+    description = getattr(item, "description", "")
+    text = tuple(t for t in (description, getattr(item, "address", ""), getattr(item, "hours", ""),
+                             getattr(item, "field", "")) if t)
+    coming = f"近期活动 {len(facet.upcoming)} 项"
+    return SearchDoc(url=facet.url, title=facet.name, when=GROUPING_WORDS[kind] or getattr(item, "kind", ""),
+                     place=" · ".join(w for w in where if w), order=(list(GROUPING_WORDS).index(kind), facet.id),
+                     names=(facet.name,), text=text, street=street.id if street else "",
+                     excerpt=f"{coming}。{_excerpt(description, '')}" if description else coming, grouping=True)
 
 
 def search_site(registries: Registries) -> SearchSite:

@@ -11,7 +11,9 @@ gives new names only to the files whose bytes it changes, so a rebuild uploads t
 browser or host may cache every other file for good.
 
 Pages are numbered events first, by the four weeks in which their next session (as of the
-build; an event over: the event) is over and by title within them, then news by date. So a query's first results, the events it finds in the coming weeks,
+build; an event over: the event) is over and by title within them, then news by date, then the
+pages of venues, programmes, teams and the like (a query naming one shows it first). So a query's
+first events, those it finds in the coming weeks,
 lie in few page files (a programme's sessions of one period side by side), and a browser tells
 events to come from events over with each page file's first and last end (``spans``) and its
 own clock, reading a page file's own times only where the two straddle now.
@@ -30,7 +32,9 @@ from itertools import repeat
 from kepu.formats.searchterms import CATEGORY, STREET, encode_postings, known_syllables, shard_of, text_terms
 from kepu.formats.urls import content_version
 
-FORMAT = 3  # 2: rows end with when the next session is over (ordering); 3: files named by version
+# 2: rows end with when the next session is over (ordering); 3: files named by version; 4: the
+# groupings' pages (venues, programmes, teams…) after the news, counted apart (``groupings``)
+FORMAT = 4
 CHUNK = 64  # pages per page file
 SHARD_BYTES = 16_000  # aimed-at size of one postings file
 PERIOD = 28 * 24 * 3600  # events over in the same four weeks are numbered by title
@@ -55,6 +59,7 @@ class SearchDoc:
     categories: tuple[str, ...] = ()
     excerpt: str = ""
     held: bool = True  # events: ``Event.held`` (a cancelled one is never 已结束)
+    grouping: bool = False  # a venue's, programme's, team's… own page: listed before events
 
     @property
     def is_event(self) -> bool:
@@ -92,11 +97,12 @@ def _when(doc: SearchDoc) -> int:
 
 def ordered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
     """Events by the period their next session (or, over, the event) is over in and title, then
-    news in date order (page numbers)."""
+    news in date order, then the groupings' pages (page numbers)."""
     docs = list(docs)
     events = sorted((d for d in docs if d.is_event), key=lambda d: (_when(d) // PERIOD, d.title, _when(d), d.url))
-    news = sorted((d for d in docs if not d.is_event), key=lambda d: (d.order, d.url))
-    return events + news
+    news = sorted((d for d in docs if not d.is_event and not d.grouping), key=lambda d: (d.order, d.url))
+    groupings = sorted((d for d in docs if d.grouping), key=lambda d: (d.order, d.url))
+    return events + news + groupings
 
 
 class TermStore:
@@ -213,9 +219,10 @@ def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,
              "d": [_json([_row(d) for d in docs[start:start + chunk]]) for start in range(0, len(docs), chunk)]}
     versions = {kind: [content_version(data) for data in made] for kind, made in files.items()}
     events = sum(1 for d in docs if d.is_event)
+    groupings = sum(1 for d in docs if d.grouping)
     manifest = {
         "format": FORMAT, "shards": count, "chunk": chunk, **versions,
-        "events": events, "news": len(docs) - events,
+        "events": events, "news": len(docs) - events - groupings, "groupings": groupings,
         "spans": [_span(docs[start:min(start + chunk, events)]) for start in range(0, events, chunk)],
         "streets": [list(s) for s in site.streets], "categories": [list(c) for c in site.categories],
         "synonyms": [list(group) for group in site.synonyms],

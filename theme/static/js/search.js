@@ -203,12 +203,16 @@
     return counts;
   }
 
-  // Events still to come, then news, then events already over; names before text. A page
-  // file's span (first and last end) tells most; a page of a file that straddles now is told
-  // by its own end.
+  // A venue's, programme's or team's own page named as typed first (GROUPING), then events still
+  // to come, then news, then events already over, then such pages found by their words; names
+  // before text. A page file's span (first and last end) tells most; a page of a file that
+  // straddles now is told by its own end.
+  var GROUPING = 3;
+  function rank(item) { return item.group === GROUPING ? (item.flag ? -1 : GROUPING) : item.group; }
   function span(page, m) { return m.spans[Math.floor(page / m.chunk)]; }
   function straddles(page, m, now) { var s = span(page, m); return page < m.events && now >= s[0] && now < s[1]; }
   function kind(page, m, now, rows) {
+    if (page >= m.events + m.news) { return GROUPING; }
     if (page >= m.events) { return 1; }
     if (!straddles(page, m, now)) { return now >= span(page, m)[1] ? 2 : 0; }
     var row = rows[page];
@@ -237,8 +241,8 @@
       items.push({ page: page, flag: flag, group: kind(page, m, now, rows), score: score ? score.get(page) : 0 });
     });
     return items.sort(function (a, b) {
-      return b.score - a.score || a.group - b.group || b.flag - a.flag ||
-        (a.group === 0 ? a.page - b.page : b.page - a.page);
+      return b.score - a.score || rank(a) - rank(b) || b.flag - a.flag ||
+        (a.group === 0 || a.group === GROUPING ? a.page - b.page : b.page - a.page);
     });
   }
 
@@ -319,8 +323,11 @@
       // Within what is shown: soonest first among events to come, latest first among the rest.
       next.sort(function (a, b) {  // events to come by their next session (row[8]), the rest by their end
         function time(item) { var row = rows[item.page]; return row ? (item.group === 0 && row[8]) || row[6] || 0 : 0; }
+        // A page named exactly as typed before the others (科学会客厅: the programme, then the venue).
+        function named(item) { var row = rows[item.page]; return row && runs(row[1]).join("") === typed.join("") ? 0 : 1; }
         var ta = time(a), tb = time(b);
-        return a.group - b.group || b.flag - a.flag || (a.group === 0 ? ta - tb : tb - ta);
+        return rank(a) - rank(b) || b.flag - a.flag || (a.group === GROUPING ? named(a) - named(b) : 0) ||
+          (a.group === 0 ? ta - tb : tb - ta);
       });
       next.forEach(function (item) { if (rows[item.page]) { list.appendChild(card(item, rows[item.page], typed)); } });
       shown.count += next.length;
