@@ -245,6 +245,40 @@ def early_attendance(checker: FieldReader, event: Event) -> None:
                      "先删去 attendance，活动结束后再填写实际人数；现在写的数字不会计入统计", STRICT_ALWAYS)
 
 
+CLOSED_LOOKAHEAD = 400  # days of sessions to come compared with their venues' closures
+
+
+def closed_venue(checker: FieldReader, event: Event) -> None:
+    """Sessions to come held at a registered venue on days it is closed (venues.yml closed_from,
+    closed_until): residents would find the door shut. One reminder on the field naming the venue,
+    which CI counts as an error; a session called off is no longer one."""
+    review = checker.ctx.review
+    places = checker.ctx.registries.venues
+    ids = {event.venue_id, *(c.venue_id for c in (event.recurrence.sessions if event.recurrence else ()))}
+    if review is None or not any(places.get(i) is not None and places[i].closed_from for i in ids if i):
+        return
+    now = review.at(ZoneInfo(event.timezone))
+    shut = [o for o in expand(event, review.today + timedelta(days=CLOSED_LOOKAHEAD))
+            if not o.cancelled and not is_over(o, now) and o.venue_id in places
+            and any(places[o.venue_id].closed_on(day) for day in _days(o))]
+    if not shut:
+        return
+    first = shut[0]
+    place = places[first.venue_id]
+    index = next((n for n, c in enumerate(event.recurrence.sessions) if c is first.change), None) \
+        if first.elsewhere else None
+    key = f"recurrence.sessions[{index}].venue" if index is not None else "venue"
+    more = f"等 {len(shut)} 场" if len(shut) > 1 else ""
+    checker.warn(key, f"{format_day(first.first_day)}{more}在“{place.name}”举办，但{place.closure_text}",
+                 "改到别的场地（一场：在 recurrence.sessions 里写 date 和新的 venue），或取消这几场"
+                 "（写 date、status: cancelled 和 note）；场地其实照常开放的，改正 venues.yml 里的 closed_from 和 closed_until",
+                 STRICT_ALWAYS)
+
+
+def _days(occurrence: Occurrence) -> list[date]:
+    return [occurrence.first_day + timedelta(days=n) for n in range((occurrence.last_day - occurrence.first_day).days + 1)]
+
+
 def _first_held(event: Event) -> Occurrence:
     """The session a whole event's 参加人数 wait for (``EventEntry.counting_session``): its first
     one not cancelled, in the order held (a first Saturday moved to January is not the first)."""

@@ -172,10 +172,32 @@ class Place:
     accessibility: str = ""
     base_level: str = ""
     description: str = ""
+    # Closed for a while (renovation…): from this day, until this day (None: until further notice).
+    closed_from: date | None = None
+    closed_until: date | None = None
+    closed_note: str = ""
 
     @property
     def venue(self) -> Venue:
         return Venue(self.name, self.address, self.lat, self.lon)
+
+    def closed_on(self, day: date) -> bool:
+        return self.closed_from is not None and self.closed_from <= day and (
+            self.closed_until is None or day <= self.closed_until)
+
+    def closure_ahead(self, today: date) -> bool:
+        """A closure to say on its pages: one under way or to come (one over is not news)."""
+        return self.closed_from is not None and (self.closed_until is None or self.closed_until >= today)
+
+    @property
+    def closure_text(self) -> str:
+        """2027年3月27日（周六）至6月30日（周三）暂停开放。闭馆装修"""
+        start, until = self.closed_from, self.closed_until
+        if start is None:
+            return ""
+        text = (f"{format_day(start)}至{format_day(until, with_year=until.year != start.year)}暂停开放" if until
+                else f"{format_day(start)}起暂停开放，恢复开放的时间另行通知")
+        return f"{text}。{self.closed_note}" if self.closed_note else text
 
     @property
     def has_geo(self) -> bool:

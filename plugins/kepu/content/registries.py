@@ -46,9 +46,13 @@ MAX_ITEMS = 1000  # items in one registry: every item makes pages, feeds and dat
 # Longest text, in characters, of each registry field: names appear in titles, feeds and CSV cells.
 MAX_CHARS = {"name": 60, "area": 100, "contact": 200, "description": 1000, "street": MAX_ID,
              "kind": 10, "email": 254, "level": 10, "parent": MAX_ID, "edition": 30, "main_event": 80,
-             "community": MAX_ID, "address": 200, "hours": 200, "accessibility": 300, "base_level": 10,
+             "community": MAX_ID, "address": 200, "hours": 200, "accessibility": 300, "base_level": 10, "closed_note": 100,
              "title": 60, "field": 60, "organisation": 100, "words": 200}
 STAND_IN = "__stand_in__"
+# A venue's closure written as a state (status: closed): how it is written.
+CLOSURE_WORDS = {"status", "closed", "open", "state", "closure"}
+CLOSURE_HINT = ("场地暂停开放时写 closed_from: 暂停的第一天、closed_until: 恢复前的最后一天（还不知道就不写）"
+                "和 closed_note: 原因；没有暂停开放就删除这一行")
 IMPLIED_HINT = "活动期内的全部活动都算这个主题活动时写 implied: true，否则删去这一行"
 _STAND_IN_ID = re.compile(r"-\s+id:\s*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 _ITEM_START = re.compile(r"^-(?:\s|$)", re.MULTILINE)
@@ -76,7 +80,7 @@ REGISTRY_FIELDS = {
     "audiences": {"id", "name", "description"},
     "communities": {"id", "name", "kind", "street", "description"},
     "venues": {"id", "name", "kind", "street", "community", "address", "lat", "lon", "hours",
-               "accessibility", "base_level", "description"},
+               "accessibility", "base_level", "description", "closed_from", "closed_until", "closed_note"},
     "programmes": {"id", "name", "level", "parent", "owners", "description"},
     "campaigns": {"id", "name", "edition", "start", "end", "main_event", "implied", "description"},
     "people": {"id", "name", "title", "field", "organisation", "consent", "description"},
@@ -234,7 +238,8 @@ def _load_one(kind: str, path: Path, shown: str,
         for key in item:
             if str(key) not in REGISTRY_FIELDS[kind]:
                 problems.append(Problem(shown, lines.get(str(key), line), str(key), "未知字段",
-                                        did_you_mean(str(key), REGISTRY_FIELDS[kind]) or "删除这一行",
+                                        did_you_mean(str(key), REGISTRY_FIELDS[kind])
+                                        or (CLOSURE_HINT if kind == "venues" and str(key) in CLOSURE_WORDS else "删除这一行"),
                                         "warning"))
         ident = item.get("id")
         typed = _type_problem(item, lines, shown)
@@ -369,7 +374,8 @@ def _check_new_item(kind: str, item: dict, lines: dict[str, int], shown: str) ->
         or _one_of(item, lines, shown, "kind", COMMUNITY_KINDS, required=True),
         "venues": lambda: _needs(item, lines, shown, "street", "所属街镇编号")
         or _one_of(item, lines, shown, "kind", VENUE_KINDS, required=True)
-        or _one_of(item, lines, shown, "base_level", BASE_LEVELS) or _place_coordinates(item, lines, shown),
+        or _one_of(item, lines, shown, "base_level", BASE_LEVELS) or _place_coordinates(item, lines, shown)
+        or _closure_problem(item, lines, shown),
         "programmes": lambda: _one_of(item, lines, shown, "level", PROGRAMME_LEVELS)
         or _id_list_problem(item, lines, shown, "owners"),
         "campaigns": lambda: _window_problem(item, lines, shown),
@@ -390,6 +396,35 @@ def _id_list_problem(item: dict, lines: dict[str, int], shown: str, key: str) ->
 def _ids(item: dict, key: str) -> tuple[str, ...]:
     value = item.get(key) or ()
     return tuple(v.strip() for v in ([value] if isinstance(value, str) else value) if v.strip())
+
+
+def _closure_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
+    """A venue closed for a while: closed_from (and closed_until, if known) as days, in order."""
+    days = {}
+    for key in ("closed_from", "closed_until"):
+        value, line = item.get(key), lines.get(key, lines[""])
+        if value in (None, ""):
+            continue
+        try:
+            days[key] = parse_when(str(value))
+        except DateFormatError as error:
+            return Problem(shown, line, key, error.message, error.hint)
+        if isinstance(days[key], datetime):
+            return Problem(shown, line, key, "暂停开放只写日期，不写时间", f"写成 {key}: {days[key].date().isoformat()}")
+    if "closed_until" in days and "closed_from" not in days:
+        return Problem(shown, lines.get("closed_until", lines[""]), "closed_until", "写了恢复前的最后一天，没写从哪天起暂停开放",
+                       "加一行 closed_from: 暂停开放的第一天（只写日期）")
+    if "closed_note" in item and "closed_from" not in days:
+        return Problem(shown, lines.get("closed_note", lines[""]), "closed_note", "写了暂停开放的原因，没写从哪天起暂停开放",
+                       "加一行 closed_from: 暂停开放的第一天；已经恢复开放的，删去 closed_ 开头的几行")
+    if "closed_until" in days and days["closed_until"] < days["closed_from"]:
+        return Problem(shown, lines.get("closed_until", lines[""]), "closed_until", "恢复前的最后一天早于暂停开放的第一天",
+                       "检查 closed_from 和 closed_until 是否写反")
+    return None
+
+
+def _opt_day(value: Any) -> date | None:
+    return None if value in (None, "") else _day(value)
 
 
 MAX_CAMPAIGN_DAYS = 92
@@ -487,7 +522,8 @@ MAKERS: dict[str, Callable[[dict], Any]] = {
     "venues": lambda i: Place(i["id"], _text(i, "name"), _text(i, "kind"), _text(i, "street"),
                               _text(i, "community"), _text(i, "address"), _float(i.get("lat")),
                               _float(i.get("lon")), _text(i, "hours"), _text(i, "accessibility"),
-                              _text(i, "base_level"), _text(i, "description")),
+                              _text(i, "base_level"), _text(i, "description"), _opt_day(i.get("closed_from")),
+                              _opt_day(i.get("closed_until")), _text(i, "closed_note")),
     "programmes": lambda i: Programme(i["id"], _text(i, "name"), _text(i, "level"), _text(i, "parent"),
                                       _ids(i, "owners"), _text(i, "description")),
     "campaigns": lambda i: Campaign(i["id"], _text(i, "name"), _day(i.get("start")), _day(i.get("end")),

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from kepu.content.datechecks import (
     Review,
+    closed_venue,
     early_attendance,
     extra_dates,
     late_deadline,
@@ -975,6 +976,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     overlapping_sessions(checker, event)
     moved_onto_another(checker, event)
     early_attendance(checker, event)
+    closed_venue(checker, event)
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
     return event, checker.problems

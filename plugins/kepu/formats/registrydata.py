@@ -14,7 +14,7 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "programmes": ("id", "name", "level", "parent", "owners", "description"),
     "campaigns": ("id", "name", "edition", "start", "end", "main_event", "description"),
     "venues": ("id", "name", "kind", "street", "community", "address", "lat", "lon", "hours", "accessibility",
-               "base_level", "description"),
+               "base_level", "description", "closed_from", "closed_until", "closed_note"),
     "communities": ("id", "name", "kind", "street", "description"),
     "people": ("id", "name", "title", "field", "organisation", "description"),
 }
@@ -26,7 +26,8 @@ FIELD_NOTES = {
     "kind": "类别", "street": "所属街镇编号", "community": "所在社区或村的编号", "address": "地址",
     "lat": "纬度", "lon": "经度", "hours": "开放时间", "accessibility": "无障碍说明",
     "base_level": "科普基地级别", "title": "职称", "field": "专业领域", "organisation": "单位",
-    "events": "本站登记的活动数（项）", "url": "页面地址", "feed": "日历订阅地址（ICS）",
+    "closed_from": "暂停开放的第一天（没有暂停时为空）", "closed_until": "恢复开放前的最后一天（为空：另行通知）",
+    "closed_note": "暂停开放的原因", "events": "本站登记的活动数（项）", "url": "页面地址", "feed": "日历订阅地址（ICS）",
 }
 TITLES = {"programmes": "科普项目", "campaigns": "主题活动", "venues": "场地", "communities": "社区和村",
           "people": "专家（仅本人同意公开的）"}

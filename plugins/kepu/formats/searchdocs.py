@@ -80,7 +80,7 @@ def news_doc(url: str, title: str, day: date, summary_html: str, body_html: str,
                      excerpt=_excerpt(summary, body))
 
 
-def grouping_doc(facet: Facet, registries: Registries) -> SearchDoc:
+def grouping_doc(facet: Facet, registries: Registries, today: date) -> SearchDoc:
     """A venue's, programme's, campaign's, street's, community's, team's or expert's own page: found
     by its name (a resident looking for 安全教育体验馆 found only events held there), its words and
     address; shown before the events, with where it is and how many events are to come."""
@@ -96,6 +96,8 @@ def grouping_doc(facet: Facet, registries: Registries) -> SearchDoc:
     text = tuple(t for t in (description, getattr(item, "address", ""), getattr(item, "hours", ""),
                              getattr(item, "field", "")) if t)
     coming = f"近期活动 {len(facet.upcoming)} 项"
+    if kind == "venues" and item.closure_ahead(today):
+        coming = f"{item.closure_text}。{coming}"  # as its page says it
     return SearchDoc(url=facet.url, title=facet.name, when=GROUPING_WORDS[kind] or getattr(item, "kind", ""),
                      place=" · ".join(w for w in where if w), order=(list(GROUPING_WORDS).index(kind), facet.id),
                      names=(facet.name,), text=text, street=street.id if street else "",
