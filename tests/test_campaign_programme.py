@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import feedparser
 import pytest
 import recurring_ical_events
 from icalendar import Calendar
@@ -551,3 +552,8 @@ def test_a_campaigns_lists_show_a_series_by_its_session_in_the_window(tmp_path: 
     assert all("12月12日" not in re.sub(r"<[^>]+>", " ", html) for html in [*shown.values(), embed])
     street = (output / "streets" / "xinbei" / "index.html").read_text("utf-8")
     assert card in street  # its street still lists the series by its next session
+    # The re-audit: the campaign's Atom feed took the series' entry written for the district's feed.
+    feed = feedparser.parse((output / "feeds" / "campaigns" / "kepuri-2026.atom").read_bytes())
+    ours = [e for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    assert len(ours) == (listed == "upcoming")
+    assert all("2026年12月5日（周六）" in e.summary and "11月21日" not in e.summary for e in ours), ours

@@ -232,7 +232,7 @@ class AtomFeedsGenerator(Generator):
 
         def make(entry: EventEntry) -> bytes:
             slug = entry.event.slug
-            known = fingerprints.get(slug)
+            known = "" if entry.view else fingerprints.get(slug)  # a campaign's view: made afresh (few)
             return cache.get(known and digest(known, repr(revisions[slug])),
                              partial(atom.entry_bytes, entry, settings, revisions[slug]))
 

@@ -72,9 +72,9 @@ def upcoming(entries: Iterable[EventEntry], zone: ZoneInfo, order: dict[str, tup
     order = {} if order is None else order
 
     def place(entry: EventEntry) -> tuple:
-        found = order.get(entry.event.slug)
+        found = order.get(entry.key)  # a campaign's view of a series has its own (EventEntry.key)
         if found is None:
-            found = order[entry.event.slug] = occurrence_key(entry.shown, zone)
+            found = order[entry.key] = occurrence_key(entry.shown, zone)
         return found
 
     return sorted((e for e in entries if not e.is_past), key=place)
@@ -106,10 +106,10 @@ def feed_bytes(feed: AtomFeed, settings: AtomSettings, revisions: Mapping[str, R
     written = {} if written is None else written
     entries = []
     for entry in shown:
-        slug = entry.event.slug
-        if slug not in written:
-            written[slug] = make(entry) if make else entry_bytes(entry, settings, revisions[slug])
-        entries.append(written[slug])
+        key = entry.key
+        if key not in written:
+            written[key] = make(entry) if make else entry_bytes(entry, settings, revisions[entry.event.slug])
+        entries.append(written[key])
     entries += [visit_bytes(v, settings, revisions[v.entry.event.slug]) for v in visits]
     # The header as ``document`` indents it when entries follow, then the entries, each indented
     # as it would be inside the feed.
