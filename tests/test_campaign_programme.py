@@ -557,3 +557,31 @@ def test_a_campaigns_lists_show_a_series_by_its_session_in_the_window(tmp_path: 
     ours = [e for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
     assert len(ours) == (listed == "upcoming")
     assert all("2026年12月5日（周六）" in e.summary and "11月21日" not in e.summary for e in ours), ours
+
+
+def test_a_cut_campaigns_usual_calendar_holds_what_is_to_come_first(tmp_path: Path) -> None:
+    """The re-audit: with the window cut into files by day, the campaign's usual calendar (the one
+    subscribed from its page) was filled in programme order from 90 days back, so in the middle of
+    the week it held the days already over and said the later ones did not fit. It holds the items
+    to come first, then the latest over, as every other calendar chooses; in programme order."""
+    from test_site_index import index_for
+
+    from kepu.index.campaigndays import calendar_items, campaign_days, nearest_items
+
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    index = index_for(date(2026, 12, 7), site)
+    campaign = index.registries.campaigns["kepuri-2026"]
+    members = [e for e in index.entries if campaign in e.campaigns]
+    items = calendar_items(campaign_days(campaign, members, index.registries, index.timezone, index.build_date))
+    assert [(i.entry.event.slug, i.day.isoformat()) for i in items][-1] == ("xinnong-dongji", "2026-12-08")
+    assert len(items) == 3  # two on the 5th (over), one on the 8th (to come)
+
+    def chosen(budget: int) -> tuple[list[str], int]:
+        found, dropped = nearest_items(items, index.build_date, 90, index.timezone, lambda item: 1, budget)
+        return [i.entry.event.slug for i in found], dropped
+
+    assert chosen(1) == (["xinnong-dongji"], 0)
+    assert chosen(2) == ([items[1].entry.event.slug, "xinnong-dongji"], 0)  # the later of the two over
+    assert chosen(0) == ([], 1)

@@ -22,9 +22,10 @@ from kepu.index.campaigndays import (
     calendar_items,
     campaign_days,
     feed_parts,
+    nearest_items,
     pages,
 )
-from kepu.index.site import Facet, SiteIndex, last_local_day
+from kepu.index.site import Facet, SiteIndex
 
 from .services import services_of
 from .settings import build_date
@@ -132,24 +133,17 @@ def _whole_feed(feeds: FeedPlan, days: CampaignDays, items: list[CalendarItem], 
 
 def _nearest_feed(feeds: FeedPlan, items: list[CalendarItem], day: date, index: SiteIndex,
                   feed: Feed) -> tuple[bytes, FeedWindow]:
-    """A window too large for one file: the campaign's usual calendar holds its items ended within
-    the feeds' past days and those to come, in programme order, as many as fit (the rest are in the
-    files by day)."""
-    since = day - timedelta(days=feeds.settings.past_days)
-    recent = [i for i in items if last_local_day(i.occurrence, index.timezone) >= since]
-    budget, used, chosen = feeds.settings.max_bytes - HEADER_ROOM, 0, []
-    for item in recent:
-        used += _item_size(feeds, item)
-        if used > budget:
-            break
-        chosen.append(item)
-    dropped = len(recent) - len(chosen)
-    text = (f"{feed.description}包含活动期中最近 {feeds.settings.past_days} 天内结束的和今后的活动，共 {len(chosen)} 项"
+    """A window too large for one file: the campaign's usual calendar holds the items to come and
+    those ended lately, as many as fit (``nearest_items``; every item is in the files by day)."""
+    past_days = feeds.settings.past_days
+    chosen, dropped = nearest_items(items, day, past_days, index.timezone, partial(_item_size, feeds),
+                                    feeds.settings.max_bytes - HEADER_ROOM)
+    text = (f"{feed.description}包含活动期中今后的活动和最近 {past_days} 天内结束的活动，共 {len(chosen)} 项"
             + (f"；为使文件小于 1 MB，更晚的 {dropped} 项未列入" if dropped else "")
             + "。活动期的全部活动按天分在几个日历文件里，见主题活动页面。")
     data = whole_feed_bytes(_item_feed(feed, chosen, feed.description), feeds.settings, feeds.components, text)
     until = chosen[-1].day if dropped and chosen else None
-    return data, FeedWindow(len(chosen), since, until, dropped)
+    return data, FeedWindow(len(chosen), day - timedelta(days=past_days), until, dropped)
 
 
 class CampaignDaysGenerator(Generator):
@@ -200,7 +194,9 @@ class CampaignDaysGenerator(Generator):
         count = len(view.parts)
         for number, link in enumerate(view.parts, start=1):
             part = link.part
-            text = (f"{facet.name}：{link.label}开始的活动，共 {len(part.items)} 项"
+            # An item is in the file of the first day the programme lists it on (an exhibition
+            # under way, a session moved away: there too), not always the day it begins.
+            text = (f"{facet.name}：日程中列在{link.label}的活动，共 {len(part.items)} 项"
                     f"（全部活动分成 {count} 个日历文件，这是第 {number} 个）。")
             feed = _item_feed(Feed(link.url, f"{facet.name} · {link.label}", text, facet.url), list(part.items), text)
             services.out.write(self.urls.save_as("CAMPAIGN_PART_FEED", id=facet.id, part=part.key),

@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kepu.content.dates import format_day
-from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street
+from kepu.content.model import Audience, Campaign, Category, Occurrence, Registries, Street, is_over
 from kepu.index.grids import DayCount, day_count
 from kepu.index.site import (
     EventEntry,
     MovedAway,
     began_text,
+    build_instant,
     last_local_day,
     local_day,
     local_moment,
@@ -261,6 +262,35 @@ def calendar_items(days: CampaignDays) -> list[CalendarItem]:
             if key not in items:
                 items[key] = CalendarItem(row.entry, row.occurrence if series else None, day.day)
     return list(items.values())
+
+
+def nearest_items(items: Sequence[CalendarItem], build_date: date, past_days: int, zone: ZoneInfo,
+                  size: Callable[[CalendarItem], int], budget: int) -> tuple[list[CalendarItem], int]:
+    """What a campaign's usual calendar holds when its window is cut into files: the items to come,
+    soonest first, then those ended in the last ``past_days``, latest first, as many as fit in
+    ``budget`` (as every other calendar chooses); in programme order, with how many to come did not fit."""
+    as_of = build_instant(build_date, zone)
+    since = build_date - timedelta(days=past_days)
+    coming = [item for item in items if not is_over(item.occurrence, as_of)]
+    recent = [item for item in reversed(items)
+              if is_over(item.occurrence, as_of) and last_local_day(item.occurrence, zone) >= since]
+    chosen, used = [], 0
+    for number, item in enumerate(coming):
+        used += size(item)
+        if used > budget:
+            return _in_order(items, chosen), len(coming) - number
+        chosen.append(item)
+    for item in recent:
+        used += size(item)
+        if used > budget:
+            break
+        chosen.append(item)
+    return _in_order(items, chosen), 0
+
+
+def _in_order(items: Sequence[CalendarItem], chosen: list[CalendarItem]) -> list[CalendarItem]:
+    kept = {id(item) for item in chosen}
+    return [item for item in items if id(item) in kept]
 
 
 @dataclass(frozen=True, slots=True)
