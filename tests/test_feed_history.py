@@ -375,6 +375,39 @@ def test_a_session_moved_after_its_venue_was_renamed_is_a_session_change(repo: P
     assert ours[1].updated.startswith("2026-10-05T02:00:00")
 
 
+def test_a_venues_change_is_told_to_the_events_held_there_at_the_time(repo: Path, tmp_path: Path) -> None:
+    """The re-audit: 【场地信息变更】 was decided by the venues events name now. A series whose one
+    Saturday moved to the venue after its address changed was told of that change (it was not there
+    then), and an event that left the venue afterwards lost the entry it had been given. Each event
+    is told of the changes made while it was held there, from its revision of the time; a session
+    moved there says so."""
+    (repo / "content" / "data" / "venues.yml").write_text(VENUE, "utf-8")
+    edit(repo / EVENT, INLINE_VENUE, "venue: xinbei-dangqun\n")
+    commit(repo, "2026-10-02T10:00:00+08:00", "the one-off event at the registered centre")
+    first = VENUE.replace("address: 天津市滨海新区新北街道", "address: 天津市滨海新区新北街道新港路 8 号")
+    (repo / "content" / "data" / "venues.yml").write_text(first, "utf-8")
+    commit(repo, "2026-10-05T10:00:00+08:00", "address written out")
+    edit(repo / SERIES, RULE, RULE + "  sessions:\n    - date: 2026-12-12\n      venue: xinbei-dangqun\n")
+    edit(repo / EVENT, "venue: xinbei-dangqun\n", "venue:\n  name: 新北街道文化中心\n")
+    commit(repo, "2026-10-06T10:00:00+08:00", "the series' 12 December there; the one-off elsewhere")
+    (repo / "content" / "data" / "venues.yml").write_text(first.replace("name: 新北街道党群服务中心",
+                                                                        "name: 新北街道党群服务中心三楼"), "utf-8")
+    commit(repo, "2026-10-07T10:00:00+08:00", "renamed")
+    output = tmp_path / "out"
+    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+
+    def told(slug: str) -> list[tuple[str, str]]:
+        return [(e.updated[:10], e.summary) for e in feed.entries
+                if e.link.endswith(f"/events/{slug}/") and e.title.startswith("【场地信息变更】")]
+
+    [(day, summary)] = told("liudong-kejiguan")  # there on the 5th, gone by the 7th
+    assert day == "2026-10-05" and "场地“新北街道党群服务中心”的地址改为" in summary
+    [(day, summary)] = told("zhoumo-tongxuehui")  # its Saturday there from the 6th: the 7th only
+    assert day == "2026-10-07" and "改在“新北街道党群服务中心”举办的场次：场地“新北街道党群服务中心”改名为“新北街道党群服务中心三楼”" in summary
+
+
 def test_a_published_event_renamed_or_deleted_in_a_change_is_pointed_out(repo: Path) -> None:
     """A volunteer tidies file names and deletes an event she means to call off. Renamed, its page
     moves and every subscriber's calendar gets it twice (a new UID); deleted, it leaves their

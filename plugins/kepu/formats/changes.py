@@ -50,6 +50,7 @@ class ChangeEntry:
     revision: Revision = UNREAD  # the series as its revision wrote it
     previous: Revision = UNREAD  # … and as the revision before
     place: PlaceEdit | None = None  # a registered venue it is held at renamed or given another address
+    own_place: bool = True  # … its own venue (else one a session of it was moved to)
 
     @property
     def key(self) -> str:
@@ -103,27 +104,38 @@ def changes_for(entry: EventEntry, history: FileHistory | None, build_stamp: dat
 
 def venue_changes_for(entry: EventEntry, places: PlaceHistory, history: FileHistory | None,
                       build_stamp: datetime) -> list[ChangeEntry]:
-    """A registered venue the event is held at (or a session of it moved to) renamed or given
-    another address while the event was published and still to come: its page and calendars changed
-    with it, and the change feed says so, once per edit (the event's own history does not: the
-    event file did not change)."""
+    """A registered venue the event was held at (or a session of it moved to) when the venue was
+    renamed or given another address, while the event was published and still to come: its page and
+    calendars changed with it, and the change feed says so, once per edit (the event's own history
+    does not: the event file did not change). Which venues the event named is read from its revision
+    of that time (a file never edited names what it names now)."""
     if history is None or history.created is None:
         return []
     ends = ends_at(entry.final)
     limit = build_stamp + timedelta(days=1)
-    return [ChangeEntry(entry, "venue", edit.when, 0, place=edit)
-            for ident in sorted(entry.venues_named) for edit in places.edits(ident)
-            if history.created < edit.when < ends and edit.when <= limit]
+    event = entry.event
+    now = (event.venue_id, tuple(c.venue_id for c in (event.recurrence.sessions if event.recurrence else ())))
+    found = []
+    for ident in sorted({*entry.venues_named, *(i for _, own, moved in history.venues for i in (own, *moved))} - {""}):
+        for edit in places.edits(ident):
+            if not history.created < edit.when < ends or edit.when > limit:
+                continue
+            own, moved = history.venues_at(edit.when) or now
+            if ident == own or ident in moved:
+                found.append(ChangeEntry(entry, "venue", edit.when, 0, place=edit, own_place=ident == own))
+    return found
 
 
-def _place_edit_text(edit: PlaceEdit) -> str:
-    """场地“…”改名为“…”，地址改为…（原为…）: what the registry's commit changed."""
+def _place_edit_text(change: ChangeEntry) -> str:
+    """场地“…”改名为“…”，地址改为…（原为…）: what the registry's commit changed; for a venue a
+    session of the series was moved to, said as that session's."""
+    edit = change.place
     (old_name, old_address), (name, address) = edit.before, edit.after
     renamed = name != old_name
     text = f"场地“{old_name}”" + (f"改名为“{name}”" if renamed else "")
     if address != old_address:
         text += f"{'，' if renamed else '的'}地址改为{address or '（未写）'}（原为{old_address or '未写'}）"
-    return text
+    return text if change.own_place else f"改在“{old_name}”举办的场次：{text}"
 
 
 def _summary(change: ChangeEntry) -> str:
@@ -136,7 +148,7 @@ def _summary(change: ChangeEntry) -> str:
     when = [] if change.kind == "session" and sessions else [_when_line(entry, series, change.revision)]
     parts = [f"{change.label}：{event.title}", *when]
     if change.place is not None:
-        parts.append(_place_edit_text(change.place))
+        parts.append(_place_edit_text(change))
     if change.kind == "rescheduled":
         parts += [text for text in (_was_time(event, change), _clock_change(event, change),
                                     _rule_change(event, change)) if text]

@@ -86,6 +86,18 @@ class FileHistory:
     created: datetime | None = None
     changes: tuple[Change, ...] = ()
     first: Revision = UNREAD  # the series as its first revision wrote it
+    # Each revision's time (None: not committed) and the registered venues it named by id: its
+    # own, and those its moved sessions went to (a venue's change is news to the events there then).
+    venues: tuple[tuple[datetime | None, str, tuple[str, ...]], ...] = ()
+
+    def venues_at(self, when: datetime) -> tuple[str, tuple[str, ...]] | None:
+        """The event's own venue id and its moved sessions' at ``when`` (None: no revision read)."""
+        found = None
+        for time, own, moved in self.venues:
+            if time is not None and time > when:
+                break
+            found = (own, moved)
+        return found
 
 
 def revision_meta(text: str) -> tuple[str, dict | None]:
@@ -587,8 +599,10 @@ def load_history(content: Path, files: Iterable[Path], places: PlaceHistory | No
         if rel in modified:
             texts.append(path.read_text("utf-8", "replace"))
             times.append(None)
-        changes, first = _changes(texts, times[-len(texts):] if texts else [], places)
-        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes), first)
+        dated = times[-len(texts):] if texts else []
+        changes, first = _changes(texts, dated, places)
+        venues = tuple((when, *_venues_named(text)) for text, when in zip(texts, dated, strict=True))
+        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes), first, venues)
     return history
 
 
@@ -611,6 +625,16 @@ def _changes(versions: list[str], times: list[datetime | None],
             found.append(Change(when, kind, session_edits(before, after), after[_REVISION], before[_REVISION]))
     first = marks[0][_REVISION] if marks and len(marks[0]) > _REVISION else UNREAD
     return found, first
+
+
+def _venues_named(text: str) -> tuple[str, tuple[str, ...]]:
+    """A revision's own venue id and its moved sessions' (as written: ids are plain text)."""
+    meta = revision_meta(text)[1] or {}
+    own = meta.get("venue") if isinstance(meta.get("venue"), str) else ""
+    recurrence = meta.get("recurrence") if isinstance(meta.get("recurrence"), dict) else {}
+    items = recurrence.get("sessions") if isinstance(recurrence.get("sessions"), list) else []
+    moved = tuple(item["venue"].strip() for item in items if isinstance(item, dict) and isinstance(item.get("venue"), str))
+    return own.strip(), moved
 
 
 def _relative_paths(files: list[Path], top: Path) -> dict[Path, str]:
