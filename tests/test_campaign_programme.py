@@ -585,3 +585,23 @@ def test_a_cut_campaigns_usual_calendar_holds_what_is_to_come_first(tmp_path: Pa
     assert chosen(1) == (["xinnong-dongji"], 0)
     assert chosen(2) == ([items[1].entry.event.slug, "xinnong-dongji"], 0)  # the later of the two over
     assert chosen(0) == ([], 1)
+
+
+def test_an_event_postponed_out_of_an_implied_campaign_stays_with_where_it_went(tmp_path: Path) -> None:
+    """The re-audit: a one-off event of the window postponed after it (implied: true) vanished from
+    the campaign's programme and calendar without a word, while a series' session moved out stays on
+    its old day as 已改期至…. The event stays too: on its old day, and in the campaign's calendar at
+    its new time."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    postponed = EVENT.replace("campaigns: [kepuri-2026]\n", "").replace(
+        "start: 2026-12-08 09:00\n", "start: 2026-12-20 09:00\nprevious_start: 2026-12-08 09:00\nstatus: postponed\n")
+    with_registries(site, campaigns=IMPLIED, event=postponed)
+    output = tmp_path / "output"
+    result = run_build(site / "content", output)
+    assert result.returncode == 0, result.stderr[-2000:]
+    day = (output / "campaigns" / "kepuri-2026" / "2026-12-08" / "index.html").read_text("utf-8")
+    assert "/events/xinnong-dongji/" in day and "已改期至 12月20日" in re.sub(r"<[^>]+>", "", day)
+    calendar = Calendar.from_ical((output / "feeds" / "campaigns" / "kepuri-2026.ics").read_bytes())
+    [vevent] = [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("xinnong-dongji@")]
+    assert vevent["DTSTART"].dt.date() == date(2026, 12, 20)

@@ -622,6 +622,9 @@ def campaign_ids(event: Event, occurrences: tuple[Occurrence, ...], registries: 
     if not implied:
         return event.campaigns
     days = [(local_day(o.start, zone), last_local_day(o, zone)) for o in occurrences]
+    # One moved out of the window (a one-off postponed, a session moved) is listed on its old day
+    # too, 已改期至…, and kept in the campaign's calendar: a resident had it there.
+    days += [(local_day(away.start, zone),) * 2 for o in occurrences if (away := moved_away(o, zone)) is not None]
     joined = (c.id for c in implied if any(c.touches(first, last) for first, last in days))
     return tuple(dict.fromkeys((*event.campaigns, *joined)))
 
