@@ -213,6 +213,12 @@ def test_a_venue_or_programme_is_found_by_its_name_before_its_events(public_site
         assert first.locator("h2 a").get_attribute("href").endswith(url), query
         assert first.locator(".when").inner_text().startswith(said) and "近期活动" in first.inner_text()
         assert any("/events/" in (item.locator("h2 a").get_attribute("href") or "") for item in items.all()[1:])
+    # The re-audit: a venue is looked for by its address too; next May's 科技活动周, with events to
+    # come, before last May's.
+    for query, url in (("设施农业园", "/venues/yangjiabo-caomei-dapeng/"), ("科技活动周", "/campaigns/keji-huodongzhou-2027/")):
+        page.goto(f"{base}/search/?q={quote(query)}")
+        page.locator("#search-results > li").first.wait_for()
+        assert page.locator("#search-results > li h2 a").first.get_attribute("href").endswith(url), query
     # A page found only by its words (智启梦工厂's description says 编程) comes after the events.
     page.goto(f"{base}/search/?q={quote('编程')}")
     page.get_by_role("status").get_by_text("找到").wait_for()

@@ -98,9 +98,13 @@ def grouping_doc(facet: Facet, registries: Registries, today: date) -> SearchDoc
     coming = f"近期活动 {len(facet.upcoming)} 项"
     if kind == "venues" and item.closure_ahead(today):
         coming = f"{item.closure_text}。{coming}"  # as its page says it
+    # A venue is looked for by its address too (新港路); one with events to come before one without
+    # (科技活动周: next May's week before last May's).
+    names = (facet.name, item.address) if kind == "venues" and item.address else (facet.name,)
     return SearchDoc(url=facet.url, title=facet.name, when=GROUPING_WORDS[kind] or getattr(item, "kind", ""),
-                     place=" · ".join(w for w in where if w), order=(list(GROUPING_WORDS).index(kind), facet.id),
-                     names=(facet.name,), text=text, street=street.id if street else "",
+                     place=" · ".join(w for w in where if w),
+                     order=(not facet.upcoming, list(GROUPING_WORDS).index(kind), facet.id),
+                     names=names, text=text, street=street.id if street else "",
                      excerpt=f"{coming}。{_excerpt(description, '')}" if description else coming, grouping=True)
 
 
