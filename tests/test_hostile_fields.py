@@ -413,6 +413,13 @@ def test_article_fields_are_bounded(mini_site: Path) -> None:
                                    ValidationContext(REGISTRIES, content), "article", None)
     assert meta is None and [p.format() for p in found] == [
         "a.md:4: events[0]: 这里应写活动的文件名（不含 .md） — 每个文件名写成列表的一项，例如 events: [liudong-kejiguan]"]
+    # The news writer's audit: an event named twice was listed twice under 相关活动.
+    article.write_text("---\ntitle: 新闻\ndate: 2026-11-01\nevents: [liudong-kejiguan, liudong-kejiguan]\n---\n正文\n",
+                       "utf-8")
+    meta, found = validate_article(parse_file(article, "a.md").doc,
+                                   ValidationContext(REGISTRIES, content), "article", None)
+    assert meta.events == ("liudong-kejiguan",) and [p.format() for p in found] == [
+        "a.md:4: （提醒）events[1]: 活动“liudong-kejiguan”写了两次 — 删去重复的这一项"]
 
 
 # -- calendar text: a typed backslash stays a backslash --------------------------------------------

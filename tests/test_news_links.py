@@ -34,6 +34,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     event = next((content / "events").rglob(f"{LINKED}.md"))
     text = event.read_text("utf-8")
     event.write_text(text.replace("\ntitle:", "\nreport: chadian-putao-yanxue-jishi\ntitle:", 1), "utf-8")
+    # The news writer's audit: report: naming a news item from before the event (the November
+    # stop's report, named for December's) made it the December stop's 活动报道 before it was held.
+    event = next((content / "events").rglob(f"{NEXT_STOP}.md"))
+    text = event.read_text("utf-8")
+    event.write_text(text.replace("\ntitle:", "\nreport: xinbei-liudong-kejiguan-baodao\ntitle:", 1), "utf-8")
     result = run_build(content, root / "output")
     assert result.returncode == 0, result.stderr
     return root / "output"

@@ -98,3 +98,34 @@ def test_a_series_is_said_to_run_until_its_last_session_not_the_rule_s_bound() -
     entry = index_for(date(2026, 12, 1), ROOT).by_slug["chadian-xinnong-xuetang"]
     assert entry.rule_text == "每两周的周四，至 2027年3月18日"
     assert entry.occurrences[-1].start.date() == date(2027, 3, 18)
+
+
+def test_a_news_item_reports_an_event_only_when_dated_once_it_began() -> None:
+    """The news writer's audit: an event's report: naming a preview (dated a week before) showed
+    活动报道：预告… on the page of an event still to come, and counted as a report in the figures; a
+    preview written the morning of an afternoon event counted too (days were compared). A news item
+    is an event's report when dated on or after the event began — at its time when the news has
+    one; else it is related news."""
+    from dataclasses import replace
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Shanghai")
+    layout = Layout(content=TEST_SITE / "content", root=TEST_SITE)
+    result = check(layout)
+    registries, _ = load_registries(layout.content / "data")
+    events = [replace(e, report="yugao") if e.slug == "liudong-kejiguan" else e for e in result.events]
+    naming = {"liudong-kejiguan": (("wanjian", datetime(2026, 12, 5, 18, 0, tzinfo=zone)),
+                                   ("dangtian", date(2026, 12, 5)),
+                                   ("zaoshang", datetime(2026, 12, 5, 8, 30, tzinfo=zone)))}
+    dates = {"yugao": date(2026, 11, 28), "wanjian": naming["liudong-kejiguan"][0][1], "dangtian": date(2026, 12, 5),
+             "zaoshang": naming["liudong-kejiguan"][2][1]}
+    index = build_index(events, registries, site_config(ROOT / "content").urls, date(2026, 12, 1),
+                        news_naming=naming, news_dates=dates)
+    entry = index.by_slug["liudong-kejiguan"]  # 2026-12-05 09:00–16:00
+    assert entry.reports == ("wanjian", "dangtian")
+    assert entry.related_news == ("yugao", "zaoshang")
+    dates["yugao"] = date(2026, 12, 6)  # the report: dated after it: its report, first
+    index = build_index(events, registries, site_config(ROOT / "content").urls, date(2026, 12, 1),
+                        news_naming=naming, news_dates=dates)
+    assert index.by_slug["liudong-kejiguan"].reports == ("yugao", "wanjian", "dangtian")

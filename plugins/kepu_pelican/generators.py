@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -99,7 +99,8 @@ class IndexGenerator(Generator):
             index = build_index(events, registries, urls, build_date(self.settings),
                                 site_config(self.settings).timezone, horizon_days(self.settings),
                                 series_past_days=int(self.settings.get("SERIES_PAST_DAYS", 730)),
-                                news_naming=news_naming(self.context.get("articles", [])))
+                                news_naming=news_naming(self.context.get("articles", [])),
+                                news_dates={a.slug: news_moment(a) for a in self.context.get("articles", [])})
         out = ByteWriter(self.output_path, start_reuse(self.output_path, self.settings))
         cache.seed(out.reuse.memo)  # the digests of unchanged events, worked out by an earlier build
         images = publish_images(self.settings, out)  # before any page: pages give their sizes
@@ -150,13 +151,18 @@ def share_card(configured: str, theme_static: str, images: dict[str, tuple[int, 
     return published if published in images else f"{theme_static}/images/share.png"
 
 
-def news_naming(articles: list) -> dict[str, tuple[tuple[str, date], ...]]:
-    """Each event's news items (their events:) with their days, newest first, by slug."""
-    found: dict[str, list[tuple[str, date]]] = {}
+def news_naming(articles: list) -> dict[str, tuple[tuple[str, date | datetime], ...]]:
+    """Each event's news items (their events:) with their dates, newest first, by slug."""
+    found: dict[str, list[tuple[str, date | datetime]]] = {}
     for article in sorted(articles, key=lambda a: (a.date, a.slug), reverse=True):
-        for slug in getattr(article, "events", None) or ():
-            found.setdefault(slug, []).append((article.slug, article.date.date()))
+        for slug in dict.fromkeys(getattr(article, "events", None) or ()):
+            found.setdefault(slug, []).append((article.slug, news_moment(article)))
     return {slug: tuple(news) for slug, news in found.items()}
+
+
+def news_moment(article) -> date | datetime:
+    """A news item's date as written: a day, or its time when it has one (00:00 is a day)."""
+    return article.date.date() if article.date.time() == time() else article.date
 
 
 def _fingerprints(index: SiteIndex, key: str, memo: dict) -> dict[str, str]:

@@ -113,5 +113,8 @@ def _event_refs(reader: FieldReader, event_slugs: frozenset[str] | None) -> tupl
             reader.error(key, f"找不到文件名为“{shown(slug)}”的活动",
                          did_you_mean(slug, event_slugs) or "填写 content/events/ 下活动的文件名（不含 .md）")
             continue
+        if slug in found:  # the page would list it twice
+            reader.warn(key, f"活动“{shown(slug)}”写了两次", "删去重复的这一项")
+            continue
         found.append(slug)
     return tuple(found)

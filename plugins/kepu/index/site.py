@@ -419,15 +419,22 @@ def _trailing(event: Event, occurrences: tuple[Occurrence, ...]) -> int:
     return sum(1 for o in occurrences if o.change is not None and o.change.cancelled and o.change.original > stop.original)
 
 
-def _news(event: Event, naming: tuple[tuple[str, date], ...], zone: ZoneInfo) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Its reports (its report: first, then news naming it dated on or after its first day) and the
-    news naming it from before it began (``related_news``)."""
-    if not naming:
-        return ((event.report,) if event.report else ()), ()
-    first = local_day(event.start, zone)
-    reports = tuple(dict.fromkeys((*((event.report,) if event.report else ()),
-                                   *(news for news, day in naming if day >= first))))
-    return reports, tuple(news for news, day in naming if day < first and news != event.report)
+def _news(event: Event, naming: tuple[tuple[str, date | datetime], ...], zone: ZoneInfo,
+          dated: Mapping[str, date | datetime] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Its reports (its report: first, then news naming it) and the news naming it from before it
+    began (``related_news``): a news item is a report when it is dated on or after the event began
+    (at its time when the news has one: a preview of the afternoon's event written that morning is
+    not its report). ``dated``: every news item's date, for its report:; a report: dated before the
+    event (a preview named by mistake) is related news, not its report."""
+    def after(moment: date | datetime) -> bool:
+        if isinstance(moment, datetime) and isinstance(event.start, datetime):
+            return moment >= event.start
+        return (moment.astimezone(zone).date() if isinstance(moment, datetime) else moment) >= local_day(event.start, zone)
+
+    own = event.report and (dated is None or event.report not in dated or after(dated[event.report]))
+    reports = tuple(dict.fromkeys((*((event.report,) if own else ()), *(news for news, day in naming if after(day)))))
+    early = (*((event.report,) if event.report and not own else ()), *(news for news, day in naming if not after(day)))
+    return reports, tuple(news for news in dict.fromkeys(early) if news not in reports)
 
 
 def _days_off(event: Event, lasting: tuple[Occurrence, ...], build_date: date, zone: ZoneInfo) -> str:
@@ -447,7 +454,8 @@ def _earlier(event: Event, occurrences: tuple[Occurrence, ...], zone: ZoneInfo) 
 
 
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
-           build_date: date, zone: ZoneInfo, since: date, naming: tuple[tuple[str, date], ...] = ()) -> EventEntry:
+           build_date: date, zone: ZoneInfo, since: date, naming: tuple[tuple[str, date | datetime], ...] = (),
+           dated: Mapping[str, date | datetime] | None = None) -> EventEntry:
     occurrences = tuple(expand(event, horizon, since))
     if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
         occurrences = (Occurrence(event, event.start, event.end, 0),)
@@ -455,7 +463,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
     upcoming = tuple(o for o in occurrences if not is_over(o, as_of))
     rule_text = _rule_text(event, occurrences, horizon, zone) if event.recurrence else ""
     trailing = _trailing(event, occurrences)
-    reports, related = _news(event, naming, zone)
+    reports, related = _news(event, naming, zone, dated)
     entry = EventEntry(
         event=event,
         url=urls.url("EVENT", slug=event.slug),
@@ -490,15 +498,17 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
 def build_index(events: list[Event], registries: Registries, urls: UrlScheme, build_date: date,
                 timezone: str = "Asia/Shanghai", horizon_days: int = DEFAULT_HORIZON_DAYS,
                 home_days: int = HOME_DAYS, series_past_days: int = DEFAULT_SERIES_PAST_DAYS,
-                news_naming: Mapping[str, tuple[tuple[str, date], ...]] | None = None) -> SiteIndex:
+                news_naming: Mapping[str, tuple[tuple[str, date | datetime], ...]] | None = None,
+                news_dates: Mapping[str, date | datetime] | None = None) -> SiteIndex:
     """Expand recurrences once and group everything in a single pass over the events.
-    ``news_naming``: event slug → the news items naming it (their events:) with their days, newest first."""
+    ``news_naming``: event slug → the news items naming it (their events:) with their dates (a day, or
+    a time when the news has one), newest first; ``news_dates``: every news item's date, by slug."""
     zone = ZoneInfo(timezone)
     horizon = build_date + timedelta(days=horizon_days)
     published = sorted((e for e in events if not e.draft), key=lambda e: e.slug)
     since = build_date - timedelta(days=series_past_days)
     naming = news_naming or {}
-    entries = [_entry(e, registries, urls, horizon, build_date, zone, since, naming.get(e.slug, ()))
+    entries = [_entry(e, registries, urls, horizon, build_date, zone, since, naming.get(e.slug, ()), news_dates)
                for e in published]
     occurrences = sorted((o for e in entries for o in e.occurrences),
                          key=lambda o: occurrence_key(o, zone))
@@ -537,7 +547,7 @@ def _reported_in(entries: list[EventEntry]) -> dict[str, tuple[str, ...]]:
     """News slug → the events naming it as their report (report:): its page links back to them."""
     found: dict[str, list[str]] = {}
     for entry in entries:
-        if entry.event.report:
+        if entry.event.report and entry.event.report in entry.reports:  # a report: dated before it is not
             found.setdefault(entry.event.report, []).append(entry.event.slug)
     return {news: tuple(slugs) for news, slugs in found.items()}
 
