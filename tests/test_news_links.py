@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT, plugin_env, run_build
 
 NEXT_STOP = "xinbei-liudong-kejiguan-2026-12"  # 12/11–12/13; the 11/10 report of the November stop names it
 REPORTED = "xinbei-liudong-kejiguan-2026-11"  # the November stop: that report is its own
@@ -62,3 +64,26 @@ def test_a_news_item_named_as_an_events_report_links_back_to_it(site: Path) -> N
     assert related[1].count(f'/events/{LINKED}/"') == 1
     event = site / "events" / LINKED / "index.html"
     assert "一粒葡萄里的科学" in _line(event, "活动报道")
+
+
+@pytest.mark.parametrize(("day", "published"), [("2026-12-07", False), ("2026-12-20", True)])
+def test_news_dated_later_is_published_by_the_build_of_its_day(mini_site: Path, tmp_path: Path, day: str,
+                                                               published: bool) -> None:
+    """The news writer's audit: a preview dated 12月20日 was published on the 7th and stood first on
+    the home page for two weeks (she thought the date scheduled it). It is published by the build of
+    its day; until then the check says when."""
+    news = mini_site / "content" / "articles" / "dongzhi-yugao.md"
+    news.write_text("---\ntitle: 冬至科普市集预告\ndate: 2026-12-20\nsummary: 冬至当天的科普市集。\n---\n欢迎参加。\n", "utf-8")
+    output = tmp_path / "output"
+    result = run_build(mini_site / "content", output, build_date=day)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (output / "news" / "dongzhi-yugao" / "index.html").exists() is published
+    assert ("冬至科普市集预告" in (output / "index.html").read_text("utf-8")) is published
+    assert ("冬至科普市集预告" in (output / "news" / "index.html").read_text("utf-8")) is published
+    check = subprocess.run([sys.executable, "-m", "kepu.editor.check", "--content", str(mini_site / "content"),
+                            "--build-date", day], cwd=mini_site, env=plugin_env(), capture_output=True, text=True,
+                           timeout=300)
+    said = [line.strip() for line in check.stdout.splitlines() if "dongzhi-yugao.md" in line and "date" in line]
+    assert said == ([] if published else [
+        "content/articles/dongzhi-yugao.md:3: （提醒）date: 这篇新闻的日期 2026-12-20 在今天（2026-12-07）之后：到那天构建时才会发布"
+        " — 要现在发布（例如活动预告），date 写今天，活动的时间写在正文里；等到那天再发布的，不用改"]), check.stdout

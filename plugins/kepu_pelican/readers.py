@@ -11,13 +11,13 @@ from markupsafe import escape
 from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
 
-from kepu.content.articles import validate_article
+from kepu.content.articles import scheduled, validate_article
 from kepu.content.events import parse_file
 from kepu.content.safety import ARTICLE_RESERVED_FIELDS
 from kepu.content.validation import body_image_problems
 from kepu.content.webnames import web_addresses
 
-from .settings import content_tree, layout, site_config
+from .settings import build_date, content_tree, layout, site_config
 
 PLACEHOLDER_DATE = SafeDatetime(2000, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -79,7 +79,9 @@ class KepuMarkdownReader(BaseReader):
             metadata["author"] = self.process_metadata("author", meta.author)
         if meta.tags:
             metadata["tags"] = self.process_metadata("tags", list(meta.tags))
-        if meta.draft:  # checked, not published (DRAFT_SAVE_AS is empty); Pelican's drafts want a category
+        # A draft is checked, not published (DRAFT_SAVE_AS is empty), and so is news dated after the
+        # build day until the build of its day; Pelican's drafts want a category.
+        if meta.draft or (kind == "article" and scheduled(meta, build_date(self.settings))):
             metadata["status"] = "draft"
             metadata["category"] = self.process_metadata("category", "草稿")
         return web_addresses(parsed.html), metadata  # HEIC photos are published as .jpg

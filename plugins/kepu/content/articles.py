@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
@@ -79,12 +79,24 @@ def validate_article(doc: SourceDoc, ctx: ValidationContext, kind: str = "articl
         draft=reader.flag("draft"),
         order=reader.integer("order", 0, 10_000) or 0,
     )
+    review = ctx.review
+    if kind == "article" and review is not None and meta.date is not None and meta.date.date() > review.today \
+            and not meta.draft:
+        reader.warn("date", f"这篇新闻的日期 {meta.date.date().isoformat()} 在今天（{review.today.isoformat()}）之后："
+                            "到那天构建时才会发布",
+                    "要现在发布（例如活动预告），date 写今天，活动的时间写在正文里；等到那天再发布的，不用改")
     slug_issue = slug_problem(doc.path)
     if slug_issue:
         reader.problems.append(slug_issue)
     if any(p.is_error for p in reader.problems):
         return None, reader.problems
     return meta, reader.problems
+
+
+def scheduled(meta: ArticleMeta, today: date) -> bool:
+    """A news item dated after the build day: published by the build of its day, not before (it
+    was published at once and stood first on the home page, the writer's audit found)."""
+    return meta.date is not None and meta.date.date() > today
 
 
 def _as_datetime(value, zone: ZoneInfo) -> datetime | None:
