@@ -87,3 +87,20 @@ def test_news_dated_later_is_published_by_the_build_of_its_day(mini_site: Path, 
     assert said == ([] if published else [
         "content/articles/dongzhi-yugao.md:3: （提醒）date: 这篇新闻的日期 2026-12-20 在今天（2026-12-07）之后：到那天构建时才会发布"
         " — 要现在发布（例如活动预告），date 写今天，活动的时间写在正文里；等到那天再发布的，不用改"]), check.stdout
+
+
+def test_a_corrected_report_says_when_and_one_without_summary_is_shared_by_its_words(mini_site: Path,
+                                                                                    tmp_path: Path) -> None:
+    """The news writer's audit: a report corrected after publishing (updated:) said nothing of it,
+    and one with no summary was shared in WeChat with the site's slogan as its description."""
+    news = mini_site / "content" / "articles" / "kepu-ri-baodao.md"
+    text = news.read_text("utf-8").replace("summary: 三百多位居民参加。\n", "updated: 2026-09-23 10:00\n")
+    news.write_text(text, "utf-8")
+    output = tmp_path / "output"
+    result = run_build(mini_site / "content", output)
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (output / "news" / "kepu-ri-baodao" / "index.html").read_text("utf-8")
+    meta = re.sub(r"<[^>]+>", "", re.search(r'<p class="meta">.*?</p>', html, re.S)[0])
+    assert meta.startswith("2026年9月20日（周日）（9月23日（周三）更新）"), meta
+    description = re.search(r'<meta name="description" content="([^"]*)"', html)[1]
+    assert description.startswith("九月十九日，科普日集市在泰达广场举办"), description

@@ -613,6 +613,11 @@ def test_pictures_in_a_body_keep_their_room_too(mini_site: Path, tmp_path: Path)
                                                "images/articles/gao.jpg": ("160", "240")}
     assert published_size("images/articles/jishi.jpg") == ("1600", "1200")
     assert pictures("events/zhoumo-tongxuehui") == {"images/articles/xiaopeng.jpg": ("600", "900")}
+    # The news writer's audit: five photos in a report were all fetched before the first screen showed.
+    for page in ("news/kepu-ri-baodao", "events/zhoumo-tongxuehui"):
+        html = (output / page / "index.html").read_text("utf-8")
+        tags = re.findall(r"<img\s[^>]*>", html[html.index('<div class="body">'):])
+        assert tags and all(' loading="lazy"' in tag for tag in tags), tags
 
     save("jishi.jpg", (900, 1600))  # replaced by an upright photo
     built(content, output, cache)

@@ -106,6 +106,19 @@ def sized_pictures(html: str, pictures: dict[str, tuple[int, int]] | None) -> Ma
     return Markup(_IMG.sub(sized, str(html)))
 
 
+_LOADING = re.compile(r"\sloading=")
+
+
+def lazy_pictures(html: str) -> Markup:
+    """A body's pictures loaded as the reader scrolls to them (``loading="lazy"``), unless the editor
+    said otherwise: a report of five photos cost a phone 1.5–3 MB before its first screen showed."""
+    def lazy(match: re.Match) -> str:
+        tag = match[0]
+        return tag if _LOADING.search(tag) else f'{tag.removesuffix(">").removesuffix("/").rstrip()} loading="lazy" decoding="async">'
+
+    return Markup(_IMG.sub(lazy, str(html)))
+
+
 def _scaled(given: str, side: int, other: int) -> int:
     """The side a picture shown ``given`` pixels along ``other`` has, in the photo's own shape."""
     return max(1, round(int(given) * side / other))
@@ -129,6 +142,7 @@ FILTERS = {
     "page_path": page_path,
     "site_links": site_links,
     "sized_pictures": sized_pictures,
+    "lazy_pictures": lazy_pictures,
     "tel": phones.tel_uri,
     "tel_link": phones.tel_link,
     "link_phones": phones.link_phones,
