@@ -1,5 +1,6 @@
 """Settings for building the portal locally (``make site``, ``invoke build``)."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -129,6 +130,9 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 # Pelican's content cache is keyed by the file alone (a sanitiser fix would not reach unchanged news
 # and pages): off. Events' parses are cached by the build engine under the file's hash and the digest
 # of the code that parsed them (kepu_pelican.engine.parses); news and pages are few and read each build.
+# Pelican's English line for a picture without alt text (the file's whole path, no line): the check
+# says it in Chinese with the line and how to write it (kepu.content.validation.body_image_problems).
+LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 CONTENT_CACHING_LAYER = "generator"

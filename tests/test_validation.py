@@ -432,6 +432,12 @@ def test_a_picture_without_words_for_a_screen_reader_is_asked_about_in_chinese(m
         ("image", "配图没有文字说明（image_alt）", False),
         ("正文", "正文里的图片 /images/xinbei/shiyan.jpg 没有文字说明", False)]
     assert all("读屏软件" in p.hint and p.line > 0 for p in problems)
+    assert problems[1].hint.startswith("写在方括号里：![图上是什么](地址)")
+    # The news writer's audit: a picture written as HTML was told to fill in Markdown's brackets.
+    event.write_text(event.read_text("utf-8").replace("![](/images/xinbei/shiyan.jpg)",
+                                                      '<img src="/images/xinbei/shiyan.jpg">'), "utf-8")
+    problems = [p for p in check(Layout(content=content, root=mini_site)).problems if p.field == "正文"]
+    assert [p.hint.split("：")[0] for p in problems] == ['在 <img> 里加上 alt="图上是什么"，例如 <img src="…" alt="孩子们在做电路实验">']
 
 
 # Each length-limited field written with ``value`` in the good file.

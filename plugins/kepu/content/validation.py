@@ -799,9 +799,12 @@ def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) 
     folder = ctx.images
     for src, alt in _images(html_text).items():
         if not alt.strip():
-            wordless.append(Problem(doc.path, _body_line(doc, src), "正文", f"正文里的图片 {shown(src)} 没有文字说明",
-                                    "写在方括号里：![图上是什么](地址)，例如 ![孩子们在做电路实验](/images/…)："
-                                    "看不见图片的居民，读屏软件读的就是这句话", WARNING))
+            line = _body_line(doc, src)
+            written = doc.body.split("\n")[line - doc.body_line] if line >= doc.body_line else ""
+            how = ('在 <img> 里加上 alt="图上是什么"，例如 <img src="…" alt="孩子们在做电路实验">' if "<img" in written
+                   else "写在方括号里：![图上是什么](地址)，例如 ![孩子们在做电路实验](/images/…)")
+            wordless.append(Problem(doc.path, line, "正文", f"正文里的图片 {shown(src)} 没有文字说明",
+                                    f"{how}：看不见图片的居民，读屏软件读的就是这句话", WARNING))
         target = unquote(htmllib.unescape(src))
         path = PurePosixPath(target.lstrip("/"))
         if target.startswith("/") and path.parts[:1] == (folder,) and ".." not in path.parts:
