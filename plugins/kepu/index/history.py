@@ -113,12 +113,14 @@ def revision_meta(text: str) -> tuple[str, dict | None]:
     return front, meta if isinstance(meta, dict) else None
 
 
-def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None) -> tuple:
+def significant(text: str, places: Mapping[str, tuple[str, str]] | None = None,
+                read: tuple[str, dict | None] | None = None) -> tuple:
     """The fields of a revision that matter to calendars, comparable across revisions.
 
     A place is its name and address, whether written out or named by its venues.yml id
-    (``places``): writing a registered venue's id instead of its name moves nothing."""
-    front, meta = revision_meta(text)
+    (``places``): writing a registered venue's id instead of its name moves nothing. ``read``: the
+    text's ``revision_meta`` when the caller has it."""
+    front, meta = read or revision_meta(text)
     if meta is None:
         return ("unreadable", front)
     values = {key: meta.get(key) for key in SIGNIFICANT_FIELDS}
@@ -599,37 +601,38 @@ def load_history(content: Path, files: Iterable[Path], places: PlaceHistory | No
         if rel in modified:
             texts.append(path.read_text("utf-8", "replace"))
             times.append(None)
-        dated = times[-len(texts):] if texts else []
-        changes, first = _changes(texts, dated, places)
-        venues = tuple((when, *_venues_named(text)) for text, when in zip(texts, dated, strict=True))
-        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes), first, venues)
+        changes, first, venues = _changes(texts, times[-len(texts):] if texts else [], places)
+        history[path] = FileHistory(times[len(revisions) - 1], len(changes), times[0], tuple(changes), first,
+                                    tuple(venues))
     return history
 
 
-def _changes(versions: list[str], times: list[datetime | None],
-             places: PlaceHistory | None = None) -> tuple[list[Change], Revision]:
+def _changes(versions: list[str], times: list[datetime | None], places: PlaceHistory | None = None
+             ) -> tuple[list[Change], Revision, list[tuple[datetime | None, str, tuple[str, ...]]]]:
     """Each significant change from one version to the next, dated by the later version; and the
     series as the first version wrote it. A venue named by its id is read as the registry of the
     version's time wrote it: a venue renamed later did not move the events that named it then."""
     places = places or PlaceHistory()
     registries = [places.at(when) for when in times]
-    marks = [significant(text, named) for text, named in zip(versions, registries, strict=True)]
+    read = [revision_meta(text) for text in versions]
+    marks = [significant(text, named, meta) for text, named, meta in zip(versions, registries, read, strict=True)]
     found = []
     for step, ((before, after), when) in enumerate(zip(itertools.pairwise(marks), times[1:], strict=True)):
         if registries[step] != registries[step + 1]:
             # The registry changed between the two: the venue's own change is not the event's (a
             # session moved after its venue's address was written out is not the series moved).
-            before = significant(versions[step], registries[step + 1])
+            before = significant(versions[step], registries[step + 1], read[step])
         kind = change_kind(before, after)
         if kind:
             found.append(Change(when, kind, session_edits(before, after), after[_REVISION], before[_REVISION]))
     first = marks[0][_REVISION] if marks and len(marks[0]) > _REVISION else UNREAD
-    return found, first
+    venues = [(when, *_venues_named(meta)) for (_, meta), when in zip(read, times, strict=True)]
+    return found, first, venues
 
 
-def _venues_named(text: str) -> tuple[str, tuple[str, ...]]:
+def _venues_named(meta: dict | None) -> tuple[str, tuple[str, ...]]:
     """A revision's own venue id and its moved sessions' (as written: ids are plain text)."""
-    meta = revision_meta(text)[1] or {}
+    meta = meta or {}
     own = meta.get("venue") if isinstance(meta.get("venue"), str) else ""
     recurrence = meta.get("recurrence") if isinstance(meta.get("recurrence"), dict) else {}
     items = recurrence.get("sessions") if isinstance(recurrence.get("sessions"), list) else []
