@@ -37,7 +37,9 @@ def test_recurring_event_lists_its_next_occurrence() -> None:
     entry = index_for(date(2026, 12, 20)).by_slug["zhoumo-tongxuehui"]
     assert entry.next.start.date() == date(2027, 1, 2)  # 26 Dec is an EXDATE
     assert entry.when == "2027年1月2日（周六）14:00–16:00"
-    assert entry.rule_text == "每周六，至 2027年1月30日"
+    # The re-audit: its extra session after the rule's end is named (a card showed 2月6日 beside
+    # （每周六，至 2027年1月30日））.
+    assert entry.rule_text == "每周六，至 2027年1月30日；另加开 2月6日（周六）"
     assert entry.occurrences[-1].start.date() == date(2027, 2, 6)  # the RDATE
 
 

@@ -408,7 +408,21 @@ def _rule_text(event: Event, occurrences: tuple[Occurrence, ...], horizon: date,
     count = None
     if ";COUNT=" in f";{event.recurrence.rrule}":  # all its sessions, from the first: a COUNT ends them
         count = len(expand(event, date(min(event.start.year + 100, 9999), 1, 1)))
-    return describe(event.recurrence.rrule, event.all_day, zone, event.start, last, count)
+    return describe(event.recurrence.rrule, event.all_day, zone, event.start, last, count) + _extra_after(event, until, zone)
+
+
+EXTRA_NAMED = 3  # extra sessions after a rule's end named in its words; more are counted
+
+
+def _extra_after(event: Event, until: date | None, zone: ZoneInfo) -> str:
+    """；另加开 2月6日（周六）: the extra sessions (rdates) after the rule's end, which 至 … would
+    deny (a card showed 2027年2月6日 beside （每周六，至 2027年1月30日））."""
+    days = sorted({local_day(value, zone) for value in event.recurrence.rdates} if until is not None else ())
+    after = [day for day in days if day > until]
+    if not after:
+        return ""
+    named = "、".join(format_day(day, with_year=day.year != until.year) for day in after[:EXTRA_NAMED])
+    return f"；另加开 {named}" + (f"等 {len(after)} 场" if len(after) > EXTRA_NAMED else "")
 
 
 def _trailing(event: Event, occurrences: tuple[Occurrence, ...]) -> int:
