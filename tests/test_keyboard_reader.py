@@ -188,6 +188,11 @@ def test_a_link_to_an_event_says_its_status(public_site, page, path: str) -> Non
     page.goto(f"{base}/{path}")
     if path.startswith("search"):
         page.wait_for_function("() => /找到 \\d+ 条结果/.test(document.getElementById('search-status').textContent)")
+        more = page.locator("#search-more")
+        while more.is_visible():  # every result (the programmes' and venues' own pages come first)
+            count = page.locator("#search-results > li").count()
+            more.click()
+            page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length > {count}")
     if path.startswith("events/?"):
         page.wait_for_function("() => /找到/.test(document.querySelector('.filter-status').textContent)")
     lines = page.locator("main").evaluate(LINE_NAMES.replace("arguments_selector", repr(LINK_LINES)))

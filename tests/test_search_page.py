@@ -219,6 +219,12 @@ def test_a_venue_or_programme_is_found_by_its_name_before_its_events(public_site
         page.goto(f"{base}/search/?q={quote(query)}")
         page.locator("#search-results > li").first.wait_for()
         assert page.locator("#search-results > li h2 a").first.get_attribute("href").endswith(url), query
+    # A broad word names many such pages (科学: programmes, venues, teams): three first, the rest
+    # after the events to come (the first ten were all such pages, no event among them).
+    page.goto(f"{base}/search/?q={quote('科学')}")
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    first = [item.locator("h2 a").get_attribute("href") for item in page.locator("#search-results > li").all()]
+    assert ["/events/" not in href for href in first[:4]] == [True, True, True, False], first
     # A page found only by its words (智启梦工厂's description says 编程) comes after the events.
     page.goto(f"{base}/search/?q={quote('编程')}")
     page.get_by_role("status").get_by_text("找到").wait_for()

@@ -347,6 +347,8 @@ class SiteIndex:
     street_teams: dict[str, list[Facet]]
     community_venues: dict[str, list[Facet]]
     reported_in: dict[str, tuple[str, ...]] = field(default_factory=dict)  # news slug → events whose report: it is
+    # Venue id → its closure in words (venues.yml closed_from…), for those under way or to come.
+    closures: dict[str, str] = field(default_factory=dict)
 
     @property
     def campaigns_soon(self) -> list[Facet]:
@@ -554,6 +556,8 @@ def build_index(events: list[Event], registries: Registries, urls: UrlScheme, bu
         community_venues={ident: [v for v in facets["venues"].values() if v.item.community == ident]
                           for ident in facets["communities"]},
         reported_in=_reported_in(entries),
+        closures={ident: place.closure_text for ident, place in registries.venues.items()
+                  if place.closure_ahead(build_date)},
     )
 
 

@@ -208,7 +208,11 @@
   // before text. A page file's span (first and last end) tells most; a page of a file that
   // straddles now is told by its own end.
   var GROUPING = 3;
-  function rank(item) { return item.group === GROUPING ? (item.flag ? -1 : GROUPING) : item.group; }
+  var FIRST_PAGES = 3;  // a broad word (科学) names many programmes, venues and teams: the rest follow the events to come
+  function rank(item) {
+    if (item.group !== GROUPING) { return item.group; }
+    return item.flag ? (item.late ? 0.5 : -1) : GROUPING;
+  }
   function span(page, m) { return m.spans[Math.floor(page / m.chunk)]; }
   function straddles(page, m, now) { var s = span(page, m); return page < m.events && now >= s[0] && now < s[1]; }
   function kind(page, m, now, rows) {
@@ -240,10 +244,15 @@
     found.forEach(function (flag, page) {
       items.push({ page: page, flag: flag, group: kind(page, m, now, rows), score: score ? score.get(page) : 0 });
     });
-    return items.sort(function (a, b) {
+    function order(a, b) {
       return b.score - a.score || rank(a) - rank(b) || b.flag - a.flag ||
         (a.group === 0 || a.group === GROUPING ? a.page - b.page : b.page - a.page);
+    }
+    var named = 0;
+    items.sort(order).forEach(function (item) {
+      if (item.group === GROUPING && item.flag && ++named > FIRST_PAGES) { item.late = true; }
     });
+    return items.sort(order);
   }
 
   // Filters: the street and category of a page are terms too (s:…, c:…).
