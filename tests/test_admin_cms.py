@@ -345,7 +345,11 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
                             "--build-date", SAMPLE_BUILD_DATE], cwd=ROOT, env=plugin_env(),
                            capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "没有发现问题" in check.stdout, check.stdout  # not even a reminder
+    # Not a reminder but one: the report is dated 12月13日, after the check's day, and waits for the
+    # build of its day to be published.
+    said = [line.strip() for line in check.stdout.splitlines() if "（提醒）" in line]
+    assert len(said) == 1 and said[0].startswith(f"content/articles/2026/{news.name}:") and \
+        "（提醒）date: 这篇新闻的日期 2026-12-13 在今天（2026-12-01）之后：到那天构建时才会发布" in said[0], check.stdout
 
     output = tmp_path / "output"
     build = run_build(site / "content", output)
@@ -364,6 +368,9 @@ def test_a_volunteer_publishes_two_events_and_a_news_photo_from_the_web_form(edi
     assert "流动科技馆进社区（更新）" in (output / "events" / "liudong-kejiguan" / "index.html").read_text("utf-8")
     atom = (output / "feeds" / "all.atom").read_text("utf-8")
     assert "冬夜星空观测" in atom and "周六科学会客厅" in atom
+    assert not (output / "news" / news.stem).exists()  # dated 12月13日: not before the build of its day
+    output = tmp_path / "output-13"
+    assert run_build(site / "content", output, build_date="2026-12-13").returncode == 0
     news_page = (output / "news" / news.stem / "index.html").read_text("utf-8")
     shown = re.search(r'<img[^>]+src="([^"]+)"', news_page.split("<main", 1)[1])[1]
     assert "冬夜星空观测活动圆满结束" in news_page and (output / shown.lstrip("/")).is_file()
