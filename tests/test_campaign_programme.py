@@ -605,3 +605,32 @@ def test_an_event_postponed_out_of_an_implied_campaign_stays_with_where_it_went(
     calendar = Calendar.from_ical((output / "feeds" / "campaigns" / "kepuri-2026.ics").read_bytes())
     [vevent] = [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("xinnong-dongji@")]
     assert vevent["DTSTART"].dt.date() == date(2026, 12, 20)
+
+
+def test_a_session_written_alone_says_cancelled_as_its_status_does() -> None:
+    """One writer gives a series' session alone (a venue's moved-in session, a campaign's session):
+    a called-off one said 【已取消】 in its title with STATUS:CONFIRMED in a venue's calendar, which
+    clients show as happening. Its STATUS is CANCELLED, as the series' own override says."""
+    from dataclasses import replace
+
+    from icalendar import Event as Vevent
+    from test_site_index import index_for
+
+    from kepu.content.model import SessionChange, Venue
+    from kepu.formats.ics import EventComponents, FeedSettings
+    from kepu.index.campaigndays import CalendarItem
+
+    entry = index_for(date(2026, 12, 1)).by_slug["zhoumo-tongxuehui"]
+    held = entry.occurrences[4]  # 12月5日, at the series' own place
+    moved = SessionChange(held.start, venue=Venue("新北街道文化中心"), venue_id="wenhua")
+    called_off = replace(moved, cancelled=True, note="场地检修")
+    said = {}
+    for name, occurrence in (("held", held), ("moved", replace(held, change=moved)),
+                             ("called off", replace(held, change=called_off))):
+        components = EventComponents(FeedSettings("https://kepu.example.cn", "kepu.example.cn"), {},
+                                     lambda e: f"https://kepu.example.cn/{e.url}")
+        vevent = Vevent.from_ical(components.session(CalendarItem(entry, occurrence, date(2026, 12, 5))))
+        said[name] = (str(vevent["STATUS"]), str(vevent["SUMMARY"])[:6], str(vevent["UID"]))
+    uid = "zhoumo-tongxuehui.20261205T1400@kepu.example.cn"
+    assert said == {"held": ("CONFIRMED", "周末科学同学", uid), "moved": ("CONFIRMED", "【已换地点】", uid),
+                    "called off": ("CANCELLED", "【已取消】周", uid)}
