@@ -4,6 +4,8 @@ and the campaign's calendar files; and how an event joins a campaign without nam
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from collections import defaultdict
@@ -634,3 +636,21 @@ def test_a_session_written_alone_says_cancelled_as_its_status_does() -> None:
     uid = "zhoumo-tongxuehui.20261205T1400@kepu.example.cn"
     assert said == {"held": ("CONFIRMED", "周末科学同学", uid), "moved": ("CONFIRMED", "【已换地点】", uid),
                     "called off": ("CANCELLED", "【已取消】周", uid)}
+
+
+def test_events_csv_puts_a_series_session_in_a_campaign_only_inside_its_window(tmp_path: Path) -> None:
+    """Left alone last session, found by the organiser: events.csv tagged every session of a weekly
+    series in 全国科普日 with the campaign, so a spreadsheet's count of the campaign's 场次 took the
+    whole season. A series' row names the campaign only for a session in the window; a one-off
+    event's row names it as its page does."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    output = tmp_path / "output"
+    result = run_build(site / "content", output)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = list(csv.DictReader(io.StringIO((output / "data" / "events.csv").read_bytes().decode("utf-8-sig"))))
+    tagged = sorted((row["活动编号"], row["日期"]) for row in rows if row["主题活动编号"] == "kepuri-2026")
+    assert tagged == [("liudong-kejiguan", "2026-12-05"), ("xinnong-dongji", "2026-12-08"),
+                      ("zhoumo-tongxuehui", "2026-12-05")]
+    assert sum(row["活动编号"] == "zhoumo-tongxuehui" for row in rows) > 5  # its other Saturdays, untagged

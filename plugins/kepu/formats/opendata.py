@@ -15,13 +15,14 @@ from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import changed_times, session_label
 from kepu.formats import phones
 from kepu.formats.csvsafe import cell
-from kepu.index.site import EventEntry, SiteIndex, last_local_day, local_day, session_community
+from kepu.index.site import EventEntry, SiteIndex, in_window, last_local_day, local_day, session_community
 from kepu.index.stats import recorded_attendance
 
-DATA_VERSION = "1.6"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
+DATA_VERSION = "1.7"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
 # 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns);
 # 1.4: the CSV's 名额 and 免费 columns; 1.5: recurrence.sessions[].venue_id; 1.6: recurrence.stop (a
-# series called off from one session on), attendance null where events.csv and the figures leave it out
+# series called off from one session on), attendance null where events.csv and the figures leave it out;
+# 1.7: a series' CSV rows name a campaign only for its sessions in the campaign's window
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),
@@ -45,7 +46,7 @@ CSV_NOTES = {
     "team": "主办志愿服务队", "categories": "活动类型", "audiences": "服务对象", "cost": "费用说明",
     "registration": "是否需要报名", "phone": "报名电话；只写数字的号码按读法分组（0123-4567 8900、138 1234 5678），表格软件不会丢掉开头的 0", "attendance": "活动结束后登记的整项活动参加人数，只写在这项活动举办的第一场那一行（重复活动的其余各场留空），按列求和每项活动只算一次",
     "url": "活动页面地址", "programme_ids": "活动所属科普项目的编号（programmes.json；上级项目见其 parent）",
-    "programmes": "科普项目名称", "campaign_ids": "所属主题活动的编号（campaigns.json）", "campaigns": "主题活动名称",
+    "programmes": "科普项目名称", "campaign_ids": "这一场所属主题活动的编号（campaigns.json）；重复活动只有活动期内的那几场写它", "campaigns": "主题活动名称",
     "venue_id": "这一场所在登记场地的编号（venues.json），换了地点的一场是新地点的；临时地点为空", "community_id": "社区或村的编号（communities.json）",
     "community_kind": "社区 / 村；未登记时为空", "speaker_ids": "同意公开姓名的专家的编号（people.json）",
     "speakers": "同意公开姓名的专家",
@@ -215,13 +216,17 @@ def csv_lines(entry: EventEntry, index: SiteIndex, site: str) -> list[CsvLine]:
             "registration": "是" if registration and registration.required else "否",
             "phone": phones.grouped(registration.phone) if registration else "",
             "attendance": attendance if occurrence is counted else None, "url": f"{site}/{entry.url}",
-            **_registry_cells(entry, elsewhere, place, moved_to),
+            # A series' session is in the campaigns whose window it is in (its other sessions are not
+            # theirs: a spreadsheet counting a campaign's 场次 counted a weekly series' whole season).
+            **_registry_cells(entry, elsewhere, place, moved_to,
+                              tuple(c for c in entry.campaigns if in_window(occurrence, c, zone))
+                              if event.recurrence is not None else entry.campaigns),
         }))
     return list(zip(keys, lines, strict=True))
 
 
 def _registry_cells(entry: EventEntry, elsewhere: bool = False, place: Place | None = None,
-                    moved_to: Community | None = None) -> dict[str, Any]:
+                    moved_to: Community | None = None, campaigns: tuple | None = None) -> dict[str, Any]:
     """The 1.3 and 1.4 columns: programmes, campaigns, venue, community, consenting speakers,
     places and whether it is free. A session moved to another place (``elsewhere``) is at the
     registered venue it went to (``place``) and in that venue's community, else at none."""
@@ -231,7 +236,8 @@ def _registry_cells(entry: EventEntry, elsewhere: bool = False, place: Place | N
     community = moved_to if elsewhere else entry.community
     community_id = (community.id if community else "") if elsewhere else entry.event.community_id
     return {"programme_ids": joined(entry.programmes, "id"), "programmes": joined(entry.programmes, "name"),
-            "campaign_ids": joined(entry.campaigns, "id"), "campaigns": joined(entry.campaigns, "name"),
+            "campaign_ids": joined(entry.campaigns if campaigns is None else campaigns, "id"),
+            "campaigns": joined(entry.campaigns if campaigns is None else campaigns, "name"),
             "venue_id": (place.id if place else "") if elsewhere else entry.event.venue_id,
             "community_id": community_id,
             "community_kind": community.kind if community else "",

@@ -606,7 +606,7 @@ def campaign_view(entry: EventEntry, campaign: Campaign, zone: ZoneInfo) -> Even
     window, as it is. The figures and programme read the event itself (``SiteIndex.by_slug``)."""
     if entry.event.recurrence is None:
         return entry
-    window = tuple(o for o in entry.occurrences if _in_window(o, campaign, zone))
+    window = tuple(o for o in entry.occurrences if in_window(o, campaign, zone))
     if not window or len(window) == len(entry.occurrences):
         return entry
     kept = {o.index for o in window}
@@ -617,7 +617,8 @@ def campaign_view(entry: EventEntry, campaign: Campaign, zone: ZoneInfo) -> Even
     return view
 
 
-def _in_window(occurrence: Occurrence, campaign: Campaign, zone: ZoneInfo) -> bool:
+def in_window(occurrence: Occurrence, campaign: Campaign, zone: ZoneInfo) -> bool:
+    """The session is the campaign's: it touches the window, or it moved away from a day in it."""
     if campaign.touches(local_day(occurrence.start, zone), last_local_day(occurrence, zone)):
         return True
     away = moved_away(occurrence, zone)
