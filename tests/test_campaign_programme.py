@@ -359,15 +359,25 @@ def test_the_days_of_a_campaign_add_up_to_its_sessions(sample_output: Path, camp
 IMPLIED = CAMPAIGNS + "  implied: true\n"
 
 
-def test_an_implied_campaign_takes_in_every_event_held_in_its_window(tmp_path: Path) -> None:
-    """campaigns.yml ``implied: true``: events held in the window belong to the campaign without
-    naming it (a weekly series by its session in the window); events outside do not."""
+def _implied_site(tmp_path: Path) -> Path:
+    """The mini site with 全国科普日 (12/01–12/10) ``implied: true`` and its one-off event not naming it."""
     site = tmp_path / "site"
     shutil.copytree(TEST_SITE, site)
     with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    return site
+
+
+def _implied_build(tmp_path: Path, day: str | None = None) -> Path:
     output = tmp_path / "output"
-    result = run_build(site / "content", output)
+    result = run_build(_implied_site(tmp_path) / "content", output, **({"build_date": day} if day else {}))
     assert result.returncode == 0, result.stderr[-2000:]
+    return output
+
+
+def test_an_implied_campaign_takes_in_every_event_held_in_its_window(tmp_path: Path) -> None:
+    """campaigns.yml ``implied: true``: events held in the window belong to the campaign without
+    naming it (a weekly series by its session in the window); events outside do not."""
+    output = _implied_build(tmp_path)
     page = (output / "campaigns" / "kepuri-2026" / "index.html").read_text("utf-8")
     for slug in ("xinnong-dongji", "liudong-kejiguan", "zhoumo-tongxuehui"):
         assert f'href="/events/{slug}/"' in page, slug
@@ -384,9 +394,7 @@ def test_a_day_too_large_for_one_file_is_cut_by_street_then_into_pieces(tmp_path
     """With room for about one event per calendar file: the campaign's busiest day (two events in
     one street) is cut by street and then into numbered pieces, a quieter day keeps one file; every
     file is within the limit, listed on the campaign page, and read alike by ical.js and libical."""
-    site = tmp_path / "site"
-    shutil.copytree(TEST_SITE, site)
-    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    site = _implied_site(tmp_path)
     settings = tmp_path / "tinyconf.py"
     limit = 16 * 1024 + 1300  # HEADER_ROOM and one event (about 900 bytes each here)
     settings.write_text(f"from pelicanconf import *  # noqa: F403\nFEED_MAX_BYTES = {limit}\n", "utf-8")
@@ -536,12 +544,7 @@ def test_a_campaigns_lists_show_a_series_by_its_session_in_the_window(tmp_path: 
     the campaign, and stayed in 近期活动 until the series ended in February; before the campaign it
     showed a November Saturday. Its card now shows its session in the window (12月5日), and the
     series goes to 往期 when that session is over, like a one-off event of the campaign."""
-    site = tmp_path / "site"
-    shutil.copytree(TEST_SITE, site)
-    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
-    output = tmp_path / "output"
-    result = run_build(site / "content", output, build_date=day)
-    assert result.returncode == 0, result.stderr[-2000:]
+    output = _implied_build(tmp_path, day)
     folder = output / "campaigns" / "kepuri-2026"
     pages = {"upcoming": folder / "index.html", "past": folder / "past" / "index.html"}
     shown = {kind: path.read_text("utf-8") for kind, path in pages.items() if path.exists()}
@@ -570,9 +573,7 @@ def test_a_cut_campaigns_usual_calendar_holds_what_is_to_come_first(tmp_path: Pa
 
     from kepu.index.campaigndays import calendar_items, campaign_days, nearest_items
 
-    site = tmp_path / "site"
-    shutil.copytree(TEST_SITE, site)
-    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
+    site = _implied_site(tmp_path)
     index = index_for(date(2026, 12, 7), site)
     campaign = index.registries.campaigns["kepuri-2026"]
     members = [e for e in index.entries if campaign in e.campaigns]
@@ -643,12 +644,7 @@ def test_events_csv_puts_a_series_session_in_a_campaign_only_inside_its_window(t
     series in 全国科普日 with the campaign, so a spreadsheet's count of the campaign's 场次 took the
     whole season. A series' row names the campaign only for a session in the window; a one-off
     event's row names it as its page does."""
-    site = tmp_path / "site"
-    shutil.copytree(TEST_SITE, site)
-    with_registries(site, campaigns=IMPLIED, event=EVENT.replace("campaigns: [kepuri-2026]\n", ""))
-    output = tmp_path / "output"
-    result = run_build(site / "content", output)
-    assert result.returncode == 0, result.stderr[-2000:]
+    output = _implied_build(tmp_path)
     rows = list(csv.DictReader(io.StringIO((output / "data" / "events.csv").read_bytes().decode("utf-8-sig"))))
     tagged = sorted((row["活动编号"], row["日期"]) for row in rows if row["主题活动编号"] == "kepuri-2026")
     assert tagged == [("liudong-kejiguan", "2026-12-05"), ("xinnong-dongji", "2026-12-08"),
