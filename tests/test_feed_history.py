@@ -248,12 +248,16 @@ def test_a_change_merged_from_a_branch_is_dated_by_its_merge_and_kept(repo: Path
     assert "10:00" in entries[0][1] and entries[0][2] == "2026-11-20T06:00", entries  # 14:00 in Beijing
 
 
-def series_changes(repo: Path, output: Path) -> list[str]:
-    """The repository built: what its change feed says of the weekly series, newest first."""
+def built_changes(repo: Path, output: Path) -> list:
+    """The repository built: its change feed's entries, newest first."""
     result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
     assert result.returncode == 0, result.stdout + result.stderr
-    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
-    return [e.summary for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    return feedparser.parse((output / "feeds" / "changes.atom").read_bytes()).entries
+
+
+def series_changes(repo: Path, output: Path) -> list[str]:
+    """What the change feed says of the weekly series, newest first."""
+    return [e.summary for e in built_changes(repo, output) if e.link.endswith("/events/zhoumo-tongxuehui/")]
 
 
 def test_an_entry_dropped_with_the_sessions_a_series_lost_is_not_given_back(repo: Path, tmp_path: Path) -> None:
@@ -363,11 +367,7 @@ def test_a_session_moved_after_its_venue_was_renamed_is_a_session_change(repo: P
     away = "  sessions:\n    - date: 2026-12-12\n      venue:\n        name: 新北街道文化中心\n"
     edit(repo / SERIES, RULE, RULE + away)
     commit(repo, "2026-10-08T10:00:00+08:00", "12 December at the cultural centre")
-    output = tmp_path / "out"
-    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
-    ours = [e for e in feed.entries if e.link.endswith("/events/zhoumo-tongxuehui/")]
+    ours = [e for e in built_changes(repo, tmp_path / "out") if e.link.endswith("/events/zhoumo-tongxuehui/")]
     assert [e.title for e in ours] == ["【单场换地点】周末科学同学会", "【场地信息变更】周末科学同学会",
                                        "【地点变更】周末科学同学会", "【新活动】周末科学同学会"]
     # The address written out is said on its day (it had no entry: the event file did not change).
@@ -393,13 +393,10 @@ def test_a_venues_change_is_told_to_the_events_held_there_at_the_time(repo: Path
     (repo / "content" / "data" / "venues.yml").write_text(first.replace("name: 新北街道党群服务中心",
                                                                         "name: 新北街道党群服务中心三楼"), "utf-8")
     commit(repo, "2026-10-07T10:00:00+08:00", "renamed")
-    output = tmp_path / "out"
-    result = run_build(repo / "content", output, build_date=SAMPLE_BUILD_DATE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    feed = feedparser.parse((output / "feeds" / "changes.atom").read_bytes())
+    entries = built_changes(repo, tmp_path / "out")
 
     def told(slug: str) -> list[tuple[str, str]]:
-        return [(e.updated[:10], e.summary) for e in feed.entries
+        return [(e.updated[:10], e.summary) for e in entries
                 if e.link.endswith(f"/events/{slug}/") and e.title.startswith("【场地信息变更】")]
 
     [(day, summary)] = told("liudong-kejiguan")  # there on the 5th, gone by the 7th

@@ -35,7 +35,7 @@ def write_search_index(out: ByteWriter, settings, index: SiteIndex, urls: UrlSch
         return
     body_chars = int(settings.get("SEARCH_BODY_CHARS", BODY_CHARS))
     docs = [event_doc(entry, body_chars) for entry in index.entries] + news_docs(articles, body_chars) + [
-        grouping_doc(facet, index.registries, index.build_date) for kind in GROUPING_WORDS for facet in index.facets[kind].values()]
+        grouping_doc(facet, index.registries, index.closures) for kind in GROUPING_WORDS for facet in index.facets[kind].values()]
     manifest = urls.save_as("SEARCH_INDEX")
     folder = posixpath.dirname(manifest)
     kept = Path(settings["CACHE_PATH"]) / TERMS_CACHE

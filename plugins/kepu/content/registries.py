@@ -402,15 +402,11 @@ def _closure_problem(item: dict, lines: dict[str, int], shown: str) -> Problem |
     """A venue closed for a while: closed_from (and closed_until, if known) as days, in order."""
     days = {}
     for key in ("closed_from", "closed_until"):
-        value, line = item.get(key), lines.get(key, lines[""])
-        if value in (None, ""):
+        if item.get(key) in (None, ""):
             continue
-        try:
-            days[key] = parse_when(str(value))
-        except DateFormatError as error:
-            return Problem(shown, line, key, error.message, error.hint)
-        if isinstance(days[key], datetime):
-            return Problem(shown, line, key, "暂停开放只写日期，不写时间", f"写成 {key}: {days[key].date().isoformat()}")
+        days[key] = _registry_day(item, lines, shown, key, "暂停开放")
+        if isinstance(days[key], Problem):
+            return days[key]
     if "closed_until" in days and "closed_from" not in days:
         return Problem(shown, lines.get("closed_until", lines[""]), "closed_until", "写了恢复前的最后一天，没写从哪天起暂停开放",
                        "加一行 closed_from: 暂停开放的第一天（只写日期）")
@@ -423,6 +419,18 @@ def _closure_problem(item: dict, lines: dict[str, int], shown: str) -> Problem |
     return None
 
 
+def _registry_day(item: dict, lines: dict[str, int], shown: str, key: str, what: str) -> date | Problem:
+    """A registry's day (``what``: 活动期, 暂停开放), or why it is not one: a date only, no time."""
+    line = lines.get(key, lines[""])
+    try:
+        day = parse_when(str(item[key]))
+    except DateFormatError as error:
+        return Problem(shown, line, key, error.message, error.hint)
+    if isinstance(day, datetime):
+        return Problem(shown, line, key, f"{what}只写日期，不写时间", f"写成 {key}: {day.date().isoformat()}")
+    return day
+
+
 def _opt_day(value: Any) -> date | None:
     return None if value in (None, "") else _day(value)
 
@@ -433,15 +441,11 @@ MAX_CAMPAIGN_DAYS = 92
 def _window_problem(item: dict, lines: dict[str, int], shown: str) -> Problem | None:
     days = {}
     for key, word in (("start", "第一天"), ("end", "最后一天")):
-        value, line = item.get(key), lines.get(key, lines[""])
-        if value in (None, ""):
-            return Problem(shown, line, key, f"缺少活动期的{word}", f"加一行 {key}: 2026-05-16（只写日期）")
-        try:
-            days[key] = parse_when(str(value))
-        except DateFormatError as error:
-            return Problem(shown, line, key, error.message, error.hint)
-        if isinstance(days[key], datetime):
-            return Problem(shown, line, key, "活动期只写日期，不写时间", f"写成 {key}: {days[key].date().isoformat()}")
+        if item.get(key) in (None, ""):
+            return Problem(shown, lines.get(key, lines[""]), key, f"缺少活动期的{word}", f"加一行 {key}: 2026-05-16（只写日期）")
+        days[key] = _registry_day(item, lines, shown, key, "活动期")
+        if isinstance(days[key], Problem):
+            return days[key]
     if days["end"] < days["start"]:
         return Problem(shown, lines.get("end", lines[""]), "end", "活动期的最后一天早于第一天",
                        "检查 start 和 end 是否写反")

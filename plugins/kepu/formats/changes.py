@@ -113,8 +113,7 @@ def venue_changes_for(entry: EventEntry, places: PlaceHistory, history: FileHist
         return []
     ends = ends_at(entry.final)
     limit = build_stamp + timedelta(days=1)
-    event = entry.event
-    now = (event.venue_id, tuple(c.venue_id for c in (event.recurrence.sessions if event.recurrence else ())))
+    now = entry.venue_ids
     found = []
     for ident in sorted({*entry.venues_named, *(i for _, own, moved in history.venues for i in (own, *moved))} - {""}):
         for edit in places.edits(ident):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from kepu.content.dates import format_day
@@ -80,7 +81,7 @@ def news_doc(url: str, title: str, day: date, summary_html: str, body_html: str,
                      excerpt=_excerpt(summary, body))
 
 
-def grouping_doc(facet: Facet, registries: Registries, today: date) -> SearchDoc:
+def grouping_doc(facet: Facet, registries: Registries, closures: Mapping[str, str]) -> SearchDoc:
     """A venue's, programme's, campaign's, street's, community's, team's or expert's own page: found
     by its name (a resident looking for 安全教育体验馆 found only events held there), its words and
     address; shown before the events, with where it is and how many events are to come."""
@@ -96,8 +97,8 @@ def grouping_doc(facet: Facet, registries: Registries, today: date) -> SearchDoc
     text = tuple(t for t in (description, getattr(item, "address", ""), getattr(item, "hours", ""),
                              getattr(item, "field", "")) if t)
     coming = f"近期活动 {len(facet.upcoming)} 项"
-    if kind == "venues" and item.closure_ahead(today):
-        coming = f"{item.closure_text}。{coming}"  # as its page says it
+    if kind == "venues" and facet.id in closures:  # SiteIndex.closures: as its page says it
+        coming = f"{closures[facet.id]}。{coming}"
     # A venue is looked for by its address too (新港路); one with events to come before one without
     # (科技活动周: next May's week before last May's).
     names = (facet.name, item.address) if kind == "venues" and item.address else (facet.name,)

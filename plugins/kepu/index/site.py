@@ -105,12 +105,16 @@ class EventEntry:
         return lasting[-1]
 
     @property
-    def venues_named(self) -> set[str]:
-        """The ids of the registered venues its calendar entries show: its own, and those its
-        moved sessions were moved to."""
+    def venue_ids(self) -> tuple[str, tuple[str, ...]]:
+        """Its own registered venue's id, and those its moved sessions were moved to ("": none)."""
         recurrence = self.event.recurrence
-        changes = recurrence.sessions if recurrence is not None else ()
-        return {ident for ident in (self.event.venue_id, *(change.venue_id for change in changes)) if ident}
+        return self.event.venue_id, tuple(c.venue_id for c in (recurrence.sessions if recurrence is not None else ()))
+
+    @property
+    def venues_named(self) -> set[str]:
+        """The ids of the registered venues its calendar entries show."""
+        own, moved = self.venue_ids
+        return {ident for ident in (own, *moved) if ident}
 
     @property
     def final(self) -> Occurrence:
@@ -578,23 +582,24 @@ def _facets(registries: Registries, urls: UrlScheme, upcoming: list[EventEntry],
             ident: Facet(kind, item, urls.url(prefix, id=ident), urls.url(f"{prefix}_PAST", id=ident))
             for ident, item in registries.listed(kind).items()
         }
+    campaigns: dict[str, list[EventEntry]] = defaultdict(list)
     for bucket, entries in (("upcoming", upcoming), ("past", past)):
         for entry in entries:
             for kind, idents in _members(entry, registries):
                 for ident in idents:
-                    if kind == "campaigns":
-                        continue
-                    if ident in facets[kind]:  # people: only those named publicly
+                    if kind == "campaigns" and ident in facets[kind]:
+                        campaigns[ident].append(entry)
+                    elif kind != "campaigns" and ident in facets[kind]:  # people: only those named publicly
                         getattr(facets[kind][ident], bucket).append(entry)
-    for facet in facets["campaigns"].values():
-        _campaign_lists(facet, [*upcoming, *past], zone)
+    for ident, members in campaigns.items():
+        _campaign_lists(facets["campaigns"][ident], members, zone)
     return facets
 
 
-def _campaign_lists(facet: Facet, entries: list[EventEntry], zone: ZoneInfo) -> None:
+def _campaign_lists(facet: Facet, members: list[EventEntry], zone: ZoneInfo) -> None:
     """A campaign's lists: its events as ``campaign_view`` shows them, coming ones soonest first and
     those over latest first, as every list is ordered."""
-    views = [campaign_view(entry, facet.item, zone) for entry in entries if facet.item in entry.campaigns]
+    views = [campaign_view(entry, facet.item, zone) for entry in members]
     facet.upcoming = sorted((v for v in views if not v.is_past), key=lambda v: occurrence_key(v.shown, zone))
     facet.past = sorted((v for v in views if v.is_past), key=lambda v: occurrence_key(v.shown, zone), reverse=True)
 
@@ -619,10 +624,17 @@ def campaign_view(entry: EventEntry, campaign: Campaign, zone: ZoneInfo) -> Even
 
 def in_window(occurrence: Occurrence, campaign: Campaign, zone: ZoneInfo) -> bool:
     """The session is the campaign's: it touches the window, or it moved away from a day in it."""
-    if campaign.touches(local_day(occurrence.start, zone), last_local_day(occurrence, zone)):
-        return True
+    return any(campaign.touches(first, last) for first, last in _listed_days(occurrence, zone))
+
+
+def _listed_days(occurrence: Occurrence, zone: ZoneInfo) -> list[tuple[date, date]]:
+    """The days a session is listed on, as (first, last): its own; one moved to another day is
+    listed on its old day too, 已改期至… (a resident had it there)."""
+    days = [(local_day(occurrence.start, zone), last_local_day(occurrence, zone))]
     away = moved_away(occurrence, zone)
-    return away is not None and campaign.start <= local_day(away.start, zone) <= campaign.end
+    if away is not None:
+        days.append((local_day(away.start, zone),) * 2)
+    return days
 
 
 def _members(entry: EventEntry, registries: Registries) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -650,10 +662,7 @@ def campaign_ids(event: Event, occurrences: tuple[Occurrence, ...], registries: 
     implied = [c for c in registries.campaigns.values() if c.implied]
     if not implied:
         return event.campaigns
-    days = [(local_day(o.start, zone), last_local_day(o, zone)) for o in occurrences]
-    # One moved out of the window (a one-off postponed, a session moved) is listed on its old day
-    # too, 已改期至…, and kept in the campaign's calendar: a resident had it there.
-    days += [(local_day(away.start, zone),) * 2 for o in occurrences if (away := moved_away(o, zone)) is not None]
+    days = [span for o in occurrences for span in _listed_days(o, zone)]  # a session moved out of it too
     joined = (c.id for c in implied if any(c.touches(first, last) for first, last in days))
     return tuple(dict.fromkeys((*event.campaigns, *joined)))
 
