@@ -215,7 +215,9 @@ def test_a_venue_or_programme_is_found_by_its_name_before_its_events(public_site
         assert any("/events/" in (item.locator("h2 a").get_attribute("href") or "") for item in items.all()[1:])
     # The re-audit: a venue is looked for by its address too; next May's 科技活动周, with events to
     # come, before last May's.
-    for query, url in (("设施农业园", "/venues/yangjiabo-caomei-dapeng/"), ("科技活动周", "/campaigns/keji-huodongzhou-2027/")):
+    # A street's page before the venues and teams whose names begin with it.
+    for query, url in (("设施农业园", "/venues/yangjiabo-caomei-dapeng/"), ("科技活动周", "/campaigns/keji-huodongzhou-2027/"),
+                       ("泰达街道", "/streets/taida/"), ("小王庄镇", "/streets/xiaowangzhuang/")):
         page.goto(f"{base}/search/?q={quote(query)}")
         page.locator("#search-results > li").first.wait_for()
         assert page.locator("#search-results > li h2 a").first.get_attribute("href").endswith(url), query

@@ -332,11 +332,8 @@
       // Within what is shown: soonest first among events to come, latest first among the rest.
       next.sort(function (a, b) {  // events to come by their next session (row[8]), the rest by their end
         function time(item) { var row = rows[item.page]; return row ? (item.group === 0 && row[8]) || row[6] || 0 : 0; }
-        // A page named exactly as typed before the others (科学会客厅: the programme, then the venue).
-        function named(item) { var row = rows[item.page]; return row && runs(row[1]).join("") === typed.join("") ? 0 : 1; }
         var ta = time(a), tb = time(b);
-        return rank(a) - rank(b) || b.flag - a.flag || (a.group === GROUPING ? named(a) - named(b) : 0) ||
-          (a.group === 0 ? ta - tb : tb - ta);
+        return rank(a) - rank(b) || b.flag - a.flag || (a.group === 0 ? ta - tb : tb - ta);
       });
       next.forEach(function (item) { if (rows[item.page]) { list.appendChild(card(item, rows[item.page], typed)); } });
       shown.count += next.length;
