@@ -80,8 +80,7 @@ def validate_article(doc: SourceDoc, ctx: ValidationContext, kind: str = "articl
         order=reader.integer("order", 0, 10_000) or 0,
     )
     review = ctx.review
-    if kind == "article" and review is not None and meta.date is not None and meta.date.date() > review.today \
-            and not meta.draft:
+    if kind == "article" and review is not None and scheduled(meta, review.today) and not meta.draft:
         reader.warn("date", f"这篇新闻的日期 {meta.date.date().isoformat()} 在今天（{review.today.isoformat()}）之后："
                             "到那天构建时才会发布",
                     "要现在发布（例如活动预告），date 写今天，活动的时间写在正文里；等到那天再发布的，不用改")
