@@ -18,8 +18,8 @@ EXCERPT_CHARS = 80
 NEWS_PLACE = "新闻动态"
 # The groupings whose own pages search finds by name, and what a result calls each (a street's and
 # a community's own kind: 街道, 镇, 社区, 村); categories and audiences are the filters' and lists'.
-# In the order shown: a street's or community's name begins many venues' and teams' (泰达街道 before
-# 泰达街道社区服务中心), a programme's many teams'.
+# In the order shown: a street's or community's name begins many venues' and teams' (某某街道 before
+# 某某街道社区服务中心), a programme's many teams'.
 GROUPING_WORDS = {"streets": "", "communities": "", "programmes": "科普项目", "campaigns": "主题活动",
                   "venues": "活动场地", "teams": "志愿服务队", "people": "科普专家"}
 _TAGS = re.compile(r"<[^>]*>")
