@@ -397,3 +397,37 @@ def test_the_writer_never_writes_through_a_hard_link(tmp_path: Path) -> None:
     writer.write_file("page.html", Environment().from_string("新的"), {})
     assert published.read_text("utf-8") == "已发布"
     assert staged.read_text("utf-8") == "新的"
+
+
+def test_a_page_and_a_site_file_for_one_path_are_refused_whichever_comes_first(tmp_path: Path) -> None:
+    """A page named admin.md and the web editor's admin/index.html: the page writer and the
+    writer of the site's own files share one build, so the second of the two is refused (it
+    silently replaced the first)."""
+    from jinja2 import Environment
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.writers import FileOverwriteFailedError
+
+    from kepu_pelican.engine.output import finish_reuse, start_reuse
+    from kepu_pelican.engine.writer import EngineWriter
+    from kepu_pelican.writing import ByteWriter, OutputClash
+
+    settings = {**DEFAULT_CONFIG, "THEME": str(ROOT / "theme"), "CACHE_PATH": str(tmp_path / "cache")}
+    for first in ("site file", "page"):
+        output = tmp_path / first.replace(" ", "-")
+        output.mkdir()
+        try:
+            pages = EngineWriter(str(output), settings=settings)
+            files = ByteWriter(str(output), start_reuse(str(output), settings))
+            if first == "page":
+                pages.write_file("admin/index.html", Environment().from_string("志愿者的页面"), {})
+                with pytest.raises(OutputClash) as clash:
+                    files.write("admin/index.html", b"<!doctype html>editor")
+                assert clash.value.relative == "admin/index.html"
+                assert (output / "admin" / "index.html").read_text("utf-8") == "志愿者的页面"
+            else:
+                files.write("admin/index.html", b"editor")
+                with pytest.raises(FileOverwriteFailedError):
+                    pages.write_file("admin/index.html", Environment().from_string("志愿者的页面"), {})
+                assert (output / "admin" / "index.html").read_bytes() == b"editor"
+        finally:
+            finish_reuse(str(output))

@@ -230,9 +230,10 @@ def _check_walk(content: Path, tmp_path: Path) -> None:
     assert "content/README.md" not in found and "content/.github" not in found
 
 
-def test_a_page_named_like_news_is_refused_by_the_check_too(mini_site: Path) -> None:
-    (mini_site / "content" / "pages" / "news.md").write_text("---\ntitle: 测试页\n---\n正文\n", "utf-8")
+@pytest.mark.parametrize("name", ["news", "admin"])  # a section of the site's; the web editor's folder
+def test_a_page_named_like_news_is_refused_by_the_check_too(mini_site: Path, name: str) -> None:
+    (mini_site / "content" / "pages" / f"{name}.md").write_text("---\ntitle: 测试页\n---\n正文\n", "utf-8")
     result = check(Layout(content=mini_site / "content", root=mini_site))
     assert [p.format() for p in result.problems if p.is_error] == [
-        "content/pages/news.md: 两个页面要写到同一个位置：news/index.html（网址 /news/） — "
+        f"content/pages/{name}.md: 两个页面要写到同一个位置：{name}/index.html（网址 /{name}/） — "
         "文件名不能与栏目网址重名（如 events、news、streets、past、subscribe）：请给这个文件换个名字"]

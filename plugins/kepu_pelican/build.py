@@ -48,6 +48,7 @@ from .engine.output import MANIFEST
 from .settings import content_tree, layout, public_url, site_config
 from .trace import phase
 from .undefined import template_error
+from .writing import OutputClash
 
 UNTOUCHED = "构建已停止：{output} 仍是上一次成功构建的内容，没有任何改动。"
 LEFT_ALONE = "构建已停止：{output} 没有任何改动。"
@@ -284,8 +285,8 @@ def _collision(error: Exception, staged: Path, content: Path, root: Path) -> lis
         if not found:
             return []
         path = Path(found.group(1))
-    elif isinstance(error, RuntimeError) and "被写入了两次" in text:
-        path = staged / text.split(" ", 1)[0]
+    elif isinstance(error, OutputClash):
+        path = staged / error.relative
     else:
         return []
     try:

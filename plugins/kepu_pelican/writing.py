@@ -33,23 +33,37 @@ class ByteWriter:
 
     def merge(self, files: set[str]) -> None:
         """Files another process wrote, as if written here: one written by both is refused."""
-        refuse_second_writes(files & self.written, self.output_path)
+        self.claim_all(files)
         self.written |= files
+
+    def claim_all(self, paths: set[str]) -> None:
+        """Paths written (or pages claimed) in another process: refused if either writer of this
+        build has one already."""
+        refuse_second_writes(paths & (self.reuse.claims if self.reuse is not None else self.written),
+                             self.output_path)
+        if self.reuse is not None:
+            self.reuse.claims |= paths
+
+    def _claim(self, path: str) -> None:
+        """One path of this build's: the page writer's pages and these files share the claims."""
+        claims = self.reuse.claims if self.reuse is not None else self.written
+        if path in claims or path in self.written:
+            refuse_second_writes({path}, self.output_path)
+        claims.add(path)
+        self.written.add(path)
 
     def write_or_keep(self, relative: str, data: bytes) -> None:
         """Bytes that are their own fingerprint (copied files): the previous build's identical
         file is kept or linked instead of written again."""
         if self.reuse is not None and self.reuse.reuse(relative, "bytes:" + hashlib.sha256(data).hexdigest()[:32]):
-            self.written.add(sanitised_join(self.output_path, relative))
+            self._claim(sanitised_join(self.output_path, relative))
             return
         self.write(relative, data)
 
     def write(self, relative: str, data: bytes | Sequence[bytes]) -> Path:
         """``data``: the file's bytes, or its pieces in order (a large document not joined first)."""
         path = sanitised_join(self.output_path, relative)
-        if path in self.written:
-            refuse_second_writes({path}, self.output_path)
-        self.written.add(path)
+        self._claim(path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if os.path.lexists(path):  # never write through a link into the published build
             os.unlink(path)
@@ -61,11 +75,21 @@ class ByteWriter:
         return Path(path)
 
 
+class OutputClash(RuntimeError):
+    """Two outputs for one path (a URL clash); ``relative``: the path under the output folder."""
+
+    def __init__(self, relative: str):
+        super().__init__(f"{relative} 被写入了两次：两个输出的网址冲突")
+        self.relative = relative
+
+    def __reduce__(self):  # raised in a forked worker: comes back whole
+        return OutputClash, (self.relative,)
+
+
 def refuse_second_writes(paths: set[str], output_path: str) -> None:
     """Two outputs for one path (a URL clash): refused, naming the first path under the output folder."""
     if paths:
-        relative = os.path.relpath(min(paths), output_path).replace(os.sep, "/")
-        raise RuntimeError(f"{relative} 被写入了两次：两个输出的网址冲突")
+        raise OutputClash(os.path.relpath(min(paths), output_path).replace(os.sep, "/"))
 
 
 Writes = tuple[set[str], set[str]]  # files written by a ByteWriter, pages claimed by the page writer
@@ -84,6 +108,7 @@ def writes_of(out: ByteWriter, writer, body: Callable[[], object]) -> Callable[[
 def merge_writes(out: ByteWriter, writer, writes: Writes) -> None:
     """Files and pages another process wrote, as if written here: one path written by both is refused."""
     files, pages = writes
-    refuse_second_writes(pages & writer.claimed, out.output_path)
-    out.merge(files)
+    refuse_second_writes((files & pages) | (pages & writer.claimed), out.output_path)
+    out.claim_all(files | pages)
+    out.written |= files
     writer.claimed |= pages

@@ -26,7 +26,7 @@ from kepu.content.safety import ARTICLE_RESERVED_FIELDS
 from kepu.content.tree import ContentTree, Sections, scan
 from kepu.content.validation import ValidationContext, body_image_problems
 from kepu.content.webnames import name_clashes
-from kepu.formats.urls import UrlScheme
+from kepu.formats.urls import ADMIN_FOLDER, UrlScheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +108,9 @@ COLLISION_HINT = "文件名不能与栏目网址重名（如 events、news、str
 
 def fixed_outputs(urls: UrlScheme, settings: Mapping[str, Any] | None = None) -> set[str]:
     """Where the site's own pages go (sections, indexes, feeds): every pattern without a field,
-    and every ``*_SAVE_AS`` setting without one (Pelican's direct templates such as news/)."""
-    fixed = {save_as for _, save_as in urls.patterns.values() if "{" not in save_as}
+    every ``*_SAVE_AS`` setting without one (Pelican's direct templates such as news/), and the
+    web editor's page."""
+    fixed = {save_as for _, save_as in urls.patterns.values() if "{" not in save_as} | {f"{ADMIN_FOLDER}/index.html"}
     fixed.update(value for key, value in (settings or {}).items()
                  if key.endswith("_SAVE_AS") and isinstance(value, str) and value and "{" not in value)
     return fixed

@@ -12,12 +12,12 @@ from kepu.content.model import Registries
 from kepu.content.project import Layout
 from kepu.content.validation import DEFAULT_TIMEZONE
 from kepu.editor.cmsconfig import CmsSite, cms_config, config_yaml
+from kepu.formats.urls import ADMIN_FOLDER
 from kepu.index.history import content_repository
 
 HERE = Path(__file__).resolve().parent
 ADMIN_THEME = Path("admin") / "decap-cms"  # in the theme; sh scripts/vendor-decap.sh VERSION refreshes it
 VENDOR = HERE.parents[2] / "theme" / ADMIN_THEME
-ADMIN_FOLDER = "admin"
 
 
 def cms_site(settings: Mapping[str, Any], lay: Layout, site_url: str = "") -> CmsSite:

@@ -62,6 +62,7 @@ def content_version(data: bytes) -> str:
 
 # News and pages are written by Pelican's own generators, which format their own fields.
 PELICAN_KINDS = ("ARTICLE", "PAGE")
+ADMIN_FOLDER = "admin"  # the web editor (Decap CMS loads from /admin/ by convention): written with the site
 
 
 def _fields(pattern: str) -> set[str] | None:

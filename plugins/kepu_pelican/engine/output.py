@@ -87,6 +87,7 @@ class OutputReuse:
         self.memo: dict = {}  # digests of values, shared by every reader of this build's context
         self.sizes: dict = {}  # how many values each dataclass holds (engine.canon.small)
         self._folders: set[str] = set()
+        self.claims: set[str] = set()  # every path this build's writers have written (a second is a clash)
 
     def record(self, relative: str, fingerprint: str, readsets: Mapping[str, list] | None = None) -> None:
         """A file of this build and what it was made from (for the manifest)."""

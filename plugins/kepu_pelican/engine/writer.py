@@ -51,12 +51,14 @@ class EngineWriter(Writer):
         return None
 
     def _claim(self, name: str, override: bool) -> str:
-        """The file's path; two pages for one path are refused as Pelican does (a collision)."""
+        """The file's path; two outputs for one path are refused as Pelican does (a collision)."""
         path = sanitised_join(self.output_path, name)
-        if path in self.claimed and not override:
+        claims = self.reuse.claims  # the site's own files (ByteWriter) claim paths there too
+        if (path in self.claimed or path in claims) and not override:
             raise FileOverwriteFailedError(
                 f'Failed to overwrite "{path}" as Pelican has already written to it previously')
         self.claimed.add(path)
+        claims.add(path)
         return path
 
     def _reused(self, name: str, template, local: dict, shared: dict) -> bool:
