@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -31,6 +34,13 @@ KEPU_REGION = "浙江省"
 KEPU_CITY = "杭州"
 KEPU_CODEOWNERS_TEAM = "@xihu-kepu"
 KEPU_CMS_BACKEND = {"name": "github", "repo": "xihu-kexie/kepu-calendar", "branch": "main"}
+# Its own addresses for events (URL patterns live only in settings): every page, feed, search
+# result and script follows them.
+EVENT_URL, EVENT_SAVE_AS = "huodong/{slug}/", "huodong/{slug}/index.html"
+EVENTS_URL, EVENTS_SAVE_AS = "huodong/", "huodong/index.html"
+PAST_EVENTS_URL, PAST_EVENTS_SAVE_AS = "huodong/wangqi/", "huodong/wangqi/index.html"
+EVENT_ICS_URL = EVENT_ICS_SAVE_AS = "huodong/{slug}.ics"
+FILTER_INDEX_URL = FILTER_INDEX_SAVE_AS = "huodong/shaixuan.json"
 '''
 
 REGISTRIES = {
@@ -167,12 +177,50 @@ def test_nothing_of_binhai_in_any_file_of_the_other_district(xihu) -> None:
     assert not found, sorted(found)[:40]
 
 
+def test_every_link_of_its_own_addresses_leads_somewhere(xihu) -> None:
+    """Its events live under huodong/ (settings alone): no page links to events/."""
+    from kepu.editor.linkcheck import check_site, format_report
+
+    _, _, output = xihu
+    assert (output / "huodong" / "beishan-xihu-shuizhi" / "index.html").is_file()
+    assert not (output / "events").exists()
+    report = check_site(output, ["https://kepu.xihu.example.cn"])
+    assert report.ok, format_report(report, limit=10)
+
+
+def test_its_filtered_events_link_to_its_event_pages(xihu, browser) -> None:
+    """The events list's filters drew each found event's link from the filter index's address
+    with events/filter.json cut off: under huodong/shaixuan.json every link was
+    /huodong/shaixuan.jsonhuodong/<slug>/, a page that does not exist."""
+    _, _, output = xihu
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.clock.set_fixed_time(datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    page.route("https://kepu.xihu.example.cn/**", lambda route: _serve(route, output))
+    page.goto("https://kepu.xihu.example.cn/huodong/?street=zhuantang")
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    links = page.eval_on_selector_all("#results .card-title a", "links => links.map(a => a.href)")
+    page.close()
+    assert links and all(link.startswith("https://kepu.xihu.example.cn/huodong/zhuantang-") for link in links), links
+    assert all((output / urlsplit(link).path.lstrip("/") / "index.html").is_file() for link in links), links
+
+
+def _serve(route, output: Path) -> None:
+    """The site's own address answered from its output folder, as its host would."""
+    path = unquote(urlsplit(route.request.url).path).lstrip("/")
+    found = output / path / "index.html" if path == "" or path.endswith("/") else output / path
+    if not found.is_file():
+        route.fulfill(status=404, body="")
+        return
+    types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json"}
+    route.fulfill(status=200, body=found.read_bytes(), content_type=types.get(found.suffix, "application/octet-stream"))
+
+
 def test_its_pages_are_shared_with_a_card_that_names_no_other_district(xihu) -> None:
     """The card WeChat shows for a shared page is a picture (no text file to search): the sample's
     card, which says 滨海科普日历, is the sample's content, and the theme's own card is another."""
     _, _, output = xihu
     sample_card = (ROOT / "content" / "images" / "share.png").read_bytes()
-    for page in ("index.html", "events/beishan-xihu-shuizhi/index.html"):
+    for page in ("index.html", "huodong/beishan-xihu-shuizhi/index.html"):
         found = re.search(r'<meta property="og:image" content="https://kepu\.xihu\.example\.cn/([^"]+)"', text_of(output / page))
         assert found and found[1] == "theme/images/share.png", page
     assert (output / "theme" / "images" / "share.png").read_bytes() != sample_card
@@ -207,9 +255,9 @@ def test_its_pages_name_only_the_kinds_of_area_it_has(xihu) -> None:
 
 def test_its_structured_data_and_map_links_name_its_region_and_city(xihu) -> None:
     _, _, output = xihu
-    page = text_of(output / "events" / "beishan-xihu-shuizhi" / "index.html")
+    page = text_of(output / "huodong" / "beishan-xihu-shuizhi" / "index.html")
     assert '"addressLocality":"西湖区","addressRegion":"浙江省"' in page
-    no_geo = text_of(output / "events" / "xixi-shidi-niaolei" / "index.html")
+    no_geo = text_of(output / "huodong" / "xixi-shidi-niaolei" / "index.html")
     assert "city=杭州" in no_geo  # 杭州: the map app looks the venue up there
 
 
@@ -226,7 +274,7 @@ def test_its_feeds_carry_its_names_and_its_uid_domain(xihu) -> None:
     category = text_of(output / "feeds" / "categories" / "kexue-shiyan.ics")
     assert "西湖区“科学实验”类科普活动。" in category
     atom = text_of(output / "feeds" / "all.atom")
-    assert "西湖科普日历" in atom and "https://kepu.xihu.example.cn/events/" in atom
+    assert "西湖科普日历" in atom and "https://kepu.xihu.example.cn/huodong/" in atom
 
 
 def test_the_sample_share_card_left_in_place_is_pointed_out(xihu, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@
   var original = Array.prototype.slice.call(results.childNodes);
   var data = null, col = {}, base = 0, epoch = 0;
   var WIDTH = 5;  // a session in a row's sessions: first day, days to its last, when, kind, end (kepu.finder)
-  var root = form.getAttribute("data-index").replace(/events\/filter\.json$/, "");  // the site's address
+  var root = form.getAttribute("data-base");  // the site's address (the index's may be anywhere)
   var FIELDS = ["street", "category", "audience", "when", "age", "free", "access", "registration"];
   var MULTI = { street: "streets", category: "categories", audience: "audiences" };
   var SHOWN = 50;  // cards drawn at a time; a button draws more
