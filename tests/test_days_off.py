@@ -61,8 +61,9 @@ def test_a_series_without_days_off_says_nothing_of_them(sample_output: Path) -> 
     series = [p for p in pages if 'class="repeat"' in p.read_text("utf-8")]
     assert len(series) > 5
     content = Path(__file__).resolve().parents[1] / "content" / "events"
-    without = [p for p in series
-               if "exdates:" not in next(content.rglob(f"{p.parent.name}.md")).read_text("utf-8")]
+    without = [p for p in series  # no day left out, no session cancelled
+               if not {"exdates:", "cancel"} & set(re.findall(r"exdates:|cancel",
+                                                             next(content.rglob(f"{p.parent.name}.md")).read_text("utf-8")))]
     assert without and all("不开展" not in _time_fact(p) for p in without)
 
 
@@ -80,3 +81,24 @@ def test_the_series_page_does_not_call_a_day_off_that_holds_a_session(tmp_path: 
     entry = index_for(date(2026, 12, 1), tmp_path).by_slug["dagang-zhiqi-biancheng-zhouri"]
     assert any(o.start.date() == date(2027, 2, 7) for o in entry.occurrences)
     assert entry.days_off == "2027年2月14日（周日）不开展"
+
+
+def test_a_cancelled_session_still_to_come_is_named_with_the_days_off() -> None:
+    """周末科学同学会, seen on Wednesday 12/9: its 时间 said the next session (12/19) and 1月2日
+    不开展, but not that Saturday 12/12 is cancelled (文化站消防检查): a parent who reads 每周六 and
+    the one day off named turns up on the 12th."""
+    from test_site_index import index_for
+
+    root = Path(__file__).resolve().parents[1]
+    entry = index_for(date(2026, 12, 9), root).by_slug["zhoumo-kexue-tongxuehui-qiudong"]
+    assert entry.shown.start.date() == date(2026, 12, 19)
+    assert entry.days_off == "2026年12月12日（周六）、2027年1月2日（周六）不开展"
+    later = index_for(date(2026, 12, 14), root).by_slug["zhoumo-kexue-tongxuehui-qiudong"]
+    assert later.days_off == "2027年1月2日（周六）不开展"  # once it is past, as a day off past
+
+
+def test_cancelled_days_are_named_in_order_with_the_days_off() -> None:
+    recurrence = Recurrence(rrule="FREQ=WEEKLY;BYDAY=SU", exdates=(date(2027, 2, 7),))
+    assert days_off_text(recurrence, START, ZONE, date(2026, 12, 1), date(2027, 6, 27),
+                         cancelled={date(2027, 3, 7), date(2026, 12, 13), date(2027, 7, 4)}) == (
+        "2026年12月13日（周日）、2027年2月7日（周日）、3月7日（周日）不开展")

@@ -25,7 +25,8 @@ EVENTS = {
     "status: postponed\nprevious_start: 2026-12-08 14:00\nstatus_note: 主讲人临时出差\n",
     # Postponed, its new time not yet known: it will not take place on the 9th.
     "jiqiren-tiyan": "title: 机器人体验日\nstart: 2026-12-09 09:00\nend: \"11:00\"\n" + HEAD +
-    "status: postponed\nstatus_note: 场地维修，新时间另行通知\n",
+    "status: postponed\nstatus_note: 场地维修，新时间另行通知\n"
+    "registration:\n  required: true\n  phone: \"022-2560 0000\"\n  capacity: 20\n",
     # Sign-up closed before the build day; a fee to bring.
     "diannao-ketang": "title: 老年电脑课堂\nstart: 2026-12-04 09:00\nend: \"11:00\"\n" + HEAD +
     "cost: 材料费 5 元\nregistration:\n  required: true\n  phone: \"022-2560 0000\"\n  deadline: 2026-11-28\n",
@@ -337,3 +338,11 @@ def test_a_cancelled_session_of_a_series_is_struck_through_like_a_cancelled_even
         lines = [line for line in re.findall(r"<li\b[^>]*>(?:(?!</li>).)*</li>", page.read_text("utf-8"), re.S)
                  if "健身操学习班" in line and "已取消" in line]
         assert lines and all("status-cancelled" in line.split(">", 1)[0] for line in lines), (page, lines)
+
+
+def test_a_postponed_event_says_sign_up_waits_for_its_new_time(site: Path) -> None:
+    """Put off with no new time: its 报名 row said 需要报名，限 20 人 with the number to call."""
+    from test_signup_row import signup_row
+
+    row = signup_row(site / "events" / "jiqiren-tiyan" / "index.html")
+    assert row == "活动延期，暂停报名，新的时间确定后再报名", row

@@ -467,15 +467,16 @@ def stopped_text(recurrence, zone: tzinfo) -> str:
 
 
 def days_off_text(recurrence, start: date | datetime, zone: tzinfo, since: date, last: date,
-                  held: Iterable[date] = ()) -> str:
-    """"2027年2月7日（周日）、2月14日（周日）不开展": the days its ``exdates`` leave out from
-    ``since`` to ``last`` (its last session listed), each with its weekday, the year said once per
-    year; "" when there are none. A resident reading 每周日 learns here which Sundays to stay home.
-    A day with a session ``held`` all the same (an rdate at another time, a session moved there)
-    is not named: the list of dates shows it."""
+                  held: Iterable[date] = (), cancelled: Iterable[date] = ()) -> str:
+    """"2027年2月7日（周日）、2月14日（周日）不开展": the days its ``exdates`` leave out, and the days
+    of sessions ``cancelled`` one by one, from ``since`` to ``last`` (its last session listed), each
+    with its weekday, the year said once per year; "" when there are none. A resident reading 每周日
+    learns here which Sundays to stay home. A day with a session ``held`` all the same (an rdate at
+    another time, a session moved there) is not named: the list of dates shows it."""
     if recurrence is None:
         return ""
-    days = sorted({wall_point(value, start, zone).date() for value in recurrence.exdates} - set(held))
+    days = sorted(({wall_point(value, start, zone).date() for value in recurrence.exdates} | set(cancelled))
+                  - set(held))
     days = [day for day in days if since <= day <= last]
     if not days:
         return ""

@@ -457,12 +457,19 @@ def _news(event: Event, naming: tuple[tuple[str, date | datetime], ...], zone: Z
     return reports, tuple(news for news in dict.fromkeys(early) if news not in reports)
 
 
-def _days_off(event: Event, lasting: tuple[Occurrence, ...], build_date: date, zone: ZoneInfo) -> str:
-    """``EventEntry.days_off`` over the sessions that make the series' life (``lasting``)."""
-    if event.recurrence is None or not event.recurrence.exdates:
+def _days_off(event: Event, lasting: tuple[Occurrence, ...], upcoming: tuple[Occurrence, ...], build_date: date,
+              zone: ZoneInfo) -> str:
+    """``EventEntry.days_off`` over the sessions that make the series' life (``lasting``): its
+    exdates, and its sessions cancelled one by one that are still to come, but for one the page
+    shows as its next (every session to come cancelled: its 已取消 says it)."""
+    if event.recurrence is None or event.status == "cancelled":
         return ""
     held = {local_day(o.start, zone) for o in lasting if not o.cancelled}
-    return days_off_text(event.recurrence, event.start, zone, build_date, local_day(lasting[-1].start, zone), held)
+    coming = {id(o) for o in upcoming}
+    shown = upcoming[0] if upcoming and all(o.cancelled for o in upcoming) else None
+    cancelled = {local_day(o.start, zone) for o in lasting if o.cancelled and id(o) in coming and o is not shown}
+    return days_off_text(event.recurrence, event.start, zone, build_date, local_day(lasting[-1].start, zone), held,
+                         cancelled)
 
 
 def _earlier(event: Event, occurrences: tuple[Occurrence, ...], zone: ZoneInfo) -> tuple[Occurrence, ...]:
@@ -507,7 +514,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
         trailing=trailing,
         stop_over=event.recurrence is not None and event.recurrence.stop is not None and all(
             is_over(o, as_of) for o in occurrences[:len(occurrences) - trailing]),
-        days_off=_days_off(event, occurrences[:max(len(occurrences) - trailing, 1)], build_date, zone),
+        days_off=_days_off(event, occurrences[:max(len(occurrences) - trailing, 1)], upcoming, build_date, zone),
         earlier=_earlier(event, occurrences, zone),
     )
     shown = entry.shown
