@@ -274,3 +274,27 @@ def test_found_sessions_are_in_time_order_within_a_day(public_site, browser) -> 
     assert len({key[:3] for key in keys}) < len(keys), whens  # two sessions on one day: the case this is about
     assert keys == sorted(keys), whens
 
+
+
+def test_a_card_says_what_an_event_costs_where_free_ones_say_free(public_site, browser) -> None:
+    """A parent reads 免费 on one card and nothing on the next: the 冬至 ice-crystal workshop
+    (材料费 10 元) read as free. Its card says the cost, in the street's own list and when the
+    filters draw it."""
+    _, base = public_site
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base}/streets/hujiayuan/")
+    own = _card_tags(page, "main ol.cards article.card")
+    page.close()
+    page = _open(browser, f"{base}/events/?street=hujiayuan")
+    _titles(page)
+    drawn = _card_tags(page, "#results article.card")
+    page.close()
+    paid = [title for title, tags in own.items() if "材料费 10 元" in tags]
+    assert any("冰" in title for title in paid), own
+    assert all("免费" not in own[title] for title in paid)
+    assert drawn == own
+
+
+def _card_tags(page, cards: str) -> dict[str, str]:
+    return {card.locator(".card-title").inner_text().strip(): " ".join(card.locator(".tags .tag").all_inner_texts())
+            for card in page.locator(cards).all()}

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from kepu.content.dates import format_clock, format_day
 
 STATUSES = ("scheduled", "cancelled", "postponed", "full")
+COST_TAG_CHARS = 10  # a longer cost is tagged 收费 on cards
 FREE_WORDS = ("免费", "不收费", "0元", "0 元", "零元")  # a cost that says free, maybe with more words after it
 PRICE = re.compile(r"[1-9][0-9]*(?:\.[0-9]+)?\s*元")  # …unless it names a price (免费接送，门票 30 元)
 # The words residents read for each shown status (Event.shown_status), on pages, cards,
@@ -422,6 +423,15 @@ class Event:
         """No cost, or one that says free in other words (免费（需自备材料）, 0 元) and names no price."""
         cost = self.cost.strip()
         return cost in ("免费", "") or (cost.startswith(FREE_WORDS) and not PRICE.search(cost))
+
+    @property
+    def cost_tag(self) -> str:
+        """What a card's tag says of a cost: "" when free (its tag says 免费), the cost as written
+        when short (材料费 10 元), else 收费 (the event page says the rest)."""
+        if self.is_free:
+            return ""
+        cost = self.cost.strip()
+        return cost if len(cost) <= COST_TAG_CHARS else "收费"
 
     @property
     def shown_status(self) -> str:

@@ -1,6 +1,6 @@
 """The static JSON index behind the events list's filters: every upcoming event, compactly.
 
-Format (version 7). Each event is a row whose columns ``fields`` names; ids are positions:
+Format (version 8). Each event is a row whose columns ``fields`` names; ids are positions:
 
 - ``url``: the event's path between the ``url`` prefix and suffix (``events/`` + slug + ``/``);
 - ``street``: a position in ``streets`` (registry order, which the page also uses for
@@ -18,7 +18,9 @@ Format (version 7). Each event is a row whose columns ``fields`` names; ids are 
   and the minutes from ``epoch`` (the build day's start, an ISO instant) to the instant it is
   over. A card drawn for a filter shows the first session the filter found, where and when it is;
 - ``ends``: the instant the event is over, ISO with offset (the list's cards' ``data-ends``);
-- ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event.
+- ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event;
+- ``cost``: what the card's tag says of a cost (材料费 10 元, or 收费 when long), a position in
+  ``costs``; null for a free event (flag 1).
 
 ``rows`` turns it back into one dict per event (ISO dates, ids), for Python readers.
 """
@@ -31,9 +33,9 @@ from kepu.content.dates import format_when
 from kepu.content.model import STATUS_LABELS
 from kepu.index.site import EventEntry, SiteIndex, build_instant, ends_at, last_local_day, local_day
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 FIELDS = ("url", "title", "street", "categories", "audiences", "flags", "age",
-          "status", "status_text", "sessions", "ends", "repeat")
+          "status", "status_text", "sessions", "ends", "repeat", "cost")
 SESSION_WIDTH = 5
 FREE, REGISTRATION, ACCESSIBLE, UNHELD = 1, 2, 4, 8
 ONLINE = "线上活动"
@@ -67,6 +69,7 @@ def filter_index(index: SiteIndex) -> dict:
     places: dict[str, int] = {}
     kinds: dict[tuple[int, str], int] = {}
     repeats: dict[str, int] = {}
+    costs: dict[str, int] = {}
     epoch = build_instant(start, zone)
     events = []
     for entry in index.upcoming:
@@ -98,6 +101,7 @@ def filter_index(index: SiteIndex) -> dict:
             sessions,
             entry.ends.isoformat(),
             repeats.setdefault(entry.rule_text, len(repeats)) if entry.rule_text else None,
+            costs.setdefault(event.cost_tag, len(costs)) if event.cost_tag else None,
         ])
     return {
         "version": INDEX_VERSION,
@@ -113,6 +117,7 @@ def filter_index(index: SiteIndex) -> dict:
         "places": list(places),
         "kinds": [list(kind) for kind in kinds],
         "repeats": list(repeats),
+        "costs": list(costs),
         "events": events,
     }
 
@@ -153,5 +158,6 @@ def rows(data: dict) -> list[dict]:
             "sessions": sessions, "dates": [[s["first"], s["last"]] for s in sessions],
             "when": sessions[0]["when"] if sessions else "", "place": sessions[0]["place"] if sessions else "",
             "repeat": data["repeats"][e["repeat"]] if e["repeat"] is not None else "",
+            "cost": data["costs"][e["cost"]] if e["cost"] is not None else "",
         })
     return out

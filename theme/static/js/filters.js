@@ -155,6 +155,7 @@
     event.categories.forEach(function (c) { tags.appendChild(element("span", "tag", data.categories[c][1])); });
     event.audiences.forEach(function (a) { tags.appendChild(element("span", "tag tag-audience", data.audiences[a][1])); });
     if (event.flags & 1) { tags.appendChild(element("span", "tag tag-free", "免费")); }
+    else if (event.cost !== null && event.cost !== undefined) { tags.appendChild(element("span", "tag tag-cost", data.costs[event.cost])); }
     article.appendChild(tags);
     var item = element("li");
     item.appendChild(article);
