@@ -281,6 +281,21 @@ CASES = {
         add("report: kepu-ri-baodo"),
         [f"{SHOWN}:11: report: 找不到文件名为“kepu-ri-baodo”的新闻 — 是否想写“kepu-ri-baodao”？"],
     ),
+    # Pasted from a web page or WeChat: the hidden character let a copy of an event past the
+    # duplicate check, and split the title so that search no longer found its words.
+    "zero-width space in the title": (
+        replace("title: 流动科技馆进校园", "title: 流动科技馆\u200b进校园"),
+        [f"{SHOWN}:2: 有看不见的零宽字符（U+200B），网页上看不出来，搜索和查重却会把文字当成不同的 — "
+         "删除这些看不见的字符后重新保存（常见于从网页、微信或 Word 复制的文字）"],
+    ),
+    "line break in the title": (
+        replace("title: 流动科技馆进校园", 'title: "流动科技馆\\n进校园"'),
+        [f"{SHOWN}:2: title: 这一项不能换行 — 写在同一行：title: 文字"],
+    ),
+    "line break in the address": (
+        replace("  name: 新北街道党群服务中心", '  name: 新北街道党群服务中心\n  address: "新北街道\\r\\n2号楼"'),
+        [f"{SHOWN}:11: venue.address: 这一项不能换行 — 写在同一行：address: 文字"],
+    ),
     "street folder mismatch is a warning": (
         replace("street: xinbei", "street: taida"),
         [f"{SHOWN}:5: （提醒）street: 文件放在 xinbei 文件夹，street 却写的是 taida — "
@@ -499,3 +514,12 @@ def test_the_browser_counts_characters_as_the_check_does() -> None:
     patterns = json.dumps([_limit("summary")["pattern"][0], TITLE_PATTERN[0]])
     said = subprocess.run(["node", "-e", script, patterns], capture_output=True, text=True, check=True).stdout
     assert json.loads(said) == [True, False, True, False]
+
+
+def test_a_title_with_an_invisible_joiner_is_the_same_title_to_the_duplicate_check() -> None:
+    """Joiners (U+200C, U+200D) are allowed in text (emoji need them) but a copy of an event whose
+    title has one slipped in is still the same event."""
+    from kepu.content.events import title_key
+
+    assert title_key("流动科技馆\u200d进新北") == title_key("流动科技馆进新北") == title_key("流动科技馆进新北\u200c")
+    assert title_key("流动科技馆进新北") != title_key("流动科技馆进新河")

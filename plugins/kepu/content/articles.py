@@ -56,7 +56,7 @@ def validate_article(doc: SourceDoc, ctx: ValidationContext, kind: str = "articl
             guess = closest(str(key)[:MAX_SLUG], allowed)
             reader.warn(str(key), f"未知字段“{shown(key)}”，将被忽略",
                         f"是否想写“{guess}”？" if guess else f"可用字段：{'、'.join(allowed)}", STRICT_ALWAYS)
-    title = reader.text("title", required=True, max_len=200)
+    title = reader.text("title", required=True, max_len=200, one_line=True)
     zone = ZoneInfo(ctx.default_timezone)
     published = reader.when("date", zone, required=kind == "article")
     updated = reader.when("updated", zone)

@@ -275,8 +275,9 @@ SAME_EVENT_HINT = "如果是复制后忘了改，改成新活动的标题和时�
 
 def title_key(title: str) -> str:
     """A title as two volunteers typing the same one would both write it: full-width and
-    half-width forms, spacing and case made alike."""
-    return " ".join(unicodedata.normalize("NFKC", title).split()).casefold()
+    half-width forms, spacing and case made alike, invisible format characters (U+200B…) dropped."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", title) if unicodedata.category(c) != "Cf")
+    return " ".join(text.split()).casefold()
 
 
 def duplicate_events(events: Iterable[Event], report_on: set[str] | None = None) -> list[Problem]:

@@ -30,6 +30,10 @@ HARMLESS_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Zero-width space, word joiner and a BOM inside a value (copied from web pages and WeChat): unseen
+# on a page, they make one word two for search and the duplicate check. (Joiners U+200C/U+200D stay:
+# emoji and some scripts need them.)
+_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 _PLAIN_NUMBER = re.compile(r"[-+]?[\d_.,]+(?:[eE][-+]?\d+)?")
 _BAD_CHAR_HINT = "删除这些看不见的字符后重新保存（常见于从网页、微信或 Word 复制的文字）"
 
@@ -48,6 +52,11 @@ def control_problem(text: str, path: str, line: int, field: str = "") -> Problem
     if found:
         return Problem(path, line + text.count("\n", 0, found.start()), field,
                        f"有改变文字方向的控制字符（{_char_name(found.group())}），显示的顺序会与实际文字不同",
+                       _BAD_CHAR_HINT)
+    found = _ZERO_WIDTH.search(text)
+    if found:
+        return Problem(path, line + text.count("\n", 0, found.start()), field,
+                       f"有看不见的零宽字符（{_char_name(found.group())}），网页上看不出来，搜索和查重却会把文字当成不同的",
                        _BAD_CHAR_HINT)
     return None
 
@@ -146,9 +155,10 @@ _LONG_DIGITS = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1}}}")
 
 def _plainly_safe(text: str) -> bool:
     """Front matter that cannot trip any check of ``yaml_problems``, judged from its text:
-    no tag, escape, control or direction characters, no long digit run, and too few brackets and too little
+    no tag, escape, control, direction or zero-width characters, no long digit run, and too few brackets and too little
     indentation to nest deeper than allowed. Most files qualify, and skip the event scan."""
-    if "!" in text or "\\" in text or _LONG_DIGITS.search(text) or _CONTROL.search(text) or _BIDI.search(text):
+    if ("!" in text or "\\" in text or _LONG_DIGITS.search(text) or _CONTROL.search(text) or _BIDI.search(text)
+            or _ZERO_WIDTH.search(text)):
         return False
     brackets = text.count("[") + text.count("{")
     indent = max((len(m) for m in _INDENT.findall(text)), default=0)

@@ -209,7 +209,9 @@ class FieldReader:
                 value = value[position] if isinstance(value, list) and position < len(value) else None
         return value
 
-    def text(self, key: str, required: bool = False, max_len: int = 2000) -> str:
+    def text(self, key: str, required: bool = False, max_len: int = 2000, one_line: bool = False) -> str:
+        """A text value, stripped; ``one_line``: a line break in it is an error (a title, a place,
+        a cost: one line in calendars, spreadsheets and cards)."""
         value = self.get(key)
         if value is None or value == "":
             if required:
@@ -231,6 +233,10 @@ class FieldReader:
             if required:
                 self.only_spaces(key)
             return ""
+        if one_line and ("\n" in value or "\r" in value):
+            leaf = key.split(".")[-1]
+            self.error(key, "这一项不能换行", f"写在同一行：{leaf}: 文字")
+            value = " ".join(value.split())
         if len(value) > max_len:
             self.error(key, f"内容太长（{len(value)} 字，上限 {max_len} 字）", "请精简")
             return value[:max_len]
@@ -511,8 +517,8 @@ def venue_at(checker: FieldReader, key: str = "venue", label: str = "地点") ->
         checker.error(key, f"{label}格式不对", f"在 {leaf}: 下一行缩进写 name: 和 address:{registered}")
         return None
     checker.unknown_nested(key, NESTED_FIELDS["venue"])
-    name = checker.text(f"{key}.name", required=True, max_len=TEXT_LIMITS["venue.name"])
-    address = checker.text(f"{key}.address", max_len=TEXT_LIMITS["venue.address"])
+    name = checker.text(f"{key}.name", required=True, max_len=TEXT_LIMITS["venue.name"], one_line=True)
+    address = checker.text(f"{key}.address", max_len=TEXT_LIMITS["venue.address"], one_line=True)
     lat, lon = _coordinates(checker, key)
     if name and venues:
         _registered_written_out(checker, key, name)
@@ -602,7 +608,7 @@ def _contact(checker: FieldReader) -> Contact | None:
                           phone=checker.phone("contact.phone"),
                           email=checker.email("contact.email"))
         return contact if (contact.name or contact.phone or contact.email) else None
-    text = checker.phone("contact") if isinstance(value, int) else checker.text("contact", max_len=TEXT_LIMITS["contact"])
+    text = checker.phone("contact") if isinstance(value, int) else checker.text("contact", max_len=TEXT_LIMITS["contact"], one_line=True)
     return Contact(text=text) if text else None
 
 
@@ -894,7 +900,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
             checker.only_spaces(key)
         elif value in (None, "", []) and key not in ("categories", "audiences", "start"):
             checker.error(key, "必填字段缺失或为空", _required_hint(key, ctx))
-    title = checker.text("title", max_len=MAX_TITLE)
+    title = checker.text("title", max_len=MAX_TITLE, one_line=True)
     tz_name, zone = _zone(checker)
     start = checker.when("start", zone, required=True)
     night_start(checker, start)
@@ -1095,7 +1101,7 @@ def _cost(checker: FieldReader) -> str:
     value = checker.get("cost")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return "免费" if value == 0 else f"{checker.raw('cost') or value} 元"
-    return checker.text("cost", max_len=TEXT_LIMITS["cost"]) or "免费"
+    return checker.text("cost", max_len=TEXT_LIMITS["cost"], one_line=True) or "免费"
 
 
 def _required_hint(key: str, ctx: ValidationContext) -> str:
