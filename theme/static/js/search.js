@@ -97,7 +97,8 @@
     }
     return found;
   }
-  // A word and the words that mean the same (synonyms.yml).
+  // A word and the words that mean the same (synonyms.yml). A reading of another word is marked
+  // ``alias``: a page named by it is not named as typed (it does not go first).
   function widen(run, m) {
     var words = [run];
     m.synonyms.forEach(function (group) {
@@ -107,9 +108,10 @@
       }
     });
     var all = [];
-    words.forEach(function (w) {
-      runs(w).length === 1 ? readings(w, m).forEach(function (r) { all.push(r); }) : all.push(runs(w).reduce(
-        function (terms, part) { return terms.concat(readings(part, m)[0]); }, []));
+    words.forEach(function (w, i) {
+      var ways = runs(w).length === 1 ? readings(w, m) : [runs(w).reduce(
+        function (terms, part) { return terms.concat(readings(part, m)[0]); }, [])];
+      ways.forEach(function (way) { way.alias = i > 0; all.push(way); });
     });
     return all;
   }
@@ -174,7 +176,13 @@
   // Pages with every word (each in one of its readings).
   function exact(words, by) {
     return intersect(words.map(function (ways) {
-      return union(ways.map(function (way) { return intersect(way.map(function (t) { return by[t]; })); }));
+      return union(ways.map(function (way) {
+        var found = intersect(way.map(function (t) { return by[t]; }));
+        if (!way.alias) { return found; }
+        var unnamed = new Map();
+        found.forEach(function (_flag, page) { unnamed.set(page, 0); });
+        return unnamed;
+      }));
     }));
   }
   // No page has it all: pages with most of the typed Chinese (one character mistyped), by
