@@ -199,8 +199,13 @@ CASES = [
         status="cancelled", status_note=SCRIPT, accessibility=BREAKOUT)}),
     Case("f-registration-and-contact", {f"{FOLDER}/f-registration-and-contact.md": event(
         registration={"required": True, "phone": "022-2530 0000", "note": SCRIPT,
-                      "url": f'https://example.cn/"onmouseover="window.{MARK}=1'},
+                      "url": "https://example.cn/baoming?a=1&b=2"},
         contact={"name": SCRIPT, "phone": "(022) 2530-0001", "email": "a@b.cn"})}),
+    # A quote would end the attribute on a page (escaped there), and the junk went verbatim into
+    # calendars, open data and structured data: the link is refused.
+    Case("f-registration-link-breakout", {f"{FOLDER}/f-registration-breakout.md": event(
+        registration={"required": True, "url": f'https://example.cn/"onmouseover="window.{MARK}=1'})},
+         refused="网址里不能有引号、尖括号或反斜杠", where=f"content/{FOLDER}/f-registration-breakout.md:13"),
     Case("f-phone-and-email-payloads", {f"{FOLDER}/f-phone-email.md": event(
         registration={"required": True, "phone": f'1" onclick="window.{MARK}=1'},
         contact={"name": "联系人", "phone": BREAKOUT, "email": f'a@b.cn" onclick="window.{MARK}=1'})},

@@ -200,6 +200,18 @@ CASES = {
         [f"{SHOWN}:11: online: 链接“javascript:alert(1)”无效，只接受以 http:、https: 开头的网址 — "
          "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"],
     ),
+    # A link with markup pasted after it, or no site at all: escaped on pages, but published as
+    # it is in calendars, open data and structured data.
+    "link with quotes and angle brackets": (
+        add("online: 'https://live.example.cn/room/1\"><b>x</b>'"),
+        [f'{SHOWN}:11: online: 链接“https://live.example.cn/room/1"><b>x</b>”无效：网址里不能有引号、尖括号或反斜杠 — '
+         "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"],
+    ),
+    "link without a site": (
+        add("online: https:///room"),
+        [f"{SHOWN}:11: online: 链接“https:///room”无效：没有网站地址 — "
+         "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"],
+    ),
     "phone number read as an octal number": (
         add("registration:\n  phone: 02225300000"),
         [f'{SHOWN}:12: registration.phone: 电话号码 02225300000 被 YAML 读成了数字 {0o2225300000}（开头的 0 会丢失） — '
@@ -295,6 +307,13 @@ CASES = {
     "line break in the address": (
         replace("  name: 新北街道党群服务中心", '  name: 新北街道党群服务中心\n  address: "新北街道\\r\\n2号楼"'),
         [f"{SHOWN}:11: venue.address: 这一项不能换行 — 写在同一行：address: 文字"],
+    ),
+    # A news item's body showed ‮moc.elgoog//:sptth‬ as https://google.com, and a phone number
+    # reversed: bodies with no right-to-left script need no direction controls.
+    "direction override in the body": (
+        GOOD.replace("正文。", "报名电话 \u202e0000 0352-220\u202c，欢迎参加。"),
+        [f"{SHOWN}:12: 正文有改变文字方向的控制字符（U+202E），显示的顺序会与实际文字不同（网址、电话会被伪装） — "
+         "删除这些看不见的字符后重新保存（常见于从网页、微信或 Word 复制的文字）"],
     ),
     "street folder mismatch is a warning": (
         replace("street: xinbei", "street: taida"),
@@ -523,3 +542,9 @@ def test_a_title_with_an_invisible_joiner_is_the_same_title_to_the_duplicate_che
 
     assert title_key("流动科技馆\u200d进新北") == title_key("流动科技馆进新北") == title_key("流动科技馆进新北\u200c")
     assert title_key("流动科技馆进新北") != title_key("流动科技馆进新河")
+
+
+def test_direction_marks_stay_allowed_in_a_body_with_right_to_left_writing(mini_site: Path) -> None:
+    """An Arabic or Hebrew quotation may need them: the body with such writing is left alone."""
+    text = GOOD.replace("正文。", "阿拉伯语的“科学”写作 \u2067علم\u2069。")
+    assert problems_for(mini_site, text) == []

@@ -145,8 +145,22 @@ def source_problems(data: bytes, path: str) -> list[Problem]:
     parts = split(text, path)
     if isinstance(parts, Problem):
         return []
-    front, offset, _body, _body_line = parts
-    return [] if _plainly_safe(front) else yaml_problems(front, path, offset)
+    front, offset, body, body_line = parts
+    return [*([] if _plainly_safe(front) else yaml_problems(front, path, offset)), *_body_direction(body, path, body_line)]
+
+
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")  # Hebrew, Arabic, Syriac…
+
+
+def _body_direction(body: str, path: str, line: int) -> list[Problem]:
+    """Direction controls in a body without right-to-left writing: only good for disguising a
+    link or a phone number (‮moc.elgoog shows as google.com)."""
+    found = _BIDI.search(body)
+    if found is None or _RIGHT_TO_LEFT.search(body):
+        return []
+    return [Problem(path, line + body.count("\n", 0, found.start()), "",
+                    f"正文有改变文字方向的控制字符（{_char_name(found.group())}），显示的顺序会与实际文字不同（网址、电话会被伪装）",
+                    _BAD_CHAR_HINT)]
 
 
 _INDENT = re.compile(r"^ *", re.MULTILINE)

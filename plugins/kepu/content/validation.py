@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from kepu.content.datechecks import (
@@ -70,6 +70,8 @@ TEXT_LIMITS = {"summary": 300, "status_note": 300, "accessibility": 500, "cost":
                "image_alt": 200, "venue.name": 200, "venue.address": 300, "contact": 300, "contact.name": 100}
 IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images are published
 URL_SCHEMES = ("http://", "https://")
+_URL_MARKUP = re.compile(r"[\"'<>\\`]")  # never in an address copied from a browser: markup pasted with it
+_URL_HINT = "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -281,8 +283,12 @@ class FieldReader:
         lowered = value.lower()
         if not lowered.startswith(schemes) or re.search(r"\s", value):
             shown = "、".join(s.rstrip("/") for s in schemes)
-            self.error(key, f"链接“{value[:60]}”无效，只接受以 {shown} 开头的网址",
-                       "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming")
+            self.error(key, f"链接“{value[:60]}”无效，只接受以 {shown} 开头的网址", _URL_HINT)
+            return ""
+        wrong = ("网址里不能有引号、尖括号或反斜杠" if _URL_MARKUP.search(value) else
+                 "没有网站地址" if not urlsplit(value).hostname else "")
+        if wrong:
+            self.error(key, f"链接“{value[:60]}”无效：{wrong}", _URL_HINT)
             return ""
         return value
 
