@@ -145,6 +145,12 @@ KEPU_TEMPLATE_CACHE = os.environ.get("KEPU_TEMPLATE_CACHE", "")
 DELETE_OUTPUT_DIRECTORY = False
 SLUGIFY_SOURCE = "basename"
 
+# Filing numbers a site hosted in mainland China shows in its footer (docs/deploy.md, “备案”), each
+# linked to the registry that lists it: the ICP number (e.g. "津ICP备2026000001号-1") and the public
+# security one (e.g. "津公网安备12011602000001号"). Empty: no line in the footer.
+KEPU_ICP = ""
+KEPU_PSB = ""
+
 # Calendar feeds. UIDs are "<slug>@UID_DOMAIN": never change it once feeds are published.
 UID_DOMAIN = "kepu.binhai.example.cn"
 DEV_SITEURL = "http://127.0.0.1:8000"  # absolute links in feeds while SITEURL is empty

@@ -46,6 +46,11 @@ def line_of(path: Path, text: str) -> int:
      "是否想写 SITENAME？"),
     ('KEPU_DISTRICT = "滨海新区"', 'KEPU_DISTRCT = "浦东新区"', "KEPU_DISTRCT", "不认识的设置 KEPU_DISTRCT",
      "是否想写 KEPU_DISTRICT？"),
+    # The footer's filing numbers, as the registries issue them (a host in mainland China must show them).
+    ('KEPU_ICP = ""', 'KEPU_ICP = "备案号 12345"', "KEPU_ICP", "备案号 KEPU_ICP“备案号 12345”的格式不对",
+     'KEPU_ICP = "津ICP备2026000001号-1"'),
+    ('KEPU_PSB = ""', 'KEPU_PSB = "津公网安备 1201"', "KEPU_PSB", "格式不对", "津公网安备12011602000001号"),
+    ('KEPU_ICP = ""', 'KEPU_IPC = "津ICP备2026000001号"', "KEPU_IPC", "不认识的设置 KEPU_IPC", "是否想写 KEPU_ICP？"),
     # A misspelt content folder stopped the build with Pelican's English traceback, and the check
     # spoke only of missing registries.
     ('PATH = str(ROOT / "content")', 'PATH = str(ROOT / "contnet")', "PATH", "内容文件夹", "PATH ="),

@@ -34,6 +34,8 @@ KEPU_REGION = "浙江省"
 KEPU_CITY = "杭州"
 KEPU_CODEOWNERS_TEAM = "@xihu-kepu"
 KEPU_CMS_BACKEND = {"name": "github", "repo": "xihu-kexie/kepu-calendar", "branch": "main"}
+KEPU_ICP = "浙ICP备2026000001号-1"
+KEPU_PSB = "浙公网安备 33010602000001号"
 # Its own addresses for events (URL patterns live only in settings): every page, feed, search
 # result and script follows them.
 EVENT_URL, EVENT_SAVE_AS = "huodong/{slug}/", "huodong/{slug}/index.html"
@@ -238,6 +240,18 @@ def test_the_other_district_names_itself_on_its_pages(xihu) -> None:
     assert "转塘街道" in text_of(output / "streets" / "zhuantang" / "index.html")
     assert "西湖区的科普活动订阅到" in text_of(output / "subscribe" / "index.html")
     assert "下载西湖区科普活动数据" in text_of(output / "data" / "index.html")
+
+
+def test_every_page_shows_its_filing_numbers_linked_to_their_registries(xihu) -> None:
+    """A site hosted in mainland China must show its 备案号 at the foot of every page: the footer
+    had no place for them, and a new district edited the theme."""
+    _, _, output = xihu
+    pages = [p for p in output.rglob("*.html") if "admin" not in p.parts and "embed" not in p.parts]
+    assert len(pages) > 20
+    icp = '<a href="https://beian.miit.gov.cn/" rel="noopener">浙ICP备2026000001号-1</a>'
+    psb = ('<a href="https://beian.mps.gov.cn/#/query/webSearch?code=33010602000001" rel="noopener">'
+           '浙公网安备 33010602000001号</a>')
+    assert [p.relative_to(output).as_posix() for p in pages if icp not in text_of(p) or psb not in text_of(p)] == []
 
 
 def test_its_pages_name_only_the_kinds_of_area_it_has(xihu) -> None:

@@ -92,7 +92,7 @@ class SiteConfig:
                     *_url_problems(settings, where), *_siteurl_problems(settings, where),
                     *_build_date_problems(settings, where), *_uid_problems(settings, where),
                     *_name_problems(settings, where), *_required_problems(settings, where),
-                    *_cms_problems(settings, where),
+                    *_cms_problems(settings, where), *_filing_problems(settings, where),
                     *_share_image_problems(settings, where)]
         reminders = (*_district_name_problems(settings, where), *_sample_setting_problems(settings, where))
         if problems:  # the reminders too: all the settings' problems in one run
@@ -474,6 +474,29 @@ def _siteurl_problems(settings: Mapping[str, Any], where: _Where) -> list[Proble
     return []
 
 
+# 备案 numbers as the registries issue them: 津ICP备2026000001号(-1), 津公网安备12011602000001号.
+ICP_NUMBER = re.compile(r"[\u4e00-\u9fff]ICP[备证]\d{6,10}号(-\d{1,3})?")
+PSB_NUMBER = re.compile(r"[\u4e00-\u9fff]公网安备 ?(\d{14})号")
+
+
+def psb_code(number: str) -> str:
+    """The 14 digits of a public security filing number (what its registry is searched by), or ""."""
+    found = PSB_NUMBER.fullmatch(number.strip())
+    return found[1] if found else ""
+
+
+def _filing_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
+    """KEPU_ICP and KEPU_PSB, shown in every page's footer: as issued, or not at all."""
+    problems = []
+    for name, pattern, example in (("KEPU_ICP", ICP_NUMBER, "津ICP备2026000001号-1"),
+                                   ("KEPU_PSB", PSB_NUMBER, "津公网安备12011602000001号")):
+        value = settings.get(name) or ""
+        if not isinstance(value, str) or (value.strip() and not pattern.fullmatch(value.strip())):
+            problems.append(where.problem(name, f"备案号 {name}“{value}”的格式不对",
+                                          f'照备案系统里的原样写，例如 {name} = "{example}"；没有备案号就留空 ""'))
+    return problems
+
+
 def _uid_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
     """UID_DOMAIN: the calendar entries' ids end in it (never changed once feeds are published)."""
     domain = settings.get("UID_DOMAIN")
@@ -487,7 +510,7 @@ def _uid_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
 # The settings that make a portal another district's (README, 换一个区使用): a misspelt one would
 # leave the sample's value, or none, without a word.
 DISTRICT_SETTINGS = ("SITENAME", "SITESUBTITLE", "ORGANIZATION", "KEPU_DISTRICT", "KEPU_REGION", "KEPU_CITY",
-                     "UID_DOMAIN", "KEPU_CODEOWNERS_TEAM", "KEPU_CMS_BACKEND", "SHARE_IMAGE")
+                     "UID_DOMAIN", "KEPU_CODEOWNERS_TEAM", "KEPU_CMS_BACKEND", "SHARE_IMAGE", "KEPU_ICP", "KEPU_PSB")
 PELICAN_SITENAME = "A Pelican Blog"  # Pelican's own default: never a portal's name
 
 

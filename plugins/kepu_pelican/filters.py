@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from kepu.config import psb_code
 from kepu.content import dates, sessions
 from kepu.formats import maps, phones, structured, subscribe
 from kepu.index import campaigndays, notices
@@ -131,6 +132,7 @@ def page_path(output_file: str) -> str:
 
 FILTERS = {
     "format_day": format_day,
+    "psb_code": psb_code,
     "format_when": dates.format_when,
     "format_datetime": format_datetime,
     "day_short": day_short,
