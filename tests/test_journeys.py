@@ -315,7 +315,9 @@ def test_elder_in_large_text_finds_a_health_talk_near_hangu_calls_maps_and_subsc
     body_size = "parseFloat(getComputedStyle(document.body).fontSize)"
     assert page.evaluate(body_size) >= 20
 
-    # Streets → 汉沽街道: what is on there, and whether a health talk is among it.
+    # Streets → 汉沽街道: what is on there, and whether a health talk is among it (the phone's
+    # menu folds behind 菜单).
+    page.get_by_role("button", name="菜单").tap()
     page.locator(HEADER_NAV).get_by_role("link", name="街镇", exact=True).tap()
     page.wait_for_url(f"{base}/streets/")
     page.get_by_role("link", name=re.compile(r"^汉沽街道")).tap()

@@ -97,7 +97,10 @@ def test_the_focus_ring_stands_out_where_it_is_drawn(public_site, page, where: s
     """WCAG 1.4.11: the ring, or one band of it, at least 3:1 against the background around it."""
     _, base = public_site
     page.goto(f"{base}/events/")
+    if where.startswith(".site-header"):
+        page.get_by_role("button", name="菜单").click()  # 640 px: the menu folds behind it
     link = page.locator(where).first
+    assert link.is_visible()
     page.keyboard.press("Tab")  # keyboard use: :focus-visible applies to focus() from here on
     outline, shadow = link.evaluate(FOCUS_RING)
     contrast = []
@@ -148,6 +151,7 @@ def test_a_filtered_card_links_what_the_lists_own_card_links(public_site, page) 
 def test_the_main_navigation_says_where_the_reader_is(public_site, page, path: str, link: str, current: str) -> None:
     _, base = public_site
     page.goto(f"{base}/{path}")
+    page.get_by_role("button", name="菜单").click()  # 640 px: the menu folds behind it
     nav = page.get_by_role("navigation", name="主导航")
     page.wait_for_function("() => document.querySelector('.site-header nav a[aria-current]')")
     assert nav.get_by_role("link", name=link, exact=True).get_attribute("aria-current") == current

@@ -158,6 +158,7 @@ def elder_views(public_site, browser):
             "sideways": page.evaluate(SIDEWAYS),
             "imageless": page.evaluate(IMAGES),
             "viewport": page.get_attribute("meta[name=viewport]", "content"),
+            "header": page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height"),
         }
         page.reload()
         page.wait_for_load_state("networkidle")
@@ -217,3 +218,45 @@ def test_large_text_pages_read_without_images_and_still_zoom(elder_views, name: 
     view = elder_views[name]
     assert view["imageless"] == []
     assert "user-scalable=no" not in view["viewport"].replace(" ", "") and "maximum-scale" not in view["viewport"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_large_text_leaves_the_first_screen_to_the_page(elder_views, name: str) -> None:
+    """The header took 340 of 740 px in 大字 (the menu wrapped to three rows): an event page's first
+    screen showed its title and nothing else. The menu folds behind 菜单 on a phone."""
+    assert elder_views[name]["header"] <= 740 * 0.3
+
+
+MENU_LINKS = "nav[aria-label='主导航'] a"
+
+
+def test_the_folded_menu_opens_and_closes_with_one_tap_each(public_site, browser) -> None:
+    _, base = public_site
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740}, device_scale_factor=2, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{base}/events/zhoumo-kexue-tongxuehui-qiudong/")
+    page.get_by_role("button", name="大字").tap()
+    menu = page.get_by_role("button", name="菜单")
+    assert menu.get_attribute("aria-expanded") == "false" and not page.locator(MENU_LINKS).first.is_visible()
+    box = menu.bounding_box()
+    assert box["width"] >= 48 and box["height"] >= 48
+    menu.tap()
+    assert menu.get_attribute("aria-expanded") == "true"
+    links = page.locator(MENU_LINKS)
+    assert links.count() >= 6 and all(link.is_visible() for link in links.all())
+    assert all(link.bounding_box()["height"] >= 48 for link in links.all())
+    page.locator(MENU_LINKS, has_text="街镇").tap()
+    page.wait_for_url(f"{base}/streets/")
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "script"), [(1024, True), (WIDTH, False)])
+def test_the_menu_is_shown_whole_on_a_wide_screen_and_without_the_script(public_site, browser, width: int,
+                                                                         script: bool) -> None:
+    _, base = public_site
+    context = browser.new_context(viewport={"width": width, "height": 740}, java_script_enabled=script)
+    page = context.new_page()
+    page.goto(f"{base}/events/")
+    assert not page.get_by_role("button", name="菜单").is_visible()
+    assert page.locator(MENU_LINKS).first.is_visible()
+    context.close()

@@ -15,6 +15,16 @@
     });
   }
 
+  // The folded menu of a phone (CSS folds it only while this script runs: html.js).
+  var menuButton = document.querySelector("button.menu-toggle");
+  if (menuButton) {
+    menuButton.addEventListener("click", function () {
+      var open = menuButton.getAttribute("aria-expanded") !== "true";
+      menuButton.setAttribute("aria-expanded", String(open));
+      menuButton.closest(".site-header").classList.toggle("menu-open", open);
+    });
+  }
+
   // The main navigation says where the reader is: this page (aria-current="page") or within
   // its section (the calendar link on another month, 街镇 on a street's page). The header is made
   // once for every page, so the page cannot say it itself.
