@@ -346,3 +346,15 @@ def test_a_postponed_event_says_sign_up_waits_for_its_new_time(site: Path) -> No
 
     row = signup_row(site / "events" / "jiqiren-tiyan" / "index.html")
     assert row == "活动延期，暂停报名，新的时间确定后再报名", row
+
+
+def test_a_page_shared_says_in_its_title_that_the_event_moved_or_waits(site: Path) -> None:
+    """Shared in a WeChat group, a cancelled event's card said 【已取消】, a moved or postponed one
+    looked as planned (the card shows the page's title)."""
+    for slug, label in (("fangzha-jiangzuo", "【已改期】"), ("jiqiren-tiyan", "【已延期】")):
+        page = (site / "events" / slug / "index.html").read_text("utf-8")
+        title = re.search(r"<title>(.*?)</title>", page)[1]
+        assert title.startswith(label), title
+        assert f'<meta property="og:title" content="{title}">' in page
+    held = (site / "events" / "kexue-xiaoshi" / "index.html").read_text("utf-8")
+    assert re.search(r"<title>科学小实验 · ", held)

@@ -27,3 +27,9 @@ def test_a_cancelled_event_asks_no_one_to_sign_up(sample_output: Path) -> None:
 def test_an_event_going_ahead_still_says_how_to_sign_up(sample_output: Path) -> None:
     row = signup_row(sample_output / "events" / "tanggu-cuzhong-zhongfeng120-jiangzuo" / "index.html")
     assert row.startswith("需要报名，限 50 人"), row
+
+
+def test_a_full_event_shared_says_so_in_its_title(sample_output: Path) -> None:
+    """名额已满: a card shared in a WeChat group looked open to everyone who read it."""
+    page = (sample_output / "events" / "dagang-zhiqi-ai-tiyan-hanjia" / "index.html").read_text("utf-8")
+    assert re.search(r"<title>【名额已满】", page)
