@@ -315,6 +315,20 @@ CASES = {
         [f"{SHOWN}:12: 正文有改变文字方向的控制字符（U+202E），显示的顺序会与实际文字不同（网址、电话会被伪装） — "
          "删除这些看不见的字符后重新保存（常见于从网页、微信或 Word 复制的文字）"],
     ),
+    # 全天 on the page and in calendars until midnight, while the text says 10:00-16:00: at 17:00 the
+    # home page still showed it as on.
+    "all-day event whose text gives its hours": (
+        GOOD.replace("start: 2026-12-05 09:00\nend: \"16:00\"", "start: 2026-12-05").replace(
+            "正文。", "科普集市全天开放（10:00-16:00），欢迎参加。"),
+        [f"{SHOWN}:3: （提醒）start: 活动写的是全天，介绍里却写着 10:00-16:00：页面和日历会一直显示到当天夜里"
+         " — 活动有开放时间的，写 start: 2026-12-05 开始时间（例如 09:00）和 end: \"结束时间\"，"
+         "到点页面就显示已结束；确实全天的，不用改"],
+    ),
+    "all-day days with their hours say nothing": (  # several days, each with its hours: not one span
+        GOOD.replace("start: 2026-12-05 09:00\nend: \"16:00\"", "start: 2026-12-05\nend: 2026-12-07").replace(
+            "正文。", "每天开放（9:00-16:30）。"),
+        [],
+    ),
     "street folder mismatch is a warning": (
         replace("street: xinbei", "street: taida"),
         [f"{SHOWN}:5: （提醒）street: 文件放在 xinbei 文件夹，street 却写的是 taida — "
@@ -548,3 +562,16 @@ def test_direction_marks_stay_allowed_in_a_body_with_right_to_left_writing(mini_
     """An Arabic or Hebrew quotation may need them: the body with such writing is left alone."""
     text = GOOD.replace("正文。", "阿拉伯语的“科学”写作 \u2067علم\u2069。")
     assert problems_for(mini_site, text) == []
+
+
+def test_a_place_written_out_that_is_a_registered_venue_in_other_words_is_pointed_to_it(mini_site: Path) -> None:
+    """A moved session's place typed as 泰达图书馆一楼报告厅 with the street for address: its map
+    links searched the whole street, while venues.yml had the room with its address and coordinates."""
+    (mini_site / "content" / "data" / "venues.yml").write_text(
+        "- id: xinbei-tushuguan\n  name: 新北图书馆报告厅\n  kind: 场馆\n  street: xinbei\n"
+        "  address: 天津市滨海新区新北街道新北图书馆一楼报告厅\n", "utf-8")
+    text = replace("  name: 新北街道党群服务中心", "  name: 新北图书馆一楼报告厅\n  address: 新北街道")
+    assert problems_for(mini_site, text) == [
+        f"{SHOWN}:10: （提醒）venue.name: “新北图书馆一楼报告厅”像是登记过的场地“新北图书馆报告厅”（编号 xinbei-tushuguan） — "
+        "是同一个地方的，写成一行 venue: xinbei-tushuguan：地图按登记的地址和坐标找，场地页也会列出这个活动；不是的，不用改"]
+    assert problems_for(mini_site, GOOD) == []  # another place entirely

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
@@ -43,6 +44,7 @@ from kepu.content.model import (
     TO_BE_ANNOUNCED,
     Contact,
     Event,
+    Place,
     Recurrence,
     Registration,
     Registries,
@@ -547,6 +549,19 @@ def _registered_written_out(checker: FieldReader, key: str, name: str) -> None:
     elif (ident := checker.ctx.names("venues").get(name)) is not None:
         checker.warn(f"{key}.name", f"“{name}”是登记过的场地（编号 {ident}）",
                      f"写成一行 {leaf}: {ident}，场地页才会列出这个活动，名称和地址也以登记的为准")
+    elif (place := _registered_like(checker.ctx.registries.venues.values(), name)) is not None:
+        checker.warn(f"{key}.name", f"“{name}”像是登记过的场地“{place.name}”（编号 {place.id}）",
+                     f"是同一个地方的，写成一行 {leaf}: {place.id}：地图按登记的地址和坐标找，场地页也会列出这个活动；"
+                     "不是的，不用改")
+
+
+def _registered_like(places: Iterable[Place], name: str) -> Place | None:
+    """The registered venue a name written out most likely means: its name inside the registered
+    address (泰达图书馆一楼报告厅 in …泰达街道泰达图书馆一楼报告厅), or the registered name inside it."""
+    if len(name) < 4:
+        return None
+    return next((p for p in places if (p.address and name in p.address) or (len(p.name) >= 4 and p.name in name)),
+                None)
 
 
 def _coordinates(checker: FieldReader, key: str) -> tuple[float | None, float | None]:
@@ -992,9 +1007,28 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     moved_onto_another(checker, event)
     early_attendance(checker, event)
     closed_venue(checker, event)
+    _all_day_with_hours(checker, event, doc.body)
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
     return event, checker.problems
+
+
+# 10:00-16:00, 9:00—16:30, 上午9：00至11：30: a time of day, a dash or 至/到, another.
+_HOURS = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)\s*[-–—~～至到]\s*([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")
+
+
+def _all_day_with_hours(checker: FieldReader, event: Event, body: str) -> None:
+    """A one-day event written as all day whose summary or text gives hours: shown as on until
+    midnight (never 已结束 that afternoon), and as all day in calendars. (The hours found may be a
+    part of the day, a lunch break: the hint does not copy them.)"""
+    if not event.all_day or event.end != event.start:
+        return
+    found = _HOURS.search(event.summary) or _HOURS.search(body)
+    if found is None:
+        return
+    checker.warn("start", f"活动写的是全天，介绍里却写着 {found[0]}：页面和日历会一直显示到当天夜里",
+                 f"活动有开放时间的，写 start: {event.start.isoformat()} 开始时间（例如 09:00）和 end: \"结束时间\"，"
+                 "到点页面就显示已结束；确实全天的，不用改")
 
 
 # 已取消 with no reason: residents ask why, and whether it will be held again (a reminder: a
