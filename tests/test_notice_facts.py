@@ -238,3 +238,25 @@ def test_each_printed_day_says_how_old_it_is_and_what_its_zero_means(sheets, bro
     texts = _programme_pages(base, browser, tmp_path)
     dated = [text for text in texts if "信息截至2026年12月12日" in text and "/campaigns/keji-huodongzhou-2027/" in text]
     assert len(dated) >= len(days) >= 7, (len(dated), len(days))  # every day, the week's seven
+
+
+def test_a_week_whose_sessions_are_called_off_says_so_beside_its_count(sheets) -> None:
+    """A street's notice for the week of 12/12 said 共 0 场 above one listed session (周末科学同学会,
+    cancelled that Saturday): the count now says what the listed rows are."""
+    output, _ = sheets
+    seen = 0
+    for page in output.glob("*/*/notice/**/index.html"):
+        text = page.read_text("utf-8")
+        for week, rows in re.findall(r'<p class="sheet-week">(.*?)</p>(.*?)(?=<p class="sheet-week">|$)', text, re.S):
+            unheld = rows.count('class="sheet-item is-cancelled')
+            listed = rows.count('class="sheet-item')
+            said = re.sub(r"<[^>]+>", "", week)
+            if not listed:
+                continue
+            held = int(re.search(r"共 (\d+) 场", said)[1])
+            assert held == listed - unheld, (page, said)
+            assert ("另有" in said) == bool(unheld), (page, said)
+            if unheld:
+                seen += 1
+                assert said.endswith(f"（另有 {unheld} 场已取消或改期）"), (page, said)
+    assert seen
