@@ -243,3 +243,23 @@ def test_a_venue_or_programme_is_found_by_its_name_before_its_events(public_site
     hrefs = [item.locator("h2 a").get_attribute("href") for item in page.locator("#search-results > li").all()]
     assert hrefs and not [href for href in hrefs if "/venues/" in href]
     page.close()
+
+
+def test_a_day_in_the_query_offers_the_events_of_that_day(public_site, browser) -> None:
+    """A parent typed 周末活动 and was told 没有找到 (周末 found only 周末科学同学会): a day named in
+    the query offers the events list filtered to it, which lists every event of the weekend."""
+    _, base = public_site
+    page = browser.new_page(viewport={"width": 390, "height": 900}, timezone_id="Asia/Shanghai")
+    page.clock.set_fixed_time(NOW)
+    page.goto(f"{base}/search/?q={quote('周末活动')}")
+    offer = page.locator("#search-when a")
+    offer.wait_for()
+    assert offer.inner_text() == "查看本周末的全部近期活动"
+    offer.click()
+    page.wait_for_url(f"{base}/events/?when=weekend")
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    assert page.locator("#results article.card").count() > 0
+    page.goto(f"{base}/search/?q={quote('科学会客厅')}")  # no day in it: no offer
+    page.get_by_role("status").get_by_text("找到").wait_for()
+    assert not page.locator("#search-when").is_visible()
+    page.close()

@@ -349,7 +349,25 @@
     });
   }
 
+  // A day named in the query (周末, 今天…): the events list's date filter, offered above the results.
+  var whenHint = document.getElementById("search-when");
+  var WHEN = [["本周末", "weekend"], ["这周末", "weekend"], ["周末", "weekend"], ["今天", "today"], ["今日", "today"],
+              ["本周", "week"], ["这周", "week"], ["本月", "month"], ["这个月", "month"]];
+  var WHEN_SAID = { weekend: "本周末", today: "今天", week: "本周", month: "本月" };
+  function offerWhen(query) {
+    var found = null;
+    WHEN.forEach(function (pair) { if (!found && query.indexOf(pair[0]) >= 0) { found = pair[1]; } });
+    if (!whenHint || !found) { return; }
+    var link = document.createElement("a");
+    link.href = form.getAttribute("data-events") + "?when=" + found;
+    link.textContent = "查看" + WHEN_SAID[found] + "的全部近期活动";
+    whenHint.appendChild(document.createTextNode("按日期找活动："));
+    whenHint.appendChild(link);
+    whenHint.hidden = false;
+  }
+
   function clear() {
+    if (whenHint) { whenHint.textContent = ""; whenHint.hidden = true; }
     list.textContent = "";
     close.textContent = "";
     close.hidden = true;
@@ -384,6 +402,7 @@
     clear();
     titled(query ? "“" + query + "”的搜索结果" : "搜索");
     if (!query) { status.textContent = "输入关键词后按“搜索”。"; return Promise.resolve(); }
+    offerWhen(query);
     status.textContent = "正在搜索……";
     var typed = runs(query);
     var now = Date.now() / 1000;
