@@ -169,15 +169,8 @@ def render(text: str) -> Rendered:
     return Rendered(_BARE_IMAGE.sub("", cleaned), removed)
 
 
-def render_markdown(text: str) -> str:
-    """Markdown → safe HTML; raises MarkupError when the text exceeds the work limits."""
-    return render(text).html
 
 
-def sanitize(html_text: str) -> str:
-    """Keep formatting, tables, local images and links; drop scripts, styles, handlers, bad URLs."""
-    _check_shape(html_text)
-    return _BARE_IMAGE.sub("", nh3.clean(html_text, **_CLEAN))
 
 
 def is_local(url: str) -> bool:

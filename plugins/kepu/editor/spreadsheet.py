@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -626,9 +625,3 @@ def _hour(hour: int, minute: int, period: str, text: str) -> int:
         return hour % 12 + 12 if hour <= 12 else hour  # 下午14:00 is 14:00 too
     return hour
 
-
-def row_cells(row: Row, columns: tuple[Column, ...]) -> Iterator[tuple[Column, object]]:
-    """The row's filled cells, by column."""
-    for column in columns:
-        if column.header in row.cells:
-            yield column, row.cells[column.header]

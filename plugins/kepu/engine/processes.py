@@ -36,13 +36,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def return_free_memory() -> None:
-    """Give memory the build has freed back to the system (glibc keeps it otherwise), so
-    that processes started afterwards, such as the search indexer, fit beside the build."""
-    libc = _libc() if sys.platform.startswith("linux") else None
-    trim = getattr(libc, "malloc_trim", None)
-    if trim is not None:
-        trim(0)
 
 
 def die_with_parent() -> None:
