@@ -575,3 +575,20 @@ def test_a_place_written_out_that_is_a_registered_venue_in_other_words_is_pointe
         f"{SHOWN}:10: （提醒）venue.name: “新北图书馆一楼报告厅”像是登记过的场地“新北图书馆报告厅”（编号 xinbei-tushuguan） — "
         "是同一个地方的，写成一行 venue: xinbei-tushuguan：地图按登记的地址和坐标找，场地页也会列出这个活动；不是的，不用改"]
     assert problems_for(mini_site, GOOD) == []  # another place entirely
+
+
+def test_a_word_in_two_groups_of_synonyms_is_refused(tmp_path: Path) -> None:
+    """A synonyms.yml line gave 中风 (already a word of 卒中) and 讲座 to a group named after a venue:
+    search for 讲座 showed that venue first. A word belongs to one group."""
+    import shutil
+
+    from kepu.content.registries import load_registries
+
+    data = tmp_path / "data"
+    shutil.copytree(TEST_SITE / "content" / "data", data)
+    (data / "synonyms.yml").write_text(
+        "- id: zuzhong\n  name: 卒中\n  words: 中风、脑卒中\n"
+        "- id: poison\n  name: 中风\n  words: [讲座, 防诈骗]\n", "utf-8")
+    _, problems = load_registries(data)
+    assert [p.format() for p in problems] == [
+        "content/data/synonyms.yml:6: words: “中风”已经在“卒中”那一组里（编号 zuzhong） — 一个词只能放在一组里：删去这里的，或把两组合成一组"]

@@ -594,11 +594,28 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data",
     problems.extend(_main_events(loaded["campaigns"], lines["campaigns"], shown, event_slugs))
     problems.extend(_campaign_days_in_all(loaded["campaigns"], lines["campaigns"], shown))
     problems.extend(_without_consent(loaded["people"], lines["people"], f"{shown_prefix}/{REGISTRY_FILES['people']}"))
+    problems.extend(_shared_words(loaded["synonyms"], lines["synonyms"], f"{shown_prefix}/{REGISTRY_FILES['synonyms']}"))
     problems.extend(load_outlines(data_dir, shown_prefix, loaded["streets"])[1])
     problems.extend(stop_reference_problems(loaded["routes"], loaded["venues"], lines["routes"],
                                             f"{shown_prefix}/{REGISTRY_FILES['routes']}"))
     registries = Registries(**loaded, declared=frozenset(declared & OPTIONAL_REGISTRIES), folder=shown_prefix)
     return registries, problems
+
+
+def _shared_words(synonyms: dict[str, Synonym], lines: dict[str, dict[str, int]], shown: str) -> list[Problem]:
+    """A word in two groups of synonyms: search would take each group's words for the other's (one
+    line could make 讲座 find a venue first); each word means one thing."""
+    owner: dict[str, Synonym] = {}
+    problems = []
+    for item in synonyms.values():
+        for word in item.group:
+            key = " ".join(word.split()).casefold()
+            first = owner.setdefault(key, item)
+            if first is not item:
+                problems.append(Problem(shown, lines[item.id].get("words", lines[item.id][""]), "words",
+                                        f"“{word}”已经在“{first.name}”那一组里（编号 {first.id}）",
+                                        "一个词只能放在一组里：删去这里的，或把两组合成一组"))
+    return problems
 
 
 def _unknown_references(loaded: dict[str, dict[str, Any]], lines: dict[str, dict[str, int]], shown: str,
