@@ -267,3 +267,26 @@ def test_new_pages_and_actions_pass_axe_at_phone_width(public_site, phone, path:
     assert phone.goto(base + path).ok
     phone.wait_for_load_state("networkidle")
     assert axe(phone) == []
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/17.5 Mobile/15E148 Safari/604.1")
+ANDROID = ("Mozilla/5.0 (Linux; Android 13; V2148A) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/120.0.0.0 Mobile Safari/537.36")
+
+
+@pytest.mark.parametrize(("agent", "shown"), [(WECHAT, False), (IPHONE, False), (ANDROID, True)],
+                         ids=["wechat", "iphone", "android-browser"])
+def test_the_phone_map_app_button_is_offered_only_where_it_opens_one(public_site, browser, agent: str,
+                                                                    shown: bool) -> None:
+    """手机地图应用 is a geo: link: iPhones have nothing that opens it, and WeChat's browser does not
+    hand it to another app, so the biggest map button did nothing for most residents."""
+    _, base = public_site
+    context = browser.new_context(viewport={"width": 360, "height": 740}, user_agent=agent, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(base + PHONE_REGISTRATION)
+    page.wait_for_load_state("load")
+    assert page.get_by_role("link", name="高德地图").is_visible()
+    assert page.get_by_role("link", name="手机地图应用").is_visible() == shown
+    context.close()

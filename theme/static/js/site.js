@@ -15,6 +15,12 @@
     });
   }
 
+  // 手机地图应用 is a geo: link: an iPhone has nothing that opens one, and WeChat's browser does not
+  // pass it to another app. There, the button that would do nothing is not offered.
+  if (/MicroMessenger|iPhone|iPad|iPod/.test(navigator.userAgent)) {
+    document.querySelectorAll('a[href^="geo:"]').forEach(function (link) { link.hidden = true; });
+  }
+
   // The folded menu of a phone (CSS folds it only while this script runs: html.js).
   var menuButton = document.querySelector("button.menu-toggle");
   if (menuButton) {
