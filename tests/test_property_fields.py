@@ -37,12 +37,16 @@ EVENTS = 24
 # Accepted: each must come out of every format exactly as typed.
 TRICKY = ["<script>alert(1)</script>", "</script>", "]]>", "-->", "&amp;", '"', "'", "\\N", "\\n", "\\,",
           "\\;", "\\", ";", ",", ":", " #", "&a", "*b", "!c", "|", ">", "{{ x }}", "{% if %}", "%s", "\t",
-          "\n", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u0301", "\u00a0",
+          "\n", "\u200c", "\u200d", "\u200e", "\u200f", "\u0301", "\u00a0",
           "\u3000", "👩\u200d🔬", "🏳️\u200d🌈", "مرحبا", "שלום", "Ｚａｌｇｏ", "z̷̢a̸l̵g̶o̷", "科普", "滨海",
           "＝", "'", "DTSTART:", "END:VEVENT", "\\r\\n"]
 FIRST = ["=HYPERLINK(\"http://evil.example\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "科", "A"]
 # Refused: each makes the build stop with the file and line named.
-REFUSED = ["\x01", "\x07", "\x1b", "\x7f", "\x85", "\u202e", "\u2066", "\u2028", "\u2029", "\ufffe"]
+# (Zero-width space, word joiner and BOM: unseen, they split words for search and the duplicate check.)
+REFUSED = ["\x01", "\x07", "\x1b", "\x7f", "\x85", "\u202e", "\u2066", "\u2028", "\u2029", "\ufffe",
+           "\u200b", "\u2060", "\ufeff"]
+# One line in calendars, spreadsheets and cards: a line break in these is refused.
+ONE_LINE = {"title", "cost", ("venue", "name"), ("venue", "address")}
 EVENT_TEXT_FIELDS = {"title": 100, "summary": 250, "community": 80, "cost": 80, "status_note": 250,
                      "accessibility": 400, "image_alt": 150}
 NESTED_TEXT_FIELDS = {("venue", "name"): 150, ("venue", "address"): 250, ("registration", "note"): 250,
@@ -52,11 +56,12 @@ REGISTRY_FIELDS = {"streets.yml": ("name", "area", "description"), "teams.yml": 
 REGISTRY_LIMITS = {"name": 55, "area": 90, "contact": 180, "description": 900}
 
 
-def text(rng: random.Random, limit: int, refused: bool = False) -> str:
+def text(rng: random.Random, limit: int, refused: bool = False, one_line: bool = False) -> str:
     """A value of up to ``limit`` characters mixing plain Chinese with hostile pieces."""
     pieces = [rng.choice(FIRST)]
+    tricky = [piece for piece in TRICKY if not (one_line and "\n" in piece)]
     while sum(map(len, pieces)) < rng.randint(4, limit // 2):
-        pieces.append(rng.choice(TRICKY) if rng.random() < 0.6 else rng.choice("科普活动讲座实验亲子社区abc123 "))
+        pieces.append(rng.choice(tricky) if rng.random() < 0.6 else rng.choice("科普活动讲座实验亲子社区abc123 "))
     if refused:
         pieces.insert(rng.randrange(1, len(pieces) + 1), rng.choice(REFUSED))
     return "".join(pieces)[:limit]
@@ -68,8 +73,9 @@ def yaml_text(value: str) -> str:
 
 
 def event_file(rng: random.Random, number: int, refused_field: str = "") -> tuple[str, dict[str, str]]:
-    values = {key: text(rng, limit, refused_field == key) for key, limit in EVENT_TEXT_FIELDS.items()}
-    nested = {key: text(rng, limit, refused_field == ".".join(key)) for key, limit in NESTED_TEXT_FIELDS.items()}
+    values = {key: text(rng, limit, refused_field == key, key in ONE_LINE) for key, limit in EVENT_TEXT_FIELDS.items()}
+    nested = {key: text(rng, limit, refused_field == ".".join(key), key in ONE_LINE)
+              for key, limit in NESTED_TEXT_FIELDS.items()}
     tags = [text(rng, 30, refused_field == "tags") for _ in range(2)]
     day = 3 + number % 25
     lines = ["---", f"title: {yaml_text(values['title'])}", f'start: "2026-12-{day:02d} 09:30"', 'end: "11:00"',
