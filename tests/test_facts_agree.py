@@ -346,6 +346,9 @@ def test_a_postponed_event_says_sign_up_waits_for_its_new_time(site: Path) -> No
 
     row = signup_row(site / "events" / "jiqiren-tiyan" / "index.html")
     assert row == "活动延期，暂停报名，新的时间确定后再报名", row
+    # …and no 电话报名 button above it (the re-audit: the big button stayed under 已延期（新时间待定）).
+    page = (site / "events" / "jiqiren-tiyan" / "index.html").read_text("utf-8")
+    assert 'class="actions"' not in page and "电话报名" not in page
 
 
 def test_a_page_shared_says_in_its_title_that_the_event_moved_or_waits(site: Path) -> None:

@@ -245,9 +245,27 @@ def test_the_folded_menu_opens_and_closes_with_one_tap_each(public_site, browser
     links = page.locator(MENU_LINKS)
     assert links.count() >= 6 and all(link.is_visible() for link in links.all())
     assert all(link.bounding_box()["height"] >= 48 for link in links.all())
+    page.keyboard.press("Escape")  # closes it, the focus back on its button
+    assert menu.get_attribute("aria-expanded") == "false" and not links.first.is_visible()
+    assert page.evaluate("document.activeElement.textContent") == "菜单"
+    menu.tap()
     page.locator(MENU_LINKS, has_text="街镇").tap()
     page.wait_for_url(f"{base}/streets/")
     context.close()
+
+
+def test_the_opened_menu_shows_every_item_in_normal_text_too(public_site, browser) -> None:
+    """Opened at normal size it was one row scrolling sideways with no scrollbar: 订阅活动日历 and 关于
+    off screen, 新闻动态 cut to 新闻动."""
+    _, base = public_site
+    for width in (320, 375):
+        context = browser.new_context(viewport={"width": width, "height": 740}, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{base}/events/")
+        page.get_by_role("button", name="菜单").tap()
+        boxes = [link.bounding_box() for link in page.locator(MENU_LINKS).all()]
+        assert len(boxes) >= 6 and all(0 <= box["x"] and box["x"] + box["width"] <= width for box in boxes), (width, boxes)
+        context.close()
 
 
 @pytest.mark.parametrize(("width", "script"), [(1024, True), (WIDTH, False)])

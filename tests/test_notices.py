@@ -336,3 +336,21 @@ def test_a_week_too_full_for_one_page_lists_every_session_under_a_repeated_headi
     for topic in TOPICS:
         assert f"社区科普大讲堂:{topic}" in printed  # NFKC: the full-width colon reads as ':'
     assert all(px * PT_PER_PX >= 15.99 for _, px in sizes)
+
+
+def test_a_session_moved_to_another_place_says_where_it_went_on_its_old_day() -> None:
+    """科学会客厅's 1月9日 session moved to 1月10日 at 泰达图书馆: the row on Saturday ended with
+    地点：泰达图书馆报告厅, which reads on paper as "here, on Saturday at 09:30"."""
+    from datetime import date as day
+    from zoneinfo import ZoneInfo
+
+    from kepu.index.notices import build_sheet, notice_weeks
+    from test_site_index import index_for
+
+    index = index_for(day(2027, 1, 6), ROOT)
+    week = notice_weeks(day(2027, 1, 6))[0]
+    sheet = build_sheet(index.facets["streets"]["taida"], week, ZoneInfo("Asia/Shanghai"))
+    [away] = [line for line in sheet.lines if line.slug == "taida-kexue-huiketing" and not line.held]
+    assert away.day == day(2027, 1, 9) and away.place_label == "改到" and "泰达图书馆" in away.place
+    held = [line for line in sheet.lines if line.held]
+    assert held and all(line.place_label == "地点" for line in held)

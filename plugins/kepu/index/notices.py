@@ -78,6 +78,7 @@ class NoticeLine:
     held: bool = True  # takes place at this time (not cancelled, postponed, or moved from this day)
     cost: str = ""  # what it costs, when not free
     registering: bool = False  # sign-up is required and still open (its deadline not before the week)
+    place_label: str = "地点"  # 改到 on the day a session moved away from to another place
 
     @property
     def day_text(self) -> str:
@@ -154,7 +155,8 @@ def _away_line(occurrence: Occurrence, entry: EventEntry, away: MovedAway, zone:
     place = _place(occurrence)  # where it is now held
     return NoticeLine(day=local_day(away.start, zone), time=moved_time_text(away, zone), title=event.title,
                       place=place, audience=_audience(entry), signup="", status="已改期", note=note,
-                      cancelled=False, slug=event.slug, held=False)
+                      cancelled=False, slug=event.slug, held=False,
+                      place_label="改到" if occurrence.elsewhere else "地点")
 
 
 def _sessions(entries: list[EventEntry], zone: ZoneInfo, first: date,

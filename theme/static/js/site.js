@@ -24,10 +24,16 @@
   // The folded menu of a phone (CSS folds it only while this script runs: html.js).
   var menuButton = document.querySelector("button.menu-toggle");
   if (menuButton) {
-    menuButton.addEventListener("click", function () {
-      var open = menuButton.getAttribute("aria-expanded") !== "true";
+    var setMenu = function (open) {
       menuButton.setAttribute("aria-expanded", String(open));
       menuButton.closest(".site-header").classList.toggle("menu-open", open);
+    };
+    menuButton.addEventListener("click", function () { setMenu(menuButton.getAttribute("aria-expanded") !== "true"); });
+    document.addEventListener("keydown", function (event) {  // Escape closes it, back on its button
+      if (event.key === "Escape" && menuButton.getAttribute("aria-expanded") === "true") {
+        setMenu(false);
+        menuButton.focus();
+      }
     });
   }
 
