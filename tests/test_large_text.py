@@ -264,7 +264,7 @@ def test_the_opened_menu_shows_every_item_in_normal_text_too(public_site, browse
         page.goto(f"{base}/events/")
         page.get_by_role("button", name="菜单").tap()
         boxes = [link.bounding_box() for link in page.locator(MENU_LINKS).all()]
-        assert len(boxes) >= 6 and all(0 <= box["x"] and box["x"] + box["width"] <= width for box in boxes), (width, boxes)
+        assert len(boxes) >= 6 and all(box["x"] >= 0 and box["x"] + box["width"] <= width for box in boxes), (width, boxes)
         context.close()
 
 

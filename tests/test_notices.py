@@ -344,8 +344,9 @@ def test_a_session_moved_to_another_place_says_where_it_went_on_its_old_day() ->
     from datetime import date as day
     from zoneinfo import ZoneInfo
 
-    from kepu.index.notices import build_sheet, notice_weeks
     from test_site_index import index_for
+
+    from kepu.index.notices import build_sheet, notice_weeks
 
     index = index_for(day(2027, 1, 6), ROOT)
     week = notice_weeks(day(2027, 1, 6))[0]
