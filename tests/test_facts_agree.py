@@ -60,6 +60,11 @@ EVENTS = {
     "status: cancelled\nstatus_note: 主讲人调离，本期全部取消\n"
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=FR;COUNT=3\n  sessions:\n"
     "    - date: 2026-12-11\n      start: 2026-12-12 15:00\n      venue: xinbei-tushuguan\n      note: 改到周六在图书馆\n",
+    # A Wednesday series whose next session moves to Thursday: its page, shared, says so in its title.
+    "zhouyi-huati": "title: 周三科普话题（每周三）\nstart: 2026-12-02 15:00\nend: \"16:00\"\n" +
+    HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: shengtaicheng\nteam: binhai-kexie") +
+    "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=WE;COUNT=3\n  sessions:\n"
+    "    - date: 2026-12-02\n      start: 2026-12-03 15:00\n      end: \"16:00\"\n      note: 主讲人周三有课\n",
     "shoushen-ban": "title: 健身操学习班\nstart: 2026-11-10 09:00\nend: \"10:00\"\n" +
     HEAD.replace("street: xinbei\nteam: xinbei-liudong", "street: taida\nteam: taida-huiketing") +
     "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=TU;COUNT=5\n  sessions:\n"
@@ -83,7 +88,8 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(TEST_SITE, root / "site")
     folder = root / "site" / "content" / "events" / "xinbei" / "2026"
     for slug, front in EVENTS.items():
-        where = folder.parent.parent / "taida" / "2026" if "street: taida" in front else folder
+        where = folder.parent.parent / next(s for s in ("taida", "shengtaicheng", "xinbei") if f"street: {s}" in front) / "2026"
+        where.mkdir(parents=True, exist_ok=True)
         (where / f"{slug}.md").write_text(f"---\n{front}summary: 测试。\n---\n正文。\n", "utf-8")
     (root / "site" / "content" / "data" / "venues.yml").write_text(VENUES, "utf-8")
     for slug, front in NEWS.items():
@@ -361,3 +367,6 @@ def test_a_page_shared_says_in_its_title_that_the_event_moved_or_waits(site: Pat
         assert f'<meta property="og:title" content="{title}">' in page
     held = (site / "events" / "kexue-xiaoshi" / "index.html").read_text("utf-8")
     assert re.search(r"<title>科学小实验 · ", held)
+    # A series whose next session moved: 每周三 in its title would send people on Wednesday.
+    series = (site / "events" / "zhouyi-huati" / "index.html").read_text("utf-8")
+    assert re.search(r"<title>【本场已改期】周三科普话题（每周三） · ", series)
