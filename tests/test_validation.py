@@ -564,19 +564,6 @@ def test_direction_marks_stay_allowed_in_a_body_with_right_to_left_writing(mini_
     assert problems_for(mini_site, text) == []
 
 
-def test_a_place_written_out_that_is_a_registered_venue_in_other_words_is_pointed_to_it(mini_site: Path) -> None:
-    """A moved session's place typed as 泰达图书馆一楼报告厅 with the street for address: its map
-    links searched the whole street, while venues.yml had the room with its address and coordinates."""
-    (mini_site / "content" / "data" / "venues.yml").write_text(
-        "- id: xinbei-tushuguan\n  name: 新北图书馆报告厅\n  kind: 场馆\n  street: xinbei\n"
-        "  address: 天津市滨海新区新北街道新北图书馆一楼报告厅\n", "utf-8")
-    text = replace("  name: 新北街道党群服务中心", "  name: 新北图书馆一楼报告厅\n  address: 新北街道")
-    assert problems_for(mini_site, text) == [
-        f"{SHOWN}:10: （提醒）venue.name: “新北图书馆一楼报告厅”像是登记过的场地“新北图书馆报告厅”（编号 xinbei-tushuguan） — "
-        "是同一个地方的，写成一行 venue: xinbei-tushuguan：地图按登记的地址和坐标找，场地页也会列出这个活动；不是的，不用改"]
-    assert problems_for(mini_site, GOOD) == []  # another place entirely
-
-
 def test_a_word_in_two_groups_of_synonyms_is_refused(tmp_path: Path) -> None:
     """A synonyms.yml line gave 中风 (already a word of 卒中) and 讲座 to a group named after a venue:
     search for 讲座 showed that venue first. A word belongs to one group."""

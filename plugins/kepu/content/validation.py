@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
@@ -44,7 +43,6 @@ from kepu.content.model import (
     TO_BE_ANNOUNCED,
     Contact,
     Event,
-    Place,
     Recurrence,
     Registration,
     Registries,
@@ -549,19 +547,6 @@ def _registered_written_out(checker: FieldReader, key: str, name: str) -> None:
     elif (ident := checker.ctx.names("venues").get(name)) is not None:
         checker.warn(f"{key}.name", f"“{name}”是登记过的场地（编号 {ident}）",
                      f"写成一行 {leaf}: {ident}，场地页才会列出这个活动，名称和地址也以登记的为准")
-    elif (place := _registered_like(checker.ctx.registries.venues.values(), name)) is not None:
-        checker.warn(f"{key}.name", f"“{name}”像是登记过的场地“{place.name}”（编号 {place.id}）",
-                     f"是同一个地方的，写成一行 {leaf}: {place.id}：地图按登记的地址和坐标找，场地页也会列出这个活动；"
-                     "不是的，不用改")
-
-
-def _registered_like(places: Iterable[Place], name: str) -> Place | None:
-    """The registered venue a name written out most likely means: its name inside the registered
-    address (泰达图书馆一楼报告厅 in …泰达街道泰达图书馆一楼报告厅), or the registered name inside it."""
-    if len(name) < 4:
-        return None
-    return next((p for p in places if (p.address and name in p.address) or (len(p.name) >= 4 and p.name in name)),
-                None)
 
 
 def _coordinates(checker: FieldReader, key: str) -> tuple[float | None, float | None]:
