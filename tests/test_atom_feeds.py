@@ -85,7 +85,9 @@ def test_atom_feeds_meet_rfc_4287(sample_output: Path) -> None:
             alternates = [link for link in entry.findall(f"{A}link") if link.get("rel", "alternate") == "alternate"]
             assert len(alternates) == 1 and alternates[0].get("type") == "text/html", name
             ids.add(_one(entry, "id").text)
-            assert _one(entry, "id").text.startswith("tag:kepu.binhai.example.cn,2026:event:")
+            # an event, or a session of one held here (a venue's feed: one moved to it)
+            assert _one(entry, "id").text.startswith(("tag:kepu.binhai.example.cn,2026:event:",
+                                                     "tag:kepu.binhai.example.cn,2026:session:"))
         assert len(ids) == len(root.findall(f"{A}entry")), f"{name}: an id twice"
         # No relative reference anywhere: every link, scheme and link inside the HTML content is absolute.
         text = path.read_text("utf-8")
@@ -100,6 +102,8 @@ def _ics_upcoming(path: Path) -> dict[str, tuple]:
     found = {}
     for occurrence in recurring_ical_events.of(calendar).between(BUILD_INSTANT, BUILD_INSTANT + timedelta(days=3000)):
         uid = str(occurrence["UID"]).split("@")[0]
+        if "." in uid:
+            continue  # a session's own VEVENT (slug.planned time): see _atom_entries
         start = occurrence.decoded("DTSTART")
         if uid in found and _key(found[uid][-1]) <= _key(start):
             continue
@@ -115,6 +119,8 @@ def _key(value) -> datetime:
 def _atom_entries(path: Path) -> dict[str, tuple]:
     found = {}
     for entry in feedparser.parse(path.read_bytes()).entries:
+        if ":session:" in entry.id:
+            continue  # a session moved to a venue: compared in test_facts_agree's venue calendars
         slug = entry.id.rsplit(":", 1)[1]
         stamp = datetime(*entry.updated_parsed[:6], tzinfo=ZoneInfo("UTC"))
         found[slug] = (entry.title, stamp, sorted(t.label for t in entry.tags), entry.link, entry.content[0].value)

@@ -80,10 +80,10 @@ def test_events_csv_keeps_its_columns_and_appends_the_registries(sample_output: 
         assert row["专家"] == "、".join(p["name"] for p in record["speakers"])
         sessions = (record.get("recurrence") or {}).get("sessions", [])
         elsewhere = {s["start"][:10] for s in sessions if s["venue"]}  # moved to another place
-        if row["日期"] in elsewhere:  # at no registered venue, in no known community
+        if row["日期"] in elsewhere:  # at the place it moved to (a registered venue's id when it is one)
+            session = next(s for s in sessions if s["venue"] and s["start"][:10] == row["日期"])
             assert (row["地点"], row["场地编号"], row["社区编号"], row["社区类别"], row["社区"]) == (
-                next(s["venue"]["name"] for s in sessions if s["venue"] and s["start"][:10] == row["日期"]),
-                "", "", "", "")
+                session["venue"]["name"], session["venue_id"] or "", "", "", "")
             moved += 1
             continue
         assert (row["场地编号"], row["社区编号"], row["社区类别"]) == (
