@@ -278,3 +278,18 @@ def test_the_menu_is_shown_whole_on_a_wide_screen_and_without_the_script(public_
     assert not page.get_by_role("button", name="菜单").is_visible()
     assert page.locator(MENU_LINKS).first.is_visible()
     context.close()
+
+
+def test_a_phone_held_sideways_keeps_the_header_to_one_row(public_site, browser) -> None:
+    """At 740×360 in 大字 the header took 42 % of the height: the search row ran under the name and
+    菜单 with room beside them. Held sideways, the three share one row."""
+    _, base = public_site
+    context = browser.new_context(viewport={"width": 740, "height": 360}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{base}/events/zhoumo-kexue-tongxuehui-qiudong/")
+    page.get_by_role("button", name="大字").tap()
+    header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    assert header <= 360 * 0.3, header
+    page.get_by_role("button", name="菜单").tap()
+    assert page.locator(MENU_LINKS).first.is_visible()
+    context.close()
