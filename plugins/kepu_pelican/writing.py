@@ -36,20 +36,24 @@ class ByteWriter:
         self.claim_all(files)
         self.written |= files
 
+    @property
+    def _claims(self) -> set[str]:
+        """Every path this build's writers have claimed (the page writer's too, sharing the build's
+        reuse); without one, this writer's own."""
+        return self.reuse.claims if self.reuse is not None else self.written
+
     def claim_all(self, paths: set[str]) -> None:
         """Paths written (or pages claimed) in another process: refused if either writer of this
         build has one already."""
-        refuse_second_writes(paths & (self.reuse.claims if self.reuse is not None else self.written),
-                             self.output_path)
+        refuse_second_writes(paths & self._claims, self.output_path)
         if self.reuse is not None:
             self.reuse.claims |= paths
 
     def _claim(self, path: str) -> None:
         """One path of this build's: the page writer's pages and these files share the claims."""
-        claims = self.reuse.claims if self.reuse is not None else self.written
-        if path in claims or path in self.written:
+        if path in self._claims:
             refuse_second_writes({path}, self.output_path)
-        claims.add(path)
+        self._claims.add(path)
         self.written.add(path)
 
     def write_or_keep(self, relative: str, data: bytes) -> None:

@@ -169,10 +169,6 @@ def render(text: str) -> Rendered:
     return Rendered(_BARE_IMAGE.sub("", cleaned), removed)
 
 
-
-
-
-
 def is_local(url: str) -> bool:
     """A URL on this site: no scheme and no host (``//host`` and ``\\\\host`` name one)."""
     value = _URL_NOISE.sub("", url).replace("\\", "/")

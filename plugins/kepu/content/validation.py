@@ -999,7 +999,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
 
 
 # 10:00-16:00, 9:00—16:30, 上午9：00至11：30: a time of day, a dash or 至/到, another.
-_HOURS = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)\s*[-–—~～至到]\s*([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")
+_HOURS = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:：][0-5]\d\s*[-–—~～至到]\s*(?:[01]?\d|2[0-3])[:：][0-5]\d(?!\d)")
 
 
 def _all_day_with_hours(checker: FieldReader, event: Event, body: str) -> None:

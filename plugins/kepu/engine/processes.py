@@ -36,8 +36,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-
-
 def die_with_parent() -> None:
     """In a child process (Linux): be killed when the parent dies. Elsewhere: nothing."""
     if not sys.platform.startswith("linux"):

@@ -465,9 +465,9 @@ def _days_off(event: Event, lasting: tuple[Occurrence, ...], upcoming: tuple[Occ
     if event.recurrence is None or event.status == "cancelled":
         return ""
     held = {local_day(o.start, zone) for o in lasting if not o.cancelled}
-    coming = {id(o) for o in upcoming}
     shown = upcoming[0] if upcoming and all(o.cancelled for o in upcoming) else None
-    cancelled = {local_day(o.start, zone) for o in lasting if o.cancelled and id(o) in coming and o is not shown}
+    # (those after a stop are past the last session listed: days_off_text leaves them out)
+    cancelled = {local_day(o.start, zone) for o in upcoming if o.cancelled and o is not shown}
     return days_off_text(event.recurrence, event.start, zone, build_date, local_day(lasting[-1].start, zone), held,
                          cancelled)
 

@@ -53,8 +53,8 @@ class EngineWriter(Writer):
     def _claim(self, name: str, override: bool) -> str:
         """The file's path; two outputs for one path are refused as Pelican does (a collision)."""
         path = sanitised_join(self.output_path, name)
-        claims = self.reuse.claims  # the site's own files (ByteWriter) claim paths there too
-        if (path in self.claimed or path in claims) and not override:
+        claims = self.reuse.claims  # this writer's pages and the site's own files (ByteWriter)
+        if path in claims and not override:
             raise FileOverwriteFailedError(
                 f'Failed to overwrite "{path}" as Pelican has already written to it previously')
         self.claimed.add(path)
