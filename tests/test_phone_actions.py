@@ -173,7 +173,9 @@ def test_map_links_are_big_enough_to_tap(public_site, phone) -> None:
     _, base = public_site
     phone.goto(base + PHONE_REGISTRATION)
     maps = [t for t in _targets(phone) if "map" in t["href"] or t["href"].startswith("geo:")]
-    assert {t["text"] for t in maps} >= {"高德地图", "百度地图", "OpenStreetMap"}
+    assert {t["text"] for t in maps} >= {"高德地图", "百度地图", "开放街道地图"}
+    # Every button is named in Chinese: a reader who knows no English can tell them apart.
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]+", t["text"]) for t in maps), maps
     assert all(t["width"] >= 44 and t["height"] >= 44 for t in maps), maps
 
 
@@ -185,7 +187,7 @@ def test_links_out_carry_chinese_as_it_is_and_the_phone_requests_them_escaped(pu
     phone.goto(base + ONLINE_REGISTRATION)
     links = phone.eval_on_selector_all(".maps a, .add-to-calendar a[href*='calendar.google.com']",
                                        "els => els.map(el => [el.getAttribute('href'), el.href])")
-    assert len(links) == 5, links  # 高德, 百度, OpenStreetMap, the phone's map app, Google Calendar
+    assert len(links) == 5, links  # 高德, 百度, 开放街道地图 (OpenStreetMap), the phone's map app, Google Calendar
     for written, requested in links:
         escaped = re.sub(r"[^\x00-\x7f]", lambda m: quote(m.group(), safe=""), written)
         assert requested == escaped, (written, requested)

@@ -60,7 +60,7 @@ def test_map_links_without_coordinates_look_the_address_up_in_the_district_s_cit
         return found
 
     assert queries(Venue("西溪街道文体中心", "文二西路 1 号")) == dict.fromkeys(
-        ("高德地图", "百度地图", "OpenStreetMap"), "杭州文二西路 1 号")
+        ("高德地图", "百度地图", "开放街道地图"), "杭州文二西路 1 号")
     assert set(queries(Venue("西溪街道文体中心", "浙江省杭州市西湖区文二西路 1 号")).values()) == {
         "浙江省杭州市西湖区文二西路 1 号"}
     assert set(queries(Venue("西溪街道文体中心")).values()) == {"杭州西溪街道文体中心"}

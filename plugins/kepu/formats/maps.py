@@ -15,7 +15,7 @@ class MapLink:
 
 
 def map_links(venue: Venue, city: str = "") -> list[MapLink]:
-    """高德、百度 and OpenStreetMap links; coordinates are WGS-84, which the Chinese apps convert."""
+    """高德、百度 and OpenStreetMap (开放街道地图) links; coordinates are WGS-84, which the Chinese apps convert."""
     name = quote_iri(venue.name)
     if venue.has_geo:
         lat, lon = f"{venue.lat:.6f}", f"{venue.lon:.6f}"
@@ -25,7 +25,7 @@ def map_links(venue: Venue, city: str = "") -> list[MapLink]:
             MapLink("百度地图", f"https://api.map.baidu.com/marker?location={lat},{lon}&title={name}"
                                 f"&content={quote_iri(venue.address or venue.name)}&coord_type=wgs84"
                                 f"&output=html&src=kepu-calendar"),
-            MapLink("OpenStreetMap", f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
+            MapLink("开放街道地图", f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
                                      f"#map=17/{lat}/{lon}"),
             MapLink("手机地图应用", f"geo:{lat},{lon}?q={lat},{lon}({name})"),
         ]
@@ -36,5 +36,5 @@ def map_links(venue: Venue, city: str = "") -> list[MapLink]:
         MapLink("高德地图", f"https://uri.amap.com/search?keyword={query}{in_city}&callnative=1"),
         MapLink("百度地图", f"https://api.map.baidu.com/geocoder?address={query}&output=html"
                             f"&src=kepu-calendar"),
-        MapLink("OpenStreetMap", f"https://www.openstreetmap.org/search?query={query}"),
+        MapLink("开放街道地图", f"https://www.openstreetmap.org/search?query={query}"),
     ]
