@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -10,7 +11,7 @@ import yaml
 from conftest import ROOT, TEST_SITE, site_config
 from kepu.content.project import Layout, check
 from kepu.content.registries import load_registries
-from kepu.index.site import build_index
+from kepu.index.site import POSTPONED_LISTED_DAYS, build_index
 
 
 def index_for(build_date: date, site: Path = TEST_SITE):
@@ -131,3 +132,34 @@ def test_a_news_item_reports_an_event_only_when_dated_once_it_began() -> None:
     index = build_index(events, registries, site_config(ROOT / "content").urls, date(2026, 12, 1),
                         news_naming=naming, news_dates=dates)
     assert index.by_slug["liudong-kejiguan"].reports == ("yugao", "wanjian", "dangtian")
+
+
+def test_an_event_postponed_to_a_time_not_yet_known_stays_among_those_to_come(tmp_path: Path) -> None:
+    """A resident who meant to go looks on the street's list of events to come: an event put off
+    with no new date yet (已延期（新时间待定）) is not over, so it stays there, its status on its
+    card, for POSTPONED_LISTED_DAYS after the day it was planned for; after that, with no new date
+    written, it goes to the past lists (the check has reminded its editor all along)."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    online = site / "content" / "events" / "taida" / "2026" / "kexue-huiketing-xianshang.md"
+    online.write_text(online.read_text(encoding="utf-8").replace(
+        "online:", "status: postponed\nstatus_note: 主讲嘉宾临时出差，新时间另行通知。\nonline:"), encoding="utf-8")
+    planned = date(2026, 11, 20)
+    waiting = index_for(date(2026, 12, 1), site)
+    assert slugs(waiting.upcoming)[0] == "kexue-huiketing-xianshang"  # its planned day is the earliest
+    assert "kexue-huiketing-xianshang" not in slugs(waiting.past)
+    entry = waiting.by_slug["kexue-huiketing-xianshang"]
+    assert not entry.is_past and entry.shown.start.date() == planned
+    talks = waiting.facets["categories"]["kepu-jiangzuo"]
+    assert slugs(talks.upcoming) == ["kexue-huiketing-xianshang", "kejizhou"] and slugs(talks.past) == []
+    # Not on the two-week agenda: it has no day to be on.
+    assert all(i.entry.event.slug != "kexue-huiketing-xianshang" for d in waiting.next_days for i in d.items)
+    last = planned + timedelta(days=POSTPONED_LISTED_DAYS)
+    assert "kexue-huiketing-xianshang" in slugs(index_for(last, site).upcoming)
+    gone = index_for(last + timedelta(days=1), site)
+    assert "kexue-huiketing-xianshang" in slugs(gone.past) and gone.by_slug["kexue-huiketing-xianshang"].is_past
+    # One that took place is over the next day, as before.
+    assert "kexue-huiketing-xianshang" in slugs(index_for(date(2026, 12, 1)).past)
+    # The editor's guide says how long, with the number the build uses.
+    guide = (ROOT / "docs" / "editor-guide.md").read_text(encoding="utf-8")
+    assert f"最多列到原定日期后 {POSTPONED_LISTED_DAYS} 天" in guide

@@ -37,6 +37,10 @@ from kepu.formats.urls import FACET_PREFIX, UrlScheme
 DEFAULT_HORIZON_DAYS = 366
 DEFAULT_SERIES_PAST_DAYS = 730  # dates of a recurring series shown back this far
 HOME_DAYS = 14
+# An event postponed to a time not yet known (已延期（新时间待定）) is not over: it stays among the
+# events to come, with its status, this long after the day it was planned for; then, with no new
+# date written (the check reminds its editor on every run), it goes to the past lists.
+POSTPONED_LISTED_DAYS = 60
 
 
 @dataclass(slots=True)
@@ -480,6 +484,14 @@ def _earlier(event: Event, occurrences: tuple[Occurrence, ...], zone: ZoneInfo) 
     return tuple(o for o in expand(event, local_day(occurrences[0].start, zone)) if o.index not in listed)
 
 
+def _awaiting(event: Event, occurrences: tuple[Occurrence, ...], as_of: datetime) -> tuple[Occurrence, ...]:
+    """A one-off event postponed to a time not yet known whose planned day has passed: its
+    occurrence, while it is listed among those to come (POSTPONED_LISTED_DAYS); else none."""
+    waiting = event.shown_status == "postponed" and event.recurrence is None
+    listed = as_of < ends_at(occurrences[-1]) + timedelta(days=POSTPONED_LISTED_DAYS)
+    return occurrences if waiting and listed else ()
+
+
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
            build_date: date, zone: ZoneInfo, since: date, naming: tuple[tuple[str, date | datetime], ...] = (),
            dated: Mapping[str, date | datetime] | None = None) -> EventEntry:
@@ -487,7 +499,7 @@ def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
     if not occurrences:  # a rule whose dates all fall outside the horizon or are excluded
         occurrences = (Occurrence(event, event.start, event.end, 0),)
     as_of = build_instant(build_date, zone)
-    upcoming = tuple(o for o in occurrences if not is_over(o, as_of))
+    upcoming = tuple(o for o in occurrences if not is_over(o, as_of)) or _awaiting(event, occurrences, as_of)
     rule_text = _rule_text(event, occurrences, horizon, zone) if event.recurrence else ""
     trailing = _trailing(event, occurrences)
     reports, related = _news(event, naming, zone, dated)
