@@ -33,3 +33,17 @@ def test_a_full_event_shared_says_so_in_its_title(sample_output: Path) -> None:
     """名额已满: a card shared in a WeChat group looked open to everyone who read it."""
     page = (sample_output / "events" / "dagang-zhiqi-ai-tiyan-hanjia" / "index.html").read_text("utf-8")
     assert re.search(r"<title>【名额已满】", page)
+
+
+def test_a_full_event_whose_note_offers_a_waiting_list_links_where_to_join_it(sample_output: Path) -> None:
+    """名额已满，可在报名页登记候补: the page said so and gave no link to that page, nor the
+    phone number to call for 可电话登记候补. A full event still says where it signs people up,
+    in its 报名 row (the big sign-up buttons stay off: the event is full)."""
+    page = (sample_output / "events" / "dagang-zhiqi-ai-tiyan-hanjia" / "index.html").read_text("utf-8")
+    row = re.search(r"<dt>报名</dt>\s*<dd>(.*?)</dd>", page, re.S)[1]
+    assert re.search(r'<a href="https://[^"]+"[^>]*>报名页</a>', row), row
+    assert "在线报名" not in page and 'class="actions"' not in page
+    aed = (sample_output / "events" / "tanggu-xinfei-fusu-aed-peixun-2026-12" / "index.html").read_text("utf-8")
+    row = re.search(r"<dt>报名</dt>\s*<dd>(.*?)</dd>", aed, re.S)[1]
+    assert re.search(r'报名电话：<a class="tel" href="tel:\+862225800000">', row), row
+    assert "电话报名" not in aed
