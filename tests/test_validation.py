@@ -579,3 +579,21 @@ def test_a_word_in_two_groups_of_synonyms_is_refused(tmp_path: Path) -> None:
     _, problems = load_registries(data)
     assert [p.format() for p in problems] == [
         "content/data/synonyms.yml:6: words: “中风”已经在“卒中”那一组里（编号 zuzhong） — 一个词只能放在一组里：删去这里的，或把两组合成一组"]
+
+
+@pytest.mark.parametrize(("written", "refused"), [
+    ("[https://www.gov.cn/zhengce/](https://gov-cn.example.net/login)", True),
+    ("[www.gov.cn](https://gov-cn.example.net/)", True),
+    ("<a href=\"https://gov-cn.example.net/\">http://www.gov.cn</a>", True),
+    ("[bm.example.cn/ai](https://bm.example.cn/ai?from=kepu)", False),  # the same site
+    ("[www.example.cn](https://example.cn/)", False),  # www. or not, the same site
+    ("[报名页](https://gov-cn.example.net/)", False),  # words, not an address
+    ("<https://www.gov.cn/>", False),
+])
+def test_a_link_whose_words_name_another_site_is_refused(mini_site: Path, written: str, refused: bool) -> None:
+    """A link that reads as one site and opens another (how a phishing page is passed round): the
+    resident reads www.gov.cn and trusts it. Its words must be the address it opens, or words."""
+    problems = problems_for(mini_site, GOOD.replace("正文。", f"正文。\n\n报名请看 {written} 。\n"))
+    expected = [f"{SHOWN}:14: 正文: 链接文字写的是 www.gov.cn，点开却是另一个网站 gov-cn.example.net"
+                " — 链接文字写成它真正打开的网址，或者写成说明文字，例如 [报名页](https://gov-cn.example.net/…)"]
+    assert problems == (expected if refused else [])

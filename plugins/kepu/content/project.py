@@ -24,7 +24,7 @@ from kepu.content.problems import Problem
 from kepu.content.registries import load_registries
 from kepu.content.safety import ARTICLE_RESERVED_FIELDS
 from kepu.content.tree import ContentTree, Sections, scan
-from kepu.content.validation import ValidationContext, body_image_problems
+from kepu.content.validation import ValidationContext, body_problems
 from kepu.content.webnames import name_clashes
 from kepu.formats.urls import ADMIN_FOLDER, UrlScheme
 
@@ -171,7 +171,7 @@ def check(layout: Layout, only: list[Path] | None = None, timezone: str = "Asia/
             problems.extend(parsed.problems)
             if parsed.doc is not None:
                 problems.extend(validate_article(parsed.doc, ctx, kind, event_slugs)[1])
-                problems.extend(body_image_problems(parsed.doc, parsed.html, ctx))
+                problems.extend(body_problems(parsed.doc, parsed.html, ctx))
             checked += 1
     return CheckResult(problems, events, checked)
 

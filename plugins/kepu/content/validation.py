@@ -834,6 +834,40 @@ def body_image_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) 
     return problems + wordless
 
 
+_ANCHOR = re.compile(r'<a\b[^>]*\bhref="([^"]*)"[^>]*>(.*?)</a>', re.S)
+# Words that read as a web address: with its scheme, or www., or a common ending (not "Node.js").
+_ADDRESS_WORDS = re.compile(r"(?:(?:https?://)((?:[a-z0-9-]+\.)+[a-z]{2,})|((?:www\.)(?:[a-z0-9-]+\.)+[a-z]{2,})"
+                            r"|((?:[a-z0-9-]+\.)+(?:cn|com|net|org|gov|edu)))(?::\d+)?(?:[/?#]\S*)?", re.I)
+
+
+def _site(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def body_link_problems(doc: SourceDoc, html_text: str) -> list[Problem]:
+    """Links in a body whose words are a web address on another site than the one they open: a
+    resident reads the words (www.gov.cn) and trusts where the link goes."""
+    problems = []
+    for href, words in _ANCHOR.findall(html_text):
+        said = _ADDRESS_WORDS.fullmatch(htmllib.unescape(re.sub(r"<[^>]+>", "", words)).strip())
+        target = urlsplit(htmllib.unescape(href))
+        if not said or target.scheme not in ("http", "https") or not target.hostname:
+            continue
+        named = next(group for group in said.groups() if group)
+        if _site(named) != _site(target.hostname):
+            problems.append(Problem(
+                doc.path, _body_line(doc, htmllib.unescape(href)), "正文",
+                f"链接文字写的是 {named.lower()}，点开却是另一个网站 {target.hostname}",
+                f"链接文字写成它真正打开的网址，或者写成说明文字，例如 [报名页]({target.scheme}://{target.hostname}/…)"))
+    return problems
+
+
+def body_problems(doc: SourceDoc, html_text: str, ctx: ValidationContext) -> list[Problem]:
+    """What the check finds in a body: its pictures, then its links."""
+    return body_image_problems(doc, html_text, ctx) + body_link_problems(doc, html_text)
+
+
 def _body_line(doc: SourceDoc, src: str) -> int:
     for variant in (src, htmllib.unescape(src), unquote(htmllib.unescape(src))):
         for number, line in enumerate(doc.body.split("\n")):
@@ -979,7 +1013,7 @@ def validate_event(doc: SourceDoc, ctx: ValidationContext, body_html: str = "") 
     if slug_issue:
         checker.problems.append(slug_issue)
     _check_folder(checker, street)
-    checker.problems.extend(body_image_problems(doc, body_html, ctx))
+    checker.problems.extend(body_problems(doc, body_html, ctx))
     if any(p.is_error for p in checker.problems) or start is None or end is None:
         return None, checker.problems
     event = Event(slug=PurePosixPath(doc.path).stem, source_path=doc.path, title=title,
