@@ -43,3 +43,17 @@ def test_each_registry_is_described_with_exactly_the_fields_the_check_accepts(ki
 def test_every_allowed_value_of_a_field_is_listed(kind: str, field: str) -> None:
     row = sections()[REGISTRY_FILES[kind]][field]
     assert all(value in row for value in FIXED_VALUES[kind, field]), row
+
+
+def test_every_event_field_the_check_accepts_is_in_the_front_matter_table() -> None:
+    """docs/front-matter.md's 字段一览 is where a volunteer or a new district's maintainer looks a
+    field up: a field the check accepts and the table leaves out (``sequence`` was one) can only be
+    found by reading the code."""
+    from kepu.content.validation import EVENT_FIELDS, NESTED_FIELDS
+
+    text = (ROOT / "docs" / "front-matter.md").read_text("utf-8")
+    table = text.split("## 字段一览", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| (?:★ )?`([a-z_]+)` \|", table, re.MULTILINE))
+    assert set(EVENT_FIELDS) - listed == set()
+    for parent, children in NESTED_FIELDS.items():  # each nested field at least named under its parent
+        assert all(re.search(rf"\b{child}\b", text) for child in children), parent
