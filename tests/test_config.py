@@ -190,3 +190,14 @@ def test_a_setting_every_page_shows_is_required_up_front(tmp_path: Path, name: s
         built = run_build(TEST_SITE / "content", tmp_path / "output", settings=path)
         said = built.stdout + built.stderr
         assert built.returncode == 1 and "没有设置 ORGANIZATION" in said and "程序出错" not in said, said
+
+
+def test_a_misspelt_district_setting_beside_the_right_one_is_named(tmp_path: Path) -> None:
+    """A new district's maintainer added 浦东's name under a misspelt setting below the sample's
+    SITENAME: every page kept the sample's name, and nothing said why."""
+    path = settings_with(tmp_path, 'SITENAME = "滨海科普日历"', 'SITENAME = "滨海科普日历"\nSITENAEM = "浦东科普日历"')
+    with pytest.raises(SettingsError) as raised:
+        load(path)
+    [problem] = [p for p in raised.value.problems if p.field == "SITENAEM"]
+    assert problem.line == line_of(path, "SITENAEM") and "不认识的设置 SITENAEM" in problem.message
+    assert problem.hint == f"是否想写 SITENAME？SITENAME 已在第 {line_of(path, 'SITENAME =')} 行设置，这一行不起作用"

@@ -521,13 +521,13 @@ def _name_problems(settings: Mapping[str, Any], where: _Where) -> list[Problem]:
     if not settings.get("SITENAME") or settings.get("SITENAME") == PELICAN_SITENAME:
         problems.append(where.problem("SITENAME", "没有设置网站名称 SITENAME（页面上会写成 Pelican 的默认名称 A Pelican Blog）",
                                       '加一行 SITENAME = "某某科普日历"'))
-    unassigned = [name for name in DISTRICT_SETTINGS if name not in where.lines]
     for name in where.lines:
         if name in DISTRICT_SETTINGS:
             continue
-        close = difflib.get_close_matches(name, unassigned, 1, 0.8)
-        if close:
-            problems.append(where.problem(name, f"不认识的设置 {name}", f"是否想写 {close[0]}？"))
+        close = difflib.get_close_matches(name, DISTRICT_SETTINGS, 1, 0.8)
+        if close:  # written beside the right one too, the misspelt line changes nothing either
+            also = f"{close[0]} 已在第 {where.lines[close[0]]} 行设置，这一行不起作用" if close[0] in where.lines else ""
+            problems.append(where.problem(name, f"不认识的设置 {name}", f"是否想写 {close[0]}？{also}"))
     return problems
 
 
