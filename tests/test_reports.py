@@ -177,6 +177,13 @@ def test_embeds_are_light_valid_and_script_free(sample_output: Path) -> None:
         '&lt;iframe src="http://127.0.0.1:8000/embed/streets/xinbei/"' in street
     category = (sample_output / "categories" / "yanxue" / "index.html").read_text("utf-8")
     assert "/embed/categories/yanxue/" in category
+    # A parent reading the list on the school's or the community's own site sees what it costs,
+    # as the site's cards say it (免费, 材料费 10 元).
+    lines = {re.sub(r"<[^>]+>", "", item).split("\n")[0].split(" ")[0]: re.sub(r"<[^>]+>", "", item)
+             for item in re.findall(r"<li .*?</li>", (sample_output / "embed" / "streets" / "hujiayuan" /
+                                                       "index.html").read_text("utf-8"), re.S)}
+    assert lines["周末科学同学会特别场：冰与雪的晶体"].rstrip().endswith(" · 材料费 10 元"), lines
+    assert all(line.rstrip().endswith((" · 免费", " 元", " · 收费")) for line in lines.values()), lines
     if vnu_available():
         assert vnu_errors(sample_output / "embed") == []
     else:
