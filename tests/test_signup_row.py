@@ -42,6 +42,10 @@ def test_a_full_event_whose_note_offers_a_waiting_list_links_where_to_join_it(sa
     page = (sample_output / "events" / "dagang-zhiqi-ai-tiyan-hanjia" / "index.html").read_text("utf-8")
     row = re.search(r"<dt>报名</dt>\s*<dd>(.*?)</dd>", page, re.S)[1]
     assert re.search(r'<a href="https://[^"]+"[^>]*>报名页</a>', row), row
+    # The deadline (1月20日) is for signing up, not for the waiting list: the link stays until the
+    # event is over (the page's script hid it from 1月21日, the note still offering the list).
+    closes = re.search(r'<span data-closes="([^"]+)"><br><a href="https://[^"]+"[^>]*>报名页</a>', row)[1]
+    assert closes == "2027-01-24T16:30:00+08:00", closes
     assert "在线报名" not in page and 'class="actions"' not in page
     aed = (sample_output / "events" / "tanggu-xinfei-fusu-aed-peixun-2026-12" / "index.html").read_text("utf-8")
     row = re.search(r"<dt>报名</dt>\s*<dd>(.*?)</dd>", aed, re.S)[1]
