@@ -265,7 +265,8 @@ def test_calendar_files_carry_the_same_words(wording_site: Path) -> None:
     assert str(m["DESCRIPTION"]).startswith(f"本活动已改期，原定 {OLD_DAY}，现改为 2026年{NEW_DAY}09:00–11:00。"
                                             "原定日期场地检修，顺延一周。")
     assert str(m["STATUS"]) == "CONFIRMED"
-    assert str(w["SUMMARY"]) == "【已延期】观鸟入门讲座"
+    # 【已延期】 beside the old date read as "put off to this date"; 延期待定 says there is none yet.
+    assert str(w["SUMMARY"]) == "【延期待定】观鸟入门讲座"
     assert str(w["DESCRIPTION"]).startswith("本活动已延期（新时间待定），原定 2026年12月19日（周六）14:00–16:00 暂不举办。")
     assert str(w["STATUS"]) == "TENTATIVE"
     require(node_available(), "node and ical.js (npm ci)")
@@ -274,9 +275,20 @@ def test_calendar_files_carry_the_same_words(wording_site: Path) -> None:
     (moved_js,), (waiting_js,) = read.values()
     assert moved_js["summary"] == "【已改期】家庭用电安全小课堂"
     assert moved_js["description"].startswith(f"本活动已改期，原定 {OLD_DAY}")
-    assert waiting_js["summary"] == "【已延期】观鸟入门讲座"
+    assert waiting_js["summary"] == "【延期待定】观鸟入门讲座"
     assert waiting_js["description"].startswith("本活动已延期（新时间待定）")
     assert waiting_js["status"] == "TENTATIVE"
+
+
+def test_a_search_result_says_the_status_as_the_cards_do(wording_site: Path) -> None:
+    """A search result said only 已延期 beside the old date (read as "put off to this date"), and
+    已改期 with no word of the date it moved from, where the cards say it in full."""
+    found = {}
+    for shard in (wording_site / "search" / "d").glob("*.json"):
+        found.update({row[0]: row for row in json.loads(shard.read_text("utf-8"))})
+    assert found["events/guanniao-rumen/"][5] == "已延期（新时间待定）"
+    assert found["events/yongdian-anquan/"][5] == f"已改期，原定 {OLD_DAY}"
+    assert found["events/guanniao-rumen/"][5] in _card(wording_site, "guanniao-rumen")
 
 
 def test_open_data_names_the_status_in_words(wording_site: Path) -> None:

@@ -25,6 +25,9 @@ STATUS_LABELS = {
     "full": "名额已满",
 }
 TO_BE_ANNOUNCED = "新时间待定"
+# What a title says in its 【】 (pages' and shared cards' titles, calendar and Atom entries): a
+# status read beside the event's date. 已延期 there read as "put off to this date".
+TITLE_LABELS = {**STATUS_LABELS, "postponed": "延期待定"}
 # Township-level areas (乡 includes 民族乡; 苏木 is Inner Mongolia's), and 功能区: a development
 # zone administered as one, named after the others.
 STREET_KINDS = ("街道", "镇", "乡", "苏木", "功能区")
@@ -452,6 +455,11 @@ class Event:
     def status_label(self) -> str:
         """已改期, 已延期, 已取消, 名额已满 or 正常举办 (open data, statistics, filters)."""
         return STATUS_LABELS[self.shown_status]
+
+    @property
+    def title_label(self) -> str:
+        """What its title's 【】 say: 已改期, 延期待定, 已取消, 名额已满 (see TITLE_LABELS)."""
+        return TITLE_LABELS[self.shown_status]
 
     @property
     def status_text(self) -> str:

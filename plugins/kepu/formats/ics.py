@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vCategory, vGeo, vRecur, vText, vUri
 
 from kepu.content.dates import format_day
-from kepu.content.model import STATUS_LABELS, Occurrence
+from kepu.content.model import TITLE_LABELS, Occurrence
 from kepu.content.recurrence import occurrence_point
 from kepu.content.sessions import calendar_note, change_label, changed_times
 from kepu.index.site import EventEntry, last_local_day, occurrence_key
 
 UNKNOWN_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
-# By Event.shown_status: 【已取消】, 【已改期】, 【已延期】, 【名额已满】.
-TITLE_PREFIX = {key: f"【{label}】" for key, label in STATUS_LABELS.items() if key != "scheduled"}
+# By Event.shown_status: 【已取消】, 【已改期】, 【延期待定】, 【名额已满】.
+TITLE_PREFIX = {key: f"【{label}】" for key, label in TITLE_LABELS.items() if key != "scheduled"}
 # Postponed with no new date yet: the date in the file is off but the event is not cancelled.
 ICAL_STATUS = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 FAIR_SHARE_FLOOR = 8_000  # bytes of one VEVENT a shared feed always has room for (a usual one: 1–3 KB)
