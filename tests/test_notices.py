@@ -355,3 +355,28 @@ def test_a_session_moved_to_another_place_says_where_it_went_on_its_old_day() ->
     assert away.day == day(2027, 1, 9) and away.place_label == "改到" and "泰达图书馆" in away.place
     held = [line for line in sheet.lines if line.held]
     assert held and all(line.place_label == "地点" for line in held)
+
+
+def test_a_sheet_asks_no_one_to_sign_up_for_an_event_put_off_with_no_new_date(tmp_path: Path) -> None:
+    """The resident audit: the street's sheet printed 报名：… with the phone number under an event
+    whose page says 活动延期，暂停报名 (only full and cancelled events were left without it)."""
+    import shutil
+    from datetime import date as day
+    from zoneinfo import ZoneInfo
+
+    from conftest import TEST_SITE
+    from test_site_index import index_for
+
+    from kepu.index.notices import build_sheet, notice_weeks
+
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    event.write_text(event.read_text("utf-8").replace("featured: true\n", (
+        "featured: true\nregistration:\n  required: true\n  phone: \"022-2530 0000\"\n"
+        "status: postponed\nstatus_note: 展品运输延误，新时间另行通知。\n")), "utf-8")
+    index = index_for(day(2026, 12, 1), site)
+    sheet = build_sheet(index.facets["streets"]["xinbei"], notice_weeks(day(2026, 12, 1))[0], ZoneInfo("Asia/Shanghai"))
+    [line] = [line for line in sheet.lines if line.slug == "liudong-kejiguan"]
+    assert (line.signup, line.registering, line.held) == ("", False, False), line
+    assert "已延期（新时间待定）" in line.status

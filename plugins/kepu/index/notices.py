@@ -170,7 +170,8 @@ def _sessions(entries: list[EventEntry], zone: ZoneInfo, first: date,
 def _line(occurrence: Occurrence, entry: EventEntry, day: date, zone: ZoneInfo, today: date) -> NoticeLine:
     event = entry.event
     status = _status(occurrence)
-    can_sign_up = not occurrence.cancelled and event.shown_status not in ("full", "cancelled")
+    # Held (not cancelled, nor put off with no new date) and not full: as the event page asks.
+    can_sign_up = occurrence.held and event.shown_status != "full"
     return NoticeLine(
         day=day, time=_time(occurrence, day, zone), title=event.title, place=_place(occurrence),
         audience=_audience(entry), signup=signup_text(event, today) if can_sign_up else "", status=status,
