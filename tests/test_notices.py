@@ -364,9 +364,9 @@ def test_a_sheet_asks_no_one_to_sign_up_for_an_event_put_off_with_no_new_date(tm
     from datetime import date as day
     from zoneinfo import ZoneInfo
 
-    from conftest import TEST_SITE
     from test_site_index import index_for
 
+    from conftest import TEST_SITE
     from kepu.index.notices import build_sheet, notice_weeks
 
     site = tmp_path / "site"

@@ -168,6 +168,9 @@ venue:
 status: postponed
 status_note: 主讲老师临时出差，新时间确定后另行通知。
 updated: 2026-11-29 10:00
+registration:
+  required: true
+  phone: "022-2530 0000"
 ---
 认识湿地常见鸟类。
 """
@@ -269,6 +272,8 @@ def test_calendar_files_carry_the_same_words(wording_site: Path) -> None:
     assert str(w["SUMMARY"]) == "【延期待定】观鸟入门讲座"
     assert str(w["DESCRIPTION"]).startswith("本活动已延期（新时间待定），原定 2026年12月19日（周六）14:00–16:00 暂不举办。")
     assert str(w["STATUS"]) == "TENTATIVE"
+    # Sign-up is paused, as its page says: the calendar entry gave the phone to call.
+    assert "需要报名" not in str(w["DESCRIPTION"]) and "022-2530 0000" not in str(w["DESCRIPTION"])
     require(node_available(), "node and ical.js (npm ci)")
     read = icaljs([wording_site / "events" / "yongdian-anquan.ics",
                    wording_site / "events" / "guanniao-rumen.ics"], date(2026, 12, 1), date(2027, 1, 1))

@@ -168,10 +168,11 @@ def description_lines(entry: EventEntry, event_url: str, location: str | None = 
                       cancelled: bool = False, alone: bool = False) -> list[str]:
     """The facts a calendar entry carries, one per line, the page link last; ``location``: where
     this entry is held when not at the event's own place (a moved session); ``cancelled``: the
-    entry is called off (the event, or this session), so it asks no one to sign up; ``alone``: one
+    entry is called off (the event, or this session), so it asks no one to sign up (nor does an
+    event put off with no new date); ``alone``: one
     session of a series shown without it (a venue's calendar), which says where the series meets."""
     event = entry.event
-    cancelled = cancelled or event.status == "cancelled"
+    cancelled = cancelled or not event.held  # called off, or put off with no new date: no sign-up
     lines = [_status_note(entry), event.summary]
     if entry.rule_text and alone:
         usual = location_text(entry)
@@ -214,7 +215,8 @@ def _registration(entry: EventEntry) -> str:
         parts.append(f"电话 {reg.phone}")
     if reg.url:
         parts.append(f"报名链接 {reg.url}")
-    return "报名：" + "，".join(parts)
+    note = f"（{reg.note}）" if reg.note else ""  # 请携带一名家长 · 名额已满，可电话登记候补
+    return "报名：" + "，".join(parts) + note
 
 
 class EventComponents:
