@@ -368,7 +368,7 @@ def test_a_day_page_accounts_for_every_line_it_lists(public_site) -> None:
     for page in pages:
         html = page.read_text("utf-8")
         lead = re.sub(r"<[^>]+>", "", re.search(r'<p class="lead">(.*?)</p>', html)[1])
-        said = re.fullmatch(r"共 (\d+) 场活动(?:（(?:另有 (\d+) 项跨天的活动在进行)?、?(?:(\d+) 场已取消)?、?"
+        said = re.fullmatch(r"共 (\d+) 场活动(?:，其中 \d+ 场延期待定)?(?:（(?:另有 (\d+) 项跨天的活动在进行)?、?(?:(\d+) 场已取消)?、?"
                             r"(?:(\d+) 场已改到别的日子)?）)?，按街镇排列。", lead)
         assert said, (page, lead)
         listed = html.count('<li class="ev ')

@@ -163,3 +163,18 @@ def test_an_event_postponed_to_a_time_not_yet_known_stays_among_those_to_come(tm
     # The editor's guide says how long, with the number the build uses.
     guide = (ROOT / "docs" / "editor-guide.md").read_text(encoding="utf-8")
     assert f"最多列到原定日期后 {POSTPONED_LISTED_DAYS} 天" in guide
+
+
+def test_a_day_page_says_which_of_its_sessions_waits_for_a_new_date(tmp_path: Path) -> None:
+    """The resident audit: 共 3 场活动 on 12月8日 counted an event put off with no new date as held
+    that day. The figures count it as a 场次 (with 延期待定 apart); the day says so too."""
+    from kepu.index.grids import by_day, day_count
+
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    event = site / "content" / "events" / "xinbei" / "2026" / "liudong-kejiguan.md"
+    event.write_text(event.read_text("utf-8").replace(
+        "featured: true\n", "featured: true\nstatus: postponed\nstatus_note: 展品运输延误，新时间另行通知。\n"), "utf-8")
+    index = index_for(date(2026, 12, 1), site)
+    count = day_count(by_day(index.upcoming, index.timezone)[date(2026, 12, 5)])
+    assert (count.sessions, count.waiting) == (2, 1), count  # 流动科技馆 waits; 周末科学同学会 is held

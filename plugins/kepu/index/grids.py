@@ -97,6 +97,7 @@ class DayCount:
     continuing: int
     cancelled: int
     moved: int = 0  # moved from this day to another
+    waiting: int = 0  # of ``sessions``: an event put off with no new date (延期待定), as the figures say
 
 
 def day_count(items: Sequence[DayItem]) -> DayCount:
@@ -104,7 +105,8 @@ def day_count(items: Sequence[DayItem]) -> DayCount:
     moved = sum(getattr(item, "away", False) for item in items)
     cancelled = sum(item.occurrence.cancelled for item in items if not getattr(item, "away", False))
     sessions = session_count(items)
-    return DayCount(sessions, len(items) - sessions - cancelled - moved, cancelled, moved)
+    waiting = sum(item.is_session and not item.occurrence.held for item in items)
+    return DayCount(sessions, len(items) - sessions - cancelled - moved, cancelled, moved, waiting)
 
 
 @dataclass(slots=True)
