@@ -130,7 +130,12 @@ def test_before_the_stop_day_only_the_sign_up_goes(mini_site: Path, tmp_path: Pa
     assert "电话报名" not in html
     assert '<p class="notice notice-past" hidden>本活动已结束。</p>' in html
     street = _text((output / "streets" / "xinbei" / "index.html").read_text("utf-8"))
-    assert re.search(r"周末科学同学会 2026年12月12日（周六）14:00–16:00 已取消", street), street[:2000]
+    # The resident audit: the card, the shared title and the embedded list said 已取消 of 12/12,
+    # as if one Saturday were off; the series stops there.
+    assert re.search(r"周末科学同学会 2026年12月12日（周六）14:00–16:00 已停办", street), street[:2000]
+    assert re.search(r"<title>【已停办】周末科学同学会 · ", html)
+    embed = _text((output / "embed" / "streets" / "xinbei" / "index.html").read_text("utf-8"))
+    assert "2026年12月12日（周六）14:00–16:00（已停办）" in embed, embed
 
 
 def test_every_calendar_reader_sees_the_rest_cancelled_and_the_held_ones_held(built: Path) -> None:

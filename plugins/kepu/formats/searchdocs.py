@@ -68,7 +68,8 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
         ends=int(entry.ends.timestamp()),
         soon=None if entry.is_past or entry.next is None else int(ends_at(entry.next).timestamp()),
         # A series' shown session moved or cancelled says so as the cards do (已改期, 已换地点).
-        status=("postponed" if entry.shown_label else "") if shown == "scheduled" else shown,
+        status=((("cancelled" if entry.shown.cancelled else "postponed") if entry.shown_label else "")
+                if shown == "scheduled" else shown),
         status_label=entry.shown_label if shown == "scheduled" else event.status_text,  # as cards say it
         street=entry.street.id, categories=tuple(c.id for c in entry.categories),
         excerpt=_excerpt(event.summary, body), held=event.held,

@@ -192,7 +192,10 @@ class EventEntry:
 
     @property
     def shown_label(self) -> str:
-        """``label_of`` the shown session."""
+        """``label_of`` the shown session; 已停办 when the series is called off from it (a held
+        session would be shown before any called off: none is left)."""
+        if self.stopped and self.shown.cancelled:
+            return "已停办"
         return self.label_of(self.shown)
 
     @property
