@@ -362,3 +362,25 @@ def test_the_rule_examples_in_the_docs_read_as_the_site_writes_them() -> None:
         if meaning.endswith("一次"):  # 每两周一次: the day comes from start
             continue
         assert describe(normalize_rule(rule, date(2026, 12, 5), TZ), False, TZ) == meaning, rule
+
+
+def test_the_filters_keep_an_event_waiting_for_a_new_date_after_its_planned_day(wording_site: Path, browser) -> None:
+    """The resident audit: two days after 观鸟入门讲座's planned 12月19日, its street's page still
+    listed it (put off, not over: it stays among the events to come), but the list's filters said
+    找到 N 项 without it. A date chosen (今天, 本周末) still finds it on no day: it has none yet."""
+    from datetime import datetime
+
+    from conftest import serve_directory
+
+    server, base = serve_directory(wording_site)
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    try:
+        page.clock.set_fixed_time(datetime.fromisoformat("2026-12-21T10:00:00+08:00"))
+        for query, found in (("street=xinbei", True), ("street=xinbei&when=today", False)):
+            page.goto(f"{base}/events/?{query}")
+            page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+            titles = page.locator("#results .card-title a").all_inner_texts()
+            assert any("观鸟入门讲座" in title for title in titles) == found, (query, titles)
+    finally:
+        page.close()
+        server.shutdown()

@@ -84,6 +84,9 @@
     if (!isNaN(s.age) && age && ((age[0] !== null && s.age < age[0]) || (age[1] !== null && s.age > age[1]))) {
       return -1;
     }
+    // Put off with no new date (已延期（新时间待定））: among those to come, as the list has it, even
+    // once its planned day is past; a chosen day never finds it (it has none yet).
+    if ((flags & 8) && row[col.status] === "postponed") { return s.when[1] === Infinity && sessions.length ? 0 : -1; }
     var found = -1, now = Date.now();
     for (var i = 0; i < sessions.length; i += WIDTH) {
       if (sessions[i] > s.when[1] || sessions[i] + sessions[i + 1] < s.when[0]) { continue; }
