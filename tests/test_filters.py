@@ -298,3 +298,22 @@ def test_a_card_says_what_an_event_costs_where_free_ones_say_free(public_site, b
 def _card_tags(page, cards: str) -> dict[str, str]:
     return {card.locator(".card-title").inner_text().strip(): " ".join(card.locator(".tags .tag").all_inner_texts())
             for card in page.locator(cards).all()}
+
+
+def test_today_finds_a_series_whose_session_today_is_called_off_and_says_so(public_site, browser) -> None:
+    """The resident audit: on Saturday 12月12日 a parent chose 今天 and 周末科学同学会 was simply
+    not there (its session that day is cancelled), where a cancelled event is listed 已取消: no
+    word that the usual Saturday is off. A day with a session held still shows that one."""
+    _, base = public_site
+    saturday = datetime(2026, 12, 12, 10, tzinfo=ZONE)
+    page = _open(browser, f"{base}/events/?street=hujiayuan&when=today", at=saturday)
+    cards = page.locator("#results article.card", has_text="周末科学同学会（秋冬学期")
+    assert cards.count() == 1, _titles(page)
+    when = cards.locator(".when").inner_text()
+    assert when.startswith("2026年12月12日（周六）14:00–16:00 已取消"), when
+    assert cards.locator(".when .badge.status-cancelled").count() == 1
+    page.close()
+    page = _open(browser, f"{base}/events/?street=hujiayuan", at=saturday)  # no day chosen: the next held
+    when = page.locator("#results article.card", has_text="周末科学同学会（秋冬学期").locator(".when").inner_text()
+    assert when.startswith("2026年12月19日（周六）14:00–16:00"), when
+    page.close()

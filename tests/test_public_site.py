@@ -298,10 +298,12 @@ def test_a_filtered_card_shows_the_session_the_filter_found(public_site, browser
     assert found and all(not (_days_of(when)[0] > high or _days_of(when)[1] < low) for when in found.values()), found
     days = [_days_of(when)[0] for when in found.values()]
     assert days == sorted(days), found
-    for title, when in found.items():  # the first session in the window not over, else the first there
-        within = [s for s in next(e for e in data if e["title"] == title)["sessions"]
-                  if date.fromisoformat(s["first"]) <= high and date.fromisoformat(s["last"]) >= low]
-        shown = next((s for s in within if datetime.fromisoformat(s["ends"]) > moment), within[0])
+    for title, when in found.items():  # the first session held in the window not over, else the first
+        within = [s for s in next(e for e in data if e["title"] == title)["sessions"]  # held there, else the
+                  if date.fromisoformat(s["first"]) <= high and date.fromisoformat(s["last"]) >= low]  # cancelled
+        held = [s for s in within if not s["cancelled"]]
+        off = [s for s in within if s["cancelled"] and datetime.fromisoformat(s["ends"]) > moment]
+        shown = next((s for s in held if datetime.fromisoformat(s["ends"]) > moment), held[0] if held else off[0])
         assert when.startswith(shown["when"]), (title, when, shown)
     if state == {"when": "today"}:
         assert "2026年12月8日（周二）" in next(w for t, w in found.items() if t.startswith("银龄智能手机课堂"))

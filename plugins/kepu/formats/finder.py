@@ -1,6 +1,6 @@
 """The static JSON index behind the events list's filters: every upcoming event, compactly.
 
-Format (version 8). Each event is a row whose columns ``fields`` names; ids are positions:
+Format (version 9). Each event is a row whose columns ``fields`` names; ids are positions:
 
 - ``url``: the event's path between the ``url`` prefix and suffix (``events/`` + slug + ``/``);
 - ``street``: a position in ``streets`` (registry order, which the page also uses for
@@ -10,13 +10,15 @@ Format (version 8). Each event is a row whose columns ``fields`` names; ids are 
   (cancelled, or postponed to a time not yet known: never 已结束);
 - ``age``: ``[min, max]`` (either may be null: open-ended) or null when the event has no range;
 - ``status``: "" when scheduled; ``status_text`` what the card's badge says;
-- ``sessions``: flat groups of five, one per upcoming occurrence held (a series' cancelled
-  session is left out: "today" must not find it), in order: its local first day as days after
+- ``sessions``: flat groups of five, one per upcoming occurrence (a series' cancelled session
+  too: a day chosen finds it, its card saying 已取消, as the calendars and the home page list it;
+  a session held is found before it), in order: its local first day as days after
   ``build_date`` (negative: already under way); how many days after that its last day falls; its
-  time in words (2026年12月20日（周日）09:30–11:30); a position in ``kinds`` — ``[place, label]``,
-  where it is held (a position in ``places``) and 已改期 / 已换地点 for a moved session, else "";
-  and the minutes from ``epoch`` (the build day's start, an ISO instant) to the instant it is
-  over. A card drawn for a filter shows the first session the filter found, where and when it is;
+  time in words (2026年12月20日（周日）09:30–11:30); a position in ``kinds`` — ``[place, label,
+  cancelled]``, where it is held (a position in ``places``), 已改期 / 已换地点 / 已取消 for a
+  changed session, else "", and 1 for a cancelled session, else 0; and the minutes from ``epoch``
+  (the build day's start, an ISO instant) to the instant it is over. A card drawn for a filter
+  shows the first session the filter found, where and when it is;
 - ``ends``: the instant the event is over, ISO with offset (the list's cards' ``data-ends``);
 - ``repeat``: a series' rule in words (每周六，至 …), a position in ``repeats``; null for one event;
 - ``cost``: what the card's tag says of a cost (材料费 10 元, or 收费 when long), a position in
@@ -31,9 +33,10 @@ from datetime import date, datetime, timedelta
 
 from kepu.content.dates import format_when
 from kepu.content.model import STATUS_LABELS
-from kepu.index.site import EventEntry, SiteIndex, build_instant, ends_at, last_local_day, local_day
+from kepu.content.sessions import session_label
+from kepu.index.site import SiteIndex, build_instant, ends_at, last_local_day, local_day
 
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 FIELDS = ("url", "title", "street", "categories", "audiences", "flags", "age",
           "status", "status_text", "sessions", "ends", "repeat", "cost")
 SESSION_WIDTH = 5
@@ -67,7 +70,7 @@ def filter_index(index: SiteIndex) -> dict:
                 (("streets", streets), ("categories", categories), ("audiences", audiences))}
     prefix, suffix = _url_parts(index)
     places: dict[str, int] = {}
-    kinds: dict[tuple[int, str], int] = {}
+    kinds: dict[tuple[int, str, int], int] = {}
     repeats: dict[str, int] = {}
     costs: dict[str, int] = {}
     epoch = build_instant(start, zone)
@@ -75,13 +78,15 @@ def filter_index(index: SiteIndex) -> dict:
     for entry in index.upcoming:
         event = entry.event
         sessions: list = []
-        for occurrence in _held(entry):
+        for occurrence in entry.upcoming:
             first = local_day(occurrence.start, zone)
             venue = occurrence.venue
             place = places.setdefault(venue.name if venue else ONLINE, len(places))
-            label = entry.label_of(occurrence)
+            called_off = occurrence.change is not None and occurrence.change.cancelled
+            label = session_label(occurrence) if called_off else entry.label_of(occurrence)
+            kind = kinds.setdefault((place, label, int(called_off)), len(kinds))
             sessions += [(first - start).days, (last_local_day(occurrence, zone) - first).days,
-                         format_when(occurrence.start, occurrence.end), kinds.setdefault((place, label), len(kinds)),
+                         format_when(occurrence.start, occurrence.end), kind,
                          int((ends_at(occurrence) - epoch).total_seconds() // 60)]
         registration = event.registration
         flags = ((FREE if event.is_free else 0) | (REGISTRATION if registration and registration.required else 0)
@@ -122,11 +127,6 @@ def filter_index(index: SiteIndex) -> dict:
     }
 
 
-def _held(entry: EventEntry) -> list:
-    """The upcoming occurrences a filter may find: a series' cancelled sessions left out."""
-    return [o for o in entry.upcoming if o.change is None or not o.change.cancelled]
-
-
 def rows(data: dict) -> list[dict]:
     """The index's events as dicts: url, title, street (id), categories and audiences (ids), free,
     registration, accessibility, held, age, status, status_text, sessions (dicts: first and last day,
@@ -142,10 +142,10 @@ def rows(data: dict) -> list[dict]:
         sessions = []
         for i in range(0, len(flat), SESSION_WIDTH):
             first, length, when, kind, ends = flat[i:i + SESSION_WIDTH]
-            place, label = data["kinds"][kind]
+            place, label, cancelled = data["kinds"][kind]
             sessions.append({"first": (start + timedelta(days=first)).isoformat(),
                              "last": (start + timedelta(days=first + length)).isoformat(), "when": when,
-                             "place": data["places"][place], "label": label,
+                             "place": data["places"][place], "label": label, "cancelled": bool(cancelled),
                              "ends": (epoch + timedelta(minutes=ends)).isoformat()})
         out.append({
             **e, "url": path.replace("{slug}", e["url"]),
@@ -156,7 +156,8 @@ def rows(data: dict) -> list[dict]:
             "accessibility": bool(e["flags"] & ACCESSIBLE), "held": not e["flags"] & UNHELD,
             "status": e["status"] or "scheduled",
             "sessions": sessions, "dates": [[s["first"], s["last"]] for s in sessions],
-            "when": sessions[0]["when"] if sessions else "", "place": sessions[0]["place"] if sessions else "",
+            **{key: next((s for s in sessions if not s["cancelled"]), sessions[0])[key] if sessions else ""
+               for key in ("when", "place")},
             "repeat": data["repeats"][e["repeat"]] if e["repeat"] is not None else "",
             "cost": data["costs"][e["cost"]] if e["cost"] is not None else "",
         })

@@ -87,13 +87,17 @@
     // Put off with no new date (已延期（新时间待定））: among those to come, as the list has it, even
     // once its planned day is past; a chosen day never finds it (it has none yet).
     if ((flags & 8) && row[col.status] === "postponed") { return s.when[1] === Infinity && sessions.length ? 0 : -1; }
-    var found = -1, now = Date.now();
+    var found = -1, off = -1, now = Date.now();
     for (var i = 0; i < sessions.length; i += WIDTH) {
       if (sessions[i] > s.when[1] || sessions[i] + sessions[i + 1] < s.when[0]) { continue; }
+      if (data.kinds[sessions[i + 3]][2]) {  // called off: found (已取消) only if no session held is
+        if (off < 0 && epoch + sessions[i + 4] * 6e4 > now) { off = i; }
+        continue;
+      }
       if (epoch + sessions[i + 4] * 6e4 > now) { return i; }  // in the window and not over
       if (found < 0) { found = i; }  // over already: shown (这一场已结束) only if none later is to come
     }
-    return found;
+    return found >= 0 ? found : off;
   }
   // A session's start time as its words give it (2026年12月19日（周六）14:00–16:00 → "14:00"; an
   // all-day one, "": first on its day).
@@ -137,11 +141,11 @@
     article.appendChild(title);
     var sessions = event.sessions, kind = data.kinds[sessions[at + 3]];
     var when = element("p", "when", sessions[at + 2]);
-    if (kind[1]) {  // this session moved: 已改期, 已换地点
+    if (kind[1]) {  // this session changed: 已改期, 已换地点, 已取消
       when.appendChild(document.createTextNode(" "));
-      when.appendChild(element("span", "badge status-postponed", kind[1]));
+      when.appendChild(element("span", "badge status-" + (kind[2] ? "cancelled" : "postponed"), kind[1]));
     }
-    if (at + WIDTH < sessions.length) {  // more sessions follow: once this one is over, 这一场已结束 (site.js)
+    if (at + WIDTH < sessions.length && !kind[2]) {  // more sessions follow: once this one is over, 这一场已结束 (site.js)
       when.setAttribute("data-session-ends", new Date(epoch + sessions[at + 4] * 6e4).toISOString());
     }
     if (event.repeat !== null && event.repeat !== undefined) {  // a series: its rule, as the list's own cards
