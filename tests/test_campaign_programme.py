@@ -242,6 +242,8 @@ def test_the_campaigns_calendar_is_cut_by_day_and_the_parts_are_listed(week, ora
     usual = (output / "feeds" / "campaigns" / f"{CAMPAIGN}.ics").read_text("utf-8")  # 订阅: the nearest ones
     held = re.findall(r"^UID:([^@\r]+)@", usual, re.MULTILINE)
     assert held and len(held) == len(set(held)) and set(held) <= set(items)
+    subscribe = (output / "subscribe" / "campaigns" / CAMPAIGN / "index.html").read_text("utf-8")
+    assert "这个日历只收录临近的活动，全部活动按天分成的日历文件列在" in subscribe
 
 
 def test_every_part_reads_the_same_in_icaljs_libical_and_python(week) -> None:
@@ -335,6 +337,11 @@ def test_the_samples_campaign_calendar_holds_its_whole_window(sample_output: Pat
     listed = {slug for slug, f in fronts.items() if "keji-huodongzhou-2026" in f.get("campaigns", "")}
     text = (sample_output / "feeds" / "campaigns" / "keji-huodongzhou-2026.ics").read_text("utf-8")
     assert set(re.findall(r"^UID:([^@\r]+)@", text, re.MULTILINE)) == listed and len(listed) >= 40
+    # Its subscribe page says so (it said past events leave after 90 days, as ordinary feeds do).
+    page = (sample_output / "subscribe" / "campaigns" / "keji-huodongzhou-2026" / "index.html").read_text("utf-8")
+    lead = re.sub(r"<[^>]+>", "", re.search(r'<p class="lead">(.*?)</p>', page, re.S)[1])
+    assert "天的活动会从订阅的日历里移除" not in lead, lead
+    assert "2026年滨海新区科技活动周的全部活动，结束以后也留在日历里" in lead, lead
 
 
 @pytest.mark.parametrize("campaign", ["quanguo-kepuri-2026", "keji-huodongzhou-2026"])
