@@ -180,6 +180,8 @@ class Place:
     closed_from: date | None = None
     closed_until: date | None = None
     closed_note: str = ""
+    # Names it went by before (most recent first): residents still look for it by them.
+    former_names: tuple[str, ...] = ()
 
     @property
     def venue(self) -> Venue:

@@ -11,6 +11,12 @@ from typing import Any
 import yaml
 
 from kepu.content.dates import DateFormatError, parse_when
+from kepu.content.formernames import (
+    former_name_clashes,
+    former_names_problem,
+    read_former_names,
+    spaced_former_names,
+)
 from kepu.content.frontmatter import MAX_FILE_BYTES, decode, duplicate_keys, load_yaml
 from kepu.content.model import (
     BASE_LEVELS,
@@ -80,7 +86,8 @@ REGISTRY_FIELDS = {
     "audiences": {"id", "name", "description"},
     "communities": {"id", "name", "kind", "street", "description"},
     "venues": {"id", "name", "kind", "street", "community", "address", "lat", "lon", "hours",
-               "accessibility", "base_level", "description", "closed_from", "closed_until", "closed_note"},
+               "accessibility", "base_level", "description", "closed_from", "closed_until", "closed_note",
+               "former_names"},
     "programmes": {"id", "name", "level", "parent", "owners", "description"},
     "campaigns": {"id", "name", "edition", "start", "end", "main_event", "implied", "description"},
     "people": {"id", "name", "title", "field", "organisation", "consent", "description"},
@@ -277,6 +284,8 @@ def _load_one(kind: str, path: Path, shown: str,
         result[ident] = make(item)
         item_lines[ident] = lines
         problems.extend(filter(None, [_spaced_name(item, lines, shown)]))
+        if kind == "venues":
+            problems.extend(spaced_former_names(result[ident], lines, shown))
         if kind == "campaigns":  # the campaign stays (events naming it are not blamed), as not implied
             problems.extend(filter(None, [_flag_type(item, lines, shown, "implied", IMPLIED_HINT)]))
     return result, item_lines, problems
@@ -375,7 +384,7 @@ def _check_new_item(kind: str, item: dict, lines: dict[str, int], shown: str) ->
         "venues": lambda: _needs(item, lines, shown, "street", "所属街镇编号")
         or _one_of(item, lines, shown, "kind", VENUE_KINDS, required=True)
         or _one_of(item, lines, shown, "base_level", BASE_LEVELS) or _place_coordinates(item, lines, shown)
-        or _closure_problem(item, lines, shown),
+        or _closure_problem(item, lines, shown) or former_names_problem(item, lines, shown, MAX_CHARS["name"]),
         "programmes": lambda: _one_of(item, lines, shown, "level", PROGRAMME_LEVELS)
         or _id_list_problem(item, lines, shown, "owners"),
         "campaigns": lambda: _window_problem(item, lines, shown),
@@ -527,7 +536,8 @@ MAKERS: dict[str, Callable[[dict], Any]] = {
                               _text(i, "community"), _text(i, "address"), _float(i.get("lat")),
                               _float(i.get("lon")), _text(i, "hours"), _text(i, "accessibility"),
                               _text(i, "base_level"), _text(i, "description"), _opt_day(i.get("closed_from")),
-                              _opt_day(i.get("closed_until")), _text(i, "closed_note")),
+                              _opt_day(i.get("closed_until")), _text(i, "closed_note"),
+                              read_former_names(i.get("former_names"))),
     "programmes": lambda i: Programme(i["id"], _text(i, "name"), _text(i, "level"), _text(i, "parent"),
                                       _ids(i, "owners"), _text(i, "description")),
     "campaigns": lambda i: Campaign(i["id"], _text(i, "name"), _day(i.get("start")), _day(i.get("end")),
@@ -595,6 +605,7 @@ def load_registries(data_dir: Path, shown_prefix: str = "content/data",
     problems.extend(_campaign_days_in_all(loaded["campaigns"], lines["campaigns"], shown))
     problems.extend(_without_consent(loaded["people"], lines["people"], f"{shown_prefix}/{REGISTRY_FILES['people']}"))
     problems.extend(_shared_words(loaded["synonyms"], lines["synonyms"], f"{shown_prefix}/{REGISTRY_FILES['synonyms']}"))
+    problems.extend(former_name_clashes(loaded["venues"], lines["venues"], f"{shown_prefix}/{REGISTRY_FILES['venues']}"))
     problems.extend(load_outlines(data_dir, shown_prefix, loaded["streets"])[1])
     problems.extend(stop_reference_problems(loaded["routes"], loaded["venues"], lines["routes"],
                                             f"{shown_prefix}/{REGISTRY_FILES['routes']}"))
