@@ -263,3 +263,39 @@ def test_a_day_in_the_query_offers_the_events_of_that_day(public_site, browser) 
     page.get_by_role("status").get_by_text("找到").wait_for()
     assert not page.locator("#search-when").is_visible()
     page.close()
+
+
+def test_a_renamed_venue_is_found_by_its_former_name_which_its_result_and_page_say(public_site, browser) -> None:
+    """A resident's report: venues get renamed (汉沽区中医医院 is 滨海新区汉沽中医医院 since the districts
+    merged), residents keep searching by the old name, and search found nothing. The venue's page is
+    found by its former name (whole, in part or in pinyin) before anything else; its result says 原名：…
+    with what was typed marked, so a result under another name is no puzzle; its page and the
+    venues' list say the former name too."""
+    _, base = public_site
+    page = browser.new_page(viewport={"width": 390, "height": 900}, timezone_id="Asia/Shanghai")
+    page.clock.set_fixed_time(NOW)
+    for query, marked in (("汉沽区中医医院", "汉沽区中医医院"), ("汉沽区中医", "汉沽区中医"), ("hanguqu", None)):
+        page.goto(f"{base}/search/?q={quote(query)}")
+        page.get_by_role("status").get_by_text("找到").wait_for()
+        results = page.locator("#search-results > li").all()
+        assert results and results[0].locator("h2 a").get_attribute("href").endswith(
+            "/venues/hangu-zhongyi-yiyuan/"), (query, page.get_by_role("status").inner_text())
+        assert link_titles(results[0].locator("h2 a")) == ["滨海新区汉沽中医医院"]
+        said = results[0].locator(".summary")
+        assert said.inner_text().startswith("原名：汉沽区中医医院。"), said.inner_text()
+        if marked:
+            assert said.locator("mark").inner_text() == marked
+        if query == "汉沽区中医医院":  # the events held there follow it, as for its name now (both over)
+            held = {result.locator("h2 a").get_attribute("href").rsplit("/", 2)[-2] for result in results[1:]}
+            assert {"qkr26-hangu-zhongyi", "kjz26-hangu-zhongyi"} <= held, held
+    results[0].locator("h2 a").click()
+    page.wait_for_url("**/venues/hangu-zhongyi-yiyuan/")
+    facts = page.locator("dl.facts")
+    assert facts.locator("dt", has_text="原名").is_visible()
+    assert facts.locator("dt:has-text('原名') + dd").inner_text() == "汉沽区中医医院"
+    # … and to web search engines, which show a page's description under its title.
+    assert "（原名汉沽区中医医院）" in page.locator("meta[name=description]").get_attribute("content")
+    page.goto(f"{base}/venues/")
+    listed = page.locator(".venue-list li", has=page.get_by_role("link", name="滨海新区汉沽中医医院", exact=True))
+    assert "（原名：汉沽区中医医院）" in listed.inner_text()
+    page.close()

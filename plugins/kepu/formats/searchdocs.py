@@ -16,6 +16,7 @@ from kepu.index.site import EventEntry, Facet, ends_at
 BODY_CHARS = 2000  # of a page's text, what search reads beyond its names
 EXCERPT_CHARS = 80
 NEWS_PLACE = "新闻动态"
+FORMER_SAID = "原名："  # before a renamed venue's former names, in its result
 # The groupings whose own pages search finds by name, and what a result calls each (a street's and
 # a community's own kind: 街道, 镇, 社区, 村); categories and audiences are the filters' and lists'.
 # In the order shown: a street's or community's name begins many venues' and teams' (某某街道 before
@@ -64,7 +65,9 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
                entry.community.name if entry.community else event.community,
                *(s.name for s in entry.speakers), *(c.name for c in entry.categories),
                *(a.name for a in entry.audiences)),
-        text=(event.summary, *(v.address for v in places), body),
+        # A renamed venue's former names find the events held there, as its name now does (the
+        # venue's own result, first, says 原名：…).
+        text=(event.summary, *(v.address for v in places), *(entry.place.former_names if entry.place else ()), body),
         ends=int(entry.ends.timestamp()),
         soon=None if entry.is_past or entry.next is None else int(ends_at(entry.next).timestamp()),
         # A series' shown session moved or cancelled says so as the cards do (已改期, 已换地点).
@@ -102,14 +105,18 @@ def grouping_doc(facet: Facet, registries: Registries, closures: Mapping[str, st
     coming = f"近期活动 {len(facet.upcoming)} 项"
     if kind == "venues" and facet.id in closures:  # SiteIndex.closures: as its page says it
         coming = f"{closures[facet.id]}。{coming}"
-    # A venue is looked for by its address too (新港路); one with events to come before one without
-    # (科技活动周: next May's week before last May's).
+    # A venue is looked for by its address too (新港路), and by the names it had before it was
+    # renamed, which its result says first (原名：…, the typed words marked): a result under another
+    # name is no puzzle. One with events to come before one without (科技活动周: next May's week
+    # before last May's).
+    former = getattr(item, "former_names", ()) if kind == "venues" else ()
     names = (facet.name, item.address) if kind == "venues" and item.address else (facet.name,)
+    excerpt = f"{coming}。{_excerpt(description, '')}" if description else coming
     return SearchDoc(url=facet.url, title=facet.name, when=GROUPING_WORDS[kind] or getattr(item, "kind", ""),
                      place=" · ".join(w for w in where if w),
                      order=(not facet.upcoming, list(GROUPING_WORDS).index(kind), facet.id),
-                     names=names, text=text, street=street.id if street else "",
-                     excerpt=f"{coming}。{_excerpt(description, '')}" if description else coming, grouping=True)
+                     names=(*names, *former), text=text, street=street.id if street else "",
+                     excerpt=f"{FORMER_SAID}{'、'.join(former)}。{excerpt}" if former else excerpt, grouping=True)
 
 
 def search_site(registries: Registries) -> SearchSite:
