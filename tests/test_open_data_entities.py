@@ -101,6 +101,8 @@ def test_each_registry_is_open_data_with_its_page_and_calendar(sample_output: Pa
         assert [item["id"] for item in items] == listed and document["count"] == len(listed), kind
         for item in items:
             assert item["name"] == registry[item["id"]]["name"]
+            if kind == "venues":  # a renamed venue's former names, as a list (none: empty)
+                assert item["former_names"] == registry[item["id"]].get("former_names", []), item
             for key in ("url", "feed"):
                 path = item[key].removeprefix(site)
                 assert (sample_output / path / ("index.html" if path.endswith("/") else "")).is_file(), item[key]
@@ -110,6 +112,9 @@ def test_each_registry_is_open_data_with_its_page_and_calendar(sample_output: Pa
     parents = {p["id"]: p["parent"] for p in json.loads(
         (sample_output / "data" / "programmes.json").read_text("utf-8"))["programmes"]}
     assert parents == {i: p.get("parent", "") for i, p in _registry("programmes").items()}
+    venues = json.loads((sample_output / "data" / "venues.json").read_text("utf-8"))
+    assert venues["version"] == "1.8"  # 1.8: venues' former_names
+    assert any(venue["former_names"] for venue in venues["venues"])  # the sample has one
 
 
 def test_the_open_data_page_documents_the_new_columns_and_files(sample_output: Path) -> None:
@@ -118,5 +123,5 @@ def test_the_open_data_page_documents_the_new_columns_and_files(sample_output: P
         assert f'<th scope="row">{column}</th>' in html, column
     for kind in KINDS:
         assert f'href="/data/{kind}.json"' in html, kind
-    for field in ("community_kind", "speakers", "programmes", "venue_id"):
+    for field in ("community_kind", "speakers", "programmes", "venue_id", "former_names"):
         assert f"<code>{field}</code>" in html, field

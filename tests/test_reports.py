@@ -136,7 +136,7 @@ def test_events_json_validates_against_its_published_schema(sample_output: Path)
     schema = json.loads((sample_output / "data" / "events.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
-    assert document["version"] == "1.7" and document["count"] == len(document["events"]) >= 80
+    assert document["version"] == "1.8" and document["count"] == len(document["events"]) >= 80
     assert document["$schema"] == schema["$id"]
     by_id = {e["id"]: e for e in document["events"]}
     assert by_id.keys() == event_fronts(ROOT / "content").keys()

@@ -18,11 +18,12 @@ from kepu.formats.csvsafe import cell
 from kepu.index.site import EventEntry, SiteIndex, in_window, last_local_day, local_day, session_community
 from kepu.index.stats import recorded_attendance
 
-DATA_VERSION = "1.7"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
+DATA_VERSION = "1.8"  # 1.1: status_label; 1.2: recurrence.sessions (changed sessions of a series);
 # 1.3: programmes, campaigns, venue_id, community_id, community_kind, speakers (and the CSV's columns);
 # 1.4: the CSV's 名额 and 免费 columns; 1.5: recurrence.sessions[].venue_id; 1.6: recurrence.stop (a
 # series called off from one session on), attendance null where events.csv and the figures leave it out;
-# 1.7: a series' CSV rows name a campaign only for its sessions in the campaign's window
+# 1.7: a series' CSV rows name a campaign only for its sessions in the campaign's window; 1.8:
+# venues.json's former_names (a renamed venue's earlier names)
 CSV_COLUMNS = [
     ("event_id", "活动编号"), ("date", "日期"), ("start", "开始时间"), ("end", "结束时间"),
     ("all_day", "全天"), ("title", "活动名称"), ("status", "状态"), ("street_id", "街镇编号"),

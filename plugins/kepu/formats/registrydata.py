@@ -14,7 +14,7 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "programmes": ("id", "name", "level", "parent", "owners", "description"),
     "campaigns": ("id", "name", "edition", "start", "end", "main_event", "description"),
     "venues": ("id", "name", "kind", "street", "community", "address", "lat", "lon", "hours", "accessibility",
-               "base_level", "description", "closed_from", "closed_until", "closed_note"),
+               "base_level", "description", "closed_from", "closed_until", "closed_note", "former_names"),
     "communities": ("id", "name", "kind", "street", "description"),
     "people": ("id", "name", "title", "field", "organisation", "description"),
 }
@@ -27,7 +27,8 @@ FIELD_NOTES = {
     "lat": "纬度", "lon": "经度", "hours": "开放时间", "accessibility": "无障碍说明",
     "base_level": "科普基地级别", "title": "职称", "field": "专业领域", "organisation": "单位",
     "closed_from": "暂停开放的第一天（没有暂停时为空）", "closed_until": "恢复开放前的最后一天（为空：另行通知）",
-    "closed_note": "暂停开放的原因", "events": "本站登记的活动数（项）", "url": "页面地址", "feed": "日历订阅地址（ICS）",
+    "closed_note": "暂停开放的原因", "former_names": "改名前用过的名称（原名）的列表，近的在前；没有改过名为空列表",
+    "events": "本站登记的活动数（项）", "url": "页面地址", "feed": "日历订阅地址（ICS）",
 }
 TITLES = {"programmes": "科普项目", "campaigns": "主题活动", "venues": "场地", "communities": "社区和村",
           "people": "专家（仅本人同意公开的）"}
