@@ -325,13 +325,20 @@ def test_an_event_outside_its_campaign_window_is_questioned(mini_site: Path) -> 
             " — 检查活动日期，或删去这个主题活动编号") in lines
 
 
+RENAMED = VENUES + "  former_names: [生态城安全馆]\n"  # the venue's name before it was renamed
+
+
 def test_a_venue_written_on_one_line_is_told_how_to_write_it(mini_site: Path) -> None:
-    """A registered venue's name gets its id; any other place on one line still gets the way to
-    write name and address."""
-    site = with_registries(mini_site, event=EVENT.replace("venue: anquanguan", "venue: 生态城安全教育体验馆"))
+    """A registered venue's name (or its former name) gets its id; any other place on one line
+    still gets the way to write name and address."""
+    site = with_registries(mini_site, event=EVENT.replace("venue: anquanguan", "venue: 生态城安全教育体验馆"),
+                           venues=RENAMED)
     (site / EVENT_PATH).with_name("elsewhere.md").write_text(EVENT.replace("venue: anquanguan", "venue: 泰达图书馆"))
+    (site / EVENT_PATH).with_name("old-name.md").write_text(EVENT.replace("venue: anquanguan", "venue: 生态城安全馆"))
     lines = check_lines(site)
     assert f"{EVENT_PATH}:9: venue: 未知的场地编号“生态城安全教育体验馆” — “生态城安全教育体验馆”是名称，这里要写编号：anquanguan" in lines
+    assert (f"{EVENT_PATH.replace('xinnong-dongji', 'old-name')}:9: venue: “生态城安全馆”是场地“生态城安全教育体验馆”"
+            "（编号 anquanguan）以前的名称 — 这里写场地编号：venue: anquanguan（名称、地址和地图用登记的）") in lines
     assert (f"{EVENT_PATH.replace('xinnong-dongji', 'elsewhere')}:9: venue: 地点要分开写名称和地址"
             " — 在 venue: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址"
             "；常用场地也可以只写 content/data/venues.yml 里的场地编号") in lines
@@ -349,11 +356,20 @@ def test_a_registered_venue_written_out_by_its_id_or_name_is_told_to_name_it(min
     elsewhere = (site / EVENT_PATH).with_name("elsewhere.md")
     elsewhere.write_text(EVENT.replace("venue: anquanguan", "venue:\n  name: 泰达图书馆\n  address: 泰达街道")
                          .replace("title: 新农学堂：冬季大棚管理", "title: 新农学堂：秋季大棚管理"), "utf-8")
+    # Written out under the name it had before it was renamed: its page would not list the event,
+    # and the event's page would give the old name.
+    (site / "content" / "data" / "venues.yml").write_text(RENAMED, "utf-8")
+    (site / EVENT_PATH).with_name("old-name.md").write_text(
+        by_name.replace("name: 生态城安全教育体验馆", "name: 生态城安全馆").replace(
+            "title: 新农学堂：冬季大棚管理", "title: 新农学堂：夏季大棚管理"), "utf-8")
     lines = check_lines(site)
     assert (f"{EVENT_PATH}:10: venue.name: 场地名称“anquanguan”是登记过的场地编号"
             " — 把 venue: 下面的几行换成一行 venue: anquanguan（名称和地址用 content/data/venues.yml 里登记的）") in lines
     assert (f"{EVENT_PATH.replace('xinnong-dongji', 'by-name')}:10: （提醒）venue.name: “生态城安全教育体验馆”是登记过的场地"
             "（编号 anquanguan） — 写成一行 venue: anquanguan，场地页才会列出这个活动，名称和地址也以登记的为准") in lines
+    assert (f"{EVENT_PATH.replace('xinnong-dongji', 'old-name')}:10: （提醒）venue.name: “生态城安全馆”是场地"
+            "“生态城安全教育体验馆”（编号 anquanguan）以前的名称 — 写成一行 venue: anquanguan，场地页才会列出这个活动，"
+            "页面上也是它现在的名称和地址") in lines
     assert not [line for line in lines if "elsewhere.md" in line], lines
 
 

@@ -652,6 +652,16 @@ def test_a_capacity_in_full_width_digits_with_people_is_a_number() -> None:
     assert parse_count("２０人") == 20 and parse_count("") is None
 
 
+def test_a_venue_typed_by_the_name_it_had_before_is_the_registered_venue() -> None:
+    """A volunteer types (or a spreadsheet row gives) the name a venue had before it was renamed:
+    the new file names the venue by its id, as for its name now, not a place written out that its
+    page would never list (and that the check would remind of)."""
+    registries, problems = load_registries(ROOT / "content" / "data")
+    assert not problems
+    assert scaffold.registered_venue("汉沽区中医医院", registries, "hangu") == "hangu-zhongyi-yiyuan"
+    assert scaffold.registered_venue("汉沽区中医", registries, "hangu") == ""  # a name, not a part of one
+
+
 def test_a_registry_name_with_a_line_break_adds_no_field_to_a_new_file() -> None:
     """A venue named "新北科普馆\\nonline: https://evil.example/live\\n#" in venues.yml: every
     new-event for it (and every imported row) wrote the second line as a field of its own, and

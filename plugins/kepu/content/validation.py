@@ -36,6 +36,7 @@ from kepu.content.dates import (
     parse_when,
     shorten,
 )
+from kepu.content.formernames import former_name_owners
 from kepu.content.frontmatter import SourceDoc
 from kepu.content.model import (
     STATUS_LABELS,
@@ -177,6 +178,12 @@ class ValidationContext:
             items = getattr(self.registries, kind)
             self._names[kind] = {item.name: ident for ident, item in items.items()}
         return self._names[kind]
+
+    def former_venue_names(self) -> dict[str, str]:
+        """A renamed venue's former name → its id (venues.yml ``former_names``)."""
+        if "former venues" not in self._names:  # (kept beside the registries' names)
+            self._names["former venues"] = former_name_owners(self.registries.venues)
+        return self._names["former venues"]
 
 
 class FieldReader:
@@ -515,6 +522,10 @@ def venue_at(checker: FieldReader, key: str = "venue", label: str = "地点") ->
         return venues[ident].venue if ident else None
     leaf = key.rsplit(".", 1)[-1]
     registered = f"；常用场地也可以只写 {checker.ctx.registry_file('venues')} 里的场地编号" if venues else ""
+    if isinstance(value, str) and (ident := checker.ctx.former_venue_names().get(value.strip())):
+        checker.error(key, f"“{value.strip()}”是场地“{venues[ident].name}”（编号 {ident}）以前的名称",
+                      f"这里写场地编号：{leaf}: {ident}（名称、地址和地图用登记的）")
+        return None
     if isinstance(value, str):
         checker.error(key, f"{label}要分开写名称和地址",
                       f"在 {leaf}: 下面另起两行，各缩进两个空格，写 name: 场地名称 和 address: 详细地址{registered}")
@@ -547,6 +558,9 @@ def _registered_written_out(checker: FieldReader, key: str, name: str) -> None:
     elif (ident := checker.ctx.names("venues").get(name)) is not None:
         checker.warn(f"{key}.name", f"“{name}”是登记过的场地（编号 {ident}）",
                      f"写成一行 {leaf}: {ident}，场地页才会列出这个活动，名称和地址也以登记的为准")
+    elif (ident := checker.ctx.former_venue_names().get(name)) is not None:  # renamed since
+        checker.warn(f"{key}.name", f"“{name}”是场地“{checker.ctx.registries.venues[ident].name}”（编号 {ident}）以前的名称",
+                     f"写成一行 {leaf}: {ident}，场地页才会列出这个活动，页面上也是它现在的名称和地址")
 
 
 def _coordinates(checker: FieldReader, key: str) -> tuple[float | None, float | None]:

@@ -489,12 +489,14 @@ def _place(answers: Answers, registries: Registries, street: str) -> tuple[str, 
 
 def registered_venue(text: str, registries: Registries, street: str) -> str:
     """The venues.yml id ``text`` names: the id itself, or a registered name (this street's venue
-    first, when two streets register one name); "" for any other place."""
+    first, when two streets register one name), or a renamed venue's former name; "" for any other
+    place."""
     venues = registries.venues
     if text in venues:
         return text
     named = [v.id for v in venues.values() if v.name == text]
-    return next((i for i in named if venues[i].street == street), named[0] if named else "")
+    return next((i for i in named if venues[i].street == street), named[0] if named else "") or next(
+        (v.id for v in venues.values() if text in v.former_names), "")
 
 
 REGISTRATION_KEYS = ("registration_url", "registration_phone", "registration_deadline",
