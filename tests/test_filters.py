@@ -317,3 +317,26 @@ def test_today_finds_a_series_whose_session_today_is_called_off_and_says_so(publ
     when = page.locator("#results article.card", has_text="周末科学同学会（秋冬学期").locator(".when").inner_text()
     assert when.startswith("2026年12月19日（周六）14:00–16:00"), when
     page.close()
+
+
+def test_tomorrow_is_a_time_choice_taken_with_the_keyboard(public_site, browser) -> None:
+    """A parent plans tomorrow's outing: 时间 offered 今天 and 本周末, not 明天 (and search had no
+    filter to offer for 明天). 明天 is a choice beside the others, taken with the arrow keys like
+    them, and lists the events with a session on the reader's tomorrow: on Friday night, Saturday's."""
+    output, base = public_site
+    page = _open(browser, f"{base}/events/", at=datetime(2026, 12, 4, 22, tzinfo=ZONE))
+    time = page.get_by_role("group", name="时间")
+    assert [label.strip() for label in time.locator("label").all_inner_texts()] == [
+        "不限", "今天", "明天", "本周末", "本周", "本月"]
+    time.get_by_role("radio", name="今天").check()
+    page.wait_for_function("location.search === '?when=today'")
+    page.keyboard.press("ArrowRight")  # the next choice of the group, as a keyboard reaches it
+    page.wait_for_function("location.search === '?when=tomorrow'")
+    assert time.get_by_role("radio", name="明天").is_checked()
+    saturday = "2026-12-05"
+    expected = {e["title"] for e in _data(output) if any(s["first"] <= saturday <= s["last"] for s in e["sessions"])
+                and not (e["status"] == "postponed" and not e["held"])}  # put off with no new date: on no day
+    assert expected and set(_titles(page)) == expected
+    assert _status(page) == f"找到 {len(expected)} 项活动"
+    assert all("12月5日" in when for when in page.locator("#results article.card .when").all_inner_texts())
+    page.close()

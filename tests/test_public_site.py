@@ -208,7 +208,7 @@ def test_filter_index_holds_every_upcoming_event(public_site) -> None:
 def _window(state: dict, today: date) -> tuple[date, date]:
     """The days a 时间 choice means, written again in Python."""
     sunday = today + timedelta(days=6 - today.weekday())
-    return {"today": (today, today), "week": (today, sunday),
+    return {"today": (today, today), "tomorrow": (today + timedelta(days=1),) * 2, "week": (today, sunday),
             "weekend": (max(today, sunday - timedelta(days=1)), sunday),
             "month": (today, (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)),
             }.get(state.get("when", ""), (today, date(2100, 1, 1)))
@@ -240,6 +240,7 @@ def _expected(data: dict, state: dict, now: datetime) -> list[str]:
     {"street": "hujiayuan"},
     {"when": "weekend"},
     {"when": "today"},
+    {"when": "tomorrow"},
     {"category": "zhulao-kepu", "when": "month"},
     {"when": "week", "free": "1"},
 ])
@@ -276,7 +277,9 @@ def _days_of(when: str) -> tuple[date, date]:
     (datetime(2026, 12, 9, 10, tzinfo=ZONE), {}),  # any time: from the reader's today on
     (datetime(2026, 12, 5, 17, tzinfo=ZONE), {"when": "weekend"}),  # Saturday's sessions over, Sunday's to come
     (datetime(2026, 12, 1, 12, tzinfo=ZONE), {"when": "month"}),  # this morning's class over: next Tuesday's
-], ids=["weekend", "today-a-week-later", "next-week", "any-time", "saturday-evening", "month-at-noon"])
+    (datetime(2026, 12, 4, 22, tzinfo=ZONE), {"when": "tomorrow"}),  # Friday night: Saturday's, by the reader's clock
+], ids=["weekend", "today-a-week-later", "next-week", "any-time", "saturday-evening", "month-at-noon",
+        "tomorrow-on-friday-night"])
 def test_a_filtered_card_shows_the_session_the_filter_found(public_site, browser, moment, state) -> None:
     """A weekly series found for 今天 or 周末 shows that day's session, not the one next at the build
     (the audit's 银龄智能手机课堂, shown as 12月1日 … 这一场已结束 under 今天 on 8 Dec); a session in

@@ -29,6 +29,7 @@
     var dow = new Date(t + "T00:00:00Z").getUTCDay(); // 0 = Sunday
     var toSunday = dow === 0 ? 0 : 7 - dow;
     if (when === "today") { return [n, n]; }
+    if (when === "tomorrow") { return [n + 1, n + 1]; }
     if (when === "weekend") { return [dow === 0 ? n : n + Math.max(0, 6 - dow), n + toSunday]; }
     if (when === "week") { return [n, n + toSunday]; }
     if (when === "month") {
