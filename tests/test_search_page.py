@@ -3,6 +3,7 @@ cancelled said in words that can be read, a search box that can be seen, no axe 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import require
+from kepu.formats.finder import rows
 from webtools import axe, axe_available, link_titles
 
 pytestmark = pytest.mark.build
@@ -298,4 +300,42 @@ def test_a_renamed_venue_is_found_by_its_former_name_which_its_result_and_page_s
     page.goto(f"{base}/venues/")
     listed = page.locator(".venue-list li", has=page.get_by_role("link", name="滨海新区汉沽中医医院", exact=True))
     assert "（原名：汉沽区中医医院）" in listed.inner_text()
+    page.close()
+
+
+def test_a_weekday_or_tomorrow_in_the_query_offers_that_day_s_events(public_site, browser) -> None:
+    """Residents name the day as they say it: 周六活动, 星期天, 礼拜六, 明天有什么活动. Those offered
+    nothing (only 周末, 今天, 本周 and 本月 did). Saturday or Sunday offers the weekend's events and
+    says so (本周末: the list has no single day of it); 明天 offers the list's 明天, which lists the
+    events of the reader's tomorrow. 下周六 is not this weekend: no offer rather than a wrong one."""
+    output, base = public_site
+    page = browser.new_page(viewport={"width": 390, "height": 900}, timezone_id="Asia/Shanghai")
+    page.clock.set_fixed_time(NOW)
+
+    def offered(query: str):
+        page.goto(f"{base}/search/?q={quote(query)}")
+        page.wait_for_function("() => /找到|没有/.test(document.getElementById('search-status').textContent)")
+        return page.locator("#search-when a")
+
+    for query in ("周六活动", "星期六", "礼拜六", "周日", "星期日", "星期天有什么活动"):
+        offer = offered(query)
+        assert offer.is_visible(), query
+        assert offer.inner_text() == "查看本周末的全部近期活动", query
+        assert offer.get_attribute("href") == f"{base}/events/?when=weekend", query
+    for query in ("下周六", "下个周末"):
+        assert not offered(query).count() and not page.locator("#search-when").is_visible(), query
+    assert offered("明日").inner_text() == "查看明天的全部近期活动"
+    offer = offered("明天有什么活动")
+    assert offer.inner_text() == "查看明天的全部近期活动"
+    offer.click()
+    page.wait_for_url(f"{base}/events/?when=tomorrow")
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    assert page.get_by_role("radio", name="明天").is_checked()
+    tomorrow = "2026-12-02"  # the reader's, on the build morning
+    expected = {e["title"] for e in rows(json.loads((output / "events" / "filter.json").read_text("utf-8")))
+                if any(s["first"] <= tomorrow <= s["last"] for s in e["sessions"])
+                and not (e["status"] == "postponed" and not e["held"])}  # put off with no new date: on no day
+    cards = page.locator("#results article.card")
+    assert expected and set(link_titles(cards.locator(".card-title a"))) == expected
+    assert all(when.startswith("2026年12月2日") for when in cards.locator(".when").all_inner_texts())
     page.close()
