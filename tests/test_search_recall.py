@@ -4,6 +4,7 @@ the content files themselves (their text and the registries), not from the index
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -37,7 +38,8 @@ def _names(registry: str, consent_only: bool = False) -> dict[str, dict]:
 
 def _texts(meta: dict, body: str) -> list[str]:
     """What a resident reads of an event: its title, summary, venue (and where a session moved to), programmes, campaigns,
-    community, speakers, audiences and text (registry ids read as the names they stand for)."""
+    community, speakers, audiences, cost (免费 unless it says otherwise) and text (registry ids read as the names
+    they stand for)."""
     sessions = (meta.get("recurrence") or {}).get("sessions") or []
     places = [_venue(meta.get("venue")), *(_venue(s.get("venue")) for s in sessions if s.get("status") != "cancelled")]
     community = str(meta.get("community", "") or "")
@@ -47,7 +49,7 @@ def _texts(meta: dict, body: str) -> list[str]:
                                ("audiences", "audiences"))
              for i in meta.get(key, []) or []]
     return [meta["title"], str(meta.get("summary", "")), *(str(v.get(key, "")) for v in places for key in ("name", "address")),
-            *map(str, meta.get("tags", []) or []), community, *named, body]
+            *map(str, meta.get("tags", []) or []), community, *named, str(meta.get("cost", "免费")), body]
 
 
 def _venue(venue: dict | str | None) -> dict:
@@ -130,6 +132,8 @@ def search(public_site, browser):
     ("梦工厂", ("梦工厂",)),
     ("银龄", ("银龄", "银发", "长者", "老人", "老年")),  # found 3: titles say 银龄, residents 老人 (synonyms.yml)
     ("泰达图书馆", ("泰达图书馆",)),  # missed 科学会客厅, whose January session moves there
+    ("材料费", ("材料费",)),  # missed the two workshops whose cost is 材料费 10 元 and whose text does not say it
+    ("免费", ("免费",)),  # found the 17 whose text says 免费, not the free events that do not repeat it
 ])
 def test_a_query_finds_every_event_that_contains_it(search, query: str, words: tuple[str, ...]) -> None:
     expected = pages_with(*words)
@@ -208,3 +212,16 @@ def test_each_result_says_where_its_session_is_held(search) -> None:
         meta, _ = _front_matter(path)
         own = _venue(meta.get("venue")).get("name") or "线上活动"
         assert f" · {own} · " in line, (slug, own, line)
+
+
+def test_shoufei_finds_the_events_that_cost_something(search) -> None:
+    """收费 found nothing: no event's text says it. It finds the events whose cost names a price
+    (材料费 10 元), as their cards' cost tag says, and no free one."""
+    priced = set()
+    for path in EVENTS.rglob("*.md"):
+        meta, _ = _front_matter(path)
+        if not meta.get("draft") and re.search(r"[1-9][0-9]*\s*元", str(meta.get("cost", ""))):
+            priced.add(path.stem)
+    assert priced, "the sample has no event that costs something: choose another query"
+    shown = shown_slugs(search, "收费")
+    assert set(shown) == priced | pages_with("收费") | news_with("收费"), sorted(set(shown) ^ priced)

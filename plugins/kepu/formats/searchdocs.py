@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from kepu.content.dates import format_day
-from kepu.content.model import Registries, Venue
+from kepu.content.model import Event, Registries, Venue
 from kepu.formats.finder import ONLINE
 from kepu.formats.searchindex import SearchDoc, SearchSite
 from kepu.index.site import EventEntry, Facet, ends_at
@@ -17,6 +17,8 @@ BODY_CHARS = 2000  # of a page's text, what search reads beyond its names
 EXCERPT_CHARS = 80
 NEWS_PLACE = "新闻动态"
 FORMER_SAID = "原名："  # before a renamed venue's former names, in its result
+FREE = "免费"  # what a resident types for the free events (most say nothing of their cost)
+PRICED = "收费"  # what a resident types for the events that cost something (材料费 10 元 does not say it)
 # The groupings whose own pages search finds by name, and what a result calls each (a street's and
 # a community's own kind: 街道, 镇, 社区, 村); categories and audiences are the filters' and lists'.
 # In the order shown: a street's or community's name begins many venues' and teams' (某某街道 before
@@ -52,6 +54,13 @@ def _where(entry: EventEntry) -> str:
     return f"{place} · {entry.street.name}" if place else entry.street.name
 
 
+def _cost_words(event: Event) -> tuple[str, str]:
+    """What the event is found by of its cost: the cost as written (材料费 10 元; 免费 by default) and
+    免费 or 收费, words residents type that the cost itself may not say. Text, not names: a page is
+    not named by its cost (it does not go first), nor found by a character or the pinyin of it."""
+    return (event.cost.strip(), FREE if event.is_free else PRICED)
+
+
 def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
     event = entry.event
     places = _places(entry)
@@ -67,7 +76,8 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
                *(a.name for a in entry.audiences)),
         # A renamed venue's former names find the events held there, as its name now does (the
         # venue's own result, first, says 原名：…).
-        text=(event.summary, *(v.address for v in places), *(entry.place.former_names if entry.place else ()), body),
+        text=(event.summary, *(v.address for v in places), *(entry.place.former_names if entry.place else ()),
+              *_cost_words(event), body),
         ends=int(entry.ends.timestamp()),
         soon=None if entry.is_past or entry.next is None else int(ends_at(entry.next).timestamp()),
         # A series' shown session moved or cancelled says so as the cards do (已改期, 已换地点).

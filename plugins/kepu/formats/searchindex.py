@@ -50,7 +50,7 @@ class SearchDoc:
     place: str  # events: where the shown session is and the street (某某图书馆报告厅 · 某某街道); news: 新闻动态
     order: tuple  # sort key among pages of its kind
     names: tuple[str, ...]  # title, programmes, campaigns, venue, street, team, community, speakers, …
-    text: tuple[str, ...] = ()  # summary, address, body text
+    text: tuple[str, ...] = ()  # summary, address, cost, body text
     ends: int | None = None  # events: when it is over (Unix seconds); None for news
     soon: int | None = None  # events: when its next session (as of the build) is over; else ``ends``
     status: str = ""  # shown status key when not as planned (cancelled, full, …)
