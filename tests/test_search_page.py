@@ -339,3 +339,48 @@ def test_a_weekday_or_tomorrow_in_the_query_offers_that_day_s_events(public_site
     assert expected and set(link_titles(cards.locator(".card-title a"))) == expected
     assert all(when.startswith("2026年12月2日") for when in cards.locator(".when").all_inner_texts())
     page.close()
+
+
+def _cost_tags(cards) -> dict[str, tuple[str, str, str]]:
+    """Title → the cost tag (免费, 材料费 10 元…) of each card or result: its words, class and colour."""
+    found = {}
+    for card in cards.all():
+        tag = card.locator(".tag-free, .tag-cost")
+        title = link_titles(card.locator(".card-title a, h2 a"))[0]
+        found[title] = (tag.inner_text(), tag.get_attribute("class"),
+                        tag.evaluate("t => getComputedStyle(t).backgroundColor")) if tag.count() == 1 else None
+    return found
+
+
+def test_an_event_found_says_what_it_costs_as_its_card_does(public_site, browser) -> None:
+    """Cards say 免费 or what an event costs (材料费 10 元); search results said neither, and a parent
+    who searched 胡家园 could not tell the 冬至 ice-crystal workshop costs 10 元. Each event found says it
+    in the same tag as its card on the street's own list, legibly; news and a street's or venue's
+    own page say no cost."""
+    _, base = public_site
+    page = browser.new_page(viewport={"width": 390, "height": 900}, timezone_id="Asia/Shanghai")
+    page.clock.set_fixed_time(NOW)
+    page.goto(f"{base}/streets/hujiayuan/")
+    cards = _cost_tags(page.locator("main ol.cards article.card"))
+    page.goto(f"{base}/search/?q={quote('胡家园')}")
+    items = page.locator("#search-results > li")
+    items.first.wait_for()
+    more = page.get_by_role("button", name="显示更多结果")
+    while more.is_visible():
+        count = items.count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length > {count}")
+    found = _cost_tags(items)
+    both = set(cards) & set(found)
+    paid = {title for title in both if cards[title][0] == "材料费 10 元"}
+    assert any("冰与雪的晶体" in title for title in paid), cards
+    assert any(cards[title][0] == "免费" for title in both), cards
+    assert {title: found[title] for title in both} == {title: cards[title] for title in both}
+    for item in items.all():
+        href = item.locator("h2 a").get_attribute("href")
+        tag = item.locator(".tag-free, .tag-cost")
+        if "/events/" in href:  # past ones too (over, cancelled): what it cost
+            assert tag.count() == 1 and tag.evaluate(CONTRAST, "color") >= 4.5, href
+        else:
+            assert not item.locator(".tag").count(), href
+    page.close()

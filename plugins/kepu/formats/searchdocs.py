@@ -17,7 +17,7 @@ BODY_CHARS = 2000  # of a page's text, what search reads beyond its names
 EXCERPT_CHARS = 80
 NEWS_PLACE = "新闻动态"
 FORMER_SAID = "原名："  # before a renamed venue's former names, in its result
-FREE = "免费"  # what a resident types for the free events (most say nothing of their cost)
+FREE = "免费"  # a free event's cost word and its cards' tag (``Event.cost_tag`` is "" for it)
 PRICED = "收费"  # what a resident types for the events that cost something (材料费 10 元 does not say it)
 # The groupings whose own pages search finds by name, and what a result calls each (a street's and
 # a community's own kind: 街道, 镇, 社区, 村); categories and audiences are the filters' and lists'.
@@ -85,7 +85,7 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
                 if shown == "scheduled" else shown),
         status_label=entry.shown_label if shown == "scheduled" else event.status_text,  # as cards say it
         street=entry.street.id, categories=tuple(c.id for c in entry.categories),
-        excerpt=_excerpt(event.summary, body), held=event.held,
+        excerpt=_excerpt(event.summary, body), held=event.held, cost=event.cost_tag or FREE,
     )
 
 

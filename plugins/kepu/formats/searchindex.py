@@ -4,7 +4,7 @@ Layout, under the search folder:
     index.json          what search.js reads first: how terms are sharded, each file's
                         version, the page groups, filters, synonyms, pinyin syllables
     t/<n>.<version>.json  the postings of the terms whose hash falls in shard n
-    d/<n>.<version>.json  the pages numbered n × chunk … (title, link, date, place and street, status)
+    d/<n>.<version>.json  the pages numbered n × chunk … (title, link, date, place and street, status, an event's cost)
 
 A file's version is a digest of its bytes (``index.json`` lists them, ``t`` and ``d``): an edit
 gives new names only to the files whose bytes it changes, so a rebuild uploads those and a
@@ -33,8 +33,9 @@ from kepu.formats.searchterms import CATEGORY, STREET, encode_postings, known_sy
 from kepu.formats.urls import content_version
 
 # 2: rows end with when the next session is over (ordering); 3: files named by version; 4: the
-# groupings' pages (venues, programmes, teams…) after the news, counted apart (``groupings``)
-FORMAT = 4
+# groupings' pages (venues, programmes, teams…) after the news, counted apart (``groupings``);
+# 5: an event's row says what it costs (its tenth value, 0 or 1, then the cost tag)
+FORMAT = 5
 CHUNK = 64  # pages per page file
 SHARD_BYTES = 16_000  # aimed-at size of one postings file
 PERIOD = 28 * 24 * 3600  # events over in the same four weeks are numbered by title
@@ -59,6 +60,7 @@ class SearchDoc:
     categories: tuple[str, ...] = ()
     excerpt: str = ""
     held: bool = True  # events: ``Event.held`` (a cancelled one is never 已结束)
+    cost: str = ""  # events: the cost tag of their cards, 免费 or what it costs (材料费 10 元, 收费)
     grouping: bool = False  # a venue's, programme's, team's… own page: listed before events
 
     @property
@@ -199,10 +201,11 @@ def _span(events: Sequence[SearchDoc]) -> list[int]:
 
 
 def _row(doc: SearchDoc) -> list:
-    """A page as a result shows it; an event not held as shown (``held``) has a tenth value, 1."""
+    """A page as a result shows it; an event has a tenth value, 1 when it is not held as shown
+    (``held``), else 0, and an eleventh, its cost tag (免费, 材料费 10 元)."""
     row = [doc.url, doc.title, doc.when, doc.place, doc.status, doc.status_label, doc.ends, doc.excerpt,
            _when(doc) if doc.is_event else None]
-    return row if doc.held else [*row, 1]
+    return [*row, 0 if doc.held else 1, doc.cost] if doc.is_event else row
 
 
 def build(docs: Iterable[SearchDoc], site: SearchSite, chunk: int = CHUNK,

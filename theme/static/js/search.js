@@ -330,6 +330,16 @@
     li.appendChild(heading);
     li.appendChild(when);
     if (row[7]) { li.appendChild(highlighted(row[7], typed)); }
+    // An event's cost (row[10]), in the tag of its cards: 免费, or what it costs (材料费 10 元).
+    if (row[10]) {
+      var tags = document.createElement("p");
+      var tag = document.createElement("span");
+      tags.className = "tags";
+      tag.className = "tag " + (row[10] === "免费" ? "tag-free" : "tag-cost");
+      tag.textContent = row[10];
+      tags.appendChild(tag);
+      li.appendChild(tags);
+    }
     return li;
   }
   function showMore(m, typed) {
