@@ -384,3 +384,31 @@ def test_the_filters_keep_an_event_waiting_for_a_new_date_after_its_planned_day(
     finally:
         page.close()
         server.shutdown()
+
+
+def test_search_keeps_an_event_waiting_for_a_new_date_among_those_to_come(wording_site: Path, browser) -> None:
+    """The resident audit: after its planned day, search filed 观鸟入门讲座 with the events over (in
+    grey, after those to come) while the list still had it among those to come. It leaves them when
+    the list does, POSTPONED_LISTED_DAYS after its planned end."""
+    from datetime import datetime, timedelta
+
+    from conftest import serve_directory
+    from kepu.index.site import POSTPONED_LISTED_DAYS
+
+    found = {}
+    for shard in (wording_site / "search" / "d").glob("*.json"):
+        found.update({row[0]: row for row in json.loads(shard.read_text("utf-8"))})
+    planned_end = datetime.fromisoformat("2026-12-19T16:00:00+08:00")
+    assert found["events/guanniao-rumen/"][6] == int((planned_end + timedelta(days=POSTPONED_LISTED_DAYS)).timestamp())
+    server, base = serve_directory(wording_site)
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    try:
+        page.clock.set_fixed_time(datetime.fromisoformat("2026-12-21T10:00:00+08:00"))
+        page.goto(f"{base}/search/?q=观鸟入门")
+        result = page.locator("#search-results > li", has_text="观鸟入门讲座")
+        result.wait_for()
+        assert "is-past" not in (result.get_attribute("class") or "")
+        assert "已延期（新时间待定）" in result.inner_text() and "已结束" not in result.inner_text()
+    finally:
+        page.close()
+        server.shutdown()

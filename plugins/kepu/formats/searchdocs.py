@@ -78,8 +78,9 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
         # venue's own result, first, says 原名：…).
         text=(event.summary, *(v.address for v in places), *(entry.place.former_names if entry.place else ()),
               *_cost_words(event), body),
-        ends=int(entry.ends.timestamp()),
-        soon=None if entry.is_past or entry.next is None else int(ends_at(entry.next).timestamp()),
+        ends=int(entry.listed_until.timestamp()),  # among those to come as long as the lists have it
+        # When the session shown is over (这一场已结束 then, for a series); none for one not held.
+        soon=None if entry.is_past or entry.next is None or not event.held else int(ends_at(entry.next).timestamp()),
         # A series' shown session moved or cancelled says so as the cards do (已改期, 已换地点).
         status=((("cancelled" if entry.shown.cancelled else "postponed") if entry.shown_label else "")
                 if shown == "scheduled" else shown),

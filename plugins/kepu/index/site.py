@@ -161,6 +161,12 @@ class EventEntry:
         return max(ends_at(o) for o in self.lasting)
 
     @property
+    def listed_until(self) -> datetime:
+        """When it leaves the events to come: when it is over (``ends``); an event put off with no
+        new date, POSTPONED_LISTED_DAYS after that (``_awaiting``)."""
+        return self.ends + timedelta(days=POSTPONED_LISTED_DAYS) if _waits(self.event) else self.ends
+
+    @property
     def past_occurrences(self) -> tuple[Occurrence, ...]:
         return self.occurrences[: len(self.occurrences) - len(self.upcoming)]
 
@@ -490,9 +496,13 @@ def _earlier(event: Event, occurrences: tuple[Occurrence, ...], zone: ZoneInfo) 
 def _awaiting(event: Event, occurrences: tuple[Occurrence, ...], as_of: datetime) -> tuple[Occurrence, ...]:
     """A one-off event postponed to a time not yet known whose planned day has passed: its
     occurrence, while it is listed among those to come (POSTPONED_LISTED_DAYS); else none."""
-    waiting = event.shown_status == "postponed" and event.recurrence is None
     listed = as_of < ends_at(occurrences[-1]) + timedelta(days=POSTPONED_LISTED_DAYS)
-    return occurrences if waiting and listed else ()
+    return occurrences if _waits(event) and listed else ()
+
+
+def _waits(event: Event) -> bool:
+    """A one-off event postponed to a time not yet known (已延期（新时间待定））."""
+    return event.shown_status == "postponed" and event.recurrence is None
 
 
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
