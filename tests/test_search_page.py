@@ -338,6 +338,17 @@ def test_a_weekday_or_tomorrow_in_the_query_offers_that_day_s_events(public_site
     cards = page.locator("#results article.card")
     assert expected and set(link_titles(cards.locator(".card-title a"))) == expected
     assert all(when.startswith("2026年12月2日") for when in cards.locator(".when").all_inner_texts())
+    # 免费 found nearly every event (the cost is searched): the list's own 免费 filter is offered,
+    # with the day when one is named too.
+    offer = offered("免费活动")
+    assert (offer.inner_text(), offer.get_attribute("href")) == ("查看全部免费的近期活动", f"{base}/events/?free=1")
+    offer = offered("周末免费的活动")
+    assert offer.inner_text() == "查看本周末的全部免费活动"
+    offer.click()
+    page.wait_for_url(f"{base}/events/?when=weekend&free=1")
+    page.wait_for_function("document.querySelector('.filter-status').textContent !== ''")
+    assert page.locator("#filters input[name=free]").is_checked()
+    assert page.locator("#results article.card").count() == page.locator("#results article.card .tag-free").count() > 0
     page.close()
 
 

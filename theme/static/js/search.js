@@ -376,14 +376,19 @@
     }
     return false;
   }
+  // 免费 in the query (every free event says so: nearly all are found): the list's 免费 filter too.
+  var FREE_WORDS = ["免费", "不收费", "不要钱"];
   function offerWhen(query) {
     var found = null;
     WHEN.forEach(function (pair) { if (!found && namesDay(query, pair[0])) { found = pair[1]; } });
-    if (!whenHint || !found) { return; }
+    var free = FREE_WORDS.some(function (word) { return query.indexOf(word) >= 0; });
+    if (!whenHint || !(found || free)) { return; }
     var link = document.createElement("a");
-    link.href = form.getAttribute("data-events") + "?when=" + found;
-    link.textContent = "查看" + WHEN_SAID[found] + "的全部近期活动";
-    whenHint.appendChild(document.createTextNode("按日期找活动："));
+    link.href = form.getAttribute("data-events") + "?" + [found ? "when=" + found : "", free ? "free=1" : ""]
+      .filter(Boolean).join("&");
+    link.textContent = found ? "查看" + WHEN_SAID[found] + "的全部" + (free ? "免费活动" : "近期活动")
+      : "查看全部免费的近期活动";
+    whenHint.appendChild(document.createTextNode(found ? "按日期找活动：" : "按费用找活动："));
     whenHint.appendChild(link);
     whenHint.hidden = false;
   }
