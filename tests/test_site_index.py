@@ -178,3 +178,19 @@ def test_a_day_page_says_which_of_its_sessions_waits_for_a_new_date(tmp_path: Pa
     index = index_for(date(2026, 12, 1), site)
     count = day_count(by_day(index.upcoming, index.timezone)[date(2026, 12, 5)])
     assert (count.sessions, count.waiting) == (2, 1), count  # 流动科技馆 waits; 周末科学同学会 is held
+
+
+def test_a_week_called_off_before_a_series_stops_is_no_stop(tmp_path: Path) -> None:
+    """The re-audit: one Saturday called off (12月12日), the series stopped from the next (12月19日):
+    the card said 12月12日 已停办, as if it stopped a week early. That week is 已取消; the stop's is 已停办."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    series = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    series.write_text(series.read_text(encoding="utf-8").replace("  rdates: [2027-02-06 14:00]\n", (
+        "  rdates: [2027-02-06 14:00]\n  sessions:\n    - date: 2026-12-12\n      status: cancelled\n"
+        "      note: 消防检查，暂停一次\n    - from: 2026-12-19\n      status: cancelled\n      note: 改造，本学期停办\n")),
+        encoding="utf-8")
+    entry = index_for(date(2026, 12, 7), site).by_slug["zhoumo-tongxuehui"]
+    assert entry.shown.start.date() == date(2026, 12, 12) and entry.shown_label == "已取消"
+    entry = index_for(date(2026, 12, 13), site).by_slug["zhoumo-tongxuehui"]
+    assert entry.shown.start.date() == date(2026, 12, 19) and entry.shown_label == "已停办"

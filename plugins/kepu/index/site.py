@@ -197,12 +197,17 @@ class EventEntry:
         return session_label(occurrence) if self.event.status == "scheduled" else ""
 
     @property
+    def stop_shown(self) -> bool:
+        """The session shown is the one a series is called off from, or one after it (none held is
+        left to show): not a single week called off before the stop."""
+        stop = self.event.recurrence.stop if self.event.recurrence is not None else None
+        change = self.shown.change
+        return stop is not None and change is not None and change.cancelled and change.original >= stop.original
+
+    @property
     def shown_label(self) -> str:
-        """``label_of`` the shown session; 已停办 when the series is called off from it (a held
-        session would be shown before any called off: none is left)."""
-        if self.stopped and self.shown.cancelled:
-            return "已停办"
-        return self.label_of(self.shown)
+        """``label_of`` the shown session; 已停办 when the series is called off from it."""
+        return "已停办" if self.stop_shown else self.label_of(self.shown)
 
     @property
     def session_ends(self) -> datetime | None:
