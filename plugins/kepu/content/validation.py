@@ -859,6 +859,12 @@ def _site(host: str) -> str:
     return host.removeprefix("www.")
 
 
+def _same_site(said: str, opened: str) -> bool:
+    """The same site, or a part of the one named (bilibili.com → space.bilibili.com, v.qq.com →
+    m.v.qq.com); not a site whose name merely contains it (www.gov.cn.example.net)."""
+    return said == opened or opened.endswith("." + said) or said.endswith("." + opened)
+
+
 def body_link_problems(doc: SourceDoc, html_text: str) -> list[Problem]:
     """Links in a body whose words are a web address on another site than the one they open: a
     resident reads the words (www.gov.cn) and trusts where the link goes."""
@@ -869,7 +875,7 @@ def body_link_problems(doc: SourceDoc, html_text: str) -> list[Problem]:
         if not said or target.scheme not in ("http", "https") or not target.hostname:
             continue
         named = next(group for group in said.groups() if group)
-        if _site(named) != _site(target.hostname):
+        if not _same_site(_site(named), _site(target.hostname)):
             problems.append(Problem(
                 doc.path, _body_line(doc, htmllib.unescape(href)), "正文",
                 f"链接文字写的是 {named.lower()}，点开却是另一个网站 {target.hostname}",
