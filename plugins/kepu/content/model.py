@@ -439,6 +439,12 @@ class Event:
         return cost if len(cost) <= COST_TAG_CHARS else "收费"
 
     @property
+    def cost_said(self) -> str:
+        """A cost in a word or two, where a list has no room for tags (embeds, search results):
+        免费, or its ``cost_tag``."""
+        return "免费" if self.is_free else self.cost_tag
+
+    @property
     def shown_status(self) -> str:
         """The status as residents see it: ``rescheduled`` for a postponed event with its new
         date (it has ``previous_start``), else ``status``."""

@@ -17,6 +17,7 @@ import yaml
 from kepu.config import SiteConfig, add_arguments, for_command
 from kepu.content import placeholders as ex
 from kepu.content.dates import format_day
+from kepu.content.formernames import former_name_owners
 from kepu.content.model import Event, Registration, Registries, listed
 from kepu.content.problems import format_report
 from kepu.content.project import Layout
@@ -495,8 +496,8 @@ def registered_venue(text: str, registries: Registries, street: str) -> str:
     if text in venues:
         return text
     named = [v.id for v in venues.values() if v.name == text]
-    return next((i for i in named if venues[i].street == street), named[0] if named else "") or next(
-        (v.id for v in venues.values() if text in v.former_names), "")
+    return next((i for i in named if venues[i].street == street), named[0] if named else "") or (
+        former_name_owners(venues).get(text, ""))
 
 
 REGISTRATION_KEYS = ("registration_url", "registration_phone", "registration_deadline",

@@ -86,7 +86,7 @@ def event_doc(entry: EventEntry, body_chars: int = BODY_CHARS) -> SearchDoc:
                 if shown == "scheduled" else shown),
         status_label=entry.shown_label if shown == "scheduled" else event.status_text,  # as cards say it
         street=entry.street.id, categories=tuple(c.id for c in entry.categories),
-        excerpt=_excerpt(event.summary, body), held=event.held, cost=event.cost_tag or FREE,
+        excerpt=_excerpt(event.summary, body), held=event.held, cost=event.cost_said,
     )
 
 

@@ -164,7 +164,7 @@ class EventEntry:
     def listed_until(self) -> datetime:
         """When it leaves the events to come: when it is over (``ends``); an event put off with no
         new date, POSTPONED_LISTED_DAYS after that (``_awaiting``)."""
-        return self.ends + timedelta(days=POSTPONED_LISTED_DAYS) if _waits(self.event) else self.ends
+        return _listed_until(self.event, self.ends)
 
     @property
     def past_occurrences(self) -> tuple[Occurrence, ...]:
@@ -501,13 +501,16 @@ def _earlier(event: Event, occurrences: tuple[Occurrence, ...], zone: ZoneInfo) 
 def _awaiting(event: Event, occurrences: tuple[Occurrence, ...], as_of: datetime) -> tuple[Occurrence, ...]:
     """A one-off event postponed to a time not yet known whose planned day has passed: its
     occurrence, while it is listed among those to come (POSTPONED_LISTED_DAYS); else none."""
-    listed = as_of < ends_at(occurrences[-1]) + timedelta(days=POSTPONED_LISTED_DAYS)
-    return occurrences if _waits(event) and listed else ()
+    ends = ends_at(occurrences[-1])
+    until = _listed_until(event, ends)
+    return occurrences if ends < until and as_of < until else ()
 
 
-def _waits(event: Event) -> bool:
-    """A one-off event postponed to a time not yet known (已延期（新时间待定））."""
-    return event.shown_status == "postponed" and event.recurrence is None
+def _listed_until(event: Event, ends: datetime) -> datetime:
+    """When an event over at ``ends`` leaves the events to come: then; one-off event postponed to a
+    time not yet known (已延期（新时间待定）), POSTPONED_LISTED_DAYS later."""
+    waits = event.shown_status == "postponed" and event.recurrence is None
+    return ends + timedelta(days=POSTPONED_LISTED_DAYS) if waits else ends
 
 
 def _entry(event: Event, registries: Registries, urls: UrlScheme, horizon: date,
