@@ -15,9 +15,11 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -62,22 +64,59 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _start_cms(site: Path, errors: Path) -> tuple[subprocess.Popen, str | None, int]:
+    """`invoke cms` started on a free port for decap-server: (process, admin URL or None, port)."""
+    proxy = _free_port()
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kepu.editor.cmsserve", "--content", str(site / "content"), "--port", "0",
+             "--proxy-port", str(proxy)], cwd=ROOT, env=plugin_env(), stdout=subprocess.PIPE, stderr=stderr,
+            text=True)
+    url = re.search(r"http://\S+/admin/", process.stdout.readline())  # printed once both servers answer
+    return process, url[0] if url else None, proxy
+
+
 @contextmanager
 def _cms(site: Path) -> Iterator[tuple[Path, str, str]]:
-    """`invoke cms` on a site's content: (site folder, admin URL, decap-server's address)."""
+    """`invoke cms` on a site's content: (site folder, admin URL, decap-server's address).
+
+    The free port is chosen here and bound by decap-server a moment later: another test's server
+    may take it meanwhile, which `invoke cms` reports (占用) — then another port is tried."""
     require(DECAP_SERVER.is_file(), "decap-server (npm ci)")
-    proxy = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kepu.editor.cmsserve", "--content", str(site / "content"), "--port", "0",
-         "--proxy-port", str(proxy)], cwd=ROOT, env=plugin_env(), stdout=subprocess.PIPE, text=True)
+    errors = site / "cms-errors.txt"
+    for _ in range(3):
+        process, url, proxy = _start_cms(site, errors)
+        if url:
+            break
+        process.wait(timeout=30)
+        if "占用" not in errors.read_text("utf-8"):
+            break
     try:
-        ready = process.stdout.readline()  # printed once both servers answer
-        url = re.search(r"http://\S+/admin/", ready)
-        assert url, ready
-        yield site, url[0], f"127.0.0.1:{proxy}"
+        assert url, errors.read_text("utf-8")
+        yield site, url, f"127.0.0.1:{proxy}"
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.mark.e2e  # starts decap-server (node)
+def test_a_port_taken_by_another_program_is_reported_not_used_as_the_backend(tmp_path: Path) -> None:
+    """Another program takes decap-server's port between `invoke cms` looking and decap-server
+    starting: decap-server cannot listen, and the editor must say the port is taken instead of
+    sending the volunteer's saves to whatever answers there."""
+    require(DECAP_SERVER.is_file(), "decap-server (npm ci)")
+    from kepu.editor import cmsserve
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), SimpleHTTPRequestHandler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    backend = cmsserve._decap_server(tmp_path, other.server_address[1], "http://127.0.0.1:1")
+    try:
+        with pytest.raises(SystemExit, match="已被别的程序占用"):
+            cmsserve._wait_for(other.server_address[1], backend, tmp_path)
+    finally:
+        backend.kill()
+        backend.wait(timeout=30)
+        other.shutdown()
 
 
 @pytest.fixture

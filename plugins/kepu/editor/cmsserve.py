@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from kepu.config import add_arguments, for_command
@@ -50,11 +52,23 @@ def _port_taken(port: int) -> SystemExit:
     return SystemExit(f"端口 {port} 已被别的程序占用（也许另一个 invoke cms 还开着）：关掉它，或换一个端口，例如 invoke cms --proxy-port 8082")
 
 
-def _wait_for(port: int, process: subprocess.Popen) -> None:
-    """Until decap-server accepts connections (or has stopped)."""
+def _answers(port: int, root: Path) -> bool:
+    """True when decap-server serving ``root`` answers on the port (not another program there)."""
+    request = urllib.request.Request(f"http://{HOST}:{port}/api/v1", data=b'{"action":"info","params":{}}',
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            info = json.load(response)
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("type") == "local_fs" and info.get("repo") == root.name
+
+
+def _wait_for(port: int, process: subprocess.Popen, root: Path) -> None:
+    """Until this decap-server answers (or has stopped: the port was taken after we looked)."""
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
-        if _listening(port):
+        if _answers(port, root):
             return
         time.sleep(0.1)
     raise _port_taken(port)
@@ -93,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         origin = f"http://{HOST}:{server.server_address[1]}"
         write_admin(Path(folder) / ADMIN_FOLDER, admin_files(
             registries, cms_site(settings, lay), config.sitename, origin, proxy))
-        backend = _decap_server(content_repository(lay.content, lay.root), args.proxy_port, origin)
+        repository = content_repository(lay.content, lay.root)
+        backend = _decap_server(repository, args.proxy_port, origin)
         try:
-            _wait_for(args.proxy_port, backend)
+            _wait_for(args.proxy_port, backend, repository)
             print(f"网页编辑：{origin}/{ADMIN_FOLDER}/  （保存的内容直接写进 {lay.shown(lay.content)}/；Ctrl+C 退出）",
                   flush=True)
             server.serve_forever()
