@@ -412,3 +412,38 @@ def test_search_keeps_an_event_waiting_for_a_new_date_among_those_to_come(wordin
     finally:
         page.close()
         server.shutdown()
+
+
+def _poster_words(html: str) -> str:
+    return _text(re.search(r'<section class="print-only poster-code">(.*?)</section>', html, re.S)[1])
+
+
+def _posters_agree(output: Path) -> set[tuple[bool, bool]]:
+    """Every event page's printed sheet asks for what the page offers (its sign-up buttons, its
+    calendar); the kinds of page seen as (signs up, has a calendar)."""
+    seen = set()
+    for path in sorted((output / "events").glob("*/index.html")):
+        html = path.read_text("utf-8")
+        if "poster-code" not in html:
+            continue  # a list page
+        words = _poster_words(html)
+        signs_up = '<p class="actions"' in html
+        has_calendar = 'class="add-to-calendar"' in html
+        assert ("报名" in words) == signs_up, (path, words)
+        assert ("加入日历" in words) == has_calendar, (path, words)
+        assert "查看活动详情" in words
+        seen.add((signs_up, has_calendar))
+    return seen
+
+
+def test_the_printed_poster_asks_to_sign_up_only_where_the_page_offers_it(sample_output: Path) -> None:
+    """The printed sheet said 扫码…查看活动详情、报名和加入日历 on every event: under one that
+    asks no sign-up, one whose sign-up has closed, and one called off (no calendar either)."""
+    assert {(True, True), (False, True), (False, False)} <= _posters_agree(sample_output)
+
+
+def test_the_poster_of_an_event_put_off_with_no_new_date_asks_no_sign_up(wording_site: Path) -> None:
+    """Sign-up is paused (暂停报名) until the new date is known: the sheet asked people to sign up."""
+    _posters_agree(wording_site)
+    html = (wording_site / "events" / "guanniao-rumen" / "index.html").read_text("utf-8")
+    assert _poster_words(html).strip().endswith("guanniao-rumen/ 查看活动详情和加入日历")
