@@ -119,15 +119,28 @@ def test_sign_up_closes_when_the_last_session_held_is_over(mini_site: Path, tmp_
     assert closes == {"2026-12-05T16:00:00+08:00"}, closes
 
 
-def test_before_the_stop_day_only_the_sign_up_goes(mini_site: Path, tmp_path: Path) -> None:
-    """Built on 10 December: 12/05 was the last Saturday held, 12/12 the first called off. The
-    series stays under 近期活动 with 12/12 已取消; there is nothing left to sign up for."""
-    with_stop(mini_site)
+WEEK_OFF_THEN_STOP = ("  sessions:\n    - date: 2026-12-12\n      status: cancelled\n      note: 场地检修\n"
+                      f"    - from: 2026-12-19\n      status: cancelled\n      note: {REASON}\n")
+
+
+@pytest.mark.parametrize("sessions", [STOP, WEEK_OFF_THEN_STOP], ids=["stop", "week-off-then-stop"])
+def test_before_the_stop_day_only_the_sign_up_goes(mini_site: Path, tmp_path: Path, sessions: str) -> None:
+    """Built on 10 December: 12/05 was the last Saturday held, 12/12 the first called off (or off
+    on its own, the series stopping from 12/19). The series stays under 近期活动 with 12/12
+    已取消; there is nothing left to sign up for."""
+    with_stop(mini_site, sessions)
     output = tmp_path / "out"
     result = run_build(mini_site / "content", output, build_date="2026-12-10")
     assert result.returncode == 0, result.stdout + result.stderr
     html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
     assert "电话报名" not in html
+    # The re-audit: its 报名 row still said 需要报名 under 本系列活动…起停办.
+    facts = _text(html[html.index('<dl class="facts">'):html.index("</dl>")])
+    assert " 报名 系列活动已停办，不用报名 " in facts and "需要报名" not in facts, facts
+    # …and the week off before the stop read "12月19日起停办 12月19日不开展": the stop's day is not a day off.
+    assert "不开展" not in facts, facts
+    if sessions != STOP:
+        return  # the card's words for a week off before the stop: test_site_index
     assert '<p class="notice notice-past" hidden>本活动已结束。</p>' in html
     street = _text((output / "streets" / "xinbei" / "index.html").read_text("utf-8"))
     # The resident audit: the card, the shared title and the embedded list said 已取消 of 12/12,

@@ -200,9 +200,7 @@ class EventEntry:
     def stop_shown(self) -> bool:
         """The session shown is the one a series is called off from, or one after it (none held is
         left to show): not a single week called off before the stop."""
-        stop = self.event.recurrence.stop if self.event.recurrence is not None else None
-        change = self.shown.change
-        return stop is not None and change is not None and change.cancelled and change.original >= stop.original
+        return _called_off_by_stop(self.shown, self.event)
 
     @property
     def shown_label(self) -> str:
@@ -475,6 +473,13 @@ def _news(event: Event, naming: tuple[tuple[str, date | datetime], ...], zone: Z
     return reports, tuple(news for news in dict.fromkeys(early) if news not in reports)
 
 
+def _called_off_by_stop(occurrence: Occurrence, event: Event) -> bool:
+    """True when the series is called off from this session or an earlier one (a stop's ``from``)."""
+    stop = event.recurrence.stop if event.recurrence is not None else None
+    change = occurrence.change
+    return stop is not None and change is not None and change.cancelled and change.original >= stop.original
+
+
 def _days_off(event: Event, lasting: tuple[Occurrence, ...], upcoming: tuple[Occurrence, ...], build_date: date,
               zone: ZoneInfo) -> str:
     """``EventEntry.days_off`` over the sessions that make the series' life (``lasting``): its
@@ -484,8 +489,10 @@ def _days_off(event: Event, lasting: tuple[Occurrence, ...], upcoming: tuple[Occ
         return ""
     held = {local_day(o.start, zone) for o in lasting if not o.cancelled}
     shown = upcoming[0] if upcoming and all(o.cancelled for o in upcoming) else None
-    # (those after a stop are past the last session listed: days_off_text leaves them out)
-    cancelled = {local_day(o.start, zone) for o in upcoming if o.cancelled and o is not shown}
+    # Not the stop's sessions: the rule's text says 起停办 (those after it are past the last session
+    # listed, and days_off_text leaves them out; the stop's first one is the last listed).
+    cancelled = {local_day(o.start, zone) for o in upcoming
+                 if o.cancelled and o is not shown and not _called_off_by_stop(o, event)}
     return days_off_text(event.recurrence, event.start, zone, build_date, local_day(lasting[-1].start, zone), held,
                          cancelled)
 
