@@ -324,6 +324,9 @@ def test_a_weekday_or_tomorrow_in_the_query_offers_that_day_s_events(public_site
         assert offer.get_attribute("href") == f"{base}/events/?when=weekend", query
     for query in ("下周六", "下个周末"):
         assert not offered(query).count() and not page.locator("#search-when").is_visible(), query
+    # 本周日程 is this week's 日程 (schedule), not 周日: it offered 本周末.
+    for query in ("本周日程", "这周日程安排"):
+        assert offered(query).inner_text() == "查看本周的全部近期活动", query
     assert offered("明日").inner_text() == "查看明天的全部近期活动"
     offer = offered("明天有什么活动")
     assert offer.inner_text() == "查看明天的全部近期活动"

@@ -370,9 +370,11 @@
               ["本周", "week"], ["这周", "week"], ["本月", "month"], ["这个月", "month"]];
   var WHEN_SAID = { weekend: "本周末", today: "今天", tomorrow: "明天", week: "本周", month: "本月" };
   var OTHER_WEEK = /[上下]个?$/;  // what comes just before 周六 in 下周六, 上个周末
+  var NOT_A_DAY = /^[程期常]/;  // what comes just after 周日 in 本周日程 (日程, 日期, 日常: no Sunday)
   function namesDay(query, word) {  // the word in the query, not as a day of another week
     for (var at = query.indexOf(word); at >= 0; at = query.indexOf(word, at + 1)) {
-      if (!OTHER_WEEK.test(query.slice(0, at))) { return true; }
+      var after = word.slice(-1) === "日" ? query.slice(at + word.length) : "";
+      if (!OTHER_WEEK.test(query.slice(0, at)) && !NOT_A_DAY.test(after)) { return true; }
     }
     return false;
   }
