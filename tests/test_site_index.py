@@ -168,7 +168,7 @@ def test_an_event_postponed_to_a_time_not_yet_known_stays_among_those_to_come(tm
 def test_a_day_page_says_which_of_its_sessions_waits_for_a_new_date(tmp_path: Path) -> None:
     """The resident audit: 共 3 场活动 on 12月8日 counted an event put off with no new date as held
     that day. The figures count it as a 场次 (with 延期待定 apart); the day says so too."""
-    from kepu.index.grids import by_day, day_count
+    from kepu.index.grids import Calendar, MonthKey, by_day, day_count
 
     site = tmp_path / "site"
     shutil.copytree(TEST_SITE, site)
@@ -178,6 +178,9 @@ def test_a_day_page_says_which_of_its_sessions_waits_for_a_new_date(tmp_path: Pa
     index = index_for(date(2026, 12, 1), site)
     count = day_count(by_day(index.upcoming, index.timezone)[date(2026, 12, 5)])
     assert (count.sessions, count.waiting) == (2, 1), count  # 流动科技馆 waits; 周末科学同学会 is held
+    # The month's 共 N 场 counted it without a word, too (the re-audit).
+    month = Calendar(by_day(index.upcoming, index.timezone)).month(MonthKey(2026, 12))
+    assert month.waiting == 1 and month.count > month.waiting
 
 
 def test_a_week_called_off_before_a_series_stops_is_no_stop(tmp_path: Path) -> None:

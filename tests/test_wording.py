@@ -258,6 +258,9 @@ def test_a_postponed_event_without_a_new_date_says_to_be_announced(wording_site:
     card = _card(wording_site, "guanniao-rumen")
     assert "已延期（新时间待定）" in card
     assert "已改期" not in card
+    # The month's 共 N 场 counts it as the figures do, and says so (as its day page does).
+    month = (wording_site / "calendar" / "2026" / "12" / "index.html").read_text("utf-8")
+    assert re.search(r"<caption>2026年12月全区科普活动，共 \d+ 场，其中 1 场延期待定</caption>", month)
 
 
 def test_calendar_files_carry_the_same_words(wording_site: Path) -> None:

@@ -100,13 +100,17 @@ class DayCount:
     waiting: int = 0  # of ``sessions``: an event put off with no new date (延期待定), as the figures say
 
 
+def waiting_count(items: Sequence[DayItem]) -> int:
+    """Of ``session_count``: the sessions put off with no new date (延期待定), as the figures say."""
+    return sum(item.is_session and not item.occurrence.held for item in items)
+
+
 def day_count(items: Sequence[DayItem]) -> DayCount:
     """Any day's lines that know whether they are a 场次 (``is_session``): a calendar's, a campaign's."""
     moved = sum(getattr(item, "away", False) for item in items)
     cancelled = sum(item.occurrence.cancelled for item in items if not getattr(item, "away", False))
     sessions = session_count(items)
-    waiting = sum(item.is_session and not item.occurrence.held for item in items)
-    return DayCount(sessions, len(items) - sessions - cancelled - moved, cancelled, moved, waiting)
+    return DayCount(sessions, len(items) - sessions - cancelled - moved, cancelled, moved, waiting_count(items))
 
 
 @dataclass(slots=True)
@@ -164,6 +168,11 @@ class Month:
     @property
     def count(self) -> int:
         return sum(session_count(d.items) for week in self.weeks for d in week if d.in_month)
+
+    @property
+    def waiting(self) -> int:
+        """Of ``count``: the sessions put off with no new date (延期待定)."""
+        return sum(waiting_count(d.items) for week in self.weeks for d in week if d.in_month)
 
     @property
     def days_with_events(self) -> list[Day]:
