@@ -328,6 +328,9 @@ def test_a_weekday_or_tomorrow_in_the_query_offers_that_day_s_events(public_site
     for query in ("本周日程", "这周日程安排"):
         assert offered(query).inner_text() == "查看本周的全部近期活动", query
     assert offered("明日").inner_text() == "查看明天的全部近期活动"
+    # 今晚 is today's evening: today's events (the list has no evening filter), said as 今天.
+    for query in ("今晚有什么活动", "今天晚上"):
+        assert offered(query).inner_text() == "查看今天的全部近期活动", query
     offer = offered("明天有什么活动")
     assert offer.inner_text() == "查看明天的全部近期活动"
     offer.click()

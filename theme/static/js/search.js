@@ -359,14 +359,14 @@
     });
   }
 
-  // A day named in the query (周末, 周六, 今天, 明天…): the events list's date filter, offered above the
+  // A day named in the query (周末, 周六, 今天, 今晚, 明天…): the events list's date filter, offered above the
   // results. Saturday or Sunday offers the weekend, and says so (the list has no filter for one day of
   // it); a day of another week (下周六, 上个周末) offers nothing rather than this week's.
   var whenHint = document.getElementById("search-when");
   var WHEN = [["本周末", "weekend"], ["这周末", "weekend"], ["周末", "weekend"],
               ["周六", "weekend"], ["星期六", "weekend"], ["礼拜六", "weekend"],
               ["周日", "weekend"], ["星期日", "weekend"], ["星期天", "weekend"], ["礼拜日", "weekend"], ["礼拜天", "weekend"],
-              ["今天", "today"], ["今日", "today"], ["明天", "tomorrow"], ["明日", "tomorrow"],
+              ["今天", "today"], ["今日", "today"], ["今晚", "today"], ["明天", "tomorrow"], ["明日", "tomorrow"],
               ["本周", "week"], ["这周", "week"], ["本月", "month"], ["这个月", "month"]];
   var WHEN_SAID = { weekend: "本周末", today: "今天", tomorrow: "明天", week: "本周", month: "本月" };
   var OTHER_WEEK = /[上下]个?$/;  // what comes just before 周六 in 下周六, 上个周末
