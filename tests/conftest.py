@@ -138,6 +138,19 @@ def mini_site(tmp_path: Path) -> Path:
     return site
 
 
+@pytest.fixture
+def mini_repository(mini_site: Path) -> Path:
+    """The mini site as published content is: a git repository with everything committed (a
+    publish refuses a copy without history: its calendars could not say what changed)."""
+    people = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.cn", "GIT_COMMITTER_NAME": "t",
+              "GIT_COMMITTER_EMAIL": "t@example.cn", "GIT_AUTHOR_DATE": "2026-10-01T10:00:00+08:00",
+              "GIT_COMMITTER_DATE": "2026-10-01T10:00:00+08:00"}
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-qm", "add events")):
+        subprocess.run(["git", "-C", str(mini_site), *args], check=True, capture_output=True,
+                       env=plugin_env(**people))
+    return mini_site
+
+
 # Environments a volunteer's laptop or a CI image may well set (only C.utf8 exists on this machine): a
 # build must neither fail on them nor let them leak into the output (tests/test_determinism.py).
 ENVIRONMENTS = {

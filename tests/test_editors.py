@@ -236,16 +236,16 @@ def test_checking_one_file_checks_just_that_file() -> None:
 
 # ------------------------------------------------------------------ publish
 
-def test_failed_publish_leaves_the_published_site_byte_for_byte_intact(mini_site: Path,
+def test_failed_publish_leaves_the_published_site_byte_for_byte_intact(mini_repository: Path,
                                                                         tmp_path: Path) -> None:
     published = tmp_path / "www"
-    args = ["publish", "--content", str(mini_site / "content"), "--output", str(published),
+    args = ["publish", "--content", str(mini_repository / "content"), "--output", str(published),
             "--siteurl", "https://example.cn/kepu/", "--build-date", SAMPLE_BUILD_DATE]
     first = invoke(*args)
     assert first.returncode == 0, first.stderr
     before = tree(published)
     assert "events/liudong-kejiguan/index.html" in before
-    bad = mini_site / "content" / "events" / "xinbei" / "2026" / "bad.md"
+    bad = mini_repository / "content" / "events" / "xinbei" / "2026" / "bad.md"
     bad.write_text("---\ntitle: 坏活动\nstart: 2026/12/5\n---\n", "utf-8")
     second = invoke(*args)
     assert second.returncode == 1
@@ -253,29 +253,29 @@ def test_failed_publish_leaves_the_published_site_byte_for_byte_intact(mini_site
     assert "Traceback" not in second.stderr
     assert tree(published) == before
     assert not (tmp_path / ".www.building").exists()
-    wrong = invoke("publish", "--content", str(mini_site / "content"), "--output", str(published),
+    wrong = invoke("publish", "--content", str(mini_repository / "content"), "--output", str(published),
                    "--siteurl", "kepu.example.cn")
     assert wrong.returncode == 1
     assert "网址“kepu.example.cn”无效" in wrong.stderr
     assert tree(published) == before
     # The sample's placeholder, typed out (as docs/deploy.md's first example reads): refused as when
     # it is only the default; a new district's calendars would point at someone else's site.
-    sample = invoke("publish", "--content", str(mini_site / "content"), "--output", str(published),
+    sample = invoke("publish", "--content", str(mini_repository / "content"), "--output", str(published),
                     "--siteurl", "https://kepu.example.cn/")
     assert sample.returncode == 1 and "https://kepu.example.cn 是示例网址" in sample.stderr, sample.stderr
     assert tree(published) == before
 
 
-def test_a_build_for_the_sample_address_is_never_offered_for_upload(mini_site: Path, tmp_path: Path) -> None:
+def test_a_build_for_the_sample_address_is_never_offered_for_upload(mini_repository: Path, tmp_path: Path) -> None:
     """A new district's maintainer ran invoke preview (publishconf.py, the sample's address) into
     output/, then a local build: the build told them to upload after
     `invoke publish --siteurl https://kepu.example.cn` -- someone else's address. The preview says
     its site is not to be uploaded, and the next build does not offer the sample address."""
     output = tmp_path / "output"
-    preview = run_build(mini_site / "content", output, settings=ROOT / "publishconf.py")
+    preview = run_build(mini_repository / "content", output, settings=ROOT / "publishconf.py")
     assert preview.returncode == 0, preview.stderr
     assert "是按示例网址 https://kepu.example.cn 构建的" in preview.stderr and "不能上传" in preview.stderr, preview.stderr
-    local = run_build(mini_site / "content", output)
+    local = run_build(mini_repository / "content", output)
     assert local.returncode == 0, local.stderr
     assert "kepu.example.cn" not in local.stdout + local.stderr, local.stdout + local.stderr
 
@@ -561,32 +561,32 @@ def test_publishing_at_the_sample_s_placeholder_address_is_refused(mini_site: Pa
     assert not published.exists()
 
 
-def test_publishing_with_the_samples_calendar_id_domain_is_questioned(mini_site: Path, tmp_path: Path) -> None:
+def test_publishing_with_the_samples_calendar_id_domain_is_questioned(mini_repository: Path, tmp_path: Path) -> None:
     """A district that took the sample's settings and changed its names published calendars whose
     entries' ids ended in the sample's example domain without a word; changing it afterwards shows
     every event twice in subscribers' calendars. A preview says nothing of it."""
     site = ("--siteurl", "https://kepu.pudong.cn")
-    sample = run_build(mini_site / "content", tmp_path / "sample", settings=ROOT / "publishconf.py", extra_args=site)
+    sample = run_build(mini_repository / "content", tmp_path / "sample", settings=ROOT / "publishconf.py", extra_args=site)
     assert sample.returncode == 0, sample.stderr[-2000:]
     assert "提醒：日历编号的域名 UID_DOMAIN 还是示例“kepu.binhai.example.cn”" in sample.stderr, sample.stderr
     own = tmp_path / "pudongconf.py"
     own.write_text('from publishconf import *  # noqa: F403\n\nUID_DOMAIN = "kepu.pudong.cn"\n', "utf-8")
-    published = run_build(mini_site / "content", tmp_path / "own", settings=own, extra_args=site)
-    preview = run_build(mini_site / "content", tmp_path / "preview")
+    published = run_build(mini_repository / "content", tmp_path / "own", settings=own, extra_args=site)
+    preview = run_build(mini_repository / "content", tmp_path / "preview")
     for done in (published, preview):
         assert done.returncode == 0 and "UID_DOMAIN" not in done.stderr, done.stderr[-2000:]
 
 
-def test_a_preview_built_over_a_published_site_says_so(mini_site: Path, tmp_path: Path) -> None:
+def test_a_preview_built_over_a_published_site_says_so(mini_repository: Path, tmp_path: Path) -> None:
     """deploy.md says to upload the folder invoke publish wrote; a preview (invoke build, preview,
     livereload) run afterwards replaced it with 127.0.0.1 addresses without a word."""
     output = tmp_path / "output"
     site = "https://example.cn/kepu"
-    published = run_build(mini_site / "content", output, settings=ROOT / "publishconf.py", extra_args=("--siteurl", site))
+    published = run_build(mini_repository / "content", output, settings=ROOT / "publishconf.py", extra_args=("--siteurl", site))
     assert published.returncode == 0, published.stderr[-2000:]
     assert "原来是发布到" not in published.stderr
-    preview = run_build(mini_site / "content", output)
+    preview = run_build(mini_repository / "content", output)
     assert preview.returncode == 0, preview.stderr[-2000:]
     assert f"原来是发布到 {site} 的网站，现在换成了本机预览的版本" in preview.stderr
-    again = run_build(mini_site / "content", output)
+    again = run_build(mini_repository / "content", output)
     assert "原来是发布到" not in again.stderr  # a preview over a preview: nothing to say

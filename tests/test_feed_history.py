@@ -50,10 +50,8 @@ def stamps(site: Path, output: Path, settings: Path = ROOT / "pelicanconf.py") -
 
 
 @pytest.fixture
-def repo(mini_site: Path) -> Path:
-    git(mini_site, "init", "-q", "-b", "main")
-    commit(mini_site, "2026-10-01T10:00:00+08:00", "add events")
-    return mini_site
+def repo(mini_repository: Path) -> Path:
+    return mini_repository
 
 
 def test_moving_an_event_file_to_its_streets_folder_keeps_its_version(repo: Path, tmp_path: Path) -> None:
@@ -83,6 +81,19 @@ def test_a_shallow_clone_is_refused_for_publishing_and_named_when_previewing(rep
     assert "只取了最近的提交" in said and "git fetch --unshallow" in said and "fetch-depth: 0" in said
     preview = stamps(clone, tmp_path / "preview")
     assert "只取了最近的提交" in preview[2] and preview[2].count("git fetch --unshallow") == 1
+
+
+def test_a_copy_without_git_is_refused_for_publishing(mini_site: Path, tmp_path: Path) -> None:
+    """The subscriber audit: published from a copy with no git (an archive, a folder copied off a
+    laptop), every event kept SEQUENCE 0 and a made-up DTSTAMP in 2000 that could go backwards, so
+    a phone could keep an event's old time after it moved; the CI templates refuse such a copy,
+    invoke publish published it with a hint. It refuses it too, and says how to go on."""
+    publish = run_build(mini_site / "content", tmp_path / "public", settings=ROOT / "publishconf.py",
+                        extra_args=("--siteurl", "https://kepu.test.cn"))
+    said = publish.stdout + publish.stderr
+    assert publish.returncode != 0 and not (tmp_path / "public" / "index.html").exists(), said
+    assert "内容不在 git 仓库里" in said and "发布已停止" in said, said
+    assert "KEPU_REQUIRE_FULL_HISTORY = False" in said and "sequence" in said, said
 
 
 def test_without_git_stamps_come_from_the_content_and_the_build_says_so(mini_site: Path, tmp_path: Path) -> None:

@@ -37,11 +37,11 @@ def test_published_build_under_a_path_has_no_broken_links(tmp_path: Path) -> Non
     assert "Disallow: /kepu/admin/" in (output / "robots.txt").read_text("utf-8")  # the web editor there
 
 
-def test_body_images_and_links_carry_the_site_path(mini_site: Path, tmp_path: Path) -> None:
+def test_body_images_and_links_carry_the_site_path(mini_repository: Path, tmp_path: Path) -> None:
     """The README asks for site addresses in bodies (/images/…, /events/…). Deployed under a path
     (a GitHub Pages project site) they must carry it: the photo was missing and check, build and
     CI all passed."""
-    content = mini_site / "content"
+    content = mini_repository / "content"
     (content / "images" / "xinbei").mkdir(parents=True)
     Image.new("RGB", (320, 240), (30, 144, 255)).save(content / "images" / "xinbei" / "shiyan.png")
     Image.new("RGB", (320, 240), (30, 144, 55)).save(content / "images" / "xinbei" / "活动照片 1.png")

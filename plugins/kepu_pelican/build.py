@@ -59,6 +59,11 @@ SHALLOW_CLONE = ("{where}只取了最近的提交（浅克隆）：日历订阅�
                  "Gitee Go 把克隆深度设为完整。")
 NO_HISTORY = ("提示：内容不在 git 仓库里，日历无法从提交历史得出每个活动的修改时间和修改次数（SEQUENCE），"
               "改用活动的 updated 字段和文件内容推算；改动已发布活动的时间或地点时，请同时更新 updated。")
+NO_HISTORY_PUBLISH = ("内容不在 git 仓库里：日历订阅靠提交历史判断每个活动改过几次（SEQUENCE）、何时改的；没有历史，"
+                      "改了时间、地点或状态的活动在订阅者的手机上可能不会更新。发布已停止。请在内容的 git 仓库里发布"
+                      "（网页编辑和持续集成模板都用 git）；确实不用 git 的，在自己的发布设置文件里写一行 "
+                      "KEPU_REQUIRE_FULL_HISTORY = False，并在每次改动已发布活动的时间、地点或状态时把它的 sequence 加一、"
+                      "同时更新 updated（见 docs/front-matter.md）。")
 DEVELOPMENT_ADDRESS = ("提示：这是本机预览用的构建，日历订阅、二维码和分享链接里的网址是 {url}，只能在本机使用；"
                        "正式发布请运行 invoke publish --siteurl 网站地址。")
 EXAMPLE_UID_DOMAIN = ("提醒：日历编号的域名 UID_DOMAIN 还是示例“{domain}”。订阅者的日历靠它认出每个活动，发布以后再改，"
@@ -232,11 +237,14 @@ def _published_at(output: Path, sample: str = "") -> str:
 
 
 def _history_refusal(settings: dict) -> str:
-    """A shallow clone is refused when publishing (KEPU_REQUIRE_FULL_HISTORY) and named when previewing;
-    a copy without git is told where its calendar stamps come from. Returns the refusal, if any."""
+    """A shallow clone, or a copy without git, is refused when publishing (KEPU_REQUIRE_FULL_HISTORY);
+    when previewing, the clone is named and the copy told where its calendar stamps come from.
+    Returns the refusal, if any."""
     state = repository_state(Path(settings["PATH"]))
     if state == SHALLOW and settings.get("KEPU_REQUIRE_FULL_HISTORY"):
         return SHALLOW_CLONE.format(where="内容仓库", verdict="发布已停止。")
+    if state == NO_GIT and settings.get("KEPU_REQUIRE_FULL_HISTORY"):
+        return NO_HISTORY_PUBLISH
     if state == SHALLOW:
         print(SHALLOW_CLONE.format(where="提示：内容仓库", verdict="本机预览照常构建，但不要发布这样构建的网站。"),
               file=sys.stderr)
