@@ -179,6 +179,41 @@ def test_the_campaign_page_gives_running_figures_and_a_table_by_street(week, ora
     assert shown == {names[street]: values for street, values in figures.items() if street}
 
 
+def _words(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_a_calendar_cut_to_its_size_says_so_where_people_subscribe(week) -> None:
+    """The subscriber audit: with the district's calendar over the size limit, the file kept only
+    the events to come up to a day (and none that had ended), while its subscribe page promised
+    结束超过 90 天的活动才移除 and /subscribe/ 最近 90 天内结束的活动和今后的活动: a subscriber saw
+    later events and those just attended vanish with no word."""
+    _, output = week
+    calendar = Calendar.from_ical((output / "feeds" / "all.ics").read_bytes())
+    said = str(calendar["X-WR-CALDESC"])
+    cut = re.search(r"包含截至(\d{4}年\d{1,2}月\d{1,2}日)（周.）的活动，共 \d+ 项；为使文件小于 150 KB，更晚的 (\d+) 项未列入", said)
+    assert cut, said  # the premise: this build's limit cuts the district's calendar
+    page = _words((output / "subscribe" / "all" / "index.html").read_text("utf-8"))
+    assert f"只收录截至{cut[1]}" in page and f"更晚的 {cut[2]} 项" in page, page[:3000]
+    assert "结束超过 90 天的活动会从订阅的日历里移除" not in page
+    index = _words((output / "subscribe" / "index.html").read_text("utf-8"))
+    assert re.search(r"活动太多的日历只收录临近的活动：[^。]*全区全部活动（截至" + cut[1], index), index[:4000]
+    # One whose events to come fit but not all those ended in the last 90 days says from when it keeps them.
+    kept = 0
+    for path in sorted((output / "subscribe").glob("*/*/index.html")):
+        html = path.read_text("utf-8")
+        since = re.search(r"只保留(\d{4}年\d{1,2}月\d{1,2}日)（周.）以来结束的活动", _words(html))
+        if since:
+            feed = re.search(r'href="webcal://[^/]+/(feeds/[^"]+\.ics)"', html)[1]
+            said = str(Calendar.from_ical((output / feed).read_bytes())["X-WR-CALDESC"])
+            assert f"包含{since[1]}" in said and "以来结束的活动和今后的全部活动" in said, (feed, said)
+            kept += 1
+    assert kept, "the premise: some team's calendar keeps fewer ended events"
+    # A calendar that is not cut keeps its promise.
+    street = next(p for p in sorted((output / "subscribe" / "streets").glob("*/index.html")))
+    assert "结束超过 90 天的活动会从订阅的日历里移除" in _words(street.read_text("utf-8"))
+
+
 def test_the_main_venue_event_is_highlighted(week) -> None:
     content, output = week
     main = re.search(r"main_event: (\S+)", (content / "data" / "campaigns.yml").read_text("utf-8")

@@ -193,21 +193,24 @@ class SubscriptionsGenerator(Generator):
         services = services_of(self)
         plan, urls = services.feeds, services.urls
         day = build_date(self.settings)
-        windows = []
+        windows = {}
         with phase("feeds: subscriptions"):
             for feed in plan.feeds:
                 own = plan.overrides.get(feed.path)
                 data, window = own(feed) if own else feed_bytes(feed, plan.settings, plan.components, day)
                 services.out.write(feed.path, data)
-                windows.append(window)
-        _report_left_out(windows)
+                windows[feed.path] = window
+        _report_left_out(windows.values())
+        # Calendars the size limit cut (what they keep is said where people subscribe to them).
+        cut = [(name if facet else f"{name}全部活动", windows[links.url]) for _, links, name, facet in plan.subscribe_pages
+               if links.url not in plan.overrides and windows[links.url].cut]
         writer.write_file(urls.save_as("SUBSCRIBE"), self.get_template("subscribe"),
-                          self.context, url=urls.url("SUBSCRIBE"), page_name="subscribe")
+                          self.context, url=urls.url("SUBSCRIBE"), page_name="subscribe", feeds_cut=cut)
         with phase("feeds: subscribe pages"):
             template = self.get_template("subscribe_feed")
             for save_as, links, name, facet in plan.subscribe_pages:
                 writer.write_file(save_as, template, self.context, url=links.page, page_name="subscribe_feed",
-                                  feed=links, feed_name=name, facet=facet)
+                                  feed=links, feed_name=name, facet=facet, feed_window=windows[links.url])
 
 
 class AtomFeedsGenerator(Generator):

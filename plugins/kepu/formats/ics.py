@@ -81,15 +81,30 @@ class FeedWindow:
     dropped_future: int = 0
     oversized: int = 0  # events whose own VEVENT is too large for a shared feed
     left_out: tuple[str, ...] = ()  # their source files
+    past_cut: bool = False  # the size limit kept fewer ended events than the past window holds
+    limit: int = 1_000_000  # the size limit, in bytes
+
+    @property
+    def cut(self) -> bool:
+        """True when the size limit, not the windows, decided what the feed holds."""
+        return self.until is not None or self.past_cut
+
+    @property
+    def limit_words(self) -> str:
+        """The size limit as people say it: 1 MB, 150 KB."""
+        return f"{self.limit / 1e6:g} MB" if self.limit >= 1_000_000 else f"{round(self.limit / 1000)} KB"
 
     def describe(self, past_days: int) -> str:
         """What the feed holds, in words that change only when its events do (not with the build
         date: a feed's bytes, ETag and HTTP caches then stay put from one daily build to the next)."""
-        if self.until is None:
-            text = f"包含最近 {past_days} 天内结束的活动和今后的全部活动，共 {self.events} 项。"
+        if self.until is not None:
+            text = (f"包含截至{format_day(self.until)}的活动，共 {self.events} 项；为使文件小于 {self.limit_words}，"
+                    f"更晚的 {self.dropped_future} 项未列入，请订阅所在街镇或类型的日历。")
+        elif self.past_cut:
+            text = (f"包含{format_day(self.since)}以来结束的活动和今后的全部活动，共 {self.events} 项"
+                    f"（为使文件小于 {self.limit_words}，更早结束的未列入）。")
         else:
-            text = (f"包含截至{format_day(self.until)}的活动，共 {self.events} 项；"
-                    f"为使文件小于 1 MB，更晚的 {self.dropped_future} 项未列入，请订阅所在街镇或类型的日历。")
+            text = f"包含最近 {past_days} 天内结束的活动和今后的全部活动，共 {self.events} 项。"
         if self.oversized:
             text += f"另有 {self.oversized} 项活动的信息太长，未列入本日历，请到活动页面单独下载。"
         return text
@@ -524,7 +539,7 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
     recent = sorted((e for e in entries if e.is_past and last_local_day(e.final, zone) >= since),
                     key=lambda e: occurrence_key(e.final, zone), reverse=True)
     chosen: list[EventEntry] = []
-    used, until, dropped, oversized = 0, None, 0, 0
+    used, until, dropped, oversized, past_cut = 0, None, 0, 0, False
     counted: set[str] = set()
     left_out: list[str] = []
     share = max(FAIR_SHARE_FLOOR, budget // max(1, len(upcoming) + len(recent)))
@@ -556,15 +571,15 @@ def select(entries: Iterable[EventEntry], build_date: date, past_days: int, budg
                 oversized += 1
                 continue
             if used + found[0] > budget:
-                since = last_local_day(entry.final, zone) + timedelta(days=1)
+                since, past_cut = last_local_day(entry.final, zone) + timedelta(days=1), True
                 break
             chosen.append(entry)
             used += found[0]
             counted.add(found[1])
     else:
-        since = build_date
+        since, past_cut = build_date, bool(recent)
     chosen.sort(key=lambda e: (occurrence_key(e.occurrences[0], zone), e.event.slug))
-    return chosen, FeedWindow(len(chosen), since, until, dropped, oversized, tuple(left_out))
+    return chosen, FeedWindow(len(chosen), since, until, dropped, oversized, tuple(left_out), past_cut)
 
 
 def _changed_sessions(entry: EventEntry) -> int:
@@ -589,7 +604,8 @@ def feed_bytes(feed: Feed, settings: FeedSettings, components: EventComponents,
                                 settings.max_bytes - room - len(_END_CALENDAR),
                                 lambda entry: len(components.serialize(entry)), zone,
                                 settings.max_event_bytes, _timezone_block)
-        window = replace(window, events=window.events + len(feed.sessions))  # a moved-in session is one item
+        # a moved-in session is one item
+        window = replace(window, events=window.events + len(feed.sessions), limit=settings.max_bytes)
         description = f"{described}{window.describe(settings.past_days)}"
     header = _single_header(settings) if single else _header(settings, feed.name, description, source, page)
     return _calendar(header, chosen, settings, components, [] if single else feed.sessions), window
