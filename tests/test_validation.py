@@ -212,6 +212,18 @@ CASES = {
         [f"{SHOWN}:11: online: 链接“https:///room”无效：没有网站地址 — "
          "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"],
     ),
+    # Pasted with the sentence's comma after it (a volunteer's audit): the page linked to
+    # https://www.wjx.cn/vm/abc123.aspx， and the questionnaire site answered 404.
+    "link with a Chinese comma pasted after it": (
+        add("registration:\n  url: https://www.wjx.cn/vm/abc123.aspx，"),
+        [f"{SHOWN}:12: registration.url: 链接“https://www.wjx.cn/vm/abc123.aspx，”里有中文标点“，”，"
+         "网址里不会有它 — 只留网址本身，删去“，”（复制时常把后面的标点一起带进来）"],
+    ),
+    "link with full-width letters": (
+        add("online: https://ｌｉｖｅ.example.cn/room"),
+        [f"{SHOWN}:11: online: 链接“https://ｌｉｖｅ.example.cn/room”里有全角字符“ｌ”，"
+         "网址里不会有它 — 从浏览器地址栏复制完整网址，或切换到英文输入法重新输入"],
+    ),
     "phone number read as an octal number": (
         add("registration:\n  phone: 02225300000"),
         [f'{SHOWN}:12: registration.phone: 电话号码 02225300000 被 YAML 读成了数字 {0o2225300000}（开头的 0 会丢失） — '

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
@@ -73,6 +74,8 @@ IMAGE_FOLDER = "images"  # default of the only folder of content/ whose images a
 URL_SCHEMES = ("http://", "https://")
 _URL_MARKUP = re.compile(r"[\"'<>\\`]")  # never in an address copied from a browser: markup pasted with it
 _URL_HINT = "从浏览器地址栏复制完整网址，例如 https://example.cn/baoming"
+# Never part of an address: CJK punctuation and spaces, full-width forms, curly quotes, dashes, ellipses.
+_URL_WIDE = re.compile(r"[\u2014\u2018-\u201f\u2026\u3000-\u303f\uff00-\uffef]")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", *HEIF_SUFFIXES)
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -291,6 +294,14 @@ class FieldReader:
         if not lowered.startswith(schemes) or re.search(r"\s", value):
             shown = "、".join(s.rstrip("/") for s in schemes)
             self.error(key, f"链接“{value[:60]}”无效，只接受以 {shown} 开头的网址", _URL_HINT)
+            return ""
+        wide = _URL_WIDE.search(value)
+        if wide:  # pasted with the sentence's punctuation, or typed with a Chinese input method
+            mark = wide[0]
+            punctuation = unicodedata.category(unicodedata.normalize("NFKC", mark)[:1] or mark).startswith(("P", "Z"))
+            self.error(key, f"链接“{value[:60]}”里有{'中文标点' if punctuation else '全角字符'}“{mark}”，网址里不会有它",
+                       f"只留网址本身，删去“{mark}”（复制时常把后面的标点一起带进来）" if punctuation
+                       else "从浏览器地址栏复制完整网址，或切换到英文输入法重新输入")
             return ""
         wrong = ("网址里不能有引号、尖括号或反斜杠" if _URL_MARKUP.search(value) else
                  "没有网站地址" if not urlsplit(value).hostname else "")
