@@ -224,6 +224,18 @@ CASES = {
         [f"{SHOWN}:11: online: 链接“https://ｌｉｖｅ.example.cn/room”里有全角字符“ｌ”，"
          "网址里不会有它 — 从浏览器地址栏复制完整网址，或切换到英文输入法重新输入"],
     ),
+    # The web form's 需要报名 switch left off under a phone number and 30 places (a volunteer's
+    # audit): the page said 无需报名，直接到场，限 30 人 beside a 电话报名 button.
+    "places without sign-up": (
+        add("registration:\n  phone: \"022-2560 0000\"\n  capacity: 30"),
+        [f"{SHOWN}:13: registration.capacity: 写了名额（限 30 人），却没有写需要报名，页面会写“无需报名，直接到场，限 30 人” — "
+         "需要报名就在 registration 下加一行 required: true（网页表单里打开“需要报名”）；不用报名就删去这一行"],
+    ),
+    "a deadline without sign-up": (
+        add("registration:\n  required: false\n  deadline: 2026-12-01"),
+        [f"{SHOWN}:13: registration.deadline: 写了报名截止日期，却没有写需要报名 — "
+         "需要报名就把 required 改成 true（网页表单里打开“需要报名”）；不用报名就删去这一行"],
+    ),
     "phone number read as an octal number": (
         add("registration:\n  phone: 02225300000"),
         [f'{SHOWN}:12: registration.phone: 电话号码 02225300000 被 YAML 读成了数字 {0o2225300000}（开头的 0 会丢失） — '

@@ -618,7 +618,7 @@ def _registration(checker: FieldReader, zone: tzinfo) -> Registration | None:
     checker.unknown_nested("registration")
     deadline = checker.when("registration.deadline", zone)
     email = checker.email("registration.email")
-    return Registration(
+    registration = Registration(
         required=checker.flag("registration.required"),
         url=checker.url("registration.url"),
         phone=checker.phone("registration.phone"),
@@ -627,6 +627,22 @@ def _registration(checker: FieldReader, zone: tzinfo) -> Registration | None:
         capacity=checker.integer("registration.capacity", 1, 100_000),
         note=checker.text("registration.note", max_len=TEXT_LIMITS["registration.note"]),
     )
+    _sign_up_left_off(checker, registration, "required" in value)
+    return registration
+
+
+def _sign_up_left_off(checker: FieldReader, registration: Registration, written: bool) -> None:
+    """Places or a deadline with sign-up not asked for: the page would say 无需报名，直接到场，限 30 人
+    (the web form's 需要报名 switch is off until turned on)."""
+    if registration.required:
+        return
+    fix = ("需要报名就把 required 改成 true" if written else "需要报名就在 registration 下加一行 required: true")
+    fix += "（网页表单里打开“需要报名”）；不用报名就删去这一行"
+    if registration.capacity:
+        checker.error("registration.capacity", f"写了名额（限 {registration.capacity} 人），却没有写需要报名，"
+                      f"页面会写“无需报名，直接到场，限 {registration.capacity} 人”", fix)
+    if registration.deadline:
+        checker.error("registration.deadline", "写了报名截止日期，却没有写需要报名", fix)
 
 
 def _contact(checker: FieldReader) -> Contact | None:
