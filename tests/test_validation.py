@@ -628,3 +628,16 @@ def test_a_link_whose_words_name_another_site_is_refused(mini_site: Path, writte
     host = host[1] or host[2]
     assert problems == [f"{SHOWN}:14: 正文: 链接文字写的是 www.gov.cn，点开却是另一个网站 {host}"
                         f" — 链接文字写成它真正打开的网址，或者写成说明文字，例如 [报名页](https://{host}/…)"]
+
+
+def test_full_width_digits_are_read_as_the_volunteer_meant(mini_site: Path) -> None:
+    """Typed with a Chinese input method (a volunteer's audit): ０２２－２５６０ ００００ and ６－１２ were
+    refused as 格式不对 and 无法识别, though they are the digits the Excel import already accepts. They
+    are read as 022-2560 0000 and 6–12, and shown so."""
+    text = add("age: ６－１２\nregistration:\n  required: true\n  phone: ０２２－２５６０　００００\n  capacity: ３０")
+    assert problems_for(mini_site, text) == []
+    path = mini_site / "content" / "events" / "xinbei" / "2026" / "bad-event.md"
+    [event] = [e for e in check(Layout(content=mini_site / "content", root=mini_site), [path]).events
+               if e.slug == "bad-event"]
+    assert (event.age_min, event.age_max) == (6, 12)
+    assert (event.registration.phone, event.registration.capacity) == ("022-2560 0000", 30)

@@ -320,7 +320,7 @@ class FieldReader:
                 return ""
             text = number = raw
         else:
-            text = self.text(key, max_len=60)
+            text = unicodedata.normalize("NFKC", self.text(key, max_len=60))  # full-width digits and dashes
             number = phones.split_extension(text)[0]
             if text and (not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3):
                 self.error(key, f"电话“{shown(text)}”格式不对：只能有数字、空格、-、+ 和括号", _PHONE_HINT)
@@ -681,7 +681,7 @@ def _age(checker: FieldReader) -> tuple[int | None, int | None]:
     elif isinstance(value, int) and not isinstance(value, bool):
         low, high = value, None
     else:
-        text = str(value).strip()
+        text = unicodedata.normalize("NFKC", str(value)).strip()  # ６－１２ typed with a Chinese input method
         if match := _AGE_RANGE.fullmatch(text):
             low, high = int(match[1]), int(match[2])
         elif match := _AGE_MIN.fullmatch(text):
