@@ -251,6 +251,15 @@ CASES = {
         [f"{SHOWN}:12: previous_start: 原定开始时间和现在的开始时间相同 — 改期后 start 写新的时间、previous_start "
          "写原来的时间；新时间还没定，删去 previous_start，写 status_note 说明"],
     ),
+    # Its new date given later, the note written when there was none still said so (a volunteer's
+    # audit): 本活动已改期，原定…，现改为 2027年1月10日…。主讲医生临时出差，新时间另行通知.
+    "a note still waiting for the new date it has": (
+        replace("start: 2026-12-05 09:00", "start: 2027-01-09 09:00").replace(
+            "\n---\n正文", "\nstatus: postponed\nprevious_start: 2026-12-05 09:00\n"
+            "status_note: 主讲医生临时出差，新时间另行通知\n---\n正文", 1),
+        [f"{SHOWN}:13: （提醒）status_note: 状态说明还写着“新时间另行通知”，可活动已经改到了新的时间，页面两句话会对不上 — "
+         "改写状态说明，只留延期的原因（例如“主讲医生临时出差”），或删去这一行"],
+    ),
     "a status note beside 正常举办": (
         add("status_note: 因天气原因延期，新时间另行通知"),
         [f"{SHOWN}:11: （提醒）status_note: 正常举办的活动不显示状态说明 — 活动取消、改期或名额已满时，改 status 再写说明；"

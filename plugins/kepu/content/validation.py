@@ -1118,11 +1118,30 @@ def _status_facts(checker: FieldReader, status: str, previous: date | datetime |
         checker.error("previous_start", "原定开始时间和现在的开始时间相同",
                       "改期后 start 写新的时间、previous_start 写原来的时间；新时间还没定，删去 previous_start，"
                       "写 status_note 说明")
+    if status == "postponed" and previous is not None and previous != start:
+        _note_still_waiting(checker)
     if status == "scheduled" and str(checker.get("status_note") or "").strip():
         checker.warn("status_note", "正常举办的活动不显示状态说明",
                      "活动取消、改期或名额已满时，改 status 再写说明；其他说明写进活动介绍", STRICT_ALWAYS)
     if status == "cancelled" and _empty(checker, "status_note"):
         checker.warn("status", CANCELLED_WITHOUT_WHY[0], CANCELLED_WITHOUT_WHY[1].format("加一行 status_note"))
+
+
+# 新时间另行通知, 具体日期待定, 时间未定…: not 如有变化另行通知 (said of any event).
+_WAITING_WORDS = re.compile(r"[，,。；;、\s]*(?:新的?|具体|活动)?(?:时间|日期)(?:另行|再行|另|待)(?:通知|公布|告知|安排|确定|定)"
+                            r"|[，,。；;、\s]*(?:新的?|具体)?(?:时间|日期)(?:未定|还没定|没有定)")
+
+
+def _note_still_waiting(checker: FieldReader) -> None:
+    """An event given its new date whose note still says the date is to come (written when it had
+    none): the page would say 现改为 X and 新时间另行通知 side by side."""
+    note = str(checker.get("status_note") or "")
+    found = _WAITING_WORDS.search(note)
+    if not found:
+        return
+    rest = _WAITING_WORDS.sub("", note).strip("，,。；;、 ")
+    checker.warn("status_note", f"状态说明还写着“{found[0].strip('，,。；;、 ')}”，可活动已经改到了新的时间，页面两句话会对不上",
+                 f"改写状态说明，只留延期的原因（例如“{rest}”），或删去这一行" if rest else "改写状态说明，或删去这一行")
 
 
 def _way_to_register(checker: FieldReader, registration: Registration | None, contact: Contact | None) -> None:
