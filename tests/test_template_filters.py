@@ -64,3 +64,21 @@ def test_map_links_without_coordinates_look_the_address_up_in_the_district_s_cit
     assert set(queries(Venue("西溪街道文体中心", "浙江省杭州市西湖区文二西路 1 号")).values()) == {
         "浙江省杭州市西湖区文二西路 1 号"}
     assert set(queries(Venue("西溪街道文体中心")).values()) == {"杭州西溪街道文体中心"}
+
+
+def test_an_address_without_its_district_is_looked_up_in_the_district() -> None:
+    """The web form's example address (某某街道某某路 12 号) leaves the district out; 中医医院门诊楼一楼
+    looked up in 天津 found a hospital downtown, not the one in 滨海新区 (a volunteer's audit). An
+    address that names neither its city nor a district is looked up in the site's district; one
+    naming another district, or its city, is left as written."""
+    def query(venue: Venue) -> str:
+        link = FILTERS["map_links"](venue, "天津", "滨海新区")[0]
+        return parse_qs(urlsplit(link.url).query)["keyword"][0]
+
+    assert query(Venue("汉沽中医医院", "中医医院门诊楼一楼")) == "天津滨海新区中医医院门诊楼一楼"
+    assert query(Venue("活动室", "滨海新区新北街道新北路 1 号")) == "天津滨海新区新北街道新北路 1 号"
+    assert query(Venue("科技馆", "和平区南京路 100 号")) == "天津和平区南京路 100 号"
+    assert query(Venue("科技馆", "天津市河西区友谊路 1 号")) == "天津市河西区友谊路 1 号"
+    assert query(Venue("党群服务中心")) == "天津滨海新区党群服务中心"
+    for place in ("新北社区服务中心", "红旗路 5 号", "华润万家超市二楼"):  # no area of their own
+        assert query(Venue("活动室", place)) == "天津滨海新区" + place

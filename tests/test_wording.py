@@ -450,3 +450,13 @@ def test_the_poster_of_an_event_put_off_with_no_new_date_asks_no_sign_up(wording
     _posters_agree(wording_site)
     html = (wording_site / "events" / "guanniao-rumen" / "index.html").read_text("utf-8")
     assert _poster_words(html).strip().endswith("guanniao-rumen/ 查看活动详情和加入日历")
+
+
+def test_a_place_written_without_its_district_is_looked_up_in_it(wording_site: Path) -> None:
+    """新北街道科普活动室, with no address: the map apps search the site's district for it (the
+    settings' KEPU_CITY and KEPU_DISTRICT), not the whole city."""
+    from urllib.parse import parse_qs, urlsplit
+
+    html = (wording_site / "events" / "guanniao-rumen" / "index.html").read_text("utf-8")
+    amap = re.search(r'href="(https://uri\.amap\.com/search\?[^"]+)"', html)[1].replace("&amp;", "&")
+    assert parse_qs(urlsplit(amap).query)["keyword"] == ["天津滨海新区新北街道科普活动室"]

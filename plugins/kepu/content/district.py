@@ -9,13 +9,21 @@ from typing import Any
 WHOLE_UNITS = "区县旗市"  # the last character of a county-level division's name
 
 
+NEUTRAL_NAME = "本区"  # what pages call a district the settings do not name
+
+
 @dataclass(frozen=True, slots=True)
 class District:
     """How pages, feeds and structured data name the district; neutral defaults without settings."""
 
-    name: str = "本区"  # KEPU_DISTRICT, as in “{name}的科普活动”
+    name: str = NEUTRAL_NAME  # KEPU_DISTRICT, as in “{name}的科普活动”
     region: str = ""  # KEPU_REGION: province or municipality (schema.org addressRegion)
     city: str = ""  # KEPU_CITY: map apps look up venues without coordinates in this city
+
+    @property
+    def place(self) -> str:
+        """Its name as part of an address: "" when the settings name none (本区 is no place)."""
+        return "" if self.name == NEUTRAL_NAME else self.name
 
     @property
     def whole(self) -> str:

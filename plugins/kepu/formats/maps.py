@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kepu.content.model import Venue
@@ -14,7 +15,24 @@ class MapLink:
     url: str
 
 
-def map_links(venue: Venue, city: str = "") -> list[MapLink]:
+# An address that starts with a district, county or city of its own (某某区…, 某某县…): not ours to
+# add. Not 社区, 小区, 园区…, 超市, 集市…, 红旗路: words that end so without naming an area.
+_OWN_AREA = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:(?<![社小园校景街厂院营城商矿库片])区|县|(?<![超集菜夜早门])市"
+                       r"|(?<![红国彩锦])旗)")
+
+
+def _looked_up(where: str, city: str, district: str) -> str:
+    """What map apps search for: the address as written when it names the city; else in the city,
+    and in the site's district unless it names that or another (中医医院门诊楼一楼 found a hospital
+    downtown)."""
+    if not city or city in where:
+        return where
+    if district and district not in where and not _OWN_AREA.match(where):
+        where = district + where
+    return city + where
+
+
+def map_links(venue: Venue, city: str = "", district: str = "") -> list[MapLink]:
     """高德、百度 and OpenStreetMap (开放街道地图) links; coordinates are WGS-84, which the Chinese apps convert."""
     name = quote_iri(venue.name)
     if venue.has_geo:
@@ -29,8 +47,7 @@ def map_links(venue: Venue, city: str = "") -> list[MapLink]:
                                      f"#map=17/{lat}/{lon}"),
             MapLink("手机地图应用", f"geo:{lat},{lon}?q={lat},{lon}({name})"),
         ]
-    where = venue.address or venue.name  # looked up in the district's city unless it names it
-    query = quote_iri(where if not city or city in where else city + where)
+    query = quote_iri(_looked_up(venue.address or venue.name, city, district))
     in_city = f"&city={quote_iri(city)}" if city else ""
     return [
         MapLink("高德地图", f"https://uri.amap.com/search?keyword={query}{in_city}&callnative=1"),

@@ -175,11 +175,11 @@ class EventEntry:
         """How many of the past sessions were cancelled: listed with their reason, not held."""
         return sum(1 for occurrence in self.past_occurrences if occurrence.cancelled)
 
-    def map_links(self, city: str = "") -> list[MapLink]:
+    def map_links(self, city: str = "", district: str = "") -> list[MapLink]:
         """Links to map apps for the shown session's place; places without coordinates are looked
-        up in ``city``."""
+        up in ``city`` (and ``district``: see ``formats.maps``)."""
         venue = self.shown_venue
-        return map_links(venue, city) if venue else []
+        return map_links(venue, city, district) if venue else []
 
     @property
     def shown(self) -> Occurrence:
