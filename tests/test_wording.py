@@ -275,6 +275,9 @@ def test_calendar_files_carry_the_same_words(wording_site: Path) -> None:
     assert str(w["SUMMARY"]) == "【延期待定】观鸟入门讲座"
     assert str(w["DESCRIPTION"]).startswith("本活动已延期（新时间待定），原定 2026年12月19日（周六）14:00–16:00 暂不举办。")
     assert str(w["STATUS"]) == "TENTATIVE"
+    # Not held at that time: the subscriber's old slot is free again, as for one called off (the
+    # subscriber audit); the one moved to its new time keeps it busy.
+    assert str(w.get("TRANSP")) == "TRANSPARENT" and str(m.get("TRANSP", "OPAQUE")) == "OPAQUE"
     # Sign-up is paused, as its page says: the calendar entry gave the phone to call.
     assert "需要报名" not in str(w["DESCRIPTION"]) and "022-2530 0000" not in str(w["DESCRIPTION"])
     require(node_available(), "node and ical.js (npm ci)")

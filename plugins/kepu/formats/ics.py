@@ -345,7 +345,8 @@ class EventComponents:
         vevent.add("categories", LiteralCategories([c.name for c in entry.categories]))
         if entry.team.email:  # an organizer is someone to write to (RFC 5545 CAL-ADDRESS), never a web page
             vevent.add("organizer", f"mailto:{entry.team.email}", parameters={"CN": _quote_safe(entry.team.name)})
-        if _frees_the_day(entry) or called_off:  # called off: the time is free again
+        # Called off, or put off with no new time: the time is free again.
+        if _frees_the_day(entry) or called_off or not entry.event.held:
             vevent.add("transp", "TRANSPARENT")
         vevent.add("class", "PUBLIC")
 
