@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
 from conftest import SAMPLE_BUILD_DATE, TEST_SITE, require, run_build
 
@@ -202,6 +203,20 @@ def test_an_online_event_does_not_tell_people_to_come_to_a_room(site: Path) -> N
     assert "无需报名，直接到场或线上参加" in row, row
     room = text_of(site / "events" / "diannao-ketang" / "index.html")
     assert "需要报名" in room  # events in a room alone keep their words
+
+
+def test_the_venue_calendar_keeps_a_session_moved_to_it_after_it_was_held(site: Path, tmp_path: Path) -> None:
+    """The subscriber audit: built after the salon's Saturday in the library hall, the hall's
+    calendar no longer had it, though it promises to keep what ended in the last 90 days (and the
+    series' own calendar and the all-events calendar keep it)."""
+    output = tmp_path / "later"
+    result = run_build(site.parent / "site" / "content", output, build_date="2027-01-20")
+    assert result.returncode == 0, result.stdout + result.stderr
+    hall = Calendar.from_ical((output / "feeds" / "venues" / "xinbei-tushuguan.ics").read_bytes())
+    kept = {str(e["UID"]): e["DTSTART"].dt.isoformat() for e in hall.walk("VEVENT")}
+    assert kept.get("kexue-shalong.20270116T1000@kepu.binhai.example.cn") == "2027-01-16T10:00:00+08:00", kept
+    page = text_of(output / "venues" / "xinbei-tushuguan" / "index.html")
+    assert "周末科学沙龙" not in page  # the page lists what is to come
 
 
 def test_a_report_written_in_the_news_form_is_counted_like_one_named_by_the_event(site: Path) -> None:

@@ -197,3 +197,25 @@ def test_a_week_called_off_before_a_series_stops_is_no_stop(tmp_path: Path) -> N
     assert entry.shown.start.date() == date(2026, 12, 12) and entry.shown_label == "已取消"
     entry = index_for(date(2026, 12, 13), site).by_slug["zhoumo-tongxuehui"]
     assert entry.shown.start.date() == date(2026, 12, 19) and entry.shown_label == "已停办"
+
+
+def test_a_venue_keeps_the_sessions_moved_to_it_once_they_are_held(tmp_path: Path) -> None:
+    """The subscriber audit: a series' session moved to the library hall left the hall's calendar
+    the day after it was held, though the calendar promises to keep what ended in the last 90 days
+    (the series' own calendar keeps it). The venue keeps its held visits (``Facet.visited``) for the
+    feeds' window; its page still lists only those to come (``visiting``)."""
+    site = tmp_path / "site"
+    shutil.copytree(TEST_SITE, site)
+    (site / "content" / "data" / "venues.yml").write_text(
+        "- id: xinbei-tushuguan\n  name: 新北图书馆报告厅\n  kind: 场馆\n  street: xinbei\n"
+        "  address: 天津市滨海新区新北街道图书馆二楼\n", "utf-8")
+    (site / "content" / "events" / "xinbei" / "2026" / "kexue-shalong.md").write_text(
+        "---\ntitle: 周末科学沙龙\nstart: 2027-01-02 10:00\nend: \"11:00\"\nstreet: xinbei\nteam: xinbei-liudong\n"
+        "categories: [kexue-shiyan]\naudiences: [qinzi]\nvenue:\n  name: 新北街道科普活动室\n"
+        "recurrence:\n  rrule: FREQ=WEEKLY;BYDAY=SA;COUNT=4\n  sessions:\n"
+        "    - date: 2027-01-16\n      venue: xinbei-tushuguan\n      note: 活动室维修，改到图书馆\n---\n正文。\n", "utf-8")
+    before = index_for(date(2027, 1, 10), site).facets["venues"]["xinbei-tushuguan"]
+    assert [v.occurrence.start.day for v in before.visiting] == [16] and before.visited == []
+    after = index_for(date(2027, 1, 20), site).facets["venues"]["xinbei-tushuguan"]
+    assert after.visiting == [] and [v.occurrence.start.day for v in after.visited] == [16]
+    assert after.visited[0].entry.event.slug == "kexue-shalong"

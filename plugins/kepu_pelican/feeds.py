@@ -116,8 +116,10 @@ def _facet_feed(plan: FeedPlan, kind: str, facet, sitename: str, district: str, 
     urls, prefix = plan.urls, FACET_PREFIX[kind]
     title, description = FEED_TITLES[kind]
     fields = {"name": facet.name, "kind": getattr(facet.item, "kind", ""), "district": district}
+    # A venue's sessions of other events moved there: those held stay for the calendars' past window.
+    held = [visit for visit in facet.visited if plan.window.holds_session(visit.occurrence)]
     feed = Feed(urls.url(f"{prefix}_FEED", id=facet.id), f"{title.format(**fields)} · {sitename}",
-                description.format(**fields), facet.url, [*facet.upcoming, *facet.past], list(facet.visiting))
+                description.format(**fields), facet.url, [*facet.upcoming, *facet.past], [*held, *facet.visiting])
     plan.feeds.append(feed)
     links = feed_links(plan.settings, feed.path, feed.name, qr,
                        urls.url(f"SUBSCRIBE_FEED_{prefix}", id=facet.id),

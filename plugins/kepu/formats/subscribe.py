@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from kepu.formats.ics import FeedSettings, description_lines
 from kepu.formats.iri import quote_iri
 from kepu.formats.qr import QrCache
-from kepu.index.site import EventEntry, last_local_day
+from kepu.index.site import EventEntry, Occurrence, last_local_day
 
 GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
 GOOGLE_DETAILS_LIMIT = 600  # characters; long descriptions break Google's add link
@@ -37,7 +37,11 @@ class CalendarWindow:
 
     def holds(self, entry: EventEntry) -> bool:
         """Events a calendar can still use: coming ones and those ended in the past window."""
-        return not entry.is_past or last_local_day(entry.final, self.zone) >= self.since
+        return not entry.is_past or self.holds_session(entry.final)
+
+    def holds_session(self, occurrence: Occurrence) -> bool:
+        """A session a calendar can still use: its last day is in the past window or later."""
+        return last_local_day(occurrence, self.zone) >= self.since
 
 
 def calendar_links(entry: EventEntry, window: CalendarWindow) -> EventCalendarLinks | None:

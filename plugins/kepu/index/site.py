@@ -227,6 +227,7 @@ class Facet:
     upcoming: list[EventEntry] = field(default_factory=list)
     past: list[EventEntry] = field(default_factory=list)
     visiting: list[Visit] = field(default_factory=list)  # a venue's: other events' sessions moved to it
+    visited: list[Visit] = field(default_factory=list)  # … and those already held (its calendar keeps them)
 
     @property
     def id(self) -> str:
@@ -256,17 +257,24 @@ class Visit:
     text: str
 
 
-def _visits(facets: dict[str, Facet], upcoming: list[EventEntry], zone: ZoneInfo) -> None:
-    """Each registered venue's coming sessions of other events moved there, in time order; one of a
-    series since called off too (as its calendars give it, 已取消: a subscriber's item does not vanish)."""
+def _visits(facets: dict[str, Facet], entries: list[EventEntry], zone: ZoneInfo) -> None:
+    """Each registered venue's sessions of other events moved there, in time order: those to come
+    (``visiting``; one of a series since called off too, as its calendars give it, 已取消: a
+    subscriber's item does not vanish) and those listed as held (``visited``)."""
     venues = facets.get("venues", {})
-    for entry in upcoming:
-        for occurrence in entry.upcoming:
+    for entry in entries:
+        held = len(entry.past_occurrences)
+        for position, occurrence in enumerate(entry.occurrences):
             facet = venues.get(occurrence.venue_id) if occurrence.elsewhere else None
-            if facet is not None and entry.event.venue_id != facet.id:
+            if facet is None or entry.event.venue_id == facet.id:
+                continue
+            if position < held:
+                facet.visited.append(Visit(occurrence, entry, when_shown(occurrence, zone)))
+            elif not entry.is_past:  # (a series called off and over lists its last ones 已取消, held by none)
                 facet.visiting.append(Visit(occurrence, entry, when_shown(occurrence, zone)))
     for facet in venues.values():
         facet.visiting.sort(key=lambda visit: occurrence_key(visit.occurrence, zone))
+        facet.visited.sort(key=lambda visit: occurrence_key(visit.occurrence, zone))
 
 
 @dataclass(frozen=True, slots=True)
@@ -584,7 +592,7 @@ def build_index(events: list[Event], registries: Registries, urls: UrlScheme, bu
     past = sorted((e for e in entries if e.is_past),
                   key=lambda e: occurrence_key(e.shown, zone), reverse=True)
     facets = _facets(registries, urls, upcoming, past, zone)
-    _visits(facets, upcoming, zone)
+    _visits(facets, entries, zone)
     return SiteIndex(
         build_date=build_date,
         timezone=zone,
