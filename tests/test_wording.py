@@ -463,3 +463,11 @@ def test_a_place_written_without_its_district_is_looked_up_in_it(wording_site: P
     html = (wording_site / "events" / "guanniao-rumen" / "index.html").read_text("utf-8")
     amap = re.search(r'href="(https://uri\.amap\.com/search\?[^"]+)"', html)[1].replace("&amp;", "&")
     assert parse_qs(urlsplit(amap).query)["keyword"] == ["天津滨海新区新北街道科普活动室"]
+
+
+def test_adding_one_event_says_a_later_change_will_not_follow(sample_output: Path) -> None:
+    """The subscriber audit: 加入手机日历 imports a copy; a resident who added an event that was
+    later moved kept its old day on the phone, with no word that it would not follow the page."""
+    page = _page(sample_output, "baoshuiqu-hangkong-kepu-yanxue")
+    assert "加入的是一份副本：活动以后改期或取消，手机里的这一项不会跟着改，请以本页为准。" in page
+    assert "想自动收到改动和天津港保税区的全部活动？订阅天津港保税区日历" in page
