@@ -88,10 +88,14 @@ def test_invalid_event_leaves_previous_output_untouched(mini_site: Path, tmp_pat
     bad = mini_site / "content" / "events" / "xinbei" / "2026" / "bad.md"
     bad.write_text("---\ntitle: 坏活动\nstart: 2026-12-05 09:00\nend: 16:00\nstreet: xinbie\n"
                    "team: xinbei-liudong\ncategories: [kexue-shiyan]\naudiences: [qinzi]\n"
-                   "venue:\n  name: 某地\n---\n", "utf-8")
+                   "venue:\n  name: 某地\nstatus_note: 下雨改在室内\n---\n", "utf-8")
     result = run_build(mini_site / "content", output)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
+    # A reminder is said once, in the report by file (the web form audit: printed as the build read
+    # the files, then again in the report, once without the file's ▶ heading).
+    said = result.stdout + result.stderr
+    assert said.count("（提醒）status_note: 正常举办的活动不显示状态说明") == 1, said
     assert "content/events/xinbei/2026/bad.md:4: end: “16:00”被 YAML 读成了数字 960" in result.stderr
     assert "content/events/xinbei/2026/bad.md:5: street: 未知的街镇编号“xinbie”" in result.stderr
     assert "构建已停止" in result.stderr

@@ -345,11 +345,11 @@ def _reader_problems(context, event_slugs: set[str]) -> list[Problem]:
 
 
 def _report(problems: list[Problem]) -> None:
-    for problem in problems:
-        if not problem.is_error:
-            logger.warning("%s", problem.format())
+    """Errors stop the build with every problem in one report by file; reminders alone are logged."""
     if any(p.is_error for p in problems):
         raise ContentError(problems)
+    for problem in problems:
+        logger.warning("%s", problem.format())
 
 
 def get_generators(_pelican) -> list[type]:
