@@ -55,6 +55,8 @@ SAVED_AT = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 # Before the weekly series' first Saturday (2026-11-07): moving the whole series to another place
 # then rewrites no session already held (the form asks about that: see test_a_series_already_held…).
 BEFORE_SERIES = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# A phone as the audits hold it: 390 × 844, touch.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SATURDAYS = ("2026-12-05", "2026-12-12", "2026-12-19", "2027-01-09", "2027-01-16", "2027-01-23", "2027-01-30")
 
 
@@ -178,9 +180,10 @@ def _publish(page) -> None:
 
 
 @contextmanager
-def _signed_in(browser, url: str, clock: datetime | None = SAVED_AT) -> Iterator:
-    """A page of the editor, signed in, the volunteer's clock at ``clock``; closed afterwards."""
-    page = browser.new_page(locale="zh-CN")
+def _signed_in(browser, url: str, clock: datetime | None = SAVED_AT, **options) -> Iterator:
+    """A page of the editor, signed in, the volunteer's clock at ``clock`` (``options``: the
+    page's, e.g. ``PHONE``); closed afterwards."""
+    page = browser.new_page(locale="zh-CN", **options)
     if clock is not None:
         page.clock.set_fixed_time(clock)
     try:
@@ -570,6 +573,42 @@ def test_the_form_refuses_an_end_before_the_start_and_a_deadline_after_the_day(e
     assert (saved["end"], str(saved["registration"]["deadline"])) == ("2026-12-12 16:00", "2026-12-10")
 
 
+def test_a_save_refused_by_one_field_says_so_and_shows_where_on_a_phone(editor, browser) -> None:
+    """The audit, on a phone: with 结束 before 开始, a sign-up deadline after the event, or a phone
+    typed with full-width digits (０２２－２５６０００００), 发布 → 立即发布 showed no message and
+    did not move: the red messages sat off screen and only 含未保存的修改 hinted at a problem; an
+    empty 服务对象 got Decap's 你漏掉了一个必填项, naming no field. Now every refused save shows the
+    form's box (没有保存，请先改好：) naming each field by its label, and takes her to the first."""
+    site, url, _ = editor
+    with _signed_in(browser, url, **PHONE) as page:
+        _new_lecture(page, url, "科普讲座：冬季用电安全", "2026-12-12", "14:00", "12:00", audience="社区居民")
+        _by_label_for(page, "报名截止日期").fill("2026-12-25")
+        page.get_by_label("报名电话").fill("０２２－２５６０００００")
+        page.get_by_label("活动名称").focus()  # at the top of the long form: the problems are below
+        message = _message_box(page)
+        for words in ("“结束”：结束早于（或等于）开始", "“报名截止日期”：报名截止日期晚于活动的最后一天",
+                      "“报名电话”：电话只能有数字", "半角"):
+            assert words in message, message
+        first = page.locator(".kepu-when").nth(1).locator("input[type=date]")  # 结束's, the first one named
+        assert first.evaluate("box => box === document.activeElement && box.getAttribute('aria-invalid') === 'true'")
+        assert _in_view(page, first) and _in_view(page, page.get_by_text("结束早于（或等于）开始").first)
+        assert list((site / "content" / "events").rglob("xinbei-liudong-2026-12-12*.md")) == []
+
+        _when(page.locator(".kepu-when").nth(1), "", "16:00")
+        _by_label_for(page, "报名截止日期").fill("2026-12-10")
+        _retype(page.get_by_label("报名电话"), "022-2560 0000")
+        page.get_by_role("button", name="删去 社区居民").click()  # 服务对象 left empty
+        page.get_by_label("活动名称").focus()
+        message = _message_box(page)
+        assert "“服务对象”" in message and "结束" not in message, message
+        audiences = page.get_by_label(re.compile("^服务对象"))
+        assert audiences.evaluate("box => box === document.activeElement") and _in_view(page, audiences)
+        _pick(page, "服务对象", "社区居民")
+        _publish(page)
+    saved = next((site / "content" / "events").rglob("xinbei-liudong-2026-12-12.md"))
+    _passes_check(site, saved)
+
+
 def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, browser, tmp_path: Path) -> None:
     """Guide §七: one session off, with the reason residents will read. The form writes it as
     recurrence.sessions, the page says 已取消（原因） on that day, the rest of the series stays."""
@@ -736,8 +775,7 @@ def test_the_form_fits_a_phone(editor_with_venues, browser) -> None:
     the repeat section's checkboxes and the dates preview, and the registered venues a session
     can be moved to (their list ran off the screen, with the box's heading)."""
     _, url, _ = editor_with_venues
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(locale="zh-CN", **PHONE)
     page = context.new_page()
     try:
         page.goto(url)
@@ -993,21 +1031,31 @@ def _refused(page, words: str) -> str:
     """发布 pressed: the form says why it did not save, in a message box that stays until she
     presses OK (Decap's own notice goes after eight seconds) and in Decap's notice, and takes her to
     the field to mend."""
-    said: list[tuple[str, str]] = []
-
-    def press_ok(box) -> None:
-        said.append((box.type, box.message))
-        box.accept()
-
-    page.once("dialog", press_ok)
-    _press_publish(page)
+    message = _message_box(page)
     page.get_by_text(re.compile("没有保存：.*" + re.escape(words))).first.wait_for()
-    [(kind, message)] = said
-    assert kind == "alert" and message.startswith("没有保存，请先改好：") and words in message, message
+    assert words in message, message
     # Each reason's field is marked, and she is taken to the first (in a long form, on a phone).
     assert page.locator("[aria-invalid=true]").count() >= 1
     assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
     return message
+
+
+def _message_box(page) -> str:
+    """发布 pressed and the save refused: the form's own message box (it stays until she presses 确定),
+    accepted; its text. A refusal by one field's own check comes without Decap's notice."""
+    page.once("dialog", lambda box: box.accept())  # as the box opens: the click waits for it
+    with page.expect_event("dialog") as opened:
+        _press_publish(page)
+    box = opened.value
+    assert box.type == "alert" and box.message.startswith("没有保存，请先改好："), box.message
+    return box.message
+
+
+def _in_view(page, element) -> bool:
+    """Whether ``element`` is on the screen, top to bottom."""
+    box = element.bounding_box()
+    size = page.viewport_size
+    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
 
 
 def _retype(field, text: str) -> None:

@@ -1354,11 +1354,16 @@
      the id of its control (or of a group with the controls inside). */
   var CONTROLS = "input:not([type=hidden]), select, textarea";
 
+  /* A field's label: by the field's name, or by the id Decap gave its control ("end-field-6"). */
+  function labelOf(name) {
+    return document.querySelector('label[for="' + name + '"]') || document.querySelector('label[for^="' + name + '-field-"]');
+  }
+
   /* A field's control: its label's target, or in a group (报名, 重复) the first box or list, not the
      group's 收起 button. */
   function controlOf(field) {
     var name = field.split(" ")[0], part = field.split(" ")[1];  // "start time": the start's time box
-    var label = document.querySelector('label[for^="' + name + '-field-"]');
+    var label = labelOf(name);
     var control = label && document.getElementById(label.htmlFor);
     if (control && part) return control.parentElement.querySelector("input[type=" + part + "]") || control;
     if (control && !control.matches(CONTROLS + ", button")) control = control.querySelector(CONTROLS);
@@ -1391,14 +1396,71 @@
      Its notice goes after eight seconds, too soon to read two sentences: they are also shown in
      the browser's own message box, which stays until she presses OK (and screen readers read). */
   function refuseSaving(entry) {
-    var found = formProblems(entry, clockText(new Date())), texts = found.map(function (problem) { return problem.text; });
-    markFields(found);
-    if (!found.length) return;
-    window.alert("没有保存，请先改好：\n\n" + texts.map(function (text, n) { return (n + 1) + ". " + text; }).join("\n\n"));
-    focusFirst();
-    var refusal = new Error(texts.join("；另外，"));
+    var found = formProblems(entry, clockText(new Date()));
+    if (!tell(found)) return;
+    var refusal = new Error(found.map(function (problem) { return problem.text; }).join("；另外，"));
     refusal.name = "";  // shown as the sentences alone, not “Error: …”
     throw refusal;
+  }
+
+  /* The reasons not to save, said: the fields marked, the message box, her place at the first. */
+  function tell(found) {
+    markFields(found);
+    if (!found.length) return false;
+    window.alert("没有保存，请先改好：\n\n" + found.map(function (problem, n) { return (n + 1) + ". " + problem.text; }).join("\n\n"));
+    focusFirst();
+    return true;
+  }
+
+  /* Decap's own checks of one field (必填, a pattern, a widget's isValid) refuse a save before
+     preSave, silently: its red messages sat off screen (on a phone, always), and for an empty
+     required field its notice named none. Pressing a save button, she is told as for the checks
+     across fields, each problem by its field's label; the others the form finds are said with them. */
+  function watchSaving(CMS) {
+    var words = (CMS.getLocale && CMS.getLocale("zh_Hans") || {}).editor || {}, toolbar = words.editorToolbar || {};
+    var saving = [toolbar.publishNow, toolbar.publishAndCreateNew, toolbar.publishAndDuplicate, toolbar.save];
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("[role=menuitem], button");
+      // Decap checks the fields in the same task (after a promise): their errors are in its store then.
+      if (button && saving.indexOf(button.textContent.trim()) >= 0) setTimeout(sayFieldErrors, 0);
+    }, true);
+  }
+
+  /* Decap's store (react-redux's, on the root of its page): the fields' errors, the entry edited. */
+  function decapStore() {
+    var root = document.getElementById("nc-root"), fibers = [];
+    Object.keys(root || {}).forEach(function (key) { if (key.indexOf("__reactContainer$") === 0) fibers.push(root[key]); });
+    for (var n = 0; n < fibers.length && n < 100; n++) {
+      var props = fibers[n].memoizedProps;
+      if (props && props.store && typeof props.store.getState === "function") return props.store;
+      if (fibers[n].child) fibers.push(fibers[n].child);
+      if (fibers[n].sibling) fibers.push(fibers[n].sibling);
+    }
+    return null;
+  }
+
+  /* A field's label as the form shows it, without Decap's “(可选)”. */
+  function labelText(label) {
+    return Array.prototype.filter.call(label.childNodes, function (node) { return node.nodeType === 3; })
+      .map(function (node) { return node.textContent; }).join("").trim();
+  }
+
+  function sayFieldErrors() {
+    var store = decapStore(), draft = store && store.getState().entryDraft;
+    var errors = draft ? plain(draft.get("fieldsErrors")) || {} : {};
+    var found = Object.keys(errors).filter(function (id) { return errors[id] && errors[id].length; }).map(function (id) {
+      var label = labelOf(id), name = label ? labelText(label) : "";
+      return at(id, errors[id].map(function (error) {
+        var text = String(error.message || "").trim();
+        return name && text.indexOf("“" + name + "”") !== 0 ? "“" + name + "”：" + text : text;
+      }).join("；"));
+    }).sort(function (a, b) {  // as the page shows them, top to bottom
+      var x = labelOf(a.fields[0]), y = labelOf(b.fields[0]);
+      return !x || !y || x === y ? 0 : x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
+    if (!found.length) return;  // saved, or refused in preSave (refuseSaving)
+    var entry = draft.get("entry");
+    tell(found.concat(entry && entry.get("collection") === "events" ? formProblems(entry, clockText(new Date())) : []));
   }
 
   /* A picture is saved under its own name with the time of its upload added (活动照片-1.jpg →
@@ -1496,6 +1558,7 @@
     createClass = window.createClass;
     plainerWords(CMS);
     keepSpokenWordsChinese();
+    watchSaving(CMS);
     CMS.registerWidget("kepu-when", whenControl(), preview);
     CMS.registerWidget("kepu-repeat", repeatControl(), preview);
     CMS.registerWidget("kepu-contact", contactControl(), preview);

@@ -36,7 +36,7 @@ URL_PATTERN = [r"^https?://\S+$", "网址要以 http:// 或 https:// 开头，�
 SIGN_UP_URL_PATTERN = [URL_PATTERN[0], URL_PATTERN[1] + "。报名电话请写在下面的“报名电话”里，这一栏只写网址"]
 PHONE_PATTERN = [
     rf"^{_PHONE.pattern}(\s*[(（]?\s*{_EXTENSION_WORD}\s*[:：]?\s*[0-9]{{1,6}}\s*[)）]?)?$",
-    "电话只能有数字、空格、-、+ 和括号；分机写成“0123-2530 0000 转 123”"]
+    "电话只能有数字、空格、-、+ 和括号，数字和符号用半角（不用全角的 ０２２－）；分机写成“0123-2530 0000 转 123”"]
 EMAIL_PATTERN = [rf"^{_EMAIL.pattern}$", "只写一个邮箱地址，例如 kepu@example.cn"]
 AGE_PATTERN = [f"^(?:{_AGE_RANGE.pattern}|{_AGE_MIN.pattern}|{_AGE_MAX.pattern})$",
                "例如 6-12（6 到 12 岁）、60+（60 岁以上）、12岁以下"]
