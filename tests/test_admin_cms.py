@@ -806,12 +806,19 @@ REGISTERED_VENUES = """- id: xinbei-kepu-huodongshi
   kind: 社区中心
   street: xinbei
   address: 天津市滨海新区新北街道文化中心三楼
+- id: xinbei-dangqun-zhongxin
+  name: 新北街道党群服务中心
+  former_names: [新北街道社区服务中心]
+  kind: 社区中心
+  street: xinbei
+  address: 天津市滨海新区新北街道新港四号路 20 号
 """
 
 
 @pytest.fixture
 def editor_with_venues(mini_site: Path) -> Iterator[tuple[Path, str, str]]:
-    """The web editor on the mini site with two registered venues, one of which an event names."""
+    """The web editor on the mini site with three registered venues, one of which an event names
+    and one of which was renamed (former_names)."""
     (mini_site / "content" / "data" / "venues.yml").write_text(REGISTERED_VENUES, "utf-8")
     event = mini_site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
     event.write_text(event.read_text("utf-8").replace("venue:\n  name: 新北街道科普活动室\n",
@@ -847,6 +854,33 @@ def test_an_event_at_a_registered_venue_is_edited_and_moved_to_another_registere
     assert build.returncode == 0, build.stderr
     page_html = (output / "events" / "zhoumo-tongxuehui" / "index.html").read_text("utf-8")
     assert "周末科学同学会（更新）" in page_html and "天津市滨海新区新北街道文化中心三楼" in page_html
+
+
+def test_a_renamed_venue_is_found_in_the_list_by_its_former_name(editor_with_venues, browser) -> None:
+    """新北街道党群服务中心 was 新北街道社区服务中心 (venues.yml former_names), the name the volunteer
+    knows. The 地点 list named it only as it is now: she found nothing under the old name, chose
+    其他地点 and typed the old name, which the form saved as a place of its own that the venue's
+    page never lists (the check then says it was the venue's former name). Now the list shows the
+    old name beside the new one, and the old name typed under 其他地点 is refused with the new name."""
+    site, url, _ = editor_with_venues
+    folder = site / "content" / "events" / "xinbei" / "2026"
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _new_lecture(page, url, "社区科普讲座", "2026-12-19", "09:00", "11:00", place=False)
+        _other_place(page)
+        page.get_by_label("场地名称").fill("新北街道社区服务中心")
+        message = _message_box(page)
+        assert "“新北街道社区服务中心”是登记过的场地“新北街道党群服务中心”以前的名称：请在上面的列表里选它" in message, message
+        places = page.get_by_label(re.compile("^地点"))
+        found = places.locator("option", has_text="新北街道社区服务中心")  # looked for by the name she knows
+        assert found.all_inner_texts() == ["新北街道党群服务中心（原名新北街道社区服务中心）"]
+        places.select_option(found.get_attribute("value"))
+        assert page.locator(".kepu-venue-card").inner_text().split("\n") == [
+            "新北街道党群服务中心", "天津市滨海新区新北街道新港四号路 20 号"]
+        _publish(page)
+    [added] = _events_in(folder) - listed
+    assert _front_matter(folder / added)["venue"] == "xinbei-dangqun-zhongxin"
+    _passes_check(site, folder / added)
 
 
 def test_a_session_is_moved_to_a_registered_venue_chosen_from_the_list(

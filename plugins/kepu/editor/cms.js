@@ -415,7 +415,8 @@
     knowVenues(venues);
     venues.forEach(function (v) {
       if (!groups[v.street]) { groups[v.street] = []; order.push(v.street); }
-      groups[v.street].push(h("option", {key: v.id, value: v.id}, v.name));
+      var former = (v.former_names || []).length ? "（原名" + v.former_names.join("、") + "）" : "";
+      groups[v.street].push(h("option", {key: v.id, value: v.id}, v.name + former));
     });
     return order.map(function (street) { return h("optgroup", {key: "g-" + street, label: street || "其他街镇"}, groups[street]); });
   }
@@ -868,7 +869,13 @@
   var PLACE_PARTS = [["name", "场地名称", "text"], ["address", "详细地址", "text"],
                      ["lat", "纬度（可不填）", "number"], ["lon", "经度（可不填）", "number"]];
 
-  function venueProblem(value, find, china) {
+  /* The registered venue a former name (venues.yml former_names) is of, as the check finds it. */
+  function renamedVenue(venues, name) {
+    var wanted = String(name || "").trim();
+    return venues.filter(function (v) { return (v.former_names || []).indexOf(wanted) >= 0; })[0];
+  }
+
+  function venueProblem(value, find, china, renamed) {
     if (typeof value === "string") {
       return value.trim() && !find(value) ? "“" + value + "”不是登记过的场地：请从列表里选，或选“其他地点”写名称和地址" : "";
     }
@@ -877,6 +884,11 @@
     if (!has("name") && (has("address") || has("lat") || has("lon"))) return "请写场地名称";
     if (has("name") && find(value.name)) {
       return "“" + String(value.name).trim() + "”是登记过的场地：请在上面的列表里选它（场地页才会列出这个活动）";
+    }
+    var now = has("name") && renamed(value.name);
+    if (now) {
+      return "“" + String(value.name).trim() + "”是登记过的场地“" + now.name + "”以前的名称：请在上面的列表里选它" +
+        "（列表里写着“" + now.name + "（原名…）”；场地页才会列出这个活动）";
     }
     if (has("lat") !== has("lon")) return "经纬度要同时填写纬度和经度，或都不填";
     if (has("lat") && !(Math.abs(+value.lat) <= 90 && Math.abs(+value.lon) <= 180)) {
@@ -899,7 +911,8 @@
         return this.registered().filter(function (v) { return v.id === wanted || v.name === wanted; })[0];
       },
       isValid: function () {
-        var problem = venueProblem(plain(this.props.value), this.find.bind(this), plain(this.props.field.get("china")));
+        var problem = venueProblem(plain(this.props.value), this.find.bind(this), plain(this.props.field.get("china")),
+                                   renamedVenue.bind(null, this.registered()));
         return problem ? {error: {message: problem}} : true;
       },
       choose: function (choice) {

@@ -131,10 +131,11 @@ def _image(prefix: str, folder: str, kept_with: str) -> list[dict[str, Any]]:
 
 
 def registered_venues(registries: Registries) -> list[dict[str, str]]:
-    """venues.yml as the form lists it (the place field, and a moved session's new place)."""
+    """venues.yml as the form lists it (the place field, and a moved session's new place), with a
+    renamed venue's former names: a volunteer looks for it by the name she knows."""
     streets = {street.id: street.name for street in registries.streets.values()}
-    return [{"id": place.id, "name": place.name, "address": place.address, "street": streets.get(place.street, "")}
-            for place in registries.venues.values()]
+    return [{"id": place.id, "name": place.name, "address": place.address, "street": streets.get(place.street, ""),
+             "former_names": list(place.former_names)} for place in registries.venues.values()]
 
 
 def _venue(registries: Registries) -> dict[str, Any]:
