@@ -683,6 +683,32 @@ def test_a_volunteer_stops_a_series_from_a_session_on_with_its_reason(editor, br
     assert "<strong>本系列活动2026年12月12日（周六）起停办。</strong>活动室改造，本季停办" in html
 
 
+def test_a_series_stopped_from_a_session_is_not_also_cancelled_whole(editor, browser) -> None:
+    """The room closed from 12 December (从这一场起停办, saved). Later a volunteer sets 状态 to
+    已取消 as well, with a reason: the form saved it, the check refused the file (整个活动写了
+    status: cancelled，又写了从某一场起停办 — 二选一) and the whole site's build stopped. Now the
+    form refuses it before saving, in its own labels, and saves what she then chooses."""
+    site, url, _ = editor
+    path = site / "content" / "events" / "xinbei" / "2026" / "zhoumo-tongxuehui.md"
+    with _series_repeat(browser, url) as (page, repeat):
+        stop = repeat.locator("fieldset", has_text="从某一场起停办")
+        stop.locator("input[name=kepu-repeat-stop]").fill("2026-12-12")
+        stop.locator("input[name=kepu-repeat-stop-reason]").fill("活动室改造")
+        stop.get_by_role("button", name="从这一场起停办").click()
+        _publish(page)
+        before = path.read_text("utf-8")
+        status = page.get_by_label(re.compile("^状态 "))
+        status.select_option(label="已取消")
+        page.get_by_label("状态说明").fill("活动室拆除")
+        message = _refused(page, "“状态”选了“已取消”，“重复”里又写了 2026年12月12日（周六） 起停办：二选一")
+        assert "把“状态”改回“正常举办”" in message and "点“恢复举办”" in message, message
+        assert path.read_text("utf-8") == before  # nothing was written
+        status.select_option(label="正常举办")
+        _retype(page.get_by_label("状态说明"), "")
+        _publish(page)
+    _passes_check(site, path)
+
+
 def test_a_stop_taken_back_gives_back_what_it_folded_and_stops_no_move_past_it(editor, browser) -> None:
     """Found by a user audit: 恢复举办 after a stop that had folded in the 9 January cancellation
     published 9 January as held; the form refused a stop from the series' extra session (2/6),

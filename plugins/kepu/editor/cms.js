@@ -1087,6 +1087,13 @@
       found.push(at("previous_start", "填了“原定开始时间”，状态却不是“改期或延期”：活动改了时间就把状态选为“改期或延期”，" +
                     "没有改期就清空原定开始时间"));
     }
+    var stop = stopOf(((get("recurrence") || {}).sessions || []).map(plain));
+    if (status === "cancelled" && stop) {  // the check's: status: cancelled beside a stop (二选一)
+      var from = dayOf(sessionDay(stop));
+      found.push(at("status", "“状态”选了“已取消”，“重复”里又写了 " + (from ? shown(from) : sessionDay(stop)) + " 起停办：二选一。" +
+                    "已经举办过、从那一场起不办了，就把“状态”改回“正常举办”，清空“状态说明”；" +
+                    "整个活动都没有办，就在“重复”的“从某一场起停办”里点“恢复举办”"));
+    }
     if (status === "scheduled" && note) {
       found.push(at("status_note", "状态是“正常举办”时“状态说明”不会显示：请清空“状态说明”（要告诉大家的写进“活动介绍”）；" +
                     "取消、改期或名额已满时先改状态再写说明"));
