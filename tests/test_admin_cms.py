@@ -29,6 +29,7 @@ import yaml
 from icalendar import Calendar
 from PIL import Image
 from test_csp import WATCH
+from test_validation import LINK_CASES
 
 from conftest import (
     ARTIFACTS,
@@ -1310,6 +1311,36 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
                                                                                       "2026-12-06")
     for name in saved:
         _passes_check(site, folder / name)
+
+
+def _description(page, text: str) -> None:
+    """活动介绍 written as Markdown (its switch beside 富文本), as a volunteer pastes a text prepared elsewhere."""
+    body = page.locator("[class*='ControlContainer']", has=page.locator("label[for^='body-field-']")).last
+    body.get_by_role("switch").click()
+    _retype(body.get_by_role("textbox"), text)
+
+
+def test_a_link_in_the_description_that_names_another_site_is_refused_before_saving(editor, browser) -> None:
+    """活动介绍 with a link whose words are a web address on another site (the words www.gov.cn, the
+    link a questionnaire on www.wjx.cn): the form saved it, then the check refused the file and the
+    whole site's build stopped. Now the form refuses it before saving, by the check's rule and in
+    its words: fed the check's own cases (test_validation.LINK_CASES), it refuses the same links."""
+    site, url, _ = editor
+    cases = [*LINK_CASES, ("[www.gov.cn](https://www.wjx.cn/vm/baoming.aspx)", True)]
+    folder = site / "content" / "events" / "xinbei" / "2026"
+    listed = _events_in(folder)
+    with _signed_in(browser, url) as page:
+        _new_lecture(page, url, "科普讲座：防范网络诈骗", "2026-12-19", "09:00", "11:00")
+        _description(page, "\n\n".join(f"报名请看 {written} 。" for written, _ in cases))
+        message = _refused(page, "活动介绍里的链接，文字写的是 www.gov.cn，点开却是另一个网站 www.wjx.cn")
+        assert "链接文字写成它真正打开的网址，或者写成说明文字" in message, message
+        opened = [re.search(r'\]\(https://([^/]+)|href="https://([^/"]+)', written) for written, refused in cases if refused]
+        assert re.findall(r"点开却是另一个网站 ([^：\s]+)", message) == [host[1] or host[2] for host in opened], message
+        assert _events_in(folder) == listed  # nothing was written
+        _description(page, "报名请看[问卷星的报名页](https://www.wjx.cn/vm/baoming.aspx)。")
+        _publish(page)
+    [added] = _events_in(folder) - listed
+    _passes_check(site, folder / added)
 
 
 def test_a_series_days_off_are_checked_against_its_rule_as_it_is_now(editor_with_venues, browser) -> None:

@@ -135,6 +135,7 @@
 
   var TRUE_WORDS = [];  // the check's words for a switch that is on (是, yes…), from the start field
   var ZONE = "";  // the site's time zone (TIMEZONE), from the start field: the clock the form compares with
+  var LINK_WORDS = null;  // words that read as a web address (the check's _ADDRESS_WORDS), from the start field
 
   /* A switch as the check reads it: true, or a word for it (Decap's YAML hands 是 and yes as text). */
   function yes(value) {
@@ -195,6 +196,7 @@
           NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
           TRUE_WORDS = plain(this.props.field.get("true_words")) || TRUE_WORDS;
           ZONE = this.props.field.get("time_zone") || ZONE;
+          LINK_WORDS = new RegExp("^(?:" + this.props.field.get("link_words") + ")$", "i");
         }
         if (this.props.field.get("copy_fields")) {
           COPY = plain(this.props.field.get("copy_fields"));
@@ -1326,12 +1328,43 @@
     return found;
   }
 
+  /* The check's (validation.body_link_problems): a link in 活动介绍 whose words are a web address
+     on another site than the one it opens (the words www.gov.cn, the link a questionnaire
+     elsewhere): a resident trusts the words. Markdown links and <a href>, not pictures. */
+  var LINKS = /(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^\s)>]*)>?(?:\s+"[^"]*")?\s*\)|<a\b[^>]*\bhref="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi;
+
+  function site(host) {
+    return host.toLowerCase().replace(/\.$/, "").replace(/^www\./, "");
+  }
+
+  function sameSite(said, opened) {  // the same site, or a part of the one named; not one containing its name
+    return said === opened || opened.slice(-said.length - 1) === "." + said || said.slice(-opened.length - 1) === "." + opened;
+  }
+
+  function linkProblems(get) {
+    var found = [], body = String(get("body") || ""), link, unescape = document.createElement("textarea");
+    LINKS.lastIndex = 0;
+    while (LINK_WORDS && (link = LINKS.exec(body))) {
+      if (link[1]) continue;  // a picture
+      unescape.innerHTML = String(link[2] !== undefined ? link[2] : link[5]).replace(/<[^>]+>/g, "");
+      var words = unescape.value.trim().replace(/^[*_~`]+|[*_~`]+$/g, ""), said = LINK_WORDS.exec(words), target;
+      try { target = new URL(link[3] !== undefined ? link[3] : link[4]); } catch (e) { continue; }
+      if (!said || ["http:", "https:"].indexOf(target.protocol) < 0 || !target.hostname) continue;
+      var named = (said[1] || said[2] || said[3]).toLowerCase();
+      if (!sameSite(site(named), site(target.hostname))) {
+        found.push(at("body", "活动介绍里的链接，文字写的是 " + named + "，点开却是另一个网站 " + target.hostname +
+                      "：链接文字写成它真正打开的网址，或者写成说明文字，例如“报名页”"));
+      }
+    }
+    return found;
+  }
+
   function formProblems(entry, now) {
     var data = entry.get("data"), get = function (name) { return plain(data.get(name)); }, today = now.slice(0, 10);
     var original = originalOf(entry);
     return [].concat(placeProblems(get), timeProblems(get), statusProblems(get, original ? original.start : ""), signUpProblems(get),
                      attendanceProblems(get, now), ageProblems(get), pastProblems(get, today, entry.get("newRecord")),
-                     folderProblems(entry, get), seriesProblems(get), copyProblems(entry, get));
+                     folderProblems(entry, get), seriesProblems(get), copyProblems(entry, get), linkProblems(get));
   }
 
   /* What the form writes that the check reads otherwise: 不填 (an online event) saved as an empty
@@ -1372,7 +1405,7 @@
   /* The fields a refusal names are marked (aria-invalid, which screen readers say, and outlined)
      until the next 发布; she is taken to the first. Decap's label of a field is for="<name>-field-<n>",
      the id of its control (or of a group with the controls inside). */
-  var CONTROLS = "input:not([type=hidden]), select, textarea";
+  var CONTROLS = "input:not([type=hidden]), select, textarea, [contenteditable=true]";
 
   /* A field's label: by the field's name, or by the id Decap gave its control ("end-field-6"). */
   function labelOf(name) {
@@ -1387,7 +1420,9 @@
     var control = label && document.getElementById(label.htmlFor);
     if (control && part) return control.parentElement.querySelector("input[type=" + part + "]") || control;
     if (control && !control.matches(CONTROLS + ", button")) control = control.querySelector(CONTROLS);
-    return control || (label && label.parentElement.querySelector(CONTROLS)) || null;
+    // A field with no control of that id (活动介绍's editor): the first in the label's field.
+    return control || (label && (label.parentElement.querySelector(CONTROLS) ||
+                                 label.parentElement.parentElement.querySelector(CONTROLS))) || null;
   }
 
   function markFields(found) {

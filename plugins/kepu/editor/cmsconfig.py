@@ -11,6 +11,7 @@ from kepu.content.datechecks import NIGHT_ENDS, NIGHT_FIELD
 from kepu.content.model import STATUS_LABELS, Registries
 from kepu.content.sessions import CANCEL_WORDS, MAX_MOVE_DAYS, SESSION_TEXT_LIMITS
 from kepu.content.validation import (
+    _ADDRESS_WORDS,
     _AGE_MAX,
     _AGE_MIN,
     _AGE_RANGE,
@@ -209,7 +210,8 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str,
         _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
         _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True,
-              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD, true_words=TRUE_WORDS, time_zone=timezone),
+              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD, true_words=TRUE_WORDS, time_zone=timezone,
+              link_words=_ADDRESS_WORDS.pattern),
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
         {"name": NIGHT_FIELD, "label": "凌晨开始", "widget": "boolean", "required": False,
          "hint": "只有活动确实在凌晨 0:00 到 6:00 之间开始时才打开，例如凌晨观星、看日出"},
