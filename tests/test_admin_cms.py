@@ -246,9 +246,16 @@ def _single_event(page, url: str) -> None:
     _pick(page, "活动类型", "科普讲座")
     _pick(page, "服务对象", "亲子家庭")
     page.get_by_label("适合年龄").fill("8-14")
-    page.get_by_label("报名链接").fill("https://example.cn/xingkong")
+    page.get_by_label("报名链接").fill("https://example.cn/xingkong，")  # the sentence's comma pasted too
     page.get_by_label("报名电话").fill("022-2560 0000 转 123")
     page.get_by_label("名额（人数）").fill("30")
+    # 需要报名 left off under 30 places: the page said 无需报名，直接到场，限 30 人 beside 电话报名;
+    # and the comma made the published link a broken one.
+    said = _message_box(page)
+    assert "填了“名额”，却没有打开“需要报名”" in said, said
+    assert "“报名链接”：网址要以 http:// 或 https:// 开头，中间不能有空格、中文标点或全角字符" in said, said
+    _retype(page.get_by_label("报名链接"), "https://example.cn/xingkong")
+    page.get_by_label("需要报名").click()
     _shot(page, "event", page.locator("[class*='ControlContainer']").first, "start")
     _publish(page)
 
@@ -569,6 +576,8 @@ def test_the_form_refuses_an_end_before_the_start_and_a_deadline_after_the_day(e
         _press_publish(page)
         page.get_by_text("开始没有选时间（全天活动），结束就只选日期").wait_for()
         _when(page.locator(".kepu-when").nth(0), "", "14:00")
+        page.get_by_label("需要报名").click()  # a deadline asks for sign-up, and how
+        page.get_by_label("报名电话").fill("022-2560 0000")
         _publish(page)
     saved = _front_matter(next((site / "content" / "events").rglob("xinbei-liudong-2026-12-12.md")))
     assert (saved["end"], str(saved["registration"]["deadline"])) == ("2026-12-12 16:00", "2026-12-10")
@@ -605,6 +614,7 @@ def test_a_save_refused_by_one_field_says_so_and_shows_where_on_a_phone(editor, 
         audiences = page.get_by_label(re.compile("^服务对象"))
         assert audiences.evaluate("box => box === document.activeElement") and _in_view(page, audiences)
         _pick(page, "服务对象", "社区居民")
+        page.get_by_label("需要报名").click()  # (a deadline asks for sign-up)
         _publish(page)
     saved = next((site / "content" / "events").rglob("xinbei-liudong-2026-12-12.md"))
     _passes_check(site, saved)
@@ -1288,6 +1298,9 @@ def test_the_form_refuses_a_volunteers_slips_that_the_check_refuses(editor, brow
         _pick(page, "街镇", "新北")
         _when(page.locator(".kepu-when").nth(1), "2026-12-06", "16:00")  # two days now
         page.get_by_label("报名截止日期", exact=True).fill("2026-12-06")
+        _refused(page, "填了“报名截止日期”，却没有打开“需要报名”")
+        page.get_by_label("需要报名").click()
+        page.get_by_label("报名电话").fill("022-2560 0000")
         _retype(page.get_by_label("经度（可不填）"), "17.6470")  # the first digit missed
         _press_publish(page)
         page.get_by_text("坐标不在中国境内").first.wait_for()
@@ -1363,6 +1376,8 @@ def test_a_series_days_off_are_checked_against_its_rule_as_it_is_now(editor_with
         assert event.read_text("utf-8") == before
         repeat.get_by_role("button", name="删去 2026-12-26").click()
         _by_label_for(page, "报名截止日期").fill("2026-12-12")
+        page.get_by_label("需要报名").click()  # (a deadline asks for sign-up)
+        page.get_by_label("报名电话").fill("022-2560 0000")
         page.once("dialog", lambda box: box.accept())  # its extra session in February is still held
         _publish(page)
     _saved_series(site, event, "FREQ=WEEKLY;BYDAY=SA;UNTIL=2026-12-19", without="exdates")

@@ -1105,7 +1105,17 @@
 
   function signUpProblems(get) {
     var registration = get("registration") || {};
-    return yes(registration.required) && !filled(registration.url) && !filled(registration.phone) &&
+    if (!yes(registration.required)) {
+      /* Places or a deadline with the switch off: the page would say 无需报名，直接到场，限 30 人
+         (the check's _sign_up_left_off). */
+      var given = [["capacity", "名额"], ["deadline", "报名截止日期"]].filter(function (field) {
+        return filled(registration[field[0]]);
+      });
+      var words = given.map(function (field) { return "“" + field[1] + "”"; }).join("和");
+      return given.length ? [at(given[0][0], "填了" + words + "，却没有打开“需要报名”，页面会写“无需报名，直接到场”：" +
+        "需要报名就打开“需要报名”；不用报名就清空" + words)] : [];
+    }
+    return !filled(registration.url) && !filled(registration.phone) &&
       !filled(registration.email) && !filled(get("contact")) ?
       [at("url", "打开了“需要报名”，却没有写怎么报名：填写报名链接、报名电话或报名邮箱，或填写“联系方式”")] : [];
   }

@@ -18,6 +18,7 @@ from kepu.content.validation import (
     _BOOL_WORDS,
     _EMAIL,
     _PHONE,
+    _URL_WIDE,
     CHINA_LAT,
     CHINA_LON,
     DEFAULT_TIMEZONE,
@@ -32,7 +33,11 @@ from kepu.formats.phones import _EXTENSION_WORD
 # gitea backend commits directly; Forgejo's has the workflow. Gitee has no Decap backend at all.
 WORKFLOW_BACKENDS = ("github", "gitlab", "forgejo", "proxy")
 STATUS_CHOICES = ("scheduled", "full", "postponed", "cancelled")
-URL_PATTERN = [r"^https?://\S+$", "网址要以 http:// 或 https:// 开头，中间不能有空格，例如 https://example.cn/baoming"]
+# No space, Chinese punctuation or full-width character (the check's _URL_WIDE): a link pasted with
+# the sentence's comma after it was published broken.
+URL_PATTERN = [rf"^https?://[^\s{_URL_WIDE.pattern[1:-1]}]+$",
+               "网址要以 http:// 或 https:// 开头，中间不能有空格、中文标点或全角字符（复制时常把后面的“，”一起带进来），"
+               "例如 https://example.cn/baoming"]
 # The sign-up link's: a volunteer typed the sign-up phone into it (the message named only web addresses).
 SIGN_UP_URL_PATTERN = [URL_PATTERN[0], URL_PATTERN[1] + "。报名电话请写在下面的“报名电话”里，这一栏只写网址"]
 PHONE_PATTERN = [
