@@ -191,7 +191,7 @@ def _status() -> list[dict[str, Any]]:
          "widget": "kepu-choice", "aliases": STATUS_ALIASES, "shown_empty": "scheduled"},
         _when("previous_start", "原定开始时间（改期时填）", "改到新时间后：上面的开始时间写新的，这里写原来的"),
         {"name": "status_note", "label": "状态说明", "widget": "string", "required": False,
-         "hint": "例如 因天气原因延期，新时间另行通知", **_limit("status_note")},
+         "hint": "例如 因天气原因延期，新时间另行通知（定了新时间以后，改成只写原因）", **_limit("status_note")},
     ]
 
 
