@@ -82,7 +82,7 @@ class FeedWindow:
     oversized: int = 0  # events whose own VEVENT is too large for a shared feed
     left_out: tuple[str, ...] = ()  # their source files
     past_cut: bool = False  # the size limit kept fewer ended events than the past window holds
-    limit: int = 1_000_000  # the size limit, in bytes
+    limit: int = MAX_FEED_BYTES  # the size limit, in bytes
 
     @property
     def cut(self) -> bool:

@@ -263,7 +263,7 @@ def _visits(facets: dict[str, Facet], entries: list[EventEntry], zone: ZoneInfo)
     subscriber's item does not vanish) and those listed as held (``visited``)."""
     venues = facets.get("venues", {})
     for entry in entries:
-        held = len(entry.past_occurrences)
+        held = len(entry.occurrences) - len(entry.upcoming)  # how many ``past_occurrences``
         for position, occurrence in enumerate(entry.occurrences):
             facet = venues.get(occurrence.venue_id) if occurrence.elsewhere else None
             if facet is None or entry.event.venue_id == facet.id:
