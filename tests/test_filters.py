@@ -327,7 +327,7 @@ def test_tomorrow_is_a_time_choice_taken_with_the_keyboard(public_site, browser)
     page = _open(browser, f"{base}/events/", at=datetime(2026, 12, 4, 22, tzinfo=ZONE))
     time = page.get_by_role("group", name="时间")
     assert [label.strip() for label in time.locator("label").all_inner_texts()] == [
-        "不限", "今天", "明天", "本周末", "本周", "本月"]
+        "不限", "今天", "明天", "本周末", "本周", "下周", "本月"]
     time.get_by_role("radio", name="今天").check()
     page.wait_for_function("location.search === '?when=today'")
     page.keyboard.press("ArrowRight")  # the next choice of the group, as a keyboard reaches it
@@ -339,4 +339,25 @@ def test_tomorrow_is_a_time_choice_taken_with_the_keyboard(public_site, browser)
     assert expected and set(_titles(page)) == expected
     assert _status(page) == f"找到 {len(expected)} 项活动"
     assert all("12月5日" in when for when in page.locator("#results article.card .when").all_inner_texts())
+    page.close()
+
+
+def test_next_week_is_a_time_choice_that_lists_monday_to_sunday(public_site, browser) -> None:
+    """On Sunday evening a parent plans next week: 本周 is only what is left of today and 本月 runs
+    out in three weeks, so 时间 had nothing for 下周 (nor did search: 下周六 offered nothing). 下周 is a
+    choice beside the others and lists the events with a session from the reader's next Monday to
+    Sunday, and only those."""
+    output, base = public_site
+    page = _open(browser, f"{base}/events/", at=datetime(2026, 12, 6, 20, tzinfo=ZONE))
+    time = page.get_by_role("group", name="时间")
+    time.get_by_role("radio", name="下周").check()
+    page.wait_for_function("location.search === '?when=nextweek'")
+    monday, sunday = "2026-12-07", "2026-12-13"
+    expected = {e["title"] for e in _data(output) if any(s["first"] <= sunday and s["last"] >= monday
+                                                        for s in e["sessions"])
+                and not (e["status"] == "postponed" and not e["held"])}  # put off with no new date: on no day
+    this_week = {e["title"] for e in _data(output) if any(s["first"] <= "2026-12-06" <= s["last"] for s in e["sessions"])}
+    assert expected and expected != this_week  # the case this is about: next week is not this one
+    assert set(_titles(page)) == expected
+    assert _status(page) == f"找到 {len(expected)} 项活动"
     page.close()

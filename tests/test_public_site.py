@@ -210,6 +210,7 @@ def _window(state: dict, today: date) -> tuple[date, date]:
     sunday = today + timedelta(days=6 - today.weekday())
     return {"today": (today, today), "tomorrow": (today + timedelta(days=1),) * 2, "week": (today, sunday),
             "weekend": (max(today, sunday - timedelta(days=1)), sunday),
+            "nextweek": (sunday + timedelta(days=1), sunday + timedelta(days=7)),
             "month": (today, (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)),
             }.get(state.get("when", ""), (today, date(2100, 1, 1)))
 
@@ -241,6 +242,7 @@ def _expected(data: dict, state: dict, now: datetime) -> list[str]:
     {"when": "weekend"},
     {"when": "today"},
     {"when": "tomorrow"},
+    {"when": "nextweek"},
     {"category": "zhulao-kepu", "when": "month"},
     {"when": "week", "free": "1"},
 ])

@@ -307,7 +307,7 @@ def test_a_weekday_or_tomorrow_in_the_query_offers_that_day_s_events(public_site
     """Residents name the day as they say it: 周六活动, 星期天, 礼拜六, 明天有什么活动. Those offered
     nothing (only 周末, 今天, 本周 and 本月 did). Saturday or Sunday offers the weekend's events and
     says so (本周末: the list has no single day of it); 明天 offers the list's 明天, which lists the
-    events of the reader's tomorrow. 下周六 is not this weekend: no offer rather than a wrong one."""
+    events of the reader's tomorrow. 下周六 is not this weekend: it offers next week's (下周)."""
     output, base = public_site
     page = browser.new_page(viewport={"width": 390, "height": 900}, timezone_id="Asia/Shanghai")
     page.clock.set_fixed_time(NOW)
@@ -322,7 +322,12 @@ def test_a_weekday_or_tomorrow_in_the_query_offers_that_day_s_events(public_site
         assert offer.is_visible(), query
         assert offer.inner_text() == "查看本周末的全部近期活动", query
         assert offer.get_attribute("href") == f"{base}/events/?when=weekend", query
-    for query in ("下周六", "下个周末"):
+    # A day of next week offers next week (the list's 下周); one of last week offers nothing.
+    for query in ("下周六", "下个周末", "下周有什么活动", "下星期天", "下个礼拜"):
+        offer = offered(query)
+        assert offer.inner_text() == "查看下周的全部近期活动", query
+        assert offer.get_attribute("href") == f"{base}/events/?when=nextweek", query
+    for query in ("上周六", "上个周末", "上周的活动"):
         assert not offered(query).count() and not page.locator("#search-when").is_visible(), query
     # 本周日程 is this week's 日程 (schedule), not 周日: it offered 本周末.
     for query in ("本周日程", "这周日程安排"):

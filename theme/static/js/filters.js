@@ -32,6 +32,7 @@
     if (when === "tomorrow") { return [n + 1, n + 1]; }
     if (when === "weekend") { return [dow === 0 ? n : n + Math.max(0, 6 - dow), n + toSunday]; }
     if (when === "week") { return [n, n + toSunday]; }
+    if (when === "nextweek") { return [n + toSunday + 1, n + toSunday + 7]; }  // Monday to Sunday
     if (when === "month") {
       var d = new Date(t + "T00:00:00Z");
       return [n, day(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).toISOString().slice(0, 10))];

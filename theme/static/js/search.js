@@ -361,14 +361,16 @@
 
   // A day named in the query (周末, 周六, 今天, 今晚, 明天…): the events list's date filter, offered above the
   // results. Saturday or Sunday offers the weekend, and says so (the list has no filter for one day of
-  // it); a day of another week (下周六, 上个周末) offers nothing rather than this week's.
+  // it); a day of next week (下周六, 下个周末) offers next week; one of last week (上周六) nothing.
   var whenHint = document.getElementById("search-when");
   var WHEN = [["本周末", "weekend"], ["这周末", "weekend"], ["周末", "weekend"],
               ["周六", "weekend"], ["星期六", "weekend"], ["礼拜六", "weekend"],
               ["周日", "weekend"], ["星期日", "weekend"], ["星期天", "weekend"], ["礼拜日", "weekend"], ["礼拜天", "weekend"],
               ["今天", "today"], ["今日", "today"], ["今晚", "today"], ["明天", "tomorrow"], ["明日", "tomorrow"],
-              ["本周", "week"], ["这周", "week"], ["本月", "month"], ["这个月", "month"]];
-  var WHEN_SAID = { weekend: "本周末", today: "今天", tomorrow: "明天", week: "本周", month: "本月" };
+              ["本周", "week"], ["这周", "week"], ["本月", "month"], ["这个月", "month"],
+              ["下周", "nextweek"], ["下个周", "nextweek"], ["下星期", "nextweek"], ["下个星期", "nextweek"],
+              ["下礼拜", "nextweek"], ["下个礼拜", "nextweek"]];
+  var WHEN_SAID = { weekend: "本周末", today: "今天", tomorrow: "明天", week: "本周", nextweek: "下周", month: "本月" };
   var OTHER_WEEK = /[上下]个?$/;  // what comes just before 周六 in 下周六, 上个周末
   var NOT_A_DAY = /^[程期常]/;  // what comes just after 周日 in 本周日程 (日程, 日期, 日常: no Sunday)
   function namesDay(query, word) {  // the word in the query, not as a day of another week
