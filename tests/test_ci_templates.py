@@ -80,6 +80,12 @@ class Broken:
     kind: str   # error or warning, as annotated
     field: str
     says: str   # part of the message and fix
+    form: str = ""  # where the web form shows the field ("" when it has none, e.g. a misspelt key)
+
+    @property
+    def title(self) -> str:
+        """The annotation's title: the field as the web form shows it, then as the file has it."""
+        return f"{self.form}（{self.field}）" if self.form else self.field
 
 
 def line_of(text: str, wanted: str) -> int:
@@ -103,7 +109,7 @@ def open_broken_pull_request(repo: Path) -> list[Broken]:
     (repo / moved).parent.mkdir(parents=True, exist_ok=True)
     git(repo, "mv", "content/events/xinbei/2026/xinbei-liudong-kejiguan-2026-11.md", moved)
     broken.append(Broken(moved, line_of((repo / moved).read_text("utf-8"), "street: xinbei"), "error", "street",
-                         "文件放在 taida 文件夹，street 却写的是 xinbei — 把文件移到 content/events/xinbei/ 下，或改正 street"))
+                         "文件放在 taida 文件夹，street 却写的是 xinbei — 把文件移到 content/events/xinbei/ 下，或改正 street", "街镇"))
     # 2. A mistyped field name: the registration block would be dropped ("无需报名" published).
     typo = "content/events/beitang/2026/beitang-chaojiandai-guancha.md"
     text = edit(repo, typo, "\nregistration:", "\nregstration:")
@@ -112,12 +118,12 @@ def open_broken_pull_request(repo: Path) -> list[Broken]:
     # 3. A date that does not exist.
     date = "content/events/dagu/2026/dagu-shujia-fangni-shui-anquan.md"
     text = edit(repo, date, "start: 2026-06-28 09:30", "start: 2026-06-31 09:30")
-    broken.append(Broken(date, line_of(text, "start: 2026-06-31 09:30"), "error", "start", "2026-06-31"))
+    broken.append(Broken(date, line_of(text, "start: 2026-06-31 09:30"), "error", "start", "2026-06-31", "开始"))
     # 4. A reminder that stays a reminder: postponed, new date to be announced.
     note = "content/events/beitang/2026/beitang-dongji-guanniao.md"
     title = next(line for line in (repo / note).read_text("utf-8").splitlines() if line.startswith("title:"))
     text = edit(repo, note, title, f"{title}\nstatus: postponed\nstatus_note: 因大风延期，新时间另行通知。")
-    broken.append(Broken(note, line_of(text, "status: postponed"), "warning", "status", "没有写原定时间"))
+    broken.append(Broken(note, line_of(text, "status: postponed"), "warning", "status", "没有写原定时间", "状态"))
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "新北街道：11 月流动科技馆")
     return broken
@@ -167,7 +173,7 @@ def test_a_broken_pull_request_is_annotated_on_its_lines_and_summarised(tmp_path
     found = annotations(result.stdout)
     for wrong in broken:
         hits = [a for a in found if a.get("file") == wrong.path and a.get("line") == str(wrong.line)]
-        assert [(a["kind"], a["title"]) for a in hits] == [(wrong.kind, wrong.field)], (wrong, found)
+        assert [(a["kind"], a["title"]) for a in hits] == [(wrong.kind, wrong.title)], (wrong, found)
         assert wrong.says in hits[0]["message"], hits[0]
     assert {a["file"] for a in found} == {b.path for b in broken}
     assert not (repo / "public").exists()  # no trial build of a failing change
@@ -178,7 +184,7 @@ def test_a_broken_pull_request_is_annotated_on_its_lines_and_summarised(tmp_path
     for wrong in broken:
         row = next(r for r in rows[wrong.path] if r[0] == str(wrong.line))
         assert ("提醒" in row[1]) == (wrong.kind == "warning"), row
-        assert wrong.field in row[1], row
+        assert row[1].removeprefix("（提醒）").startswith(f"{wrong.title}："), row
 
 
 def test_the_same_pull_request_fixed_passes_with_a_summary(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from kepu.content.revisions import (
 from kepu.content.tree import CONTENT_SUFFIX, read_capped
 from kepu.content.validation import ValidationContext, validate_event
 from kepu.editor.annotations import github_commands, summary_markdown, untrusted
+from kepu.editor.formlabels import with_form_labels
 from kepu.index.history import UnknownBase, added_since, gone_since, revision_meta, rewritten_since, work_tree
 
 OUTSIDE_NOTE = ("提示：{path} 不在 {content}/ 的 events、articles、pages 文件夹里，按活动文件检查"
@@ -319,16 +320,18 @@ def in_repository(layout: Layout) -> Callable[[str], str | None]:
 
 
 def report(layout: Layout, result: CheckResult, output: str, summary: Path | None) -> None:
-    """Print the problems (``github``: also as workflow commands) and append the job summary."""
+    """Print the problems (``github``: also as workflow commands) and append the job summary; the
+    review's annotations and summary name each field as the web form shows it, then as the file has it."""
     text = format_report(result.problems)
+    reviewed = with_form_labels(result.problems, layout) if output == "github" or summary is not None else []
     if output == "github":
         print(untrusted(text))
-        print(github_commands(result.problems, in_repository(layout)))
+        print(github_commands(reviewed, in_repository(layout)))
     else:
         print(text)
     if summary is not None:
         with summary.open("a", encoding="utf-8") as file:
-            file.write(summary_markdown(result.problems))
+            file.write(summary_markdown(reviewed))
 
 
 def _uncommitted(layout: Layout) -> Callable[[], set[str]]:
