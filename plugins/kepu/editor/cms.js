@@ -192,10 +192,10 @@
     return createClass({
       componentDidMount: function () {
         subscribe(this);
+        ZONE = this.props.field.get("time_zone") || ZONE;  // an event's start, a news item's date
         if (this.props.field.get("night_before")) {
           NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
           TRUE_WORDS = plain(this.props.field.get("true_words")) || TRUE_WORDS;
-          ZONE = this.props.field.get("time_zone") || ZONE;
           LINK_WORDS = new RegExp("^(?:" + this.props.field.get("link_words") + ")$", "i");
         }
         if (this.props.field.get("copy_fields")) {
@@ -1534,23 +1534,32 @@
      listed that folder, as for a new event whose street was chosen after the form opened.
      The file chooser's files are renamed before Decap's own handler reads them. */
   function two(n) { return (n < 10 ? "0" : "") + n; }
+  /* The site's clock (TIMEZONE, wherever the volunteer's computer is set): year, month, day, hour,
+     minute and second, two digits each but the year; the computer's own clock for an unknown zone. */
+  function siteClock(now) {
+    var found = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", {timeZone: ZONE || undefined, hourCycle: "h23", year: "numeric",
+                                        month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+                                        second: "2-digit"})
+        .formatToParts(now).forEach(function (part) { found[part.type] = part.value; });
+      return found;
+    } catch (e) {
+      return {year: "" + now.getFullYear(), month: two(now.getMonth() + 1), day: two(now.getDate()),
+              hour: two(now.getHours()), minute: two(now.getMinutes()), second: two(now.getSeconds())};
+    }
+  }
+  /* An upload's time as the volunteer's street reads it (a computer set to UTC named an evening's
+     photos with the next morning's date). */
   function stamp(now) {
-    return "" + now.getFullYear() + two(now.getMonth() + 1) + two(now.getDate()) + "-" +
-      two(now.getHours()) + two(now.getMinutes()) + two(now.getSeconds());
+    var c = siteClock(now);
+    return c.year + c.month + c.day + "-" + c.hour + c.minute + c.second;
   }
   /* The clock as the form compares it with the dates and times written in it, which are the site's
      (TIMEZONE, wherever the volunteer's computer is set): "2026-12-08 17:05". */
   function clockText(now) {
-    var found = {};
-    try {
-      new Intl.DateTimeFormat("en-GB", {timeZone: ZONE || undefined, hourCycle: "h23", year: "numeric",
-                                        month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"})
-        .formatToParts(now).forEach(function (part) { found[part.type] = part.value; });
-    } catch (e) {  // an unknown zone: the computer's own clock
-      return now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate()) + " " +
-        two(now.getHours()) + ":" + two(now.getMinutes());
-    }
-    return found.year + "-" + found.month + "-" + found.day + " " + found.hour + ":" + found.minute;
+    var c = siteClock(now);
+    return c.year + "-" + c.month + "-" + c.day + " " + c.hour + ":" + c.minute;
   }
 
   function stampUploads(event) {
@@ -1566,6 +1575,23 @@
   }
 
   window.addEventListener("change", stampUploads, true);  // capturing: before the page's handlers
+
+  /* Digits and dashes typed in full width (a Chinese input method's ０２２－２５６０　００００, ６－１２)
+     are the half-width ones the check reads them as: rewritten so as she leaves the box, so the
+     form's pattern takes them (it refused them, asking for 半角, which many volunteers cannot switch
+     to) and the file keeps plain digits. The box is React's: its value is set as typing sets it. */
+  var HALF_WIDTH = /^(?:phone|age)-field-/;  // 报名电话, 适合年龄 (Decap's ids: <name>-field-<n>)
+  var setTyped = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+  function halfWidth(event) {
+    var input = event.target;
+    if (!input || input.tagName !== "INPUT" || !HALF_WIDTH.test(input.id || "")) { return; }
+    var typed = input.value.normalize("NFKC");
+    if (typed === input.value) { return; }
+    setTyped.call(input, typed);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+
+  window.addEventListener("change", halfWidth, true);
 
   /* Decap's Chinese says a field "不满足模式" and then our own sentence; a volunteer reads the
      field's name and the sentence that says how to write it. */

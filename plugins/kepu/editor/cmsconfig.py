@@ -42,7 +42,7 @@ URL_PATTERN = [rf"^https?://[^\s{_URL_WIDE.pattern[1:-1]}]+$",
 SIGN_UP_URL_PATTERN = [URL_PATTERN[0], URL_PATTERN[1] + "。报名电话请写在下面的“报名电话”里，这一栏只写网址"]
 PHONE_PATTERN = [
     rf"^{_PHONE.pattern}(\s*[(（]?\s*{_EXTENSION_WORD}\s*[:：]?\s*[0-9]{{1,6}}\s*[)）]?)?$",
-    "电话只能有数字、空格、-、+ 和括号，数字和符号用半角（不用全角的 ０２２－）；分机写成“0123-2530 0000 转 123”"]
+    "电话只能有数字、空格、-、+ 和括号；分机写成“0123-2530 0000 转 123”"]
 EMAIL_PATTERN = [rf"^{_EMAIL.pattern}$", "只写一个邮箱地址，例如 kepu@example.cn"]
 AGE_PATTERN = [f"^(?:{_AGE_RANGE.pattern}|{_AGE_MIN.pattern}|{_AGE_MAX.pattern})$",
                "例如 6-12（6 到 12 岁）、60+（60 岁以上）、12岁以下"]
@@ -263,10 +263,11 @@ def _copy_rules(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return fields
 
 
-def article_fields(registries: Registries, prefix: str, images: str, articles: str) -> list[dict[str, Any]]:
+def article_fields(registries: Registries, prefix: str, images: str, articles: str,
+                   timezone: str = DEFAULT_TIMEZONE) -> list[dict[str, Any]]:
     return [
         _text("title", "新闻标题", required=True, pattern=[r"^[\s\S]{1,200}$", "标题不超过 200 字"]),
-        _when("date", "发布时间", "选日期和时间", required=True),
+        _when("date", "发布时间", "选日期和时间", required=True, time_zone=timezone),
         {"name": "summary", "label": "一句话简介", "widget": "text", "required": False,
          "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"]},
         _text("author", "作者或单位"),
@@ -310,7 +311,7 @@ def collections(registries: Registries, site: CmsSite) -> list[dict[str, Any]]:
          "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
          "path": "{{year}}/{{slug}}", "slug": "xinwen-{{fields.date | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.date}}）", "sortable_fields": ["date", "title"],
-         "fields": article_fields(registries, prefix, images, site.articles)},
+         "fields": article_fields(registries, prefix, images, site.articles, site.timezone)},
         {"name": "pages", "label": "页面", "label_singular": "页面", "folder": f"{prefix}{site.pages}",
          "create": False, "delete": False, "extension": "md", "format": "yaml-frontmatter",
          "editor": {"preview": False},
