@@ -627,6 +627,24 @@ def test_a_save_refused_by_one_field_says_so_and_shows_where_on_a_phone(editor, 
     assert (_front_matter(saved)["registration"]["phone"], _front_matter(saved)["age"]) == ("022-2560 0000", "6-12")
 
 
+def test_a_picture_uploaded_on_a_utc_computer_is_named_by_the_site_s_clock(editor, browser, tmp_path: Path) -> None:
+    """Uploads are named with their time so that two volunteers' 活动照片1.jpg never replace each
+    other. On a computer set to UTC, a picture uploaded at 10:00 in Tianjin was named …-020000.jpg:
+    the form took the computer's clock. The 关于本站 page's form, opened first (it has no date field to
+    learn the site's time zone from), names it by the site's clock, as every form does."""
+    _, url, _ = editor
+    photo = tmp_path / "Huodong1.jpg"
+    Image.new("RGB", (800, 500), (20, 90, 40)).save(photo, quality=85)
+    with _signed_in(browser, url, timezone_id="UTC") as page:
+        page.goto(f"{url}#/collections/pages/entries/about")
+        page.get_by_label("页面标题").wait_for()
+        page.get_by_role("button", name="选择图片").click()
+        page.locator("input[type=file]").set_input_files(str(photo))
+        page.get_by_text(re.compile(r"^huodong1-20261204-\d{6}\.jpg$")).wait_for()
+        assert page.get_by_text(re.compile(r"^huodong1-20261204-100000\.jpg$")).count() == 1, page.get_by_text(
+            re.compile(r"^huodong1-")).all_inner_texts()
+
+
 def test_a_volunteer_cancels_one_session_of_a_series_with_its_reason(editor, browser, tmp_path: Path) -> None:
     """Guide §七: one session off, with the reason residents will read. The form writes it as
     recurrence.sessions, the page says 已取消（原因） on that day, the rest of the series stays."""

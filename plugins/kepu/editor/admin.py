@@ -35,11 +35,11 @@ def decap_version(vendor: Path = VENDOR) -> str:
     return (vendor / "SOURCE.txt").read_text("utf-8").split()[1]
 
 
-def admin_page(site_name: str, base: str, bundle: str) -> bytes:
+def admin_page(site_name: str, base: str, bundle: str, timezone: str = DEFAULT_TIMEZONE) -> bytes:
     """The page; its addresses are absolute (``base`` is the site's address + /admin), as every
     page's are, so that it works when the site is published under a sub-path."""
     return f"""<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="zh-CN" data-timezone="{escape(timezone)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -71,7 +71,7 @@ def admin_files(registries: Registries, site: CmsSite, site_name: str, site_url:
     working copy through decap-server)."""
     bundle = f"decap-cms-{decap_version(vendor)}"
     files = {
-        "index.html": admin_page(site_name, f"{site_url}/{ADMIN_FOLDER}", bundle),
+        "index.html": admin_page(site_name, f"{site_url}/{ADMIN_FOLDER}", bundle, site.timezone),
         "config.yml": config_yaml(cms_config(registries, site, proxy_url)),
         "kepu-cms.js": (HERE / "cms.js").read_bytes(),
         "kepu-cms.css": (HERE / "cms.css").read_bytes(),

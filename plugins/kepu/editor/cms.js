@@ -134,7 +134,9 @@
   var NIGHT = null;  // a start before NIGHT.before is asked about unless NIGHT.field says it is a night event
 
   var TRUE_WORDS = [];  // the check's words for a switch that is on (是, yes…), from the start field
-  var ZONE = "";  // the site's time zone (TIMEZONE), from the start field: the clock the form compares with
+  // The site's time zone (TIMEZONE), from the page (and a form's date field): the clock the form
+  // compares with and names uploads by, in every collection (a page's form has no date field).
+  var ZONE = document.documentElement.getAttribute("data-timezone") || "";
   var LINK_WORDS = null;  // words that read as a web address (the check's _ADDRESS_WORDS), from the start field
 
   /* A switch as the check reads it: true, or a word for it (Decap's YAML hands 是 and yes as text). */
