@@ -1530,8 +1530,9 @@
     tell(found.concat(entry && entry.get("collection") === "events" ? formProblems(entry, clockText(new Date())) : []));
   }
 
-  /* A picture is saved under its own name with the time of its upload added (活动照片-1.jpg →
-     活动照片-1-20261204-153012.jpg): two volunteers' 活动照片1.jpg in one street's folder never
+  /* A picture is saved under its own name with the time of its upload added (IMG_1234.jpg →
+     img_1234-20261204-153012.jpg; Decap's ASCII names keep only a name's letters and digits, so
+     活动照片1.jpg → 1-20261204-153012.jpg): two volunteers' 活动照片1.jpg in one street's folder never
      replace each other. Decap replaces a file of the same name without asking when it has not
      listed that folder, as for a new event whose street was chosen after the form opened.
      The file chooser's files are renamed before Decap's own handler reads them. */
