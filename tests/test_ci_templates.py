@@ -175,6 +175,9 @@ def test_a_broken_pull_request_is_annotated_on_its_lines_and_summarised(tmp_path
         hits = [a for a in found if a.get("file") == wrong.path and a.get("line") == str(wrong.line)]
         assert [(a["kind"], a["title"]) for a in hits] == [(wrong.kind, wrong.title)], (wrong, found)
         assert wrong.says in hits[0]["message"], hits[0]
+        # … and the run's log says it the same way (Gitea and Forgejo show the log, not annotations).
+        kind = "" if wrong.kind == "error" else "（提醒）"
+        assert f"  {wrong.path}:{wrong.line}: {kind}{wrong.title}: " in result.stdout, result.stdout
     assert {a["file"] for a in found} == {b.path for b in broken}
     assert not (repo / "public").exists()  # no trial build of a failing change
     rows = summary_rows(summary.read_text("utf-8"))

@@ -320,15 +320,15 @@ def in_repository(layout: Layout) -> Callable[[str], str | None]:
 
 
 def report(layout: Layout, result: CheckResult, output: str, summary: Path | None) -> None:
-    """Print the problems (``github``: also as workflow commands) and append the job summary; the
-    review's annotations and summary name each field as the web form shows it, then as the file has it."""
-    text = format_report(result.problems)
+    """Print the problems (``github``: also as workflow commands) and append the job summary. A
+    review's results (its log, annotations and summary, which Gitea and Forgejo show as GitHub does)
+    name each field as the web form shows it, then as the file has it; the terminal's, the file's key."""
     reviewed = with_form_labels(result.problems, layout) if output == "github" or summary is not None else []
     if output == "github":
-        print(untrusted(text))
+        print(untrusted(format_report(reviewed)))
         print(github_commands(reviewed, in_repository(layout)))
     else:
-        print(text)
+        print(format_report(result.problems))
     if summary is not None:
         with summary.open("a", encoding="utf-8") as file:
             file.write(summary_markdown(reviewed))
