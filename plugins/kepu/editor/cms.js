@@ -134,8 +134,8 @@
   var NIGHT = null;  // a start before NIGHT.before is asked about unless NIGHT.field says it is a night event
 
   var TRUE_WORDS = [];  // the check's words for a switch that is on (是, yes…), from the start field
-  // The site's time zone (TIMEZONE), from the page (and a form's date field): the clock the form
-  // compares with and names uploads by, in every collection (a page's form has no date field).
+  // The site's time zone (TIMEZONE), from the admin page: the clock the form compares with and
+  // names uploads by, in every collection (a page's form has no date field).
   var ZONE = document.documentElement.getAttribute("data-timezone") || "";
   var LINK_WORDS = null;  // words that read as a web address (the check's _ADDRESS_WORDS), from the start field
 
@@ -194,7 +194,6 @@
     return createClass({
       componentDidMount: function () {
         subscribe(this);
-        ZONE = this.props.field.get("time_zone") || ZONE;  // an event's start, a news item's date
         if (this.props.field.get("night_before")) {
           NIGHT = {before: this.props.field.get("night_before"), field: this.props.field.get("night_field")};
           TRUE_WORDS = plain(this.props.field.get("true_words")) || TRUE_WORDS;

@@ -66,7 +66,7 @@ class CmsSite:
     backend: dict[str, Any] = field(default_factory=lambda: {"name": "github", "repo": "", "branch": "main"})
     workflow: bool = True
     site_url: str = ""
-    timezone: str = DEFAULT_TIMEZONE  # the settings' TIMEZONE: the form's clock, as dates are written
+    timezone: str = DEFAULT_TIMEZONE  # the settings' TIMEZONE: the form's clock (the admin page carries it)
 
 
 def _choices(items: dict[str, Any]) -> list[dict[str, str]]:
@@ -205,8 +205,7 @@ def _afterwards() -> list[dict[str, Any]]:
     ]
 
 
-def event_fields(registries: Registries, prefix: str, images: str, events: str,
-                 timezone: str = DEFAULT_TIMEZONE) -> list[dict[str, Any]]:
+def event_fields(registries: Registries, prefix: str, images: str, events: str) -> list[dict[str, Any]]:
     """Every field of docs/front-matter.md a volunteer sets, in the order of the form; the start's
     config says what a copy of an event leaves out (``copy_fields``, see ``_copy_rules``)."""
     return _copy_rules([
@@ -215,7 +214,7 @@ def event_fields(registries: Registries, prefix: str, images: str, events: str,
         _community(registries),
         _select("team", "志愿服务队", _team_choices(registries)),
         _when("start", "开始", "选日期；有具体时间再选时间，全天活动不选时间", required=True,
-              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD, true_words=TRUE_WORDS, time_zone=timezone,
+              night_before=f"{NIGHT_ENDS:02d}:00", night_field=NIGHT_FIELD, true_words=TRUE_WORDS,
               link_words=_ADDRESS_WORDS.pattern),
         _when("end", "结束", "同一天结束只选时间；跨天活动选最后一天", date_from="start"),
         {"name": NIGHT_FIELD, "label": "凌晨开始", "widget": "boolean", "required": False,
@@ -263,11 +262,10 @@ def _copy_rules(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return fields
 
 
-def article_fields(registries: Registries, prefix: str, images: str, articles: str,
-                   timezone: str = DEFAULT_TIMEZONE) -> list[dict[str, Any]]:
+def article_fields(registries: Registries, prefix: str, images: str, articles: str) -> list[dict[str, Any]]:
     return [
         _text("title", "新闻标题", required=True, pattern=[r"^[\s\S]{1,200}$", "标题不超过 200 字"]),
-        _when("date", "发布时间", "选日期和时间", required=True, time_zone=timezone),
+        _when("date", "发布时间", "选日期和时间", required=True),
         {"name": "summary", "label": "一句话简介", "widget": "text", "required": False,
          "pattern": [r"^[\s\S]{0,300}$", "不超过 300 字"]},
         _text("author", "作者或单位"),
@@ -306,12 +304,12 @@ def collections(registries: Registries, site: CmsSite) -> list[dict[str, Any]]:
          "path": "{{street}}/{{year}}/{{slug}}", "slug": "{{fields.team}}-{{fields.start | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.start}}）", "sortable_fields": ["start", "title"],
          "view_groups": [{"label": "街镇", "field": "street"}],
-         "fields": event_fields(registries, prefix, images, site.events, site.timezone)},
+         "fields": event_fields(registries, prefix, images, site.events)},
         {"name": "news", "label": "新闻", "label_singular": "新闻", "folder": f"{prefix}{site.articles}",
          "create": True, "extension": "md", "format": "yaml-frontmatter", "editor": {"preview": False},
          "path": "{{year}}/{{slug}}", "slug": "xinwen-{{fields.date | date('YYYY-MM-DD')}}",
          "summary": "{{title}}（{{fields.date}}）", "sortable_fields": ["date", "title"],
-         "fields": article_fields(registries, prefix, images, site.articles, site.timezone)},
+         "fields": article_fields(registries, prefix, images, site.articles)},
         {"name": "pages", "label": "页面", "label_singular": "页面", "folder": f"{prefix}{site.pages}",
          "create": False, "delete": False, "extension": "md", "format": "yaml-frontmatter",
          "editor": {"preview": False},

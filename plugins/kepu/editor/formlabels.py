@@ -29,9 +29,7 @@ def form_place(field: str, fields: Sequence[Mapping[str, Any]]) -> str:
         if found is None:
             break
         labels.append(str(found["label"]))
-        current = found.get("fields") or ()
-        if not current:
-            break
+        current = found.get("fields") or ()  # a widget of its own (重复, 地点) shows its parts itself
     return SEPARATOR.join(labels)
 
 
